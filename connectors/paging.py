@@ -50,15 +50,22 @@ class CursorGuard:
         self.seen.add(key)
 
 
+def _always(_page: object) -> bool:
+    return True
+
+
 def follow(first: Callable[[], P], following: Callable[[str], P], cursor: Callable[[P], str | None], *,
-           what: str, prefetch: bool = True) -> Iterator[P]:
+           what: str, prefetch: bool | Callable[[P], bool] = True) -> Iterator[P]:
     """Pages: ``first()``, then ``following(c)`` for each cursor ``c = cursor(page)`` until it is empty.
 
     With ``prefetch`` (the default) the next page is requested, in one worker thread, as soon as the current
     page's cursor is known, so the caller's work on a page (normalising its records, reading what rides along)
     overlaps the CRM's answer to the next request: the same requests in the same order, at most one page ahead;
-    an error of the next request is raised when its page is reached, as without prefetching. Raises
-    ``RepeatedCursor`` (a ``ConnectorError``) when a cursor comes back a second time.
+    an error of the next request is raised when its page is reached, as without prefetching. A function as
+    ``prefetch`` says, per page, whether its next page may be asked for before the caller is done with it (a
+    Salesforce page holding a child cursor may not: the parent's queryMore invalidates it); when it says no, the next
+    page is asked for once the caller is done. Raises ``RepeatedCursor`` (a ``ConnectorError``) when a cursor comes
+    back a second time.
     """
     guard = CursorGuard(what)
     page = first()
@@ -70,6 +77,7 @@ def follow(first: Callable[[], P], following: Callable[[str], P], cursor: Callab
                 return
             guard.check(nxt)
             page = following(nxt)
+    early: Callable[[P], bool] = prefetch if callable(prefetch) else _always
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-page")
     try:
         while True:
@@ -77,11 +85,12 @@ def follow(first: Callable[[], P], following: Callable[[str], P], cursor: Callab
             pending: Future[P] | None = None
             if nxt:
                 guard.check(nxt)
-                pending = pool.submit(following, nxt)
+                if early(page):
+                    pending = pool.submit(following, nxt)
             yield page
-            if pending is None:
+            if not nxt:
                 return
-            page = pending.result()
+            page = pending.result() if pending is not None else following(nxt)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

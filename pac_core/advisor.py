@@ -25,7 +25,14 @@ sees what was weighed and why it lost):
    than ``rollout_lagging_growth``, not already running an equivalent axis (same own
    scope and same products, whatever its state or ROI), and holding accounts of the axis's own kind (its own
    conditions hold at least one of the segment's accounts at the axis's reference date: no dormant customers' axis
-   towards a segment with no dormant customer).
+   towards a segment with no dormant customer). An axis with no cost bringing positive additional revenue meets the
+   ROI and payback conditions (« sans coût » / "no cost", paid back in 0 months); a segment with no revenue last year
+   (baseline <= 0: growth from nothing has no percentage) is no target, listed in the evidence as left out.
+
+An axis whose own objective period is over (``axis_closed``: evaluated after its end instant, as ``plan_ended`` for
+the plan) can no longer be acted on: it gets none of these forward-looking verdicts and is no axis to drop another
+in favour of; it gets its closing verdict instead (``Rule.CLOSED``), in the past tense, with its final figures: its
+objective reached or not, as a share of it, and its final ROI (decision of 6 Dec 2026, docs/engine.md).
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
 stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
@@ -41,12 +48,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pac_core.money import money, percent
+from pac_core.money import decimals_below, money, percent, shown_additional
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
@@ -83,7 +90,8 @@ class AdvisorSettings(Protocol):
     @property
     def capacity(self) -> Mapping[str, Decimal]: ...
 
-PRECEDENCE = (Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
+# CLOSED is an axis's only recommendation once its own period is over (the others are not kept for it)
+PRECEDENCE = (Rule.CLOSED, Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,22 @@ class AdvisorContext:
 def pct(value: float, lang: str) -> str:
     """A ratio as a whole percentage, written as the report writes it (``money.percent``)."""
     return percent(value, lang)
+
+
+JUST_BELOW = {"fr": "juste sous {limit}", "en": "just below {limit}"}
+
+
+def pct_below(value: float, limit: float, lang: str, *, change: bool = False) -> str:
+    """``value``, a ratio below ``limit``, as a percentage that reads below it (``money.decimals_below``): « -0,3 % »
+    beside a threshold of « 0 % », « juste sous 0 % » / "just below 0%" where two decimals still read 0 %. ``change``:
+    signed as a growth (« +4,99 % »). Seen as « ROI à date 0 % … seuil 0 % » in a drop's sentence before 6 Dec 2026."""
+    def text(ratio: float, decimals: int) -> str:
+        shown = pct(ratio, lang) if decimals == 0 else percent(ratio, lang, decimals)
+        return f"+{shown}" if change and half_up(ratio, decimals, percent=True) > 0 else shown
+    decimals = decimals_below(value, limit)
+    if decimals is None:
+        return JUST_BELOW[lang].format(limit=text(limit, 0))
+    return text(value, decimals)
 
 
 def months(value: float, lang: str) -> str:
@@ -180,13 +204,16 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     progress = {a.axis_id: a for a in axes}
     trends = {s.segment_id: s for s in segments}
     today = today or as_of.date()
+    closed = frozenset(a.id for a in plan.axes if axis_closed(a, as_of))
     candidates: list[Recommendation] = []
     candidates += _suspend(plan, load, settings, quarter_label, today)
     suspended = frozenset(r.axis_id for r in candidates)
-    candidates += _drop(plan, progress, settings, as_of, today, suspended)
+    candidates += _drop(plan, progress, settings, as_of, today, suspended, closed)
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
     candidates += _roll_out(plan, progress, trends, settings, as_of, today, context.accounts_in)
+    candidates = [rec for rec in candidates if rec.axis_id not in closed]    # no forward-looking verdict for them
+    candidates += [_closing(plan, axis, progress[axis.id]) for axis in _live(plan, today) if axis.id in closed]
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
         by_axis.setdefault(rec.axis_id, []).append(rec)
@@ -196,6 +223,56 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
         if recs:
             out.append(replace(recs[0], overruled=tuple(recs[1:])))
     return out
+
+
+def axis_closed(axis: Axis, as_of: datetime) -> bool:
+    """Whether ``as_of`` is past the axis's own objective period (after its end instant, as ``plan_ended`` for the
+    plan): nothing of it is left to act on. An axis with no objective runs over the plan's period."""
+    return axis.objective is not None and as_of > axis.objective.period.end
+
+
+def _closing(plan: Plan, axis: Axis, p: AxisProgress) -> Recommendation:
+    """The closing verdict of an axis whose own period is over, in the past tense with its final figures: « L'axe …
+    s'est terminé le 31 mars 2027 : il n'a pas atteint son objectif (12 % de l'objectif : CA supplémentaire 12 000 €
+    sur 100 000 €), ROI final -28 %. » (an axis told « Abandonner … après 100 % de la période » in August for a first
+    quarter's axis, and kept so in the CRM all year, before 6 Dec 2026). The share of the objective reads below
+    100 % when it was not reached (``pct_below``)."""
+    lang = plan.language
+    assert axis.objective is not None      # axis_closed
+    end = axis.objective.period.end
+    last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
+    objective = p.objective
+    reached = objective is not None and objective > 0 and p.additional >= objective
+    added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
+    if objective is None or objective <= 0 or p.progress is None:
+        how = (f"il n'avait pas d'objectif chiffré (CA supplémentaire {added})" if lang == "fr"
+               else f"it had no objective in figures (additional revenue {added})")
+    else:
+        share = pct(p.progress, lang) if reached else pct_below(p.progress, 1.0, lang)
+        target = money(objective, plan.currency, lang)
+        if lang == "fr":
+            verb = "a atteint" if reached else "n'a pas atteint"
+            how = f"il {verb} son objectif ({share} de l'objectif : CA supplémentaire {added} sur {target})"
+        else:
+            how = (f"it {'reached' if reached else 'did not reach'} its objective ({share} of the objective: "
+                   f"additional revenue {added} of {target})")
+    free = p.cost is not None and p.cost == 0
+    if free:
+        roi = ", sans coût" if lang == "fr" else ", at no cost"
+    elif p.roi is not None:
+        roi = f", ROI final {pct(p.roi, lang)}" if lang == "fr" else f", final ROI {pct(p.roi, lang)}"
+    else:
+        roi = ""
+    if lang == "fr":
+        summary = f"L'axe {_name(plan, axis)} s'est terminé le {day_words(last, lang)} : {how}{roi}."
+    else:
+        summary = f"Axis {_name(plan, axis)} ended on {day_words(last, lang)}: {how}{roi}."
+    evidence: dict[str, Any] = {"period_end": last.isoformat(), "reached": reached,
+                                "objective": str(objective) if objective is not None else None,
+                                "additional": str(p.additional), "progress": p.progress,
+                                "final_roi": None if free else p.roi,
+                                "cost": str(p.cost) if p.cost is not None else None}
+    return Recommendation(Rule.CLOSED, axis.id, axis.segment_id, summary, evidence)
 
 
 def _name(plan: Plan, axis: Axis) -> str:
@@ -231,9 +308,9 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
     for axis in _live(plan, today):
         p = progress[axis.id]
         segment = plan.segment(axis.segment_id)
-        if p.roi is None or p.time_to_roi_months is None:
-            continue
-        if p.roi < s.rollout_min_roi or p.time_to_roi_months > s.rollout_max_months_to_roi:
+        free = _free(p)     # no cost, revenue brought: meets the ROI and payback conditions (paid back in 0 months)
+        if not free and (p.roi is None or p.time_to_roi_months is None or p.roi < s.rollout_min_roi
+                         or p.time_to_roi_months > s.rollout_max_months_to_roi):
             continue
         if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < s.rollout_min_elapsed:
             continue    # the ROI to date projects the pace: not on a few weeks' deals
@@ -241,9 +318,11 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
             # the axis's doing, and there is nothing carried out to roll out elsewhere
             continue
-        lagging, running, empty = [], {}, []
+        lagging, running, empty, unknown = [], {}, [], []
         for seg in plan.segments:
             trend = trends[seg.id].trend
+            if seg.id != segment.id and trend is None:
+                unknown.append(seg.id)     # no revenue last year: growth from nothing has no percentage
             if seg.id == segment.id or trend is None or trend >= s.rollout_lagging_growth:
                 continue
             twin = next((o for o in plan.axes if o.segment_id == seg.id and equivalent(o, axis)), None)
@@ -257,34 +336,47 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
         since = since_start(plan, axis, lang)
+        added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
         if lang == "fr":
-            summary = (f"Déployer l'axe {_name(plan, axis)} (ROI à date {pct(p.roi, lang)}, rentabilisé en "
-                       f"{months(p.time_to_roi_months, lang)} mois {since} sur « {segment.name} ») vers {names}, "
+            why = (f"sans coût, CA supplémentaire {added}" if free else
+                   f"ROI à date {pct(p.roi or 0, lang)}, rentabilisé en {months(p.time_to_roi_months or 0, lang)} "
+                   f"mois {since}")
+            summary = (f"Déployer l'axe {_name(plan, axis)} ({why} sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
-            summary = (f"Roll out axis {_name(plan, axis)} (ROI to date {pct(p.roi, lang)}, paid back in "
-                       f"{months(p.time_to_roi_months, lang)} months {since} in \"{segment.name}\") to {names}, "
+            why = (f"no cost, additional revenue {added}" if free else
+                   f"ROI to date {pct(p.roi or 0, lang)}, paid back in {months(p.time_to_roi_months or 0, lang)} "
+                   f"months {since}")
+            summary = (f"Roll out axis {_name(plan, axis)} ({why} in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
+        # a target whose revenue went below 0 (credits) has fallen by an amount, not « -130 % » (decision 6 Dec 2026)
+        fell = {g.id: str(shown_additional(trends[g.id].revenue, trends[g.id].baseline)) for g in lagging
+                if trends[g.id].revenue < 0}
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
-            "roi": p.roi, "time_to_roi_months": p.time_to_roi_months,
+            "roi": p.roi, "time_to_roi_months": 0.0 if free else p.time_to_roi_months,
+            **({"cost": str(p.cost), "additional": str(p.additional)} if free else {}),
             "min_roi": s.rollout_min_roi, "max_months_to_roi": s.rollout_max_months_to_roi,
             "lagging_growth_below": s.rollout_lagging_growth, "min_elapsed": s.rollout_min_elapsed,
             "to_segments": [g.id for g in lagging],
             "to_segment_kinds": {g.id: g.kind.value for g in lagging},
             "growth": {g.id: trends[g.id].trend for g in lagging},
+            "growth_amount": fell,
             "already_running": running,
             "no_account_in_scope": empty,
+            "no_revenue_last_year": unknown,
         }))
     return out
 
 
 def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
-          as_of: datetime, today: date, suspended: frozenset[str] = frozenset()) -> list[Recommendation]:
+          as_of: datetime, today: date, suspended: frozenset[str] = frozenset(),
+          closed: frozenset[str] = frozenset()) -> list[Recommendation]:
     """The drop rule, each dropped axis "in favour of" the best axis the advisor keeps: a live axis it neither
     drops nor suspends (``suspended``: the axes the suspend rule fires for), whose ROI is known, not negative and
     better than the dropped one's, or whose cost is 0 with positive additional revenue: a free return, ranked
     above any ROI (its ROI is not a finite number; audit E F5: it was never a target), the bigger additional
-    revenue first. With none, the sentence says so: an axis told to drop is never named as the
+    revenue first; never an axis whose own period is over (``closed``: nothing of it is left to put the effort
+    into). With none, the sentence says so: an axis told to drop is never named as the
     one to put the effort into (audit F2: « drop Automotive in favour of Food growth », then « drop Food growth »)."""
     out = []
     lang = plan.language
@@ -302,7 +394,7 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
         if elapsed < s.drop_min_elapsed or roi >= s.drop_max_roi:
             continue
         fired.append((axis, roi, elapsed))
-    stopped = suspended | {axis.id for axis, _, _ in fired}
+    stopped = suspended | closed | {axis.id for axis, _, _ in fired}
     kept = [(other_roi, o) for o in live
             if o.id not in stopped and (other_roi := progress[o.id].roi) is not None and other_roi >= 0]
     # free returns: no cost, positive additional revenue; ranked above every ROI, by additional revenue
@@ -319,13 +411,13 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             why = ((f"sans coût, CA supplémentaire {added}" if lang == "fr" else f"no cost, additional revenue {added}")
                    if free else f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(better[0], lang)}")
         if lang == "fr":
-            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct(roi, lang)} après "
-                       f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
+            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct_below(roi, s.drop_max_roi, lang)} "
+                       f"après {pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
             summary += (f" au profit de {_name(plan, better[1])} ({why})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
-            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct(roi, lang)} after {pct(elapsed, lang)} "
-                       f"of the period, threshold {pct(s.drop_max_roi, lang)})")
+            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct_below(roi, s.drop_max_roi, lang)} after "
+                       f"{pct(elapsed, lang)} of the period, threshold {pct(s.drop_max_roi, lang)})")
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
@@ -380,10 +472,20 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
                                     "min_decline": s.prioritise_min_decline, "triggers": []}
         if sp.trend is not None and sp.trend <= -s.prioritise_min_decline and elapsed >= s.prioritise_min_elapsed:
             evidence["triggers"].append("segment_decline")
-            reasons_fr.append(f"le chiffre d'affaires de « {segment.name} » recule de {pct(-sp.trend, lang)} "
-                              f"(seuil {pct(s.prioritise_min_decline, lang)})")
-            reasons_en.append(f"revenue of \"{segment.name}\" is down {pct(-sp.trend, lang)} "
-                              f"(threshold {pct(s.prioritise_min_decline, lang)})")
+            threshold = pct(s.prioritise_min_decline, lang)
+            if sp.revenue < 0:
+                # below 0 (credits above sales): fallen by an amount, not « recule de 130 % » (decision 6 Dec 2026)
+                fell = money(-shown_additional(sp.revenue, sp.baseline), plan.currency, lang)
+                before, now = (money(v, plan.currency, lang) for v in (sp.baseline, sp.revenue))
+                reasons_fr.append(f"le chiffre d'affaires de « {segment.name} » recule de {fell} (de {before} à "
+                                  f"{now} ; seuil {threshold})")
+                reasons_en.append(f"revenue of \"{segment.name}\" is down {fell} (from {before} to {now}; "
+                                  f"threshold {threshold})")
+            else:
+                reasons_fr.append(f"le chiffre d'affaires de « {segment.name} » recule de {pct(-sp.trend, lang)} "
+                                  f"(seuil {threshold})")
+                reasons_en.append(f"revenue of \"{segment.name}\" is down {pct(-sp.trend, lang)} "
+                                  f"(threshold {threshold})")
         lost = [a for a in context.lost_accounts if segment.id in a.segment_ids
                 and (a.on is None or a.on <= today)]
         if lost:

@@ -70,6 +70,22 @@ _NO_ROWS = np.zeros(0, dtype=np.int64)
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
 
+def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(keys, kind="stable")`` and the keys in that order, about three times faster on a million keys:
+    NumPy's unstable sort (vectorised introsort), then the positions of each run of equal keys put back in row
+    order (ties are few)."""
+    order: np.ndarray = np.argsort(keys)
+    ordered: np.ndarray = keys[order]
+    tie = ordered[1:] == ordered[:-1]
+    if tie.any():
+        tied = np.zeros(len(keys), dtype=bool)
+        tied[1:] = tie
+        tied[:-1] |= tie
+        at = np.flatnonzero(tied)                  # contiguous runs of equal keys, runs in key order
+        order[at] = order[at][np.lexsort((order[at], ordered[at]))]
+    return order, ordered
+
+
 @dataclass(frozen=True)
 class Slice:
     """The countable activities of one action's owner and type inside its window, filtered by its scope."""

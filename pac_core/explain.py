@@ -29,7 +29,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import local_minute
 from pac_core.money import money as format_money
-from pac_core.money import percent
+from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
@@ -384,8 +384,10 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
             "detail": "" if d.counted and d.rule == "counted" else localise(d.detail if not d.counted else "", lang)})
     cur = plan.currency
+    # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
+    # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
     figures = (f"{money(progress.revenue, cur, lang)}", f"{money(progress.baseline, cur, lang)}",
-               f"{money(progress.additional, cur, lang)}")
+               f"{money(shown_additional(progress.revenue, progress.baseline, 2), cur, lang)}")
     objective = money(progress.objective, cur, lang) if progress.objective is not None else "-"
     no_amount = (sum(1 for d in counted if d.rule == "no_amount")
                  + sum(_no_amount(d.detail) for d in more if d.counted))

@@ -57,12 +57,14 @@ def parse_growth_rate(value: object) -> Decimal | None:
 
 def resolved(objective: Objective, base: Decimal, through: date | None = None) -> Objective:
     """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the cent (an amount as a
-    manager writes one); ``through``: the last day a provisional base counts (its period was not over yet). An
-    objective written as an amount is returned as it is."""
+    manager writes one), 0 for a base of 0 or below; ``through``: the last day a provisional base counts (its period
+    was not over yet). An objective written as an amount is returned as it is."""
     if objective.growth_rate is None:
         return objective
-    return replace(objective, additional_revenue=half_up(objective.growth_rate * base, 2), growth_base=base,
-                   growth_base_through=through)
+    # a base below 0 (credits above the sales a year earlier) sets no objective, as a base of 0: "+30 %" of -10,000
+    # read -3,000, and an axis falling further was « done » at 167 % of it (``growth_words`` says why)
+    amount = half_up(objective.growth_rate * max(base, Decimal(0)), 2)
+    return replace(objective, additional_revenue=amount, growth_base=base, growth_base_through=through)
 
 
 def with_evaluation(plan: Plan, evaluation: Evaluation) -> Plan:

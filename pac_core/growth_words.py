@@ -66,8 +66,8 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
     « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
     €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
-    records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0 says why there
-    is no objective and what to write instead.
+    records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0, or below 0
+    (credits above the sales), says why there is no objective and what to write instead.
 
     A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
     date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
@@ -99,7 +99,16 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     amount = money(objective.additional_revenue, currency, lang, cents)
     text = (f"{rate} de {base} ({source}) = {amount}" if lang == "fr"
             else f"{rate} of {base} ({source}) = {amount}")
-    if objective.growth_base == 0:
+    if objective.growth_base < 0:    # credits above the sales: no objective either (``growth.resolved``)
+        if lang == "fr":
+            why = (f"le CA {span} du périmètre est négatif{' à ce jour' if through is not None else ''} (avoirs)"
+                   if not fixed else "la référence est négative")
+            text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
+        else:
+            why = (f"the scope's {span} revenue is negative{' so far' if through is not None else ''} (credits)"
+                   if not fixed else "the baseline is negative")
+            text += f": {why}, so a percentage sets no objective (write an amount)"
+    elif objective.growth_base == 0:
         if lang == "fr":
             sold = "n'a encore rien vendu" if through is not None else "n'a rien vendu"
             why = (f"le périmètre {sold} en {span}" if not fixed else "la référence est 0")
@@ -149,20 +158,26 @@ def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str,
 
 
 def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
-    """What ``pac plan check`` says of a percentage objective whose baseline is 0 (fixed, or measured on the
-    records of the last sync): it gives no objective."""
+    """What ``pac plan check`` says of a percentage objective whose baseline is 0 or below (fixed, or measured on
+    the records of the last sync: credits above the sales): it gives no objective."""
     span = span_label(base_days(objective, zone), "en")
     so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
-    where = "its fixed baseline is 0" if objective.baseline is not None else f"its scope won no deal in {span}{so_far}"
+    if objective.growth_base is not None and objective.growth_base < 0:     # credits above the sales
+        where = ("its fixed baseline is negative" if objective.baseline is not None
+                 else f"its scope's {span} revenue is negative (credits){so_far}")
+    else:
+        where = ("its fixed baseline is 0" if objective.baseline is not None
+                 else f"its scope won no deal in {span}{so_far}")
     return (f"a growth of {_rate_text(objective.growth_rate or Decimal(0), 'en')} gives no objective: {where} "
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 
 
 def zero_base_line(axis: Axis, zone: ZoneInfo) -> str | None:
     """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
-    of 0; None for any other axis."""
+    of 0 or below; None for any other axis."""
     objective = axis.objective
-    if objective is None or objective.growth_rate is None or objective.growth_base != 0:
+    if objective is None or objective.growth_rate is None or objective.growth_base is None \
+            or objective.growth_base > 0:
         return None
     return f"axis {axis.id}: {zero_base_warning(objective, zone)}"
 

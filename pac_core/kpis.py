@@ -107,7 +107,9 @@ def time_to_roi_months(additional: Decimal, margin_rate: Decimal, cost: Decimal 
         return None
     if cost <= 0:
         return None     # nothing to pay back (audit E F5: it read « 0 mois »)
-    monthly_margin = float(additional * margin_rate) / months
-    if monthly_margin <= 0:
+    margin = additional * margin_rate
+    if margin <= 0:
         return None
-    return float(cost) / monthly_margin
+    # in decimal arithmetic (the months' float exactly), one rounding at the end: a payback of exactly 6 months is
+    # 6.0, which "within 6 months" keeps (binary floats read 6.000000000000001 for one case in five)
+    return float(cost * Decimal(months) / margin)

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows
+from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows, stable_argsort
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
@@ -285,8 +285,7 @@ class ActivityIndex:
         # (owner e-mail, type, start instant), stable so equal instants keep the rows' order. The planned ones that
         # are otherwise the same, likewise (usually few): the sync warns of those dated in the past that would count
         live = ~table.deleted & ~excluded & ~unmatchable
-        completed = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.COMPLETED]
-        planned = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.PLANNED]
+        planned = table.status.mapped(lambda v: v is ActivityStatus.PLANNED, False, bool)
         email_list = list(distinct)
 
         def grouped(rows: np.ndarray) -> dict[tuple[str, int], Countable]:
@@ -295,12 +294,15 @@ class ActivityIndex:
             m = len(rows)
             low = int(c_us.min()) if m else 0
             span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
-            if m and span_bits + int(group.max()).bit_length() < 63:   # one stable integer sort on (group, instant)
-                order = np.argsort((group << span_bits) | (c_us - low), kind="stable")
+            if m and span_bits + int(group.max()).bit_length() < 63:   # one integer sort on (group, instant)
+                order, keys = stable_argsort((group << span_bits) | (c_us - low))
+                group, c_pos = keys >> span_bits, rows[order]
+                c_ts = ((keys & ((1 << span_bits) - 1)) + low) / 1_000_000     # as ``ts``, without a gather
             else:
                 order = np.lexsort((c_us, group))
-            group, c_pos = group[order], rows[order]
-            c_ts, c_acc = ts[c_pos], acc[c_pos]
+                group, c_pos = group[order], rows[order]
+                c_ts = ts[c_pos]
+            c_acc = acc[c_pos]
             edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
             out: dict[tuple[str, int], Countable] = {}
             for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
@@ -308,8 +310,9 @@ class ActivityIndex:
                 out[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
             return out
 
-        countable = grouped(np.flatnonzero(np.isin(table.status.codes, completed) & live))
-        waiting = grouped(np.flatnonzero(np.isin(table.status.codes, planned) & live)) if planned else {}
+        countable = grouped(np.flatnonzero(table.status.mapped(lambda v: v is ActivityStatus.COMPLETED, False, bool)
+                                           & live))
+        waiting = grouped(np.flatnonzero(planned & live)) if planned.any() else {}
         return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting,
                    whole_day=all_day & table.whole_day)
 

@@ -66,3 +66,14 @@ def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:
     sign = f"{NBSP}%" if lang == "fr" else "%"
     return format_percent(half_up(ratio, decimals, percent=True).scaleb(-2), format=digits(decimals) + sign,
                           locale=LOCALES[lang])
+
+
+def decimals_below(ratio: Decimal | float, limit: Decimal | float, most: int = 2) -> int | None:
+    """The fewest decimals (0 to ``most``) at which ``ratio``, below ``limit``, still reads below it, both rounded half
+    up as percentages: a ROI of -0.3 % reads « -0,3 % » beside a threshold of « 0 % », not « 0 % » (a rule that
+    fires on a figure below its threshold never shows the threshold's own figure). None when even ``most`` decimals
+    read them alike (-0.00004 %: the caller says « just below »)."""
+    for decimals in range(most + 1):
+        if half_up(ratio, decimals, percent=True) < half_up(limit, decimals, percent=True):
+            return decimals
+    return None

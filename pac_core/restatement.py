@@ -42,7 +42,9 @@ class Restatement:
     other headline figures that moved, (name, then, now) with name ``additional`` / ``objective`` (money) or ``roi``
     (a ratio); ``axes``: (axis id, additional revenue at the close, now); ``actions``: (action id, done, target at
     the close, done, target now); ``statuses``: the status changes; ``paces``: (axis or action id, pace at the
-    close, now); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only."""
+    close, now); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only;
+    ``timezone`` / ``currency``: the plan's timezone or currency at the close and now, when it changed since (audit
+    planlife F1, F2: the kept amounts are in the currency of then, today's in today's)."""
 
     revenue: tuple[Decimal, Decimal] | None = None
     axes: tuple[tuple[str, Decimal, Decimal], ...] = ()
@@ -52,10 +54,12 @@ class Restatement:
     totals: tuple[tuple[str, Decimal | float | None, Decimal | float | None], ...] = ()
     statuses: tuple[StatusChange, ...] = ()
     paces: tuple[tuple[str, str, str], ...] = ()
+    timezone: tuple[str, str] | None = None
+    currency: tuple[str, str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.revenue or self.axes or self.actions or self.added or self.removed or self.totals
-                    or self.statuses or self.paces)
+                    or self.statuses or self.paces or self.timezone or self.currency)
 
 
 def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
@@ -71,7 +75,8 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
         return Restatement(None, (), tuple(a for a in whole.actions if a[0] in mine),
                            tuple(i for i in whole.added if i in mine), tuple(i for i in whole.removed if i in mine),
                            statuses=tuple(s for s in whole.statuses if not s.axis and s.item in mine),
-                           paces=tuple(p for p in whole.paces if p[0] in mine))
+                           paces=tuple(p for p in whole.paces if p[0] in mine), timezone=whole.timezone,
+                           currency=whole.currency)
     revenue = None
     totals: list[tuple[str, Decimal | float | None, Decimal | float | None]] = []
     if kept.plan is not None and now.plan is not None:
@@ -97,7 +102,13 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     then_set, now_set = set(ids_then), set(ids_now)
     return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in then_set),
                        tuple(i for i in ids_then if i not in now_set), tuple(totals),
-                       _statuses(kept_plan, plan), paces)
+                       _statuses(kept_plan, plan), paces, _changed(kept_plan.timezone, plan.timezone),
+                       _changed(kept_plan.currency, plan.currency))
+
+
+def _changed(then: str, now: str) -> tuple[str, str] | None:
+    """A plan setting at the close and now, when it changed."""
+    return (then, now) if then != now else None
 
 
 def _moved(then: Decimal | float | None, now: Decimal | float | None) -> bool:

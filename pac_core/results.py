@@ -147,6 +147,7 @@ class Rule(StrEnum):
     PRIORITISE = "prioritise"
     SUSPEND = "suspend"
     REASSIGN = "reassign"     # a rep leaving still owns open actions of the axis
+    CLOSED = "closed"         # the axis's own period is over: its closing verdict, in the past tense (no advice)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,14 @@ from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.restatement import Restatement, since_close
 from pac_core.results import Evaluation
+from pac_core.revenue import last_day
 from pac_core.snapshots import (
     KEPT,
     closed_periods,
     closing_instant,
     due_snapshots,
     evaluation_from_payload,
+    label_of,
     last_closed,
     period_window,
     plan_label,
@@ -325,6 +327,12 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         plan, evaluation, basis = now.plan, now.evaluation, None
         row = next((r for r, p in zip(rows, points, strict=True)
                     if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
+        label = label_of("quarterly", last_day(now.evaluation.as_of, ZoneInfo(now.plan.timezone)),
+                         quarter_phase(now.plan.period))
+        if row is None and closed and now.evaluation.as_of == closing_instant(label, now.plan.timezone):
+            # the quarter's snapshot by its label: it was kept at the end of the quarter in the plan's timezone of
+            # then, which the plan may have changed since (audit planlife F1: the report said no snapshot was kept)
+            row = next((r for r in rows if r.kind == "quarterly" and r.label == label), None)
         if ended and row is not None:
             closed = restated = True
         if closed:

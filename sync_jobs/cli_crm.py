@@ -303,12 +303,14 @@ def _plan_scope_values(mapping: Path) -> dict[str, list[tuple[str, str]]]:
 def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]]) -> dict[str, list[tuple[str, str]]]:
     """The values the plans' scopes test on the account fields a CRM reads from a list of options (``industry``,
     ``account_type``, ``custom.<name>``), for the plans (settings entry, plan) that read through a connector using
-    ``mapping``: scope field -> (where, value)."""
+    ``mapping``: scope field -> (where, value); and under ``currency`` each such plan's currency (its file, the
+    currency), which a multi-currency Salesforce org must have to take the axes' amounts."""
     out: dict[str, list[tuple[str, str]]] = {}
     mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
     for ref, plan in plans:
         if not mine & set(ref.connectors):
             continue
+        out.setdefault("currency", []).append((str(ref.file), plan.currency))
         scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
                   *(("axis", x.id, x.scope) for x in plan.axes),
                   *(("action", x.id, x.scope) for x in plan.actions)]

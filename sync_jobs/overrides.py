@@ -163,6 +163,9 @@ class Decision:
     # when a CRM edit set each current value (its changed_at; None: the file's, pac's): the day the status it gives
     # took effect (``overrides_of(..., at=)``: the status's ``since``)
     at: dict[tuple[str, str, str], datetime | None] = field(default_factory=dict)
+    # a person's edits of items no longer in the plan file ((target, key, field), change): not applied; said with the
+    # retirement when the item leaves the plan this run (``lost_with_retired(pending=)``, audit planlife F3)
+    outside: list[tuple[tuple[str, str, str], Change]] = field(default_factory=list)
 
 
 def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequence[tuple[str, ManagerEdit]],
@@ -212,14 +215,16 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         if isinstance(edit, PacValue) or edit.field not in LOGICAL:
             continue
         k = (edit.target.value, edit.key, edit.field)
-        if k not in files:
-            continue
         try:
             value = normalise(edit.field, edit.value)
         except (TypeError, ValueError):
             continue
         row = (written.get(connector) or {}).get((edit.target.value, edit.key))
         last = row.fields.get(LOGICAL[edit.field], _MISSING) if row is not None else _MISSING
+        if k not in files:        # an item the plan file no longer has: a person's edit of it cannot apply
+            if not edit.by_integration and (last is _MISSING or not same(value, last)):
+                out.outside.append((k, Change(value, "crm", edit.modified_at, connector, edit.by_id, edit.by_name)))
+            continue
         if (last is not _MISSING and same(value, last)) or edit.by_integration:
             out.ignored += 1                  # pac's own write read back, or automation: never an edit
             continue
@@ -279,42 +284,58 @@ FIELD_WORDS = {"axis_status": "status", "axis_priority": "rank", "action_status"
 
 
 def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[str, str, str], Any],
-                      added: Mapping[str, Sequence[str]] | None = None, *, when: str = "run") -> list[str]:
+                      added: Mapping[str, Sequence[str]] | None = None, *, when: str = "run",
+                      pending: Sequence[tuple[tuple[str, str, str], Change]] = ()) -> list[str]:
     """One line per retired item (``retired``: keys of axes and actions no longer in ``plan``) that holds values
     accepted from a CRM the plan file never had (a stored state from ``crm`` differing from the file's value then):
     they leave the plan with the id (audit planstate F2: a renamed action dropped the manager's target, with only
     "no longer in the plan"). Names each value, the file's, where it came from and the day (the plan's timezone), and
     the fix: ``pac plan pull`` before renaming or removing, or the value written in the item that replaces it
     (``added``: per target, the ids new to the plan; named when there is one). ``when``: ``run`` (the sync that
-    retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync)."""
+    retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync). ``pending``: a person's CRM edits
+    this run read of items the file no longer has (``Decision.outside``), which never applied: named too, as « the
+    edits made in the CRMs since the last run, not applied » (audit planlife F3: an edit read the night its action
+    was renamed or removed vanished without a word); they do not come back with the id."""
     retired = set(retired)
     leaving = Counter(t for t, key in {(k[0], k[1]) for k in states} if key in retired)   # per target
     out = []
     for key in sorted(retired):
         held = [(k, st) for k, st in sorted(states.items())
                 if k[1] == key and st.source == "crm" and not same(st.value, st.file_value)]
-        if not held:
+        read = [(k, change, states[k].file_value if k in states else _MISSING) for k, change in pending
+                if k[1] == key and (k not in states or not same(change.value, states[k].file_value))]
+        if not held and not read:
             continue
         item = key.split(":", 1)[-1]
-        target = held[0][0][0]
+        target = (held[0][0] if held else read[0][0])[0]
         values = [f"{FIELD_WORDS.get(k[2], k[2])} {st.value}" for k, st in held]
         said = "; ".join(
             f"{words} ({st.file_value} in the file) from {_origin(st)}"
             + (f" on {_local_day(plan, st.changed_at)}" if st.changed_at else "")
             for words, (k, st) in zip(values, held, strict=True))
+        read_values = [f"{FIELD_WORDS.get(k[2], k[2])} {change.value}" for k, change, _ in read]
+        said_read = "; ".join(
+            words + ("" if file_value is _MISSING else f" ({file_value} in the file)")
+            + f" from {change.where()} on {_local_day(plan, change.at)}"
+            for words, (_k, change, file_value) in zip(read_values, read, strict=True))
+        values += read_values
         new = list((added or {}).get(target, ()))
         # a rename: one item of the kind gone, one new; else the manager knows which replaces it
         into = new[0] if len(new) == 1 and leaving[target] == 1 else f"the {target} that replaces it"
         write = f"write {', '.join(values)} in {into}"
-        if when == "check":
+        if when == "check" and held:
             out.append(f"{item} is no longer in this file: the next pac sync drops with it the values accepted from "
                        f"the CRMs that the plan file does not have: {said}; to keep them, {write}, or put {item} back, "
                        f"run `pac plan pull`, then rename or remove it")
             continue
+        if when == "check":
+            continue
         would = "would go" if when == "dry_run" else "go"
-        out.append(f"{item}: no longer in the plan, and with it {would} the values accepted from the CRMs that the "
-                   f"plan file does not have: {said} (they come back if {item} is put back under that id); to keep "
-                   f"them, {write}; run `pac plan pull` before renaming or removing an item"
+        parts = ([f"the values accepted from the CRMs that the plan file does not have: {said} (they come back if "
+                  f"{item} is put back under that id)"] if held else []) \
+            + ([f"the edits made in the CRMs since the last run, not applied: {said_read}"] if read else [])
+        out.append(f"{item}: no longer in the plan, and with it {would} {' and '.join(parts)}; to keep them, {write}"
+                   + ("; run `pac plan pull` before renaming or removing an item" if held else "")
                    + (" (dry run)" if when == "dry_run" else ""))
     return out
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from pac_config.planfile import load_plan_text, plan_fingerprint
+from pac_config.planfile import load_plan_text, plan_fingerprint, plan_id_of
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import ContextKind, Plan
@@ -46,7 +46,10 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
     """``InvalidInput`` (exit 2) when ``plan``'s period does not overlap the period of the latest plan version the
     store holds for ``plan.id``; nothing when they overlap (a period widened or shortened), when the store holds no
     version, or when that version no longer loads (a plan format since tightened: logged). ``keep_plan_id``: the
-    admin continues the id into the new period (logged, not refused). ``file``: the plan file, named in the error."""
+    admin continues the id into the new period (logged, not refused). ``file``: the plan file, named in the error.
+    Also refused first: the plan renamed with no ``id:`` (``check_name_kept``)."""
+    if file is not None:
+        check_name_kept(engine, plan, file)
     latest = repo.latest_plan_version(engine, plan.id)
     if latest is None:
         return
@@ -73,6 +76,37 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
         f"a new year's plan needs its own name (or id:) so that {old}'s records, snapshots and reports stay; keep "
         f"{old}'s file in plans: until its late entries are counted; to continue the same plan id into {new} "
         f"anyway, run  pac sync {KEEP_FLAG}  once; {NOTHING_WRITTEN}", file=file))
+
+
+def check_name_kept(engine: Engine, plan: Plan, file: str) -> None:
+    """``InvalidInput`` (exit 2) when the plan in ``file`` was last synced under another id, the file writes no
+    ``id:`` (its id is its name's slug: the name changed) and the two periods overlap (the same plan renamed, not a new
+    year's plan written into last year's file). Audit planlife F4: the new id made a new plan of it, whose first night
+    wrote a second copy of every axis and action into the CRMs beside the old ones, which stayed, and left the kept
+    snapshots, the CRM edits and their history under the old id, without a word. An ``id:`` in the file says which
+    plan it is: the old id keeps the plan (the name is then free), a new one starts a new plan on purpose."""
+    before = repo.plan_id_of_file(engine, file)
+    found = plan_id_of(file)
+    if before is None or before == plan.id or found is None or found[1]:
+        return
+    latest = repo.latest_plan_version(engine, before)
+    if latest is None:
+        return
+    try:
+        then = _stored_plan(latest)
+    except InvalidInput:
+        return
+    if not (plan.period.start < then.period.end and then.period.start < plan.period.end):
+        return
+    raise InvalidInput(Problem(
+        "plan.name",
+        f"plan {plan.id!r}: this file was synced as plan {before!r} (version {latest.version}, named "
+        f"{then.name!r}) and writes no id:, so its new name {plan.name!r} makes it a new plan, {plan.id!r}: syncing "
+        f"it would write a second copy of its {len(plan.axes)} axes and {len(plan.actions)} actions into the CRMs "
+        f"beside {before}'s, which would stay as they are, and leave {before}'s snapshots, CRM edits and history "
+        f"behind",
+        f"to keep the plan under its new name, write  id: {before}  under plan: in the file; to start a new plan on "
+        f"purpose, write its own id: ({plan.id}); {NOTHING_WRITTEN}", file=file))
 
 
 def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | None = None) -> list[str]:
@@ -190,13 +224,14 @@ def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None
 def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:
     """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
     settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's
-    file edited in place, or copied keeping its name). Nothing when there are no settings, no store yet or the store
+    file edited in place, or copied keeping its name), or holds this file under another id (renamed with no ``id:``,
+    ``check_name_kept``). Nothing when there are no settings, no store yet or the store
     cannot be read (``_on_store``). ``settings``: ``coverage.check_settings``, read once by the check."""
     def read(engine: Engine) -> str | None:
         try:
-            check_period_kept(engine, plan, file=str(file))
+            check_period_kept(engine, plan, file=str(file.resolve()))
         except InvalidInput as exc:
-            period = [problem for problem in exc.problems if problem.path == "plan.period"]
+            period = [problem for problem in exc.problems if problem.path in ("plan.period", "plan.name")]
             if period:
                 fix = period[0].fix.removesuffix(f"; {NOTHING_WRITTEN}")
                 return f"pac sync will refuse this plan: {period[0].message} ({fix})"

@@ -121,6 +121,8 @@ class RunContext:
     plan_edits: int | None = None               # plan state: the PAC records a person changed in a CRM
     # plan state: the editable values a CRM edit set ((target, key, field) -> value), shown from their own day on
     edited: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    # plan state: a person's CRM edits of items the plan file no longer has (``overrides.Decision.outside``)
+    outside: list[tuple[tuple[str, str, str], Any]] = field(default_factory=list)
     records: Records | RecordColumns | None = None   # load (columns, or objects in a dry run)
     evaluation: Evaluation | None = None        # evaluate
     set_aside: list[Rejected] = field(default_factory=list)                   # evaluate

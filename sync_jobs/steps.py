@@ -155,6 +155,7 @@ def decide_plan_state(ctx: RunContext) -> None:
                                  run_id=ctx.result.run_id, legacy=legacy, as_of=ctx.when)
     ctx.written = with_echoes(ctx.store, plan.id, written, decision.echoes, ctx)
     ctx.edited = {k: v for k, v in decision.values.items() if decision.at.get(k) is not None}
+    ctx.outside = decision.outside
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.plan_edits = len(decision.edited)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
@@ -220,7 +221,7 @@ def route(ctx: RunContext) -> None:
                 leaving.add(item[1])          # not marked removed yet: it leaves the plan this run
     if leaving:
         lost = plan_state.lost_with_retired(ctx.plan, leaving, ctx.store.field_states(ctx.plan.id), added,
-                                            when="dry_run" if ctx.store.discards else "run")
+                                            when="dry_run" if ctx.store.discards else "run", pending=ctx.outside)
         for warning in lost:
             ctx.result.unmeasured.append(warning)
             event(log, "sync.lost_edits", level=logging.WARNING, plan=ctx.plan.id, warning=warning)

@@ -387,8 +387,12 @@ class SfClient:
     def query_pages(self, soql: str, *, include_deleted: bool = False, batch_size: int = 2000,
                     first: dict[str, Any] | None = None) -> Iterator[list[dict[str, Any]]]:
         """Pages of records, lazily. Each page is one call, retried on its own (``query_all_iter`` cannot
-        resume a page after a dropped connection, so this makes the same two calls itself). ``first``: the query's
-        first answer already read (``query_first``): the pages go on from it, no call made again."""
+        resume a page after a dropped connection, so this makes the same two calls itself). The next page is asked
+        for while the caller reads the current one, unless a record of it holds a subquery result still open
+        (``done`` false): "A queryMore() call on a parent object invalidates all child cursors in the previous
+        result set" (SOAP API Developer Guide, queryMore()), so the caller reads those children (``more_pages``)
+        first, and the next page is asked for after. ``first``: the query's first answer already read
+        (``query_first``): the pages go on from it, no call made again."""
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size != 2000 else {}
         pages = follow((lambda: first) if first is not None else
                        lambda: self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers),
@@ -396,7 +400,8 @@ class SfClient:
                        lambda url: self.call(lambda sf: sf.query_more(url, identifier_is_url=True, headers=headers),
                                              "query_more"),
                        lambda result: None if result.get("done", True) else result.get("nextRecordsUrl"),
-                       what="Salesforce query")
+                       what="Salesforce query",
+                       prefetch=_no_open_children if "(select" in soql.lower() else True)   # a subquery: children
         for result in pages:
             yield result["records"]
 
@@ -552,6 +557,13 @@ class SfClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _no_open_children(result: dict[str, Any]) -> bool:
+    """Whether no record of a query result holds a subquery result with further batches (``done`` false): its
+    child cursors stay valid only until the parent's next queryMore."""
+    return not any(isinstance(value, dict) and value.get("done") is False
+                   for record in result.get("records") or () if isinstance(record, dict) for value in record.values())
 
 
 def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:

@@ -141,7 +141,7 @@ class SalesforceConnector:
         self._labels_read = False
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
-        self.writer = Writer(client, mapping, self.owners, self._warn)
+        self.writer = Writer(client, mapping, self.owners, self._warn, rates=self.org_rates)
 
     @property
     def skipped(self) -> Counter[str]:
@@ -298,11 +298,18 @@ class SalesforceConnector:
         (where, value)) that are a picklist entry's API name or match no label (``mapping.label_notes``); on an org
         with Person Accounts, a warning when the mapping reads no person address field, with how many person accounts
         it places nowhere (``mapping.person_account_notes``); in a multi-currency org, which exchange rates will
-        convert the amounts (the org's, dated or not, or none)."""
+        convert the amounts (the org's, dated or not, or none), and a warning for each plan (``plan_values``'s
+        ``currency``: its file, its currency) whose currency the org lacks or has inactive: its axes would be refused
+        (``OrgRates.unwritable``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
         if self.mapping.multi_currency():
-            notes.append(f"currency: {self.org_rates().summary()}")
+            rates = self.org_rates()
+            notes.append(f"currency: {rates.summary()}")
+            for where, iso in dict.fromkeys((plan_values or {}).get("currency", ())):
+                refused = rates.unwritable(iso)
+                if refused is not None:
+                    notes.append(f"warning: {where}: {refused}")
         return notes
 
     def unplaced_person_accounts(self, postal_fields: Sequence[str]) -> int | None:

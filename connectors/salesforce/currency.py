@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,14 +69,35 @@ class OrgRates:
     places: int = 2                                                   # the corporate currency's DecimalPlaces
     static: Mapping[str, Decimal] = field(default_factory=lambda: _NONE)             # CurrencyType, by IsoCode
     dated: Mapping[str, tuple[DatedRate, ...]] = field(default_factory=lambda: _NONE)  # ACM, by IsoCode
+    active: Mapping[str, bool] = field(default_factory=lambda: _NONE)  # every CurrencyType IsoCode: IsActive
+    # worked out once per rate table: each currency's dated start days (bisected), the rates of each day asked
+    _starts: dict[str, list[date]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _days: dict[date | None, CrmRates | None] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def unwritable(self, iso: str) -> str | None:
+        """Why a record cannot be given ``iso`` as its ``CurrencyIsoCode`` (a picklist of the org's currencies:
+        "Inactive currency types do not appear in picklists", CurrencyType.IsActive), or None: the org has no such
+        currency, or has it inactive. None too when the org gave no currencies (nothing is known)."""
+        if self.corporate is None or self.active.get(iso) is True:
+            return None
+        known = ", ".join(sorted(k for k, on in self.active.items() if on))
+        state = "has it inactive" if iso in self.active else "does not have it"
+        return (f"the plan's currency {iso} is not one of the org's active currencies ({known}): the org {state}, "
+                f"so Salesforce refuses CurrencyIsoCode {iso} (add or activate {iso} in Setup > Manage Currencies, "
+                f"with its conversion rate; the amounts stay in {iso}, pac does not convert what it writes)")
 
     def rate(self, iso: str, day: date | None, *, dated: bool) -> Decimal | None:
         """Units of ``iso`` per corporate unit: the dated rate in force on ``day`` when ``dated`` (opportunities and
         their lines) and the org has one, else ``CurrencyType``'s; None when the org has no rate for ``iso``."""
-        if dated and day is not None:
-            for row in self.dated.get(iso, ()):
-                if row.start <= day and (row.next_start is None or day < row.next_start):
-                    return row.rate
+        rows = self.dated.get(iso) if dated and day is not None else None
+        if rows:
+            assert day is not None
+            starts = self._starts.get(iso)
+            if starts is None:
+                starts = self._starts[iso] = [row.start for row in rows]       # sorted by read_rates
+            at = bisect_right(starts, day) - 1             # the last row starting on or before the day
+            if at >= 0 and (rows[at].next_start is None or day < rows[at].next_start):   # type: ignore[operator]
+                return rows[at].rate
         return self.static.get(iso)
 
     def convert(self, amount: Decimal | None, iso: str | None, day: date | None, *, dated: bool
@@ -93,13 +115,17 @@ class OrgRates:
         else ``CurrencyType``'s), the corporate currency's own at 1, as a deal keeps them; None without rates."""
         if self.corporate is None:
             return None
+        if day in self._days:           # the deals of one close date share one set (an org may date rates daily)
+            return self._days[day]
         found: dict[str, Decimal] = {}
         for iso in self.static:
             rate = self.rate(iso, day, dated=True)
             if rate is not None:
                 found[iso] = rate
         found[self.corporate] = Decimal(1)
-        return CrmRates(self.corporate, tuple((iso, found[iso]) for iso in sorted(found)), self.places)
+        rates = self._days[day] = CrmRates(self.corporate, tuple((iso, found[iso]) for iso in sorted(found)),
+                                           self.places)
+        return rates
 
     def knows(self, iso: str | None) -> bool:
         """Whether an amount in ``iso`` is converted (the org has a rate for it, or it is the corporate currency)."""
@@ -164,6 +190,7 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
             warn("salesforce.currency CurrencyType has no corporate currency: amounts stay in their own currency")
         return NO_RATES
     static: dict[str, Decimal] = {}
+    active = {str(r["IsoCode"]): r.get("IsActive") is not False for r in rows if r.get("IsoCode")}
     for r in rows:
         rate = _decimal(r.get("ConversionRate"))
         if rate is None:
@@ -186,4 +213,5 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
     places = corporate.get("DecimalPlaces")
     return OrgRates(str(corporate["IsoCode"]), int(places) if isinstance(places, int | float) else 2,
                     MappingProxyType(static),
-                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}))
+                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}),
+                    MappingProxyType(active))

@@ -637,10 +637,19 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                     problems.append(Problem(key, *broken))
                     continue
                 known = [v["name"] for v in (fields or {}).values()]
-                close = closest(name.rsplit(".", 1)[-1], known)
-                problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",
-                                        f"did you mean {close!r}?" if close else
-                                        "fix the field name, or grant the integration user read access"))
+                leaf = name.rsplit(".", 1)[-1]
+                close = closest(leaf, known)
+                # describe and SOQL leave out a field field-level security hides from the integration user: a right
+                # name (BillingPostalCode) then looks misspelt, and its look-alike (ShippingPostalCode) would read
+                # other values without a word, so the grant comes first (audit sfmoney F4)
+                problems.append(Problem(key, f"{where} has no field {leaf!r} the integration user can see",
+                                        f"if {leaf} is the field you mean, field-level security hides it: grant the "
+                                        f"integration user read access to {where}.{leaf} (a permission set); "
+                                        + ("Salesforce adds the Person* fields only to an org with Person Accounts: "
+                                           "on another, do not list it; " if where == "Account" and (
+                                               leaf.startswith("Person") or leaf.lower().endswith("__pc")) else "")
+                                        + "otherwise, " + (f"did you mean {close!r}?" if close else
+                                                           "fix the field name")))
                 continue
             if f["type"] in COMPOUND_TYPES:
                 # REST reads it as one JSON object, but Bulk API 2.0 refuses it: the full reads of an object past

@@ -32,6 +32,7 @@ from connectors.base import (
     nothing_to_send,
 )
 from connectors.salesforce.client import SfClient
+from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.schema import field_length, pac_field, refused_value_fix
@@ -60,8 +61,9 @@ class Writer:
     """The write-back of one org; ``owners`` (e-mail -> the owning user) is shared with the pull, which fills it."""
 
     def __init__(self, client: SfClient, mapping: SalesforceMapping, owners: Owners,
-                 warn: Callable[[str], None]) -> None:
+                 warn: Callable[[str], None], rates: Callable[[], OrgRates] = lambda: NO_RATES) -> None:
         self.client, self.mapping, self.owners, self.warn = client, mapping, owners, warn
+        self.rates = rates      # the org's currencies (``SalesforceConnector.org_rates``: read once per run)
         self._currency_warned: set[str] = set()
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
@@ -210,9 +212,14 @@ class Writer:
 
     def _currency(self, currency: str) -> dict[str, str]:
         """``CurrencyIsoCode`` with the amounts in a multi-currency org (the mapping reads deals' currency from
-        ``deals.currency_field``); in a single-currency org amounts are in the org's currency: nothing to write,
-        a warning when the plan's currency differs."""
+        ``deals.currency_field``), refused (``ValueError``, no call: its actions wait for it) when the org's
+        ``CurrencyType`` lacks that currency or has it inactive, which Salesforce would refuse every night; in a
+        single-currency org amounts are in the org's currency: nothing to write, a warning when the plan's currency
+        differs."""
         if self.mapping.deals.currency_field:
+            refused = self.rates().unwritable(currency)
+            if refused is not None:     # Salesforce would refuse it each night, and its actions with it
+                raise ValueError(refused)
             return {"CurrencyIsoCode": currency}
         if currency != self.mapping.org_currency and currency not in self._currency_warned:
             self._currency_warned.add(currency)

@@ -7,7 +7,9 @@ included (``_kids``). A parent-to-child subquery
 result is paged like a query result ("Subquery results are like regular query results in that you might need to use
 queryMore() to retrieve all the records if there are many children", SOQL and SOSL Reference, Understanding Query
 Results): a parent's children arrive ``CHILD_BATCH`` (200, the documented minimum batch size) at a time, the first
-batch inline with ``done`` false and a ``nextRecordsUrl`` that ``GET /query/{locator}-{offset}`` follows.
+batch inline with ``done`` false and a ``nextRecordsUrl`` that ``GET /query/{locator}-{offset}`` follows, until the
+parent's next page is asked for: "A queryMore() call on a parent object invalidates all child cursors in the previous
+result set" (SOAP API Developer Guide, queryMore()), then ``INVALID_QUERY_LOCATOR``.
 Field-level security applies: a field the user may not read is unknown to their queries.
 """
 
@@ -36,6 +38,9 @@ class SoqlQueries:
         self.org = org
         self.security = security
         self.cursors: OrderedDict[str, tuple[list[Row], Query, int]] = OrderedDict()
+        # the child cursors a parent cursor's last page opened: its next page closes them ("A queryMore() call on a
+        # parent object invalidates all child cursors in the previous result set", SOAP API, queryMore())
+        self._child_cursors: dict[str, list[str]] = {}
         self._children: dict[int, dict[str, dict[str, list[Row]]]] = {}   # per query: rel -> parent -> kids
 
     def run(self, request: Request, version: str, endpoint: str, parts: list[str], user: str) -> Response:
@@ -111,10 +116,16 @@ class SoqlQueries:
     def _result(self, version: str, endpoint: str, locator: str, offset: int) -> dict[str, Any]:
         """One batch of a cursor as a query result: ``totalSize``, ``done``, ``records`` (and ``nextRecordsUrl``)."""
         selected, q, batch = self.cursors[locator]
+        for child in self._child_cursors.pop(locator, ()):
+            self.cursors.pop(child, None)
         chunk = selected[offset: offset + batch]
         end = offset + len(chunk)
         body: dict[str, Any] = {"totalSize": len(selected), "done": end >= len(selected),
                                 "records": [self._project(version, r, q, endpoint) for r in chunk]}
+        opened = [str(v["nextRecordsUrl"]).rsplit("/", 1)[-1].rpartition("-")[0] for record in body["records"]
+                  for v in record.values() if isinstance(v, dict) and v.get("nextRecordsUrl")]
+        if opened and end < len(selected):      # the last page has no next one: its children stay open
+            self._child_cursors[locator] = opened
         if end < len(selected):
             body["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{end}"
         else:

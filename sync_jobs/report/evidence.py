@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pac_core.advisor import pct_below
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
@@ -52,7 +53,19 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
                       "Key accounts lost (revenue of the 12 months before)", "lost_accounts", False),
     "market_events": ("Événements de marché", "Market events", "events", False),
     "leaving": ("Départs", "Leaving", "leaving", False),
+    "no_revenue_last_year": ("Segments écartés (aucun CA l'an dernier)", "Segments left out (no revenue last year)",
+                             "segments", False),
+    # the closing verdict of an axis whose own period is over (Rule.CLOSED)
+    "period_end": ("Fin de la période de l'axe", "End of the axis's period", "date", False),
+    "reached": ("Objectif atteint", "Objective reached", "", False),
+    "objective": ("Objectif (CA supplémentaire)", "Objective (additional revenue)", "money", False),
+    "progress": ("Part de l'objectif atteinte", "Share of the objective reached", "percent", False),
+    "final_roi": ("ROI final", "Final ROI", "percent", False),
 }
+
+# evidence read with another key, not shown on its own row: a target segment's fall in money where its revenue went
+# below 0 (shown as its growth: « Isère -13 000 € », not « -130 % »)
+_WITHIN = frozenset({"growth_amount"})
 
 TRIGGERS = {
     "fr": {"segment_decline": "baisse du segment", "lost_key_account": "compte clé perdu",
@@ -69,10 +82,48 @@ KINDS = {"fr": {"horizontal": "géographique", "vertical": "marché", "mixed": "
 def rows(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> Iterator[tuple[str, str, bool]]:
     """(label, formatted value, is_threshold) for each piece of evidence, in the advisor's order."""
     for key, value in evidence.items():
-        if value is None or value == [] or value == {}:
+        if value is None or value == [] or value == {} or key in _WITHIN:
             continue
         fr, en, kind, threshold = KEYS.get(key, (key.replace("_", " "), key.replace("_", " "), "", False))
-        yield (fr if fmt.lang == "fr" else en), value_text(kind, key, value, plan, fmt), threshold
+        text = _below(evidence, key, value, plan, fmt) or value_text(kind, key, value, plan, fmt)
+        yield (fr if fmt.lang == "fr" else en), text, threshold
+
+
+# a figure the rule fired on for being below a threshold, and that threshold's key in the same evidence: the figure
+# reads below it (« -0,3 % » beside « seuil 0 % », not « 0 % »; ``pac_core.advisor.pct_below``)
+_BELOW = {"roi": "max_roi", "growth": "lagging_growth_below"}
+
+
+def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: Formatter) -> str | None:
+    """The text of a figure below its threshold (``_BELOW``: a dropped axis's ROI, a lagging segment's growth), as
+    the advisor's sentence writes it; None for any other figure (then ``value_text``)."""
+    if key == "trend" and _number(evidence.get("revenue", 0)) < 0:
+        # a segment whose revenue went below 0 (credits): its fall as an amount, never « -130 % » (decision 6 Dec 2026)
+        return _signed_money(_number(evidence["revenue"]) - _number(evidence.get("baseline", 0)), fmt)
+    if key == "progress" and evidence.get("reached") is False and value is not None and float(value) < 1:
+        return pct_below(float(value), 1.0, fmt.lang)      # an objective missed never reads « 100 % »
+    limit = evidence.get(_BELOW.get(key, ""))
+    if limit is None:
+        return None
+    below = float(limit)
+    if key == "growth" and isinstance(value, Mapping):
+        segments = {s.id: s.name for s in plan.segments}
+        amounts = dict(evidence.get("growth_amount") or {})    # revenue below 0: fallen by an amount, not « -130 % »
+
+        def growth(k: Any, v: Any) -> str:
+            if k in amounts:
+                return _signed_money(_number(amounts[k]), fmt)
+            return pct_below(float(v), below, fmt.lang, change=True) if float(v) < below else fmt.change(v)
+        return ", ".join(f"{segments.get(str(k), str(k))} {growth(k, v)}" for k, v in value.items())
+    if key == "roi" and float(value) < below:
+        return pct_below(float(value), below, fmt.lang)
+    return None
+
+
+def _signed_money(amount: Decimal, fmt: Formatter) -> str:
+    """A change in money, signed as a growth rate is (« +2 000 € », « -13 000 € »)."""
+    text = fmt.money(amount)
+    return f"+{text}" if amount > 0 else text
 
 
 def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> str:
@@ -84,6 +135,8 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
         return fmt.change(_number(value))
     if kind == "money":
         return fmt.money(_number(value))
+    if kind == "date":
+        return fmt.date(date.fromisoformat(str(value)))
     if kind == "months":
         return fmt.months(float(_number(value)))
     if kind == "segments":

@@ -96,24 +96,41 @@ class Formatter:
             return DASH
         return money(shown_additional(progress.revenue, progress.baseline), self.currency, self.lang)
 
+    def trend(self, progress: SegmentProgress) -> str:
+        """A segment's trend as the advisor reads it (docs/engine.md, *The advisor*): signed as ``change``; « aucun CA
+        l'an dernier » / "no revenue last year" when its baseline is 0 or below (growth from nothing has no
+        percentage); its fall as an amount, « -13 000 € », when its revenue is below 0 (credits), not « -130 % »."""
+        if progress.baseline <= 0:
+            return labels(self.lang)["no_revenue_last_year"]
+        if progress.revenue < 0:
+            return self.additional(progress)
+        return self.change(progress.trend)
+
     def money_compact(self, value: Decimal | float | int | None) -> str:
-        """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""
+        """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``. The unit and the
+        decimals are chosen on the figure as it will be shown (one decimal under 100 units of k or M, none when that
+        decimal is 0): 999,999 reads ``1 M€``, not ``1 000 k€``; 45,000.99 reads ``45 k€`` as 45,000 does."""
         if value is None:
             return DASH
-        v = float(value)
-        scaled, decimals, suffix = v, 0, ""
-        for size, unit in ((1e6, "M"), (1e3, "k")):
-            if abs(v) >= size:
-                scaled, suffix = v / size, unit
-                decimals = 0 if abs(scaled) >= 100 or scaled == int(scaled) else 1
-                break
+        v = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        scaled, suffix = half_up(v, 0), ""
+        if abs(scaled) >= 1000:
+            scaled, suffix = self._scaled(v / 1000), "k"
+            if abs(scaled) >= 1000:
+                scaled, suffix = self._scaled(v / 1_000_000), "M"
+        decimals = 0 if scaled == scaled.to_integral_value() else 1
         number = digits(decimals)
         if self.lang == "fr":
             pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
         else:
             pattern = f"¤{number}'{suffix}'" if suffix else f"¤{number}"
-        return format_currency(half_up(scaled, decimals), self.currency, format=pattern, currency_digits=False,
-                               locale=self.locale)
+        return format_currency(scaled, self.currency, format=pattern, currency_digits=False, locale=self.locale)
+
+    @staticmethod
+    def _scaled(scaled: Decimal) -> Decimal:
+        """A figure in k or M as a chart shows it: rounded half up to one decimal under 100, to the unit from 100."""
+        one = half_up(scaled, 1)
+        return half_up(scaled, 0) if abs(one) >= 100 else one
 
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
@@ -144,8 +161,11 @@ class Formatter:
         if value is None:
             return DASH
         words = labels(self.lang)
-        unit = words["month_one"] if half_up(value, 1) == 1 else words["month_many"]
-        return f"{self.number(value, 0 if float(value) == int(value) else 1)}{NBSP}{unit}"
+        shown = half_up(value, 1)
+        if value > 0 and shown == 0:   # a day or so: not a payback of zero
+            return f"<{NBSP}{self.number(Decimal('0.1'), 1)}{NBSP}{words['month_one']}"
+        unit = words["month_one"] if shown == 1 else words["month_many"]
+        return f"{self.number(shown, 0 if shown == shown.to_integral_value() else 1)}{NBSP}{unit}"
 
     # -- dates ---------------------------------------------------------------------------------
     def local(self, moment: datetime) -> datetime:

@@ -23,8 +23,10 @@ FR: dict[str, str] = {
     "basis_no_snapshot": "aucun instantané conservé du trimestre",
     "since_head": "Depuis la clôture (saisies et modifications du plan après le {day})",
     "since_revenue": "chiffre d'affaires du plan",
+    "since_timezone": "fuseau horaire du plan",
+    "since_currency": "devise du plan",
     "since_actions": "actions",
-    "since_axes": "CA additionnel des axes",
+    "since_axes": "CA supplémentaire des axes",
     "since_additional": "CA supplémentaire du plan",
     "since_objective": "objectif du plan",
     "since_roi": "ROI du plan à date",
@@ -90,6 +92,8 @@ FR: dict[str, str] = {
     "payback": "Délai de retour",
     # an axis whose cost is 0: its ROI is not finite and there is nothing to pay back (« – » means unknown)
     "no_cost": "sans coût",
+    # a segment's trend when last year's revenue is 0 or below: growth from nothing has no percentage
+    "no_revenue_last_year": "aucun CA l'an dernier",
     "figures_formulas": "Comment chaque chiffre est calculé :",
     "formula_roi": "(CA supplémentaire × marge − coût au prorata) / coût au prorata. Le coût au prorata est le coût "
                    "de l'objectif réparti jour par jour sur sa période jusqu'à la date : c'est le ROI de la période "
@@ -144,9 +148,9 @@ FR: dict[str, str] = {
     "by_rep": "Par commercial",
     "by_axis": "Par axe",
     "by_month": "Mois par mois",
-    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par allure, "
+    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par rythme, "
                      "et la part des objectifs atteinte par commercial.",
-    "chart_months": "Actions par allure, en fin de mois",
+    "chart_months": "Actions par rythme, en fin de mois",
     "targets_reached": "Objectifs atteints",
     "today": "aujourd'hui",
     "total": "Total",
@@ -279,6 +283,8 @@ EN: dict[str, str] = {
     "basis_no_snapshot": "no snapshot of the quarter kept",
     "since_head": "Since the close (entries and plan edits after {day})",
     "since_revenue": "plan revenue",
+    "since_timezone": "plan timezone",
+    "since_currency": "plan currency",
     "since_actions": "actions",
     "since_axes": "axes' additional revenue",
     "since_additional": "plan additional revenue",
@@ -331,6 +337,7 @@ EN: dict[str, str] = {
     "time_to_roi": "Payback (months from period start)",
     "payback": "Payback",
     "no_cost": "no cost",
+    "no_revenue_last_year": "no revenue last year",
     "figures_formulas": "How each figure is computed:",
     "formula_roi": "(additional revenue × margin − cost to date) / cost to date. The cost to date is the objective's "
                    "cost spread day by day over its period up to the date: the whole period's ROI at the current "
@@ -539,16 +546,16 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
     },
     "rule": {
         "fr": {"roll_out": "Déployer", "drop": "Abandonner", "prioritise": "Prioriser", "suspend": "Suspendre",
-               "reassign": "Réaffecter"},
+               "reassign": "Réaffecter", "closed": "Terminé"},
         "en": {"roll_out": "Roll out", "drop": "Drop", "prioritise": "Prioritise", "suspend": "Suspend",
-               "reassign": "Reassign"},
+               "reassign": "Reassign", "closed": "Ended"},
     },
     # the same rules worded for the next plan, in the report of a plan whose period is over (``for_next_plan``)
     "rule_next": {
         "fr": {"roll_out": "Reconduire et étendre", "drop": "Ne pas reconduire", "prioritise": "Reconduire en priorité",
-               "suspend": "Réexaminer", "reassign": "Réattribuer"},
+               "suspend": "Réexaminer", "reassign": "Réattribuer", "closed": "Terminé"},
         "en": {"roll_out": "Renew and extend", "drop": "Do not renew", "prioritise": "Renew as a priority",
-               "suspend": "Reconsider", "reassign": "Reassign"},
+               "suspend": "Reconsider", "reassign": "Reassign", "closed": "Ended"},
     },
     "activity": {
         "fr": {"visit": "visites", "call": "appels", "meeting": "rendez-vous", "demo": "démonstrations",

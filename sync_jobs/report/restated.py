@@ -9,6 +9,7 @@ snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --replace`` pri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -63,21 +64,29 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     that moved (additional revenue, objective, ROI to date), the statuses changed (« AX-GC-QUOTES Actif → Suspendu
     (depuis le 12 mai 2027) »), the paces, the actions whose done count changed, the axes whose additional revenue
     changed, the actions and axes added or removed since (each list cut after ``SHOWN`` ids). Empty when nothing
-    did."""
+    did. A plan whose timezone or currency changed since says it first, and each amount is written in its own
+    currency: the close's in the currency of then, today's in today's, with no difference between the two (audit
+    planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars)."""
     if not since:
         return []
     words = labels(fmt.lang)
     colon = "\u00a0:" if fmt.lang == "fr" else ":"
     sep = " ; " if fmt.lang == "fr" else "; "
     lines = [words["since_head"].format(day=end_words(closed, fmt) or fmt.datetime(closed)) + colon]
+    then_fmt, now_fmt = fmt, fmt
+    for key, change in (("since_timezone", since.timezone), ("since_currency", since.currency)):
+        if change is not None:
+            lines.append(f"{words[key]} {change[0]} → {change[1]}")
+    if since.currency is not None:
+        then_fmt, now_fmt = replace(fmt, currency=since.currency[0]), replace(fmt, currency=since.currency[1])
     if since.revenue is not None:
         before, after = since.revenue
         delta = after - before
         sign = "+" if delta > 0 else "−"
-        lines.append(f'{words["since_revenue"]} {fmt.money(before)} → {fmt.money(after)} '
-                     f'({sign}{fmt.money(abs(delta))})')
+        difference = f' ({sign}{fmt.money(abs(delta))})' if since.currency is None else ""
+        lines.append(f'{words["since_revenue"]} {then_fmt.money(before)} → {now_fmt.money(after)}{difference}')
     if since.totals:
-        lines.append(sep.join(f'{words["since_" + name]} {_figure(name, a, fmt)} → {_figure(name, b, fmt)}'
+        lines.append(sep.join(f'{words["since_" + name]} {_figure(name, a, then_fmt)} → {_figure(name, b, now_fmt)}'
                               for name, a, b in since.totals))
     if since.statuses:
         lines.append(f'{words["since_statuses"]}{colon} ' + _cut([_status(s, fmt) for s in since.statuses], sep))
@@ -90,7 +99,7 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
             [f"{i} {d0}/{t0} → {d1}/{t1}" for i, d0, t0, d1, t1 in since.actions], sep))
     if since.axes:
         lines.append(f'{words["since_axes"]}{colon} ' + _cut(
-            [f"{i} {fmt.money(a0)} → {fmt.money(a1)}" for i, a0, a1 in since.axes], sep))
+            [f"{i} {then_fmt.money(a0)} → {now_fmt.money(a1)}" for i, a0, a1 in since.axes], sep))
     for key, ids in (("since_added", since.added), ("since_removed", since.removed)):
         if ids:
             lines.append(f"{words[key]}{colon} " + _cut(list(ids), ", "))

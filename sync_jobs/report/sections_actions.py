@@ -67,7 +67,9 @@ def month_by_month(inputs: ReportInputs, fmt: Formatter) -> str:
     chart = charts.pace_columns_chart(columns, order, names, fmt, title=words["chart_months"])
     headers = [(words["rep"], "")] + [(fmt.period_label(p.label) + (f" ({words['today']})" if p.now else ""), "num")
                                       for p in points]
-    reps = sorted({who for p in points for who in p.reps}, key=lambda w: person_name(inputs, w).casefold())
+    # every rep of the plan: one with no action begun yet reads « – » rather than leaving the table
+    reps = sorted({a.who for a in inputs.plan.actions} | {who for p in points for who in p.reps},
+                  key=lambda w: person_name(inputs, w).casefold())
     rows = []
     for who in reps:
         cells = []

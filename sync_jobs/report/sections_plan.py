@@ -18,6 +18,7 @@ from sync_jobs.report.view import (
     AxisRow,
     axis_rows,
     axis_status,
+    costs_nothing,
     current_label,
     is_live,
     plan_roi_line,
@@ -46,6 +47,14 @@ def _values(inputs: ReportInputs, fmt: Formatter, bar_rows: list[AxisRow], **mor
             "bars": _bars(bar_rows), "additional_objective": f'{words["additional"]} / {words["objective"]}', **more}
 
 
+def segment_roi(inputs: ReportInputs, segment_id: str, fmt: Formatter) -> str:
+    """A segment's ROI as its card and the overview show it: « sans coût » when its live axes cost nothing."""
+    if costs_nothing(inputs, segment_id):
+        return fmt.no_cost
+    seg = segment_progress(inputs.evaluation, segment_id)
+    return fmt.percent(seg.roi if seg is not None else None)
+
+
 def overview(inputs: ReportInputs, fmt: Formatter) -> str:
     """Segments, their axes with status, additional revenue against objective, pace and ROI
     (``templates/report/overview.html``)."""
@@ -63,6 +72,7 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
                                           words["legend_expected"])) if bars else ""
     return render_template("report/overview.html", _values(
         inputs, fmt, axis_rows(inputs), segments=segments, footnote=roi_footnote_lines(inputs, fmt),
+        segment_roi={segment.id: segment_roi(inputs, segment.id, fmt) for segment in inputs.plan.segments},
         chart=markup(chart)))
 
 
@@ -104,7 +114,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         if seg is not None:
             figures = [("revenue", fmt.money(seg.revenue)), ("baseline", fmt.money(seg.baseline)),
                        ("additional", fmt.additional(seg)), ("objective", fmt.money(seg.objective)),
-                       ("trend", fmt.change(seg.trend)), ("roi", fmt.percent(seg.roi))]
+                       ("trend", fmt.trend(seg)), ("roi", segment_roi(inputs, segment.id, fmt))]
         points = trend(inputs, segment.id)
         target = None
         if seg is not None and seg.objective is not None and seg.period_baseline is not None:

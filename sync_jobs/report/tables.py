@@ -25,6 +25,7 @@ from sync_jobs.report.view import (
     action_what,
     axis_rows,
     axis_status,
+    costs_nothing,
     plan_roi_line,
     plan_totals,
     reco_text,
@@ -61,13 +62,16 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
     day = status_day(inputs)
     for r in axis_rows(inputs):
         p, obj = r.progress, r.axis.objective
-        rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt, day), p.additional if p else None,
+        # the additional revenue as the page's overview and the Axes sheet show it: the shown revenue less the shown
+        # baseline (the exact 5,068.89 displayed 5 069 here beside 5 068 there)
+        rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt, day), _reconciled(p)[2] if p else None,
                      obj.additional_revenue if obj else None, p.progress if p else None,
                      p.expected_by_now if p else None, _pace(r.pace, fmt.lang, "axis_pace"),
                      _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
-    rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
+    rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
+                 fmt.no_cost if costs_nothing(inputs) else t["roi"]])
     note = plan_roi_line(inputs, fmt)
     if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
         rows.append([note, "", "", None, None, None, None, "", None])
@@ -84,7 +88,8 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         p = segment_progress(inputs.evaluation, s.id)
         rows.append([s.name, enum_label("segment_kind", s.kind.value, fmt.lang),
                      *(_reconciled(p) if p else [None] * 3),
-                     p.objective if p else None, p.trend if p else None, p.roi if p else None,
+                     p.objective if p else None, p.trend if p and p.revenue >= 0 else None,
+                     fmt.no_cost if costs_nothing(inputs, s.id) else (p.roi if p else None),
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
     bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
     if any(basis is not None for basis in bases):

@@ -202,6 +202,16 @@ def is_live(row: AxisRow) -> bool:
     return row.axis.status.state in (AxisState.ACTIVE, AxisState.PRIORITISED)
 
 
+def costs_nothing(inputs: ReportInputs, segment_id: str | None = None) -> bool:
+    """Whether the plan's (or a segment's) ROI has nothing to divide by: every live axis with an objective costs 0,
+    so it reads « sans coût » / "no cost" as each of those axes does, not « – », which says unknown (a cost not
+    written, a period too young)."""
+    rows = [r for r in axis_rows(inputs, segment_id)
+            if is_live(r) and r.axis.objective is not None and r.progress is not None]
+    return bool(rows) and all(r.progress is not None and r.progress.cost is not None and r.progress.cost == 0
+                              for r in rows)
+
+
 def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
 
@@ -349,11 +359,12 @@ def action_trend(inputs: ReportInputs) -> list[MonthPoint]:
     """The plan's actions month by month: at the end of each month that has a monthly snapshot (oldest first),
     then now (snapshots after the report's instant left out, as in ``trend``). Each point counts the actions of
     today's plan by their pace then, and per rep the share of their targets reached (done capped at each action's
-    target, so one over-achieved action does not hide a missed one). Actions a snapshot does not know (added to
-    the plan later) are left out of that point. Empty when no monthly snapshot up to the report's instant has
-    been kept yet. As in ``trend``, the report's own evaluation is the point of its month: at a closed month's end
-    it replaces that month's snapshot (a restated December reads the action table's 5 / 8, not the kept 4 / 8),
-    labelled by the month alone (not « aujourd'hui »: it is that month's end)."""
+    target, so one over-achieved action does not hide a missed one) over the actions begun by then (not inactive,
+    not still to come: a rep whose actions all lie ahead has no share, « – », rather than 0 %). Actions a snapshot
+    does not know (added to the plan later) are left out of that point. Empty when no monthly snapshot up to the
+    report's instant has been kept yet. As in ``trend``, the report's own evaluation is the point of its month: at a
+    closed month's end it replaces that month's snapshot (a restated December reads the action table's 5 / 8, not
+    the kept 4 / 8), labelled by the month alone (not « aujourd'hui »: it is that month's end)."""
     months = sorted((s for s in snapshots_to_date(inputs) if s.kind == "monthly"), key=lambda s: (s.taken_at, s.label))
     if not months:
         return []
@@ -375,7 +386,9 @@ def _month_point(inputs: ReportInputs, label: str, evaluation: Evaluation, *, no
         if found is None:
             continue
         paces[found.pace] += 1
-        if found.pace is not Pace.INACTIVE:
+        # the share of what was due: an action not begun by then (nothing due yet) is out of it, as an inactive one;
+        # a rep with no action begun has no share (« – »), not 0 % (audit report N1)
+        if found.pace not in (Pace.INACTIVE, Pace.NOT_STARTED):
             done, target = reps.get(action.who, (0.0, 0.0))
             reps[action.who] = (done + min(float(found.done), float(found.target)), target + float(found.target))
     return MonthPoint(label, dict(paces), reps, now)

@@ -12,10 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pac_core.money import LOCALES
+from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import since_lines, status_line
@@ -26,12 +29,15 @@ from sync_jobs.report_inputs import ReportInputs
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
+# the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
+SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
 WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
           "any": 22}
 
 
 def formats(lang: str, currency: str) -> dict[str, str]:
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+    # the page's symbol (CLDR's for the language: « $US » in French, "CA$" in English), not a table of three
+    symbol = get_currency_symbol(currency, locale=LOCALES[lang]).replace('"', "")
     return {
         "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
         "percent": "0%",
@@ -88,6 +94,8 @@ def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
         cell.data_type = "s"   # "=HYPERLINK(...)" from the CRM stays text, never a formula
         cell.alignment = Alignment(wrap_text="\n" in value, vertical="top")
         return
+    if kind in SHOWN_PLACES and isinstance(value, float) and value < 0 and half_up(value, SHOWN_PLACES[kind]) == 0:
+        value = 0.0   # it shows as zero: a spreadsheet would print « -0 % » / « -0 € » (the page reads « 0 % »)
     cell.value = value
     if isinstance(value, datetime):
         cell.number_format = number_formats["datetime"]

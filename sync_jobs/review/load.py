@@ -118,8 +118,8 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         since = Restatement()
         own = kept_snapshot(settings, plan_ref, "monthly", month, engine=engine, plan=file_plan) \
             if as_of < clock else None
-        if own is not None \
-                and own.evaluation.as_of == as_of:   # a closed month whose snapshot is kept: what changed since
+        if own is not None:   # a closed month whose snapshot is kept (by its label, whatever the timezone of then,
+            # audit planlife F1): what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since)

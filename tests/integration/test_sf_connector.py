@@ -400,6 +400,30 @@ class TestLineItemPaging:
         assert sf.usage().by_endpoint == {"oauth2": 1, "queryAll": 2, "query": 1}
 
 
+    def test_a_big_deal_before_the_last_page_keeps_its_lines(self, sf: SalesforceConnector,
+                                                             server: SandboxServer) -> None:
+        """The same 250-line deal, followed by 200 newer opportunities, read 200 deals a page: its page is not the
+        last, and the org (as documented, and the sandbox since audit sfmoney F2) invalidates its child cursor once
+        the next page of deals is asked for. The reader reads its further lines first: 250 lines, 25,000. Seen
+        failing with the old prefetch: INVALID_QUERY_LOCATOR on the lines' nextRecordsUrl."""
+        api = server.api("salesforce")
+        account = next(r["Id"] for r in api.rows("Account") if not r["IsDeleted"])
+        pump = api.create("Product2", Name="Pompe PX8", ProductCode="PX8", Family="Pompes", IsActive=True)
+        deal = api.create("Opportunity", Name="Grosse affaire", AccountId=account, StageName="Closed Won",
+                          CloseDate=date(2027, 5, 4), Amount=Decimal(25000), CurrencyIsoCode="EUR")
+        for _ in range(250):
+            api.create("OpportunityLineItem", OpportunityId=deal, Product2Id=pump, Quantity=1.0,
+                       UnitPrice=Decimal(100), TotalPrice=Decimal(100))
+        for i in range(200):
+            api.create("Opportunity", Name=f"Petite {i}", AccountId=account, StageName="Prospecting",
+                       CloseDate=date(2027, 9, 1), Amount=Decimal(10), CurrencyIsoCode="EUR")
+        rows = sf.reader.rows("Opportunity", sf.reader.deal_fields(), None, page_size=200)
+        [got] = [row for row in rows if row["Id"] == deal]
+        items = got["OpportunityLineItems"]
+        assert items["done"] and len(items["records"]) == 250
+        assert sum(Decimal(str(r["TotalPrice"])) for r in items["records"]) == Decimal(25000)
+
+
 class TestBulk:
     def test_large_full_load_uses_bulk_api_and_matches_rest(self, tmp_path: Path) -> None:
         """Above bulk_threshold a full read goes through Bulk API 2.0 and yields the same records as REST."""

@@ -101,6 +101,22 @@ class TestOrgRatesOverHttp:
         # their full read, no COUNT() query since audit quota2 F1)
         assert calls.get("query") == 2 and calls.get("queryAll") == 2
 
+    def test_the_online_check_warns_of_a_plan_currency_the_org_lacks(self, server: SandboxServer) -> None:
+        """`pac config check --online`: a plan reading through this mapping in CHF, on an org whose currencies are
+        EUR, USD and JPY, gets a warning naming the plan file and the fix, as its axes would be refused at the first
+        write (audit sfmoney F1); an EUR plan gets none."""
+        server.api("salesforce").set_currency_rates("EUR", STATIC, DATED, places={"JPY": 0})
+        sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+        try:
+            notes = sf.online_notes({"currency": [("plans/ch.pac.yaml", "CHF"), ("plans/fr.pac.yaml", "EUR")]})
+        finally:
+            sf.close()
+        [warning] = [n for n in notes if "CHF" in n]
+        assert warning.startswith("warning: plans/ch.pac.yaml: the plan's currency CHF is not one of the org's active "
+                                  "currencies (EUR, JPY, USD)"), warning
+        assert "Setup > Manage Currencies" in warning
+        assert not [n for n in notes if "fr.pac.yaml" in n]
+
     def test_a_single_currency_org_costs_no_rates_query(self) -> None:
         """The default mapping on a single-currency org: deals and accounts (no COUNT(): the accounts' first page sizes
         their read), no rates query."""

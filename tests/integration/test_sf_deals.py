@@ -223,8 +223,10 @@ class TestRecordTypeFilter:
             "deals.exclude.RecordType.DeveloperName[1]": (
                 "record type API name 'Partner_Dael' matches no record type of Opportunity",
                 "did you mean 'Partner_Deal', labelled 'Partenaire'?"),
-            "deals.exclude.RecordType.DeveloperNam": ("RecordType has no field 'DeveloperNam'",
-                                                      "did you mean 'DeveloperName'?"),
+            "deals.exclude.RecordType.DeveloperNam": (
+                "RecordType has no field 'DeveloperNam' the integration user can see",
+                "if DeveloperNam is the field you mean, field-level security hides it: grant the integration user "
+                "read access to RecordType.DeveloperNam (a permission set); otherwise, did you mean 'DeveloperName'?"),
             "deals.exclude.Type[0]": ("Type value 'New Busines' matches no picklist value of Opportunity.Type",
                                       "did you mean 'New Business'?")}
 

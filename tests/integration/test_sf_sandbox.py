@@ -86,6 +86,39 @@ class TestQuery:
         everything = list(sf.query_all_iter("SELECT Id FROM Event", include_deleted=True))
         assert len(everything) == first["totalSize"] and len({r["Id"] for r in everything}) == len(everything)
 
+    def test_the_parents_next_page_invalidates_the_childrens_cursor(self, sf: Salesforce,
+                                                                   server: SandboxServer) -> None:
+        """"A queryMore() call on a parent object invalidates all child cursors in the previous result set" (SOAP API,
+        queryMore()): 201 opportunities read 200 a page, the first with 250 lines; its lines past the first 200 come
+        when asked for before the next page of opportunities, and are refused INVALID_QUERY_LOCATOR after it."""
+        api = server.api("salesforce")
+        account = next(r["Id"] for r in api.rows("Account") if not r["IsDeleted"])
+        deal = api.create("Opportunity", Name="Curseur 000", AccountId=account, StageName="Closed Won",
+                          CloseDate="2027-05-04", Amount=250)
+        product = api.create("Product2", Name="PX", ProductCode="PX", Family="Pompes", IsActive=True)
+        for _ in range(250):
+            api.create("OpportunityLineItem", OpportunityId=deal, Product2Id=product, Quantity=1, UnitPrice=1,
+                       TotalPrice=1)
+        for i in range(1, 201):
+            api.create("Opportunity", Name=f"Curseur {i:03d}", AccountId=account, StageName="Prospecting",
+                       CloseDate="2027-09-01", Amount=1)
+        soql = "SELECT Id, (SELECT Id FROM OpportunityLineItems) FROM Opportunity WHERE Name LIKE 'Curseur%' " \
+               "ORDER BY Name"
+        options = {"Sforce-Query-Options": "batchSize=200"}
+
+        def first_page() -> tuple[str, str]:
+            page = sf.query(soql, headers=options)
+            assert len(page["records"]) == 200 and page["records"][0]["Id"] == deal
+            return str(page["nextRecordsUrl"]), str(page["records"][0]["OpportunityLineItems"]["nextRecordsUrl"])
+
+        deals_url, lines_url = first_page()
+        assert len(sf.query_more(lines_url, identifier_is_url=True)["records"]) == 50      # before: they come
+        deals_url, lines_url = first_page()
+        assert len(sf.query_more(deals_url, identifier_is_url=True, headers=options)["records"]) == 1
+        with pytest.raises(SalesforceMalformedRequest) as info:
+            sf.query_more(lines_url, identifier_is_url=True)                                  # after: refused
+        assert info.value.content[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
     def test_query_all_returns_deleted_and_archived(self, sf: Salesforce) -> None:
         """query hides deleted and archived events; queryAll returns them with IsDeleted."""
         plain = sf.query("SELECT COUNT() FROM Event")["totalSize"]

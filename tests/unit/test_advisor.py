@@ -4,7 +4,7 @@ suspension has ended is live for every rule, as for the engine's pace and plan t
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -469,3 +469,108 @@ class TestRollOutOnlyWhereTheAxisHasAccounts:
         anyone = Scope((Condition("account_type", "in", ("Client", "Prospect"), "clients et prospects"),))
         everything = self._recs(anyone, accounts, _deals("150000", "50000", "10000", "10000"), VISITS)
         assert Rule.ROLL_OUT in {r.rule for r in everything}
+
+
+class TestAtTheThresholds:
+    """Each rule exactly at its threshold and one cent on either side, figures computed by hand; the words say what
+    the figures say (a figure that fires a rule never reads as its threshold, which the rule would not fire on)."""
+
+    # 2 June 03:30 UTC: 152.1875 days after 1 January 00:00 in Paris, exactly 5 months of 30.4375 days
+    FIVE_MONTHS = datetime(2027, 6, 2, 3, 30, tzinfo=UTC)
+
+    def test_paid_back_in_exactly_the_maximum_months_rolls_out(self) -> None:
+        """Rhône's axis earns 40,006 more at 30 % margin (12,001.80) in 5 months; a cost of 14,402.16 is paid back in
+        14,402.16 / (12,001.80 / 5) = 6 months exactly, the rule's maximum ("within 6 months"): rolled out. One cent
+        more cost (14,402.17) is paid back after 6 months: not rolled out. Seen failing before the fix: no roll-out at
+        6.000000000000001 months (the payback computed in binary floats)."""
+        deals = _deals("90006", "50000", "10000", "10000")
+        at = _evaluate(deals, self.FIVE_MONTHS, rhone_budget="14402.16")
+        assert at.axis("AX-69").time_to_roi_months == 6.0
+        [rec] = [r for r in at.recommendations if r.axis_id == "AX-69"]
+        assert rec.rule is Rule.ROLL_OUT and "rentabilisé en 6,0 mois depuis le 1er janvier" in rec.summary
+        over = _evaluate(deals, self.FIVE_MONTHS, rhone_budget="14402.17")
+        assert over.axis("AX-69").time_to_roi_months > 6.0
+        assert Rule.ROLL_OUT not in {r.rule for r in over.recommendations}
+
+    def test_roi_exactly_the_roll_out_minimum(self) -> None:
+        """On 1 April (90 of 365 days) a cost of 3,650 is 900 to date; 4,500 more at 30 % margin is 1,350: ROI to date
+        (1,350 - 900) / 900 = 50 % exactly, the minimum ("at least 50 %"): rolled out (the payback, 8 months, under a
+        maximum of 12 here). One cent less: not."""
+        settings = replace(CAPACITY, rollout_max_months_to_roi=12.0)
+        at = _evaluate(_deals("54500", "50000", "10000", "10000"), NEUTRAL_AS_OF, rhone_budget="3650",
+                       settings=settings)
+        assert at.axis("AX-69").roi == 0.5 and _rule_of(at.recommendations, "AX-69") is Rule.ROLL_OUT
+        under = _evaluate(_deals("54499.99", "50000", "10000", "10000"), NEUTRAL_AS_OF, rhone_budget="3650",
+                          settings=settings)
+        assert under.axis("AX-69").roi < 0.5 and _rule_of(under.recommendations, "AX-69") is None
+
+    def test_a_decline_of_exactly_the_minimum_prioritises(self) -> None:
+        """Isère 9,000 against 10,000 a year earlier: down 10 % exactly, the minimum ("10 % or more"): prioritised,
+        « recule de 10 % (seuil 10 %) ». 9,000.01 (down 9.9999 %): not."""
+        [rec] = [r for r in _advise(_deals("60000", "50000", "9000", "10000"), NEUTRAL_AS_OF) if r.axis_id == "AX-38"]
+        assert rec.rule is Rule.PRIORITISE and rec.evidence["trend"] == -0.1
+        assert "recule de 10\u00a0% (seuil 10\u00a0%)" in rec.summary
+        assert _rule_of(_advise(_deals("60000", "50000", "9000.01", "10000"), NEUTRAL_AS_OF), "AX-38") is None
+
+    def test_a_load_of_exactly_the_minimum_suspends(self) -> None:
+        """90 PX200 won in the second quarter against a capacity of 100 (as of 1 May): loaded at 90 % exactly, the
+        minimum ("90 % or more"): suspended; 80 won and 20 open (x 0.5 = 10) too. 89.99 won: not."""
+        may = datetime(2027, 5, 1, tzinfo=PARIS)
+        for won_qty, open_qty, fires in (("90", None, True), ("80", "20", True), ("89.99", None, False)):
+            deals = [*_deals("60000", "50000", "10000", "10000"),
+                     won("px", "r1", "1000", date(2027, 4, 10), lines=(DealLine("PX200", Decimal(won_qty)),))]
+            if open_qty is not None:
+                deals.append(won("px-open", "r1", "1000", date(2027, 6, 20), stage=DealStage.OPEN,
+                                 lines=(DealLine("PX200", Decimal(open_qty)),)))
+            assert (_rule_of(_advise(deals, may), "AX-69") is Rule.SUSPEND) is fires, (won_qty, open_qty)
+
+    def test_drop_from_exactly_half_the_period(self) -> None:
+        """2 July 11:00 UTC is exactly half of 2027 in Paris (182.5 days): Isère's axis at -100 % is dropped; a
+        microsecond earlier it is not."""
+        half = datetime(2027, 7, 2, 11, tzinfo=UTC)
+        deals = _deals("60000", "50000", "10000", "10000")
+        assert _rule_of(_advise(deals, half), "AX-38") is Rule.DROP
+        assert _rule_of(_advise(deals, half - timedelta(microseconds=1)), "AX-38") is None
+
+    def test_a_roi_just_below_the_drop_threshold_reads_below_it(self) -> None:
+        """On 15 August (227 of 365 days) a cost of 10,950 is 6,810 to date; 22,700 more at 30 % margin is 6,810:
+        ROI to date exactly 0, not below the threshold of 0: not dropped. One cent less (22,699.99): ROI
+        -0.00000044, dropped, and the sentence and the evidence say it is below 0 %, not « ROI à date 0 %, seuil
+        0 % ». -30 € (ROI -0.13 %) and -3,000 € (-13 %) read with as few decimals as that takes. Seen failing
+        before the fix: « (ROI à date 0 % après 62 % de la période, seuil 0 %) »."""
+        breakeven = _evaluate(_deals("72700", "50000", "10000", "10000"), AUGUST_15, rhone_budget="10950")
+        assert breakeven.axis("AX-69").roi == 0.0
+        assert _rule_of(breakeven.recommendations, "AX-69") is None
+        expected = {"72699.99": ("juste sous 0\u00a0%", "just below 0%"), "72670": ("-0,1\u00a0%", "-0.1%"),
+                    "69700": ("-13\u00a0%", "-13%")}
+        for now, (fr, en) in expected.items():
+            ev = _evaluate(_deals(now, "50000", "10000", "10000"), AUGUST_15, rhone_budget="10950")
+            [rec] = [r for r in ev.recommendations if r.axis_id == "AX-69"]
+            assert rec.rule is Rule.DROP and ev.axis("AX-69").roi < 0, now
+            assert rec.summary.startswith(f"Abandonner l'axe « Grands comptes du Rhône » (ROI à date {fr} après "
+                                          "62\u00a0% de la période, seuil 0\u00a0%)"), rec.summary
+            assert rec.text("en").startswith(f'Drop axis "Grands comptes du Rhône" (ROI to date {en} after 62% of '
+                                             'the period, threshold 0%)'), rec.text("en")
+            for lang, text in (("fr", fr), ("en", en)):
+                words = dict((label, value) for label, value, _ in
+                             evidence_rows(rec.evidence, _plan_of(ev, lang), Formatter(lang=lang)))
+                assert words["ROI à date de l'axe" if lang == "fr" else "Axis ROI to date"] == text, (now, lang)
+
+    def test_a_target_segments_growth_reads_below_the_lagging_threshold(self) -> None:
+        """Isère grows from 10,000 to 10,499 (+4.99 %, below the 5 % a segment lags under): a roll-out target, whose
+        growth the evidence reads « +4,99 % », not « +5 % » beside « Croissance jugée en retard sous : +5 % ».
+        10,500 (+5 % exactly) is not lagging: no roll-out. Seen failing before the fix: « Isère +5 % »."""
+        at = _advise(_deals("150000", "50000", "10500", "10000"), NEUTRAL_AS_OF)
+        assert Rule.ROLL_OUT not in {r.rule for r in at}
+        ev = _evaluate(_deals("150000", "50000", "10499", "10000"), NEUTRAL_AS_OF)
+        [rec] = [r for r in ev.recommendations if r.rule is Rule.ROLL_OUT]
+        words = dict((label, value) for label, value, _ in
+                     evidence_rows(rec.evidence, _plan_of(ev, "fr"), Formatter(lang="fr")))
+        assert words["Croissance des segments cibles"] == "Isère +4,99\u00a0%"
+        assert words["Croissance jugée en retard sous"] == "+5\u00a0%"
+
+
+def _plan_of(ev: Evaluation, lang: str):
+    """The plan ``_evaluate`` builds (its segments and axes name the evidence's ids)."""
+    axes = (axis("AX-69", "SEG-69", name="Grands comptes du Rhône"), axis("AX-38", "SEG-38", name="Relance Isère"))
+    return plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=lang)

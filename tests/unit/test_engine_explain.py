@@ -276,6 +276,25 @@ class TestSplitAttribution:
             "€900.00", "€300.00", "€100.01"]   # the default, full attribution: whole amounts, no divisor
 
 
+    def test_the_headers_three_figures_add_up(self) -> None:
+        """The same deals, AX-ALL with a fixed baseline of 1,001 pro-rated to 1 June (151 / 365 days = 414.1123…):
+        revenue 800.005 and baseline to the cent read 800.01 and 414.11, so the additional revenue reads 385.90, their
+        difference as shown (the report's ``shown_additional``, audit revenue F6), not 385.89 from the exact 385.8927.
+        Seen failing before the fix: "additional €385.89"."""
+        axes = (axis("AX-ALL", "SEG-ARA", baseline="1001"), axis("AX-69", "SEG-ARA", scope=IN_69))
+        p = plan(action(axis_id="AX-69"), axes=axes)
+        deals = (won("e1", "a1", "900", date(2027, 2, 1)), won("e2", "a2", "300", date(2027, 2, 2)),
+                 won("e3", "a1", "100.01", date(2027, 2, 3)))
+        ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
+                                 users=USERS),
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
+        by_id = {(d.source, d.id): d for d in deals}
+        assert explain_axis(p, ev, "AX-ALL", deals=by_id, lang="en").header.startswith(
+            "Revenue €800.01 (baseline €414.11, additional €385.90, objective €100,000.00)")
+        assert explain_axis(p, ev, "AX-ALL", deals=by_id).header.replace("\u202f", " ").startswith(
+            "CA 800,01\u00a0€ (référence 414,11\u00a0€, supplémentaire 385,90\u00a0€, objectif 100 000,00\u00a0€)")
+
+
 class TestNearMissWords:
     """usplan audit F6: the window's label read after "before"/"after" ("before by end of Q2"), and two visits of the
     night the clocks go back shown at the same local time."""

@@ -75,6 +75,12 @@ class TestRoi:
         """6,000 additional over 3 months at 50 % margin covers 2,000 in 2 months."""
         assert kpis.time_to_roi_months(Decimal("6000"), Decimal("0.5"), Decimal("2000"), 3.0) == 2.0
 
+    def test_time_to_roi_exact_in_decimal(self) -> None:
+        """40,006 additional at 30 % margin (12,001.80) over 5 months pays back 14,402.16 in 6 months exactly: 6.0,
+        what the roll-out's "within 6 months" compares, not 6.000000000000001 (seen failing before the fix: the
+        payback divided in binary floats, 12,001.80 / 5 first)."""
+        assert kpis.time_to_roi_months(Decimal("40006"), Decimal("0.3"), Decimal("14402.16"), 5.0) == 6.0
+
 
 class TestSettings:
     def test_numbers_from_configuration_become_exact(self) -> None:

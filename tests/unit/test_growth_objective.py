@@ -227,6 +227,19 @@ class TestResolvedAmount:
         assert evaluation.segments[0].objective == 0
         assert evaluation.plan is not None and (evaluation.plan.objective, evaluation.plan.progress) == (0, None)
 
+    def test_a_negative_base_has_an_objective_of_zero(self) -> None:
+        """The axis's clients sold 40,000 in 2026 and were credited 50,000 (credit notes): a base of -10,000. 30 % of
+        it is no objective (-3,000 would read an axis falling further as « done », its additional revenue -5,000 at
+        « 167 % » of it, and keep it from the drop rule): 0, as a base of 0, the base kept as measured. Seen failing
+        before the fix: objective -3000.00, pace done."""
+        deals = (won("b1", "lyon", "40000", date(2026, 2, 10)), won("c1", "lyon", "-50000", date(2026, 3, 10)),
+                 won("c2", "lyon", "-15000", date(2027, 3, 1)))
+        evaluation = evaluate(_plan(_axis(None, rate="0.3")), replace(RECORDS, deals=deals), as_of=YEAR_END)
+        axis = evaluation.axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.additional) == (-10000, -5000)
+        assert (axis.objective, axis.progress, axis.pace) == (0, None, Pace.ON_TRACK)
+        assert axis.roi is not None and axis.roi < 0
+
     def test_the_plan_with_the_evaluations_amounts(self) -> None:
         """What the report, pac explain and the CRM's objective read: the plan file with the resolved amounts."""
         p = _plan(_axis(None, rate="0.3"))
@@ -285,6 +298,20 @@ class TestWords:
         assert provenance(objective, PARIS, "EUR", "en") == (
             "+30% of €0 (the scope's 2026 revenue) = €0: the scope sold nothing in 2026, so a percentage sets no "
             "objective (write an amount)")
+
+    def test_a_negative_base_says_why_in_both_languages(self) -> None:
+        """Credits above the sales a year earlier: no objective, and the words say why (no « = -3 000 € »)."""
+        objective = self._resolved(deals=(won("b1", "lyon", "40000", date(2026, 2, 10)),
+                                          won("c1", "lyon", "-50000", date(2026, 3, 10))))
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de -10{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = 0{NBSP}€ : le CA 2026 du périmètre est "
+            "négatif (avoirs), un pourcentage n'y fixe aucun objectif (écrivez un montant)")
+        assert provenance(objective, PARIS, "EUR", "en") == (
+            "+30% of -€10,000 (the scope's 2026 revenue) = €0: the scope's 2026 revenue is negative (credits), so a "
+            "percentage sets no objective (write an amount)")
+        assert zero_base_warning(objective, PARIS) == (
+            "a growth of +30% gives no objective: its scope's 2026 revenue is negative (credits) (write the "
+            "additional revenue as an amount, e.g. additional_revenue: 20000)")
 
     def test_before_the_records_are_read(self) -> None:
         assert provenance(_axis(None, rate="0.3").objective, PARIS, "EUR", "en") == (

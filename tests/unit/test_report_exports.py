@@ -1,6 +1,7 @@
 """The xlsx workbook and the CSV of action progress: real numbers, Excel-friendly, never a formula."""
 
 import csv
+import re
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -10,8 +11,9 @@ import openpyxl
 import pytest
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.results import KpiValue, Pace
+from pac_core.results import KpiValue, Pace, PlanTotals
 from sync_jobs.report import render_html, write_actions_csv, write_xlsx
+from sync_jobs.report.view import axis_rows, is_live
 from tests.unit import report_fixtures as fx
 
 
@@ -153,6 +155,36 @@ class TestNoCostInTheWorkbook:
             assert numbers and all(isinstance(c.value, float) and c.number_format == "0%" for c in numbers), sheet_name
 
 
+class TestNoCostPlan:
+    def test_a_plan_whose_live_axes_all_cost_nothing_reads_no_cost_not_unknown(self, tmp_path: Path) -> None:
+        """Every live axis at a cost of 0: each reads « sans coût », and so do the plan's ROI (headline card, the
+        workbook's total row) and each segment's (its card, the overview, the Segments sheet): there is nothing to
+        divide by, which « – » (unknown) does not say (seen failing before the fix: « – » on the page, empty cells)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        free = tuple(replace(a, cost=Decimal(0), roi=None, time_to_roi_months=None, cost_to_date=Decimal(0))
+                     for a in ev.axes)
+        segments = tuple(replace(s, roi=None) for s in ev.segments)
+        inputs = replace(inputs, evaluation=replace(ev, axes=free, segments=segments))
+        page = render_html(inputs, "fr").replace("\u00a0", " ")
+        card = page[page.index('<div class="label">ROI du plan à date</div>'):]
+        assert card[:card.index("</div><div class=\"note\">")].endswith('<div class="value">sans coût')
+        live = {r.segment.id for r in axis_rows(inputs) if is_live(r) and r.axis.objective is not None}
+        expected = ["sans coût" if s.id in live else "–" for s in inputs.plan.segments]   # « – »: no live axis
+        assert "sans coût" in expected and "–" in expected
+        assert re.findall(r'<span>ROI à date</span><b>([^<]*)</b>', page) == expected
+        assert re.findall(r'<div class="sub">ROI à date ([^<]*)</div>', page) == expected
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "free.xlsx", "en"))
+        overview = book["Overview"]
+        header = [c.value for c in overview[3]]
+        [total] = [row for row in overview.iter_rows(min_row=4) if str(row[0].value).startswith("Total")]
+        assert total[header.index("ROI to date")].value == "no cost"
+        sheet = book["Segments"]
+        header = [c.value for c in sheet[3]]
+        rois = [row[header.index("ROI to date")].value for row in sheet.iter_rows(min_row=4) if row[0].value]
+        assert rois == [{"sans coût": "no cost", "–": None}[e] for e in expected]
+
+
 class TestFiguresReconcile:
     def test_additional_revenue_is_the_shown_revenue_less_the_shown_baseline(self, tmp_path: Path) -> None:
         """Revenue 10,000.40 and baseline 4,931.5068 show as 10 000 and 4 932: the additional revenue shows 5 068, on
@@ -176,6 +208,69 @@ class TestFiguresReconcile:
             assert figures and set(figures) == {(10000, 4932, 5068)}, name
         page = render_html(inputs, "en")
         assert "€5,068" in page and "€5,069" not in page
+
+    def test_the_overview_sheet_shows_the_axes_additional_revenue_as_the_page_and_the_axes_sheet(
+            self, tmp_path: Path) -> None:
+        """The same axis's additional revenue reads the same in the workbook's *Overview* as on the page's overview
+        and in the *Axes* sheet: 5 068 (10 000 − 4 932), not the exact 5,068.89 that the sheet's money format shows
+        as 5 069 (seen failing before the fix: 5068.8932 in every Overview row, displayed €5,069)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        won, base = Decimal("10000.40"), Decimal("4931.5068")
+        axes = tuple(replace(a, revenue=won, baseline=base, additional=won - base) for a in ev.axes)
+        inputs = replace(inputs, evaluation=replace(ev, axes=axes))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "overview.xlsx", "en"))
+        sheet = book["Overview"]
+        header = [c.value for c in sheet[3]]
+        ids = {a.name for a in inputs.plan.axes}
+        shown = [row[header.index("Additional revenue")].value for row in sheet.iter_rows(min_row=4)
+                 if row[header.index("Axis")].value in ids]
+        assert len(shown) == len(ids) and set(shown) == {5068}
+
+
+class TestWorkbookCurrency:
+    @pytest.mark.parametrize(("currency", "lang", "symbol"), [("USD", "fr", "$US"), ("GBP", "fr", "£GB"),
+                                                              ("USD", "en", "$"), ("CAD", "en", "CA$"),
+                                                              ("EUR", "fr", "€")])
+    def test_money_cells_carry_the_pages_currency_symbol(self, tmp_path: Path, currency: str, lang: str,
+                                                         symbol: str) -> None:
+        """The workbook's money format writes the currency as the page does (CLDR's symbol for the language): a
+        French plan in dollars reads « 1 234 $US » on the page and read « 1 234 $ » in the workbook, a Canadian
+        plan "CAD1,234" beside the page's "CA$1,234" (seen failing before the fix: '"$"', '"CAD"')."""
+        inputs = fx.inputs()
+        inputs = replace(inputs, plan=replace(inputs.plan, currency=currency))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "money.xlsx", lang))
+        sheet = book.worksheets[2]      # Axes
+        header = [c.value for c in sheet[3]]
+        cell = sheet[4][header.index("CA supplémentaire" if lang == "fr" else "Additional revenue")]
+        assert f'"{symbol}"' in cell.number_format
+        assert symbol in render_html(inputs, lang)
+
+
+class TestNoNegativeZeroInTheWorkbook:
+    def test_a_figure_that_shows_as_zero_is_written_as_zero(self, tmp_path: Path) -> None:
+        """A spreadsheet shows a negative number that its format rounds to nothing with its sign: a segment's trend
+        of -0.3 % under `+0%;-0%;0%` read « -0% », an ROI of -0.4 % « -0% », a plan total of -0.40 € « -0 € ». The
+        page reads « 0 % » / « 0 € »: such a cell holds 0 (seen failing before the fix: -0.003, -0.004, -0.4)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        segments = tuple(replace(s, trend=-0.003, roi=-0.004) for s in ev.segments)
+        plan = PlanTotals(revenue=Decimal("100000.00"), baseline=Decimal("100000.40"), additional=Decimal("-0.40"),
+                          objective=Decimal(100000), progress=-0.000004, cost=Decimal(1000), roi=-0.0049,
+                          axis_ids=tuple(a.axis_id for a in ev.axes))
+        inputs = replace(inputs, evaluation=replace(ev, segments=segments, plan=plan))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "zero.xlsx", "en"))
+        sheet = book["Segments"]
+        header = [c.value for c in sheet[3]]
+        cells = [(row[header.index("Trend")].value, row[header.index("ROI to date")].value)
+                 for row in sheet.iter_rows(min_row=4) if row[0].value]
+        assert cells and set(cells) == {(0, 0)}
+        overview = book["Overview"]
+        header = [c.value for c in overview[3]]
+        [total] = [row for row in overview.iter_rows(min_row=4) if str(row[0].value).startswith("Total")]
+        assert (total[header.index("Additional revenue")].value, total[header.index("ROI to date")].value) == (0, 0)
+        assert not any(isinstance(c.value, float) and str(c.value) == "-0.0"
+                       for ws in book.worksheets for row in ws.iter_rows() for c in row)
 
 
 class TestActionsCsv:

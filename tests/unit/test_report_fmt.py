@@ -68,6 +68,21 @@ class TestNumbers:
         assert plain(FR.money_compact(1_234_000)) == "1,2 M€"
         assert EN.money_compact(800) == "€800"
 
+    def test_compact_money_decides_its_unit_and_decimals_on_the_rounded_figure(self) -> None:
+        """A chart label is the figure rounded as shown: 999,999 € is 1 M€ (not « 1 000 k€ »), 999.60 € is 1 k€ (not
+        « 1 000 € »), and 45,000.99 € is 45 k€ as 45,000 € is (not « 45,0 k€ » beside « 25 k€ » in the same report;
+        seen failing before the fix: « 1 000 k€ », « 1 000 € », « 45,0 k€ »)."""
+        assert plain(FR.money_compact(999_999)) == "1 M€"
+        assert EN.money_compact(999_999) == "€1M"
+        assert plain(FR.money_compact(Decimal("999.60"))) == "1 k€"
+        assert plain(FR.money_compact(Decimal("45000.99"))) == "45 k€"
+        assert plain(FR.money_compact(Decimal("-6000.40"))) == "-6 k€"
+        assert plain(FR.money_compact(Decimal("8049.99"))) == "8 k€"
+        assert plain(FR.money_compact(Decimal("8050"))) == "8,1 k€"
+        assert plain(FR.money_compact(99_960)) == "100 k€"
+        assert plain(FR.money_compact(1_950_000)) == "2 M€"
+        assert plain(FR.money_compact(Decimal("999.40"))) == "999 €"
+
     def test_unsupported_language_is_refused(self) -> None:
         """Only fr and en exist; anything else is a clear error."""
         with pytest.raises(ValueError, match="use fr or en"):
@@ -125,6 +140,18 @@ class TestDates:
         assert plain(FR.months(4.5)) == "4,5 mois"
         assert plain(EN.months(1)) == "1 month"
         assert plain(EN.months(6.0)) == "6 months"
+
+    def test_months_are_written_as_rounded(self) -> None:
+        """A payback of 0.96 month reads « 1 mois » / "1 month", as the unit already says (it read « 1,0 mois »), and
+        one under 0.05 month (a day or so) reads « < 0,1 mois » / "< 0.1 month", never a payback of zero (it read
+        « 0,0 mois »; seen failing before the fix)."""
+        assert plain(FR.months(0.96)) == "1 mois"
+        assert plain(EN.months(1.04)) == "1 month"
+        assert plain(EN.months(2.97)) == "3 months"
+        assert plain(FR.months(0.04)) == "< 0,1 mois"
+        assert plain(EN.months(0.04)) == "< 0.1 month"
+        assert plain(FR.months(0.05)) == "0,1 mois"
+        assert plain(FR.months(0)) == "0 mois"
 
 
 class TestFiscalQuarters:

@@ -81,6 +81,23 @@ class TestOneTranslationTable:
         with pytest.raises(ValueError, match="unsupported review language 'de'"):
             i18n.labels("de", "review")
 
+    def test_the_month_by_month_block_names_the_pace_as_the_tables_do(self) -> None:
+        """The French month-by-month lead and chart title call an action's pace « rythme », the word of every pace
+        column and legend of the report (they said « allure », a second word for the same thing on the same page;
+        seen failing before the fix)."""
+        words = i18n.labels("fr")
+        assert words["pace"] == "Rythme"
+        for key in ("by_month_lead", "chart_months"):
+            assert "par rythme" in words[key] and "allure" not in words[key], key
+
+    def test_the_lines_since_the_close_name_the_additional_revenue_as_the_page_does(self) -> None:
+        """« Depuis la clôture » lists the axes' figures that moved under the page's word for them, « CA
+        supplémentaire », as the line before it does for the plan (« CA supplémentaire du plan … ; CA additionnel des
+        axes : … » named one figure two ways on two adjacent lines; seen failing before the fix)."""
+        words = i18n.labels("fr")
+        assert words["since_additional"].startswith(words["additional"])
+        assert words["since_axes"] == f'{words["additional"]} des axes'
+
 
 def test_every_shipped_template_compiles() -> None:
     """The templates live in the package (PackageLoader), so the wheel ships them; each one parses."""

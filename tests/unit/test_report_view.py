@@ -1,5 +1,6 @@
 """What the report computes before formatting: totals, groups, trends, gaps, labels."""
 
+import re
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -9,7 +10,7 @@ import pytest
 
 from pac_core.plan import AxisState, AxisStatus
 from pac_core.results import Pace, PlanTotals
-from sync_jobs.report import i18n
+from sync_jobs.report import i18n, render_html
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.view import (
     action_rows,
@@ -21,6 +22,7 @@ from sync_jobs.report.view import (
     by_rep,
     current_label,
     gaps,
+    person_name,
     plan_totals,
     refused_groups,
     rejected_groups,
@@ -240,6 +242,43 @@ class TestActionTrend:
     def test_none_without_monthly_snapshots(self) -> None:
         """Quarterly snapshots alone give no month-by-month trend."""
         assert action_trend(fx.inputs()) == []
+
+    def test_a_reps_targets_reached_count_the_actions_begun(self) -> None:
+        """At a month's end an action whose window has not begun has nothing due: it is out of its rep's share of
+        targets reached, as an inactive one is, and a rep with no action begun has no share (« – »), not 0 %. A rep
+        whose actions are all later in the year read « 0 % » month after month (the demo's Julie Martin, January to
+        April, her first action in May), and one with twelve monthly actions could read 8 % in January with
+        January's done. Seen failing before the fix: every rep in June's point with a target of all their actions."""
+        plan = fx.plan()
+        targets = {a.action_id: a.target for a in fx.evaluation().actions}
+        owner_01 = next(a.who for a in plan.actions if a.id == "A-01")
+        ev = fx.evaluation()
+
+        def month(label: str, day: int, begun: dict[str, int]) -> SnapshotPoint:
+            actions = tuple(replace(a, done=begun.get(a.action_id, 0),
+                                    pace=Pace.ON_TRACK if a.action_id in begun else Pace.NOT_STARTED)
+                            for a in ev.actions)
+            return SnapshotPoint(label, "monthly", datetime(2027, int(label[5:]), day, 21, 59, tzinfo=UTC),
+                                 replace(ev, actions=actions))
+
+        inputs = replace(fx.inputs(), snapshots=(month("2027-06", 30, {}), month("2027-07", 31, {"A-01": 2})))
+        june, july = action_trend(inputs)[:2]
+        assert june.reps == {}
+        assert july.reps == {owner_01: (2.0, float(targets["A-01"]))}
+        page = render_html(inputs, "fr")
+        months = page[page.index(i18n.labels("fr")["targets_reached"]):]
+        row = months[months.index(person_name(inputs, owner_01)):]
+        cells = re.findall(r'<td class="num">([^<]*)</td>', row[:row.index("</tr>")])
+        assert cells[:2] == ["–", FR.percent(2 / targets["A-01"])]
+        # today too with nothing begun: every rep keeps their row, « – » throughout (they left the table)
+        ahead = replace(inputs, snapshots=(month("2027-06", 30, {}), month("2027-07", 31, {})),
+                        evaluation=month("2027-08", 31, {}).evaluation)
+        page = render_html(ahead, "fr")
+        table = page[page.index(i18n.labels("fr")["targets_reached"]):]
+        table = table[:table.index("</table>")]
+        for who in {a.who for a in plan.actions}:
+            row = table[table.index(f"<b>{person_name(ahead, who)}</b>"):]
+            assert re.findall(r'<td class="num">([^<]*)</td>', row[:row.index("</tr>")]) == ["–"] * 3, who
 
 
 class TestWording:

@@ -125,10 +125,11 @@ class TestEverySiteAgreesWithTheReport:
         assert (alert.values["progress"], alert.values["expected"]) == ("13", "63")
 
     def test_report_compact_money_and_months(self) -> None:
-        """Chart labels: 1 250 € -> 1,3 k€ / €1.3k (was 1,2 k€); 0.95 month reads "1.0 month", its unit from
-        the same rounding as its figure (was "1.0 months")."""
+        """Chart labels: 1 250 € -> 1,3 k€ / €1.3k (was 1,2 k€); 0.95 month reads "1 month", its unit from
+        the same rounding as its figure (was "1.0 months"; "1.0 month" until the figure too was written as rounded,
+        without its trailing ".0": audit report, 6 Dec 2026)."""
         assert plain(FR.money_compact(1250)) == "1,3 k€" and EN.money_compact(1250) == "€1.3k"
-        assert plain(EN.months(0.95)) == "1.0 month"
+        assert plain(EN.months(0.95)) == "1 month"
 
     def test_csv_export_cells(self) -> None:
         """1.25 % -> 1,3 (was 1,2); 2.5 € -> 3 (was 2); a figure of 0.25 -> 0.3 at one place (was 0.2)."""

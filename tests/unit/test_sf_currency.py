@@ -4,7 +4,7 @@ corporate currency as Salesforce converts them, figures worked out by hand (audi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -116,6 +116,22 @@ class TestOrgRates:
         assert RATES.convert(Decimal(10000), "USD", date(2027, 2, 15), dated=True) == Decimal("9090.91")
         assert OrgRates("EUR", 2, {"X": Decimal(2)}).convert(Decimal("0.03"), "X", None, dated=False) == Decimal("0.02")
         assert RATES.convert(Decimal(5000), "EUR", None, dated=True) == Decimal(5000)
+
+    def test_the_rates_of_a_day_are_worked_out_once(self) -> None:
+        """An org with daily dated rates (a finance feed: 10 currencies x 3 years, 10,950 rows): the deals closed on
+        one day share one set of rates, worked out once, each rate found among the rows by bisection, with the same
+        rates as the rows say. Seen failing before (audit sfmoney F3): a new set for each deal, each currency's rows
+        scanned from the first, 0.47 ms a deal (12 s for 25,500 deals)."""
+        daily = {iso: tuple(DatedRate(date(2025, 1, 1) + timedelta(days=i), date(2025, 1, 2) + timedelta(days=i)
+                                      if i < 1094 else None, Decimal(100 + i) / 100) for i in range(1095))
+                 for iso in ("USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN")}
+        rates = OrgRates("EUR", 2, {iso: Decimal(1) for iso in (*daily, "EUR")}, daily)
+        day = date(2026, 6, 30)                                       # the 546th row: 1 + 545 / 100
+        assert rates.on(day) is rates.on(day)
+        assert dict(rates.on(day).rates)["USD"] == Decimal("6.45") == rates.rate("USD", day, dated=True)
+        assert rates.rate("USD", date(2024, 12, 31), dated=True) == Decimal(1)       # before the rows: CurrencyType's
+        assert rates.rate("USD", date(2031, 1, 1), dated=True) == Decimal("11.94")   # the last row, still in force
+        assert rates.on(None) is rates.on(None) and dict(rates.on(None).rates)["USD"] == Decimal(1)
 
     def test_the_digest_follows_the_rates(self) -> None:
         """A changed dated rate changes the deals' digest, not the accounts' (they use CurrencyType only)."""

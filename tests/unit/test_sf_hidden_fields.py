@@ -1,0 +1,44 @@
+"""A mapped field the integration user cannot see (field-level security hides it from describe and from SOQL, which
+answers INVALID_FIELD): the check's fix says to grant it, never only to map a look-alike field (audit sfmoney F4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.salesforce.mapping import check_mapping_online, default_mapping_path, load_mapping
+
+SHIPPED = default_mapping_path()
+
+
+class _Org:
+    """Account's and OpportunityLineItem's describes as the integration user sees them: ``hidden`` left out."""
+
+    ACCOUNT = ("Id", "Name", "BillingPostalCode", "BillingCountry", "ShippingPostalCode", "ShippingCountry",
+               "Industry", "Type", "AnnualRevenue", "OwnerId")
+
+    def __init__(self, *hidden: str) -> None:
+        self.hidden = {h.lower() for h in hidden}
+
+    def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
+        if sobject != "Account":
+            return None
+        return {n.lower(): {"name": n, "type": "string"} for n in self.ACCOUNT if n.lower() not in self.hidden}
+
+
+def test_a_postal_code_hidden_by_field_level_security_is_to_be_granted() -> None:
+    """BillingPostalCode hidden: before (seen failing), the only fix was "did you mean 'ShippingPostalCode'?", which
+    would place every account by its delivery address; the fix now says to grant read access first."""
+    problems = {p.path: p for p in check_mapping_online(load_mapping(SHIPPED), _Org("BillingPostalCode"))}
+    problem = problems["accounts.postal_code"]
+    assert problem.message == "Account has no field 'BillingPostalCode' the integration user can see"
+    assert problem.fix.startswith("if BillingPostalCode is the field you mean, field-level security hides it: grant "
+                                  "the integration user read access to Account.BillingPostalCode"), problem.fix
+    assert problem.fix.endswith("otherwise, did you mean 'ShippingPostalCode'?"), problem.fix
+
+
+def test_a_misspelt_field_with_nothing_close_says_both() -> None:
+    """A field with no look-alike: the fix names the grant, and the spelling to check."""
+    problems = {p.path: p for p in check_mapping_online(load_mapping(SHIPPED), _Org("Industry"))}
+    assert problems["accounts.industry"].fix == (
+        "if Industry is the field you mean, field-level security hides it: grant the integration user read access "
+        "to Account.Industry (a permission set); otherwise, fix the field name")
