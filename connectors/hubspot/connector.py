@@ -1711,9 +1711,12 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
         names = [f"{prefix}CLIENT_ID", f"{prefix}CLIENT_SECRET", f"{prefix}REFRESH_TOKEN"]
         missing = [n for n in names if not env.get(n, "").strip()]
         if len(missing) == len(names):
-            raise CredentialsMissing(f"no HubSpot credentials: neither {prefix}ACCESS_TOKEN nor the OAuth variables "
-                                     "are set", f"set {prefix}ACCESS_TOKEN (private app) or {', '.join(names)} "
-                                     f"(OAuth), {WHERE_CREDENTIALS}", name)
+            # set but empty (a unit's ``Environment=NAME=``) is said so (audit ops)
+            what = (f"{prefix}ACCESS_TOKEN is set but empty, and the OAuth variables are not set"
+                    if f"{prefix}ACCESS_TOKEN" in env
+                    else f"neither {prefix}ACCESS_TOKEN nor the OAuth variables are set")
+            raise CredentialsMissing(f"no HubSpot credentials: {what}", f"set {prefix}ACCESS_TOKEN (private app) or "
+                                     f"{', '.join(names)} (OAuth), {WHERE_CREDENTIALS}", name)
         if missing:
             them = "it" if len(missing) == 1 else "them"
             raise CredentialsMissing(f"HubSpot OAuth also needs {', '.join(missing)}",

@@ -108,9 +108,12 @@ class Credentials:
         if auth not in AUTH_MODES:
             shown = repr(auth) if len(auth) <= 20 else f"a value of {len(auth)} characters"
             raise CredentialsMissing(f"{prefix}AUTH is {shown}, not a login mode", f"set it to {modes}", connector)
-        missing = [prefix + n for n in NEEDED[auth] if get(n) is None]
+        def named(name: str) -> str:    # set but empty (a unit's ``Environment=NAME=``) is said so (audit ops)
+            return prefix + name + (" (set but empty)" if (prefix + name) in env else "")
+
+        missing = [named(n) for n in NEEDED[auth] if get(n) is None]
         if auth != "session" and get("DOMAIN") is None:
-            missing.append(prefix + "DOMAIN")
+            missing.append(named("DOMAIN"))
         if missing:
             them = "it" if len(missing) == 1 else "them"
             raise CredentialsMissing(f"{prefix}AUTH={auth} also needs {', '.join(missing)}",

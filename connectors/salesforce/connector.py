@@ -282,9 +282,15 @@ class SalesforceConnector:
                 k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
         }
         # the labels of the scope picklists (``labels``: one describe, 304 when Account's metadata did not change): a
-        # relabel in Setup touches no account, so it reads them all again the same night, each with its new label
+        # relabel in Setup touches no account, so it reads them all again the same night, each with its new label;
+        # and the date Account's metadata last changed (``PicklistLabels.stamp``): a PAC account field deleted and
+        # created again is empty on every account and moves no account's stamp, so any change of Account's metadata
+        # reads them all again that night, and what they hold is compared (``account_targets.held_values``: fresh)
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
-        extra = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}] if labelled else []
+        extra: list[Any] = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}
+                            ] if labelled else []
+        if labelled is not None and labelled.stamp:
+            extra.append({"metadata": labelled.stamp})
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
             if kind is ObjectKind.DEALS:

@@ -221,7 +221,7 @@ class SalesforceApi:
         if head == "limits" and method == "GET":
             return self.limits.describe()
         if head == "sobjects" and method == "GET":
-            return self.describe.handle(version, parts[1:], user)
+            return self.describe.handle(version, parts[1:], user, request.headers.get("if-modified-since"))
         if head in ("query", "queryAll") and method == "GET":
             return self.soql.run(request, version, head, parts[1:], user)
         if head == "composite" and len(parts) >= 2 and parts[1] == "sobjects" and method == "PATCH":
