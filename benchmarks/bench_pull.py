@@ -17,8 +17,8 @@ requests), and the connector's throughput as a share of the bare loop's (target 
 this process on each side (``time.process_time``: the client's CPU, all its threads; the sandbox CRM runs in a
 child process), best of each, and its share (bare CPU / connector CPU), steadier than wall time on a shared
 machine, and the load average before and after. The connector's
-extra calls (Salesforce's COUNT() that decides REST or Bulk, HubSpot's pipelines and owners reads) are part of
-its time.
+extra calls (HubSpot's pipelines and owners reads) are part of its time; Salesforce's full reads cost none (their
+first page decides REST or Bulk).
 """
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ def _recorded_salesforce(connector: SalesforceConnector) -> list[tuple[str, str,
     sent: list[tuple[str, str, bool]] = []
     rest, bulk = client.query_pages, client.bulk_pages
 
-    def query_pages(soql: str, *, include_deleted: bool = False, batch_size: int = 2000) -> Any:
+    def query_pages(soql: str, *, include_deleted: bool = False, batch_size: int = 2000, first: Any = None) -> Any:
         sent.append(("rest", soql, include_deleted))
-        return rest(soql, include_deleted=include_deleted, batch_size=batch_size)
+        return rest(soql, include_deleted=include_deleted, batch_size=batch_size, first=first)
 
     def bulk_pages(soql: str, *, include_deleted: bool = False, **kw: Any) -> Any:
         sent.append(("bulk", soql, include_deleted))

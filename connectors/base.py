@@ -222,6 +222,11 @@ class ManagerEdit:
     by_name: str = ""                # that user's name, when the CRM gives it
     by_integration: bool = False     # set by pac's own integration user (or another app): never a manager's edit
     crm_field: str = ""              # the CRM's name of the field read (``PAC_Progress_Pct__c``), for the reports
+    # whether the record holds the value where pac writes it: then an accepted edit needs no write back to this CRM
+    # (an echo). False when it was read from another field than pac's own (a HubSpot fallback task's status, read
+    # from ``hs_task_status`` while pac keeps the action's status in ``pac_status``): the accepted value is written
+    # back to the record, so the field pac keeps says it too
+    held: bool = True
 
 
 EDIT_FIELDS: Mapping[Target, Mapping[str, str]] = {

@@ -182,6 +182,9 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
     as_of = as_of or now
     files = file_values(plan)
     candidates: dict[tuple[str, str, str], list[Change]] = {}
+    # (connector, target, key, logical field) of the edits read from another field than pac writes (``ManagerEdit.
+    # held`` False): no echo, so the accepted value is written back to that CRM's record
+    unheld: set[tuple[str, str, str, str]] = set()
     for k, file_value in files.items():
         state = states.get(k)
         if state is None:
@@ -226,8 +229,11 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
             out.ignored += 1                  # pac's own write read back, or automation: never an edit
             continue
         out.edited.add((connector, edit.target.value, edit.key))
+        if not edit.held:       # read from another field than pac's own: the accepted value is written back there
+            unheld.add((connector, edit.target.value, edit.key, LOGICAL[edit.field]))
         if same(value, shown_value(plan, k, out.values[k], out.at.get(k), as_of)):
-            out.echoes.append((connector, edit.target.value, edit.key, LOGICAL[edit.field], value))
+            if edit.held:
+                out.echoes.append((connector, edit.target.value, edit.key, LOGICAL[edit.field], value))
             continue
         candidates.setdefault(k, []).append(Change(value, "crm", edit.modified_at, connector, edit.by_id,
                                                    edit.by_name))
@@ -253,7 +259,7 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         out.changed[k] = kept
         file_value = files[k]
         out.new_states.append(_state(k, kept, file_value, now))
-        if kept.source == "crm":
+        if kept.source == "crm" and (kept.connector or "", k[0], k[1], LOGICAL[k[2]]) not in unheld:
             out.echoes.append((kept.connector or "", k[0], k[1], LOGICAL[k[2]], kept.value))
         note = "; ".join(n for n in ("conflict: " + RULE if lost else "", notes.get(k, "")) if n)
         out.events.append(_event(k, kept, old, run_id, "applied", note))

@@ -90,12 +90,41 @@ class LinkFailed:
 
 @dataclass
 class Links:
-    """Creates and removes links between two object types; counts what it did."""
+    """Creates and removes links between two object types; counts what it did. One per run: it knows the links of
+    the records it need not read again (``current``): those this run created (``note_created``: a record HubSpot
+    has just created has no association, so its links are the ones this run made), and those whose links this run
+    read and then settled (what it read, plus what it made, less what it removed)."""
 
     transport: HubSpotTransport
     types: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)   # association type cache
     created: int = 0
     removed: int = 0
+    fresh: dict[str, set[str]] = field(default_factory=dict)    # object type -> ids of the records this run created
+    # (type, id, other type) -> the other ids, both ways: the links this run made and has not removed
+    made: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    # (from type, to type) -> id -> its links as this run left them (read, then settled)
+    known: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+    # object types the portal held no record of before this run (its full pull listed none): any record's links to
+    # them are the ones this run made (``note_none``)
+    empty: set[str] = field(default_factory=set)
+
+    def note_none(self, object_type: str) -> None:
+        """A full read of ``object_type`` listed no record (a fresh portal): no record is linked to one, but by this
+        run."""
+        self.empty.add(object_type)
+
+    def note_created(self, object_type: str, ids: Iterable[str]) -> None:
+        """Records of ``object_type`` this run's upserts created (their result's ``new``): no link yet."""
+        self.fresh.setdefault(object_type, set()).update(str(i) for i in ids)
+
+    def _doubt(self, object_type: str, ids: Iterable[str]) -> None:
+        """Records whose links a failed call leaves unknown (it may have been executed): read again when asked."""
+        for i in ids:
+            self.empty.discard(object_type)
+            self.fresh.get(object_type, set()).discard(i)
+            for (from_type, _to), links in self.known.items():
+                if from_type == object_type:
+                    links.pop(i, None)
 
     def association_type(self, from_type: str, to_type: str) -> dict[str, Any]:
         """``{"associationCategory", "associationTypeId"}`` of the unlabelled type between the two objects."""
@@ -112,8 +141,51 @@ class Links:
         return self.types[(from_type, to_type)]
 
     def current(self, from_type: str, to_type: str, ids: Iterable[str]) -> dict[str, set[str]]:
-        found = read_associations(self.transport, from_type, to_type, list(ids))
-        return {i: {str(to["toObjectId"]) for to in tos} for i, tos in found.items()}
+        """id -> the ids it is linked to: read (100 ids per call), except for the records whose links this run knows
+        (audit quota2 F2: the links of the records the first sync created were read right after it made them)."""
+        known, fresh = self.known.get((from_type, to_type), {}), self.fresh.get(from_type, set())
+        out: dict[str, set[str]] = {}
+        unknown = []
+        for i in dict.fromkeys(ids):
+            if i in known:
+                out[i] = set(known[i])
+            elif i in fresh or to_type in self.empty:
+                out[i] = set(self.made.get((from_type, i, to_type), ()))
+            else:
+                unknown.append(i)
+        if unknown:
+            found = read_associations(self.transport, from_type, to_type, unknown)
+            out.update({i: {str(to["toObjectId"]) for to in tos} for i, tos in found.items()})
+        return out
+
+    def _settled(self, from_type: str, to_type: str, desired: Mapping[str, set[str]], have: Mapping[str, set[str]],
+                 made: Iterable[tuple[str, str]], removed: Iterable[tuple[str, str]], failed: Iterable[LinkFailed]
+                 ) -> None:
+        """What ``settle`` leaves: each desired record's links known, the links made and removed both ways, the
+        records of a failed link unknown."""
+        for f, t in made:
+            self.made.setdefault((from_type, f, to_type), set()).add(t)
+            self.made.setdefault((to_type, t, from_type), set()).add(f)
+        for f, t in removed:
+            self.made.get((from_type, f, to_type), set()).discard(t)
+            self.made.get((to_type, t, from_type), set()).discard(f)
+        known = self.known.setdefault((from_type, to_type), {})
+        for f in desired:
+            known[f] = set(have.get(f, set()))
+        for f, t in made:
+            known[f].add(t)
+        for f, t in removed:
+            known[f].discard(t)
+        back = self.known.get((to_type, from_type), {})
+        for f, t in made:
+            if t in back:
+                back[t].add(f)
+        for f, t in removed:
+            if t in back:
+                back[t].discard(f)
+        failures = list(failed)
+        self._doubt(from_type, {x.from_id for x in failures})
+        self._doubt(to_type, {x.to_id for x in failures if x.to_id is not None})
 
     def settle(self, from_type: str, to_type: str, desired: Mapping[str, set[str]],
                current: Mapping[str, set[str]] | None = None) -> list[LinkFailed]:
@@ -131,6 +203,8 @@ class Links:
         add = [(f, t) for f, wanted in desired.items() for t in sorted(wanted - have.get(f, set()))]
         drop = [(f, t) for f, wanted in desired.items() for t in sorted(have.get(f, set()) - wanted)]
         failed: list[LinkFailed] = []
+        made: list[tuple[str, str]] = []
+        removed: list[tuple[str, str]] = []
         given_up = ""        # a passing fault past the retries: the remaining batches would only wait as long
         spec: dict[str, Any] | None = None
         for batch in chunked(add, WRITE_BATCH):
@@ -149,6 +223,8 @@ class Links:
             refused = multi_status(reply.data, batch, confirmed=created_links(reply.data))
             failed.extend(refused)
             self.created += len(batch) - len(refused)
+            lost = {(x.from_id, x.to_id) for x in refused}
+            made.extend(pair for pair in batch if pair not in lost)
         for batch in chunked(drop, WRITE_BATCH):
             if given_up:
                 failed.extend(LinkFailed(f, t, given_up) for f, t in batch)
@@ -167,6 +243,9 @@ class Links:
             refused = multi_status(reply.data, batch, confirmed=None)
             failed.extend(refused)
             self.removed += len(batch) - len(refused)
+            kept = {(x.from_id, x.to_id) for x in refused}
+            removed.extend(pair for pair in batch if pair not in kept)
+        self._settled(from_type, to_type, desired, have, made, removed, failed)
         if failed:
             log.warning("hubspot.links_failed from=%s to=%s failed=%d of=%d error=%s", from_type, to_type, len(failed),
                         len(add) + len(drop), failed[0].error)

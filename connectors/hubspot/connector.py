@@ -221,6 +221,11 @@ class HubSpotConnector:
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
+        self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
+        self._axes_failed: dict[str, str] = {}            # axes this run could not create: their actions wait
+        # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
+        # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
+        self._pac_records: dict[str, dict[str, dict[str, Any]]] = {}
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -1156,8 +1161,12 @@ class HubSpotConnector:
             found = _as_days(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms),
                              _date_props(props))
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
-                keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
-                yield PacListed(target, frozenset(str(k) for k in keys if k))
+                self._pac_records[object_type] = {str(p[KEY]): {**p, "id": str(obj["id"])} for obj in found
+                                                  if (p := obj.get("properties") or {}).get(KEY)}
+                if not found:       # a fresh portal: no record is linked to one, but by this run's writes
+                    self._links = self._links or Links(self.transport)
+                    self._links.note_none(object_type)
+                yield PacListed(target, frozenset(self._pac_records[object_type]))
             who = self._who_changed(object_type, target, found, editable, computed)
             for obj in found:
                 p = obj.get("properties") or {}
@@ -1192,8 +1201,11 @@ class HubSpotConnector:
         """Fallback: each changed task's action status, with who set it, and the values pac computes that it holds.
         The status is read from ``hs_task_status`` together with the status pac holds for the action (what it last
         wrote, a manager's edit it accepted included, else the task's ``pac_status``): see ``schema.task_status``.
-        Not against the task's pac_status alone: an accepted edit is not written back to it (the task holds it
-        already), so a later reopen would equal that stale value and be lost. Who set it comes from the property
+        Not against the task's pac_status alone: it may be stale (a portal synced by a pac before 6 Dec 2026, which
+        never wrote an accepted edit back to it), so a later reopen would equal that stale value and be lost. The
+        edit is yielded with ``held`` False: read from hs_task_status, not from pac_status, so the pipeline writes
+        the accepted status back to the task's pac_status (audit quota2 F3), and the task's hs_task_status as read
+        is kept for the write (``Writer._task_props``: a WAITING task stays WAITING). Who set it comes from the property
         history of ``hs_task_status``, read only for tasks whose status differs from what pac last wrote: a person's
         change names a user; pac's own writes, workflows and other apps do not, and are never a manager's edit.
 
@@ -1234,6 +1246,7 @@ class HubSpotConnector:
             status = task_status(p.get("hs_task_status"), known_status)
             if not key:
                 continue
+            self._task_states[str(key)] = str(p.get("hs_task_status") or "")
             values = {prop: self._task_value(prop, p.get(prop)) for prop in computed}
             restored = (row.fields.get(RESTORED) or {}) if row is not None else {}
             mine = {prop for prop, logical in computed.items() if logical in restored and logical in row.fields
@@ -1250,7 +1263,7 @@ class HubSpotConnector:
                 at, by_id, by_name, by_app = (who.get((str(obj["id"]), "hs_task_status"))
                                               or (_when(obj), None, "", True))
                 yield ManagerEdit(Target.ACTION, key, "action_status", status, at, by_id=by_id, by_name=by_name,
-                                  by_integration=by_app)
+                                  by_integration=by_app, crm_field="hs_task_status", held=False)
             for prop, logical in computed.items():
                 value = values[prop]
                 if value is None and prop == OWNER:     # an owner not listed active: not compared
@@ -1377,7 +1390,8 @@ class HubSpotConnector:
         return Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
-                      targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written)
+                      targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
+                      task_states=self._task_states, axes_failed=self._axes_failed, records=self._pac_records)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

@@ -19,7 +19,8 @@
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
   not recorded as written and the next run sends it again; ``Writer.settle_all`` is the full reconciliation of the
-  links (``HubSpotConnector.settle_links``).
+  links (``HubSpotConnector.settle_links``). Axes are upserted before actions: an axis refused that has no record
+  holds back the actions linked to it (``_held_back``: a retryable failure each, sent again next run after it).
 
 Only properties declared in ``connectors.hubspot.schema`` are ever written: a change naming any other
 field is refused (its result says which field), and nothing of that record is written.
@@ -72,6 +73,7 @@ from connectors.hubspot.schema import (
     TASK_STATUS,
     Prop,
     refused_option_fix,
+    task_status,
 )
 from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, Reply
 
@@ -186,15 +188,25 @@ class Writer:
     def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
                  cap: int = DEFAULT_CAP, links: Links | None = None,
-                 written: Mapping[tuple[str, str], Any] | None = None) -> None:
+                 written: Mapping[tuple[str, str], Any] | None = None,
+                 task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None,
+                 records: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
+        self.task_states = task_states or {}    # fallback: pac_key -> the hs_task_status this run's pull read
         self.axis_type, self.action_type = axis_type, action_type
         self.targets, self.cap = targets, cap       # associations: the plan's targets, the cap
         self.links = links or Links(transport)
         self._listed: dict[str, dict[str, dict[str, Any]]] = {}     # object type -> the plan's records, once
         self._axis_ids: dict[str, str] = {}         # pac_key -> pac_axis record id, found by this write
         self._axis_unknown: set[str] = set()        # pac_keys read and not found
+        # pac_key -> why HubSpot refused it, for the axes whose write failed this run and that have no record (kept by
+        # the connector across the run's batches): their actions wait for them (``_held_back``)
+        self.axes_failed = axes_failed if axes_failed is not None else {}
+        # object type -> pac_key -> {"id", properties...}: every PAC record of the portal as this run's full pull listed
+        # them (kept by the connector), with what this run's upserts wrote on them: the full reconciliation and the
+        # axes' ids read no list again (``_plan_records``, ``_axis_records``)
+        self.records = records if records is not None else {}
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -216,11 +228,18 @@ class Writer:
                     continue
                 unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
+        axes = (self.axis_type or "", "upsert")
         try:
-            for (object_type, verb), items in groups.items():
+            for (object_type, verb), items in sorted(groups.items(), key=lambda group: group[0] != axes):
+                if not self.fallback and object_type == self.action_type and self.axes_failed:
+                    items = self._held_back(items, results)
                 for batch in chunked(items, BATCH_WRITE):
                     for i, result in self._send(object_type, verb, batch):
                         results[i] = result.with_unsent(unsent.get(i, frozenset()))
+                    if verb == "upsert":
+                        self._remember(object_type, batch, results)
+                if not self.fallback and (object_type, verb) == axes:
+                    self._note_failed_axes(items, results)
         except ConnectorError as exc:   # a stop (daily quota, credentials): what HubSpot answered before it goes up
             exc.partial = self._before_stop(changes, results, targets)
             raise
@@ -241,6 +260,57 @@ class Writer:
             self._write_deals(changes, results)
         return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
                                              for r, c in zip(results, changes, strict=True)], failures)
+
+    def _remember(self, object_type: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                  results: Sequence[WriteResult | None]) -> None:
+        """What an upsert batch leaves: the records it created have no link yet (``Links.note_created``: their links
+        are the ones this run makes, none read), and the run's listing of ``object_type``, when its full pull made
+        one, holds each record written with the properties sent."""
+        listed = self.records.get(object_type)
+        created = []
+        for i, change, props in batch:
+            result = results[i]
+            if result is None or not result.ok or not result.crm_id:
+                continue
+            if result.created:
+                created.append(str(result.crm_id))
+            if listed is not None:
+                listed[change.key] = {**listed.get(change.key, {}), **props, "id": str(result.crm_id)}
+        if created:
+            self.links.note_created(object_type, created)
+
+    def _note_failed_axes(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                          results: Sequence[WriteResult | None]) -> None:
+        """Remember the axes HubSpot refused that have no record yet (never written before: what pac last wrote has
+        no row of them), and forget those now written."""
+        for i, change, _ in items:
+            result = results[i]
+            if result is not None and result.ok:
+                self.axes_failed.pop(change.key, None)
+            elif result is not None and (Target.AXIS.value, change.key) not in self.written:
+                self.axes_failed[change.key] = result.error
+
+    def _held_back(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                   results: list[WriteResult | None]) -> list[tuple[int, WriteChange, dict[str, str]]]:
+        """The action inputs to send: those whose change links them to an axis whose write failed this run and that
+        has no record (``axes_failed``) are held back, each a retryable failure naming the axis and why (not
+        recorded as written: the next run sends the whole action, after its axis), instead of an action record
+        created unlinked and its link reported missing (audit quota2 F4)."""
+        out = []
+        for i, change, props in items:
+            link = self._axis_link(change)
+            key = link[0] if link is not None else None
+            if key and key in self.axes_failed:
+                results[i] = WriteResult(change.key, False, change.crm_id,
+                                         f"held back: its axis {key} was not written to HubSpot "
+                                         f"({self.axes_failed[key]}); the action is written once its axis is",
+                                         retryable=True)
+                continue
+            out.append((i, change, props))
+        if len(out) < len(items):
+            log.warning("hubspot.write.held_back actions=%d axes=%s (their axes' writes failed)",
+                        len(items) - len(out), ",".join(sorted(self.axes_failed)))
+        return out
 
     def _before_stop(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
                      targets: Mapping[str, list[str]]) -> list[WriteResult | None]:
@@ -345,7 +415,12 @@ class Writer:
         if "window_end" in native:
             out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
         if "status" in native:
-            out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
+            status = fmt(None, native["status"])
+            read = self.task_states.get(change.key)
+            # a task whose hs_task_status already stands for the status (a manager's WAITING for in_progress, a
+            # DEFERRED for cancelled, accepted into the plan) keeps it: pac_status alone says the action's status
+            if read is None or task_status(read, status) != status:
+                out["hs_task_status"] = TASK_STATUS.get(status, "NOT_STARTED")
         if removed:
             out["hs_task_status"] = "COMPLETED"
             if "hs_task_subject" in out:
@@ -384,7 +459,11 @@ class Writer:
         ids.update({c.key: str(r.crm_id) for c, r in zip(changes, results, strict=True)
                     if c.target is Target.AXIS and r is not None and r.ok and r.crm_id})
         unknown = sorted(set(keys) - set(ids) - self._axis_unknown)
-        if unknown and self.axis_type:
+        listed = self.records.get(self.axis_type or "")
+        if unknown and listed is not None:      # every axis record of the portal, listed by this run's full pull
+            ids.update({key: str(listed[key]["id"]) for key in unknown if key in listed})
+            self._axis_unknown |= {key for key in unknown if key not in listed}
+        elif unknown and self.axis_type:
             for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
                 key = (obj.get("properties") or {}).get(KEY)
                 if key:
@@ -426,10 +505,15 @@ class Writer:
 
     def _plan_records(self, object_type: str, properties: Sequence[str]) -> dict[str, dict[str, Any]]:
         """pac_key -> the plan's records of ``object_type`` (those whose key starts with the plan id): id, props;
-        listed once per writer (the full reconciliation reads the axes for both kinds of links)."""
+        from this run's full pull (``records``: its search read every PAC record with these properties, and the
+        upserts since are on it), else listed once per writer (the full reconciliation reads the axes for both kinds
+        of links)."""
         assert self.targets is not None
+        prefix = f"{self.targets.plan_id}:"
+        if object_type not in self._listed and object_type in self.records:     # this run's full pull listed them
+            self._listed[object_type] = {key: dict(record) for key, record in self.records[object_type].items()
+                                         if key.startswith(prefix)}
         if object_type not in self._listed:
-            prefix = f"{self.targets.plan_id}:"
             out = {}
             for obj in list_objects(self.transport, object_type, [KEY, *properties]):
                 props = obj.get("properties") or {}

@@ -383,16 +383,27 @@ class SfClient:
 
         return call_with_retry(attempt, policy=self.policy, what=what)
 
-    def query_pages(self, soql: str, *, include_deleted: bool = False, batch_size: int = 2000
-                    ) -> Iterator[list[dict[str, Any]]]:
+    def query_first(self, soql: str, *, include_deleted: bool = False, batch_size: int = 2000) -> dict[str, Any]:
+        """The first answer of a query, whole: its ``records`` and ``totalSize`` ("the total number of records
+        returned by the Query request", REST API, *Query*: the size of the whole read, which a ``COUNT()`` query
+        would cost one call more to learn). ``query_pages(..., first=)`` goes on from it."""
+        headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size != 2000 else {}
+        answer: dict[str, Any] = self.call(lambda sf: sf.query(soql, include_deleted=include_deleted,
+                                                               headers=headers), "query")
+        return answer
+
+    def query_pages(self, soql: str, *, include_deleted: bool = False, batch_size: int = 2000,
+                    first: dict[str, Any] | None = None) -> Iterator[list[dict[str, Any]]]:
         """Pages of records, lazily. Each page is one call, retried on its own (``query_all_iter`` cannot
         resume a page after a dropped connection, so this makes the same two calls itself). The next page is asked
         for while the caller reads the current one, unless a record of it holds a subquery result still open
         (``done`` false): "A queryMore() call on a parent object invalidates all child cursors in the previous
         result set" (SOAP API Developer Guide, queryMore()), so the caller reads those children (``more_pages``)
-        first, and the next page is asked for after."""
+        first, and the next page is asked for after. ``first``: the query's first answer already read
+        (``query_first``): the pages go on from it, no call made again."""
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size != 2000 else {}
-        pages = follow(lambda: self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers),
+        pages = follow((lambda: first) if first is not None else
+                       lambda: self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers),
                                          "query"),
                        lambda url: self.call(lambda sf: sf.query_more(url, identifier_is_url=True, headers=headers),
                                              "query_more"),

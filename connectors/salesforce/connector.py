@@ -7,8 +7,8 @@ flagged; pages hold 2,000 records; deal line items ride along as a parent-to-chi
 extra call, except one ``query_more`` per further batch of a deal with many lines); an incremental deals read asks
 for the products changed since the watermark (one ``query``) and reads again the opportunities holding their
 lines, and the incremental reads after an account read that saw merges read the winners' children by account;
-full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one ``COUNT()`` call decides) use
-a Bulk API 2.0 query job; writes are sObject Collections upserts by
+full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (their first REST page's
+``totalSize`` decides: no ``COUNT()`` call) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
 ``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
 ``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
 200 per call, and any other Account field is refused. See ``docs/salesforce.md``.

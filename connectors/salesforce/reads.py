@@ -4,8 +4,9 @@
 enables them, ``Opportunity`` with its line items), their fields (the mapping's, only), the cursor field
 (``SystemModstamp``, ``ORDER BY SystemModstamp, Id``), where deleted rows come from (``queryAll`` flags them),
 the page size (2,000 per query batch) and how a row is normalised: the connector's one pull loop reads it.
-Full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one ``COUNT()`` decides) use
-a Bulk API 2.0 query job. ``Reader.edits`` reads the PAC records' editable values and who set them.
+Full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (their first REST page's
+``totalSize`` decides: no ``COUNT()`` query) use a Bulk API 2.0 query job. ``Reader.edits`` reads the PAC records'
+editable values and who set them.
 """
 
 from __future__ import annotations
@@ -288,9 +289,14 @@ class Reader:
         if clauses:
             soql += " WHERE " + " AND ".join(clauses)
         soql += f" ORDER BY {cursor}, Id"
-        if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
-            # a large initial load or reconciliation: Bulk API 2.0, else REST (``_bulk_or_rest``)
-            pages = self._bulk_or_rest(obj, fields, soql, deleted=deleted, page_size=page_size)
+        if start is None and not where and "(SELECT" not in select and obj in BULK_OBJECTS:
+            # a full read sized by its first page's totalSize (no COUNT() query): a large initial load or
+            # reconciliation goes through Bulk API 2.0, else REST goes on from that page (``_bulk_or_rest``)
+            first = self.client.query_first(soql, include_deleted=deleted, batch_size=page_size)
+            if int(first.get("totalSize") or 0) >= self.mapping.bulk_threshold:
+                pages = self._bulk_or_rest(obj, fields, soql, deleted=deleted, page_size=page_size, first=first)
+            else:
+                pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size, first=first)
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
         spelling = _Spelling(obj, [plain(f) for f in dict.fromkeys(fields) if "(" not in plain(f)], self.warn)
@@ -302,14 +308,16 @@ class Reader:
             for row in spelling.fixed(page):
                 yield self._whole_children(row)
 
-    def _bulk_or_rest(self, obj: str, fields: list[str], soql: str, *, deleted: bool, page_size: int
-                      ) -> Iterator[list[dict[str, Any]]]:
+    def _bulk_or_rest(self, obj: str, fields: list[str], soql: str, *, deleted: bool, page_size: int,
+                      first: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         """Pages of a full read of ``obj`` through a Bulk API 2.0 query job (no ORDER BY there: it disables
         chunking), or through REST (``soql``: the same read, queryAll, ORDER BY the cursor) when Bulk cannot give
         it, with a warning: a compound field (``address``, ``location``: "Bulk API 2.0 doesn't support ... Compound
-        data", *Create a Query Job*) is never sent to Bulk; a job that ended ``Failed`` or ``Aborted``, was refused,
-        gone twice or still running after ``bulk_max_wait_minutes`` (``BulkJobFailed``) is read again through REST,
-        the rows it gave left out. REST failing too is ``ReadFailed``, naming ``bulk_threshold`` (a passing outage
+        data", *Create a Query Job*) is never sent to Bulk (REST goes on from ``first``, the read's first page that
+        sized it); a job that ended ``Failed`` or ``Aborted``, was refused, gone twice or still running after
+        ``bulk_max_wait_minutes`` (``BulkJobFailed``) is read again through REST from its start (the first page's
+        cursor may have expired while the job ran: "a query cursor ... inactive for 15 minutes" is deleted), the
+        rows it gave left out. REST failing too is ``ReadFailed``, naming ``bulk_threshold`` (a passing outage
         keeps its own error when it is a refusal of the credentials, the quota or a field)."""
         types = self._types(obj, fields)
         compound = [plain(f) for f in dict.fromkeys(fields) if types.get(plain(f).lower()) in COMPOUND_TYPES]
@@ -320,7 +328,7 @@ class Reader:
             self.warn(f"salesforce.bulk {obj}: {', '.join(compound)}: compound data, which Bulk API 2.0 does not "
                       f"read: this full read goes through REST (2,000 rows a call); map its components instead"
                       f"{' (' + ', '.join(parts) + ')' if parts else ''} (`pac config check --online` names the key)")
-            yield from self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+            yield from self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size, first=first)
             return
         select = ", ".join(dict.fromkeys(fields))
         try:
@@ -430,13 +438,6 @@ class Reader:
             return frozenset([self.mapping.accounts.dormant] if self.mapping.accounts.dormant else [])
         return frozenset(f for rule in self.mapping.activities.rules if rule.object == obj
                          for f, values in rule.where.items() if any(isinstance(v, bool) for v in values))
-
-    def _large(self, obj: str, deleted: bool) -> bool:
-        """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""
-        if obj not in BULK_OBJECTS:
-            return False
-        total = self.client.count(f"SELECT COUNT() FROM {obj}", include_deleted=deleted)  # noqa: S608
-        return total >= self.mapping.bulk_threshold
 
     def edits(self, start: datetime | None, written: Mapping[tuple[str, str], Any] | None
               ) -> Iterator[ManagerEdit | PacListed]:

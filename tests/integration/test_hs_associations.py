@@ -161,6 +161,8 @@ class TestWriterLinks:
                                                                 _axis("AX-OLD")]))
             for company in companies[:3]:                   # links made earlier, by hand or under a larger cap
                 api.associate("companies", company, "pac_axis", big)
+            # a later run (the run that created the axes knows their links: those it made, audit quota2 F2)
+            connector = sandbox_connector(server, mapping=mapping)
             connector.note_axis_targets(PLAN, {"AX-BIG": companies[:3], "AX-SMALL": companies[2:4]})
             connector.write([_account(companies[3], "AX-SMALL")])
             assert _links(api, "pac_axis", "companies") == {big: set(companies[:3]), small: {companies[3]}}
@@ -211,6 +213,37 @@ class TestWriterLinks:
             assert (failure.target, failure.crm_id, failure.field) == (Target.ACTION, action.crm_id, "axis_key")
             assert f"{PLAN}:AX-GONE" in failure.error and "no such record" in failure.error
 
+
+    def test_the_actions_of_an_axis_whose_write_failed_wait_for_it(self) -> None:
+        """An axis HubSpot refuses (a status the portal's dropdown lacks): its new actions are held back, each a
+        retryable failure naming the axis and why, not created (an action of another axis is written and linked);
+        a later batch of the same run holds back that axis's actions too; the next run writes the axis, then the
+        actions, linked to it. Seen failing before the fix (audit quota2 F4): the actions were created, unlinked,
+        and their link reported as "no such record in HubSpot"."""
+        api, _companies = _portal()
+
+        def action(key: str, axis: str) -> WriteChange:
+            return WriteChange(Target.ACTION, f"{PLAN}:{key}", {"name": key, "axis_key": f"{PLAN}:{axis}"})
+
+        bad = WriteChange(Target.AXIS, f"{PLAN}:AX-1", {"name": "AX-1", "status": "bogus"})
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            axis, ax2, held, fine = connector.write([bad, _axis("AX-2"), action("A-1", "AX-1"), action("A-2", "AX-2")])
+            assert not axis.ok and ax2.ok and fine.ok and not fine.unsent
+            assert not held.ok and held.retryable and held.crm_id is None, held
+            assert f"{PLAN}:AX-1" in held.error and "held back" in held.error and "bogus" in held.error, held.error
+            [later] = connector.write([action("A-3", "AX-1")])        # a later batch of the same run
+            assert not later.ok and later.retryable and f"{PLAN}:AX-1" in later.error
+            keys = {o.props.get("pac_key") for o in api.table("pac_action").rows.values()}
+            assert keys == {f"{PLAN}:A-2"}
+            assert _links(api, "pac_action", "pac_axis") == {fine.crm_id: {ax2.crm_id}}
+        with SandboxServer([api]) as server:                   # the next night: the axis, then its actions
+            connector = sandbox_connector(server)
+            axis, first, third = connector.write([_axis("AX-1"), action("A-1", "AX-1"), action("A-3", "AX-1")])
+            assert axis.ok and first.ok and third.ok and not first.unsent and not first.link_error
+            assert _links(api, "pac_action", "pac_axis") == {fine.crm_id: {ax2.crm_id},
+                                                             first.crm_id: {axis.crm_id}, third.crm_id: {axis.crm_id}}
 
     def test_an_action_removed_from_the_plan_leaves_its_axis(self) -> None:
         """An action no longer in the plan (its record marked pace "removed") is taken off its axis record: by the
@@ -339,6 +372,47 @@ def _held_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]:
     return {pair: _links(api, *pair) for pair in (("pac_action", "pac_axis"), ("pac_axis", "companies"))}
 
 
+def _pac_calls(api: HubSpotApi) -> tuple[list[str], list[str]]:
+    """The associations reads touching a PAC object, and the lists of PAC records (``GET /crm/v3/objects/{type}``),
+    among the requests the portal saw, by path."""
+    pac = {api.table(name).type_id for name in ("pac_axis", "pac_action")} | {"pac_axis", "pac_action"}
+    paths = [(m, p.split("?", 1)[0]) for m, p, _b in api.requests]
+    reads = [p for m, p in paths if p.startswith("/crm/v4/associations/") and p.endswith("/batch/read")
+             and pac & set(p.split("/"))]
+    lists = [p for m, p in paths if m == "GET" and p.startswith("/crm/v3/objects/") and p.rstrip("/")
+             .rsplit("/", 1)[-1] in pac]
+    return reads, lists
+
+
+class TestLinkCalls:
+    def test_a_first_sync_reads_no_link_of_a_record_it_created_nor_lists_its_records_again(self, tmp_path: Path
+                                                                                          ) -> None:
+        """The first sync of a fresh portal (a full reconciliation): pac created every PAC record that night and made
+        all their links, and its pull listed the PAC records already (none), so the write-back reads no link (a
+        company can be linked to no axis record but those pac created and linked that night) and lists no PAC
+        record again: no associations read, not four, and no list. A later `--full` night with nothing to write
+        reads the links of the records it did not create (the axes' companies, the actions' axes), still without
+        listing them. The links are the plan's.
+        Seen failing before the fix (audit quota2 F2): the companies' links to axes read though the portal had no axis
+        record, the actions' links to their axes read right after they were created, then both kinds read again and
+        both objects listed by the full reconciliation."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            api = server.api("hubspot")
+            first = _sync(settings, server)
+            assert first.status.got_through and not first.errors, first.errors
+            axis_type = api.table("pac_axis").type_id
+            assert _pac_calls(api) == ([], [])
+            assert _held_links(api) == _wanted_links(api)
+            api.requests.clear()
+            full = _sync(settings, server, full=True)
+            assert full.written == 0 and full.status == RunStatus.OK, full.errors
+            action_type = api.table("pac_action").type_id
+            assert _pac_calls(api) == ([f"/crm/v4/associations/{axis_type}/companies/batch/read",
+                                        f"/crm/v4/associations/{action_type}/{axis_type}/batch/read"], [])
+            assert _held_links(api) == _wanted_links(api)
+
+
 class TestLinkFailures:
     def test_a_link_refused_with_404_does_not_fail_the_night(self, tmp_path: Path) -> None:
         """The associations API answers 404 to the link calls of a first sync (after the PAC records and companies
@@ -402,11 +476,12 @@ class TestLinkFailures:
             assert second.written == 0 and not second.errors, (second.written, second.errors)
 
     def test_actions_of_an_axis_refused_on_a_full_night_are_linked_by_the_next_run(self, tmp_path: Path) -> None:
-        """The first sync (a full reconciliation) with one axis's upsert refused (400 VALIDATION_ERROR): its actions
-        and companies are written, their links to it reported by name, and the next run, once the axis is written,
-        links its actions and its companies (audit writefail F1). Seen failing before the fix: night 1 reported no
-        link and no later night linked them (only a `pac sync --full` did); with the actions' links fixed alone, the
-        axis's companies were still left unlinked (its `pac_axis` -> companies links differed)."""
+        """The first sync (a full reconciliation) with one axis's upsert refused (400 VALIDATION_ERROR): its companies
+        are written, their links to it reported by name, its actions held back, reported by name (audit quota2 F4:
+        written before, unlinked, their links to it reported), and the next run, once the axis is written, writes and
+        links its actions and links its companies (audit writefail F1). Seen failing before the fix: night 1 reported
+        no link and no later night linked them (only a `pac sync --full` did); with the actions' links fixed alone,
+        the axis's companies were still left unlinked (its `pac_axis` -> companies links differed)."""
         settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
         with start_sandbox() as server:
             api = server.api("hubspot")
@@ -414,7 +489,9 @@ class TestLinkFailures:
                                  key="pac-2027-durand-process:AX-SO-DORM", times=50)
             first = _sync(settings, server)
             server.faults.clear()
-            assert any("link to its axis" in e and "AX-SO-DORM" in e for e in first.errors), first.errors
+            assert any("held back" in e and "AX-SO-DORM" in e for e in first.errors), first.errors
+            assert any("link to the PAC axis" in e and "AX-SO-DORM" in e for e in first.errors), first.errors
+            assert not any("link to its axis" in e for e in first.errors), first.errors
             second = _sync(settings, server)
             assert _held_links(api) == _wanted_links(api), second.errors
 

@@ -139,6 +139,25 @@ class TestStarterPortal:
         assert _status(reopened, key) == "planned"
         assert _status(portal.sync(), key) == "planned"
 
+    def test_an_accepted_status_is_written_to_the_tasks_pac_status(self, portal: Starter) -> None:
+        """A manager completes a task and puts another on WAITING: the plan accepts "done" and "in_progress", and each
+        task's pac_status says so (seen failing before the fix: it stayed "planned", so a view or report on
+        pac_status showed the status pac had written, not the plan's), while hs_task_status stays as the manager set
+        it (WAITING is not rewritten NOT_STARTED); the next night writes nothing."""
+        portal.sync()
+        done, waiting = _planned(portal)[:2]
+        tasks, hugo = portal.tasks(), portal.user("hugo")
+        portal.api.update("tasks", tasks[done].id, {"hs_task_status": "COMPLETED"}, by_user=hugo)
+        portal.api.update("tasks", tasks[waiting].id, {"hs_task_status": "WAITING"}, by_user=hugo)
+        after = portal.sync()
+        assert (_status(after, done), _status(after, waiting)) == ("done", "in_progress")
+        tasks = portal.tasks()
+        assert (tasks[done].props["pac_status"], tasks[done].props["hs_task_status"]) == ("done", "COMPLETED")
+        assert (tasks[waiting].props["pac_status"], tasks[waiting].props["hs_task_status"]) == ("in_progress",
+                                                                                                  "WAITING")
+        quiet = portal.sync()
+        assert quiet.written == 0 and _status(quiet, done) == "done" and _status(quiet, waiting) == "in_progress"
+
     def test_more_than_fifty_completed_tasks_are_accepted(self, crowded: Starter) -> None:
         """A manager completes 55 tasks in one day: the next night reads their property history 50 per call (HubSpot,
         and the sandbox, answer 400 VALIDATION_ERROR above 50) and accepts every completion. Failed before: the

@@ -98,8 +98,9 @@ class TestOrgRatesOverHttp:
                                                            Decimal(60_000_000)]
         assert "corporate currency EUR" in note
         assert "dated rate of their CloseDate (DatedConversionRate, 2 rates)" in note
-        # CurrencyType and DatedConversionRate (query); deals, the accounts' COUNT() and accounts (queryAll), as before
-        assert calls.get("query") == 2 and calls.get("queryAll") == 3
+        # CurrencyType and DatedConversionRate (query); deals and accounts (queryAll: the accounts' first page sizes
+        # their full read, no COUNT() query since audit quota2 F1)
+        assert calls.get("query") == 2 and calls.get("queryAll") == 2
 
     def test_the_online_check_warns_of_a_plan_currency_the_org_lacks(self, server: SandboxServer) -> None:
         """`pac config check --online`: a plan reading through this mapping in CHF, on an org whose currencies are
@@ -118,7 +119,8 @@ class TestOrgRatesOverHttp:
         assert not [n for n in notes if "fr.pac.yaml" in n]
 
     def test_a_single_currency_org_costs_no_rates_query(self) -> None:
-        """The default mapping on a single-currency org: deals, the accounts' COUNT() and accounts, no rates query."""
+        """The default mapping on a single-currency org: deals and accounts (no COUNT(): the accounts' first page sizes
+        their read), no rates query."""
         with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
             sf = build("sf-main", config_dir() / "mappings" / "salesforce.default.yaml", sandbox_env(srv),
                        policy=NO_WAIT)
@@ -126,7 +128,7 @@ class TestOrgRatesOverHttp:
                 list(sf.pull(ObjectKind.DEALS, None))
                 list(sf.pull(ObjectKind.ACCOUNTS, None))
                 calls = dict(sf.usage().by_endpoint)
-                assert "query" not in calls and calls.get("queryAll") == 3
+                assert "query" not in calls and calls.get("queryAll") == 2
             finally:
                 sf.close()
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import ApiUsage, Target, WriteChange
-from connectors.hubspot.associations import LinkFailed, created_links, multi_status
+from connectors.hubspot.associations import LinkFailed, Links, created_links, multi_status
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
 from connectors.hubspot.transport import BadRequest, Reply
 from connectors.hubspot.writeback import SPLIT_CALLS, Writer, fmt
@@ -222,3 +222,55 @@ class TestWholeBatchRefused:
         whole = [r for r in results if not r.ok and r.key not in bad]
         assert whole and all("not found among these" in r.error for r in whole)
         assert sum(r.ok for r in results) == len(results) - len(bad) - len(whole) > 0
+
+
+class LinkPortal:
+    """A transport answering associations calls: reads from ``held`` (from id -> to ids), creates confirmed but for
+    the pairs naming ``refused`` (a 207 naming that id), archives done; it records the ids each read asked for."""
+
+    def __init__(self, held: dict[str, set[str]], refused: str = "") -> None:
+        self.held, self.refused, self.reads, self.usage = held, refused, [], ApiUsage()
+
+    def call(self, what, api, method, *args):
+        if method == "get_all":
+            return Reply(200, {"results": [{"category": "USER_DEFINED", "typeId": 7, "label": None}]})
+        if method == "get_page":
+            ids = [i["id"] for i in args[2]["inputs"]]
+            self.reads.append(ids)
+            return Reply(200, {"results": [{"from": {"id": i}, "to": [{"toObjectId": t} for t in sorted(
+                self.held.get(i, set()))]} for i in ids if self.held.get(i)]})
+        if method == "archive":
+            return Reply(204, None)
+        pairs = [(i["from"]["id"], i["to"]["id"]) for i in args[2]["inputs"]]
+        errors = [{"category": "OBJECT_NOT_FOUND", "message": f"No object with id {self.refused}",
+                   "context": {"ids": [self.refused]}}] if any(self.refused in p for p in pairs) else []
+        return Reply(207 if errors else 201, {"results": [{"fromObjectId": f, "toObjectId": t} for f, t in pairs
+                                                          if self.refused not in (f, t)], "errors": errors})
+
+
+class TestKnownLinks:
+    """``Links`` reads no link it knows (audit quota2 F2): a record the run created has those the run made, one it
+    read and settled those it left; a record whose link failed is read again."""
+
+    def test_created_and_settled_records_are_not_read_but_a_failed_one_is(self):
+        portal = LinkPortal({"c1": {"old"}})
+        links = Links(portal)
+        links.note_created("A", ["a1", "a2"])
+        assert links.settle("A", "B", {"a1": {"b1"}, "a2": set()}) == [] and portal.reads == []
+        assert links.current("A", "B", ["a1", "a2"]) == {"a1": {"b1"}, "a2": set()} and portal.reads == []
+        assert links.settle("C", "A", {"c1": {"a1"}}) == [] and portal.reads == [["c1"]]
+        assert links.current("C", "A", ["c1"]) == {"c1": {"a1"}} and portal.reads == [["c1"]]   # settled: known
+        assert links.current("A", "C", ["a1"]) == {"a1": {"c1"}} and portal.reads == [["c1"]]   # made both ways
+        portal.refused = "b9"
+        [failed] = links.settle("A", "B", {"a2": {"b9"}})
+        assert (failed.from_id, failed.to_id) == ("a2", "b9")
+        links.current("A", "B", ["a1", "a2"])
+        assert portal.reads == [["c1"], ["a2"]]         # a2's links are unknown after the failure: read
+
+    def test_a_type_the_portal_held_none_of_has_only_the_runs_links(self):
+        portal = LinkPortal({"c1": {"x"}})
+        links = Links(portal)
+        links.note_none("A")
+        links.note_created("A", ["a1"])
+        assert links.settle("C", "A", {"c1": {"a1"}, "c2": set()}) == [] and portal.reads == []
+        assert links.current("C", "B", ["c1"]) == {"c1": {"x"}} and portal.reads == [["c1"]]   # another type: read

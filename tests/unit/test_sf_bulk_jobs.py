@@ -41,17 +41,20 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 
 class Org:
-    """An org answering COUNT() over the threshold, the REST read of ``ROWS`` (``rest_status``: what REST answers
-    instead), and Bulk API 2.0 jobs as ``states`` (one list of poll answers per job created) and ``results`` (per
-    job, the answers of its result sets: a list of rows, or an HTTP status)."""
+    """An org of ``total`` events (over the threshold by default), answering COUNT() with it and the REST read with
+    ``ROWS`` and ``totalSize`` ``total`` (``rest_status``: what REST answers instead, after the first read, which
+    sized the full read), and Bulk API 2.0 jobs as
+    ``states`` (one list of poll answers per job created) and ``results`` (per job, the answers of its result sets:
+    a list of rows, or an HTTP status)."""
 
     def __init__(self, states: list[list[dict[str, Any]]], results: list[list[Any]] | None = None,
-                 rest_status: int = 200) -> None:
-        self.states, self.results, self.rest_status = states, results or [], rest_status
+                 rest_status: int = 200, total: int = 5000) -> None:
+        self.states, self.results, self.rest_status, self.total = states, results or [], rest_status, total
         self.created: list[str] = []
         self.polls = 0
         self.aborted: list[tuple[str, Any]] = []
         self.rest_reads: list[str] = []
+        self.counts: list[str] = []         # the COUNT() queries asked
 
     def install(self, rsps: responses.RequestsMock) -> None:
         for method in (responses.GET, responses.POST, responses.PATCH):
@@ -61,11 +64,12 @@ class Org:
     def query(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         q = parse_qs(urlsplit(str(request.url)).query)["q"][0]
         if q.startswith("SELECT COUNT()"):
-            return 200, {}, json.dumps({"totalSize": 5000, "done": True, "records": []})
+            self.counts.append(q)
+            return 200, {}, json.dumps({"totalSize": self.total, "done": True, "records": []})
         self.rest_reads.append(q)
-        if self.rest_status != 200:
+        if self.rest_status != 200 and len(self.rest_reads) > 1:
             return self.rest_status, {}, json.dumps([{"errorCode": "SERVER_UNAVAILABLE", "message": "down"}])
-        return 200, {}, json.dumps({"totalSize": len(ROWS), "done": True, "records": ROWS})
+        return 200, {}, json.dumps({"totalSize": self.total, "done": True, "records": ROWS})
 
     def jobs(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         parts = urlsplit(str(request.url)).path.split("/jobs/query", 1)[1].strip("/").split("/")
@@ -114,6 +118,35 @@ def _rows(reader: Reader) -> Iterator[dict[str, Any]]:
     return reader.rows("Event", FIELDS, None)
 
 
+SOQL = "SELECT Id, Subject, SystemModstamp FROM Event ORDER BY SystemModstamp, Id"
+
+
+@responses.activate
+def test_a_full_read_under_the_threshold_is_sized_by_its_first_page() -> None:
+    """A full read of an object Bulk could read is sized by its first REST page's ``totalSize`` ("the total number of
+    records returned by the Query request", REST API, *Query*), which is then the read's first page: one call, no
+    COUNT() query (audit quota2 F1: seen failing before the fix, one COUNT() query more per object and full read)."""
+    org = Org([], total=len(ROWS))
+    org.install(responses.mock)
+    reader, warnings = _reader()
+    assert [r["Id"] for r in _rows(reader)] == [r["Id"] for r in ROWS]
+    assert org.counts == [] and org.created == [] and org.rest_reads == [SOQL] and not warnings
+    assert reader.client.usage.by_endpoint == {"queryAll": 1}
+
+
+@responses.activate
+def test_a_full_read_over_the_threshold_goes_to_bulk_without_a_count() -> None:
+    """Over ``bulk_threshold`` by its first page's ``totalSize``, the read goes through a Bulk API 2.0 job: the first
+    page, its sizing, costs the call the COUNT() query cost (seen failing before the fix: a COUNT() query and no REST
+    page)."""
+    org = Org([[{"state": "JobComplete"}]], [[ROWS]])
+    org.install(responses.mock)
+    reader, _warnings = _reader()
+    assert sorted(r["Id"] for r in _rows(reader)) == sorted(r["Id"] for r in ROWS)
+    assert org.counts == [] and org.created == ["SELECT Id, Subject, SystemModstamp FROM Event"]
+    assert org.rest_reads == [SOQL] and reader.client.usage.by_endpoint["queryAll"] == 1
+
+
 @responses.activate
 def test_a_failed_job_is_read_again_through_rest() -> None:
     """A job that ends Failed with "Retried more than 15 times" (Bulk API 2.0, *Limits for Query Jobs*) stopped every
@@ -124,7 +157,7 @@ def test_a_failed_job_is_read_again_through_rest() -> None:
     reader, warnings = _reader()
     assert [r["Id"] for r in _rows(reader)] == [r["Id"] for r in ROWS]
     assert org.created == ["SELECT Id, Subject, SystemModstamp FROM Event"]
-    assert org.rest_reads == ["SELECT Id, Subject, SystemModstamp FROM Event ORDER BY SystemModstamp, Id"]
+    assert org.rest_reads == [SOQL, SOQL]     # the first page that sized the read, then the read from its start
     assert len(warnings) == 1 and FAILED.rstrip(".") in warnings[0] and "REST" in warnings[0], warnings
 
 
@@ -152,7 +185,7 @@ def test_a_job_gone_before_its_second_result_set_is_created_again() -> None:
     reader, _warnings = _reader()
     ids = [r["Id"] for r in _rows(reader)]
     assert sorted(ids) == sorted(r["Id"] for r in ROWS) and len(ids) == len(ROWS)
-    assert len(org.created) == 2 and org.rest_reads == []
+    assert len(org.created) == 2 and org.rest_reads == [SOQL]      # the first page only, which sized the read
 
 
 @responses.activate
@@ -166,7 +199,8 @@ def test_a_job_gone_twice_is_read_through_rest() -> None:
         ids = [r["Id"] for r in _rows(reader)]
     except SchemaError as exc:
         pytest.fail(f"a job gone is no mapping problem: {exc}")
-    assert ids == [r["Id"] for r in ROWS] and len(org.created) == 2 and len(org.rest_reads) == 1
+    assert ids == [r["Id"] for r in ROWS] and len(org.created) == 2
+    assert org.rest_reads == [SOQL, SOQL]     # the first page that sized the read, then the read from its start
     assert any("no longer exists" in w for w in warnings), warnings
 
 
