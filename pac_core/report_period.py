@@ -39,13 +39,15 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
                                    f"({first:%Y-%m-%d} to {last:%Y-%m-%d})",
                                    f"choose one of the plan's quarters: {', '.join(quarters)}"))
-    if quarter_phase(period):   # a year from February or March: a calendar quarter is none of the plan's
+    if quarter_phase(period) or period.quarters:   # a year from February or March, or a declared calendar (4-4-5):
+        # a calendar quarter is none of the plan's
         days = window_days(window, zone)
         if days not in [_fiscal_days(plan, k, zone) for k in range(1, 5)]:
             shown = (month_span(*days) if days[0].day == 1 and (days[1] + timedelta(days=1)).day == 1
                      else f"{days[0].isoformat()} to {days[1].isoformat()}")
-            raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters (its year "
-                                       f"starts on {first.day} {MONTH_NAMES[first.month - 1]})",
+            why = ("its fiscal_calendar" if period.quarters else
+                   f"its year starts on {first.day} {MONTH_NAMES[first.month - 1]}")
+            raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters ({why})",
                                        f"choose one of the plan's quarters: {', '.join(quarters)}"))
     if window.start > now:
         raise InvalidInput(Problem("--quarter", f"{quarter} has not started yet (now is {now:%Y-%m-%d})",
@@ -64,8 +66,8 @@ def plan_quarters(plan: Plan) -> list[str]:
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
     out = [_fiscal_quarter(plan, k, zone) for k in range(1, 5)] if is_fiscal(plan.period) else []
-    if quarter_phase(plan.period):
-        return out   # a year from February or March: no calendar quarter is one of its quarters
+    if quarter_phase(plan.period) or plan.period.quarters:
+        return out   # a year from February or March, or a declared calendar: no calendar quarter is one of its own
     while (year, q) <= (last.year, (last.month - 1) // 3):
         out.append(f"{year}-Q{q + 1}")
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)

@@ -29,6 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import PeriodError
+from pac_core.fiscal_calendar import quarter_list
 from pac_core.periods import is_fiscal, month_window, parse_period, quarter_window
 from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
@@ -168,6 +169,11 @@ def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
     (``parse_label``) or one of the plan's own quarters written ``Q1``..``Q4`` / ``T1``..``T4`` (on a fiscal
     plan its own, as ``pac report --quarter Q1``). A calendar quarter that is none of the plan's quarters (on a
     year from February) is refused, naming the plan's quarters with their months."""
+    if within.quarters and (re.fullmatch(r"\s*[QqTt][1-4]\s*", text or "") or parse_label(text)[0] == "quarterly"):
+        raise PeriodError(f"{text.strip()!r}: quarterly snapshots are cut by months, and the plan's quarters are its "
+                          f"fiscal_calendar's ({quarter_list(within.quarters)}), which no months cut",
+                          f"take a monthly snapshot (2027-03), or see a quarter with pac report --quarter "
+                          f"{text.strip() if re.fullmatch(r'[QqTt][1-4]', text.strip()) else 'Q2'}")
     if re.fullmatch(r"\s*[QqTt][1-4]\s*", text or ""):
         first = parse_period(text, year=within.start.year, tz=tz, within=within).start
         kind, label = "quarterly", _quarter_of_months(first.year * 12 + first.month - 1)
@@ -213,7 +219,11 @@ def last_closed(kind: str, now: datetime, tz: str, phase: int = 0) -> str:
 
 def closed_periods(kind: str, now: datetime, tz: str, within: Window) -> list[str]:
     """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first;
-    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...)."""
+    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...). None for a plan
+    whose ``fiscal_calendar`` declares quarters no months cut (a 4-4-5 year): a calendar quarter's snapshot would
+    be taken as its quarter (``pac report --quarter`` reports those)."""
+    if kind == "quarterly" and within.quarters:
+        return []
     phase = quarter_phase(within)
     first = label_of(kind, within.start.astimezone(ZoneInfo(tz)), phase)
     last = last_closed(kind, now, tz, phase)
@@ -268,7 +278,8 @@ def recommendations_from_payload(payload: Iterable[dict[str, Any]]) -> tuple[Rec
 
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not (f.metadata.get("omit_empty") and not getattr(value, f.name))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
