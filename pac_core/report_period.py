@@ -137,6 +137,12 @@ def quarter_phrase(plan: Plan, label: str, lang: str) -> str:
     calendar plan; on a fiscal plan by the plan's own quarters, as the report's header (« T2 de l'exercice
     2027-2028 » / "Q2 of fiscal year 2027-2028"), or as a calendar quarter said so when it is none of them (« T3
     civil 2027 » / "calendar Q3 2027")."""
+    if plan.period.quarters:   # a declared calendar's quarter, labelled by its days (``snapshots.current_quarter``)
+        zone = ZoneInfo(plan.timezone)
+        years = f"{plan.period.start.astimezone(zone).year}-{last_day(plan.period.end, zone).year}"
+        for k, (q_first, q_end) in enumerate(plan.period.quarters, 1):
+            if label == f"{q_first.isoformat()}..{(q_end - timedelta(days=1)).isoformat()}":
+                return f"T{k} de l'exercice {years}" if lang == "fr" else f"Q{k} of fiscal year {years}"
     start = fiscal_start(plan)
     if start is None:
         return label

@@ -85,6 +85,20 @@ def _quarter_start(day: date | datetime, phase: int) -> int:
     return index - (index - phase) % 3
 
 
+def current_quarter(day: date, within: Window | None) -> tuple[str, tuple[date, date]]:
+    """The plan's quarter holding the local ``day`` (the advisor's "current quarter"): its label and (first, last)
+    days. A quarter of the plan's declared ``fiscal_calendar`` (a 4-4-5 year) is labelled by its days,
+    ``2027-05-02..2027-07-31`` (``report_period.quarter_phrase`` names it « T2 de l'exercice 2027-2028 »); otherwise
+    ``quarter_label`` / ``quarter_days`` with the plan's ``quarter_phase``. A day outside the declared quarters: its
+    calendar quarter."""
+    for first, end in within.quarters if within is not None else ():
+        if first <= day < end:
+            last = end - timedelta(days=1)
+            return f"{first.isoformat()}..{last.isoformat()}", (first, last)
+    phase = quarter_phase(within)
+    return quarter_label(day, phase), quarter_days(day, phase)
+
+
 def label_of(kind: str, day: date | datetime, phase: int = 0) -> str:
     """The label of the month (``monthly``) or quarter (``quarterly``) holding ``day`` (a local date); a quarter of
     a plan whose quarters are no calendar quarters with their ``phase`` (``quarter_phase``)."""

@@ -19,8 +19,8 @@ from pac_core.engine import evaluate
 from pac_core.errors import InvalidInput, PeriodError
 from pac_core.plan import Plan
 from pac_core.records import Records
-from pac_core.report_period import fiscal_quarter, plan_quarters, report_instant
-from pac_core.snapshots import closed_periods, plan_label
+from pac_core.report_period import fiscal_quarter, plan_quarters, quarter_phrase, report_instant
+from pac_core.snapshots import closed_periods, current_quarter, plan_label
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import quarter_heading
 from sync_jobs.report_inputs import ReportInputs
@@ -157,3 +157,18 @@ def test_quarterly_snapshots_are_refused_rather_than_cut_by_months() -> None:
         plan_label("Q2", plan.period, plan.timezone)
     assert "Q2 2027-05-02..2027-07-31" in str(exc.value) and "pac report --quarter Q2" in str(exc.value)
     assert plan_label("2027-05", plan.period, plan.timezone) == ("monthly", "2027-05")
+
+
+@pytest.mark.parametrize(("day", "label", "first", "last"), [
+    (date(2027, 5, 1), "2027-01-31..2027-05-01", date(2027, 1, 31), date(2027, 5, 1)),
+    (date(2027, 5, 2), "2027-05-02..2027-07-31", date(2027, 5, 2), date(2027, 7, 31)),
+    (date(2027, 8, 1), "2027-08-01..2027-10-30", date(2027, 8, 1), date(2027, 10, 30)),
+])
+def test_the_advisors_current_quarter_is_the_calendars_own(day: date, label: str, first: date, last: date) -> None:
+    plan = load()
+    assert current_quarter(day, plan.period) == (label, (first, last))
+    assert quarter_phrase(plan, label, "en") == f"Q{list(Q.values()).index((first, last)) + 1} of fiscal year 2027-2028"
+    assert quarter_phrase(plan, "2027-05-02..2027-07-31", "fr") == "T2 de l'exercice 2027-2028"
+    calendar = load_plan_text(PLAN.format(calendar="4-4-5", lang="en").replace(", fiscal_calendar: 4-4-5", "")
+                              .replace("2027-01-31..2028-01-29", "2027"), "cal.pac.yaml")
+    assert current_quarter(date(2027, 5, 2), calendar.period) == ("2027-Q2", (date(2027, 4, 1), date(2027, 6, 30)))
