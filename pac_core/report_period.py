@@ -107,9 +107,10 @@ def fiscal_quarter(plan: Plan, moment: datetime) -> int | None:
 
 def fiscal_start(plan: Plan) -> date | None:
     """The first local day of a fiscal plan's year (``periods.is_fiscal``: 1 April 2027 for a year from April to
-    March); None on a calendar plan."""
-    if not is_fiscal(plan.period):
-        return None
+    March); None on a calendar plan, and on a plan declaring its ``fiscal_calendar`` (its quarters are named by their
+    days, ``quarter_phrase``)."""
+    if not is_fiscal(plan.period) or plan.period.quarters:
+        return None   # a declared calendar's quarters (4-4-5) are no months from its first one: none is found by months
     return plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
 
 

@@ -22,7 +22,7 @@ from pac_core.records import Records
 from pac_core.report_period import fiscal_quarter, plan_quarters, quarter_phrase, report_instant
 from pac_core.snapshots import closed_periods, current_quarter, plan_label
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.page import quarter_heading
+from sync_jobs.report.page import calendar_quarter_note, quarter_heading
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_engine_support import USERS, account, visit, won
 
@@ -172,3 +172,12 @@ def test_the_advisors_current_quarter_is_the_calendars_own(day: date, label: str
     calendar = load_plan_text(PLAN.format(calendar="4-4-5", lang="en").replace(", fiscal_calendar: 4-4-5", "")
                               .replace("2027-01-31..2028-01-29", "2027"), "cal.pac.yaml")
     assert current_quarter(date(2027, 5, 2), calendar.period) == ("2027-Q2", (date(2027, 4, 1), date(2027, 6, 30)))
+
+
+def test_a_calendar_quarter_label_is_not_named_as_one_of_the_declared_quarters() -> None:
+    """« 2027-Q2 » (April-June: a monthly-era snapshot's label, a --quarter written with its year) is no quarter of a
+    4-4-5 year: month arithmetic from the year's first month made it "Q2 of fiscal year 2027-2028"."""
+    plan = load()
+    assert quarter_phrase(plan, "2027-Q2", "en") == "2027-Q2"
+    assert Formatter.for_plan(plan).fiscal_start is None
+    assert calendar_quarter_note(plan, "Q3 2027") is None   # refused by report_instant instead, with the quarters
