@@ -31,6 +31,7 @@ from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
+from pac_core.fiscal_calendar import quarter_list
 from pac_core.growth_words import provenance, zero_base_line
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
@@ -100,6 +101,8 @@ def check_command(file: Path) -> None:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
     _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    if plan.period.quarters:   # a declared fiscal calendar: the quarters every "Q2" of the plan and report means
+        _console().print(textsafe.text(f"fiscal calendar: {quarter_list(plan.period.quarters)}"))
     # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
     configured = os.environ.get("PAC_CONFIG")
     settings = check_settings(Path(configured) if configured else default_settings_path())   # read once

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
 from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
@@ -21,6 +23,7 @@ from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.report_period import fiscal_quarter, plan_quarters, quarter_phrase, report_instant
 from pac_core.snapshots import closed_periods, current_quarter, plan_label
+from sync_jobs.cli import main
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import calendar_quarter_note, quarter_heading
 from sync_jobs.report_inputs import ReportInputs
@@ -181,3 +184,18 @@ def test_a_calendar_quarter_label_is_not_named_as_one_of_the_declared_quarters()
     assert quarter_phrase(plan, "2027-Q2", "en") == "2027-Q2"
     assert Formatter.for_plan(plan).fiscal_start is None
     assert calendar_quarter_note(plan, "Q3 2027") is None   # refused by report_instant instead, with the quarters
+
+
+def test_plan_check_lists_the_declared_quarters_and_places_a_wrong_one(tmp_path: Path) -> None:
+    good, bad = tmp_path / "retail.pac.yaml", tmp_path / "bad.pac.yaml"
+    good.write_text(PLAN.format(calendar="4-4-5", lang="en"), encoding="utf-8")
+    bad.write_text(PLAN.format(calendar="[2027-01-31, 2027-08-01, 2027-05-02, 2027-10-31]", lang="en"),
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", "check", str(good)], env={"PAC_CONFIG": str(tmp_path / "none.yaml")})
+    assert result.exit_code == 0, result.output
+    assert ("fiscal calendar: Q1 2027-01-31..2027-05-01, Q2 2027-05-02..2027-07-31, Q3 2027-08-01..2027-10-30, "
+            "Q4 2027-10-31..2028-01-29") in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["plan", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3 plan.fiscal_calendar[2]: Q3 starts on 2027-05-02, not after Q2's first day (2027-08-01)" \
+           in " ".join(result.output.split())
