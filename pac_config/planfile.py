@@ -265,15 +265,19 @@ class _Builder:
             self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
 
     def _fiscal_calendar(self, period: Window, spec: str | list[str]) -> Window:
-        """The plan's period carrying the quarters ``plan.fiscal_calendar`` declares (``Window.quarters``), or
-        unchanged after a problem (reported at ``plan.fiscal_calendar``)."""
+        """The plan's period carrying the quarters ``plan.fiscal_calendar`` declares (``Window.quarters``); after a
+        problem (reported at ``plan.fiscal_calendar``), four even parts standing in."""
         zone = ZoneInfo(self.header.timezone if self.header is not None else "UTC")
         first, end = period.start.astimezone(zone).date(), period.end.astimezone(zone).date()
         try:
             return replace(period, quarters=fiscal_quarters(spec, first, end))
         except PeriodError as exc:
             self.problems += [self.doc.problem(("plan", *_split(p.path)), p.message, p.fix) for p in exc.problems]
-            return period
+            # the plan is refused; four even parts of the period stand in, so its "Q1" is not also reported as a
+            # calendar quarter outside the period (a consequence of this problem, not another one)
+            step = (end - first).days / 4
+            bounds = [first + timedelta(days=round(step * k)) for k in range(4)] + [end]
+            return replace(period, quarters=tuple((bounds[k], bounds[k + 1]) for k in range(4)))
 
     def _year_contradicts(self, period: Window) -> None:
         """``plan.year`` is the year the period starts in (docs/plan-format.md), or the year it ends (a fiscal year

@@ -199,3 +199,10 @@ def test_plan_check_lists_the_declared_quarters_and_places_a_wrong_one(tmp_path:
     assert result.exit_code == 2
     assert f"{bad}:3 plan.fiscal_calendar[2]: Q3 starts on 2027-05-02, not after Q2's first day (2027-08-01)" \
            in " ".join(result.output.split())
+
+
+def test_a_refused_calendar_is_the_only_problem_reported() -> None:
+    """The actions' « Q1 » is not also reported as January-March 2028, outside the period: a consequence."""
+    with pytest.raises(InvalidInput) as exc:
+        load("[2027-02-01, 2027-05-02, 2027-08-01, 2027-10-31]")
+    assert [p.path for p in exc.value.problems] == ["plan.fiscal_calendar[0]"]
