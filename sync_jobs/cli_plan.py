@@ -230,7 +230,8 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
     with no objective, a segment with an empty SWOT, a person with no role where it matters (audit newcomer F8: a
     plan just imported from a spreadsheet, whose header asks for these and then for `pac plan check`, got « ✓ plan
     OK » and not a word). Warnings, never errors: a plan may start without them."""
-    found = [*no_objective_warnings(plan), *empty_swot_warnings(plan), *no_role_warnings(plan)]
+    found = [*week_year_warnings(plan), *no_objective_warnings(plan), *empty_swot_warnings(plan),
+             *no_role_warnings(plan)]
     if not found:
         return []
     try:
@@ -243,6 +244,29 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
 
 # (where in the plan file, key shown, message, fix)
 Unfilled = tuple[tuple[str | int, ...], str, str, str]
+
+
+def week_year_warnings(plan: Plan) -> list[Unfilled]:
+    """A period of exactly 52 or 53 weeks with no ``fiscal_calendar``: a week-based fiscal year (4-4-5...), whose
+    quarters pac cannot know; its "Q2" is read as the calendar's April-June (docs/plan-format.md, Fiscal calendar)."""
+    if plan.period.quarters:
+        return []
+    zone = ZoneInfo(plan.timezone)
+    first, end = plan.period.start.astimezone(zone).date(), plan.period.end.astimezone(zone).date()
+    weeks, rest = divmod((end - first).days, 7)
+    if rest or weeks not in (52, 53):
+        return []
+    if plan.language == "fr":
+        message = (f"la période fait {weeks} semaines, un exercice en semaines (4-4-5 ?) : sans fiscal_calendar, ses "
+                   "« T1 »..« T4 » sont des trimestres civils (T2 = avril-juin)")
+        fix = ("si les trimestres de l'entreprise sont de 13 semaines, écrivez sous plan: fiscal_calendar: 4-4-5 (ou "
+               "4-5-4, 5-4-4, ou les premiers jours des trimestres) ; docs/plan-format.md, Fiscal calendar")
+    else:
+        message = (f"the period is {weeks} weeks, a week-based fiscal year (4-4-5?): without fiscal_calendar its "
+                   "\"Q1\"..\"Q4\" are calendar quarters (Q2 = April-June)")
+        fix = ("if the company's quarters are 13 weeks, write under plan: fiscal_calendar: 4-4-5 (or 4-5-4, 5-4-4, or "
+               "the quarters' first days); docs/plan-format.md, Fiscal calendar")
+    return [(("plan", "period"), "plan.period", message, fix)]
 
 
 def no_objective_warnings(plan: Plan) -> list[Unfilled]:

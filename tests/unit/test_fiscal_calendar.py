@@ -8,6 +8,7 @@ The plan's timezone is New York (UTC-4 in summer): a visit at 23:30 local on 1 M
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from pac_core.records import Records
 from pac_core.report_period import fiscal_quarter, plan_quarters, quarter_phrase, report_instant
 from pac_core.snapshots import closed_periods, current_quarter, plan_label
 from sync_jobs.cli import main
+from sync_jobs.cli_plan import unfilled_warnings
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import calendar_quarter_note, quarter_heading
 from sync_jobs.report_inputs import ReportInputs
@@ -206,3 +208,17 @@ def test_a_refused_calendar_is_the_only_problem_reported() -> None:
     with pytest.raises(InvalidInput) as exc:
         load("[2027-02-01, 2027-05-02, 2027-08-01, 2027-10-31]")
     assert [p.path for p in exc.value.problems] == ["plan.fiscal_calendar[0]"]
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("en", "52 weeks"), ("fr", "52 semaines"),
+])
+def test_a_52_week_period_without_fiscal_calendar_is_warned(tmp_path: Path, lang: str, says: str) -> None:
+    """A period of exactly 52 or 53 weeks is a week-based year; without fiscal_calendar its "Q2" is April-June."""
+    text = re.sub(r'when: "[QH]\d"', 'when: "2027-05-03..2027-05-09"', PLAN.format(calendar="4-4-5", lang=lang)
+                  .replace(", fiscal_calendar: 4-4-5", "")).replace('period: "Q2"', 'period: "2027-05-02..2027-07-31"')
+    file = tmp_path / "retail.pac.yaml"
+    file.write_text(text, encoding="utf-8")
+    [warning] = [w for w in unfilled_warnings(load_plan_text(text, str(file)), file) if "fiscal_calendar" in w]
+    assert f"{file}:3 plan.period" in warning and says in warning and "fiscal_calendar: 4-4-5" in warning
+    assert not [w for w in unfilled_warnings(load(lang=lang), file) if "fiscal_calendar" in w]
