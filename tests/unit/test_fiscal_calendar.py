@@ -27,7 +27,9 @@ from pac_core.snapshots import closed_periods, current_quarter, plan_label
 from sync_jobs.cli import main
 from sync_jobs.cli_plan import unfilled_warnings
 from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import labels
 from sync_jobs.report.page import calendar_quarter_note, quarter_heading
+from sync_jobs.report.sections_plan import _no_trend_note, first_quarter_closed
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_engine_support import USERS, account, visit, won
 
@@ -222,3 +224,19 @@ def test_a_52_week_period_without_fiscal_calendar_is_warned(tmp_path: Path, lang
     [warning] = [w for w in unfilled_warnings(load_plan_text(text, str(file)), file) if "fiscal_calendar" in w]
     assert f"{file}:3 plan.period" in warning and says in warning and "fiscal_calendar: 4-4-5" in warning
     assert not [w for w in unfilled_warnings(load(lang=lang), file) if "fiscal_calendar" in w]
+
+
+def _inputs(quarter: str, lang: str = "en") -> ReportInputs:
+    plan = load(lang=lang)
+    as_of = report_instant(plan, quarter, datetime(2028, 3, 1, tzinfo=UTC))
+    return ReportInputs(plan=plan, evaluation=evaluate(plan, Records(users=USERS), as_of=as_of))
+
+
+def test_the_reports_trend_note_knows_the_declared_quarters() -> None:
+    """The closed first quarter is Q1 (31 Jan-1 May), and no « pac snapshot --period 2027-Q1 » is suggested: such a
+    plan keeps no quarterly snapshot (it is refused); its trend follows monthly snapshots."""
+    assert first_quarter_closed(_inputs("Q1"))
+    assert not first_quarter_closed(_inputs("Q2"))
+    note = _no_trend_note(_inputs("Q3"), labels("en"))
+    assert "pac snapshot --period 2027-Q" not in note and "fiscal_calendar" in note
+    assert "fiscal_calendar" in _no_trend_note(_inputs("Q3", "fr"), labels("fr"))
