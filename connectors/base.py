@@ -235,6 +235,11 @@ writes is computed: a hand change to it in the CRM is restored (drift repair).""
 EDIT_LOGICAL: Mapping[str, str] = {name: logical for fields in EDIT_FIELDS.values() for name, logical in fields.items()}
 
 
+# Separates a reading's rules-and-mapping part from the fingerprint of the exchange rates its records are converted
+# with (``Connector.reading``, ``Connector.rerate``).
+RATES_MARK = " rates:"
+
+
 def reading_of(rules: int, *parts: Any) -> str:
     """``Connector.reading``'s fingerprint: the version of the connector's normalisation rules (bumped with any change
     to how it reads a record) and the mapping's parts that one object kind's normalisation reads (JSON-able)."""
@@ -525,7 +530,17 @@ class Connector(Protocol):
         mapping's read side for it and the connector's normalisation rules (``reading_of``). When it differs from
         the one the store kept with the object's last full read, the next pull of ``kind`` is a full read, so every
         stored record is normalised again by the rules in force (a mapping edited by ops staff applies to the
-        records already stored, not only to those that change next)."""
+        records already stored, not only to those that change next).
+
+        A reading may end with ``RATES_MARK`` and the fingerprint of the exchange rates its records are converted
+        with (a multi-currency Salesforce org): when only that part differs from the kept one, the stored records are
+        converted again in the store (``rerate``) instead of being read again (``sync_jobs.pull``)."""
+        ...
+
+    def rerate(self, record: Record) -> Record:
+        """``record`` as stored, with the CRM's exchange rates of this run (a reading's ``RATES_MARK`` part): what a
+        full read of it would store now when only the rates changed. A connector whose readings carry no rates part
+        returns it unchanged."""
         ...
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:

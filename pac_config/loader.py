@@ -377,6 +377,26 @@ def _yaml() -> _YAML:
     return yaml
 
 
+UNREADABLE_FIX = "give the user pac runs as read access: chmod 640 and the group, or chown"
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> Problem:
+    """A file that is not UTF-8, at the line of its first stray byte, with what the byte reads as in Windows-1252
+    (Notepad's and Excel's "ANSI" in Western Europe: « é » is 0xE9), the encoding such a file was most likely saved
+    in (audit ops: the message named no line)."""
+    raw = exc.object if isinstance(exc.object, bytes) else b""
+    byte = raw[exc.start:exc.start + 1]
+    try:
+        shown = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        shown = ""
+    what = f" ({shown!r} in Windows-1252, the encoding it was probably saved in)" if shown.isprintable() and shown \
+        else ""
+    return Problem("", f"the file is not UTF-8 text: byte 0x{byte.hex().upper()} on this line{what}",
+                   "save it as UTF-8: in Notepad or Excel, 'Save as' with the encoding UTF-8", file=str(path),
+                   line=raw[:exc.start].count(b"\n") + 1)
+
+
 def load_yaml(path: str | Path, text: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> Document:
     """Parse a YAML file; a syntax error becomes one located ``InvalidInput``.
@@ -390,8 +410,12 @@ def load_yaml(path: str | Path, text: str | None = None,
         source = path.read_text(encoding="utf-8") if text is None else text
     except FileNotFoundError:
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path")) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(Problem("", "the file is not UTF-8 text", "save it as UTF-8", file=str(path))) from None
+    except IsADirectoryError:
+        raise InvalidInput(Problem("", f"{path} is a directory, not a file", "name the YAML file in it")) from None
+    except PermissionError:
+        raise InvalidInput(Problem("", f"{path} cannot be read: permission denied", UNREADABLE_FIX)) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(not_utf8(path, exc)) from None
     yaml = _yaml()
     lines = source.count("\n") + 1
     data = fast_yaml.parse(source, yaml.constructor)

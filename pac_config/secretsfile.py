@@ -95,10 +95,12 @@ def parse_secrets_file(path: str | Path) -> dict[str, str]:
 def with_secrets_file(
     env: Mapping[str, str], read: Callable[[str], dict[str, str]] = parse_secrets_file
 ) -> dict[str, str]:
-    """``env`` over the secrets file it names (``PAC_SECRETS_FILE``), if any: the environment wins. ``read`` reads
-    the file (``sync_jobs.secrets.read_secrets_file`` also registers its secret-named values for redaction)."""
+    """``env`` over the secrets file it names (``PAC_SECRETS_FILE``), if any: the environment wins, except a variable
+    set empty (or blank) there, which pac reads as none: it leaves the file's value (a unit's ``Environment=NAME=``
+    hid the file's secret, and the login said it was missing: audit ops). ``read`` reads the file
+    (``sync_jobs.secrets.read_secrets_file`` also registers its secret-named values for redaction)."""
     merged: dict[str, str] = {}
     if env.get(SECRETS_FILE):
         merged.update(read(env[SECRETS_FILE]))
-    merged.update(env)
+    merged.update({k: v for k, v in env.items() if v.strip() or k not in merged})
     return merged

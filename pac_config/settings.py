@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
@@ -201,6 +201,45 @@ class AdvisorSettings(_Frozen):
     deal_decision_limit: int | None = Field(None, ge=0)
 
 
+def _number(value: Any) -> bool:
+    """Whether a YAML value reads as a number (a Decimal): 0.92, 1, "0.92"; not "0,92", a bool, a list or a table."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return False
+    try:
+        return Decimal(str(value).strip()).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def _with_a_dot(value: Any) -> str:
+    """The fix of a rate that is no number: the same written with a dot when that makes one ("0,92" -> 0.92)."""
+    text = str(value).strip().replace(" ", "").replace(",", ".")
+    if _number(text):
+        return f"write it with a dot for decimals: {text}"
+    return "write a number with a dot for decimals, e.g. 0.92"
+
+
+def _fx_rate(value: Any) -> Any:
+    """One entry of ``engine.fx_rates``: a number, or a table of numbers (a plan currency's rates), checked here so that
+    a mistake is one problem at its key with its fix, not one per member of the union (pydantic's ``decimal`` and
+    ``dict[str,decimal]``: audit ops)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not _number(v):
+                raise PydanticCustomError("fx_rate", "{currency} must be a number (1 {currency} in this plan "
+                                          "currency), not {value}", {"currency": str(k), "value": repr(str(v)),
+                                                                     "fix": _with_a_dot(v)})
+        return value
+    if not _number(value):
+        raise PydanticCustomError("fx_rate", "must be a number (1 unit of that currency in the plan's currency) or a "
+                                  "table of rates by plan currency, not {value}",
+                                  {"value": repr(str(value)), "fix": _with_a_dot(value)})
+    return value
+
+
+FxRate = Annotated[Decimal | dict[str, Decimal], BeforeValidator(_fx_rate)]
+
+
 class EngineSection(_Frozen):
     """Passed to ``pac_core.engine.EngineSettings``: fx rates (1 unit of currency = rate x plan currency),
     the attribution rule of deals in several axes, the advisor's thresholds and the engine's limits,
@@ -210,7 +249,7 @@ class EngineSection(_Frozen):
     table per plan currency (``{EUR: {USD: 0.92}, CHF: {USD: 0.8648, EUR: 0.94}}``: a rate into EUR is not one
     into CHF; audit multi F1); ``rates_into`` gives a plan's."""
 
-    fx_rates: dict[str, Decimal | dict[str, Decimal]] = Field(default_factory=dict)
+    fx_rates: dict[str, FxRate] = Field(default_factory=dict)
     attribution: Literal["full", "split"] = "full"
     advisor: AdvisorSettings = AdvisorSettings()
     capacity: dict[str, Decimal] = Field(default_factory=dict)
@@ -409,7 +448,10 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
         return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)] if isinstance(raw, list) else []
 
     def missing_file(at: tuple[str | int, ...], what: str, value: Any) -> None:
-        if isinstance(value, str) and not _resolve(base, Path(value)).is_file():
+        if isinstance(value, str) and _resolve(base, Path(value)).is_dir():
+            problems.append(doc.problem(at, f"{what} {value!r} is a directory, not a file",
+                                        f"name the file in {_resolve(base, Path(value))}"))
+        elif isinstance(value, str) and not _resolve(base, Path(value)).is_file():
             problems.append(doc.problem(at, f"{what} {value!r} not found",
                                         f"looked for {_resolve(base, Path(value))}; relative paths start at the "
                                         f"settings file's folder {base}"))

@@ -15,10 +15,12 @@ Business rules:
   account fields (``mapping.account_fields()``); accounts are updated by id, never created;
 * a change is sent only when the values differ from what was last written to that account, or from what the
   account holds in the CRM when the connector read them with it after pac's last write to it (``HELD_PAC``: a hand
-  edit is restored, audit hslife H5); an account that was written before, or that holds PAC values pac never wrote
-  (a merged company inheriting those of a company merged into it), and that no axis holds any more is **cleared**
-  (``axes`` null, ``target`` False); deleted or vanished accounts are left alone (a write to them would be refused on
-  every run), and are no axis's companies (``axis_companies``).
+  edit is restored, audit hslife H5), or read them tonight in full (``fresh``: the weekly reconciliation, ``pac sync
+  --full``: what a field deleted and created again holds, empty with no account's stamp moved, is refilled); an
+  account that was written before, or that holds PAC values pac never wrote (a merged company inheriting those of a
+  company merged into it), and that no axis holds any more is **cleared** (``axes`` null, ``target`` False);
+  deleted or vanished accounts are left alone (a write to them would be refused on every run), and are no axis's
+  companies (``axis_companies``).
 
 Several plans on one connector (the 2026 plan still running when the 2027 one starts, one plan per business unit)
 share the account's fields:
@@ -46,7 +48,7 @@ accounts x axes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -163,14 +165,16 @@ def _same(field_name: str, held: Any, want: Any, length: Any = None) -> bool:
     return same_value(held, want)
 
 
-def held_values(held: Mapping[str, Any] | None, row: Any) -> Mapping[str, Any] | None:
+def held_values(held: Mapping[str, Any] | None, row: Any, *, fresh: bool = False) -> Mapping[str, Any] | None:
     """What the account holds in the CRM (``HELD_PAC``) when it was read after pac's last write to it (``row``'s
     ``CRM_STAMP``: the stamp the CRM answered that write), else None: a read older than the write (the account is not
     read again for pac's own write) says nothing of what it holds now; with no stamp to compare, the row is trusted.
-    An account pac never wrote holds what was read."""
+    An account pac never wrote holds what was read, and so does an account this run read (``fresh``: its accounts
+    read in full tonight, before any write of the run), whatever its stamp: a field deleted and created again in the
+    CRM is empty on every account, and no account's stamp moved (audit ops)."""
     if not held:
         return None
-    if row is None:
+    if row is None or fresh:
         return held
     stamp, at = row.fields.get(CRM_STAMP), held.get("at")
     if not stamp or not at:
@@ -184,7 +188,7 @@ def held_values(held: Mapping[str, Any] | None, row: Any) -> Mapping[str, Any] |
 def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: Iterable[str],
                     written: Mapping[tuple[str, str], Any], declared: Iterable[str] = ACCOUNT_FIELDS,
                     own: Mapping[tuple[str, str], Any] | None = None, *, ordered: bool = False,
-                    held: Mapping[str, Mapping[str, Any]] | None = None) -> list[WriteChange]:
+                    held: Mapping[str, Mapping[str, Any]] | None = None, fresh: bool = False) -> list[WriteChange]:
     """The account updates for one connector, sorted by key.
 
     ``targeted``: account id -> axis ids holding it (this connector's accounts only); ``live``: ids of this
@@ -195,7 +199,8 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
     from this plan's row, so that its row, once saved, holds what the CRM holds. ``ordered``: ``targeted``'s ids are
     in the order to write (``combined``'s), else they are sorted. ``held``: account id -> the PAC values it holds
     in the CRM, as read with it (``HELD_PAC``): a field whose value there differs from the wanted one is sent too
-    (when read after pac's last write: ``held_values``), and an account holding values no axis wants is cleared.
+    (when read after pac's last write, or ``fresh``: this run read the accounts in full, ``held_values``), and an
+    account holding values no axis wants is cleared.
     """
     keep = [f for f in ACCOUNT_FIELDS if f in set(declared)]
     if not keep:
@@ -221,7 +226,7 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
         account_id, want = wanted[key]
         row = written.get((Target.ACCOUNT.value, key))
         previous = row.fields if row is not None else {}
-        crm = held_values((held or {}).get(account_id), row)
+        crm = held_values((held or {}).get(account_id), row, fresh=fresh)
         fields = {f: want[f] for f in keep if row is None or f not in previous or previous[f] != want[f]
                   or (crm is not None and not _same(f, crm.get(f), want[f], crm.get("length")))}
         mine = own.get((Target.ACCOUNT.value, key)) if fields and own is not None else row
@@ -329,12 +334,13 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
                    declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
                    *, default_months: int = 12, others: Mapping[str, Sequence[Sharer]] | None = None,
                    everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None,
-                   fx_rates: Mapping[str, Decimal] | None = None) -> dict[str, Shared]:
+                   fx_rates: Mapping[str, Decimal] | None = None, fresh: Collection[str] = ()) -> dict[str, Shared]:
     """Per connector name in ``declared`` (name -> logical fields kept; connectors keeping none are left out):
     the account updates and what goes with them. ``written``: name -> this plan's last-written rows there;
     ``others``: name -> the other plans of the settings there, with their contributions (``combined`` leaves out
     those whose period is over); ``everyone``: name -> account key -> every plan's written row of the account
-    (None: this plan's only). A plan whose period is over at ``as_of`` targets no account: its contribution is
+    (None: this plan's only); ``fresh``: the connectors whose accounts this run read in full (``held_values``). A
+    plan whose period is over at ``as_of`` targets no account: its contribution is
     empty, and its run takes its axes off (leaving the other plans')."""
     names = [n for n, fields in declared.items() if set(fields) & set(ACCOUNT_FIELDS)]
     if not names:
@@ -363,7 +369,7 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
         mine = written.get(n, {})
         base = diff_base(plan.id, mine, everyone[n]) if everyone is not None and n in everyone else mine
         changes = account_changes(n, targeted, live[n], base, declared[n], own=mine if base is not mine else None,
-                                  ordered=True, held=holds[n])
+                                  ordered=True, held=holds[n], fresh=n in fresh)
         out[n] = Shared(changes, own[n], owners, base, frozenset(live[n]))
     return out
 

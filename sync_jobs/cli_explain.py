@@ -26,6 +26,7 @@ from sync_jobs import cli_common
 from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_fallback import readable_plan
+from sync_jobs.plan_identity import retired_item_words
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
@@ -64,6 +65,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
         click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
+        retired = retired_item_words(plan, item_id, settings)
+        if retired is not None:
+            click.echo(retired, err=True)
         sys.exit(EXIT_BAD_INPUT)
     when = cli_common.as_of(as_of, plan.timezone)     # a bad --as-of is said first, as before the store is read
     require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store

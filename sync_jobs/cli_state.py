@@ -20,6 +20,7 @@ from sync_jobs import cli_common, textsafe
 from sync_jobs.exit_codes import EXIT_PARTIAL
 from sync_jobs.plan_pull import pull_plan
 from sync_jobs.store import open_store, repo
+from sync_jobs.store_guard import require_sync
 
 PIPED_WIDTH = 200   # piped or captured: tables keep one line per row (grep-able)
 
@@ -36,9 +37,15 @@ def pull_command(plan_ref: str | None, dry_run: bool) -> None:
 
     PLAN is the plan's name in the settings (default: the only plan). Comments and layout are kept. Run
     `pac sync` first: it decides which CRM edits are accepted (the later change wins, see docs/sync.md).
+    Settings: $PAC_CONFIG, else the shipped config/pac.yaml; the demo's .pac/demo.yaml only when named (--dry-run
+    reads it, saying so).
     """
     console = _console()
-    settings = cli_common.settings(read_only=True)
+    # a pull writes the plan file: the demo's settings (which name the shipped plan) only when named; a dry run
+    # reads them as the other read-only commands do, saying so (audit ops: the demo's plan was rewritten silently)
+    settings = cli_common.settings_named(None, read_only=dry_run)
+    ps = settings.plan(plan_ref)
+    require_sync(settings.database(), ps.key, load_plan(ps.file).id)   # no store created, no "nothing to pull"
     pulled = pull_plan(settings, plan_ref, dry_run=dry_run)
     if not pulled:
         console.print("The plan file already says what the CRMs say: nothing to pull.")

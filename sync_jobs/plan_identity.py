@@ -221,6 +221,36 @@ def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None
     return _on_store(settings, read, [])
 
 
+def retired_item_words(plan: Plan, item_id: str, settings: Settings | None) -> str | None:
+    """``pac explain`` asked for an id the plan no longer has: when the store keeps a version of the plan that had
+    it, the line saying so (the last version with it, the one without it after, when each was recorded), so a
+    manager looking up a retired or renamed action learns it was there, and until when; None when no kept version
+    had it (a typo) or there is no readable store (``_on_store``)."""
+    def read(engine: Engine) -> str | None:
+        versions = repo.plan_versions(engine, plan.id)
+        for k in range(len(versions) - 1, -1, -1):
+            try:
+                then = _stored_plan(versions[k])
+            except InvalidInput:
+                continue
+            if item_id in {a.id for a in then.actions} | {a.id for a in then.axes}:
+                if k + 1 == len(versions):     # the newest kept version has it: the file changed since the last run
+                    return (f"{item_id} was in the plan file the last run read (version {versions[k].version}, "
+                            f"recorded {_day(versions[k].imported_at)}); the file has changed since: run pac sync")
+                after = versions[k + 1]
+                return (f"{item_id} was in the plan until its version {versions[k].version} (recorded "
+                        f"{_day(versions[k].imported_at)}) and is not in version {after.version} (recorded "
+                        f"{_day(after.imported_at)}): it was removed or renamed then; its figures of the quarters "
+                        "closed before stay in their kept reports (pac report --quarter YYYY-Qn)")
+        return None
+
+    return _on_store(settings, read, None)
+
+
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
 def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:
     """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
     settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's

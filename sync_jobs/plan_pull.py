@@ -9,6 +9,7 @@ import dataclasses
 import difflib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -374,12 +375,16 @@ def _scalar_length(rest: str) -> int:
 
 def _write_atomically(path: Path, text: str, check: Any) -> None:
     """Write ``text`` next to ``path``, check it is still a valid plan (``check`` raises InvalidInput with every
-    problem), then replace ``path``: a failed check leaves the file as it was."""
+    problem), then replace ``path``: a failed check leaves the file as it was. The file keeps its line endings (a
+    plan saved on Windows stays CRLF: the diff shows the edited lines only, read with universal newlines) and its
+    mode (the temporary file's 0600 would hide the plan from the team: audit ops)."""
+    crlf = b"\r\n" in path.read_bytes()
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".pac.yaml")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\r\n" if crlf else None) as f:
             f.write(text)
         check(tmp)
+        shutil.copymode(path, tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import Connector, ManagerEdit, ObjectKind, PacListed
+from connectors.base import RATES_MARK, Connector, ManagerEdit, ObjectKind, PacListed
 from pac_core.records import Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
@@ -87,6 +87,14 @@ def reread(kept: str | None, reading: str) -> bool:
     return bool(reading) and kept != reading
 
 
+def rates_only(kept: str | None, reading: str) -> bool:
+    """Whether ``kept`` and ``reading`` differ by their exchange rates' part only (``connectors.base.RATES_MARK``):
+    the records stored are converted again (``Connector.rerate``), not read again."""
+    if kept is None or RATES_MARK not in reading or RATES_MARK not in kept:
+        return False
+    return kept.partition(RATES_MARK)[0] == reading.partition(RATES_MARK)[0]
+
+
 def edits_key(key: str, plan_id: str | None) -> str:
     """The watermark of the managers' edits as ``plan_id``'s runs read them (``pac_edits@PLAN``): each plan keeps
     its own, since a run takes its own plan's edits only; on the connector's one watermark, a plan's run read the
@@ -129,7 +137,16 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         do_full = any(needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full) for mark in kept)
         if kind is not ObjectKind.PAC_EDITS:
             do_full = do_full or reconcile
-        if not do_full and any(mark is not None and reread(mark.reading, reading) for mark in kept):
+        stale = [mark for mark in kept if mark is not None and reread(mark.reading, reading)]
+        if not do_full and stale and all(rates_only(mark.reading, reading) for mark in stale):
+            # only the CRM's exchange rates changed (a daily rate feed): the stored records are converted again
+            # where they are, as a full read would store them, without reading them (audit sfrates F1)
+            n_rerated = store.rerate_records(connector.name, kind.value, connector.rerate, now=now)
+            for key in keys:
+                outcome.readings[(connector.name, key)] = reading
+            event(log, "sync.rerate", crm=connector.crm, connector=connector.name, object=kind.value,
+                  records=n_rerated, why="the CRM's exchange rates changed, the records did not")
+        elif not do_full and stale:
             do_full = True
             event(log, "sync.reread", crm=connector.crm, connector=connector.name, object=kind.value,
                   why="the mapping or the connector's rules changed since the last full read")

@@ -4,7 +4,7 @@ it reads the fields its docstring names and sets the ones it produces. ``sync_jo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -582,6 +582,12 @@ def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
     return [r for r in rejections if (r.source, r.object, r.id, reason_head(redact(r.reason))) not in known]
 
 
+def accounts_read_in_full(full_objects: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The connectors whose accounts this run read in full (``PullOutcome.full_objects``: their watermark keys,
+    ``accounts`` or ``accounts:<part>``): what they hold in the CRM is what was read tonight."""
+    return frozenset(name for name, key in full_objects if key.split(":", 1)[0] == ObjectKind.ACCOUNTS.value)
+
+
 def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     """Per connector, the account PAC fields to update (see ``sync_jobs.account_targets``)."""
     assert ctx.effective is not None and ctx.records is not None
@@ -594,7 +600,8 @@ def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     everyone = {n: ctx.store.written_accounts(n, other_than=ctx.plan.id) for n in names}
     ctx.shared = account_targets.shared_changes(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
                                                 default_months=settings.dormant_default_months, others=others,
-                                                everyone=everyone, fx_rates=settings.fx_rates)
+                                                everyone=everyone, fx_rates=settings.fx_rates,
+                                                fresh=accounts_read_in_full(ctx.pulled.full_objects))
     for name, shared in ctx.shared.items():
         ctx.store.save_account_axes(ctx.plan.id, name, shared.own, ctx.now)
     return {n: shared.changes for n, shared in ctx.shared.items()}

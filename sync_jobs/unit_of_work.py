@@ -153,6 +153,11 @@ class UnitOfWork:
                        now: datetime) -> int:
         return store_records.upsert_records(self.engine, connector, records, run_id=run_id, now=now)
 
+    def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
+                       now: datetime) -> int:
+        """The stored records of (connector, kind) with the CRM's new exchange rates (``Connector.rerate``)."""
+        return store_records.rerate_records(self.engine, connector, kind, rerate, now=now)
+
     def mark_unseen_deleted(self, connector: str, kind: str, run_id: int | None, now: datetime) -> int:
         """After a full read: the stored records of (connector, kind) this run did not see are deleted."""
         if run_id is None:
@@ -271,6 +276,20 @@ class DryRun(UnitOfWork):
         for record in records:
             self.overlay[(connector, kind_of(record), record.id)] = record
             n += 1
+        return n
+
+    def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
+                       now: datetime) -> int:
+        """What the real run would convert again, laid over the stored records."""
+        n = 0
+        self.now = now
+        for record in store_records.iter_records(self.engine, [connector], kind):
+            if getattr(record, "deleted", False) or (connector, kind, record.id) in self.overlay:
+                continue
+            new = rerate(record)
+            if new != record:
+                self.overlay[(connector, kind, record.id)] = new
+                n += 1
         return n
 
     def mark_unseen_deleted(self, connector: str, kind: str, run_id: int | None, now: datetime) -> int:

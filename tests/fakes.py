@@ -141,6 +141,9 @@ class FakeConnector:
     def reading(self, kind: ObjectKind) -> str:
         return self.readings.get(kind.value, "fake:1")
 
+    def rerate(self, record: Record) -> Record:
+        return record
+
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         if kind.value in self.fail_pull:

@@ -43,7 +43,7 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -104,6 +104,7 @@ from connectors.hubspot.normalise import (
     line_reader,
     merged_ids,
     option_labels,
+    parse_date,
     parse_datetime,
     parse_pipelines,
     portal_currency,
@@ -132,6 +133,7 @@ from connectors.hubspot.schema import (
     TASK_COMPUTED_NATIVE,
     TASK_NATIVE,
     TASK_PROPS,
+    Prop,
     task_status,
 )
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
@@ -318,6 +320,10 @@ class HubSpotConnector:
         return schema.get("objectTypeId") if schema else None
 
     # -- pull --------------------------------------------------------------------------------------
+    def rerate(self, record: Record) -> Record:
+        """A portal's readings carry no rates part (``Connector.rerate``): unchanged."""
+        return record
+
     def reading(self, kind: ObjectKind) -> str:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
         mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per
@@ -410,6 +416,11 @@ class HubSpotConnector:
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
 
+    def _defined(self, object_type: str) -> Callable[[], set[str]]:
+        """The portal's property names of ``object_type``, asked only when a page answers without a mapped property
+        (``reads.check_known``): read once a run, none on a run whose pages hold every mapped property."""
+        return lambda: self.property_names(object_type)
+
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
@@ -431,7 +442,8 @@ class HubSpotConnector:
             skip = own_write_spans(own, since_ms)
         filters = spec.filters(self.mapping) + (self._not_pac_keyed(object_type) if spec.pac_keyed else [])
         live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
-                               page_size=spec.page_size, skip=skip, strict=self._props(object_type))
+                               page_size=spec.page_size, skip=skip, strict=self._props(object_type),
+                               defined=self._defined(object_type))
         lines_too = spec.lines and self.mapping.deals.line_items
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
@@ -798,7 +810,8 @@ class HubSpotConnector:
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
         asked = set(ids)
         found = []
-        for obj in batch_read(self.transport, spec.object_type, ids, props, strict=self._props(spec.object_type)):
+        for obj in batch_read(self.transport, spec.object_type, ids, props, strict=self._props(spec.object_type),
+                              defined=self._defined(spec.object_type)):
             if exact and str(obj["id"]) not in asked:
                 continue
             if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
@@ -1110,7 +1123,7 @@ class HubSpotConnector:
             return
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
-                              strict=self._props("line_items")):
+                              strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))
             line = read(obj)
@@ -1138,7 +1151,10 @@ class HubSpotConnector:
             editable = {props[lg].name: edit for edit, lg in EDIT_FIELDS[target].items() if lg in props}
             computed = {p.name: lg for lg, p in props.items() if p.name not in editable and lg not in _NOT_DRIFT}
             computed[OWNER] = "owner_email"     # read back as the owner's e-mail (``_owner_emails``)
-            found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
+            # each date as the day pac writes, before anything compares it (``_who_changed`` too: a day in another
+            # form read the property history of every action, each run)
+            found = _as_days(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms),
+                             _date_props(props))
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
                 keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
                 yield PacListed(target, frozenset(str(k) for k in keys if k))
@@ -1254,6 +1270,8 @@ class HubSpotConnector:
             return instant.astimezone(UTC).date().isoformat() if instant is not None else value
         if prop == OWNER:
             return self._owner_emails().get(str(value))
+        if prop in _TASK_DAYS:
+            return _day_text(value)
         return value
 
     def remember_stored_lines(self, holders: LineHolders) -> None:
@@ -1437,6 +1455,36 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _date_props(props: Mapping[str, Prop]) -> frozenset[str]:
+    """The names of the ``date`` properties among ``props`` (a PAC record's days: window start and end, plan end)."""
+    return frozenset(p.name for p in props.values() if p.type == "date")
+
+
+_TASK_DAYS = _date_props(TASK_PROPS)
+
+
+def _as_days(objects: Iterable[dict[str, Any]], days: frozenset[str]) -> list[dict[str, Any]]:
+    """``objects`` (search results) with each of their ``days`` properties as the day pac writes (``_day_text``)."""
+    out = []
+    for obj in objects:
+        p = obj.get("properties") or {}
+        changed = {prop: day for prop in days if (value := p.get(prop)) not in (None, "")
+                   and (day := _day_text(value)) != value}
+        out.append({**obj, "properties": {**p, **changed}} if changed else obj)
+    return out
+
+
+def _day_text(value: Any) -> Any:
+    """A ``date`` property's value as the day pac writes (``YYYY-MM-DD``), whichever form HubSpot answers it in: the
+    day itself, its midnight UTC in epoch milliseconds ("May 1 2015 would be 1430438400000", HubSpot's FAQ on
+    timestamps) or an ISO 8601 midnight-UTC instant. Compared as text with what pac wrote (drift repair, a manager's
+    due date), the same day in another form was a change (audit hslimits F1). Empty or unreadable: as it is."""
+    if value in (None, ""):
+        return value
+    day = parse_date(value)
+    return day.isoformat() if day is not None else value
 
 
 def _owner_name(owner: dict[str, Any]) -> str:
@@ -1653,9 +1701,12 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
         names = [f"{prefix}CLIENT_ID", f"{prefix}CLIENT_SECRET", f"{prefix}REFRESH_TOKEN"]
         missing = [n for n in names if not env.get(n, "").strip()]
         if len(missing) == len(names):
-            raise CredentialsMissing(f"no HubSpot credentials: neither {prefix}ACCESS_TOKEN nor the OAuth variables "
-                                     "are set", f"set {prefix}ACCESS_TOKEN (private app) or {', '.join(names)} "
-                                     f"(OAuth), {WHERE_CREDENTIALS}", name)
+            # set but empty (a unit's ``Environment=NAME=``) is said so (audit ops)
+            what = (f"{prefix}ACCESS_TOKEN is set but empty, and the OAuth variables are not set"
+                    if f"{prefix}ACCESS_TOKEN" in env
+                    else f"neither {prefix}ACCESS_TOKEN nor the OAuth variables are set")
+            raise CredentialsMissing(f"no HubSpot credentials: {what}", f"set {prefix}ACCESS_TOKEN (private app) or "
+                                     f"{', '.join(names)} (OAuth), {WHERE_CREDENTIALS}", name)
         if missing:
             them = "it" if len(missing) == 1 else "them"
             raise CredentialsMissing(f"HubSpot OAuth also needs {', '.join(missing)}",

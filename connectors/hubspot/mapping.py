@@ -11,6 +11,7 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -515,6 +516,7 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
             if prop not in defs and (key, prop) not in reported:
                 reported.add((key, prop))
                 problems.append(_unknown_property(key, obj, prop, defs))
+    problems += _type_problems(mapping, connector)
     problems += _option_problems(mapping, connector)
     problems += _dormant_problems(mapping, connector)
     pipelines = connector.deal_pipelines()
@@ -550,6 +552,49 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
                                     f"write one of the pipeline's stage ids: {sorted(pipelines[pid].stages)}"))
     problems += _provisioning_problems(mapping, connector)
     return locate(problems, path) if path is not None else problems
+
+
+# the mapping keys whose property must hold a date, or a number: (types accepted, what pac needs, in words). A number
+# may come as a string property (a portal's own "Amount" of type string is read as a number); never as a dropdown, a
+# checkbox or a date
+DATE_TYPES = frozenset({"date", "datetime"})
+NOT_A_NUMBER = frozenset({"enumeration", "bool", "date", "datetime"})
+NUMBER_KEYS = frozenset({"companies.annual_revenue", "deals.amount", "deals.amount_in_home_currency",
+                         "deals.line_amount"})
+
+
+def _needs(key: str) -> str | None:
+    """What the property mapped at ``key`` must be: "date or datetime", "number", or None (anything)."""
+    if key == "deals.close_date" or (key.startswith("activities.") and key.endswith((".start", ".fallback_start"))):
+        return "date or datetime"
+    return "number" if key in NUMBER_KEYS else None
+
+
+@functools.cache
+def _shipped_properties() -> dict[str, str]:
+    """Mapping key -> the property the shipped mapping reads there (the example a type problem's fix gives)."""
+    return {key: prop for keyed in load_mapping().read_property_keys().values() for key, prop in keyed}
+
+
+def _type_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Problem]:
+    """A property of the wrong type for its use (audit ops): a text or a dropdown where a date is needed (every deal
+    or activity then undated, rejected night after night), a dropdown, a checkbox or a date where an amount is. The
+    portal's definitions give each property's ``type``; an unknown property is reported apart."""
+    problems: list[Problem] = []
+    for obj, keyed in mapping.read_property_keys().items():
+        defs = connector.property_definitions(obj)
+        for key, prop in keyed:
+            need, kind = _needs(key), str((defs.get(prop) or {}).get("type") or "")
+            if need is None or not kind or prop not in defs:
+                continue
+            wrong = kind not in DATE_TYPES if need == "date or datetime" else kind in NOT_A_NUMBER
+            if wrong:
+                article = "an" if kind[0] in "aeiou" else "a"
+                example = _shipped_properties().get(key)
+                problems.append(Problem(key, f"{prop} is {article} {kind} property of {obj}; pac needs a {need} one "
+                                        "here", "map a property of that type" + (f", e.g. {example}" if example
+                                                                                else "")))
+    return problems
 
 
 def _stage_by_label(text: str, pid: str, pipelines: Mapping[str, Any]) -> tuple[str, str] | None:

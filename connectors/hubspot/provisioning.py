@@ -111,11 +111,32 @@ def check(connector: Portal) -> list[SchemaIssue]:
         for pac_prop in wanted:
             if pac_prop.name not in defs:
                 issues.append(SchemaIssue(display, pac_prop.name, "PAC property missing", PROVISION))
+            elif (unwritable := unwritable_property(pac_prop, defs[pac_prop.name])) is not None:
+                issues.append(SchemaIssue(display, pac_prop.name, unwritable, REDEFINE, by_provisioning=False))
             elif (lacking := missing_options(pac_prop, defs[pac_prop.name], _lang(connector))) is not None:
                 issues.append(SchemaIssue(display, pac_prop.name, lacking, OPTIONS_FIX))
         if object_type in GROUPED and not _has_group(connector, object_type, group):
             issues.append(SchemaIssue(display, None, f"property group {group!r} missing", PROVISION))
     return issues
+
+
+REDEFINE = "delete it in Settings > Properties (its values are pac's to write), then run pac crm provision hubspot"
+
+
+def unwritable_property(prop: Prop, definition: dict[str, Any]) -> str | None:
+    """Why the portal's property of a PAC property's name cannot hold what pac writes (audit ops), else None: a
+    calculated or read-only one (``calculated``, ``modificationMetadata.readOnlyValue``: an admin's or another app's
+    property of that name) refuses every value; one of another type (a number where pac writes a checkbox) refuses or
+    mangles them. Provisioning sees the name there and creates nothing: only deleting it lets pac create its own.
+    Compared with the properties read the check makes anyway: no call of its own."""
+    meta = definition.get("modificationMetadata")
+    if definition.get("calculated") or (isinstance(meta, dict) and meta.get("readOnlyValue")):
+        return (f"{prop.name} is a calculated (read-only) property in this portal: HubSpot refuses every value pac "
+                "writes")
+    kind = definition.get("type")
+    if kind and kind != prop.type:
+        return f"{prop.name} is a {kind} property in this portal; pac writes a {prop.type} ({prop.field_type})"
+    return None
 
 
 def missing_options(prop: Prop, definition: dict[str, Any], lang: str = "en") -> str | None:

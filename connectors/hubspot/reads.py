@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,9 +67,18 @@ class UnknownProperties(SchemaError):
         super().__init__(f"the portal has no {object_type} property {', '.join(repr(n) for n in names)}")
 
 
-def check_known(object_type: str, strict: Sequence[str], results: Sequence[dict[str, Any]]) -> None:
+Defined = Callable[[], Collection[str]]
+"""The names of the properties the portal defines for the object type read (the properties API, read once a run)."""
+
+
+def check_known(object_type: str, strict: Sequence[str], results: Sequence[dict[str, Any]],
+                defined: Defined | None = None) -> None:
     """Raise ``UnknownProperties`` when some of ``strict`` (properties asked for) is absent from every record of
-    ``results``, a non-empty answer; an empty answer says nothing."""
+    ``results``, a non-empty answer, and, when ``defined`` is given, is no property the portal defines; an empty
+    answer says nothing. The objects API ignores a property "not present on the requested object(s)": a portal may
+    leave out of its answer a property no record of the page holds a value for, so the absence alone is a question
+    put to the properties API, not an answer (audit hslimits F3: such a page stopped the run with exit 2 naming
+    ``industry`` and ``annualrevenue``)."""
     if not strict or not results:
         return
     missing = {p for p in strict if p not in (results[0].get("properties") or {})}
@@ -77,6 +86,8 @@ def check_known(object_type: str, strict: Sequence[str], results: Sequence[dict[
         if not missing:
             return
         missing -= (obj.get("properties") or {}).keys()
+    if missing and defined is not None:
+        missing -= set(defined())
     if missing:
         raise UnknownProperties(object_type, sorted(missing))
 
@@ -106,14 +117,14 @@ def _stamp_ms(text: str) -> int | None:
 def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
                     since_ms: int | None, *, filters: Sequence[dict[str, Any]] = (),
                     page_size: int = SEARCH_LIMIT, skip: Sequence[tuple[int, int]] = (),
-                    strict: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+                    strict: Sequence[str] = (), defined: Defined | None = None) -> Iterator[dict[str, Any]]:
     """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each (id, stamp) once.
 
     Keyset paging (the module docstring says why): every page is a new search from the last stamp read, none is
     asked for by ``after``. ``skip``: spans ``(first, last)`` of change stamps (ms, both included) to leave out, at
     most ``MAX_SKIP_SPANS``: pac's own write bursts (see ``own_write_spans``). The search asks for the gaps between
     them, one filter group each (HubSpot ORs the groups, at most five). ``strict``: properties the portal must
-    know (``check_known`` on every page: the mapping's)."""
+    know (``check_known`` on every page: the mapping's; ``defined``: the portal's, asked when a page lacks one)."""
     gaps = _gaps(skip)
     props = sorted(set(properties) | {MODIFIED})
     starts: dict[str, _Start] = {}          # the loop guard's key of each next page -> where it starts
@@ -122,7 +133,7 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
         body = _search_body(start, filters, gaps, props, page_size)
         reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
         data: dict[str, Any] = reply.data
-        check_known(object_type, strict, data.get("results") or [])
+        check_known(object_type, strict, data.get("results") or [], defined)
         return start, data
 
     def following(key: str) -> tuple[_Start, dict[str, Any]]:
@@ -333,12 +344,12 @@ def warn_live_in_archived(what: str, count: int) -> None:
 
 
 def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str], properties: Sequence[str],
-               *, id_property: str | None = None, history: Sequence[str] = (), strict: Sequence[str] = ()
-               ) -> Iterator[dict[str, Any]]:
+               *, id_property: str | None = None, history: Sequence[str] = (), strict: Sequence[str] = (),
+               defined: Defined | None = None) -> Iterator[dict[str, Any]]:
     """Records by id, 100 per call; ``history`` names the properties to read with their history
     (``propertiesWithHistory``: value, timestamp, sourceType, sourceId, updatedByUserId per change), 50 records per
     call then (``HISTORY_BATCH``: HubSpot refuses more). ``strict``: properties the portal must know
-    (``check_known``)."""
+    (``check_known``, with ``defined``)."""
     def read(chunk: list[str]) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
                                 "propertiesWithHistory": list(history)}
@@ -346,7 +357,7 @@ def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str]
             body["idProperty"] = id_property
         reply = transport.call(f"batch_read.{object_type}", "objects.batch", "read", object_type, body)
         results: list[dict[str, Any]] = reply.data.get("results") or []
-        check_known(object_type, strict, results)
+        check_known(object_type, strict, results, defined)
         return results
 
     # the next batch is asked for while the caller works on this one (one call ahead, in order)

@@ -5,12 +5,14 @@ response (``_preload_content=False``), so the ``X-HubSpot-RateLimit-*`` headers 
 JSON body is parsed once, without the client's model objects (slow on hundreds of thousands of
 records). Request bodies are plain dicts: the client serialises them as they are.
 
-Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
-sub-package): 401 -> refresh the OAuth token once, else ``AuthError`` (the refresh itself: a 4xx is ``AuthError``,
-a 5xx ``TransientError`` and a 429 ``RateLimited``, retried like any call); 403 -> ``Forbidden``; 404 ->
-``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
-daily policy; 5xx and urllib3 connection errors (a call past ``RetryPolicy.timeout`` too) -> ``TransientError``;
-other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
+Errors are translated here, and only here, by HTTP status (the client's exception classes differ per sub-package): 401
+-> refresh the OAuth token once, else ``AuthError`` (the refresh itself: a 4xx but 423 and 477 is ``AuthError``, a 5xx
+``TransientError`` and a 429 ``RateLimited``, retried like any call); 403 -> ``Forbidden``; 404 -> ``NotFound``; 409
+-> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the daily policy; 423 Locked ->
+``RateLimited`` (at least 2 s); 477 Migration in Progress -> ``RateLimited`` (its ``Retry-After``) or, past the retry
+policy's longest wait, ``MigrationInProgress`` (an outage: exit 4); 5xx and urllib3 connection errors (a call past
+``RetryPolicy.timeout`` too) -> ``TransientError``; other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit
+2, with HubSpot's category and message).
 ``RateLimited`` and ``TransientError`` are retried by ``connectors.retry.call_with_retry``.
 """
 
@@ -94,6 +96,17 @@ class BadRequest(RequestRefused):
 
 class _Unauthorized(AuthError):
     pass
+
+
+class MigrationInProgress(ConnectorError):
+    """477: HubSpot is moving the account between its data hosting locations and asks to come back after a
+    ``Retry-After`` longer than a run waits (typically up to 24 hours): the run stops as for an outage (exit 4),
+    nothing retried in it."""
+
+
+LOCK_SECONDS = 2.0
+"""HubSpot's error handling page, 423 Locked: "Locks will last for 2 seconds, so if you receive a 423 error, you should
+include a delay of at least 2 seconds between your API requests"."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +212,7 @@ class HubSpotTransport:
             raise TransientError(f"HubSpot {what}: connection failed ({type(exc).__name__})") from None
         except Exception as exc:
             if type(exc).__module__.startswith("hubspot.") and hasattr(exc, "status"):
-                raise translate(exc, what, self.limiter) from None
+                raise translate(exc, what, self.limiter, longest_wait=self.policy.max_delay) from None
             raise
         try:
             raw = response.data
@@ -255,9 +268,12 @@ class HubSpotTransport:
 def _refresh_error(exc: Any) -> ConnectorError:
     """What an HTTP error from ``POST /oauth/v1/token`` means. Only a 4xx (400 ``BAD_REFRESH_TOKEN``,
     ``BAD_CLIENT_ID``...) is about the credentials; a 5xx is HubSpot's own trouble and a 429 its rate limit, both
-    retried by ``call_with_retry`` (HubSpot, Error handling). The answer's body is never quoted: a proxy or a
+    retried by ``call_with_retry`` (HubSpot, Error handling), and 423 Locked and 477 Migration in Progress are what they
+    are for any call (``translate``). The answer's body is never quoted: a proxy or a
     faulty server may echo the posted form (client secret, refresh token)."""
     status = int(getattr(exc, "status", 0) or 0)
+    if status in (423, 477):                     # a lock or a migration: waited or an outage, as for every call
+        return translate(exc, "oauth.token")
     if status == 429:
         limited = translate(exc, "oauth.token")
         return RateLimited("HubSpot's OAuth token endpoint answered HTTP 429 (rate limited)",
@@ -277,8 +293,13 @@ def query_flags(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in kwargs.items()}
 
 
-def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> ConnectorError:
-    """The project's exception for a hubspot-api-client exception, by HTTP status."""
+def translate(exc: Any, what: str, limiter: RateLimiter | None = None, *, longest_wait: float = 60.0
+              ) -> ConnectorError:
+    """The project's exception for a hubspot-api-client exception, by HTTP status. HubSpot's error handling page
+    names two statuses below 500 that are no refusal of the request: 423 Locked (a large volume of writes; "Locks
+    will last for 2 seconds": ``RateLimited``, at least ``LOCK_SECONDS``) and 477 Migration in Progress (its
+    ``Retry-After``: waited when at most ``longest_wait``, the retry policy's longest wait; else
+    ``MigrationInProgress``, the run stops as for an outage) (audit hslimits F2)."""
     status = int(getattr(exc, "status", 0) or 0)
     body = _json(getattr(exc, "body", None))
     headers = {k.lower(): v for k, v in dict(getattr(exc, "headers", None) or {}).items()}
@@ -302,6 +323,18 @@ def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> Connec
             interval = _float(headers.get("x-hubspot-ratelimit-interval-milliseconds"))
             retry_after = interval / 1000.0 if interval else 1.0
         return RateLimited(detail, retry_after=retry_after)
+    if status == 423:
+        lock = max(_float(headers.get("retry-after")) or 0.0, LOCK_SECONDS)
+        return RateLimited(f"{detail} (HubSpot's lock on a large volume of writes: retried after {lock:g} s)",
+                           retry_after=lock)
+    if status == 477:
+        wait = _float(headers.get("retry-after"))
+        if wait is not None and wait <= longest_wait:
+            return RateLimited(f"{detail} (HubSpot is migrating the account: retried after {wait:g} s)",
+                               retry_after=wait)
+        after = f" in {wait:g} s ({_hours(wait)})" if wait is not None else " later"
+        return MigrationInProgress(f"{detail} (HubSpot is moving this account between its data hosting locations "
+                                   f"and asks to retry{after}: nothing more is sent this run; run pac again then)")
     if status >= 500 or status == 0:
         if "SSL" in str(getattr(exc, "reason", "")):
             return ConnectorError(f"HubSpot {what}: TLS verification failed (check PAC_HS_CA_BUNDLE and PAC_HS_HOST)")
@@ -318,6 +351,11 @@ def _json(raw: Any) -> Any:
         return json.loads(raw) if raw else {}
     except (TypeError, ValueError):
         return {}
+
+
+def _hours(seconds: float) -> str:
+    """7200 -> "about 2 h", 90 -> "about 2 min"."""
+    return f"about {seconds / 3600:.0f} h" if seconds >= 3600 else f"about {max(seconds / 60, 1):.0f} min"
 
 
 def _float(value: str | None) -> float | None:

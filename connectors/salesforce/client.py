@@ -108,9 +108,12 @@ class Credentials:
         if auth not in AUTH_MODES:
             shown = repr(auth) if len(auth) <= 20 else f"a value of {len(auth)} characters"
             raise CredentialsMissing(f"{prefix}AUTH is {shown}, not a login mode", f"set it to {modes}", connector)
-        missing = [prefix + n for n in NEEDED[auth] if get(n) is None]
+        def named(name: str) -> str:    # set but empty (a unit's ``Environment=NAME=``) is said so (audit ops)
+            return prefix + name + (" (set but empty)" if (prefix + name) in env else "")
+
+        missing = [named(n) for n in NEEDED[auth] if get(n) is None]
         if auth != "session" and get("DOMAIN") is None:
-            missing.append(prefix + "DOMAIN")
+            missing.append(named("DOMAIN"))
         if missing:
             them = "it" if len(missing) == 1 else "them"
             raise CredentialsMissing(f"{prefix}AUTH={auth} also needs {', '.join(missing)}",
@@ -275,6 +278,11 @@ class _TimedAdapter(HTTPAdapter):
             raise
 
 
+# getUserInfo's answer: the two elements ``SfClient.org_currency`` reads (a flat document, read without an XML parser)
+_SOAP_CURRENCY = re.compile(r"<(?:\w+:)?orgDefaultCurrencyIsoCode>([A-Z]{3})</")
+_SOAP_MULTI = re.compile(r"<(?:\w+:)?organizationMultiCurrency>(true|false)</")
+
+
 class SfClient:
     """A simple-salesforce ``Salesforce`` plus the project's retry, quota and error rules."""
 
@@ -304,7 +312,7 @@ class SfClient:
         back (``delta`` -1) when no connection could be made, so an unreachable org counts no call."""
         path = urlsplit(request.url or "").path
         rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
-        kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
+        kind = "oauth2" if "/oauth2/" in path else "Soap" if "/services/Soap/" in path else rest.split("/", 1)[0]
         with self._counting:            # the pager's prefetch sends on its own thread
             self.usage.calls += delta
             self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + delta
@@ -517,6 +525,33 @@ class SfClient:
     def restful(self, path: str, method: str = "GET", **kwargs: Any) -> Any:
         return self.call(lambda sf: sf.restful(path, method=method, **kwargs), path.split("/", 1)[0],
                          write=method.upper() != "GET")
+
+    def org_currency(self) -> str | None:
+        """A single-currency org's currency: the SOAP API's getUserInfo ``orgDefaultCurrencyIsoCode`` ("Default
+        currency ISO code. Applicable only when organizationMultiCurrency is false", SOAP API Developer Guide,
+        getUserInfoResult), the one documented place for it (a single-currency org's records have no
+        CurrencyIsoCode, and CurrencyType "is not available in single-currency organizations"). One call; None for a
+        multi-currency org, or when the org does not answer it (an emulator without the SOAP API)."""
+        def ask(sf: Salesforce) -> str | None:
+            envelope = (
+                '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/'
+                'soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com"><soapenv:Header><urn:SessionHeader>'
+                f"<urn:sessionId>{sf.session_id}</urn:sessionId></urn:SessionHeader></soapenv:Header>"
+                "<soapenv:Body><urn:getUserInfo/></soapenv:Body></soapenv:Envelope>")
+            response = sf.session.post(f"https://{sf.sf_instance}/services/Soap/u/{sf.sf_version}",
+                                       data=envelope.encode(), headers={"Content-Type": "text/xml; charset=UTF-8",
+                                                                        "SOAPAction": '""'})
+            if response.status_code != 200:
+                return None
+            multi = _SOAP_MULTI.search(response.text)
+            iso = _SOAP_CURRENCY.search(response.text)
+            return iso.group(1) if iso and multi and multi.group(1) == "false" else None
+
+        try:
+            return self.call(ask, "Soap")
+        except ConnectorError as exc:
+            log.info("salesforce.org_currency unavailable: %s", exc)
+            return None
 
     def describe(self, sobject: str) -> dict[str, Any] | None:
         """The object's describe, or None when the org has no such object (or hides it from us)."""

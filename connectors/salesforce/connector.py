@@ -26,6 +26,7 @@ from typing import Any
 from simple_salesforce.format import format_soql
 
 from connectors.base import (
+    RATES_MARK,
     ApiUsage,
     ConnectorError,
     LineHolders,
@@ -61,6 +62,7 @@ from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import LABELLED_TYPES, Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
+from pac_config.loader import locate
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Record, Rejected, User
@@ -108,6 +110,11 @@ DEAL_RULES = "live line items only"
 # the corporate currency (a CHF plan's CHF deal came back from EUR at another rate: audit multi F4). Part of a
 # multi-currency org's deals fingerprint only, so such an install re-reads its deals in full once, and nothing else.
 MULTI_CURRENCY_DEALS = "own amounts with the org's rates"
+# A multi-currency org's accounts and deals keep the org's rates apart in their reading (``base.RATES_MARK``): a
+# change of rates alone converts the stored records again without reading them (audit sfrates F1). Part of the
+# accounts' fingerprint (the deals' changes by the move of the rates out of it), so such an install reads its
+# accounts and deals in full once, and nothing else.
+RATES_APART = "rates apart"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -248,6 +255,8 @@ class SalesforceConnector:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             if kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
                 self.org_rates()                 # converts amounts in a multi-currency org (nothing otherwise)
+            if kind is ObjectKind.DEALS and since is None and (wrong := self.org_currency_problem()) is not None:
+                self._warn(str(wrong))           # the first sync only: a store with deals asks no more
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
@@ -283,15 +292,29 @@ class SalesforceConnector:
                 k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
         }
         # the labels of the scope picklists (``labels``: one describe, 304 when Account's metadata did not change): a
-        # relabel in Setup touches no account, so it reads them all again the same night, each with its new label
+        # relabel in Setup touches no account, so it reads them all again the same night, each with its new label;
+        # and the date Account's metadata last changed (``PicklistLabels.stamp``): a PAC account field deleted and
+        # created again is empty on every account and moves no account's stamp, so any change of Account's metadata
+        # reads them all again that night, and what they hold is compared (``account_targets.held_values``: fresh)
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
-        extra = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}] if labelled else []
+        extra: list[Any] = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}
+                            ] if labelled else []
+        if labelled is not None and labelled.stamp:
+            extra.append({"metadata": labelled.stamp})
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
-            rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
+            # the rates apart (RATES_MARK): a change of the org's rates only converts the stored records again
+            # (``rerate``), it does not read them again (audit sfrates F1)
+            rates = RATES_MARK + self.org_rates().digest(dated=kind is ObjectKind.DEALS)
             if kind is ObjectKind.DEALS:
-                return reading_of(READING_RULES, kind.value, parts.get(kind), rates, MULTI_CURRENCY_DEALS)
-            return reading_of(READING_RULES, kind.value, parts.get(kind), rates, *extra)
+                return reading_of(READING_RULES, kind.value, parts.get(kind), MULTI_CURRENCY_DEALS) + rates
+            return reading_of(READING_RULES, kind.value, parts.get(kind), RATES_APART, *extra) + rates
         return reading_of(READING_RULES, kind.value, parts.get(kind), *extra)
+
+    def rerate(self, record: Record) -> Record:
+        """A stored account or deal with this run's rates (``Normaliser.rerate``): what a full read would store
+        when the org's rates changed and the record did not (``Connector.rerate``)."""
+        self.org_rates()
+        return self.normaliser.rerate(record)
 
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` says besides problems: the picklists plan scopes test, read as their
@@ -312,6 +335,8 @@ class SalesforceConnector:
             except ConnectorError as exc:
                 notes.append(f"warning: Period unreadable ({exc}): the plans' quarters were not compared with the "
                              "org's fiscal year")
+        if (wrong := self.org_currency_problem()) is not None:
+            notes.append(f"warning: {wrong}")
         if self.mapping.multi_currency():
             rates = self.org_rates()
             notes.append(f"currency: {rates.summary()}")
@@ -320,6 +345,25 @@ class SalesforceConnector:
                 if refused is not None:
                     notes.append(f"warning: {where}: {refused}")
         return notes
+
+    def org_currency_problem(self) -> Problem | None:
+        """A single-currency mapping's ``org_currency`` that is not the org's currency (``SfClient.org_currency``:
+        one SOAP getUserInfo call), located at its line in the mapping file with the fix; None when they agree, the
+        mapping is multi-currency (no call) or the org does not say (audit sfrates F3: a USD org keeping the shipped
+        ``org_currency: EUR`` had every amount read as EUR, silently). Asked by ``pac config check --online`` and by
+        the first read of deals (no watermark): no call on a normal night."""
+        m = self.mapping
+        if m.multi_currency():
+            return None
+        iso = self.client.org_currency()
+        if iso is None or iso == m.org_currency:
+            return None
+        where = str(self.mapping_path) if self.mapping_path is not None else "the mapping"
+        problem = Problem("org_currency", f"{m.org_currency} is not the org's currency: Salesforce says this "
+                          f"single-currency org is in {iso} (getUserInfo orgDefaultCurrencyIsoCode), so every amount "
+                          f"is read as {m.org_currency} and never converted",
+                          f"set org_currency: {iso} in {where}")
+        return locate([problem], self.mapping_path)[0] if self.mapping_path is not None else problem
 
     def unplaced_person_accounts(self, postal_fields: Sequence[str]) -> int | None:
         """How many person accounts hold a ``PersonMailingPostalCode`` and none of ``postal_fields`` (what the mapping
@@ -365,6 +409,8 @@ class SalesforceConnector:
         merges = spec.kind is ObjectKind.ACCOUNTS
         rows = self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where, cursor=spec.cursor,
                                 page_size=spec.page_size)
+        if spec.kind is ObjectKind.ACTIVITIES:
+            rows = self._without_recurrence(spec, rows, start, where)
         for row in self._without_lacking(spec, rows, start, where) if merges else rows:
             if winners or changed:
                 seen.add(str(row.get("Id")))
@@ -372,6 +418,7 @@ class SalesforceConnector:
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
                 self._merge_winners.add(str(row["MasterRecordId"]))
             yield from self._normalised(spec, row)
+        fields = spec.fields(self.reader, spec.sobject)    # without IsRecurrence when the org lacks it (above)
         # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
         for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
                                                 page_size=spec.page_size):
@@ -383,6 +430,30 @@ class SalesforceConnector:
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
+
+    def _without_recurrence(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None,
+                            where: str) -> Iterator[dict[str, Any]]:
+        """An activity read's ``rows``; when the org refuses the query before its first row and the object's
+        describe (one call, on this error path only) shows no ``IsRecurrence`` (a Task where recurring tasks were
+        never enabled, or the field hidden from the integration user), the same read without it: no series master
+        exists there to leave out (audit sfrates F2). An org that has the field costs no describe."""
+        try:
+            first = next(rows, None)
+        except SchemaError:
+            if spec.sobject in self.reader.no_recurrence:
+                raise
+            described = self.schema.describe_fields(spec.sobject)
+            if described is None or "isrecurrence" in described:
+                raise
+            self.reader.no_recurrence.add(spec.sobject)
+            log.info("%s: %s has no IsRecurrence (recurring activities not enabled): read without it", self.name,
+                     spec.sobject)
+            rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
+                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
+            first = next(rows, None)
+        if first is not None:
+            yield first
+            yield from rows
 
     def _without_lacking(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None, where: str
                          ) -> Iterator[dict[str, Any]]:

@@ -9,6 +9,8 @@ account's ``PAC_*__c`` fields: any other field is refused here, before anything 
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -346,8 +348,41 @@ def _section(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+@functools.cache
+def _provisioned_names() -> dict[tuple[str, str], str]:
+    """(target, logical field) -> the PAC field the shipped mapping writes it to (what ``pac crm provision`` and
+    force-app/ create, and what the Lightning component and the reports read)."""
+    data = load_yaml(default_mapping_path()).data
+    out: dict[tuple[str, str], str] = {}
+    for target, section in ((data or {}).get("writeback") or {}).items():
+        fields = section.get("fields") if isinstance(section, dict) else None
+        for logical, name in (fields or {}).items():
+            out[(str(target), str(logical))] = str(name)
+    return out
+
+
+def _misspelt(doc: Document, target: str, obj: str, logical: str, fld: str) -> Problem | None:
+    """A PAC field name one slip away from the one pac provisions for ``logical`` (``PAC_Progres_Pct__c``): the org
+    lacks it, each night said to provision it, and ``pac crm provision`` would create it beside the field the
+    Lightning component and the reports read, which pac would stop filling (audit ops). A PAC field of the admin's
+    own, close to none of pac's, is left alone."""
+    provisioned = _provisioned_names().get((target, logical))
+    if provisioned is None or fld.lower() == provisioned.lower() or pac_field(obj, fld) is not None:
+        return None
+    if difflib.SequenceMatcher(None, fld.lower(), provisioned.lower()).ratio() < MISSPELT_RATIO:
+        return None
+    return doc.problem(("writeback", target, "fields", logical),
+                       f"{fld} is not the field pac provisions for it on {obj}",
+                       f"did you mean {provisioned}? pac crm provision would create {fld}, which the Lightning "
+                       "component and the PAC reports do not read")
+
+
+MISSPELT_RATIO = 0.85   # PAC_Progres_Pct__c / PAC_Progress_Pct__c: 0.97; PAC_Regional_Share__c / any of pac's: < 0.7
+
+
 def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
-    """The security boundary, checked on the raw file so it is reported even beside other mistakes."""
+    """The security boundary, checked on the raw file so it is reported even beside other mistakes; and a PAC field
+    misspelt (``_misspelt``)."""
     problems: list[Problem] = []
     for name, expected in (("axis", "PAC_Axis__c"), ("action", "PAC_Action__c")):
         target = _section(w.get(name))
@@ -363,6 +398,8 @@ def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
                 problems.append(doc.problem(("writeback", name, "fields", logical), f"the write-back may not "
                                             f"write {fld}: only PAC_*__c fields, Name and OwnerId (owner_email)",
                                             "map it to a PAC_ field of the object"))
+            elif (slip := _misspelt(doc, name, expected, str(logical), fld)) is not None:
+                problems.append(slip)
         key = target.get("key_field")
         if key is not None and not PAC_FIELD.match(str(key)):
             problems.append(doc.problem(("writeback", name, "key_field"), f"{key} is not a PAC external id field",
@@ -374,6 +411,8 @@ def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
             problems.append(doc.problem(("writeback", "account", "fields", logical), f"the write-back may not "
                                         f"write Account.{fld}: only the account's PAC_*__c fields",
                                         "use PAC_Axes__c / PAC_Target__c, or another PAC_ field you created"))
+        elif (slip := _misspelt(doc, "account", "Account", str(logical), str(fld))) is not None:
+            problems.append(slip)
     return problems
 
 
@@ -636,18 +675,27 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                 if broken is not None:
                     problems.append(Problem(key, *broken))
                     continue
+                last = name.rsplit(".", 1)[-1]
                 known = [v["name"] for v in (fields or {}).values()]
-                leaf = name.rsplit(".", 1)[-1]
-                close = closest(leaf, known)
+                close = closest(last, known)
+                # a field of another object the mapping reads (an Opportunity field under accounts:): said so, from
+                # the describes this check makes anyway (audit ops: "did you mean 'Name'?" sent the admin after a typo)
+                owners = sorted(o for o in mapping.read_fields() if o != where and (fields_of(o) or {}).get(
+                    last.lower()))
+                if owners:
+                    problems.append(Problem(key, f"{where} has no field {last!r}: {last} is a field of "
+                                            f"{', '.join(owners)}, not of {where}", f"map a field of {where}"
+                                            + (f"; did you mean {close!r}?" if close else "")))
+                    continue
                 # describe and SOQL leave out a field field-level security hides from the integration user: a right
                 # name (BillingPostalCode) then looks misspelt, and its look-alike (ShippingPostalCode) would read
                 # other values without a word, so the grant comes first (audit sfmoney F4)
-                problems.append(Problem(key, f"{where} has no field {leaf!r} the integration user can see",
-                                        f"if {leaf} is the field you mean, field-level security hides it: grant the "
-                                        f"integration user read access to {where}.{leaf} (a permission set); "
+                problems.append(Problem(key, f"{where} has no field {last!r} the integration user can see",
+                                        f"if {last} is the field you mean, field-level security hides it: grant the "
+                                        f"integration user read access to {where}.{last} (a permission set); "
                                         + ("Salesforce adds the Person* fields only to an org with Person Accounts: "
                                            "on another, do not list it; " if where == "Account" and (
-                                               leaf.startswith("Person") or leaf.lower().endswith("__pc")) else "")
+                                               last.startswith("Person") or last.lower().endswith("__pc")) else "")
                                         + "otherwise, " + (f"did you mean {close!r}?" if close else
                                                            "fix the field name")))
                 continue

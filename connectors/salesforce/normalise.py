@@ -24,6 +24,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,7 +35,18 @@ from connectors.salesforce.mapping import SalesforceMapping, field_list
 from connectors.salesforce.schema import field_length
 from pac_core.geography import FRENCH_GEOGRAPHY, account_country, french_place
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
+from pac_core.records import (
+    Account,
+    Activity,
+    ActivityStatus,
+    CrmRates,
+    Deal,
+    DealLine,
+    DealStage,
+    Record,
+    Rejected,
+    User,
+)
 
 log = logging.getLogger(__name__)
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
@@ -283,6 +295,23 @@ class Normaliser:
                       f"{iso} accounts is kept in {iso}, converted into a plan's currency by engine.fx_rates only "
                       f"(without a rate there, annual_revenue scopes treat it as unknown)")
         return revenue, iso, None
+
+    def rerate(self, record: Record) -> Record:
+        """A stored deal or account with this run's rates, exactly as ``_deal`` and ``_annual_revenue`` would give it
+        from the same row (its amount, currency and close date are the stored ones, which the rates do not decide): a
+        deal in a currency the org has a rate for keeps the rates of its CloseDate, an account with an annual revenue
+        in such a currency ``CurrencyType``'s; any other record, and one whose currency has no rate, keeps none. Only
+        a multi-currency mapping's records carry rates; other records are returned unchanged."""
+        if not self.m.multi_currency():
+            return record
+        if isinstance(record, Deal):
+            rates = self.rates.on(record.close_date) if self.rates.knows(record.currency) else None
+        elif isinstance(record, Account) and record.currency is not None and record.annual_revenue is not None \
+                and self.m.account_currency_field() is not None:
+            rates = self._static_rates() if self.rates.knows(record.currency) else None
+        else:
+            return record
+        return record if rates == record.rates else replace(record, rates=rates)
 
     def _static_rates(self) -> CrmRates | None:
         """The org's ``CurrencyType`` rates as a record keeps them (``OrgRates.on`` of no day), once per rate table."""

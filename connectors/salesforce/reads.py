@@ -186,6 +186,8 @@ class Reader:
         # the lower-case names of the Account fields ``label_fields`` lists that are picklists, when this run's label
         # check knows them (Account's describe, or the kept labels when its metadata did not change): no describe
         self.picklists: frozenset[str] | None = None
+        # the activity objects whose describe this run showed no ``IsRecurrence`` (``activity_fields``)
+        self.no_recurrence: set[str] = set()
 
     def account_fields(self) -> list[str]:
         """The Account query's fields: the mapping's, those ``labelled`` through ``toLabel()`` (the label comes back
@@ -252,8 +254,13 @@ class Reader:
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "WhoId", "AccountId", "Subject", "IsDeleted", "SystemModstamp",
                 "ActivityDate"]
-        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType", "IsRecurrence"] \
-            if obj == "Event" else ["CompletedDateTime", "IsRecurrence"]
+        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType"] \
+            if obj == "Event" else ["CompletedDateTime"]
+        # a series master (``normalise.not_a_report``) exists only where recurring activities are enabled: an org
+        # whose describe shows no IsRecurrence (recurring tasks never enabled, or the field hidden from the
+        # integration user) refuses it, so it is read without (``SalesforceConnector._without_recurrence``)
+        if obj not in self.no_recurrence:
+            base.append("IsRecurrence")
         return base + list(self.mapping.read_fields().get(obj, {}).values())
 
     def deal_fields(self) -> list[str]:

@@ -187,8 +187,14 @@ class HubSpotApi:
         if limited is not None:
             return limited
         if fault is not None and fault.kind == "server_error":
-            return error(int(fault.detail.get("status", 502)),
-                         "Internal error; please try again" + echo(request, fault), "INTERNAL_ERROR")
+            # any status HubSpot's error handling page lists, in its words when the test gives them (423 Locked, 477
+            # Migration in Progress with its Retry-After), else a 5xx
+            failed = error(int(fault.detail.get("status", 502)),
+                           str(fault.detail.get("message", "Internal error; please try again")) + echo(request, fault),
+                           str(fault.detail.get("category", "INTERNAL_ERROR")))
+            if "retry_after" in fault.detail:
+                failed.headers["Retry-After"] = f"{fault.detail['retry_after']:g}"
+            return failed
         with self.portal.lock:
             try:
                 response = self._route(request, body, fault)

@@ -47,7 +47,8 @@ class Objects:
         after = int(req.arg("after") or 0)
         ids = sorted(int(i) for i in source if int(i) > after)
         page = ids[:limit]
-        out: dict[str, Any] = {"results": [source[str(i)].render(props_arg(req), known=table.properties) for i in page]}
+        out: dict[str, Any] = {"results": [source[str(i)].render(props_arg(req), known=table.properties,
+                                                                 omit_empty=table.omit_empty) for i in page]}
         if len(ids) > limit:
             out["paging"] = {"next": {"after": str(page[-1]), "link": ""}}
         return Response(200, out)
@@ -65,7 +66,8 @@ class Objects:
         if obj is None:
             return error(404, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND")
         history = [p for v in req.query.get("propertiesWithHistory") or [] for p in v.split(",") if p]
-        return Response(200, obj.render(props_arg(req), history, known=table.properties))
+        return Response(200, obj.render(props_arg(req), history, known=table.properties,
+                                            omit_empty=table.omit_empty))
 
 
     def invalid(self, table: Table, props: dict[str, Any]) -> str | None:
@@ -132,7 +134,8 @@ class Objects:
                     missing.append(key)
                 else:
                     found.append(obj.render(list(body.get("properties") or []),
-                                              list(body.get("propertiesWithHistory") or []), known=table.properties))
+                                              list(body.get("propertiesWithHistory") or []), known=table.properties,
+                                              omit_empty=table.omit_empty))
             out = batch_body(started, found, [input_error("OBJECT_NOT_FOUND", "Could not get some objects",
                                                               missing)] if missing else [])
             return Response(207 if missing else 200, out)

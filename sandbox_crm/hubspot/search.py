@@ -239,7 +239,8 @@ class Search:
                 raise SearchError(f"invalid cursor {body['after']!r}") from None
         page, total, after = run(body, rows, keys, table.kind, table.totals)
         props = list(body.get("properties") or []) or ["hs_object_id", "hs_createdate", "hs_lastmodifieddate"]
-        out: dict[str, Any] = {"total": total, "results": [o.render(props, known=table.properties) for o in page]}
+        out: dict[str, Any] = {"total": total, "results": [o.render(props, known=table.properties,
+                                                                    omit_empty=table.omit_empty) for o in page]}
         if after is not None:
             cursor = base64.urlsafe_b64encode(str(after).encode("ascii")).decode("ascii") if self.opaque_cursors \
                 else str(after)

@@ -18,6 +18,7 @@ Test helpers (no HTTP): ``ids`` (demo key -> Salesforce id), ``row``, ``rows``, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +43,12 @@ from sandbox_crm.salesforce.wire import SaveError, error
 
 VERSIONS = ("58.0", "59.0", "60.0", "61.0", "62.0", "63.0", "64.0")
 INTEGRATION_USER = "pac.integration@durand-process.example"
+
+
+_SESSION_ID = re.compile(r"<(?:\w+:)?sessionId>([^<]+)</")
+_SOAP_ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/'
+                  'soap/envelope/" xmlns="urn:partner.soap.sforce.com"><soapenv:Body>{}</soapenv:Body>'
+                  "</soapenv:Envelope>")
 
 
 class SalesforceApi:
@@ -184,6 +191,8 @@ class SalesforceApi:
             return response
         if path == "/services/data" and request.method == "GET":
             return Response(200, [{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v} for v in VERSIONS])
+        if path.startswith("/services/Soap/u/") and request.method == "POST":
+            return self._soap(request, fault)
         if not path.startswith("/services/data/v"):
             return error(404, "NOT_FOUND", "The requested resource does not exist")
         if fault is not None and fault.kind == "expire_session":
@@ -210,6 +219,30 @@ class SalesforceApi:
         response.headers["Sforce-Limit-Info"] = self.limits.header()
         return response
 
+    def _soap(self, request: Request, fault: Fault | None) -> Response:
+        """``POST /services/Soap/u/XX.X``: the SOAP API's getUserInfo only (what pac asks of it: a single-currency
+        org's currency, ``orgDefaultCurrencyIsoCode``, "Applicable only when organizationMultiCurrency is false");
+        the session is the SessionHeader's sessionId. Any other call, or a bad session, is a SOAP fault."""
+        body = request.body.decode(errors="replace")
+        session = _SESSION_ID.search(body)
+        user = self.oauth.tokens.get(session.group(1)) if session else None
+        if user is None or "getUserInfo" not in body:
+            code, text = ("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader") if user is None else (
+                "UNKNOWN_EXCEPTION", "the sandbox answers getUserInfo only")
+            return Response(500, _SOAP_ENVELOPE.format(
+                f"<soapenv:Fault><faultcode>sf:{code}</faultcode><faultstring>{code}: {text}</faultstring>"
+                "</soapenv:Fault>"), content_type="text/xml;charset=UTF-8")
+        refused = self.limits.spend(fault)
+        if refused is not None:
+            return refused
+        multi = "CurrencyType" in self.org.schema
+        return Response(200, _SOAP_ENVELOPE.format(
+            "<getUserInfoResponse><result><accessibilityMode>false</accessibilityMode>"
+            f"<orgDefaultCurrencyIsoCode>{'' if multi else self.org.currency}</orgDefaultCurrencyIsoCode>"
+            f"<organizationMultiCurrency>{str(multi).lower()}</organizationMultiCurrency>"
+            f"<userId>{user}</userId></result></getUserInfoResponse>"),
+            headers={"Sforce-Limit-Info": self.limits.header()}, content_type="text/xml;charset=UTF-8")
+
     def _data(self, request: Request, version: str, rest: str, user: str, fault: Fault | None) -> Response:
         """Route ``/services/data/vXX.X/...`` to the component that answers it."""
         parts = rest.split("/") if rest else []
@@ -221,7 +254,7 @@ class SalesforceApi:
         if head == "limits" and method == "GET":
             return self.limits.describe()
         if head == "sobjects" and method == "GET":
-            return self.describe.handle(version, parts[1:], user)
+            return self.describe.handle(version, parts[1:], user, request.headers.get("if-modified-since"))
         if head in ("query", "queryAll") and method == "GET":
             return self.soql.run(request, version, head, parts[1:], user)
         if head == "composite" and len(parts) >= 2 and parts[1] == "sobjects" and method == "PATCH":

@@ -42,6 +42,8 @@ class Org:
     def __init__(self, *, multi_currency: bool, now: Callable[[], datetime] | None, integration_user: str,
                  integration_name: str) -> None:
         self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
+        # a single-currency org's currency, which SOAP getUserInfo returns as orgDefaultCurrencyIsoCode
+        self.currency = "EUR"
         self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
         self._lines: dict[str, set[str]] = {}      # opportunity id -> its products' ids (the Amount roll-up)
         self.tracked: dict[str, set[str]] = {}                  # object -> fields with Field History Tracking
@@ -55,6 +57,9 @@ class Org:
         self._seed_clock = self.now().replace(microsecond=0) - timedelta(days=400)
         self._seeded = 0
         self._latest_seed = self._seed_clock + timedelta(days=399)
+        # object -> when its metadata last changed through the org (a custom field created, deleted and created
+        # again): the describe's Last-Modified (``describe.Describe``), which also notices any other change of it
+        self.metadata_changed: dict[str, datetime] = {}
         self.integration_user: str | None = None
         self.integration_user = self.insert("User", user_fields(integration_user, integration_name))
 
@@ -416,7 +421,22 @@ class Org:
         multi = self.schema["Opportunity"].lookup("CurrencyIsoCode") is not None
         self.schema[name] = custom_object(name, next(self._prefixes), meta, multi_currency=multi)
         self.store[name] = {}
+        self.metadata_changed[name] = self.now()
         return sf_id("01I", len(self.schema))
+
+    def delete_custom_field(self, full_name: str) -> None:
+        """Delete a custom field as Setup does, values and field permissions with it (what an admin does to change a
+        field's type): the object's metadata changed, no record's ``SystemModstamp`` moves."""
+        sobject, _, name = full_name.partition(".")
+        if self.schema[sobject].fields.pop(name, None) is None:
+            raise SaveError("INVALID_FIELD", f"no field {name} on {sobject}", ["FullName"])
+        for row in self.store[sobject].values():
+            row.pop(name, None)
+        for pid, row in list(self.store.get("FieldPermissions", {}).items()):
+            if row.get("Field") == full_name:
+                self.store["FieldPermissions"].pop(pid)
+        self.accessors.clear()
+        self.metadata_changed[sobject] = self.now()
 
     def create_custom_field(self, full_name: str, meta: dict[str, Any]) -> str:
         sobject, _, name = full_name.partition(".")
@@ -441,6 +461,7 @@ class Org:
                                 ["Metadata"])
             parent.children[f"{meta['relationshipName']}__r"] = (sobject, name)
         self.accessors.clear()
+        self.metadata_changed[sobject] = self.now()
         return sf_id("00N", sum(len(o.fields) for o in self.schema.values()))
 
 

@@ -3,14 +3,14 @@ recorded changes of the accounts' state fields (``pac_account_change``), handed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from more_itertools import chunked
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -151,6 +151,29 @@ def mark_unseen_deleted(engine: Engine, connector: str, kind: str, run_id: int, 
                    or_(_T.c.seen_run.is_(None), _T.c.seen_run != run_id))
             .values(deleted=True, stored_at=now))
         return result.rowcount or 0
+
+
+def rerate_records(engine: Engine, connector: str, kind: str, rerate: Callable[[Record], Record], *,
+                   now: datetime) -> int:
+    """Each live stored record of (connector, kind) replaced by ``rerate``'s (``Connector.rerate``: the same record
+    with the CRM's new exchange rates), where it differs; its watermark, ``modified_at`` and ``seen_run`` are kept.
+    Returns how many changed."""
+    query = select(_T.c.id, _T.c.crm_id, _T.c.payload, _T.c.modified_at).where(
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False)).order_by(_T.c.id)
+    changed: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        for row in conn.execution_options(yield_per=5000).execute(query):
+            record = from_payload(kind, row.crm_id, connector, row.payload, deleted=False,
+                                  modified_at=row.modified_at)
+            new = rerate(record)
+            if new != record:
+                changed.append({"rid": row.id, "new_payload": to_payload(new), "now": now})
+    stmt = update(_T).where(_T.c.id == bindparam("rid")).values(payload=bindparam("new_payload"),
+                                                                stored_at=bindparam("now"))
+    for chunk in chunked(changed, UPSERT_BATCH):
+        with engine.begin() as conn:
+            conn.execute(stmt, chunk)
+    return len(changed)
 
 
 def iter_records(engine: Engine, connectors: Sequence[str], kind: str) -> Iterator[Record]:

@@ -113,6 +113,7 @@ def _put_watermark(session: Session, connector: str, obj: str, value: datetime |
         row.value = value
     if full:
         row.last_full_at = now
+    if full or reading is not None:      # a full read, or stored records converted at new rates (sync_jobs.pull)
         row.reading = reading
     row.updated_at = now
     session.add(row)

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from connectors.salesforce.mapping import default_mapping_path
-from tests.cli import run_pac
+from tests.cli import PAC, run_pac
 
 ROOT = Path(__file__).resolve().parents[2]
 SF_DEMO = default_mapping_path().parent / "salesforce.demo.yaml"
@@ -68,14 +68,15 @@ def test_a_salesforce_mapping_missing_its_sections_is_exit_2(tmp_path: Path) -> 
 def test_a_missing_salesforce_credential_is_exit_2_naming_the_connector_and_where_to_set_it(tmp_path: Path) -> None:
     """PAC_SF_CLIENT_SECRET not set (or empty): a configuration problem, exit 2, the message names the connector,
     the variable and both places to set it, whole (it was "cannot connect: ... needs PAC_SF_CLIENT_SECRET: ***
-    them in the environment", exit 4)."""
-    for value in (None, ""):
+    them in the environment", exit 4). Set but empty, it says so (a unit's `Environment=PAC_SF_CLIENT_SECRET=`: audit
+    ops; seen failing before: the same words as when it is not set at all)."""
+    for value, said in ((None, ""), ("", " (set but empty)"), ("  ", " (set but empty)")):
         env = {k: v for k, v in SF_CREDENTIALS.items() if k != "PAC_SF_CLIENT_SECRET"}
         if value is not None:
             env["PAC_SF_CLIENT_SECRET"] = value
         done = _sync(tmp_path, _settings(tmp_path), **env, **HS_CREDENTIALS)
         assert done.returncode == 2, done.stdout + done.stderr
-        assert done.stderr.strip() == ("sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET "
+        assert done.stderr.strip() == (f"sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET{said} "
                                        "(set it in the environment or in the file PAC_SECRETS_FILE names)")
 
 
@@ -103,6 +104,10 @@ def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip() == ("hs-west: HubSpot OAuth also needs PAC_HS_REFRESH_TOKEN (set it in the environment "
                                    "or in the file PAC_SECRETS_FILE names)")
+    done = _sync(tmp_path, _settings(tmp_path), **SF_CREDENTIALS, PAC_HS_ACCESS_TOKEN=" ")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("hs-west: no HubSpot credentials: PAC_HS_ACCESS_TOKEN is set but empty, and the "
+                                  "OAuth variables are not set"), done.stderr
 
 
 def test_every_connector_s_missing_credentials_are_named_at_once(tmp_path: Path) -> None:
@@ -168,3 +173,26 @@ class TestSettingsWithoutPlans:
         done = run_pac("status", env={**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")},
                                       "PAC_CONFIG": str(_settings(tmp_path))}, cwd=tmp_path, timeout=120)
         assert done.returncode == 0 and f"No run yet in {tmp_path / 'pac.db'}" in done.stdout, done.stdout
+
+
+def test_a_mapping_the_settings_name_that_cannot_be_read_is_exit_2_naming_it(tmp_path: Path) -> None:
+    """A mapping file left mode 0600 by another user (pac runs as its own user): `pac config check pac.yaml` names the
+    file and the fix, exit 2, as an ordinary user (root reads any file: the capabilities that let it are dropped).
+    Seen failing before the fix: 'pac: unexpected error: PermissionError: [Errno 13] ...' (exit 6)."""
+    mapping = tmp_path / "salesforce.yaml"
+    mapping.write_text(SF_DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    mapping.chmod(0o000)
+    settings = _settings(tmp_path, sf_mapping=mapping)
+    caps = "-dac_override,-dac_read_search"
+    as_user = [f"--inh-caps={caps}", f"--bounding-set={caps}"] if os.geteuid() == 0 else None
+    try:
+        if as_user is None:
+            done = run_pac("config", "check", str(settings), env=dict(os.environ), cwd=tmp_path)
+        else:
+            done = subprocess.run(["setpriv", *as_user, *PAC, "config", "check", str(settings)], cwd=tmp_path,
+                                  env=dict(os.environ), capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        mapping.chmod(0o600)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (f"{mapping} cannot be read: permission denied (give the user pac runs as read access: chmod 640 and the "
+            "group, or chown)") in done.stdout + done.stderr

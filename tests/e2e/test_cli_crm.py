@@ -59,6 +59,35 @@ class TestConfigCheck:
         assert (f"{path}:23 activities.rules[0].where.Type: Type value 'Visite cliente' matches no picklist value "
                 "of Event.Type (did you mean 'Visite client'?)") in out
 
+    def test_online_check_refuses_a_hubspot_property_of_the_wrong_type(self, tmp_path: Path) -> None:
+        """`close_date: dealname` (a text property where the close date is needed) and `annual_revenue: industry` (a
+        dropdown for an amount) passed the online check ("mapping OK"): every deal would have been rejected, or read
+        undated, night after night (audit ops). Each is a located problem naming the property's type, exit 2. Seen
+        failing before the fix: exit 0, "mapping OK (hubspot, checked against the CRM)"."""
+        text = (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8")
+        path = tmp_path / "hubspot.yaml"
+        path.write_text(text.replace("  close_date: closedate", "  close_date: dealname", 1)
+                        .replace("  annual_revenue: annualrevenue", "  annual_revenue: industry", 1), encoding="utf-8")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2, out
+        assert (f"{path}:{lines.index('  close_date: dealname') + 1} deals.close_date: dealname is a string property "
+                "of deals; pac needs a date or datetime one here (map a property of that type, e.g. closedate)") in out
+        assert (f"{path}:{lines.index('  annual_revenue: industry') + 1} companies.annual_revenue: industry is an "
+                "enumeration property of companies; pac needs a number one here (map a property of that type, e.g. "
+                "annualrevenue)") in out
+
+    def test_online_check_names_the_object_a_field_of_another_object_belongs_to(self, tmp_path: Path) -> None:
+        """`postal_code: StageName` (an Opportunity field under accounts:) said "Account has no field 'StageName'
+        (did you mean 'Name'?)", which sends the admin looking for a typo (audit ops). It now says whose field it is,
+        from the describes the check makes anyway. Seen failing before the fix: no "is a field of Opportunity"."""
+        path = _broken(tmp_path, ("postal_code: BillingPostalCode", "postal_code: StageName"))
+        line = path.read_text(encoding="utf-8").splitlines().index("  postal_code: StageName") + 1
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2
+        assert (f"{path}:{line} accounts.postal_code: Account has no field 'StageName': StageName is a field of "
+                "Opportunity, not of Account (map a field of Account; did you mean 'Name'?)") in out
+
     def test_online_check_catches_a_status_value_typo(self, tmp_path: Path) -> None:
         """A status value the org's picklist lacks ('Annulee' for 'Annulée') is a located problem, exit 2 (it used to
         pass with exit 0, and cancelled visits counted as done)."""

@@ -141,6 +141,27 @@ class TestExplain:
         done = pac(env, cwd, "explain", "A-99")
         assert done.returncode == 2 and "A-01" in done.stderr
 
+    def test_a_renamed_action_is_said_to_have_been_in_the_plan(self, setup) -> None:
+        """`pac explain A-05` after A-05 was renamed A-05b in the file and synced: exit 2 as for any unknown id, and
+        a line saying A-05 was in the plan until version 1 and is not in version 2 (audit planlife: it only said the
+        id was not in the plan, as for a typo; seen failing before: no such line)."""
+        settings, env, cwd = setup
+        plan = cwd / "plan.pac.yaml"
+        plan.write_text(Path(settings.plans[0].file).read_text(encoding="utf-8"), encoding="utf-8")
+        config = Path(settings.source)
+        config.write_text(config.read_text(encoding="utf-8").replace(str(settings.plans[0].file), str(plan)),
+                          encoding="utf-8")
+        pac(env, cwd, "sync")
+        plan.write_text(plan.read_text(encoding="utf-8").replace("  - id: A-05\n", "  - id: A-05b\n", 1),
+                        encoding="utf-8")
+        pac(env, cwd, "sync")
+        done = pac(env, cwd, "explain", "A-05")
+        assert done.returncode == 2
+        assert "A-05 was in the plan until its version 1 (recorded " in done.stderr, done.stderr
+        assert "is not in version 2" in done.stderr and "pac report --quarter" in done.stderr
+        typo = pac(env, cwd, "explain", "A-99")
+        assert typo.returncode == 2 and "was in the plan" not in typo.stderr
+
     def test_explain_lists_the_reps_rejected_visit_near_the_window(self, setup) -> None:
         """Julie's visit with no account (14 April, near week 18) is listed under A-01 with its reason."""
         _, env, cwd = setup

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from sync_jobs.store import open_store
+from pac_config.planfile import load_plan
+from pac_config.settings import load_settings
+from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import check_url
 from tests.cli import PAC, run_pac
 from tests.e2e.conftest import copy_demo_store
@@ -211,3 +214,38 @@ class TestTheDemoSettingsFallback:
         named = pac("snapshot", "--period", "2027-03", "--replace", "--config", ".pac/demo.yaml", cwd=tmp_path,
                     env=env)
         assert named.returncode == 0 and "2027-03: replaced the snapshot" in named.stdout, named.stdout + named.stderr
+
+    def test_plan_pull_never_writes_the_demo_plan_implicitly(self, tmp_path, demo_run) -> None:
+        """`pac plan pull` writes the plan file named by the settings: after `pac demo` (its settings name the
+        shipped plan), with no PAC_CONFIG it reads the shipped settings (no sync in ./.pac/pac.db: exit 2, no store
+        created), names the demo's settings, and leaves the demo's plan file as it was; --dry-run reads the demo's
+        and says so; named, the pull writes. Seen failing before the fix: exit 0, the demo's plan file rewritten
+        (A-01's count 5 -> 6) from the demo's store without a word."""
+        assert demo_run.returncode == 0, demo_run.stderr[-2000:]
+        settings = copy_demo_store(demo_run, tmp_path / ".pac")
+        text = settings.read_text(encoding="utf-8")
+        [shipped] = re.findall(r"file: '([^']+)'", text)
+        plan_file = tmp_path / "plan.pac.yaml"
+        shutil.copy(shipped, plan_file)
+        settings.write_text(text.replace(shipped, str(plan_file)), encoding="utf-8")
+        plan_id = load_plan(plan_file).id
+        engine = open_store(load_settings(settings, env={}).database())
+        now = datetime.now(UTC)
+        try:
+            repo.save_field_states(engine, plan_id, [
+                {"target": "action", "key": f"{plan_id}:A-01", "field": "action_target", "value": 6, "source": "crm",
+                 "connector": "sf-main", "who_id": "005N", "who_name": "Nathalie Garnier", "changed_at": now,
+                 "file_value": 5, "updated_at": now}], [])
+        finally:
+            engine.dispose()
+        env, before = _env(), plan_file.read_text(encoding="utf-8")
+        dry = pac("plan", "pull", "--dry-run", cwd=tmp_path, env=env)
+        assert dry.returncode == 0 and "reading the demo's store: .pac/demo.yaml" in dry.stderr, dry.stdout + dry.stderr
+        assert "A-01" in dry.stdout and plan_file.read_text(encoding="utf-8") == before
+        done = pac("plan", "pull", cwd=tmp_path, env=env)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "PAC_CONFIG=.pac/demo.yaml" in done.stderr and "no sync recorded" in done.stdout + done.stderr
+        assert plan_file.read_text(encoding="utf-8") == before and not (tmp_path / ".pac" / "pac.db").exists()
+        named = pac("plan", "pull", cwd=tmp_path, env=_env(PAC_CONFIG=".pac/demo.yaml"))
+        assert named.returncode == 0, named.stdout + named.stderr
+        assert load_plan(plan_file).action("A-01").target == 6

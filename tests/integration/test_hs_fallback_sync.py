@@ -53,8 +53,8 @@ class Starter:
         path.write_text(text, encoding="utf-8")
         self.settings = load_settings(path, env={})
 
-    def sync(self) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server)
+    def sync(self, *, full: bool = False) -> RunResult:
+        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
         return result
 
     def tasks(self) -> dict[str, Any]:

@@ -6,9 +6,11 @@ import pytest
 
 from connectors.base import (
     AuthError,
+    ConnectorError,
     CredentialsMissing,
     ObjectKind,
     QuotaExhausted,
+    RequestRefused,
     Target,
     TransientError,
     WriteChange,
@@ -18,6 +20,8 @@ from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import secrets  # noqa: F401  (subscribes the redaction to new credentials, as every command does)
+from sync_jobs.crm_exit import crm_exit_code
+from sync_jobs.exit_codes import EXIT_CRM
 from sync_jobs.logs import redact
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
 from tests.receivers import HttpReceiver
@@ -75,6 +79,72 @@ class TestRetries:
         results = connector.write(_changes(3))
         assert len(results) == 3 and all(r.ok for r in results)
         assert len(api.table("pac_action").rows) == 3
+
+
+LOCKED = {"status": 423, "message": "Locked", "category": "LOCKED"}
+
+
+class TestLocksAndMigration:
+    """HubSpot's error handling page (https://developers.hubspot.com/docs/api-reference/error-handling): "423 Locked |
+    Returned when attempting to sync a large volume of data (e.g., upserting thousands of company records in a very
+    short period of time). Locks will last for 2 seconds, so if you receive a 423 error, you should include a delay of
+    at least 2 seconds between your API requests"; "477 Migration in Progress | ... HubSpot will return a Retry-After
+    response header indicating how many seconds to wait before retrying the request (typically up to 24 hours)".
+    Neither is a request refused as invalid (audit hslimits F2): before, both stopped the run with exit 2 "the CRM
+    refused a request", and a 423 on a batch write refused its 100 records, none retried."""
+
+    def test_a_locked_search_waits_two_seconds_and_goes_on(self, portal):
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="/search", **LOCKED)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [2.0]
+
+    def test_a_locked_batch_write_is_sent_again_after_the_lock(self, portal):
+        api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        connector.provision_schema()
+        server.faults.inject("hubspot", "server_error", path="batch/upsert", **LOCKED)
+        results = connector.write(_changes(3))
+        assert [r.ok for r in results] == [True, True, True], [r.error for r in results]
+        assert len(api.table("pac_action").rows) == 3
+        assert sleep.delays == [2.0]
+
+    def test_a_lock_asking_longer_is_waited_as_asked(self, portal):
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="/search", retry_after=5, **LOCKED)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [5.0]
+
+    def test_a_short_migration_is_waited_out(self, portal):
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="/search", status=477, message="Migration in Progress",
+                             category="MIGRATION_IN_PROGRESS", retry_after=30)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [30.0]
+
+    def test_a_long_migration_stops_the_run_as_an_outage_at_once(self, portal):
+        """A Retry-After of hours: no wait and no retry within the run (each would only be refused again), an
+        outage (exit 4) whose message says when to run again, never a refused request (exit 2)."""
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="/search", status=477, message="Migration in Progress",
+                             category="MIGRATION_IN_PROGRESS", retry_after=7200)
+        with pytest.raises(ConnectorError) as info:
+            _accounts(connector)
+        assert not isinstance(info.value, RequestRefused)
+        assert crm_exit_code(info.value) == EXIT_CRM
+        assert sleep.delays == []
+        assert connector.usage().by_endpoint["search.companies"] == 1
+        message = str(info.value)
+        assert "477" in message and "migrat" in message.lower() and "7200 s" in message and "2 h" in message
 
 
 class TestPartialBatch:
@@ -254,6 +324,31 @@ class TestOAuthServerErrors:
         server.faults.inject("hubspot", "rate_limit", path="^/oauth/v1/token$", retry_after=3.5)
         assert len(_accounts(connector)) == 5
         assert sleep.delays == [3.5]
+
+    def test_a_locked_token_endpoint_waits_the_lock_out(self, portal):
+        """423 Locked is no refusal of the credentials (HubSpot, Error handling: wait at least 2 s): the refresh is
+        retried after the lock, as every other call is. Seen failing before the fix: ``AuthError: HubSpot refused the
+        OAuth refresh (HTTP 423): check PAC_HS_CLIENT_ID...``."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", **LOCKED)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [2.0]
+
+    def test_a_long_migration_at_the_token_endpoint_is_an_outage_not_credentials(self, portal):
+        """477 Migration in Progress with a Retry-After of hours: the run stops as for an outage (exit 4) and says
+        when to come back, never to check the credentials. Seen failing before the fix: ``AuthError`` (exit 3)."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", status=477,
+                             message="Migration in Progress", category="MIGRATION_IN_PROGRESS", retry_after=7200)
+        with pytest.raises(ConnectorError) as info:
+            _accounts(connector)
+        assert not isinstance(info.value, AuthError)
+        assert crm_exit_code(info.value) == EXIT_CRM
+        assert "PAC_HS_CLIENT" not in str(info.value) and "477" in str(info.value)
 
     def test_server_errors_past_the_attempts_never_say_credentials(self, portal):
         """When the attempts are spent, the error says the endpoint failed (TransientError: CRM unreachable), never

@@ -45,6 +45,29 @@ class TestCustomObjects:
             assert provision(connector) == [] and connector.check_schema() == []
             assert api.table("pac_axis").properties["pac_key"]["hasUniqueValue"] is True
 
+    def test_a_pac_property_made_calculated_or_retyped_is_named_by_the_check(self):
+        """An admin (or another app) defined the company's pac_axes as a calculated property, and pac_target as a
+        number: every write of pac's values is refused, night after night, while `pac crm check` said nothing and
+        provisioning saw them there (audit ops). Each is a schema issue naming what the portal holds and the fix.
+        Seen failing before the fix: [] (no issue)."""
+        api, _, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            provision(connector)
+            companies = api.table("companies").properties
+            companies["pac_axes"]["calculated"] = True
+            companies["pac_axes"]["modificationMetadata"]["readOnlyValue"] = True
+            companies["pac_target"].update(type="number", fieldType="number")
+            issues = {(i.object, i.field): (i.problem, i.fix) for i in sandbox_connector(server).check_schema()}
+        fix = "delete it in Settings > Properties (its values are pac's to write), then run pac crm provision hubspot"
+        assert issues == {
+            ("companies", "pac_axes"): (
+                "pac_axes is a calculated (read-only) property in this portal: HubSpot refuses every value pac writes",
+                fix),
+            ("companies", "pac_target"): (
+                "pac_target is a number property in this portal; pac writes a bool (booleancheckbox)", fix),
+        }
+
     def test_pac_roi_gets_its_description_in_the_plans_language(self):
         """pac_axis.pac_roi carries ROI_HELP as its description: sent with the schema's property definitions
         (crm-object-schemas "Create a new custom object schema": ``properties[].description``), and a portal

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -632,6 +633,13 @@ class TestPlanPullEditsOnTheirOwn:
         before the fix: only the table, and « check it with `pac plan check` » (which said nothing)."""
         org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
         _crm_states(org, _plan_id(org), ("action", "A-01", "action_target", 6, 5))
+        engine = open_store(org.settings.database())   # the night that accepted the edit (pull refuses a store
+        try:                                            # with no sync of the plan)
+            now = datetime.now(UTC)
+            repo.finish_run(engine, repo.start_run(engine, _plan_id(org), now), status="ok", now=now, counts={},
+                            api={}, errors=[])
+        finally:
+            engine.dispose()
         result = CliRunner().invoke(main, ["plan", "pull"], env={"PAC_CONFIG": str(tmp_path / "pac.yaml"),
                                                                  "COLUMNS": "1000"})
         assert result.exit_code == 0, result.output
@@ -641,6 +649,23 @@ class TestPlanPullEditsOnTheirOwn:
         assert (f"note: A-01: the statement at {org.plan}:{line} now disagrees with its what.count: statement says 5, "
                 "what.count 6 (rewrite text:") in out
         assert "rewrite the statements noted (`pac plan lint`) and commit it." in out
+
+    def test_a_pull_keeps_the_file_s_line_endings_and_mode(self, tmp_path: Path) -> None:
+        """A plan saved on Windows (CRLF, a BOM) and shared with the team (mode 0644): the pull changes A-01's count
+        and nothing else, so `git diff` shows that one line. Seen failing before the fix: every line rewritten with
+        LF (371 CRLF before, 0 after) and the file left 0600 (the temporary file's mode: others could no longer read
+        the plan)."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        org.plan.write_bytes(b"\xef\xbb\xbf" + org.plan.read_bytes().replace(b"\n", b"\r\n"))
+        org.plan.chmod(0o644)
+        before = org.plan.read_bytes()
+        _crm_states(org, _plan_id(org), ("action", "A-01", "action_target", 6, 5))
+        assert [(c.item, c.field, c.new) for c in pull_plan(org.settings, None)] == [("A-01", "count", 6)]
+        after = org.plan.read_bytes()
+        changed = [(old, new) for old, new in zip(before.split(b"\r\n"), after.split(b"\r\n"), strict=True)
+                   if old != new]
+        assert len(changed) == 1 and b"count: 6" in changed[0][1] and after.startswith(b"\xef\xbb\xbf")
+        assert stat.S_IMODE(org.plan.stat().st_mode) == 0o644
 
     def test_an_edit_breaking_a_rule_is_left_out_and_the_others_written(self, tmp_path: Path) -> None:
         """The file gave AX-GC-QUOTES rank 4 after the night accepted AX-RA-MAINT's priority 1 from Salesforce, which

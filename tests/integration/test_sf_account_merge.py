@@ -12,7 +12,7 @@ from pac_core.records import Account, Activity, Deal, DealStage
 from sandbox_crm.server import SandboxServer
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
-from tests.integration.sf_runs import SfRuns, demo_org_server
+from tests.integration.sf_runs import DEMO, SfRuns, demo_org_server
 
 
 @pytest.fixture
@@ -81,12 +81,16 @@ def _fulls(engine, before) -> dict[str, bool]:   # type: ignore[no-untyped-def]
 
 def test_a_merge_on_a_night_accounts_are_read_in_full_and_activities_incrementally(tmp_path, database_url,
                                                                                     server) -> None:
-    """sflife audit F1. The org's exchange rates change (monthly in a multi-currency org) the day two accounts are
-    merged: the rates are part of the accounts' and deals' reading, so night 2 reads accounts and deals in full and
-    activities incrementally. The merge's winner must be noted by the full account read too, so the loser's visit
-    (reparented, its SystemModstamp unchanged) is read by ``AccountId IN (winners)`` and stored with the winner.
+    """sflife audit F1. The mapping's ``accounts:`` section is edited (``default_country``) the day two accounts are
+    merged: it is part of the accounts' reading, so night 2 reads accounts in full and activities and deals
+    incrementally (before audit sfrates F1 an exchange-rate change was the trigger here; it no longer reads anything
+    in full). The merge's winner must be noted by the full account read too, so the loser's visit (reparented, its
+    SystemModstamp unchanged) is read by ``AccountId IN (winners)`` and stored with the winner.
     Seen failing before the fix: the visit stayed on the deleted loser (counted nowhere) until the activities'
     next full read."""
+    edited = tmp_path / "salesforce.edited.yaml"
+    edited.write_text(DEMO.read_text(encoding="utf-8").replace("  default_country: FR", "  default_country: BE"),
+                      encoding="utf-8")
     runs = SfRuns(tmp_path, database_url, server)
     api, crm_now = runs.api, runs.crm_now
     runs.sync()
@@ -97,12 +101,12 @@ def test_a_merge_on_a_night_accounts_are_read_in_full_and_activities_incremental
     loser = next(r["Id"] for r in live if r["Id"] in visits)
     winner = next(r["Id"] for r in live if r["Id"] != loser)
     crm_now[0] += timedelta(minutes=1)
-    api.set_currency_rates("EUR", {"EUR": 1.0, "USD": 1.1, "GBP": 0.86, "CHF": 0.95})
+    runs.mapping = edited
     api.merge("Account", winner, loser)
     assert api.row("Event", visits[loser])["AccountId"] == winner
     runs.sync()
     fulls = _fulls(engine, marks)
-    assert fulls["accounts"] and fulls["deals"] and not fulls["activities:Event"] and not fulls["activities:Task"]
+    assert fulls["accounts"] and not fulls["deals"] and not fulls["activities:Event"] and not fulls["activities:Task"]
     stored = {r.id: r for kind in ("accounts", "activities")
               for r in store_records.iter_records(engine, ["sf-main"], kind)}
     assert isinstance(stored[loser], Account) and stored[loser].deleted
@@ -112,17 +116,20 @@ def test_a_merge_on_a_night_accounts_are_read_in_full_and_activities_incremental
 
 def test_the_weekly_full_reads_stay_on_one_night_after_an_accounts_only_full_read(tmp_path, database_url,
                                                                                    server) -> None:
-    """sflife audit F1, second part. After a night that reads accounts and deals in full and activities not (a rates
-    update), the objects' weekly full reads fall on one night again: the week's reconciliation reads every object
-    in full when the oldest full read of any is due. And a merge the day before is stored with the winner.
+    """sflife audit F1, second part. After a night that reads accounts in full and activities not (an edit of the
+    mapping's accounts section), the objects' weekly full reads fall on one night again: the week's reconciliation
+    reads every object in full when the oldest full read of any is due. And a merge the day before is stored with
+    the winner.
     Seen failing before the fix: the accounts' weekly full read came a night after the activities' (read in full
     on week 2: accounts, deals; not the activities) and the merged loser's visit stayed on the deleted loser."""
     runs = SfRuns(tmp_path, database_url, server)
     api, crm_now = runs.api, runs.crm_now
     runs.sync()                                                       # night 1: all full
     crm_now[0] += timedelta(minutes=1)
-    api.set_currency_rates("EUR", {"EUR": 1.0, "USD": 1.1})
-    runs.sync()                                                       # +1 h: accounts + deals full (rates)
+    runs.mapping = tmp_path / "salesforce.edited.yaml"                # accounts: edited, read in full
+    runs.mapping.write_text(DEMO.read_text(encoding="utf-8").replace("  default_country: FR", "  default_country: BE"),
+                            encoding="utf-8")
+    runs.sync()                                                       # +1 h: accounts full (mapping edit)
     engine = open_store(database_url)
     runs.clock.advance(hours=7 * 24 - 2)
     crm_now[0] += timedelta(days=7)

@@ -170,3 +170,63 @@ def test_an_org_lacking_the_account_fields_syncs_and_says_what_to_run(tmp_path: 
         "that read them), or run pac crm provision salesforce for the fields alone"
     ]
     assert not provisioned.errors and provisioned.lacking == []
+
+
+def _recreated_account_fields(server: SandboxServer) -> None:
+    """An admin deleted ``PAC_Axes__c`` and ``PAC_Target__c`` in Setup and created them again (a type change, the
+    upgrade of docs/salesforce.md): every account holds them empty, and no account's ``SystemModstamp`` moved (a
+    change of the object's metadata changes no record)."""
+    for row in server.api("salesforce").store["Account"].values():
+        row["PAC_Axes__c"], row["PAC_Target__c"] = None, False
+
+
+def test_account_fields_created_again_are_refilled_by_the_next_full_read(tmp_path: Path) -> None:
+    """The account fields emptied by their re-creation are refilled by the next night that reads the accounts in full
+    (``pac sync --full``, the weekly reconciliation): an account read tonight holds what it was read holding, even
+    when its stamp is older than pac's last write to it; the sync after writes no account. Seen failing before the
+    fix: the --full sync wrote no account (the accounts' stamps were older than pac's writes, so what they held was
+    not compared), and they stayed empty until the plan's value for each of them changed."""
+    settings = _settings(tmp_path, "pac")
+    with start_sandbox() as server:
+        first = sandbox_sync(settings, server)
+        before = {r["Id"]: (r.get("PAC_Axes__c"), r.get("PAC_Target__c"))
+                  for r in server.api("salesforce").rows("Account") if not r["IsDeleted"]}
+        _recreated_account_fields(server)
+        full = sandbox_sync(settings, server, full=True)
+        after = {a: _pac(server, a) for a in before}
+        quiet = sandbox_sync(settings, server)
+    targeted = sorted(a for a, (_axes, target) in before.items() if target)
+    assert not first.errors and not full.errors and not quiet.errors, (full.errors, quiet.errors)
+    assert len(targeted) > 20
+    assert after == before
+    assert _sf_accounts_sent(full) == targeted
+    assert quiet.accounts_written == 0 and quiet.written == 0
+
+
+def test_account_fields_created_again_are_refilled_the_same_night_at_no_cost_to_quiet_nights(tmp_path: Path) -> None:
+    """An admin deletes ``PAC_Axes__c`` and ``PAC_Target__c`` and deploys them again (here: ``pac crm provision``
+    before the night): Account's describe, asked If-Modified-Since every night, answers with a body instead of 304,
+    so that night reads the accounts in full and refills every targeted account; the quiet nights before and after
+    make the same calls (a 304 costs what it cost), and the one after writes nothing. Seen failing before the fix:
+    the night after the re-creation wrote no account (an incremental read: no account's stamp had moved)."""
+    settings = _settings(tmp_path, "pac")
+    with start_sandbox() as server:
+        sf = server.api("salesforce")
+        sandbox_sync(settings, server)
+        quiet_before = sandbox_sync(settings, server, reset_counts=True)
+        calls_before = dict(server.calls)
+        before = {r["Id"]: (r.get("PAC_Axes__c"), r.get("PAC_Target__c")) for r in sf.rows("Account")
+                  if not r["IsDeleted"]}
+        for name in ("PAC_Axes__c", "PAC_Target__c"):
+            sf.org.delete_custom_field(f"Account.{name}")
+        night = sandbox_sync(settings, server)      # provisions the two fields again, then syncs
+        after = {a: _pac(server, a) for a in before}
+        quiet = sandbox_sync(settings, server, reset_counts=True)
+        calls_after = dict(server.calls)
+    targeted = sorted(a for a, (_axes, target) in before.items() if target)
+    assert not quiet_before.errors and not night.errors and not quiet.errors, (night.errors, quiet.errors)
+    assert quiet_before.accounts_written == 0 and len(targeted) > 20
+    assert after == before
+    assert _sf_accounts_sent(night) == targeted
+    assert quiet.accounts_written == 0 and quiet.written == 0
+    assert calls_after == calls_before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.salesforce.connector import build
+from connectors.salesforce.mapping import default_mapping_path
 from pac_config.loader import config_dir
 from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
@@ -133,9 +134,9 @@ class TestOrgRatesOverHttp:
 def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, database_url: str,
                                                              server: SandboxServer) -> None:
     """Run 1 stores the May deal at 9,523.81. Finance then sets the USD rate from 1 April to 1.04 (the deal's row
-    is not touched, its SystemModstamp stays): run 2 reads the deals in full because the rates' digest changed, and
-    stores the deal with the rate 1.04 (10,000 / 1.04 = 9,615.38 EUR); the accounts (CurrencyType unchanged) are read
-    incrementally."""
+    is not touched, its SystemModstamp stays): run 2 sees the rates' digest changed and converts the stored deals
+    again without reading them in full (audit sfrates F1; before, it read every deal again), storing the deal with
+    the rate 1.04 (10,000 / 1.04 = 9,615.38 EUR); the accounts (CurrencyType unchanged) are read incrementally."""
     api = server.api("salesforce")
     ids = _seed(api)
     runs = SfRuns(tmp_path, database_url, server)
@@ -150,7 +151,8 @@ def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, da
         stored = {r.id: r for r in store_records.iter_records(engine, ["sf-main"], "deals")}
     finally:
         engine.dispose()
-    assert after[("sf-main", "deals")].last_full_at != before[("sf-main", "deals")].last_full_at
+    assert after[("sf-main", "deals")].last_full_at == before[("sf-main", "deals")].last_full_at
+    assert after[("sf-main", "deals")].reading != before[("sf-main", "deals")].reading
     assert after[("sf-main", "accounts")].last_full_at == before[("sf-main", "accounts")].last_full_at
     may = stored[ids["may"]]
     assert isinstance(may, Deal) and may.amount == Decimal(10000) and may.currency == "USD"
@@ -260,3 +262,37 @@ class TestPlanInAnotherCurrencyThanTheCorporate:
         ev = _april(recs, "EUR", {})
         assert [w.rule for w in ev.warnings if w.record_id == ids["usd"]] == []
         assert ev.axis("AX").revenue == Decimal("23669.86")
+
+
+class TestSingleCurrencyOrgCurrency:
+    """A single-currency org in USD read with the shipped ``org_currency: EUR`` (audit sfrates F3): the sandbox answers
+    SOAP getUserInfo as documented (``orgDefaultCurrencyIsoCode``); the first read of deals warns, with the file,
+    the key and the fix; a read with a watermark asks nothing."""
+
+    def test_the_first_read_of_deals_warns_and_the_next_asks_nothing(self) -> None:
+        api = SalesforceApi(None, multi_currency=False)
+        api.org.currency = "USD"
+        with SandboxServer([api]) as srv:
+            sf = build("sf-main", default_mapping_path(), sandbox_env(srv), policy=NO_WAIT)
+            try:
+                list(sf.pull(ObjectKind.DEALS, None))
+                first = dict(sf.usage().by_endpoint)
+                list(sf.pull(ObjectKind.DEALS, datetime(2026, 12, 5, tzinfo=UTC)))
+                second = dict(sf.usage().by_endpoint)
+            finally:
+                sf.close()
+        warned = [w for w in sf.warnings if "org_currency" in w]
+        assert warned == [f"{default_mapping_path()}:5 org_currency: EUR is not the org's currency: Salesforce says "
+                          "this single-currency org is in USD (getUserInfo orgDefaultCurrencyIsoCode), so every "
+                          "amount is read as EUR and never converted (set org_currency: USD in "
+                          f"{default_mapping_path()})"]
+        assert first.get("Soap") == 1 and second.get("Soap") == 1       # the second read made no such call
+
+    def test_an_eur_org_says_nothing(self) -> None:
+        with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
+            sf = build("sf-main", default_mapping_path(), sandbox_env(srv), policy=NO_WAIT)
+            try:
+                list(sf.pull(ObjectKind.DEALS, None))
+            finally:
+                sf.close()
+        assert not [w for w in sf.warnings if "org_currency" in w]

@@ -103,3 +103,25 @@ class TestClosedLists:
             load_yaml(Path("s.yaml"), text="# sample\nday: 2027-02-30\n")
         assert str(info.value.problems[0]) == ("s.yaml:2 2027-02-30 is not a real date (day is out of range for month) "
                                                "(check the day and the month: dates are written YYYY-MM-DD)")
+
+
+class TestUnreadableFiles:
+    """A YAML file pac cannot read as text is one problem naming the file, where, and the fix (audit ops)."""
+
+    def test_a_file_saved_in_windows_1252_names_the_line_and_the_character(self, tmp_path: Path) -> None:
+        """« é » saved by Notepad in Windows-1252 is byte 0xE9: the line it is on and what it reads as. Seen failing
+        before the fix: 'the file is not UTF-8 text (save it as UTF-8)', no line."""
+        path = tmp_path / "plan.yaml"
+        path.write_bytes("plan:\n  name: PAC 2027\n  # équipe Sud\n".encode("cp1252"))
+        with pytest.raises(InvalidInput) as info:
+            load_yaml(path)
+        assert [str(p) for p in info.value.problems] == [
+            f"{path}:3 the file is not UTF-8 text: byte 0xE9 on this line ('é' in Windows-1252, the encoding it was "
+            "probably saved in) (save it as UTF-8: in Notepad or Excel, 'Save as' with the encoding UTF-8)"]
+
+    def test_a_directory_is_named_as_one(self, tmp_path: Path) -> None:
+        """Seen failing before the fix: IsADirectoryError escaped (pac: unexpected error, exit 6)."""
+        with pytest.raises(InvalidInput) as info:
+            load_yaml(tmp_path)
+        assert [str(p) for p in info.value.problems] == [
+            f"{tmp_path} is a directory, not a file (name the YAML file in it)"]

@@ -220,3 +220,17 @@ class TestScheduleSection:
         assert line.startswith("2 schedule.jobstore: unknown key 'jobstore' (")
         assert "--jobstore" in line
 
+
+
+def test_a_plan_or_mapping_named_as_a_directory_says_so(tmp_path: Path) -> None:
+    """`file: plans` (the folder, not the plan in it): named as a directory, not "not found" while it is there (audit
+    ops). Seen failing before the fix: "plan file 'plans' not found (looked for .../plans ...)"."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "m.yaml").write_text("crm: fake\n", encoding="utf-8")
+    path = tmp_path / "pac.yaml"
+    path.write_text("connectors:\n  - {name: sf, crm: salesforce, mapping: m.yaml}\nplans:\n"
+                    "  - {name: p, file: plans, connectors: [sf]}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        load_settings(path, env={})
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:4 plans[0].file: plan file 'plans' is a directory, not a file (name the file in {tmp_path / 'plans'})"]

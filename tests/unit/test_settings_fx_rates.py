@@ -63,3 +63,18 @@ def test_a_table_mixing_rates_and_tables_is_refused(tmp_path: Path) -> None:
     path = _settings(tmp_path, {"export": "EUR"}, "engine:\n  fx_rates:\n    USD: 0.92\n    CHF: {EUR: 0.94}\n")
     problems = _problems(path)
     assert problems and any("engine.fx_rates" in p and "both" in p for p in problems)
+
+
+def test_a_rate_written_with_a_comma_is_one_problem_naming_the_currency(tmp_path: Path) -> None:
+    """`USD: "0,92"` (a French decimal comma, quoted) is one problem at its line, naming the currency and the fix.
+    Seen failing before the fix: two problems naming pydantic's union members, 'engine.fx_rates.USD.decimal: must be
+    a number' and 'engine.fx_rates.USD.dict[str,decimal]: must be a mapping of keys to values'."""
+    path = _settings(tmp_path, {"nord": "EUR"}, 'engine:\n  fx_rates:\n    USD: "0,92"\n')
+    assert _problems(path) == [
+        "7 engine.fx_rates.USD: must be a number (1 unit of that currency in the plan's currency) or a table of rates "
+        "by plan currency, not '0,92' (write it with a dot for decimals: 0.92)"]
+    tables = _settings(tmp_path, {"nord": "EUR", "sud": "CHF"}, "engine:\n  fx_rates:\n    CHF: {USD: 0.86, EUR: x}\n"
+                       "    EUR: {USD: 0.92}\n")
+    assert _problems(tables) == [
+        "8 engine.fx_rates.CHF: EUR must be a number (1 EUR in this plan currency), not 'x' (write a number with a dot "
+        "for decimals, e.g. 0.92)"]

@@ -36,6 +36,24 @@ class TestMappingOffline:
         assert problem.file == str(path) and problem.line == 12
         assert "postal_cde" in problem.message and "postal_code" in problem.fix
 
+    def test_a_misspelt_pac_writeback_field_is_refused_with_the_provisioned_name(self, tmp_path: Path) -> None:
+        """`progress_pct: PAC_Progres_Pct__c` (one s missing) passed the offline check, then every night said the org
+        "lacks PAC_Progres_Pct__c (an org provisioned by an older pac)" and told the admin to run `pac crm provision
+        salesforce`, which would create that field: the Lightning component and the reports read PAC_Progress_Pct__c,
+        which pac no longer filled (audit ops). Refused at its line with the name pac provisions; a PAC field of the
+        admin's own, close to none of pac's, is still accepted. Seen failing before the fix: [] (mapping OK)."""
+        old = "      progress_pct: PAC_Progress_Pct__c"
+        path = _variant(tmp_path, old, "      progress_pct: PAC_Progres_Pct__c")
+        line = SHIPPED.read_text(encoding="utf-8").splitlines().index(old) + 1
+        assert [str(p) for p in check_mapping_offline(path)] == [
+            f"{path}:{line} writeback.axis.fields.progress_pct: PAC_Progres_Pct__c is not the field pac provisions for "
+            "it on PAC_Axis__c (did you mean PAC_Progress_Pct__c? pac crm provision would create PAC_Progres_Pct__c, "
+            "which the Lightning component and the PAC reports do not read)"]
+        account = _variant(tmp_path, "axes: PAC_Axes__c", "axes: PAC_Axe__c")
+        assert [p.path for p in check_mapping_offline(account)] == ["writeback.account.fields.axes"]
+        own = _variant(tmp_path, old, "      progress_pct: PAC_Regional_Share__c")
+        assert check_mapping_offline(own) == []
+
     def test_every_problem_reported_at_once(self, tmp_path: Path) -> None:
         """Two independent mistakes give two problems."""
         path = _variant(tmp_path, "type: visit", "type: visite")
@@ -61,8 +79,9 @@ class TestMappingOffline:
         # ("5:2da04f140ed646a0"), and so do an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
         # audit multi F2) and the scope picklists' labels (audit ops2 F4: one full accounts read after that upgrade,
         # then one the night a label changes), and the account PAC fields read back ("5:d0ca52551204fc79" before:
-        # audit longlife F1)
-        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:a2bc9e369d590842"
+        # audit longlife F1), and the date Account's metadata last changed ("5:a2bc9e369d590842" before: audit ops,
+        # PAC account fields deleted and created again are refilled the night Account's describe shows a change)
+        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:4906cc2f9f148344"
 
     def test_accounts_read_with_a_custom_attribute_are_read_again_once_for_the_bulk_typing(self,
                                                                                            tmp_path: Path) -> None:

@@ -154,6 +154,20 @@ class TestSecrets:
         assert env["PAC_SF_CLIENT_ID"] == "from-env-id"
         assert "very-secret" not in redact("secret is very-secret-value-42")
 
+    def test_a_variable_set_empty_in_the_environment_leaves_the_file_s_value(self, tmp_path) -> None:
+        """A unit file's `Environment=PAC_SF_CLIENT_SECRET=` (or `export PAC_SF_CLIENT_SECRET=` left in a profile) is
+        set but empty: pac reads an empty value as none, so it must not hide the secrets file's (audit ops). Seen
+        failing before the fix: '' == 'file-secret-4711' (the login then said PAC_SF_CLIENT_SECRET was missing while
+        the file named by PAC_SECRETS_FILE held it); a blank value is still empty with no file."""
+        path = tmp_path / "secrets.env"
+        path.write_text("PAC_SF_CLIENT_SECRET=file-secret-4711\nPAC_DATABASE_URL=sqlite:///from-file.db\n",
+                        encoding="utf-8")
+        os.chmod(path, 0o600)
+        env = connector_env({"PAC_SECRETS_FILE": str(path), "PAC_SF_CLIENT_SECRET": "", "PAC_SF_CLIENT_ID": "  "})
+        assert env["PAC_SF_CLIENT_SECRET"] == "file-secret-4711" and env["PAC_SF_CLIENT_ID"] == "  "
+        settings = load_settings(default_settings_path(), env={"PAC_SECRETS_FILE": str(path), "PAC_DATABASE_URL": " "})
+        assert settings.database() == "sqlite:///from-file.db"
+
     def test_only_secret_named_values_of_the_file_are_hidden(self, tmp_path) -> None:
         """The file's settings that are no secret (the login mode, the org's domain, a CA bundle's path) stay
         readable in messages, as they are when set in the environment: an admin sees which org refused the login.
