@@ -424,6 +424,11 @@ class PlanHeaderIn(_Model):
     period: Text | None = Field(None, description="The plan's period; defaults to the calendar year.")
     date_order: DateOrderIn | None = Field(None, description=(
         "How numeric dates read: dmy (3/4/2027 is 3 April, the default) or mdy (US order: March 4)."))
+    fiscal_calendar: Text | list[Text] | None = Field(None, description=(
+        "The fiscal year's quarters when they are no runs of three months: a week pattern (4-4-5, 4-5-4 or 5-4-4: "
+        "the period is 52 or 53 weeks, 13 per quarter, the 53rd in Q4), or the four quarters' first days "
+        "([2027-01-31, 2027-05-02, 2027-08-01, 2027-10-31], Q1 on the period's first day). Absent: calendar "
+        "quarters, or three months from a fiscal year's first month."))
     id: Ident | None = Field(None, description="Stable id (defaults to a slug of the name).")
 
 

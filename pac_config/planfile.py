@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 from pac_config.loader import Document, _inner_model, load_yaml, plain
 from pac_config.plan_models import ActionIn, AxisIn, ContextIn, GrowthRate, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
+from pac_core.fiscal_calendar import fiscal_quarters
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import resolve as resolve_kpi
 from pac_core.kpi_vocabulary import suggest as suggest_kpi
@@ -253,6 +254,8 @@ class _Builder:
         text = self.header.period or str(self.header.year)
         where = ("plan", "period") if self.header.period else ("plan", "year")
         self.period = None if guessed and not self.header.period else self._window(text, where)
+        if self.period is not None and self.header.fiscal_calendar is not None:
+            self.period = self._fiscal_calendar(self.period, self.header.fiscal_calendar)
         self.within = self.period    # periods written without a year resolve inside the plan's period
         if self.period is not None and self.header.period and not guessed and "year" in raw \
                 and not self.period.start.year <= self.header.year <= (self.period.end - timedelta(days=1)).year:
@@ -260,6 +263,21 @@ class _Builder:
         if self.period is None:   # reported; a window over everything lets the items be checked
             zone = ZoneInfo(self.header.timezone)
             self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
+
+    def _fiscal_calendar(self, period: Window, spec: str | list[str]) -> Window:
+        """The plan's period carrying the quarters ``plan.fiscal_calendar`` declares (``Window.quarters``); after a
+        problem (reported at ``plan.fiscal_calendar``), four even parts standing in."""
+        zone = ZoneInfo(self.header.timezone if self.header is not None else "UTC")
+        first, end = period.start.astimezone(zone).date(), period.end.astimezone(zone).date()
+        try:
+            return replace(period, quarters=fiscal_quarters(spec, first, end))
+        except PeriodError as exc:
+            self.problems += [self.doc.problem(("plan", *_split(p.path)), p.message, p.fix) for p in exc.problems]
+            # the plan is refused; four even parts of the period stand in, so its "Q1" is not also reported as a
+            # calendar quarter outside the period (a consequence of this problem, not another one)
+            step = (end - first).days / 4
+            bounds = [first + timedelta(days=round(step * k)) for k in range(4)] + [end]
+            return replace(period, quarters=tuple((bounds[k], bounds[k + 1]) for k in range(4)))
 
     def _year_contradicts(self, period: Window) -> None:
         """``plan.year`` is the year the period starts in (docs/plan-format.md), or the year it ends (a fiscal year

@@ -66,7 +66,7 @@ from pac_core.revenue import (
 from pac_core.revenue import measure as measure_revenue
 from pac_core.scope_eval import AccountKey, AnnualRevenue, dormancy_rule, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
-from pac_core.snapshots import quarter_days, quarter_label, quarter_phase
+from pac_core.snapshots import current_quarter
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
 from pac_core.window import Window
@@ -544,11 +544,10 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
 
-    phase = quarter_phase(plan.period)
-    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter_days(today, phase),
-                                settings.committed_weight, today)
+    label, days = current_quarter(today, plan.period)   # the plan's own (a declared 4-4-5 year's: its days)
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, days, settings.committed_weight, today)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
-                             quarter_label=quarter_label(today, phase), today=today,
+                             quarter_label=label, today=today,
                              context=advisor_context(plan, indexes.records, scopes, ledger, today, zone),
                              actions=action_rows)
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),

@@ -390,6 +390,7 @@ class _Ctx:
     year: int
     period: tuple[date, date] | None = None
     cuts: list[tuple[date, date]] = field(default_factory=list, compare=False)   # weeks cut to the period (written)
+    quarters: tuple[tuple[date, date], ...] = ()   # the plan's declared fiscal calendar (``Window.quarters``)
 
     def uncut(self, days: tuple[date, date]) -> tuple[date, date] | None:
         """The days written, when a week was cut to the plan's period while resolving ``days``; else None."""
@@ -400,15 +401,29 @@ class _Ctx:
 
     @property
     def fiscal(self) -> bool:
-        """A 12-month period starting on the 1st of a month other than January: a fiscal year."""
+        """A 12-month period starting on the 1st of a month other than January: a fiscal year; or a period whose
+        plan declares its fiscal calendar (a 4-4-5 year: ``quarters``)."""
         if self.period is None:
             return False
+        if self.quarters:
+            return True
         first, end = self.period
         return first.day == 1 and first.month != 1 and end == _add_months(first, 12)
 
     @property
     def start(self) -> date:
         return self.period[0] if self.period else date(self.year, 1, 1)
+
+    def own(self, kind: str, k: int) -> tuple[date, date]:
+        """A fiscal plan's own quarter or half ``k`` (1-based) as (first day, day after the last): from its declared
+        calendar (``quarters``: a half is two of its quarters), else three or six months from its first month."""
+        if self.quarters:
+            if kind == "quarter":
+                return self.quarters[k - 1]
+            return self.quarters[2 * k - 2][0], self.quarters[2 * k - 1][1]
+        months = 3 if kind == "quarter" else 6
+        start = _add_months(self.start, months * (k - 1))
+        return start, _add_months(start, months)
 
     @property
     def plan_year(self) -> tuple[date, date]:
@@ -563,9 +578,7 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
         return part.make(ctx.year)
     first, end = ctx.period
     if ctx.fiscal and part.kind in ("quarter", "half") and part.index:
-        months = 3 if part.kind == "quarter" else 6
-        start = _add_months(first, months * (part.index - 1))
-        return start, _add_months(start, months)
+        return ctx.own(part.kind, part.index)
     inside: list[tuple[date, date]] = []
     for y in range(first.year - 1, (end - timedelta(days=1)).year + 1):
         try:
@@ -1035,8 +1048,7 @@ def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         if ctx.fiscal and ctx.period is not None and ctx.period[0].year == y1:
-            start = _add_months(ctx.period[0], 3 * (k - 1))
-            return start, _add_months(start, 3)
+            return ctx.own("quarter", k)
         own = _say(f"'T{k}'", f"'Q{k}'")
         if ctx.fiscal and ctx.period is not None:
             first, end = ctx.period
@@ -1097,13 +1109,13 @@ def _fy_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
         month = first.month
         ending = _add_months(date(y - 1, month, 1), months * (k - 1))
         starting = _add_months(date(y, month, 1), months * (k - 1))
-        own = _add_months(first, months * (k - 1))
+        own, own_end = ctx.own(kind, k)
         own_fr = f"« {letter_fr}{k} »" if kind == "quarter" else f"« {k}{'er' if k == 1 else 'e'} semestre »"
         raise PeriodError(f"{shown_phrase!r} is ambiguous in a fiscal plan ({show(first, end)}): {unit} {k} of the "
                           f"fiscal year ending in {y} ({show(ending, _add_months(ending, months))}) or of the one "
                           f"starting in {y} ({show(starting, _add_months(starting, months))})?",
                           f"write {_say(own_fr, f'{chr(39)}{letter_en}{k}{chr(39)}')} for the plan's own {unit} {k} "
-                          f"({show(own, _add_months(own, months))}), or the {unit}'s days")
+                          f"({show(own, own_end)}), or the {unit}'s days")
     return m.end(), _Part(kind, None, lambda yy: resolve(_Ctx(yy)), index=k, resolve=resolve)
 
 
@@ -1428,6 +1440,10 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if re.search(r"mois|month", phrase):
             index = today.year * 12 + today.month - 1 + step
             return _month_days(index // 12, index % 12 + 1)
+        if ctx is not None and ctx.quarters:   # the declared calendar's quarter holding today (a 4-4-5 year)
+            held = [i for i, (a, b) in enumerate(ctx.quarters) if a <= today < b]
+            if held and 0 <= held[0] + step < len(ctx.quarters):
+                return ctx.quarters[held[0] + step]
         if ctx is not None and ctx.fiscal:   # the plan's quarter holding today (a year from February: May-July)
             months = (today.year - ctx.start.year) * 12 + today.month - ctx.start.month
             first = _add_months(ctx.start, 3 * (months // 3 + step))
@@ -1503,7 +1519,7 @@ def is_fiscal(period: Window) -> bool:
 def _context(year: int, within: Window | None) -> _Ctx:
     if within is None:
         return _Ctx(year)
-    return _Ctx(year, (within.start.date(), within.end.date()))
+    return _Ctx(year, (within.start.date(), within.end.date()), quarters=within.quarters)
 
 
 def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None,

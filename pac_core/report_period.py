@@ -39,13 +39,15 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
                                    f"({first:%Y-%m-%d} to {last:%Y-%m-%d})",
                                    f"choose one of the plan's quarters: {', '.join(quarters)}"))
-    if quarter_phase(period):   # a year from February or March: a calendar quarter is none of the plan's
+    if quarter_phase(period) or period.quarters:   # a year from February or March, or a declared calendar (4-4-5):
+        # a calendar quarter is none of the plan's
         days = window_days(window, zone)
         if days not in [_fiscal_days(plan, k, zone) for k in range(1, 5)]:
             shown = (month_span(*days) if days[0].day == 1 and (days[1] + timedelta(days=1)).day == 1
                      else f"{days[0].isoformat()} to {days[1].isoformat()}")
-            raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters (its year "
-                                       f"starts on {first.day} {MONTH_NAMES[first.month - 1]})",
+            why = ("its fiscal_calendar" if period.quarters else
+                   f"its year starts on {first.day} {MONTH_NAMES[first.month - 1]}")
+            raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters ({why})",
                                        f"choose one of the plan's quarters: {', '.join(quarters)}"))
     if window.start > now:
         raise InvalidInput(Problem("--quarter", f"{quarter} has not started yet (now is {now:%Y-%m-%d})",
@@ -64,8 +66,8 @@ def plan_quarters(plan: Plan) -> list[str]:
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
     out = [_fiscal_quarter(plan, k, zone) for k in range(1, 5)] if is_fiscal(plan.period) else []
-    if quarter_phase(plan.period):
-        return out   # a year from February or March: no calendar quarter is one of its quarters
+    if quarter_phase(plan.period) or plan.period.quarters:
+        return out   # a year from February or March, or a declared calendar: no calendar quarter is one of its own
     while (year, q) <= (last.year, (last.month - 1) // 3):
         out.append(f"{year}-Q{q + 1}")
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
@@ -105,9 +107,10 @@ def fiscal_quarter(plan: Plan, moment: datetime) -> int | None:
 
 def fiscal_start(plan: Plan) -> date | None:
     """The first local day of a fiscal plan's year (``periods.is_fiscal``: 1 April 2027 for a year from April to
-    March); None on a calendar plan."""
-    if not is_fiscal(plan.period):
-        return None
+    March); None on a calendar plan, and on a plan declaring its ``fiscal_calendar`` (its quarters are named by their
+    days, ``quarter_phrase``)."""
+    if not is_fiscal(plan.period) or plan.period.quarters:
+        return None   # a declared calendar's quarters (4-4-5) are no months from its first one: none is found by months
     return plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
 
 
@@ -135,6 +138,12 @@ def quarter_phrase(plan: Plan, label: str, lang: str) -> str:
     calendar plan; on a fiscal plan by the plan's own quarters, as the report's header (« T2 de l'exercice
     2027-2028 » / "Q2 of fiscal year 2027-2028"), or as a calendar quarter said so when it is none of them (« T3
     civil 2027 » / "calendar Q3 2027")."""
+    if plan.period.quarters:   # a declared calendar's quarter, labelled by its days (``snapshots.current_quarter``)
+        zone = ZoneInfo(plan.timezone)
+        years = f"{plan.period.start.astimezone(zone).year}-{last_day(plan.period.end, zone).year}"
+        for k, (q_first, q_end) in enumerate(plan.period.quarters, 1):
+            if label == f"{q_first.isoformat()}..{(q_end - timedelta(days=1)).isoformat()}":
+                return f"T{k} de l'exercice {years}" if lang == "fr" else f"Q{k} of fiscal year {years}"
     start = fiscal_start(plan)
     if start is None:
         return label

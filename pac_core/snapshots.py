@@ -29,6 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import PeriodError
+from pac_core.fiscal_calendar import quarter_list
 from pac_core.periods import is_fiscal, month_window, parse_period, quarter_window
 from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
@@ -82,6 +83,20 @@ def _quarter_start(day: date | datetime, phase: int) -> int:
     """year * 12 + month - 1 of the first month of the quarter holding ``day``."""
     index = day.year * 12 + day.month - 1
     return index - (index - phase) % 3
+
+
+def current_quarter(day: date, within: Window | None) -> tuple[str, tuple[date, date]]:
+    """The plan's quarter holding the local ``day`` (the advisor's "current quarter"): its label and (first, last)
+    days. A quarter of the plan's declared ``fiscal_calendar`` (a 4-4-5 year) is labelled by its days,
+    ``2027-05-02..2027-07-31`` (``report_period.quarter_phrase`` names it « T2 de l'exercice 2027-2028 »); otherwise
+    ``quarter_label`` / ``quarter_days`` with the plan's ``quarter_phase``. A day outside the declared quarters: its
+    calendar quarter."""
+    for first, end in within.quarters if within is not None else ():
+        if first <= day < end:
+            last = end - timedelta(days=1)
+            return f"{first.isoformat()}..{last.isoformat()}", (first, last)
+    phase = quarter_phase(within)
+    return quarter_label(day, phase), quarter_days(day, phase)
 
 
 def label_of(kind: str, day: date | datetime, phase: int = 0) -> str:
@@ -168,6 +183,11 @@ def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
     (``parse_label``) or one of the plan's own quarters written ``Q1``..``Q4`` / ``T1``..``T4`` (on a fiscal
     plan its own, as ``pac report --quarter Q1``). A calendar quarter that is none of the plan's quarters (on a
     year from February) is refused, naming the plan's quarters with their months."""
+    if within.quarters and (re.fullmatch(r"\s*[QqTt][1-4]\s*", text or "") or parse_label(text)[0] == "quarterly"):
+        raise PeriodError(f"{text.strip()!r}: quarterly snapshots are cut by months, and the plan's quarters are its "
+                          f"fiscal_calendar's ({quarter_list(within.quarters)}), which no months cut",
+                          f"take a monthly snapshot (2027-03), or see a quarter with pac report --quarter "
+                          f"{text.strip() if re.fullmatch(r'[QqTt][1-4]', text.strip()) else 'Q2'}")
     if re.fullmatch(r"\s*[QqTt][1-4]\s*", text or ""):
         first = parse_period(text, year=within.start.year, tz=tz, within=within).start
         kind, label = "quarterly", _quarter_of_months(first.year * 12 + first.month - 1)
@@ -213,7 +233,11 @@ def last_closed(kind: str, now: datetime, tz: str, phase: int = 0) -> str:
 
 def closed_periods(kind: str, now: datetime, tz: str, within: Window) -> list[str]:
     """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first;
-    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...)."""
+    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...). None for a plan
+    whose ``fiscal_calendar`` declares quarters no months cut (a 4-4-5 year): a calendar quarter's snapshot would
+    be taken as its quarter (``pac report --quarter`` reports those)."""
+    if kind == "quarterly" and within.quarters:
+        return []
     phase = quarter_phase(within)
     first = label_of(kind, within.start.astimezone(ZoneInfo(tz)), phase)
     last = last_closed(kind, now, tz, phase)
@@ -268,7 +292,8 @@ def recommendations_from_payload(payload: Iterable[dict[str, Any]]) -> tuple[Rec
 
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not (f.metadata.get("omit_empty") and not getattr(value, f.name))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):

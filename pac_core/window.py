@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pac_core.errors import PeriodError
 
@@ -22,6 +22,12 @@ class Window:
     end: datetime
     label: str = ""
     uncut: tuple[datetime, datetime] | None = field(default=None, compare=False, repr=False)
+    # a plan period's own quarters when its plan declares a fiscal calendar (``plan.fiscal_calendar``: a 4-4-5 year,
+    # or its quarters' first days): (first local day, day after the last) of Q1..Q4. Empty: quarters are months
+    # (calendar quarters, or three months from a fiscal year's first month). No part in equality; not stored in
+    # snapshots when empty (``snapshots._encode``), so payloads of plans without one are unchanged.
+    quarters: tuple[tuple[date, date], ...] = field(default=(), compare=False, repr=False,
+                                                     metadata={"omit_empty": True})
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:

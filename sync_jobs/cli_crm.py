@@ -13,8 +13,10 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -286,6 +288,16 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool,
             return []
 
 
+def fiscal_period(plan: Plan) -> str:
+    """``2027-01-31..2028-01-29`` (the plan's local days), with ``|`` and its declared quarters' first days when it
+    has a ``fiscal_calendar`` (``connectors.salesforce.fiscal.fiscal_notes`` reads it)."""
+    zone = ZoneInfo(plan.timezone)
+    first = plan.period.start.astimezone(zone).date()
+    last = (plan.period.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    declared = ",".join(a.isoformat() for a, _ in plan.period.quarters)
+    return f"{first.isoformat()}..{last.isoformat()}" + (f"|{declared}" if declared else "")
+
+
 SCOPE_VALUE_OPS = frozenset({"in", "not_in"})
 
 
@@ -304,13 +316,15 @@ def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]
     """The values the plans' scopes test on the account fields a CRM reads from a list of options (``industry``,
     ``account_type``, ``custom.<name>``), for the plans (settings entry, plan) that read through a connector using
     ``mapping``: scope field -> (where, value); and under ``currency`` each such plan's currency (its file, the
-    currency), which a multi-currency Salesforce org must have to take the axes' amounts."""
+    currency), which a multi-currency Salesforce org must have to take the axes' amounts; under ``fiscal_period``
+    each plan's period and declared quarters (``fiscal_period``), which a Salesforce org compares with its own."""
     out: dict[str, list[tuple[str, str]]] = {}
     mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
     for ref, plan in plans:
         if not mine & set(ref.connectors):
             continue
         out.setdefault("currency", []).append((str(ref.file), plan.currency))
+        out.setdefault("fiscal_period", []).append((str(ref.file), fiscal_period(plan)))
         scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
                   *(("axis", x.id, x.scope) for x in plan.axes),
                   *(("action", x.id, x.scope) for x in plan.actions)]

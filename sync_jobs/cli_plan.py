@@ -31,6 +31,7 @@ from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
+from pac_core.fiscal_calendar import quarter_list
 from pac_core.growth_words import provenance, zero_base_line
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
@@ -100,6 +101,8 @@ def check_command(file: Path) -> None:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
     _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    if plan.period.quarters:   # a declared fiscal calendar: the quarters every "Q2" of the plan and report means
+        _console().print(textsafe.text(f"fiscal calendar: {quarter_list(plan.period.quarters)}"))
     # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
     configured = os.environ.get("PAC_CONFIG")
     settings = check_settings(Path(configured) if configured else default_settings_path())   # read once
@@ -227,7 +230,8 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
     with no objective, a segment with an empty SWOT, a person with no role where it matters (audit newcomer F8: a
     plan just imported from a spreadsheet, whose header asks for these and then for `pac plan check`, got « ✓ plan
     OK » and not a word). Warnings, never errors: a plan may start without them."""
-    found = [*no_objective_warnings(plan), *empty_swot_warnings(plan), *no_role_warnings(plan)]
+    found = [*week_year_warnings(plan), *no_objective_warnings(plan), *empty_swot_warnings(plan),
+             *no_role_warnings(plan)]
     if not found:
         return []
     try:
@@ -240,6 +244,29 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
 
 # (where in the plan file, key shown, message, fix)
 Unfilled = tuple[tuple[str | int, ...], str, str, str]
+
+
+def week_year_warnings(plan: Plan) -> list[Unfilled]:
+    """A period of exactly 52 or 53 weeks with no ``fiscal_calendar``: a week-based fiscal year (4-4-5...), whose
+    quarters pac cannot know; its "Q2" is read as the calendar's April-June (docs/plan-format.md, Fiscal calendar)."""
+    if plan.period.quarters:
+        return []
+    zone = ZoneInfo(plan.timezone)
+    first, end = plan.period.start.astimezone(zone).date(), plan.period.end.astimezone(zone).date()
+    weeks, rest = divmod((end - first).days, 7)
+    if rest or weeks not in (52, 53):
+        return []
+    if plan.language == "fr":
+        message = (f"la période fait {weeks} semaines, un exercice en semaines (4-4-5 ?) : sans fiscal_calendar, ses "
+                   "« T1 »..« T4 » sont des trimestres civils (T2 = avril-juin)")
+        fix = ("si les trimestres de l'entreprise sont de 13 semaines, écrivez sous plan: fiscal_calendar: 4-4-5 (ou "
+               "4-5-4, 5-4-4, ou les premiers jours des trimestres) ; docs/plan-format.md, Fiscal calendar")
+    else:
+        message = (f"the period is {weeks} weeks, a week-based fiscal year (4-4-5?): without fiscal_calendar its "
+                   "\"Q1\"..\"Q4\" are calendar quarters (Q2 = April-June)")
+        fix = ("if the company's quarters are 13 weeks, write under plan: fiscal_calendar: 4-4-5 (or 4-5-4, 5-4-4, or "
+               "the quarters' first days); docs/plan-format.md, Fiscal calendar")
+    return [(("plan", "period"), "plan.period", message, fix)]
 
 
 def no_objective_warnings(plan: Plan) -> list[Unfilled]:

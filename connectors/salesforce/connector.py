@@ -49,6 +49,7 @@ from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
+from connectors.salesforce.fiscal import fiscal_notes
 from connectors.salesforce.mapping import (
     SalesforceMapping,
     check_mapping_online,
@@ -323,9 +324,17 @@ class SalesforceConnector:
         it places nowhere (``mapping.person_account_notes``); in a multi-currency org, which exchange rates will
         convert the amounts (the org's, dated or not, or none), and a warning for each plan (``plan_values``'s
         ``currency``: its file, its currency) whose currency the org lacks or has inactive: its axes would be refused
-        (``OrgRates.unwritable``)."""
+        (``OrgRates.unwritable``); for each plan (``fiscal_period``) whose quarters are not the org's fiscal
+        quarters (``Period``), the ``fiscal_calendar`` to write (``fiscal.fiscal_notes``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
+        fiscal = (plan_values or {}).get("fiscal_period", ())
+        if fiscal:    # each plan's quarters beside the org's Period records (a custom fiscal year: 4-4-5...)
+            try:
+                notes += fiscal_notes(self.client, fiscal)
+            except ConnectorError as exc:
+                notes.append(f"warning: Period unreadable ({exc}): the plans' quarters were not compared with the "
+                             "org's fiscal year")
         if (wrong := self.org_currency_problem()) is not None:
             notes.append(f"warning: {wrong}")
         if self.mapping.multi_currency():

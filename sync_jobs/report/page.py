@@ -3,7 +3,7 @@ network), masthead, KPIs, sections."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -74,6 +74,12 @@ def quarter_heading(inputs: ReportInputs, fmt: Formatter) -> str:
     zone = ZoneInfo(plan.timezone)
     years = f"{plan.period.start.astimezone(zone).year}-{last_day(plan.period.end, zone).year}"
     head = f"T{k} de l'exercice {years}" if fmt.lang == "fr" else f"Q{k} of fiscal year {years}"
+    if plan.period.quarters:   # a declared calendar (4-4-5): the quarter's days, which no month names
+        first, last = fiscal_quarter_days(plan, k)
+        after = last + timedelta(days=1)
+        shown = fmt.date_range(datetime(first.year, first.month, first.day, tzinfo=zone),
+                               datetime(after.year, after.month, after.day, tzinfo=zone))
+        return f"{head} ({shown})"
     if not quarter_phase(plan.period):
         return head
     return f"{head} ({fmt.month_span(*fiscal_quarter_days(plan, k), width='MMMM')})"

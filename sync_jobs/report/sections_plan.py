@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from markupsafe import Markup
 
+from pac_core.report_period import fiscal_quarter
 from pac_core.snapshots import period_window, quarter_labels
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
@@ -201,6 +203,8 @@ def _no_trend_note(inputs: ReportInputs, words: Mapping[str, str]) -> str:
     if first_quarter_closed(inputs):
         return words["first_quarter"]
     plan = inputs.plan
+    if plan.period.quarters:   # a declared fiscal calendar: no quarterly snapshot is kept (pac snapshot refuses one)
+        return words["no_snapshot_fiscal_calendar"]
     closed = [label for label in quarter_labels(plan.period)
               if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
     if not closed:
@@ -214,6 +218,11 @@ def first_quarter_closed(inputs: ReportInputs) -> bool:
     """Whether the report is of the plan's first quarter, closed (``--quarter`` of it): there is no trend yet, and
     none is to come from an earlier quarter."""
     plan = inputs.plan
+    if plan.period.quarters:   # a declared fiscal calendar: its Q1, by its days
+        zone = ZoneInfo(plan.timezone)
+        end = plan.period.quarters[0][1]
+        return (fiscal_quarter(plan, inputs.evaluation.as_of) == 1
+                and inputs.evaluation.as_of >= datetime(end.year, end.month, end.day, tzinfo=zone))
     first = quarter_labels(plan.period)[0]
     return current_label(inputs) == first and inputs.evaluation.as_of >= period_window(first, plan.timezone).end
 
