@@ -57,6 +57,7 @@ class Clock:
 
 
 # the labels an offline Salesforce connector's Account describe keeps (``labels_unchanged``)
+LABELS_STAMP = "Wed, 01 Dec 2027 00:00:00 GMT"     # when Account's metadata last changed, as labels_unchanged keeps it
 STANDARD_LABELS = {"Industry": {"Chemicals": "Chemicals", "Banking": "Banking"},
                    "Type": {"Customer": "Customer", "Partner": "Partner"}}
 
@@ -66,8 +67,7 @@ def labels_unchanged(connector: Any, labels: Mapping[str, Mapping[str, str]] = S
     ``describe_since`` is replaced), its scope picklists' labels those kept (``labels``, of the fields it reads by
     label): its accounts' ``reading`` computed offline. Returns the connector."""
     fields = tuple(connector.reader.label_fields())
-    connector.remember_labels(PicklistLabels(fields, {f: dict(labels.get(f, {})) for f in fields},
-                                             "Wed, 01 Dec 2027 00:00:00 GMT"))
+    connector.remember_labels(PicklistLabels(fields, {f: dict(labels.get(f, {})) for f in fields}, LABELS_STAMP))
     connector.client.describe_since = lambda _sobject, since: (None, since)
     return connector
 

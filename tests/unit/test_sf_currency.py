@@ -28,7 +28,7 @@ from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, CrmRates, Deal, Records, User
 from pac_core.revenue import conversion
 from pac_core.scope_eval import AnnualRevenue
-from tests.fakes import STANDARD_LABELS, labels_unchanged
+from tests.fakes import LABELS_STAMP, STANDARD_LABELS, labels_unchanged
 
 STAMP = "2027-05-04T10:00:00.000+0000"
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"          # multi-currency: deals.currency_field
@@ -286,7 +286,7 @@ class TestSingleCurrencyOrg:
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
                                                              [m.accounts.model_dump(mode="json"), ACCOUNT_RULES,
                                                               COUNTRY_READING, ACCOUNT_CURRENCY, m.org_currency],
-                                                             STANDARD_LABELS)
+                                                             STANDARD_LABELS, {"metadata": LABELS_STAMP})
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()
 
     def test_deals_keep_their_amounts(self) -> None:
