@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pac_core.errors import InvalidInput
 from sync_jobs import textsafe
+from sync_jobs.atomic_file import FileNotWritten
 from sync_jobs.crm_exit import crm_exit_code
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL
 from sync_jobs.logs import redact
@@ -41,6 +42,8 @@ def report_internal_error(exc: BaseException, *, log_format: str = "text", verbo
     if isinstance(exc, SQLAlchemyError):
         what, fix = (f"the store (database) failed: {type(exc).__name__}: {first}",
                      "check database_url or PAC_DATABASE_URL and that the database is up; the next run resumes")
+    elif isinstance(exc, FileNotWritten):   # its words name the file, what is kept and what to do
+        what, fix = first, exc.fix
     else:
         what, fix = f"unexpected error: {type(exc).__name__}: {first}", "run again with -v for the traceback"
     what = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", what)   # a password inside a database URL
