@@ -208,6 +208,9 @@ def lock_held(engine: Engine, name: str, now: datetime | None = None) -> bool:
     return row is not None and not _stale(row.owner, _parse(row.expires_at), now or _now())
 
 
+KEEPALIVE = (60, 10, 6)   # the lock session's server-side TCP keepalive: idle seconds, interval seconds, probes
+
+
 class _PgLock:
     HEARTBEAT = 60.0    # seconds between two ``SELECT 1`` on the lock's connection
 
@@ -226,6 +229,11 @@ class _PgLock:
 
     def try_acquire(self) -> bool:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # a client machine that vanishes sends no FIN: the server would keep this session, and the lock, until its
+        # TCP keepalive gives up (over two hours by the Linux defaults); probed after 60 s idle, every 10 s, 6 times,
+        # it ends about two minutes after the client went silent (a live client's kernel answers the probes)
+        conn.execute(text(f"SET tcp_keepalives_idle = {KEEPALIVE[0]}; SET tcp_keepalives_interval = {KEEPALIVE[1]}; "
+                          f"SET tcp_keepalives_count = {KEEPALIVE[2]}"))
         self.key = self._key(conn)
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one():
             conn.close()
