@@ -276,9 +276,9 @@ def takeover_job(settings_path: str, plan: str, fire: str, claimant: str) -> Non
             elif verdict == CLAIM_TAKEN:
                 event(log, "schedule.takeover", level=logging.WARNING, job="sync", plan=plan, fire=fire,
                       claimed_by=claimant, worker=WORKER,
-                      reason="the worker that claimed this fire is gone (no process holds the plan's run lock and "
-                             "its run was not closed): this worker runs it; the run it left is closed as "
-                             "interrupted and redone")
+                      reason="no process holds the plan's run lock and no run of it ended since the claim (the "
+                             "worker that claimed this fire died, or its run stopped before it began): this worker "
+                             "runs it; a run left open is closed as interrupted and its work redone")
             return verdict == CLAIM_TAKEN
 
         _sync_if(settings_path, plan, claimed)
