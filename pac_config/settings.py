@@ -141,6 +141,9 @@ class ScheduleSettings(_Frozen):
     quarterly_snapshot: str | None = "45 5 1 1,4,7,10 *"
     # days after a plan's period ends during which pac schedule still syncs it (late entries), then stops its jobs
     after_end_days: int = Field(default=31, ge=0)
+    # seconds after which a worker sharing the store takes over a claimed sync whose worker is gone (killed, its
+    # machine down: no process holds the plan's run lock and the run was not closed), and between two checks
+    takeover_seconds: int = Field(default=300, ge=1)
     # the job store is one scheduler process's own file (docs/operations.md): not a setting a shared file could hold
     key_hints: ClassVar[dict[str, str]] = {
         "jobstore": "each scheduler process names its own with  pac schedule --jobstore FILE  "

@@ -10,6 +10,7 @@ import click
 from pac_core.report_period import report_instant
 from sync_jobs import cli_common
 from sync_jobs.app import load_report_inputs
+from sync_jobs.atomic_file import replaced
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
 from sync_jobs.store_guard import require_sync
@@ -67,13 +68,13 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     # when that quarter's snapshot is kept (audit janmeet F6)
     ended = quarter is None and as_of < now
     inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=closed, restated=restated, ended=ended)
-    if fmt == "html":
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render_html(inputs, lang), encoding="utf-8")
-    elif fmt == "xlsx":
-        write_xlsx(inputs, output, lang)
-    else:
-        write_actions_csv(inputs, output, lang)
+    with replaced(output) as new:   # last report whole until this one is (a full disk, a kill mid-write)
+        if fmt == "html":
+            new.write_text(render_html(inputs, lang), encoding="utf-8")
+        elif fmt == "xlsx":
+            write_xlsx(inputs, new, lang)
+        else:
+            write_actions_csv(inputs, new, lang)
     size = output.stat().st_size
     click.echo(f"{output}: {fmt}, {lang or inputs.plan.language}, {size / 1024:.0f} kB "
                f"({inputs.plan.name}, as of {inputs.evaluation.as_of.isoformat(timespec='minutes')})")

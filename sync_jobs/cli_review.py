@@ -9,6 +9,7 @@ import click
 from pac_core.errors import InvalidInput, Problem
 from pac_core.results import Pace
 from sync_jobs import cli_common
+from sync_jobs.atomic_file import replaced
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.review import load_review, render_html, render_markdown
 from sync_jobs.store_guard import require_sync
@@ -47,8 +48,8 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
     require_sync(settings.database(), ps.key, plan.id)
     data = load_review(settings, plan_ref, month=month, rep=rep)
     text = render_markdown(data, lang) if suffix in (".md", ".markdown") else render_html(data, lang)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    with replaced(output) as new:   # the previous review whole until this one is
+        new.write_text(text, encoding="utf-8")
     late = sum(len(r.with_pace(Pace.LATE)) for r in data.reps)
     click.echo(f"{output}: review of {data.month}, {lang or data.plan.language}, {len(data.reps)} rep(s), "
                f"{late} late action(s), as of {data.as_of.isoformat(timespec='minutes')}"

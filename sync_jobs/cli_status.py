@@ -26,9 +26,11 @@ from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
+from sync_jobs.lock import lock_held
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
+from sync_jobs.store.tables import Run
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
              "en": "No recommendation: every axis is within its thresholds."}
@@ -131,10 +133,14 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
     for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "API calls",
                 "quota left"):
         table.add_column(col)
+    gone: list[Run] = []    # runs marked running whose process is gone (no one holds their plan's lock)
     for r in runs:
         took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
         if r.finished_at and any(e.startswith(ABANDONED_HEAD) for e in r.errors or ()):
             took = "killed"     # closed by the next run: when it died is not known, its finish is that run's start
+        if r.finished_at is None and r.status == "running" and not r.dry_run and not lock_held(engine, r.plan_id):
+            took = "no process"     # a live run holds its plan's lock from before its row is written to its close
+            gone.append(r)
         counts = r.counts or {}
         total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written")}
         rejected, new = _rejected(counts)
@@ -142,10 +148,16 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
                          if a.get("remaining") is not None)
         table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
-                      r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
+                      ("not closed" if r in gone else r.status) + (" (dry)" if r.dry_run else ""),
+                      str(total["read"]), str(total["written"]),
                       str(rejected) + new_part(rejected, new), calls, left or "-")
     if runs:
         console.print(table)
+        for r in gone:
+            console.print(f"Run {r.id} of {r.plan_id} is marked running, but no process holds the plan's lock: it "
+                          "ended without closing the run (killed, or its machine stopped). Nothing is lost: the next "
+                          "run of the plan closes it as interrupted and redoes its work (the next scheduled run, or "
+                          "`pac sync` now).", markup=False, soft_wrap=True)
     elif settings.plans:
         console.print(f"No run yet in {store_name(engine)}: try `pac sync` (or `pac demo`).", markup=False)
     else:   # the store may be right (a reader of runs needs no plan), the settings have nothing to run

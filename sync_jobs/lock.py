@@ -181,6 +181,36 @@ def _info(engine: Engine, name: str) -> tuple[str | None, datetime | None]:
     return row.owner, since
 
 
+def _pg_key(conn: Connection, name: str) -> int:
+    """The advisory lock key of ``name``: a 63-bit hash of the schema and the name."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    digest = hashlib.blake2b(f"pac:{schema}:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1    # fits a signed bigint
+
+
+# an advisory lock granted to any session of this database (advisory locks are per database; pg_locks lists the
+# whole cluster's)
+_PG_GRANTED = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+                   "AND classid = :classid AND objid = :objid "
+                   "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))")
+
+
+def lock_held(engine: Engine, name: str, now: datetime | None = None) -> bool:
+    """Whether a live process holds the run lock ``name`` (a plan's id, or ``connector:NAME``), read without taking
+    it (taking it even for an instant would make a run starting then exit 3): on PostgreSQL, the advisory lock is
+    granted to a session (the server drops it with the session of a killed process); on SQLite, its lease row is
+    there and not stale (``_stale``: expired, or its owner a process of this host that is gone)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            key = _pg_key(conn, name)
+            return bool(conn.execute(_PG_GRANTED, {"classid": key >> 32, "objid": key & 0xFFFFFFFF}).scalar_one())
+        row = conn.execute(text("SELECT owner, expires_at FROM pac_run_lock WHERE name = :n"), {"n": name}).first()
+    return row is not None and not _stale(row.owner, _parse(row.expires_at), now or _now())
+
+
+KEEPALIVE = (60, 10, 6)   # the lock session's server-side TCP keepalive: idle seconds, interval seconds, probes
+
+
 class _PgLock:
     HEARTBEAT = 60.0    # seconds between two ``SELECT 1`` on the lock's connection
 
@@ -195,12 +225,15 @@ class _PgLock:
         self._beat: threading.Thread | None = None
 
     def _key(self, conn: Connection) -> int:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        digest = hashlib.blake2b(f"pac:{schema}:{self.plan_id}".encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "big") >> 1    # fits a signed bigint
+        return _pg_key(conn, self.plan_id)
 
     def try_acquire(self) -> bool:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # a client machine that vanishes sends no FIN: the server would keep this session, and the lock, until its
+        # TCP keepalive gives up (over two hours by the Linux defaults); probed after 60 s idle, every 10 s, 6 times,
+        # it ends about two minutes after the client went silent (a live client's kernel answers the probes)
+        conn.execute(text(f"SET tcp_keepalives_idle = {KEEPALIVE[0]}; SET tcp_keepalives_interval = {KEEPALIVE[1]}; "
+                          f"SET tcp_keepalives_count = {KEEPALIVE[2]}"))
         self.key = self._key(conn)
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one():
             conn.close()

@@ -71,7 +71,7 @@ from sync_jobs.exit_codes import (
 )
 from sync_jobs.failed_plan import kept_plan
 from sync_jobs.interrupts import StopRequest, interruption
-from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner, lock_held
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
@@ -245,39 +245,150 @@ def fire_refused(settings_path: str, plan: str, job: str) -> str | None:
 def sync_job(settings_path: str, plan: str) -> None:
     """The nightly sync of one plan, unless another worker sharing the store has claimed this night's run;
     never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``). A stop of
-    the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
+    the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``.
+    A worker that skips a fire claimed by another checks it again ``takeover_seconds`` later (``watch_claim``)."""
     with RUNNING.one():
-        began = datetime.now(UTC)
         if (why := fire_refused(settings_path, plan, "sync")) is not None:
             event(log, "schedule.skip", job="sync", plan=plan, worker=WORKER, reason=why)
             return
-        try:
-            STOP.check()      # the scheduler is stopping: no new run
+
+        def claimed() -> bool:
             holder = claim_scheduled_run(current_settings(settings_path), plan, "sync")
             if holder is not None:
                 event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
-                return
-            status, code = _run_plan(settings_path, plan)
-            retry_snapshots(settings_path, plan)
-        except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
-            status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
-                            "starts over", EXIT_INTERRUPTED)
-        except LockHeld as exc:   # this worker claimed the fire, and the run could not start: said where ops look
-            try:
-                status = f"locked: {fire_not_run(settings_path, plan, exc, began)}"
-            except Exception as failed:  # the store or the settings failed too: still logged, never raised
-                status = f"locked: {redact(str(exc))} (not kept in the store: {type(failed).__name__}: {failed})"
-            code = EXIT_LOCKED
-            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
-                  worker=WORKER)
+                watch_claim(settings_path, plan)
+            return holder is None
+
+        _sync_if(settings_path, plan, claimed)
+
+
+def takeover_job(settings_path: str, plan: str, fire: str, claimant: str) -> None:
+    """The check of a fire another worker claimed (``watch_claim``): its sync runs here when that worker is gone
+    (``orphaned_claim``), is checked again later while it runs there, and is left alone once it has ended."""
+    with RUNNING.one():
+        def claimed() -> bool:
+            settings = current_settings(settings_path)
+            verdict = orphaned_claim(settings, plan, "sync", datetime.fromisoformat(fire), claimant)
+            if verdict == CLAIM_ALIVE:
+                event(log, "schedule.claim_running", job="sync", plan=plan, fire=fire, claimed_by=claimant,
+                      worker=WORKER)
+                watch_claim(settings_path, plan)
+            elif verdict == CLAIM_TAKEN:
+                event(log, "schedule.takeover", level=logging.WARNING, job="sync", plan=plan, fire=fire,
+                      claimed_by=claimant, worker=WORKER,
+                      reason="no process holds the plan's run lock and no run of it ended since the claim (the "
+                             "worker that claimed this fire died, or its run stopped before it began): this worker "
+                             "runs it; a run left open is closed as interrupted and its work redone")
+            return verdict == CLAIM_TAKEN
+
+        _sync_if(settings_path, plan, claimed)
+
+
+def _sync_if(settings_path: str, plan: str, claimed: Callable[[], bool]) -> None:
+    """Run the plan's sync when ``claimed()`` says this worker has the fire; log one ``schedule.run`` line."""
+    began = datetime.now(UTC)
+    try:
+        STOP.check()      # the scheduler is stopping: no new run
+        if not claimed():
             return
-        except Exception as exc:  # a failed night must not kill the scheduler; said at WARNING, as a locked one
-            code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
-            status = f"error: {type(exc).__name__}: {exc}"
-            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
-                  worker=WORKER)
+        status, code = _run_plan(settings_path, plan)
+        retry_snapshots(settings_path, plan)
+    except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
+        status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
+                        "starts over", EXIT_INTERRUPTED)
+    except LockHeld as exc:   # this worker claimed the fire, and the run could not start: said where ops look
+        try:
+            status = f"locked: {fire_not_run(settings_path, plan, exc, began)}"
+        except Exception as failed:  # the store or the settings failed too: still logged, never raised
+            status = f"locked: {redact(str(exc))} (not kept in the store: {type(failed).__name__}: {failed})"
+        code = EXIT_LOCKED
+        event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+              worker=WORKER)
+        return
+    except Exception as exc:  # a failed night must not kill the scheduler; said at WARNING, as a locked one
+        code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
+        status = f"error: {type(exc).__name__}: {exc}"
+        event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+              worker=WORKER)
+        return
+    event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+
+
+SCHEDULER: BaseScheduler | None = None   # the running pac schedule's scheduler (its takeover checks)
+TAKEOVER = "takeover"   # the in-memory job store of the checks of fires other workers claimed
+CLAIM_ALIVE, CLAIM_TAKEN, CLAIM_DONE = "alive", "taken", "done"
+
+
+def watch_claim(settings_path: str, plan: str) -> None:
+    """Check the plan's claimed sync fire again ``takeover_seconds`` from now (``takeover_job``), in this running
+    worker (none outside ``pac schedule``); never raises."""
+    scheduler = SCHEDULER
+    if scheduler is None:
+        return
+    try:
+        settings = current_settings(settings_path)
+        ps = settings.plan(plan)
+        seconds = (ps.schedule or settings.schedule).takeover_seconds
+        table = ScheduleClaim.__table__   # type: ignore[attr-defined]
+        engine = open_store(settings.database())
+        try:
+            with engine.connect() as conn:
+                row = conn.execute(select(table.c.fire_time, table.c.worker)
+                                   .where(table.c.job_id == f"sync:{ps.key}")).first()
+        finally:
+            engine.dispose()
+        if row is None or row.worker == WORKER:
             return
-        event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+        scheduler.add_job("sync_jobs.scheduler:takeover_job", "date",
+                          run_date=datetime.now(UTC) + timedelta(seconds=seconds),
+                          args=[settings_path, plan, stored_instant(row.fire_time).isoformat(), str(row.worker)],
+                          id=f"takeover:sync:{plan}", name=f"takeover:sync:{plan}", jobstore=TAKEOVER,
+                          replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=1)
+    except Exception as exc:   # the next fire runs the plan anyway
+        log.warning(redact(f"schedule.takeover_check job=sync:{plan}: not scheduled: {type(exc).__name__}: {exc}"))
+
+
+def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, claimant: str, *,
+                   now: datetime | None = None, worker: str = WORKER) -> str:
+    """Whether this worker takes over the fire ``fire`` of ``job`` that ``claimant`` claimed: ``CLAIM_DONE`` when
+    the claim moved on (a later fire, another worker took it over) or a run of the plan was closed since the claim
+    (it ran: ok, partial, failed or locked: a failed run is not retried before the next fire); ``CLAIM_ALIVE`` when
+    a process holds the plan's run lock (the claimant runs it, or waits for a connector) or the claim is younger than
+    ``takeover_seconds``; else the claimant is gone (killed, its machine down: the lock dies with its process or
+    session) and this worker moves the claim to itself (an UPDATE only one worker can win): ``CLAIM_TAKEN``."""
+    ps = settings.plan(plan)
+    seconds = (ps.schedule or settings.schedule).takeover_seconds
+    table = ScheduleClaim.__table__   # type: ignore[attr-defined]
+    engine = open_store(settings.database())
+    try:
+        try:
+            loaded: Plan | None = load_plan_file(ps)[0]
+        except InvalidInput:
+            loaded = kept_plan(engine, ps)
+        if loaded is None:
+            return CLAIM_DONE
+        with engine.connect() as conn:
+            row = conn.execute(select(table.c.fire_time, table.c.worker, table.c.claimed_at)
+                               .where(table.c.job_id == f"{job}:{ps.key}")).first()
+        if row is None or row.worker != claimant or stored_instant(row.fire_time) != fire:
+            return CLAIM_DONE
+        claimed = stored_instant(row.claimed_at)
+        if any(r.status != "running" and stored_instant(r.started_at) >= claimed - CLOCK_MARGIN
+               for r in repo.runs(engine, loaded.id, limit=20) if not r.dry_run):
+            return CLAIM_DONE
+        if lock_held(engine, loaded.id):
+            return CLAIM_ALIVE
+        now = now or store_now(engine)
+        if now - claimed < timedelta(seconds=seconds):
+            return CLAIM_ALIVE
+        with engine.begin() as conn:
+            moved = conn.execute(update(table).where(table.c.job_id == f"{job}:{ps.key}",
+                                                     table.c.worker == claimant,
+                                                     table.c.fire_time == row.fire_time)
+                                 .values(worker=worker, claimed_at=now)).rowcount
+        return CLAIM_TAKEN if moved else CLAIM_DONE
+    finally:
+        engine.dispose()
 
 
 def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) -> str:
@@ -926,7 +1037,10 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
     scheduler = build_scheduler(settings, path)
+    scheduler.add_jobstore(MemoryJobStore(), TAKEOVER)   # checks of fires other workers claimed: nothing to persist
     watch_settings(scheduler, settings)
+    global SCHEDULER
+    SCHEDULER = scheduler
     stopping: list[str] = []
     STOP.clear()
 
@@ -954,4 +1068,5 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     event(log, "schedule.stopped")
     global WATCH
     WATCH = None
+    SCHEDULER = None
     guard.close()

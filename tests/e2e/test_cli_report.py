@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.cli import PAC
 from tests.cli import run_pac as pac
 
 
@@ -147,3 +151,37 @@ class TestNoSync:
         assert result.returncode == 2, result.stderr
         assert "no sync recorded for plan example" in result.stderr
         assert (tmp_path / "empty.db").stat().st_size == 0 and not (tmp_path / "pac.html").exists()
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    """A ``preexec_fn`` capping the size of any file the process writes at ``limit`` bytes (RLIMIT_FSIZE): a write
+    past it fails with EFBIG (Python ignores SIGXFSZ), as a full disk fails one with ENOSPC."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return cap
+
+
+class TestOutputNeverHalfWritten:
+    def test_a_write_that_fails_midway_keeps_the_previous_report_whole(self, demo: tuple[Path, dict[str, str]]) -> None:
+        """Last night's report stays whole when tonight's cannot be written (a full disk, a size quota, a process
+        killed mid-write): the new file is written beside it and renamed over it once complete. Before, the file was
+        truncated first, then written in place: a 64 kB stump of a 115 kB report replaced the good one, and pac said
+        ``unexpected error: OSError``. (The file size cap is what makes the write fail here; the store, read in WAL
+        mode, needs its index file under the cap, hence the HTML report, the one file well above it;
+        tests/unit/test_atomic_file.py covers every writer.)"""
+        where, env = demo
+        assert pac("report", "-o", "pac.html", env=env, cwd=where).returncode == 0
+        before = (where / "pac.html").read_bytes()
+        (where / "pac.html").chmod(0o640)            # the mode the owner gave it (a web server's group reads it)
+        assert len(before) > 64 * 1024
+        failed = subprocess.run([*PAC, "report", "-o", "pac.html"], env=env, cwd=where, capture_output=True,
+                                text=True, timeout=300, preexec_fn=_file_size_limit(64 * 1024))
+        assert failed.returncode == 6, failed.stderr
+        assert (where / "pac.html").read_bytes() == before
+        assert failed.stderr.startswith("pac: cannot write pac.html: [Errno 27] File too large: the previous "
+                                        "pac.html is kept as it was (free some space or choose another -o, then run "
+                                        "the command again; nothing else was changed; exit 6)"), failed.stderr
+        assert [p.name for p in where.iterdir() if p.name.startswith(".pac.html")] == []   # no temporary left
+        again = pac("report", "-o", "pac.html", env=env, cwd=where)
+        assert again.returncode == 0, again.stderr
+        assert (where / "pac.html").stat().st_mode & 0o777 == 0o640      # a rewrite keeps the file's mode

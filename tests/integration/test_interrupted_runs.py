@@ -119,6 +119,16 @@ class TestKilled:
         proc.kill()
         proc.communicate(timeout=60)
         assert [r.status for r in _runs(database_url)] == ["running"]
+        # before the next run, pac status says the run's process is gone and what comes next (audit crash F3: it
+        # showed the run ``running``, its "took" ``running``, for the whole day until the next night's run)
+        gone = subprocess.run([*PAC, "status"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert gone.returncode == 0, gone.stderr
+        plan_id = _runs(database_url)[0].plan_id
+        assert "no process" in gone.stdout and "running  " not in gone.stdout.replace("│", " "), gone.stdout
+        assert (f"Run 1 of {plan_id} is marked running, but no process holds the plan's lock: it ended without "
+                "closing the run (killed, or its machine stopped). Nothing is lost: the next run of the plan closes "
+                "it as interrupted and redoes its work (the next scheduled run, or `pac sync` now)."
+                in " ".join(gone.stdout.split())), gone.stdout
         after = subprocess.run([*PAC, "sync"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
         assert after.returncode in (0, 1), after.stderr
         killed, finished = _runs(database_url)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from sync_jobs.lock import LockHeld, run_lock
+from sync_jobs.lock import _HELD, LockHeld, run_lock
 from sync_jobs.store import open_store, repo
 from tests.cli import PAC
 from tests.faults import FAULTS, faults_env
@@ -458,3 +458,23 @@ def _nothing_saved(engine) -> None:
         assert conn.execute(text("SELECT count(*) FROM pac_written")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM pac_watermark")).scalar_one() == 0
         assert conn.execute(text("SELECT status FROM pac_run")).scalars().all() == ["failed"]
+
+
+class TestDeadMachine:
+    def test_the_lock_session_asks_the_server_to_probe_a_silent_client(self, pg_url) -> None:
+        """A worker whose machine vanishes (power cut, partition) sends no FIN: the server keeps its session, and the
+        plan's advisory lock, until TCP keepalive gives up, over two hours with the Linux defaults, and no other
+        worker can take the plan over meanwhile. The lock's session sets the server's keepalive to probe after 60 s
+        idle, every 10 s, 6 times: the lock is released about two minutes after the client goes silent (a live
+        client's kernel answers the probes, whatever the process does; audit crash F5)."""
+        engine = open_store(pg_url)
+        try:
+            with run_lock(engine, "p-keepalive"):
+                (lock,) = _HELD.get()
+                assert lock.conn is not None
+                settings = dict(lock.conn.execute(text(
+                    "SELECT name, setting FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
+                    "'tcp_keepalives_interval', 'tcp_keepalives_count')")).all())
+        finally:
+            engine.dispose()
+        assert settings == {"tcp_keepalives_idle": "60", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "6"}
