@@ -29,8 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import PeriodError
-from pac_core.fiscal_calendar import quarter_list
-from pac_core.periods import is_fiscal, month_window, parse_period, quarter_window
+from pac_core.periods import day_window, is_fiscal, month_window, parse_period, quarter_window
 from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
 
@@ -41,6 +40,8 @@ KEPT = "kept"
 _LABEL = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[QqTt]([1-4]))\s*$")
 # a fiscal plan's quarter that is no calendar quarter, by its first and last months: 2027-02..2027-04
 _MONTHS = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])\s*\.\.\s*(\d{4})-(0[1-9]|1[0-2])\s*$")
+# a quarter of a plan's declared fiscal calendar (a 4-4-5 year), by its first and last days: 2027-05-02..2027-07-31
+_DAYS = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*$")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December")
 LABEL_FORMS = "write a month as 2027-03 or a quarter as 2027-Q1 (on a fiscal plan, its own quarter as Q1)"
@@ -85,6 +86,45 @@ def _quarter_start(day: date | datetime, phase: int) -> int:
     return index - (index - phase) % 3
 
 
+def days_label(first: date, end: date) -> str:
+    """The label of a declared fiscal calendar's quarter [first, end) (``end``: the day after its last day), by its
+    first and last days: ``2027-05-02..2027-07-31``."""
+    return f"{first.isoformat()}..{(end - timedelta(days=1)).isoformat()}"
+
+
+def declared_quarters(within: Window | None) -> list[str]:
+    """The labels of the quarters of a plan's declared ``fiscal_calendar`` (``days_label``), Q1 first; empty for a
+    plan without one (its quarters are months: ``quarter_labels``)."""
+    return [days_label(first, end) for first, end in within.quarters] if within is not None else []
+
+
+def months_refused(within: Window | None, written: str) -> tuple[str, str] | None:
+    """Why a month (``written``: a monthly snapshot's ``2027-05``, the review's ``--month``) is refused on a plan
+    whose declared ``fiscal_calendar`` quarters are no runs of calendar months (a 4-4-5 year: its months are its 4-
+    and 5-week periods, which pac does not cut, and calendar May is none of them), as (message, fix); None when
+    months are the plan's (no calendar declared, or declared quarters starting on months' first days)."""
+    if within is None or all(first.day == 1 and end.day == 1 for first, end in within.quarters):
+        return None
+    return (f"{written}: the plan's fiscal_calendar cuts its year in weeks, and its months are its 4- and 5-week "
+            f"periods, which pac does not cut yet: a calendar month is none of them",
+            "keep its quarters (pac snapshot --period Q1; pac schedule takes each after its close) and see a "
+            "quarter with pac report --quarter Q2, the running figures with pac report or pac status")
+
+
+def _day_range(text: str) -> tuple[date, date] | None:
+    """(first, last) of a label written by its days (``2027-05-02..2027-07-31``), None for another form."""
+    m = _DAYS.match(text or "")
+    if m is None:
+        return None
+    try:
+        first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+    except ValueError as exc:
+        raise PeriodError(f"{text!r}: {exc}", "write a quarter's days as 2027-05-02..2027-07-31") from None
+    if last < first:
+        raise PeriodError(f"{text!r} ends before it starts", "write the first day, then the last")
+    return first, last
+
+
 def current_quarter(day: date, within: Window | None) -> tuple[str, tuple[date, date]]:
     """The plan's quarter holding the local ``day`` (the advisor's "current quarter"): its label and (first, last)
     days. A quarter of the plan's declared ``fiscal_calendar`` (a 4-4-5 year) is labelled by its days,
@@ -93,8 +133,7 @@ def current_quarter(day: date, within: Window | None) -> tuple[str, tuple[date, 
     calendar quarter."""
     for first, end in within.quarters if within is not None else ():
         if first <= day < end:
-            last = end - timedelta(days=1)
-            return f"{first.isoformat()}..{last.isoformat()}", (first, last)
+            return days_label(first, end), (first, end - timedelta(days=1))
     phase = quarter_phase(within)
     return quarter_label(day, phase), quarter_days(day, phase)
 
@@ -117,7 +156,8 @@ def quarter_phase(within: Window | None) -> int:
 def parse_label(text: str) -> tuple[str, str]:
     """``("monthly", "2027-03")`` for ``2027-03``, ``("quarterly", "2027-Q1")`` for ``2027-Q1`` (or ``2027-T1``),
     ``("quarterly", "2027-02..2027-04")`` for three months that are a fiscal plan's quarter (written ``2027-Q2``
-    when they are a calendar quarter: ``2027-04..2027-06``).
+    when they are a calendar quarter: ``2027-04..2027-06``), ``("quarterly", "2027-05-02..2027-07-31")`` for a
+    quarter of a declared fiscal calendar written by its days (``plan_label`` checks it is one of the plan's).
 
     Raises ``PeriodError`` for anything else, with the accepted forms."""
     months = _MONTHS.match(text or "")
@@ -128,6 +168,9 @@ def parse_label(text: str) -> tuple[str, str]:
             raise PeriodError(f"{text!r} is not three months in a row (a quarter)",
                               "write a quarter by its first and last months, e.g. 2027-02..2027-04")
         return "quarterly", _quarter_of_months(first)
+    days = _day_range(text)
+    if days is not None:
+        return "quarterly", f"{days[0].isoformat()}..{days[1].isoformat()}"
     m = _LABEL.match(text or "")
     if m is None:
         raise PeriodError(f"{text!r} is not a month or a quarter", LABEL_FORMS)
@@ -138,6 +181,9 @@ def parse_label(text: str) -> tuple[str, str]:
 def period_window(label: str, tz: str) -> Window:
     """The period ``label`` names, as a window [start, end) of local days in ``tz``."""
     kind, norm = parse_label(label)
+    days = _day_range(norm)
+    if days is not None:   # a declared calendar's quarter: 00:00 local on its first day to 00:00 the day after its last
+        return Window(day_window(days[0], tz).start, day_window(days[1], tz).end, norm)
     year = int(norm[:4])
     if kind == "quarterly" and ".." in norm:
         first = month_window(year, int(norm[5:7]), tz)
@@ -183,11 +229,8 @@ def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
     (``parse_label``) or one of the plan's own quarters written ``Q1``..``Q4`` / ``T1``..``T4`` (on a fiscal
     plan its own, as ``pac report --quarter Q1``). A calendar quarter that is none of the plan's quarters (on a
     year from February) is refused, naming the plan's quarters with their months."""
-    if within.quarters and (re.fullmatch(r"\s*[QqTt][1-4]\s*", text or "") or parse_label(text)[0] == "quarterly"):
-        raise PeriodError(f"{text.strip()!r}: quarterly snapshots are cut by months, and the plan's quarters are its "
-                          f"fiscal_calendar's ({quarter_list(within.quarters)}), which no months cut",
-                          f"take a monthly snapshot (2027-03), or see a quarter with pac report --quarter "
-                          f"{text.strip() if re.fullmatch(r'[QqTt][1-4]', text.strip()) else 'Q2'}")
+    if within.quarters:
+        return _declared_label(text, within)
     if re.fullmatch(r"\s*[QqTt][1-4]\s*", text or ""):
         first = parse_period(text, year=within.start.year, tz=tz, within=within).start
         kind, label = "quarterly", _quarter_of_months(first.year * 12 + first.month - 1)
@@ -200,6 +243,25 @@ def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
                           f"{start.day} {MONTH_NAMES[start.month - 1]})",
                           f"name one of the plan's quarters, Q1 to Q4 ({quarters}), or a month (2027-03)")
     return kind, label
+
+
+def _declared_label(text: str, within: Window) -> tuple[str, str]:
+    """``plan_label`` on a plan with a declared fiscal calendar: a month as written; ``Q2`` / ``T2`` or a quarter's
+    days (``2027-05-02..2027-07-31``) as the declared quarter's label (``days_label``). A calendar quarter
+    (``2027-Q2``), three months or other days are none of its quarters: refused, naming them."""
+    quarters = declared_quarters(within)
+    own = re.fullmatch(r"\s*[QqTt]([1-4])\s*", text or "")
+    if own is not None:
+        return "quarterly", quarters[int(own.group(1)) - 1]
+    kind, label = parse_label(text)
+    refused = months_refused(within, label) if kind == "monthly" else None
+    if refused is not None:
+        raise PeriodError(*refused)
+    if kind == "monthly" or label in quarters:
+        return kind, label
+    raise PeriodError(f"{text.strip()} is not one of the plan's quarters: its fiscal_calendar declares them by their "
+                      f"days", "name one of the plan's quarters, Q1 to Q4 ("
+                      + ", ".join(f"Q{k} = {q}" for k, q in enumerate(quarters, 1)) + "), or a month (2027-03)")
 
 
 def closing_instant(label: str, tz: str) -> datetime:
@@ -219,12 +281,16 @@ def _step(kind: str, label: str, n: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
-def last_closed(kind: str, now: datetime, tz: str, phase: int = 0) -> str:
+def last_closed(kind: str, now: datetime, tz: str, phase: int = 0, *, within: Window | None = None) -> str:
     """The label of the latest period of ``kind`` that has ended at ``now`` (an aware instant): at
     2027-04-01 00:00 Europe/Paris (2027-03-31T22:00Z) the quarter closed is 2027-Q1; a second earlier,
-    2026-Q4. Quarters are the plan's (``phase``, ``quarter_phase``)."""
+    2026-Q4. Quarters are the plan's (``phase``, ``quarter_phase``); ``within``: the plan's period, whose declared
+    fiscal calendar's quarters are the quarters when it has one (before its first quarter has ended: that one)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if kind == "quarterly" and within is not None and within.quarters:
+        ended = [label for label in declared_quarters(within) if period_window(label, tz).end <= now]
+        return ended[-1] if ended else declared_quarters(within)[0]
     current = label_of(kind, now.astimezone(ZoneInfo(tz)), phase)
     if period_window(current, tz).start.astimezone(UTC) > now.astimezone(UTC):
         current = _step(kind, current, -1)   # a skipped local midnight: the period begins a little later
@@ -233,10 +299,12 @@ def last_closed(kind: str, now: datetime, tz: str, phase: int = 0) -> str:
 
 def closed_periods(kind: str, now: datetime, tz: str, within: Window) -> list[str]:
     """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first;
-    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...). None for a plan
-    whose ``fiscal_calendar`` declares quarters no months cut (a 4-4-5 year): a calendar quarter's snapshot would
-    be taken as its quarter (``pac report --quarter`` reports those)."""
+    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...); on a plan whose
+    ``fiscal_calendar`` declares them (a 4-4-5 year), its declared quarters, labelled by their days
+    (``2027-05-02..2027-07-31``), each closed at 00:00 local the day after its last day."""
     if kind == "quarterly" and within.quarters:
+        return [label for label in declared_quarters(within) if period_window(label, tz).end <= now]
+    if kind == "monthly" and months_refused(within, "") is not None:
         return []
     phase = quarter_phase(within)
     first = label_of(kind, within.start.astimezone(ZoneInfo(tz)), phase)

@@ -32,9 +32,9 @@ from pac_core.snapshots import (
     KEPT,
     closed_periods,
     closing_instant,
+    current_quarter,
     due_snapshots,
     evaluation_from_payload,
-    label_of,
     last_closed,
     period_window,
     plan_label,
@@ -122,7 +122,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
     now = now or ps.as_of or datetime.now(UTC)
     tz = plan.timezone
     wanted: list[tuple[str, str]] = []
-    for text in periods or [last_closed(kind or "monthly", now, tz, quarter_phase(plan.period))]:
+    for text in periods or [last_closed(kind or "monthly", now, tz, quarter_phase(plan.period), within=plan.period)]:
         what, label = plan_label(text, plan.period, tz)
         if kind is not None and what != kind:
             raise InvalidInput(Problem("--period", f"{text} is a {what[:-2]}, not a {kind[:-2]}",
@@ -327,8 +327,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         plan, evaluation, basis = now.plan, now.evaluation, None
         row = next((r for r, p in zip(rows, points, strict=True)
                     if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
-        label = label_of("quarterly", last_day(now.evaluation.as_of, ZoneInfo(now.plan.timezone)),
-                         quarter_phase(now.plan.period))
+        label = current_quarter(last_day(now.evaluation.as_of, ZoneInfo(now.plan.timezone)), now.plan.period)[0]
         if row is None and closed and now.evaluation.as_of == closing_instant(label, now.plan.timezone):
             # the quarter's snapshot by its label: it was kept at the end of the quarter in the plan's timezone of
             # then, which the plan may have changed since (audit planlife F1: the report said no snapshot was kept)

@@ -104,9 +104,23 @@ def snapshot_cron(cron: str, kind: str, plan: Plan) -> str:
     quarters are no calendar quarters, a quarterly cron on the calendar quarters' first months (the default
     ``45 5 1 1,4,7,10 *``, or ``*/3``) fires on the plan's quarters' first months instead (``2,5,8,11`` for a
     year from February), just after each of its quarters ends. Any other cron is the settings' as written (a
-    snapshot job takes every quarter of the plan that has ended, whenever it fires)."""
+    snapshot job takes every quarter of the plan that has ended, whenever it fires).
+
+    On a plan whose ``fiscal_calendar`` declares its quarters (a 4-4-5 year: they end on a Saturday, any day of
+    the month), such a cron whose day field is one day ``d`` fires instead ``d - 1`` days after each declared
+    quarter's close (the day after its last day: 2 May, 1 Aug, 31 Oct, 30 Jan for a year from 31 January 2027),
+    as ``1`` is the day a calendar quarter closes. One crontab names those days as the days of the month and the
+    months they fall in (``45 5 1,2,30,31 1,5,8,10 *``): it also fires on the other combinations (1 May...), where
+    no quarter has closed since the last fire and the job takes nothing."""
     phase = quarter_phase(plan.period)
     fields = cron.split()
+    if (kind == "quarterly" and plan.period.quarters and len(fields) == 5 and fields[2].isdigit()
+            and _months(fields[3]) == set(CALENDAR_QUARTER_MONTHS)):
+        after = timedelta(days=int(fields[2]) - 1)
+        fires = [end + after for _, end in plan.period.quarters]
+        fields[2] = ",".join(str(d) for d in sorted({f.day for f in fires}))
+        fields[3] = ",".join(str(m) for m in sorted({f.month for f in fires}))
+        return " ".join(fields)
     if kind != "quarterly" or not phase or len(fields) != 5 or _months(fields[3]) != set(CALENDAR_QUARTER_MONTHS):
         return cron
     fields[3] = ",".join(str(m + phase) for m in CALENDAR_QUARTER_MONTHS)

@@ -36,6 +36,7 @@ from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
 
 DASH = "–"
+_DAYS = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")   # a declared fiscal quarter by its days
 _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")   # a plan's quarter by its months, 2027-02..2027-04
 
 
@@ -43,19 +44,21 @@ _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")   # a plan's quart
 class Formatter:
     """Formats figures for one language (``fr`` or ``en``), one currency and one timezone; ``fiscal_start``, the
     first day of a fiscal plan's year (``pac_core.report_period.fiscal_start``), names quarters by the plan's own
-    (``for_plan`` sets it)."""
+    (``for_plan`` sets it); ``quarters``, a declared fiscal calendar's quarters (``Window.quarters``), names a
+    snapshot labelled by their days."""
 
     lang: str = "fr"
     currency: str = "EUR"
     timezone: str = "Europe/Paris"
     fiscal_start: dt.date | None = None
+    quarters: tuple[tuple[dt.date, dt.date], ...] = ()
 
     @classmethod
     def for_plan(cls, plan: Plan, lang: str | None = None) -> Formatter:
         """The plan's formatter: its currency, timezone and, on a fiscal plan, its quarters; in ``lang`` or the
         plan's language."""
         return cls(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone,
-                   fiscal_start=fiscal_start(plan))
+                   fiscal_start=fiscal_start(plan), quarters=plan.period.quarters)
 
     def __post_init__(self) -> None:
         if self.lang not in LOCALES:
@@ -238,7 +241,18 @@ class Formatter:
         ``T1 ex. 2027-28`` / ``Q1 FY2027-28`` for April-June 2027 on a year from April; a calendar quarter that
         is none of the plan's quarters (a year from February) is named by its months, ``avr.–juin 2027``. A plan's
         quarter that is no calendar quarter (``2027-05..2027-07``, a year from February) is named by the plan's
-        quarter and its months, ``T2 mai–juil.`` / ``Q2 May–Jul`` (the header names the year)."""
+        quarter and its months, ``T2 mai–juil.`` / ``Q2 May–Jul`` (the header names the year). A declared fiscal
+        calendar's quarter, labelled by its days (``2027-05-02..2027-07-31``), is named by its quarter and days,
+        ``T2 (2 mai – 31 juil.)`` / ``Q2 (May 2 – Jul 31)``."""
+        days = _DAYS.match(label)
+        if days is not None:
+            first, last = (dt.date.fromisoformat(d) for d in days.groups())
+            pattern = "d MMM" if self.lang == "fr" else "MMM d"
+            shown = (f"{format_date(first, pattern, locale=self.locale)} {DASH} "
+                     f"{format_date(last, pattern, locale=self.locale)}")
+            k = next((k for k, (a, end) in enumerate(self.quarters, 1)
+                      if a == first and end == last + dt.timedelta(days=1)), None)
+            return f"{'T' if self.lang == 'fr' else 'Q'}{k} ({shown})" if k else f"{shown} {last.year}"
         months = _MONTHS.match(label)
         if months is not None:
             y1, m1, y2, m2 = (int(g) for g in months.groups())

@@ -130,9 +130,6 @@ FR: dict[str, str] = {
     "no_snapshot": "Pas encore d'historique : la tendance apparaîtra après la première clôture de trimestre.",
     "no_snapshot_kept": "Aucun instantané trimestriel conservé ({count} trimestre(s) clos) : prenez-les avec "
                         "{commands}, ou laissez pac schedule les prendre.",
-    "no_snapshot_fiscal_calendar": "Pas d'instantané trimestriel pour un plan dont les trimestres sont déclarés "
-                                   "(fiscal_calendar) : la tendance suit les instantanés mensuels (pac snapshot "
-                                   "--period AAAA-MM, ou pac schedule).",
     "then": " puis ",
     "swot": "SWOT",
     "strengths": "Forces",
@@ -374,9 +371,6 @@ EN: dict[str, str] = {
     "no_snapshot": "No history yet: the trend appears after the first quarter closes.",
     "no_snapshot_kept": "No quarterly snapshot kept yet ({count} quarter(s) closed): take them with {commands}, or "
                         "let pac schedule take them.",
-    "no_snapshot_fiscal_calendar": "No quarterly snapshot for a plan whose quarters are declared (fiscal_calendar): "
-                                   "the trend follows the monthly snapshots (pac snapshot --period YYYY-MM, or pac "
-                                   "schedule).",
     "then": " then ",
     "swot": "SWOT",
     "strengths": "Strengths",

@@ -10,7 +10,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from pac_core.report_period import fiscal_quarter
-from pac_core.snapshots import period_window, quarter_labels
+from pac_core.snapshots import declared_quarters, period_window, quarter_labels
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import ENUMS, enum_label, labels
@@ -203,14 +203,15 @@ def _no_trend_note(inputs: ReportInputs, words: Mapping[str, str]) -> str:
     if first_quarter_closed(inputs):
         return words["first_quarter"]
     plan = inputs.plan
-    if plan.period.quarters:   # a declared fiscal calendar: no quarterly snapshot is kept (pac snapshot refuses one)
-        return words["no_snapshot_fiscal_calendar"]
-    closed = [label for label in quarter_labels(plan.period)
+    declared = declared_quarters(plan.period)   # a declared fiscal calendar's quarters, by their days
+    closed = [label for label in declared or quarter_labels(plan.period)
               if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
     if not closed:
         return words["no_snapshot"]
-    # the quarters closed, each by the label pac snapshot takes (it refused a quarter not over: docs2 F2)
-    commands = words["then"].join(f"pac snapshot --period {label}" for label in closed)
+    # the quarters closed, each by the label pac snapshot takes (it refused a quarter not over: docs2 F2); a
+    # declared calendar's as Q1, Q2... (pac snapshot reads them so, snapshots.plan_label)
+    commands = words["then"].join(f"pac snapshot --period {f'Q{declared.index(label) + 1}' if declared else label}"
+                                  for label in closed)
     return words["no_snapshot_kept"].format(count=len(closed), commands=commands)
 
 

@@ -21,7 +21,7 @@ from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
-from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
+from pac_core.snapshots import current_quarter, is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
@@ -401,6 +401,8 @@ def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:
     quarter is the plan's (``snapshots.quarter_phase``): on a year from February, as of 1 August,
     ``2027-05..2027-07``."""
     day = last_day(inputs.evaluation.as_of, ZoneInfo(inputs.plan.timezone))
+    if quarterly and inputs.plan.period.quarters:   # a declared fiscal calendar's quarter, by its days
+        return current_quarter(day, inputs.plan.period)[0]
     return label_of("quarterly" if quarterly else "monthly", day, quarter_phase(inputs.plan.period))
 
 

@@ -19,7 +19,7 @@ from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.restatement import Restatement, since_close
-from pac_core.snapshots import evaluation_from_payload
+from pac_core.snapshots import evaluation_from_payload, months_refused
 from pac_core.text import fold_value
 from sync_jobs.app import current, kept_snapshot
 from sync_jobs.evaluation import load_plan_file
@@ -53,6 +53,9 @@ def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, dat
     A month that has not begun, or outside the plan's period, is refused with what to choose instead.
     """
     zone = ZoneInfo(plan.timezone)
+    refused = months_refused(plan.period, month or "the review by month")
+    if refused is not None:   # a 4-4-5 year: its months are 4- and 5-week periods, not calendar months
+        raise InvalidInput(Problem("--month", *refused))
     if month is None:
         local = min(now, plan.period.end - timedelta(seconds=1)).astimezone(zone)
         month = f"{local.year}-{local.month:02d}"

@@ -157,13 +157,16 @@ def test_the_reports_heading_names_the_quarter_with_its_days(lang: str, heading:
     assert quarter_heading(inputs, Formatter.for_plan(plan)).replace("\u00a0", " ") == heading
 
 
-def test_quarterly_snapshots_are_refused_rather_than_cut_by_months() -> None:
+def test_quarterly_snapshots_are_the_declared_quarters_not_months() -> None:
+    """Kept by the declared quarters' days (tests/unit/test_fiscal_calendar_snapshots.py); a calendar quarter is none
+    of them. Before 6 Dec 2026 such a plan took no quarterly snapshot at all."""
     plan = load()
-    assert closed_periods("quarterly", datetime(2028, 2, 1, tzinfo=UTC), plan.timezone, plan.period) == []
+    assert closed_periods("quarterly", datetime(2028, 2, 1, tzinfo=UTC), plan.timezone, plan.period) == [
+        f"{a.isoformat()}..{b.isoformat()}" for a, b in Q.values()]
+    assert plan_label("Q2", plan.period, plan.timezone) == ("quarterly", "2027-05-02..2027-07-31")
     with pytest.raises(PeriodError) as exc:
-        plan_label("Q2", plan.period, plan.timezone)
-    assert "Q2 2027-05-02..2027-07-31" in str(exc.value) and "pac report --quarter Q2" in str(exc.value)
-    assert plan_label("2027-05", plan.period, plan.timezone) == ("monthly", "2027-05")
+        plan_label("2027-Q2", plan.period, plan.timezone)
+    assert "Q2 = 2027-05-02..2027-07-31" in str(exc.value)
 
 
 @pytest.mark.parametrize(("day", "label", "first", "last"), [
@@ -233,10 +236,13 @@ def _inputs(quarter: str, lang: str = "en") -> ReportInputs:
 
 
 def test_the_reports_trend_note_knows_the_declared_quarters() -> None:
-    """The closed first quarter is Q1 (31 Jan-1 May), and no « pac snapshot --period 2027-Q1 » is suggested: such a
-    plan keeps no quarterly snapshot (it is refused); its trend follows monthly snapshots."""
+    """The closed first quarter is Q1 (31 Jan-1 May), and no « pac snapshot --period 2027-Q1 » (a calendar quarter) is
+    suggested: the declared quarters closed, as pac snapshot reads them (Q1, Q2)."""
     assert first_quarter_closed(_inputs("Q1"))
     assert not first_quarter_closed(_inputs("Q2"))
     note = _no_trend_note(_inputs("Q3"), labels("en"))
-    assert "pac snapshot --period 2027-Q" not in note and "fiscal_calendar" in note
-    assert "fiscal_calendar" in _no_trend_note(_inputs("Q3", "fr"), labels("fr"))
+    assert "pac snapshot --period 2027-Q" not in note
+    assert ("(3 quarter(s) closed): take them with pac snapshot --period Q1 then pac snapshot --period Q2 then "
+            "pac snapshot --period Q3," in note)
+    french = _no_trend_note(_inputs("Q3", "fr"), labels("fr"))
+    assert "pac snapshot --period Q2 puis pac snapshot --period Q3," in french
