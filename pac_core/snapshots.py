@@ -261,7 +261,8 @@ def _declared_label(text: str, within: Window) -> tuple[str, str]:
         return kind, label
     raise PeriodError(f"{text.strip()} is not one of the plan's quarters: its fiscal_calendar declares them by their "
                       f"days", "name one of the plan's quarters, Q1 to Q4 ("
-                      + ", ".join(f"Q{k} = {q}" for k, q in enumerate(quarters, 1)) + "), or a month (2027-03)")
+                      + ", ".join(f"Q{k} = {q}" for k, q in enumerate(quarters, 1))
+                      + (")" if months_refused(within, "") else "), or a month (2027-03)"))
 
 
 def closing_instant(label: str, tz: str) -> datetime:

@@ -77,6 +77,7 @@ def test_pac_snapshot_names_a_declared_quarter_as_q2_or_by_its_days() -> None:
             plan_label(wrong, plan.period, plan.timezone)
         said = str(exc.value)
         assert "not one of the plan's quarters" in said and f"Q2 = {Q2}" in said, said
+        assert "or a month" not in said, said   # its months are refused too: not offered instead
 
 
 @pytest.mark.parametrize(("period", "expected"), [
