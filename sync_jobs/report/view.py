@@ -21,7 +21,7 @@ from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
-from pac_core.snapshots import current_quarter, is_plan_quarter, label_of, quarter_phase
+from pac_core.snapshots import current_quarter, declared_quarters, is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
@@ -331,15 +331,20 @@ def snapshots_to_date(inputs: ReportInputs) -> list[SnapshotPoint]:
 def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
     """Year-to-date revenue of a segment at each quarterly snapshot of the plan's quarters up to the report's
     instant, then now (monthly if no quarter). On a year from February or March, quarterly snapshots of calendar
-    quarters (kept by hand or before pac knew the plan's quarters) are none of the plan's: left out.
+    quarters (kept by hand or before pac knew the plan's quarters) are none of the plan's: left out; on a plan
+    declaring its fiscal_calendar, any but its declared quarters' (``2027-05-02..2027-07-31``).
 
     The report's own evaluation is always the last point: when its instant closes a kept snapshot's period (a
     closed quarter re-evaluated, ``--restated``, or ``pac report`` of an ended plan at its end), it replaces that
     snapshot's point, so the chart's last bar is the segment table's revenue above it (audit janmeet F5: a
     « T4 2026 » bar of 127 k€ under « CA réalisé 144 000 € »); for a kept snapshot's report it is the same figure."""
     shown = snapshots_to_date(inputs)
-    phase = quarter_phase(inputs.plan.period)
-    snaps = ([s for s in shown if s.kind == "quarterly" and is_plan_quarter(s.label, phase)]
+    phase, declared = quarter_phase(inputs.plan.period), declared_quarters(inputs.plan.period)
+
+    def own(label: str) -> bool:   # a declared fiscal calendar's quarters are its own, by their days
+        return label in declared if declared else is_plan_quarter(label, phase)
+
+    snaps = ([s for s in shown if s.kind == "quarterly" and own(s.label)]
              or [s for s in shown if s.kind != "quarterly"])
     points: list[TrendPoint] = []
     for snap in sorted(snaps, key=lambda s: s.taken_at):

@@ -28,8 +28,8 @@ from pac_core.snapshots import closed_periods, closing_instant, due_snapshots, l
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import labels
 from sync_jobs.report.sections_plan import _no_trend_note
-from sync_jobs.report.view import current_label
-from sync_jobs.report_inputs import ReportInputs
+from sync_jobs.report.view import current_label, trend
+from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 from sync_jobs.review.load import review_month
 from sync_jobs.scheduler import LocalDayCron, previous_fire, snapshot_cron
 from tests.unit.test_engine_support import USERS
@@ -150,3 +150,15 @@ def test_declared_quarters_that_are_runs_of_months_keep_their_months() -> None:
     assert review_month(plan, "2027-03", local(2027, 4, 1, 6))[0] == "2027-03"
     assert closed_periods("quarterly", local(2027, 8, 1, 6), plan.timezone, plan.period) == [
         "2027-02-01..2027-04-30", "2027-05-01..2027-07-31"]
+
+
+def test_the_trend_shows_each_kept_declared_quarter() -> None:
+    """The segment's trend at Q3's close: the kept Q1 and Q2 (a calendar-era « 2027-Q2 » kept by hand is none of the
+    plan's quarters: left out), then Q3, now. Before: Q2's label (first day in May) read as no plan quarter, dropped."""
+    plan = load()
+    def kept(label: str, close: datetime) -> SnapshotPoint:
+        return SnapshotPoint(label, "quarterly", close, evaluate(plan, Records(users=USERS), as_of=close))
+    snapshots = (kept(Q1, local(2027, 5, 2, 0)), kept("2027-Q2", local(2027, 7, 1, 0)), kept(Q2, local(2027, 8, 1, 0)))
+    inputs = ReportInputs(plan=plan, evaluation=evaluate(plan, Records(users=USERS), as_of=local(2027, 10, 31, 0)),
+                          snapshots=snapshots)
+    assert [p.label for p in trend(inputs, "S-RA")] == [Q1, Q2, Q3]
