@@ -162,3 +162,13 @@ def test_the_trend_shows_each_kept_declared_quarter() -> None:
     inputs = ReportInputs(plan=plan, evaluation=evaluate(plan, Records(users=USERS), as_of=local(2027, 10, 31, 0)),
                           snapshots=snapshots)
     assert [p.label for p in trend(inputs, "S-RA")] == [Q1, Q2, Q3]
+
+
+def test_a_53_week_years_fourth_quarter_closes_a_week_later() -> None:
+    """53 weeks from 31 January 2027: Q4 is 31 October to 5 February 2028 (14 weeks), closed on 6 February 00:00
+    EST; the cron's fourth fire moves to 6 February."""
+    plan = load(period="2027-01-31..2028-02-05")
+    q4 = "2027-10-31..2028-02-05"
+    assert closed_periods("quarterly", local(2028, 2, 5, 23, 30), plan.timezone, plan.period) == [Q1, Q2, Q3]
+    assert closed_periods("quarterly", local(2028, 2, 6, 0, 0), plan.timezone, plan.period) == [Q1, Q2, Q3, q4]
+    assert snapshot_cron("45 5 1 1,4,7,10 *", "quarterly", plan) == "45 5 1,2,6,31 2,5,8,10 *"
