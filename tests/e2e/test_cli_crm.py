@@ -293,6 +293,30 @@ class TestCrmCommands:
                 "them ('Pharmaceutique', not 'PHARMACEUTICALS')") in out
         assert "companies.account_type: type is a dropdown" in out and "warning" not in out
 
+    def test_online_warning_of_a_plan_scope_value_names_the_plan_file_and_line(self, tmp_path: Path) -> None:
+        """A plan scope value neither CRM has (`industry: Agro-alimentaire bio`) was warned of as "segment S-AGRO"
+        with no line: the admin had to search the plan for it (audit ops2). Both CRMs' warnings now name the plan
+        file, the line, the segment and the scope key, as `pac plan check` locates its problems. Seen failing before
+        the fix: "example.pac.yaml segment S-AGRO:" with no line."""
+        config = tmp_path / "config"
+        (config / "mappings").mkdir(parents=True)
+        (config / "plans").mkdir()
+        for name in ("hubspot.default.yaml", "salesforce.demo.yaml"):
+            (config / "mappings" / name).write_text((ROOT / "config" / "mappings" / name).read_text(encoding="utf-8"),
+                                                    encoding="utf-8")
+        plan = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
+        plan = plan.replace("scope: {industry: Agroalimentaire}", "scope: {industry: Agro-alimentaire bio}", 1)
+        plan_file = config / "plans" / "example.pac.yaml"
+        plan_file.write_text(plan, encoding="utf-8")
+        line = plan.splitlines().index("    scope: {industry: Agro-alimentaire bio}") + 1
+        (config / "pac.yaml").write_text((ROOT / "config" / "pac.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        code, out = run("config", "check", str(config / "pac.yaml"), "--sandbox", env={"PAC_CONFIG": None})
+        flat = " ".join(out.split())
+        assert code == 0, out
+        where = f"warning: {plan_file}:{line} segment S-AGRO scope.industry: 'Agro-alimentaire bio'"
+        assert f"{where} is no option of companies.industry" in flat, out
+        assert f"{where} matches no label of Account.Industry's picklist" in flat, out
+
     def test_hubspot_online_check_names_plan_values_no_dropdown_label_matches(self, tmp_path: Path) -> None:
         """A plan scope written with the internal value (PHARMACEUTICALS) or a value no option has is named, with
         the label to write: a warning, exit 0 (a plan's Salesforce accounts may hold it)."""
