@@ -558,7 +558,8 @@ class WonLedger:
             detail = f"{half_up(amounts[p], 2)}"
             if divisor > 1:
                 detail += f" / {divisor} = {half_up(amounts[p] / divisor, 2)}"
-            out.append(Decision(source, ident, True, rule, detail, account, self.days[p]))
+            out.append(Decision(source, ident, True, rule, detail, account, self.days[p],
+                                Decimal(amounts[p]) / divisor if divisor > 1 else Decimal(amounts[p])))
         if total > len(picked):
             unlisted = 0
             if self.warnings:   # a won deal without amount exists somewhere: look for the unlisted ones
