@@ -52,7 +52,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
         "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
-        "not_over": "pas encore passée", "handed_over": "après la passation",
+        "not_over": "pas encore passée", "handed_over": "après la passation", "outside_period": "hors de la période",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -68,7 +68,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
         "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
-        "not_over": "not over yet", "handed_over": "after the hand-over",
+        "not_over": "not over yet", "handed_over": "after the hand-over", "outside_period": "outside the period",
     },
 }
 
@@ -211,6 +211,9 @@ def _lang(plan: Plan, lang: str | None) -> str:
 # The engine words its details in English around the plan's (French) scope labels; each phrase below is
 # turned into the asked language, longest first, so one output never mixes the two.
 _TO_FR = (
+    ("closed on ", "clôturée le "), (", before the first day counted, ", ", avant le premier jour compté, le "),
+    (", after the last day counted, ", ", après le dernier jour compté, le "),   # revenue._outside_period
+    ("more deals outside the period not listed", "autres affaires hors de la période non listées"),
     (", unknown in ", ", inconnu en "), (": no exchange rate for", " : no exchange rate for"),   # scope_eval
     (", before the window “", ", avant la période « "), (", after the window “", ", après la période « "),
     ("” (", " » ("),

@@ -157,3 +157,31 @@ class TestAxisRowsAddUp:
         header, amounts = self._explain(deals, EngineSettings(), "AX-69")
         assert header.startswith("Revenue €20.01 ")
         assert amounts == ["€10.01", "€0.00", "€10.00"]
+
+
+class TestDealsOutsideThePeriod:
+    """« Why is the Durand order not in my revenue? »: a won deal of the axis's accounts closed just before the period
+    (31 Dec for a 2027 objective) or dated after the last day counted (a won deal with a future close date) was listed
+    nowhere (seen failing before the fix: only the counted deal). Within a month of the period's edges they are
+    listed as not counted, ``outside_period``, with the day and the edge; further away they are not the answer."""
+
+    def test_before_and_after(self) -> None:
+        deals = (won("in", "a1", "100", date(2027, 2, 1)), won("before", "a1", "200", date(2026, 12, 31)),
+                 won("future", "a1", "300", date(2027, 6, 15)), won("old", "a1", "400", date(2026, 11, 30)),
+                 won("far", "a1", "500", date(2027, 7, 3)), won("elsewhere", "a2", "600", date(2026, 12, 31)))
+        p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA", scope=IN_69),), language="en")
+        evaluation = evaluate(p, Records(accounts=TestAxisRowsAddUp.ACCOUNTS, deals=deals, users=USERS),
+                              as_of=datetime(2027, 6, 1, 12, tzinfo=PARIS))
+        by_id = {(d.source, d.id): d for d in deals}
+        en = explain_axis(p, evaluation, "AX-69", deals=by_id)
+        assert en.header.startswith("Revenue €100.00 ") and en.header.endswith("1 deal counted, 2 not counted")
+        assert [(r["record"], r["rule"], r["reason"], r["amount"], r["detail"]) for r in en.rows] == [
+            ("in", "counted", "counted", "€100.00", ""),
+            ("before", "outside_period", "outside the period", "€200.00",
+             "closed on 2026-12-31, before the first day counted, 2027-01-01"),
+            ("future", "outside_period", "outside the period", "€300.00",
+             "closed on 2027-06-15, after the last day counted, 2027-06-01")]
+        fr = explain_axis(p, evaluation, "AX-69", deals=by_id, lang="fr")
+        assert [(r["reason"], r["detail"]) for r in fr.rows[1:]] == [
+            ("hors de la période", "clôturée le 2026-12-31, avant le premier jour compté, le 2027-01-01"),
+            ("hors de la période", "clôturée le 2027-06-15, après le dernier jour compté, le 2027-06-01")]
