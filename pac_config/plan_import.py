@@ -35,7 +35,9 @@ Business rules:
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
 - CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, UTF-16 with its BOM (Excel's
   « Texte Unicode »), else Windows-1252 (Excel) when no byte is UTF-8; a file mixing the two, or in
-  another encoding (Mac Roman), is refused with the line of the first byte that does not fit.
+  another encoding (Mac Roman), is refused with the line of the first byte that does not fit; a file (or
+  workbook) garbled once already (« RhÃ´ne », UTF-8 read as Windows-1252 and saved again) is refused at its
+  first garbled cell.
 - A date under Échéance/Deadline/Date limite/Date butoir/Due date, or under Quand when the statement says
   "avant le / d'ici / by...", becomes "avant le DATE": from the plan's start to the end of that day (the
   deadline the statement means), whether it is a date cell or text (every CSV cell); otherwise a date is
@@ -356,6 +358,59 @@ def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
     return text, "Windows-1252"
 
 
+# UTF-8 read as Windows-1252 (audit ops2): a lead byte (0xC2-0xF4: « Â » to « ô ») then continuation bytes (0x80-0xBF:
+# « € », « ™ », « © », « ¨ »...), as « Ã© » for « é » or « â€™ » for « ’ »: what a UTF-8 file becomes when Excel opens
+# it as Windows-1252 and it is saved again as UTF-8 (valid UTF-8 then, so the decoding above cannot see it)
+_CP1252_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014" \
+    "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONTINUATION}]+")
+
+
+def _latin_text(char: str) -> bool:
+    """A character a double-encoded French or English text stands for: Latin letters and signs, punctuation."""
+    return 0xA0 <= ord(char) <= 0x24F or 0x2000 <= ord(char) <= 0x214F
+
+
+def _undouble(text: str) -> str | None:
+    """What ``text`` read before it was decoded twice (UTF-8 bytes read as Windows-1252: « RhÃ´ne » -> « Rhône »),
+    or None when no part of it reads so."""
+    def repair(match: re.Match[str]) -> str:
+        try:
+            fixed = match.group(0).encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return match.group(0)
+        return fixed if all(_latin_text(c) for c in fixed) else match.group(0)
+    repaired = _MOJIBAKE.sub(repair, text)
+    return repaired if repaired != text else None
+
+
+def _double_encoded(table: Sheet, header: list[Any]) -> Problem | None:
+    """The first cell (header first) whose text was decoded twice, located, with what it stood for and the fix;
+    None when no cell was. Importing it would write « RhÃ´ne-Alpes » into the plan, and lose the column
+    « PÃ©rimÃ¨tre » (every action's scope) without a word."""
+    key_of = {index: key for key, (index, _) in table.columns.items()}
+    for number, cells, is_header in [(table.header_row, header, True),
+                                     *((n, c, False) for n, c in table.rows)]:
+        for index, cell in enumerate(cells):
+            if not isinstance(cell, str):
+                continue
+            repaired = _undouble(cell)
+            if repaired is None:
+                continue
+            where = table.where(number, None if is_header else key_of.get(index))
+            return Problem(where, f"« {_shorten(cell)} » is « {_shorten(repaired)} » garbled: the file was UTF-8, "
+                                  "was opened as Windows-1252 (Excel opening a CSV by a double-click) and saved "
+                                  "again, so every accent of the file reads so",
+                           "import the original file; or open it in Excel with Data > From Text/CSV, file origin "
+                           "« 65001 : Unicode (UTF-8) », then save it as « CSV UTF-8 (délimité par des virgules) »",
+                           file=table.name)
+    return None
+
+
+def _shorten(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _read_csv(path: Path, progress: Progress | None) -> Sheet:
     text, encoding = _decode_csv(path.read_bytes(), path.name)
     # the header line decides: headers hold few delimiters ("Périmètre (département, industrie)" has one comma)
@@ -505,6 +560,9 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                     f"columns {table.columns[column.key][1]!r} and {_plain(raw)!r} both give "
                                     f"{column.key}", "keep one of them", file=table.name))
         table.columns[column.key] = (index, str(_plain(raw)).strip())
+    garbled = _double_encoded(table, header)
+    if garbled is not None:     # before the columns: « PÃ©rimÃ¨tre » is no column, every scope would be lost
+        raise InvalidInput(garbled)
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
     if missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)

@@ -32,7 +32,10 @@ sees what was weighed and why it lost):
 An axis whose own objective period is over (``axis_closed``: evaluated after its end instant, as ``plan_ended`` for
 the plan) can no longer be acted on: it gets none of these forward-looking verdicts and is no axis to drop another
 in favour of; it gets its closing verdict instead (``Rule.CLOSED``), in the past tense, with its final figures: its
-objective reached or not, as a share of it, and its final ROI (decision of 6 Dec 2026, docs/engine.md).
+objective reached or not, as a share of it, and its final ROI (decision of 6 Dec 2026, docs/engine.md). When its
+final figures meet the roll-out rule's conditions (those of a running axis), the verdict adds the roll-out worded for
+what comes next: « à reconduire et déployer vers … » / "worth repeating and rolling out to …" (decision of the same
+day); an ended axis that did not work gets its verdict alone, never a drop.
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
 stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
@@ -207,8 +210,11 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
     candidates += _roll_out(plan, progress, trends, settings, as_of, today, context.accounts_in)
-    candidates = [rec for rec in candidates if rec.axis_id not in closed]    # no forward-looking verdict for them
-    candidates += [_closing(plan, axis, progress[axis.id]) for axis in _live(plan, today) if axis.id in closed]
+    # no forward-looking verdict for them, but the roll-out their final figures call for, worded for what comes next
+    rolled = {rec.axis_id: rec for rec in candidates if rec.rule is Rule.ROLL_OUT and rec.axis_id in closed}
+    candidates = [rec for rec in candidates if rec.axis_id not in closed]
+    candidates += [_closing(plan, axis, progress[axis.id], rolled.get(axis.id))
+                   for axis in _live(plan, today) if axis.id in closed]
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
         by_axis.setdefault(rec.axis_id, []).append(rec)
@@ -226,12 +232,18 @@ def axis_closed(axis: Axis, as_of: datetime) -> bool:
     return axis.objective is not None and as_of > axis.objective.period.end
 
 
-def _closing(plan: Plan, axis: Axis, p: AxisProgress) -> Recommendation:
+def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | None = None) -> Recommendation:
     """The closing verdict of an axis whose own period is over, in the past tense with its final figures: « L'axe …
     s'est terminé le 31 mars 2027 : il n'a pas atteint son objectif (12 % de l'objectif : CA supplémentaire 12 000 €
     sur 100 000 €), ROI final -28 %. » (an axis told « Abandonner … après 100 % de la période » in August for a first
     quarter's axis, and kept so in the CRM all year, before 6 Dec 2026). The share of the objective reads below
-    100 % when it was not reached (``pct_below``)."""
+    100 % when it was not reached (``pct_below``).
+
+    ``rolled``: the roll-out rule fired for it on its final figures (the same conditions as for a running axis): the
+    verdict then goes on with what comes next, « …, ROI final 620 %, rentabilisé en 0,4 mois depuis le 1er janvier ;
+    à reconduire et déployer vers « Savoie », « Ain », où la croissance est inférieure à 5 %. » / "…; worth repeating
+    and rolling out to …" (decision of 6 Dec 2026: the manager's question at an axis's end is whether to roll it out
+    elsewhere, pac-method.md; it was the verdict alone). An axis that did not work gets its verdict alone."""
     lang = plan.language
     assert axis.objective is not None      # axis_closed
     end = axis.objective.period.end
@@ -258,15 +270,31 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress) -> Recommendation:
         roi = f", ROI final {pct(p.roi, lang)}" if lang == "fr" else f", final ROI {pct(p.roi, lang)}"
     else:
         roi = ""
+    then = ""
+    if rolled is not None:
+        names = ", ".join(_quoted(plan, plan.segment(s).name) for s in rolled.evidence["to_segments"])
+        below = pct(rolled.evidence["lagging_growth_below"], lang)
+        paid = "" if free else f" {months(p.time_to_roi_months or 0, lang)} {since_start(plan, axis, lang)}"
+        if lang == "fr":
+            then = (f"{', rentabilisé en' + paid if paid else ''} ; à reconduire et déployer vers {names}, où la "
+                    f"croissance est inférieure à {below}")
+        else:
+            then = (f"{', paid back in' + paid if paid else ''}; worth repeating and rolling out to {names}, where "
+                    f"growth is below {below}")
     if lang == "fr":
-        summary = f"L'axe {_name(plan, axis)} s'est terminé le {day_words(last, lang)} : {how}{roi}."
+        summary = f"L'axe {_name(plan, axis)} s'est terminé le {day_words(last, lang)} : {how}{roi}{then}."
     else:
-        summary = f"Axis {_name(plan, axis)} ended on {day_words(last, lang)}: {how}{roi}."
+        summary = f"Axis {_name(plan, axis)} ended on {day_words(last, lang)}: {how}{roi}{then}."
     evidence: dict[str, Any] = {"period_end": last.isoformat(), "reached": reached,
                                 "objective": str(objective) if objective is not None else None,
                                 "additional": str(p.additional), "progress": p.progress,
                                 "final_roi": None if free else p.roi,
                                 "cost": str(p.cost) if p.cost is not None else None}
+    if rolled is not None:
+        # the roll-out's own evidence, less what the verdict already holds (its ROI is the final one, its figures the
+        # verdict's) and the elapsed minimum (its whole period is over)
+        evidence.update({k: v for k, v in rolled.evidence.items()
+                         if k not in ("roi", "cost", "additional", "min_elapsed")})
     return Recommendation(Rule.CLOSED, axis.id, axis.segment_id, summary, evidence)
 
 

@@ -21,13 +21,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import local_minute
+from pac_core.matching import ALSO, local_minute
 from pac_core.money import money as format_money
 from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
@@ -35,6 +35,7 @@ from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
 from pac_core.revenue import DealFilter
+from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -51,7 +52,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
         "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
-        "not_over": "pas encore passée", "handed_over": "après la passation",
+        "not_over": "pas encore passée", "handed_over": "après la passation", "outside_period": "hors de la période",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -67,7 +68,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
         "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
-        "not_over": "not over yet", "handed_over": "after the hand-over",
+        "not_over": "not over yet", "handed_over": "after the hand-over", "outside_period": "outside the period",
     },
 }
 
@@ -210,6 +211,10 @@ def _lang(plan: Plan, lang: str | None) -> str:
 # The engine words its details in English around the plan's (French) scope labels; each phrase below is
 # turned into the asked language, longest first, so one output never mixes the two.
 _TO_FR = (
+    ("closed on ", "clôturée le "), (", before the first day counted, ", ", avant le premier jour compté, le "),
+    (", after the last day counted, ", ", après le dernier jour compté, le "),   # revenue._outside_period
+    ("more deals outside the period not listed", "autres affaires hors de la période non listées"),
+    (", unknown in ", ", inconnu en "), (": no exchange rate for", " : no exchange rate for"),   # scope_eval
     (", before the window “", ", avant la période « "), (", after the window “", ", après la période « "),
     ("” (", " » ("),
     ("outside the scope", "hors périmètre"), ("(scope: ", "(périmètre : "), ("(axis: ", "(axe : "),
@@ -246,7 +251,7 @@ _TO_FR = (
     (" (from ", " (depuis le "), ("call not answered", "appel sans réponse"),
     ("call not completed", "appel non abouti"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
-    (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
+    (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no-show", "absent"),
     (PLANNED_PAST, "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     ("planned", "prévue"), ("completed", "réalisée"), (", not ", ", pas "), ("amount ", "montant "),
     ("account ", "compte "),
@@ -300,6 +305,10 @@ def localise(detail: str, lang: str) -> str:
     """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
     if not detail:
         return detail
+    head, also, codes = detail.rpartition(f"; {ALSO}")
+    if also:   # a near miss failing several rules: the other rules' codes after its detail (matching.first_cause)
+        named = (REASONS[lang]["planned_past" if code == "planned" else code] for code in codes.split(", "))
+        return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
     if lang == "fr" and (hand := _HANDED_OVER.fullmatch(detail)):   # matching.Matcher._handed_over
@@ -359,10 +368,14 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     rows = []
-    for d in (counted + missed)[:limit]:
+    # every counted deal listed: their amounts to the cent add up to the revenue the header shows (``to_the_cent``)
+    cents = to_the_cent([_counted_amount(d.detail) if d.amount is None else d.amount for d in counted],
+                        progress.revenue) \
+        if counted_total == len(counted) <= limit else []
+    for k, d in enumerate((counted + missed)[:limit]):
         deal = deals.get((d.source, d.record_id))
-        amount = _counted_amount(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None
-                                                             else None)
+        amount = (cents[k] if k < len(cents) else _counted_amount(d.detail)) if d.counted else \
+            (deal.amount if deal and deal.amount is not None else None)
         lines = ""
         if deal is not None and flt.line_conditions:
             picked = flt.matching_lines(deal.lines)
@@ -414,6 +427,25 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         header += _listed(listed, counted_total + missed_total, lang)
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang)
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
+
+
+CENT = Decimal("0.01")
+
+
+def to_the_cent(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+    """``amounts`` (exact: a split share, a HubSpot amount with a tenth of a cent) to the cent, adding up to ``total``
+    rounded half up to the cent as the header shows it: each rounded down, then the cents left given one each to the
+    largest remainders (ties: the first listed), as a ledger splits a sum. Rounded one by one they drifted from the
+    total (three halves of 100.01: 3 x 50.01 = 150.03 under 150.02; audit explain, 6 Dec 2026). Each rounded half up
+    when they are not the deals ``total`` adds (the cents left are not between 0 and one per amount)."""
+    floors = [a.quantize(CENT, rounding=ROUND_FLOOR) for a in amounts]
+    left = (half_up(total, 2) - sum(floors, Decimal(0))) / CENT
+    if left != left.to_integral_value() or not 0 <= left <= len(amounts):
+        return [half_up(a, 2) for a in amounts]
+    order = sorted(range(len(amounts)), key=lambda k: (floors[k] - amounts[k], k))   # largest remainder first
+    for k in order[:int(left)]:
+        floors[k] += CENT
+    return floors
 
 
 def _counted_amount(detail: str) -> Decimal:

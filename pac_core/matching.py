@@ -19,7 +19,8 @@ An activity counts for an action when all of these hold:
 * distinct accounts: with ``Counting.DISTINCT_ACCOUNTS`` an account counts once, the earliest
   activity (by start, then source and id) is the counted one.
 
-A near miss fails exactly one of these rules; near misses are recorded, up to a limit per action.
+A near miss fails one of these rules, or several for an owner's activity of the action's type (listed under the
+first of ``CAUSES``, the others named); near misses are recorded, up to a limit per action.
 Records that cannot be matched at all (no owner e-mail, no start, naive start, no or unknown account,
 unknown type) are rejected with a reason: never counted, never a crash.
 
@@ -65,6 +66,27 @@ NOT_ANSWERED = "not_answered"
 # « annulée » appointment, it is a call not completed
 NOT_COMPLETED = "call_not_completed"
 CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
+# a near miss that fails several rules is listed once, under the first of these it fails: the cause no fix of the
+# activity lifts first (the activity deleted, its account, its date, its owner after a hand-over), its status last;
+# the others are named after its detail ("; also: cancelled"). An activity of another type (or of none) that fails
+# another rule too is not the action's activity: it is not listed (a week's calls and to-dos would drown the answer)
+CAUSES = ("deleted", "no_account", "outside_scope", "outside_window", "handed_over", "cancelled", "no_show",
+          NOT_ANSWERED, NOT_COMPLETED, "planned", "not_over")
+ALSO = "also: "   # pac_core.explain words the codes after it
+
+
+def first_cause(failed: Sequence[str]) -> str | None:
+    """The rule a near miss is listed under: "" when none fails (it counts), the one that fails, the first of
+    ``CAUSES`` among several; None when it is not listed (another type, or none, and another rule)."""
+    if not failed:
+        return ""
+    if len(failed) == 1:
+        return failed[0]
+    if "wrong_type" in failed or "unknown_type" in failed:
+        return None
+    return min(failed, key=CAUSES.index)
+
+
 FEW_KEYS = 8                    # owners looked up one by one (a column scan each) before grouping them all
 NEAR_SPAN = timedelta(days=1)   # how far outside a window an activity is still reported as a near miss
 
@@ -554,11 +576,12 @@ class Matcher:
             own.sort(key=lambda e: (e[0], ix.acts[e[1]].source, ix.acts[e[1]].id))
         if own:
             for t, pos, holder in own:
-                rule = self._failure(pos, action, members, ws, we)
+                failed = self._failures(pos, action, members, ws, we)
                 if today is not None and ix.whole_day[pos] and t >= today:
-                    rule = "not_over" if rule == "" else None     # a second failing rule: no near miss
-                if holder.cut is not None and rule is not None and t >= holder.cut:
-                    rule = "handed_over" if rule == "" else None  # after the hand-over: no longer its owner
+                    failed.append("not_over")
+                if holder.cut is not None and t >= holder.cut:
+                    failed.append("handed_over")                  # after the hand-over: no longer its owner
+                rule = first_cause(failed)
                 if rule == "":
                     number = ix.account(pos)
                     matched.append(pos)
@@ -578,7 +601,9 @@ class Matcher:
                     detail = self._not_over(pos) if rule == "not_over" else \
                         self._handed_over(holder, who) if rule == "handed_over" else \
                         self._detail(rule, pos, action, scope, reference)
-                    near.append(self._decision(pos, False, rule, detail))
+                    others = [r for r in failed if r != rule]
+                    near.append(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}" if others
+                                               else detail))
                 else:
                     more += 1
         more += self._other_owners(action, {h.email for h in owners}, members, ws, min(we, until), near, today)
@@ -590,33 +615,27 @@ class Matcher:
         decisions = counted + near
         return ActionMatch(done, decisions, seen, matched, len(members))
 
-    def _failure(self, pos: int, action: Action, members: frozenset[int], ws: float, we: float) -> str | None:
-        """"" when every rule holds, the rule's code when exactly one fails, None when several fail."""
+    def _failures(self, pos: int, action: Action, members: frozenset[int], ws: float, we: float) -> list[str]:
+        """The codes of the rules the activity fails (type, window, status, deleted, account and scope), in that
+        order; [] when every one holds."""
         ix = self.index
         a = ix.acts[pos]
-        rule = ""
+        failed = []
         if a.type is not action.activity_type:
-            rule = "wrong_type" if a.type is not None else "unknown_type"
+            failed.append("wrong_type" if a.type is not None else "unknown_type")
         t = float(ix.ts[pos])
         if not ws <= t < we:
-            if rule:
-                return None
-            rule = "outside_window"
+            failed.append("outside_window")
         status_rule = STATUS_RULES.get(a.status)
         if status_rule is not None:
-            if rule:
-                return None
-            rule = CALL_RULES.get(status_rule, status_rule) if a.type is ActivityType.CALL else status_rule
+            failed.append(CALL_RULES.get(status_rule, status_rule) if a.type is ActivityType.CALL else status_rule)
         if a.deleted:
-            if rule:
-                return None
-            rule = "deleted"
+            failed.append("deleted")
         number = ix.account(pos)
         if number is None or number not in members:
-            if rule:
-                return None
-            rule = "no_account" if number is None else "deleted" if self.accounts[number].deleted else "outside_scope"
-        return rule
+            failed.append("no_account" if number is None else
+                          "deleted" if self.accounts[number].deleted else "outside_scope")
+        return failed
 
     def _detail(self, rule: str, pos: int, action: Action, scope: Scope, reference: date) -> str:
         """Words for a near miss (computed only for the near misses that are listed)."""
@@ -639,7 +658,7 @@ class Matcher:
             # as nonsense (usplan audit F6); explain.localise turns “…” into « … » in French
             return f"{local}, {side} the window “{label}” ({days})" if label else f"{local}, {side} the window ({days})"
         if rule in STATUS_RULES.values():
-            return a.status.value
+            return "no-show" if rule == "no_show" else a.status.value   # the words, not the code
         if rule == NOT_ANSWERED:
             return "call not answered"
         if rule == NOT_COMPLETED:
@@ -647,7 +666,9 @@ class Matcher:
         if rule == "duplicate_account":
             return "account already counted for this action"
         if rule == "no_account":
-            return "the activity has no known account"
+            if a.account_id is None:
+                return "the activity has no account"
+            return f"account {a.account_id} is not among the accounts of {a.source}"   # as the rejected table says
         if rule == "deleted":
             if a.deleted:
                 return "the activity was deleted in the CRM"

@@ -38,6 +38,7 @@ class Decision:
     detail: str = ""
     account_id: str | None = None
     when: datetime | date | None = None
+    amount: Decimal | None = None   # a counted deal: the exact amount (share) the axis counts, ``detail`` to the cent
 
 
 @dataclass(frozen=True)

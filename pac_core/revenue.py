@@ -62,6 +62,7 @@ _ONE = Decimal(1)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
 Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
+NEAR_PERIOD = timedelta(days=31)   # how far outside the counted days a won deal is still listed (``pac explain AXIS``)
 
 
 def row_conversions(table: DealTable, rows: np.ndarray, currency: str, fx_rates: Mapping[str, Decimal]
@@ -558,7 +559,8 @@ class WonLedger:
             detail = f"{half_up(amounts[p], 2)}"
             if divisor > 1:
                 detail += f" / {divisor} = {half_up(amounts[p] / divisor, 2)}"
-            out.append(Decision(source, ident, True, rule, detail, account, self.days[p]))
+            out.append(Decision(source, ident, True, rule, detail, account, self.days[p],
+                                Decimal(amounts[p]) / divisor if divisor > 1 else Decimal(amounts[p])))
         if total > len(picked):
             unlisted = 0
             if self.warnings:   # a won deal without amount exists somewhere: look for the unlisted ones
@@ -579,13 +581,35 @@ class WonLedger:
         if len(gone) > limit:
             out.append(Decision("", "", False, "truncated",
                                 f"{len(gone) - limit} more deals of deleted accounts not listed"))
+        if days[0] <= days[1]:
+            out.extend(self._outside_period(days, members, limit, flt, owner_email or {}))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
                    if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
 
 
-    def _of_deleted(self, days: DateRange, deleted: np.ndarray, flt: DealFilter | None,
+    def _outside_period(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None,
+                        owner_email: Mapping[AccountKey, str]) -> list[Decision]:
+        """The won deals of the scope's accounts (kept by ``flt``) closed within ``NEAR_PERIOD`` of the counted days
+        ``days``: the last ones before its first day, the first ones after its last (the evaluation's day, or the
+        period's last): not counted, ``outside_period``, "closed on 2026-12-31, before the first day counted,
+        2027-01-01" (audit explain: « why is the Durand order not in my revenue? » had no answer)."""
+        out: list[Decision] = []
+        before = self._of_deleted((days[0] - NEAR_PERIOD, days[0] - timedelta(days=1)), members, flt, owner_email)
+        after = self._of_deleted((days[1] + timedelta(days=1), days[1] + NEAR_PERIOD), members, flt, owner_email)
+        for found, words in ((before[-limit:] if limit else [], f"before the first day counted, {days[0]:%Y-%m-%d}"),
+                             (after[:limit], f"after the last day counted, {days[1]:%Y-%m-%d}")):
+            for p in found:
+                source, ident, _, account = self._listed(p)
+                out.append(Decision(source, ident, False, "outside_period",
+                                    f"closed on {self.days[p]:%Y-%m-%d}, {words}", account, self.days[p]))
+        unlisted = max(0, len(before) - limit) + max(0, len(after) - limit)
+        if unlisted:
+            out.append(Decision("", "", False, "truncated", f"{unlisted} more deals outside the period not listed"))
+        return out
+
+    def _of_deleted(self, days: DateRange, deleted: Members, flt: DealFilter | None,
                     owner_email: Mapping[AccountKey, str]) -> list[int]:
         """The ledger positions of the won deals closed in ``days`` on the accounts of ``deleted`` (a boolean array
         per account number) that ``flt`` keeps (its owner and product conditions)."""

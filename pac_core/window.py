@@ -48,9 +48,17 @@ class Window:
         return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds()
 
     def elapsed_share(self, as_of: datetime) -> float:
-        """Share of the window elapsed at ``as_of``, clamped to [0, 1]."""
+        """Share of the window elapsed at ``as_of``, clamped to [0, 1], on the wall clock of the window's zone (its
+        start's): the share of its calendar days and hours a manager counts. Week 12 of 2027 in Paris has 167 real
+        hours (summer time starts on Sunday); on Friday at 02:00, 4 days and 2 hours of its 7 days are gone, 98 / 168,
+        not 98 / 167 (audit tz: a target of 12 expected 7.04 by then, and 7 done read « À risque »). Like the
+        revenue's day-for-day proration (``revenue.prorated``)."""
         if as_of <= self.start:
             return 0.0
         if as_of >= self.end:
             return 1.0
-        return (as_of.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / self.seconds
+        zone = self.start.tzinfo
+        start = self.start.replace(tzinfo=None)
+        span = (self.end.astimezone(zone).replace(tzinfo=None) - start).total_seconds()
+        gone = (as_of.astimezone(zone).replace(tzinfo=None) - start).total_seconds()
+        return min(1.0, max(0.0, gone / span))

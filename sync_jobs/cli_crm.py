@@ -325,15 +325,41 @@ def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]
             continue
         out.setdefault("currency", []).append((str(ref.file), plan.currency))
         out.setdefault("fiscal_period", []).append((str(ref.file), fiscal_period(plan)))
-        scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
-                  *(("axis", x.id, x.scope) for x in plan.axes),
-                  *(("action", x.id, x.scope) for x in plan.actions)]
-        tested = [(f"{ref.file} {kind} {ident}", c) for kind, ident, scope in scoped for c in scope.conditions
+        try:        # the plan's lines, to locate each value as `pac plan check` locates its problems
+            doc: Document | None = load_yaml(ref.file)
+        except (InvalidInput, OSError):
+            doc = None
+        scoped = [*(("segment", x.id, ("segments", i, "scope"), x.scope) for i, x in enumerate(plan.segments)),
+                  *(("axis", x.id, ("axes", i, "scope"), x.scope) for i, x in enumerate(plan.axes)),
+                  *(("action", x.id, ("actions", i, "what", "scope"), x.scope) for i, x in enumerate(plan.actions))]
+        tested = [(_located(ref.file, doc, at, c.field) + f" {kind} {ident} scope.{c.field}", c)
+                  for kind, ident, at, scope in scoped for c in scope.conditions
                   if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type")
                                                   or c.field.startswith("custom."))]
         for where, c in tested:
             out.setdefault(c.field, []).extend((where, str(v)) for v in c.values)
     return out
+
+
+def _located(file: Path | str, doc: Document | None, at: tuple[str | int, ...], field: str) -> str:
+    """``file:line`` of a scope condition on ``field`` at ``at`` in a plan (its scope's line when the field is
+    written otherwise, e.g. under ``not:``); the file alone when the plan cannot be read again."""
+    if doc is None:
+        return str(file)
+    path: tuple[str | int, ...] = (*at, field)
+    line = doc.line(path) if _has(doc, path) else doc.line(at)
+    return f"{file}:{line}" if line is not None else str(file)
+
+
+def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
+    node: Any = doc.data
+    for part in path:
+        found = (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int)
+                                                               and 0 <= part < len(node))
+        if not found:
+            return False
+        node = node[part]
+    return True
 
 
 @click.command("check")

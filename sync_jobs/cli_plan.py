@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from pac_core.plan import Plan
 from pac_core.report_period import calendar_quarter_asked
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
+from sync_jobs.atomic_file import replaced
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_identity import retired_edits_warnings, stored_owner_warning_lines, stored_period_warning
@@ -51,8 +51,8 @@ def _console(stderr: bool = False) -> Console:
     return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
-def _report(problems: list[Problem], what: str) -> None:
-    console = _console()
+def _report(problems: list[Problem], what: str, *, stderr: bool = False) -> None:
+    console = _console(stderr=stderr)
     for problem in problems:
         console.print(textsafe.text(str(problem), style="red"))
     count = len(problems)
@@ -432,15 +432,15 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     except (ZoneInfoNotFoundError, ValueError, OSError):
         _report([Problem("option --tz / --timezone", f"unknown timezone {tz!r}",
                          "use an IANA name such as Europe/Paris or America/Chicago")],
-                "import refused")
+                "import refused", stderr=True)
         sys.exit(EXIT_BAD_INPUT)
     if output is not None and output.exists() and not force:
         _report([Problem("option --output", f"{output} already exists", "choose another file, or add --force")],
-                "import refused")
+                "import refused", stderr=True)
         sys.exit(EXIT_BAD_INPUT)
     if not source.is_file():
         _report([Problem("", f"{source}: no such file", "check the path; pac plan import takes an .xlsx or .csv "
-                                                         "file, one row per action")], "import refused")
+                                                         "file, one row per action")], "import refused", stderr=True)
         sys.exit(EXIT_BAD_INPUT)
     err = _console(stderr=True)
     try:
@@ -456,7 +456,7 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
                                         today=datetime.now(zone).date(), progress=progress, language=language,
                                         currency=currency, date_order=date_order)
     except InvalidInput as exc:
-        _report(exc.problems, f"{source} was not imported (nothing written)")
+        _report(exc.problems, f"{source} was not imported (nothing written)", stderr=True)
         sys.exit(EXIT_BAD_INPUT)
     for sentence in result.assumed:
         err.print(Text(f"assumed: {sentence}", style="yellow"))
@@ -466,7 +466,8 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     if output is None:
         click.echo(result.text, nl=False)
         return
-    _write_atomically(output, result.text)
+    with replaced(output) as tmp:        # a crash or a full disk never leaves half a plan
+        tmp.write_text(result.text, encoding="utf-8")
     err.print(Text(f"✓ plan written to {output}: {result.actions} action{'s' if result.actions != 1 else ''}; "
                    f"complete SWOTs and objectives, then run pac plan check {output}", style="green"))
 
@@ -484,18 +485,6 @@ def _print_lint(console: Console, result: ImportResult) -> None:
                           " — rewrite the others with who/what/when (pac plan lint shows the details)"),
                        style="bold"))
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file renamed over ``path``: a crash never leaves half a plan."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.command("schema")

@@ -8,10 +8,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import os
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +24,7 @@ from pac_core.linter import FIELD_KEYS, action_disagreements, disagreement_words
 from pac_core.periods import day_words, days_phrase, parse_period
 from pac_core.plan import AxisState, AxisStatus
 from sync_jobs import overrides as plan_state
+from sync_jobs.atomic_file import replaced
 from sync_jobs.store import open_store, repo
 
 
@@ -377,15 +375,9 @@ def _write_atomically(path: Path, text: str, check: Any) -> None:
     """Write ``text`` next to ``path``, check it is still a valid plan (``check`` raises InvalidInput with every
     problem), then replace ``path``: a failed check leaves the file as it was. The file keeps its line endings (a
     plan saved on Windows stays CRLF: the diff shows the edited lines only, read with universal newlines) and its
-    mode (the temporary file's 0600 would hide the plan from the team: audit ops)."""
+    mode (the temporary file's 0600 would hide the plan from the team: audit ops), through ``atomic_file.replaced``."""
     crlf = b"\r\n" in path.read_bytes()
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".pac.yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\r\n" if crlf else None) as f:
+    with replaced(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\r\n" if crlf else None) as f:
             f.write(text)
         check(tmp)
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -554,17 +554,18 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
     return locate(problems, path) if path is not None else problems
 
 
-# the mapping keys whose property must hold a date, or a number: (types accepted, what pac needs, in words). A number
-# may come as a string property (a portal's own "Amount" of type string is read as a number); never as a dropdown, a
-# checkbox or a date
+# the mapping keys whose property must hold a date, or a number. HubSpot's own amounts are numbers (deals.amount,
+# annualrevenue, the line item's quantity, price and amount: type number in GET /crm/v3/properties); a text property
+# ("12 000 €", "12k") is no figure, so only a number property is accepted where pac reads an amount (audit ops2)
 DATE_TYPES = frozenset({"date", "datetime"})
-NOT_A_NUMBER = frozenset({"enumeration", "bool", "date", "datetime"})
 NUMBER_KEYS = frozenset({"companies.annual_revenue", "deals.amount", "deals.amount_in_home_currency",
                          "deals.line_amount"})
 
 
 def _needs(key: str) -> str | None:
-    """What the property mapped at ``key`` must be: "date or datetime", "number", or None (anything)."""
+    """What the property mapped at ``key`` must be: "date or datetime", "number", or None (anything). The line
+    item's quantity and amount pac reads unmapped are HubSpot's own number properties, whose type no portal can
+    change (readOnlyDefinition)."""
     if key == "deals.close_date" or (key.startswith("activities.") and key.endswith((".start", ".fallback_start"))):
         return "date or datetime"
     return "number" if key in NUMBER_KEYS else None
@@ -587,13 +588,13 @@ def _type_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Prob
             need, kind = _needs(key), str((defs.get(prop) or {}).get("type") or "")
             if need is None or not kind or prop not in defs:
                 continue
-            wrong = kind not in DATE_TYPES if need == "date or datetime" else kind in NOT_A_NUMBER
+            wrong = kind not in DATE_TYPES if need == "date or datetime" else kind != "number"
             if wrong:
                 article = "an" if kind[0] in "aeiou" else "a"
                 example = _shipped_properties().get(key)
+                fix = "map a property of that type" + (f", e.g. {example}" if example else "")
                 problems.append(Problem(key, f"{prop} is {article} {kind} property of {obj}; pac needs a {need} one "
-                                        "here", "map a property of that type" + (f", e.g. {example}" if example
-                                                                                else "")))
+                                        "here", fix))
     return problems
 
 

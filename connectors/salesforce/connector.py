@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -410,8 +410,10 @@ class SalesforceConnector:
         rows = self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where, cursor=spec.cursor,
                                 page_size=spec.page_size)
         if spec.kind is ObjectKind.ACTIVITIES:
-            rows = self._without_recurrence(spec, rows, start, where)
-        for row in self._without_lacking(spec, rows, start, where) if merges else rows:
+            rows = self._read_again_without(self._lacks_recurrence, spec, rows, start, where)
+        if merges:
+            rows = self._read_again_without(lambda _spec: self.reader.lacks_held_fields(), spec, rows, start, where)
+        for row in rows:
             if winners or changed:
                 seen.add(str(row.get("Id")))
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
@@ -431,39 +433,32 @@ class SalesforceConnector:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
 
-    def _without_recurrence(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None,
-                            where: str) -> Iterator[dict[str, Any]]:
-        """An activity read's ``rows``; when the org refuses the query before its first row and the object's
-        describe (one call, on this error path only) shows no ``IsRecurrence`` (a Task where recurring tasks were
-        never enabled, or the field hidden from the integration user), the same read without it: no series master
-        exists there to leave out (audit sfrates F2). An org that has the field costs no describe."""
-        try:
-            first = next(rows, None)
-        except SchemaError:
-            if spec.sobject in self.reader.no_recurrence:
-                raise
-            described = self.schema.describe_fields(spec.sobject)
-            if described is None or "isrecurrence" in described:
-                raise
-            self.reader.no_recurrence.add(spec.sobject)
-            log.info("%s: %s has no IsRecurrence (recurring activities not enabled): read without it", self.name,
-                     spec.sobject)
-            rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
-                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
-            first = next(rows, None)
-        if first is not None:
-            yield first
-            yield from rows
+    def _lacks_recurrence(self, spec: SfObject) -> bool:
+        """For an activity read the org refused: whether the object's describe (one call, on this error path only)
+        shows no ``IsRecurrence`` (a Task where recurring tasks were never enabled, or the field hidden from the
+        integration user); then the read leaves it out from now on: no series master exists there to leave out
+        (audit sfrates F2). An org that has the field costs no describe."""
+        if spec.sobject in self.reader.no_recurrence:
+            return False
+        described = self.schema.describe_fields(spec.sobject)
+        if described is None or "isrecurrence" in described:
+            return False
+        self.reader.no_recurrence.add(spec.sobject)
+        log.info("%s: %s has no IsRecurrence (recurring activities not enabled): read without it", self.name,
+                 spec.sobject)
+        return True
 
-    def _without_lacking(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None, where: str
-                         ) -> Iterator[dict[str, Any]]:
-        """The account read's ``rows``; when the org refuses the query before its first row and lacks Account PAC
-        fields it reads back (``Reader.lacks_held_fields``: an org provisioned by an older pac), the same read
-        without them, warned about: the accounts are read, their PAC fields neither compared nor written."""
+    def _read_again_without(self, lacking: Callable[[SfObject], bool], spec: SfObject,
+                            rows: Iterator[dict[str, Any]], start: datetime | None, where: str
+                            ) -> Iterator[dict[str, Any]]:
+        """A read's ``rows``; when the org refuses the query before its first row and ``lacking(spec)`` says a field
+        the read asks for is missing there (and drops it from the read's fields), the same read once more: the
+        accounts' PAC fields an org provisioned by an older pac lacks (``Reader.lacks_held_fields``: the accounts
+        are read, their PAC fields neither compared nor written, warned about), an activity's ``IsRecurrence``."""
         try:
             first = next(rows, None)
         except SchemaError:
-            if not self.reader.lacks_held_fields():
+            if not lacking(spec):
                 raise
             rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
                                     where=where, cursor=spec.cursor, page_size=spec.page_size)

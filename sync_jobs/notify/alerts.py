@@ -13,7 +13,8 @@ keys say how often a state may come back:
 * ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis, and per what it is about when the
   same rule can come back with something new (``reco_key``): ``reco:reassign:AX-38:julie.martin@…`` (the people
   leaving), ``reco:suspend:AX-1:2027-Q3`` (the quarter), ``reco:prioritise:AX-1:decline+001…`` (the segment's
-  decline, the lost key accounts);
+  decline, the lost key accounts), ``reco:closed:AX-1:roll_out`` (the closing verdict of an axis whose period is
+  over, with its roll-out: a suggestion found after the verdict was told is told);
 * ``rejected:sf-main:activities:00U…:<reason digest>``: a CRM record refused, with what to fix: once per record
   and reason.
 
@@ -51,7 +52,8 @@ LANGUAGES = ("fr", "en")
 def reco_key(reco: Recommendation) -> str:
     """``reco:RULE:AXIS``, plus what the advice is about when the same rule can come back for the same axis with
     something new to say: the people leaving (reassign), the quarter (suspend), the lost key accounts and/or the
-    segment's decline (prioritise). A second rep leaving the axis is a new alert; the same advice standing is not."""
+    segment's decline (prioritise), the roll-out an ended axis's verdict suggests (closed). A second rep leaving the
+    axis is a new alert; the same advice standing is not."""
     base = f"reco:{reco.rule.value}:{reco.axis_id}"
     evidence = reco.evidence or {}
     about: list[str] = []
@@ -62,6 +64,8 @@ def reco_key(reco: Recommendation) -> str:
     elif reco.rule is Rule.PRIORITISE:
         about = (["decline"] if "segment_decline" in (evidence.get("triggers") or []) else []) + sorted(
             str(a.get("id", "")) for a in evidence.get("lost_accounts") or [])
+    elif reco.rule is Rule.CLOSED and evidence.get("to_segments"):
+        about = ["roll_out"]     # the closing verdict with its roll-out: told again when the suggestion comes later
     return f"{base}:{'+'.join(about)}" if about else base
 
 

@@ -77,6 +77,29 @@ class TestConfigCheck:
                 "enumeration property of companies; pac needs a number one here (map a property of that type, e.g. "
                 "annualrevenue)") in out
 
+    def test_online_check_refuses_a_hubspot_text_property_where_an_amount_is_needed(self, tmp_path: Path) -> None:
+        """A text property mapped where pac reads an amount (deal amount, line item amount, annual revenue) passed
+        the online check: HubSpot's own amounts are numbers (deals.amount, line item amount / price / quantity,
+        annualrevenue: type number), and text such as "12 000 €" is no figure. Each is a located problem naming the
+        type and the fix (audit ops2). Seen failing before the fix: exit 0, "mapping OK"."""
+        text = (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8")
+        path = tmp_path / "hubspot.yaml"
+        path.write_text(text.replace("  amount: amount", "  amount: dealname", 1)
+                        .replace("  line_amount: hs_tcv", "  line_amount: hs_sku", 1)
+                        .replace("  annual_revenue: annualrevenue", "  annual_revenue: description", 1),
+                        encoding="utf-8")
+        lines = [line.split("#")[0].rstrip() for line in path.read_text(encoding="utf-8").splitlines()]
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2, out
+        assert (f"{path}:{lines.index('  amount: dealname') + 1} deals.amount: dealname is a string property of "
+                "deals; pac needs a number one here (map a property of that type, e.g. amount)") in out
+        assert (f"{path}:{lines.index('  line_amount: hs_sku') + 1} deals.line_amount: hs_sku is a string property "
+                "of line_items; pac needs a number one here (map a property of that type, e.g. hs_tcv)") in out
+        assert (f"{path}:{lines.index('  annual_revenue: description') + 1} companies.annual_revenue: description "
+                "is a string property of companies; pac needs a number one here (map a property of that type, e.g. "
+                "annualrevenue)") in out
+        assert "3 problem(s)" in out
+
     def test_online_check_names_the_object_a_field_of_another_object_belongs_to(self, tmp_path: Path) -> None:
         """`postal_code: StageName` (an Opportunity field under accounts:) said "Account has no field 'StageName'
         (did you mean 'Name'?)", which sends the admin looking for a typo (audit ops). It now says whose field it is,
@@ -269,6 +292,30 @@ class TestCrmCommands:
         assert ("companies.industry: industry is a dropdown: pac reads its values as their labels, as HubSpot shows "
                 "them ('Pharmaceutique', not 'PHARMACEUTICALS')") in out
         assert "companies.account_type: type is a dropdown" in out and "warning" not in out
+
+    def test_online_warning_of_a_plan_scope_value_names_the_plan_file_and_line(self, tmp_path: Path) -> None:
+        """A plan scope value neither CRM has (`industry: Agro-alimentaire bio`) was warned of as "segment S-AGRO"
+        with no line: the admin had to search the plan for it (audit ops2). Both CRMs' warnings now name the plan
+        file, the line, the segment and the scope key, as `pac plan check` locates its problems. Seen failing before
+        the fix: "example.pac.yaml segment S-AGRO:" with no line."""
+        config = tmp_path / "config"
+        (config / "mappings").mkdir(parents=True)
+        (config / "plans").mkdir()
+        for name in ("hubspot.default.yaml", "salesforce.demo.yaml"):
+            (config / "mappings" / name).write_text((ROOT / "config" / "mappings" / name).read_text(encoding="utf-8"),
+                                                    encoding="utf-8")
+        plan = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
+        plan = plan.replace("scope: {industry: Agroalimentaire}", "scope: {industry: Agro-alimentaire bio}", 1)
+        plan_file = config / "plans" / "example.pac.yaml"
+        plan_file.write_text(plan, encoding="utf-8")
+        line = plan.splitlines().index("    scope: {industry: Agro-alimentaire bio}") + 1
+        (config / "pac.yaml").write_text((ROOT / "config" / "pac.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        code, out = run("config", "check", str(config / "pac.yaml"), "--sandbox", env={"PAC_CONFIG": None})
+        flat = " ".join(out.split())
+        assert code == 0, out
+        where = f"warning: {plan_file}:{line} segment S-AGRO scope.industry: 'Agro-alimentaire bio'"
+        assert f"{where} is no option of companies.industry" in flat, out
+        assert f"{where} matches no label of Account.Industry's picklist" in flat, out
 
     def test_hubspot_online_check_names_plan_values_no_dropdown_label_matches(self, tmp_path: Path) -> None:
         """A plan scope written with the internal value (PHARMACEUTICALS) or a value no option has is named, with

@@ -77,6 +77,19 @@ class TestPlanImport:
         assert "nothing written" in out
         assert not out_file.exists() and list(tmp_path.iterdir()) == [bad]
 
+    def test_errors_without_output_never_go_into_the_printed_plan(self, tmp_path: Path) -> None:
+        """Without -o the plan goes to stdout, so `pac plan import x.csv > plan.pac.yaml` works: the problems go to
+        stderr and stdout stays empty (audit ops2: they were printed on stdout, into the redirected plan file; seen
+        failing before the fix: stdout held the problem lines)."""
+        bad = tmp_path / "bad.csv"
+        bad.write_text(SAMPLE.read_text(encoding="utf-8").replace(";visite;5;semaine 18;", ";visitt;5;semaine 54;"),
+                       encoding="utf-8")
+        for args in (["plan", "import", str(bad), "--year", "2027"],
+                     ["plan", "import", str(SAMPLE), "--tz", "Mars/Olympus"]):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 2 and result.stdout == "", result.stdout
+            assert "problem" in result.stderr
+
     def test_missing_columns(self, tmp_path: Path) -> None:
         """A spreadsheet without the required columns lists them; exit 2."""
         bad = tmp_path / "bad.csv"

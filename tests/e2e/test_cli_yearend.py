@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from pac_config.settings import load_settings
+from pac_core.records import Deal, DealStage
 from sync_jobs.pipeline import run_sync
 from tests.cli import run_pac
 from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
@@ -145,3 +148,67 @@ class TestClosedMonthReview:
         assert done.returncode == 0, done.stderr
         text = (tmp_path / "dec.md").read_text(encoding="utf-8")
         assert "Status at the end of December 31, 2027" in text and "Since the close" not in text
+
+
+FIRST_QUARTER_PLAN = """\
+plan:
+  name: "Test plan"
+  year: 2027
+  timezone: Europe/Paris
+  currency: EUR
+  language: en
+people:
+  - {email: julie@example.com, name: Julie}
+segments:
+  - {id: S-38, name: Isère, kind: horizontal, scope: {departement: "38"}}
+  - {id: S-73, name: Savoie, kind: horizontal, scope: {departement: "73"}}
+axes:
+  - id: AX-38
+    name: Relance Isère
+    segment: S-38
+    status: active
+    objective: {additional_revenue: 100000, period: "2027-01-01..2027-03-31", margin_rate: 0.30, budget: 5000}
+actions:
+  - id: A-38
+    axis: AX-38
+    text: "Visit 1 customer in February"
+    who: julie@example.com
+    what: {activity: visit, count: 1}
+    when: "February 2027"
+"""
+
+
+def _won(ident: str, account_id: str, amount: str, close: date) -> Deal:
+    return Deal(ident, "fake", account_id, "u1", Decimal(amount), "EUR", close, DealStage.WON, name=ident,
+                modified_at=datetime(2028, 1, 1, tzinfo=UTC))
+
+
+class TestTheYearEndAdvice:
+    def test_an_axis_of_the_first_quarter_that_worked_is_to_repeat_and_roll_out(self, tmp_path, database_url) -> None:
+        """The year-end report (`pac report` on 12 January, the plan re-evaluated at its end) is where the manager
+        prepares next year: Isère's first-quarter axis brought 120,000 more (130,000 against 10,000 a year earlier)
+        of its 100,000, 36,000 of margin against 5,000: final ROI 620 %; Savoie flat (10,000 both years): the
+        closing verdict suggests rolling it out there, in the page and the workbook (seen failing before the fix:
+        the verdict ended at « final ROI 620%. »)."""
+        path = write_settings(tmp_path, database_url, plan_text=FIRST_QUARTER_PLAN)
+        _clock(path, MEETING)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("i1", departement="38", postal_code="38000"),
+                account("s1", departement="73", postal_code="73000"),
+                visit("v1", "u1", "i1", datetime(2027, 2, 10, 9, tzinfo=UTC)),
+                _won("i-now", "i1", "130000", date(2027, 2, 1)), _won("i-then", "i1", "10000", date(2026, 2, 1)),
+                _won("s-now", "s1", "10000", date(2027, 2, 1)), _won("s-then", "s1", "10000", date(2026, 2, 1)))
+        run_sync(None, load_settings(path, env={}), connectors={"fake": crm},
+                 clock=Clock(datetime(2028, 1, 12, 2, tzinfo=UTC)))
+        for name in ("now.html", "now.xlsx"):
+            done = pac("report", "-o", name, config=path, cwd=tmp_path)
+            assert done.returncode == 0, done.stderr
+        verdict = ('Axis "Relance Isère" ended on March 31, 2027: it reached its objective (120% of the objective: '
+                   'additional revenue €120,000 of €100,000), final ROI 620%, paid back in 0.4 months from January 1; '
+                   'worth repeating and rolling out to "Savoie", where growth is below 5%.')
+        html = unescape((tmp_path / "now.html").read_text(encoding="utf-8")).replace("\u00a0", " ")
+        assert "For the next plan" in html
+        assert verdict in html
+        sheet = next(s for s in load_workbook(tmp_path / "now.xlsx").worksheets if s.title == "Recommendations")
+        assert [str(row[3]).replace("\u00a0", " ") for row in sheet.iter_rows(values_only=True)
+                if row[1] == "Relance Isère"] == [verdict]

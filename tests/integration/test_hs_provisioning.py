@@ -296,6 +296,22 @@ class TestOnlineOptionCheck:
             assert [o["value"] for o in outcomes] == ["SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"]
             assert connector.property_definitions("companies")["zip"]["label"] == "Postal Code"
 
+    def test_the_sandbox_types_the_amounts_as_hubspot_documents_them(self):
+        """HubSpot's default deal property `amount` is a number (knowledge base, "HubSpot's default deal properties";
+        GET /crm/v3/properties/deals gives type number, fieldType number), as are the company's annualrevenue and
+        the line item's quantity, price and amount. Seen failing before (audit ops2): the sandbox gave deals.amount
+        as string / text."""
+        api, _, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = _provisioned(server)
+            deals = connector.property_definitions("deals")
+            lines = connector.property_definitions("line_items")
+            companies = connector.property_definitions("companies")
+            assert (deals["amount"]["type"], deals["amount"]["fieldType"]) == ("number", "number")
+            assert {(lines[p]["type"], lines[p]["fieldType"]) for p in ("quantity", "price", "amount")} \
+                == {("number", "number")}
+            assert (companies["annualrevenue"]["type"], companies["annualrevenue"]["fieldType"]) == ("number", "number")
+
     def test_mistyped_values_are_located_with_the_value_meant(self, tmp_path):
         """A meeting type in the wrong case matched no meeting (A-08 went from 3 visits to 0 with the check OK),
         a label written for a disposition GUID matched no call; each is now a located problem with its fix. Seen

@@ -525,9 +525,10 @@ class TestAtTheThresholds:
             assert (_rule_of(_advise(deals, may), "AX-69") is Rule.SUSPEND) is fires, (won_qty, open_qty)
 
     def test_drop_from_exactly_half_the_period(self) -> None:
-        """2 July 11:00 UTC is exactly half of 2027 in Paris (182.5 days): Isère's axis at -100 % is dropped; a
-        microsecond earlier it is not."""
-        half = datetime(2027, 7, 2, 11, tzinfo=UTC)
+        """2 July 12:00 in Paris is exactly half of 2027 on its calendar (182.5 days; 10:00 UTC, the share of the
+        period is on the wall clock since audit tz, not 11:00 UTC, half of its 8,760 real hours): Isère's axis at
+        -100 % is dropped; a microsecond earlier it is not."""
+        half = datetime(2027, 7, 2, 12, tzinfo=PARIS)
         deals = _deals("60000", "50000", "10000", "10000")
         assert _rule_of(_advise(deals, half), "AX-38") is Rule.DROP
         assert _rule_of(_advise(deals, half - timedelta(microseconds=1)), "AX-38") is None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from openpyxl import Workbook
@@ -246,6 +249,63 @@ class TestEncodings:
                                      for r in ENC_ROWS).encode("utf-16-le"))
         found = problems(path, year=2027)
         assert len(found) == 1 and "UTF-16" in found[0] and "CSV UTF-8" in found[0]
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.actions.csv"
+
+
+def _mojibake(text: str) -> str:
+    """What a UTF-8 file becomes when Excel opens it as Windows-1252 (no BOM) and it is saved again as UTF-8."""
+    return text.encode("utf-8").decode("cp1252", "replace")
+
+
+class TestDoubleEncoded:
+    """Audit ops2: a UTF-8 file opened by Excel as Windows-1252 and saved again as « CSV UTF-8 » holds « RhÃ´ne »
+    for « Rhône ». It is valid UTF-8, so it was imported: segment and people names written as mojibake, and the
+    column « PÃ©rimÃ¨tre » not recognised, so every action lost its scope (it would count every account)."""
+
+    ROWS: ClassVar[list[list[object]]] = [
+        [*HEADER, "Quand", "Périmètre"],
+        [*action("Visiter 5 clients de l'Isère en mai", "visite", 5, "mai", kind="horizontale"), "département: 38"]]
+
+    def test_a_double_encoded_csv_is_refused_at_its_first_cell_with_the_fix(self, tmp_path: Path) -> None:
+        """Seen failing before the fix: DID NOT RAISE (the plan had « name: RhÃ´ne-Alpes » and no scope)."""
+        path = tmp_path / "p.csv"
+        path.write_bytes(_mojibake(csv_file(tmp_path / "src.csv", self.ROWS).read_text(encoding="utf-8"))
+                         .encode("utf-8-sig"))
+        found = problems(path, year=2027)
+        assert len(found) == 1, found
+        assert found[0].startswith("p.csv line 1: ") and "« PÃ©rimÃ¨tre »" in found[0], found
+        assert "« Périmètre »" in found[0] and "Windows-1252" in found[0] and "CSV UTF-8" in found[0], found
+
+    def test_a_double_encoded_xlsx_cell_is_refused_at_its_row_and_column(self, tmp_path: Path) -> None:
+        """Seen failing before the fix: DID NOT RAISE."""
+        rows = [self.ROWS[0], [_mojibake(str(v)) if isinstance(v, str) else v for v in self.ROWS[1]]]
+        found = problems(xlsx(tmp_path / "p.xlsx", rows), year=2027)
+        assert len(found) == 1, found
+        assert found[0].startswith("p.xlsx sheet 'PAC', row 2, column 'Segment' (A): "), found
+        assert "« RhÃ´ne-Alpes »" in found[0] and "« Rhône-Alpes »" in found[0], found
+
+    def test_real_text_with_these_letters_is_read(self, tmp_path: Path) -> None:
+        """« Ã » and « © » side by side in real words are no mojibake unless they decode as UTF-8 together."""
+        rows = [self.ROWS[0], [*self.ROWS[1][:3], "Visiter 5 clients SÃO PAULO© en mai", *self.ROWS[1][4:]]]
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert "SÃO PAULO©" in result.text
+
+    @pytest.mark.parametrize(("name", "newline", "encoding", "delimiter"), [
+        ("utf8.csv", "\n", "utf-8", ";"), ("bom-crlf.csv", "\r\n", "utf-8-sig", ";"),
+        ("excel-fr.csv", "\r\n", "cp1252", ";"), ("mac.csv", "\r", "cp1252", ";"),
+        ("unicode.txt", "\r\n", "utf-16", "\t"), ("excel-en.csv", "\r\n", "utf-8", ",")])
+    def test_the_example_reads_the_same_in_every_encoding_excel_saves(self, tmp_path: Path, name: str, newline: str,
+                                                                      encoding: str, delimiter: str) -> None:
+        """The shipped example, saved as each of Excel's CSV / Unicode text flavours, gives the same plan."""
+        rows = list(csv.reader(io.StringIO(EXAMPLE.read_text(encoding="utf-8"), newline=""), delimiter=";"))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
+        path = tmp_path / name
+        path.write_bytes(out.getvalue().encode(encoding))
+        expected = import_spreadsheet(EXAMPLE, year=2027).text.replace(EXAMPLE.name, name)
+        assert import_spreadsheet(path, year=2027).text == expected
 
 
 class TestStatementAndColumns:

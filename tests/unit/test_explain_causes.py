@@ -1,0 +1,187 @@
+"""``pac explain A-01`` names the real cause of each visit that does not count (audit explain, 6 Dec 2026): one
+organisation per cause, and several causes at once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pac_core.engine import evaluate
+from pac_core.engine_settings import EngineSettings
+from pac_core.explain import explain_action, explain_axis
+from pac_core.plan import Action, ActivityType, HandOver
+from pac_core.records import Activity, ActivityStatus, Deal, Records
+from pac_core.results import Evaluation
+from pac_core.scopes import Condition, Scope
+from tests.unit.test_engine_support import (
+    DEPT_69,
+    IN_69,
+    JULIE,
+    MARC,
+    PARIS,
+    USERS,
+    account,
+    action,
+    axis,
+    plan,
+    utc,
+    visit,
+    won,
+)
+
+AS_OF = datetime(2027, 5, 20, 18, tzinfo=PARIS)
+ACCOUNTS = (account("lyon", "69003"), account("grenoble", "38000"),
+            account("rich", "69005", annual_revenue=Decimal("1000000"), currency="CHF"))
+
+
+def _rows(*activities: Activity, act: Action | None = None, lang: str = "en") -> tuple[str, list[tuple[str, ...]]]:
+    """The header and the (record, rule, reason, detail) rows of A-01 over ``activities``."""
+    the_action = act or action()
+    p = plan(the_action, language=lang)
+    evaluation: Evaluation = evaluate(p, Records(accounts=ACCOUNTS, activities=activities, users=USERS), as_of=AS_OF,
+                                      explain=True)
+    explanation = explain_action(p, evaluation, "A-01")
+    return explanation.header, [(r["record"], r["rule"], r["reason"], r["detail"]) for r in explanation.rows]
+
+
+class TestSeveralCauses:
+    """A rep's visit in the window that fails two rules was listed nowhere: « 0 / 5 — 0 counted, 0 not counted », no
+    answer to "why doesn't my visit count?". It is listed once, under the rule no fix of the activity lifts (the
+    account, then the date, then the status), the other causes named after it."""
+
+    def test_a_cancelled_visit_to_an_account_outside_the_scope(self) -> None:
+        """Seen failing before the fix: no row at all. The scope is named first: marking the visit completed would
+        not make it count."""
+        cancelled = visit("x", "grenoble", utc(5, 4, 8), status=ActivityStatus.CANCELLED)
+        header, rows = _rows(cancelled)
+        assert header == "0 / 5 (0%) — 0 counted, 1 not counted"
+        assert rows == [("x", "outside_scope", "account outside the scope",
+                         "département 38 (scope: département 69); also: cancelled")]
+        _, fr = _rows(cancelled, lang="fr")
+        assert fr == [("x", "outside_scope", "compte hors périmètre",
+                       "département 38 (périmètre : département 69); aussi : annulée")]
+
+    def test_a_planned_visit_a_minute_before_the_window(self) -> None:
+        """The date first, then the status, in the words ``pac explain`` gives a past planned visit."""
+        _, rows = _rows(visit("x", "lyon", utc(5, 2, 21, 59), status=ActivityStatus.PLANNED))
+        assert rows == [("x", "outside_window", "outside the window",
+                         "2027-05-02 23:59, before the window “week 18” (2027-05-03 – 2027-05-09); also: still "
+                         "planned on a past date")]
+
+    def test_a_cancelled_visit_with_no_account(self) -> None:
+        _, rows = _rows(visit("x", None, utc(5, 4, 8), status=ActivityStatus.CANCELLED))
+        assert rows == [("x", "no_account", "no account", "the activity has no account; also: cancelled")]
+
+    def test_a_former_owners_cancelled_visit_after_the_hand_over(self) -> None:
+        handed = action(who=MARC, handed_over=(HandOver(JULIE, date(2027, 5, 5)),))
+        _, rows = _rows(visit("x", "lyon", utc(5, 6, 8), status=ActivityStatus.CANCELLED), act=handed)
+        assert rows == [("x", "handed_over", "after the hand-over",
+                         f"owner {JULIE}, after the hand-over to {MARC} on 2027-05-05; also: cancelled")]
+
+    def test_a_call_outside_the_scope_is_no_visit(self) -> None:
+        """An activity of another type that fails another rule is not the rep's visit: not listed (a week's calls and
+        to-dos would drown the answer)."""
+        header, rows = _rows(visit("x", "grenoble", utc(5, 4, 8), kind=ActivityType.CALL),
+                             visit("y", None, utc(5, 4, 9), kind=None))
+        assert (header, rows) == ("0 / 5 (0%) — 0 counted, 0 not counted", [])
+
+
+class TestOneCauseWords:
+    def test_a_no_show_reads_in_english(self) -> None:
+        """Seen failing before the fix: the detail read the engine's code "no_show"."""
+        _, rows = _rows(visit("x", "lyon", utc(5, 4, 8), status=ActivityStatus.NO_SHOW))
+        assert rows == [("x", "no_show", "no-show", "no-show")]
+
+    def test_an_unknown_account_is_named(self) -> None:
+        """An activity on an account the store does not hold says which (a deleted or unread account), as the
+        rejected table does; seen failing before the fix: "the activity has no known account"."""
+        _, rows = _rows(visit("x", "ghost", utc(5, 4, 8)))
+        assert rows == [("x", "no_account", "no account", "account ghost is not among the accounts of sf")]
+        _, fr = _rows(visit("x", "ghost", utc(5, 4, 8)), lang="fr")
+        assert fr == [("x", "no_account", "sans compte", "compte ghost n'est pas parmi les comptes de sf")]
+
+    def test_an_annual_revenue_without_rate_in_french(self) -> None:
+        """Seen failing before the fix: « CA annuel 1000000 CHF, inconnu in EUR: pas de taux … », half English."""
+        big = action(scope=Scope((DEPT_69, Condition("annual_revenue", "gte", (Decimal("5000000"),), "CA ≥ 5 M€"))))
+        _, fr = _rows(visit("x", "rich", utc(5, 4, 8)), act=big, lang="fr")
+        assert fr == [("x", "outside_scope", "compte hors périmètre",
+                       "CA annuel 1000000 CHF, inconnu en EUR : pas de taux de change pour CHF en EUR (ajoutez-le à "
+                       "engine.fx_rates dans pac.yaml) (périmètre : CA ≥ 5 M€)")]
+
+
+
+class TestAxisRowsAddUp:
+    """``pac explain AXIS``: the counted rows add up to the revenue the header shows, to the cent. Each share or
+    converted amount rounded on its own drifted from the rounded total (three halves of 100.01: 3 x 50.01 = 150.03 under
+    a revenue of 150.015 shown 150.02); the cents are given out as a ledger does (largest remainder first, then in the
+    listed order)."""
+
+    ACCOUNTS = (account("a1", "69003"), account("a2", "38000"))
+    AS_OF = datetime(2027, 6, 1, tzinfo=PARIS)
+
+    def _explain(self, deals: tuple[Deal, ...], settings: EngineSettings, axis_id: str) -> tuple[str, list[str]]:
+        axes = (axis("AX-ALL", "SEG-ARA"), axis("AX-69", "SEG-ARA", scope=IN_69))
+        p = plan(action(axis_id="AX-69"), axes=axes, language="en")
+        evaluation = evaluate(p, Records(accounts=self.ACCOUNTS, deals=deals, users=USERS), as_of=self.AS_OF,
+                              settings=settings)
+        explanation = explain_axis(p, evaluation, axis_id, deals={(d.source, d.id): d for d in deals})
+        return explanation.header, [r["amount"] for r in explanation.rows]
+
+    def test_three_halves_of_a_split(self) -> None:
+        """Seen failing before the fix: €50.01 three times under « Revenue €150.02 »."""
+        deals = tuple(won(f"e{i}", "a1", "100.01", date(2027, 2, i)) for i in (1, 2, 3))
+        header, amounts = self._explain(deals, EngineSettings(attribution="split"), "AX-69")
+        assert header.startswith("Revenue €150.02 ")
+        assert amounts == ["€100.01 / 2 = €50.01", "€100.01 / 2 = €50.01", "€100.01 / 2 = €50.00"]
+
+    def test_amounts_with_a_tenth_of_a_cent(self) -> None:
+        """A HubSpot amount keeps the decimals typed: three deals of 10.005 are 30.015, shown €30.02; the rows read
+        10.01, 10.01, 10.00 (seen failing before the fix: 10.01 three times, €30.03)."""
+        deals = tuple(won(f"c{i}", "a1", "10.005", date(2027, 2, i)) for i in (1, 2, 3))
+        header, amounts = self._explain(deals, EngineSettings(), "AX-69")
+        assert header.startswith("Revenue €30.02 ")
+        assert amounts == ["€10.01", "€10.01", "€10.00"]
+
+    def test_converted_amounts_are_whole_cents(self) -> None:
+        """CHF 10.10 at 1.05 is €10.605, converted to the cent (€10.61) before it is added: three are €31.83, as the
+        rows read."""
+        deals = tuple(won(f"c{i}", "a1", "10.10", date(2027, 2, i), currency="CHF") for i in (1, 2, 3))
+        header, amounts = self._explain(deals, EngineSettings(fx_rates={"CHF": Decimal("1.05")}), "AX-69")
+        assert header.startswith("Revenue €31.83 ")
+        assert amounts == ["€10.61", "€10.61", "€10.61"]
+
+    def test_a_credit_among_them(self) -> None:
+        """A credit takes its share of the rounding too: 10.005 + 10.005 - 0.004 = 20.006, shown €20.01."""
+        deals = (won("e1", "a1", "10.005", date(2027, 2, 1)), won("e2", "a1", "-0.004", date(2027, 2, 2)),
+                 won("e3", "a1", "10.005", date(2027, 2, 3)))
+        header, amounts = self._explain(deals, EngineSettings(), "AX-69")
+        assert header.startswith("Revenue €20.01 ")
+        assert amounts == ["€10.01", "€0.00", "€10.00"]
+
+
+class TestDealsOutsideThePeriod:
+    """« Why is the Durand order not in my revenue? »: a won deal of the axis's accounts closed just before the period
+    (31 Dec for a 2027 objective) or dated after the last day counted (a won deal with a future close date) was listed
+    nowhere (seen failing before the fix: only the counted deal). Within a month of the period's edges they are
+    listed as not counted, ``outside_period``, with the day and the edge; further away they are not the answer."""
+
+    def test_before_and_after(self) -> None:
+        deals = (won("in", "a1", "100", date(2027, 2, 1)), won("before", "a1", "200", date(2026, 12, 31)),
+                 won("future", "a1", "300", date(2027, 6, 15)), won("old", "a1", "400", date(2026, 11, 30)),
+                 won("far", "a1", "500", date(2027, 7, 3)), won("elsewhere", "a2", "600", date(2026, 12, 31)))
+        p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA", scope=IN_69),), language="en")
+        evaluation = evaluate(p, Records(accounts=TestAxisRowsAddUp.ACCOUNTS, deals=deals, users=USERS),
+                              as_of=datetime(2027, 6, 1, 12, tzinfo=PARIS))
+        by_id = {(d.source, d.id): d for d in deals}
+        en = explain_axis(p, evaluation, "AX-69", deals=by_id)
+        assert en.header.startswith("Revenue €100.00 ") and en.header.endswith("1 deal counted, 2 not counted")
+        assert [(r["record"], r["rule"], r["reason"], r["amount"], r["detail"]) for r in en.rows] == [
+            ("in", "counted", "counted", "€100.00", ""),
+            ("before", "outside_period", "outside the period", "€200.00",
+             "closed on 2026-12-31, before the first day counted, 2027-01-01"),
+            ("future", "outside_period", "outside the period", "€300.00",
+             "closed on 2027-06-15, after the last day counted, 2027-06-01")]
+        fr = explain_axis(p, evaluation, "AX-69", deals=by_id, lang="fr")
+        assert [(r["reason"], r["detail"]) for r in fr.rows[1:]] == [
+            ("hors de la période", "clôturée le 2026-12-31, avant le premier jour compté, le 2027-01-01"),
+            ("hors de la période", "clôturée le 2027-06-15, après le dernier jour compté, le 2027-06-01")]
