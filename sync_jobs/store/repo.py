@@ -49,6 +49,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 _W = table_of(Written)
 _AX = table_of(AccountAxes)
+_RATE = table_of(CrmRate)
 
 
 # -- plan versions -------------------------------------------------------------------------------
@@ -148,16 +149,17 @@ def crm_rates(engine: Engine, connector: str) -> KeptRates | None:
 
 
 def _put_rates(session: Session, connector: str, kept: KeptRates, now: datetime) -> None:
-    """The rows a run read: every row replaced after a full read (``changed`` None), else the changed ones."""
+    """The rows a run read: every row replaced after a full read (``changed`` None), else the changed ones; upserted
+    in batches (73,000 rows on a daily feed's first night; two plans' runs on one connector may write together)."""
     if kept.changed is None:
         session.execute(delete(CrmRate).where(CrmRate.connector == connector))   # type: ignore[arg-type]
-        session.flush()
+    ids = sorted(kept.rows if kept.changed is None else kept.changed)
+    bind = session.get_bind()
+    stmt = (postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert)(_RATE)
+    stmt = stmt.on_conflict_do_update(index_elements=["connector", "crm_id"], set_={"row": stmt.excluded.row})
+    for batch in chunked(ids, WRITTEN_CHUNK):
+        session.execute(stmt, [{"connector": connector, "crm_id": i, "row": dict(kept.rows[i])} for i in batch])
     state = session.get(CrmRatesRead, connector) or CrmRatesRead(connector=connector, full_at=now, updated_at=now)
-    for crm_id in sorted(kept.rows if kept.changed is None else kept.changed):
-        row = session.get(CrmRate, (connector, crm_id)) if kept.changed is not None else None
-        row = row or CrmRate(connector=connector, crm_id=crm_id, row={})
-        row.row = dict(kept.rows[crm_id])
-        session.add(row)
     state.stamp, state.updated_at = kept.stamp, now
     if kept.changed is None:
         state.full_at = now
