@@ -20,8 +20,10 @@ from pac_core.revenue import conversion
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs import pipeline
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
+from tests.fakes import fake_evaluate
 from tests.integration.sf_runs import DEMO, NO_WAIT, SfRuns
 
 STATIC = {"USD": 1.08, "JPY": 160.0}
@@ -156,3 +158,33 @@ def test_the_weekly_reconciliation_reads_every_rate_row_again(tmp_path: Path, da
     assert stamps[1][0] == stamps[0][0] < stamps[1][1]          # the next day: the changed rows only
     assert stamps[2][0] == stamps[2][1] > stamps[1][1]          # a week on: every row again
     assert len(third.rows) == len(first.rows) == 2
+
+
+def test_a_dry_run_keeps_no_rate_row(tmp_path: Path, database_url: str, server: SandboxServer) -> None:
+    """``pac sync --dry-run`` reads the changed rates and keeps none: the next real night reads them again."""
+    api = server.api("salesforce")
+    runs = SfRuns(tmp_path, database_url, server)
+    _seed(api)
+    runs.sync()
+    runs.crm_now[0] += timedelta(hours=1)
+    _past_rate_edited(api)
+    april = _dated_id(api, "USD", date(2027, 4, 1))
+
+    def kept_rate() -> object:
+        engine = open_store(database_url)
+        try:
+            rates = repo.crm_rates(engine, "sf-main")
+        finally:
+            engine.dispose()
+        assert rates is not None
+        return rates.rows[april]["ConversionRate"]
+
+    connector = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+    try:
+        pipeline.run_sync(None, runs.settings, connectors={"sf-main": connector}, clock=runs.clock, dry_run=True,
+                          evaluator=fake_evaluate)
+    finally:
+        connector.close()
+    assert kept_rate() == 1.05
+    runs.sync()
+    assert kept_rate() == 1.04
