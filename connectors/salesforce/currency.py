@@ -103,7 +103,7 @@ class OrgRates:
             assert day is not None
             starts = self._starts.get(iso)
             if starts is None:
-                starts = self._starts[iso] = [row.start for row in rows]       # sorted by read_rates
+                starts = self._starts[iso] = [row.start for row in rows]       # sorted by org_rates_of
             at = bisect_right(starts, day) - 1             # the last row starting on or before the day
             if at >= 0 and (rows[at].next_start is None or day < rows[at].next_start):   # type: ignore[operator]
                 return rows[at].rate
@@ -209,10 +209,11 @@ def dated_rows(client: SfClient, kept: KeptRates | None, overlap: timedelta) -> 
     """The org's ``DatedConversionRate`` rows by Id. With rows ``kept`` from the last night: those whose
     ``SystemModstamp`` is at or after the highest kept one less ``overlap`` (one page when nothing changed), laid
     over the kept ones, and ``SELECT COUNT()``: a deleted row leaves no stamp (the object has no ``IsDeleted`` and
-    supports no queryAll), so when the org holds fewer rows than that makes, every row is read again. Without kept
-    rows (the first night, the periodic reconciliation), every row. A row whose range a new one split keeps its
-    stamp here (Salesforce does not document that its read-only ``NextStartDate`` moves it): ``org_rates_of``
-    takes each range's end from the next row's ``StartDate``, as the Object Reference defines it."""
+    supports no queryAll), so when the org holds another number of rows than that makes (a row deleted, or one
+    the stamp filter missed), every row is read again. Without kept rows (the first night, the periodic
+    reconciliation), every row. A row whose range a new one split keeps its stamp here (Salesforce does not
+    document that its read-only ``NextStartDate`` moves it): ``org_rates_of`` takes each range's end from the next
+    row's ``StartDate``, as the Object Reference defines it."""
     try:
         if kept is not None and kept.stamp is not None:
             since = format_soql(DATED_SINCE, kept.stamp - overlap)
@@ -220,8 +221,8 @@ def dated_rows(client: SfClient, kept: KeptRates | None, overlap: timedelta) -> 
             rows = {**kept.rows, **changed}
             if client.count(DATED_COUNT) == len(rows):
                 return KeptRates(rows, _highest_stamp(rows.values()), kept.full_at, changed=frozenset(changed))
-            log.info("salesforce.currency DatedConversionRate holds fewer rows than kept (a rate was deleted): "
-                     "every row read again")
+            log.info("salesforce.currency DatedConversionRate holds another number of rows than kept (a rate was "
+                     "deleted): every row read again")
         every = _keyed(r for page in client.query_pages(DATED_RATES) for r in page)
         return KeptRates(every, _highest_stamp(every.values()))
     except SchemaError:              # no advanced currency management: the object does not exist
