@@ -288,6 +288,31 @@ class PicklistLabels:
                 if (new := (now.labels.get(f) or {}).get(value)) is not None and new != old]
 
 
+@dataclass(frozen=True)
+class KeptRates:
+    """A CRM's dated exchange-rate rows as the store keeps them from one night to the next (Salesforce's
+    ``DatedConversionRate``, ``KeepsRates``): ``rows`` by CRM id, each as read; ``stamp``: the highest
+    ``SystemModstamp`` among them (None: read them all); ``full_at``: when they were last read in full; ``changed``:
+    the ids of ``rows`` this run read (None: every row, read in full, replacing those kept)."""
+
+    rows: Mapping[str, Mapping[str, Any]]
+    stamp: datetime | None
+    full_at: datetime | None = None
+    updated_at: datetime | None = None
+    changed: frozenset[str] | None = None
+
+
+@runtime_checkable
+class KeepsRates(Protocol):
+    """A connector whose exchange rates the store keeps (Salesforce with advanced currency management): given the
+    rows kept (None: read them all, the periodic reconciliation), it reads only those changed since, and says what to
+    keep after its run (None: nothing read, nothing to keep)."""
+
+    def remember_rates(self, kept: KeptRates | None) -> None: ...
+
+    def rates_to_keep(self) -> KeptRates | None: ...
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Whether two field values are the same once read back from a CRM ("2.0", 2, 2.0; "" and None; the case of
     picklist values aside): the one comparison of what pac wrote with what a CRM shows."""

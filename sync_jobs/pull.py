@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import RATES_MARK, Connector, ManagerEdit, ObjectKind, PacListed
+from connectors.base import RATES_MARK, Connector, KeptRates, ManagerEdit, ObjectKind, PacListed
 from pac_core.records import Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
@@ -52,6 +52,9 @@ class PullOutcome:
     # connector -> the scope picklists' labels its CRM showed this run, where they differ from those kept
     # (``Connector.labels``): kept with the run when it gets through
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # connector -> the dated exchange-rate rows it read this run (``KeepsRates``): kept with the run when it gets
+    # through
+    rates: dict[str, KeptRates] = field(default_factory=dict)
 
 
 # The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a

@@ -16,6 +16,7 @@ from connectors.base import (
     RESTORED,
     Connector,
     ConnectorError,
+    KeepsRates,
     ObjectKind,
     PicklistLabels,
     StoredRecords,
@@ -43,7 +44,7 @@ from sync_jobs.coverage import (
 from sync_jobs.drift import DriftKind, Repair, drifted
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.plan_identity import stored_owner_warnings
-from sync_jobs.pull import pull_connector
+from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
@@ -96,10 +97,17 @@ def pull(ctx: RunContext) -> None:
         kept_json = ctx.store.crm_labels(name)
         kept = PicklistLabels.from_json(kept_json)
         connector.remember_labels(kept)
-        pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
-                       reconciliation_days=reconciliation_days_of(ctx.settings.connector(name).reconciliation_days,
-                                                                  connector.reconciliation_days), full=ctx.full,
-                       outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
+        days = reconciliation_days_of(ctx.settings.connector(name).reconciliation_days, connector.reconciliation_days)
+        if isinstance(connector, KeepsRates):
+            # the dated exchange rates kept from the last night: only the rows changed since are read, except on the
+            # periodic reconciliation (and --full), which reads them all again
+            rates = ctx.store.crm_rates(name)
+            connector.remember_rates(None if rates is None or needs_full(rates.full_at, ctx.now, days, ctx.full)
+                                     else rates)
+        pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now, reconciliation_days=days,
+                       full=ctx.full, outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
+        if isinstance(connector, KeepsRates) and (read := connector.rates_to_keep()) is not None:
+            ctx.pulled.rates[name] = read
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
         ctx.pulled.warnings.extend(stored.warnings)
@@ -426,7 +434,8 @@ def checkpoint(ctx: RunContext) -> None:
                              full_objects=ctx.pulled.full_objects if advance else (),
                              advice=kept_advice(ctx.effective, ctx.evaluation),
                              readings=ctx.pulled.readings if advance else None,
-                             labels=ctx.pulled.labels if advance else None)
+                             labels=ctx.pulled.labels if advance else None,
+                             rates=ctx.pulled.rates if advance else None)
     event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from connectors.base import ObjectKind
+from connectors.base import KeptRates, ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Account, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
@@ -87,6 +87,9 @@ class UnitOfWork:
 
     def crm_labels(self, connector: str) -> dict[str, Any] | None:
         return repo.crm_labels(self.engine, connector)
+
+    def crm_rates(self, connector: str) -> KeptRates | None:
+        return repo.crm_rates(self.engine, connector)
 
     def written(self, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
         return repo.written(self.engine, plan_id, connector)
@@ -190,14 +193,16 @@ class UnitOfWork:
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None,
-                   labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        """The run log, its rejections, its advice, the new watermarks (None: none moves) and the scope picklists'
-        labels read (``labels``, per connector), in one transaction; ``LockLost`` instead when the run lost its lock
-        (the run is then closed as failed, no watermark moved)."""
+                   labels: Mapping[str, Mapping[str, Any]] | None = None,
+                   rates: Mapping[str, KeptRates] | None = None) -> None:
+        """The run log, its rejections, its advice, the new watermarks (None: none moves), the scope picklists'
+        labels read (``labels``, per connector) and the dated exchange-rate rows read (``rates``), in one
+        transaction; ``LockLost`` instead when the run lost its lock (the run is then closed as failed, no watermark
+        moved)."""
         ensure_held()
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
-                        advice=advice, readings=readings, labels=labels)
+                        advice=advice, readings=readings, labels=labels, rates=rates)
 
     def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock) -> None:
         """The run this guard started (by its id: after a ``LockLost`` another run of the plan may be running),
@@ -336,7 +341,8 @@ class DryRun(UnitOfWork):
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None,
-                   labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+                   labels: Mapping[str, Mapping[str, Any]] | None = None,
+                   rates: Mapping[str, KeptRates] | None = None) -> None:
         pass
 
 

@@ -29,6 +29,7 @@ from connectors.base import (
     RATES_MARK,
     ApiUsage,
     ConnectorError,
+    KeptRates,
     LineHolders,
     LinkFailure,
     ManagerEdit,
@@ -144,6 +145,8 @@ class SalesforceConnector:
         self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
+        self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
+        self._rates_keep: KeptRates | None = None      # those to keep after this run (``rates_to_keep``)
         self._kept_labels: PicklistLabels | None = None   # the scope picklists' labels kept by the store
         self._labels: PicklistLabels | None = None        # this run's, once ``labels`` read them
         self._labels_read = False
@@ -186,10 +189,21 @@ class SalesforceConnector:
         if not self.mapping.multi_currency():
             return NO_RATES
         if self._rates is None:
-            self._rates = read_rates(self.client, self._warn)
+            self._rates, self._rates_keep = read_rates(self.client, self._warn, self._kept_rates,
+                                                       timedelta(minutes=self.mapping.overlap_minutes))
             log.info("%s: %s", self.name, self._rates.summary())
         self.normaliser.rates = self._rates
         return self._rates
+
+    def remember_rates(self, kept: KeptRates | None) -> None:
+        """The ``DatedConversionRate`` rows the store kept from the last night (None: read them all, the first night
+        or the periodic reconciliation): ``org_rates`` reads only the rows changed since (``currency.dated_rows``)."""
+        self._kept_rates, self._rates, self._rates_keep = kept, None, None
+
+    def rates_to_keep(self) -> KeptRates | None:
+        """The dated rate rows this run read, to keep for the next (``KeptRates.changed``: the rows read, None when
+        every row was read); None when it read none (a single-currency mapping, no ``CurrencyType``)."""
+        return self._rates_keep
 
     def remember_labels(self, kept: PicklistLabels | None) -> None:
         """The scope picklists' labels the store kept from the last night that read them (``labels`` asks Account's

@@ -31,21 +31,30 @@ import hashlib
 import json
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
-from connectors.base import SchemaError
+from simple_salesforce.format import format_soql
+
+from connectors.base import KeptRates, SchemaError
 from connectors.salesforce.client import SfClient
 from pac_core.records import CrmRates
 
 log = logging.getLogger(__name__)
 CURRENCY_TYPES = "SELECT IsoCode, ConversionRate, DecimalPlaces, IsCorporate, IsActive FROM CurrencyType"
-DATED_RATES = ("SELECT IsoCode, ConversionRate, StartDate, NextStartDate FROM DatedConversionRate "
+# the rows' system fields (Object Reference, DatedConversionRate: Id, SystemModstamp) let a night read only the rows
+# changed since the last (``read_rates``); StartDate is not updateable (an edit changes ConversionRate alone) and
+# NextStartDate is read only, set by Salesforce: "the date on which the next effective dated exchange rate will start"
+DATED_FIELDS = ("Id", "IsoCode", "ConversionRate", "StartDate", "NextStartDate", "SystemModstamp")
+DATED_RATES = ("SELECT Id, IsoCode, ConversionRate, StartDate, NextStartDate, SystemModstamp FROM DatedConversionRate "
                "ORDER BY IsoCode, StartDate")
+DATED_SINCE = ("SELECT Id, IsoCode, ConversionRate, StartDate, NextStartDate, SystemModstamp FROM DatedConversionRate "
+               "WHERE SystemModstamp >= {}")
+DATED_COUNT = "SELECT COUNT() FROM DatedConversionRate"
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -94,7 +103,7 @@ class OrgRates:
             assert day is not None
             starts = self._starts.get(iso)
             if starts is None:
-                starts = self._starts[iso] = [row.start for row in rows]       # sorted by read_rates
+                starts = self._starts[iso] = [row.start for row in rows]       # sorted by org_rates_of
             at = bisect_right(starts, day) - 1             # the last row starting on or before the day
             if at >= 0 and (rows[at].next_start is None or day < rows[at].next_start):   # type: ignore[operator]
                 return rows[at].rate
@@ -173,22 +182,79 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
-    """The org's rates: one ``CurrencyType`` query, and one ``DatedConversionRate`` query when that gave a corporate
-    currency (an org without ACM answers it INVALID_TYPE, an emulator may answer no rows: no dated rates). A row
-    whose rate is not a positive number is left out, with a warning; an org without ``CurrencyType`` (it is not
-    multi-currency, or the integration user may not read it) gives ``NO_RATES``, with a warning."""
+def read_rates(client: SfClient, warn: Callable[[str], None], kept: KeptRates | None = None,
+               overlap: timedelta = timedelta(0)) -> tuple[OrgRates, KeptRates | None]:
+    """The org's rates: one ``CurrencyType`` query (a row per currency: one page), and, when that gave a corporate
+    currency, its ``DatedConversionRate`` rows (``dated_rows``: those changed since ``kept``, else all; an org
+    without ACM answers INVALID_TYPE, an emulator may answer no rows: no dated rates), with the rows to keep (None:
+    none read). A row whose rate is not a positive number is left out, with a warning; an org without
+    ``CurrencyType`` (it is not multi-currency, or the integration user may not read it) gives ``NO_RATES``, with a
+    warning."""
     try:
         rows = [r for page in client.query_pages(CURRENCY_TYPES) for r in page]
     except SchemaError as exc:
         warn(f"salesforce.currency CurrencyType unreadable ({exc}): amounts stay in their own currency, converted "
              "by engine.fx_rates (check that the org is multi-currency, or map deals.currency_field: null)")
-        return NO_RATES
+        return NO_RATES, None
     corporate = next((r for r in rows if r.get("IsCorporate") is True), None)
     if corporate is None or not corporate.get("IsoCode"):
         if rows:
             warn("salesforce.currency CurrencyType has no corporate currency: amounts stay in their own currency")
-        return NO_RATES
+        return NO_RATES, None
+    keep = dated_rows(client, kept, overlap)
+    return org_rates_of(rows, keep.rows.values(), warn), keep
+
+
+def dated_rows(client: SfClient, kept: KeptRates | None, overlap: timedelta) -> KeptRates:
+    """The org's ``DatedConversionRate`` rows by Id. With rows ``kept`` from the last night: those whose
+    ``SystemModstamp`` is at or after the highest kept one less ``overlap`` (one page when nothing changed), laid
+    over the kept ones, and ``SELECT COUNT()``: a deleted row leaves no stamp (the object has no ``IsDeleted`` and
+    supports no queryAll), so when the org holds another number of rows than that makes (a row deleted, or one
+    the stamp filter missed), every row is read again. Without kept rows (the first night, the periodic
+    reconciliation), every row. A row whose range a new one split keeps its stamp here (Salesforce does not
+    document that its read-only ``NextStartDate`` moves it): ``org_rates_of`` takes each range's end from the next
+    row's ``StartDate``, as the Object Reference defines it."""
+    try:
+        if kept is not None and kept.stamp is not None:
+            since = format_soql(DATED_SINCE, kept.stamp - overlap)
+            changed = _keyed(r for page in client.query_pages(since) for r in page)
+            rows = {**kept.rows, **changed}
+            if client.count(DATED_COUNT) == len(rows):
+                return KeptRates(rows, _highest_stamp(rows.values()), kept.full_at, changed=frozenset(changed))
+            log.info("salesforce.currency DatedConversionRate holds another number of rows than kept (a rate was "
+                     "deleted): every row read again")
+        every = _keyed(r for page in client.query_pages(DATED_RATES) for r in page)
+        return KeptRates(every, _highest_stamp(every.values()))
+    except SchemaError:              # no advanced currency management: the object does not exist
+        return KeptRates({}, None)
+
+
+def _keyed(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(r.get("Id") or f"{r.get('IsoCode')}:{r.get('StartDate')}"): {f: r.get(f) for f in DATED_FIELDS}
+            for r in rows}
+
+
+def _highest_stamp(rows: Iterable[Mapping[str, Any]]) -> datetime | None:
+    """The highest ``SystemModstamp`` of ``rows``; None when one has none (an emulator's: read them all again)."""
+    stamps = [_instant(r.get("SystemModstamp")) for r in rows]
+    return None if not stamps or None in stamps else max(s for s in stamps if s is not None)
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo is not None else None
+
+
+def org_rates_of(types: Iterable[Mapping[str, Any]], dated_rows: Iterable[Mapping[str, Any]],
+                 warn: Callable[[str], None]) -> OrgRates:
+    """The ``OrgRates`` of ``CurrencyType`` rows and ``DatedConversionRate`` rows (by IsoCode, StartDate, whatever
+    order they come in): each dated range ends where the next row of its currency starts ("NextStartDate: the date
+    on which the next effective dated exchange rate will start"), the last one where Salesforce said."""
+    rows = list(types)
+    corporate = next(r for r in rows if r.get("IsCorporate") is True)
     static: dict[str, Decimal] = {}
     active = {str(r["IsoCode"]): r.get("IsActive") is not False for r in rows if r.get("IsoCode")}
     for r in rows:
@@ -198,12 +264,8 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
                  f"({r.get('ConversionRate')!r}): its amounts stay in {r.get('IsoCode')}")
         elif r.get("IsoCode"):
             static[str(r["IsoCode"])] = rate
-    try:
-        dated_rows = [r for page in client.query_pages(DATED_RATES) for r in page]
-    except SchemaError:
-        dated_rows = []              # no advanced currency management: the object does not exist
     dated: dict[str, list[DatedRate]] = {}
-    for r in dated_rows:
+    for r in sorted(dated_rows, key=lambda r: (str(r.get("IsoCode")), str(r.get("StartDate")))):
         rate, start = _decimal(r.get("ConversionRate")), _day(r.get("StartDate"))
         if rate is None or start is None or not r.get("IsoCode"):
             warn(f"salesforce.currency DatedConversionRate {r.get('IsoCode')} from {r.get('StartDate')} left out: "
@@ -213,5 +275,11 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
     places = corporate.get("DecimalPlaces")
     return OrgRates(str(corporate["IsoCode"]), int(places) if isinstance(places, int | float) else 2,
                     MappingProxyType(static),
-                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}),
+                    MappingProxyType({k: _chained(v) for k, v in dated.items()}),
                     MappingProxyType(active))
+
+
+def _chained(rows: list[DatedRate]) -> tuple[DatedRate, ...]:
+    ordered = sorted(rows, key=lambda d: d.start)
+    return tuple(DatedRate(row.start, ordered[i + 1].start, row.rate) if i + 1 < len(ordered) else row
+                 for i, row in enumerate(ordered))

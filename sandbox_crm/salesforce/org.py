@@ -362,6 +362,41 @@ class Org:
                     self.insert("DatedConversionRate", {"IsoCode": iso, "ConversionRate": rate, "StartDate": start,
                                                         "NextStartDate": following}, stamp=self.next_stamp())
 
+    def add_dated_rate(self, iso: str, start: date, rate: float) -> str:
+        """A dated exchange rate entered in Manage Currencies (a feed's daily rate): a new ``DatedConversionRate`` row
+        from ``start``, ending the range of the row in force until then, whose read-only ``NextStartDate`` ("the date
+        on which the next effective dated exchange rate will start", Object Reference) becomes ``start``. The Object
+        Reference does not say that this moves that row's ``SystemModstamp``: here it does not (the harder case)."""
+        with self.lock:
+            rows = sorted((r for r in self.store["DatedConversionRate"].values() if r.get("IsoCode") == iso),
+                          key=lambda r: str(r["StartDate"]))
+            before = [r for r in rows if str(r["StartDate"]) < str(start)]
+            after = [r for r in rows if str(r["StartDate"]) > str(start)]
+            if before:
+                before[-1]["NextStartDate"] = start
+            return self.insert("DatedConversionRate", {"IsoCode": iso, "ConversionRate": rate, "StartDate": start,
+                                                       "NextStartDate": after[0]["StartDate"] if after else None},
+                               stamp=self.next_stamp())
+
+    def delete_dated_rate(self, record_id: str) -> None:
+        """A dated exchange rate deleted (``DatedConversionRate`` supports delete()): the row is gone from query
+        (the object has no ``IsDeleted`` and no queryAll), and the row before it now runs to the deleted row's
+        ``NextStartDate``, again with no ``SystemModstamp`` change."""
+        with self.lock:
+            gone = self.store["DatedConversionRate"].pop(record_id)
+            rows = sorted((r for r in self.store["DatedConversionRate"].values()
+                           if r.get("IsoCode") == gone.get("IsoCode")), key=lambda r: str(r["StartDate"]))
+            before = [r for r in rows if str(r["StartDate"]) < str(gone["StartDate"])]
+            if before:
+                before[-1]["NextStartDate"] = gone.get("NextStartDate")
+
+    def add_currency(self, iso: str, rate: float, places: int = 2) -> str:
+        """A currency added and activated in Manage Currencies: a ``CurrencyType`` row."""
+        with self.lock:
+            return self.insert("CurrencyType", {"IsoCode": iso, "ConversionRate": rate, "IsActive": True,
+                                                "IsCorporate": False, "DecimalPlaces": places},
+                               stamp=self.next_stamp())
+
     def add_record_type(self, sobject: str, developer_name: str, label: str | None = None, *,
                         active: bool = True) -> str:
         """A record type of ``sobject`` created in Setup (``DeveloperName`` its API name, ``Name`` its label): a

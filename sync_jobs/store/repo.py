@@ -15,11 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from connectors.base import KeptRates
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
+from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import (
     AccountAxes,
     CrmLabels,
+    CrmRate,
+    CrmRatesRead,
     FieldEvent,
     FieldState,
     Override,
@@ -45,6 +49,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 _W = table_of(Written)
 _AX = table_of(AccountAxes)
+_RATE = table_of(CrmRate)
 
 
 # -- plan versions -------------------------------------------------------------------------------
@@ -127,6 +132,38 @@ def _drop_stale_watermarks(session: Session, seen: set[tuple[str, str]]) -> None
         for row in session.exec(select(Watermark).where(Watermark.connector == connector)):
             if (connector, row.object.split(":", 1)[0]) in kinds and (connector, row.object) not in seen:
                 session.delete(row)
+
+
+# -- a CRM's dated exchange rates --------------------------------------------------------------------
+def crm_rates(engine: Engine, connector: str) -> KeptRates | None:
+    """The dated exchange-rate rows ``connector`` last read (``CrmRate``) and how (``CrmRatesRead``), or None: none
+    kept yet (the first night after the upgrade reads them all)."""
+    with Session(engine) as session:
+        state = session.get(CrmRatesRead, connector)
+        if state is None:
+            return None
+        rows = session.exec(select(CrmRate).where(CrmRate.connector == connector)).all()
+        return KeptRates({r.crm_id: dict(r.row) for r in rows},
+                         None if state.stamp is None else stored_instant(state.stamp),
+                         stored_instant(state.full_at), stored_instant(state.updated_at))
+
+
+def _put_rates(session: Session, connector: str, kept: KeptRates, now: datetime) -> None:
+    """The rows a run read: every row replaced after a full read (``changed`` None), else the changed ones; upserted
+    in batches (73,000 rows on a daily feed's first night; two plans' runs on one connector may write together)."""
+    if kept.changed is None:
+        session.execute(delete(CrmRate).where(CrmRate.connector == connector))   # type: ignore[arg-type]
+    ids = sorted(kept.rows if kept.changed is None else kept.changed)
+    bind = session.get_bind()
+    stmt = (postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert)(_RATE)
+    stmt = stmt.on_conflict_do_update(index_elements=["connector", "crm_id"], set_={"row": stmt.excluded.row})
+    for batch in chunked(ids, WRITTEN_CHUNK):
+        session.execute(stmt, [{"connector": connector, "crm_id": i, "row": dict(kept.rows[i])} for i in batch])
+    state = session.get(CrmRatesRead, connector) or CrmRatesRead(connector=connector, full_at=now, updated_at=now)
+    state.stamp, state.updated_at = kept.stamp, now
+    if kept.changed is None:
+        state.full_at = now
+    session.add(state)
 
 
 # -- the scope picklists' labels -----------------------------------------------------------------
@@ -389,12 +426,14 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
                full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
                advice: Mapping[str, Any] | None = None, readings: Mapping[tuple[str, str], str] | None = None,
-               labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+               labels: Mapping[str, Mapping[str, Any]] | None = None,
+               rates: Mapping[str, KeptRates] | None = None) -> None:
     """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
     and (when given) the new watermarks in one transaction: a run is never found finished without its
     rejections or its advice, nor with the rejections of a run that did not finish. ``readings``: how each object
     read in full was read (``Connector.reading``), kept with its watermark; ``labels``: per connector, the scope
-    picklists' labels its CRM showed this run (``crm_labels``), kept with the accounts read by them."""
+    picklists' labels its CRM showed this run (``crm_labels``), kept with the accounts read by them; ``rates``: per
+    connector, the dated exchange-rate rows it read (``crm_rates``)."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -414,6 +453,8 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
             row = session.get(CrmLabels, connector) or CrmLabels(connector=connector, labels={}, updated_at=now)
             row.labels, row.updated_at = dict(kept), now
             session.add(row)
+        for connector, read in (rates or {}).items():
+            _put_rates(session, connector, read, now)
         session.commit()
 
 

@@ -1,7 +1,8 @@
 """Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
 
 Keys: records by (connector, kind, crm_id), the changes of an account's state fields by (connector, crm_id);
-watermarks by (connector, object); the scope picklists' labels by connector; what was last written
+watermarks by (connector, object); the scope picklists' labels by connector; a Salesforce org's dated exchange
+rates by (connector, crm_id); what was last written
 by (plan, connector, target, key); each plan's axes targeting each account by (plan, connector, key);
 manager overrides by (plan, target, key, field).
 """
@@ -90,6 +91,29 @@ class CrmLabels(SQLModel, table=True):
     __tablename__ = "pac_crm_labels"
     connector: str = Field(primary_key=True)
     labels: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+
+
+class CrmRate(SQLModel, table=True):
+    """One ``DatedConversionRate`` row of a multi-currency Salesforce org, as last read (``row``: the fields of
+    ``connectors.salesforce.currency.DATED_FIELDS``), committed with the run log: the next night reads only the rows
+    whose ``SystemModstamp`` moved since (``CrmRatesRead.stamp``) and builds the org's dated rates from these."""
+
+    __tablename__ = "pac_crm_rate"
+    connector: str = Field(primary_key=True)
+    crm_id: str = Field(primary_key=True)
+    row: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class CrmRatesRead(SQLModel, table=True):
+    """How a connector's rate rows (``CrmRate``) were last read: the highest ``SystemModstamp`` among them (the next
+    read asks for the rows stamped since, less the overlap), and when they were last read in full (the periodic
+    reconciliation reads them all again)."""
+
+    __tablename__ = "pac_crm_rates_read"
+    connector: str = Field(primary_key=True)
+    stamp: datetime | None = None
+    full_at: datetime
     updated_at: datetime
 
 

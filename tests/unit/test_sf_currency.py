@@ -242,21 +242,21 @@ WARNINGS: list[str] = []
 class TestReadRates:
     def test_an_org_without_acm_uses_currency_type(self) -> None:
         """DatedConversionRate does not exist without advanced currency management (INVALID_TYPE): static rates."""
-        rates = read_rates(_Client({"CurrencyType": CURRENCY_TYPES}), WARNINGS.append)  # type: ignore[arg-type]
+        rates, _ = read_rates(_Client({"CurrencyType": CURRENCY_TYPES}), WARNINGS.append)  # type: ignore[arg-type]
         assert rates.corporate == "EUR" and rates.static["USD"] == Decimal("1.08") and not rates.dated
 
     def test_dated_rows_are_read_with_their_next_start(self) -> None:
         dated = [{"IsoCode": "USD", "ConversionRate": 1.1, "StartDate": "2027-01-01", "NextStartDate": "2027-04-01"},
                  {"IsoCode": "USD", "ConversionRate": 1.05, "StartDate": "2027-04-01", "NextStartDate": None}]
         client = _Client({"CurrencyType": CURRENCY_TYPES, "DatedConversionRate": dated})
-        rates = read_rates(client, WARNINGS.append)  # type: ignore[arg-type]
+        rates, _ = read_rates(client, WARNINGS.append)  # type: ignore[arg-type]
         assert rates.rate("USD", date(2027, 4, 1), dated=True) == Decimal("1.05")
 
     def test_an_org_without_currency_type_gives_no_rates_and_a_warning(self) -> None:
         """A mapping reading a currency on an org that is not multi-currency: nothing converted, said once."""
         warnings: list[str] = []
         client = _Client({})
-        assert read_rates(client, warnings.append) is NO_RATES  # type: ignore[arg-type]
+        assert read_rates(client, warnings.append) == (NO_RATES, None)  # type: ignore[arg-type]
         assert len(client.queries) == 1 and "CurrencyType" in warnings[0]
 
 
