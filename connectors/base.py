@@ -619,6 +619,13 @@ class Connector(Protocol):
         summary and log; None when nothing is missing (or not known yet)."""
         ...
 
+    def note_plan_zone(self, timezone: str) -> None:
+        """The IANA timezone of the plan this run syncs (``Plan.timezone``), given before the pull and before the
+        write: the day of an instant the CRM keeps for an action's last day is the day in that zone (HubSpot's task
+        due date ``hs_timestamp``, written as noon of that day there and read back as its day there); a connector
+        that writes no such instant ignores it."""
+        ...
+
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:
         """The targets in this CRM (axis token, as the accounts' ``axes`` name it -> account ids), given before

@@ -84,6 +84,8 @@ def pull(ctx: RunContext) -> None:
                            if c in ctx.names and not _engine_reason(reason)}
     for name in ctx.names:
         connector = ctx.connectors[name]
+        # the plan's zone: the day HubSpot's task due dates are read back in
+        connector.note_plan_zone(ctx.plan.timezone)
         # what pac last wrote: no property-history read (HubSpot) for records holding pac's own values
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
         # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
@@ -279,7 +281,9 @@ def _write_all(ctx: RunContext) -> None:
         result.changes[name] = changes
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
                                  if (c.target.value, c.key) in last}
-        # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
+        # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note);
+        # its task due dates are noon of the action's last day in the plan's zone
+        connector.note_plan_zone(ctx.plan.timezone)
         shared = ctx.shared.get(name)
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(
             shared.base if shared is not None else last, ctx.accounts.get(name, []),

@@ -202,6 +202,9 @@ class FakeConnector:
     def account_fields(self) -> dict[str, str]:
         return {}                   # no account write-back
 
+    def note_plan_zone(self, timezone: str) -> None:
+        self.plan_zone = timezone
+
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:
         self.axis_targets = {axis: frozenset(ids) for axis, ids in companies.items()}

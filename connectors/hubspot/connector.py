@@ -45,10 +45,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from connectors.base import (
     EDIT_FIELDS,
@@ -208,6 +209,7 @@ class HubSpotConnector:
         self._links_settled = False
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
+        self._plan_zone: tzinfo = UTC   # the plan's timezone (``note_plan_zone``): the day of a task's due date
         self._names: dict[str, str] | None = None
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
@@ -1210,13 +1212,13 @@ class HubSpotConnector:
         change names a user; pac's own writes, workflows and other apps do not, and are never a manager's edit.
 
         The status is a task's one manager's edit (docs/hubspot.md §4): the PAC figures (``pac_target``,
-        ``pac_done``, ``pac_pace``...), the subject, the due date (``hs_timestamp``, read as its UTC day, the
-        ``window_end`` pac writes as noon UTC of that day) and the owner (as its e-mail) are pac's, read in the same
-        search and yielded as ``PacValue`` for drift repair, as custom objects' are (``_pull_edits``): restored once,
-        an automation rewriting them held (the history of such a value pac restored before is read with the
-        status's, in the same calls; audit hspkg F3). The body (``hs_task_body``) is not: reps keep notes there. The
-        task of an action no longer in the plan (what pac last wrote has pace "removed": pac completed it) is pac's
-        alone: nothing of it is read back.
+        ``pac_done``, ``pac_pace``...), the subject, the due date (``hs_timestamp``, read as its day in the plan's
+        timezone, the ``window_end`` pac writes as noon of that day there) and the owner (as its e-mail) are pac's,
+        read in the same search and yielded as ``PacValue`` for drift repair, as custom objects' are
+        (``_pull_edits``): restored once, an automation rewriting them held (the history of such a value pac restored
+        before is read with the status's, in the same calls; audit hspkg F3). The body (``hs_task_body``) is not: reps
+        keep notes there. The task of an action no longer in the plan (what pac last wrote has pace "removed": pac
+        completed it) is pac's alone: nothing of it is read back.
 
         On a full read (no ``since_ms``) the search lists every live task carrying a ``pac_key``: their keys are
         yielded as ``PacListed`` (search lists no archived record), so a task a rep deleted is written again in full,
@@ -1274,13 +1276,15 @@ class HubSpotConnector:
 
     def _task_value(self, prop: str, value: Any) -> Any:
         """A task property's value as pac compares it with what it writes: the due date ``hs_timestamp`` (an
-        instant, ISO or epoch ms) as its UTC day, ISO (pac writes noon UTC of the action's last day); the owner as
-        its e-mail (None: no active owner); any other as HubSpot gives it."""
+        instant, ISO or epoch ms) as its day in the plan's timezone, ISO (pac writes noon of the action's last day
+        there; a task an older pac wrote at noon UTC reads as the same day unless the plan is at UTC+12 or beyond,
+        where that instant was already the next day: written once more); the owner as its e-mail (None: no active
+        owner); any other as HubSpot gives it."""
         if value in (None, ""):
             return None
         if prop == "hs_timestamp":
             instant = parse_datetime(value)
-            return instant.astimezone(UTC).date().isoformat() if instant is not None else value
+            return instant.astimezone(self._plan_zone).date().isoformat() if instant is not None else value
         if prop == OWNER:
             return self._owner_emails().get(str(value))
         if prop in _TASK_DAYS:
@@ -1391,7 +1395,14 @@ class HubSpotConnector:
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
-                      task_states=self._task_states, axes_failed=self._axes_failed, records=self._pac_records)
+                      task_states=self._task_states, axes_failed=self._axes_failed, records=self._pac_records,
+                      zone=self._plan_zone)
+
+    def note_plan_zone(self, timezone: str) -> None:
+        """The plan's timezone, given by the pipeline before the pull and the write: a fallback task is due at noon
+        of its action's last day there (``writeback.due_instant``), and its due date is read back as its day there
+        (``_task_value``). Unknown to the portal: HubSpot keeps an instant and shows it in each user's zone."""
+        self._plan_zone = ZoneInfo(timezone)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

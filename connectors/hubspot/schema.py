@@ -5,9 +5,9 @@ Two write-back layouts (``writeback.mode``):
 * **custom objects** (Enterprise portals, schemas API allowed): ``pac_axis`` and ``pac_action`` with
   a unique ``pac_key`` for idempotent batch upserts, associated to companies;
 * **fallback** (the schemas API answers 403): one HubSpot task per action (``hs_task_subject``, due
-  date ``hs_timestamp`` = noon UTC of the action's last day, ``hs_task_status`` COMPLETED or NOT_STARTED,
-  ``hubspot_owner_id``), the action's status in ``pac_status``, upserted by a unique ``pac_key`` task property;
-  axis figures stay in the report.
+  date ``hs_timestamp`` = noon of the action's last day in the plan's timezone, ``hs_task_status`` COMPLETED or
+  NOT_STARTED, ``hubspot_owner_id``), the action's status in ``pac_status``, upserted by a unique ``pac_key`` task
+  property; axis figures stay in the report.
 
 In both, companies get a "PAC" property group (``pac_axes``: the axes that target the company,
 ``pac_target``: targeted by the plan, ``pac_last_synced``). Every property written is declared here:

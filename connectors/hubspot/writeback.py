@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -130,14 +130,14 @@ def _iso(text: str) -> date | datetime | str:
         return text
 
 
-def due_instant(value: Any) -> Any:
-    """A task's due instant (``hs_timestamp``) for the action's last day: noon UTC of that day. HubSpot shows the
-    instant in each user's own timezone; noon UTC is that same calendar day from UTC-11 to UTC+11, where midnight
-    UTC was the day before anywhere west of UTC. (The write-back gives the day only, not the plan's timezone; and
-    the end of the day in the plan's timezone would be the next day for users east of it.) An instant is kept."""
+def due_instant(value: Any, zone: tzinfo = UTC) -> Any:
+    """A task's due instant (``hs_timestamp``) for the action's last day: noon of that day in ``zone``, the plan's
+    timezone (``Connector.note_plan_zone``). HubSpot keeps an instant and shows it in each user's own timezone:
+    noon in the plan's zone is that same day for every user within eleven hours of it (before 6 Dec 2026 it was
+    noon UTC, already the next day in New Zealand, Chatham, Fiji or Tonga). An instant is kept."""
     day = _iso(value) if isinstance(value, str) else value
     if isinstance(day, date) and not isinstance(day, datetime):
-        return datetime.combine(day, time(12), UTC)
+        return datetime.combine(day, time(12), zone)
     return day
 
 
@@ -190,8 +190,9 @@ class Writer:
                  cap: int = DEFAULT_CAP, links: Links | None = None,
                  written: Mapping[tuple[str, str], Any] | None = None,
                  task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None,
-                 records: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
+                 records: dict[str, dict[str, dict[str, Any]]] | None = None, zone: tzinfo = UTC) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
+        self.zone = zone        # the plan's timezone: a task is due at noon of the action's last day there
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
         self.task_states = task_states or {}    # fallback: pac_key -> the hs_task_status this run's pull read
         self.axis_type, self.action_type = axis_type, action_type
@@ -413,7 +414,8 @@ class Writer:
         if "text" in native:
             out["hs_task_body"] = fmt(None, native["text"])
         if "window_end" in native:
-            out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
+            due = due_instant(native["window_end"], self.zone)
+            out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due)
         if "status" in native:
             status = fmt(None, native["status"])
             read = self.task_states.get(change.key)

@@ -570,6 +570,9 @@ class SalesforceConnector:
         lacking = self.reader.lacking.get("Account", frozenset())
         return {k: v for k, v in self.mapping.account_fields().items() if v not in lacking}
 
+    def note_plan_zone(self, timezone: str) -> None:
+        """A Salesforce action's last day is a date field (``PAC_Window_End__c``): no instant, nothing to note."""
+
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:
         """Salesforce keeps no axis -> account links (accounts carry ``PAC_Axes__c``): nothing to note."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,6 +24,7 @@ from tests.fakes import sandbox_sync_clean
 from tests.integration.test_retired_records import _block
 
 SHIPPED_PLAN = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
+PARIS = ZoneInfo("Europe/Paris")
 WORKFLOW = {"sourceType": "AUTOMATION_PLATFORM", "sourceId": "workflow:4711", "sourceLabel": "Workflows"}
 
 
@@ -196,11 +198,12 @@ class TestStarterPortal:
         assert third.written == 0 and not third.conflicts and not third.state_changes
 
     def test_due_date_is_the_same_day_west_and_east_of_utc(self, portal: Starter) -> None:
-        """hs_timestamp is noon UTC of the action's last day: the same calendar day from UTC-11 to UTC+11 (the old
-        code wrote midnight UTC, the day before anywhere west of UTC)."""
+        """hs_timestamp is noon of the action's last day in the plan's timezone (Europe/Paris here): the same
+        calendar day for users eleven hours either side of it (the old code wrote midnight UTC, the day before
+        anywhere west of UTC, then noon UTC, the next day at UTC+12; other zones: test_hs_due_zone)."""
         portal.sync()
         for task in portal.tasks().values():
-            due = datetime.fromtimestamp(int(task.props["hs_timestamp"]) / 1000, UTC)
+            due = datetime.fromtimestamp(int(task.props["hs_timestamp"]) / 1000, UTC).astimezone(PARIS)
             assert (due.hour, due.minute) == (12, 0)
             assert due.date().isoformat() == task.props["pac_window_end"]
 
