@@ -1,4 +1,4 @@
-"""Dispatcher: ``python -m benchmarks engine|sync|pull [...]``."""
+"""Dispatcher: ``python -m benchmarks engine|sync|incremental|pull|big-plan [...]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import importlib
 import sys
 
 BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync",
-              "incremental": "benchmarks.bench_incremental", "pull": "benchmarks.bench_pull"}
+              "incremental": "benchmarks.bench_incremental", "pull": "benchmarks.bench_pull",
+              "big-plan": "benchmarks.big_plan"}
 
 
 def main(argv: list[str]) -> int:

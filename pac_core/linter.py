@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pac_core import geography
@@ -543,8 +544,29 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
 _NAME = re.compile(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))")
 
 
-def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]], people: list[str]) -> None:
-    people_norm = {_norm(p) for p in people} | {_norm(p).split()[0] for p in people if p.strip()}
+@dataclass(frozen=True)
+class _PeopleForms:
+    """The plan's people as the rules compare them, made once per people list (not once per statement: 1,200
+    statements and 120 people made 883,082 folds, 21 s of ``pac plan lint``, audit bigplan)."""
+
+    names: frozenset[str]                                  # folded names and first words (not named targets)
+    variants: tuple[tuple[str, tuple[str, ...]], ...]      # longest first: (person, folded forms to look for)
+
+
+@lru_cache(maxsize=8)
+def _people_forms(people: tuple[str, ...]) -> _PeopleForms:
+    names = {_norm(p) for p in people}
+    names |= {n.split()[0] for n in names if n.strip()}
+    variants = []
+    for person in sorted(people, key=len, reverse=True):
+        key = _norm(person.strip())
+        if key:
+            variants.append((person, (key, *([key.split()[0]] if " " in key else []))))
+    return _PeopleForms(frozenset(names), tuple(variants))
+
+
+def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]], people: tuple[str, ...]) -> None:
+    people_norm = _people_forms(people).names
     quoted = re.search(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]", text)
     if quoted:
         facts.named_target = quoted.group(1)
@@ -581,18 +603,14 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         return
 
 
-def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
+def _who(text: str, s: str, facts: _Facts, people: tuple[str, ...]) -> None:
     email = _EMAIL.search(text)
     if email:
         facts.who = email.group(0).lower()
         return
-    for person in sorted(people, key=len, reverse=True):
-        key = _norm(person.strip())
-        if not key:
-            continue
-        variants = [key] + ([key.split()[0]] if " " in key else [])
+    for person, variants in _people_forms(people).variants:
         for v in variants:
-            if re.search(rf"\b{re.escape(v)}\b", s):
+            if v in s and re.search(rf"\b{re.escape(v)}\b", s):     # the substring test first: 120 people
                 facts.who = person
                 return
     lead = re.match(r"\s*([A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?)\s*(?::|—|-)\s", text)
@@ -607,8 +625,9 @@ def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
             facts.who = subject.group(1)
 
 
-def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str],
+def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterable[str],
             within: Window | None = None, language: str | None = None, date_order: str | None = None) -> _Facts:
+    people = tuple(people)
     s = _norm(text)
     facts = _Facts()
     facts.period_spans = _Spans(len(s))
@@ -751,7 +770,7 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     year (fiscal years); ``language`` (the plan's) is the language of the periods' fixes (``periods.parse_period``);
     ``date_order`` (the plan's ``date_order``: mdy, dmy) the order its numeric dates read in.
     """
-    people_list = [p for p in people if p]
+    people_list = tuple(p for p in people if p)
     # One space between words: every pattern then meets at most one blank where it allows some, and
     # a run of blanks cannot make a pattern backtrack.
     work = " ".join(text.split())

@@ -40,6 +40,9 @@ from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 
 DEFAULT_TZ = "Europe/Paris"
 KIND_STYLE = {"action": "green", "objective": "yellow", "intention": "red"}
+# Above this many statements the table lists only those with something to fix (a 1,200-action plan made a 7,500-line
+# table, audit bigplan); --all lists them all, --format json always does.
+TABLE_ALL_UP_TO = 50
 
 
 @dataclass(frozen=True)
@@ -237,8 +240,11 @@ def _disagreements(file: str, source: Source, results: list[LintResult], today: 
 
 def _print_table(results: list[LintResult], statements: list[Statement],
                  counted: list[dict[str, str] | None], today: date | None, language: str = "fr",
-                 disagree: list[list[tuple[str, str, str]]] | None = None, file: str = "") -> None:
+                 disagree: list[list[tuple[str, str, str]]] | None = None, file: str = "",
+                 every: bool = False) -> None:
     console = textsafe.console()
+    every = every or len(statements) <= TABLE_ALL_UP_TO
+    listed = 0
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
     table.add_column("id" if with_ids else "line", no_wrap=True)
@@ -247,11 +253,19 @@ def _print_table(results: list[LintResult], statements: list[Statement],
     table.add_column("missing", ratio=1)
     table.add_column("window", ratio=1)
     for statement, result, window in zip(statements, results, counted, strict=True):
+        if not every and result.kind == "action" and not result.missing:
+            continue
+        listed += 1
         where = statement.id if with_ids else str(statement.line or "")
         table.add_row(where, result.text, textsafe.text(result.kind, style=KIND_STYLE[result.kind]),
                       ", ".join(m.replace("_", " ") for m in result.missing) or "—",
                       _window_text(result, window, today, language))
-    console.print(table)
+    if listed:
+        console.print(table)
+    if listed < len(statements):
+        unlisted = len(statements) - listed
+        console.print(textsafe.text(f"{unlisted:,} of {len(statements):,} statements are actions with nothing missing: "
+                                    "not listed (--all lists every statement)"))
     disagree = disagree or [[] for _ in statements]
     for statement, found in zip(statements, disagree, strict=True):
         if found:        # the fields are what pac counts, the statement what the CRM and the report show
@@ -293,7 +307,10 @@ def _print_table(results: list[LintResult], statements: list[Statement],
               help=f"IANA timezone of the windows. Default: the plan's timezone, else {DEFAULT_TZ}.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Start of deadline windows ('avant le 30/06') and base of 'next week'. Default: start of the year.")
-def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: datetime | None) -> None:
+@click.option("--all", "every", is_flag=True,
+              help=f"List every statement in the table (above {TABLE_ALL_UP_TO}, only those with something to fix).")
+def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: datetime | None,
+                 every: bool) -> None:
     """Classify each statement as an action, an objective or an intention (the 5Q rule).
 
     FILE is a text file with one statement per line (blank lines and lines starting with # are
@@ -361,5 +378,5 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         _print_table(results, source.statements, counted, today_date, source.language if source.plan else "fr",
-                     disagree, file)
+                     disagree, file, every)
     sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -103,6 +103,10 @@ def print_warning_summary(console: Console, result: Any) -> None:
                       markup=False)
 
 
+# the plan's warnings printed under the table (a 1,200-action plan with 111 reps unknown to the CRMs printed 460
+# lines, audit bigplan); the others are counted, each is in the run's log
+MAX_WARNINGS_SHOWN = 10
+
 WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0",
                  "credit": "won deal with a negative amount (a credit), subtracted from the won revenue",
                  "amount_from_lines": "won deal with an empty amount, worth the sum of its line items",
@@ -123,9 +127,15 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
                                                                        else ""))
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
-    for warning in [*(getattr(result, "unmeasured", []) or []), *(getattr(result, "lacking", []) or []),
-                    *(getattr(result, "relabelled", []) or [])]:
+    unmeasured = list(getattr(result, "unmeasured", []) or [])
+    lacking = list(getattr(result, "lacking", []) or [])       # one line per connector at most, kept for pac status
+    others = [*unmeasured, *(getattr(result, "relabelled", []) or [])]
+    shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
+    for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:
         console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
+    if len(others) > len(shown):
+        console.print(f"… {len(others) - len(shown)} more warnings like these: this run's log has each one (pac.sync "
+                      "events sync.unknown_owner, sync.unmeasured, sync.relabelled)", markup=False, highlight=False)
     print_plan_state(console, result)
     plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)
     outside = period_line(plan, evaluation.as_of, next_plan=next_plan) \

@@ -47,6 +47,10 @@ class Bars:
         self.progress.update(self.tasks[key], completed=done, total=total)
 
 
+# the phases with no record count of their own (sync_jobs.pipeline.SHOWN_PHASES): a bar that starts and ends
+PHASE_LABELS = {"load": "loading the records", "evaluate": "evaluating the plan"}
+
+
 class ProgressView(Bars):
     """The bars fed by the pipeline's progress callback (one per connector and phase)."""
 
@@ -55,7 +59,7 @@ class ProgressView(Bars):
         if not self.enabled:
             return
         key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
-        label = f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
+        label = PHASE_LABELS.get(phase) or f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
         self.show(key, label, done, done if finished else total)
 
 

@@ -17,13 +17,12 @@ CRM writes are not transactional: a dry run's ``RecordingWriter`` records the ch
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any, Protocol
 
-from connectors.base import Connector, ConnectorError, WriteChange, WriteResult, checked_writes
+from connectors.base import Connector, ConnectorError, Target, WriteChange, WriteResult, checked_writes
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
@@ -100,6 +99,26 @@ def link_errors(connector: str, failed: Iterable[tuple[str, str | None, str]]) -
     return out
 
 
+TARGET_ORDER = tuple(Target)       # axis, action, account
+
+
+def batches(changes: Sequence[WriteChange], size: int) -> Iterator[list[WriteChange]]:
+    """``changes`` in batches of at most ``size`` changes of one target each: the axes first (the actions link to
+    them), then the actions, then the accounts, each target's changes in their order. A CRM whose batch endpoints
+    take one object type each (HubSpot, 100 records a call) then makes the fewest calls: batches of 200 mixed
+    changes made 14 company updates for 1,236 companies, not 13 (audit bigplan); Salesforce's connector sends one
+    sObject Collections call per object type of a batch, so it makes as many calls either way."""
+    ordered = sorted(changes, key=lambda c: TARGET_ORDER.index(c.target))     # stable: each target keeps its order
+    start = 0
+    while start < len(ordered):
+        target = ordered[start].target
+        end = start
+        while end < len(ordered) and end - start < size and ordered[end].target is target:
+            end += 1
+        yield ordered[start:end]
+        start = end
+
+
 class CrmWriter:
     """Sends the changes, batch by batch; ``QuotaExhausted`` and other connector errors propagate after the
     batches already accepted have been checkpointed, and so have the records of the batch under way that the CRM
@@ -115,8 +134,7 @@ class CrmWriter:
               now: datetime) -> WriteOutcome:
         outcome = WriteOutcome()
         done = 0
-        it = iter(changes)
-        while batch := list(islice(it, self.batch_size)):
+        for batch in batches(changes, self.batch_size):
             if self.stop is not None:   # a stop asked (pac schedule stopping): nothing more is sent
                 self.stop()
             ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now

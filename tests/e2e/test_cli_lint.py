@@ -202,3 +202,38 @@ class TestInstalledCommand:
         help_text = subprocess.run([*PAC, "plan", "lint", "--help"], capture_output=True, text=True,
                                    timeout=60, check=False).stdout
         assert "Exit codes" in help_text and "--format" in help_text
+
+
+def _big_plan(actions: int) -> str:
+    """A plan of ``actions`` well-written actions and one objective (the last)."""
+    lines = [PLAN.split("actions:")[0] + "actions:"]
+    for k in range(actions):
+        lines.append(f"  - id: A-{k:04d}\n    text: \"Visit {k % 9 + 2} dormant customers in week 18\"\n"
+                     "    who: julie@x.example\n    info: {needed: \"list of dormant customers\", from: \"ops\"}")
+    lines.append("  - id: A-OBJ\n    text: \"Increase revenue by 10 %\"")
+    return "\n".join(lines) + "\n"
+
+
+class TestLargePlans:
+    def test_the_table_lists_only_what_to_fix_above_fifty_statements(self, write) -> None:
+        """A 1,200-action plan made a 7,500-line table (audit bigplan): above 50 statements the table lists the
+        statements with something to fix and counts the others; the summary still counts every statement."""
+        code, out, _ = run(str(write("big.pac.yaml", _big_plan(60))))
+        assert code == 1
+        assert "A-OBJ" in out
+        assert "A-0000" not in out and "A-0059" not in out
+        flat = " ".join(out.split())
+        assert "60 of 61 statements are actions with nothing missing: not listed (--all lists every statement)" in flat
+        assert "60 actions, 1 objective, 0 intentions" in flat
+
+    def test_all_lists_every_statement(self, write) -> None:
+        code, out, _ = run(str(write("big.pac.yaml", _big_plan(60))), "--all")
+        assert code == 1
+        assert "A-0000" in out and "A-0059" in out and "A-OBJ" in out
+        assert "not listed" not in out
+
+    def test_a_small_plan_lists_every_statement(self, write) -> None:
+        code, out, _ = run(str(write("p.pac.yaml", _big_plan(49))))
+        assert code == 1
+        assert "A-0000" in out and "A-0048" in out
+        assert "not listed" not in out

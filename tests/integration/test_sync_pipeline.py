@@ -128,23 +128,24 @@ class TestFailures:
         engine.dispose()
 
     def test_a_quota_stop_during_the_writes_counts_and_keeps_what_was_written(self, settings) -> None:
-        """The CRM refuses a write call because its daily allocation is spent, after 3 of the 4 records were
-        accepted: the run (quota_stopped) counts them, says "3 records written before the stop", keeps them as
-        written, and the next run sends only the fourth. Seen failing before the fix (audit writefail F4): written 0,
-        "nothing was written", and the next run sent the 3 again."""
+        """The CRM refuses a write call because its daily allocation is spent, after 2 of the 4 records (the axes'
+        batch: each batch holds one target since audit bigplan) were accepted: the run (quota_stopped) counts them,
+        says "2 records written before the stop", keeps them as written, and the next run sends only the other two.
+        Seen failing before the fix (audit writefail F4): written 0, "nothing was written", and the next run sent
+        the accepted ones again."""
         crm = FakeConnector()
         _seed(crm)
-        crm.stop_write = (3, QuotaExhausted("HubSpot refused the call: HTTP 429 daily limit", refused_by_crm=True))
+        crm.stop_write = (2, QuotaExhausted("HubSpot refused the call: HTTP 429 daily limit", refused_by_crm=True))
         stopped = _sync(settings, crm)
-        assert (stopped.status, stopped.written) == ("quota_stopped", 3), stopped.errors
+        assert (stopped.status, stopped.written) == ("quota_stopped", 2), stopped.errors
         [error] = stopped.errors
-        assert "3 records written before the stop; the rest next run" in error and "nothing was written" not in error
+        assert "2 records written before the stop; the rest next run" in error and "nothing was written" not in error
         engine = open_store(settings.database())
-        assert len(repo.written(engine, stopped.plan_id, "fake")) == 3
+        assert len(repo.written(engine, stopped.plan_id, "fake")) == 2
         counts = repo.runs(engine, stopped.plan_id)[0].counts      # what `pac status` shows
-        assert sum(c.get("written", 0) for c in counts.values()) == 3, counts
+        assert sum(c.get("written", 0) for c in counts.values()) == 2, counts
         resumed = _sync(settings, crm)
-        assert (resumed.status, resumed.written, len(crm.writes[-1])) == ("ok", 1, 1)
+        assert (resumed.status, resumed.written, len(crm.writes[-1])) == ("ok", 2, 2)
         engine.dispose()
 
     def test_refused_credentials_fail_with_exit_4_and_no_write(self, settings) -> None:

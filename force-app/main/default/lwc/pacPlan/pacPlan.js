@@ -44,7 +44,8 @@ const ACTION_FIELDS = `
     PAC_Window_End__c { value displayValue }
     Owner { ... on User { Name { value } } }`;
 
-// What both queries read of an axis, with its actions (the first 50, by due date).
+// What both queries read of an axis, with its actions (the first 50, by due date) and how many it has: a large plan
+// (1,200 actions on 40 axes, audit bigplan) has axes with more, which the card says, « 50 sur 64 ».
 const AXIS_FIELDS = `
     Id
     Name { value }
@@ -62,6 +63,7 @@ const AXIS_FIELDS = `
     PAC_Target__c { value }
     PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
         edges { node { ${ACTION_FIELDS} } }
+        totalCount
     }`;
 
 const PLAN_QUERY = gql`
@@ -74,6 +76,7 @@ const PLAN_QUERY = gql`
                             ${AXIS_FIELDS}
                         }
                     }
+                    totalCount
                 }
             }
         }
@@ -193,6 +196,14 @@ function shape(node) {
     };
 }
 
+/** « 50 sur 64 » when a list shows ``listed`` records of ``total`` (a query's totalCount), else nothing. */
+function shownOf(listed, total) {
+    if (total === undefined || total === null || Number(total) <= listed) {
+        return undefined;
+    }
+    return fill(ACCOUNTS_SHOWN, listed, total);
+}
+
 /** An axis as the component shows it, with its actions and what its actions target counts that is not listed. */
 function shapeAxis(node) {
     const actions = (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
@@ -219,6 +230,7 @@ function shapeAxis(node) {
         baseline: node.PAC_Baseline__c?.displayValue,
         hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
         actions,
+        actionsShown: shownOf(node.PAC_Actions__r?.edges?.length ?? 0, node.PAC_Actions__r?.totalCount),
         elsewhere: elsewhere > 0 ? fill(ACTIONS_ELSEWHERE, elsewhere) : undefined
     };
 }
@@ -229,6 +241,7 @@ export default class PacPlan extends LightningElement {
 
     label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR, WON_REVENUE, BASELINE };
     axes = [];
+    axesTotal;
     accounts = [];
     accountsTotal;
     error;
@@ -312,6 +325,8 @@ export default class PacPlan extends LightningElement {
             this.error = undefined;
             this.loaded = true;
             this.axes = data.uiapi.query.PAC_Axis__c.edges.map(({ node }) => shapeAxis(node)).sort(byPriority);
+            // the Home card lists the first 50 running axes: say how many there are when there are more
+            this.axesTotal = data.uiapi.query.PAC_Axis__c.totalCount;
             // exactly the axis's id or key (the query's LIKE treats "_" as any one character)
             const names = this.axisNames;
             const found = data.uiapi.query.Account;
@@ -329,6 +344,11 @@ export default class PacPlan extends LightningElement {
 
     get isEmpty() {
         return this.loaded && !this.error && this.axes.length === 0;
+    }
+
+    /** « 50 sur 73 » above the axes when more axes run than the card lists, else nothing. */
+    get axesShown() {
+        return shownOf(this.axes.length, this.axesTotal);
     }
 
     get hasAccounts() {

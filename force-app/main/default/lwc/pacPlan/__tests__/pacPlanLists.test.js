@@ -210,3 +210,38 @@ describe('c-pac-plan: actions in another CRM', () => {
         expect(element.shadowRoot.querySelector('[data-elsewhere]')).toBeNull();
     });
 });
+
+describe('c-pac-plan: a large plan', () => {
+    // A plan of 1,200 actions on 40 axes (audit bigplan): the Home card asks for the first 50 running axes and the
+    // first 50 actions of each; a second plan on the org, or an axis with more actions, was cut without a word.
+    it('asks how many axes and how many actions of each there are', () => {
+        const text = query('pacPlan');
+        expect(text).toMatch(/PAC_Axis__c\(where: \$where, first: 50, [^)]*\) \{ edges \{[\s\S]*\} totalCount \}/);
+        expect(text).toMatch(/PAC_Actions__r\(first: 50, [^)]*\) \{ edges \{ node \{[^}]*[\s\S]*?\} \} totalCount \}/);
+    });
+
+    it('says « 50 sur 73 » above the axes and under an axis whose actions are not all listed', async () => {
+        const element = mount();
+        const actions = [...Array(50).keys()].map((i) => action(`a${i}`, `Action ${i}`, 1, 2));
+        const edges = [...Array(50).keys()].map((i) => axis(`x${i}`, `p:AX-${String(i).padStart(2, '0')}`));
+        edges[0].node.PAC_Actions__r = { edges: actions, totalCount: 64 };
+        edges[1].node.PAC_Actions__r = { edges: actions.slice(0, 3), totalCount: 3 };
+        graphql.emit({ uiapi: { query: { PAC_Axis__c: { edges, totalCount: 73 } } } });
+        await flush();
+        const root = element.shadowRoot;
+        expect(root.querySelectorAll('.axis')).toHaveLength(50);
+        expect(root.querySelector('[data-axes-shown]').textContent).toBe('50 sur 73');
+        const first = root.querySelector('[data-id="x0"]');
+        expect(first.querySelectorAll('[data-action]')).toHaveLength(50);
+        expect(first.querySelector('[data-actions-shown]').textContent).toBe('50 sur 64');
+        expect(root.querySelector('[data-id="x1"] [data-actions-shown]')).toBeNull();
+    });
+
+    it('gives no count line when every axis is listed', async () => {
+        const element = mount();
+        graphql.emit({ uiapi: { query: { PAC_Axis__c: { edges: [axis('x1', 'p:AX-1')], totalCount: 1 } } } });
+        await flush();
+        expect(element.shadowRoot.querySelectorAll('.axis')).toHaveLength(1);
+        expect(element.shadowRoot.querySelector('[data-axes-shown]')).toBeNull();
+    });
+});
