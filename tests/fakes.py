@@ -33,6 +33,7 @@ from connectors.base import (
 )
 from connectors.hubspot.mapping import default_mapping_path
 from connectors.retry import NO_WAIT, RetryPolicy, call_with_retry
+from pac_config.loader import config_dir
 from pac_config.settings import load_settings
 from pac_core.plan import ActivityType, Plan
 from pac_core.records import Account, Activity, ActivityStatus, Record, Records, Rejected, User
@@ -487,3 +488,18 @@ def sandbox_sync(settings: Any, server: Any, plan: str | None = None, *, provisi
     finally:
         for c in connectors.values():
             c.close()
+
+
+def one_plan_settings(tmp: Path, plan_text: str, name: str, as_of: str) -> Any:
+    """Settings for one plan (``plan_text`` written to ``tmp/plan.pac.yaml``) on the demo's Salesforce mapping, a
+    SQLite store in ``tmp``, evaluated ``as_of``: the integration tests that sync a hand-built plan night by night."""
+    (tmp / "plan.pac.yaml").write_text(plan_text, encoding="utf-8")
+    mapping = config_dir() / "mappings" / "salesforce.demo.yaml"
+    path = tmp / "pac.yaml"
+    path.write_text(f"""database_url: 'sqlite:///{tmp / "pac.db"}'
+connectors:
+  - {{name: sf-main, crm: salesforce, mapping: '{mapping}', env_prefix: PAC_SF_}}
+plans:
+  - {{name: {name}, file: '{tmp / "plan.pac.yaml"}', connectors: [sf-main], as_of: '{as_of}'}}
+""", encoding="utf-8")
+    return load_settings(path, env={})

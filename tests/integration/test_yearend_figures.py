@@ -19,14 +19,12 @@ from typing import Any
 
 import pytest
 
-from pac_config.loader import config_dir
 from pac_config.planfile import load_plan
-from pac_config.settings import load_settings
 from pac_core.report_period import report_instant
 from sandbox_crm.demo_org import JULIE, MARC, DemoAccount, DemoActivity, DemoDeal, DemoOrg, DemoUser
 from sandbox_crm.run import start_sandbox
 from sync_jobs.app import load_report_inputs
-from tests.fakes import sandbox_sync_clean
+from tests.fakes import one_plan_settings, sandbox_sync_clean
 
 PLAN = """plan:
   name: "PAC 2026 — fin d'année"
@@ -91,16 +89,7 @@ def _org() -> DemoOrg:
 
 
 def _settings(tmp: Path, as_of: str) -> Any:
-    (tmp / "plan.pac.yaml").write_text(PLAN, encoding="utf-8")
-    mapping = config_dir() / "mappings" / "salesforce.demo.yaml"
-    path = tmp / "pac.yaml"
-    path.write_text(f"""database_url: 'sqlite:///{tmp / "pac.db"}'
-connectors:
-  - {{name: sf-main, crm: salesforce, mapping: '{mapping}', env_prefix: PAC_SF_}}
-plans:
-  - {{name: p2026, file: '{tmp / "plan.pac.yaml"}', connectors: [sf-main], as_of: '{as_of}'}}
-""", encoding="utf-8")
-    return load_settings(path, env={})
+    return one_plan_settings(tmp, PLAN, "p2026", as_of)
 
 
 @pytest.fixture(scope="module")
