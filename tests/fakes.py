@@ -503,3 +503,24 @@ plans:
   - {{name: {name}, file: '{tmp / "plan.pac.yaml"}', connectors: [sf-main], as_of: '{as_of}'}}
 """, encoding="utf-8")
     return load_settings(path, env={})
+
+
+class MemoryWrittenStore:
+    """What ``sync_jobs.writeback.CrmWriter`` checkpoints, kept in memory (``saved``): the rows it saves as written;
+    nothing to forget or drop."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
+
+    def save_written(self, plan_id: str, connector: str,
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        rows = list(rows)
+        self.saved += rows
+        return len(rows)
+
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        return {}
+
+    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
+        return 0

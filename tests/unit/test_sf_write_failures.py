@@ -3,7 +3,6 @@ requests + simple-salesforce stack against ``responses`` (audit writefail F4, F6
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
 from sync_jobs.hooks import RunHooks
 from sync_jobs.writeback import CrmWriter, WriteOutcome
+from tests.fakes import MemoryWrittenStore
 
 DOMAIN = "acme.my.salesforce.com"
 DATA = f"https://{DOMAIN}/services/data/v62.0"
@@ -23,26 +23,6 @@ DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 AXES = f"{DATA}/composite/sobjects/PAC_Axis__c/PAC_Key__c"
 ACCOUNTS = f"{DATA}/composite/sobjects"
 NOW = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
-
-
-class Store:
-    """What ``CrmWriter`` checkpoints, kept in memory."""
-
-    def __init__(self) -> None:
-        self.saved: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
-
-    def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
-        rows = list(rows)
-        self.saved += rows
-        return len(rows)
-
-    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
-                       ) -> dict[tuple[str, str], str]:
-        return {}
-
-    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
-        return 0
 
 
 def _connector() -> SalesforceConnector:
@@ -76,7 +56,7 @@ def test_the_orgs_daily_limit_mid_write_keeps_and_counts_what_it_accepted() -> N
         connector.write(changes)
     assert [(r.key, r.ok) if r else None for r in direct.value.partial or []] == [("p:AX-1", True), ("p:AX-2", True),
                                                                                     None]
-    store = Store()
+    store = MemoryWrittenStore()
     with pytest.raises(QuotaExhausted) as info:     # the writer sends the axes' batch, then the accounts' (bigplan)
         CrmWriter(store, RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
     assert [(r.key, r.ok) if r else None for r in info.value.partial or []] == [None]
@@ -107,7 +87,7 @@ def test_a_record_error_says_it_is_sent_again_and_what_fixes_it(code: str, messa
                                 {"success": True, "id": "a02", "created": False, "errors": []}])
     changes = [WriteChange(Target.AXIS, "p:AX-1", {"name": "Axis 1"}),
                WriteChange(Target.AXIS, "p:AX-2", {"name": "2"})]
-    outcome = CrmWriter(Store(), RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
+    outcome = CrmWriter(MemoryWrittenStore(), RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
     [error] = outcome.errors
     assert error.startswith(f"sf-main p:AX-1: {code}: {message}"), error
     assert f"({hint}" in error and error.endswith("(sent again each night until fixed in the CRM)"), error

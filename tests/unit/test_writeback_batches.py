@@ -6,31 +6,15 @@ of 200 mixed changes held 33 companies, a call of its own."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from connectors.base import Target, WriteChange, WriteResult
 from sync_jobs.hooks import RunHooks
 from sync_jobs.writeback import CrmWriter
+from tests.fakes import MemoryWrittenStore
 
 NOW = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
-
-
-class Store:
-    """What ``CrmWriter`` checkpoints, kept in memory."""
-
-    def __init__(self) -> None:
-        self.saved: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
-
-    def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
-        rows = list(rows)
-        self.saved += rows
-        return len(rows)
-
-    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
-        return 0
 
 
 class BatchConnector:
@@ -56,7 +40,7 @@ def _changes() -> list[WriteChange]:
 
 
 def test_each_batch_holds_one_target_and_the_calls_are_the_minimum() -> None:
-    connector, store = BatchConnector(), Store()
+    connector, store = BatchConnector(), MemoryWrittenStore()
     outcome = CrmWriter(store, RunHooks(), batch_size=200).write("p", connector, _changes(), now=NOW)
     assert outcome.written == {"axis": 40, "action": 127, "account": 1236}
     assert [len({c.target for c in batch}) for batch in connector.batches] == [1] * len(connector.batches)
@@ -72,6 +56,6 @@ def test_axes_go_first_then_actions_then_accounts() -> None:
              WriteChange(Target.ACTION, "p:A-1", {}), WriteChange(Target.AXIS, "p:AX-2", {}),
              WriteChange(Target.ACCOUNT, "hs:2", {"axes": "AX-2"}, "2")]
     connector = BatchConnector()
-    CrmWriter(Store(), RunHooks(), batch_size=200).write("p", connector, mixed, now=NOW)
+    CrmWriter(MemoryWrittenStore(), RunHooks(), batch_size=200).write("p", connector, mixed, now=NOW)
     assert [[c.key for c in batch] for batch in connector.batches] == [["p:AX-1", "p:AX-2"], ["p:A-1"],
                                                                          ["hs:1", "hs:2"]]
