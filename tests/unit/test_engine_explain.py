@@ -248,19 +248,25 @@ class TestSplitAttribution:
     up to the header (audit G6: the rows showed the whole 900 under a header of 450); under the default,
     ``full``, the whole amounts."""
 
-    def test_rows_show_the_share_and_add_up_to_the_header(self) -> None:
-        """AX-ALL (every account) and AX-69 (the 69) are live. e1 900 and e3 100.01 on a1 (69) are counted by both:
-        900 / 2 = 450, 100.01 / 2 = 50.005 -> 50.01 (half up); e2 300 on a2 (38) by AX-ALL alone: 300, no divisor.
-        AX-ALL's revenue 450 + 50.005 + 300 = 800.005 -> 800.01 shown; rows 450.00 + 50.01 + 300.00 = 800.01."""
-        axes = (axis("AX-ALL", "SEG-ARA"), axis("AX-69", "SEG-ARA", scope=IN_69))
+    @staticmethod
+    def _split(baseline: str | None = None) -> tuple[Plan, Evaluation, tuple[Deal, ...], dict[tuple[str, str], Deal]]:
+        """AX-ALL (every account, ``baseline`` fixed when given) and AX-69 live, three won deals, split attribution,
+        evaluated on 1 June 2027: (plan, evaluation, deals, deals by (source, id))."""
+        axes = (axis("AX-ALL", "SEG-ARA", baseline=baseline), axis("AX-69", "SEG-ARA", scope=IN_69))
         p = plan(action(axis_id="AX-69"), axes=axes)
         deals = (won("e1", "a1", "900", date(2027, 2, 1)), won("e2", "a2", "300", date(2027, 2, 2)),
                  won("e3", "a1", "100.01", date(2027, 2, 3)))
         ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
                                  users=USERS),
                       as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
+        return p, ev, deals, {(d.source, d.id): d for d in deals}
+
+    def test_rows_show_the_share_and_add_up_to_the_header(self) -> None:
+        """AX-ALL (every account) and AX-69 (the 69) are live. e1 900 and e3 100.01 on a1 (69) are counted by both:
+        900 / 2 = 450, 100.01 / 2 = 50.005 -> 50.01 (half up); e2 300 on a2 (38) by AX-ALL alone: 300, no divisor.
+        AX-ALL's revenue 450 + 50.005 + 300 = 800.005 -> 800.01 shown; rows 450.00 + 50.01 + 300.00 = 800.01."""
+        p, ev, deals, by_id = self._split()
         assert ev.axis("AX-ALL").revenue == Decimal("800.005")
-        by_id = {(d.source, d.id): d for d in deals}
         en = explain_axis(p, ev, "AX-ALL", deals=by_id, lang="en")
         assert en.header.startswith("Revenue €800.01 ")
         assert [(r["record"], r["amount"]) for r in en.rows] == [
@@ -281,14 +287,7 @@ class TestSplitAttribution:
         revenue 800.005 and baseline to the cent read 800.01 and 414.11, so the additional revenue reads 385.90, their
         difference as shown (the report's ``shown_additional``, audit revenue F6), not 385.89 from the exact 385.8927.
         Seen failing before the fix: "additional €385.89"."""
-        axes = (axis("AX-ALL", "SEG-ARA", baseline="1001"), axis("AX-69", "SEG-ARA", scope=IN_69))
-        p = plan(action(axis_id="AX-69"), axes=axes)
-        deals = (won("e1", "a1", "900", date(2027, 2, 1)), won("e2", "a2", "300", date(2027, 2, 2)),
-                 won("e3", "a1", "100.01", date(2027, 2, 3)))
-        ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
-                                 users=USERS),
-                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
-        by_id = {(d.source, d.id): d for d in deals}
+        p, ev, _, by_id = self._split(baseline="1001")
         assert explain_axis(p, ev, "AX-ALL", deals=by_id, lang="en").header.startswith(
             "Revenue €800.01 (baseline €414.11, additional €385.90, objective €100,000.00)")
         assert explain_axis(p, ev, "AX-ALL", deals=by_id).header.replace("\u202f", " ").startswith(
