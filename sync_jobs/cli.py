@@ -104,6 +104,8 @@ def interrupted(exc: BaseException, command: str | None) -> int:
     event under ``--log-format json``); returns ``EXIT_INTERRUPTED``."""
     what = interrupts.interruption(exc)
     words = INTERRUPTED_WORDS.get(command or "", "run it again")
+    if command == "sync" and not interrupts.run_opened():   # stopped before its run began: nothing to close
+        words = "it stopped before its run began: nothing was sent to a CRM nor stored (run `pac sync` again)"
     line = f"pac: {command or 'command'} interrupted by {what}: {words} (exit {EXIT_INTERRUPTED})"
     if _options.get("log_format") == "json":
         logging.getLogger("pac").warning(f"interrupted exit={EXIT_INTERRUPTED}", extra={"fields": {

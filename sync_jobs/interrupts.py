@@ -29,6 +29,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _terminated = threading.Event()
+_run_opened = threading.Event()   # this process opened a run in the store (``note_run_opened``)
 
 
 def raise_terminated(signum: int, _frame: FrameType | None) -> None:
@@ -41,6 +42,18 @@ def terminating() -> bool:
     (``connectors.retry.stop_retrying_when``, registered by ``sync_jobs.factory``), so a read under way on a prefetch
     thread ends with its call (``read_timeout`` at most) instead of retrying while the process waits for it."""
     return _terminated.is_set()
+
+
+def note_run_opened() -> None:
+    """A run of this process was opened in the store (``StoreUnitOfWork.start_run``): from now on an interruption
+    closes it as interrupted (``sync_jobs.cli.interrupted`` says so only then)."""
+    _run_opened.set()
+
+
+def run_opened() -> bool:
+    """Whether this process opened a run in the store (``note_run_opened``): a ``pac sync`` stopped while it waits
+    for the lock or reads its settings has no run to close, and nothing was sent or stored."""
+    return _run_opened.is_set()
 
 
 def install() -> None:

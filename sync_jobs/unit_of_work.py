@@ -29,7 +29,7 @@ from connectors.base import KeptRates, ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Account, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
-from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption
+from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption, note_run_opened
 from sync_jobs.lock import ensure_held, run_lock
 from sync_jobs.logs import event, redact
 from sync_jobs.store import records as store_records
@@ -150,6 +150,7 @@ class UnitOfWork:
 
     def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:
         self.run_id = repo.start_run(self.engine, plan_id, now, full=full)
+        note_run_opened()
         return self.run_id
 
     def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,

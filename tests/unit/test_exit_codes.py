@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import threading
 from enum import StrEnum
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from connectors.base import AuthError, QuotaExhausted, TransientError
 from connectors.hubspot.transport import BadRequest, translate
-from sync_jobs import cli, exit_codes
+from sync_jobs import cli, exit_codes, interrupts
 from sync_jobs.cli_sync import run_exit_code
 from sync_jobs.interrupts import Terminated
 from sync_jobs.pipeline import RunResult
@@ -58,23 +59,40 @@ def test_a_crm_error_reaching_the_top_of_any_command_has_its_code(monkeypatch, c
     assert str(error) in capsys.readouterr().err
 
 
+def _interrupted_sync(monkeypatch, capsys, interrupt: BaseException, *, open_run: bool) -> tuple[object, str]:
+    @click.command("sync")
+    def interrupted_sync() -> None:
+        if open_run:
+            interrupts.note_run_opened()
+        raise interrupt
+
+    monkeypatch.setattr(interrupts, "_run_opened", threading.Event())
+    monkeypatch.setitem(cli.main.commands, "sync", interrupted_sync)
+    monkeypatch.setattr(sys, "argv", ["pac", "sync"])
+    with pytest.raises(SystemExit) as caught:
+        cli.run()
+    return caught.value.code, capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("interrupt", "words"), [(KeyboardInterrupt(), "interrupted by Ctrl-C (SIGINT)"),
                                                    (Terminated("SIGTERM"), "interrupted by SIGTERM")])
 def test_an_interrupted_command_exits_130_saying_so(monkeypatch, capsys, interrupt, words) -> None:
     """Ctrl-C (or SIGTERM, which takes its path) ends any command with exit 130 and a line saying what happened and
     what to do; it exited 1, the code of a run with new rejections, with click's bare "Aborted!" (audit C F3)."""
-    @click.command("sync")
-    def interrupted_sync() -> None:
-        raise interrupt
-
-    monkeypatch.setitem(cli.main.commands, "sync", interrupted_sync)
-    monkeypatch.setattr(sys, "argv", ["pac", "sync"])
-    with pytest.raises(SystemExit) as caught:
-        cli.run()
-    err = capsys.readouterr().err
-    assert caught.value.code == exit_codes.EXIT_INTERRUPTED == 130
+    code, err = _interrupted_sync(monkeypatch, capsys, interrupt, open_run=True)
+    assert code == exit_codes.EXIT_INTERRUPTED == 130
     assert f"pac: sync {words}: the run is closed as interrupted; nothing is lost, the next run starts over" in err
     assert "Aborted!" not in err
+
+
+def test_a_sync_interrupted_before_its_run_began_does_not_say_a_run_was_closed(monkeypatch, capsys) -> None:
+    """A `pac sync` stopped while it waits for the lock or reads its settings opened no run: it said "the run is
+    closed as interrupted" all the same (seen failing before the fix: that line); it says nothing was sent."""
+    code, err = _interrupted_sync(monkeypatch, capsys, Terminated("SIGTERM"), open_run=False)
+    assert code == 130
+    assert "pac: sync interrupted by SIGTERM: it stopped before its run began: nothing was sent to a CRM nor stored " \
+           "(run `pac sync` again) (exit 130)" in err
+    assert "closed as interrupted" not in err
 
 
 class _Refused:
