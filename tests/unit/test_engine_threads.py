@@ -52,25 +52,18 @@ def test_counts_made_on_the_second_thread_equal_the_counts_made_on_one(
     assert done == {action_id: found.done for action_id, found in alone.items()}
 
 
-def test_an_error_building_the_activity_index_reaches_the_caller(
-        organisation: tuple[Plan, RecordColumns, Any], monkeypatch: pytest.MonkeyPatch, no_thread_left: None) -> None:
+@pytest.mark.parametrize(("owner", "method", "words"), [
+    (ActivityIndex, "build", "activity column broken"),        # the second thread's side
+    (WonLedger, "from_columns", "deal column broken"),         # this thread's, while the second one works
+])
+def test_an_error_on_either_side_reaches_the_caller_and_leaves_no_thread(
+        organisation: tuple[Plan, RecordColumns, Any], monkeypatch: pytest.MonkeyPatch, no_thread_left: None,
+        owner: type, method: str, words: str) -> None:
     plan, columns, as_of = organisation
 
-    def broken(*args: Any, **kwargs: Any) -> ActivityIndex:
-        raise ValueError("activity column broken")
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError(words)
 
-    monkeypatch.setattr(ActivityIndex, "build", broken)
-    with pytest.raises(ValueError, match="activity column broken"):
-        evaluate(plan, columns, as_of=as_of, settings=SETTINGS)
-
-
-def test_an_error_on_the_account_side_waits_for_the_second_thread_and_reaches_the_caller(
-        organisation: tuple[Plan, RecordColumns, Any], monkeypatch: pytest.MonkeyPatch, no_thread_left: None) -> None:
-    plan, columns, as_of = organisation
-
-    def broken(*args: Any, **kwargs: Any) -> WonLedger:
-        raise ValueError("deal column broken")
-
-    monkeypatch.setattr(WonLedger, "from_columns", broken)
-    with pytest.raises(ValueError, match="deal column broken"):
+    monkeypatch.setattr(owner, method, broken)
+    with pytest.raises(ValueError, match=words):
         evaluate(plan, columns, as_of=as_of, settings=SETTINGS)
