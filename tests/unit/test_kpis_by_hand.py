@@ -603,3 +603,28 @@ class TestExactlyOnPace:
         assert a.pace is Pace.ON_TRACK
         assert desired_state(p, ev)[(Target.ACTION, record_key(p, "A-01"))]["pace"] == "on_track"
 
+
+def test_a_deal_won_before_the_axis_period_converts_no_visit() -> None:
+    """Visit-to-win counts the won deals closed in the axis's span (its objective's period to date), as its other
+    won-deal KPIs: an axis of the third quarter whose action visited c1 on 20 June has no conversion from c1's order
+    of 25 June (before the axis's first day, 1 July: out of its revenue and its won deals), nor from one won after
+    the evaluation (5 October). By hand: 0 of 1 visited account converted; its won deals 0; revenue 0."""
+    accounts = (account("c1", "69001", dormant=False),)
+    deals = (won("w-june", "c1", "1000", date(2027, 6, 25)), won("w-oct", "c1", "500", date(2027, 10, 5)))
+    the_axis = axis("AX-69", "SEG-69", scope=IN_69, name="Rhône")
+    assert the_axis.objective is not None
+    the_axis = replace(the_axis, objective=replace(the_axis.objective, period=Q3))
+    segment = Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, IN_69)
+    p = plan(action("A-01", axis_id="AX-69", scope=Scope(()), window=Q2, target=1, text="Visiter 1 compte au T2"),
+             axes=(the_axis,), segments=(segment,))
+    ev = evaluate(p, Records(accounts=accounts, activities=(visit("v1", "c1", utc(6, 20, 8)),), deals=deals,
+                             users=USERS), as_of=datetime(2027, 9, 30, 12, tzinfo=PARIS))
+    ax = ev.axis("AX-69")
+    got = _kpis(ax.kpis)
+    assert ax.revenue == 0 and got["won_deals"][0] == 0
+    assert got["visit_to_win"] == (D(0), D(0), D(1)) and ax.conversion == 0.0
+    # the segment's span is the plan's year: 20 June -> 25 June converts there (1 / 1)
+    seg_got = _kpis(ev.segments[0].kpis)
+    assert seg_got["visit_to_win"] == (D(1), D(1), D(1))
+    fields = desired_state(p, ev)[(Target.AXIS, record_key(p, "AX-69"))]
+    assert fields["kpi_visit_to_win"] == 0.0
