@@ -8,6 +8,7 @@ Plan: 2027 (1 January - 31 December, 365 days), Europe/Paris, euros, margin 30 %
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,9 @@ from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
 from sync_jobs.cli_advice import advice_lines
 from sync_jobs.diff import desired_state, record_key
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.sections_actions import actions as actions_section
+from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_engine_support import (
     IN_69,
     PARIS,
@@ -628,3 +632,22 @@ def test_a_deal_won_before_the_axis_period_converts_no_visit() -> None:
     assert seg_got["visit_to_win"] == (D(1), D(1), D(1))
     fields = desired_state(p, ev)[(Target.AXIS, record_key(p, "AX-69"))]
     assert fields["kpi_visit_to_win"] == 0.0
+
+
+def test_the_action_bar_marks_the_share_expected_by_now() -> None:
+    """The report's action bars (1.0 = the target) tick where the action should be by now: on 23 April at 18:00,
+    22.75 of the second quarter's 91 days are gone (a quarter of it), so a bar of 90 px for « Visiter 5 comptes »
+    ticks at 0.25 x 90 = 22.5 px (its 2 px mark from 21.5), not at the count expected (5 x 0.25 = 1.25 visits, past
+    the bar's end, so no tick at all), and at 0.15 x 90 = 13.5 px on 14 April at 15:36 (13.65 days), not at
+    0.75 x 90 = 67.5 px."""
+    accounts = (account("c1", "69001", dormant=False),)
+    segment = Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, IN_69)
+    p = plan(action("A-01", axis_id="AX-69", scope=Scope(()), window=Q2, target=5, text="Visiter 5 comptes au T2"),
+             axes=(axis("AX-69", "SEG-69", name="Rhône"),), segments=(segment,))
+    records = Records(accounts=accounts, activities=(visit("v1", "c1", utc(4, 2, 8)),), users=USERS)
+    for as_of, x in ((datetime(2027, 4, 23, 18, tzinfo=PARIS), "21.5"), (datetime(2027, 4, 14, 15, 36, tzinfo=PARIS),
+                                                                        "12.5")):
+        ev = evaluate(p, records, as_of=as_of)
+        html = actions_section(ReportInputs(p, ev), Formatter.for_plan(p, "fr"))
+        ticks = re.findall(r'<rect x="([0-9.]+)" y="-1" width="2"', html)
+        assert ticks == [x], (as_of, ticks)
