@@ -8,6 +8,7 @@ Plan: 2027 (1 January - 31 December, 365 days), Europe/Paris, euros, margin 30 %
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,11 +18,12 @@ import pytest
 
 from connectors.base import Target
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.explain import explain_axis
+from pac_core.explain import explain_action, explain_axis
 from pac_core.plan import ActivityType, Counting, Segment, SegmentKind
 from pac_core.records import Deal, DealLine, DealStage, Records
 from pac_core.results import Evaluation, KpiValue, Pace, Rule
 from pac_core.scopes import Condition, Scope
+from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from pac_core.window import Window
 from sync_jobs.cli_advice import advice_lines
 from sync_jobs.diff import desired_state, record_key
@@ -284,6 +286,18 @@ def _org2(**settings_kw) -> tuple[object, Records]:
 def org2() -> tuple[object, Evaluation]:
     p, records = _org2()
     return p, evaluate(p, records, as_of=AS_OF_2)
+
+
+def test_explain_action_and_snapshot_of_organisation_1() -> None:
+    """pac explain A-01: 7 of 8 (87.5 % -> « 88 % »), 7 counted, 2 not (v8 in the 38, v3b a repeat of c3); and a
+    snapshot's payload, through JSON, gives back the same evaluation, KPIs and advice included."""
+    p, records = _org1()
+    ev = evaluate(p, records, as_of=AS_OF_1, explain=["A-01"])
+    e = explain_action(p, ev, "A-01")
+    assert e.header == f"7 / 8 (88{NBSP}%) — 7 comptées, 2 non comptées"
+    assert [r["record"] for r in e.rows if r["counted"]] == ["v2", "v3a", "v1", "v9", "v4", "v5", "v6"]
+    assert [r["record"] for r in e.rows if not r["counted"]] == ["v8", "v3b"]
+    assert evaluation_from_payload(json.loads(json.dumps(snapshot_payload(ev)))) == ev
 
 
 class TestOrganisation2SegmentOfTwoAxes:
@@ -651,3 +665,32 @@ def test_the_action_bar_marks_the_share_expected_by_now() -> None:
         html = actions_section(ReportInputs(p, ev), Formatter.for_plan(p, "fr"))
         ticks = re.findall(r'<rect x="([0-9.]+)" y="-1" width="2"', html)
         assert ticks == [x], (as_of, ticks)
+
+
+class TestOrganisation2Split:
+    """Organisation 2 under ``attribution: split``: r1's and r2's orders are in both axes' scopes and periods, so each
+    axis counts half of them; r3's order and r4's baseline order are AX-B's alone."""
+
+    def test_split_figures(self) -> None:
+        p, records = _org2()
+        ev = evaluate(p, records, as_of=AS_OF_2, settings=EngineSettings(attribution="split"))
+        a, b = ev.axis("AX-A"), ev.axis("AX-B")
+        # AX-A: 52 400 / 2 + 20 000 / 2 = 36 200; baseline 0; ROI (36 200 x 0.5 - 18 100) / 18 100 = 0
+        assert (a.revenue, a.baseline, a.additional) == (D(36200), D(0), D(36200)) and a.roi == 0.0
+        # AX-B: 26 200 + 10 000 + 22 400 = 58 600; baseline r4's 10 000 (AX-A's scope holds no r4): 48 600
+        assert (b.revenue, b.baseline, b.additional) == (D(58600), D(10000), D(48600))
+        # the live axes add up to the plan: 36 200 + 58 600 = 94 800, overlap 0
+        assert ev.plan.revenue == D(94800) and ev.plan.overlap == 0
+        got_a, got_b = _kpis(a.kpis), _kpis(b.kpis)
+        # revenue per visit on the split revenue; average won deal on whole deals
+        assert got_a["revenue_per_visit"] == (D(18100), D(36200), D(2))
+        assert got_b["revenue_per_visit"] == (D(58600) / D(6), D(58600), D(6))
+        assert got_a["average_won_deal"] == (D(36200), D(72400), D(2))
+        assert got_b["average_won_deal"] == (D(31600), D(94800), D(3))
+        fields = desired_state(p, ev)[(Target.AXIS, record_key(p, "AX-B"))]
+        assert fields["kpi_revenue_per_visit"] == 9766.67 and fields["revenue"] == 48600.0
+        # ROI 0 < 50 %: no roll-out for AX-A; AX-B's drop waits for half the period: no advice at all
+        assert ev.recommendations == ()
+        header = explain_axis(p, ev, "AX-A", deals={(d.source, d.id): d for d in records.deals}).header
+        assert header.startswith(f"CA 36{NNBSP}200,00{NBSP}€ (référence 0,00{NBSP}€, supplémentaire "
+                                 f"36{NNBSP}200,00{NBSP}€")
