@@ -556,17 +556,19 @@ class AccountColumns:
         return first
 
     def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int, until: date,
-                   won_keys: np.ndarray | None = None) -> int:
+                   won_keys: np.ndarray | None = None, since: date | None = None) -> int:
         """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
         (``accounts`` / ``days``: one visit each, ordinals), and not after ``until`` (the evaluation date: a deal
-        won later had not been won yet). ``won_keys``: only these won deals (``won_key`` of each, sorted), e.g. those
-        of a product axis; default every won deal."""
+        won later had not been won yet) nor before ``since`` (the first day of the KPIs' span: an axis of the third
+        quarter is not converted by an order of June, out of its revenue and won deals). ``won_keys``: only these won
+        deals (``won_key`` of each, sorted), e.g. those of a product axis; default every won deal."""
         keys_won = self.won_keys if won_keys is None else won_keys
         keep = accounts >= 0
         numbers = accounts[keep].astype(np.int64) << _DAY_BITS
         keys = numbers | days[keep].astype(np.int64)
+        first = keys if since is None else np.maximum(keys, numbers | since.toordinal())
         last = np.minimum(keys + span, numbers | until.toordinal())
-        hit = np.searchsorted(keys_won, last, side="right") > np.searchsorted(keys_won, keys)
+        hit = np.searchsorted(keys_won, last, side="right") > np.searchsorted(keys_won, first)
         return len(np.unique(accounts[keep][hit]))
 
     @staticmethod

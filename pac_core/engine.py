@@ -559,8 +559,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     for axis in plan.axes:
         # a visit converts on a deal won in the KPIs' span (the objective's period to date), as every won-deal KPI
         # counts: a 2027 deal does not convert a December visit of the 2026 plan synced in January (audit janmeet F1)
-        last = _axis_days(plan, axis, as_of, zone)[1]
-        visits = _visits(counted[axis.id], index, scopes, visit_days, settings, last,
+        first, last = _axis_days(plan, axis, as_of, zone)
+        visits = _visits(counted[axis.id], index, scopes, visit_days, settings, (first, last),
                          _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]]))
         axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
                                         filters[axis.id], indexes.emails, scopes, book))
@@ -569,7 +569,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         seg_positions = np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64)
         seg_filter = DealFilter.of(seg.scope.deals_part)
-        visits = _visits(seg_positions, index, scopes, visit_days, settings, today,    # a segment's span: the plan's
+        visits = _visits(seg_positions, index, scopes, visit_days, settings,    # a segment's span: the plan's
+                         (window_days(plan.period, zone)[0], today),
                          _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions]))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
                                               indexes.emails, seg_filter))
@@ -755,14 +756,16 @@ class _VisitDays:
 
 
 def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
-            settings: EngineSettings, today: date, won_keys: np.ndarray | None = None) -> _Visits:
+            settings: EngineSettings, span: tuple[date, date], won_keys: np.ndarray | None = None) -> _Visits:
     """The visits at these positions: the visited accounts, and how many of them were won within
-    ``attribution_days`` on or after a visit and by ``today`` (the last day of the KPIs' span: the evaluation date, or
-    the period's last day once it is over; visit days local to the plan's timezone); ``won_keys``: only those won
-    deals (a scope's deal conditions, ``_kept_won_keys``)."""
+    ``attribution_days`` on or after a visit and inside ``span``, the KPIs' days (from the objective's or the plan's
+    first day, as every won-deal KPI counts: a deal of June converts no visit for an axis of the third quarter; to the
+    evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
+    ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
-                   columns.won_within(accounts, days.of(positions), settings.attribution_days, today, won_keys))
+                   columns.won_within(accounts, days.of(positions), settings.attribution_days, span[1], won_keys,
+                                      since=span[0]))
 
 
 def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tuple[str, str], str],

@@ -4,7 +4,8 @@
 * expected by now = target x elapsed share of the window;
 * pace: inactive (cancelled action, suspended or dropped axis) > done (target reached) > not started
   (window not open, or at its very first instant: the instant a period that ends there is evaluated at) >
-  late (window closed, target missed) > on track (done >= expected by now, or less than ``FORECAST_MIN_SHARE``
+  late (window closed, target missed) > on track (done >= expected by now, compared as done / target >= the share
+  elapsed so that a float product cannot tip an exact figure; or less than ``FORECAST_MIN_SHARE``
   of the window elapsed: no verdict yet) > at risk. Behind the expected figure is the forecast below the target
   (done / share < target), so the pace waits as the forecast does: on 1 January at 02:00 an axis with 0 € of
   150 000 € (34 € expected) read « À risque » (audit year-end F4);
@@ -50,8 +51,14 @@ def pace(done: float, target: float, expected: float, window: Window, as_of: dat
         return Pace.NOT_STARTED
     if as_of >= window.end:
         return Pace.LATE
-    if window.elapsed_share(as_of) < FORECAST_MIN_SHARE:
+    share = window.elapsed_share(as_of)
+    if share < FORECAST_MIN_SHARE:
         return Pace.ON_TRACK        # too early for a verdict, as for a forecast (audit year-end F4)
+    if target > 0:
+        # done >= target x share, compared as done / target >= share: each side one correctly rounded division, so an
+        # action exactly on its expected figure is on track, where the product lands a hair above the whole number
+        # (46 x 54 / 92 = 27.000000000000004 read 27 done « À risque »; audit oracle-kpis)
+        return Pace.ON_TRACK if done / target >= share else Pace.AT_RISK
     return Pace.ON_TRACK if done >= expected else Pace.AT_RISK
 
 

@@ -36,7 +36,12 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> str:
     (``templates/report/actions.html``)."""
     words = labels(fmt.lang)
     rows = action_rows(inputs)
-    bars = {r.action.id: markup(charts.progress_bar(r.progress.progress, r.progress.expected_by_now,
+    # the bar is the progress (1.0 = the target), its tick the share expected by now: an action's expected_by_now is
+    # a count (5 visits x 0.25 = 1.25), so it is read against the target (audit oracle-kpis: the tick stood at 75 % of
+    # the bar when 15 % of the window had gone, and vanished once more than one visit was expected)
+    bars = {r.action.id: markup(charts.progress_bar(r.progress.progress,
+                                                    r.progress.expected_by_now / r.progress.target
+                                                    if r.progress.target else None,
                                                     r.progress.pace.value, width=90))
             for r in rows if r.progress is not None}
     headers = [(words["axis"], "")] + [(enum_label("pace", p.value, fmt.lang), "num") for p in PACE_ORDER]
