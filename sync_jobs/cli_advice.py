@@ -29,11 +29,11 @@ WORDS = {
     "fr": {"none": NO_ADVICE["fr"], "evidence": "éléments",
            "overruled": "aussi envisagé, écarté par la règle prioritaire", "kpis": "indicateurs",
            "no_advice": "pas de recommandation", "threshold": "seuil", "unknown": "axe inconnu {axis}",
-           "fix": "axes du plan : {known}", "context": "contexte déclaré"},
+           "fix": "axes du plan : {known}", "context": "contexte déclaré", "colon": " :"},
     "en": {"none": NO_ADVICE["en"], "evidence": "evidence",
            "overruled": "also considered, overruled by the rule that takes precedence", "kpis": "KPIs",
            "no_advice": "no recommendation", "threshold": "threshold", "unknown": "unknown axis {axis}",
-           "fix": "the plan's axes: {known}", "context": "declared context"},
+           "fix": "the plan's axes: {known}", "context": "declared context", "colon": ":"},
 }
 
 
@@ -63,16 +63,16 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
         else:
             for i, rec in enumerate((reco, *reco.overruled)):
                 if i == 1:
-                    out.append(f"  {words['overruled']}:")
+                    out.append(f"  {words['overruled']}{words['colon']}")
                 indent = "  " if i == 0 else "    "
                 out.append(f"{indent}[{enum_label('rule', rec.rule.value, lang)}] {rec.text(lang)}")
                 for label, value, limit in evidence_rows(rec.evidence, plan, fmt):
                     flag = f" ({words['threshold']})" if limit else ""
-                    out.append(f"{indent}  - {label}{flag}: {value}")
+                    out.append(f"{indent}  - {label}{flag}{words['colon']} {value}")
         p = progress.get(axis.id)
         if p is not None and p.kpis:
             named = axis.objective.kpis if axis.objective else ()
-            out.append(f"  {words['kpis']}: {summary(p.kpis, named, lang, plan.currency)}")
+            out.append(f"  {words['kpis']}{words['colon']} {summary(p.kpis, named, lang, plan.currency)}")
     return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in out]
 
 

@@ -33,7 +33,7 @@ class TestAdvice:
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         assert lines[0] == "AX-RA-DORM Clients dormants Rhône-Alpes"
-        kpis = next(line for line in lines if line.startswith("  indicateurs: "))
+        kpis = next(line for line in lines if line.startswith("  indicateurs : "))
         assert "Comptes visités :" in kpis and "Taux de réactivation :" in kpis and "CA par visite :" in kpis
 
     def test_every_axis_in_english(self, synced) -> None:

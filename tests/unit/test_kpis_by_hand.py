@@ -205,7 +205,7 @@ class TestOrganisation1Conversion:
         # pac advice prints the same sentence and the same KPI line (with plain spaces on a terminal)
         lines = advice_lines(p, ev, "fr")
         assert _plain(ev.recommendations[0].summary) in "\n".join(lines)
-        assert f"  indicateurs: {_plain(fields['kpis'])}" in lines
+        assert f"  indicateurs : {_plain(fields['kpis'])}" in lines
 
 
 # ---------------------------------------------------------------------------------------------------------------
