@@ -183,10 +183,17 @@ def _lacking_text(objects: Sequence[tuple[str, Sequence[str]]]) -> str:
     return (f"hubspot.schema {lacks} (a portal provisioned by an older pac): left out of the sync, everything else "
             "is written; to fill them run: pac crm provision hubspot")
 
+
+RECYCLE_BIN_DAYS = 90
+
+
 class HubSpotConnector:
     crm = "hubspot"
     settled_link_fields = SETTLED_FIELDS    # each action to its axis, each axis to its companies
-    deletions_kept_days: int | None = None  # no Recycle-Bin limit pac's reads depend on
+    # HubSpot lists a deleted record (``archived=true``) while it is in the recycle bin, "up to 90 days after" it was
+    # deleted ("Restore deleted records"), then it is gone for good: an incremental read learns of a deletion from
+    # those lists only, so older reads need a full one (``sync_jobs.pull``; audit cursors F3)
+    deletions_kept_days: int | None = RECYCLE_BIN_DAYS
     reconciliation_days: int | None = None  # the mapping has no such key: pac.yaml's, or the default
     mapping_path: Path | None = None        # the mapping file (``build``): a read's mapping error names its line
 

@@ -71,11 +71,26 @@ class BulkJobFailed(ConnectorError):
     """A Bulk API 2.0 query job that did not give (all) its results: it ended ``Failed`` or ``Aborted`` (e.g. "Retried
     more than 15 times. Apply a filter criteria and try again", *Limits for Query Jobs*), Salesforce refused the query
     as a Bulk job, it was gone twice, or it did not complete within the wait. The same SOQL reads through REST
-    (``reads.Reader`` does so); ``delivered``: the ids of the rows already yielded, not to yield again."""
+    (``reads.Reader`` does so); ``delivered``: the rows already yielded, id -> their stamp (``row_stamp``), not to
+    yield again at that stamp (``read_already``)."""
 
-    def __init__(self, message: str, delivered: set[str] | frozenset[str] = frozenset()) -> None:
+    def __init__(self, message: str, delivered: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
-        self.delivered = frozenset(delivered)
+        self.delivered: Mapping[str, str] = dict(delivered or {})
+
+
+def row_stamp(row: Mapping[str, Any]) -> str:
+    """A row's ``SystemModstamp`` as REST writes it, whether REST or a Bulk API 2.0 job answered it ("" without)."""
+    return _rest_datetime(str(row.get("SystemModstamp") or ""))
+
+
+def read_already(delivered: Mapping[str, str], row: Mapping[str, Any]) -> bool:
+    """Whether ``row`` was yielded already, at the same stamp, by a read another takes over from (a Bulk job created
+    again, or REST after a Bulk job that failed). A row changed since that read comes again with its new version:
+    left out by its id alone, its old version stayed in the store while the watermark, the newest stamp read (the
+    later read's), passed its change, which no incremental night then read (audit cursors F2)."""
+    stamp = delivered.get(str(row.get("Id")))
+    return stamp is not None and stamp == row_stamp(row)
 #: When the org gets calls back (follows "once" in the stop's words): "Calls are blocked until usage for the
 #: preceding 24 hours drops below the limit" (Salesforce Help, System Overview: API Usage), a rolling 24 hours.
 DAILY_RESETS = "the org's calls of the last 24 hours leave room (Salesforce counts a rolling 24 hours)"
@@ -434,12 +449,13 @@ class SfClient:
 
         A job or locator that is gone (404 on the job or its results: "Either the specified resource isn't found, or
         the resource is deleted", REST *Status Codes*; a job is deleted 7 days after it ends, a locator lives as long
-        as its job, *Get Results for a Query Job*) is created again, once: the rows already yielded (by ``Id``) are
-        not yielded twice. ``BulkJobFailed`` when the job ends ``Failed`` or ``Aborted``, when Salesforce refuses the
-        query as a Bulk job (compound fields...), when it is gone a second time, or when it is still running after
-        ``max_wait`` seconds of waiting between polls (it is then aborted, as on any exception while it is polled):
-        the caller reads the same SOQL through REST (``reads.Reader``)."""
-        delivered: set[str] = set()
+        as its job, *Get Results for a Query Job*) is created again, once: the rows already yielded are not yielded
+        twice at the same stamp (``read_already``: one changed since comes again, new). ``BulkJobFailed`` when the
+        job ends ``Failed`` or ``Aborted``, when Salesforce refuses the query as a Bulk job (compound fields...),
+        when it is gone a second time, or when it is still running after ``max_wait`` seconds of waiting between
+        polls (it is then aborted, as on any exception while it is polled): the caller reads the same SOQL through
+        REST (``reads.Reader``)."""
+        delivered: dict[str, str] = {}       # id -> stamp of the rows yielded (``read_already``)
         for attempt in (1, 2):
             job_id = self._bulk_job(soql, include_deleted)
             try:
@@ -450,8 +466,8 @@ class SfClient:
                     if header is None:
                         continue
                     shape = bulk_row_shaper(header, types or {}, boolean_columns)
-                    rows = [row for row in map(shape, reader) if str(row.get("Id")) not in delivered]
-                    delivered.update(str(row.get("Id")) for row in rows)
+                    rows = [row for row in map(shape, reader) if not read_already(delivered, row)]
+                    delivered.update((str(row.get("Id")), row_stamp(row)) for row in rows)
                     yield rows
                 return
             except SchemaError as exc:      # 404: the job, or its locator, is gone (no mapping problem)
@@ -461,7 +477,7 @@ class SfClient:
                 log.warning("salesforce.bulk %s: the job is created again (%d rows read so far)", gone,
                             len(delivered))
             except BulkJobFailed as exc:
-                exc.delivered = frozenset(delivered)
+                exc.delivered = dict(delivered)
                 raise
 
     def _bulk_result_sets(self, job_id: str, max_records: int) -> Iterator[str]:

@@ -408,44 +408,61 @@ class SalesforceConnector:
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None,
               merged_since: datetime | None = None) -> Iterator[Record | Rejected]:
-        """``spec``'s rows since ``start`` (all when None), then, on an incremental read, those a change elsewhere
-        moved without touching their stamp: the children of this run's merge winners (activities, deals), the
-        opportunities holding a line of a product changed since ``start`` (deals). ``merged_since``: the losers an
-        account read notes (stamped at or after it; all when None)."""
+        """``spec``'s rows since ``start`` (all when None), and, on an incremental read, first those a change
+        elsewhere moved without touching their stamp: the children of this run's merge winners (activities, deals),
+        the opportunities holding a line of a product changed since ``start`` (deals). ``merged_since``: the losers an
+        account read notes (stamped at or after it; all when None).
+
+        The rows read by account or by product come **before** the query by stamp: they are read as they are then,
+        with their current stamps, and the watermark is the newest stamp read. Read after the query (whose results
+        are fixed when it runs: "Each locator and its associated results are available for two days after the
+        initial query executes", Salesforce Help, *INVALID_QUERY_LOCATOR*), while its pages took minutes, one
+        stamped then carried the watermark past a change made in between that the query could not see, and no
+        incremental night read that change (audit cursors F1). Read before, every stamp they hold is one the query
+        covers. A row the query answers again at the stamp it was read at is not yielded twice."""
         where = self._account_where(start, since) if spec.own_writes else ""
-        fields = spec.fields(self.reader, spec.sobject)
         winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
         # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: the
-        # opportunities holding a line of a product changed since the watermark are read again below (revenue F4)
+        # opportunities holding a line of a product changed since the watermark are read again (revenue F4)
         changed = self.reader.products_changed(start) if (
             start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()) else []
-        seen: set[str] = set()
+        early: dict[str, Any] = {}      # id -> SystemModstamp of the rows read by account or by product
+
+        def moved() -> Iterator[dict[str, Any]]:
+            # without IsRecurrence when the org lacks it (``_read_again_without``)
+            fields = spec.fields(self.reader, spec.sobject)
+            # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
+            yield from self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
+                                                    page_size=spec.page_size)
+            yield from self.reader.rows_of_products(spec.sobject, fields, changed, deleted=spec.deleted,
+                                                    page_size=spec.page_size)
+
+        if winners or changed:
+            rows = moved()
+            if spec.kind is ObjectKind.ACTIVITIES:
+                rows = self._read_again_without(self._lacks_recurrence, spec, rows, moved)
+            for row in rows:
+                if str(row.get("Id")) not in early:
+                    early[str(row.get("Id"))] = row.get("SystemModstamp")
+                    yield from self._normalised(spec, row)
+
+        def by_stamp() -> Iterator[dict[str, Any]]:
+            return self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
+                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
+
         merges = spec.kind is ObjectKind.ACCOUNTS
-        rows = self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where, cursor=spec.cursor,
-                                page_size=spec.page_size)
+        rows = by_stamp()
         if spec.kind is ObjectKind.ACTIVITIES:
-            rows = self._read_again_without(self._lacks_recurrence, spec, rows, start, where)
+            rows = self._read_again_without(self._lacks_recurrence, spec, rows, by_stamp)
         if merges:
-            rows = self._read_again_without(lambda _spec: self.reader.lacks_held_fields(), spec, rows, start, where)
+            rows = self._read_again_without(lambda _spec: self.reader.lacks_held_fields(), spec, rows, by_stamp)
         for row in rows:
-            if winners or changed:
-                seen.add(str(row.get("Id")))
+            if early and str(row.get("Id")) in early and early[str(row.get("Id"))] == row.get("SystemModstamp"):
+                continue        # read just before, unchanged since
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
                 self._merge_winners.add(str(row["MasterRecordId"]))
             yield from self._normalised(spec, row)
-        fields = spec.fields(self.reader, spec.sobject)    # without IsRecurrence when the org lacks it (above)
-        # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
-        for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
-                                                page_size=spec.page_size):
-            if str(row.get("Id")) not in seen:
-                seen.add(str(row.get("Id")))
-                yield from self._normalised(spec, row)
-        for row in self.reader.rows_of_products(spec.sobject, fields, changed, deleted=spec.deleted,
-                                                page_size=spec.page_size):
-            if str(row.get("Id")) not in seen:
-                seen.add(str(row.get("Id")))
-                yield from self._normalised(spec, row)
 
     def _lacks_recurrence(self, spec: SfObject) -> bool:
         """For an activity read the org refused: whether the object's describe (one call, on this error path only)
@@ -463,10 +480,11 @@ class SalesforceConnector:
         return True
 
     def _read_again_without(self, lacking: Callable[[SfObject], bool], spec: SfObject,
-                            rows: Iterator[dict[str, Any]], start: datetime | None, where: str
+                            rows: Iterator[dict[str, Any]], again: Callable[[], Iterator[dict[str, Any]]]
                             ) -> Iterator[dict[str, Any]]:
         """A read's ``rows``; when the org refuses the query before its first row and ``lacking(spec)`` says a field
-        the read asks for is missing there (and drops it from the read's fields), the same read once more: the
+        the read asks for is missing there (and drops it from the read's fields), the same read once more (``again``,
+        which asks for the read's fields anew): the
         accounts' PAC fields an org provisioned by an older pac lacks (``Reader.lacks_held_fields``: the accounts
         are read, their PAC fields neither compared nor written, warned about), an activity's ``IsRecurrence``."""
         try:
@@ -474,8 +492,7 @@ class SalesforceConnector:
         except SchemaError:
             if not lacking(spec):
                 raise
-            rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
-                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
+            rows = again()
             first = next(rows, None)
         if first is not None:
             yield first

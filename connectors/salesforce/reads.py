@@ -36,7 +36,7 @@ from connectors.base import (
     Target,
     same_value,
 )
-from connectors.salesforce.client import BulkJobFailed, SfClient
+from connectors.salesforce.client import BulkJobFailed, SfClient, read_already
 from connectors.salesforce.mapping import COMPOUND_TYPES, SalesforceMapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
 from connectors.salesforce.schema import history_name, pac_field
@@ -317,8 +317,9 @@ class Reader:
         sized it); a job that ended ``Failed`` or ``Aborted``, was refused, gone twice or still running after
         ``bulk_max_wait_minutes`` (``BulkJobFailed``) is read again through REST from its start (the first page's
         cursor may have expired while the job ran: "a query cursor ... inactive for 15 minutes" is deleted), the
-        rows it gave left out. REST failing too is ``ReadFailed``, naming ``bulk_threshold`` (a passing outage
-        keeps its own error when it is a refusal of the credentials, the quota or a field)."""
+        rows it gave left out at the stamp it gave them (``read_already``). REST failing too is ``ReadFailed``, naming
+        ``bulk_threshold`` (a passing outage keeps its own error when it is a refusal of the credentials, the quota
+        or a field)."""
         types = self._types(obj, fields)
         compound = [plain(f) for f in dict.fromkeys(fields) if types.get(plain(f).lower()) in COMPOUND_TYPES]
         if compound:
@@ -344,7 +345,7 @@ class Reader:
                   f"a call{kept})")
         try:
             for page in self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size):
-                yield [r for r in page if str(r.get("Id")) not in failed.delivered] if failed.delivered else page
+                yield [r for r in page if not read_already(failed.delivered, r)] if failed.delivered else page
         except (AuthError, RateLimited, QuotaExhausted, SchemaError):
             raise
         except ConnectorError as exc:

@@ -302,3 +302,53 @@ def test_relationship_columns_are_typed_through_the_parent_describe() -> None:
     assert types["parent.annualrevenue"] == "currency" and types["parent.createddate"] == "datetime"
     assert types["parent.parent.annualrevenue"] == "currency" and "owner.email" not in types
     assert set(asked) == {"Account"}
+
+
+# ROWS[1] as a rep leaves it between the first job and the read that takes over from it: cancelled, stamped later
+CHANGED = {**ROWS[1], "Subject": "Visite 1 annulée", "SystemModstamp": "2026-10-01T08:40:00.000+0000"}
+
+
+def _latest(rows: Iterator[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Id -> the last version read of each row, as the store keeps them (an upsert per row, in order)."""
+    return {r["Id"]: r for r in rows}
+
+
+@responses.activate
+def test_a_row_changed_before_the_job_is_created_again_comes_with_its_new_version() -> None:
+    """Audit cursors F2. Job 1 gives ROWS[0:2], then its results are gone (404); job 2, created again 40 minutes
+    later, answers ROWS[1] changed meanwhile (stamped 08:40). Left out by its id as "already read", its old version
+    stayed in the store while the watermark (the newest stamp read, 08:40 here) passed its change: no incremental
+    night read it until the next full read. A row job 2 answers at the stamp job 1 gave is still left out."""
+    org = Org([[{"state": "JobComplete"}], [{"state": "JobComplete"}]],
+              [[ROWS[:2], 404], [[ROWS[0], CHANGED, *ROWS[2:]]]])
+    org.install(responses.mock)
+    reader, _warnings = _reader()
+    read = list(_rows(reader))
+    assert _latest(iter(read))[CHANGED["Id"]]["Subject"] == "Visite 1 annulée"
+    # 5 rows, ROWS[1] twice (its old version, then its new one); ROWS[0] once (same stamp in both jobs)
+    assert sorted(r["Id"] for r in read) == sorted([*(r["Id"] for r in ROWS), CHANGED["Id"]])
+
+
+class _ChangedOrg(Org):
+    """The org of ``Org`` whose REST read after the Bulk job answers ROWS[1] changed (``CHANGED``)."""
+
+    def query(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        status, headers, body = super().query(request)
+        if len(self.rest_reads) > 1:
+            answer = json.loads(body)
+            answer["records"] = [CHANGED if r["Id"] == CHANGED["Id"] else r for r in answer["records"]]
+            body = json.dumps(answer)
+        return status, headers, body
+
+
+@responses.activate
+def test_a_row_changed_before_the_rest_read_takes_over_comes_with_its_new_version() -> None:
+    """Audit cursors F2, the REST side: job 1 gives ROWS[0:2] and is gone, job 2 is gone too (its poll answers 404),
+    and the read through REST that takes over answers ROWS[1] changed since job 1. Its new version is read; the rows
+    REST answers at the stamp the job gave are not read twice."""
+    org = _ChangedOrg([[{"state": "JobComplete"}], [{"status": 404}]], [[ROWS[:2], 404], []])
+    org.install(responses.mock)
+    reader, _warnings = _reader()
+    read = list(_rows(reader))
+    assert _latest(iter(read))[CHANGED["Id"]]["Subject"] == "Visite 1 annulée"
+    assert sorted(r["Id"] for r in read) == sorted([*(r["Id"] for r in ROWS), CHANGED["Id"]])
