@@ -710,3 +710,33 @@ def test_late_entries_after_the_quarters_snapshot(tmp_path: Path) -> None:
     assert cli[0].startswith("Clients") and cli[5:7] == ["-40 % ROI visé 150 %", "19,8 mois"]
     assert julie[0].startswith("Affaires") and julie[5:8] == ["162 % ROI visé 200 %", "4,6 mois", "4 Conversion 33 %"]
     assert "Couverture du périmètre 60 % (3 / 5)" in now.text
+
+
+def test_an_axis_ending_with_the_quarter_gets_its_closing_verdict(tmp_path: Path) -> None:
+    """AX-CLI's objective written for the first half only (+80 % of its first half of 2026): the Q2 report, evaluated
+    at 1 July 00:00, the end instant of its period, gives its closing verdict, as the CRM's field reads from the
+    night's run on (seen failing before the fix: « Abandonner l'axe « Clients Rhône-Alpes +20 % » (ROI à date
+    -74 % après 100 % de la période, seuil 0 %) au profit de « Affaires de Julie » »).
+
+    By hand: objective 80 % x 18 000 (d01 10 000 + d02 8 000, January-June 2026) = 14 400; additional 10 500:
+    10 500 / 14 400 = 72.9 % -> « 73 % », missed; final ROI on the whole cost (10 500 x 0.3 - 12 000) / 12 000 =
+    -73.75 % -> « -74 % ». The plan: objective 14 400 + 30 000 = 44 400, 10 500 / 44 400 = 23.6 % -> « 24 % »; cost
+    to date 12 000 (AX-CLI's period is over) + 1 983.56 = 13 983.56, ROI (3 725 - 13 983.56) / 13 983.56 = -73 %."""
+    plan = PLAN.replace('objective: {additional_revenue: "+20 %", margin_rate',
+                        'objective: {additional_revenue: "+80 %", period: "1er semestre 2027", margin_rate')
+    assert plan != PLAN
+    config = _settings(tmp_path, "2027-07-02T03:00:00+02:00")
+    (tmp_path / "plan.pac.yaml").write_text(plan, encoding="utf-8")
+    _sync(config, _crm(), datetime(2027, 7, 2, 1, tzinfo=UTC))
+    _pac(tmp_path, config, "report", "--quarter", "2027-Q2", "-o", str(tmp_path / "q2.html"))
+    report = page(tmp_path / "q2.html")
+    assert ("TerminéClients Rhône-Alpes +20 % · Rhône-Alpes\nL'axe « Clients Rhône-Alpes +20 % » s'est terminé le "
+            "30 juin 2027 : il n'a pas atteint son objectif (73 % de l'objectif : CA supplémentaire 10 500 € sur "
+            "14 400 €), ROI final -74 %.") in report.text
+    assert "Abandonner" not in report.text
+    assert "CA supplémentaire\n10 500 €\n24 % de l'objectif · Objectif 44 400 €" in report.text
+    assert "ROI du plan à date\n-73 %" in report.text
+    cli = report.body("Axe", "CA réalisé", "CA supplémentaire / Objectif", "Rythme", "Coût", "ROI à date",
+                      "Délai de retour (mois depuis le début)", "Activités")[1]
+    assert cli[0].startswith("Clients") and cli[2:4] == [
+        "10 500 € / 14 400 € 73 % +80 % de 18 000 € (CA janvier 2026 – juin 2026 du périmètre) = 14 400 €", "✕ Manqué"]
