@@ -739,4 +739,4 @@ def test_an_axis_ending_with_the_quarter_gets_its_closing_verdict(tmp_path: Path
     cli = report.body("Axe", "CA réalisé", "CA supplémentaire / Objectif", "Rythme", "Coût", "ROI à date",
                       "Délai de retour (mois depuis le début)", "Activités")[1]
     assert cli[0].startswith("Clients") and cli[2:4] == [
-        "10 500 € / 14 400 € 73 % +80 % de 18 000 € (CA janvier 2026 – juin 2026 du périmètre) = 14 400 €", "✕ Manqué"]
+        "10 500 € / 14 400 € 73 % +80 % de 18 000 € (CA 1er semestre 2026 du périmètre) = 14 400 €", "✕ Manqué"]
