@@ -30,7 +30,8 @@ sees what was weighed and why it lost):
    (baseline <= 0: growth from nothing has no percentage) is no target, listed in the evidence as left out.
 
 An axis whose own objective period is over (``axis_closed``: evaluated after its end instant, as ``plan_ended`` for
-the plan) can no longer be acted on: it gets none of these forward-looking verdicts and is no axis to drop another
+the plan, or at that instant when its period ends before the plan's: the report of the quarter that closes it) can no
+longer be acted on: it gets none of these forward-looking verdicts and is no axis to drop another
 in favour of; it gets its closing verdict instead (``Rule.CLOSED``), in the past tense, with its final figures: its
 objective reached or not, as a share of it, and its final ROI (decision of 6 Dec 2026, docs/engine.md). When its
 final figures meet the roll-out rule's conditions (those of a running axis), the verdict adds the roll-out worded for
@@ -202,7 +203,7 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     progress = {a.axis_id: a for a in axes}
     trends = {s.segment_id: s for s in segments}
     today = today or as_of.date()
-    closed = frozenset(a.id for a in plan.axes if axis_closed(a, as_of))
+    closed = frozenset(a.id for a in plan.axes if axis_closed(plan, a, as_of))
     candidates: list[Recommendation] = []
     candidates += _suspend(plan, load, settings, quarter_label, today)
     suspended = frozenset(r.axis_id for r in candidates)
@@ -226,10 +227,17 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     return out
 
 
-def axis_closed(axis: Axis, as_of: datetime) -> bool:
-    """Whether ``as_of`` is past the axis's own objective period (after its end instant, as ``plan_ended`` for the
-    plan): nothing of it is left to act on. An axis with no objective runs over the plan's period."""
-    return axis.objective is not None and as_of > axis.objective.period.end
+def axis_closed(plan: Plan, axis: Axis, as_of: datetime) -> bool:
+    """Whether nothing of the axis's own objective period is left at ``as_of``: after its end instant, as
+    ``plan_ended`` for the plan, or at that instant itself when the period ends before the plan's (the report of the
+    quarter that closes it, `pac report --quarter 2027-Q1` at 1 April 00:00, and its snapshot: ``period_closed``
+    for the plan; audit reporthand). An axis whose period ends with the plan's keeps its rules at the plan's end
+    instant, worded for the next plan by the year-end report. An axis with no objective runs over the plan's
+    period."""
+    if axis.objective is None:
+        return False
+    end = axis.objective.period.end
+    return as_of > end or (as_of == end and end < plan.period.end)
 
 
 def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | None = None) -> Recommendation:

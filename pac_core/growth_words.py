@@ -25,8 +25,9 @@ def base_days(objective: Objective, zone: ZoneInfo) -> DateRange:
 
 
 def span_label(days: DateRange, lang: str) -> str:
-    """A span of days as a manager names it: ``2026``, ``T2 2026`` / ``Q2 2026``, ``mai 2026`` / ``May 2026``,
-    ``avril 2026 – mars 2027`` / ``April 2026 – March 2027``, else its first and last days."""
+    """A span of days as a manager names it: ``2026``, ``T2 2026`` / ``Q2 2026``, ``1er semestre 2026`` / ``H1 2026``,
+    ``mai 2026`` / ``May 2026``, ``avril 2026 – mars 2027`` / ``April 2026 – March 2027``, else its first and last
+    days."""
     first, last = days
     locale = LOCALES[lang]
     whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
@@ -38,6 +39,9 @@ def span_label(days: DateRange, lang: str) -> str:
             return format_date(first, "LLLL y", locale=locale)
         if months == 3 and first.month % 3 == 1:
             return f"{'T' if lang == 'fr' else 'Q'}{first.month // 3 + 1} {first.year}"
+        if months == 6 and first.month in (1, 7):      # the calendar's halves, as the plan writes them
+            half = 1 if first.month == 1 else 2
+            return f"{'1er' if half == 1 else '2e'} semestre {first.year}" if lang == "fr" else f"H{half} {first.year}"
         return f"{format_date(first, 'LLLL y', locale=locale)} – {format_date(last, 'LLLL y', locale=locale)}"
     return f"{format_date(first, 'long', locale=locale)} – {format_date(last, 'long', locale=locale)}"
 

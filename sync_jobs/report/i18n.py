@@ -553,12 +553,6 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"roll_out": "Renew and extend", "drop": "Do not renew", "prioritise": "Renew as a priority",
                "suspend": "Reconsider", "reassign": "Reassign", "closed": "Ended"},
     },
-    "activity": {
-        "fr": {"visit": "visites", "call": "appels", "meeting": "rendez-vous", "demo": "démonstrations",
-               "email": "e-mails", "quote_follow_up": "relances de devis"},
-        "en": {"visit": "visits", "call": "calls", "meeting": "meetings", "demo": "demos",
-               "email": "e-mails", "quote_follow_up": "quote follow-ups"},
-    },
     "statement_kind": {
         "fr": {"intention": "Intention", "objective": "Objectif", "action": "Action"},
         "en": {"intention": "Intention", "objective": "Objective", "action": "Action"},
@@ -600,11 +594,21 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
     "fr": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action à risque", "{n} actions à risque"),
            "pace_late": ("{n} action manquée", "{n} actions manquées"),
-           "pace_not_started": ("{n} action à venir", "{n} actions à venir")},
+           "pace_not_started": ("{n} action à venir", "{n} actions à venir"),
+           # an action's count and activity (``view.action_what``): « 1 démonstration », « 3 visites »
+           "activity_visit": ("{n} visite", "{n} visites"), "activity_call": ("{n} appel", "{n} appels"),
+           "activity_meeting": ("{n} rendez-vous", "{n} rendez-vous"),
+           "activity_demo": ("{n} démonstration", "{n} démonstrations"),
+           "activity_email": ("{n} e-mail", "{n} e-mails"),
+           "activity_quote_follow_up": ("{n} relance de devis", "{n} relances de devis")},
     "en": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
            "pace_late": ("{n} missed action", "{n} missed actions"),
-           "pace_not_started": ("{n} action to come", "{n} actions to come")},
+           "pace_not_started": ("{n} action to come", "{n} actions to come"),
+           "activity_visit": ("{n} visit", "{n} visits"), "activity_call": ("{n} call", "{n} calls"),
+           "activity_meeting": ("{n} meeting", "{n} meetings"), "activity_demo": ("{n} demo", "{n} demos"),
+           "activity_email": ("{n} e-mail", "{n} e-mails"),
+           "activity_quote_follow_up": ("{n} quote follow-up", "{n} quote follow-ups")},
 }
 
 

@@ -23,7 +23,7 @@ from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from pac_core.snapshots import current_quarter, declared_quarters, is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, for_next_plan, labels
+from sync_jobs.report.i18n import counted, enum_label, for_next_plan, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 
 PACE_ORDER = (Pace.LATE, Pace.AT_RISK, Pace.ON_TRACK, Pace.DONE, Pace.NOT_STARTED, Pace.INACTIVE)
@@ -185,7 +185,8 @@ def action_what(action: Action, fmt: Formatter) -> str:
     """``5 visites · comptes distincts``: the countable part of the 5Q statement."""
     words = labels(fmt.lang)
     counting = words["distinct_accounts"] if action.counting is Counting.DISTINCT_ACCOUNTS else words["each_activity"]
-    return f"{fmt.number(action.target)} {enum_label('activity', action.activity_type.value, fmt.lang)} · {counting}"
+    what = counted(f"activity_{action.activity_type.value}", action.target, fmt.lang, fmt.number(action.target))
+    return f"{what} · {counting}"
 
 
 def action_when(action: Action, fmt: Formatter) -> str:

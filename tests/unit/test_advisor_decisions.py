@@ -92,6 +92,29 @@ class TestAnAxisWhosePeriodIsOver:
         assert _rec(_evaluate(p, deals, datetime(2027, 3, 31, 23, tzinfo=PARIS)), "AX-38").rule is Rule.DROP
         assert _rec(_evaluate(p, deals, APRIL_1.replace(second=1)), "AX-38").rule is Rule.CLOSED
 
+    def test_at_its_end_instant_the_quarters_report_closes_it(self) -> None:
+        """1 April 00:00 is the instant `pac report --quarter 2027-Q1` and the Q1 snapshot evaluate (« Situation à
+        la fin du 31 mars 2027 »): nothing of the axis's period is left, as `period_closed` says of the plan. The Q1
+        report read « Abandonner l'axe « Relance Isère » (ROI à date -100 % après 100 % de la période …) », and with
+        its objective reached nothing at all, while the CRM's field said « s'est terminé le 31 mars 2027 » from the
+        night's run on (audit reporthand; seen failing before the fix: Rule.DROP, then no recommendation).
+        An axis whose period ends with the plan's keeps its advice at that instant, worded for the next plan (the
+        year-end report: docs/report.md)."""
+        p = _plan(isere_q1=True)
+        missed = _rec(_evaluate(p, _deals("60000", "50000", "10000", "10000"), APRIL_1), "AX-38")
+        assert missed.rule is Rule.CLOSED and missed.overruled == ()
+        # 0 more of 100,000; 0 x 30 % against the whole 5,000: final ROI -100 %
+        assert missed.summary == ("L'axe « Relance Isère » s'est terminé le 31 mars 2027 : il n'a pas atteint son "
+                                  "objectif (0\u00a0% de l'objectif : CA supplémentaire 0\u00a0€ sur "
+                                  "100\u202f000\u00a0€), ROI final -100\u00a0%.")
+        reached = [r for r in _evaluate(p, _deals("60000", "50000", "130000", "10000"), APRIL_1).recommendations
+                   if r.axis_id == "AX-38"]
+        assert [r.rule for r in reached] == [Rule.CLOSED]
+        # the year-long Rhône axis at the plan's end instant: its rules still speak: 10,000 more x 30 % = 3,000
+        # against its whole 5,000: ROI -40 % after 100 % of its period, a drop (« Ne pas reconduire » in the report)
+        year_end = _evaluate(p, _deals("60000", "50000", "10000", "10000"), datetime(2028, 1, 1, tzinfo=PARIS))
+        assert _rec(year_end, "AX-69").rule is Rule.DROP
+
     def test_an_objective_reached(self) -> None:
         """120,000 more of 100,000: reached, 120 %; 36,000 x 1 against 5,000: ROI 620 %."""
         ev = _evaluate(_plan(isere_q1=True, language="en"), _deals("60000", "50000", "130000", "10000"), AUGUST_15)

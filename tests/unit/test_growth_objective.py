@@ -325,6 +325,11 @@ class TestWords:
         (date(2026, 4, 1), date(2026, 6, 30), "T2 2026", "Q2 2026"),
         (date(2026, 5, 1), date(2026, 5, 31), "mai 2026", "May 2026"),
         (date(2026, 4, 1), date(2027, 3, 31), "avril 2026 – mars 2027", "April 2026 – March 2027"),
+        # a half-year objective's base (audit reporthand: « CA janvier 2026 – juin 2026 du périmètre »), as the plan
+        # writes its halves (docs/plan-format.md)
+        (date(2026, 1, 1), date(2026, 6, 30), "1er semestre 2026", "H1 2026"),
+        (date(2026, 7, 1), date(2026, 12, 31), "2e semestre 2026", "H2 2026"),
+        (date(2026, 4, 1), date(2026, 9, 30), "avril 2026 – septembre 2026", "April 2026 – September 2026"),
         (date(2026, 5, 3), date(2026, 5, 28), "3 mai 2026 – 28 mai 2026", "May 3, 2026 – May 28, 2026")])
     def test_the_base_period_is_named_as_a_manager_names_it(self, first: date, last: date, fr: str, en: str) -> None:
         assert (span_label((first, last), "fr"), span_label((first, last), "en")) == (fr, en)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pac_core.plan import AxisState, AxisStatus
+from pac_core.plan import ActivityType, AxisState, AxisStatus, Counting
 from pac_core.results import Pace, PlanTotals
 from sync_jobs.report import i18n, render_html
 from sync_jobs.report.fmt import Formatter
@@ -307,6 +307,27 @@ class TestWording:
         assert action_when(action, EN) == "May 3–9, 2027 (semaine 18)"
         assert action_when(fx.plan().action("A-05"), FR) == "1er mai – 15 juillet 2027"
 
+    def test_what_of_a_single_activity_is_singular(self) -> None:
+        """« Faire 1 démonstration en mars » reads « 1 démonstration », not « 1 démonstrations » (audit reporthand:
+        the actions' table, the workbook and the CSV read « 1 démonstrations · comptes distincts » / "1 demos");
+        French takes the singular for 0 and 1, as ``i18n.counted`` does, English for 1 only."""
+        action = fx.plan().action("A-01")
+        one_demo = replace(action, activity_type=ActivityType.DEMO, target=1)
+        assert action_what(one_demo, FR) == "1 démonstration · comptes distincts"
+        assert action_what(one_demo, EN) == "1 demo · distinct accounts"
+        one_visit = replace(action, target=1, counting=Counting.ACTIVITIES)
+        assert action_what(one_visit, FR) == "1 visite · chaque activité"
+        assert action_what(one_visit, EN) == "1 visit · each activity"
+        one_meeting = replace(action, activity_type=ActivityType.MEETING, target=1)
+        assert action_what(one_meeting, FR) == "1 rendez-vous · comptes distincts"
+        assert action_what(one_meeting, EN) == "1 meeting · distinct accounts"
+        one_follow_up = replace(action, activity_type=ActivityType.QUOTE_FOLLOW_UP, target=1)
+        assert action_what(one_follow_up, FR) == "1 relance de devis · comptes distincts"
+        assert action_what(one_follow_up, EN) == "1 quote follow-up · distinct accounts"
+        two_calls = replace(action, activity_type=ActivityType.CALL, target=2)
+        assert action_what(two_calls, FR) == "2 appels · comptes distincts"
+        assert action_what(two_calls, EN) == "2 calls · distinct accounts"
+
     def test_gaps_keep_intentions_objectives_and_vague_actions(self) -> None:
         """Gaps: anything not an action, or an action missing who/what/how many/when; not info-only gaps."""
         inputs = replace(fx.inputs(), lint=(*fx.inputs().lint,
@@ -339,12 +360,14 @@ class TestDictionaries:
 
     def test_every_engine_code_has_words(self) -> None:
         """Each pace, axis state, rule, activity type and segment kind of the domain has a label."""
-        from pac_core.plan import ActivityType, SegmentKind
+        from pac_core.plan import SegmentKind
         from pac_core.results import Rule
-        for kind, enum in (("pace", Pace), ("state", AxisState), ("rule", Rule), ("activity", ActivityType),
-                           ("segment_kind", SegmentKind)):
+        for kind, enum in (("pace", Pace), ("state", AxisState), ("rule", Rule), ("segment_kind", SegmentKind)):
             for member in enum:
                 assert member.value in i18n.ENUMS[kind]["fr"], (kind, member)
+        for member in ActivityType:     # counted phrases, singular and plural (« 1 démonstration »)
+            for lang in ("fr", "en"):
+                assert f"activity_{member.value}" in i18n.COUNTED[lang], (lang, member)
 
     def test_every_object_a_run_counts_has_words(self) -> None:
         """What a run reads (ObjectKind) and where it writes (Target: axis, action, account) are worded in both
