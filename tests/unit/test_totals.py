@@ -323,6 +323,25 @@ class TestSegmentFixedBaseline:
         assert (rhone.baseline, rhone.period_baseline, rhone.additional) == (7_000, 7_000, 43_000)
         assert ev.plan is not None and ev.plan.baseline == 7_000
 
+    def test_the_lines_a_measured_product_axis_reads_stay_in_the_segments_baseline(self) -> None:
+        """Rhône in 2026: big-pharma's 10,000 order, a MAINT line of 4,000 and a PX200 line of 6,000; AX-RA-MAINT
+        measured on MAINT, AX-RA-BIG fixed at 10,000 on the big accounts. The fixed figure stands for the 6,000 no
+        measured axis reads (the MAINT 4,000 is AX-RA-MAINT's), so the segment keeps 10,000 - 6,000 = 4,000 and the
+        fixed figure comes in less what the measured axis read of it, 10,000 - 4,000 = 6,000: 10,000, the plan's
+        baseline (found by the revenue oracle). Seen failing before the fix: 6,000 (the whole order left the segment,
+        its MAINT line with it)."""
+        maint = Scope((Condition("product_code", "in", ("MAINT",)),))
+        axes = (axis("AX-RA-MAINT", "RHONE", scope=maint), axis("AX-RA-BIG", "RHONE", scope=BIG, baseline="10000"))
+        p = plan(action(axis_id="AX-RA-MAINT"), axes=axes, segments=(RHONE,))
+        lines = (DealLine("MAINT", Decimal(1), Decimal(4000), code="MAINT"),
+                 DealLine("PX200", Decimal(1), Decimal(6000), code="PX200"))
+        deals = (won("d-chem", "small-chem", "50000", date(2027, 4, 1)),
+                 won("b-big", "big-pharma", "10000", date(2026, 3, 1), lines=lines))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=NEXT_YEAR)
+        [rhone] = ev.segments
+        assert ev.plan is not None and ev.plan.baseline == 10_000      # MAINT 4,000 + (10,000 - 4,000)
+        assert (rhone.baseline, rhone.period_baseline) == (10_000, 10_000)
+
 
 def second_quarter_axis() -> tuple[Plan, Evaluation]:
     """Rhône with one axis whose objective is the second quarter of 2027 only, on 31 August."""
