@@ -145,7 +145,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
                                         None if shares is None else shares.baseline, flt, emails,
                                         int(axis_inactive(axis, today))) if days[0] <= days[1] else ZERO
     return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id],
-                                                                     provisional.get(axis.id)))
+                                                                     provisional.get(axis.id), currency=plan.currency))
                                     if axis.objective is not None and axis.id in bases else axis
                                     for axis in plan.axes))
 
