@@ -126,6 +126,7 @@ class SegmentFigures:
     trend: float | None
     roi: float | None = None
     roi_known: bool = True
+    period_baseline: Decimal | None = None
 
 
 @dataclass
@@ -151,8 +152,10 @@ class Oracle:
 class _Org:
     """One evaluation's reading of the records, by plain loops."""
 
-    def __init__(self, plan: Plan, records: Records, as_of: datetime, settings: EngineSettings) -> None:
+    def __init__(self, plan: Plan, records: Records, as_of: datetime, settings: EngineSettings,
+                 live_ids: frozenset[str] | None = None) -> None:
         self.plan, self.settings, self.as_of = plan, settings, as_of
+        self.live_ids = live_ids       # the live axes of another instant (the year's target: those of the evaluation)
         self.zone = ZoneInfo(plan.timezone)
         self.today = last_day(as_of, self.zone)
         self.accounts = {(a.source, a.id): a for a in records.accounts}
@@ -162,14 +165,14 @@ class _Org:
 
     # -- a deal, its value --------------------------------------------------------------------------------------
     def _countable(self, deal: Deal) -> bool:
-        """Won, live, on a live account pac knows, every amount convertible."""
+        """Won, live, on a live account pac knows, in a currency pac can convert (even with no amount: docs, the
+        rejections of *Matching*, ``unknown_currency``)."""
         if deal.stage is not DealStage.WON or deal.deleted or deal.account_id is None:
             return False
         account = self.accounts.get((deal.source, deal.account_id))
         if account is None or account.deleted:
             return False
-        amounts = [deal.amount, *(line.amount for line in deal.lines)]
-        return all(self.convert(a, deal) is not None for a in amounts if a is not None)
+        return self.convert(Decimal(1), deal) is not None
 
     def convert(self, amount: Decimal, deal: Deal) -> Decimal | None:
         """Into the plan's currency: its own amount in the plan's currency (or none given); else the CRM's rates when
@@ -274,6 +277,28 @@ class _Org:
             return self.value(deal)
         return sum((self.line_value(deal, deal.lines[i]) for i in kept), Decimal(0))
 
+    # -- the won-deal KPIs -----------------------------------------------------------------------------------------
+    def won_kpis(self, scope: Scope, who: tuple[str, ...], span: tuple[date, date] | None
+                 ) -> tuple[int, Decimal, int, int]:
+        """``won_deals`` (credits out, deals with no amount in) and ``average_won_deal``'s numerator, denominator and
+        deals left out for want of an amount, each deal fully whatever the attribution (docs: *KPI vocabulary*)."""
+        won, total, priced, unpriced = 0, Decimal(0), 0, 0
+        for deal in self.deals:
+            if not inside(deal.day(self.zone), span):
+                continue
+            kept = self.lines_kept(deal, scope, who)
+            if kept is None or _credit(deal):
+                continue
+            won += 1
+            has_amount = (deal.amount is not None or any(ln.amount is not None for ln in deal.lines)) if kept == () \
+                else any(deal.lines[i].amount is not None for i in kept)
+            if has_amount:
+                priced += 1
+                total += self.amount(deal, kept)
+            else:
+                unpriced += 1
+        return won, total, priced, unpriced
+
     # -- axes -----------------------------------------------------------------------------------------------------
     def axis_scope(self, axis: Axis) -> Scope:
         """Segment AND axis; a dormancy condition carries the axis's reference date, its objective period's first
@@ -313,7 +338,8 @@ class _Org:
         return self.settings.attribution == "split"
 
     def live_axes(self) -> list[Axis]:
-        return [a for a in self.plan.axes if a.objective is not None and live(a, self.today)]
+        return [a for a in self.plan.axes if a.objective is not None
+                and (live(a, self.today) if self.live_ids is None else a.id in self.live_ids)]
 
     def share(self, axis: Axis, deal: Deal, spans: dict[str, tuple[date, date] | None], *, baseline: bool) -> int:
         """The split divisor of ``deal`` for ``axis``: the live axes that count it on their days (their baseline days
@@ -607,7 +633,13 @@ def oracle(plan: Plan, records: Records, as_of: datetime, settings: EngineSettin
     for axis in plan.axes:
         if axis.objective is not None:
             out.axes[axis.id] = org.axis_figures(axis)
+    # the year's target: the segment's baseline over the plan's whole period a year earlier, its live axes' fixed
+    # figures whole (evaluated at the end of the plan's period or of the latest live axis's, whichever is later)
+    live_now = org.live_axes()
+    end = max([plan.period.end, *(a.objective.period.end for a in live_now if a.objective is not None)])
+    year = _Org(plan, records, end, settings, frozenset(a.id for a in live_now))
     for segment in plan.segments:
         out.segments[segment.id] = org.segment_figures(segment.id)
+        out.segments[segment.id].period_baseline = year.segment_figures(segment.id).baseline
     out.plan = org.plan_figures()
     return out

@@ -28,9 +28,10 @@ from pac_core.plan import (
     SegmentKind,
 )
 from pac_core.records import Account, CrmRates, Deal, DealLine, DealStage, Records, User
+from pac_core.results import KpiValue
 from pac_core.scopes import EVERYTHING, Condition, Scope
 from pac_core.window import Window
-from tests.unit.revenue_oracle import Oracle, oracle
+from tests.unit.revenue_oracle import Oracle, _Org, oracle, to_date
 
 PARIS = ZoneInfo("Europe/Paris")
 JULIE = "julie.martin@durand-process.example"
@@ -228,9 +229,21 @@ def _ratio(what: str, got: float | None, want: float | None, errors: list[str]) 
         errors.append(f"{what}: engine {got}, oracle {want}")
 
 
+def _won_kpis(where: str, kpis: tuple[KpiValue, ...], want: tuple[int, Decimal, int, int], errors: list[str]) -> None:
+    by_name = {k.kpi: k for k in kpis}
+    won, total, priced, unpriced = want
+    got_won, average = by_name["won_deals"], by_name["average_won_deal"]
+    if got_won.value != won:
+        errors.append(f"{where}.won_deals: engine {got_won.value}, oracle {won}")
+    got = (average.numerator or Decimal(0), average.denominator or Decimal(0), average.excluded)
+    if abs(got[0] - total) > TINY or got[1] != priced or got[2] != unpriced:
+        errors.append(f"{where}.average_won_deal: engine {got}, oracle {(total, priced, unpriced)}")
+
+
 def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: EngineSettings) -> list[str]:
     ev = evaluate(plan, records, as_of=as_of, settings=engine_settings)
     ref: Oracle = oracle(plan, records, as_of, engine_settings)
+    org = _Org(plan, records, as_of, engine_settings)
     errors: list[str] = []
     for axis_id, want in ref.axes.items():
         got = ev.axis(axis_id)
@@ -239,15 +252,19 @@ def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: 
         _ratio(f"{axis_id}.progress", got.progress, want.progress, errors)
         _ratio(f"{axis_id}.roi", got.roi, want.roi, errors)
         _ratio(f"{axis_id}.time_to_roi_months", got.time_to_roi_months, want.months_to_roi, errors)
+        axis = plan.axis(axis_id)
+        _won_kpis(axis_id, got.kpis, org.won_kpis(org.axis_scope(axis), axis.who, org.span(axis)), errors)
         # pac explain AXIS lists every counted deal with the exact amount (share) the axis counts: they add up to it
         listed = [d for d in got.decisions if d.counted and d.rule != "truncated"]
         _money(f"{axis_id}.listed deals", sum((d.amount or Decimal(0) for d in listed), Decimal(0)), got.revenue,
                errors)
     for seg in ev.segments:
         swant = ref.segments[seg.segment_id]
-        for name in ("revenue", "baseline", "additional", "objective"):
+        for name in ("revenue", "baseline", "additional", "objective", "period_baseline"):
             _money(f"{seg.segment_id}.{name}", getattr(seg, name), getattr(swant, name), errors)
         _ratio(f"{seg.segment_id}.trend", seg.trend, swant.trend, errors)
+        _won_kpis(seg.segment_id, seg.kpis, org.won_kpis(plan.segment(seg.segment_id).scope, (),
+                                                         to_date(plan.period, org.today, org.zone)), errors)
         if swant.roi_known:
             _ratio(f"{seg.segment_id}.roi", seg.roi, swant.roi, errors)
     totals, pwant = ev.plan, ref.plan
