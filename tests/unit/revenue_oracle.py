@@ -530,8 +530,9 @@ class _Org:
             margin -= part * a.objective.margin_rate
         return float((margin - cost_to_date) / cost_to_date)
 
-    def plan_figures(self) -> PlanFigures:
-        live_axes = self.live_axes()
+    def plan_figures(self, segment_id: str | None = None) -> PlanFigures:
+        """The totals over the live axes (of one segment: its ROI's basis, ``roi_additional``)."""
+        live_axes = [a for a in self.live_axes() if segment_id is None or a.segment_id == segment_id]
         spans, base_spans = self.spans(), self.base_spans()
         revenue = self.once([((), self.axis_scope(a), a.who, spans[a.id]) for a in live_axes])
         measured = [a for a in live_axes if self.fixed(a) is None]
@@ -566,11 +567,21 @@ class _Org:
             # the year-earlier deals the fixed figures stand for, that no measured live axis of the segment reads,
             # leave the segment's baseline (each deal once, within the segment's own year-earlier days)
             seg_base = year_before(span)
-            both = self.once([((), segment.scope & self.axis_scope(a), a.who, _meet(base_spans[a.id], seg_base))
-                              for a in [*fixed, *measured]])
-            only_measured = self.once([((), segment.scope & self.axis_scope(a), a.who,
-                                         _meet(base_spans[a.id], seg_base)) for a in measured])
-            baseline -= both - only_measured
+            for deal in self.deals:
+                if not inside(deal.day(self.zone), seg_base):
+                    continue
+                reads = {a.id: self.counts(a, deal, base_spans[a.id]) for a in [*fixed, *measured]}
+                m_whole = any(reads[a.id] == () for a in measured)
+                m_lines = {i for a in measured for i in (reads[a.id] or ())}
+                f_whole = any(reads[a.id] == () for a in fixed)
+                f_lines = {i for a in fixed for i in (reads[a.id] or ())}
+                if m_whole:
+                    continue
+                if f_whole:     # the deal less the lines a measured axis reads of it
+                    baseline -= self.value(deal) - sum((self.line_value(deal, deal.lines[i]) for i in m_lines),
+                                                       Decimal(0))
+                else:
+                    baseline -= sum((self.line_value(deal, deal.lines[i]) for i in f_lines - m_lines), Decimal(0))
             baseline += sum((part for _, part in self.fixed_parts(live_axes)), Decimal(0))
         objectives = [self.axis_figures(a).objective for a in live_axes]
         objective = sum((o for o in objectives if o is not None), Decimal(0)) if live_axes else None

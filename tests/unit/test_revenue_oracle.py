@@ -164,8 +164,11 @@ def organisations(draw: st.DrawFn) -> tuple[Plan, Records, datetime, EngineSetti
         currency, rates = draw(st.sampled_from(CURRENCIES))
         amount = draw(st.sampled_from(AMOUNTS))
         sign = "-" if amount is not None and amount.startswith("-") else ""
+        # a typed credit has unpriced lines: the larger of a credit's amount and its lines (a typed amount that
+        # differs from them) is left out, a case the docs do not settle for what a fixed baseline loses
         line_amount = st.sampled_from((None, "400", "1200.25", "0.004")).map(
-            lambda a, s=sign: None if a is None else s + a)
+            lambda a, s=sign: None if a is None or s else a) if sign else \
+            st.sampled_from((None, "400", "1200.25", "0.004", "-250"))
         lines = tuple(draw(st.lists(st.one_of(line_amount.map(_maint), line_amount.map(_pump)), max_size=2)))
         instant = draw(st.sampled_from((None, (0, 30), (23, 30))))
         closed_at = None if instant is None else at(close, *instant)
@@ -267,10 +270,16 @@ def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: 
                                                          to_date(plan.period, org.today, org.zone)), errors)
         if swant.roi_known:
             _ratio(f"{seg.segment_id}.roi", seg.roi, swant.roi, errors)
+        basis = org.plan_figures(seg.segment_id)
+        _money(f"{seg.segment_id}.roi_additional", seg.roi_additional,
+               basis.revenue - basis.baseline if basis.axis_ids else None, errors)
     totals, pwant = ev.plan, ref.plan
     assert totals is not None and pwant is not None
     for name in ("revenue", "baseline", "objective", "cost", "cost_to_date"):
         _money(f"plan.{name}", getattr(totals, name), getattr(pwant, name), errors)
+    _money("plan.additional", totals.additional, pwant.revenue - pwant.baseline, errors)
+    _ratio("plan.progress", totals.progress,
+           float((pwant.revenue - pwant.baseline) / pwant.objective) if pwant.objective else None, errors)
     # under split, with no product axis, the live axes' revenue adds up to the plan's (docs: *Revenue, baseline and
     # attribution*): a property of the reference itself, so that it cannot drift from the docs unseen
     live = [a for a in plan.axes if ref.axes[a.id].live]
@@ -311,7 +320,7 @@ def describe(plan: Plan, records: Records, as_of: datetime, engine_settings: Eng
     return "\n".join(out)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(organisations())
 def test_the_engine_agrees_with_the_reference(org: tuple[Plan, Records, datetime, EngineSettings]) -> None:
     plan, records, as_of, engine_settings = org
