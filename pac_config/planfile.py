@@ -413,7 +413,8 @@ class _Builder:
             objective = Objective(Decimal(0), period, baseline, o.margin_rate, o.budget, o.effort_days, o.day_cost,
                                   o.expected_roi, kpi_ids, growth_rate=o.additional_revenue.rate)
             # a fixed baseline is known now (pac plan check shows the amount); a measured one at each evaluation
-            return objective if baseline is None else resolved(objective, baseline)
+            currency = self.header.currency if self.header is not None else "EUR"
+            return objective if baseline is None else resolved(objective, baseline, currency=currency)
         return Objective(o.additional_revenue, period, baseline, o.margin_rate, o.budget, o.effort_days,
                          o.day_cost, o.expected_roi, kpi_ids)
 

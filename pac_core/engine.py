@@ -147,7 +147,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
                                         None if shares is None else shares.baseline, flt, emails,
                                         int(axis_inactive(axis, today))) if days[0] <= days[1] else ZERO
     return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id],
-                                                                     provisional.get(axis.id)))
+                                                                     provisional.get(axis.id), currency=plan.currency))
                                     if axis.objective is not None and axis.id in bases else axis
                                     for axis in plan.axes))
 
@@ -822,7 +822,9 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         sales = [pos for pos in kept if not ledger.credit[pos]]
         won = len(sales)
-        no_amount = ledger.unknown_among(kept)
+        # a credit whose counted lines have no price is no deal won, so no deal "with no amount" either (the
+        # revenue oracle: a lone such credit read 0 / -1 deals)
+        no_amount = ledger.unknown_among({pos: v for pos, v in kept.items() if not ledger.credit[pos]})
         won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
         credits = sum((amount for pos, (amount, _) in kept.items() if ledger.credit[pos]), ZERO)
         won_accounts = np.zeros(scopes.n, dtype=bool)

@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from pac_core.money import minor_unit
 from pac_core.plan import Objective, Plan
 from pac_core.results import Evaluation
 from pac_core.rounding import half_up
@@ -55,15 +56,18 @@ def parse_growth_rate(value: object) -> Decimal | None:
     return -rate if match.group(1) == "-" else rate
 
 
-def resolved(objective: Objective, base: Decimal, through: date | None = None) -> Objective:
-    """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the cent (an amount as a
-    manager writes one), 0 for a base of 0 or below; ``through``: the last day a provisional base counts (its period
-    was not over yet). An objective written as an amount is returned as it is."""
+def resolved(objective: Objective, base: Decimal, through: date | None = None, *, currency: str) -> Objective:
+    """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the minor unit of the plan's
+    ``currency`` (the cent, the yen: an amount as a manager writes one, as a converted deal is rounded), 0 for a base
+    of 0 or below; ``through``: the last day a provisional base counts (its period was not over yet). An objective
+    written as an amount is returned as it is."""
     if objective.growth_rate is None:
         return objective
     # a base below 0 (credits above the sales a year earlier) sets no objective, as a base of 0: "+30 %" of -10,000
     # read -3,000, and an axis falling further was « done » at 167 % of it (``growth_words`` says why)
-    amount = half_up(objective.growth_rate * max(base, Decimal(0)), 2)
+    exponent = minor_unit(currency).as_tuple().exponent      # -2 for EUR, 0 for JPY (ISO 4217)
+    assert isinstance(exponent, int)
+    amount = half_up(objective.growth_rate * max(base, Decimal(0)), -exponent)
     return replace(objective, additional_revenue=amount, growth_base=base, growth_base_through=through)
 
 
@@ -77,7 +81,7 @@ def with_evaluation(plan: Plan, evaluation: Evaluation) -> Plan:
     if not changed:
         return plan
     return replace(plan, axes=tuple(
-        replace(axis, objective=resolved(axis.objective, *bases[axis.id]))
+        replace(axis, objective=resolved(axis.objective, *bases[axis.id], currency=plan.currency))
         if axis.objective is not None and axis.id in changed else axis for axis in plan.axes))
 
 

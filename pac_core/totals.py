@@ -189,13 +189,15 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
     whole = window_days(plan.period, zone)
     now = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
     days = baseline_range(to_date(whole, as_of, zone))
-    baseline = max(ZERO, segment.baseline - now.absorbed.within(ledger, days).total(ledger)) + now.fixed
+    # the segment's measured part is not floored: net of credits it may be below 0, as the plan's measured part is
+    baseline = segment.baseline - now.absorbed.within(ledger, days).total_beyond(now.measured, ledger) + now.fixed
     period_baseline = segment.period_baseline
     if period_baseline is not None:   # every live axis's whole period: evaluated at the end of the latest one
         end = max([plan.period.end, *(a.objective.period.end for a in live if a.objective is not None)])
         year = _parts(plan, live, members, ledger, end, zone, filters, emails, {})
-        period_baseline = max(ZERO, period_baseline - year.absorbed.within(ledger, baseline_range(whole))
-                              .total(ledger)) + year.fixed
+        period_baseline = (period_baseline
+                           - year.absorbed.within(ledger, baseline_range(whole)).total_beyond(year.measured, ledger)
+                           + year.fixed)
     return replace(segment, baseline=baseline, additional=segment.revenue - baseline,
                    trend=float(segment.revenue / baseline - 1) if baseline > 0 else None,
                    period_baseline=period_baseline)
@@ -332,6 +334,17 @@ class Units:
                 total += self.excess(ledger, pos)
             else:
                 total += lines_amount(ledger.deals[pos].lines, lines, ledger.rates[pos])
+        return total
+
+    def total_beyond(self, other: Units, ledger: WonLedger) -> Decimal:
+        """The amount this counts that ``other`` does not, for units from ``without(other)``: a deal whole here whose
+        lines ``other`` counts (a measured product axis reading the MAINT line of an order a fixed baseline stands
+        for) counts its amount less those lines, not its whole amount (the revenue oracle: the segment lost the
+        MAINT line its measured axis read)."""
+        total = self.total(ledger)
+        for pos, lines in other.lines.items():
+            if self.whole[pos] and not other.whole[pos]:
+                total -= lines_amount(ledger.deals[pos].lines, lines, ledger.rates[pos])
         return total
 
     def excess(self, ledger: WonLedger, pos: int) -> Decimal:

@@ -126,6 +126,22 @@ class TestCredits:
             assert (ev.axis(axis_id).revenue, average.value, average.denominator) == (14000, 8000, 2), axis_id
 
 
+    def test_a_credit_whose_product_line_has_no_price_is_no_deal_without_amount(self) -> None:
+        """On the MAINT axis: an order of 1,000 (MAINT line 1,000) and a credit of -300 whose MAINT line has no price.
+        The credit is no deal won, so it is not one "with no amount" left out of the average either: 1,000 / 1, none
+        excluded (found by the revenue oracle). Seen failing before the fix: denominator 0 and 1 excluded (with the
+        credit alone, 0 / -1: a negative count of deals)."""
+        unpriced = (DealLine("MAINT", Decimal(1), None, code="MAINT"),)
+        deals = [won("o", "big-pharma", "1000", date(2027, 3, 5), lines=_maint("1000")),
+                 won("c", "big-pharma", "-300", date(2027, 3, 10), lines=unpriced)]
+        ev = _run(deals, (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        kpis = {k.kpi: k for k in ev.axis("AXP").kpis}
+        average = kpis["average_won_deal"]
+        assert (kpis["won_deals"].value, average.numerator, average.denominator, average.excluded) == (1, 1000, 1, 0)
+        ev = _run(deals[1:], (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        average = {k.kpi: k for k in ev.axis("AXP").kpis}["average_won_deal"]
+        assert (average.value, average.denominator, average.excluded) == (None, 0, 0)
+
 class TestWonDealWithoutAmount:
     def test_counted_as_won_worth_zero_and_warned(self) -> None:
         """A won deal with no amount is counted (worth 0, listed in the axis), a warning, not a rejection."""

@@ -173,6 +173,16 @@ class TestResolvedAmount:
         # 130,000 - 110,000 = 20,000 of 33,000; ROI (20,000 x 0.3 - 10,000) / 10,000
         assert (axis.additional, axis.progress, axis.roi) == (20000, 20000 / 33000, -0.4)
 
+    def test_a_yen_plan_rounds_the_amount_to_the_yen(self) -> None:
+        """A plan in yen: the clients' 2026 revenue ¥110,005 (b4 is ¥15,005), "+30 %" of it is ¥33,001.5, half up to
+        the yen (JPY has no minor unit, as a converted deal is rounded to it): ¥33,002, never ¥33,001.50, an amount no
+        yen objective field holds (found by the revenue oracle). Seen failing before the fix: 33001.50."""
+        deals = tuple(replace(d, currency="JPY", amount=Decimal("15005") if d.id == "b4" else d.amount)
+                      for d in DEALS_2026 + DEALS_2027)
+        yen = replace(_plan(_axis(None, rate="0.3")), currency="JPY")
+        axis = evaluate(yen, replace(RECORDS, deals=deals), as_of=YEAR_END).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.objective) == (110005, Decimal("33002"))
+
     def test_the_objective_does_not_shrink_with_the_date(self) -> None:
         """On 30 June the baseline to date is 65,000 (40,000 + 25,000); the objective is still the whole year's."""
         axis = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=MID_YEAR).axis("AX-CLIENTS")

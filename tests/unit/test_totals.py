@@ -307,6 +307,41 @@ class TestSegmentFixedBaseline:
         assert (rhone.revenue, rhone.baseline, rhone.period_baseline) == (150_000, 40_000, 40_000)
         assert ev.plan is not None and ev.plan.baseline == rhone.baseline
 
+    def test_a_segment_whose_last_year_is_net_of_credits_keeps_them_beside_the_fixed_figure(self) -> None:
+        """Rhône in 2026: only a credit of -3,000 on small-chem (a 2025 order refunded); AX-RA measured over the
+        segment, AX-RA-BIG fixed at 10,000 on the big accounts (none of their 2026 revenue read by AX-RA: 0). The
+        segment's baseline is its measured -3,000 plus the fixed figure, 10,000 - 0: 7,000, the plan's baseline (one
+        segment, the same axes), whole year and to date alike (found by the revenue oracle,
+        tests/unit/test_revenue_oracle.py). Seen failing before the fix: 10,000 (the measured part floored at 0, so the
+        credit vanished from the segment and its row read 3,000 above the plan's)."""
+        axes = (axis("AX-RA", "RHONE"), axis("AX-RA-BIG", "RHONE", scope=BIG, baseline="10000"))
+        p = plan(action(axis_id="AX-RA"), axes=axes, segments=(RHONE,))
+        deals = (won("d-chem", "small-chem", "50000", date(2027, 4, 1)),
+                 won("credit", "small-chem", "-3000", date(2026, 4, 1)))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=NEXT_YEAR)
+        [rhone] = ev.segments
+        assert (rhone.baseline, rhone.period_baseline, rhone.additional) == (7_000, 7_000, 43_000)
+        assert ev.plan is not None and ev.plan.baseline == 7_000
+
+    def test_the_lines_a_measured_product_axis_reads_stay_in_the_segments_baseline(self) -> None:
+        """Rhône in 2026: big-pharma's 10,000 order, a MAINT line of 4,000 and a PX200 line of 6,000; AX-RA-MAINT
+        measured on MAINT, AX-RA-BIG fixed at 10,000 on the big accounts. The fixed figure stands for the 6,000 no
+        measured axis reads (the MAINT 4,000 is AX-RA-MAINT's), so the segment keeps 10,000 - 6,000 = 4,000 and the
+        fixed figure comes in less what the measured axis read of it, 10,000 - 4,000 = 6,000: 10,000, the plan's
+        baseline (found by the revenue oracle). Seen failing before the fix: 6,000 (the whole order left the segment,
+        its MAINT line with it)."""
+        maint = Scope((Condition("product_code", "in", ("MAINT",)),))
+        axes = (axis("AX-RA-MAINT", "RHONE", scope=maint), axis("AX-RA-BIG", "RHONE", scope=BIG, baseline="10000"))
+        p = plan(action(axis_id="AX-RA-MAINT"), axes=axes, segments=(RHONE,))
+        lines = (DealLine("MAINT", Decimal(1), Decimal(4000), code="MAINT"),
+                 DealLine("PX200", Decimal(1), Decimal(6000), code="PX200"))
+        deals = (won("d-chem", "small-chem", "50000", date(2027, 4, 1)),
+                 won("b-big", "big-pharma", "10000", date(2026, 3, 1), lines=lines))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=NEXT_YEAR)
+        [rhone] = ev.segments
+        assert ev.plan is not None and ev.plan.baseline == 10_000      # MAINT 4,000 + (10,000 - 4,000)
+        assert (rhone.baseline, rhone.period_baseline) == (10_000, 10_000)
+
 
 def second_quarter_axis() -> tuple[Plan, Evaluation]:
     """Rhône with one axis whose objective is the second quarter of 2027 only, on 31 August."""
