@@ -207,6 +207,17 @@ class Oracle:
             return not inside
         return _bad(cond)
 
+    def axis_members(self, axis_id: str) -> set[tuple[str, str]]:
+        """The live accounts of an axis's scope (its segment's AND its own), judged on its objective period's first
+        day (docs/engine.md, *Reference date*)."""
+        axis = next(a for a in self.plan.axes if a.id == axis_id)
+        segment = next(s for s in self.plan.segments if s.id == axis.segment_id)
+        assert axis.objective is not None
+        r = axis.objective.period.start.astimezone(self.zone).date()
+        conditions = (*segment.scope.conditions, *axis.scope.conditions)
+        return {(a.source, a.id) for a in self.records.accounts
+                if not a.deleted and all(self.holds(c, a, r) for c in conditions)}
+
     def in_scope(self, action: Action, account: Account) -> bool:
         axis = next(a for a in self.plan.axes if a.id == action.axis_id)
         segment = next(s for s in self.plan.segments if s.id == axis.segment_id)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pac_core.columnar import RecordColumns
-from pac_core.engine import evaluate
+from pac_core.engine import evaluate, explain_actions
 from pac_core.geography import french_place, region_of_departement
 from pac_core.plan import (
     Action,
@@ -27,6 +27,7 @@ from pac_core.plan import (
     Axis,
     Counting,
     HandOver,
+    Objective,
     Person,
     Plan,
     Segment,
@@ -203,7 +204,8 @@ def orgs(draw: st.DrawFn) -> Org:
     period = Window(datetime(2027, 1, 1, tzinfo=zone), datetime(2028, 1, 1, tzinfo=zone), "2027")
     the_plan = Plan("P", period, name, people=PEOPLE,
                     segments=(Segment("SEG", "S", SegmentKind.HORIZONTAL, _scope(draw, 1)),),
-                    axes=(Axis("AX", "X", "SEG", _scope(draw, 1)),), actions=tuple(actions))
+                    axes=(Axis("AX", "X", "SEG", _scope(draw, 1), objective=Objective(Decimal(1000), period)),),
+                    actions=tuple(actions))
     as_of = draw(st.one_of(st.just(local_midnight(last + timedelta(days=40), zone)), st.builds(lambda: None)))
     if as_of is None:
         as_of = _instant(draw, days, zone)
@@ -214,15 +216,30 @@ def orgs(draw: st.DrawFn) -> Org:
 
 def _compare(org: Org, read: Records | RecordColumns | None = None) -> None:
     """``evaluate()`` on ``org`` (or on ``read``, the same records as the store gives them) against the oracle."""
-    ev = evaluate(org.plan, read if read is not None else org.records, as_of=org.as_of, explain=True)
+    records = read if read is not None else org.records
+    ev = evaluate(org.plan, records, as_of=org.as_of)       # the nightly run: figures, no decisions
+    # ``pac explain ACTION``: the decisions asked afterwards
+    explained = explain_actions(org.plan, records, ev, [a.id for a in org.plan.actions])
     oracle = Oracle(org.plan, org.records)
+    counted_by_axis: set[tuple[str, str]] = set()
     for action in org.plan.actions:
         got = ev.action(action.id)
         want = oracle.count(action, org.as_of)
-        counted = {(d.source, d.record_id) for d in got.decisions if d.counted}
+        counted_by_axis |= want.activity_ids
+        counted = {(d.source, d.record_id) for d in explained.action(action.id).decisions if d.counted}
         assert (got.done, counted) == (want.done, set(want.activity_ids)), action.id
         # coverage: accounts counted / accounts in scope (docs/engine.md, *KPIs and ROI*)
         assert got.coverage == (len(want.accounts) / want.scope_size if want.scope_size else None), action.id
+    # the axis's activities: those its actions counted, each once; the accounts they touched, those of its scope (on
+    # its objective period's first day) among them, and its scope's live accounts (docs/engine.md, *KPIs and ROI*)
+    axis = ev.axis("AX")
+    assert axis.activities_done == len(counted_by_axis)
+    kpis = {k.kpi: k for k in axis.kpis}
+    activities = {(a.source, a.id): a for a in org.records.activities}
+    touched = {(activities[k].source, activities[k].account_id) for k in counted_by_axis}
+    members = oracle.axis_members("AX")
+    assert kpis["accounts_visited"].value == len(touched)
+    assert (kpis["coverage"].numerator, kpis["coverage"].denominator) == (len(touched & members), len(members))
     warned = {(w.source, w.record_id): w.detail.rsplit("(", 1)[-1].rstrip(")").split(", ")
               for w in ev.warnings if w.rule == "planned_past"}
     assert warned == oracle.still_planned(org.as_of)
