@@ -183,6 +183,8 @@ class Oracle:
         elif field == "postal_code":
             digits = postal_digits(account.postal_code) if account.postal_code else None
             code = digits or (account.postal_code or None)
+            if code is not None and re.fullmatch(r"\d{5}-\d{4}", code):
+                code = code[:5]                                   # a US ZIP+4 compares as its ZIP
             inside = code is not None and any(
                 code.upper().startswith(v[:-1].upper()) if v.endswith("*") else code.upper() == v.upper()
                 for v in values)

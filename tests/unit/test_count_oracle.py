@@ -74,8 +74,8 @@ ZONES = {"Europe/Paris": (date(2027, 3, 28), date(2027, 10, 31)),
          "Pacific/Auckland": (date(2027, 4, 4), date(2027, 9, 26))}
 POSTAL = ("69003", "69100 Villeurbanne", "69289 CEDEX 02", "38000", "01000", "1000", "20000", "20100", "20200",
           "20401 Bastia Cedex 9", "20600", "20704 Ajaccio Cedex 9", "20300", "20900", "97100", "97133", "97150",
-          "97400", "97600", "97500", "98000", "75008 Paris 8e", None)
-COUNTRIES = (None, "FR", "FR", "MC", "CH", "GP", "RE")
+          "97400", "97600", "97500", "98000", "75008 Paris 8e", "69003-1234", "60606-1234", None)
+COUNTRIES = (None, "FR", "FR", "MC", "CH", "GP", "RE", "US")
 INDUSTRIES = (None, "Chimie", "chimie", "Pharmaceutique;Chimie", "Pharmacéutique", "Agroalimentaire")
 TYPES = (None, "Client", "CLIENT", "Prospect", "Distributeur")
 CONDITIONS: tuple[dict[str, Any], ...] = (
@@ -83,6 +83,7 @@ CONDITIONS: tuple[dict[str, Any], ...] = (
     {"not": {"departement": ["69"]}}, {"not": {"departement": ["2A", "2B"]}}, {"region": "Corse"},
     {"region": "ARA"}, {"not": {"region": "Corse"}}, {"postal_code": ["69*"]}, {"postal_code": ["20*", "97*"]},
     {"postal_code": ["69289"]}, {"postal_code": "01000"}, {"not": {"postal_code": ["69*"]}},
+    {"postal_code": ["60606", "69003"]}, {"not": {"postal_code": "60606"}},
     {"industry": "Chimie"}, {"industry": "pharmaceutique"}, {"not": {"industry": "Chimie"}},
     {"account_type": "Client"}, {"not": {"account_type": "client"}}, {"owner": JULIE}, {"not": {"owner": JULIE}},
     {"dormant": True}, {"dormant": False}, {"dormant": {"months": 12}}, {"dormant": {"months": 3}},
