@@ -55,7 +55,7 @@ from pac_core.results import Evaluation
 from pac_core.scope_eval import AnnualRevenue, dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "8"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "9"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
 # 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
@@ -67,6 +67,7 @@ ENGINE_VERSION = "8"   # bump whenever a rule of the engine changes what an acti
 # 8: an account's annual revenue is compared in the plan's currency (converted with the CRM's rates it carries, else
 #    engine.fx_rates; unknown when none does: audit multi F2), so the plan's currency is part of each action's
 #    fingerprint
+# 9: an account's US ZIP+4 ("60606-1234") is in its ZIP's postal_code scope ("60606"; audit oracle-counts)
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -8,7 +8,8 @@ Semantics, shared by both paths so they can never disagree:
   and it is "not in Chimie"), but a French account France does not place (no postal code, or one that gives no
   département) has an *unknown* département and région (``UNPLACED``): it fails ``not_in`` too, since it may well be
   in the 69; an account abroad is in no département, and passes ``not_in``;
-* a postal code typed with its town or CEDEX ("69289 CEDEX 02") is compared as its 5-digit code;
+* a postal code typed with its town or CEDEX ("69289 CEDEX 02") is compared as its 5-digit code, a US ZIP+4
+  ("60606-1234") as its ZIP;
 * an account's annual revenue is compared in the plan's currency (a scope's bounds are written in it): converted from
   the account's own currency with the CRM's rates it carries, else ``engine.fx_rates``, as a deal's amount
   (``AnnualRevenue``, ``pac_core.fx.conversion``); one no rate converts is *unknown* (``UNRATED``): it fails every
@@ -24,6 +25,7 @@ Semantics, shared by both paths so they can never disagree:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -133,9 +135,16 @@ def place_value(value: Any, country: str | None) -> Any:
     return UNPLACED if value is None and unplaced(country) else value
 
 
+_ZIP_PLUS_FOUR = re.compile(r"(\d{5})-\d{4}")
+
+
 def postal_key(postal_code: str) -> str:
-    """How a postal code compares: its 5-digit code when typed with a town or CEDEX, spaces dropped, folded."""
-    return fold_value(postal_code_digits(postal_code))
+    """How a postal code compares: its 5-digit code when typed with a town or CEDEX, spaces dropped, folded; a US
+    ZIP+4 ("60606-1234") as its ZIP ("60606"): a plan names 5 characters or a prefix, never a ZIP+4, so the ZIP is
+    all a scope can compare it with, and `postal_code: "60606"` holds the Loop's ZIP+4 accounts."""
+    key = fold_value(postal_code_digits(postal_code))
+    zip_plus_four = _ZIP_PLUS_FOUR.fullmatch(key)
+    return zip_plus_four[1] if zip_plus_four else key
 
 
 def normalise(value: Any) -> Any:
