@@ -595,7 +595,7 @@ class Reader:
         return out
 
 
-def _holds_written(r: Mapping[str, Any], target: Target, key_field: str, editable: Mapping[str, str],
+def _holds_written(r: dict[str, Any], target: Target, key_field: str, editable: Mapping[str, str],
                    written: Mapping[tuple[str, str], Any] | None) -> bool:
     """Whether the PAC row ``r`` holds, in every editable field, the value pac last wrote there (or recorded it as
     holding: an accepted edit): then none of them is a person's edit to read the author of."""
