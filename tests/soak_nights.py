@@ -594,7 +594,9 @@ class Soak:
         if self.cli:
             self.server.reset_counts()
             done = run_pac("sync", "--as-of", day.isoformat(), env=self.env, cwd=self.where, timeout=600)
-            code, written, said = done.returncode, _written(done.stdout), done.stdout[-2000:] + done.stderr[-2000:]
+            # the records written are in the output's table: the write calls stand for them (0 when none)
+            code, said = done.returncode, done.stdout[-2000:] + done.stderr[-2000:]
+            written = sum(1 for _a, method, path in self.server.log if _is_write(method, path))
         else:   # what `pac sync --as-of DAY` runs, with the run's clock at DAY too
             result = sandbox_sync(self.settings, self.server, provision=False, reset_counts=True, clock=self.clock,
                                   as_of=day)
@@ -702,9 +704,11 @@ class Soak:
         config.write_text(self.config.read_text(encoding="utf-8").replace(str(self.where / "pac.db"),
                                                                           str(copy / "pac.db")), encoding="utf-8")
         if self.cli:
+            self.server.reset_counts()
             done = run_pac("sync", "--full", "--as-of", day.isoformat(), env={**self.env, "PAC_CONFIG": str(config)},
                            cwd=copy, timeout=600)
-            code, written, said = done.returncode, _written(done.stdout), done.stdout[-1500:]
+            code, said = done.returncode, done.stdout[-1500:]
+            written = sum(1 for _a, method, path in self.server.log if _is_write(method, path))
         else:
             result = sandbox_sync(load_settings(config, env={}), self.server, provision=False, full=True, as_of=day,
                                   clock=self.clock)
@@ -745,17 +749,6 @@ def _is_write(method: str, path: str) -> bool:
 
 def _figures_day(day: datetime) -> date:
     return day.astimezone(PARIS).date()
-
-
-def _written(stdout: str) -> int:
-    """The records a run wrote, from its summary line ``written: N``, else 0."""
-    for line in stdout.splitlines():
-        low = line.lower()
-        if "written" in low and any(ch.isdigit() for ch in low):
-            digits = "".join(ch if ch.isdigit() else " " for ch in low.split("written", 1)[1]).split()
-            if digits:
-                return int(digits[0])
-    return 0
 
 
 def _sf_fields(target: str) -> dict[str, str]:
