@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import json
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -506,12 +506,15 @@ class StoredRecords:
     associations that placed it there, ``placed_by``), for those of ``ids`` the store holds as live records of
     ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing);
     ``records(kind, ids)``: id -> the stored record, with its stamp, for those of ``ids`` the store holds as live
-    records of ``kind`` (a HubSpot search result at the stamp the store holds needs none of its links read again)."""
+    records of ``kind`` (a HubSpot search result at the stamp the store holds needs none of its links read again);
+    ``holding(kind, account_ids)``: those of ``account_ids`` the store holds a live record of ``kind`` on (a
+    Salesforce merge loser still holding visits or deals: its winner's are read again; default: every one)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
     placed: Callable[[str, Sequence[str]], Mapping[str, tuple[str, tuple[str, ...]]]]
     records: Callable[[str, Sequence[str]], Mapping[str, Record]] = field(default=lambda _kind, _ids: {})
+    holding: Callable[[str, Sequence[str]], Set[str]] = field(default=lambda _kind, ids: set(ids))
     warnings: list[Rejected] = field(default_factory=list)
 
 

@@ -93,7 +93,8 @@ def pull(ctx: RunContext) -> None:
         # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot)
         stored = StoredRecords(partial(ctx.store.live_records, name),
                                partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
-                               partial(ctx.store.placements, name), partial(ctx.store.stored_records, name))
+                               partial(ctx.store.placements, name), partial(ctx.store.stored_records, name),
+                               partial(ctx.store.accounts_holding, name))
         connector.remember_stored(stored)
         # the scope picklists' labels of the last night: the accounts' reading asks whether they changed since
         kept_json = ctx.store.crm_labels(name)

@@ -131,6 +131,10 @@ class UnitOfWork:
         """CRM id -> the stored live record of ``kind`` among ``ids``, with its stamp (``records.live_by_id``)."""
         return store_records.live_by_id(self.engine, connector, kind, ids)
 
+    def accounts_holding(self, connector: str, kind: str, account_ids: Sequence[str]) -> set[str]:
+        """Those of ``account_ids`` holding a live stored record of ``kind`` (``records.holding_accounts``)."""
+        return store_records.holding_accounts(self.engine, connector, kind, account_ids)
+
     def placements(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """CRM id -> (stored account id, what placed it there) of the live records of ``kind`` among ``ids`` placed
         through their contacts (``records.placements``)."""

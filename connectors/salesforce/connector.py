@@ -141,8 +141,9 @@ class SalesforceConnector:
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self.owners = Owners(client, self._warn)      # who owns a person's PAC records (the pull fills it)
         # accounts that won a merge since the accounts' watermark, seen by this run's account read, full or not
-        # (losers: IsDeleted, MasterRecordId)
-        self._merge_winners: set[str] = set()
+        # (losers: IsDeleted, MasterRecordId): loser -> winner
+        self._merge_winners: dict[str, str] = {}
+        self._stored: StoredRecords | None = None       # what the store keeps (``remember_stored``)
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
@@ -421,7 +422,7 @@ class SalesforceConnector:
         incremental night read that change (audit cursors F1). Read before, every stamp they hold is one the query
         covers. A row the query answers again at the stamp it was read at is not yielded twice."""
         where = self._account_where(start, since) if spec.own_writes else ""
-        winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
+        winners = self._winners_to_follow(spec.kind) if start is not None and spec.kind in MOVED_BY_MERGE else []
         # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: the
         # opportunities holding a line of a product changed since the watermark are read again (revenue F4)
         changed = self.reader.products_changed(start) if (
@@ -461,7 +462,7 @@ class SalesforceConnector:
                 continue        # read just before, unchanged since
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
-                self._merge_winners.add(str(row["MasterRecordId"]))
+                self._merge_winners[str(row["Id"])] = str(row["MasterRecordId"])
             yield from self._normalised(spec, row)
 
     def _lacks_recurrence(self, spec: SfObject) -> bool:
@@ -545,8 +546,24 @@ class SalesforceConnector:
         line id and asks the store for none (HubSpot's lists deleted line items without their deal)."""
 
     def remember_stored(self, stored: StoredRecords) -> None:
-        """Not used: an org's merged, deleted and undeleted records come back with ``queryAll`` (``IsDeleted``,
-        ``MasterRecordId``) and their stamps, and an activity's account is a field of its own (``AccountId``)."""
+        """Which merge losers still hold stored visits, calls or deals (``StoredRecords.holding``,
+        ``_winners_to_follow``); the rest is not used: an org's merged, deleted and undeleted records come back with
+        ``queryAll`` (``IsDeleted``, ``MasterRecordId``) and their stamps, and an activity's account is a field of its
+        own (``AccountId``)."""
+        self._stored = stored
+
+    def _winners_to_follow(self, kind: ObjectKind) -> list[str]:
+        """The winners of this run's merges whose children of ``kind`` are read by account: those whose loser the
+        store still holds a live record of ``kind`` on (with no store: every one). The loser, the newest account row
+        when nothing else changed, stays in the overlap window of the next nights, read again each night with its
+        merge already followed: its winner's children were read again every night for nothing, 3 calls a quiet
+        night until another account changed (audit nights F1). A run stopped before it read the children leaves them
+        on the loser in the store: the next run that reads the loser follows the merge again."""
+        if not self._merge_winners:
+            return []
+        losers = sorted(self._merge_winners)
+        holding = self._stored.holding(kind.value, losers) if self._stored is not None else set(losers)
+        return sorted({self._merge_winners[loser] for loser in losers if loser in holding})
 
     # -- write -----------------------------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

@@ -482,8 +482,12 @@ class Reader:
             if tmap.field_history:
                 found = self._field_history(tmap.object, target, tmap.key_field, editable, rows, written)
                 history.update({(target, rid, fld): h for (rid, fld), h in found.items()})
-        people = {str(r.get("LastModifiedById")) for *_x, rows in rows_of for r in rows
-                  if r.get("LastModifiedById") and r.get("LastModifiedById") != me}
+        # the names of those who last changed a record holding other values than pac last wrote there: a record
+        # holding pac's values (an accepted edit, recorded as held) is no edit, and its last editor's name is not
+        # shown; asked every night while the record stayed in the overlap window (audit nights F2)
+        people = {str(r.get("LastModifiedById")) for target, tmap, editable, _c, rows in rows_of for r in rows
+                  if r.get("LastModifiedById") and r.get("LastModifiedById") != me
+                  and not _holds_written(r, target, tmap.key_field, editable, written)}
         people |= {h[1] for h in history.values() if h[1] and h[1] != me}
         names = self._user_names(people)
         for target, tmap, editable, computed, rows in rows_of:
@@ -557,9 +561,7 @@ class Reader:
         when pac (or another person) changed another field of the record since. One query per 200 records."""
         wanted: dict[str, dict[str, Any]] = {}
         for r in rows:
-            row = written.get((target.value, str(r.get(key_field)))) if written is not None else None
-            if row is not None and all(same_value(get(r, fld), row.fields.get(EDIT_LOGICAL[name]))
-                                       for fld, name in editable.items() if EDIT_LOGICAL.get(name) in row.fields):
+            if _holds_written(r, target, key_field, editable, written):
                 continue
             wanted[str(r["Id"])] = r
         out: dict[tuple[str, str], tuple[datetime | None, str | None]] = {}
@@ -592,3 +594,12 @@ class Reader:
             for r in page:
                 out[str(r["Id"])] = str(r.get("Name") or "")
         return out
+
+
+def _holds_written(r: dict[str, Any], target: Target, key_field: str, editable: Mapping[str, str],
+                   written: Mapping[tuple[str, str], Any] | None) -> bool:
+    """Whether the PAC row ``r`` holds, in every editable field, the value pac last wrote there (or recorded it as
+    holding: an accepted edit): then none of them is a person's edit to read the author of."""
+    row = written.get((target.value, str(r.get(key_field)))) if written is not None else None
+    return row is not None and all(same_value(get(r, fld), row.fields.get(EDIT_LOGICAL[name]))
+                                   for fld, name in editable.items() if EDIT_LOGICAL.get(name) in row.fields)
