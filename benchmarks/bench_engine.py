@@ -480,7 +480,7 @@ def print_real(r: dict[str, Any]) -> int:
     print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
           f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "
           f"shape real, generated into columns in {r['generation_s']:.1f} s (not counted); load average "
-          f"{r['load_average']:.1f} on {os.cpu_count()} CPUs; engine: one process, two threads")
+          f"{r['load_average']:.1f} on {os.cpu_count()} CPUs; engine single-process")
     print(f"engine: evaluate() from the columns in memory {r['evaluate_s']:.3f} s "
           f"[{_runs(r['evaluate_runs_s'])}] ({r['evaluate_cpu_s']:.3f} s CPU, {r['records_per_s']:,.0f} records/s; "
           f"no per-record decisions); phases: index build {r['build_s']:.3f} s, counting {r['count_s']:.3f} s")
@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
           f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "
           f"shape {r['shape']} (generated in {r['generation_s']:.1f} s, not counted); "
-          f"load average {r['load_average']:.1f} on {os.cpu_count()} CPUs; engine: one process, two threads")
+          f"load average {r['load_average']:.1f} on {os.cpu_count()} CPUs; engine single-process")
     print(f"engine phases (best of {len(r['build_runs_s'])}, fresh indexes each run): "
           f"index build {r['build_s']:.3f} s [{_runs(r['build_runs_s'])}]; "
           f"counting the actions {r['count_s']:.3f} s [{_runs(r['count_runs_s'])}] ({r['count_cpu_s']:.3f} s CPU)")

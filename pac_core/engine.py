@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -97,10 +96,9 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
     if isinstance(explain, str):   # one action id, not its characters
         explain = (explain,)
     with gc_paused():
-        # the counts are made on the index's thread as soon as the index and the account columns exist; they read
-        # the actions only, which ``with_growth_objectives`` leaves as they are
-        indexes, counts = _build(plan, records, settings, until=as_of.timestamp())
+        indexes = build_indexes(plan, records, settings)
         plan = with_growth_objectives(plan, indexes, as_of, settings)
+        counts = count_actions(plan, indexes, until=as_of.timestamp())
         return _evaluate(plan, indexes, counts, as_of, settings, explain)
 
 
@@ -262,64 +260,33 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     """Read every record once, column by column: account numbers and owner e-mails resolved once per distinct
     key, the activity index, the account columns (every field the plan's scopes read, coded once), the won-deal
     ledger. Scope sets are computed on demand."""
-    return _build(plan, records, settings)[0]
-
-
-def _build(plan: Plan, records: Records | RecordColumns, settings: EngineSettings, *,
-           until: float | None = None) -> tuple[Indexes, dict[str, ActionCount]]:
-    """``build_indexes``, and with ``until`` the action counts too (``count_actions``), on two threads: the activity
-    index (``ActivityIndex.build``: mostly NumPy sorts and gathers, which release the GIL), then the counts, on a
-    second thread while this one builds the account columns, the won-deal ledger and the deal book. Each side reads
-    the same immutable columns and writes nothing the other reads; the counts wait for the account columns, handed
-    over once made. So the result is the one a single thread gives, byte for byte (docs/engine.md, "Two threads")."""
     zone = ZoneInfo(plan.timezone)
     columns = as_columns(records)
     accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
     numbers = _AccountNumbers(accounts)
     emails = owner_emails(columns.users, plan.aliases())
+    deal_numbers = numbers.of(deals.source, deals.account)
+    deal_days = deals.days(zone)
+    values = WonValues.of(deals)
+    # what dormancy, first won deals and conversion read: purchases, so not credits (a won deal worth less than 0)
+    dated = values.purchases(deals.n) & (deal_numbers >= 0) & (deal_days != NO_DAY)
+    action_scopes = _action_scopes(plan)
+    scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
+    account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
+                                     settings.dormant_default_months, scopes, zone,
+                                     AnnualRevenue(plan.currency, settings.fx_rates))
+    ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
+                                    won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
+                                    fx_rates=settings.fx_rates, deals=columns.deals, values=values)
     departements = Rows(accounts.n, accounts.departement.at)
-    acts = columns.activities
-    with ThreadPoolExecutor(1, thread_name_prefix="pac-activities") as second:
-        built = second.submit(lambda: ActivityIndex.build(
-            activities, emails=emails, account_number=numbers.of(activities.source, activities.account), zone=zone,
-            partition=departements, acts=acts))
-        deal_numbers = numbers.of(deals.source, deals.account)
-        deal_days = deals.days(zone)
-        values = WonValues.of(deals)
-        # what dormancy, first won deals and conversion read: purchases, so not credits (a won deal worth less than 0)
-        dated = values.purchases(deals.n) & (deal_numbers >= 0) & (deal_days != NO_DAY)
-        action_scopes = _action_scopes(plan)
-        scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + \
-            list(action_scopes.values())
-        account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
-                                         settings.dormant_default_months, scopes, zone,
-                                         AnnualRevenue(plan.currency, settings.fx_rates))
-        counted = None if until is None else second.submit(lambda: count_actions(
-            plan, _Searched(zone, account_columns, built.result(), emails, action_scopes), until=until))
-        ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
-                                        won_dates=Rows(accounts.n, account_columns.won_dates_of),
-                                        currency=plan.currency, fx_rates=settings.fx_rates, deals=columns.deals,
-                                        values=values)
-        book = DealColumnsBook(deals, numbers=deal_numbers, days=deal_days, zone=zone, currency=plan.currency,
-                               fx_rates=settings.fx_rates)
-        index = built.result()
-        counts = {} if counted is None else counted.result()
+    index = ActivityIndex.build(activities, emails=emails,
+                                account_number=numbers.of(activities.source, activities.account),
+                                zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
-    return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes,
-                   book), counts
-
-
-@dataclass(frozen=True)
-class _Searched:
-    """What the action search reads (``count_actions``, ``still_planned``): the part of ``Indexes`` made before
-    the won-deal ledger, so the counts can start while it is built."""
-
-    zone: ZoneInfo
-    columns: AccountColumns
-    index: ActivityIndex
-    emails: Mapping[AccountKey, str]
-    action_scopes: Mapping[str, Scope]
+    book = DealColumnsBook(deals, numbers=deal_numbers, days=deal_days, zone=zone, currency=plan.currency,
+                           fx_rates=settings.fx_rates)
+    return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
 
 
 def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
@@ -345,7 +312,7 @@ def _action_scopes(plan: Plan) -> dict[str, Scope]:
     return out
 
 
-def count_actions(plan: Plan, indexes: Indexes | _Searched, *, until: float | None = None) -> dict[str, ActionCount]:
+def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -> dict[str, ActionCount]:
     """Action id -> its count (done, accounts touched, activities matched): the nightly question.
 
     ``until`` (POSIX seconds: the evaluation instant) ends every window there: an activity that starts at or
@@ -380,7 +347,7 @@ def count_actions(plan: Plan, indexes: Indexes | _Searched, *, until: float | No
 Finder = Callable[[str, ActivityType], "tuple[np.ndarray, np.ndarray, np.ndarray] | None"]
 
 
-def _in_windows_and_scopes(plan: Plan, indexes: Indexes | _Searched, find: Finder, until: float | None
+def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: float | None
                            ) -> tuple[list[int], np.ndarray, np.ndarray, list[int]]:
     """``count_actions``' search: per action (by its index in ``plan.actions``) the activities ``find`` gives for its
     owner and type that fall in its window (cut at ``until``) on accounts of its scope, as (the actions with a
