@@ -12,9 +12,10 @@
   property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
   message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
   messages that name no record of it; a whole batch refused by a transient fault or a 409 ``CONFLICT`` is retryable
-  on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad input fails them all) is split
-  until its invalid inputs are alone (``SPLIT_CALLS``); a stop (the daily limit, a token refused) carries the results
-  of the batches already answered (``ConnectorError.partial``), their links' fields unsent;
+  on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad input fails them all) or for a
+  record it names that no longer exists (a 404, or a 400 ``OBJECT_NOT_FOUND``: a company deleted since the night's
+  pull) is split until its invalid inputs are alone (``SPLIT_CALLS``); a stop (the daily limit, a token refused)
+  carries the results of the batches already answered (``ConnectorError.partial``), their links' fields unsent;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
@@ -75,7 +76,7 @@ from connectors.hubspot.schema import (
     refused_option_fix,
     task_status,
 )
-from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, Reply
+from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, NotFound, Reply
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ BATCH_WRITE = 100
 CREATE_FIELDS = ("name", "window_end", "owner_email")
 RETRYABLE_CATEGORIES = {"CONFLICT", "RATE_LIMITS", "INTERNAL_ERROR", "LOCKED", "CONCURRENT_MODIFICATION"}
 # A batch upsert or update that one invalid input makes HubSpot refuse whole (400 VALIDATION_ERROR: the multi-status
-# answer is documented for the batch create endpoints only) is split in two, and each half refused whole again, until
+# answer is documented for the batch create endpoints only; or a 404, or a 400 OBJECT_NOT_FOUND, for a record it names
+# that was deleted since pac read it: ``_invalid_input``) is split in two, and each half refused whole again, until
 # the invalid inputs are alone: at most this many more calls per batch, enough to isolate two bad inputs of a batch of
 # 100 (one costs 2 x ceil(log2 n) calls: 14 for 100 inputs, 6 for 8); the inputs still not isolated then are refused
 # with the batch's message and sent again next run.
@@ -645,7 +647,8 @@ class Writer:
 
         Only companies whose values changed are in ``changes``, so only their deals are written. A deal
         created later on an unchanged company gets the values when that company's axes next change. A
-        failure (a missing ``crm.objects.deals.write`` scope, a 207 naming deals) is logged, never fatal.
+        failure (a missing ``crm.objects.deals.write`` scope, a 207 naming deals, a 409 or a 404 on a batch) is
+        logged, never fatal (before audit hswrite F2, a 409 or a 404 went up and stopped the night's write).
         """
         axes_of = {str(c.crm_id): c.fields.get("axes") for c, r in zip(changes, results, strict=True)
                    if c.target is Target.ACCOUNT and r is not None and r.ok and c.crm_id and "axes" in c.fields}
@@ -674,20 +677,22 @@ class Writer:
                                 (error.get("context") or {}).get("ids"), error.get("message"))
             log.info("hubspot.write.deals updated=%d failed=%d (their companies' axes copied onto them)",
                      len(inputs) - failed, failed)
-        except (TransientError, RateLimited, BadRequest, Forbidden) as exc:
+        except (TransientError, RateLimited, BadRequest, Forbidden, Conflict, NotFound) as exc:
+            # (a 409: another process writing a deal; a 404: a deal deleted since its associations were read)
             log.warning("hubspot.write.deals_failed error=%s", exc)
 
     # -- sending -----------------------------------------------------------------------------------
     def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]
               ) -> list[tuple[int, WriteResult]]:
         """One batch sent, one result per input. A 409 ``CONFLICT`` (another write to the same record, a unique value
-        held) and a transient fault fail the batch's records, retryable; a 400 ``VALIDATION_ERROR`` is split until
-        its invalid inputs are alone (``_isolate``); any other refusal fails every record of the batch."""
+        held) and a transient fault fail the batch's records, retryable; a 400 ``VALIDATION_ERROR``, and a 404 or 400
+        ``OBJECT_NOT_FOUND`` (a record deleted since pac read it), are split until the inputs refused are alone
+        (``_isolate``); any other refusal fails every record of the batch."""
         try:
             reply = self._call(object_type, verb, batch)
         except (TransientError, RateLimited, Conflict) as exc:
             return _failed(batch, str(exc), retryable=True)
-        except BadRequest as exc:
+        except (BadRequest, NotFound) as exc:
             if len(batch) > 1 and _invalid_input(exc):
                 return self._isolate(object_type, verb, batch, exc)
             return _failed(batch, _refusal(exc))
@@ -706,13 +711,14 @@ class Writer:
                                    {"inputs": inputs})
 
     def _isolate(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
-                 refusal: BadRequest) -> list[tuple[int, WriteResult]]:
+                 refusal: BadRequest | NotFound) -> list[tuple[int, WriteResult]]:
         """A batch HubSpot refused whole as invalid (one bad input fails them all), split in halves sent again, each
         half refused whole split again, until each invalid input is alone: refused with HubSpot's own message, the
         others written. At most ``SPLIT_CALLS`` more calls; the inputs not isolated by then are refused with the
         batch's message (sent again next run)."""
         out: list[tuple[int, WriteResult]] = []
-        todo: list[tuple[Sequence[tuple[int, WriteChange, dict[str, str]]], BadRequest]] = [(batch, refusal)]
+        todo: list[tuple[Sequence[tuple[int, WriteChange, dict[str, str]]], BadRequest | NotFound]] = [
+            (batch, refusal)]
         calls = 0
         while todo:
             part, why = todo.pop()
@@ -731,7 +737,7 @@ class Writer:
                 except (TransientError, RateLimited, Conflict) as exc:
                     out += _failed(piece, str(exc), retryable=True)
                     continue
-                except BadRequest as exc:
+                except (BadRequest, NotFound) as exc:
                     if _invalid_input(exc):
                         todo.append((piece, exc))
                     else:
@@ -796,13 +802,22 @@ def _failed(batch: Sequence[tuple[int, WriteChange, dict[str, str]]], error: str
     return [(i, WriteResult(c.key, False, c.crm_id, error, retryable=retryable)) for i, c, _ in batch]
 
 
-def _invalid_input(exc: BadRequest) -> bool:
-    """A 400 ``VALIDATION_ERROR``: HubSpot refused the whole batch for what one or more of its inputs hold."""
+# the categories of a 400 by which HubSpot refuses a whole batch for some of its inputs: a value they hold, a record
+# they name that no longer exists
+INPUT_CATEGORIES = frozenset({"VALIDATION_ERROR", "OBJECT_NOT_FOUND"})
+
+
+def _invalid_input(exc: BadRequest | NotFound) -> bool:
+    """HubSpot refused the whole batch for some of its inputs: a 400 ``VALIDATION_ERROR`` (what they hold), a 404 or a
+    400 ``OBJECT_NOT_FOUND`` (a record they name was deleted since pac read it: the status of that refusal is not
+    documented, the multi-status answer being the batch create endpoints' only)."""
+    if isinstance(exc, NotFound):
+        return True
     body = exc.body if isinstance(exc.body, dict) else {}
-    return str(body.get("category", "")).upper() == "VALIDATION_ERROR"
+    return str(body.get("category", "")).upper() in INPUT_CATEGORIES
 
 
-def _refusal(exc: BadRequest) -> str:
+def _refusal(exc: BadRequest | NotFound) -> str:
     """HubSpot's refusal, with the fix of a dropdown option the portal lacks."""
     fix = refused_option_fix(str(exc))
     return f"{exc} ({fix})" if fix else str(exc)

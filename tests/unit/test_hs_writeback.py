@@ -8,7 +8,7 @@ import pytest
 from connectors.base import ApiUsage, Target, WriteChange
 from connectors.hubspot.associations import LinkFailed, Links, created_links, multi_status
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
-from connectors.hubspot.transport import BadRequest, Reply
+from connectors.hubspot.transport import BadRequest, Conflict, NotFound, Reply
 from connectors.hubspot.writeback import SPLIT_CALLS, Writer, fmt
 from pac_core.kpis import ROI_HELP
 
@@ -222,6 +222,88 @@ class TestWholeBatchRefused:
         whole = [r for r in results if not r.ok and r.key not in bad]
         assert whole and all("not found among these" in r.error for r in whole)
         assert sum(r.ok for r in results) == len(results) - len(bad) - len(whole) > 0
+
+
+class GonePortal:
+    """A fallback portal (companies updated by id, tasks upserted by pac_key) where the company ``gone`` was deleted
+    since pac read it: a batch update naming it is refused whole, by ``refusal`` (HubSpot documents its multi-status
+    answer for the batch create endpoints only, and does not say with which status a batch update naming a missing
+    record is refused); deals are read from ``deals`` (company -> deal ids) and their batch update refused with
+    ``deal_refusal`` when set. It records each batch sent."""
+
+    def __init__(self, gone: str, refusal: Exception, deals: dict[str, list[str]] | None = None,
+                 deal_refusal: Exception | None = None) -> None:
+        self.gone, self.refusal, self.deals, self.deal_refusal = gone, refusal, deals or {}, deal_refusal
+        self.sent: list[tuple[str, list[str]]] = []
+        self.usage = ApiUsage()
+
+    def call(self, what, api, method, *args):
+        if method == "get_page":        # associations: companies -> deals, deals -> companies
+            from_type, _to, body = args
+            ids = [i["id"] for i in body["inputs"]]
+            if from_type == "companies":
+                found = {c: [{"toObjectId": d} for d in self.deals.get(c, [])] for c in ids}
+            else:
+                found = {d: [{"toObjectId": c, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 5}]}
+                             for c, ds in self.deals.items() if d in ds] for d in ids}
+            return Reply(200, {"results": [{"from": {"id": i}, "to": tos} for i, tos in found.items() if tos]})
+        object_type, body = args
+        ids = [str(i["id"]) for i in body["inputs"]]
+        self.sent.append((object_type, ids))
+        if object_type == "deals" and self.deal_refusal is not None:
+            raise self.deal_refusal
+        if object_type == "companies" and self.gone in ids:
+            raise self.refusal
+        if method == "upsert":
+            return Reply(200, {"results": [{"id": f"t-{k}", "properties": {"pac_key": k}} for k in ids]})
+        return Reply(200, {"results": [{"id": i, "properties": {}} for i in ids]})
+
+
+class TestTargetGoneSinceRead:
+    """A company deleted in HubSpot after the night's pull (or deleted for good, a GDPR deletion: in no archived list,
+    so live in pac's store until the next full read) and named by a batch update (audit hswrite F1). The update is
+    refused whole; with a 404, or a 400 whose category is not VALIDATION_ERROR, pac refused the 99 other companies of
+    the batch or stopped the night's write (the tasks after it never sent); now the batch is split until the missing
+    company is alone, as for an invalid input."""
+
+    STAMP = "2027-05-20T16:00:00+00:00"
+
+    def _write(self, portal):
+        writer = Writer(transport=portal, fallback=True, owner_id={}.get, axis_type=None, action_type=None)
+        changes = [WriteChange(Target.ACCOUNT, f"hs:{100 + i}", {"last_synced": self.STAMP}, crm_id=str(100 + i))
+                   for i in range(100)]
+        changes.append(WriteChange(Target.ACTION, "p:A-01", {"status": "planned"}))
+        return writer.write(changes)
+
+    @pytest.mark.parametrize("refusal", [
+        NotFound("HubSpot batch_update.companies: HTTP 404: Object not found.  objectId are usually numeric."),
+        BadRequest("HubSpot batch_update.companies: HTTP 400 OBJECT_NOT_FOUND: Object not found",
+                   {"status": "error", "category": "OBJECT_NOT_FOUND"})], ids=["404", "400 OBJECT_NOT_FOUND"])
+    def test_the_other_companies_and_the_tasks_are_written(self, refusal):
+        """Companies 100..199, 142 deleted: 99 written, 142 refused with HubSpot's message, the task written. One
+        missing input of 100 is alone after 2 x ceil(log2 100) = 14 more calls: 1 + 14 company calls, 1 task call.
+        Failed before the fix: the 404 went up out of ``write`` (NotFound), the 400 refused all 100 companies."""
+        portal = GonePortal("142", refusal)
+        results = self._write(portal)
+        refused = [r for r in results if not r.ok]
+        assert [r.key for r in refused] == ["hs:142"] and "Object not found" in refused[0].error
+        assert sum(r.ok for r in results[:100]) == 99
+        assert results[100].ok and results[100].crm_id == "t-p:A-01"
+        assert [t for t, _ in portal.sent].count("companies") == 1 + 14
+
+    def test_a_refused_copy_onto_the_deals_is_logged_not_fatal(self):
+        """Fallback: a company's axes are copied onto its deals after the writes, "logged, never fatal"; a 409
+        CONFLICT (another process writing the deal) or a 404 (a deal deleted since its associations were read) on that
+        copy went up out of ``write`` and the night's write stopped, the company and task written but not recorded.
+        Failed before the fix: Conflict raised."""
+        for refusal in (Conflict("HubSpot batch_update.deals: HTTP 409: Conflict"),
+                        NotFound("HubSpot batch_update.deals: HTTP 404: Object not found")):
+            portal = GonePortal("none", refusal, deals={"100": ["900"]}, deal_refusal=refusal)
+            writer = Writer(transport=portal, fallback=True, owner_id={}.get, axis_type=None, action_type=None)
+            results = writer.write([WriteChange(Target.ACCOUNT, "hs:100", {"axes": ["AX-1"]}, crm_id="100"),
+                                    WriteChange(Target.ACTION, "p:A-01", {"status": "planned"})])
+            assert [r.ok for r in results] == [True, True]
+            assert ("deals", ["900"]) in portal.sent
 
 
 class LinkPortal:
