@@ -320,6 +320,8 @@ def _misspelt_verb(s: str) -> tuple[int, str, str] | None:
     return (m.start(1), m.group(1), verb) if verb else None
 _LIGHT = re.compile(rf"\b(?:{_LIGHT_VERBS})\b")
 _NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS]
+_HEAD_NOUN = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?P<noun>" + "|".join(pat for pat, _ in _ACTIVITY_NOUNS)
+                        + r"|prospections?|prospecting)(?![\w-])")
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -406,6 +408,12 @@ def _find_verbs(s: str, facts: _Facts) -> None:
         if any(p.search(window) for p, _ in _NOUNS):
             best = (light.start(), light.group(0), light.group(0).split()[0], None)
     result = next((m for m in _RESULT.finditer(s) if not _inside(m.start(), facts.period_spans)), None)
+    # « RDV avec 5 clients… », « Appels à 20 prospects… », "Meetings with 5 customers…": a to-do line headed by an
+    # activity noun says the activity as a verb would (audit lintmethod: they were intentions, "no activity verb").
+    head = _HEAD_NOUN.match(s) if best is None and result is None else None
+    if head is not None:
+        noun = head.group("noun")
+        best = (head.start("noun"), noun, noun, next((k for p, k in _NOUNS if p.fullmatch(noun)), None))
     slip = _misspelt_verb(s) if best is None and result is None else None
     if slip is not None:
         best = (slip[0], slip[1], slip[2], _SPELLED[slip[2]])
