@@ -86,6 +86,10 @@ def _fr(stem: str) -> str:
 
 
 _T = ActivityType
+# « être plus présent chez… », "be more present with…": the adjective, not the verb to present (audit lintmethod: « Être
+# plus présent chez les grands comptes » was an objective, read as presenting to "les grands comptes").
+_NOT_ADJECTIVE = (r"(?<!plus\s)(?<!tres\s)(?<!etre\s)(?<!bien\s)(?<!rester\s)(?<!more\s)(?<!very\s)"
+                  r"(?<!\bbe\s)(?<!been\s)(?<!stay\s)(?<!remain\s)")
 # (lemma, pattern, activity type or None when the object decides)
 _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("visiter", _fr("visit"), _T.VISIT),
@@ -94,7 +98,8 @@ _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
     ("voir", r"voir|see|sees|seeing", _T.VISIT),
     ("se rendre", r"se\s+rendre\s+(?:chez|dans|aupres)", _T.VISIT),
-    ("appeler", r"(?:re)?appel(?:er|le|les|lez|lons|lent|lera|lerai|lerons|leront)|rappeler", _T.CALL),
+    ("appeler", r"(?:re)?appel(?:er|le|les|lez|lons|lent|lera|lerai|lerons|leront)|rappeler"
+                r"|r?apell?er|r?appeller", _T.CALL),       # « apeller », « appeller »: the commonest misspellings
     ("téléphoner", _fr("telephon"), _T.CALL),
     ("call", r"(?:cold-?)?call(?:s|ing)?|phon(?:e|es|ing)|ring|call\s+back", _T.CALL),
     ("contacter", _fr("(?:re)?contact") + r"|contact(?:s|ing)?|reach\s+out|joindre", None),
@@ -103,8 +108,8 @@ _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("prendre rendez-vous", r"(?:prendre|prend|prendra|obtenir|decrocher|caler|fixer|planifier|get|secure|set\s+up)"
                             r"(?:\s+\w+){0,2}\s+(?:rendez-vous|rdv|meetings?|appointments?)", _T.MEETING),
     ("book", r"book(?:s|ing)?|schedul(?:e|es|ing)", _T.MEETING),
-    ("présenter", _fr("present"), _T.DEMO),
-    ("present", r"present(?:s|ing)?|pitch(?:es|ing)?|showcas(?:e|es|ing)|show(?:s|ing)?", _T.DEMO),
+    ("présenter", _NOT_ADJECTIVE + _fr("present"), _T.DEMO),
+    ("present", _NOT_ADJECTIVE + r"present(?:s|ing)?|pitch(?:es|ing)?|showcas(?:e|es|ing)|show(?:s|ing)?", _T.DEMO),
     ("démontrer", _fr("demontr") + r"|demonstrat(?:e|es|ing)|demo(?:s|ing)?", _T.DEMO),
     ("inviter", _fr("invit") + r"|invit(?:e|es|ing)", None),
     ("organiser", _fr("organis") + r"|organi[sz](?:e|es|ing)|arrange|mettre\s+en\s+place|set\s+up", None),
@@ -250,6 +255,7 @@ _NOT_NAMES = {
     "directeur", "director", "manager", "head", "vp", "responsable", "acheteur", "buyer", "service", "marketing",
     "sales", "direction", "french", "francais", "german", "european", "pharma",
     "mr", "mrs", "ms", "dr", "m", "mme", "monsieur", "madame",
+    "sme", "smes", "smb", "smbs", "pmi",     # the English PME and the French PMI: segments, not accounts
 }
 _MONTH_OR_DAY = {
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
@@ -282,8 +288,40 @@ _INFO_SOURCE = (r"\b(?:aupres\s+d[eu']|fourni\w*\s+par|provided\s+by|from\s+(?:t
                 r"|du\s+crm|from\s+crm|par\s+l'adv|par\s+le\s+marketing|de\s+l'adv|du\s+marketing)")
 
 _COMPILED_VERBS = [(lemma, re.compile(rf"\b(?:{pat})\b"), kind) for lemma, pat, kind in _ACTIVITY_VERBS]
+# A misspelt first verb (« Visister », « Telephonner », "Vist"): the lexicon's verbs it is one slip from (one letter
+# missing, extra, wrong, or two swapped), read as that verb with a reason saying so (audit lintmethod). Only the
+# statement's first word, only when no other verb is found, never a real word one slip from a verb.
+_SPELLED = {"visiter": _T.VISIT, "visit": _T.VISIT, "appeler": _T.CALL, "rappeler": _T.CALL, "telephoner": _T.CALL,
+            "contacter": None, "contact": None, "rencontrer": _T.MEETING, "presenter": _T.DEMO, "present": _T.DEMO,
+            "demontrer": _T.DEMO, "inviter": None, "invite": None, "organiser": None, "organise": None,
+            "organize": None, "relancer": None, "qualifier": None, "qualify": None, "envoyer": _T.EMAIL,
+            "proposer": None, "propose": None, "prospecter": _T.VISIT, "negocier": None, "negotiate": None}
+_NOT_SLIPS = {"prevent", "present", "invent", "events", "visits", "visite", "visites", "invites", "invited", "contacts",
+              "proposes", "proposed", "relance", "relances", "rappel", "appel", "appels", "summit", "aimer"}
+
+
+def _one_slip(word: str, verb: str) -> bool:
+    """Whether ``word`` is ``verb`` with one letter missing, extra or wrong, or two neighbours swapped."""
+    if word == verb or abs(len(word) - len(verb)) > 1:
+        return False
+    i = 0
+    while i < min(len(word), len(verb)) and word[i] == verb[i]:
+        i += 1
+    return (word[i + 1:] == verb[i + 1:] or word[i:] == verb[i + 1:] or word[i + 1:] == verb[i:]
+            or (word[i + 2:] == verb[i + 2:] and word[i:i + 2] == verb[i:i + 2][::-1]))
+
+
+def _misspelt_verb(s: str) -> tuple[int, str, str] | None:
+    """(position, word, verb) when the statement's first word (after « Name : ») is one slip from a verb."""
+    m = re.match(r"\s*(?:[a-z][\w'-]*\s*:\s*)?([a-z]{4,})\b", s)
+    if not m or m.group(1) in _NOT_SLIPS:
+        return None
+    verb = next((v for v in _SPELLED if len(v) >= 5 and _one_slip(m.group(1), v)), None)
+    return (m.start(1), m.group(1), verb) if verb else None
 _LIGHT = re.compile(rf"\b(?:{_LIGHT_VERBS})\b")
 _NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS]
+_HEAD_NOUN = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?P<noun>" + "|".join(pat for pat, _ in _ACTIVITY_NOUNS)
+                        + r"|prospections?|prospecting)(?![\w-])")
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -316,6 +354,8 @@ class _Facts:
     reminder: bool = False                       # "penser à...", "don't forget to..."
     image: bool = False                          # image-building words
     count_range: str | None = None               # « 5 à 8 », « entre 5 et 8 »: a range of targets, read as 5
+    durations: list[str] = field(default_factory=list)   # the measures that are ages: "30 jours", "6 months"
+    misspelt: str | None = None                  # the verb a misspelt first word was read as
     rate: tuple[str, str] | None = None          # "per week", « chaque mois »: (as written, week or month)
     scope_hints: dict[str, Any] = field(default_factory=dict)
     who: str | None = None
@@ -367,11 +407,21 @@ def _find_verbs(s: str, facts: _Facts) -> None:
         window = s[light.end():light.end() + 40]
         if any(p.search(window) for p, _ in _NOUNS):
             best = (light.start(), light.group(0), light.group(0).split()[0], None)
+    result = next((m for m in _RESULT.finditer(s) if not _inside(m.start(), facts.period_spans)), None)
+    # « RDV avec 5 clients… », « Appels à 20 prospects… », "Meetings with 5 customers…": a to-do line headed by an
+    # activity noun says the activity as a verb would (audit lintmethod: they were intentions, "no activity verb").
+    head = _HEAD_NOUN.match(s) if best is None and result is None else None
+    if head is not None:
+        noun = head.group("noun")
+        best = (head.start("noun"), noun, noun, next((k for p, k in _NOUNS if p.fullmatch(noun)), None))
+    slip = _misspelt_verb(s) if best is None and result is None else None
+    if slip is not None:
+        best = (slip[0], slip[1], slip[2], _SPELLED[slip[2]])
+        facts.misspelt = slip[2]
     if best is not None:
         facts.verb_at, facts.verb, facts.verb_lemma, facts.activity_type = best
         if facts.verb_lemma == "prendre rendez-vous":   # "obtenir 10 rendez-vous": the verb is "obtenir"
             facts.verb = facts.verb.split()[0]
-    result = next((m for m in _RESULT.finditer(s) if not _inside(m.start(), facts.period_spans)), None)
     if result:
         facts.result_verb, facts.result_at = result.group(0), result.start()
     if facts.activity_type is None:
@@ -481,6 +531,8 @@ _COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
 _IS_UNIT = re.compile(rf"\s*{_UNITS}")
 
 
+_DURATION = re.compile(r"\s*(?:jours?|days?|semaines?|weeks?|mois|months?|heures?|hours?|h|ans?|years?|minutes?|min)"
+                       r"(?![a-z])")
 _TIMES = re.compile(r"\s*(?:fois|times)(?![a-z])")
 
 
@@ -504,6 +556,8 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         unit = _IS_UNIT.match(s, m.end()) or re.compile(r"\s*(?:a|to|-)\s*\d+\s*%").match(s, m.end())
         if unit:
             facts.measure.append(text[at:unit.end()].strip())
+            if _DURATION.match(s, m.end()):
+                facts.durations.append(facts.measure[-1])
             continue
         if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2199:
             continue
@@ -603,6 +657,20 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         return
 
 
+# An order's verb: a French infinitive (« visiter », « aller voir ») or an English base form ("call", "follow up"); a
+# capitalised word before it is the lead of the order, not who acts ("Please call", « Bien visiter »).
+_INFINITIVE = re.compile(r"[a-z]+(?:er|ir|oir|dre)")
+_ENGLISH_BASE = re.compile(r"(?:visit|call|cold-?call|call\s+back|phone|ring|see|meet|book|schedule|present|pitch|show"
+                           r"|showcase|demo|demonstrate|invite|organi[sz]e|arrange|set\s+up|follow[\s-]+up|chase|qualify"
+                           r"|send|e-?mail|mail|write\s+to|offer|propose|file|submit|answer|respond\s+to|host|attend"
+                           r"|exhibit|negotiate|identify|map\s+out|canvass|train|contact|reach\s+out)")
+# Lead words of an order or a wish, never who acts: "Try to visit", "Remember to call", "Please call".
+_NOT_SUBJECTS = {"try", "remember", "need", "needs", "want", "plan", "continue", "start", "aim", "please", "go",
+                 "make", "let", "let's", "lets", "aller", "penser", "essayer", "tenter", "bien", "mieux", "also",
+                 "then", "puis", "ensuite", "remind", "don't", "do", "surtout", "vite", "urgent", "priorite",
+                 "priority"}
+
+
 def _who(text: str, s: str, facts: _Facts, people: tuple[str, ...]) -> None:
     email = _EMAIL.search(text)
     if email:
@@ -617,11 +685,17 @@ def _who(text: str, s: str, facts: _Facts, people: tuple[str, ...]) -> None:
     if lead and _norm(lead.group(1)) not in _NOT_NAMES:
         facts.who = lead.group(1)
         return
-    # "Julie visite...", "Marc to call...": a name right before the activity verb is who acts.
-    if facts.verb_at > 0:
+    # "Julie visite...", "Marc to call...": a name right before the activity verb is who acts; but not the lead word
+    # of an order ("Please call", "Go meet", "Try to visit", « Aller rencontrer »): the verb is then an infinitive or an
+    # English base form, and nobody is named (audit lintmethod: "Please" owned the action, hiding a missing who).
+    if facts.verb_at > 0 and facts.verb is not None:
         subject = re.fullmatch(r"\s*([A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?)\s+"
-                               r"(?:(?:to|will|should|must|va|doit|devra)\s+)?", text[:facts.verb_at])
-        if subject and _norm(subject.group(1)) not in _NOT_NAMES:
+                               r"(?P<modal>(?:to|will|should|must|va|doit|devra)\s+)?", text[:facts.verb_at])
+        verb = _norm(facts.verb)
+        ordered = subject is not None and not subject.group("modal") and (
+            bool(_INFINITIVE.fullmatch(verb.split()[0])) or bool(_ENGLISH_BASE.fullmatch(verb)))
+        if subject and not ordered and _norm(subject.group(1)) not in _NOT_NAMES \
+                and _norm(subject.group(1).split()[0]) not in _NOT_SUBJECTS:
             facts.who = subject.group(1)
 
 
@@ -666,7 +740,8 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
         facts.measure.append("amount")
     if re.search(_PERCENT, s):
         facts.measure.append("percentage")
-    metric = re.search(_METRIC, s)
+    # "customers with no orders for 6 months" names dormant accounts, not a number of orders to reach
+    metric = re.search(_METRIC, re.sub(rf"\b(?:{_DORMANT})", lambda d: " " * len(d.group(0)), s))
     if metric:
         facts.measure.append(metric.group(0))
     # "from 2 to 13 March" is a period, not where the information comes from.
@@ -738,8 +813,10 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
         if facts.scope_plural and not named:
             reasons.append(f"{what} over a whole scope with no count: an objective")
             return "objective", reasons
-        if measurable_result and not named:
-            reasons.append(f"{what} serving a measurable result ({', '.join(dict.fromkeys(facts.measure))})")
+        # « des devis de plus de 30 jours », "customers with no order for 6 months": an age, not a result to reach
+        served = [m for m in facts.measure if m not in facts.durations]
+        if served and not named:
+            reasons.append(f"{what} serving a measurable result ({', '.join(dict.fromkeys(served))})")
             return "objective", reasons
         if facts.vague_quantity:
             reasons.append(f"{what} on an unspecified number ('some', 'des'): not measurable")
@@ -788,8 +865,9 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     missing: list[str] = []
     if not facts.who:
         missing.append("who")
+    # "visit all my dormant customers" says what (the method's objective lacks an owner, a date and a count)
     if (facts.verb is None and not facts.count_is_activity) or (facts.count is None and not facts.named_target
-                                                                and not facts.scope_plural):
+                                                                and not facts.scope_plural and not facts.whole_scope):
         missing.append("what")
     if facts.count is None and not facts.named_target:
         missing.append("how_many")
@@ -800,6 +878,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
             missing.append("info_needed")
         if not (facts.info_source or info_source):
             missing.append("info_source")
+    if facts.misspelt:
+        reasons.append(f"read {facts.verb!r} as {facts.misspelt!r}: check the spelling")
     if facts.count_range:
         reasons.append(f"count: {facts.count_range!r} is a range: read as its lower bound, {facts.count} (write one "
                        f"number, the one committed to, e.g. '{facts.count} {facts.target}')")

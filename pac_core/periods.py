@@ -988,7 +988,7 @@ _DEADLINE = re.compile(
     r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
     r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
     r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|through|thru|prior\s+to|due)\s+"
-    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+    r"(?:the\s+)?(?:end(?:\s+of)?\s+(?:the\s+)?|end-)?"       # "by end March", "by end-March" too (audit lintmethod)
     r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
 # "by end of year", « fin de l'année », "by the end of the fiscal year", « fin d'exercice », "by year end", "by FY end":
 # the plan's period (its fiscal year in a fiscal plan). The last three used to be "cannot read" (usplan audit F10).

@@ -417,6 +417,8 @@ def check_invariants(plan: Plan) -> list[Problem]:
                 out.append(Problem(f"{at}.objective.additional_revenue",
                                    f"a growth rate is above 0 and at most +{MAX_GROWTH_RATE * 100:.0f} %",
                                    "write the growth expected over the baseline, e.g. \"30 %\", or an amount"))
+            if obj.period.end <= plan.period.start or obj.period.start >= plan.period.end:
+                out.append(_objective_outside(f"{at}.objective.period", obj.period, plan.period))
             if not Decimal(0) <= obj.margin_rate <= Decimal(1):
                 out.append(Problem(f"{at}.objective.margin_rate", "the margin rate is a share between 0 and 1",
                                    "write 0.35 for 35 %"))
@@ -466,6 +468,16 @@ def _outside_period(at: str, window: Window, period: Window) -> Problem:
                                     "that holds it; or widen the plan's period")
     return Problem(at, message, "check the year written, or put the action in the plan of that period, or widen this "
                                 "plan's period")
+
+
+def _objective_outside(at: str, window: Window, period: Window) -> Problem:
+    """An axis's objective period with no day in the plan's period (« 2028 » in the 2027 plan): no quarterly review of
+    the plan would ever see its revenue (audit lintmethod). One that overlaps the plan's period is accepted."""
+    def days(a: datetime, b: datetime) -> str:
+        return f"{a.date().isoformat()}..{(b.date() - timedelta(days=1)).isoformat()}"
+    return Problem(at, f"the objective's period {window.label or ''} ({days(window.start, window.end)}) has no day in "
+                       f"the plan's period ({days(period.start, period.end)})",
+                   "check the year written, or leave period: out: the objective then runs over the plan's period")
 
 
 def _check_people(plan: Plan, out: list[Problem]) -> dict[str, tuple[int, Person]]:

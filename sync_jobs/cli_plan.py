@@ -34,7 +34,7 @@ from pac_core.fiscal_calendar import quarter_list
 from pac_core.growth_words import provenance, zero_base_line
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
-from pac_core.plan import Plan
+from pac_core.plan import AxisState, Plan
 from pac_core.report_period import calendar_quarter_asked
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
@@ -230,8 +230,8 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
     with no objective, a segment with an empty SWOT, a person with no role where it matters (audit newcomer F8: a
     plan just imported from a spreadsheet, whose header asks for these and then for `pac plan check`, got « ✓ plan
     OK » and not a word). Warnings, never errors: a plan may start without them."""
-    found = [*week_year_warnings(plan), *no_objective_warnings(plan), *empty_swot_warnings(plan),
-             *no_role_warnings(plan)]
+    found = [*week_year_warnings(plan), *no_objective_warnings(plan), *no_action_warnings(plan),
+             *empty_swot_warnings(plan), *no_role_warnings(plan)]
     if not found:
         return []
     try:
@@ -281,6 +281,27 @@ def no_objective_warnings(plan: Plan) -> list[Unfilled]:
            "budget: 10000 (or effort_days and day_cost)}; docs/plan-format.md, Axes")
     return [(("axes", i), f"axis {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
             if axis.objective is None]
+
+
+def no_action_warnings(plan: Plan) -> list[Unfilled]:
+    """A live axis (not suspended nor dropped) that no action serves: step 5 of the method, its objective reached
+    through actions (who does what, how many, when); without one it is a wish nobody's work counts for (audit
+    lintmethod)."""
+    fr = plan.language == "fr"
+    served = {action.axis_id for action in plan.actions}
+    out: list[Unfilled] = []
+    for i, axis in enumerate(plan.axes):
+        if axis.id in served or axis.status.state in (AxisState.SUSPENDED, AxisState.DROPPED):
+            continue
+        message = ("aucune action ne le sert : rien de ce que font les commerciaux n'est compté pour lui, et son "
+                   "objectif reste un vœu" if fr else
+                   "no action serves it: nothing the reps do is counted for it, and its objective is a wish")
+        fix = (f"écrivez au moins une action avec axis: {axis.id} : qui fait quoi, combien, quand ; ou suspendez ou "
+               "abandonnez l'axe" if fr else
+               f"write at least one action with axis: {axis.id}: who does what, how many, when; or suspend or drop "
+               "the axis")
+        out.append((("axes", i), f"axis {axis.id}", message, fix))
+    return out
 
 
 def empty_swot_warnings(plan: Plan) -> list[Unfilled]:

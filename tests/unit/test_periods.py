@@ -129,6 +129,9 @@ class TestExamples:
         ("d'ici fin avril", date(2027, 1, 1), date(2027, 5, 1)),
         ("by end of April", date(2027, 1, 1), date(2027, 5, 1)),
         ("by the end of April", date(2027, 1, 1), date(2027, 5, 1)),
+        # "by end March" / "by end-March", as UK managers write it (audit lintmethod): 1 January to 31 March included
+        ("by end March", date(2027, 1, 1), date(2027, 4, 1)),
+        ("by end-March", date(2027, 1, 1), date(2027, 4, 1)),
         ("fin mars", date(2027, 1, 1), date(2027, 4, 1)),
         ("au plus tard le 15 septembre", date(2027, 1, 1), date(2027, 9, 16)),
         ("jusqu'au 15 mai", date(2027, 1, 1), date(2027, 5, 16)),

@@ -99,3 +99,24 @@ def test_the_imported_sample_is_told_what_to_fill_in(tmp_path: Path) -> None:
     assert sum(": SWOT vide : " in w for w in warned) == 4, warned
     assert sum(": pas de rôle, et le plan n'a aucun manager" in w for w in warned) == 6, warned
     assert all(w.startswith(f"warning: {out}:") for w in warned), warned
+
+
+def test_an_axis_no_action_serves_is_warned_of_at_its_line(tmp_path: Path) -> None:
+    """Step 5 of the method: each axis's objective is reached through actions. AX-2 (line 17) has none (audit
+    lintmethod: a plan of objectives with no action is the plan that dies, and « ✓ plan OK » said nothing); AX-1
+    has A-01 and is not named."""
+    path = tmp_path / "pac.yaml"
+    assert [w for w in _check(tmp_path) if "no action serves it" in w] == [
+        f"warning: {path}:17 axis AX-2: no action serves it: nothing the reps do is counted for it, and its objective "
+        "is a wish (write at least one action with axis: AX-2: who does what, how many, when; or suspend or drop the "
+        "axis)"]
+
+
+def test_a_suspended_or_dropped_axis_with_no_action_is_not_warned_of(tmp_path: Path) -> None:
+    path = tmp_path / "pac.yaml"
+    text = PLAN_FILE.format(manager=", role: manager", swot=SWOT).replace(
+        "    segment: SEG\nactions:", "    segment: SEG\n    status: {state: dropped, reason: no capacity}\nactions:")
+    path.write_text(text, encoding="utf-8")
+    shown = CliRunner().invoke(main, ["plan", "check", str(path)], env={"PAC_CONFIG": None})
+    assert shown.exit_code == 0, shown.output
+    assert "no action serves it" not in shown.output

@@ -163,6 +163,23 @@ class TestPlanText:
                          "plan's period (2027-01-01..2027-12-31) (check the year written, or put the action in the "
                          "plan of that period, or widen this plan's period)"]
 
+    def test_objective_period_outside_the_plan_period(self) -> None:
+        """An axis's objective over another year than the plan's (« 2028 » in the 2027 plan: a slip of the year) is
+        refused at its objective line, as an action's window is (audit lintmethod: it was accepted, and every
+        quarterly review of 2027 would have shown the axis at 0 % of an objective nobody can reach in 2027)."""
+        objective = '    objective: {additional_revenue: 50000, period: "2028"}\n'
+        text = MINIMAL.replace("    segment: S-RA\nactions:", f"    segment: S-RA\n{objective}actions:")
+        assert text_problems(text) == [
+            "t.pac.yaml:14 axes[0].objective.period: the objective's period 2028 (2028-01-01..2028-12-31) has no day "
+            "in the plan's period (2027-01-01..2027-12-31) (check the year written, or leave period: out: the "
+            "objective then runs over the plan's period)"]
+
+    def test_objective_period_inside_the_plan_period_is_fine(self) -> None:
+        text = MINIMAL.replace("    segment: S-RA\nactions:",
+                               '    segment: S-RA\n    objective: {additional_revenue: 50000, period: "T2"}\nactions:')
+        objective = load_plan_text(text).axes[0].objective
+        assert objective is not None and objective.period.label == "T2"
+
     def test_zero_count_points_at_what_count(self) -> None:
         """The invariant on target is reported at what.count, where the user wrote it."""
         (line,) = text_problems(MINIMAL.replace("count: 5", "count: 0"))
