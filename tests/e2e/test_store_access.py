@@ -116,7 +116,10 @@ class TestReadOnlyStore:
 class TestUnsupportedUrl:
     @pytest.mark.parametrize("url", ["mysql://pac:s3cret@db.example/pac", "postgresql+psycopg2://pac@db/pac",
                                      "oracle://pac@db/pac", "not a url",
-                                     "postgresql://pac:s3cret@db.example:543a/pac"])
+                                     "postgresql://pac:s3cret@db.example:543a/pac",
+                                     # libpq's other place for it (pac.yaml refuses it there too): audit secrets2 F1
+                                     "postgresql+psycopg2://pac@db.example/pac?password=s3cret",
+                                     "mysql://pac@db.example/pac?sslmode=require&password=s3cret"])
     @pytest.mark.parametrize("command", COMMANDS[:4], ids=[c[0] for c in COMMANDS[:4]])
     def test_exit_2_listing_what_is_supported(self, tmp_path, url, command) -> None:
         """PAC_DATABASE_URL naming an unsupported database or a driver not installed: exit 2 with the
