@@ -71,7 +71,7 @@ def check_url(url: str) -> URL:
     if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
         parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
-    shown = _QUERY_PASSWORD.sub(r"\1***", parsed.render_as_string(hide_password=True))
+    shown = shown_url(parsed)
     if backend not in ("sqlite", "postgresql"):
         raise _refuse(f"{shown}: {backend} is not supported as pac's store")
     if backend == "postgresql" and "+" not in parsed.drivername:
@@ -93,6 +93,12 @@ def _unencoded_at() -> Exception:
                                 "percent-encode the password: '@' is %40 (and ':' %3A, '/' %2F, '#' %23), "
                                 "e.g. python3 -c 'import urllib.parse,getpass; "
                                 "print(urllib.parse.quote(getpass.getpass(), safe=\"\"))'"))
+
+
+def shown_url(url: URL) -> str:
+    """The store's URL as messages show it: its password hidden, after ``user:`` and in the query string (libpq's
+    ``?password=``, where pac.yaml refuses it too)."""
+    return _QUERY_PASSWORD.sub(r"\1***", url.render_as_string(hide_password=True))
 
 
 def _refuse(what: str) -> Exception:

@@ -160,6 +160,21 @@ class TestUnsupportedUrl:
         assert "s3cret" not in done.stdout + done.stderr and "db.example" not in done.stdout + done.stderr
 
 
+class TestAStoreDownHidesItsPassword:
+    @pytest.mark.parametrize("command", [("report", "-o", "out.html"), ("explain", "A-01"), ("review", "-o", "r.html"),
+                                         ("snapshot", "--period", "2027-Q1")], ids=lambda c: c[0])
+    def test_the_query_string_password_is_not_in_the_message(self, tmp_path, command) -> None:
+        """A PostgreSQL store named with its password in the query string (libpq's ``?password=``), down: the
+        commands that first check a sync is recorded said ``cannot read the store postgresql+psycopg://pac@...
+        /pac?password=<the password>: OperationalError`` (audit secrets2 F1)."""
+        config = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        url = "postgresql+psycopg://pac@127.0.0.1:1/pac?connect_timeout=5&password=qs-Pw-8x7c6v5b"
+        done = pac(*command, cwd=tmp_path, env=_env(PAC_CONFIG=str(config), PAC_DATABASE_URL=url))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "cannot read the store postgresql+psycopg://pac@127.0.0.1:1/pac" in done.stderr, done.stderr
+        assert "qs-Pw" not in done.stdout + done.stderr
+
+
 class TestFailedCommandsHideNothing:
     def test_a_failed_dry_run_leaves_the_demo_visible(self, tmp_path, demo_run) -> None:
         """After `pac demo`, a `pac sync --dry-run` that fails (no CRM credentials configured) must not leave a
