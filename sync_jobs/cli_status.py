@@ -30,6 +30,7 @@ from sync_jobs.lock import lock_held
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
+from sync_jobs.store.db import shown_url
 from sync_jobs.store.tables import Run
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
@@ -109,7 +110,7 @@ def store_name(engine: Engine) -> str:
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database:
         return url.database
-    return url.render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 @click.command("status")

@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from sync_jobs.plaintext import clean
 
@@ -100,6 +101,14 @@ class _TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return clean(super().format(record), lines=True)
+
+    def formatException(self, ei: Any) -> str:
+        """A traceback a library logs (APScheduler's ``Job ... raised an exception``) is redacted as the message is:
+        ``RedactingFilter`` sees the message only, the traceback is added here."""
+        return redact(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return redact(super().formatStack(stack_info))
 
 
 def setup_logging(log_format: str = "text", verbose: int = 0) -> None:

@@ -11,14 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from pac_core.errors import InvalidInput, Problem
-from sync_jobs.store.db import check_url, make_engine
+from sync_jobs.store.db import check_url, make_engine, shown_url
 from sync_jobs.store.tables import Run
 
 
 def require_sync(url: str, plan_key: str, plan_id: str) -> None:
     """Refuse (exit 2) when the store holds no sync of this plan, without creating or migrating a store."""
     parsed = check_url(url)
-    where = parsed.render_as_string(hide_password=True)
+    where = shown_url(parsed)
     problem = InvalidInput(Problem("", f"no sync recorded for plan {plan_key}: run `pac sync` (or `pac demo`)",
                                    f"the store read is {where}; PAC_CONFIG or --config chooses the settings"))
     if parsed.get_backend_name() == "sqlite":

@@ -29,6 +29,7 @@ _WHERE = "database_url in the settings, or PAC_DATABASE_URL"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 # a host name, an IPv4 or (bracketless, as SQLAlchemy gives it) IPv6 address with its zone, or libpq's list of them
 _HOST = re.compile(r"[A-Za-z0-9._:%,-]+")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*")     # as rendered: its value percent-encoded
 
 
 def stored_instant(moment: datetime) -> datetime:
@@ -61,12 +62,16 @@ def check_url(url: str) -> URL:
             _refuse(f"the host part ({len(parsed.host)} characters, not shown) is not a host name or address: "
                     "a character of the user name or password that a URL reserves (@ : / ? #) may be unencoded; "
                     "percent-encode them (@ is %40, : %3A, / %2F, ? %3F, # %23)")
-    # never in a log line from here on, whatever comes next (the URL is read from the secrets file too)
+    # never in a log line from here on, whatever comes next (the URL is read from the secrets file too); libpq reads
+    # a password in the query string as well (``?password=``: pac.yaml refuses it there too), also never shown
     register_secret(parsed.password if isinstance(parsed.password, str) else None)
+    in_query = parsed.query.get("password", ())
+    for value in (in_query,) if isinstance(in_query, str) else in_query:
+        register_secret(value)
     if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
         parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
-    shown = parsed.render_as_string(hide_password=True)
+    shown = shown_url(parsed)
     if backend not in ("sqlite", "postgresql"):
         raise _refuse(f"{shown}: {backend} is not supported as pac's store")
     if backend == "postgresql" and "+" not in parsed.drivername:
@@ -88,6 +93,12 @@ def _unencoded_at() -> Exception:
                                 "percent-encode the password: '@' is %40 (and ':' %3A, '/' %2F, '#' %23), "
                                 "e.g. python3 -c 'import urllib.parse,getpass; "
                                 "print(urllib.parse.quote(getpass.getpass(), safe=\"\"))'"))
+
+
+def shown_url(url: URL) -> str:
+    """The store's URL as messages show it: its password hidden, after ``user:`` and in the query string (libpq's
+    ``?password=``, where pac.yaml refuses it too)."""
+    return _QUERY_PASSWORD.sub(r"\1***", url.render_as_string(hide_password=True))
 
 
 def _refuse(what: str) -> Exception:

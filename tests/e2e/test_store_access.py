@@ -116,7 +116,10 @@ class TestReadOnlyStore:
 class TestUnsupportedUrl:
     @pytest.mark.parametrize("url", ["mysql://pac:s3cret@db.example/pac", "postgresql+psycopg2://pac@db/pac",
                                      "oracle://pac@db/pac", "not a url",
-                                     "postgresql://pac:s3cret@db.example:543a/pac"])
+                                     "postgresql://pac:s3cret@db.example:543a/pac",
+                                     # libpq's other place for it (pac.yaml refuses it there too): audit secrets2 F1
+                                     "postgresql+psycopg2://pac@db.example/pac?password=s3cret",
+                                     "mysql://pac@db.example/pac?sslmode=require&password=s3cret"])
     @pytest.mark.parametrize("command", COMMANDS[:4], ids=[c[0] for c in COMMANDS[:4]])
     def test_exit_2_listing_what_is_supported(self, tmp_path, url, command) -> None:
         """PAC_DATABASE_URL naming an unsupported database or a driver not installed: exit 2 with the
@@ -155,6 +158,21 @@ class TestUnsupportedUrl:
             in done.stdout, done.stdout
         assert "PAC_DATABASE_URL" in done.stdout and "PAC_SECRETS_FILE" in done.stdout
         assert "s3cret" not in done.stdout + done.stderr and "db.example" not in done.stdout + done.stderr
+
+
+class TestAStoreDownHidesItsPassword:
+    @pytest.mark.parametrize("command", [("report", "-o", "out.html"), ("explain", "A-01"), ("review", "-o", "r.html"),
+                                         ("snapshot", "--period", "2027-Q1")], ids=lambda c: c[0])
+    def test_the_query_string_password_is_not_in_the_message(self, tmp_path, command) -> None:
+        """A PostgreSQL store named with its password in the query string (libpq's ``?password=``), down: the
+        commands that first check a sync is recorded said ``cannot read the store postgresql+psycopg://pac@...
+        /pac?password=<the password>: OperationalError`` (audit secrets2 F1)."""
+        config = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        url = "postgresql+psycopg://pac@127.0.0.1:1/pac?connect_timeout=5&password=qs-Pw-8x7c6v5b"
+        done = pac(*command, cwd=tmp_path, env=_env(PAC_CONFIG=str(config), PAC_DATABASE_URL=url))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "cannot read the store postgresql+psycopg://pac@127.0.0.1:1/pac" in done.stderr, done.stderr
+        assert "qs-Pw" not in done.stdout + done.stderr
 
 
 class TestFailedCommandsHideNothing:

@@ -3,12 +3,14 @@ form body, JSON, a dict's repr, an env dump, YAML), but the words after a variab
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import sys
 
 import pytest
 
-from sync_jobs.logs import JsonFormatter, redact, register_secret
+from sync_jobs.logs import JsonFormatter, RedactingFilter, _TextFormatter, redact, register_secret
 
 HIDDEN = {
     "client_secret=abc123&grant_type=x": "client_secret=***&grant_type=x",         # a token request echoed
@@ -71,3 +73,23 @@ def test_json_log_fields_are_redacted_before_encoding(secret: str) -> None:
     data = json.loads(line)
     assert data["status"] == "error: AuthError: refused ***" and data["nested"] == {"why": ["***", 7]}
     assert secret[:7] not in line and data["job"] == "sync"
+
+
+def test_a_logged_traceback_is_redacted_too() -> None:
+    """A library that logs an exception with its traceback (APScheduler's ``Job ... raised an exception``, at ERROR,
+    which the WARNING floor of ``setup_logging`` lets through) printed the exception's text as it was: the filter
+    redacted the message only, the formatter appended the traceback after it (audit secrets2 F2)."""
+    register_secret("Tb-secret-4711-xyz")
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(_TextFormatter("%(levelname)s %(name)s %(message)s"))
+    try:
+        raise RuntimeError("login refused for Tb-secret-4711-xyz")
+    except RuntimeError:
+        record = logging.LogRecord("apscheduler.executors.default", logging.ERROR, __file__, 1,
+                                   'Job "sync" raised an exception', (), sys.exc_info())
+    handler.handle(record)
+    stream = handler.stream
+    assert isinstance(stream, io.StringIO)
+    written = stream.getvalue()
+    assert "RuntimeError: login refused for ***" in written and "Tb-secret" not in written, written
