@@ -12,7 +12,7 @@ from connectors.base import ConnectorError, SchemaError, SchemaIssue
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import SalesforceMapping
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import DEPLOY, PAC_OBJECTS, PacObject, pac_field, picklist_gaps
+from connectors.salesforce.schema import DEPLOY, PAC_OBJECTS, PacObject, pac_field, picklist_gaps, size_gap
 
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
                   "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
@@ -76,6 +76,8 @@ class Schema:
                                               by_provisioning=False))
                 elif spec is not None and (gap := picklist_gaps(obj, spec, f)) is not None:
                     issues.append(SchemaIssue(obj, name, *gap, by_provisioning=False))
+                elif spec is not None and (narrow := size_gap(obj, spec, f)) is not None:
+                    issues.append(SchemaIssue(obj, name, *narrow, by_provisioning=False))
         for obj, keyed in self.mapping.read_fields().items():
             fields = self.describe_fields(obj)
             if fields is None:

@@ -51,6 +51,7 @@ SAVE_HINTS = {
     "INVALID_FIELD_FOR_INSERT_UPDATE": "field-level security: assign the integration user the permission set "
                                        "`pac crm check` names (PAC_Integration)",
     "STRING_TOO_LONG": "the org's field is shorter than pac's schema: run `pac crm check`",
+    "NUMBER_OUTSIDE_VALID_RANGE": "the org's field holds fewer digits than pac's schema: run `pac crm check`",
 }
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
