@@ -237,3 +237,39 @@ class TestFieldSizes:
         assert not result.ok and result.error is not None
         assert result.error.startswith("NUMBER_OUTSIDE_VALID_RANGE: ")
         assert "run `pac crm check`" in result.error
+
+
+class TestUpsertKey:
+    """The upsert key (``PAC_Key__c``) as the REST API needs it: "External ID" (an upsert by another field is
+    refused) and "Unique" ("The Unique attribute prevents the creation of duplicates"; an External ID that is not
+    unique needs "View All Data" to upsert, and a key matched by several records refuses the upsert: "If the external
+    ID matches multiple existing records, then a 300 error is returned", REST API, Upsert Records Using sObject Rows
+    by External ID). A key field created by hand without them passed the check (audit sfwrite F2)."""
+
+    def test_a_key_field_that_is_no_external_id_is_named(self) -> None:
+        """Seen failing before the fix: check_schema() returned [], and every axis upsert was refused as a whole call
+        (INVALID_FIELD) with "(run: pac crm check / pac crm provision salesforce)"."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Axis__c"].fields["PAC_Key__c"].external_id = False
+            issues = {(i.object, i.field): i for i in connector.check_schema()}
+            with pytest.raises(SchemaError, match="INVALID_FIELD"):
+                connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "AX-1 Dormants"})])
+        assert set(issues) == {("PAC_Axis__c", "PAC_Key__c")}
+        issue = issues[("PAC_Axis__c", "PAC_Key__c")]
+        assert issue.problem.startswith("PAC_Axis__c.PAC_Key__c is not an External ID field: pac upserts "
+                                        "PAC_Axis__c records by it")
+        assert "External ID and Unique" in issue.fix and not issue.by_provisioning
+
+    def test_a_key_field_that_is_not_unique_is_named(self) -> None:
+        """Seen failing before the fix: check_schema() returned []."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Action__c"].fields["PAC_Key__c"].unique = False
+            issues = {(i.object, i.field): i for i in connector.check_schema()}
+        assert set(issues) == {("PAC_Action__c", "PAC_Key__c")}
+        issue = issues[("PAC_Action__c", "PAC_Key__c")]
+        assert issue.problem.startswith("PAC_Action__c.PAC_Key__c is an External ID but not Unique")
+        assert "View All Data" in issue.problem and "several records" in issue.problem
