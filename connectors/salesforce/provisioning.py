@@ -12,7 +12,7 @@ from connectors.base import ConnectorError, SchemaError, SchemaIssue
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import SalesforceMapping
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import DEPLOY, PAC_OBJECTS, PacObject, pac_field, picklist_gaps
+from connectors.salesforce.schema import DEPLOY, PAC_OBJECTS, PacObject, pac_field, picklist_gaps, size_gap
 
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
                   "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
@@ -55,6 +55,7 @@ class Schema:
                 issues.append(SchemaIssue(obj, None, f"the org has no object {obj}",
                                           "run: pac crm provision salesforce (or deploy force-app/ with the sf CLI)"))
                 continue
+            keys = {name for key, name in keyed.items() if key.endswith(".key_field")}
             for name in dict.fromkeys(keyed.values()):
                 f = fields.get(name.lower())
                 if f is None:
@@ -74,8 +75,12 @@ class Schema:
                                               "an org provisioned by an older pac: change the field's type in Setup "
                                               f"to {spec.type} (or deploy force-app/), see docs/salesforce.md",
                                               by_provisioning=False))
+                elif name in keys and (weak := _key_gap(obj, name, f)) is not None:
+                    issues.append(SchemaIssue(obj, name, *weak, by_provisioning=False))
                 elif spec is not None and (gap := picklist_gaps(obj, spec, f)) is not None:
                     issues.append(SchemaIssue(obj, name, *gap, by_provisioning=False))
+                elif spec is not None and (narrow := size_gap(obj, spec, f)) is not None:
+                    issues.append(SchemaIssue(obj, name, *narrow, by_provisioning=False))
         for obj, keyed in self.mapping.read_fields().items():
             fields = self.describe_fields(obj)
             if fields is None:
@@ -136,3 +141,22 @@ class Schema:
                 return False
             raise
         return True
+
+
+def _key_gap(obj: str, name: str, described: dict[str, Any]) -> tuple[str, str] | None:
+    """(problem, fix) when the upsert key ``obj.name`` (its describe) is not an External ID, or not Unique: REST
+    upserts by a field that is no external id are refused; "If you're upserting a record for an object that has the
+    External ID attribute selected but not the Unique attribute selected (a non-unique index), your client
+    application must have the permission 'View All Data'", and "If the external ID matches multiple existing records,
+    then a 300 error is returned" (REST API, Upsert Records Using sObject Rows by External ID)."""
+    if not described.get("externalId"):
+        problem = (f"{obj}.{name} is not an External ID field: pac upserts {obj} records by it, so Salesforce "
+                   f"refuses every write to {obj} (INVALID_FIELD)")
+    elif not described.get("unique"):
+        problem = (f"{obj}.{name} is an External ID but not Unique: an upsert by it needs the View All Data "
+                   "permission, and a record copied in Salesforce keeps the key, which then matches several records: "
+                   "pac's writes of that record are refused every night")
+    else:
+        return None
+    return problem, (f"in Setup (Object Manager, {obj}, {name}, Edit) tick External ID and Unique, or deploy "
+                     f"force-app/ ({DEPLOY}); `pac crm provision salesforce` does not change an existing field")

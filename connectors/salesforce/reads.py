@@ -53,6 +53,9 @@ _NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not c
 # the owner's e-mail through the polymorphic Owner ("Email: The email address of the user or group (queue)", Object
 # Reference, Name): no query of its own
 OWNER_EMAIL = "Owner.Email"
+# a multi-currency org's record currency: an amount "is read in the record's currency" (docs/salesforce.md, *Currency*),
+# so an axis's is read back with its PAC fields and restored when it is not the plan's (audit sfwrite F3)
+CURRENCY = "CurrencyIsoCode"
 # Account's standard picklists (Object Reference, Account: Industry and Type are picklists, whatever the org): read by
 # their labels with no describe; any other field plan scopes test is typed by Account's describe (``Reader.labelled``)
 STANDARD_PICKLISTS = frozenset({"industry", "type"})
@@ -468,6 +471,8 @@ class Reader:
             computed = {crm: ("axis_key" if "." in crm and lg == "axis" else lg) for crm, lg in computed.items()}
             if tmap.fields.get("owner_email") == "OwnerId":
                 computed[OWNER_EMAIL] = "owner_email"
+            if target is Target.AXIS and self.mapping.multi_currency():
+                computed[CURRENCY] = "currency"     # the axis's amounts are read in it (``Writer._currency``)
             try:
                 rows = self._pac_rows(tmap.object, tmap.key_field, editable, computed, start)
             except SchemaError as exc:
@@ -543,11 +548,15 @@ class Reader:
             mapped = dict.fromkeys(self.mapping.write_fields().get(obj, {}).values())
             missing = frozenset(f for f in mapped if "." not in f and f.lower() not in described)
             read = {f.split(".", 1)[0].replace("__r", "__c") for f in editable.keys() | computed.keys()}
-            if not missing & read:
+            no_currency = CURRENCY in computed and CURRENCY.lower() not in described
+            if not missing & read and not no_currency:
                 raise
-        self.lacking[obj] = missing
-        self.warn(lacking_words(f"{obj} lacks {', '.join(f for f in mapped if f in missing)}"))
-        for gone in missing:
+        if no_currency:     # a mapping reading deals' currency, an object with none: no record currency to read back
+            computed.pop(CURRENCY)
+        if missing & read:
+            self.lacking[obj] = missing
+            self.warn(lacking_words(f"{obj} lacks {', '.join(f for f in mapped if f in missing)}"))
+        for gone in missing & read:
             editable.pop(gone, None)
             for path in [p for p in computed if p.split(".", 1)[0].replace("__r", "__c") == gone]:
                 computed.pop(path)

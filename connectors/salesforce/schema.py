@@ -360,6 +360,47 @@ def picklist_gaps(obj: str, spec: PacField, described: Mapping[str, Any]) -> tup
     return problem, "; ".join(fixes)
 
 
+def _size(kind: str, length: Any, precision: Any, scale: Any) -> str:
+    """``Text(255)``, ``Percent(18, 1)``: a field's type with its size, as Setup shows it."""
+    return f"{kind}({length})" if precision is None else f"{kind}({precision}, {scale})"
+
+
+def size_gap(obj: str, spec: PacField, described: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(problem, fix) when the org's field ``obj.spec.name`` (its describe, ``described``: ``length``, ``precision``,
+    ``scale``) holds less than pac writes there: a shorter text refuses a longer value (``STRING_TOO_LONG``), fewer
+    digits before the point refuse a larger number (``NUMBER_OUTSIDE_VALID_RANGE``), the whole record with either;
+    fewer decimal places round pac's figure (Salesforce saves a number rounded to the field's scale). An org
+    provisioned by an older pac (``PAC_Progress_Pct__c`` was a Percent(5, 1)) or a field an admin created by hand.
+    None when the field is as wide as pac's, or wider. From the describe pac reads anyway: no call of its own."""
+    def number(key: str) -> int | None:
+        value = described.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    problems: list[str] = []
+    length, precision, scale = number("length"), number("precision"), number("scale")
+    if spec.length is not None and length and length < spec.length:
+        problems.append(f"a value longer than {length:,} characters is refused (STRING_TOO_LONG), and the whole "
+                        "record with it")
+        have = _size(spec.type, length, None, None)
+    elif spec.precision is not None and spec.scale is not None and precision and scale is not None:
+        digits, wanted = precision - scale, spec.precision - spec.scale
+        if digits < wanted:
+            problems.append(f"a value of {10 ** digits:,} or more (or -{10 ** digits:,} or less) is refused "
+                            "(NUMBER_OUTSIDE_VALID_RANGE), and the whole record with it")
+        if scale < spec.scale:
+            problems.append(f"Salesforce rounds what pac writes to {scale} decimal place{'s' if scale != 1 else ''}"
+                            " (the field shows another figure than the report)")
+        have = _size(spec.type, None, precision, scale)
+    if not problems:
+        return None
+    want = _size(spec.type, spec.length, spec.precision, spec.scale)
+    where = f"{obj}.{spec.name}"
+    problem = f"{where} is a {have} field; pac writes a {want}: {'; '.join(problems)}"
+    fix = (f"widen it in Setup (Object Manager, {obj}, {spec.name}, Edit) to {want}, or deploy force-app/ ({DEPLOY}); "
+           "`pac crm provision salesforce` does not change an existing field")
+    return problem, fix
+
+
 def refused_value_fix(obj: str, fields: list[str], message: str) -> str:
     """What to add to Salesforce's per-record ``INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`` for a PAC picklist of
     ``obj`` (``fields``: the error's fields): the value the org lacks and the fix ``picklist_gaps`` gives; "" for

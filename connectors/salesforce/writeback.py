@@ -51,7 +51,12 @@ SAVE_HINTS = {
     "INVALID_FIELD_FOR_INSERT_UPDATE": "field-level security: assign the integration user the permission set "
                                        "`pac crm check` names (PAC_Integration)",
     "STRING_TOO_LONG": "the org's field is shorter than pac's schema: run `pac crm check`",
+    "NUMBER_OUTSIDE_VALID_RANGE": "the org's field holds fewer digits than pac's schema: run `pac crm check`",
 }
+# a duplicate rule whose action is Allow (with an alert) lets pac save as it lets a person: the API's default,
+# allowSave false, refuses the record instead ("Applicable if an alert is enabled for the action", REST API, Duplicate
+# Rule Header); a rule that blocks still blocks (DUPLICATES_DETECTED, with its hint)
+DUPLICATE_RULE_HEADER = {"Sforce-Duplicate-Rule-Header": "allowSave=true"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
@@ -154,7 +159,7 @@ class Writer:
     def _write_chunk(self, path: str, chunk: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
                      results: list[WriteResult | None]) -> None:
         try:
-            saved = self.client.restful(path, method="PATCH",
+            saved = self.client.restful(path, method="PATCH", headers=DUPLICATE_RULE_HEADER,
                                         json={"allOrNone": False, "records": [rec for _, rec in chunk]})
         except (TransientError, RateLimited) as exc:
             for i, _ in chunk:

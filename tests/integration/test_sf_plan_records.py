@@ -6,18 +6,21 @@ amounts in a multi-currency org, and the whole demo sync filling every field the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from connectors.base import Target, WriteChange
+from connectors.base import ObjectKind, PacValue, Target, WriteChange
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.diff import changes_for
+from sync_jobs.drift import drifted
 from tests.fakes import sandbox_connectors, sandbox_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,6 +140,45 @@ class TestFieldValues:
         _, record = single._record(_axis("p:AX-usd", objective=1.0, currency="USD"))
         assert "CurrencyIsoCode" not in record
         assert any("org's currency is EUR" in w for w in single.warnings)
+
+    def test_an_axis_currency_changed_in_salesforce_is_read_back_and_restored(self, fresh) -> None:
+        """In a multi-currency org an amount is read in its record's ``CurrencyIsoCode``: an axis whose currency was
+        changed in Salesforce (or that an older write created in the integration user's currency: the mapping read the
+        org as single-currency, so pac sent none but recorded the plan's as written) shows 150,000 CHF as 150,000 EUR.
+        The record's currency is read back with the PAC fields and restored as any computed field (audit sfwrite F3).
+        Seen failing before the fix: no ``currency`` value was read back ([] != [('p:AX-chf', 'EUR', ...)])."""
+        api, server = fresh
+        sf = _connector(server)
+        desired = {"name": "AX-1 Clients dormants", "objective": 150000.0, "currency": "CHF"}
+        [written] = sf.write([WriteChange(Target.AXIS, "p:AX-chf", desired)])
+        assert written.ok and written.crm_id is not None
+        person = api.create("User", Username="ops@example.com", Email="ops@example.com", FirstName="Ops",
+                            LastName="Admin", IsActive=True)
+        api.edit("PAC_Axis__c", written.crm_id, by=person, CurrencyIsoCode="EUR")
+        read = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if isinstance(e, PacValue) and e.field == "currency"]
+        assert [(v.key, v.value, v.crm_field, v.by_integration) for v in read] == [
+            ("p:AX-chf", "EUR", "CurrencyIsoCode", False)]
+        rows = {"sf": {("axis", "p:AX-chf"): SimpleNamespace(crm_id=written.crm_id, fields=dict(desired))}}
+        want = {(Target.AXIS, "p:AX-chf"): desired}
+        repair = drifted(rows, [("sf", v) for v in read], want, {"sf": set(want)})
+        assert [d.line() for d in repair.drifts] == ["sf p:AX-chf currency: 'EUR' in the CRM, restored to 'CHF'"]
+        [change] = changes_for(want, want, repair.rows["sf"], datetime(2027, 5, 4, 8, 0, tzinfo=UTC))
+        assert set(change.fields) == {"currency", "last_synced"}
+        [again] = sf.write([change])
+        assert again.ok and api.row("PAC_Axis__c", written.crm_id)["CurrencyIsoCode"] == "CHF"
+
+    def test_an_axis_object_without_a_currency_is_read_as_before(self, fresh) -> None:
+        """A mapping reading deals' currency against an org whose PAC_Axis__c has no CurrencyIsoCode (not a
+        multi-currency org after all): the PAC fields are read as before the currency was read back, no warning."""
+        api, server = fresh
+        sf = _connector(server)
+        [written] = sf.write([WriteChange(Target.AXIS, "p:AX-1", {"name": "AX-1", "objective": 1000.0})])
+        assert written.ok
+        del api.schema["PAC_Axis__c"].fields["CurrencyIsoCode"]
+        read = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if isinstance(e, PacValue) and e.key == "p:AX-1"]
+        assert {(v.field, v.value) for v in read} >= {("objective", 1000.0)}
+        assert not any(v.field == "currency" for v in read)
+        assert not [w for w in sf.warnings if "skipped" in w or "lacks" in w]
 
     def test_account_axes_is_a_filterable_text_field(self, fresh) -> None:
         _, server = fresh

@@ -185,3 +185,91 @@ class TestSfdxPermissionSet:
         custom, names = wanted()
         assert objects == {name: OBJECT_ACCESS for name in custom}
         assert fields == {name: (FIELD_ACCESS["PermissionsRead"], FIELD_ACCESS["PermissionsEdit"]) for name in names}
+
+
+class TestFieldSizes:
+    """A PAC field the org holds narrower than pac writes it (an org provisioned by an older pac, or created by hand):
+    ``pac crm check`` names it, since the save refuses or rounds what pac writes there (audit sfwrite F1)."""
+
+    def test_the_check_names_a_field_shorter_or_with_fewer_digits_than_pacs(self) -> None:
+        """Seen failing before the fix: the check compared the fields' types only and returned [] for all three."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            axis = api.schema["PAC_Axis__c"].fields
+            axis["PAC_Progress_Pct__c"].precision = 5   # Percent(5, 1), an older pac's: 9,999.9 % at most
+            axis["PAC_ROI__c"].scale = 2                # Number(12, 2): 0.1875 saved as 0.19
+            api.schema["Account"].fields["PAC_Axes__c"].length = 100    # Text(100): pac cuts the list at 255
+            issues = {(i.object, i.field): i for i in connector.check_schema()}
+        assert set(issues) == {("PAC_Axis__c", "PAC_Progress_Pct__c"), ("PAC_Axis__c", "PAC_ROI__c"),
+                               ("Account", "PAC_Axes__c")}
+        progress = issues[("PAC_Axis__c", "PAC_Progress_Pct__c")]
+        # Percent(5, 1) keeps 5 - 1 = 4 digits before the point (10^4 = 10,000 refused), pac's Percent(18, 1) 17
+        assert progress.problem.startswith("PAC_Axis__c.PAC_Progress_Pct__c is a Percent(5, 1) field; pac writes a "
+                                           "Percent(18, 1): a value of 10,000 or more (or -10,000 or less) is "
+                                           "refused (NUMBER_OUTSIDE_VALID_RANGE)")
+        roi = issues[("PAC_Axis__c", "PAC_ROI__c")]
+        assert "Number(12, 2) field; pac writes a Number(12, 4)" in roi.problem and "rounds" in roi.problem
+        axes = issues[("Account", "PAC_Axes__c")]
+        assert "Text(100) field; pac writes a Text(255)" in axes.problem and "STRING_TOO_LONG" in axes.problem
+        assert not any(i.by_provisioning for i in issues.values())     # provisioning never changes an existing field
+        assert all("force-app" in i.fix and "Setup" in i.fix for i in issues.values())
+
+    def test_a_wider_field_is_no_problem(self) -> None:
+        """An admin who widened a field (Text(255) kept, Percent(18, 2)) loses nothing: not named."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Axis__c"].fields["PAC_Progress_Pct__c"].scale = 2
+            api.schema["PAC_Axis__c"].fields["PAC_Progress_Pct__c"].precision = 19
+            assert connector.check_schema() == []
+
+    def test_a_value_out_of_the_orgs_range_says_what_to_run(self) -> None:
+        """A progress of 12,000 % in a Percent(5, 1) field is refused (NUMBER_OUTSIDE_VALID_RANGE: 12,000 >=
+        10^(5 - 1) = 10,000): the error says the field is narrower than pac's and names the check, as
+        STRING_TOO_LONG's. Seen failing before the fix: the error carried no hint."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Axis__c"].fields["PAC_Progress_Pct__c"].precision = 5
+            [result] = connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "AX-1 Dormants",
+                                                                                 "progress_pct": 12000.0})])
+        assert not result.ok and result.error is not None
+        assert result.error.startswith("NUMBER_OUTSIDE_VALID_RANGE: ")
+        assert "run `pac crm check`" in result.error
+
+
+class TestUpsertKey:
+    """The upsert key (``PAC_Key__c``) as the REST API needs it: "External ID" (an upsert by another field is
+    refused) and "Unique" ("The Unique attribute prevents the creation of duplicates"; an External ID that is not
+    unique needs "View All Data" to upsert, and a key matched by several records refuses the upsert: "If the external
+    ID matches multiple existing records, then a 300 error is returned", REST API, Upsert Records Using sObject Rows
+    by External ID). A key field created by hand without them passed the check (audit sfwrite F2)."""
+
+    def test_a_key_field_that_is_no_external_id_is_named(self) -> None:
+        """Seen failing before the fix: check_schema() returned [], and every axis upsert was refused as a whole call
+        (INVALID_FIELD) with "(run: pac crm check / pac crm provision salesforce)"."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Axis__c"].fields["PAC_Key__c"].external_id = False
+            issues = {(i.object, i.field): i for i in connector.check_schema()}
+            with pytest.raises(SchemaError, match="INVALID_FIELD"):
+                connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "AX-1 Dormants"})])
+        assert set(issues) == {("PAC_Axis__c", "PAC_Key__c")}
+        issue = issues[("PAC_Axis__c", "PAC_Key__c")]
+        assert issue.problem.startswith("PAC_Axis__c.PAC_Key__c is not an External ID field: pac upserts "
+                                        "PAC_Axis__c records by it")
+        assert "External ID and Unique" in issue.fix and not issue.by_provisioning
+
+    def test_a_key_field_that_is_not_unique_is_named(self) -> None:
+        """Seen failing before the fix: check_schema() returned []."""
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as server:
+            connector = _connector(server)
+            api.schema["PAC_Action__c"].fields["PAC_Key__c"].unique = False
+            issues = {(i.object, i.field): i for i in connector.check_schema()}
+        assert set(issues) == {("PAC_Action__c", "PAC_Key__c")}
+        issue = issues[("PAC_Action__c", "PAC_Key__c")]
+        assert issue.problem.startswith("PAC_Action__c.PAC_Key__c is an External ID but not Unique")
+        assert "View All Data" in issue.problem and "several records" in issue.problem

@@ -92,3 +92,21 @@ def test_a_record_error_says_it_is_sent_again_and_what_fixes_it(code: str, messa
     assert error.startswith(f"sf-main p:AX-1: {code}: {message}"), error
     assert f"({hint}" in error and error.endswith("(sent again each night until fixed in the CRM)"), error
     assert "(refused)" not in error
+
+
+@responses.activate
+def test_writes_save_through_a_duplicate_rule_that_only_alerts() -> None:
+    """A duplicate rule whose action is Allow with an alert lets a person save after the alert; through the API
+    "The default value for all fields is false. allowSave ... false—don't allow the user to acknowledge the alert or
+    save the duplicate record" (REST API, Duplicate Rule Header): without the header such a rule on a PAC object
+    refused pac's records every night (DUPLICATES_DETECTED). Every write call carries ``Sforce-Duplicate-Rule-Header:
+    allowSave=true``; a rule that blocks still blocks, with its hint (above). Seen failing before the fix: the
+    header was not sent (KeyError: 'Sforce-Duplicate-Rule-Header') (audit sfwrite F4)."""
+    connector = _connector()
+    responses.patch(AXES, json=[{"success": True, "id": "a01", "created": True, "errors": []}])
+    responses.patch(ACCOUNTS, json=[{"success": True, "id": "001000000000001AAA", "errors": []}])
+    connector.write([WriteChange(Target.AXIS, "p:AX-1", {"name": "Axis 1"}),
+                     WriteChange(Target.ACCOUNT, "sf:1", {"target": True}, "001000000000001AAA")])
+    writes = [c.request for c in responses.calls if c.request.method == "PATCH"]
+    assert [r.url for r in writes] == [AXES, ACCOUNTS]
+    assert [r.headers["Sforce-Duplicate-Rule-Header"] for r in writes] == ["allowSave=true", "allowSave=true"]
