@@ -31,6 +31,9 @@ Business rules:
   Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
   are refused** (openpyxl only keeps the top-left value,
   so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
+- Formulas are read by the value Excel or LibreOffice kept beside them; a formula cell without one (a file
+  written by a script, never saved by a spreadsheet) and a cell showing an error (« #N/A », « #REF! », « Err:502 »)
+  are refused in a read column with their cell: read as blank or as text they changed the plan without a word.
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
 - CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, UTF-16 with its BOM (Excel's
@@ -85,6 +88,8 @@ from typing import Any
 
 from babel.core import get_global
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.xml.functions import iterparse
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -241,6 +246,57 @@ def _cell_value(cell: Any) -> Any:
     if isinstance(value, (date, datetime)) and _shown_as_month(getattr(cell, "number_format", None)):
         return MonthCell(value.year, value.month)
     return value
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell written without its value (openpyxl and other generators do not compute formulas; Excel and
+    LibreOffice keep each formula's last value beside it): read with ``data_only`` it would be None, a blank that
+    repeats the Segment above or drops a scope or a status without a word."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+# What a failed formula shows, as Excel stores it (English in the file), as French Excel writes it into a CSV, and
+# LibreOffice's « Err:502 ».
+_EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                           "#EXTERNAL!", "#PYTHON!", "#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#DIV/0"))
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
+MAX_CELL_PROBLEMS = 20            # unreadable cells said one by one; the rest counted
+
+
+def _cell_problems(table: Sheet) -> list[Problem]:
+    """The cells of the read columns that hold no value a person wrote: a formula without its value, an error value
+    (« #N/A », « #REF! »...). Read as they are, a blank Segment repeats the row above, a Périmètre or Statut is lost,
+    « #N/A » becomes a segment's name (audit xlsximport F1, F2)."""
+    found: list[Problem] = []
+    for number, cells in table.rows:
+        for key, (index, _) in table.columns.items():
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, Uncomputed):
+                found.append(Problem(
+                    table.where(number, key), f"the cell holds the formula {value.formula or '(shared)'} but not its "
+                    "value: the file was written by a program that does not compute formulas and was not saved "
+                    "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
+                    "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
+                    "formulas are then computed and their values kept), or type the value", file=table.name))
+            elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
+                                             or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows the error {value.strip()} (a formula that failed, "
+                    "or a lookup that found nothing), not a value", "correct the formula or type the value, so "
+                    "that the cell shows what it means", file=table.name))
+    if len(found) > MAX_CELL_PROBLEMS:
+        rest = len(found) - MAX_CELL_PROBLEMS
+        found = [*found[:MAX_CELL_PROBLEMS],
+                 Problem(table.where(None, None), f"and {rest:,} more cell(s) like these",
+                         "open the file in Excel or LibreOffice, correct or compute them and save it",
+                         file=table.name)]
+    return found
 
 
 @dataclass
@@ -482,7 +538,8 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                 for cells in merged])
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
         try:
-            _fill(table, ((n, [_cell_value(cell) for cell in cells])
+            formulas = _uncomputed_formulas(book, ws)
+            _fill(table, ((n, _with_formulas(n, [_cell_value(cell) for cell in cells], formulas))
                           for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)), progress)
         except (KeyError, OSError, ValueError) as exc:
             raise broken(exc) from None
@@ -506,6 +563,69 @@ def _missing_sheet_parts(path: Path) -> str | None:
         if part not in names:
             return part
     return None
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _uncomputed_formulas(book: Any, ws: Any) -> dict[int, dict[int, str]]:
+    """row -> column index (from 0) -> formula, of each formula cell the sheet's XML part holds without a value
+    (no ``<v>``, or an empty one that is no text): openpyxl's ``data_only`` reads those as None. Streamed with
+    openpyxl's own safe parser, the elements dropped as read."""
+    part = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if part is None or archive is None or not _holds_formulas(archive, part):
+        return {}
+    found: dict[int, dict[int, str]] = {}
+    row, column = 0, -1
+    with archive.open(part) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    row = int(element.get("r") or row + 1)
+                    column = -1
+                continue
+            if tag == "c":
+                ref = element.get("r")
+                column = column_index_from_string(coordinate_from_string(ref)[0]) - 1 if ref else column + 1
+                formula = element.find(f"{_SHEET_NS}f")
+                if formula is None:
+                    formula = next((child for child in element if child.tag.rsplit("}", 1)[-1] == "f"), None)
+                # openpyxl writes an empty <v> for a value it does not know; Excel and LibreOffice write an empty
+                # text result as t="str" with an empty <v>: that one is a value (a blank)
+                has_value = any(child.tag.rsplit("}", 1)[-1] == "is" or (child.tag.rsplit("}", 1)[-1] == "v" and (
+                    child.text or element.get("t") == "str")) for child in element)
+                if formula is not None and not has_value:
+                    found.setdefault(row, {})[column] = f"={formula.text}" if formula.text else ""
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    return found
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _holds_formulas(archive: Any, part: str) -> bool:
+    """Whether the sheet's XML part has a formula at all (read in chunks): most sheets have none, and parsing
+    them cell by cell would double the import's time."""
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _with_formulas(number: int, cells: list[Any], formulas: dict[int, dict[int, str]]) -> list[Any]:
+    """``cells`` of row ``number`` with each formula read without its value as ``Uncomputed``, not a blank."""
+    for column, formula in formulas.get(number, {}).items():
+        cells += [None] * (column + 1 - len(cells))
+        if cells[column] is None:
+            cells[column] = Uncomputed(formula)
+    return cells
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
@@ -578,6 +698,9 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                 f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    unreadable = _cell_problems(table)
+    if unreadable:
+        raise InvalidInput(unreadable)
     if not table.rows:
         raise InvalidInput(Problem(table.where(table.header_row, None), "no actions found: there is a header row "
                                    "but no row under it", "add one row per action under the header (see "

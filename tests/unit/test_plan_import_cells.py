@@ -1,0 +1,112 @@
+"""pac plan import: the cells managers really hand in (audit xlsximport): formulas, Excel error values, several
+sheets, hidden rows, float noise. Each case is a silently wrong plan before the fix (a row put under the segment
+above, a scope or status lost, a segment named « #N/A », last year's sheet imported without a word)."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from pac_config.plan_import import import_spreadsheet
+from pac_config.planfile import load_plan_text
+from pac_core.errors import InvalidInput
+
+JULIE = "julie.martin@durand-process.example"
+HEADER = ["Segment", "Axe", "Action", "Qui", "Quoi", "Combien", "Quand", "Périmètre", "Statut"]
+
+
+def row(segment: Any = "Ouest", scope: Any = "département: 69", status: Any = "fait", count: Any = 5,
+        text: Any = "Visiter 5 clients") -> list[Any]:
+    return [segment, "Dormants", text, JULIE, "visite", count, "semaine 18", scope, status]
+
+
+def xlsx(path: Path, rows: list[list[Any]], *, title: str = "PAC") -> tuple[Path, Any]:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for values in rows:
+        sheet.append(values)
+    book.save(path)
+    return path, book
+
+
+def problems(path: Path, **kw: Any) -> list[str]:
+    with pytest.raises(InvalidInput) as info:
+        import_spreadsheet(path, year=2027, today=date(2027, 1, 4), **kw)
+    return [str(p) for p in info.value.problems]
+
+
+class TestFormulas:
+    """openpyxl (and other generators) write formulas without their values; only Excel or LibreOffice compute them.
+    Read with data_only, such a cell is None: it read as blank."""
+
+    def test_a_formula_without_its_value_is_refused_not_read_blank(self, tmp_path: Path) -> None:
+        # row 3: Segment =UPPER("Est") (meant: EST, a new segment), Périmètre ="département: "&"38", Statut
+        # =IF(1,"fait",""): read blank, the row went under segment Ouest, its scope and status were lost.
+        path, _ = xlsx(tmp_path / "f.xlsx", [HEADER, row(),
+                                             row(segment='=UPPER("Est")', scope='="département: "&"38"',
+                                                 status='=IF(1,"fait","")')])
+        said = problems(path)
+        assert len(said) == 3, said
+        for column, letter in (("Segment", "A"), ("Périmètre", "H"), ("Statut", "I")):
+            assert any(f"sheet 'PAC', row 3, column {column!r} ({letter})" in p and "formula" in p
+                       and "Excel or LibreOffice" in p for p in said), (column, said)
+        assert any('=UPPER("Est")' in p for p in said)
+
+    def test_a_formula_with_its_value_is_that_value(self, tmp_path: Path) -> None:
+        # a file saved by Excel keeps each formula's last value next to it (<v>): that value is read.
+        path, _ = xlsx(tmp_path / "v.xlsx", [HEADER, row(), row(segment="Est", scope="département: 38")])
+        edit_sheet(path, b'<c r="A3" t="inlineStr"><is><t>Est</t></is></c>',
+                   b'<c r="A3" t="str"><f>UPPER("est")</f><v>Est</v></c>')
+        # a formula whose value is an empty text (=IF(0,"fait","")): Excel writes t="str" and an empty <v>: a blank
+        edit_sheet(path, b'<c r="I3" t="inlineStr"><is><t>fait</t></is></c>',
+                   b'<c r="I3" t="str"><f>IF(0,"fait","")</f><v></v></c>')
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert [s.name for s in plan.segments] == ["Ouest", "Est"]
+        assert [a.status.value for a in plan.actions] == ["done", "planned"]
+
+    def test_a_formula_in_a_column_the_import_ignores_is_no_problem(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "n.xlsx", [[*HEADER, "Note"], [*row(), "=1+1"]])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert len(plan.actions) == 1
+
+
+def edit_sheet(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` in the first sheet's XML of the workbook ``path`` (a cell as Excel writes it)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    assert old in parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, new)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+class TestErrorValues:
+    """A formula that failed shows « #N/A », « #REF! »...: the cell holds that error, not a name or a statement."""
+
+    def test_an_error_value_is_refused_with_its_cell(self, tmp_path: Path) -> None:
+        # row 3's Segment and Action show #N/A and #REF!: they made a segment « #N/A » (S-N-A) and a statement
+        # « #REF! » without a word.
+        path, book = xlsx(tmp_path / "e.xlsx", [HEADER, row(), row(segment="x", text="x")])
+        sheet = book.active
+        for cell, error in (("A3", "#N/A"), ("C3", "#REF!")):
+            sheet[cell].value = error
+            sheet[cell].data_type = "e"
+        book.save(path)
+        said = problems(path)
+        assert any("row 3, column 'Segment' (A)" in p and "#N/A" in p for p in said), said
+        assert any("row 3, column 'Action' (C)" in p and "#REF!" in p for p in said), said
+
+    def test_an_error_value_in_a_csv_is_refused(self, tmp_path: Path) -> None:
+        # Excel writes the error's text into a CSV: « #N/A » under Segment is no segment's name.
+        path = tmp_path / "e.csv"
+        path.write_text("Segment;Axe;Action;Qui;Quoi;Combien;Quand\n"
+                        f"#N/A;Dormants;Visiter 5 clients;{JULIE};visite;5;S18\n", encoding="utf-8")
+        said = problems(path)
+        assert any("line 2, column 'Segment'" in p and "#N/A" in p for p in said), said
