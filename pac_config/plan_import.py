@@ -310,6 +310,8 @@ class Sheet:
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
+    hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
+    hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -537,6 +539,7 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                         "Type de segment or Axe cell repeats the row above", file=path.name)
                                 for cells in merged])
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
+        table.hidden_rows, table.hidden_columns = _hidden(book, ws)
         try:
             formulas = _uncomputed_formulas(book, ws)
             _fill(table, ((n, _with_formulas(n, [_cell_value(cell) for cell in cells], formulas))
@@ -626,6 +629,43 @@ def _with_formulas(number: int, cells: list[Any], formulas: dict[int, dict[int, 
         if cells[column] is None:
             cells[column] = Uncomputed(formula)
     return cells
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\s([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\s([^>]*)>")
+
+
+def _attribute(tag: bytes, name: bytes) -> bytes | None:
+    found = re.search(rb"(?:^|\s)" + name + rb'="([^"]*)"', tag)
+    return found.group(1) if found else None
+
+
+def _hidden(book: Any, ws: Any) -> tuple[set[int], set[int]]:
+    """The rows (numbers) and columns (indexes from 0) the sheet hides (a filter, Format > Hide), read from its XML
+    part in chunks: openpyxl's read-only mode does not load them."""
+    part = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if part is None or archive is None:
+        return ({n for n, d in ws.row_dimensions.items() if d.hidden},
+                {column_index_from_string(k) - 1 for k, d in ws.column_dimensions.items() if d.hidden})
+    rows: set[int] = set()
+    columns: set[int] = set()
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            whole, tail = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 4096 else (data, b"")
+            for m in _ROW_TAG.finditer(whole):
+                number = _attribute(m.group(1), b"r")
+                if _attribute(m.group(1), b"hidden") in (b"1", b"true") and number and number.isdigit():
+                    rows.add(int(number))
+            for m in _COL_TAG.finditer(whole):
+                first, last = _attribute(m.group(1), b"min"), _attribute(m.group(1), b"max")
+                if _attribute(m.group(1), b"hidden") in (b"1", b"true") and first and first.isdigit():
+                    end = int(last) if last and last.isdigit() else int(first)
+                    columns.update(range(int(first) - 1, min(end, 16_384)))
+    return rows, columns
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
@@ -723,7 +763,7 @@ class ImportResult:
     year: int
     assumed: list[str] = field(default_factory=list)            # plain sentences
     lint: list[tuple[str, LintResult]] = field(default_factory=list)   # (where: row and id, result)
-    warnings: list[str] = field(default_factory=list)           # rows whose statement and columns disagree
+    warnings: list[str] = field(default_factory=list)   # hidden rows and columns; statement and columns disagree
 
     @property
     def actions(self) -> int:
@@ -770,6 +810,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
     table = read_table(path, sheet=sheet, progress=progress)
     assumed: list[str] = []
+    if sheet is None and table.sheet is not None and len(table.sheets) > 1:      # audit xlsximport F3
+        assumed.append(f"sheet {table.sheet!r}: the active one (the tab shown when the file was saved), of "
+                       f"{len(table.sheets)}: {', '.join(repr(name) for name in table.sheets)}; give --sheet NAME to "
+                       "read another")
     if language is None:
         language, why = _guess_language(table)
         if why:
@@ -818,7 +862,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
-    warnings: list[str] = []
+    warnings = _hidden_said(table)
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
@@ -838,6 +882,23 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             warnings.append(f"{where}: the statement and the columns disagree: {named} (the columns are what pac "
                             "counts, the statement what reps read in the CRM: make them say the same)")
     return ImportResult(text, year, assumed, results, warnings)
+
+
+def _hidden_said(table: Sheet) -> list[str]:
+    """A warning for the action rows and the read columns the sheet hides (audit xlsximport F4): they are imported
+    like the others, while the manager, who does not see them, may have hidden an action set aside."""
+    said: list[str] = []
+    rows = [number for number, _ in table.rows if number in table.hidden_rows]
+    if rows:
+        shown = ", ".join(str(n) for n in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        said.append(f"sheet {table.sheet!r}, row{'s' if len(rows) > 1 else ''} {shown}: hidden in the sheet (a "
+                    "filter, or Format > Hide), imported like the others: pac reads every row (delete the rows "
+                    "that are not actions of the plan, or show them to check them)")
+    for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
+        if index in table.hidden_columns:
+            said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "
+                        "it says)")
+    return said
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")

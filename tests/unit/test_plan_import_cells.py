@@ -110,3 +110,52 @@ class TestErrorValues:
                         f"#N/A;Dormants;Visiter 5 clients;{JULIE};visite;5;S18\n", encoding="utf-8")
         said = problems(path)
         assert any("line 2, column 'Segment'" in p and "#N/A" in p for p in said), said
+
+
+class TestWhichSheet:
+    def test_the_sheet_read_is_said_when_the_workbook_has_several(self, tmp_path: Path) -> None:
+        # last year's sheet left active (the tab shown when the file was saved): its 2 actions were imported as the
+        # plan, and nothing said which sheet was read, nor that another one exists.
+        book = Workbook()
+        old = book.active
+        old.title = "PAC 2026"
+        new = book.create_sheet("PAC 2027")
+        for sheet, n in ((old, 2), (new, 3)):
+            sheet.append(HEADER)
+            for _ in range(n):
+                sheet.append(row())
+        book.active = 0
+        book.save(tmp_path / "s.xlsx")
+        result = import_spreadsheet(tmp_path / "s.xlsx", year=2027)
+        assert result.actions == 2       # the active sheet, as documented
+        said = [a for a in result.assumed if "'PAC 2026'" in a]
+        assert said and "'PAC 2027'" in said[0] and "--sheet" in said[0], result.assumed
+
+    def test_a_single_sheet_goes_without_saying(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "one.xlsx", [HEADER, row()])
+        assert not [a for a in import_spreadsheet(path, year=2027).assumed if "sheet" in a]
+
+    def test_a_sheet_chosen_with_the_option_goes_without_saying(self, tmp_path: Path) -> None:
+        book = Workbook()
+        book.active.title = "Synthèse"
+        book.create_sheet("PAC").append(HEADER)
+        book["PAC"].append(row())
+        book.save(tmp_path / "c.xlsx")
+        assert not [a for a in import_spreadsheet(tmp_path / "c.xlsx", year=2027, sheet="PAC").assumed
+                    if "sheet" in a]
+
+
+class TestHidden:
+    def test_hidden_rows_and_columns_are_imported_and_said(self, tmp_path: Path) -> None:
+        # row 3 hidden (a filter, or Format > Hide: often an action set aside) and column H (Périmètre) hidden: both
+        # were imported without a word, while the manager does not see them.
+        path, book = xlsx(tmp_path / "h.xlsx", [HEADER, row(), row(text="Visiter 5 clients (reportée)"), row()])
+        book.active.row_dimensions[3].hidden = True
+        book.active.column_dimensions["H"].hidden = True
+        book.save(path)
+        result = import_spreadsheet(path, year=2027)
+        assert result.actions == 3
+        rows = [w for w in result.warnings if "hidden" in w and "row 3" in w]
+        assert rows and "row 2" not in rows[0] and "row 4" not in rows[0], result.warnings
+        columns = [w for w in result.warnings if "hidden" in w and "'Périmètre' (H)" in w]
+        assert columns, result.warnings
