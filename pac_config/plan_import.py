@@ -1058,6 +1058,8 @@ class _PlanBuilder:
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
         self.id_rows: dict[str, int] = {}             # given Réf (without case) -> its first row
         self.id_written: dict[str, str] = {}          # given Réf (without case) -> as first written
+        self.names: dict[tuple[str, str, str], tuple[str, int]] = {}  # (what, segment, folded) -> (name, row)
+        self.names_said: set[tuple[str, str, str]] = set()
         self.given_ids = {str(_plain(v)).strip().casefold() for _, cells in table.rows
                           if not _blank(v := self.cell(cells, "id"))}
 
@@ -1128,10 +1130,10 @@ class _PlanBuilder:
             reported: set[str] = set()
             # Grouping rows: a blank Segment repeats the row above; a blank Type de segment or Axe repeats it
             # only while the segment is the same (a new segment with a blank axis is not the previous one's).
-            written = None if _blank(values["segment"]) else str(_plain(values["segment"])).strip()
+            written = None if _blank(values["segment"]) else self._name(number, "segment", "",
+                                                                         str(_plain(values["segment"])))
             same_group = written is None or written == previous.get("segment")
-            if written is None:
-                values["segment"] = previous.get("segment")
+            values["segment"] = previous.get("segment") if written is None else written
             for key in ("segment_kind", "axis"):
                 if _blank(values[key]) and same_group:
                     values[key] = previous.get(key)
@@ -1143,6 +1145,8 @@ class _PlanBuilder:
                     f"{self.table.columns['axis'][1]!r} repeats the row above only within the same segment",
                     "write this row's axis"))
                 reported.add("axis")
+            if not _blank(values["axis"]) and not _blank(values["segment"]):
+                values["axis"] = self._name(number, "axis", str(values["segment"]), str(_plain(values["axis"])))
             for key in _REPEATED:
                 previous[key] = values[key]
             for key in ("segment", "axis", "text", "who", "activity", "count", "when"):
@@ -1157,6 +1161,19 @@ class _PlanBuilder:
             self._group_scope(axis, number, "axis_scope", values["axis_scope"])
             actions.append(self._action(number, values, axis["id"], used_ids, len(actions) + 1))
         return self._dump(list(segments.values()), list(axes.values()), actions)
+
+    def _name(self, row: int, what: str, within: str, written: str) -> str:
+        """A segment's or axis's name as first written, whatever the case, accents and spaces (line breaks, no-break
+        spaces) of this cell: « grands comptes » or « Grands\ncomptes » under « Grands comptes » is that segment,
+        said once per spelling (audit xlsximport F5: they made S-GRANDS-COMPTES-2 and its own axes)."""
+        name = " ".join(written.split())
+        first = self.names.setdefault((what, within, " ".join(fold_keep_length(name).split())), (name, row))
+        if first[0] != name and (what, within, name) not in self.names_said:
+            self.names_said.add((what, within, name))
+            self.assumed.append(f"{what} {name!r} ({self.table.where(row, what)}) is {what} {first[0]!r} of "
+                                f"{self.table.where(first[1], None)}: the names differ only by letter case, accents "
+                                "or spaces (write them alike, or make them differ if they are two)")
+        return first[0]
 
     def _group_scope(self, item: CommentedMap, row: int, key: str, value: Any) -> None:
         """A segment's or axis's scope: given on one of its rows (blank on the others); two differ: refused."""

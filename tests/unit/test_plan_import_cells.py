@@ -159,3 +159,30 @@ class TestHidden:
         assert rows and "row 2" not in rows[0] and "row 4" not in rows[0], result.warnings
         columns = [w for w in result.warnings if "hidden" in w and "'Périmètre' (H)" in w]
         assert columns, result.warnings
+
+
+class TestNamesAsTyped:
+    def test_one_segment_and_one_axis_whatever_the_case_accents_and_spaces(self, tmp_path: Path) -> None:
+        # the same segment typed « Grands comptes », « grands comptes », « Grands\ncomptes » (Alt+Entrée to wrap) and
+        # the same axis « Dormants » / « dormants » / « Dormants  » made 3 segments (S-GRANDS-COMPTES,
+        # S-GRANDS-COMPTES-2...) and 3 axes: A-03's visits counted for an axis with no objective, without a word.
+        rows = [HEADER]
+        for segment, axis in (("Grands comptes", "Dormants"), ("grands comptes", "dormants"),
+                              ("Grands\ncomptes", "Dormants\u00a0 "), ("Grands comptés", "Dormants")):
+            values = row(segment=segment)
+            values[1] = axis
+            rows.append(values)
+        path, _ = xlsx(tmp_path / "n.xlsx", rows)
+        result = import_spreadsheet(path, year=2027)
+        plan = load_plan_text(result.text)
+        assert [s.name for s in plan.segments] == ["Grands comptes"]
+        assert [a.name for a in plan.axes] == ["Dormants"]
+        assert {a.axis_id for a in plan.actions} == {plan.axes[0].id}
+        said = [a for a in result.assumed if "'grands comptes'" in a]
+        assert said and "row 3" in said[0], result.assumed
+
+    def test_names_that_differ_by_more_than_case_accents_and_spaces_stay_apart(self, tmp_path: Path) -> None:
+        # « CA > 50 M€ » and « CA < 50 M€ » differ by a sign: two segments
+        path, _ = xlsx(tmp_path / "d.xlsx", [HEADER, row(segment="CA > 50 M€"), row(segment="CA < 50 M€")])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert [s.name for s in plan.segments] == ["CA > 50 M€", "CA < 50 M€"]
