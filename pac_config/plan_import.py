@@ -245,6 +245,9 @@ def _cell_value(cell: Any) -> Any:
     value = cell.value
     if isinstance(value, (date, datetime)) and _shown_as_month(getattr(cell, "number_format", None)):
         return MonthCell(value.year, value.month)
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in _FORMAT_LITERALS.sub("", (getattr(cell, "number_format", None) or "").split(";")[0])):
+        return f"{value * 100:.15g} %"      # 20 % typed is stored 0.2: said as shown, never « 0.2 »
     return value
 
 
@@ -1445,6 +1448,8 @@ def _text(value: Any) -> Any:
 def _count(value: Any) -> Any:
     """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
     5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
+    if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
+        value = float(f"{value:.15g}")
     value = _plain(value)
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)

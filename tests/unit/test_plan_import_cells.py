@@ -186,3 +186,25 @@ class TestNamesAsTyped:
         path, _ = xlsx(tmp_path / "d.xlsx", [HEADER, row(segment="CA > 50 M€"), row(segment="CA < 50 M€")])
         plan = load_plan_text(import_spreadsheet(path, year=2027).text)
         assert [s.name for s in plan.segments] == ["CA > 50 M€", "CA < 50 M€"]
+
+
+class TestTargets:
+    def test_a_target_computed_by_a_formula_is_the_whole_number_excel_shows(self, tmp_path: Path) -> None:
+        # =0,07*100 is stored as 7.000000000000001 (binary floating point; Excel shows 15 significant digits: 7);
+        # it was refused as « 7.000000000000001 is not a whole number » while the manager sees 7.
+        path, _ = xlsx(tmp_path / "t.xlsx", [HEADER, row(count=0.07 * 100), row(count=4.999999999999999)])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert [a.target for a in plan.actions] == [7, 5]
+
+    def test_a_target_of_a_fraction_stays_refused(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "f.xlsx", [HEADER, row(count=5.5), row(count=7.01)])
+        said = problems(path)
+        assert any("row 2" in p and "5.5" in p for p in said) and any("row 3" in p and "7.01" in p for p in said)
+
+    def test_a_percentage_cell_is_said_as_the_manager_sees_it(self, tmp_path: Path) -> None:
+        # 20 % typed in a cell is stored 0.2 with a « 0 % » format: the error said « 0.2 is not a whole number »
+        path, book = xlsx(tmp_path / "p.xlsx", [HEADER, row(count=0.2)])
+        book.active["F2"].number_format = "0%"
+        book.save(path)
+        said = problems(path)
+        assert len(said) == 1 and "'20 %'" in said[0] and "column 'Combien' (F)" in said[0], said
