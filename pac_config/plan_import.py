@@ -234,16 +234,59 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?:\$[^\]]*|[<>=][^\]]*|col
                               r'|black|blue|cyan|green|magenta|red|white|yellow)\]', re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class YearlessCell:
+    """A date cell displayed without its year (``d-mmm``, ``dd/mm``, ``mmmm``): Excel stores « 15/03 » typed in a
+    cell as 15 March of the year it was typed in, and shows « 15-mars »; the manager wrote no year, the plan's is
+    meant (audit xlsximport F7). ``day`` is None for a month shown alone."""
+
+    month: int
+    day: int | None
+    stored: int                    # the year Excel stored, said
+
+    def words(self, language: str) -> str:
+        """« 15 mars », « mars »; "March 15", "March"."""
+        if language == "en":
+            return _MONTH_NAMES_EN[self.month - 1] + (f" {self.day}" if self.day else "")
+        return _french_day(self.day, self.month, None) if self.day else _MONTH_NAMES_FR[self.month - 1]
+
+    def __str__(self) -> str:
+        return self.words("fr")
+
+
+def _format_code(number_format: str | None) -> str:
+    """The date part of a number format: first section, no literals, lower case."""
+    return _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0]).lower()
+
+
 def _shown_as_month(number_format: str | None) -> bool:
     """A date format that shows the month and no day and no time: "mmm-yy", "mmmm yyyy", "mm/yyyy", "mmmm"."""
-    code = _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0]).lower()
+    code = _format_code(number_format)
     return "m" in code and not re.search(r"[djhs]", code)     # a month, no day ("jj": French codes), no time
 
 
+def _shows_year(number_format: str | None) -> bool:
+    """Whether a date format shows the year: y (e: an era's year; "aa": French codes)."""
+    return bool(re.search(r"[ye]|aa", _format_code(number_format)))
+
+
+def _shown_as_day(number_format: str | None) -> bool:
+    """A date format showing a day and a month and no time: "d-mmm", "dd/mm", "dd/mm/yyyy"."""
+    code = _format_code(number_format)
+    return bool(re.search(r"[dj]", code)) and "m" in code and not re.search(r"[hs]", code)
+
+
 def _cell_value(cell: Any) -> Any:
-    """The value of an openpyxl cell, a date shown without its day being the month it shows."""
+    """The value of an openpyxl cell, a date shown without its day being the month it shows, one shown without its
+    year the day (or month) of the plan's year."""
     value = cell.value
-    if isinstance(value, (date, datetime)) and _shown_as_month(getattr(cell, "number_format", None)):
+    number_format = getattr(cell, "number_format", None)
+    if isinstance(value, (date, datetime)) and not _shows_year(number_format):
+        if _shown_as_month(number_format):
+            return YearlessCell(value.month, None, value.year)
+        if _shown_as_day(number_format):
+            return YearlessCell(value.month, value.day, value.year)
+    if isinstance(value, (date, datetime)) and _shown_as_month(number_format):
         return MonthCell(value.year, value.month)
     if (isinstance(value, (int, float)) and not isinstance(value, bool)
             and "%" in _FORMAT_LITERALS.sub("", (getattr(cell, "number_format", None) or "").split(";")[0])):
@@ -1057,6 +1100,7 @@ class _PlanBuilder:
         self.action_rows: list[int] = []
         self.deadline_until = False                   # a date cell was made a deadline (said once)
         self.month_cells = False                      # a date cell shown without a day was read as a month
+        self.yearless_cells = False                   # a date cell shown without its year was read in the plan's
         self.people: dict[str, str] = {}              # e-mail -> name
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
         self.id_rows: dict[str, int] = {}             # given Réf (without case) -> its first row
@@ -1291,6 +1335,15 @@ class _PlanBuilder:
                 self.month_cells = True
             month = f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}" if self.language == "en" else str(value)
             return self._by_end(month) if deadline else month
+        if isinstance(value, YearlessCell):
+            words = value.words(self.language)
+            if not self.yearless_cells:
+                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without their "
+                                    f"year (e.g. {words!r}, stored in {value.stored}, the year it was typed in) are "
+                                    f"that {'day' if value.day else 'month'} of the plan's period, as if typed "
+                                    f"{words!r} (first: {self.table.where(row, None)})")
+                self.yearless_cells = True
+            return self._when_text(row, words, deadline)
         if not isinstance(value, date):
             value = _text(value)
             return self._when_text(row, value, deadline) if isinstance(value, str) and value else value

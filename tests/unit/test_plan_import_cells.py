@@ -5,7 +5,7 @@ above, a scope or status lost, a segment named « #N/A », last year's sheet imp
 from __future__ import annotations
 
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +208,53 @@ class TestTargets:
         book.save(path)
         said = problems(path)
         assert len(said) == 1 and "'20 %'" in said[0] and "column 'Combien' (F)" in said[0], said
+
+
+def dated(path: Path, header_when: str, cells: list[tuple[Any, str | None]]) -> Path:
+    """A sheet whose when column (header ``header_when``) holds ``cells``: (value, number format or None)."""
+    rows = [[*HEADER[:6], header_when]]
+    for value, _ in cells:
+        rows.append([*row()[:6], value])
+    _, book = xlsx(path, rows)
+    for n, (_, number_format) in enumerate(cells, start=2):
+        if number_format:
+            book.active[f"G{n}"].number_format = number_format
+    book.save(path)
+    return path
+
+
+class TestDatesShownWithoutTheirYear:
+    """« 15/03 » typed in December 2026 is stored by Excel as 15 March 2026 (the year of typing) and shown
+    « 15-mars » (format d-mmm): the manager wrote no year; the plan's year is meant."""
+
+    def test_a_day_shown_without_its_year_is_that_day_of_the_plan(self, tmp_path: Path) -> None:
+        # before: refused, « the window 15/03/2026 ... is outside the plan's period ... check the year written in
+        # this cell » (no year is written in it)
+        path = dated(tmp_path / "d.xlsx", "Quand", [(datetime(2026, 3, 15), "d-mmm"), (datetime(2026, 6, 30), "dd/mm")])
+        result = import_spreadsheet(path, year=2027)
+        plan = load_plan_text(result.text)
+        # 15 March 2027, one day: [2027-03-15, 2027-03-16); 30 June 2027: [2027-06-30, 2027-07-01)
+        assert [(a.window.start.date(), a.window.end.date()) for a in plan.actions] == [
+            (date(2027, 3, 15), date(2027, 3, 16)), (date(2027, 6, 30), date(2027, 7, 1))]
+        assert any("without their year" in a for a in result.assumed), result.assumed
+
+    def test_under_echeance_it_is_the_deadline_of_the_plan_year(self, tmp_path: Path) -> None:
+        path = dated(tmp_path / "e.xlsx", "Échéance", [(datetime(2026, 3, 15), "d-mmm")])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        # « avant le 15 mars »: from the plan's first day to the end of 15 March 2027
+        window = plan.actions[0].window
+        assert (window.start.date(), window.end.date()) == (date(2027, 1, 1), date(2027, 3, 16))
+
+    def test_it_does_not_vote_for_the_plan_year(self, tmp_path: Path) -> None:
+        # before: year 2026 (2 of 3 dates « are in 2026 », the year Excel stored), and « mai 2027 » refused as
+        # outside the plan
+        path = dated(tmp_path / "y.xlsx", "Quand", [(datetime(2026, 3, 15), "d-mmm"), (datetime(2026, 6, 30), "dd/mm"),
+                                                     ("mai 2027", None)])
+        result = import_spreadsheet(path, today=date(2026, 12, 6))
+        assert result.year == 2027
+
+    def test_a_month_shown_without_its_year_is_that_month_of_the_plan(self, tmp_path: Path) -> None:
+        path = dated(tmp_path / "m.xlsx", "Quand", [(datetime(2026, 3, 1), "mmmm")])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        window = plan.actions[0].window
+        assert (window.start.date(), window.end.date()) == (date(2027, 3, 1), date(2027, 4, 1))
