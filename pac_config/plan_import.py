@@ -94,10 +94,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from pac_config.planfile import load_plan_text
-from pac_core.errors import InvalidInput, PeriodError, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
 from pac_core.periods import parse_period
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope
 from pac_core.text import fold_alnum, fold_keep_length, fold_key
 
 Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
@@ -123,6 +123,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
                     "Due date", "Due by"), True),
     Column("scope", ("Périmètre", "Scope", "Périmètre de l'action", "Action scope")),
+    Column("departement", ("Département", "Départements", "Dépt", "Dept", "Dpt", "Code département",
+                           "N° département")),
     Column("segment_scope", ("Périmètre du segment", "Périmètre segment", "Segment scope")),
     Column("axis_scope", ("Périmètre de l'axe", "Périmètre axe", "Axis scope")),
     Column("info_needed", ("Information nécessaire", "Info nécessaire", "Information needed", "Info needed")),
@@ -164,7 +166,7 @@ _ENGLISH_HEADERS = frozenset(header_key(h) for h in (
     "Due by", "Scope", "Action scope", "Segment scope", "Axis scope", "Information needed", "Info needed",
     "From whom", "Information from", "Status"))
 _FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) - _ENGLISH_HEADERS - frozenset(
-    header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source"))
+    header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source", "Dept"))
 
 # A numeric date: « 3/4/2027 », « 31.03.27 », « 5/9 » (day and month in an order the file decides, see
 # ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
@@ -356,6 +358,7 @@ class Sheet:
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
+    ignored: list[tuple[int, str]] = field(default_factory=list)   # (index, header) of the columns not read
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
 
@@ -760,6 +763,7 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
             continue
         column = _BY_HEADER.get(header_key(raw))
         if column is None:
+            table.ignored.append((index, str(_plain(raw)).strip()))
             continue
         if column.key in table.columns:
             problems.append(Problem(table.where(table.header_row, None),
@@ -908,7 +912,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
-    warnings = _hidden_said(table)
+    warnings = _sheet_warnings(table)
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
@@ -930,9 +934,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     return ImportResult(text, year, assumed, results, warnings)
 
 
-def _hidden_said(table: Sheet) -> list[str]:
+def _sheet_warnings(table: Sheet) -> list[str]:
     """A warning for the action rows and the read columns the sheet hides (audit xlsximport F4): they are imported
-    like the others, while the manager, who does not see them, may have hidden an action set aside."""
+    like the others, while the manager, who does not see them, may have hidden an action set aside; and for each
+    column not read that names a field of the accounts (« Secteur »: F8)."""
     said: list[str] = []
     rows = [number for number, _ in table.rows if number in table.hidden_rows]
     if rows:
@@ -940,6 +945,14 @@ def _hidden_said(table: Sheet) -> list[str]:
         said.append(f"sheet {table.sheet!r}, row{'s' if len(rows) > 1 else ''} {shown}: hidden in the sheet (a "
                     "filter, or Format > Hide), imported like the others: pac reads every row (delete the rows "
                     "that are not actions of the plan, or show them to check them)")
+    for index, header in table.ignored:        # audit xlsximport F8: « Secteur » beside the actions was lost
+        scope_field = KEY_ALIASES.get(fold_alnum(header, "_"))
+        if scope_field and scope_field not in ("owner", "deal_owner", "name") and fold_alnum(header) != "type":
+            where = f"sheet {table.sheet!r}, column {header!r} ({_letter(index)})" if table.sheet else \
+                f"column {header!r}"
+            said.append(f"{where}: not read, while it names a field of the accounts: an action's accounts are "
+                        f"given in the column 'Périmètre' (e.g. « {header.lower()}: ... ; dormant: 12 mois »), a "
+                        "segment's in 'Périmètre du segment' (only 'Département' is also read as a column)")
     for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
         if index in table.hidden_columns:
             said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "
@@ -1163,6 +1176,24 @@ class _PlanBuilder:
                                               "dormant: 12 mois »"))
             return None
 
+    def _departement(self, row: int, value: Any, what: CommentedMap) -> None:
+        """A « Département » cell as the action's département scope: codes typed as numbers (1 is « 01 », 38.0 is
+        38), several separated by « , » or « ; » (audit xlsximport F8: the column was ignored, every scope lost)."""
+        codes = [c.strip() for c in re.split(r"[,;/\n]", str(_plain(value))) if c.strip()]
+        if "scope" in what and "departement" in what["scope"]:
+            self.problems.append(self.problem(row, "departement", f"this row gives départements in this column "
+                                              f"and in column {self.table.columns['scope'][1]!r}",
+                                              "give them in one of the two"))
+            return
+        try:
+            parse_scope({"departement": codes}, at="departement")
+        except ScopeError as exc:
+            self.problems += [self.problem(row, "departement", p.message, p.fix) for p in exc.problems]
+            return
+        if "scope" not in what:
+            what["scope"] = _flow(CommentedMap())
+        what["scope"]["departement"] = codes[0] if len(codes) == 1 else codes
+
     def problem(self, row: int | None, key: str | None, message: str, fix: str = "") -> Problem:
         return Problem(self.table.where(row, key), message, fix, file=self.table.name)
 
@@ -1296,6 +1327,8 @@ class _PlanBuilder:
             scope = self._scope_cell(row, "scope", values["scope"])
             if scope is not None:
                 what["scope"] = scope
+        if not _blank(values["departement"]):
+            self._departement(row, values["departement"], what)
         what.fa.set_flow_style()
         text = _text(values["text"])
         if isinstance(text, str) and statement_too_long(text):

@@ -258,3 +258,39 @@ class TestDatesShownWithoutTheirYear:
         plan = load_plan_text(import_spreadsheet(path, year=2027).text)
         window = plan.actions[0].window
         assert (window.start.date(), window.end.date()) == (date(2027, 3, 1), date(2027, 4, 1))
+
+
+class TestDepartementColumn:
+    """A « Département » column (codes typed as numbers: 1 for « 01 », 38.0, « 2A ») was ignored like any other
+    column: every action lost its accounts' département without a word."""
+
+    def test_a_departement_column_is_the_actions_departement(self, tmp_path: Path) -> None:
+        rows: list[list[Any]] = [[*HEADER[:8], "Département"]]
+        for scope, code in (("", 69), ("", 1), ("", "2A"), ("dormant: 12 mois", 38.0), ("", None), ("", "69, 38")):
+            rows.append([*row(scope=scope)[:8], code])
+        path, _ = xlsx(tmp_path / "d.xlsx", rows)
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+
+        def codes(n: int) -> tuple[str, ...]:
+            return next((c.values for c in plan.actions[n].scope.conditions if c.field == "departement"), ())
+        # 69; 1 is Ain, « 01 »; « 2A »; 38.0 is Isère, beside the Périmètre's dormant; none; 69 and 38
+        assert [codes(n) for n in range(6)] == [("69",), ("01",), ("2A",), ("38",), (), ("69", "38")]
+        assert any(c.field == "dormant" for c in plan.actions[3].scope.conditions)
+
+    def test_a_departement_in_both_the_column_and_the_perimetre_is_refused(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "b.xlsx", [[*HEADER[:8], "Département"], [*row(scope="département: 38")[:8], 69]])
+        said = problems(path)
+        assert any("row 2, column 'Département' (I)" in p and "'Périmètre'" in p for p in said), said
+
+    def test_an_unknown_departement_is_said_at_its_column(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "u.xlsx", [[*HEADER[:8], "Dépt"], [*row(scope="")[:8], 20]])
+        said = problems(path)
+        assert len(said) == 1 and "row 2, column 'Dépt' (I)" in said[0] and "2A" in said[0], said
+
+    def test_a_column_named_as_another_scope_field_is_said_not_read(self, tmp_path: Path) -> None:
+        # « Secteur » beside the actions: ignored without a word, as « Département » was
+        path, _ = xlsx(tmp_path / "s.xlsx", [[*HEADER, "Secteur", "Commentaire"], [*row(), "Chimie", "ok"]])
+        result = import_spreadsheet(path, year=2027)
+        said = [w for w in result.warnings if "'Secteur' (J)" in w]
+        assert said and "Périmètre" in said[0], result.warnings
+        assert not [w for w in result.warnings if "Commentaire" in w]
