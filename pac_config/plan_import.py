@@ -359,6 +359,8 @@ class Sheet:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
     ignored: list[tuple[int, str]] = field(default_factory=list)   # (index, header) of the columns not read
+    skipped: list[int] = field(default_factory=list)         # rows with something only in columns not read
+    skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
 
@@ -576,6 +578,14 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         if ws is None:
             raise InvalidInput(Problem("", "the workbook has no sheet", "save it again with the sheet of actions",
                                        file=path.name))
+        if not hasattr(ws, "iter_rows"):        # a chart sheet (audit xlsximport F10: a traceback)
+            tables = [name for name in book.sheetnames if hasattr(book[name], "iter_rows")]
+            raise InvalidInput(Problem(f"sheet {ws.title!r}", "this sheet is a chart, not a table of actions"
+                                       + ("" if sheet is not None else " (it is the active sheet, the one shown when "
+                                          "the file was saved)"),
+                                       "choose the sheet of actions with --sheet" + (
+                                           f" (sheets: {', '.join(repr(n) for n in tables)})" if tables else ""),
+                                       file=path.name))
         declared = ws.max_row or 0      # from the sheet's <dimension> tag, when Excel wrote one
         if declared > MAX_ACTION_ROWS + 100:
             raise InvalidInput(Problem(f"sheet {ws.title!r}", f"the sheet has {declared:,} rows; an import reads at "
@@ -788,6 +798,14 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                 f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    # a row with nothing in the columns read (a template numbered down an « N° » column) is no action (F9)
+    read = [index for index, _ in table.columns.values()]
+    table.skipped = [n for n, cells in table.rows if all(_blank(cells[i]) for i in read if i < len(cells))]
+    if table.skipped:
+        skipped = set(table.skipped)
+        table.skipped_in = [h for i, h in table.ignored if any(i < len(c) and not _blank(c[i])
+                                                               for n, c in table.rows if n in skipped)]
+        table.rows = [(n, cells) for n, cells in table.rows if n not in skipped]
     unreadable = _cell_problems(table)
     if unreadable:
         raise InvalidInput(unreadable)
@@ -878,6 +896,12 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(order_problems)
     if said:
         assumed.append(said)
+    if table.skipped:
+        shown = ", ".join(str(n) for n in table.skipped[:10]) + (
+            f" and {len(table.skipped) - 10} more" if len(table.skipped) > 10 else "")
+        assumed.append(f"{'rows' if len(table.skipped) > 1 else 'row'} {shown}: not actions, skipped: nothing in "
+                       "the columns pac reads, only in "
+                       f"{', '.join(repr(h) for h in table.skipped_in) or 'columns without a header'}")
     if table.encoding == "Windows-1252":
         assumed.append("the file is not UTF-8: it was read as Windows-1252 (Excel's « CSV (séparateur: "
                        "point-virgule) »); check the accents of the output")

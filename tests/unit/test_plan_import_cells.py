@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 
 from pac_config.plan_import import import_spreadsheet
 from pac_config.planfile import load_plan_text
@@ -294,3 +295,36 @@ class TestDepartementColumn:
         said = [w for w in result.warnings if "'Secteur' (J)" in w]
         assert said and "Périmètre" in said[0], result.warnings
         assert not [w for w in result.warnings if "Commentaire" in w]
+
+
+class TestTemplateRows:
+    def test_rows_with_nothing_in_the_read_columns_are_skipped_and_said(self, tmp_path: Path) -> None:
+        # a template numbered down column A (« N° » 1 to 4) with 1 action: rows 3 to 5 made 5 « this cell is empty »
+        # errors each and nothing was imported
+        path, _ = xlsx(tmp_path / "t.xlsx", [["N°", *HEADER], [1, *row()], [2], [3, None, None, None, None, None, None,
+                                                                               None, None, None], [4]])
+        result = import_spreadsheet(path, year=2027)
+        assert result.actions == 1
+        said = [a for a in result.assumed if "rows 3, 4, 5" in a]
+        assert said and "'N°'" in said[0], result.assumed
+
+    def test_a_row_with_one_read_cell_is_still_an_action_row(self, tmp_path: Path) -> None:
+        path, _ = xlsx(tmp_path / "o.xlsx", [["N°", *HEADER], [1, *row()], [2, None, None, "Appeler 3 clients"]])
+        said = problems(path)
+        assert any("row 3, column 'Qui'" in p and "empty" in p for p in said), said
+
+
+class TestChartSheet:
+    def test_a_chart_sheet_is_named_not_called_a_broken_file(self, tmp_path: Path) -> None:
+        # the active tab is a chart (« Graphique »): AttributeError: 'Chartsheet' object has no attribute 'max_row'
+        # (a traceback, not a located error)
+        path, book = xlsx(tmp_path / "c.xlsx", [HEADER, row()])
+        chart = BarChart()
+        chart.add_data(Reference(book.active, min_col=6, min_row=1, max_row=2))
+        book.create_chartsheet("Graphique", 0).add_chart(chart)
+        book.active = 0
+        book.save(path)
+        said = problems(path)
+        assert len(said) == 1 and "'Graphique'" in said[0] and "chart" in said[0] and "--sheet" in said[0] \
+            and "'PAC'" in said[0], said
+        assert load_plan_text(import_spreadsheet(path, year=2027, sheet="PAC").text).actions
