@@ -1575,6 +1575,7 @@ def _email(value: Any, people: dict[str, str]) -> Any:
     text = str(value).strip()
     m = re.fullmatch(r"(.*?)\s*<([^<>\s]+@[^<>\s]+)>", text)
     name, email = (m.group(1).strip(" \"'"), m.group(2)) if m else ("", text)
+    email = re.sub(r"(?i)^mailto:\s*", "", email)      # a link's address pasted (audit xlsximport F11)
     if "@" not in email:
         return text      # refused when the plan is checked, as written
     email = email.lower()

@@ -328,3 +328,15 @@ class TestChartSheet:
         assert len(said) == 1 and "'Graphique'" in said[0] and "chart" in said[0] and "--sheet" in said[0] \
             and "'PAC'" in said[0], said
         assert load_plan_text(import_spreadsheet(path, year=2027, sheet="PAC").text).actions
+
+
+class TestWho:
+    def test_a_mailto_link_is_the_e_mail(self, tmp_path: Path) -> None:
+        # a Qui cell pasted as a link's address: « mailto:Julie.Martin@… » became the e-mail « mailto:julie.martin@… »,
+        # a person no CRM user matches (every visit of hers outside the count)
+        values = row()
+        values[3] = f"mailto:{JULIE.title()} "
+        path, _ = xlsx(tmp_path / "m.xlsx", [HEADER, values])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert plan.actions[0].who == JULIE
+        assert [p.email for p in plan.people] == [JULIE]
