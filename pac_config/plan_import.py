@@ -572,8 +572,14 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         raise broken(exc) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise InvalidInput(Problem("", f"no sheet named {sheet!r}",
-                                       f"use one of: {', '.join(book.sheetnames)} (option --sheet)", file=path.name))
+            # a tab's trailing space or case is invisible in Excel (audit xlsximport F12): the one name that matches
+            # without them is it
+            alike = [n for n in book.sheetnames if " ".join(n.split()).casefold() == " ".join(sheet.split()).casefold()]
+            if len(alike) != 1:
+                raise InvalidInput(Problem("", f"no sheet named {sheet!r}", "use one of: "
+                                           f"{', '.join(repr(n) for n in book.sheetnames)} (option --sheet)",
+                                           file=path.name))
+            sheet = alike[0]
         ws = book[sheet] if sheet is not None else book.active
         if ws is None:
             raise InvalidInput(Problem("", "the workbook has no sheet", "save it again with the sheet of actions",

@@ -330,7 +330,7 @@ class TestChartSheet:
         assert load_plan_text(import_spreadsheet(path, year=2027, sheet="PAC").text).actions
 
 
-class TestWho:
+class TestWhoAndSheet:
     def test_a_mailto_link_is_the_e_mail(self, tmp_path: Path) -> None:
         # a Qui cell pasted as a link's address: « mailto:Julie.Martin@… » became the e-mail « mailto:julie.martin@… »,
         # a person no CRM user matches (every visit of hers outside the count)
@@ -340,3 +340,16 @@ class TestWho:
         plan = load_plan_text(import_spreadsheet(path, year=2027).text)
         assert plan.actions[0].who == JULIE
         assert [p.email for p in plan.people] == [JULIE]
+
+    def test_sheet_option_matches_a_name_with_a_trailing_space_or_another_case(self, tmp_path: Path) -> None:
+        # the tab is « PAC 2027 » with a trailing space (invisible in Excel): --sheet "PAC 2027" was refused with
+        # « no sheet named 'PAC 2027' (use one of: Synthèse, PAC 2027 ) », the space unseen
+        book = Workbook()
+        book.active.title = "Synthèse"
+        sheet = book.create_sheet("PAC 2027 ")
+        sheet.append(HEADER)
+        sheet.append(row())
+        book.save(tmp_path / "t.xlsx")
+        assert import_spreadsheet(tmp_path / "t.xlsx", year=2027, sheet="pac 2027").actions == 1
+        said = problems(tmp_path / "t.xlsx", sheet="PAC 2028")
+        assert "'PAC 2027 '" in said[0], said
