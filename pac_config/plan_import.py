@@ -823,8 +823,13 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                                                           "with --sheet"), file=table.name))
 
 
+# Characters that show nothing, pasted with a name or an e-mail from a web page or a chat (zero-width space and
+# joiners, word joiner, a BOM inside the text): « julie@…\u200b » was another person (audit xlsximport F13).
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not _INVISIBLE.sub("", value).strip())
 
 
 # -- building the plan -----------------------------------------------------------------------
@@ -1158,7 +1163,7 @@ class _PlanBuilder:
             return None
         index = self.table.columns[key][0]
         value = cells[index] if index < len(cells) else None
-        return value.strip() if isinstance(value, str) else value
+        return _INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
 
     def dates_written(self, text: str, *, statement: bool = False) -> str:
         """``text`` with its numeric dates read in the file's order and written out unambiguously in the plan's

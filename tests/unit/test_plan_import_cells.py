@@ -353,3 +353,15 @@ class TestWhoAndSheet:
         assert import_spreadsheet(tmp_path / "t.xlsx", year=2027, sheet="pac 2027").actions == 1
         said = problems(tmp_path / "t.xlsx", sheet="PAC 2028")
         assert "'PAC 2027 '" in said[0], said
+
+    def test_an_invisible_character_pasted_with_an_e_mail_is_dropped(self, tmp_path: Path) -> None:
+        # « julie.martin@…\u200b » (a zero-width space pasted from a web page or a chat) was a second person beside
+        # julie.martin@…: who no CRM user matches, her actions on that row counted nothing
+        values = row()
+        values[3] = f"\u200b{JULIE}\u200b"
+        segment = row(segment="Ouest\ufeff")
+        path, _ = xlsx(tmp_path / "z.xlsx", [HEADER, row(), values, segment])
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert [p.email for p in plan.people] == [JULIE]
+        assert {a.who for a in plan.actions} == {JULIE}
+        assert [s.name for s in plan.segments] == ["Ouest"]
