@@ -17,6 +17,7 @@ count                  Combien, Nombre, How many, Count          yes
 counting               Comptage, Counting                        no
 when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
+departement            Département, Dépt, Dpt...                 no (the action's départements; 1 is « 01 »)
 segment_scope          Périmètre du segment, Segment scope       no (once per segment)
 axis_scope             Périmètre de l'axe, Axis scope            no (once per axis)
 info_needed            Information nécessaire, Information ...   no
