@@ -1363,7 +1363,9 @@ class _PlanBuilder:
             scope = self._scope_cell(row, "scope", values["scope"])
             if scope is not None:
                 what["scope"] = scope
-        if not _blank(values["departement"]):
+        if not _blank(values["departement"]) and not (
+                self.language == "en" and header_key(self.table.columns["departement"][1]) == "dept"):
+            # an English sheet's « Dept » is the owner's department (Sales), not a French département
             self._departement(row, values["departement"], what)
         what.fa.set_flow_style()
         text = _text(values["text"])

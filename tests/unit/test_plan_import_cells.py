@@ -365,3 +365,13 @@ class TestWhoAndSheet:
         assert [p.email for p in plan.people] == [JULIE]
         assert {a.who for a in plan.actions} == {JULIE}
         assert [s.name for s in plan.segments] == ["Ouest"]
+
+
+def test_a_dept_column_of_an_english_sheet_is_not_read_as_departements(tmp_path: Path) -> None:
+    # « Dept » in a US sheet is the owner's department (Sales, Inside Sales), not a French département: reading it
+    # refused the import (« unknown département 'Sales' »); « Département » is read in any language
+    header = ["Segment", "Axis", "Statement", "Owner", "Activity", "Count", "When", "Dept"]
+    path, _ = xlsx(tmp_path / "us.xlsx", [header, ["West", "Dormant", "Visit 5 accounts", JULIE, "visit", 5, "week 18",
+                                                   "Sales"]])
+    plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+    assert plan.actions[0].scope.conditions == ()
