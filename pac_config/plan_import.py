@@ -987,8 +987,8 @@ def _sheet_warnings(table: Sheet) -> list[str]:
             where = f"sheet {table.sheet!r}, column {header!r} ({_letter(index)})" if table.sheet else \
                 f"column {header!r}"
             said.append(f"{where}: not read, while it names a field of the accounts: an action's accounts are "
-                        f"given in the column 'Périmètre' (e.g. « {header.lower()}: ... ; dormant: 12 mois »), a "
-                        "segment's in 'Périmètre du segment' (only 'Département' is also read as a column)")
+                        f"given in the column 'Périmètre' or 'Scope' (e.g. « {header.lower()}: ... ; dormant: 12 "
+                        "mois »), a segment's in 'Périmètre du segment' (only 'Département' is also read as a column)")
     for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
         if index in table.hidden_columns:
             said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "
