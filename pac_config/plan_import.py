@@ -17,6 +17,7 @@ count                  Combien, Nombre, How many, Count          yes
 counting               Comptage, Counting                        no
 when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
+departement            Département, Dépt, Dpt...                 no (the action's départements; 1 is « 01 »)
 segment_scope          Périmètre du segment, Segment scope       no (once per segment)
 axis_scope             Périmètre de l'axe, Axis scope            no (once per axis)
 info_needed            Information nécessaire, Information ...   no
@@ -31,6 +32,9 @@ Business rules:
   Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
   are refused** (openpyxl only keeps the top-left value,
   so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
+- Formulas are read by the value Excel or LibreOffice kept beside them; a formula cell without one (a file
+  written by a script, never saved by a spreadsheet) and a cell showing an error (« #N/A », « #REF! », « Err:502 »)
+  are refused in a read column with their cell: read as blank or as text they changed the plan without a word.
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
 - CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, UTF-16 with its BOM (Excel's
@@ -85,14 +89,16 @@ from typing import Any
 
 from babel.core import get_global
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.xml.functions import iterparse
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from pac_config.planfile import load_plan_text
-from pac_core.errors import InvalidInput, PeriodError, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
 from pac_core.periods import parse_period
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope
 from pac_core.text import fold_alnum, fold_keep_length, fold_key
 
 Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
@@ -118,6 +124,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
                     "Due date", "Due by"), True),
     Column("scope", ("Périmètre", "Scope", "Périmètre de l'action", "Action scope")),
+    Column("departement", ("Département", "Départements", "Dépt", "Dept", "Dpt", "Code département",
+                           "N° département")),
     Column("segment_scope", ("Périmètre du segment", "Périmètre segment", "Segment scope")),
     Column("axis_scope", ("Périmètre de l'axe", "Périmètre axe", "Axis scope")),
     Column("info_needed", ("Information nécessaire", "Info nécessaire", "Information needed", "Info needed")),
@@ -159,7 +167,7 @@ _ENGLISH_HEADERS = frozenset(header_key(h) for h in (
     "Due by", "Scope", "Action scope", "Segment scope", "Axis scope", "Information needed", "Info needed",
     "From whom", "Information from", "Status"))
 _FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) - _ENGLISH_HEADERS - frozenset(
-    header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source"))
+    header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source", "Dept"))
 
 # A numeric date: « 3/4/2027 », « 31.03.27 », « 5/9 » (day and month in an order the file decides, see
 # ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
@@ -229,18 +237,115 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?:\$[^\]]*|[<>=][^\]]*|col
                               r'|black|blue|cyan|green|magenta|red|white|yellow)\]', re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class YearlessCell:
+    """A date cell displayed without its year (``d-mmm``, ``dd/mm``, ``mmmm``): Excel stores « 15/03 » typed in a
+    cell as 15 March of the year it was typed in, and shows « 15-mars »; the manager wrote no year, the plan's is
+    meant (audit xlsximport F7). ``day`` is None for a month shown alone."""
+
+    month: int
+    day: int | None
+    stored: int                    # the year Excel stored, said
+
+    def words(self, language: str) -> str:
+        """« 15 mars », « mars »; "March 15", "March"."""
+        if language == "en":
+            return _MONTH_NAMES_EN[self.month - 1] + (f" {self.day}" if self.day else "")
+        return _french_day(self.day, self.month, None) if self.day else _MONTH_NAMES_FR[self.month - 1]
+
+    def __str__(self) -> str:
+        return self.words("fr")
+
+
+def _format_code(number_format: str | None) -> str:
+    """The date part of a number format: first section, no literals, lower case."""
+    return _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0]).lower()
+
+
 def _shown_as_month(number_format: str | None) -> bool:
     """A date format that shows the month and no day and no time: "mmm-yy", "mmmm yyyy", "mm/yyyy", "mmmm"."""
-    code = _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0]).lower()
+    code = _format_code(number_format)
     return "m" in code and not re.search(r"[djhs]", code)     # a month, no day ("jj": French codes), no time
 
 
+def _shows_year(number_format: str | None) -> bool:
+    """Whether a date format shows the year: y (e: an era's year; "aa": French codes)."""
+    return bool(re.search(r"[ye]|aa", _format_code(number_format)))
+
+
+def _shown_as_day(number_format: str | None) -> bool:
+    """A date format showing a day and a month and no time: "d-mmm", "dd/mm", "dd/mm/yyyy"."""
+    code = _format_code(number_format)
+    return bool(re.search(r"[dj]", code)) and "m" in code and not re.search(r"[hs]", code)
+
+
 def _cell_value(cell: Any) -> Any:
-    """The value of an openpyxl cell, a date shown without its day being the month it shows."""
+    """The value of an openpyxl cell, a date shown without its day being the month it shows, one shown without its
+    year the day (or month) of the plan's year."""
     value = cell.value
-    if isinstance(value, (date, datetime)) and _shown_as_month(getattr(cell, "number_format", None)):
+    number_format = getattr(cell, "number_format", None)
+    if isinstance(value, (date, datetime)) and not _shows_year(number_format):
+        if _shown_as_month(number_format):
+            return YearlessCell(value.month, None, value.year)
+        if _shown_as_day(number_format):
+            return YearlessCell(value.month, value.day, value.year)
+    if isinstance(value, (date, datetime)) and _shown_as_month(number_format):
         return MonthCell(value.year, value.month)
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in _FORMAT_LITERALS.sub("", (getattr(cell, "number_format", None) or "").split(";")[0])):
+        return f"{value * 100:.15g} %"      # 20 % typed is stored 0.2: said as shown, never « 0.2 »
     return value
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell written without its value (openpyxl and other generators do not compute formulas; Excel and
+    LibreOffice keep each formula's last value beside it): read with ``data_only`` it would be None, a blank that
+    repeats the Segment above or drops a scope or a status without a word."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+# What a failed formula shows, as Excel stores it (English in the file), as French Excel writes it into a CSV, and
+# LibreOffice's « Err:502 ».
+_EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                           "#EXTERNAL!", "#PYTHON!", "#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#DIV/0"))
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
+MAX_CELL_PROBLEMS = 20            # unreadable cells said one by one; the rest counted
+
+
+def _cell_problems(table: Sheet) -> list[Problem]:
+    """The cells of the read columns that hold no value a person wrote: a formula without its value, an error value
+    (« #N/A », « #REF! »...). Read as they are, a blank Segment repeats the row above, a Périmètre or Statut is lost,
+    « #N/A » becomes a segment's name (audit xlsximport F1, F2)."""
+    found: list[Problem] = []
+    for number, cells in table.rows:
+        for key, (index, _) in table.columns.items():
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, Uncomputed):
+                found.append(Problem(
+                    table.where(number, key), f"the cell holds the formula {value.formula or '(shared)'} but not its "
+                    "value: the file was written by a program that does not compute formulas and was not saved "
+                    "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
+                    "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
+                    "formulas are then computed and their values kept), or type the value", file=table.name))
+            elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
+                                             or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows the error {value.strip()} (a formula that failed, "
+                    "or a lookup that found nothing), not a value", "correct the formula or type the value, so "
+                    "that the cell shows what it means", file=table.name))
+    if len(found) > MAX_CELL_PROBLEMS:
+        rest = len(found) - MAX_CELL_PROBLEMS
+        found = [*found[:MAX_CELL_PROBLEMS],
+                 Problem(table.where(None, None), f"and {rest:,} more cell(s) like these",
+                         "open the file in Excel or LibreOffice, correct or compute them and save it",
+                         file=table.name)]
+    return found
 
 
 @dataclass
@@ -254,6 +359,11 @@ class Sheet:
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
+    ignored: list[tuple[int, str]] = field(default_factory=list)   # (index, header) of the columns not read
+    skipped: list[int] = field(default_factory=list)         # rows with something only in columns not read
+    skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
+    hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
+    hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -463,11 +573,25 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         raise broken(exc) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise InvalidInput(Problem("", f"no sheet named {sheet!r}",
-                                       f"use one of: {', '.join(book.sheetnames)} (option --sheet)", file=path.name))
+            # a tab's trailing space or case is invisible in Excel (audit xlsximport F12): the one name that matches
+            # without them is it
+            alike = [n for n in book.sheetnames if " ".join(n.split()).casefold() == " ".join(sheet.split()).casefold()]
+            if len(alike) != 1:
+                raise InvalidInput(Problem("", f"no sheet named {sheet!r}", "use one of: "
+                                           f"{', '.join(repr(n) for n in book.sheetnames)} (option --sheet)",
+                                           file=path.name))
+            sheet = alike[0]
         ws = book[sheet] if sheet is not None else book.active
         if ws is None:
             raise InvalidInput(Problem("", "the workbook has no sheet", "save it again with the sheet of actions",
+                                       file=path.name))
+        if not hasattr(ws, "iter_rows"):        # a chart sheet (audit xlsximport F10: a traceback)
+            tables = [name for name in book.sheetnames if hasattr(book[name], "iter_rows")]
+            raise InvalidInput(Problem(f"sheet {ws.title!r}", "this sheet is a chart, not a table of actions"
+                                       + ("" if sheet is not None else " (it is the active sheet, the one shown when "
+                                          "the file was saved)"),
+                                       "choose the sheet of actions with --sheet" + (
+                                           f" (sheets: {', '.join(repr(n) for n in tables)})" if tables else ""),
                                        file=path.name))
         declared = ws.max_row or 0      # from the sheet's <dimension> tag, when Excel wrote one
         if declared > MAX_ACTION_ROWS + 100:
@@ -481,8 +605,10 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                         "Type de segment or Axe cell repeats the row above", file=path.name)
                                 for cells in merged])
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
+        table.hidden_rows, table.hidden_columns = _hidden(book, ws)
         try:
-            _fill(table, ((n, [_cell_value(cell) for cell in cells])
+            formulas = _uncomputed_formulas(book, ws)
+            _fill(table, ((n, _with_formulas(n, [_cell_value(cell) for cell in cells], formulas))
                           for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)), progress)
         except (KeyError, OSError, ValueError) as exc:
             raise broken(exc) from None
@@ -506,6 +632,106 @@ def _missing_sheet_parts(path: Path) -> str | None:
         if part not in names:
             return part
     return None
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _uncomputed_formulas(book: Any, ws: Any) -> dict[int, dict[int, str]]:
+    """row -> column index (from 0) -> formula, of each formula cell the sheet's XML part holds without a value
+    (no ``<v>``, or an empty one that is no text): openpyxl's ``data_only`` reads those as None. Streamed with
+    openpyxl's own safe parser, the elements dropped as read."""
+    part = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if part is None or archive is None or not _holds_formulas(archive, part):
+        return {}
+    found: dict[int, dict[int, str]] = {}
+    row, column = 0, -1
+    with archive.open(part) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    row = int(element.get("r") or row + 1)
+                    column = -1
+                continue
+            if tag == "c":
+                ref = element.get("r")
+                column = column_index_from_string(coordinate_from_string(ref)[0]) - 1 if ref else column + 1
+                formula = element.find(f"{_SHEET_NS}f")
+                if formula is None:
+                    formula = next((child for child in element if child.tag.rsplit("}", 1)[-1] == "f"), None)
+                # openpyxl writes an empty <v> for a value it does not know; Excel and LibreOffice write an empty
+                # text result as t="str" with an empty <v>: that one is a value (a blank)
+                has_value = any(child.tag.rsplit("}", 1)[-1] == "is" or (child.tag.rsplit("}", 1)[-1] == "v" and (
+                    child.text or element.get("t") == "str")) for child in element)
+                if formula is not None and not has_value:
+                    found.setdefault(row, {})[column] = f"={formula.text}" if formula.text else ""
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    return found
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _holds_formulas(archive: Any, part: str) -> bool:
+    """Whether the sheet's XML part has a formula at all (read in chunks): most sheets have none, and parsing
+    them cell by cell would double the import's time."""
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _with_formulas(number: int, cells: list[Any], formulas: dict[int, dict[int, str]]) -> list[Any]:
+    """``cells`` of row ``number`` with each formula read without its value as ``Uncomputed``, not a blank."""
+    for column, formula in formulas.get(number, {}).items():
+        cells += [None] * (column + 1 - len(cells))
+        if cells[column] is None:
+            cells[column] = Uncomputed(formula)
+    return cells
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\s([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\s([^>]*)>")
+
+
+def _attribute(tag: bytes, name: bytes) -> bytes | None:
+    found = re.search(rb"(?:^|\s)" + name + rb'="([^"]*)"', tag)
+    return found.group(1) if found else None
+
+
+def _hidden(book: Any, ws: Any) -> tuple[set[int], set[int]]:
+    """The rows (numbers) and columns (indexes from 0) the sheet hides (a filter, Format > Hide), read from its XML
+    part in chunks: openpyxl's read-only mode does not load them."""
+    part = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if part is None or archive is None:
+        return ({n for n, d in ws.row_dimensions.items() if d.hidden},
+                {column_index_from_string(k) - 1 for k, d in ws.column_dimensions.items() if d.hidden})
+    rows: set[int] = set()
+    columns: set[int] = set()
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            whole, tail = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 4096 else (data, b"")
+            for m in _ROW_TAG.finditer(whole):
+                number = _attribute(m.group(1), b"r")
+                if _attribute(m.group(1), b"hidden") in (b"1", b"true") and number and number.isdigit():
+                    rows.add(int(number))
+            for m in _COL_TAG.finditer(whole):
+                first, last = _attribute(m.group(1), b"min"), _attribute(m.group(1), b"max")
+                if _attribute(m.group(1), b"hidden") in (b"1", b"true") and first and first.isdigit():
+                    end = int(last) if last and last.isdigit() else int(first)
+                    columns.update(range(int(first) - 1, min(end, 16_384)))
+    return rows, columns
 
 
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
@@ -554,6 +780,7 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
             continue
         column = _BY_HEADER.get(header_key(raw))
         if column is None:
+            table.ignored.append((index, str(_plain(raw)).strip()))
             continue
         if column.key in table.columns:
             problems.append(Problem(table.where(table.header_row, None),
@@ -578,6 +805,17 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                 f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    # a row with nothing in the columns read (a template numbered down an « N° » column) is no action (F9)
+    read = [index for index, _ in table.columns.values()]
+    table.skipped = [n for n, cells in table.rows if all(_blank(cells[i]) for i in read if i < len(cells))]
+    if table.skipped:
+        skipped = set(table.skipped)
+        table.skipped_in = [h for i, h in table.ignored if any(i < len(c) and not _blank(c[i])
+                                                               for n, c in table.rows if n in skipped)]
+        table.rows = [(n, cells) for n, cells in table.rows if n not in skipped]
+    unreadable = _cell_problems(table)
+    if unreadable:
+        raise InvalidInput(unreadable)
     if not table.rows:
         raise InvalidInput(Problem(table.where(table.header_row, None), "no actions found: there is a header row "
                                    "but no row under it", "add one row per action under the header (see "
@@ -586,8 +824,13 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                                                           "with --sheet"), file=table.name))
 
 
+# Characters that show nothing, pasted with a name or an e-mail from a web page or a chat (zero-width space and
+# joiners, word joiner, a BOM inside the text): « julie@…\u200b » was another person (audit xlsximport F13).
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not _INVISIBLE.sub("", value).strip())
 
 
 # -- building the plan -----------------------------------------------------------------------
@@ -600,7 +843,7 @@ class ImportResult:
     year: int
     assumed: list[str] = field(default_factory=list)            # plain sentences
     lint: list[tuple[str, LintResult]] = field(default_factory=list)   # (where: row and id, result)
-    warnings: list[str] = field(default_factory=list)           # rows whose statement and columns disagree
+    warnings: list[str] = field(default_factory=list)   # hidden rows and columns; statement and columns disagree
 
     @property
     def actions(self) -> int:
@@ -647,6 +890,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
     table = read_table(path, sheet=sheet, progress=progress)
     assumed: list[str] = []
+    if sheet is None and table.sheet is not None and len(table.sheets) > 1:      # audit xlsximport F3
+        assumed.append(f"sheet {table.sheet!r}: the active one (the tab shown when the file was saved), of "
+                       f"{len(table.sheets)}: {', '.join(repr(name) for name in table.sheets)}; give --sheet NAME to "
+                       "read another")
     if language is None:
         language, why = _guess_language(table)
         if why:
@@ -661,6 +908,12 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(order_problems)
     if said:
         assumed.append(said)
+    if table.skipped:
+        shown = ", ".join(str(n) for n in table.skipped[:10]) + (
+            f" and {len(table.skipped) - 10} more" if len(table.skipped) > 10 else "")
+        assumed.append(f"{'rows' if len(table.skipped) > 1 else 'row'} {shown}: not actions, skipped: nothing in "
+                       "the columns pac reads, only in "
+                       f"{', '.join(repr(h) for h in table.skipped_in) or 'columns without a header'}")
     if table.encoding == "Windows-1252":
         assumed.append("the file is not UTF-8: it was read as Windows-1252 (Excel's « CSV (séparateur: "
                        "point-virgule) »); check the accents of the output")
@@ -695,7 +948,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
-    warnings: list[str] = []
+    warnings = _sheet_warnings(table)
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
@@ -715,6 +968,32 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             warnings.append(f"{where}: the statement and the columns disagree: {named} (the columns are what pac "
                             "counts, the statement what reps read in the CRM: make them say the same)")
     return ImportResult(text, year, assumed, results, warnings)
+
+
+def _sheet_warnings(table: Sheet) -> list[str]:
+    """A warning for the action rows and the read columns the sheet hides (audit xlsximport F4): they are imported
+    like the others, while the manager, who does not see them, may have hidden an action set aside; and for each
+    column not read that names a field of the accounts (« Secteur »: F8)."""
+    said: list[str] = []
+    rows = [number for number, _ in table.rows if number in table.hidden_rows]
+    if rows:
+        shown = ", ".join(str(n) for n in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        said.append(f"sheet {table.sheet!r}, row{'s' if len(rows) > 1 else ''} {shown}: hidden in the sheet (a "
+                    "filter, or Format > Hide), imported like the others: pac reads every row (delete the rows "
+                    "that are not actions of the plan, or show them to check them)")
+    for index, header in table.ignored:        # audit xlsximport F8: « Secteur » beside the actions was lost
+        scope_field = KEY_ALIASES.get(fold_alnum(header, "_"))
+        if scope_field and scope_field not in ("owner", "deal_owner", "name") and fold_alnum(header) != "type":
+            where = f"sheet {table.sheet!r}, column {header!r} ({_letter(index)})" if table.sheet else \
+                f"column {header!r}"
+            said.append(f"{where}: not read, while it names a field of the accounts: an action's accounts are "
+                        f"given in the column 'Périmètre' or 'Scope' (e.g. « {header.lower()}: ... ; dormant: 12 "
+                        "mois »), a segment's in 'Périmètre du segment' (only 'Département' is also read as a column)")
+    for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
+        if index in table.hidden_columns:
+            said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "
+                        "it says)")
+    return said
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -870,10 +1149,13 @@ class _PlanBuilder:
         self.action_rows: list[int] = []
         self.deadline_until = False                   # a date cell was made a deadline (said once)
         self.month_cells = False                      # a date cell shown without a day was read as a month
+        self.yearless_cells = False                   # a date cell shown without its year was read in the plan's
         self.people: dict[str, str] = {}              # e-mail -> name
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
         self.id_rows: dict[str, int] = {}             # given Réf (without case) -> its first row
         self.id_written: dict[str, str] = {}          # given Réf (without case) -> as first written
+        self.names: dict[tuple[str, str, str], tuple[str, int]] = {}  # (what, segment, folded) -> (name, row)
+        self.names_said: set[tuple[str, str, str]] = set()
         self.given_ids = {str(_plain(v)).strip().casefold() for _, cells in table.rows
                           if not _blank(v := self.cell(cells, "id"))}
 
@@ -882,7 +1164,7 @@ class _PlanBuilder:
             return None
         index = self.table.columns[key][0]
         value = cells[index] if index < len(cells) else None
-        return value.strip() if isinstance(value, str) else value
+        return _INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
 
     def dates_written(self, text: str, *, statement: bool = False) -> str:
         """``text`` with its numeric dates read in the file's order and written out unambiguously in the plan's
@@ -930,6 +1212,24 @@ class _PlanBuilder:
                                               "dormant: 12 mois »"))
             return None
 
+    def _departement(self, row: int, value: Any, what: CommentedMap) -> None:
+        """A « Département » cell as the action's département scope: codes typed as numbers (1 is « 01 », 38.0 is
+        38), several separated by « , » or « ; » (audit xlsximport F8: the column was ignored, every scope lost)."""
+        codes = [c.strip() for c in re.split(r"[,;/\n]", str(_plain(value))) if c.strip()]
+        if "scope" in what and "departement" in what["scope"]:
+            self.problems.append(self.problem(row, "departement", f"this row gives départements in this column "
+                                              f"and in column {self.table.columns['scope'][1]!r}",
+                                              "give them in one of the two"))
+            return
+        try:
+            parse_scope({"departement": codes}, at="departement")
+        except ScopeError as exc:
+            self.problems += [self.problem(row, "departement", p.message, p.fix) for p in exc.problems]
+            return
+        if "scope" not in what:
+            what["scope"] = _flow(CommentedMap())
+        what["scope"]["departement"] = codes[0] if len(codes) == 1 else codes
+
     def problem(self, row: int | None, key: str | None, message: str, fix: str = "") -> Problem:
         return Problem(self.table.where(row, key), message, fix, file=self.table.name)
 
@@ -944,10 +1244,10 @@ class _PlanBuilder:
             reported: set[str] = set()
             # Grouping rows: a blank Segment repeats the row above; a blank Type de segment or Axe repeats it
             # only while the segment is the same (a new segment with a blank axis is not the previous one's).
-            written = None if _blank(values["segment"]) else str(_plain(values["segment"])).strip()
+            written = None if _blank(values["segment"]) else self._name(number, "segment", "",
+                                                                         str(_plain(values["segment"])))
             same_group = written is None or written == previous.get("segment")
-            if written is None:
-                values["segment"] = previous.get("segment")
+            values["segment"] = previous.get("segment") if written is None else written
             for key in ("segment_kind", "axis"):
                 if _blank(values[key]) and same_group:
                     values[key] = previous.get(key)
@@ -959,6 +1259,8 @@ class _PlanBuilder:
                     f"{self.table.columns['axis'][1]!r} repeats the row above only within the same segment",
                     "write this row's axis"))
                 reported.add("axis")
+            if not _blank(values["axis"]) and not _blank(values["segment"]):
+                values["axis"] = self._name(number, "axis", str(values["segment"]), str(_plain(values["axis"])))
             for key in _REPEATED:
                 previous[key] = values[key]
             for key in ("segment", "axis", "text", "who", "activity", "count", "when"):
@@ -973,6 +1275,19 @@ class _PlanBuilder:
             self._group_scope(axis, number, "axis_scope", values["axis_scope"])
             actions.append(self._action(number, values, axis["id"], used_ids, len(actions) + 1))
         return self._dump(list(segments.values()), list(axes.values()), actions)
+
+    def _name(self, row: int, what: str, within: str, written: str) -> str:
+        """A segment's or axis's name as first written, whatever the case, accents and spaces (line breaks, no-break
+        spaces) of this cell: « grands comptes » or « Grands\ncomptes » under « Grands comptes » is that segment,
+        said once per spelling (audit xlsximport F5: they made S-GRANDS-COMPTES-2 and its own axes)."""
+        name = " ".join(written.split())
+        first = self.names.setdefault((what, within, " ".join(fold_keep_length(name).split())), (name, row))
+        if first[0] != name and (what, within, name) not in self.names_said:
+            self.names_said.add((what, within, name))
+            self.assumed.append(f"{what} {name!r} ({self.table.where(row, what)}) is {what} {first[0]!r} of "
+                                f"{self.table.where(first[1], None)}: the names differ only by letter case, accents "
+                                "or spaces (write them alike, or make them differ if they are two)")
+        return first[0]
 
     def _group_scope(self, item: CommentedMap, row: int, key: str, value: Any) -> None:
         """A segment's or axis's scope: given on one of its rows (blank on the others); two differ: refused."""
@@ -1048,6 +1363,10 @@ class _PlanBuilder:
             scope = self._scope_cell(row, "scope", values["scope"])
             if scope is not None:
                 what["scope"] = scope
+        if not _blank(values["departement"]) and not (
+                self.language == "en" and header_key(self.table.columns["departement"][1]) == "dept"):
+            # an English sheet's « Dept » is the owner's department (Sales), not a French département
+            self._departement(row, values["departement"], what)
         what.fa.set_flow_style()
         text = _text(values["text"])
         if isinstance(text, str) and statement_too_long(text):
@@ -1087,6 +1406,15 @@ class _PlanBuilder:
                 self.month_cells = True
             month = f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}" if self.language == "en" else str(value)
             return self._by_end(month) if deadline else month
+        if isinstance(value, YearlessCell):
+            words = value.words(self.language)
+            if not self.yearless_cells:
+                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without their "
+                                    f"year (e.g. {words!r}, stored in {value.stored}, the year it was typed in) are "
+                                    f"that {'day' if value.day else 'month'} of the plan's period, as if typed "
+                                    f"{words!r} (first: {self.table.where(row, None)})")
+                self.yearless_cells = True
+            return self._when_text(row, words, deadline)
         if not isinstance(value, date):
             value = _text(value)
             return self._when_text(row, value, deadline) if isinstance(value, str) and value else value
@@ -1244,6 +1572,8 @@ def _text(value: Any) -> Any:
 def _count(value: Any) -> Any:
     """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
     5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
+    if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
+        value = float(f"{value:.15g}")
     value = _plain(value)
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
@@ -1259,6 +1589,7 @@ def _email(value: Any, people: dict[str, str]) -> Any:
     text = str(value).strip()
     m = re.fullmatch(r"(.*?)\s*<([^<>\s]+@[^<>\s]+)>", text)
     name, email = (m.group(1).strip(" \"'"), m.group(2)) if m else ("", text)
+    email = re.sub(r"(?i)^mailto:\s*", "", email)      # a link's address pasted (audit xlsximport F11)
     if "@" not in email:
         return text      # refused when the plan is checked, as written
     email = email.lower()

@@ -197,7 +197,7 @@ class TestBadFiles:
         assert any("'04/05/2027'" in f for f in found), found
         assert not any("datetime" in f for f in found)
         (sheet,) = problems(path, sheet="Plan")
-        assert "use one of: PAC (option --sheet)" in sheet
+        assert "use one of: 'PAC' (option --sheet)" in sheet
 
     def test_progress_is_reported(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(plan_import, "PROGRESS_EVERY", 2)
