@@ -149,8 +149,8 @@ class TestAnAxisWhosePeriodIsOver:
         ev = _evaluate(p, _deals("60000", "50000", "22000", "10000"), AUGUST_15)
         lines = advice_lines(p, ev, "fr", "AX-38")
         assert lines[1].startswith("  [Terminé] L'axe « Relance Isère » s'est terminé le 31 mars 2027")
-        assert "    - Part de l'objectif atteinte: 12 %" in lines
-        assert "    - ROI final: -28 %" in lines
+        assert "    - Part de l'objectif atteinte : 12 %" in lines
+        assert "    - ROI final : -28 %" in lines
         assert "Abandonner" not in "\n".join(lines)
         assert [enum_label(kind, "closed", lang) for kind in ("rule", "rule_next") for lang in ("fr", "en")] == [
             "Terminé", "Ended", "Terminé", "Ended"]
