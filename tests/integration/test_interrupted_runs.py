@@ -57,13 +57,21 @@ def _setup(crm: Any, tmp_path: Path, database_url: str) -> dict[str, str]:
     return env
 
 
+def _ctrl_c_heard() -> None:
+    """In the child, before it runs: SIGINT back to its default. A shell without job control starts its background
+    commands with SIGINT ignored (POSIX), and a child inherits that: the test suite launched with `&` from a script
+    sent Ctrl-C to a sync that never heard it (the SIGINT case hung 120 s, then failed)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def paused_sync(env: dict[str, str], cwd: Path, release: Path, command: tuple[str, ...] = ("sync",),
                 stderr: Any = subprocess.PIPE) -> subprocess.Popen[str]:
     """``pac sync`` (or ``command``, which runs one: ``schedule``) in a process of its own, stopped before its writes
     (lock held, changes computed) until ``release`` exists; returns once it says so (``release.paused``), or fails
     with its output. ``stderr``: a file for a chatty command (a pipe nobody reads would fill and block it)."""
     proc = subprocess.Popen([*FAULTS, "--pause-at", f"before_writes:{release}", "--", *command], cwd=cwd,
-                            env=faults_env(env), stdout=subprocess.PIPE, stderr=stderr, text=True)
+                            env=faults_env(env), stdout=subprocess.PIPE, stderr=stderr, text=True,
+                            preexec_fn=_ctrl_c_heard)
     paused, deadline = Path(f"{release}.paused"), time.monotonic() + PAUSED_WITHIN
     while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
