@@ -99,7 +99,7 @@ from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
 from pac_core.periods import parse_period
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope
-from pac_core.text import fold_alnum, fold_keep_length, fold_key
+from pac_core.text import INVISIBLE, fold_alnum, fold_keep_length, fold_key
 
 Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
 
@@ -824,13 +824,8 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                                                           "with --sheet"), file=table.name))
 
 
-# Characters that show nothing, pasted with a name or an e-mail from a web page or a chat (zero-width space and
-# joiners, word joiner, a BOM inside the text): « julie@…\u200b » was another person (audit xlsximport F13).
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-
-
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not _INVISIBLE.sub("", value).strip())
+    return value is None or (isinstance(value, str) and not INVISIBLE.sub("", value).strip())
 
 
 # -- building the plan -----------------------------------------------------------------------
@@ -1164,7 +1159,7 @@ class _PlanBuilder:
             return None
         index = self.table.columns[key][0]
         value = cells[index] if index < len(cells) else None
-        return _INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
+        return INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
 
     def dates_written(self, text: str, *, statement: bool = False) -> str:
         """``text`` with its numeric dates read in the file's order and written out unambiguously in the plan's

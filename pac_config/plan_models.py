@@ -33,7 +33,7 @@ from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.plan import MAX_GROWTH_RATE
 from pac_core.roles import normalise_role
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, AmbiguousAmount, parse_money
-from pac_core.text import fold_key
+from pac_core.text import INVISIBLE, fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
 ACTIVITY_ALIASES = {
@@ -288,6 +288,13 @@ def _email(value: object) -> object:
     fix = "identify people by e-mail, e.g. julie.martin@durand-process.example"
     if isinstance(value, str):
         text = value.strip().lower()
+        bare = INVISIBLE.sub("", text.removeprefix("mailto:").strip())
+        if bare != text and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", bare):
+            # « mailto:julie@… » pasted from a mail client, or an invisible character pasted with the address: another
+            # person than julie@… to every CRM (the spreadsheet import strips both; a plan file says so)
+            fix = (f"write the bare e-mail, {bare}" + ("" if text.removeprefix("mailto:") != text else
+                                                     " (the value holds an invisible character: retype it)"))
+            raise PydanticCustomError("email", "{shown} is not an e-mail address", {"shown": repr(value), "fix": fix})
         if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
             return text
         # "Julie Martin <julie.martin@x>" (what the spreadsheet import reads, adding the person to people): refused in

@@ -38,6 +38,11 @@ _AFTER_OPENING_GUILLEMET = re.compile(r"« ")
 NBSP = "\u00a0"
 
 
+# Characters that show nothing, pasted with a name or an e-mail from a web page or a chat (zero-width space, non-joiner
+# and joiner, word joiner, a BOM inside the text, a soft hyphen): « julie@…\u200b » is another person to every CRM
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
 def _without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

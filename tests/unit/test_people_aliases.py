@@ -183,3 +183,18 @@ class TestPeopleMessages:
             load_plan_text(text, "t.pac.yaml")
         (problem,) = info.value.problems
         assert problem.fix == f"write the bare e-mail, {OLD}; the name goes under people, as name:"
+
+    @pytest.mark.parametrize(("written", "fix"), [
+        (f"mailto:{OLD}", f"write the bare e-mail, {OLD}"),
+        (f"{OLD}\u200b", f"write the bare e-mail, {OLD} (the value holds an invisible character: retype it)"),
+    ])
+    def test_a_mailto_or_an_invisible_character_is_refused_with_the_bare_email(self, written: str, fix: str) -> None:
+        """« mailto:julie@… » pasted from a mail client, or a zero-width space pasted with the address, was accepted
+        as another person than julie@… (no CRM user matched: none of her visits counted); the spreadsheet import
+        strips both (audit xlsximport F11, F13), a plan file refuses them with the address to write (seen failing
+        before: the plan loaded)."""
+        text = plan_text("[]").replace(f"who: {OLD}, what", f"who: '{written}', what")
+        with pytest.raises(InvalidInput) as info:
+            load_plan_text(text, "t.pac.yaml")
+        (problem,) = info.value.problems
+        assert problem.path == "actions[0].who" and problem.fix == fix
