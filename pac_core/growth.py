@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pac_core.money import minor_unit
+from pac_core.money import minor_digits
 from pac_core.plan import Objective, Plan
 from pac_core.results import Evaluation
 from pac_core.rounding import half_up
@@ -65,9 +65,7 @@ def resolved(objective: Objective, base: Decimal, through: date | None = None, *
         return objective
     # a base below 0 (credits above the sales a year earlier) sets no objective, as a base of 0: "+30 %" of -10,000
     # read -3,000, and an axis falling further was « done » at 167 % of it (``growth_words`` says why)
-    exponent = minor_unit(currency).as_tuple().exponent      # -2 for EUR, 0 for JPY (ISO 4217)
-    assert isinstance(exponent, int)
-    amount = half_up(objective.growth_rate * max(base, Decimal(0)), -exponent)
+    amount = half_up(objective.growth_rate * max(base, Decimal(0)), minor_digits(currency))
     return replace(objective, additional_revenue=amount, growth_base=base, growth_base_through=through)
 
 

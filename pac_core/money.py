@@ -24,9 +24,14 @@ NNBSP = "\u202f"       # French thousands separator
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 
+def minor_digits(currency: str) -> int:
+    """How many decimal places ``currency``'s amounts have: 2 for EUR, 0 for JPY, 3 for KWD (ISO 4217)."""
+    return _MINOR_UNITS.get(currency.upper(), 2)
+
+
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of ``currency``: ``Decimal("0.01")`` for EUR, ``Decimal("1")`` for JPY (ISO 4217)."""
-    return Decimal(1).scaleb(-_MINOR_UNITS.get(currency.upper(), 2))
+    return Decimal(1).scaleb(-minor_digits(currency))
 
 
 def digits(decimals: int) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pac_core.money import minor_unit
+from pac_core.money import minor_digits
 from pac_core.records import CrmRates
 
 # How deals are read in a portal with a company currency, besides the connector's DEAL_RULES: each keeps its own amount
@@ -35,5 +35,4 @@ def home_rates(amount: Decimal | None, home_amount: Decimal | None, currency: st
     its own currency alone, converted by ``fx_rates``."""
     if amount is None or home_amount is None or amount == 0:
         return None
-    places = -int(minor_unit(home).as_tuple().exponent)
-    return CrmRates(home, tuple(sorted(((home, home_amount), (currency, amount)))), places)
+    return CrmRates(home, tuple(sorted(((home, home_amount), (currency, amount)))), minor_digits(home))

@@ -91,6 +91,8 @@ def read_already(delivered: Mapping[str, str], row: Mapping[str, Any]) -> bool:
     later read's), passed its change, which no incremental night then read (audit cursors F2)."""
     stamp = delivered.get(str(row.get("Id")))
     return stamp is not None and stamp == row_stamp(row)
+
+
 #: When the org gets calls back (follows "once" in the stop's words): "Calls are blocked until usage for the
 #: preceding 24 hours drops below the limit" (Salesforce Help, System Overview: API Usage), a rolling 24 hours.
 DAILY_RESETS = "the org's calls of the last 24 hours leave room (Salesforce counts a rolling 24 hours)"

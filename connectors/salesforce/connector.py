@@ -48,7 +48,7 @@ from connectors.base import (
 )
 from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
-from connectors.salesforce.client import Credentials, SfClient
+from connectors.salesforce.client import Credentials, SfClient, read_already, row_stamp
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.fiscal import fiscal_notes
 from connectors.salesforce.mapping import (
@@ -427,7 +427,7 @@ class SalesforceConnector:
         # opportunities holding a line of a product changed since the watermark are read again (revenue F4)
         changed = self.reader.products_changed(start) if (
             start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()) else []
-        early: dict[str, Any] = {}      # id -> SystemModstamp of the rows read by account or by product
+        early: dict[str, str] = {}      # id -> stamp (``row_stamp``) of the rows read by account or by product
 
         def moved() -> Iterator[dict[str, Any]]:
             # without IsRecurrence when the org lacks it (``_read_again_without``)
@@ -444,7 +444,7 @@ class SalesforceConnector:
                 rows = self._read_again_without(self._lacks_recurrence, spec, rows, moved)
             for row in rows:
                 if str(row.get("Id")) not in early:
-                    early[str(row.get("Id"))] = row.get("SystemModstamp")
+                    early[str(row.get("Id"))] = row_stamp(row)
                     yield from self._normalised(spec, row)
 
         def by_stamp() -> Iterator[dict[str, Any]]:
@@ -458,7 +458,7 @@ class SalesforceConnector:
         if merges:
             rows = self._read_again_without(lambda _spec: self.reader.lacks_held_fields(), spec, rows, by_stamp)
         for row in rows:
-            if early and str(row.get("Id")) in early and early[str(row.get("Id"))] == row.get("SystemModstamp"):
+            if early and read_already(early, row):
                 continue        # read just before, unchanged since
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
