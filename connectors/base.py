@@ -452,6 +452,35 @@ def nothing_sent(change: WriteChange) -> WriteResult:
     return WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
 
 
+@dataclass
+class AxesRefused:
+    """The new PAC axes (no record in the CRM yet) the CRM refused during the run, each with why. An action linked to
+    one cannot name it (Salesforce resolves the action's axis lookup by the axis's key, HubSpot associates record
+    ids), so it waits: not sent, a retryable failure naming its axis, and sent with it on the next run, whichever
+    ``write()`` of the run sends it (the pipeline sends the axes and the actions in separate batches). An axis that
+    has a record is named by it even when its update failed: its actions are sent. One rule for both connectors."""
+
+    crm: str
+    refused: dict[str, str] = field(default_factory=dict)
+
+    def note(self, key: str, result: WriteResult | None, has_record: bool) -> None:
+        """What the write of axis ``key`` gave: refused with no record, its actions wait; written, they go."""
+        if result is None:
+            return
+        if result.ok:
+            self.refused.pop(key, None)
+        elif not has_record:
+            self.refused[key] = result.error
+
+    def waiting(self, change: WriteChange, axis: str | None) -> WriteResult | None:
+        """The result of an action whose axis ``axis`` was refused (not sent), or None: the action is sent."""
+        if not axis or axis not in self.refused:
+            return None
+        return WriteResult(change.key, False, change.crm_id,
+                           f"held back: its axis {axis} was not written to {self.crm} ({self.refused[axis]}); "
+                           "the action is written once its axis is", retryable=True)
+
+
 def own_stamps(written: Mapping[tuple[str, str], Any] | None, target: Target) -> dict[str, datetime]:
     """CRM id -> the change stamp of pac's last write to it, from last-written rows (``remember_written``)."""
     out: dict[str, datetime] = {}

@@ -60,6 +60,7 @@ from connectors.base import (
     RESTORED,
     WHERE_CREDENTIALS,
     ApiUsage,
+    AxesRefused,
     CredentialsMissing,
     LineHolders,
     LinkFailure,
@@ -231,7 +232,7 @@ class HubSpotConnector:
         self._not_merged: set[str] = set()
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
-        self._axes_failed: dict[str, str] = {}            # axes this run could not create: their actions wait
+        self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
         # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
         self._pac_records: dict[str, dict[str, dict[str, Any]]] = {}
@@ -1402,7 +1403,7 @@ class HubSpotConnector:
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
-                      task_states=self._task_states, axes_failed=self._axes_failed, records=self._pac_records,
+                      task_states=self._task_states, axes_refused=self._axes_refused, records=self._pac_records,
                       zone=self._plan_zone)
 
     def note_plan_zone(self, timezone: str) -> None:

@@ -42,6 +42,7 @@ from more_itertools import chunked
 from connectors.base import (
     REMOVED_LABEL,
     REMOVED_PACE,
+    AxesRefused,
     ConnectorError,
     LinkFailure,
     RateLimited,
@@ -191,7 +192,7 @@ class Writer:
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
                  cap: int = DEFAULT_CAP, links: Links | None = None,
                  written: Mapping[tuple[str, str], Any] | None = None,
-                 task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None,
+                 task_states: Mapping[str, str] | None = None, axes_refused: AxesRefused | None = None,
                  records: dict[str, dict[str, dict[str, Any]]] | None = None, zone: tzinfo = UTC) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.zone = zone        # the plan's timezone: a task is due at noon of the action's last day there
@@ -203,9 +204,9 @@ class Writer:
         self._listed: dict[str, dict[str, dict[str, Any]]] = {}     # object type -> the plan's records, once
         self._axis_ids: dict[str, str] = {}         # pac_key -> pac_axis record id, found by this write
         self._axis_unknown: set[str] = set()        # pac_keys read and not found
-        # pac_key -> why HubSpot refused it, for the axes whose write failed this run and that have no record (kept by
-        # the connector across the run's batches): their actions wait for them (``_held_back``)
-        self.axes_failed = axes_failed if axes_failed is not None else {}
+        # the axes whose write failed this run and that have no record (kept by the connector across the run's
+        # batches): their actions wait for them (``_held_back``)
+        self.axes_refused = axes_refused if axes_refused is not None else AxesRefused("HubSpot")
         # object type -> pac_key -> {"id", properties...}: every PAC record of the portal as this run's full pull listed
         # them (kept by the connector), with what this run's upserts wrote on them: the full reconciliation and the
         # axes' ids read no list again (``_plan_records``, ``_axis_records``)
@@ -234,7 +235,7 @@ class Writer:
         axes = (self.axis_type or "", "upsert")
         try:
             for (object_type, verb), items in sorted(groups.items(), key=lambda group: group[0] != axes):
-                if not self.fallback and object_type == self.action_type and self.axes_failed:
+                if not self.fallback and object_type == self.action_type and self.axes_refused.refused:
                     items = self._held_back(items, results)
                 for batch in chunked(items, BATCH_WRITE):
                     for i, result in self._send(object_type, verb, batch):
@@ -287,32 +288,24 @@ class Writer:
         """Remember the axes HubSpot refused that have no record yet (never written before: what pac last wrote has
         no row of them), and forget those now written."""
         for i, change, _ in items:
-            result = results[i]
-            if result is not None and result.ok:
-                self.axes_failed.pop(change.key, None)
-            elif result is not None and (Target.AXIS.value, change.key) not in self.written:
-                self.axes_failed[change.key] = result.error
+            self.axes_refused.note(change.key, results[i],
+                                   has_record=(Target.AXIS.value, change.key) in self.written)
 
     def _held_back(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
                    results: list[WriteResult | None]) -> list[tuple[int, WriteChange, dict[str, str]]]:
-        """The action inputs to send: those whose change links them to an axis whose write failed this run and that
-        has no record (``axes_failed``) are held back, each a retryable failure naming the axis and why (not
-        recorded as written: the next run sends the whole action, after its axis), instead of an action record
-        created unlinked and its link reported missing (audit quota2 F4)."""
+        """The action inputs to send: those linked to an axis refused with no record (``AxesRefused.waiting``) are
+        held back, instead of an action record created unlinked and its link reported missing (audit quota2 F4)."""
         out = []
         for i, change, props in items:
             link = self._axis_link(change)
-            key = link[0] if link is not None else None
-            if key and key in self.axes_failed:
-                results[i] = WriteResult(change.key, False, change.crm_id,
-                                         f"held back: its axis {key} was not written to HubSpot "
-                                         f"({self.axes_failed[key]}); the action is written once its axis is",
-                                         retryable=True)
+            waiting = self.axes_refused.waiting(change, link[0] if link is not None else None)
+            if waiting is not None:
+                results[i] = waiting
                 continue
             out.append((i, change, props))
         if len(out) < len(items):
             log.warning("hubspot.write.held_back actions=%d axes=%s (their axes' writes failed)",
-                        len(items) - len(out), ",".join(sorted(self.axes_failed)))
+                        len(items) - len(out), ",".join(sorted(self.axes_refused.refused)))
         return out
 
     def _before_stop(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],

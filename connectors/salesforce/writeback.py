@@ -20,6 +20,7 @@ from more_itertools import chunked
 
 from connectors.base import (
     AuthError,
+    AxesRefused,
     ConnectorError,
     QuotaExhausted,
     RateLimited,
@@ -70,9 +71,8 @@ class Writer:
         self.client, self.mapping, self.owners, self.warn = client, mapping, owners, warn
         self.rates = rates      # the org's currencies (``SalesforceConnector.org_rates``: read once per run)
         self._currency_warned: set[str] = set()
-        # new axes (no record yet) the org refused earlier in the run: their actions wait, whichever write() sends
-        # them (the pipeline sends the axes and the actions in separate batches)
-        self._axes_failed: dict[str, str | None] = {}
+        # new axes (no record yet) the org refused in the run: their actions wait (``connectors.base.AxesRefused``)
+        self.axes_refused = AxesRefused("Salesforce")
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
@@ -100,13 +100,14 @@ class Writer:
             groups.setdefault(path, []).append((i, record))
         stop: ConnectorError | None = None
         try:
-            for path, items in groups.items():
-                items = self._without_failed_axes(items, changes, results)
+            for path, items in groups.items():     # the axes' group first: its refusals hold their actions back
+                self._note_axes(changes, results)
+                items = self._without_refused_axes(items, changes, results)
                 for chunk in chunked(items, BATCH):
                     self._write_chunk(path, chunk, changes, results)
         except ConnectorError as exc:   # a stop (the org's daily limit, a session refused): what went before goes up
             stop = exc
-        self._note_failed_axes(changes, results)
+        self._note_axes(changes, results)
         for i, left_out in unsent.items():
             result = results[i]
             if result is not None:
@@ -125,36 +126,26 @@ class Writer:
         mapped = (w.axis if change.target is Target.AXIS else w.action).fields
         return frozenset(f for f, v in change.fields.items() if mapped.get(f) == "OwnerId" and v not in (None, ""))
 
-    def _without_failed_axes(self, items: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
-                             results: list[WriteResult | None]) -> list[tuple[int, dict[str, Any]]]:
-        """Actions whose axis failed in this write, or is a new axis the org refused earlier in the run, are not sent
-        (Salesforce could not resolve the lookup): each is reported as a retryable failure naming its axis, and goes
-        with it on the next run."""
-        failed: dict[str, str | None] = {**self._axes_failed, **{
-            changes[i].key: r.error for i, r in enumerate(results)
-            if r is not None and not r.ok and changes[i].target is Target.AXIS}}
-        if not failed:
-            return items
+    def _note_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """The axes of this write answered so far (refused before any call too) into ``axes_refused``."""
+        for change, result in zip(changes, results, strict=True):
+            if change.target is Target.AXIS:
+                self.axes_refused.note(change.key, result, has_record=change.crm_id is not None)
+
+    def _without_refused_axes(self, items: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
+                              results: list[WriteResult | None]) -> list[tuple[int, dict[str, Any]]]:
+        """The records to send: an action whose axis is a new one the org refused in the run is not (Salesforce
+        could not resolve its lookup), ``AxesRefused.waiting``."""
         kept = []
         for i, record in items:
-            axis = changes[i].fields.get("axis_key")
-            if changes[i].target is Target.ACTION and axis in failed:
-                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, f"not sent: its axis {axis} was "
-                                         f"not written ({failed[axis]}); retried on the next run", retryable=True)
+            change = changes[i]
+            waiting = self.axes_refused.waiting(change, change.fields.get("axis_key")) \
+                if change.target is Target.ACTION else None
+            if waiting is not None:
+                results[i] = waiting
             else:
                 kept.append((i, record))
         return kept
-
-    def _note_failed_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
-        """Remember the new axes (no record yet) the org refused in this write, for the actions a later write() of the
-        run sends, and forget those now written."""
-        for change, result in zip(changes, results, strict=True):
-            if result is None or change.target is not Target.AXIS:
-                continue
-            if result.ok:
-                self._axes_failed.pop(change.key, None)
-            elif change.crm_id is None:
-                self._axes_failed[change.key] = result.error
 
     def _write_chunk(self, path: str, chunk: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
                      results: list[WriteResult | None]) -> None:

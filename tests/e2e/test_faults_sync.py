@@ -100,7 +100,7 @@ class TestPartialBatch:
         crm.faults.inject("salesforce", "lock_row", path="composite/sobjects", times=1, index=0)
         first = _sync(settings, crm)
         failed = sum(c.get("failed", 0) for c in first.counts.values())
-        held = [e for e in first.errors if "not sent: its axis" in e]
+        held = [e for e in first.errors if "held back: its axis" in e]
         assert held, first.errors
         assert (first.status, failed) == (RunStatus.PARTIAL, 1 + len(held))
         assert sum("UNABLE_TO_LOCK_ROW" in e for e in first.errors) == 1 + len(held)
