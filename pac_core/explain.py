@@ -273,6 +273,7 @@ _KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
 
 
 _HANDED_OVER = re.compile(r"owner (\S+), after the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
+_OTHER_OWNER = re.compile(r"owner (\S+)")   # matching.Matcher: another rep's activity (``other_owner``)
 # matching.Matcher._state_note: an account's state (dormant flag, owner, type) on the window's first day, not now
 _DAY = r"(\d{4}-\d{2}-\d{2})"
 _FIRST = rf"on {_DAY}, the window's first day"
@@ -313,6 +314,8 @@ def localise(detail: str, lang: str) -> str:
         return _KINDS_FR[detail]
     if lang == "fr" and (hand := _HANDED_OVER.fullmatch(detail)):   # matching.Matcher._handed_over
         return f"propriétaire {hand[1]}, après la passation à {hand[2]} le {hand[3]}"
+    if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
+        return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")
     if lang == "fr" and sep and any(pattern.search(notes) for pattern, _ in _STATE_FR):   # a near miss's state then
         return f"{localise(head, lang)}; {localise(notes, lang)}"
