@@ -18,6 +18,7 @@ business. ``ACTION_STORY`` adds the activities that give the example's actions a
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -111,6 +112,22 @@ class DemoOrg:
 
     def activity(self, key: str) -> DemoActivity:
         return next(a for a in self.activities if a.key == key)
+
+
+#: The span before the clock in which a seeded deal still open was created (both CRMs: Salesforce ``CreatedDate``,
+#: HubSpot ``createdate``).
+OPEN_DEALS_CREATED_WITHIN = timedelta(days=30)
+
+
+def deal_created(deal: DemoDeal, as_of: datetime) -> datetime:
+    """When a deal was created in its CRM, the same in both: on its close day (12:00 UTC) when that is before the
+    clock, else, still open, at some second of the 30 days before the clock, spread by its key. So the deals created
+    since 1 January (the KPI « pipeline créé ») are those closing from 1 January on, won, lost or open."""
+    closed = datetime.combine(deal.close_date, datetime.min.time(), UTC) + timedelta(hours=12)
+    if closed < as_of:
+        return closed
+    spread = int(OPEN_DEALS_CREATED_WITHIN.total_seconds())
+    return as_of - timedelta(seconds=1 + zlib.crc32(deal.key.encode()) % spread)
 
 
 def _email(first_last: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, datetime, timedelta
 
-from sandbox_crm.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg
+from sandbox_crm.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg, deal_created
 from sandbox_crm.salesforce.org import Org, user_fields
 
 
@@ -59,6 +59,10 @@ class Seeder:
             if "CurrencyIsoCode" in self.schema["Opportunity"].fields:
                 values["CurrencyIsoCode"] = d.currency
             self.ids[d.key] = opp = self._insert("Opportunity", values)
+            # created when the story says (the KPI « pipeline créé »), as in the HubSpot portal; not the seeding
+            # stamp, which dates every opportunity in the real clock's previous year (LastModifiedDate and
+            # SystemModstamp keep it: the incremental reads go by them)
+            self.target.row("Opportunity", opp)["CreatedDate"] = deal_created(d, org.as_of)
             for code, qty, amount in d.lines:
                 self._insert("OpportunityLineItem", {
                     "OpportunityId": opp, "Product2Id": products[code], "ProductCode": code, "Quantity": qty,

@@ -8,6 +8,7 @@ plan's wall-clock share of the year 139.75 / 365).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from pac_config.settings import load_settings
 from pac_core.results import Pace
+from sandbox_crm.demo_org import build_demo_org
 from sync_jobs.app import current
 from tests.cli import run_pac
 from tests.e2e.conftest import DemoRun
@@ -42,6 +44,8 @@ SEGMENTS = {   # revenue, baseline (each deal once, the segment's scope)
     "S-RA": ("2571500", "2494900"), "S-IDF": ("2762500", "2675100"), "S-SO": ("1962600", "1936900"),
     "S-PHARMA": ("1640200", "1487500"), "S-AGRO": ("2186500", "2132602.74"), "S-GC": ("4410400", "4344600"),
 }
+IDF = frozenset({"75", "77", "78", "91", "92", "93", "94", "95"})
+RA = frozenset({"01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"})
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +81,33 @@ class TestDemoByHand:
         # the live axes' additional revenue, the Rhône-Alpes dormant clients' 28,800 of MAINT lines once
         assert (_round(plan.additional), plan.objective, round(plan.roi * 100)) == (
             Decimal("430597.26"), Decimal(1_200_000), 214)
+
+    def test_pipeline_created_counts_the_deals_opened_this_year_in_both_crms(self, now) -> None:
+        """« Pipeline créé » is the deals created since 1 January. Each seeded deal is created on its close day when
+        that day is past, else in the 30 days before the clock (docs/demo-org.md): so the deals closing from
+        1 January 2027 on, won, lost or open, in either CRM. The Salesforce sandbox dated every opportunity's
+        CreatedDate in the real clock's previous year, so the Salesforce segments read « Pipeline créé 0 € » (and
+        the prospects axis 0 € beside four new accounts won) where the HubSpot team's read millions."""
+        org = build_demo_org()
+        accounts = {a.key: a for a in org.accounts}
+
+        def dep(key: str) -> str:
+            a = accounts[key]
+            return (a.postal_code or "")[:2] if a.country == "FR" else ""
+
+        def created(keep) -> Decimal:   # in EUR: the CHF deal (no rate) is rejected, counted nowhere
+            return sum((d.amount or Decimal(0) for d in org.deals if d.account_key and keep(d.account_key)
+                        and d.currency == "EUR" and d.close_date >= date(2027, 1, 1)), Decimal(0))
+
+        prospects = created(lambda k: dep(k) in IDF and accounts[k].account_type == "Prospect")
+        expected = {"AX-IDF-PROSP": prospects, "S-IDF": created(lambda k: dep(k) in IDF),
+                    "S-RA": created(lambda k: dep(k) in RA)}
+        assert prospects >= Decimal(87_400)     # at least the four prospects won this year
+        axes = {a.axis_id: a.kpis for a in now.evaluation.axes}
+        segments = {s.segment_id: s.kpis for s in now.evaluation.segments}
+        got = {key: next(k.value for k in (axes.get(key) or segments[key]) if k.kpi == "pipeline_created")
+               for key in expected}
+        assert got == expected
 
     def test_explain_a01_says_why_in_one_language(self, demo_dir: Path, demo_run: DemoRun) -> None:
         """v8, Marc's visit, is « autre commercial » with the owner named in French (it read « owner
