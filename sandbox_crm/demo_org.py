@@ -357,7 +357,8 @@ def _activities(rng: random.Random, scale: float, users: list[DemoUser], account
 #: kind, départements, account filter, how many distinct accounts, first and last local day, dormant since
 #: (no won deal from that day to the first day) or None). The filter is the action's axis scope, as
 #: ``key=value`` words: type (account type), industry, large (annual revenue >= 50 M€, not a distributor).
-#: A-02, A-15, A-16 end up done; A-04, A-05 on track; A-08 at risk (week 20 is half gone); A-01, A-06, A-09
+#: A-02, A-15, A-16 end up done; A-04, A-05 on track; A-08 at risk (week 20 is half gone; Haute-Garonne holds only
+#: three dormant clients, all three visited: six is out of reach, its forecast 3 is the scope's size); A-01, A-06, A-09
 #: (Gironde has fewer dormant clients than the plan assumed) and A-12 missed.
 ACTION_STORY: tuple[tuple[str, str, str, tuple[str, ...], str, int, date, date, date | None], ...] = (
     ("a02", MARC, "call", ("73", "74"), "type=Client", 3, date(2027, 1, 4), date(2027, 4, 29), date(2026, 1, 1)),
