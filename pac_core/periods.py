@@ -72,6 +72,13 @@ the text keeps the calendar ("T1 2027" is January-March 2027). A period that occ
 longer than 12 months ("juillet" from July 2027 to December 2028) is an error asking for the year.
 Calendar-year plans resolve as without ``within``.
 
+**In a sentence only** (``find_periods``, the linter's statements; docs/linter.md, « Quand »): « début septembre » /
+"early September" is the 1st-10th, « mi-juin » / "mid-June" the 11th-20th, "late May" the 21st to the end, « courant
+mai » / « au cours du T2 » the period, « avant l'été » / "before summer" a deadline to 30 June, « sous 15 jours » /
+"within 15 days" today to 15 days later, « d'ici la fin du trimestre » the quarter holding today; a range may end
+« … à fin juin », and « du 20 décembre au 10 janvier » without a plan period runs into the next year. A ``when:``
+(``parse_period``) keeps refusing them as vague.
+
 The year is ``year`` when omitted. Input over MAX_PERIOD_CHARS (200) is refused; every pattern
 runs on text whose blanks are one space, so parsing time is linear in the length of the text.
 Anything impossible or ambiguous ("2027-13", "semaine 54",
@@ -125,6 +132,11 @@ _LANGUAGE: ContextVar[str | None] = ContextVar("pac_period_language", default=No
 _ORDER: ContextVar[str] = ContextVar("pac_period_date_order", default="dmy")
 # True while the plan's own period is read (``parse_period(plan_period=True)``): "FY2028" there cannot be placed.
 _PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=False)
+# True while a free sentence is read (``find_periods``, the linter's statements): the words of a manager's sentence that
+# name days without naming them exactly (« mi-juin », « début septembre », "late May", « avant l'été », « sous 15
+# jours ») are read there by the conventions of docs/linter.md; a `when:` (``parse_period``) keeps refusing them as
+# vague (docs/plan-format.md): it is what pac counts, so it says its days.
+_FREE_TEXT: ContextVar[bool] = ContextVar("pac_period_free_text", default=False)
 
 DATE_ORDERS = ("dmy", "mdy")
 """The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
@@ -740,6 +752,17 @@ _MONTH_YY = _c(rf"(?P<m>{_MONTH})\s?[-'’]\s?(?P<yy>\d\d)(?!\d)")
 _FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
                 rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
 _YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
+# In a sentence only (``_FREE_TEXT``): the part of a month a manager names, « mi-juin », « à la mi-juin », « début
+# septembre », « début de mois de septembre », "mid-June", "in the middle of June", "early September", "at the
+# beginning of September", "late May": début / early = days 1-10, mi / mid = 11-20, late = 21 to the month's end
+# (docs/linter.md). A bare « fin juin » / "end of June" stays a deadline (French due-date usage, calendar audit F1).
+_MONTH_PART = _c(rf"(?:(?:a\s+la|la|en|in|at|in\s+the|at\s+the|the)\s+)?"
+                 r"(?:(?P<mid>mi\s?-?\s?|mid\s?-?\s?|middle\s+of\s+|milieu\s+(?:du\s+mois\s+)?(?:de\s+|d'))"
+                 r"|(?P<early>debut\s+(?:(?:du|de)\s+mois\s+)?(?:de\s+|d')?|early\s+|(?:beginning|start)\s+of\s+)"
+                 r"|(?P<late>late\s+))"
+                 rf"(?:the\s+month\s+of\s+|(?:le\s+)?mois\s+(?:de\s+|d'))?(?P<m>{_MONTH}){_OF_YEAR}")
+_MONTH_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
 
@@ -911,6 +934,18 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
                               + _say("« cette année »", "'this year'") + f" is the plan's period ({show(first, end)})")
         return _Part("year", y, lambda _: calendar_year, resolve=fiscal_year)
     add(_YEAR_NAMED.match(s, pos), year_named)
+
+    def month_part(m: re.Match[str]) -> _Part:
+        mon = _month_of(m.group("m"))
+        which = next(k for k in _MONTH_PART_DAYS if m.group(k) is not None)
+        first_day, last_day = _MONTH_PART_DAYS[which]
+
+        def make(y: int) -> tuple[date, date]:
+            end = _month_days(y, mon)[1]
+            return date(y, mon, first_day), min(end, date(y, mon, last_day) + timedelta(days=1))
+        return _Part("month_part", _year_of(_g(m, "y")), make)
+    if _FREE_TEXT.get():
+        add(_MONTH_PART.match(s, pos), month_part)
 
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
@@ -1142,6 +1177,10 @@ def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> Per
                               "« entre … et … » is a range as well"))
 
 
+# The end of a range written as the end of a period (in a sentence): « de mi-mai à fin juin », "to the end of June".
+_RANGE_END_OF = re.compile(r"(?:la\s+)?fin\s+(?:de\s+(?:la\s+)?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?")
+
+
 def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     lead = _RANGE_FROM.match(s, pos)
     start_at = lead.end() if lead else pos
@@ -1155,8 +1194,11 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return left        # "entre la semaine 18 et la semaine 20", « de la semaine 18 à la semaine 20 »,
             #                    "from week 18 to week 20": the week pattern took the range
         return None
-    right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
-    right_period = _period_at(s, sep.end(), search=False)
+    right_at = sep.end()
+    if _FREE_TEXT.get() and (upto := _RANGE_END_OF.match(s, right_at)) is not None:
+        right_at = upto.end()      # « entre mi-mai et fin juin », "from early May to the end of June": June's end
+    right = _date_at(s, right_at, day_only=left[1].kind == "day" and left[1].month is not None)
+    right_period = _period_at(s, right_at, search=False)
     if right_period and (right is None or right_period[0] > right[0]):
         right = right_period
     if right is None:
@@ -1214,6 +1256,8 @@ def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
             first, end = da[0], db[1]
             if end <= first and ctx.period is not None and db[0].month < da[0].month:
                 raise _range_across(da, db, ctx.period)
+            if end <= first and ctx.period is None and db[0].month < da[0].month and _FREE_TEXT.get():
+                end = b.days(ctx.year + 1)[1]     # a statement's « du 20 décembre au 10 janvier »: into the next year
             if end <= first:
                 raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
                                   "write the earlier date first, and give both years if it crosses a year end")
@@ -1254,6 +1298,10 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     for other in (_period_at(s, kw.end(), search=False), _relative_at(s, kw.end(), today=today)):
         if other and (hit is None or other[0] > hit[0]):
             hit = other
+    if hit is None and _FREE_TEXT.get():
+        hit = _season_at(s, kw.end()) or (_unnamed_at(s, pos, kw.end(), today=today) if end_of else None)
+        if hit is not None and hit[1].kind == "season":
+            end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
         eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
         if eoy is None and (eoy := _YEAR_END.match(s, kw.end())) is not None:
@@ -1290,6 +1338,86 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         ctx.cuts.extend((start, c[1]) for c in cut if c[1] > end and end == end_of_inner)
         return start, end
     return hit[0], _Part("deadline", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve, inner=inner)
+
+
+# In a sentence only (``_FREE_TEXT``), after « avant », « d'ici », "before", "by": the summer, « l'été », « les vacances
+# d'été », "summer", "the summer holidays": July and August, the French summer break, so that « avant l'été » ends on
+# 30 June (docs/linter.md).
+_SEASON = _c(r"(?:l'\s*|the\s+|les\s+)?(?:ete|summer(?:\s+(?:holidays?|break|vacation))?"
+             rf"|vacances\s+(?:d'ete|estivales)|conges\s+d'ete)(?:\s+(?P<y>{_YEAR}))?")
+
+
+def _season_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _SEASON.match(s, pos)
+    if m is None:
+        return None
+    return m.end(), _Part("season", _year_of(_g(m, "y")), lambda y: (date(y, 7, 1), date(y, 9, 1)))
+
+
+# In a sentence only, after « d'ici la fin du », « avant la fin du », "by the end of the": « trimestre », « mois »,
+# "quarter", "month" (« en cours », "current"): the one holding today, as « ce trimestre » (a `when:` refuses them:
+# the plan is read every night, and "the quarter" would move).
+_UNNAMED = _c(r"(?:(?:le|la|the)\s+)?(?:(?P<fr>trimestre|mois)(?:\s+(?:en\s+cours|courant))?"
+              r"|(?:current\s+)?(?P<en>quarter|month))")
+
+
+def _unnamed_at(s: str, start: int, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    m = _UNNAMED.match(s, pos)
+    if m is None:
+        return None
+    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {m.group('en')}"
+    hit = _relative_at(this, 0, today=today)
+    if hit is None:
+        return None
+    relative, quarter = hit[1], m.group("fr") == "trimestre" or m.group("en") == "quarter"
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if today is None:
+            raise RelativePeriodError(
+                f"{s[start:m.end()].strip()!r}: which "
+                f"{'quarter' if quarter else 'month'}? the one holding today, which is not given",
+                "name it, e.g. " + (_say("« d'ici fin T2 »", "'by the end of Q2'") if quarter else
+                                    _say("« d'ici fin juin »", "'by the end of June'")) + ", or give --today")
+        return relative.days(ctx)
+    return m.end(), _Part("relative", None, lambda y: resolve(_Ctx(y)), resolve=resolve)
+
+
+# In a sentence only: « sous 15 jours », « dans les 15 jours », « d'ici 15 jours », « sous huitaine », "within 15
+# days", "in the next 2 weeks": from today to today + that many days (a RelativePeriodError without today).
+_WITHIN = _c(r"(?:(?:sous|dans\s+les|d'ici|within|in\s+the\s+next)\s+(?P<n>\d{1,3})\s+(?P<u>jours?|days?|semaines?"
+             r"|weeks?)|sous\s+(?P<word>huitaine|quinzaine))")
+
+
+def _within_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    m = _WITHIN.match(s, pos)
+    if m is None:
+        return None
+    word = m.group("word")
+    days = {"huitaine": 8, "quinzaine": 15}[word] if word else int(m.group("n")) * (
+        7 if m.group("u").startswith(("sem", "week")) else 1)
+    phrase = m.group(0)
+
+    def make(_: object) -> tuple[date, date]:
+        if today is None:
+            raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
+                                      "write the period itself, e.g. "
+                                      + _say("« d'ici le 15 juin »", "'by June 15'",
+                                             "« d'ici le 15 juin » ('by June 15')")
+                                      + ", or give --today")
+        return today, today + timedelta(days=days + 1)
+    return m.end(), _Part("relative", None, make, resolve=make)
+
+
+# « dans le courant de mai », « courant T3 », « au cours du mois de mai » (in a sentence): the period itself.
+_COURANT = re.compile(r"(?:dans\s+le\s+|au\s+)?courant\s+(?:du\s+|de\s+(?:la\s+)?|d')?"
+                      r"|au\s+cours\s+(?:du|de\s+la|de|d')\s*")
+
+
+def _courant_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _COURANT.match(s, pos)
+    if m is None:
+        return None
+    return _period_at(s, m.end(), search=False)
 
 
 # « en fin de … », « à la fin de … », "at the end of …": when the words before a bare « fin » / "end of" say "at", not
@@ -1466,6 +1594,8 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         _date_at(s, pos),
         _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
+    if _FREE_TEXT.get():
+        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos)]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None
 
@@ -1838,7 +1968,11 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
     ``date_order``: as ``parse_period``'s.
     """
     with _speaking(language, date_order):
-        return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
+        token = _FREE_TEXT.set(True)
+        try:
+            return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
+        finally:
+            _FREE_TEXT.reset(token)
 
 
 def _find_periods(text: str, *, year: int, tz: str, today: date | None, problems: list[PeriodError] | None,

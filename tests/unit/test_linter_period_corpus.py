@@ -1,0 +1,91 @@
+"""WHEN an action happens, as the linter reads it (audit lintperiods): statements a French or English sales manager
+writes (« mi-juin », « courant mai », « fin T2 », « d'ici fin mars », « avant l'été », « au 2e semestre », « S18 »,
+« du 4 au 8 mai », « sous 15 jours », "by mid-June", "in H2", "early September"…), with and without a year, across
+year ends, in calendar and fiscal plans, each labelled by hand with its period (first day, last day, both included)
+before the linter was run (docs/linter.md, « Quand »).
+
+``tests/data/linter_period_corpus.tsv``: text, first, last ("-" for no window: the reasons then say "when:"),
+language, context ("-", ``today=YYYY-MM-DD``, ``within=FIRST..LAST`` the plan's period, joined by ";").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pac_core.linter import LintResult, lint_statement
+from pac_core.window import Window
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "linter_period_corpus.tsv"
+TZ = "Europe/Paris"
+
+
+def rows() -> list[tuple[str, str, str, str, str]]:
+    out = []
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith(("#", "text\t")):
+            continue
+        text, first, last, lang, context = line.split("\t")
+        out.append((text, first, last, lang, context))
+    return out
+
+
+ROWS = rows()
+
+
+def lint(text: str, context: str) -> LintResult:
+    today: date | None = None
+    within: Window | None = None
+    for part in context.split(";"):
+        key, _, value = part.partition("=")
+        if key == "today":
+            today = date.fromisoformat(value)
+        elif key == "within":
+            a, b = value.split("..")
+            zone = ZoneInfo(TZ)
+            first, last = date.fromisoformat(a), date.fromisoformat(b) + timedelta(days=1)
+            within = Window(datetime(first.year, first.month, first.day, tzinfo=zone),
+                            datetime(last.year, last.month, last.day, tzinfo=zone), value)
+    year = within.start.year if within else 2027
+    return lint_statement(text, year=year, tz=TZ, today=today, within=within)
+
+
+def read_days(result: LintResult) -> tuple[str, str]:
+    """(first day, last day) of the statement's window, or ("-", "-") when it has none."""
+    window = result.parsed["window"]
+    if not window:
+        return "-", "-"
+    start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+    return start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()
+
+
+def test_corpus_size_and_balance() -> None:
+    assert len(ROWS) >= 80
+    assert {r[3] for r in ROWS} == {"fr", "en"}
+    assert any(r[1] == "-" for r in ROWS) and any(r[1] != "-" for r in ROWS)
+    assert any(r[4].startswith("within") for r in ROWS) and any(r[4].startswith("today") for r in ROWS)
+
+
+@pytest.mark.parametrize(("text", "first", "last", "context"),
+                         [(t, f, la, c) for t, f, la, _, c in ROWS], ids=lambda v: str(v)[:50])
+def test_period(text: str, first: str, last: str, context: str) -> None:
+    result = lint(text, context)
+    assert read_days(result) == (first, last), result.reasons
+    if first == "-":
+        assert any(r.startswith("when:") for r in result.reasons), result.reasons
+
+
+def accuracy() -> tuple[int, int]:
+    return sum(read_days(lint(t, c)) == (f, la) for t, f, la, _, c in ROWS), len(ROWS)
+
+
+if __name__ == "__main__":
+    hits, total = accuracy()
+    print(f"{hits} / {total} = {hits / total:.1%}")
+    for t, f, la, lang, c in ROWS:
+        got = read_days(lint(t, c))
+        if got != (f, la):
+            print(f"MISS [{lang}] {t!r} ({c}): expected {f}..{la}, read {got[0]}..{got[1]}")
