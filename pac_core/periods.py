@@ -941,8 +941,9 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         first_day, last_day = _MONTH_PART_DAYS[which]
 
         def make(y: int) -> tuple[date, date]:
-            end = _month_days(y, mon)[1]
-            return date(y, mon, first_day), min(end, date(y, mon, last_day) + timedelta(days=1))
+            end = _month_days(y, mon)[1]      # "late September", « late February »: to the month's last day
+            return date(y, mon, first_day), min(end, date(y, mon, min(last_day, calendar.monthrange(y, mon)[1]))
+                                                + timedelta(days=1))
         return _Part("month_part", _year_of(_g(m, "y")), make)
     if _FREE_TEXT.get():
         add(_MONTH_PART.match(s, pos), month_part)
