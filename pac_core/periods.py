@@ -1690,10 +1690,7 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise _which_quinzaine(text)
     vague = _VAGUE.search(s)
     if vague:
-        raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",
-                          "write the days, e.g. " + _say("'du 10 au 20 mars' or 'avant le 20 mars'",
-                                                         "'from 10 to 20 March' or 'before March 20'",
-                                                         "'du 10 au 20 mars' or 'before March 20'"))
+        raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window", _vague_fix(s, ctx, today))
     if s.startswith("du ") and (hit := _parse_at(s, 3, search=False, today=today)) and hit[0] == len(s):
         day = text.strip()[2:].strip()
         raise PeriodError(f"{text!r} says when the action starts, not when it ends",
@@ -1725,6 +1722,32 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"cannot read {text!r} as a period", year_end)
     raise PeriodError(f"cannot read {text!r} as a period",
                       f"write it as one of the forms understood, {_examples(ctx)}")
+
+
+def _vague_fix(s: str, ctx: _Ctx, today: date | None) -> str:
+    """What to write for a vague `when:`: the days the linter reads it as in a statement (« mi-juin » → « du 11 au 20
+    juin 2027 », docs/linter.md « Quand »), so that the statement and its `when:` agree once written, and the deadline
+    at their end; an example when it does not read (audit lintperiods: it gave « du 10 au 20 mars » whatever month)."""
+    token = _FREE_TEXT.set(True)
+    try:
+        lead = _LEAD.match(s)
+        hits = [hit for start in dict.fromkeys((0, lead.end() if lead else 0))
+                if (hit := _parse_at(s, start, search=False, today=today)) is not None and hit[0] == len(s)]
+        days = hits[0][1].days(_Ctx(ctx.year, ctx.period, quarters=ctx.quarters)) if hits else None
+    except PeriodError:
+        days = None
+    finally:
+        _FREE_TEXT.reset(token)
+    if days is None:
+        return "write the days, e.g. " + _say("'du 10 au 20 mars' or 'avant le 20 mars'",
+                                              "'from 10 to 20 March' or 'before March 20'",
+                                              "'du 10 au 20 mars' or 'before March 20'")
+    language, last = _day_language(), days[1] - timedelta(days=1)
+    by = _quoted(("d'ici le " if language == "fr" else "by ") + day_words(last, language))
+    if hits[0][1].kind == "deadline":
+        return f"write the day, {by}"
+    return (f"write the days, {_quoted(days_phrase(days[0], last, language))} (what pac plan lint reads it as in a "
+            f"statement), or {by} for a deadline")
 
 
 # "every month", "monthly", « chaque mois », « tous les mois », « mensuel »…: a recurrence, not a window.

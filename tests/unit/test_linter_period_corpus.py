@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pac_core.errors import PeriodError
 from pac_core.linter import LintResult, lint_statement
+from pac_core.periods import parse_period
 from pac_core.window import Window
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "linter_period_corpus.tsv"
@@ -101,3 +103,21 @@ if __name__ == "__main__":
         got = read_days(lint(t, c))
         if got != (f, la):
             print(f"MISS [{lang}] {t!r} ({c}): expected {f}..{la}, read {got[0]}..{got[1]}")
+
+
+@pytest.mark.parametrize(("when", "language", "days"), [
+    ("mi-juin", "fr", "« du 11 au 20 juin 2027 »"),
+    ("début septembre", "fr", "« du 1er au 10 septembre 2027 »"),
+    ("à la mi-mars 2028", "fr", "« du 11 au 20 mars 2028 »"),
+    ("mid-May", "en", "'May 11 to 20, 2027'"),
+    ("late September", "en", "'September 21 to 30, 2027'"),
+])
+def test_a_when_refused_as_vague_gives_the_days_a_statement_is_read_as(when: str, language: str, days: str) -> None:
+    """A `when:` stays exact (« mi-juin » is refused as vague, docs/plan-format.md), and its fix gives the days the
+    linter reads in the statement (docs/linter.md, « Quand »), so that the two agree once written: it used to give
+    « du 10 au 20 mars » / 'from 10 to 20 March' whatever month was written."""
+    with pytest.raises(PeriodError) as info:
+        parse_period(when, year=2027, tz=TZ, language=language)
+    fix = info.value.problems[0].fix
+    assert days in fix, fix
+    assert "mars »" not in fix.replace(days, "") and "March'" not in fix.replace(days, "")
