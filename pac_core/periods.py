@@ -73,10 +73,12 @@ longer than 12 months ("juillet" from July 2027 to December 2028) is an error as
 Calendar-year plans resolve as without ``within``.
 
 **In a sentence only** (``find_periods``, the linter's statements; docs/linter.md, « Quand »): « début septembre » /
-"early September" is the 1st-10th, « mi-juin » / "mid-June" the 11th-20th, "late May" the 21st to the end, « courant
+"early September" is the 1st-10th, « mi-juin » / "mid-June" the 11th-20th, "late May" the 21st to the end (« début
+T3 », "late Q2": the quarter's first or last month), « courant
 mai » / « au cours du T2 » the period, « avant l'été » / "before summer" a deadline to 30 June, « sous 15 jours » /
 "within 15 days" today to 15 days later, « d'ici la fin du trimestre » the quarter holding today; a range may end
-« … à fin juin », and « du 20 décembre au 10 janvier » without a plan period runs into the next year. A ``when:``
+« … à fin juin », and « du 20 décembre au 10 janvier », « semaines 52 à 2 » without a plan period run into the next
+year. A ``when:``
 (``parse_period``) keeps refusing them as vague.
 
 The year is ``year`` when omitted. Input over MAX_PERIOD_CHARS (200) is refused; every pattern
@@ -762,6 +764,11 @@ _MONTH_PART = _c(rf"(?:(?:a\s+la|la|en|in|at|in\s+the|at\s+the|the)\s+)?"
                  r"|(?P<late>late\s+))"
                  rf"(?:the\s+month\s+of\s+|(?:le\s+)?mois\s+(?:de\s+|d'))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# In a sentence only: « début T3 », « mi-T3 », "early Q3", "late Q2": the quarter's first, middle or last month.
+_QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
+                           r"(?:(?P<early>debut\s+(?:de\s+|du\s+)?|early\s+|(?:beginning|start)\s+of\s+(?:the\s+)?)"
+                           r"|(?P<mid>mi\s?-?\s?|mid\s?-?\s?|middle\s+of\s+(?:the\s+)?|milieu\s+(?:de\s+|du\s+))"
+                           r"|(?P<late>late\s+))")
 
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
@@ -821,6 +828,8 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             janvier »; a plan's period with no year end between them is an error giving the years."""
             if semester_like:
                 make(ctx.year)           # « S2-S1 »: refused as ambiguous first
+            if ctx.period is None and _FREE_TEXT.get():      # a statement read with no plan: into the next year
+                return joined(_week_days(ctx.year, w1), _week_days(ctx.year + 1, w2))
             da = _place(_Part("week", None, lambda y: _week_days(y, w1)), ctx)
             db = _place(_Part("week", None, lambda y: _week_days(y, w2)), ctx)
             if db[0] < da[1]:
@@ -947,6 +956,11 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("month_part", _year_of(_g(m, "y")), make)
     if _FREE_TEXT.get():
         add(_MONTH_PART.match(s, pos), month_part)
+        if (qp := _QUARTER_PART.match(s, pos)) is not None:
+            quarter_hit = _period_at(s, qp.end(), search=False)
+            if quarter_hit is not None and quarter_hit[1].kind == "quarter":
+                found.append((quarter_hit[0], _quarter_part(quarter_hit[1], ("early", "mid", "late").index(
+                    next(k for k in ("early", "mid", "late") if qp.group(k) is not None)))))
 
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
@@ -954,6 +968,15 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
     return max(found, key=lambda f: f[0]) if found else None
+
+
+def _quarter_part(quarter: _Part, k: int) -> _Part:
+    """Month ``k`` (0, 1, 2) of the quarter ``quarter`` (« début T3 »: July), cut to the quarter's days."""
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        first, end = quarter.days(ctx)
+        start = _add_months(first.replace(day=1), k) if k else first
+        return start, min(end, _add_months(first.replace(day=1), k + 1))
+    return _Part("month", quarter.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
 
 
 def _weeks_phrase(a: int, b: int) -> str:
