@@ -971,11 +971,14 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
 
 def _quarter_part(quarter: _Part, k: int) -> _Part:
-    """Month ``k`` (0, 1, 2) of the quarter ``quarter`` (« début T3 »: July), cut to the quarter's days."""
+    """Month ``k`` (0, 1, 2) of the quarter ``quarter`` (« début T3 »: July); of a quarter that does not start on the
+    1st (a declared 4-4-5 calendar), its first 4 weeks, its last 4, or the weeks between."""
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         first, end = quarter.days(ctx)
-        start = _add_months(first.replace(day=1), k) if k else first
-        return start, min(end, _add_months(first.replace(day=1), k + 1))
+        if first.day != 1:
+            four = timedelta(weeks=4)
+            return ((first, first + four), (first + four, end - four), (end - four, end))[k]
+        return _add_months(first, k), _add_months(first, k + 1)
     return _Part("month", quarter.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
 
 

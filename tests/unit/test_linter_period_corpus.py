@@ -121,3 +121,17 @@ def test_a_when_refused_as_vague_gives_the_days_a_statement_is_read_as(when: str
     fix = info.value.problems[0].fix
     assert days in fix, fix
     assert "mars »" not in fix.replace(days, "") and "March'" not in fix.replace(days, "")
+
+
+def test_a_part_of_a_declared_fiscal_quarter_is_counted_in_weeks() -> None:
+    """A 4-4-5 year's quarters do not start on the 1st (plan-format.md, Fiscal calendar): « début T1 » is the quarter's
+    first 4 weeks, "late Q2" its last 4, « mi-T2 » the weeks between (a month of the calendar would not be its own)."""
+    zone = ZoneInfo(TZ)
+    firsts = [date(2027, 1, 31), date(2027, 5, 2), date(2027, 8, 1), date(2027, 10, 31), date(2028, 1, 30)]
+    quarters = tuple((firsts[i], firsts[i + 1]) for i in range(4))
+    within = Window(datetime(2027, 1, 31, tzinfo=zone), datetime(2028, 1, 30, tzinfo=zone), "4-4-5",
+                    quarters=quarters)
+    for text, days in [("Appeler 10 prospects début T1", ("2027-01-31", "2027-02-27")),
+                       ("Call 10 prospects in late Q2", ("2027-07-04", "2027-07-31")),
+                       ("Appeler 10 prospects mi-T2", ("2027-05-30", "2027-07-03"))]:
+        assert read_days(lint_statement(text, year=2027, tz=TZ, within=within)) == days, text
