@@ -608,7 +608,8 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
                 and (d[1] - end).days <= 7 - _MOST_OF_A_WEEK]
         inside = held or inside
     if len(inside) > 1:
-        raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
+        kind = {"month_part": "part of a month", "season": "summer"}.get(part.kind, part.kind)
+        raise PeriodError(f"this {kind} occurs {len(inside)} times in the plan's period "
                           f"({', '.join(d[0].isoformat() for d in inside)})",
                           f"write the year, e.g. {_with_year(part.kind, inside[0])}")
     if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
@@ -1222,7 +1223,9 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             #                    "from week 18 to week 20": the week pattern took the range
         return None
     right_at = sep.end()
-    if _FREE_TEXT.get() and (upto := _RANGE_END_OF.match(s, right_at)) is not None:
+    listing = sep.group(0).split()[:1] in (["et"], ["and"]) and not (lead and lead.group("lead") in ("entre",
+                                                                                                    "between"))
+    if _FREE_TEXT.get() and not listing and (upto := _RANGE_END_OF.match(s, right_at)) is not None:
         right_at = upto.end()      # « entre mi-mai et fin juin », "from early May to the end of June": June's end
     right = _date_at(s, right_at, day_only=left[1].kind == "day" and left[1].month is not None)
     right_period = _period_at(s, right_at, search=False)

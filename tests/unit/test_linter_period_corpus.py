@@ -135,3 +135,21 @@ def test_a_part_of_a_declared_fiscal_quarter_is_counted_in_weeks() -> None:
                        ("Call 10 prospects in late Q2", ("2027-07-04", "2027-07-31")),
                        ("Appeler 10 prospects mi-T2", ("2027-05-30", "2027-07-03"))]:
         assert read_days(lint_statement(text, year=2027, tz=TZ, within=within)) == days, text
+
+
+def test_a_part_of_a_month_twice_in_a_long_plan_asks_for_the_year_in_words() -> None:
+    """« mi-juillet » in a plan from July 2027 to December 2028 is twice in it: the reason asks for the year in the
+    manager's words, not in the parser's (« this month_part occurs 2 times »)."""
+    zone = ZoneInfo(TZ)
+    within = Window(datetime(2027, 7, 1, tzinfo=zone), datetime(2029, 1, 1, tzinfo=zone), "18 mois")
+    for text in ("Visiter 5 clients mi-juillet", "Visiter 5 clients avant l'été"):
+        reasons = " ".join(lint_statement(text, year=2027, tz=TZ, within=within).reasons)
+        assert "occurs 2 times" in reasons and "month_part" not in reasons and "season" not in reasons, reasons
+
+
+def test_a_list_does_not_read_fin_as_the_whole_month() -> None:
+    """« mi-juin et fin juin » is no range: « fin juin » stays a deadline there (two periods, the first used), not
+    June 1-30 named as the second of « two separate periods »."""
+    result = lint("Visiter 5 clients mi-juin et fin juin", "-")
+    assert read_days(result) == ("2027-06-11", "2027-06-20")
+    assert not any("2027-06-01..2027-06-30" in r for r in result.reasons), result.reasons
