@@ -751,9 +751,10 @@ _FISCAL_Q = _c(rf"(?:(?:le|the)\s+)?(?:(?:fiscal\s+|f)q(?P<q>\d)(?!\d)|fiscal\s+
                rf"|(?P<o>{_ORD})\s+fiscal\s+quarter)(?:\s*(?P<y>{_YEAR}))?")
 # "Mar-27", "Mar '27", "March-2027": a month and its year as a spreadsheet shows them (Excel's mmm-yy).
 _MONTH_YY = _c(rf"(?P<m>{_MONTH})\s?[-'’]\s?(?P<yy>\d\d)(?!\d)")
-# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June"
-_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
-                rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
+# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June", « la seconde
+# moitié de juin » (audit lintperiods: it was the whole of June)
+_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|moitie|half|fortnight)\s+"
+                rf"(?:(?:du\s+mois\s+)?(?:de\s+|d')|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
 _YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
 # In a sentence only (``_FREE_TEXT``): the part of a month a manager names, « mi-juin », « à la mi-juin », « début
 # septembre », « début de mois de septembre », "mid-June", "in the middle of June", "early September", "at the
@@ -761,10 +762,13 @@ _YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year
 # (docs/linter.md). A bare « fin juin » / "end of June" stays a deadline (French due-date usage, calendar audit F1).
 _MONTH_PART = _c(rf"(?:(?:a\s+la|la|en|in|at|in\s+the|at\s+the|the)\s+)?"
                  r"(?:(?P<mid>mi\s?-?\s?|mid\s?-?\s?|middle\s+of\s+|milieu\s+(?:du\s+mois\s+)?(?:de\s+|d'))"
-                 r"|(?P<early>debut\s+(?:(?:du|de)\s+mois\s+)?(?:de\s+|d')?|early\s+|(?:beginning|start)\s+of\s+)"
-                 r"|(?P<late>late\s+))"
+                 r"|(?P<early>debut\s+(?:(?:du|de)\s+mois\s+)?(?:de\s+|d')?|early\s+(?:in\s+)?|(?:beginning|start)\s+of\s+)"
+                 r"|(?P<late>late\s+(?:in\s+)?|towards?\s+the\s+end\s+of\s+|vers\s+(?:la\s+)?fin\s+(?:de\s+|d')?))"
                  rf"(?:the\s+month\s+of\s+|(?:le\s+)?mois\s+(?:de\s+|d'))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# In a sentence only: « fin mars début avril », « fin décembre-début janvier »: the 21st of the first month to the 10th
+# of the next (a written year is the second month's, as in « du 20 décembre au 10 janvier 2028 »).
+_LATE_EARLY = _c(rf"fin\s+(?P<m1>{_MONTH})\s?(?:-|/|,|et)?\s?debut\s+(?P<m2>{_MONTH}){_OF_YEAR}")
 # In a sentence only: « début T3 », « mi-T3 », "early Q3", "late Q2": the quarter's first, middle or last month.
 _QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
                            r"(?:(?P<early>debut\s+(?:de\s+|du\s+)?|early\s+|(?:beginning|start)\s+of\s+(?:the\s+)?)"
@@ -955,8 +959,18 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return date(y, mon, first_day), min(end, date(y, mon, min(last_day, calendar.monthrange(y, mon)[1]))
                                                 + timedelta(days=1))
         return _Part("month_part", _year_of(_g(m, "y")), make)
+    def late_early(m: re.Match[str]) -> _Part | None:
+        m1, m2 = _month_of(m.group("m1")), _month_of(m.group("m2"))
+        if m2 != m1 % 12 + 1:
+            return None
+        written = _year_of(_g(m, "y"))
+
+        def make(y: int) -> tuple[date, date]:
+            return date(y, m1, 21), date(y + (m1 == 12), m2, 11)
+        return _Part("month_part", None if written is None else written - (m1 == 12), make)
     if _FREE_TEXT.get():
         add(_MONTH_PART.match(s, pos), month_part)
+        add(_LATE_EARLY.match(s, pos), late_early)
         if (qp := _QUARTER_PART.match(s, pos)) is not None:
             quarter_hit = _period_at(s, qp.end(), search=False)
             if quarter_hit is not None and quarter_hit[1].kind == "quarter":
@@ -1415,7 +1429,7 @@ def _unnamed_at(s: str, start: int, pos: int, *, today: date | None) -> tuple[in
 # In a sentence only: « sous 15 jours », « dans les 15 jours », « d'ici 15 jours », « sous huitaine », "within 15
 # days", "in the next 2 weeks": from today to today + that many days (a RelativePeriodError without today).
 _WITHIN = _c(r"(?:(?:sous|dans\s+les|d'ici|within|in\s+the\s+next)\s+(?P<n>\d{1,3})\s+(?P<u>jours?|days?|semaines?"
-             r"|weeks?)|sous\s+(?P<word>huitaine|quinzaine))")
+             r"|weeks?)|sous\s+(?P<word>huitaine|quinzaine)|(?:sous|d'ici|within)\s+(?:une|a)\s+(?P<week>semaine|week))")
 
 
 def _within_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
@@ -1423,8 +1437,11 @@ def _within_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | N
     if m is None:
         return None
     word = m.group("word")
-    days = {"huitaine": 8, "quinzaine": 15}[word] if word else int(m.group("n")) * (
-        7 if m.group("u").startswith(("sem", "week")) else 1)
+    if m.group("week"):
+        days = 7
+    else:
+        days = {"huitaine": 8, "quinzaine": 15}[word] if word else int(m.group("n")) * (
+            7 if m.group("u").startswith(("sem", "week")) else 1)
     phrase = m.group(0)
 
     def make(_: object) -> tuple[date, date]:
