@@ -74,12 +74,11 @@ Calendar-year plans resolve as without ``within``.
 
 **In a sentence only** (``find_periods``, the linter's statements; docs/linter.md, « Quand »): « début septembre » /
 "early September" is the 1st-10th, « mi-juin » / "mid-June" the 11th-20th, "late May" the 21st to the end (« début
-T3 », "late Q2": the quarter's first or last month), « courant
-mai » / « au cours du T2 » the period, « avant l'été » / "before summer" a deadline to 30 June, « sous 15 jours » /
-"within 15 days" today to 15 days later, « d'ici la fin du trimestre » the quarter holding today; a range may end
-« … à fin juin », and « du 20 décembre au 10 janvier », « semaines 52 à 2 » without a plan period run into the next
-year. A ``when:``
-(``parse_period``) keeps refusing them as vague.
+T3 », "late Q2": the quarter's first or last month; « fin mars début avril » the 21st to the 10th), « courant mai » /
+« au cours du T2 » the period, « avant l'été » / "before summer" a deadline to 30 June, « sous 15 jours » / "within 15
+days" today to 15 days later, « d'ici la fin du trimestre » the quarter holding today; a range may end « … à fin
+juin », and « du 20 décembre au 10 janvier », « semaines 52 à 2 » without a plan period run into the next year. A
+``when:`` (``parse_period``) keeps refusing them as vague, its fix giving these days.
 
 The year is ``year`` when omitted. Input over MAX_PERIOD_CHARS (200) is refused; every pattern
 runs on text whose blanks are one space, so parsing time is linear in the length of the text.
@@ -959,6 +958,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return date(y, mon, first_day), min(end, date(y, mon, min(last_day, calendar.monthrange(y, mon)[1]))
                                                 + timedelta(days=1))
         return _Part("month_part", _year_of(_g(m, "y")), make)
+
     def late_early(m: re.Match[str]) -> _Part | None:
         m1, m2 = _month_of(m.group("m1")), _month_of(m.group("m2"))
         if m2 != m1 % 12 + 1:

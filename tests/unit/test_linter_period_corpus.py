@@ -212,6 +212,6 @@ def test_any_words_of_when_are_read_or_said_never_a_crash(words: list[str], with
 
 
 def test_a_half_of_a_month_is_a_quinzaine_in_a_when_too() -> None:
-    """« la seconde moitié de juin » is exact, as « seconde quinzaine » is: read the same in a statement and a `when:`."""
+    """« la seconde moitié de juin » is exact, as « seconde quinzaine » is: read alike in a statement and a `when:`."""
     window = parse_period("la seconde moitié de juin", year=2027, tz=TZ)
     assert (window.start.date(), window.end.date()) == (date(2027, 6, 16), date(2027, 7, 1))
