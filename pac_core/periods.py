@@ -72,6 +72,14 @@ the text keeps the calendar ("T1 2027" is January-March 2027). A period that occ
 longer than 12 months ("juillet" from July 2027 to December 2028) is an error asking for the year.
 Calendar-year plans resolve as without ``within``.
 
+**In a sentence only** (``find_periods``, the linter's statements; docs/linter.md, « Quand »): « début septembre » /
+"early September" is the 1st-10th, « mi-juin » / "mid-June" the 11th-20th, "late May" the 21st to the end (« début
+T3 », "late Q2": the quarter's first or last month; « fin mars début avril » the 21st to the 10th), « courant mai » /
+« au cours du T2 » the period, « avant l'été » / "before summer" a deadline to 30 June, « sous 15 jours » / "within 15
+days" today to 15 days later, « d'ici la fin du trimestre » the quarter holding today; a range may end « … à fin
+juin », and « du 20 décembre au 10 janvier », « semaines 52 à 2 » without a plan period run into the next year. A
+``when:`` (``parse_period``) keeps refusing them as vague, its fix giving these days.
+
 The year is ``year`` when omitted. Input over MAX_PERIOD_CHARS (200) is refused; every pattern
 runs on text whose blanks are one space, so parsing time is linear in the length of the text.
 Anything impossible or ambiguous ("2027-13", "semaine 54",
@@ -125,6 +133,11 @@ _LANGUAGE: ContextVar[str | None] = ContextVar("pac_period_language", default=No
 _ORDER: ContextVar[str] = ContextVar("pac_period_date_order", default="dmy")
 # True while the plan's own period is read (``parse_period(plan_period=True)``): "FY2028" there cannot be placed.
 _PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=False)
+# True while a free sentence is read (``find_periods``, the linter's statements): the words of a manager's sentence that
+# name days without naming them exactly (« mi-juin », « début septembre », "late May", « avant l'été », « sous 15
+# jours ») are read there by the conventions of docs/linter.md; a `when:` (``parse_period``) keeps refusing them as
+# vague (docs/plan-format.md): it is what pac counts, so it says its days.
+_FREE_TEXT: ContextVar[bool] = ContextVar("pac_period_free_text", default=False)
 
 DATE_ORDERS = ("dmy", "mdy")
 """The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
@@ -594,7 +607,8 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
                 and (d[1] - end).days <= 7 - _MOST_OF_A_WEEK]
         inside = held or inside
     if len(inside) > 1:
-        raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
+        kind = {"month_part": "part of a month", "season": "summer"}.get(part.kind, part.kind)
+        raise PeriodError(f"this {kind} occurs {len(inside)} times in the plan's period "
                           f"({', '.join(d[0].isoformat() for d in inside)})",
                           f"write the year, e.g. {_with_year(part.kind, inside[0])}")
     if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
@@ -736,10 +750,30 @@ _FISCAL_Q = _c(rf"(?:(?:le|the)\s+)?(?:(?:fiscal\s+|f)q(?P<q>\d)(?!\d)|fiscal\s+
                rf"|(?P<o>{_ORD})\s+fiscal\s+quarter)(?:\s*(?P<y>{_YEAR}))?")
 # "Mar-27", "Mar '27", "March-2027": a month and its year as a spreadsheet shows them (Excel's mmm-yy).
 _MONTH_YY = _c(rf"(?P<m>{_MONTH})\s?[-'’]\s?(?P<yy>\d\d)(?!\d)")
-# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June"
-_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
-                rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
+# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June", « la seconde
+# moitié de juin » (audit lintperiods: it was the whole of June)
+_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|moitie|half|fortnight)\s+"
+                rf"(?:(?:du\s+mois\s+)?(?:de\s+|d')|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
 _YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
+# In a sentence only (``_FREE_TEXT``): the part of a month a manager names, « mi-juin », « à la mi-juin », « début
+# septembre », « début de mois de septembre », "mid-June", "in the middle of June", "early September", "at the
+# beginning of September", "late May": début / early = days 1-10, mi / mid = 11-20, late = 21 to the month's end
+# (docs/linter.md). A bare « fin juin » / "end of June" stays a deadline (French due-date usage, calendar audit F1).
+_MONTH_PART = _c(rf"(?:(?:a\s+la|la|en|in|at|in\s+the|at\s+the|the)\s+)?"
+                 r"(?:(?P<mid>mi\s?-?\s?|mid\s?-?\s?|middle\s+of\s+|milieu\s+(?:du\s+mois\s+)?(?:de\s+|d'))"
+                 r"|(?P<early>debut\s+(?:(?:du|de)\s+mois\s+)?(?:de\s+|d')?|early\s+(?:in\s+)?|(?:beginning|start)\s+of\s+)"
+                 r"|(?P<late>late\s+(?:in\s+)?|towards?\s+the\s+end\s+of\s+|vers\s+(?:la\s+)?fin\s+(?:de\s+|d')?))"
+                 rf"(?:the\s+month\s+of\s+|(?:le\s+)?mois\s+(?:de\s+|d'))?(?P<m>{_MONTH}){_OF_YEAR}")
+_MONTH_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# In a sentence only: « fin mars début avril », « fin décembre-début janvier »: the 21st of the first month to the 10th
+# of the next (a written year is the second month's, as in « du 20 décembre au 10 janvier 2028 »).
+_LATE_EARLY = _c(rf"fin\s+(?P<m1>{_MONTH})\s?(?:-|/|,|et)?\s?debut\s+(?P<m2>{_MONTH}){_OF_YEAR}")
+# In a sentence only: « début T3 », « mi-T3 », "early Q3", "late Q2": the quarter's first, middle or last month.
+_QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
+                           r"(?:(?P<early>debut\s+(?:de\s+|du\s+)?|early\s+|(?:beginning|start)\s+of\s+(?:the\s+)?)"
+                           r"|(?P<mid>mi\s?-?\s?|mid\s?-?\s?|middle\s+of\s+(?:the\s+)?|milieu\s+(?:de\s+|du\s+))"
+                           r"|(?P<late>late\s+))")
+
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
 
@@ -798,6 +832,8 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             janvier »; a plan's period with no year end between them is an error giving the years."""
             if semester_like:
                 make(ctx.year)           # « S2-S1 »: refused as ambiguous first
+            if ctx.period is None and _FREE_TEXT.get():      # a statement read with no plan: into the next year
+                return joined(_week_days(ctx.year, w1), _week_days(ctx.year + 1, w2))
             da = _place(_Part("week", None, lambda y: _week_days(y, w1)), ctx)
             db = _place(_Part("week", None, lambda y: _week_days(y, w2)), ctx)
             if db[0] < da[1]:
@@ -912,12 +948,53 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("year", y, lambda _: calendar_year, resolve=fiscal_year)
     add(_YEAR_NAMED.match(s, pos), year_named)
 
+    def month_part(m: re.Match[str]) -> _Part:
+        mon = _month_of(m.group("m"))
+        which = next(k for k in _MONTH_PART_DAYS if m.group(k) is not None)
+        first_day, last_day = _MONTH_PART_DAYS[which]
+
+        def make(y: int) -> tuple[date, date]:
+            end = _month_days(y, mon)[1]      # "late September", « late February »: to the month's last day
+            return date(y, mon, first_day), min(end, date(y, mon, min(last_day, calendar.monthrange(y, mon)[1]))
+                                                + timedelta(days=1))
+        return _Part("month_part", _year_of(_g(m, "y")), make)
+
+    def late_early(m: re.Match[str]) -> _Part | None:
+        m1, m2 = _month_of(m.group("m1")), _month_of(m.group("m2"))
+        if m2 != m1 % 12 + 1:
+            return None
+        written = _year_of(_g(m, "y"))
+
+        def make(y: int) -> tuple[date, date]:
+            return date(y, m1, 21), date(y + (m1 == 12), m2, 11)
+        return _Part("month_part", None if written is None else written - (m1 == 12), make)
+    if _FREE_TEXT.get():
+        add(_MONTH_PART.match(s, pos), month_part)
+        add(_LATE_EARLY.match(s, pos), late_early)
+        if (qp := _QUARTER_PART.match(s, pos)) is not None:
+            quarter_hit = _period_at(s, qp.end(), search=False)
+            if quarter_hit is not None and quarter_hit[1].kind == "quarter":
+                found.append((quarter_hit[0], _quarter_part(quarter_hit[1], ("early", "mid", "late").index(
+                    next(k for k in ("early", "mid", "late") if qp.group(k) is not None)))))
+
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
             return None   # "2000 clients" is a count, "en 2027" is a period
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
     return max(found, key=lambda f: f[0]) if found else None
+
+
+def _quarter_part(quarter: _Part, k: int) -> _Part:
+    """Month ``k`` (0, 1, 2) of the quarter ``quarter`` (« début T3 »: July); of a quarter that does not start on the
+    1st (a declared 4-4-5 calendar), its first 4 weeks, its last 4, or the weeks between."""
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        first, end = quarter.days(ctx)
+        if first.day != 1:
+            four = timedelta(weeks=4)
+            return ((first, first + four), (first + four, end - four), (end - four, end))[k]
+        return _add_months(first, k), _add_months(first, k + 1)
+    return _Part("month", quarter.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
 
 
 def _weeks_phrase(a: int, b: int) -> str:
@@ -1142,6 +1219,10 @@ def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> Per
                               "« entre … et … » is a range as well"))
 
 
+# The end of a range written as the end of a period (in a sentence): « de mi-mai à fin juin », "to the end of June".
+_RANGE_END_OF = re.compile(r"(?:la\s+)?fin\s+(?:de\s+(?:la\s+)?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?")
+
+
 def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     lead = _RANGE_FROM.match(s, pos)
     start_at = lead.end() if lead else pos
@@ -1155,8 +1236,13 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return left        # "entre la semaine 18 et la semaine 20", « de la semaine 18 à la semaine 20 »,
             #                    "from week 18 to week 20": the week pattern took the range
         return None
-    right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
-    right_period = _period_at(s, sep.end(), search=False)
+    right_at = sep.end()
+    listing = sep.group(0).split()[:1] in (["et"], ["and"]) and not (lead and lead.group("lead") in ("entre",
+                                                                                                    "between"))
+    if _FREE_TEXT.get() and not listing and (upto := _RANGE_END_OF.match(s, right_at)) is not None:
+        right_at = upto.end()      # « entre mi-mai et fin juin », "from early May to the end of June": June's end
+    right = _date_at(s, right_at, day_only=left[1].kind == "day" and left[1].month is not None)
+    right_period = _period_at(s, right_at, search=False)
     if right_period and (right is None or right_period[0] > right[0]):
         right = right_period
     if right is None:
@@ -1214,6 +1300,8 @@ def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
             first, end = da[0], db[1]
             if end <= first and ctx.period is not None and db[0].month < da[0].month:
                 raise _range_across(da, db, ctx.period)
+            if end <= first and ctx.period is None and db[0].month < da[0].month and _FREE_TEXT.get():
+                end = b.days(ctx.year + 1)[1]     # a statement's « du 20 décembre au 10 janvier »: into the next year
             if end <= first:
                 raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
                                   "write the earlier date first, and give both years if it crosses a year end")
@@ -1254,6 +1342,10 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     for other in (_period_at(s, kw.end(), search=False), _relative_at(s, kw.end(), today=today)):
         if other and (hit is None or other[0] > hit[0]):
             hit = other
+    if hit is None and _FREE_TEXT.get():
+        hit = _season_at(s, kw.end()) or (_unnamed_at(s, pos, kw.end(), today=today) if end_of else None)
+        if hit is not None and hit[1].kind == "season":
+            end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
         eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
         if eoy is None and (eoy := _YEAR_END.match(s, kw.end())) is not None:
@@ -1290,6 +1382,89 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         ctx.cuts.extend((start, c[1]) for c in cut if c[1] > end and end == end_of_inner)
         return start, end
     return hit[0], _Part("deadline", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve, inner=inner)
+
+
+# In a sentence only (``_FREE_TEXT``), after « avant », « d'ici », "before", "by": the summer, « l'été », « les vacances
+# d'été », "summer", "the summer holidays": July and August, the French summer break, so that « avant l'été » ends on
+# 30 June (docs/linter.md).
+_SEASON = _c(r"(?:l'\s*|the\s+|les\s+)?(?:ete|summer(?:\s+(?:holidays?|break|vacation))?"
+             rf"|vacances\s+(?:d'ete|estivales)|conges\s+d'ete)(?:\s+(?P<y>{_YEAR}))?")
+
+
+def _season_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _SEASON.match(s, pos)
+    if m is None:
+        return None
+    return m.end(), _Part("season", _year_of(_g(m, "y")), lambda y: (date(y, 7, 1), date(y, 9, 1)))
+
+
+# In a sentence only, after « d'ici la fin du », « avant la fin du », "by the end of the": « trimestre », « mois »,
+# "quarter", "month" (« en cours », "current"): the one holding today, as « ce trimestre » (a `when:` refuses them:
+# the plan is read every night, and "the quarter" would move).
+_UNNAMED = _c(r"(?:(?:le|la|the)\s+)?(?:(?P<fr>trimestre|mois)(?:\s+(?:en\s+cours|courant))?"
+              r"|(?:current\s+)?(?P<en>quarter|month))")
+
+
+def _unnamed_at(s: str, start: int, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    m = _UNNAMED.match(s, pos)
+    if m is None:
+        return None
+    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {m.group('en')}"
+    hit = _relative_at(this, 0, today=today)
+    if hit is None:
+        return None
+    relative, quarter = hit[1], m.group("fr") == "trimestre" or m.group("en") == "quarter"
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if today is None:
+            raise RelativePeriodError(
+                f"{s[start:m.end()].strip()!r}: which "
+                f"{'quarter' if quarter else 'month'}? the one holding today, which is not given",
+                "name it, e.g. " + (_say("« d'ici fin T2 »", "'by the end of Q2'") if quarter else
+                                    _say("« d'ici fin juin »", "'by the end of June'")) + ", or give --today")
+        return relative.days(ctx)
+    return m.end(), _Part("relative", None, lambda y: resolve(_Ctx(y)), resolve=resolve)
+
+
+# In a sentence only: « sous 15 jours », « dans les 15 jours », « d'ici 15 jours », « sous huitaine », "within 15
+# days", "in the next 2 weeks": from today to today + that many days (a RelativePeriodError without today).
+_WITHIN = _c(r"(?:(?:sous|dans\s+les|d'ici|within|in\s+the\s+next)\s+(?P<n>\d{1,3})\s+(?P<u>jours?|days?|semaines?"
+             r"|weeks?)|sous\s+(?P<word>huitaine|quinzaine)|(?:sous|d'ici|within)\s+(?:une|a)\s+(?P<week>semaine|week))")
+
+
+def _within_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    m = _WITHIN.match(s, pos)
+    if m is None:
+        return None
+    word = m.group("word")
+    if m.group("week"):
+        days = 7
+    else:
+        days = {"huitaine": 8, "quinzaine": 15}[word] if word else int(m.group("n")) * (
+            7 if m.group("u").startswith(("sem", "week")) else 1)
+    phrase = m.group(0)
+
+    def make(_: object) -> tuple[date, date]:
+        if today is None:
+            raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
+                                      "write the period itself, e.g. "
+                                      + _say("« d'ici le 15 juin »", "'by June 15'",
+                                             "« d'ici le 15 juin » ('by June 15')")
+                                      + ", or give --today")
+        return today, today + timedelta(days=days + 1)
+    return m.end(), _Part("relative", None, make, resolve=make)
+
+
+# « dans le courant de mai », « courant T3 », « au cours du mois de mai » (in a sentence): the period itself.
+_COURANT = re.compile(r"(?:dans\s+le\s+|au\s+)?courant\s+(?:du\s+|de\s+(?:la\s+)?|d')?"
+                      r"|au\s+cours\s+(?:du|de\s+la|de|d')\s*")
+
+
+def _courant_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _COURANT.match(s, pos)
+    if m is None:
+        return None
+    return _period_at(s, m.end(), search=False)
 
 
 # « en fin de … », « à la fin de … », "at the end of …": when the words before a bare « fin » / "end of" say "at", not
@@ -1466,6 +1641,8 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         _date_at(s, pos),
         _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
+    if _FREE_TEXT.get():
+        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos)]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None
 
@@ -1559,10 +1736,7 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise _which_quinzaine(text)
     vague = _VAGUE.search(s)
     if vague:
-        raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",
-                          "write the days, e.g. " + _say("'du 10 au 20 mars' or 'avant le 20 mars'",
-                                                         "'from 10 to 20 March' or 'before March 20'",
-                                                         "'du 10 au 20 mars' or 'before March 20'"))
+        raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window", _vague_fix(s, ctx, today))
     if s.startswith("du ") and (hit := _parse_at(s, 3, search=False, today=today)) and hit[0] == len(s):
         day = text.strip()[2:].strip()
         raise PeriodError(f"{text!r} says when the action starts, not when it ends",
@@ -1594,6 +1768,32 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"cannot read {text!r} as a period", year_end)
     raise PeriodError(f"cannot read {text!r} as a period",
                       f"write it as one of the forms understood, {_examples(ctx)}")
+
+
+def _vague_fix(s: str, ctx: _Ctx, today: date | None) -> str:
+    """What to write for a vague `when:`: the days the linter reads it as in a statement (« mi-juin » → « du 11 au 20
+    juin 2027 », docs/linter.md « Quand »), so that the statement and its `when:` agree once written, and the deadline
+    at their end; an example when it does not read (audit lintperiods: it gave « du 10 au 20 mars » whatever month)."""
+    token = _FREE_TEXT.set(True)
+    try:
+        lead = _LEAD.match(s)
+        hits = [hit for start in dict.fromkeys((0, lead.end() if lead else 0))
+                if (hit := _parse_at(s, start, search=False, today=today)) is not None and hit[0] == len(s)]
+        days = hits[0][1].days(_Ctx(ctx.year, ctx.period, quarters=ctx.quarters)) if hits else None
+    except PeriodError:
+        days = None
+    finally:
+        _FREE_TEXT.reset(token)
+    if days is None:
+        return "write the days, e.g. " + _say("'du 10 au 20 mars' or 'avant le 20 mars'",
+                                              "'from 10 to 20 March' or 'before March 20'",
+                                              "'du 10 au 20 mars' or 'before March 20'")
+    language, last = _day_language(), days[1] - timedelta(days=1)
+    by = _quoted(("d'ici le " if language == "fr" else "by ") + day_words(last, language))
+    if hits[0][1].kind == "deadline":
+        return f"write the day, {by}"
+    return (f"write the days, {_quoted(days_phrase(days[0], last, language))} (what pac plan lint reads it as in a "
+            f"statement), or {by} for a deadline")
 
 
 # "every month", "monthly", « chaque mois », « tous les mois », « mensuel »…: a recurrence, not a window.
@@ -1838,7 +2038,11 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
     ``date_order``: as ``parse_period``'s.
     """
     with _speaking(language, date_order):
-        return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
+        token = _FREE_TEXT.set(True)
+        try:
+            return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
+        finally:
+            _FREE_TEXT.reset(token)
 
 
 def _find_periods(text: str, *, year: int, tz: str, today: date | None, problems: list[PeriodError] | None,

@@ -27,7 +27,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import (
     FIELD_KEYS,
     LintResult,
-    disagreement_words,
+    disagreement_warning,
     lint_statement,
     statement_disagreements,
     statement_too_long,
@@ -269,10 +269,8 @@ def _print_table(results: list[LintResult], statements: list[Statement],
     disagree = disagree or [[] for _ in statements]
     for statement, found in zip(statements, disagree, strict=True):
         if found:        # the fields are what pac counts, the statement what the CRM and the report show
-            console.print(textsafe.text(
-                f"warning: {file}:{statement.line} {statement.id}: the statement and the fields disagree: "
-                f"{disagreement_words(found)} (the fields are what pac counts, the statement what reps read in the "
-                "CRM and the report: rewrite text: or the fields so that they say the same)", style="yellow"))
+            console.print(textsafe.text(disagreement_warning(f"{file}:{statement.line}", statement.id or "", found),
+                                        style="yellow"))
     for statement, result, window, found in zip(statements, results, counted, disagree, strict=True):
         said = result.parsed.get("window")
         if any(key == "when" for key, _, _ in found):

@@ -32,6 +32,7 @@ from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from pac_core.fiscal_calendar import quarter_list
 from pac_core.growth_words import provenance, zero_base_line
+from pac_core.linter import action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
@@ -122,11 +123,32 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in (*cut_week_warnings(plan), *end_word_warnings(plan), *calendar_quarter_warnings(plan)):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for warning in statement_warnings(plan, file):
+        _console().print(textsafe.text(warning, style="yellow"))
     moved = stored_period_warning(plan, file, settings)
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
     for warning in [*stored_owner_warning_lines(plan, file, settings), *retired_edits_warnings(plan, file, settings)]:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+
+
+def statement_warnings(plan: Plan, file: Path) -> list[str]:
+    """Each action whose statement names another window than its ``when:`` (as the linter reads it with confidence:
+    ``pac_core.linter.action_window_disagreement``), at the statement's line, worded as ``pac plan lint`` words it
+    (audit lintperiods: « Visiter 5 clients dormants mi-juin » counted over `when: juin` got « ✓ plan OK » and not a
+    word here, while reps read « mi-juin » in the CRM and the report). The other fields a statement may contradict
+    (activity, count, départements) are ``pac plan lint``'s, which reads the whole statement."""
+    found = [(i, action, said) for i, action in enumerate(plan.actions)
+             if (said := action_window_disagreement(plan, action))]
+    if not found:
+        return []
+    try:
+        doc: Document | None = load_yaml(file)
+    except (InvalidInput, OSError):
+        doc = None
+    return [disagreement_warning(f"{file}:{doc.line(('actions', i, 'text')) if doc is not None else ''}", action.id,
+                                 said)
+            for i, action, said in found]
 
 
 def week_notes(plan: Plan) -> list[str]:

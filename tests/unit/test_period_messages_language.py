@@ -43,7 +43,7 @@ def _check(when: str, language: str = "en", period: str = "2027-04-01..2028-03-3
     ("S1", "write 'week 1', or 'H1'", "semestre"),
     ("third fortnight of June", "'first half of June'", "quinzaine"),
     ("May and July", "one range 'from … to …'", "« du"),
-    ("mid-May", "'from 10 to 20 March' or 'before March 20'", "du 10 au 20 mars"),
+    ("mid-May", "'May 11 to 20, 2027'", "du 11 au 20 mai"),   # the days a statement's mid-May is read as
     ("next month", "e.g. 'June 2027' or 'week 18'", "juin"),
     ("sometime soon", "'week 18', 'May', 'Q2' (the plan's second quarter)", "semaine 18"),   # no year: audit F5
 ])
