@@ -205,13 +205,13 @@ FR: dict[str, str] = {
                              "Salesforce, HubSpot) : la modification la plus récente l'emporte, à égalité celle du "
                              "CRM ; l'autre est conservée dans pac history."),
     "no_sync": "Aucune synchronisation enregistrée : les chiffres viennent d'une évaluation locale.",
-    "rejected_records": "Enregistrements rejetés",
+    "rejected_records": "Enregistrements illisibles",
     "rejected_intro": "Enregistrements du CRM qui n'ont pas pu être lus et ne sont comptés nulle part.",
-    "engine_refused": "Activités et affaires écartées par le moteur",
+    "engine_refused": "Rejetés par le moteur : lus, mais comptés nulle part",
     "reason": "Raison",
     "count": "Nombre",
     "source": "Source",
-    "none_rejected": "Aucun enregistrement rejeté.",
+    "none_rejected": "Aucun : tous les enregistrements du CRM ont été lus.",
     "explain_hint": "Le détail par enregistrement : pac explain ACTION.",
     "engine_warnings": "Comptées avec un défaut de données",
     "no_amount_hint": ("Affaires gagnées sans montant : comptées comme gagnées (affaires gagnées, taux de réussite) "
@@ -449,13 +449,13 @@ EN: dict[str, str] = {
     "plan_conflicts_intro": ("Values changed on two sides since the previous sync (plan file, Salesforce, HubSpot): "
                              "the later change wins, a tie going to the CRM edit; the other is kept in pac history."),
     "no_sync": "No sync recorded: the figures come from a local evaluation.",
-    "rejected_records": "Rejected records",
+    "rejected_records": "Records that could not be read",
     "rejected_intro": "CRM records that could not be read and are counted nowhere.",
-    "engine_refused": "Activities and deals set aside by the engine",
+    "engine_refused": "Rejected by the engine: read, but counted nowhere",
     "reason": "Reason",
     "count": "Count",
     "source": "Source",
-    "none_rejected": "No record rejected.",
+    "none_rejected": "None: every CRM record was read.",
     "explain_hint": "Record-level detail: pac explain ACTION.",
     "engine_warnings": "Counted with a data-quality warning",
     "no_amount_hint": ("Won deals with no amount: counted as won (won deals, win rate) worth 0, and left out of the "
