@@ -45,6 +45,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
+from connectors.fit import cut
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
@@ -69,9 +70,9 @@ EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "plan_end", "target", "done",
 
 
 def title(text: str, limit: int = NAME_LENGTH) -> str:
-    """``text`` as a record title of at most ``limit`` characters: cut text ends with « … »."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` as a record title of at most ``limit`` characters as Salesforce counts them (UTF-16 units: an emoji
+    counts two): cut text ends with « … », never inside a character (``connectors.fit.cut``)."""
+    return cut(" ".join(text.split()), limit)
 
 
 def record_key(plan: Plan, item_id: str) -> str:

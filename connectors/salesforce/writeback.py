@@ -31,6 +31,7 @@ from connectors.base import (
     nothing_sent,
     nothing_to_send,
 )
+from connectors.fit import cut
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
@@ -290,8 +291,8 @@ class Writer:
         if isinstance(value, str):
             value = _CONTROL.sub("", value)
             limit = 80 if crm_field == "Name" else field_length(obj, crm_field)
-            if limit and len(value) > limit:
-                value = value[: limit - 1] + "…"
+            if limit:       # counted in UTF-16 units, as Salesforce counts them; cut between whole characters
+                value = cut(value, limit)
         return value
 
     def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:

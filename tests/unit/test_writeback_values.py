@@ -1,0 +1,107 @@
+"""The values pac writes into CRM fields, checked on the wire against the vendors' field types, with expectations
+worked out by hand (audit wbvalues, 6 Dec 2026).
+
+Salesforce counts a text field's length in UTF-16 code units: a character outside the Basic Multilingual Plane
+(most emoji, some CJK ideographs) counts two ("Surrogate pair characters are treated as two characters", Salesforce
+Help 005166849: formulas and the String class), so an 80-character Name holding an emoji is 81 long there. A cut
+text ends with « … » after whole characters as a reader sees them: never half a flag, an accent left without its
+letter, or half of a joined emoji.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import responses
+
+from connectors.base import Target, WriteChange
+from connectors.retry import RetryPolicy
+from connectors.salesforce.connector import SalesforceConnector, build
+from pac_config.loader import config_dir
+from sync_jobs import diff
+
+DOMAIN = "acme.my.salesforce.com"
+DATA = f"https://{DOMAIN}/services/data/v62.0"
+DEFAULT = config_dir() / "mappings" / "salesforce.default.yaml"     # single-currency
+AXES = f"{DATA}/composite/sobjects/PAC_Axis__c/PAC_Key__c"
+ACTIONS = f"{DATA}/composite/sobjects/PAC_Action__c/PAC_Key__c"
+NOW = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+def units(text: str) -> int:
+    """The length Salesforce counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _connector() -> SalesforceConnector:
+    responses.post(f"https://{DOMAIN}/services/oauth2/token",
+                   json={"access_token": "tok", "instance_url": f"https://{DOMAIN}",
+                         "id": "https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA"})
+    return build("sf-main", DEFAULT, {"PAC_SF_AUTH": "client_credentials", "PAC_SF_DOMAIN": DOMAIN,
+                                      "PAC_SF_CLIENT_ID": "cid", "PAC_SF_CLIENT_SECRET": "csecret-1234"},
+                 policy=RetryPolicy(max_attempts=2, sleep=lambda _s: None, jitter=lambda: 0.0))
+
+
+def _sent(changes: list[WriteChange]) -> dict[str, dict[str, Any]]:
+    """The records the Salesforce connector puts on the wire for ``changes`` (upserts by key), by key."""
+    for url in (AXES, ACTIONS):
+        responses.patch(url, json=[{"id": f"a0{i}", "success": True, "created": True, "errors": []}
+                                   for i in range(len(changes))])
+    results = _connector().write(changes)
+    assert all(r.ok for r in results), results
+    out: dict[str, dict[str, Any]] = {}
+    for call in responses.calls:
+        if call.request.method == "PATCH":
+            for record in json.loads(call.request.body)["records"]:
+                out[record["PAC_Key__c"]] = record
+    assert out, "nothing was sent"
+    return out
+
+
+# -- text cut to the field's length -------------------------------------------------------------------------------
+
+# 77 characters, then two emoji (2 UTF-16 units each), then more
+BEFORE = "A-07 Relancer les devis des grands comptes de Rhône-Alpes avant l'été, puis, "
+ROCKETS = BEFORE + "🚀🚀 et la suite"
+
+
+@responses.activate
+def test_a_title_with_emoji_fits_salesforce_name_in_utf16_units() -> None:
+    """An action title with two emoji near the 80th character: Salesforce's Name holds 80 UTF-16 units, so the title
+    is cut to fit them (77 characters, one emoji and « … »: 80 units), and what goes on the wire is that title unchanged
+    (the value drift repair compares with what Salesforce holds). Seen failing before the fix: both emoji kept, 80
+    characters, 82 units, which Salesforce refuses (STRING_TOO_LONG) with the whole action, every night."""
+    assert len(BEFORE) == 77
+    name = diff.title(ROCKETS)
+    assert name == BEFORE + "🚀…" and units(name) == 80, (units(name), name)
+    sent = _sent([WriteChange(Target.ACTION, "p:A-07", {"name": name})])
+    assert sent["p:A-07"]["Name"] == name
+
+
+@pytest.mark.parametrize(("tail", "kept"), [
+    ("🇫🇷🇫🇷 suite", ""),                   # a flag is two regional indicators (4 units): never one alone
+    ("e\u0301te suite", "e\u0301t"),        # « é » written e + combining acute: 3 units, « ét » whole
+    ("éée\u0301te", "éé"),                   # « éé » then « e » + acute: never the « e » without its accent
+    ("👩\u200d👩\u200d👧 suite", ""),          # a family emoji, people joined by ZWJ: never the first one alone
+    ("👍🏽 suite", ""),                        # thumbs up and its skin tone: never the thumb without it
+])
+def test_a_cut_never_splits_a_character_as_a_reader_sees_it(tail: str, kept: str) -> None:
+    """The 80th unit falls inside a character made of several code points: the title is cut before it. Hand-made:
+    « A-01 » and 71 x are 76 units; 3 units are left before « … ». Seen failing before the fix: half a flag, a bare
+    « e », a lone woman and ZWJ, a thumb without its tone (and 81 to 82 units)."""
+    name = diff.title("A-01 " + "x" * 71 + tail)
+    assert name == "A-01 " + "x" * 71 + kept + "…", name
+    assert units(name) <= 80
+
+
+@responses.activate
+def test_a_long_plan_name_with_emoji_fits_text_255_on_the_wire() -> None:
+    """PAC_Plan__c is a Text(255): a plan name of 300 characters with emoji is sent cut to 255 UTF-16 units with
+    « … ». Seen failing before the fix: 255 characters holding emoji, 297 units (STRING_TOO_LONG)."""
+    plan = ("Plan 🚀 " * 60).strip()
+    sent = _sent([WriteChange(Target.AXIS, "p:AX-1", {"name": "AX-1", "plan": plan})])
+    value = sent["p:AX-1"]["PAC_Plan__c"]
+    assert value.endswith("…") and 250 <= units(value) <= 255 and plan.startswith(value[:-1]), (units(value), value)
