@@ -11,7 +11,9 @@ letter, or half of a joined emoji.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,7 +23,10 @@ from connectors.base import Target, WriteChange
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
+from pac_config.planfile import load_plan_text
+from pac_core.records import Records
 from sync_jobs import diff
+from tests.fakes import SMALL_PLAN, fake_evaluate
 
 DOMAIN = "acme.my.salesforce.com"
 DATA = f"https://{DOMAIN}/services/data/v62.0"
@@ -105,3 +110,35 @@ def test_a_long_plan_name_with_emoji_fits_text_255_on_the_wire() -> None:
     sent = _sent([WriteChange(Target.AXIS, "p:AX-1", {"name": "AX-1", "plan": plan})])
     value = sent["p:AX-1"]["PAC_Plan__c"]
     assert value.endswith("…") and 250 <= units(value) <= 255 and plan.startswith(value[:-1]), (units(value), value)
+
+
+# -- amounts in the plan's currency ---------------------------------------------------------------------------------
+
+def _plan(currency: str, timezone: str = "Europe/Paris") -> Any:
+    return load_plan_text(SMALL_PLAN.replace("currency: EUR", f"currency: {currency}")
+                          .replace("timezone: Europe/Paris", f"timezone: {timezone}"), "plan.pac.yaml")
+
+
+@pytest.mark.parametrize(("currency", "won", "baseline", "additional"), [
+    # yen have no decimals (ISO 4217): ¥1,135.40 shows ¥1,135 and ¥4,931.60 ¥4,932 (Salesforce shows a JPY record's
+    # amounts to the currency's decimal places, Help 000385752: 123.89 shows 124), so the additional revenue is
+    # 1,135 - 4,932 = -3,797, the report's figure, not -3,796.20 shown -3,796
+    ("JPY", 1135.0, 4932.0, -3797.0),
+    ("EUR", 1135.4, 4931.6, -3796.2),       # cents: unchanged
+    ("CHF", 1135.4, 4931.6, -3796.2),
+    # three decimals (ISO 4217) in a Currency(16, 2) field: Salesforce would round what pac writes to 2 places and
+    # drift repair would find another figure each night; pac writes cents
+    ("KWD", 1135.4, 4931.6, -3796.2),
+])
+def test_amounts_are_written_to_the_currencys_decimals(currency: str, won: float, baseline: float,
+                                                       additional: float) -> None:
+    """Won revenue 1,135.40 and baseline 4,931.60 (a pro-rated baseline, converted deals), written to the decimals
+    the CRM shows for the plan's currency, the additional revenue being the written won revenue less the written
+    baseline. Seen failing before the fix: JPY written 1,135.4, 4,931.6 and -3,796.2 (shown ¥-3,796 beside ¥1,135
+    and ¥4,932, and the report's ¥-3,797)."""
+    plan = _plan(currency)
+    ev = fake_evaluate(plan, Records(), NOW)
+    ev = replace(ev, axes=tuple(replace(a, revenue=Decimal("1135.40"), baseline=Decimal("4931.60"),
+                                        additional=Decimal("-3796.20")) for a in ev.axes))
+    axis = diff.desired_state(plan, ev)[(Target.AXIS, f"{plan.id}:AX-1")]
+    assert (axis["won_revenue"], axis["baseline"], axis["revenue"]) == (won, baseline, additional)
