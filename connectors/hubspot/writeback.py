@@ -115,8 +115,12 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, float):
         if abs(value) >= 1e15:
             return str(int(value))
-        # every digit up to 6 decimals ("g" kept 6 significant digits: 58340.18 became 58340.2)
-        return f"{round(value, 6):.6f}".rstrip("0").rstrip(".") or "0"
+        # every digit up to 6 decimals ("g" kept 6 significant digits: 58340.18 became 58340.2), as the shortest
+        # decimal that is the float (its repr, Salesforce's JSON): ".6f" printed the binary float's noise from
+        # 1e11 on (123456789012.34 sent "123456789012.339996", shown so and read back as another figure every
+        # night: audit wbvalues F3)
+        number = Decimal(repr(round(value, 6)))
+        return "0" if number == 0 else format(number.normalize(), "f")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple | set | frozenset):

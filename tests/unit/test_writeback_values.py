@@ -20,6 +20,8 @@ import pytest
 import responses
 
 from connectors.base import Target, WriteChange
+from connectors.hubspot.transport import Reply
+from connectors.hubspot.writeback import Writer as HubSpotWriter
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
@@ -142,3 +144,42 @@ def test_amounts_are_written_to_the_currencys_decimals(currency: str, won: float
                                         additional=Decimal("-3796.20")) for a in ev.axes))
     axis = diff.desired_state(plan, ev)[(Target.AXIS, f"{plan.id}:AX-1")]
     assert (axis["won_revenue"], axis["baseline"], axis["revenue"]) == (won, baseline, additional)
+
+
+class _Portal:
+    """A HubSpot transport that records each batch call's body (what hubspot-api-client sends) and accepts it."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def call(self, _name: str, _api: str, _verb: str, _object_type: str, body: dict[str, Any]) -> Reply:
+        self.bodies.append(body)
+        return Reply(200, {"results": [{"id": str(100 + i), "properties": dict(item["properties"]), "new": True}
+                                       for i, item in enumerate(body["inputs"])]})
+
+
+def _hubspot_sent(change: WriteChange) -> dict[str, str]:
+    portal = _Portal()
+    writer = HubSpotWriter(portal, fallback=False, owner_id=lambda _e: None,  # type: ignore[arg-type]
+                           axis_type="2-1001", action_type="2-1002")
+    [result] = writer.write([change])
+    assert result.ok, result
+    [body] = portal.bodies
+    [item] = body["inputs"]
+    return dict(item["properties"])
+
+
+@pytest.mark.parametrize(("amount", "text"), [
+    (123456789012.34, "123456789012.34"),        # IDR / COP amounts in the hundreds of billions, with cents
+    (98765432109876.55, "98765432109876.55"),
+    (-3797.0, "-3797"),
+    (58340.18, "58340.18"),
+    (0.1875, "0.1875"),
+])
+def test_a_hubspot_number_is_the_figure_written_digit_for_digit(amount: float, text: str) -> None:
+    """A number property gets the figure pac writes (as Salesforce's JSON does), never the binary float's noise: a
+    won revenue of 123,456,789,012.34 is sent "123456789012.34". Seen failing before the fix: "123456789012.339996"
+    (six decimals of the float), which HubSpot shows, and which drift repair read back as another figure than pac's
+    (4e-6 apart) every night."""
+    sent = _hubspot_sent(WriteChange(Target.AXIS, "p:AX-1", {"won_revenue": amount}))
+    assert sent["pac_won_revenue"] == text
