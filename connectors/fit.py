@@ -9,10 +9,20 @@ or variation selector, or part of a ZWJ sequence (audit wbvalues F1).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ELLIPSIS = "…"
 _ZWJ = "\u200d"
+# control characters a CRM field does not keep (tab, line feed and carriage return stay): Salesforce's writer drops
+# them, and every CRM gets the text without them (``sync_jobs.diff.desired_state``), so what drift repair reads back
+# is what pac wrote (audit wbvalues F4)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a CRM field does not keep (``CONTROL``)."""
+    return CONTROL.sub("", text)
 
 
 def units(text: str) -> int:

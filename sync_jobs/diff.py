@@ -45,7 +45,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
-from connectors.fit import cut
+from connectors.fit import cut, printable
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
@@ -72,7 +72,7 @@ EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "plan_end", "target", "done",
 def title(text: str, limit: int = NAME_LENGTH) -> str:
     """``text`` as a record title of at most ``limit`` characters as Salesforce counts them (UTF-16 units: an emoji
     counts two): cut text ends with « … », never inside a character (``connectors.fit.cut``)."""
-    return cut(" ".join(text.split()), limit)
+    return cut(" ".join(printable(text).split()), limit)
 
 
 def record_key(plan: Plan, item_id: str) -> str:
@@ -220,7 +220,10 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "window_start": action.window.start.date().isoformat(),
             "window_end": _last_day(action.window.end),
         }
-    return out
+    # no control character (a YAML escape, a paste): the CRMs do not keep them (Salesforce's writer drops them), so
+    # what is written and stored is what drift repair reads back
+    return {record: {k: printable(v) if isinstance(v, str) else v for k, v in fields.items()}
+            for record, fields in out.items()}
 
 
 REMOVED = REMOVED_PACE

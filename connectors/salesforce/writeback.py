@@ -9,7 +9,6 @@ named in the result's ``unsent``: not recorded as written, it is sent again on t
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,7 +30,7 @@ from connectors.base import (
     nothing_sent,
     nothing_to_send,
 )
-from connectors.fit import cut
+from connectors.fit import cut, printable
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
@@ -59,7 +58,6 @@ SAVE_HINTS = {
 # Rule Header); a rule that blocks still blocks (DUPLICATES_DETECTED, with its hint)
 DUPLICATE_RULE_HEADER = {"Sforce-Duplicate-Rule-Header": "allowSave=true"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 
 
@@ -206,7 +204,7 @@ class Writer:
             crm_axes = w.account.fields.get("axes")
             limit = field_length("Account", crm_axes) if crm_axes else None
             if limit and isinstance(fields.get("axes"), str):    # whole tokens dropped, never one cut in the middle
-                fields["axes"] = cut_list(_CONTROL.sub("", fields["axes"]), limit)
+                fields["axes"] = cut_list(printable(fields["axes"]), limit)
             values = self._values("Account", w.account.fields, fields)
             foreign = sorted(f for f in values if not PAC_FIELD.match(f))
             if foreign:     # the mapping check refuses these too; never reach the CRM whatever built the mapping
@@ -289,7 +287,7 @@ class Writer:
         if isinstance(value, list | tuple | set | frozenset):
             value = "; ".join(str(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value))
         if isinstance(value, str):
-            value = _CONTROL.sub("", value)
+            value = printable(value)
             limit = 80 if crm_field == "Name" else field_length(obj, crm_field)
             if limit:       # counted in UTF-16 units, as Salesforce counts them; cut between whole characters
                 value = cut(value, limit)

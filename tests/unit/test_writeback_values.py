@@ -183,3 +183,21 @@ def test_a_hubspot_number_is_the_figure_written_digit_for_digit(amount: float, t
     (4e-6 apart) every night."""
     sent = _hubspot_sent(WriteChange(Target.AXIS, "p:AX-1", {"won_revenue": amount}))
     assert sent["pac_won_revenue"] == text
+
+
+# -- control characters -----------------------------------------------------------------------------------------------
+
+@responses.activate
+def test_a_control_character_in_a_plan_text_is_left_out_of_what_every_crm_gets() -> None:
+    """A statement holding control characters (a bell, a NUL, an ESC written as YAML escapes, or pasted from another
+    tool): Salesforce's writer drops them, so the desired values must not hold them either, or drift repair finds
+    the Name Salesforce holds differing from pac's every night and writes it again; HubSpot gets the same text.
+    Seen failing before the fix: the desired name kept "\\x07", "\\x00" and "\\x1b" (and HubSpot got them)."""
+    text = 'text: "Visit 2\\x07 customers\\x00 in \\x1b[31mweek 18"'
+    plan = load_plan_text(SMALL_PLAN.replace('text: "Visit 2 customers in week 18"', text), "plan.pac.yaml")
+    assert plan.actions[0].text == "Visit 2\x07 customers\x00 in \x1b[31mweek 18"
+    desired = diff.desired_state(plan, fake_evaluate(plan, Records(), NOW))[(Target.ACTION, f"{plan.id}:A-01")]
+    assert (desired["name"], desired["text"]) == ("A-01 Visit 2 customers in [31mweek 18",
+                                                  "Visit 2 customers in [31mweek 18")
+    sent = _sent([WriteChange(Target.ACTION, "p:A-01", {"name": desired["name"], "text": desired["text"]})])
+    assert (sent["p:A-01"]["Name"], sent["p:A-01"]["PAC_Text__c"]) == (desired["name"], desired["text"])
