@@ -201,3 +201,43 @@ def test_a_control_character_in_a_plan_text_is_left_out_of_what_every_crm_gets()
                                                   "Visit 2 customers in [31mweek 18")
     sent = _sent([WriteChange(Target.ACTION, "p:A-01", {"name": desired["name"], "text": desired["text"]})])
     assert (sent["p:A-01"]["Name"], sent["p:A-01"]["PAC_Text__c"]) == (desired["name"], desired["text"])
+
+
+# -- figures and days, on both CRMs' wires -------------------------------------------------------------
+
+# (done, target, the Percent field's value, HubSpot's text) worked out by hand: 4 / 5 = 80 %, 600 / 5 = 12,000 %
+# (a Percent(18, 1) holds it), 0 / 5 = 0 %, 2 / 3 = 66.666… % half up at one place = 66.7 %
+FIGURES = [(4, 5, 80.0, "80"), (600, 5, 12000.0, "12000"), (0, 5, 0.0, "0"), (2, 3, 66.7, "66.7")]
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Auckland", "America/Los_Angeles"])
+@pytest.mark.parametrize(("done", "target", "percent", "text"), FIGURES)
+@responses.activate
+def test_an_actions_figures_and_days_are_what_the_crms_store(timezone: str, done: int, target: int, percent: float,
+                                                             text: str) -> None:
+    """Action A-01 « in week 18 » of a plan in Auckland (UTC+12) or Los Angeles (UTC-7): its window is Monday 3 May
+    to Sunday 9 May 2027 in the plan's days (its UTC start is 2 May in Auckland), which a Salesforce Date and a
+    HubSpot date property hold as such; its plan ends 31 December 2027. The progress goes to a Percent field as a
+    percentage (80 for 80 %) and to HubSpot's number as that figure's text."""
+    plan = _plan("EUR", timezone)
+    ev = fake_evaluate(plan, Records(), NOW)
+    ev = replace(ev, actions=tuple(replace(a, done=done, target=target, progress=done / target) if a.action_id ==
+                                   "A-01" else a for a in ev.actions))
+    desired = diff.desired_state(plan, ev)[(Target.ACTION, f"{plan.id}:A-01")]
+    fields = {k: desired[k] for k in ("done", "progress_pct", "window_start", "window_end", "plan_end")}
+    sf = _sent([WriteChange(Target.ACTION, "p:A-01", fields)])["p:A-01"]
+    assert (sf["PAC_Done__c"], sf["PAC_Progress_Pct__c"], sf["PAC_Window_Start__c"], sf["PAC_Window_End__c"],
+            sf["PAC_Plan_End__c"]) == (done, percent, "2027-05-03", "2027-05-09", "2027-12-31")
+    hs = _hubspot_sent(WriteChange(Target.ACTION, "p:A-01", fields))
+    assert (hs["pac_done"], hs["pac_progress_pct"], hs["pac_window_start"], hs["pac_window_end"],
+            hs["pac_plan_end"]) == (str(done), text, "2027-05-03", "2027-05-09", "2027-12-31")
+
+
+def test_an_axis_without_objective_clears_its_progress_on_both_crms() -> None:
+    """No objective, no revenue progress: Salesforce gets null and HubSpot "" (HubSpot clears a property with an
+    empty string), never 0 %, which would read as an objective missed."""
+    plan = _plan("EUR")
+    desired = diff.desired_state(plan, fake_evaluate(plan, Records(), NOW))[(Target.AXIS, f"{plan.id}:AX-1")]
+    assert desired["progress_pct"] is None and desired["objective"] is None
+    hs = _hubspot_sent(WriteChange(Target.AXIS, "p:AX-1", {"progress_pct": None, "objective": None}))
+    assert (hs["pac_progress_pct"], hs["pac_objective"]) == ("", "")
