@@ -30,7 +30,7 @@ from connectors.base import (
     nothing_sent,
     nothing_to_send,
 )
-from connectors.fit import cut, printable
+from connectors.fit import cut, printable, units
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
@@ -212,6 +212,15 @@ class Writer:
             record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id, **values}
             return "composite/sobjects", record
         tmap = w.axis if change.target is Target.AXIS else w.action
+        key_limit = field_length(tmap.object, tmap.key_field)
+        if key_limit and units(change.key) > key_limit:
+            # Salesforce refuses it record by record every night (STRING_TOO_LONG): the plan's id is too long, most
+            # often the slug of a long plan name (audit wbvalues F5)
+            plan_id, _, item = change.key.partition(":")
+            raise ValueError(f"its key is {units(change.key)} characters long, more than {tmap.object}."
+                             f"{tmap.key_field} holds ({key_limit}), which Salesforce refuses: give the plan a shorter "
+                             f"id, at most {key_limit - 1 - units(item)} characters (`id:` under `plan:` in the plan "
+                             f"file; without it the id is the slug of the plan's name, here {len(plan_id)} characters)")
         fields = dict(change.fields)
         currency = fields.pop("currency", None)
         if "axis_key" in fields and "axis" in tmap.fields:

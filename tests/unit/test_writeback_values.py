@@ -241,3 +241,27 @@ def test_an_axis_without_objective_clears_its_progress_on_both_crms() -> None:
     assert desired["progress_pct"] is None and desired["objective"] is None
     hs = _hubspot_sent(WriteChange(Target.AXIS, "p:AX-1", {"progress_pct": None, "objective": None}))
     assert (hs["pac_progress_pct"], hs["pac_objective"]) == ("", "")
+
+
+# -- the upsert key ---------------------------------------------------------------------------------------------------
+
+LONG_NAME = ("Plan d'actions commerciales 2027 de la direction régionale Auvergne-Rhône-Alpes, secteur industrie "
+             "pharmaceutique et chimie fine, clients dormants et prospects des départements 01, 03, 07, 15, 26, 38, "
+             "42, 43, 63, 69, 73 et 74 (révision de mars après la réunion commerciale trimestrielle)")
+
+
+@responses.activate
+def test_a_key_longer_than_salesforces_pac_key_is_refused_before_any_call_with_the_fix() -> None:
+    """A plan named in 287 characters and no ``id:``: its id is the slug of its name, 273 characters, so its records'
+    keys (« plan-id:AX-1 ») are longer than PAC_Key__c, a Text(255), which Salesforce refuses record by record every
+    night (STRING_TOO_LONG, with the hint "run pac crm check", which finds nothing). pac sends none of them and says
+    what to write: a shorter ``id:``. Seen failing before the fix: both records sent (2 PATCH calls)."""
+    plan = load_plan_text(SMALL_PLAN.replace('name: "Test plan"', f'name: "{LONG_NAME}"'), "plan.pac.yaml")
+    assert len(LONG_NAME) == 287 and len(plan.id) == 273
+    changes = [WriteChange(Target.AXIS, f"{plan.id}:AX-1", {"name": "AX-1"}),
+               WriteChange(Target.ACTION, f"{plan.id}:A-01", {"name": "A-01", "axis_key": f"{plan.id}:AX-1"})]
+    results = _connector().write(changes)
+    assert [call.request.method for call in responses.calls if call.request.method == "PATCH"] == []
+    for result in results:
+        assert not result.ok and not result.retryable, result
+        assert "PAC_Key__c" in (result.error or "") and "id:" in (result.error or ""), result.error
