@@ -106,8 +106,10 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, str) and kind in ("date", "datetime"):
         value = _iso(value)         # an ISO day or instant (the write-back's window_end), as the property takes it
     if isinstance(value, datetime):
+        if kind == "date":      # the instant's day where it was taken (the plan's timezone), not its UTC day
+            return value.date().isoformat()
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).date().isoformat() if kind == "date" else str(int(value.timestamp() * 1000))
+        return str(int(value.timestamp() * 1000))
     if isinstance(value, date):
         if kind == "date":
             return value.isoformat()

@@ -15,13 +15,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import responses
 
 from connectors.base import Target, WriteChange
+from connectors.hubspot.schema import ACTION_PROPS
 from connectors.hubspot.transport import Reply
 from connectors.hubspot.writeback import Writer as HubSpotWriter
+from connectors.hubspot.writeback import fmt
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
@@ -265,3 +268,15 @@ def test_a_key_longer_than_salesforces_pac_key_is_refused_before_any_call_with_t
     for result in results:
         assert not result.ok and not result.retryable, result
         assert "PAC_Key__c" in (result.error or "") and "id:" in (result.error or ""), result.error
+
+
+def test_a_hubspot_date_property_given_an_instant_gets_its_day_where_it_was_taken() -> None:
+    """A date property takes a day (« YYYY-MM-DD » or its midnight UTC): given an instant, it is the instant's day in
+    its own timezone (the plan's, for the pipeline's instants), as Salesforce's Date gets it: Monday 3 May 2027 at
+    00:00 in Auckland is 2 May 12:00 UTC, yet its day is 3 May. Seen failing before: "2027-05-02" (the UTC day)."""
+    auckland = datetime(2027, 5, 3, 0, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
+    assert fmt(ACTION_PROPS["window_start"], auckland) == "2027-05-03"
+    assert fmt(ACTION_PROPS["window_start"], datetime(2027, 5, 9, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))) \
+        == "2027-05-09"
+    assert fmt(ACTION_PROPS["window_start"], datetime(2027, 5, 9, 23, 30)) == "2027-05-09"     # naive: as written
+    assert fmt(ACTION_PROPS["last_synced"], auckland) == "1809259200000"       # a datetime property: the instant
