@@ -19,8 +19,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connectors.base import Target, WriteChange
+from connectors.fit import _extends, cut
 from connectors.hubspot.schema import ACTION_PROPS
 from connectors.hubspot.transport import Reply
 from connectors.hubspot.writeback import Writer as HubSpotWriter
@@ -280,3 +283,26 @@ def test_a_hubspot_date_property_given_an_instant_gets_its_day_where_it_was_take
         == "2027-05-09"
     assert fmt(ACTION_PROPS["window_start"], datetime(2027, 5, 9, 23, 30)) == "2027-05-09"     # naive: as written
     assert fmt(ACTION_PROPS["last_synced"], auckland) == "1809259200000"       # a datetime property: the instant
+
+
+REGIONAL = "".join(chr(c) for c in range(0x1F1E6, 0x1F200))
+ALPHABET = ["a", "é", " ", "e\u0301", "🚀", "🇫", "🇷", "\u200d", "👍", "🏽", "\ufe0f", "𠮟"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join), st.integers(min_value=2, max_value=40))
+def test_a_cut_always_fits_and_ends_between_whole_characters(text: str, limit: int) -> None:
+    """Whatever the text: the cut fits ``limit`` UTF-16 units, is the text's start (spaces before « … » dropped) and
+    « … », and the character after the cut does not belong to the one before it."""
+    out = cut(text, limit)
+    assert units(out) <= limit
+    if out == text:
+        return
+    assert out.endswith("…")
+    kept = out[:-1]
+    rest = text[len(kept):]
+    assert text.startswith(kept)
+    if kept and rest:
+        assert not _extends(rest[0]) and not kept.endswith("\u200d"), (kept, rest)
+        flags = len(kept) - len(kept.rstrip(REGIONAL))
+        assert flags % 2 == 0 or rest[0] not in REGIONAL, (kept, rest)      # never half a flag
