@@ -9,11 +9,11 @@ Routing when a plan spans several CRMs (e.g. Salesforce for most reps, HubSpot f
   would be counted by nobody. A record written before stays as it was.
 
 Field values are JSON scalars, so that what was written can be stored and compared exactly: text,
-numbers rounded for display (money to cents, percentages to 0.1), dates as ISO ``YYYY-MM-DD``,
-``last_synced`` as an ISO UTC timestamp. The manager-editable values (status, priority, an action's target and
-due date) come from the plan with its accepted edits (``sync_jobs.overrides``: the later change wins, in the file
-or in any CRM), so they are diffed like every other field: a change in the file reaches every CRM, a manager's
-edit in one CRM reaches the others (the CRM it was made in is recorded as holding it already).
+numbers rounded for display (money to its currency's decimals, at most cents: whole yen; percentages to 0.1),
+dates as ISO ``YYYY-MM-DD``, ``last_synced`` as an ISO UTC timestamp. The manager-editable values (status, priority,
+an action's target and due date) come from the plan with its accepted edits (``sync_jobs.overrides``: the later
+change wins, in the file or in any CRM), so they are diffed like every other field: a change in the file reaches
+every CRM, a manager's edit in one CRM reaches the others (the CRM it was made in is recorded as holding it already).
 ``last_synced`` is sent only along with another change, so a run with no change writes nothing.
 
 ``name`` is the record's title: the item's id and text, cut at 80 characters (Salesforce's ``Name``) and then
@@ -45,11 +45,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
+from connectors.fit import cut, printable
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
-from pac_core.money import shown_additional
+from pac_core.money import minor_digits, shown_additional
 from pac_core.plan import Axis, AxisState, Plan, action_cancelled, action_status_on, axis_state_on
 from pac_core.plan_end import plan_last_day
 from pac_core.results import AxisProgress, Evaluation, Recommendation
@@ -69,9 +70,9 @@ EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "plan_end", "target", "done",
 
 
 def title(text: str, limit: int = NAME_LENGTH) -> str:
-    """``text`` as a record title of at most ``limit`` characters: cut text ends with « … »."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` as a record title of at most ``limit`` characters as Salesforce counts them (UTF-16 units: an emoji
+    counts two): cut text ends with « … », never inside a character (``connectors.fit.cut``)."""
+    return cut(" ".join(printable(text).split()), limit)
 
 
 def record_key(plan: Plan, item_id: str) -> str:
@@ -79,8 +80,20 @@ def record_key(plan: Plan, item_id: str) -> str:
     return f"{plan.id}:{item_id}"
 
 
-def _money(value: Decimal | None) -> float | None:
-    return None if value is None else float(half_up(value, 2))
+# The CRMs' amount fields hold cents (Salesforce's Currency(16, 2)): an amount is written to its currency's decimals
+# (ISO 4217) up to that, as the CRM shows it. A JPY record shows its amounts in whole yen (a currency's decimal places
+# supersede the field's: Salesforce Help 000385752), so ¥1,135.40 would show ¥1,135 and the additional revenue,
+# written 1,135.40 - 4,931.60, ¥-3,796 beside ¥1,135 - ¥4,932 (audit wbvalues F2); three-decimal currencies get cents.
+MONEY_PLACES = 2
+
+
+def money_places(currency: str) -> int:
+    """The decimal places of ``currency``'s amounts written to a CRM: 0 for JPY, 2 for EUR, CHF and KWD."""
+    return min(minor_digits(currency), MONEY_PLACES)
+
+
+def _money(value: Decimal | None, places: int = MONEY_PLACES) -> float | None:
+    return None if value is None else float(half_up(value, places))
 
 
 def _pct(value: float | None) -> float | None:
@@ -106,12 +119,13 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
     """The axis's KPIs for the CRM: one number per core KPI (ratios as percentages to 0.1, money to cents,
     counts whole), the KPIs the plan names as one readable line, and the advisor's recommendation."""
     values = {v.kpi: v.value for v in progress.kpis} if progress else {}
+    places = money_places(plan.currency)
     out: dict[str, Any] = {}
     for kpi in CORE:
         value = values.get(kpi)
         unit = BY_ID[kpi].unit
         out[f"kpi_{kpi}"] = (None if value is None else _pct(float(value)) if unit == "ratio"
-                             else _money(value) if unit == "money" else int(value))
+                             else _money(value, places) if unit == "money" else int(value))
     named = axis.objective.kpis if axis.objective else ()
     out["kpis"] = kpi_summary(progress.kpis, named, plan.language, plan.currency) if progress else ""
     # a percentage objective whose base year is not over moves night after night: its KPI text says so, in the
@@ -158,6 +172,7 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     axes = {a.axis_id: a for a in evaluation.axes}
     advice = {r.axis_id: r for r in evaluation.recommendations}
+    places = money_places(plan.currency)
     for axis in plan.axes:
         p = axes.get(axis.id)
         objective = axis.objective.additional_revenue if axis.objective else None
@@ -172,11 +187,11 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "currency": plan.currency,
             "status": _shown_state(axis, day),
             "priority": axis.status.rank if axis_state_on(axis, day) is AxisState.PRIORITISED else None,
-            "objective": _money(objective),
+            "objective": _money(objective, places),
             # won - baseline as both are written, so a CRM formula or report Won - Baseline gives it (audit revenue F6)
-            "revenue": float(shown_additional(p.revenue, p.baseline, 2)) if p else None,
-            "won_revenue": _money(p.revenue) if p else None,
-            "baseline": _money(p.baseline) if p else None,
+            "revenue": float(shown_additional(p.revenue, p.baseline, places)) if p else None,
+            "won_revenue": _money(p.revenue, places) if p else None,
+            "baseline": _money(p.baseline, places) if p else None,
             "progress_pct": _pct(p.progress) if p else None,
             "pace": p.pace.value if p else None,
             "roi": _ratio(p.roi) if p else None,
@@ -205,7 +220,10 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "window_start": action.window.start.date().isoformat(),
             "window_end": _last_day(action.window.end),
         }
-    return out
+    # no control character (a YAML escape, a paste): the CRMs do not keep them (Salesforce's writer drops them), so
+    # what is written and stored is what drift repair reads back
+    return {record: {k: printable(v) if isinstance(v, str) else v for k, v in fields.items()}
+            for record, fields in out.items()}
 
 
 REMOVED = REMOVED_PACE

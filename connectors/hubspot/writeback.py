@@ -107,8 +107,10 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, str) and kind in ("date", "datetime"):
         value = _iso(value)         # an ISO day or instant (the write-back's window_end), as the property takes it
     if isinstance(value, datetime):
+        if kind == "date":      # the instant's day where it was taken (the plan's timezone), not its UTC day
+            return value.date().isoformat()
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).date().isoformat() if kind == "date" else str(int(value.timestamp() * 1000))
+        return str(int(value.timestamp() * 1000))
     if isinstance(value, date):
         if kind == "date":
             return value.isoformat()
@@ -116,8 +118,12 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, float):
         if abs(value) >= 1e15:
             return str(int(value))
-        # every digit up to 6 decimals ("g" kept 6 significant digits: 58340.18 became 58340.2)
-        return f"{round(value, 6):.6f}".rstrip("0").rstrip(".") or "0"
+        # every digit up to 6 decimals ("g" kept 6 significant digits: 58340.18 became 58340.2), as the shortest
+        # decimal that is the float (its repr, Salesforce's JSON): ".6f" printed the binary float's noise from
+        # 1e11 on (123456789012.34 sent "123456789012.339996", shown so and read back as another figure every
+        # night: audit wbvalues F3)
+        number = Decimal(repr(round(value, 6)))
+        return "0" if number == 0 else format(number.normalize(), "f")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple | set | frozenset):

@@ -9,7 +9,6 @@ named in the result's ``unsent``: not recorded as written, it is sent again on t
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +31,7 @@ from connectors.base import (
     nothing_sent,
     nothing_to_send,
 )
+from connectors.fit import cut, printable, units
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
@@ -59,7 +59,6 @@ SAVE_HINTS = {
 # Rule Header); a rule that blocks still blocks (DUPLICATES_DETECTED, with its hint)
 DUPLICATE_RULE_HEADER = {"Sforce-Duplicate-Rule-Header": "allowSave=true"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 
 
@@ -196,7 +195,7 @@ class Writer:
             crm_axes = w.account.fields.get("axes")
             limit = field_length("Account", crm_axes) if crm_axes else None
             if limit and isinstance(fields.get("axes"), str):    # whole tokens dropped, never one cut in the middle
-                fields["axes"] = cut_list(_CONTROL.sub("", fields["axes"]), limit)
+                fields["axes"] = cut_list(printable(fields["axes"]), limit)
             values = self._values("Account", w.account.fields, fields)
             foreign = sorted(f for f in values if not PAC_FIELD.match(f))
             if foreign:     # the mapping check refuses these too; never reach the CRM whatever built the mapping
@@ -204,6 +203,15 @@ class Writer:
             record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id, **values}
             return "composite/sobjects", record
         tmap = w.axis if change.target is Target.AXIS else w.action
+        key_limit = field_length(tmap.object, tmap.key_field)
+        if key_limit and units(change.key) > key_limit:
+            # Salesforce refuses it record by record every night (STRING_TOO_LONG): the plan's id is too long, most
+            # often the slug of a long plan name (audit wbvalues F5)
+            plan_id, _, item = change.key.partition(":")
+            raise ValueError(f"its key is {units(change.key)} characters long, more than {tmap.object}."
+                             f"{tmap.key_field} holds ({key_limit}), which Salesforce refuses: give the plan a shorter "
+                             f"id, at most {key_limit - 1 - units(item)} characters (`id:` under `plan:` in the plan "
+                             f"file; without it the id is the slug of the plan's name, here {len(plan_id)} characters)")
         fields = dict(change.fields)
         currency = fields.pop("currency", None)
         if "axis_key" in fields and "axis" in tmap.fields:
@@ -279,10 +287,10 @@ class Writer:
         if isinstance(value, list | tuple | set | frozenset):
             value = "; ".join(str(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value))
         if isinstance(value, str):
-            value = _CONTROL.sub("", value)
+            value = printable(value)
             limit = 80 if crm_field == "Name" else field_length(obj, crm_field)
-            if limit and len(value) > limit:
-                value = value[: limit - 1] + "…"
+            if limit:       # counted in UTF-16 units, as Salesforce counts them; cut between whole characters
+                value = cut(value, limit)
         return value
 
     def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:

@@ -232,7 +232,8 @@ class RecordWrites:
         if f.type in ("string", "textarea", "email", "combobox", "picklist", "url", "phone"):
             if not isinstance(value, str):
                 raise bad
-            if f.length and len(value) > f.length:
+            # a length in UTF-16 code units, as Salesforce counts it: an emoji counts two (Salesforce Help 005166849)
+            if f.length and len(value.encode("utf-16-le")) // 2 > f.length:
                 raise SaveError("STRING_TOO_LONG", f"{f.label or f.name}: data value too large: {value[:40]}... "
                                  f"(max length={f.length})", [f.name])
             if f.type == "picklist" and f.restricted and (value not in f.picklist or value in f.inactive):

@@ -150,6 +150,18 @@ class TestWritesAndFaults:
         second = sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH", json=body)
         assert first[0]["created"] is True and second[0]["created"] is False and first[0]["id"] == second[0]["id"]
 
+    def test_a_text_length_counts_utf16_units(self, sf: Salesforce) -> None:
+        """Name holds 80 characters as Salesforce counts them, UTF-16 units (an emoji counts two, Salesforce Help
+        005166849): 78 letters and an emoji (80 units) are saved, 79 letters and an emoji (81) refused. Seen failing
+        before the emulator counted units: both saved (audit wbvalues F1)."""
+        def name(text: str) -> dict[str, object]:
+            return sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH", json={
+                "allOrNone": False, "records": [{"attributes": {"type": "PAC_Action__c"}, "PAC_Key__c": "t:A-8",
+                                                 "Name": text}]})[0]
+        assert name("x" * 78 + "🚀")["success"]
+        refused = name("x" * 79 + "🚀")
+        assert not refused["success"] and refused["errors"][0]["statusCode"] == "STRING_TOO_LONG"
+
     def test_update_by_15_character_id(self, sf: Salesforce, server: SandboxServer) -> None:
         """An update by a 15-character id reaches the same record as its 18-character form."""
         api = server.api("salesforce")
