@@ -71,4 +71,9 @@ def cut(text: str, limit: int, mark: str = ELLIPSIS) -> str:
             break
         room -= size
         end += 1
-    return text[:_boundary(text, end)].rstrip() + mark
+    end = _boundary(text, end)
+    while True:     # the spaces dropped may leave a joiner last (« \u200d aa »): cut again before it
+        kept = text[:end].rstrip()
+        end = _boundary(text, len(kept))
+        if end == len(kept):
+            return kept + mark
