@@ -549,13 +549,13 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
 
 
 def _capacities(plan: Plan, s: AdvisorSettings, today: date) -> dict[str, Decimal]:
-    """Production capacity per product for the current quarter: the plan's context (in force today) over the
-    settings'."""
-    out = {str(k): Decimal(v) for k, v in s.capacity.items()}
+    """Production capacity per product for the current quarter, keyed by the product folded (case and accents, as
+    the load's lines and the axes' products are compared): the plan's context (in force today) over the settings'."""
+    out = {fold_value(str(k)): Decimal(v) for k, v in s.capacity.items()}
     for change in plan.context:
         if change.kind is ContextKind.CAPACITY and change.product and change.capacity is not None \
                 and change.applies(today):
-            out[change.product] = change.capacity
+            out[fold_value(change.product)] = change.capacity
     return out
 
 
@@ -568,7 +568,7 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
     for axis in _live(plan, today):
         overloaded: list[dict[str, Any]] = []
         for product in axis.products:
-            capacity = capacities.get(product)
+            capacity = capacities.get(fold_value(product))
             if not capacity or capacity <= 0:
                 continue
             row = load.get(fold_value(product), {})   # the load is keyed by every key of a line, folded
