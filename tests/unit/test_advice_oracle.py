@@ -26,18 +26,20 @@ from pac_core.plan import (
     ContextChange,
     ContextKind,
     Impact,
+    Objective,
+    Person,
     Plan,
     Segment,
     SegmentKind,
 )
-from pac_core.records import Activity, Deal, DealLine, DealStage, Records
+from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Records
 from pac_core.results import Evaluation, Recommendation
-from pac_core.scopes import Condition, Scope
+from pac_core.scopes import EVERYTHING, Condition, Scope
 from pac_core.window import Window
 from tests.unit.advice_oracle import Advice, advice
 from tests.unit.test_engine_support import PARIS, account, action, axis, plan, visit
 from tests.unit.test_engine_support import USERS as HAND_USERS
-from tests.unit.test_revenue_oracle import JULIE, MARC, USERS, describe, organisations
+from tests.unit.test_revenue_oracle import ACCOUNTS, JULIE, MARC, USERS, describe, organisations
 
 ORG = tuple[Plan, Records, datetime, EngineSettings]
 S38 = Segment("S38", "Isère", SegmentKind.VERTICAL, Scope((Condition("departement", "in", ("38",), "38"),)))
@@ -191,7 +193,7 @@ def advised_organisations(draw: st.DrawFn) -> ORG:
     return plan, records, as_of, engine_settings
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(advised_organisations())
 def test_the_advisor_agrees_with_the_reference(org: ORG) -> None:
     plan, records, as_of, engine_settings = org
@@ -200,6 +202,67 @@ def test_the_advisor_agrees_with_the_reference(org: ORG) -> None:
 
 
 
+
+# a denser organisation for the ROI rules: orders of thousands this year and last, visits counted by an action of
+# each axis, costs and margins that pay back or do not, axes over the year, a quarter or a half
+DENSE_ACCOUNTS = (*ACCOUNTS, Account("a38c", "sf", "Grenoble Chimie", postal_code="38100", departement="38",
+                                      country="FR", industry="Chimie"))
+DENSE_SEGMENTS = (
+    Segment("S69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",), "69"),))),
+    Segment("S38", "Isère", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("38",), "38"),))),
+    Segment("SPH", "Pharmacie", SegmentKind.VERTICAL, Scope((Condition("industry", "in", ("Pharmaceutique",),
+                                                                       "pharma"),))))
+DENSE_SCOPES = (EVERYTHING, EVERYTHING, Scope((Condition("industry", "in", ("Chimie",), "chimie"),)),
+                Scope((Condition("dormant", "is", (True,), "dormants"),)))
+
+
+@st.composite
+def dense_organisations(draw: st.DrawFn) -> ORG:
+    first = date(2027, 1, 1)
+    periods = [Window(_at(2027, 1, 1), _at(2028, 1, 1), "2027"), Window(_at(2027, 1, 1), _at(2027, 4, 1), "T1"),
+               Window(_at(2027, 4, 1), _at(2027, 7, 1), "T2"), Window(_at(2027, 1, 1), _at(2027, 7, 1), "S1")]
+    axes, actions = [], []
+    for i in range(draw(st.integers(1, 4))):
+        budget = draw(st.sampled_from((None, "0", "1000", "5000", "20000")))
+        objective = Objective(Decimal(draw(st.sampled_from(("5000", "30000", "100000")))),
+                              draw(st.sampled_from(periods)), None, Decimal(draw(st.sampled_from(("0.3", "0.5")))),
+                              None if budget is None else Decimal(budget))
+        axes.append(Axis(f"AX{i}", f"Axe {i}", draw(st.sampled_from([s.id for s in DENSE_SEGMENTS])),
+                         draw(st.sampled_from(DENSE_SCOPES)), AxisStatus(), objective,
+                         draw(st.sampled_from(((), ("PX200",))))))
+        actions.append(Action(f"A{i}", f"AX{i}", "Visiter", JULIE, ActivityType.VISIT, draw(st.integers(1, 2)),
+                              objective.period))
+    deals = []
+    for i in range(draw(st.integers(0, 10))):
+        close = first + timedelta(days=draw(st.integers(-400, 300)))
+        account = draw(st.sampled_from(("a69c", "a69p", "a38p", "a38c", "a69d")))
+        deals.append(Deal(f"d{i}", "sf", account, "005J", Decimal(1000 * draw(st.integers(-1, 40))), "EUR", close,
+                          draw(st.sampled_from((DealStage.WON,) * 4 + (DealStage.OPEN,))),
+                          lines=(DealLine("PX200", Decimal(draw(st.integers(1, 3))), None, code="PX200"),)))
+    activities = [Activity(f"v{i}", "sf", ActivityType.VISIT, "005J", draw(st.sampled_from(("a69c", "a38p", "a38c"))),
+                           _at(2027, 1, 1, 9) + timedelta(days=draw(st.integers(0, 180))))
+                  for i in range(draw(st.integers(0, 4)))]
+    as_of = draw(st.one_of(st.integers(0, 400).map(lambda n: _at(2027, 1, 1) + timedelta(days=n)),
+                           st.integers(0, 365 * 24).map(lambda n: _at(2027, 1, 1) + timedelta(hours=n))))
+    plan_ = Plan("PAC dense", periods[0], "Europe/Paris", people=(Person(JULIE, "Julie"),),
+                 segments=DENSE_SEGMENTS, axes=tuple(axes), actions=tuple(actions))
+    records = Records(accounts=DENSE_ACCOUNTS, deals=tuple(deals), activities=tuple(activities), users=USERS)
+    engine_settings = EngineSettings(
+        attribution=draw(st.sampled_from(("full", "split"))),
+        capacity=draw(st.sampled_from(({}, {"px200": Decimal(6)}))),
+        rollout_min_roi=draw(st.sampled_from((0.5, 0.0))),
+        rollout_max_months_to_roi=draw(st.sampled_from((6.0, 12.0))),
+        rollout_lagging_growth=draw(st.sampled_from((0.05, 0.5))))
+    return plan_, records, as_of, engine_settings
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(dense_organisations())
+def test_the_advisor_agrees_with_the_reference_on_dense_organisations(org: ORG) -> None:
+    plan_, records, as_of, engine_settings = org
+    errors = differences(plan_, records, as_of, engine_settings)
+    assert not errors, "\n".join(errors) + "\n" + _with_figures(plan_, records, as_of, engine_settings)
+
 # --- organisations computed by hand ---------------------------------------------------------------------------------
 # Rhône (r1, 69) and Isère (i1, 38); the axis AX-69 of Rhône, its action visiting r1 in February (1 visit counted)
 
@@ -207,6 +270,7 @@ SEG_69 = Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("d
 SEG_38 = Segment("SEG-38", "Isère", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("38",)),)))
 FEBRUARY = Window(datetime(2027, 2, 1, tzinfo=PARIS), datetime(2027, 3, 1, tzinfo=PARIS), "février")
 MARCH_9 = datetime(2027, 3, 9, 10, tzinfo=PARIS)
+DEFAULTS = EngineSettings()
 
 
 def _pump_order(ident: str, quantity: str, close: date, stage: DealStage = DealStage.WON) -> Deal:
@@ -217,11 +281,12 @@ def _pump_order(ident: str, quantity: str, close: date, stage: DealStage = DealS
                                 name="Pompe doseuse PX200"),))
 
 
-def _hand(axes: tuple[Axis, ...], deals: tuple[Deal, ...], as_of: datetime, engine_settings: EngineSettings,
-          **plan_fields: object) -> dict[str, Advice]:
-    p = replace(plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=(SEG_69, SEG_38)), **plan_fields)
+def _hand(axes: tuple[Axis, ...], deals: tuple[Deal, ...], as_of: datetime,
+          engine_settings: EngineSettings = DEFAULTS, *, window: Window = FEBRUARY,
+          visited: datetime = datetime(2027, 2, 10, 9, tzinfo=PARIS), **plan_fields: object) -> dict[str, Advice]:
+    p = replace(plan(action(axis_id="AX-69", window=window), axes=axes, segments=(SEG_69, SEG_38)), **plan_fields)
     records = Records(accounts=(account("r1", "69003"), account("i1", "38000")), deals=deals,
-                      activities=(visit("v-r1", "r1", datetime(2027, 2, 10, 9, tzinfo=PARIS)),), users=HAND_USERS)
+                      activities=(visit("v-r1", "r1", visited),), users=HAND_USERS)
     errors = differences(p, records, as_of, engine_settings)
     assert not errors, "\n".join(errors) + "\n" + _with_figures(p, records, as_of, engine_settings)
     return _engine_advice(evaluate(p, records, as_of=as_of, settings=engine_settings))
@@ -244,3 +309,104 @@ class TestCapacityNamedInAnyCase:
         got = _hand((axis("AX-69", "SEG-69", products=("pompe doseuse PX200",)),), self.ORDERS, MARCH_9,
                     EngineSettings(capacity={"POMPE DOSEUSE PX200": Decimal(100)}), context=(capacity,))
         assert got["AX-69"].rule == "suspend"
+
+
+def _won(ident: str, account_id: str, amount: str, close: date) -> Deal:
+    return Deal(ident, "sf", account_id, "005J", Decimal(amount), "EUR", close, DealStage.WON)
+
+
+def _in(a: Axis, period: Window) -> Axis:
+    assert a.objective is not None
+    return replace(a, objective=replace(a.objective, period=period))
+
+
+def _at(*fields: int) -> datetime:
+    return datetime(*fields, tzinfo=PARIS)   # type: ignore[misc]
+
+
+Q1 = Window(_at(2027, 1, 1), _at(2027, 4, 1), "2027-T1")
+JANUARY = Window(_at(2027, 1, 1), _at(2027, 2, 1), "janvier")
+
+
+class TestThresholdsAtTheirLimits:
+    """Each rule fires exactly at its threshold (``>=``, ``<=``) and not a hair before, the drop below its own."""
+
+    def test_segment_down_exactly_ten_percent_is_prioritised(self) -> None:
+        # Rhône: 90,000 this year to 9 March against 100,000 a year earlier: -10 %, the threshold
+        deals = (_won("now", "r1", "90000", date(2027, 2, 1)), _won("then", "r1", "100000", date(2026, 2, 1)))
+        assert _hand((axis("AX-69", "SEG-69"),), deals, MARCH_9)["AX-69"].rule == "prioritise"
+        deals = (_won("now", "r1", "90000.01", date(2027, 2, 1)), _won("then", "r1", "100000", date(2026, 2, 1)))
+        assert "AX-69" not in _hand((axis("AX-69", "SEG-69"),), deals, MARCH_9)
+
+    def test_prioritise_waits_for_a_tenth_of_the_plan(self) -> None:
+        # 36.5 days of 365: 6 February at noon
+        deals = (_won("now", "r1", "90000", date(2027, 2, 1)), _won("then", "r1", "100000", date(2026, 2, 1)))
+        assert _hand((axis("AX-69", "SEG-69"),), deals, _at(2027, 2, 6, 12))["AX-69"].rule == "prioritise"
+        assert "AX-69" not in _hand((axis("AX-69", "SEG-69"),), deals, _at(2027, 2, 6, 11, 59, 59))
+
+    def test_load_exactly_ninety_percent_suspends(self) -> None:
+        # 8 pumps won + 2 ordered but won after today (open that day) x 0.5 = 9 of a capacity of 10
+        deals = (_pump_order("d1", "8", date(2027, 2, 1)), _pump_order("d2", "2", date(2027, 3, 20)))
+        capacity = EngineSettings(capacity={"PX200": Decimal(10)})
+        assert _hand((axis("AX-69", "SEG-69", products=("PX200",)),), deals, MARCH_9, capacity)["AX-69"].rule == \
+            "suspend"
+        deals = (_pump_order("d1", "8", date(2027, 2, 1)), _pump_order("d2", "1", date(2027, 3, 20)))
+        assert "AX-69" not in _hand((axis("AX-69", "SEG-69", products=("PX200",)),), deals, MARCH_9, capacity)
+
+    # a first-quarter axis: on 19 January 00:00, 18 of its 90 days are gone (20 %), its cost to date is 2,000 of
+    # 10,000; 10,000 of additional revenue at 30 % is a margin of 3,000: ROI (3,000 - 2,000) / 2,000 = 50 %
+    def _roll(self, rhone: str, isere: str, as_of: datetime) -> dict[str, Advice]:
+        deals = (_won("r", "r1", rhone, date(2027, 1, 10)), _won("i-then", "i1", "100000", date(2026, 1, 5)),
+                 _won("i-now", "i1", isere, date(2027, 1, 5)))
+        return _hand((_in(axis("AX-69", "SEG-69"), Q1),), deals, as_of, window=JANUARY,
+                     visited=_at(2027, 1, 5, 9))
+
+    def test_roll_out_at_fifty_percent_after_a_fifth_to_a_segment_under_five_percent(self) -> None:
+        got = self._roll("10000", "104999", _at(2027, 1, 19))
+        assert (got["AX-69"].rule, got["AX-69"].to_segments) == ("roll_out", ("SEG-38",))
+
+    def test_no_roll_out_a_second_before_a_fifth(self) -> None:
+        assert "AX-69" not in self._roll("10000", "104999", _at(2027, 1, 18, 23, 59, 59))
+
+    def test_no_roll_out_just_under_fifty_percent(self) -> None:
+        assert "AX-69" not in self._roll("9999.99", "104999", _at(2027, 1, 19))
+
+    def test_a_segment_growing_exactly_five_percent_is_no_target(self) -> None:
+        assert "AX-69" not in self._roll("10000", "105000", _at(2027, 1, 19))
+
+    # a year's axis: on 2 July at noon half of 2027 is gone; 183 days of 365 of a cost of 3,650 are 1,830 to date
+    def test_drop_at_half_the_period_below_zero(self) -> None:
+        deals = (_won("r", "r1", "6099.99", date(2027, 2, 1)),)
+        a = axis("AX-69", "SEG-69", budget="3650")
+        assert _hand((a,), deals, _at(2027, 7, 2, 12))["AX-69"].rule == "drop"
+        assert "AX-69" not in _hand((a,), deals, _at(2027, 7, 2, 11, 59, 59))
+
+    def test_no_drop_at_a_roi_of_exactly_zero(self) -> None:
+        # 6,100 x 30 % = 1,830: the margin to date covers the cost to date exactly
+        deals = (_won("r", "r1", "6100", date(2027, 2, 1)),)
+        assert "AX-69" not in _hand((axis("AX-69", "SEG-69", budget="3650"),), deals, _at(2027, 7, 2, 12))
+
+    def test_drop_in_favour_of_a_free_axis_before_a_paying_one(self) -> None:
+        deals = (_won("r", "r1", "1000", date(2027, 2, 1)), _won("i", "i1", "500", date(2027, 2, 1)))
+        axes = (axis("AX-69", "SEG-69", budget="3650"), axis("AX-38", "SEG-38", budget="0"),
+                axis("AX-38B", "SEG-38", budget="10"))
+        got = _hand(axes, deals, _at(2027, 7, 2, 12))
+        assert (got["AX-69"].rule, got["AX-69"].in_favour_of) == ("drop", frozenset({"AX-38"}))
+
+
+class TestTheAdvisorsTime:
+    """No advice before the plan's first instant (included) nor after its end; an axis of the first quarter is
+    closed from its end instant (the Q1 report's), the year's axes keep their rules at the plan's end instant."""
+
+    DEALS = (_won("r", "r1", "1000", date(2027, 2, 1)),)
+
+    def test_plan_not_begun_and_plan_over(self) -> None:
+        a = axis("AX-69", "SEG-69", budget="3650")
+        assert _hand((a,), self.DEALS, _at(2027, 1, 1)) == {}
+        assert _hand((a,), self.DEALS, _at(2028, 1, 1))["AX-69"].rule == "drop"
+        assert _hand((a,), self.DEALS, _at(2028, 1, 1, 0, 0, 1)) == {}
+
+    def test_a_first_quarter_axis_closes_at_its_end_instant(self) -> None:
+        a = _in(axis("AX-69", "SEG-69", budget="3650"), Q1)
+        assert _hand((a,), self.DEALS, _at(2027, 3, 31, 23, 59, 59))["AX-69"].rule == "drop"
+        assert _hand((a,), self.DEALS, _at(2027, 4, 1))["AX-69"] == Advice("closed")
