@@ -321,10 +321,13 @@ def _live(plan: Plan, today: date) -> list[Axis]:
 
 def equivalent(a: Axis, b: Axis) -> bool:
     """Two axes are equivalent when their own scopes hold the same conditions and they sell the same products
-    (the segment aside): « Clients dormants » of Rhône-Alpes and of Sud-Ouest are the same axis."""
-    def key(axis: Axis) -> tuple[frozenset[tuple[str, str, tuple[Any, ...]]], frozenset[str]]:
-        return (frozenset((c.field, c.op, c.values) for c in axis.scope.conditions),
-                frozenset(p.casefold() for p in axis.products))
+    (the segment aside): « Clients dormants » of Rhône-Alpes and of Sud-Ouest are the same axis. Conditions and
+    products compare as scopes do, text folded (case and accents) and a list of values as a set: « secteur Chimie »
+    and « secteur chimie », « [Chimie, Pharmacie] » and « [Pharmacie, Chimie] » are one condition."""
+    def key(axis: Axis) -> tuple[frozenset[tuple[str, str, frozenset[Any]]], frozenset[str]]:
+        return (frozenset((c.field, c.op, frozenset(fold_value(v) if isinstance(v, str) else v for v in c.values))
+                          for c in axis.scope.conditions),
+                frozenset(fold_value(p) for p in axis.products))
     return key(a) == key(b)
 
 

@@ -265,8 +265,10 @@ class AdviceOracle:
 
     # -- rule 5: roll out -------------------------------------------------------------------------------------
     def equivalent(self, axis: Axis, other: Axis) -> bool:
-        def key(a: Axis) -> frozenset[tuple[str, str, tuple[object, ...]]]:
-            return frozenset((c.field, c.op, tuple(c.values)) for c in a.scope.conditions)
+        """The same own conditions, as scopes compare them (text folded, a list as a set), the same products."""
+        def key(a: Axis) -> frozenset[tuple[str, str, frozenset[object]]]:
+            return frozenset((c.field, c.op, frozenset(fold_value(v) if isinstance(v, str) else v for v in c.values))
+                             for c in a.scope.conditions)
         return key(axis) == key(other) and {fold_value(p) for p in axis.products} == \
             {fold_value(p) for p in other.products}
 

@@ -285,7 +285,8 @@ def _hand(axes: tuple[Axis, ...], deals: tuple[Deal, ...], as_of: datetime,
           engine_settings: EngineSettings = DEFAULTS, *, window: Window = FEBRUARY,
           visited: datetime = datetime(2027, 2, 10, 9, tzinfo=PARIS), **plan_fields: object) -> dict[str, Advice]:
     p = replace(plan(action(axis_id="AX-69", window=window), axes=axes, segments=(SEG_69, SEG_38)), **plan_fields)
-    records = Records(accounts=(account("r1", "69003"), account("i1", "38000")), deals=deals,
+    records = Records(accounts=(account("r1", "69003", industry="Chimie"), account("i1", "38000", industry="Chimie")),
+                      deals=deals,
                       activities=(visit("v-r1", "r1", visited),), users=HAND_USERS)
     errors = differences(p, records, as_of, engine_settings)
     assert not errors, "\n".join(errors) + "\n" + _with_figures(p, records, as_of, engine_settings)
@@ -328,6 +329,15 @@ Q1 = Window(_at(2027, 1, 1), _at(2027, 4, 1), "2027-T1")
 JANUARY = Window(_at(2027, 1, 1), _at(2027, 2, 1), "janvier")
 
 
+def _roll(rhone: str, isere: str, as_of: datetime, *others: Axis, scope: Scope = EVERYTHING) -> dict[str, Advice]:
+    """AX-69 over the first quarter: Rhône's order of ``rhone`` on 10 January after a visit on 5 January; Isère's
+    revenue ``isere`` this year against 100,000 a year earlier."""
+    deals = (_won("r", "r1", rhone, date(2027, 1, 10)), _won("i-then", "i1", "100000", date(2026, 1, 5)),
+             _won("i-now", "i1", isere, date(2027, 1, 5)))
+    return _hand((_in(axis("AX-69", "SEG-69", scope=scope), Q1), *others), deals, as_of, window=JANUARY,
+                 visited=_at(2027, 1, 5, 9))
+
+
 class TestThresholdsAtTheirLimits:
     """Each rule fires exactly at its threshold (``>=``, ``<=``) and not a hair before, the drop below its own."""
 
@@ -355,24 +365,19 @@ class TestThresholdsAtTheirLimits:
 
     # a first-quarter axis: on 19 January 00:00, 18 of its 90 days are gone (20 %), its cost to date is 2,000 of
     # 10,000; 10,000 of additional revenue at 30 % is a margin of 3,000: ROI (3,000 - 2,000) / 2,000 = 50 %
-    def _roll(self, rhone: str, isere: str, as_of: datetime) -> dict[str, Advice]:
-        deals = (_won("r", "r1", rhone, date(2027, 1, 10)), _won("i-then", "i1", "100000", date(2026, 1, 5)),
-                 _won("i-now", "i1", isere, date(2027, 1, 5)))
-        return _hand((_in(axis("AX-69", "SEG-69"), Q1),), deals, as_of, window=JANUARY,
-                     visited=_at(2027, 1, 5, 9))
 
     def test_roll_out_at_fifty_percent_after_a_fifth_to_a_segment_under_five_percent(self) -> None:
-        got = self._roll("10000", "104999", _at(2027, 1, 19))
+        got = _roll("10000", "104999", _at(2027, 1, 19))
         assert (got["AX-69"].rule, got["AX-69"].to_segments) == ("roll_out", ("SEG-38",))
 
     def test_no_roll_out_a_second_before_a_fifth(self) -> None:
-        assert "AX-69" not in self._roll("10000", "104999", _at(2027, 1, 18, 23, 59, 59))
+        assert "AX-69" not in _roll("10000", "104999", _at(2027, 1, 18, 23, 59, 59))
 
     def test_no_roll_out_just_under_fifty_percent(self) -> None:
-        assert "AX-69" not in self._roll("9999.99", "104999", _at(2027, 1, 19))
+        assert "AX-69" not in _roll("9999.99", "104999", _at(2027, 1, 19))
 
     def test_a_segment_growing_exactly_five_percent_is_no_target(self) -> None:
-        assert "AX-69" not in self._roll("10000", "105000", _at(2027, 1, 19))
+        assert "AX-69" not in _roll("10000", "105000", _at(2027, 1, 19))
 
     # a year's axis: on 2 July at noon half of 2027 is gone; 183 days of 365 of a cost of 3,650 are 1,830 to date
     def test_drop_at_half_the_period_below_zero(self) -> None:
@@ -410,3 +415,31 @@ class TestTheAdvisorsTime:
         a = _in(axis("AX-69", "SEG-69", budget="3650"), Q1)
         assert _hand((a,), self.DEALS, _at(2027, 3, 31, 23, 59, 59))["AX-69"].rule == "drop"
         assert _hand((a,), self.DEALS, _at(2027, 4, 1))["AX-69"] == Advice("closed")
+
+
+def _industry(*names: str) -> Scope:
+    return Scope((Condition("industry", "in", names, "secteur " + ", ".join(names)),))
+
+
+class TestEquivalentAxisWrittenOtherwise:
+    """A segment already running the same axis is no roll-out target, however its scope's values are written: scopes
+    compare casefolded and accent-insensitive, and a list is a set (« secteur Chimie » of Rhône and « secteur chimie »
+    of Isère are one axis; « [Chimie, Pharmacie] » and « [Pharmacie, Chimie] » too)."""
+
+    def test_value_in_another_case(self) -> None:
+        assert _roll("10000", "104999", _at(2027, 1, 19), scope=_industry("Chimie"))["AX-69"].to_segments == \
+            ("SEG-38",)
+        isere = axis("AX-38", "SEG-38", scope=_industry("chimie"), budget=None)
+        assert "AX-69" not in _roll("10000", "104999", _at(2027, 1, 19), isere, scope=_industry("Chimie"))
+
+    def test_values_in_another_order(self) -> None:
+        isere = axis("AX-38", "SEG-38", scope=_industry("Pharmacie", "Chimie"), budget=None)
+        assert "AX-69" not in _roll("10000", "104999", _at(2027, 1, 19), isere,
+                                        scope=_industry("Chimie", "Pharmacie"))
+
+    def test_products_with_and_without_accents(self) -> None:
+        isere = axis("AX-38", "SEG-38", products=("reacteur R-200",), budget=None)
+        rhone = _in(axis("AX-69", "SEG-69", products=("Réacteur r-200",)), Q1)
+        deals = (_won("r", "r1", "10000", date(2027, 1, 10)), _won("i-then", "i1", "100000", date(2026, 1, 5)))
+        assert "AX-69" not in _hand((rhone, isere), deals, _at(2027, 1, 19), window=JANUARY,
+                                    visited=_at(2027, 1, 5, 9))
