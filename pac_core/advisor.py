@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from pac_core.kpis import FORECAST_MIN_SHARE
 from pac_core.money import decimals_below, money, months, percent, shown_additional
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
@@ -346,8 +347,11 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
         if not free and (p.roi is None or p.time_to_roi_months is None or p.roi < s.rollout_min_roi
                          or p.time_to_roi_months > s.rollout_max_months_to_roi):
             continue
-        if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < s.rollout_min_elapsed:
-            continue    # the ROI to date projects the pace: not on a few weeks' deals
+        if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < max(s.rollout_min_elapsed,
+                                                                                           FORECAST_MIN_SHARE):
+            # the ROI to date projects the pace: not on a few weeks' deals; and never before a tenth, where no rule
+            # judges an axis, a free one (no ROI to wait for) included, whatever the setting
+            continue
         if not p.activities_done:
             # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
             # the axis's doing, and there is nothing carried out to roll out elsewhere

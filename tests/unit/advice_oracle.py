@@ -35,9 +35,8 @@ from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress
 from pac_core.scopes import DEAL_FIELDS, Condition, Scope
 from pac_core.text import fold_value
+from tests.unit.revenue_oracle import TOO_EARLY as FORECAST_MIN_SHARE
 from tests.unit.revenue_oracle import AxisFigures, Oracle, SegmentFigures, _Org, days_of, last_day, live, oracle
-
-FORECAST_MIN_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -294,7 +293,9 @@ class AdviceOracle:
 
     def roll_out(self, axis: Axis) -> tuple[str, ...] | None:
         f = self.figures(axis)
-        if self.share(axis) < self.settings.rollout_min_elapsed:
+        # no rule judges an axis before a tenth of its period (docs: a setting below it waits for the tenth), a free
+        # axis (no ROI to wait for) included
+        if self.share(axis) < max(self.settings.rollout_min_elapsed, FORECAST_MIN_SHARE):
             return None
         if not any(self.done[a.id] > 0 for a in self.plan.actions if a.axis_id == axis.id):
             return None

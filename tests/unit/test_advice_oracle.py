@@ -443,3 +443,24 @@ class TestEquivalentAxisWrittenOtherwise:
         deals = (_won("r", "r1", "10000", date(2027, 1, 10)), _won("i-then", "i1", "100000", date(2026, 1, 5)))
         assert "AX-69" not in _hand((rhone, isere), deals, _at(2027, 1, 19), window=JANUARY,
                                     visited=_at(2027, 1, 5, 9))
+
+
+class TestAFreeAxisWaitsForATenth:
+    """``rollout_min_elapsed`` below 0.1 waits for the tenth (docs, *KPIs and ROI*: no rule judges an axis before),
+    a free axis too, whose roll-out rests on no ROI: 10,000 of revenue won on its second day is no reason to roll
+    out on 4 January."""
+
+    DEALS = (_won("r", "r1", "10000", date(2027, 1, 2)), _won("i-then", "i1", "100000", date(2026, 1, 2)),
+             _won("i-now", "i1", "50000", date(2027, 1, 2)))
+    EAGER = EngineSettings(rollout_min_elapsed=0.0)
+
+    def _advice(self, as_of: datetime) -> dict[str, Advice]:
+        return _hand((_in(axis("AX-69", "SEG-69", budget="0"), Q1),), self.DEALS, as_of, self.EAGER,
+                     window=JANUARY, visited=_at(2027, 1, 2, 9))
+
+    def test_not_before_a_tenth(self) -> None:
+        assert "AX-69" not in self._advice(_at(2027, 1, 4, 10))
+
+    def test_from_a_tenth(self) -> None:
+        # 10 January 00:00: 9 of the quarter's 90 days
+        assert self._advice(_at(2027, 1, 10))["AX-69"].rule == "roll_out"
