@@ -629,7 +629,9 @@ report drops it when it words the advice for the next plan."""
 def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
               ) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
-    plan, nor already at their target (``reached``: nothing is left to do)."""
+    plan, nor already at their target (``reached``: nothing is left to do), and whose window is not over today (a
+    late action can no longer be done in its window: nothing to hand over; it was told all year after a declared
+    departure, audit oracle-advice)."""
     out = []
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
@@ -637,7 +639,7 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
-            day = leaving.on or today
+            day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
                        and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
                        and a.id not in reached and last_day[a.id] > day]

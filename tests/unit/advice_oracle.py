@@ -221,7 +221,8 @@ class AdviceOracle:
                     action.status_since is None or action.status_since <= self.today)
                 if cancelled or self.done[action.id] >= action.target:
                     continue
-                if days_of(action.window, self.zone)[1] >= on:
+                # open: its window not over today, and running on or after the leaving day
+                if days_of(action.window, self.zone)[1] >= max(on, self.today):
                     return True
         return False
 

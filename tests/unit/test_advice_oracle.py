@@ -464,3 +464,28 @@ class TestAFreeAxisWaitsForATenth:
     def test_from_a_tenth(self) -> None:
         # 10 January 00:00: 9 of the quarter's 90 days
         assert self._advice(_at(2027, 1, 10))["AX-69"].rule == "roll_out"
+
+
+class TestReassignWhatCanStillBeDone:
+    """Marc leaves on 1 March (declared); his action runs from 15 February to 15 March, nothing done yet. On 9 March
+    it is open and must be handed over; on 9 August its window closed five months ago (it is late): there is nothing
+    left to hand over, and « Réaffecter les actions A-01 » would stay in the CRM's advice field all year."""
+
+    MID_FEBRUARY = Window(_at(2027, 2, 15), _at(2027, 3, 16), "15 février - 15 mars")
+
+    def _advice(self, as_of: datetime) -> dict[str, Advice]:
+        p = replace(plan(action(axis_id="AX-69", window=self.MID_FEBRUARY, who=MARC, target=3),
+                         axes=(axis("AX-69", "SEG-69", budget=None),), segments=(SEG_69, SEG_38)),
+                    context=(ContextChange(ContextKind.REP_LEAVING, on=date(2027, 3, 1), who=MARC),))
+        records = Records(accounts=(account("r1", "69003"),), users=HAND_USERS)
+        errors = differences(p, records, as_of, DEFAULTS)
+        assert not errors, "\n".join(errors) + "\n" + _with_figures(p, records, as_of, DEFAULTS)
+        return _engine_advice(evaluate(p, records, as_of=as_of, settings=DEFAULTS))
+
+    def test_open_action_is_reassigned(self) -> None:
+        assert self._advice(_at(2027, 3, 9, 10))["AX-69"].rule == "reassign"
+        assert self._advice(_at(2027, 3, 15, 23))["AX-69"].rule == "reassign"     # its last day
+
+    def test_action_whose_window_is_over_is_not(self) -> None:
+        assert "AX-69" not in self._advice(_at(2027, 3, 16, 10))
+        assert "AX-69" not in self._advice(_at(2027, 8, 9, 10))
