@@ -63,15 +63,6 @@ def wall_share(start: datetime, end: datetime, as_of: datetime) -> float:
     return (n - s).total_seconds() / (e - s).total_seconds()
 
 
-def _state_today(axis: Axis, today: date) -> AxisState:
-    st = axis.status
-    if st.since is not None and today < st.since:
-        return AxisState.ACTIVE
-    if st.state is AxisState.SUSPENDED and st.until is not None and today > st.until:
-        return AxisState.ACTIVE
-    return st.state
-
-
 class AdviceOracle:
     def __init__(self, plan: Plan, records: Records, as_of: datetime, settings: EngineSettings,
                  actions: tuple[ActionProgress, ...]) -> None:
@@ -250,7 +241,7 @@ class AdviceOracle:
         return self.org.account_in(account, Scope(conditions))  # type: ignore[arg-type]
 
     def prioritise(self, axis: Axis) -> bool:
-        if _state_today(axis, self.today) is AxisState.PRIORITISED:
+        if axis.status.state is AxisState.PRIORITISED:     # decided, from whatever day (docs, rule 4)
             return False
         trend = self.segment(axis.segment_id).trend
         plan_share = wall_share(self.plan.period.start, self.plan.period.end, self.as_of)

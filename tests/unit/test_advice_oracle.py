@@ -113,7 +113,8 @@ def advised_organisations(draw: st.DrawFn) -> ORG:
         products = draw(st.sampled_from(((), (), ("PX200",), ("pump",), ("maintenance",))))
         status = a.status
         if status.state is AxisState.ACTIVE and draw(st.integers(0, 4)) == 0:
-            status = AxisStatus(AxisState.PRIORITISED, rank=n + 1)
+            since = draw(st.sampled_from((None, first + timedelta(days=60))))
+            status = AxisStatus(AxisState.PRIORITISED, rank=n + 1, since=since)
         axes.append(replace(a, products=products, status=status))
     segments = list(plan.segments)
     if draw(st.booleans()):
@@ -234,16 +235,20 @@ def dense_organisations(draw: st.DrawFn) -> ORG:
                               objective.period))
     deals = []
     for i in range(draw(st.integers(0, 10))):
-        close = first + timedelta(days=draw(st.integers(-400, 300)))
+        close = first + timedelta(days=draw(st.one_of(st.integers(-400, 300), st.integers(0, 60))))
         account = draw(st.sampled_from(("a69c", "a69p", "a38p", "a38c", "a69d")))
         deals.append(Deal(f"d{i}", "sf", account, "005J", Decimal(1000 * draw(st.integers(-1, 40))), "EUR", close,
                           draw(st.sampled_from((DealStage.WON,) * 4 + (DealStage.OPEN,))),
                           lines=(DealLine("PX200", Decimal(draw(st.integers(1, 3))), None, code="PX200"),)))
+    for i in range(draw(st.integers(0, 3))):     # last year's early orders: segments with a trend to lag
+        deals.append(Deal(f"b{i}", "sf", draw(st.sampled_from(("a69p", "a38p", "a38c"))), "005J",
+                          Decimal(1000 * draw(st.integers(5, 60))), "EUR",
+                          date(2026, 1, 1) + timedelta(days=draw(st.integers(0, 30))), DealStage.WON))
     activities = [Activity(f"v{i}", "sf", ActivityType.VISIT, "005J", draw(st.sampled_from(("a69c", "a38p", "a38c"))),
                            _at(2027, 1, 1, 9) + timedelta(days=draw(st.integers(0, 180))))
-                  for i in range(draw(st.integers(0, 4)))]
+                  for i in range(draw(st.integers(0, 6)))]
     as_of = draw(st.one_of(st.integers(0, 400).map(lambda n: _at(2027, 1, 1) + timedelta(days=n)),
-                           st.integers(0, 365 * 24).map(lambda n: _at(2027, 1, 1) + timedelta(hours=n))))
+                           st.integers(0, 200 * 24).map(lambda n: _at(2027, 1, 1) + timedelta(hours=n))))
     plan_ = Plan("PAC dense", periods[0], "Europe/Paris", people=(Person(JULIE, "Julie"),),
                  segments=DENSE_SEGMENTS, axes=tuple(axes), actions=tuple(actions))
     records = Records(accounts=DENSE_ACCOUNTS, deals=tuple(deals), activities=tuple(activities), users=USERS)
