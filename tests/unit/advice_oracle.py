@@ -47,6 +47,9 @@ class Advice:
     overruled: frozenset[str] = frozenset()
     in_favour_of: frozenset[str] | None = None  # a drop: the axes tied best (empty: none is kept); None otherwise
     to_segments: tuple[str, ...] | None = None  # a roll-out (or a closing verdict's): the target segments, sorted
+    # a roll-out's segments left out, each sorted: (already running an equivalent axis, no account of the axis's
+    # kind, no revenue last year)
+    left_out: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def wall_share(start: datetime, end: datetime, as_of: datetime) -> float:
@@ -283,6 +286,22 @@ class AdviceOracle:
             out.append(seg.id)
         return tuple(sorted(out))
 
+    def left_out(self, axis: Axis) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        running, empty, unknown = [], [], []
+        for seg in self.plan.segments:
+            if seg.id == axis.segment_id:
+                continue
+            trend = self.segment(seg.id).trend
+            if trend is None:
+                unknown.append(seg.id)
+            elif trend < self.settings.rollout_lagging_growth:
+                if any(o.segment_id == seg.id and o.id != axis.id and self.equivalent(axis, o)
+                       for o in self.plan.axes):
+                    running.append(seg.id)
+                elif not self.accounts_of_kind(axis, seg):
+                    empty.append(seg.id)
+        return tuple(sorted(running)), tuple(sorted(empty)), tuple(sorted(unknown))
+
     def roll_out(self, axis: Axis) -> tuple[str, ...] | None:
         f = self.figures(axis)
         # no rule judges an axis before a tenth of its period (docs: a setting below it waits for the tenth), a free
@@ -311,7 +330,9 @@ class AdviceOracle:
         out: dict[str, Advice] = {}
         for axis in axes:
             if self.closed(axis):
-                out[axis.id] = Advice("closed", to_segments=self.roll_out(axis))
+                targets = self.roll_out(axis)
+                out[axis.id] = Advice("closed", to_segments=targets,
+                                      left_out=self.left_out(axis) if targets else None)
                 continue
             fired: list[str] = []
             if axis.id in suspended:
@@ -331,7 +352,8 @@ class AdviceOracle:
             out[axis.id] = Advice(
                 rule, frozenset(fired[1:]),
                 self.in_favour_of(axis, kept) if rule == "drop" else None,
-                targets if rule == "roll_out" else None)
+                targets if rule == "roll_out" else None,
+                self.left_out(axis) if rule == "roll_out" else None)
         return out
 
 

@@ -61,11 +61,15 @@ def _read(rec: Recommendation) -> Advice:
     if rec.rule.value == "drop":
         favour = frozenset([ev["in_favour_of"]]) if ev.get("in_favour_of") else frozenset()
     targets = tuple(sorted(ev["to_segments"])) if ev.get("to_segments") else None
-    return Advice(rec.rule.value, frozenset(o.rule.value for o in rec.overruled), favour, targets)
+    left_out = None if targets is None else (tuple(sorted(ev["already_running"])),
+                                             tuple(sorted(ev["no_account_in_scope"])),
+                                             tuple(sorted(ev["no_revenue_last_year"])))
+    return Advice(rec.rule.value, frozenset(o.rule.value for o in rec.overruled), favour, targets, left_out)
 
 
 def _agrees(got: Advice, want: Advice) -> bool:
-    if (got.rule, got.overruled, got.to_segments) != (want.rule, want.overruled, want.to_segments):
+    if (got.rule, got.overruled, got.to_segments, got.left_out) != \
+            (want.rule, want.overruled, want.to_segments, want.left_out):
         return False
     if want.in_favour_of is None or got.in_favour_of is None:
         return want.in_favour_of is got.in_favour_of
