@@ -869,7 +869,7 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
         if change.crm_field:
             name = change.crm_field.removeprefix("custom.")
             for n, a in enumerate(records.accounts):
-                on, marked = _lost_mark(a.custom.get(name))
+                on, marked = _lost_mark(a.custom.get(name), zone)
                 if marked and not a.deleted:
                     found.append((n, on or change.on, "crm"))
         if not found and change.account:
@@ -891,19 +891,27 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
     return AdvisorContext(tuple(lost), tuple(leaving), accounts_in)
 
 
-def _lost_mark(value: object) -> tuple[date | None, bool]:
-    """A CRM field marking a lost account: a checkbox (true) or the day it was lost (ISO date or date-time)."""
+def _lost_mark(value: object, zone: ZoneInfo) -> tuple[date | None, bool]:
+    """A CRM field marking a lost account: a checkbox (true) or the day it was lost: an ISO date as it is, an instant
+    (a Salesforce DateTime, « 2027-03-14T23:30:00.000+0000 ») on its day in the plan's timezone (``zone``), as every
+    day the engine derives from a CRM instant (docs/engine.md, *Dates*; it read the UTC day before 6 Dec 2026)."""
     if value is None or value is False or value == "":
         return None, False
     if value is True:
         return None, True
     if isinstance(value, datetime):
-        return value.date(), True
+        return (value.astimezone(zone) if value.tzinfo is not None else value).date(), True
     if isinstance(value, date):
         return value, True
     text = str(value).strip()
     if fold_value(text) in ("true", "yes", "oui", "1"):
         return None, True
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is not None and instant.tzinfo is not None:
+        return instant.astimezone(zone).date(), True
     try:
         return date.fromisoformat(text[:10]), True
     except ValueError:

@@ -8,7 +8,7 @@ organisations computed by hand, each threshold exactly at its limit."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -498,3 +498,37 @@ class TestReassignWhatCanStillBeDone:
     def test_action_whose_window_is_over_is_not(self) -> None:
         assert "AX-69" not in self._advice(_at(2027, 3, 16, 10))
         assert "AX-69" not in self._advice(_at(2027, 8, 9, 10))
+
+
+class TestLostOnAnInstant:
+    """A CRM field marking a lost account with an instant (a Salesforce DateTime, « 2027-03-14T23:30:00.000+0000 »)
+    is lost on that instant's day in the plan's timezone (docs, *Dates*): 15 March in Paris, so on 14 March nothing is
+    lost yet, and the 12 months before the loss run from 15 March 2026: 1,000 + 5,000 to replace, not the order of 14
+    March 2026."""
+
+    @staticmethod
+    def _advice(mark: object, as_of: datetime) -> tuple[str, ...]:
+        p = replace(plan(action(axis_id="AX-69", window=FEBRUARY), axes=(axis("AX-69", "SEG-69"),),
+                         segments=(SEG_69, SEG_38)),
+                    context=(ContextChange(ContextKind.LOST_KEY_ACCOUNT, crm_field="custom.lost_on"),))
+        lost = replace(account("r1", "69003", name="Lyon A"), custom={"lost_on": mark})
+        deals = (_won("a", "r1", "1000", date(2026, 3, 15)), _won("b", "r1", "2000", date(2026, 3, 14)),
+                 _won("c", "r1", "5000", date(2027, 1, 10)))      # Rhône grows: no decline to prioritise on
+        ev = evaluate(p, Records(accounts=(lost,), deals=deals, users=HAND_USERS), as_of=as_of)
+        return tuple(f"{r.rule.value} {r.evidence.get('lost_accounts')}" for r in ev.recommendations)
+
+    def test_text_instant_read_in_the_plans_timezone(self) -> None:
+        mark = "2027-03-14T23:30:00.000+0000"
+        assert self._advice(mark, _at(2027, 3, 14, 12)) == ()
+        assert self._advice(mark, _at(2027, 3, 15, 12)) == (
+            "prioritise [{'account': 'Lyon A', 'id': 'r1', 'on': '2027-03-15', 'revenue_12m': '6000', "
+            "'declared': 'crm'}]",)
+
+    def test_datetime_read_in_the_plans_timezone(self) -> None:
+        mark = datetime(2027, 3, 14, 23, 30, tzinfo=UTC)
+        assert self._advice(mark, _at(2027, 3, 14, 12)) == ()
+        assert self._advice(mark, _at(2027, 3, 15, 12))[0].startswith("prioritise")
+
+    def test_plain_date_stays_its_day(self) -> None:
+        assert self._advice("2027-03-15", _at(2027, 3, 14, 12)) == ()
+        assert self._advice("2027-03-15", _at(2027, 3, 15, 0, 1))[0].startswith("prioritise")
