@@ -198,7 +198,7 @@ def advised_organisations(draw: st.DrawFn) -> ORG:
     return plan, records, as_of, engine_settings
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(advised_organisations())
 def test_the_advisor_agrees_with_the_reference(org: ORG) -> None:
     plan, records, as_of, engine_settings = org
@@ -265,7 +265,7 @@ def dense_organisations(draw: st.DrawFn) -> ORG:
     return plan_, records, as_of, engine_settings
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(dense_organisations())
 def test_the_advisor_agrees_with_the_reference_on_dense_organisations(org: ORG) -> None:
     plan_, records, as_of, engine_settings = org
