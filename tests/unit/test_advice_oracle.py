@@ -545,3 +545,36 @@ class TestLostOnAnInstant:
     def test_plain_date_stays_its_day(self) -> None:
         assert self._advice("2027-03-15", _at(2027, 3, 14, 12)) == ()
         assert self._advice("2027-03-15", _at(2027, 3, 15, 0, 1))[0].startswith("prioritise")
+
+
+class TestLostAccountNotFound:
+    """A key account declared lost in the plan under a name no account of the CRMs has (« Lyon B » for « Lyon A »)
+    prioritises nothing, or (with its segment given) is « 0 € sur 12 mois à remplacer »: the evaluation warns of it
+    (rule ``lost_account_unknown``), as ``pac sync`` prints its warnings, instead of ignoring the manager's word."""
+
+    @staticmethod
+    def _evaluate(name: str, segment: str | None = None) -> Evaluation:
+        p = replace(plan(action(axis_id="AX-69", window=FEBRUARY), axes=(axis("AX-69", "SEG-69"),),
+                         segments=(SEG_69, SEG_38)),
+                    context=(ContextChange(ContextKind.LOST_KEY_ACCOUNT, on=date(2027, 3, 1), account=name,
+                                           segment_id=segment),))
+        return evaluate(p, Records(accounts=(account("r1", "69003", name="Lyon A"),), users=HAND_USERS), as_of=MARCH_9)
+
+    def test_unknown_name_is_warned(self) -> None:
+        ev = self._evaluate("Lyon B")
+        assert ev.recommendations == ()
+        [warning] = [w for w in ev.warnings if w.rule == "lost_account_unknown"]
+        assert (warning.source, warning.record_id, warning.counted) == ("plan", "Lyon B", False)
+        assert "no account" in warning.detail and "no axis is prioritised" in warning.detail
+
+    def test_unknown_name_with_its_segment_is_warned(self) -> None:
+        ev = self._evaluate("Lyon B", "SEG-69")
+        assert [r.rule.value for r in ev.recommendations] == ["prioritise"]
+        [warning] = [w for w in ev.warnings if w.rule == "lost_account_unknown"]
+        assert "revenue to replace is unknown" in warning.detail
+
+    def test_known_name_or_id_is_not(self) -> None:
+        for name in ("lyon a", "r1"):
+            ev = self._evaluate(name)
+            assert [r.rule.value for r in ev.recommendations] == ["prioritise"]
+            assert not [w for w in ev.warnings if w.rule == "lost_account_unknown"]
