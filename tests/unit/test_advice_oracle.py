@@ -578,3 +578,28 @@ class TestLostAccountNotFound:
             ev = self._evaluate(name)
             assert [r.rule.value for r in ev.recommendations] == ["prioritise"]
             assert not [w for w in ev.warnings if w.rule == "lost_account_unknown"]
+
+
+class TestFiscalQuarterOfTheLoad:
+    """On a fiscal year from March the load is measured over the plan's own quarter (March-May, then June-August):
+    3 pumps won on 2 March against a capacity of 2 saturate the first quarter up to its end (1 June 00:00 still reads
+    31 May), not the second."""
+
+    FY = Window(_at(2027, 3, 1), _at(2028, 3, 1), "2027-2028")
+
+    def _rules(self, as_of: datetime) -> list[str]:
+        a = _in(axis("AX-69", "SEG-69", products=("PX200",)), self.FY)
+        p = replace(plan(action(axis_id="AX-69", window=Window(_at(2027, 3, 1), _at(2027, 4, 1), "mars")), axes=(a,),
+                         segments=(SEG_69, SEG_38)), period=self.FY)
+        records = Records(accounts=(account("r1", "69003"),), deals=(_pump_order("d1", "3", date(2027, 3, 2)),),
+                          users=HAND_USERS)
+        capacity = EngineSettings(capacity={"PX200": Decimal(2)})
+        assert not differences(p, records, as_of, capacity), _with_figures(p, records, as_of, capacity)
+        return [r.rule.value for r in evaluate(p, records, as_of=as_of, settings=capacity).recommendations]
+
+    def test_first_quarter_up_to_its_end(self) -> None:
+        assert self._rules(_at(2027, 5, 31, 23)) == ["suspend"]
+        assert self._rules(_at(2027, 6, 1)) == ["suspend"]
+
+    def test_second_quarter_from_its_first_day(self) -> None:
+        assert self._rules(_at(2027, 6, 1, 10)) == []
