@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from pac_core.kpis import FORECAST_MIN_SHARE
 from pac_core.money import decimals_below, money, months, percent, shown_additional
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
@@ -321,10 +322,13 @@ def _live(plan: Plan, today: date) -> list[Axis]:
 
 def equivalent(a: Axis, b: Axis) -> bool:
     """Two axes are equivalent when their own scopes hold the same conditions and they sell the same products
-    (the segment aside): « Clients dormants » of Rhône-Alpes and of Sud-Ouest are the same axis."""
-    def key(axis: Axis) -> tuple[frozenset[tuple[str, str, tuple[Any, ...]]], frozenset[str]]:
-        return (frozenset((c.field, c.op, c.values) for c in axis.scope.conditions),
-                frozenset(p.casefold() for p in axis.products))
+    (the segment aside): « Clients dormants » of Rhône-Alpes and of Sud-Ouest are the same axis. Conditions and
+    products compare as scopes do, text folded (case and accents) and a list of values as a set: « secteur Chimie »
+    and « secteur chimie », « [Chimie, Pharmacie] » and « [Pharmacie, Chimie] » are one condition."""
+    def key(axis: Axis) -> tuple[frozenset[tuple[str, str, frozenset[Any]]], frozenset[str]]:
+        return (frozenset((c.field, c.op, frozenset(fold_value(v) if isinstance(v, str) else v for v in c.values))
+                          for c in axis.scope.conditions),
+                frozenset(fold_value(p) for p in axis.products))
     return key(a) == key(b)
 
 
@@ -343,8 +347,11 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
         if not free and (p.roi is None or p.time_to_roi_months is None or p.roi < s.rollout_min_roi
                          or p.time_to_roi_months > s.rollout_max_months_to_roi):
             continue
-        if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < s.rollout_min_elapsed:
-            continue    # the ROI to date projects the pace: not on a few weeks' deals
+        if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < max(s.rollout_min_elapsed,
+                                                                                           FORECAST_MIN_SHARE):
+            # the ROI to date projects the pace: not on a few weeks' deals; and never before a tenth, where no rule
+            # judges an axis, a free one (no ROI to wait for) included, whatever the setting
+            continue
         if not p.activities_done:
             # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
             # the axis's doing, and there is nothing carried out to roll out elsewhere
@@ -549,13 +556,13 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
 
 
 def _capacities(plan: Plan, s: AdvisorSettings, today: date) -> dict[str, Decimal]:
-    """Production capacity per product for the current quarter: the plan's context (in force today) over the
-    settings'."""
-    out = {str(k): Decimal(v) for k, v in s.capacity.items()}
+    """Production capacity per product for the current quarter, keyed by the product folded (case and accents, as
+    the load's lines and the axes' products are compared): the plan's context (in force today) over the settings'."""
+    out = {fold_value(str(k)): Decimal(v) for k, v in s.capacity.items()}
     for change in plan.context:
         if change.kind is ContextKind.CAPACITY and change.product and change.capacity is not None \
                 and change.applies(today):
-            out[change.product] = change.capacity
+            out[fold_value(change.product)] = change.capacity
     return out
 
 
@@ -568,7 +575,7 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
     for axis in _live(plan, today):
         overloaded: list[dict[str, Any]] = []
         for product in axis.products:
-            capacity = capacities.get(product)
+            capacity = capacities.get(fold_value(product))
             if not capacity or capacity <= 0:
                 continue
             row = load.get(fold_value(product), {})   # the load is keyed by every key of a line, folded
@@ -622,7 +629,9 @@ report drops it when it words the advice for the next plan."""
 def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
               ) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
-    plan, nor already at their target (``reached``: nothing is left to do)."""
+    plan, nor already at their target (``reached``: nothing is left to do), and whose window is not over today (a
+    late action can no longer be done in its window: nothing to hand over; it was told all year after a declared
+    departure, audit oracle-advice)."""
     out = []
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
@@ -630,7 +639,7 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
-            day = leaving.on or today
+            day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
                        and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
                        and a.id not in reached and last_day[a.id] > day]

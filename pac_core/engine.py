@@ -411,6 +411,27 @@ def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
     return out
 
 
+def unknown_lost_accounts(plan: Plan, records: Records | RecordColumns) -> list[Decision]:
+    """The data-quality warnings of key accounts the plan declares lost (``context``, ``account``) under a name or id
+    no live account of the CRMs has (rule ``lost_account_unknown``, one per declaration): the advisor reads the loss
+    through the account (its segments, its revenue to replace), so a typo'd name prioritised nothing, silently
+    (audit oracle-advice); with its ``segment`` given, that segment's axes are prioritised and the revenue to
+    replace is unknown."""
+    out = []
+    for change in plan.context:
+        if change.kind is not ContextKind.LOST_KEY_ACCOUNT or not change.account:
+            continue
+        wanted = fold_value(change.account)
+        if any(not a.deleted and (a.id == change.account or fold_value(a.name) == wanted) for a in records.accounts):
+            continue
+        then = (f"the axes of segment {change.segment_id} are prioritised, its revenue to replace is unknown"
+                if change.segment_id else "no axis is prioritised for it")
+        out.append(Decision("plan", change.account, False, "lost_account_unknown",
+                            f"key account declared lost in the plan matches no account of the CRMs (write its name "
+                            f"as the CRM does, or its id): {then}"))
+    return out
+
+
 def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decision]:
     """The data-quality warnings of activities still **planned** on a date before ``as_of`` that would count for an
     action but for their status (its owner, type, window to date and scope): a meeting of March whose outcome is
@@ -555,7 +576,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
-                                *unrated_revenue(plan, indexes)))
+                                *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)))
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
@@ -869,7 +890,7 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
         if change.crm_field:
             name = change.crm_field.removeprefix("custom.")
             for n, a in enumerate(records.accounts):
-                on, marked = _lost_mark(a.custom.get(name))
+                on, marked = _lost_mark(a.custom.get(name), zone)
                 if marked and not a.deleted:
                     found.append((n, on or change.on, "crm"))
         if not found and change.account:
@@ -891,19 +912,27 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
     return AdvisorContext(tuple(lost), tuple(leaving), accounts_in)
 
 
-def _lost_mark(value: object) -> tuple[date | None, bool]:
-    """A CRM field marking a lost account: a checkbox (true) or the day it was lost (ISO date or date-time)."""
+def _lost_mark(value: object, zone: ZoneInfo) -> tuple[date | None, bool]:
+    """A CRM field marking a lost account: a checkbox (true) or the day it was lost: an ISO date as it is, an instant
+    (a Salesforce DateTime, « 2027-03-14T23:30:00.000+0000 ») on its day in the plan's timezone (``zone``), as every
+    day the engine derives from a CRM instant (docs/engine.md, *Dates*; it read the UTC day before 6 Dec 2026)."""
     if value is None or value is False or value == "":
         return None, False
     if value is True:
         return None, True
     if isinstance(value, datetime):
-        return value.date(), True
+        return (value.astimezone(zone) if value.tzinfo is not None else value).date(), True
     if isinstance(value, date):
         return value, True
     text = str(value).strip()
     if fold_value(text) in ("true", "yes", "oui", "1"):
         return None, True
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is not None and instant.tzinfo is not None:
+        return instant.astimezone(zone).date(), True
     try:
         return date.fromisoformat(text[:10]), True
     except ValueError:

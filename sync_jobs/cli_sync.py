@@ -113,7 +113,9 @@ WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth
                  "amount_differs_from_lines": "deal amount differs from its line items (product axes count the lines)",
                  "planned_past": "still planned on a past date, counted nowhere: update its outcome or status",
                  "annual_revenue_no_rate": "annual revenue in a currency no rate converts into the plan's: unknown "
-                                           "to annual_revenue scopes (add the rate to engine.fx_rates in pac.yaml)"}
+                                           "to annual_revenue scopes (add the rate to engine.fx_rates in pac.yaml)",
+                 "lost_account_unknown": "key account declared lost in the plan (context) matches no account of the "
+                                         "CRMs: write its name as the CRM does, or its id"}
 
 
 def print_result(console: Console, result: Any, next_plan: Plan | None = None) -> None:

@@ -534,7 +534,8 @@ def _engine_reason(reason: str) -> bool:
 
 # The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
 # (``no_amount``), else an activity still planned on a past date that would count (``planned_past``)
-WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities", "annual_revenue_no_rate": "accounts"}
+WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities", "annual_revenue_no_rate": "accounts",
+                 "lost_account_unknown": "accounts"}
 
 
 def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:
