@@ -129,6 +129,7 @@ def _signed_money(amount: Decimal, fmt: Formatter) -> str:
 def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> str:
     segments = {s.id: s.name for s in plan.segments}
     axes = {a.id: a.name for a in plan.axes}
+    colon, semi = (" : ", " ; ") if fmt.lang == "fr" else (": ", "; ")     # French: a space before both
     if kind == "percent":
         return fmt.percent(_number(value))
     if kind == "change":          # a growth rate, signed as the segment's trend (« +12 % », audit janmeet F11)
@@ -148,22 +149,22 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
     if kind == "quarter":
         return fmt.period_label(str(value))
     if kind == "products":
-        return "; ".join(_product(row, fmt) for row in value)
+        return semi.join(_product(row, fmt) for row in value)
     if kind == "segment_kinds":
         return ", ".join(f"{segments.get(str(k), str(k))} ({KINDS[fmt.lang].get(str(v), str(v))})"
                          for k, v in dict(value).items())
     if kind == "running":
-        return "; ".join(f"{segments.get(str(k), str(k))}: {axes.get(str(r.get('axis')), str(r.get('axis')))} "
+        return semi.join(f"{segments.get(str(k), str(k))}{colon}{axes.get(str(r.get('axis')), str(r.get('axis')))} "
                          f"(ROI {fmt.percent(r.get('roi'))})" for k, r in dict(value).items())
     if kind == "triggers":
         return ", ".join(TRIGGERS[fmt.lang].get(str(t), str(t)) for t in value)
     if kind == "lost_accounts":
-        return "; ".join(f"{r.get('account')} {fmt.money(_number(r.get('revenue_12m')))}"
+        return semi.join(f"{r.get('account')} {fmt.money(_number(r.get('revenue_12m')))}"
                          + (f" ({fmt.date(date.fromisoformat(str(r['on'])))})" if r.get("on") else "") for r in value)
     if kind == "events":
-        return "; ".join(str(r.get("note") or "–") for r in value)
+        return semi.join(str(r.get("note") or "–") for r in value)
     if kind == "leaving":
-        return "; ".join(f"{r.get('who')} → {', '.join(r.get('actions', []))}" for r in value)
+        return semi.join(f"{r.get('who')} → {', '.join(r.get('actions', []))}" for r in value)
     return _plain(value, fmt)
 
 

@@ -167,6 +167,18 @@ class TestSignedTrend:
             ("Croissance des segments cibles", "Industrie pharmaceutique +9 %, Rhône-Alpes -20 %"),
             ("Baisse minimale", "10 %")]
 
+    def test_the_advisors_evidence_puts_the_french_space_before_colons_and_semicolons(self) -> None:
+        """« Segments écartés : Sud-Ouest : Clients dormants Sud-Ouest (ROI 71 %) ; … » in French, "South-West:
+        …; …" in English (audit demohand: the French read « Sud-Ouest: Clients dormants… »). Seen failing before."""
+        plan = fx.plan()
+        running = {"already_running": {s.id: {"axis": plan.axes[0].id, "roi": 0.71} for s in plan.segments[:2]}}
+        segment, axis = plan.segments[0].name, plan.axes[0].name
+        (_, fr, _), = evidence_rows(running, plan, Formatter("fr"))
+        (_, en, _), = evidence_rows(running, plan, Formatter("en"))
+        assert len(plan.segments) >= 2
+        assert plain(fr).startswith(f"{segment} : {axis} (ROI 71 %) ; "), plain(fr)
+        assert plain(en).startswith(f"{segment}: {axis} (ROI 71%); "), plain(en)
+
 
 class TestPaybackAndFormulas:
     def test_payback_column_says_months_from_the_period_start(self, html_fr: str, html_en: str) -> None:
