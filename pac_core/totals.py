@@ -5,7 +5,8 @@ the Rhône-Alpes axes and in the pharma axes; two axes of one segment may share 
 counts a deal several times. Here, per group of axes (the whole plan, or one segment):
 
 * **live axes** only: an axis suspended (until its ``until`` day) or dropped (``pace`` inactive) is left
-  out of revenue, baseline, objective and cost, and listed in ``left_out``;
+  out of revenue, baseline, objective and cost, and listed in ``left_out``; an axis without an objective is left
+  out too (no period, no margin rate, no objective: its revenue is no progress towards the plan's objectives);
 * **revenue**: the won deals whose account is in at least one live axis's scope (segment AND axis) and whose
   close date is in that axis's objective period up to the evaluation date, each deal once;
 * **baseline**: likewise on the same days a year earlier; an axis with a fixed baseline (pro-rated by the
@@ -70,7 +71,9 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     units = {} if units is None else units
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
-    live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
+    # an axis without an objective has no objective period, margin rate nor objective: its deals are no progress
+    # towards the plan's objectives (an axis pac plan import made, its objective not written yet)
+    live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE and a.objective is not None]
     parts = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
     counted, measured, fixed = parts.counted, parts.measured, parts.fixed
     revenue = counted.total(ledger)
@@ -183,7 +186,7 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
     audit meeting F1). The trend follows the baseline. The segment unchanged when none of its live axes has one."""
     results = {r.axis_id: r for r in rows}
     live = [a for a in plan.axes if a.segment_id == segment.segment_id and a.id in results
-            and results[a.id].pace is not Pace.INACTIVE]
+            and results[a.id].pace is not Pace.INACTIVE and a.objective is not None]
     if not any(_has_fixed_baseline(a) for a in live):
         return segment
     whole = window_days(plan.period, zone)
