@@ -13,8 +13,9 @@ counts a deal several times. Here, per group of axes (the whole plan, or one seg
   elapsed share of its period, as for the axis) adds that figure, less the year-earlier revenue of its
   accounts that the other live axes already counted (never below zero);
 * **objective** and **cost**: sums over the live axes; **ROI to date** = (gross margin - cost to date) / cost
-  to date, the cost to date summing each live axis's cost pro-rated over its own objective period up to the
-  evaluation date (as the axis's own ROI reads it), the gross margin being each counted deal (or line) at the
+  to date (unknown when a live axis's cost is not written: its margin would count, its cost not), the cost to
+  date summing each live axis's cost pro-rated over its own objective period up to the evaluation date (as the
+  axis's own ROI reads it), the gross margin being each counted deal (or line) at the
   margin rate of the axis counting it (the mean of their rates where several do), less the baseline's deals
   likewise, less each fixed baseline at its axis's rate: over disjoint axes, the sum of each axis's additional
   revenue x its rate, as the axes' table reads.
@@ -90,10 +91,13 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
     # longest-running objective with a cost decides
     share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
+    # a live axis whose cost is not written: its margin is in the gross margin, its cost unknown, so is the ROI (as
+    # that axis's own); a cost of 0 is written (a free axis)
+    unknown = any(o.cost is None for o in objectives)
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
-        roi=kpis.roi(gross, Decimal(1), cost_to_date, share=share),
+        roi=None if unknown else kpis.roi(gross, Decimal(1), cost_to_date, share=share),
         axis_ids=tuple(a.id for a in live),
         left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
         overlap=sum((results[a.id].additional for a in live), ZERO) - additional)

@@ -240,3 +240,23 @@ def test_under_split_an_axis_without_objective_takes_no_share_of_the_deals() -> 
     assert totals is not None
     assert (totals.revenue, totals.overlap) == (Decimal(10000), Decimal(0))
     assert not differences(plan, records, AS_OF, split)
+
+
+def test_an_axis_whose_cost_is_not_written_leaves_the_plans_roi_unknown() -> None:
+    # the Rhône axis costs 3,650 and brought 14,000 (ROI +209 %); pharma's cost was never written: its 2,800 € of
+    # margin cost nothing only in appearance, so the plan's ROI is unknown (« – »), as pharma's own is
+    pharma = replace(PHARMA, objective=replace(PHARMA.objective, effort_days=None, day_cost=None))
+    ev = _evaluate(_plan(RHONE, pharma))
+    assert ev.axis("P").roi is None and ev.axis("R").roi is not None
+    totals = ev.plan
+    assert totals is not None
+    assert totals.roi is None
+    # the Rhône segment's only axis has a cost: its ROI is the axis's; the pharma segment's is unknown
+    seg = {s.segment_id: s for s in ev.segments}
+    assert seg["S69"].roi == ev.axis("R").roi
+    assert seg["SPH"].roi is None
+    # a cost of 0 is written: a free axis's margin counts (5,400 of margin against the Rhône's 1,810 to date)
+    free = replace(PHARMA, objective=replace(PHARMA.objective, effort_days=Decimal(0)))
+    ev = _evaluate(_plan(RHONE, free))
+    assert ev.plan is not None and ev.plan.roi is not None
+    assert abs(ev.plan.roi - (10000 * 0.3 + 6000 * 0.4 + 4000 * 0.2 - 2000 * 0.4 - 1810) / 1810) < 1e-12

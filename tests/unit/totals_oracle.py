@@ -201,7 +201,8 @@ class TotalsReference:
         cost = sum((c for _, c in costs if c is not None), Decimal(0)) if costs else None
         to_date = sum((self.axis_cost(a).cost_to_date or Decimal(0) for a, _ in costs), Decimal(0)) if costs else None
         roi = None
-        if costs and to_date is not None and to_date > 0 and max(
+        # a live axis whose cost is not written: its margin would count and its cost not; the ROI is unknown
+        if len(costs) == len(live) and costs and to_date is not None and to_date > 0 and max(
                 a.objective.period.elapsed_share(self.as_of) for a, _ in costs if a.objective is not None) >= TOO_EARLY:
             roi = float((gross - to_date) / to_date)
         overlap = sum((self.org.axis_figures(a).additional for a in live), Decimal(0)) - additional
