@@ -107,7 +107,7 @@ def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: 
     return errors
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(costed_organisations())
 def test_the_totals_agree_with_the_reference(org: Org) -> None:
     plan, records, as_of, engine_settings = org
@@ -260,3 +260,22 @@ def test_an_axis_whose_cost_is_not_written_leaves_the_plans_roi_unknown() -> Non
     ev = _evaluate(_plan(RHONE, free))
     assert ev.plan is not None and ev.plan.roi is not None
     assert abs(ev.plan.roi - (10000 * 0.3 + 6000 * 0.4 + 4000 * 0.2 - 2000 * 0.4 - 1810) / 1810) < 1e-12
+
+
+def _payback(as_of: datetime, amount: str) -> float | None:
+    axis = Axis("R", "Rhône", "S69", EVERYTHING, AxisStatus(), _objective("20000", "0.5", budget=Decimal(12000)))
+    records = Records(accounts=ACCOUNTS, deals=(_won("d1", "a69c", amount, date(2027, 2, 10)),), users=USERS)
+    plan = _plan(axis)
+    assert not differences(plan, records, as_of, EngineSettings())
+    return evaluate(plan, records, as_of=as_of).axis("R").time_to_roi_months
+
+
+def test_the_payback_counts_months_of_30_44_days_in_real_time() -> None:
+    # 12,000 € of cost; on 1 July 24,000 € won at 50 %: 12,000 € of margin. The months elapsed are average months,
+    # 365.25 / 12 = 30.4375 days, in real time (docs/engine.md, *KPIs and ROI*): 1 January - 1 July is 181 days less
+    # summer time's hour, 5.945 months, and the cost is paid back in 5.945 months (« 5,9 mois »)
+    paid = _payback(datetime(2027, 7, 1, tzinfo=PARIS), "24000")
+    assert paid is not None and abs(paid - (181 - 1 / 24) / 30.4375) < 1e-12
+    # the whole year: 365 days less an hour and plus it again, 11.99 months
+    paid = _payback(datetime(2028, 1, 1, tzinfo=PARIS), "24000")
+    assert paid is not None and abs(paid - 365 / 30.4375) < 1e-12
