@@ -293,3 +293,26 @@ def test_the_payback_counts_months_of_30_44_days_in_real_time() -> None:
     # the whole year: 365 days less an hour and plus it again, 11.99 months
     paid = _payback(datetime(2028, 1, 1, tzinfo=PARIS), "24000")
     assert paid is not None and abs(paid - 365 / 30.4375) < 1e-12
+
+
+def _typed_beside_lines(typed: str) -> float | None:
+    """One deal of 1 March with one pump line of 8,000 and a typed amount, counted whole by an axis at 30 % and by
+    its pump line by a pump axis at 50 %; each axis costs 1,000 (495.89 to date on 30 June at noon). The plan's gross
+    margin over the ROI: its cost to date x (ROI + 1)."""
+    whole = Axis("W", "Tout", "S69", EVERYTHING, AxisStatus(), _objective("10000", "0.3", budget=Decimal(1000)))
+    pumps = Axis("P", "Pompes", "S69", Scope((Condition("product_code", "in", ("PX200",), "pompes"),)), AxisStatus(),
+                 _objective("10000", "0.5", budget=Decimal(1000)))
+    pump = DealLine("PX200", Decimal(2), Decimal(8000), code="PX200", family="EQUIP", name="Pump")
+    ev = _evaluate(_plan(whole, pumps, segments=(S69,)), (_won("d1", "a69c", typed, date(2027, 3, 1), (pump,)),))
+    totals = ev.plan
+    assert totals is not None and totals.roi is not None and totals.cost_to_date is not None
+    return (totals.roi + 1) * float(totals.cost_to_date)
+
+
+def test_a_typed_amount_beside_its_lines_counts_at_the_larger_and_its_margin_follows() -> None:
+    # typed 10,000 over 8,000 of lines: the pump line at the mean of 30 % and 50 % (3,200), the 2,000 on no line at
+    # the whole-deal axis's 30 % (600): 3,800
+    assert abs((_typed_beside_lines("10000") or 0) - 3800) < 1e-6
+    # typed 5,000 under 8,000 of lines: the plan counts 8,000, the line's 3,200 of margin, nothing taken off for the
+    # 3,000 the typed amount is short of the lines
+    assert abs((_typed_beside_lines("5000") or 0) - 3200) < 1e-6

@@ -131,7 +131,17 @@ class TotalsReference:
         if held_whole and not line_axes:
             return self.org.value(deal) * _mean(whole_rates)
         if held_whole and self.org.differs(deal):
-            return None
+            if held != rated:       # a year earlier, a fixed baseline's product axis rating lines no measured one reads
+                return None
+            # counted at the larger of its typed amount and the lines counted: those lines at their mean rates, the
+            # rest of the typed amount (none when the lines are larger) at the whole-deal axes' mean
+            counted = sorted({i for kept in held.values() for i in kept})
+            total, on_lines = Decimal(0), Decimal(0)
+            for i in counted:
+                amount = self.org.line_value(deal, deal.lines[i])
+                on_lines += amount
+                total += amount * _mean(whole_rates + [r for r, kept in line_axes if i in kept])
+            return total + (self.worth(deal, held) - on_lines) * _mean(whole_rates)
         lines = range(len(deal.lines)) if held_whole else sorted({i for kept in held.values() for i in kept})
         total, on_lines = Decimal(0), Decimal(0)
         for i in lines:
