@@ -127,7 +127,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
     if measured and split:
         # every axis's whole period: evaluated as of the end of the latest one, each axis's days are its whole period
         end = max([plan.period.end, *(a.objective.period.end for a in plan.axes if a.objective is not None)])
-        shares = _split_shares(plan, [a for a in plan.axes if not axis_inactive(a, today)], members, filters, ledger,
+        shares = _split_shares(plan, [a for a in plan.axes if _takes_share(a, today)], members, filters, ledger,
                                end, zone, emails)
     for axis in rated:
         objective = axis.objective
@@ -532,7 +532,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
-    shares = _split_shares(plan, [axis for axis in plan.axes if not inactive_axes[axis.id]], axis_members, filters,
+    shares = _split_shares(plan, [axis for axis in plan.axes if _takes_share(axis, today)], axis_members, filters,
                            ledger, as_of, zone, indexes.emails) if settings.attribution == "split" else None
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
@@ -601,6 +601,14 @@ def _axis_days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> tuple
     return to_date(window_days(period, zone), as_of, zone)
 
 
+def _takes_share(axis: Axis, today: date) -> bool:
+    """``attribution: split``: the axes dividing the deals they count are the live ones with an objective. A suspended
+    or dropped axis takes no share from them, nor does one without an objective (no objective period, no progress
+    to count a deal towards: an axis pac plan import made, its objective not written yet); such an axis's own figures
+    divide by those axes plus itself."""
+    return axis.objective is not None and not axis_inactive(axis, today)
+
+
 def _fixed_baseline(axis: Axis) -> bool:
     return axis.objective is not None and axis.objective.baseline is not None
 
@@ -667,13 +675,14 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     # the account numbers as a set only where deals are read one by one (deal conditions)
     member_set = scopes.members(scope, reference) if not flt.is_everything else frozenset()
     inactive = axis_inactive(axis, today)
+    own = int(not _takes_share(axis, today))   # split: not among the axes dividing its deals, so a share on top
     revenue = _scope_revenue(ledger, days, members, member_set, None if shares is None else shares.revenue, flt,
-                             owner_email, int(inactive))
+                             owner_email, own)
     if objective is not None and objective.baseline is not None:   # pro-rated day for day, as the revenue
         baseline = prorated(objective.baseline, window_days(period, zone), as_of, zone)
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, member_set,
-                                  None if shares is None else shares.baseline, flt, owner_email, int(inactive))
+                                  None if shares is None else shares.baseline, flt, owner_email, own)
     additional = revenue - baseline
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -704,7 +713,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         revenue_per_visit=(revenue / done) if done else None,
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
-                                             None if shares is None else shares.revenue, int(inactive),
+                                             None if shares is None else shares.revenue, own,
                                              scopes.deleted_mask(scope, reference))),
         kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
                          owner_email))

@@ -126,7 +126,8 @@ class PlanTotals:
     is the same on the days a year earlier (a fixed baseline counts for its axis, less what the axes already
     counted hold of it); ``objective``, ``cost`` and ``cost_to_date`` sum the live axes'; ``roi`` is the ROI to
     date, (gross margin - cost to date) / cost to date, each counted deal at the margin rate of the axis counting
-    it (``pac_core.totals``). Money in the plan's currency, ratios as floats.
+    it (``pac_core.totals``), None when a live axis's cost is not written. Live axes without an objective are not
+    counted (no period, no objective). Money in the plan's currency, ratios as floats.
     """
 
     revenue: Decimal

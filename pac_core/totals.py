@@ -5,15 +5,17 @@ the Rhône-Alpes axes and in the pharma axes; two axes of one segment may share 
 counts a deal several times. Here, per group of axes (the whole plan, or one segment):
 
 * **live axes** only: an axis suspended (until its ``until`` day) or dropped (``pace`` inactive) is left
-  out of revenue, baseline, objective and cost, and listed in ``left_out``;
+  out of revenue, baseline, objective and cost, and listed in ``left_out``; an axis without an objective is left
+  out too (no period, no margin rate, no objective: its revenue is no progress towards the plan's objectives);
 * **revenue**: the won deals whose account is in at least one live axis's scope (segment AND axis) and whose
   close date is in that axis's objective period up to the evaluation date, each deal once;
 * **baseline**: likewise on the same days a year earlier; an axis with a fixed baseline (pro-rated by the
   elapsed share of its period, as for the axis) adds that figure, less the year-earlier revenue of its
   accounts that the other live axes already counted (never below zero);
 * **objective** and **cost**: sums over the live axes; **ROI to date** = (gross margin - cost to date) / cost
-  to date, the cost to date summing each live axis's cost pro-rated over its own objective period up to the
-  evaluation date (as the axis's own ROI reads it), the gross margin being each counted deal (or line) at the
+  to date (unknown when a live axis's cost is not written: its margin would count, its cost not), the cost to
+  date summing each live axis's cost pro-rated over its own objective period up to the evaluation date (as the
+  axis's own ROI reads it), the gross margin being each counted deal (or line) at the
   margin rate of the axis counting it (the mean of their rates where several do), less the baseline's deals
   likewise, less each fixed baseline at its axis's rate: over disjoint axes, the sum of each axis's additional
   revenue x its rate, as the axes' table reads.
@@ -70,7 +72,9 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     units = {} if units is None else units
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
-    live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
+    # an axis without an objective has no objective period, margin rate nor objective: its deals are no progress
+    # towards the plan's objectives (an axis pac plan import made, its objective not written yet)
+    live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE and a.objective is not None]
     parts = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
     counted, measured, fixed = parts.counted, parts.measured, parts.fixed
     revenue = counted.total(ledger)
@@ -87,10 +91,13 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
     # longest-running objective with a cost decides
     share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
+    # a live axis whose cost is not written: its margin is in the gross margin, its cost unknown, so is the ROI (as
+    # that axis's own); a cost of 0 is written (a free axis)
+    unknown = any(o.cost is None for o in objectives)
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
-        roi=kpis.roi(gross, Decimal(1), cost_to_date, share=share),
+        roi=None if unknown else kpis.roi(gross, Decimal(1), cost_to_date, share=share),
         axis_ids=tuple(a.id for a in live),
         left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
         overlap=sum((results[a.id].additional for a in live), ZERO) - additional)
@@ -183,7 +190,7 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
     audit meeting F1). The trend follows the baseline. The segment unchanged when none of its live axes has one."""
     results = {r.axis_id: r for r in rows}
     live = [a for a in plan.axes if a.segment_id == segment.segment_id and a.id in results
-            and results[a.id].pace is not Pace.INACTIVE]
+            and results[a.id].pace is not Pace.INACTIVE and a.objective is not None]
     if not any(_has_fixed_baseline(a) for a in live):
         return segment
     whole = window_days(plan.period, zone)

@@ -111,7 +111,7 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for line, warned in _growth_lines(plan):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
-    for warning in (*zero_cost_warnings(plan), *unprofitable_warnings(plan)):
+    for warning in (*zero_cost_warnings(plan), *unknown_cost_warnings(plan), *unprofitable_warnings(plan)):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in role_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
@@ -381,6 +381,18 @@ def zero_cost_warnings(plan: Plan) -> list[str]:
     return [f"axis {axis.id}: its cost is 0, so it has no ROI (the report says \"no cost\"): if the axis does cost "
             "something, write its budget (or effort_days and day_cost)"
             for axis in plan.axes if axis.objective is not None and axis.objective.cost == 0]
+
+
+def unknown_cost_warnings(plan: Plan) -> list[str]:
+    """An axis whose objective has no cost written while other axes have one: the plan's and its segment's ROI are
+    unknown until it is (its margin would count and its cost not; docs/engine.md, *Plan totals*), so the report's
+    « – » has its reason. A plan without any cost is not warned of axis by axis."""
+    with_objective = [axis for axis in plan.axes if axis.objective is not None]
+    if not any(axis.objective is not None and axis.objective.cost is not None for axis in with_objective):
+        return []
+    return [f"axis {axis.id}: no cost written (budget, or effort_days and day_cost) while other axes have one: its "
+            "ROI, its segment's and the plan's are unknown (\"–\") until it is"
+            for axis in with_objective if axis.objective is not None and axis.objective.cost is None]
 
 
 def unprofitable_warnings(plan: Plan) -> list[str]:

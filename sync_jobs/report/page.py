@@ -104,11 +104,11 @@ def calendar_quarter_note(plan: Plan, quarter: str, lang: str | None = None) -> 
             f"Q{n} ({fmt.month_span(*own)}) write --quarter Q{n}")
 
 
-def _additional_tone(inputs: ReportInputs, additional: Decimal, progress: float | None) -> str:
+def _additional_tone(inputs: ReportInputs, additional: Decimal | None, progress: float | None) -> str:
     """The « CA supplémentaire » card's tone: bad below last year (negative additional revenue) or when the plan's
     period is over with its objective missed; else from the plan's pace, as an axis's (``kpis.pace``: progress
     against the share of the plan's period elapsed): good on track (or done, or not started), warn at risk."""
-    if additional < 0:
+    if additional is not None and additional < 0:
         return "bad"
     if progress is None:
         return "warn"

@@ -226,9 +226,11 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     left_out = [r for r in rows if not is_live(r)]
     done = inputs.evaluation.plan
     if done is not None:
-        return {"additional": done.additional, "objective": done.objective, "progress": done.progress,
-                "roi": done.roi, "cost": done.cost, "overlap": done.overlap, "counted_once": True,
-                "left_out": left_out}
+        # no live axis with an objective (a plan pac plan import just made, every axis suspended or dropped): nothing
+        # is totalled, « – » rather than « 0 € » beside segments that sold
+        return {"additional": done.additional if done.axis_ids else None, "objective": done.objective,
+                "progress": done.progress, "roi": done.roi, "cost": done.cost, "overlap": done.overlap,
+                "counted_once": True, "left_out": left_out}
     additional = objective = cost = spent_sum = Decimal(0)
     weighted = 0.0
     for row in rows:

@@ -510,8 +510,11 @@ class _Org:
 
     def totals_roi(self, axes: list[Axis]) -> float | None:
         """(gross margin - cost to date) / cost to date over live axes, each deal once; None too early (before a tenth
-        of the longest-elapsed objective period with a cost) or without a cost to date."""
+        of the longest-elapsed objective period with a cost), without a cost to date, or when a live axis's cost is not
+        written."""
         costed = [a for a in axes if a.objective is not None and a.objective.cost is not None]
+        if len(costed) < len(axes):     # a live axis's cost not written: the ROI is unknown, as that axis's own
+            return None
         if not costed or max(a.objective.period.elapsed_share(self.as_of) for a in costed
                              if a.objective is not None) < TOO_EARLY:
             return None

@@ -70,3 +70,33 @@ def test_an_objective_that_pays_its_cost_is_not(tmp_path: Path) -> None:
     shown = CliRunner().invoke(main, ["plan", "check", str(path)])
     assert shown.exit_code == 0 and shown.output.splitlines()[0].startswith("✓ plan OK")
     assert "does not pay its cost" not in shown.output
+
+
+TWO_AXES = PLAN_FILE.replace("""actions:""", """  - id: AX2
+    name: Laboratoires du Rhône
+    segment: SEG
+    objective:
+      additional_revenue: 10000
+{second}
+actions:""") + """  - {{id: A-02, axis: AX2, text: "Visiter 3 laboratoires en juin", who: julie@example.com,
+     what: {{activity: visite, count: 3}}, when: juin}}
+"""
+UNKNOWN = ("warning: axis AX2: no cost written (budget, or effort_days and day_cost) while other axes have one: "
+           "its ROI, its segment's and the plan's are unknown (\"–\") until it is")
+
+
+def test_an_axis_without_a_cost_beside_costed_ones_is_warned_of(tmp_path: Path) -> None:
+    """The plan's ROI is unknown while one live axis's cost is not written (docs/engine.md, *Plan totals*): the
+    check says which axis, so the report's « – » has its reason. Seen failing before the warning (no output)."""
+    path = tmp_path / "pac.yaml"
+    path.write_text(TWO_AXES.format(cost="      budget: 5000", second="      margin_rate: 0.3"), encoding="utf-8")
+    shown = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["plan", "check", str(path)])
+    assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [UNKNOWN], shown.output
+
+
+def test_a_plan_with_no_cost_at_all_is_not_warned_of_each_axis(tmp_path: Path) -> None:
+    path = tmp_path / "pac.yaml"
+    path.write_text(TWO_AXES.format(cost="      margin_rate: 0.3", second="      margin_rate: 0.3"), encoding="utf-8")
+    shown = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["plan", "check", str(path)])
+    assert shown.exit_code == 0 and shown.output.splitlines()[0].startswith("✓ plan OK")
+    assert "no cost written" not in shown.output

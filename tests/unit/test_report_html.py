@@ -547,7 +547,7 @@ class TestHeadlineTones:
     def _tone(progress: float, additional: int, as_of: datetime) -> str:
         inputs = fx.inputs()
         totals = PlanTotals(Decimal(1_000_000), Decimal(1_000_000 - additional), Decimal(additional),
-                            Decimal(100_000), progress, Decimal(10_000), 0.1, ())
+                            Decimal(100_000), progress, Decimal(10_000), 0.1, ("dormants-69",))
         evaluation = replace(inputs.evaluation, plan=totals, as_of=as_of)
         return kpi_cards(replace(inputs, evaluation=evaluation), Formatter("fr", "EUR", "Europe/Paris"))[0][3]
 
