@@ -29,6 +29,7 @@ class ActionLine:
     axis: Axis
     now: ActionProgress | None
     before: ActionProgress | None       # at the previous review (None: no previous review, or a new action)
+    compared: bool = True               # there was a previous review (False: the plan's first month)
 
     @property
     def pace(self) -> Pace | None:
@@ -43,9 +44,13 @@ class ActionLine:
 
     @property
     def changed(self) -> bool:
-        """Pace or count moved since the previous review (every line is new when there was none)."""
-        if self.now is None or self.before is None:
+        """Pace or count moved since the previous review, or the action is new since (not in it: « nouvelle action »,
+        audit reviewhand: an action written into the plan in May was left out of May's changes and of the team's
+        count); nothing changed when there was no previous review (the plan's first month)."""
+        if self.now is None or not self.compared:
             return False
+        if self.before is None:
+            return True
         return self.now.pace != self.before.pace or self.now.done != self.before.done
 
 
@@ -136,7 +141,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     before_actions = {a.action_id: a for a in before.actions} if before else {}
     by_rep: dict[str, list[ActionLine]] = {}
     for action in plan.actions:
-        line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id))
+        line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
+                          compared=before is not None)
         by_rep.setdefault(action.who, []).append(line)
     reps = []
     for email, lines in by_rep.items():
