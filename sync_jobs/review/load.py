@@ -125,6 +125,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             # audit planlife F1): what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
-                            previous_source=source, next_until=next_until, rep=rep, since=since)
+                            previous_source=source, next_until=next_until, rep=rep, since=since,
+                            today=clock.astimezone(ZoneInfo(plan.timezone)).date())
     finally:
         engine.dispose()

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from pac_core.plan import Action, Axis, Plan
+from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
 from pac_core.plan_end import period_closed
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
@@ -59,7 +59,7 @@ class RepReview:
     email: str
     name: str
     lines: tuple[ActionLine, ...]
-    next_due: tuple[ActionLine, ...]       # still open, deadline in (as_of, end of the coming month]
+    next_due: tuple[ActionLine, ...]       # still open and not stopped since, deadline in (as_of, end of next month]
 
     def with_pace(self, pace: Pace) -> list[ActionLine]:
         return [line for line in self.lines if line.pace is pace]
@@ -127,13 +127,22 @@ def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict
     return names
 
 
+def stopped(line: ActionLine, today: date | None) -> bool:
+    """The action is cancelled, or its axis suspended or dropped, on ``today``: not to be done any more, whatever it
+    was at the reviewed month's end."""
+    return today is not None and (action_cancelled(line.action, today) or axis_inactive(line.axis, today))
+
+
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
-                 names: Mapping[str, str] | None = None, since: Restatement | None = None) -> Review:
+                 names: Mapping[str, str] | None = None, since: Restatement | None = None,
+                 today: date | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
     today's re-evaluation changes against the month's kept snapshot (the review then says so, as the report).
+    ``today`` (the plan's local day the review is written): the next actions due leave out those stopped by then (a
+    closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -149,7 +158,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         if rep is not None and email != rep.strip().lower():
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
-        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until)
+        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until
+                    and not stopped(x, today))
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}

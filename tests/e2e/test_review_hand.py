@@ -423,11 +423,10 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
         [["Visiter 2 clients de Rhône-Alpes du 22 mars au 4 avril A-04 · Clients Rhône-Alpes",
           "22 mars – 4 avril 2027", "3 / 2", "✓ Terminée", "+1 depuis le mois dernier"]]]
     assert "Prochaines échéances (jusqu'au 31 mai 2027)" in text
-    # Julie: nothing due by 31 May (A-02, A-08 end on 30 June); Léa A-06 (cancelled only from 20 May), A-07; Marc A-03
+    # Julie: nothing due by 31 May (A-02, A-08 end on 30 June); Léa A-07 (A-06, open at April's end, is cancelled
+    # today: it no longer falls due); Marc A-03
     assert april.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
-        [["Faire 1 démonstration en mai A-06 · Clients Rhône-Alpes", "1er–31 mai 2027", "0 / 1", "○ À venir",
-          "31 mai 2027"],
-         ["Appeler 2 clients de Rhône-Alpes en mai A-07 · Affaires de Julie", "1er–31 mai 2027", "0 / 2", "○ À venir",
+        [["Appeler 2 clients de Rhône-Alpes en mai A-07 · Affaires de Julie", "1er–31 mai 2027", "0 / 2", "○ À venir",
           "31 mai 2027"]],
         [["Obtenir 2 rendez-vous clients en mai A-03 · Affaires de Julie", "1er–31 mai 2027", "0 / 2", "○ À venir",
           "31 mai 2027"]]]
@@ -540,6 +539,17 @@ def test_refusals_say_what_to_choose(store: Store, args: tuple[str, ...], says: 
         assert words in done.stderr, (words, done.stderr)
 
 
+def _copy(store: Store, tmp: Path, plan: str) -> Store:
+    """The store as it is after the nights, with another plan file (edited since the last sync)."""
+    (tmp / "pac.db").write_bytes((store.tmp / "pac.db").read_bytes())
+    (tmp / "plan.pac.yaml").write_text(plan, encoding="utf-8")
+    (tmp / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
+    config = tmp / "pac.yaml"
+    config.write_text(store.config.read_text(encoding="utf-8").replace(str(store.tmp / "pac.db"), str(tmp / "pac.db")),
+                      encoding="utf-8")
+    return Store(tmp, config)
+
+
 A10 = """  - id: A-10
     axis: AX-CLI
     text: "Visiter 1 client de Rhône-Alpes en mai"
@@ -554,14 +564,7 @@ def test_an_action_added_since_last_month_says_so(store: Store, tmp_path: Path) 
     """A-10 written into the plan after April's review (Julie, a visit in May: v08, 00:00 1 May on a7, 1/1 done):
     the May review lists it among what changed, « nouvelle action », and counts it in the team's column (seen
     failing before the fix: not listed, Julie's « Évolution » 1, the template's « nouvelle action » never shown)."""
-    (tmp_path / "pac.db").write_bytes((store.tmp / "pac.db").read_bytes())
-    (tmp_path / "plan.pac.yaml").write_text(PLAN + A10, encoding="utf-8")
-    (tmp_path / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
-    config = tmp_path / "pac.yaml"
-    config.write_text(store.config.read_text(encoding="utf-8").replace(str(store.tmp / "pac.db"),
-                                                                       str(tmp_path / "pac.db")), encoding="utf-8")
-    _pac(tmp_path, config, "review", "--month", "2027-05", "-o", str(tmp_path / "may.html"))
-    may = page(tmp_path / "may.html")
+    may = _copy(store, tmp_path, PLAN + A10).html("may.html", "--month", "2027-05")
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[0] == \
         ["Julie Martin", "2", "1", "", "", "1", "2"]
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")[0] == [
@@ -569,3 +572,24 @@ def test_an_action_added_since_last_month_says_so(store: Store, tmp_path: Path) 
          "✓ Terminée", "nouvelle action"],
         ["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
          "3 / 4", "● Dans les temps", "+1 depuis le mois dernier"]]
+
+
+def test_next_actions_due_leave_out_what_was_stopped_since(store: Store, tmp_path: Path) -> None:
+    """On 2 June the manager suspends AX-JM and cancels A-08, both from 2 June: the May review (its end, when both
+    still ran) says so in its since-close lines, and its « Prochaines échéances » no longer lists A-02 (AX-JM) nor
+    A-08 as due by 30 June (seen failing before the fix: both listed, « À venir » and « Dans les temps », under the
+    line saying A-08 is cancelled). The month's own figures keep them as they were at its end."""
+    june = 'when: "juin 2027"\n    info: {needed: "liste des clients", from: "ADV"}'
+    plan = PLAN.replace("status: {state: prioritised, rank: 1}",
+                        'status: {state: suspended, reason: "gel", since: 2027-06-02}').replace(
+        june, june + "\n    status: {state: cancelled, since: 2027-06-02}")
+    assert plan.count("2027-06-02") == 2
+    copy = _copy(store, tmp_path, plan)
+    may = copy.html("may.html", "--month", "2027-05")
+    assert ("statuts : AX-JM Prioritaire n° 1 → Suspendu (depuis le 2 juin 2027) ; A-08 prévue → annulée (depuis le 2 "
+            "juin 2027)") in may.text
+    assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[0] == \
+        ["Julie Martin", "1", "1", "", "", "1", "1"]
+    assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == []
+    julie = copy.md("julie.md", "--month", "2027-05", "--rep", "julie@audit.example")
+    assert "### Prochaines échéances (jusqu'au 30 juin 2027)\n\nRien.\n" in julie
