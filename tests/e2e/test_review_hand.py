@@ -438,7 +438,11 @@ def test_june_running_compared_with_mays_snapshot(store: Store) -> None:
     verdict). AX-CLI 39 500 (d04, d07, d08, d06 of 00:30 1 June) - 16 000 = 23 500, 47 % >= 41.5 %: on track again.
     AX-JM 29 500 x 0.4 = 11 800 against the cost to date of 153 days (pro-rated day for day, 2 June counted, as the
     revenue is: docs/engine.md) 4 000 x 153 / 365 = 1 676.71: 604 %; 4 000 x 4.976 / 11 800 = 1.7 months."""
-    june = store.html("june.html")
+    said = _pac(store.tmp, store.config, "review", "-o", str(store.tmp / "june.html"))
+    # the command's line gives the instant in the plan's timezone, as the page does (it gave 2027-06-02T10:00+00:00)
+    assert said.strip() == (f"{store.tmp / 'june.html'}: review of 2027-06, fr, 3 rep(s), 1 late action(s), as of "
+                            "2027-06-02T12:00+02:00, compared with 2027-05 (snapshot)")
+    june = page(store.tmp / "june.html")
     text = june.text
     assert "Revue mensuelle des actions · juin 2027" in text
     assert "Situation au 2 juin 2027 à 12:00Comparée à la revue précédente (mai 2027, instantané gardé alors)" in text
@@ -518,7 +522,8 @@ def test_english_review(store: Store) -> None:
         ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "-105%"]]
     assert "Roll out axis \"Affaires de Julie\" (ROI to date 516%, paid back in 1.9 months from January 1" in text
     assert "Not started → Missed · +1 since last month" in text
-    assert "Next actions due (until June 30, 2027)" in text or "until June 30, 2027" in text
+    assert "Next actions due (until June 30, 2027)" in text
+    assert "Compared with the previous review (Apr 2027, snapshot kept then)" in text
     assert "actions: A-02 2/4 → 3/4" in text and "paces: A-02 At risk → On track" in text
 
 
