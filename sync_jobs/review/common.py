@@ -50,6 +50,8 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
     w = labels(fmt.lang, "review")
     if line.before is None:
         return w["new_action"]
+    if line.removed:
+        return f'{enum_label("pace", line.before.pace.value, fmt.lang)} → {enum_label("pace", "removed", fmt.lang)}'
     parts = []
     if line.now is not None and line.before.pace != line.now.pace:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '

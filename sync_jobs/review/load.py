@@ -19,12 +19,12 @@ from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.restatement import Restatement, since_close
-from pac_core.snapshots import evaluation_from_payload, months_refused
+from pac_core.snapshots import months_refused
 from pac_core.text import fold_value
 from sync_jobs.app import current, kept_snapshot
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.review.model import Review, build_review
-from sync_jobs.store import open_store, repo
+from sync_jobs.store import open_store
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -105,14 +105,14 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                                        f"choose one of: {', '.join(owners)}"))
         prev_month = shift(month, -1)
         previous: str | None = prev_month
-        source, before = None, None
+        source, before, before_plan = None, None, None
         _, prev_end = month_bounds(prev_month, plan.timezone)
         if prev_end <= plan.period.start:
             previous = None
         else:
-            kept = repo.snapshot(engine, plan.id, "monthly", prev_month)     # one per (plan, kind, label)
-            if kept is not None:
-                before, source = evaluation_from_payload(kept.payload), "snapshot"
+            kept = kept_snapshot(settings, plan_ref, "monthly", prev_month, engine=engine, plan=file_plan)
+            if kept is not None:   # with the plan it was made with: an action taken out since says so
+                before, before_plan, source = kept.evaluation, kept.plan, "snapshot"
             else:
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
                                  plan=file_plan).evaluation
@@ -126,6 +126,6 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since,
-                            today=clock.astimezone(ZoneInfo(plan.timezone)).date())
+                            today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan)
     finally:
         engine.dispose()

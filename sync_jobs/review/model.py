@@ -43,14 +43,29 @@ class ActionLine:
         return self.now.done - (self.before.done if self.before else 0)
 
     @property
+    def removed(self) -> bool:
+        """In the previous review's plan, no longer in today's: taken out of the plan since."""
+        return self.compared and self.now is None and self.before is not None
+
+    @property
+    def shown(self) -> ActionProgress | None:
+        """The figures the tables show: today's, or for an action taken out of the plan the previous review's."""
+        return self.before if self.removed else self.now
+
+    @property
+    def shown_pace(self) -> str | None:
+        """The pace code the tables show: ``removed`` (« Retirée du plan ») for an action taken out of the plan."""
+        return "removed" if self.removed else self.now.pace.value if self.now else None
+
+    @property
     def changed(self) -> bool:
-        """Pace or count moved since the previous review, or the action is new since (not in it: « nouvelle action »,
-        audit reviewhand: an action written into the plan in May was left out of May's changes and of the team's
+        """Pace or count moved since the previous review, or the action is new since (not in it: « nouvelle action »),
+        or taken out of the plan since (audit reviewhand: both were left out of the month's changes and the team's
         count); nothing changed when there was no previous review (the plan's first month)."""
-        if self.now is None or not self.compared:
+        if not self.compared:
             return False
-        if self.before is None:
-            return True
+        if self.now is None or self.before is None:
+            return self.now is not None or self.before is not None
         return self.now.pace != self.before.pace or self.now.done != self.before.done
 
 
@@ -136,13 +151,15 @@ def stopped(line: ActionLine, today: date | None) -> bool:
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
-                 today: date | None = None) -> Review:
+                 today: date | None = None, before_plan: Plan | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
     today's re-evaluation changes against the month's kept snapshot (the review then says so, as the report).
     ``today`` (the plan's local day the review is written): the next actions due leave out those stopped by then (a
     closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
+    ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
+    ``plan`` are listed among their owner's changes, « Retirée du plan ».
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -153,6 +170,13 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
                           compared=before is not None)
         by_rep.setdefault(action.who, []).append(line)
+    if before_plan is not None and before is not None:
+        kept_axes = {a.id: a for a in before_plan.axes}
+        ids = {a.id for a in plan.actions}
+        for action in before_plan.actions:
+            if action.id not in ids and action.id in before_actions:
+                by_rep.setdefault(action.who, []).append(ActionLine(
+                    action, axes.get(action.axis_id) or kept_axes[action.axis_id], None, before_actions[action.id]))
     reps = []
     for email, lines in by_rep.items():
         if rep is not None and email != rep.strip().lower():

@@ -546,6 +546,7 @@ def test_refusals_say_what_to_choose(store: Store, args: tuple[str, ...], says: 
 
 def _copy(store: Store, tmp: Path, plan: str) -> Store:
     """The store as it is after the nights, with another plan file (edited since the last sync)."""
+    tmp.mkdir(exist_ok=True)
     (tmp / "pac.db").write_bytes((store.tmp / "pac.db").read_bytes())
     (tmp / "plan.pac.yaml").write_text(plan, encoding="utf-8")
     (tmp / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
@@ -598,3 +599,23 @@ def test_next_actions_due_leave_out_what_was_stopped_since(store: Store, tmp_pat
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == []
     julie = copy.md("julie.md", "--month", "2027-05", "--rep", "julie@audit.example")
     assert "### Prochaines échéances (jusqu'au 30 juin 2027)\n\nRien.\n" in julie
+
+
+def test_an_action_taken_out_of_the_plan_since_last_month_says_so(store: Store, tmp_path: Path) -> None:
+    """A-09 (Marc, a visit in July) taken out of the plan after May's snapshot: the June review, against that
+    snapshot, lists it among Marc's changes, « À venir → Retirée du plan », with May's 0 / 1, and counts it in his
+    « Évolution »; it is in none of his other tables (seen failing before the fix: it was in no table at all, and
+    Marc's row read no change)."""
+    a09 = PLAN[PLAN.index("  - id: A-09"):]
+    june = _copy(store, tmp_path, PLAN.replace(a09, "")).html("june.html")
+    assert june.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[2] == \
+        ["Marc Dubois", "2", "", "", "", "", "1"]
+    assert june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")[1:] == [
+        [["Visiter 1 client de Rhône-Alpes en juillet A-09 · Clients Rhône-Alpes", "1er–31 juillet 2027", "0 / 1",
+          "Retirée du plan", "À venir → Retirée du plan"]]]
+    assert june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
+        [["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
+          "● Dans les temps", "30 juin 2027"]]]
+    md = _copy(store, tmp_path / "md", PLAN.replace(a09, "")).md("june.md", "--lang", "en")
+    assert ("| Visiter 1 client de Rhône-Alpes en juillet (A-09) | July 1–31, 2027 | 0 / 1 | Removed from plan | "
+            "Not started → Removed from plan |") in md
