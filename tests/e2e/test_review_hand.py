@@ -619,3 +619,19 @@ def test_an_action_taken_out_of_the_plan_since_last_month_says_so(store: Store, 
     md = _copy(store, tmp_path / "md", PLAN.replace(a09, "")).md("june.md", "--lang", "en")
     assert ("| Visiter 1 client de Rhône-Alpes en juillet (A-09) | July 1–31, 2027 | 0 / 1 | Removed from plan | "
             "Not started → Removed from plan |") in md
+
+
+def test_an_action_whose_window_closed_while_its_axis_was_suspended_stays_inactive(store: Store,
+                                                                                    tmp_path: Path) -> None:
+    """AX-PH was suspended from 15 May to 30 September; A-05 (Léa, 3 lab visits in Q2, 2 done) ended on 30 June, in
+    the suspension: the manager had stopped it. In October, the suspension over, it is still no missed action of
+    Léa's (seen failing before the fix: October's review listed it « Manquée » among her late actions, and
+    « Inactive → Manquée » among her changes, for work the plan had put on hold)."""
+    copy = _copy(store, tmp_path, PLAN)
+    copy.config.write_text(copy.config.read_text(encoding="utf-8").replace(NIGHTS[2].isoformat(),
+                                                                           "2027-11-05T10:00:00+01:00"),
+                           encoding="utf-8")
+    october = copy.md("october.md", "--month", "2027-10", "--rep", "lea@audit.example")
+    late = october[october.index("### En retard"):october.index("### À risque")]
+    assert "(A-07)" in late and "(A-05)" not in late
+    assert "| Visiter 3 laboratoires au T2 (A-05) |" not in october[october.index("### Ce qui a changé"):]
