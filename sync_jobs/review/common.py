@@ -52,6 +52,8 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
         return w["new_action"]
     if line.removed:
         return f'{enum_label("pace", line.before.pace.value, fmt.lang)} → {enum_label("pace", "removed", fmt.lang)}'
+    if line.handed_to is not None:
+        return w["handed_to"].format(name=line.handed_to)
     parts = []
     if line.now is not None and line.before.pace != line.now.pace:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
@@ -59,6 +61,8 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
     if line.done_delta:
         parts.append(w["counted_since"].format(n=line.done_delta) if line.done_delta > 0
                      else f"{line.done_delta}")
+    if line.taken_from is not None:
+        parts.append(w["taken_from"].format(name=line.taken_from))
     return " · ".join(parts)
 
 

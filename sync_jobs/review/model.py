@@ -12,7 +12,7 @@ Pure: the evaluations come in as arguments (``sync_jobs.review.load`` reads them
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
@@ -30,10 +30,14 @@ class ActionLine:
     now: ActionProgress | None
     before: ActionProgress | None       # at the previous review (None: no previous review, or a new action)
     compared: bool = True               # there was a previous review (False: the plan's first month)
+    handed_to: str | None = None        # in its former owner's list: the name of whom it was handed to since
+    taken_from: str | None = None       # in its owner's list: the name of whom it was taken over from since
 
     @property
     def pace(self) -> Pace | None:
-        return self.now.pace if self.now else None
+        """Today's pace, for the rep's paces and due dates (None for an action taken out of the plan, or handed
+        over to another rep since: only among the former owner's changes)."""
+        return self.now.pace if self.now and self.handed_to is None else None
 
     @property
     def done_delta(self) -> int:
@@ -64,6 +68,8 @@ class ActionLine:
         count); nothing changed when there was no previous review (the plan's first month)."""
         if not self.compared:
             return False
+        if self.handed_to is not None or self.taken_from is not None:
+            return True
         if self.now is None or self.before is None:
             return self.now is not None or self.before is not None
         return self.now.pace != self.before.pace or self.now.done != self.before.done
@@ -159,17 +165,23 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     ``today`` (the plan's local day the review is written): the next actions due leave out those stopped by then (a
     closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
     ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
-    ``plan`` are listed among their owner's changes, « Retirée du plan ».
+    ``plan`` are listed among their owner's changes, « Retirée du plan », those with another owner today among both
+    owners' changes, « transmise à … » and « reprise de … ».
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
     now_actions = {a.action_id: a for a in now.actions}
     before_actions = {a.action_id: a for a in before.actions} if before else {}
+    owner_then = {a.id: a.who for a in before_plan.actions} if before_plan is not None and before else {}
     by_rep: dict[str, list[ActionLine]] = {}
     for action in plan.actions:
+        then = owner_then.get(action.id, action.who)
         line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
-                          compared=before is not None)
+                          compared=before is not None, taken_from=names.get(then, then) if then != action.who else None)
         by_rep.setdefault(action.who, []).append(line)
+        if then != action.who:
+            by_rep.setdefault(then, []).append(replace(line, taken_from=None, handed_to=names.get(action.who,
+                                                                                                   action.who)))
     if before_plan is not None and before is not None:
         kept_axes = {a.id: a for a in before_plan.axes}
         ids = {a.id for a in plan.actions}

@@ -635,3 +635,28 @@ def test_an_action_whose_window_closed_while_its_axis_was_suspended_stays_inacti
     late = october[october.index("### En retard"):october.index("### À risque")]
     assert "(A-07)" in late and "(A-05)" not in late
     assert "| Visiter 3 laboratoires au T2 (A-05) |" not in october[october.index("### Ce qui a changé"):]
+
+
+def test_an_action_handed_over_since_last_month_says_so_on_both_sides(store: Store, tmp_path: Path) -> None:
+    """A-08 (June visits) handed from Julie to Marc on 2 June, after May's snapshot: the June review lists it among
+    Marc's changes, « À venir → Dans les temps · reprise de Julie Martin », and among Julie's, with its figures,
+    « transmise à Marc Dubois », out of her paces and due dates (seen failing before the fix: Julie's A-08 vanished
+    from her review without a word, and Marc's line did not say whose it was)."""
+    june_visits = 'text: "Visiter 2 clients de Rhône-Alpes en juin"\n    who: julie@audit.example'
+    plan = PLAN.replace(june_visits, june_visits.replace("julie@", "marc@")
+                        + "\n    handed_over: {from: julie@audit.example, on: 2027-06-02}")
+    assert plan != PLAN
+    june = _copy(store, tmp_path, plan).html("june.html")
+    assert june.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
+        ["Julie Martin", "2", "", "", "", "", "2"],
+        ["Léa Petit", "", "", "", "1", "", ""],
+        ["Marc Dubois", "2", "1", "", "", "1", "1"]]
+    a08 = ["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
+           "● Dans les temps"]
+    julie, marc = june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
+    assert julie[1] == [*a08, "transmise à Marc Dubois"] and len(julie) == 2
+    assert marc == [[*a08, "À venir → Dans les temps · reprise de Julie Martin"]]
+    assert june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
+        [[*a08, "30 juin 2027"],
+         ["Visiter 1 client de Rhône-Alpes en juillet A-09 · Clients Rhône-Alpes", "1er–31 juillet 2027", "0 / 1",
+          "○ À venir", "31 juillet 2027"]]]
