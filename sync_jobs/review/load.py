@@ -56,11 +56,16 @@ def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, dat
     refused = months_refused(plan.period, month or "the review by month")
     if refused is not None:   # a 4-4-5 year: its months are 4- and 5-week periods, not calendar months
         raise InvalidInput(Problem("--month", *refused))
+    first = plan.period.start.astimezone(zone)
+    if now < plan.period.start:   # no month to review yet, whichever is asked (audit reviewhand: each refusal sent
+        # the manager to the other, « outside the plan's period » without --month, « leave --month out » with one)
+        raise InvalidInput(Problem("--month", f"plan {plan.name!r} begins on {first:%Y-%m-%d} (now is "
+                                   f"{now.astimezone(zone):%Y-%m-%d}): no month of it has begun yet",
+                                   f"from {first:%Y-%m-%d} on, leave --month out for its first month, {first:%Y-%m}"))
     if month is None:
         local = min(now, plan.period.end - timedelta(seconds=1)).astimezone(zone)
         month = f"{local.year}-{local.month:02d}"
     start, end = month_bounds(month, plan.timezone)
-    first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(seconds=1)).astimezone(zone)
     if end <= plan.period.start or start >= plan.period.end:
         raise InvalidInput(Problem("--month", f"{month} is outside the plan's period "

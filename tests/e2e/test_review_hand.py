@@ -660,3 +660,19 @@ def test_an_action_handed_over_since_last_month_says_so_on_both_sides(store: Sto
         [[*a08, "30 juin 2027"],
          ["Visiter 1 client de Rhône-Alpes en juillet A-09 · Clients Rhône-Alpes", "1er–31 juillet 2027", "0 / 1",
           "○ À venir", "31 juillet 2027"]]]
+
+
+def test_before_the_plan_begins_the_refusal_says_when_to_come_back(store: Store, tmp_path: Path) -> None:
+    """On 15 December 2026 no month of the 2027 plan has begun: with or without --month the review is refused with
+    the plan's first day (seen failing before the fix: without --month « 2026-12 is outside the plan's period …
+    choose a month of the plan's period », and --month 2027-01 « has not started yet … or leave --month out »,
+    each sending the manager to the other)."""
+    copy = _copy(store, tmp_path, PLAN)
+    copy.config.write_text(copy.config.read_text(encoding="utf-8").replace(NIGHTS[2].isoformat(),
+                                                                           "2026-12-15T10:00:00+01:00"),
+                           encoding="utf-8")
+    for args in ((), ("--month", "2027-01"), ("--month", "2026-12")):
+        done = _run(copy.tmp, copy.config, "review", *args, "-o", str(copy.tmp / "refused.md"))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert ("plan 'PAC revue audit' begins on 2027-01-01 (now is 2026-12-15): no month of it has begun yet "
+                "(from 2027-01-01 on, leave --month out for its first month, 2027-01)") in done.stderr, done.stderr
