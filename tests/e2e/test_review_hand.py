@@ -646,7 +646,8 @@ def test_an_action_handed_over_since_last_month_says_so_on_both_sides(store: Sto
     plan = PLAN.replace(june_visits, june_visits.replace("julie@", "marc@")
                         + "\n    handed_over: {from: julie@audit.example, on: 2027-06-02}")
     assert plan != PLAN
-    june = _copy(store, tmp_path, plan).html("june.html")
+    copy = _copy(store, tmp_path, plan)
+    june = copy.html("june.html")
     assert june.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
         ["Julie Martin", "2", "", "", "", "", "2"],
         ["Léa Petit", "", "", "", "1", "", ""],
@@ -660,6 +661,11 @@ def test_an_action_handed_over_since_last_month_says_so_on_both_sides(store: Sto
         [[*a08, "30 juin 2027"],
          ["Visiter 1 client de Rhône-Alpes en juillet A-09 · Clients Rhône-Alpes", "1er–31 juillet 2027", "0 / 1",
           "○ À venir", "31 juillet 2027"]]]
+    # May, closed before the hand-over and reviewed on today's plan: its since-close lines name the new owner (they
+    # said nothing of it), in the manager's review and in Julie's, who owned it at the close
+    owners = "responsables : A-08 Julie Martin → Marc Dubois"
+    assert owners in copy.html("may.html", "--month", "2027-05").text
+    assert owners in copy.md("julie.md", "--month", "2027-05", "--rep", "julie@audit.example")
 
 
 def test_before_the_plan_begins_the_refusal_says_when_to_come_back(store: Store, tmp_path: Path) -> None:
