@@ -682,3 +682,34 @@ def test_before_the_plan_begins_the_refusal_says_when_to_come_back(store: Store,
         assert done.returncode == 2, done.stdout + done.stderr
         assert ("plan 'PAC revue audit' begins on 2027-01-01 (now is 2026-12-15): no month of it has begun yet "
                 "(from 2027-01-01 on, leave --month out for its first month, 2027-01)") in done.stderr, done.stderr
+
+
+def test_a_running_may_on_the_20th(store: Store, tmp_path: Path) -> None:
+    """May reviewed while it runs, on 20 May at 18:00 (19.75 of 31 days: 0.637; Q2 49.75 of 91: 0.547): A-02 2/4
+    = 0.5 and A-07 1/2 = 0.5 are at risk; A-03 2/2 done; A-05 inactive (AX-PH suspended from 15 May), A-06
+    inactive (cancelled from 20 May, today); the calls of 31 May and 1 June are not yet counted."""
+    copy = _copy(store, tmp_path, PLAN)
+    copy.config.write_text(copy.config.read_text(encoding="utf-8").replace(NIGHTS[2].isoformat(),
+                                                                           "2027-05-20T18:00:00+02:00"),
+                           encoding="utf-8")
+    may = copy.html("may.html")
+    assert "Situation au 20 mai 2027 à 18:00Comparée à la revue précédente (avr. 2027, instantané gardé alors)" \
+        in may.text
+    assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
+        ["Julie Martin", "1", "", "1", "", "1", "1"],
+        ["Léa Petit", "", "", "1", "", "", "3"],
+        ["Marc Dubois", "2", "", "", "", "1", "1"]]
+    a02 = ["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
+           "2 / 4", "▲ À risque"]
+    a07 = ["Appeler 2 clients de Rhône-Alpes en mai A-07 · Affaires de Julie", "1er–31 mai 2027", "1 / 2",
+           "▲ À risque"]
+    tables = may.bodies("Action", "Quand", "Fait / cible", "Rythme")
+    assert tables[0] == [a02] and tables[2] == [a07]        # Julie at risk (then done A-01), Léa at risk
+    changes = may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
+    assert changes[0] == [[*a02, "Dans les temps → À risque"]]
+    assert changes[1][1] == [*a07, "À venir → À risque · +1 depuis le mois dernier"]
+    assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
+        [[*a02, "30 juin 2027"],
+         ["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
+          "○ À venir", "30 juin 2027"]],
+        [[*a07, "31 mai 2027"]]]
