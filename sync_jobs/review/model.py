@@ -63,16 +63,17 @@ class ActionLine:
 
     @property
     def changed(self) -> bool:
-        """Pace or count moved since the previous review, or the action is new since (not in it: « nouvelle action »),
-        or taken out of the plan since (audit reviewhand: both were left out of the month's changes and the team's
-        count); nothing changed when there was no previous review (the plan's first month)."""
+        """Pace, count or target moved since the previous review, or the action is new since (not in it: « nouvelle
+        action »), taken out of the plan or handed over since (audit reviewhand: left out of the month's changes and
+        the team's count); nothing changed when there was no previous review (the plan's first month)."""
         if not self.compared:
             return False
         if self.handed_to is not None or self.taken_from is not None:
             return True
         if self.now is None or self.before is None:
             return self.now is not None or self.before is not None
-        return self.now.pace != self.before.pace or self.now.done != self.before.done
+        return (self.now.pace, self.now.done, self.now.target) != (self.before.pace, self.before.done,
+                                                                    self.before.target)
 
 
 @dataclass(frozen=True)

@@ -713,3 +713,19 @@ def test_a_running_may_on_the_20th(store: Store, tmp_path: Path) -> None:
          ["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
           "○ À venir", "30 juin 2027"]],
         [[*a07, "31 mai 2027"]]]
+
+
+def test_a_target_changed_since_last_month_says_so(store: Store, tmp_path: Path) -> None:
+    """A-09 (Marc, July) raised from 1 visit to 2 after May's snapshot: still 0 done and « À venir », but the June
+    review lists the change, « cible 1 → 2 » (seen failing before the fix: nothing listed, Marc's « Évolution »
+    empty)."""
+    plan = PLAN.replace('text: "Visiter 1 client de Rhône-Alpes en juillet"', 'text: "Visiter 2 clients de '
+                        'Rhône-Alpes en juillet"').replace("what: {activity: visite, count: 1}",
+                                                           "what: {activity: visite, count: 2}")
+    assert plan.count("count: 2}") == PLAN.count("count: 2}") + 1
+    june = _copy(store, tmp_path, plan).html("june.html")
+    assert june.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[2] == \
+        ["Marc Dubois", "2", "", "", "", "1", "1"]
+    assert june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")[1] == [
+        ["Visiter 2 clients de Rhône-Alpes en juillet A-09 · Clients Rhône-Alpes", "1er–31 juillet 2027", "0 / 2",
+         "○ À venir", "cible 1 → 2"]]
