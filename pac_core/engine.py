@@ -517,7 +517,12 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
             decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
-        inactive = action_cancelled(action, today) or inactive_axes[axis.id]
+        # an action whose window closed while its axis was suspended (or dropped) stays inactive once the axis is live
+        # again: the plan had put it on hold, it is no missed action (audit reviewhand: A-05 of Q2, its axis suspended
+        # from 15 May to 30 September, read « Manquée » in the October review)
+        ended = last_day(action.window.end, zone)
+        inactive = action_cancelled(action, today) or inactive_axes[axis.id] or (
+            ended < today and axis_inactive(axis, ended))
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None

@@ -59,10 +59,14 @@ class Restatement:
     timezone: tuple[str, str] | None = None
     currency: tuple[str, str] | None = None
     axis_paces: tuple[tuple[str, str, str], ...] = ()
+    # (action id, owner at the close, owner now): an action handed to another rep since, by their names (audit
+    # reviewhand: a hand-over typed after the close was a plan edit the lines did not name)
+    owners: tuple[tuple[str, str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.revenue or self.axes or self.actions or self.added or self.removed or self.totals
-                    or self.statuses or self.paces or self.axis_paces or self.timezone or self.currency)
+                    or self.statuses or self.paces or self.axis_paces or self.timezone or self.currency
+                    or self.owners)
 
 
 def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
@@ -79,7 +83,7 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
                            tuple(i for i in whole.added if i in mine), tuple(i for i in whole.removed if i in mine),
                            statuses=tuple(s for s in whole.statuses if not s.axis and s.item in mine),
                            paces=tuple(p for p in whole.paces if p[0] in mine), timezone=whole.timezone,
-                           currency=whole.currency)
+                           currency=whole.currency, owners=tuple(o for o in whole.owners if o[0] in mine))
     revenue = None
     totals: list[tuple[str, Decimal | float | None, Decimal | float | None]] = []
     if kept.plan is not None and now.plan is not None:
@@ -110,7 +114,16 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in then_set),
                        tuple(i for i in ids_then if i not in now_set), tuple(totals),
                        _statuses(kept_plan, plan), paces, _changed(kept_plan.timezone, plan.timezone),
-                       _changed(kept_plan.currency, plan.currency), axis_paces)
+                       _changed(kept_plan.currency, plan.currency), axis_paces, _owners(kept_plan, plan))
+
+
+def _owners(kept_plan: Plan, plan: Plan) -> tuple[tuple[str, str, str], ...]:
+    """The actions whose owner (``who``) differs from the kept plan's: (id, then, now), each by the name the plans'
+    people give (else the e-mail)."""
+    names = {p.email: p.name for p in (*kept_plan.people, *plan.people) if p.name}
+    then = {a.id: a.who for a in kept_plan.actions}
+    return tuple((a.id, names.get(then[a.id], then[a.id]), names.get(a.who, a.who)) for a in plan.actions
+                 if a.id in then and then[a.id] != a.who)
 
 
 def _changed(then: str, now: str) -> tuple[str, str] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -52,5 +53,6 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
         new.write_text(text, encoding="utf-8")
     late = sum(len(r.with_pace(Pace.LATE)) for r in data.reps)
     click.echo(f"{output}: review of {data.month}, {lang or data.plan.language}, {len(data.reps)} rep(s), "
-               f"{late} late action(s), as of {data.as_of.isoformat(timespec='minutes')}"
+               f"{late} late action(s), as of "
+               f"{data.as_of.astimezone(ZoneInfo(data.plan.timezone)).isoformat(timespec='minutes')}"
                + (f", compared with {data.previous} ({data.previous_source})" if data.previous else ""))

@@ -64,7 +64,8 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     that moved (additional revenue, objective, ROI to date), the statuses changed (« AX-GC-QUOTES Actif → Suspendu
     (depuis le 12 mai 2027) »), the paces, the actions whose done count changed, the axes whose additional revenue
     changed, the actions and axes added or removed since (each list cut after ``SHOWN`` ids). Empty when nothing
-    did. A plan whose timezone or currency changed since says it first, and each amount is written in its own
+    did. The actions handed to another rep since are named with both owners (« responsables : A-08 Julie Martin → Marc
+    Dubois »). A plan whose timezone or currency changed since says it first, and each amount is written in its own
     currency: the close's in the currency of then, today's in today's, with no difference between the two (audit
     planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars)."""
     if not since:
@@ -90,6 +91,8 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
                               for name, a, b in since.totals))
     if since.statuses:
         lines.append(f'{words["since_statuses"]}{colon} ' + _cut([_status(s, fmt) for s in since.statuses], sep))
+    if since.owners:
+        lines.append(f'{words["since_owners"]}{colon} ' + _cut([f"{i} {a} → {b}" for i, a, b in since.owners], sep))
     if since.axis_paces or since.paces:     # an axis's pace in the axis's words (audit surfaces F5)
         lines.append(f'{words["since_paces"]}{colon} ' + _cut(
             [f'{i} {enum_label(kind, a, fmt.lang)} → {enum_label(kind, b, fmt.lang)}'

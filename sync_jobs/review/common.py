@@ -46,10 +46,14 @@ def status(review: Review, fmt: Formatter) -> str:
 
 
 def change_text(line: ActionLine, fmt: Formatter) -> str:
-    """``À risque → Terminée · +3 depuis le mois dernier``."""
+    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin``."""
     w = labels(fmt.lang, "review")
     if line.before is None:
         return w["new_action"]
+    if line.removed:
+        return f'{enum_label("pace", line.before.pace.value, fmt.lang)} → {enum_label("pace", "removed", fmt.lang)}'
+    if line.handed_to is not None:
+        return w["handed_to"].format(name=line.handed_to)
     parts = []
     if line.now is not None and line.before.pace != line.now.pace:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
@@ -57,6 +61,10 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
     if line.done_delta:
         parts.append(w["counted_since"].format(n=line.done_delta) if line.done_delta > 0
                      else f"{line.done_delta}")
+    if line.now is not None and line.before.target != line.now.target:
+        parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
+    if line.taken_from is not None:
+        parts.append(w["taken_from"].format(name=line.taken_from))
     return " · ".join(parts)
 
 

@@ -19,12 +19,12 @@ from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.restatement import Restatement, since_close
-from pac_core.snapshots import evaluation_from_payload, months_refused
+from pac_core.snapshots import months_refused
 from pac_core.text import fold_value
 from sync_jobs.app import current, kept_snapshot
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.review.model import Review, build_review
-from sync_jobs.store import open_store, repo
+from sync_jobs.store import open_store
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -56,11 +56,16 @@ def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, dat
     refused = months_refused(plan.period, month or "the review by month")
     if refused is not None:   # a 4-4-5 year: its months are 4- and 5-week periods, not calendar months
         raise InvalidInput(Problem("--month", *refused))
+    first = plan.period.start.astimezone(zone)
+    if now < plan.period.start:   # no month to review yet, whichever is asked (audit reviewhand: each refusal sent
+        # the manager to the other, « outside the plan's period » without --month, « leave --month out » with one)
+        raise InvalidInput(Problem("--month", f"plan {plan.name!r} begins on {first:%Y-%m-%d} (now is "
+                                   f"{now.astimezone(zone):%Y-%m-%d}): no month of it has begun yet",
+                                   f"from {first:%Y-%m-%d} on, leave --month out for its first month, {first:%Y-%m}"))
     if month is None:
         local = min(now, plan.period.end - timedelta(seconds=1)).astimezone(zone)
         month = f"{local.year}-{local.month:02d}"
     start, end = month_bounds(month, plan.timezone)
-    first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(seconds=1)).astimezone(zone)
     if end <= plan.period.start or start >= plan.period.end:
         raise InvalidInput(Problem("--month", f"{month} is outside the plan's period "
@@ -105,14 +110,14 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                                        f"choose one of: {', '.join(owners)}"))
         prev_month = shift(month, -1)
         previous: str | None = prev_month
-        source, before = None, None
+        source, before, before_plan = None, None, None
         _, prev_end = month_bounds(prev_month, plan.timezone)
         if prev_end <= plan.period.start:
             previous = None
         else:
-            kept = repo.snapshot(engine, plan.id, "monthly", prev_month)     # one per (plan, kind, label)
-            if kept is not None:
-                before, source = evaluation_from_payload(kept.payload), "snapshot"
+            kept = kept_snapshot(settings, plan_ref, "monthly", prev_month, engine=engine, plan=file_plan)
+            if kept is not None:   # with the plan it was made with: an action taken out since says so
+                before, before_plan, source = kept.evaluation, kept.plan, "snapshot"
             else:
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
                                  plan=file_plan).evaluation
@@ -125,6 +130,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             # audit planlife F1): what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
-                            previous_source=source, next_until=next_until, rep=rep, since=since)
+                            previous_source=source, next_until=next_until, rep=rep, since=since,
+                            today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan)
     finally:
         engine.dispose()

@@ -12,10 +12,10 @@ Pure: the evaluations come in as arguments (``sync_jobs.review.load`` reads them
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
-from pac_core.plan import Action, Axis, Plan
+from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
 from pac_core.plan_end import period_closed
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
@@ -29,10 +29,15 @@ class ActionLine:
     axis: Axis
     now: ActionProgress | None
     before: ActionProgress | None       # at the previous review (None: no previous review, or a new action)
+    compared: bool = True               # there was a previous review (False: the plan's first month)
+    handed_to: str | None = None        # in its former owner's list: the name of whom it was handed to since
+    taken_from: str | None = None       # in its owner's list: the name of whom it was taken over from since
 
     @property
     def pace(self) -> Pace | None:
-        return self.now.pace if self.now else None
+        """Today's pace, for the rep's paces and due dates (None for an action taken out of the plan, or handed
+        over to another rep since: only among the former owner's changes)."""
+        return self.now.pace if self.now and self.handed_to is None else None
 
     @property
     def done_delta(self) -> int:
@@ -42,11 +47,33 @@ class ActionLine:
         return self.now.done - (self.before.done if self.before else 0)
 
     @property
+    def removed(self) -> bool:
+        """In the previous review's plan, no longer in today's: taken out of the plan since."""
+        return self.compared and self.now is None and self.before is not None
+
+    @property
+    def shown(self) -> ActionProgress | None:
+        """The figures the tables show: today's, or for an action taken out of the plan the previous review's."""
+        return self.before if self.removed else self.now
+
+    @property
+    def shown_pace(self) -> str | None:
+        """The pace code the tables show: ``removed`` (« Retirée du plan ») for an action taken out of the plan."""
+        return "removed" if self.removed else self.now.pace.value if self.now else None
+
+    @property
     def changed(self) -> bool:
-        """Pace or count moved since the previous review (every line is new when there was none)."""
-        if self.now is None or self.before is None:
+        """Pace, count or target moved since the previous review, or the action is new since (not in it: « nouvelle
+        action »), taken out of the plan or handed over since (audit reviewhand: left out of the month's changes and
+        the team's count); nothing changed when there was no previous review (the plan's first month)."""
+        if not self.compared:
             return False
-        return self.now.pace != self.before.pace or self.now.done != self.before.done
+        if self.handed_to is not None or self.taken_from is not None:
+            return True
+        if self.now is None or self.before is None:
+            return self.now is not None or self.before is not None
+        return (self.now.pace, self.now.done, self.now.target) != (self.before.pace, self.before.done,
+                                                                    self.before.target)
 
 
 @dataclass(frozen=True)
@@ -54,7 +81,7 @@ class RepReview:
     email: str
     name: str
     lines: tuple[ActionLine, ...]
-    next_due: tuple[ActionLine, ...]       # still open, deadline in (as_of, end of the coming month]
+    next_due: tuple[ActionLine, ...]       # still open and not stopped since, deadline in (as_of, end of next month]
 
     def with_pace(self, pace: Pace) -> list[ActionLine]:
         return [line for line in self.lines if line.pace is pace]
@@ -122,28 +149,54 @@ def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict
     return names
 
 
+def stopped(line: ActionLine, today: date | None) -> bool:
+    """The action is cancelled, or its axis suspended or dropped, on ``today``: not to be done any more, whatever it
+    was at the reviewed month's end."""
+    return today is not None and (action_cancelled(line.action, today) or axis_inactive(line.axis, today))
+
+
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
-                 names: Mapping[str, str] | None = None, since: Restatement | None = None) -> Review:
+                 names: Mapping[str, str] | None = None, since: Restatement | None = None,
+                 today: date | None = None, before_plan: Plan | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
     today's re-evaluation changes against the month's kept snapshot (the review then says so, as the report).
+    ``today`` (the plan's local day the review is written): the next actions due leave out those stopped by then (a
+    closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
+    ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
+    ``plan`` are listed among their owner's changes, « Retirée du plan », those with another owner today among both
+    owners' changes, « transmise à … » and « reprise de … ».
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
     now_actions = {a.action_id: a for a in now.actions}
     before_actions = {a.action_id: a for a in before.actions} if before else {}
+    owner_then = {a.id: a.who for a in before_plan.actions} if before_plan is not None and before else {}
     by_rep: dict[str, list[ActionLine]] = {}
     for action in plan.actions:
-        line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id))
+        then = owner_then.get(action.id, action.who)
+        line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
+                          compared=before is not None, taken_from=names.get(then, then) if then != action.who else None)
         by_rep.setdefault(action.who, []).append(line)
+        if then != action.who:
+            by_rep.setdefault(then, []).append(replace(line, taken_from=None, handed_to=names.get(action.who,
+                                                                                                   action.who)))
+    if before_plan is not None and before is not None:
+        kept_axes = {a.id: a for a in before_plan.axes}
+        ids = {a.id for a in plan.actions}
+        for action in before_plan.actions:
+            if action.id not in ids and action.id in before_actions:
+                by_rep.setdefault(action.who, []).append(ActionLine(
+                    action, axes.get(action.axis_id) or kept_axes[action.axis_id], None, before_actions[action.id]))
     reps = []
     for email, lines in by_rep.items():
         if rep is not None and email != rep.strip().lower():
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
-        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until)
+        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until
+                    and not stopped(x, today))
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}
