@@ -5,7 +5,9 @@ which is which, and neither says "no record rejected" beside a count of rejected
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from tests.cli import run_pac
 from tests.e2e.conftest import DemoRun
 
 
@@ -28,3 +30,19 @@ def test_the_data_section_says_where_the_rejected_records_are(demo_run: DemoRun)
     engine = text[text.index("Rejected by the engine: read, but counted nowhere"):]
     listed = [int(n) for n in re.findall(r"(?:no account|currency without an exchange rate) (\d+)", engine[:400])]
     assert sum(listed) == 2, engine[:400]
+
+
+def test_the_review_does_not_call_an_action_out_of_reach_feasible(demo: tuple[Path, dict[str, str]]) -> None:
+    """Léa's A-08, « Visiter 6 clients dormants de Haute-Garonne en semaine 20 », 3 / 6 on 20 May with its scope's
+    three dormant clients all visited, is listed « À risque » under a heading that promised « encore faisable »
+    (audit demohand): the heading now says what at risk means, behind pace with the window still open. Seen failing
+    before (« encore faisable » in Léa's May review)."""
+    where, env = demo
+    out = where / "lea-2027-05.md"
+    done = run_pac("review", "--month", "2027-05", "--rep", "lea.rousseau@durand-process.example", "--lang", "fr",
+                   "-o", str(out), env=env, cwd=where)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = out.read_text(encoding="utf-8")
+    at_risk = text[text.index("À risque (en retard sur le rythme, fenêtre encore ouverte)"):]
+    assert "(A-08) | 17–23 mai 2027 | 3 / 6 | À risque |" in at_risk.split("\n### ")[0], at_risk[:800]
+    assert "faisable" not in text
