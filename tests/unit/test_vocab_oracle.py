@@ -402,3 +402,20 @@ def test_an_order_pac_rejects_converts_no_visit() -> None:
     got = _hand(_hand_plan(), records, datetime(2027, 6, 1, 12, tzinfo=PARIS))
     assert got["won_deals"][0] == 1 and got["revenue"][0] == Decimal(500)
     assert got["visit_to_win"] == (Decimal("0.5"), Decimal(1), Decimal(2))
+
+
+def test_pipeline_counts_a_deal_priced_by_its_lines() -> None:
+    """A deal created on 2 April with an empty amount and two priced pump lines (400 € each: HubSpot leaves the amount
+    empty when line items are imported) is worth 800 € as a won deal; the pipeline created counts it at 800 € too, on
+    the whole segment as on its pump axis, not 0 € on the segment beside 800 € on the axis that is part of it. A
+    deal with neither amount nor priced line counts 0. By hand: pipeline created 800 + 0 = 800 € on both."""
+    lines = (_pump(Decimal(400)), _pump(Decimal(400)), _maint(None))
+    deals = (Deal("o1", "sf", "c1", "005J", None, "EUR", date(2027, 9, 1), DealStage.OPEN, lines=lines,
+                  created_at=datetime(2027, 4, 2, 9, tzinfo=PARIS)),
+             Deal("o2", "sf", "c1", "005J", None, "EUR", date(2027, 9, 1), DealStage.OPEN, lines=(_maint(None),),
+                  created_at=datetime(2027, 4, 3, 9, tzinfo=PARIS)))
+    records = Records(accounts=(_acc("c1"),), deals=deals, users=USERS)
+    as_of = datetime(2027, 6, 1, 12, tzinfo=PARIS)
+    for scope in (EVERYTHING, parse_scope({"product_family": "EQUIP"})):
+        got = _hand(_hand_plan(axis_scope=scope), records, as_of)
+        assert got["pipeline_created"][0] == Decimal(800), scope

@@ -194,7 +194,9 @@ class VocabOracle:
             if kept is None or self.money.convert(Decimal(1), deal) is None:
                 continue
             if kept == ():
-                pipeline += Decimal(0) if deal.amount is None else self.money.convert(deal.amount, deal) or 0
+                # what the deal is worth, as a won deal is: its amount, else the sum of its priced lines (converted
+                # once), else 0 (docs/engine.md, *Won deals without amount*; decided 6 Dec 2026, audit oracle-vocab)
+                pipeline += self.money.value(deal)
             else:
                 pipeline += sum((self.money.line_value(deal, deal.lines[i]) for i in kept), Decimal(0))
         out["pipeline_created"] = Kpi(pipeline)
