@@ -106,8 +106,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         "accounts of the scope touched by a counted activity / accounts of the scope",
         ("couverture", "taux de couverture", "coverage of the scope", "couverture du portefeuille")),
     Kpi("new_accounts", "nouveaux comptes", "new accounts", "count",
-        "comptes du périmètre dont la première affaire gagnée tombe dans la période",
-        "accounts of the scope whose first ever won deal closes in the period",
+        "comptes du périmètre non dormants au premier jour de la période dont la première affaire gagnée tombe "
+        "dans la période (un client dormant qui commande est une réactivation)",
+        "accounts of the scope not dormant on the period's first day whose first ever won deal closes in the "
+        "period (a dormant customer's order is a reactivation)",
         ("nouveaux clients", "comptes conquis", "clients conquis", "new customers", "accounts won")),
     Kpi("revenue_per_visit", "CA par visite", "revenue per visit", "money",
         "chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, rendez-vous… ; une "

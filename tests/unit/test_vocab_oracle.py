@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 
 from connectors.base import Target
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.kpi_vocabulary import BY_ID
 from pac_core.plan import (
     Action,
     ActivityType,
     Axis,
+    AxisState,
+    AxisStatus,
     Counting,
     Objective,
     Plan,
@@ -153,7 +156,10 @@ def orgs(draw: st.DrawFn) -> Org:
         named = tuple(draw(st.lists(st.sampled_from(KPI_IDS), unique=True, max_size=4)))
         objective = Objective(Decimal(10000), windows[draw(st.sampled_from(sorted(windows)))],
                               budget=Decimal(1000), kpis=named)
-        axes.append(Axis(f"AX{n}", f"Axe {n}", draw(st.sampled_from(seg_ids)), scope, objective=objective,
+        status = draw(st.sampled_from((AxisStatus(),) * 4 + (
+            AxisStatus(AxisState.DROPPED, reason="ROI"), AxisStatus(AxisState.SUSPENDED, reason="charge",
+                                                                    until=date(2027, 3, 31)))))
+        axes.append(Axis(f"AX{n}", f"Axe {n}", draw(st.sampled_from(seg_ids)), scope, status, objective=objective,
                          who=draw(st.sampled_from(((), (), (), (JULIE,))))))
     actions = []
     action_windows = []
@@ -213,7 +219,9 @@ def orgs(draw: st.DrawFn) -> Org:
     records = Records(accounts=tuple(accounts), activities=tuple(activities), deals=tuple(deals), users=ORG_USERS,
                       account_changes=tuple(changes))
     attribution = draw(st.sampled_from(("full", "full", "split")))
-    return Org(plan, records, as_of, EngineSettings(fx_rates=FX, attribution=attribution))
+    return Org(plan, records, as_of, EngineSettings(
+        fx_rates=FX, attribution=attribution, attribution_days=draw(st.sampled_from((90, 90, 30))),
+        dormant_default_months=draw(st.sampled_from((12, 12, 6)))))
 
 
 KPI_IDS = ("reactivation_rate", "win_rate", "visit_to_win", "average_won_deal", "coverage", "new_accounts",
@@ -419,3 +427,17 @@ def test_pipeline_counts_a_deal_priced_by_its_lines() -> None:
     for scope in (EVERYTHING, parse_scope({"product_family": "EQUIP"})):
         got = _hand(_hand_plan(axis_scope=scope), records, as_of)
         assert got["pipeline_created"][0] == Decimal(800), scope
+
+
+def test_the_new_accounts_formula_says_a_dormant_customer_is_not_new() -> None:
+    """An org whose old orders are in its ERP flags its dormant customers in the CRM: c1, flagged dormant, places its
+    first order in the CRM on 3 May; c2, a prospect, its first ever on 4 May. By hand: new accounts 1 (c2; c1's
+    order is a reactivation, 1 / 1). The formula line the report and the CRM's help show must let a manager find 1,
+    not 2: it says the scope's dormant accounts are left out."""
+    records = Records(accounts=(_acc("c1", dormant=True), _acc("c2", dormant=False)),
+                      deals=(_deal("d1", "c1", "900", date(2027, 5, 3)), _deal("d2", "c2", "800", date(2027, 5, 4))),
+                      users=USERS)
+    got = _hand(_hand_plan(), records, datetime(2027, 6, 1, 12, tzinfo=PARIS))
+    assert got["new_accounts"][0] == 1 and got["reactivation_rate"] == (Decimal(1), Decimal(1), Decimal(1))
+    assert "non dormants" in BY_ID["new_accounts"].formula("fr")
+    assert "not dormant" in BY_ID["new_accounts"].formula("en")
