@@ -669,6 +669,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     else:
         axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
     done = len(visits.positions)
+    begun = days[0] <= days[1]      # no rate over a period not begun (audit year-end F3), as its KPIs
     return AxisProgress(
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
         growth_rate=objective.growth_rate if objective else None,
@@ -680,9 +681,11 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
                                                    share=share),
         activities_done=done,
         coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members)))
-        if days[0] <= days[1] else None,    # no rate over a period not begun (audit year-end F3), as its KPIs
-        conversion=kpis.ratio(visits.converted, len(visits.visited)),
-        revenue_per_visit=(revenue / done) if done else None,
+        if begun else None,
+        # nor a conversion or a revenue per visit (audit oracle-vocab: an axis of the third quarter prepared by June
+        # visits read « Conversion 0 % » and « CA par visite 0 € » in the axes table beside « Couverture – »)
+        conversion=kpis.ratio(visits.converted, len(visits.visited)) if begun else None,
+        revenue_per_visit=(revenue / done) if done and begun else None,
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
                                              None if shares is None else shares.revenue, int(inactive),

@@ -305,6 +305,15 @@ def differences(org: Org) -> list[str]:
         got = {k.kpi: k for k in got_axis.kpis}
         errors += [f"{got_axis.axis_id}.{name}: engine {got[name]}, oracle {w}"
                    for name, w in want.items() if not _same(got[name], w)]
+        # the axis's own figures (the report's axes table, the advisor) are the same KPIs
+        mirrors = (("coverage", got_axis.coverage, want["coverage"].value),
+                   ("conversion", got_axis.conversion, want["visit_to_win"].value),
+                   ("revenue_per_visit", got_axis.revenue_per_visit, want["revenue_per_visit"].value),
+                   ("activities_done", got_axis.activities_done, want["activities_done"].value))
+        for name, mirror, value in mirrors:
+            if (mirror is None) != (value is None) or (
+                    mirror is not None and value is not None and abs(Decimal(str(mirror)) - value) > Decimal("1e-9")):
+                errors.append(f"{got_axis.axis_id}.{name}: axis {mirror}, oracle {value}")
         fields = state[(Target.AXIS, record_key(org.plan, got_axis.axis_id))]
         for name, fmt in FIELDS.items():
             if fields[f"kpi_{name}"] != fmt(want[name].value):
@@ -441,3 +450,23 @@ def test_the_new_accounts_formula_says_a_dormant_customer_is_not_new() -> None:
     assert got["new_accounts"][0] == 1 and got["reactivation_rate"] == (Decimal(1), Decimal(1), Decimal(1))
     assert "non dormants" in BY_ID["new_accounts"].formula("fr")
     assert "not dormant" in BY_ID["new_accounts"].formula("en")
+
+
+def test_an_axis_not_begun_has_no_conversion_nor_revenue_per_visit_in_its_row() -> None:
+    """An axis whose objective is the third quarter, prepared by visits in June: on 30 June its period has not begun,
+    so its rates are unknown (« – »), not 0 %: the KPI lines say so, and the axes table of the report and workbook
+    (``AxisProgress.coverage``, ``conversion``, ``revenue_per_visit``) must say the same, not « Conversion 0 % » and
+    « CA par visite 0 € » beside « Couverture – ». By hand: 1 activity done, every rate None."""
+    q3 = Window(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2027, 10, 1, tzinfo=PARIS), "T3")
+    plan = Plan("P", YEAR, "Europe/Paris", people=PEOPLE,
+                segments=(Segment("S", "Rhône", SegmentKind.HORIZONTAL, parse_scope({"departement": "69"})),),
+                axes=(Axis("AX", "Axe", "S", EVERYTHING, objective=Objective(Decimal(10000), q3)),),
+                actions=(Action("A-1", "AX", "Préparer", JULIE, ActivityType.VISIT, 5, Q2),))
+    records = Records(accounts=(_acc("c1"),), activities=(_visit("v1", "c1", date(2027, 6, 20)),),
+                      deals=(_deal("d1", "c1", "500", date(2027, 6, 25)),), users=USERS)
+    as_of = datetime(2027, 6, 30, 12, tzinfo=PARIS)
+    got = _hand(plan, records, as_of)
+    assert got["activities_done"][0] == 1
+    assert got["visit_to_win"] == got["revenue_per_visit"] == got["coverage"] == (None, None, None)
+    ax = evaluate(plan, records, as_of=as_of).axis("AX")
+    assert (ax.activities_done, ax.coverage, ax.conversion, ax.revenue_per_visit) == (1, None, None, None)
