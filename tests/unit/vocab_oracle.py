@@ -141,12 +141,22 @@ class VocabOracle:
                 if self.kept(deal, scope, who) is not None:
                     lost += 1
             out["win_rate"] = ratio(len(purchases), len(purchases) + lost)
+            # a visited account converts on its own orders, kept by the deal conditions and ``who``, whether or not it
+            # is still of the scope on the span's first day (an action's scope is judged on its window's first day:
+            # an account dormant on 1 October may not have been on 1 January); the ratio's numerator is then always
+            # among its denominator, the visited accounts (decided 6 Dec 2026, audit oracle-vocab)
+            orders = []
+            for deal in self.ledger():
+                if _credit(deal) or not inside(deal.day(zone), span):
+                    continue
+                if self.kept(deal, scope, who) is not None:
+                    orders.append((deal, ()))
             converted = set()
             for act in acts:
                 when = count_oracle.moment(act, zone)
                 assert when is not None
                 v = when.astimezone(zone).date()
-                for deal, _ in purchases:
+                for deal, _ in orders:
                     day = deal.day(zone)
                     assert day is not None
                     if ((deal.source, deal.account_id) == (act.source, act.account_id)
