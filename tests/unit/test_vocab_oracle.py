@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from connectors.base import Target
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.kpi_vocabulary import BY_ID
+from pac_core.kpi_vocabulary import BY_ID, resolve
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -470,3 +470,17 @@ def test_an_axis_not_begun_has_no_conversion_nor_revenue_per_visit_in_its_row() 
     assert got["visit_to_win"] == got["revenue_per_visit"] == got["coverage"] == (None, None, None)
     ax = evaluate(plan, records, as_of=as_of).axis("AX")
     assert (ax.activities_done, ax.coverage, ax.conversion, ax.revenue_per_visit) == (1, None, None, None)
+
+
+def test_the_names_managers_give_their_counts_are_understood() -> None:
+    """« Clients réactivés » is the reactivation rate (its numerator is the count), not « clients contactés » (the
+    accounts visited, which plan check offered: a manager accepting it would read visits under the name of
+    reactivations); « Nombre de … » / "Number of …" names the count itself; « Nombre de visites » the activities
+    done (« visites réalisées »)."""
+    assert resolve("Clients réactivés") == resolve("reactivated accounts") == "reactivation_rate"
+    assert resolve("Clients dormants réactivés") == "reactivation_rate"
+    assert resolve("Nombre de nouveaux clients") == resolve("Number of new accounts") == "new_accounts"
+    assert resolve("Nombre d'affaires gagnées") == resolve("nb de commandes") == "won_deals"
+    assert resolve("Nombre de visites") == resolve("visites") == "activities_done"
+    assert resolve("Nombre de comptes visités") == "accounts_visited"
+    assert resolve("nombre") is None
