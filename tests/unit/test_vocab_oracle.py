@@ -145,6 +145,8 @@ def orgs(draw: st.DrawFn) -> Org:
     segments = []
     for s in seg_ids:
         scope = draw(st.sampled_from((EVERYTHING, *ACCOUNT_SCOPES)))
+        if draw(st.integers(0, 4)) == 0:     # a segment of dormant (or active) customers
+            scope = scope & draw(st.sampled_from(DORMANCY))
         if draw(st.integers(0, 4)) == 0:
             scope = scope & Scope((draw(st.sampled_from(DEAL_CONDITIONS)),))
         segments.append(Segment(s, s, SegmentKind.HORIZONTAL, scope))

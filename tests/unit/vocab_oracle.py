@@ -67,10 +67,12 @@ class VocabOracle:
         accounts, or none for ``dormant: false``), else ``dormant: true`` (the flag in force, else the default rule)."""
         members = self.members(scope, r)
         own = [c for c in scope.conditions if c.field == "dormant"]
-        if own:
-            if any(c.op == "is" and not c.values[0] for c in own):
-                return []
+        if any(c.op == "dormant_months" or c.values[0] for c in own):
+            # a condition asking for dormant accounts defines them, whatever else the scope asks (an axis of
+            # customers quiet for 6 months in a segment of customers active within 12: its accounts are its dormant)
             return members
+        if own:
+            return []                    # only ``dormant: false``: no dormant account
         is_dormant = Condition("dormant", "is", (True,), "dormant")
         return [a for a in members if self.counter.holds(is_dormant, a, r)]
 
