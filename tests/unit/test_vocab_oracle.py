@@ -40,7 +40,7 @@ from tests.unit.test_count_oracle import JULIE, MARC, ORG_USERS, PEOPLE
 from tests.unit.vocab_oracle import Kpi, VocabOracle
 
 FX = {"USD": Decimal("0.92")}          # GBP has no rate: a won deal in GBP is rejected
-ZONES = ("Europe/Paris", "Europe/Paris", "America/Chicago")
+ZONES = ("Europe/Paris", "Europe/Paris", "America/Chicago", "Pacific/Auckland")
 DEAL_CONDITIONS = (
     Condition("product_family", "in", ("EQUIP",), "équipements"),
     Condition("deal_owner", "in", (MARC,), "Marc"),
@@ -211,6 +211,7 @@ def orgs(draw: st.DrawFn) -> Org:
 
     as_of = draw(st.one_of(
         st.sampled_from([at(s) for s in starts] + [at(s, 1) for s in starts] + [at(e, 86399) for e in ends]
+                        + [at(e + timedelta(days=1)) for e in ends]
                         + [at(after + timedelta(days=20)), at(first - timedelta(days=10), 7200)]),
         st.integers(0, 400).map(lambda n: at(first + timedelta(days=n), 10 * 3600)),
         st.integers(150, 400).map(lambda n: at(first + timedelta(days=n), 10 * 3600)),
@@ -361,7 +362,7 @@ def describe(org: Org) -> str:
     return "\n".join(out)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(orgs())
 def test_the_vocabulary_agrees_with_the_reference(org: Org) -> None:
     errors = differences(org)
