@@ -577,6 +577,11 @@ class AccountColumns:
         return np.sort(np.array([(n << _DAY_BITS) | d.toordinal() for n, d in zip(numbers, days, strict=True)],
                                 dtype=np.int64))
 
+    @staticmethod
+    def won_key_array(numbers: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+        """``won_key`` of arrays: account numbers and close days (ordinals)."""
+        return np.sort((numbers.astype(np.int64) << _DAY_BITS) | ordinals.astype(np.int64))
+
     def won_dates_of(self, number: int) -> tuple[date, ...]:
         """One account's won close dates, sorted."""
         base = number << _DAY_BITS

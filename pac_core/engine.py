@@ -548,13 +548,15 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
+    sales = _ledger_sales(ledger)
     axis_rows = []
     for axis in plan.axes:
         # a visit converts on a deal won in the KPIs' span (the objective's period to date), as every won-deal KPI
         # counts: a 2027 deal does not convert a December visit of the 2026 plan synced in January (audit janmeet F1)
         first, last = _axis_days(plan, axis, as_of, zone)
         visits = _visits(counted[axis.id], index, scopes, visit_days, settings, (first, last),
-                         _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]]))
+                         _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]],
+                                        sales))
         axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
                                         filters[axis.id], indexes.emails, scopes, book))
     segment_rows = []
@@ -564,7 +566,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         seg_filter = DealFilter.of(seg.scope.deals_part)
         visits = _visits(seg_positions, index, scopes, visit_days, settings,    # a segment's span: the plan's
                          (window_days(plan.period, zone)[0], today),
-                         _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions]))
+                         _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions], sales))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
                                               indexes.emails, seg_filter))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
@@ -702,6 +704,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     else:
         axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
     done = len(visits.positions)
+    begun = days[0] <= days[1]      # no rate over a period not begun (audit year-end F3), as its KPIs
     return AxisProgress(
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
         growth_rate=objective.growth_rate if objective else None,
@@ -713,9 +716,11 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
                                                    share=share),
         activities_done=done,
         coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members)))
-        if days[0] <= days[1] else None,    # no rate over a period not begun (audit year-end F3), as its KPIs
-        conversion=kpis.ratio(visits.converted, len(visits.visited)),
-        revenue_per_visit=(revenue / done) if done else None,
+        if begun else None,
+        # nor a conversion or a revenue per visit (audit oracle-vocab: an axis of the third quarter prepared by June
+        # visits read « Conversion 0 % » and « CA par visite 0 € » in the axes table beside « Couverture – »)
+        conversion=kpis.ratio(visits.converted, len(visits.visited)) if begun else None,
+        revenue_per_visit=(revenue / done) if done and begun else None,
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
                                              None if shares is None else shares.revenue, own,
@@ -770,17 +775,27 @@ def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns
                                       since=span[0]))
 
 
+def _ledger_sales(ledger: WonLedger) -> np.ndarray:
+    """The won keys of the ledger's won deals that are no credit: the orders a visit converts on. Not the accounts'
+    won close dates dormancy reads, which hold the won deals the ledger rejects too (an order in a currency with no
+    rate): such an order is no won deal of any KPI until its rate is added, so it converts no visit either (audit
+    oracle-vocab: it read « Conversion visite-commande : 100 % (1 / 1) » beside « Affaires gagnées : 0 »)."""
+    assert ledger.account_array is not None and ledger.day_ordinals is not None
+    sale = ~ledger.credit
+    return AccountColumns.won_key_array(ledger.account_array[sale], ledger.day_ordinals[sale])
+
+
 def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tuple[str, str], str],
-                   today: date, visited: np.ndarray) -> np.ndarray | None:
+                   today: date, visited: np.ndarray, sales: np.ndarray) -> np.ndarray:
     """The won keys of the deals of the ``visited`` accounts that a scope's deal conditions keep (a product axis
-    converts on its products' sales, not on any sale, as its other won-deal KPIs); None when it has none (every won
-    deal counts)."""
+    converts on its products' sales, not on any sale, as its other won-deal KPIs); ``sales`` (``_ledger_sales``)
+    when it has none (every won deal of the ledger counts)."""
     if flt.is_everything or not ledger.days:
-        return None
+        return sales
     accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
     kept, _ = measure_revenue(ledger, (ledger.days[0], today), accounts, flt, owner_email)   # sorted by close day
-    sales = [pos for pos in kept if not ledger.credit[pos]]                                  # a credit is no win
-    return AccountColumns.won_key([ledger.accounts[pos] for pos in sales], [ledger.days[pos] for pos in sales])
+    won = [pos for pos in kept if not ledger.credit[pos]]                                    # a credit is no win
+    return AccountColumns.won_key([ledger.accounts[pos] for pos in won], [ledger.days[pos] for pos in won])
 
 
 def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:

@@ -78,7 +78,8 @@ VOCABULARY: tuple[Kpi, ...] = (
         "comptes dormants avec une affaire gagnée sur la période / comptes dormants du périmètre",
         "dormant accounts with a won deal in the period / dormant accounts of the scope",
         ("réactivation", "taux de réactivation des dormants", "dormant reactivation rate", "reactivation",
-         "win-back rate", "win back rate", "winback rate", "win-back")),
+         "win-back rate", "win back rate", "winback rate", "win-back", "clients réactivés", "comptes réactivés",
+         "clients dormants réactivés", "dormants réactivés", "reactivated accounts", "reactivated customers")),
     Kpi("win_rate", "taux de réussite", "win rate", "ratio",
         "affaires (opportunités CRM) gagnées / gagnées + perdues, conclues sur la période, en nombre (le « taux de "
         "transformation » d'un plan est ce chiffre)",
@@ -106,8 +107,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         "accounts of the scope touched by a counted activity / accounts of the scope",
         ("couverture", "taux de couverture", "coverage of the scope", "couverture du portefeuille")),
     Kpi("new_accounts", "nouveaux comptes", "new accounts", "count",
-        "comptes du périmètre dont la première affaire gagnée tombe dans la période",
-        "accounts of the scope whose first ever won deal closes in the period",
+        "comptes du périmètre non dormants au premier jour de la période dont la première affaire gagnée tombe "
+        "dans la période (un client dormant qui commande est une réactivation)",
+        "accounts of the scope not dormant on the period's first day whose first ever won deal closes in the "
+        "period (a dormant customer's order is a reactivation)",
         ("nouveaux clients", "comptes conquis", "clients conquis", "new customers", "accounts won")),
     Kpi("revenue_per_visit", "CA par visite", "revenue per visit", "money",
         "chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, rendez-vous… ; une "
@@ -130,7 +133,7 @@ VOCABULARY: tuple[Kpi, ...] = (
         "activities counted by the actions (visits, calls, meetings…; one per account for an action counting "
         "distinct accounts)",
         ("visites réalisées", "démonstrations réalisées", "rendez-vous réalisés", "appels passés",
-         "devis relancés", "visits done", "activities")),
+         "devis relancés", "visits done", "activities", "visites", "visits")),
     Kpi("won_deals", "affaires gagnées", "won deals", "count",
         "affaires gagnées conclues sur la période", "won deals closed in the period",
         ("commandes", "commandes gagnées", "contrats signés", "deals won", "orders")),
@@ -152,9 +155,22 @@ for _kpi in VOCABULARY:
         _LOOKUP.setdefault(_key(_name), _kpi.id)
 
 
+_COUNT_OF = ("nombre de ", "nombre d ", "nb de ", "nb d ", "nb ", "number of ")
+"""« Nombre de nouveaux clients », "number of new accounts": the count a name already names (audit oracle-vocab)."""
+
+
 def resolve(name: str) -> str | None:
-    """The KPI id a name (French or English, any case, accents or punctuation) stands for, or None."""
-    return _LOOKUP.get(_key(name)) if isinstance(name, str) else None
+    """The KPI id a name (French or English, any case, accents or punctuation) stands for, or None; « nombre de … » /
+    "number of …" stands for what it counts."""
+    if not isinstance(name, str):
+        return None
+    key = _key(name)
+    found = _LOOKUP.get(key)
+    if found is None:
+        prefix = next((p for p in _COUNT_OF if key.startswith(p)), None)
+        if prefix is not None:
+            found = _LOOKUP.get(key[len(prefix):])
+    return found
 
 
 AMBIGUOUS: Mapping[str, tuple[str, ...]] = {

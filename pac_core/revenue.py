@@ -705,7 +705,8 @@ class DealColumnsBook:
     """Lost deals by close day and deals by creation day, per account number, on deal columns, for the KPIs
     (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
     both days in the plan's timezone (``days``: each row's ``Deal.day(zone)`` ordinal, NO_DAY when none; a CRM close
-    instant on its local day, as won deals), amounts converted, a currency without rate left out, no amount = 0.
+    instant on its local day, as won deals), amounts converted, a currency without rate left out, a deal with no amount
+    worth the sum of its priced lines (``deal_value``, as a won deal), 0 without any.
 
     A scope with deal conditions or an axis's ``who`` (a ``DealFilter``) reads its range's deals one by one, as the
     won revenue does (``measure``): a deal counts when its owner passes; with product conditions a lost deal counts
@@ -736,7 +737,9 @@ class DealColumnsBook:
         for i in created.tolist():
             rate = rate_of[int(rate_index[i])]
             assert rate is not None
-            amount = table.amount[i] or ZERO
+            # what the deal is worth, as a won deal: its amount, else the sum of its priced lines (a HubSpot deal whose
+            # line items were imported keeps an empty amount), else 0
+            amount = deal_value(table.amount[i], self._lines_of(i)) or ZERO
             self._created_rates.append(rate)
             self._created_amounts.append(rate(amount))
         self._created_units = exact_units(self._created_amounts)
