@@ -870,7 +870,11 @@ def _line_values(condition: Condition, line: DealLine) -> set[str]:
         raw = (line.code or line.product,)
     else:
         raw = (line.code, line.family, line.name, line.product)
-    return {fold_value(v) for v in raw if v}
+    values = {v for v in raw if v}
+    # a multi-select field naming a deal's product lines (``product_field`` of a Salesforce multi-select picklist)
+    # comes as its values joined by ";": the line holds each of them, as an account's multi-select field does
+    values |= {part.strip() for v in values if ";" in v for part in v.split(";") if part.strip()}
+    return {fold_value(v) for v in values}
 
 
 def _line_passes(condition: Condition, line: DealLine) -> bool:

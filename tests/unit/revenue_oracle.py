@@ -637,6 +637,8 @@ def _line_holds(c: Condition, line: DealLine) -> bool:
         keys = [line.family]
     else:
         keys = [line.code, line.family, line.name, line.product]
+    # a multi-select product field's values come joined by ";": the line holds each of them
+    keys += [part.strip() for k in keys if k and ";" in k for part in k.split(";") if part.strip()]
     hit = any(k is not None and _fold(k) in values for k in keys)
     return hit if c.op == "in" else not hit
 
