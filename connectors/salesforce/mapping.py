@@ -687,6 +687,15 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                             f"{', '.join(owners)}, not of {where}", f"map a field of {where}"
                                             + (f"; did you mean {close!r}?" if close else "")))
                     continue
+                if last.lower() == "currencyisocode" and key == "deals.currency_field":
+                    # "Available only for organizations with the multicurrency feature enabled" (Object Reference):
+                    # missing, it says the org has one currency; no permission set grants it (audit sfamounts F2)
+                    problems.append(Problem(key, f"{where} has no field {last!r}: Salesforce adds it to records only "
+                                            "in a multi-currency org, so this org has a single currency",
+                                            "set deals.currency_field: null, and org_currency to the org's currency "
+                                            "(Setup, Company Information, Currency Locale); pac config check --online "
+                                            "then confirms it"))
+                    continue
                 # describe and SOQL leave out a field field-level security hides from the integration user: a right
                 # name (BillingPostalCode) then looks misspelt, and its look-alike (ShippingPostalCode) would read
                 # other values without a word, so the grant comes first (audit sfmoney F4)

@@ -42,3 +42,29 @@ def test_a_misspelt_field_with_nothing_close_says_both() -> None:
     assert problems["accounts.industry"].fix == (
         "if Industry is the field you mean, field-level security hides it: grant the integration user read access "
         "to Account.Industry (a permission set); otherwise, fix the field name")
+
+
+class _SingleCurrencyOrg:
+    """A single-currency org: no record has CurrencyIsoCode ("Available only for organizations with the multicurrency
+    feature enabled", Object Reference); Account and Opportunity otherwise as the mapping reads them."""
+
+    def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
+        names = {"Account": _Org.ACCOUNT, "Opportunity": ("Id", "Name", "AccountId", "OwnerId", "IsWon", "IsClosed",
+                                                          "StageName", "Amount", "CloseDate")}.get(sobject)
+        return None if names is None else {n.lower(): {"name": n, "type": "string"} for n in names}
+
+
+def test_a_currency_field_on_a_single_currency_org_says_to_read_none() -> None:
+    """``deals.currency_field: CurrencyIsoCode`` (the demo mapping's) on a single-currency org: the field is missing
+    because the org has one currency, not because field-level security hides it. Before (seen failing), the fix said
+    to grant read access to Opportunity.CurrencyIsoCode, which no permission set can give (audit sfamounts F2); it
+    now says the org is single-currency and to map no currency field, with the org's currency as org_currency."""
+    base = load_mapping(SHIPPED)
+    mapping = base.model_copy(update={"deals": base.deals.model_copy(update={"currency_field": "CurrencyIsoCode"})})
+    problems = [p for p in check_mapping_online(mapping, _SingleCurrencyOrg()) if p.path == "deals.currency_field"]
+    assert [p.message for p in problems] == [          # Account's is read with the annual revenue
+        f"{obj} has no field 'CurrencyIsoCode': Salesforce adds it to records only in a multi-currency org, so this "
+        "org has a single currency" for obj in ("Account", "Opportunity")]
+    assert {p.fix for p in problems} == {"set deals.currency_field: null, and org_currency to the org's currency "
+                                         "(Setup, Company Information, Currency Locale); pac config check --online "
+                                         "then confirms it"}
