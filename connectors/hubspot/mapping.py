@@ -56,6 +56,15 @@ MERGED_IDS = "hs_merged_object_ids"
 # A line item's own amount, "Net price": price x quantity - discount, one billing period of a recurring line; what a
 # line counts when its ``deals.line_amount`` property is empty
 LINE_AMOUNT_FALLBACK = "amount"
+# A line item's total contract value, HubSpot's calculated ``hs_tcv`` (the shipped ``deals.line_amount``), and the two
+# default line item properties it is calculated from, read with every line item (never strictly: a portal defines
+# them, an answer may leave them out): the billing frequency (one-time when empty) and the *Term*, an ISO 8601
+# duration ("P12M": "if a monthly line item has 12 fixed payments, the value would be 12", knowledge base,
+# "HubSpot's default line item properties"). A recurring line with no ``hs_tcv`` counts its ``amount`` (one billing
+# period) times the periods of its term (``normalise.contract_value``), docs/hubspot.md, "Recurring line items".
+LINE_TCV = "hs_tcv"
+LINE_FREQUENCY = "recurringbillingfrequency"
+LINE_TERM = "hs_recurring_billing_period"
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
@@ -289,7 +298,7 @@ class DealMap(_Model):
     # contract value (TCV, the setting's default: recurring revenue over the term and one-time charges), ACV, ARR or
     # MRR, which HubSpot also calculates per line: hs_tcv, hs_acv, hs_arr, hs_mrr. A line with the property empty
     # counts its ``amount`` (a one-time line's TCV and ACV are its amount anyway).
-    line_amount: str = "hs_tcv"
+    line_amount: str = LINE_TCV
     product: str = "hs_sku"                       # line item property naming the product
     product_fallback: str = "name"
     # what product scopes match (product, product_code, product_family) on a line item

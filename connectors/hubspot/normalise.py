@@ -35,7 +35,9 @@ Business rules applied here:
   rates (``currency.home_rates``), which the engine converts it with.
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
-* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
+* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0. A line counts its
+  ``deals.line_amount`` (``hs_tcv``), else its ``amount``; a recurring line with no ``hs_tcv`` counts its amount
+  times the billing periods of its term (``contract_value``).
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -48,13 +50,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import (
     LABELLED_FIELD_TYPES,
     LINE_AMOUNT_FALLBACK,
+    LINE_FREQUENCY,
+    LINE_TCV,
+    LINE_TERM,
     MERGED_IDS,
     HubSpotMapping,
     subject_words,
@@ -65,6 +70,13 @@ from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, 
 
 log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# A line item's billing frequency (``recurringbillingfrequency``'s internal values) -> the months of one billing
+# period; weekly and biweekly lines have no whole number of months, and an empty frequency is a one-time line
+_PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "per_six_months": 6, "annually": 12, "per_two_years": 24,
+                  "per_three_years": 36, "per_four_years": 48, "per_five_years": 60}
+_TERM = re.compile(r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?")
+_NO_TERM_MONTHS = 12     # "If there is no term length, HubSpot assumes a term of 12 months" (default deal amount, ARR)
+_CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Pipeline:
@@ -165,6 +177,29 @@ def parse_amount(text: Any) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(f"amount {raw!r} is not a number")
     return value
+
+
+def contract_value(amount: Decimal, frequency: Any, term: Any) -> Decimal:
+    """A line item's total contract value (what HubSpot's ``hs_tcv`` holds) from its ``amount`` (one billing period:
+    price x quantity - discount), its billing ``frequency`` and its *Term* (``hs_recurring_billing_period``, an ISO
+    8601 duration in years and months, "P24M"): the amount times the billing periods of the term. A one-time line
+    (no frequency) is worth its amount; a recurring line with no term is taken over the 12 months HubSpot assumes,
+    at least one period; a frequency or a term that gives no number of months (weekly, "P52W") leaves the amount.
+    Cents rounded half up (a 10-month term billed quarterly is 3 1/3 periods)."""
+    period = _PERIOD_MONTHS.get(str(frequency or "").strip().lower())
+    if period is None:
+        return amount
+    text = str(term or "").strip().upper()
+    if not text:
+        periods = max(Decimal(1), Decimal(_NO_TERM_MONTHS) / period)
+    else:
+        match = _TERM.fullmatch(text)
+        if match is None or not any(match.groups()):
+            return amount
+        years, months = (int(g or 0) for g in match.groups())
+        periods = Decimal(12 * years + months) / period
+    value = amount * periods
+    return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
 
 
 def parse_datetime(text: Any) -> datetime | None:
@@ -529,6 +564,7 @@ def line_reader(m: HubSpotMapping) -> LineReader:
     product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
         d.line_name
     amount_p = d.line_amount
+    tcv = amount_p == LINE_TCV
 
     def read(obj: dict[str, Any]) -> DealLine | None:
         p = obj.get("properties") or {}
@@ -545,6 +581,10 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             amount = parse_amount(get(amount_p))
             if amount is None and amount_p != LINE_AMOUNT_FALLBACK:
                 amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
+                # no hs_tcv given (an imported line): its one billing period times the periods of its term, the
+                # contract HubSpot's deal amount adds up (before 6 Dec 2026: one billing period, audit hsamounts)
+                if amount is not None and tcv:
+                    amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM))
         except ValueError:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,

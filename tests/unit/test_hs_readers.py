@@ -87,6 +87,35 @@ class TestMissingAndEmpty:
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
         assert line is not None and line.amount == Decimal(want)
 
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "P12M"}, 12_000),
+        ({"amount": "10000", "recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P36M"}, 30_000),
+        ({"amount": "3000", "recurringbillingfrequency": "quarterly", "hs_recurring_billing_period": "P24M"}, 24_000),
+        ({"amount": "6000", "recurringbillingfrequency": "per_six_months", "hs_recurring_billing_period": "P2Y"},
+         24_000),
+        ({"amount": "100", "recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P18M"}, 150),
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": ""}, 12_000),
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "P12M",
+          "hs_tcv": "11000"}, 11_000),                       # HubSpot's own TCV wins
+        ({"amount": "3000", "recurringbillingfrequency": ""}, 3_000),         # one-time: its amount
+        ({"amount": "500", "recurringbillingfrequency": "weekly", "hs_recurring_billing_period": "P12M"}, 500),
+        ({"amount": "500", "recurringbillingfrequency": "someday", "hs_recurring_billing_period": "P12M"}, 500)])
+    def test_a_recurring_line_without_tcv_counts_its_term(self, props, want):
+        """A recurring line HubSpot gave no ``hs_tcv`` counts its ``amount`` (one billing period) times the billing
+        periods of its term (``hs_recurring_billing_period``; none: the 12 months HubSpot assumes), what its
+        ``hs_tcv`` would be: the deal amount such a line adds up to. Before, one billing period: the 12-month
+        maintenance contract at 1,000 a month counted 1,000 on its product axis and 12,000 on the whole-deal one.
+        A frequency whose periods a term in months does not count (weekly) keeps the line's amount."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
+    def test_a_recurring_line_under_another_line_amount_keeps_its_amount(self):
+        """A portal that counts one billing period (``line_amount: amount``) keeps it, recurring or not."""
+        mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": "amount"})})
+        line = line_reader(mapping)(_obj({"hs_sku": "MAINT", "amount": "1000", "recurringbillingfrequency": "monthly",
+                                          "hs_recurring_billing_period": "P12M"}))
+        assert line is not None and line.amount == Decimal(1000)
+
     @pytest.mark.parametrize(("quantity", "want"), [("0", 0), ("0.0", 0), ("", 1), (None, 1), ("3", 3)])
     def test_line_quantity_zero_stays_zero(self, quantity, want):
         """A line item of quantity 0 is 0 units (before: 1, as if it had none); an absent or empty one is 1 unit."""
