@@ -4,8 +4,9 @@ What ops staff decide here: which engagements are visit reports (meetings of giv
 or outcomes, calls of given dispositions), which company properties carry postal code, industry,
 type and revenue, which deal pipelines count, and how PAC results are written back. Which deal
 stages mean *won* is never written here: it comes from the pipelines API (``metadata.isClosed``
-and ``metadata.probability`` == 1.0). ``stage_overrides`` may only re-classify real stage ids of
-the pipeline they are listed under; a stage id from another pipeline is reported.
+and ``metadata.probability`` == 1.0; with no ``isClosed``, the probability alone: ``normalise.stage_of``).
+``stage_overrides`` may only re-classify real stage ids of the pipeline they are listed under; a stage id from
+another pipeline is reported.
 """
 
 from __future__ import annotations

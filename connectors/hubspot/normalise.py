@@ -87,15 +87,22 @@ class Pipeline:
 
 
 def stage_of(metadata: Mapping[str, Any]) -> DealStage:
-    """A stage's meaning from its pipelines-API metadata: closed with probability 1.0 is won."""
-    closed = str(metadata.get("isClosed", "false")).lower() == "true"
-    if not closed:
-        return DealStage.OPEN
+    """A stage's meaning from its pipelines-API metadata: closed with probability 1.0 is won, closed otherwise lost.
+    A stage whose metadata leaves ``isClosed`` out is read by its ``probability``, the one metadata the API documents
+    for deal stages ("a value between 0.0 and 1.0, 0.0 being Closed Lost and 1.0 being Closed Won"): 1.0 won, 0.0
+    lost, anything else (or none) open. Before 6 Dec 2026 such a stage was open, its won deals counted nowhere."""
     try:
-        probability = float(metadata.get("probability", "0") or 0)
-    except ValueError:
-        probability = 0.0
-    return DealStage.WON if probability >= 1.0 else DealStage.LOST
+        probability: float | None = float(metadata["probability"])
+    except (KeyError, TypeError, ValueError):
+        probability = None
+    stated = metadata.get("isClosed")
+    if stated is None:
+        if probability == 1.0:
+            return DealStage.WON
+        return DealStage.LOST if probability == 0.0 else DealStage.OPEN
+    if str(stated).lower() != "true":
+        return DealStage.OPEN
+    return DealStage.WON if probability is not None and probability >= 1.0 else DealStage.LOST
 
 
 def parse_pipelines(results: list[dict[str, Any]], overrides: Mapping[str, Mapping[str, DealStage]]
