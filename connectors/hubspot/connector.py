@@ -92,9 +92,7 @@ from connectors.hubspot.associations import (
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
-    LINE_FREQUENCY,
-    LINE_TCV,
-    LINE_TERM,
+    LINE_PRICING,
     MERGED_IDS,
     HubSpotMapping,
     default_mapping_path,
@@ -172,8 +170,8 @@ COMPANY_RULES = "option labels; pac values"
 # stored line keeps its line item's id (``DealLine.id``), by which a deleted line item's deal is found
 # (``_reread_deleted_lines``): the deals stored before have none, so they are read again once; "line terms", a
 # recurring line item HubSpot gave no ``hs_tcv`` counts its whole term (``normalise.contract_value``), not one
-# billing period: read again once.
-DEAL_RULES = "company currency; line ids; line terms"
+# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once.
+DEAL_RULES = "company currency; line ids; line terms; line prices"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -1142,9 +1140,8 @@ class HubSpotConnector:
         if not owner_of:
             return
         read = line_reader(self.mapping)
-        props = self._props("line_items")
-        if self.mapping.deals.line_amount == LINE_TCV:   # what a line without hs_tcv counts its term by
-            props = sorted({*props, LINE_FREQUENCY, LINE_TERM})
+        # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
+        props = sorted({*self._props("line_items"), *LINE_PRICING})
         for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]

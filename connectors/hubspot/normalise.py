@@ -37,7 +37,8 @@ Business rules applied here:
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
 * **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0. A line counts its
   ``deals.line_amount`` (``hs_tcv``), else its ``amount``; a recurring line with no ``hs_tcv`` counts its amount
-  times the billing periods of its term (``contract_value``).
+  times the billing periods of its term (``contract_value``); one with no ``amount`` either, its net price from its
+  unit price, quantity and discount (``net_price``).
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -57,9 +58,12 @@ from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import (
     LABELLED_FIELD_TYPES,
     LINE_AMOUNT_FALLBACK,
+    LINE_DISCOUNT_PERCENTAGE,
     LINE_FREQUENCY,
+    LINE_PRICE,
     LINE_TCV,
     LINE_TERM,
+    LINE_UNIT_DISCOUNT,
     MERGED_IDS,
     HubSpotMapping,
     subject_words,
@@ -206,6 +210,18 @@ def contract_value(amount: Decimal, frequency: Any, term: Any) -> Decimal:
         years, months = (int(g or 0) for g in match.groups())
         periods = Decimal(12 * years + months) / period
     value = amount * periods
+    return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
+
+
+def net_price(price: Decimal, quantity: Decimal, unit_discount: Decimal | None, percentage: Decimal | None
+              ) -> Decimal:
+    """A line item's ``amount`` ("Net price") as HubSpot calculates it: unit price x quantity, less its unit discount
+    on each unit, else its discount percentage; cents rounded half up."""
+    value = price * quantity
+    if unit_discount:
+        value -= unit_discount * quantity
+    elif percentage:
+        value -= value * percentage / 100
     return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
 
 
@@ -588,6 +604,11 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             amount = parse_amount(get(amount_p))
             if amount is None and amount_p != LINE_AMOUNT_FALLBACK:
                 amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
+                if amount is None:      # no amount either (price and quantity only): its net price
+                    price = parse_amount(get(LINE_PRICE))
+                    if price is not None:
+                        amount = net_price(price, quantity, parse_amount(get(LINE_UNIT_DISCOUNT)),
+                                           parse_amount(get(LINE_DISCOUNT_PERCENTAGE)))
                 # no hs_tcv given (an imported line): its one billing period times the periods of its term, the
                 # contract HubSpot's deal amount adds up (before 6 Dec 2026: one billing period, audit hsamounts)
                 if amount is not None and tcv:

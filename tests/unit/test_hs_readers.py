@@ -109,6 +109,25 @@ class TestMissingAndEmpty:
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
         assert line is not None and line.amount == Decimal(want)
 
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"price": "10", "quantity": "3"}, 30),                                      # the API guide's line item
+        ({"price": "1000", "quantity": "3", "hs_discount_percentage": "10"}, 2_700),
+        ({"price": "1000", "quantity": "3", "discount": "50"}, 2_850),              # 50 off each unit
+        ({"price": "1000", "quantity": "3", "discount": "", "hs_discount_percentage": ""}, 3_000),
+        ({"price": "99.99", "quantity": "1", "hs_discount_percentage": "12.5"}, Decimal("87.49")),
+        ({"price": "1000"}, 1_000),                                                 # no quantity: one unit
+        ({"price": "1000", "quantity": "1", "recurringbillingfrequency": "monthly",
+          "hs_recurring_billing_period": "P12M"}, 12_000),
+        ({"price": "1000", "quantity": "2", "amount": "1500"}, 1_500)])             # HubSpot's own amount wins
+    def test_a_line_without_amount_is_priced_by_its_price_and_quantity(self, props, want):
+        """A line item HubSpot calculated no ``amount`` for (created through the API with ``price`` and ``quantity``
+        only, as in the line items guide's example; an import) counts its net price: unit price x quantity, less
+        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``), cents
+        rounded half up; a recurring one, its whole term. Before, such a line counted 0 on its product axis and a
+        deal with no amount but such lines was "no amount"."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
     def test_a_recurring_line_under_another_line_amount_keeps_its_amount(self):
         """A portal that counts one billing period (``line_amount: amount``) keeps it, recurring or not."""
         mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": "amount"})})
