@@ -66,13 +66,14 @@ LINE_AMOUNT_FALLBACK = "amount"
 LINE_TCV = "hs_tcv"
 LINE_FREQUENCY = "recurringbillingfrequency"
 LINE_TERM = "hs_recurring_billing_period"
+LINE_TERM_MONTHS = "hs_term_in_months"     # the term in months, for a line whose term is not written
 # What a line item's ``amount`` ("Net price") is calculated from, read (never strictly) for a line HubSpot gave no
 # amount (created through the API with price and quantity only, imported): the unit price, the unit discount (an
 # amount off each unit) and the discount percentage (``normalise.net_price``)
 LINE_PRICE = "price"
 LINE_UNIT_DISCOUNT = "discount"
 LINE_DISCOUNT_PERCENTAGE = "hs_discount_percentage"
-LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_PRICE, LINE_UNIT_DISCOUNT, LINE_DISCOUNT_PERCENTAGE)
+LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_TERM_MONTHS, LINE_PRICE, LINE_UNIT_DISCOUNT, LINE_DISCOUNT_PERCENTAGE)
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"

@@ -63,6 +63,7 @@ from connectors.hubspot.mapping import (
     LINE_PRICE,
     LINE_TCV,
     LINE_TERM,
+    LINE_TERM_MONTHS,
     LINE_UNIT_DISCOUNT,
     MERGED_IDS,
     HubSpotMapping,
@@ -190,25 +191,35 @@ def parse_amount(text: Any) -> Decimal | None:
     return value
 
 
-def contract_value(amount: Decimal, frequency: Any, term: Any) -> Decimal:
+def contract_value(amount: Decimal, frequency: Any, term: Any, term_months: Any = None) -> Decimal:
     """A line item's total contract value (what HubSpot's ``hs_tcv`` holds) from its ``amount`` (one billing period:
-    price x quantity - discount), its billing ``frequency`` and its *Term* (``hs_recurring_billing_period``, an ISO
-    8601 duration in years and months, "P24M"): the amount times the billing periods of the term. A one-time line
-    (no frequency) is worth its amount; a recurring line with no term is taken over the 12 months HubSpot assumes,
-    at least one period; a frequency or a term that gives no number of months (weekly, "P52W") leaves the amount.
-    Cents rounded half up (a 10-month term billed quarterly is 3 1/3 periods)."""
+    price x quantity - discount), its billing ``frequency`` and its *Term* (``hs_recurring_billing_period``: an ISO
+    8601 duration in years and months as the API writes it, "P24M"; or a whole number of payments as the knowledge
+    base words it, "if a monthly line item has 12 fixed payments, the value would be 12"), else ``term_months``
+    (``hs_term_in_months``): the amount times the billing periods of the term. A one-time line (no frequency) is
+    worth its amount; a recurring line with no term is taken over the 12 months HubSpot assumes, at least one
+    period; a frequency or a term that gives no number of months (weekly, "P52W") leaves the amount. Cents rounded
+    half up (a 10-month term billed quarterly is 3 1/3 periods)."""
     period = _PERIOD_MONTHS.get(str(frequency or "").strip().lower())
     if period is None:
         return amount
     text = str(term or "").strip().upper()
-    if not text:
-        periods = max(Decimal(1), Decimal(_NO_TERM_MONTHS) / period)
-    else:
+    try:
+        in_months = Decimal(str(term_months).strip()) if term_months not in (None, "") else None
+    except InvalidOperation:
+        in_months = None
+    if text.isdigit():                                   # a number of payments
+        periods = Decimal(int(text))
+    elif text:
         match = _TERM.fullmatch(text)
         if match is None or not any(match.groups()):
             return amount
         years, months = (int(g or 0) for g in match.groups())
         periods = Decimal(12 * years + months) / period
+    elif in_months is not None and in_months.is_finite() and in_months > 0:
+        periods = in_months / period
+    else:
+        periods = max(Decimal(1), Decimal(_NO_TERM_MONTHS) / period)
     value = amount * periods
     return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
 
@@ -612,7 +623,7 @@ def line_reader(m: HubSpotMapping) -> LineReader:
                 # no hs_tcv given (an imported line): its one billing period times the periods of its term, the
                 # contract HubSpot's deal amount adds up (before 6 Dec 2026: one billing period, audit hsamounts)
                 if amount is not None and tcv:
-                    amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM))
+                    amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM), get(LINE_TERM_MONTHS))
         except ValueError:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,

@@ -128,6 +128,21 @@ class TestMissingAndEmpty:
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", **props}))
         assert line is not None and line.amount == Decimal(want)
 
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"recurringbillingfrequency": "annually", "hs_recurring_billing_period": "3"}, 30_000),   # 3 payments
+        ({"recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "12"}, 120_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "24"}, 20_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "24.0"}, 20_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "x"}, 10_000),        # 12 months: 1 year
+        ({"recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P36M", "hs_term_in_months": "24"},
+         30_000)])
+    def test_a_term_written_as_payments_or_months(self, props, want):
+        """The *Term* as the knowledge base words it, a number of payments ("if a monthly line item has 12 fixed
+        payments, the value would be 12"), is that many billing periods; with no term, ``hs_term_in_months`` (the
+        term in months) stands for it. Before: one billing period (10,000)."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", "amount": "10000", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
     def test_a_recurring_line_under_another_line_amount_keeps_its_amount(self):
         """A portal that counts one billing period (``line_amount: amount``) keeps it, recurring or not."""
         mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": "amount"})})
