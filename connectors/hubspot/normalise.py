@@ -613,8 +613,9 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             # the property that adds up to the deal amount (hs_tcv by default: a recurring line's whole contract),
             # else the line's own amount (one billing period); "0" is 0 (an ARR of a one-time line), not empty
             amount = parse_amount(get(amount_p))
-            if amount is None and amount_p != LINE_AMOUNT_FALLBACK:
-                amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
+            if amount is None:
+                if amount_p != LINE_AMOUNT_FALLBACK:
+                    amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
                 if amount is None:      # no amount either (price and quantity only): its net price
                     price = parse_amount(get(LINE_PRICE))
                     if price is not None:

@@ -150,6 +150,16 @@ class TestMissingAndEmpty:
                                           "hs_recurring_billing_period": "P12M"}))
         assert line is not None and line.amount == Decimal(1000)
 
+    @pytest.mark.parametrize("line_amount", ["amount", "hs_acv"])
+    def test_a_line_without_amount_is_priced_under_any_line_amount(self, line_amount):
+        """Whatever ``line_amount`` the portal maps, a line with none of it nor ``amount`` counts its net price (one
+        billing period: only ``hs_tcv`` counts a term). Before, under ``line_amount: amount``, nothing."""
+        mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": line_amount})})
+        line = line_reader(mapping)(_obj({"hs_sku": "MAINT", "price": "1000", "quantity": "2",
+                                          "recurringbillingfrequency": "monthly",
+                                          "hs_recurring_billing_period": "P12M"}))
+        assert line is not None and line.amount == Decimal(2000)
+
     @pytest.mark.parametrize(("quantity", "want"), [("0", 0), ("0.0", 0), ("", 1), (None, 1), ("3", 3)])
     def test_line_quantity_zero_stays_zero(self, quantity, want):
         """A line item of quantity 0 is 0 units (before: 1, as if it had none); an absent or empty one is 1 unit."""
