@@ -92,6 +92,7 @@ from connectors.hubspot.associations import (
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
+    LINE_PRICING,
     MERGED_IDS,
     HubSpotMapping,
     default_mapping_path,
@@ -167,8 +168,10 @@ COMPANY_RULES = "option labels; pac values"
 # ``default_currency`` is not set), as HubSpot keeps it; before, such a deal stored with no currency counted in the
 # plan's currency until a full read, so the first sync after upgrading reads every deal again; "line ids", each
 # stored line keeps its line item's id (``DealLine.id``), by which a deleted line item's deal is found
-# (``_reread_deleted_lines``): the deals stored before have none, so they are read again once.
-DEAL_RULES = "company currency; line ids"
+# (``_reread_deleted_lines``): the deals stored before have none, so they are read again once; "line terms", a
+# recurring line item HubSpot gave no ``hs_tcv`` counts its whole term (``normalise.contract_value``), not one
+# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once.
+DEAL_RULES = "company currency; line ids; line terms; line prices"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -1137,7 +1140,9 @@ class HubSpotConnector:
         if not owner_of:
             return
         read = line_reader(self.mapping)
-        for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
+        # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
+        props = sorted({*self._props("line_items"), *LINE_PRICING})
+        for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))

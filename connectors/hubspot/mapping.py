@@ -4,8 +4,9 @@ What ops staff decide here: which engagements are visit reports (meetings of giv
 or outcomes, calls of given dispositions), which company properties carry postal code, industry,
 type and revenue, which deal pipelines count, and how PAC results are written back. Which deal
 stages mean *won* is never written here: it comes from the pipelines API (``metadata.isClosed``
-and ``metadata.probability`` == 1.0). ``stage_overrides`` may only re-classify real stage ids of
-the pipeline they are listed under; a stage id from another pipeline is reported.
+and ``metadata.probability`` == 1.0; with no ``isClosed``, the probability alone: ``normalise.stage_of``).
+``stage_overrides`` may only re-classify real stage ids of the pipeline they are listed under; a stage id from
+another pipeline is reported.
 """
 
 from __future__ import annotations
@@ -56,6 +57,23 @@ MERGED_IDS = "hs_merged_object_ids"
 # A line item's own amount, "Net price": price x quantity - discount, one billing period of a recurring line; what a
 # line counts when its ``deals.line_amount`` property is empty
 LINE_AMOUNT_FALLBACK = "amount"
+# A line item's total contract value, HubSpot's calculated ``hs_tcv`` (the shipped ``deals.line_amount``), and the two
+# default line item properties it is calculated from, read with every line item (never strictly: a portal defines
+# them, an answer may leave them out): the billing frequency (one-time when empty) and the *Term*, an ISO 8601
+# duration ("P12M": "if a monthly line item has 12 fixed payments, the value would be 12", knowledge base,
+# "HubSpot's default line item properties"). A recurring line with no ``hs_tcv`` counts its ``amount`` (one billing
+# period) times the periods of its term (``normalise.contract_value``), docs/hubspot.md, "Recurring line items".
+LINE_TCV = "hs_tcv"
+LINE_FREQUENCY = "recurringbillingfrequency"
+LINE_TERM = "hs_recurring_billing_period"
+LINE_TERM_MONTHS = "hs_term_in_months"     # the term in months, for a line whose term is not written
+# What a line item's ``amount`` ("Net price") is calculated from, read (never strictly) for a line HubSpot gave no
+# amount (created through the API with price and quantity only, imported): the unit price, the unit discount (an
+# amount off each unit) and the discount percentage (``normalise.net_price``)
+LINE_PRICE = "price"
+LINE_UNIT_DISCOUNT = "discount"
+LINE_DISCOUNT_PERCENTAGE = "hs_discount_percentage"
+LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_TERM_MONTHS, LINE_PRICE, LINE_UNIT_DISCOUNT, LINE_DISCOUNT_PERCENTAGE)
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
@@ -289,7 +307,7 @@ class DealMap(_Model):
     # contract value (TCV, the setting's default: recurring revenue over the term and one-time charges), ACV, ARR or
     # MRR, which HubSpot also calculates per line: hs_tcv, hs_acv, hs_arr, hs_mrr. A line with the property empty
     # counts its ``amount`` (a one-time line's TCV and ACV are its amount anyway).
-    line_amount: str = "hs_tcv"
+    line_amount: str = LINE_TCV
     product: str = "hs_sku"                       # line item property naming the product
     product_fallback: str = "name"
     # what product scopes match (product, product_code, product_family) on a line item

@@ -35,7 +35,10 @@ Business rules applied here:
   rates (``currency.home_rates``), which the engine converts it with.
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
-* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
+* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0. A line counts its
+  ``deals.line_amount`` (``hs_tcv``), else its ``amount``; a recurring line with no ``hs_tcv`` counts its amount
+  times the billing periods of its term (``contract_value``); one with no ``amount`` either, its net price from its
+  unit price, quantity and discount (``net_price``).
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -48,13 +51,20 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import (
     LABELLED_FIELD_TYPES,
     LINE_AMOUNT_FALLBACK,
+    LINE_DISCOUNT_PERCENTAGE,
+    LINE_FREQUENCY,
+    LINE_PRICE,
+    LINE_TCV,
+    LINE_TERM,
+    LINE_TERM_MONTHS,
+    LINE_UNIT_DISCOUNT,
     MERGED_IDS,
     HubSpotMapping,
     subject_words,
@@ -65,6 +75,13 @@ from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, 
 
 log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# A line item's billing frequency (``recurringbillingfrequency``'s internal values) -> the months of one billing
+# period; weekly and biweekly lines have no whole number of months, and an empty frequency is a one-time line
+_PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "per_six_months": 6, "annually": 12, "per_two_years": 24,
+                  "per_three_years": 36, "per_four_years": 48, "per_five_years": 60}
+_TERM = re.compile(r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?")
+_NO_TERM_MONTHS = 12     # "If there is no term length, HubSpot assumes a term of 12 months" (default deal amount, ARR)
+_CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Pipeline:
@@ -75,15 +92,22 @@ class Pipeline:
 
 
 def stage_of(metadata: Mapping[str, Any]) -> DealStage:
-    """A stage's meaning from its pipelines-API metadata: closed with probability 1.0 is won."""
-    closed = str(metadata.get("isClosed", "false")).lower() == "true"
-    if not closed:
-        return DealStage.OPEN
+    """A stage's meaning from its pipelines-API metadata: closed with probability 1.0 is won, closed otherwise lost.
+    A stage whose metadata leaves ``isClosed`` out is read by its ``probability``, the one metadata the API documents
+    for deal stages ("a value between 0.0 and 1.0, 0.0 being Closed Lost and 1.0 being Closed Won"): 1.0 won, 0.0
+    lost, anything else (or none) open. Before 6 Dec 2026 such a stage was open, its won deals counted nowhere."""
     try:
-        probability = float(metadata.get("probability", "0") or 0)
-    except ValueError:
-        probability = 0.0
-    return DealStage.WON if probability >= 1.0 else DealStage.LOST
+        probability: float | None = float(metadata["probability"])
+    except (KeyError, TypeError, ValueError):
+        probability = None
+    stated = metadata.get("isClosed")
+    if stated is None:
+        if probability == 1.0:
+            return DealStage.WON
+        return DealStage.LOST if probability == 0.0 else DealStage.OPEN
+    if str(stated).lower() != "true":
+        return DealStage.OPEN
+    return DealStage.WON if probability is not None and probability >= 1.0 else DealStage.LOST
 
 
 def parse_pipelines(results: list[dict[str, Any]], overrides: Mapping[str, Mapping[str, DealStage]]
@@ -165,6 +189,51 @@ def parse_amount(text: Any) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(f"amount {raw!r} is not a number")
     return value
+
+
+def contract_value(amount: Decimal, frequency: Any, term: Any, term_months: Any = None) -> Decimal:
+    """A line item's total contract value (what HubSpot's ``hs_tcv`` holds) from its ``amount`` (one billing period:
+    price x quantity - discount), its billing ``frequency`` and its *Term* (``hs_recurring_billing_period``: an ISO
+    8601 duration in years and months as the API writes it, "P24M"; or a whole number of payments as the knowledge
+    base words it, "if a monthly line item has 12 fixed payments, the value would be 12"), else ``term_months``
+    (``hs_term_in_months``): the amount times the billing periods of the term. A one-time line (no frequency) is
+    worth its amount; a recurring line with no term is taken over the 12 months HubSpot assumes, at least one
+    period; a frequency or a term that gives no number of months (weekly, "P52W") leaves the amount. Cents rounded
+    half up (a 10-month term billed quarterly is 3 1/3 periods)."""
+    period = _PERIOD_MONTHS.get(str(frequency or "").strip().lower())
+    if period is None:
+        return amount
+    text = str(term or "").strip().upper()
+    try:
+        in_months = Decimal(str(term_months).strip()) if term_months not in (None, "") else None
+    except InvalidOperation:
+        in_months = None
+    if text.isdigit():                                   # a number of payments
+        periods = Decimal(int(text))
+    elif text:
+        match = _TERM.fullmatch(text)
+        if match is None or not any(match.groups()):
+            return amount
+        years, months = (int(g or 0) for g in match.groups())
+        periods = Decimal(12 * years + months) / period
+    elif in_months is not None and in_months.is_finite() and in_months > 0:
+        periods = in_months / period
+    else:
+        periods = max(Decimal(1), Decimal(_NO_TERM_MONTHS) / period)
+    value = amount * periods
+    return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
+
+
+def net_price(price: Decimal, quantity: Decimal, unit_discount: Decimal | None, percentage: Decimal | None
+              ) -> Decimal:
+    """A line item's ``amount`` ("Net price") as HubSpot calculates it: unit price x quantity, less its unit discount
+    on each unit, else its discount percentage; cents rounded half up."""
+    value = price * quantity
+    if unit_discount:
+        value -= unit_discount * quantity
+    elif percentage:
+        value -= value * percentage / 100
+    return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
 
 
 def parse_datetime(text: Any) -> datetime | None:
@@ -529,6 +598,7 @@ def line_reader(m: HubSpotMapping) -> LineReader:
     product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
         d.line_name
     amount_p = d.line_amount
+    tcv = amount_p == LINE_TCV
 
     def read(obj: dict[str, Any]) -> DealLine | None:
         p = obj.get("properties") or {}
@@ -543,8 +613,18 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             # the property that adds up to the deal amount (hs_tcv by default: a recurring line's whole contract),
             # else the line's own amount (one billing period); "0" is 0 (an ARR of a one-time line), not empty
             amount = parse_amount(get(amount_p))
-            if amount is None and amount_p != LINE_AMOUNT_FALLBACK:
-                amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
+            if amount is None:
+                if amount_p != LINE_AMOUNT_FALLBACK:
+                    amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
+                if amount is None:      # no amount either (price and quantity only): its net price
+                    price = parse_amount(get(LINE_PRICE))
+                    if price is not None:
+                        amount = net_price(price, quantity, parse_amount(get(LINE_UNIT_DISCOUNT)),
+                                           parse_amount(get(LINE_DISCOUNT_PERCENTAGE)))
+                # no hs_tcv given (an imported line): its one billing period times the periods of its term, the
+                # contract HubSpot's deal amount adds up (before 6 Dec 2026: one billing period, audit hsamounts)
+                if amount is not None and tcv:
+                    amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM), get(LINE_TERM_MONTHS))
         except ValueError:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,

@@ -106,3 +106,37 @@ def test_a_portal_whose_deal_amount_is_the_acv_maps_hs_acv(tmp_path: Path) -> No
         where.mkdir()
         with Portal(where, mapping) as p:
             assert p.sync().evaluation.axis("AX-MAINT").revenue == want
+
+
+class NoTcvPortal(SeededPortal):
+    """Julie's client with a two-year maintenance contract billed quarterly whose line HubSpot gave no ``hs_tcv``
+    (an imported line; an emulator keeping only what the line editor shows): price 2,500 a quarter, quantity 2,
+    10 % off (``amount`` 4,500 a quarter), term 24 months: 8 quarters, 36,000, the deal amount."""
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__()
+        api = self.api
+        julie = api.add_owner("julie@audit.example", "Julie", "Martin")
+        lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France", "type": "Client",
+                                     "hubspot_owner_id": julie})
+        deal = api.add("deals", {"dealname": "Maintenance 24 months", "pipeline": "default",
+                                 "dealstage": "closedwon", "amount": "36000", "closedate": "2027-05-10T10:00:00Z",
+                                 "deal_currency_code": "EUR", "hubspot_owner_id": julie},
+                       companies=(lyon,), primary=lyon)
+        api.associate("deals", deal, "line_items", api.add("line_items", {
+            "name": "Maintenance", "hs_sku": "MAINT", "quantity": "2", "price": "2500",
+            "hs_discount_percentage": "10", "amount": "4500", "recurringbillingfrequency": "quarterly",
+            "hs_recurring_billing_period": "P24M"}))
+        self.serve()
+        self.settings = one_connector_settings(tmp, PLAN, "hs-b", default_mapping_path(), "b2")
+
+
+def test_a_recurring_line_without_tcv_counts_its_whole_term(tmp_path: Path) -> None:
+    """The line counts 4,500 x 8 quarters = 36,000 on the MAINT axis, as the deal does on the whole-deal axis, and
+    no warning says the deal differs from its lines. Failed before: 4,500 (one quarter) on the MAINT axis, with
+    ``amount_differs_from_lines``."""
+    with NoTcvPortal(tmp_path) as p:
+        evaluation = p.sync().evaluation
+    assert evaluation.axis("AX-MAINT").revenue == 36_000
+    assert evaluation.axis("AX-RA").revenue == 36_000
+    assert [w.rule for w in evaluation.warnings] == []

@@ -82,6 +82,22 @@ class TestStages:
         assert stage_of({"isClosed": "true", "probability": "0.0"}) is DealStage.LOST
         assert stage_of({"isClosed": "false", "probability": "0.9"}) is DealStage.OPEN
 
+    @pytest.mark.parametrize(("metadata", "stage"), [
+        ({"probability": "1.0"}, DealStage.WON), ({"probability": 1.0}, DealStage.WON), ({"probability": 1},
+                                                                                       DealStage.WON),
+        ({"probability": "0.0"}, DealStage.LOST), ({"probability": 0}, DealStage.LOST),
+        ({"probability": "0.5"}, DealStage.OPEN), ({}, DealStage.OPEN), ({"probability": ""}, DealStage.OPEN),
+        ({"isClosed": "false", "probability": "1.0"}, DealStage.OPEN),     # said open: open
+        ({"isClosed": "false", "probability": "0.0"}, DealStage.OPEN),
+        ({"isClosed": True, "probability": 1.0}, DealStage.WON)])
+    def test_a_stage_without_is_closed_reads_its_probability(self, metadata, stage):
+        """The pipelines API documents one required stage metadata for deals: ``probability``, "a value between 0.0
+        and 1.0, 0.0 being Closed Lost and 1.0 being Closed Won" (CRM API, Pipelines; the create-stage example
+        sends ``{"probability": 0.5}`` alone). A stage whose metadata leaves ``isClosed`` out is read by its
+        probability: 1.0 won, 0.0 lost, anything else open. Failed before: every such stage was open, so a portal
+        answering what its stages were created with counted none of its won deals."""
+        assert stage_of(metadata) is stage
+
     def test_override_applies_only_inside_its_pipeline(self):
         """A stage override for a stage id of another pipeline is ignored there."""
         pipelines = parse_pipelines([{"id": "p", "stages": [{"id": "s", "metadata": {"isClosed": "false"}}]}],

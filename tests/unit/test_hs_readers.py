@@ -87,6 +87,79 @@ class TestMissingAndEmpty:
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
         assert line is not None and line.amount == Decimal(want)
 
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "P12M"}, 12_000),
+        ({"amount": "10000", "recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P36M"}, 30_000),
+        ({"amount": "3000", "recurringbillingfrequency": "quarterly", "hs_recurring_billing_period": "P24M"}, 24_000),
+        ({"amount": "6000", "recurringbillingfrequency": "per_six_months", "hs_recurring_billing_period": "P2Y"},
+         24_000),
+        ({"amount": "100", "recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P18M"}, 150),
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": ""}, 12_000),
+        ({"amount": "1000", "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "P12M",
+          "hs_tcv": "11000"}, 11_000),                       # HubSpot's own TCV wins
+        ({"amount": "3000", "recurringbillingfrequency": ""}, 3_000),         # one-time: its amount
+        ({"amount": "500", "recurringbillingfrequency": "weekly", "hs_recurring_billing_period": "P12M"}, 500),
+        ({"amount": "500", "recurringbillingfrequency": "someday", "hs_recurring_billing_period": "P12M"}, 500)])
+    def test_a_recurring_line_without_tcv_counts_its_term(self, props, want):
+        """A recurring line HubSpot gave no ``hs_tcv`` counts its ``amount`` (one billing period) times the billing
+        periods of its term (``hs_recurring_billing_period``; none: the 12 months HubSpot assumes), what its
+        ``hs_tcv`` would be: the deal amount such a line adds up to. Before, one billing period: the 12-month
+        maintenance contract at 1,000 a month counted 1,000 on its product axis and 12,000 on the whole-deal one.
+        A frequency whose periods a term in months does not count (weekly) keeps the line's amount."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"price": "10", "quantity": "3"}, 30),                                      # the API guide's line item
+        ({"price": "1000", "quantity": "3", "hs_discount_percentage": "10"}, 2_700),
+        ({"price": "1000", "quantity": "3", "discount": "50"}, 2_850),              # 50 off each unit
+        ({"price": "1000", "quantity": "3", "discount": "", "hs_discount_percentage": ""}, 3_000),
+        ({"price": "99.99", "quantity": "1", "hs_discount_percentage": "12.5"}, Decimal("87.49")),
+        ({"price": "1000"}, 1_000),                                                 # no quantity: one unit
+        ({"price": "1000", "quantity": "1", "recurringbillingfrequency": "monthly",
+          "hs_recurring_billing_period": "P12M"}, 12_000),
+        ({"price": "1000", "quantity": "2", "amount": "1500"}, 1_500)])             # HubSpot's own amount wins
+    def test_a_line_without_amount_is_priced_by_its_price_and_quantity(self, props, want):
+        """A line item HubSpot calculated no ``amount`` for (created through the API with ``price`` and ``quantity``
+        only, as in the line items guide's example; an import) counts its net price: unit price x quantity, less
+        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``), cents
+        rounded half up; a recurring one, its whole term. Before, such a line counted 0 on its product axis and a
+        deal with no amount but such lines was "no amount"."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"recurringbillingfrequency": "annually", "hs_recurring_billing_period": "3"}, 30_000),   # 3 payments
+        ({"recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "12"}, 120_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "24"}, 20_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "24.0"}, 20_000),
+        ({"recurringbillingfrequency": "annually", "hs_term_in_months": "x"}, 10_000),        # 12 months: 1 year
+        ({"recurringbillingfrequency": "annually", "hs_recurring_billing_period": "P36M", "hs_term_in_months": "24"},
+         30_000)])
+    def test_a_term_written_as_payments_or_months(self, props, want):
+        """The *Term* as the knowledge base words it, a number of payments ("if a monthly line item has 12 fixed
+        payments, the value would be 12"), is that many billing periods; with no term, ``hs_term_in_months`` (the
+        term in months) stands for it. Before: one billing period (10,000)."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", "amount": "10000", **props}))
+        assert line is not None and line.amount == Decimal(want)
+
+    def test_a_recurring_line_under_another_line_amount_keeps_its_amount(self):
+        """A portal that counts one billing period (``line_amount: amount``) keeps it, recurring or not."""
+        mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": "amount"})})
+        line = line_reader(mapping)(_obj({"hs_sku": "MAINT", "amount": "1000", "recurringbillingfrequency": "monthly",
+                                          "hs_recurring_billing_period": "P12M"}))
+        assert line is not None and line.amount == Decimal(1000)
+
+    @pytest.mark.parametrize("line_amount", ["amount", "hs_acv"])
+    def test_a_line_without_amount_is_priced_under_any_line_amount(self, line_amount):
+        """Whatever ``line_amount`` the portal maps, a line with none of it nor ``amount`` counts its net price (one
+        billing period: only ``hs_tcv`` counts a term). Before, under ``line_amount: amount``, nothing."""
+        mapping = MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={"line_amount": line_amount})})
+        line = line_reader(mapping)(_obj({"hs_sku": "MAINT", "price": "1000", "quantity": "2",
+                                          "recurringbillingfrequency": "monthly",
+                                          "hs_recurring_billing_period": "P12M"}))
+        assert line is not None and line.amount == Decimal(2000)
+
     @pytest.mark.parametrize(("quantity", "want"), [("0", 0), ("0.0", 0), ("", 1), (None, 1), ("3", 3)])
     def test_line_quantity_zero_stays_zero(self, quantity, want):
         """A line item of quantity 0 is 0 units (before: 1, as if it had none); an absent or empty one is 1 unit."""
