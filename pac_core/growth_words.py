@@ -59,6 +59,17 @@ def _day_text(day: date, days: DateRange, lang: str) -> str:
     return day_words(day, lang, year=not first.year == last.year == day.year)
 
 
+def _in_span(span: str) -> str:
+    """The French preposition before a span's name: « en 2026 », « en mai 2026 », « au T2 2026 », « au 1er semestre
+    2026 », « sur la période avril 2026 – mars 2027 » (« en T4 2026 », « en 1er semestre 2026 » read wrong: audit
+    growthhand)."""
+    if "–" in span:
+        return f"sur la période {span}"
+    if span.startswith("T") or "semestre" in span:
+        return f"au {span}"
+    return f"en {span}"
+
+
 def _not_over(span: str, lang: str) -> str:
     """« 2026 n'est pas terminé » / "2026 is not over"; a span of days: « la période … »."""
     if "–" in span:
@@ -115,7 +126,7 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     elif objective.growth_base == 0:
         if lang == "fr":
             sold = "n'a encore rien vendu" if through is not None else "n'a rien vendu"
-            why = (f"le périmètre {sold} en {span}" if not fixed else "la référence est 0")
+            why = (f"le périmètre {sold} {_in_span(span)}" if not fixed else "la référence est 0")
             text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
         else:
             sold = "has sold nothing" if through is not None else "sold nothing"

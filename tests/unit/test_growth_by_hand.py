@@ -1,0 +1,321 @@
+"""Growth objectives as managers write them, computed by hand on organisations small enough for paper (audit
+growthhand): « +30 % vs 2026 », « +15 % sur le CA du segment », « 150 000 € de CA supplémentaire », « doubler le CA »,
+« +20 % au T3 », over a half-year, a quarter, fiscal years from April and February, an 18-month plan, a base year with
+credits, a base with no revenue, a leap day, a USD plan with EUR deals, an objective period partly before the plan.
+
+Each case lists its deals; the expected figures are worked out in its comment, never from the engine's code.
+tests/unit/test_growth_objective.py pins the spellings, the split attribution, the provisional base and the
+surfaces; this file pins the arithmetic and the words on periods that file does not use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pac_config.planfile import load_plan_text
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.growth import with_evaluation
+from pac_core.growth_words import provenance
+from pac_core.plan import Plan
+from pac_core.records import Deal, Records
+from pac_core.results import AxisProgress, Evaluation
+from tests.unit.test_engine_support import USERS, account, won
+
+PARIS = ZoneInfo("Europe/Paris")
+NEW_YORK = ZoneInfo("America/New_York")
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+# lyon and villeurbanne are clients of the Rhône (département 69); bron a prospect of the Rhône; grenoble a client
+# outside the segment (38): its deals never count
+ACCOUNTS = (account("lyon", "69003", account_type="Client"), account("villeurbanne", "69100", account_type="Client"),
+            account("bron", "69500", account_type="Prospect"), account("grenoble", "38000", account_type="Client"))
+
+PLAN = """\
+plan: {{name: PAC, year: {year}, timezone: {zone}, language: {lang}, currency: {currency}{header}}}
+people: [{{email: julie@example.com, name: Julie, role: manager}}]
+segments:
+  - {{id: SEG, name: Rhône, kind: horizontal, scope: {{departement: "69"}}, swot: {{strengths: [une équipe locale]}}}}
+axes:
+  - id: AX
+    name: Clients du Rhône
+    segment: SEG
+{scope}    objective:
+      additional_revenue: {value}
+      budget: 10000{more}
+{other}actions:
+  - {{id: A-01, axis: AX, text: "Visiter 5 clients", who: julie@example.com, what: {{activity: visite, count: 5}},
+     when: {when}}}
+"""
+CLIENTS = "    scope: {account_type: Client}\n"
+NO_RATES = EngineSettings()
+
+
+def _plan(value: str, *, year: int = 2027, header: str = "", more: str = "", scope: str = CLIENTS, other: str = "",
+          zone: str = "Europe/Paris", lang: str = "fr", currency: str = "EUR", when: str = "cette année") -> Plan:
+    return load_plan_text(PLAN.format(value=value, year=year, header=header, more=more, scope=scope, other=other,
+                                      zone=zone, lang=lang, currency=currency, when=when), "pac.yaml")
+
+
+def _run(plan: Plan, deals: tuple[Deal, ...], as_of: datetime,
+         settings: EngineSettings = NO_RATES) -> tuple[Evaluation, AxisProgress]:
+    ev = evaluate(plan, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=as_of, settings=settings)
+    return ev, next(a for a in ev.axes if a.axis_id == "AX")
+
+
+def _words(plan: Plan, ev: Evaluation, lang: str | None = None, axis: str = "AX") -> str:
+    resolved = with_evaluation(plan, ev)
+    objective = next(a for a in resolved.axes if a.id == axis).objective
+    return provenance(objective, ZoneInfo(plan.timezone), plan.currency, lang or plan.language).replace(
+        NBSP, " ").replace(NNBSP, " ")
+
+
+def _d(amount: str) -> Decimal:
+    return Decimal(amount)
+
+
+def _figures(ax: AxisProgress) -> tuple[Decimal, Decimal, Decimal, Decimal | None]:
+    return ax.revenue, ax.baseline, ax.additional, ax.objective
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The calendar year: « +30 % vs 2026 »
+# 2026 on the axis (Rhône clients): lyon 60 000 (10 March), villeurbanne 40 000 (1 October) = 100 000;
+# bron (a prospect) 70 000 and grenoble (38) 50 000 are outside. Objective: 30 % x 100 000 = 30 000.
+# 2027: lyon 50 000 (1 February), villeurbanne 20 000 (15 May), villeurbanne 35 000 (1 September).
+# On 1 July 2027 00:00 (30 June counted): revenue 70 000, baseline 1 Jan–30 Jun 2026 = 60 000, additional 10 000,
+# progress 10 000 / 30 000 = 1/3, expected by now 181 / 365.
+# ---------------------------------------------------------------------------------------------------------------
+YEAR_DEALS = (won("b1", "lyon", "60000", date(2026, 3, 10)), won("b2", "villeurbanne", "40000", date(2026, 10, 1)),
+              won("bx", "bron", "70000", date(2026, 4, 1)), won("gx", "grenoble", "50000", date(2026, 5, 1)),
+              won("n1", "lyon", "50000", date(2027, 2, 1)), won("n2", "villeurbanne", "20000", date(2027, 5, 15)),
+              won("n3", "villeurbanne", "35000", date(2027, 9, 1)))
+JULY_1 = datetime(2027, 7, 1, tzinfo=PARIS)
+
+
+class TestCalendarYear:
+    def test_plus_30_percent_vs_2026(self) -> None:
+        plan = _plan('"+30 %"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert _figures(ax) == (_d("70000"), _d("60000"), _d("10000"), _d("30000"))
+        assert ax.progress == pytest.approx(1 / 3) and ax.expected_by_now == pytest.approx(181 / 365)
+        assert _words(plan, ev) == "+30 % de 100 000 € (CA 2026 du périmètre) = 30 000 €"
+        assert _words(plan, ev, "en") == "+30% of €100,000 (the scope's 2026 revenue) = €30,000"
+
+    def test_at_the_years_end(self) -> None:
+        # revenue 105 000, baseline 100 000, additional 5 000: 5 000 / 30 000 = 1/6
+        _, ax = _run(_plan('"+30 %"'), YEAR_DEALS, datetime(2028, 1, 1, tzinfo=PARIS))
+        assert _figures(ax) == (_d("105000"), _d("100000"), _d("5000"), _d("30000"))
+        assert ax.progress == pytest.approx(1 / 6) and ax.expected_by_now == 1.0
+
+    def test_plus_15_percent_on_the_segments_revenue(self) -> None:
+        # no axis scope: the segment's whole 2026 revenue, the prospect's included: 60 000 + 40 000 + 70 000 =
+        # 170 000 (grenoble is in 38); 15 % = 25 500
+        plan = _plan('"+15 %"', scope="")
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert ax.objective == _d("25500") and ax.growth_base == _d("170000")
+        # baseline to 30 June 2026: 60 000 + 70 000 (bron, 1 April) = 130 000; revenue 70 000: additional -60 000
+        assert (ax.baseline, ax.additional) == (_d("130000"), _d("-60000"))
+        assert _words(plan, ev) == "+15 % de 170 000 € (CA 2026 du périmètre) = 25 500 €"
+
+    def test_150_000_euros_of_additional_revenue(self) -> None:
+        # an amount: no base, no words; progress 10 000 / 150 000
+        plan = _plan('"150 000 €"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert (ax.objective, ax.growth_rate, ax.growth_base) == (_d("150000"), None, None)
+        assert ax.progress == pytest.approx(10000 / 150000) and _words(plan, ev) == ""
+
+    def test_doubling_is_plus_100_percent(self) -> None:
+        plan = _plan('"+100 %"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert ax.objective == _d("100000")
+        assert _words(plan, ev) == "+100 % de 100 000 € (CA 2026 du périmètre) = 100 000 €"
+
+    def test_a_decimal_rate_to_the_cent(self) -> None:
+        # 12,5 % of 100 000 = 12 500 exactly: whole euros in the words
+        plan = _plan('"12,5 %"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert ax.objective == _d("12500")
+        assert _words(plan, ev) == "+12,5 % de 100 000 € (CA 2026 du périmètre) = 12 500 €"
+
+    def test_credits_in_the_base_year(self) -> None:
+        # a credit note of -15 000 on lyon (won, 20 November 2026): base 100 000 - 15 000 = 85 000; 30 % = 25 500
+        plan = _plan('"+30 %"')
+        ev, ax = _run(plan, (*YEAR_DEALS, won("avoir", "lyon", "-15000", date(2026, 11, 20))), JULY_1)
+        assert (ax.growth_base, ax.objective) == (_d("85000"), _d("25500"))
+        assert _words(plan, ev) == "+30 % de 85 000 € (CA 2026 du périmètre) = 25 500 €"
+
+    def test_a_deleted_or_open_deal_is_not_in_the_base(self) -> None:
+        deals = (*YEAR_DEALS, won("del", "lyon", "9000", date(2026, 6, 1), deleted=True))
+        _, ax = _run(_plan('"+30 %"'), deals, JULY_1)
+        assert ax.growth_base == _d("100000")
+
+    def test_segment_and_plan_objectives_add_the_resolved_amount(self) -> None:
+        # AX +30 % of 100 000 = 30 000; AX-2 (the segment's prospects) 20 000 written: segment objective 50 000
+        other = ("  - id: AX-2\n    name: Prospects\n    segment: SEG\n    scope: {account_type: Prospect}\n"
+                 "    objective: {additional_revenue: 20000, budget: 5000}\n")
+        ev, _ = _run(_plan('"+30 %"', other=other), YEAR_DEALS, JULY_1)
+        assert ev.segments[0].objective == _d("50000")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A quarter: « +20 % au T3 » in the 2027 plan: Q3 2026 (1 July–30 September) on the axis:
+# lyon 10 000 (1 July 2026), villeurbanne 15 000 (30 September 2026) = 25 000; 1 October (b2) is Q4's.
+# Objective 20 % x 25 000 = 5 000. 2027: lyon 12 000 on 15 August; on 16 August 00:00: revenue 12 000,
+# baseline 1 Jul–15 Aug 2026 = 10 000, additional 2 000, progress 0.4, expected by now 46 / 92.
+# ---------------------------------------------------------------------------------------------------------------
+Q3_DEALS = (*YEAR_DEALS, won("q1", "lyon", "10000", date(2026, 7, 1)),
+            won("q2", "villeurbanne", "15000", date(2026, 9, 30)), won("q3", "lyon", "12000", date(2027, 8, 15)))
+
+
+class TestQuarterAndHalf:
+    def test_plus_20_percent_in_q3(self) -> None:
+        plan = _plan('"+20 %"', more="\n      period: T3")
+        ev, ax = _run(plan, Q3_DEALS, datetime(2027, 8, 16, tzinfo=PARIS))
+        assert _figures(ax) == (_d("12000"), _d("10000"), _d("2000"), _d("5000"))
+        assert ax.progress == pytest.approx(0.4) and ax.expected_by_now == pytest.approx(46 / 92)
+        assert _words(plan, ev) == "+20 % de 25 000 € (CA T3 2026 du périmètre) = 5 000 €"
+        assert _words(plan, ev, "en") == "+20% of €25,000 (the scope's Q3 2026 revenue) = €5,000"
+
+    def test_a_half_year(self) -> None:
+        # H1 2026: lyon 60 000 (10 March) = 60 000; +25 % = 15 000; on 1 April 2027 00:00 revenue 50 000, baseline
+        # 60 000 (10 March 2026 is before 31 March), additional -10 000, expected by now 90 / 181
+        plan = _plan('"+25 %"', more="\n      period: 1er semestre")
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 4, 1, tzinfo=PARIS))
+        assert _figures(ax) == (_d("50000"), _d("60000"), _d("-10000"), _d("15000"))
+        assert ax.expected_by_now == pytest.approx(90 / 181)
+        assert _words(plan, ev) == "+25 % de 60 000 € (CA 1er semestre 2026 du périmètre) = 15 000 €"
+
+    def test_a_half_year_with_no_revenue_says_so_in_good_french(self) -> None:
+        # H2 2026 of the prospects: nothing (bron's 70 000 is 1 April). The French says « au 2e semestre 2026 »
+        plan = _plan('"+30 %"', more="\n      period: 2e semestre", scope="    scope: {account_type: Prospect}\n")
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert (ax.growth_base, ax.objective) == (_d("0"), _d("0"))
+        assert _words(plan, ev) == ("+30 % de 0 € (CA 2e semestre 2026 du périmètre) = 0 € : le périmètre n'a rien "
+                                    "vendu au 2e semestre 2026, un pourcentage n'y fixe aucun objectif "
+                                    "(écrivez un montant)")
+
+    def test_a_quarter_with_no_revenue_says_so_in_good_french(self) -> None:
+        plan = _plan('"+30 %"', more="\n      period: T4", scope="    scope: {account_type: Prospect}\n")
+        ev, _ = _run(plan, YEAR_DEALS, JULY_1)
+        assert "le périmètre n'a rien vendu au T4 2026," in _words(plan, ev)
+
+    def test_a_month_with_no_revenue(self) -> None:
+        plan = _plan('"+30 %"', more="\n      period: mai", scope="    scope: {account_type: Prospect}\n")
+        ev, _ = _run(plan, YEAR_DEALS, JULY_1)
+        assert "le périmètre n'a rien vendu en mai 2026," in _words(plan, ev)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fiscal years
+# ---------------------------------------------------------------------------------------------------------------
+APRIL = ', period: "2027-04-01..2028-03-31"'
+FEBRUARY = ', period: "2027-02-01..2028-01-31"'
+
+
+class TestFiscalYears:
+    def test_a_year_from_april(self) -> None:
+        # base 1 Apr 2026 – 31 Mar 2027: b2 40 000 (1 Oct 2026), n1 50 000 (1 Feb 2027) = 90 000 (b1, 10 March
+        # 2026, is before); +30 % = 27 000. On 1 October 2027 00:00: revenue n2 20 000 + n3 35 000 = 55 000;
+        # baseline 1 Apr–30 Sep 2026 = 0; additional 55 000; expected by now 183 / 366 (29 February 2028)
+        plan = _plan('"+30 %"', header=APRIL)
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
+        assert _figures(ax) == (_d("55000"), _d("0"), _d("55000"), _d("27000"))
+        assert ax.expected_by_now == pytest.approx(183 / 366)
+        assert _words(plan, ev) == "+30 % de 90 000 € (CA avril 2026 – mars 2027 du périmètre) = 27 000 €"
+
+    def test_a_year_from_april_synced_in_march_is_provisional(self) -> None:
+        # on 15 March 2027 (evaluated 16 March 00:00), the base period runs to 31 March 2027: 90 000 to 15 March
+        plan = _plan('"+30 %"', header=APRIL)
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 3, 16, tzinfo=PARIS))
+        assert (ax.growth_base, ax.objective, ax.growth_base_through) == (_d("90000"), _d("27000"),
+                                                                         date(2027, 3, 15))
+        assert _words(plan, ev) == ("+30 % de 90 000 € (CA avril 2026 – mars 2027 du périmètre au 15 mars 2027, "
+                                    "provisoire : la période n'est pas terminée) = 27 000 €")
+
+    def test_q3_of_a_year_from_april(self) -> None:
+        # T3 of the plan = October–December 2027; base October–December 2026: b2 40 000; +20 % = 8 000
+        plan = _plan('"+20 %"', header=APRIL, more="\n      period: T3")
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
+        assert (ax.growth_base, ax.objective) == (_d("40000"), _d("8000"))
+        assert _words(plan, ev) == "+20 % de 40 000 € (CA T4 2026 du périmètre) = 8 000 €"
+
+    def test_a_us_year_from_february_in_dollars_with_euro_deals(self) -> None:
+        # USD plan, 1 EUR = 1.10 USD. Base 1 Feb 2026 – 31 Jan 2027: b1 €60,000 -> $66,000, b2 €40,000 -> $44,000,
+        # a USD deal $5,000 (12 January 2027), n1 (1 Feb 2027) is the plan's = $115,000; +20 % = $23,000.
+        plan = _plan('"+20 %"', header=FEBRUARY, zone="America/New_York", lang="en", currency="USD")
+        deals = (*YEAR_DEALS, won("usd", "lyon", "5000", date(2027, 1, 12), currency="USD"))
+        settings = EngineSettings(fx_rates={"EUR": Decimal("1.10")})
+        ev, ax = _run(plan, deals, datetime(2027, 8, 1, tzinfo=NEW_YORK), settings)
+        assert (ax.growth_base, ax.objective) == (_d("115000"), _d("23000"))
+        # revenue to 31 July 2027: n1 $55,000 + n2 $22,000 = $77,000; baseline 1 Feb–31 Jul 2026 b1 $66,000
+        assert (ax.revenue, ax.baseline, ax.additional) == (_d("77000"), _d("66000"), _d("11000"))
+        assert _words(plan, ev) == "+20% of $115,000 (the scope's February 2026 – January 2027 revenue) = $23,000"
+
+    def test_a_converted_base_with_cents(self) -> None:
+        # €33,333.33 at 1.1 = $36,666.663 -> $36,666.66; +30 % = 10,999.998 -> $11,000.00: to the cent in words
+        plan = _plan('"+30 %"', zone="America/New_York", lang="en", currency="USD")
+        deals = (won("c1", "lyon", "33333.33", date(2026, 6, 1)),)
+        ev, ax = _run(plan, deals, datetime(2027, 3, 1, tzinfo=NEW_YORK), EngineSettings(fx_rates={"EUR": "1.1"}))
+        assert (ax.growth_base, ax.objective) == (_d("36666.66"), _d("11000.00"))
+        assert _words(plan, ev) == "+30% of $36,666.66 (the scope's 2026 revenue) = $11,000.00"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leap days and long plans
+# ---------------------------------------------------------------------------------------------------------------
+class TestLeapAndLongPlans:
+    def test_february_2028_against_february_2027(self) -> None:
+        # 2028 plan, « +50 % en février »: base February 2027 (1–28): 8 000 (28 Feb 2027); +50 % = 4 000.
+        # 29 February 2028: 6 000 counts in the revenue; on 1 March 2028: revenue 6 000, baseline 8 000
+        plan = _plan('"+50 %"', year=2028, more="\n      period: février")
+        deals = (won("f1", "lyon", "8000", date(2027, 2, 28)), won("f2", "lyon", "6000", date(2028, 2, 29)))
+        ev, ax = _run(plan, deals, datetime(2028, 3, 1, tzinfo=PARIS))
+        assert _figures(ax) == (_d("6000"), _d("8000"), _d("-2000"), _d("4000"))
+        assert _words(plan, ev) == "+50 % de 8 000 € (CA février 2027 du périmètre) = 4 000 €"
+
+    def test_a_year_from_march_takes_the_leap_day_in_its_base(self) -> None:
+        # plan 1 March 2028 – 28 February 2029; base 1 March 2027 – 29 February 2028: 29 February 2028's 6 000
+        # and 1 March 2027's 4 000 = 10 000; +30 % = 3 000
+        plan = _plan('"+30 %"', year=2028, header=', period: "2028-03-01..2029-02-28"')
+        deals = (won("m1", "lyon", "4000", date(2027, 3, 1)), won("f2", "lyon", "6000", date(2028, 2, 29)),
+                 won("old", "lyon", "7000", date(2027, 2, 28)))
+        ev, ax = _run(plan, deals, datetime(2028, 6, 1, tzinfo=PARIS))
+        assert (ax.growth_base, ax.objective, ax.growth_base_through) == (_d("10000"), _d("3000"), None)
+        assert _words(plan, ev) == "+30 % de 10 000 € (CA mars 2027 – février 2028 du périmètre) = 3 000 €"
+
+    def test_an_18_month_plan(self) -> None:
+        # plan 1 Jan 2027 – 30 Jun 2028; base 1 Jan 2026 – 30 Jun 2027: b1 60 000 + b2 40 000 + n1 50 000 +
+        # n2 20 000 = 170 000; +10 % = 17 000. On 1 July 2027 00:00 the base period is over (30 June counted): final.
+        plan = _plan('"+10 %"', header=', period: "2027-01-01..2028-06-30"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert (ax.growth_base, ax.objective, ax.growth_base_through) == (_d("170000"), _d("17000"), None)
+        # revenue to 30 June 2027 70 000; baseline 1 Jan–30 Jun 2026 60 000; expected by now 181 / 547
+        assert (ax.revenue, ax.baseline) == (_d("70000"), _d("60000"))
+        assert ax.expected_by_now == pytest.approx(181 / 547)
+        assert _words(plan, ev) == "+10 % de 170 000 € (CA janvier 2026 – juin 2027 du périmètre) = 17 000 €"
+
+    def test_an_objective_period_partly_before_the_plan(self) -> None:
+        # a plan from April 2027; an objective over the calendar 2027 (accepted: it overlaps the plan). Its base is
+        # 2026 (100 000, +30 % = 30 000), its revenue counts from 1 January 2027 (n1's 50 000 in February)
+        plan = _plan('"+30 %"', header=APRIL, more='\n      period: "2027-01-01..2027-12-31"')
+        ev, ax = _run(plan, YEAR_DEALS, JULY_1)
+        assert _figures(ax) == (_d("70000"), _d("60000"), _d("10000"), _d("30000"))
+        assert _words(plan, ev) == "+30 % de 100 000 € (CA 2026 du périmètre) = 30 000 €"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A fixed baseline over a half-year
+# ---------------------------------------------------------------------------------------------------------------
+class TestFixedBaseline:
+    def test_a_fixed_baseline_over_a_half_year(self) -> None:
+        # « +10 % sur 80 000 € » over S1: objective 8 000, known from the file. On 1 April 00:00: baseline to date
+        # 80 000 x 90 / 181 = 39 779.0055 (kept unrounded, as revenue.prorated documents; 39 779,01 € to the cent);
+        # revenue 50 000; additional 10 220.9945
+        plan = _plan('"+10 %"', more='\n      period: 1er semestre\n      baseline: "80 000 €"')
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 4, 1, tzinfo=PARIS))
+        assert (ax.revenue, ax.objective) == (_d("50000"), _d("8000"))
+        assert ax.baseline == _d(80000) * 90 / 181 and ax.additional == 50000 - _d(80000) * 90 / 181
+        assert _words(plan, ev) == "+10 % de 80 000 € (référence fixée dans le plan) = 8 000 €"
