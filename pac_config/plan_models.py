@@ -243,6 +243,7 @@ def _objective_amount(value: object, info: ValidationInfo) -> object:
     if rate is None:
         english = isinstance(info.context, dict) and info.context.get("language") == "en"
         growth = '"30%"' if english else '"30 %"'    # in the plan's typography, as the amounts (docs2 F1)
+        _growth_in_words(value, english)
         return _money(value, info, fix=f"write an amount such as 150000 or {amount_examples(info.context)[0]}, or "
                                        f"a growth over the baseline such as {growth}")
     if rate <= 0:
@@ -257,6 +258,35 @@ def _objective_amount(value: object, info: ValidationInfo) -> object:
             "fix": "check the figure (\"30 %\" is 30 percent); for an axis that starts from almost nothing, write "
                    "the additional revenue as an amount, e.g. 50000"})
     return GrowthRate(rate)
+
+
+# « +30 % vs 2026 », « +20 % au T3 », « +15 % sur le CA du segment »: a rate the manager followed with its base or its
+# period, which belong elsewhere in the file; « doubler le CA », "x2": a growth of +100 %
+_RATE_WITH_WORDS = re.compile(r"^\s*\+?\s*(\d+(?:[.,]\d+)?)\s*(?:%|pct\b|percent\b|pour\s*cent\b)\s*\S", re.I)
+_DOUBLE = re.compile(r"^\s*(?:doubler\b|double\b|x\s*2\s*$|×\s*2\s*$)", re.I)
+
+
+def _growth_in_words(value: object, english: bool) -> None:
+    """Refuse a percentage followed by words, or « doubler », with what to write instead: they were refused as
+    "not an amount", which told a manager who wrote « +30 % vs 2026 » nothing of where 2026 goes (audit
+    growthhand)."""
+    if not isinstance(value, str):
+        return
+    percent = "{}%" if english else "{} %"
+    match = _RATE_WITH_WORDS.match(value)
+    if match:
+        rate = percent.format(match.group(1))
+        raise PydanticCustomError("growth", "{shown} has words after its percentage, and pac reads the rate alone: "
+                                  "its base is always the axis's revenue over the objective's period a year earlier",
+                                  {"shown": _brief(value), "fix": (
+                                      f'write additional_revenue: "{rate}" alone; a quarter or half-year goes in '
+                                      "period: (e.g. period: T3), a fixed base in baseline:, and for the whole "
+                                      "segment's revenue leave the axis's scope: out")})
+    if _DOUBLE.match(value):
+        raise PydanticCustomError("growth", "{shown} is a growth of +100 %, written in words", {
+            "shown": _brief(value), "fix": f'write additional_revenue: "+{percent.format(100)}" (the revenue of the '
+                                           "same period a year earlier, doubled), or the additional revenue as an "
+                                           "amount"})
 
 
 def _brief(value: object) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provenance
 from pac_core.plan import Plan
@@ -319,3 +320,28 @@ class TestFixedBaseline:
         assert (ax.revenue, ax.objective) == (_d("50000"), _d("8000"))
         assert ax.baseline == _d(80000) * 90 / 181 and ax.additional == 50000 - _d(80000) * 90 / 181
         assert _words(plan, ev) == "+10 % de 80 000 € (référence fixée dans le plan) = 8 000 €"
+
+
+class TestManagersWords:
+    """« +30 % vs 2026 » was refused as "not an amount", with no word of where 2026, T3 or the segment go."""
+
+    @pytest.mark.parametrize(("written", "alone"), [
+        ("+30 % vs 2026", '"30 %" alone'), ("+20 % au T3", '"20 %" alone'),
+        ("+15 % sur le CA du segment", '"15 %" alone'), ("30% par rapport à N-1", '"30 %" alone'),
+        ("doubler le CA", '"+100 %"'), ("x2", '"+100 %"')])
+    def test_a_percentage_with_words_says_where_to_write_them(self, written: str, alone: str) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            _plan(f'"{written}"')
+        message = " ".join(str(p) for p in caught.value.problems)
+        assert "is not an amount" not in message and f"additional_revenue: {alone}" in message
+
+    def test_in_an_english_plan(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            _plan('"+30% vs 2026"', lang="en")
+        assert 'write additional_revenue: "30%" alone; a quarter or half-year goes in period:' in str(
+            caught.value.problems[0])
+
+    def test_an_amount_with_words_is_still_not_an_amount(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            _plan('"150 000 € de CA supplémentaire"')
+        assert "is not an amount" in str(caught.value.problems[0])
