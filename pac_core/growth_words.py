@@ -24,10 +24,13 @@ def base_days(objective: Objective, zone: ZoneInfo) -> DateRange:
     return baseline_range(window_days(objective.period, zone))
 
 
-def span_label(days: DateRange, lang: str) -> str:
+def span_label(days: DateRange, lang: str, fiscal: date | None = None) -> str:
     """A span of days as a manager names it: ``2026``, ``T2 2026`` / ``Q2 2026``, ``1er semestre 2026`` / ``H1 2026``,
     ``mai 2026`` / ``May 2026``, ``avril 2026 – mars 2027`` / ``April 2026 – March 2027``, else its first and last
-    days."""
+    days. On a fiscal plan (``fiscal``: its year's first day, ``report_period.fiscal_start``) a quarter or a half of
+    a fiscal year is named by the plan's own quarters, as the report's heading: « T3 de l'exercice 2026-2027 » /
+    "Q3 of fiscal year 2026-2027", « 1er semestre de l'exercice 2026-2027 » / "H1 of fiscal year 2026-2027" (the
+    base of « +20 % au T3 » on a year from April read « CA T4 2026 »: audit growthhand)."""
     first, last = days
     locale = LOCALES[lang]
     whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
@@ -37,6 +40,19 @@ def span_label(days: DateRange, lang: str) -> str:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
         if months == 1:
             return format_date(first, "LLLL y", locale=locale)
+        if fiscal is not None and fiscal.month != 1 and months in (3, 6):
+            offset = (first.month - fiscal.month) % 12
+            year = first.year if first.month >= fiscal.month else first.year - 1
+            years = f"{year}-{year + 1}"
+            if months == 3 and offset % 3 == 0:
+                k = offset // 3 + 1
+                return f"T{k} de l'exercice {years}" if lang == "fr" else f"Q{k} of fiscal year {years}"
+            if months == 6 and offset in (0, 6):
+                half = 1 if offset == 0 else 2
+                return (f"{'1er' if half == 1 else '2e'} semestre de l'exercice {years}" if lang == "fr"
+                        else f"H{half} of fiscal year {years}")
+            # a calendar quarter or half that is none of the fiscal year's (« T2 » is the plan's own): its months
+            return f"{format_date(first, 'LLLL y', locale=locale)} – {format_date(last, 'LLLL y', locale=locale)}"
         if months == 3 and first.month % 3 == 1:
             return f"{'T' if lang == 'fr' else 'Q'}{first.month // 3 + 1} {first.year}"
         if months == 6 and first.month in (1, 7):      # the calendar's halves, as the plan writes them
@@ -77,12 +93,14 @@ def _not_over(span: str, lang: str) -> str:
     return f"{span} n'est pas terminé" if lang == "fr" else f"{span} is not over"
 
 
-def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+               fiscal: date | None = None) -> str:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
     « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
     €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
     records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0, or below 0
-    (credits above the sales), says why there is no objective and what to write instead.
+    (credits above the sales), says why there is no objective and what to write instead. ``fiscal``: a fiscal
+    plan's first day, whose quarters and halves name the base (``span_label``).
 
     A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
     date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
@@ -92,7 +110,7 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
         return ""
     rate = _rate_text(objective.growth_rate, lang)
     days = base_days(objective, zone)
-    span = span_label(days, lang)
+    span = span_label(days, lang, fiscal)
     fixed = objective.baseline is not None
     through = None if fixed else objective.growth_base_through
     if lang == "fr":
@@ -136,10 +154,11 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     return text
 
 
-def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+                   fiscal: date | None = None) -> str:
     """« Objectif : » / "Objective: " and the ``provenance`` ("" for an objective written as an amount): what
     ``pac explain AXIS`` says, and the CRM's KPI text while the base is provisional (``provisional_line``)."""
-    origin = provenance(objective, zone, currency, lang)
+    origin = provenance(objective, zone, currency, lang, fiscal)
     if not origin:
         return ""
     return f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
@@ -163,19 +182,20 @@ def fixed_baseline_words(objective: Objective | None, as_of: datetime, zone: Zon
     return f"{label}{whole} × {elapsed} / {total} {'jours' if lang == 'fr' else 'days'} = {figure}"
 
 
-def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+                     fiscal: date | None = None) -> str:
     """``objective_line`` while the objective is provisional (its base period not over at the evaluation: a 2027
     objective resolved on 5 December 2026), else "": the CRM holds the resolved amount in its objective field,
     and this line in the axis's KPI text says it will still move (audit reverify N7)."""
     if objective is None or objective.growth_base is None or objective.growth_base_through is None:
         return ""
-    return objective_line(objective, zone, currency, lang)
+    return objective_line(objective, zone, currency, lang, fiscal)
 
 
-def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
+def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None = None) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 or below (fixed, or measured on
     the records of the last sync: credits above the sales): it gives no objective."""
-    span = span_label(base_days(objective, zone), "en")
+    span = span_label(base_days(objective, zone), "en", fiscal)
     so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
     if objective.growth_base is not None and objective.growth_base < 0:     # credits above the sales
         where = ("its fixed baseline is negative" if objective.baseline is not None
@@ -187,14 +207,14 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 
 
-def zero_base_line(axis: Axis, zone: ZoneInfo) -> str | None:
+def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None) -> str | None:
     """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
     of 0 or below; None for any other axis."""
     objective = axis.objective
     if objective is None or objective.growth_rate is None or objective.growth_base is None \
             or objective.growth_base > 0:
         return None
-    return f"axis {axis.id}: {zero_base_warning(objective, zone)}"
+    return f"axis {axis.id}: {zero_base_warning(objective, zone, fiscal)}"
 
 
 __all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_warning"]

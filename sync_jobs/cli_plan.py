@@ -36,7 +36,7 @@ from pac_core.linter import action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
-from pac_core.report_period import calendar_quarter_asked
+from pac_core.report_period import calendar_quarter_asked, fiscal_start
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
 from sync_jobs.atomic_file import replaced
@@ -433,11 +433,11 @@ def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
         objective = axis.objective
         if objective is None or objective.growth_rate is None:
             continue
-        warning = zero_base_line(axis, zone)
+        warning = zero_base_line(axis, zone, fiscal_start(plan))
         if warning is not None:
             out.append((f"warning: {warning}", True))
             continue
-        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en')}"
+        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en', fiscal_start(plan))}"
         if not objective.resolved:
             line += f" (after a sync, pac explain {axis.id} shows the amount)"
         out.append((line, False))

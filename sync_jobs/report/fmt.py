@@ -85,7 +85,7 @@ class Formatter:
     def objective_origin(self, objective: Objective | None) -> str:
         """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
         110 000 € (CA 2026 du périmètre) = 33 000 € »; "" for an objective written as an amount."""
-        return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang)
+        return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang, self.fiscal_start)
 
     def baseline_origin(self, objective: Objective | None, as_of: dt.datetime) -> str:
         """How a fixed baseline's figure to date is pro-rated (``pac_core.growth_words.fixed_baseline_words``):

@@ -18,11 +18,14 @@ import pytest
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
+from pac_core.explain import explain_axis
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provenance
 from pac_core.plan import Plan
 from pac_core.records import Deal, Records
+from pac_core.report_period import fiscal_start
 from pac_core.results import AxisProgress, Evaluation
+from sync_jobs.report.fmt import Formatter
 from tests.unit.test_engine_support import USERS, account, won
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -69,8 +72,8 @@ def _run(plan: Plan, deals: tuple[Deal, ...], as_of: datetime,
 def _words(plan: Plan, ev: Evaluation, lang: str | None = None, axis: str = "AX") -> str:
     resolved = with_evaluation(plan, ev)
     objective = next(a for a in resolved.axes if a.id == axis).objective
-    return provenance(objective, ZoneInfo(plan.timezone), plan.currency, lang or plan.language).replace(
-        NBSP, " ").replace(NNBSP, " ")
+    return provenance(objective, ZoneInfo(plan.timezone), plan.currency, lang or plan.language,
+                      fiscal_start(plan)).replace(NBSP, " ").replace(NNBSP, " ")
 
 
 def _d(amount: str) -> Decimal:
@@ -237,11 +240,37 @@ class TestFiscalYears:
                                     "provisoire : la période n'est pas terminée) = 27 000 €")
 
     def test_q3_of_a_year_from_april(self) -> None:
-        # T3 of the plan = October–December 2027; base October–December 2026: b2 40 000; +20 % = 8 000
+        # T3 of the plan = October–December 2027; base October–December 2026: b2 40 000; +20 % = 8 000. The base is
+        # the T3 of the year before, named as the report names the plan's quarters (it read « CA T4 2026 »)
         plan = _plan('"+20 %"', header=APRIL, more="\n      period: T3")
         ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
         assert (ax.growth_base, ax.objective) == (_d("40000"), _d("8000"))
-        assert _words(plan, ev) == "+20 % de 40 000 € (CA T4 2026 du périmètre) = 8 000 €"
+        assert _words(plan, ev) == "+20 % de 40 000 € (CA T3 de l'exercice 2026-2027 du périmètre) = 8 000 €"
+        assert _words(plan, ev, "en") == ("+20% of €40,000 (the scope's Q3 of fiscal year 2026-2027 revenue) = "
+                                          "€8,000")
+        assert "(CA T3 de l'exercice 2026-2027 du périmètre)" in explain_axis(plan, ev, "AX", deals={}).objective
+        assert "(CA T3 de l'exercice 2026-2027 du périmètre)" in Formatter.for_plan(plan).objective_origin(
+            with_evaluation(plan, ev).axes[0].objective)
+
+    def test_halves_of_a_year_from_april(self) -> None:
+        # H2 of the plan = October 2027 – March 2028; base October 2026 – March 2027: b2 40 000 + n1 50 000 =
+        # 90 000; +10 % = 9 000. The prospects (bron) sold nothing in October 2026 – March 2027
+        plan = _plan('"+10 %"', header=APRIL, more="\n      period: 2e semestre")
+        ev, ax = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
+        assert (ax.growth_base, ax.objective) == (_d("90000"), _d("9000"))
+        assert _words(plan, ev) == "+10 % de 90 000 € (CA 2e semestre de l'exercice 2026-2027 du périmètre) = 9 000 €"
+        empty = _plan('"+10 %"', header=APRIL, more="\n      period: 2e semestre",
+                      scope="    scope: {account_type: Prospect}\n")
+        ev, _ = _run(empty, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
+        assert "n'a rien vendu au 2e semestre de l'exercice 2026-2027," in _words(empty, ev)
+
+    def test_a_calendar_quarter_in_a_year_from_february_is_named_by_its_months(self) -> None:
+        # « T2 2027 » (April–June, calendar) in a plan from February: no quarter of the plan; base April–June 2026
+        plan = _plan('"+10 %"', header=FEBRUARY, more="\n      period: T2 2027")
+        ev, _ = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS))
+        assert _words(plan, ev) == "+10 % de 0 € (CA avril 2026 – juin 2026 du périmètre) = 0 € : le périmètre " \
+                                   "n'a rien vendu sur la période avril 2026 – juin 2026, un pourcentage n'y fixe " \
+                                   "aucun objectif (écrivez un montant)"
 
     def test_a_us_year_from_february_in_dollars_with_euro_deals(self) -> None:
         # USD plan, 1 EUR = 1.10 USD. Base 1 Feb 2026 – 31 Jan 2027: b1 €60,000 -> $66,000, b2 €40,000 -> $44,000,
