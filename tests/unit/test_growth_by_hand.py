@@ -9,23 +9,34 @@ surfaces; this file pins the arithmetic and the words on periods that file does 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import os
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from html import unescape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from pac_config.planfile import load_plan_text
+from pac_config.settings import load_settings
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
 from pac_core.explain import explain_axis
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provenance
 from pac_core.plan import Plan
-from pac_core.records import Deal, Records
+from pac_core.records import Deal, DealStage, Records
 from pac_core.report_period import fiscal_start
 from pac_core.results import AxisProgress, Evaluation
+from sync_jobs.pipeline import run_sync
 from sync_jobs.report.fmt import Formatter
+from tests.cli import run_pac
+from tests.fakes import T0 as FAKE_T0
+from tests.fakes import Clock, FakeConnector
+from tests.fakes import account as fake_account
+from tests.fakes import user as fake_user
 from tests.unit.test_engine_support import USERS, account, won
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -374,3 +385,48 @@ class TestManagersWords:
         with pytest.raises(InvalidInput) as caught:
             _plan('"150 000 € de CA supplémentaire"')
         assert "is not an amount" in str(caught.value.problems[0])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The real commands: a plan from April synced on 2 October 2027, « +20 % » over its T3 (October–December 2027).
+# Base October–December 2026: lyon 40 000 (1 October 2026) + villeurbanne 10 000 (15 December 2026) = 50 000;
+# objective 10 000. 1 October 2027: lyon 12 000. Evaluated on 2 October (1 October counted): revenue 12 000,
+# baseline 1 October 2026 = 40 000, additional -28 000, progress -280 %.
+# ---------------------------------------------------------------------------------------------------------------
+CLI_PLAN = PLAN.format(value='"+20 %"', year=2027, header=APRIL, more="\n      period: T3", scope=CLIENTS, other="",
+                       zone="Europe/Paris", lang="fr", currency="EUR", when="cette année")
+
+
+def test_pac_explain_and_the_report_of_a_fiscal_quarter(tmp_path: Path) -> None:
+    (tmp_path / "plan.pac.yaml").write_text(CLI_PLAN, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
+    config = tmp_path / "pac.yaml"
+    config.write_text(f"database_url: 'sqlite:///{tmp_path / 'pac.db'}'\n"
+                      "connectors:\n  - {name: fake, crm: salesforce, mapping: mapping.yaml}\n"
+                      "plans:\n  - {name: fiscal, file: plan.pac.yaml, connectors: [fake], "
+                      "as_of: '2027-10-02T03:00:00+02:00'}\n", encoding="utf-8")
+    crm = FakeConnector()
+    crm.put(fake_user("u1", "julie@example.com"),
+            fake_account("lyon", postal_code="69003", departement="69", country="FR", account_type="Client"),
+            fake_account("villeurbanne", postal_code="69100", departement="69", country="FR", account_type="Client"),
+            *(Deal(id=i, source="fake", account_id=a, owner_id="u1", amount=Decimal(m), currency="EUR",
+                   close_date=d, stage=DealStage.WON, name=i, modified_at=FAKE_T0)
+              for i, a, m, d in (("b1", "lyon", "40000", date(2026, 10, 1)),
+                                 ("b2", "villeurbanne", "10000", date(2026, 12, 15)),
+                                 ("b0", "lyon", "99000", date(2026, 9, 30)),
+                                 ("n1", "lyon", "12000", date(2027, 10, 1)))))
+    result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm},
+                      clock=Clock(datetime(2027, 10, 2, 1, tzinfo=UTC)))
+    assert result.status == "ok", result
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
+    explained = run_pac("explain", "AX", env=env, cwd=tmp_path, timeout=120)
+    assert explained.returncode == 0, explained.stdout + explained.stderr
+    text = explained.stdout.replace(NBSP, " ").replace(NNBSP, " ")
+    assert "Objectif : +20 % de 50 000 € (CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €" in text
+    report = run_pac("report", "-o", str(tmp_path / "r.html"), env=env, cwd=tmp_path, timeout=120)
+    assert report.returncode == 0, report.stdout + report.stderr
+    html = unescape((tmp_path / "r.html").read_text(encoding="utf-8")).replace(NBSP, " ").replace(NNBSP, " ")
+    page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    # the axes table: revenue, baseline to date, additional / objective, progress and where the objective comes from
+    assert ("Clients du Rhône Rhône Actif 12 000 € Référence 40 000 € -28 000 € / 10 000 € -280 % +20 % de 50 000 € "
+            "(CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €") in page
