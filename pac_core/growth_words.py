@@ -63,9 +63,10 @@ def span_label(days: DateRange, lang: str, fiscal: date | None = None) -> str:
 
 
 def _rate_text(rate: Decimal, lang: str) -> str:
-    """``+30 %`` / ``+30%``, ``+12,5 %`` / ``+12.5%``: as many decimals as written (at most 2)."""
+    """``+30 %`` / ``+30%``, ``+12,5 %`` / ``+12.5%``, ``+33,333 %``: as many decimals as written (at most 4; it was
+    2, so « +33,333 % » read « +33,33 % de 99 999,00 € = 33 332,67 € », 33 329,67 € by hand: audit growthhand)."""
     exponent = (rate * 100).normalize().as_tuple().exponent
-    decimals = min(2, max(0, -exponent)) if isinstance(exponent, int) else 0
+    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
     return "+" + percent(rate, lang, decimals)
 
 

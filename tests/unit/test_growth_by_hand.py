@@ -430,3 +430,25 @@ def test_pac_explain_and_the_report_of_a_fiscal_quarter(tmp_path: Path) -> None:
     # the axes table: revenue, baseline to date, additional / objective, progress and where the objective comes from
     assert ("Clients du Rhône Rhône Actif 12 000 € Référence 40 000 € -28 000 € / 10 000 € -280 % +20 % de 50 000 € "
             "(CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €") in page
+
+
+class TestRatesAsWritten:
+    def test_a_rate_with_three_decimals_is_shown_as_written(self) -> None:
+        # « +33,333 % » (a third, written 33.333 %) of 99 999 = 33 332.667 -> 33 332,67 €; the words showed
+        # « +33,33 % de 99 999,00 € = 33 332,67 € », which a manager recomputes as 33 329,67 €
+        plan = _plan('"33.333 %"')
+        ev, ax = _run(plan, (won("a", "lyon", "99999", date(2026, 5, 2)),), datetime(2027, 3, 1, tzinfo=PARIS))
+        assert ax.objective == _d("33332.67")
+        assert _words(plan, ev) == "+33,333 % de 99 999,00 € (CA 2026 du périmètre) = 33 332,67 €"
+        assert _words(plan, ev, "en") == "+33.333% of €99,999.00 (the scope's 2026 revenue) = €33,332.67"
+
+    def test_a_rate_below_one_percent_with_a_decimal_comma(self) -> None:
+        # « 0,125 % » cannot be thousands (a group of 0): 0.125 % of 80 000 = 100 €; it was refused as ambiguous
+        plan = _plan('"0,125 %"')
+        ev, ax = _run(plan, (won("a", "lyon", "80000", date(2026, 5, 2)),), datetime(2027, 3, 1, tzinfo=PARIS))
+        assert ax.objective == _d("100")
+        assert _words(plan, ev) == "+0,125 % de 80 000 € (CA 2026 du périmètre) = 100 €"
+
+    def test_thousands_or_decimals_stays_refused(self) -> None:
+        with pytest.raises(InvalidInput, match="ambiguous"):
+            _plan('"2,500 %"')
