@@ -30,6 +30,7 @@ from pac_core.plan import Plan
 from pac_core.records import Deal, DealStage, Records
 from pac_core.report_period import fiscal_start
 from pac_core.results import AxisProgress, Evaluation
+from pac_core.revenue import weekly_year
 from sync_jobs.pipeline import run_sync
 from sync_jobs.report.fmt import Formatter
 from tests.cli import run_pac
@@ -83,8 +84,8 @@ def _run(plan: Plan, deals: tuple[Deal, ...], as_of: datetime,
 def _words(plan: Plan, ev: Evaluation, lang: str | None = None, axis: str = "AX") -> str:
     resolved = with_evaluation(plan, ev)
     objective = next(a for a in resolved.axes if a.id == axis).objective
-    return provenance(objective, ZoneInfo(plan.timezone), plan.currency, lang or plan.language,
-                      fiscal_start(plan)).replace(NBSP, " ").replace(NNBSP, " ")
+    return provenance(objective, ZoneInfo(plan.timezone), plan.currency, lang or plan.language, fiscal_start(plan),
+                      weekly_year(plan.period.quarters)).replace(NBSP, " ").replace(NNBSP, " ")
 
 
 def _d(amount: str) -> Decimal:
@@ -452,3 +453,69 @@ class TestRatesAsWritten:
     def test_thousands_or_decimals_stays_refused(self) -> None:
         with pytest.raises(InvalidInput, match="ambiguous"):
             _plan('"2,500 %"')
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A 4-4-5 retail year (52 weeks from Sunday 31 January 2027, New York, USD): quarters Q1 31 Jan–1 May, Q2 2 May–
+# 31 Jul, Q3 1 Aug–30 Oct, Q4 31 Oct 2027–29 Jan 2028. Last year's fiscal year is the 52 weeks before: Sunday 1
+# February 2026 – Saturday 30 January 2027, its Q2 Sunday 3 May – Saturday 1 August 2026 (the same weeks and
+# weekdays, as retail compares its sales). « +30 % » over Q2:
+#   q2a $1,000 on Saturday 2 May 2026: last year's Q1 (not the base)
+#   q2b $4,000 on Sunday 3 May 2026, q2c $2,000 on Saturday 1 August 2026: last year's Q2 = $6,000; objective $1,800
+# « +10 % » over the whole year: base 1 Feb 2026 – 30 Jan 2027: q2a + q2b + q2c + $3,000 on Saturday 30 January 2027
+#   (last year's last day, a year-end closing) = $10,000 ($500 on Saturday 31 January 2026 is the year before's);
+#   objective $1,000.
+# It was the calendar days a year earlier (2 May – 31 July 2026: $5,000; 31 January 2026 – 29 January 2027: $7,500).
+# ---------------------------------------------------------------------------------------------------------------
+RETAIL = ', period: "2027-01-31..2028-01-29", fiscal_calendar: 4-4-5'
+RETAIL_DEALS = tuple(won(i, "lyon", m, d, currency="USD") for i, m, d in (
+    ("q2a", "1000", date(2026, 5, 2)), ("q2b", "4000", date(2026, 5, 3)), ("q2c", "2000", date(2026, 8, 1)),
+    ("ye", "3000", date(2027, 1, 30)), ("old", "500", date(2026, 1, 31)),
+    ("n1", "7000", date(2027, 5, 2)), ("n2", "1500", date(2027, 7, 31)), ("n3", "900", date(2027, 8, 1))))
+NY_AUGUST_1 = datetime(2027, 8, 1, tzinfo=NEW_YORK)    # Q2 is over (31 July counted)
+
+
+class TestFourFourFive:
+    def test_a_quarters_base_is_last_years_same_weeks(self) -> None:
+        plan = _plan('"+30 %"', header=RETAIL, zone="America/New_York", lang="en", currency="USD",
+                     more="\n      period: Q2")
+        ev, ax = _run(plan, RETAIL_DEALS, NY_AUGUST_1)
+        assert (ax.growth_base, ax.objective) == (_d("6000"), _d("1800.00"))
+        # Q2 2027 revenue n1 + n2 = 8,500; baseline (the period is over: last year's whole Q2) 6,000
+        assert (ax.revenue, ax.baseline, ax.additional) == (_d("8500"), _d("6000"), _d("2500"))
+        assert _words(plan, ev) == "+30% of $6,000 (the scope's May 3, 2026 – August 1, 2026 revenue) = $1,800"
+        # pac explain and the report say the same days
+        assert "(the scope's May 3, 2026 – August 1, 2026 revenue)" in explain_axis(plan, ev, "AX", deals={}).objective
+        assert "(the scope's May 3, 2026 – August 1, 2026 revenue)" in Formatter.for_plan(plan).objective_origin(
+            with_evaluation(plan, ev).axes[0].objective)
+
+    def test_quarters_declared_on_first_days_of_months_keep_the_calendar(self) -> None:
+        # quarters declared by first days that are all months (a year from February): the calendar's year earlier,
+        # February–April 2026 for Q1 (2 February 2026: $4,000; 1 February 2026: $1,000; 30 April 2026: $2,000)
+        header = (', period: "2027-02-01..2028-01-31", fiscal_calendar: [2027-02-01, 2027-05-01, 2027-08-01, '
+                  '2027-11-01]')
+        plan = _plan('"+10 %"', header=header, zone="America/New_York", lang="en", currency="USD",
+                     more="\n      period: Q1")
+        deals = tuple(won(i, "lyon", m, d, currency="USD") for i, m, d in (
+            ("a", "4000", date(2026, 2, 2)), ("b", "1000", date(2026, 2, 1)), ("c", "2000", date(2026, 4, 30)),
+            ("d", "9000", date(2026, 5, 1))))
+        _, ax = _run(plan, deals, NY_AUGUST_1)
+        assert (ax.growth_base, ax.objective) == (_d("7000"), _d("700.00"))
+
+    def test_the_baseline_to_date_moves_by_weeks(self) -> None:
+        # on Saturday 1 May 2027 00:00 (30 April counted) the year's baseline to date is Sunday 1 February – Friday
+        # 1 May 2026: nothing ($500 of Saturday 31 January 2026 is the year before's); on Sunday 2 May 2027 00:00
+        # (Q1 over, 1 May counted) it is last year's whole Q1, to Saturday 2 May 2026: q2a counts ($1,000)
+        plan = _plan('"+10 %"', header=RETAIL, zone="America/New_York", lang="en", currency="USD")
+        ev, ax = _run(plan, RETAIL_DEALS, datetime(2027, 5, 1, tzinfo=NEW_YORK))
+        assert (ax.baseline, ev.segments[0].baseline) == (_d("0"), _d("0"))
+        ev, ax = _run(plan, RETAIL_DEALS, datetime(2027, 5, 2, tzinfo=NEW_YORK))
+        assert (ax.baseline, ev.segments[0].baseline) == (_d("1000"), _d("1000"))
+
+    def test_the_years_base_is_last_fiscal_year(self) -> None:
+        plan = _plan('"+10 %"', header=RETAIL, zone="America/New_York", lang="en", currency="USD")
+        ev, ax = _run(plan, RETAIL_DEALS, NY_AUGUST_1)
+        assert (ax.growth_base, ax.objective) == (_d("10000"), _d("1000.00"))
+        assert ev.segments[0].period_baseline == _d("10000")
+        assert _words(plan, ev) == ("+10% of $10,000 (the scope's February 1, 2026 – January 30, 2027 revenue) = "
+                                    "$1,000")
