@@ -311,7 +311,22 @@ def _rate(value: object) -> object:
 def _baseline(value: object, info: ValidationInfo) -> object:
     if isinstance(value, str) and _key(value) in {_key(s) for s in PREVIOUS_YEAR}:
         return "previous_year"
-    return _money(value, info)
+    # « +30 % vs 2026 » written baseline: 2026 read a fixed baseline of 2 026 € (an objective of 607,80 €): a bare
+    # year is refused with both readings, an amount being written with its currency (audit growthhand)
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if re.fullmatch(r"(19|20)\d\d", text):
+        given = info.context if isinstance(info.context, dict) else {}
+        currency = str(given.get("currency") or "EUR").upper()
+        english = given.get("language") == "en"
+        symbol = get_currency_symbol(currency, "en_US" if english else "fr_FR")
+        written = f'"{symbol}{text}"' if english else f'"{text} {symbol}"'
+        raise PydanticCustomError("money", "{shown} is a year or an amount?", {
+            "shown": _brief(value),
+            "fix": "a growth's base is the same period a year earlier by default (leave baseline: out, or write "
+                   f"previous_year); another year's revenue is written as an amount ({amount_examples(given)[1]}); a "
+                   f"fixed baseline of {text} is written {written}"})
+    return _money(value, info, fix="write previous_year (the same period a year earlier, the default) or an amount: "
+                                   f"150000, {amount_examples(info.context)[0]}")
 
 
 def _email(value: object) -> object:

@@ -519,3 +519,24 @@ class TestFourFourFive:
         assert ev.segments[0].period_baseline == _d("10000")
         assert _words(plan, ev) == ("+10% of $10,000 (the scope's February 1, 2026 – January 30, 2027 revenue) = "
                                     "$1,000")
+
+
+class TestBaseYearWritten:
+    """« +30 % vs 2026 » written as ``baseline: 2026`` read a fixed baseline of 2 026 €: an objective of 607,80 €."""
+
+    @pytest.mark.parametrize("written", ["2026", "2025", '"2026"'])
+    def test_a_year_as_the_baseline_is_refused_with_both_readings(self, written: str) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            _plan('"+30 %"', more=f"\n      baseline: {written}")
+        message = str(caught.value.problems[0])
+        assert "objective.baseline" in message and "a year or an amount" in message
+        assert "previous_year" in message and f'"{written.strip(chr(34))} €"' in message
+
+    def test_an_amount_that_looks_like_a_year_is_accepted_with_its_currency(self) -> None:
+        plan = _plan('"+30 %"', more='\n      baseline: "2 026 €"')
+        assert plan.axes[0].objective is not None and plan.axes[0].objective.additional_revenue == _d("607.80")
+
+    def test_other_words_name_the_two_baselines(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            _plan('"+30 %"', more='\n      baseline: "N-2"')
+        assert "previous_year" in str(caught.value.problems[0])
