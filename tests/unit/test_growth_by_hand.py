@@ -284,6 +284,24 @@ class TestFiscalYears:
                                    "n'a rien vendu sur la période avril 2026 – juin 2026, un pourcentage n'y fixe " \
                                    "aucun objectif (écrivez un montant)"
 
+    def test_split_attribution_on_a_year_from_april(self) -> None:
+        # AX (Rhône clients, « +30 % ») and AX-2 (the whole segment, « +10 % ») share the clients' deals. Base
+        # April 2026 – March 2027: b2 40 000 + n1 50 000, held by both: 45 000 each; bron's 70 000 (1 April 2026) is
+        # AX-2's alone: AX 45 000 -> 13 500, AX-2 115 000 -> 11 500. On 1 October 2027: n2 20 000 + n3 35 000 =
+        # 55 000, 27 500 each; AX-2's baseline to date (April–September 2026) bron's 70 000. Segment: objective
+        # 25 000, revenue 55 000, baseline 70 000 (each deal once)
+        other = ("  - id: AX-2\n    name: Tout le Rhône\n    segment: SEG\n"
+                 "    objective: {additional_revenue: \"+10 %\", budget: 5000}\n")
+        plan = _plan('"+30 %"', header=APRIL, other=other)
+        ev, _ = _run(plan, YEAR_DEALS, datetime(2027, 10, 1, tzinfo=PARIS), EngineSettings(attribution="split"))
+        got = {a.axis_id: (a.growth_base, a.objective, a.revenue, a.baseline) for a in ev.axes}
+        assert got == {"AX": (_d("45000"), _d("13500"), _d("27500"), _d("0")),
+                       "AX-2": (_d("115000"), _d("11500"), _d("27500"), _d("70000"))}
+        assert (ev.segments[0].objective, ev.segments[0].revenue, ev.segments[0].baseline) == (
+            _d("25000"), _d("55000"), _d("70000"))
+        assert _words(plan, ev, axis="AX-2") == ("+10 % de 115 000 € (CA avril 2026 – mars 2027 du périmètre) = "
+                                                 "11 500 €")
+
     def test_a_us_year_from_february_in_dollars_with_euro_deals(self) -> None:
         # USD plan, 1 EUR = 1.10 USD. Base 1 Feb 2026 – 31 Jan 2027: b1 €60,000 -> $66,000, b2 €40,000 -> $44,000,
         # a USD deal $5,000 (12 January 2027), n1 (1 Feb 2027) is the plan's = $115,000; +20 % = $23,000.
