@@ -416,39 +416,60 @@ CLI_PLAN = PLAN.format(value='"+20 %"', year=2027, header=APRIL, more="\n      p
                        zone="Europe/Paris", lang="fr", currency="EUR", when="cette année")
 
 
-def test_pac_explain_and_the_report_of_a_fiscal_quarter(tmp_path: Path) -> None:
-    (tmp_path / "plan.pac.yaml").write_text(CLI_PLAN, encoding="utf-8")
-    (tmp_path / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
-    config = tmp_path / "pac.yaml"
-    config.write_text(f"database_url: 'sqlite:///{tmp_path / 'pac.db'}'\n"
+def _synced(tmp: Path, plan_text: str, deals: tuple[tuple[str, str, str, str, date], ...], as_of: str,
+            at: datetime) -> dict[str, str]:
+    """The plan synced from a fake CRM (its deals: id, account, amount, currency, close date) as ``pac sync`` does;
+    the environment for ``pac`` commands on it."""
+    (tmp / "plan.pac.yaml").write_text(plan_text, encoding="utf-8")
+    (tmp / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
+    config = tmp / "pac.yaml"
+    config.write_text(f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
                       "connectors:\n  - {name: fake, crm: salesforce, mapping: mapping.yaml}\n"
-                      "plans:\n  - {name: fiscal, file: plan.pac.yaml, connectors: [fake], "
-                      "as_of: '2027-10-02T03:00:00+02:00'}\n", encoding="utf-8")
+                      f"plans:\n  - {{name: growth, file: plan.pac.yaml, connectors: [fake], as_of: '{as_of}'}}\n",
+                      encoding="utf-8")
     crm = FakeConnector()
     crm.put(fake_user("u1", "julie@example.com"),
             fake_account("lyon", postal_code="69003", departement="69", country="FR", account_type="Client"),
             fake_account("villeurbanne", postal_code="69100", departement="69", country="FR", account_type="Client"),
-            *(Deal(id=i, source="fake", account_id=a, owner_id="u1", amount=Decimal(m), currency="EUR",
-                   close_date=d, stage=DealStage.WON, name=i, modified_at=FAKE_T0)
-              for i, a, m, d in (("b1", "lyon", "40000", date(2026, 10, 1)),
-                                 ("b2", "villeurbanne", "10000", date(2026, 12, 15)),
-                                 ("b0", "lyon", "99000", date(2026, 9, 30)),
-                                 ("n1", "lyon", "12000", date(2027, 10, 1)))))
-    result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm},
-                      clock=Clock(datetime(2027, 10, 2, 1, tzinfo=UTC)))
+            *(Deal(id=i, source="fake", account_id=a, owner_id="u1", amount=Decimal(m), currency=c, close_date=d,
+                   stage=DealStage.WON, name=i, modified_at=FAKE_T0) for i, a, m, c, d in deals))
+    result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(at))
     assert result.status == "ok", result
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
-    explained = run_pac("explain", "AX", env=env, cwd=tmp_path, timeout=120)
-    assert explained.returncode == 0, explained.stdout + explained.stderr
-    text = explained.stdout.replace(NBSP, " ").replace(NNBSP, " ")
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
+
+
+def _pac_text(tmp: Path, env: dict[str, str], *args: str) -> str:
+    done = run_pac(*args, env=env, cwd=tmp, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.replace(NBSP, " ").replace(NNBSP, " ")
+
+
+def test_pac_explain_and_the_report_of_a_fiscal_quarter(tmp_path: Path) -> None:
+    env = _synced(tmp_path, CLI_PLAN, (("b1", "lyon", "40000", "EUR", date(2026, 10, 1)),
+                                       ("b2", "villeurbanne", "10000", "EUR", date(2026, 12, 15)),
+                                       ("b0", "lyon", "99000", "EUR", date(2026, 9, 30)),
+                                       ("n1", "lyon", "12000", "EUR", date(2027, 10, 1))),
+                  "2027-10-02T03:00:00+02:00", datetime(2027, 10, 2, 1, tzinfo=UTC))
+    text = _pac_text(tmp_path, env, "explain", "AX")
     assert "Objectif : +20 % de 50 000 € (CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €" in text
-    report = run_pac("report", "-o", str(tmp_path / "r.html"), env=env, cwd=tmp_path, timeout=120)
-    assert report.returncode == 0, report.stdout + report.stderr
+    _pac_text(tmp_path, env, "report", "-o", str(tmp_path / "r.html"))
     html = unescape((tmp_path / "r.html").read_text(encoding="utf-8")).replace(NBSP, " ").replace(NNBSP, " ")
     page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     # the axes table: revenue, baseline to date, additional / objective, progress and where the objective comes from
     assert ("Clients du Rhône Rhône Actif 12 000 € Référence 40 000 € -28 000 € / 10 000 € -280 % +20 % de 50 000 € "
             "(CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €") in page
+
+
+def test_pac_explain_of_a_4_4_5_quarter(tmp_path: Path) -> None:
+    # TestFourFourFive's Q2 through pac sync and pac explain: base $6,000 (3 May – 1 August 2026), objective $1,800
+    plan = PLAN.format(value='"+30 %"', year=2027, header=RETAIL, more="\n      period: Q2", scope=CLIENTS, other="",
+                       zone="America/New_York", lang="en", currency="USD", when="this year")
+    deals = tuple((i, "lyon", m, "USD", d) for i, m, d in (
+        ("q2a", "1000", date(2026, 5, 2)), ("q2b", "4000", date(2026, 5, 3)), ("q2c", "2000", date(2026, 8, 1)),
+        ("n1", "7000", date(2027, 5, 2)), ("n2", "1500", date(2027, 7, 31))))
+    env = _synced(tmp_path, plan, deals, "2027-08-02T03:00:00-04:00", datetime(2027, 8, 2, 7, tzinfo=UTC))
+    text = _pac_text(tmp_path, env, "explain", "AX")
+    assert "Objective: +30% of $6,000 (the scope's May 3, 2026 – August 1, 2026 revenue) = $1,800" in text
 
 
 class TestRatesAsWritten:
