@@ -243,6 +243,7 @@ def _objective_amount(value: object, info: ValidationInfo) -> object:
     if rate is None:
         english = isinstance(info.context, dict) and info.context.get("language") == "en"
         growth = '"30%"' if english else '"30 %"'    # in the plan's typography, as the amounts (docs2 F1)
+        _growth_in_words(value, english)
         return _money(value, info, fix=f"write an amount such as 150000 or {amount_examples(info.context)[0]}, or "
                                        f"a growth over the baseline such as {growth}")
     if rate <= 0:
@@ -257,6 +258,35 @@ def _objective_amount(value: object, info: ValidationInfo) -> object:
             "fix": "check the figure (\"30 %\" is 30 percent); for an axis that starts from almost nothing, write "
                    "the additional revenue as an amount, e.g. 50000"})
     return GrowthRate(rate)
+
+
+# « +30 % vs 2026 », « +20 % au T3 », « +15 % sur le CA du segment »: a rate the manager followed with its base or its
+# period, which belong elsewhere in the file; « doubler le CA », "x2": a growth of +100 %
+_RATE_WITH_WORDS = re.compile(r"^\s*\+?\s*(\d+(?:[.,]\d+)?)\s*(?:%|pct\b|percent\b|pour\s*cent\b)\s*\S", re.I)
+_DOUBLE = re.compile(r"^\s*(?:doubler\b|double\b|x\s*2\s*$|×\s*2\s*$)", re.I)
+
+
+def _growth_in_words(value: object, english: bool) -> None:
+    """Refuse a percentage followed by words, or « doubler », with what to write instead: they were refused as
+    "not an amount", which told a manager who wrote « +30 % vs 2026 » nothing of where 2026 goes (audit
+    growthhand)."""
+    if not isinstance(value, str):
+        return
+    percent = "{}%" if english else "{} %"
+    match = _RATE_WITH_WORDS.match(value)
+    if match:
+        rate = percent.format(match.group(1))
+        raise PydanticCustomError("growth", "{shown} has words after its percentage, and pac reads the rate alone: "
+                                  "its base is always the axis's revenue over the objective's period a year earlier",
+                                  {"shown": _brief(value), "fix": (
+                                      f'write additional_revenue: "{rate}" alone; a quarter or half-year goes in '
+                                      "period: (e.g. period: T3), a fixed base in baseline:, and for the whole "
+                                      "segment's revenue leave the axis's scope: out")})
+    if _DOUBLE.match(value):
+        raise PydanticCustomError("growth", "{shown} is a growth of +100 %, written in words", {
+            "shown": _brief(value), "fix": f'write additional_revenue: "+{percent.format(100)}" (the revenue of the '
+                                           "same period a year earlier, doubled), or the additional revenue as an "
+                                           "amount"})
 
 
 def _brief(value: object) -> str:
@@ -281,7 +311,22 @@ def _rate(value: object) -> object:
 def _baseline(value: object, info: ValidationInfo) -> object:
     if isinstance(value, str) and _key(value) in {_key(s) for s in PREVIOUS_YEAR}:
         return "previous_year"
-    return _money(value, info)
+    # « +30 % vs 2026 » written baseline: 2026 read a fixed baseline of 2 026 € (an objective of 607,80 €): a bare
+    # year is refused with both readings, an amount being written with its currency (audit growthhand)
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if re.fullmatch(r"(19|20)\d\d", text):
+        given = info.context if isinstance(info.context, dict) else {}
+        currency = str(given.get("currency") or "EUR").upper()
+        english = given.get("language") == "en"
+        symbol = get_currency_symbol(currency, "en_US" if english else "fr_FR")
+        written = f'"{symbol}{text}"' if english else f'"{text} {symbol}"'
+        raise PydanticCustomError("money", "{shown} is a year or an amount?", {
+            "shown": _brief(value),
+            "fix": "a growth's base is the same period a year earlier by default (leave baseline: out, or write "
+                   f"previous_year); another year's revenue is written as an amount ({amount_examples(given)[1]}); a "
+                   f"fixed baseline of {text} is written {written}"})
+    return _money(value, info, fix="write previous_year (the same period a year earlier, the default) or an amount: "
+                                   f"150000, {amount_examples(info.context)[0]}")
 
 
 def _email(value: object) -> object:

@@ -61,6 +61,7 @@ from pac_core.revenue import (
     product_load_columns,
     prorated,
     to_date,
+    weekly_year,
     window_days,
 )
 from pac_core.revenue import measure as measure_revenue
@@ -138,7 +139,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
         flt = filters[axis.id]
         member_set = (scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                       if not flt.is_everything else frozenset())
-        days, through = base_to_date(objective.period, as_of, zone)
+        days, through = base_to_date(objective.period, as_of, zone, weekly_year(plan.period.quarters))
         if through is not None:
             provisional[axis.id] = through
         bases[axis.id] = _scope_revenue(ledger, days, members[axis.id], member_set,
@@ -150,13 +151,15 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
                                     for axis in plan.axes))
 
 
-def base_to_date(period: Window, as_of: datetime, zone: ZoneInfo) -> tuple[tuple[date, date], date | None]:
+def base_to_date(period: Window, as_of: datetime, zone: ZoneInfo,
+                 weeks: bool = False) -> tuple[tuple[date, date], date | None]:
     """The days whose revenue a percentage objective over ``period`` applies to, as of ``as_of``, and the last day
     counted when they are not all over yet (None once they are): the period a year earlier, whole once its last day
     has ended at ``as_of`` (the figure is final), else cut at the evaluation date (``last_day``, as every figure to
     date): on 5 December 2026 a 2027 objective's base is 2026's revenue from 1 January to 5 December, provisional,
-    never deals dated after the evaluation date. Before the base period starts the range is empty (first > last)."""
-    first, last = baseline_range(window_days(period, zone))
+    never deals dated after the evaluation date. Before the base period starts the range is empty (first > last).
+    ``weeks``: a year cut in weeks, whose year earlier is 52 weeks earlier (``revenue.baseline_range``)."""
+    first, last = baseline_range(window_days(period, zone), weeks)
     if as_of.astimezone(zone).date() > last:   # the base period's last day is over (at its end's midnight too)
         return (first, last), None
     today = last_day(as_of, zone)   # at most ``last``
@@ -644,7 +647,8 @@ def _split_shares(plan: Plan, live: Sequence[Axis], members: Mapping[str, np.nda
         days = _axis_days(plan, axis, as_of, zone)
         revenue += _counted(ledger, days, members[axis.id], filters[axis.id], owner_email)
         if not _fixed_baseline(axis):
-            baseline += _counted(ledger, baseline_range(days), members[axis.id], filters[axis.id], owner_email)
+            baseline += _counted(ledger, baseline_range(days, weekly_year(plan.period.quarters)), members[axis.id],
+                                 filters[axis.id], owner_email)
     return _Shares(revenue, baseline)
 
 
@@ -688,8 +692,8 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     if objective is not None and objective.baseline is not None:   # pro-rated day for day, as the revenue
         baseline = prorated(objective.baseline, window_days(period, zone), as_of, zone)
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days), members, member_set,
-                                  None if shares is None else shares.baseline, flt, owner_email, own)
+        baseline = _scope_revenue(ledger, baseline_range(days, weekly_year(plan.period.quarters)), members,
+                                  member_set, None if shares is None else shares.baseline, flt, owner_email, own)
     additional = revenue - baseline
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -874,8 +878,10 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
     whole = window_days(plan.period, zone)
     days = to_date(whole, as_of, zone)
     revenue = _scope_revenue(ledger, days, members, member_set, None, flt, owner_email)
-    baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, None, flt, owner_email)
-    period_baseline = _scope_revenue(ledger, baseline_range(whole), members, member_set, None, flt, owner_email)
+    weeks = weekly_year(plan.period.quarters)   # a 4-4-5 year: last year's same weeks
+    baseline = _scope_revenue(ledger, baseline_range(days, weeks), members, member_set, None, flt, owner_email)
+    period_baseline = _scope_revenue(ledger, baseline_range(whole, weeks), members, member_set, None, flt,
+                                     owner_email)
     axes = [a for a in plan.axes
             if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None

@@ -33,8 +33,9 @@ from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
+from pac_core.report_period import fiscal_start
 from pac_core.results import Decision, Evaluation
-from pac_core.revenue import DealFilter
+from pac_core.revenue import DealFilter, weekly_year
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -428,7 +429,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if credits:
             header += f"; {_en(credits, 'credit', 'credits')} subtracted"
         header += _listed(listed, counted_total + missed_total, lang)
-    origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang)
+    origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, fiscal_start(plan),
+                            weekly_year(plan.period.quarters))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
 
 

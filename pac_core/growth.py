@@ -47,7 +47,8 @@ def parse_growth_rate(value: object) -> Decimal | None:
     if not match:
         return None
     number = match.group(2)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", number):
+    # "1,500": thousands or decimals? A first group of 0 is no thousands ("0,125 %" is 0.125 %: audit growthhand)
+    if re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+", number):
         raise ValueError(f"{value!r} is ambiguous (thousands or decimals?)")
     try:
         rate = Decimal(number.replace(",", ".")) / 100

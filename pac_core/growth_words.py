@@ -19,15 +19,19 @@ from pac_core.revenue import DateRange, baseline_range, last_day, prorated, wind
 from pac_core.rounding import half_up
 
 
-def base_days(objective: Objective, zone: ZoneInfo) -> DateRange:
-    """The days whose revenue the rate applies to: the objective's whole period, a year earlier."""
-    return baseline_range(window_days(objective.period, zone))
+def base_days(objective: Objective, zone: ZoneInfo, weeks: bool = False) -> DateRange:
+    """The days whose revenue the rate applies to: the objective's whole period, a year earlier (52 weeks earlier
+    in a year cut in weeks, ``weeks``: ``revenue.weekly_year``)."""
+    return baseline_range(window_days(objective.period, zone), weeks)
 
 
-def span_label(days: DateRange, lang: str) -> str:
+def span_label(days: DateRange, lang: str, fiscal: date | None = None) -> str:
     """A span of days as a manager names it: ``2026``, ``T2 2026`` / ``Q2 2026``, ``1er semestre 2026`` / ``H1 2026``,
     ``mai 2026`` / ``May 2026``, ``avril 2026 – mars 2027`` / ``April 2026 – March 2027``, else its first and last
-    days."""
+    days. On a fiscal plan (``fiscal``: its year's first day, ``report_period.fiscal_start``) a quarter or a half of
+    a fiscal year is named by the plan's own quarters, as the report's heading: « T3 de l'exercice 2026-2027 » /
+    "Q3 of fiscal year 2026-2027", « 1er semestre de l'exercice 2026-2027 » / "H1 of fiscal year 2026-2027" (the
+    base of « +20 % au T3 » on a year from April read « CA T4 2026 »: audit growthhand)."""
     first, last = days
     locale = LOCALES[lang]
     whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
@@ -37,6 +41,19 @@ def span_label(days: DateRange, lang: str) -> str:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
         if months == 1:
             return format_date(first, "LLLL y", locale=locale)
+        if fiscal is not None and fiscal.month != 1 and months in (3, 6):
+            offset = (first.month - fiscal.month) % 12
+            year = first.year if first.month >= fiscal.month else first.year - 1
+            years = f"{year}-{year + 1}"
+            if months == 3 and offset % 3 == 0:
+                k = offset // 3 + 1
+                return f"T{k} de l'exercice {years}" if lang == "fr" else f"Q{k} of fiscal year {years}"
+            if months == 6 and offset in (0, 6):
+                half = 1 if offset == 0 else 2
+                return (f"{'1er' if half == 1 else '2e'} semestre de l'exercice {years}" if lang == "fr"
+                        else f"H{half} of fiscal year {years}")
+            # a calendar quarter or half that is none of the fiscal year's (« T2 » is the plan's own): its months
+            return f"{format_date(first, 'LLLL y', locale=locale)} – {format_date(last, 'LLLL y', locale=locale)}"
         if months == 3 and first.month % 3 == 1:
             return f"{'T' if lang == 'fr' else 'Q'}{first.month // 3 + 1} {first.year}"
         if months == 6 and first.month in (1, 7):      # the calendar's halves, as the plan writes them
@@ -47,9 +64,10 @@ def span_label(days: DateRange, lang: str) -> str:
 
 
 def _rate_text(rate: Decimal, lang: str) -> str:
-    """``+30 %`` / ``+30%``, ``+12,5 %`` / ``+12.5%``: as many decimals as written (at most 2)."""
+    """``+30 %`` / ``+30%``, ``+12,5 %`` / ``+12.5%``, ``+33,333 %``: as many decimals as written (at most 4; it was
+    2, so « +33,333 % » read « +33,33 % de 99 999,00 € = 33 332,67 € », 33 329,67 € by hand: audit growthhand)."""
     exponent = (rate * 100).normalize().as_tuple().exponent
-    decimals = min(2, max(0, -exponent)) if isinstance(exponent, int) else 0
+    decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
     return "+" + percent(rate, lang, decimals)
 
 
@@ -59,6 +77,17 @@ def _day_text(day: date, days: DateRange, lang: str) -> str:
     return day_words(day, lang, year=not first.year == last.year == day.year)
 
 
+def _in_span(span: str) -> str:
+    """The French preposition before a span's name: « en 2026 », « en mai 2026 », « au T2 2026 », « au 1er semestre
+    2026 », « sur la période avril 2026 – mars 2027 » (« en T4 2026 », « en 1er semestre 2026 » read wrong: audit
+    growthhand)."""
+    if "–" in span:
+        return f"sur la période {span}"
+    if span.startswith("T") or "semestre" in span:
+        return f"au {span}"
+    return f"en {span}"
+
+
 def _not_over(span: str, lang: str) -> str:
     """« 2026 n'est pas terminé » / "2026 is not over"; a span of days: « la période … »."""
     if "–" in span:
@@ -66,12 +95,15 @@ def _not_over(span: str, lang: str) -> str:
     return f"{span} n'est pas terminé" if lang == "fr" else f"{span} is not over"
 
 
-def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+               fiscal: date | None = None, weeks: bool = False) -> str:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
     « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
     €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
     records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0, or below 0
-    (credits above the sales), says why there is no objective and what to write instead.
+    (credits above the sales), says why there is no objective and what to write instead. ``fiscal``: a fiscal
+    plan's first day, whose quarters and halves name the base (``span_label``); ``weeks``: a year cut in weeks
+    (``revenue.weekly_year``), whose base is 52 weeks earlier.
 
     A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
     date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
@@ -80,8 +112,8 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     if objective is None or objective.growth_rate is None:
         return ""
     rate = _rate_text(objective.growth_rate, lang)
-    days = base_days(objective, zone)
-    span = span_label(days, lang)
+    days = base_days(objective, zone, weeks)
+    span = span_label(days, lang, fiscal)
     fixed = objective.baseline is not None
     through = None if fixed else objective.growth_base_through
     if lang == "fr":
@@ -115,7 +147,7 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     elif objective.growth_base == 0:
         if lang == "fr":
             sold = "n'a encore rien vendu" if through is not None else "n'a rien vendu"
-            why = (f"le périmètre {sold} en {span}" if not fixed else "la référence est 0")
+            why = (f"le périmètre {sold} {_in_span(span)}" if not fixed else "la référence est 0")
             text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
         else:
             sold = "has sold nothing" if through is not None else "sold nothing"
@@ -125,10 +157,11 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     return text
 
 
-def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+                   fiscal: date | None = None, weeks: bool = False) -> str:
     """« Objectif : » / "Objective: " and the ``provenance`` ("" for an objective written as an amount): what
     ``pac explain AXIS`` says, and the CRM's KPI text while the base is provisional (``provisional_line``)."""
-    origin = provenance(objective, zone, currency, lang)
+    origin = provenance(objective, zone, currency, lang, fiscal, weeks)
     if not origin:
         return ""
     return f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
@@ -152,19 +185,20 @@ def fixed_baseline_words(objective: Objective | None, as_of: datetime, zone: Zon
     return f"{label}{whole} × {elapsed} / {total} {'jours' if lang == 'fr' else 'days'} = {figure}"
 
 
-def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
+                     fiscal: date | None = None, weeks: bool = False) -> str:
     """``objective_line`` while the objective is provisional (its base period not over at the evaluation: a 2027
     objective resolved on 5 December 2026), else "": the CRM holds the resolved amount in its objective field,
     and this line in the axis's KPI text says it will still move (audit reverify N7)."""
     if objective is None or objective.growth_base is None or objective.growth_base_through is None:
         return ""
-    return objective_line(objective, zone, currency, lang)
+    return objective_line(objective, zone, currency, lang, fiscal, weeks)
 
 
-def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
+def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None = None, weeks: bool = False) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 or below (fixed, or measured on
     the records of the last sync: credits above the sales): it gives no objective."""
-    span = span_label(base_days(objective, zone), "en")
+    span = span_label(base_days(objective, zone, weeks), "en", fiscal)
     so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
     if objective.growth_base is not None and objective.growth_base < 0:     # credits above the sales
         where = ("its fixed baseline is negative" if objective.baseline is not None
@@ -176,14 +210,14 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 
 
-def zero_base_line(axis: Axis, zone: ZoneInfo) -> str | None:
+def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None, weeks: bool = False) -> str | None:
     """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
     of 0 or below; None for any other axis."""
     objective = axis.objective
     if objective is None or objective.growth_rate is None or objective.growth_base is None \
             or objective.growth_base > 0:
         return None
-    return f"axis {axis.id}: {zero_base_warning(objective, zone)}"
+    return f"axis {axis.id}: {zero_base_warning(objective, zone, fiscal, weeks)}"
 
 
 __all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_warning"]

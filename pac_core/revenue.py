@@ -265,7 +265,16 @@ def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:
     return days[0], min(days[1], last_day(as_of, zone))
 
 
-def baseline_range(days: DateRange) -> DateRange:
+def weekly_year(quarters: Sequence[tuple[date, date]]) -> bool:
+    """Whether a plan's declared fiscal quarters (``Window.quarters``, from ``plan.fiscal_calendar``) cut a year
+    in weeks: a 52- or 53-week year (364 or 371 days) whose quarters are no runs of months (a 4-4-5 year; quarters
+    declared by first days that all fall on a 1st are months, and keep the calendar's year earlier)."""
+    if not quarters:
+        return False
+    return (quarters[-1][1] - quarters[0][0]).days in (364, 371) and any(first.day != 1 for first, _ in quarters)
+
+
+def baseline_range(days: DateRange, weeks: bool = False) -> DateRange:
     """The same span one year earlier, the baseline's days. Each end is the same calendar day a year earlier,
     except around 29 February, so that adjacent spans map to adjacent spans (no day counted twice, none left out):
 
@@ -273,8 +282,15 @@ def baseline_range(days: DateRange) -> DateRange:
       2028: February 2029's baseline is the whole of February 2028; 29 February 2028 to 28 February 2027);
     * a first day on 29 February maps to 1 March (the day after the year-earlier 28 February, which ends the span
       before it): the single day 29 February 2028 has no day a year earlier (an empty range).
+
+    ``weeks`` (a plan whose year is cut in weeks, ``weekly_year``): the same days 52 weeks (364 days) earlier, last
+    year's same fiscal weeks and weekdays, as a retailer compares its sales: a 4-4-5 year from Sunday 31 January
+    2027 compares its Q2 (2 May – 31 July 2027) with 3 May – 1 August 2026, last year's Q2 (audit growthhand: it
+    was 2 May – 31 July 2026, a Saturday of last year's Q1 in, the last Saturday of its Q2 out).
     """
     first, last = days
+    if weeks:
+        return first - timedelta(weeks=52), last - timedelta(weeks=52)
     start = date(first.year - 1, 3, 1) if (first.month, first.day) == (2, 29) else year_earlier(first)
     end = year_earlier(last)
     if (last + timedelta(days=1)).day == 1:

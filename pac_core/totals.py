@@ -48,6 +48,7 @@ from pac_core.revenue import (
     measure,
     prorated,
     to_date,
+    weekly_year,
     window_days,
 )
 
@@ -135,7 +136,8 @@ def _parts(plan: Plan, live: Sequence[Axis], members: Mapping[str, Members], led
         if axis.id not in units:
             days, flt = _days(plan, axis, as_of, zone), filters.get(axis.id)
             units[axis.id] = (_positions(ledger, days, members[axis.id], flt, emails),
-                              _positions(ledger, baseline_range(days), members[axis.id], flt, emails))
+                              _positions(ledger, baseline_range(days, weekly_year(plan.period.quarters)),
+                                         members[axis.id], flt, emails))
         mine, earlier = units[axis.id]
         rate = axis.objective.margin_rate if axis.objective is not None else None
         counted.merge(mine)
@@ -195,7 +197,8 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
         return segment
     whole = window_days(plan.period, zone)
     now = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
-    days = baseline_range(to_date(whole, as_of, zone))
+    weeks = weekly_year(plan.period.quarters)   # a 4-4-5 year: last year's same weeks (revenue.baseline_range)
+    days = baseline_range(to_date(whole, as_of, zone), weeks)
     # the segment's measured part is not floored: net of credits it may be below 0, as the plan's measured part is
     baseline = segment.baseline - now.absorbed.within(ledger, days).total_beyond(now.measured, ledger) + now.fixed
     period_baseline = segment.period_baseline
@@ -203,7 +206,8 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
         end = max([plan.period.end, *(a.objective.period.end for a in live if a.objective is not None)])
         year = _parts(plan, live, members, ledger, end, zone, filters, emails, {})
         period_baseline = (period_baseline
-                           - year.absorbed.within(ledger, baseline_range(whole)).total_beyond(year.measured, ledger)
+                           - year.absorbed.within(ledger, baseline_range(whole, weeks)).total_beyond(year.measured,
+                                                                                                    ledger)
                            + year.fixed)
     return replace(segment, baseline=baseline, additional=segment.revenue - baseline,
                    trend=float(segment.revenue / baseline - 1) if baseline > 0 else None,

@@ -36,7 +36,8 @@ from pac_core.linter import action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
-from pac_core.report_period import calendar_quarter_asked
+from pac_core.report_period import calendar_quarter_asked, fiscal_start
+from pac_core.revenue import weekly_year
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
 from sync_jobs.atomic_file import replaced
@@ -427,17 +428,17 @@ def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
     """Per objective written as a percentage: where its amount comes from (the amount itself when the baseline is
     fixed; otherwise what it is measured on, since the check reads no store), or a warning when it gives no objective
     (a fixed baseline of 0; a measured one of 0 is warned of by ``pac sync``, which has the records)."""
-    zone = ZoneInfo(plan.timezone)
+    zone, fiscal, weeks = ZoneInfo(plan.timezone), fiscal_start(plan), weekly_year(plan.period.quarters)
     out = []
     for axis in plan.axes:
         objective = axis.objective
         if objective is None or objective.growth_rate is None:
             continue
-        warning = zero_base_line(axis, zone)
+        warning = zero_base_line(axis, zone, fiscal, weeks)
         if warning is not None:
             out.append((f"warning: {warning}", True))
             continue
-        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en')}"
+        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en', fiscal, weeks)}"
         if not objective.resolved:
             line += f" (after a sync, pac explain {axis.id} shows the amount)"
         out.append((line, False))

@@ -31,7 +31,7 @@ from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-
 from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
 from pac_core.results import AxisProgress, PlanTotals, SegmentProgress
-from pac_core.revenue import last_day
+from pac_core.revenue import last_day, weekly_year
 from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
 
@@ -85,7 +85,8 @@ class Formatter:
     def objective_origin(self, objective: Objective | None) -> str:
         """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
         110 000 € (CA 2026 du périmètre) = 33 000 € »; "" for an objective written as an amount."""
-        return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang)
+        return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang, self.fiscal_start,
+                          weekly_year(self.quarters))
 
     def baseline_origin(self, objective: Objective | None, as_of: dt.datetime) -> str:
         """How a fixed baseline's figure to date is pro-rated (``pac_core.growth_words.fixed_baseline_words``):
