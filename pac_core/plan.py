@@ -45,7 +45,7 @@ class ActivityType(StrEnum):
 # what each activity type is called in explanations (English, French)
 ACTIVITY_WORDS: dict[ActivityType, tuple[str, str]] = {
     ActivityType.VISIT: ("visit", "visite"), ActivityType.CALL: ("call", "appel"),
-    ActivityType.MEETING: ("meeting", "réunion"), ActivityType.DEMO: ("demo", "démo"),
+    ActivityType.MEETING: ("meeting", "rendez-vous"), ActivityType.DEMO: ("demo", "démo"),
     ActivityType.EMAIL: ("e-mail", "e-mail"), ActivityType.QUOTE_FOLLOW_UP: ("quote follow-up", "relance de devis"),
 }
 

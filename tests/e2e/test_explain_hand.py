@@ -1,0 +1,321 @@
+"""``pac explain`` on a small organisation built by hand for the audit (explainhand, 6 Dec 2026): for three actions
+and two axes, one record for each reason docs/engine.md lists (*Matching activities to actions*, *Explain*), what
+the CLI says of each (counted or not, the reason's words in French and English, the totals line) checked against
+hand expectations, and the same counts on the CRM's fields.
+
+Plan 2027, Europe/Paris, EUR, fx USD 0.9, ``attribution: split``; evaluated at 3 May 2027 10:00 Paris (the sync's
+instant). Segment S-RA: département 69. Axes: AX-CLI (S-RA, account type Client), AX-JM (S-RA, Julie's deals,
+product MAINT). Actions: A-01 Julie's visits in April (5, distinct accounts), A-02 Julie's meetings in Q2 (4, every
+activity, industry Chimie), A-03 Marc's demos in April (3, distinct accounts, dormant 12 months), handed over from
+Julie on 15 April.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pac_config.settings import load_settings
+from pac_core.records import Account, Activity, ActivityStatus, ActivityType, Deal, DealLine, DealStage
+from sync_jobs.pipeline import run_sync
+from tests.cli import run_pac
+from tests.fakes import Clock, FakeConnector, user
+
+PLAN = """\
+plan: {name: "PAC explain audit", year: 2027, timezone: Europe/Paris, currency: EUR, language: fr}
+people:
+  - {email: nat@audit.example, name: Nathalie Garnier, role: manager}
+  - {email: julie@audit.example, name: Julie Martin, role: rep}
+  - {email: marc@audit.example, name: Marc Dubois, role: rep}
+  - {email: lea@audit.example, name: Léa Petit, role: rep}
+segments:
+  - id: S-RA
+    name: Rhône
+    kind: horizontal
+    scope: {departement: "69"}
+    swot: {strengths: [Proximité], weaknesses: [Peu de commerciaux], opportunities: [Relocalisation],
+           threats: [Concurrence]}
+axes:
+  - id: AX-CLI
+    name: Clients du Rhône
+    segment: S-RA
+    scope: {account_type: Client}
+    status: active
+    objective: {additional_revenue: 50000, margin_rate: 0.3, budget: 10000, expected_roi: 1.5}
+  - id: AX-JM
+    name: Maintenance de Julie
+    segment: S-RA
+    scope: {deal_owner: julie@audit.example, product: MAINT}
+    status: active
+    objective: {additional_revenue: 20000, margin_rate: 0.4, budget: 4000, expected_roi: 2}
+actions:
+  - id: A-01
+    axis: AX-CLI
+    text: "Visiter 5 clients du Rhône en avril"
+    who: julie@audit.example
+    what: {activity: visite, count: 5, counting: comptes distincts}
+    when: "avril 2027"
+    info: {needed: "liste des clients", from: "ADV"}
+  - id: A-02
+    axis: AX-CLI
+    text: "4 rendez-vous chimie au T2"
+    who: julie@audit.example
+    what: {activity: rendez-vous, count: 4, counting: activités, scope: {industry: Chimie}}
+    when: "T2 2027"
+    info: {needed: "liste des clients", from: "ADV"}
+  - id: A-03
+    axis: AX-CLI
+    text: "3 démonstrations chez des dormants en avril"
+    who: marc@audit.example
+    handed_over: {from: julie@audit.example, on: 2027-04-15}
+    what: {activity: démo, count: 3, scope: {dormant: {months: 12}}}
+    when: "avril 2027"
+    info: {needed: "matériel", from: "Marketing"}
+"""
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+OWNER = {"julie": "u1", "marc": "u2", "lea": "u3"}
+USERS = (user("u1", "julie@audit.example"), user("u2", "marc@audit.example"), user("u3", "lea@audit.example"))
+ARA = "Auvergne-Rhône-Alpes"
+
+
+def _account(aid: str, name: str, postal: str, industry: str, kind: str, deleted: bool = False) -> Account:
+    return Account(id=aid, source="fake", name=name, postal_code=postal, departement=postal[:2], region=ARA,
+                   country="FR", industry=industry, account_type=kind, modified_at=T0, deleted=deleted)
+
+
+ACCOUNTS = (
+    _account("a1", "Chimie Lyon", "69003", "Chimie", "Client"),
+    _account("a2", "Lyon Process", "69007", "Chimie", "Client"),
+    _account("a3", "Villeurbanne Résines", "69100", "Chimie", "Client"),
+    _account("a4", "Labo Lyon", "69002", "Pharmaceutique", "Client"),
+    _account("a5", "Grenoble Chimie", "38000", "Chimie", "Client"),
+    _account("a6", "Lyon Prospect", "69001", "Chimie", "Prospect"),
+    _account("a7", "Ancien Lyon", "69005", "Chimie", "Client", deleted=True),
+    _account("a8", "Caluire Polymères", "69300", "Chimie", "Client"),
+    _account("a9", "Bron Peintures", "69500", "Chimie", "Client"),
+    _account("a10", "Vénissieux Colles", "69200", "Chimie", "Client"),
+)
+
+
+def _deal(did: str, aid: str, who: str, amount: str | None, currency: str, day: date,
+          lines: tuple[tuple[str, str], ...] = (), stage: DealStage = DealStage.WON) -> Deal:
+    return Deal(id=did, source="fake", account_id=aid, owner_id=OWNER[who],
+                amount=None if amount is None else Decimal(amount), currency=currency, close_date=day, stage=stage,
+                name=f"Affaire {did}", modified_at=T0,
+                lines=tuple(DealLine(product=p, quantity=Decimal(1), amount=Decimal(a), code=p) for p, a in lines))
+
+
+DEALS = (
+    _deal("d01", "a1", "julie", "10000", "EUR", date(2027, 2, 10), (("MAINT", "10000"),)),   # both axes: 5 000 each
+    _deal("d02", "a2", "marc", "8000", "EUR", date(2027, 3, 15), (("MAINT", "8000"),)),      # Marc's: AX-CLI only
+    _deal("d03", "a3", "julie", "6000", "EUR", date(2027, 4, 10), (("EQUIP", "6000"),)),     # EQUIP: AX-CLI only
+    _deal("d04", "a2", "julie", "5000", "USD", date(2027, 4, 20), (("MAINT", "5000"),)),     # 4 500: 2 250 each
+    _deal("d05", "a1", "julie", None, "EUR", date(2027, 4, 22)),                             # no amount
+    _deal("d06", "a1", "julie", "-1000", "EUR", date(2027, 4, 25), (("MAINT", "-1000"),)),   # credit: -500 each
+    _deal("d07", "a2", "julie", "3000", "EUR", date(2026, 12, 31), (("MAINT", "3000"),)),    # a day before
+    _deal("d08", "a3", "julie", "2000", "EUR", date(2027, 5, 4), (("MAINT", "2000"),)),      # a day after
+    _deal("d09", "a5", "julie", "7000", "EUR", date(2027, 3, 1), (("MAINT", "7000"),)),      # Grenoble
+    _deal("d10", "a7", "julie", "4000", "EUR", date(2027, 3, 5), (("MAINT", "4000"),)),      # deleted account
+    _deal("d11", "a4", "julie", "9000", "EUR", date(2027, 4, 2), (("MAINT", "9000"),), stage=DealStage.LOST),
+    _deal("d12", "a1", "marc", "2000", "EUR", date(2026, 2, 1)),                             # AX-CLI's baseline
+    _deal("d13", "a8", "julie", "1000", "EUR", date(2025, 1, 10)),                           # a8 dormant
+    _deal("d14", "a10", "marc", "1000", "EUR", date(2025, 3, 1)),                            # a10 dormant
+    _deal("d15", "a9", "marc", "1500", "EUR", date(2026, 6, 1)),                             # a9 not dormant
+)
+
+V, C, M, D = ActivityType.VISIT, ActivityType.CALL, ActivityType.MEETING, ActivityType.DEMO
+S = ActivityStatus
+
+
+def _act(aid: str, who: str, account: str | None, kind: ActivityType, at: datetime | None,
+         status: ActivityStatus = S.COMPLETED, day: date | None = None, deleted: bool = False) -> Activity:
+    return Activity(id=aid, source="fake", type=kind, owner_id=OWNER[who], account_id=account, start=at,
+                    status=status, modified_at=at or T0, day=day, whole_day=day is not None, deleted=deleted,
+                    subject=f"sujet {aid}")
+
+
+def _utc(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2027, month, day, hour, minute, tzinfo=UTC)
+
+
+ACTIVITIES = (
+    # A-01: Julie's visits in April (1 April 00:00 - 1 May 00:00 Paris = 31 March 22:00 - 30 April 22:00 UTC)
+    _act("v01", "julie", "a1", V, _utc(4, 2)),                   # counted: a1
+    _act("v02", "julie", "a1", V, _utc(4, 9)),                   # a1 again
+    _act("v03", "julie", "a2", V, _utc(4, 30, 21, 30)),          # 23:30 30 April: counted, a2
+    _act("v04", "julie", "a3", V, _utc(4, 30, 22, 30)),          # 00:30 1 May: outside by an hour
+    _act("v05", "julie", "a3", V, _utc(5, 1, 16)),               # 18:00 1 May: the day after
+    _act("v06", "julie", "a3", V, _utc(3, 29, 8)),               # 29 March: two days before, not listed
+    _act("v07", "marc", "a3", V, _utc(4, 12)),                   # another rep
+    _act("c01", "julie", "a3", C, _utc(4, 13)),                  # a call
+    _act("v08", "julie", "a3", V, None, day=date(2027, 4, 30)),  # all day on the last day: counted, a3
+    _act("v09", "julie", "a4", V, _utc(4, 14), S.CANCELLED),
+    _act("v10", "julie", "a4", V, _utc(4, 15), S.NO_SHOW),
+    _act("v11", "julie", "a4", V, _utc(4, 16), S.PLANNED),       # still planned, on a past date
+    _act("v12", "julie", "a4", V, _utc(4, 20), deleted=True),
+    _act("v13", "julie", "a7", V, _utc(4, 21)),                  # on a deleted account
+    _act("v14", "julie", "a5", V, _utc(4, 22)),                  # département 38
+    _act("v15", "julie", "a6", V, _utc(4, 23)),                  # a prospect
+    _act("v16", "julie", None, V, _utc(4, 24)),                  # no account: rejected
+    _act("v17", "julie", "a4", V, _utc(4, 26)),                  # counted: a4
+    _act("v18", "julie", "a4", V, _utc(4, 27)),                  # a4 again
+    # A-02: Julie's meetings in Q2, every activity, industry Chimie; evaluated 3 May 10:00 Paris (08:00 UTC)
+    _act("m01", "julie", "a1", M, _utc(4, 5)),                   # counted
+    _act("m02", "julie", "a1", M, _utc(4, 6)),                   # counted (every activity)
+    _act("m03", "julie", "a4", M, _utc(4, 7)),                   # Pharmaceutique
+    _act("m04", "julie", "a2", M, None, day=date(2027, 5, 3)),   # all day today: not over
+    _act("m05", "julie", "a2", M, _utc(5, 3, 7)),                # 09:00 today: counted
+    _act("m06", "julie", "a2", M, _utc(5, 5), S.PLANNED),        # to come: not listed
+    _act("m07", "julie", "a2", M, _utc(4, 28), S.PLANNED),       # still planned, past
+    _act("m08", "julie", "a5", M, _utc(4, 29), S.CANCELLED),     # département 38, also cancelled
+    # A-03: demos in April on dormant accounts (a8, a10), Marc's; Julie's before 15 April
+    _act("h01", "julie", "a8", D, _utc(4, 10)),                  # counted: a8 (before the hand-over)
+    _act("h02", "julie", "a10", D, _utc(4, 16)),                 # after the hand-over
+    _act("h03", "marc", "a10", D, _utc(4, 25)),                  # counted: a10
+    _act("h04", "marc", "a9", D, _utc(4, 20)),                   # a9 not dormant
+    _act("h05", "marc", "a8", D, _utc(4, 22)),                   # a8 again
+    _act("h06", "lea", "a8", D, _utc(4, 23)),                    # another rep
+)
+
+
+def _settings(tmp: Path) -> Path:
+    (tmp / "plan.pac.yaml").write_text(PLAN, encoding="utf-8")
+    (tmp / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
+    path = tmp / "pac.yaml"
+    path.write_text(
+        f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
+        "connectors:\n  - {name: fake, crm: salesforce, mapping: mapping.yaml}\n"
+        "plans:\n  - {name: audit, file: plan.pac.yaml, connectors: [fake], as_of: '2027-05-03T10:00:00+02:00'}\n"
+        "engine:\n  fx_rates: {USD: 0.9}\n  attribution: split\n", encoding="utf-8")
+    return path
+
+
+def _pac(tmp: Path, config: Path, *args: str) -> str:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config),
+           "COLUMNS": "250"}
+    done = run_pac(*args, env=env, cwd=tmp, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("explainhand")
+    config = _settings(tmp)
+    crm = FakeConnector()
+    crm.put(*USERS, *ACCOUNTS, *DEALS, *ACTIVITIES)
+    result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm},
+                      clock=Clock(datetime(2027, 5, 3, 8, tzinfo=UTC)))
+    out: dict[str, Any] = {"crm": crm, "result": result}
+    for item in ("A-01", "A-02", "A-03", "AX-CLI", "AX-JM"):
+        for lang in ("fr", "en"):
+            out[item, lang] = _pac(tmp, config, "explain", item, "--lang", lang)
+    return out
+
+
+def rows(output: str) -> dict[str, tuple[str, ...]]:
+    """The first table's rows by record id: (mark, reason, detail), a wrapped cell's lines joined."""
+    found: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in output.split("┘")[0].splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if not cells:
+            continue
+        if cells[0] in ("✔", "✘"):
+            last = found.setdefault(cells[1], cells)
+        elif last is not None and not cells[0]:
+            last[:] = [f"{a} {b}".strip() for a, b in zip(last, cells, strict=True)]
+    return {k: (v[0], v[-2], v[-1]) for k, v in found.items()}
+
+
+OK, NO = "✔", "✘"
+# A-01 (Julie's visits in April, 5 accounts): a1 (v01), a4 (v17), a3 (v08, all day on 30 April, over by 3 May),
+# a2 (v03, 23:30 30 April) counted: 4 / 5; not counted: v02 and v18 (an account again), v04 (00:30 1 May: an hour
+# late) and v05 (the day after), v07 (Marc's), c01, m01-m03 and h01-h02 (Julie's calls, meetings and demos on the
+# scope's accounts: another type), v09 cancelled, v10 no-show, v11 still planned on 16 April, v12 deleted, v13 on a
+# deleted account, v14 département 38, v15 a prospect, v16 without an account (also in the rejected table): 19;
+# v06 (29 March, two days before) is not listed.
+A01 = {
+    "v01": (OK, "comptée", "counted", ""), "v17": (OK, "comptée", "counted", ""),
+    "v08": (OK, "comptée", "counted", ""), "v03": (OK, "comptée", "counted", ""),
+    "v02": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
+    "v18": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
+    "v04": (NO, "hors de la période", "outside the window",
+            "2027-05-01 00:30, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+    "v05": (NO, "hors de la période", "outside the window",
+            "2027-05-01 18:00, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+    "v07": (NO, "autre commercial", "another rep", "propriétaire marc@audit.example"),
+    "c01": (NO, "autre type d'activité", "another activity type", "appel, pas visite"),
+    "m01": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
+    "m02": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
+    "m03": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
+    "h01": (NO, "autre type d'activité", "another activity type", "démo, pas visite"),
+    "h02": (NO, "autre type d'activité", "another activity type", "démo, pas visite"),
+    "v09": (NO, "annulée", "cancelled", "annulée"), "v10": (NO, "absent (no-show)", "no-show", "absent"),
+    "v11": (NO, "toujours prévue, à une date passée", "still planned on a past date",
+            "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
+    "v12": (NO, "supprimée", "deleted", "l'activité a été supprimée dans le CRM"),
+    "v13": (NO, "supprimée", "deleted", "le compte a été supprimé dans le CRM"),
+    "v14": (NO, "compte hors périmètre", "account outside the scope", "département 38 (périmètre : département 69)"),
+    "v15": (NO, "compte hors périmètre", "account outside the scope",
+            "type de compte Prospect (périmètre : type de compte Client)"),
+    "v16": (NO, "sans compte", "no account", "l'activité n'a pas de compte"),
+}
+# A-02 (Julie's meetings in Q2, every activity, Chimie; 3 May 10:00): m01, m02, m05 (09:00 today) counted: 3 / 4;
+# m03 Pharmaceutique, m04 all day today (not over), m07 still planned on 28 April, m08 Grenoble and cancelled, and
+# Julie's visits, calls and demos on Chimie accounts of the scope in the window (v01-v05, v08, c01, h01, h02): 13;
+# m06 (planned, 5 May) is to come: not listed.
+A02 = {
+    "m01": (OK, "comptée", "counted", ""), "m02": (OK, "comptée", "counted", ""), "m05": (OK, "comptée", "counted", ""),
+    "m03": (NO, "compte hors périmètre", "account outside the scope",
+            "secteur Pharmaceutique (périmètre : secteur Chimie)"),
+    "m04": (NO, "pas encore passée", "not over yet",
+            "2027-05-03, toute la journée : comptée une fois la journée passée"),
+    "m07": (NO, "toujours prévue, à une date passée", "still planned on a past date",
+            "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
+    "m08": (NO, "compte hors périmètre", "account outside the scope",
+            "département 38 (périmètre : département 69); aussi : annulée"),
+    **{r: (NO, "autre type d'activité", "another activity type", "visite, pas rendez-vous")
+       for r in ("v01", "v02", "v03", "v04", "v05", "v08")},
+    "c01": (NO, "autre type d'activité", "another activity type", "appel, pas rendez-vous"),
+    "h01": (NO, "autre type d'activité", "another activity type", "démo, pas rendez-vous"),
+    "h02": (NO, "autre type d'activité", "another activity type", "démo, pas rendez-vous"),
+}
+# A-03 (Marc's demos in April on accounts dormant 12 months, Julie's until 15 April): h01 (Julie, a8, 10 April),
+# h03 (a10) counted: 2 / 3; h02 Julie's of 16 April, h04 a9 (won 1 June 2026), h05 a8 again, h06 Léa's: 4.
+A03 = {
+    "h01": (OK, "comptée", "counted", ""), "h03": (OK, "comptée", "counted", ""),
+    "h02": (NO, "après la passation", "after the hand-over",
+            "propriétaire julie@audit.example, après la passation à marc@audit.example le 2027-04-15"),
+    "h04": (NO, "compte hors périmètre", "account outside the scope",
+            "non dormant : dernière affaire gagnée le 2026-06-01, dans les 12 mois avant le 2027-04-01 (depuis le "
+            "2026-04-01) (périmètre : dormant 12 mois)"),
+    "h05": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
+    "h06": (NO, "autre commercial", "another rep", "propriétaire lea@audit.example"),
+}
+
+
+@pytest.mark.parametrize(("action", "expected", "fr", "en"), [
+    ("A-01", A01, "4 / 5 (80\u00a0%) — 4 comptées, 19 non comptées", "4 / 5 (80%) — 4 counted, 19 not counted"),
+    ("A-02", A02, "3 / 4 (75\u00a0%) — 3 comptées, 13 non comptées", "3 / 4 (75%) — 3 counted, 13 not counted"),
+    ("A-03", A03, "2 / 3 (67\u00a0%) — 2 comptées, 4 non comptées", "2 / 3 (67%) — 2 counted, 4 not counted"),
+])
+def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str, ...]], fr: str, en: str) -> None:
+    assert org[action, "fr"].splitlines()[1] == fr
+    assert org[action, "en"].splitlines()[1] == en
+    french, english = rows(org[action, "fr"]), rows(org[action, "en"])
+    assert {r: (v[0], v[1], v[2]) for r, v in french.items()} == {r: (v[0], v[1], v[3]) for r, v in expected.items()}
+    assert {r: v[1] for r, v in english.items()} == {r: v[2] for r, v in expected.items()}
+
+
+def test_crm_fields_read_explains_counts(org: dict[str, Any]) -> None:
+    """The fields written back hold explain's counts and additional revenue (AX-CLI 20 750 - 2 000)."""
+    fields = {key.split(":")[1]: value for (_, key), value in org["crm"].pac.items()}
+    assert [fields[a]["done"] for a in ("A-01", "A-02", "A-03")] == [4, 3, 2]
+    assert fields["AX-CLI"]["revenue"] == 18750.0 and fields["AX-JM"]["revenue"] == 6750.0
