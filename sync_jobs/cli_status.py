@@ -271,8 +271,12 @@ def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:
 
 
 def _warnings(counts: dict[str, Any]) -> tuple[int, int]:
-    """A run's data-quality warnings: won deals with no amount, activities still planned on a past date."""
-    deals, activities = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
+    """A run's data-quality warnings: won deals with no amount, activities still planned on a past date, counted apart
+    from the object's other warnings (credits, amounts taken from lines...: audit explainhand, one deal without amount
+    and one credit read « 2 won deal(s) with no amount »); a run recorded before has its object's warnings only."""
+    bucket = {kind: counts.get(kind, {}) for kind in ("deals", "activities")}
+    deals, activities = (int(bucket[kind].get(figure, bucket[kind].get("warnings", 0)))
+                         for kind, figure in (("deals", "no_amount"), ("activities", "planned_past")))
     return deals, activities
 
 

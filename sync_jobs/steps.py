@@ -419,6 +419,10 @@ def tally(ctx: RunContext) -> None:
             result.count(rejected.object, "rejected_new", 1)
     for warned in result.warnings:
         result.count(warned.object, "warnings", 1)
+        # the one warning pac status names per object, counted apart from the others (a credit is no deal without
+        # amount); 0 when the object has warnings of other kinds only, so a run recorded before reads as such
+        if (figure := NAMED_WARNING.get(warned.object)) is not None:
+            result.count(warned.object, figure, int(warned.reason.startswith(f"{figure}:")))
     for kind, n in pulled.deleted.items():
         result.count(kind, "deleted", n)
     result.api = {name: usage(c) for name, c in ctx.connectors.items() if name in ctx.names}
@@ -537,6 +541,9 @@ def _engine_reason(reason: str) -> bool:
 
 # The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
 # (``no_amount``), else an activity still planned on a past date that would count (``planned_past``)
+# the data-quality warning ``pac status`` names per object (« N won deal(s) with no amount », « N activities still
+# planned on a past date »): counted under its rule's name in the run's counts, beside ``warnings`` (all of them)
+NAMED_WARNING = {"deals": "no_amount", "activities": "planned_past"}
 WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities", "annual_revenue_no_rate": "accounts",
                  "lost_account_unknown": "accounts"}
 

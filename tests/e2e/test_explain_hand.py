@@ -216,6 +216,7 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for item in ("A-01", "A-02", "A-03", "AX-CLI", "AX-JM"):
         for lang in ("fr", "en"):
             out[item, lang] = _pac(tmp, config, "explain", item, "--lang", lang)
+    out["status"] = _pac(tmp, config, "status")
     return out
 
 
@@ -312,6 +313,14 @@ def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str
     french, english = rows(org[action, "fr"]), rows(org[action, "en"])
     assert {r: (v[0], v[1], v[2]) for r, v in french.items()} == {r: (v[0], v[1], v[3]) for r, v in expected.items()}
     assert {r: v[1] for r, v in english.items()} == {r: v[2] for r, v in expected.items()}
+
+
+def test_status_names_each_data_quality_warning(org: dict[str, Any]) -> None:
+    """One won deal has no amount (d05) and one is a credit (d06): explain's header and the report say « 1 sans
+    montant » and « 1 avoir déduit »; ``pac status`` said « 2 won deal(s) with no amount »."""
+    status = org["status"]
+    assert "data-quality warnings: 1 won deal(s) with no amount" in status
+    assert "2 activities still planned on a past date" in status       # v11, m07
 
 
 def test_crm_fields_read_explains_counts(org: dict[str, Any]) -> None:
