@@ -328,3 +328,73 @@ def test_crm_fields_read_explains_counts(org: dict[str, Any]) -> None:
     fields = {key.split(":")[1]: value for (_, key), value in org["crm"].pac.items()}
     assert [fields[a]["done"] for a in ("A-01", "A-02", "A-03")] == [4, 3, 2]
     assert fields["AX-CLI"]["revenue"] == 18750.0 and fields["AX-JM"]["revenue"] == 6750.0
+
+
+# AX-CLI (département 69, account type Client; split between the live axes counting a deal): d01 10 000 / 2, d02
+# 8 000 (Marc's: AX-JM does not count it), d03 6 000 (EQUIP), d04 5 000 USD = 4 500 / 2, d05 no amount 0, d06 -1 000
+# / 2 = 20 750; baseline d12 2 000 (1 February 2026); not counted: d10 (deleted account), d07 (31 December 2026), d08
+# (4 May, the day after the evaluation's); d09 (Grenoble) and d11 (lost) are not listed.
+# AX-JM (Julie's MAINT lines): d01 5 000, d04 2 250, d06 -500 = 6 750; not counted: d02 Marc's, d03 EQUIP, d05 no
+# line, d10, d07, d08.
+AXES = {
+    "AX-CLI": {"d01": (OK, "comptée", "counted", "10 000,00 € / 2 = 5 000,00 €"),
+               "d02": (OK, "comptée", "counted", "8 000,00 €"), "d03": (OK, "comptée", "counted", "6 000,00 €"),
+               "d04": (OK, "comptée", "counted", "4 500,00 € / 2 = 2 250,00 €"),
+               "d05": (OK, "comptée sans montant (0)", "counted with no amount (0)", "0,00 €"),
+               "d06": (OK, "avoir (montant négatif), déduit", "credit (negative amount), subtracted",
+                       "-1 000,00 € / 2 = -500,00 €"),
+               "d10": (NO, "supprimée", "deleted", "4 000,00 €"),
+               "d07": (NO, "hors de la période", "outside the period", "3 000,00 €"),
+               "d08": (NO, "hors de la période", "outside the period", "2 000,00 €")},
+    "AX-JM": {"d01": (OK, "comptée", "counted", "10 000,00 € / 2 = 5 000,00 €"),
+              "d04": (OK, "comptée", "counted", "4 500,00 € / 2 = 2 250,00 €"),
+              "d06": (OK, "avoir (montant négatif), déduit", "credit (negative amount), subtracted",
+                      "-1 000,00 € / 2 = -500,00 €"),
+              "d02": (NO, "affaire d'un autre propriétaire", "deal owned by someone else", "8 000,00 €"),
+              "d03": (NO, "autre produit", "another product", "6 000,00 €"),
+              "d05": (NO, "autre produit", "another product", ""),
+              "d10": (NO, "supprimée", "deleted", "4 000,00 €"),
+              "d07": (NO, "hors de la période", "outside the period", "3 000,00 €"),
+              "d08": (NO, "hors de la période", "outside the period", "2 000,00 €")},
+}
+DETAILS = {"d07": "clôturée le 2026-12-31, avant le premier jour compté, le 2027-01-01",
+           "d08": "clôturée le 2027-05-04, après le dernier jour compté, le 2027-05-03",
+           "d10": "le compte a été supprimé dans le CRM"}
+
+
+def deal_rows(output: str) -> dict[str, tuple[str, ...]]:
+    """An axis's rows by record id: (mark, amount, reason, detail)."""
+    found: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in output.split("┘")[0].splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and cells[0] in ("✔", "✘"):
+            last = found.setdefault(cells[1], cells)
+        elif cells and last is not None and not cells[0]:
+            last[:] = [f"{a} {b}".strip() for a, b in zip(last, cells, strict=True)]
+    amount = 7
+    return {k: (v[0], v[amount], v[-2], v[-1]) for k, v in found.items()}
+
+
+@pytest.mark.parametrize(("axis", "fr", "en"), [
+    ("AX-CLI", "CA 20 750,00 € (référence 2 000,00 €, supplémentaire 18 750,00 €, objectif 50 000,00 €) — 6 affaires "
+               "comptées, 3 non comptées ; 1 sans montant (comptée pour 0 : à corriger dans le CRM) ; 1 avoir déduit",
+     "Revenue €20,750.00 (baseline €2,000.00, additional €18,750.00, objective €50,000.00) — 6 deals counted, 3 not "
+     "counted; 1 with no amount (counted as 0: fix it in the CRM); 1 credit subtracted"),
+    ("AX-JM", "CA 6 750,00 € (référence 0,00 €, supplémentaire 6 750,00 €, objectif 20 000,00 €) — 3 affaires "
+              "comptées, 6 non comptées ; 1 avoir déduit",
+     "Revenue €6,750.00 (baseline €0.00, additional €6,750.00, objective €20,000.00) — 3 deals counted, 6 not "
+     "counted; 1 credit subtracted"),
+])
+def test_axes(org: dict[str, Any], axis: str, fr: str, en: str) -> None:
+    def header(output: str) -> str:
+        return " ".join(output.split("┏")[0].splitlines()[1:]).replace("\u202f", " ").replace("\u00a0", " ")
+
+    assert header(org[axis, "fr"]) == fr
+    assert header(org[axis, "en"]) == en
+    french = {k: (v[0], v[1].replace("\u202f", " ").replace("\u00a0", " "), v[2], v[3])
+              for k, v in deal_rows(org[axis, "fr"]).items()}
+    expected = AXES[axis]
+    assert {k: v[:3] for k, v in french.items()} == {k: (v[0], v[3], v[1]) for k, v in expected.items()}
+    assert {k: v[2] for k, v in deal_rows(org[axis, "en"]).items()} == {k: v[2] for k, v in expected.items()}
+    assert {k: french[k][3] for k in DETAILS} == DETAILS
