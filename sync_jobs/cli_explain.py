@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import click
@@ -148,6 +149,11 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
             "its problems.")
 
 
+# a word longer than its column (an e-mail, « 2027-04-01 ») is broken across lines, never cut: the axis's detail
+# column read « marc@audit.exa… (périmètre : propriétaire de l'affaire julie@audit.ex… » (audit explainhand)
+FOLD: Literal["fold"] = "fold"
+
+
 def record_column(table: Table, header: str, records: Iterable[str]) -> None:
     """The column of the CRM record ids: never cut nor wrapped, as wide as its longest id, so that each can be opened
     in the CRM; the other columns wrap to make room (audit newcomer F9: piped, at 160 columns, every Salesforce id
@@ -176,7 +182,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
         if col == words["record"]:
             record_column(table, col, (str(row["record"]) for row in explanation.rows))
         else:
-            table.add_column(col)
+            table.add_column(col, overflow=FOLD)
     for row in explanation.rows:
         table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
                       row["reason"], row["detail"])
@@ -188,7 +194,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
             if col == words["record"]:
                 record_column(rejected, col, (activity.id for activity, _ in near))
             else:
-                rejected.add_column(col)
+                rejected.add_column(col, overflow=FOLD)
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
             moment = activity.when(zone)
@@ -224,7 +230,7 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
         if col == words["record"]:
             record_column(table, col, (str(row["record"]) for row in explanation.rows))
         else:
-            table.add_column(col, justify="right" if col == words["amount"] else "left")
+            table.add_column(col, justify="right" if col == words["amount"] else "left", overflow=FOLD)
     for row in explanation.rows:
         cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], row["deal"], row["account"],
                  row["owner"], row["when"], row["amount"], *([row["lines"]] if product_scoped else []),
