@@ -223,6 +223,9 @@ _TO_FR = (
     ("account already counted for this action", "compte déjà compté pour cette action"),
     ("the activity has no known account", "l'activité n'a pas de compte connu"),
     ("the activity has no account", "l'activité n'a pas de compte"),
+    # matching.Matcher's no_start: a rep's undated visit, listed under her action's table (audit explainhand)
+    ("the activity has neither a start time nor a day", "l'activité n'a ni heure de début ni date"),
+    ("the start time has no timezone (naive)", "l'heure de début n'a pas de fuseau horaire"),
     ("the activity was deleted in the CRM", "l'activité a été supprimée dans le CRM"),
     ("the account was deleted in the CRM", "le compte a été supprimé dans le CRM"),
     ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or subject), or a "

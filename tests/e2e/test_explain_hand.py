@@ -13,6 +13,7 @@ Julie on 15 April.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -165,6 +166,8 @@ ACTIVITIES = (
     _act("v16", "julie", None, V, _utc(4, 24)),                  # no account: rejected
     _act("v17", "julie", "a4", V, _utc(4, 26)),                  # counted: a4
     _act("v18", "julie", "a4", V, _utc(4, 27)),                  # a4 again
+    _act("n01", "julie", "a1", V, None),                         # no date at all: rejected
+    replace(_act("n02", "julie", "a2", V, _utc(4, 19)), type=None),   # a type the mapping does not list
     # A-02: Julie's meetings in Q2, every activity, industry Chimie; evaluated 3 May 10:00 Paris (08:00 UTC)
     _act("m01", "julie", "a1", M, _utc(4, 5)),                   # counted
     _act("m02", "julie", "a1", M, _utc(4, 6)),                   # counted (every activity)
@@ -240,8 +243,11 @@ OK, NO = "✔", "✘"
 # a2 (v03, 23:30 30 April) counted: 4 / 5; not counted: v02 and v18 (an account again), v04 (00:30 1 May: an hour
 # late) and v05 (the day after), v07 (Marc's), c01, m01-m03 and h01-h02 (Julie's calls, meetings and demos on the
 # scope's accounts: another type), v09 cancelled, v10 no-show, v11 still planned on 16 April, v12 deleted, v13 on a
-# deleted account, v14 département 38, v15 a prospect, v16 without an account (also in the rejected table): 19;
-# v06 (29 March, two days before) is not listed.
+# deleted account, v14 département 38, v15 a prospect, v16 without an account (also in the rejected table), n02 of
+# no mapped type: 20; v06 (29 March, two days before) is not listed; n01 (no date) is in the rejected table only.
+UNKNOWN_TYPE = (NO, "type non compté", "type not counted",
+                "aucun type d'activité compté : un type que le mapping ne liste pas (type d'une réunion, type ou objet "
+                "d'une tâche), ou un sens qu'il ne compte pas (un appel entrant)")
 A01 = {
     "v01": (OK, "comptée", "counted", ""), "v17": (OK, "comptée", "counted", ""),
     "v08": (OK, "comptée", "counted", ""), "v03": (OK, "comptée", "counted", ""),
@@ -266,11 +272,12 @@ A01 = {
     "v14": (NO, "compte hors périmètre", "account outside the scope", "département 38 (périmètre : département 69)"),
     "v15": (NO, "compte hors périmètre", "account outside the scope",
             "type de compte Prospect (périmètre : type de compte Client)"),
-    "v16": (NO, "sans compte", "no account", "l'activité n'a pas de compte"),
+    "v16": (NO, "sans compte", "no account", "l'activité n'a pas de compte"), "n02": UNKNOWN_TYPE,
 }
 # A-02 (Julie's meetings in Q2, every activity, Chimie; 3 May 10:00): m01, m02, m05 (09:00 today) counted: 3 / 4;
 # m03 Pharmaceutique, m04 all day today (not over), m07 still planned on 28 April, m08 Grenoble and cancelled, and
-# Julie's visits, calls and demos on Chimie accounts of the scope in the window (v01-v05, v08, c01, h01, h02): 13;
+# Julie's visits, calls and demos on Chimie accounts of the scope in the window (v01-v05, v08, c01, h01, h02), n02
+# of no mapped type: 14;
 # m06 (planned, 5 May) is to come: not listed.
 A02 = {
     "m01": (OK, "comptée", "counted", ""), "m02": (OK, "comptée", "counted", ""), "m05": (OK, "comptée", "counted", ""),
@@ -286,7 +293,7 @@ A02 = {
        for r in ("v01", "v02", "v03", "v04", "v05", "v08")},
     "c01": (NO, "autre type d'activité", "another activity type", "appel, pas rendez-vous"),
     "h01": (NO, "autre type d'activité", "another activity type", "démo, pas rendez-vous"),
-    "h02": (NO, "autre type d'activité", "another activity type", "démo, pas rendez-vous"),
+    "h02": (NO, "autre type d'activité", "another activity type", "démo, pas rendez-vous"), "n02": UNKNOWN_TYPE,
 }
 # A-03 (Marc's demos in April on accounts dormant 12 months, Julie's until 15 April): h01 (Julie, a8, 10 April),
 # h03 (a10) counted: 2 / 3; h02 Julie's of 16 April, h04 a9 (won 1 June 2026), h05 a8 again, h06 Léa's: 4.
@@ -303,8 +310,8 @@ A03 = {
 
 
 @pytest.mark.parametrize(("action", "expected", "fr", "en"), [
-    ("A-01", A01, "4 / 5 (80\u00a0%) — 4 comptées, 19 non comptées", "4 / 5 (80%) — 4 counted, 19 not counted"),
-    ("A-02", A02, "3 / 4 (75\u00a0%) — 3 comptées, 13 non comptées", "3 / 4 (75%) — 3 counted, 13 not counted"),
+    ("A-01", A01, "4 / 5 (80\u00a0%) — 4 comptées, 20 non comptées", "4 / 5 (80%) — 4 counted, 20 not counted"),
+    ("A-02", A02, "3 / 4 (75\u00a0%) — 3 comptées, 14 non comptées", "3 / 4 (75%) — 3 counted, 14 not counted"),
     ("A-03", A03, "2 / 3 (67\u00a0%) — 2 comptées, 4 non comptées", "2 / 3 (67%) — 2 counted, 4 not counted"),
 ])
 def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str, ...]], fr: str, en: str) -> None:
@@ -313,6 +320,17 @@ def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str
     french, english = rows(org[action, "fr"]), rows(org[action, "en"])
     assert {r: (v[0], v[1], v[2]) for r, v in french.items()} == {r: (v[0], v[1], v[3]) for r, v in expected.items()}
     assert {r: v[1] for r, v in english.items()} == {r: v[2] for r, v in expected.items()}
+
+
+def test_rejected_records_in_the_outputs_language(org: dict[str, Any]) -> None:
+    """Julie's rejected visits near A-01's window, under its table: v16 (no account) and n01 (no date), their
+    details in the output's language (n01's read « the activity has neither a start time nor a day » in French)."""
+    french = org["A-01", "fr"].split("┘", 1)[1]
+    english = org["A-01", "en"].split("┘", 1)[1]
+    assert "v16" in french and "n01" in french and "v16" in english and "n01" in english
+    assert "l'activité n'a ni heure de début ni date" in " ".join(french.replace("│", " ").split())
+    assert "the activity has neither a start time nor a day" in " ".join(english.replace("│", " ").split())
+    assert " the " not in french and "activity" not in french
 
 
 def test_status_names_each_data_quality_warning(org: dict[str, Any]) -> None:
