@@ -35,7 +35,7 @@ from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.report_period import fiscal_start
 from pac_core.results import Decision, Evaluation
-from pac_core.revenue import DealFilter, weekly_year
+from pac_core.revenue import DealFilter, lines_total, weekly_year
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -402,7 +402,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                                                         (deal.currency if deal and deal.currency else plan.currency),
                                                         lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
-            "detail": "" if d.counted and d.rule == "counted" else localise(d.detail if not d.counted else "", lang)})
+            "detail": _value_note(deal, lang) if d.counted and not flt.line_conditions else
+                      "" if d.counted else localise(d.detail, lang)})
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
@@ -435,6 +436,21 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, fiscal_start(plan),
                             weekly_year(plan.period.quarters))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
+
+
+def _value_note(deal: Deal | None, lang: str) -> str:
+    """A counted deal whose value is not its typed amount, on a whole-deal axis: « montant vide : somme des lignes »
+    (the sum of its priced lines counted), « montant différent de ses lignes » (counted as typed), as the sync's
+    data-quality warnings (``revenue.value_warnings``); a product axis shows the lines it counts instead. Audit
+    explainhand: such a deal read « comptée » and nothing, no answer to « why 300 € when it has no amount? »."""
+    if deal is None or not deal.lines:
+        return ""
+    on_lines = lines_total(deal.lines)
+    if on_lines is None:
+        return ""
+    if deal.amount is None:
+        return REASONS[lang]["amount_from_lines"]
+    return REASONS[lang]["amount_differs_from_lines"] if on_lines != deal.amount else ""
 
 
 CENT = Decimal("0.01")

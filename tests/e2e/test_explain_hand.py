@@ -128,6 +128,8 @@ DEALS = (
     _deal("d13", "a8", "julie", "1000", "EUR", date(2025, 1, 10)),                           # a8 dormant
     _deal("d14", "a10", "marc", "1000", "EUR", date(2025, 3, 1)),                            # a10 dormant
     _deal("d15", "a9", "marc", "1500", "EUR", date(2026, 6, 1)),                             # a9 not dormant
+    _deal("d16", "a2", "julie", None, "EUR", date(2027, 4, 28), (("MAINT", "400"), ("EQUIP", "200"))),  # 600 by lines
+    _deal("d17", "a3", "julie", "1000", "EUR", date(2027, 4, 29), (("MAINT", "800"),)),      # typed 1 000, lines 800
 )
 
 V, C, M, D = ActivityType.VISIT, ActivityType.CALL, ActivityType.MEETING, ActivityType.DEMO
@@ -342,18 +344,19 @@ def test_status_names_each_data_quality_warning(org: dict[str, Any]) -> None:
 
 
 def test_crm_fields_read_explains_counts(org: dict[str, Any]) -> None:
-    """The fields written back hold explain's counts and additional revenue (AX-CLI 20 750 - 2 000)."""
+    """The fields written back hold explain's counts and additional revenue (AX-CLI 21 550 - 2 000)."""
     fields = {key.split(":")[1]: value for (_, key), value in org["crm"].pac.items()}
     assert [fields[a]["done"] for a in ("A-01", "A-02", "A-03")] == [4, 3, 2]
-    assert fields["AX-CLI"]["revenue"] == 18750.0 and fields["AX-JM"]["revenue"] == 6750.0
+    assert fields["AX-CLI"]["revenue"] == 19550.0 and fields["AX-JM"]["revenue"] == 7350.0
 
 
 # AX-CLI (département 69, account type Client; split between the live axes counting a deal): d01 10 000 / 2, d02
 # 8 000 (Marc's: AX-JM does not count it), d03 6 000 (EQUIP), d04 5 000 USD = 4 500 / 2, d05 no amount 0, d06 -1 000
-# / 2 = 20 750; baseline d12 2 000 (1 February 2026); not counted: d10 (deleted account), d07 (31 December 2026), d08
-# (4 May, the day after the evaluation's); d09 (Grenoble) and d11 (lost) are not listed.
-# AX-JM (Julie's MAINT lines): d01 5 000, d04 2 250, d06 -500 = 6 750; not counted: d02 Marc's, d03 EQUIP, d05 no
-# line, d10, d07, d08.
+# / 2, d16 (no amount: its lines, 400 + 200) 600 / 2, d17 (typed 1 000, its line 800) 1 000 / 2 = 21 550; baseline
+# d12 2 000 (1 February 2026); not counted: d10 (deleted account), d07 (31 December 2026), d08 (4 May, the day after
+# the evaluation's); d09 (Grenoble) and d11 (lost) are not listed.
+# AX-JM (Julie's MAINT lines): d01 5 000, d04 2 250, d06 -500, d16 400 / 2, d17 800 / 2 = 7 350; not counted: d02
+# Marc's, d03 EQUIP, d05 no line, d10, d07, d08.
 AXES = {
     "AX-CLI": {"d01": (OK, "comptée", "counted", "10 000,00 € / 2 = 5 000,00 €"),
                "d02": (OK, "comptée", "counted", "8 000,00 €"), "d03": (OK, "comptée", "counted", "6 000,00 €"),
@@ -361,6 +364,8 @@ AXES = {
                "d05": (OK, "comptée sans montant (0)", "counted with no amount (0)", "0,00 €"),
                "d06": (OK, "avoir (montant négatif), déduit", "credit (negative amount), subtracted",
                        "-1 000,00 € / 2 = -500,00 €"),
+               "d16": (OK, "comptée", "counted", "600,00 € / 2 = 300,00 €"),
+               "d17": (OK, "comptée", "counted", "1 000,00 € / 2 = 500,00 €"),
                "d10": (NO, "supprimée", "deleted", "4 000,00 €"),
                "d07": (NO, "hors de la période", "outside the period", "3 000,00 €"),
                "d08": (NO, "hors de la période", "outside the period", "2 000,00 €")},
@@ -368,6 +373,8 @@ AXES = {
               "d04": (OK, "comptée", "counted", "4 500,00 € / 2 = 2 250,00 €"),
               "d06": (OK, "avoir (montant négatif), déduit", "credit (negative amount), subtracted",
                       "-1 000,00 € / 2 = -500,00 €"),
+              "d16": (OK, "comptée", "counted", "400,00 € / 2 = 200,00 €"),
+              "d17": (OK, "comptée", "counted", "800,00 € / 2 = 400,00 €"),
               "d02": (NO, "affaire d'un autre propriétaire", "deal owned by someone else", "8 000,00 €"),
               "d03": (NO, "autre produit", "another product", "6 000,00 €"),
               "d05": (NO, "autre produit", "another product", ""),
@@ -395,13 +402,13 @@ def deal_rows(output: str) -> dict[str, tuple[str, ...]]:
 
 
 @pytest.mark.parametrize(("axis", "fr", "en"), [
-    ("AX-CLI", "CA 20 750,00 € (référence 2 000,00 €, supplémentaire 18 750,00 €, objectif 50 000,00 €) — 6 affaires "
+    ("AX-CLI", "CA 21 550,00 € (référence 2 000,00 €, supplémentaire 19 550,00 €, objectif 50 000,00 €) — 8 affaires "
                "comptées, 3 non comptées ; 1 sans montant (comptée pour 0 : à corriger dans le CRM) ; 1 avoir déduit",
-     "Revenue €20,750.00 (baseline €2,000.00, additional €18,750.00, objective €50,000.00) — 6 deals counted, 3 not "
+     "Revenue €21,550.00 (baseline €2,000.00, additional €19,550.00, objective €50,000.00) — 8 deals counted, 3 not "
      "counted; 1 with no amount (counted as 0: fix it in the CRM); 1 credit subtracted"),
-    ("AX-JM", "CA 6 750,00 € (référence 0,00 €, supplémentaire 6 750,00 €, objectif 20 000,00 €) — 3 affaires "
+    ("AX-JM", "CA 7 350,00 € (référence 0,00 €, supplémentaire 7 350,00 €, objectif 20 000,00 €) — 5 affaires "
               "comptées, 6 non comptées ; 1 avoir déduit",
-     "Revenue €6,750.00 (baseline €0.00, additional €6,750.00, objective €20,000.00) — 3 deals counted, 6 not "
+     "Revenue €7,350.00 (baseline €0.00, additional €7,350.00, objective €20,000.00) — 5 deals counted, 6 not "
      "counted; 1 credit subtracted"),
 ])
 def test_axes(org: dict[str, Any], axis: str, fr: str, en: str) -> None:
@@ -416,6 +423,10 @@ def test_axes(org: dict[str, Any], axis: str, fr: str, en: str) -> None:
     assert {k: v[:3] for k, v in french.items()} == {k: (v[0], v[3], v[1]) for k, v in expected.items()}
     assert {k: v[2] for k, v in deal_rows(org[axis, "en"]).items()} == {k: v[2] for k, v in expected.items()}
     assert {k: french[k][3] for k in DETAILS} == DETAILS
+    # a counted deal's amount not as typed in the CRM says so on a whole-deal axis (it read « comptée » and nothing:
+    # « why does the Lyon Process order count 300 € when it has no amount? »); a product axis shows its lines
+    words = ("montant vide : somme des lignes", "montant différent de ses lignes")
+    assert (french["d16"][3], french["d17"][3]) == (words if axis == "AX-CLI" else ("", ""))
     if axis == "AX-JM":
         # whose deal it is, in full (a long word folds over two lines: the spaces are the table's): the e-mails read
         # « marc@audit.exa… » and « julie@audit.ex… » in the narrow column
