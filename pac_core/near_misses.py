@@ -22,8 +22,8 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
     """The activities the engine set aside that would otherwise be candidates for the action: same owner (by
     user e-mail, or an owner given as an e-mail; a former owner of an action handed over too), same or unknown
     type, starting in the window or near it: within the window's length or a month (``NEAR``), whichever is longer
-    (a rep asking "why not my visit?" sees "no account"); records with no date at all are listed too. In time
-    order."""
+    (a rep asking "why not my visit?" sees "no account"), and before the evaluation's instant, as the action's near
+    misses; records with no date at all are listed too. In time order."""
     action = plan.action(action_id)
     emails = owner_emails(records.users, plan.aliases())
     owners = {h.email for h in holders(action, emails, ZoneInfo(plan.timezone))}   # its who, its former owners
@@ -43,6 +43,8 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
         start = activity.moment(ZoneInfo(plan.timezone))
         if start is not None and start.tzinfo is not None and not window.start - slack <= start <= window.end + slack:
             continue
+        if start is not None and start.tzinfo is not None and start >= evaluation.as_of:
+            continue   # not happened by the evaluation, as the table above it (audit explainhand: --as-of a past day)
         out.append((activity, d))
     seen: set[tuple[str, str]] = set()
     unique: list[tuple[Activity, Decision]] = []

@@ -222,6 +222,7 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         for lang in ("fr", "en"):
             out[item, lang] = _pac(tmp, config, "explain", item, "--lang", lang)
     out["status"] = _pac(tmp, config, "status")
+    out["A-01", "20 April"] = _pac(tmp, config, "explain", "A-01", "--as-of", "2027-04-20")
     return out
 
 
@@ -333,6 +334,18 @@ def test_rejected_records_in_the_outputs_language(org: dict[str, Any]) -> None:
     assert "l'activité n'a ni heure de début ni date" in " ".join(french.replace("│", " ").split())
     assert "the activity has neither a start time nor a day" in " ".join(english.replace("│", " ").split())
     assert " the " not in french and "activity" not in french
+
+
+def test_explained_as_of_a_past_day(org: dict[str, Any]) -> None:
+    """A-01 as of the end of 20 April: v01 counted; v02, v09-v12, c01, m01-m03, h01, h02, n02 and Marc's v07 not
+    counted (13). What came later is in neither table: v16 (24 April, no account) was listed among the rejected
+    records « pendant ou près de la période » of a day it had not happened by; n01 (no date at all) stays."""
+    output = org["A-01", "20 April"]
+    assert output.splitlines()[1] == "1 / 5 (20\u00a0%) — 1 comptée, 13 non comptées"
+    assert set(rows(output)) == {"v01", "v02", "v09", "v10", "v11", "v12", "c01", "m01", "m02", "m03", "h01", "h02",
+                                 "n02", "v07"}
+    rejected = output.split("┘", 1)[1]
+    assert "n01" in rejected and "v16" not in rejected
 
 
 def test_status_names_each_data_quality_warning(org: dict[str, Any]) -> None:
