@@ -155,6 +155,8 @@ ACTIVITIES = (
     _act("v04", "julie", "a3", V, _utc(4, 30, 22, 30)),          # 00:30 1 May: outside by an hour
     _act("v05", "julie", "a3", V, _utc(5, 1, 16)),               # 18:00 1 May: the day after
     _act("v06", "julie", "a3", V, _utc(3, 29, 8)),               # 29 March: two days before, not listed
+    _act("v19", "julie", "a9", V, _utc(3, 31, 21, 30)),          # 23:30 31 March: half an hour before
+    _act("v20", "julie", "a9", V, _utc(3, 31, 8)),               # 10:00 31 March: the day before
     _act("v07", "marc", "a3", V, _utc(4, 12)),                   # another rep
     _act("c01", "julie", "a3", C, _utc(4, 13)),                  # a call
     _act("v08", "julie", "a3", V, None, day=date(2027, 4, 30)),  # all day on the last day: counted, a3
@@ -243,11 +245,12 @@ def rows(output: str) -> dict[str, tuple[str, ...]]:
 
 OK, NO = "✔", "✘"
 # A-01 (Julie's visits in April, 5 accounts): a1 (v01), a4 (v17), a3 (v08, all day on 30 April, over by 3 May),
-# a2 (v03, 23:30 30 April) counted: 4 / 5; not counted: v02 and v18 (an account again), v04 (00:30 1 May: an hour
-# late) and v05 (the day after), v07 (Marc's), c01, m01-m03 and h01-h02 (Julie's calls, meetings and demos on the
-# scope's accounts: another type), v09 cancelled, v10 no-show, v11 still planned on 16 April, v12 deleted, v13 on a
-# deleted account, v14 département 38, v15 a prospect, v16 without an account (also in the rejected table), n02 of
-# no mapped type: 20; v06 (29 March, two days before) is not listed; n01 (no date) is in the rejected table only.
+# a2 (v03, 23:30 30 April) counted: 4 / 5; not counted: v02 and v18 (an account again), v04 (00:30 1 May: half an
+# hour late), v05 (the day after), v19 (23:30 31 March) and v20 (10:00 31 March), v07 (Marc's), c01, m01-m03 and
+# h01-h02 (Julie's calls, meetings and demos on the scope's accounts: another type), v09 cancelled, v10 no-show, v11
+# still planned on 16 April, v12 deleted, v13 on a deleted account, v14 département 38, v15 a prospect, v16 without
+# an account (also in the rejected table), n02 of no mapped type: 22; v06 (29 March, two days before) is not listed;
+# n01 (no date) is in the rejected table only.
 UNKNOWN_TYPE = (NO, "type non compté", "type not counted",
                 "aucun type d'activité compté : un type que le mapping ne liste pas (type d'une réunion, type ou objet "
                 "d'une tâche), ou un sens qu'il ne compte pas (un appel entrant)")
@@ -260,6 +263,10 @@ A01 = {
             "2027-05-01 00:30, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
     "v05": (NO, "hors de la période", "outside the window",
             "2027-05-01 18:00, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+    "v19": (NO, "hors de la période", "outside the window",
+            "2027-03-31 23:30, avant la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+    "v20": (NO, "hors de la période", "outside the window",
+            "2027-03-31 10:00, avant la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
     "v07": (NO, "autre commercial", "another rep", "propriétaire marc@audit.example"),
     "c01": (NO, "autre type d'activité", "another activity type", "appel, pas visite"),
     "m01": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
@@ -313,7 +320,7 @@ A03 = {
 
 
 @pytest.mark.parametrize(("action", "expected", "fr", "en"), [
-    ("A-01", A01, "4 / 5 (80\u00a0%) — 4 comptées, 20 non comptées", "4 / 5 (80%) — 4 counted, 20 not counted"),
+    ("A-01", A01, "4 / 5 (80\u00a0%) — 4 comptées, 22 non comptées", "4 / 5 (80%) — 4 counted, 22 not counted"),
     ("A-02", A02, "3 / 4 (75\u00a0%) — 3 comptées, 14 non comptées", "3 / 4 (75%) — 3 counted, 14 not counted"),
     ("A-03", A03, "2 / 3 (67\u00a0%) — 2 comptées, 4 non comptées", "2 / 3 (67%) — 2 counted, 4 not counted"),
 ])
@@ -337,13 +344,13 @@ def test_rejected_records_in_the_outputs_language(org: dict[str, Any]) -> None:
 
 
 def test_explained_as_of_a_past_day(org: dict[str, Any]) -> None:
-    """A-01 as of the end of 20 April: v01 counted; v02, v09-v12, c01, m01-m03, h01, h02, n02 and Marc's v07 not
-    counted (13). What came later is in neither table: v16 (24 April, no account) was listed among the rejected
+    """A-01 as of the end of 20 April: v01 counted; v19, v20, v02, v09-v12, c01, m01-m03, h01, h02, n02 and Marc's v07
+    not counted (15). What came later is in neither table: v16 (24 April, no account) was listed among the rejected
     records « pendant ou près de la période » of a day it had not happened by; n01 (no date at all) stays."""
     output = org["A-01", "20 April"]
-    assert output.splitlines()[1] == "1 / 5 (20\u00a0%) — 1 comptée, 13 non comptées"
+    assert output.splitlines()[1] == "1 / 5 (20\u00a0%) — 1 comptée, 15 non comptées"
     assert set(rows(output)) == {"v01", "v02", "v09", "v10", "v11", "v12", "c01", "m01", "m02", "m03", "h01", "h02",
-                                 "n02", "v07"}
+                                 "n02", "v07", "v19", "v20"}
     rejected = output.split("┘", 1)[1]
     assert "n01" in rejected and "v16" not in rejected
 
