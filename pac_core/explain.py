@@ -31,10 +31,10 @@ from pac_core.matching import ALSO, local_minute
 from pac_core.money import money as format_money
 from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
-from pac_core.plan import ACTIVITY_WORDS, Plan
+from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal
 from pac_core.report_period import fiscal_start
-from pac_core.results import Decision, Evaluation
+from pac_core.results import Decision, Evaluation, Pace
 from pac_core.revenue import DealFilter, lines_total, weekly_year
 from pac_core.rounding import half_up
 
@@ -83,6 +83,7 @@ class Explanation:
     header: str
     rows: tuple[dict[str, Any], ...]
     cut: str = ""      # a week straddling the plan's edge, counted on the plan's days only (periods.cut_note)
+    inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -118,7 +119,31 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     header += _listed(len(rows), counted_total + uncounted, lang)
     note = (cut_note(action.window, lang, plan.timezone)                 # calendar audit F2: ISO and US weeks too
             or iso_week_note(action.window, lang, plan.timezone) or "")  # usplan F5
-    return Explanation(action.id, action.text, header, tuple(rows), note)
+    inactive = _inactive(plan, action, evaluation.as_of.astimezone(zone).date(), lang) \
+        if progress.pace is Pace.INACTIVE else ""
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive)
+
+
+INACTIVE = {"fr": ("Action inactive : {} (hors des totaux du plan ; ses activités restent listées).",
+                   "annulée dans le plan", "son axe « {} » est {}", {AxisState.SUSPENDED: "suspendu",
+                                                                     AxisState.DROPPED: "abandonné"},
+                   "son axe « {} » était suspendu ou abandonné pendant sa période"),
+            "en": ("Inactive action: {} (out of the plan's totals; its activities are still listed).",
+                   "cancelled in the plan", "its axis “{}” is {}", {AxisState.SUSPENDED: "suspended",
+                                                                   AxisState.DROPPED: "dropped"},
+                   "its axis “{}” was suspended or dropped during its window")}
+
+
+def _inactive(plan: Plan, action: Action, today: date, lang: str) -> str:
+    """Why an inactive action (``Pace.INACTIVE``: the report's « Inactive ») counts in no total, under its counts:
+    cancelled, its axis suspended or dropped (``axis_state_on``), or its window closed while it was (audit
+    explainhand: the header read « 4 / 5 (80 %) » and nothing, as for a live action)."""
+    line, cancelled, axis_words, states, during = INACTIVE[lang]
+    if action_cancelled(action, today):
+        return line.format(cancelled)
+    axis = plan.axis(action.axis_id)
+    state = axis_state_on(axis, today)
+    return line.format(axis_words.format(axis.name, states[state]) if state in states else during.format(axis.name))
 
 
 PLANNED_PAST = "update its outcome or status in the CRM for it to count"

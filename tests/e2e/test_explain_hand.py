@@ -453,3 +453,41 @@ def test_axes(org: dict[str, Any], axis: str, fr: str, en: str) -> None:
         assert french["d02"][3].replace(" ", "") == ("marc@audit.example(périmètre:propriétairedel'affaire"
                                                       "julie@audit.example)")
         assert "…" not in org[axis, "fr"] + org[axis, "en"]
+
+
+@pytest.fixture(scope="module")
+def on_hold(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The same organisation, AX-CLI suspended since 15 April and A-02 cancelled: every action is « Inactive » in
+    the report, out of the plan's totals."""
+    tmp = tmp_path_factory.mktemp("explainhold")
+    config = _settings(tmp)
+    plan = PLAN.replace('    scope: {account_type: Client}\n    status: active\n',
+                        '    scope: {account_type: Client}\n'
+                        '    status: {state: suspended, reason: "capacité", since: 2027-04-15, until: 2027-09-30}\n')
+    plan = plan.replace('    text: "4 rendez-vous chimie au T2"\n',
+                        '    text: "4 rendez-vous chimie au T2"\n    status: cancelled\n')
+    assert plan.count("suspended") == 1 and plan.count("cancelled") == 1
+    (tmp / "plan.pac.yaml").write_text(plan, encoding="utf-8")
+    crm = FakeConnector()
+    crm.put(*USERS, *ACCOUNTS, *DEALS, *ACTIVITIES)
+    run_sync(None, load_settings(config, env={}), connectors={"fake": crm},
+             clock=Clock(datetime(2027, 5, 3, 8, tzinfo=UTC)))
+    return {f"{item} {lang}": _pac(tmp, config, "explain", item, "--lang", lang)
+            for item in ("A-01", "A-02") for lang in ("fr", "en")}
+
+
+def test_an_inactive_action_says_so(on_hold: dict[str, str]) -> None:
+    """The counts are the same (4 / 5, 3 / 4: the report's « 4 / 5 80 % – Inactive »), and a line under them says
+    why the action counts in no total; it read the counts alone, as for a live action."""
+    assert on_hold["A-01 fr"].splitlines()[1:3] == [
+        "4 / 5 (80\u00a0%) — 4 comptées, 22 non comptées",
+        "Action inactive : son axe « Clients du Rhône » est suspendu (hors des totaux du plan ; ses activités restent "
+        "listées)."]
+    assert on_hold["A-01 en"].splitlines()[1:3] == [
+        "4 / 5 (80%) — 4 counted, 22 not counted",
+        "Inactive action: its axis “Clients du Rhône” is suspended (out of the plan's totals; its activities are "
+        "still listed)."]
+    assert on_hold["A-02 fr"].splitlines()[2] == ("Action inactive : annulée dans le plan (hors des totaux du plan ; "
+                                                  "ses activités restent listées).")
+    assert on_hold["A-02 en"].splitlines()[2] == ("Inactive action: cancelled in the plan (out of the plan's totals; "
+                                                  "its activities are still listed).")
