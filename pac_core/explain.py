@@ -375,6 +375,7 @@ class AxisExplanation:
     rows: tuple[dict[str, Any], ...]
     warnings: int
     objective: str = ""
+    inactive: str = ""   # a suspended or dropped axis: out of the plan's totals (the report's « hors total »)
 
 
 def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Mapping[tuple[str, str], Deal],
@@ -460,7 +461,19 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         header += _listed(listed, counted_total + missed_total, lang)
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, fiscal_start(plan),
                             weekly_year(plan.period.quarters))
-    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
+    inactive = ""
+    if progress.pace is Pace.INACTIVE:   # the report's « hors total » (audit explainhand: the header stood alone)
+        state = axis_state_on(axis, evaluation.as_of.astimezone(ZoneInfo(plan.timezone)).date())
+        words = INACTIVE_AXIS[lang]
+        inactive = words[0].format(words[1].get(state, words[2]))
+    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
+
+
+INACTIVE_AXIS = {
+    "fr": ("Axe inactif : {} (hors des totaux du plan ; ses affaires restent listées).",
+           {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"}, "suspendu ou abandonné"),
+    "en": ("Inactive axis: {} (out of the plan's totals; its deals are still listed).",
+           {AxisState.SUSPENDED: "suspended", AxisState.DROPPED: "dropped"}, "suspended or dropped")}
 
 
 def _value_note(deal: Deal | None, lang: str) -> str:

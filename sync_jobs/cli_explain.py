@@ -222,6 +222,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     console.print(explanation.header, markup=False)
     if note:
         console.print(note, markup=False, soft_wrap=True)
+    if explanation.inactive:
+        console.print(explanation.inactive, markup=False, soft_wrap=True)
     if explanation.objective:
         console.print(explanation.objective, markup=False)
     product_scoped = any(row["lines"] for row in explanation.rows)

@@ -473,7 +473,7 @@ def on_hold(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     run_sync(None, load_settings(config, env={}), connectors={"fake": crm},
              clock=Clock(datetime(2027, 5, 3, 8, tzinfo=UTC)))
     return {f"{item} {lang}": _pac(tmp, config, "explain", item, "--lang", lang)
-            for item in ("A-01", "A-02") for lang in ("fr", "en")}
+            for item in ("A-01", "A-02", "AX-CLI") for lang in ("fr", "en")}
 
 
 def test_an_inactive_action_says_so(on_hold: dict[str, str]) -> None:
@@ -491,3 +491,10 @@ def test_an_inactive_action_says_so(on_hold: dict[str, str]) -> None:
                                                   "ses activités restent listées).")
     assert on_hold["A-02 en"].splitlines()[2] == ("Inactive action: cancelled in the plan (out of the plan's totals; "
                                                   "its activities are still listed).")
+
+
+def test_a_suspended_axis_says_so(on_hold: dict[str, str]) -> None:
+    """AX-CLI suspended: the report shows its revenue « hors total »; explain's header alone read as a live axis's."""
+    french, english = (on_hold[f"AX-CLI {lang}"].split("┏")[0].splitlines() for lang in ("fr", "en"))
+    assert "Axe inactif : suspendu (hors des totaux du plan ; ses affaires restent listées)." in french
+    assert "Inactive axis: suspended (out of the plan's totals; its deals are still listed)." in english
