@@ -535,7 +535,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
             pace=kpis.pace(found.done, action.target, expected, action.window, as_of, inactive=inactive),
             forecast=kpis.forecast(found.done, action.target, share, ceiling),
             coverage=kpis.ratio(len(found.touched), scope_size),
-            decisions=decisions))
+            decisions=decisions, scope_accounts=int(scope_size) if ceiling is not None else None))
 
     axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}

@@ -52,6 +52,15 @@ class ActionProgress:
     forecast: float | None           # linear projection at the end of the window; None: too early (kpis.forecast)
     coverage: float | None = None    # share of the scope's accounts touched
     decisions: tuple[Decision, ...] = ()
+    # an action counting distinct accounts: the accounts its scope holds on its window's first day, the most it can
+    # count (None for an action counting every activity); fewer than its target: out of reach whatever the pace says
+    scope_accounts: int | None = None
+
+    @property
+    def out_of_reach(self) -> bool:
+        """Its target is more accounts than its scope holds (A-08: 6 dormant clients of Haute-Garonne to visit, 3 in
+        the CRM): however the reps work, it cannot be done; the report and the review say so beside its pace."""
+        return self.scope_accounts is not None and self.done < self.target and self.scope_accounts < self.target
 
 
 @dataclass(frozen=True)

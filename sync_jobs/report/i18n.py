@@ -602,7 +602,10 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_meeting": ("{n} rendez-vous", "{n} rendez-vous"),
            "activity_demo": ("{n} démonstration", "{n} démonstrations"),
            "activity_email": ("{n} e-mail", "{n} e-mails"),
-           "activity_quote_follow_up": ("{n} relance de devis", "{n} relances de devis")},
+           "activity_quote_follow_up": ("{n} relance de devis", "{n} relances de devis"),
+           # an action whose target is more accounts than its scope holds (``ActionProgress.out_of_reach``)
+           "out_of_reach": ("hors d'atteinte : {n} compte dans le périmètre",
+                            "hors d'atteinte : {n} comptes dans le périmètre")},
     "en": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
            "pace_late": ("{n} missed action", "{n} missed actions"),
@@ -610,7 +613,8 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_visit": ("{n} visit", "{n} visits"), "activity_call": ("{n} call", "{n} calls"),
            "activity_meeting": ("{n} meeting", "{n} meetings"), "activity_demo": ("{n} demo", "{n} demos"),
            "activity_email": ("{n} e-mail", "{n} e-mails"),
-           "activity_quote_follow_up": ("{n} quote follow-up", "{n} quote follow-ups")},
+           "activity_quote_follow_up": ("{n} quote follow-up", "{n} quote follow-ups"),
+           "out_of_reach": ("out of reach: {n} account in its scope", "out of reach: {n} accounts in its scope")},
 }
 
 

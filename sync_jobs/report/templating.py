@@ -26,7 +26,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from pac_core.text import french_spacing
-from sync_jobs.report.i18n import enum_label
+from sync_jobs.report.i18n import counted, enum_label
 from sync_jobs.report.scrub import scrub
 
 PACE_SYMBOLS = {"done": "✓", "on_track": "●", "at_risk": "▲", "late": "✕", "not_started": "○", "inactive": "–"}
@@ -61,7 +61,7 @@ ENV = Environment(
     auto_reload=False,
 )
 ENV.filters["md"] = escape_md
-ENV.globals.update(enum_label=enum_label, pace_symbols=PACE_SYMBOLS)
+ENV.globals.update(enum_label=enum_label, pace_symbols=PACE_SYMBOLS, counted=counted)
 
 
 def template(name: str) -> Template:

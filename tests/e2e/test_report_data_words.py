@@ -42,7 +42,24 @@ def test_the_review_does_not_call_an_action_out_of_reach_feasible(demo: tuple[Pa
     done = run_pac("review", "--month", "2027-05", "--rep", "lea.rousseau@durand-process.example", "--lang", "fr",
                    "-o", str(out), env=env, cwd=where)
     assert done.returncode == 0, done.stdout + done.stderr
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8").replace("\u00a0", " ")     # French typography: a no-break space before « : »
     at_risk = text[text.index("À risque (en retard sur le rythme, fenêtre encore ouverte)"):]
-    assert "(A-08) | 17–23 mai 2027 | 3 / 6 | À risque |" in at_risk.split("\n### ")[0], at_risk[:800]
+    assert "(A-08) | 17–23 mai 2027 | 3 / 6 | À risque · hors d'atteinte : 3 comptes dans le périmètre |" in \
+        at_risk.split("\n### ")[0], at_risk[:800]
     assert "faisable" not in text
+
+
+def test_an_action_whose_target_is_more_accounts_than_its_scope_holds_says_so(demo_run: DemoRun) -> None:
+    """A-08 (6 dormant clients of Haute-Garonne to visit, 3 in the CRM) and A-09 (15 of Gironde, 2): the report's
+    actions table says each is out of reach and why, beside its pace; an action whose scope holds enough accounts
+    (A-01: 4 / 5) says nothing; A-14 and A-17, not begun, say so too (8 visits planned to 6 accounts, 20 calls to
+    4): the manager can fix the plan before the window opens. Seen failing before: no such line (A-08 read « At risk »
+    alone)."""
+    html = (demo_run.cwd / "out" / "pac-report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[html.index('<section id="actions">'):]))
+    a08 = re.search(r"6 clients dormants de Haute-Garonne en semaine 20 .{0,200}? 3 / 6 \d+% ([^✕▲●✓○–]*)", text)
+    a09 = re.search(r"15 clients dormants de Gironde en avril .{0,200}? 2 / 15 \d+% ([^✕▲●✓○–]*)", text)
+    a01 = re.search(r"5 clients dormants du 69 en semaine 18 .{0,200}? 4 / 5 \d+% ([^✕▲●✓○–]*)", text)
+    assert a08 is not None and a09 is not None and a01 is not None, text[:3000]
+    assert (a08[1].strip(), a09[1].strip(), a01[1].strip()) == (
+        "out of reach: 3 accounts in its scope", "out of reach: 2 accounts in its scope", "")
