@@ -39,7 +39,9 @@ class TestReview:
         hugo = text[text.index("## Hugo Lambert"):text.index("## Julie Martin")]
         changed = hugo[hugo.index("### Ce qui a changé"):hugo.index("### Prochaines")]
         late = hugo[hugo.index("### En retard"):hugo.index("### À risque")]
-        assert "(A-09) | 1er–30 avril 2027 | 2 / 15 | Manquée |" in late
+        # 15 dormant clients of Gironde to call, 2 in the CRM: the line says so (ActionProgress.out_of_reach)
+        assert "(A-09) | 1er–30 avril 2027 | 2 / 15 | Manquée · hors d'atteinte\u00a0: 2 comptes dans le périmètre |" \
+            in late
         assert "(A-09)" not in changed and "À risque → Manquée" not in changed
         rollouts = [line for line in text.splitlines() if line.startswith("- **Déployer** ·")]
         assert len(rollouts) == 5 and not [line for line in rollouts if "agroalimentaires" in line], rollouts
