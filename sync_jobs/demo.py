@@ -38,7 +38,7 @@ from sync_jobs.app import load_report_inputs, take_due_snapshots
 from sync_jobs.factory import build_connectors
 from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.report import render_html
-from sync_jobs.report.i18n import enum_label
+from sync_jobs.report.i18n import counted, enum_label
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
@@ -305,7 +305,8 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
         p = evaluation.action(action.id)
         actions.add_row(action.id, people.get(action.who, action.who), action.text[:60],
                         action.window.label or f"{action.window.start:%Y-%m-%d}", f"{p.done} / {p.target}",
-                        enum_label("pace", p.pace.value, "en"))
+                        enum_label("pace", p.pace.value, "en")
+                        + (f" ({counted('out_of_reach', p.scope_accounts or 0, 'en')})" if p.out_of_reach else ""))
     console.print(actions)
     axes = Table(title=f"Development axes: additional revenue ({plan.currency}) since {plan.period.start:%d %b} "
                        "vs the same days a year earlier (or the axis's fixed baseline)")
