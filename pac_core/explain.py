@@ -33,9 +33,9 @@ from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal
-from pac_core.report_period import fiscal_start
+from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
-from pac_core.revenue import DealFilter, lines_total, weekly_year
+from pac_core.revenue import DealFilter, deal_value, value_warnings
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -124,13 +124,13 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     return Explanation(action.id, action.text, header, tuple(rows), note, inactive)
 
 
+STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},
+           "en": {AxisState.SUSPENDED: "suspended", AxisState.DROPPED: "dropped"}}
 INACTIVE = {"fr": ("Action inactive : {} (hors des totaux du plan ; ses activités restent listées).",
-                   "annulée dans le plan", "son axe « {} » est {}", {AxisState.SUSPENDED: "suspendu",
-                                                                     AxisState.DROPPED: "abandonné"},
+                   "annulée dans le plan", "son axe « {} » est {}",
                    "son axe « {} » était suspendu ou abandonné pendant sa période"),
             "en": ("Inactive action: {} (out of the plan's totals; its activities are still listed).",
-                   "cancelled in the plan", "its axis “{}” is {}", {AxisState.SUSPENDED: "suspended",
-                                                                   AxisState.DROPPED: "dropped"},
+                   "cancelled in the plan", "its axis “{}” is {}",
                    "its axis “{}” was suspended or dropped during its window")}
 
 
@@ -138,7 +138,8 @@ def _inactive(plan: Plan, action: Action, today: date, lang: str) -> str:
     """Why an inactive action (``Pace.INACTIVE``: the report's « Inactive ») counts in no total, under its counts:
     cancelled, its axis suspended or dropped (``axis_state_on``), or its window closed while it was (audit
     explainhand: the header read « 4 / 5 (80 %) » and nothing, as for a live action)."""
-    line, cancelled, axis_words, states, during = INACTIVE[lang]
+    line, cancelled, axis_words, during = INACTIVE[lang]
+    states = STOPPED[lang]
     if action_cancelled(action, today):
         return line.format(cancelled)
     axis = plan.axis(action.axis_id)
@@ -459,36 +460,31 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if credits:
             header += f"; {_en(credits, 'credit', 'credits')} subtracted"
         header += _listed(listed, counted_total + missed_total, lang)
-    origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, fiscal_start(plan),
-                            weekly_year(plan.period.quarters))
+    origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, *base_calendar(plan))
     inactive = ""
     if progress.pace is Pace.INACTIVE:   # the report's « hors total » (audit explainhand: the header stood alone)
         state = axis_state_on(axis, evaluation.as_of.astimezone(ZoneInfo(plan.timezone)).date())
-        words = INACTIVE_AXIS[lang]
-        inactive = words[0].format(words[1].get(state, words[2]))
+        line, either = INACTIVE_AXIS[lang]
+        inactive = line.format(STOPPED[lang].get(state, either))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
 
 
-INACTIVE_AXIS = {
-    "fr": ("Axe inactif : {} (hors des totaux du plan ; ses affaires restent listées).",
-           {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"}, "suspendu ou abandonné"),
-    "en": ("Inactive axis: {} (out of the plan's totals; its deals are still listed).",
-           {AxisState.SUSPENDED: "suspended", AxisState.DROPPED: "dropped"}, "suspended or dropped")}
+INACTIVE_AXIS = {"fr": ("Axe inactif : {} (hors des totaux du plan ; ses affaires restent listées).",
+                       "suspendu ou abandonné"),
+                 "en": ("Inactive axis: {} (out of the plan's totals; its deals are still listed).",
+                        "suspended or dropped")}
 
 
 def _value_note(deal: Deal | None, lang: str) -> str:
     """A counted deal whose value is not its typed amount, on a whole-deal axis: « montant vide : somme des lignes »
-    (the sum of its priced lines counted), « montant différent de ses lignes » (counted as typed), as the sync's
-    data-quality warnings (``revenue.value_warnings``); a product axis shows the lines it counts instead. Audit
-    explainhand: such a deal read « comptée » and nothing, no answer to « why 300 € when it has no amount? »."""
+    (the sum of its priced lines counted), « montant différent de ses lignes » (counted as typed): the sync's
+    data-quality warnings of its value (``revenue.value_warnings``); a product axis shows the lines it counts instead.
+    Audit explainhand: such a deal read « comptée » and nothing, no answer to « why 300 € when it has no amount? »."""
     if deal is None or not deal.lines:
         return ""
-    on_lines = lines_total(deal.lines)
-    if on_lines is None:
-        return ""
-    if deal.amount is None:
-        return REASONS[lang]["amount_from_lines"]
-    return REASONS[lang]["amount_differs_from_lines"] if on_lines != deal.amount else ""
+    rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None)}
+    rule = next((r for r in ("amount_from_lines", "amount_differs_from_lines") if r in rules), None)
+    return REASONS[lang][rule] if rule is not None else ""
 
 
 CENT = Decimal("0.01")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
-from pac_core.revenue import last_day, window_days
+from pac_core.revenue import last_day, weekly_year, window_days
 from pac_core.snapshots import MONTH_NAMES, first_month, month_span, quarter_phase
 
 
@@ -112,6 +112,13 @@ def fiscal_start(plan: Plan) -> date | None:
     if not is_fiscal(plan.period) or plan.period.quarters:
         return None   # a declared calendar's quarters (4-4-5) are no months from its first one: none is found by months
     return plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
+
+
+def base_calendar(plan: Plan) -> tuple[date | None, bool]:
+    """What names and places a percentage objective's base (``growth_words.provenance`` and its callers): the fiscal
+    plan's first day (``fiscal_start``), whose quarters name the base, and whether its year is cut in weeks
+    (``revenue.weekly_year``: the base is 52 weeks earlier)."""
+    return fiscal_start(plan), weekly_year(plan.period.quarters)
 
 
 def fiscal_quarter_of(label: str, start: date) -> tuple[int, int] | None:

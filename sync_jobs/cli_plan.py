@@ -36,8 +36,7 @@ from pac_core.linter import action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
-from pac_core.report_period import calendar_quarter_asked, fiscal_start
-from pac_core.revenue import weekly_year
+from pac_core.report_period import base_calendar, calendar_quarter_asked
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
 from sync_jobs.atomic_file import replaced
@@ -143,10 +142,7 @@ def statement_warnings(plan: Plan, file: Path) -> list[str]:
              if (said := action_window_disagreement(plan, action))]
     if not found:
         return []
-    try:
-        doc: Document | None = load_yaml(file)
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _document(file)
     return [disagreement_warning(f"{file}:{doc.line(('actions', i, 'text')) if doc is not None else ''}", action.id,
                                  said)
             for i, action, said in found]
@@ -248,6 +244,15 @@ def role_warnings(plan: Plan) -> list[str]:
             if (warning := role_warning(person.role, plan.language)) is not None]
 
 
+def _document(file: Path) -> Document | None:
+    """The plan file parsed again for its lines (warnings name them), when a check has some to name; None when it
+    cannot be read (its warnings then go without a line)."""
+    try:
+        return load_yaml(file)
+    except (InvalidInput, OSError):
+        return None
+
+
 def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
     """What a plan leaves to fill in that the method needs, each at its line in ``file`` with what to write: an axis
     with no objective, a segment with an empty SWOT, a person with no role where it matters (audit newcomer F8: a
@@ -257,10 +262,7 @@ def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
              *empty_swot_warnings(plan), *no_role_warnings(plan)]
     if not found:
         return []
-    try:
-        doc: Document | None = load_yaml(file)
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _document(file)
     return [str(Problem(key, message, fix, file=str(file), line=doc.line(at) if doc is not None else None))
             for at, key, message, fix in found]
 
@@ -428,7 +430,7 @@ def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
     """Per objective written as a percentage: where its amount comes from (the amount itself when the baseline is
     fixed; otherwise what it is measured on, since the check reads no store), or a warning when it gives no objective
     (a fixed baseline of 0; a measured one of 0 is warned of by ``pac sync``, which has the records)."""
-    zone, fiscal, weeks = ZoneInfo(plan.timezone), fiscal_start(plan), weekly_year(plan.period.quarters)
+    zone, (fiscal, weeks) = ZoneInfo(plan.timezone), base_calendar(plan)
     out = []
     for axis in plan.axes:
         objective = axis.objective

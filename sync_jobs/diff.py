@@ -53,9 +53,8 @@ from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.money import minor_digits, shown_additional
 from pac_core.plan import Axis, AxisState, Plan, action_cancelled, action_status_on, axis_state_on
 from pac_core.plan_end import plan_last_day
-from pac_core.report_period import fiscal_start
+from pac_core.report_period import base_calendar
 from pac_core.results import AxisProgress, Evaluation, Recommendation
-from pac_core.revenue import weekly_year
 from pac_core.rounding import half_up
 from sync_jobs.overrides import figures_day
 
@@ -133,7 +132,7 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
     # a percentage objective whose base year is not over moves night after night: its KPI text says so, in the
     # words of pac explain (« Objectif : +30 % de … (CA 2026 du périmètre au 5 décembre, provisoire : …) = … »)
     provisional = provisional_line(axis.objective, ZoneInfo(plan.timezone), plan.currency, plan.language,
-                                   fiscal_start(plan), weekly_year(plan.period.quarters))
+                                   *base_calendar(plan))
     if provisional:
         out["kpis"] = "\n".join(line for line in (out["kpis"], provisional) if line)
     text = ""

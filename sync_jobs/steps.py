@@ -30,9 +30,8 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
-from pac_core.report_period import fiscal_start
+from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
-from pac_core.revenue import weekly_year
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
@@ -202,8 +201,7 @@ def evaluate(ctx: RunContext) -> None:
     # an objective written as a percentage over a scope that sold nothing a year earlier: no objective (growth.py)
     zone = ZoneInfo(ctx.effective.timezone)
     for axis in with_evaluation(ctx.effective, evaluation).axes:
-        warning = zero_base_line(axis, zone, fiscal_start(ctx.effective),
-                                 weekly_year(ctx.effective.period.quarters))
+        warning = zero_base_line(axis, zone, *base_calendar(ctx.effective))
         if warning is not None:
             result.unmeasured.append(warning)
             event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)

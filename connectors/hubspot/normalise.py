@@ -220,7 +220,11 @@ def contract_value(amount: Decimal, frequency: Any, term: Any, term_months: Any 
         periods = in_months / period
     else:
         periods = max(Decimal(1), Decimal(_NO_TERM_MONTHS) / period)
-    value = amount * periods
+    return _cents(amount * periods)
+
+
+def _cents(value: Decimal) -> Decimal:
+    """``value`` as it is when it has no more than cents, else rounded to cents half up."""
     return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
 
 
@@ -233,7 +237,7 @@ def net_price(price: Decimal, quantity: Decimal, unit_discount: Decimal | None, 
         value -= unit_discount * quantity
     elif percentage:
         value -= value * percentage / 100
-    return value if value == value.quantize(_CENT) else value.quantize(_CENT, ROUND_HALF_UP)
+    return _cents(value)
 
 
 def parse_datetime(text: Any) -> datetime | None:
