@@ -79,9 +79,10 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
              settings: EngineSettings = EngineSettings(), explain: bool | Collection[str] = False) -> Evaluation:
     """Evaluate a plan against CRM records at ``as_of`` (an aware instant).
 
-    ``explain`` says which actions get their per-record decisions (``ActionProgress.decisions``, what
-    ``pac explain`` lists): False none (the default, the nightly run: counts, KPIs, ROI and advice are
-    the same either way), True every action, or a collection of action ids. The figures always come
+    ``explain`` says which actions and axes get their per-record decisions (``ActionProgress.decisions`` and
+    ``AxisProgress.decisions``, what ``pac explain`` lists): False none (the default, the nightly run: counts,
+    KPIs, ROI and advice are the same either way), True every action and axis, or a collection of action and
+    axis ids. The figures always come
     from ``count_actions``, the decisions from ``Matcher.match`` on the same indexes, so one action's
     explanation asked later (``explain_actions``) is what a full run would have listed.
 
@@ -561,7 +562,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                          _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]],
                                         sales))
         axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
-                                        filters[axis.id], indexes.emails, scopes, book))
+                                        filters[axis.id], indexes.emails, scopes, book, wanted(axis.id)))
     segment_rows = []
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
@@ -676,7 +677,7 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarr
 def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLedger, visits: _Visits,
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, flt: DealFilter,
                    owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
-                   book: DealColumnsBook) -> AxisProgress:
+                   book: DealColumnsBook, explained: bool) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = _axis_days(plan, axis, as_of, zone)
@@ -725,10 +726,11 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         # visits read « Conversion 0 % » and « CA par visite 0 € » in the axes table beside « Couverture – »)
         conversion=kpis.ratio(visits.converted, len(visits.visited)) if begun else None,
         revenue_per_visit=(revenue / done) if done and begun else None,
+        # the counted and left-out deals ``pac explain AXIS`` lists: only for the axes asked, as actions' decisions
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
                                              None if shares is None else shares.revenue, own,
-                                             scopes.deleted_mask(scope, reference))),
+                                             scopes.deleted_mask(scope, reference))) if explained else (),
         kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
                          owner_email))
 

@@ -92,7 +92,7 @@ class AxisProgress:
     coverage: float | None = None
     conversion: float | None = None  # visited accounts with a won deal within the attribution window
     revenue_per_visit: Decimal | None = None
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[Decision, ...] = ()   # the deals counted and left out, for the axes asked (``explain``)
     kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary (pac_core.kpi_vocabulary), in its order
     # an objective written as a percentage (pac_core.growth): the rate (0.30) and the whole period's baseline it
     # was applied to (``objective`` = rate x base, to the cent); None for an objective written as an amount

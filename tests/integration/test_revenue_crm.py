@@ -43,7 +43,7 @@ def _axis_in_april(records: Records, scope: dict | None = None, who: tuple[str, 
     ax = axis("AX", "SEG", scope=parse_scope(scope or {}), baseline="0")
     ax = replace(ax, objective=replace(ax.objective, period=APRIL), **({"who": who} if who else {}))
     p = plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,))
-    return evaluate(p, records, as_of=AS_OF)
+    return evaluate(p, records, as_of=AS_OF, explain=True)
 
 
 @pytest.fixture
@@ -203,7 +203,7 @@ class TestHubSpotMultiCurrencyPortal:
         ax = axis("AX", "SEG", scope=parse_scope({}), baseline="0")
         ax = replace(ax, objective=replace(ax.objective, period=APRIL))
         ev = evaluate(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), records, as_of=AS_OF,
-                      settings=EngineSettings(fx_rates={"USD": Decimal("0.92")}))
+                      settings=EngineSettings(fx_rates={"USD": Decimal("0.92")}), explain=True)
         assert ev.axis("AX").revenue == Decimal("1840.00")
 
 

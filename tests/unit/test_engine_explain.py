@@ -166,7 +166,7 @@ class TestAgreement:
         p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
         deals = (won("o", "a1", "10000", date(2027, 3, 1)), won("c", "a1", "-2000", date(2027, 3, 5)))
         ev = evaluate(p, Records(accounts=(account("a1", "69003"),), deals=deals, users=USERS),
-                      as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True)
         by_id = {(d.source, d.id): d for d in deals}
         fr = explain_axis(p, ev, "AX-69", deals=by_id)
         assert fr.header.startswith("CA 8\u202f000,00\u00a0€") and fr.header.endswith(
@@ -184,7 +184,8 @@ def _axis_69(*deals: Deal, limit: int = 50,
     = ``limit``."""
     p = plan(action(axis_id="AX-69"), axes=(replace(axis("AX-69", "SEG-ARA"), who=who),))
     ev = evaluate(p, Records(accounts=(account("a1", "69003"),), deals=deals, users=USERS),
-                  as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(deal_decision_limit=limit))
+                  as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(deal_decision_limit=limit),
+                  explain=True)
     return p, ev, {(d.source, d.id): d for d in deals}
 
 
@@ -258,7 +259,8 @@ class TestSplitAttribution:
                  won("e3", "a1", "100.01", date(2027, 2, 3)))
         ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
                                  users=USERS),
-                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"),
+                      explain=True)
         return p, ev, deals, {(d.source, d.id): d for d in deals}
 
     def test_rows_show_the_share_and_add_up_to_the_header(self) -> None:
@@ -277,7 +279,7 @@ class TestSplitAttribution:
         assert [r["amount"] for r in explain_axis(p, ev, "AX-69", deals=by_id, lang="en").rows] == [
             "€900.00 / 2 = €450.00", "€100.01 / 2 = €50.01"]
         full = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
-                                   users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+                                   users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True)
         assert [r["amount"] for r in explain_axis(p, full, "AX-ALL", deals=by_id, lang="en").rows] == [
             "€900.00", "€300.00", "€100.01"]   # the default, full attribution: whole amounts, no divisor
 
@@ -333,7 +335,8 @@ class TestDealsOfADeletedAccount:
         accounts = (account("a1", "69003"), account("a5", "69005", deleted=True),
                     account("p7", "75003", region="Île-de-France", deleted=True))
         p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
-        ev = evaluate(p, Records(accounts=accounts, deals=deals, users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+        ev = evaluate(p, Records(accounts=accounts, deals=deals, users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS),
+                      explain=True)
         by_id = {(d.source, d.id): d for d in deals}
         assert ev.axis("AX-69").revenue == Decimal(1000)
         en = explain_axis(p, ev, "AX-69", deals=by_id, lang="en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -69,7 +70,7 @@ class TestAgainstReference:
 class TestExplainModes:
     def test_bulk_and_explained_runs_agree(self) -> None:
         """Without decisions (the default) the figures are identical; one action's decisions, asked in the run or
-        after it, equal a full run's."""
+        after it, equal a full run's; an axis's counted deals are listed when it is asked, as an action's are."""
         org = Organisation(SIZES, seed=11)
         plan = org.plan()
         records = Records(accounts=tuple(org.iter_accounts()), activities=tuple(org.iter_activities()),
@@ -77,12 +78,16 @@ class TestExplainModes:
         full = evaluate(plan, records, as_of=AS_OF, explain=True)
         bulk = evaluate(plan, records, as_of=AS_OF)
         some = plan.actions[3].id
-        one = evaluate(plan, records, as_of=AS_OF, explain=[some])
+        axis = next(a.axis_id for a in full.axes if a.decisions)
+        one = evaluate(plan, records, as_of=AS_OF, explain=[some, axis])
         assert [(a.action_id, a.done, a.coverage, a.pace) for a in bulk.actions] == \
             [(a.action_id, a.done, a.coverage, a.pace) for a in full.actions]
-        assert bulk.axes == full.axes and all(not a.decisions for a in bulk.actions)
+        assert all(not a.decisions for a in bulk.actions) and all(not a.decisions for a in bulk.axes)
+        assert bulk.axes == tuple(replace(a, decisions=()) for a in full.axes)
         assert one.action(some).decisions == full.action(some).decisions
         assert all(not a.decisions for a in one.actions if a.action_id != some)
+        assert one.axis(axis).decisions == full.axis(axis).decisions
+        assert all(not a.decisions for a in one.axes if a.axis_id != axis)
         assert explain_actions(plan, records, bulk, [some]).action(some).decisions == full.action(some).decisions
 
     def test_counted_decisions_agree_with_counts(self) -> None:
@@ -133,7 +138,7 @@ class TestColumnarPath:
         """Every figure, rejection, warning, recommendation and explained decision: columns made without objects,
         and the same rows as objects (read back into columns by ``evaluate``), agree."""
         plan, columns, as_of = generate_columns(0.004, seed=seed)
-        some = [a.id for a in plan.actions[:6]]
+        some = [a.id for a in plan.actions[:6]] + [plan.axes[0].id]
         from_columns = evaluate(plan, columns, as_of=as_of, explain=some)
         from_objects = evaluate(plan, columns.to_records(), as_of=as_of, explain=some)
         assert from_columns == from_objects

@@ -33,7 +33,8 @@ ACCOUNTS = (
 
 def _run(deals, axes, *, settings=RATES, as_of=YEAR_END, segments=(SEG,)):
     p = plan(action(axis_id=axes[0].id), axes=axes, segments=segments)
-    return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of, settings=settings)
+    return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of, settings=settings,
+                    explain=True)
 
 
 class TestCurrencies:
@@ -104,7 +105,8 @@ class TestCredits:
                  won("credit", "acc1", "-500", date(2026, 11, 15)))
         dormant = axis("AX-DORMANT", "SEG", baseline="0", scope=Scope((DORMANT,)))
         p = plan(action(axis_id="AX-DORMANT"), axes=(dormant,), segments=(SEG,))
-        ev = evaluate(p, Records(accounts=(acc,), deals=deals, users=USERS), as_of=datetime(2027, 4, 1, tzinfo=PARIS))
+        ev = evaluate(p, Records(accounts=(acc,), deals=deals, users=USERS), as_of=datetime(2027, 4, 1, tzinfo=PARIS),
+                      explain=True)
         assert ev.axis("AX-DORMANT").revenue == 8000
 
     def test_the_average_won_deal_is_over_the_deals_won_credits_out(self) -> None:
@@ -356,7 +358,7 @@ class TestBaselineAroundTheLeapDay:
         ax = replace(axis("AX", "SEG"), objective=replace(objective, period=period))
         p = Plan("PAC", plan_period, "Europe/Paris", segments=(SEG,), axes=(ax,),
                  actions=(action(axis_id="AX", window=period),))
-        return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of)
+        return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of, explain=True)
 
     def test_spans_ending_on_a_months_last_day(self) -> None:
         """February 2029 (28 days) maps to the whole of February 2028 (29 days), and back; a span ending on 28

@@ -123,7 +123,7 @@ class TestAxisRowsAddUp:
         axes = (axis("AX-ALL", "SEG-ARA"), axis("AX-69", "SEG-ARA", scope=IN_69))
         p = plan(action(axis_id="AX-69"), axes=axes, language="en")
         evaluation = evaluate(p, Records(accounts=self.ACCOUNTS, deals=deals, users=USERS), as_of=self.AS_OF,
-                              settings=settings)
+                              settings=settings, explain=True)
         explanation = explain_axis(p, evaluation, axis_id, deals={(d.source, d.id): d for d in deals})
         return explanation.header, [r["amount"] for r in explanation.rows]
 
@@ -171,7 +171,7 @@ class TestDealsOutsideThePeriod:
                  won("far", "a1", "500", date(2027, 7, 3)), won("elsewhere", "a2", "600", date(2026, 12, 31)))
         p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA", scope=IN_69),), language="en")
         evaluation = evaluate(p, Records(accounts=TestAxisRowsAddUp.ACCOUNTS, deals=deals, users=USERS),
-                              as_of=datetime(2027, 6, 1, 12, tzinfo=PARIS))
+                              as_of=datetime(2027, 6, 1, 12, tzinfo=PARIS), explain=True)
         by_id = {(d.source, d.id): d for d in deals}
         en = explain_axis(p, evaluation, "AX-69", deals=by_id)
         assert en.header.startswith("Revenue €100.00 ") and en.header.endswith("1 deal counted, 2 not counted")

@@ -199,7 +199,9 @@ class TestOrganisation1Conversion:
         # ROI to the field's four places: -0.41841... -> -0.4184
         assert fields["roi"] == -0.4184
         _, records = _org1()
-        header = explain_axis(p, ev, "AX-69", deals={(d.source, d.id): d for d in records.deals}).header
+        explained = evaluate(p, records, as_of=AS_OF_1, explain=["AX-69"])     # the deals listed when asked
+        assert explained.axes == tuple(replace(a, decisions=explained.axis(a.axis_id).decisions) for a in ev.axes)
+        header = explain_axis(p, explained, "AX-69", deals={(d.source, d.id): d for d in records.deals}).header
         assert header.startswith(f"CA 16{NNBSP}600,00{NBSP}€ (référence 2{NNBSP}100,00{NBSP}€, supplémentaire "
                                  f"14{NNBSP}500,00{NBSP}€, objectif 100{NNBSP}000,00{NBSP}€) — 7 affaires comptées")
         # pac advice prints the same sentence and the same KPI line (with plain spaces on a terminal)

@@ -244,7 +244,7 @@ def _won_kpis(where: str, kpis: tuple[KpiValue, ...], want: tuple[int, Decimal, 
 
 
 def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: EngineSettings) -> list[str]:
-    ev = evaluate(plan, records, as_of=as_of, settings=engine_settings)
+    ev = evaluate(plan, records, as_of=as_of, settings=engine_settings, explain=True)
     ref: Oracle = oracle(plan, records, as_of, engine_settings)
     org = _Org(plan, records, as_of, engine_settings)
     errors: list[str] = []

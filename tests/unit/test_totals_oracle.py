@@ -84,7 +84,7 @@ def _ratio(what: str, got: float | None, want: float | None, errors: list[str]) 
 
 
 def differences(plan: Plan, records: Records, as_of: datetime, engine_settings: EngineSettings) -> list[str]:
-    ev = evaluate(plan, records, as_of=as_of, settings=engine_settings)
+    ev = evaluate(plan, records, as_of=as_of, settings=engine_settings, explain=True)
     ref = TotalsReference(plan, records, as_of, engine_settings)
     errors: list[str] = []
     for axis in plan.axes:
@@ -173,7 +173,7 @@ PHARMA = Axis("P", "Pharma", "SPH", EVERYTHING, AxisStatus(),
 
 def _evaluate(plan: Plan, deals: tuple[Deal, ...] = DEALS) -> Evaluation:
     records = Records(accounts=ACCOUNTS, deals=deals, users=USERS)
-    ev = evaluate(plan, records, as_of=AS_OF)
+    ev = evaluate(plan, records, as_of=AS_OF, explain=True)
     assert not differences(plan, records, AS_OF, EngineSettings())   # the reference agrees with the hand
     return ev
 
@@ -245,7 +245,7 @@ def test_under_split_an_axis_without_objective_takes_no_share_of_the_deals() -> 
     plan = _plan(pharma, imported, segments=(S69,))
     records = Records(accounts=ACCOUNTS, deals=DEALS, users=USERS)
     split = EngineSettings(attribution="split")
-    ev = evaluate(plan, records, as_of=AS_OF, settings=split)
+    ev = evaluate(plan, records, as_of=AS_OF, settings=split, explain=True)
     assert ev.axis("P").revenue == Decimal(10000)
     # the axis without an objective reads its share as a dropped axis does: each deal divided by the axes with an
     # objective counting it, plus itself (Lyon Pharma's 10,000 / 2, Lyon Chimie's 6,000 / 1)
