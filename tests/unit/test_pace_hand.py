@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.base import Target
+from connectors.base import ManagerEdit, Target
 from connectors.hubspot.schema import OPTION_LABELS
 from connectors.salesforce.schema import PACE_LABELS
 from pac_config.planfile import load_plan_text
@@ -38,11 +39,13 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import ActivityType, Plan
 from pac_core.records import Account, Activity, ActivityStatus, Records, User
 from pac_core.results import ActionProgress, Evaluation
+from sync_jobs import overrides as plan_state
 from sync_jobs.diff import desired_state, record_key
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.sections_actions import actions as actions_section
 from sync_jobs.report.tables import actions as actions_table
 from sync_jobs.report_inputs import ReportInputs
+from tests.fakes import SMALL_PLAN
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -667,3 +670,39 @@ def test_a_scope_with_no_account() -> None:
     html = unescape(actions_section(ReportInputs(plan, ev), Formatter.for_plan(plan, "en")))
     assert "out of reach: 0 accounts in its scope" in html
 
+
+class TestTargetsEditedInACrm:
+    """99-103. A target typed in a CRM is read as the plan file reads `what.count`: a positive whole number. HubSpot's
+    `pac_target` is a number property, which takes decimals; Salesforce's `PAC_Target__c` is Number(9, 0), which
+    rounds what is typed. The small plan's A-01 has a target of 2."""
+
+    NOW = datetime(2027, 5, 20, 16, tzinfo=UTC)
+
+    def _decide(self, value: object) -> tuple[object, list[str], list[tuple[str, object]]]:
+        plan = load_plan_text(SMALL_PLAN, "plan.pac.yaml")
+        at_file = self.NOW - timedelta(days=30)
+        first = plan_state.decide(plan, {}, [], {}, file_changed_at=at_file, now=at_file, order=["sf", "hs"])
+        states = {(s["target"], s["key"], s["field"]): SimpleNamespace(**s) for s in first.new_states}
+        edit = ManagerEdit(Target.ACTION, f"{plan.id}:A-01", "action_target", value, self.NOW.replace(hour=10),
+                           by_id="77", by_name="Nathalie")
+        out = plan_state.decide(plan, states, [("hs", edit)], {}, file_changed_at=at_file, now=self.NOW,
+                                order=["sf", "hs"])
+        return (out.values[("action", f"{plan.id}:A-01", "action_target")], out.refused,
+                [(e["outcome"], e["value"]) for e in out.events])
+
+    @pytest.mark.parametrize("value", ["7.5", "2.9", 2.5])
+    def test_a_target_that_is_no_whole_number_is_refused(self, value: object) -> None:
+        """7.5 typed in HubSpot was applied as 7 (cut without a word, where Salesforce would have rounded it to 8),
+        and 2.9 as 2, the file's value: the edit vanished. Now refused and reported as 0 is; the target stays 2 and
+        the CRM gets it back."""
+        target, refused, events = self._decide(value)
+        assert target == 2
+        [line] = refused
+        assert f"action_target = {value} refused: a target is a whole number" in line and "hs (Nathalie)" in line
+        assert events == [("refused", float(value))]
+
+    @pytest.mark.parametrize(("value", "kept"), [("8", 8), (8.0, 8), ("1", 1)])
+    def test_a_whole_target_applies(self, value: object, kept: int) -> None:
+        """8 (HubSpot's string), 8.0 (Salesforce's number) and 1 apply as whole numbers."""
+        target, refused, events = self._decide(value)
+        assert (target, refused, events) == (kept, [], [("applied", kept)])
