@@ -21,10 +21,13 @@ arithmetic is in its comment. The rules used by hand:
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -36,11 +39,13 @@ from connectors.salesforce.schema import PACE_LABELS
 from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
 from pac_core.errors import InvalidInput
+from pac_core.explain import explain_action, explain_axis
 from pac_core.plan import ActivityType, Plan
 from pac_core.records import Account, Activity, ActivityStatus, Records, User
 from pac_core.results import ActionProgress, Evaluation
 from sync_jobs import overrides as plan_state
 from sync_jobs.diff import desired_state, record_key
+from sync_jobs.report import write_actions_csv
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.sections_actions import actions as actions_section
 from sync_jobs.report.tables import actions as actions_table
@@ -248,9 +253,10 @@ CASES_A = [
                                "A-W18N": Hand(5, 7 * S_LAST, "at_risk", 5 / S_LAST)}),
     # 27-30. Monday 10 May 00:00, the window's end instant: closed (v6 at that instant is week 19): missed, expected
     # the whole target, forecast = done. A-W18T1 stays done, with its 4 accounts.
+    # Counting every activity, the coverage is the accounts touched: c1..c4 of the 8, 0.5 for both.
     (paris(5, 10), {"A-W18D": Hand(4, 5.0, "late", 4.0, 4 / 8, 8),
-                    "A-W18N": Hand(5, 7.0, "late", 5.0),
-                    "A-CALLS": Hand(4, 7.0, "late", 4.0),
+                    "A-W18N": Hand(5, 7.0, "late", 5.0, 4 / 8),
+                    "A-CALLS": Hand(4, 7.0, "late", 4.0, 4 / 8),
                     "A-W18T1": Hand(4, 1.0, "done", 4.0, 4 / 8, 8)}),
     # 31-32. Tuesday 11 May 12:00, a day after: the same (v6 is after the window)
     (paris(5, 11, 12), {"A-W18D": Hand(4, 5.0, "late", 4.0, 4 / 8, 8),
@@ -261,6 +267,20 @@ CASES_A = [
 @pytest.mark.parametrize(("as_of", "expect"), CASES_A, ids=lambda v: v.isoformat() if isinstance(v, datetime) else "")
 def test_week_18(as_of: datetime, expect: dict[str, Hand]) -> None:
     check(ORG_A, RECORDS_A, as_of, expect)
+
+
+def test_the_csv_of_action_progress(tmp_path: Path) -> None:
+    """The CSV export of the same table, Monday 3 May 12:00 (1/14 of week 18): A-W18D 1 of 5, expected 5 / 14 =
+    0.357 shown to one decimal, 0,4 (French) / 0.4 (English); no forecast yet: an empty cell, not 0; pace in words and
+    code. A-W18T1 done: forecast 1. A-W18N: expected 7 / 14 = 0.5."""
+    ev = evaluate(ORG_A, RECORDS_A, as_of=paris(5, 3, 12))
+    for lang, sep, words in (("fr", ";", ("0,4", "", "Dans les temps"), ), ("en", ",", ("0.4", "", "On track"))):
+        text = write_actions_csv(ReportInputs(ORG_A, ev), tmp_path / f"a-{lang}.csv", lang).read_text("utf-8-sig")
+        rows = {row[1]: row for row in csv.reader(io.StringIO(text), delimiter=sep)}
+        assert rows["A-W18D"][8:] == ["1", "5", "20,0" if lang == "fr" else "20.0", *words, "on_track"]
+        assert rows["A-W18T1"][12:] == ["1,0" if lang == "fr" else "1.0", "Terminée" if lang == "fr" else "Done",
+                                        "done"]
+        assert rows["A-W18N"][11] == ("0,5" if lang == "fr" else "0.5")
 
 
 def test_weeks_18_to_20() -> None:
@@ -511,7 +531,11 @@ CASES_H = [
 
 @pytest.mark.parametrize(("as_of", "expect"), CASES_H, ids=lambda v: v.isoformat() if isinstance(v, datetime) else "")
 def test_an_action_handed_over_mid_window(as_of: datetime, expect: dict[str, Hand]) -> None:
-    check(ORG_H, RECORDS_H, as_of, expect)
+    ev = check(ORG_H, RECORDS_H, as_of, expect)
+    # the action is Marc's everywhere else, with the full count: the report's row and the CRM record's owner
+    _, rows = actions_table(ReportInputs(ORG_H, ev), Formatter.for_plan(ORG_H, "fr"))
+    assert [(row[0], row[1]) for row in rows] == [("Marc", "H-1")]
+    assert desired_state(ORG_H, ev)[(Target.ACTION, record_key(ORG_H, "H-1"))]["owner_email"] == MARC
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -706,3 +730,30 @@ class TestTargetsEditedInACrm:
         """8 (HubSpot's string), 8.0 (Salesforce's number) and 1 apply as whole numbers."""
         target, refused, events = self._decide(value)
         assert (target, refused, events) == (kept, [], [("applied", kept)])
+
+
+class TestWhyInactiveAtMidnight:
+    """104-107. `pac explain --as-of 2027-06-30` evaluates at the end of that day, 1 July 00:00, whose figures are 30
+    June's: the axis, suspended until 30 June, is inactive, and so are its actions (cases 96-97). The line saying why
+    must read the same day: its axis is suspended (on 30 June), not « était suspendu ou abandonné pendant sa période »
+    for July's action, whose window had not begun; and the axis's own line names its state, « suspendu »."""
+
+    AS_OF = paris(7, 1)
+
+    def test_the_action_line(self) -> None:
+        ev = evaluate(ORG_S, RECORDS_S, as_of=self.AS_OF, explain=True)
+        assert ev.action("S-JUL").pace.value == "inactive"
+        assert explain_action(ORG_S, ev, "S-JUL", lang="fr").inactive == (
+            "Action inactive : son axe « Clients du Rhône » est suspendu (hors des totaux du plan ; ses activités "
+            "restent listées).")
+        assert explain_action(ORG_S, ev, "S-JUL", lang="en").inactive == (
+            "Inactive action: its axis “Clients du Rhône” is suspended (out of the plan's totals; its activities are "
+            "still listed).")
+
+    def test_the_axis_line(self) -> None:
+        ev = evaluate(ORG_S, RECORDS_S, as_of=self.AS_OF, explain=True)
+        assert ev.axis("AX").pace.value == "inactive"
+        assert explain_axis(ORG_S, ev, "AX", deals={}, lang="fr").inactive == (
+            "Axe inactif : suspendu (hors des totaux du plan ; ses affaires restent listées).")
+        assert explain_axis(ORG_S, ev, "AX", deals={}, lang="en").inactive == (
+            "Inactive axis: suspended (out of the plan's totals; its deals are still listed).")
