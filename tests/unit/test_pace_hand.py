@@ -691,6 +691,10 @@ def test_a_scope_with_no_account() -> None:
     plan = plan_of(act("E-0", "activity: visite, count: 3, scope: {secteur: Chimie}", "juin 2027", axis="AX31"))
     ev = check(plan, RECORDS_O, paris(6, 10), {"E-0": Hand(0, 0.9, "at_risk", 0.0, None, 0, out_of_reach=True)})
     assert ev.action("E-0").coverage is None
+    # 98b. The same counting every activity: no scope size, no note (decided, docs/engine.md), forecast 0
+    visits = plan_of(act("E-1", "activity: visite, count: 3, counting: activités, scope: {secteur: Chimie}",
+                         "juin 2027", axis="AX31"))
+    check(visits, RECORDS_O, paris(6, 10), {"E-1": Hand(0, 0.9, "at_risk", 0.0)})
     html = unescape(actions_section(ReportInputs(plan, ev), Formatter.for_plan(plan, "en")))
     assert "out of reach: 0 accounts in its scope" in html
 
@@ -757,3 +761,16 @@ class TestWhyInactiveAtMidnight:
             "Axe inactif : suspendu (hors des totaux du plan ; ses affaires restent listées).")
         assert explain_axis(ORG_S, ev, "AX", deals={}, lang="en").inactive == (
             "Inactive axis: suspended (out of the plan's totals; its deals are still listed).")
+
+
+def test_a_window_straddling_the_end_of_a_suspension() -> None:
+    """108-109. S-STR: 3 accounts « du 15 juin au 15 juillet » (31 days), its axis suspended from 12 May to 30 June;
+    c3 visited on 20 June, during the suspension. Decided (docs/engine.md): the suspension stops the action's pace, not
+    its count nor its clock. On 25 June: inactive, c3 counted (1), 10 of 31 days gone: expected 30 / 31, forecast
+    31 / 10 = 3.1 (under 3 x 3 and the 8 accounts). On 6 July 00:00, live again: 21 days of 31 gone,
+    the 16 on hold included: expected 63 / 31 = 2.03, 1 done: at risk, forecast 31 / 21 = 1.476."""
+    plan = plan_of(act("S-STR", "activity: visite, count: 3", "du 15 juin au 15 juillet"),
+                   status='{state: suspended, reason: "charge usine", since: 2027-05-12, until: 2027-06-30}')
+    records = Records(accounts=ACCOUNTS, users=USERS, activities=(act_rec("s3", "c3", paris(6, 20, 10)),))
+    check(plan, records, paris(6, 25), {"S-STR": Hand(1, 30 / 31, "inactive", 3.1, 1 / 8, 8)})
+    check(plan, records, paris(7, 6), {"S-STR": Hand(1, 63 / 31, "at_risk", 31 / 21, 1 / 8, 8)})
