@@ -25,6 +25,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pac_core.engine import figures_last_day
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, local_minute
@@ -119,7 +120,8 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     header += _listed(len(rows), counted_total + uncounted, lang)
     note = (cut_note(action.window, lang, plan.timezone)                 # calendar audit F2: ISO and US weeks too
             or iso_week_note(action.window, lang, plan.timezone) or "")  # usplan F5
-    inactive = _inactive(plan, action, evaluation.as_of.astimezone(zone).date(), lang) \
+    # the day the engine judged it on (at a local midnight the day before: audit pacehand, `--as-of 2027-06-30`)
+    inactive = _inactive(plan, action, figures_last_day(plan, evaluation.as_of, zone), lang) \
         if progress.pace is Pace.INACTIVE else ""
     return Explanation(action.id, action.text, header, tuple(rows), note, inactive)
 
@@ -463,7 +465,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang, *base_calendar(plan))
     inactive = ""
     if progress.pace is Pace.INACTIVE:   # the report's « hors total » (audit explainhand: the header stood alone)
-        state = axis_state_on(axis, evaluation.as_of.astimezone(ZoneInfo(plan.timezone)).date())
+        state = axis_state_on(axis, figures_last_day(plan, evaluation.as_of, ZoneInfo(plan.timezone)))
         line, either = INACTIVE_AXIS[lang]
         inactive = line.format(STOPPED[lang].get(state, either))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)

@@ -76,7 +76,12 @@ def normalise(edit_field: str, value: Any) -> Any:
     """A CRM value of an editable field as the plan keeps it (rank and target as int, states lower-case)."""
     if value in (None, ""):
         return None
-    if edit_field in ("axis_priority", "action_target"):
+    if edit_field == "action_target":
+        # kept as typed when it is no whole number (7.5 in HubSpot's number property), so the rule refuses it: cut to 7
+        # it applied without a word, and 2.9 read as the file's 2 vanished (audit pacehand)
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if edit_field == "axis_priority":
         return int(float(value))
     if edit_field == "action_due":
         return str(value)[:10]
@@ -612,7 +617,10 @@ def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: A
         since = day if day is not None else was.status_since if new is was.status else None
         actions[item] = dataclasses.replace(was, status=new, status_since=since)
     elif edit.field == "action_target" and item in actions:
-        target = int(float(edit.value))
+        number = float(edit.value)
+        if not number.is_integer():
+            raise ValueError(f"a target is a whole number of activities or accounts, not {edit.value}")
+        target = int(number)
         if target < 1:
             raise ValueError("a target is at least 1")
         actions[item] = dataclasses.replace(actions[item], target=target)
