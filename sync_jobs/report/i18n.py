@@ -129,6 +129,8 @@ FR: dict[str, str] = {
     "legend_target": "Cible de l'année",
     "no_objective": "sans objectif",
     "no_snapshot": "Pas encore d'historique : la tendance apparaîtra après la première clôture de trimestre.",
+    "snapshots_missing": "Instantanés trimestriels manquants pour {count} des {closed} trimestres clos : prenez-les "
+                         "avec {commands}, ou laissez pac schedule les prendre.",
     "no_snapshot_kept": "Aucun instantané trimestriel conservé ({count} trimestre(s) clos) : prenez-les avec "
                         "{commands}, ou laissez pac schedule les prendre.",
     "then": " puis ",
@@ -371,6 +373,8 @@ EN: dict[str, str] = {
     "legend_target": "Year's target",
     "no_objective": "no objective",
     "no_snapshot": "No history yet: the trend appears after the first quarter closes.",
+    "snapshots_missing": "Quarterly snapshots missing for {count} of the {closed} quarters closed: take them with "
+                         "{commands}, or let pac schedule take them.",
     "no_snapshot_kept": "No quarterly snapshot kept yet ({count} quarter(s) closed): take them with {commands}, or "
                         "let pac schedule take them.",
     "then": " then ",
