@@ -84,7 +84,9 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
     """How the plan's and the segments' ROI are computed, and why the plan or a segment can fall below all its axes
     (the plan's line names what its axes count twice, ``PlanTotals.overlap``: audit meeting F6)."""
     words = labels(fmt.lang)
-    lines = [words["roi_note"]]
+    # what an axis's ROI counts depends on the attribution (audit reporthand2: « counts every deal of its own scope »
+    # stood under split, where an axis counts its share of a deal it shares)
+    lines = [f'{words["roi_note"]} {words["roi_note_split" if inputs.attribution == "split" else "roi_note_full"]}']
     plan_line = plan_roi_line(inputs, fmt)
     if plan_line:
         lines.append(plan_line)

@@ -407,6 +407,7 @@ def _crm(*extra: Any) -> FakeConnector:
 @dataclass
 class Outputs:
     en: Page
+    fr: Page
     workbook: Any
     csv_rows: list[list[str]]
     said: str
@@ -419,11 +420,12 @@ def q2(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     _sync(config, _crm(), datetime(2027, 10, 2, 8, tzinfo=UTC))
     said = _pac(tmp, config, "snapshot", "--period", "Q2")
     said += _pac(tmp, config, "report", "--quarter", "Q2", "-o", str(tmp / "q2.html"))
+    _pac(tmp, config, "report", "--quarter", "Q2", "--lang", "fr", "-o", str(tmp / "q2-fr.html"))
     _pac(tmp, config, "report", "--quarter", "Q2", "-o", str(tmp / "q2.xlsx"))
     _pac(tmp, config, "report", "--quarter", "Q2", "-o", str(tmp / "q2.csv"))
     with (tmp / "q2.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    return Outputs(page(tmp / "q2.html"), load_workbook(tmp / "q2.xlsx"), rows, said)
+    return Outputs(page(tmp / "q2.html"), page(tmp / "q2-fr.html"), load_workbook(tmp / "q2.xlsx"), rows, said)
 
 
 def test_headline(q2: Outputs) -> None:
@@ -452,6 +454,24 @@ def test_plan_at_a_glance(q2: Outputs) -> None:
         ["Midwest customers", "Active", "-$6,400 / $40,000 -16%", "▲ At risk", "-132%"],
         ["Healthcare market ROI to date 267%", "Healthcare accounts", "Priority #1", "$15,500 / $30,000 52%",
          "● On track", "244%"]]
+
+
+def test_roi_note_says_how_split_attribution_counts(q2: Outputs) -> None:
+    """Under attribution: split the ROI note said « An axis's ROI counts every deal of its own scope », while AX-HC
+    counts half of the Elm Clinic deal d08 (8 000: 4 000 with AX-CUST) and the Healthcare segment all of it: the
+    segment's 267 % beside its only axis's 244 % had no word. Decision (docs silent): a segment's ROI stays over its
+    own scope's deals, each once and whole (the segments' figures are scope figures, as their revenue); the note says
+    so, and what an axis counts under split."""
+    text = q2.en.text
+    assert "An axis's ROI counts every deal of its own scope." not in text
+    assert ("Split attribution (engine.attribution: split): a deal several live axes count is divided evenly "
+            "between them, so an axis's ROI counts its share of each deal of its scope; a segment's ROI counts each "
+            "deal of its scope once and whole, even one an axis of another segment shares.") in text
+    assert ("Attribution partagée (engine.attribution: split) : une affaire que plusieurs axes actifs comptent est "
+            "répartie à parts égales entre eux, donc le ROI d'un axe compte sa part de chaque affaire de son "
+            "périmètre ; celui d'un segment compte chaque affaire de son périmètre une fois et entière, même celle "
+            "qu'un axe d'un autre segment partage.") in q2.fr.text
+    assert "Le ROI d'un axe compte toutes les affaires de son périmètre." not in q2.fr.text
 
 
 def test_axes(q2: Outputs) -> None:
