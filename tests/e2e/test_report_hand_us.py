@@ -434,7 +434,10 @@ def test_headline(q2: Outputs) -> None:
     33 500: the fixed baseline stands for deals the measured axes' baselines hold too), a negative « overlap » that
     is no revenue counted twice: no « counted by several axes » line, and no note under the ROI, which lies between
     its axes' (-132 % and 244 %)."""
-    assert "2027-Q3: quarterly (revenue, ROI, actions) snapshot" in q2.said     # the plan's Q2, by its calendar label
+    # pac snapshot --period Q2 keeps the plan's Q2 under its calendar label, and says which quarter of the plan that is
+    # (it read « 2027-Q3: quarterly … snapshot … kept » alone, the fiscal Q3's name to a manager who typed Q2)
+    assert ("2027-Q3 (the plan's Q2 of fiscal year 2027-2028): quarterly (revenue, ROI, actions) snapshot of Midwest "
+            "Pumps FY2027-28 kept, evaluated at the end of its last day, 2027-09-30 (America/Chicago)") in q2.said
     text, raw = q2.en.text, q2.en.raw
     assert "Quarterly sales meeting · Q2 of fiscal year 2027-2028" in text
     assert "Status at the end of September 30, 2027 (snapshot of October 2, 2027)" in text
