@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -598,3 +598,37 @@ def test_workbook_and_csv_hold_the_page_figures(q2: Outputs) -> None:
     assert rows["A-03"][8:15] == ["3", "2", "150.0", "2.0", "3.0", "Done", "done"]
     assert rows["A-04"][8:15] == ["0", "2", "0.0", "0.0", "", "Not started", "not_started"]
     assert rows["A-02"][8:15] == ["4", "5", "80.0", "5.0", "4.0", "Missed", "late"]
+
+
+def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
+    """Q2 kept on 2 October, then on 3 October Alex types a pump deal won on 25 September on Acme (d17, a1, $4,000,
+    one PUMP line): the kept report says what moved, the restated one counts it, split between AX-PUMP and AX-CUST.
+
+    By hand: plan revenue 58 500 -> 62 500; additional 33 500 -> 37 500 (50.9 % of 73 675 -> « 51% »); margin
+    + 4 000 x (0.4 + 0.3) / 2 = 1 400: (15 640 - 9 750) / 9 750 = 0.6041 -> « 60% »; AX-PUMP + 2 000 = 12 900
+    (351 % of 3 675; ROI (5 160 - 1 500) / 1 500 = 244 %), AX-CUST + 2 000 = -4 400; Midwest's ROI (6 790 + 1 400
+    - 7 500) / 7 500 = 0.092 -> « 9% »."""
+    config = _settings(tmp_path, "2027-10-02T03:00:00-05:00")
+    _sync(config, _crm(), datetime(2027, 10, 2, 8, tzinfo=UTC))
+    _pac(tmp_path, config, "snapshot", "--period", "Q2")
+    late = replace(_deal("d17", "a1", "alex", "4000", date(2027, 9, 25), _line(P, "4000")),
+                   modified_at=datetime(2027, 10, 3, 15, tzinfo=UTC))
+    config.write_text(config.read_text(encoding="utf-8").replace("2027-10-02T03", "2027-10-04T03"), encoding="utf-8")
+    _sync(config, _crm(late), datetime(2027, 10, 4, 8, tzinfo=UTC))
+    _pac(tmp_path, config, "report", "--quarter", "Q2", "-o", str(tmp_path / "kept.html"))
+    kept = page(tmp_path / "kept.html").text
+    assert "Status at the end of September 30, 2027 (snapshot of October 2, 2027)" in kept
+    for line in ("plan revenue $58,500 → $62,500 (+$4,000)",
+                 "plan additional revenue $33,500 → $37,500; plan ROI to date 46% → 60%",
+                 "axes' additional revenue: AX-PUMP $10,900 → $12,900; AX-CUST -$6,400 → -$4,400"):
+        assert line in kept, line
+    assert "Additional revenue\n$33,500" in kept
+    _pac(tmp_path, config, "report", "--quarter", "Q2", "--restated", "-o", str(tmp_path / "now.html"))
+    now = page(tmp_path / "now.html")
+    assert "Additional revenue\n$37,500\n51% of objective · Objective $73,675" in now.text
+    assert "Plan ROI to date\n60%" in now.text
+    assert now.body("Segment", "Axis", "Status", "Additional revenue / Objective", "Pace", "ROI to date")[:2] == [
+        ["Midwest geographic ROI to date 9%", "Pump line Midwest", "Active",
+         "$12,900 / $3,675 351% +25% of $14,700 (the scope's April 2026 – March 2027 revenue) = $3,675",
+         "✓ Objective reached", "244%"],
+        ["Midwest customers", "Active", "-$4,400 / $40,000 -11%", "▲ At risk", "-122%"]]
