@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -632,3 +633,32 @@ def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
          "$12,900 / $3,675 351% +25% of $14,700 (the scope's April 2026 – March 2027 revenue) = $3,675",
          "✓ Objective reached", "244%"],
         ["Midwest customers", "Active", "-$4,400 / $40,000 -11%", "▲ At risk", "-122%"]]
+
+
+def test_month_by_month_and_quarter_by_quarter(tmp_path: Path) -> None:
+    """The fiscal year's months June - September and its Q1 and Q2 kept; by hand, at each month's end:
+    June: A-06 done (4 / 3 by 23:00 30 June), 5 not begun. July (share of the fiscal Q2 31 / 92 = 0.337): A-01 3 / 3 and
+    A-06 done; A-02 2 / 5 = 0.4 on track; A-05 1 / 4 = 0.25 at risk; A-03, A-04 to come. August (62 / 92 = 0.674):
+    A-01, A-03 (3 / 2), A-06 done; A-02 3 / 5 and A-05 2 / 4 at risk; A-04 to come. September: the report's own.
+    Reps' share of targets reached (done capped at the target; actions not begun left out): Alex (A-01 3; A-04 of Q3
+    out) June « – », then 100 %; Sam (A-02 5, A-03 2) July 2 / 5 = 40 %, August (3 + 2) / 7 = 71 %, September
+    (4 + 2) / 7 = 86 %; Jordan (A-05 4, A-06 3) June 3 / 3, July (1 + 3) / 7 = 57 %, August 5 / 7 = 71 %, September
+    6 / 7 = 86 %. Year-to-date revenue: Midwest Q1 d01 15 000 + d05 6 000 + d08 8 000 + d14 1 200 = 30 200, Q2 44 000;
+    Healthcare Q1 d08 8 000, Q2 22 500."""
+    config = _settings(tmp_path, "2027-10-02T03:00:00-05:00")
+    _sync(config, _crm(), datetime(2027, 10, 2, 8, tzinfo=UTC))
+    for period in ("2027-06", "2027-07", "2027-08", "2027-09", "Q1", "Q2"):
+        _pac(tmp_path, config, "snapshot", "--period", period)
+    _pac(tmp_path, config, "report", "--quarter", "Q2", "-o", str(tmp_path / "q2.html"))
+    report = page(tmp_path / "q2.html")
+    counts = re.findall(r'text-anchor="middle"[^>]*>(\d+)</text>', report.svg("Actions by pace, at month end"))
+    # June: done 1, to come 5; July: done 2, on track 1, at risk 1, to come 2; August: done 3, at risk 2, to come 1;
+    # September: done 3, missed 2, to come 1
+    assert counts == ["1", "5", "2", "1", "1", "2", "3", "2", "1", "3", "2", "1"]
+    assert report.body("Rep", "Jun 2027", "Jul 2027", "Aug 2027", "Sep 2027") == [
+        ["Alex Kim", "–", "100%", "100%", "100%"], ["Jordan Lee", "100%", "57%", "71%", "86%"],
+        ["Sam Ortiz", "–", "40%", "71%", "86%"]]
+    for segment, q1, q2 in (("Midwest", "$30.2k", "$44k"), ("Healthcare", "$8k", "$22.5k")):
+        labels = re.findall(r">([^<]+)</text>", report.svg(f"{segment} — Year-to-date revenue by quarter"))
+        assert [q1, "Q1 FY2027-28", q2, "Q2 FY2027-28"] == [x for x in labels if "FY" in x or x in (q1, q2)]
+    assert "Quarterly snapshots missing" not in report.text and "No quarterly snapshot" not in report.text
