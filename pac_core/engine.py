@@ -600,7 +600,8 @@ def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
 class _Shares:
     """``attribution: split``: per ledger position, how many live axes count the deal in their revenue (its account
     in their scope, its day in their objective period to date, kept by their deal conditions), and how many in their
-    baseline (the same on their days a year earlier; an axis with a fixed baseline counts no deal there)."""
+    baseline (the same on their days a year earlier; an axis with a fixed baseline among them, its figure standing for
+    its scope's deals: a measured axis's baseline is divided as its revenue is, whatever the other axes write)."""
 
     revenue: np.ndarray
     baseline: np.ndarray
@@ -641,15 +642,17 @@ def _counted(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, fl
 def _split_shares(plan: Plan, live: Sequence[Axis], members: Mapping[str, np.ndarray],
                   filters: Mapping[str, DealFilter], ledger: WonLedger, as_of: datetime, zone: ZoneInfo,
                   owner_email: Mapping[tuple[str, str], str]) -> _Shares:
-    """How many of the ``live`` axes count each deal, in their revenue and in their measured baseline."""
+    """How many of the ``live`` axes count each deal, in their revenue and on their days a year earlier. An axis with
+    a fixed baseline is counted there too: its figure stands for the deals its scope held a year earlier, so another
+    axis sharing them takes its share of them as it takes its share of this year's (audit reporthand2: a product axis
+    beside a fixed-baseline customer axis set half of this year's shared lines against all of last year's)."""
     revenue = np.zeros(len(ledger.amounts), dtype=np.int64)
     baseline = np.zeros(len(ledger.amounts), dtype=np.int64)
     for axis in live:
         days = _axis_days(plan, axis, as_of, zone)
         revenue += _counted(ledger, days, members[axis.id], filters[axis.id], owner_email)
-        if not _fixed_baseline(axis):
-            baseline += _counted(ledger, baseline_range(days, weekly_year(plan.period.quarters)), members[axis.id],
-                                 filters[axis.id], owner_email)
+        baseline += _counted(ledger, baseline_range(days, weekly_year(plan.period.quarters)), members[axis.id],
+                             filters[axis.id], owner_email)
     return _Shares(revenue, baseline)
 
 

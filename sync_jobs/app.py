@@ -349,10 +349,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         last = run_summary(runs[0], repo.run_conflicts(engine, plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in plan.people if p.name}
+        engine_of = engine_settings(settings, plan.currency)
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
-                            attribution_days=engine_settings(settings, plan.currency).attribution_days, basis=basis,
-                            run_of=run_of)
+                            attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,
+                            basis=basis, run_of=run_of)
     finally:
         engine.dispose()
 

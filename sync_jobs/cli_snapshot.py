@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from pac_config.planfile import load_plan
+from pac_core.plan import Plan
+from pac_core.report_period import fiscal_quarter_of, fiscal_start
 from pac_core.restatement import since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, plan_label
@@ -64,7 +66,8 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     zone = ZoneInfo(plan.timezone)
     last = last_day(closing_instant(label, plan.timezone), zone)
     what = "quarterly (revenue, ROI, actions)" if kind == "quarterly" else "monthly (actions)"
-    click.echo(f"{label}: {what} snapshot of {plan.name} kept, evaluated at the end of its last day, "
+    click.echo(f"{label}{_plan_quarter(plan, kind, label)}: {what} snapshot of {plan.name} kept, evaluated at the end "
+               "of its last day, "
                f"{last:%Y-%m-%d} ({plan.timezone}); `pac report` shows it in the trends.")
     after = kept_snapshot(settings, ps.key, kind, label) if before is not None else None
     if before is not None and after is not None:
@@ -72,3 +75,16 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
                             after.evaluation.as_of, Formatter.for_plan(after.plan, "en"))
         click.echo(f"{label}: replaced the snapshot taken on {when_taken(before.taken_on, plan.timezone)}; "
                    + ("what changes:\n  " + "\n  ".join(lines) if lines else "no figure changes."))
+
+
+def _plan_quarter(plan: Plan, kind: str, label: str) -> str:
+    """`` (the plan's Q2 of fiscal year 2027-2028)`` after a fiscal plan's quarter kept under its calendar label
+    (``2027-Q3`` on a year from April: audit reporthand2, « 2027-Q3 … kept » answered a manager who typed Q2, the
+    fiscal Q3's name); "" on a calendar plan, for a month, and for a declared calendar's quarter (labelled by its
+    days)."""
+    start = fiscal_start(plan)
+    found = fiscal_quarter_of(label, start) if kind == "quarterly" and start is not None else None
+    if found is None:
+        return ""
+    k, first = found
+    return f" (the plan's Q{k} of fiscal year {first}-{first + 1})"

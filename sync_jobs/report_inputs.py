@@ -58,6 +58,7 @@ class ReportInputs:
     lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
     attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary
+    attribution: str = "full"                     # the engine's attribution (EngineSettings), for the ROI note
     basis: ReportBasis | None = None              # a closed quarter's report: kept snapshot or restated (None: today)
     # which sync ``last_run`` is: "latest", the last one to date; "snapshot", the last one finished when the kept
     # snapshot the report shows was taken (its figures came from it); "latest_unknown", the last one to date beside a

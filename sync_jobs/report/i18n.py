@@ -129,6 +129,8 @@ FR: dict[str, str] = {
     "legend_target": "Cible de l'année",
     "no_objective": "sans objectif",
     "no_snapshot": "Pas encore d'historique : la tendance apparaîtra après la première clôture de trimestre.",
+    "snapshots_missing": "Instantanés trimestriels manquants pour {count} des {closed} trimestres clos : prenez-les "
+                         "avec {commands}, ou laissez pac schedule les prendre.",
     "no_snapshot_kept": "Aucun instantané trimestriel conservé ({count} trimestre(s) clos) : prenez-les avec "
                         "{commands}, ou laissez pac schedule les prendre.",
     "then": " puis ",
@@ -249,8 +251,12 @@ FR: dict[str, str] = {
                 "étant le coût de l'objectif réparti jour par jour sur sa période jusqu'à la date (comme le CA "
                 "comparé) : c'est le ROI de la période entière au rythme actuel. ROI du plan et d'un segment : sur "
                 "ses axes actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
-                "la couvrent, rapporté au coût au prorata de ces axes. Le ROI d'un axe compte toutes les affaires de "
-                "son périmètre.",
+                "la couvrent, rapporté au coût au prorata de ces axes.",
+    "roi_note_full": "Le ROI d'un axe compte toutes les affaires de son périmètre.",
+    "roi_note_split": "Attribution partagée (engine.attribution: split) : une affaire que plusieurs axes actifs "
+                      "comptent est répartie à parts égales entre eux, donc le ROI d'un axe compte sa part de chaque "
+                      "affaire de son périmètre ; celui d'un segment compte chaque affaire de son périmètre une "
+                      "fois et entière, même celle qu'un axe d'un autre segment partage.",
     "roi_segment_note": "{segment} : ROI {roi} alors que ses axes sont à {axes}. Leurs périmètres se recouvrent "
                         "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
                         "{verdict}.",
@@ -371,6 +377,8 @@ EN: dict[str, str] = {
     "legend_target": "Year's target",
     "no_objective": "no objective",
     "no_snapshot": "No history yet: the trend appears after the first quarter closes.",
+    "snapshots_missing": "Quarterly snapshots missing for {count} of the {closed} quarters closed: take them with "
+                         "{commands}, or let pac schedule take them.",
     "no_snapshot_kept": "No quarterly snapshot kept yet ({count} quarter(s) closed): take them with {commands}, or "
                         "let pac schedule take them.",
     "then": " then ",
@@ -490,7 +498,11 @@ EN: dict[str, str] = {
                 "the objective's cost spread day by day over its period up to the date (as the revenue it is set "
                 "against): the whole period's ROI at the current pace. Plan and segment ROI: over their live axes "
                 "(neither suspended nor dropped), each deal counted once even when several axes hold it, against "
-                "those axes' cost to date. An axis's ROI counts every deal of its own scope.",
+                "those axes' cost to date.",
+    "roi_note_full": "An axis's ROI counts every deal of its own scope.",
+    "roi_note_split": "Split attribution (engine.attribution: split): a deal several live axes count is divided evenly "
+                      "between them, so an axis's ROI counts its share of each deal of its scope; a segment's ROI "
+                      "counts each deal of its scope once and whole, even one an axis of another segment shares.",
     "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
                         "counts the same gains; counted once, the deals of its axes {verdict}.",
     "roi_below_cost": "do not cover their cost to date",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from markupsafe import Markup
 
+from pac_core.periods import is_fiscal
 from pac_core.report_period import fiscal_quarter
 from pac_core.snapshots import declared_quarters, period_window, quarter_labels
 from sync_jobs.report import charts
@@ -27,6 +28,7 @@ from sync_jobs.report.view import (
     roi_basis,
     segment_progress,
     segment_roi_notes,
+    snapshots_to_date,
     status_day,
     trend,
 )
@@ -82,7 +84,9 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
     """How the plan's and the segments' ROI are computed, and why the plan or a segment can fall below all its axes
     (the plan's line names what its axes count twice, ``PlanTotals.overlap``: audit meeting F6)."""
     words = labels(fmt.lang)
-    lines = [words["roi_note"]]
+    # what an axis's ROI counts depends on the attribution (audit reporthand2: « counts every deal of its own scope »
+    # stood under split, where an axis counts its share of a deal it shares)
+    lines = [f'{words["roi_note"]} {words["roi_note_split" if inputs.attribution == "split" else "roi_note_full"]}']
     plan_line = plan_roi_line(inputs, fmt)
     if plan_line:
         lines.append(plan_line)
@@ -204,14 +208,24 @@ def _no_trend_note(inputs: ReportInputs, words: Mapping[str, str]) -> str:
         return words["first_quarter"]
     plan = inputs.plan
     declared = declared_quarters(plan.period)   # a declared fiscal calendar's quarters, by their days
-    closed = [label for label in declared or quarter_labels(plan.period)
-              if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
+    quarters = declared or quarter_labels(plan.period)
+    closed = [label for label in quarters if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
     if not closed:
         return words["no_snapshot"]
-    # the quarters closed, each by the label pac snapshot takes (it refused a quarter not over: docs2 F2); a
-    # declared calendar's as Q1, Q2... (pac snapshot reads them so, snapshots.plan_label)
-    commands = words["then"].join(f"pac snapshot --period {f'Q{declared.index(label) + 1}' if declared else label}"
-                                  for label in closed)
+    # the closed quarters whose snapshot is not kept: the report's own, kept, is none of them (audit reporthand2: a
+    # fiscal Q2 report made of its snapshot read « No quarterly snapshot kept yet … take them with … 2027-Q3 », that
+    # snapshot's label)
+    kept = {s.label for s in snapshots_to_date(inputs) if s.kind == "quarterly"}
+    missing = [label for label in closed if label not in kept]
+    if not missing:
+        return words["first_quarter"]
+    # each by the label pac snapshot takes (it refused a quarter not over: docs2 F2); a fiscal plan's as Q1, Q2...,
+    # the plan's own (pac snapshot reads them so, snapshots.plan_label), where 2027-Q3 read as the fiscal Q3
+    own = bool(declared) or is_fiscal(plan.period)
+    commands = words["then"].join(f"pac snapshot --period {f'Q{quarters.index(label) + 1}' if own else label}"
+                                  for label in missing)
+    if len(missing) < len(closed):
+        return words["snapshots_missing"].format(count=len(missing), closed=len(closed), commands=commands)
     return words["no_snapshot_kept"].format(count=len(closed), commands=commands)
 
 

@@ -103,7 +103,7 @@ class TestFiscalQuarters:
         config = Path(synced_february.source)
         first = pac("snapshot", "--period", "Q1", config=config, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
-        assert "2027-02..2027-04: quarterly" in first.stdout
+        assert "2027-02..2027-04 (the plan's Q1 of fiscal year 2027-2028): quarterly" in first.stdout
         assert "the end of its last day, 2027-04-30 (America/Chicago)" in first.stdout
         assert pac("snapshot", "--period", "Q2", config=config, cwd=tmp_path).returncode == 0
         assert _kept(synced_february) == [("quarterly", "2027-02..2027-04", datetime(2027, 5, 1, 5, tzinfo=UTC)),

@@ -343,10 +343,9 @@ class _Org:
 
     def share(self, axis: Axis, deal: Deal, spans: dict[str, tuple[date, date] | None], *, baseline: bool) -> int:
         """The split divisor of ``deal`` for ``axis``: the live axes that count it on their days (their baseline days
-        for a year-earlier deal, fixed baselines out), plus the axis itself when it is not live."""
-        n = sum(1 for other in self.live_axes()
-                if not (baseline and self.fixed(other) is not None)
-                and self.counts(other, deal, spans[other.id]) is not None)
+        for a year-earlier deal, an axis with a fixed baseline among them: its figure stands for that deal), plus the
+        axis itself when it is not live."""
+        n = sum(1 for other in self.live_axes() if self.counts(other, deal, spans[other.id]) is not None)
         return n if live(axis, self.today) else n + 1
 
     def measured(self, axis: Axis, spans: dict[str, tuple[date, date] | None], *, baseline: bool) -> Decimal:

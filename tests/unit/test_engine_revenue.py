@@ -463,14 +463,21 @@ class TestOverlappingAxes:
         assert ev.plan is not None and ev.plan.axis_ids == ("BIG",) and ev.plan.revenue == 1600
         self._adds_up(ev)
 
-    def test_an_axis_with_a_fixed_baseline_takes_no_share_of_the_year_before(self) -> None:
-        """PHARMA has a fixed baseline (500): it reads no deal of 2026, so BIG's baseline keeps the big-pharma
-        deal of 1 March 2026 whole (80); this year's deal (1,000) is still halved: BIG 500 + 600 = 1,100."""
+    def test_an_axis_with_a_fixed_baseline_takes_its_share_of_the_year_before(self) -> None:
+        """PHARMA has a fixed baseline (500): its figure stands for the big-pharma deal of 1 March 2026 (80) as it
+        would have counted it, so BIG's baseline takes half of it, 40, as BIG's revenue takes half of this year's
+        big-pharma deal (1,000): BIG 500 + 600 = 1,100 against 40, like for like. BIG's figures are those of the same
+        plan with PHARMA's baseline measured: how PHARMA writes its baseline is no reason for BIG's to change (audit
+        reporthand2: BIG kept the 80 whole against a halved 1,000, a growth understated on every shared account).
+        PHARMA's own figures are unchanged (800 against its fixed 500)."""
         axes = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA, baseline="500"))
         deals = (*self.DEALS, won("b-bp", "big-pharma", "80", date(2026, 3, 1)))
         ev = _run(deals, axes, settings=self.SPLIT)
-        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1100, 80)
+        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1100, 40)
         assert (ev.axis("PHARMA").revenue, ev.axis("PHARMA").baseline) == (800, 500)
+        measured = _run(deals, (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA)),
+                        settings=self.SPLIT)
+        assert (measured.axis("BIG").revenue, measured.axis("BIG").baseline) == (1100, 40)
 
     def test_segment_trend(self) -> None:
         """Segment trend is revenue over baseline minus one: 1,900 against 2,000 is -5 %."""
