@@ -72,7 +72,17 @@ def row_conversions(table: DealTable, rows: np.ndarray, currency: str, fx_rates:
     cur_codes = table.currency.codes[rows].astype(np.int64)
     rate_values = table.rates.values if table.rates is not None else ()
     rate_codes = table.rates.codes[rows].astype(np.int64) if table.rates is not None else np.full(len(rows), -1)
-    pairs, index = np.unique(cur_codes * (len(rate_values) + 1) + rate_codes + 1, return_inverse=True)
+    # each row's pair as one non-negative key (a currency code of -1, none, is key 0..); the distinct keys ascending and
+    # each row's rank among them, as ``np.unique(..., return_inverse=True)`` gives them, by a count when the keys are
+    # few (a sort of every won deal costs more than the rest of this function)
+    keys = (cur_codes + 1) * (len(rate_values) + 1) + rate_codes + 1
+    if len(keys) and int(keys.max()) < 4 * len(keys) + 4096:
+        present = np.bincount(keys) > 0
+        pairs = np.flatnonzero(present) - (len(rate_values) + 1)
+        index = (np.cumsum(present) - 1)[keys]
+    else:
+        pairs, index = np.unique(keys, return_inverse=True)
+        pairs = pairs - (len(rate_values) + 1)
     out: list[Conversion | None] = []
     for pair in pairs.tolist():
         cur_code, rate_code = divmod(pair, len(rate_values) + 1)
@@ -702,11 +712,14 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
         won_mask &= days_of[rows] <= today.toordinal()
     quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # key -> (won, open) quantities
     all_lines = table.lines
-    folded: dict[str, str] = {}      # each distinct key folded once
+    keys_of: dict[tuple[str | None, str | None, str | None], tuple[str, ...]] = {}   # each distinct line's keys once
     for i, is_won in zip(rows.tolist(), won_mask.tolist(), strict=True):
         for line in all_lines[i]:
-            for key in {folded.get(k) or folded.setdefault(k, fold_value(k))
-                        for k in (line.product, line.code, line.name) if k}:
+            named = (line.product, line.code, line.name)
+            keys = keys_of.get(named)
+            if keys is None:
+                keys = keys_of[named] = tuple({fold_value(k) for k in named if k})
+            for key in keys:
                 found = quantities.get(key)
                 if found is None:
                     found = quantities[key] = ([], [])
