@@ -167,12 +167,20 @@ class WonValues:
             every_lines = table.lines
             for k, row in enumerate(rows.tolist()):
                 lines = every_lines[row]
-                if lines:
-                    on_lines = lines_total(lines)
-                    if on_lines is not None and value[k] != on_lines:
+                if not lines:
+                    continue
+                if len(lines) == 1:     # most deals: ``lines_total`` of one line is ZERO + its amount
+                    one = lines[0].amount
+                    if one is not None and value[k] != one:     # Decimals compare by value: ZERO + one == one
                         noted[k] = True
                         if value[k] is None:
-                            value[k] = on_lines
+                            value[k] = ZERO + one
+                    continue
+                on_lines = lines_total(lines)
+                if on_lines is not None and value[k] != on_lines:
+                    noted[k] = True
+                    if value[k] is None:
+                        value[k] = on_lines
         missing = np.fromiter(map(is_, value, repeat(None)), dtype=bool, count=len(rows))
         given: list[Decimal] = [ZERO if v is None else v for v in value] if missing.any() else \
             cast(list[Decimal], value)
