@@ -54,6 +54,7 @@ from connectors.salesforce.fiscal import fiscal_notes
 from connectors.salesforce.mapping import (
     SalesforceMapping,
     check_mapping_online,
+    family_notes,
     label_notes,
     load_mapping,
     person_account_notes,
@@ -105,6 +106,12 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
 # only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
 DEAL_RULES = "live line items only"
+# How a deal line's family is read when it is a picklist (``Reader.family_labelled``): as its label (SOQL toLabel() in
+# the line items' subquery; before, its API name: a family `MACH` labelled « Machines » matched no `product_family:
+# Machines` axis, audit sffamily F1). Part of the deals' fingerprint when the family is so read, with the family's
+# labels (``SalesforceConnector.family_labels``: a relabel in Setup touches no opportunity nor product, so that night
+# reads the deals in full, each line with its new label), so an existing install re-reads its deals in full once.
+FAMILY_LABELS = "line family by label"
 
 # How a multi-currency org's deals are read besides READING_RULES, the mapping and the org's rates: each keeps its own
 # amount and currency with the org's rates of its CloseDate (``Deal.rates``); before, only its amount converted into
@@ -245,6 +252,17 @@ class SalesforceConnector:
         self._labels_read = True
         return self._labels
 
+    def family_labels(self) -> dict[str, str]:
+        """The labels of a deal line's family read as its label (``Reader.family_field``: Product2's describe, one
+        call per run), value -> label where they differ, in the integration user's language as toLabel() returns
+        them: part of the deals' reading, so a family value relabelled in Setup (which changes no opportunity's nor
+        product's ``SystemModstamp``) reads every deal in full that night, each line with its new label. Empty when
+        the describe lacks the field."""
+        found = self.reader.family_field()
+        entries = (found[1].get("picklistValues") or []) if found is not None else []
+        return {str(p["value"]): str(p["label"]) for p in entries if isinstance(p, dict)
+                and isinstance(p.get("value"), str) and isinstance(p.get("label"), str) and p["label"] != p["value"]}
+
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
         return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
             else ("PAC",)
@@ -304,7 +322,9 @@ class SalesforceConnector:
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
-                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
+                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES,
+                *([FAMILY_LABELS, self.family_labels()] if kind is ObjectKind.DEALS
+                  and self.reader.family_labelled() else [])],
         }
         # the labels of the scope picklists (``labels``: one describe, 304 when Account's metadata did not change): a
         # relabel in Setup touches no account, so it reads them all again the same night, each with its new label;
@@ -342,6 +362,7 @@ class SalesforceConnector:
         (``OrgRates.unwritable``); for each plan (``fiscal_period``) whose quarters are not the org's fiscal
         quarters (``Period``), the ``fiscal_calendar`` to write (``fiscal.fiscal_notes``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
+        notes += family_notes(self.mapping, self, self.reader.family_field(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
         fiscal = (plan_values or {}).get("fiscal_period", ())
         if fiscal:    # each plan's quarters beside the org's Period records (a custom fiscal year: 4-4-5...)

@@ -325,6 +325,33 @@ class TestSalesforceProductFamilies:
         finally:
             rig.close()
 
+    def test_a_family_is_matched_by_the_label_users_see(self):
+        """A French org's Product2.Family value `MACH` is labelled « Machines » (what users see on the product and
+        write in the plan); a won deal of 9,000 holds a MACH line of 6,000 and a pump line of 3,000. The axis scoped
+        `product_family: Machines` (and `product: Machines`) counts the MACH line, 6,000, as Account's picklists
+        are matched by their labels. Seen failing before: 0 (the family was read as its API name, MACH)."""
+        rig = SalesforceRig()
+        try:
+            api = rig.api
+            api.add_picklist_value("Product2", "Family", "MACH", "Machines")
+            machine = api.create("Product2", Name="Presse P40", ProductCode="P40", Family="MACH", IsActive=True)
+            pump = api.create("Product2", Name="Pompe doseuse PX200", ProductCode="PX200", Family="Pompes",
+                              IsActive=True)
+            opp = api.create("Opportunity", Name="Lyon A — P40 + PX200", AccountId=rig.account, OwnerId=rig.owner,
+                             StageName="Closed Won", CloseDate=date(2027, 4, 2), Amount=Decimal("9000"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=machine, Quantity=1,
+                       UnitPrice=Decimal("6000"), TotalPrice=Decimal("6000"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=pump, Quantity=1,
+                       UnitPrice=Decimal("3000"), TotalPrice=Decimal("3000"))
+            records = _pull(rig.connector)
+            [line_deal] = [d for d in records.deals if d.id == opp]
+            assert {(ln.code, ln.family) for ln in line_deal.lines} == {("P40", "Machines"), ("PX200", "Pompes")}
+            assert _axis_in_april(records, {"product_family": "Machines"}).axis("AX").revenue == Decimal("6000")
+            assert _axis_in_april(records, {"product": "Machines"}).axis("AX").revenue == Decimal("6000")
+            assert _axis_in_april(records, {"product_family": "MACH"}).axis("AX").revenue == Decimal("0")
+        finally:
+            rig.close()
+
 
 class TestHubSpotLineItemEdits:
     def test_a_line_edited_without_its_deal_is_read_on_the_next_incremental_night(self, portal):
