@@ -92,6 +92,7 @@ from connectors.hubspot.associations import (
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
+    LINE_CURRENCY,
     LINE_PRICING,
     MERGED_IDS,
     HubSpotMapping,
@@ -170,8 +171,11 @@ COMPANY_RULES = "option labels; pac values"
 # stored line keeps its line item's id (``DealLine.id``), by which a deleted line item's deal is found
 # (``_reread_deleted_lines``): the deals stored before have none, so they are read again once; "line terms", a
 # recurring line item HubSpot gave no ``hs_tcv`` counts its whole term (``normalise.contract_value``), not one
-# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once.
-DEAL_RULES = "company currency; line ids; line terms; line prices"
+# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once;
+# "line currency", a line item priced in another currency than its deal (``hs_line_item_currency_code``) is converted
+# into the deal's currency with the deal's own rates, or counts no amount when they do not know its currency
+# (``normalise.in_deal_currency``; before, its figure was taken in the deal's currency, audit sffamily F2).
+DEAL_RULES = "company currency; line ids; line terms; line prices; line currency"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -1141,7 +1145,7 @@ class HubSpotConnector:
             return
         read = line_reader(self.mapping)
         # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
-        props = sorted({*self._props("line_items"), *LINE_PRICING})
+        props = sorted({*self._props("line_items"), *LINE_PRICING, LINE_CURRENCY})
         for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]

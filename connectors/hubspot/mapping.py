@@ -74,6 +74,12 @@ LINE_PRICE = "price"
 LINE_UNIT_DISCOUNT = "discount"
 LINE_DISCOUNT_PERCENTAGE = "hs_discount_percentage"
 LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_TERM_MONTHS, LINE_PRICE, LINE_UNIT_DISCOUNT, LINE_DISCOUNT_PERCENTAGE)
+# A line item's own currency (the default line item property *Currency*), read (never strictly) with every line item:
+# the line items API takes any currency the portal has there ("Provided line item currency CAD is not supported by
+# portal" is its refusal, developer changelog, *New Currency Validation for Line Items API*), so a line created
+# through the API may be priced in another currency than its deal; it is converted into its deal's currency with
+# the deal's own HubSpot rates when they know both (``normalise.in_deal_currency``, docs/hubspot.md)
+LINE_CURRENCY = "hs_line_item_currency_code"
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"

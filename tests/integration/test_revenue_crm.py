@@ -148,6 +148,46 @@ class TestHubSpotMultiCurrencyPortal:
         assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
 
 
+    def test_a_line_in_another_currency_than_its_deal_is_converted(self, tmp_path, caplog):
+        """HubSpot's API takes a line item's own currency (``hs_line_item_currency_code``: "Provided line item
+        currency CAD is not supported by portal" is refused, a currency the portal has is not), so a line may be in
+        another currency than its deal. An EUR portal: a USD 5,000 deal (4,600 in the company currency) holds an MX50
+        line priced in EUR, 4,600: the MX50 axis of an EUR plan counts 4,600.00 (the line is USD 5,000.00 at the
+        deal's own rate, then 4,600.00 back). An EUR deal of 800 holds a PX line priced in CHF, 500: no HubSpot rate
+        between CHF and EUR is known to pac, so the line counts 0 on the PX axis, with a warning naming it, not 500 €.
+        Seen failing before: 4,232.00 (the EUR 4,600 read as USD 4,600) and 500 (CHF 500 read as EUR 500)."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            usd = api.add("deals", {**won, "dealname": "USD", "amount": "5000", "deal_currency_code": "USD",
+                                    "amount_in_home_currency": "4600"}, companies=(lyon,))
+            line = api.add("line_items", {"name": "MX50", "hs_sku": "MX50", "quantity": "1", "amount": "4600",
+                                          "hs_line_item_currency_code": "EUR"})
+            api.associate("deals", usd, "line_items", line)
+            eur = api.add("deals", {**won, "dealname": "EUR", "amount": "800", "deal_currency_code": "EUR",
+                                    "amount_in_home_currency": "800"}, companies=(lyon,))
+            chf = api.add("line_items", {"name": "PX", "hs_sku": "PX", "quantity": "1", "amount": "500",
+                                         "hs_line_item_currency_code": "CHF"})
+            api.associate("deals", eur, "line_items", chf)
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                with caplog.at_level("WARNING"):
+                    records = _pull(connector)
+            finally:
+                connector.close()
+        deals = {d.id: d for d in records.deals}
+        assert (deals[usd].currency, deals[usd].lines[0].amount) == ("USD", Decimal("5000.00"))
+        assert _axis_in_april(records, {"product": "MX50"}).axis("AX").revenue == Decimal("4600.00")
+        assert deals[eur].lines[0].amount is None
+        assert _axis_in_april(records, {"product": "PX"}).axis("AX").revenue == Decimal("0")
+        [warning] = [r.getMessage() for r in caplog.records if "hs_line_item_currency_code" in r.getMessage()]
+        assert f"deal {eur}" in warning and "CHF" in warning and "EUR" in warning
+
     def test_a_deal_in_the_plans_currency_counts_its_own_amount(self, tmp_path):
         """A USD plan on an EUR portal (home_currency EUR), fx_rates {EUR: 1.09}: the USD 5,000 deal (4,600 in the
         company currency) counts USD 5,000.00, its own amount, and the EUR 20,000 deal 20,000 x 1.09 = 21,800.00
