@@ -105,6 +105,7 @@ from connectors.hubspot.mapping import (
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
+    PricedLine,
     line_reader,
     merged_ids,
     option_labels,
@@ -634,7 +635,8 @@ class HubSpotConnector:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
+        convert = self._priced(spec, self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name,
+                                                                                          pipelines))))
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
@@ -774,6 +776,38 @@ class HubSpotConnector:
             return replace(record, custom={**record.custom, HELD_PAC: held})
 
         return read
+
+    def _priced(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` telling, for each deal read, the line items priced in a currency its own HubSpot rates do not
+        link to the deal's (``normalise.in_deal_currency`` left them with no amount): a data-quality warning each,
+        listed with the run's (``line currency: ...``), naming the line, both currencies and the fix."""
+        if spec.kind is not ObjectKind.DEALS:
+            return convert
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            record = convert(obj, company, lines)
+            if not isinstance(record, Deal):
+                return record
+            unpriced = {line.id for line in record.lines if line.amount is None}
+            for line in lines:
+                if isinstance(line, PricedLine) and line.amount is not None and line.id in unpriced:
+                    self._data_warning(spec, record.id, (
+                        f"line currency: line item {line.id} ({line.product}) is priced in {line.currency} "
+                        f"({LINE_CURRENCY}), its deal in {record.currency}: no HubSpot rate pac reads links the two "
+                        "(only the deal's own, between its currency and the company currency), so the line counts no "
+                        "amount on product axes; price the deal's lines in its currency, as HubSpot's line item "
+                        "editor does, or in the company currency"))
+            return record
+
+        return read
+
+    def _data_warning(self, spec: HsObject, record_id: str, warning: str) -> None:
+        """A data-quality warning on a record of ``spec``: listed with the run's when a store takes them, else
+        logged."""
+        if self._stored is not None:
+            self._stored.warnings.append(Rejected(self.name, spec.kind.value, record_id, warning))
+        else:
+            log.warning("%s: %s %s: %s", self.name, spec.kind.value, record_id, warning)
 
     def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
         """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown

@@ -316,16 +316,16 @@ class PricedLine(DealLine):
     currency: str | None = None
 
 
-def in_deal_currency(deal_id: str, lines: tuple[DealLine, ...], currency: str | None,
+def in_deal_currency(lines: tuple[DealLine, ...], currency: str | None,
                      rates: CrmRates | None) -> tuple[DealLine, ...]:
     """A deal's lines in its ``currency`` (a ``DealLine``'s amount is in its deal's currency): a line priced in
     another currency (``PricedLine.currency``: the line items API takes any currency the portal has) is converted
     with the deal's own HubSpot rates (``rates``: its amount and its amount in the company currency) when they know
     its currency, rounded half up to the deal currency's minor unit, as the engine converts the deal; otherwise no
     HubSpot rate that pac reads links the two (pac does not read the portal's exchange rates), and the line counts no
-    amount (0 on product axes), with a warning naming it and the fix. Before, its figure was taken in the deal's
-    currency (a CHF 500 line counted 500 € on an EUR deal: audit sffamily F2). A deal with no currency keeps its
-    lines as read."""
+    amount (0 on product axes; the connector warns of it, naming it and the fix). Before, its figure was taken in
+    the deal's currency (a CHF 500 line counted 500 € on an EUR deal: audit sffamily F2). A deal with no currency
+    keeps its lines as read."""
     out: list[DealLine] = []
     for line in lines:
         if not isinstance(line, PricedLine):
@@ -338,12 +338,7 @@ def in_deal_currency(deal_id: str, lines: tuple[DealLine, ...], currency: str | 
             out.append(plain)
             continue
         convert = conversion(own, rates, currency.upper(), {}) if rates is not None else None
-        if convert is None:
-            log.warning("hubspot.line_currency deal %s: line item %s (%s) is priced in %s (%s), its deal in %s: no "
-                        "HubSpot rate pac reads links the two (only the deal's own, between its currency and the "
-                        "company currency), so the line counts no amount on product axes; price the deal's lines in "
-                        "its currency, as HubSpot's line item editor does", deal_id, line.id, line.product, own,
-                        LINE_CURRENCY, currency.upper())
+        if convert is None:     # (the connector warns of it: ``HubSpotConnector._priced``)
             out.append(replace(plain, amount=None))
             continue
         out.append(replace(plain, amount=convert(plain.amount)))
@@ -626,7 +621,7 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
                 rates = home_rates(amount, parse_amount(get(home_p)), currency.upper(), company_currency)
             except ValueError as exc:
                 return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
-        lines = in_deal_currency(str(obj["id"]), lines, currency, rates)
+        lines = in_deal_currency(lines, currency, rates)
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
                     close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),

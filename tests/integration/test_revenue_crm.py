@@ -186,7 +186,8 @@ class TestHubSpotMultiCurrencyPortal:
         assert deals[eur].lines[0].amount is None
         assert _axis_in_april(records, {"product": "PX"}).axis("AX").revenue == Decimal("0")
         [warning] = [r.getMessage() for r in caplog.records if "hs_line_item_currency_code" in r.getMessage()]
-        assert f"deal {eur}" in warning and "CHF" in warning and "EUR" in warning
+        assert f"deals {eur}: line currency: line item {chf} (PX) is priced in CHF" in warning
+        assert "its deal in EUR" in warning
 
     def test_a_deal_in_the_plans_currency_counts_its_own_amount(self, tmp_path):
         """A USD plan on an EUR portal (home_currency EUR), fx_rates {EUR: 1.09}: the USD 5,000 deal (4,600 in the

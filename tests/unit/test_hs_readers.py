@@ -89,10 +89,10 @@ class TestMissingAndEmpty:
         other = read(_obj({"hs_sku": "C", "amount": "90", "hs_line_item_currency_code": "CHF"}))
         assert same is not None and home is not None and other is not None
         rates = home_rates(Decimal(1100), Decimal(1000), "USD", "EUR")
-        lines = in_deal_currency("9", (same, home, other), "USD", rates)
+        lines = in_deal_currency((same, home, other), "USD", rates)
         assert [type(x) for x in lines] == [DealLine] * 3
         assert [x.amount for x in lines] == [Decimal(100), Decimal("275.00"), None]
-        assert in_deal_currency("9", (home,), None, None)[0].amount == Decimal(250)
+        assert in_deal_currency((home,), None, None)[0].amount == Decimal(250)
 
     @pytest.mark.parametrize(("props", "want"), [
         ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract
