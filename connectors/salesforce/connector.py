@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -231,11 +232,12 @@ class SalesforceConnector:
             return self._labels
         wanted = tuple(self.reader.label_fields())
         kept = self._kept_labels
+        self._labels = None
         if wanted:
             since = kept.stamp if kept is not None and kept.fields == wanted else ""
             described, stamp = self.client.describe_since("Account", since)
             if described is None and kept is not None:          # 304: nothing changed since ``since``
-                self._labels = kept
+                self._labels = replace(kept, family=None)
             else:
                 if described is not None:
                     self.schema.remember("Account", described)
@@ -249,19 +251,51 @@ class SalesforceConnector:
                                         if isinstance(p, dict) and isinstance(p.get("value"), str)}
                 self._labels = PicklistLabels(wanted, labels, stamp)
             self.reader.picklists = frozenset(f.lower() for f in self._labels.labels)
+        family = self._family_labels(kept.family if kept is not None else None)
+        if family is not None:
+            self._labels = replace(self._labels or PicklistLabels((), {}), family=family)
         self._labels_read = True
         return self._labels
 
+    def _family_labels(self, kept: PicklistLabels | None) -> PicklistLabels | None:
+        """The labels of a deal line's family read as its label (``Reader.family_labelled``), value -> label in the
+        integration user's language as toLabel() returns them, read once per run with the Account picklists'
+        (``labels``): a family on Product2 (``Product2.Family``, the shipped mappings) by Product2's describe asked
+        with ``If-Modified-Since`` the date kept from the last one, so a quiet night costs one call with no body
+        (304) and keeps the labels kept; another path by the describe of the object it ends on (one call a run). None
+        when the family is read as stored."""
+        family = self.mapping.deals.line_family
+        if family is None or not self.reader.family_labelled():
+            return None
+        head, _, name = family.partition(".")
+        stamp = ""
+        if head.lower() == "product2" and name and "." not in name:
+            since = kept.stamp if kept is not None and kept.fields == (family,) else ""
+            described, stamp = self.client.describe_since("Product2", since)
+            if described is None and kept is not None and since:    # 304: nothing changed since ``since``
+                return kept
+            if described is not None:
+                self.schema.remember("Product2", described)
+            f = (self.describe_fields("Product2") or {}).get(name.lower())
+        else:
+            found = self.reader.family_field()
+            f = found[1] if found is not None else None
+        if f is None:
+            return PicklistLabels((family,), {}, stamp)
+        table = {str(p["value"]): str(p.get("label") or p["value"]) for p in f.get("picklistValues") or []
+                 if isinstance(p, dict) and isinstance(p.get("value"), str)}
+        return PicklistLabels((family,), {family: table}, stamp)
+
     def family_labels(self) -> dict[str, str]:
-        """The labels of a deal line's family read as its label (``Reader.family_field``: Product2's describe, one
-        call per run), value -> label where they differ, in the integration user's language as toLabel() returns
-        them: part of the deals' reading, so a family value relabelled in Setup (which changes no opportunity's nor
-        product's ``SystemModstamp``) reads every deal in full that night, each line with its new label. Empty when
-        the describe lacks the field."""
-        found = self.reader.family_field()
-        entries = (found[1].get("picklistValues") or []) if found is not None else []
-        return {str(p["value"]): str(p["label"]) for p in entries if isinstance(p, dict)
-                and isinstance(p.get("value"), str) and isinstance(p.get("label"), str) and p["label"] != p["value"]}
+        """The labels of a deal line's family read as its label (``_family_labels``, with ``labels``), value -> label
+        where they differ: part of the deals' reading, so a family value relabelled in Setup (which changes no
+        opportunity's nor product's ``SystemModstamp``) reads every deal in full that night, each line with its new
+        label. Empty when the family is read as stored or the describe lacks it."""
+        kept = self.labels()
+        family = kept.family if kept is not None else None
+        if family is None:
+            return {}
+        return {value: label for table in family.labels.values() for value, label in table.items() if label != value}
 
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
         return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
@@ -332,6 +366,8 @@ class SalesforceConnector:
         # created again is empty on every account and moves no account's stamp, so any change of Account's metadata
         # reads them all again that night, and what they hold is compared (``account_targets.held_values``: fresh)
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
+        if labelled is not None and not labelled.fields:    # the lines' family's alone (the deals' reading's)
+            labelled = None
         extra: list[Any] = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}
                             ] if labelled else []
         if labelled is not None and labelled.stamp:

@@ -150,7 +150,7 @@ class TestSalesforce:
             quiet = night()
             assert _revenue(quiet) == (Decimal(10000), Decimal(0))
             assert len(describes.asked) == 2 and describes.asked[1]          # one conditional describe, no more
-            # Account's 304, and Product2's describe: the labels of the lines' family, read as labels (sffamily F1)
+            # Account's 304, and Product2's (the labels of the lines' family, read as labels: sffamily F1), 304 too
             assert quiet.api["main"]["by_endpoint"].get("sobjects") == 2
             assert _accounts_full_at(database_url) == full_at                 # no full read of the accounts
             assert not quiet.relabelled
@@ -265,10 +265,12 @@ actions:
 class TestSalesforceFamily:
     def test_a_relabelled_family_reads_the_deals_in_full_that_night(self, tmp_path: Path, database_url: str) -> None:
         """Product2.Family `MACH` is labelled « Machines »; Lyon's won deal holds a MACH line of 6,000. Night 1 counts
-        it for AX-OLD (« Machines »). Then `MACH` is relabelled « Machines spéciales » in Setup: no opportunity, line
-        nor product changes. Night 2 must count the 6,000 for AX-NEW, the label users now see, not keep the stored
-        line's old label until the weekly full read. Seen failing before the family's labels were part of the deals'
-        reading: night 2 still counted 6,000 for AX-OLD, 0 for AX-NEW."""
+        it for AX-OLD (« Machines »). Night 2, nothing changed: Product2's describe is asked with If-Modified-Since
+        (304, no body) and the deals are read incrementally. Then `MACH` is relabelled « Machines spéciales » in
+        Setup: no opportunity, line nor product changes. Night 3 must count the 6,000 for AX-NEW, the label users now
+        see, not keep the stored line's old label until the weekly full read, and warn naming the plan value left on
+        the old label. Seen failing before the family's labels were part of the deals' reading: night 3 still counted
+        6,000 for AX-OLD, 0 for AX-NEW."""
         sf = SalesforceApi(None)
         crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
         sf.org.now = lambda: crm_now[0]
@@ -291,7 +293,24 @@ class TestSalesforceFamily:
         with SandboxServer([sf]) as server:
             first = sandbox_sync(settings, server, provision=False, clock=clock)
             assert _revenue(first) == (Decimal(6000), Decimal(0))
+            full_at = _deals_full_at(database_url)
+            kept = repo.crm_labels(open_store(database_url), "main")
+            assert kept is not None and kept["family"]["labels"]["Product2.Family"]["MACH"] == "Machines"
+            clock.advance(hours=1)
+            quiet = sandbox_sync(settings, server, provision=False, clock=clock)
+            assert _revenue(quiet) == (Decimal(6000), Decimal(0))
+            assert _deals_full_at(database_url) == full_at and not quiet.relabelled   # read incrementally
             clock.advance(hours=1)
             sf.relabel("Product2", "Family", "MACH", "Machines spéciales")
             relabel = sandbox_sync(settings, server, provision=False, clock=clock)
         assert _revenue(relabel) == (Decimal(0), Decimal(6000))
+        assert _deals_full_at(database_url) != full_at                        # read in full that night
+        [warning] = relabel.relabelled
+        assert warning.startswith("main: Salesforce shows the product family 'MACH' of Product2.Family as 'Machines "
+                                  "spéciales', no longer 'Machines': pac read every deal again tonight")
+        assert "axes[0].scope.product_family: 'Machines' now matches no label" in warning
+        assert "write 'Machines spéciales' there" in warning
+
+
+def _deals_full_at(database_url: str) -> datetime | None:
+    return repo.watermarks(open_store(database_url), "main")[("main", "deals")].last_full_at
