@@ -239,6 +239,7 @@ class HubSpotConnector:
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
+        self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
         self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
@@ -282,6 +283,28 @@ class HubSpotConnector:
             self._scope_labels = option_labels(definitions, props)
         return self._scope_labels
 
+    def family_labels(self) -> Labels:
+        """The option labels of the line items' family property (``deals.line_family``) when it is a dropdown (a
+        labelled field type: ``normalise.option_labels``), read once per run by one batch read of that property
+        alone, made by the deals' ``reading`` every night: a line's family is read as the label users see
+        (« Machines », not ``mach``), as the company dropdowns plan scopes test are and Salesforce's Product2.Family
+        is (audit sffamily F1), and a relabelled option (which touches no line item) reads the deals in full that
+        night. No call when the mapping reads no line family."""
+        if self._family_labels is None:
+            d = self.mapping.deals
+            prop = d.line_family if d.line_items else None
+            definitions: dict[str, dict[str, Any]] = {}
+            if prop:
+                try:
+                    reply = self.transport.call("properties.line_items.labels", "properties.batch", "read",
+                                                "line_items", {"archived": False, "inputs": [{"name": prop}]})
+                    definitions = {str(x["name"]): x for x in reply.data.get("results") or []
+                                   if isinstance(x, dict) and x.get("name")}
+                except NotFound:        # it does not exist: the pull says so (``UnknownProperties``)
+                    pass
+            self._family_labels = option_labels(definitions, [prop] if prop else [])
+        return self._family_labels
+
     def remember_labels(self, kept: PicklistLabels | None) -> None:
         """Nothing to ask HubSpot with: its properties API has no conditional request; ``labels`` reads them."""
 
@@ -296,6 +319,7 @@ class HubSpotConnector:
     def forget_properties(self) -> None:
         self._properties.clear()
         self._scope_labels = None
+        self._family_labels = None
         self._schemas = None
         self._lacking.clear()
 
@@ -375,6 +399,11 @@ class HubSpotConnector:
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
             if currency and m.deals.amount_in_home_currency:
                 parts[kind].append(OWN_AMOUNTS)    # a portal with a company currency re-reads its deals once
+            if family := self.family_labels():
+                # the line family dropdown read as its labels (``family_labels``): the first sync reading it so, and
+                # the night an option is relabelled (no line item changes), read the deals in full
+                parts[kind].append({"line family by label": {p: dict(sorted(t.items()))
+                                                             for p, (t, _) in sorted(family.items())}})
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
@@ -1178,13 +1207,14 @@ class HubSpotConnector:
         if not owner_of:
             return
         read = line_reader(self.mapping)
+        family = self.family_labels()       # a family dropdown's option labels (none: its values as stored)
         # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
         props = sorted({*self._props("line_items"), *LINE_PRICING, LINE_CURRENCY})
         for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))
-            line = read(obj)
+            line = read(with_labels(obj, family) if family else obj)
             if line is not None:
                 got.lines.setdefault(deal, []).append(line)
 

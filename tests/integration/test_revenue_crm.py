@@ -21,6 +21,7 @@ from pac_core.revenue import conversion
 from pac_core.scopes import parse_scope
 from pac_core.window import Window
 from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.hubspot.records import _options
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.contract.factory_salesforce import SalesforceRig
@@ -392,6 +393,47 @@ class TestSalesforceProductFamilies:
             assert _axis_in_april(records, {"product_family": "MACH"}).axis("AX").revenue == Decimal("0")
         finally:
             rig.close()
+
+
+class TestHubSpotLineFamily:
+    def test_a_dropdown_family_is_matched_by_its_option_label(self, tmp_path):
+        """A portal's line item dropdown `famille` (the mapping's line_family) has the option `mach` labelled
+        « Machines » (what users see, and write in the plan, as for Salesforce's Product2.Family since sffamily F1):
+        a won deal of 6,000 holds a `mach` line; the axis scoped product_family: Machines counts 6,000. Relabelling
+        the option changes the deals' reading (they are read in full that night, each line with its new label).
+        Seen failing before: 0 (the line's family read as its internal value, `mach`)."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        assert "  line_family: null " in text
+        mapping.write_text(text.replace("  line_family: null ", "  line_family: famille "), encoding="utf-8")
+        api = HubSpotApi(None)
+        api.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                        options=_options((("mach", "Machines"), ("pomp", "Pompes"))))
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            deal = api.add("deals", {**won, "dealname": "P40", "amount": "6000", "deal_currency_code": "EUR"},
+                           companies=(lyon,))
+            line = api.add("line_items", {"name": "Presse P40", "hs_sku": "P40", "quantity": "1", "amount": "6000",
+                                          "famille": "mach"})
+            api.associate("deals", deal, "line_items", line)
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+                before = connector.reading(ObjectKind.DEALS)
+            finally:
+                connector.close()
+            api.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                            options=_options((("mach", "Machines spéciales"), ("pomp", "Pompes"))))
+            again = sandbox_connector(server, mapping=str(mapping))
+            try:
+                assert again.reading(ObjectKind.DEALS) != before
+            finally:
+                again.close()
+        [line_deal] = [d for d in records.deals if d.id == deal]
+        assert [ln.family for ln in line_deal.lines] == ["Machines"]
+        assert _axis_in_april(records, {"product_family": "Machines"}).axis("AX").revenue == Decimal("6000")
 
 
 class TestHubSpotLineItemEdits:
