@@ -262,15 +262,19 @@ class PicklistLabels:
 
     ``fields``: the CRM fields asked for (the mapping's scope fields), ``labels``: of those that are picklists,
     field -> value -> label, ``stamp``: what the next night sends to ask whether they changed at all (Salesforce:
-    the If-Modified-Since date of Account's describe; "" where the CRM has no such request)."""
+    the If-Modified-Since date of Account's describe; "" where the CRM has no such request); ``family``: likewise
+    the labels of the deal lines' product family when the CRM reads it as its label (Salesforce ``Product2.Family``,
+    with Product2's describe date: part of the deals' reading fingerprint, audit sffamily F1), None otherwise."""
 
     fields: tuple[str, ...]
     labels: Mapping[str, Mapping[str, str]]
     stamp: str = ""
+    family: PicklistLabels | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"fields": list(self.fields), "labels": {f: dict(v) for f, v in self.labels.items()},
-                "stamp": self.stamp}
+        out = {"fields": list(self.fields), "labels": {f: dict(v) for f, v in self.labels.items()},
+               "stamp": self.stamp}
+        return out | ({"family": self.family.as_json()} if self.family is not None else {})
 
     @classmethod
     def from_json(cls, data: Any) -> PicklistLabels | None:
@@ -279,13 +283,18 @@ class PicklistLabels:
             return None
         labels = {str(f): {str(v): str(lab) for v, lab in table.items()}
                   for f, table in data["labels"].items() if isinstance(table, dict)}
-        return cls(tuple(str(f) for f in data.get("fields") or ()), labels, str(data.get("stamp") or ""))
+        return cls(tuple(str(f) for f in data.get("fields") or ()), labels, str(data.get("stamp") or ""),
+                   cls.from_json(data.get("family")))
 
     def relabelled(self, now: PicklistLabels) -> list[tuple[str, str, str, str]]:
         """(field, value, old label, new label) of each value both show under different labels, in order."""
         return [(f, value, old, new) for f, table in sorted(self.labels.items())
                 for value, old in sorted(table.items())
                 if (new := (now.labels.get(f) or {}).get(value)) is not None and new != old]
+
+    def family_relabelled(self, now: PicklistLabels) -> list[tuple[str, str, str, str]]:
+        """``relabelled`` for the deal lines' product family (``family``), when both keep its labels."""
+        return self.family.relabelled(now.family) if self.family is not None and now.family is not None else []
 
 
 @dataclass(frozen=True)

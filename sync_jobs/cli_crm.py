@@ -313,11 +313,12 @@ def _plan_scope_values(mapping: Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]]) -> dict[str, list[tuple[str, str]]]:
-    """The values the plans' scopes test on the account fields a CRM reads from a list of options (``industry``,
-    ``account_type``, ``custom.<name>``), for the plans (settings entry, plan) that read through a connector using
-    ``mapping``: scope field -> (where, value); and under ``currency`` each such plan's currency (its file, the
-    currency), which a multi-currency Salesforce org must have to take the axes' amounts; under ``fiscal_period``
-    each plan's period and declared quarters (``fiscal_period``), which a Salesforce org compares with its own."""
+    """The values the plans' scopes test on the fields a CRM reads from a list of options (``industry``,
+    ``account_type``, ``custom.<name>``; a deal line's ``product_family``, and ``product``, which may name one), for
+    the plans (settings entry, plan) that read through a connector using ``mapping``: scope field -> (where, value);
+    and under ``currency`` each such plan's currency (its file, the currency), which a multi-currency Salesforce org
+    must have to take the axes' amounts; under ``fiscal_period`` each plan's period and declared quarters
+    (``fiscal_period``), which a Salesforce org compares with its own."""
     out: dict[str, list[tuple[str, str]]] = {}
     mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
     for ref, plan in plans:
@@ -334,7 +335,7 @@ def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]
                   *(("action", x.id, ("actions", i, "what", "scope"), x.scope) for i, x in enumerate(plan.actions))]
         tested = [(_located(ref.file, doc, at, c.field) + f" {kind} {ident} scope.{c.field}", c)
                   for kind, ident, at, scope in scoped for c in scope.conditions
-                  if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type")
+                  if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type", "product_family", "product")
                                                   or c.field.startswith("custom."))]
         for where, c in tested:
             out.setdefault(c.field, []).extend((where, str(v)) for v in c.values)

@@ -149,7 +149,8 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
     they came to be, are ``pac config check --online``'s (``mapping.label_notes``): the warning sends there rather
     than repeat it."""
     changes = kept.relabelled(seen)
-    if not changes:
+    family = kept.family_relabelled(seen)
+    if not changes and not family:
         return []
     keyed = mapping.labelled() if hasattr(mapping, "labelled") else {}
     docs: dict[Path, Document | None] = {}
@@ -160,9 +161,15 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
             except (InvalidInput, OSError):
                 docs[plan_file] = None
     out: list[str] = []
-    for field, value, old, new in changes:
-        scope_fields = {key.split(".", 1)[1] for key, f in keyed.items() if f == field}
-        labels = {fold_value(label) for label in (seen.labels.get(field) or {}).values()}
+    relabels = [(field, value, old, new, False) for field, value, old, new in changes]
+    relabels += [(field, value, old, new, True) for field, value, old, new in family]
+    for field, value, old, new, of_family in relabels:
+        # the lines' family (audit sffamily F1) is tested by product_family, and by product (which also matches a
+        # code or a name: a value naming the old label that is a code or name still matches those)
+        scope_fields = {"product_family", "product"} if of_family else {
+            key.split(".", 1)[1] for key, f in keyed.items() if f == field}
+        shown = (seen.family if of_family and seen.family is not None else seen).labels
+        labels = {fold_value(label) for label in (shown.get(field) or {}).values()}
         stale: list[str] = []
         for plan, plan_file in plans:
             doc = docs.get(plan_file) if plan_file is not None else None
@@ -174,11 +181,18 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
                             line = doc.line(path) if doc is not None else None
                             where = f"{plan_file}:{line}" if line else str(plan_file or plan.id)
                             stale.append(f"{where} {format_path(path)}: {v!r}")
-        words = (f"{connector}: " + _RELABELLED_AS.get(crm, "{field} {value!r}").format(value=value, field=field)
-                 + f" as {new!r}, no longer {old!r}: pac read every account again tonight, each with its new label")
+        if of_family:
+            words = (f"{connector}: Salesforce shows the product family {value!r} of {field} as {new!r}, no longer "
+                     f"{old!r}: pac read every deal again tonight, each line with its new label")
+            nothing = "no deal line is in"
+        else:
+            words = (f"{connector}: " + _RELABELLED_AS.get(crm, "{field} {value!r}").format(value=value, field=field)
+                     + f" as {new!r}, no longer {old!r}: pac read every account again tonight, each with its new "
+                     "label")
+            nothing = "no account is in"
         if stale:
             words += (f"; the plan scope value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now "
-                      f"match{'' if len(stale) > 1 else 'es'} no label, so no account is in "
+                      f"match{'' if len(stale) > 1 else 'es'} no label, so {nothing} "
                       f"{'those scopes' if len(stale) > 1 else 'that scope'} any more: write {new!r} there (then "
                       "`pac config check pac.yaml --online` lists any other plan value that matches no label)")
         else:

@@ -129,8 +129,8 @@ def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: Picklist
         return
     if (seen_json := seen.as_json()) != kept_json:
         ctx.pulled.labels[name] = seen_json
-    if kept is None or not kept.relabelled(seen):     # nothing relabelled: no other plan file read
-        return
+    if kept is None or not (kept.relabelled(seen) or kept.family_relabelled(seen)):   # nothing relabelled: no other
+        return                                                                         # plan file read
     # every plan reading through this connector: the labels are kept once per connector, so the first run to see a
     # relabel names the values of the other plans sharing it too (their runs will not see it again)
     plans: list[tuple[Plan, Path | None]] = [(ctx.plan, ctx.plan_settings.file)]

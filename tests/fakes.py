@@ -66,10 +66,13 @@ STANDARD_LABELS = {"Industry": {"Chemicals": "Chemicals", "Banking": "Banking"},
 def labels_unchanged(connector: Any, labels: Mapping[str, Mapping[str, str]] = STANDARD_LABELS) -> Any:
     """A Salesforce connector whose Account describe answers 304 Not Modified (no call: its client's
     ``describe_since`` is replaced), its scope picklists' labels those kept (``labels``, of the fields it reads by
-    label): its accounts' ``reading`` computed offline. Returns the connector."""
+    label), and whose Product2 describe is a standard org's (``Family``, each value its own label: no call): its
+    accounts' and deals' ``reading`` computed offline. Returns the connector."""
     fields = tuple(connector.reader.label_fields())
     connector.remember_labels(PicklistLabels(fields, {f: dict(labels.get(f, {})) for f in fields}, LABELS_STAMP))
     connector.client.describe_since = lambda _sobject, since: (None, since)
+    connector.schema.remember("Product2", {"fields": [{"name": "Family", "type": "picklist", "picklistValues": [
+        {"value": v, "label": v} for v in ("None", "Maintenance")]}]})
     return connector
 
 

@@ -92,6 +92,7 @@ from connectors.hubspot.associations import (
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
+    LINE_CURRENCY,
     LINE_PRICING,
     MERGED_IDS,
     HubSpotMapping,
@@ -104,6 +105,7 @@ from connectors.hubspot.mapping import (
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
+    PricedLine,
     line_reader,
     merged_ids,
     option_labels,
@@ -170,8 +172,11 @@ COMPANY_RULES = "option labels; pac values"
 # stored line keeps its line item's id (``DealLine.id``), by which a deleted line item's deal is found
 # (``_reread_deleted_lines``): the deals stored before have none, so they are read again once; "line terms", a
 # recurring line item HubSpot gave no ``hs_tcv`` counts its whole term (``normalise.contract_value``), not one
-# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once.
-DEAL_RULES = "company currency; line ids; line terms; line prices"
+# billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once;
+# "line currency", a line item priced in another currency than its deal (``hs_line_item_currency_code``) is converted
+# into the deal's currency with the deal's own rates, or counts no amount when they do not know its currency
+# (``normalise.in_deal_currency``; before, its figure was taken in the deal's currency, audit sffamily F2).
+DEAL_RULES = "company currency; line ids; line terms; line prices; line currency"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -234,6 +239,7 @@ class HubSpotConnector:
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
+        self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
         self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
@@ -277,6 +283,28 @@ class HubSpotConnector:
             self._scope_labels = option_labels(definitions, props)
         return self._scope_labels
 
+    def family_labels(self) -> Labels:
+        """The option labels of the line items' family property (``deals.line_family``) when it is a dropdown (a
+        labelled field type: ``normalise.option_labels``), read once per run by one batch read of that property
+        alone, made by the deals' ``reading`` every night: a line's family is read as the label users see
+        (« Machines », not ``mach``), as the company dropdowns plan scopes test are and Salesforce's Product2.Family
+        is (audit sffamily F1), and a relabelled option (which touches no line item) reads the deals in full that
+        night. No call when the mapping reads no line family."""
+        if self._family_labels is None:
+            d = self.mapping.deals
+            prop = d.line_family if d.line_items else None
+            definitions: dict[str, dict[str, Any]] = {}
+            if prop:
+                try:
+                    reply = self.transport.call("properties.line_items.labels", "properties.batch", "read",
+                                                "line_items", {"archived": False, "inputs": [{"name": prop}]})
+                    definitions = {str(x["name"]): x for x in reply.data.get("results") or []
+                                   if isinstance(x, dict) and x.get("name")}
+                except NotFound:        # it does not exist: the pull says so (``UnknownProperties``)
+                    pass
+            self._family_labels = option_labels(definitions, [prop] if prop else [])
+        return self._family_labels
+
     def remember_labels(self, kept: PicklistLabels | None) -> None:
         """Nothing to ask HubSpot with: its properties API has no conditional request; ``labels`` reads them."""
 
@@ -291,6 +319,7 @@ class HubSpotConnector:
     def forget_properties(self) -> None:
         self._properties.clear()
         self._scope_labels = None
+        self._family_labels = None
         self._schemas = None
         self._lacking.clear()
 
@@ -370,6 +399,11 @@ class HubSpotConnector:
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
             if currency and m.deals.amount_in_home_currency:
                 parts[kind].append(OWN_AMOUNTS)    # a portal with a company currency re-reads its deals once
+            if family := self.family_labels():
+                # the line family dropdown read as its labels (``family_labels``): the first sync reading it so, and
+                # the night an option is relabelled (no line item changes), read the deals in full
+                parts[kind].append({"line family by label": {p: dict(sorted(t.items()))
+                                                             for p, (t, _) in sorted(family.items())}})
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
@@ -630,7 +664,8 @@ class HubSpotConnector:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
+        convert = self._priced(spec, self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name,
+                                                                                          pipelines))))
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
@@ -770,6 +805,38 @@ class HubSpotConnector:
             return replace(record, custom={**record.custom, HELD_PAC: held})
 
         return read
+
+    def _priced(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` telling, for each deal read, the line items priced in a currency its own HubSpot rates do not
+        link to the deal's (``normalise.in_deal_currency`` left them with no amount): a data-quality warning each,
+        listed with the run's (``line currency: ...``), naming the line, both currencies and the fix."""
+        if spec.kind is not ObjectKind.DEALS:
+            return convert
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            record = convert(obj, company, lines)
+            if not isinstance(record, Deal):
+                return record
+            unpriced = {line.id for line in record.lines if line.amount is None}
+            for line in lines:
+                if isinstance(line, PricedLine) and line.amount is not None and line.id in unpriced:
+                    self._data_warning(spec, record.id, (
+                        f"line currency: line item {line.id} ({line.product}) is priced in {line.currency} "
+                        f"({LINE_CURRENCY}), its deal in {record.currency}: no HubSpot rate pac reads links the two "
+                        "(only the deal's own, between its currency and the company currency), so the line counts no "
+                        "amount on product axes; price the deal's lines in its currency, as HubSpot's line item "
+                        "editor does, or in the company currency"))
+            return record
+
+        return read
+
+    def _data_warning(self, spec: HsObject, record_id: str, warning: str) -> None:
+        """A data-quality warning on a record of ``spec``: listed with the run's when a store takes them, else
+        logged."""
+        if self._stored is not None:
+            self._stored.warnings.append(Rejected(self.name, spec.kind.value, record_id, warning))
+        else:
+            log.warning("%s: %s %s: %s", self.name, spec.kind.value, record_id, warning)
 
     def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
         """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
@@ -1140,13 +1207,14 @@ class HubSpotConnector:
         if not owner_of:
             return
         read = line_reader(self.mapping)
+        family = self.family_labels()       # a family dropdown's option labels (none: its values as stored)
         # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
-        props = sorted({*self._props("line_items"), *LINE_PRICING})
+        props = sorted({*self._props("line_items"), *LINE_PRICING, LINE_CURRENCY})
         for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))
-            line = read(obj)
+            line = read(with_labels(obj, family) if family else obj)
             if line is not None:
                 got.lines.setdefault(deal, []).append(line)
 

@@ -74,6 +74,12 @@ LINE_PRICE = "price"
 LINE_UNIT_DISCOUNT = "discount"
 LINE_DISCOUNT_PERCENTAGE = "hs_discount_percentage"
 LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_TERM_MONTHS, LINE_PRICE, LINE_UNIT_DISCOUNT, LINE_DISCOUNT_PERCENTAGE)
+# A line item's own currency (the default line item property *Currency*), read (never strictly) with every line item:
+# the line items API takes any currency the portal has there ("Provided line item currency CAD is not supported by
+# portal" is its refusal, developer changelog, *New Currency Validation for Line Items API*), so a line created
+# through the API may be priced in another currency than its deal; it is converted into its deal's currency with
+# the deal's own HubSpot rates when they know both (``normalise.in_deal_currency``, docs/hubspot.md)
+LINE_CURRENCY = "hs_line_item_currency_code"
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
@@ -695,6 +701,43 @@ def label_notes(mapping: HubSpotMapping, connector: PortalFacts,
                 notes.append(f"warning: {where}: {value!r} is no option of companies.{prop}: no company of this portal "
                              "can match it" + (f" (did you mean {close!r}?)" if close else
                                                f" (its labels: {shown})"))
+    return notes + _family_notes(mapping, connector, plan_values)
+
+
+def _family_notes(mapping: HubSpotMapping, connector: PortalFacts,
+                  plan_values: Mapping[str, Sequence[tuple[str, str]]] | None) -> list[str]:
+    """``label_notes`` for the line items' family (``deals.line_family``) when it is a dropdown, read as its option
+    labels (``HubSpotConnector.family_labels``, audit sffamily F1): one line, and a warning per ``product_family``
+    value that is an option's internal value or no option, and per ``product`` value that is an option's internal
+    value labelled otherwise (``product`` also matches a line's code and name)."""
+    d = mapping.deals
+    prop = d.line_family if d.line_items else None
+    definition = connector.property_definitions("line_items").get(prop) if prop else None
+    if prop is None or not definition or definition.get("type") != "enumeration" \
+            or definition.get("fieldType") not in LABELLED_FIELD_TYPES:
+        return []
+    options = [(str(o.get("value")), str(o.get("label") or o.get("value")))
+               for o in definition.get("options") or [] if isinstance(o, dict) and o.get("value") not in (None, "")]
+    shown = ", ".join(f"{label!r}" for _, label in options[:3]) + (", ..." if len(options) > 3 else "")
+    example = next(((v, label) for v, label in options if v != label), None)
+    notes = [f"deals.line_family: {prop} is a dropdown: pac reads a line's family as its label, as HubSpot shows it"
+             + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
+             + f": write those labels in product_family and product scopes ({shown})"]
+    by_label = {fold_value(label) for _, label in options}
+    by_value = {fold_value(v): label for v, label in options if v != label}
+    for key in ("product_family", "product"):
+        for where, value in (plan_values or {}).get(key, ()):
+            folded = fold_value(value)
+            if folded in by_label:
+                continue
+            if folded in by_value:
+                notes.append(f"warning: {where}: {value!r} is the internal value of option {by_value[folded]!r} of "
+                             f"line_items.{prop}: pac reads the label, so write {by_value[folded]!r}"
+                             + (" (a product code or name written so still matches)" if key == "product" else ""))
+            elif key == "product_family":
+                close = closest(value, [label for _, label in options])
+                notes.append(f"warning: {where}: {value!r} is no option of line_items.{prop}: no line of this portal "
+                             "can match it" + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
     return notes
 
 

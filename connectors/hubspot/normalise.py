@@ -49,7 +49,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -58,6 +58,7 @@ from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import (
     LABELLED_FIELD_TYPES,
     LINE_AMOUNT_FALLBACK,
+    LINE_CURRENCY,
     LINE_DISCOUNT_PERCENTAGE,
     LINE_FREQUENCY,
     LINE_PRICE,
@@ -71,7 +72,8 @@ from connectors.hubspot.mapping import (
 )
 from connectors.hubspot.schema import KEY
 from pac_core import geography
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+from pac_core.fx import conversion
+from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -305,6 +307,43 @@ def parse_day_or_instant(text: Any) -> tuple[date | None, datetime | None]:
 # A pull converts every record of an object kind with the same mapping, so each reader takes what it needs of the
 # mapping (property names, value tables, reasons) once, as local names, and then does per record only the work
 # the record itself asks for. ``to_account`` and the other ``to_*`` functions build a reader and use it once.
+
+@dataclass(frozen=True, slots=True)
+class PricedLine(DealLine):
+    """A line item as read, with its own currency (``hs_line_item_currency_code``), until its deal's reader puts it
+    in the deal's currency (``in_deal_currency``): a plain ``DealLine`` is what any record holds."""
+
+    currency: str | None = None
+
+
+def in_deal_currency(lines: tuple[DealLine, ...], currency: str | None,
+                     rates: CrmRates | None) -> tuple[DealLine, ...]:
+    """A deal's lines in its ``currency`` (a ``DealLine``'s amount is in its deal's currency): a line priced in
+    another currency (``PricedLine.currency``: the line items API takes any currency the portal has) is converted
+    with the deal's own HubSpot rates (``rates``: its amount and its amount in the company currency) when they know
+    its currency, rounded half up to the deal currency's minor unit, as the engine converts the deal; otherwise no
+    HubSpot rate that pac reads links the two (pac does not read the portal's exchange rates), and the line counts no
+    amount (0 on product axes; the connector warns of it, naming it and the fix). Before, its figure was taken in
+    the deal's currency (a CHF 500 line counted 500 € on an EUR deal: audit sffamily F2). A deal with no currency
+    keeps its lines as read."""
+    out: list[DealLine] = []
+    for line in lines:
+        if not isinstance(line, PricedLine):
+            out.append(line)
+            continue
+        own = line.currency
+        plain = DealLine(line.product, line.quantity, line.amount, line.service_date, line.code, line.family,
+                         line.name, line.id)
+        if own is None or currency is None or own == currency.upper() or plain.amount is None:
+            out.append(plain)
+            continue
+        convert = conversion(own, rates, currency.upper(), {}) if rates is not None else None
+        if convert is None:     # (the connector warns of it: ``HubSpotConnector._priced``)
+            out.append(replace(plain, amount=None))
+            continue
+        out.append(replace(plain, amount=convert(plain.amount)))
+    return tuple(out)
+
 
 AccountReader = Callable[[dict[str, Any]], Account | Rejected]
 ActivityReader = Callable[[dict[str, Any], str | None], Activity | Rejected]
@@ -582,6 +621,7 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
                 rates = home_rates(amount, parse_amount(get(home_p)), currency.upper(), company_currency)
             except ValueError as exc:
                 return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
+        lines = in_deal_currency(lines, currency, rates)
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
                     close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),
@@ -631,10 +671,16 @@ def line_reader(m: HubSpotMapping) -> LineReader:
                     amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM), get(LINE_TERM_MONTHS))
         except ValueError:
             return None
-        return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
+        line = DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
                         (str(get(family_p) or "").strip() or None) if family_p else None,
                         (str(get(name_p) or "").strip() or None) if name_p else None,
                         str(obj["id"]) if obj.get("id") is not None else None)
+        # the line's own currency, when it has one: put in its deal's by the deal's reader (``in_deal_currency``)
+        own = str(get(LINE_CURRENCY) or "").strip().upper()
+        if not own:
+            return line
+        return PricedLine(line.product, line.quantity, line.amount, line.service_date, line.code, line.family,
+                          line.name, line.id, currency=own)
 
     return read
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from connectors.salesforce.fiscal import fiscal_notes
 from connectors.salesforce.mapping import (
     SalesforceMapping,
     check_mapping_online,
+    family_notes,
     label_notes,
     load_mapping,
     person_account_notes,
@@ -105,6 +107,12 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
 # only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
 DEAL_RULES = "live line items only"
+# How a deal line's family is read when it is a picklist (``Reader.family_labelled``): as its label (SOQL toLabel() in
+# the line items' subquery; before, its API name: a family `MACH` labelled « Machines » matched no `product_family:
+# Machines` axis, audit sffamily F1). Part of the deals' fingerprint when the family is so read, with the family's
+# labels (``SalesforceConnector.family_labels``: a relabel in Setup touches no opportunity nor product, so that night
+# reads the deals in full, each line with its new label), so an existing install re-reads its deals in full once.
+FAMILY_LABELS = "line family by label"
 
 # How a multi-currency org's deals are read besides READING_RULES, the mapping and the org's rates: each keeps its own
 # amount and currency with the org's rates of its CloseDate (``Deal.rates``); before, only its amount converted into
@@ -224,11 +232,12 @@ class SalesforceConnector:
             return self._labels
         wanted = tuple(self.reader.label_fields())
         kept = self._kept_labels
+        self._labels = None
         if wanted:
             since = kept.stamp if kept is not None and kept.fields == wanted else ""
             described, stamp = self.client.describe_since("Account", since)
             if described is None and kept is not None:          # 304: nothing changed since ``since``
-                self._labels = kept
+                self._labels = replace(kept, family=None)
             else:
                 if described is not None:
                     self.schema.remember("Account", described)
@@ -242,8 +251,51 @@ class SalesforceConnector:
                                         if isinstance(p, dict) and isinstance(p.get("value"), str)}
                 self._labels = PicklistLabels(wanted, labels, stamp)
             self.reader.picklists = frozenset(f.lower() for f in self._labels.labels)
+        family = self._family_labels(kept.family if kept is not None else None)
+        if family is not None:
+            self._labels = replace(self._labels or PicklistLabels((), {}), family=family)
         self._labels_read = True
         return self._labels
+
+    def _family_labels(self, kept: PicklistLabels | None) -> PicklistLabels | None:
+        """The labels of a deal line's family read as its label (``Reader.family_labelled``), value -> label in the
+        integration user's language as toLabel() returns them, read once per run with the Account picklists'
+        (``labels``): a family on Product2 (``Product2.Family``, the shipped mappings) by Product2's describe asked
+        with ``If-Modified-Since`` the date kept from the last one, so a quiet night costs one call with no body
+        (304) and keeps the labels kept; another path by the describe of the object it ends on (one call a run). None
+        when the family is read as stored."""
+        family = self.mapping.deals.line_family
+        if family is None or not self.reader.family_labelled():
+            return None
+        head, _, name = family.partition(".")
+        stamp = ""
+        if head.lower() == "product2" and name and "." not in name:
+            since = kept.stamp if kept is not None and kept.fields == (family,) else ""
+            described, stamp = self.client.describe_since("Product2", since)
+            if described is None and kept is not None and since:    # 304: nothing changed since ``since``
+                return kept
+            if described is not None:
+                self.schema.remember("Product2", described)
+            f = (self.describe_fields("Product2") or {}).get(name.lower())
+        else:
+            found = self.reader.family_field()
+            f = found[1] if found is not None else None
+        if f is None:
+            return PicklistLabels((family,), {}, stamp)
+        table = {str(p["value"]): str(p.get("label") or p["value"]) for p in f.get("picklistValues") or []
+                 if isinstance(p, dict) and isinstance(p.get("value"), str)}
+        return PicklistLabels((family,), {family: table}, stamp)
+
+    def family_labels(self) -> dict[str, str]:
+        """The labels of a deal line's family read as its label (``_family_labels``, with ``labels``), value -> label
+        where they differ: part of the deals' reading, so a family value relabelled in Setup (which changes no
+        opportunity's nor product's ``SystemModstamp``) reads every deal in full that night, each line with its new
+        label. Empty when the family is read as stored or the describe lacks it."""
+        kept = self.labels()
+        family = kept.family if kept is not None else None
+        if family is None:
+            return {}
+        return {value: label for table in family.labels.values() for value, label in table.items() if label != value}
 
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
         return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
@@ -304,7 +356,9 @@ class SalesforceConnector:
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
-                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
+                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES,
+                *([FAMILY_LABELS, self.family_labels()] if kind is ObjectKind.DEALS
+                  and self.reader.family_labelled() else [])],
         }
         # the labels of the scope picklists (``labels``: one describe, 304 when Account's metadata did not change): a
         # relabel in Setup touches no account, so it reads them all again the same night, each with its new label;
@@ -312,6 +366,8 @@ class SalesforceConnector:
         # created again is empty on every account and moves no account's stamp, so any change of Account's metadata
         # reads them all again that night, and what they hold is compared (``account_targets.held_values``: fresh)
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
+        if labelled is not None and not labelled.fields:    # the lines' family's alone (the deals' reading's)
+            labelled = None
         extra: list[Any] = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}
                             ] if labelled else []
         if labelled is not None and labelled.stamp:
@@ -342,6 +398,7 @@ class SalesforceConnector:
         (``OrgRates.unwritable``); for each plan (``fiscal_period``) whose quarters are not the org's fiscal
         quarters (``Period``), the ``fiscal_calendar`` to write (``fiscal.fiscal_notes``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
+        notes += family_notes(self.mapping, self, self.reader.family_field(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
         fiscal = (plan_values or {}).get("fiscal_period", ())
         if fiscal:    # each plan's quarters beside the org's Period records (a custom fiscal year: 4-4-5...)

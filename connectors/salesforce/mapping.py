@@ -585,6 +585,46 @@ def label_notes(mapping: SalesforceMapping, sf: LabelFacts, labelled: frozenset[
     return notes
 
 
+def family_notes(mapping: SalesforceMapping, sf: LabelFacts, family: tuple[str, dict[str, Any]] | None,
+                 plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+    """What ``pac config check --online`` says of a deal line's family read as its picklist label (``family``:
+    ``Reader.family_field``, the object and describe of the field ``deals.line_family`` ends on; None when it is
+    read as stored): one line naming the integration user's language and the labels to write; with ``plan_values``,
+    a warning per ``product_family`` value that is an entry's API name rather than its label, or matches no label,
+    and per ``product`` value that is a family's API name labelled otherwise (``product`` also matches a line's code
+    and name, so a value matching no family label is no slip)."""
+    if family is None:
+        return []
+    obj, f = family
+    language = sf.user_language() or ""
+    entries = [(str(p["value"]), str(p.get("label") or p["value"])) for p in f.get("picklistValues") or []
+               if isinstance(p, dict) and isinstance(p.get("value"), str)]
+    shown = ", ".join(f"{label!r}" for _, label in entries[:3]) + (", ..." if len(entries) > 3 else "")
+    example = next(((v, label) for v, label in entries if v != label), None)
+    name = f"{obj}.{f['name']}"
+    notes = [f"deals.line_family: {name} is a picklist: pac reads a line's family as its label (SOQL toLabel()), in "
+             f"the integration user's language{f' ({language})' if language else ''}"
+             + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
+             + f": write those labels in product_family and product scopes ({shown})"]
+    by_label = {fold_value(label) for _, label in entries}
+    by_value = {fold_value(v): label for v, label in entries if v != label}
+    for key in ("product_family", "product"):
+        for where, value in (plan_values or {}).get(key, ()):
+            folded = fold_value(value)
+            if folded in by_label:
+                continue
+            if folded in by_value:
+                notes.append(f"warning: {where}: {value!r} is the API name of the product family labelled "
+                             f"{by_value[folded]!r} ({name}): pac reads the label, so write {by_value[folded]!r}"
+                             + (" (a product code or name written so still matches)" if key == "product" else ""))
+            elif key == "product_family":
+                close = closest(value, [label for _, label in entries])
+                notes.append(f"warning: {where}: {value!r} matches no label of {name}'s picklist: only a line whose "
+                             "product holds a value outside the picklist can match it"
+                             + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
+    return notes
+
+
 # The person's own address of a person account, which Salesforce adds to Account only when Person Accounts are enabled
 # (with IsPersonAccount): what ``accounts.postal_code`` and ``accounts.country`` list after the Billing field
 PERSON_ADDRESS = {"postal_code": "PersonMailingPostalCode", "country": "PersonMailingCountry"}

@@ -59,6 +59,10 @@ CURRENCY = "CurrencyIsoCode"
 # Account's standard picklists (Object Reference, Account: Industry and Type are picklists, whatever the org): read by
 # their labels with no describe; any other field plan scopes test is typed by Account's describe (``Reader.labelled``)
 STANDARD_PICKLISTS = frozenset({"industry", "type"})
+# Product2's standard picklist (Object Reference, Product2: Family is a picklist, whatever the org): a line's family
+# read through it is read by its label with no describe; a family read from another field is typed by the describe of
+# the object it ends on (``Reader.family_labelled``)
+STANDARD_FAMILY = "product2.family"
 # the field types toLabel() translates ("Regular, multiselect, division, or currency code picklist fields", SOQL and
 # SOSL Reference, toLabel())
 LABELLED_TYPES = frozenset({"picklist", "multipicklist"})
@@ -267,6 +271,37 @@ class Reader:
             base.append("IsRecurrence")
         return base + list(self.mapping.read_fields().get(obj, {}).values())
 
+    def family_labelled(self) -> bool:
+        """Whether a deal line's family (``deals.line_family``) is read as its picklist label, through SOQL
+        ``toLabel()`` in the line items' subquery (the label comes back under the field's name, ``Product2`` ->
+        ``Family``: the normaliser reads it as it read the value), as Account's picklists are (``labelled``): plan
+        authors write the family users see (« Machines »), not its API name (``MACH``). ``Product2.Family`` is a
+        standard picklist: no call. Another field is typed by the describe of the object it ends on (one call per
+        object and run, shared); with no describe it is read as stored. Left out, read as stored: a family field the
+        subquery also reads as itself for another key (``line_product: Product2.Family``: SOQL would need an
+        alias)."""
+        d = self.mapping.deals
+        if not d.line_items or not d.line_family:
+            return False
+        others = {f.lower() for f in (d.line_product, d.line_quantity, d.line_amount, d.line_code, d.line_name) if f}
+        if d.line_family.lower() in others:
+            return False
+        if d.line_family.lower() == STANDARD_FAMILY:
+            return True
+        return self._path_type("OpportunityLineItem", d.line_family.split(".")) in LABELLED_TYPES
+
+    def family_field(self) -> tuple[str, dict[str, Any]] | None:
+        """The object and describe of the field a labelled line family (``family_labelled``) ends on (``Product2``
+        and its ``Family``: its ``picklistValues`` pair each API name with the label toLabel() returns, in the
+        integration user's language); one describe call per object and run. None when the family is read as stored,
+        or the describe lacks the field."""
+        family = self.mapping.deals.line_family
+        if family is None or not self.family_labelled():
+            return None
+        if family.lower() == STANDARD_FAMILY:     # Product2's own describe: no OpportunityLineItem describe first
+            return self._path_field("Product2", ["Family"])
+        return self._path_field("OpportunityLineItem", family.split("."))
+
     def deal_fields(self) -> list[str]:
         d = self.mapping.deals
         fields = ["Id", "Name", "AccountId", "OwnerId", "IsDeleted", "SystemModstamp", "CreatedDate",
@@ -274,8 +309,9 @@ class Reader:
         if d.won_stages:
             fields.append("StageName")
         if d.line_items:
+            family = f"toLabel({d.line_family})" if self.family_labelled() else d.line_family
             items = ["Id", "IsDeleted", d.line_product, d.line_quantity, d.line_amount] + [
-                f for f in (d.line_code, d.line_family, d.line_name) if f]    # no ServiceDate: booked on CloseDate
+                f for f in (d.line_code, family, d.line_name) if f]    # no ServiceDate: booked on CloseDate
             sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
             # live lines only: the deals are read with queryAll, whose deleted rows nothing documents as stopping
             # at the outer object (normalise drops any line still flagged IsDeleted)
@@ -420,20 +456,26 @@ class Reader:
         return types
 
     def _path_type(self, obj: str, path: list[str]) -> str | None:
-        """The describe type of the field a relationship path ends on (``Parent.AnnualRevenue``: the field of ``obj``
-        whose ``relationshipName`` is ``Parent``, then ``AnnualRevenue`` in the describe of the object it refers to,
-        one call per object and run); None when a describe lacks it, or for a polymorphic relationship (``What``,
-        ``Owner``: several ``referenceTo``, whose fields SOQL reads from the Name object, text)."""
+        """The describe type of the field a relationship path ends on (``_path_field``); None when a describe lacks
+        it, or for a polymorphic relationship."""
+        found = self._path_field(obj, path)
+        return str(found[1].get("type", "")) if found is not None else None
+
+    def _path_field(self, obj: str, path: list[str]) -> tuple[str, dict[str, Any]] | None:
+        """The object and describe of the field a relationship path ends on (``Parent.AnnualRevenue``: the field of
+        ``obj`` whose ``relationshipName`` is ``Parent``, then ``AnnualRevenue`` in the describe of the object it
+        refers to, one call per object and run); None when a describe lacks it, or for a polymorphic relationship
+        (``What``, ``Owner``: several ``referenceTo``, whose fields SOQL reads from the Name object, text)."""
         fields = self.describe(obj) if self.describe is not None else None
         if not fields:
             return None
         if len(path) == 1:
             field = fields.get(path[0].lower())
-            return str(field.get("type", "")) if field is not None else None
+            return (obj, field) if field is not None else None
         head = path[0].lower()
         ref = next((f for f in fields.values() if str(f.get("relationshipName") or "").lower() == head), None)
         targets = (ref or {}).get("referenceTo") or []
-        return self._path_type(str(targets[0]), path[1:]) if len(targets) == 1 else None
+        return self._path_field(str(targets[0]), path[1:]) if len(targets) == 1 else None
 
     def _checkboxes(self, obj: str) -> frozenset[str]:
         """The mapping's checkbox fields of ``obj`` (the dormant flag, rule fields matched against true or false):

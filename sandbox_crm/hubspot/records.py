@@ -108,7 +108,8 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
                    ("price", "number", "number"), ("amount", "number", "number"),
                    ("hs_product_id", "string", "text"), ("recurringbillingfrequency", "enumeration", "select"),
                    ("hs_recurring_billing_period", "string", "text"), ("hs_tcv", "number", "number"),
-                   ("hs_acv", "number", "number"), ("hs_arr", "number", "number"), ("hs_mrr", "number", "number")],
+                   ("hs_acv", "number", "number"), ("hs_arr", "number", "number"), ("hs_mrr", "number", "number"),
+                   ("hs_line_item_currency_code", "enumeration", "select")],
     "products": [("name", "string", "text"), ("hs_sku", "string", "text"), ("price", "number", "number")],
     "notes": [("hs_note_body", "string", "textarea"), ("hs_timestamp", "datetime", "date")],
 }
@@ -140,7 +141,8 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
                    "amount": "Net price", "hs_product_id": "Product ID",
                    "recurringbillingfrequency": "Billing frequency", "hs_recurring_billing_period": "Term",
                    "hs_tcv": "Total contract value", "hs_acv": "Annual contract value",
-                   "hs_arr": "Annual recurring revenue", "hs_mrr": "Monthly recurring revenue"},
+                   "hs_arr": "Annual recurring revenue", "hs_mrr": "Monthly recurring revenue",
+                   "hs_line_item_currency_code": "Currency"},
 }
 
 

@@ -161,6 +161,10 @@ class SalesforceApi:
         """A picklist value shown under another label, its value unchanged (``Org.relabel``)."""
         self.org.relabel(sobject, field_name, value, label)
 
+    def add_picklist_value(self, sobject: str, field_name: str, value: str, label: str | None = None) -> None:
+        """A picklist value added in Setup, its API name and its label (``Org.add_picklist_value``)."""
+        self.org.add_picklist_value(sobject, field_name, value, label)
+
     def remove_picklist_value(self, sobject: str, field_name: str, value: str, *, deactivate: bool = False) -> None:
         """A picklist value deleted (or deactivated) in Setup (``Org.remove_picklist_value``): an org provisioned
         before pac wrote that value."""

@@ -421,6 +421,16 @@ class Org:
                 raise ValueError(f"{sobject}.{field_name} has no value {value!r}")
             f.labels[value] = label
 
+    def add_picklist_value(self, sobject: str, field_name: str, value: str, label: str | None = None) -> None:
+        """A picklist value added in Setup: its API name ``value`` (what records hold) and its ``label`` (what users
+        see, the value itself when None): a French org's Product2 family ``MACH`` labelled « Machines »."""
+        with self.lock:
+            f = self.field(self.schema[sobject], field_name)
+            if value not in f.picklist:
+                f.picklist = (*f.picklist, value)
+            if label is not None and label != value:
+                f.labels[value] = label
+
     def remove_picklist_value(self, sobject: str, field_name: str, value: str, *, deactivate: bool = False) -> None:
         """A picklist value deleted in Setup (gone from describe's ``picklistValues``), or with ``deactivate``
         deactivated (listed with ``active`` false): a restricted picklist then refuses it

@@ -134,6 +134,8 @@ class TestConfigCheck:
         path = _broken(tmp_path, ("'Visite client'", "'Visite client'"))
         code, out = run("config", "check", str(path), "--online", "--sandbox")
         assert code == 0, out
+        # the lines' family is read by its labels (audit sffamily F1): said, with the labels to write
+        assert "deals.line_family: Product2.Family is a picklist: pac reads a line's family as its label" in out, out
 
     def test_online_check_says_which_exchange_rates_convert_amounts(self) -> None:
         """The demo mapping is multi-currency: the check says which rates will be used (the sandbox's demo org keeps

@@ -187,3 +187,29 @@ class TestOnlineCheck:
             "...)",
             "companies.custom.gammes: gammes is a dropdown: pac reads its values as their labels, as HubSpot shows "
             "them ('Pompes PX', not 'px'): write those labels in plan scopes ('Pompes PX', 'Mélangeurs MX')"]
+
+    def test_the_check_says_the_line_family_dropdown_is_read_by_label(self, tmp_path: Path) -> None:
+        """The line items' family dropdown (deals.line_family: `famille`, `mach` « Machines »), read by its labels
+        (audit sffamily F1): said, a product_family value that is an internal value or no option is named, and a
+        product value that is an internal value (it may still match a code or name); a product value matching no
+        option is not (a code or a name). Seen failing before: nothing said of it."""
+        path = _mapping(tmp_path, "deals:\n  line_family: famille\n")
+        api = _berthier()
+        api.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                        options=_options((("mach", "Machines"), ("pomp", "Pompes"))))
+        plan_values = {"product_family": [("plan.yaml axis AX-1", "mach"), ("plan.yaml axis AX-2", "Pompes"),
+                                          ("plan.yaml axis AX-3", "Machine")],
+                       "product": [("plan.yaml axis AX-4", "MACH"), ("plan.yaml axis AX-5", "PX200")]}
+        with SandboxServer([api]) as server:
+            notes = [n for n in label_notes(load_mapping(path), sandbox_connector(server), plan_values)
+                     if not n.startswith("companies.")]
+        assert notes == [
+            "deals.line_family: famille is a dropdown: pac reads a line's family as its label, as HubSpot shows it "
+            "('Machines', not 'mach'): write those labels in product_family and product scopes ('Machines', "
+            "'Pompes')",
+            "warning: plan.yaml axis AX-1: 'mach' is the internal value of option 'Machines' of line_items.famille: "
+            "pac reads the label, so write 'Machines'",
+            "warning: plan.yaml axis AX-3: 'Machine' is no option of line_items.famille: no line of this portal can "
+            "match it (did you mean 'Machines'?)",
+            "warning: plan.yaml axis AX-4: 'MACH' is the internal value of option 'Machines' of line_items.famille: "
+            "pac reads the label, so write 'Machines' (a product code or name written so still matches)"]

@@ -150,7 +150,8 @@ class TestSalesforce:
             quiet = night()
             assert _revenue(quiet) == (Decimal(10000), Decimal(0))
             assert len(describes.asked) == 2 and describes.asked[1]          # one conditional describe, no more
-            assert quiet.api["main"]["by_endpoint"].get("sobjects") == 1
+            # Account's 304, and Product2's (the labels of the lines' family, read as labels: sffamily F1), 304 too
+            assert quiet.api["main"]["by_endpoint"].get("sobjects") == 2
             assert _accounts_full_at(database_url) == full_at                 # no full read of the accounts
             assert not quiet.relabelled
 
@@ -226,3 +227,90 @@ class TestHubSpot:
         assert warning.startswith("main: HubSpot shows the option 'chimie' of the company property secteur_activite "
                                   "as 'Industrie chimique', no longer 'Chimie fine'")
         assert "axes[0].scope.industry: 'Chimie fine' now matches no label" in warning
+
+
+def _family_settings(tmp_path: Path, database_url: str) -> Any:
+    """One plan with two product axes: AX-OLD on the family label « Machines », AX-NEW on « Machines spéciales »."""
+    plan = tmp_path / "plan.pac.yaml"
+    plan.write_text(f"""\
+plan: {{name: "Machines", year: 2027, timezone: Europe/Paris, currency: EUR, language: fr}}
+people:
+  - {{email: {JULIE}, name: Julie Martin, role: rep}}
+segments:
+  - {{id: S-FR, name: France, kind: horizontal, scope: {{country: France}}}}
+axes:
+  - id: AX-OLD
+    name: Machines
+    segment: S-FR
+    scope: {{product_family: Machines}}
+    status: active
+    objective: {{additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}}
+  - id: AX-NEW
+    name: Machines spéciales
+    segment: S-FR
+    scope: {{product_family: Machines spéciales}}
+    status: active
+    objective: {{additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}}
+actions:
+  - {{id: A-1, axis: AX-OLD, text: "Visiter", who: {JULIE}, what: {{activity: visit, count: 2}}, when: "Q2 2027"}}
+""", encoding="utf-8")
+    settings = tmp_path / "pac.yaml"
+    settings.write_text(f"database_url: '{database_url}'\nconnectors:\n"
+                        f"  - {{name: main, crm: salesforce, mapping: '{DEMO}', reconciliation_days: 7}}\n"
+                        f"plans:\n  - {{name: machines, file: '{plan}', connectors: [main], "
+                        "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
+    return load_settings(settings, env={})
+
+
+class TestSalesforceFamily:
+    def test_a_relabelled_family_reads_the_deals_in_full_that_night(self, tmp_path: Path, database_url: str) -> None:
+        """Product2.Family `MACH` is labelled « Machines »; Lyon's won deal holds a MACH line of 6,000. Night 1 counts
+        it for AX-OLD (« Machines »). Night 2, nothing changed: Product2's describe is asked with If-Modified-Since
+        (304, no body) and the deals are read incrementally. Then `MACH` is relabelled « Machines spéciales » in
+        Setup: no opportunity, line nor product changes. Night 3 must count the 6,000 for AX-NEW, the label users now
+        see, not keep the stored line's old label until the weekly full read, and warn naming the plan value left on
+        the old label. Seen failing before the family's labels were part of the deals' reading: night 3 still counted
+        6,000 for AX-OLD, 0 for AX-NEW."""
+        sf = SalesforceApi(None)
+        crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
+        sf.org.now = lambda: crm_now[0]
+        julie = sf.create("User", Username=JULIE, Email=JULIE, FirstName="Julie", LastName="Martin",
+                          Name="Julie Martin", IsActive=True)
+        sf.add_picklist_value("Product2", "Family", "MACH", "Machines")
+        press = sf.create("Product2", Name="Presse P40", ProductCode="P40", Family="MACH", IsActive=True)
+        lyon = sf.create("Account", Name="Lyon", BillingPostalCode="69003", BillingCountry="France", OwnerId=julie)
+        won = sf.create("Opportunity", Name="won", AccountId=lyon, OwnerId=julie, StageName="Closed Won",
+                        CloseDate=date(2027, 4, 10), Amount=Decimal(6000))
+        sf.create("OpportunityLineItem", OpportunityId=won, Product2Id=press, Quantity=1, UnitPrice=Decimal(6000),
+                  TotalPrice=Decimal(6000))
+        crm_now[0] += timedelta(hours=2)
+        later = sf.create("Account", Name="Later", BillingPostalCode="75001", BillingCountry="France", OwnerId=julie)
+        sf.create("Opportunity", Name="later", AccountId=later, OwnerId=julie, StageName="Prospecting",
+                  CloseDate=date(2027, 9, 10), Amount=Decimal(1000))     # moves the deals' watermark past Lyon's
+        crm_now[0] += timedelta(hours=2)
+        settings = _family_settings(tmp_path, database_url)
+        clock = Clock(datetime.now(UTC).replace(microsecond=0))
+        with SandboxServer([sf]) as server:
+            first = sandbox_sync(settings, server, provision=False, clock=clock)
+            assert _revenue(first) == (Decimal(6000), Decimal(0))
+            full_at = _deals_full_at(database_url)
+            kept = repo.crm_labels(open_store(database_url), "main")
+            assert kept is not None and kept["family"]["labels"]["Product2.Family"]["MACH"] == "Machines"
+            clock.advance(hours=1)
+            quiet = sandbox_sync(settings, server, provision=False, clock=clock)
+            assert _revenue(quiet) == (Decimal(6000), Decimal(0))
+            assert _deals_full_at(database_url) == full_at and not quiet.relabelled   # read incrementally
+            clock.advance(hours=1)
+            sf.relabel("Product2", "Family", "MACH", "Machines spéciales")
+            relabel = sandbox_sync(settings, server, provision=False, clock=clock)
+        assert _revenue(relabel) == (Decimal(0), Decimal(6000))
+        assert _deals_full_at(database_url) != full_at                        # read in full that night
+        [warning] = relabel.relabelled
+        assert warning.startswith("main: Salesforce shows the product family 'MACH' of Product2.Family as 'Machines "
+                                  "spéciales', no longer 'Machines': pac read every deal again tonight")
+        assert "axes[0].scope.product_family: 'Machines' now matches no label" in warning
+        assert "write 'Machines spéciales' there" in warning
+
+
+def _deals_full_at(database_url: str) -> datetime | None:
+    return repo.watermarks(open_store(database_url), "main")[("main", "deals")].last_full_at

@@ -21,6 +21,7 @@ from pac_core.revenue import conversion
 from pac_core.scopes import parse_scope
 from pac_core.window import Window
 from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.hubspot.records import _options
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.contract.factory_salesforce import SalesforceRig
@@ -147,6 +148,47 @@ class TestHubSpotMultiCurrencyPortal:
         ev = _axis_in_april(records)
         assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
 
+
+    def test_a_line_in_another_currency_than_its_deal_is_converted(self, tmp_path, caplog):
+        """HubSpot's API takes a line item's own currency (``hs_line_item_currency_code``: "Provided line item
+        currency CAD is not supported by portal" is refused, a currency the portal has is not), so a line may be in
+        another currency than its deal. An EUR portal: a USD 5,000 deal (4,600 in the company currency) holds an MX50
+        line priced in EUR, 4,600: the MX50 axis of an EUR plan counts 4,600.00 (the line is USD 5,000.00 at the
+        deal's own rate, then 4,600.00 back). An EUR deal of 800 holds a PX line priced in CHF, 500: no HubSpot rate
+        between CHF and EUR is known to pac, so the line counts 0 on the PX axis, with a warning naming it, not 500 €.
+        Seen failing before: 4,232.00 (the EUR 4,600 read as USD 4,600) and 500 (CHF 500 read as EUR 500)."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            usd = api.add("deals", {**won, "dealname": "USD", "amount": "5000", "deal_currency_code": "USD",
+                                    "amount_in_home_currency": "4600"}, companies=(lyon,))
+            line = api.add("line_items", {"name": "MX50", "hs_sku": "MX50", "quantity": "1", "amount": "4600",
+                                          "hs_line_item_currency_code": "EUR"})
+            api.associate("deals", usd, "line_items", line)
+            eur = api.add("deals", {**won, "dealname": "EUR", "amount": "800", "deal_currency_code": "EUR",
+                                    "amount_in_home_currency": "800"}, companies=(lyon,))
+            chf = api.add("line_items", {"name": "PX", "hs_sku": "PX", "quantity": "1", "amount": "500",
+                                         "hs_line_item_currency_code": "CHF"})
+            api.associate("deals", eur, "line_items", chf)
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                with caplog.at_level("WARNING"):
+                    records = _pull(connector)
+            finally:
+                connector.close()
+        deals = {d.id: d for d in records.deals}
+        assert (deals[usd].currency, deals[usd].lines[0].amount) == ("USD", Decimal("5000.00"))
+        assert _axis_in_april(records, {"product": "MX50"}).axis("AX").revenue == Decimal("4600.00")
+        assert deals[eur].lines[0].amount is None
+        assert _axis_in_april(records, {"product": "PX"}).axis("AX").revenue == Decimal("0")
+        [warning] = [r.getMessage() for r in caplog.records if "hs_line_item_currency_code" in r.getMessage()]
+        assert f"deals {eur}: line currency: line item {chf} (PX) is priced in CHF" in warning
+        assert "its deal in EUR" in warning
 
     def test_a_deal_in_the_plans_currency_counts_its_own_amount(self, tmp_path):
         """A USD plan on an EUR portal (home_currency EUR), fx_rates {EUR: 1.09}: the USD 5,000 deal (4,600 in the
@@ -324,6 +366,74 @@ class TestSalesforceProductFamilies:
             assert _axis_in_april(records).axis("AX").revenue == Decimal("17300")
         finally:
             rig.close()
+
+    def test_a_family_is_matched_by_the_label_users_see(self):
+        """A French org's Product2.Family value `MACH` is labelled « Machines » (what users see on the product and
+        write in the plan); a won deal of 9,000 holds a MACH line of 6,000 and a pump line of 3,000. The axis scoped
+        `product_family: Machines` (and `product: Machines`) counts the MACH line, 6,000, as Account's picklists
+        are matched by their labels. Seen failing before: 0 (the family was read as its API name, MACH)."""
+        rig = SalesforceRig()
+        try:
+            api = rig.api
+            api.add_picklist_value("Product2", "Family", "MACH", "Machines")
+            machine = api.create("Product2", Name="Presse P40", ProductCode="P40", Family="MACH", IsActive=True)
+            pump = api.create("Product2", Name="Pompe doseuse PX200", ProductCode="PX200", Family="Pompes",
+                              IsActive=True)
+            opp = api.create("Opportunity", Name="Lyon A — P40 + PX200", AccountId=rig.account, OwnerId=rig.owner,
+                             StageName="Closed Won", CloseDate=date(2027, 4, 2), Amount=Decimal("9000"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=machine, Quantity=1,
+                       UnitPrice=Decimal("6000"), TotalPrice=Decimal("6000"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=pump, Quantity=1,
+                       UnitPrice=Decimal("3000"), TotalPrice=Decimal("3000"))
+            records = _pull(rig.connector)
+            [line_deal] = [d for d in records.deals if d.id == opp]
+            assert {(ln.code, ln.family) for ln in line_deal.lines} == {("P40", "Machines"), ("PX200", "Pompes")}
+            assert _axis_in_april(records, {"product_family": "Machines"}).axis("AX").revenue == Decimal("6000")
+            assert _axis_in_april(records, {"product": "Machines"}).axis("AX").revenue == Decimal("6000")
+            assert _axis_in_april(records, {"product_family": "MACH"}).axis("AX").revenue == Decimal("0")
+        finally:
+            rig.close()
+
+
+class TestHubSpotLineFamily:
+    def test_a_dropdown_family_is_matched_by_its_option_label(self, tmp_path):
+        """A portal's line item dropdown `famille` (the mapping's line_family) has the option `mach` labelled
+        « Machines » (what users see, and write in the plan, as for Salesforce's Product2.Family since sffamily F1):
+        a won deal of 6,000 holds a `mach` line; the axis scoped product_family: Machines counts 6,000. Relabelling
+        the option changes the deals' reading (they are read in full that night, each line with its new label).
+        Seen failing before: 0 (the line's family read as its internal value, `mach`)."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        assert "  line_family: null " in text
+        mapping.write_text(text.replace("  line_family: null ", "  line_family: famille "), encoding="utf-8")
+        api = HubSpotApi(None)
+        api.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                        options=_options((("mach", "Machines"), ("pomp", "Pompes"))))
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            deal = api.add("deals", {**won, "dealname": "P40", "amount": "6000", "deal_currency_code": "EUR"},
+                           companies=(lyon,))
+            line = api.add("line_items", {"name": "Presse P40", "hs_sku": "P40", "quantity": "1", "amount": "6000",
+                                          "famille": "mach"})
+            api.associate("deals", deal, "line_items", line)
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+                before = connector.reading(ObjectKind.DEALS)
+            finally:
+                connector.close()
+            api.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                            options=_options((("mach", "Machines spéciales"), ("pomp", "Pompes"))))
+            again = sandbox_connector(server, mapping=str(mapping))
+            try:
+                assert again.reading(ObjectKind.DEALS) != before
+            finally:
+                again.close()
+        [line_deal] = [d for d in records.deals if d.id == deal]
+        assert [ln.family for ln in line_deal.lines] == ["Machines"]
+        assert _axis_in_april(records, {"product_family": "Machines"}).axis("AX").revenue == Decimal("6000")
 
 
 class TestHubSpotLineItemEdits:

@@ -201,7 +201,8 @@ class TestOnlineCheck:
         with SandboxServer([_org()]) as server:
             connector = build("sf-labels", mapping, sandbox_env(server))
             try:
-                notes = [n for n in connector.online_notes(plan_values) if not n.startswith("currency:")]
+                notes = [n for n in connector.online_notes(plan_values)
+                         if not n.startswith(("currency:", "deals.line_family:"))]    # (the lines' family: below)
             finally:
                 connector.close()
         assert notes[0].startswith("accounts.industry: Account.Industry is a picklist: pac reads its values as their "
@@ -215,3 +216,31 @@ class TestOnlineCheck:
         assert notes[4].startswith("accounts.custom.gammes: Account.Gammes__c is a multi-select picklist")
         assert "'Pompes PX', not 'px'" in notes[4] and "write 'Pompes PX'" in notes[5]
         assert len(notes) == 6 and not any("Segment__c" in n for n in notes)
+
+    def test_it_says_the_lines_family_is_read_by_label(self, tmp_path: Path) -> None:
+        """The lines' family (Product2.Family, `MACH` labelled « Machines »): one line saying it is read by its
+        labels; a `product_family` value that is its API name is told to be written as the label, one matching no
+        label is named; a `product` value that is its API name is told too (it may still match a code or name), one
+        matching no family is not (a code or a name). Seen failing before: nothing said, `product_family: MACH`
+        silently matched no line."""
+        api = _org()
+        api.add_picklist_value("Product2", "Family", "MACH", "Machines")
+        plan_values = {"product_family": [("plan.pac.yaml axis AX-1", "MACH"), ("plan.pac.yaml axis AX-2", "machines"),
+                                          ("plan.pac.yaml axis AX-3", "Machine")],
+                       "product": [("plan.pac.yaml axis AX-4", "mach"), ("plan.pac.yaml axis AX-5", "PX200")]}
+        with SandboxServer([api]) as server:
+            connector = build("sf-labels", DEMO, sandbox_env(server))
+            try:
+                notes = [n for n in connector.online_notes(plan_values) if not n.startswith(("accounts.", "currency:"))]
+            finally:
+                connector.close()
+        assert notes[0].startswith("deals.line_family: Product2.Family is a picklist: pac reads a line's family as "
+                                   "its label (SOQL toLabel()), in the integration user's language (fr) ('Machines', "
+                                   "not 'MACH'): write those labels in product_family and product scopes ("), notes
+        assert notes[1] == ("warning: plan.pac.yaml axis AX-1: 'MACH' is the API name of the product family labelled "
+                            "'Machines' (Product2.Family): pac reads the label, so write 'Machines'")
+        assert notes[2].startswith("warning: plan.pac.yaml axis AX-3: 'Machine' matches no label of Product2.Family's "
+                                   "picklist") and "did you mean 'Machines'?" in notes[2]
+        assert notes[3].startswith("warning: plan.pac.yaml axis AX-4: 'mach' is the API name of the product family "
+                                   "labelled 'Machines'") and "still matches" in notes[3]
+        assert len(notes) == 4, notes

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import jwt
 import pytest
@@ -223,6 +224,24 @@ class TestToLabel:
         assert [(r["Id"], r["Industry"], r["shown"]) for r in both["records"]] == [(lyon, "Chemicals", "Chimie")]
         pages = list(sf.bulk2.Account.query("SELECT Name, toLabel(Industry) FROM Account"))
         assert '"Name","Industry"' in pages[0] and '"Lyon","Chimie"' in pages[0]
+
+    def test_a_relationship_field_in_a_child_subquery(self, org: tuple[SalesforceApi, Salesforce]) -> None:
+        """``toLabel(Product2.Family)`` in the OpportunityLineItems subquery (the syntax is ``toLabel(object.field)``,
+        the Reference's example a relationship field, ``toLabel(Recordtype.Name)``): the label comes back under the
+        field's name, nested under its relationship as the value would be (``Product2`` -> ``Family``); a line
+        whose product holds no family, ``null``."""
+        api, sf = org
+        api.add_picklist_value("Product2", "Family", "MACH", "Machines")
+        press = api.create("Product2", Name="Presse", ProductCode="P40", Family="MACH", IsActive=True)
+        bare = api.create("Product2", Name="Divers", ProductCode="DIV", IsActive=True)
+        opp = api.create("Opportunity", Name="O", StageName="Closed Won", CloseDate=date(2027, 4, 1))
+        for product in (press, bare):
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=product, Quantity=1,
+                       UnitPrice=Decimal(1), TotalPrice=Decimal(1))
+        [row] = sf.query("SELECT Id, (SELECT Product2.ProductCode, toLabel(Product2.Family) FROM OpportunityLineItems)"
+                         " FROM Opportunity")["records"]
+        lines = {r["Product2"]["ProductCode"]: r["Product2"]["Family"] for r in row["OpportunityLineItems"]["records"]}
+        assert lines == {"P40": "Machines", "DIV": None}
 
     @pytest.mark.parametrize(("text", "message"), [
         ("SELECT Industry, toLabel(Industry) FROM Account", "duplicate field selected: Industry"),

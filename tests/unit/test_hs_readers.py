@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import ObjectKind
+from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import CONNECTED, HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
     account_reader,
     call_reader,
     deal_reader,
+    in_deal_currency,
     line_reader,
     meeting_reader,
     parse_pipelines,
@@ -75,6 +77,22 @@ class TestMissingAndEmpty:
         assert read(_obj({"hs_sku": " ", "name": ""})) is None
         assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
                                                                           code="MX50", id="1")
+
+    def test_a_lines_own_currency(self):
+        """A line item's ``hs_line_item_currency_code`` (audit sffamily F2): a line in its deal's currency (any case)
+        or of a deal with no currency is kept as read, a plain ``DealLine``; one in the company currency on a USD
+        deal is converted at the deal's own rates (USD 1,100 = EUR 1,000: EUR 250 is USD 275.00); one in a currency
+        those rates do not know has no amount."""
+        read = line_reader(MAPPING)
+        same = read(_obj({"hs_sku": "A", "amount": "100", "hs_line_item_currency_code": "usd"}))
+        home = read(_obj({"hs_sku": "B", "amount": "250", "hs_line_item_currency_code": "EUR"}))
+        other = read(_obj({"hs_sku": "C", "amount": "90", "hs_line_item_currency_code": "CHF"}))
+        assert same is not None and home is not None and other is not None
+        rates = home_rates(Decimal(1100), Decimal(1000), "USD", "EUR")
+        lines = in_deal_currency((same, home, other), "USD", rates)
+        assert [type(x) for x in lines] == [DealLine] * 3
+        assert [x.amount for x in lines] == [Decimal(100), Decimal("275.00"), None]
+        assert in_deal_currency((home,), None, None)[0].amount == Decimal(250)
 
     @pytest.mark.parametrize(("props", "want"), [
         ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract

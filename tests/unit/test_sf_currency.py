@@ -13,6 +13,7 @@ from connectors.salesforce.connector import (
     ACCOUNT_CURRENCY,
     ACCOUNT_RULES,
     DEAL_RULES,
+    FAMILY_LABELS,
     READING_RULES,
     SalesforceConnector,
 )
@@ -277,9 +278,14 @@ class TestSingleCurrencyOrg:
         sf = SalesforceConnector("sf", m, _NoCalls())  # type: ignore[arg-type]
         assert sf.org_rates() is NO_RATES
         labels_unchanged(sf)       # Account's describe answers 304 (the labels' check: no rates query either)
+        # Product2's describe, as read (the lines' family read by its labels, audit sffamily F1: its labels are part
+        # of the deals' reading): `MACH` labelled « Machines »
+        sf.schema.remember("Product2", {"fields": [{"name": "Family", "type": "picklist", "picklistValues": [
+            {"value": "Pompes", "label": "Pompes"}, {"value": "MACH", "label": "Machines"}]}]})
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
-            m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES])
+            m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES,
+            FAMILY_LABELS, {"MACH": "Machines"}])
         # accounts: the mapping's section, the scope picklists read as labels, how countries are read, the annual
         # revenue kept in the org's currency (audit multi F2) and the picklists' labels (``SalesforceConnector.labels``,
         # audit ops2 F4): a change of any re-reads the accounts once
