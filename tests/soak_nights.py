@@ -67,7 +67,7 @@ from tests.cli import run_pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_sync
 
 PARIS = ZoneInfo("Europe/Paris")
-SF_QUIET, HS_QUIET = 11, 17     # a quiet night's calls (docs/sync.md, docs/hubspot.md §5)
+SF_QUIET, HS_QUIET = 12, 17     # a quiet night's calls (docs/sync.md, docs/hubspot.md §5), describes included
 API = "/services/data/v62.0"
 MANAGER = "nathalie.garnier@durand-process.example"
 # reps and the départements their actions look at (config/plans/example.pac.yaml)
