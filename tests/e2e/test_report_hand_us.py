@@ -497,6 +497,7 @@ def test_the_attribution_travels_with_the_kept_quarter(tmp_path: Path) -> None:
     _pac(tmp_path, config, "report", "--quarter", "Q2", "-o", str(tmp_path / "kept.html"))
     kept = page(tmp_path / "kept.html").text
     assert PUMP_WORDS in kept
+    assert "deal attribution rule (engine.attribution) split → full" in kept    # why every axis's figure moved
     assert "Split attribution (engine.attribution: split): a deal several live axes count is divided evenly" in kept
     assert "An axis's ROI counts every deal of its own scope." not in kept
     full = "+25% of $24,400 (the scope's April 2026 – March 2027 revenue) = $6,100"
