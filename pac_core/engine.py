@@ -151,7 +151,8 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
                                         None if shares is None else shares.baseline, flt, emails,
                                         int(axis_inactive(axis, today))) if days[0] <= days[1] else ZERO
     return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id],
-                                                                     provisional.get(axis.id), currency=plan.currency))
+                                                                     provisional.get(axis.id), currency=plan.currency,
+                                                                     split=split))
                                     if axis.objective is not None and axis.id in bases else axis
                                     for axis in plan.axes))
 
@@ -607,7 +608,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
-                                *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)))
+                                *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)),
+                      attribution=settings.attribution)
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:

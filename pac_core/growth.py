@@ -10,7 +10,9 @@ the records, so ``evaluate()`` resolves the amount first (``Objective.growth_bas
 rate x base, to the cent) and every figure downstream reads that amount exactly as if the manager had written it;
 the rate stays on the objective so that every surface can say where the amount comes from
 (``pac_core.growth_words.provenance``):
-« +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) = €33,000".
+« +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) = €33,000";
+under split "(the axis's share of the scope's 2026 revenue, deals shared with other axes divided evenly)"
+(``Objective.growth_base_split``, from the evaluation's ``Evaluation.attribution``, which snapshots keep).
 
 Spellings (``parse_growth_rate``): a number followed by ``%``, ``pct``, ``percent`` or « pour cent », an optional
 ``+``, a decimal comma or point, spaces anywhere: ``30 %``, ``+30%``, ``12,5 %``, ``30 pct``. A bare number is
@@ -57,30 +59,36 @@ def parse_growth_rate(value: object) -> Decimal | None:
     return -rate if match.group(1) == "-" else rate
 
 
-def resolved(objective: Objective, base: Decimal, through: date | None = None, *, currency: str) -> Objective:
+def resolved(objective: Objective, base: Decimal, through: date | None = None, *, currency: str,
+             split: bool = False) -> Objective:
     """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the minor unit of the plan's
     ``currency`` (the cent, the yen: an amount as a manager writes one, as a converted deal is rounded), 0 for a base
-    of 0 or below; ``through``: the last day a provisional base counts (its period was not over yet). An objective
-    written as an amount is returned as it is."""
+    of 0 or below; ``through``: the last day a provisional base counts (its period was not over yet); ``split``: the
+    evaluation's ``attribution: split``, under which a measured base is the axis's share (``growth_base_split``; a
+    fixed baseline is never divided). An objective written as an amount is returned as it is."""
     if objective.growth_rate is None:
         return objective
     # a base below 0 (credits above the sales a year earlier) sets no objective, as a base of 0: "+30 %" of -10,000
     # read -3,000, and an axis falling further was « done » at 167 % of it (``growth_words`` says why)
     amount = half_up(objective.growth_rate * max(base, Decimal(0)), minor_digits(currency))
-    return replace(objective, additional_revenue=amount, growth_base=base, growth_base_through=through)
+    return replace(objective, additional_revenue=amount, growth_base=base, growth_base_through=through,
+                   growth_base_split=split and objective.baseline is None)
 
 
-def with_evaluation(plan: Plan, evaluation: Evaluation) -> Plan:
+def with_evaluation(plan: Plan, evaluation: Evaluation, attribution: str | None = None) -> Plan:
     """``plan`` with the amounts ``evaluation`` resolved for its percentage objectives (``AxisProgress.growth_base``),
-    for a surface that holds the plan file and an evaluation of it (the report, ``pac explain``, the CRM's objective).
-    The same plan when it has none (or the evaluation does not carry them)."""
+    for a surface that holds the plan file and an evaluation of it (the report, ``pac explain``, the CRM's objective),
+    each marked as the axis's share when the evaluation's attribution is ``split`` (``Evaluation.attribution``; for
+    a snapshot kept before it was kept, ``attribution``: the settings'). The same plan when it has none (or the
+    evaluation does not carry them)."""
+    split = (evaluation.attribution or attribution) == "split"
     bases = {a.axis_id: (a.growth_base, a.growth_base_through) for a in evaluation.axes if a.growth_base is not None}
     changed = [axis.id for axis in plan.axes
                if axis.objective is not None and axis.objective.growth_rate is not None and axis.id in bases]
     if not changed:
         return plan
     return replace(plan, axes=tuple(
-        replace(axis, objective=resolved(axis.objective, *bases[axis.id], currency=plan.currency))
+        replace(axis, objective=resolved(axis.objective, *bases[axis.id], currency=plan.currency, split=split))
         if axis.objective is not None and axis.id in changed else axis for axis in plan.axes))
 
 

@@ -1,8 +1,9 @@
 """The words that say where an objective written as a percentage comes from (pac_core/growth.py), in French or
 English: « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
 €33,000" (a base whose period is not over at the evaluation instant: « (CA 2026 du périmètre au 5 décembre,
-provisoire : 2026 n'est pas terminé) »), what the report, ``pac explain AXIS``, ``pac plan check`` and ``pac sync``
-say."""
+provisoire : 2026 n'est pas terminé) »; under ``attribution: split`` the axis's share: « (part de l'axe dans le CA
+2026 du périmètre, affaires partagées avec d'autres axes divisées à parts égales) »), what the report, ``pac explain
+AXIS``, ``pac plan check``, ``pac sync`` and the CRM's KPI text say."""
 
 from __future__ import annotations
 
@@ -95,6 +96,21 @@ def _not_over(span: str, lang: str) -> str:
     return f"{span} n'est pas terminé" if lang == "fr" else f"{span} is not over"
 
 
+# under ``attribution: split`` a measured base is the axis's share (``Objective.growth_base_split``): the words say it
+# and how it is made (audit splitwords: it read « (the scope's April 2026 – March 2027 revenue) » beside the axis's
+# 14,700 where the CRM's report of that scope says 24,400)
+_SHARED = {"fr": "affaires partagées avec d'autres axes divisées à parts égales",
+           "en": "deals shared with other axes divided evenly"}
+
+
+def _revenue_words(span: str, lang: str, share: bool) -> str:
+    """« CA 2026 du périmètre » / "the scope's 2026 revenue"; the axis's share of it under split: « part de l'axe dans
+    le CA 2026 du périmètre » / "the axis's share of the scope's 2026 revenue"."""
+    if lang == "fr":
+        return f"part de l'axe dans le CA {span} du périmètre" if share else f"CA {span} du périmètre"
+    return f"the axis's share of the scope's {span} revenue" if share else f"the scope's {span} revenue"
+
+
 def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
                fiscal: date | None = None, weeks: bool = False) -> str:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
@@ -108,7 +124,13 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
     date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
     provisoire : 2026 n'est pas terminé) = 1 035 240 € » / "+30% of €3,450,800 (the scope's 2026 revenue to
-    December 5, provisional: 2026 is not over) = €1,035,240"."""
+    December 5, provisional: 2026 is not over) = €1,035,240".
+
+    Under ``attribution: split`` a measured base is the axis's share (``Objective.growth_base_split``), and says so:
+    « +25 % de 14 700 $US (part de l'axe dans le CA avril 2026 – mars 2027 du périmètre, affaires partagées avec
+    d'autres axes divisées à parts égales) = 3 675 $US » / "+25% of $14,700 (the axis's share of the scope's April
+    2026 – March 2027 revenue, deals shared with other axes divided evenly) = $3,675" (provisional: « … du périmètre au
+    5 décembre, affaires partagées …, provisoire : … »)."""
     if objective is None or objective.growth_rate is None:
         return ""
     rate = _rate_text(objective.growth_rate, lang)
@@ -116,18 +138,30 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     span = span_label(days, lang, fiscal)
     fixed = objective.baseline is not None
     through = None if fixed else objective.growth_base_through
+    share = objective.growth_base_split and not fixed
+    revenue = _revenue_words(span, lang, share)
     if lang == "fr":
-        source = "référence fixée dans le plan" if fixed else f"CA {span} du périmètre"
+        source = "référence fixée dans le plan" if fixed else revenue
         if through is not None:
-            source += f" au {_day_text(through, days, lang)}, provisoire : {_not_over(span, lang)}"
+            source += f" au {_day_text(through, days, lang)}"
+        if share:
+            source += f", {_SHARED['fr']}"
+        if through is not None:
+            source += f", provisoire : {_not_over(span, lang)}"
     else:
-        source = "the plan's fixed baseline" if fixed else f"the scope's {span} revenue"
+        source = "the plan's fixed baseline" if fixed else revenue
         if through is not None:
-            source += f" to {_day_text(through, days, lang)}, provisional: {_not_over(span, lang)}"
+            source += f" to {_day_text(through, days, lang)}"
+        if share:
+            source += f", {_SHARED['en']}"
+        if through is not None:
+            source += f", provisional: {_not_over(span, lang)}"
     if objective.growth_base is None:   # a measured baseline, before the records are read
-        return (f"{rate} du CA {span} du périmètre, mesuré sur les affaires gagnées du CRM à chaque évaluation"
-                if lang == "fr" else
-                f"{rate} of the scope's {span} revenue, measured on the CRM's won deals at each evaluation")
+        if lang == "fr":
+            shared = f"de la {revenue} ({_SHARED['fr']}), mesurée" if share else f"du {revenue}, mesuré"
+            return f"{rate} {shared} sur les affaires gagnées du CRM à chaque évaluation"
+        shared = f" ({_SHARED['en']})" if share else ""
+        return f"{rate} of {revenue}{shared}, measured on the CRM's won deals at each evaluation"
     # to the cent when either has cents, as the header line beside it writes the objective: "+20% of $70,001 ... =
     # $14,000" beside "objective $14,000.15" did not add up (usplan audit F7)
     cents = 2 if any(half_up(v, 2) % 1 for v in (objective.growth_base, objective.additional_revenue)) else 0
@@ -136,12 +170,14 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     text = (f"{rate} de {base} ({source}) = {amount}" if lang == "fr"
             else f"{rate} of {base} ({source}) = {amount}")
     if objective.growth_base < 0:    # credits above the sales: no objective either (``growth.resolved``)
+        so_far = through is not None
         if lang == "fr":
-            why = (f"le CA {span} du périmètre est négatif{' à ce jour' if through is not None else ''} (avoirs)"
-                   if not fixed else "la référence est négative")
+            why = ("la référence est négative" if fixed else
+                   f"la {revenue} est négative{' à ce jour' if so_far else ''} (avoirs)" if share else
+                   f"le {revenue} est négatif{' à ce jour' if so_far else ''} (avoirs)")
             text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
         else:
-            why = (f"the scope's {span} revenue is negative{' so far' if through is not None else ''} (credits)"
+            why = (f"{revenue} is negative{' so far' if so_far else ''} (credits)"
                    if not fixed else "the baseline is negative")
             text += f": {why}, so a percentage sets no objective (write an amount)"
     elif objective.growth_base == 0:
@@ -201,8 +237,9 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None 
     span = span_label(base_days(objective, zone, weeks), "en", fiscal)
     so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
     if objective.growth_base is not None and objective.growth_base < 0:     # credits above the sales
+        share = "its share of " if objective.growth_base_split else ""
         where = ("its fixed baseline is negative" if objective.baseline is not None
-                 else f"its scope's {span} revenue is negative (credits){so_far}")
+                 else f"{share}its scope's {span} revenue is negative (credits){so_far}")
     else:
         where = ("its fixed baseline is 0" if objective.baseline is not None
                  else f"its scope won no deal in {span}{so_far}")

@@ -126,6 +126,9 @@ class Objective:
     # set by evaluate() when the base period was not over at the evaluation instant: the last day its revenue
     # counts (the base is provisional); None for a final base
     growth_base_through: date | None = None
+    # set by evaluate() under ``attribution: split`` for a measured base: it is the axis's share of the scope's
+    # year-earlier revenue (deals shared with other live axes divided evenly), which the words say
+    growth_base_split: bool = False
 
     @property
     def resolved(self) -> bool:

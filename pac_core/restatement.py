@@ -46,7 +46,9 @@ class Restatement:
     ``axis_paces`` the same for the axes (said in the axis's words, « Objectif atteint », « Inactif »: audit surfaces
     F5); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only;
     ``timezone`` / ``currency``: the plan's timezone or currency at the close and now, when it changed since (audit
-    planlife F1, F2: the kept amounts are in the currency of then, today's in today's)."""
+    planlife F1, F2: the kept amounts are in the currency of then, today's in today's); ``attribution``: the engine's
+    attribution rule at the close and now, when both are known and differ (every axis's figures move with it: audit
+    splitwords)."""
 
     revenue: tuple[Decimal, Decimal] | None = None
     axes: tuple[tuple[str, Decimal, Decimal], ...] = ()
@@ -62,11 +64,12 @@ class Restatement:
     # (action id, owner at the close, owner now): an action handed to another rep since, by their names (audit
     # reviewhand: a hand-over typed after the close was a plan edit the lines did not name)
     owners: tuple[tuple[str, str, str], ...] = ()
+    attribution: tuple[str, str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.revenue or self.axes or self.actions or self.added or self.removed or self.totals
                     or self.statuses or self.paces or self.axis_paces or self.timezone or self.currency
-                    or self.owners)
+                    or self.owners or self.attribution)
 
 
 def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
@@ -114,7 +117,10 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in then_set),
                        tuple(i for i in ids_then if i not in now_set), tuple(totals),
                        _statuses(kept_plan, plan), paces, _changed(kept_plan.timezone, plan.timezone),
-                       _changed(kept_plan.currency, plan.currency), axis_paces, _owners(kept_plan, plan))
+                       _changed(kept_plan.currency, plan.currency), axis_paces, _owners(kept_plan, plan),
+                       # a snapshot kept before evaluations carried their rule (None): not known, no change said
+                       _changed(kept.attribution, now.attribution)
+                       if kept.attribution is not None and now.attribution is not None else None)
 
 
 def _owners(kept_plan: Plan, plan: Plan) -> tuple[tuple[str, str, str], ...]:

@@ -187,6 +187,11 @@ class Evaluation:
     rejected: tuple[Decision, ...] = ()   # records refused by the engine, with their reasons
     plan: PlanTotals | None = None        # the plan's totals over its live axes, each deal once (None: older data)
     warnings: tuple[Decision, ...] = ()   # records counted with a data-quality problem (won deal with no amount)
+    # the engine's attribution the figures were computed with (``EngineSettings.attribution``: "full" or "split"),
+    # kept with a snapshot so that the words made from it say what its figures are (a percentage objective's base
+    # under split is the axis's share, ``growth_words.provenance``; the report's ROI note); None: a snapshot kept
+    # before evaluations carried it (6 Dec 2026), read with the report's settings
+    attribution: str | None = None
 
     def action(self, action_id: str) -> ActionProgress:
         return next(a for a in self.actions if a.action_id == action_id)

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,7 +110,10 @@ def check_command(file: Path) -> None:
     settings = check_settings(Path(configured) if configured else default_settings_path())   # read once
     for warning in settings_warnings(plan, file, settings):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
-    for line, warned in _growth_lines(plan):
+    # the settings naming this plan say whether its deals are divided between axes (a rate of the axis's share)
+    split = settings is not None and settings.engine.attribution == "split" and any(
+        entry.file.resolve() == file.resolve() for entry in settings.plans)
+    for line, warned in _growth_lines(plan, split):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
     for warning in (*zero_cost_warnings(plan), *unknown_cost_warnings(plan), *unprofitable_warnings(plan)):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
@@ -426,10 +430,11 @@ def unprofitable_warnings(plan: Plan) -> list[str]:
     return out
 
 
-def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
+def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
     """Per objective written as a percentage: where its amount comes from (the amount itself when the baseline is
-    fixed; otherwise what it is measured on, since the check reads no store), or a warning when it gives no objective
-    (a fixed baseline of 0; a measured one of 0 is warned of by ``pac sync``, which has the records)."""
+    fixed; otherwise what it is measured on, since the check reads no store: under ``split``, the settings'
+    ``attribution: split``, the axis's share of it), or a warning when it gives no objective (a fixed baseline of 0;
+    a measured one of 0 is warned of by ``pac sync``, which has the records)."""
     zone, (fiscal, weeks) = ZoneInfo(plan.timezone), base_calendar(plan)
     out = []
     for axis in plan.axes:
@@ -440,7 +445,8 @@ def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
         if warning is not None:
             out.append((f"warning: {warning}", True))
             continue
-        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en', fiscal, weeks)}"
+        shown = replace(objective, growth_base_split=split and objective.baseline is None)
+        line = f"{axis.id} objective: {provenance(shown, zone, plan.currency, 'en', fiscal, weeks)}"
         if not objective.resolved:
             line += f" (after a sync, pac explain {axis.id} shows the amount)"
         out.append((line, False))

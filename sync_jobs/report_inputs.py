@@ -58,7 +58,9 @@ class ReportInputs:
     lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
     attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary
-    attribution: str = "full"                     # the engine's attribution (EngineSettings), for the ROI note
+    # the engine's attribution, for the ROI note and a percentage objective's words: the evaluation's own
+    # (``Evaluation.attribution``, a kept snapshot's), else the settings' (a snapshot kept before evaluations said it)
+    attribution: str = "full"
     basis: ReportBasis | None = None              # a closed quarter's report: kept snapshot or restated (None: today)
     # which sync ``last_run`` is: "latest", the last one to date; "snapshot", the last one finished when the kept
     # snapshot the report shows was taken (its figures came from it); "latest_unknown", the last one to date beside a
@@ -66,6 +68,9 @@ class ReportInputs:
     run_of: str = "latest"
 
     def __post_init__(self) -> None:
+        # a kept snapshot's figures were computed under its own attribution, whatever the settings say today
+        if self.evaluation.attribution is not None:
+            object.__setattr__(self, "attribution", self.evaluation.attribution)
         # objectives written as a percentage: the amounts this evaluation resolved (pac_core/growth.py), so every
-        # section reads the objective the figures were computed against
-        object.__setattr__(self, "plan", with_evaluation(self.plan, self.evaluation))
+        # section reads the objective the figures were computed against, and under split says it is the axis's share
+        object.__setattr__(self, "plan", with_evaluation(self.plan, self.evaluation, self.attribution))

@@ -65,7 +65,8 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     (depuis le 12 mai 2027) »), the paces, the actions whose done count changed, the axes whose additional revenue
     changed, the actions and axes added or removed since (each list cut after ``SHOWN`` ids). Empty when nothing
     did. The actions handed to another rep since are named with both owners (« responsables : A-08 Julie Martin → Marc
-    Dubois »). A plan whose timezone or currency changed since says it first, and each amount is written in its own
+    Dubois »). A plan whose timezone or currency changed since says it first (and an attribution rule changed since,
+    « règle d'attribution des affaires (engine.attribution) split → full »), and each amount is written in its own
     currency: the close's in the currency of then, today's in today's, with no difference between the two (audit
     planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars)."""
     if not since:
@@ -75,7 +76,8 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     sep = " ; " if fmt.lang == "fr" else "; "
     lines = [words["since_head"].format(day=end_words(closed, fmt) or fmt.datetime(closed)) + colon]
     then_fmt, now_fmt = fmt, fmt
-    for key, change in (("since_timezone", since.timezone), ("since_currency", since.currency)):
+    for key, change in (("since_timezone", since.timezone), ("since_currency", since.currency),
+                        ("since_attribution", since.attribution)):
         if change is not None:
             lines.append(f"{words[key]} {change[0]} → {change[1]}")
     if since.currency is not None:

@@ -134,6 +134,14 @@ actions:
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 OWNER = {"alex": "u1", "sam": "u2", "jordan": "u3"}
+# AX-PUMP's « +25 % » under split is a rate of its share of the year-earlier pump lines (14 700), not of the scope's
+# revenue (24 400, the CRM's report of those lines): the words say so (it read « (the scope's April 2026 – March 2027
+# revenue) » beside $14,700, audit reporthand2, fixed by audit splitwords)
+PUMP_WORDS = ("+25% of $14,700 (the axis's share of the scope's April 2026 – March 2027 revenue, deals shared with "
+              "other axes divided evenly) = $3,675")
+PUMP_WORDS_FR = ("+25 % de 14 700 $US (part de l'axe dans le CA avril 2026 – mars 2027 du périmètre, affaires "
+                 "partagées avec d'autres axes divisées à parts égales) = 3 675 $US")
+
 USERS = (user("u1", "alex@pumps.example"), user("u2", "sam@pumps.example"), user("u3", "jordan@pumps.example"))
 
 
@@ -304,8 +312,9 @@ ACTIVITIES = (
 # AX-PUMP: revenue 4 500 + 2 000 + 5 400 + 6 000 = 17 900
 #   baseline (1 Apr - 30 Sep 2026, PUMP lines): b01 3 000 + b02 4 000 = 7 000
 #   objective « +25 % » of the year before's PUMP lines (1 Apr 2026 - 31 Mar 2027): b01 3 000 + b02 4 000 + b03 5 000
-#     + b07 1 500 + b10 1 200 = 14 700 -> 3 675; words "+25% of $14,700 (the scope's April 2026 – March 2027
-#     revenue) = $3,675"
+#     + b07 1 500 + b10 1 200 = 14 700 -> 3 675; words "+25% of $14,700 (the axis's share of the scope's April
+#     2026 – March 2027 revenue, deals shared with other axes divided evenly) = $3,675" (the scope's own revenue,
+#     what the CRM's report of its pump lines says, is 6 000 + 8 000 + 5 000 + 3 000 + 2 400 = 24 400)
 #   additional 10 900; progress 10 900 / 3 675 = 296.6 % -> « 297% »: objective reached
 #   cost to date 3 000 x 183 / 366 = 1 500; margin 10 900 x 0.4 = 4 360; ROI (4 360 - 1 500) / 1 500 = 1.9067
 #     -> « 191% »; payback 3 000 x 6.01232 / 4 360 = 4.137 -> « 4.1 months »
@@ -453,11 +462,50 @@ def test_headline(q2: Outputs) -> None:
 def test_plan_at_a_glance(q2: Outputs) -> None:
     assert q2.en.body("Segment", "Axis", "Status", "Additional revenue / Objective", "Pace", "ROI to date") == [
         ["Midwest geographic ROI to date -9%", "Pump line Midwest", "Active",
-         "$10,900 / $3,675 297% +25% of $14,700 (the scope's April 2026 – March 2027 revenue) = $3,675",
+         f"$10,900 / $3,675 297% {PUMP_WORDS}",
          "✓ Objective reached", "191%"],
         ["Midwest customers", "Active", "-$6,400 / $40,000 -16%", "▲ At risk", "-132%"],
         ["Healthcare market ROI to date 267%", "Healthcare accounts", "Priority #1", "$15,500 / $30,000 52%",
          "● On track", "244%"]]
+
+
+def test_a_percentage_objective_under_split_says_it_is_the_axis_share(q2: Outputs) -> None:
+    """« +25 % » of AX-PUMP's share of the year-earlier pump lines (14 700: the deals it holds with AX-CUST halved),
+    not of the scope's revenue (24 400): the page in both languages and the workbook's « how it is set » column say
+    the axis's share; they read « (the scope's April 2026 – March 2027 revenue) » (audit reporthand2, known)."""
+    assert PUMP_WORDS in q2.en.text
+    assert "(the scope's April 2026 – March 2027 revenue)" not in q2.en.text
+    assert PUMP_WORDS_FR in q2.fr.text
+    assert "(CA avril 2026 – mars 2027 du périmètre)" not in q2.fr.text
+    rows = [r for r in q2.workbook["Axes"].iter_rows(values_only=True) if r[0]]
+    header = next(r for r in rows if "Objective: how it is set" in r)
+    column = header.index("Objective: how it is set")
+    assert {r[0]: r[column] for r in rows}["Pump line Midwest"] == PUMP_WORDS
+
+
+def test_the_attribution_travels_with_the_kept_quarter(tmp_path: Path) -> None:
+    """``pac explain AX-PUMP`` says the axis's share under split; the Q2 kept under split and reported after the
+    settings moved to ``attribution: full`` keeps its words (its figures are the split ones: 14 700, 3 675) and its
+    ROI note, while today's figures under full are the scope's: « +25 % » of b01 6 000 + b02 8 000 + b03 5 000 + b07
+    3 000 + b10 2 400 = 24 400 -> 6 100, in the words full attribution always had."""
+    config = _settings(tmp_path, "2027-10-02T03:00:00-05:00")
+    _sync(config, _crm(), datetime(2027, 10, 2, 8, tzinfo=UTC))
+    assert f"Objective: {PUMP_WORDS}" in _pac(tmp_path, config, "explain", "AX-PUMP")
+    _pac(tmp_path, config, "snapshot", "--period", "Q2")
+    config.write_text(config.read_text(encoding="utf-8").replace("attribution: split", "attribution: full"),
+                      encoding="utf-8")
+    _pac(tmp_path, config, "report", "--quarter", "Q2", "-o", str(tmp_path / "kept.html"))
+    kept = page(tmp_path / "kept.html").text
+    assert PUMP_WORDS in kept
+    assert "deal attribution rule (engine.attribution) split → full" in kept    # why every axis's figure moved
+    assert "Split attribution (engine.attribution: split): a deal several live axes count is divided evenly" in kept
+    assert "An axis's ROI counts every deal of its own scope." not in kept
+    full = "+25% of $24,400 (the scope's April 2026 – March 2027 revenue) = $6,100"
+    assert f"Objective: {full}" in _pac(tmp_path, config, "explain", "AX-PUMP")
+    _pac(tmp_path, config, "report", "--quarter", "Q2", "--restated", "-o", str(tmp_path / "now.html"))
+    now = page(tmp_path / "now.html").text
+    assert full in now and "axis's share" not in now
+    assert "An axis's ROI counts every deal of its own scope." in now
 
 
 def test_roi_note_says_how_split_attribution_counts(q2: Outputs) -> None:
@@ -485,7 +533,7 @@ def test_axes(q2: Outputs) -> None:
         ["Healthcare accounts Healthcare Priority #1", "$18,500 Baseline $3,000", "$15,500 / $30,000 52%",
          "● On track", "$4,500", "244% Target ROI 100%", "3.5 months", "7 Conversion 100%"],
         ["Pump line Midwest Midwest Active", "$17,900 Baseline $7,000",
-         "$10,900 / $3,675 297% +25% of $14,700 (the scope's April 2026 – March 2027 revenue) = $3,675",
+         f"$10,900 / $3,675 297% {PUMP_WORDS}",
          "✓ Objective reached", "$3,000", "191% Target ROI 100%", "4.1 months", "7 Conversion 25%"],
         ["Midwest customers Midwest Active",
          "$18,600 Baseline $25,000 Fixed baseline: $50,000 × 183 / 366 days = $25,000", "-$6,400 / $40,000 -16%",
@@ -630,7 +678,7 @@ def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
     assert "Plan ROI to date\n60%" in now.text
     assert now.body("Segment", "Axis", "Status", "Additional revenue / Objective", "Pace", "ROI to date")[:2] == [
         ["Midwest geographic ROI to date 9%", "Pump line Midwest", "Active",
-         "$12,900 / $3,675 351% +25% of $14,700 (the scope's April 2026 – March 2027 revenue) = $3,675",
+         f"$12,900 / $3,675 351% {PUMP_WORDS}",
          "✓ Objective reached", "244%"],
         ["Midwest customers", "Active", "-$4,400 / $40,000 -11%", "▲ At risk", "-122%"]]
 

@@ -80,6 +80,23 @@ class TestMigrations:
                                                                                      "revenue": "10"}]
 
 
+    def test_going_back_to_0007_strips_the_evaluations_newer_keys(self, engine, database_url) -> None:
+        """A pac at 0007 reads a snapshot's evaluation strictly (every key a field of ``Evaluation``); the later
+        readers leave out keys they do not know, so the keys added to the evaluation itself since, ``kept`` (when and
+        with which plan it was taken, 5 Dec 2026) and ``attribution`` (6 Dec 2026, audit splitwords), were stripped by
+        no downgrade: the rollback to 0007 left every snapshot kept since unreadable (KeyError 'kept' with the 0007
+        code, checked by hand). They go at the top level only (a recommendation's evidence keeps its own keys)."""
+        payload = {"plan_id": "p", "attribution": "split", "kept": {"taken_on": "2027-01-01T05:30:00+00:00"},
+                   "recommendations": [{"evidence": {"kept": 1, "attribution": "x"}}]}
+        repo.save_snapshot(engine, "p", "quarter", "2026-Q4", payload, NOW)
+        command.downgrade(alembic_config(engine), "0007")
+        try:
+            assert repo.snapshot(engine, "p", "quarter", "2026-Q4").payload == {
+                "plan_id": "p", "recommendations": [{"evidence": {"kept": 1, "attribution": "x"}}]}
+        finally:
+            open_store(database_url).dispose()     # back to head for the other tests
+
+
 def _head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 

@@ -299,8 +299,11 @@ class TestFiscalYears:
                        "AX-2": (_d("115000"), _d("11500"), _d("27500"), _d("70000"))}
         assert (ev.segments[0].objective, ev.segments[0].revenue, ev.segments[0].baseline) == (
             _d("25000"), _d("55000"), _d("70000"))
-        assert _words(plan, ev, axis="AX-2") == ("+10 % de 115 000 € (CA avril 2026 – mars 2027 du périmètre) = "
-                                                 "11 500 €")
+        # the axis's share (the segment's clients' 90 000 halved with AX, bron's 70 000 whole), not the scope's
+        # 160 000: the words say so (they read « (CA avril 2026 – mars 2027 du périmètre) »: audit splitwords)
+        assert _words(plan, ev, axis="AX-2") == ("+10 % de 115 000 € (part de l'axe dans le CA avril 2026 – mars "
+                                                 "2027 du périmètre, affaires partagées avec d'autres axes divisées à "
+                                                 "parts égales) = 11 500 €")
 
     def test_a_us_year_from_february_in_dollars_with_euro_deals(self) -> None:
         # USD plan, 1 EUR = 1.10 USD. Base 1 Feb 2026 – 31 Jan 2027: b1 €60,000 -> $66,000, b2 €40,000 -> $44,000,

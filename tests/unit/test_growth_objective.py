@@ -29,6 +29,7 @@ from sync_jobs.diff import desired_state, record_key
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report_inputs import ReportInputs
+from tests.fakes import write_settings
 from tests.unit.test_engine_support import PARIS, USERS, YEAR_2027, account, action, plan, won
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -459,6 +460,119 @@ class TestBaseNotOverYet:
         evaluation = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=DECEMBER_5)
         back: Evaluation = evaluation_from_payload(snapshot_payload(evaluation))
         assert back == evaluation and back.axis("AX-CLIENTS").growth_base_through == date(2026, 12, 5)
+
+
+SPLIT = EngineSettings(attribution="split")
+ALL = _axis("50000", ident="AX-ALL", scope=Scope(()))   # every account of the segment: shares each client deal
+SHARE_FR = "part de l'axe dans le CA 2026 du périmètre"
+SHARED_FR = "affaires partagées avec d'autres axes divisées à parts égales"
+
+
+class TestWordsUnderSplit:
+    """Under ``attribution: split`` the base is the axis's share of the year-earlier revenue (each client deal
+    halved with AX-ALL: 110,000 -> 55,000; to 5 December 95,000 -> 47,500): every surface says the axis's share, where
+    it read « (CA 2026 du périmètre) » / "(the scope's 2026 revenue)" beside 55,000 while the CRM's report of the
+    scope says 110,000 (audit reporthand2, known; audit splitwords). A fixed baseline is never divided: its words
+    stay."""
+
+    def _split(self, language: str = "fr", as_of: datetime = YEAR_END, deals: tuple = DEALS_2026 + DEALS_2027,
+               baseline: str | None = None) -> tuple[Plan, Evaluation]:
+        p = _plan(_axis(None, rate="0.3", baseline=baseline), ALL, language=language)
+        return p, evaluate(p, replace(RECORDS, deals=deals), as_of=as_of, settings=SPLIT)
+
+    def _objective(self, as_of: datetime = YEAR_END, deals: tuple = DEALS_2026 + DEALS_2027,
+                   baseline: str | None = None) -> Objective:
+        p, evaluation = self._split(as_of=as_of, deals=deals, baseline=baseline)
+        objective = with_evaluation(p, evaluation).axes[0].objective
+        assert objective is not None
+        return objective
+
+    def test_both_languages_say_the_axis_share(self) -> None:
+        objective = self._objective()
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 55{NNBSP}000{NBSP}€ ({SHARE_FR}, {SHARED_FR}) = 16{NNBSP}500{NBSP}€")
+        assert provenance(objective, PARIS, "EUR", "en") == (
+            "+30% of €55,000 (the axis's share of the scope's 2026 revenue, deals shared with other axes divided "
+            "evenly) = €16,500")
+
+    def test_full_attribution_keeps_its_words(self) -> None:
+        p = _plan(_axis(None, rate="0.3"), ALL)
+        evaluation = evaluate(p, RECORDS, as_of=YEAR_END)
+        assert evaluation.attribution == "full"
+        assert provenance(with_evaluation(p, evaluation).axes[0].objective, PARIS, "EUR", "en") == (
+            "+30% of €110,000 (the scope's 2026 revenue) = €33,000")
+
+    def test_a_fixed_baseline_is_not_divided_and_keeps_its_words(self) -> None:
+        assert provenance(self._objective(baseline="20000"), PARIS, "EUR", "en") == (
+            "+30% of €20,000 (the plan's fixed baseline) = €6,000")
+
+    def test_provisional(self) -> None:
+        assert provenance(self._objective(as_of=DECEMBER_5), PARIS, "EUR", "en") == (
+            "+30% of €47,500 (the axis's share of the scope's 2026 revenue to December 5, deals shared with other "
+            "axes divided evenly, provisional: 2026 is not over) = €14,250")
+
+    def test_a_negative_share_says_it_is_the_share(self) -> None:
+        """Lyon's 40,000 and its -50,000 credit halved: -5,000."""
+        objective = self._objective(deals=(won("b1", "lyon", "40000", date(2026, 2, 10)),
+                                           won("c1", "lyon", "-50000", date(2026, 3, 10))))
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de -5{NNBSP}000{NBSP}€ ({SHARE_FR}, {SHARED_FR}) = 0{NBSP}€ : la part de l'axe dans le CA "
+            "2026 du périmètre est négative (avoirs), un pourcentage n'y fixe aucun objectif (écrivez un montant)")
+        assert provenance(objective, PARIS, "EUR", "en") == (
+            "+30% of -€5,000 (the axis's share of the scope's 2026 revenue, deals shared with other axes divided "
+            "evenly) = €0: the axis's share of the scope's 2026 revenue is negative (credits), so a percentage sets "
+            "no objective (write an amount)")
+        assert zero_base_warning(objective, PARIS) == (
+            "a growth of +30% gives no objective: its share of its scope's 2026 revenue is negative (credits) (write "
+            "the additional revenue as an amount, e.g. additional_revenue: 20000)")
+
+    def test_pac_explain_the_workbook_and_the_crm_text(self) -> None:
+        p, evaluation = self._split(as_of=DECEMBER_5)
+        words = (f"+30{NBSP}% de 47{NNBSP}500{NBSP}€ ({SHARE_FR} au 5 décembre, {SHARED_FR}, provisoire : 2026 "
+                 f"n'est pas terminé) = 14{NNBSP}250{NBSP}€")
+        assert explain_axis(p, evaluation, "AX-CLIENTS", deals={}, lang="fr").objective == f"Objectif : {words}"
+        row = desired_state(p, evaluation)[(Target.AXIS, record_key(p, "AX-CLIENTS"))]
+        assert (row["objective"], row["kpis"].splitlines()[-1]) == (14250.0, f"Objectif : {words}")
+        _, rows = tables.axes(ReportInputs(plan=p, evaluation=evaluation), Formatter(lang="fr"))
+        assert rows[0][-1] == words
+
+    def test_a_snapshot_keeps_the_attribution(self) -> None:
+        _, evaluation = self._split()
+        assert evaluation.attribution == "split"
+        back: Evaluation = evaluation_from_payload(snapshot_payload(evaluation))
+        assert back == evaluation and back.attribution == "split"
+
+    def test_a_snapshot_kept_before_it_reads_the_reports_attribution(self) -> None:
+        """A payload kept before evaluations carried their attribution decodes (None), and its words follow the
+        attribution the report is made with (``ReportInputs.attribution``, the settings'), as its ROI note does."""
+        p, evaluation = self._split()
+        payload = snapshot_payload(evaluation)
+        del payload["attribution"]
+        old = evaluation_from_payload(payload)
+        assert old.attribution is None and old.axes == evaluation.axes
+        for attribution, words in (("split", "(the axis's share of the scope's 2026 revenue, deals shared with other "
+                                             "axes divided evenly)"), ("full", "(the scope's 2026 revenue)")):
+            _, rows = tables.axes(ReportInputs(plan=p, evaluation=old, attribution=attribution), Formatter(lang="en"))
+            assert rows[0][-1] == f"+30% of €55,000 {words} = €16,500"
+        # a kept evaluation's own attribution wins over the settings' (the figures are its)
+        inputs = ReportInputs(plan=p, evaluation=evaluation, attribution="full")
+        assert inputs.attribution == "split"
+        assert "axis's share" in tables.axes(inputs, Formatter(lang="en"))[1][0][-1]
+
+    def test_plan_check_under_split(self, tmp_path: Path) -> None:
+        """pac plan check reads no store, so it says what the objective is measured on: under the settings'
+        ``attribution: split`` (PAC_CONFIG naming the plan), the axis's share."""
+        config = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}",
+                                plan_text=PLAN_FILE.format(value='"30 %"', more=""),
+                                extra="engine:\n  attribution: split")
+        shown = CliRunner().invoke(main, ["plan", "check", str(tmp_path / "plan.pac.yaml")],
+                                   env={"PAC_CONFIG": str(config)})
+        assert shown.exit_code == 0, shown.output
+        assert ("AX objective: +30% of the axis's share of the scope's 2026 revenue (deals shared with other axes "
+                "divided evenly), measured on the CRM's won deals at each evaluation (after a sync, pac explain AX "
+                "shows the amount)") in shown.output.splitlines()
+        assert provenance(replace(_axis(None, rate="0.3").objective, growth_base_split=True), PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de la {SHARE_FR} ({SHARED_FR}), mesurée sur les affaires gagnées du CRM à chaque évaluation")
 
 
 class TestSurfaces:

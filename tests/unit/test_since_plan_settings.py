@@ -49,3 +49,20 @@ def test_since_close_names_the_settings_that_changed() -> None:
     assert (since.timezone, since.currency) == (("Europe/Paris", "America/New_York"), ("EUR", "USD"))
     assert since_close(kept, empty, kept, empty).timezone is None
     assert not since_close(kept, empty, kept, empty)
+
+
+def test_since_close_names_an_attribution_changed_since() -> None:
+    """A quarter kept under ``attribution: split`` and re-evaluated under ``full`` (the settings changed): every axis's
+    figures move with the rule, and the lines say so first (audit splitwords: the figures moved with no cause named).
+    A snapshot kept before evaluations carried their attribution (None) names no change: it is not known."""
+    plan = load_plan_text(SMALL_PLAN)
+    split = Evaluation(plan_id=plan.id, as_of=CLOSE, actions=(), axes=(), segments=(), attribution="split")
+    full = Evaluation(plan_id=plan.id, as_of=CLOSE, actions=(), axes=(), segments=(), attribution="full")
+    since = since_close(plan, split, plan, full)
+    assert since.attribution == ("split", "full") and since
+    assert since_lines(since, CLOSE, Formatter("en", "EUR", "Europe/Paris"))[1:] == [
+        "deal attribution rule (engine.attribution) split → full"]
+    assert since_lines(since, CLOSE, Formatter("fr", "EUR", "Europe/Paris"))[1:] == [
+        "règle d'attribution des affaires (engine.attribution) split → full"]
+    old = Evaluation(plan_id=plan.id, as_of=CLOSE, actions=(), axes=(), segments=())
+    assert not since_close(plan, old, plan, full) and not since_close(plan, split, plan, split)

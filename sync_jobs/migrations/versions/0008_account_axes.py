@@ -51,6 +51,10 @@ def upgrade() -> None:
 # percentage objective's base counts); a pac at 0007 reads a snapshot's fields strictly and failed on them
 # (KeyError, exit 6, in pac report / review / snapshot after a documented rollback: docs audit, 5 Dec 2026)
 _NEWER_SNAPSHOT_FIELDS = frozenset({'growth_base_through'})
+# keys of the evaluation itself added since 0007 (``kept``: when and with which plan a snapshot was taken, 5 Dec 2026;
+# ``attribution``: the engine's rule, 6 Dec 2026, audit splitwords): a pac from 0008 on leaves out the top-level keys it
+# does not know, a pac at 0007 refused them (KeyError 'kept'), so they go, at the top level only
+_NEWER_EVALUATION_KEYS = frozenset({'kept', 'attribution'})
 
 
 def _without(value, names):
@@ -67,5 +71,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     for ident, payload in bind.execute(sa.select(snapshots.c.id, snapshots.c.payload)).all():
         kept = _without(payload, _NEWER_SNAPSHOT_FIELDS)
+        if isinstance(kept, dict):
+            kept = {k: v for k, v in kept.items() if k not in _NEWER_EVALUATION_KEYS}
         if kept != payload:
             bind.execute(snapshots.update().where(snapshots.c.id == ident).values(payload=kept))
