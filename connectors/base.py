@@ -29,6 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pac_core.errors import InvalidInput, Problem
 from pac_core.records import Record, Rejected
+from pac_core.text import closest, fold_value
 
 # Credentials a connector obtains while it runs (an OAuth access token from a refresh, a Salesforce session from a
 # login, a signed JWT assertion): each is handed to every hook the moment it exists, before any call can echo it.
@@ -707,3 +708,32 @@ class Connector(Protocol):
 
     def close(self) -> None:
         ...
+
+
+def family_label_warnings(options: Sequence[tuple[str, str]],
+                          plan_values: Mapping[str, Sequence[tuple[str, str]]] | None,
+                          internal: Callable[[str], str], unknown: str) -> list[str]:
+    """``pac config check --online``'s warnings of the plans' ``product_family`` and ``product`` scope values against
+    the options (internal value, label) of a deal line's family field that the connector reads as labels (Salesforce
+    ``toLabel(Product2.Family)``, a HubSpot dropdown): a value written as an option's internal value names the label to
+    write (``internal(label)`` words what it is); a ``product_family`` value matching no label gets ``unknown`` and the
+    closest label (a ``product`` value may be a code or a name)."""
+    labels = [label for _, label in options]
+    shown = ", ".join(f"{label!r}" for label in labels[:3]) + (", ..." if len(labels) > 3 else "")
+    by_label = {fold_value(label) for label in labels}
+    by_value = {fold_value(v): label for v, label in options if v != label}
+    out = []
+    for key in ("product_family", "product"):
+        for where, value in (plan_values or {}).get(key, ()):
+            folded = fold_value(value)
+            if folded in by_label:
+                continue
+            if folded in by_value:
+                out.append(f"warning: {where}: {value!r} {internal(by_value[folded])}: pac reads the label, so write "
+                           f"{by_value[folded]!r}"
+                           + (" (a product code or name written so still matches)" if key == "product" else ""))
+            elif key == "product_family":
+                close = closest(value, labels)
+                out.append(f"warning: {where}: {value!r} {unknown}"
+                           + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
+    return out

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.base import Connector, MappingRefused, SchemaIssue
+from connectors.base import Connector, MappingRefused, SchemaIssue, family_label_warnings
 from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -723,22 +723,9 @@ def _family_notes(mapping: HubSpotMapping, connector: PortalFacts,
     notes = [f"deals.line_family: {prop} is a dropdown: pac reads a line's family as its label, as HubSpot shows it"
              + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
              + f": write those labels in product_family and product scopes ({shown})"]
-    by_label = {fold_value(label) for _, label in options}
-    by_value = {fold_value(v): label for v, label in options if v != label}
-    for key in ("product_family", "product"):
-        for where, value in (plan_values or {}).get(key, ()):
-            folded = fold_value(value)
-            if folded in by_label:
-                continue
-            if folded in by_value:
-                notes.append(f"warning: {where}: {value!r} is the internal value of option {by_value[folded]!r} of "
-                             f"line_items.{prop}: pac reads the label, so write {by_value[folded]!r}"
-                             + (" (a product code or name written so still matches)" if key == "product" else ""))
-            elif key == "product_family":
-                close = closest(value, [label for _, label in options])
-                notes.append(f"warning: {where}: {value!r} is no option of line_items.{prop}: no line of this portal "
-                             "can match it" + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
-    return notes
+    return notes + family_label_warnings(
+        options, plan_values, lambda label: f"is the internal value of option {label!r} of line_items.{prop}",
+        f"is no option of line_items.{prop}: no line of this portal can match it")
 
 
 def disposition_notes(mapping: HubSpotMapping, connector: PortalFacts) -> list[str]:

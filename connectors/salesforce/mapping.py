@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from connectors.base import family_label_warnings
 from connectors.salesforce.schema import pac_field, picklist_gaps
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -606,23 +607,10 @@ def family_notes(mapping: SalesforceMapping, sf: LabelFacts, family: tuple[str, 
              f"the integration user's language{f' ({language})' if language else ''}"
              + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
              + f": write those labels in product_family and product scopes ({shown})"]
-    by_label = {fold_value(label) for _, label in entries}
-    by_value = {fold_value(v): label for v, label in entries if v != label}
-    for key in ("product_family", "product"):
-        for where, value in (plan_values or {}).get(key, ()):
-            folded = fold_value(value)
-            if folded in by_label:
-                continue
-            if folded in by_value:
-                notes.append(f"warning: {where}: {value!r} is the API name of the product family labelled "
-                             f"{by_value[folded]!r} ({name}): pac reads the label, so write {by_value[folded]!r}"
-                             + (" (a product code or name written so still matches)" if key == "product" else ""))
-            elif key == "product_family":
-                close = closest(value, [label for _, label in entries])
-                notes.append(f"warning: {where}: {value!r} matches no label of {name}'s picklist: only a line whose "
-                             "product holds a value outside the picklist can match it"
-                             + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
-    return notes
+    return notes + family_label_warnings(
+        entries, plan_values, lambda label: f"is the API name of the product family labelled {label!r} ({name})",
+        f"matches no label of {name}'s picklist: only a line whose product holds a value outside the picklist can "
+        "match it")
 
 
 # The person's own address of a person account, which Salesforce adds to Account only when Person Accounts are enabled
