@@ -710,29 +710,35 @@ class Connector(Protocol):
         ...
 
 
-def family_label_warnings(options: Sequence[tuple[str, str]],
-                          plan_values: Mapping[str, Sequence[tuple[str, str]]] | None,
-                          internal: Callable[[str], str], unknown: str) -> list[str]:
-    """``pac config check --online``'s warnings of the plans' ``product_family`` and ``product`` scope values against
-    the options (internal value, label) of a deal line's family field that the connector reads as labels (Salesforce
-    ``toLabel(Product2.Family)``, a HubSpot dropdown): a value written as an option's internal value names the label to
-    write (``internal(label)`` words what it is); a ``product_family`` value matching no label gets ``unknown`` and the
-    closest label (a ``product`` value may be a code or a name)."""
+# a product scope value may be a line's code or name as well as its family: never "no such label", and said so
+FAMILY_ASIDE = {"product": " (a product code or name written so still matches)"}
+
+
+def label_warnings(options: Sequence[tuple[str, str]], plan_values: Mapping[str, Sequence[tuple[str, str]]] | None,
+                   keys: Sequence[str], internal: tuple[str, str], unknown: str,
+                   aside: Mapping[str, str] | None = None) -> list[str]:
+    """``pac config check --online``'s warnings of the plans' scope values (``plan_values``: scope field -> (where,
+    value)) under ``keys`` against the options (internal value, label) of a field the connector reads as labels
+    (Salesforce ``toLabel()``, a HubSpot dropdown): a value written as an option's internal value names the label to
+    write (``internal``: the words before and after the label, what it is; ``aside[key]`` may add a note); a value
+    matching no label gets ``unknown`` and the closest label, except under a key of ``aside`` (a ``product`` value may
+    be a code or a name)."""
     labels = [label for _, label in options]
     shown = ", ".join(f"{label!r}" for label in labels[:3]) + (", ..." if len(labels) > 3 else "")
     by_label = {fold_value(label) for label in labels}
-    by_value = {fold_value(v): label for v, label in options if v != label}
+    by_value = {fold_value(v): label for v, label in options}
+    aside = aside or {}
     out = []
-    for key in ("product_family", "product"):
+    for key in keys:
         for where, value in (plan_values or {}).get(key, ()):
             folded = fold_value(value)
             if folded in by_label:
                 continue
             if folded in by_value:
-                out.append(f"warning: {where}: {value!r} {internal(by_value[folded])}: pac reads the label, so write "
-                           f"{by_value[folded]!r}"
-                           + (" (a product code or name written so still matches)" if key == "product" else ""))
-            elif key == "product_family":
+                label = by_value[folded]
+                out.append(f"warning: {where}: {value!r} {internal[0]}{label!r}{internal[1]}: pac reads the label, so "
+                           f"write {label!r}{aside.get(key, '')}")
+            elif key not in aside:
                 close = closest(value, labels)
                 out.append(f"warning: {where}: {value!r} {unknown}"
                            + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))

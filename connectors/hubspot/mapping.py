@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.base import Connector, MappingRefused, SchemaIssue, family_label_warnings
+from connectors.base import FAMILY_ASIDE, Connector, MappingRefused, SchemaIssue, label_warnings
 from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -686,21 +686,9 @@ def label_notes(mapping: HubSpotMapping, connector: PortalFacts,
         notes.append(f"{key}: {prop} is a dropdown: pac reads its values as their labels, as HubSpot shows them"
                      + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
                      + f": write those labels in plan scopes ({shown})")
-        by_label = {fold_value(label): label for _, label in options}
-        by_value = {fold_value(v): label for v, label in options}
-        field = key.removeprefix("companies.")
-        for where, value in (plan_values or {}).get(field, ()):
-            folded = fold_value(value)
-            if folded in by_label:
-                continue
-            if folded in by_value:
-                notes.append(f"warning: {where}: {value!r} is the internal value of option {by_value[folded]!r} of "
-                             f"companies.{prop}: pac reads the label, so write {by_value[folded]!r}")
-            else:
-                close = closest(value, [label for _, label in options])
-                notes.append(f"warning: {where}: {value!r} is no option of companies.{prop}: no company of this portal "
-                             "can match it" + (f" (did you mean {close!r}?)" if close else
-                                               f" (its labels: {shown})"))
+        notes += label_warnings(options, plan_values, (key.removeprefix("companies."),),
+                                ("is the internal value of option ", f" of companies.{prop}"),
+                                f"is no option of companies.{prop}: no company of this portal can match it")
     return notes + _family_notes(mapping, connector, plan_values)
 
 
@@ -723,9 +711,10 @@ def _family_notes(mapping: HubSpotMapping, connector: PortalFacts,
     notes = [f"deals.line_family: {prop} is a dropdown: pac reads a line's family as its label, as HubSpot shows it"
              + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
              + f": write those labels in product_family and product scopes ({shown})"]
-    return notes + family_label_warnings(
-        options, plan_values, lambda label: f"is the internal value of option {label!r} of line_items.{prop}",
-        f"is no option of line_items.{prop}: no line of this portal can match it")
+    return notes + label_warnings(
+        options, plan_values, ("product_family", "product"),
+        ("is the internal value of option ", f" of line_items.{prop}"),
+        f"is no option of line_items.{prop}: no line of this portal can match it", FAMILY_ASIDE)
 
 
 def disposition_notes(mapping: HubSpotMapping, connector: PortalFacts) -> list[str]:

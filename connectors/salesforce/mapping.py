@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from connectors.base import family_label_warnings
+from connectors.base import FAMILY_ASIDE, label_warnings
 from connectors.salesforce.schema import pac_field, picklist_gaps
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -568,21 +568,10 @@ def label_notes(mapping: SalesforceMapping, sf: LabelFacts, labelled: frozenset[
                      f"in the integration user's language{f' ({language})' if language else ''}"
                      + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
                      + f": write those labels in plan scopes ({shown})")
-        by_label = {fold_value(label) for _, label in entries}
-        by_value = {fold_value(v): label for v, label in entries}
-        for where, value in (plan_values or {}).get(key.removeprefix("accounts."), ()):
-            folded = fold_value(value)
-            if folded in by_label:
-                continue
-            if folded in by_value:
-                notes.append(f"warning: {where}: {value!r} is the API name of the picklist value labelled "
-                             f"{by_value[folded]!r} of Account.{f['name']}: pac reads the label, so write "
-                             f"{by_value[folded]!r}")
-            else:
-                close = closest(value, [label for _, label in entries])
-                notes.append(f"warning: {where}: {value!r} matches no label of Account.{f['name']}'s picklist: only "
-                             "an account holding a value outside the picklist can match it"
-                             + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
+        notes += label_warnings(entries, plan_values, (key.removeprefix("accounts."),),
+                                ("is the API name of the picklist value labelled ", f" of Account.{f['name']}"),
+                                f"matches no label of Account.{f['name']}'s picklist: only an account holding a value "
+                                "outside the picklist can match it")
     return notes
 
 
@@ -607,10 +596,11 @@ def family_notes(mapping: SalesforceMapping, sf: LabelFacts, family: tuple[str, 
              f"the integration user's language{f' ({language})' if language else ''}"
              + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
              + f": write those labels in product_family and product scopes ({shown})"]
-    return notes + family_label_warnings(
-        entries, plan_values, lambda label: f"is the API name of the product family labelled {label!r} ({name})",
+    return notes + label_warnings(
+        entries, plan_values, ("product_family", "product"),
+        ("is the API name of the product family labelled ", f" ({name})"),
         f"matches no label of {name}'s picklist: only a line whose product holds a value outside the picklist can "
-        "match it")
+        "match it", FAMILY_ASIDE)
 
 
 # The person's own address of a person account, which Salesforce adds to Account only when Person Accounts are enabled
