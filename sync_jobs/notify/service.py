@@ -49,17 +49,20 @@ class NotifyResult:
 
 
 def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = False,
-           env: Mapping[str, str] | None = None, now: datetime | None = None) -> NotifyResult:
+           env: Mapping[str, str] | None = None, now: datetime | None = None,
+           as_of: datetime | None = None) -> NotifyResult:
     """Each configured person's digest of the alerts not yet delivered to them on each channel.
 
     ``dry_run`` computes and returns the digests without sending or recording anything. A delivery that
-    fails is not recorded: its alerts are sent with the next digest.
+    fails is not recorded: its alerts are sent with the next digest. ``as_of``: the evaluation's instant (the
+    nightly hook gives its run's, ``pac sync --as-of``'s); else the plan's configured ``as_of``, else now.
+    ``now``: when a delivery is recorded as made.
     """
     env = connector_env(env)
     section = settings.notifications
     engine = open_store(settings.database())
     try:
-        state = current(settings, plan_ref, engine=engine)
+        state = current(settings, plan_ref, as_of=as_of, engine=engine)
         plan = state.plan
         runs = repo.runs(engine, plan.id, limit=1, include_dry=False)
         rejected = repo.rejections(engine, runs[0].id) if runs and runs[0].id is not None else []
@@ -121,13 +124,16 @@ def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], ha
     return f"no alert for them: {whose}, and none is new{missed}"
 
 
-def after_sync(settings: Settings, plan_ref: str | None, status: str) -> NotifyResult | None:
+def after_sync(settings: Settings, plan_ref: str | None, status: str, *, as_of: datetime | None = None
+               ) -> NotifyResult | None:
     """The nightly run's last step: send the digests when notifications are enabled and the sync got through
-    (``ok`` or ``partial``). Never raises: a failed notification must not fail the night (logged, retried)."""
+    (``ok`` or ``partial``). Never raises: a failed notification must not fail the night (logged, retried).
+    ``as_of``: the run's evaluation instant, so the digest tells the night the run evaluated (``pac sync --as-of``
+    a past night told the machine's day: audit notifyhand F1)."""
     if not settings.notifications.enabled or status not in ("ok", "partial"):
         return None
     try:
-        result = notify(settings, plan_ref)
+        result = notify(settings, plan_ref, as_of=as_of)
     except Exception as exc:
         log.warning(redact(f"notify.failed error={type(exc).__name__}: {exc} (the digests are sent after the "
                            "next run)"))
