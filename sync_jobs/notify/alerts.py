@@ -82,6 +82,7 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
     axes = {a.id: a for a in plan.axes}
     out: list[Alert] = []
     progress = {a.action_id: a for a in evaluation.actions}
+    names = {p.email: p.name for p in plan.people}
     for action in plan.actions:
         p = progress.get(action.id)
         if p is None or p.pace not in (Pace.LATE, Pace.DONE):
@@ -90,7 +91,8 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
         to = tuple(dict.fromkeys((action.who, *heads)))
         out.append(Alert(f"action:{action.id}:{p.pace.value}", kind, action.id,
                          {"text": action.text, "done": str(p.done), "target": str(p.target),
-                          "axis": axes[action.axis_id].name, "who": action.who}, to))
+                          "axis": axes[action.axis_id].name, "who": action.who,
+                          "owner": names.get(action.who) or action.who}, to))
     over = period_closed(plan, evaluation.as_of)
     for a in evaluation.axes:
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:

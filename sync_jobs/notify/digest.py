@@ -20,22 +20,28 @@ LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "
 MAX_LINES = 25          # per kind: a digest stays readable; the rest is counted
 
 
-def render_digest(alerts: Sequence[Alert], lang: str) -> tuple[str, str]:
-    """(title, body) of the digest, plain text (e-mail, Slack and Teams all show it as written)."""
+def render_digest(alerts: Sequence[Alert], lang: str, reader: str | None = None) -> tuple[str, str]:
+    """(title, body) of the digest, plain text (e-mail, Slack and Teams all show it as written). ``reader``: the
+    person it is for (their e-mail): an action's line names its owner, « Julie Martin · Visiter… », unless the reader
+    is the owner (a manager reads whose action it is; audit notifyhand F2)."""
     w = labels(lang, "digest")
     groups = []
     for kind in ORDER:
         group = [a for a in alerts if a.kind == kind]
         if group:
-            groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang)) for alert in group]))
+            groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang, reader)) for alert in group]))
     body = render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES, "lang": lang})
     title = w["title"].format(n=len(alerts))
     return (french_spacing(title) if lang == "fr" else title), body
 
 
-def _values(alert: Alert, lang: str) -> dict[str, str]:
-    """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``."""
+def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
+    """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``, an action's
+    owner named before it for anyone else."""
     values = dict(alert.values)
+    if alert.kind in ("action_late", "action_done"):
+        owner = values.get("owner") or values.get("who", "")
+        values["owner"] = "" if not owner or values.get("who") == reader else f"{owner} · "
     if alert.kind in ("axis_behind", "axis_missed"):
         values["pace"] = enum_label("axis_pace", values["pace"], lang)   # « Manqué », the report's axis word
         number = Formatter(lang=lang).number   # « -3 374 % » as the report writes it, not « -3374 % » (docs2 F3)

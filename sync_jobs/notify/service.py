@@ -83,7 +83,7 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
                 fresh: list[Alert] = [a for a in mine if (person.who, channel.name, a.key) not in done]
                 if not fresh:
                     continue
-                title, body = render_digest(fresh, lang)
+                title, body = render_digest(fresh, lang, person.who)
                 delivery = Delivery(person.who, channel.name, title, body, tuple(a.key for a in fresh),
                                     problem=channel.problem)
                 result.deliveries.append(delivery)

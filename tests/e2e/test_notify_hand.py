@@ -191,3 +191,25 @@ class TestTheNightsInstant:
         assert got[(NAT, "email")] == ("PAC — ce qui a changé pour vous (1)", [
             "Axes en retard sur leur rythme (1)",
             "- Relance Marc : À risque, 0 % de l'objectif (attendu à ce jour : 12 %)"])
+
+
+class TestActionLines:
+    def test_the_manager_reads_whose_action_and_its_axis(self, story: Story) -> None:
+        """Julie's week-11 visits: missed at 2 / 3 when the week closes (22 March), done at 3 / 3 two nights later
+        when Thursday's visit is logged. The manager's line names Julie (a team's missed actions read alike, and the
+        action's statement need not name its owner: the 5Q rule's « Qui » is ``who:``); Julie's own does not. The
+        done line names its axis as the missed one does. Seen failing before the fix: the manager read « - Visiter 3
+        clients en semaine 11 : 2 / 3 (Clients Julie) », nobody named, and « … : 3 / 3 » with no axis."""
+        for n in range(1, 6):
+            story.night(n)
+        missed = story.night(6)
+        assert missed[(NAT, "email")][1] == [
+            "Actions manquées (fenêtre close) (1)",
+            "- Julie Martin · Visiter 3 clients en semaine 11 : 2 / 3 (Clients Julie)"]
+        assert missed[(JULIE, "email")][1] == [
+            "Actions manquées (fenêtre close) (1)", "- Visiter 3 clients en semaine 11 : 2 / 3 (Clients Julie)"]
+        done = story.night(7)
+        assert done[(NAT, "email")][1][:2] == [
+            "Actions terminées (1)", "- Julie Martin · Visiter 3 clients en semaine 11 : 3 / 3 (Clients Julie)"]
+        assert done[(JULIE, "email")][1] == [
+            "Actions terminées (1)", "- Visiter 3 clients en semaine 11 : 3 / 3 (Clients Julie)"]
