@@ -213,3 +213,19 @@ class TestActionLines:
             "Actions terminées (1)", "- Julie Martin · Visiter 3 clients en semaine 11 : 3 / 3 (Clients Julie)"]
         assert done[(JULIE, "email")][1] == [
             "Actions terminées (1)", "- Visiter 3 clients en semaine 11 : 3 / 3 (Clients Julie)"]
+
+
+class TestRejectedLines:
+    def test_a_rejected_record_reads_in_the_managers_language(self, story: Story) -> None:
+        """A visit the CRM gives without a date (night 3), then without a known owner (night 7: another reason, told
+        again), then a visit with no account that the engine sets aside (night 8). In the French digest the object
+        reads as the report writes it (« Activités ») and the engine's own reason in French as pac explain words
+        it (« l'activité n'a pas de compte »); the connector's reason, about a CRM field, as it is. Seen
+        failing before the fix: « - fake activities v9 : no_account: the activity has no account »."""
+        nights = [story.night(n) for n in range(1, 9)]
+        assert nights[2][(NAT, "email")][1] == [
+            "Enregistrements du CRM rejetés, à corriger (1)", "- fake · Activités · v-bad : start: not a date"]
+        assert nights[6][(NAT, "email")][1][2:] == [
+            "Enregistrements du CRM rejetés, à corriger (1)", "- fake · Activités · v-bad : owner: no such user"]
+        assert nights[7][(NAT, "email")][1] == [
+            "Enregistrements du CRM rejetés, à corriger (1)", "- fake · Activités · v9 : l'activité n'a pas de compte"]
