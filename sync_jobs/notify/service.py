@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from pac_config.settings import Settings
-from pac_core.plan import Plan
+from pac_core.plan import ContextKind, Plan
 from pac_core.roles import MANAGER, canonical_role
 from sync_jobs.app import current
 from sync_jobs.logs import event, redact
@@ -71,9 +71,15 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
         done = sent.delivered(engine, plan.id)
         result = NotifyResult(plan.name)
         known = {p.email for p in plan.people} | {a.who for a in plan.actions}
+        gone = left(plan, local.date())
         for person in section.people:
             if person.who not in known:
                 result.unknown.append(person.who)
+                continue
+            if person.who in gone:      # their actions' alerts still reach the managers
+                result.nothing.append((person.who, f"left on {gone[person.who].isoformat()} (the plan's rep_leaving):"
+                                                   " nothing is sent to them any more; remove them from "
+                                                   "notifications.people"))
                 continue
             mine = [a for a in alerts if person.who in a.to]
             lang = person.lang or plan.language
@@ -99,6 +105,14 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
         return result
     finally:
         engine.dispose()
+
+
+def left(plan: Plan, today: date) -> dict[str, date]:
+    """The people the plan declares gone by ``today`` (a ``rep_leaving`` whose first day gone is past or today):
+    e-mail -> that day. A leaver's digest would tell plan figures to someone no longer in the team (audit notifyhand
+    F4); the managers get their actions' alerts."""
+    return {c.who.strip().lower(): c.on for c in plan.context
+            if c.kind is ContextKind.REP_LEAVING and c.who and c.on is not None and c.on <= today}
 
 
 def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], has_channel: bool) -> str:
