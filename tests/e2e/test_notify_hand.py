@@ -1,4 +1,4 @@
-"""Audit notifyhand (6 Dec 2026): the nightly digests of a small plan over twenty nights, written by hand from
+"""Audit notifyhand (6 Dec 2026): the nightly digests of a small plan over twenty-two nights, written by hand from
 docs/notifications.md before the notification code was read (/tmp/audits/notifyhand/ORACLE.md), then compared.
 
 The plan: Nathalie (manager, e-mail and Slack), Julie (rep, e-mail) and Marc (rep, Slack, leaving on 12 April);
@@ -74,10 +74,11 @@ def paris(month: int, day: int, hour: int = 2, minute: int = 0) -> datetime:
 
 
 # the nights (the run's instant in Paris): N9 is the night summer time starts (03:30 CEST), N11 the first minutes of
-# April in Paris, still 31 March in UTC
+# April in Paris, still 31 March in UTC; N21 and N22 after AX-1's own period (March-April) is over
 NIGHTS = [paris(3, 8), paris(3, 12), paris(3, 15), paris(3, 17), paris(3, 19), paris(3, 22), paris(3, 24),
           paris(3, 26), paris(3, 28, 3, 30), paris(3, 30), paris(4, 1, 0, 30), paris(4, 2), paris(4, 5),
-          paris(4, 6), paris(4, 8), paris(4, 10), paris(4, 13), paris(4, 16), paris(4, 20), paris(4, 27)]
+          paris(4, 6), paris(4, 8), paris(4, 10), paris(4, 13), paris(4, 16), paris(4, 20), paris(4, 27),
+          paris(5, 3), paris(6, 2)]
 SLACK_DOWN = {11}     # the nights Slack answers 500
 
 
@@ -232,7 +233,7 @@ class TestRejectedLines:
             "Enregistrements du CRM rejetés, à corriger (1)", "- fake · Activités · v9 : l'activité n'a pas de compte"]
 
 
-# -- the twenty nights, as written by hand before the code was read ----------------------------------------------
+# -- the nights, as written by hand before the code was read ----------------------------------------------
 TITLE = "PAC — ce qui a changé pour vous ({n})"
 BEHIND = "Axes en retard sur leur rythme (1)"
 MISSED, DONE, ADVICE, REJECTED = ("Actions manquées (fenêtre close) (1)", "Actions terminées (1)",
@@ -287,15 +288,24 @@ EXPECTED: dict[int, dict[tuple[str, str], tuple[str, list[str]]]] = {
                   BEHIND, "- Clients Julie : À risque, 28 % de l'objectif (attendu à ce jour : 29 %)"]),
     19: _both(1, [DONE, "- Julie Martin · Rencontrer 2 clients en avril : 2 / 2 (Clients Julie)"])
     | {(JULIE, "email"): (TITLE.format(n=1), [DONE, "- Rencontrer 2 clients en avril : 2 / 2 (Clients Julie)"])},
+    # AX-1's period ended on 30 April at 43 %: its closing verdict tells it, once (ROI final (3 900 - 6 100) / 6 100);
+    # AX-2 still behind, in May (122 days and 2 hours of 365: 33 %) and in June (152 days: 42 %)
+    21: _both(2, [BEHIND, "- Clients Julie : À risque, 28 % de l'objectif (attendu à ce jour : 33 %)", ADVICE,
+                  "- Terminé · Relance Marc : L'axe « Relance Marc » s'est terminé le 30 avril 2027 : il n'a pas "
+                  "atteint son objectif (43 % de l'objectif : CA supplémentaire 13 000 € sur 30 000 €), ROI final "
+                  "-36 %."]),
+    22: _both(1, [BEHIND, "- Clients Julie : À risque, 28 % de l'objectif (attendu à ce jour : 42 %)"]),
 }
 
 
-class TestTwentyNights:
+class TestTheNights:
     def test_each_night_each_person_each_channel(self, story: Story) -> None:
         """Every night's digests equal the hand-written ones: nothing on the nights not listed (4, 5, 9 the night
         summer time starts, 13-17, 20). Marc, gone from 12 April (the plan's rep_leaving), gets nothing more: seen
         failing before that fix, night 18 posted « Appeler 5 clients du 1er mars au 15 avril : 2 / 5 » to his Slack
-        (audit notifyhand F4)."""
+        (audit notifyhand F4). AX-1, whose own period ended on 30 April short of its objective, is told by its
+        closing verdict once: seen failing before that fix, « Relance Marc : Manqué, 43 % de l'objectif (attendu à
+        ce jour : 100 %) » came back under « Axes en retard sur leur rythme » every month to the plan's end (F5)."""
         for n in range(1, len(NIGHTS) + 1):
             assert story.night(n) == EXPECTED.get(n, {}), f"night {n}"
             if n == 18:     # Marc left on 12 April: his missed calls go to the manager only, and pac says why
