@@ -197,7 +197,8 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     print_rejection_summary(console, result)
     print_warning_summary(console, result)
     if not dry_run:   # the nightly run's last step: the digests (notifications.enabled), never failing the run
-        after_sync(settings, plan_ref, result.status)
+        instant = result.evaluation.as_of if result.evaluation is not None else None   # the night the run evaluated
+        after_sync(settings, plan_ref, result.status, as_of=instant)
     sys.exit(run_exit_code(result))
 
 

@@ -225,7 +225,7 @@ def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     settings = current_settings(settings_path)
     # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
     result = run_sync(plan, settings, wait=PLAN_LOCK_WAIT, connector_wait=CONNECTOR_LOCK_WAIT, stop=STOP.check)
-    after_sync(settings, plan, result.status)
+    after_sync(settings, plan, result.status, as_of=result.evaluation.as_of if result.evaluation else None)
     return result.log_status, exit_code_for(result.status)
 
 

@@ -9,7 +9,8 @@ keys say how often a state may come back:
   once the plan's period is over (``plan_end.period_closed``: the nights of January still sync a 2026 plan for its
   late entries) an axis that missed its objective is a final fact, ``axis:AX-1:late:final``, told once, without
   « attendu à ce jour » (audit janmeet F12: the January digest re-announced « Axes en retard sur leur rythme »
-  under a new month's key);
+  under a new month's key); an axis whose own objective period ended before the plan's (a first quarter's axis) has
+  no axis alert once it is over: the advisor's closing verdict (``reco:closed:AX-1``) tells its final figures once;
 * ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis, and per what it is about when the
   same rule can come back with something new (``reco_key``): ``reco:reassign:AX-38:julie.martin@…`` (the people
   leaving), ``reco:suspend:AX-1:2027-Q3`` (the quarter), ``reco:prioritise:AX-1:decline+001…`` (the segment's
@@ -28,8 +29,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
-from pac_core.plan import Plan
+from pac_core.advisor import axis_closed
+from pac_core.plan import Axis, Plan
 from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
 from pac_core.results import Evaluation, Pace, Recommendation, Rule
@@ -75,6 +78,15 @@ def managers(plan: Plan) -> tuple[str, ...]:
     return tuple(p.email for p in plan.people if canonical_role(p.role) == MANAGER)
 
 
+def ended_early(plan: Plan, axis: Axis, as_of: datetime) -> bool:
+    """The axis's own objective period ended before the plan's and is over at ``as_of`` (``advisor.axis_closed``): the
+    advisor's closing verdict tells its final figures once (``reco:closed:AX-1``); an axis alert would repeat them
+    every month to the plan's end, « Manqué, 43 % de l'objectif (attendu à ce jour : 100 %) » (audit notifyhand F5),
+    and once more at the plan's end."""
+    return (axis.objective is not None and axis.objective.period.end < plan.period.end
+            and axis_closed(plan, axis, as_of))
+
+
 def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected, ...] | list[Rejected],
                    *, month: str) -> list[Alert]:
     """Every alert the current state implies (the sender drops those already delivered)."""
@@ -82,6 +94,7 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
     axes = {a.id: a for a in plan.axes}
     out: list[Alert] = []
     progress = {a.action_id: a for a in evaluation.actions}
+    names = {p.email: p.name for p in plan.people}
     for action in plan.actions:
         p = progress.get(action.id)
         if p is None or p.pace not in (Pace.LATE, Pace.DONE):
@@ -90,9 +103,12 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
         to = tuple(dict.fromkeys((action.who, *heads)))
         out.append(Alert(f"action:{action.id}:{p.pace.value}", kind, action.id,
                          {"text": action.text, "done": str(p.done), "target": str(p.target),
-                          "axis": axes[action.axis_id].name, "who": action.who}, to))
+                          "axis": axes[action.axis_id].name, "who": action.who,
+                          "owner": names.get(action.who) or action.who}, to))
     over = period_closed(plan, evaluation.as_of)
     for a in evaluation.axes:
+        if a.axis_id in axes and ended_early(plan, axes[a.axis_id], evaluation.as_of):
+            continue        # its closing verdict (reco:closed) tells it, once
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
             pct = "" if a.progress is None else f"{half_up(a.progress, percent=True)}"
             expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, percent=True)}"

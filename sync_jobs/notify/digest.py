@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from pac_core.explain import localise
 from pac_core.text import french_spacing
 from sync_jobs.notify.alerts import Alert
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import render
+from sync_jobs.run_views import REASON_WORDS
 
 ORDER = ("action_late", "action_done", "axis_behind", "axis_missed", "recommendation", "rejected")
 LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "axis_line",
@@ -20,27 +22,38 @@ LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "
 MAX_LINES = 25          # per kind: a digest stays readable; the rest is counted
 
 
-def render_digest(alerts: Sequence[Alert], lang: str) -> tuple[str, str]:
-    """(title, body) of the digest, plain text (e-mail, Slack and Teams all show it as written)."""
+def render_digest(alerts: Sequence[Alert], lang: str, reader: str | None = None) -> tuple[str, str]:
+    """(title, body) of the digest, plain text (e-mail, Slack and Teams all show it as written). ``reader``: the
+    person it is for (their e-mail): an action's line names its owner, « Julie Martin · Visiter… », unless the reader
+    is the owner (a manager reads whose action it is; audit notifyhand F2)."""
     w = labels(lang, "digest")
     groups = []
     for kind in ORDER:
         group = [a for a in alerts if a.kind == kind]
         if group:
-            groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang)) for alert in group]))
+            groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang, reader)) for alert in group]))
     body = render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES, "lang": lang})
     title = w["title"].format(n=len(alerts))
     return (french_spacing(title) if lang == "fr" else title), body
 
 
-def _values(alert: Alert, lang: str) -> dict[str, str]:
-    """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``."""
+def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
+    """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``, an action's
+    owner named before it for anyone else."""
     values = dict(alert.values)
+    if alert.kind in ("action_late", "action_done"):
+        owner = values.get("owner") or values.get("who", "")
+        values["owner"] = "" if not owner or values.get("who") == reader else f"{owner} · "
     if alert.kind in ("axis_behind", "axis_missed"):
         values["pace"] = enum_label("axis_pace", values["pace"], lang)   # « Manqué », the report's axis word
         number = Formatter(lang=lang).number   # « -3 374 % » as the report writes it, not « -3374 % » (docs2 F3)
         values["progress"] = number(Decimal(values["progress"])) if values["progress"] else "–"
         values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"
+    if alert.kind == "rejected":    # the report's word, « Activités »; the engine's reason as pac explain words it
+        values["object"] = enum_label("object", values["object"], lang)
+        rule, _, detail = values["reason"].partition(": ")
+        if rule in REASON_WORDS:      # an engine set-aside, "no_account: the activity has no account"
+            values["reason"] = localise(detail, lang) if detail else enum_label("decision", rule, lang)
     if alert.kind == "recommendation":
         values["rule"] = enum_label("rule", values["rule"], lang)
         values["summary"] = values.get(f"summary_{lang}") or values["summary"]   # the advice in the person's words

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from pac_config.settings import Settings
-from pac_core.plan import Plan
+from pac_core.plan import ContextKind, Plan
 from pac_core.roles import MANAGER, canonical_role
 from sync_jobs.app import current
 from sync_jobs.logs import event, redact
@@ -49,17 +49,20 @@ class NotifyResult:
 
 
 def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = False,
-           env: Mapping[str, str] | None = None, now: datetime | None = None) -> NotifyResult:
+           env: Mapping[str, str] | None = None, now: datetime | None = None,
+           as_of: datetime | None = None) -> NotifyResult:
     """Each configured person's digest of the alerts not yet delivered to them on each channel.
 
     ``dry_run`` computes and returns the digests without sending or recording anything. A delivery that
-    fails is not recorded: its alerts are sent with the next digest.
+    fails is not recorded: its alerts are sent with the next digest. ``as_of``: the evaluation's instant (the
+    nightly hook gives its run's, ``pac sync --as-of``'s); else the plan's configured ``as_of``, else now.
+    ``now``: when a delivery is recorded as made.
     """
     env = connector_env(env)
     section = settings.notifications
     engine = open_store(settings.database())
     try:
-        state = current(settings, plan_ref, engine=engine)
+        state = current(settings, plan_ref, as_of=as_of, engine=engine)
         plan = state.plan
         runs = repo.runs(engine, plan.id, limit=1, include_dry=False)
         rejected = repo.rejections(engine, runs[0].id) if runs and runs[0].id is not None else []
@@ -68,9 +71,15 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
         done = sent.delivered(engine, plan.id)
         result = NotifyResult(plan.name)
         known = {p.email for p in plan.people} | {a.who for a in plan.actions}
+        gone = left(plan, local.date())
         for person in section.people:
             if person.who not in known:
                 result.unknown.append(person.who)
+                continue
+            if person.who in gone:      # their actions' alerts still reach the managers
+                result.nothing.append((person.who, f"left on {gone[person.who].isoformat()} (the plan's rep_leaving):"
+                                                   " nothing is sent to them any more; remove them from "
+                                                   "notifications.people"))
                 continue
             mine = [a for a in alerts if person.who in a.to]
             lang = person.lang or plan.language
@@ -80,7 +89,7 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
                 fresh: list[Alert] = [a for a in mine if (person.who, channel.name, a.key) not in done]
                 if not fresh:
                     continue
-                title, body = render_digest(fresh, lang)
+                title, body = render_digest(fresh, lang, person.who)
                 delivery = Delivery(person.who, channel.name, title, body, tuple(a.key for a in fresh),
                                     problem=channel.problem)
                 result.deliveries.append(delivery)
@@ -96,6 +105,14 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
         return result
     finally:
         engine.dispose()
+
+
+def left(plan: Plan, today: date) -> dict[str, date]:
+    """The people the plan declares gone by ``today`` (a ``rep_leaving`` whose first day gone is past or today):
+    e-mail -> that day. A leaver's digest would tell plan figures to someone no longer in the team (audit notifyhand
+    F4); the managers get their actions' alerts."""
+    return {c.who.strip().lower(): c.on for c in plan.context
+            if c.kind is ContextKind.REP_LEAVING and c.who and c.on is not None and c.on <= today}
 
 
 def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], has_channel: bool) -> str:
@@ -121,13 +138,16 @@ def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], ha
     return f"no alert for them: {whose}, and none is new{missed}"
 
 
-def after_sync(settings: Settings, plan_ref: str | None, status: str) -> NotifyResult | None:
+def after_sync(settings: Settings, plan_ref: str | None, status: str, *, as_of: datetime | None = None
+               ) -> NotifyResult | None:
     """The nightly run's last step: send the digests when notifications are enabled and the sync got through
-    (``ok`` or ``partial``). Never raises: a failed notification must not fail the night (logged, retried)."""
+    (``ok`` or ``partial``). Never raises: a failed notification must not fail the night (logged, retried).
+    ``as_of``: the run's evaluation instant, so the digest tells the night the run evaluated (``pac sync --as-of``
+    a past night told the machine's day: audit notifyhand F1)."""
     if not settings.notifications.enabled or status not in ("ok", "partial"):
         return None
     try:
-        result = notify(settings, plan_ref)
+        result = notify(settings, plan_ref, as_of=as_of)
     except Exception as exc:
         log.warning(redact(f"notify.failed error={type(exc).__name__}: {exc} (the digests are sent after the "
                            "next run)"))

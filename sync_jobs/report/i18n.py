@@ -728,9 +728,10 @@ DIGEST: dict[str, dict[str, str]] = {
            "axis_missed_line": "{name} : {pace}, {progress} % de l'objectif à la fin du plan",
            "recommendation": "Nouvelles recommandations du conseiller",
            "rejected": "Enregistrements du CRM rejetés, à corriger",
-           "late_line": "{text} : {done} / {target} ({axis})", "done_line": "{text} : {done} / {target}",
+           "late_line": "{owner}{text} : {done} / {target} ({axis})",
+           "done_line": "{owner}{text} : {done} / {target} ({axis})",
            "axis_line": "{name} : {pace}, {progress} % de l'objectif (attendu à ce jour : {expected} %)",
-           "reco_line": "{rule} · {axis} : {summary}", "rejected_line": "{source} {object} {id} : {reason}",
+           "reco_line": "{rule} · {axis} : {summary}", "rejected_line": "{source} · {object} · {id} : {reason}",
            "more": "… et {n} autres", "footer": "Envoyé par pac après la synchronisation de la nuit. "
            "Chaque alerte n'est envoyée qu'une fois. La revue complète : pac review."},
     "en": {"title": "PAC — what changed for you ({n})", "action_late": "Missed actions (window closed)",
@@ -739,9 +740,10 @@ DIGEST: dict[str, dict[str, str]] = {
            "axis_missed_line": "{name}: {pace}, {progress}% of the objective at the plan's end",
            "recommendation": "New recommendations from the advisor",
            "rejected": "CRM records rejected, to fix",
-           "late_line": "{text}: {done} / {target} ({axis})", "done_line": "{text}: {done} / {target}",
+           "late_line": "{owner}{text}: {done} / {target} ({axis})",
+           "done_line": "{owner}{text}: {done} / {target} ({axis})",
            "axis_line": "{name}: {pace}, {progress}% of the objective (expected by now: {expected}%)",
-           "reco_line": "{rule} · {axis}: {summary}", "rejected_line": "{source} {object} {id}: {reason}",
+           "reco_line": "{rule} · {axis}: {summary}", "rejected_line": "{source} · {object} · {id}: {reason}",
            "more": "… and {n} more", "footer": "Sent by pac after the nightly sync. Each alert is sent once. "
            "The full review: pac review."},
 }

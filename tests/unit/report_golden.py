@@ -118,7 +118,7 @@ def fixture_outputs() -> dict[str, bytes]:
         if mine:
             name = person.email.split("@")[0].replace(".", "_")
             for lang in ("fr", "en"):
-                out[f"fixture_digest_{name}_{lang}.txt"] = _digest(*render_digest(mine, lang))
+                out[f"fixture_digest_{name}_{lang}.txt"] = _digest(*render_digest(mine, lang, person.email))
     many = [replace(alerts[0], key=f"k{i}") for i in range(30)]
     out["fixture_digest_many_fr.txt"] = _digest(*render_digest(many, "fr"))
     return out

@@ -149,13 +149,14 @@ class TestDigest:
             in body_fr
 
     def test_julie_in_english(self) -> None:
+        """Her own actions: not named as hers; the done one with its axis as the missed one (audit notifyhand F2)."""
         mine = [a for a in _alerts() if JULIE in a.to]
-        title, body = render_digest(mine, "en")
+        title, body = render_digest(mine, "en", JULIE)
         assert title == "PAC — what changed for you (2)"
         assert body.splitlines()[:5] == [
             "Missed actions (window closed) (1)",
             "- Visiter 5 clients dormants du 69 en semaine 18: 4 / 5 (Clients dormants)", "",
-            "Actions done (1)", "- Appeler 20 clients dormants de l'Ain en juin: 22 / 20"]
+            "Actions done (1)", "- Appeler 20 clients dormants de l'Ain en juin: 22 / 20 (Clients dormants)"]
 
     def test_manager_in_french_translates_pace_and_rule(self) -> None:
         title, body = render_digest([a for a in _alerts() if MANAGER in a.to], "fr")
