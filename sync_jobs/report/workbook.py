@@ -28,6 +28,7 @@ from sync_jobs.report_inputs import ReportInputs
 
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start of a formula
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
 # the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
 SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
@@ -62,12 +63,14 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     subtitle = spaced(" · ".join([status_line(inputs, fmt), *since]))
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)
-        sheet["A1"] = spaced(scrub(f"{inputs.plan.name} — {name}"))   # scrubbed first: a secret is matched as written
+        # the plan's name heads each sheet: text, as every cell (a name starting with '=' made A1 a formula, F1)
+        _text(sheet["A1"], spaced(scrub(f"{inputs.plan.name} — {name}")))   # scrubbed first: a secret as written
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A2"] = subtitle
+        _text(sheet["A2"], subtitle)
         sheet["A2"].font = Font(italic=True, color="5B6B82")
         for c, (header, kind) in enumerate(columns, start=1):
-            cell = sheet.cell(FIRST_ROW, c, spaced(header))
+            cell = sheet.cell(FIRST_ROW, c)
+            _text(cell, spaced(header))
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
@@ -83,6 +86,16 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     return path
 
 
+def _text(cell: Any, text: str) -> None:
+    """``text`` stored as text, never as a formula: "=HYPERLINK(...)" from the CRM or the plan would otherwise be one
+    (openpyxl makes a str starting with '=' a formula). One starting with = + - @ (OWASP's CSV-injection list) is
+    also marked with Excel's quote prefix, as Excel marks a typed « '=… »: it stays text when a manager edits it."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
 def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
          spaced: Callable[[str], str] = str) -> None:
     if value is None or value == "":
@@ -90,8 +103,7 @@ def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
     if isinstance(value, Decimal):
         value = float(value)   # Excel stores doubles; money is rounded to the unit by the number format
     if isinstance(value, str):
-        cell.value = spaced(scrub(value))
-        cell.data_type = "s"   # "=HYPERLINK(...)" from the CRM stays text, never a formula
+        _text(cell, spaced(scrub(value)))
         cell.alignment = Alignment(wrap_text="\n" in value, vertical="top")
         return
     if kind in SHOWN_PLACES and isinstance(value, float) and value < 0 and half_up(value, SHOWN_PLACES[kind]) == 0:

@@ -2,6 +2,7 @@
 
 import csv
 import re
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -103,6 +104,32 @@ class TestWorkbook:
         cells = [c for row in book["Actions"].iter_rows() for c in row if isinstance(c.value, str)
                  and c.value.startswith("=HYPERLINK")]
         assert cells and all(c.data_type == "s" for c in cells)
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_no_text_of_the_plan_or_the_crm_becomes_a_formula_title_included(self, tmp_path: Path,
+                                                                              lang: str) -> None:
+        """Audit exportshand F1: the plan's name heads every sheet (A1, « PLAN — Synthèse »); a name starting with
+        '=' made that title cell a formula on each of the seven sheets (openpyxl reads a str starting with '=' as
+        one), which Excel runs on opening. Every text cell starting with = + - @ (OWASP's list) is stored as text
+        and marked with Excel's quote prefix, as Excel does for a typed « '=… », so editing it keeps it text."""
+        inputs = hostile_inputs()
+        axes = list(inputs.plan.axes)
+        axes[0] = replace(axes[0], name="+33 4 72 00 00 00")
+        axes[1] = replace(axes[1], name="@SUM(A1:A9)")
+        plan = replace(inputs.plan, name='=HYPERLINK("http://evil.example","PAC")', axes=tuple(axes))
+        path = write_xlsx(replace(inputs, plan=plan), tmp_path / "p.xlsx", lang)
+        with zipfile.ZipFile(path) as z:
+            sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 7 and not any("<f>" in s for s in sheets)
+        book = openpyxl.load_workbook(path)
+        risky = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert {c.parent.title for c in risky if c.coordinate == "A1"} == set(book.sheetnames)
+        assert {c.value[:1] for c in risky} == {"=", "+", "@"}
+        assert all(c.data_type == "s" and c.quotePrefix for c in risky), [
+            (c.parent.title, c.coordinate) for c in risky if c.data_type != "s" or not c.quotePrefix]
+        plain = book.worksheets[0]["A3"]
+        assert plain.data_type == "s" and not plain.quotePrefix
 
     def test_no_secret_in_the_data_sheet(self, book: openpyxl.Workbook) -> None:
         """Sync errors quoting a token or a database password are scrubbed in the workbook too."""
