@@ -42,6 +42,11 @@ from sync_jobs.report_inputs import ReportInputs
 Column = tuple[str, str]   # (header text, kind)
 
 
+class Footer(list[Any]):
+    """A row under a table's rows (a total, a note): the workbook leaves it out of the sheet's autofilter, so a
+    sort or a filter in Excel keeps it under the rows it sums up."""
+
+
 def _pace(pace: Any, lang: str, kind: str = "pace") -> str:
     """An action's pace in words; ``kind`` "axis_pace" for an axis's (« Objectif atteint », not « Terminée »)."""
     return enum_label(kind, str(pace), lang) if pace is not None else ""
@@ -70,11 +75,11 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
-    rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
-                 fmt.no_cost if costs_nothing(inputs) else t["roi"]])
+    rows.append(Footer([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
+                        fmt.no_cost if costs_nothing(inputs) else t["roi"]]))
     note = plan_roi_line(inputs, fmt)
     if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
-        rows.append([note, "", "", None, None, None, None, "", None])
+        rows.append(Footer([note, "", "", None, None, None, None, "", None]))
     return cols, rows
 
 

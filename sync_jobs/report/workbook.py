@@ -23,7 +23,7 @@ from pac_core.text import french_spacing
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import since_lines, status_line
 from sync_jobs.report.scrub import scrub
-from sync_jobs.report.tables import iter_views
+from sync_jobs.report.tables import Footer, iter_views
 from sync_jobs.report_inputs import ReportInputs
 
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
@@ -77,9 +77,13 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
+            if isinstance(row, Footer):
+                sheet.cell(r, 1).font = Font(bold=True)
         last = get_column_letter(len(columns))
         sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
-        sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(len(rows), 1)}"
+        # the filter covers the table's rows, not its total and note (a sort in Excel kept them among the axes, F2)
+        body = sum(1 for row in rows if not isinstance(row, Footer))
+        sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(body, 1)}"
         sheet.row_dimensions[FIRST_ROW].height = 30
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

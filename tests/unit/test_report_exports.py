@@ -99,6 +99,18 @@ class TestWorkbook:
             assert sheet.auto_filter.ref.startswith("A3:")
             assert sheet["A3"].font.bold
 
+    def test_sorting_the_overview_keeps_the_total_under_the_axes(self, book: openpyxl.Workbook) -> None:
+        """Audit exportshand F2: the overview's autofilter ran down to its total row (and the ROI note under it), so
+        a manager sorting the axes by ROI in Excel moved « Total des axes actifs » among them, and filtering on a
+        segment hid it. The filter covers the axes' rows; the total stays under them, in bold."""
+        sheet = book["Synthèse"]
+        first = [c.value for c in sheet["A"]]
+        total = next(i for i, v in enumerate(first, start=1) if str(v).startswith("Total"))
+        assert total > 4 and sheet.auto_filter.ref == f"A3:I{total - 1}"
+        assert sheet.cell(total, 1).font.bold and not sheet.cell(total - 1, 1).font.bold
+        for name in ("Segments", "Axes", "Actions"):   # no total row: the filter runs to the last row
+            assert book[name].auto_filter.ref.endswith(str(book[name].max_row)), name
+
     def test_crm_text_never_becomes_a_formula(self, book: openpyxl.Workbook) -> None:
         """A text starting with '=' is stored as text."""
         cells = [c for row in book["Actions"].iter_rows() for c in row if isinstance(c.value, str)
