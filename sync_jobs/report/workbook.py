@@ -32,6 +32,7 @@ FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start o
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
 # the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
 SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
+TEXT_WIDTH = (10, 60)   # a text column's narrowest and widest, in characters (a longer text wraps)
 WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
           "any": 22}
 
@@ -79,6 +80,7 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
             if isinstance(row, Footer):
                 sheet.cell(r, 1).font = Font(bold=True)
+        _fit_text_columns(sheet, columns, rows)
         last = get_column_letter(len(columns))
         sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
         # the filter covers the table's rows, not its total and note (a sort in Excel kept them among the axes, F2)
@@ -88,6 +90,25 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _fit_text_columns(sheet: Any, columns: list[tuple[str, str]], rows: list[list[Any]]) -> None:
+    """Each text column as wide as its longest line (header words included), between TEXT_WIDTH's bounds; a cell
+    longer than its column wraps, so a recommendation or a long action reads whole (every text column was 28 wide
+    and cut them at the next filled cell: F3). A footer (the overview's note) keeps its one line over the empty
+    cells to its right."""
+    for c, (header, kind) in enumerate(columns, start=1):
+        if kind != "text":
+            continue
+        body = [sheet.cell(r, c) for r, row in enumerate(rows, start=FIRST_ROW + 1) if not isinstance(row, Footer)]
+        texts = [cell.value for cell in body if isinstance(cell.value, str)]
+        longest = max((len(line) for t in texts for line in t.splitlines()), default=0)
+        longest = max(longest, *(len(word) for word in header.split()))
+        width = min(TEXT_WIDTH[1], max(TEXT_WIDTH[0], longest + 2))
+        sheet.column_dimensions[get_column_letter(c)].width = width
+        for cell in body:
+            if isinstance(cell.value, str) and max(len(line) for line in cell.value.splitlines()) > width:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _text(cell: Any, text: str) -> None:

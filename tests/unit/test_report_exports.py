@@ -111,6 +111,29 @@ class TestWorkbook:
         for name in ("Segments", "Axes", "Actions"):   # no total row: the filter runs to the last row
             assert book[name].auto_filter.ref.endswith(str(book[name].max_row)), name
 
+    def test_long_texts_are_readable_without_resizing_a_column(self, book: openpyxl.Workbook) -> None:
+        """Audit exportshand F3: every text column was 28 characters wide and only a text holding a line break
+        wrapped, so the recommendation's sentence (« Déployer l'axe « Clients do… ») and a long action were cut at
+        the next filled cell: the manager had to widen each column to read them. A text column is as wide as its
+        longest line, up to 60 characters; a longer text wraps (the row grows); short columns (the id) stay narrow."""
+        def width(sheet, header: str) -> float:
+            col = next(c.column_letter for c in sheet[3] if c.value == header)
+            return sheet.column_dimensions[col].width
+
+        def cells(sheet, header: str) -> list:
+            col = next(c.column for c in sheet[3] if c.value == header)
+            return [sheet.cell(r, col) for r in range(4, sheet.max_row + 1) if sheet.cell(r, col).value]
+
+        recos = book["Recommandations"]
+        sentences = cells(recos, "Recommandations")
+        assert sentences and all(len(c.value) > 60 and c.alignment.wrap_text for c in sentences)
+        assert width(recos, "Recommandations") == 60
+        actions = book["Actions"]
+        assert width(actions, "Id") <= 12
+        for c in cells(actions, "Action"):   # wrapped exactly when longer than the column
+            assert bool(c.alignment.wrap_text) == (len(c.value) > width(actions, "Action")), c.value
+        assert any(c.alignment.wrap_text for c in cells(actions, "Action"))
+
     def test_crm_text_never_becomes_a_formula(self, book: openpyxl.Workbook) -> None:
         """A text starting with '=' is stored as text."""
         cells = [c for row in book["Actions"].iter_rows() for c in row if isinstance(c.value, str)
