@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from connectors.fit import printable
 from pac_core.money import LOCALES
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
@@ -115,6 +116,9 @@ def _text(cell: Any, text: str) -> None:
     """``text`` stored as text, never as a formula: "=HYPERLINK(...)" from the CRM or the plan would otherwise be one
     (openpyxl makes a str starting with '=' a formula). One starting with = + - @ (OWASP's CSV-injection list) is
     also marked with Excel's quote prefix, as Excel marks a typed « '=… »: it stays text when a manager edits it."""
+    # without the control characters a CRM field does not keep either (Word's line break U+000B, an escape): openpyxl
+    # refuses them, and the whole workbook failed (F4); tab, line feed and carriage return stay
+    text = printable(text)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_START):

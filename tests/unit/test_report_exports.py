@@ -166,6 +166,30 @@ class TestWorkbook:
         plain = book.worksheets[0]["A3"]
         assert plain.data_type == "s" and not plain.quotePrefix
 
+    def test_a_control_character_in_a_text_neither_stops_the_workbook_nor_reaches_the_files(
+            self, tmp_path: Path) -> None:
+        """Audit exportshand F4: an action text holding a control character (Word's line break, U+000B, pasted into
+        the plan or the CRM, or a YAML escape such as "\\x1b[2J") stopped `pac report --format xlsx` with
+        « unexpected error: IllegalCharacterError » (exit 6: the night before the meeting, no workbook), and the CSV
+        carried the raw characters (a terminal escape for whoever prints it). Decision: both drop the control
+        characters the CRMs do not keep either (connectors.fit.CONTROL; tab, line feed, carriage return stay), so
+        the exports read as the CRM's action record."""
+        inputs = fx.inputs()
+        actions = list(inputs.plan.actions)
+        actions[0] = replace(actions[0], text="Visiter 5 clients\x0b dormants\x00 du 69\x1b[2J\ten semaine 18\x7f")
+        axes = list(inputs.plan.axes)
+        axes[0] = replace(axes[0], name="Clients dormants\x0c Rhône-Alpes\nligne 2")
+        bad = replace(inputs, plan=replace(inputs.plan, actions=tuple(actions), axes=tuple(axes)))
+        for lang in ("fr", "en"):
+            book = openpyxl.load_workbook(write_xlsx(bad, tmp_path / f"c-{lang}.xlsx", lang))
+            texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str)}
+            assert "Visiter 5 clients dormants du 69[2J\ten semaine 18" in texts
+            assert "Clients dormants Rhône-Alpes\nligne 2" in texts
+            text = write_actions_csv(bad, tmp_path / f"c-{lang}.csv", lang).read_text(encoding="utf-8-sig")
+            assert "Visiter 5 clients dormants du 69[2J\ten semaine 18" in text
+            assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+
     def test_no_secret_in_the_data_sheet(self, book: openpyxl.Workbook) -> None:
         """Sync errors quoting a token or a database password are scrubbed in the workbook too."""
         values = " ".join(str(c.value) for row in book["Données"].iter_rows() for c in row)
