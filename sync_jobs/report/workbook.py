@@ -6,6 +6,7 @@ so managers can sort, filter and rework the figures. Text cells never become for
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start o
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
 # the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
 SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
+HEADER_LINE = 15   # points a line of the header row takes (11-point bold)
 TEXT_WIDTH = (10, 60)   # a text column's narrowest and widest, in characters (a longer text wraps)
 WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
           "any": 22}
@@ -82,15 +84,32 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
             if isinstance(row, Footer):
                 sheet.cell(r, 1).font = Font(bold=True)
         _fit_text_columns(sheet, columns, rows)
+        _fit_header(sheet, [spaced(header) for header, _ in columns], columns)
         last = get_column_letter(len(columns))
         sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
         # the filter covers the table's rows, not its total and note (a sort in Excel kept them among the axes, F2)
         body = sum(1 for row in rows if not isinstance(row, Footer))
         sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(body, 1)}"
-        sheet.row_dimensions[FIRST_ROW].height = 30
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _fit_header(sheet: Any, headers: list[str], columns: list[tuple[str, str]]) -> None:
+    """A number column at least wide enough for its header's longest word and its header in three lines; the header
+    row as high as its longest header needs, wrapped (it was two lines high: « Délai de retour (mois depuis le
+    début) » read « Délai de retour (mois », F5)."""
+    most = 2
+    for c, (header, (_, kind)) in enumerate(zip(headers, columns, strict=True), start=1):
+        letter = get_column_letter(c)
+        if kind != "text":
+            longest = max(len(word) for word in header.split())
+            wide = max(WIDTHS.get(kind, 14), longest + 2, -(-len(header) // 3) + 2)
+            sheet.column_dimensions[letter].width = wide
+        width = int(sheet.column_dimensions[letter].width) - 1   # bold: a character's margin
+        lines = textwrap.wrap(header, width, break_long_words=False, break_on_hyphens=False)
+        most = max(most, len(lines))
+    sheet.row_dimensions[FIRST_ROW].height = HEADER_LINE * most
 
 
 def _fit_text_columns(sheet: Any, columns: list[tuple[str, str]], rows: list[list[Any]]) -> None:

@@ -2,6 +2,7 @@
 
 import csv
 import re
+import textwrap
 import zipfile
 from dataclasses import replace
 from datetime import datetime
@@ -133,6 +134,23 @@ class TestWorkbook:
         for c in cells(actions, "Action"):   # wrapped exactly when longer than the column
             assert bool(c.alignment.wrap_text) == (len(c.value) > width(actions, "Action")), c.value
         assert any(c.alignment.wrap_text for c in cells(actions, "Action"))
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_every_header_reads_whole(self, tmp_path: Path, lang: str) -> None:
+        """Audit exportshand F5: the header row was 30 points high (two lines) whatever its headers, and a header
+        wrapped in a narrow number column needs more: « Délai de retour (mois depuis le début) » in the 11-character
+        payback column read « Délai de retour (mois », « Montant moyen des affaires gagnées » lost its last word.
+        The header row is as high as its longest header needs, wrapped in its column (15 points a line)."""
+        book = openpyxl.load_workbook(write_xlsx(fx.inputs(), tmp_path / "h.xlsx", lang))
+        checked = 0
+        for sheet in book.worksheets:
+            lines_fit = sheet.row_dimensions[3].height / 15
+            for cell in sheet[3]:
+                width = int(sheet.column_dimensions[cell.column_letter].width) - 1   # bold, a character's margin
+                lines = textwrap.wrap(cell.value, width, break_long_words=False, break_on_hyphens=False)
+                assert len(lines) <= lines_fit, (sheet.title, cell.value, width, lines)
+                checked += 1
+        assert checked > 60
 
     def test_crm_text_never_becomes_a_formula(self, book: openpyxl.Workbook) -> None:
         """A text starting with '=' is stored as text."""
