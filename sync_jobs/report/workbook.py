@@ -47,7 +47,8 @@ def formats(lang: str, currency: str) -> dict[str, str]:
         "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
         "percent": "0%",
         "change": "+0%;-0%;0%",     # a change from a baseline, signed as the page writes it (« +210 % »)
-        "months": "0.0",
+        # one decimal, and « < 0,1 » / "< 0.1" below 0.05 as the page (pac_core.money.months), not « 0,0 » (F6)
+        "months": '[<0.05]"< 0,1";0.0' if lang == "fr" else '[<0.05]"< 0.1";0.0',
         "number": "0.0",
         "int": "0",
         "date": "dd/mm/yyyy" if lang == "fr" else "mmm d, yyyy",

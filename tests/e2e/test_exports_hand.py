@@ -153,11 +153,11 @@ def _ratio(cell: Any, expected: float | None, fmt: str = "0%", places: float = 0
     assert cell.value == pytest.approx(expected, abs=places), (cell.coordinate, cell.value, expected)
 
 
-def _one_decimal(cell: Any, expected: float | None) -> None:
+def _one_decimal(cell: Any, expected: float | None, fmt: str = "0.0") -> None:
     if expected is None:
         assert cell.value is None, (cell.coordinate, cell.value)
         return
-    assert cell.number_format == "0.0" and isinstance(cell.value, int | float), cell.coordinate
+    assert cell.number_format == fmt and isinstance(cell.value, int | float), cell.coordinate
     assert round(cell.value, 1) == round(expected, 1), (cell.coordinate, cell.value, expected)
 
 
@@ -353,7 +353,8 @@ class TestUsWorkbook:
             _money(axes[name][a[0]], revenue, lang, "USD")
             _money(axes[name][a[1]], baseline, lang, "USD")
             _money(axes[name][a[2]], cost, lang, "USD")
-            _one_decimal(axes[name][a[3]], payback)   # 4.1, none (nothing additional), 3.5
+            # 4.1, none (nothing additional), 3.5; « < 0,1 » / "< 0.1" below 0.05 month, as the page
+            _one_decimal(axes[name][a[3]], payback, '[<0.05]"< 0,1";0.0' if fr else '[<0.05]"< 0.1";0.0')
         segments = _by(book["Segments"], "Segment")
         s = ("CA réalisé", "Référence", "CA supplémentaire", "Objectif", "Tendance", "ROI à date") if fr else (
             "Revenue", "Baseline", "Additional revenue", "Objective", "Trend", "ROI to date")

@@ -375,6 +375,25 @@ class TestNoNegativeZeroInTheWorkbook:
         assert (total[header.index("Additional revenue")].value, total[header.index("ROI to date")].value) == (0, 0)
         assert not any(isinstance(c.value, float) and str(c.value) == "-0.0"
                        for ws in book.worksheets for row in ws.iter_rows() for c in row)
+    @pytest.mark.parametrize(("lang", "words"), [("fr", "< 0,1"), ("en", "< 0.1")])
+    def test_a_payback_under_a_tenth_of_a_month_reads_as_the_page(self, tmp_path: Path, lang: str,
+                                                                  words: str) -> None:
+        """Audit exportshand F6: a payback of 0.03 month reads « < 0,1 mois » / "< 0.1 month" on the page (not a
+        payback of « 0,0 mois »: audit report, 6 Dec 2026), and the workbook's `0.0` format showed « 0,0 » in the
+        Axes sheet. The cell keeps the number; its format shows « < 0,1 » below 0.05, one decimal above."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        axes = (replace(ev.axes[0], time_to_roi_months=0.03), replace(ev.axes[1], time_to_roi_months=7.46),
+                *ev.axes[2:])
+        book = openpyxl.load_workbook(write_xlsx(replace(inputs, evaluation=replace(ev, axes=axes)),
+                                                 tmp_path / "p.xlsx", lang))
+        sheet = book["Axes"]
+        header = [c.value for c in sheet[3]]
+        column = header.index("Délai de retour (mois depuis le début)" if lang == "fr" else
+                              "Payback (months from period start)")
+        cells = {row[column].value: row[column].number_format for row in sheet.iter_rows(min_row=4)
+                 if isinstance(row[column].value, float)}
+        assert {0.03, 7.46} <= set(cells) and set(cells.values()) == {f'[<0.05]"{words}";0.0'}
 
 
 class TestActionsCsv:
