@@ -436,6 +436,28 @@ class TestActionsCsv:
         assert sheet.cell(4, header.index("Forecast at window end") + 1).value is None
         assert isinstance(sheet.cell(5, header.index("Forecast at window end") + 1).value, int | float)
 
+    def test_an_out_of_reach_action_says_so_as_on_the_page(self, tmp_path: Path) -> None:
+        """Audit exportshand F7: an action whose target is more accounts than its scope holds reads « À risque »
+        with « hors d'atteinte : 3 comptes dans le périmètre » beside it on the page (docs/engine.md; the demo's
+        A-07, A-08, A-09, A-12), but the CSV and the workbook's Actions sheet gave the pace alone: a manager
+        filtering the at-risk actions in Excel would push a rep towards six visits where three accounts exist.
+        Both end with a « Remarque » / "Note" column holding the page's words, empty for the other actions."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        first = ev.actions[0]   # A-01, 4 / 5
+        narrow = replace(inputs, evaluation=replace(ev, actions=(replace(first, scope_accounts=3), *ev.actions[1:])))
+        for lang, note, header in (("fr", "hors d'atteinte\u00a0: 3 comptes dans le périmètre", "Remarque"),
+                                   ("en", "out of reach: 3 accounts in its scope", "Note")):
+            text = write_actions_csv(narrow, tmp_path / f"n-{lang}.csv", lang).read_text(encoding="utf-8-sig")
+            rows = list(csv.DictReader(text.splitlines(), delimiter=";" if lang == "fr" else ","))
+            # the CSV's texts keep ordinary spaces (no typography rule there), the workbook's French no-break ones
+            assert [(r["Id"], r[header]) for r in rows if r[header]] == [(first.action_id, note.replace("\u00a0", " "))]
+            sheet = openpyxl.load_workbook(write_xlsx(narrow, tmp_path / f"n-{lang}.xlsx", lang))["Actions"]
+            titles = [c.value for c in sheet[3]]
+            assert titles[-1] == header
+            notes = [(row[1].value, row[-1].value) for row in sheet.iter_rows(min_row=4) if row[-1].value]
+            assert notes == [(first.action_id, note)]
+
     def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
         text = write_actions_csv(hostile_inputs(), tmp_path / "a.csv").read_text(encoding="utf-8-sig")
