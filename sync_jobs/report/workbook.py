@@ -104,7 +104,7 @@ def _fit_header(sheet: Any, headers: list[str], columns: list[tuple[str, str]]) 
     for c, (header, (_, kind)) in enumerate(zip(headers, columns, strict=True), start=1):
         letter = get_column_letter(c)
         if kind != "text":
-            longest = max(len(word) for word in header.split())
+            longest = max((len(word) for word in header.split()), default=0)
             wide = max(WIDTHS.get(kind, 14), longest + 2, -(-len(header) // 3) + 2)
             sheet.column_dimensions[letter].width = wide
         width = int(sheet.column_dimensions[letter].width) - 1   # bold: a character's margin
@@ -124,11 +124,11 @@ def _fit_text_columns(sheet: Any, columns: list[tuple[str, str]], rows: list[lis
         body = [sheet.cell(r, c) for r, row in enumerate(rows, start=FIRST_ROW + 1) if not isinstance(row, Footer)]
         texts = [cell.value for cell in body if isinstance(cell.value, str)]
         longest = max((len(line) for t in texts for line in t.splitlines()), default=0)
-        longest = max(longest, *(len(word) for word in header.split()))
+        longest = max([longest, *(len(word) for word in header.split())])
         width = min(TEXT_WIDTH[1], max(TEXT_WIDTH[0], longest + 2))
         sheet.column_dimensions[get_column_letter(c)].width = width
         for cell in body:
-            if isinstance(cell.value, str) and max(len(line) for line in cell.value.splitlines()) > width:
+            if isinstance(cell.value, str) and max((len(line) for line in cell.value.splitlines()), default=0) > width:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
