@@ -3,7 +3,8 @@
 UTF-8 with a byte-order mark (so Excel reads accents right). French: ``;`` separator and decimal comma
 (what Excel expects on a French system); English: ``,`` and decimal point. Dates are ISO (2027-05-03),
 progress is a percentage number (80 or 80,0), the pace is given in words and as a stable code.
-A text that starts with = + - @ gets a leading apostrophe so a spreadsheet never runs it as a formula.
+A text that starts with = + - @ (or a tab, a carriage return) gets a leading apostrophe so a spreadsheet never
+runs it as a formula; the control characters a CRM field does not keep (``connectors.fit.CONTROL``) are dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connectors.fit import printable
 from pac_core.rounding import half_up
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.scrub import scrub
@@ -45,5 +47,5 @@ def _cell(value: Any, kind: str, point: str) -> str:
         number = value if isinstance(value, Decimal | float) else int(value)   # a bool as 0 / 1, as before
         text = str(half_up(number, 1 if kind in ("percent", "number") else 0, percent=kind == "percent"))
         return text.replace(".", point)
-    text = scrub(str(value))
+    text = printable(scrub(str(value)))   # no control character the CRMs drop (Word's line break, an escape: F4)
     return "'" + text if text.startswith(_FORMULA_START) else text

@@ -17,7 +17,7 @@ from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import counted, enum_label, labels
 from sync_jobs.report.restated import run_words
 from sync_jobs.report.sections_data import COUNT_KEYS
 from sync_jobs.report.view import (
@@ -40,6 +40,11 @@ from sync_jobs.report.view import (
 from sync_jobs.report_inputs import ReportInputs
 
 Column = tuple[str, str]   # (header text, kind)
+
+
+class Footer(list[Any]):
+    """A row under a table's rows (a total, a note): the workbook leaves it out of the sheet's autofilter, so a
+    sort or a filter in Excel keeps it under the rows it sums up."""
 
 
 def _pace(pace: Any, lang: str, kind: str = "pace") -> str:
@@ -70,11 +75,11 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
-    rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
-                 fmt.no_cost if costs_nothing(inputs) else t["roi"]])
+    rows.append(Footer([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
+                        fmt.no_cost if costs_nothing(inputs) else t["roi"]]))
     note = plan_roi_line(inputs, fmt)
     if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
-        rows.append([note, "", "", None, None, None, None, "", None])
+        rows.append(Footer([note, "", "", None, None, None, None, "", None]))
     return cols, rows
 
 
@@ -174,7 +179,7 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[li
     cols = [(w["rep"], "text"), (w["id"], "text"), (w["action"], "text"), (w["axis"], "text"), (w["what"], "text"),
             (w["win_start"], "date"), (w["win_end"], "date"), (w["when"], "text"), (w["done"], "int"),
             (w["target"], "int"), (w["progress"], "percent"), (w["expected"], "number"), (w["forecast"], "number"),
-            (w["pace"], "text"), (w["pace_code"], "text")]
+            (w["pace"], "text"), (w["pace_code"], "text"), (w["note"], "text")]
     rows = []
     for r in action_rows(inputs):
         p, a = r.progress, r.action
@@ -184,7 +189,10 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[li
                      p.expected_by_now if p else None,
                      p.forecast if p else None,    # a number column: empty when too early (the pace says why)
                      _pace(r.pace, fmt.lang),
-                     str(r.pace) if r.pace is not None else ""])
+                     str(r.pace) if r.pace is not None else "",
+                     # the page's words beside the pace: a target of more accounts than the scope holds (F7)
+                     counted("out_of_reach", p.scope_accounts, fmt.lang, fmt.number(p.scope_accounts))
+                     if p and p.out_of_reach and p.scope_accounts is not None else ""])
     return cols, rows
 
 

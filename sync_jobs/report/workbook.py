@@ -6,6 +6,7 @@ so managers can sort, filter and rework the figures. Text cells never become for
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,20 +18,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from connectors.fit import printable
 from pac_core.money import LOCALES
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import since_lines, status_line
 from sync_jobs.report.scrub import scrub
-from sync_jobs.report.tables import iter_views
+from sync_jobs.report.tables import Footer, iter_views
 from sync_jobs.report_inputs import ReportInputs
 
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start of a formula
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
 # the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
 SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
+HEADER_LINE = 15   # points a line of the header row takes (11-point bold)
+TEXT_WIDTH = (10, 60)   # a text column's narrowest and widest, in characters (a longer text wraps)
 WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
           "any": 22}
 
@@ -42,7 +47,8 @@ def formats(lang: str, currency: str) -> dict[str, str]:
         "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
         "percent": "0%",
         "change": "+0%;-0%;0%",     # a change from a baseline, signed as the page writes it (« +210 % »)
-        "months": "0.0",
+        # one decimal, and « < 0,1 » / "< 0.1" below 0.05 as the page (pac_core.money.months), not « 0,0 » (F6)
+        "months": '[<0.05]"< 0,1";0.0' if lang == "fr" else '[<0.05]"< 0.1";0.0',
         "number": "0.0",
         "int": "0",
         "date": "dd/mm/yyyy" if lang == "fr" else "mmm d, yyyy",
@@ -62,25 +68,81 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     subtitle = spaced(" · ".join([status_line(inputs, fmt), *since]))
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)
-        sheet["A1"] = spaced(scrub(f"{inputs.plan.name} — {name}"))   # scrubbed first: a secret is matched as written
+        # the plan's name heads each sheet: text, as every cell (a name starting with '=' made A1 a formula, F1)
+        _text(sheet["A1"], spaced(scrub(f"{inputs.plan.name} — {name}")))   # scrubbed first: a secret as written
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A2"] = subtitle
+        _text(sheet["A2"], subtitle)
         sheet["A2"].font = Font(italic=True, color="5B6B82")
         for c, (header, kind) in enumerate(columns, start=1):
-            cell = sheet.cell(FIRST_ROW, c, spaced(header))
+            cell = sheet.cell(FIRST_ROW, c)
+            _text(cell, spaced(header))
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
+            if isinstance(row, Footer):
+                sheet.cell(r, 1).font = Font(bold=True)
+        _fit_text_columns(sheet, columns, rows)
+        _fit_header(sheet, [spaced(header) for header, _ in columns], columns)
         last = get_column_letter(len(columns))
         sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
-        sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(len(rows), 1)}"
-        sheet.row_dimensions[FIRST_ROW].height = 30
+        # the filter covers the table's rows, not its total and note (a sort in Excel kept them among the axes, F2)
+        body = sum(1 for row in rows if not isinstance(row, Footer))
+        sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(body, 1)}"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _fit_header(sheet: Any, headers: list[str], columns: list[tuple[str, str]]) -> None:
+    """A number column at least wide enough for its header's longest word and its header in three lines; the header
+    row as high as its longest header needs, wrapped (it was two lines high: « Délai de retour (mois depuis le
+    début) » read « Délai de retour (mois », F5)."""
+    most = 2
+    for c, (header, (_, kind)) in enumerate(zip(headers, columns, strict=True), start=1):
+        letter = get_column_letter(c)
+        if kind != "text":
+            longest = max((len(word) for word in header.split()), default=0)
+            wide = max(WIDTHS.get(kind, 14), longest + 2, -(-len(header) // 3) + 2)
+            sheet.column_dimensions[letter].width = wide
+        width = int(sheet.column_dimensions[letter].width) - 1   # bold: a character's margin
+        lines = textwrap.wrap(header, width, break_long_words=False, break_on_hyphens=False)
+        most = max(most, len(lines))
+    sheet.row_dimensions[FIRST_ROW].height = HEADER_LINE * most
+
+
+def _fit_text_columns(sheet: Any, columns: list[tuple[str, str]], rows: list[list[Any]]) -> None:
+    """Each text column as wide as its longest line (header words included), between TEXT_WIDTH's bounds; a cell
+    longer than its column wraps, so a recommendation or a long action reads whole (every text column was 28 wide
+    and cut them at the next filled cell: F3). A footer (the overview's note) keeps its one line over the empty
+    cells to its right."""
+    for c, (header, kind) in enumerate(columns, start=1):
+        if kind != "text":
+            continue
+        body = [sheet.cell(r, c) for r, row in enumerate(rows, start=FIRST_ROW + 1) if not isinstance(row, Footer)]
+        texts = [cell.value for cell in body if isinstance(cell.value, str)]
+        longest = max((len(line) for t in texts for line in t.splitlines()), default=0)
+        longest = max([longest, *(len(word) for word in header.split())])
+        width = min(TEXT_WIDTH[1], max(TEXT_WIDTH[0], longest + 2))
+        sheet.column_dimensions[get_column_letter(c)].width = width
+        for cell in body:
+            if isinstance(cell.value, str) and max((len(line) for line in cell.value.splitlines()), default=0) > width:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _text(cell: Any, text: str) -> None:
+    """``text`` stored as text, never as a formula: "=HYPERLINK(...)" from the CRM or the plan would otherwise be one
+    (openpyxl makes a str starting with '=' a formula). One starting with = + - @ (OWASP's CSV-injection list) is
+    also marked with Excel's quote prefix, as Excel marks a typed « '=… »: it stays text when a manager edits it."""
+    # without the control characters a CRM field does not keep either (Word's line break U+000B, an escape): openpyxl
+    # refuses them, and the whole workbook failed (F4); tab, line feed and carriage return stay
+    text = printable(text)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
@@ -90,8 +152,7 @@ def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
     if isinstance(value, Decimal):
         value = float(value)   # Excel stores doubles; money is rounded to the unit by the number format
     if isinstance(value, str):
-        cell.value = spaced(scrub(value))
-        cell.data_type = "s"   # "=HYPERLINK(...)" from the CRM stays text, never a formula
+        _text(cell, spaced(scrub(value)))
         cell.alignment = Alignment(wrap_text="\n" in value, vertical="top")
         return
     if kind in SHOWN_PLACES and isinstance(value, float) and value < 0 and half_up(value, SHOWN_PLACES[kind]) == 0:

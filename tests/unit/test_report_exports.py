@@ -2,6 +2,8 @@
 
 import csv
 import re
+import textwrap
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -98,11 +100,114 @@ class TestWorkbook:
             assert sheet.auto_filter.ref.startswith("A3:")
             assert sheet["A3"].font.bold
 
+    def test_sorting_the_overview_keeps_the_total_under_the_axes(self, book: openpyxl.Workbook) -> None:
+        """Audit exportshand F2: the overview's autofilter ran down to its total row (and the ROI note under it), so
+        a manager sorting the axes by ROI in Excel moved « Total des axes actifs » among them, and filtering on a
+        segment hid it. The filter covers the axes' rows; the total stays under them, in bold."""
+        sheet = book["Synthèse"]
+        first = [c.value for c in sheet["A"]]
+        total = next(i for i, v in enumerate(first, start=1) if str(v).startswith("Total"))
+        assert total > 4 and sheet.auto_filter.ref == f"A3:I{total - 1}"
+        assert sheet.cell(total, 1).font.bold and not sheet.cell(total - 1, 1).font.bold
+        for name in ("Segments", "Axes", "Actions"):   # no total row: the filter runs to the last row
+            assert book[name].auto_filter.ref.endswith(str(book[name].max_row)), name
+
+    def test_long_texts_are_readable_without_resizing_a_column(self, book: openpyxl.Workbook) -> None:
+        """Audit exportshand F3: every text column was 28 characters wide and only a text holding a line break
+        wrapped, so the recommendation's sentence (« Déployer l'axe « Clients do… ») and a long action were cut at
+        the next filled cell: the manager had to widen each column to read them. A text column is as wide as its
+        longest line, up to 60 characters; a longer text wraps (the row grows); short columns (the id) stay narrow."""
+        def width(sheet, header: str) -> float:
+            col = next(c.column_letter for c in sheet[3] if c.value == header)
+            return sheet.column_dimensions[col].width
+
+        def cells(sheet, header: str) -> list:
+            col = next(c.column for c in sheet[3] if c.value == header)
+            return [sheet.cell(r, col) for r in range(4, sheet.max_row + 1) if sheet.cell(r, col).value]
+
+        recos = book["Recommandations"]
+        sentences = cells(recos, "Recommandations")
+        assert sentences and all(len(c.value) > 60 and c.alignment.wrap_text for c in sentences)
+        assert width(recos, "Recommandations") == 60
+        actions = book["Actions"]
+        assert width(actions, "Id") <= 12
+        for c in cells(actions, "Action"):   # wrapped exactly when longer than the column
+            assert bool(c.alignment.wrap_text) == (len(c.value) > width(actions, "Action")), c.value
+        assert any(c.alignment.wrap_text for c in cells(actions, "Action"))
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_every_header_reads_whole(self, tmp_path: Path, lang: str) -> None:
+        """Audit exportshand F5: the header row was 30 points high (two lines) whatever its headers, and a header
+        wrapped in a narrow number column needs more: « Délai de retour (mois depuis le début) » in the 11-character
+        payback column read « Délai de retour (mois », « Montant moyen des affaires gagnées » lost its last word.
+        The header row is as high as its longest header needs, wrapped in its column (15 points a line)."""
+        book = openpyxl.load_workbook(write_xlsx(fx.inputs(), tmp_path / "h.xlsx", lang))
+        checked = 0
+        for sheet in book.worksheets:
+            lines_fit = sheet.row_dimensions[3].height / 15
+            for cell in sheet[3]:
+                width = int(sheet.column_dimensions[cell.column_letter].width) - 1   # bold, a character's margin
+                lines = textwrap.wrap(cell.value, width, break_long_words=False, break_on_hyphens=False)
+                assert len(lines) <= lines_fit, (sheet.title, cell.value, width, lines)
+                checked += 1
+        assert checked > 60
+
     def test_crm_text_never_becomes_a_formula(self, book: openpyxl.Workbook) -> None:
         """A text starting with '=' is stored as text."""
         cells = [c for row in book["Actions"].iter_rows() for c in row if isinstance(c.value, str)
                  and c.value.startswith("=HYPERLINK")]
         assert cells and all(c.data_type == "s" for c in cells)
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_no_text_of_the_plan_or_the_crm_becomes_a_formula_title_included(self, tmp_path: Path,
+                                                                              lang: str) -> None:
+        """Audit exportshand F1: the plan's name heads every sheet (A1, « PLAN — Synthèse »); a name starting with
+        '=' made that title cell a formula on each of the seven sheets (openpyxl reads a str starting with '=' as
+        one), which Excel runs on opening. Every text cell starting with = + - @ (OWASP's list) is stored as text
+        and marked with Excel's quote prefix, as Excel does for a typed « '=… », so editing it keeps it text."""
+        inputs = hostile_inputs()
+        axes = list(inputs.plan.axes)
+        axes[0] = replace(axes[0], name="+33 4 72 00 00 00")
+        axes[1] = replace(axes[1], name="@SUM(A1:A9)")
+        plan = replace(inputs.plan, name='=HYPERLINK("http://evil.example","PAC")', axes=tuple(axes))
+        path = write_xlsx(replace(inputs, plan=plan), tmp_path / "p.xlsx", lang)
+        with zipfile.ZipFile(path) as z:
+            sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 7 and not any("<f>" in s for s in sheets)
+        book = openpyxl.load_workbook(path)
+        risky = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert {c.parent.title for c in risky if c.coordinate == "A1"} == set(book.sheetnames)
+        assert {c.value[:1] for c in risky} == {"=", "+", "@"}
+        assert all(c.data_type == "s" and c.quotePrefix for c in risky), [
+            (c.parent.title, c.coordinate) for c in risky if c.data_type != "s" or not c.quotePrefix]
+        plain = book.worksheets[0]["A3"]
+        assert plain.data_type == "s" and not plain.quotePrefix
+
+    def test_a_control_character_in_a_text_neither_stops_the_workbook_nor_reaches_the_files(
+            self, tmp_path: Path) -> None:
+        """Audit exportshand F4: an action text holding a control character (Word's line break, U+000B, pasted into
+        the plan or the CRM, or a YAML escape such as "\\x1b[2J") stopped `pac report --format xlsx` with
+        « unexpected error: IllegalCharacterError » (exit 6: the night before the meeting, no workbook), and the CSV
+        carried the raw characters (a terminal escape for whoever prints it). Decision: both drop the control
+        characters the CRMs do not keep either (connectors.fit.CONTROL; tab, line feed, carriage return stay), so
+        the exports read as the CRM's action record."""
+        inputs = fx.inputs()
+        actions = list(inputs.plan.actions)
+        actions[0] = replace(actions[0], text="Visiter 5 clients\x0b dormants\x00 du 69\x1b[2J\ten semaine 18\x7f")
+        actions[1] = replace(actions[1], text="\x0b")   # nothing left once dropped: an empty cell, not a crash
+        axes = list(inputs.plan.axes)
+        axes[0] = replace(axes[0], name="Clients dormants\x0c Rhône-Alpes\nligne 2")
+        bad = replace(inputs, plan=replace(inputs.plan, actions=tuple(actions), axes=tuple(axes)))
+        for lang in ("fr", "en"):
+            book = openpyxl.load_workbook(write_xlsx(bad, tmp_path / f"c-{lang}.xlsx", lang))
+            texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str)}
+            assert "Visiter 5 clients dormants du 69[2J\ten semaine 18" in texts
+            assert "Clients dormants Rhône-Alpes\nligne 2" in texts
+            text = write_actions_csv(bad, tmp_path / f"c-{lang}.csv", lang).read_text(encoding="utf-8-sig")
+            assert "Visiter 5 clients dormants du 69[2J\ten semaine 18" in text
+            assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
 
     def test_no_secret_in_the_data_sheet(self, book: openpyxl.Workbook) -> None:
         """Sync errors quoting a token or a database password are scrubbed in the workbook too."""
@@ -271,6 +376,25 @@ class TestNoNegativeZeroInTheWorkbook:
         assert (total[header.index("Additional revenue")].value, total[header.index("ROI to date")].value) == (0, 0)
         assert not any(isinstance(c.value, float) and str(c.value) == "-0.0"
                        for ws in book.worksheets for row in ws.iter_rows() for c in row)
+    @pytest.mark.parametrize(("lang", "words"), [("fr", "< 0,1"), ("en", "< 0.1")])
+    def test_a_payback_under_a_tenth_of_a_month_reads_as_the_page(self, tmp_path: Path, lang: str,
+                                                                  words: str) -> None:
+        """Audit exportshand F6: a payback of 0.03 month reads « < 0,1 mois » / "< 0.1 month" on the page (not a
+        payback of « 0,0 mois »: audit report, 6 Dec 2026), and the workbook's `0.0` format showed « 0,0 » in the
+        Axes sheet. The cell keeps the number; its format shows « < 0,1 » below 0.05, one decimal above."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        axes = (replace(ev.axes[0], time_to_roi_months=0.03), replace(ev.axes[1], time_to_roi_months=7.46),
+                *ev.axes[2:])
+        book = openpyxl.load_workbook(write_xlsx(replace(inputs, evaluation=replace(ev, axes=axes)),
+                                                 tmp_path / "p.xlsx", lang))
+        sheet = book["Axes"]
+        header = [c.value for c in sheet[3]]
+        column = header.index("Délai de retour (mois depuis le début)" if lang == "fr" else
+                              "Payback (months from period start)")
+        cells = {row[column].value: row[column].number_format for row in sheet.iter_rows(min_row=4)
+                 if isinstance(row[column].value, float)}
+        assert {0.03, 7.46} <= set(cells) and set(cells.values()) == {f'[<0.05]"{words}";0.0'}
 
 
 class TestActionsCsv:
@@ -312,6 +436,28 @@ class TestActionsCsv:
         header = [c.value for c in sheet[3]]
         assert sheet.cell(4, header.index("Forecast at window end") + 1).value is None
         assert isinstance(sheet.cell(5, header.index("Forecast at window end") + 1).value, int | float)
+
+    def test_an_out_of_reach_action_says_so_as_on_the_page(self, tmp_path: Path) -> None:
+        """Audit exportshand F7: an action whose target is more accounts than its scope holds reads « À risque »
+        with « hors d'atteinte : 3 comptes dans le périmètre » beside it on the page (docs/engine.md; the demo's
+        A-07, A-08, A-09, A-12), but the CSV and the workbook's Actions sheet gave the pace alone: a manager
+        filtering the at-risk actions in Excel would push a rep towards six visits where three accounts exist.
+        Both end with a « Remarque » / "Note" column holding the page's words, empty for the other actions."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        first = ev.actions[0]   # A-01, 4 / 5
+        narrow = replace(inputs, evaluation=replace(ev, actions=(replace(first, scope_accounts=3), *ev.actions[1:])))
+        for lang, note, header in (("fr", "hors d'atteinte\u00a0: 3 comptes dans le périmètre", "Remarque"),
+                                   ("en", "out of reach: 3 accounts in its scope", "Note")):
+            text = write_actions_csv(narrow, tmp_path / f"n-{lang}.csv", lang).read_text(encoding="utf-8-sig")
+            rows = list(csv.DictReader(text.splitlines(), delimiter=";" if lang == "fr" else ","))
+            # the CSV's texts keep ordinary spaces (no typography rule there), the workbook's French no-break ones
+            assert [(r["Id"], r[header]) for r in rows if r[header]] == [(first.action_id, note.replace("\u00a0", " "))]
+            sheet = openpyxl.load_workbook(write_xlsx(narrow, tmp_path / f"n-{lang}.xlsx", lang))["Actions"]
+            titles = [c.value for c in sheet[3]]
+            assert titles[-1] == header
+            notes = [(row[1].value, row[-1].value) for row in sheet.iter_rows(min_row=4) if row[-1].value]
+            assert notes == [(first.action_id, note)]
 
     def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
