@@ -47,7 +47,7 @@ def _user_info(currency: str, *, multi: bool = False) -> None:
 
 def _describes() -> None:
     """Every object's describe (what the online check reads besides): no field of note."""
-    responses.get(re.compile(f"{DATA}/sobjects/[A-Za-z_]+/describe/?"), json={"fields": []})
+    responses.get(re.compile(f"{DATA}/sobjects/[A-Za-z0-9_]+/describe/?"), json={"fields": []})
 
 
 def _no_deals() -> None:
