@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import CRM_STAMP, HELD_PAC, Connector, Target, WriteChange, same_value
 from pac_core.columnar import RecordColumns
+from pac_core.engine import figures_last_day
 from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan, axis_inactive
 from pac_core.plan_end import plan_ended
@@ -114,7 +115,7 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
     ``engine.fx_rates``, with which (and the CRM's rates each account carries) an annual revenue is compared in the
     plan's currency, as the engine compares it."""
     zone = ZoneInfo(plan.timezone)
-    axes = axes_in_force(plan, as_of.astimezone(zone).date())
+    axes = axes_in_force(plan, figures_last_day(plan, as_of, zone))   # the day the engine judges liveness on
     wanted = None if sources is None else set(sources)
     accounts = records.accounts if wanted is None else tuple(a for a in records.accounts if a.source in wanted)
     if not axes or not accounts:

@@ -337,3 +337,19 @@ def _changes_by_connector(plan: Any, records: Records, as_of: datetime, declared
                           written: dict[str, Any]) -> dict[str, list[Any]]:
     """The account updates per connector of ``plan`` alone on its connectors (``shared_changes`` with no other plan)."""
     return {n: shared.changes for n, shared in at.shared_changes(plan, records, as_of, declared, written).items()}
+
+
+class TestTheDayTheEngineJudges:
+    def test_a_suspension_until_30_june_still_holds_at_1_july_midnight(self, plan) -> None:
+        """At 1 July 00:00 in Paris (a run with --as-of 2027-06-30, or a snapshot at the quarter's end) the engine
+        judges 30 June (``revenue.last_day``), when the suspension until 30 June holds: the axis is inactive in the
+        figures, so it targets no company either; from 02:00 it is live again in both (audit pacehand)."""
+        suspended = replace(plan, axes=tuple(
+            replace(a, status=replace(a.status, until=date(2027, 6, 30))) if a.id == "AX-OFF" else a
+            for a in plan.axes))
+        records = Records(accounts=(_account("p", industry="Pharmaceutique", departement="69"),),
+                          deals=_bought_before(("sf", "p")))
+        midnight = datetime(2027, 6, 30, 22, 0, tzinfo=UTC)          # 1 July 00:00 in Paris
+        assert at.targeted_axes(suspended, records, midnight) == {("sf", "p"): ("AX-PH", "AX-RA-DORM")}
+        two = datetime(2027, 7, 1, 0, 0, tzinfo=UTC)                   # 1 July 02:00, the nightly run
+        assert at.targeted_axes(suspended, records, two) == {("sf", "p"): ("AX-OFF", "AX-PH", "AX-RA-DORM")}
