@@ -137,6 +137,8 @@ def _scopes(plan: Plan) -> list[tuple[tuple[str | int, ...], Any]]:
 
 _RELABELLED_AS = {"salesforce": "Salesforce shows the picklist value {value!r} of Account.{field}",
                   "hubspot": "HubSpot shows the option {value!r} of the company property {field}"}
+_FAMILY_RELABELLED_AS = {"salesforce": "Salesforce shows the product family {value!r} of {field}",
+                         "hubspot": "HubSpot shows the option {value!r} of the line item property {field}"}
 
 
 def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, crm: str, mapping: Any,
@@ -182,8 +184,9 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
                             where = f"{plan_file}:{line}" if line else str(plan_file or plan.id)
                             stale.append(f"{where} {format_path(path)}: {v!r}")
         if of_family:
-            words = (f"{connector}: Salesforce shows the product family {value!r} of {field} as {new!r}, no longer "
-                     f"{old!r}: pac read every deal again tonight, each line with its new label")
+            shows = _FAMILY_RELABELLED_AS.get(crm, "{field} {value!r}")
+            words = (f"{connector}: " + shows.format(value=value, field=field) + f" as {new!r}, no longer {old!r}: "
+                     "pac read every deal again tonight, each line with its new label")
             nothing = "no deal line is in"
         else:
             words = (f"{connector}: " + _RELABELLED_AS.get(crm, "{field} {value!r}").format(value=value, field=field)

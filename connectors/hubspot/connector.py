@@ -309,12 +309,19 @@ class HubSpotConnector:
         """Nothing to ask HubSpot with: its properties API has no conditional request; ``labels`` reads them."""
 
     def labels(self) -> PicklistLabels | None:
-        """The scope dropdowns' option labels this run read (``scope_labels``: one small call a night), to keep and
-        compare with the last night's; None when plan scopes test no company property."""
+        """The scope dropdowns' option labels this run read (``scope_labels``: one small call a night), and in
+        ``family`` the line items' family dropdown's (``family_labels``, read by the deals' reading anyway), to keep
+        and compare with the last night's, so a relabelled option is warned of naming the plan values left on its old
+        label; None when plan scopes test no company property and the lines' family is no dropdown."""
         props = tuple(dict.fromkeys(self.mapping.labelled().values()))
-        if not props:
+        d = self.mapping.deals
+        prop = d.line_family if d.line_items else None
+        found = self.family_labels().get(prop) if prop else None
+        family = PicklistLabels((prop,), {prop: dict(found[0])}) if prop and found is not None else None
+        if not props and family is None:
             return None
-        return PicklistLabels(props, {p: dict(table) for p, (table, _) in self.scope_labels().items()})
+        return PicklistLabels(props, {p: dict(table) for p, (table, _) in self.scope_labels().items()} if props else {},
+                              family=family)
 
     def forget_properties(self) -> None:
         self._properties.clear()
@@ -390,7 +397,7 @@ class HubSpotConnector:
             # companies are read again once, and again when it changes; a portal without one keeps its fingerprint
             parts[ObjectKind.ACCOUNTS].append({"annual revenue in the company currency": currency})
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
-        if labelled is not None:
+        if labelled is not None and labelled.fields:     # the companies' dropdowns (the family is the deals')
             # the scope dropdowns' option labels (``scope_labels``): a relabelled option touches no company, so the
             # companies are read in full the night it shows, each with its new label
             parts[kind].append({p: dict(sorted(t.items())) for p, t in sorted(labelled.labels.items())})

@@ -229,7 +229,7 @@ class TestHubSpot:
         assert "axes[0].scope.industry: 'Chimie fine' now matches no label" in warning
 
 
-def _family_settings(tmp_path: Path, database_url: str) -> Any:
+def _family_settings(tmp_path: Path, database_url: str, crm: str = "salesforce", mapping: Path = DEMO) -> Any:
     """One plan with two product axes: AX-OLD on the family label « Machines », AX-NEW on « Machines spéciales »."""
     plan = tmp_path / "plan.pac.yaml"
     plan.write_text(f"""\
@@ -256,7 +256,7 @@ actions:
 """, encoding="utf-8")
     settings = tmp_path / "pac.yaml"
     settings.write_text(f"database_url: '{database_url}'\nconnectors:\n"
-                        f"  - {{name: main, crm: salesforce, mapping: '{DEMO}', reconciliation_days: 7}}\n"
+                        f"  - {{name: main, crm: {crm}, mapping: '{mapping}', reconciliation_days: 7}}\n"
                         f"plans:\n  - {{name: machines, file: '{plan}', connectors: [main], "
                         "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
     return load_settings(settings, env={})
@@ -314,3 +314,50 @@ class TestSalesforceFamily:
 
 def _deals_full_at(database_url: str) -> datetime | None:
     return repo.watermarks(open_store(database_url), "main")[("main", "deals")].last_full_at
+
+
+class TestHubSpotFamily:
+    def test_a_relabelled_family_option_is_warned_of_naming_the_plan_value(self, tmp_path: Path,
+                                                                          database_url: str) -> None:
+        """The line items' dropdown `famille` (the mapping's line_family) has the option `mach` « Machines »; Lyon's
+        won deal holds a `mach` line of 6,000, counted for AX-OLD (« Machines »). The option is relabelled
+        « Machines spéciales » (no line item changes): that night reads the deals in full, the 6,000 moves to AX-NEW,
+        and the run warns naming the plan value left on the old label, as a company dropdown's relabel and
+        Salesforce's Product2.Family do. Seen failing before (left by audit sffamily): the figures moved with no
+        warning (``relabelled`` empty)."""
+        shipped = config_dir() / "mappings" / "hubspot.default.yaml"
+        text = shipped.read_text(encoding="utf-8")
+        assert "  line_family: null " in text
+        mapping = tmp_path / "hubspot.yaml"
+        mapping.write_text(text.replace("  line_family: null ", "  line_family: famille "), encoding="utf-8")
+        hs = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        hs.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                       options=_options((("mach", "Machines"), ("pomp", "Pompes"))))
+        julie = hs.add_owner(JULIE, "Julie", "Martin")
+        old = datetime.now(UTC) - timedelta(days=2)
+        lyon = hs.add("companies", {"name": "Lyon", "zip": "69003", "country": "France", "hubspot_owner_id": julie},
+                      modified=old)
+        deal = hs.add("deals", {"dealname": "P40", "amount": "6000", "dealstage": "closedwon", "pipeline": "default",
+                                "closedate": "2027-04-12T10:00:00Z", "hubspot_owner_id": julie,
+                                "deal_currency_code": "EUR"}, companies=(lyon,), modified=old)
+        line = hs.add("line_items", {"name": "Presse P40", "hs_sku": "P40", "quantity": "1", "amount": "6000",
+                                     "famille": "mach"}, modified=old)
+        hs.associate("deals", deal, "line_items", line)
+        settings = _family_settings(tmp_path, database_url, "hubspot", mapping)
+        clock = Clock(datetime.now(UTC).replace(microsecond=0))
+        with SandboxServer([hs]) as server:
+            first = sandbox_sync(settings, server, clock=clock, provision=True)
+            assert _revenue(first) == (Decimal(6000), Decimal(0))
+            clock.advance(hours=1)
+            quiet = sandbox_sync(settings, server, clock=clock)
+            assert _revenue(quiet) == (Decimal(6000), Decimal(0)) and not quiet.relabelled
+            clock.advance(hours=1)
+            hs.tables["line_items"].define("famille", "enumeration", "select", label="Famille", custom=True,
+                                           options=_options((("mach", "Machines spéciales"), ("pomp", "Pompes"))))
+            relabel = sandbox_sync(settings, server, clock=clock)
+        assert _revenue(relabel) == (Decimal(0), Decimal(6000))
+        [warning] = relabel.relabelled
+        assert warning.startswith("main: HubSpot shows the option 'mach' of the line item property famille as "
+                                  "'Machines spéciales', no longer 'Machines': pac read every deal again tonight")
+        assert "axes[0].scope.product_family: 'Machines' now matches no label" in warning
+        assert "write 'Machines spéciales' there" in warning
