@@ -26,12 +26,12 @@ def shown_axes(review: Review) -> list[AxisLine]:
 
 
 def compared(review: Review, fmt: Formatter) -> str | None:
-    """``Comparée à la revue précédente (avr. 2027, instantané gardé alors)``; None for the plan's first month."""
+    """``Comparée à la revue précédente (avril 2027, instantané gardé alors)``; None for the plan's first month."""
     if review.previous is None:
         return None
     w = labels(fmt.lang, "review")
     how = w["compared_snapshot"] if review.previous_source == "snapshot" else w["compared_recomputed"]
-    return w["compared"].format(previous=fmt.period_label(review.previous), how=how)
+    return w["compared"].format(previous=fmt.month_name(review.previous), how=how)
 
 
 def status(review: Review, fmt: Formatter) -> str:
@@ -96,7 +96,7 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
     """What both templates are given."""
     return {**advice_words(review, fmt.lang),
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
-            "month": fmt.period_label(review.month), "compared": compared(review, fmt),
+            "month": fmt.month_name(review.month), "compared": compared(review, fmt),
             "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
