@@ -7,6 +7,7 @@ source text), two languages are shipped and nothing needs compiling into the whe
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from pac_core.advisor import HAND_OVER_HINT
@@ -672,7 +673,7 @@ REVIEW_FR: dict[str, str] = {
     "counted_since": "+{n} depuis le mois dernier",
     "new_action": "nouvelle action",
     "handed_to": "transmise à {name}",
-    "taken_from": "reprise de {name}",
+    "taken_from": "reprise {de}{name}",
     "target_changed": "cible {before} → {after}",
     "footer": "Revue mensuelle générée par pac depuis les données du CRM ; aucune saisie.",
     "contents": "Sommaire",
@@ -788,6 +789,14 @@ def for_next_plan(text: str, lang: str) -> str:
             hint = text.find(" " + HAND_OVER_HINT.get(lang, "\0"))   # handed_over: for this plan, not the next one
             return then + text[len(now):hint if hint >= 0 else None]
     return text
+
+
+def de(name: str) -> str:
+    """The French « de » before a name, elided before a vowel: « d'Alex Kim », « d'Émilie », « de Julie Martin »
+    (« reprise de Alex Kim » in the monthly review: audit reviewhandus). A name opening with « h » keeps « de »
+    (« de Hugo » is always right, « d'Hugo » only for a mute h)."""
+    first = unicodedata.normalize("NFD", name.strip()[:1])[:1].lower()
+    return "d'" if first in "aeiouy" and first else "de "
 
 
 def counted(key: str, n: int, lang: str, number: str | None = None) -> str:

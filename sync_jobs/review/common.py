@@ -7,7 +7,7 @@ from datetime import timedelta
 from pac_core.plan_end import too_early_line
 from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, for_next_plan, labels
+from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
 from sync_jobs.report.restated import end_words, since_lines
 from sync_jobs.review.model import ActionLine, AxisLine, Review
 
@@ -46,7 +46,8 @@ def status(review: Review, fmt: Formatter) -> str:
 
 
 def change_text(line: ActionLine, fmt: Formatter) -> str:
-    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin``."""
+    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin`` (``reprise
+    d'Alex Kim``)."""
     w = labels(fmt.lang, "review")
     if line.before is None:
         return w["new_action"]
@@ -64,7 +65,7 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
     if line.taken_from is not None:
-        parts.append(w["taken_from"].format(name=line.taken_from))
+        parts.append(w["taken_from"].format(name=line.taken_from, de=de(line.taken_from)))
     return " · ".join(parts)
 
 

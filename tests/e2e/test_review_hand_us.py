@@ -164,12 +164,14 @@ def test_july_reviewed_on_todays_records(store: Store) -> None:
 
 
 def test_french_review(store: Store) -> None:
-    """The same August in French, with the months named in full (they read « juil. 2027 »)."""
+    """The same August in French, the months named in full (they read « juil. 2027 »), and « reprise d'Alex Kim »
+    (it read « reprise de Alex Kim »: no elision before a vowel)."""
     fr = store.md("aug-fr.md", "--month", "2027-08", "--lang", "fr")
     assert fr.startswith("# Midwest Pumps FY2027-28 — Revue mensuelle des actions · août 2027\n\n"
                          "Situation à la fin du 31 août 2027.\n"
                          "Comparée à la revue précédente (juillet 2027, instantané gardé alors).\n")
     assert "| Midwest customers (AX-CUST) | À risque | À risque | -19 % |\n" in fr
+    assert ("| 3 / 2 | Terminée | À venir → Terminée · +3 depuis le mois dernier · reprise d'Alex Kim |\n") in fr
     assert "| 3 / 2 | Terminée | transmise à Sam Ortiz |\n" in fr
     assert ("| 3 / 6 | À risque | Dans les temps → À risque · +1 depuis le mois dernier · cible 5 → 6 |\n") in fr
     assert "| 0 / 2 | À venir | nouvelle action |\n" in fr
