@@ -60,8 +60,7 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
                      f'{enum_label("pace", line.now.pace.value, fmt.lang)}')
     if line.done_delta:
-        parts.append(w["counted_since"].format(n=line.done_delta) if line.done_delta > 0
-                     else f"{line.done_delta}")
+        parts.append(w["counted_since"].format(n=f"{line.done_delta:+d}"))    # « -1 depuis le mois dernier » too
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
     if line.taken_from is not None:

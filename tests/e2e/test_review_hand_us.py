@@ -14,13 +14,15 @@ Two nights, the CRM holding on each what had happened by then (activities starte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import shutil
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from pac_config.settings import load_settings
+from pac_core.records import ActivityStatus
 from sync_jobs.pipeline import run_sync
 from tests.e2e.test_report_hand import NBSP, NNBSP, Page, page
 from tests.e2e.test_report_hand_us import ACCOUNTS, ACTIVITIES, DEALS, PLAN, USERS, _pac, _settings
@@ -74,11 +76,14 @@ class Store:
         return self.review(name, *args).read_text(encoding="utf-8").replace(NBSP, " ").replace(NNBSP, " ")
 
 
-def _night(tmp: Path, at: datetime, plan: str) -> Path:
+def _night(tmp: Path, at: datetime, plan: str, cancelled: str = "") -> Path:
+    """A sync at ``at`` of what the CRM holds by then; ``cancelled``: an activity cancelled the evening before."""
     config = _settings(tmp, at.isoformat())
     (tmp / "plan.pac.yaml").write_text(plan, encoding="utf-8")
     crm = FakeConnector()
-    crm.put(*USERS, *ACCOUNTS, *(a for a in ACTIVITIES if a.start <= at),
+    activities = (replace(a, status=ActivityStatus.CANCELLED, modified_at=at - timedelta(hours=12)) if a.id == cancelled
+                  else a for a in ACTIVITIES if a.start <= at)
+    crm.put(*USERS, *ACCOUNTS, *activities,
             *(d for d in DEALS if d.close_date <= at.date() and (d.created_at is None or d.created_at <= at)))
     result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(at))
     assert result.status == "ok", result
@@ -196,3 +201,16 @@ def test_english_page(store: Store) -> None:
     assert [r[0] for r in jordan] == [
         "Visit healthcare accounts 4 times in Q2 A-05 · Healthcare accounts",
         "Call healthcare accounts 2 times in September A-07 · Healthcare accounts"]
+
+
+def test_fewer_counted_than_last_month_says_since_when(store: Store, tmp_path: Path) -> None:
+    """On 3 September Alex's visit to Cogs Inc of 14 July (v04, counted by A-01 in July's snapshot) is marked cancelled
+    in the CRM: August's review, against July's snapshot, shows A-01 2 / 3 missed, « Done → Missed · -1 since last
+    month » (it read « Done → Missed · -1 », a bare figure beside the « +3 since last month » of a rise)."""
+    shutil.copytree(store.tmp, tmp_path, dirs_exist_ok=True)
+    copy = Store(tmp_path, _night(tmp_path, datetime(2027, 9, 3, 8, tzinfo=UTC), PLAN_SEPTEMBER, cancelled="v04"))
+    a01 = "| Visit 3 Midwest accounts in July (A-01) | July 1–31, 2027 | 2 / 3 | Missed |"
+    assert f"{a01} Done → Missed · -1 since last month |\n" in copy.md("alex.md", "--month", "2027-08", "--rep",
+                                                                         "Alex Kim", "--lang", "en")
+    fr = copy.md("alex-fr.md", "--month", "2027-08", "--rep", "alex@pumps.example", "--lang", "fr")
+    assert "| 2 / 3 | Manquée | Terminée → Manquée · -1 depuis le mois dernier |\n" in fr
