@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from pac_config.settings import load_settings
-from pac_core.records import ActivityStatus
+from pac_core.records import ActivityStatus, Deal
 from sync_jobs.pipeline import run_sync
 from tests.e2e.test_report_hand import NBSP, NNBSP, Page, page
-from tests.e2e.test_report_hand_us import ACCOUNTS, ACTIVITIES, DEALS, PLAN, USERS, _pac, _settings
+from tests.e2e.test_report_hand_us import ACCOUNTS, ACTIVITIES, DEALS, PLAN, USERS, _deal, _line, _pac, _settings
 from tests.fakes import Clock, FakeConnector
 
 A03_SAM = "    who: sam@pumps.example\n    handed_over: {from: alex@pumps.example, on: 2027-08-16}\n"
@@ -76,15 +76,16 @@ class Store:
         return self.review(name, *args).read_text(encoding="utf-8").replace(NBSP, " ").replace(NNBSP, " ")
 
 
-def _night(tmp: Path, at: datetime, plan: str, cancelled: str = "") -> Path:
-    """A sync at ``at`` of what the CRM holds by then; ``cancelled``: an activity cancelled the evening before."""
+def _night(tmp: Path, at: datetime, plan: str, cancelled: str = "", *late: Deal) -> Path:
+    """A sync at ``at`` of what the CRM holds by then; ``cancelled``: an activity cancelled the evening before;
+    ``late``: deals typed since."""
     config = _settings(tmp, at.isoformat())
     (tmp / "plan.pac.yaml").write_text(plan, encoding="utf-8")
     crm = FakeConnector()
     activities = (replace(a, status=ActivityStatus.CANCELLED, modified_at=at - timedelta(hours=12)) if a.id == cancelled
                   else a for a in ACTIVITIES if a.start <= at)
     crm.put(*USERS, *ACCOUNTS, *activities,
-            *(d for d in DEALS if d.close_date <= at.date() and (d.created_at is None or d.created_at <= at)))
+            *(d for d in (*DEALS, *late) if d.close_date <= at.date() and (d.created_at is None or d.created_at <= at)))
     result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(at))
     assert result.status == "ok", result
     return config
@@ -214,3 +215,23 @@ def test_fewer_counted_than_last_month_says_since_when(store: Store, tmp_path: P
                                                                          "Alex Kim", "--lang", "en")
     fr = copy.md("alex-fr.md", "--month", "2027-08", "--rep", "alex@pumps.example", "--lang", "fr")
     assert "| 2 / 3 | Manquée | Terminée → Manquée · -1 depuis le mois dernier |\n" in fr
+
+
+def test_dollar_amounts_in_markdown_are_escaped(store: Store, tmp_path: Path) -> None:
+    """On 3 September Alex types a pump deal won on Acme on 28 July (d20, $3,000, one PUMP line): July's review says
+    what moved since its close, in dollars. By hand: plan revenue at July's end d01 15 000 - d02 2 000 + d05 6 000 +
+    d08 8 000 + d11 3 500 + d14 1 200 = 31 700 -> 34 700; d20 split between AX-PUMP (7 500 -> 9 000) and AX-CUST
+    (-5 967 -> -4 467). In Markdown each « $ » is escaped, « \\$31,700 »: bare, a wiki or editor that reads « $…$ » as
+    mathematics (GitHub's, Obsidian, Typora…) can set « 34,700 (+ » as a formula (« $31,700 → $34,700 (+$3,000) »)."""
+    shutil.copytree(store.tmp, tmp_path, dirs_exist_ok=True)
+    d20 = replace(_deal("d20", "a1", "alex", "3000", date(2027, 7, 28), _line("PUMP", "3000")),
+                  created_at=datetime(2027, 9, 2, 20, tzinfo=UTC), modified_at=datetime(2027, 9, 2, 20, tzinfo=UTC))
+    copy = Store(tmp_path, _night(tmp_path, datetime(2027, 9, 3, 8, tzinfo=UTC), PLAN_SEPTEMBER, "", d20))
+    july = copy.md("july.md", "--month", "2027-07", "--lang", "en")
+    assert "plan revenue \\$31,700 → \\$34,700 (+\\$3,000)  \n" in july
+    assert "axes' additional revenue: AX-PUMP \\$7,500 → \\$9,000; AX-CUST -\\$5,967 → -\\$4,467  \n" in july
+    assert "$" not in july.replace("\\$", "")
+    assert "chiffre d'affaires du plan 31 700 \\$US → 34 700 \\$US (+3 000 \\$US)" in copy.md(
+        "juillet.md", "--month", "2027-07", "--lang", "fr")
+    page_text = copy.html("july.html", "--month", "2027-07", "--lang", "en").text     # the page needs no escape
+    assert "plan revenue $31,700 → $34,700 (+$3,000)" in page_text and "\\$" not in page_text
