@@ -236,6 +236,15 @@ class Formatter:
             return f'{format_date(first, f"{width} y", locale=self.locale)}{DASH}{tail}'
         return f'{format_date(first, width, locale=self.locale)}{DASH}{tail}'
 
+    def month_name(self, label: str) -> str:
+        """A month label (``2027-07``) in full, as a heading names it: ``July 2027`` / ``juillet 2027`` (the
+        monthly review's title and its « compared with » line read ``Jul 2027``, ``juil. 2027``: audit
+        reviewhandus); any other label as ``period_label`` writes it."""
+        year, _, month = label.partition("-")
+        if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+            return self.period_label(label)
+        return format_date(date(int(year), int(month), 1), "LLLL y", locale=self.locale)
+
     def period_label(self, label: str) -> str:
         """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``. On a
         fiscal plan a quarter is the plan's own, as the header names it (« T1 de l'exercice 2027-2028 »):

@@ -7,6 +7,7 @@ source text), two languages are shipped and nothing needs compiling into the whe
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from pac_core.advisor import HAND_OVER_HINT
@@ -639,7 +640,7 @@ REVIEW_FR: dict[str, str] = {
     "title": "Revue mensuelle des actions",
     "compared": "Comparée à la revue précédente ({previous}, {how})",
     "compared_snapshot": "instantané gardé alors",
-    "compared_recomputed": "recalculée depuis les données enregistrées (aucun instantané gardé)",
+    "compared_recomputed": "recalculée depuis les données enregistrées : aucun instantané gardé",
     "first_month": "Premier mois du plan : pas de revue précédente.",
     "team": "L'équipe",
     "team_lead": "Les actions de chaque commercial, par rythme.",
@@ -669,10 +670,10 @@ REVIEW_FR: dict[str, str] = {
     "done_target": "Fait / cible",
     "change": "Évolution",
     "deadline": "Échéance",
-    "counted_since": "+{n} depuis le mois dernier",
+    "counted_since": "{n} depuis le mois dernier",
     "new_action": "nouvelle action",
     "handed_to": "transmise à {name}",
-    "taken_from": "reprise de {name}",
+    "taken_from": "reprise {de}{name}",
     "target_changed": "cible {before} → {after}",
     "footer": "Revue mensuelle générée par pac depuis les données du CRM ; aucune saisie.",
     "contents": "Sommaire",
@@ -682,7 +683,7 @@ REVIEW_EN: dict[str, str] = {
     "title": "Monthly action review",
     "compared": "Compared with the previous review ({previous}, {how})",
     "compared_snapshot": "snapshot kept then",
-    "compared_recomputed": "recomputed from the stored data (no snapshot kept)",
+    "compared_recomputed": "recomputed from the stored data: no snapshot kept",
     "first_month": "First month of the plan: no previous review.",
     "team": "The team",
     "team_lead": "Each rep's actions, by pace.",
@@ -712,7 +713,7 @@ REVIEW_EN: dict[str, str] = {
     "done_target": "Done / target",
     "change": "Change",
     "deadline": "Deadline",
-    "counted_since": "+{n} since last month",
+    "counted_since": "{n} since last month",
     "new_action": "new action",
     "handed_to": "handed over to {name}",
     "taken_from": "taken over from {name}",
@@ -788,6 +789,14 @@ def for_next_plan(text: str, lang: str) -> str:
             hint = text.find(" " + HAND_OVER_HINT.get(lang, "\0"))   # handed_over: for this plan, not the next one
             return then + text[len(now):hint if hint >= 0 else None]
     return text
+
+
+def de(name: str) -> str:
+    """The French « de » before a name, elided before a vowel: « d'Alex Kim », « d'Émilie », « de Julie Martin »
+    (« reprise de Alex Kim » in the monthly review: audit reviewhandus). A name opening with « h » keeps « de »
+    (« de Hugo » is always right, « d'Hugo » only for a mute h)."""
+    first = unicodedata.normalize("NFD", name.strip()[:1])[:1].lower()
+    return "d'" if first in "aeiouy" and first else "de "
 
 
 def counted(key: str, n: int, lang: str, number: str | None = None) -> str:

@@ -30,7 +30,7 @@ from sync_jobs.report.i18n import counted, enum_label
 from sync_jobs.report.scrub import scrub
 
 PACE_SYMBOLS = {"done": "✓", "on_track": "●", "at_risk": "▲", "late": "✕", "not_started": "○", "inactive": "–"}
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\|*_`[]<>#"})
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\|*_`[]<>#$"})   # $: read as mathematics by GitHub, Obsidian…
 
 
 def escape_html(text: object) -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pac_core.plan_end import too_early_line
 from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, for_next_plan, labels
+from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
 from sync_jobs.report.restated import end_words, since_lines
 from sync_jobs.review.model import ActionLine, AxisLine, Review
 
@@ -26,12 +26,12 @@ def shown_axes(review: Review) -> list[AxisLine]:
 
 
 def compared(review: Review, fmt: Formatter) -> str | None:
-    """``Comparée à la revue précédente (avr. 2027, instantané gardé alors)``; None for the plan's first month."""
+    """``Comparée à la revue précédente (avril 2027, instantané gardé alors)``; None for the plan's first month."""
     if review.previous is None:
         return None
     w = labels(fmt.lang, "review")
     how = w["compared_snapshot"] if review.previous_source == "snapshot" else w["compared_recomputed"]
-    return w["compared"].format(previous=fmt.period_label(review.previous), how=how)
+    return w["compared"].format(previous=fmt.month_name(review.previous), how=how)
 
 
 def status(review: Review, fmt: Formatter) -> str:
@@ -46,7 +46,8 @@ def status(review: Review, fmt: Formatter) -> str:
 
 
 def change_text(line: ActionLine, fmt: Formatter) -> str:
-    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin``."""
+    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin`` (``reprise
+    d'Alex Kim``)."""
     w = labels(fmt.lang, "review")
     if line.before is None:
         return w["new_action"]
@@ -59,12 +60,11 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
                      f'{enum_label("pace", line.now.pace.value, fmt.lang)}')
     if line.done_delta:
-        parts.append(w["counted_since"].format(n=line.done_delta) if line.done_delta > 0
-                     else f"{line.done_delta}")
+        parts.append(w["counted_since"].format(n=f"{line.done_delta:+d}"))    # « -1 depuis le mois dernier » too
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
     if line.taken_from is not None:
-        parts.append(w["taken_from"].format(name=line.taken_from))
+        parts.append(w["taken_from"].format(name=line.taken_from, de=de(line.taken_from)))
     return " · ".join(parts)
 
 
@@ -96,7 +96,7 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
     """What both templates are given."""
     return {**advice_words(review, fmt.lang),
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
-            "month": fmt.period_label(review.month), "compared": compared(review, fmt),
+            "month": fmt.month_name(review.month), "compared": compared(review, fmt),
             "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,

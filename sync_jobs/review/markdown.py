@@ -1,7 +1,7 @@
 """The monthly review as Markdown (a chat message, a wiki page, an e-mail body): same content as the HTML.
 
-The text is ``templates/review/review.md``. Table cells escape ``|``, ``*``, ``_``, backticks, ``<`` and ``>``
-(the ``md`` filter, ``sync_jobs.report.templating.escape_md``) so a plan or CRM string cannot break the table
+The text is ``templates/review/review.md``. Table cells escape ``|``, ``*``, ``_``, backticks, ``<``, ``>`` and
+``$`` (the ``md`` filter, ``sync_jobs.report.templating.escape_md``) so a plan or CRM string cannot break the table
 or inject markup; secrets are scrubbed like everywhere else.
 """
 

@@ -31,7 +31,7 @@ class TestReview:
         assert "compared with 2027-04 (snapshot)" in result.stdout
         text = (where / "mai.md").read_text(encoding="utf-8")
         assert "Situation au 20 mai 2027 à 18:00." in text
-        assert "Comparée à la revue précédente (avr. 2027, instantané gardé alors)." in text
+        assert "Comparée à la revue précédente (avril 2027, instantané gardé alors)." in text
         assert "| Julie Martin | 0 | 0 | 0 | 1 | 2 | 1 |" in text
         julie = text[text.index("## Julie Martin"):]
         late = julie[julie.index("### En retard"):julie.index("### À risque")]

@@ -319,7 +319,7 @@ def test_may_header_says_restated_and_what_changed_since_the_close(may: Page) ->
     text = may.text
     assert "Revue mensuelle des actions · mai 2027" in text
     assert "Situation à la fin du 31 mai 2027, recalculé sur les données actuelles" in text
-    assert "Comparée à la revue précédente (avr. 2027, instantané gardé alors)" in text
+    assert "Comparée à la revue précédente (avril 2027, instantané gardé alors)" in text
     for line in ("actions : A-02 2/4 → 3/4", "rythmes : A-02 À risque → Dans les temps",
                  "CA supplémentaire des axes : AX-CLI 17 000 € → 19 500 € ; AX-JM 23 000 € → 25 500 €"):
         assert line in text, line
@@ -399,7 +399,7 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
     text = april.text
     # April's snapshot is kept and nothing of April changed since: no « recalculé », no since-close lines
     assert "Situation à la fin du 30 avril 2027Comparée à la revue précédente (mars 2027, recalculée depuis les " \
-           "données enregistrées (aucun instantané gardé))" in text
+           "données enregistrées : aucun instantané gardé)" in text
     assert "recalculé sur" not in text and "Depuis la clôture" not in text
     assert april.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
         ["Julie Martin", "1", "1", "", "", "1", "2"],
@@ -470,9 +470,9 @@ def test_june_running_compared_with_mays_snapshot(store: Store) -> None:
 
 def test_one_reps_review_in_markdown(store: Store) -> None:
     julie = store.md("julie.md", "--month", "2027-05", "--rep", "Julie Martin")
-    assert julie.startswith("# PAC revue audit — Revue mensuelle des actions mai 2027\n\n"
+    assert julie.startswith("# PAC revue audit — Revue mensuelle des actions · mai 2027\n\n"
                             "Situation à la fin du 31 mai 2027, recalculé sur les données actuelles.\n"
-                            "Comparée à la revue précédente (avr. 2027, instantané gardé alors).\n")
+                            "Comparée à la revue précédente (avril 2027, instantané gardé alors).\n")
     # only her actions since the close: no plan figures, no axes
     assert "rythmes : A-02 À risque → Dans les temps" in julie and "actions : A-02 2/4 → 3/4" in julie
     assert "chiffre d'affaires du plan" not in julie and "AX-CLI" not in julie
@@ -523,7 +523,7 @@ def test_english_review(store: Store) -> None:
     assert "Roll out axis \"Affaires de Julie\" (ROI to date 516%, paid back in 1.9 months from January 1" in text
     assert "Not started → Missed · +1 since last month" in text
     assert "Next actions due (until June 30, 2027)" in text
-    assert "Compared with the previous review (Apr 2027, snapshot kept then)" in text
+    assert "Compared with the previous review (April 2027, snapshot kept then)" in text
     assert "actions: A-02 2/4 → 3/4" in text and "paces: A-02 At risk → On track" in text
 
 
@@ -693,7 +693,7 @@ def test_a_running_may_on_the_20th(store: Store, tmp_path: Path) -> None:
                                                                            "2027-05-20T18:00:00+02:00"),
                            encoding="utf-8")
     may = copy.html("may.html")
-    assert "Situation au 20 mai 2027 à 18:00Comparée à la revue précédente (avr. 2027, instantané gardé alors)" \
+    assert "Situation au 20 mai 2027 à 18:00Comparée à la revue précédente (avril 2027, instantané gardé alors)" \
         in may.text
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
         ["Julie Martin", "1", "", "1", "", "1", "1"],

@@ -103,11 +103,11 @@ class TestRendering:
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "default-src 'none'" in html and '<html lang="fr">' in html
         assert "À risque → Terminée · +12 depuis le mois dernier" in html
-        assert "Comparée à la revue précédente (juil. 2027, instantané gardé alors)" in html
+        assert "Comparée à la revue précédente (juillet 2027, instantané gardé alors)" in html
 
     def test_markdown_in_english(self) -> None:
         text = render_markdown(_review(), "en")
-        assert text.startswith("# PAC 2027 — Durand Process — Monthly action review Aug 2027")
+        assert text.startswith("# PAC 2027 — Durand Process — Monthly action review · August 2027")
         assert "| Drop" not in text and "- **Drop** · Contrats de maintenance (new):" in text
         assert "\\<script\\>alert(1)\\</script\\>" in text        # escaped, cannot open a tag
         assert "### Next actions due (until September 30, 2027)" in text
