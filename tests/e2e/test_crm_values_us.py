@@ -56,7 +56,8 @@ KPIS = {
     "AX-PUMP": "Win rate: 80% (4 / 5) · Average won deal: $7,450 ($29,800 / 4) · Pipeline created: $29,000",
     "AX-CUST": ("Reactivation rate: – · Win rate: 100% (5 / 5) · Visit-to-win conversion: 33% (1 / 3) · "
                 "Average won deal: $8,000 ($40,000 / 5) · Scope coverage: 100% (3 / 3) · New accounts: 0 · "
-                "Revenue per visit: $6,200 ($18,600 / 3) · Pipeline created: $25,000"),
+                "Revenue per visit: $6,200 ($18,600 / 3) · Pipeline created: $25,000\n"
+                "Fixed baseline: $50,000 × 183 / 366 days = $25,000"),
     "AX-HC": "Scope coverage: 100% (3 / 3) · New accounts: 0",
 }
 ADVICE = {"AX-PUMP": "", "AX-HC": "",
