@@ -117,8 +117,9 @@ def _sync(settings: Any, server: SandboxServer, name: str, accounts: dict[str, s
     pull = connector.pull
 
     def reads(kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None) -> Any:
-        if kind in held:
-            return iter(held[kind] if since is None or full else [])
+        if kind in held:    # once, in the first part of a kind read in parts (Salesforce's events, then tasks)
+            first = part is None or part == connector.parts(kind)[0]
+            return iter(held[kind] if (since is None or full) and first else [])
         return pull(kind, since, full=full, part=part)
 
     connector.pull = reads
