@@ -287,16 +287,24 @@ _LEFT_OUT = {"fr": ("affaire sans montant exclue", "affaires sans montant exclue
 
 
 def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency: str = "EUR") -> str:
-    """« Taux de réactivation : 67 % (2 / 3) · ... »: the KPIs named (else the core ones), one line, the ratio's
-    parts in brackets, for the CRM's text field and the report."""
+    """« Taux de réactivation : 67 % (2 / 3) · ... »: the KPIs named (else the core ones), one line, for the CRM's
+    text field and ``pac advice``. Each quotient gives its parts in brackets as the report's KPI table does: a rate's
+    counts, an average's sum and count (« Montant moyen des affaires gagnées : 7 450 € (29 800 € / 4) »), then the
+    won deals with no amount it left out (« (5 000 € / 2 ; 1 affaire sans montant exclue) »). Before (audit
+    crmhandus), an average had no parts in the CRM: under split attribution its whole deals (29 800 $ / 4) could not
+    be told from the axis's share beside it (17 900 $), which the report explained."""
     out = []
     for v in pick(values, ids or CORE):
         kpi = BY_ID[v.kpi]
         colon = " :" if lang == "fr" else ":"
         text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
-        if kpi.unit == "ratio" and v.denominator:
-            text += f" ({count(v.numerator or 0, lang)} / {count(v.denominator, lang)})"
+        parts = []
+        if v.value is not None and v.denominator and kpi.unit in ("ratio", "money"):
+            top = money(v.numerator or 0, currency, lang) if kpi.unit == "money" else count(v.numerator or 0, lang)
+            parts.append(f"{top} / {count(v.denominator, lang)}")
         if v.excluded:
-            text += f" ({v.excluded} {_LEFT_OUT[lang][v.excluded > 1]})"
+            parts.append(f"{v.excluded} {_LEFT_OUT[lang][v.excluded > 1]}")
+        if parts:
+            text += f" ({(' ; ' if lang == 'fr' else '; ').join(parts)})"
         out.append(text)
     return " · ".join(out)

@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
 from connectors.fit import cut, printable
 from pac_core.growth import with_evaluation
-from pac_core.growth_words import provisional_line
+from pac_core.growth_words import fixed_baseline_words, provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.money import minor_digits, shown_additional
@@ -115,10 +115,11 @@ def _last_day(end: datetime) -> str:
     return (end - timedelta(microseconds=1)).date().isoformat()
 
 
-def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: Recommendation | None
-                ) -> dict[str, Any]:
+def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: Recommendation | None,
+                as_of: datetime) -> dict[str, Any]:
     """The axis's KPIs for the CRM: one number per core KPI (ratios as percentages to 0.1, money to cents,
-    counts whole), the KPIs the plan names as one readable line, and the advisor's recommendation."""
+    counts whole), the KPIs the plan names as one readable line (then the provisional objective's and the fixed
+    baseline's words), and the advisor's recommendation."""
     values = {v.kpi: v.value for v in progress.kpis} if progress else {}
     places = money_places(plan.currency)
     out: dict[str, Any] = {}
@@ -133,8 +134,12 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
     # words of pac explain (« Objectif : +30 % de … (CA 2026 du périmètre au 5 décembre, provisoire : …) = … »)
     provisional = provisional_line(axis.objective, ZoneInfo(plan.timezone), plan.currency, plan.language,
                                    *base_calendar(plan))
-    if provisional:
-        out["kpis"] = "\n".join(line for line in (out["kpis"], provisional) if line)
+    # a fixed baseline is pro-rated day by day: the baseline field holds today's share, and its words say so, as the
+    # report's (« Fixed baseline: $50,000 × 183 / 366 days = $25,000 »; the field's English label says « same span
+    # a year earlier », which it is not: audit crmhandus)
+    fixed = fixed_baseline_words(axis.objective, as_of, ZoneInfo(plan.timezone), plan.currency, plan.language)
+    if provisional or fixed:
+        out["kpis"] = "\n".join(line for line in (out["kpis"], provisional, fixed) if line)
     text = ""
     if advice is not None:
         text = advice.summary
@@ -200,7 +205,7 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
             "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
             **_action_totals(plan, axis.id, evaluation, today),
-            **_kpi_fields(plan, axis, p, advice.get(axis.id)),
+            **_kpi_fields(plan, axis, p, advice.get(axis.id), evaluation.as_of),
         }
     actions = {a.action_id: a for a in evaluation.actions}
     for action in plan.actions:

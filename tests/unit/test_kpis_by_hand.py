@@ -192,8 +192,10 @@ class TestOrganisation1Conversion:
         assert fields["kpis"] == (
             f"Taux de réactivation : 67{NBSP}% (2 / 3) · Taux de réussite : 88{NBSP}% (7 / 8) · "
             f"Conversion visite-commande : 43{NBSP}% (3 / 7) · "
-            f"Montant moyen des affaires gagnées : 2{NNBSP}371{NBSP}€ · Couverture du périmètre : 88{NBSP}% (7 / 8) · "
-            f"Nouveaux comptes : 3 · CA par visite : 2{NNBSP}371{NBSP}€ · Pipeline créé : 13{NNBSP}000{NBSP}€")
+            f"Montant moyen des affaires gagnées : 2{NNBSP}371{NBSP}€ (16{NNBSP}600{NBSP}€ / 7) · "
+            f"Couverture du périmètre : 88{NBSP}% (7 / 8) · "
+            f"Nouveaux comptes : 3 · CA par visite : 2{NNBSP}371{NBSP}€ (16{NNBSP}600{NBSP}€ / 7) · "
+            f"Pipeline créé : 13{NNBSP}000{NBSP}€")
         assert fields["advice"] == ev.recommendations[0].summary
         assert fields["progress_pct"] == 14.5 and fields["done"] == 7 and fields["target"] == 8
         # ROI to the field's four places: -0.41841... -> -0.4184

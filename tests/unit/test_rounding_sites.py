@@ -92,9 +92,10 @@ class TestEverySiteAgreesWithTheReport:
         """A won deal with no amount is left out of the average (audit E F3), and the CRM's line says so."""
         average = [KpiValue("average_won_deal", D(2500), D(5000), D(2), excluded=1)]
         assert summary(average, ["average_won_deal"], "fr") == (
-            "Montant moyen des affaires gagnées : 2\u202f500\u00a0€ (1 affaire sans montant exclue)")
+            "Montant moyen des affaires gagnées : 2\u202f500\u00a0€ (5\u202f000\u00a0€ / 2 ; "
+            "1 affaire sans montant exclue)")
         assert summary(average, ["average_won_deal"], "en") == (
-            "Average won deal: €2,500 (1 deal with no amount left out)")
+            "Average won deal: €2,500 (€5,000 / 2; 1 deal with no amount left out)")
 
     def test_explain_writes_money_as_the_report(self) -> None:
         """pac explain's amounts (to the cent) in the report's format: a USD deal reads « 12 345,50 $US » in French

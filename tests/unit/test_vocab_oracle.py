@@ -250,7 +250,19 @@ def _grouped(n: int, lang: str) -> str:
 
 def _left_out(n: int, lang: str) -> str:
     s = "s" if n > 1 else ""
-    return f" ({n} affaire{s} sans montant exclue{s})" if lang == "fr" else f" ({n} deal{s} with no amount left out)"
+    return f"{n} affaire{s} sans montant exclue{s}" if lang == "fr" else f"{n} deal{s} with no amount left out"
+
+
+def _euros(amount: Decimal, lang: str) -> str:
+    whole = int(amount.quantize(Decimal(1), ROUND_HALF_UP))
+    if lang == "fr":
+        return f"{_grouped(whole, lang)}\u00a0€"
+    return ("-" if whole < 0 else "") + f"€{_grouped(abs(whole), lang)}"
+
+
+def _brackets(parts: list[str], lang: str) -> str:
+    """The parts of a quotient in brackets, as the report's KPI table gives them (audit crmhandus)."""
+    return f" ({(' ; ' if lang == 'fr' else '; ').join(parts)})" if parts else ""
 
 
 def kpi_text(kpi: str, want: Kpi, lang: str) -> str:
@@ -259,19 +271,18 @@ def kpi_text(kpi: str, want: Kpi, lang: str) -> str:
     head = f"{name} : " if lang == "fr" else f"{name}: "
     if want.value is None:
         # an average of no priced deal is unknown, and still says which won deals it left out
-        return head + "–" + (_left_out(want.excluded, lang) if want.excluded else "")
+        return head + "–" + _brackets([_left_out(want.excluded, lang)] if want.excluded else [], lang)
     if kpi in PERCENTS:
         pct = int((want.value * 100).quantize(Decimal(1), ROUND_HALF_UP))
         assert want.numerator is not None and want.denominator is not None
         frac = f"({int(want.numerator)} / {int(want.denominator)})"
         return head + (f"{pct}\u00a0% {frac}" if lang == "fr" else f"{pct}% {frac}")
     if kpi in MONEY:
-        whole = int(want.value.quantize(Decimal(1), ROUND_HALF_UP))
-        if lang == "fr":
-            text = f"{_grouped(whole, lang)}\u00a0€"
-        else:
-            text = ("-" if whole < 0 else "") + f"€{_grouped(abs(whole), lang)}"
-        return head + text + (_left_out(want.excluded, lang) if want.excluded else "")
+        # an average (sum / count) gives its parts, as the report does; a sum (pipeline created) is alone
+        parts = ([f"{_euros(want.numerator or Decimal(0), lang)} / {_grouped(int(want.denominator), lang)}"]
+                 if want.denominator else [])
+        return head + _euros(want.value, lang) + _brackets(
+            parts + ([_left_out(want.excluded, lang)] if want.excluded else []), lang)
     return head + _grouped(int(want.value), lang)
 
 
