@@ -134,15 +134,15 @@ class AdviceOracle:
 
     def load(self, product: str) -> Decimal:
         """(won + open x committed_weight) over the quarter, company-wide: the lines of the deals closing in the
-        quarter whose capacity key, code or name is the product; a deal won after today counts as open."""
+        quarter whose capacity key, code or name is the product; a deal won or lost after today counts as open."""
         key = fold_value(product)
         first, last = self.quarter()
         won, committed = Decimal(0), Decimal(0)
         for deal in self.records.deals:
-            if deal.deleted or deal.stage is DealStage.LOST:
+            if deal.deleted:
                 continue
             day = deal.day(self.zone)
-            if day is None or not first <= day <= last:
+            if day is None or not first <= day <= last or (deal.stage is DealStage.LOST and day <= self.today):
                 continue
             is_won = deal.stage is DealStage.WON and day <= self.today
             for line in deal.lines:

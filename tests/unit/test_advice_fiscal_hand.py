@@ -429,3 +429,25 @@ def test_roll_out_on_an_april_year_counts_from_1_april(today: datetime, fires: b
         assert "ROI à date 3\u202f414\u00a0%, rentabilisé en 0,3\u00a0mois depuis le 1er avril" in r.text("fr")
         assert "ROI to date 3,414%, paid back in 0.3\u00a0months from April 1" in r.text("en")
 
+
+@pytest.mark.parametrize(("stage", "fires"), [(DealStage.WON, True), (DealStage.OPEN, True), (DealStage.LOST, True)])
+def test_a_deal_closed_after_today_was_open_that_day_won_or_lost(stage: DealStage, fires: bool) -> None:
+    """April year, evaluated on 15 August (fiscal Q2, July-September; a back-dated `pac advice --as-of`, the
+    review's recomputed month, a snapshot taken late): 8 won on 1 July, and a deal of 2 that closes on 20 September.
+    On 15 August it was open whatever became of it: 8 + 2 x 0.5 = 9 = 90 %. A deal lost on 20 September was left
+    out (8 = 80 %, no advice) while one won that day counted as open (decided 6 Dec 2026, audit advicefiscal)."""
+    deals = (won("w", "r1", "9000", date(2027, 7, 1), lines=line("8")),
+             won("later", "r1", "1000", date(2027, 9, 20), stage=stage, lines=line("2")))
+    for lang in ("fr", "en"):
+        p = load("april", lang)
+        ev = run(p, at(2027, 8, 15), deals, capacity=CAPACITY)
+        r = rec(ev)
+        assert r is not None and r.rule is Rule.SUSPEND, [x.summary for x in ev.recommendations]
+        assert r.evidence["products"] == [{"product": "PX200", "won": "8", "committed": "1.0", "capacity": "10",
+                                           "load": 0.9}]
+        assert ("(gagné 8 + engagé 1 / capacité 10)" if lang == "fr" else "(won 8 + committed 1 / capacity 10)") \
+            in cli(p, ev, lang)
+    # once it is lost (on 20 September itself), it no longer weighs on production
+    p = load("april", "fr")
+    ev = run(p, at(2027, 9, 20, 18), deals, capacity=CAPACITY)
+    assert (Rule.SUSPEND in rules(ev)) is (stage is not DealStage.LOST)
