@@ -5,7 +5,7 @@ others that fired for it are kept in ``Recommendation.overruled`` with their own
 sees what was weighed and why it lost):
 
 1. **suspend**: a product of the axis loaded at or above ``suspend_load`` of its production capacity in the
-   plan's current quarter (a calendar quarter, or the plan's own on a fiscal year from February or March) ((won
+   plan's current quarter (a calendar quarter, or the plan's own on a fiscal year or a declared 4-4-5 year) ((won
    + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
 2. **drop**: ROI to date (the margin to date against the cost to date, ``pac_core.kpis``) below ``drop_max_roi``
