@@ -25,11 +25,13 @@ Elapsed shares by hand (the plan's wall clock):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
@@ -37,7 +39,12 @@ from pac_core.plan import Plan
 from pac_core.plan_end import period_line, too_early_line
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Evaluation, Recommendation, Rule
+from sync_jobs.cli import main
 from sync_jobs.cli_advice import advice_lines
+from sync_jobs.store import open_store
+from sync_jobs.store import records as store_records
+from sync_jobs.store.repo import finish_run, start_run
+from tests.fakes import write_settings
 from tests.unit.test_engine_support import USERS, account, visit, won
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -451,3 +458,58 @@ def test_a_deal_closed_after_today_was_open_that_day_won_or_lost(stage: DealStag
     p = load("april", "fr")
     ev = run(p, at(2027, 9, 20, 18), deals, capacity=CAPACITY)
     assert (Rule.SUSPEND in rules(ev)) is (stage is not DealStage.LOST)
+
+
+# --- the same through `pac advice` on a store --------------------------------------------------------------------
+
+def _pac_advice(tmp_path: Path, kind: str, lang: str, deals: tuple, *args: str) -> list[str]:
+    period, calendar = PERIODS[kind]
+    text = TEMPLATE.format(lang=lang, period=period, calendar=calendar, julie=JULIE, marc=MARC, budget="10000",
+                           objective_period="", when="T1", when38="T1", context="")
+    url = f"sqlite:///{tmp_path / 'pac.db'}"
+    config = write_settings(tmp_path, url, connectors=(("sf", "salesforce"),), plan_text=text,
+                            extra="engine:\n  capacity: {PX200: 10}")
+    engine = open_store(url)
+    try:
+        stored = datetime(2027, 1, 2, tzinfo=UTC)
+        run_id = start_run(engine, load_plan_text(text, "plan.pac.yaml").id, stored)
+        store_records.upsert_records(engine, "sf", [*ACCOUNTS, *USERS, *deals], run_id=run_id, now=stored)
+        finish_run(engine, run_id, status="ok", now=stored, counts={}, api={}, errors=())
+    finally:
+        engine.dispose()
+    shown = CliRunner().invoke(main, ["advice", *args], env={"PAC_CONFIG": str(config)})
+    assert shown.exit_code == 0, shown.output
+    return shown.output.splitlines()
+
+
+@pytest.mark.parametrize(("kind", "as_of", "close", "quarter"), [
+    # a bare date is the end of that day: 10 May is in the 4-4-5 year's Q2, 15 August in the April year's Q2,
+    # 31 July 2027 (its end: 1 August 00:00) still in the 4-4-5 year's Q2
+    ("weeks", "2027-05-10", date(2027, 5, 2), ("T2 (2 mai – 31 juil.)", "Q2 (May 2 – Jul 31)")),
+    ("weeks", "2027-07-31", date(2027, 5, 2), ("T2 (2 mai – 31 juil.)", "Q2 (May 2 – Jul 31)")),
+    ("april", "2027-08-15", date(2027, 7, 1), ("T2 ex. 2027-28", "Q2 FY2027-28")),
+    ("february", "2027-05-20", date(2027, 5, 1), ("T2 mai–juil.", "Q2 May–Jul")),
+])
+def test_pac_advice_prints_the_fiscal_quarter(tmp_path: Path, kind: str, as_of: str, close: date,
+                                              quarter: tuple[str, str]) -> None:
+    deals = (won("w", "r1", "9000", close, lines=line("9")),)
+    lines = _pac_advice(tmp_path, kind, "fr", deals, "--as-of", as_of)
+    assert lines[:3] == ["AX-69 Relance Rhône",
+                         "  [Suspendre] Suspendre l'axe « Relance Rhône » : la production de PX200 est chargée à 90 % "
+                         "de sa capacité au T2 de l'exercice 2027-2028 (seuil 90 %).",
+                         f"    - Trimestre : {quarter[0]}"]
+    english = _pac_advice(tmp_path, kind, "fr", deals, "--as-of", as_of, "--lang", "en")
+    assert english[1:3] == ['  [Suspend] Suspend axis "Relance Rhône": production of PX200 is loaded at 90% of '
+                            'capacity in Q2 of fiscal year 2027-2028 (threshold 90%).', f"    - Quarter: {quarter[1]}"]
+
+
+def test_pac_advice_on_the_fiscal_years_last_day_and_after(tmp_path: Path) -> None:
+    """A bare 31 March 2028 is the April year's end instant: its rules (the drop, at 100 % of the year); a bare
+    1 April 2028: the plan is over."""
+    lines = _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2028-03-31")
+    assert lines[1] == ("  [Abandonner] Abandonner l'axe « Relance Rhône » (ROI à date -100 % après 100 % de la "
+                        "période, seuil 0 %) : aucun meilleur axe n'est conservé pour reprendre l'effort.")
+    assert _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2028-04-01", "--lang", "en") == [
+        "The plan ended on March 31, 2028: write the next plan."]
+    assert _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2027-03-31") == [
+        "Le plan commence le 1er avril 2027."]
