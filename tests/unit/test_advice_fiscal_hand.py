@@ -25,6 +25,7 @@ Elapsed shares by hand (the plan's wall clock):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -513,3 +514,22 @@ def test_pac_advice_on_the_fiscal_years_last_day_and_after(tmp_path: Path) -> No
         "The plan ended on March 31, 2028: write the next plan."]
     assert _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2027-03-31") == [
         "Le plan commence le 1er avril 2027."]
+
+
+@pytest.mark.parametrize(("closed", "fires"), [((2027, 5, 1, 23, 30), False), ((2027, 5, 2, 0, 15), True)])
+def test_a_deal_closed_at_an_instant_is_in_the_445_quarter_of_its_local_day(closed: tuple[int, ...],
+                                                                            fires: bool) -> None:
+    """A 4-4-5 year in New York, 10 May (Q2, 2 May - 31 July): a HubSpot deal closed at 23:30 New York time on 1 May
+    (03:30 UTC on 2 May) is Q1's and weighs nothing on Q2; one closed at 00:15 on 2 May is Q2's."""
+    new_york = ZoneInfo("America/New_York")
+    text = TEMPLATE.replace("Europe/Paris", "America/New_York")
+    period, calendar = PERIODS["weeks"]
+    p = load_plan_text(text.format(lang="en", period=period, calendar=calendar, julie=JULIE, marc=MARC,
+                                   budget="10000", objective_period="", when="T1", when38="T1", context=""),
+                       "ny.pac.yaml")
+    instant = datetime(*closed, tzinfo=new_york).astimezone(UTC)
+    deal = replace(won("w", "r1", "9000", instant.date(), lines=line("9")), closed_at=instant)
+    ev = run(p, datetime(2027, 5, 10, 12, tzinfo=new_york), (deal,), capacity=CAPACITY)
+    assert (Rule.SUSPEND in rules(ev)) is fires
+    if fires:
+        assert rec(ev).evidence["quarter"] == "2027-05-02..2027-07-31"
