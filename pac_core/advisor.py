@@ -154,6 +154,13 @@ def pct_below(value: float, limit: float, lang: str, *, change: bool = False) ->
     return text(value, decimals)
 
 
+def elapsed_text(share: float, lang: str) -> str:
+    """The share of a period elapsed, which reads « 100 % » only once the period is over: on its last day (99.86 % of
+    a year at noon) the axis is still advised on, and « après 100 % de la période » read as over (decided 6 Dec 2026,
+    audit advicefiscal); below 1 it takes the fewest decimals that read below 100 % (``pct_below``)."""
+    return pct_below(share, 1.0, lang) if share < 1 else pct(share, lang)
+
+
 def since_start(plan: Plan, axis: Axis, lang: str) -> str:
     """From when the payback's months count (``kpis.time_to_roi_months``: from the start of the axis's objective's
     period, else the plan's), as the report's column says it: « depuis le 1er janvier » / "from January 1", « depuis le
@@ -448,14 +455,15 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             added = money(progress[better[1].id].additional, plan.currency, lang)
             why = ((f"sans coût, CA supplémentaire {added}" if lang == "fr" else f"no cost, additional revenue {added}")
                    if free else f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(better[0], lang)}")
+        share = elapsed_text(elapsed, lang)
         if lang == "fr":
             summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct_below(roi, s.drop_max_roi, lang)} "
-                       f"après {pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
+                       f"après {share} de la période, seuil {pct(s.drop_max_roi, lang)})")
             summary += (f" au profit de {_name(plan, better[1])} ({why})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
             summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct_below(roi, s.drop_max_roi, lang)} after "
-                       f"{pct(elapsed, lang)} of the period, threshold {pct(s.drop_max_roi, lang)})")
+                       f"{share} of the period, threshold {pct(s.drop_max_roi, lang)})")
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,

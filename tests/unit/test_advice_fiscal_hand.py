@@ -533,3 +533,31 @@ def test_a_deal_closed_at_an_instant_is_in_the_445_quarter_of_its_local_day(clos
     assert (Rule.SUSPEND in rules(ev)) is fires
     if fires:
         assert rec(ev).evidence["quarter"] == "2027-05-02..2027-07-31"
+
+
+@pytest.mark.parametrize(("kind", "objective", "moment", "fr", "en"), [
+    # the April year's last day at noon: 365.5 / 366 = 99.86 % of the year, which whole read « 100 % »
+    ("april", None, at(2028, 3, 31, 12), "99,9\u00a0%", "99.9%"),
+    # the 4-4-5 year's last day at 23:00: 363.958 / 364 = 99.989 %: « 99,99 % »
+    ("weeks", None, at(2028, 1, 29, 23), "99,99\u00a0%", "99.99%"),
+    # the 4-4-5 Q2 axis's last day at noon: 90.5 / 91 = 99.45 %, « 99 % » as before
+    ("weeks", "T2", at(2027, 7, 31, 12), "99\u00a0%", "99%"),
+    # at the year's end instant the whole period has elapsed: « 100 % »
+    ("april", None, datetime(2028, 4, 1, 0, 0, tzinfo=PARIS), "100\u00a0%", "100%"),
+])
+def test_a_drop_on_the_periods_last_day_never_reads_100_percent_elapsed(kind: str, objective: str | None,
+                                                                        moment: datetime, fr: str, en: str) -> None:
+    """On its period's last day an axis is still advised on (its closing verdict comes at the end instant), so its
+    drop must not say the whole period is behind it: « après 100 % de la période » on 31 March at noon read as over
+    (decided 6 Dec 2026, audit advicefiscal: the share reads below 100 % until the end instant, as a missed
+    objective's does)."""
+    for lang in ("fr", "en"):
+        p = load(kind, lang, objective_period=objective, when=objective or "T1")
+        ev = run(p, moment)
+        r = rec(ev)
+        assert r is not None and r.rule is Rule.DROP
+        assert f"après {fr} de la période" in r.text("fr"), r.text("fr")
+        assert f"after {en} of the period" in r.text("en"), r.text("en")
+        shown = fr if lang == "fr" else en
+        row = "Part de la période écoulée :" if lang == "fr" else "Share of the period elapsed:"
+        assert f"    - {row} {shown}".replace("\u00a0", " ") in cli(p, ev, lang).splitlines()
