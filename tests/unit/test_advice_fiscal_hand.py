@@ -331,6 +331,12 @@ PRIORITISE_CASES = [
      False),
     ("weeks", at(2028, 1, 30, 0), [("2027-02-10", "8900")], [("2027-01-30", "10000"), ("2026-01-31", "50000")],
      True),
+    # 29 February 2028, in the April year: last year's same days end on 28 February 2027 (a month's last day maps to
+    # the same month's last day); a deal of 1 March 2027 is not in them, one of 28 February 2027 is
+    ("april", at(2028, 2, 29), [("2027-04-10", "10000")], [("2026-04-10", "10000"), ("2027-03-01", "50000")],
+     False),
+    ("april", at(2028, 2, 29), [("2027-04-10", "10000")], [("2026-04-10", "10000"), ("2027-02-28", "2000")],
+     True),
     # before the tenth (6 May): the trend does not yet speak
     ("april", at(2027, 5, 6), [("2027-04-10", "5000")], [("2026-04-10", "10000")], False),
     # a deal of 31 March 2026 is before last year's same fiscal days (from 1 April 2026): 10,000 against 10,000
