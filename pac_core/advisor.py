@@ -216,7 +216,8 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     candidates += _suspend(plan, load, settings, quarter_label, today)
     suspended = frozenset(r.axis_id for r in candidates)
     candidates += _drop(plan, progress, settings, as_of, today, suspended, closed)
-    candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
+    candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target),
+                            as_of)
     candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
     candidates += _roll_out(plan, progress, trends, settings, as_of, today, context.accounts_in)
     # no forward-looking verdict for them, but the roll-out their final figures call for, worded for what comes next
@@ -634,23 +635,26 @@ HAND_OVER_HINT = {"fr": "Dans le plan, changez who: et ajoutez handed_over: ",
 report drops it when it words the advice for the next plan."""
 
 
-def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
-              ) -> list[Recommendation]:
+def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset(),
+              as_of: datetime | None = None) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
     plan, nor already at their target (``reached``: nothing is left to do), and whose window is not over today (a
     late action can no longer be done in its window: nothing to hand over; it was told all year after a declared
-    departure, audit oracle-advice)."""
+    departure, audit oracle-advice), nor at ``as_of`` itself when it ends before the plan's end (the report of the
+    quarter that closes it, at its end instant: nothing of it is left, as ``axis_closed`` says of an axis; audit
+    advicefiscal). An action ending with the plan is kept at the plan's end instant, for the next plan."""
     out = []
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
-    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions}   # exclusive end, local
+    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions    # exclusive end, local
+                if as_of is None or not (a.window.end <= as_of and a.window.end < plan.period.end)}
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
             day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
                        and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
-                       and a.id not in reached and last_day[a.id] > day]
+                       and a.id not in reached and a.id in last_day and last_day[a.id] > day]
             if actions:
                 hits.append((leaving, actions))
         if not hits:

@@ -215,6 +215,9 @@ class AdviceOracle:
                     action.status_since is None or action.status_since <= self.today)
                 if cancelled or self.done[action.id] >= action.target:
                     continue
+                # over at this very instant (the report of the quarter closing it), unless it ends with the plan
+                if action.window.end <= self.as_of and action.window.end < self.plan.period.end:
+                    continue
                 # open: its window not over today, and running on or after the leaving day
                 if days_of(action.window, self.zone)[1] >= max(on, self.today):
                     return True

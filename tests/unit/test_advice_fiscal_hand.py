@@ -567,3 +567,26 @@ def test_a_drop_on_the_periods_last_day_never_reads_100_percent_elapsed(kind: st
         shown = fr if lang == "fr" else en
         row = "Part de la période écoulée :" if lang == "fr" else "Share of the period elapsed:"
         assert f"    - {row} {shown}".replace("\u00a0", " ") in cli(p, ev, lang).splitlines()
+
+
+@pytest.mark.parametrize(("when", "moment", "fires"), [
+    ("T2", at(2027, 7, 31, 12), True),                              # Q2's last day: it can still be done today
+    ("T2", datetime(2027, 8, 1, 0, 0, tzinfo=PARIS), False),        # Q2's end instant: its report, its snapshot
+    ("T2", at(2027, 8, 1, 12), False),
+    ("T3", datetime(2027, 8, 1, 0, 0, tzinfo=PARIS), True),         # Q3's action is all to come
+    ("T4", datetime(2028, 1, 30, 0, 0, tzinfo=PARIS), True),        # the year's end instant: for the next plan
+])
+def test_reassign_leaves_out_an_action_whose_fiscal_quarter_closed_at_that_instant(when: str, moment: datetime,
+                                                                                   fires: bool) -> None:
+    """A 4-4-5 year, Julie leaving from 20 July (declared) or inactive in the CRM: her action of Q2 (2 May - 31 July).
+    The report of the closed Q2 (evaluated at 1 August 00:00) and its snapshot said « Réaffecter les actions A-69 »,
+    an action nothing of which was left, as the next night no longer did (decided 6 Dec 2026, audit advicefiscal: an
+    action whose window ends at the evaluation instant, before the plan's end, is over, as an axis's period is;
+    at the plan's end instant the year-end report keeps it, worded for the next plan)."""
+    gone = tuple(replace(u, active=False) if u.email == JULIE else u for u in USERS)
+    for declared in ("", f"  - {{kind: départ, who: {JULIE}, on: 2027-07-20}}\n"):
+        for lang in ("fr", "en"):
+            p = load("weeks", lang, budget="0", when=when, context=declared)
+            ev = evaluate(p, Records(accounts=ACCOUNTS, activities=(), deals=(), users=gone), as_of=moment,
+                          settings=EngineSettings())
+            assert (Rule.REASSIGN in rules(ev)) is fires, [r.summary for r in ev.recommendations]
