@@ -5,7 +5,7 @@ others that fired for it are kept in ``Recommendation.overruled`` with their own
 sees what was weighed and why it lost):
 
 1. **suspend**: a product of the axis loaded at or above ``suspend_load`` of its production capacity in the
-   plan's current quarter (a calendar quarter, or the plan's own on a fiscal year from February or March) ((won
+   plan's current quarter (a calendar quarter, or the plan's own on a fiscal year or a declared 4-4-5 year) ((won
    + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
 2. **drop**: ROI to date (the margin to date against the cost to date, ``pac_core.kpis``) below ``drop_max_roi``
@@ -154,6 +154,13 @@ def pct_below(value: float, limit: float, lang: str, *, change: bool = False) ->
     return text(value, decimals)
 
 
+def elapsed_text(share: float, lang: str) -> str:
+    """The share of a period elapsed, which reads « 100 % » only once the period is over: on its last day (99.86 % of
+    a year at noon) the axis is still advised on, and « après 100 % de la période » read as over (decided 6 Dec 2026,
+    audit advicefiscal); below 1 it takes the fewest decimals that read below 100 % (``pct_below``)."""
+    return pct_below(share, 1.0, lang) if share < 1 else pct(share, lang)
+
+
 def since_start(plan: Plan, axis: Axis, lang: str) -> str:
     """From when the payback's months count (``kpis.time_to_roi_months``: from the start of the axis's objective's
     period, else the plan's), as the report's column says it: « depuis le 1er janvier » / "from January 1", « depuis le
@@ -209,7 +216,8 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     candidates += _suspend(plan, load, settings, quarter_label, today)
     suspended = frozenset(r.axis_id for r in candidates)
     candidates += _drop(plan, progress, settings, as_of, today, suspended, closed)
-    candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
+    candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target),
+                            as_of)
     candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
     candidates += _roll_out(plan, progress, trends, settings, as_of, today, context.accounts_in)
     # no forward-looking verdict for them, but the roll-out their final figures call for, worded for what comes next
@@ -448,14 +456,15 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             added = money(progress[better[1].id].additional, plan.currency, lang)
             why = ((f"sans coût, CA supplémentaire {added}" if lang == "fr" else f"no cost, additional revenue {added}")
                    if free else f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(better[0], lang)}")
+        share = elapsed_text(elapsed, lang)
         if lang == "fr":
             summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct_below(roi, s.drop_max_roi, lang)} "
-                       f"après {pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
+                       f"après {share} de la période, seuil {pct(s.drop_max_roi, lang)})")
             summary += (f" au profit de {_name(plan, better[1])} ({why})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
             summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct_below(roi, s.drop_max_roi, lang)} after "
-                       f"{pct(elapsed, lang)} of the period, threshold {pct(s.drop_max_roi, lang)})")
+                       f"{share} of the period, threshold {pct(s.drop_max_roi, lang)})")
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
@@ -626,23 +635,26 @@ HAND_OVER_HINT = {"fr": "Dans le plan, changez who: et ajoutez handed_over: ",
 report drops it when it words the advice for the next plan."""
 
 
-def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
-              ) -> list[Recommendation]:
+def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset(),
+              as_of: datetime | None = None) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
     plan, nor already at their target (``reached``: nothing is left to do), and whose window is not over today (a
     late action can no longer be done in its window: nothing to hand over; it was told all year after a declared
-    departure, audit oracle-advice)."""
+    departure, audit oracle-advice), nor at ``as_of`` itself when it ends before the plan's end (the report of the
+    quarter that closes it, at its end instant: nothing of it is left, as ``axis_closed`` says of an axis; audit
+    advicefiscal). An action ending with the plan is kept at the plan's end instant, for the next plan."""
     out = []
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
-    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions}   # exclusive end, local
+    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions    # exclusive end, local
+                if as_of is None or not (a.window.end <= as_of and a.window.end < plan.period.end)}
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
             day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
                        and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
-                       and a.id not in reached and last_day[a.id] > day]
+                       and a.id not in reached and a.id in last_day and last_day[a.id] > day]
             if actions:
                 hits.append((leaving, actions))
         if not hits:

@@ -703,13 +703,17 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
 def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
                          committed_weight: Decimal, today: date | None = None) -> dict[str, dict[str, Decimal]]:
     """Per product, the quantities of the deals closing in the quarter ``days`` (``days_of``: each row's
-    ``Deal.day`` ordinal): ``won`` (won deals closed by ``today``) and ``committed`` (open deals, and deals won
-    after ``today``, which were still open on that day, weighted). A line is found under each of its keys
+    ``Deal.day`` ordinal): ``won`` (won deals closed by ``today``) and ``committed`` (open deals, and deals won or
+    lost after ``today``, which were still open on that day, weighted: a deal lost after a back-dated evaluation
+    was left out while one won that day counted, audit advicefiscal). A line is found under each of its keys
     (capacity key, code, name), folded (``fold_value``), once per key: the plan names products by code
     ("PX200") while a Salesforce mapping may key lines by ``Product2.Name``, so ``load[fold_value("PX200")]``
     finds the line whichever key holds the code."""
     lost = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
-    rows = np.flatnonzero(~table.deleted & ~np.isin(table.stage.codes, lost) & (days_of != NO_DAY)
+    gone = np.isin(table.stage.codes, lost)     # lost by today: a deal lost later was still open that day
+    if today is not None:
+        gone &= days_of <= today.toordinal()
+    rows = np.flatnonzero(~table.deleted & ~gone & (days_of != NO_DAY)
                           & (days_of >= days[0].toordinal()) & (days_of <= days[1].toordinal()))
     out: dict[str, dict[str, Decimal]] = {}
     if table.lines is None:

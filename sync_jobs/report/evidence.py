@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pac_core.advisor import pct_below
+from pac_core.advisor import elapsed_text, pct_below
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
@@ -102,6 +102,8 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
         return _signed_money(_number(evidence["revenue"]) - _number(evidence.get("baseline", 0)), fmt)
     if key == "progress" and evidence.get("reached") is False and value is not None and float(value) < 1:
         return pct_below(float(value), 1.0, fmt.lang)      # an objective missed never reads « 100 % »
+    if key == "elapsed_share" and value is not None:
+        return elapsed_text(float(value), fmt.lang)        # a period not over never reads « 100 % » elapsed
     limit = evidence.get(_BELOW.get(key, ""))
     if limit is None:
         return None

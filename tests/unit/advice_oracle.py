@@ -134,15 +134,15 @@ class AdviceOracle:
 
     def load(self, product: str) -> Decimal:
         """(won + open x committed_weight) over the quarter, company-wide: the lines of the deals closing in the
-        quarter whose capacity key, code or name is the product; a deal won after today counts as open."""
+        quarter whose capacity key, code or name is the product; a deal won or lost after today counts as open."""
         key = fold_value(product)
         first, last = self.quarter()
         won, committed = Decimal(0), Decimal(0)
         for deal in self.records.deals:
-            if deal.deleted or deal.stage is DealStage.LOST:
+            if deal.deleted:
                 continue
             day = deal.day(self.zone)
-            if day is None or not first <= day <= last:
+            if day is None or not first <= day <= last or (deal.stage is DealStage.LOST and day <= self.today):
                 continue
             is_won = deal.stage is DealStage.WON and day <= self.today
             for line in deal.lines:
@@ -214,6 +214,9 @@ class AdviceOracle:
                 cancelled = action.status is ActionStatus.CANCELLED and (
                     action.status_since is None or action.status_since <= self.today)
                 if cancelled or self.done[action.id] >= action.target:
+                    continue
+                # over at this very instant (the report of the quarter closing it), unless it ends with the plan
+                if action.window.end <= self.as_of and action.window.end < self.plan.period.end:
                     continue
                 # open: its window not over today, and running on or after the leaving day
                 if days_of(action.window, self.zone)[1] >= max(on, self.today):
