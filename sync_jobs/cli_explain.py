@@ -16,6 +16,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import click
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
@@ -161,6 +162,15 @@ def record_column(table: Table, header: str, records: Iterable[str]) -> None:
     table.add_column(header, no_wrap=True, min_width=max((len(r) for r in records), default=len(header)))
 
 
+def unbroken_column(table: Table, header: str, cells: Iterable[str], justify: JustifyMethod = "left") -> None:
+    """A column of amounts (« 15 000,00 $US / 2 », « = 7 500,00 $US », « PMP-200 9 000,00 $US ») or dates, each line
+    of a cell laid out by the caller: never wrapped, as wide as its longest line. Rich folds a cell at any space, the narrow no-break space between French thousands
+    included: piped at 160 columns an axis's split share read « 15 000,00 $US / 2 = 7 » over « 500,00 $US », and its
+    objective line « = 3 » over « 675 $US » (audit explainus); the other columns wrap to make room."""
+    table.add_column(header, justify=justify, no_wrap=True,
+                     min_width=max((len(c) for c in cells), default=len(header)))
+
+
 def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None,
             others: Mapping[tuple[str, str], Iterable[str]] | None = None) -> None:
     lang = _lang(now.plan, lang)
@@ -170,7 +180,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
                                  also_on=also_on_names(others or {}, now.records.accounts))
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
-    console.print(explanation.header, markup=False)
+    console.print(explanation.header, markup=False, soft_wrap=True)
     if explanation.inactive:
         console.print(explanation.inactive, markup=False, soft_wrap=True)
     if note:
@@ -219,25 +229,33 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
                                lang=lang, limit=limit)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
-    console.print(explanation.header, markup=False)
+    console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)
     if note:
         console.print(note, markup=False, soft_wrap=True)
     if explanation.inactive:
         console.print(explanation.inactive, markup=False, soft_wrap=True)
     if explanation.objective:
-        console.print(explanation.objective, markup=False)
+        console.print(explanation.objective, markup=False, soft_wrap=True)
     product_scoped = any(row["lines"] for row in explanation.rows)
     table = Table()
     columns = ["", words["record"], words["CRM"], words["deal"], words["account"], words["owner"], words["close"],
                words["amount"], *([words["lines"]] if product_scoped else []), words["reason"], words["detail"]]
+    lines = [row["lines"].replace(", ", "\n") for row in explanation.rows]     # one product line a line
+    amounts = [row["amount"].replace(" = ", "\n= ") for row in explanation.rows]   # a split share on two lines
     for col in columns:
         if col == words["record"]:
             record_column(table, col, (str(row["record"]) for row in explanation.rows))
+        elif col == words["amount"]:
+            unbroken_column(table, col, (piece for cell in amounts for piece in cell.splitlines()), justify="right")
+        elif col == words["lines"]:
+            unbroken_column(table, col, (piece for cell in lines for piece in cell.splitlines()))
+        elif col == words["close"]:
+            unbroken_column(table, col, (row["when"] for row in explanation.rows))
         else:
-            table.add_column(col, justify="right" if col == words["amount"] else "left", overflow=FOLD)
-    for row in explanation.rows:
+            table.add_column(col, overflow=FOLD)
+    for row, shown, amount in zip(explanation.rows, lines, amounts, strict=True):
         cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], row["deal"], row["account"],
-                 row["owner"], row["when"], row["amount"], *([row["lines"]] if product_scoped else []),
+                 row["owner"], row["when"], amount, *([shown] if product_scoped else []),
                  row["reason"], row["detail"]]
         table.add_row(*cells)
     console.print(table)

@@ -156,3 +156,29 @@ def test_outside_period_rows(org: dict[tuple[str, str], str]) -> None:
     cust = deal_rows(org["AX-CUST", "en"])
     assert cust["d02"][2] == "credit (negative amount), subtracted"
     assert cust["d03"][3] == "empty amount: the sum of its lines"
+
+
+@pytest.mark.parametrize("item", ["AX-PUMP", "AX-CUST", "AX-HC"])
+def test_no_amount_is_folded_inside(org: dict[tuple[str, str], str], item: str) -> None:
+    """Every amount pac prints stays whole on one line: piped at 160 columns, AX-CUST's French split share read
+    « 15 000,00 $US / 2 = 7 » over « 500,00 $US » (the column folded at the thousands separator, a no-break space
+    to rich as any other), and AX-PUMP's objective line « = 3 » over « 675 $US »: 7 and 500 to the eye."""
+    for lang in ("fr", "en"):
+        assert _folded_numbers(org[item, lang]) == [], (item, lang, org[item, lang])
+    assert re.search("15\u202f000,00\u00a0\\$US", org["AX-CUST", "fr"])
+
+
+def _folded_numbers(output: str) -> list[tuple[str, str]]:
+    """Where a number is cut over two lines: a table cell's line ending in a digit whose next line (the row's
+    continuation, same column) starts with one, or a text line ending in a digit followed by one starting with one."""
+    found = []
+    lines = output.splitlines()
+    for above, below in zip(lines, lines[1:], strict=False):
+        if "│" in above and "│" in below:
+            cells = [c.strip() for c in below.split("│")[1:-1]]
+            if cells and not cells[0]:          # the row's continuation line
+                pairs = zip([c.strip() for c in above.split("│")[1:-1]], cells, strict=False)
+                found += [(a, b) for a, b in pairs if a[-1:].isdigit() and b[:1].isdigit()]
+        elif "│" not in above and "│" not in below and above[-1:].isdigit() and below[:1].isdigit():
+            found.append((above, below))
+    return found
