@@ -33,10 +33,10 @@ from pac_core.money import money as format_money
 from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
-from pac_core.records import Deal
+from pac_core.records import Deal, DealLine
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
-from pac_core.revenue import DealFilter, deal_value, value_warnings
+from pac_core.revenue import DealFilter, deal_value, lines_total, value_warnings
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -413,6 +413,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         amount = (cents[k] if k < len(cents) else _counted_amount(d.detail)) if d.counted else \
             (deal.amount if deal and deal.amount is not None else None)
         lines = ""
+        picked = []
         if deal is not None and flt.line_conditions:
             picked = flt.matching_lines(deal.lines)
             lines = ", ".join(f"{deal.lines[i].code or deal.lines[i].product} "
@@ -431,8 +432,11 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                                                         (deal.currency if deal and deal.currency else plan.currency),
                                                         lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
-            "detail": _value_note(deal, lang) if d.counted and not flt.line_conditions else
-                      "" if d.counted else localise(d.detail, lang)})
+            "detail": "; ".join(n for n in (
+                "" if flt.line_conditions else _value_note(deal, lang),
+                _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
+                                _whole(d.detail), plan.currency, lang)) if n) if d.counted else
+                      localise(d.detail, lang)})
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
@@ -487,6 +491,40 @@ def _value_note(deal: Deal | None, lang: str) -> str:
     rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None)}
     rule = next((r for r in ("amount_from_lines", "amount_differs_from_lines") if r in rules), None)
     return REASONS[lang][rule] if rule is not None else ""
+
+
+CONVERTED = {"fr": ("{} dans le CRM, converti", " au taux de {}"), "en": ("{} in the CRM, converted", " at {}")}
+
+
+def _whole(detail: str) -> Decimal | None:
+    """A counted deal's whole amount in the plan's currency, before a split: "10800.00 / 2 = 5400.00" -> 10800.00."""
+    try:
+        return Decimal(detail.partition(" / ")[0].partition(" = ")[0])
+    except ArithmeticError:
+        return None
+
+
+def _converted_note(deal: Deal | None, lines: Sequence[DealLine] | None, whole: Decimal | None, currency: str,
+                    lang: str) -> str:
+    """A counted deal of another currency than the plan's: what the CRM holds and the rate it was counted at,
+    « 10 000,00 € dans le CRM, converti au taux de 1,08 » / "€10,000.00 in the CRM, converted at 1.08" (``lines``:
+    the product lines a product axis counts, else the deal's value); the rate is the amount counted over the CRM's,
+    given when it is exact to six places (a CRM's own rates through its corporate currency, rounded at each step,
+    may give none). Audit explainus: the row said « counted » and nothing, no answer to « why $10,800 when the deal
+    reads €10,000? »."""
+    if deal is None or not deal.currency or deal.currency.upper() == currency.upper():
+        return ""
+    own = lines_total(lines) if lines is not None else deal_value(deal.amount, deal.lines)
+    if own is None:
+        return ""
+    said, at = CONVERTED[lang]
+    words = said.format(money(own, deal.currency, lang))
+    if own and whole is not None:
+        rate = whole / own
+        if rate > 0 and rate == rate.quantize(Decimal("0.000001")):
+            shown = format(rate.normalize(), "f")
+            words += at.format(shown.replace(".", ",") if lang == "fr" else shown)
+    return words
 
 
 CENT = Decimal("0.01")

@@ -182,3 +182,16 @@ def _folded_numbers(output: str) -> list[tuple[str, str]]:
         elif "│" not in above and "│" not in below and above[-1:].isdigit() and below[:1].isdigit():
             found.append((above, below))
     return found
+
+
+def test_a_converted_deal_says_its_own_amount_and_rate(org: dict[tuple[str, str], str]) -> None:
+    """d04 is €10,000.00 in the CRM; the axes count $10,800.00 (fx 1.08), halved: its row said « counted » and nothing,
+    no answer to « why $10,800 when the deal reads €10,000? ». Its detail says what the CRM holds and at what rate,
+    on the whole-deal axis and on the product axis (its PUMP line, €10,000.00); a deal in dollars says nothing."""
+    cust, pump = deal_rows(org["AX-CUST", "en"]), deal_rows(org["AX-PUMP", "en"])
+    assert cust["d04"][3] == "€10,000.00 in the CRM, converted at 1.08"
+    assert pump["d04"][3] == "€10,000.00 in the CRM, converted at 1.08"
+    assert cust["d01"][3] == pump["d01"][3] == ""
+    assert cust["d03"][3] == "empty amount: the sum of its lines"
+    fr = deal_rows(org["AX-CUST", "fr"])
+    assert _plain(fr["d04"][3]) == "10 000,00 € dans le CRM, converti au taux de 1,08"
