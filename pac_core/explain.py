@@ -20,7 +20,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,6 +85,7 @@ class Explanation:
     rows: tuple[dict[str, Any], ...]
     cut: str = ""      # a week straddling the plan's edge, counted on the plan's days only (periods.cut_note)
     inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
+    to_come: str = ""    # an action whose window has not begun: nothing counts for it yet (the report's « À venir »)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -123,7 +124,26 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     # the day the engine judged it on (at a local midnight the day before: audit pacehand, `--as-of 2027-06-30`)
     inactive = _inactive(plan, action, figures_last_day(plan, evaluation.as_of, zone), lang) \
         if progress.pace is Pace.INACTIVE else ""
-    return Explanation(action.id, action.text, header, tuple(rows), note, inactive)
+    to_come = _to_come(action, figures_last_day(plan, evaluation.as_of, zone), zone, lang) \
+        if progress.pace is Pace.NOT_STARTED else ""
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come)
+
+
+TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le dernier jour compté, le {} ; rien ne compte "
+                  "encore pour elle.", "« {} » "),
+           "en": ("Action to come: its window {}({}) begins after the last day counted, {}; nothing counts for it yet.",
+                  "“{}” ")}
+
+
+def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
+    """Why an action whose window has not begun (``Pace.NOT_STARTED``, the report's « À venir ») reads 0 with nothing
+    listed: « Action à venir : sa période « Q3 » (2027-10-01 – 2027-12-31) commence après le dernier jour compté, le
+    2027-09-30 ; … » (audit explainus: « 0 / 2 (0 %) » over an empty table, an action at 0 % to the eye)."""
+    line, label = TO_COME[lang]
+    first = action.window.start.astimezone(zone).date()
+    last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    return line.format(label.format(action.window.label) if action.window.label else "", days, f"{today:%Y-%m-%d}")
 
 
 STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},

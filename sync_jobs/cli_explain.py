@@ -181,8 +181,9 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)
-    if explanation.inactive:
-        console.print(explanation.inactive, markup=False, soft_wrap=True)
+    for line in (explanation.inactive, explanation.to_come):
+        if line:
+            console.print(line, markup=False, soft_wrap=True)
     if note:
         console.print(note, markup=False, soft_wrap=True)
     if explanation.cut:

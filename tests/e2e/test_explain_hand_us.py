@@ -195,3 +195,17 @@ def test_a_converted_deal_says_its_own_amount_and_rate(org: dict[tuple[str, str]
     assert cust["d03"][3] == "empty amount: the sum of its lines"
     fr = deal_rows(org["AX-CUST", "fr"])
     assert _plain(fr["d04"][3]) == "10 000,00 € dans le CRM, converti au taux de 1,08"
+
+
+def test_an_action_to_come_says_its_window_has_not_begun(org: dict[tuple[str, str], str]) -> None:
+    """A-04 (demos in the fiscal Q3, October - December) on 30 September: « 0 / 2 (0%) — 0 counted, 0 not counted »
+    over an empty table, and nothing else: to a manager, an action at 0 % with nothing done, where the report says
+    « To come ». A line under its counts says its window has not begun (the day counted is the evaluation's, at a
+    local midnight the day before, as the inactive line reads it)."""
+    assert _header(org["A-04", "en"]) == (
+        "0 / 2 (0%) — 0 counted, 0 not counted Action to come: its window “Q3” (2027-10-01 – 2027-12-31) begins after "
+        "the last day counted, 2027-09-30; nothing counts for it yet.")
+    assert _header(org["A-04", "fr"]) == (
+        "0 / 2 (0 %) — 0 comptée, 0 non comptée Action à venir : sa période « Q3 » (2027-10-01 – 2027-12-31) commence "
+        "après le dernier jour compté, le 2027-09-30 ; rien ne compte encore pour elle.")
+    assert "Action to come" not in org["A-02", "en"]
