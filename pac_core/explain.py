@@ -324,7 +324,7 @@ _KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
              for a, b in itertools.permutations(ACTIVITY_WORDS.values(), 2)}
 
 
-_HANDED_OVER = re.compile(r"owner (\S+), after the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
+_HANDED_OVER = re.compile(r"owner (\S+), (after|before) the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
 _OTHER_OWNER = re.compile(r"owner (\S+)")   # matching.Matcher: another rep's activity (``other_owner``)
 # matching.Matcher._state_note: an account's state (dormant flag, owner, type) on the window's first day, not now
 _DAY = r"(\d{4}-\d{2}-\d{2})"
@@ -364,8 +364,11 @@ def localise(detail: str, lang: str) -> str:
         return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
-    if lang == "fr" and (hand := _HANDED_OVER.fullmatch(detail)):   # matching.Matcher._handed_over
-        return f"propriétaire {hand[1]}, après la passation à {hand[2]} le {hand[3]}"
+    if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
+        side = "après" if hand[2] == "after" else "avant"
+        words = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
+        rest = detail[hand.end():]
+        return words + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")

@@ -590,8 +590,10 @@ class Matcher:
                     else:
                         seen.add(number)  # type: ignore[arg-type]
                         if len(counted) < self.counted_limit:
-                            counted.append(self._decision(pos, True, "counted",
-                                                          self._state_note(scope, number, reference)))
+                            note = self._state_note(scope, number, reference)
+                            if holder.cut is not None:   # a former owner's, before the hand-over (audit explainus)
+                                note = "; ".join(n for n in (self._before_hand_over(holder, who), note) if n)
+                            counted.append(self._decision(pos, True, "counted", note))
                         else:
                             counted_more += 1
                         continue
@@ -738,6 +740,12 @@ class Matcher:
     def _handed_over(holder: Holder, who: str) -> str:
         """Words for a former owner's activity from the hand-over day on (``handed_over``)."""
         return f"owner {holder.email}, after the hand-over to {who} on {holder.on:%Y-%m-%d}"
+
+    @staticmethod
+    def _before_hand_over(holder: Holder, who: str) -> str:
+        """Words for a former owner's activity counted, before the hand-over day: « why do Alex's meetings count for
+        Sam's action? » (its row said « counted » and nothing; audit explainus)."""
+        return f"owner {holder.email}, before the hand-over to {who} on {holder.on:%Y-%m-%d}"
 
     def _other_owners(self, action: Action, owners: set[str], members: frozenset[int], ws: float, we: float,
                       near: list[Decision], today: float | None = None) -> int:

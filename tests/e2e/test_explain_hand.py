@@ -308,7 +308,10 @@ A02 = {
 # A-03 (Marc's demos in April on accounts dormant 12 months, Julie's until 15 April): h01 (Julie, a8, 10 April),
 # h03 (a10) counted: 2 / 3; h02 Julie's of 16 April, h04 a9 (won 1 June 2026), h05 a8 again, h06 Léa's: 4.
 A03 = {
-    "h01": (OK, "comptée", "counted", ""), "h03": (OK, "comptée", "counted", ""),
+    # Julie's, counted before the hand-over: its row says so (audit explainus; it read « comptée » and nothing)
+    "h01": (OK, "comptée", "counted",
+            "propriétaire julie@audit.example, avant la passation à marc@audit.example le 2027-04-15"),
+    "h03": (OK, "comptée", "counted", ""),
     "h02": (NO, "après la passation", "after the hand-over",
             "propriétaire julie@audit.example, après la passation à marc@audit.example le 2027-04-15"),
     "h04": (NO, "compte hors périmètre", "account outside the scope",

@@ -209,3 +209,15 @@ def test_an_action_to_come_says_its_window_has_not_begun(org: dict[tuple[str, st
         "0 / 2 (0 %) — 0 comptée, 0 non comptée Action à venir : sa période « Q3 » (2027-10-01 – 2027-12-31) commence "
         "après le dernier jour compté, le 2027-09-30 ; rien ne compte encore pour elle.")
     assert "Action to come" not in org["A-02", "en"]
+
+
+def test_a_former_owners_counted_activity_says_so(org: dict[tuple[str, str], str]) -> None:
+    """A-03 is Sam's since 16 August; Alex's meetings of 5 August and 15 August 23:30 (Chicago) count, as before the
+    hand-over day. Their rows said « counted » and nothing: « why do Alex's meetings count for Sam's action? » had no
+    answer beside m02's « after the hand-over ». Sam's own meeting says nothing more."""
+    en, fr = rows(org["A-03", "en"]), rows(org["A-03", "fr"])
+    said = "owner alex@pumps.example, before the hand-over to sam@pumps.example on 2027-08-16"
+    assert en["m01"] == en["m06"] == (OK, "counted", said)
+    assert en["m04"] == (OK, "counted", "")
+    assert fr["m06"] == (OK, "comptée", "propriétaire alex@pumps.example, avant la passation à sam@pumps.example le "
+                                        "2027-08-16")
