@@ -366,9 +366,9 @@ def localise(detail: str, lang: str) -> str:
         return _KINDS_FR[detail]
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
-        words = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
+        said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
         rest = detail[hand.end():]
-        return words + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
+        return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")

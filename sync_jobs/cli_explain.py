@@ -164,9 +164,10 @@ def record_column(table: Table, header: str, records: Iterable[str]) -> None:
 
 def unbroken_column(table: Table, header: str, cells: Iterable[str], justify: JustifyMethod = "left") -> None:
     """A column of amounts (« 15 000,00 $US / 2 », « = 7 500,00 $US », « PMP-200 9 000,00 $US ») or dates, each line
-    of a cell laid out by the caller: never wrapped, as wide as its longest line. Rich folds a cell at any space, the narrow no-break space between French thousands
-    included: piped at 160 columns an axis's split share read « 15 000,00 $US / 2 = 7 » over « 500,00 $US », and its
-    objective line « = 3 » over « 675 $US » (audit explainus); the other columns wrap to make room."""
+    of a cell laid out by the caller: never wrapped, as wide as its longest line. Rich folds a cell at any space, the
+    narrow no-break space between French thousands included: piped at 160 columns an axis's split share read
+    « 15 000,00 $US / 2 = 7 » over « 500,00 $US », and its objective line « = 3 » over « 675 $US » (audit explainus);
+    the other columns wrap to make room."""
     table.add_column(header, justify=justify, no_wrap=True,
                      min_width=max((len(c) for c in cells), default=len(header)))
 

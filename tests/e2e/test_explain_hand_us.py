@@ -12,12 +12,12 @@ within a month outside the days counted: b10 (31 March 2027, a1), b08 (31 March,
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -105,8 +105,8 @@ def test_action_details(org: dict[tuple[str, str], str]) -> None:
 
 
 AXES = {
-    "AX-PUMP": ("Revenue $17,900.00 (baseline $7,000.00, additional $10,900.00, objective $3,675.00) — 4 deals counted, "
-                "4 not counted",
+    "AX-PUMP": ("Revenue $17,900.00 (baseline $7,000.00, additional $10,900.00, objective $3,675.00) — 4 deals "
+                "counted, 4 not counted",
                 "CA 17 900,00 $US (référence 7 000,00 $US, supplémentaire 10 900,00 $US, objectif 3 675,00 $US) — "
                 "4 affaires comptées, 4 non comptées",
                 {"d01": "$9,000.00 / 2 = $4,500.00", "d05": "$6,000.00", "d03": "$4,000.00 / 2 = $2,000.00",
@@ -149,7 +149,8 @@ def test_outside_period_rows(org: dict[tuple[str, str], str]) -> None:
     assert hc["b08"][2:] == ("outside the period", "closed on 2027-03-31, before the first day counted, 2027-04-01")
     assert hc["d10"][2:] == ("outside the period", "closed on 2027-10-01, after the last day counted, 2027-09-30")
     fr = deal_rows(org["AX-HC", "fr"])
-    assert fr["d10"][2:] == ("hors de la période", "clôturée le 2027-10-01, après le dernier jour compté, le 2027-09-30")
+    assert fr["d10"][2:] == ("hors de la période",
+                             "clôturée le 2027-10-01, après le dernier jour compté, le 2027-09-30")
     pump = deal_rows(org["AX-PUMP", "en"])
     assert pump["d14"][2:] == ("another product", "SVC-1 (scope: product PUMP)")
     assert pump["d02"][2:] == ("another product", "no product line (scope: product PUMP)")
@@ -173,7 +174,7 @@ def _folded_numbers(output: str) -> list[tuple[str, str]]:
     continuation, same column) starts with one, or a text line ending in a digit followed by one starting with one."""
     found = []
     lines = output.splitlines()
-    for above, below in zip(lines, lines[1:], strict=False):
+    for above, below in itertools.pairwise(lines):
         if "│" in above and "│" in below:
             cells = [c.strip() for c in below.split("│")[1:-1]]
             if cells and not cells[0]:          # the row's continuation line
