@@ -49,7 +49,8 @@ Business rules:
   → « d'ici fin juin 2027 », « S24 » → « d'ici fin S24 »); a cell that says its bounds is kept as written.
 - Numeric dates (« 3/4/2027 ») are read in the order the file's own dates show (``_date_order``): some only
   month/day (3/31/2027) and none only day/month: month/day; both: refused naming rows; all ambiguous: day/month
-  (the plan's rule), said; ``date_order`` (--date-order) decides instead. They are written out in the plan's
+  (the plan's rule), said, in a French plan, refused in an English one (audit importus F1); ``date_order``
+  (--date-order) decides instead. They are written out in the plan's
   language ("by March 4, 2027", « avant le 04/03/2027 », « avant le 4 mars 2027 » when month/day); a month/day
   file makes a plan saying ``date_order: mdy``, so the statements, kept as written, are linted month/day again
   (usplan audit F2). The plan's language is ``language`` or the headers'
@@ -898,7 +899,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         if language == "en":
             assumed.append("currency EUR: the plan's amounts (objectives, budgets, costs) are in euros; give "
                            "--currency (e.g. USD) if they are not")
-    order, said, order_problems = _date_order(table, date_order)
+    order, said, order_problems = _date_order(table, date_order, language)
     if order_problems:
         raise InvalidInput(order_problems)
     if said:
@@ -1038,13 +1039,15 @@ def _numeric_dates(text: str, *, full_only: bool = False) -> Iterator[tuple[str,
         yield m.group(0), int(m.group(1)), int(m.group(3))
 
 
-def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list[Problem]]:
+def _date_order(table: Sheet, option: str | None, language: str = "fr") -> tuple[str, str | None, list[Problem]]:
     """How the file's numeric dates read, decided by the file's own evidence: (dmy or mdy, the sentence saying
     what was assumed, the problems). A date whose first number is over 12 (31/03/2027) can only be day/month,
     whose second is (3/31/2027) only month/day. Some only month/day and none only day/month: the file is
     month/day (a US sheet: its 3/4/2027 is March 4); both kinds: refused, naming the rows (3/4/2027 could be
-    either); all ambiguous: day/month, as a plan reads them, said. ``option`` (--date-order) decides instead,
-    and a date impossible in that order is refused with its row."""
+    either); all ambiguous: day/month, as a plan reads them, said, in a French plan; refused in an English one
+    (audit importus F1: a US manager's 05/03/2027 is May 3, a British one's 5 March, and English says neither),
+    naming the cells and both readings. ``option`` (--date-order) decides instead, and a date impossible in that
+    order is refused with its row."""
     only: dict[str, list[tuple[int, str, str]]] = {"dmy": [], "mdy": []}     # order -> (row, column key, written)
     ambiguous: list[tuple[int, str, str]] = []
     for key, full_only in (("when", False), ("text", True)):
@@ -1087,10 +1090,28 @@ def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list
                        f"no date of the file only day/month{example}; the plan says date_order: mdy, so pac plan "
                        "lint and pac plan check read its statements' dates so too (give --date-order dmy to refuse "
                        "them)"), []
+    if ambiguous and language == "en":      # audit importus F1: read day/month, a US 05/03/2027 became March 5
+        shown = "; ".join(f"{table.where(row, key)}: {written!r} ({_both_readings(written)})"
+                          for row, key, written in ambiguous[:3])
+        more = f" and {len(ambiguous) - 3} more" if len(ambiguous) > 3 else ""
+        return "dmy", None, [Problem(table.where(None, "when") or table.name,
+                                     f"the file's numeric dates do not say their order ({shown}{more}), and an "
+                                     "English plan may be American (month/day) or British (day/month)",
+                                     "give --date-order mdy (US: 05/03/2027 is May 3) or --date-order dmy (UK: "
+                                     "5 March), or write the dates with their month's name ('May 3, 2027')",
+                                     file=table.name)]
     if ambiguous:
         return "dmy", (f"numeric dates are day/month, as a plan reads them: none of them says its order "
                        f"(first: {rows(ambiguous[:1])}); give --date-order mdy if they are month/day"), []
     return "dmy", None, []
+
+
+def _both_readings(written: str) -> str:
+    """'05/03/2027' -> 'May 3, 2027 or March 5, 2027': a numeric date's month/day and day/month readings."""
+    numbers = [int(n) for n in re.findall(r"\d+", written)]
+    a, b = numbers[0], numbers[1]
+    year = f", {2000 + numbers[2] if numbers[2] < 100 else numbers[2]}" if len(numbers) > 2 else ""
+    return f"{_MONTH_NAMES_EN[a - 1]} {b}{year} or {_MONTH_NAMES_EN[b - 1]} {a}{year}"
 
 
 def _french_day(day: int, month: int, year: int | None) -> str:

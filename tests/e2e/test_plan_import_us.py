@@ -1,0 +1,177 @@
+"""``pac plan import`` of a US sales manager's workbook and CSV in English, checked field by field against what the
+manager means (audit importus, 6 Dec 2026; the oracle written before reading the importer: /tmp/audits/importus).
+
+The plan: English headers, ``--currency USD``, a fiscal year from 1 April 2027 (``--period 2027-04-01..2028-03-31``).
+The .xlsx cells are typed as Excel stores them (numbers, dates with their number formats), the CSV cells are text.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from ruamel.yaml import YAML
+
+from pac_config.planfile import load_plan
+from tests.cli import run_pac
+
+US = ["Segment", "Segment type", "Axis", "Action id", "Action statement", "Owner", "Activity", "Target",
+      "Due date", "Scope", "Status"]
+FR = ["Segment", "Type de segment", "Axe", "Id", "Action", "Qui", "Quoi", "Combien", "Échéance", "Périmètre",
+      "Statut"]
+FY = ("--currency", "USD", "--period", "2027-04-01..2028-03-31")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "COLUMNS": "1000"}
+
+
+def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    """Cells given as (value, number format) are typed so, the others as they are."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Plan"
+    ws.append(header)
+    for r, row in enumerate(rows, start=2):
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, tuple):
+                ws.cell(r, c, cell[0]).number_format = cell[1]
+            else:
+                ws.cell(r, c, cell)
+    wb.save(path)
+    return path
+
+
+def _import(tmp_path: Path, source: Path, *args: str) -> tuple[int, str, dict[str, Any] | None]:
+    out = tmp_path / "plan.pac.yaml"
+    result = run_pac("plan", "import", str(source), "-o", str(out), "--force", *args, env=_env(), cwd=tmp_path)
+    plan = YAML(typ="safe").load(out.read_text(encoding="utf-8")) if result.returncode == 0 else None
+    return result.returncode, result.stdout + result.stderr, plan
+
+
+def _row(statement: str, count: Any, due: Any, scope: str = "", status: str = "planned") -> list[Any]:
+    return ["Midwest", "geographic", "Dormant accounts", "", statement, "alex@pumps.example", "call", count, due,
+            scope, status]
+
+
+def test_a_csv_of_ambiguous_numeric_dates_in_an_english_plan_is_refused_not_read_day_month(tmp_path: Path) -> None:
+    """05/03/2027 in a US manager's CSV is May 3; read day/month (the French plan's rule) it became March 5 with only
+    an `assumed:` line (refused here by luck: March 5 is before the fiscal year, and the error then blamed the
+    year). An English plan does not say which English: the file is refused naming the cells and both readings."""
+    rows = [_row("Call 20 dormant accounts", "20", "05/03/2027"), _row("Call 10 customers", "10", "06/04/2027")]
+    source = _csv(tmp_path / "us.csv", US, rows)
+    code, out, _ = _import(tmp_path, source, *FY)
+    assert code == 2, out
+    assert "us.csv column 'Due date': the file's numeric dates do not say their order" in out, out
+    assert "line 2, column 'Due date': '05/03/2027' (May 3, 2027 or March 5, 2027)" in out, out
+    assert "--date-order mdy" in out and "--date-order dmy" in out, out
+    assert "outside the plan's period" not in out, out
+
+    code, out, plan = _import(tmp_path, source, *FY, "--date-order", "mdy")
+    assert code == 0, out
+    assert plan is not None
+    assert plan["plan"]["date_order"] == "mdy"
+    assert [a["when"] for a in plan["actions"]] == ["by May 3, 2027", "by June 4, 2027"]
+
+
+def test_a_french_plan_keeps_reading_ambiguous_numeric_dates_day_month(tmp_path: Path) -> None:
+    rows = [["Rhône", "géographique", "Dormants", "", "Appeler 20 clients", "julie@acme.example", "appel", "20",
+             "05/06/2027", "", "prévu"]]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows), "--year", "2027")
+    assert code == 0, out
+    assert plan is not None
+    assert plan["plan"]["language"] == "fr" and "date_order" not in plan["plan"]
+    assert plan["actions"][0]["when"] == "avant le 05/06/2027"
+    assert "give --date-order mdy if they are month/day" in out, out
+
+
+def test_a_us_csv_read_field_by_field(tmp_path: Path) -> None:
+    """Text cells as a CSV gives them: 1,234 is one thousand two hundred thirty-four in an English plan."""
+    rows = [
+        _row("Call 1,234 customers", "1,234", "5/31/2027", "annual revenue >= $25k; dormant: Yes", "Done"),
+        _row("Call 12 customers", "12", "May 3, 2027", "annual revenue >= $1,234.56; dormant: No"),
+        _row("Call 12 customers", "12", "week 18"),
+        _row("Call 12 customers", "12", "wk 18"),
+        _row("Call 12 customers", "12", "Q2"),
+    ]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 0, out
+    assert plan is not None
+    header = plan["plan"]
+    assert (header["language"], header["currency"], header["period"], header["year"], header["date_order"]) == (
+        "en", "USD", "2027-04-01..2028-03-31", 2027, "mdy")
+    assert [a["what"]["count"] for a in plan["actions"]] == [1234, 12, 12, 12, 12]
+    assert [a["when"] for a in plan["actions"]] == ["by May 31, 2027", "by May 3, 2027", "week 18", "wk 18", "Q2"]
+    loaded = load_plan(tmp_path / "plan.pac.yaml")
+    windows = [(a.window.start.date().isoformat(), a.window.end.date().isoformat()) for a in loaded.actions]
+    assert windows == [("2027-04-01", "2027-06-01"), ("2027-04-01", "2027-05-04"), ("2027-05-03", "2027-05-10"),
+                       ("2027-05-03", "2027-05-10"), ("2027-07-01", "2027-10-01")]
+    scopes = [{(c.field, c.op): c.values for c in a.scope.conditions} for a in loaded.actions[:2]]
+    assert scopes == [{("annual_revenue", "gte"): (25000,), ("dormant", "is"): (True,)},
+                      {("annual_revenue", "gte"): (Decimal("1234.56"),),
+                       ("dormant", "is"): (False,)}]
+    assert plan["actions"][0]["status"].lower() == "done"
+
+
+def test_a_french_plan_refuses_1_234_as_a_count(tmp_path: Path) -> None:
+    """« 1,234 » is a decimal comma in French: not a count, refused (an English plan reads 1234, above)."""
+    rows = [["Rhône", "géographique", "Dormants", "", "Appeler des clients", "julie@acme.example", "appel", "1,234",
+             "juin 2027", "", "prévu"]]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows), "--year", "2027")
+    assert code == 2, out
+    assert "fr.csv line 2, column 'Combien': '1,234' is not a whole number" in out, out
+
+
+def test_us_cells_refused_with_their_cell_and_as_shown(tmp_path: Path) -> None:
+    rows = [
+        _row("Call customers", "12.5%", "Q2"),
+        _row("Call customers", "(1,000)", "Q2"),
+        _row("Call customers", "$25k", "Q2"),
+        _row("Call customers", "$1,234.56", "Q2"),
+        _row("Call customers", "25 %", "Q2"),
+        _row("Call customers", "12", "Q2 FY28"),
+    ]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 2, out
+    for line, shown in ((2, "12.5%"), (3, "(1,000)"), (4, "$25k"), (5, "$1,234.56"), (6, "25 %")):
+        assert f"us.csv line {line}, column 'Target': '{shown}' is not a whole number" in out, out
+    assert "us.csv line 7, column 'Due date': 'Q2 FY28' is ambiguous" in out, out
+    assert "write 'Q2' for the plan's own quarter 2 (2027-07-01..2027-09-30)" in out, out
+
+
+def test_a_us_workbook_typed_as_excel_stores_it(tmp_path: Path) -> None:
+    rows = [
+        _row("Call 1,234 customers", (1234, "#,##0"), (datetime(2027, 5, 3), "mm/dd/yyyy")),
+        _row("Call 12 customers", (12, "0"), (datetime(2027, 5, 3), "mmmm d, yyyy")),
+        _row("Call 12 customers", (12, "0"), (datetime(2027, 5, 1), "mmm-yy")),
+    ]
+    code, out, plan = _import(tmp_path, _xlsx(tmp_path / "us.xlsx", US, rows), *FY)
+    assert code == 0, out
+    assert plan is not None
+    assert [a["what"]["count"] for a in plan["actions"]] == [1234, 12, 12]
+    assert [a["when"] for a in plan["actions"]] == ["by May 3, 2027", "by May 3, 2027", "by end of May 2027"]
+
+    refused = [
+        _row("Call customers", (0.125, "0.0%"), "Q2"),
+        _row("Call customers", (1234.56, '"$"#,##0.00'), "Q2"),
+        _row("Call customers", (-1000, "#,##0;(#,##0)"), "Q2"),
+    ]
+    code, out, _ = _import(tmp_path, _xlsx(tmp_path / "bad.xlsx", US, refused), *FY)
+    assert code == 2, out
+    assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5%' is not a whole number" in out, out
+    assert "row 3, column 'Target' (H): 1234.56 is not a whole number" in out, out
+    assert "row 4, column 'Target' (H): the target count must be positive, not -1000" in out, out
