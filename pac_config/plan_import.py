@@ -1372,7 +1372,7 @@ class _PlanBuilder:
             self.id_written.setdefault(ident.casefold(), ident)
         used.add(ident.casefold())
         who = _email(values["who"], self.people)
-        what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"]))
+        what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"], self.language))
         if not _blank(values["counting"]):
             what["counting"] = str(_plain(values["counting"]))
         if not _blank(values["scope"]):
@@ -1585,14 +1585,19 @@ def _text(value: Any) -> Any:
     return value if value is None else str(_plain(value)).strip()
 
 
-def _count(value: Any) -> Any:
+def _count(value: Any, language: str = "fr") -> Any:
     """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
-    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
+    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check. In an English plan
+    the comma groups thousands and only the point is decimal: « 1,234 » and « 1,000 » are 1234 and 1000 (audit
+    importus F2: refused as « not a whole number », and « 1,000 » read 1, a decimal comma)."""
     if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
         value = float(f"{value:.15g}")
     value = _plain(value)
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
+        if language == "en":
+            m = re.fullmatch(r"\s*(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.0+)?\s*", value)
+        else:
+            m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
         if m:
             return int(re.sub(r"\D", "", m.group(1)))
     return value

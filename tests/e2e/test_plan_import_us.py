@@ -107,6 +107,7 @@ def test_a_us_csv_read_field_by_field(tmp_path: Path) -> None:
         _row("Call 12 customers", "12", "week 18"),
         _row("Call 12 customers", "12", "wk 18"),
         _row("Call 12 customers", "12", "Q2"),
+        _row("Call 1,000 customers", "1,000", "Q2"),       # read 1 (a decimal comma) before
     ]
     code, out, plan = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
     assert code == 0, out
@@ -114,12 +115,14 @@ def test_a_us_csv_read_field_by_field(tmp_path: Path) -> None:
     header = plan["plan"]
     assert (header["language"], header["currency"], header["period"], header["year"], header["date_order"]) == (
         "en", "USD", "2027-04-01..2028-03-31", 2027, "mdy")
-    assert [a["what"]["count"] for a in plan["actions"]] == [1234, 12, 12, 12, 12]
-    assert [a["when"] for a in plan["actions"]] == ["by May 31, 2027", "by May 3, 2027", "week 18", "wk 18", "Q2"]
+    assert [a["what"]["count"] for a in plan["actions"]] == [1234, 12, 12, 12, 12, 1000]
+    # under 'Due date' a period is due by its end (docs/plan-format.md, Dates and deadlines)
+    assert [a["when"] for a in plan["actions"]] == ["by May 31, 2027", "by May 3, 2027", "by end of week 18",
+                                                    "by end of wk 18", "by end of Q2", "by end of Q2"]
     loaded = load_plan(tmp_path / "plan.pac.yaml")
     windows = [(a.window.start.date().isoformat(), a.window.end.date().isoformat()) for a in loaded.actions]
-    assert windows == [("2027-04-01", "2027-06-01"), ("2027-04-01", "2027-05-04"), ("2027-05-03", "2027-05-10"),
-                       ("2027-05-03", "2027-05-10"), ("2027-07-01", "2027-10-01")]
+    assert windows == [("2027-04-01", end) for end in ("2027-06-01", "2027-05-04", "2027-05-10", "2027-05-10",
+                                                         "2027-10-01", "2027-10-01")]
     scopes = [{(c.field, c.op): c.values for c in a.scope.conditions} for a in loaded.actions[:2]]
     assert scopes == [{("annual_revenue", "gte"): (25000,), ("dormant", "is"): (True,)},
                       {("annual_revenue", "gte"): (Decimal("1234.56"),),
