@@ -175,6 +175,19 @@ def test_a_us_workbook_typed_as_excel_stores_it(tmp_path: Path) -> None:
     ]
     code, out, _ = _import(tmp_path, _xlsx(tmp_path / "bad.xlsx", US, refused), *FY)
     assert code == 2, out
-    assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5%' is not a whole number" in out, out
+    assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5 %' is not a whole number" in out, out  # as shown, locale-neutral
     assert "row 3, column 'Target' (H): 1234.56 is not a whole number" in out, out
     assert "row 4, column 'Target' (H): the target count must be positive, not -1000" in out, out
+
+
+def test_a_us_statement_counting_in_thousands_is_an_action(tmp_path: Path) -> None:
+    """« Call 1,234 customers by May 31, 2027 » counts 1,234 customers: the import's lint read no count in it (an
+    « intention ... add: how many ») and so could not see a Target that disagrees with it."""
+    rows = [_row("Call 1,234 customers by May 31, 2027", "1,234", "5/31/2027"),
+            _row("Call 1,000 customers by May 31, 2027", "100", "5/31/2027")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 0, out
+    assert "intention:" not in out, out
+    assert "lint: 2 action(s), 0 objective(s), 0 intention(s)" in out, out
+    assert "line 3 (A-02): the statement and the columns disagree: statement says 1000, column 'Target' 100" in out, out
+    assert "line 2 (A-01): the statement and the columns disagree" not in out, out
