@@ -191,3 +191,15 @@ def test_a_us_statement_counting_in_thousands_is_an_action(tmp_path: Path) -> No
     assert "lint: 2 action(s), 0 objective(s), 0 intention(s)" in out, out
     assert "line 3 (A-02): the statement and the columns disagree: statement says 1000, column 'Target' 100" in out, out
     assert "line 2 (A-01): the statement and the columns disagree" not in out, out
+
+
+def test_a_us_managers_status_words(tmp_path: Path) -> None:
+    """« Not started » was refused with « did you mean 'started'? » (the opposite); the words of a US tracker are
+    read: Not started / To do / Scheduled = planned, Ongoing = in_progress, Complete / Finished = done."""
+    words = {"Not started": "planned", "To do": "planned", "Scheduled": "planned", "Ongoing": "in_progress",
+             "Complete": "done", "Finished": "done", "Canceled": "cancelled"}
+    rows = [_row("Call 5 customers in Q2", "5", "Q2", "", word) for word in words]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 0, out
+    loaded = load_plan(tmp_path / "plan.pac.yaml")
+    assert [a.status.value for a in loaded.actions] == list(words.values())
