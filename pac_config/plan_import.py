@@ -191,6 +191,12 @@ _MONTH_YY = re.compile(rf"(?<![\w.])(?:(?P<d>\d{{1,2}})(?:er)?[\s-]+)?(?P<m>{_FR
                        rf"(?P<yy>\d{{2}})(?![\w/:.,]|\s*(?:h|heures?)\b)")
 # « 03-mai », « 3-mai-2027 »: Excel FR's « jj-mmm » display of a date cell, saved as text.
 _DAY_DASH_MONTH = re.compile(rf"(?<![\w/.])(?P<d>\d{{1,2}})-(?P<m>{_FR_MONTH})(?![\w-])")
+# « 3-May », « 3-May-27 », « 03-May-2027 »: US Excel's d-mmm / d-mmm-yy display of a date cell, saved as text
+# (audit importus F5: refused, « cannot read '3-May' as a period »).
+_EN_MONTH = (r"(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep"
+             r"|october|oct|november|nov|december|dec)")
+_EN_DAY_DASH_MONTH = re.compile(rf"(?<![\w/.-])(?P<d>\d{{1,2}})-(?P<m>{_EN_MONTH})(?:-(?P<y>\d{{4}}|\d{{2}}))?"
+                                rf"(?![\w-])")
 # « 30/04/27 »: a numeric date with a two-digit year.
 _NUM_DATE_YY = re.compile(r"(?<![\w/.])\d{1,2}[/.]\d{1,2}[/.](?P<yy>\d{2})(?![\w/.])")
 
@@ -217,6 +223,13 @@ def _short_years(text: str, years: tuple[int, int]) -> tuple[str, tuple[str, str
     out, last = [], 0
     for m in _DAY_DASH_MONTH.finditer(fold_keep_length(text)):
         out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}")
+        last = m.end()
+    text = "".join(out) + text[last:]
+    out, last = [], 0
+    for m in _EN_DAY_DASH_MONTH.finditer(fold_keep_length(text)):
+        y = m.group("y")
+        year = "" if y is None else f" {2000 + int(y) if len(y) == 2 else y}"
+        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}{year}")
         last = m.end()
     return "".join(out) + text[last:], problem
 

@@ -203,3 +203,16 @@ def test_a_us_managers_status_words(tmp_path: Path) -> None:
     assert code == 0, out
     loaded = load_plan(tmp_path / "plan.pac.yaml")
     assert [a.status.value for a in loaded.actions] == list(words.values())
+
+
+def test_excel_us_day_month_displays_saved_as_text(tmp_path: Path) -> None:
+    """A US Excel shows a date cell « 3-May » (d-mmm) or « 3-May-27 » (d-mmm-yy), and a CSV saves that text: it was
+    refused (« cannot read '3-May' as a period ») where French Excel's « 03-mai » reads."""
+    header = [*US[:8], "When", *US[9:]]
+    rows = [_row("Call 5 customers", "5", written) for written in ("3-May", "3-May-27", "03-May-2027", "15-Jan")]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "us.csv", header, rows), *FY)
+    assert code == 0, out
+    assert plan is not None
+    loaded = load_plan(tmp_path / "plan.pac.yaml")
+    days = [(a.window.start.date().isoformat(), a.window.end.date().isoformat()) for a in loaded.actions]
+    assert days == [("2027-05-03", "2027-05-04")] * 3 + [("2028-01-15", "2028-01-16")]
