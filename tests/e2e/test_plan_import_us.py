@@ -216,3 +216,14 @@ def test_excel_us_day_month_displays_saved_as_text(tmp_path: Path) -> None:
     loaded = load_plan(tmp_path / "plan.pac.yaml")
     days = [(a.window.start.date().isoformat(), a.window.end.date().isoformat()) for a in loaded.actions]
     assert days == [("2027-05-03", "2027-05-04")] * 3 + [("2028-01-15", "2028-01-16")]
+
+
+def test_a_one_group_dollar_amount_in_a_scope_is_refused_with_both_readings(tmp_path: Path) -> None:
+    """« $25,000 » stays refused in a scope (the plan-wide rule, docs/plan-format.md *Scopes*: one comma group is
+    thousands in the US, decimals in France), but the fix now gives both numbers to write, as an objective's does
+    (it said « write a number, or an amount such as 50000000 », which leaves the manager guessing what is wrong)."""
+    rows = [_row("Call 5 customers in Q2", "5", "Q2", "annual revenue >= $25,000")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 2, out
+    assert ("us.csv line 2, column 'Scope': '$25,000' is ambiguous (thousands or decimals?) (write 25000 for "
+            "thousands, or 25.0 for decimals") in out, out
