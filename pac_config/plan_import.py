@@ -228,8 +228,8 @@ def _short_years(text: str, years: tuple[int, int]) -> tuple[str, tuple[str, str
     out, last = [], 0
     for m in _EN_DAY_DASH_MONTH.finditer(fold_keep_length(text)):
         y = m.group("y")
-        year = "" if y is None else f" {2000 + int(y) if len(y) == 2 else y}"
-        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}{year}")
+        shown_year = "" if y is None else f" {2000 + int(y) if len(y) == 2 else y}"
+        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}{shown_year}")
         last = m.end()
     return "".join(out) + text[last:], problem
 
@@ -870,11 +870,12 @@ def import_plan(path: str | Path, *, year: int, tz: str = "Europe/Paris", plan_n
 
 
 def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str | None = None,
-                       tz: str = "Europe/Paris", plan_name: str | None = None, sheet: str | None = None,
+                       tz: str | None = None, plan_name: str | None = None, sheet: str | None = None,
                        today: date | None = None, progress: Progress | None = None, language: str | None = None,
                        currency: str | None = None, date_order: str | None = None) -> ImportResult:
     """Import ``path`` (see the module docstring), lint every action, and say what was assumed.
 
+    ``tz`` is the plan's timezone (IANA), Europe/Paris when not given (said for an English plan).
     The plan's year is ``year``; else the start of ``period`` (the plan's period, e.g. a fiscal year
     "du 1er avril 2027 au 31 mars 2028"); else the year most of the Quand cells name; else ``today``'s
     (the caller's clock) - each said in ``assumed``. The plan's ``language`` (en, fr) is the headers' when not
@@ -890,6 +891,8 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         if not re.fullmatch(r"[A-Z]{3}", currency) or currency not in get_global("all_currencies"):
             options.append(Problem("option --currency", f"{currency!r} is not an ISO 4217 currency code",
                                    "write its 3 letters, e.g. USD, EUR, GBP, CHF"))
+    tz_given = tz is not None
+    tz = tz or "Europe/Paris"
     if date_order is not None and date_order not in DATE_ORDERS:
         options.append(Problem("option --date-order", f"unknown date order {date_order!r}",
                                "use mdy (month/day, US) or dmy (day/month)"))
@@ -912,6 +915,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         if language == "en":
             assumed.append("currency EUR: the plan's amounts (objectives, budgets, costs) are in euros; give "
                            "--currency (e.g. USD) if they are not")
+    if not tz_given and language == "en":      # audit importus F7: an English plan got Paris without a word
+        assumed.append("timezone Europe/Paris: the plan's days start and end at midnight in Paris; give --tz (e.g. "
+                       "America/New_York, America/Chicago, America/Los_Angeles) if the team works elsewhere")
     order, said, order_problems = _date_order(table, date_order, language)
     if order_problems:
         raise InvalidInput(order_problems)

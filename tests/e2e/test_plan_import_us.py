@@ -175,7 +175,8 @@ def test_a_us_workbook_typed_as_excel_stores_it(tmp_path: Path) -> None:
     ]
     code, out, _ = _import(tmp_path, _xlsx(tmp_path / "bad.xlsx", US, refused), *FY)
     assert code == 2, out
-    assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5 %' is not a whole number" in out, out  # as shown, locale-neutral
+    # a % cell is said as shown, with the space of docs/plan-format.md's « '20 %' » (the display is the reader's locale)
+    assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5 %' is not a whole number" in out, out
     assert "row 3, column 'Target' (H): 1234.56 is not a whole number" in out, out
     assert "row 4, column 'Target' (H): the target count must be positive, not -1000" in out, out
 
@@ -227,3 +228,22 @@ def test_a_one_group_dollar_amount_in_a_scope_is_refused_with_both_readings(tmp_
     assert code == 2, out
     assert ("us.csv line 2, column 'Scope': '$25,000' is ambiguous (thousands or decimals?) (write 25000 for "
             "thousands, or 25.0 for decimals") in out, out
+
+
+def test_an_english_plan_says_the_timezone_it_took(tmp_path: Path) -> None:
+    """With no --tz an English plan got Europe/Paris without a word (its currency EUR is said): a Chicago rep's call
+    at 6 pm on the last day of a window is 1 am the next day in Paris, outside it."""
+    rows = [_row("Call 5 customers in Q2", "5", "Q2")]
+    source = _csv(tmp_path / "us.csv", US, rows)
+    code, out, plan = _import(tmp_path, source, *FY)
+    assert code == 0, out
+    assert plan is not None and plan["plan"]["timezone"] == "Europe/Paris"
+    assert "assumed: timezone Europe/Paris: the plan's days start and end at midnight in Paris; give --tz" in out, out
+    code, out, plan = _import(tmp_path, source, *FY, "--tz", "America/Chicago")
+    assert code == 0, out
+    assert plan is not None and plan["plan"]["timezone"] == "America/Chicago"
+    assert "assumed: timezone" not in out, out
+    rows_fr = [["Rhône", "géographique", "Dormants", "", "Appeler 5 clients en juin", "julie@acme.example", "appel",
+                "5", "juin 2027", "", "prévu"]]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows_fr), "--year", "2027")
+    assert code == 0 and "assumed: timezone" not in out, out
