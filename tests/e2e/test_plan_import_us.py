@@ -247,3 +247,19 @@ def test_an_english_plan_says_the_timezone_it_took(tmp_path: Path) -> None:
                 "5", "juin 2027", "", "prévu"]]
     code, out, _ = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows_fr), "--year", "2027")
     assert code == 0 and "assumed: timezone" not in out, out
+
+
+def test_a_fiscal_quarter_named_with_two_digit_years(tmp_path: Path) -> None:
+    """« Q2 FY27-28 » is how a US sheet shortens « Q2 FY2027-28 », which reads as the plan's own Q2: it was « cannot
+    read ... as a period ». Another fiscal year's quarter stays refused."""
+    header = [*US[:8], "When", *US[9:]]
+    rows = [_row("Call 5 customers", "5", written) for written in ("Q2 FY27-28", "Q2 FY2027-28", "Q3 FY 27/28")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", header, rows), *FY)
+    assert code == 0, out
+    loaded = load_plan(tmp_path / "plan.pac.yaml")
+    days = [(a.window.start.date().isoformat(), a.window.end.date().isoformat()) for a in loaded.actions]
+    assert days == [("2027-07-01", "2027-10-01")] * 2 + [("2027-10-01", "2028-01-01")]
+    rows = [_row("Call 5 customers", "5", "Q2 FY26-27")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "old.csv", header, rows), *FY)
+    assert code == 2, out
+    assert "old.csv line 2, column 'when': 'q2 fy26-27' is a quarter of the fiscal year 2026-2027" in out.lower(), out
