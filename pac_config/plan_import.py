@@ -11,9 +11,9 @@ segment_kind           Type de segment, Segment type             no (horizontal)
 axis                   Axe, Axe de développement, Axis           yes
 id                     Id, Id action, Action id, Réf             no (A-01...; a Réf given twice is refused)
 text                   Action, Énoncé, Statement                 yes
-who                    Qui, Who, Owner, Responsable              yes (an e-mail)
-activity               Quoi, Activité, What, Activity            yes (visite, appel...)
-count                  Combien, Nombre, How many, Count          yes
+who                    Qui, Who, Owner, Responsable, Rep (...)   yes (an e-mail)
+activity               Quoi, Activité, What, Activity (type)     yes (visite, appel...)
+count                  Combien, Nombre, How many, Count, Qty     yes
 counting               Comptage, Counting                        no
 when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
@@ -118,9 +118,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("axis", ("Axe", "Axe de développement", "Axis", "Development axis"), True),
     Column("id", ("Id", "Id action", "Action id", "Réf", "Ref")),
     Column("text", ("Action", "Énoncé", "Statement", "Action statement"), True),
-    Column("who", ("Qui", "Who", "Owner", "Responsable"), True),
-    Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity"), True),
-    Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target"), True),
+    # a US tracker's Rep / Activity type / Qty too (audit importus F9)
+    Column("who", ("Qui", "Who", "Owner", "Responsable", "Rep", "Sales rep", "Assigned to"), True),
+    Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity", "Activity type",
+                        "Type of activity"), True),
+    Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target", "Quantity", "Qty"), True),
     Column("counting", ("Comptage", "Counting")),
     Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
                     "Due date", "Due by"), True),
@@ -166,9 +168,15 @@ _ENGLISH_HEADERS = frozenset(header_key(h) for h in (
     "Segment type", "Segment kind", "Axis", "Development axis", "Action id", "Statement", "Action statement", "Who",
     "Owner", "What", "Activity", "How many", "Count", "Target", "Counting", "When", "Deadline", "Period", "Due date",
     "Due by", "Scope", "Action scope", "Segment scope", "Axis scope", "Information needed", "Info needed",
-    "From whom", "Information from", "Status"))
+    "From whom", "Information from", "Status", "Rep", "Sales rep", "Assigned to", "Activity type", "Type of activity",
+    "Quantity", "Qty"))
 _FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) - _ENGLISH_HEADERS - frozenset(
     header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source", "Dept"))
+
+
+def _english_name(column: Column) -> str:
+    """The column's first English header (« Who » for Qui), for an English sheet's messages."""
+    return next((h for h in column.headers if header_key(h) in _ENGLISH_HEADERS), column.headers[0])
 
 # A numeric date: « 3/4/2027 », « 31.03.27 », « 5/9 » (day and month in an order the file decides, see
 # ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
@@ -805,7 +813,21 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
     if garbled is not None:     # before the columns: « PÃ©rimÃ¨tre » is no column, every scope would be lost
         raise InvalidInput(garbled)
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
-    if missing:
+    found = {header_key(h) for _, h in table.columns.values()}
+    if missing and len(table.columns) >= 2 and found & _ENGLISH_HEADERS and not found & _FRENCH_HEADERS:
+        # an English header row, read as one (audit importus F9: it was told « Qui, Quoi, Combien » and to delete
+        # title rows): the columns named in English, and the headers not read
+        accepted = "; ".join(
+            f"{_english_name(c)}: {', '.join(h for h in c.headers if header_key(h) in _ENGLISH_HEADERS)}"
+            for c in missing)
+        unread = ", ".join(repr(h) for _, h in table.ignored if h) or "none"
+        where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"
+        problems.append(Problem(table.where(table.header_row or None, None) or "header",
+                                f"missing column(s): {', '.join(_english_name(c) for c in missing)}: the header "
+                                f"({where}) has no column for them; columns not read: {unread}",
+                                f"rename a column with an accepted name ({accepted}), or add it",
+                                file=table.name))
+    elif missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)
         shown = " | ".join(str(_plain(c)).strip() for c in header if not _blank(c))[:80]
         where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"

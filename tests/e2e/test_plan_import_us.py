@@ -263,3 +263,25 @@ def test_a_fiscal_quarter_named_with_two_digit_years(tmp_path: Path) -> None:
     code, out, _ = _import(tmp_path, _csv(tmp_path / "old.csv", header, rows), *FY)
     assert code == 2, out
     assert "old.csv line 2, column 'when': 'q2 fy26-27' is a quarter of the fiscal year 2026-2027" in out.lower(), out
+
+
+def test_a_us_sheets_usual_headers(tmp_path: Path) -> None:
+    """« Rep », « Activity Type », « Qty » (a US tracker's headers) were no column: the sheet was refused as
+    « missing column(s): Qui, Quoi, Combien » (French names, for an English sheet) with « delete the title rows
+    above it ». They read now; a header still unknown is refused in English, naming the columns not read."""
+    header = ["Segment", "Segment Type", "Axis", "Action", "Rep", "Activity Type", "Qty", "Due Date (MM/DD/YYYY)"]
+    rows = [["Midwest", "geographic", "Dormant", "Call 5 customers by May 31, 2027", "alex@pumps.example", "call",
+             "5", "5/31/2027"]]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "us.csv", header, rows), *FY)
+    assert code == 0, out
+    assert plan is not None
+    action = plan["actions"][0]
+    assert (action["who"], action["what"], action["when"]) == (
+        "alex@pumps.example", {"activity": "call", "count": 5}, "by May 31, 2027")
+
+    header = ["Segment", "Segment Type", "Axis", "Action", "Sales Person", "Activity", "Goal", "Due Date"]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "bad.csv", header, rows), *FY)
+    assert code == 2, out
+    assert "bad.csv line 1: missing column(s): Who, How many:" in out, out
+    assert "columns not read: 'Sales Person', 'Goal'" in out, out
+    assert "delete the title rows" not in out, out
