@@ -1131,6 +1131,8 @@ def _date_order(table: Sheet, option: str | None, language: str = "fr") -> tuple
                        f"no date of the file only day/month{example}; the plan says date_order: mdy, so pac plan "
                        "lint and pac plan check read its statements' dates so too (give --date-order dmy to refuse "
                        "them)"), []
+    if only["dmy"]:
+        return "dmy", None, []      # the file's own dates say day/month (31/03/2027): its 05/03/2027 is 5 March
     if ambiguous and language == "en":      # audit importus F1: read day/month, a US 05/03/2027 became March 5
         shown = "; ".join(f"{table.where(row, key)}: {written!r} ({_both_readings(written)})"
                           for row, key, written in ambiguous[:3])

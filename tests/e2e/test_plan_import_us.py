@@ -285,3 +285,14 @@ def test_a_us_sheets_usual_headers(tmp_path: Path) -> None:
     assert "bad.csv line 1: missing column(s): Who, How many:" in out, out
     assert "columns not read: 'Sales Person', 'Goal'" in out, out
     assert "delete the title rows" not in out, out
+
+
+def test_a_british_csv_whose_dates_say_day_month_is_read_so(tmp_path: Path) -> None:
+    """31/03/2027 can only be day/month: the file's 05/03/2027 is then 5 March, in an English plan too (the refusal
+    of F1 is for files where no date says its order)."""
+    rows = [_row("Call 20 dormant accounts", "20", "31/03/2028"), _row("Call 10 customers", "10", "05/03/2028")]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "uk.csv", US, rows), "--currency", "GBP", "--period",
+                              "2027-04-01..2028-03-31")
+    assert code == 0, out
+    assert plan is not None and "date_order" not in plan["plan"]
+    assert [a["when"] for a in plan["actions"]] == ["by March 31, 2028", "by March 5, 2028"]
