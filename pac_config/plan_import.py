@@ -11,9 +11,9 @@ segment_kind           Type de segment, Segment type             no (horizontal)
 axis                   Axe, Axe de développement, Axis           yes
 id                     Id, Id action, Action id, Réf             no (A-01...; a Réf given twice is refused)
 text                   Action, Énoncé, Statement                 yes
-who                    Qui, Who, Owner, Responsable              yes (an e-mail)
-activity               Quoi, Activité, What, Activity            yes (visite, appel...)
-count                  Combien, Nombre, How many, Count          yes
+who                    Qui, Who, Owner, Responsable, Rep (...)   yes (an e-mail)
+activity               Quoi, Activité, What, Activity (type)     yes (visite, appel...)
+count                  Combien, Nombre, How many, Count, Qty     yes
 counting               Comptage, Counting                        no
 when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
@@ -49,7 +49,8 @@ Business rules:
   → « d'ici fin juin 2027 », « S24 » → « d'ici fin S24 »); a cell that says its bounds is kept as written.
 - Numeric dates (« 3/4/2027 ») are read in the order the file's own dates show (``_date_order``): some only
   month/day (3/31/2027) and none only day/month: month/day; both: refused naming rows; all ambiguous: day/month
-  (the plan's rule), said; ``date_order`` (--date-order) decides instead. They are written out in the plan's
+  (the plan's rule), said, in a French plan, refused in an English one (audit importus F1); ``date_order``
+  (--date-order) decides instead. They are written out in the plan's
   language ("by March 4, 2027", « avant le 04/03/2027 », « avant le 4 mars 2027 » when month/day); a month/day
   file makes a plan saying ``date_order: mdy``, so the statements, kept as written, are linted month/day again
   (usplan audit F2). The plan's language is ``language`` or the headers'
@@ -117,9 +118,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("axis", ("Axe", "Axe de développement", "Axis", "Development axis"), True),
     Column("id", ("Id", "Id action", "Action id", "Réf", "Ref")),
     Column("text", ("Action", "Énoncé", "Statement", "Action statement"), True),
-    Column("who", ("Qui", "Who", "Owner", "Responsable"), True),
-    Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity"), True),
-    Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target"), True),
+    # a US tracker's Rep / Activity type / Qty too (audit importus F9)
+    Column("who", ("Qui", "Who", "Owner", "Responsable", "Rep", "Sales rep", "Assigned to"), True),
+    Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity", "Activity type",
+                        "Type of activity"), True),
+    Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target", "Quantity", "Qty"), True),
     Column("counting", ("Comptage", "Counting")),
     Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
                     "Due date", "Due by"), True),
@@ -165,9 +168,15 @@ _ENGLISH_HEADERS = frozenset(header_key(h) for h in (
     "Segment type", "Segment kind", "Axis", "Development axis", "Action id", "Statement", "Action statement", "Who",
     "Owner", "What", "Activity", "How many", "Count", "Target", "Counting", "When", "Deadline", "Period", "Due date",
     "Due by", "Scope", "Action scope", "Segment scope", "Axis scope", "Information needed", "Info needed",
-    "From whom", "Information from", "Status"))
+    "From whom", "Information from", "Status", "Rep", "Sales rep", "Assigned to", "Activity type", "Type of activity",
+    "Quantity", "Qty"))
 _FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) - _ENGLISH_HEADERS - frozenset(
     header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source", "Dept"))
+
+
+def _english_name(column: Column) -> str:
+    """The column's first English header (« Who » for Qui), for an English sheet's messages."""
+    return next((h for h in column.headers if header_key(h) in _ENGLISH_HEADERS), column.headers[0])
 
 # A numeric date: « 3/4/2027 », « 31.03.27 », « 5/9 » (day and month in an order the file decides, see
 # ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
@@ -190,6 +199,12 @@ _MONTH_YY = re.compile(rf"(?<![\w.])(?:(?P<d>\d{{1,2}})(?:er)?[\s-]+)?(?P<m>{_FR
                        rf"(?P<yy>\d{{2}})(?![\w/:.,]|\s*(?:h|heures?)\b)")
 # « 03-mai », « 3-mai-2027 »: Excel FR's « jj-mmm » display of a date cell, saved as text.
 _DAY_DASH_MONTH = re.compile(rf"(?<![\w/.])(?P<d>\d{{1,2}})-(?P<m>{_FR_MONTH})(?![\w-])")
+# « 3-May », « 3-May-27 », « 03-May-2027 »: US Excel's d-mmm / d-mmm-yy display of a date cell, saved as text
+# (audit importus F5: refused, « cannot read '3-May' as a period »).
+_EN_MONTH = (r"(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep"
+             r"|october|oct|november|nov|december|dec)")
+_EN_DAY_DASH_MONTH = re.compile(rf"(?<![\w/.-])(?P<d>\d{{1,2}})-(?P<m>{_EN_MONTH})(?:-(?P<y>\d{{4}}|\d{{2}}))?"
+                                rf"(?![\w-])")
 # « 30/04/27 »: a numeric date with a two-digit year.
 _NUM_DATE_YY = re.compile(r"(?<![\w/.])\d{1,2}[/.]\d{1,2}[/.](?P<yy>\d{2})(?![\w/.])")
 
@@ -216,6 +231,13 @@ def _short_years(text: str, years: tuple[int, int]) -> tuple[str, tuple[str, str
     out, last = [], 0
     for m in _DAY_DASH_MONTH.finditer(fold_keep_length(text)):
         out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}")
+        last = m.end()
+    text = "".join(out) + text[last:]
+    out, last = [], 0
+    for m in _EN_DAY_DASH_MONTH.finditer(fold_keep_length(text)):
+        y = m.group("y")
+        shown_year = "" if y is None else f" {2000 + int(y) if len(y) == 2 else y}"
+        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}{shown_year}")
         last = m.end()
     return "".join(out) + text[last:], problem
 
@@ -791,7 +813,21 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
     if garbled is not None:     # before the columns: « PÃ©rimÃ¨tre » is no column, every scope would be lost
         raise InvalidInput(garbled)
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
-    if missing:
+    found = {header_key(h) for _, h in table.columns.values()}
+    if missing and len(table.columns) >= 2 and found & _ENGLISH_HEADERS and not found & _FRENCH_HEADERS:
+        # an English header row, read as one (audit importus F9: it was told « Qui, Quoi, Combien » and to delete
+        # title rows): the columns named in English, and the headers not read
+        accepted = "; ".join(
+            f"{_english_name(c)}: {', '.join(h for h in c.headers if header_key(h) in _ENGLISH_HEADERS)}"
+            for c in missing)
+        unread = ", ".join(repr(h) for _, h in table.ignored if h) or "none"
+        where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"
+        problems.append(Problem(table.where(table.header_row or None, None) or "header",
+                                f"missing column(s): {', '.join(_english_name(c) for c in missing)}: the header "
+                                f"({where}) has no column for them; columns not read: {unread}",
+                                f"rename a column with an accepted name ({accepted}), or add it",
+                                file=table.name))
+    elif missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)
         shown = " | ".join(str(_plain(c)).strip() for c in header if not _blank(c))[:80]
         where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"
@@ -856,11 +892,12 @@ def import_plan(path: str | Path, *, year: int, tz: str = "Europe/Paris", plan_n
 
 
 def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str | None = None,
-                       tz: str = "Europe/Paris", plan_name: str | None = None, sheet: str | None = None,
+                       tz: str | None = None, plan_name: str | None = None, sheet: str | None = None,
                        today: date | None = None, progress: Progress | None = None, language: str | None = None,
                        currency: str | None = None, date_order: str | None = None) -> ImportResult:
     """Import ``path`` (see the module docstring), lint every action, and say what was assumed.
 
+    ``tz`` is the plan's timezone (IANA), Europe/Paris when not given (said for an English plan).
     The plan's year is ``year``; else the start of ``period`` (the plan's period, e.g. a fiscal year
     "du 1er avril 2027 au 31 mars 2028"); else the year most of the Quand cells name; else ``today``'s
     (the caller's clock) - each said in ``assumed``. The plan's ``language`` (en, fr) is the headers' when not
@@ -876,6 +913,8 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         if not re.fullmatch(r"[A-Z]{3}", currency) or currency not in get_global("all_currencies"):
             options.append(Problem("option --currency", f"{currency!r} is not an ISO 4217 currency code",
                                    "write its 3 letters, e.g. USD, EUR, GBP, CHF"))
+    tz_given = tz is not None
+    tz = tz or "Europe/Paris"
     if date_order is not None and date_order not in DATE_ORDERS:
         options.append(Problem("option --date-order", f"unknown date order {date_order!r}",
                                "use mdy (month/day, US) or dmy (day/month)"))
@@ -898,7 +937,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         if language == "en":
             assumed.append("currency EUR: the plan's amounts (objectives, budgets, costs) are in euros; give "
                            "--currency (e.g. USD) if they are not")
-    order, said, order_problems = _date_order(table, date_order)
+    if not tz_given and language == "en":      # audit importus F7: an English plan got Paris without a word
+        assumed.append("timezone Europe/Paris: the plan's days start and end at midnight in Paris; give --tz (e.g. "
+                       "America/New_York, America/Chicago, America/Los_Angeles) if the team works elsewhere")
+    order, said, order_problems = _date_order(table, date_order, language)
     if order_problems:
         raise InvalidInput(order_problems)
     if said:
@@ -1038,13 +1080,15 @@ def _numeric_dates(text: str, *, full_only: bool = False) -> Iterator[tuple[str,
         yield m.group(0), int(m.group(1)), int(m.group(3))
 
 
-def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list[Problem]]:
+def _date_order(table: Sheet, option: str | None, language: str = "fr") -> tuple[str, str | None, list[Problem]]:
     """How the file's numeric dates read, decided by the file's own evidence: (dmy or mdy, the sentence saying
     what was assumed, the problems). A date whose first number is over 12 (31/03/2027) can only be day/month,
     whose second is (3/31/2027) only month/day. Some only month/day and none only day/month: the file is
     month/day (a US sheet: its 3/4/2027 is March 4); both kinds: refused, naming the rows (3/4/2027 could be
-    either); all ambiguous: day/month, as a plan reads them, said. ``option`` (--date-order) decides instead,
-    and a date impossible in that order is refused with its row."""
+    either); all ambiguous: day/month, as a plan reads them, said, in a French plan; refused in an English one
+    (audit importus F1: a US manager's 05/03/2027 is May 3, a British one's 5 March, and English says neither),
+    naming the cells and both readings. ``option`` (--date-order) decides instead, and a date impossible in that
+    order is refused with its row."""
     only: dict[str, list[tuple[int, str, str]]] = {"dmy": [], "mdy": []}     # order -> (row, column key, written)
     ambiguous: list[tuple[int, str, str]] = []
     for key, full_only in (("when", False), ("text", True)):
@@ -1087,10 +1131,30 @@ def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list
                        f"no date of the file only day/month{example}; the plan says date_order: mdy, so pac plan "
                        "lint and pac plan check read its statements' dates so too (give --date-order dmy to refuse "
                        "them)"), []
+    if only["dmy"]:
+        return "dmy", None, []      # the file's own dates say day/month (31/03/2027): its 05/03/2027 is 5 March
+    if ambiguous and language == "en":      # audit importus F1: read day/month, a US 05/03/2027 became March 5
+        shown = "; ".join(f"{table.where(row, key)}: {written!r} ({_both_readings(written)})"
+                          for row, key, written in ambiguous[:3])
+        more = f" and {len(ambiguous) - 3} more" if len(ambiguous) > 3 else ""
+        return "dmy", None, [Problem(table.where(None, "when") or table.name,
+                                     f"the file's numeric dates do not say their order ({shown}{more}), and an "
+                                     "English plan may be American (month/day) or British (day/month)",
+                                     "give --date-order mdy (US: 05/03/2027 is May 3) or --date-order dmy (UK: "
+                                     "5 March), or write the dates with their month's name ('May 3, 2027')",
+                                     file=table.name)]
     if ambiguous:
         return "dmy", (f"numeric dates are day/month, as a plan reads them: none of them says its order "
                        f"(first: {rows(ambiguous[:1])}); give --date-order mdy if they are month/day"), []
     return "dmy", None, []
+
+
+def _both_readings(written: str) -> str:
+    """'05/03/2027' -> 'May 3, 2027 or March 5, 2027': a numeric date's month/day and day/month readings."""
+    numbers = [int(n) for n in re.findall(r"\d+", written)]
+    a, b = numbers[0], numbers[1]
+    year = f", {2000 + numbers[2] if numbers[2] < 100 else numbers[2]}" if len(numbers) > 2 else ""
+    return f"{_MONTH_NAMES_EN[a - 1]} {b}{year} or {_MONTH_NAMES_EN[b - 1]} {a}{year}"
 
 
 def _french_day(day: int, month: int, year: int | None) -> str:
@@ -1351,7 +1415,7 @@ class _PlanBuilder:
             self.id_written.setdefault(ident.casefold(), ident)
         used.add(ident.casefold())
         who = _email(values["who"], self.people)
-        what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"]))
+        what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"], self.language))
         if not _blank(values["counting"]):
             what["counting"] = str(_plain(values["counting"]))
         if not _blank(values["scope"]):
@@ -1564,14 +1628,19 @@ def _text(value: Any) -> Any:
     return value if value is None else str(_plain(value)).strip()
 
 
-def _count(value: Any) -> Any:
+def _count(value: Any, language: str = "fr") -> Any:
     """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
-    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
+    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check. In an English plan
+    the comma groups thousands and only the point is decimal: « 1,234 » and « 1,000 » are 1234 and 1000 (audit
+    importus F2: refused as « not a whole number », and « 1,000 » read 1, a decimal comma)."""
     if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
         value = float(f"{value:.15g}")
     value = _plain(value)
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
+        if language == "en":
+            m = re.fullmatch(r"\s*(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.0+)?\s*", value)
+        else:
+            m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
         if m:
             return int(re.sub(r"\D", "", m.group(1)))
     return value

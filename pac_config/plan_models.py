@@ -60,9 +60,10 @@ AXIS_STATE_ALIASES = {
     "dropped": ("abandonné", "abandonnée", "abandon", "abandoned"),
 }
 ACTION_STATUS_ALIASES = {
-    "planned": ("prévu", "prévue", "planifié", "planifiée", "à faire", "todo"),
-    "in_progress": ("en cours", "in progress", "started"),
-    "done": ("fait", "faite", "réalisé", "réalisée", "terminé", "terminée", "completed"),
+    # a US tracker's words (audit importus F4: « Not started » was offered « did you mean 'started'? »)
+    "planned": ("prévu", "prévue", "planifié", "planifiée", "à faire", "todo", "to do", "not started", "scheduled"),
+    "in_progress": ("en cours", "in progress", "started", "ongoing"),
+    "done": ("fait", "faite", "réalisé", "réalisée", "terminé", "terminée", "completed", "complete", "finished"),
     "cancelled": ("annulé", "annulée", "canceled"),
 }
 CONTEXT_KIND_ALIASES = {
@@ -83,7 +84,8 @@ ENGLISH_ALIASES = frozenset({
     "geographic", "market", "application", "prioritized", "priority", "abandoned", "todo", "in progress", "started",
     "completed", "canceled", "phoning", "demonstration", "e-mail", "mail", "quote follow-up", "distinct accounts",
     "accounts", "occurrences", "lost account", "rep leaving", "leaving", "production capacity", "english",
-    "site visit", "customer visit", "phone call", "phone", "on hold", "paused",
+    "site visit", "customer visit", "phone call", "phone", "on hold", "paused", "to do", "not started", "scheduled",
+    "ongoing", "complete", "finished",
 })
 """The aliases above that are English words: an English plan's did-you-mean looks among them and the canonical
 values (English) first (usplan audit F8: 'vertical market' was offered the French 'verticale')."""

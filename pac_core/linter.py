@@ -324,6 +324,10 @@ _HEAD_NOUN = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?P<noun>" + "|".join(pat f
                         + r"|prospections?|prospecting)(?![\w-])")
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
+# an English plan's count grouped in thousands, « Call 1,234 customers » (audit importus F3: no count was read, an
+# « intention ... add: how many »); a French plan's « 1,5 » is a decimal comma, so the comma is read in English only
+_NUMBER_EN = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS)
+                        + r")\b")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -536,18 +540,19 @@ _DURATION = re.compile(r"\s*(?:jours?|days?|semaines?|weeks?|mois|months?|heures
 _TIMES = re.compile(r"\s*(?:fois|times)(?![a-z])")
 
 
-def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]]) -> None:
+def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]],
+                      language: str | None = None) -> None:
     """The first count of something (``5 clients dormants``), skipping amounts, durations and places.
 
     « N fois » / "N times" after an activity verb is how many times that activity is done (« Appeler 6 fois des
     clients dormants en juillet »: 6 calls, audit F7), the count of the action, not a measured result; when the
     statement also counts its accounts (« appeler 2 fois 5 prospects »), the accounts are its count."""
     times: tuple[int, str] | None = None
-    for m in _NUMBER.finditer(s):
+    for m in (_NUMBER_EN if language == "en" else _NUMBER).finditer(s):
         at = m.start()
         if _inside(at, facts.period_spans) or _inside(at, places):
             continue
-        raw = m.group(1) or m.group(2)
+        raw = (m.group(1) or m.group(2)).replace(",", "")
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         repeat = _TIMES.match(s, m.end())
         if repeat and times is None and facts.verb is not None and facts.verb_at < at:
@@ -719,7 +724,7 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
     if facts.result_verb:
         facts.result_verb = text[facts.result_at:facts.result_at + len(facts.result_verb)]
     places = _scope_hints(text, s, facts)
-    _count_and_target(text, s, facts, places)
+    _count_and_target(text, s, facts, places, language)
     _who(text, s, facts, people)
     if facts.who and facts.who in text:
         places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])

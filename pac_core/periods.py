@@ -1101,11 +1101,12 @@ def _one_year_fiscal_period(phrase: str, y: int) -> PeriodError:
 
 
 # « T3 de l'exercice 2027-2028 », « T3 ex. 2027-28 », "Q3 of fiscal year 2027-2028", "Q3 FY2027-28": the names the
-# report gives a fiscal plan's quarters (sync_jobs/report: its header and its charts), typed back (fiscal audit F2).
+# report gives a fiscal plan's quarters (sync_jobs/report: its header and its charts), typed back (fiscal audit F2);
+# "Q2 FY27-28", its years in two digits as US sheets shorten them (audit importus F8: « cannot read »).
 _FISCAL_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*"
                      r"(?:(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?"
                      r"(?:exercice|ex\.?|fiscal\s+year|fy)\s*)"
-                     rf"(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?!\d)")
+                     rf"(?:(?P<y1>{_YEAR})|(?P<yy1>\d\d))\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?!\d)")
 
 
 def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
@@ -1115,7 +1116,8 @@ def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
     m = _FISCAL_QUARTER.match(s, pos)
     if m is None:
         return None
-    y1, y2 = int(m.group("y1")), m.group("y2")
+    y1 = int(m.group("y1")) if m.group("y1") else 2000 + int(m.group("yy1"))
+    y2 = m.group("y2")
     if not (int(y2) == y1 + 1 if len(y2) == 4 else int(y2) == (y1 + 1) % 100):
         return None
     k = _ordinal(o, 4) if (o := _g(m, "o")) else int(m.group("q"))
@@ -1200,7 +1202,8 @@ def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
     m = _FISCAL_LABEL.match(s, pos)
     if m is None:
         return None
-    y1, y2 = int(m.group("y1")), m.group("y2")
+    y1 = int(m.group("y1")) if m.group("y1") else 2000 + int(m.group("yy1"))
+    y2 = m.group("y2")
     follows = int(y2) == y1 + 1 if len(y2) == 4 else (int(y2) > 12 and int(y2) == (y1 + 1) % 100)
     return (m.end(), _fiscal_label(m.group(0), y1)) if follows else None   # "2027-05" is May, "2011-12" December
 

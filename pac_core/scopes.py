@@ -417,6 +417,11 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
             continue
         try:
             amounts = tuple(parse_money(b, out.currency) for b in bounds)
+        except AmbiguousAmount as exc:      # both readings, as an objective's amount (audit importus F6)
+            decimals = format(exc.decimals.normalize(), "f")
+            out.add(op_where, str(exc), f"write {exc.thousands} for thousands, or "
+                    f"{decimals if '.' in decimals else decimals + '.0'} for decimals")
+            continue
         except ValueError as exc:
             euro = (out.currency or "EUR").upper() == "EUR"
             out.add(op_where, str(exc), "write a number, or an amount such as "

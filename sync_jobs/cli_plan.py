@@ -465,8 +465,9 @@ def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
 @click.option("--period", metavar="TEXT",
               help="The plan's period when it is not the calendar year, e.g. '2027-02-01..2028-01-31' or 'du 1er "
                    "avril 2027 au 31 mars 2028' (a fiscal year: 'January', 'Q1' then resolve inside it).")
-@click.option("--tz", "--timezone", "tz", default="Europe/Paris", show_default=True,
-              help="The plan's timezone (IANA name, e.g. America/Chicago).")
+@click.option("--tz", "--timezone", "tz",
+              help="The plan's timezone (IANA name, e.g. America/Chicago). Default: Europe/Paris (said when the "
+                   "plan is English).")
 @click.option("--language", type=click.Choice(["en", "fr"]),
               help="The plan's language (its periods and comments). Default: the headers' (English headers: en).")
 @click.option("--currency", metavar="CODE",
@@ -477,8 +478,8 @@ def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
 @click.option("--sheet", help="Sheet of an .xlsx workbook (default: the active sheet).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_command(source: Path, output: Path | None, plan_name: str | None, year: int | None,
-                   period: str | None, tz: str, language: str | None, currency: str | None, date_order: str | None,
-                   sheet: str | None, force: bool) -> None:
+                   period: str | None, tz: str | None, language: str | None, currency: str | None,
+                   date_order: str | None, sheet: str | None, force: bool) -> None:
     """Turn a spreadsheet (.xlsx or .csv, one row per action) into a plan file.
 
     \b
@@ -492,7 +493,7 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     Nothing is written when any row has a problem; every problem names its row and column (exit 2).
     """
     try:
-        zone = ZoneInfo(tz)
+        zone = ZoneInfo(tz or "Europe/Paris")
     except (ZoneInfoNotFoundError, ValueError, OSError):
         _report([Problem("option --tz / --timezone", f"unknown timezone {tz!r}",
                          "use an IANA name such as Europe/Paris or America/Chicago")],
