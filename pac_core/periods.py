@@ -1070,7 +1070,7 @@ _DEADLINE = re.compile(
 # "by end of year", « fin de l'année », "by the end of the fiscal year", « fin d'exercice », "by year end", "by FY end":
 # the plan's period (its fiscal year in a fiscal plan). The last three used to be "cannot read" (usplan audit F10).
 _END_OF_YEAR = _c(r"(?:l')?(?:annee(?:\s+fiscale)?|year|exercice|fiscal\s+year|fy)")
-_YEAR_END = _c(r"(?:the\s+|l')?(?:(?:fiscal\s+)?year|fy)[\s-]?end|fye|cloture(?:\s+de\s+l'exercice)?")
+_YEAR_END = _c(r"(?:the\s+|l')?(?:(?:fiscal\s+)?year|fy)[\s-]?end|fye|eoy|eofy|cloture(?:\s+de\s+l'exercice)?")
 _FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
                    r"(?P<y2>\d{4}|\d{2})(?!\d)")
 
@@ -1343,7 +1343,9 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if other and (hit is None or other[0] > hit[0]):
             hit = other
     if hit is None and _FREE_TEXT.get():
-        hit = _season_at(s, kw.end()) or (_unnamed_at(s, pos, kw.end(), today=today) if end_of else None)
+        hit = _season_at(s, kw.end()) or _unnamed_at(s, pos, kw.end(), today=today, end_of=end_of)
+        if hit is not None and hit[1].kind == "relative" and not end_of:
+            end_of, exclusive = True, False     # "by EOQ", "before EOM": to the end of the quarter or month
         if hit is not None and hit[1].kind == "season":
             end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
@@ -1402,18 +1404,20 @@ def _season_at(s: str, pos: int) -> tuple[int, _Part] | None:
 # "quarter", "month" (« en cours », "current"): the one holding today, as « ce trimestre » (a `when:` refuses them:
 # the plan is read every night, and "the quarter" would move).
 _UNNAMED = _c(r"(?:(?:le|la|the)\s+)?(?:(?P<fr>trimestre|mois)(?:\s+(?:en\s+cours|courant))?"
-              r"|(?:current\s+)?(?P<en>quarter|month))")
+              r"|(?:current\s+)?(?P<en>quarter|month))"
+              r"|eo(?P<eo>[qm])(?![a-z0-9])")   # "by EOQ", "by EOM" (audit linten): after "by", "before" alone
 
 
-def _unnamed_at(s: str, start: int, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+def _unnamed_at(s: str, start: int, pos: int, *, today: date | None, end_of: bool) -> tuple[int, _Part] | None:
     m = _UNNAMED.match(s, pos)
-    if m is None:
+    if m is None or (m.group("eo") is None) != end_of:
         return None
-    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {m.group('en')}"
+    en = m.group("en") or {"q": "quarter", "m": "month"}.get(m.group("eo") or "")
+    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {en}"
     hit = _relative_at(this, 0, today=today)
     if hit is None:
         return None
-    relative, quarter = hit[1], m.group("fr") == "trimestre" or m.group("en") == "quarter"
+    relative, quarter = hit[1], m.group("fr") == "trimestre" or en == "quarter"
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         if today is None:
