@@ -472,6 +472,55 @@ _REGION_ACRONYMS = {"ARA": "Auvergne-Rhône-Alpes", "AURA": "Auvergne-Rhône-Alp
                     "CVL": "Centre-Val de Loire", "NAQ": "Nouvelle-Aquitaine", "PDL": "Pays de la Loire"}
 
 
+_US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho",
+    "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
+    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri",
+    "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
+    "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
+}
+# A US state by its name ("Illinois", "New York State"), longest first ("West Virginia" before "Virginia"); by its
+# USPS code only in capitals after a place word or in a list of codes ("in TX/OK", "in PA, NJ and DE"): "IN", "OR",
+# "ME", "OK" are words too (audit linten).
+_US_STATE_NAMES = tuple((re.compile(rf"\b{re.escape(_norm(name))}(?:\s+state)?\b"), code)
+                        for code, name in sorted(_US_STATES.items(), key=lambda kv: -len(kv[1])))
+_US_CODES = "|".join(_US_STATES)
+_US_CODE_LIST = re.compile(rf"(?<![\w-])(?:in|across|from)\s+((?:{_US_CODES})(?:\s*(?:/|,|\band\b|&|\bor\b)\s*"
+                           rf"(?:{_US_CODES}))*)(?![\w-])")
+_US_REGIONS = ("Pacific Northwest", "New England", "Mid-Atlantic", "Midwest", "Northeast", "Southeast", "Southwest",
+               "West Coast", "East Coast", "Gulf Coast", "Great Lakes", "Tri-State Area", "Bay Area", "Sun Belt")
+_US_REGION_PATTERNS = tuple((re.compile(rf"\b{re.escape(_norm(name).replace('-', ' '))}\b"), name)
+                            for name in _US_REGIONS)
+
+
+def _us_places(text: str, geo: str, used: _Spans) -> tuple[list[str], list[str]]:
+    """The US states (USPS codes) and regions a statement names; their spans are added to ``used``."""
+    states: list[tuple[int, str]] = []
+    for pattern, code in _US_STATE_NAMES:
+        for m in pattern.finditer(geo):
+            if not _inside(m.start(), used) and text[m.start()].isupper():
+                states.append((m.start(), code))
+                used.append(m.span())
+    for m in _US_CODE_LIST.finditer(text):
+        for code in re.finditer(rf"\b(?:{_US_CODES})\b", m.group(1)):
+            start = m.start(1) + code.start()
+            if not _inside(start, used):
+                states.append((start, code.group(0)))
+                used.append((start, start + 2))
+    regions: list[tuple[int, str]] = []
+    for pattern, name in _US_REGION_PATTERNS:
+        for m in pattern.finditer(geo):
+            if not _inside(m.start(), used) and text[m.start()].isupper():
+                regions.append((m.start(), name))
+                used.append(m.span())
+    return (list(dict.fromkeys(code for _, code in sorted(states))),
+            list(dict.fromkeys(name for _, name in sorted(regions))))
+
+
 def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
     """Départements, régions, industries, account types and "dormant"; returns the spans used by places."""
     used = _Spans(len(s))
@@ -506,10 +555,15 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
                 continue
             depts.append(code)
             used.append(m.span())
+    us_states, us_regions = _us_places(text, geo, used)
     if depts:
         facts.scope_hints["departements"] = list(dict.fromkeys(depts))
     if regions:
         facts.scope_hints["regions"] = list(dict.fromkeys(regions))
+    if us_states:
+        facts.scope_hints["us_states"] = us_states
+    if us_regions:
+        facts.scope_hints["us_regions"] = us_regions
     industries = [label for pat, label in _INDUSTRIES.items() if re.search(rf"\b(?:{pat})", s)]
     if industries:
         facts.scope_hints["industries"] = list(dict.fromkeys(industries))

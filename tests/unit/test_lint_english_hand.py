@@ -47,3 +47,49 @@ class TestEndOfAbbreviations:
     def test_a_word_starting_eo_is_no_deadline(self) -> None:
         r = lint("Call 15 customers by Eomatic")
         assert r.parsed["window"] is None, r.parsed
+
+
+class TestUSPlaces:
+    """A US state or region is where the accounts are, not a named account: "Reach out to some prospects in Colorado"
+    is as vague as "some prospects" (it was concrete: Colorado was read as the account named)."""
+
+    def test_state_name_is_a_place(self) -> None:
+        r = lint("Visit 5 dormant accounts in Illinois in week 18")
+        assert r.kind == "action", r.reasons
+        assert r.parsed["named_target"] is None
+        assert r.parsed["scope_hints"]["us_states"] == ["IL"]
+
+    def test_two_word_state_names(self) -> None:
+        r = lint("Visit 6 key accounts in New York State and North Carolina in April")
+        assert r.parsed["scope_hints"]["us_states"] == ["NY", "NC"]
+        assert r.parsed["named_target"] is None
+
+    def test_state_codes_after_a_place_word_and_in_lists(self) -> None:
+        r = lint("Sam: 10 demos to prospects in TX/OK before June 15th")
+        assert r.parsed["scope_hints"]["us_states"] == ["TX", "OK"]
+        r = lint("Visit 10 prospects in PA, NJ and DE in October")
+        assert r.parsed["scope_hints"]["us_states"] == ["PA", "NJ", "DE"]
+
+    def test_a_code_that_is_a_word_is_no_state(self) -> None:
+        r = lint("Call 5 customers IN Q3 OR in Q4")
+        assert "us_states" not in r.parsed["scope_hints"], r.parsed
+
+    def test_a_place_makes_no_statement_concrete(self) -> None:
+        r = lint("Reach out to some prospects in Colorado")
+        assert (r.kind, r.missing[:4]) == ("intention", ["who", "what", "how_many", "when"]), r.reasons
+        r = lint("Call all our distributors in Texas")
+        assert (r.kind, r.missing[:3]) == ("objective", ["who", "how_many", "when"]), r.reasons
+        r = lint("Grow revenue in Florida by 12% in FY2027")
+        assert (r.kind, r.missing) == ("objective", ["who", "what", "how_many"]), r.reasons
+
+    def test_us_regions(self) -> None:
+        r = lint("Increase average order size with key accounts in the Southeast")
+        assert r.parsed["named_target"] is None
+        assert r.parsed["scope_hints"]["us_regions"] == ["Southeast"]
+        r = lint("Run 2 lunch-and-learns at hospitals in the Pacific Northwest in Q3")
+        assert r.parsed["scope_hints"]["us_regions"] == ["Pacific Northwest"]
+
+    def test_a_named_account_stays_named(self) -> None:
+        r = lint("Meet the head of purchasing at Walgreens in Ohio in late May")
+        assert r.parsed["named_target"] == "Walgreens"
+        assert r.parsed["scope_hints"]["us_states"] == ["OH"]
