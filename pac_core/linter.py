@@ -178,8 +178,11 @@ _CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:
 # "5 customers per week", « 5 clients par mois », "weekly": a rate. The count is then what is done each week or month,
 # not the window's target, which pac counts (usplan audit: "5 per week in Q3" was a target of 5 over 13 weeks).
 _RATE = re.compile(r"(?<![a-z])(?:(?P<lead>per|a|an|each|every|par|chaque|tous\s+les|toutes\s+les)\s+"
-                   r"(?P<unit>weeks?|months?|semaines?|mois)|(?P<adj>weekly|monthly|hebdomadaires?|mensuel(?:le)?s?"
-                   r"|hebdomadairement|mensuellement))(?![a-z])")
+                   r"(?P<unit>weeks?|months?|days?|semaines?|mois|jours?)|(?P<adj>weekly|monthly|daily"
+                   r"|hebdomadaires?|mensuel(?:le)?s?|quotidien(?:ne)?s?|hebdomadairement|mensuellement"
+                   r"|quotidiennement))(?![a-z])"
+                   r"|(?<=[a-z])\s?/\s?(?P<slash>week|wk|month|mo|day|semaine|sem|mois|jour|j)(?![a-z])")
+_RATE_UNIT = (("week", "semaine", "hebdo", "wk", "sem"), ("day", "jour", "quotidien", "j"))
 _NOT_RATE_BEFORE = re.compile(r"(?:^|\s)(?:in|within|for|over|after|dans|pour|en|apres|sous)\s+$")
 
 
@@ -189,8 +192,12 @@ def _rate(s: str) -> tuple[str, str] | None:
     for m in _RATE.finditer(s):
         if m.group("lead") in ("a", "an") and _NOT_RATE_BEFORE.search(s[max(0, m.start() - 10):m.start()]):
             continue
-        word = m.group("unit") or m.group("adj")
-        return m.group(0), "week" if word.startswith(("week", "semaine", "hebdo")) else "month"
+        word = m.group("unit") or m.group("adj") or m.group("slash")
+        written = m.group(0).strip() if m.group("slash") is None else "/" + m.group("slash")
+        unit = "week" if word.startswith(_RATE_UNIT[0]) else "day" if word.startswith(_RATE_UNIT[1]) else "month"
+        if unit == "day" and m.group("lead") in ("each", "every", "chaque", "tous les", "toutes les"):
+            continue      # "every day in May" is a cadence of the whole window, "a day" / "per day" a rate
+        return written, unit
     return None
 
 
@@ -200,19 +207,22 @@ def _rate_reason(facts: _Facts) -> str:
     assert facts.rate is not None and facts.count is not None
     written, unit = facts.rate
     count = facts.count
+    units, per = ("working days", "week") if unit == "day" else (f"{unit}s", unit)
     if facts.windows:
         w = facts.windows[0]
         first, end = date.fromisoformat(w["start"][:10]), date.fromisoformat(w["end"][:10])
         if unit == "week":
             n = max(1, round((end - first).days / 7))
+        elif unit == "day":     # a working day (Monday to Friday): reps do not call on Sundays
+            n = max(1, sum((first + timedelta(days=k)).weekday() < 5 for k in range((end - first).days)))
         else:
             n = max(1, round((end.year - first.year) * 12 + end.month - first.month
                               + (end.day - first.day) / 30.44))
         return (f"count: {count} {written!r} is a rate, not a target: pac counts {count} over the whole window "
                 f"{w['label']!r} ({first.isoformat()} to {(end - _ONE_DAY).isoformat()}), not {count} each {unit} "
-                f"(write the total for the window, {count} × {n} {unit}s = {count * n}, or one action per {unit})")
+                f"(write the total for the window, {count} × {n} {units} = {count * n}, or one action per {per})")
     return (f"count: {count} {written!r} is a rate, not a target: pac counts a number over a window (write the "
-            f"total for the window, {count} × its {unit}s, or one action per {unit})")
+            f"total for the window, {count} × its {units}, or one action per {per})")
 
 
 # "les acheteurs de Danone", "the buyers at Unilever": people of one named account, not a scope.

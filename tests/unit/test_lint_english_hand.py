@@ -93,3 +93,37 @@ class TestUSPlaces:
         r = lint("Meet the head of purchasing at Walgreens in Ohio in late May")
         assert r.parsed["named_target"] == "Walgreens"
         assert r.parsed["scope_hints"]["us_states"] == ["OH"]
+
+
+class TestRates:
+    """"3 meetings/week", "8 calls a day": a rate, not the window's target (docs/linter.md, *A rate is not…*)."""
+
+    def test_slash_week_is_a_rate(self) -> None:
+        r = lint("Book 3 meetings/week with key accounts in Q3")
+        assert r.kind == "action", r.reasons
+        assert any("3 '/week' is a rate" in reason and "3 × 13 weeks = 39" in reason for reason in r.reasons), \
+            r.reasons
+
+    def test_per_month_abbreviated(self) -> None:
+        r = lint("Run 2 webinars/mo for prospects in H2")
+        assert any("2 '/mo' is a rate" in reason and "2 × 6 months = 12" in reason for reason in r.reasons), r.reasons
+
+    def test_a_day_is_a_rate_over_working_days(self) -> None:
+        r = lint("Alex: 8 calls a day to SMB prospects in Arizona in week 30")
+        assert r.kind == "action", r.reasons
+        assert any("8 'a day' is a rate" in reason and "8 × 5 working days = 40" in reason
+                   for reason in r.reasons), r.reasons
+
+    def test_daily_without_window(self) -> None:
+        r = lint("Make 10 calls per day to lapsed customers")
+        assert any("10 'per day' is a rate" in reason and "10 × its working days" in reason
+                   for reason in r.reasons), r.reasons
+
+    def test_in_a_day_is_a_duration(self) -> None:
+        r = lint("Visit 3 customers in a day in week 30")
+        assert not any("is a rate" in reason for reason in r.reasons), r.reasons
+
+    def test_every_day_is_a_cadence(self) -> None:
+        r = lint("Call 5 customers every day in May")
+        assert r.kind == "action", r.reasons
+        assert not any("is a rate" in reason for reason in r.reasons), r.reasons
