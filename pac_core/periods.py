@@ -733,7 +733,10 @@ _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}
            rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
-_WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of)\s+")
+# "week of May 3", and the UK "w/c 3 May", "week commencing / beginning / starting 3 May" (audit linten: the day alone,
+# or from that day to the end of the plan).
+_WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of|w/[cb]|week\s+(?:commencing|beginning|starting)"
+                      r"(?:\s+on)?)\s+")
 _MONTH_NAMED = _c(rf"(?:(?:le|au|the)\s+)?(?:(?:mois|month)\s+(?:de\s+|d'|of\s+))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m2>\d{1,2}))(?![/\-.]?\d)")
 _QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d)(?!\d))|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"

@@ -127,3 +127,17 @@ class TestRates:
         r = lint("Call 5 customers every day in May")
         assert r.kind == "action", r.reasons
         assert not any("is a rate" in reason for reason in r.reasons), r.reasons
+
+
+class TestWeekCommencing:
+    """The UK "w/c 14 June", "week commencing 7 June", "week beginning…": the week of that day, like "the week of June
+    14" (it was the day alone)."""
+
+    def test_w_c(self) -> None:
+        assert days(lint("Visit 7 practices in Greater Manchester w/c 14 June")) == ("2027-06-14", "2027-06-21")
+
+    def test_week_commencing(self) -> None:
+        assert days(lint("Phone 20 customers in Kent in the week commencing 7 June")) == ("2027-06-07", "2027-06-14")
+
+    def test_week_beginning(self) -> None:
+        assert days(lint("Call 20 customers week beginning 7th June")) == ("2027-06-07", "2027-06-14")
