@@ -1350,6 +1350,8 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if hit is not None and hit[1].kind == "relative" and not end_of:
             end_of, exclusive = True, False     # "by EOQ", "before EOM": to the end of the quarter or month
         if hit is not None and hit[1].kind == "season":
+            if re.match(r"through|thru", words):
+                return None                     # "through the summer": the summer itself (_summer_at)
             end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
         eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
@@ -1401,6 +1403,17 @@ def _season_at(s: str, pos: int) -> tuple[int, _Part] | None:
     if m is None:
         return None
     return m.end(), _Part("season", _year_of(_g(m, "y")), lambda y: (date(y, 7, 1), date(y, 9, 1)))
+
+
+# In a sentence only: "through / over / during the summer", "this summer", « pendant l'été », « cet été »: the summer
+# itself, July and August (audit linten: "through the summer" was "before the summer", the others no time bound).
+_SUMMER = re.compile(r"(?:through(?:out)?|thru|over|during|in|pendant|durant|en)\s+(?:the\s+|l'\s*)?(?=summer|ete)"
+             r"|(?:this|cet)\s+(?=summer|ete)")
+
+
+def _summer_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _SUMMER.match(s, pos)
+    return _season_at(s, m.end()) if m is not None else None
 
 
 # In a sentence only, after « d'ici la fin du », « avant la fin du », "by the end of the": « trimestre », « mois »,
@@ -1649,7 +1662,7 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
     if _FREE_TEXT.get():
-        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos)]
+        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos), _summer_at(s, pos)]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None
 

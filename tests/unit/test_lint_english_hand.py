@@ -141,3 +141,21 @@ class TestWeekCommencing:
 
     def test_week_beginning(self) -> None:
         assert days(lint("Call 20 customers week beginning 7th June")) == ("2027-06-07", "2027-06-14")
+
+
+class TestSummer:
+    """"through the summer", "over the summer", "this summer": the summer itself, July and August as « l'été »
+    (docs/linter.md); "through the summer" was read as "before the summer", from 1 January to 30 June."""
+
+    def test_through_the_summer(self) -> None:
+        r = lint("Book 12 meetings with key accounts through the summer")
+        assert r.kind == "action", r.reasons
+        assert days(r) == ("2027-07-01", "2027-09-01")
+
+    def test_over_and_this_summer(self) -> None:
+        assert days(lint("Book 12 meetings with key accounts over the summer")) == ("2027-07-01", "2027-09-01")
+        assert days(lint("Visit 6 hospitals in Ohio this summer")) == ("2027-07-01", "2027-09-01")
+        assert days(lint("Visiter 6 clients du 69 pendant l'été")) == ("2027-07-01", "2027-09-01")
+
+    def test_before_the_summer_stays_a_deadline(self) -> None:
+        assert days(lint("Visit 6 hospitals in Ohio before the summer")) == ("2027-01-01", "2027-07-01")
