@@ -94,6 +94,7 @@ _NOT_ADJECTIVE = (r"(?<!plus\s)(?<!tres\s)(?<!etre\s)(?<!bien\s)(?<!rester\s)(?<
 _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("visiter", _fr("visit"), _T.VISIT),
     ("visit", r"visit(?:s|ing)?", _T.VISIT),
+    ("ride along", r"ride[\s-]+along(?!s)", _T.VISIT),      # a joint field visit with a rep (audit linten)
     ("rendre visite", r"rendre\s+visite|rend(?:s|ra|rons)?\s+visite", _T.VISIT),
     ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
     ("voir", r"voir|see|sees|seeing", _T.VISIT),
@@ -135,9 +136,10 @@ _LIGHT_VERBS = (r"realiser|realise|realisera|effectuer|effectue|faire|fait|fera|
                 r"|run|runs|hold|holds|carry\s+out|perform|do|make|tenir|lancer|launch|prendre|take")
 # (noun pattern, activity type)
 _ACTIVITY_NOUNS: list[tuple[str, ActivityType | None]] = [
-    (r"visites?|visits?|tournees?|tours?", _T.VISIT),
+    (r"visites?|visits?|tournees?|tours?|ride[\s-]?alongs?", _T.VISIT),
     (r"appels?(?!\s+d'offres)|calls?(?!\s+for\s+tenders?)|phoning|coups?\s+de\s+(?:fil|telephone)", _T.CALL),
-    (r"rendez-vous|rdv|reunions?|meetings?|appointments?|dejeuners?|lunch(?:es)?|entretiens?", _T.MEETING),
+    (r"rendez-vous|rdv|reunions?|meetings?|appointments?|dejeuners?|lunch(?:es)?|entretiens?|qbrs?"
+     r"|(?:account|business|quarterly)\s+reviews?", _T.MEETING),
     (r"demos?|demonstrations?|presentations?|essais?|trials?|webinaires?|webinars?|ateliers?|workshops?"
      r"|journees?\s+portes?\s+ouvertes?|open\s+days?", _T.DEMO),
     (r"e-?mails?|mailings?|newsletters?|courriels?|campagnes?\s+(?:e-?)?mail(?:ing)?", _T.EMAIL),
@@ -598,6 +600,8 @@ _IS_UNIT = re.compile(rf"\s*{_UNITS}")
 _DURATION = re.compile(r"\s*(?:jours?|days?|semaines?|weeks?|mois|months?|heures?|hours?|h|ans?|years?|minutes?|min)"
                        r"(?![a-z])")
 _TIMES = re.compile(r"\s*(?:fois|times)(?![a-z])")
+# "twice", "thrice": "2 times", "3 times" (audit linten: "Visit Acme twice in May" had no count).
+_TWICE = re.compile(r"(?<![a-z])(?P<word>twice|thrice)(?![a-z])")
 
 
 def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]]) -> None:
@@ -654,6 +658,10 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if noun is not None and facts.activity_type is None:
             facts.activity_type = noun[0]
         return
+    if times is None and facts.verb is not None:
+        twice = next((m for m in _TWICE.finditer(s, facts.verb_at) if not _inside(m.start(), facts.period_spans)), None)
+        if twice is not None:
+            times = (2 if twice.group("word") == "twice" else 3, text[twice.start():twice.end()])
     if times is not None:
         facts.count, facts.target = times
         facts.count_is_activity = True

@@ -159,3 +159,28 @@ class TestSummer:
 
     def test_before_the_summer_stays_a_deadline(self) -> None:
         assert days(lint("Visit 6 hospitals in Ohio before the summer")) == ("2027-01-01", "2027-07-01")
+
+
+class TestTwiceAndMeetingNouns:
+    """"twice", "three times" is how many times the activity is done (like "2 times", docs/linter.md); a QBR, an account
+    review and a ride-along are activities."""
+
+    def test_twice_is_a_count_of_2(self) -> None:
+        r = lint("Visit Acme twice in May")
+        assert (r.kind, r.parsed["count"]) == ("action", 2), r.reasons
+        assert lint("Call Jordan three times in May").parsed["count"] == 3
+
+    def test_twice_after_a_count_of_accounts(self) -> None:
+        assert lint("Call 5 lapsed customers twice in May").parsed["count"] == 5
+
+    def test_hold_qbrs_and_account_reviews(self) -> None:
+        r = lint("Hold 2 QBRs with key accounts in May")
+        assert (r.kind, r.parsed["activity_type"]) == ("action", "meeting"), r.reasons
+        r = lint("Hold 2 account reviews with Target's buyers the week of June 14")
+        assert (r.kind, r.parsed["activity_type"]) == ("action", "meeting"), r.reasons
+
+    def test_ride_along(self) -> None:
+        r = lint("Ride-along with Jordan twice in May")
+        assert (r.kind, r.parsed["count"], r.parsed["activity_type"]) == ("action", 2, "visit"), r.reasons
+        r = lint("Do 3 ride-alongs with Jordan in May")
+        assert (r.kind, r.parsed["activity_type"]) == ("action", "visit"), r.reasons
