@@ -268,6 +268,7 @@ _NOT_NAMES = {
     "sales", "direction", "french", "francais", "german", "european", "pharma",
     "mr", "mrs", "ms", "dr", "m", "mme", "monsieur", "madame",
     "sme", "smes", "smb", "smbs", "pmi",     # the English PME and the French PMI: segments, not accounts
+    "eom", "eoq", "eoy", "eofy", "eow",     # "by EOM": a deadline read or asked for (audit linten), not an account
 }
 _MONTH_OR_DAY = {
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",

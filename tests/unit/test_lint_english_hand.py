@@ -44,6 +44,11 @@ class TestEndOfAbbreviations:
         r = lint("Follow up on 30 open quotes before EOM", today=date(2027, 5, 10))
         assert days(r) == ("2027-05-10", "2027-06-01")
 
+    def test_eom_is_no_named_account(self) -> None:
+        r = lint("Follow up on all open quotes > $10k by EOM")
+        assert r.parsed["named_target"] is None
+        assert (r.kind, r.missing) == ("objective", ["who", "how_many"]), r.reasons
+
     def test_a_word_starting_eo_is_no_deadline(self) -> None:
         r = lint("Call 15 customers by Eomatic")
         assert r.parsed["window"] is None, r.parsed
