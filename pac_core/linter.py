@@ -658,6 +658,10 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         facts.count_is_activity = noun is not None
         if noun is not None and facts.activity_type is None:
             facts.activity_type = noun[0]
+        if facts.verb_lemma == "book":      # "Schedule 6 site visits", "Book 3 demos": the noun says what is done
+            booked = next((k for w in s[first:last].split() for p, k in _NOUNS if k is not None and p.fullmatch(w)),
+                          None)
+            facts.activity_type = booked or facts.activity_type
         return
     if times is None and facts.verb is not None:
         twice = next((m for m in _TWICE.finditer(s, facts.verb_at) if not _inside(m.start(), facts.period_spans)), None)

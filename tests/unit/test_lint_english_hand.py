@@ -189,3 +189,18 @@ class TestTwiceAndMeetingNouns:
         assert (r.kind, r.parsed["count"], r.parsed["activity_type"]) == ("action", 2, "visit"), r.reasons
         r = lint("Do 3 ride-alongs with Jordan in May")
         assert (r.kind, r.parsed["activity_type"]) == ("action", "visit"), r.reasons
+
+
+class TestScheduledActivity:
+    """"Schedule 6 site visits", "Book 3 demos": booking says when, the noun says what is done."""
+
+    def test_schedule_site_visits_is_visits(self) -> None:
+        r = lint("Schedule 6 site visits with manufacturers in Wisconsin in wk 40")
+        assert (r.kind, r.parsed["activity_type"]) == ("action", "visit"), r.reasons
+
+    def test_book_demos_is_demos(self) -> None:
+        assert lint("Book 3 demos with hospitals in Q3").parsed["activity_type"] == "demo"
+
+    def test_book_meetings_stays_meetings(self) -> None:
+        assert lint("Book 12 meetings with CFOs in Q3").parsed["activity_type"] == "meeting"
+        assert lint("Book 12 CFOs in Q3").parsed["activity_type"] == "meeting"
