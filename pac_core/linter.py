@@ -504,6 +504,7 @@ _US_STATE_NAMES = tuple((re.compile(rf"\b{re.escape(_norm(name))}(?:\s+state)?\b
 _US_CODES = "|".join(_US_STATES)
 _US_CODE_LIST = re.compile(rf"(?<![\w-])(?:in|across|from)\s+((?:{_US_CODES})(?:\s*(?:/|,|\band\b|&|\bor\b)\s*"
                            rf"(?:{_US_CODES}))*)(?![\w-])")
+_US_CODE = re.compile(rf"\b(?:{_US_CODES})\b")
 _US_REGIONS = ("Pacific Northwest", "New England", "Mid-Atlantic", "Midwest", "Northeast", "Southeast", "Southwest",
                "West Coast", "East Coast", "Gulf Coast", "Great Lakes", "Tri-State Area", "Bay Area", "Sun Belt")
 _US_REGION_PATTERNS = tuple((re.compile(rf"\b{re.escape(_norm(name).replace('-', ' '))}\b"), name)
@@ -519,10 +520,10 @@ def _us_places(text: str, geo: str, used: _Spans) -> tuple[list[str], list[str]]
                 states.append((m.start(), code))
                 used.append(m.span())
     for m in _US_CODE_LIST.finditer(text):
-        for code in re.finditer(rf"\b(?:{_US_CODES})\b", m.group(1)):
-            start = m.start(1) + code.start()
+        for listed in _US_CODE.finditer(m.group(1)):
+            start = m.start(1) + listed.start()
             if not _inside(start, used):
-                states.append((start, code.group(0)))
+                states.append((start, listed.group(0)))
                 used.append((start, start + 2))
     regions: list[tuple[int, str]] = []
     for pattern, name in _US_REGION_PATTERNS:
