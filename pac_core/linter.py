@@ -37,7 +37,7 @@ from typing import Any
 
 from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
-from pac_core.periods import RelativePeriodError, find_periods
+from pac_core.periods import RelativePeriodError, day_words, find_periods, two_way_dates
 from pac_core.plan import Action, ActivityType, Plan
 from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
@@ -911,6 +911,11 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
     return "intention", reasons
 
 
+# An English period ("the week of 11/8", "by 10/3"): its numeric dates may be a US manager's month/day (audit linten).
+_ENGLISH_WHEN = re.compile(r"(?<![a-z])(?:by|before|on|the|week|of|until|till|from|between|and|through|thru|due|to)"
+                           r"(?![a-z])")
+
+
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
                    info_source: str | None = None, within: Window | None = None,
@@ -967,6 +972,12 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
         reasons.append(f"when: {problem}")
     if len(facts.windows) > 1:
         reasons.append("several periods: the first is used; split the statement if they are separate actions")
+    if date_order is None and facts.windows and _ENGLISH_WHEN.search(_norm(facts.windows[0]["label"])):
+        for written, dmy, mdy, _ in dict.fromkeys(two_way_dates(facts.windows[0]["label"])):
+            meant = day_words(mdy, "en", year=False)
+            reasons.append(f"when: {written!r} is read {day_words(dmy, 'en', year=False)} (numeric dates are "
+                           f"day/month); if you mean {meant}, write '{meant}', or give --date-order mdy (date_order: "
+                           "mdy in a plan)")
     if kind != "action" and missing:
         reasons.append("to make it an action, add: " + ", ".join(m.replace("_", " ") for m in missing
                                                                     if m not in ("info_needed", "info_source")))

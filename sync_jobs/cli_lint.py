@@ -287,7 +287,7 @@ def _print_table(results: list[LintResult], statements: list[Statement],
         if result.kind == "action":     # an action's count given as a rate ("5 per week"): its target is not that
             where = statement.id or f"line {statement.line}"
             for reason in result.reasons:
-                if " is a rate, not a target" in reason:
+                if " is a rate, not a target" in reason or "(numeric dates are day/month)" in reason:
                     console.print(textsafe.text(f"warning: {where}: {reason}", style="yellow"))
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"

@@ -119,6 +119,14 @@ class TestTextFiles:
         assert json.loads(out)[0]["kind"] == "objective"     # day/month stays the default
 
 
+    def test_a_two_way_date_is_warned_under_the_table(self) -> None:
+        """An English action whose "11/8" reads two ways: the day read and the flag that reads the other (audit
+        linten: "the week of 11/8" was the week of 11 August, with no word)."""
+        code, out, _ = run("-", "--year", "2027", stdin="Demo to 5 hospitals in Ohio the week of 11/8\n")
+        assert code == 0
+        assert "warning: line 1: when: '11/8' is read August 11 (numeric dates are day/month)" in " ".join(out.split())
+
+
 class TestPlanFiles:
     def test_plan_file_uses_its_year_timezone_and_fields(self, write) -> None:
         """A plan's year and timezone are used; each result carries the action id; who and info count."""

@@ -263,3 +263,25 @@ def test_hand_set_agreement_does_not_drop(which: str, date_order: str | None) ->
     scores = [_agreement(row, date_order) for row in _rows() if row[0] == which]
     got = {f: sum(score.get(f, False) for score in scores) for f in FIELDS}
     assert all(got[f] >= n for f, n in MEASURED[(which, date_order)].items()), got
+
+
+class TestTwoWayDates:
+    """"the week of 11/8" read day/month is the week of 11 August, with no word (audit linten): an English statement
+    whose numeric date reads two ways, with no date order given, says which day it read and how to say the other."""
+
+    def test_the_week_of_11_8_says_both_readings(self) -> None:
+        r = lint("Demo to 5 hospitals in Ohio the week of 11/8")
+        assert days(r) == ("2027-08-09", "2027-08-16")
+        assert any("'11/8' is read August 11 (numeric dates are day/month)" in reason and "November 8" in reason
+                   and "--date-order mdy" in reason for reason in r.reasons), r.reasons
+
+    def test_no_word_once_the_order_is_given_or_in_french(self) -> None:
+        r = lint_statement("Demo to 5 hospitals in Ohio the week of 11/8", year=2027, tz="America/Chicago",
+                           date_order="mdy")
+        assert not any("numeric dates" in reason for reason in r.reasons), r.reasons
+        r = lint("Visiter 5 clients du 69 le 3/4")
+        assert not any("numeric dates" in reason for reason in r.reasons), r.reasons
+
+    def test_one_reading_only_is_no_warning(self) -> None:
+        r = lint("Visit 5 customers in Ohio by 30/9")
+        assert not any("numeric dates are day/month" in reason for reason in r.reasons), r.reasons
