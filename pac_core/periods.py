@@ -1334,19 +1334,27 @@ def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
     return _Part("range", year, make, resolve=resolve)
 
 
+_WEEKDAY_LEAD = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?"
+                           r"|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?,?\s(?:the\s|le\s)?")
+
+
 def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
     kw = _DEADLINE.match(s, pos)
     if kw is None:
         return None
     words = kw.group("kw")
+    at = kw.end()
+    weekday = _WEEKDAY_LEAD.match(s, at)      # "by Friday 4/16", "before Monday, 16 August" (audit linten)
+    if weekday is not None and _date_at(s, weekday.end()) is not None:
+        at = weekday.end()
     end_of = bool(re.search(r"\bfin\b|\bend\b", words))
     exclusive = bool(re.match(r"avant|before|prior", words)) and not end_of
-    hit = _date_at(s, kw.end())
-    for other in (_period_at(s, kw.end(), search=False), _relative_at(s, kw.end(), today=today)):
+    hit = _date_at(s, at)
+    for other in (_period_at(s, at, search=False), _relative_at(s, at, today=today)):
         if other and (hit is None or other[0] > hit[0]):
             hit = other
     if hit is None and _FREE_TEXT.get():
-        hit = _season_at(s, kw.end()) or _unnamed_at(s, pos, kw.end(), today=today, end_of=end_of)
+        hit = _season_at(s, at) or _unnamed_at(s, pos, at, today=today, end_of=end_of)
         if hit is not None and hit[1].kind == "relative" and not end_of:
             end_of, exclusive = True, False     # "by EOQ", "before EOM": to the end of the quarter or month
         if hit is not None and hit[1].kind == "season":
@@ -1354,8 +1362,8 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
                 return None                     # "through the summer": the summer itself (_summer_at)
             end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
-        eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
-        if eoy is None and (eoy := _YEAR_END.match(s, kw.end())) is not None:
+        eoy = _END_OF_YEAR.match(s, at) if end_of else None
+        if eoy is None and (eoy := _YEAR_END.match(s, at)) is not None:
             end_of, exclusive = True, False      # "by year end", "before year-end": the year's last day included
         if eoy:
             hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
