@@ -37,7 +37,7 @@ from typing import Any
 
 from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
-from pac_core.periods import RelativePeriodError, find_periods
+from pac_core.periods import RelativePeriodError, day_words, find_periods, two_way_dates
 from pac_core.plan import Action, ActivityType, Plan
 from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
@@ -94,6 +94,7 @@ _NOT_ADJECTIVE = (r"(?<!plus\s)(?<!tres\s)(?<!etre\s)(?<!bien\s)(?<!rester\s)(?<
 _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("visiter", _fr("visit"), _T.VISIT),
     ("visit", r"visit(?:s|ing)?", _T.VISIT),
+    ("ride along", r"ride[\s-]+along(?!s)", _T.VISIT),      # a joint field visit with a rep (audit linten)
     ("rendre visite", r"rendre\s+visite|rend(?:s|ra|rons)?\s+visite", _T.VISIT),
     ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
     ("voir", r"voir|see|sees|seeing", _T.VISIT),
@@ -135,9 +136,10 @@ _LIGHT_VERBS = (r"realiser|realise|realisera|effectuer|effectue|faire|fait|fera|
                 r"|run|runs|hold|holds|carry\s+out|perform|do|make|tenir|lancer|launch|prendre|take")
 # (noun pattern, activity type)
 _ACTIVITY_NOUNS: list[tuple[str, ActivityType | None]] = [
-    (r"visites?|visits?|tournees?|tours?", _T.VISIT),
+    (r"visites?|visits?|tournees?|tours?|ride[\s-]?alongs?", _T.VISIT),
     (r"appels?(?!\s+d'offres)|calls?(?!\s+for\s+tenders?)|phoning|coups?\s+de\s+(?:fil|telephone)", _T.CALL),
-    (r"rendez-vous|rdv|reunions?|meetings?|appointments?|dejeuners?|lunch(?:es)?|entretiens?", _T.MEETING),
+    (r"rendez-vous|rdv|reunions?|meetings?|appointments?|dejeuners?|lunch(?:es)?|entretiens?|qbrs?"
+     r"|(?:account|business|quarterly)\s+reviews?", _T.MEETING),
     (r"demos?|demonstrations?|presentations?|essais?|trials?|webinaires?|webinars?|ateliers?|workshops?"
      r"|journees?\s+portes?\s+ouvertes?|open\s+days?", _T.DEMO),
     (r"e-?mails?|mailings?|newsletters?|courriels?|campagnes?\s+(?:e-?)?mail(?:ing)?", _T.EMAIL),
@@ -178,8 +180,11 @@ _CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:
 # "5 customers per week", « 5 clients par mois », "weekly": a rate. The count is then what is done each week or month,
 # not the window's target, which pac counts (usplan audit: "5 per week in Q3" was a target of 5 over 13 weeks).
 _RATE = re.compile(r"(?<![a-z])(?:(?P<lead>per|a|an|each|every|par|chaque|tous\s+les|toutes\s+les)\s+"
-                   r"(?P<unit>weeks?|months?|semaines?|mois)|(?P<adj>weekly|monthly|hebdomadaires?|mensuel(?:le)?s?"
-                   r"|hebdomadairement|mensuellement))(?![a-z])")
+                   r"(?P<unit>weeks?|months?|days?|semaines?|mois|jours?)|(?P<adj>weekly|monthly|daily"
+                   r"|hebdomadaires?|mensuel(?:le)?s?|quotidien(?:ne)?s?|hebdomadairement|mensuellement"
+                   r"|quotidiennement))(?![a-z])"
+                   r"|(?<=[a-z])\s?/\s?(?P<slash>week|wk|month|mo|day|semaine|sem|mois|jour|j)(?![a-z])")
+_RATE_UNIT = (("week", "semaine", "hebdo", "wk", "sem"), ("day", "jour", "quotidien", "j"))
 _NOT_RATE_BEFORE = re.compile(r"(?:^|\s)(?:in|within|for|over|after|dans|pour|en|apres|sous)\s+$")
 
 
@@ -189,8 +194,12 @@ def _rate(s: str) -> tuple[str, str] | None:
     for m in _RATE.finditer(s):
         if m.group("lead") in ("a", "an") and _NOT_RATE_BEFORE.search(s[max(0, m.start() - 10):m.start()]):
             continue
-        word = m.group("unit") or m.group("adj")
-        return m.group(0), "week" if word.startswith(("week", "semaine", "hebdo")) else "month"
+        word = m.group("unit") or m.group("adj") or m.group("slash")
+        written = m.group(0).strip() if m.group("slash") is None else "/" + m.group("slash")
+        unit = "week" if word.startswith(_RATE_UNIT[0]) else "day" if word.startswith(_RATE_UNIT[1]) else "month"
+        if unit == "day" and m.group("lead") in ("each", "every", "chaque", "tous les", "toutes les"):
+            continue      # "every day in May" is a cadence of the whole window, "a day" / "per day" a rate
+        return written, unit
     return None
 
 
@@ -200,19 +209,22 @@ def _rate_reason(facts: _Facts) -> str:
     assert facts.rate is not None and facts.count is not None
     written, unit = facts.rate
     count = facts.count
+    units, per = ("working days", "week") if unit == "day" else (f"{unit}s", unit)
     if facts.windows:
         w = facts.windows[0]
         first, end = date.fromisoformat(w["start"][:10]), date.fromisoformat(w["end"][:10])
         if unit == "week":
             n = max(1, round((end - first).days / 7))
+        elif unit == "day":     # a working day (Monday to Friday): reps do not call on Sundays
+            n = max(1, sum((first + timedelta(days=k)).weekday() < 5 for k in range((end - first).days)))
         else:
             n = max(1, round((end.year - first.year) * 12 + end.month - first.month
                               + (end.day - first.day) / 30.44))
         return (f"count: {count} {written!r} is a rate, not a target: pac counts {count} over the whole window "
                 f"{w['label']!r} ({first.isoformat()} to {(end - _ONE_DAY).isoformat()}), not {count} each {unit} "
-                f"(write the total for the window, {count} × {n} {unit}s = {count * n}, or one action per {unit})")
+                f"(write the total for the window, {count} × {n} {units} = {count * n}, or one action per {per})")
     return (f"count: {count} {written!r} is a rate, not a target: pac counts a number over a window (write the "
-            f"total for the window, {count} × its {unit}s, or one action per {unit})")
+            f"total for the window, {count} × its {units}, or one action per {per})")
 
 
 # "les acheteurs de Danone", "the buyers at Unilever": people of one named account, not a scope.
@@ -256,6 +268,7 @@ _NOT_NAMES = {
     "sales", "direction", "french", "francais", "german", "european", "pharma",
     "mr", "mrs", "ms", "dr", "m", "mme", "monsieur", "madame",
     "sme", "smes", "smb", "smbs", "pmi",     # the English PME and the French PMI: segments, not accounts
+    "eom", "eoq", "eoy", "eofy", "eow",     # "by EOM": a deadline read or asked for (audit linten), not an account
 }
 _MONTH_OR_DAY = {
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
@@ -476,6 +489,56 @@ _REGION_ACRONYMS = {"ARA": "Auvergne-Rhône-Alpes", "AURA": "Auvergne-Rhône-Alp
                     "CVL": "Centre-Val de Loire", "NAQ": "Nouvelle-Aquitaine", "PDL": "Pays de la Loire"}
 
 
+_US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho",
+    "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
+    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri",
+    "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
+    "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
+}
+# A US state by its name ("Illinois", "New York State"), longest first ("West Virginia" before "Virginia"); by its
+# USPS code only in capitals after a place word or in a list of codes ("in TX/OK", "in PA, NJ and DE"): "IN", "OR",
+# "ME", "OK" are words too (audit linten).
+_US_STATE_NAMES = tuple((re.compile(rf"\b{re.escape(_norm(name))}(?:\s+state)?\b"), code)
+                        for code, name in sorted(_US_STATES.items(), key=lambda kv: -len(kv[1])))
+_US_CODES = "|".join(_US_STATES)
+_US_CODE_LIST = re.compile(rf"(?<![\w-])(?:in|across|from)\s+((?:{_US_CODES})(?:\s*(?:/|,|\band\b|&|\bor\b)\s*"
+                           rf"(?:{_US_CODES}))*)(?![\w-])")
+_US_CODE = re.compile(rf"\b(?:{_US_CODES})\b")
+_US_REGIONS = ("Pacific Northwest", "New England", "Mid-Atlantic", "Midwest", "Northeast", "Southeast", "Southwest",
+               "West Coast", "East Coast", "Gulf Coast", "Great Lakes", "Tri-State Area", "Bay Area", "Sun Belt")
+_US_REGION_PATTERNS = tuple((re.compile(rf"\b{re.escape(_norm(name).replace('-', ' '))}\b"), name)
+                            for name in _US_REGIONS)
+
+
+def _us_places(text: str, geo: str, used: _Spans) -> tuple[list[str], list[str]]:
+    """The US states (USPS codes) and regions a statement names; their spans are added to ``used``."""
+    states: list[tuple[int, str]] = []
+    for pattern, code in _US_STATE_NAMES:
+        for m in pattern.finditer(geo):
+            if not _inside(m.start(), used) and text[m.start()].isupper():
+                states.append((m.start(), code))
+                used.append(m.span())
+    for m in _US_CODE_LIST.finditer(text):
+        for listed in _US_CODE.finditer(m.group(1)):
+            start = m.start(1) + listed.start()
+            if not _inside(start, used):
+                states.append((start, listed.group(0)))
+                used.append((start, start + 2))
+    regions: list[tuple[int, str]] = []
+    for pattern, name in _US_REGION_PATTERNS:
+        for m in pattern.finditer(geo):
+            if not _inside(m.start(), used) and text[m.start()].isupper():
+                regions.append((m.start(), name))
+                used.append(m.span())
+    return (list(dict.fromkeys(code for _, code in sorted(states))),
+            list(dict.fromkeys(name for _, name in sorted(regions))))
+
+
 def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
     """Départements, régions, industries, account types and "dormant"; returns the spans used by places."""
     used = _Spans(len(s))
@@ -510,10 +573,15 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
                 continue
             depts.append(code)
             used.append(m.span())
+    us_states, us_regions = _us_places(text, geo, used)
     if depts:
         facts.scope_hints["departements"] = list(dict.fromkeys(depts))
     if regions:
         facts.scope_hints["regions"] = list(dict.fromkeys(regions))
+    if us_states:
+        facts.scope_hints["us_states"] = us_states
+    if us_regions:
+        facts.scope_hints["us_regions"] = us_regions
     industries = [label for pat, label in _INDUSTRIES.items() if re.search(rf"\b(?:{pat})", s)]
     if industries:
         facts.scope_hints["industries"] = list(dict.fromkeys(industries))
@@ -538,6 +606,8 @@ _IS_UNIT = re.compile(rf"\s*{_UNITS}")
 _DURATION = re.compile(r"\s*(?:jours?|days?|semaines?|weeks?|mois|months?|heures?|hours?|h|ans?|years?|minutes?|min)"
                        r"(?![a-z])")
 _TIMES = re.compile(r"\s*(?:fois|times)(?![a-z])")
+# "twice", "thrice": "2 times", "3 times" (audit linten: "Visit Acme twice in May" had no count).
+_TWICE = re.compile(r"(?<![a-z])(?P<word>twice|thrice)(?![a-z])")
 
 
 def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]],
@@ -594,7 +664,15 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         facts.count_is_activity = noun is not None
         if noun is not None and facts.activity_type is None:
             facts.activity_type = noun[0]
+        if facts.verb_lemma == "book":      # "Schedule 6 site visits", "Book 3 demos": the noun says what is done
+            booked = next((k for w in s[first:last].split() for p, k in _NOUNS if k is not None and p.fullmatch(w)),
+                          None)
+            facts.activity_type = booked or facts.activity_type
         return
+    if times is None and facts.verb is not None:
+        twice = next((m for m in _TWICE.finditer(s, facts.verb_at) if not _inside(m.start(), facts.period_spans)), None)
+        if twice is not None:
+            times = (2 if twice.group("word") == "twice" else 3, text[twice.start():twice.end()])
     if times is not None:
         facts.count, facts.target = times
         facts.count_is_activity = True
@@ -838,6 +916,11 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
     return "intention", reasons
 
 
+# An English period ("the week of 11/8", "by 10/3"): its numeric dates may be a US manager's month/day (audit linten).
+_ENGLISH_WHEN = re.compile(r"(?<![a-z])(?:by|before|on|the|week|of|until|till|from|between|and|through|thru|due|to)"
+                           r"(?![a-z])")
+
+
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
                    info_source: str | None = None, within: Window | None = None,
@@ -894,6 +977,12 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
         reasons.append(f"when: {problem}")
     if len(facts.windows) > 1:
         reasons.append("several periods: the first is used; split the statement if they are separate actions")
+    if date_order is None and facts.windows and _ENGLISH_WHEN.search(_norm(facts.windows[0]["label"])):
+        for written, dmy, mdy, _ in dict.fromkeys(two_way_dates(facts.windows[0]["label"])):
+            meant = day_words(mdy, "en", year=False)
+            reasons.append(f"when: {written!r} is read {day_words(dmy, 'en', year=False)} (numeric dates are "
+                           f"day/month); if you mean {meant}, write '{meant}', or give --date-order mdy (date_order: "
+                           "mdy in a plan)")
     if kind != "action" and missing:
         reasons.append("to make it an action, add: " + ", ".join(m.replace("_", " ") for m in missing
                                                                     if m not in ("info_needed", "info_source")))

@@ -733,7 +733,10 @@ _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}
            rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
-_WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of)\s+")
+# "week of May 3", and the UK "w/c 3 May", "week commencing / beginning / starting 3 May" (audit linten: the day alone,
+# or from that day to the end of the plan).
+_WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of|w/[cb]|week\s+(?:commencing|beginning|starting)"
+                      r"(?:\s+on)?)\s+")
 _MONTH_NAMED = _c(rf"(?:(?:le|au|the)\s+)?(?:(?:mois|month)\s+(?:de\s+|d'|of\s+))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m2>\d{1,2}))(?![/\-.]?\d)")
 _QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d)(?!\d))|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
@@ -1070,7 +1073,7 @@ _DEADLINE = re.compile(
 # "by end of year", « fin de l'année », "by the end of the fiscal year", « fin d'exercice », "by year end", "by FY end":
 # the plan's period (its fiscal year in a fiscal plan). The last three used to be "cannot read" (usplan audit F10).
 _END_OF_YEAR = _c(r"(?:l')?(?:annee(?:\s+fiscale)?|year|exercice|fiscal\s+year|fy)")
-_YEAR_END = _c(r"(?:the\s+|l')?(?:(?:fiscal\s+)?year|fy)[\s-]?end|fye|cloture(?:\s+de\s+l'exercice)?")
+_YEAR_END = _c(r"(?:the\s+|l')?(?:(?:fiscal\s+)?year|fy)[\s-]?end|fye|eoy|eofy|cloture(?:\s+de\s+l'exercice)?")
 _FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
                    r"(?P<y2>\d{4}|\d{2})(?!\d)")
 
@@ -1334,24 +1337,36 @@ def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
     return _Part("range", year, make, resolve=resolve)
 
 
+_WEEKDAY_LEAD = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?"
+                           r"|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?,?\s(?:the\s|le\s)?")
+
+
 def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
     kw = _DEADLINE.match(s, pos)
     if kw is None:
         return None
     words = kw.group("kw")
+    at = kw.end()
+    weekday = _WEEKDAY_LEAD.match(s, at)      # "by Friday 4/16", "before Monday, 16 August" (audit linten)
+    if weekday is not None and _date_at(s, weekday.end()) is not None:
+        at = weekday.end()
     end_of = bool(re.search(r"\bfin\b|\bend\b", words))
     exclusive = bool(re.match(r"avant|before|prior", words)) and not end_of
-    hit = _date_at(s, kw.end())
-    for other in (_period_at(s, kw.end(), search=False), _relative_at(s, kw.end(), today=today)):
+    hit = _date_at(s, at)
+    for other in (_period_at(s, at, search=False), _relative_at(s, at, today=today)):
         if other and (hit is None or other[0] > hit[0]):
             hit = other
     if hit is None and _FREE_TEXT.get():
-        hit = _season_at(s, kw.end()) or (_unnamed_at(s, pos, kw.end(), today=today) if end_of else None)
+        hit = _season_at(s, at) or _unnamed_at(s, pos, at, today=today, end_of=end_of)
+        if hit is not None and hit[1].kind == "relative" and not end_of:
+            end_of, exclusive = True, False     # "by EOQ", "before EOM": to the end of the quarter or month
         if hit is not None and hit[1].kind == "season":
+            if re.match(r"through|thru", words):
+                return None                     # "through the summer": the summer itself (_summer_at)
             end_of, exclusive = False, True     # « d'ici l'été » as « avant l'été »: before the summer holidays
     if hit is None:
-        eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
-        if eoy is None and (eoy := _YEAR_END.match(s, kw.end())) is not None:
+        eoy = _END_OF_YEAR.match(s, at) if end_of else None
+        if eoy is None and (eoy := _YEAR_END.match(s, at)) is not None:
             end_of, exclusive = True, False      # "by year end", "before year-end": the year's last day included
         if eoy:
             hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
@@ -1401,22 +1416,35 @@ def _season_at(s: str, pos: int) -> tuple[int, _Part] | None:
     return m.end(), _Part("season", _year_of(_g(m, "y")), lambda y: (date(y, 7, 1), date(y, 9, 1)))
 
 
+# In a sentence only: "through / over / during the summer", "this summer", « pendant l'été », « cet été »: the summer
+# itself, July and August (audit linten: "through the summer" was "before the summer", the others no time bound).
+_SUMMER = re.compile(r"(?:through(?:out)?|thru|over|during|in|pendant|durant|en)\s+(?:the\s+|l'\s*)?(?=summer|ete)"
+             r"|(?:this|cet)\s+(?=summer|ete)")
+
+
+def _summer_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _SUMMER.match(s, pos)
+    return _season_at(s, m.end()) if m is not None else None
+
+
 # In a sentence only, after « d'ici la fin du », « avant la fin du », "by the end of the": « trimestre », « mois »,
 # "quarter", "month" (« en cours », "current"): the one holding today, as « ce trimestre » (a `when:` refuses them:
 # the plan is read every night, and "the quarter" would move).
 _UNNAMED = _c(r"(?:(?:le|la|the)\s+)?(?:(?P<fr>trimestre|mois)(?:\s+(?:en\s+cours|courant))?"
-              r"|(?:current\s+)?(?P<en>quarter|month))")
+              r"|(?:current\s+)?(?P<en>quarter|month))"
+              r"|eo(?P<eo>[qm])(?![a-z0-9])")   # "by EOQ", "by EOM" (audit linten): after "by", "before" alone
 
 
-def _unnamed_at(s: str, start: int, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+def _unnamed_at(s: str, start: int, pos: int, *, today: date | None, end_of: bool) -> tuple[int, _Part] | None:
     m = _UNNAMED.match(s, pos)
-    if m is None:
+    if m is None or (m.group("eo") is None) != end_of:
         return None
-    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {m.group('en')}"
+    en = m.group("en") or {"q": "quarter", "m": "month"}.get(m.group("eo") or "")
+    this = f"ce {m.group('fr')}" if m.group("fr") else f"this {en}"
     hit = _relative_at(this, 0, today=today)
     if hit is None:
         return None
-    relative, quarter = hit[1], m.group("fr") == "trimestre" or m.group("en") == "quarter"
+    relative, quarter = hit[1], m.group("fr") == "trimestre" or en == "quarter"
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         if today is None:
@@ -1645,7 +1673,7 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
     if _FREE_TEXT.get():
-        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos)]
+        candidates += [_within_at(s, pos, today=today), _courant_at(s, pos), _summer_at(s, pos)]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None
 

@@ -287,7 +287,7 @@ def _print_table(results: list[LintResult], statements: list[Statement],
         if result.kind == "action":     # an action's count given as a rate ("5 per week"): its target is not that
             where = statement.id or f"line {statement.line}"
             for reason in result.reasons:
-                if " is a rate, not a target" in reason:
+                if " is a rate, not a target" in reason or "(numeric dates are day/month)" in reason:
                     console.print(textsafe.text(f"warning: {where}: {reason}", style="yellow"))
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"
@@ -307,8 +307,11 @@ def _print_table(results: list[LintResult], statements: list[Statement],
               help="Start of deadline windows ('avant le 30/06') and base of 'next week'. Default: start of the year.")
 @click.option("--all", "every", is_flag=True,
               help=f"List every statement in the table (above {TABLE_ALL_UP_TO}, only those with something to fix).")
+@click.option("--date-order", "date_order", type=click.Choice(["mdy", "dmy"]), default=None,
+              help="Numeric dates month/day (mdy: 'by 9/30') or day/month (dmy). Default: the plan's date_order, "
+                   "else dmy.")
 def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: datetime | None,
-                 every: bool) -> None:
+                 every: bool, date_order: str | None) -> None:
     """Classify each statement as an action, an objective or an intention (the 5Q rule).
 
     FILE is a text file with one statement per line (blank lines and lines starting with # are
@@ -340,6 +343,7 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
             click.echo(f"{where}{' ' + statement.id if statement.id else ''}: {reason}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     today_date: date | None = today.date() if today else None
+    order = date_order or source.date_order
     zone = tz or source.tz or DEFAULT_TZ
     try:
         ZoneInfo(zone)
@@ -350,14 +354,14 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     if source.plan and not year and (source.period or source.year):
         try:      # a plan without period: is its calendar year, as pac plan check reads it
             within = parse_period(source.period or str(source.year), year=the_year, tz=zone,
-                                  date_order=source.date_order, plan_period=True)
+                                  date_order=order, plan_period=True)
         except InvalidInput as exc:
             _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
     counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language,
-                               date_order=source.date_order) for s in source.statements]
+                               date_order=order) for s in source.statements]
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source, within=within, when=window,
-                              language=source.language if source.plan else None, date_order=source.date_order)
+                              language=source.language if source.plan else None, date_order=order)
                for s, window in zip(source.statements, counted, strict=True)]
     disagree = _disagreements(file, source, results, today_date)
     if fmt == "json":

@@ -106,6 +106,27 @@ class TestTextFiles:
         assert json.loads(out)[0]["parsed"]["window"]["start"] == "2027-05-03T00:00:00+00:00"
 
 
+    def test_date_order_option_reads_us_dates(self) -> None:
+        """--date-order mdy: a US list of statements reads "by 9/30", "the week of 6/14" month/day (audit linten: a
+        text file had no way to say so, and every US numeric date was "no month 30", the action an objective)."""
+        stdin = "Email 40 prospects in New Jersey by 9/30\nVisit 8 dental offices the week of 6/14\n"
+        code, out, _ = run("-", "--format", "json", "--year", "2027", "--date-order", "mdy", stdin=stdin)
+        first, second = json.loads(out)
+        assert (code, first["kind"], second["kind"]) == (0, "action", "action")
+        assert first["parsed"]["window"]["end"][:10] == "2027-10-01"
+        assert second["parsed"]["window"]["start"][:10] == "2027-06-14"
+        _, out, _ = run("-", "--format", "json", "--year", "2027", stdin=stdin)
+        assert json.loads(out)[0]["kind"] == "objective"     # day/month stays the default
+
+
+    def test_a_two_way_date_is_warned_under_the_table(self) -> None:
+        """An English action whose "11/8" reads two ways: the day read and the flag that reads the other (audit
+        linten: "the week of 11/8" was the week of 11 August, with no word)."""
+        code, out, _ = run("-", "--year", "2027", stdin="Demo to 5 hospitals in Ohio the week of 11/8\n")
+        assert code == 0
+        assert "warning: line 1: when: '11/8' is read August 11 (numeric dates are day/month)" in " ".join(out.split())
+
+
 class TestPlanFiles:
     def test_plan_file_uses_its_year_timezone_and_fields(self, write) -> None:
         """A plan's year and timezone are used; each result carries the action id; who and info count."""
