@@ -335,6 +335,12 @@ class Plan:
     def axis_scope(self, axis: Axis) -> Scope:
         return self.segment(axis.segment_id).scope & axis.scope
 
+    def leaving_days(self) -> dict[str, date]:
+        """The reps the plan declares leaving with their first day gone (``rep_leaving`` context with ``on``): e-mail as
+        written, lower-case -> that day."""
+        return {change.who.strip().lower(): change.on for change in self.context
+                if change.kind is ContextKind.REP_LEAVING and change.who and change.on is not None}
+
     def aliases(self) -> dict[str, str]:
         """Each alias of ``people`` (lower-case) -> the person's plan e-mail: the one identity owners resolve to
         (``pac_core.matching.owner_emails``). Empty when no one has aliases."""

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pac_config.planfile import load_plan_text, plan_fingerprint, plan_id_of
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
-from pac_core.plan import ContextKind, Plan
+from pac_core.plan import Plan
 from pac_core.window import Window
 from sync_jobs import overrides as plan_state
 from sync_jobs.store import repo
@@ -118,8 +118,7 @@ def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | 
     zone = ZoneInfo(plan.timezone)
     first = plan.period.start.astimezone(zone).date()
     last = (plan.period.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    leaving = {change.who.strip().lower(): change.on for change in plan.context
-               if change.kind is ContextKind.REP_LEAVING and change.who and change.on is not None}
+    leaving = plan.leaving_days()
     aliases = plan.aliases()
     then = {action.id: action.who for action in before.actions}
     where = f"the store's version {version} of the plan" if version is not None else "the plan the store keeps"

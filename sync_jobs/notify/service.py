@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from pac_config.settings import Settings
-from pac_core.plan import ContextKind, Plan
+from pac_core.plan import Plan
 from pac_core.roles import MANAGER, canonical_role
 from sync_jobs.app import current
 from sync_jobs.logs import event, redact
@@ -111,8 +111,7 @@ def left(plan: Plan, today: date) -> dict[str, date]:
     """The people the plan declares gone by ``today`` (a ``rep_leaving`` whose first day gone is past or today):
     e-mail -> that day. A leaver's digest would tell plan figures to someone no longer in the team (audit notifyhand
     F4); the managers get their actions' alerts."""
-    return {c.who.strip().lower(): c.on for c in plan.context
-            if c.kind is ContextKind.REP_LEAVING and c.who and c.on is not None and c.on <= today}
+    return {who: on for who, on in plan.leaving_days().items() if on <= today}
 
 
 def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], has_channel: bool) -> str:

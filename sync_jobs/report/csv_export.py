@@ -22,7 +22,8 @@ from sync_jobs.report.scrub import scrub
 from sync_jobs.report.tables import actions
 from sync_jobs.report_inputs import ReportInputs
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start of a formula (OWASP)
+_CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")   # in a CSV, a cell opening with a tab or CR too
 
 
 def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
@@ -48,4 +49,4 @@ def _cell(value: Any, kind: str, point: str) -> str:
         text = str(half_up(number, 1 if kind in ("percent", "number") else 0, percent=kind == "percent"))
         return text.replace(".", point)
     text = printable(scrub(str(value)))   # no control character the CRMs drop (Word's line break, an escape: F4)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(_CSV_FORMULA_START) else text

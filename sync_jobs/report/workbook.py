@@ -22,6 +22,7 @@ from connectors.fit import printable
 from pac_core.money import LOCALES
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
+from sync_jobs.report.csv_export import FORMULA_START
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import since_lines, status_line
 from sync_jobs.report.scrub import scrub
@@ -30,7 +31,6 @@ from sync_jobs.report_inputs import ReportInputs
 
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start of a formula
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
 # the decimals each number format shows (a ratio's percentage: 2 places of the ratio)
 SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1, "int": 0}
