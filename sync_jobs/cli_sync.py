@@ -123,10 +123,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
     period (``pac_core.plan_end.period_line``: ended, naming ``next_plan`` when the settings hold it, or not
     begun)."""
     console.print(counts_table(f"Sync of {result.plan_id}: {result.log_status}", result.counts))
-    for name, api in result.api.items():
-        left = api.get("remaining")
-        console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
-                                                                       else ""))
+    for line in result.api_lines:
+        console.print(line, markup=False)
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
     unmeasured = list(getattr(result, "unmeasured", []) or [])

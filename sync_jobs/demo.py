@@ -239,10 +239,8 @@ def print_summary(console: Console, views: DemoViews, result: RunResult, handled
         console.print("Awkward records read and handled (docs/demo-org.md):")
         for line in handled:
             console.print(f"  {line}", markup=False)
-    for name, api in result.api.items():
-        left = api.get("remaining")
-        console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
-                                                                       else ""))
+    for line in result.api_lines:
+        console.print(line, markup=False)
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
 

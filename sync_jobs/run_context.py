@@ -86,6 +86,17 @@ class RunResult:
         """Accounts whose PAC fields (axes targeting them, target flag) were updated."""
         return self.counts.get(Target.ACCOUNT.value, {}).get("written", 0)
 
+    @property
+    def api_lines(self) -> list[str]:
+        """One line per connector: its API calls this run and, when the CRM said it, the calls left today (``API
+        sf-main: 29 calls this run, 99,972 left today``), numbers grouped by thousands as the other tables show them."""
+        out = []
+        for name, api in self.api.items():
+            left = api.get("remaining")
+            out.append(f"API {name}: {api['calls']:,} calls this run"
+                       + ("" if left is None else f", {left:,} left today"))
+        return out
+
     def count(self, obj: str, what: str, n: int) -> None:
         bucket = self.counts.setdefault(obj, {})
         bucket[what] = bucket.get(what, 0) + n

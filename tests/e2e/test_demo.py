@@ -47,6 +47,15 @@ class TestDemo:
         second = " ".join(done.stdout.split("Second sync", 1)[-1].split())   # as wrapped at the console's width
         assert "status ok (2 rejected, 0 new" in second.split("Snapshots", 1)[0], second
 
+    def test_api_calls_left_are_grouped_by_thousands(self, demo) -> None:
+        """Each CRM's API line says the calls left today as every other figure of the run is shown, grouped by
+        thousands (« 99,972 left today », not « 99972 »)."""
+        done, _, _ = demo
+        lines = [line for line in done.stdout.splitlines() if line.startswith("API ")]
+        assert {line.split(":")[0] for line in lines} == {"API sf-main", "API hs-west"}, lines
+        for line in lines:
+            assert re.fullmatch(r"API [\w-]+: [\d,]+ calls this run, \d{1,3}(,\d{3})+ left today", line), line
+
     def test_demo_writes_the_report_and_says_where_to_look(self, demo) -> None:
         """The HTML report exists and the next commands are printed."""
         done, cwd, _ = demo
