@@ -198,10 +198,12 @@ def parse_money(value: object, currency: str | None = None, language: str | None
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
     sign_first = bool(_SIGN.search(re.split(r"\d", text, maxsplit=1)[0]))
     marks = currency_marks(currency or "")
+    sign, text = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)   # "-CHF 1,500", as pac writes it
     for mark in marks:
         if text.startswith(mark) or text.endswith(mark):
             text = text.removeprefix(mark) if text.startswith(mark) else text.removesuffix(mark)
             break
+    text = sign + text
     if currency:
         # a mark of another currency left: "150 k€" in a USD plan is not $150,000 (reverify NEW-1); a dollar sign is
         # any dollar currency's (CAD, AUD...: the plan's symbols then hold a "$")

@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pac_core.errors import ScopeError
+from pac_core.money import money
+from pac_core.rounding import half_up
 from pac_core.scopes import EVERYTHING, AmbiguousAmount, Condition, Scope, money_label, parse_money, parse_scope
 
 
@@ -299,3 +301,16 @@ def test_one_thousands_group(text: str, currency: str, language: str, expected: 
         """Labels use k/M/Md and a decimal comma."""
         assert [money_label(Decimal(v)) for v in (50_000_000, 1_500_000, 150_000, 1234)] == [
             "50 M", "1,5 M", "150 k", "1234"]
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "CNY", "KWD", "INR"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_what_pac_writes_the_plan_reads_back(currency: str, language: str) -> None:
+    """An amount as the reports, the workbook and the CLI write it ($25,000, €1,500.50, -CHF 1,500, 25 000 $US) is read
+    back as that amount in a plan of that currency and language: a manager copies figures from the report into the
+    plan. Failed before (audit amounts F1, F7): « $1,500 » and « €25,000 » were ambiguous, « -CHF 1,500 » no amount."""
+    for value in (Decimal(25_000), Decimal(1_500), Decimal(999), Decimal("1500.5"), Decimal(1_234_567),
+                  Decimal(-1_500), Decimal("-25000.25")):
+        for decimals in (0, 2):
+            written = money(value, currency, language, decimals)
+            assert parse_money(written, currency, language) == half_up(value, decimals), written
