@@ -301,3 +301,18 @@ def test_a_british_csv_whose_dates_say_day_month_is_read_so(tmp_path: Path) -> N
     assert code == 0, out
     assert plan is not None and "date_order" not in plan["plan"]
     assert [a["when"] for a in plan["actions"]] == ["by March 31, 2028", "by March 5, 2028"]
+
+
+def test_a_dollar_amount_without_currency_asks_for_the_option(tmp_path: Path) -> None:
+    """With no --currency the import takes EUR, and a Scope cell's « $25,000 » was refused with « write ... an amount
+    such as "50 M€" »: the sheet is right, the option is missing (audit amounts F8, seen failing before the fix)."""
+    rows = [_row("Call 5 customers in Q2", "5", "Q2", "annual revenue >= $25,000"),
+            _row("Call 6 customers in Q2", "6", "Q2", "annual revenue >= 25,000 GBP")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), "--period", "2027-04-01..2028-03-31")
+    assert code == 2, out
+    assert ("us.csv line 2, column 'Scope': '$25,000' is in dollars, and the plan's amounts are in EUR (give the "
+            "sheet's currency with --currency USD: with no --currency the import takes EUR)") in out, out
+    assert "line 3, column 'Scope': '25,000 GBP' is in GBP, and the plan's amounts are in EUR (give the sheet's " \
+           "currency with --currency GBP" in out, out
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows[:1]), *FY)
+    assert code == 0, out
