@@ -83,7 +83,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -932,6 +932,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         language, why = _guess_language(table)
         if why:
             assumed.append(why)
+    currency_given = currency is not None
     if currency is None:
         currency = "EUR"
         if language == "en":
@@ -981,7 +982,8 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
     if problems or plan is None:
-        raise InvalidInput(_once([_say_period(p, year, period, assumed, language) for p in problems]))
+        raise InvalidInput(_once([_say_currency(_say_period(p, year, period, assumed, language), currency_given)
+                                  for p in problems]))
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
@@ -1175,6 +1177,22 @@ def _say_period(problem: Problem, year: int, period: str | None, assumed: list[s
     return Problem(problem.path, f"{problem.message} {taken}{why}",
                    "check the year written in this cell, or give the plan's year with --year (or --period)",
                    file=problem.file, line=problem.line)
+
+
+_OTHER_CURRENCY = re.compile(r"is in (dollars|pounds|yen or yuan|[A-Z]{3}), and the plan's amounts are in EUR$")
+_CURRENCY_OF = {"dollars": "USD", "pounds": "GBP", "yen or yuan": "JPY"}
+
+
+def _say_currency(problem: Problem, given: bool) -> Problem:
+    """An amount in another currency than the EUR the import took for want of ``--currency``: the fix is the option,
+    not rewriting the sheet's amounts in euros (audit amounts F8: a US sheet's « $25,000 » was told to be written
+    « 50 M€ »)."""
+    other = None if given else _OTHER_CURRENCY.search(problem.message)
+    if other is None:
+        return problem
+    code = _CURRENCY_OF.get(other[1], other[1])
+    return replace(problem, fix=f"give the sheet's currency with --currency {code}: with no --currency the import "
+                                "takes EUR")
 
 
 def _once(problems: list[Problem]) -> list[Problem]:

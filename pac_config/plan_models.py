@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pac_core.growth import parse_growth_rate
+from pac_core.growth import AmbiguousRate, parse_growth_rate
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.plan import MAX_GROWTH_RATE
 from pac_core.roles import normalise_role
@@ -206,14 +206,11 @@ def _money(value: object, info: ValidationInfo | None = None, fix: str = "") -> 
         return None
     context = info.context if info is not None else None
     currency = context.get("currency") if isinstance(context, dict) else None
+    language = context.get("language") if isinstance(context, dict) else None
     try:
-        amount = parse_money(value, currency)
+        amount = parse_money(value, currency, language)
     except AmbiguousAmount as exc:
-        decimals = format(exc.decimals.normalize(), "f")
-        raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": (
-            f"write {exc.thousands} for thousands, or {decimals if '.' in decimals else decimals + '.0'} for "
-            "decimals (a comma reads as thousands with two groups or more, 1,500,000, or before cents, "
-            "150,000.00)")}) from None
+        raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": exc.fix}) from None
     except ValueError as exc:
         fix = fix or "write a number or an amount: 150000, {}, {}".format(*amount_examples(context))
         raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": fix}) from None
@@ -237,11 +234,11 @@ class GrowthRate:
 def _objective_amount(value: object, info: ValidationInfo) -> object:
     """An objective's ``additional_revenue``: an amount, or a growth over the baseline written as a percentage
     (pac_core.growth: ``"30 %"``, ``"+30%"``, ``"12,5 %"``, ``"30 pct"``), above 0 and at most +1,000 %."""
+    language = info.context.get("language") if isinstance(info.context, dict) else None
     try:
-        rate = parse_growth_rate(value)
-    except ValueError as exc:
-        raise PydanticCustomError("growth", "{error}", {
-            "error": str(exc), "fix": "write the percentage with a decimal comma or point, e.g. \"12,5 %\""}) from None
+        rate = parse_growth_rate(value, language)
+    except AmbiguousRate as exc:
+        raise PydanticCustomError("growth", "{error}", {"error": str(exc), "fix": exc.fix}) from None
     if rate is None:
         english = isinstance(info.context, dict) and info.context.get("language") == "en"
         growth = '"30%"' if english else '"30 %"'    # in the plan's typography, as the amounts (docs2 F1)

@@ -514,7 +514,9 @@ class _Builder:
     def _scope(self, raw: dict[str, Any] | None, at: tuple[str | int, ...]) -> Scope:
         """The parsed scope; after an error (reported) the empty scope stands in."""
         try:
-            return parse_scope(raw, at="scope", currency=self.header.currency if self.header is not None else None)
+            header = self.header
+            return parse_scope(raw, at="scope", currency=header.currency if header is not None else None,
+                               language=header.language if header is not None else None)
         except ScopeError as exc:
             for p in exc.problems:
                 sub = _path_parts(self.doc.data, at, p.path.removeprefix("scope").lstrip("."))

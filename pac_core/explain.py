@@ -381,7 +381,14 @@ def localise(detail: str, lang: str) -> str:
     table = _TO_FR if lang == "fr" else _TO_EN
     for old, new in table:
         detail = detail.replace(old, new)
+    if lang == "en":    # a scope's amounts as an English plan writes them: "1.5 M", "2 bn" (audit amounts F6)
+        detail = _SCALED_FR.sub(lambda m: f"{m[1]}{'.' + m[2] if m[2] else ''} {'bn' if m[3] == 'Md' else m[3]}",
+                                detail)
     return detail
+
+
+# an amount of a scope's label (``scopes.money_label``: "1,5 M", "2 Md", "150 k"), French-written
+_SCALED_FR = re.compile(r"(?<![\d.,])(\d+)(?:,(\d+))? (k|M|Md)(?![\w])")
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:

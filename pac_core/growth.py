@@ -37,11 +37,27 @@ from pac_core.rounding import half_up
 _RATE = re.compile(r"^([+-]?)(\d+(?:[.,]\d+)?)(%|pct|percent|pourcent)$")
 
 
-def parse_growth_rate(value: object) -> Decimal | None:
+class AmbiguousRate(ValueError):
+    """ "1,500 %" in a French plan: 1 500 % (``thousands``) or 1,5 % (``decimals``, written with a point)?"""
+
+    def __init__(self, value: str, thousands: str, decimals: str) -> None:
+        super().__init__(f"{value!r} is ambiguous: {thousands} % with a comma grouping thousands, or "
+                         f"{decimals.replace('.', ',')} % with a decimal comma")
+        self.thousands = thousands
+        self.decimals = decimals
+
+    @property
+    def fix(self) -> str:
+        return (f'write "{self.decimals.replace(".", ",")} %" for {self.decimals} percent, or "{self.thousands} %" '
+                f"for {self.thousands} percent")
+
+
+def parse_growth_rate(value: object, language: str | None = None) -> Decimal | None:
     """``"30 %"`` -> ``Decimal("0.3")``; None when ``value`` is not written as a percentage (an amount, or
     anything else: the amount's reader says what is wrong). The sign is kept (``"-10 %"`` -> ``-0.1``): the plan's
-    rules refuse it with its fix. Raises ValueError for a percentage whose number cannot be read alike by every
-    reader (``"1,500 %"``: thousands or decimals?)."""
+    rules refuse it with its fix. One comma group (``"1,500 %"``) is thousands in an English plan (``language``
+    ``en``: 1 500 %, which the plan's rules then refuse as above +1,000 %); elsewhere it raises ValueError naming both
+    readings (1,5 % in French, 1 500 % in English: both are rates)."""
     if not isinstance(value, str):
         return None
     text = re.sub(r"\s", "", value).lower()
@@ -51,7 +67,9 @@ def parse_growth_rate(value: object) -> Decimal | None:
     number = match.group(2)
     # "1,500": thousands or decimals? A first group of 0 is no thousands ("0,125 %" is 0.125 %: audit growthhand)
     if re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+", number):
-        raise ValueError(f"{value!r} is ambiguous (thousands or decimals?)")
+        if language != "en":
+            raise AmbiguousRate(value, number.replace(",", ""), number.replace(",", ".").rstrip("0").rstrip("."))
+        number = number.replace(",", "")
     try:
         rate = Decimal(number.replace(",", ".")) / 100
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
@@ -92,4 +110,4 @@ def with_evaluation(plan: Plan, evaluation: Evaluation, attribution: str | None 
         if axis.objective is not None and axis.id in changed else axis for axis in plan.axes))
 
 
-__all__ = ["parse_growth_rate", "resolved", "with_evaluation"]
+__all__ = ["AmbiguousRate", "parse_growth_rate", "resolved", "with_evaluation"]

@@ -251,7 +251,8 @@ _NUMBER_WORDS = {
     "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
     "centaine": 100, "dozen": 12,
 }
-_UNITS = (r"(?:%|€|\$|k€|m€|k|m|keur|meur|eur|euros?|pour|percent|pts?|points?|jours?|days?|semaines?|weeks?"
+_UNITS = (r"(?:%|€|\$|£|¥|k€|m€|k|m|keur|meur|eur|euros?|usd|gbp|chf|jpy|cad|aud|pour|percent|pts?|points?|jours?"
+          r"|days?|semaines?|weeks?"
           r"|mois|months?|heures?|hours?|h|ans?|years?|fois|times|minutes?|min|x|fois|ans|an|tonnes?|kg|litres?"
           r"|unites?|units?)(?![a-z])")
 _TARGET_STOP = (r"(?:du|de|des|d'|dans|en|in|from|of|sur|on|with|avec|par|by|before|avant|pour|for|chez|at|a|au|aux"
@@ -601,6 +602,10 @@ _COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or)\s*\d+(?!\d)")
 _COUNT_BETWEEN = re.compile(r"\s*(?:et|and|a|to|-)\s*\d+(?!\d)")
 _COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
 _IS_UNIT = re.compile(rf"\s*{_UNITS}")
+# an amount written the English way, its currency first: "$5,000", "£1,500", "USD 5,000" (audit amounts F5: an
+# English statement's "$5,000 of open quotes" was its count, 5000 quotes, where « 5 000 € de devis » is an amount)
+_CURRENCY_CODES = frozenset({"usd", "eur", "gbp", "chf", "jpy", "cad", "aud"})
+_CURRENCY_FIRST = re.compile(r"(?:[$€£¥]|(?<![a-z])(?:" + "|".join(sorted(_CURRENCY_CODES)) + r")\s?)$")
 
 
 _DURATION = re.compile(r"\s*(?:jours?|days?|semaines?|weeks?|mois|months?|heures?|hours?|h|ans?|years?|minutes?|min)"
@@ -621,6 +626,10 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
     for m in (_NUMBER_EN if language == "en" else _NUMBER).finditer(s):
         at = m.start()
         if _inside(at, facts.period_spans) or _inside(at, places):
+            continue
+        currency = _CURRENCY_FIRST.search(s, max(0, at - 4), at) if m.group(1) else None
+        if currency:
+            facts.measure.append(text[currency.start():m.end()])
             continue
         raw = (m.group(1) or m.group(2)).replace(",", "")
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -729,6 +738,8 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         if not token[0].isupper() or any(c.isdigit() for c in token):
             continue
         if key in _NOT_NAMES or key in _MONTH_OR_DAY or any(re.fullmatch(p, key) for p in _INDUSTRIES):
+            continue
+        if key in _CURRENCY_CODES:      # "5,000 USD of open quotes" names no account (audit amounts F5)
             continue
         if _inside(m.start(), places) or _inside(m.start(), facts.period_spans) or key in people_norm:
             continue

@@ -32,6 +32,7 @@ from babel.numbers import get_currency_symbol
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
 from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
+from pac_core.money import minor_digits
 from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
@@ -130,19 +131,32 @@ _POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
 _MONEY = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
 _SCALE = {None: 1, "k": 10**3, "m": 10**6, "md": 10**9, "mds": 10**9, "g": 10**9, "b": 10**9, "bn": 10**9}
 # thousands commas that cannot be decimals: two groups or more (1,500,000), or groups then a decimal point
-# (1,234.56, 150,000.00); one group alone (1,500) stays ambiguous
+# (1,234.56, 150,000.00); one group alone (1,500) is read by ``_one_group``
 _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+)(k|m|md|mds|g|b|bn)?$")
-_ONE_GROUP = re.compile(r"^[+-]?\d{1,3},\d{3}(k|m|md|mds|g|b|bn)?$")
+# one group of three digits after a comma or a point, the first group not 0 ("0,125" is a decimal comma)
+_ONE_GROUP = re.compile(r"^([+-]?[1-9]\d{0,2})([,.])(\d{3})(k|m|md|mds|g|b|bn)?$")
 _CODE = re.compile(r"^([a-z]{3})?([+-]?[\d.,]+(?:k|m|md|mds|g|b|bn)?)([a-z]{3})?$")
+# a currency sign (Unicode category Sc: $ € £ ¥ ₹...) among what is written before the number
+_SIGN = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦¢₴₸₡₲₵₭₮₼₾]")
 
 
 class AmbiguousAmount(ValueError):
-    """ "1,500": thousands (1500) or decimals (1.5)? ``thousands`` and ``decimals`` are the two readings."""
+    """ "1,500 M€": thousands (1 500 M) or decimals (1,5 M)? ``thousands`` and ``decimals`` are the two readings,
+    the written scale applied (1500000000 and 1500000); ``fix`` says what to write for each."""
 
     def __init__(self, message: str, thousands: Decimal, decimals: Decimal) -> None:
         super().__init__(message)
         self.thousands = thousands
         self.decimals = decimals
+
+    @property
+    def fix(self) -> str:
+        return f"write {_plain(self.thousands)} for thousands, or {_plain(self.decimals)} for decimals"
+
+
+def _plain(value: Decimal) -> str:
+    """A reading as a number to write: no grouping, a decimal point (1500000, 1.5)."""
+    return format(value.normalize(), "f")
 
 
 @functools.lru_cache(maxsize=16)   # a pure function of a 3-letter code, asked for every amount of a plan
@@ -158,14 +172,20 @@ def currency_marks(currency: str) -> tuple[str, ...]:
     return tuple(sorted(marks, key=len, reverse=True))
 
 
-def parse_money(value: object, currency: str | None = None) -> Decimal:
+def parse_money(value: object, currency: str | None = None, language: str | None = None) -> Decimal:
     """An amount in the plan's currency: 50000000, "50 M€", "50M", "1,5 M€", "150 k€", "50 000 €", "$1,500,000",
-    "$1,234.56", "150000 USD" (``currency``, the plan's ISO code: its code and symbols are read beside the number).
+    "$1,234.56", "$25,000", "150000 USD" (``currency``, the plan's ISO code: its code and symbols are read beside the
+    number; ``language``, the plan's, ``en`` or ``fr``).
 
     A comma is a decimal mark ("1,5 M€") unless it cannot be one: two thousands groups or more ("1,500,000") or
-    thousands groups followed by a decimal point ("150,000.00"); "1,500" alone is refused as ambiguous
-    (``AmbiguousAmount``). Another currency's code or symbol is refused ("150000 GBP" or "150 k€" in a USD plan, "$150k"
-    in a EUR plan). Raises ValueError.
+    thousands groups followed by a decimal point ("150,000.00"). One group of three digits alone ("1,500", "$25,000")
+    is thousands when a currency sign comes before the number (the English way: French writes "25 000 $"), or when no
+    k / M follows it (three decimals are no amount of money in a currency of cents or none), or when no k / M follows
+    it in an English plan (a currency of three minor digits); else ("1,500 M€", "1,500k": 1,5 M or 1 500 M?) it is
+    refused (``AmbiguousAmount``). A point before three digits alone ("1.500 €") with no k / M is refused too
+    (1,5 € or 1 500 €, as German and Italian write it?) in a currency of at most two minor digits. Another
+    currency's code or symbol is refused ("150000 GBP" or "150 k€" in a USD plan, "$150k" in a EUR plan, "£1,500"
+    in a USD plan). Raises ValueError.
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
@@ -176,11 +196,14 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
+    sign_first = bool(_SIGN.search(re.split(r"\d", text, maxsplit=1)[0]))
     marks = currency_marks(currency or "")
+    sign, text = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)   # "-CHF 1,500", as pac writes it
     for mark in marks:
         if text.startswith(mark) or text.endswith(mark):
             text = text.removeprefix(mark) if text.startswith(mark) else text.removesuffix(mark)
             break
+    text = sign + text
     if currency:
         # a mark of another currency left: "150 k€" in a USD plan is not $150,000 (reverify NEW-1); a dollar sign is
         # any dollar currency's (CAD, AUD...: the plan's symbols then hold a "$")
@@ -188,14 +211,18 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
             raise ValueError(f"{value!r} is in EUR, and the plan's amounts are in {currency.strip().upper()}")
         if "$" in text and not any("$" in mark for mark in marks):
             raise ValueError(f"{value!r} is in dollars, and the plan's amounts are in {currency.strip().upper()}")
+        other = _SIGN.search(text.replace("$", "").replace("€", ""))
+        if other and not any(other.group(0) in mark for mark in marks):
+            # "£1,500" in a USD plan was "not an amount", which named no currency
+            named = {"£": "pounds", "¥": "yen or yuan"}.get(other.group(0), f"another currency ({other.group(0)})")
+            raise ValueError(f"{value!r} is in {named}, and the plan's amounts are in {currency.strip().upper()}")
+        text = "".join(c for c in text if not (_SIGN.match(c) and any(c in mark for mark in marks)))
     text = re.sub(r"[€$]|eur(os?)?$", "", text)
     grouped = _GROUPED.match(text)
     if grouped:
         text = grouped.group(1) + grouped.group(2).replace(",", "") + (grouped.group(3) or "")
-    elif _ONE_GROUP.match(text):
-        digits = text.rstrip("kmdgbns")
-        raise AmbiguousAmount(f"{value!r} is ambiguous (thousands or decimals?)",
-                              Decimal(digits.replace(",", "")), Decimal(digits.replace(",", ".")))
+    else:
+        text = _one_group(value, text, sign_first, currency, language)
     match = _MONEY.match(text)
     if not match:
         other = _CODE.match(text)
@@ -208,6 +235,28 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
         raise ValueError(f"{value!r} is not an amount") from None
     return number * _SCALE[match.group(2)]
+
+
+def _one_group(value: str, text: str, sign_first: bool, currency: str | None, language: str | None) -> str:
+    """``text`` with one group of three digits read (docs/plan-format.md, *Amounts*): "25,000" -> "25000" when the
+    group is thousands; raises ``AmbiguousAmount`` when it could be decimals as well; else ``text`` unchanged."""
+    one = _ONE_GROUP.match(text)
+    if not one:
+        return text
+    head, mark, tail, scale = one.groups()
+    thousands, decimals = Decimal(head + tail), Decimal(f"{head}.{tail}")
+    cents = minor_digits(currency or "EUR") < 3     # three decimals are no amount of this currency's money
+    if mark == ".":
+        if scale or not currency or not cents:
+            return text                             # 1.500 M€ = 1,5 M€; a rate, 0.350; 1.500 KWD
+        raise AmbiguousAmount(f"{value!r} is ambiguous: {_plain(thousands)} with a point grouping thousands (as "
+                              f"German or Italian write it), or {_plain(decimals)} with a decimal point",
+                              thousands, decimals)
+    if sign_first or (not scale and (cents or language == "en")):
+        return head + tail + (scale or "")
+    size = _SCALE[scale]
+    raise AmbiguousAmount(f"{value!r} is ambiguous: {_plain(thousands * size)} with a comma grouping thousands, or "
+                          f"{_plain(decimals * size)} with a decimal comma", thousands * size, decimals * size)
 
 
 def money_label(amount: Decimal) -> str:
@@ -228,16 +277,18 @@ def _number(value: Decimal) -> str:
 class _Collector:
     """Gathers the problems of one scope, each with its key path."""
 
-    def __init__(self, at: str, currency: str | None = None) -> None:
+    def __init__(self, at: str, currency: str | None = None, language: str | None = None) -> None:
         self.at = at
         self.currency = currency      # the plan's: amounts written with its code or symbol ("$50,000,000")
+        self.language = language      # the plan's: how one thousands group reads ("1,500" in an English plan)
         self.problems: list[Problem] = []
 
     def add(self, key: str, message: str, fix: str = "") -> None:
         self.problems.append(Problem(f"{self.at}.{key}" if key else self.at, message, fix))
 
 
-def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope", currency: str | None = None) -> Scope:
+def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope", currency: str | None = None,
+                language: str | None = None) -> Scope:
     """Parse a scope mapping as written in a plan file into a normalised ``Scope``.
 
     Every key is one condition; all must hold (AND). Lists mean "any of" (OR inside a key).
@@ -248,7 +299,7 @@ def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope", currenc
     """
     if data is None:
         return EVERYTHING
-    out = _Collector(at, currency)
+    out = _Collector(at, currency, language)
     if not isinstance(data, Mapping):
         out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
                 "write e.g. scope: {departement: \"69\", industry: Chimie}")
@@ -416,11 +467,9 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
             out.add(op_where, "between takes two bounds", "write between: [10000000, 50000000]")
             continue
         try:
-            amounts = tuple(parse_money(b, out.currency) for b in bounds)
+            amounts = tuple(parse_money(b, out.currency, out.language) for b in bounds)
         except AmbiguousAmount as exc:      # both readings, as an objective's amount (audit importus F6)
-            decimals = format(exc.decimals.normalize(), "f")
-            out.add(op_where, str(exc), f"write {exc.thousands} for thousands, or "
-                    f"{decimals if '.' in decimals else decimals + '.0'} for decimals")
+            out.add(op_where, str(exc), exc.fix)
             continue
         except ValueError as exc:
             euro = (out.currency or "EUR").upper() == "EUR"

@@ -219,15 +219,20 @@ def test_excel_us_day_month_displays_saved_as_text(tmp_path: Path) -> None:
     assert days == [("2027-05-03", "2027-05-04")] * 3 + [("2028-01-15", "2028-01-16")]
 
 
-def test_a_one_group_dollar_amount_in_a_scope_is_refused_with_both_readings(tmp_path: Path) -> None:
-    """« $25,000 » stays refused in a scope (the plan-wide rule, docs/plan-format.md *Scopes*: one comma group is
-    thousands in the US, decimals in France), but the fix now gives both numbers to write, as an objective's does
-    (it said « write a number, or an amount such as 50000000 », which leaves the manager guessing what is wrong)."""
+def test_a_one_group_dollar_amount_in_a_scope_reads_and_a_scaled_one_says_both_readings(tmp_path: Path) -> None:
+    """« $25,000 » is 25 000 dollars in a scope (it was refused as ambiguous, thousands or decimals: audit amounts F1,
+    docs/plan-format.md *Amounts*); « 1,500k » stays refused, with both numbers to write, its k applied (the fix said
+    « write 1500 for thousands »: F2)."""
     rows = [_row("Call 5 customers in Q2", "5", "Q2", "annual revenue >= $25,000")]
     code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), *FY)
+    assert code == 0, out
+    scope = load_plan(tmp_path / "plan.pac.yaml").actions[0].scope
+    assert [c.values for c in scope.conditions] == [(Decimal(25_000),)]
+    rows = [_row("Call 5 customers in Q2", "5", "Q2", "annual revenue >= 1,500k")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us2.csv", US, rows), *FY)
     assert code == 2, out
-    assert ("us.csv line 2, column 'Scope': '$25,000' is ambiguous (thousands or decimals?) (write 25000 for "
-            "thousands, or 25.0 for decimals") in out, out
+    assert ("us2.csv line 2, column 'Scope': '1,500k' is ambiguous: 1500000 with a comma grouping thousands, or 1500 "
+            "with a decimal comma (write 1500000 for thousands, or 1500 for decimals)") in out, out
 
 
 def test_an_english_plan_says_the_timezone_it_took(tmp_path: Path) -> None:
@@ -296,3 +301,18 @@ def test_a_british_csv_whose_dates_say_day_month_is_read_so(tmp_path: Path) -> N
     assert code == 0, out
     assert plan is not None and "date_order" not in plan["plan"]
     assert [a["when"] for a in plan["actions"]] == ["by March 31, 2028", "by March 5, 2028"]
+
+
+def test_a_dollar_amount_without_currency_asks_for_the_option(tmp_path: Path) -> None:
+    """With no --currency the import takes EUR, and a Scope cell's « $25,000 » was refused with « write ... an amount
+    such as "50 M€" »: the sheet is right, the option is missing (audit amounts F8, seen failing before the fix)."""
+    rows = [_row("Call 5 customers in Q2", "5", "Q2", "annual revenue >= $25,000"),
+            _row("Call 6 customers in Q2", "6", "Q2", "annual revenue >= 25,000 GBP")]
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows), "--period", "2027-04-01..2028-03-31")
+    assert code == 2, out
+    assert ("us.csv line 2, column 'Scope': '$25,000' is in dollars, and the plan's amounts are in EUR (give the "
+            "sheet's currency with --currency USD: with no --currency the import takes EUR)") in out, out
+    assert "line 3, column 'Scope': '25,000 GBP' is in GBP, and the plan's amounts are in EUR (give the sheet's " \
+           "currency with --currency GBP" in out, out
+    code, out, _ = _import(tmp_path, _csv(tmp_path / "us.csv", US, rows[:1]), *FY)
+    assert code == 0, out

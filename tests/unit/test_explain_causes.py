@@ -108,6 +108,16 @@ class TestOneCauseWords:
                        "CA annuel 1000000 CHF, inconnu en EUR : pas de taux de change pour CHF en EUR (ajoutez-le à "
                        "engine.fx_rates dans pac.yaml) (périmètre : CA ≥ 5 M€)")]
 
+    def test_an_annual_revenue_bound_reads_in_english(self) -> None:
+        """An English plan's explanation wrote the scope's bounds in French, « between 1,5 M and 2 Md » (a US reader's
+        « 1,5 M » is no number, « Md » no unit); seen failing before the fix (audit amounts F6)."""
+        band = Condition("annual_revenue", "between", (Decimal(1_500_000), Decimal(2_000_000_000)),
+                         "CA annuel entre 1,5 M et 2 Md")
+        _, en = _rows(visit("x", "rich", utc(5, 4, 8)), act=action(scope=Scope((DEPT_69, band))), lang="en")
+        assert [row[3].endswith("(scope: annual revenue between 1.5 M and 2 bn)") for row in en] == [True], en
+        _, fr = _rows(visit("x", "rich", utc(5, 4, 8)), act=action(scope=Scope((DEPT_69, band))), lang="fr")
+        assert [row[3].endswith("(périmètre : CA annuel entre 1,5 M et 2 Md)") for row in fr] == [True]
+
 
 
 class TestAxisRowsAddUp:

@@ -17,7 +17,7 @@ from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
 from pac_core.explain import explain_axis
-from pac_core.growth import parse_growth_rate, with_evaluation
+from pac_core.growth import AmbiguousRate, parse_growth_rate, with_evaluation
 from pac_core.growth_words import provenance, span_label, zero_base_warning
 from pac_core.plan import Axis, Objective, Plan, Segment, SegmentKind
 from pac_core.records import Records
@@ -88,6 +88,17 @@ class TestSpellings:
     def test_thousands_or_decimals_is_refused(self) -> None:
         with pytest.raises(ValueError, match="ambiguous"):
             parse_growth_rate("1,500 %")
+
+    def test_one_group_is_thousands_in_an_english_plan(self) -> None:
+        """An English plan's « 1,000 % » is a thousand percent (it was refused as ambiguous: audit amounts F1); a
+        French plan's stays refused with both readings and what to write for each."""
+        assert parse_growth_rate("1,000 %", "en") == Decimal(10)
+        assert parse_growth_rate("+1,500%", "en") == Decimal(15)
+        with pytest.raises(AmbiguousRate) as info:
+            parse_growth_rate("1,500 %", "fr")
+        assert str(info.value) == ("'1,500 %' is ambiguous: 1500 % with a comma grouping thousands, or 1,5 % with a "
+                                   "decimal comma")
+        assert info.value.fix == 'write "1,5 %" for 1.5 percent, or "1500 %" for 1500 percent'
 
 
 PLAN_FILE = """\

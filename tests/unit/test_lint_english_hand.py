@@ -293,3 +293,17 @@ def test_by_a_weekday_and_its_date_is_a_deadline() -> None:
                        date_order="mdy")
     assert days(r) == ("2027-01-01", "2027-04-17")
     assert days(lint("Send the price update to 120 customers before Monday, 16 August")) == ("2027-01-01", "2027-08-17")
+
+
+@pytest.mark.parametrize("amount", ["$5,000", "£5,000", "USD 5,000", "5,000 USD"])
+def test_an_amount_written_currency_first_is_no_count(amount: str) -> None:
+    """« $5,000 of open quotes » was the statement's count, 5000 quotes, and « 5,000 USD » its named account (USD):
+    an action, where « 5 000 € de devis » is an amount and the statement an objective that lacks how many (audit
+    amounts F5, seen failing before the fix)."""
+    r = lint_statement(f"Julie calls customers with {amount} of open quotes by June 30, 2027", year=2027,
+                       tz="America/Chicago", language="en")
+    assert (r.kind, r.parsed["count"], r.parsed["named_target"]) == ("objective", None, None), r.reasons
+    assert r.missing == ["what", "how_many"]
+    counted = lint_statement(f"Julie calls 5 customers with {amount} of open quotes by June 30, 2027", year=2027,
+                             tz="America/Chicago", language="en")
+    assert (counted.kind, counted.parsed["count"]) == ("action", 5), counted.reasons

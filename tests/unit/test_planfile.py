@@ -342,10 +342,29 @@ class TestAmountsInTheplansCurrency:
             "\"$150k\", \"$1.5M\")"]
 
     def test_a_single_thousands_group_says_both_readings(self) -> None:
-        assert text_problems(self._axis("{additional_revenue: 10000, budget: '$5,000'}")) == [
-            "t.pac.yaml:14 axes[0].objective.budget: '$5,000' is ambiguous (thousands or decimals?) (write 5000 for "
-            "thousands, or 5.0 for decimals (a comma reads as thousands with two groups or more, 1,500,000, or "
-            "before cents, 150,000.00))"]
+        """« $5,000 » is 5 000 dollars (it was refused as ambiguous in every plan: audit amounts F1); « 1,500k » is
+        refused with both readings, its k applied (the fix said « write 1500 for thousands »: F2)."""
+        plan = load_plan_text(self._axis("{additional_revenue: '25,000 USD', budget: '$5,000'}"), "t.pac.yaml")
+        objective = plan.axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.cost) == (Decimal(25_000), Decimal(5_000))
+        assert text_problems(self._axis("{additional_revenue: 10000, budget: '1,500k'}")) == [
+            "t.pac.yaml:14 axes[0].objective.budget: '1,500k' is ambiguous: 1500000 with a comma grouping thousands, "
+            "or 1500 with a decimal comma (write 1500000 for thousands, or 1500 for decimals)"]
+
+    def test_a_growth_of_one_group(self) -> None:
+        """An English plan's « 1,500 % » is 1 500 %, refused as more than +1,000 %; a French plan's is refused with
+        both readings (it was « write the percentage with a decimal comma or point », in both: audit amounts F1)."""
+        assert text_problems(self._axis("{additional_revenue: '1,500 %'}")) == [
+            "t.pac.yaml:14 axes[0].objective.additional_revenue: '1,500 %' is more than +1,000 %, the largest growth "
+            "pac accepts (check the figure (\"30 %\" is 30 percent); for an axis that starts from almost nothing, "
+            "write the additional revenue as an amount, e.g. 50000)"]
+        french = MINIMAL.replace("    segment: S-RA\n",
+                                 "    segment: S-RA\n    objective: {additional_revenue: '1,500 %'}\n", 1)
+        assert text_problems(french) == [
+            "t.pac.yaml:14 axes[0].objective.additional_revenue: '1,500 %' is ambiguous: 1500 % with a comma grouping "
+            "thousands, or 1,5 % with a decimal comma (write \"1,5 %\" for 1.5 percent, or \"1500 %\" for 1500 "
+            "percent)"]
 
     def test_a_french_plan_keeps_its_examples(self) -> None:
         text = MINIMAL.replace("    segment: S-RA\n",
@@ -361,6 +380,9 @@ class TestAmountsInTheplansCurrency:
                                "scope: {annual_revenue: {gte: '$50,000,000', lte: '1,000,000,000 USD'}}")
         conditions = load_plan_text(text, "t.pac.yaml").segments[0].scope.conditions
         assert [c.values for c in conditions] == [(Decimal(50_000_000),), (Decimal(1_000_000_000),)]
+        # one group, as the objective's amounts (audit amounts F1: refused as ambiguous before)
+        text = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}", "scope: {annual_revenue: {gte: '$250,000'}}")
+        assert load_plan_text(text, "t.pac.yaml").segments[0].scope.conditions[0].values == (Decimal(250_000),)
         bad = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}", "scope: {annual_revenue: {gte: lots}}")
         assert text_problems(bad) == [
             "t.pac.yaml:9 segments[0].scope.annual_revenue.gte: 'lots' is not an amount (write a number, or an amount "

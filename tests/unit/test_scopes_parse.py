@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pac_core.errors import ScopeError
+from pac_core.money import money
+from pac_core.rounding import half_up
 from pac_core.scopes import EVERYTHING, AmbiguousAmount, Condition, Scope, money_label, parse_money, parse_scope
 
 
@@ -208,7 +210,7 @@ class TestParseMoney:
         """Numbers, suffixes k/M/Md, spaces, a French decimal comma and the euro sign."""
         assert parse_money(text) == Decimal(amount)
 
-    @pytest.mark.parametrize("text", ["1,500", "beaucoup", "M", True, None])
+    @pytest.mark.parametrize("text", ["1,500 M€", "beaucoup", "M", True, None])
     def test_refused_forms(self, text: object) -> None:
         """Ambiguous thousands, words and non-numbers are refused."""
         with pytest.raises(ValueError, match=r"amount|ambiguous"):
@@ -226,14 +228,16 @@ class TestParseMoney:
         assert parse_money(text, "USD") == Decimal(amount)
 
     @pytest.mark.parametrize(("text", "error"), [
-        ("$150,000", "ambiguous"), ("1,500", "ambiguous"), ("USD 150,000", "ambiguous"),
+        ("1,500k", "ambiguous"), ("USD 1,500M", "ambiguous"),
+        ("£1,500", "'£1,500' is in pounds, and the plan's amounts are in USD"),
         ("150000 GBP", "'150000 GBP' is in GBP, and the plan's amounts are in USD"),
         ("12 000 EUR", "'12 000 EUR' is in EUR, and the plan's amounts are in USD"),
         ("150 k€", "'150 k€' is in EUR, and the plan's amounts are in USD"),
     ])
     def test_still_refused_in_a_dollar_plan(self, text: str, error: str) -> None:
-        """One thousands group alone stays ambiguous (1,500 or 1.5?); another currency's code or symbol is named (the
-        euro ones were read as dollars before: reverify NEW-1, seen failing then)."""
+        """One thousands group before k / M, with no currency sign before the number, stays ambiguous (1,5 M or
+        1 500 M?; "$150,000" and "1,500" read since audit amounts); another currency's code or symbol is named (the
+        euro ones were read as dollars before: reverify NEW-1, seen failing then; "£1,500" was "not an amount")."""
         with pytest.raises(ValueError, match=re.escape(error)):
             parse_money(text, "USD")
 
@@ -246,9 +250,47 @@ class TestParseMoney:
         assert parse_money("150 k€", "EUR") == parse_money("150 k€") == 150_000
 
     def test_the_ambiguous_readings(self) -> None:
+        """The two readings with their scale: they were 1500 and 1.5 for « 1,500 M€ », and the fix said « write 1500
+        for thousands », an amount of 1 500 € for 1 500 M€ (audit amounts F2, seen failing before the fix)."""
         with pytest.raises(AmbiguousAmount) as info:
-            parse_money("$1,500", "USD")
-        assert (info.value.thousands, info.value.decimals) == (Decimal(1500), Decimal("1.500"))
+            parse_money("1,500 M€", "EUR", "fr")
+        assert (info.value.thousands, info.value.decimals) == (Decimal(1_500_000_000), Decimal(1_500_000))
+        assert info.value.fix == "write 1500000000 for thousands, or 1500000 for decimals"
+        assert str(info.value) == ("'1,500 M€' is ambiguous: 1500000000 with a comma grouping thousands, or 1500000 "
+                                   "with a decimal comma")
+
+
+# audit amounts: one group of three digits after a comma (« $25,000 », « 1,500 »), each reader's expectation,
+# written before the code was changed (/tmp/audits/amounts/oracle.md). AMB: refused as ambiguous.
+ONE_GROUP = [
+    # written, currency, language, expected
+    ("$25,000", "USD", "en", 25_000), ("$25,000", "USD", "fr", 25_000),     # a sign first is English
+    ("25,000 USD", "USD", "en", 25_000), ("25,000 USD", "USD", "fr", 25_000),  # 25.000 USD is no money
+    ("USD 25,000", "USD", "en", 25_000), ("25,000 $", "USD", "fr", 25_000),
+    ("£1,500", "GBP", "en", 1_500), ("€1,500", "EUR", "fr", 1_500), ("1,500 €", "EUR", "fr", 1_500),
+    ("¥1,500", "JPY", "en", 1_500), ("1,500 JPY", "JPY", "fr", 1_500), ("¥1,500", "CNY", "en", 1_500),
+    ("1,500", "EUR", "fr", 1_500), ("1,255", "EUR", "fr", 1_255), ("12,345", "USD", "en", 12_345),
+    ("$1,500k", "USD", "fr", 1_500_000), ("€1,500M", "EUR", "en", 1_500_000_000),
+    ("1,500 KWD", "KWD", "en", 1_500),                                     # English: the comma groups
+    ("0,125", "EUR", "fr", Decimal("0.125")), ("1,5", "USD", "en", Decimal("1.5")),
+    ("1,5000", "EUR", "fr", Decimal("1.5")), ("1,500,000", "EUR", "fr", 1_500_000),
+    ("1,234.56", "EUR", "fr", Decimal("1234.56")), ("1 500,50 €", "EUR", "fr", Decimal("1500.5")),
+    ("1,5 M€", "EUR", "en", 1_500_000), ("$1.5M", "USD", "en", 1_500_000), ("1.500 M€", "EUR", "fr", 1_500_000),
+    ("1,500 M€", "EUR", "fr", "AMB"), ("1,500 M€", "EUR", "en", "AMB"), ("1,500k", "USD", "en", "AMB"),
+    ("1,500 KWD", "KWD", "fr", "AMB"),                                     # 1,500 KWD: three decimals are money there
+    ("1.500 €", "EUR", "fr", "AMB"), ("$1.500", "USD", "en", "AMB"), ("25.000", "EUR", "fr", "AMB"),
+]
+
+
+@pytest.mark.parametrize(("text", "currency", "language", "expected"), ONE_GROUP)
+def test_one_thousands_group(text: str, currency: str, language: str, expected: object) -> None:
+    """« $25,000 », « 25,000 USD », « 1,500 » were refused as ambiguous in every plan (a US manager's every amount);
+    « 1.500 € » read 1,50 € (audit amounts F1, F4: seen failing before the fix)."""
+    if expected == "AMB":
+        with pytest.raises(AmbiguousAmount):
+            parse_money(text, currency, language)
+    else:
+        assert parse_money(text, currency, language) == Decimal(expected)
 
     @given(st.integers(min_value=0, max_value=10**6))
     def test_thousands_suffix_round_trip(self, n: int) -> None:
@@ -259,3 +301,16 @@ class TestParseMoney:
         """Labels use k/M/Md and a decimal comma."""
         assert [money_label(Decimal(v)) for v in (50_000_000, 1_500_000, 150_000, 1234)] == [
             "50 M", "1,5 M", "150 k", "1234"]
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "CNY", "KWD", "INR"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_what_pac_writes_the_plan_reads_back(currency: str, language: str) -> None:
+    """An amount as the reports, the workbook and the CLI write it ($25,000, €1,500.50, -CHF 1,500, 25 000 $US) is read
+    back as that amount in a plan of that currency and language: a manager copies figures from the report into the
+    plan. Failed before (audit amounts F1, F7): « $1,500 » and « €25,000 » were ambiguous, « -CHF 1,500 » no amount."""
+    for value in (Decimal(25_000), Decimal(1_500), Decimal(999), Decimal("1500.5"), Decimal(1_234_567),
+                  Decimal(-1_500), Decimal("-25000.25")):
+        for decimals in (0, 2):
+            written = money(value, currency, language, decimals)
+            assert parse_money(written, currency, language) == half_up(value, decimals), written
