@@ -33,11 +33,13 @@ from pac_config.loader import config_dir
 from pac_core.fx import no_rate
 from pac_core.records import CrmRates, Rejected
 from pac_core.reject_words import CONNECTOR_REASONS, ENGINE_RULES, reason_code, reason_words
+from pac_core.results import Decision
 from sync_jobs.notify.alerts import Alert
 from sync_jobs.notify.digest import render_digest
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.sections_data import data as data_section
+from sync_jobs.report.view import rejected_groups
 from tests.unit import report_fixtures as fx
 
 STAMP = "2027-05-04T10:00:00.000+0000"
@@ -220,3 +222,24 @@ class TestFrenchReport:
         reasons = {row[1].rsplit(" · ", 1)[1] for row in rows if " · " in str(row[1])}
         assert reasons == {r.reason for r in _rejected()}
 
+
+class TestCounts:
+    def test_a_hubspot_id_shared_by_two_objects_is_counted_in_both_tables(self) -> None:
+        """HubSpot numbers each object type on its own: meeting 604 (no start time, rejected by the connector) and
+        deal 604 (won with no account, set aside by the engine) are two records. The report's CRM table left the
+        meeting out because the engine set a record « 604 » aside (it compared source and id only): its rows summed
+        to one less than the records really rejected. Failed before (audit reasonsfr F3)."""
+        base = fx.inputs("fr")
+        meeting = Rejected("hs-west", "activities", "604", "meeting has no start time (hs_timestamp and "
+                                                          "hs_meeting_start_time empty)")
+        deal = Rejected("hs-west", "deals", "604", "no_account: the won deal has no account")
+        evaluation = replace(base.evaluation, rejected=(
+            *base.evaluation.rejected, Decision(
+                "hs-west", "604", False, "no_account", "the won deal has no account")))
+        inputs = replace(base, rejected=(*base.rejected, meeting, deal), evaluation=evaluation)
+        groups = rejected_groups(inputs, "fr")
+        connector = [r for r in inputs.rejected if reason_code(r.reason) not in ENGINE_RULES]
+        assert sum(n for *_, n in groups) == len(connector) == len(base.rejected) + 1
+        assert ("hs-west", "activities", "le rendez-vous n'a pas d'heure de début (hs_timestamp et "
+                "hs_meeting_start_time vides) : renseignez-la dans le CRM", 1) in groups
+        assert all(not reason.startswith("no_account") for _s, _o, reason, _n in groups)
