@@ -47,6 +47,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 c.close()
         engine = open_store(settings.database())
         try:
+            assert result.run_id is not None
             stored = repo.rejections(engine, result.run_id)
         finally:
             engine.dispose()
