@@ -120,7 +120,7 @@ def reason_words(reason: str, lang: str) -> str:
     """A rejection's reason for people, in ``lang`` (``fr`` or ``en``): see the module's docstring."""
     rule, _, detail = reason.partition(": ")
     if rule in ENGINE_RULES:      # an engine set-aside, "no_account: the activity has no account"
-        return localise(detail, lang) if detail else REASONS[lang].get(rule, rule)
+        return localise(detail, lang) if detail else REASONS.get(lang, REASONS["en"]).get(rule, rule)
     if lang != "fr":
         return reason
     for _code, pattern, words in CONNECTOR_REASONS:
