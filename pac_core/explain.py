@@ -287,7 +287,12 @@ _TO_FR = (
     ("the won deal has no close date", "l'affaire gagnée n'a pas de date de clôture"),
     ("is not among the accounts of", "n'est pas parmi les comptes de"),
     ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
-    ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"), (" into ", " en "),
+    ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"),
+    # fx.no_rate's second form: a currency the CRM converts into its own, which has no rate (audit reasonsfr F2)
+    ("(add it to engine.fx_rates in pac.yaml; the CRM converts ", "(ajoutez-le à engine.fx_rates dans pac.yaml ; "
+     "le CRM convertit "), (" and has no rate for ", " et n'a pas de taux pour "), (" into ", " en "),
+    # matching.Matcher's no_owner (audit reasonsfr F2; ``_NOT_A_USER`` words the other one)
+    ("the activity has no owner", "l'activité n'a pas de propriétaire"),
     ("' gives no département", "' : aucun département"), ("postal code '", "code postal '"),   # scope_eval
     ("no postal code", "sans code postal"), ("no département, country ", "aucun département, pays "),
     ("no région, country ", "aucune région, pays "),
@@ -326,6 +331,9 @@ _KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
 
 _HANDED_OVER = re.compile(r"owner (\S+), (after|before) the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
 _OTHER_OWNER = re.compile(r"owner (\S+)")   # matching.Matcher: another rep's activity (``other_owner``)
+# matching.Matcher's no_owner: an owner id that is no user pac reads (a queue), with what to do
+_NOT_A_USER = re.compile(r"owner (\S+) is not among the users of (\S+) \(a queue, or a user pac's integration user "
+                         r"cannot read\)")
 # matching.Matcher._state_note: an account's state (dormant flag, owner, type) on the window's first day, not now
 _DAY = r"(\d{4}-\d{2}-\d{2})"
 _FIRST = rf"on {_DAY}, the window's first day"
@@ -369,6 +377,10 @@ def localise(detail: str, lang: str) -> str:
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
         rest = detail[hand.end():]
         return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
+    if lang == "fr" and (user := _NOT_A_USER.fullmatch(detail)):
+        return (f"le propriétaire {user[1]} n'est pas parmi les utilisateurs de {user[2]} (une file d'attente, ou un "
+                "utilisateur que l'utilisateur d'intégration de pac ne peut pas lire) : donnez l'activité à un "
+                "commercial dans le CRM")
     if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")

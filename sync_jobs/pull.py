@@ -55,6 +55,28 @@ class PullOutcome:
     # connector -> the dated exchange-rate rows it read this run (``KeepsRates``): kept with the run when it gets
     # through
     rates: dict[str, KeptRates] = field(default_factory=dict)
+    # the (connector, object, CRM id) of ``rejected`` this pull's readings rejected (``reject``, ``read_well``)
+    rejected_keys: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def reject(self, key: tuple[str, str, str], item: Rejected) -> None:
+        """A reading of record ``key`` (connector, object, CRM id) that its connector rejected: the record's
+        rejection, in place of any earlier reading's (audit reasonsfr F4). A record with no id (the Salesforce
+        normaliser's ``?``) is no known record: each such reading is its own rejection."""
+        if key[2] == "?":
+            self.rejected.append(item)
+            return
+        self.read_well(key)
+        self.rejected.append(item)
+        self.rejected_keys.add(key)
+
+    def read_well(self, key: tuple[str, str, str]) -> None:
+        """A reading of record ``key`` that is a record: an earlier reading's rejection in this pull no longer holds.
+        A pull may read a record twice (HubSpot reads again a record changed while pac pages, with its new stamp;
+        a deal is read again by id when a line item changes): the last reading decides, so a record is rejected
+        once, and not at all when it was fixed between the two readings."""
+        if key in self.rejected_keys:
+            self.rejected_keys.discard(key)
+            self.rejected[:] = [r for r in self.rejected if (r.source, r.object, r.id) != key]
 
 
 # The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a
@@ -182,10 +204,11 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                     if stamp is not None and (top[0] is None or stamp > top[0]):
                         top[0] = stamp
                     if isinstance(item, Rejected):
-                        outcome.rejected.append(item)
+                        outcome.reject((item.source, item.object, item.id), item)
                     elif isinstance(item, ManagerEdit):
                         outcome.edits.append((connector.name, item))
                     else:
+                        outcome.read_well((connector.name, kind.value, str(item.id)))
                         yield item
                     if progress and n[0] % 500 == 0:
                         progress("pull", connector=connector.name, object=kind.value, done=n[0])

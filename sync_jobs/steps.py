@@ -30,6 +30,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
+from pac_core.reject_words import DEAL_RULES, ENGINE_RULES
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -526,15 +527,11 @@ def _drift_lines(ctx: RunContext, name: str) -> list[str]:
     return out
 
 
-_DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
-# the rules of the engine's set-asides (``Evaluation.rejected``), stored as "rule: detail": recomputed every run from
-# the stored records, never carried over (``pull``)
-_ENGINE_RULES = _DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_type"}
-
-
 def _engine_reason(reason: str) -> bool:
+    """The rules of the engine's set-asides (``Evaluation.rejected``, ``reject_words.ENGINE_RULES``), stored as
+    "rule: detail": recomputed every run from the stored records, never carried over (``pull``)."""
     rule = reason.split(":", 1)[0]
-    return rule in _ENGINE_RULES
+    return rule in ENGINE_RULES
 
 
 # The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
@@ -582,7 +579,7 @@ def engine_rejections(evaluation: Evaluation, records: Records | RecordColumns, 
         elif key in activities and key not in deals:
             obj = "activities"
         else:   # an id both kinds share (or neither): the rule tells
-            obj = "deals" if d.rule in _DEAL_RULES or "deal" in d.detail else "activities"
+            obj = "deals" if d.rule in DEAL_RULES or "deal" in d.detail else "activities"
         full = (d.source, obj, d.record_id)
         if full in seen:
             continue

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pac_core.explain import localise
+from pac_core.reject_words import reason_words
 from pac_core.text import french_spacing
 from sync_jobs.notify.alerts import Alert
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import render
-from sync_jobs.run_views import REASON_WORDS
 
 ORDER = ("action_late", "action_done", "axis_behind", "axis_missed", "recommendation", "rejected")
 LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "axis_line",
@@ -49,11 +48,9 @@ def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
         number = Formatter(lang=lang).number   # « -3 374 % » as the report writes it, not « -3374 % » (docs2 F3)
         values["progress"] = number(Decimal(values["progress"])) if values["progress"] else "–"
         values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"
-    if alert.kind == "rejected":    # the report's word, « Activités »; the engine's reason as pac explain words it
+    if alert.kind == "rejected":    # the report's word, « Activités »; the reason in the person's language
         values["object"] = enum_label("object", values["object"], lang)
-        rule, _, detail = values["reason"].partition(": ")
-        if rule in REASON_WORDS:      # an engine set-aside, "no_account: the activity has no account"
-            values["reason"] = localise(detail, lang) if detail else enum_label("decision", rule, lang)
+        values["reason"] = reason_words(values["reason"], lang)     # the engine's as pac explain words it
     if alert.kind == "recommendation":
         values["rule"] = enum_label("rule", values["rule"], lang)
         values["summary"] = values.get(f"summary_{lang}") or values["summary"]   # the advice in the person's words

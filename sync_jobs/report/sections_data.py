@@ -33,5 +33,5 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],
         "duration": duration, "count_keys": keys,
         "count_headers": [(words["object"], ""), *((words[k], "num") for k in keys)],
-        "rejected": rejected_groups(inputs), "refused": refused_groups(inputs.evaluation),
+        "rejected": rejected_groups(inputs, fmt.lang), "refused": refused_groups(inputs.evaluation),
         "warned": warning_groups(inputs.evaluation)})

@@ -238,7 +238,7 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         for name, left in run.quota_left.items():
             rows.append([w["quota_left"], name, left])
         rows += [[w["errors"], "", err] for err in run.errors]
-    for source, obj, reason, n in rejected_groups(inputs):
+    for source, obj, reason, n in rejected_groups(inputs, fmt.lang):
         rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
     for rule, n in refused_groups(inputs.evaluation):
         rows.append([w["engine_refused"], enum_label("decision", rule, fmt.lang), n])
