@@ -133,6 +133,10 @@ class TestMissingAndEmpty:
         ({"price": "1000", "quantity": "3", "discount": "50"}, 2_850),              # 50 off each unit
         ({"price": "1000", "quantity": "3", "discount": "", "hs_discount_percentage": ""}, 3_000),
         ({"price": "99.99", "quantity": "1", "hs_discount_percentage": "12.5"}, Decimal("87.49")),
+        # the discount is rounded to the cent, then taken off: 1.785 off is 1.79 off, 10.11 (HubSpot's example,
+        # "Understand discounts when collecting payments"); 10.12 before (the net price 10.115 rounded)
+        ({"price": "11.90", "quantity": "1", "hs_discount_percentage": "15"}, Decimal("10.11")),
+        ({"price": "234.56", "quantity": "10", "hs_discount_percentage": "20"}, Decimal("1876.48")),
         ({"price": "1000"}, 1_000),                                                 # no quantity: one unit
         ({"price": "1000", "quantity": "1", "recurringbillingfrequency": "monthly",
           "hs_recurring_billing_period": "P12M"}, 12_000),
@@ -140,9 +144,10 @@ class TestMissingAndEmpty:
     def test_a_line_without_amount_is_priced_by_its_price_and_quantity(self, props, want):
         """A line item HubSpot calculated no ``amount`` for (created through the API with ``price`` and ``quantity``
         only, as in the line items guide's example; an import) counts its net price: unit price x quantity, less
-        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``), cents
-        rounded half up; a recurring one, its whole term. Before, such a line counted 0 on its product axis and a
-        deal with no amount but such lines was "no amount"."""
+        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``) of the
+        whole line, that discount rounded half up to the cent as HubSpot rounds it; a recurring one, its whole
+        term. Before, such a line counted 0 on its product axis and a deal with no amount but such lines was "no
+        amount"."""
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", **props}))
         assert line is not None and line.amount == Decimal(want)
 
