@@ -167,3 +167,8 @@ class TestHubSpotByHand:
         """11.90 at 15 % off: 10.11 (HubSpot's own example), not the net 10.115 rounded, 10.12 (audit products F1)."""
         records, _ = hubspot_portal
         assert _evaluate(records, {"AX": {"product_code": "KIT"}}).axis("AX").revenue == Decimal("10.11")
+    def test_a_chf_line_on_an_eur_deal_is_converted_with_the_plans_rate(self, hubspot_portal):
+        """CHF 500 at fx_rates CHF 0.95 is 475.00 € on the PX axis."""
+        records, _ = hubspot_portal
+        settings = EngineSettings(fx_rates={"CHF": Decimal("0.95")})
+        assert _evaluate(records, {"AX": {"product": "PX"}}, settings).axis("AX").revenue == Decimal("475.00")

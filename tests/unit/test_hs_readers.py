@@ -80,9 +80,10 @@ class TestMissingAndEmpty:
 
     def test_a_lines_own_currency(self):
         """A line item's ``hs_line_item_currency_code`` (audit sffamily F2): a line in its deal's currency (any case)
-        or of a deal with no currency is kept as read, a plain ``DealLine``; one in the company currency on a USD
-        deal is converted at the deal's own rates (USD 1,100 = EUR 1,000: EUR 250 is USD 275.00); one in a currency
-        those rates do not know has no amount."""
+        or of a deal with no currency is kept as read, with no currency of its own; one in the company currency on a
+        USD deal is converted at the deal's own rates (USD 1,100 = EUR 1,000: EUR 250 is USD 275.00); one in a
+        currency those rates do not know keeps its amount and its currency, for the engine's ``fx_rates`` (audit
+        products F2: it had no amount)."""
         read = line_reader(MAPPING)
         same = read(_obj({"hs_sku": "A", "amount": "100", "hs_line_item_currency_code": "usd"}))
         home = read(_obj({"hs_sku": "B", "amount": "250", "hs_line_item_currency_code": "EUR"}))
@@ -91,8 +92,10 @@ class TestMissingAndEmpty:
         rates = home_rates(Decimal(1100), Decimal(1000), "USD", "EUR")
         lines = in_deal_currency((same, home, other), "USD", rates)
         assert [type(x) for x in lines] == [DealLine] * 3
-        assert [x.amount for x in lines] == [Decimal(100), Decimal("275.00"), None]
-        assert in_deal_currency((home,), None, None)[0].amount == Decimal(250)
+        assert [(x.amount, x.currency) for x in lines] == [(Decimal(100), None), (Decimal("275.00"), None),
+                                                           (Decimal(90), "CHF")]
+        assert (in_deal_currency((home,), None, None)[0].amount, in_deal_currency((home,), None, None)[0].currency) \
+            == (Decimal(250), None)
 
     @pytest.mark.parametrize(("props", "want"), [
         ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract
