@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.explain import explain_axis
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Rule
@@ -613,6 +614,10 @@ class TestLinesInAnotherCurrency:
         assert (ev.axis("AX-P").revenue, ev.axis("AX-M").revenue) == (Decimal("475.00"), Decimal(300))
         assert {k.kpi: k for k in ev.axis("AX-P").kpis}["pipeline_created"].value == Decimal("475.00")
         assert ev.plan is not None and ev.plan.revenue == Decimal("775.00")
+        # pac explain shows the line in its own currency, not as 500 € (the deal's)
+        p = plan(action(axis_id="AX-P"), axes=(axis("AX-P", "SEG", scope=self.PX),), segments=(SEG,))
+        rows = explain_axis(p, ev, "AX-P", deals={("sf", "f1"): self._deal()}, lang="en").rows
+        assert [(r["record"], r["lines"]) for r in rows] == [("f1", "PX CHF\u00a0500.00")]
         whole = _run((self._deal(),), (axis("AX", "SEG"),), settings=self.CHF)
         assert whole.axis("AX").revenue == 800 and not whole.warnings
 
