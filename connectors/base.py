@@ -312,6 +312,28 @@ class KeptRates:
     changed: frozenset[str] | None = None
 
 
+@dataclass(frozen=True)
+class ProductRename:
+    """A product value the lines of deals read again tonight no longer hold (``RenamesProducts``): ``field`` the
+    line's key (``code``, ``name``, ``family``), ``old`` the value the stored lines held, ``new`` the values of that
+    key the lines read again hold and the stored ones did not (a Product2 whose ``ProductCode`` P40 became P40X:
+    ``("code", "P40", ("P40X",))``), ``deals`` how many deals were read again."""
+
+    field: str
+    old: str
+    new: tuple[str, ...]
+    deals: int
+
+
+@runtime_checkable
+class RenamesProducts(Protocol):
+    """A connector that reads deals again because a product of their lines was edited, with nothing of the deals
+    changed (Salesforce: a Product2's code, name or family edited, ``products_changed``): what the lines read so hold
+    no longer, against the stored deals (``ProductRename``), once per pull of the deals."""
+
+    def products_renamed(self) -> list[ProductRename]: ...
+
+
 @runtime_checkable
 class KeepsRates(Protocol):
     """A connector whose exchange rates the store keeps (Salesforce with advanced currency management): given the

@@ -52,7 +52,8 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
         "negative_amount": "montant négatif", "credit": "avoir (montant négatif), déduit",
         "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
-        "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
+        "montant différent de ses lignes", "line_unknown_currency": "ligne dans une devise sans taux de change (0)",
+        "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
         "not_over": "pas encore passée", "handed_over": "après la passation", "outside_period": "hors de la période",
     },
@@ -68,7 +69,8 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
         "negative_amount": "negative amount", "credit": "credit (negative amount), subtracted",
         "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
-        "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
+        "amount differs from its lines", "line_unknown_currency": "line in a currency without an exchange rate (0)",
+        "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
         "not_over": "not over yet", "handed_over": "after the hand-over", "outside_period": "outside the period",
     },
@@ -458,9 +460,9 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         picked = []
         if deal is not None and flt.line_conditions:
             picked = flt.matching_lines(deal.lines)
-            lines = ", ".join(f"{deal.lines[i].code or deal.lines[i].product} "
-                              f"{money(deal.lines[i].amount or Decimal(0), deal.currency or plan.currency, lang)}"
-                              for i in picked)
+            in_deal = deal.currency or plan.currency    # a line priced in another currency shows its own
+            lines = ", ".join(f"{ln.code or ln.product} {money(ln.amount or Decimal(0), ln.currency or in_deal, lang)}"
+                              for ln in (deal.lines[i] for i in picked))
         owner = ""
         if deal is not None and deal.owner_id:
             owner = (owners or {}).get((deal.source, deal.owner_id), deal.owner_id)

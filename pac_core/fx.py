@@ -13,28 +13,45 @@ as the CRM's reports of converted amounts show them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from pac_core.money import minor_unit
-from pac_core.records import CrmRates
+from pac_core.records import CrmRates, DealLine
 
 _ONE = Decimal(1)
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
     """How a CRM's amounts (a deal's amount and each line's, an account's annual revenue) become amounts of the plan's
     currency: through each step ``(num, den, quantum)`` in turn, ``amount * num / den`` rounded half up to
-    ``quantum``; no step (``SAME``): the amount is in the plan's currency and counts as it is."""
+    ``quantum``; no step (``SAME``): the amount is in the plan's currency and counts as it is. ``others``: a deal's
+    lines priced in another currency than the deal (``DealLine.currency``), each such currency with its own
+    conversion (None: no rate converts it), set by ``for_lines``."""
 
     steps: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
+    others: tuple[tuple[str, Conversion | None], ...] = ()
 
     def __call__(self, amount: Decimal) -> Decimal:
         for num, den, quantum in self.steps:
             amount = (amount * num / den).quantize(quantum, rounding=ROUND_HALF_UP)
         return amount
+
+    def line(self, line: DealLine) -> Decimal:
+        """A line's amount in the plan's currency: 0 with no amount; at this conversion when the line is in its
+        deal's currency, else at its own currency's (``others``), 0 when no rate converts it (the engine warns:
+        ``revenue.line_currency_warnings``)."""
+        if line.amount is None:
+            return _ZERO
+        if line.currency is None:
+            return self(line.amount)
+        for currency, rate in self.others:
+            if currency == line.currency:
+                return _ZERO if rate is None else rate(line.amount)
+        return _ZERO
 
 
 SAME = Conversion()
@@ -63,6 +80,23 @@ def conversion(
         return Conversion(((rates.rate(corporate) or _ONE, own, places), (Decimal(bridge), _ONE, minor_unit(currency))))
     rate = fx_rates.get(cur)
     return None if rate is None else Conversion(((Decimal(rate), _ONE, minor_unit(currency)),))
+
+
+def line_currencies(lines: Sequence[DealLine]) -> list[str]:
+    """The currencies of a deal's lines priced in another currency than the deal (``DealLine.currency``), sorted."""
+    return sorted({line.currency for line in lines if line.currency is not None})
+
+
+def for_lines(rate: Conversion, lines: Sequence[DealLine], rates: CrmRates | None, currency: str,
+              fx_rates: Mapping[str, Decimal]) -> Conversion:
+    """``rate`` (a deal's conversion) with its lines' own currencies (``Conversion.others``), each converted as a
+    deal of that currency would be (``conversion``: the deal's CRM rates when they know it, else ``fx_rates``):
+    a HubSpot line of CHF 500 on an EUR deal counts 500 x ``fx_rates["CHF"]`` in an EUR plan. ``rate`` itself
+    when every line is in the deal's currency (nearly every deal)."""
+    own = line_currencies(lines)
+    if not own:
+        return rate
+    return Conversion(rate.steps, tuple((cur, conversion(cur, rates, currency, fx_rates)) for cur in own))
 
 
 def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:

@@ -168,9 +168,13 @@ class DealLine:
     """One product line of a deal. ``product`` is the key production capacity is configured by (the
     mapping's product field); ``code``, ``family`` and ``name`` are what product scopes match
     (Salesforce ``Product2.ProductCode`` / ``Product2.Family`` / ``Product2.Name``; HubSpot ``hs_sku`` /
-    a mapped family property / ``name``). ``amount`` is in the deal's currency. ``id`` is the CRM's own line id
-    where the connector needs it kept (a HubSpot line item's: a line deleted in HubSpot is listed without its deal,
-    whose lines the connector then reads again, found by the ids the store keeps); None elsewhere."""
+    a mapped family property / ``name``). ``amount`` is in the deal's currency, unless ``currency`` names the line's
+    own: a HubSpot line item priced in another currency than its deal that the deal's own HubSpot rates do not
+    convert (a CHF line on an EUR deal), which the engine converts into the plan's currency on its own, with
+    ``engine.fx_rates`` (``fx.for_lines``); such a line is no part of the deal's amount in its currency
+    (``revenue.lines_total``). ``id`` is the CRM's own line id where the connector needs it kept (a HubSpot line
+    item's: a line deleted in HubSpot is listed without its deal, whose lines the connector then reads again, found by
+    the ids the store keeps); None elsewhere."""
 
     product: str
     quantity: Decimal
@@ -180,6 +184,7 @@ class DealLine:
     family: str | None = None
     name: str | None = None
     id: str | None = None
+    currency: str | None = None        # the line's own currency when it is not its deal's (above); None: the deal's
 
 
 @dataclass(frozen=True, slots=True)

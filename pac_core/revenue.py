@@ -48,7 +48,7 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
-from pac_core.fx import SAME, Conversion, conversion, no_rate
+from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.rounding import half_up
@@ -104,8 +104,9 @@ def as_set(members: Members) -> frozenset[int]:
 
 
 def lines_total(lines: Sequence[DealLine]) -> Decimal | None:
-    """The sum of a deal's priced lines (in the deal's currency); None when no line has an amount."""
-    priced = [line.amount for line in lines if line.amount is not None]
+    """The sum of a deal's priced lines (in the deal's currency); None when no line has an amount. A line priced in
+    another currency (``DealLine.currency``) has no amount in the deal's and is left out, as a line with none is."""
+    priced = [line.amount for line in lines if line.amount is not None and line.currency is None]
     return sum(priced, ZERO) if priced else None
 
 
@@ -134,12 +135,25 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None) -> list[
         warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {value}")
     else:
         on_lines = lines_total(deal.lines)
-        if on_lines is not None and on_lines != deal.amount:
+        # a line priced in another currency leaves the lines' sum in the deal's currency unknown: nothing to compare
+        if on_lines is not None and on_lines != deal.amount and not line_currencies(deal.lines):
             warn("amount_differs_from_lines", f"deal amount {deal.amount} differs from its line items, {on_lines}: "
                                               "product axes count the lines")
     if value < 0:
         warn("credit", f"won deal with a negative amount ({value}): a credit, subtracted from the won revenue")
     return out
+
+
+def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: date | None) -> list[Decision]:
+    """A counted won deal's lines priced in a currency no rate converts into the plan's (``DealLine.currency``, with
+    no ``fx_rates`` entry for it: ``Conversion.others``), one ``line_unknown_currency`` warning each: such a line
+    counts 0 on product axes, and the warning names the rate to add."""
+    unknown = {cur for cur, conv in rate.others if conv is None}
+    return [Decision(deal.source, deal.id, True, "line_unknown_currency",
+                     f"line {line.code or line.name or line.product} is priced in {line.currency}, its deal in "
+                     f"{deal.currency or currency}: counted 0 on product axes, "
+                     f"{no_rate(line.currency, deal.rates, currency)}", deal.account_id, day)
+            for line in deal.lines if line.currency is not None and line.currency in unknown]
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,7 @@ class WonValues:
     missing: np.ndarray
     credit: np.ndarray
     noted: np.ndarray
+    foreign: frozenset[int] = frozenset()   # the rows with a line priced in another currency (``DealLine.currency``)
 
     @classmethod
     def of(cls, table: DealTable) -> WonValues:
@@ -163,14 +178,19 @@ class WonValues:
         rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
         value: list[Decimal | None] = list(map(table.amount.__getitem__, rows.tolist()))
         noted = np.zeros(len(rows), dtype=bool)
+        foreign: set[int] = set()
         if table.lines is not None:
             every_lines = table.lines
             for k, row in enumerate(rows.tolist()):
                 lines = every_lines[row]
                 if not lines:
                     continue
+                if any(line.currency is not None for line in lines):
+                    foreign.add(row)
+                    if value[k] is not None:    # its lines' sum in the deal's currency is unknown: no comparison
+                        continue
                 if len(lines) == 1:     # most deals: ``lines_total`` of one line is ZERO + its amount
-                    one = lines[0].amount
+                    one = lines[0].amount if lines[0].currency is None else None
                     if one is not None and value[k] != one:     # Decimals compare by value: ZERO + one == one
                         noted[k] = True
                         if value[k] is None:
@@ -185,7 +205,7 @@ class WonValues:
         given: list[Decimal] = [ZERO if v is None else v for v in value] if missing.any() else \
             cast(list[Decimal], value)
         credit = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
-        return cls(rows, value, given, missing, credit, noted | missing | credit)
+        return cls(rows, value, given, missing, credit, noted | missing | credit, frozenset(foreign))
 
     def purchases(self, n: int) -> np.ndarray:
         """Per deal row of the table (``n`` rows), whether it is a won, live deal that is no credit."""
@@ -458,7 +478,9 @@ class WonLedger:
             assert day is not None and number is not None
             rate = conversion(deal.currency, deal.rates, currency, fx_rates)
             assert rate is not None
+            rate = for_lines(rate, deal.lines, deal.rates, currency, fx_rates)
             ledger.warnings.extend(value_warnings(deal, value, day))
+            ledger.warnings.extend(line_currency_warnings(deal, rate, currency, day))
             amount = ZERO if value is None else rate(value)
             rows.append((day, number, amount, deal, rate))
         rows.sort(key=lambda r: (r[0], r[3].source, r[3].id))
@@ -519,6 +541,10 @@ class WonLedger:
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
         rates: list[Conversion] = list(map(rate_of.__getitem__, cur_codes[kept].tolist()))  # type: ignore[arg-type]
+        foreign = np.isin(kept_rows, list(values.foreign)) if values.foreign else np.zeros(len(kept_rows), bool)
+        for p in np.flatnonzero(foreign).tolist():   # the few deals with a line priced in another currency
+            deal = deals[int(kept_rows[p])]
+            rates[p] = for_lines(rates[p], deal.lines, deal.rates, currency, fx_rates)
         ledger.rates = rates
         ledger.amounts = Rows(len(kept_rows), in_rows.__getitem__, order)   # read for the few deals listed
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
@@ -527,8 +553,11 @@ class WonLedger:
             ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
         ledger._no_amount = missing[kept]
         ledger.credit = credit[kept]
-        for p in np.flatnonzero(noted[kept]).tolist():
-            ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p]))
+        for p in np.flatnonzero(noted[kept] | foreign).tolist():
+            if noted[kept[p]]:
+                ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p]))
+            if foreign[p]:
+                ledger.warnings.extend(line_currency_warnings(ledger.deals[p], rates[p], currency, ledger.days[p]))
         return ledger
 
     def by_account(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
@@ -780,7 +809,12 @@ class DealColumnsBook:
             assert rate is not None
             # what the deal is worth, as a won deal: its amount, else the sum of its priced lines (a HubSpot deal whose
             # line items were imported keeps an empty amount), else 0
-            amount = deal_value(table.amount[i], self._lines_of(i)) or ZERO
+            lines = self._lines_of(i)
+            amount = deal_value(table.amount[i], lines) or ZERO
+            if line_currencies(lines):      # a line priced in another currency than its deal: its own conversion
+                deal_rates = table.rates.values[int(table.rates.codes[i])] \
+                    if table.rates is not None and table.rates.codes[i] >= 0 else None
+                rate = for_lines(rate, lines, deal_rates, currency, fx_rates)
             self._created_rates.append(rate)
             self._created_amounts.append(rate(amount))
         self._created_units = exact_units(self._created_amounts)
@@ -901,7 +935,7 @@ class DealFilter:
 def lines_amount(lines: Sequence[DealLine], picked: Iterable[int], rate: Conversion) -> Decimal:
     """The amount of a deal's ``picked`` lines (no amount: 0) in the plan's currency (``rate``: the deal's), each line
     converted on its own (rounded to the cent, as the deal's amount is)."""
-    return sum((rate(lines[i].amount or ZERO) for i in picked), ZERO)
+    return sum((rate.line(lines[i]) for i in picked), ZERO)
 
 
 def _line_values(condition: Condition, line: DealLine) -> set[str]:

@@ -111,6 +111,8 @@ WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth
                  "credit": "won deal with a negative amount (a credit), subtracted from the won revenue",
                  "amount_from_lines": "won deal with an empty amount, worth the sum of its line items",
                  "amount_differs_from_lines": "deal amount differs from its line items (product axes count the lines)",
+                 "line_unknown_currency": "product line in a currency no rate converts into the plan's: counted 0 "
+                                          "on product axes (add the rate to engine.fx_rates in pac.yaml)",
                  "planned_past": "still planned on a past date, counted nowhere: update its outcome or status",
                  "annual_revenue_no_rate": "annual revenue in a currency no rate converts into the plan's: unknown "
                                            "to annual_revenue scopes (add the rate to engine.fx_rates in pac.yaml)",

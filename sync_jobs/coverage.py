@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from connectors.base import PicklistLabels
+from connectors.base import PicklistLabels, ProductRename
 from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
@@ -201,6 +201,53 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
         else:
             words += f"; no plan scope names {old!r}"
         out.append(words)
+    return out
+
+
+# what a line key is called in a warning, and the plan's scope fields that match it (``revenue._line_values``)
+_LINE_KEYS = {"code": ("product code", ("product_code", "product")), "name": ("product name", ("product",)),
+              "family": ("product family", ("product_family", "product"))}
+_CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
+
+
+def rename_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, crm: str,
+                    renames: Sequence[ProductRename]) -> list[str]:
+    """One warning per product value the deals read again tonight for an edited product no longer hold
+    (``RenamesProducts``: a Salesforce Product2's code, name or family edited, which moves no opportunity) that a
+    scope of ``plans`` names (``product_code``, ``product_family`` or ``product``): the old value -> the new one(s),
+    and the plan values (file, line, key path) now matching none of those lines, with the fix. A rename no plan scope
+    names is not warned of (the figures of no axis move). Audit products, 6 Dec 2026: before, a product axis on the
+    old code fell to 0 the next morning with no word."""
+    docs: dict[Path, Document | None] = {}
+    out: list[str] = []
+    for rename in renames:
+        what, fields = _LINE_KEYS.get(rename.field, (rename.field, ("product",)))
+        stale: list[str] = []
+        for plan, plan_file in plans:
+            if plan_file is not None and plan_file not in docs:
+                try:
+                    docs[plan_file] = load_yaml(plan_file)
+                except (InvalidInput, OSError):
+                    docs[plan_file] = None
+            doc = docs.get(plan_file) if plan_file is not None else None
+            for at, scope in _scopes(plan):
+                for c in scope.conditions:
+                    for v in c.values if c.field in fields else ():
+                        if isinstance(v, str) and fold_value(v) == fold_value(rename.old):
+                            path = (*at, *c.field.split("."))
+                            line = doc.line(path) if doc is not None else None
+                            where = f"{plan_file}:{line}" if line else str(plan_file or plan.id)
+                            stale.append(f"{where} {format_path(path)}: {v!r}")
+        if not stale:
+            continue
+        crm_name = _CRM_NAMES.get(crm, crm)
+        new = " or ".join(repr(v) for v in rename.new) if rename.new else "none"
+        deals = f"{rename.deals} deal{'s' if rename.deals != 1 else ''}"
+        out.append(f"{connector}: the product lines {crm_name} holds now say the {what} {new}, no longer "
+                   f"{rename.old!r} (a product edited in {crm_name}: {deals} read again tonight); the plan scope "
+                   f"value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now match{'' if len(stale) > 1 else 'es'}"
+                   f" none of those lines, so their revenue left {'those scopes' if len(stale) > 1 else 'that scope'}"
+                   + (f": write {rename.new[0]!r} there" if len(rename.new) == 1 else ": write the new value there"))
     return out
 
 

@@ -19,6 +19,7 @@ from connectors.base import (
     KeepsRates,
     ObjectKind,
     PicklistLabels,
+    RenamesProducts,
     StoredRecords,
     Target,
 )
@@ -38,6 +39,7 @@ from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
     relabel_warnings,
+    rename_warnings,
     unknown_owners,
     unmapped_custom,
     unmeasured,
@@ -117,6 +119,10 @@ def pull(ctx: RunContext) -> None:
             register_secret(secret)
         ctx.pulled.warnings.extend(stored.warnings)
         _relabelled(ctx, name, connector, kept, kept_json)
+        if isinstance(connector, RenamesProducts) and (renames := connector.products_renamed()):
+            for warning in rename_warnings(_plans_of(ctx, name), name, connector.crm, renames):
+                ctx.result.relabelled.append(warning)
+                event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
 
 
@@ -132,17 +138,22 @@ def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: Picklist
         ctx.pulled.labels[name] = seen_json
     if kept is None or not (kept.relabelled(seen) or kept.family_relabelled(seen)):   # nothing relabelled: no other
         return                                                                         # plan file read
-    # every plan reading through this connector: the labels are kept once per connector, so the first run to see a
-    # relabel names the values of the other plans sharing it too (their runs will not see it again)
+    mapping = getattr(connector, "mapping", None)
+    for warning in relabel_warnings(_plans_of(ctx, name), name, connector.crm, mapping, kept, seen):
+        ctx.result.relabelled.append(warning)
+        event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
+
+
+def _plans_of(ctx: RunContext, name: str) -> list[tuple[Plan, Path | None]]:
+    """Every plan reading through connector ``name``, with its file: the labels are kept once per connector (and a
+    renamed product's deals stored once), so the first run to see a relabel names the values of the other plans
+    sharing it too (their runs will not see it again)."""
     plans: list[tuple[Plan, Path | None]] = [(ctx.plan, ctx.plan_settings.file)]
     for entry in ctx.settings.plans:       # a plan file that does not load is its own run's to report
         if name in entry.connectors and Path(entry.file).resolve() != Path(ctx.plan_settings.file).resolve() \
                 and (other := _plan_of(ctx, entry.file)) is not None:
             plans.append((other, Path(entry.file)))
-    mapping = getattr(connector, "mapping", None)
-    for warning in relabel_warnings(plans, name, connector.crm, mapping, kept, seen):
-        ctx.result.relabelled.append(warning)
-        event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
+    return plans
 
 
 # how long a CRM keeps a deleted record restorable (HubSpot's recycle bin: "up to 90 days after they were deleted"):

@@ -105,7 +105,6 @@ from connectors.hubspot.mapping import (
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
-    PricedLine,
     line_reader,
     merged_ids,
     option_labels,
@@ -175,8 +174,12 @@ COMPANY_RULES = "option labels; pac values"
 # billing period, and one with no ``amount`` its net price from its price, quantity and discount: read again once;
 # "line currency", a line item priced in another currency than its deal (``hs_line_item_currency_code``) is converted
 # into the deal's currency with the deal's own rates, or counts no amount when they do not know its currency
-# (``normalise.in_deal_currency``; before, its figure was taken in the deal's currency, audit sffamily F2).
-DEAL_RULES = "company currency; line ids; line terms; line prices; line currency"
+# (``normalise.in_deal_currency``; before, its figure was taken in the deal's currency, audit sffamily F2);
+# "discount cents", a line with no amount takes its percentage discount off rounded to the cent first, as HubSpot
+# does (``normalise.net_price``: 11.90 at 15 % off is 10.11, it was 10.12; audit products F1): read again once;
+# "line own currency", a line in a currency the deal's rates do not convert keeps its amount and currency
+# (``DealLine.currency``) for the engine's ``fx_rates`` (audit products F2; it was stored with no amount).
+DEAL_RULES = "company currency; line ids; line terms; line prices; line currency; discount cents; line own currency"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -671,8 +674,7 @@ class HubSpotConnector:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._priced(spec, self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name,
-                                                                                          pipelines))))
+        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
@@ -810,30 +812,6 @@ class HubSpotConnector:
             held = {logical: props.get(prop) for logical, prop in fields.items()}
             held["at"] = stamp.isoformat() if stamp is not None else None
             return replace(record, custom={**record.custom, HELD_PAC: held})
-
-        return read
-
-    def _priced(self, spec: HsObject, convert: Convert) -> Convert:
-        """``convert`` telling, for each deal read, the line items priced in a currency its own HubSpot rates do not
-        link to the deal's (``normalise.in_deal_currency`` left them with no amount): a data-quality warning each,
-        listed with the run's (``line currency: ...``), naming the line, both currencies and the fix."""
-        if spec.kind is not ObjectKind.DEALS:
-            return convert
-
-        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
-            record = convert(obj, company, lines)
-            if not isinstance(record, Deal):
-                return record
-            unpriced = {line.id for line in record.lines if line.amount is None}
-            for line in lines:
-                if isinstance(line, PricedLine) and line.amount is not None and line.id in unpriced:
-                    self._data_warning(spec, record.id, (
-                        f"line currency: line item {line.id} ({line.product}) is priced in {line.currency} "
-                        f"({LINE_CURRENCY}), its deal in {record.currency}: no HubSpot rate pac reads links the two "
-                        "(only the deal's own, between its currency and the company currency), so the line counts no "
-                        "amount on product axes; price the deal's lines in its currency, as HubSpot's line item "
-                        "editor does, or in the company currency"))
-            return record
 
         return read
 

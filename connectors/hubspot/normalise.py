@@ -233,12 +233,14 @@ def _cents(value: Decimal) -> Decimal:
 def net_price(price: Decimal, quantity: Decimal, unit_discount: Decimal | None, percentage: Decimal | None
               ) -> Decimal:
     """A line item's ``amount`` ("Net price") as HubSpot calculates it: unit price x quantity, less its unit discount
-    on each unit, else its discount percentage; cents rounded half up."""
+    on each unit, else its discount percentage of that total, the discount rounded half up to the cent before it is
+    taken off (11.90 at 15 % off: 1.785 off is 1.79, net 10.11, HubSpot's example in "Understand discounts when
+    collecting payments"; the net price 10.115 rounded was 10.12); cents rounded half up."""
     value = price * quantity
     if unit_discount:
         value -= unit_discount * quantity
     elif percentage:
-        value -= value * percentage / 100
+        value -= _cents(value * percentage / 100)
     return _cents(value)
 
 
@@ -308,40 +310,28 @@ def parse_day_or_instant(text: Any) -> tuple[date | None, datetime | None]:
 # mapping (property names, value tables, reasons) once, as local names, and then does per record only the work
 # the record itself asks for. ``to_account`` and the other ``to_*`` functions build a reader and use it once.
 
-@dataclass(frozen=True, slots=True)
-class PricedLine(DealLine):
-    """A line item as read, with its own currency (``hs_line_item_currency_code``), until its deal's reader puts it
-    in the deal's currency (``in_deal_currency``): a plain ``DealLine`` is what any record holds."""
-
-    currency: str | None = None
-
-
 def in_deal_currency(lines: tuple[DealLine, ...], currency: str | None,
                      rates: CrmRates | None) -> tuple[DealLine, ...]:
-    """A deal's lines in its ``currency`` (a ``DealLine``'s amount is in its deal's currency): a line priced in
-    another currency (``PricedLine.currency``: the line items API takes any currency the portal has) is converted
-    with the deal's own HubSpot rates (``rates``: its amount and its amount in the company currency) when they know
-    its currency, rounded half up to the deal currency's minor unit, as the engine converts the deal; otherwise no
-    HubSpot rate that pac reads links the two (pac does not read the portal's exchange rates), and the line counts no
-    amount (0 on product axes; the connector warns of it, naming it and the fix). Before, its figure was taken in
-    the deal's currency (a CHF 500 line counted 500 € on an EUR deal: audit sffamily F2). A deal with no currency
-    keeps its lines as read."""
+    """A deal's lines in its ``currency`` where HubSpot's own rates say it. A line item is read with its own currency
+    (``DealLine.currency``, ``hs_line_item_currency_code``: the line items API takes any currency the portal has);
+    one in its deal's currency (or on a deal with no currency) keeps none; one in another is converted with the deal's
+    own HubSpot rates (``rates``: its amount and its amount in the company currency) when they know its currency,
+    rounded half up to the deal currency's minor unit, as the engine converts the deal; otherwise (a CHF line on an
+    EUR deal: pac does not read the portal's exchange rates) it keeps its amount and its currency, and the engine
+    converts it into the plan's with ``engine.fx_rates`` (``pac_core.fx.for_lines``), or counts it 0 with the warning
+    ``line_unknown_currency`` naming the rate to add (audit products F2; before, it had no amount whatever the plan's
+    rates, and before audit sffamily F2 its figure was taken in the deal's currency)."""
     out: list[DealLine] = []
     for line in lines:
-        if not isinstance(line, PricedLine):
+        own = line.currency
+        if own is None:
             out.append(line)
             continue
-        own = line.currency
-        plain = DealLine(line.product, line.quantity, line.amount, line.service_date, line.code, line.family,
-                         line.name, line.id)
-        if own is None or currency is None or own == currency.upper() or plain.amount is None:
-            out.append(plain)
+        if currency is None or own == currency.upper() or line.amount is None:
+            out.append(replace(line, currency=None))
             continue
         convert = conversion(own, rates, currency.upper(), {}) if rates is not None else None
-        if convert is None:     # (the connector warns of it: ``HubSpotConnector._priced``)
-            out.append(replace(plain, amount=None))
-            continue
-        out.append(replace(plain, amount=convert(plain.amount)))
+        out.append(line if convert is None else replace(line, amount=convert(line.amount), currency=None))
     return tuple(out)
 
 
@@ -671,16 +661,12 @@ def line_reader(m: HubSpotMapping) -> LineReader:
                     amount = contract_value(amount, get(LINE_FREQUENCY), get(LINE_TERM), get(LINE_TERM_MONTHS))
         except ValueError:
             return None
-        line = DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
+        # the line's own currency, when it has one: put in its deal's by the deal's reader (``in_deal_currency``)
+        own = str(get(LINE_CURRENCY) or "").strip().upper() or None
+        return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
                         (str(get(family_p) or "").strip() or None) if family_p else None,
                         (str(get(name_p) or "").strip() or None) if name_p else None,
-                        str(obj["id"]) if obj.get("id") is not None else None)
-        # the line's own currency, when it has one: put in its deal's by the deal's reader (``in_deal_currency``)
-        own = str(get(LINE_CURRENCY) or "").strip().upper()
-        if not own:
-            return line
-        return PricedLine(line.product, line.quantity, line.amount, line.service_date, line.code, line.family,
-                          line.name, line.id, currency=own)
+                        str(obj["id"]) if obj.get("id") is not None else None, own)
 
     return read
 

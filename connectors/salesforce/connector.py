@@ -38,6 +38,7 @@ from connectors.base import (
     ObjectKind,
     PacListed,
     PicklistLabels,
+    ProductRename,
     SchemaError,
     SchemaIssue,
     StoredRecords,
@@ -68,7 +69,8 @@ from connectors.salesforce.writeback import Writer
 from pac_config.loader import locate
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
-from pac_core.records import Record, Rejected, User
+from pac_core.records import Deal, Record, Rejected, User
+from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)
 # The version of how this connector turns rows into records: bumped with any change to it, so that the next pull of
@@ -152,6 +154,7 @@ class SalesforceConnector:
         # (losers: IsDeleted, MasterRecordId): loser -> winner
         self._merge_winners: dict[str, str] = {}
         self._stored: StoredRecords | None = None       # what the store keeps (``remember_stored``)
+        self._renames: list[ProductRename] = []         # product values the deals read again hold no longer
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
@@ -499,10 +502,17 @@ class SalesforceConnector:
             rows = moved()
             if spec.kind is ObjectKind.ACTIVITIES:
                 rows = self._read_again_without(self._lacks_recurrence, spec, rows, moved)
+            again: list[Record | Rejected] = []     # the few deals read again, held until compared with the store's
             for row in rows:
                 if str(row.get("Id")) not in early:
                     early[str(row.get("Id"))] = row_stamp(row)
-                    yield from self._normalised(spec, row)
+                    if not changed:
+                        yield from self._normalised(spec, row)
+                    else:
+                        again.extend(self._normalised(spec, row))
+            if again:
+                self._note_renames([r for r in again if isinstance(r, Deal)])
+                yield from again
 
         def by_stamp() -> Iterator[dict[str, Any]]:
             return self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
@@ -567,6 +577,25 @@ class SalesforceConnector:
         except (ConnectorError, InvalidInput, OSError):
             return exc
         return MappingRefused([*problems, Problem("", f"Salesforce answered: {exc}")]) if problems else exc
+
+    def _note_renames(self, deals: Sequence[Deal]) -> None:
+        """What the lines of ``deals`` (read again for a product edited since the watermark) hold no longer, against
+        the store's versions (``StoredRecords.records``, one query; before they are stored): per line key (code, name,
+        family), each value the stored lines held and the lines read now hold nowhere, with the values they hold that
+        the stored ones did not (``products_renamed``). Compared case- and accent-insensitively, as scopes match."""
+        stored = self._stored.records(ObjectKind.DEALS.value, [d.id for d in deals]) if self._stored else {}
+        pairs = [(old, new) for new in deals if isinstance(old := stored.get(new.id), Deal)]
+        for key in ("code", "name", "family"):
+            before = {fold_value(v): v for old, _ in pairs for ln in old.lines if (v := getattr(ln, key))}
+            after = {fold_value(v): v for _, new in pairs for ln in new.lines if (v := getattr(ln, key))}
+            added = tuple(after[k] for k in sorted(after.keys() - before.keys()))
+            self._renames.extend(ProductRename(key, before[k], added, len(pairs))
+                                 for k in sorted(before.keys() - after.keys()))
+
+    def products_renamed(self) -> list[ProductRename]:
+        """The product values the deals read again this pull no longer hold (``_note_renames``), then forgotten."""
+        out, self._renames = self._renames, []
+        return out
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
         # an invitee's copy, a series record, a lead's call come back deleted (``Normaliser.activity``): stored so,

@@ -233,6 +233,9 @@ FR: dict[str, str] = {
     "amount_differs_from_lines_hint": ("Montant différent de la somme des lignes : le montant saisi est compté pour "
                                        "l'affaire entière, les lignes pour les axes par produit ; à vérifier dans le "
                                        "CRM (le détail : pac explain AXE)."),
+    "line_unknown_currency_hint": ("Ligne de produit dans une autre devise que son affaire, sans taux de change vers "
+                                   "la devise du plan : comptée 0 sur les axes par produit ; ajoutez le taux à "
+                                   "engine.fx_rates dans pac.yaml (le détail : pac explain AXE)."),
     "no_amount_left_out_one": "affaire sans montant exclue",
     "no_amount_left_out_many": "affaires sans montant exclues",
     "unknown": "inconnu",
@@ -482,6 +485,9 @@ EN: dict[str, str] = {
     "amount_differs_from_lines_hint": ("Amount differs from the sum of the line items: the typed amount counts for "
                                        "the whole deal, the lines for the product axes; check it in the CRM "
                                        "(detail: pac explain AXIS)."),
+    "line_unknown_currency_hint": ("Product line in another currency than its deal, with no exchange rate into the "
+                                   "plan's currency: counted 0 on product axes; add the rate to engine.fx_rates in "
+                                   "pac.yaml (detail: pac explain AXIS)."),
     "no_amount_left_out_one": "deal with no amount left out",
     "no_amount_left_out_many": "deals with no amount left out",
     "unknown": "unknown",

@@ -471,7 +471,8 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
 def _line(ln: dict[str, Any]) -> DealLine:
     return DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_decimal(ln.get("amount")),
                     service_date=date.fromisoformat(ln["service_date"]) if ln.get("service_date") else None,
-                    code=ln.get("code"), family=ln.get("family"), name=ln.get("name"), id=ln.get("id"))
+                    code=ln.get("code"), family=ln.get("family"), name=ln.get("name"), id=ln.get("id"),
+                    currency=ln.get("currency"))
 
 
 def iter_records_in(conn: Connection, connectors: Sequence[str], kind: str) -> Iterator[Record]:

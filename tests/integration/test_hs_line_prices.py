@@ -16,8 +16,8 @@ from tests.integration.test_hs_recurring_lines import PLAN
 def test_lines_without_amount_count_their_price_times_quantity(tmp_path: Path) -> None:
     """A won deal with no amount: MAINT 900 x 3 (2,700) and SETUP 500 x 1 (500). The MAINT axis counts 2,700, the
     SETUP axis 500, the client axis 3,200 (the deal's lines, with the warning ``amount_from_lines``). Failed
-    before: 0, 0 and 0, the deal "no amount". (Discounts: tests/unit/test_hs_readers.py; the sandbox portal
-    defines no discount property.)"""
+    before: 0, 0 and 0, the deal "no amount". (Discounts: tests/unit/test_hs_readers.py, and
+    tests/integration/test_product_axes_hand.py through the sandbox portal.)"""
     with SeededPortal() as portal:
         api = portal.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")

@@ -149,14 +149,16 @@ class TestHubSpotMultiCurrencyPortal:
         assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
 
 
-    def test_a_line_in_another_currency_than_its_deal_is_converted(self, tmp_path, caplog):
+    def test_a_line_in_another_currency_than_its_deal_is_converted(self, tmp_path):
         """HubSpot's API takes a line item's own currency (``hs_line_item_currency_code``: "Provided line item
         currency CAD is not supported by portal" is refused, a currency the portal has is not), so a line may be in
         another currency than its deal. An EUR portal: a USD 5,000 deal (4,600 in the company currency) holds an MX50
         line priced in EUR, 4,600: the MX50 axis of an EUR plan counts 4,600.00 (the line is USD 5,000.00 at the
         deal's own rate, then 4,600.00 back). An EUR deal of 800 holds a PX line priced in CHF, 500: no HubSpot rate
-        between CHF and EUR is known to pac, so the line counts 0 on the PX axis, with a warning naming it, not 500 €.
-        Seen failing before: 4,232.00 (the EUR 4,600 read as USD 4,600) and 500 (CHF 500 read as EUR 500)."""
+        between CHF and EUR is known to pac: the line keeps CHF 500, and the PX axis counts it at the plan's
+        ``fx_rates`` (CHF 0.95: 475.00 €), or 0 with the warning ``line_unknown_currency`` naming the rate to add
+        when they have none, not 500 €. Seen failing before: 4,232.00 (the EUR 4,600 read as USD 4,600) and 500
+        (CHF 500 read as EUR 500); then 0 whatever the plan's rates (audit products F2)."""
         mapping = tmp_path / "hubspot.yaml"
         shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
         text = shipped.read_text(encoding="utf-8")
@@ -177,18 +179,24 @@ class TestHubSpotMultiCurrencyPortal:
             api.associate("deals", eur, "line_items", chf)
             connector = sandbox_connector(server, mapping=str(mapping))
             try:
-                with caplog.at_level("WARNING"):
-                    records = _pull(connector)
+                records = _pull(connector)
             finally:
                 connector.close()
         deals = {d.id: d for d in records.deals}
         assert (deals[usd].currency, deals[usd].lines[0].amount) == ("USD", Decimal("5000.00"))
         assert _axis_in_april(records, {"product": "MX50"}).axis("AX").revenue == Decimal("4600.00")
-        assert deals[eur].lines[0].amount is None
-        assert _axis_in_april(records, {"product": "PX"}).axis("AX").revenue == Decimal("0")
-        [warning] = [r.getMessage() for r in caplog.records if "hs_line_item_currency_code" in r.getMessage()]
-        assert f"deals {eur}: line currency: line item {chf} (PX) is priced in CHF" in warning
-        assert "its deal in EUR" in warning
+        assert (deals[eur].lines[0].amount, deals[eur].lines[0].currency) == (Decimal(500), "CHF")
+        ev = _axis_in_april(records, {"product": "PX"})
+        assert ev.axis("AX").revenue == Decimal("0")
+        [warning] = [w for w in ev.warnings if w.rule == "line_unknown_currency"]
+        assert (warning.record_id, warning.counted) == (eur, True)
+        assert warning.detail == ("line PX is priced in CHF, its deal in EUR: counted 0 on product axes, no exchange "
+                                  "rate for CHF into EUR (add it to engine.fx_rates in pac.yaml)")
+        ax = axis("AX", "SEG", scope=parse_scope({"product": "PX"}), baseline="0")
+        ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+        ev = evaluate(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), records, as_of=AS_OF,
+                      settings=EngineSettings(fx_rates={"CHF": Decimal("0.95")}))
+        assert ev.axis("AX").revenue == Decimal("475.00") and not ev.warnings
 
     def test_a_deal_in_the_plans_currency_counts_its_own_amount(self, tmp_path):
         """A USD plan on an EUR portal (home_currency EUR), fx_rates {EUR: 1.09}: the USD 5,000 deal (4,600 in the

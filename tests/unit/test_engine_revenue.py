@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.explain import explain_axis
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Rule
@@ -586,6 +587,46 @@ class TestFilteredLostAndCreatedDeals:
             the_axis = axis("AX-J", "SEG", scope=Scope((Condition("deal_owner", "in", (JULIE,), "Julie"),)))
         kpis = {k.kpi: k for k in _run(self._owner_deals(), (the_axis,)).axis("AX-J").kpis}
         assert _rate_and_pipeline(kpis) == ((1, 2), 100)
+
+
+class TestLinesInAnotherCurrency:
+    """A HubSpot line priced in another currency than its deal, which the deal's own rates do not convert, keeps its
+    currency (``DealLine.currency``) and is converted on its own with ``fx_rates`` (audit products F2). An EUR deal of
+    800 created 1 February and won 5 March 2027: a PX line of CHF 500 and a MAINT line of EUR 300."""
+
+    PX = Scope((Condition("product", "in", ("PX",), "PX"),))
+    MAINT = Scope((Condition("product", "in", ("MAINT",), "MAINT"),))
+    CHF = EngineSettings(fx_rates={"CHF": Decimal("0.95")})
+
+    @staticmethod
+    def _deal():
+        lines = (DealLine("PX", Decimal(1), Decimal(500), code="PX", currency="CHF"),
+                 DealLine("MAINT", Decimal(1), Decimal(300), code="MAINT"))
+        return replace(won("f1", "big-pharma", "800", date(2027, 3, 5), lines=lines),
+                       created_at=datetime(2027, 2, 1, 9, tzinfo=UTC))
+
+    def test_the_line_counts_at_its_own_rate(self) -> None:
+        """PX axis: CHF 500 x 0.95 = 475.00 (revenue and pipeline created); MAINT 300; the plan's total over both
+        axes 775.00, each line once; the whole deal counts its 800 on a whole-deal axis, with no warning (its lines'
+        sum in EUR is unknown, so no ``amount_differs_from_lines``). Failed before: the CHF line was taken in EUR."""
+        ev = _run((self._deal(),), (axis("AX-P", "SEG", scope=self.PX), axis("AX-M", "SEG", scope=self.MAINT)),
+                  settings=self.CHF)
+        assert (ev.axis("AX-P").revenue, ev.axis("AX-M").revenue) == (Decimal("475.00"), Decimal(300))
+        assert {k.kpi: k for k in ev.axis("AX-P").kpis}["pipeline_created"].value == Decimal("475.00")
+        assert ev.plan is not None and ev.plan.revenue == Decimal("775.00")
+        # pac explain shows the line in its own currency, not as 500 € (the deal's)
+        p = plan(action(axis_id="AX-P"), axes=(axis("AX-P", "SEG", scope=self.PX),), segments=(SEG,))
+        rows = explain_axis(p, ev, "AX-P", deals={("sf", "f1"): self._deal()}, lang="en").rows
+        assert [(r["record"], r["lines"]) for r in rows] == [("f1", "PX CHF\u00a0500.00")]
+        whole = _run((self._deal(),), (axis("AX", "SEG"),), settings=self.CHF)
+        assert whole.axis("AX").revenue == 800 and not whole.warnings
+
+    def test_no_rate_counts_0_with_a_warning(self) -> None:
+        """No CHF rate: the PX axis counts 0 and the deal is counted with the warning ``line_unknown_currency``."""
+        ev = _run((self._deal(),), (axis("AX-P", "SEG", scope=self.PX),), settings=EngineSettings())
+        assert ev.axis("AX-P").revenue == 0
+        assert [(w.record_id, w.rule) for w in ev.warnings] == [("f1", "line_unknown_currency")]
+        assert "add it to engine.fx_rates" in ev.warnings[0].detail
 
 
 class TestSegmentDealConditions:

@@ -80,9 +80,10 @@ class TestMissingAndEmpty:
 
     def test_a_lines_own_currency(self):
         """A line item's ``hs_line_item_currency_code`` (audit sffamily F2): a line in its deal's currency (any case)
-        or of a deal with no currency is kept as read, a plain ``DealLine``; one in the company currency on a USD
-        deal is converted at the deal's own rates (USD 1,100 = EUR 1,000: EUR 250 is USD 275.00); one in a currency
-        those rates do not know has no amount."""
+        or of a deal with no currency is kept as read, with no currency of its own; one in the company currency on a
+        USD deal is converted at the deal's own rates (USD 1,100 = EUR 1,000: EUR 250 is USD 275.00); one in a
+        currency those rates do not know keeps its amount and its currency, for the engine's ``fx_rates`` (audit
+        products F2: it had no amount)."""
         read = line_reader(MAPPING)
         same = read(_obj({"hs_sku": "A", "amount": "100", "hs_line_item_currency_code": "usd"}))
         home = read(_obj({"hs_sku": "B", "amount": "250", "hs_line_item_currency_code": "EUR"}))
@@ -91,8 +92,10 @@ class TestMissingAndEmpty:
         rates = home_rates(Decimal(1100), Decimal(1000), "USD", "EUR")
         lines = in_deal_currency((same, home, other), "USD", rates)
         assert [type(x) for x in lines] == [DealLine] * 3
-        assert [x.amount for x in lines] == [Decimal(100), Decimal("275.00"), None]
-        assert in_deal_currency((home,), None, None)[0].amount == Decimal(250)
+        assert [(x.amount, x.currency) for x in lines] == [(Decimal(100), None), (Decimal("275.00"), None),
+                                                           (Decimal(90), "CHF")]
+        assert (in_deal_currency((home,), None, None)[0].amount, in_deal_currency((home,), None, None)[0].currency) \
+            == (Decimal(250), None)
 
     @pytest.mark.parametrize(("props", "want"), [
         ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract
@@ -133,6 +136,10 @@ class TestMissingAndEmpty:
         ({"price": "1000", "quantity": "3", "discount": "50"}, 2_850),              # 50 off each unit
         ({"price": "1000", "quantity": "3", "discount": "", "hs_discount_percentage": ""}, 3_000),
         ({"price": "99.99", "quantity": "1", "hs_discount_percentage": "12.5"}, Decimal("87.49")),
+        # the discount is rounded to the cent, then taken off: 1.785 off is 1.79 off, 10.11 (HubSpot's example,
+        # "Understand discounts when collecting payments"); 10.12 before (the net price 10.115 rounded)
+        ({"price": "11.90", "quantity": "1", "hs_discount_percentage": "15"}, Decimal("10.11")),
+        ({"price": "234.56", "quantity": "10", "hs_discount_percentage": "20"}, Decimal("1876.48")),
         ({"price": "1000"}, 1_000),                                                 # no quantity: one unit
         ({"price": "1000", "quantity": "1", "recurringbillingfrequency": "monthly",
           "hs_recurring_billing_period": "P12M"}, 12_000),
@@ -140,9 +147,10 @@ class TestMissingAndEmpty:
     def test_a_line_without_amount_is_priced_by_its_price_and_quantity(self, props, want):
         """A line item HubSpot calculated no ``amount`` for (created through the API with ``price`` and ``quantity``
         only, as in the line items guide's example; an import) counts its net price: unit price x quantity, less
-        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``), cents
-        rounded half up; a recurring one, its whole term. Before, such a line counted 0 on its product axis and a
-        deal with no amount but such lines was "no amount"."""
+        its unit discount per unit (``discount``) or its discount percentage (``hs_discount_percentage``) of the
+        whole line, that discount rounded half up to the cent as HubSpot rounds it; a recurring one, its whole
+        term. Before, such a line counted 0 on its product axis and a deal with no amount but such lines was "no
+        amount"."""
         line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", **props}))
         assert line is not None and line.amount == Decimal(want)
 
