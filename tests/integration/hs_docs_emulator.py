@@ -88,6 +88,21 @@ class Record:
     created: datetime
     updated: datetime
     archived_at: datetime | None = None
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # propertiesWithHistory, newest first
+
+    def set(self, props: dict[str, str], at: datetime, *, user_id: int | None = None) -> None:
+        """Set values as HubSpot does, recording each change: an app's write has no user (``sourceType``
+        INTEGRATION), a person's in the app names the user (CRM_UI, ``sourceId`` ``userId:N``, ``updatedByUserId``)."""
+        for name, value in props.items():
+            entry: dict[str, Any] = {"value": value, "timestamp": iso(at)}
+            if user_id is None:
+                entry.update(sourceType="INTEGRATION", sourceId="4242")
+            else:
+                entry.update(sourceType="CRM_UI", sourceId=f"userId:{user_id}", updatedByUserId=user_id)
+            self.history.setdefault(name, []).insert(0, entry)
+            self.properties[name] = value
+        self.properties["hs_lastmodifieddate"] = iso(at)
+        self.updated = at
 
 
 @dataclass
@@ -162,7 +177,8 @@ class Emulator:
                  enterprise: bool = True, omit_unset: bool = False, millis: bool = True,
                  archive_on_update: tuple[str, str] | None = None, association_page: int = 500) -> None:
         self.portal = portal
-        self.association_page = association_page     # associations of one input per page (paging.next.after)
+        self.association_page = association_page   # associations of one input per page (paging.next.after)
+        self.daily = (625_000, 624_000)             # the X-HubSpot-RateLimit-Daily(-Remaining) headers
         self.omit_unset = omit_unset            # unset requested properties left out instead of null
         self.millis = millis                    # instants as 2027-05-03T07:30:00.000Z, else 2027-05-03T07:30:00Z
         self.archive_on_update = archive_on_update   # (type, id) archived just before the first batch update
@@ -208,10 +224,12 @@ class Emulator:
                 self.send_response(status)
                 self.send_header("content-type", "application/json;charset=utf-8")
                 self.send_header("content-length", str(len(payload)))
-                for name, value in {"X-HubSpot-RateLimit-Daily": "625000", "X-HubSpot-RateLimit-Daily-Remaining":
-                                    "624000", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
-                                    "X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "180",
-                                    **extra}.items():
+                limits = {} if "/search" in parts.path else {   # search answers carry none (usage guidelines)
+                    "X-HubSpot-RateLimit-Daily": str(outer.daily[0]),
+                    "X-HubSpot-RateLimit-Daily-Remaining": str(outer.daily[1]),
+                    "X-HubSpot-RateLimit-Interval-Milliseconds": "10000", "X-HubSpot-RateLimit-Max": "190",
+                    "X-HubSpot-RateLimit-Remaining": "180"}
+                for name, value in {**limits, **extra}.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
@@ -345,7 +363,11 @@ class Emulator:
                 if rec is None or rec.archived_at is not None:
                     missing.append(item["id"])
                 else:
-                    found.append(self._view(object_type, rec, body.get("properties")))
+                    view = self._view(object_type, rec, body.get("properties"))
+                    if body.get("propertiesWithHistory"):
+                        view["propertiesWithHistory"] = {n: rec.history.get(n, [])
+                                                         for n in body["propertiesWithHistory"]}
+                    found.append(view)
             return self._batch(found, missing, object_type)
         if rest[1:2] == ["batch"] and rest[2] in ("create", "update", "upsert") and method == "POST":
             return self.batch_write(object_type, table, rest[2], body)
@@ -393,6 +415,7 @@ class Emulator:
             if unknown:
                 return 400, _validation(f"Property values were not valid: {unknown}"), {}
             rec: Record | None
+            created = verb == "create"
             if verb == "create":
                 rec = Record(self.portal.new_id(), {}, self.portal.now, self.portal.now)
                 table[rec.id] = rec
@@ -402,6 +425,7 @@ class Emulator:
                     self.portal.link(object_type, rec.id, to_type, str(assoc["to"]["id"]), types)
             else:
                 rec = self._find(table, item["id"], item.get("idProperty") or body.get("idProperty"))
+                created = rec is None
                 if rec is None and verb == "upsert":
                     rec = Record(self.portal.new_id(), {}, self.portal.now, self.portal.now)
                     props[item["idProperty"]] = str(item["id"])
@@ -409,11 +433,12 @@ class Emulator:
                 if rec is None or rec.archived_at is not None:
                     missing.append(str(item["id"]))
                     continue
-            rec.properties.update(props)
+            rec.set(props, self.portal.now)
             rec.properties["hs_object_id"] = rec.id
-            rec.properties["hs_lastmodifieddate"] = iso(self.portal.now)
-            rec.updated = self.portal.now
-            results.append(self._view(object_type, rec, list(props)))
+            view = self._view(object_type, rec, list(props))
+            if verb == "upsert":            # SimplePublicUpsertObject: "new", whether the upsert created it
+                view["new"] = created
+            results.append(view)
         if missing:
             return self._batch(results, missing, object_type)
         stamp = iso(self.portal.now)

@@ -208,6 +208,8 @@ def connectors_for(settings: Any, emulator: Emulator, sleeps: list[float],
 
 def sync(settings: Any, emulator: Emulator, sleeps: list[float], *, env: dict[str, str | None] | None = None,
          **kw: Any) -> Any:
+    if "clock" in kw:
+        emulator.portal.now = kw["clock"]()     # the portal stamps pac's writes at the run's time
     connectors = connectors_for(settings, emulator, sleeps, env)
     try:
         for c in connectors.values():
@@ -239,6 +241,9 @@ def the_day_after(p: Portal) -> None:
         rec.properties["hs_lastmodifieddate"] = "2027-06-30T10:00:00.000Z"
         rec.updated = CHANGES
     p.objects["deals"]["501"].archived_at = CHANGES                          # D1 (12,000) deleted
+    action = next((r for r in p.objects.get("2-3", {}).values() if r.properties.get("pac_key") == "docs:A-2"), None)
+    if action is not None:      # Marc (user 101, owner 102) cancels A-2 in HubSpot (Enterprise portals)
+        action.set({"pac_status": "cancelled"}, CHANGES, user_id=101)
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +295,12 @@ class TestTheNightAfter:
 
     def test_axis_revenue(self, nights: Any) -> None:
         assert nights[3].evaluation.axis("AX-RA").revenue == Decimal("20000.50")
+
+    def test_a_managers_edit_is_named_by_its_user_id(self, nights: Any) -> None:
+        """The property history names user 101: Marc (whose owner id is 102), not Julie (owner id 101)."""
+        change = nights[3].state_changes[("action", "docs:A-2", "action_status")]
+        assert (change.value, change.source, change.who_name) == ("cancelled", "crm", "Marc Leroy")
+        assert nights[3].evaluation.action("A-2").pace.value == "inactive"     # cancelled: no longer chased
 
 
 class TestRequestsFromTheDocs:
