@@ -177,6 +177,7 @@ class Emulator:
                  enterprise: bool = True, omit_unset: bool = False, millis: bool = True,
                  archive_on_update: tuple[str, str] | None = None, association_page: int = 500) -> None:
         self.portal = portal
+        self.unique_only_on: set[str] = set()      # object types that take unique-value properties (empty: any)
         self.association_page = association_page   # associations of one input per page (paging.next.after)
         self.daily = (625_000, 624_000)             # the X-HubSpot-RateLimit-Daily(-Remaining) headers
         self.omit_unset = omit_unset            # unset requested properties left out instead of null
@@ -414,6 +415,10 @@ class Emulator:
                        and object_type in self.portal.properties]
             if unknown:
                 return 400, _validation(f"Property values were not valid: {unknown}"), {}
+            invalid = [f"{k}={v!r}" for k, v in props.items()
+                       if not _valid_value(self.portal.properties.get(object_type, {}).get(k), v)]
+            if invalid:
+                return 400, _validation(f"Property values were not valid: {invalid}"), {}
             rec: Record | None
             created = verb == "create"
             if verb == "create":
@@ -424,7 +429,11 @@ class Emulator:
                     types = [t["associationTypeId"] for t in assoc["types"]]
                     self.portal.link(object_type, rec.id, to_type, str(assoc["to"]["id"]), types)
             else:
-                rec = self._find(table, item["id"], item.get("idProperty") or body.get("idProperty"))
+                id_property = item.get("idProperty") or body.get("idProperty")
+                definition = self.portal.properties.get(object_type, {}).get(id_property or "")
+                if verb == "upsert" and definition is not None and not definition.get("hasUniqueValue"):
+                    return 400, _validation(f"idProperty {id_property} is not a unique value property"), {}
+                rec = self._find(table, item["id"], id_property)
                 created = rec is None
                 if rec is None and verb == "upsert":
                     rec = Record(self.portal.new_id(), {}, self.portal.now, self.portal.now)
@@ -569,6 +578,9 @@ class Emulator:
             return 201, groups[body["name"]], {}
         if rest[1:] == ["batch", "create"]:
             made = []
+            if self.unique_only_on and object_type not in self.unique_only_on and any(
+                    i.get("hasUniqueValue") for i in body["inputs"]):
+                return 400, _validation(f"Unique value properties are not supported on {object_type}"), {}
             for item in body["inputs"]:
                 props[item["name"]] = {**item, "archived": False, "options": item.get("options", [])}
                 made.append(props[item["name"]])
@@ -605,7 +617,8 @@ class Emulator:
             schema = {**body, "id": str(number), "objectTypeId": f"2-{number}", "fullyQualifiedName":
                       f"p1234_{body['name']}", "archived": False, "associations": []}
             for prop in body.get("properties", []):
-                self.portal.define(body["name"], prop["name"], prop["type"], prop["fieldType"])
+                self.portal.define(body["name"], prop["name"], prop["type"], prop["fieldType"],
+                                   [(o["value"], o["label"]) for o in prop.get("options") or []])
             self.portal.schemas[body["name"]] = schema
             standard = {"CONTACT": "0-1", "COMPANY": "0-2", "DEAL": "0-3", "TICKET": "0-5"}
             for other in body.get("associatedObjects") or []:   # the schema guide: associations made with it
@@ -633,6 +646,32 @@ class Emulator:
             self.association_types[(body["toObjectTypeId"], body["fromObjectTypeId"])] = number + 1
             return 201, assoc, {}
         return 404, _not_found("resource"), {}
+
+
+def _valid_value(definition: dict[str, Any] | None, value: str) -> bool:
+    """A written value as the properties guide documents each type ("" clears any property): a number, ``true`` /
+    ``false``, a date as YYYY-MM-DD or midnight UTC in ms, a datetime as ms or ISO 8601, an enumeration among its
+    options' values (several joined by ``;``)."""
+    if definition is None or value == "":
+        return True
+    kind = definition.get("type")
+    try:
+        if kind == "number":
+            Decimal(value)
+        elif kind == "bool":
+            return value in ("true", "false")
+        elif kind == "date":
+            if value.isdigit():
+                return int(value) % 86_400_000 == 0
+            datetime.strptime(value, "%Y-%m-%d")
+        elif kind == "datetime":
+            _instant(value)
+        elif kind == "enumeration":
+            allowed = {o["value"] for o in definition.get("options") or []}
+            return all(v in allowed for v in value.split(";"))
+    except (InvalidOperation, ValueError):
+        return False
+    return True
 
 
 def _not_found(what: str) -> dict[str, Any]:

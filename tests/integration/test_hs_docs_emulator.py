@@ -373,6 +373,25 @@ class TestOtherPortals:
         assert figures(second) == ({"A-1": 3, "A-2": 2, "A-3": 2, "A-4": 2}, Decimal("12000"))
 
 
+@pytest.mark.xfail(strict=True, reason="audit hsdocs F1 (open): fallback mode upserts tasks by a unique pac_key, "
+                   "and HubSpot documents unique-value properties for companies, deals, tickets, custom objects and "
+                   "contacts only (developer changelog, 'Unique Properties support for newly created Contact "
+                   "properties'); docs/hubspot.md §3 says it is unchecked on a real portal")
+def test_fallback_tasks_on_a_portal_whose_tasks_take_no_unique_property(tmp_path: Path) -> None:
+    """A Starter portal that refuses ``hasUniqueValue`` on tasks (and an upsert by a property that is not unique):
+    the actions are still written as one task each, and the second night makes no duplicate."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-docs", hubspot_opted_in(tmp_path, "tasks"), "docs")
+    portal = build_portal()
+    with Emulator(portal, enterprise=False) as emulator:
+        emulator.unique_only_on = {"companies", "deals", "tickets", "contacts"}
+        first = sync(settings, emulator, [], clock=lambda: FIRST)
+        the_day_after(portal)
+        second = sync(settings, emulator, [], clock=lambda: SECOND)
+    assert (first.errors, second.errors) == ([], [])
+    keys = sorted(r.properties.get("pac_key") or "" for r in portal.objects["tasks"].values() if r.archived_at is None)
+    assert [k for k in keys if k] == ["docs:A-1", "docs:A-2", "docs:A-3", "docs:A-4"]
+
+
 def test_portal_paths(tmp_path: Path) -> None:
     """The emulator serves what the docs say (a guard on the fixture itself)."""
     portal = build_portal()
