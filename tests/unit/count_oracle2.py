@@ -26,12 +26,22 @@ from zoneinfo import ZoneInfo
 
 from pac_core import geography
 from pac_core.plan import ActivityType
-from pac_core.records import Account, AccountChange, Activity, ActivityStatus, Deal, DealStage, Records, User
+from pac_core.records import (
+    Account,
+    AccountChange,
+    Activity,
+    ActivityStatus,
+    CrmRates,
+    Deal,
+    DealStage,
+    Records,
+    User,
+)
 
 JULIE, MARC, SOPHIE = "julie@durand.example", "marc@durand.example", "sophie@durand.example"
 ALIASES = {"julie.old@durand.example": JULIE, "j.martin@hs.example": JULIE}
-USERS = (User("005J", "sf", JULIE), User("005JO", "sf", "julie.old@durand.example"), User("005M", "sf", MARC),
-         User("005S", "sf", SOPHIE), User("005Q", "sf", None, "Queue"),
+USERS = (User("005J", "sf", JULIE), User("005JO", "sf", "julie.old@durand.example", active=False),   # migrated
+         User("005M", "sf", MARC), User("005S", "sf", SOPHIE), User("005Q", "sf", None, "Queue"),
          User("77J", "hs", "j.martin@hs.example"), User("77M", "hs", MARC), User("77S", "hs", SOPHIE))
 # an activity's owner: a user id (of its source or of the other one), an e-mail (any case, an alias), none
 OWNER_IDS = ("005J", "005JO", "005M", "005S", "005Q", "77J", "77M", "77S", "Julie@Durand.example",
@@ -45,6 +55,9 @@ PLACES = (("69003", "FR"), ("69289 CEDEX 02", "FR"), ("69003 Lyon", "FR"), ("380
           ("97133", "FR"), ("97410", "RE"), ("01000", "FR"))
 INDUSTRIES = ("Chimie", "chimie", "Pharmaceutique;Chimie", "Pharmaceutique", "Agroalimentaire", "Chímie", None)
 TYPES = ("Client", "Prospect", "Distributeur", None)
+# a multi-currency Salesforce org's CurrencyType rates (EUR corporate), one without CHF
+ORG_RATES = (CrmRates("EUR", (("EUR", Decimal(1)), ("CHF", Decimal("0.95")), ("USD", Decimal("1.1")))),
+             CrmRates("EUR", (("EUR", Decimal(1)), ("USD", Decimal("1.1")))))
 
 
 # ---------------------------------------------------------------------------------------------------- windows
@@ -64,6 +77,7 @@ class PlanShape:
     the days [first, end) each means (computed here, by hand rules, not by pac's period reader)."""
 
     period: str | None
+    fiscal_calendar: str | None
     first: date
     end: date
     whens: Mapping[str, tuple[date, date]]
@@ -73,7 +87,7 @@ def _cut(days: tuple[date, date], first: date, end: date) -> tuple[date, date]:
     return max(days[0], first), min(days[1], end)
 
 
-CALENDAR_2027 = PlanShape(None, date(2027, 1, 1), date(2028, 1, 1), {
+CALENDAR_2027 = PlanShape(None, None, date(2027, 1, 1), date(2028, 1, 1), {
     "semaine 18": _iso_week(2027, 18),
     "semaine 10": _iso_week(2027, 10),          # US summer time starts on Sunday 14 March
     "semaine 12": _iso_week(2027, 12),          # European summer time starts on Sunday 28 March
@@ -89,7 +103,7 @@ CALENDAR_2027 = PlanShape(None, date(2027, 1, 1), date(2028, 1, 1), {
     "du 31 mai au 13 juin": (date(2027, 5, 31), date(2027, 6, 14)),     # 3 months before 31 May: from 28 February
     "du 29 mars au 4 avril": (date(2027, 3, 29), date(2027, 4, 5)),     # 1 month before 29 March: from 28 February
 })
-FISCAL_2027 = PlanShape("2027-04-01..2028-03-31", date(2027, 4, 1), date(2028, 4, 1), {
+FISCAL_2027 = PlanShape("2027-04-01..2028-03-31", None, date(2027, 4, 1), date(2028, 4, 1), {
     "T1": (date(2027, 4, 1), date(2027, 7, 1)),
     "T4": (date(2028, 1, 1), date(2028, 4, 1)),
     "semaine 2": _iso_week(2028, 2),
@@ -98,6 +112,17 @@ FISCAL_2027 = PlanShape("2027-04-01..2028-03-31", date(2027, 4, 1), date(2028, 4
     "janvier": _month(2028, 1),
     "mars": _month(2028, 3),                    # March 2028: summer time on the 26th in Paris, the 12th in New York
     "H2": (date(2027, 10, 1), date(2028, 4, 1)),
+})
+# a retailer's 4-4-5 year of 52 weeks from Sunday 31 January 2027 (docs/plan-format.md, *Fiscal calendar*)
+RETAIL_2027 = PlanShape("2027-01-31..2028-01-29", "4-4-5", date(2027, 1, 31), date(2028, 1, 30), {
+    "T1": (date(2027, 1, 31), date(2027, 5, 2)),
+    "T2": (date(2027, 5, 2), date(2027, 8, 1)),
+    "T4": (date(2027, 10, 31), date(2028, 1, 30)),      # US winter time on 7 November
+    "H1": (date(2027, 1, 31), date(2027, 8, 1)),
+    "mai": _month(2027, 5),                             # a calendar month stays one in a when:
+    "semaine 4": (date(2028, 1, 24), date(2028, 1, 30)),   # ISO week 4 of 2028, 6 of its days in the plan
+    "semaine 10": _iso_week(2027, 10),
+    "semaine 18": _iso_week(2027, 18),
 })
 
 
@@ -187,7 +212,7 @@ def world(seed: int) -> World:
     zone = ZoneInfo(rng.choice(("Europe/Paris", "America/New_York", "Europe/Paris")))
     currency = rng.choice(("EUR", "EUR", "CHF"))
     fx = {"CHF": Decimal("1.05")} if currency == "EUR" else {"EUR": Decimal("0.95")}
-    shape = rng.choice((CALENDAR_2027, CALENDAR_2027, FISCAL_2027))
+    shape = rng.choice((CALENDAR_2027, CALENDAR_2027, FISCAL_2027, RETAIL_2027))
     people = (JULIE, MARC, SOPHIE)
     actions: list[dict[str, Any]] = []
     for n in range(rng.randint(1, 4)):
@@ -230,20 +255,26 @@ def world(seed: int) -> World:
         kind, kind_changes = _history(rng, TYPES, windows, zone, source, ident, "account_type")
         flag, flag_changes = _history(rng, (True, False, None, True), windows, zone, source, ident, "dormant")
         revenue = rng.choice((None, Decimal(rng.choice((52_631_579, 52_631_578, 47_619_048, 47_619_047, 60_000_000,
-                                                         20_000_000, 30_000_000, 50_000_000, 25_000_000)))))
+                                                         20_000_000, 30_000_000, 50_000_000, 25_000_000, 55_000_000,
+                                                         54_999_999, 57_000_000, 47_500_000, 31_578_948)))))
         accounts.append(Account(ident, source, f"Compte {i}", postal_code=postal, departement=dept, region=region,
                                 country=country, industry=rng.choice(INDUSTRIES), account_type=kind,
                                 annual_revenue=revenue, owner_id=owner, dormant=flag,
-                                deleted=rng.random() < 0.08, currency=rng.choice((None, "EUR", "CHF", "GBP")),
+                                deleted=rng.random() < 0.08, currency=rng.choice((None, "EUR", "CHF", "GBP", "USD")),
+                                rates=rng.choice(ORG_RATES) if source == "sf" and rng.random() < 0.5 else None,
                                 custom={"tier": rng.choice(("A1", "a1;B2", "B2", "C3;A1", None))}))
         changes += owner_changes + kind_changes + flag_changes
         for j in range(rng.choice((0, 0, 1, 2, 3))):
             close = rng.choice(windows)[0] - timedelta(days=rng.choice((1, 0, 30, 89, 91, 92, 180, 183, 200, 364,
                                                                         365, 366, 400, -3)))
+            closed_at = None
+            if source == "hs":                         # HubSpot: an instant, near the plan's local midnight
+                closed_at = (_local(close, zone) + timedelta(minutes=rng.choice((-30, -1, 0, 1, 30)))).astimezone(UTC)
+                close = closed_at.date()
             deals.append(Deal(f"d{i}-{j}", source if rng.random() < 0.9 else "hs", ident, "005J",
                               rng.choice((Decimal(1000), None, Decimal(-500), Decimal(0))), None, close,
                               rng.choice((DealStage.WON, DealStage.WON, DealStage.WON, DealStage.LOST)),
-                              deleted=rng.random() < 0.1))
+                              deleted=rng.random() < 0.1, closed_at=closed_at))
     activities = []
     ids_of = {JULIE: ("005J", "005JO", "77J", "Julie@Durand.example", "julie.old@durand.example"),
               MARC: ("005M", "77M", "MARC@durand.example"), SOPHIE: ("005S", "77S")}
@@ -293,6 +324,8 @@ def world(seed: int) -> World:
 
 def _plan_yaml(zone: ZoneInfo, currency: str, shape: PlanShape, actions: list[dict[str, Any]]) -> str:
     period = f", period: {_yaml(shape.period)}" if shape.period else ""
+    if shape.fiscal_calendar:
+        period += f", fiscal_calendar: {_yaml(shape.fiscal_calendar)}"
     out = [f"plan: {{name: P, year: 2027, timezone: {zone.key}, currency: {currency}, language: fr{period}}}",
            "people:",
            f"  - {{email: {JULIE}, name: Julie Martin, role: rep, aliases: [julie.old@durand.example, "
@@ -382,7 +415,7 @@ def months_before(day: date, months: int) -> date:
 
 
 def dormant_by_rule(w: World, account: Account, ref: date, months: int) -> bool:
-    days = [d.close_date for d in w.records.deals
+    days = [d.closed_at.astimezone(w.zone).date() if d.closed_at else d.close_date for d in w.records.deals
             if d.source == account.source and d.account_id == account.id and d.stage is DealStage.WON
             and not d.deleted and (d.amount is None or d.amount >= 0) and d.close_date is not None]
     since = months_before(ref, months)
@@ -406,6 +439,17 @@ def revenue_in_plan_currency(w: World, account: Account) -> Decimal | str | None
         return None
     if account.currency in (None, w.currency):
         return account.annual_revenue
+    cent = Decimal("0.01")
+    org = account.rates
+    if org is not None and org.rate(account.currency) is not None:
+        own = org.rate(account.currency)
+        assert own is not None
+        plan_rate = org.rate(w.currency)
+        if plan_rate is not None:            # the org knows both: one step
+            return (account.annual_revenue * plan_rate / own).quantize(cent, rounding=ROUND_HALF_UP)
+        corporate = (account.annual_revenue / own).quantize(cent, rounding=ROUND_HALF_UP)
+        on = w.fx_rates.get(org.corporate)   # into the corporate currency, then on with fx_rates of it
+        return "unrated" if on is None else (corporate * on).quantize(cent, rounding=ROUND_HALF_UP)
     rate = w.fx_rates.get(account.currency)
     if rate is None:
         return "unrated"
@@ -564,3 +608,54 @@ def expected(w: World) -> Expected:
         if reads_revenue and not account.deleted and revenue_in_plan_currency(w, account) == "unrated":
             unrated[str(account.currency)] = unrated.get(str(account.currency), 0) + 1
     return Expected(counted, sizes, coverage, planned, unrated)
+
+
+def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[str, dict[tuple[str, str], str]]:
+    """Per action, the rule ``pac explain`` gives each activity of its type owned by one of its holders (its ``who``,
+    a former owner), dated before the evaluation and from one day before the window to one day after it: the first
+    cause it fails of (deleted, no account, account deleted or outside the scope, outside the window, after the
+    hand-over, its status, not over), else counted or a repeat of an account. Activities within two hours of the
+    look-around's ends are left out (one day is 23 or 25 hours across a DST change: the docs do not say which)."""
+    accounts = {(a.source, a.id): a for a in w.records.accounts}
+    out: dict[str, dict[tuple[str, str], str]] = {}
+    for action in w.actions:
+        first, end = w.shape.whens[action["when"]]
+        start, stop = _local(first, w.zone), _local(end, w.zone)
+        pad = min(timedelta(days=1), stop - start)
+        holders: dict[str, datetime | None] = {action["who"]: None}
+        holders.update({former: _local(on, w.zone) for former, on in action["handed"]})
+        rules = out[action["id"]] = {}
+        for act in w.records.activities:
+            at = moment(w, act)
+            owner = activity_owner(act)
+            if act.type is not action["type"] or owner not in holders or at is None or at >= w.as_of:
+                continue
+            if min(abs(at - (start - pad)), abs(at - (stop + pad))) < timedelta(hours=2):
+                continue
+            if not start - pad <= at < stop + pad:
+                continue
+            account = accounts.get((act.source, act.account_id)) if act.account_id else None
+            cut = holders[owner]
+            call = act.type is ActivityType.CALL
+            if act.deleted or (account is not None and account.deleted):
+                rule = "deleted"
+            elif account is None:
+                rule = "no_account"
+            elif not all(in_scope(w, account, s, first) for s in (action["axis_scope"], action["scope"])):
+                rule = "outside_scope"
+            elif not start <= at < stop:
+                rule = "outside_window"
+            elif cut is not None and at >= cut:
+                rule = "handed_over"
+            elif act.status is ActivityStatus.CANCELLED:
+                rule = "call_not_completed" if call else "cancelled"
+            elif act.status is ActivityStatus.NO_SHOW:
+                rule = "not_answered" if call else "no_show"
+            elif act.status is ActivityStatus.PLANNED:
+                rule = "planned"
+            elif act.whole_day and act.day is not None and _local(act.day + timedelta(days=1), w.zone) > w.as_of:
+                rule = "not_over"
+            else:
+                rule = "counted" if (act.source, act.id) in counted[action["id"]] else "duplicate_account"
+            rules[(act.source, act.id)] = rule
+    return out
