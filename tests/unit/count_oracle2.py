@@ -659,3 +659,34 @@ def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[s
                 rule = "counted" if (act.source, act.id) in counted[action["id"]] else "duplicate_account"
             rules[(act.source, act.id)] = rule
     return out
+
+
+STATE_NOTES = {
+    "dormant": re.compile(r"(?:not )?dormant on \S+, the window's first day \((?:dormant flag cleared|flagged dormant) "
+                          r"on (\S+)\)"),
+    "owner_id": re.compile(r"account owner \S+ on \S+, the window's first day \(owner \S+ since (\S+)\)"),
+    "account_type": re.compile(r"account type .+? on \S+, the window's first day \(.+? since (\S+)\)"),
+}
+
+
+def state_note_days(w: World, action: Mapping[str, Any], account: Account) -> dict[str, str | None] | None:
+    """For a counted visit: per state field the action's scopes read, the day its note should give (the account's
+    last change of it, since when it is what it is now: docs/engine.md, *Account state as of the reference date*), or
+    None for no note; None overall when a flag that was or is missing makes the wording the rule's (not checked)."""
+    first = w.shape.whens[action["when"]][0]
+    scopes = (action["scope"], action["axis_scope"])
+    keys = {k for s in scopes for k in (*s, *s.get("not", {}))}
+    read = {"dormant": any(s.get("dormant") in (True, False) for s in scopes),
+            "owner_id": "account_owner" in keys, "account_type": "account_type" in keys}
+    out: dict[str, str | None] = {}
+    for name, reads in read.items():
+        if not reads:
+            continue
+        then, now = state_on(w, account, name, first), getattr(account, name)
+        if name == "dormant" and (then is None or now is None):
+            return None
+        later = sorted(c.changed_at for c in w.records.account_changes
+                        if (c.source, c.account_id, c.field) == (account.source, account.id, name)
+                        and c.changed_at.astimezone(w.zone).date() >= first)
+        out[name] = later[-1].astimezone(w.zone).date().isoformat() if later and then != now else None
+    return out

@@ -26,12 +26,14 @@ from tests.unit.count_oracle2 import (
     CALENDAR_2027,
     JULIE,
     MARC,
+    STATE_NOTES,
     USERS,
     Expected,
     World,
     _plan_yaml,
     expected,
     near_misses,
+    state_note_days,
     world,
 )
 
@@ -76,9 +78,11 @@ def _evaluate(w: World, records: Records, explain: bool) -> Evaluation:
 def test_every_action_counts_what_the_documentation_says(block: int) -> None:
     """Per action: the activities counted (by id, from the explanation), their number, the scope's size on the
     window's first day and the coverage, the first cause ``pac explain`` gives each of its owners' activities left
-    out; per evaluation: the planned-on-a-past-date and no-rate warnings."""
+    out, the day an account-state note gives a counted visit; per evaluation: the planned-on-a-past-date and no-rate
+    warnings."""
     checked = 0
     causes: set[str] = set()
+    notes = 0
     for seed in range(block * SEEDS_PER_BLOCK, (block + 1) * SEEDS_PER_BLOCK):
         w = world(seed)
         plan = load_plan_text(w.plan_yaml)
@@ -89,6 +93,7 @@ def test_every_action_counts_what_the_documentation_says(block: int) -> None:
         ev = _evaluate(w, w.records, explain=True)
         exp = expected(w)
         listed = near_misses(w, exp.counted)
+        accounts = {(x.source, x.id): x for x in w.records.accounts}
         for a in w.actions:
             counted = {(d.source, d.record_id) for d in ev.action(a["id"]).decisions if d.counted}
             assert counted == exp.counted[a["id"]], (seed, a["id"])
@@ -97,9 +102,16 @@ def test_every_action_counts_what_the_documentation_says(block: int) -> None:
             assert "truncated" not in rules.values()
             assert {k: rules.get(k) for k in listed[a["id"]]} == listed[a["id"]], (seed, a["id"])
             causes.update(listed[a["id"]].values())
+            for d in ev.action(a["id"]).decisions:     # the account-state note of a counted visit: its day
+                days = state_note_days(w, a, accounts[(d.source, d.account_id)]) if d.counted else None
+                for name, day in (days or {}).items():
+                    found = STATE_NOTES[name].search(d.detail)
+                    assert (found[1] if found else None) == day, (seed, a["id"], d.record_id, d.detail)
+                    notes += day is not None
         assert _figures(w, ev) == _wanted(w, exp), seed
     assert checked > 50          # the worlds do count visits: the property is not checking empty lists
     assert {"handed_over", "outside_scope", "outside_window", "no_show", "duplicate_account"} <= causes
+    assert notes > 5
 
 
 def test_the_figures_do_not_depend_on_the_records_order_nor_on_explain() -> None:
