@@ -103,7 +103,7 @@ def test_every_action_counts_what_the_documentation_says(block: int) -> None:
             assert {k: rules.get(k) for k in listed[a["id"]]} == listed[a["id"]], (seed, a["id"])
             causes.update(listed[a["id"]].values())
             for d in ev.action(a["id"]).decisions:     # the account-state note of a counted visit: its day
-                days = state_note_days(w, a, accounts[(d.source, d.account_id)]) if d.counted else None
+                days = state_note_days(w, a, accounts[(d.source, str(d.account_id))]) if d.counted else None
                 for name, day in (days or {}).items():
                     found = STATE_NOTES[name].search(d.detail)
                     assert (found[1] if found else None) == day, (seed, a["id"], d.record_id, d.detail)
