@@ -311,7 +311,10 @@ def world(seed: int) -> World:
     # the evaluation instant: long after, or inside a window (a local midnight, or any instant)
     days = rng.choice(windows)
     pick = rng.random()
-    if pick < 0.35:
+    dated = [a.day for a in activities if a.day is not None and a.status is ActivityStatus.PLANNED]
+    if dated and pick < 0.2:                  # during the day of a task dated by its day (the 02:00 night)
+        as_of = _local(rng.choice(dated), zone) + timedelta(hours=rng.choice((2, 2, 9, 23)))
+    elif pick < 0.35:
         as_of = datetime(2028, 6, 1, 12, tzinfo=UTC)
     elif pick < 0.7:
         as_of = _local(days[0] + timedelta(days=rng.randint(0, (days[1] - days[0]).days)), zone)
@@ -582,7 +585,12 @@ def expected(w: World) -> Expected:
             over = (_local(act.day + timedelta(days=1), w.zone) <= w.as_of
                     if act.whole_day and act.start is None and act.day is not None
                     else at < w.as_of)
-            if act.status is ActivityStatus.PLANNED and at < w.as_of:
+            # a planned activity dated by its day alone (no start, or a due day before its start) is on a past
+            # date once that day is over; one with an instant, once that instant is
+            by_day = act.day is not None and (act.start is None or _local(act.day, w.zone) <= act.start)
+            past = (_local(act.day + timedelta(days=1), w.zone) <= w.as_of if by_day and act.day is not None
+                    else at < w.as_of)
+            if act.status is ActivityStatus.PLANNED and past:
                 planned.setdefault((act.source, act.id), (at.astimezone(w.zone).date(), set()))[1].add(action["id"])
             if act.status is ActivityStatus.COMPLETED and over:
                 rows.append((at, act.source, act.id, act.account_id))
@@ -652,7 +660,7 @@ def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[s
             elif act.status is ActivityStatus.NO_SHOW:
                 rule = "not_answered" if call else "no_show"
             elif act.status is ActivityStatus.PLANNED:
-                rule = "planned"
+                rule = "planned"          # pac explain: planned_past once its date is past (the warnings' rule)
             elif act.whole_day and act.day is not None and _local(act.day + timedelta(days=1), w.zone) > w.as_of:
                 rule = "not_over"
             else:

@@ -115,6 +115,24 @@ class TestStillPlannedOnAPastDate:
             ("m2", "planned_past", False, "still planned on 2027-05-04, a past date: update its outcome or status in "
              "the CRM for it to count (A-01)", utc(5, 4, 8))]
 
+    def test_a_task_due_today_is_no_past_date_until_its_day_is_over(self) -> None:
+        """A Salesforce task dated by its day alone (ActivityDate, no time), still "Not Started" on its own day: the
+        rep has the day to do it, as a whole-day visit has happened once its day is over. Audit oracle2counts F2: the
+        02:00 night warned « still planned on 2027-05-07, a past date » of every task due that day (and pac explain
+        said « toujours prévue, à une date passée »); yesterday's is one nobody closed."""
+        evaluation = self._evaluate(visit("today", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 7)),
+                                    visit("yday", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 6)))
+        assert [(w.record_id, w.detail) for w in evaluation.warnings] == [
+            ("yday", "still planned on 2027-05-06, a past date: update its outcome or status in the CRM for it to "
+             "count (A-01)")]
+        rows = {r["record"]: (r["rule"], r["reason"]) for r in explain_action(plan(), evaluation, "A-01").rows}
+        assert rows == {"today": ("planned", "pas encore réalisée"),
+                        "yday": ("planned_past", "toujours prévue, à une date passée")}
+        at_midnight = evaluate(plan(action()), Records(accounts=self.ACCOUNTS, users=USERS, activities=(
+            visit("today", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 7)),)),
+            as_of=datetime(2027, 5, 8, tzinfo=PARIS))
+        assert [w.record_id for w in at_midnight.warnings] == ["today"]     # its day is over at 8 May 00:00
+
 
 class TestAgreement:
     """French headers agree with their count: 0 and 1 in the singular, 2 and more in the plural; English ones
