@@ -651,7 +651,9 @@ class Matcher:
         if rule == "outside_window":
             t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
-            local = local_minute(datetime.fromtimestamp(t, self.zone), self.zone)
+            shown = a.when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
+            local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
+                     or shown is None else f"{shown:%Y-%m-%d}")   # not « 00:00 » (audit oracle2counts F3)
             first = action.window.start.astimezone(self.zone).date()
             last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
             days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"

@@ -331,6 +331,18 @@ class TestNearMissWords:
         fr = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01", lang="fr").rows}
         assert fr["v4"] == "2027-05-10 00:15, après la période « by end of week 18 » (2027-05-03 – 2027-05-09)"
 
+    def test_an_activity_dated_by_its_day_is_shown_by_its_day(self) -> None:
+        """An all-day visit on Monday 10 May (the day after week 18) and a task due on Sunday 2 May, done on the 4th
+        (dated by its due day): their day, as the table's date column shows them, not a midnight nobody wrote. Audit
+        oracle2counts F3: « 2027-05-10 00:00, après la période « semaine 18 » »."""
+        acts = (visit("allday", "lyon", None, day=date(2027, 5, 10)),
+                visit("late", "lyon", utc(5, 4, 8), day=date(2027, 5, 2)))
+        evaluation = evaluate(plan(language="en"), Records(accounts=(account("lyon", "69003"),), activities=acts,
+                                                           users=USERS), as_of=AS_OF, explain=True)
+        fr = {r["record"]: r["detail"] for r in explain_action(plan(), evaluation, "A-01", lang="fr").rows}
+        assert fr == {"allday": "2027-05-10, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
+                      "late": "2027-05-02, avant la période « semaine 18 » (2027-05-03 – 2027-05-09)"}
+
     def test_a_repeated_hour_shows_its_zone(self) -> None:
         """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;
         other times stay bare. Failed before: no local_minute (both read 2027-11-07 01:30)."""
