@@ -698,3 +698,13 @@ def state_note_days(w: World, action: Mapping[str, Any], account: Account) -> di
                         and c.changed_at.astimezone(w.zone).date() >= first)
         out[name] = later[-1].astimezone(w.zone).date().isoformat() if later and then != now else None
     return out
+
+
+def shown_date(w: World, activity: Activity) -> str:
+    """How an explanation's detail dates an activity: its local minute, or its day alone when it is dated by its day
+    (an all-day activity, a task done after its due day), no midnight nobody wrote."""
+    at = moment(w, activity)
+    assert at is not None
+    if activity.day is not None and at != activity.start:
+        return activity.day.isoformat()
+    return at.astimezone(w.zone).strftime("%Y-%m-%d %H:%M")

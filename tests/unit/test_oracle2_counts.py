@@ -33,6 +33,7 @@ from tests.unit.count_oracle2 import (
     _plan_yaml,
     expected,
     near_misses,
+    shown_date,
     state_note_days,
     world,
 )
@@ -94,6 +95,7 @@ def test_every_action_counts_what_the_documentation_says(block: int) -> None:
         exp = expected(w)
         listed = near_misses(w, exp.counted)
         accounts = {(x.source, x.id): x for x in w.records.accounts}
+        acts = {(x.source, x.id): x for x in w.records.activities}
         for a in w.actions:
             counted = {(d.source, d.record_id) for d in ev.action(a["id"]).decisions if d.counted}
             assert counted == exp.counted[a["id"]], (seed, a["id"])
@@ -102,6 +104,10 @@ def test_every_action_counts_what_the_documentation_says(block: int) -> None:
             assert "truncated" not in rules.values()
             assert {k: rules.get(k) for k in listed[a["id"]]} == listed[a["id"]], (seed, a["id"])
             causes.update(listed[a["id"]].values())
+            for d in ev.action(a["id"]).decisions:
+                if d.rule == "outside_window":         # dated by its minute, or by its day alone
+                    head, shown = d.detail.split(", ")[0], shown_date(w, acts[(d.source, d.record_id)])
+                    assert head == shown or (len(shown) > 10 and head.startswith(shown + " ")), (seed, d.detail)
             for d in ev.action(a["id"]).decisions:     # the account-state note of a counted visit: its day
                 days = state_note_days(w, a, accounts[(d.source, str(d.account_id))]) if d.counted else None
                 for name, day in (days or {}).items():
