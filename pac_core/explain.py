@@ -360,7 +360,7 @@ def localise(detail: str, lang: str) -> str:
         return detail
     head, also, codes = detail.rpartition(f"; {ALSO}")
     if also:   # a near miss failing several rules: the other rules' codes after its detail (matching.first_cause)
-        named = (REASONS[lang]["planned_past" if code == "planned" else code] for code in codes.split(", "))
+        named = (REASONS[lang][code] for code in codes.split(", "))   # planned_past or planned (not yet): matching
         return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
