@@ -217,7 +217,9 @@ class AccountColumns:
 
     def state_notes(self, number: int, reference: date, fields: Collection[str]) -> list[tuple[str, Any, Any, date]]:
         """The state fields among ``fields`` (``HISTORY_FIELDS`` names) whose value in force at ``reference`` differs
-        from the account's now: (field, value then, value now, day of the first change after ``reference``)."""
+        from the account's now: (field, value then, value now, day of the last change: since when it is what it is
+        now, as the notes say, « owner marc… since », « dormant flag cleared on »; the first change after
+        ``reference`` dated a value that came later, audit oracle2counts F1)."""
         out = []
         changes = self.changes_of.get(number, ())
         for name in HISTORY_FIELDS:
@@ -229,7 +231,7 @@ class AccountColumns:
             now = {"dormant": self.table.dormant_at(number), "owner_id": self.table.owner.at(number),
                    "account_type": self.table.account_type.at(number)}[name]
             if later[0][1] != now:
-                out.append((name, later[0][1], now, date.fromordinal(later[0][0])))
+                out.append((name, later[0][1], now, date.fromordinal(later[-1][0])))
         return out
 
     def account_at(self, number: int, reference: date, account: Account) -> Account:

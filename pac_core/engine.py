@@ -47,7 +47,7 @@ from pac_core.plan import (
     action_cancelled,
     axis_inactive,
 )
-from pac_core.records import Records
+from pac_core.records import Records, past_at
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
@@ -460,7 +460,8 @@ def unknown_lost_accounts(plan: Plan, records: Records | RecordColumns) -> list[
 def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decision]:
     """The data-quality warnings of activities still **planned** on a date before ``as_of`` that would count for an
     action but for their status (its owner, type, window to date and scope): a meeting of March whose outcome is
-    still "Scheduled", a call task past its due date never closed. Listed once each, in time order, naming the
+    still "Scheduled", a call task past its due date never closed (a task dated by its day alone once that day is
+    over, ``records.past_at``: due today, it is today's to-do). Listed once each, in time order, naming the
     actions they would count for (rule ``planned_past``). The other planned activities (a to-do of no mapped type, a
     meeting still to come, one no action reads) are left alone. The same search as ``count_actions`` over the
     planned activities (``ActivityIndex.planned_for``), usually few."""
@@ -480,6 +481,8 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
         a = index.acts[pos]
         moment = a.moment(zone)
         assert moment is not None       # an indexed activity has an instant
+        if not past_at(a.when(zone), as_of, zone):
+            continue                    # dated by today's day alone: today's to-do, not yet a past date
         out.append(Decision(a.source, a.id, False, "planned_past",
                             f"still planned on {moment.astimezone(zone):%Y-%m-%d}, a past date: update its outcome or "
                             f"status in the CRM for it to count ({', '.join(actions_of[pos])})", a.account_id,

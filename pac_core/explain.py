@@ -20,7 +20,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,7 +33,7 @@ from pac_core.money import money as format_money
 from pac_core.money import percent, shown_additional
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
-from pac_core.records import Deal, DealLine
+from pac_core.records import Deal, DealLine, past_at
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
 from pac_core.revenue import DealFilter, deal_value, lines_total, value_warnings
@@ -177,11 +177,11 @@ PLANNED_PAST = "update its outcome or status in the CRM for it to count"
 def _past(d: Decision, as_of: datetime, zone: ZoneInfo) -> Decision:
     """A near miss for being planned, dated before the evaluation instant, as what it is: an activity still planned
     on a past date, whose outcome (a HubSpot meeting still "Scheduled") or status (a Salesforce call task still "Not
-    Started") nobody updated, not one "not done yet" (rule ``planned_past``, with the fix as its detail)."""
-    if d.rule != "planned" or d.when is None:
+    Started") nobody updated, not one "not done yet" (rule ``planned_past``, with the fix as its detail); one dated
+    by its day alone is past once that day is over (``records.past_at``)."""
+    if d.rule != "planned":
         return d
-    when = d.when if isinstance(d.when, datetime) else datetime.combine(d.when, time(0), tzinfo=zone)
-    return replace(d, rule="planned_past", detail=PLANNED_PAST) if when < as_of else d
+    return replace(d, rule="planned_past", detail=PLANNED_PAST) if past_at(d.when, as_of, zone) else d
 
 
 def _listed(listed: int, total: int, lang: str) -> str:
@@ -370,7 +370,7 @@ def localise(detail: str, lang: str) -> str:
         return detail
     head, also, codes = detail.rpartition(f"; {ALSO}")
     if also:   # a near miss failing several rules: the other rules' codes after its detail (matching.first_cause)
-        named = (REASONS[lang]["planned_past" if code == "planned" else code] for code in codes.split(", "))
+        named = (REASONS[lang][code] for code in codes.split(", "))   # planned_past or planned (not yet): matching
         return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]

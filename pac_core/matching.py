@@ -45,7 +45,7 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows, stable_argsort
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
-from pac_core.records import Account, Activity, ActivityStatus, User
+from pac_core.records import Account, Activity, ActivityStatus, User, past_at
 from pac_core.results import Decision
 from pac_core.scope_eval import (
     AccountKey,
@@ -603,7 +603,11 @@ class Matcher:
                     detail = self._not_over(pos) if rule == "not_over" else \
                         self._handed_over(holder, who) if rule == "handed_over" else \
                         self._detail(rule, pos, action, scope, reference)
-                    others = [r for r in failed if r != rule]
+                    # a planned status is named as pac explain names its own row: past, or not done yet (a task
+                    # due today, records.past_at; audit oracle2counts F4)
+                    others = [("planned_past" if past_at(ix.acts[pos].when(self.zone),
+                                                         datetime.fromtimestamp(until, self.zone), self.zone)
+                               else r) if r == "planned" else r for r in failed if r != rule]
                     near.append(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}" if others
                                                else detail))
                 else:
@@ -651,7 +655,9 @@ class Matcher:
         if rule == "outside_window":
             t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
-            local = local_minute(datetime.fromtimestamp(t, self.zone), self.zone)
+            shown = a.when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
+            local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
+                     or shown is None else f"{shown:%Y-%m-%d}")   # not « 00:00 » (audit oracle2counts F3)
             first = action.window.start.astimezone(self.zone).date()
             last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
             days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -161,6 +161,18 @@ class Activity:
         done on or after its due date), else its start instant."""
         moment = self.moment(zone)
         return self.day if self.day is not None and moment != self.start else moment
+
+
+def past_at(when: datetime | date | None, as_of: datetime, zone: tzinfo) -> bool:
+    """Whether an activity shown at ``when`` (``Activity.when``) is on a **past date** at ``as_of``: an instant
+    before it; a day (a task dated by its due day alone, an all-day event) once that local day is over, at the next
+    local midnight, as a whole-day activity has happened then. A task due today and still "Not Started" at the 02:00
+    night is today's to-do, not one whose status nobody updated (audit oracle2counts F2, 6 Dec 2026)."""
+    if when is None:
+        return False
+    if isinstance(when, datetime):
+        return when < as_of
+    return datetime.combine(when + timedelta(days=1), time(0), tzinfo=zone) <= as_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,10 +282,14 @@ class Oracle:
 
     def still_planned(self, as_of: datetime) -> dict[tuple[str, str], list[str]]:
         """docs/engine.md, *Activities still planned on a past date*: each planned activity that would count for some
-        action but for its status -> the ids of those actions."""
+        action but for its status -> the ids of those actions; one dated by its day alone once that day is over
+        (audit oracle2counts F2: a task due today is today's to-do)."""
         out: dict[tuple[str, str], list[str]] = {}
         for action in self.plan.actions:
             for act in self.matching(action, as_of, ActivityStatus.PLANNED):
+                if act.day is not None and (act.start is None or local_midnight(act.day, self.zone) <= act.start) \
+                        and local_midnight(act.day + timedelta(days=1), self.zone) > as_of:
+                    continue
                 out.setdefault((act.source, act.id), []).append(action.id)
         return out
 

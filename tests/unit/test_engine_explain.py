@@ -115,6 +115,24 @@ class TestStillPlannedOnAPastDate:
             ("m2", "planned_past", False, "still planned on 2027-05-04, a past date: update its outcome or status in "
              "the CRM for it to count (A-01)", utc(5, 4, 8))]
 
+    def test_a_task_due_today_is_no_past_date_until_its_day_is_over(self) -> None:
+        """A Salesforce task dated by its day alone (ActivityDate, no time), still "Not Started" on its own day: the
+        rep has the day to do it, as a whole-day visit has happened once its day is over. Audit oracle2counts F2: the
+        02:00 night warned « still planned on 2027-05-07, a past date » of every task due that day (and pac explain
+        said « toujours prévue, à une date passée »); yesterday's is one nobody closed."""
+        evaluation = self._evaluate(visit("today", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 7)),
+                                    visit("yday", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 6)))
+        assert [(w.record_id, w.detail) for w in evaluation.warnings] == [
+            ("yday", "still planned on 2027-05-06, a past date: update its outcome or status in the CRM for it to "
+             "count (A-01)")]
+        rows = {r["record"]: (r["rule"], r["reason"]) for r in explain_action(plan(), evaluation, "A-01").rows}
+        assert rows == {"today": ("planned", "pas encore réalisée"),
+                        "yday": ("planned_past", "toujours prévue, à une date passée")}
+        at_midnight = evaluate(plan(action()), Records(accounts=self.ACCOUNTS, users=USERS, activities=(
+            visit("today", "lyon", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 7)),)),
+            as_of=datetime(2027, 5, 8, tzinfo=PARIS))
+        assert [w.record_id for w in at_midnight.warnings] == ["today"]     # its day is over at 8 May 00:00
+
 
 class TestAgreement:
     """French headers agree with their count: 0 and 1 in the singular, 2 and more in the plural; English ones
@@ -312,6 +330,18 @@ class TestNearMissWords:
         assert en["v4"] == "2027-05-10 00:15, after the window “by end of week 18” (2027-05-03 – 2027-05-09)"
         fr = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01", lang="fr").rows}
         assert fr["v4"] == "2027-05-10 00:15, après la période « by end of week 18 » (2027-05-03 – 2027-05-09)"
+
+    def test_an_activity_dated_by_its_day_is_shown_by_its_day(self) -> None:
+        """An all-day visit on Monday 10 May (the day after week 18) and a task due on Sunday 2 May, done on the 4th
+        (dated by its due day): their day, as the table's date column shows them, not a midnight nobody wrote. Audit
+        oracle2counts F3: « 2027-05-10 00:00, après la période « semaine 18 » »."""
+        acts = (visit("allday", "lyon", None, day=date(2027, 5, 10)),
+                visit("late", "lyon", utc(5, 4, 8), day=date(2027, 5, 2)))
+        evaluation = evaluate(plan(language="en"), Records(accounts=(account("lyon", "69003"),), activities=acts,
+                                                           users=USERS), as_of=AS_OF, explain=True)
+        fr = {r["record"]: r["detail"] for r in explain_action(plan(), evaluation, "A-01", lang="fr").rows}
+        assert fr == {"allday": "2027-05-10, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
+                      "late": "2027-05-02, avant la période « semaine 18 » (2027-05-03 – 2027-05-09)"}
 
     def test_a_repeated_hour_shows_its_zone(self) -> None:
         """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;

@@ -137,6 +137,30 @@ class TestTerritoryRealignment:
                                    "premier jour de la période (propriétaire marc.dubois@")
         assert fr["v1"].endswith("depuis le 15 mai)")
 
+    def test_after_two_reassignments_the_note_dates_the_owner_now_from_their_own_day(self) -> None:
+        """Lyon A went from Julie to another rep (a user pac does not read, 005S) on 15 May, then to Marc on 20 May:
+        « owner marc… since » is the day Marc got it, the last change, not the first change after the window began
+        (audit oracle2counts F1: it read « owner marc… since 2027-05-15 », five days before Marc had it)."""
+        moved = (AccountChange("sf", "lyon-a", "owner_id", utc(5, 15, 7), "005J", "005S"),
+                 AccountChange("sf", "lyon-a", "owner_id", utc(5, 20, 7), "005S", "005M"))
+        p, ev = self._run(moved)
+        assert ev.action("A-01").done == 2       # v1 (Lyon A was Julie's on 1 May) and v3 (Grenoble)
+        en = {r["record"]: r["detail"] for r in explain_action(p, ev, "A-01", lang="en").rows}
+        assert en["v1"] == ("account owner julie.martin@durand-process.example on 2027-05-01, the window's first day "
+                            "(owner marc.dubois@durand-process.example since 2027-05-20)")
+
+    def test_a_flag_cleared_twice_is_dated_by_its_last_clearing(self) -> None:
+        """Lyon A's Dormant box, ticked on 3 May, cleared on 13 May, ticked again on 14 May by a wrong ERP sync and
+        cleared on 18 May: « dormant flag cleared on 2027-05-18 » (it read 2027-05-13, the first change)."""
+        changes = (AccountChange("sf", "lyon-a", "dormant", utc(5, 13, 0, 10), True, False),
+                   AccountChange("sf", "lyon-a", "dormant", utc(5, 14, 0, 10), False, True),
+                   AccountChange("sf", "lyon-a", "dormant", utc(5, 18, 0, 10), True, False),
+                   CLEARED[1])
+        p, ev = _worked(changes=changes)
+        assert ev.action("A-01").done == 4
+        en = {r["record"]: r["detail"] for r in explain_action(p, ev, "A-01", lang="en").rows}
+        assert en["v1"] == "dormant on 2027-05-03, the window's first day (dormant flag cleared on 2027-05-18)"
+
     def test_without_the_recorded_realignment_the_owner_now_decides(self) -> None:
         _, ev = self._run(())
         assert ev.action("A-01").done == 1

@@ -3,6 +3,7 @@ organisation per cause, and several causes at once."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -67,6 +68,18 @@ class TestSeveralCauses:
         assert rows == [("x", "outside_window", "outside the window",
                          "2027-05-02 23:59, before the window “week 18” (2027-05-03 – 2027-05-09); also: still "
                          "planned on a past date")]
+
+    def test_a_task_due_today_outside_the_scope_is_not_yet_past(self) -> None:
+        """A visit task dated by its day alone, due on the evaluation's day and still planned, to an account outside
+        the scope: its status is « not done yet », not « still planned on a past date » (audit oracle2counts F4, after
+        F2: its own row said so, the « also » of a row naming another cause did not); yesterday's is past."""
+        today = visit("t", "grenoble", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 20))
+        yday = visit("y", "grenoble", None, status=ActivityStatus.PLANNED, day=date(2027, 5, 19))
+        window = action(window=replace(action().window, end=datetime(2027, 5, 31, tzinfo=PARIS)))
+        _, rows = _rows(today, yday, act=window)
+        assert {r[0]: r[3] for r in rows} == {
+            "t": "département 38 (scope: département 69); also: not done yet",
+            "y": "département 38 (scope: département 69); also: still planned on a past date"}
 
     def test_a_cancelled_visit_with_no_account(self) -> None:
         _, rows = _rows(visit("x", None, utc(5, 4, 8), status=ActivityStatus.CANCELLED))
