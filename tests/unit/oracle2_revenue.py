@@ -48,7 +48,7 @@ class DealSpec:
     lines: tuple[LineSpec, ...] = ()
     won: bool = True
     rates: tuple[str, tuple[tuple[str, Decimal], ...], int] | None = None   # the CRM's (corporate, rates, places)
-    closed_late_utc: bool = False      # a HubSpot instant: 23:30 UTC the day before ``day`` (Paris is ahead)
+    closed_late_utc: bool = False      # a HubSpot instant whose UTC date is not ``day``
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,9 @@ def intersection(a: Portion | None, b: Portion | None) -> Portion | None:
 # ---------------------------------------------------------------------------------------------- scopes
 
 def _matches_line(line: LineSpec, conds: list[Cond]) -> bool:
-    return all(line.product.casefold() in {v.casefold() for v in c.values} for c in conds)
+    """A line's product matches any of a condition's values; a multi-select value (``PUMP;MAINT``) each of its own."""
+    own = {p.casefold() for p in line.product.split(";")}
+    return all(own & {v.casefold() for v in c.values} for c in conds)
 
 
 def portion(spec: PlanSpec, conds: tuple[Cond, ...], who: tuple[str, ...], deal: DealSpec) -> Portion | None:
@@ -432,12 +434,15 @@ class Evaluator:
         return AxisFigures(revenue, baseline, additional, objective, cost, cost_to_date, roi, share, base)
 
     def fixed_parts(self, live_axes: list[AxisSpec]) -> Decimal:
+        return sum((part for _, part in self.fixed_shares(live_axes)), Decimal(0))
+
+    def fixed_shares(self, live_axes: list[AxisSpec]) -> list[tuple[AxisSpec, Decimal]]:
         """Each live fixed baseline, pro-rated to date, less the year-earlier revenue of what it stands for that the
         measured live axes read, or the fixed figures of the live axes before it in the plan stand for (never below
         0): docs/engine.md, *Plan totals*, which a segment's baseline takes the same way."""
         spec = self.spec
         stood_for = [a for a in live_axes if a.fixed is None]
-        total = Decimal(0)
+        out = []
         for a in live_axes:
             if a.fixed is None:
                 continue
@@ -454,8 +459,37 @@ class Evaluator:
                 common = intersection(mine, theirs)
                 if common is not None:
                     overlap += portion_value(spec, deal, common)
-            total += max(Decimal(0), prorated(a.fixed, first, last, self.today) - overlap)
+            out.append((a, max(Decimal(0), prorated(a.fixed, first, last, self.today) - overlap)))
             stood_for.append(a)
+        return out
+
+    def margin(self, deal: DealSpec, counted: Portion, counted_lines: frozenset[int],
+               holders: list[tuple[AxisSpec, Portion]]) -> Decimal:
+        """A deal's gross margin in the totals: each line product axes count at the mean rate of the whole-deal axes
+        and of the product axes counting that line, the rest of its value at the whole-deal axes' mean (none when the
+        lines are larger, as the value is then the lines'); a deal no product axis counts at the mean of the axes
+        counting it."""
+        spec = self.spec
+        whole = [a.margin for a, part in holders if part == WHOLE]
+        by_lines = [(a, part) for a, part in holders if isinstance(part, frozenset)]
+        value = portion_value(spec, deal, counted, counted_lines)
+        if not by_lines:
+            return value * sum(whole, Decimal(0)) / len(whole)
+        picked: frozenset[int] = frozenset().union(*(part for _, part in by_lines))
+        if isinstance(counted, frozenset):  # a year earlier, the lines the measured axes read (a fixed one's rate kept)
+            picked &= counted
+        total = Decimal(0)
+        on_lines = Decimal(0)
+        for i in sorted(picked):
+            rates = whole + [a.margin for a, part in by_lines if i in part]
+            amount = deal.lines[i].amount
+            line = Decimal(0) if amount is None else convert(spec, deal, amount)
+            on_lines += line
+            total += line * sum(rates, Decimal(0)) / len(rates)
+        if whole and counted == WHOLE:
+            # the rest at the whole-deal axes' mean; below 0 when lines a fixed baseline stands for are above the
+            # amount counted a year earlier, so that the deal's margin stays between its axes' rates
+            total += (value - on_lines) * sum(whole, Decimal(0)) / len(whole)
         return total
 
     # totals, each deal once
@@ -464,7 +498,10 @@ class Evaluator:
         live_axes = [a for a in axes if self.counted(a)]
         revenue = Decimal(0)
         baseline = Decimal(0)
+        margin = Decimal(0)
         for deal in spec.deals:
+            holders_now: list[tuple[AxisSpec, Portion]] = []
+            holders_before: list[tuple[AxisSpec, Portion]] = []
             now: Portion | None = None
             lines_now: frozenset[int] = frozenset()
             before: Portion | None = None
@@ -473,7 +510,10 @@ class Evaluator:
                 part = axis_portion(spec, a, deal)
                 if part is None:
                     continue
+                if in_span(deal.day, self.baseline_span(a)):
+                    holders_before.append((a, part))
                 if in_span(deal.day, self.revenue_span(a)):
+                    holders_now.append((a, part))
                     now = union(now, part)
                     if part != WHOLE:
                         lines_now |= part  # type: ignore[operator]
@@ -483,9 +523,13 @@ class Evaluator:
                         lines_before |= part  # type: ignore[operator]
             if now is not None:
                 revenue += portion_value(spec, deal, now, lines_now)
+                margin += self.margin(deal, now, lines_now, holders_now)
             if before is not None:
                 baseline += portion_value(spec, deal, before, lines_before)
-        baseline += self.fixed_parts(live_axes)
+                margin -= self.margin(deal, before, lines_before, holders_before)
+        for a, share in self.fixed_shares(live_axes):
+            baseline += share
+            margin -= share * a.margin
         objectives = [self.objective(a)[0] for a in live_axes]
         objective = sum((o for o in objectives if o is not None), Decimal(0)) if live_axes else None
         costs = [a.cost() for a in live_axes]
@@ -500,11 +544,7 @@ class Evaluator:
         uncertain = False
         shares = [elapsed_share(*self.periods[a.id], self.as_of, spec.zone) for a in live_axes]
         if known and cost_to_date and max(shares) >= 0.1:
-            rates = {a.margin for a in live_axes}
-            if len(rates) == 1:
-                roi = float((additional * rates.pop() - cost_to_date) / cost_to_date)
-            else:
-                uncertain = True       # several margin rates: the oracle does not weigh them
+            roi = float((margin - cost_to_date) / cost_to_date)
         if any(abs(s - 0.1) < 0.01 for s in shares):
             uncertain = True
         return Totals(revenue, baseline, additional, objective, cost, cost_to_date, roi, uncertain)

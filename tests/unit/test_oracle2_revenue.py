@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,7 +28,13 @@ from tests.unit.oracle2_revenue import (
     PlanSpec,
     SegmentSpec,
     add_months,
+    convert,
+    lines_value,
+    prorated,
     quarters,
+    round_money,
+    whole_value,
+    year_earlier,
 )
 
 EMAILS = ("ana@acme.example", "ben@acme.example", "cleo@acme.example")
@@ -120,7 +127,9 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
         else:
             day = start + timedelta(days=rng.randint(-380, max(0, (as_of_day - start).days) + 10))
         lines: tuple[LineSpec, ...] = ()
-        if rng.random() < 0.5:
+        if rng.random() < 0.08:            # a multi-select product field: one line worth the whole deal
+            lines = (LineSpec(";".join(rng.sample(PRODUCTS, 2)), _money(rng, 100, 8000, currency)),)
+        elif rng.random() < 0.5:
             lines = tuple(LineSpec(rng.choice(PRODUCTS),
                                    None if rng.random() < 0.1 else _money(rng, 100, 8000, currency))
                           for _ in range(rng.randint(1, 3)))
@@ -155,8 +164,9 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
                               rng.choice(EMAILS), day, amount, cur, lines, won=rng.random() > 0.1, rates=rates,
                               closed_late_utc=rng.random() < 0.15))
     hour = rng.choice((time(0), time(0), time(9, 30), time(23, 59)))
+    zone = ZoneInfo("America/New_York" if rng.random() < 0.25 else "Europe/Paris")
     spec = PlanSpec(kind, start, end, currency, accounts, segments, tuple(axes), tuple(deals), fx,
-                    split=rng.random() < 0.4)
+                    split=rng.random() < 0.4, zone=zone)
     return spec, datetime.combine(as_of_day, hour, tzinfo=spec.zone)
 
 
@@ -167,7 +177,7 @@ def _scope_yaml(conds: tuple[Cond, ...]) -> str:
 
 def plan_yaml(spec: PlanSpec) -> str:
     out = ["plan:", "  name: Oracle", f"  year: {spec.start.year}", f"  currency: {spec.currency}",
-           "  timezone: Europe/Paris", "  language: en", f"  period: {spec.start}..{spec.end}"]
+           f"  timezone: {spec.zone.key}", "  language: en", f"  period: {spec.start}..{spec.end}"]
     if spec.kind == "445":
         out.append("  fiscal_calendar: 4-4-5")
     out += ["people:"] + [f"  - {{email: {e}, name: P{i}, role: {'manager' if i == 0 else 'rep'}}}"
@@ -211,11 +221,16 @@ def records(spec: PlanSpec) -> Records:
     for d in spec.deals:
         closed_at = None
         close_date = d.day
-        if d.closed_late_utc:
-            closed_at = datetime.combine(d.day - timedelta(days=1), time(23, 30), tzinfo=UTC)
+        if d.closed_late_utc:          # a HubSpot instant whose UTC date is not its local day
+            if spec.zone.key == "Europe/Paris":
+                closed_at = datetime.combine(d.day - timedelta(days=1), time(23, 30), tzinfo=UTC)
+            else:
+                closed_at = datetime.combine(d.day + timedelta(days=1), time(2, 30), tzinfo=UTC)
             close_date = closed_at.date()
+            assert closed_at.astimezone(spec.zone).date() == d.day
         lines = tuple(DealLine(line.product, Decimal(1), line.amount, code=line.product, family="Fam",
-                               name=f"{line.product} item") for line in d.lines)
+                               name=line.product if ";" in line.product else f"{line.product} item")
+                      for line in d.lines)
         deals.append(Deal(d.id, "sf", d.account, f"u{EMAILS.index(d.owner)}", d.amount, d.currency, close_date,
                           DealStage.WON if d.won else DealStage.LOST, lines=lines, closed_at=closed_at,
                           rates=CrmRates(*d.rates) if d.rates else None))
@@ -275,7 +290,7 @@ def run_seed(seed: int) -> list[str]:
     return compare(Evaluator(spec, as_of).run(), ev)
 
 
-@pytest.mark.parametrize("block", range(4))
+@pytest.mark.parametrize("block", range(8))
 def test_pac_agrees_with_the_second_revenue_oracle(block: int) -> None:
     failures = {}
     for seed in range(block * 50, block * 50 + 50):
@@ -283,6 +298,15 @@ def test_pac_agrees_with_the_second_revenue_oracle(block: int) -> None:
         if diffs:
             failures[seed] = diffs
     assert not failures, "\n".join(f"seed {s}: {d}" for s, ds in failures.items() for d in ds[:6])
+
+
+@pytest.mark.parametrize("seed", [2386, 2564, 2853])
+def test_seeds_that_found_a_defect(seed: int) -> None:
+    """Seeds of this generator beyond the blocks above on which pac disagreed with the oracle before a fix: the plan's
+    revenue or baseline a cent above the deal's amount (a converted deal whose amount is its lines' sum, counted whole
+    and by lines; test_a_converted_deal_whose_amount_is_its_lines_counts_its_amount_in_the_totals). They name plans
+    only while make_spec draws the same: a change of the generator moves them."""
+    assert run_seed(seed) == []
 
 
 CENT_PLAN = """plan: {name: Cents, year: 2027, currency: EUR, language: en}
@@ -309,3 +333,34 @@ def test_a_converted_deal_whose_amount_is_its_lines_counts_its_amount_in_the_tot
     assert [a.revenue for a in ev.axes] == [Decimal("180.09"), Decimal("180.10")]
     assert [s.revenue for s in ev.segments] == [Decimal("180.09")]
     assert ev.plan is not None and ev.plan.revenue == Decimal("180.09")
+
+
+def test_the_oracle_reproduces_the_documented_examples() -> None:
+    """The oracle's own rules against the figures docs/engine.md and docs/plan-format.md write out, so that agreeing
+    with pac means agreeing with the docs."""
+    calendar_plan = PlanSpec("cal", date(2029, 1, 1), date(2029, 12, 31), "EUR", (), (), (), ())
+    # February 2029 and a fiscal year ending 28 February 2029 end their baselines on 29 February 2028; February 2028
+    # ends on 28 February 2027; a span starting on 29 February starts a year earlier on 1 March
+    assert year_earlier(calendar_plan, date(2029, 2, 1), date(2029, 2, 28)) == (date(2028, 2, 1), date(2028, 2, 29))
+    assert year_earlier(calendar_plan, date(2028, 3, 1), date(2029, 2, 28))[1] == date(2028, 2, 29)
+    assert year_earlier(calendar_plan, date(2028, 2, 1), date(2028, 2, 29)) == (date(2027, 2, 1), date(2027, 2, 28))
+    assert year_earlier(calendar_plan, date(2028, 2, 29), date(2028, 3, 31)) == (date(2027, 3, 1), date(2027, 3, 31))
+    # a 4-4-5 year from 31 January 2027: Q2 2 May - 31 July 2027, compared with 3 May - 1 August 2026
+    retail = PlanSpec("445", date(2027, 1, 31), date(2028, 1, 29), "USD", (), (), (), ())
+    assert quarters(retail)[1] == (date(2027, 5, 2), date(2027, 7, 31))
+    assert year_earlier(retail, *quarters(retail)[1]) == (date(2026, 5, 3), date(2026, 8, 1))
+    # 20,000 x 273 / 365 at the end of September; 100,000 x 140 / 365 = 38,356 on 20 May
+    assert prorated(Decimal(20000), date(2027, 1, 1), date(2027, 12, 31), date(2027, 9, 30)) == \
+        Decimal(20000) * 273 / 365
+    assert round(prorated(Decimal(100000), date(2027, 1, 1), date(2027, 12, 31), date(2027, 5, 20))) == 38356
+    # two CHF 400 lines at 0.95, no amount: 842.11 counted whole, 421.05 + 421.05 = 842.10 line by line
+    chf = DealSpec("d", "a", EMAILS[0], date(2027, 3, 1), None, "CHF",
+                   (LineSpec("PUMP", Decimal(400)), LineSpec("MAINT", Decimal(400))),
+                   rates=("EUR", (("EUR", Decimal(1)), ("CHF", Decimal("0.95"))), 2))
+    assert whole_value(calendar_plan, chf) == Decimal("842.11")
+    assert lines_value(calendar_plan, chf, frozenset({0, 1})) == Decimal("842.10")
+    # USD 1,234.56 at 0.92 is 1,135.80; a percentage objective of ¥33,001.5 is ¥33,002
+    usd = DealSpec("u", "a", EMAILS[0], date(2027, 3, 1), Decimal("1234.56"), "USD")
+    assert convert(PlanSpec("cal", date(2027, 1, 1), date(2027, 12, 31), "EUR", (), (), (), (),
+                            fx={"USD": Decimal("0.92")}), usd, usd.amount) == Decimal("1135.80")  # type: ignore[arg-type]
+    assert round_money(Decimal("33001.5"), "JPY") == Decimal(33002)
