@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -75,13 +75,14 @@ class AxisSpec:
     has_objective: bool = True
     amount: Decimal | None = None      # the additional revenue written as an amount ...
     rate: Decimal | None = None        # ... or as a growth rate (0.3 for "30 %")
-    period: str | None = None          # None (the plan's), "Q1".."Q4", "H1", "H2"
+    period: str | None = None          # None (the plan's), "Q1".."Q4", "H1", "H2", "2027-03-01..2027-06-15"
     fixed: Decimal | None = None       # a fixed baseline, else the previous year's
     margin: Decimal = Decimal("0.3")
     budget: Decimal | None = None
     effort: tuple[Decimal, Decimal] | None = None   # effort days, day cost
     status: str = "active"             # active, dropped, suspended
     until: date | None = None          # a suspension's last day
+    since: date | None = None          # the day a suspension or a drop took effect (None: the whole period)
 
     def cost(self) -> Decimal | None:
         if self.budget is not None:
@@ -134,6 +135,9 @@ def objective_period(spec: PlanSpec, axis: AxisSpec) -> tuple[date, date]:
     q = quarters(spec)
     if axis.period is None:
         return spec.start, spec.end
+    if ".." in axis.period:
+        first, last = axis.period.split("..")
+        return date.fromisoformat(first), date.fromisoformat(last)
     if axis.period == "H1":
         return q[0][0], q[1][1]
     if axis.period == "H2":
@@ -306,11 +310,13 @@ def axis_portion(spec: PlanSpec, axis: AxisSpec, deal: DealSpec) -> Portion | No
 
 
 def live(axis: AxisSpec, today: date) -> bool:
+    """Not dropped nor suspended on the evaluation day: a day before ``since`` is before the decision, a day after
+    ``until`` after the suspension."""
+    if axis.status == "active" or (axis.since is not None and today < axis.since):
+        return True
     if axis.status == "dropped":
         return False
-    if axis.status == "suspended":
-        return axis.until is not None and axis.until < today
-    return True
+    return axis.until is not None and axis.until < today
 
 
 def in_span(day: date, span: tuple[date, date] | None) -> bool:
@@ -330,6 +336,8 @@ class AxisFigures:
     roi: float | None
     share: float                       # the objective period's elapsed share
     base: Decimal | None = None        # a percentage objective's base
+    progress: float | None = None      # additional / objective
+    time_to_roi_months: float | None = None
 
 
 @dataclass
@@ -352,6 +360,7 @@ class SegmentFigures:
     objective: Decimal | None
     roi: float | None
     roi_uncertain: bool = False
+    period_baseline: Decimal | None = None
 
 
 @dataclass
@@ -364,7 +373,9 @@ class Oracle:
 class Evaluator:
     """The oracle's figures for one plan at one instant."""
 
-    def __init__(self, spec: PlanSpec, as_of: datetime) -> None:
+    def __init__(self, spec: PlanSpec, as_of: datetime, *, whole: bool = False) -> None:
+        """``whole``: the baselines of the whole periods (a segment's ``period_baseline``), fixed figures whole."""
+        self.whole = whole
         self.spec = spec
         self.as_of = as_of
         self.today = last_day(as_of, spec.zone)
@@ -376,8 +387,14 @@ class Evaluator:
         return to_date(first, last, self.today)
 
     def baseline_span(self, axis: AxisSpec) -> tuple[date, date] | None:
+        if self.whole:
+            return year_earlier(self.spec, *self.periods[axis.id])
         span = self.revenue_span(axis)
         return None if span is None else year_earlier(self.spec, *span)
+
+    def fixed_to_date(self, axis: AxisSpec) -> Decimal:
+        assert axis.fixed is not None
+        return axis.fixed if self.whole else prorated(axis.fixed, *self.periods[axis.id], self.today)
 
     def base_span(self, axis: AxisSpec) -> tuple[date, date] | None:
         """A percentage objective's base: the whole period a year earlier, cut at the evaluation day."""
@@ -428,10 +445,24 @@ class Evaluator:
         cost = axis.cost() if axis.has_objective else None
         cost_to_date = None if cost is None else prorated(cost, first, last, self.today)
         share = elapsed_share(first, last, self.as_of, self.spec.zone)
-        roi = None
+        roi = payback = None
         if cost_to_date and share >= 0.1:
             roi = float((additional * axis.margin - cost_to_date) / cost_to_date)
-        return AxisFigures(revenue, baseline, additional, objective, cost, cost_to_date, roi, share, base)
+            earned = additional * axis.margin
+            if cost and earned > 0:
+                payback = float(cost * self.months_elapsed(first, last) / earned)
+        progress = float(additional / objective) if objective else None
+        return AxisFigures(revenue, baseline, additional, objective, cost, cost_to_date, roi, share, base, progress,
+                           payback)
+
+    def months_elapsed(self, first: date, last: date) -> Decimal:
+        """The real time elapsed since the period's start (its end at the most), in months of 365.25 / 12 days."""
+        zone = self.spec.zone
+        start = datetime.combine(first, time(0), tzinfo=zone)
+        end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+        # real instants (summer time's hour out): aware datetimes of one tzinfo subtract as wall clocks in Python
+        seconds = Decimal(int((min(self.as_of, end).astimezone(UTC) - start.astimezone(UTC)).total_seconds()))
+        return seconds / 86400 / (Decimal("365.25") / 12)
 
     def fixed_parts(self, live_axes: list[AxisSpec]) -> Decimal:
         return sum((part for _, part in self.fixed_shares(live_axes)), Decimal(0))
@@ -446,7 +477,6 @@ class Evaluator:
         for a in live_axes:
             if a.fixed is None:
                 continue
-            first, last = self.periods[a.id]
             overlap = Decimal(0)
             for deal in spec.deals:
                 mine = axis_portion(spec, a, deal) if in_span(deal.day, self.baseline_span(a)) else None
@@ -459,7 +489,7 @@ class Evaluator:
                 common = intersection(mine, theirs)
                 if common is not None:
                     overlap += portion_value(spec, deal, common)
-            out.append((a, max(Decimal(0), prorated(a.fixed, first, last, self.today) - overlap)))
+            out.append((a, max(Decimal(0), self.fixed_to_date(a) - overlap)))
             stood_for.append(a)
         return out
 
@@ -555,7 +585,11 @@ class Evaluator:
         year-earlier revenue its measured axes already read (never below 0)."""
         spec = self.spec
         span = to_date(spec.start, spec.end, self.today)
-        before_span = None if span is None else year_earlier(spec, *span)
+        before_span: tuple[date, date] | None
+        if self.whole:                  # the whole period a year earlier: it does not grow with the date
+            before_span = year_earlier(spec, spec.start, spec.end)
+        else:
+            before_span = None if span is None else year_earlier(spec, *span)
         axes = [a for a in spec.axes if a.segment == segment.id]
         live_axes = [a for a in axes if self.counted(a)]
         fixed = [a for a in live_axes if a.fixed is not None]
@@ -587,8 +621,12 @@ class Evaluator:
         baseline += self.fixed_parts(live_axes)
         objectives = [self.objective(a)[0] for a in live_axes]
         objective = sum((o for o in objectives if o is not None), Decimal(0)) if live_axes else None
+        if self.whole:
+            return SegmentFigures(revenue, baseline, revenue - baseline, objective, None)
         totals = self.totals(axes)
-        return SegmentFigures(revenue, baseline, revenue - baseline, objective, totals.roi, totals.roi_uncertain)
+        period_baseline = Evaluator(spec, self.as_of, whole=True).segment(segment).baseline
+        return SegmentFigures(revenue, baseline, revenue - baseline, objective, totals.roi, totals.roi_uncertain,
+                              period_baseline)
 
     def run(self) -> Oracle:
         return Oracle({a.id: self.axis(a) for a in self.spec.axes},

@@ -50,9 +50,9 @@ def _money(rng: random.Random, low: int, high: int, currency: str) -> Decimal:
 
 def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
     rng = random.Random(seed)
-    kind = rng.choice(("cal", "fy_feb", "fy_oct", "fy_mar", "445"))
+    kind = rng.choice(("cal", "fy_feb", "fy_oct", "fy_mar", "445", "long"))
     year = rng.choice((2027, 2028, 2029))
-    if kind == "cal":
+    if kind in ("cal", "long"):
         start = date(year, 1, 1)
     elif kind == "fy_feb":
         start = date(year, 2, 1)
@@ -62,7 +62,10 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
         start = date(year - 1, 3, 1)
     else:
         start = SUNDAYS[year]
-    end = start + timedelta(days=363) if kind == "445" else add_months(start, 12) - timedelta(days=1)
+    if kind == "445":
+        end = start + timedelta(days=363)
+    else:                               # 18 months: its base a year earlier overlaps its own first six months
+        end = add_months(start, 18 if kind == "long" else 12) - timedelta(days=1)
     currency = "JPY" if rng.random() < 0.2 else "EUR"
     accounts = tuple(AccountSpec(f"acc{i}", rng.choice(("69", "38", "75")), rng.choice(("Pharma", "Chimie")))
                      for i in range(6))
@@ -97,26 +100,39 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
             budget = _money(rng, 0 if roll < 0.05 else 500, 9000, currency)
         elif roll < 0.8:
             effort = (Decimal(rng.randint(1, 30)), _money(rng, 100, 900, currency))
-        status, until = "active", None
+        status, until, since = "active", None, None
         roll = rng.random()
         if roll < 0.1:
             status = "dropped"
         elif roll < 0.25:
             status, until = "suspended", (start + timedelta(days=rng.randint(0, 300)) if rng.random() < 0.8 else None)
+        if status != "active" and rng.random() < 0.5:
+            since = start + timedelta(days=rng.randint(0, 200))
+            if until is not None and since > until:
+                since, until = until, since
+        period = None
+        if has_objective:
+            period = rng.choice((None, "range") if kind == "long" else
+                                (None, None, "Q1", "Q2", "Q3", "Q4", "H1", "H2", "range"))
+            if period == "range":       # days of its own, possibly from before the plan's first day
+                first = start + timedelta(days=rng.randint(-60, 300))
+                period = f"{first}..{max(first + timedelta(days=rng.randint(20, 200)), start + timedelta(days=9))}"
         axes.append(AxisSpec(
             f"AX{i}", rng.choice(segments).id, conds(True),
             who=tuple(sorted(set(rng.sample(EMAILS, 2)))) if rng.random() < 0.2 else (),
             has_objective=has_objective, amount=target, rate=rate,
-            period=rng.choice((None, None, "Q1", "Q2", "Q3", "Q4", "H1", "H2")) if has_objective else None,
+            period=period,
             fixed=fixed, margin=Decimal("0.3") if rng.random() < 0.7 else Decimal(rng.choice(("0.25", "0.5"))),
             budget=budget if has_objective else None, effort=effort if has_objective else None,
-            status=status, until=until))
+            status=status, until=until, since=since))
     fx = {"USD": Decimal("150.37") if currency == "JPY" else Decimal("0.92")}
-    edges = sorted({d for first, last in quarters(PlanSpec(kind, start, end, currency, (), (), (), ()))
+    edges = sorted({d for first, last in (quarters(PlanSpec(kind, start, end, currency, (), (), (), ()))
+                                          if kind != "long" else [(start, end)])
                     for d in (first, last, first - timedelta(days=1))}
                    | {date(y, m, d) for y in (year - 2, year - 1, year) for m, d in ((2, 28), (3, 1), (1, 31))}
                    | {date(y, 2, 29) for y in (2024, 2028)})
-    as_of_day = rng.choice(edges) if rng.random() < 0.3 else start + timedelta(days=rng.randint(-120, 380))
+    as_of_day = rng.choice(edges) if rng.random() < 0.3 else \
+        start + timedelta(days=rng.randint(-120, 560 if kind == "long" else 380))
     edges += [e - timedelta(days=364) for e in edges] + [e.replace(year=e.year - 1) for e in edges if e.month != 2]
     edges += [as_of_day, as_of_day - timedelta(days=1), as_of_day + timedelta(days=1)]
     deals = []
@@ -190,11 +206,12 @@ def plan_yaml(spec: PlanSpec) -> str:
                 f"    scope: {_scope_yaml(a.conds)}"]
         if a.who:
             out.append(f"    who: [{', '.join(a.who)}]")
+        since = f", since: {a.since}" if a.since else ""
         if a.status == "dropped":
-            out.append("    status: {state: dropped, reason: gone}")
+            out.append(f"    status: {{state: dropped, reason: gone{since}}}")
         elif a.status == "suspended":
             until = f", until: {a.until}" if a.until else ""
-            out.append(f"    status: {{state: suspended, reason: hold{until}}}")
+            out.append(f"    status: {{state: suspended, reason: hold{until}{since}}}")
         if a.has_objective:
             out.append("    objective:")
             target = f'"{a.rate * 100:f} %"' if a.rate is not None else str(a.amount)
@@ -202,7 +219,9 @@ def plan_yaml(spec: PlanSpec) -> str:
             if a.period:
                 out.append(f"      period: {a.period}")
             if a.fixed is not None:
-                out.append(f'      baseline: "{a.fixed}"')
+                # with its currency: a bare "2000" is refused as « a year or an amount? »
+                fixed = f"¥{a.fixed}" if spec.currency == "JPY" else f"{a.fixed} €"
+                out.append(f'      baseline: "{fixed}"')
             out.append(f"      margin_rate: {a.margin}")
             if a.budget is not None:
                 out.append(f"      budget: {a.budget}")
@@ -261,14 +280,22 @@ def compare(oracle: Oracle, ev: Evaluation) -> list[str]:
             if not close(getattr(axis, name), getattr(want, name)):
                 diffs.append(f"axis {axis.axis_id} {name}: pac {getattr(axis, name)} "
                              f"oracle {cent(getattr(want, name))}")
-        if abs(want.share - 0.1) > 0.01 and not close_ratio(axis.roi, want.roi):
-            diffs.append(f"axis {axis.axis_id} roi: pac {axis.roi} oracle {want.roi}")
+        if abs(want.share - 0.1) > 0.01:
+            for name in ("roi", "time_to_roi_months"):
+                if not close_ratio(getattr(axis, name), getattr(want, name)):
+                    diffs.append(f"axis {axis.axis_id} {name}: pac {getattr(axis, name)} oracle {getattr(want, name)}")
+        if not close_ratio(axis.progress, want.progress):
+            diffs.append(f"axis {axis.axis_id} progress: pac {axis.progress} oracle {want.progress}")
     for seg in ev.segments:
         want_seg = oracle.segments[seg.segment_id]
-        for name in ("revenue", "baseline", "additional", "objective"):
+        for name in ("revenue", "baseline", "additional", "objective", "period_baseline"):
             if not close(getattr(seg, name), getattr(want_seg, name)):
                 diffs.append(f"segment {seg.segment_id} {name}: pac {getattr(seg, name)} "
                              f"oracle {cent(getattr(want_seg, name))}")
+        # docs/engine.md (*The advisor*, prioritise): a segment with a baseline of 0 or below has no trend
+        trend = float(want_seg.revenue / want_seg.baseline - 1) if want_seg.baseline > 0 else None
+        if not close_ratio(seg.trend, trend):
+            diffs.append(f"segment {seg.segment_id} trend: pac {seg.trend} oracle {trend}")
         if not want_seg.roi_uncertain and not close_ratio(seg.roi, want_seg.roi):
             diffs.append(f"segment {seg.segment_id} roi: pac {seg.roi} oracle {want_seg.roi}")
     totals = ev.plan
@@ -277,6 +304,9 @@ def compare(oracle: Oracle, ev: Evaluation) -> list[str]:
     for name in ("revenue", "baseline", "additional", "objective", "cost", "cost_to_date"):
         if not close(getattr(totals, name), getattr(want_plan, name)):
             diffs.append(f"plan {name}: pac {getattr(totals, name)} oracle {cent(getattr(want_plan, name))}")
+    progress = float(want_plan.additional / want_plan.objective) if want_plan.objective else None
+    if not close_ratio(totals.progress, progress):
+        diffs.append(f"plan progress: pac {totals.progress} oracle {progress}")
     if not want_plan.roi_uncertain and not close_ratio(totals.roi, want_plan.roi):
         diffs.append(f"plan roi: pac {totals.roi} oracle {want_plan.roi}")
     return diffs
@@ -300,7 +330,7 @@ def test_pac_agrees_with_the_second_revenue_oracle(block: int) -> None:
     assert not failures, "\n".join(f"seed {s}: {d}" for s, ds in failures.items() for d in ds[:6])
 
 
-@pytest.mark.parametrize("seed", [2386, 2564, 2853])
+@pytest.mark.parametrize("seed", [4229, 4946, 5483])
 def test_seeds_that_found_a_defect(seed: int) -> None:
     """Seeds of this generator beyond the blocks above on which pac disagreed with the oracle before a fix: the plan's
     revenue or baseline a cent above the deal's amount (a converted deal whose amount is its lines' sum, counted whole
