@@ -13,6 +13,7 @@ conditions); a union of portions is whole as soon as one is, an intersection kee
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,8 +34,20 @@ def round_money(value: Decimal, currency: str) -> Decimal:
 
 @dataclass(frozen=True)
 class LineSpec:
-    product: str
+    product: str                       # its code (and capacity key)
     amount: Decimal | None
+    family: str = "Fam"
+    name: str = ""                     # "" : "<code> item"
+
+    def values(self) -> set[str]:
+        """What a ``product`` condition matches: code, family or name, each multi-select value apart, without case."""
+        name = self.name or f"{self.product} item"
+        return {fold(v) for text in (self.product, self.family, name) for v in text.split(";")}
+
+
+def fold(text: str) -> str:
+    """Compared without case nor accents: « Équipement » is « equipement »."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class DealSpec:
     currency: str | None               # None: the plan's
     lines: tuple[LineSpec, ...] = ()
     won: bool = True
+    deleted: bool = False
     rates: tuple[str, tuple[tuple[str, Decimal], ...], int] | None = None   # the CRM's (corporate, rates, places)
     closed_late_utc: bool = False      # a HubSpot instant whose UTC date is not ``day``
 
@@ -270,13 +284,12 @@ def intersection(a: Portion | None, b: Portion | None) -> Portion | None:
 
 def _matches_line(line: LineSpec, conds: list[Cond]) -> bool:
     """A line's product matches any of a condition's values; a multi-select value (``PUMP;MAINT``) each of its own."""
-    own = {p.casefold() for p in line.product.split(";")}
-    return all(own & {v.casefold() for v in c.values} for c in conds)
+    return all(line.values() & {fold(v) for v in c.values} for c in conds)
 
 
 def portion(spec: PlanSpec, conds: tuple[Cond, ...], who: tuple[str, ...], deal: DealSpec) -> Portion | None:
     """What a scope (its account and deal conditions, its axis's ``who``) counts of a won deal, whatever its day."""
-    if not deal.won:
+    if not deal.won or deal.deleted:
         return None
     account = next((a for a in spec.accounts if a.id == deal.account), None)
     if account is None:

@@ -76,8 +76,9 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
             out.append(Cond("departement", tuple(sorted(set(rng.sample(("69", "38", "75"), rng.randint(1, 2)))))))
         if rng.random() < (0.2 if for_axis else 0.3):
             out.append(Cond("industry", (rng.choice(("Pharma", "Chimie")),)))
-        if rng.random() < (0.35 if for_axis else 0.15):
-            out.append(Cond("product", tuple(sorted(set(rng.sample(PRODUCTS, rng.randint(1, 2)))))))
+        if rng.random() < (0.35 if for_axis else 0.15):    # codes, a family, a line's name, any letter case
+            out.append(Cond("product", tuple(sorted(set(rng.sample((*PRODUCTS, "equipement", "kit item"),
+                                                                   rng.randint(1, 2)))))))
         if rng.random() < 0.15:
             out.append(Cond("deal_owner", tuple(sorted(set(rng.sample(EMAILS, 2))))))
         return tuple(out)
@@ -144,10 +145,12 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
             day = start + timedelta(days=rng.randint(-380, max(0, (as_of_day - start).days) + 10))
         lines: tuple[LineSpec, ...] = ()
         if rng.random() < 0.08:            # a multi-select product field: one line worth the whole deal
-            lines = (LineSpec(";".join(rng.sample(PRODUCTS, 2)), _money(rng, 100, 8000, currency)),)
+            lines = (LineSpec(";".join(rng.sample(PRODUCTS, 2)), _money(rng, 100, 8000, currency),
+                              name="multi"),)
         elif rng.random() < 0.5:
             lines = tuple(LineSpec(rng.choice(PRODUCTS),
-                                   None if rng.random() < 0.1 else _money(rng, 100, 8000, currency))
+                                   None if rng.random() < 0.1 else _money(rng, 100, 8000, currency),
+                                   family=rng.choice(("Fam", "Équipement")))
                           for _ in range(rng.randint(1, 3)))
         priced = [line.amount for line in lines if line.amount is not None]
         roll = rng.random()
@@ -174,11 +177,14 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
         elif roll < 0.4:
             cur = "GBP"
             rates = ("USD", (("USD", Decimal(1)), ("GBP", Decimal(rng.choice(("0.79", "0.8123"))))), 2)
-        elif roll < 0.5:
+        elif roll < 0.45:
             cur = currency
+        elif roll < 0.5:                # a rate table without the deal's currency: fx_rates converts it
+            cur = "USD"
+            rates = ("EUR", (("EUR", Decimal(1)), ("CHF", Decimal("0.95"))), 2)
         deals.append(DealSpec(f"d{i}", rng.choice(accounts).id if rng.random() > 0.05 else "nowhere",
                               rng.choice(EMAILS), day, amount, cur, lines, won=rng.random() > 0.1, rates=rates,
-                              closed_late_utc=rng.random() < 0.15))
+                              closed_late_utc=rng.random() < 0.15, deleted=rng.random() < 0.03))
     hour = rng.choice((time(0), time(0), time(9, 30), time(23, 59)))
     zone = ZoneInfo("America/New_York" if rng.random() < 0.25 else "Europe/Paris")
     spec = PlanSpec(kind, start, end, currency, accounts, segments, tuple(axes), tuple(deals), fx,
@@ -247,12 +253,12 @@ def records(spec: PlanSpec) -> Records:
                 closed_at = datetime.combine(d.day + timedelta(days=1), time(2, 30), tzinfo=UTC)
             close_date = closed_at.date()
             assert closed_at.astimezone(spec.zone).date() == d.day
-        lines = tuple(DealLine(line.product, Decimal(1), line.amount, code=line.product, family="Fam",
-                               name=line.product if ";" in line.product else f"{line.product} item")
+        lines = tuple(DealLine(line.product, Decimal(1), line.amount, code=line.product, family=line.family,
+                               name=line.name or f"{line.product} item")
                       for line in d.lines)
         deals.append(Deal(d.id, "sf", d.account, f"u{EMAILS.index(d.owner)}", d.amount, d.currency, close_date,
                           DealStage.WON if d.won else DealStage.LOST, lines=lines, closed_at=closed_at,
-                          rates=CrmRates(*d.rates) if d.rates else None))
+                          deleted=d.deleted, rates=CrmRates(*d.rates) if d.rates else None))
     return Records(accounts=accounts, deals=tuple(deals), users=users)
 
 
@@ -330,12 +336,12 @@ def test_pac_agrees_with_the_second_revenue_oracle(block: int) -> None:
     assert not failures, "\n".join(f"seed {s}: {d}" for s, ds in failures.items() for d in ds[:6])
 
 
-@pytest.mark.parametrize("seed", [4229, 4946, 5483])
+@pytest.mark.parametrize("seed", [1690, 7503])
 def test_seeds_that_found_a_defect(seed: int) -> None:
-    """Seeds of this generator beyond the blocks above on which pac disagreed with the oracle before a fix: the plan's
-    revenue or baseline a cent above the deal's amount (a converted deal whose amount is its lines' sum, counted whole
-    and by lines; test_a_converted_deal_whose_amount_is_its_lines_counts_its_amount_in_the_totals). They name plans
-    only while make_spec draws the same: a change of the generator moves them."""
+    """Seeds of this generator beyond the blocks above (where seed 13 is one) on which pac disagreed with the oracle
+    before a fix: the plan's revenue or baseline a cent above the deal's amount (a converted deal whose amount is its
+    lines' sum, counted whole and by lines; test_a_converted_deal_whose_amount_is_its_lines_counts_its_amount_in_the_
+    totals). They name plans only while make_spec draws the same: a change of the generator moves them."""
     assert run_seed(seed) == []
 
 
