@@ -115,6 +115,15 @@ def deal_value(amount: Decimal | None, lines: Sequence[DealLine]) -> Decimal | N
     return amount if amount is not None else lines_total(lines)
 
 
+def differs_from_lines(amount: Decimal | None, lines: Sequence[DealLine]) -> bool:
+    """A typed amount differing from the deal's priced lines, compared in the deal's currency (the warning
+    ``amount_differs_from_lines``): converted, each line rounded on its own, an amount that is its lines' sum may
+    differ by a cent, which is no difference."""
+    on_lines = lines_total(lines)
+    # a line priced in another currency leaves the lines' sum in the deal's currency unknown: nothing to compare
+    return amount is not None and on_lines is not None and on_lines != amount and not line_currencies(lines)
+
+
 def is_credit(value: Decimal | None) -> bool:
     """A won deal worth less than 0 is a credit (an avoir): subtracted from revenue, never a purchase."""
     return value is not None and value < 0
@@ -134,9 +143,8 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None) -> list[
     if deal.amount is None:
         warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {value}")
     else:
-        on_lines = lines_total(deal.lines)
-        # a line priced in another currency leaves the lines' sum in the deal's currency unknown: nothing to compare
-        if on_lines is not None and on_lines != deal.amount and not line_currencies(deal.lines):
+        if differs_from_lines(deal.amount, deal.lines):
+            on_lines = lines_total(deal.lines)
             warn("amount_differs_from_lines", f"deal amount {deal.amount} differs from its line items, {on_lines}: "
                                               "product axes count the lines")
     if value < 0:

@@ -44,6 +44,7 @@ from pac_core.revenue import (
     WonLedger,
     as_set,
     baseline_range,
+    differs_from_lines,
     lines_amount,
     measure,
     prorated,
@@ -369,11 +370,9 @@ class Units:
         if not self.whole[pos] or not lines:
             return ZERO
         deal_lines, rate = ledger.deals[pos].lines, ledger.rates[pos]
-        whole = ledger.amounts[pos]
-        if not any(line.amount is not None for line in deal_lines) or \
-                lines_amount(deal_lines, range(len(deal_lines)), rate) == whole:
+        if not differs_from_lines(ledger.deals[pos].amount, deal_lines):
             return ZERO
-        return max(ZERO, lines_amount(deal_lines, lines, rate) - whole)
+        return max(ZERO, lines_amount(deal_lines, lines, rate) - ledger.amounts[pos])
 
 
 def _positions(ledger: WonLedger, days: DateRange, members: Members, flt: DealFilter | None = None,
