@@ -132,8 +132,9 @@ def _parts(plan: Plan, live: Sequence[Axis], members: Mapping[str, Members], led
     fixed_margin = ZERO             # each fixed figure's part x its axis's margin rate
     this_year: list[tuple[Units, Decimal | None]] = []    # each axis's deals, with its margin rate
     year_before: list[tuple[Units, Decimal | None]] = []
-    # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted
-    for axis in sorted(live, key=_has_fixed_baseline):
+    # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted; then
+    # the fixed ones, whatever their order in the plan file: the larger written figure first (ties by axis id)
+    for axis in sorted(live, key=_baseline_order):
         if axis.id not in units:
             days, flt = _days(plan, axis, as_of, zone), filters.get(axis.id)
             units[axis.id] = (_positions(ledger, days, members[axis.id], flt, emails),
@@ -275,6 +276,17 @@ def _mean(rates: Sequence[Decimal]) -> Decimal:
 
 def _has_fixed_baseline(axis: Axis) -> bool:
     return axis.objective is not None and axis.objective.baseline is not None
+
+
+def _baseline_order(axis: Axis) -> tuple[bool, Decimal, str]:
+    """The order a total reads its live axes in for its baseline: the measured ones first, then those with a fixed
+    baseline by their written figure, the larger first, ties by axis id. A fixed figure loses what the ones read
+    before it stand for, so the order decides which of two overlapping figures gives way; taking it from the file
+    made reordering the axes move the plan's baseline (50,000 and 0 over one scope with a 1,000 order a year earlier
+    read 50,000 or 49,000: audit oracle2rev M1). The larger first keeps the larger estimate whole."""
+    if axis.objective is None or axis.objective.baseline is None:
+        return (False, ZERO, "")
+    return (True, -axis.objective.baseline, axis.id)
 
 
 def _days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> DateRange:

@@ -482,14 +482,13 @@ class Evaluator:
 
     def fixed_shares(self, live_axes: list[AxisSpec]) -> list[tuple[AxisSpec, Decimal]]:
         """Each live fixed baseline, pro-rated to date, less the year-earlier revenue of what it stands for that the
-        measured live axes read, or the fixed figures of the live axes before it in the plan stand for (never below
-        0): docs/engine.md, *Plan totals*, which a segment's baseline takes the same way."""
+        measured live axes read, or the fixed figures read before it stand for, the larger written figure first (ties
+        by axis id), whatever the plan's order (never below 0): docs/engine.md, *Plan totals*, which a segment's
+        baseline takes the same way."""
         spec = self.spec
         stood_for = [a for a in live_axes if a.fixed is None]
         out = []
-        for a in live_axes:
-            if a.fixed is None:
-                continue
+        for a in sorted((a for a in live_axes if a.fixed is not None), key=lambda a: (-(a.fixed or 0), a.id)):
             overlap = Decimal(0)
             for deal in spec.deals:
                 mine = axis_portion(spec, a, deal) if in_span(deal.day, self.baseline_span(a)) else None

@@ -444,9 +444,10 @@ class _Org:
 
     def fixed_parts(self, axes: list[Axis]) -> list[tuple[Axis, Decimal]]:
         """Each live fixed-baseline axis of ``axes`` with its part (``fixed_part``): what is already counted is what
-        the measured axes read and what the fixed figures before it (in the plan's order) stand for."""
+        the measured axes read and what the fixed figures before it stand for, the larger written figure first (ties by
+        axis id), whatever the plan's order."""
         measured = [a for a in axes if self.fixed(a) is None]
-        fixed = [a for a in axes if self.fixed(a) is not None]
+        fixed = sorted((a for a in axes if self.fixed(a) is not None), key=lambda a: (-(self.fixed(a) or 0), a.id))
         return [(a, self.fixed_part(a, measured + fixed[:i])) for i, a in enumerate(fixed)]
 
     def fixed_part(self, axis: Axis, measured: list[Axis]) -> Decimal:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
-from pac_core.records import DealLine, Records
+from pac_core.records import Account, Deal, DealLine, DealStage, Records, User
 from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
@@ -371,3 +372,28 @@ class TestSegmentRoiBasis:
         ev = _evaluate(mx50_baseline="40000")
         pharma = next(s for s in ev.segments if s.segment_id == "PHARMA")
         assert pharma.roi_additional == pharma.additional
+
+
+FIXED_PAIR = """plan: {{name: Fixed pair, year: 2027, currency: EUR, language: en}}
+segments: [{{id: S, name: S, kind: mixed, scope: {{}}}}]
+axes:
+{axes}
+actions: []
+"""
+_FIXED = {"BIG": "  - {id: BIG, name: b, segment: S, scope: {}, objective: {additional_revenue: 1000, budget: 100, "
+                 "baseline: 50000}}",
+          "ZERO": "  - {id: ZERO, name: z, segment: S, scope: {}, objective: {additional_revenue: 1000, budget: 100, "
+                  "baseline: 0}}"}
+
+
+@pytest.mark.parametrize("order", [("BIG", "ZERO"), ("ZERO", "BIG")])
+def test_overlapping_fixed_baselines_do_not_depend_on_the_axes_order(order: tuple[str, str]) -> None:
+    """Two fixed baselines over one scope, 50,000 and 0, a 1,000 order won a year earlier: the plan's baseline and the
+    segment's are 50,000 whichever axis the file writes first (the larger figure is read first; audit oracle2rev M1).
+    Seen failing before: with ZERO first, the plan's baseline read 49,000 (BIG lost the order ZERO stands for)."""
+    text = FIXED_PAIR.format(axes="\n".join(_FIXED[k] for k in order))
+    recs = Records(accounts=(Account("a", "sf", "A"),), users=(User("u", "sf", "x@y.example"),),
+                   deals=(Deal("d", "sf", "a", "u", Decimal(1000), "EUR", date(2026, 3, 1), DealStage.WON),))
+    ev = evaluate(load_plan_text(text), recs, as_of=datetime(2028, 1, 15, 12, tzinfo=UTC))
+    assert ev.plan is not None and ev.plan.baseline == Decimal(50000)
+    assert [s.baseline for s in ev.segments] == [Decimal(50000)]

@@ -199,6 +199,8 @@ class TotalsReference:
                 m = self.margin(deal, read, before)
                 known = known and m is not None
                 gross -= m or 0
+        # the fixed figures, the larger written one first (ties by axis id), whatever the plan's order
+        fixed = sorted(fixed, key=lambda a: (-(a.objective.baseline or 0) if a.objective else 0, a.id))
         for i, axis in enumerate(fixed):
             part = self.fixed_part(axis, measured + fixed[:i])
             baseline += part
