@@ -330,11 +330,15 @@ class DocsOrg:
         self.page_size = page_size
         self.locators: dict[str, list[dict[str, Any]]] = {}
         self.resources: dict[str, str] = {}     # locator -> the resource that answers its next pages
+        self.jobs: dict[str, str] = {}          # Bulk API 2.0 query job id -> its CSV rows (header first)
+        self.bulk_page = 500
         self.seq = itertools.count(1)
         self.calls = 0
         self.requests: list[tuple[str, str, Any]] = []    # (method, path + query, JSON body)
         self.unhandled: list[str] = []
         self.errors: list[str] = []         # every error answered, "status errorCode message"
+        # called with (sObject of an upsert or None, body) before each collection request: what users do meanwhile
+        self.before_write: list[Callable[[str | None, Any], None]] = []
         self.now = datetime(2027, 5, 20, 15, 0, tzinfo=UTC)
 
     # --- data -----------------------------------------------------------------------------------------------
@@ -359,6 +363,21 @@ class DocsOrg:
         row["SystemModstamp"] = row["LastModifiedDate"] = stamp
         self.rows[sobject].append(row)
         return str(row["Id"])
+
+    def delete(self, record_id: str, at: datetime) -> None:
+        """A user deletes the record at ``at``: ``IsDeleted`` and ``SystemModstamp`` change (getDeleted's
+        "deletedDate ... is obtained using the SystemModstamp system field"); nothing documents a change of
+        ``LastModifiedById`` or ``LastModifiedDate``, so they keep the last edit's. An account takes its
+        opportunities and activities with it (cascade delete)."""
+        found = self.find(record_id)
+        assert found is not None
+        sobject, row = found
+        row.update(IsDeleted=True, SystemModstamp=at)
+        if sobject == "Account":
+            for child in ("Opportunity", "Event", "Task"):
+                for r in self.rows[child]:
+                    if r.get("AccountId") == record_id and not r["IsDeleted"]:
+                        r.update(IsDeleted=True, SystemModstamp=at)
 
     def find(self, record_id: str | None) -> tuple[str, dict[str, Any]] | None:
         if not record_id:
@@ -505,6 +524,9 @@ class DocsOrg:
             m = re.fullmatch(r"(query|queryAll)/(\w+-\d+)", path)
             if m and m.group(2).rpartition("-")[0] in self.locators:
                 return self._page(m.group(2))
+            m = re.fullmatch(r"jobs/query/(\w+)(/results)?/?", path)
+            if m and m.group(1) in self.jobs:
+                return self._bulk_get(m.group(1), bool(m.group(2)), query)
             if path.rstrip("/") == "limits":
                 return self._answer(200, {"DailyApiRequests": {"Max": 15000, "Remaining": 15000 - self.calls}})
             m = re.fullmatch(r"sobjects/(\w+)/describe/?", path)
@@ -541,6 +563,61 @@ class DocsOrg:
             body["nextRecordsUrl"] = f"{BASE}{self.resources[locator]}/{locator}-{first + self.page_size}"
         return self._answer(200, body)
 
+    # --- Bulk API 2.0 query jobs ("Get Results for a Query Job": CSV, Sforce-Locator 'null' after the last set) ----
+    def _bulk_create(self, body: Any) -> tuple[int, dict[str, str], str]:
+        operation, soql = (body or {}).get("operation"), (body or {}).get("query", "")
+        if operation not in ("query", "queryAll"):
+            return self._error(400, "INVALIDJOB", "operation must be query or queryAll")
+        if re.search(r"\b(ORDER\s+BY|GROUP\s+BY|OFFSET|TYPEOF|COUNT\s*\()", soql, re.I) or "(SELECT" in soql.upper():
+            self.unhandled.append(f"bulk query with a clause Bulk API 2.0 refuses or advises against: {soql}")
+        try:
+            q = Query(self, soql)
+        except SoqlError as exc:
+            return self._error(400, exc.code, str(exc))
+        names = [spec for kind, spec in q.fields if kind in ("field", "label")]
+        lines = [",".join(f'"{n}"' for n in names)]
+        for row in q.rows(operation == "queryAll"):
+            lines.append(",".join(self._cell(q.sobject, row, n) for n in names))
+        job = f"750{next(self.seq):015d}"
+        self.jobs[job] = "\n".join(lines)
+        return self._answer(200, {"id": job, "operation": operation, "object": q.sobject, "state": "UploadComplete",
+                                  "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": float(VERSION),
+                                  "lineEnding": "LF", "columnDelimiter": "COMMA"})
+
+    def _cell(self, sobject: str, row: dict[str, Any], path: str) -> str:
+        value, kind = self.value(row, path), self.kind(sobject, path)
+        if value is None:
+            return ""
+        if kind == "datetime":
+            text: str = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        elif kind == "boolean":
+            text = "true" if value else "false"
+        else:
+            text = value.isoformat() if isinstance(value, date) else str(value)
+        return '"' + text.replace('"', '""') + '"'
+
+    def kind(self, sobject: str, path: str) -> str:
+        parts = path.split(".")
+        for part in parts[:-1]:
+            _field, target = self.relationship(sobject, part)
+            if target is None:
+                return "string"
+            sobject = target
+        return SCHEMA[sobject][parts[-1]]
+
+    def _bulk_get(self, job: str, results: bool, query: dict[str, list[str]]) -> tuple[int, dict[str, str], str]:
+        lines = self.jobs[job].split("\n")
+        if not results:
+            return self._answer(200, {"id": job, "state": "JobComplete", "numberRecordsProcessed": len(lines) - 1,
+                                      "contentType": "CSV", "apiVersion": float(VERSION)})
+        start = int((query.get("locator") or ["0"])[0])
+        chunk = lines[1 + start: 1 + start + self.bulk_page]
+        following = start + self.bulk_page
+        self.calls += 1
+        return 200, {"Content-Type": "text/csv", "Sforce-NumberOfRecords": str(len(chunk)),
+                     "Sforce-Locator": str(following) if following < len(lines) - 1 else "null",
+                     "Sforce-Limit-Info": f"api-usage={self.calls}/15000"}, "\n".join([lines[0], *chunk]) + "\n"
+
     def _describe(self, sobject: str) -> tuple[int, dict[str, str], str]:
         if sobject not in SCHEMA:
             return self._error(404, "NOT_FOUND", "The requested resource does not exist")
@@ -566,6 +643,8 @@ class DocsOrg:
         path = url.path[len(BASE):] if url.path.startswith(BASE) else url.path
         body = json.loads(request.body) if request.body else None
         self.requests.append((request.method, url.path, body))
+        if request.method == "POST" and path.rstrip("/") == "jobs/query":
+            return self._bulk_create(body)
         m = re.fullmatch(r"composite/sobjects(?:/(\w+)/(\w+))?/?", path)
         if request.method == "PATCH" and m:
             return self._collection(m.group(1), m.group(2), body)
@@ -573,6 +652,8 @@ class DocsOrg:
         return self._error(404, "NOT_FOUND", "The requested resource does not exist")
 
     def _collection(self, sobject: str | None, external: str | None, body: Any) -> tuple[int, dict[str, str], str]:
+        for hook in self.before_write:
+            hook(sobject, body)
         if not isinstance(body, dict) or not isinstance(body.get("records"), list):
             return self._error(400, "JSON_PARSER_ERROR", "records is required")
         records = body["records"]
@@ -605,6 +686,10 @@ class DocsOrg:
                                                       f"external ID: {key} not found for field {ext} in entity "
                                                       f"{target}", "fields": []}]}
             values[field] = parent["Id"]
+        owner = self.find(values.get("OwnerId")) if values.get("OwnerId") else None
+        if owner is not None and owner[0] == "User" and not owner[1].get("IsActive"):
+            return {"success": False, "errors": [{"statusCode": "INACTIVE_OWNER_OR_USER", "message": "operation "
+                                                  "performed with inactive user as owner", "fields": ["OwnerId"]}]}
         bad = [k for k in values if k not in SCHEMA.get(kind, {})]
         if bad:
             return {"success": False, "errors": [{"statusCode": "INVALID_FIELD", "message": f"No such column "
@@ -618,14 +703,17 @@ class DocsOrg:
             if row is None:
                 new_id = self.add(kind, **values, SystemModstamp=self.now)
                 return {"id": new_id, "success": True, "errors": [], "created": True}
-            row.update(values)
+            row.update(values, LastModifiedById=INTEGRATION_USER)
             row["SystemModstamp"] = row["LastModifiedDate"] = self.now
             return {"id": row["Id"], "success": True, "errors": [], "created": False}
         found = self.find(rec.get("id") or rec.get("Id"))
         if found is None:
             return {"success": False, "errors": [{"statusCode": "ENTITY_IS_DELETED" if rec.get("id") else
                                                   "MISSING_ARGUMENT", "message": "no such record", "fields": []}]}
-        found[1].update(values)
+        if found[1].get("IsDeleted"):
+            return {"success": False, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted",
+                                                  "fields": []}]}
+        found[1].update(values, LastModifiedById=INTEGRATION_USER)
         found[1]["SystemModstamp"] = found[1]["LastModifiedDate"] = self.now
         return {"id": found[1]["Id"], "success": True, "errors": []}
 

@@ -43,8 +43,10 @@ from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
 from sync_jobs.run_context import RunResult
+from sync_jobs.store import open_store
+from sync_jobs.store.records import load_records
 from tests.fakes import Clock, write_settings
-from tests.integration.sf_docs_emulator import ENV, DocsOrg, add_pac_objects, serve
+from tests.integration.sf_docs_emulator import ENV, INTEGRATION_USER, DocsOrg, add_pac_objects, serve
 from tests.integration.sf_runs import NO_WAIT
 
 PLAN = """\
@@ -178,8 +180,8 @@ def docs_org(tmp_path: Path, database_url: str) -> Iterator[tuple[DocsOrg, Any]]
         yield org, settings
 
 
-def _sync(org: DocsOrg, settings: Any, clock: Clock | None = None) -> RunResult:
-    connector = build("sf-main", default_mapping_path(), ENV, policy=NO_WAIT)
+def _sync(org: DocsOrg, settings: Any, clock: Clock | None = None, mapping: Path | None = None) -> RunResult:
+    connector = build("sf-main", mapping or default_mapping_path(), ENV, policy=NO_WAIT)
     try:
         return pipeline.run_sync(None, settings, connectors={"sf-main": connector}, clock=clock or Clock())
     finally:
@@ -232,3 +234,65 @@ class TestDocsOrg:
         assert (axis.revenue, axis.baseline, axis.additional) == (Decimal("35500.65"), Decimal("4000.00"),
                                                                  Decimal("31500.65"))
         assert second.status == "ok"
+
+    def test_an_account_deleted_while_pac_writes_is_read_deleted_the_next_night(
+            self, docs_org: tuple[DocsOrg, Any], database_url: str) -> None:
+        """Night 1 writes every Rhône account's PAC fields (pac is their last modifier). Night 2 (16:30): Julie moves
+        Givors to Ain (01700) at 16:25, so pac writes Givors's PAC fields; while the night runs, before that write,
+        a user deletes Bron (16:29:59): Salesforce stamps the deletion in SystemModstamp (getDeleted's deletedDate
+        "is obtained using the SystemModstamp system field") and promises nothing about LastModifiedById, which
+        here stays pac's. Night 3 must read Bron deleted (queryAll returns it, IsDeleted true): the Rhône segment's
+        live accounts are then Lyon A, Villeurbanne, Vénissieux, Caluire and Rillieux, 5 (Bron's visit and won deal
+        went with it: A-01 4 and AX-1 revenue 12,000.10). Seen failing before the fix: Bron still live in the
+        store, 6 accounts, the incremental account read leaving out a deleted row whose last modifier was pac."""
+        org, settings = docs_org
+        assert _sync(org, settings).status == "ok"
+        accounts = {r["Name"]: r for r in org.rows["Account"]}
+        julie = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == "julie@example.com")
+        assert accounts["Bron"]["LastModifiedById"] == INTEGRATION_USER     # pac wrote its PAC fields on night 1
+        org.now = datetime(2027, 5, 20, 16, 30, tzinfo=UTC)
+        accounts["Givors"].update(BillingPostalCode="01700", LastModifiedById=julie,
+                                  SystemModstamp=datetime(2027, 5, 20, 16, 25, tzinfo=UTC))
+
+        def delete_bron(sobject: str | None, _body: Any) -> None:
+            if sobject is None and not accounts["Bron"]["IsDeleted"]:      # the accounts' update, after the reads
+                org.delete(str(accounts["Bron"]["Id"]), datetime(2027, 5, 20, 16, 29, 59, tzinfo=UTC))
+
+        org.before_write.append(delete_bron)
+        second = _sync(org, settings, Clock(datetime(2027, 5, 20, 17, 0, tzinfo=UTC)))
+        assert second.status == "ok" and accounts["Bron"]["IsDeleted"]
+        org.now = datetime(2027, 5, 21, 1, 0, tzinfo=UTC)
+        third = _sync(org, settings, Clock(datetime(2027, 5, 21, 2, 0, tzinfo=UTC)))
+        assert (org.unhandled, org.errors, third.status) == ([], [], "ok")
+        assert third.evaluation is not None
+        engine = open_store(settings.database())
+        try:
+            live = {a.name for a in load_records(engine, ["sf-main"]).accounts if not a.deleted}
+        finally:
+            engine.dispose()
+        assert "Bron" not in live and {"Lyon A", "Rillieux"} <= live
+        assert third.evaluation.action("A-01").done == 4
+        assert third.evaluation.axis("AX-1").revenue == Decimal("12000.10")
+
+    def test_a_full_read_through_bulk_api_gives_the_same_figures(self, docs_org: tuple[DocsOrg, Any],
+                                                                  tmp_path: Path) -> None:
+        """2,000 more Tasks (Marc's open to-dos in Grenoble, due 25 May: no call, out of the Rhône) put the Tasks'
+        full read at the mapping's ``bulk_threshold`` (2,000): it goes through a Bulk API 2.0 queryAll job, whose
+        CSV ("Get Results for a Query Job": every value a string, null an empty cell, datetimes
+        ``2027-05-12T10:00:00.000Z``, sets chained by ``Sforce-Locator`` until 'null') gives A-02 the same 4 calls
+        as REST's JSON (T2 dated by its CompletedDateTime, T9's closed status, T10 deleted)."""
+        org, settings = docs_org
+        marc = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == "marc@example.com")
+        grenoble = next(str(a["Id"]) for a in org.rows["Account"] if a["Name"] == "Grenoble")
+        for i in range(2000):
+            org.add("Task", Subject=f"todo {i}", TaskSubtype="Task", Status="Not Started", OwnerId=marc,
+                    AccountId=grenoble, WhatId=grenoble, ActivityDate=date(2027, 5, 25))
+        mapping = tmp_path / "salesforce.bulk.yaml"
+        mapping.write_text(default_mapping_path().read_text(encoding="utf-8").replace(
+            "bulk_threshold: 50000", "bulk_threshold: 2000"), encoding="utf-8")
+        result = _sync(org, settings, mapping=mapping)
+        assert (org.unhandled, org.errors, result.status) == ([], [], "ok")
+        assert [m for m, path, _ in org.requests if path.endswith("/jobs/query")] == ["POST"]
+        assert result.evaluation is not None
+        assert {a: result.evaluation.action(a).done for a in ("A-01", "A-02", "A-03")} == {"A-01": 5, "A-02": 4,
+                                                                                            "A-03": 1}
