@@ -43,7 +43,8 @@ METADATA_CHANGED = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)   # when every object'
 
 PREFIX = {"Account": "001", "User": "005", "Event": "00U", "Task": "00T", "Opportunity": "006", "Contact": "003",
           "PAC_Axis__c": "a01", "PAC_Action__c": "a02", "Product2": "01t",
-          "OpportunityLineItem": "00k"}
+          "OpportunityLineItem": "00k", "CurrencyType": "02c",
+          "DatedConversionRate": "04w"}
 
 # field -> describe type; a reference field names (its relationship name, the objects it refers to)
 _COMMON = {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
@@ -69,6 +70,17 @@ SCHEMA: dict[str, dict[str, str]] = {
                     "IsClosed": "boolean", "CloseDate": "date", "Amount": "currency", "Probability": "percent",
                     "Type": "picklist", "LeadSource": "picklist", "ForecastCategory": "picklist"},
     "Contact": {**_COMMON, "AccountId": "reference", "Email": "email"},
+    # a multi-currency org's rates (Object Reference: CurrencyType "Represents the currencies used by an
+    # organization for which the multiple currencies feature is enabled"; DatedConversionRate: "the conversion rate
+    # ... for a given date range", advanced currency management)
+    "CurrencyType": {"Id": "id", "IsoCode": "picklist", "ConversionRate": "double", "DecimalPlaces": "int",
+                     "IsActive": "boolean", "IsCorporate": "boolean", "SystemModstamp": "datetime",
+                     "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
+                     "LastModifiedDate": "datetime", "LastModifiedById": "reference"},
+    "DatedConversionRate": {"Id": "id", "IsoCode": "picklist", "ConversionRate": "double", "StartDate": "date",
+                            "NextStartDate": "date", "SystemModstamp": "datetime", "IsDeleted": "boolean",
+                            "CreatedDate": "datetime", "CreatedById": "reference", "LastModifiedDate": "datetime",
+                            "LastModifiedById": "reference"},
     # products are another audit's: the standard objects exist, the org sells no product line
     "Product2": {**{k: v for k, v in _COMMON.items() if k != "OwnerId"}, "ProductCode": "string",
                  "Family": "picklist", "IsActive": "boolean"},
@@ -332,6 +344,7 @@ class DocsOrg:
         self.resources: dict[str, str] = {}     # locator -> the resource that answers its next pages
         self.jobs: dict[str, str] = {}          # Bulk API 2.0 query job id -> its CSV rows (header first)
         self.bulk_page = 500
+        self.multi_currency = False
         self.seq = itertools.count(1)
         self.calls = 0
         self.requests: list[tuple[str, str, Any]] = []    # (method, path + query, JSON body)
@@ -498,8 +511,8 @@ class DocsOrg:
         self.calls += 1
         xml = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/'
                'soap/envelope/" xmlns="urn:partner.soap.sforce.com"><soapenv:Body><getUserInfoResponse><result>'
-               "<organizationMultiCurrency>false</organizationMultiCurrency>"
-               "<orgDefaultCurrencyIsoCode>EUR</orgDefaultCurrencyIsoCode>"
+               f"<organizationMultiCurrency>{str(self.multi_currency).lower()}</organizationMultiCurrency>"
+               + ("" if self.multi_currency else "<orgDefaultCurrencyIsoCode>EUR</orgDefaultCurrencyIsoCode>") +
                f"<userId>{INTEGRATION_USER}</userId></result></getUserInfoResponse></soapenv:Body></soapenv:Envelope>")
         return 200, {"Content-Type": "text/xml;charset=UTF-8"}, xml
 

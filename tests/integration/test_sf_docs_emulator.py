@@ -46,7 +46,15 @@ from sync_jobs.run_context import RunResult
 from sync_jobs.store import open_store
 from sync_jobs.store.records import load_records
 from tests.fakes import Clock, write_settings
-from tests.integration.sf_docs_emulator import ENV, INTEGRATION_USER, DocsOrg, add_pac_objects, serve
+from tests.integration.sf_docs_emulator import (
+    ENV,
+    INTEGRATION_USER,
+    PICKLISTS,
+    SCHEMA,
+    DocsOrg,
+    add_pac_objects,
+    serve,
+)
 from tests.integration.sf_runs import NO_WAIT
 
 PLAN = """\
@@ -296,3 +304,38 @@ class TestDocsOrg:
         assert result.evaluation is not None
         assert {a: result.evaluation.action(a).done for a in ("A-01", "A-02", "A-03")} == {"A-01": 5, "A-02": 4,
                                                                                             "A-03": 1}
+
+    def test_a_multi_currency_org_converts_at_the_dated_rate_of_the_close_date(
+            self, docs_org: tuple[DocsOrg, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The same org with multiple currencies and advanced currency management (Object Reference: CurrencyType,
+        DatedConversionRate; ConversionRate is units of the currency per unit of the corporate one, EUR): O1 is
+        12,000.10 USD closed 15 March, when 1 EUR was 1.20 USD (1.25 from 1 April): 10,000.08 EUR; O5 is 3,500.55 CHF
+        at 0.95: 3,684.79 EUR. AX-1's revenue is 13,684.87 EUR (hand-computed before the run), the baseline's
+        4,000 EUR unchanged, and the axis's amounts are written with CurrencyIsoCode EUR (a record's currency fields
+        are in its own currency)."""
+        org, settings = docs_org
+        for sobject in ("Opportunity", "Account", "OpportunityLineItem", "PAC_Axis__c"):
+            monkeypatch.setitem(SCHEMA[sobject], "CurrencyIsoCode", "picklist")
+        monkeypatch.setitem(PICKLISTS, ("Opportunity", "CurrencyIsoCode"), ["EUR", "USD", "CHF"])
+        org.multi_currency = True
+        for row in org.rows["Opportunity"] + org.rows["Account"]:
+            row["CurrencyIsoCode"] = {"O1": "USD", "O5": "CHF"}.get(str(row["Name"]), "EUR")
+        for iso, rate in (("EUR", 1.0), ("USD", 1.25), ("CHF", 0.95)):
+            org.add("CurrencyType", IsoCode=iso, ConversionRate=rate, DecimalPlaces=2, IsActive=True,
+                    IsCorporate=iso == "EUR")
+        for iso, rate, start, following in (("EUR", 1.0, date(1, 1, 1), date(9999, 12, 31)),
+                                            ("USD", 1.20, date(1, 1, 1), date(2027, 4, 1)),
+                                            ("USD", 1.25, date(2027, 4, 1), date(9999, 12, 31)),
+                                            ("CHF", 0.95, date(1, 1, 1), date(9999, 12, 31))):
+            org.add("DatedConversionRate", IsoCode=iso, ConversionRate=rate, StartDate=start, NextStartDate=following)
+        mapping = tmp_path / "salesforce.multi.yaml"
+        mapping.write_text(default_mapping_path().read_text(encoding="utf-8").replace(
+            "currency_field: null ", "currency_field: CurrencyIsoCode "), encoding="utf-8")
+        result = _sync(org, settings, mapping=mapping)
+        assert (org.unhandled, org.errors, result.status) == ([], [], "ok")
+        assert result.evaluation is not None
+        axis = result.evaluation.axis("AX-1")
+        assert (axis.revenue, axis.baseline) == (Decimal("13684.87"), Decimal("4000.00"))
+        [axis_write] = [body["records"][0] for method, path, body in org.requests
+                        if method == "PATCH" and path.endswith("/PAC_Axis__c/PAC_Key__c")]
+        assert (axis_write["CurrencyIsoCode"], axis_write["PAC_Won_Revenue__c"]) == ("EUR", 13684.87)
