@@ -450,6 +450,19 @@ class SalesforceConnector:
             log.info("salesforce.person_accounts count unavailable: %s", exc)
             return None
 
+    def holds_value(self, sobject: str, field: str, value: str) -> bool:
+        """Whether a live record of ``sobject`` (archived activities included: queryAll) holds ``value`` in
+        ``field``: one ``COUNT()`` query, made by the online mapping check for a value no picklist entry matches (an
+        unrestricted picklist holds values loaded through the API with no entry, audit sfdocs F3). False when it
+        cannot be read (the value is then reported as before)."""
+        soql = format_soql(f"SELECT COUNT() FROM {sobject} WHERE {field} = {{}} AND IsDeleted = false LIMIT 1",  # noqa: S608
+                           value)
+        try:
+            return self.client.count(soql, include_deleted=True) > 0
+        except ConnectorError as exc:
+            log.info("salesforce.holds_value %s.%s unavailable: %s", sobject, field, exc)
+            return False
+
     def user_language(self) -> str | None:
         """The integration user's language (``User.LanguageLocaleKey``: ``fr``, ``en_US``), which decides the labels
         toLabel() and describe return; one query, made by the online check only. None when it cannot be read."""

@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 from connectors.salesforce.connector import build
-from connectors.salesforce.mapping import default_mapping_path
+from connectors.salesforce.mapping import check_mapping_online, default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
 from sync_jobs.run_context import RunResult
@@ -339,3 +339,30 @@ class TestDocsOrg:
         [axis_write] = [body["records"][0] for method, path, body in org.requests
                         if method == "PATCH" and path.endswith("/PAC_Axis__c/PAC_Key__c")]
         assert (axis_write["CurrencyIsoCode"], axis_write["PAC_Won_Revenue__c"]) == ("EUR", 13684.87)
+
+
+class TestMappingCheck:
+    def test_a_value_records_hold_without_a_picklist_entry_is_no_mapping_error(self, tmp_path: Path) -> None:
+        """Event.Type is an unrestricted picklist (Metadata API, restrictedPicklist: "With a restricted picklist,
+        only an admin can add or change values; users can't load or remove values through the API. By default this
+        value is false"; Salesforce Help: "When inserting an unrestricted picklist field that does not have a
+        PicklistEntry, the system creates an 'inactive' picklist value"): a mobile app logged 'Visite terrain'
+        visits through the API, the describe lists no such entry, and the mapping counts them as visits. The online
+        check must not call that value a mistake (the fix it suggested, removing it, leaves those visits uncounted);
+        a value no record holds ('Visite clinet') is still one. Seen failing before the fix: "Type value 'Visite
+        terrain' matches no picklist value of Event.Type"."""
+        add_pac_objects(yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))["writeback"])
+        org, _ids = build_org()
+        next(e for e in org.rows["Event"] if e["Subject"] == "E7")["Type"] = "Visite terrain"
+        path = tmp_path / "salesforce.yaml"
+        path.write_text(default_mapping_path().read_text(encoding="utf-8").replace(
+            "where: {Type: ['Visite client', 'Customer visit']}",
+            "where: {Type: ['Visite client', 'Customer visit', 'Visite terrain', 'Visite clinet']}"), encoding="utf-8")
+        for _ in serve(org):
+            connector = build("sf-main", path, ENV, policy=NO_WAIT)
+            try:
+                problems = [str(p) for p in check_mapping_online(connector.mapping, connector, path)]
+            finally:
+                connector.close()
+        assert [p for p in problems if "Visite" in p] == [p for p in problems if "'Visite clinet'" in p]
+        assert len([p for p in problems if "'Visite clinet'" in p]) == 1, problems
