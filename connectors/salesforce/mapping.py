@@ -48,6 +48,10 @@ class Describes(Protocol):
     def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None: ...
 
 
+# whether live records of an object hold a value in a field (``SalesforceConnector.holds_value``: one COUNT() query)
+Held = Callable[[str, str, str], bool]
+
+
 class LabelFacts(Describes, Protocol):
     """What the online check's notes on picklist labels need of a connector: the describe, the user's language."""
 
@@ -455,11 +459,14 @@ def _broken_relationship(obj: str, path: str, fields_of: Callable[[str], dict[st
 
 
 def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
-                       listed: Sequence[tuple[str | None, object]]) -> list[Problem]:
+                       listed: Sequence[tuple[str | None, object]], held: Held | None = None) -> list[Problem]:
     """The listed values (each with its own key path, or None: ``key``) that match no picklist value of field
-    ``f`` of ``obj`` (as ``describe`` gives it, ``picklistValues``: active and inactive values alike, each a value
-    records may hold). Compared exactly, as records are; the suggestion forgives case and accents. Nothing for a
-    field that is missing (reported on its own) or not a picklist (its values cannot be known)."""
+    ``f`` of ``obj`` (as ``describe`` gives it, ``picklistValues``). Compared exactly, as records are; the suggestion
+    forgives case and accents. Nothing for a field that is missing (reported on its own) or not a picklist (its
+    values cannot be known). An unrestricted picklist (``restrictedPicklist`` not true, the default) also holds
+    values loaded through the API that have no entry ("When inserting an unrestricted picklist field that does not
+    have a PicklistEntry, the system creates an 'inactive' picklist value", Salesforce Help): a value ``held`` says
+    live records hold (one COUNT() query each, for values no entry matches) is no mistake (audit sfdocs F3)."""
     if f is None or f.get("type") not in _PICKLISTS:
         return []
     entries = [p for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
@@ -469,9 +476,12 @@ def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
     # Help; describe's picklistValues carry both, ``value`` and ``label``)
     labelled = {str(p["label"]): p["value"] for p in entries if isinstance(p.get("label"), str)
                 and p["label"] != p["value"]}
+    unmatched = [(path, value) for path, value in listed if isinstance(value, str) and value not in known]
+    if held is not None and f.get("restrictedPicklist") is not True:
+        unmatched = [(path, value) for path, value in unmatched if not held(obj, str(f["name"]), str(value))]
     return [_value_problem(path or key, f"{name} value {value!r}", f"{obj}.{f['name']}'s picklist value",
-                           f"picklist value of {obj}.{f['name']}", value, known, labelled)
-            for path, value in listed if isinstance(value, str) and value not in known]
+                           f"picklist value of {obj}.{f['name']}", str(value), known, labelled)
+            for path, value in unmatched]
 
 
 def _value_problem(key: str, what: str, owner: str, kind: str, value: str, known: list[str],
@@ -512,8 +522,9 @@ def _deal_value_problems(d: DealsMap, sf: Describes, fields: dict[str, dict[str,
     nothing: the partner deals it was written for would count)."""
     if fields is None:
         return []                 # reported with the object
+    held = getattr(sf, "holds_value", None)
     problems = _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
-                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)])
+                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)], held)
     types = getattr(sf, "record_types", None)
     for part in ("where", "exclude"):
         for name, values in getattr(d, part).items():
@@ -523,7 +534,7 @@ def _deal_value_problems(d: DealsMap, sf: Describes, fields: dict[str, dict[str,
             if f is not None and kind is not None and types is not None:
                 problems += _record_type_problems(kind, types("Opportunity"), listed)
             else:
-                problems += _picklist_problems(f"deals.{part}.{name}", name, where, f, listed)
+                problems += _picklist_problems(f"deals.{part}.{name}", name, where, f, listed, held)
     return problems
 
 
@@ -744,11 +755,12 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
             if allowed and f["type"] not in allowed:
                 problems.append(Problem(key, f"{where}.{f['name']} is a {f['type']} field; expected "
                                         f"{' or '.join(sorted(allowed))}", "map a field of the right type"))
+    held = getattr(sf, "holds_value", None)
     for i, rule in enumerate(mapping.activities.rules):
         fields = fields_of(rule.object) or {}
         for name, values in rule.where.items():
             problems += _picklist_problems(f"activities.rules[{i}].where.{name}", name, rule.object,
-                                           fields.get(name.lower()), [(None, v) for v in values])
+                                           fields.get(name.lower()), [(None, v) for v in values], held)
     for obj, st in mapping.activities.status.items():
         # the status values are compared exactly with the record's value (``normalise``): a value the picklist
         # lacks ('Annulee' for 'Annulée') matches no record, and those records fall to ``default``, silently
@@ -757,7 +769,7 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
         listed = [(f"activities.status.{obj}.values.{status.value}[{j}]", value)
                   for status, values in st.values.items() for j, value in enumerate(values)]
         problems += _picklist_problems(f"activities.status.{obj}.values", st.field, obj,
-                                       (fields_of(obj) or {}).get(st.field.lower()), listed)
+                                       (fields_of(obj) or {}).get(st.field.lower()), listed, held)
     problems += _deal_value_problems(mapping.deals, sf, fields_of("Opportunity"), resolve)
     if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
         # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's

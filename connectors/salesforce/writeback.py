@@ -41,9 +41,11 @@ from pac_core.text import cut_list
 
 log = logging.getLogger(__name__)
 BATCH = 200                 # sObject Collections maximum
-RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
+# ENTITY_IS_DELETED: an account deleted (or merged away) after the run's read; the next run reads the deletion (the
+# account read always reads deleted rows, ``_account_where``) and writes to it no more: nothing for an admin to fix
+RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "ENTITY_IS_DELETED"}
 # What the org's admin does about a record error that comes back every night (the record is sent again each night
-# until then): one hint per documented status code
+# until then): one hint per documented status code; ENTITY_IS_DELETED's says why none is needed
 SAVE_HINTS = {
     "FIELD_CUSTOM_VALIDATION_EXCEPTION": "a validation rule of the org refused it: exempt the integration user or the "
                                          "PAC objects from that rule",
@@ -53,6 +55,8 @@ SAVE_HINTS = {
                                        "`pac crm check` names (PAC_Integration)",
     "STRING_TOO_LONG": "the org's field is shorter than pac's schema: run `pac crm check`",
     "NUMBER_OUTSIDE_VALID_RANGE": "the org's field holds fewer digits than pac's schema: run `pac crm check`",
+    "ENTITY_IS_DELETED": "the record was deleted in Salesforce since tonight's read: the next run reads the deletion "
+                         "and writes to it no more",
 }
 # a duplicate rule whose action is Allow (with an alert) lets pac save as it lets a person: the API's default,
 # allowSave false, refuses the record instead ("Applicable if an alert is enabled for the action", REST API, Duplicate

@@ -110,3 +110,22 @@ def test_writes_save_through_a_duplicate_rule_that_only_alerts() -> None:
     writes = [c.request for c in responses.calls if c.request.method == "PATCH"]
     assert [r.url for r in writes] == [AXES, ACCOUNTS]
     assert [r.headers["Sforce-Duplicate-Rule-Header"] for r in writes] == ["allowSave=true", "allowSave=true"]
+
+
+@responses.activate
+def test_an_account_deleted_since_the_read_is_retried_not_left_to_the_admin() -> None:
+    """An account a user deleted (or merged away) after tonight's read refuses the update with ENTITY_IS_DELETED
+    (REST API, sObject Collections: one result per record, in order; Status Codes: "ENTITY_IS_DELETED: You can't
+    refer to a record that has been deleted"): nothing in the CRM is to fix, and the next run reads the deletion
+    (audit sfdocs F1) and writes to the account no more. The error says so and the failure is retryable; the other
+    account is written. Seen failing before the fix: "(sent again each night until fixed in the CRM)", no hint."""
+    connector = _connector()
+    responses.patch(ACCOUNTS, json=[_saved("sf:1", "ENTITY_IS_DELETED", "entity is deleted"),
+                                    {"success": True, "id": "001000000000002AAA", "errors": []}])
+    changes = [WriteChange(Target.ACCOUNT, "sf:1", {"target": True}, "001000000000001AAA"),
+               WriteChange(Target.ACCOUNT, "sf:2", {"target": True}, "001000000000002AAA")]
+    outcome = CrmWriter(MemoryWrittenStore(), RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
+    [error] = outcome.errors
+    assert error.startswith("sf-main sf:1: ENTITY_IS_DELETED: entity is deleted"), error
+    assert "deleted in Salesforce since tonight's read" in error and error.endswith("(retried next run)"), error
+    assert outcome.written == {Target.ACCOUNT: 1} and outcome.failed == {Target.ACCOUNT: 1}
