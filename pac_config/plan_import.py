@@ -80,6 +80,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -301,6 +302,40 @@ def _shown_as_day(number_format: str | None) -> bool:
     return bool(re.search(r"[dj]", code)) and "m" in code and not re.search(r"[hs]", code)
 
 
+# The currency a number format shows: « [$$-409] » / « [$€-40C] » (a symbol before the locale; « [$-40C] » is only
+# a locale), a quoted or escaped symbol or ISO code (« "€" », « \\€ », « "USD" »), or a bare « $ » / « € ».
+_CURRENCY_TAG = re.compile(r'\[\$([^\]-]*)(?:-[^\]]*)?\]|\[[^\]]*\]|"([^"]*)"|\\(.)|_.|\*.'
+                           r'|([^\s\d#0?,.;_*"\\\[\]()+-])')
+
+
+def _currency_shown(number_format: str | None) -> tuple[str, bool] | None:
+    """The currency symbol (or code) a number format's first section shows, and whether it comes before the
+    number: ('$', True) for « "$"#,##0 », ('€', False) for « #,##0 "€" ». None for a format showing no money."""
+    section = (number_format or "").split(";")[0]
+    digits = re.search(r"[0#?]", _FORMAT_LITERALS.sub(lambda m: " " * len(m.group()), section))
+    for m in _CURRENCY_TAG.finditer(section):
+        text = next((g for g in m.groups() if g is not None), "").strip()
+        if text and (any(unicodedata.category(c) == "Sc" for c in text) or re.fullmatch(r"[A-Z]{3}", text)):
+            return text, digits is None or m.start() < digits.start()
+    return None
+
+
+def _money_shown(value: float, number_format: str | None) -> str | None:
+    """A number in a currency format as the cell shows it (« $25,000 », « 25 000 € »); None in another format.
+    The grouping follows the symbol's side (a symbol first is the English way)."""
+    shown = _currency_shown(number_format)
+    if shown is None:
+        return None
+    symbol, first = shown
+    section = _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0])
+    decimals = len(m.group(1)) if (m := re.search(r"\.([0#?]+)", section)) else 0
+    number = f"{abs(value):,.{decimals}f}" if "," in section else f"{abs(value):.{decimals}f}"
+    sign = "-" if value < 0 else ""
+    if first:
+        return f"{sign}{symbol}{' ' if symbol[-1].isalpha() else ''}{number}"
+    return f"{sign}{number.replace(',', ' ').replace('.', ',')} {symbol}"
+
+
 def _cell_value(cell: Any) -> Any:
     """The value of an openpyxl cell, a date shown without its day being the month it shows, one shown without its
     year the day (or month) of the plan's year."""
@@ -316,6 +351,10 @@ def _cell_value(cell: Any) -> Any:
     if (isinstance(value, (int, float)) and not isinstance(value, bool)
             and "%" in _FORMAT_LITERALS.sub("", (getattr(cell, "number_format", None) or "").split(";")[0])):
         return f"{value * 100:.15g} %"      # 20 % typed is stored 0.2: said as shown, never « 0.2 »
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # « $25,000 » typed is stored 25000 in a currency format: said as shown, never read as 25000 visits
+        # (audit excelcells F1; the same text in a CSV is refused)
+        return _money_shown(value, getattr(cell, "number_format", None)) or value
     return value
 
 
@@ -1653,6 +1692,8 @@ def _count(value: Any, language: str = "fr") -> Any:
     importus F2: refused as « not a whole number », and « 1,000 » read 1, a decimal comma)."""
     if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
         value = float(f"{value:.15g}")
+        if not value.is_integer():      # « 1,5 » typed in a French sheet: said '1,5' as a CSV's (audit excelcells F2)
+            return f"{value:.15g}".replace(".", "," if language != "en" else ".")
     value = _plain(value)
     if isinstance(value, str):
         if language == "en":
