@@ -91,7 +91,7 @@ from typing import Any
 
 from babel.core import get_global
 from openpyxl import load_workbook
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from openpyxl.xml.functions import iterparse
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -425,6 +425,7 @@ class Sheet:
     skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
+    merged: list[str] = field(default_factory=list)          # merged ranges of the sheet ("A2:A4")
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -659,13 +660,8 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
             raise InvalidInput(Problem(f"sheet {ws.title!r}", f"the sheet has {declared:,} rows; an import reads at "
                                        f"most {MAX_ACTION_ROWS:,} actions", "split the plan by team or region, "
                                        "one file each, or delete the empty rows at the bottom", file=path.name))
-        merged = _merged_ranges(book, ws)
-        if merged:
-            raise InvalidInput([Problem(f"sheet {ws.title!r} cells {cells}", "merged cells cannot be read row by row",
-                                        "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
-                                        "Type de segment or Axe cell repeats the row above", file=path.name)
-                                for cells in merged])
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
+        table.merged = _merged_ranges(book, ws)     # refused once the header says which columns are read
         table.hidden_rows, table.hidden_columns = _hidden(book, ws)
         try:
             formulas = _uncomputed_formulas(book, ws)
@@ -815,6 +811,23 @@ def _merged_ranges(book: Any, ws: Any) -> list[str]:
     return sorted(dict.fromkeys(found))
 
 
+def _merged_read(table: Sheet) -> list[Problem]:
+    """The merged ranges over a column the import reads: openpyxl keeps only the top-left value, so the rows below
+    would silently lose theirs. A merge in a column not read (a « Notes » column) holds nothing pac reads, and a
+    merged title row above the header is told as a title row by the missing columns (audit excelcells F3: both
+    were refused as merged cells)."""
+    read = {index + 1 for index, _ in table.columns.values()}
+    found = []
+    for cells in table.merged:
+        low_col, _, high_col, high_row = range_boundaries(cells)
+        columns = set(range(low_col or 1, (high_col or low_col or 1) + 1))
+        if (high_row is None or high_row >= table.header_row) and read & columns:
+            found.append(Problem(f"sheet {table.sheet!r} cells {cells}", "merged cells cannot be read row by row",
+                                 "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
+                                 "Type de segment or Axe cell repeats the row above", file=table.name))
+    return found
+
+
 def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progress | None = None) -> None:
     header: list[Any] | None = None
     for count, (number, cells) in enumerate(rows, start=1):
@@ -880,6 +893,9 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                 f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    merged = _merged_read(table)
+    if merged:
+        raise InvalidInput(merged)
     # a row with nothing in the columns read (a template numbered down an « N° » column) is no action (F9)
     read = [index for index, _ in table.columns.values()]
     table.skipped = [n for n, cells in table.rows if all(_blank(cells[i]) for i in read if i < len(cells))]

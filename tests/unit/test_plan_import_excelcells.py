@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from pac_config.plan_import import import_spreadsheet
+from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput
 
 JULIE = "julie.martin@durand-process.example"
@@ -71,3 +72,23 @@ class TestAmountsAndDecimalsInCombien:
         path = save(tmp_path / "e.xlsx", [ENGLISH, english])
         said = problems(path, language="en")
         assert len(said) == 1 and "'1.5' is not a whole number" in said[0], said
+
+
+class TestMergedCells:
+    def test_merged_cells_in_a_column_not_read_are_no_problem(self, tmp_path: Path) -> None:
+        # before: refused « merged cells cannot be read row by row » for a Notes column pac ignores
+        path = save(tmp_path / "n.xlsx", [[*HEADER, "Notes"], [*row(), "à relancer"], [*row(), None], [*row(), None]],
+                    merged=("J2:J4",))
+        plan = load_plan_text(import_spreadsheet(path, year=2027).text)
+        assert len(plan.actions) == 3
+
+    def test_merged_cells_in_a_column_read_are_still_refused(self, tmp_path: Path) -> None:
+        path = save(tmp_path / "r.xlsx", [[*HEADER, "Notes"], row(), [None, *row()[1:]]], merged=("A2:A3", "J2:J3"))
+        said = problems(path)
+        assert len(said) == 1 and "cells A2:A3: merged cells" in said[0], said
+
+    def test_a_merged_title_row_is_told_as_a_title_row(self, tmp_path: Path) -> None:
+        # before: « cells A1:I1: merged cells cannot be read », and once unmerged, the title row read as the header
+        path = save(tmp_path / "t.xlsx", [["PAC 2027"], HEADER, row()], merged=("A1:I1",))
+        said = problems(path)
+        assert len(said) == 1 and "missing column(s)" in said[0] and "title rows" in said[0], said
