@@ -426,6 +426,7 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
     merged: list[str] = field(default_factory=list)          # merged ranges of the sheet ("A2:A4")
+    end_columns: list[tuple[int, str]] = field(default_factory=list)   # a window's end typed beside Quand (F4)
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -811,6 +812,48 @@ def _merged_ranges(book: Any, ws: Any) -> list[str]:
     return sorted(dict.fromkeys(found))
 
 
+# The header of a window's end typed as a second date cell beside Quand (« du » | « au »; « Début » | « Fin »).
+_END_HEADERS = frozenset(header_key(h) for h in ("Fin", "Date de fin", "Date fin", "Au", "Jusqu'au", "End",
+                                                  "End date", "To", "Until", "Through"))
+
+
+def _end_dates(table: Sheet) -> list[Problem]:
+    """A date in the column beside Quand with no header (« Quand » was merged over two columns, « du » and « au »)
+    or in a column headed « Fin » / « End date »: the end of the window the manager typed as a second date cell.
+    Read as it was, the window was the first date alone, its end dropped without a word (audit excelcells F4)."""
+    found: list[Problem] = []
+    index, header = table.columns["when"]
+    english = header_key(header) in _ENGLISH_HEADERS
+    for number, cells in table.rows:
+        start = cells[index] if index < len(cells) else None
+        for column, name in table.end_columns:
+            end = cells[column] if column < len(cells) else None
+            if _blank(start) or not isinstance(end, (date, MonthCell, YearlessCell)):
+                continue
+            first, last = _date_words(start, english), _date_words(end, english)
+            beside = (f"column {name!r} ({_letter(column)})" if name
+                      else f"the column beside it ({_letter(column)}), which has no header")
+            window = f"from {first} to {last}" if english else f"du {first} au {last}"
+            found.append(Problem(
+                table.where(number, "when"), f"the window is typed as two dates, {first} here and {last} in "
+                f"{beside}: pac reads one cell, so the end date would be dropped", f"write the window in column "
+                f"{header!r} as « {window} » and leave {_letter(column)} empty (or delete that column)",
+                file=table.name))
+    return found
+
+
+def _date_words(value: Any, english: bool) -> str:
+    """A date cell for a message: 01/06/2027 (June 1, 2027 in an English plan); a month cell as it shows."""
+    if isinstance(value, YearlessCell):
+        return value.words("en" if english else "fr")
+    if isinstance(value, MonthCell) and english:
+        return f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}"
+    if isinstance(value, date) and english:
+        day = value.date() if isinstance(value, datetime) else value
+        return f"{_MONTH_NAMES_EN[day.month - 1]} {day.day}, {day.year}"
+    return str(_plain(value)).strip()
+
+
 def _merged_read(table: Sheet) -> list[Problem]:
     """The merged ranges over a column the import reads: openpyxl keeps only the top-left value, so the rows below
     would silently lose theirs. A merge in a column not read (a « Notes » column) holds nothing pac reads, and a
@@ -896,6 +939,10 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
     merged = _merged_read(table)
     if merged:
         raise InvalidInput(merged)
+    when = table.columns["when"][0]
+    table.end_columns = [(i, h) for i, h in table.ignored if header_key(h) in _END_HEADERS]
+    if when + 1 < len(header) and _blank(header[when + 1]):
+        table.end_columns.insert(0, (when + 1, ""))
     # a row with nothing in the columns read (a template numbered down an « N° » column) is no action (F9)
     read = [index for index, _ in table.columns.values()]
     table.skipped = [n for n, cells in table.rows if all(_blank(cells[i]) for i in read if i < len(cells))]
@@ -904,7 +951,7 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
         table.skipped_in = [h for i, h in table.ignored if any(i < len(c) and not _blank(c[i])
                                                                for n, c in table.rows if n in skipped)]
         table.rows = [(n, cells) for n, cells in table.rows if n not in skipped]
-    unreadable = _cell_problems(table)
+    unreadable = _cell_problems(table) + _end_dates(table)
     if unreadable:
         raise InvalidInput(unreadable)
     if not table.rows:

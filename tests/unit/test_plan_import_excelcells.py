@@ -5,7 +5,7 @@ manager did not write, or a refusal of a cell pac does not read."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +92,38 @@ class TestMergedCells:
         path = save(tmp_path / "t.xlsx", [["PAC 2027"], HEADER, row()], merged=("A1:I1",))
         said = problems(path)
         assert len(said) == 1 and "missing column(s)" in said[0] and "title rows" in said[0], said
+
+
+class TestWindowTypedAsTwoDates:
+    """« du 01/06/2027 au 30/06/2027 » typed as two date cells: the header « Quand » merged over two columns (then
+    unmerged, the second column has no header) or a « Fin » column beside it. Only the first date was read: the
+    action's window became 1 June alone, the end date dropped without a word."""
+
+    @pytest.mark.parametrize("second", [None, "Fin", "Date de fin", "Au"])
+    def test_an_end_date_beside_quand_is_refused_with_the_window_to_write(self, tmp_path: Path,
+                                                                          second: str | None) -> None:
+        rows = [[*HEADER[:7], second, *HEADER[7:]],
+                [*row(when=datetime(2027, 6, 1))[:7], datetime(2027, 6, 30), *row()[7:]]]
+        path = save(tmp_path / "w.xlsx", rows, {"G2": "dd/mm/yyyy", "H2": "dd/mm/yyyy"})
+        said = problems(path)
+        assert len(said) == 1, said
+        assert "row 2, column 'Quand' (G)" in said[0] and "(H)" in said[0], said
+        assert "du 01/06/2027 au 30/06/2027" in said[0], said
+
+    def test_an_english_sheet_is_told_the_window_in_english(self, tmp_path: Path) -> None:
+        english: list[Any] = ["West", "Dormant", "Visit 5 accounts", JULIE, "visit", 5, datetime(2027, 6, 1), "", ""]
+        rows = [[*ENGLISH[:7], "End date", *ENGLISH[7:]], [*english[:7], datetime(2027, 6, 30), *english[7:]]]
+        said = problems(save(tmp_path / "e.xlsx", rows), language="en")
+        assert len(said) == 1 and "« from June 1, 2027 to June 30, 2027 »" in said[0], said
+
+    def test_a_column_not_beside_quand_with_dates_is_not_read(self, tmp_path: Path) -> None:
+        # a « Dernière visite » column of dates somewhere else is a column not read, as before
+        rows = [[*HEADER, "Dernière visite"], [*row(), datetime(2026, 11, 3)]]
+        plan = load_plan_text(import_spreadsheet(save(tmp_path / "o.xlsx", rows), year=2027).text)
+        assert len(plan.actions) == 1
+
+    def test_a_merged_quand_header_is_refused_as_merged(self, tmp_path: Path) -> None:
+        rows = [[*HEADER[:7], None, *HEADER[7:]],
+                [*row(when=datetime(2027, 6, 1))[:7], datetime(2027, 6, 30), *row()[7:]]]
+        said = problems(save(tmp_path / "h.xlsx", rows, merged=("G1:H1",)))
+        assert len(said) == 1 and "cells G1:H1: merged cells" in said[0], said
