@@ -336,11 +336,34 @@ def _money_shown(value: float, number_format: str | None) -> str | None:
     return f"{sign}{number.replace(',', ' ').replace('.', ',')} {symbol}"
 
 
+_EXCEL_EPOCH = datetime(1899, 12, 30)      # Excel's day 0 (the 1900 date system)
+
+
+@dataclass(frozen=True)
+class NumberAsDate:
+    """A small number typed in a cell formatted as a date: « 18 » (a week) is stored 18 and shown 18/01/1900, Excel's
+    day 18. No plan is dated before 1910: read as a date it voted for the plan's year 1900 (audit excelcells F5)."""
+
+    number: float
+    shown: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 def _cell_value(cell: Any) -> Any:
     """The value of an openpyxl cell, a date shown without its day being the month it shows, one shown without its
     year the day (or month) of the plan's year."""
     value = cell.value
     number_format = getattr(cell, "number_format", None)
+    if isinstance(value, (date, datetime)) and value.year < 1910:
+        epoch = getattr(getattr(getattr(cell, "parent", None), "parent", None), "epoch", None)
+        epoch = epoch if isinstance(epoch, datetime) else _EXCEL_EPOCH      # 1 Jan 1904 in a Mac workbook
+        stamp = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        number = (stamp - epoch).total_seconds() / 86400
+        if epoch == _EXCEL_EPOCH and number < 61:       # Excel's day 60 is 29 February 1900, a day that never was
+            number -= 1
+        return NumberAsDate(number, str(_plain(value)))
     if isinstance(value, (date, datetime)) and not _shows_year(number_format):
         if _shown_as_month(number_format):
             return YearlessCell(value.month, None, value.year)
@@ -394,6 +417,13 @@ def _cell_problems(table: Sheet) -> list[Problem]:
                     "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
                     "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
                     "formulas are then computed and their values kept), or type the value", file=table.name))
+            elif isinstance(value, NumberAsDate):
+                typed = f"{value.number:.15g}"
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows {value.shown}: the number {typed} typed in a cell "
+                    f"formatted as a date (Excel's day {typed})", "format the cell as Text (or Standard) and write "
+                    f"what you mean: « semaine {typed} » for a week, {typed} for a count, or the whole date (e.g. "
+                    "30/06/2027)", file=table.name))
             elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
                                              or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
                 found.append(Problem(

@@ -127,3 +127,24 @@ class TestWindowTypedAsTwoDates:
                 [*row(when=datetime(2027, 6, 1))[:7], datetime(2027, 6, 30), *row()[7:]]]
         said = problems(save(tmp_path / "h.xlsx", rows, merged=("G1:H1",)))
         assert len(said) == 1 and "cells G1:H1: merged cells" in said[0], said
+
+
+class TestNumberTypedInADateCell:
+    """« 18 » (a week) typed in a cell formatted as a date is stored 18 and shown 18/01/1900 (Excel's day 18)."""
+
+    def test_it_is_refused_at_its_cell_saying_what_excel_did(self, tmp_path: Path) -> None:
+        # before, with no --year: « option --year: must be at least 2000, not 1900 » (an option never given: the
+        # 1900 of the cell voted for the plan's year); with --year 2027: « outside the plan's period »
+        rows = [HEADER, row(when=datetime(1900, 1, 18)), row(when="mai 2027")]
+        path = save(tmp_path / "s.xlsx", rows, {"G2": "dd/mm/yyyy"})
+        for year in (None, 2027):
+            with pytest.raises(InvalidInput) as info:
+                import_spreadsheet(path, year=year, today=date(2026, 12, 6))
+            said = [str(p) for p in info.value.problems]
+            assert len(said) == 1 and "row 2, column 'Quand' (G)" in said[0], said
+            assert "18/01/1900" in said[0] and "the number 18" in said[0] and "semaine 18" in said[0], said
+
+    def test_a_count_typed_in_a_date_cell_is_said_so(self, tmp_path: Path) -> None:
+        path = save(tmp_path / "c.xlsx", [HEADER, row(count=datetime(1900, 1, 5))], {"F2": "dd/mm/yyyy"})
+        said = problems(path)
+        assert len(said) == 1 and "column 'Combien' (F)" in said[0] and "the number 5" in said[0], said
