@@ -1177,8 +1177,8 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
         index = table.columns["when"][0]
         for _, cells in table.rows:
             value = cells[index] if index < len(cells) else None
-            if isinstance(value, (date, datetime, MonthCell)):
-                years[value.year] += 1
+            if isinstance(value, (date, datetime, MonthCell)) and 2000 <= value.year <= 2099:
+                years[value.year] += 1      # as a text's 20xx: 1935 voted, and was told as an --year never given
             elif isinstance(value, str):
                 years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
                 folded = fold_keep_length(value)

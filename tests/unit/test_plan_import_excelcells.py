@@ -148,3 +148,17 @@ class TestNumberTypedInADateCell:
         path = save(tmp_path / "c.xlsx", [HEADER, row(count=datetime(1900, 1, 5))], {"F2": "dd/mm/yyyy"})
         said = problems(path)
         assert len(said) == 1 and "column 'Combien' (F)" in said[0] and "the number 5" in said[0], said
+
+
+class TestDateCellsOutsideAnyPlanYear:
+    @pytest.mark.parametrize("day", [datetime(1935, 5, 1), datetime(2107, 5, 1)])
+    def test_they_do_not_vote_for_the_plan_year_and_are_said_at_their_cell(self, tmp_path: Path,
+                                                                            day: datetime) -> None:
+        # « 01/05/35 » typed is 1 May 1935 in Excel (two digits from 30 are 19xx). Before: « option --year: must be
+        # at least 2000, not 1935 », an option never given and no cell named; the same date as text was named
+        path = save(tmp_path / "y.xlsx", [HEADER, row(when=day)], {"G2": "dd/mm/yyyy"})
+        with pytest.raises(InvalidInput) as info:
+            import_spreadsheet(path, today=date(2026, 12, 6))
+        said = [str(p) for p in info.value.problems]
+        assert len(said) == 1 and "row 2, column 'Quand' (G)" in said[0] and "--year" in said[0], said
+        assert "option --year" not in said[0], said
