@@ -30,8 +30,9 @@ Business rules:
 - A blank Segment cell repeats the value of the row above (the usual way a spreadsheet groups actions),
   and so does a blank Type de segment or Axe cell **within the same segment**: under a new segment a blank
   Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
-  are refused** (openpyxl only keeps the top-left value,
-  so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
+  over a column read are refused** (openpyxl only keeps the top-left value,
+  so the rows below would silently lose theirs): the error names the sheet and range, to unmerge; but a Segment,
+  Type de segment or Axe merged down the rows of one segment reads as shown (its blank cells repeat the row above).
 - Formulas are read by the value Excel or LibreOffice kept beside them; a formula cell without one (a file
   written by a script, never saved by a spreadsheet) and a cell showing an error (« #N/A », « #REF! », « Err:502 »)
   are refused in a read column with their cell: read as blank or as text they changed the plan without a word.
@@ -888,14 +889,32 @@ def _merged_read(table: Sheet) -> list[Problem]:
     """The merged ranges over a column the import reads: openpyxl keeps only the top-left value, so the rows below
     would silently lose theirs. A merge in a column not read (a « Notes » column) holds nothing pac reads, and a
     merged title row above the header is told as a title row by the missing columns (audit excelcells F3: both
-    were refused as merged cells)."""
+    were refused as merged cells). A Segment, Type de segment or Axe merged down its rows reads as shown (F7)."""
     read = {index + 1 for index, _ in table.columns.values()}
+    grouping = {table.columns[k][0] + 1 for k in ("segment", "segment_kind", "axis") if k in table.columns}
+    segment = table.columns["segment"][0] if "segment" in table.columns else None
     found = []
     for cells in table.merged:
-        low_col, _, high_col, high_row = range_boundaries(cells)
+        low_col, low_row, high_col, high_row = range_boundaries(cells)
         columns = set(range(low_col or 1, (high_col or low_col or 1) + 1))
-        if (high_row is None or high_row >= table.header_row) and read & columns:
-            found.append(Problem(f"sheet {table.sheet!r} cells {cells}", "merged cells cannot be read row by row",
+        if not ((high_row is None or high_row >= table.header_row) and read & columns):
+            continue
+        if len(columns) == 1 and columns <= grouping and low_row is not None and low_row > table.header_row \
+                and high_row is not None:
+            # a Segment, Type de segment or Axe merged down its rows: the cells below are blank, which repeat the
+            # row above, as the merge shows; a Type or Axe only while the segment is the same (excelcells F7)
+            starts = [(n, c[segment]) for n, c in table.rows if low_row < n <= high_row and segment is not None
+                      and segment + 1 not in columns and segment < len(c) and not _blank(c[segment])]
+            if not starts:
+                continue
+            n, name = starts[0]
+            found.append(Problem(f"sheet {table.sheet!r} cells {cells}", f"the merge spans the rows of two "
+                                 f"segments: row {n} starts the segment {str(_plain(name)).strip()!r}, whose rows "
+                                 "do not repeat the type or axis of the segment above", "unmerge them (Home > "
+                                 "Merge & Center > Unmerge cells) and give the new segment's row its own",
+                                 file=table.name))
+            continue
+        found.append(Problem(f"sheet {table.sheet!r} cells {cells}", "merged cells cannot be read row by row",
                                  "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
                                  "Type de segment or Axe cell repeats the row above", file=table.name))
     return found

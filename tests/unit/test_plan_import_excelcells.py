@@ -83,9 +83,26 @@ class TestMergedCells:
         assert len(plan.actions) == 3
 
     def test_merged_cells_in_a_column_read_are_still_refused(self, tmp_path: Path) -> None:
-        path = save(tmp_path / "r.xlsx", [[*HEADER, "Notes"], row(), [None, *row()[1:]]], merged=("A2:A3", "J2:J3"))
-        said = problems(path)
-        assert len(said) == 1 and "cells A2:A3: merged cells" in said[0], said
+        # one owner merged over two actions: only the top row holds it (a blank Qui does not repeat the row above)
+        rows = [[*HEADER, "Notes"], row(), [*row()[:3], None, *row()[4:]]]
+        said = problems(save(tmp_path / "r.xlsx", rows, merged=("D2:D3", "J2:J3")))
+        assert len(said) == 1 and "cells D2:D3: merged cells" in said[0], said
+
+    def test_a_segment_or_axis_merged_down_its_rows_is_read_as_shown(self, tmp_path: Path) -> None:
+        # « Ouest » merged down A2:A4, « Dormants » down B2:B3: the cells below are blank, which repeat the row
+        # above, as the merge shows. Before: refused, « merged cells cannot be read row by row »
+        rows = [HEADER, row(), [None, None, *row()[2:]], [None, "Contrats", *row()[2:]], ["Est", *row()[1:]]]
+        plan = load_plan_text(import_spreadsheet(save(tmp_path / "s.xlsx", rows, merged=("A2:A4", "B2:B3")),
+                                                 year=2027).text)
+        axes = {axis.id: axis for axis in plan.axes}
+        assert [(axes[a.axis_id].segment_id, axes[a.axis_id].name) for a in plan.actions] == [
+            ("S-OUEST", "Dormants"), ("S-OUEST", "Dormants"), ("S-OUEST", "Contrats"), ("S-EST", "Dormants")]
+
+    def test_an_axis_merged_across_two_segments_is_refused(self, tmp_path: Path) -> None:
+        # the axis would repeat only while the segment is the same: the row of « Est » would have no axis
+        rows = [HEADER, row(), ["Est", None, *row()[2:]]]
+        said = problems(save(tmp_path / "a.xlsx", rows, merged=("B2:B3",)))
+        assert len(said) == 1 and "cells B2:B3" in said[0] and "row 3 starts the segment 'Est'" in said[0], said
 
     def test_a_merged_title_row_is_told_as_a_title_row(self, tmp_path: Path) -> None:
         # before: « cells A1:I1: merged cells cannot be read », and once unmerged, the title row read as the header
