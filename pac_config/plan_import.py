@@ -418,6 +418,12 @@ def _cell_problems(table: Sheet) -> list[Problem]:
                     "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
                     "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
                     "formulas are then computed and their values kept), or type the value", file=table.name))
+            elif isinstance(value, bool):       # a ticked box: « did you mean 'prévue'? » read it backwards (F8)
+                fix = ("write the status: fait, en cours, prévu or annulé (done, in progress, planned, cancelled)"
+                       if key == "status" else "type the value the cell means")
+                found.append(Problem(table.where(number, key), f"the cell is a {'TRUE' if value else 'FALSE'} "
+                                     f"({'VRAI' if value else 'FAUX'}) box, which pac does not read", fix,
+                                     file=table.name))
             elif isinstance(value, NumberAsDate):
                 typed = f"{value.number:.15g}"
                 found.append(Problem(

@@ -179,3 +179,12 @@ class TestDateCellsOutsideAnyPlanYear:
         said = [str(p) for p in info.value.problems]
         assert len(said) == 1 and "row 2, column 'Quand' (G)" in said[0] and "--year" in said[0], said
         assert "option --year" not in said[0], said
+
+
+class TestTrueFalseCells:
+    def test_a_ticked_box_under_statut_is_refused_asking_for_the_status(self, tmp_path: Path) -> None:
+        # a TRUE (VRAI) cell: before, « unknown action status 'True' (did you mean 'prévue'?) », a status the
+        # manager did not write and a guess that reads the tick backwards
+        said = problems(save(tmp_path / "b.xlsx", [HEADER, [*row()[:8], True]]))
+        assert len(said) == 1 and "column 'Statut' (I)" in said[0] and "TRUE" in said[0], said
+        assert "prévue" not in said[0] and "fait" in said[0], said
