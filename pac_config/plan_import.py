@@ -865,7 +865,8 @@ def _end_dates(table: Sheet) -> list[Problem]:
         start = cells[index] if index < len(cells) else None
         for column, name in table.end_columns:
             end = cells[column] if column < len(cells) else None
-            if _blank(start) or not isinstance(end, (date, MonthCell, YearlessCell)):
+            if _blank(start) or not (isinstance(end, (date, MonthCell, YearlessCell)) or (
+                    isinstance(end, str) and _NUMERIC_DATE.fullmatch(end.strip()))):    # a CSV's, a Text cell's
                 continue
             first, last = _date_words(start, english), _date_words(end, english)
             beside = (f"column {name!r} ({_letter(column)})" if name

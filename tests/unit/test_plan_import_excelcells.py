@@ -188,3 +188,12 @@ class TestTrueFalseCells:
         said = problems(save(tmp_path / "b.xlsx", [HEADER, [*row()[:8], True]]))
         assert len(said) == 1 and "column 'Statut' (I)" in said[0] and "TRUE" in said[0], said
         assert "prévue" not in said[0] and "fait" in said[0], said
+
+
+def test_an_end_date_in_a_csv_fin_column_is_refused_too(tmp_path: Path) -> None:
+    # a CSV (or cells formatted as Text) holds the dates as text: the « Fin » column was dropped the same way
+    path = tmp_path / "w.csv"
+    lines = [[*HEADER[:7], "Fin", *HEADER[7:]], [*map(str, row(when="01/06/2027")[:7]), "30/06/2027", *row()[7:]]]
+    path.write_text("\n".join(";".join(cells) for cells in lines) + "\n", encoding="utf-8")
+    said = problems(path)
+    assert len(said) == 1 and "line 2, column 'Quand'" in said[0] and "du 01/06/2027 au 30/06/2027" in said[0], said
