@@ -906,24 +906,28 @@ def _merged_read(table: Sheet) -> list[Problem]:
         columns = set(range(low_col or 1, (high_col or low_col or 1) + 1))
         if not ((high_row is None or high_row >= table.header_row) and read & columns):
             continue
-        if len(columns) == 1 and columns <= grouping and low_row is not None and low_row > table.header_row \
-                and high_row is not None:
+        if len(columns) == 1 and columns <= grouping and low_row is not None and high_row is not None \
+                and low_row > table.header_row:
             # a Segment, Type de segment or Axe merged down its rows: the cells below are blank, which repeat the
             # row above, as the merge shows; a Type or Axe only while the segment is the same (excelcells F7)
-            starts = [(n, c[segment]) for n, c in table.rows if low_row < n <= high_row and segment is not None
-                      and segment + 1 not in columns and segment < len(c) and not _blank(c[segment])]
-            if not starts:
+            below = [(n, c) for n, c in table.rows if low_row < n <= high_row]
+            column = min(columns) - 1
+            hidden = [n for n, c in below if column < len(c) and not _blank(c[column])]   # LibreOffice keeps them
+            starts = [(n, c[segment]) for n, c in below if segment is not None and segment != column
+                      and segment < len(c) and not _blank(c[segment])]
+            if not hidden and not starts:
                 continue
-            n, name = starts[0]
-            found.append(Problem(f"sheet {table.sheet!r} cells {cells}", f"the merge spans the rows of two "
-                                 f"segments: row {n} starts the segment {str(_plain(name)).strip()!r}, whose rows "
-                                 "do not repeat the type or axis of the segment above", "unmerge them (Home > "
-                                 "Merge & Center > Unmerge cells) and give the new segment's row its own",
-                                 file=table.name))
-            continue
+            if not hidden:
+                n, name = starts[0]
+                found.append(Problem(f"sheet {table.sheet!r} cells {cells}", f"the merge spans the rows of two "
+                                     f"segments: row {n} starts the segment {str(_plain(name)).strip()!r}, whose "
+                                     "rows do not repeat the type or axis of the segment above", "unmerge them "
+                                     "(Home > Merge & Center > Unmerge cells) and give the new segment's row its "
+                                     "own", file=table.name))
+                continue
         found.append(Problem(f"sheet {table.sheet!r} cells {cells}", "merged cells cannot be read row by row",
-                                 "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
-                                 "Type de segment or Axe cell repeats the row above", file=table.name))
+                             "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
+                             "Type de segment or Axe cell repeats the row above", file=table.name))
     return found
 
 

@@ -5,6 +5,7 @@ manager did not write, or a refusal of a cell pac does not read."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -197,3 +198,19 @@ def test_an_end_date_in_a_csv_fin_column_is_refused_too(tmp_path: Path) -> None:
     path.write_text("\n".join(";".join(cells) for cells in lines) + "\n", encoding="utf-8")
     said = problems(path)
     assert len(said) == 1 and "line 2, column 'Quand'" in said[0] and "du 01/06/2027 au 30/06/2027" in said[0], said
+
+
+def test_a_merged_segment_hiding_other_names_below_is_refused(tmp_path: Path) -> None:
+    # LibreOffice can keep the contents of the cells a merge hides: the sheet shows « Ouest » on both rows, while
+    # row 3 holds « Est »; reading either way would not be what the manager sees
+    plain = save(tmp_path / "plain.xlsx", [HEADER, row(), ["Est", *row()[1:]]])
+    path = tmp_path / "k.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":     # openpyxl's merge_cells would empty A3
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A3"/>'
+                                    b"</mergeCells>")
+            out.writestr(item, data)
+    said = problems(path)
+    assert len(said) == 1 and "cells A2:A3: merged cells" in said[0], said
