@@ -424,6 +424,16 @@ def _cell_problems(table: Sheet) -> list[Problem]:
                 found.append(Problem(table.where(number, key), f"the cell is a {'TRUE' if value else 'FALSE'} "
                                      f"({'VRAI' if value else 'FAUX'}) box, which pac does not read", fix,
                                      file=table.name))
+            elif (key == "when" and isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and 30_000 < value < 80_000     # no timedelta overflow; then the days of 2000-2099
+                  and date(2000, 1, 1) <= (table.epoch + timedelta(days=int(value))).date() < date(2100, 1, 1)):
+                # a date pasted as a value into a Standard cell shows Excel's number for it (excelcells F9)
+                day = (table.epoch + timedelta(days=int(value))).date()
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows {value:.15g}, the number Excel keeps for the date "
+                    f"{day:%d/%m/%Y} (a date pasted as a value, or a date cell whose format was removed)", "format "
+                    f"the cell as a date (Format Cells > Date), or write the period (e.g. « {day:%d/%m/%Y} »)",
+                    file=table.name))
             elif isinstance(value, NumberAsDate):
                 typed = f"{value.number:.15g}"
                 found.append(Problem(
@@ -464,6 +474,7 @@ class Sheet:
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
     merged: list[str] = field(default_factory=list)          # merged ranges of the sheet ("A2:A4")
     end_columns: list[tuple[int, str]] = field(default_factory=list)   # a window's end typed beside Quand (F4)
+    epoch: datetime = field(default=datetime(1899, 12, 30))    # the workbook's day 0 (1 Jan 1904 on an old Mac)
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -700,6 +711,7 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                        "one file each, or delete the empty rows at the bottom", file=path.name))
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
         table.merged = _merged_ranges(book, ws)     # refused once the header says which columns are read
+        table.epoch = book.epoch if isinstance(book.epoch, datetime) else table.epoch
         table.hidden_rows, table.hidden_columns = _hidden(book, ws)
         try:
             formulas = _uncomputed_formulas(book, ws)

@@ -214,3 +214,11 @@ def test_a_merged_segment_hiding_other_names_below_is_refused(tmp_path: Path) ->
             out.writestr(item, data)
     said = problems(path)
     assert len(said) == 1 and "cells A2:A3: merged cells" in said[0], said
+
+
+def test_a_date_shown_as_its_number_is_said_with_the_date_it_stands_for(tmp_path: Path) -> None:
+    # a date pasted as a value into a Standard cell shows 46508: « cannot read '46508' as a period » left the
+    # manager to guess it was 01/05/2027
+    said = problems(save(tmp_path / "n.xlsx", [HEADER, row(when=46508)]))
+    assert len(said) == 1 and "row 2, column 'Quand' (G)" in said[0] and "01/05/2027" in said[0], said
+    assert "format the cell as a date" in said[0], said
