@@ -30,8 +30,9 @@ Business rules:
 - A blank Segment cell repeats the value of the row above (the usual way a spreadsheet groups actions),
   and so does a blank Type de segment or Axe cell **within the same segment**: under a new segment a blank
   Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
-  are refused** (openpyxl only keeps the top-left value,
-  so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
+  over a column read are refused** (openpyxl only keeps the top-left value,
+  so the rows below would silently lose theirs): the error names the sheet and range, to unmerge; but a Segment,
+  Type de segment or Axe merged down the rows of one segment reads as shown (its blank cells repeat the row above).
 - Formulas are read by the value Excel or LibreOffice kept beside them; a formula cell without one (a file
   written by a script, never saved by a spreadsheet) and a cell showing an error (« #N/A », « #REF! », « Err:502 »)
   are refused in a read column with their cell: read as blank or as text they changed the plan without a word.
@@ -80,6 +81,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -90,7 +92,7 @@ from typing import Any
 
 from babel.core import get_global
 from openpyxl import load_workbook
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from openpyxl.xml.functions import iterparse
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -301,11 +303,68 @@ def _shown_as_day(number_format: str | None) -> bool:
     return bool(re.search(r"[dj]", code)) and "m" in code and not re.search(r"[hs]", code)
 
 
+# The currency a number format shows: « [$$-409] » / « [$€-40C] » (a symbol before the locale; « [$-40C] » is only
+# a locale), a quoted or escaped symbol or ISO code (« "€" », « \\€ », « "USD" »), or a bare « $ » / « € ».
+_CURRENCY_TAG = re.compile(r'\[\$([^\]-]*)(?:-[^\]]*)?\]|\[[^\]]*\]|"([^"]*)"|\\(.)|_.|\*.'
+                           r'|([^\s\d#0?,.;_*"\\\[\]()+-])')
+
+
+def _currency_shown(number_format: str | None) -> tuple[str, bool] | None:
+    """The currency symbol (or code) a number format's first section shows, and whether it comes before the
+    number: ('$', True) for « "$"#,##0 », ('€', False) for « #,##0 "€" ». None for a format showing no money."""
+    section = (number_format or "").split(";")[0]
+    digits = re.search(r"[0#?]", _FORMAT_LITERALS.sub(lambda m: " " * len(m.group()), section))
+    for m in _CURRENCY_TAG.finditer(section):
+        text = next((g for g in m.groups() if g is not None), "").strip()
+        if text and (any(unicodedata.category(c) == "Sc" for c in text) or re.fullmatch(r"[A-Z]{3}", text)):
+            return text, digits is None or m.start() < digits.start()
+    return None
+
+
+def _money_shown(value: float, number_format: str | None) -> str | None:
+    """A number in a currency format as the cell shows it (« $25,000 », « 25 000 € »); None in another format.
+    The grouping follows the symbol's side (a symbol first is the English way)."""
+    shown = _currency_shown(number_format)
+    if shown is None:
+        return None
+    symbol, first = shown
+    section = _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0])
+    decimals = len(m.group(1)) if (m := re.search(r"\.([0#?]+)", section)) else 0
+    number = f"{abs(value):,.{decimals}f}" if "," in section else f"{abs(value):.{decimals}f}"
+    sign = "-" if value < 0 else ""
+    if first:
+        return f"{sign}{symbol}{' ' if symbol[-1].isalpha() else ''}{number}"
+    return f"{sign}{number.replace(',', ' ').replace('.', ',')} {symbol}"
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)      # Excel's day 0 (the 1900 date system)
+
+
+@dataclass(frozen=True)
+class NumberAsDate:
+    """A small number typed in a cell formatted as a date: « 18 » (a week) is stored 18 and shown 18/01/1900, Excel's
+    day 18. No plan is dated before 1910: read as a date it voted for the plan's year 1900 (audit excelcells F5)."""
+
+    number: float
+    shown: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 def _cell_value(cell: Any) -> Any:
     """The value of an openpyxl cell, a date shown without its day being the month it shows, one shown without its
     year the day (or month) of the plan's year."""
     value = cell.value
     number_format = getattr(cell, "number_format", None)
+    if isinstance(value, (date, datetime)) and value.year < 1910:
+        epoch = getattr(getattr(getattr(cell, "parent", None), "parent", None), "epoch", None)
+        epoch = epoch if isinstance(epoch, datetime) else _EXCEL_EPOCH      # 1 Jan 1904 in a Mac workbook
+        stamp = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        number = (stamp - epoch).total_seconds() / 86400
+        if epoch == _EXCEL_EPOCH and number < 61:       # Excel's day 60 is 29 February 1900, a day that never was
+            number -= 1
+        return NumberAsDate(number, str(_plain(value)))
     if isinstance(value, (date, datetime)) and not _shows_year(number_format):
         if _shown_as_month(number_format):
             return YearlessCell(value.month, None, value.year)
@@ -316,6 +375,10 @@ def _cell_value(cell: Any) -> Any:
     if (isinstance(value, (int, float)) and not isinstance(value, bool)
             and "%" in _FORMAT_LITERALS.sub("", (getattr(cell, "number_format", None) or "").split(";")[0])):
         return f"{value * 100:.15g} %"      # 20 % typed is stored 0.2: said as shown, never « 0.2 »
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # « $25,000 » typed is stored 25000 in a currency format: said as shown, never read as 25000 visits
+        # (audit excelcells F1; the same text in a CSV is refused)
+        return _money_shown(value, getattr(cell, "number_format", None)) or value
     return value
 
 
@@ -355,6 +418,29 @@ def _cell_problems(table: Sheet) -> list[Problem]:
                     "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
                     "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
                     "formulas are then computed and their values kept), or type the value", file=table.name))
+            elif isinstance(value, bool):       # a ticked box: « did you mean 'prévue'? » read it backwards (F8)
+                fix = ("write the status: fait, en cours, prévu or annulé (done, in progress, planned, cancelled)"
+                       if key == "status" else "type the value the cell means")
+                found.append(Problem(table.where(number, key), f"the cell is a {'TRUE' if value else 'FALSE'} "
+                                     f"({'VRAI' if value else 'FAUX'}) box, which pac does not read", fix,
+                                     file=table.name))
+            elif (key == "when" and isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and 30_000 < value < 80_000     # no timedelta overflow; then the days of 2000-2099
+                  and date(2000, 1, 1) <= (table.epoch + timedelta(days=int(value))).date() < date(2100, 1, 1)):
+                # a date pasted as a value into a Standard cell shows Excel's number for it (excelcells F9)
+                day = (table.epoch + timedelta(days=int(value))).date()
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows {value:.15g}, the number Excel keeps for the date "
+                    f"{day:%d/%m/%Y} (a date pasted as a value, or a date cell whose format was removed)", "format "
+                    f"the cell as a date (Format Cells > Date), or write the period (e.g. « {day:%d/%m/%Y} »)",
+                    file=table.name))
+            elif isinstance(value, NumberAsDate):
+                typed = f"{value.number:.15g}"
+                found.append(Problem(
+                    table.where(number, key), f"the cell shows {value.shown}: the number {typed} typed in a cell "
+                    f"formatted as a date (Excel's day {typed})", "format the cell as Text (or Standard) and write "
+                    f"what you mean: « semaine {typed} » for a week, {typed} for a count, or the whole date (e.g. "
+                    "30/06/2027)", file=table.name))
             elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
                                              or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
                 found.append(Problem(
@@ -386,6 +472,9 @@ class Sheet:
     skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
     hidden_columns: set[int] = field(default_factory=set)    # column indexes (from 0) hidden in the sheet
+    merged: list[str] = field(default_factory=list)          # merged ranges of the sheet ("A2:A4")
+    end_columns: list[tuple[int, str]] = field(default_factory=list)   # a window's end typed beside Quand (F4)
+    epoch: datetime = field(default=datetime(1899, 12, 30))    # the workbook's day 0 (1 Jan 1904 on an old Mac)
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -620,13 +709,9 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
             raise InvalidInput(Problem(f"sheet {ws.title!r}", f"the sheet has {declared:,} rows; an import reads at "
                                        f"most {MAX_ACTION_ROWS:,} actions", "split the plan by team or region, "
                                        "one file each, or delete the empty rows at the bottom", file=path.name))
-        merged = _merged_ranges(book, ws)
-        if merged:
-            raise InvalidInput([Problem(f"sheet {ws.title!r} cells {cells}", "merged cells cannot be read row by row",
-                                        "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
-                                        "Type de segment or Axe cell repeats the row above", file=path.name)
-                                for cells in merged])
         table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
+        table.merged = _merged_ranges(book, ws)     # refused once the header says which columns are read
+        table.epoch = book.epoch if isinstance(book.epoch, datetime) else table.epoch
         table.hidden_rows, table.hidden_columns = _hidden(book, ws)
         try:
             formulas = _uncomputed_formulas(book, ws)
@@ -776,6 +861,88 @@ def _merged_ranges(book: Any, ws: Any) -> list[str]:
     return sorted(dict.fromkeys(found))
 
 
+# The header of a window's end typed as a second date cell beside Quand (« du » | « au »; « Début » | « Fin »).
+_END_HEADERS = frozenset(header_key(h) for h in ("Fin", "Date de fin", "Date fin", "Au", "Jusqu'au", "End",
+                                                  "End date", "To", "Until", "Through"))
+
+
+def _end_dates(table: Sheet) -> list[Problem]:
+    """A date in the column beside Quand with no header (« Quand » was merged over two columns, « du » and « au »)
+    or in a column headed « Fin » / « End date »: the end of the window the manager typed as a second date cell.
+    Read as it was, the window was the first date alone, its end dropped without a word (audit excelcells F4)."""
+    found: list[Problem] = []
+    index, header = table.columns["when"]
+    english = header_key(header) in _ENGLISH_HEADERS
+    for number, cells in table.rows:
+        start = cells[index] if index < len(cells) else None
+        for column, name in table.end_columns:
+            end = cells[column] if column < len(cells) else None
+            if _blank(start) or not (isinstance(end, (date, MonthCell, YearlessCell)) or (
+                    isinstance(end, str) and _NUMERIC_DATE.fullmatch(end.strip()))):    # a CSV's, a Text cell's
+                continue
+            first, last = _date_words(start, english), _date_words(end, english)
+            beside = (f"column {name!r} ({_letter(column)})" if name
+                      else f"the column beside it ({_letter(column)}), which has no header")
+            window = f"from {first} to {last}" if english else f"du {first} au {last}"
+            found.append(Problem(
+                table.where(number, "when"), f"the window is typed as two dates, {first} here and {last} in "
+                f"{beside}: pac reads one cell, so the end date would be dropped", f"write the window in column "
+                f"{header!r} as « {window} » and leave {_letter(column)} empty (or delete that column)",
+                file=table.name))
+    return found
+
+
+def _date_words(value: Any, english: bool) -> str:
+    """A date cell for a message: 01/06/2027 (June 1, 2027 in an English plan); a month cell as it shows."""
+    if isinstance(value, YearlessCell):
+        return value.words("en" if english else "fr")
+    if isinstance(value, MonthCell) and english:
+        return f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}"
+    if isinstance(value, date) and english:
+        day = value.date() if isinstance(value, datetime) else value
+        return f"{_MONTH_NAMES_EN[day.month - 1]} {day.day}, {day.year}"
+    return str(_plain(value)).strip()
+
+
+def _merged_read(table: Sheet) -> list[Problem]:
+    """The merged ranges over a column the import reads: openpyxl keeps only the top-left value, so the rows below
+    would silently lose theirs. A merge in a column not read (a « Notes » column) holds nothing pac reads, and a
+    merged title row above the header is told as a title row by the missing columns (audit excelcells F3: both
+    were refused as merged cells). A Segment, Type de segment or Axe merged down its rows reads as shown (F7)."""
+    read = {index + 1 for index, _ in table.columns.values()}
+    grouping = {table.columns[k][0] + 1 for k in ("segment", "segment_kind", "axis") if k in table.columns}
+    segment = table.columns["segment"][0] if "segment" in table.columns else None
+    found = []
+    for cells in table.merged:
+        low_col, low_row, high_col, high_row = range_boundaries(cells)
+        columns = set(range(low_col or 1, (high_col or low_col or 1) + 1))
+        if not ((high_row is None or high_row >= table.header_row) and read & columns):
+            continue
+        if len(columns) == 1 and columns <= grouping and low_row is not None and high_row is not None \
+                and low_row > table.header_row:
+            # a Segment, Type de segment or Axe merged down its rows: the cells below are blank, which repeat the
+            # row above, as the merge shows; a Type or Axe only while the segment is the same (excelcells F7)
+            below = [(n, c) for n, c in table.rows if low_row < n <= high_row]
+            column = min(columns) - 1
+            hidden = [n for n, c in below if column < len(c) and not _blank(c[column])]   # LibreOffice keeps them
+            starts = [(n, c[segment]) for n, c in below if segment is not None and segment != column
+                      and segment < len(c) and not _blank(c[segment])]
+            if not hidden and not starts:
+                continue
+            if not hidden:
+                n, name = starts[0]
+                found.append(Problem(f"sheet {table.sheet!r} cells {cells}", f"the merge spans the rows of two "
+                                     f"segments: row {n} starts the segment {str(_plain(name)).strip()!r}, whose "
+                                     "rows do not repeat the type or axis of the segment above", "unmerge them "
+                                     "(Home > Merge & Center > Unmerge cells) and give the new segment's row its "
+                                     "own", file=table.name))
+                continue
+        found.append(Problem(f"sheet {table.sheet!r} cells {cells}", "merged cells cannot be read row by row",
+                             "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
+                             "Type de segment or Axe cell repeats the row above", file=table.name))
+    return found
+
+
 def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progress | None = None) -> None:
     header: list[Any] | None = None
     for count, (number, cells) in enumerate(rows, start=1):
@@ -841,6 +1008,13 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
                                 f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    merged = _merged_read(table)
+    if merged:
+        raise InvalidInput(merged)
+    when = table.columns["when"][0]
+    table.end_columns = [(i, h) for i, h in table.ignored if header_key(h) in _END_HEADERS]
+    if when + 1 < len(header) and _blank(header[when + 1]):
+        table.end_columns.insert(0, (when + 1, ""))
     # a row with nothing in the columns read (a template numbered down an « N° » column) is no action (F9)
     read = [index for index, _ in table.columns.values()]
     table.skipped = [n for n, cells in table.rows if all(_blank(cells[i]) for i in read if i < len(cells))]
@@ -849,7 +1023,7 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
         table.skipped_in = [h for i, h in table.ignored if any(i < len(c) and not _blank(c[i])
                                                                for n, c in table.rows if n in skipped)]
         table.rows = [(n, cells) for n, cells in table.rows if n not in skipped]
-    unreadable = _cell_problems(table)
+    unreadable = _cell_problems(table) + _end_dates(table)
     if unreadable:
         raise InvalidInput(unreadable)
     if not table.rows:
@@ -1045,8 +1219,8 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
         index = table.columns["when"][0]
         for _, cells in table.rows:
             value = cells[index] if index < len(cells) else None
-            if isinstance(value, (date, datetime, MonthCell)):
-                years[value.year] += 1
+            if isinstance(value, (date, datetime, MonthCell)) and 2000 <= value.year <= 2099:
+                years[value.year] += 1      # as a text's 20xx: 1935 voted, and was told as an --year never given
             elif isinstance(value, str):
                 years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
                 folded = fold_keep_length(value)
@@ -1653,6 +1827,8 @@ def _count(value: Any, language: str = "fr") -> Any:
     importus F2: refused as « not a whole number », and « 1,000 » read 1, a decimal comma)."""
     if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
         value = float(f"{value:.15g}")
+        if not value.is_integer():      # « 1,5 » typed in a French sheet: said '1,5' as a CSV's (audit excelcells F2)
+            return f"{value:.15g}".replace(".", "," if language != "en" else ".")
     value = _plain(value)
     if isinstance(value, str):
         if language == "en":

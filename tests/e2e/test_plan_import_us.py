@@ -177,7 +177,8 @@ def test_a_us_workbook_typed_as_excel_stores_it(tmp_path: Path) -> None:
     assert code == 2, out
     # a % cell is said as shown, with the space of docs/plan-format.md's « '20 %' » (the display is the reader's locale)
     assert "bad.xlsx sheet 'Plan', row 2, column 'Target' (H): '12.5 %' is not a whole number" in out, out
-    assert "row 3, column 'Target' (H): 1234.56 is not a whole number" in out, out
+    # a currency cell too (audit excelcells F1: « 1234.56 »; a whole $25,000 was imported as 25,000 calls)
+    assert "row 3, column 'Target' (H): '$1,234.56' is not a whole number" in out, out
     assert "row 4, column 'Target' (H): the target count must be positive, not -1000" in out, out
 
 

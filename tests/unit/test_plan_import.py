@@ -139,12 +139,12 @@ class TestImportProblems:
         book = Workbook()
         sheet = book.active
         sheet.title = "PAC 2027"
-        for values in (FR_HEADER, row(), row(Segment=None)):
+        for values in (FR_HEADER, row(), row(Qui=None)):
             sheet.append(values)
-        sheet.merge_cells("A2:A3")
+        sheet.merge_cells("E2:E3")      # a Qui (a merged Segment reads: audit excelcells F7)
         book.save(path)
         (line,) = problems(path)
-        assert line.startswith("p.xlsx sheet 'PAC 2027' cells A2:A3: merged cells cannot be read row by row")
+        assert line.startswith("p.xlsx sheet 'PAC 2027' cells E2:E3: merged cells cannot be read row by row")
         assert "unmerge" in line
 
     def test_bad_values_name_row_and_column(self, tmp_path: Path) -> None:
