@@ -244,6 +244,8 @@ class HubSpotConnector:
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
+        self._task_ids: dict[str, str] = {}               # fallback: pac_key -> its task's id, found or written
+        self._duplicate_tasks: set[str] = set()           # fallback: pac_keys whose extra tasks this run reported
         self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
         # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
@@ -1462,7 +1464,7 @@ class HubSpotConnector:
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
                       task_states=self._task_states, axes_refused=self._axes_refused, records=self._pac_records,
-                      zone=self._plan_zone)
+                      zone=self._plan_zone, task_ids=self._task_ids, duplicates=self._duplicate_tasks)
 
     def note_plan_zone(self, timezone: str) -> None:
         """The plan's timezone, given by the pipeline before the pull and the write: a fallback task is due at noon
