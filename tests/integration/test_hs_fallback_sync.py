@@ -3,6 +3,7 @@ sandbox CRM (the schemas API answers 403, so each action is a task), then a mana
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -399,3 +400,28 @@ class TestTasksWithoutUpsert:
         assert changed.errors == [] and {k: t.id for k, t in portal.tasks().items()} == ids
         assert [t.props["pac_target"] for k, t in portal.tasks().items() if k.endswith(":A-08")] == ["8"]
         assert portal.sync().written == 0
+
+    def test_a_copy_of_pacs_task_is_neither_read_nor_written(self, portal: Starter,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+        """A rep copies A-08's task, pac_key included, and completes the copy. The next night (A-08's target changed
+        to 8) pac's task, the lowest id, is read and written; the copy is left as it is, its completion is no
+        manager's edit of A-08, and it is reported once. Failed before the fix: the copy's COMPLETED status was read
+        as A-08 done (and the write was an upsert by a key two tasks hold)."""
+        portal.sync()
+        portal.sync()
+        [key] = [k for k in portal.tasks() if k.endswith(":A-08")]
+        mine = portal.tasks()[key]
+        status = mine.props["pac_status"]
+        copy = portal.api.add("tasks", dict(mine.props))
+        portal.api.update("tasks", copy, {"hs_task_status": "COMPLETED"}, by_user=portal.user("hugo"))
+        assert int(copy) > int(mine.id)
+        text = portal.settings.plans[0].file.read_text(encoding="utf-8")
+        portal.settings.plans[0].file.write_text(text.replace(A08_6, A08_8, 1), encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            result = portal.sync()
+        rows = portal.api.tables["tasks"].rows
+        assert rows[mine.id].props["pac_target"] == "8" and rows[copy].props["pac_target"] == "6"
+        assert _status(result, key) == status != "done"
+        assert sorted(i for i, t in rows.items() if t.props.get("pac_key") == key) == sorted([mine.id, copy])
+        warned = [r.getMessage() for r in caplog.records if "duplicate_tasks" in r.getMessage()]
+        assert len(warned) == 1 and f"others={copy}" in warned[0], warned
