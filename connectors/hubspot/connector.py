@@ -244,6 +244,8 @@ class HubSpotConnector:
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
+        self._task_ids: dict[str, str] = {}               # fallback: pac_key -> its task's id, found or written
+        self._duplicate_tasks: set[str] = set()           # fallback: pac_keys whose extra tasks this run reported
         self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
         # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
@@ -1288,7 +1290,11 @@ class HubSpotConnector:
 
         On a full read (no ``since_ms``) the search lists every live task carrying a ``pac_key``: their keys are
         yielded as ``PacListed`` (search lists no archived record), so a task a rep deleted is written again in full,
-        as a deleted custom-object record is (audit hsemu F2)."""
+        as a deleted custom-object record is (audit hsemu F2).
+
+        Several tasks of one key listed by the search (a copy made by hand, two runs at once): only the lowest id is
+        read, pac's task (the one ``writeback.Writer._task_ids`` writes); the others are named once per run in the log
+        (audit hstasks)."""
         known = self.property_names("tasks")
         if KEY not in known:
             return
@@ -1300,12 +1306,21 @@ class HubSpotConnector:
         read: list[tuple[dict[str, Any], str, str | None, dict[str, Any], bool]] = []
         listed: set[str] = set()
         again: set[str] = set()     # computed properties pac restored before that differ again: their history read
-        for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status", *computed],
-                                   since_ms, filters=has_key):
+        found = list(search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status", *computed],
+                                     since_ms, filters=has_key))
+        extra = _extra_tasks(found)
+        for copied, ids in extra.items():
+            if copied not in self._duplicate_tasks:
+                self._duplicate_tasks.add(copied)
+                log.warning("hubspot.pull.duplicate_tasks key=%s others=%s (several live tasks carry this pac_key: "
+                            "pac reads and writes the lowest id; delete the others in HubSpot)", copied, ",".join(ids))
+        for obj in found:
             p = obj.get("properties") or {}
             key = p.get(KEY)
             if key:
                 listed.add(str(key))
+            if str(obj["id"]) in extra.get(str(key), ()):
+                continue    # not pac's task: a copy of it (pac's is the lowest id of its key, ``Writer._task_ids``)
             row = written.get((Target.ACTION.value, key)) if written is not None and key else None
             if row is not None and row.fields.get("pace") == REMOVED_PACE:
                 continue    # an action no longer in the plan: pac completed its task (what it shows is pac's)
@@ -1462,7 +1477,7 @@ class HubSpotConnector:
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
                       task_states=self._task_states, axes_refused=self._axes_refused, records=self._pac_records,
-                      zone=self._plan_zone)
+                      zone=self._plan_zone, task_ids=self._task_ids, duplicates=self._duplicate_tasks)
 
     def note_plan_zone(self, timezone: str) -> None:
         """The plan's timezone, given by the pipeline before the pull and the write: a fallback task is due at noon
@@ -1546,6 +1561,18 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _extra_tasks(found: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """pac_key -> the ids of the tasks of ``found`` that carry it beside a lower id (as a number): a copy made by hand,
+    two runs at once. pac's task is the lowest (``writeback.Writer._task_ids`` writes it): a stale copy's status is no
+    manager's edit of the action. Only keys held by several tasks are in it."""
+    ids: dict[str, list[str]] = {}
+    for obj in found:
+        key = (obj.get("properties") or {}).get(KEY)
+        if key:
+            ids.setdefault(str(key), []).append(str(obj["id"]))
+    return {key: sorted(set(held), key=_numeric)[1:] for key, held in ids.items() if len(set(held)) > 1}
 
 
 def _date_props(props: Mapping[str, Prop]) -> frozenset[str]:

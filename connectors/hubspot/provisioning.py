@@ -3,9 +3,10 @@
 Checked: every property the mapping reads; the "PAC" property group and properties on companies and deals;
 the custom objects ``pac_axis`` / ``pac_action`` with their properties and a unique ``pac_key``, and the
 association definition between them (each action linked to its axis); or, in fallback mode, the PAC
-properties on tasks with a unique ``pac_key``. Provisioning creates only the PAC group, PAC properties,
-custom object schemas and that association; properties the mapping reads are the portal's own and are
-reported, never created. A second provisioning run does nothing.
+properties on tasks with a ``pac_key`` that is not unique (``schema.TASK_PROPS``: a task's uniqueness is not
+asked of HubSpot; a portal whose tasks' ``pac_key`` an older pac made unique keeps it, and works the same).
+Provisioning creates only the PAC group, PAC properties, custom object schemas and that association; properties
+the mapping reads are the portal's own and are reported, never created. A second provisioning run does nothing.
 
 Labels people read (object names, property labels, option labels) are written in the plan's language
 (``connector.labels_language``: "fr" or "en", set by ``pac crm provision``); internal names and option

@@ -6,8 +6,8 @@ Two write-back layouts (``writeback.mode``):
   a unique ``pac_key`` for idempotent batch upserts, associated to companies;
 * **fallback** (the schemas API answers 403): one HubSpot task per action (``hs_task_subject``, due
   date ``hs_timestamp`` = noon of the action's last day in the plan's timezone, ``hs_task_status`` COMPLETED or
-  NOT_STARTED, ``hubspot_owner_id``), the action's status in ``pac_status``, upserted by a unique ``pac_key`` task
-  property; axis figures stay in the report.
+  NOT_STARTED, ``hubspot_owner_id``), the action's status in ``pac_status``, found by its ``pac_key`` task
+  property (not unique: a search, then an update by id or a create); axis figures stay in the report.
 
 In both, companies get a "PAC" property group (``pac_axes``: the axes that target the company,
 ``pac_target``: targeted by the plan, ``pac_last_synced``). Every property written is declared here:
@@ -217,7 +217,11 @@ TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS"
                     "WAITING": "in_progress", "DEFERRED": "cancelled"}
 # The plan's end is not written on fallback tasks: a portal provisioned before it would refuse every task write (the
 # missing-property check reads custom objects' schemas only); a task leaves the rep's list by its status.
-TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k not in ("name", "text", "plan_end")}
+# A task's pac_key is not unique (since 6 Dec 2026, audit hstasks): HubSpot documents unique-value properties for
+# companies, deals, tickets, custom objects and contacts, not tasks, so a portal may refuse it; tasks are found by a
+# search of their keys, then updated by id or created (``writeback.Writer._send_tasks``), never upserted.
+TASK_PROPS: dict[str, Prop] = {k: (replace(v, unique=False) if k == "key" else v) for k, v in ACTION_PROPS.items()
+                               if k not in ("name", "text", "plan_end")}
 
 
 def task_status(hs_task_status: str | None, known: str | None) -> str | None:

@@ -1,21 +1,30 @@
-"""PAC results -> HubSpot batch upserts and updates, 100 records per call, changes only.
+"""PAC results -> HubSpot batch upserts, updates and creates, 100 records per call, changes only.
 
 * axes and actions: batch upsert on the custom objects by the unique ``pac_key`` (idempotent: the
-  same change written twice leaves one record); in fallback mode actions become tasks upserted by
-  ``pac_key``, each upsert with the task's subject, due date and owner (it may create the task: HubSpot requires
-  ``hs_timestamp`` then), and axes are not stored in HubSpot (the report shows them);
+  same change written twice leaves one record); in fallback mode actions become tasks, never upserted (HubSpot
+  documents unique-value properties, which an upsert's ``idProperty`` must be, for companies, deals, tickets, custom
+  objects and contacts, not tasks: the tasks' ``pac_key`` is not unique). Each batch's tasks are found by one search
+  ``pac_key IN [...]`` (at most 100 keys; a key this run already wrote is not searched again, nor is anything on a
+  night that writes no task), else by the id pac last wrote to; those found are updated by id, the others created
+  (``Writer._send_tasks``): a create is sent only after the search found none, so a create whose answer was lost is
+  found by the next run, never made twice. A task the update finds deleted (not found) is created again in the same
+  run (``created``, as an upsert's ``new``); of several live tasks of one key the lowest id is written, the others
+  left and logged once per run (``hubspot.write.duplicate_tasks``). Each task write carries the task's subject, due
+  date and owner (it may create the task: HubSpot requires ``hs_timestamp`` then); axes are not stored in HubSpot
+  (the report shows them);
 * accounts: batch update of the company's PAC properties by its id (never created);
 * owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API; an e-mail that is no owner of
   the portal (yet) is left out with a warning and named in the result's ``unsent``, so it is not recorded as
   written and is sent again on the next run;
-* a record is written only when the answer's ``results`` hold it (an upsert's result by its ``pac_key``
-  property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
-  message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
-  messages that name no record of it; a whole batch refused by a transient fault or a 409 ``CONFLICT`` is retryable
-  on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad input fails them all) or for a
-  record it names that no longer exists (a 404, or a 400 ``OBJECT_NOT_FOUND``: a company deleted since the night's
-  pull) is split until its invalid inputs are alone (``SPLIT_CALLS``); a stop (the daily limit, a token refused)
-  carries the results of the batches already answered (``ConnectorError.partial``), their links' fields unsent;
+* a record is written only when the answer's ``results`` hold it (an upsert's or a create's result by its
+  ``pac_key`` property or its ``objectWriteTraceId``, an update's by its id): a 207 multi-status error naming it
+  (``context.ids``) fails it with that message; any other record is a retryable failure "not confirmed by HubSpot"
+  carrying the batch's error messages that name no record of it; a whole batch refused by a transient fault or a 409
+  ``CONFLICT`` is retryable on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad
+  input fails them all) or for a record it names that no longer exists (a 404, or a 400 ``OBJECT_NOT_FOUND``: a
+  company deleted since the night's pull, a task a rep deleted) is split until its invalid inputs are alone
+  (``SPLIT_CALLS``); a stop (the daily limit, a token refused) carries the results of the batches already answered
+  (``ConnectorError.partial``), their links' fields unsent;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
@@ -62,7 +71,7 @@ from connectors.hubspot.associations import (
     parse_axes,
 )
 from connectors.hubspot.normalise import parse_datetime
-from connectors.hubspot.reads import batch_read, list_objects, read_associations
+from connectors.hubspot.reads import MAX_VALUES, batch_read, list_objects, read_associations, search_modified
 from connectors.hubspot.schema import (
     ACTION_COMPANIES,
     ACTION_PROPS,
@@ -82,7 +91,9 @@ from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpo
 log = logging.getLogger(__name__)
 
 BATCH_WRITE = 100
-# the logical fields every task upsert carries (``Writer._task_props``): what a created task needs (its subject, its
+# the verb of fallback tasks: found by ``pac_key`` (``Writer._task_ids``), then updated by id or created
+TASKS = "tasks"
+# the logical fields every task write carries (``Writer._task_props``): what a created task needs (its subject, its
 # due date ``hs_timestamp``, which HubSpot requires to create one, its owner)
 CREATE_FIELDS = ("name", "window_end", "owner_email")
 RETRYABLE_CATEGORIES = {"CONFLICT", "RATE_LIMITS", "INTERNAL_ERROR", "LOCKED", "CONCURRENT_MODIFICATION"}
@@ -199,7 +210,8 @@ class Writer:
                  cap: int = DEFAULT_CAP, links: Links | None = None,
                  written: Mapping[tuple[str, str], Any] | None = None,
                  task_states: Mapping[str, str] | None = None, axes_refused: AxesRefused | None = None,
-                 records: dict[str, dict[str, dict[str, Any]]] | None = None, zone: tzinfo = UTC) -> None:
+                 records: dict[str, dict[str, dict[str, Any]]] | None = None, zone: tzinfo = UTC,
+                 task_ids: dict[str, str] | None = None, duplicates: set[str] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.zone = zone        # the plan's timezone: a task is due at noon of the action's last day there
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
@@ -217,6 +229,11 @@ class Writer:
         # them (kept by the connector), with what this run's upserts wrote on them: the full reconciliation and the
         # axes' ids read no list again (``_plan_records``, ``_axis_records``)
         self.records = records if records is not None else {}
+        # fallback: pac_key -> the id of its task, found or written by this run (kept by the connector across the
+        # run's writes: a task created seconds ago may not be in search yet); the keys whose duplicates were reported
+        self.task_ids = task_ids if task_ids is not None else {}
+        self.duplicates = duplicates if duplicates is not None else set()
+        self._gone: set[str] = set()        # ids a batch update was refused as not found (deleted): ``_send_tasks``
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -244,9 +261,10 @@ class Writer:
                 if not self.fallback and object_type == self.action_type and self.axes_refused.refused:
                     items = self._held_back(items, results)
                 for batch in chunked(items, BATCH_WRITE):
-                    for i, result in self._send(object_type, verb, batch):
+                    sent = self._send_tasks(batch) if verb == TASKS else self._send(object_type, verb, batch)
+                    for i, result in sent:
                         results[i] = result.with_unsent(unsent.get(i, frozenset()))
-                    if verb == "upsert":
+                    if verb in ("upsert", TASKS):
                         self._remember(object_type, batch, results)
                 if not self.fallback and (object_type, verb) == axes:
                     self._note_failed_axes(items, results)
@@ -357,7 +375,7 @@ class Writer:
                 return None, {}
             return (self.axis_type or "", "upsert"), self._props(change, AXIS_PROPS)
         if self.fallback:
-            return ("tasks", "upsert"), self._task_props(change)
+            return ("tasks", TASKS), self._task_props(change)
         return (self.action_type or "", "upsert"), self._props(change, ACTION_PROPS)
 
     def _props(self, change: WriteChange, declared: Mapping[str, Prop], derived_target: bool = False
@@ -383,11 +401,12 @@ class Writer:
         return out
 
     def _task_props(self, change: WriteChange) -> dict[str, str] | str:
-        """A task's properties. An upsert creates the task when the rep deleted it, and HubSpot creates no task
-        without its due date (tasks guide: "hs_timestamp: Required"): so every task upsert carries the subject, due
-        date and owner (``CREATE_FIELDS``), from what pac last wrote when the change leaves them out (unchanged:
-        the same values), and a task created again holds them; the rest follows in the same run (``new: true``,
-        the pipeline's whole record). On a live task they rewrite what it holds (audit hsemu F2)."""
+        """A task's properties. A write creates the task when the rep deleted it (its update answered not found:
+        ``_send_tasks``), and HubSpot creates no task without its due date (tasks guide: "hs_timestamp: Required"):
+        so every task write carries the subject, due date and owner (``CREATE_FIELDS``), from what pac last wrote
+        when the change leaves them out (unchanged: the same values), and a task created again holds them; the rest
+        follows in the same run (``created``, the pipeline's whole record). On a live task they rewrite what it
+        holds (audit hsemu F2)."""
         row = self.written.get((change.target.value, change.key))
         held = getattr(row, "fields", None) or {}
         # an action removed from the plan: its task completed (off the rep's list, as a cancelled action's) and its
@@ -681,6 +700,65 @@ class Writer:
             log.warning("hubspot.write.deals_failed error=%s", exc)
 
     # -- sending -----------------------------------------------------------------------------------
+    def _send_tasks(self, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]) -> list[tuple[int, WriteResult]]:
+        """Fallback: a batch of action tasks, with no upsert (HubSpot documents unique-value properties, which an
+        upsert's ``idProperty`` must be, for companies, deals, tickets, custom objects and contacts: not tasks).
+        Each key's task is found (``_task_ids``): those found are updated by id, the others created, each input
+        carrying its ``pac_key``. A create is sent only after a search found no task of its key, so a create whose
+        answer was lost is found by the next run's search, not made twice. A task the update finds deleted (not
+        found: 207 ``OBJECT_NOT_FOUND``, or a 404 once alone) is created again in the same call's wake, as the upsert
+        did (its result ``created``: the pipeline sends the rest of it)."""
+        found = self._task_ids([c.key for _, c, _ in batch])
+        updates, creates = [], []
+        for i, change, props in batch:
+            task = found.get(change.key) or change.crm_id      # the search's, else the id pac last wrote to
+            if task:
+                updates.append((i, replace(change, crm_id=str(task)), props))
+            else:
+                creates.append((i, change, props))
+        out: list[tuple[int, WriteResult]] = []
+        if updates:
+            self._gone.clear()
+            by_index = {i: (i, change, props) for i, change, props in updates}
+            for i, result in self._send("tasks", "update", updates):
+                if not result.ok and str(result.crm_id) in self._gone:     # deleted by a rep: created again
+                    _, change, props = by_index[i]
+                    creates.append((i, replace(change, crm_id=None), props))
+                    self.task_ids.pop(change.key, None)
+                else:
+                    out.append((i, result))
+        if creates:
+            out += self._send("tasks", "create", sorted(creates, key=lambda item: item[0]))
+        for _, result in out:
+            if result.ok and result.crm_id:
+                self.task_ids[result.key] = str(result.crm_id)
+        return sorted(out, key=lambda item: item[0])
+
+    def _task_ids(self, keys: Sequence[str]) -> dict[str, str]:
+        """pac_key -> its task's id: known to this run (found or written by it), else searched (``pac_key IN``, 100
+        values per filter, only for a batch of tasks to write: a night that writes no task searches nothing). Two
+        live tasks or more carrying one key (copied by hand, or made by two runs at once): the lowest id is pac's
+        task, written to; the others are left as they are (a rep's notes may be there) and reported once per run,
+        by a warning naming them. A key none holds is absent (its task is created)."""
+        out = {key: self.task_ids[key] for key in keys if key in self.task_ids}
+        wanted = sorted(set(keys) - set(out))
+        held: dict[str, list[str]] = {}
+        for chunk in chunked(wanted, MAX_VALUES):
+            in_filter = [{"propertyName": KEY, "operator": "IN", "values": list(chunk)}]
+            for obj in search_modified(self.transport, "tasks", [KEY], None, filters=in_filter):
+                key = str((obj.get("properties") or {}).get(KEY) or "")
+                if key in chunk:        # the exact key (HubSpot may compare text without case)
+                    held.setdefault(key, []).append(str(obj["id"]))
+        for key, ids in held.items():
+            ids = sorted(set(ids), key=lambda i: (len(i), i))
+            out[key] = self.task_ids[key] = ids[0]
+            if len(ids) > 1 and key not in self.duplicates:
+                self.duplicates.add(key)
+                log.warning("hubspot.write.duplicate_tasks key=%s written=%s others=%s (several live tasks carry this "
+                            "pac_key: pac writes the lowest id; delete the others in HubSpot)", key, ids[0],
+                            ",".join(ids[1:]))
+        return out
+
     def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]
               ) -> list[tuple[int, WriteResult]]:
         """One batch sent, one result per input. A 409 ``CONFLICT`` (another write to the same record, a unique value
@@ -694,8 +772,16 @@ class Writer:
         except (BadRequest, NotFound) as exc:
             if len(batch) > 1 and _invalid_input(exc):
                 return self._isolate(object_type, verb, batch, exc)
-            return _failed(batch, _refusal(exc))
+            return self._refused(batch, exc)
         return self._results(object_type, verb, batch, reply)
+
+    def _refused(self, batch: Sequence[tuple[int, WriteChange, dict[str, str]]], exc: BadRequest | NotFound
+                 ) -> list[tuple[int, WriteResult]]:
+        """Every record of ``batch`` refused with HubSpot's message; when that says its record does not exist (a
+        lone input's 404 or 400 ``OBJECT_NOT_FOUND``), its id is noted as gone (``_send_tasks`` creates it again)."""
+        if len(batch) == 1 and _not_found(exc) and batch[0][1].crm_id:
+            self._gone.add(str(batch[0][1].crm_id))
+        return _failed(batch, _refusal(exc))
 
     def _call(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]) -> Reply:
         """The batch call. Each input carries a unique ``objectWriteTraceId`` (its ``pac_key``, or a company's id):
@@ -704,6 +790,9 @@ class Writer:
         if verb == "upsert":
             inputs = [{"id": c.key, "idProperty": KEY, "objectWriteTraceId": c.key, "properties": p}
                       for _, c, p in batch]
+        elif verb == "create":      # a task: its properties hold its pac_key; its links are made after (the spec
+            # requires ``associations``)
+            inputs = [{"associations": [], "objectWriteTraceId": c.key, "properties": p} for _, c, p in batch]
         else:
             inputs = [{"id": c.crm_id, "objectWriteTraceId": str(c.crm_id), "properties": p} for _, c, p in batch]
         return self.transport.call(f"batch_{verb}.{object_type}", "objects.batch", verb, object_type,
@@ -722,7 +811,7 @@ class Writer:
         while todo:
             part, why = todo.pop()
             if len(part) == 1:
-                out += _failed(part, _refusal(why))
+                out += self._refused(part, why)
                 continue
             if calls + 2 > SPLIT_CALLS:
                 out += _failed(part, f"{_refusal(why)} (HubSpot refused the whole batch; the invalid record was not "
@@ -737,10 +826,10 @@ class Writer:
                     out += _failed(piece, str(exc), retryable=True)
                     continue
                 except (BadRequest, NotFound) as exc:
-                    if _invalid_input(exc):
+                    if _invalid_input(exc) and len(piece) > 1:
                         todo.append((piece, exc))
                     else:
-                        out += _failed(piece, _refusal(exc))
+                        out += self._refused(piece, exc)
                     continue
                 out += self._results(object_type, verb, piece, reply)
         refused = sum(1 for _, r in out if not r.ok)
@@ -751,18 +840,20 @@ class Writer:
     def _results(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
                  reply: Reply) -> list[tuple[int, WriteResult]]:
         """The batch's results from HubSpot's answer (200, or 207 with ``errors`` naming records)."""
-        # an input's id as HubSpot names it back: an upsert's pac_key, an update's company id
-        ids = {(c.key if verb == "upsert" else str(c.crm_id)): c.key for _, c, _ in batch}
+        # an input's id as HubSpot names it back: an upsert's or a create's pac_key (its objectWriteTraceId), an
+        # update's record id (a company's, a task's)
+        keyed = verb in ("upsert", "create")
+        ids = {(c.key if keyed else str(c.crm_id)): c.key for _, c, _ in batch}
         data = reply.data or {}
         crm_ids: dict[str, str] = {}
         stamps: dict[str, datetime | None] = {}     # a company's updatedAt after this write: pac's own change
         created: set[str] = set()       # an upsert's records it created (its result's ``new``: true)
         for obj in data.get("results") or []:
-            key = (obj.get("properties") or {}).get(KEY) if verb == "upsert" else ids.get(str(obj.get("id")))
-            key = key or ids.get(str(obj.get("objectWriteTraceId")))
+            key = (obj.get("properties") or {}).get(KEY) if keyed else ids.get(str(obj.get("id")))
+            key = key if key in ids.values() else ids.get(str(obj.get("objectWriteTraceId")))
             if key:
                 crm_ids[key] = str(obj["id"])
-                if verb == "upsert" and obj.get("new") is True:
+                if verb == "create" or (verb == "upsert" and obj.get("new") is True):
                     created.add(key)
                 if object_type == "companies":      # the one object pac both reads and writes
                     stamps[key] = parse_datetime(obj.get("updatedAt"))
@@ -777,6 +868,8 @@ class Writer:
                      if str(r) in ids]
             for key in named:
                 failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+            if verb == "update" and str(error.get("category", "")).upper() == "OBJECT_NOT_FOUND":
+                self._gone.update(str(r) for r in context.get("ids") or [] if str(r) in ids)
             if not named:
                 unattributed.append(message)
         unconfirmed = "not confirmed by HubSpot (absent from the batch's results)"
@@ -814,6 +907,12 @@ def _invalid_input(exc: BadRequest | NotFound) -> bool:
         return True
     body = exc.body if isinstance(exc.body, dict) else {}
     return str(body.get("category", "")).upper() in INPUT_CATEGORIES
+
+
+def _not_found(exc: BadRequest | NotFound) -> bool:
+    """HubSpot refused a record it does not hold (deleted): a 404, or a 400 ``OBJECT_NOT_FOUND``."""
+    body = exc.body if isinstance(exc, BadRequest) and isinstance(exc.body, dict) else {}
+    return isinstance(exc, NotFound) or str(body.get("category", "")).upper() == "OBJECT_NOT_FOUND"
 
 
 def _refusal(exc: BadRequest | NotFound) -> str:

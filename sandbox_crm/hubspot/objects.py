@@ -2,7 +2,8 @@
 ``properties``, ``propertiesWithHistory``, ``after`` paging), create, and batch read/create/update/upsert/archive
 with 207 multi-status bodies, after HubSpot's published OpenAPI specs (a batch read with ``propertiesWithHistory``
 takes at most 50 inputs, as HubSpot's answer says); a ``lock_row`` fault refuses one record of
-a batch write (retryable). Its error names the record in ``context.ids`` as it was sent (the ``pac_key`` of an upsert),
+a batch write (retryable). Its error names the record in ``context.ids`` as it was sent (the ``pac_key`` of an upsert,
+the ``objectWriteTraceId`` of a create: a task pac writes carries its ``pac_key`` there),
 unless the fault says otherwise: ``context="object_id"`` names the HubSpot object id instead, ``context="none"`` gives
 a context without ``ids`` (HubSpot documents every field of an error as optional; ``context`` is a free map)."""
 
@@ -154,12 +155,12 @@ class Objects:
         locked = None
         if fault is not None and fault.kind == "lock_row" and inputs:
             wanted = fault.detail.get("key")
-            locked = next((str(i.get("id")) for i in inputs if str(i.get("id")) == wanted), str(inputs[0].get("id")))
+            locked = next((_named(i, verb) for i in inputs if _named(i, verb) == wanted), _named(inputs[0], verb))
         id_property = body.get("idProperty") if verb != "upsert" else None
         results: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
         for item in inputs:
-            key = str(item.get("id", ""))
+            key = _named(item, verb)
             props = dict(item.get("properties") or {})
             if locked is not None and key == locked:
                 refusal = input_error("CONFLICT", "The record is being updated by another process; retry later"
@@ -182,7 +183,8 @@ class Objects:
                     errors.append(input_error("VALIDATION_ERROR", refused, [key]))
                     continue
                 object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
-                results.append(table.rows[object_id].render(list(props)))
+                trace = {"objectWriteTraceId": key} if key else {}
+                results.append(table.rows[object_id].render(list(props)) | trace)
                 continue
             if verb == "upsert":
                 unique = item.get("idProperty")
@@ -217,3 +219,10 @@ class Objects:
             results.append(table.rows[object_id].render(list(props)))
         status = 207 if errors else (201 if verb == "create" else 200)
         return Response(status, batch_body(started, results, errors))
+
+
+def _named(item: dict[str, Any], verb: str) -> str:
+    """How a batch input is named back (its result, an error's ``context.ids``): a create's by its
+    ``objectWriteTraceId`` (it has no id yet: HubSpot's multi-status answer of batch create names inputs by it), any
+    other by its ``id`` as sent."""
+    return str(item.get("objectWriteTraceId") or "") if verb == "create" else str(item.get("id", ""))

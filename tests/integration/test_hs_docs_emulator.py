@@ -373,23 +373,31 @@ class TestOtherPortals:
         assert figures(second) == ({"A-1": 3, "A-2": 2, "A-3": 2, "A-4": 2}, Decimal("12000"))
 
 
-@pytest.mark.xfail(strict=True, reason="audit hsdocs F1 (open): fallback mode upserts tasks by a unique pac_key, "
-                   "and HubSpot documents unique-value properties for companies, deals, tickets, custom objects and "
-                   "contacts only (developer changelog, 'Unique Properties support for newly created Contact "
-                   "properties'); docs/hubspot.md §3 says it is unchecked on a real portal")
 def test_fallback_tasks_on_a_portal_whose_tasks_take_no_unique_property(tmp_path: Path) -> None:
-    """A Starter portal that refuses ``hasUniqueValue`` on tasks (and an upsert by a property that is not unique):
-    the actions are still written as one task each, and the second night makes no duplicate."""
+    """A Starter portal that refuses ``hasUniqueValue`` on tasks (and an upsert by a property that is not unique:
+    HubSpot documents unique-value properties for companies, deals, tickets, custom objects and contacts only):
+    provisioning makes the tasks' ``pac_key`` not unique, the actions are written as one task each (searched by
+    their keys, then created), and the second night finds them and updates them by id: no duplicate, no upsert.
+    Failed before the fix (audit hsdocs F1, a strict xfail then): provisioning stopped, every task upsert refused."""
     settings = one_connector_settings(tmp_path, PLAN, "hs-docs", hubspot_opted_in(tmp_path, "tasks"), "docs")
     portal = build_portal()
     with Emulator(portal, enterprise=False) as emulator:
         emulator.unique_only_on = {"companies", "deals", "tickets", "contacts"}
         first = sync(settings, emulator, [], clock=lambda: FIRST)
+        ids = {r.properties["pac_key"]: r.id for r in portal.objects["tasks"].values() if r.properties.get("pac_key")}
         the_day_after(portal)
         second = sync(settings, emulator, [], clock=lambda: SECOND)
     assert (first.errors, second.errors) == ([], [])
+    assert (figures(first), figures(second)) == (NIGHT_1, NIGHT_2)
+    assert not portal.properties["tasks"]["pac_key"].get("hasUniqueValue")
     keys = sorted(r.properties.get("pac_key") or "" for r in portal.objects["tasks"].values() if r.archived_at is None)
     assert [k for k in keys if k] == ["docs:A-1", "docs:A-2", "docs:A-3", "docs:A-4"]
+    assert {r.properties["pac_key"]: r.id for r in portal.objects["tasks"].values()
+            if r.properties.get("pac_key")} == ids
+    task_writes = [p.rsplit("/", 1)[-1] for m, p, _q, _b in emulator.requests
+                   if m == "POST" and p.startswith("/crm/v3/objects/tasks/batch/") and not p.endswith("/read")]
+    assert "upsert" not in task_writes and task_writes.count("create") == 1 and "update" in task_writes
+    assert [r for r in emulator.refused if r[1].startswith("/crm/v3/objects/tasks")] == []
 
 
 def test_portal_paths(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ sandbox CRM (the schemas API answers 403, so each action is a task), then a mana
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -339,3 +340,88 @@ def test_a_reps_edit_of_pacs_figures_or_due_date_on_a_task_is_restored(portal: S
 
 def moved_day(ms: str) -> str:
     return datetime.fromtimestamp(int(ms) / 1000, UTC).date().isoformat()
+
+
+def _key_searches(calls: list[tuple[str, str, Any]]) -> list[list[str]]:
+    """The values of each ``pac_key IN`` filter of the tasks searches among ``calls``."""
+    return [f["values"] for m, p, b in calls if p == "/crm/v3/objects/tasks/search"
+            for g in (b or {}).get("filterGroups") or [] for f in g.get("filters") or []
+            if f.get("propertyName") == "pac_key" and f.get("operator") == "IN"]
+
+
+class TestTasksWithoutUpsert:
+    """Tasks are not upserted (HubSpot documents unique-value properties, which an upsert's idProperty must be, for
+    companies, deals, tickets, custom objects and contacts only: audit hsdocs F1): a night that writes tasks finds
+    them by a ``pac_key IN`` search, updates those found by id and creates the others (audit hstasks)."""
+
+    def test_provisioned_key_is_not_unique_and_a_quiet_night_searches_no_key(self, portal: Starter) -> None:
+        """The first night searches the keys (none found), creates each task once; a quiet night writes no task and
+        searches no key (its only tasks search is the pull's); a changed figure is one search and one update by id.
+        Failed before the fix: the tasks' pac_key was unique and every task write was a batch upsert."""
+        requests = portal.api.requests
+        first = portal.sync()
+        calls = list(requests)
+        assert portal.api.tables["tasks"].properties["pac_key"]["hasUniqueValue"] is False
+        owned = len(_owned(portal, first))
+        assert [p for m, p, _b in calls if p.startswith("/crm/v3/objects/tasks/batch/")] \
+            == ["/crm/v3/objects/tasks/batch/create"]
+        assert sorted(v for values in _key_searches(calls) for v in values) == sorted(portal.tasks())
+        assert len(portal.tasks()) == owned == len(portal.api.tables["tasks"].rows)
+        ids = {k: t.id for k, t in portal.tasks().items()}
+        portal.sync()       # past pac's first writes
+        requests.clear()
+        quiet = portal.sync()
+        assert quiet.written == 0 and _key_searches(list(requests)) == []
+        assert [p for m, p, _b in requests if "/objects/tasks/batch/" in p or "/objects/tasks/search" in p] \
+            == ["/crm/v3/objects/tasks/search"]
+        text = portal.settings.plans[0].file.read_text(encoding="utf-8")
+        portal.settings.plans[0].file.write_text(text.replace(A08_6, A08_8, 1), encoding="utf-8")
+        requests.clear()
+        changed = portal.sync()
+        [key] = [k for k in ids if k.endswith(":A-08")]
+        assert changed.written >= 1 and portal.tasks()[key].props["pac_target"] == "8"
+        assert _key_searches(list(requests)) == [[key]]
+        assert [p for m, p, _b in requests if p.startswith("/crm/v3/objects/tasks/batch/")] \
+            == ["/crm/v3/objects/tasks/batch/update"]
+        assert {k: t.id for k, t in portal.tasks().items()} == ids
+
+    def test_a_portal_whose_tasks_key_an_older_pac_made_unique_keeps_working(self, portal: Starter) -> None:
+        """Provisioned by a pac before 6 Dec 2026: the tasks' pac_key is unique. Provisioning leaves it so, and the
+        tasks are written the same way: one each, found the next nights by the search and updated by id."""
+        portal.api.tables["tasks"].define("pac_key", "string", "text", group="pac", label="PAC key", unique=True,
+                                          custom=True)
+        portal.sync()
+        ids = {k: t.id for k, t in portal.tasks().items()}
+        assert ids and len(ids) == len(portal.api.tables["tasks"].rows)
+        assert portal.api.tables["tasks"].properties["pac_key"]["hasUniqueValue"] is True
+        text = portal.settings.plans[0].file.read_text(encoding="utf-8")
+        portal.settings.plans[0].file.write_text(text.replace(A08_6, A08_8, 1), encoding="utf-8")
+        changed = portal.sync()
+        assert changed.errors == [] and {k: t.id for k, t in portal.tasks().items()} == ids
+        assert [t.props["pac_target"] for k, t in portal.tasks().items() if k.endswith(":A-08")] == ["8"]
+        assert portal.sync().written == 0
+
+    def test_a_copy_of_pacs_task_is_neither_read_nor_written(self, portal: Starter,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+        """A rep copies A-08's task, pac_key included, and completes the copy. The next night (A-08's target changed
+        to 8) pac's task, the lowest id, is read and written; the copy is left as it is, its completion is no
+        manager's edit of A-08, and it is reported once. Failed before the fix: the copy's COMPLETED status was read
+        as A-08 done (and the write was an upsert by a key two tasks hold)."""
+        portal.sync()
+        portal.sync()
+        [key] = [k for k in portal.tasks() if k.endswith(":A-08")]
+        mine = portal.tasks()[key]
+        status = mine.props["pac_status"]
+        copy = portal.api.add("tasks", dict(mine.props))
+        portal.api.update("tasks", copy, {"hs_task_status": "COMPLETED"}, by_user=portal.user("hugo"))
+        assert int(copy) > int(mine.id)
+        text = portal.settings.plans[0].file.read_text(encoding="utf-8")
+        portal.settings.plans[0].file.write_text(text.replace(A08_6, A08_8, 1), encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            result = portal.sync()
+        rows = portal.api.tables["tasks"].rows
+        assert rows[mine.id].props["pac_target"] == "8" and rows[copy].props["pac_target"] == "6"
+        assert _status(result, key) == status != "done"
+        assert sorted(i for i, t in rows.items() if t.props.get("pac_key") == key) == sorted([mine.id, copy])
+        warned = [r.getMessage() for r in caplog.records if "duplicate_tasks" in r.getMessage()]
+        assert len(warned) == 1 and f"others={copy}" in warned[0], warned

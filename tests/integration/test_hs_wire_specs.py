@@ -34,6 +34,10 @@ ROUTES = [  # (method, path pattern, spec file, schema)
     ("POST", r"^/crm/v3/objects/[^/]+/batch/upsert$", "objects_v3.json",
      "BatchInputSimplePublicObjectBatchInputUpsert"),
     ("POST", r"^/crm/v3/objects/[^/]+/batch/read$", "objects_v3.json", "BatchReadInputSimplePublicObjectId"),
+    # fallback tasks created and updated by id (audit hstasks: never upserted), companies and deals updated by id
+    ("POST", r"^/crm/v3/objects/[^/]+/batch/create$", "objects_v3.json",
+     "BatchInputSimplePublicObjectBatchInputForCreate"),
+    ("POST", r"^/crm/v3/objects/[^/]+/batch/update$", "objects_v3.json", "BatchInputSimplePublicObjectBatchInput"),
     ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/read$", "associations_v4.json",
      "BatchInputPublicFetchAssociationsBatchRequest"),
     ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/create$", "associations_v4.json",

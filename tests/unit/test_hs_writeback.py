@@ -1,15 +1,16 @@
 """Building HubSpot write inputs: formats, owner lookup, PAC-only fields, fallback tasks."""
 
+import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from connectors.base import ApiUsage, Target, WriteChange
+from connectors.base import ApiUsage, Target, TransientError, WriteChange
 from connectors.hubspot.associations import LinkFailed, Links, created_links, multi_status
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
 from connectors.hubspot.transport import BadRequest, Conflict, NotFound, Reply
-from connectors.hubspot.writeback import SPLIT_CALLS, Writer, fmt
+from connectors.hubspot.writeback import SPLIT_CALLS, TASKS, Writer, fmt
 from pac_core.kpis import ROI_HELP
 
 
@@ -66,7 +67,7 @@ class TestInputs:
         where, props = _writer(fallback=True)._inputs(WriteChange(Target.ACTION, "pac:A-01", {
             "name": "Visiter 5 clients dormants", "window_end": date(2027, 5, 9), "status": "in_progress",
             "owner_email": "lea.rousseau@durand-process.example"}))
-        assert where == ("tasks", "upsert")
+        assert where == ("tasks", TASKS)       # found by pac_key, then updated by id or created: never upserted
         assert props["hs_task_subject"] == "Visiter 5 clients dormants"
         assert props["hs_timestamp"] == "1809864000000"      # 2027-05-09T12:00:00Z
         assert props["hs_task_status"] == "NOT_STARTED" and props["pac_status"] == "in_progress"
@@ -237,7 +238,9 @@ class GonePortal:
         self.sent: list[tuple[str, list[str]]] = []
         self.usage = ApiUsage()
 
-    def call(self, what, api, method, *args):
+    def call(self, what, api, method, *args, search=False):
+        if search:      # the tasks' search by pac_key: none held yet
+            return Reply(200, {"total": 0, "results": []})
         if method == "get_page":        # associations: companies -> deals, deals -> companies
             from_type, _to, body = args
             ids = [i["id"] for i in body["inputs"]]
@@ -248,14 +251,14 @@ class GonePortal:
                              for c, ds in self.deals.items() if d in ds] for d in ids}
             return Reply(200, {"results": [{"from": {"id": i}, "to": tos} for i, tos in found.items() if tos]})
         object_type, body = args
-        ids = [str(i["id"]) for i in body["inputs"]]
+        ids = [str(i.get("id") or i["properties"]["pac_key"]) for i in body["inputs"]]
         self.sent.append((object_type, ids))
         if object_type == "deals" and self.deal_refusal is not None:
             raise self.deal_refusal
         if object_type == "companies" and self.gone in ids:
             raise self.refusal
-        if method == "upsert":
-            return Reply(200, {"results": [{"id": f"t-{k}", "properties": {"pac_key": k}} for k in ids]})
+        if method == "create":
+            return Reply(201, {"results": [{"id": f"t-{k}", "properties": {"pac_key": k}} for k in ids]})
         return Reply(200, {"results": [{"id": i, "properties": {}} for i in ids]})
 
 
@@ -356,3 +359,133 @@ class TestKnownLinks:
         links.note_created("A", ["a1"])
         assert links.settle("C", "A", {"c1": {"a1"}, "c2": set()}) == [] and portal.reads == []
         assert links.current("C", "B", ["c1"]) == {"c1": {"x"}} and portal.reads == [["c1"]]   # another type: read
+
+
+class TasksPortal:
+    """A fallback portal's tasks (id -> properties), served as HubSpot documents them: a search with a ``pac_key IN``
+    filter, batch update by id (207 ``OBJECT_NOT_FOUND`` naming a deleted task's id, or, with ``whole_404``, the
+    whole batch refused 404: the status of that refusal is not documented), batch create (each result with its
+    properties). ``lose`` answers: the creates of that many calls are applied, their answer lost (a transient
+    fault). No upsert: tasks take no unique-value property. It records each call (verb, ids or keys)."""
+
+    def __init__(self, tasks: dict[str, dict[str, str]] | None = None, *, whole_404: bool = False,
+                 lose: int = 0) -> None:
+        self.tasks = tasks or {}
+        self.whole_404, self.lose = whole_404, lose
+        self.calls: list[tuple[str, list[str]]] = []
+        self.next_id = 1000
+        self.usage = ApiUsage()
+
+    def call(self, what, api, method, *args, search=False):
+        object_type, body = args
+        assert object_type == "tasks"
+        if search:
+            [group] = body["filterGroups"]
+            [flt] = [f for f in group["filters"] if f["propertyName"] == "pac_key"]
+            assert flt["operator"] == "IN" and len(flt["values"]) <= 100
+            self.calls.append(("search", list(flt["values"])))
+            found = [{"id": i, "properties": {**p, "hs_lastmodifieddate": "2027-05-20T16:00:00Z"}}
+                     for i, p in sorted(self.tasks.items(), key=lambda t: int(t[0])) if p["pac_key"] in flt["values"]]
+            return Reply(200, {"total": len(found), "results": found})
+        assert method in ("update", "create"), method      # never an upsert
+        inputs = body["inputs"]
+        if method == "update":
+            ids = [str(i["id"]) for i in inputs]
+            self.calls.append(("update", ids))
+            gone = [i for i in ids if i not in self.tasks]
+            if gone and self.whole_404:
+                raise NotFound("HubSpot batch_update.tasks: HTTP 404: Object not found")
+            for i in inputs:
+                if str(i["id"]) in self.tasks:
+                    self.tasks[str(i["id"])].update(i["properties"])
+            errors = [{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some TASK objects",
+                       "context": {"ids": gone}}] if gone else []
+            return Reply(207 if gone else 200, {"results": [{"id": i, "properties": self.tasks[i]} for i in ids
+                                                            if i in self.tasks], "errors": errors})
+        keys = [i["properties"]["pac_key"] for i in inputs]
+        self.calls.append(("create", keys))
+        made = []
+        for i in inputs:
+            self.next_id += 1
+            self.tasks[str(self.next_id)] = dict(i["properties"])
+            made.append({"id": str(self.next_id), "properties": dict(i["properties"])})
+        if self.lose:
+            self.lose -= 1
+            raise TransientError("HubSpot batch_create.tasks: read timed out")
+        return Reply(201, {"results": made})
+
+    def held(self, key: str) -> list[str]:
+        return [i for i, p in self.tasks.items() if p.get("pac_key") == key]
+
+
+def _task_writer(portal: TasksPortal) -> Writer:
+    """A new run's writer (nothing known of the tasks but what the store keeps: each change's ``crm_id``)."""
+    return Writer(transport=portal, fallback=True, owner_id={}.get, axis_type=None, action_type=None)
+
+
+def _task(key: str, target: int = 5, crm_id: str | None = None) -> WriteChange:
+    return WriteChange(Target.ACTION, key, {"name": "Visiter", "window_end": "2027-05-23", "status": "planned",
+                                            "target": target}, crm_id=crm_id)
+
+
+class TestTasksFoundThenUpdatedOrCreated:
+    """Fallback tasks without an upsert (audit hstasks; hsdocs F1: HubSpot documents unique-value properties, which an
+    upsert's ``idProperty`` must be, for companies, deals, tickets, custom objects and contacts only). Each failed
+    before the fix: the writer sent one batch upsert by ``pac_key``, which this portal does not serve."""
+
+    def test_a_create_whose_answer_was_lost_is_found_not_made_twice(self):
+        """Night 1: the create is applied but its answer lost (retryable, nothing recorded, no id). Night 2: the
+        search finds the task, which is updated by id: one task, never two."""
+        portal = TasksPortal(lose=1)
+        [lost] = _task_writer(portal).write([_task("p:A-01")])
+        assert not lost.ok and lost.retryable and portal.held("p:A-01") == ["1001"]
+        [again] = _task_writer(portal).write([_task("p:A-01", target=6)])
+        assert again.ok and again.crm_id == "1001" and not again.created
+        assert portal.held("p:A-01") == ["1001"] and portal.tasks["1001"]["pac_target"] == "6"
+        assert portal.calls[2:] == [("search", ["p:A-01"]), ("update", ["1001"])]
+
+    @pytest.mark.parametrize("whole_404", [False, True], ids=["207 OBJECT_NOT_FOUND", "404 whole batch"])
+    def test_a_task_the_rep_deleted_is_created_again(self, whole_404):
+        """Task 7 (the id pac last wrote to, kept by the store) was deleted: the update is answered not found (a 207
+        naming it, or the batch refused 404 and split until it is alone), and the task is created again whole
+        (subject, due date), ``created`` (the pipeline sends the rest); task 8 of the batch is updated."""
+        portal = TasksPortal({"8": {"pac_key": "p:A-02"}}, whole_404=whole_404)
+        results = _task_writer(portal).write([_task("p:A-01", crm_id="7"), _task("p:A-02", crm_id="8")])
+        assert [(r.ok, r.created) for r in results] == [(True, True), (True, False)]
+        [new] = portal.held("p:A-01")
+        assert results[0].crm_id == new != "7" and results[1].crm_id == "8"
+        assert portal.tasks[new]["hs_task_subject"] == "Visiter" and portal.tasks[new]["hs_timestamp"]
+        assert portal.calls[-1] == ("create", ["p:A-01"])
+
+    def test_several_tasks_of_one_key_the_lowest_is_written_the_others_reported_once(self, caplog):
+        """Tasks 99 and 100 carry p:A-01 (a copy made by hand): 99, the lowest id (as a number: "100" < "99" as
+        text), is written, 100 left as it is and named once in the run's warnings though the run writes the key
+        twice; nothing is created."""
+        portal = TasksPortal({"100": {"pac_key": "p:A-01", "pac_target": "1"},
+                              "99": {"pac_key": "p:A-01", "pac_target": "1"}})
+        writer = _task_writer(portal)
+        with caplog.at_level(logging.WARNING, logger="connectors.hubspot.writeback"):
+            [first] = writer.write([_task("p:A-01", target=6)])
+            again = Writer(transport=portal, fallback=True, owner_id={}.get, axis_type=None, action_type=None,
+                           task_ids=writer.task_ids, duplicates=writer.duplicates).write([_task("p:A-01", target=7)])
+        assert first.ok and first.crm_id == "99" and again[0].crm_id == "99"
+        assert portal.tasks["99"]["pac_target"] == "7" and portal.tasks["100"]["pac_target"] == "1"
+        warned = [r.getMessage() for r in caplog.records if "duplicate_tasks" in r.getMessage()]
+        assert len(warned) == 1 and "written=99 others=100" in warned[0]
+        assert [verb for verb, _ in portal.calls] == ["search", "update", "update"]   # the run knows 99: no search
+
+    def test_a_batch_is_one_search_of_its_keys_then_one_update_and_one_create(self):
+        """150 tasks to write, 100 per batch, 40 of them held: per batch one ``pac_key IN`` search of at most 100
+        values, one update of those found, one create of the others. The same keys written again in the same run
+        (its recreated records' rest) search nothing: a task just created may not be in search yet."""
+        keys = [f"p:A-{i:03d}" for i in range(150)]
+        portal = TasksPortal({str(10 + i): {"pac_key": keys[i * 3]} for i in range(40)})
+        writer = _task_writer(portal)
+        results = writer.write([_task(k) for k in keys])
+        assert all(r.ok for r in results) and len({r.crm_id for r in results}) == 150
+        assert [verb for verb, _ in portal.calls] == ["search", "update", "create", "search", "update", "create"]
+        assert [len(ids) for verb, ids in portal.calls if verb == "search"] == [100, 50]
+        assert all(len(portal.held(k)) == 1 for k in keys)
+        before = len(portal.calls)
+        writer.write([_task(k, target=9) for k in keys[:3]])
+        assert portal.calls[before:] == [("update", [r.crm_id for r in results[:3]])]
