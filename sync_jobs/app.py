@@ -11,7 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,14 +149,21 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
-        kept_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        versions = repo.plan_versions(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
         for what, label in wanted:
             if (what, label) in kept_before and not replace:
                 continue
             end = closing_instant(label, tz)
-            evaluation = evaluate(effective, records, end, settings)
+            kept_info, then = today_info, effective
+            if not replace and now >= plan_cutoff(end, tz):   # a late snapshot: the plan as it was at the close
+                kept_info = plan_then_info(versions, edits, plan_cutoff(end, tz), today_info)
+                if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
+                    chosen = next(v for v in versions if v.version == kept_info["plan_version"])
+                    then = _version_plan(engine, plan.id, chosen, kept_info)
+            evaluation = evaluate(then, records, end, settings)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
                                    {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
@@ -172,6 +179,37 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
     finally:
         if own:
             engine.dispose()
+
+
+def plan_cutoff(end: datetime, tz: str) -> datetime:
+    """The instant a period's plan is read at (``end``: its closing instant): the end of the day after the period,
+    in the plan's timezone. The scheduler keeps a period on that day (its nightly sync, then the snapshot job at
+    05:45), with the plan file of that night: a plan edited on the period's last evening is recorded by the next
+    night's sync, and a snapshot taken by then reads today's plan, as it always did. One taken later (the
+    scheduler's catch-up, ``pac snapshot --period`` weeks after) reads the plan version in force then
+    (``plan_then_info``), not the plan of the day it is taken."""
+    local = end.astimezone(ZoneInfo(tz))
+    return (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cutoff: datetime,
+                   today: dict[str, Any]) -> dict[str, Any]:
+    """What a late snapshot keeps of its plan (``snapshots.KEPT``), the plan as the store knew it at ``cutoff``
+    (``plan_cutoff``): the latest plan version imported by then, with the CRM edits made by then (``edits``:
+    today's rows [key, field, value, at]; a row with no day, pac's or the file's, goes with today's version only:
+    a CRM edit made since is left out, and the version's own value stands, as a target or a due date lowered in
+    a CRM in April does not move March); with no
+    version imported by then (a store started later), the first one the store kept. ``today``: the info of today's
+    plan (its ``taken_on`` is kept). ``plan_of``: when that version was imported, so the report can say which
+    plan a snapshot taken late was evaluated with."""
+    before = [v for v in versions if stored_instant(v.imported_at) <= cutoff] or list(versions[:1])
+    if not before:
+        return today
+    chosen = before[-1]
+    current = chosen.version == today["plan_version"]    # a row with no day belongs to today's file: kept with it
+    kept_edits = [list(e) for e in edits if (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
+    return {**today, "plan_version": chosen.version, "edits": kept_edits,
+            "plan_of": stored_instant(chosen.imported_at).astimezone(UTC).isoformat()}
 
 
 def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:
@@ -272,6 +310,11 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
         else:
             then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
+    return _version_plan(engine, plan.id, chosen, info)
+
+
+def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any]) -> Plan:
+    """The plan of a stored version (``chosen``) with the CRM edits ``info`` keeps (``snapshots.KEPT``)."""
     then = load_plan_text(chosen.content, chosen.source_path)
     # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's), and
     # when the CRM edit was made ([key, field, value, at]; at None, or absent before pac kept it: the status's since)
@@ -280,7 +323,7 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in rows}
     at = {(target_of.get((k, f), ""), k, f): datetime.fromisoformat(a[0]) if a and a[0] else None
           for k, f, _, *a in rows}
-    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan.id))
+    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan_id))
     return apply_overrides(then, edits)[0]
 
 
@@ -289,8 +332,9 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
     """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
     scheduler's snapshot jobs do on their cron and at start-up, so a missed one is never skipped. ``due_by``: only
     the periods closed by then (the scheduler's retry at a sync fire: those whose snapshot job has fired), taken
-    ``now``. Each is evaluated at its period's end on the records and plan of ``now`` and keeps ``now`` as when it
-    was taken: a snapshot taken late says so where the report shows it (« instantané du 2 avril 2027 »). ``plan``:
+    ``now``. Each is evaluated at its period's end on the records of ``now`` and the plan of then (``plan_cutoff``)
+    and keeps ``now`` as when it was taken: a snapshot taken late says so where the report shows it (« instantané
+    du 2 avril 2027 »). ``plan``:
     the plan file already loaded by the caller (the scheduler's retry at each sync fire)."""
     ps = settings.plan(plan_ref)
     plan = plan or load_plan_file(ps)[0]

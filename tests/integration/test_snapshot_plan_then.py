@@ -1,0 +1,110 @@
+"""A snapshot taken late (the scheduler's catch-up, ``pac snapshot --period`` weeks after, ``pac demo``) is the period
+as it was closed: evaluated on today's records, but with the plan as it was at the period's end, as the store kept
+it (audit asofplan F1). Before, a March taken on 15 April read April's plan: a target lowered on 10 April turned a
+missed action into a done one, and an action written on 10 April appeared in March's figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pac_config.settings import Settings, load_settings
+from sync_jobs import app
+from sync_jobs.pipeline import run_sync
+from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+MARCH_ACTION = """\
+  - id: A-03
+    axis: AX-1
+    text: "Visit 2 customers in March"
+    who: julie@example.com
+    what: {activity: visit, count: 2}
+    when: "March 2027"
+"""
+ADDED_IN_APRIL = """\
+  - id: A-04
+    axis: AX-1
+    text: "Visit 1 customer in March"
+    who: julie@example.com
+    what: {activity: visit, count: 1}
+    when: "March 2027"
+"""
+MARCH_20 = datetime(2027, 3, 20, 1, 0, tzinfo=UTC)
+APRIL_1_NIGHT = datetime(2027, 4, 1, 3, 45, tzinfo=UTC)     # 05:45 Paris, the scheduler's snapshot job
+APRIL_10 = datetime(2027, 4, 10, 0, 0, tzinfo=UTC)
+APRIL_15 = datetime(2027, 4, 15, 3, 45, tzinfo=UTC)
+
+
+@pytest.fixture
+def edited(tmp_path: Path, database_url: str) -> Settings:
+    """The small plan with A-03 (2 visits in March), synced on 20 March (one visit on 10 March); on 10 April the
+    manager lowers A-03's target to 1 and writes A-04 (a March action), and the night's sync records them."""
+    settings = load_settings(write_settings(tmp_path, database_url, plan_text=SMALL_PLAN + MARCH_ACTION), env={})
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"),
+            visit("v1", "u1", "a1", datetime(2027, 3, 10, 8, tzinfo=UTC)))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(MARCH_20), as_of=MARCH_20,
+             evaluator=fake_evaluate)
+    plan = Path(settings.plan(None).file)
+    text = plan.read_text(encoding="utf-8").replace("count: 2}\n    when: \"March 2027\"",
+                                                    "count: 1}\n    when: \"March 2027\"")
+    plan.write_text(text + ADDED_IN_APRIL, encoding="utf-8")
+    run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(APRIL_10), as_of=APRIL_10,
+             evaluator=fake_evaluate)
+    return settings
+
+
+def _march(settings: Settings) -> app.Kept:
+    kept = app.kept_snapshot(settings, None, "monthly", "2027-03")
+    assert kept is not None
+    return kept
+
+
+class TestALateSnapshotKeepsThePlanOfThen:
+    def test_march_taken_on_15_april_counts_the_target_of_march(self, edited: Settings) -> None:
+        """Seen failing before the fix: A-03 read 1/1 done (April's target) and A-04 was among March's actions."""
+        assert app.take_snapshot(edited, None, period="2027-03", now=APRIL_15) == "2027-03"
+        kept = _march(edited)
+        a03 = next(a for a in kept.evaluation.actions if a.action_id == "A-03")
+        assert (a03.target, a03.pace.value) == (2, "late")
+        assert {a.action_id for a in kept.evaluation.actions} == {"A-01", "A-02", "A-03"}
+        assert {a.id for a in kept.plan.actions} == {"A-01", "A-02", "A-03"}    # the report's plan of then
+        assert kept.plan.action("A-03").target == 2
+
+    def test_the_scheduler_catch_up_takes_the_plan_of_then_too(self, edited: Settings) -> None:
+        taken = app.take_due_snapshots(edited, None, "monthly", now=APRIL_15)
+        assert "2027-03" in taken
+        a03 = next(a for a in _march(edited).evaluation.actions if a.action_id == "A-03")
+        assert a03.target == 2
+
+    def test_replace_takes_it_again_on_today_s_plan(self, edited: Settings) -> None:
+        """--replace is documented as today's records and plan: the lowered target and A-04 are in."""
+        app.take_snapshot(edited, None, period="2027-03", now=APRIL_15)
+        app.take_snapshot(edited, None, period="2027-03", now=APRIL_15, replace=True)
+        kept = _march(edited)
+        assert next(a for a in kept.evaluation.actions if a.action_id == "A-03").target == 1
+        assert "A-04" in {a.action_id for a in kept.evaluation.actions}
+
+
+def test_an_edit_of_the_last_evening_is_in_march_whether_taken_on_time_or_late(tmp_path: Path,
+                                                                                 database_url: str) -> None:
+    """The manager lowers A-03's target on 31 March at 18:00; the night's sync (1 April 02:00 Paris) records it. The
+    snapshot job of 05:45 reads it, as it always did, and so does a catch-up of March taken on 15 April: both are
+    the plan of the night after the close, not the version of 20 March."""
+    settings = load_settings(write_settings(tmp_path, database_url, plan_text=SMALL_PLAN + MARCH_ACTION), env={})
+    run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(MARCH_20), as_of=MARCH_20,
+             evaluator=fake_evaluate)
+    plan = Path(settings.plan(None).file)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("count: 2}\n    when: \"March 2027\"",
+                                                             "count: 1}\n    when: \"March 2027\""), encoding="utf-8")
+    night = datetime(2027, 4, 1, 0, 0, tzinfo=UTC)
+    run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(night), as_of=night,
+             evaluator=fake_evaluate)
+    assert app.take_snapshot(settings, None, period="2027-03", now=APRIL_1_NIGHT) == "2027-03"
+    assert app.take_snapshot(settings, None, period="2027-Q1", now=APRIL_15) == "2027-Q1"
+    for kind, label in (("monthly", "2027-03"), ("quarterly", "2027-Q1")):
+        kept = app.kept_snapshot(settings, None, kind, label)
+        assert kept is not None
+        assert next(a for a in kept.evaluation.actions if a.action_id == "A-03").target == 1
