@@ -360,9 +360,9 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
     re-evaluation is the report (what ``pac report --quarter`` gave before), the header saying so. ``ended``:
     ``as_of`` is the end of a plan that is over (``pac report`` without ``--quarter``, ``report_instant`` clamped
     it): the report is today's re-evaluation of its last quarter, so when that quarter's snapshot is kept it is
-    worded as ``--quarter Q --restated`` (« recalculé sur les données actuelles » and what changed since the close:
-    audit janmeet F6, two reports headed « T4 2026 » at 127 000 € and 139 000 € and only one saying why); with no
-    snapshot kept it is the plain report, as before."""
+    worded as ``--quarter Q --restated`` (« recalculé sur les saisies et le plan d'aujourd'hui » and what changed
+    since the close: audit janmeet F6, two reports headed « T4 2026 » at 127 000 € and 139 000 € and only one
+    saying why); with no snapshot kept it is the plain report, as before."""
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -226,7 +227,7 @@ class TestClosedQuarterReport:
         assert pac("report", "--quarter", "2027-Q1", "--restated", "-o", "r.html", config=closed_q1,
                    cwd=tmp_path).returncode == 0
         html = (tmp_path / "r.html").read_text(encoding="utf-8")
-        assert "recalculated on the current data" in html
+        assert "recalculated on today's entries and plan" in unescape(html)
 
     def test_a_retake_is_refused_then_replaced_with_what_changes(self, closed_q1, tmp_path) -> None:
         """Audit B, F3: taken again, Q1 was silently replaced. Now refused (exit 2) naming the period, when it was

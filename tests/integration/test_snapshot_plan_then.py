@@ -6,13 +6,18 @@ missed action into a done one, and an action written on 10 April appeared in Mar
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
 
 from pac_config.settings import Settings, load_settings
+from pac_core.snapshots import closing_instant
 from sync_jobs import app
 from sync_jobs.pipeline import run_sync
+from sync_jobs.report import render_html
+from sync_jobs.review.load import load_review
+from sync_jobs.review.markdown import render as render_review
 from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 MARCH_ACTION = """\
@@ -108,3 +113,37 @@ def test_an_edit_of_the_last_evening_is_in_march_whether_taken_on_time_or_late(t
         kept = app.kept_snapshot(settings, None, kind, label)
         assert kept is not None
         assert next(a for a in kept.evaluation.actions if a.action_id == "A-03").target == 1
+
+
+class TestAPastPeriodOnTodaysPlanSaysSo:
+    """Where a past period is re-evaluated with today's plan (no snapshot kept, --restated), the header says the
+    plan is today's, not only « the current data », which a manager reads as the CRM's entries (audit asofplan F2,
+    F3): March's figures count A-03's target of April and A-04, written in April."""
+
+    def test_the_report_of_a_quarter_with_no_snapshot_kept(self, edited: Settings) -> None:
+        inputs = app.load_report_inputs(edited, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+        assert "A-04" in {a.action_id for a in inputs.evaluation.actions}    # today's plan, by design
+        assert ("Status at the end of March 31, 2027, recalculated on today's entries and plan "
+                "(no snapshot of the quarter kept)") in unescape(render_html(inputs, "en"))
+        assert ("Situation à la fin du 31 mars 2027, recalculé sur les saisies et le plan d'aujourd'hui "
+                "(aucun instantané conservé du trimestre)") in unescape(render_html(inputs, "fr"))
+
+    def test_the_review_of_a_closed_month_with_no_snapshot_kept(self, edited: Settings) -> None:
+        """Seen failing before the fix: « Status at the end of March 31, 2027. » and A-04 (written on 10 April)
+        among March's missed actions, with nothing saying the plan is April's."""
+        review = load_review(edited, month="2027-03", now=APRIL_15)
+        assert ("Status at the end of March 31, 2027, recalculated on today's entries and plan "
+                "(no snapshot of the month kept).") in render_review(review, "en")
+        assert ("Situation à la fin du 31 mars 2027, recalculé sur les saisies et le plan d'aujourd'hui "
+                "(aucun instantané conservé du mois).") in render_review(review, "fr")
+
+    def test_the_review_of_a_month_still_running_says_nothing(self, edited: Settings) -> None:
+        review = load_review(edited, month="2027-04", now=APRIL_15)
+        text = render_review(review, "en")
+        assert "Status as of April 15, 2027" in text and "today's entries and plan" not in text
+
+    def test_the_review_of_a_closed_month_kept_unchanged_says_nothing(self, edited: Settings) -> None:
+        app.take_snapshot(edited, None, period="2027-03", now=APRIL_15, replace=False)
+        kept = load_review(edited, month="2027-03", now=APRIL_15)
+        assert kept.since  # the kept March (plan of then) differs from today's re-evaluation: the lines say why
+        assert "recalculated on today's entries and plan." in render_review(kept, "en")
