@@ -10,10 +10,12 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from pac_config.settings import Settings, load_settings
 from pac_core.snapshots import closing_instant
 from sync_jobs import app
+from sync_jobs.cli import main
 from sync_jobs.pipeline import run_sync
 from sync_jobs.report import render_html
 from sync_jobs.review.load import load_review
@@ -147,3 +149,37 @@ class TestAPastPeriodOnTodaysPlanSaysSo:
         kept = load_review(edited, month="2027-03", now=APRIL_15)
         assert kept.since  # the kept March (plan of then) differs from today's re-evaluation: the lines say why
         assert "recalculated on today's entries and plan." in render_review(kept, "en")
+
+
+class TestExplainAsOfAPastDaySaysThePlanIsToday:
+    """``pac explain A-03 --as-of 2027-03-31`` evaluates 31 March with today's plan (explain explains the figures of
+    today's reports, a restated March's among them): when the plan the store recorded has changed since that day, a
+    line says so, with the version of then (audit asofplan F4). Seen failing before: « 0 / 1 » and no word that
+    March's target was 2."""
+
+    def _explain(self, settings: Settings, *args: str) -> Result:
+        shown = CliRunner().invoke(main, ["explain", *args], env={"PAC_CONFIG": str(settings.source),
+                                                                  "COLUMNS": "250"})
+        assert shown.exit_code == 0, (shown.output, shown.stderr)
+        return shown
+
+    def test_a_day_before_the_edit(self, edited: Settings) -> None:
+        out = self._explain(edited, "A-03", "--as-of", "2027-03-31", "--lang", "en").stdout
+        assert "0 / 1" in out
+        assert ("Note: evaluated with today's plan (version 2, recorded on 2027-04-10); the plan of 2027-03-31 was "
+                "its version 1 (recorded on 2027-03-20): a target, a due date, an owner or an action changed since "
+                "reads here as it is today. A quarter kept at its close keeps its plan of then "
+                "(pac report --quarter).") in out
+        fr = self._explain(edited, "A-03", "--as-of", "2027-03-31", "--lang", "fr").stdout
+        assert ("Attention : calculé avec le plan d'aujourd'hui (version 2, enregistrée le 2027-04-10) ; le plan "
+                "du 2027-03-31 était sa version 1 (enregistrée le 2027-03-20) : une cible, une échéance, un "
+                "responsable ou une action modifiés depuis se lisent ici tels qu'ils sont aujourd'hui. Un trimestre "
+                "conservé à sa clôture garde son plan d'alors (pac report --quarter).") in fr
+
+    def test_a_day_after_the_edit_or_no_as_of_says_nothing(self, edited: Settings) -> None:
+        for args in (("A-03", "--as-of", "2027-04-12"), ("A-03",), ("AX-1", "--as-of", "2027-04-12")):
+            assert "today's plan" not in self._explain(edited, *args, "--lang", "en").stdout
+
+    def test_an_axis_says_it_too(self, edited: Settings) -> None:
+        assert "Note: evaluated with today's plan (version 2" in self._explain(
+            edited, "AX-1", "--as-of", "2027-03-31", "--lang", "en").stdout
