@@ -158,7 +158,9 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 continue
             end = closing_instant(label, tz)
             kept_info, then = today_info, effective
-            if not replace and now >= plan_cutoff(end, tz):   # a late snapshot: the plan as it was at the close
+            if replace and now >= plan_cutoff(end, tz):       # --replace: today's plan, by design, and said
+                kept_info = {**today_info, "plan_of": today_info["taken_on"]}
+            elif now >= plan_cutoff(end, tz):                  # a late snapshot: the plan as it was at the close
                 kept_info = plan_then_info(versions, edits, plan_cutoff(end, tz), today_info)
                 if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
                     chosen = next(v for v in versions if v.version == kept_info["plan_version"])
@@ -199,17 +201,19 @@ def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cuto
     today's rows [key, field, value, at]; a row with no day, pac's or the file's, goes with today's version only:
     a CRM edit made since is left out, and the version's own value stands, as a target or a due date lowered in
     a CRM in April does not move March); with no
-    version imported by then (a store started later), the first one the store kept. ``today``: the info of today's
-    plan (its ``taken_on`` is kept). ``plan_of``: when that version was imported, so the report can say which
-    plan a snapshot taken late was evaluated with."""
-    before = [v for v in versions if stored_instant(v.imported_at) <= cutoff] or list(versions[:1])
-    if not before:
-        return today
-    chosen = before[-1]
+    version imported by then (a store started later), the first one the store kept, and ``plan_of`` says when it
+    was recorded (the report's header names that day: the plan is not the close's). ``today``: the info of today's
+    plan (its ``taken_on`` is kept)."""
+    before = [v for v in versions if stored_instant(v.imported_at) <= cutoff]
+    chosen = before[-1] if before else versions[0] if versions else None
+    if chosen is None:
+        return {**today, "plan_of": today["taken_on"]}
     current = chosen.version == today["plan_version"]    # a row with no day belongs to today's file: kept with it
     kept_edits = [list(e) for e in edits if (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
-    return {**today, "plan_version": chosen.version, "edits": kept_edits,
-            "plan_of": stored_instant(chosen.imported_at).astimezone(UTC).isoformat()}
+    info = {**today, "plan_version": chosen.version, "edits": kept_edits}
+    if not before:
+        info["plan_of"] = stored_instant(chosen.imported_at).astimezone(UTC).isoformat()
+    return info
 
 
 def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:
@@ -253,6 +257,9 @@ class Kept:
     evaluation: Evaluation
     plan: Plan
     taken_on: datetime | None
+    # the plan is not the close's but the one recorded on that day (a store started after the period, --replace):
+    # the report's header says so (audit asofplan F5); None for the plan of the close (or a snapshot kept before)
+    plan_of: datetime | None = None
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -273,7 +280,9 @@ def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: st
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
-    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload))
+    of = (row.payload.get(KEPT) or {}).get("plan_of")
+    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
+                datetime.fromisoformat(of) if of else None)
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
@@ -384,7 +393,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             if kept is not None and not restated:
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
-                                now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since)
+                                now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since,
+                                kept.plan_of if kept else None)
         runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
         if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
             then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)

@@ -40,6 +40,8 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
         return status
     if basis.kind == "snapshot":
         taken = words["basis_taken"].format(day=fmt.date(basis.taken_on)) if basis.taken_on else words["basis_kept"]
+        if basis.plan_of is not None:   # not the plan of the close: the one recorded that day (audit asofplan F5)
+            taken += words["basis_plan_of"].format(day=fmt.date(basis.plan_of))
         return f'{words["basis_snapshot"].format(day=day or fmt.datetime(instant))} ({taken})'
     extra = "" if basis.kept else f' ({words["basis_no_snapshot"]})'
     return f'{status}, {words["basis_restated"]}{extra}'

@@ -183,3 +183,33 @@ class TestExplainAsOfAPastDaySaysThePlanIsToday:
     def test_an_axis_says_it_too(self, edited: Settings) -> None:
         assert "Note: evaluated with today's plan (version 2" in self._explain(
             edited, "AX-1", "--as-of", "2027-03-31", "--lang", "en").stdout
+
+
+class TestASnapshotNotOnThePlanOfTheCloseSaysWhose:
+    """A store started after the period has no plan of then: its snapshot is taken with the first plan it recorded,
+    and --replace takes today's by design. The kept report's header names that day (audit asofplan F5: it read
+    « (snapshot of May 20, 2027) », which says when the figures were frozen, not that the plan is May's)."""
+
+    def test_a_store_started_after_the_quarter(self, tmp_path: Path, database_url: str) -> None:
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(), evaluator=fake_evaluate)
+        may_20 = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+        assert app.take_snapshot(settings, None, period="2027-Q1", now=may_20) == "2027-Q1"
+        inputs = app.load_report_inputs(settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+        assert ("Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan of May 20, 2027)"
+                in unescape(render_html(inputs, "en")))
+        assert ("Chiffres arrêtés au 31 mars 2027 (instantané du 20 mai 2027, avec le plan du 20 mai 2027)"
+                in unescape(render_html(inputs, "fr")))
+
+    def test_the_plan_of_the_close_says_nothing_more(self, edited: Settings) -> None:
+        app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15)
+        inputs = app.load_report_inputs(edited, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+        html = unescape(render_html(inputs, "en"))
+        assert "Status at the end of March 31, 2027 (snapshot of April 15, 2027)" in html
+        assert "with the plan of" not in html
+
+    def test_replace_takes_today_s_plan_and_says_so(self, edited: Settings) -> None:
+        app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15)
+        app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15, replace=True)
+        inputs = app.load_report_inputs(edited, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+        assert "(snapshot of April 15, 2027, with the plan of April 15, 2027)" in unescape(render_html(inputs, "en"))
