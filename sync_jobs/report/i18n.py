@@ -650,7 +650,8 @@ REVIEW_FR: dict[str, str] = {
     "title": "Revue mensuelle des actions",
     "compared": "Comparée à la revue précédente ({previous}, {how})",
     "compared_snapshot": "instantané gardé alors",
-    "compared_recomputed": "recalculée depuis les données enregistrées : aucun instantané gardé",
+    "compared_recomputed": ("recalculée depuis les données enregistrées et le plan d'aujourd'hui : aucun "
+                            "instantané gardé"),
     "first_month": "Premier mois du plan : pas de revue précédente.",
     "team": "L'équipe",
     "team_lead": "Les actions de chaque commercial, par rythme.",
@@ -693,7 +694,7 @@ REVIEW_EN: dict[str, str] = {
     "title": "Monthly action review",
     "compared": "Compared with the previous review ({previous}, {how})",
     "compared_snapshot": "snapshot kept then",
-    "compared_recomputed": "recomputed from the stored data: no snapshot kept",
+    "compared_recomputed": "recomputed from the stored data and today's plan: no snapshot kept",
     "first_month": "First month of the plan: no previous review.",
     "team": "The team",
     "team_lead": "Each rep's actions, by pace.",

@@ -399,7 +399,7 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
     text = april.text
     # April's snapshot is kept and nothing of April changed since: no « recalculé », no since-close lines
     assert "Situation à la fin du 30 avril 2027Comparée à la revue précédente (mars 2027, recalculée depuis les " \
-           "données enregistrées : aucun instantané gardé)" in text
+           "données enregistrées et le plan d'aujourd'hui : aucun instantané gardé)" in text
     assert "recalculé sur" not in text and "Depuis la clôture" not in text
     assert april.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
         ["Julie Martin", "1", "1", "", "", "1", "2"],

@@ -155,7 +155,8 @@ def test_july_reviewed_on_todays_records(store: Store) -> None:
     assert july.startswith(
         "# Midwest Pumps FY2027-28 — Monthly action review · July 2027\n\n"
         "Status at the end of July 31, 2027, recalculated on today's entries and plan.\n"
-        "Compared with the previous review (June 2027, recomputed from the stored data: no snapshot kept).\n\n"
+        "Compared with the previous review (June 2027, recomputed from the stored data and today's plan: no snapshot "
+        "kept).\n\n"
         "Since the close (entries and plan edits after July 31, 2027):  \nowners: A-03 Alex Kim → Sam Ortiz  \n"
         "paces: A-02 On track → At risk  \nactions: A-02 2/5 → 2/6  \nadded to the plan since: A-07\n")
     assert ("| Alex Kim | 1 | 0 | 0 | 0 | 1 | 1 |\n| Jordan Lee | 1 | 0 | 1 | 0 | 1 | 1 |\n"
@@ -185,7 +186,8 @@ def test_french_review(store: Store) -> None:
     assert "| 0 / 2 | À venir | nouvelle action |\n" in fr
     july = store.html("jul-fr.html", "--month", "2027-07", "--lang", "fr")
     assert july.text.startswith("Revue mensuelle des actions · juillet 2027\nMidwest Pumps FY2027-28\n")
-    assert ("Comparée à la revue précédente (juin 2027, recalculée depuis les données enregistrées : aucun instantané "
+    assert ("Comparée à la revue précédente (juin 2027, recalculée depuis les données enregistrées et le plan "
+            "d'aujourd'hui : aucun instantané "
             "gardé)") in july.text
     assert "<title>Midwest Pumps FY2027-28 — Revue mensuelle des actions · juillet 2027</title>" in july.raw
 
