@@ -260,6 +260,7 @@ class Kept:
     # the plan is not the close's but the one recorded on that day (a store started after the period, --replace):
     # the report's header says so (audit asofplan F5); None for the plan of the close (or a snapshot kept before)
     plan_of: datetime | None = None
+    plan_version: int | None = None   # the stored plan version it was evaluated with (None: kept before pac said)
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -282,7 +283,7 @@ def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
     of = (row.payload.get(KEPT) or {}).get("plan_of")
     return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
-                datetime.fromisoformat(of) if of else None)
+                datetime.fromisoformat(of) if of else None, (row.payload.get(KEPT) or {}).get("plan_version"))
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:

@@ -213,3 +213,20 @@ class TestASnapshotNotOnThePlanOfTheCloseSaysWhose:
         app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15, replace=True)
         inputs = app.load_report_inputs(edited, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
         assert "(snapshot of April 15, 2027, with the plan of April 15, 2027)" in unescape(render_html(inputs, "en"))
+
+
+def test_pac_snapshot_taken_late_says_which_plan(edited: Settings) -> None:
+    """`pac snapshot --period 2027-03` on 15 April says March is evaluated with the plan as it was then (its
+    version 1), not April's; --replace says it takes the plan of the day (audit asofplan F1, F5)."""
+    path = Path(edited.source)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "connectors: [fake]}", "connectors: [fake], as_of: '2027-04-15T05:45:00+02:00'}"), encoding="utf-8")
+    said = CliRunner().invoke(main, ["snapshot", "--period", "2027-03", "--config", str(path)])
+    assert said.exit_code == 0, (said.output, said.stderr)
+    assert ("2027-03: monthly (actions) snapshot of Test plan kept, evaluated at the end of its last day, 2027-03-31 "
+            "(Europe/Paris), with the plan as it was then (its version 1); `pac report` shows it in the trends.") \
+        in said.stdout
+    again = CliRunner().invoke(main, ["snapshot", "--period", "2027-03", "--replace", "--config", str(path)])
+    assert again.exit_code == 0, (again.output, again.stderr)
+    assert "2027-03-31 (Europe/Paris), with the plan of 2027-04-15;" in again.stdout
+    assert "A-04" in again.stdout     # what changes: the action written on 10 April is in the replaced March
