@@ -11,7 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,14 +149,23 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
-        kept_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        versions = repo.plan_versions(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
         for what, label in wanted:
             if (what, label) in kept_before and not replace:
                 continue
             end = closing_instant(label, tz)
-            evaluation = evaluate(effective, records, end, settings)
+            kept_info, then = today_info, effective
+            if replace and now >= plan_cutoff(end, tz):       # --replace: today's plan, by design, and said
+                kept_info = {**today_info, "plan_of": today_info["taken_on"]}
+            elif now >= plan_cutoff(end, tz):                  # a late snapshot: the plan as it was at the close
+                kept_info = plan_then_info(versions, edits, plan_cutoff(end, tz), today_info)
+                if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
+                    chosen = next(v for v in versions if v.version == kept_info["plan_version"])
+                    then = _version_plan(engine, plan.id, chosen, kept_info)
+            evaluation = evaluate(then, records, end, settings)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
                                    {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
@@ -172,6 +181,39 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
     finally:
         if own:
             engine.dispose()
+
+
+def plan_cutoff(end: datetime, tz: str) -> datetime:
+    """The instant a period's plan is read at (``end``: its closing instant): the end of the day after the period,
+    in the plan's timezone. The scheduler keeps a period on that day (its nightly sync, then the snapshot job at
+    05:45), with the plan file of that night: a plan edited on the period's last evening is recorded by the next
+    night's sync, and a snapshot taken by then reads today's plan, as it always did. One taken later (the
+    scheduler's catch-up, ``pac snapshot --period`` weeks after) reads the plan version in force then
+    (``plan_then_info``), not the plan of the day it is taken."""
+    local = end.astimezone(ZoneInfo(tz))
+    return (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cutoff: datetime,
+                   today: dict[str, Any]) -> dict[str, Any]:
+    """What a late snapshot keeps of its plan (``snapshots.KEPT``), the plan as the store knew it at ``cutoff``
+    (``plan_cutoff``): the latest plan version imported by then, with the CRM edits made by then (``edits``:
+    today's rows [key, field, value, at]; a row with no day, pac's or the file's, goes with today's version only:
+    a CRM edit made since is left out, and the version's own value stands, as a target or a due date lowered in
+    a CRM in April does not move March); with no
+    version imported by then (a store started later), the first one the store kept, and ``plan_of`` says when it
+    was recorded (the report's header names that day: the plan is not the close's). ``today``: the info of today's
+    plan (its ``taken_on`` is kept)."""
+    before = [v for v in versions if stored_instant(v.imported_at) <= cutoff]
+    chosen = before[-1] if before else versions[0] if versions else None
+    if chosen is None:
+        return {**today, "plan_of": today["taken_on"]}
+    current = chosen.version == today["plan_version"]    # a row with no day belongs to today's file: kept with it
+    kept_edits = [list(e) for e in edits if (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
+    info = {**today, "plan_version": chosen.version, "edits": kept_edits}
+    if not before:
+        info["plan_of"] = stored_instant(chosen.imported_at).astimezone(UTC).isoformat()
+    return info
 
 
 def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:
@@ -215,6 +257,10 @@ class Kept:
     evaluation: Evaluation
     plan: Plan
     taken_on: datetime | None
+    # the plan is not the close's but the one recorded on that day (a store started after the period, --replace):
+    # the report's header says so (audit asofplan F5); None for the plan of the close (or a snapshot kept before)
+    plan_of: datetime | None = None
+    plan_version: int | None = None   # the stored plan version it was evaluated with (None: kept before pac said)
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -235,7 +281,9 @@ def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: st
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
-    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload))
+    of = (row.payload.get(KEPT) or {}).get("plan_of")
+    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
+                datetime.fromisoformat(of) if of else None, (row.payload.get(KEPT) or {}).get("plan_version"))
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
@@ -272,6 +320,11 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
         else:
             then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
+    return _version_plan(engine, plan.id, chosen, info)
+
+
+def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any]) -> Plan:
+    """The plan of a stored version (``chosen``) with the CRM edits ``info`` keeps (``snapshots.KEPT``)."""
     then = load_plan_text(chosen.content, chosen.source_path)
     # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's), and
     # when the CRM edit was made ([key, field, value, at]; at None, or absent before pac kept it: the status's since)
@@ -280,7 +333,7 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in rows}
     at = {(target_of.get((k, f), ""), k, f): datetime.fromisoformat(a[0]) if a and a[0] else None
           for k, f, _, *a in rows}
-    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan.id))
+    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan_id))
     return apply_overrides(then, edits)[0]
 
 
@@ -289,8 +342,9 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
     """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
     scheduler's snapshot jobs do on their cron and at start-up, so a missed one is never skipped. ``due_by``: only
     the periods closed by then (the scheduler's retry at a sync fire: those whose snapshot job has fired), taken
-    ``now``. Each is evaluated at its period's end on the records and plan of ``now`` and keeps ``now`` as when it
-    was taken: a snapshot taken late says so where the report shows it (« instantané du 2 avril 2027 »). ``plan``:
+    ``now``. Each is evaluated at its period's end on the records of ``now`` and the plan of then (``plan_cutoff``)
+    and keeps ``now`` as when it was taken: a snapshot taken late says so where the report shows it (« instantané
+    du 2 avril 2027 »). ``plan``:
     the plan file already loaded by the caller (the scheduler's retry at each sync fire)."""
     ps = settings.plan(plan_ref)
     plan = plan or load_plan_file(ps)[0]
@@ -316,9 +370,9 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
     re-evaluation is the report (what ``pac report --quarter`` gave before), the header saying so. ``ended``:
     ``as_of`` is the end of a plan that is over (``pac report`` without ``--quarter``, ``report_instant`` clamped
     it): the report is today's re-evaluation of its last quarter, so when that quarter's snapshot is kept it is
-    worded as ``--quarter Q --restated`` (« recalculé sur les données actuelles » and what changed since the close:
-    audit janmeet F6, two reports headed « T4 2026 » at 127 000 € and 139 000 € and only one saying why); with no
-    snapshot kept it is the plain report, as before."""
+    worded as ``--quarter Q --restated`` (« recalculé sur les saisies et le plan d'aujourd'hui » and what changed
+    since the close: audit janmeet F6, two reports headed « T4 2026 » at 127 000 € and 139 000 € and only one
+    saying why); with no snapshot kept it is the plain report, as before."""
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)
@@ -340,7 +394,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             if kept is not None and not restated:
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
-                                now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since)
+                                now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since,
+                                kept.plan_of if kept else None)
         runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
         if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
             then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)

@@ -10,9 +10,9 @@ the object the figures count (``stale_note``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,6 +24,7 @@ from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
 from pac_core.records import Account
+from pac_core.revenue import last_day
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
@@ -33,6 +34,7 @@ from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
+from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import Run
 from sync_jobs.store_guard import require_sync
 
@@ -79,6 +81,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     try:
         now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
+        versions = repo.plan_versions(engine, plan.id) if as_of else []
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
         read = {connector for connector, obj in repo.watermarks(engine) if obj.split(":")[0] == kind}
         # the other companies of the action's activities placed on one of several (HubSpot engagements)
@@ -87,7 +90,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     finally:
         engine.dispose()
     unread = [c for c in now.settings.connectors if c not in read]
-    note = stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang))
+    notes = [stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang)),
+             plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
+    note = "\n".join(n for n in notes if n) or None
     if axis:
         _axis(now, item_id, limit, lang, note)
     else:
@@ -148,6 +153,33 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
     return (f"Note: the last sync of this plan ({when}) did not get through ({said}): these figures are from the "
             "records read before it, not the CRM's latest. Fix the cause, then run `pac sync`; `pac status` lists "
             "its problems.")
+
+
+def plan_since_note(versions: Sequence[Any], as_of: datetime, tz: str, lang: str) -> str | None:
+    """One line under the header when ``--as-of`` is a day the plan has changed since: explain evaluates it with
+    today's plan (what a report re-evaluating that day counts), so a target, a due date, an owner or an action
+    changed since reads as it is today; the line names the version of then and today's (``versions``: the store's
+    plan versions, oldest first). None when no version was recorded by then (a store started later: nothing to
+    compare with) or the plan has not changed since (decided 6 Dec 2026, audit asofplan F4)."""
+    then = [v for v in versions if stored_instant(v.imported_at) <= as_of]
+    if not then or then[-1].fingerprint == versions[-1].fingerprint:
+        return None
+    old, new = then[-1], versions[-1]
+    day = last_day(as_of, ZoneInfo(tz)).isoformat()
+    if lang == "fr":
+        return (f"Attention : calculé avec le plan d'aujourd'hui (version {new.version}, enregistrée le "
+                f"{_recorded(new)}) ; le plan du {day} était sa version {old.version} (enregistrée le "
+                f"{_recorded(old)}) : une cible, une échéance, un responsable ou une action modifiés depuis se lisent "
+                "ici tels qu'ils sont aujourd'hui. Un trimestre conservé à sa clôture garde son plan d'alors "
+                "(pac report --quarter).")
+    return (f"Note: evaluated with today's plan (version {new.version}, recorded on {_recorded(new)}); the plan of "
+            f"{day} was its version {old.version} (recorded on {_recorded(old)}): a target, a due date, an owner or "
+            "an action changed since reads here as it is today. A quarter kept at its close keeps its plan of then "
+            "(pac report --quarter).")
+
+
+def _recorded(version: Any) -> str:
+    return stored_instant(version.imported_at).date().isoformat()
 
 
 # a word longer than its column (an e-mail, « 2027-04-01 ») is broken across lines, never cut: the axis's detail

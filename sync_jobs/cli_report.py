@@ -22,8 +22,8 @@ FORMATS = ("html", "xlsx", "csv")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--quarter", metavar="2027-Q2",
               help="The quarter's report: a closed quarter as kept at its close (its snapshot, with what "
-                   "changed since), else re-evaluated at its end on today's records; now, if it is still "
-                   "running. Also T2 2027, Q2.")
+                   "changed since), else re-evaluated at its end on today's records and plan; now, if it is "
+                   "still running. Also T2 2027, Q2.")
 @click.option("--restated", is_flag=True,
               help="With --quarter of a closed quarter: re-evaluate it at its end on today's records and plan "
                    "(late entries and plan edits included) instead of showing its kept snapshot. With the "

@@ -18,7 +18,8 @@ from sync_jobs.store_guard import require_sync
 
 @click.command("review")
 @click.option("--month", metavar="2027-05", help="The month reviewed (YYYY-MM); default: the current month. "
-              "A month still running is reviewed as of now.")
+              "A month still running is reviewed as of now; a closed one at its end, on "
+              "today's records and plan.")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part); "
                                            "their e-mail or their name as the plan's people write it.")

@@ -26,7 +26,7 @@ from pac_core.restatement import since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, plan_label
 from sync_jobs import cli_common
-from sync_jobs.app import kept_snapshot, take_snapshot, when_taken
+from sync_jobs.app import Kept, kept_snapshot, plan_cutoff, take_snapshot, when_taken
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
 from sync_jobs.store_guard import require_sync
@@ -62,19 +62,34 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     kind, label = plan_label(period, plan.period, plan.timezone)
     require_sync(settings.database(), ps.key, plan.id)
     before = kept_snapshot(settings, ps.key, kind, label) if replace else None
-    take_snapshot(settings, ps.key, kind, period=label, now=ps.as_of or datetime.now(UTC), replace=replace)
+    now = ps.as_of or datetime.now(UTC)
+    take_snapshot(settings, ps.key, kind, period=label, now=now, replace=replace)
     zone = ZoneInfo(plan.timezone)
     last = last_day(closing_instant(label, plan.timezone), zone)
     what = "quarterly (revenue, ROI, actions)" if kind == "quarterly" else "monthly (actions)"
+    after = kept_snapshot(settings, ps.key, kind, label)
+    late = now >= plan_cutoff(closing_instant(label, plan.timezone), plan.timezone)
     click.echo(f"{label}{_plan_quarter(plan, kind, label)}: {what} snapshot of {plan.name} kept, evaluated at the end "
                "of its last day, "
-               f"{last:%Y-%m-%d} ({plan.timezone}); `pac report` shows it in the trends.")
-    after = kept_snapshot(settings, ps.key, kind, label) if before is not None else None
+               f"{last:%Y-%m-%d} ({plan.timezone}){plan_words(after, late, zone)}; `pac report` shows it in the "
+               "trends.")
     if before is not None and after is not None:
         lines = since_lines(since_close(before.plan, before.evaluation, after.plan, after.evaluation),
                             after.evaluation.as_of, Formatter.for_plan(after.plan, "en"))
         click.echo(f"{label}: replaced the snapshot taken on {when_taken(before.taken_on, plan.timezone)}; "
                    + ("what changes:\n  " + "\n  ".join(lines) if lines else "no figure changes."))
+
+
+def plan_words(kept: Kept | None, late: bool, zone: ZoneInfo) -> str:
+    """Which plan a snapshot taken after its period's cutoff (``late``: ``app.plan_cutoff``) was evaluated with:
+    ``, with the plan as it was then (its version 1)``, or, when the store had none by then (or ``--replace``),
+    ``, with the plan of 2027-05-20`` (audit asofplan F1, F5); "" for one taken on time (today's plan is the
+    close's)."""
+    if kept is None or not late:
+        return ""
+    if kept.plan_of is not None:
+        return f", with the plan of {kept.plan_of.astimezone(zone):%Y-%m-%d}"
+    return f", with the plan as it was then (its version {kept.plan_version})" if kept.plan_version else ""
 
 
 def _plan_quarter(plan: Plan, kind: str, label: str) -> str:

@@ -46,6 +46,8 @@ class ReportBasis:
     taken_on: datetime | None = None
     kept: bool = False
     since: Restatement = field(default_factory=Restatement)
+    # the kept snapshot's plan is the one recorded that day, not the close's (``app.Kept.plan_of``): said in the header
+    plan_of: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -603,7 +603,7 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
     """At each sync fire of ``plan`` (after its sync): the periods whose snapshot job has fired (its cron's last
     fire) and still have no snapshot, taken now (``take_due``, ``trigger=retry``). A snapshot job that failed (a
     plan file that did not load that morning, the store down) is so taken again the next night, not at the next
-    fire of its kind (a quarter later, on the records and plan of then); a period whose job has not fired yet is
+    fire of its kind (a quarter later, on the records of then); a period whose job has not fired yet is
     left to it (a cron may wait for late entries). Jobs no longer scheduled (the plan ended, ``wanted_jobs``) retry
     nothing. Never raises. Returns ``{kind: [labels]}``."""
     done: dict[str, list[str]] = {}

@@ -3,8 +3,8 @@
 ``status_line``: « Situation au 20 mai 2027 à 18:00 », or at a local midnight (a closed quarter's end, which
 counts the days up to the one before, ``revenue.last_day``) « Situation à la fin du 31 mars 2027 »; a closed
 quarter read from its kept snapshot: « Chiffres arrêtés au 31 mars 2027 (instantané du 1er avril 2027) »,
-re-evaluated: « …, recalculé sur les données actuelles ». ``since_lines``: today's re-evaluation against the
-snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --replace`` prints them too.
+re-evaluated: « …, recalculé sur les saisies et le plan d'aujourd'hui ». ``since_lines``: today's re-evaluation
+against the snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --replace`` prints them too.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
         return status
     if basis.kind == "snapshot":
         taken = words["basis_taken"].format(day=fmt.date(basis.taken_on)) if basis.taken_on else words["basis_kept"]
+        if basis.plan_of is not None:   # not the plan of the close: the one recorded that day (audit asofplan F5)
+            taken += words["basis_plan_of"].format(day=fmt.date(basis.plan_of))
         return f'{words["basis_snapshot"].format(day=day or fmt.datetime(instant))} ({taken})'
     extra = "" if basis.kept else f' ({words["basis_no_snapshot"]})'
     return f'{status}, {words["basis_restated"]}{extra}'

@@ -37,11 +37,15 @@ def compared(review: Review, fmt: Formatter) -> str | None:
 def status(review: Review, fmt: Formatter) -> str:
     """The review's instant in the report's words: a closed month « Situation à la fin du 31 décembre 2026 » (its
     exclusive end, 1 January 00:00, is not counted: ``restated.end_words``), a running one « Situation au 20 mai
-    2027 à 18:00 »; re-evaluated on today's records with figures other than its kept snapshot's, « …, recalculé sur
-    les données actuelles » (audit janmeet F4: a December review headed « au 1er janvier 2027 à 00:00 »)."""
+    2027 à 18:00 »; re-evaluated on today's records and plan with figures other than its kept snapshot's, « …,
+    recalculé sur les saisies et le plan d'aujourd'hui » (audit janmeet F4: a December review headed « au 1er janvier
+    2027 à 00:00 »), and so is a closed month with no snapshot kept, « … (aucun instantané conservé du mois) » (audit
+    asofplan F3: its figures count today's targets and actions with nothing saying so)."""
     report = labels(fmt.lang)
     day = end_words(review.as_of, fmt)
     words = report["as_of_end"].format(day=day) if day else f'{report["as_of"]} {fmt.datetime(review.as_of)}'
+    if review.kept is False:
+        return f'{words}, {report["basis_restated"]} ({report["basis_no_month_snapshot"]})'
     return f'{words}, {report["basis_restated"]}' if review.since else words
 
 

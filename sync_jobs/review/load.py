@@ -4,7 +4,7 @@ The previous month is the monthly snapshot kept then (``pac schedule`` takes one
 the month it closes: "2027-04" holds the end of April); when none was kept (a store that started later),
 it is recomputed from the stored records as of the last second of that month, and the review says so.
 
-A closed month is re-evaluated at its end on today's records (entries typed late count); when its own monthly
+A closed month is re-evaluated at its end on today's records and plan (entries typed late count); when its own monthly
 snapshot is kept, what that changes since the close is read too (``pac_core.restatement.since_close``, as ``pac
 report --quarter`` does), so the review says why its figures differ from the kept ones (audit janmeet F4).
 """
@@ -131,6 +131,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since,
-                            today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan)
+                            today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan,
+                            kept=(own is not None) if as_of < clock else None)
     finally:
         engine.dispose()

@@ -135,6 +135,9 @@ class Review:
     # a closed month re-evaluated on today's records against its own monthly snapshot, when one is kept: what changed
     # since its close (``pac_core.restatement.since_close``; empty when nothing did, or no snapshot is kept)
     since: Restatement = field(default_factory=Restatement)
+    # a closed month: whether its own monthly snapshot is kept (None while the month runs); a closed month with
+    # none is today's re-evaluation on today's plan, which its header says (audit asofplan F3)
+    kept: bool | None = None
 
     @property
     def plan_over(self) -> bool:
@@ -158,7 +161,7 @@ def stopped(line: ActionLine, today: date | None) -> bool:
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
-                 today: date | None = None, before_plan: Plan | None = None) -> Review:
+                 today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
@@ -167,7 +170,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
     ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
     ``plan`` are listed among their owner's changes, « Retirée du plan », those with another owner today among both
-    owners' changes, « transmise à … » and « reprise de … ».
+    owners' changes, « transmise à … » and « reprise de … ». ``kept``: for a closed month, whether its own snapshot
+    is kept (None while it runs).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -207,4 +211,4 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     news = tuple(News(r, before is not None and (r.rule, r.axis_id) not in made_before) for r in now.recommendations)
     withdrawn = tuple(r for r in (before.recommendations if before else ()) if (r.rule, r.axis_id) not in made_now)
     return Review(plan, month, now.as_of, previous, previous_source, next_until, tuple(reps), axis_lines, news,
-                  withdrawn, manager=rep is None, since=since or Restatement())
+                  withdrawn, manager=rep is None, since=since or Restatement(), kept=kept)

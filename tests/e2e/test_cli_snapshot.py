@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -206,13 +207,13 @@ class TestClosedQuarterReport:
         assert sorted(rows) == ["A-01", "A-02", "A-03"]
         assert (rows["A-03"][8], rows["A-03"][9]) == ("2", "3")
         html = (tmp_path / "q1.html").read_text(encoding="utf-8")
-        assert "Status at the end of March 31, 2027 (snapshot of May 20, 2027)" in html
+        assert "Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan of May 20, 2027)" in html
         assert "Since the close" in html and "A-03 2/3 → 3/3" in html
         assert "added to the plan since: A-04" in html and "removed from the plan since: A-02" in html
         from openpyxl import load_workbook
 
         sheet = load_workbook(tmp_path / "q1.xlsx").worksheets[0]
-        assert "(snapshot of May 20, 2027)" in str(sheet["A2"].value)
+        assert "(snapshot of May 20, 2027, with the plan of May 20, 2027)" in str(sheet["A2"].value)
         assert "A-03 2/3 → 3/3" in str(sheet["A2"].value)
 
     def test_restated_is_todays_re_evaluation(self, closed_q1, tmp_path) -> None:
@@ -226,7 +227,7 @@ class TestClosedQuarterReport:
         assert pac("report", "--quarter", "2027-Q1", "--restated", "-o", "r.html", config=closed_q1,
                    cwd=tmp_path).returncode == 0
         html = (tmp_path / "r.html").read_text(encoding="utf-8")
-        assert "recalculated on the current data" in html
+        assert "recalculated on today's entries and plan" in unescape(html)
 
     def test_a_retake_is_refused_then_replaced_with_what_changes(self, closed_q1, tmp_path) -> None:
         """Audit B, F3: taken again, Q1 was silently replaced. Now refused (exit 2) naming the period, when it was

@@ -87,15 +87,15 @@ class TestEndedPlanReport:
             done = pac("report", "-o", name, config=kept, cwd=tmp_path)
             assert done.returncode == 0, done.stderr
         html = (tmp_path / "now.html").read_text(encoding="utf-8")
-        assert "Status at the end of December 31, 2027, recalculated on the current data" in html
+        assert "Status at the end of December 31, 2027, recalculated on today's entries and plan" in unescape(html)
         assert "Since the close (entries and plan edits after December 31, 2027)" in html
         assert "A-03 2/3 → 3/3" in html
         restated = pac("report", "--quarter", "2027-Q4", "--restated", "-o", "q4.html", config=kept, cwd=tmp_path)
         assert restated.returncode == 0, restated.stderr
         same = (tmp_path / "q4.html").read_text(encoding="utf-8")
-        assert "recalculated on the current data" in same and "A-03 2/3 → 3/3" in same
+        assert "recalculated on today's entries and plan" in unescape(same) and "A-03 2/3 → 3/3" in same
         sheet = load_workbook(tmp_path / "now.xlsx").worksheets[0]
-        assert "recalculated on the current data" in str(sheet["A2"].value)
+        assert "recalculated on today's entries and plan" in str(sheet["A2"].value)
         assert "A-03 2/3 → 3/3" in str(sheet["A2"].value)
 
     def test_with_no_snapshot_kept_the_report_is_worded_as_before(self, not_kept, tmp_path) -> None:
@@ -125,7 +125,7 @@ class TestClosedMonthReview:
             done = pac("review", "--month", "2027-12", "-o", name, config=kept, cwd=tmp_path)
             assert done.returncode == 0, done.stderr
             text = (tmp_path / name).read_text(encoding="utf-8")
-            assert "recalculated on the current data" in text
+            assert "recalculated on today's entries and plan" in unescape(text)
             assert "Since the close (entries and plan edits after December 31, 2027)" in text
             assert "A-03 2/3 → 3/3" in text
 

@@ -318,7 +318,7 @@ def _rep_tables(p: Page) -> list[list[list[str]]]:
 def test_may_header_says_restated_and_what_changed_since_the_close(may: Page) -> None:
     text = may.text
     assert "Revue mensuelle des actions · mai 2027" in text
-    assert "Situation à la fin du 31 mai 2027, recalculé sur les données actuelles" in text
+    assert "Situation à la fin du 31 mai 2027, recalculé sur les saisies et le plan d'aujourd'hui" in text
     assert "Comparée à la revue précédente (avril 2027, instantané gardé alors)" in text
     for line in ("actions : A-02 2/4 → 3/4", "rythmes : A-02 À risque → Dans les temps",
                  "CA supplémentaire des axes : AX-CLI 17 000 € → 19 500 € ; AX-JM 23 000 € → 25 500 €"):
@@ -399,7 +399,7 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
     text = april.text
     # April's snapshot is kept and nothing of April changed since: no « recalculé », no since-close lines
     assert "Situation à la fin du 30 avril 2027Comparée à la revue précédente (mars 2027, recalculée depuis les " \
-           "données enregistrées : aucun instantané gardé)" in text
+           "données enregistrées et le plan d'aujourd'hui : aucun instantané gardé)" in text
     assert "recalculé sur" not in text and "Depuis la clôture" not in text
     assert april.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
         ["Julie Martin", "1", "1", "", "", "1", "2"],
@@ -471,7 +471,7 @@ def test_june_running_compared_with_mays_snapshot(store: Store) -> None:
 def test_one_reps_review_in_markdown(store: Store) -> None:
     julie = store.md("julie.md", "--month", "2027-05", "--rep", "Julie Martin")
     assert julie.startswith("# PAC revue audit — Revue mensuelle des actions · mai 2027\n\n"
-                            "Situation à la fin du 31 mai 2027, recalculé sur les données actuelles.\n"
+                            "Situation à la fin du 31 mai 2027, recalculé sur les saisies et le plan d'aujourd'hui.\n"
                             "Comparée à la revue précédente (avril 2027, instantané gardé alors).\n")
     # only her actions since the close: no plan figures, no axes
     assert "rythmes : A-02 À risque → Dans les temps" in julie and "actions : A-02 2/4 → 3/4" in julie
@@ -511,7 +511,7 @@ def test_manager_review_in_markdown(store: Store) -> None:
 def test_english_review(store: Store) -> None:
     en = store.html("may-en.html", "--month", "2027-05", "--lang", "en")
     text = en.text
-    assert "Status at the end of May 31, 2027, recalculated on the current data" in text
+    assert "Status at the end of May 31, 2027, recalculated on today's entries and plan" in text
     assert "Compared with the previous review (" in text
     assert en.body("Rep", "Done", "On track", "At risk", "Missed", "Not started", "Change") == [
         ["Julie Martin", "1", "1", "", "", "1", "1"],

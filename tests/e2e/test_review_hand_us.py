@@ -107,7 +107,8 @@ def august_en(store: Store) -> str:
 
 def test_august_team_and_axes(august_en: str) -> None:
     assert august_en.startswith("# Midwest Pumps FY2027-28 — Monthly action review · August 2027\n\n"
-                                "Status at the end of August 31, 2027.\n"
+                                "Status at the end of August 31, 2027, recalculated on today's entries and plan "
+                                "(no snapshot of the month kept).\n"
                                 "Compared with the previous review (July 2027, snapshot kept then).\n")
     assert ("| Rep | Done | On track | At risk | Missed | Not started | Change |\n"
             "|---|---|---|---|---|---|---|\n"
@@ -153,8 +154,9 @@ def test_july_reviewed_on_todays_records(store: Store) -> None:
     july = store.md("jul-en.md", "--month", "2027-07", "--lang", "en")
     assert july.startswith(
         "# Midwest Pumps FY2027-28 — Monthly action review · July 2027\n\n"
-        "Status at the end of July 31, 2027, recalculated on the current data.\n"
-        "Compared with the previous review (June 2027, recomputed from the stored data: no snapshot kept).\n\n"
+        "Status at the end of July 31, 2027, recalculated on today's entries and plan.\n"
+        "Compared with the previous review (June 2027, recomputed from the stored data and today's plan: no snapshot "
+        "kept).\n\n"
         "Since the close (entries and plan edits after July 31, 2027):  \nowners: A-03 Alex Kim → Sam Ortiz  \n"
         "paces: A-02 On track → At risk  \nactions: A-02 2/5 → 2/6  \nadded to the plan since: A-07\n")
     assert ("| Alex Kim | 1 | 0 | 0 | 0 | 1 | 1 |\n| Jordan Lee | 1 | 0 | 1 | 0 | 1 | 1 |\n"
@@ -174,7 +176,8 @@ def test_french_review(store: Store) -> None:
     (it read « reprise de Alex Kim »: no elision before a vowel)."""
     fr = store.md("aug-fr.md", "--month", "2027-08", "--lang", "fr")
     assert fr.startswith("# Midwest Pumps FY2027-28 — Revue mensuelle des actions · août 2027\n\n"
-                         "Situation à la fin du 31 août 2027.\n"
+                         "Situation à la fin du 31 août 2027, recalculé sur les saisies et le plan d'aujourd'hui "
+                         "(aucun instantané conservé du mois).\n"
                          "Comparée à la revue précédente (juillet 2027, instantané gardé alors).\n")
     assert "| Midwest customers (AX-CUST) | À risque | À risque | -19 % |\n" in fr
     assert ("| 3 / 2 | Terminée | À venir → Terminée · +3 depuis le mois dernier · reprise d'Alex Kim |\n") in fr
@@ -183,7 +186,8 @@ def test_french_review(store: Store) -> None:
     assert "| 0 / 2 | À venir | nouvelle action |\n" in fr
     july = store.html("jul-fr.html", "--month", "2027-07", "--lang", "fr")
     assert july.text.startswith("Revue mensuelle des actions · juillet 2027\nMidwest Pumps FY2027-28\n")
-    assert ("Comparée à la revue précédente (juin 2027, recalculée depuis les données enregistrées : aucun instantané "
+    assert ("Comparée à la revue précédente (juin 2027, recalculée depuis les données enregistrées et le plan "
+            "d'aujourd'hui : aucun instantané "
             "gardé)") in july.text
     assert "<title>Midwest Pumps FY2027-28 — Revue mensuelle des actions · juillet 2027</title>" in july.raw
 

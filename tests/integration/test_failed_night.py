@@ -51,7 +51,9 @@ def _night(tmp_path: Path, as_of: str) -> tuple[object, FakeConnector]:
     crm.put(
         user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", datetime(2027, 3, 3, 9, tzinfo=UTC))
     )
-    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    # the sync's clock is the night's: the plan version it records is of that night, before Q1's cutoff
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(datetime.fromisoformat(as_of)),
+             evaluator=fake_evaluate)
     return settings, crm
 
 

@@ -179,11 +179,11 @@ class TestPlanOver:
 
     def test_a_closed_month_says_what_changed_since_its_snapshot(self) -> None:
         """With what today's re-evaluation changes against the month's kept snapshot (A-01 3/5 then, 4/5 now), the
-        header says « recalculé sur les données actuelles » and the « Depuis la clôture » lines follow, as in the
-        report."""
+        header says « recalculé sur les saisies et le plan d'aujourd'hui » and the « Depuis la clôture » lines follow,
+        as in the report."""
         review = replace(self._last_month(), since=Restatement(actions=(("A-01", 3, 5, 4, 5),)))
         text, html = render_markdown(review), render_html(review)
-        assert "Situation à la fin du 31 décembre 2027, recalculé sur les données actuelles." in text
+        assert "Situation à la fin du 31 décembre 2027, recalculé sur les saisies et le plan d'aujourd'hui." in text
         assert ("Depuis la clôture (saisies et modifications du plan après le 31 décembre 2027)\u00a0:  \n"
                 "actions\u00a0: A-01 3/5 → 4/5\n") in text
         assert '<div class="since"><div>Depuis la clôture' in html and "A-01 3/5 → 4/5" in html
