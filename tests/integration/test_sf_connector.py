@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from connectors.base import HELD_PAC, AuthError, ConnectorError, ManagerEdit, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.base import (
+    HELD_PAC,
+    AuthError,
+    ConnectorError,
+    ManagerEdit,
+    ObjectKind,
+    QuotaExhausted,
+    Target,
+    WriteChange,
+)
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
