@@ -104,8 +104,10 @@ SANDBOX_FRESH = "sandbox CRM started fresh: nothing provisioned yet"
 
 @contextlib.contextmanager
 def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Iterator[dict[str, str]]:
-    """The environment a command builds its connector from: the process's own, or with ``sandbox`` a local
-    sandbox CRM for the one ``crm``, stopped when the block ends.
+    """The environment a command builds its connector from: the process's own over the secrets file's
+    (``connector_env``: every form of ``config check --online``, ``crm check`` and ``crm provision`` reads the file, not
+    only those building the settings' connectors), or with ``sandbox`` a local sandbox CRM for the one ``crm``, stopped
+    when the block ends.
 
     ``pac crm check`` and ``pac crm provision`` both get a fresh, unprovisioned sandbox (``provisioned``
     False, the default: standard objects and properties only, no PAC object, field, property group or
@@ -114,8 +116,8 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
     ``pac config check --online`` gets one with the PAC objects provisioned: it checks the mapping, not
     the provisioning.
     """
-    if not sandbox:
-        yield dict(os.environ)
+    if not sandbox:     # the secrets file (PAC_SECRETS_FILE) under it, its credentials registered for redaction
+        yield connector_env()
         return
     # HubSpot: the mapping check needs no PAC property, the same portal either way
     api: Any = SalesforceApi(None, provisioned=provisioned) if crm == "salesforce" else HubSpotApi(None)
@@ -275,7 +277,7 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool,
     (exit 4)."""
     spec = registry.crm_spec(cfg.crm)
     with _environment(sandbox, cfg.crm, provisioned=True) as base:
-        env = _sandbox_env_for(cfg, base) if sandbox else connector_env(base)
+        env = _sandbox_env_for(cfg, base) if sandbox else base
         try:
             connector = _secrets_registered(registry.connect(cfg.crm, cfg.name, parsed, env, prefix=cfg.prefix))
             return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox, scope_values)
@@ -497,7 +499,7 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
         for cfg in _plan_connectors(plan_ref):
             _warn_left_out(Path(cfg.mapping), cfg.crm)
             with _environment(sandbox, cfg.crm) as env:
-                env = _sandbox_env_for(cfg, env) if sandbox else connector_env(env)
+                env = _sandbox_env_for(cfg, env) if sandbox else env
 
                 def build(cfg: Any = cfg, env: dict[str, str] = env) -> Any:
                     connector = registry.build(cfg.crm, cfg.name, cfg.mapping, env, prefix=cfg.prefix,
@@ -559,7 +561,7 @@ def _provision_one(target: str, name: str, mapping: Path, prefix: str | None, *,
     who = f"{name} ({target}, {mapping})" if named else target
     remaining: list[Any] = []
     with _environment(sandbox, target) as base:
-        env = base if sandbox else connector_env(base)
+        env = base
         try:
             connector = _secrets_registered(registry.build(target, name, mapping, env, prefix=prefix))
             connector.labels_language = lang or _plan_language()

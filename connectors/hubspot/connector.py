@@ -1848,5 +1848,5 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
     limiter = RateLimiter(max_daily_share=max_daily_share, search_per_second=search_rate)
     transport = HubSpotTransport(host=host, access_token=token or None,
                                  oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter,
-                                 ca_variable=f"{prefix}CA_BUNDLE")
+                                 prefix=prefix)
     return HubSpotConnector(name, mapping, transport)

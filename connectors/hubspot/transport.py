@@ -129,17 +129,18 @@ class HubSpotTransport:
     def __init__(self, *, host: str = DEFAULT_HOST, access_token: str | None = None,
                  oauth: OAuthCredentials | None = None, ca_bundle: str | None = None,
                  policy: RetryPolicy | None = None, limiter: RateLimiter | None = None,
-                 clock: Callable[[], float] = time.time, ca_variable: str = "PAC_HS_CA_BUNDLE") -> None:
+                 clock: Callable[[], float] = time.time, prefix: str = "PAC_HS_") -> None:
         if not access_token and oauth is None:
-            raise AuthError("HubSpot needs PAC_HS_ACCESS_TOKEN, or PAC_HS_CLIENT_ID, PAC_HS_CLIENT_SECRET and "
-                            "PAC_HS_REFRESH_TOKEN")
+            raise AuthError(f"HubSpot needs {prefix}ACCESS_TOKEN, or {prefix}CLIENT_ID, {prefix}CLIENT_SECRET and "
+                            f"{prefix}REFRESH_TOKEN")
         self.oauth = oauth
         self.policy = policy or RetryPolicy()
         self.limiter = limiter or RateLimiter()
         self.usage = ApiUsage()
         self._clock = clock
         self._host = urlsplit(host).netloc
-        self._ca_variable = ca_variable         # named when the host's certificate does not verify
+        self.prefix = prefix                    # the connector's variables (``env_prefix``), named in refusals
+        self._ca_variable = f"{prefix}CA_BUNDLE"   # named when the host's certificate does not verify
         self._token = access_token
         self._expires_at = float("inf") if access_token else 0.0
         self._refresh_lock = threading.Lock()
@@ -182,7 +183,7 @@ class HubSpotTransport:
             return call_with_retry(attempt, policy=self.policy, what=what)
         except _Unauthorized:
             if self.oauth is None:
-                raise AuthError("HubSpot refused the access token (401): check PAC_HS_ACCESS_TOKEN "
+                raise AuthError(f"HubSpot refused the access token (401): check {self.prefix}ACCESS_TOKEN "
                                 "(a private app token, or an OAuth access token that has not expired)") from None
             log.info("hubspot.auth.refresh reason=401 what=%s", what)
             # outside the call's retry: a 5xx or 429 from the token endpoint is retried here, within the same budget
@@ -191,7 +192,7 @@ class HubSpotTransport:
                 return call_with_retry(attempt, policy=self.policy, what=what)
             except _Unauthorized:
                 raise AuthError("HubSpot refused the refreshed OAuth token (401): re-authorise the app and "
-                                "update PAC_HS_REFRESH_TOKEN") from None
+                                f"update {self.prefix}REFRESH_TOKEN") from None
 
     def _once(self, what: str, api: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
               search: bool) -> Reply:
@@ -239,7 +240,7 @@ class HubSpotTransport:
                 raise TransientError(f"HubSpot token refresh: connection failed ({type(exc).__name__})") from None
             except Exception as exc:
                 if hasattr(exc, "status"):
-                    raise _refresh_error(exc) from None
+                    raise _refresh_error(exc, self.prefix) from None
                 raise
             self.usage.calls += 1
             self.usage.by_endpoint["oauth.token"] = self.usage.by_endpoint.get("oauth.token", 0) + 1
@@ -265,7 +266,7 @@ class HubSpotTransport:
         self._pool = None
 
 
-def _refresh_error(exc: Any) -> ConnectorError:
+def _refresh_error(exc: Any, prefix: str = "PAC_HS_") -> ConnectorError:
     """What an HTTP error from ``POST /oauth/v1/token`` means. Only a 4xx (400 ``BAD_REFRESH_TOKEN``,
     ``BAD_CLIENT_ID``...) is about the credentials; a 5xx is HubSpot's own trouble and a 429 its rate limit, both
     retried by ``call_with_retry`` (HubSpot, Error handling), and 423 Locked and 477 Migration in Progress are what they
@@ -279,8 +280,8 @@ def _refresh_error(exc: Any) -> ConnectorError:
         return RateLimited("HubSpot's OAuth token endpoint answered HTTP 429 (rate limited)",
                            retry_after=limited.retry_after if isinstance(limited, RateLimited) else 10.0)
     if 400 <= status < 500:
-        return AuthError(f"HubSpot refused the OAuth refresh (HTTP {status}): check PAC_HS_CLIENT_ID, "
-                         "PAC_HS_CLIENT_SECRET and PAC_HS_REFRESH_TOKEN")
+        return AuthError(f"HubSpot refused the OAuth refresh (HTTP {status}): check {prefix}CLIENT_ID, "
+                         f"{prefix}CLIENT_SECRET and {prefix}REFRESH_TOKEN")
     return TransientError(f"HubSpot's OAuth token endpoint answered HTTP {status or 'without a status'} (a server "
                           "error on HubSpot's side, not refused credentials)")
 

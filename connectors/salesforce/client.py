@@ -393,7 +393,7 @@ class SfClient:
                     if certificate_refused(exc):
                         host = self._sf.sf_instance if self._sf is not None else self.creds.domain
                         raise untrusted_certificate(host, f"{self.creds.prefix}CA_BUNDLE") from None
-                    error = translate(exc, what)
+                    error = translate(exc, what, self.creds.prefix)
                     if isinstance(error, QuotaExhausted) and error.refused_by_crm and self.usage.limit:
                         self.usage.used = self.usage.limit      # nothing left today, whatever the last header said
                     raise error from None
@@ -712,12 +712,13 @@ def _error_code(exc: sfx.SalesforceError) -> tuple[str, str]:
     return "", ""
 
 
-def translate(exc: Exception, what: str) -> ConnectorError:
-    """A vendor exception as the project's own (messages carry no secret: URLs hold none)."""
+def translate(exc: Exception, what: str, prefix: str = "PAC_SF_") -> ConnectorError:
+    """A vendor exception as the project's own (messages carry no secret: URLs hold none); a variable to set is named
+    under the connector's ``prefix`` (its ``env_prefix``)."""
     if isinstance(exc, ConnectorError):
         return exc
     if isinstance(exc, requests.exceptions.SSLError):
-        return AuthError(f"TLS verification failed on {what}: set PAC_SF_CA_BUNDLE to the CA that signs the org's "
+        return AuthError(f"TLS verification failed on {what}: set {prefix}CA_BUNDLE to the CA that signs the org's "
                          "certificate")
     if isinstance(exc, requests.RequestException):
         return TransientError(f"Salesforce {what}: {type(exc).__name__} (connection dropped or timed out)")
@@ -737,7 +738,7 @@ def translate(exc: Exception, what: str) -> ConnectorError:
         if status in (401, 403):
             return AuthError(f"Salesforce refused {what}: {code} {message}".strip())
         if status == 410:
-            return ConnectorError(f"Salesforce API version retired ({message}); set PAC_SF_API_VERSION to a "
+            return ConnectorError(f"Salesforce API version retired ({message}); set {prefix}API_VERSION to a "
                                   "current version, e.g. 62.0")
         if code in ("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND") or status == 404:
             return SchemaError(f"Salesforce {what}: {code} {message}".strip())

@@ -336,10 +336,14 @@ class Table:
 
 
 def echo(request: Request, fault: Fault | None) -> str:
-    """With a fault's ``echo=True``: the Authorization header the request carried (redaction tests)."""
+    """With a fault's ``echo=True``: the Authorization header the request carried (redaction tests); with
+    ``echo="raw"``, its bare token, no ``Bearer`` before it (only the registered value can hide it)."""
     if fault is None or not fault.detail.get("echo"):
         return ""
-    return f" (request Authorization: {request.headers.get('authorization', '')})"
+    header = request.headers.get("authorization", "")
+    if fault.detail["echo"] == "raw":
+        return f" (token {header.split(' ', 1)[-1]} refused for this record)"
+    return f" (request Authorization: {header})"
 
 
 def archived_arg(req: Request) -> bool:

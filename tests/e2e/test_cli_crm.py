@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
@@ -375,6 +376,34 @@ class TestCrmCommands:
             out = done.stdout + done.stderr
             assert done.returncode == 2, (args, out)
             assert expected in " ".join(out.split()) and "-cli" not in out, (args, out)
+
+    def test_a_connector_built_from_a_mapping_file_reads_the_secrets_file(self, tmp_path: Path) -> None:
+        """`pac config check MAPPING --online` and `pac crm check --crm` with the credentials in the file
+        PAC_SECRETS_FILE names (as the systemd unit has them), none in the environment: they read it, as `pac sync`
+        and `pac crm check` of the settings' connectors do (audit secrets2 F1: "no HubSpot credentials: ... set
+        PAC_HS_ACCESS_TOKEN ... in the environment or in the file PAC_SECRETS_FILE names", with the token in that
+        very file)."""
+        server = SandboxServer([SalesforceApi(None, provisioned=True), HubSpotApi(None)]).start()
+        try:
+            crm = sandbox_env(server)
+            secrets = tmp_path / "secrets.env"
+            secrets.write_text(f"PAC_SF_CLIENT_SECRET={crm.pop('PAC_SF_CLIENT_SECRET')}\n"
+                               f"PAC_HS_ACCESS_TOKEN={crm.pop('PAC_HS_ACCESS_TOKEN')}\n", encoding="utf-8")
+            secrets.chmod(0o600)
+            env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, **crm,
+                   "PAC_SECRETS_FILE": str(secrets)}
+            hs = "config/mappings/hubspot.default.yaml"
+            for args in (("config", "check", "config/mappings/salesforce.demo.yaml", "--online"),
+                         ("crm", "check", "--crm", "salesforce"),
+                         ("crm", "check", "--crm", "hubspot", "--mapping", hs)):
+                done = run_pac(*args, env=env, cwd=ROOT, timeout=120)
+                out = " ".join((done.stdout + done.stderr).split())
+                assert "is not set" not in out and "also needs" not in out and "no HubSpot credentials" not in out, \
+                    (args, out)
+                assert "mapping OK" in out or "the CRM has every object and field" in out or \
+                    "schema issue(s)" in out, (args, out)
+        finally:
+            server.stop()
 
     def test_provision_uses_the_configured_connectors_mapping(self, tmp_path: Path) -> None:
         """`pac crm provision salesforce` with settings (PAC_CONFIG) provisions each configured Salesforce connector

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN
 from sandbox_crm.run import start_sandbox
 from sync_jobs.lock import run_lock
 from sync_jobs.store import open_store, repo
@@ -286,6 +288,73 @@ class TestSecrets:
             for where, text in (("output", done.stdout + done.stderr), ("stored errors", errors), ("report", html)):
                 assert secret not in text, where
             assert secret.encode() not in blobs
+
+    def test_credentials_echoed_bare_from_the_secrets_file_and_a_refresh_are_hidden_everywhere(self, crm, setup,
+                                                                                               tmp_path) -> None:
+        """The credentials in the secrets file only (HubSpot through OAuth, a session expired mid-run so the token
+        is refreshed), and HubSpot echoing the bare token (no "Bearer" before it, which no pattern catches: only the
+        registered value hides it) in a refused row and a failed company update: no credential, and no OAuth token
+        the portal issued, is in the JSON log, the printed results, `pac status`, the HTML and XLSX reports or the
+        database file (audit secrets2: the test above's echoes all carry "Bearer")."""
+        settings, env, cwd = setup
+        sf_secret = env.pop("PAC_SF_CLIENT_SECRET")
+        env.pop("PAC_HS_ACCESS_TOKEN")
+        file = tmp_path / "secrets.env"
+        file.write_text(f"PAC_SF_CLIENT_SECRET={sf_secret}\nPAC_HS_CLIENT_ID={OAUTH_CLIENT_ID}\n"
+                        f"PAC_HS_CLIENT_SECRET={OAUTH_CLIENT_SECRET}\nPAC_HS_REFRESH_TOKEN={OAUTH_REFRESH_TOKEN}\n",
+                        encoding="utf-8")
+        file.chmod(0o600)
+        env["PAC_SECRETS_FILE"] = str(file)
+        crm.faults.inject("hubspot", "expire_session", path="search", times=1)
+        crm.faults.inject("hubspot", "lock_row", path="batch/upsert", times=1, echo="raw")
+        crm.faults.inject("hubspot", "server_error", path="objects/companies/batch/update", times=1, status=400,
+                          echo="raw")
+        try:
+            done = pac(env, cwd, "-vv", "--log-format", "json", "sync")
+        finally:
+            crm.faults.clear()
+        status = pac(env, cwd, "status")
+        html, xlsx = cwd / "report.html", cwd / "report.xlsx"
+        reports = [pac(env, cwd, "report", "-o", str(html)), pac(env, cwd, "report", "-o", str(xlsx))]
+        assert done.returncode == 1 and status.returncode == 0, done.stdout + done.stderr + status.stderr
+        assert all(r.returncode == 0 for r in reports), [r.stderr for r in reports]
+        with zipfile.ZipFile(xlsx) as book:
+            sheets = b"".join(book.read(name) for name in book.namelist())
+        places = {"sync": (done.stdout + done.stderr).encode(), "status": (status.stdout + status.stderr).encode(),
+                  "html": html.read_bytes(), "xlsx": sheets, "store": _store_bytes(settings)}
+        engine = open_store(settings.database())
+        errors = "\n".join(repo.runs(engine)[0].errors)
+        engine.dispose()
+        assert errors.count("(token *** refused for this record)") >= 2, errors      # both echoes, hidden
+        assert "(token *** refused for this record)" in done.stdout + status.stdout
+        for secret in (sf_secret, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, "hs-oauth-"):    # the portal's tokens
+            for where, blob in places.items():
+                assert secret.encode() not in blob, (secret, where)
+
+    def test_a_token_refreshed_mid_pull_and_echoed_at_once_is_hidden(self, crm, setup, tmp_path) -> None:
+        """HubSpot through OAuth (the secrets file): the session expires at the first search, pac refreshes it, and
+        the next answer, a refusal, echoes the new token bare. The run stops there, before anything re-registers the
+        connector's credentials: only the registration of the token the moment it is obtained hides it (it was
+        proven by removing ``on_new_secret(register_secret)``: the token was then in the log, the output and the
+        store)."""
+        settings, env, cwd = setup
+        env.pop("PAC_HS_ACCESS_TOKEN")
+        file = tmp_path / "secrets.env"
+        file.write_text(f"PAC_HS_CLIENT_ID={OAUTH_CLIENT_ID}\nPAC_HS_CLIENT_SECRET={OAUTH_CLIENT_SECRET}\n"
+                        f"PAC_HS_REFRESH_TOKEN={OAUTH_REFRESH_TOKEN}\n", encoding="utf-8")
+        file.chmod(0o600)
+        env["PAC_SECRETS_FILE"] = str(file)
+        crm.faults.inject("hubspot", "expire_session", path="search", times=1)
+        crm.faults.inject("hubspot", "server_error", path="search", times=1, status=400, echo="raw")
+        try:
+            done = pac(env, cwd, "-vv", "--log-format", "json", "sync")
+        finally:
+            crm.faults.clear()
+        status = pac(env, cwd, "status")
+        output = done.stdout + done.stderr + status.stdout + status.stderr
+        assert done.returncode != 0 and "(token *** refused for this record)" in output, output
+        for where, blob in (("output", output.encode()), ("store", _store_bytes(settings))):
+            assert b"hs-oauth-" not in blob and OAUTH_CLIENT_SECRET.encode() not in blob, where
 
 
 def _store_bytes(settings) -> bytes:  # type: ignore[no-untyped-def]

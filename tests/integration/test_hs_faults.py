@@ -16,8 +16,10 @@ from connectors.base import (
     WriteChange,
 )
 from connectors.hubspot.connector import build
+from connectors.retry import RetryPolicy
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
+from sandbox_crm.run import sandbox_env
 from sandbox_crm.server import SandboxServer
 from sync_jobs import secrets  # noqa: F401  (subscribes the redaction to new credentials, as every command does)
 from sync_jobs.crm_exit import crm_exit_code
@@ -388,6 +390,28 @@ class TestCredentials:
         _, _server = portal
         with pytest.raises(CredentialsMissing, match="PAC_HS2_ACCESS_TOKEN"):
             build("hs2", None, {"PAC_HS_ACCESS_TOKEN": "x"}, prefix="PAC_HS2_")
+
+
+    @pytest.mark.parametrize("oauth", [False, True])
+    def test_a_refused_credential_names_the_connectors_own_variables(self, portal, oauth):
+        """A connector reading another prefix (``env_prefix: ACME_HS_``, a second portal) whose token or refresh the
+        portal refuses names ITS variables, as its missing ones are named: the operator fixes the right one (audit
+        secrets2 F2). Seen failing before the fix: "check PAC_HS_ACCESS_TOKEN" / "check PAC_HS_CLIENT_ID,
+        PAC_HS_CLIENT_SECRET and PAC_HS_REFRESH_TOKEN", the other connector's variables."""
+        _, server = portal
+        base = {k.replace("PAC_HS_", "ACME_HS_"): v for k, v in sandbox_env(server).items() if k.startswith("PAC_HS_")}
+        if oauth:
+            base |= {k.replace("PAC_HS_", "ACME_HS_"): v for k, v in OAUTH.items()}
+            base["ACME_HS_CLIENT_SECRET"] = "wrong-secret-value"
+        connector = build("hs-acme", None, base, prefix="ACME_HS_",
+                          policy=RetryPolicy(max_attempts=2, sleep=SleepLog(), jitter=lambda: 0.0))
+        if not oauth:
+            server.faults.inject("hubspot", "expire_session", path="/search")
+        with pytest.raises(AuthError) as info:
+            _accounts(connector)
+        words = str(info.value)
+        assert "PAC_HS_" not in words, words
+        assert ("ACME_HS_CLIENT_SECRET" if oauth else "ACME_HS_ACCESS_TOKEN") in words, words
 
 
 class TestQuota:

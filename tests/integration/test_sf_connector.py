@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from connectors.base import HELD_PAC, AuthError, ManagerEdit, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.base import (
+    HELD_PAC,
+    AuthError,
+    ConnectorError,
+    ManagerEdit,
+    ObjectKind,
+    QuotaExhausted,
+    Target,
+    WriteChange,
+)
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
@@ -587,6 +596,17 @@ class TestAuthModes:
         server.faults.inject("salesforce", "expire_session", path="query")
         with pytest.raises(AuthError, match="expired"):
             list(connector.pull(ObjectKind.USERS, None))
+
+    def test_a_retired_api_version_names_the_connectors_own_variable(self, server: SandboxServer) -> None:
+        """A connector under another prefix (``env_prefix: ACME_SF_``) on a retired API version (410) is told to
+        set ITS variable (audit secrets2 F3). Seen failing before the fix: "set PAC_SF_API_VERSION"."""
+        env = {k.replace("PAC_SF_", "ACME_SF_"): v for k, v in sandbox_env(server).items() if k.startswith("PAC_SF_")}
+        connector = build("sf-acme", DEMO, {**env, "ACME_SF_API_VERSION": "30.0"}, prefix="ACME_SF_",
+                          policy=NO_WAIT)
+        with pytest.raises(ConnectorError) as info:
+            list(connector.pull(ObjectKind.USERS, None))
+        assert "retired" in str(info.value) and "ACME_SF_API_VERSION" in str(info.value), str(info.value)
+        assert "PAC_SF_" not in str(info.value)
 
 
 class TestNotActivitiesOfTheirOwn:
