@@ -962,7 +962,7 @@ class DealTable:
                  modified: np.ndarray | None = None, origin: Sequence[Deal] | None = None,
                  rates: Categorical | None = None) -> None:
         self.n = len(id)
-        if lines is not None and origin is None:
+        if lines is not None and origin is None and any(ln.product_id is not None for held in lines for ln in held):
             # lines made from one product library item know each other's SKUs and names (``products.linked``)
             lines = linked([source.at(i) for i in range(self.n)], lines) or lines
         self.source, self.id, self.account, self.owner, self.amount = source, id, account, owner, amount
