@@ -9,8 +9,8 @@ were named apart), name, dormant, and ``custom.<name>`` for mapped custom attrib
 
 Deal fields (``DEAL_FIELDS``), for revenue only (axes and segments; refused in an action's scope): deal_owner
 (e-mails of the deals' owners), product (a line's product code, family or name), product_family,
-product_code. An account-level evaluation ignores them (``Scope.accounts_part``); the won-deal ledger
-applies them per deal and per line (``pac_core.revenue.DealFilter``).
+product_code, product_id (a HubSpot line's product library id). An account-level evaluation ignores them
+(``Scope.accounts_part``); the won-deal ledger applies them per deal and per line (``pac_core.revenue.DealFilter``).
 Operators: in, not_in, gte, lte, gt, lt, between, is (booleans), dormant_months.
 Postal-code values ending in ``*`` are prefixes ("69*"); industry, account type and name values
 are stored as written (the evaluator compares them case- and accent-insensitively).
