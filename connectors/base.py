@@ -323,6 +323,9 @@ class ProductRename:
     old: str
     new: tuple[str, ...]
     deals: int
+    # HubSpot: the product library item was renamed; its lines under the old and new values are one product
+    # (``pac_core.products``), so the plan values on the old one still count them all
+    library: bool = False
 
 
 @runtime_checkable

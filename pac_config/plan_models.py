@@ -437,7 +437,9 @@ def _scope_defs() -> dict[str, Any]:
         "deal_owner": "Deal owner's e-mail (revenue only: the deals these people own).",
         "product": "Product code, family or name of a deal line (revenue: the matching lines' amounts).",
         "product_family": "Product family of a deal line (Salesforce Product2.Family).",
-        "product_code": "Product code / SKU of a deal line.", "name": "Account names.",
+        "product_code": "Product code / SKU of a deal line.",
+        "product_id": "Product library id of a deal line (HubSpot hs_product_id): renames leave it.",
+        "name": "Account names.",
         "dormant": "true (the CRM's flag) or {months: N}: a won deal before, none for N months.",
     }
     shape = {"annual_revenue": "ScopeRevenue", "dormant": "ScopeDormant"}

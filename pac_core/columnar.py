@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from pac_core.products import linked
 from pac_core.records import (
     HISTORY_FIELDS,
     Account,
@@ -961,6 +962,9 @@ class DealTable:
                  modified: np.ndarray | None = None, origin: Sequence[Deal] | None = None,
                  rates: Categorical | None = None) -> None:
         self.n = len(id)
+        if lines is not None and origin is None and any(ln.product_id is not None for held in lines for ln in held):
+            # lines made from one product library item know each other's SKUs and names (``products.linked``)
+            lines = linked([source.at(i) for i in range(self.n)], lines) or lines
         self.source, self.id, self.account, self.owner, self.amount = source, id, account, owner, amount
         self.currency, self.close_date, self.closed_at, self.stage = currency, close_date, closed_at, stage
         self.deleted, self.created_at, self.name, self.lines, self.modified = deleted, created_at, name, lines, \
@@ -972,6 +976,9 @@ class DealTable:
     @classmethod
     def of(cls, deals: Sequence[Deal]) -> DealTable:
         n = len(deals)
+        # lines made from one product library item know each other's SKUs and names (``products.linked``)
+        if (joined := linked([d.source for d in deals], [d.lines for d in deals])) is not None:
+            deals = [d if d.lines is ln else replace(d, lines=ln) for d, ln in zip(deals, joined, strict=True)]
         return cls(source=Categorical.of(map(attrgetter("source"), deals), n), id=list(map(attrgetter("id"), deals)),
                    account=Categorical.of(map(attrgetter("account_id"), deals), n),
                    owner=Categorical.of(map(attrgetter("owner_id"), deals), n),

@@ -197,6 +197,12 @@ class DealLine:
     name: str | None = None
     id: str | None = None
     currency: str | None = None        # the line's own currency when it is not its deal's (above); None: the deal's
+    # the product library item the line was made from (HubSpot ``hs_product_id``), and the other SKUs and names that
+    # item is known by: its library values when the line was read, then (``products.linked``) every SKU and name a
+    # line made from it holds, so a product renamed in the library keeps its old and new lines together
+    product_id: str | None = None
+    codes: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

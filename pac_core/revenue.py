@@ -877,7 +877,7 @@ class DealColumnsBook:
 # Deal-level conditions: an axis's ``who`` and the scope's deal_owner / product conditions
 # --------------------------------------------------------------------------------------------
 
-LINE_FIELDS = ("product", "product_family", "product_code")
+LINE_FIELDS = ("product", "product_family", "product_code", "product_id")
 
 
 @dataclass(frozen=True)
@@ -947,12 +947,16 @@ def lines_amount(lines: Sequence[DealLine], picked: Iterable[int], rate: Convers
 
 
 def _line_values(condition: Condition, line: DealLine) -> set[str]:
+    # ``codes`` / ``names``: the other SKUs and names of the product library item the line was made from (a HubSpot
+    # product renamed in its library keeps its old and new lines together: ``products.linked``)
     if condition.field == "product_family":
         raw: tuple[str | None, ...] = (line.family,)
     elif condition.field == "product_code":
-        raw = (line.code or line.product,)
+        raw = (line.code or line.product, *line.codes)
+    elif condition.field == "product_id":
+        raw = (line.product_id,)
     else:
-        raw = (line.code, line.family, line.name, line.product)
+        raw = (line.code, line.family, line.name, line.product, *line.codes, *line.names)
     values = {v for v in raw if v}
     # a multi-select field naming a deal's product lines (``product_field`` of a Salesforce multi-select picklist)
     # comes as its values joined by ";": the line holds each of them, as an account's multi-select field does

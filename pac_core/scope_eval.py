@@ -50,7 +50,8 @@ WonDates = date | Sequence[date]      # the last won close date before the refer
 MULTI_VALUE_FIELDS = frozenset({"industry", "account_type"})
 PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name"})
 TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
-                         "owner", "name", "deal_owner", "product", "product_family", "product_code"})
+                         "owner", "name", "deal_owner", "product", "product_family", "product_code",
+                         "product_id"})
 # département and région: France's places, unknown (not absent) for a French account without one
 PLACE_FIELDS = frozenset({"departement", "region"})
 

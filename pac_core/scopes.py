@@ -9,8 +9,8 @@ were named apart), name, dormant, and ``custom.<name>`` for mapped custom attrib
 
 Deal fields (``DEAL_FIELDS``), for revenue only (axes and segments; refused in an action's scope): deal_owner
 (e-mails of the deals' owners), product (a line's product code, family or name), product_family,
-product_code. An account-level evaluation ignores them (``Scope.accounts_part``); the won-deal ledger
-applies them per deal and per line (``pac_core.revenue.DealFilter``).
+product_code, product_id (a HubSpot line's product library id). An account-level evaluation ignores them
+(``Scope.accounts_part``); the won-deal ledger applies them per deal and per line (``pac_core.revenue.DealFilter``).
 Operators: in, not_in, gte, lte, gt, lt, between, is (booleans), dormant_months.
 Postal-code values ending in ``*`` are prefixes ("69*"); industry, account type and name values
 are stored as written (the evaluator compares them case- and accent-insensitively).
@@ -35,7 +35,7 @@ from pac_core.geography import country_code, country_suggestion, resolve_departe
 from pac_core.money import minor_digits
 from pac_core.text import fold_key
 
-DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
+DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code", "product_id")
 FIELDS = (
     "country", "postal_code", "departement", "region", "industry", "account_type",
     "annual_revenue", "owner", "name", "dormant", *DEAL_FIELDS,
@@ -105,6 +105,7 @@ KEY_ALIASES: dict[str, str] = {
     "product_family": "product_family", "famille": "product_family", "famille_produit": "product_family",
     "famille_de_produits": "product_family", "gamme": "product_family",
     "product_code": "product_code", "code_produit": "product_code", "sku": "product_code",
+    "product_id": "product_id", "id_produit": "product_id", "hs_product_id": "product_id",
     "name": "name", "nom": "name", "compte": "name",
     "dormant": "dormant", "dormants": "dormant",
 }
@@ -119,7 +120,7 @@ FIELD_LABELS = {
     "industry": "secteur", "account_type": "type de compte", "annual_revenue": "CA annuel",
     "owner": "propriétaire du compte", "name": "compte", "dormant": "dormant",
     "deal_owner": "propriétaire de l'affaire", "product": "produit", "product_family": "famille de produits",
-    "product_code": "code produit",
+    "product_code": "code produit", "product_id": "id produit",
 }
 _SYMBOLS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
 # Keys of a non-French subdivision: no such field, the error says what works (a custom field, ZIP prefixes).

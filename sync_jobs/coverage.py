@@ -243,6 +243,14 @@ def rename_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, c
         crm_name = _CRM_NAMES.get(crm, crm)
         new = " or ".join(repr(v) for v in rename.new) if rename.new else "none"
         deals = f"{rename.deals} deal{'s' if rename.deals != 1 else ''}"
+        if rename.library:      # HubSpot: the line items keep what they were sold under, and count as one product
+            out.append(f"{connector}: {crm_name}'s product library now gives the {what} {new}, no longer "
+                       f"{rename.old!r} (a product renamed: its line items on {deals} read tonight); the plan scope "
+                       f"value{'s' if len(stale) > 1 else ''} {', '.join(stale)} still "
+                       f"count{'' if len(stale) > 1 else 's'} its line items sold under either (one product, by "
+                       f"hs_product_id); write {rename.new[0]!r} there to name it as HubSpot does now, or name it "
+                       "by its id (product_id)")
+            continue
         out.append(f"{connector}: the product lines {crm_name} holds now say the {what} {new}, no longer "
                    f"{rename.old!r} (a product edited in {crm_name}: {deals} read again tonight); the plan scope "
                    f"value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now match{'' if len(stale) > 1 else 'es'}"

@@ -69,6 +69,7 @@ from connectors.base import (
     PacListed,
     PacValue,
     PicklistLabels,
+    ProductRename,
     SchemaError,
     SchemaIssue,
     StoredRecords,
@@ -94,7 +95,9 @@ from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
     LINE_CURRENCY,
     LINE_PRICING,
+    LINE_PRODUCT_ID,
     MERGED_IDS,
+    PRODUCT_PROPS,
     HubSpotMapping,
     default_mapping_path,
     disposition_notes,
@@ -146,6 +149,7 @@ from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
+from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
@@ -178,8 +182,12 @@ COMPANY_RULES = "option labels; pac values"
 # "discount cents", a line with no amount takes its percentage discount off rounded to the cent first, as HubSpot
 # does (``normalise.net_price``: 11.90 at 15 % off is 10.11, it was 10.12; audit products F1): read again once;
 # "line own currency", a line in a currency the deal's rates do not convert keeps its amount and currency
-# (``DealLine.currency``) for the engine's ``fx_rates`` (audit products F2; it was stored with no amount).
-DEAL_RULES = "company currency; line ids; line terms; line prices; line currency; discount cents; line own currency"
+# (``DealLine.currency``) for the engine's ``fx_rates`` (audit products F2; it was stored with no amount);
+# "line product ids", each line keeps its product library item (``hs_product_id``) and that item's SKU and name
+# (``DealLine.product_id``, ``codes``, ``names``), by which a product renamed in the library keeps its old and new
+# lines together (audit hsproductid): read again once.
+DEAL_RULES = ("company currency; line ids; line terms; line prices; line currency; discount cents; line own currency;"
+              " line product ids")
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -233,6 +241,10 @@ class HubSpotConnector:
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
         self._stored: StoredRecords | None = None         # the store's live and retired records (pipeline's)
+        self._products: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}   # library item -> (SKU, name)
+        self._library_refused = False                      # the token may not read products (no e-commerce scope)
+        self._renames: list[ProductRename] = []            # products renamed in the library, seen this pull
+        self._renamed_to: dict[tuple[str, str], str] = {}
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
@@ -1196,14 +1208,81 @@ class HubSpotConnector:
         read = line_reader(self.mapping)
         family = self.family_labels()       # a family dropdown's option labels (none: its values as stored)
         # what a line without hs_tcv or amount is valued by (its term, its price and discount): asked, never required
-        props = sorted({*self._props("line_items"), *LINE_PRICING, LINE_CURRENCY})
+        props = sorted({*self._props("line_items"), *LINE_PRICING, LINE_CURRENCY, LINE_PRODUCT_ID})
+        read_now: list[tuple[str, DealLine]] = []
         for obj in batch_read(self.transport, "line_items", list(owner_of), props,
                               strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))
             line = read(with_labels(obj, family) if family else obj)
             if line is not None:
-                got.lines.setdefault(deal, []).append(line)
+                read_now.append((deal, line))
+        library = self._library([ln.product_id for _, ln in read_now if ln.product_id])
+        if library:
+            self._note_library_renames(read_now, library)
+        for deal, line in read_now:
+            known = library.get(line.product_id) if line.product_id else None
+            if known is not None:
+                line = replace(line, codes=known[0], names=known[1])
+            got.lines.setdefault(deal, []).append(line)
+
+    def _note_library_renames(self, read_now: Sequence[tuple[str, DealLine]],
+                              library: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """The products renamed in the library (SKU or name edited) that the line items read now show: a line's
+        product called otherwise than the stored version of that line says it was when last read (its ``codes`` /
+        ``names``), or, a line stored without them (before 6 Dec 2026) or never stored, than the line itself was
+        sold under; one ``ProductRename`` per old value (``products_renamed``; pac sync warns of the plan values
+        naming it, ``coverage.rename_warnings``). Compared case- and accent-insensitively, as scopes match. A new line
+        item sold under the new name shows none: the rename is seen the night an older line of the product is read
+        again (an old deal edited, or the weekly full read). One store query for the deals read (audit
+        hsproductid)."""
+        deals = sorted({deal for deal, ln in read_now if ln.product_id in library}, key=_numeric)
+        stored = self._stored.records(ObjectKind.DEALS.value, deals) if self._stored is not None else {}
+        before: dict[str, DealLine] = {ln.id: ln for d in stored.values() if isinstance(d, Deal)
+                                       for ln in d.lines if ln.id is not None}
+        seen: dict[tuple[str, str], tuple[str, set[str]]] = {}     # (key, folded old) -> (old, deals)
+        for deal, line in read_now:
+            if line.product_id is None or line.product_id not in library:
+                continue
+            codes, names = library[line.product_id]
+            old = before.get(line.id) if line.id is not None else None
+            for key, was, now in (("code", (old.codes if old is not None and old.codes else (line.code,)), codes),
+                                  ("name", (old.names if old is not None and old.names else (line.name,)), names)):
+                for value in was:
+                    if value and now and fold_value(value) not in {fold_value(v) for v in now}:
+                        seen.setdefault((key, fold_value(value)), (value, set()))[1].add(deal)
+                        self._renamed_to[(key, fold_value(value))] = now[0]
+        for (key, folded), (value, held) in sorted(seen.items()):
+            self._renames.append(ProductRename(key, value, (self._renamed_to[(key, folded)],), len(held),
+                                               library=True))
+
+    def products_renamed(self) -> list[ProductRename]:
+        """The products renamed in the library that the line items read this pull show (``_note_library_renames``),
+        then forgotten."""
+        out, self._renames = self._renames, []
+        return out
+
+    def _library(self, ids: Sequence[str]) -> Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The product library items ``ids`` (a line item's ``hs_product_id``) -> their current SKU and name, each as
+        a tuple (empty when unset): read by id, 100 a call, each item once a run (audit hsproductid: a product renamed
+        in the library keeps its old and new line items together, ``pac_core.products``). Only the items of the line
+        items a run reads, so a night reading no line item reads no product. An item deleted from the library is
+        absent: its lines keep what they were sold under."""
+        unread = [i for i in dict.fromkeys(ids) if i not in self._products]
+        if unread and not self._library_refused:
+            try:
+                for obj in batch_read(self.transport, "products", unread, PRODUCT_PROPS):
+                    p = obj.get("properties") or {}
+                    sku, name = (str(p.get(k) or "").strip() for k in PRODUCT_PROPS)
+                    self._products[str(obj["id"])] = ((sku,) if sku else (), (name,) if name else ())
+            except Forbidden as exc:
+                # the token lacks the products scope (e-commerce): the lines are read without their library's
+                # names, each keeps what it was sold under and its product's id (``product_id`` scopes still match)
+                self._library_refused = True
+                log.warning("hubspot.products_refused connector=%s problem=%s: the product library is not read, so a "
+                            "product renamed in HubSpot keeps its old and new line items apart; grant the app the "
+                            "scope e-commerce", self.name, exc)
+        return {i: got for i in ids if (got := self._products.get(i)) is not None}
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
         """Status and priority values of PAC records changed in the portal since ``since``; on a full read (no

@@ -80,6 +80,11 @@ LINE_PRICING = (LINE_FREQUENCY, LINE_TERM, LINE_TERM_MONTHS, LINE_PRICE, LINE_UN
 # through the API may be priced in another currency than its deal; it is converted into its deal's currency with
 # the deal's own HubSpot rates when they know both (``normalise.in_deal_currency``, docs/hubspot.md)
 LINE_CURRENCY = "hs_line_item_currency_code"
+# The product library item a line item was made from (default line item property ``hs_product_id``), read (never
+# strictly) with every line item; the items themselves are read by id (``/crm/v3/objects/products``, 100 a call) for
+# their current ``name`` and ``hs_sku``, only for the line items a run reads (``HubSpotConnector._library``)
+LINE_PRODUCT_ID = "hs_product_id"
+PRODUCT_PROPS = ("hs_sku", "name")
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"

@@ -62,6 +62,7 @@ from connectors.hubspot.mapping import (
     LINE_DISCOUNT_PERCENTAGE,
     LINE_FREQUENCY,
     LINE_PRICE,
+    LINE_PRODUCT_ID,
     LINE_TCV,
     LINE_TERM,
     LINE_TERM_MONTHS,
@@ -666,7 +667,8 @@ def line_reader(m: HubSpotMapping) -> LineReader:
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
                         (str(get(family_p) or "").strip() or None) if family_p else None,
                         (str(get(name_p) or "").strip() or None) if name_p else None,
-                        str(obj["id"]) if obj.get("id") is not None else None, own)
+                        str(obj["id"]) if obj.get("id") is not None else None, own,
+                        str(get(LINE_PRODUCT_ID) or "").strip() or None)
 
     return read
 

@@ -66,7 +66,11 @@ def to_payload(record: Record) -> dict[str, Any]:
                            "service_date": _day(ln.service_date), "code": ln.code, "family": ln.family,
                            "name": ln.name} | ({"id": ln.id} if ln.id is not None else {})
                           # a line priced in another currency than its deal (DealLine.currency): the others unchanged
-                          | ({"currency": ln.currency} if ln.currency is not None else {}) for ln in record.lines],
+                          | ({"currency": ln.currency} if ln.currency is not None else {})
+                          # its product library item and what that item was called when read (DealLine.product_id)
+                          | ({"product_id": ln.product_id} if ln.product_id is not None else {})
+                          | ({"codes": list(ln.codes)} if ln.codes else {})
+                          | ({"names": list(ln.names)} if ln.names else {}) for ln in record.lines],
                 **_placement(record),
                 # only when the CRM gave its rates (CrmRates.text): the other payloads are unchanged
                 **({"rates": record.rates.text()} if record.rates is not None else {})}
@@ -117,7 +121,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
         lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
                                service_date=_pday(ln.get("service_date")), code=ln.get("code"),
                                family=ln.get("family"), name=ln.get("name"), id=ln.get("id"),
-                               currency=ln.get("currency"))
+                               currency=ln.get("currency"), product_id=ln.get("product_id"),
+                               codes=tuple(ln.get("codes") or ()), names=tuple(ln.get("names") or ()))
                       for ln in p.get("lines", ()))
         return Deal(id=crm_id, source=source, account_id=p.get("account_id"), owner_id=p.get("owner_id"),
                     amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),

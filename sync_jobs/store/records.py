@@ -472,7 +472,8 @@ def _line(ln: dict[str, Any]) -> DealLine:
     return DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_decimal(ln.get("amount")),
                     service_date=date.fromisoformat(ln["service_date"]) if ln.get("service_date") else None,
                     code=ln.get("code"), family=ln.get("family"), name=ln.get("name"), id=ln.get("id"),
-                    currency=ln.get("currency"))
+                    currency=ln.get("currency"), product_id=ln.get("product_id"), codes=tuple(ln.get("codes") or ()),
+                    names=tuple(ln.get("names") or ()))
 
 
 def iter_records_in(conn: Connection, connectors: Sequence[str], kind: str) -> Iterator[Record]:

@@ -172,3 +172,80 @@ class TestHubSpotByHand:
         records, _ = hubspot_portal
         settings = EngineSettings(fx_rates={"CHF": Decimal("0.95")})
         assert _evaluate(records, {"AX": {"product": "PX"}}, settings).axis("AX").revenue == Decimal("475.00")
+
+
+@pytest.fixture(scope="module")
+def renamed_product():
+    """Audit hsproductid (6 Dec 2026). The product library's P « Pompe PX » SKU PX-1 and K « Kit » KIT. Night 1: A won
+    5 April, a line made from P (« Pompe PX », PX-1) 1,000; C won 20 April, a line from K 300. Then P is renamed
+    « Pompe PX v2 », SKU PX-2. Night 2: B won 15 April, a line made from P after the rename (« Pompe PX v2 », PX-2)
+    2,000. By hand: before the rename, PX-1 1,000 and PX-2 0; after it, PX-1, PX-2, « Pompe PX » and « Pompe PX v2 »
+    all 3,000 (A and B sell the one product P), KIT 300; a line with no product library item that the plan names by a
+    text only keeps its own name."""
+    api = HubSpotApi(None)
+    with SandboxServer([api]) as server:
+        company = api.add("companies", {"name": "Lyon A", "zip": "69003"})
+        won = {"pipeline": "default", "dealstage": "closedwon", "deal_currency_code": "EUR"}
+        pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"})
+        kit = api.add("products", {"name": "Kit", "hs_sku": "KIT", "price": "300"})
+
+        def deal(name: str, closedate: str, amount: str, line: dict) -> str:
+            ident = api.add("deals", {**won, "dealname": name, "closedate": closedate, "amount": amount},
+                            companies=(company,))
+            api.associate("deals", ident, "line_items", api.add("line_items", {**line, "quantity": "1",
+                                                                               "amount": amount}))
+            return ident
+
+        deal("A", "2027-04-05T10:00:00Z", "1000", {"name": "Pompe PX", "hs_sku": "PX-1", "hs_product_id": pump})
+        deal("C", "2027-04-20T10:00:00Z", "300", {"name": "Kit", "hs_sku": "KIT", "hs_product_id": kit})
+        deal("D", "2027-04-21T10:00:00Z", "40", {"name": "Pompe PX", "hs_sku": "SPARE"})   # no library item
+        connector = sandbox_connector(server)
+        try:
+            before = _pull(connector)
+        finally:
+            connector.close()
+        api.update("products", pump, {"name": "Pompe PX v2", "hs_sku": "PX-2"})
+        b = deal("B", "2027-04-15T10:00:00Z", "2000", {"name": "Pompe PX v2", "hs_sku": "PX-2", "hs_product_id": pump})
+        connector = sandbox_connector(server)
+        try:
+            tonight = [d for d in _pull(connector).deals if d.id == b]     # night 2 reads B only
+        finally:
+            connector.close()
+    after = replace(before, deals=(*before.deals, *tonight))
+    yield before, after
+
+
+class TestAProductRenamedInTheLibrary:
+    @pytest.mark.parametrize(("scope", "figure"), [({"product_code": "PX-1"}, "1000"), ({"product_code": "PX-2"}, "0"),
+                                                   ({"product": "Pompe PX v2"}, "0"), ({"product": "KIT"}, "300")])
+    def test_before_the_rename(self, renamed_product, scope, figure):
+        before, _ = renamed_product
+        assert _evaluate(before, {"AX": scope}).axis("AX").revenue == Decimal(figure)
+
+    @pytest.mark.parametrize(("scope", "figure"), [
+        ({"product_code": "PX-1"}, "3000"), ({"product_code": "px-2"}, "3000"), ({"product": "Pompe PX v2"}, "3000"),
+        ({"product": "PX-1"}, "3000"), ({"product": "Pompe PX"}, "3040")])      # and D, sold under that name
+    def test_old_and_new_lines_count_under_either_name(self, renamed_product, scope, figure):
+        """Before the fix, PX-1 counted 1,000 (B left out), PX-2 and « Pompe PX v2 » 2,000 (A left out), « Pompe PX »
+        1,040."""
+        _, after = renamed_product
+        assert _evaluate(after, {"AX": scope}).axis("AX").revenue == Decimal(figure)
+
+    def test_the_kit_and_the_plans_total(self, renamed_product):
+        _, after = renamed_product
+        ev = _evaluate(after, {"AX-P": {"product_code": "PX-2"}, "AX-K": {"product_code": "KIT"}})
+        assert (ev.axis("AX-P").revenue, ev.axis("AX-K").revenue) == (Decimal("3000"), Decimal("300"))
+        assert ev.plan is not None and ev.plan.revenue == Decimal("3300")
+
+    def test_a_line_without_a_library_item_keeps_its_own_values(self, renamed_product):
+        """D's line named « Pompe PX » but made from no product: it counts on « Pompe PX » by its name, and on no SKU
+        of P."""
+        _, after = renamed_product
+        assert _evaluate(after, {"AX": {"product": "Pompe PX"}, "AX-S": {"product_code": "SPARE"}}
+                         ).axis("AX-S").revenue == Decimal("40")
+        assert _evaluate(after, {"AX": {"product_code": "PX-2"}}).axis("AX").revenue == Decimal("3000")
+
+    def test_a_plan_names_a_product_by_its_library_id(self, renamed_product):
+        _, after = renamed_product
+        pump = next(ln.product_id for d in after.deals for ln in d.lines if ln.code == "PX-1")
+        assert _evaluate(after, {"AX": {"product_id": pump}}).axis("AX").revenue == Decimal("3000")

@@ -1,0 +1,130 @@
+"""A product renamed in HubSpot's product library (audit hsproductid, 6 Dec 2026), through ``pac sync``'s pipeline and
+its store: a line item keeps the name and SKU it was sold under, so the line items sold before and after the rename
+hold different SKUs; pac keeps the lines made from one product (``hs_product_id``) together, reads the library only
+when it reads line items (the quiet night's calls do not change), and warns once of the plan values on the old SKU
+the night an older line of the product shows the rename. Real hubspot-api-client on the sandbox CRM, the shipped
+mapping, a sandbox clock the test moves (no sleeps)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from connectors.hubspot.mapping import default_mapping_path
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.server import SandboxServer
+from tests.fakes import one_connector_settings, sandbox_sync_clean
+
+OLD = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+AXIS = """\
+  - id: {id}
+    name: {id}
+    segment: S-RA
+    scope: {scope}
+    status: active
+    objective: {{additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}}
+"""
+
+
+def _plan(pump: str) -> str:
+    axes = "".join(AXIS.format(id=i, scope=s) for i, s in (
+        ("AX-OLD", "{product_code: PX-1}"), ("AX-NEW", "{product_code: PX-2}"), ("AX-ID", f'{{product_id: "{pump}"}}')))
+    return f"""\
+plan: {{name: "library", year: 2027, timezone: Europe/Paris, currency: EUR, language: en}}
+people:
+  - {{email: julie@audit.example, name: Julie Martin, role: rep}}
+segments:
+  - {{id: S-RA, name: Rhone-Alpes, kind: horizontal, scope: {{region: Auvergne-Rhône-Alpes}}}}
+axes:
+{axes}actions:
+  - {{id: A-V, axis: AX-OLD, text: Visit, who: julie@audit.example, what: {{activity: visit, count: 2}}, when: "2027"}}
+"""
+
+
+def _figures(result) -> tuple[Decimal, ...]:
+    return tuple(result.evaluation.axis(a).revenue for a in ("AX-OLD", "AX-NEW", "AX-ID"))
+
+
+def test_a_product_renamed_in_the_library_keeps_its_old_and_new_lines_together(tmp_path: Path) -> None:
+    """The library's P « Pompe PX » PX-1. Night 1: A won 1 Feb 2027 with a line made from P, 1,000: AX-OLD (PX-1)
+    1,000, AX-NEW (PX-2) 0, AX-ID (P's id) 1,000. A quiet night after reads no product. P is then
+    renamed « Pompe PX v2 » PX-2, and B won 1 Mar with a line made from P after it, 2,000 (« Pompe PX v2 », PX-2).
+    Night 3 (incremental, B read): 3,000 on all three, by hand. Seen failing before: AX-OLD 1,000 and AX-NEW 2,000
+    with no warning (and no product_id key). Night 4, the full read, reads A again: its line, stored with the
+    library's PX-1, now has the library's PX-2, and the run warns once naming AX-OLD's value; night 5 is quiet."""
+    now = [OLD.timestamp()]
+    api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000, clock=lambda: now[0])
+    julie = api.add_owner("julie@audit.example", "Julie", "Martin")
+    lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"}, modified=OLD)
+    pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"}, modified=OLD)
+
+    def won(name: str, close: str, sku: str, label: str, amount: str) -> str:
+        deal = api.add("deals", {"dealname": name, "dealstage": "closedwon", "pipeline": "default", "amount": amount,
+                                 "closedate": close, "hubspot_owner_id": julie}, companies=(lyon,))
+        line = api.add("line_items", {"name": label, "hs_sku": sku, "quantity": "1", "price": amount,
+                                      "amount": amount, "hs_tcv": amount, "hs_product_id": pump})
+        api.associate("deals", deal, "line_items", line)
+        return deal
+
+    won("A", "2027-02-01T10:00:00.000Z", "PX-1", "Pompe PX", "1000")
+    filler = api.add("deals", {"dealname": "filler", "dealstage": "appointmentscheduled", "pipeline": "default",
+                               "amount": "1", "closedate": "2027-09-01T10:00:00.000Z", "hubspot_owner_id": julie},
+                     companies=(lyon,))
+    now[0] = (OLD + timedelta(days=2)).timestamp()
+    settings = one_connector_settings(tmp_path, _plan(pump), "hs-a", default_mapping_path(), "library")
+
+    def products_read() -> int:
+        return sum(1 for _api, _method, path in server.log if "/objects/products" in path)
+
+    with SandboxServer([api]) as server:
+        night1 = sandbox_sync_clean(settings, server)
+        assert _figures(night1) == (Decimal(1000), Decimal(0), Decimal(1000))
+        assert products_read() == 1                        # one batch read, for A's line
+        now[0] += 3600
+        api.update("deals", filler, {"amount": "2"})      # the watermark passes A's overlap
+        night2 = sandbox_sync_clean(settings, server)     # (reads A again: night 1 wrote its PAC properties)
+        assert _figures(night2) == (Decimal(1000), Decimal(0), Decimal(1000))
+        read = products_read()
+        now[0] += 3600
+        sandbox_sync_clean(settings, server)               # a quiet night: no line item read, no product read
+        assert products_read() == read
+        now[0] += 86400
+        api.update("products", pump, {"name": "Pompe PX v2", "hs_sku": "PX-2"})
+        won("B", "2027-03-01T10:00:00.000Z", "PX-2", "Pompe PX v2", "2000")
+        night3 = sandbox_sync_clean(settings, server)
+        assert _figures(night3) == (Decimal(3000), Decimal(3000), Decimal(3000))
+        assert not night3.relabelled                       # B's line was sold under the new SKU: nothing shows it
+        now[0] += 86400
+        night4 = sandbox_sync_clean(settings, server, full=True)
+        now[0] += 3600
+        night5 = sandbox_sync_clean(settings, server)
+    assert _figures(night4) == _figures(night5) == (Decimal(3000), Decimal(3000), Decimal(3000))
+    [warning] = night4.relabelled
+    assert warning.startswith("hs-a: HubSpot's product library now gives the product code 'PX-2', no longer 'PX-1' "
+                              "(a product renamed: its line items on 1 deal read tonight)")
+    assert "axes[0].scope.product_code: 'PX-1' still counts its line items sold under either" in warning
+    assert "write 'PX-2' there" in warning
+    assert not night5.relabelled                           # told once
+
+
+def test_a_token_without_the_products_scope_syncs_without_the_library(tmp_path: Path) -> None:
+    """HubSpot answers the products read 403 MISSING_SCOPES (the app lacks e-commerce): the run goes on, each line
+    keeps what it was sold under and its product's id (AX-OLD and AX-ID count A's 1,000), the run reports no error,
+    and the products are not asked for again that run."""
+    api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000)
+    julie = api.add_owner("julie@audit.example", "Julie", "Martin")
+    lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"})
+    pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"})
+    deal = api.add("deals", {"dealname": "A", "dealstage": "closedwon", "pipeline": "default", "amount": "1000",
+                             "closedate": "2027-02-01T10:00:00.000Z", "hubspot_owner_id": julie}, companies=(lyon,))
+    api.associate("deals", deal, "line_items", api.add("line_items", {
+        "name": "Pompe PX", "hs_sku": "PX-1", "quantity": "1", "amount": "1000", "hs_product_id": pump}))
+    settings = one_connector_settings(tmp_path, _plan(pump), "hs-a", default_mapping_path(), "library")
+    with SandboxServer([api]) as server:
+        server.faults.inject("hubspot", "server_error", path="/objects/products/batch/read", times=5, status=403,
+                             category="MISSING_SCOPES", message="This app hasn't been granted all required scopes")
+        night = sandbox_sync_clean(settings, server)
+        asked = sum(1 for _api, _method, path in server.log if "/objects/products" in path)
+    assert _figures(night) == (Decimal(1000), Decimal(0), Decimal(1000))
+    assert asked == 1
