@@ -270,10 +270,14 @@ def _to_the_unit(value: object, amount: Decimal, currency: str | None, language:
     if not currency or not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
         return amount
     code, unit = currency.strip().upper(), minor_unit(currency.strip())
-    if amount % unit == 0:
-        return amount
     digits = minor_digits(code)
-    low, high = (amount.quantize(unit, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING))
+    exponent = amount.normalize().as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -digits:
+        return amount                   # whole units (1e40 too: MAX_AMOUNT refuses it), or no number (inf, nan)
+    try:
+        low, high = (amount.quantize(unit, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING))
+    except InvalidOperation:            # more digits than Decimal's precision: refused as too large by the caller
+        return amount
     mark = "." if language == "en" else ","
     written = [format(v, "f").replace(".", mark) for v in (low, high)]
     if digits:

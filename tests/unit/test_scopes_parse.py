@@ -395,6 +395,9 @@ def test_an_amount_finer_than_the_unit_says_the_two_amounts_to_write() -> None:
     assert str(info.value) == "'1,5' is 1.5, and JPY amounts have no decimals"
     assert info.value.fix == "write 1 or 2"
     assert parse_money("0.125") == Decimal("0.125")       # no currency: a rate (margin_rate 0.125), not refused
+    # too large for Decimal to tell its cents: left to the largest-amount refusal (1e40 raised DivisionImpossible)
+    assert parse_money(1e40, "EUR") == Decimal("1E+40")
+    assert parse_money("1" * 30 + ",125", "EUR") > 10**29
 
 
 # audit amounts2: a count is a whole number; grouped the way either language groups it, and "5,0" (a « 0,0 » format)
