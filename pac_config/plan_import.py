@@ -101,7 +101,7 @@ from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
 from pac_core.periods import parse_period
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope, read_count
 from pac_core.text import INVISIBLE, fold_alnum, fold_keep_length, fold_key
 
 Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
@@ -1822,21 +1822,19 @@ def _text(value: Any) -> Any:
 
 def _count(value: Any, language: str = "fr") -> Any:
     """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
-    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check. In an English plan
-    the comma groups thousands and only the point is decimal: « 1,234 » and « 1,000 » are 1234 and 1000 (audit
-    importus F2: refused as « not a whole number », and « 1,000 » read 1, a decimal comma)."""
+    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check. A comma or a point
+    before three digits groups thousands in either language, a count being whole: « 1,234 », « 1,000 », « 1.200 »
+    are 1234, 1000 and 1200 (audit importus F2 read them so in an English sheet only; audit amounts2 F1: a French
+    sheet's « 1,200 » and « 1.200 » were « not a whole number »)."""
     if isinstance(value, float):        # Excel shows 15 significant digits: =0,07*100 (7.000000000000001) is 7
         value = float(f"{value:.15g}")
         if not value.is_integer():      # « 1,5 » typed in a French sheet: said '1,5' as a CSV's (audit excelcells F2)
             return f"{value:.15g}".replace(".", "," if language != "en" else ".")
     value = _plain(value)
     if isinstance(value, str):
-        if language == "en":
-            m = re.fullmatch(r"\s*(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.0+)?\s*", value)
-        else:
-            m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
-        if m:
-            return int(re.sub(r"\D", "", m.group(1)))
+        number = read_count(value)      # « 1 200 », "1,200", « 1.200 », « 1'200 », « 5,0 » (scopes.read_count)
+        if number is not None:
+            return number
     return value
 
 

@@ -32,7 +32,7 @@ from pac_core.growth import AmbiguousRate, parse_growth_rate
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.plan import MAX_GROWTH_RATE
 from pac_core.roles import normalise_role
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, AmbiguousAmount, parse_money
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, AmbiguousAmount, TooPrecise, parse_money, read_count
 from pac_core.text import INVISIBLE, fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
@@ -201,15 +201,15 @@ def amount_examples(context: object) -> tuple[str, str]:
     return f'"150 k{symbol}"', f'"1,5 M{symbol}"'
 
 
-def _money(value: object, info: ValidationInfo | None = None, fix: str = "") -> object:
+def _money(value: object, info: ValidationInfo | None = None, fix: str = "", *, quantity: bool = False) -> object:
     if value is None:
         return None
     context = info.context if info is not None else None
     currency = context.get("currency") if isinstance(context, dict) else None
     language = context.get("language") if isinstance(context, dict) else None
     try:
-        amount = parse_money(value, currency, language)
-    except AmbiguousAmount as exc:
+        amount = parse_money(value, currency, language, quantity=quantity)
+    except (AmbiguousAmount, TooPrecise) as exc:
         raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": exc.fix}) from None
     except ValueError as exc:
         fix = fix or "write a number or an amount: 150000, {}, {}".format(*amount_examples(context))
@@ -222,6 +222,11 @@ def _money(value: object, info: ValidationInfo | None = None, fix: str = "") -> 
 
 def _amount(value: object, info: ValidationInfo) -> object:
     return _money(value, info)
+
+
+def _quantity(value: object, info: ValidationInfo) -> object:
+    """Days of effort, a capacity: written as amounts are, but no money, so 0,125 day is no sub-cent amount."""
+    return _money(value, info, quantity=True)
 
 
 @dataclass(frozen=True)
@@ -359,17 +364,34 @@ def _ident(value: object) -> object:
 
 
 def _count(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value > MAX_COUNT:
+    """A whole number, grouped as either language groups thousands: « 1 200 », "1,200", « 1.200 », « 1'200 » are 1200
+    (``scopes.read_count``; audit amounts2 F1: a quoted « 1 200 » was « not a whole number »); a negative one is left
+    to the model's ``gt=0`` message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return value
+    number = read_count(value)
+    if number is not None:
+        if number > MAX_COUNT:
             raise PydanticCustomError("count", "{shown} is more than {limit}, the largest count pac accepts", {
                 "shown": _brief(value), "limit": f"{MAX_COUNT:,}", "fix": "say how many, e.g. 5"})
-        return value
+        return number
     raise PydanticCustomError("count", "{shown} is not a whole number", {
-        "shown": _brief(value), "fix": "say how many, e.g. 5"})
+        "shown": _brief(value), "fix": _count_fix(value)})
+
+
+def _count_fix(value: object) -> str:
+    """How to write a count that is no whole number: the two around a fraction (a count is whole), and the quotes
+    YAML needs around a grouped 1.200, which it reads as the number 1.2."""
+    number = value if isinstance(value, float) else None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+[.,]\d+\s*", value):
+        number = float(value.strip().replace(",", "."))
+    if number is None or not 0 < number < MAX_COUNT:
+        return "say how many, e.g. 5"
+    low = int(number)
+    fix = f"a count is whole: write {low} or {low + 1}" if low else "a count is whole: write 1 or more"
+    if isinstance(value, float) and number < 1000 and (number * 1000).is_integer():
+        fix += f", or \"{value:.3f}\" in quotes for {int(number * 1000)} (YAML reads {value:.3f} unquoted as {value:g})"
+    return fix
 
 
 def _day(value: object) -> object:
@@ -398,6 +420,8 @@ _NUM_OR_TEXT = {"anyOf": [{"type": "number"}, {"type": "string"}]}
 Text = Annotated[str, BeforeValidator(_text)]
 Money = Annotated[Decimal, BeforeValidator(_amount),
                   WithJsonSchema({**_NUM_OR_TEXT, "description": "An amount: 150000, \"150 k€\", \"1,5 M€\"."})]
+Quantity = Annotated[Decimal, BeforeValidator(_quantity),     # the schema of Money, as before it (amounts2)
+                     WithJsonSchema({**_NUM_OR_TEXT, "description": "An amount: 150000, \"150 k€\", \"1,5 M€\"."})]
 ObjectiveAmount = Annotated[Decimal | GrowthRate, BeforeValidator(_objective_amount), WithJsonSchema({
     **_NUM_OR_TEXT, "description": "The additional revenue over the period: an amount (150000, \"150 k€\", "
     "\"1,5 M€\"), or a growth over the baseline of the whole period as a percentage (\"30 %\", \"12,5 %\")."})]
@@ -576,7 +600,7 @@ class ObjectiveIn(_Model):
     baseline: Baseline = "previous_year"
     margin_rate: Rate = Decimal("0.3")
     budget: Money | None = None
-    effort_days: Money | None = Field(None, description="Days of work; the cost is effort_days x day_cost.")
+    effort_days: Quantity | None = Field(None, description="Days of work; the cost is effort_days x day_cost.")
     day_cost: Money | None = None
     expected_roi: Rate | None = Field(None, description="(gain - cost) / cost, a ratio: 2.5 means 250 %.")
     kpis: list[KpiName] = Field(default_factory=list, description=(
@@ -650,7 +674,7 @@ class ContextIn(_Model):
         "lost_key_account: read lost accounts from this mapped account field (custom.<name>): "
         "a checkbox, or the day the account was lost."))
     product: str | None = Field(None, description="capacity: the product.")
-    capacity: Money | None = Field(None, description="capacity: quantity per calendar quarter.")
+    capacity: Quantity | None = Field(None, description="capacity: quantity per calendar quarter.")
     impact: ImpactIn | None = None
 
 

@@ -30,7 +30,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, local_minute
 from pac_core.money import money as format_money
-from pac_core.money import percent, shown_additional
+from pac_core.money import percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
@@ -407,8 +407,9 @@ _SCALED_FR = re.compile(r"(?<![\d.,])(\d+)(?:,(\d+))? (k|M|Md)(?![\w])")
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
     """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" (en): to the cent, in the report's money format
-    (``pac_core.money``)."""
-    return format_money(amount, currency, lang, decimals=2)
+    (``pac_core.money``); to the yen in JPY ("¥1,135": ¥1,135.40 is no amount a JPY plan reads, audit amounts2 F5),
+    to the cent in a currency of three decimals, as the CRM's fields (``sync_jobs.diff.money_places``)."""
+    return format_money(amount, currency, lang, decimals=shown_digits(currency))
 
 
 @dataclass(frozen=True)
@@ -485,7 +486,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
     figures = (f"{money(progress.revenue, cur, lang)}", f"{money(progress.baseline, cur, lang)}",
-               f"{money(shown_additional(progress.revenue, progress.baseline, 2), cur, lang)}")
+               f"{money(shown_additional(progress.revenue, progress.baseline, shown_digits(cur)), cur, lang)}")
     objective = money(progress.objective, cur, lang) if progress.objective is not None else "-"
     no_amount = (sum(1 for d in counted if d.rule == "no_amount")
                  + sum(_no_amount(d.detail) for d in more if d.counted))

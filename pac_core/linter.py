@@ -337,11 +337,13 @@ _NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS
 _HEAD_NOUN = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?P<noun>" + "|".join(pat for pat, _ in _ACTIVITY_NOUNS)
                         + r"|prospections?|prospecting)(?![\w-])")
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
-_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-# an English plan's count grouped in thousands, « Call 1,234 customers » (audit importus F3: no count was read, an
-# « intention ... add: how many »); a French plan's « 1,5 » is a decimal comma, so the comma is read in English only
-_NUMBER_EN = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS)
-                        + r")\b")
+# a count, grouped in thousands by a space, an apostrophe, a comma or a point in either language (« Visiter 1 200
+# clients », "Call 1,200 customers", « 1.200 », « 1'200 »: a count is whole, so none is 1,2): audit importus F3 read
+# "1,234" in English only; audit amounts2 F2: « 1 200 » read 200 (the « 1 » dropped), « 1,234 » and « 1.200 » no count
+_NUMBER = re.compile(r"(?<![\w.,/'’-])(?P<digits>[1-9]\d{0,2}(?P<mark>[ ,.'’])\d{3}(?:(?P=mark)\d{3})*|\d{1,6})"
+                     r"(?![\w/]|[.,]\d)|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
+# a number with a fraction, « 1,5 clients »: no count (a count is whole), said so rather than « add: how many »
+_FRACTION = re.compile(r"(?<![\w.,/$€£¥-])(\d{1,6})[.,](\d{1,2}|\d{4,})(?![\w/]|[.,]\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -372,6 +374,7 @@ class _Facts:
     reminder: bool = False                       # "penser à...", "don't forget to..."
     image: bool = False                          # image-building words
     count_range: str | None = None               # « 5 à 8 », « entre 5 et 8 »: a range of targets, read as 5
+    fraction: str | None = None                  # « 1,5 clients »: a number with a fraction where a count goes
     durations: list[str] = field(default_factory=list)   # the measures that are ages: "30 jours", "6 months"
     misspelt: str | None = None                  # the verb a misspelt first word was read as
     rate: tuple[str, str] | None = None          # "per week", « chaque mois »: (as written, week or month)
@@ -623,15 +626,15 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
     clients dormants en juillet »: 6 calls, audit F7), the count of the action, not a measured result; when the
     statement also counts its accounts (« appeler 2 fois 5 prospects »), the accounts are its count."""
     times: tuple[int, str] | None = None
-    for m in (_NUMBER_EN if language == "en" else _NUMBER).finditer(s):
+    for m in _numbers(s, facts.period_spans + places):
         at = m.start()
         if _inside(at, facts.period_spans) or _inside(at, places):
             continue
-        currency = _CURRENCY_FIRST.search(s, max(0, at - 4), at) if m.group(1) else None
+        currency = _CURRENCY_FIRST.search(s, max(0, at - 4), at) if m.group("digits") else None
         if currency:
             facts.measure.append(text[currency.start():m.end()])
             continue
-        raw = (m.group(1) or m.group(2)).replace(",", "")
+        raw = re.sub(r"[ ,.'’]", "", m.group("digits")) if m.group("digits") else m.group("word")
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         repeat = _TIMES.match(s, m.end())
         if repeat and times is None and facts.verb is not None and facts.verb_at < at:
@@ -678,6 +681,11 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
                           None)
             facts.activity_type = booked or facts.activity_type
         return
+    if times is None and facts.fraction is None:
+        fraction = next((f for f in _FRACTION.finditer(s) if not _inside(f.start(), places + facts.period_spans)
+                         and not _IS_UNIT.match(s, f.end()) and _WORD.match(s, f.end())), None)
+        if fraction is not None:
+            facts.fraction = text[fraction.start():fraction.end()]
     if times is None and facts.verb is not None:
         twice = next((m for m in _TWICE.finditer(s, facts.verb_at) if not _inside(m.start(), facts.period_spans)), None)
         if twice is not None:
@@ -685,6 +693,18 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
     if times is not None:
         facts.count, facts.target = times
         facts.count_is_activity = True
+
+
+def _numbers(s: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The numbers of ``s`` (``_NUMBER``), a number grouped across a period or a place read again from its second
+    group: « semaine 18 200 clients » is week 18 and 200 clients, not 18 200."""
+    pos = 0
+    while (m := _NUMBER.search(s, pos)) is not None:
+        if m.group("mark") and _inside(m.start(), spans):
+            pos = m.start("mark") + 1
+            continue
+        pos = max(m.end(), pos + 1)
+        yield m
 
 
 _NAME = re.compile(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))")
@@ -979,6 +999,10 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
             missing.append("info_source")
     if facts.misspelt:
         reasons.append(f"read {facts.verb!r} as {facts.misspelt!r}: check the spelling")
+    if facts.fraction and facts.count is None:
+        low = int(float(facts.fraction.replace(",", ".")))
+        reasons.append(f"count: {facts.fraction!r} is not a whole number (a count is whole: write "
+                       + (f"{low} or {low + 1})" if low else "1 or more)"))
     if facts.count_range:
         reasons.append(f"count: {facts.count_range!r} is a range: read as its lower bound, {facts.count} (write one "
                        f"number, the one committed to, e.g. '{facts.count} {facts.target}')")

@@ -34,6 +34,12 @@ def minor_unit(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_digits(currency))
 
 
+def shown_digits(currency: str) -> int:
+    """The decimals an amount of ``currency`` is written with to the last unit: 2 (cents), 0 for JPY, and 2 for a
+    currency of three (a KWD amount to the fils would read « 999,000 KWD », 999 000 to a French reader)."""
+    return min(minor_digits(currency), 2)
+
+
 def digits(decimals: int) -> str:
     """The number part of a pattern: ``#,##0`` or ``#,##0.0``."""
     return "#,##0" + ("." + "0" * decimals if decimals else "")

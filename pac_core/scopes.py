@@ -25,14 +25,14 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import get_currency_symbol
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
 from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
-from pac_core.money import minor_digits
+from pac_core.money import minor_digits, minor_unit
 from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code", "product_id")
@@ -137,6 +137,14 @@ _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3
 # one group of three digits after a comma or a point, the first group not 0 ("0,125" is a decimal comma)
 _ONE_GROUP = re.compile(r"^([+-]?[1-9]\d{0,2})([,.])(\d{3})(k|m|md|mds|g|b|bn)?$")
 _CODE = re.compile(r"^([a-z]{3})?([+-]?[\d.,]+(?:k|m|md|mds|g|b|bn)?)([a-z]{3})?$")
+# points grouping thousands then a decimal comma (1.500,00; 1.234.567,89), or two point groups or more (1.500.000),
+# as German, Italian, Spanish write amounts; one point group alone (1.500) is read by ``_one_group``
+_POINTS = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})(k|m|md|mds|g|b|bn)?$")
+# apostrophes grouping thousands, the Swiss way (1'500.00, 1’500, 1'500,50)
+_APOSTROPHES = re.compile(r"^([+-]?)(\d{1,3}(?:['’]\d{3})+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
+# a count grouped in thousands by a space (a no-break one too), an apostrophe, a comma or a point, the same mark
+# between every group, then perhaps a decimal part of zeros with the other mark (« 1 200 », "1,200", « 1.200,0 »)
+_COUNT = re.compile(r"(?P<number>[1-9]\d{0,2}(?P<mark>[ ',.’])\d{3}(?:(?P=mark)\d{3})*|\d+)(?:(?P<dot>[.,])0+)?")
 # a currency sign (Unicode category Sc: $ € £ ¥ ₹...) among what is written before the number
 _SIGN = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦¢₴₸₡₲₵₭₮₼₾]")
 
@@ -153,6 +161,15 @@ class AmbiguousAmount(ValueError):
     @property
     def fix(self) -> str:
         return f"write {_plain(self.thousands)} for thousands, or {_plain(self.decimals)} for decimals"
+
+
+class TooPrecise(ValueError):
+    """ "0,125" in a EUR plan, "1,5" in a JPY one: an amount finer than the currency's smallest unit (ISO 4217), which
+    nobody pays; ``fix`` names the two amounts of that unit around it, in the plan's language ("write 0,12 or 0,13")."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 def _plain(value: Decimal) -> str:
@@ -173,7 +190,8 @@ def currency_marks(currency: str) -> tuple[str, ...]:
     return tuple(sorted(marks, key=len, reverse=True))
 
 
-def parse_money(value: object, currency: str | None = None, language: str | None = None) -> Decimal:
+def parse_money(value: object, currency: str | None = None, language: str | None = None, *,
+                quantity: bool = False) -> Decimal:
     """An amount in the plan's currency: 50000000, "50 M€", "50M", "1,5 M€", "150 k€", "50 000 €", "$1,500,000",
     "$1,234.56", "$25,000", "150000 USD" (``currency``, the plan's ISO code: its code and symbols are read beside the
     number; ``language``, the plan's, ``en`` or ``fr``).
@@ -186,14 +204,15 @@ def parse_money(value: object, currency: str | None = None, language: str | None
     refused (``AmbiguousAmount``). A point before three digits alone ("1.500 €") with no k / M is refused too
     (1,5 € or 1 500 €, as German and Italian write it?) in a currency of at most two minor digits. Another
     currency's code or symbol is refused ("150000 GBP" or "150 k€" in a USD plan, "$150k" in a EUR plan, "£1,500"
-    in a USD plan). Raises ValueError.
+    in a USD plan). An amount finer than the currency's smallest unit ("0,125" €, "1,5" ¥) is refused
+    (``TooPrecise``), unless ``quantity`` (days of effort, a capacity: read as amounts are, but no money). Raises
+    ValueError.
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
+    if isinstance(value, int | Decimal | float):      # YAML's 0.125: a float, no less finer than the cent
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        return number if quantity else _to_the_unit(value, number, currency, language)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
@@ -220,10 +239,16 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         text = "".join(c for c in text if not (_SIGN.match(c) and any(c in mark for mark in marks)))
     text = re.sub(r"[€$]|eur(os?)?$", "", text)
     grouped = _GROUPED.match(text)
+    points = _POINTS.match(text)
+    apostrophes = _APOSTROPHES.match(text)
     if grouped:
         text = grouped.group(1) + grouped.group(2).replace(",", "") + (grouped.group(3) or "")
+    elif points:            # "1.500,00 €", "1.500.000 €" (audit amounts2: "not an amount")
+        text = points.group(1) + points.group(2).replace(".", "").replace(",", ".") + (points.group(3) or "")
+    elif apostrophes:       # "CHF 1'500.00"
+        text = apostrophes.group(1) + re.sub("['’]", "", apostrophes.group(2)) + (apostrophes.group(3) or "")
     else:
-        text = _one_group(value, text, sign_first, currency, language)
+        text = _one_group(value, text, sign_first, currency, language, quantity)
     match = _MONEY.match(text)
     if not match:
         other = _CODE.match(text)
@@ -235,18 +260,66 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         number = Decimal(match.group(1).replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
         raise ValueError(f"{value!r} is not an amount") from None
-    return number * _SCALE[match.group(2)]
+    amount = number * _SCALE[match.group(2)]
+    return amount if quantity else _to_the_unit(value, amount, currency, language)
 
 
-def _one_group(value: str, text: str, sign_first: bool, currency: str | None, language: str | None) -> str:
+def _to_the_unit(value: object, amount: Decimal, currency: str | None, language: str | None) -> Decimal:
+    """``amount`` when it is a whole number of ``currency``'s smallest unit (a cent, a yen; trailing zeros aside:
+    "1,5000" is 1,50); else ``TooPrecise`` (audit amounts2: "0,125" € and "1,5" ¥ were read as written). With no
+    currency (a rate, 0.125) nothing is refused."""
+    if not currency or not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
+        return amount
+    code, unit = currency.strip().upper(), minor_unit(currency.strip())
+    digits = minor_digits(code)
+    exponent = amount.normalize().as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -digits:
+        return amount                   # whole units (1e40 too: MAX_AMOUNT refuses it), or no number (inf, nan)
+    try:
+        low, high = (amount.quantize(unit, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING))
+    except InvalidOperation:            # more digits than Decimal's precision: refused as too large by the caller
+        return amount
+    mark = "." if language == "en" else ","
+    written = [format(v, "f").replace(".", mark) for v in (low, high)]
+    if digits:
+        message = (f"{value!r} is {_plain(amount)}, finer than the smallest {code} amount ({unit}: {code} amounts "
+                   f"have {digits} decimals)")
+    else:
+        message = f"{value!r} is {_plain(amount)}, and {code} amounts have no decimals"
+    raise TooPrecise(message, f"write {written[0]} or {written[1]}")
+
+
+def read_count(value: object) -> int | None:
+    """A count as a manager or a spreadsheet writes it, or None when it is no whole number: 1200, "1200", « 1 200 »
+    (a no-break or narrow no-break space too), "1,200", « 1.200 », « 1'200 » (thousands in either language: a count is
+    whole, so « 1,200 » cannot be 1,2), "1,200,000", « 5,0 » / "5.0" (a « 0,0 » cell format); « 1,5 », "1,20",
+    « 0,125 », "-5" are None (docs/plan-format.md, *Actions*)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"[\u00a0\u202f]", " ", value).strip()
+    match = _COUNT.fullmatch(text)
+    if not match or (match.group("dot") and match.group("dot") == match.group("mark")):
+        return None
+    return int(re.sub(r"\D", "", match.group("number")))
+
+
+def _one_group(value: str, text: str, sign_first: bool, currency: str | None, language: str | None,
+               quantity: bool = False) -> str:
     """``text`` with one group of three digits read (docs/plan-format.md, *Amounts*): "25,000" -> "25000" when the
-    group is thousands; raises ``AmbiguousAmount`` when it could be decimals as well; else ``text`` unchanged."""
+    group is thousands; raises ``AmbiguousAmount`` when it could be decimals as well; else ``text`` unchanged. A
+    ``quantity`` (days) may have three decimals, as a KWD amount: « 2,125 » days is refused in a French plan."""
     one = _ONE_GROUP.match(text)
     if not one:
         return text
     head, mark, tail, scale = one.groups()
     thousands, decimals = Decimal(head + tail), Decimal(f"{head}.{tail}")
-    cents = minor_digits(currency or "EUR") < 3     # three decimals are no amount of this currency's money
+    cents = not quantity and minor_digits(currency or "EUR") < 3   # three decimals are no money of this currency
     if mark == ".":
         if scale or not currency or not cents:
             return text                             # 1.500 M€ = 1,5 M€; a rate, 0.350; 1.500 KWD
@@ -469,7 +542,7 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
             continue
         try:
             amounts = tuple(parse_money(b, out.currency, out.language) for b in bounds)
-        except AmbiguousAmount as exc:      # both readings, as an objective's amount (audit importus F6)
+        except (AmbiguousAmount, TooPrecise) as exc:   # both readings, as an objective's (audit importus F6)
             out.add(op_where, str(exc), exc.fix)
             continue
         except ValueError as exc:

@@ -8,9 +8,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pac_core.errors import ScopeError
-from pac_core.money import money
+from pac_core.explain import money as explained
+from pac_core.money import count, money, shown_digits
 from pac_core.rounding import half_up
-from pac_core.scopes import EVERYTHING, AmbiguousAmount, Condition, Scope, money_label, parse_money, parse_scope
+from pac_core.scopes import (
+    EVERYTHING,
+    AmbiguousAmount,
+    Condition,
+    Scope,
+    TooPrecise,
+    money_label,
+    parse_money,
+    parse_scope,
+    read_count,
+)
 
 
 def only(data: dict) -> Condition:
@@ -272,7 +283,7 @@ ONE_GROUP = [
     ("1,500", "EUR", "fr", 1_500), ("1,255", "EUR", "fr", 1_255), ("12,345", "USD", "en", 12_345),
     ("$1,500k", "USD", "fr", 1_500_000), ("€1,500M", "EUR", "en", 1_500_000_000),
     ("1,500 KWD", "KWD", "en", 1_500),                                     # English: the comma groups
-    ("0,125", "EUR", "fr", Decimal("0.125")), ("1,5", "USD", "en", Decimal("1.5")),
+    ("0,125", "KWD", "fr", Decimal("0.125")), ("1,5", "USD", "en", Decimal("1.5")),   # EUR: finer than the cent
     ("1,5000", "EUR", "fr", Decimal("1.5")), ("1,500,000", "EUR", "fr", 1_500_000),
     ("1,234.56", "EUR", "fr", Decimal("1234.56")), ("1 500,50 €", "EUR", "fr", Decimal("1500.5")),
     ("1,5 M€", "EUR", "en", 1_500_000), ("$1.5M", "USD", "en", 1_500_000), ("1.500 M€", "EUR", "fr", 1_500_000),
@@ -311,6 +322,105 @@ def test_what_pac_writes_the_plan_reads_back(currency: str, language: str) -> No
     plan. Failed before (audit amounts F1, F7): « $1,500 » and « €25,000 » were ambiguous, « -CHF 1,500 » no amount."""
     for value in (Decimal(25_000), Decimal(1_500), Decimal(999), Decimal("1500.5"), Decimal(1_234_567),
                   Decimal(-1_500), Decimal("-25000.25")):
-        for decimals in (0, 2):
+        for decimals in (0, shown_digits(currency)):    # pac writes no ¥1,500.50 (audit amounts2 F5)
             written = money(value, currency, language, decimals)
             assert parse_money(written, currency, language) == half_up(value, decimals), written
+        written = explained(value, currency, language)
+        assert parse_money(written, currency, language) == half_up(value, shown_digits(currency)), written
+
+
+def test_pac_explain_writes_yen_to_the_yen() -> None:
+    """pac explain wrote every amount to the cent, « ¥1,135.40 » in a JPY plan: no yen amount, refused as such when
+    copied into the plan (audit amounts2 F5, seen failing before the fix)."""
+    assert explained(Decimal("1135.4"), "JPY", "en") == "¥1,135"
+    assert explained(Decimal("1135.4"), "EUR", "en") == "€1,135.40"
+    assert explained(Decimal("999.0004"), "KWD", "fr") == "999,00\u00a0KWD"
+
+
+# audit amounts2: European and Swiss grouping, and amounts finer than the currency's smallest unit, each reader's
+# expectation written before the code was changed (/tmp/audits/amounts2/oracle.md). AMB: refused with both readings;
+# FINE: refused as finer than the currency's minor unit; NOT: not an amount.
+GROUPING = [
+    # written, currency, language, expected
+    ("1.500,00 €", "EUR", "fr", 1_500), ("1.500,00 €", "EUR", "en", 1_500), ("1.500.000 €", "EUR", "fr", 1_500_000),
+    ("1.500.000", "EUR", "en", 1_500_000), ("1.234.567,89 €", "EUR", "fr", Decimal("1234567.89")),
+    ("1.500,5 €", "EUR", "fr", Decimal("1500.5")), ("-1.500,50 €", "EUR", "fr", Decimal("-1500.5")),
+    ("1.500.000 M€", "EUR", "fr", 1_500_000_000_000), ("1.500,5 k€", "EUR", "fr", 1_500_500),
+    ("1 500,50 €", "EUR", "en", Decimal("1500.5")), ("1\u202f500,50\u00a0€", "EUR", "fr", Decimal("1500.5")),
+    ("CHF 1'500.00", "CHF", "en", 1_500), ("CHF 1'500.00", "CHF", "fr", 1_500), ("1'500 CHF", "CHF", "fr", 1_500),
+    ("CHF 1\u2019500.00", "CHF", "en", 1_500), ("CHF 1'500,50", "CHF", "fr", Decimal("1500.5")),
+    ("CHF 1'500'000", "CHF", "en", 1_500_000), ("1'500 k", "CHF", "en", 1_500_000),
+    ("1.500 €", "EUR", "fr", "AMB"), ("1.500", "USD", "en", "AMB"),            # one point group, unchanged
+    ("1.50,00", "EUR", "fr", "NOT"), ("1.5.000", "EUR", "fr", "NOT"), ("1'50", "CHF", "en", "NOT"),
+    ("1,500.000,00", "EUR", "fr", "NOT"), ("1'500'00", "CHF", "en", "NOT"),
+    # finer than the currency's smallest unit: refused, never rounded without a word
+    ("0,125", "EUR", "fr", "FINE"), ("0.125", "USD", "en", "FINE"), ("1,5", "JPY", "fr", "FINE"),
+    ("¥1.5", "JPY", "en", "FINE"), ("1,5000", "JPY", "fr", "FINE"), ("1.500,125 €", "EUR", "fr", "FINE"),
+    ("1,234567 k€", "EUR", "fr", "FINE"), (Decimal("0.125"), "EUR", "fr", "FINE"), (0.125, "USD", "en", "FINE"),
+    ("0,125", "KWD", "en", Decimal("0.125")), ("1,5", "EUR", "fr", Decimal("1.5")),
+    ("1,5000", "EUR", "fr", Decimal("1.5")), ("1500,00", "JPY", "fr", 1_500), ("0,125 M€", "EUR", "fr", 125_000),
+    ("1,5 M", "JPY", "fr", 1_500_000), ("0,0001 k€", "EUR", "fr", Decimal("0.1")), ("1,2345 k€", "EUR", "fr",
+                                                                                   Decimal("1234.5")),
+]
+
+
+@pytest.mark.parametrize(("text", "currency", "language", "expected"), GROUPING)
+def test_european_grouping_and_the_smallest_unit(text: object, currency: str, language: str, expected: object) -> None:
+    """« 1.500,00 € », « CHF 1'500.00 » were « not an amount »; « 0,125 » (EUR) and « 1,5 » (JPY) were read as 0.125 €
+    and 1.5 ¥, no amount anyone pays (audit amounts2 F3, F4: seen failing before the fix)."""
+    if expected == "AMB":
+        with pytest.raises(AmbiguousAmount):
+            parse_money(text, currency, language)
+    elif expected == "FINE":
+        with pytest.raises(TooPrecise):
+            parse_money(text, currency, language)
+    elif expected == "NOT":
+        with pytest.raises(ValueError, match="is not an amount"):
+            parse_money(text, currency, language)
+    else:
+        assert parse_money(text, currency, language) == Decimal(str(expected))
+
+
+def test_an_amount_finer_than_the_unit_says_the_two_amounts_to_write() -> None:
+    """The refusal names the value, the currency's unit and the two amounts around it, in the plan's language."""
+    with pytest.raises(TooPrecise) as info:
+        parse_money("0,125", "EUR", "fr")
+    assert str(info.value) == "'0,125' is 0.125, finer than the smallest EUR amount (0.01: EUR amounts have 2 decimals)"
+    assert info.value.fix == "write 0,12 or 0,13"
+    with pytest.raises(TooPrecise) as info:
+        parse_money("0.125", "USD", "en")
+    assert info.value.fix == "write 0.12 or 0.13"
+    with pytest.raises(TooPrecise) as info:
+        parse_money("1,5", "JPY", "fr")
+    assert str(info.value) == "'1,5' is 1.5, and JPY amounts have no decimals"
+    assert info.value.fix == "write 1 or 2"
+    assert parse_money("0.125") == Decimal("0.125")       # no currency: a rate (margin_rate 0.125), not refused
+    # too large for Decimal to tell its cents: left to the largest-amount refusal (1e40 raised DivisionImpossible)
+    assert parse_money(1e40, "EUR") == Decimal("1E+40")
+    assert parse_money("1" * 30 + ",125", "EUR") > 10**29
+
+
+# audit amounts2: a count is a whole number; grouped the way either language groups it, and "5,0" (a « 0,0 » format)
+COUNTS = [
+    ("1200", 1200), ("1 200", 1200), ("1\u00a0200", 1200), ("1\u202f200", 1200), ("1'200", 1200), ("1\u2019200", 1200),
+    ("1,200", 1200), ("1.200", 1200), ("1,200,000", 1_200_000), ("1.200.000", 1_200_000), ("1 200 000", 1_200_000),
+    ("5,0", 5), ("5.0", 5), ("5,00", 5), ("1,000", 1000), ("1.200,0", 1200), ("1,200.00", 1200), (" 12 ", 12),
+    (7, 7), (7.0, 7), ("1,5", None), ("1.5", None), ("0,125", None), ("1,2345", None), ("12,50", None), ("1,20", None),
+    ("1 20", None), ("12 34", None), ("1,200,00", None), ("1.200.00", None), ("-5", None), ("cinq", None), ("", None),
+    (1.2, None), (True, None), ("1'2000", None),
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), COUNTS)
+def test_a_count_grouped_in_thousands(written: object, expected: int | None) -> None:
+    """« 1 200 », « 1,200 », « 1.200 », « 1'200 » are 1200 in either language (1,2 is no count); « 1,5 » is none."""
+    assert read_count(written) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_what_pac_writes_as_a_count_reads_back(language: str) -> None:
+    """A count as the report and the CLI write it (« 1 234 » with a narrow no-break space, "1,234") reads back as
+    that count: a manager copies a figure from the report into a plan's count or a Combien cell."""
+    for value in (0, 5, 999, 1000, 1234, 12_000, 100_000, 1_234_567):
+        written = count(value, language)
+        assert read_count(written) == value, written
