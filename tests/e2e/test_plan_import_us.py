@@ -130,13 +130,18 @@ def test_a_us_csv_read_field_by_field(tmp_path: Path) -> None:
     assert plan["actions"][0]["status"].lower() == "done"
 
 
-def test_a_french_plan_refuses_1_234_as_a_count(tmp_path: Path) -> None:
-    """« 1,234 » is a decimal comma in French: not a count, refused (an English plan reads 1234, above)."""
+def test_a_french_plan_reads_1_234_as_a_count_and_refuses_1_5(tmp_path: Path) -> None:
+    """A count is whole, so « 1,234 » can only be one thousand two hundred thirty-four, in French as in English
+    (audit amounts2 F1 reversed the earlier refusal: docs/linter.md); « 1,5 » is refused, a count being whole."""
     rows = [["Rhône", "géographique", "Dormants", "", "Appeler des clients", "julie@acme.example", "appel", "1,234",
              "juin 2027", "", "prévu"]]
+    code, out, plan = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows), "--year", "2027")
+    assert code == 0, out
+    assert plan is not None and [a["what"]["count"] for a in plan["actions"]] == [1234]
+    rows[0][7] = "1,5"
     code, out, _ = _import(tmp_path, _csv(tmp_path / "fr.csv", FR, rows), "--year", "2027")
     assert code == 2, out
-    assert "fr.csv line 2, column 'Combien': '1,234' is not a whole number" in out, out
+    assert "fr.csv line 2, column 'Combien'" in out and "1,5" in out, out
 
 
 def test_us_cells_refused_with_their_cell_and_as_shown(tmp_path: Path) -> None:
