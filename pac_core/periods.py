@@ -655,7 +655,11 @@ def _year_of(text: str | None) -> int | None:
 
 # Dates -------------------------------------------------------------------------------------------
 _ISO_DATE = _c(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
-_NUM_DATE = _c(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}|\d{2}))?(?![/.]?\d)")
+# Not before a percent, a currency or « fois » / "times": « de 2.5 % », "by 2.5%", "1.5 times" are numbers (audit
+# lintdates: "Increase sales by 2.5% in Q3" was a deadline to 2 May).
+_NUM_DATE = _c(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}|\d{2}))?(?![/.]?\d)"
+               r"(?!\s*(?:%|‰|€|\$|£|pour\s*cents?(?![a-z])|percent(?![a-z])|pts?(?![a-z])|points?(?![a-z])"
+               r"|fois(?![a-z])|times(?![a-z])|x(?![a-z])))")
 _DAY_MONTH = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:{_SP}of)?{_SP}"
                 rf"(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?")
 _MONTH_DAY = _c(rf"(?:(?:the){_SP})?(?:{_WEEKDAY})?(?P<m>{_MONTH}){_SP}(?:the{_SP})?(?P<d>{_DAYNUM})"
@@ -1861,8 +1865,28 @@ _END_OF_UNNAMED = re.compile(r"(?<![a-z])(?:fin\s+(?:du|de\s+ce)\s+|end\s+of\s+(
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
                         r"(?:exercice|fiscal\s+year|annee\s+fiscale|fy)$")
 
-_FRACTION = re.compile(r"[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|heures?|hours?|temps|time|mois|months?"
-                       r"|semaines?|weeks?|of)\b")
+_FRACTION = re.compile(r"(?:[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|heures?|hours?|temps|time|mois|months?"
+                       r"|semaines?|weeks?|of)\b"
+                       # « 3/4 des devis », « 2/3 de nos clients », "2/3 of": a share of a set (audit lintdates)
+                       r"|[1-9]/(?:[2-9]|1[0-2])\s+(?:des|de|du|d'|of)(?![a-z]))")
+
+# A number with a dot and no year, « 2.5 », « 12.05 », is a date only where a date is written: after « le », « du »,
+# « au », « d'ici », « avant », "on", "by", "the", "from", a weekday…, or heading the line (« 12.05 : appeler… »).
+# Elsewhere it is a decimal or a version: "Call 2.5 customers", « 1.5 fois plus », "release 10.12", « l'offre 3.2 »
+# (audit lintdates: each was the action's window, 2 May, 1 May, 10 December, 3 February).
+_DOTTED_DAY = re.compile(r"\d{1,2}\.\d{1,2}(?![/.]?\d)")
+_DATE_LEAD = re.compile(r"(?:[:;(\-–—]\s*|(?<![a-z'])(?:le|les|the|on|du|au|aux|by|before|avant|ici|until|till"
+                        r"|jusqu'au|jusqu'a|from|des|apres|after|entre|between|et|and|a|to|through|thru|starting"
+                        r"|partir\s+du|compter\s+du|ce|this|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+                        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+                        r"\.?,?\s+)$")
+
+
+def _dated_here(s: str, pos: int) -> bool:
+    """Whether a dotted number at ``pos`` (« 2.5 ») stands where a date is written (``_DATE_LEAD``)."""
+    if _DOTTED_DAY.match(s, pos) is None or not s[:pos].strip():
+        return True
+    return _DATE_LEAD.search(s, max(0, pos - 40), pos) is not None
 
 
 def _fr_day(d: date, *, year: bool = True) -> str:
@@ -2090,8 +2114,8 @@ def _find_periods(text: str, *, year: int, tz: str, today: date | None, problems
         hit = None
         try:
             hit = _parse_at(s, pos, search=True, today=today)
-            if hit is not None and _FRACTION.match(s, pos):
-                hit = None          # "1/2 journée", "3/4 time": a fraction, not 1 February
+            if hit is not None and (_FRACTION.match(s, pos) or not _dated_here(s, pos)):
+                hit = None          # "1/2 journée", "3/4 des devis", "Call 2.5 customers": not 1 February, 2 May
             if hit is not None:
                 end = hit[0]
                 while end > pos and s[end - 1] in " ,":
