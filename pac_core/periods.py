@@ -1876,8 +1876,8 @@ _FRACTION = re.compile(r"(?:[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?
 # (audit lintdates: each was the action's window, 2 May, 1 May, 10 December, 3 February).
 _DOTTED_DAY = re.compile(r"\d{1,2}\.\d{1,2}(?![/.]?\d)")
 _DATE_LEAD = re.compile(r"(?:[:;(\-–—]\s*|(?<![a-z'])(?:le|les|the|on|du|au|aux|by|before|avant|ici|until|till"
-                        r"|jusqu'au|jusqu'a|from|des|apres|after|entre|between|et|and|a|to|through|thru|starting"
-                        r"|partir\s+du|compter\s+du|ce|this|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+                        r"|jusqu'au|jusqu'a|from|apres|after|entre|between|through|thru|starting"
+                        r"|partir\s+du|compter\s+du|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
                         r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
                         r"\.?,?\s+)$")
 

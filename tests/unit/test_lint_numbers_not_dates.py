@@ -62,3 +62,8 @@ def test_a_decimal_count_says_it_is_not_whole() -> None:
     r = lint_statement("Call 2.5 customers by June 30, 2027", year=2027, tz=TZ)
     assert r.parsed["count"] is None
     assert any("'2.5' is not a whole number" in reason for reason in r.reasons), r.reasons
+
+
+def test_a_distance_after_a_is_not_a_date() -> None:
+    """« à 2.5 km »: « à » is not a date word (« au 2.5 » is)."""
+    assert _window("Visiter 5 clients à 2.5 km de l'agence en juin") == ("2027-06-01", "2027-07-01")
