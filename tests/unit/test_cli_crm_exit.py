@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from connectors import registry
 from connectors.base import QuotaExhausted, TransientError
 from connectors.hubspot.transport import BadRequest
+from sync_jobs import cli_common, cli_sync
 from sync_jobs.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,3 +51,16 @@ def test_crm_check_exits_by_the_table(monkeypatch: pytest.MonkeyPatch, exc: Exce
     result = CliRunner().invoke(main, ["crm", "check", "--crm", "hubspot", "--mapping", str(MAPPING)])
     assert result.exit_code == code, result.output
     assert "CRM error" in result.output and str(exc).split(":")[0] in result.output, result.output
+
+
+@pytest.mark.parametrize(("exc", "code"), REFUSALS, ids=IDS)
+def test_sync_stopped_outside_its_steps_exits_by_the_table(monkeypatch: pytest.MonkeyPatch, exc: Exception,
+                                                           code: int) -> None:
+    """A CRM error ``run_sync`` lets through (before its steps: building the connectors) says "cannot connect" with
+    the table's code, as a stop inside the steps does (``stopped_by``). Seen failing before the fix for the 400
+    and the quota (exit 4)."""
+    monkeypatch.setattr(cli_common, "settings", lambda: object())
+    monkeypatch.setattr(cli_sync, "run_sync", _refusing(exc))
+    result = CliRunner().invoke(main, ["sync"])
+    assert result.exit_code == code, result.output
+    assert "cannot connect" in result.output and str(exc).split(":")[0] in result.output, result.output
