@@ -454,6 +454,16 @@ class WriteResult:
         return replace(self, unsent=unsent) if self.ok and unsent else self
 
 
+def deleted_since_read(crm: str) -> str:
+    """What a write refused because its account was deleted in ``crm`` after the night's read says, beside the CRM's
+    own message (Salesforce's ``ENTITY_IS_DELETED``, HubSpot's not found on a company update). The failure is
+    retryable ("retried next run"): nothing in the CRM is to fix, the next run reads the deletion (Salesforce's
+    deleted rows, HubSpot's archived list) and retires the account; a permanent deletion (a Recycle Bin emptied, a
+    GDPR deletion) is in neither, and is retired by the next full read (audits sfdocs F2, hsdocs F2)."""
+    return (f"the record was deleted in {crm} since tonight's read: nothing to fix, pac retires it when it reads the "
+            "deletion, the next run (a permanent deletion: the next full read)")
+
+
 @dataclass(frozen=True)
 class LinkFailure:
     """A link between CRM records (a HubSpot association) that a connector's full reconciliation of links

@@ -35,6 +35,7 @@ from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
 from sync_jobs.coverage import unmapped_custom, unmeasured
+from sync_jobs.crm_exit import crm_exit_code
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
 from sync_jobs.logs import redact, register_secret
 from sync_jobs.secrets import connector_env
@@ -163,8 +164,10 @@ def _plan_language() -> str:
 
 
 def _fail_crm(exc: Exception) -> None:
+    """A CRM error that stops the command, with its code in the table (``crm_exit_code``: 2 for a request the CRM
+    refused as invalid, 5 for the quota, 4 for the rest; audit secrets2: a HubSpot 400 exited 4)."""
     _console(stderr=True).print(textsafe.text(f"CRM error: {redact(str(exc))}", style="red"))
-    sys.exit(EXIT_CRM)
+    sys.exit(crm_exit_code(exc) or EXIT_CRM)
 
 
 def _print_problems(problems: list[Problem], path: Path) -> None:
@@ -427,7 +430,8 @@ def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
 
 def _check_one(crm: str, name: str, build: Any, console: Any, who: str | None = None) -> int:
     """Check one connector: 0 when the CRM has everything, 2 when something is missing or its mapping (or
-    credential variables) cannot be used, 4 on a CRM error. ``who``: how its lines name it (default ``NAME (crm)``;
+    credential variables) cannot be used or the CRM refused a request as invalid, 5 on the quota, 4 on any other CRM
+    error (``crm_exit_code``). ``who``: how its lines name it (default ``NAME (crm)``;
     a connector built from a mapping file is named ``FILE (crm)`` already)."""
     who = who or f"{name} ({crm})"
     try:
@@ -442,9 +446,9 @@ def _check_one(crm: str, name: str, build: Any, console: Any, who: str | None = 
             problem = dataclasses.replace(problem, path="") if problem.path == name else problem
             console.print(textsafe.text(f"{who}: {redact(str(problem))}", style="red"))
         return EXIT_BAD_INPUT
-    except ConnectorError as exc:
+    except ConnectorError as exc:       # its code in the table, as ``_fail_crm``'s
         console.print(textsafe.text(f"{who}: CRM error: {redact(str(exc))}", style="red"))
-        return EXIT_CRM
+        return crm_exit_code(exc) or EXIT_CRM
     if not issues:
         console.print(textsafe.text(f"{who}: the CRM has every object and field the mapping needs",
                                     style="green"))

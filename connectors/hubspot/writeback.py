@@ -23,8 +23,9 @@
   ``CONFLICT`` is retryable on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad
   input fails them all) or for a record it names that no longer exists (a 404, or a 400 ``OBJECT_NOT_FOUND``: a
   company deleted since the night's pull, a task a rep deleted) is split until its invalid inputs are alone
-  (``SPLIT_CALLS``); a stop (the daily limit, a token refused) carries the results of the batches already answered
-  (``ConnectorError.partial``), their links' fields unsent;
+  (``SPLIT_CALLS``); a deleted company's failure is retryable and says why (``_deleted_company``); a stop (the
+  daily limit, a token refused) carries the results of the batches already answered (``ConnectorError.partial``),
+  their links' fields unsent;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
@@ -59,6 +60,7 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    deleted_since_read,
     nothing_sent,
     nothing_to_send,
 )
@@ -778,9 +780,12 @@ class Writer:
     def _refused(self, batch: Sequence[tuple[int, WriteChange, dict[str, str]]], exc: BadRequest | NotFound
                  ) -> list[tuple[int, WriteResult]]:
         """Every record of ``batch`` refused with HubSpot's message; when that says its record does not exist (a
-        lone input's 404 or 400 ``OBJECT_NOT_FOUND``), its id is noted as gone (``_send_tasks`` creates it again)."""
+        lone input's 404 or 400 ``OBJECT_NOT_FOUND``), its id is noted as gone (``_send_tasks`` creates it again),
+        and a company's failure is retryable, saying why (``_deleted_company``)."""
         if len(batch) == 1 and _not_found(exc) and batch[0][1].crm_id:
             self._gone.add(str(batch[0][1].crm_id))
+            if batch[0][1].target is Target.ACCOUNT:
+                return _failed(batch, _deleted_company(_refusal(exc)), retryable=True)
         return _failed(batch, _refusal(exc))
 
     def _call(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]) -> Reply:
@@ -866,9 +871,12 @@ class Writer:
             context = error.get("context") or {}
             named = [ids[str(r)] for r in [*(context.get("ids") or []), *(context.get("objectWriteTraceId") or [])]
                      if str(r) in ids]
+            category = str(error.get("category", "")).upper()
             for key in named:
-                failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
-            if verb == "update" and str(error.get("category", "")).upper() == "OBJECT_NOT_FOUND":
+                failed[key] = (message, category in RETRYABLE_CATEGORIES)
+                if object_type == "companies" and category == "OBJECT_NOT_FOUND":
+                    failed[key] = (_deleted_company(message), True)
+            if verb == "update" and category == "OBJECT_NOT_FOUND":
                 self._gone.update(str(r) for r in context.get("ids") or [] if str(r) in ids)
             if not named:
                 unattributed.append(message)
@@ -913,6 +921,13 @@ def _not_found(exc: BadRequest | NotFound) -> bool:
     """HubSpot refused a record it does not hold (deleted): a 404, or a 400 ``OBJECT_NOT_FOUND``."""
     body = exc.body if isinstance(exc, BadRequest) and isinstance(exc.body, dict) else {}
     return isinstance(exc, NotFound) or str(body.get("category", "")).upper() == "OBJECT_NOT_FOUND"
+
+
+def _deleted_company(message: str) -> str:
+    """HubSpot's message refusing a company it does not hold: deleted since the night's read, nothing to fix in the
+    portal (the next run lists it archived and retires it), so the failure is retryable (audit hsdocs F2: it said
+    "sent again each night until fixed in the CRM")."""
+    return f"{message} ({deleted_since_read('HubSpot')})"
 
 
 def _refusal(exc: BadRequest | NotFound) -> str:

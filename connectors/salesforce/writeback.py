@@ -28,6 +28,7 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    deleted_since_read,
     nothing_sent,
     nothing_to_send,
 )
@@ -55,8 +56,7 @@ SAVE_HINTS = {
                                        "`pac crm check` names (PAC_Integration)",
     "STRING_TOO_LONG": "the org's field is shorter than pac's schema: run `pac crm check`",
     "NUMBER_OUTSIDE_VALID_RANGE": "the org's field holds fewer digits than pac's schema: run `pac crm check`",
-    "ENTITY_IS_DELETED": "the record was deleted in Salesforce since tonight's read: the next run reads the deletion "
-                         "and writes to it no more",
+    "ENTITY_IS_DELETED": deleted_since_read("Salesforce"),
 }
 # a duplicate rule whose action is Allow (with an alert) lets pac save as it lets a person: the API's default,
 # allowSave false, refuses the record instead ("Applicable if an alert is enabled for the action", REST API, Duplicate

@@ -230,9 +230,10 @@ class GonePortal:
     since pac read it: a batch update naming it is refused whole, by ``refusal`` (HubSpot documents its multi-status
     answer for the batch create endpoints only, and does not say with which status a batch update naming a missing
     record is refused); deals are read from ``deals`` (company -> deal ids) and their batch update refused with
-    ``deal_refusal`` when set. It records each batch sent."""
+    ``deal_refusal`` when set; ``refusal`` None answers it 207 ``OBJECT_NOT_FOUND`` naming ``gone``. It records each
+    batch sent."""
 
-    def __init__(self, gone: str, refusal: Exception, deals: dict[str, list[str]] | None = None,
+    def __init__(self, gone: str, refusal: Exception | None, deals: dict[str, list[str]] | None = None,
                  deal_refusal: Exception | None = None) -> None:
         self.gone, self.refusal, self.deals, self.deal_refusal = gone, refusal, deals or {}, deal_refusal
         self.sent: list[tuple[str, list[str]]] = []
@@ -256,6 +257,12 @@ class GonePortal:
         if object_type == "deals" and self.deal_refusal is not None:
             raise self.deal_refusal
         if object_type == "companies" and self.gone in ids:
+            if self.refusal is None:        # a 207 naming it, as the documentation-emulated portal answers
+                return Reply(207, {"status": "COMPLETE", "numErrors": 1,
+                                   "results": [{"id": i, "properties": {}} for i in ids if i != self.gone],
+                                   "errors": [{"status": "error", "category": "OBJECT_NOT_FOUND",
+                                               "message": "Could not get some COMPANY objects, they may be deleted "
+                                                          "or not exist.", "context": {"ids": [self.gone]}}]})
             raise self.refusal
         if method == "create":
             return Reply(201, {"results": [{"id": f"t-{k}", "properties": {"pac_key": k}} for k in ids]})
@@ -293,6 +300,25 @@ class TestTargetGoneSinceRead:
         assert sum(r.ok for r in results[:100]) == 99
         assert results[100].ok and results[100].crm_id == "t-p:A-01"
         assert [t for t, _ in portal.sent].count("companies") == 1 + 14
+
+    @pytest.mark.parametrize("refusal", [
+        None,
+        NotFound("HubSpot batch_update.companies: HTTP 404: Object not found.  objectId are usually numeric."),
+        BadRequest("HubSpot batch_update.companies: HTTP 400 OBJECT_NOT_FOUND: Object not found",
+                   {"status": "error", "category": "OBJECT_NOT_FOUND"})],
+        ids=["207 OBJECT_NOT_FOUND", "404", "400 OBJECT_NOT_FOUND"])
+    def test_the_deleted_company_is_retried_not_left_to_the_admin(self, refusal):
+        """Nothing in HubSpot is to fix for a company deleted since the night's read: the next run lists it archived
+        and retires it (a permanent deletion, the next full read), then writes to it no more (audit hsdocs F2). Its
+        failure is retryable ("retried next run") and says why, in the words Salesforce's ENTITY_IS_DELETED uses
+        (audit sfdocs F2). Seen failing before the fix: not retryable ("sent again each night until fixed in the
+        CRM"), no hint."""
+        results = self._write(GonePortal("142", refusal))
+        [refused] = [r for r in results if not r.ok]
+        assert refused.key == "hs:142" and refused.retryable, refused
+        assert "deleted in HubSpot since tonight's read" in (refused.error or ""), refused.error
+        assert "permanent deletion" in (refused.error or ""), refused.error
+        assert sum(r.ok for r in results) == 100
 
     def test_a_refused_copy_onto_the_deals_is_logged_not_fatal(self):
         """Fallback: a company's axes are copied onto its deals after the writes, "logged, never fatal"; a 409
