@@ -131,7 +131,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
     unmeasured = list(getattr(result, "unmeasured", []) or [])
-    lacking = list(getattr(result, "lacking", []) or [])       # one line per connector at most, kept for pac status
+    # one line per connector at most each, kept for pac status
+    lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or [])]
     others = [*unmeasured, *(getattr(result, "relabelled", []) or [])]
     shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
     for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:
