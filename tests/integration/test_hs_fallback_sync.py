@@ -14,12 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 from pac_config.settings import load_settings
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.cli import main
 from sync_jobs.cli_sync import print_result
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult
@@ -435,3 +437,5 @@ class TestTasksWithoutUpsert:
         console = Console(record=True, width=400)
         print_result(console, result)
         assert console.export_text().count(f"warning: {warning}") == 1
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(portal.settings.source), "COLUMNS": "400"})
+        assert f"- warning: {warning}" in " ".join(shown.output.split()), shown.output
