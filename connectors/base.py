@@ -338,6 +338,15 @@ class RenamesProducts(Protocol):
 
 
 @runtime_checkable
+class ReportsCopies(Protocol):
+    """A connector that can find several CRM records carrying one pac_key (HubSpot's fallback tasks: a task copied by
+    hand): pac writes one, the others are left; one line naming them and what to do, for the run's summary and
+    ``pac status`` (None: none this run)."""
+
+    def copies_found(self) -> str | None: ...
+
+
+@runtime_checkable
 class KeepsRates(Protocol):
     """A connector whose exchange rates the store keeps (Salesforce with advanced currency management): given the
     rows kept (None: read them all, the periodic reconciliation), it reads only those changed since, and says what to

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from pac_core.engine import figures_last_day
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import ALSO, local_minute
+from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
 from pac_core.money import money as format_money
 from pac_core.money import percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, iso_week_note
@@ -338,6 +338,8 @@ _NOT_A_USER = re.compile(r"owner (\S+) is not among the users of (\S+) \(a queue
                          r"cannot read\)")
 # matching.Matcher._state_note: an account's state (dormant flag, owner, type) on the window's first day, not now
 _DAY = r"(\d{4}-\d{2}-\d{2})"
+# an owner in a state note: an e-mail, "unknown", or one pac does not read with its id (``matching.NOT_READ_OWNER``)
+_OWNER = rf"{re.escape(NOT_READ_OWNER)} \(\S+\)|\S+"
 _FIRST = rf"on {_DAY}, the window's first day"
 _STATE_FR = (
     (re.compile(rf"(?<!not )dormant {_FIRST} \(dormant flag cleared on {_DAY}\)"),
@@ -346,15 +348,20 @@ _STATE_FR = (
     (re.compile(rf"not dormant {_FIRST} \(flagged dormant on {_DAY}\)"),
      lambda m: f"compte non dormant au {_fr_day(m[1])}, premier jour de la période (marqué dormant le "
                f"{_fr_day(m[2], m[1])})"),
-    (re.compile(rf"account owner (\S+) {_FIRST} \(owner (\S+) since {_DAY}\)"),
-     lambda m: f"propriétaire du compte {m[1]} au {_fr_day(m[2])}, premier jour de la période (propriétaire {m[3]} "
-               f"depuis le {_fr_day(m[4], m[2])})"),
+    (re.compile(rf"account owner ({_OWNER}) {_FIRST} \(owner ({_OWNER}) since {_DAY}\)"),
+     lambda m: f"propriétaire du compte {_fr_owner(m[1])} au {_fr_day(m[2])}, premier jour de la période "
+               f"(propriétaire {_fr_owner(m[3])} depuis le {_fr_day(m[4], m[2])})"),
     (re.compile(rf"account type (.+?) {_FIRST} \((.+?) since {_DAY}\)"),
      lambda m: f"type de compte {m[1]} au {_fr_day(m[2])}, premier jour de la période ({m[3]} depuis le "
                f"{_fr_day(m[4], m[2])})"),
 )
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
+
+
+def _fr_owner(owner: str) -> str:
+    """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read."""
+    return owner.replace(NOT_READ_OWNER, "un utilisateur que pac ne lit pas", 1)
 
 
 def _fr_day(iso: str, beside: str | None = None) -> str:

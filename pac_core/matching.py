@@ -73,6 +73,8 @@ CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
 CAUSES = ("deleted", "no_account", "outside_scope", "outside_window", "handed_over", "cancelled", "no_show",
           NOT_ANSWERED, NOT_COMPLETED, "planned", "not_over")
 ALSO = "also: "   # pac_core.explain words the codes after it
+# an owner id that is no user pac reads, in a state note, beside its id (pac_core.explain words it in French)
+NOT_READ_OWNER = "a user pac does not read"
 
 
 def first_cause(failed: Sequence[str]) -> str | None:
@@ -714,7 +716,8 @@ class Matcher:
     def _owner(self, source: str, owner_id: object) -> str:
         if owner_id is None:
             return "unknown"
-        return self.emails.get((source, str(owner_id)), str(owner_id))
+        email = self.emails.get((source, str(owner_id)))
+        return email if email else f"{NOT_READ_OWNER} ({owner_id})"   # a bare CRM id says nothing (smallwords F2)
 
     def _scope_detail(self, scope: Scope, account: Account, reference: date) -> str:
         key = (scope.conditions, reference)

@@ -35,7 +35,7 @@ from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
 from sync_jobs.coverage import unmapped_custom, unmeasured
-from sync_jobs.crm_exit import crm_exit_code
+from sync_jobs.crm_exit import crm_error_words, crm_exit_code
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
 from sync_jobs.logs import redact, register_secret
 from sync_jobs.secrets import connector_env
@@ -166,7 +166,7 @@ def _plan_language() -> str:
 def _fail_crm(exc: Exception) -> None:
     """A CRM error that stops the command, with its code in the table (``crm_exit_code``: 2 for a request the CRM
     refused as invalid, 5 for the quota, 4 for the rest; audit secrets2: a HubSpot 400 exited 4)."""
-    _console(stderr=True).print(textsafe.text(f"CRM error: {redact(str(exc))}", style="red"))
+    _console(stderr=True).print(textsafe.text(redact(crm_error_words(exc, "CRM error")), style="red"))
     sys.exit(crm_exit_code(exc) or EXIT_CRM)
 
 
@@ -447,7 +447,7 @@ def _check_one(crm: str, name: str, build: Any, console: Any, who: str | None = 
             console.print(textsafe.text(f"{who}: {redact(str(problem))}", style="red"))
         return EXIT_BAD_INPUT
     except ConnectorError as exc:       # its code in the table, as ``_fail_crm``'s
-        console.print(textsafe.text(f"{who}: CRM error: {redact(str(exc))}", style="red"))
+        console.print(textsafe.text(f"{who}: {redact(crm_error_words(exc, 'CRM error'))}", style="red"))
         return crm_exit_code(exc) or EXIT_CRM
     if not issues:
         console.print(textsafe.text(f"{who}: the CRM has every object and field the mapping needs",

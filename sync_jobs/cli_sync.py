@@ -20,7 +20,7 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended
 from sync_jobs import cli_common, textsafe
-from sync_jobs.crm_exit import crm_exit_code
+from sync_jobs.crm_exit import crm_error_words, crm_exit_code
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import LockHeld
 from sync_jobs.logs import redact
@@ -131,7 +131,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
     unmeasured = list(getattr(result, "unmeasured", []) or [])
-    lacking = list(getattr(result, "lacking", []) or [])       # one line per connector at most, kept for pac status
+    # one line per connector at most each, kept for pac status
+    lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or [])]
     others = [*unmeasured, *(getattr(result, "relabelled", []) or [])]
     shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
     for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:
@@ -191,7 +192,7 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
         sys.exit(EXIT_LOCKED)
     except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2),
         # with the table's code as inside them: a request refused as invalid 2, the quota 5, the rest 4
-        textsafe.echo(redact(f"cannot connect: {exc}"), err=True)
+        textsafe.echo(redact(crm_error_words(exc, "cannot connect")), err=True)
         sys.exit(crm_exit_code(exc) or EXIT_CRM)
     if dry_run:
         print_changes(console, result.changes, result.previous, stopped=result.status not in DRY_RUN_THROUGH)

@@ -22,3 +22,13 @@ def crm_exit_code(exc: BaseException) -> int | None:
     if isinstance(exc, ConnectorError):
         return EXIT_CRM
     return None
+
+
+def crm_error_words(exc: BaseException, other: str) -> str:
+    """The line for a CRM error a command stops on: a request the CRM refused as invalid (``RequestRefused``, a
+    HubSpot 400) said as such, with what to do, since it was no connection failure (audit smallwords F1); any other
+    error after ``other`` (``CRM error``, ``cannot connect``)."""
+    if isinstance(exc, RequestRefused):
+        return (f"the CRM refused the request as invalid: {exc} (it was reached and the credentials accepted; the same "
+                "request fails again: fix what its message names in the mapping or settings, then run again)")
+    return f"{other}: {exc}"

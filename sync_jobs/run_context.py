@@ -70,6 +70,10 @@ class RunResult:
     # values that named the old one (``coverage.relabel_warnings``): warned of, never a failure; kept with the run's
     # problems as ``warning: ...`` (``pac status``)
     relabelled: list[str] = field(default_factory=list)
+    # per connector, the records the CRM holds several copies of (HubSpot fallback tasks sharing a pac_key), with
+    # what to do (``ReportsCopies.copies_found``): warned of, never a failure; kept with the run's problems as
+    # ``warning: ...`` (``pac status``)
+    copies: list[str] = field(default_factory=list)
 
     @property
     def log_status(self) -> str:

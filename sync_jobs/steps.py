@@ -20,6 +20,7 @@ from connectors.base import (
     ObjectKind,
     PicklistLabels,
     RenamesProducts,
+    ReportsCopies,
     StoredRecords,
     Target,
 )
@@ -439,6 +440,9 @@ def tally(ctx: RunContext) -> None:
     result.errors = [redact(e) for e in result.errors]
     result.lacking = [f"{name}: {line}" for name in ctx.names
                       if name in ctx.connectors and (line := ctx.connectors[name].lacking_fields()) is not None]
+    result.copies = [f"{name}: {line}" for name in ctx.names
+                     if isinstance(connector := ctx.connectors.get(name), ReportsCopies)
+                     and (line := connector.copies_found()) is not None]
 
 
 def checkpoint(ctx: RunContext) -> None:
@@ -450,7 +454,8 @@ def checkpoint(ctx: RunContext) -> None:
         advance = status.got_through
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
                              api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}"
-                                                                       for w in [*result.lacking, *result.relabelled])],
+                                                                       for w in [*result.lacking, *result.copies,
+                                                                                 *result.relabelled])],
                              rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),

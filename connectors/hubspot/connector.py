@@ -205,6 +205,7 @@ def _lacking_text(objects: Sequence[tuple[str, Sequence[str]]]) -> str:
 
 
 RECYCLE_BIN_DAYS = 90
+MAX_COPIES_NAMED = 10   # pac_keys with copies named in the run's warning (``copies_found``); the log has every one
 
 
 class HubSpotConnector:
@@ -257,7 +258,7 @@ class HubSpotConnector:
         self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
         self._task_ids: dict[str, str] = {}               # fallback: pac_key -> its task's id, found or written
-        self._duplicate_tasks: set[str] = set()           # fallback: pac_keys whose extra tasks this run reported
+        self._duplicate_tasks: dict[str, list[str]] = {}  # fallback: pac_key -> its extra tasks' ids, this run
         self._axes_refused = AxesRefused("HubSpot")      # axes this run could not create: their actions wait
         # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
         # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
@@ -1390,7 +1391,7 @@ class HubSpotConnector:
         extra = _extra_tasks(found)
         for copied, ids in extra.items():
             if copied not in self._duplicate_tasks:
-                self._duplicate_tasks.add(copied)
+                self._duplicate_tasks[copied] = ids
                 log.warning("hubspot.pull.duplicate_tasks key=%s others=%s (several live tasks carry this pac_key: "
                             "pac reads and writes the lowest id; delete the others in HubSpot)", copied, ",".join(ids))
         for obj in found:
@@ -1616,6 +1617,20 @@ class HubSpotConnector:
                  for target, missing in sorted(self._lacking.items(), key=lambda kv: kv[0] is not Target.AXIS)
                  if missing]
         return _lacking_text(found) if found else None
+
+    def copies_found(self) -> str | None:
+        """The pac_keys several live tasks carried this run (fallback: a task copied by hand, two runs at once), with
+        the copies' ids and what to do, on one line for the run's summary and ``pac status``; None when there were
+        none (audit smallwords F3: they were only logged)."""
+        if not self._duplicate_tasks:
+            return None
+        keys = sorted(self._duplicate_tasks)
+        named = "; ".join(f"{key} (copies {', '.join(self._duplicate_tasks[key])})" for key in keys[:MAX_COPIES_NAMED])
+        more = f"; and {len(keys) - MAX_COPIES_NAMED} more (this run's log names them)" \
+            if len(keys) > MAX_COPIES_NAMED else ""
+        return (f"HubSpot holds several live tasks with one pac_key: {named}{more}. pac reads and writes the lowest "
+                "id of each and leaves the copies as they are (a rep's notes may be there): delete the extra copies in "
+                "HubSpot")
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()

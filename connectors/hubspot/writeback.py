@@ -213,7 +213,7 @@ class Writer:
                  written: Mapping[tuple[str, str], Any] | None = None,
                  task_states: Mapping[str, str] | None = None, axes_refused: AxesRefused | None = None,
                  records: dict[str, dict[str, dict[str, Any]]] | None = None, zone: tzinfo = UTC,
-                 task_ids: dict[str, str] | None = None, duplicates: set[str] | None = None) -> None:
+                 task_ids: dict[str, str] | None = None, duplicates: dict[str, list[str]] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.zone = zone        # the plan's timezone: a task is due at noon of the action's last day there
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
@@ -232,9 +232,10 @@ class Writer:
         # axes' ids read no list again (``_plan_records``, ``_axis_records``)
         self.records = records if records is not None else {}
         # fallback: pac_key -> the id of its task, found or written by this run (kept by the connector across the
-        # run's writes: a task created seconds ago may not be in search yet); the keys whose duplicates were reported
+        # run's writes: a task created seconds ago may not be in search yet); the keys whose duplicates were reported,
+        # with the copies' ids (``HubSpotConnector.copies_found``)
         self.task_ids = task_ids if task_ids is not None else {}
-        self.duplicates = duplicates if duplicates is not None else set()
+        self.duplicates = duplicates if duplicates is not None else {}
         self._gone: set[str] = set()        # ids a batch update was refused as not found (deleted): ``_send_tasks``
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
@@ -755,7 +756,7 @@ class Writer:
             ids = sorted(set(ids), key=lambda i: (len(i), i))
             out[key] = self.task_ids[key] = ids[0]
             if len(ids) > 1 and key not in self.duplicates:
-                self.duplicates.add(key)
+                self.duplicates[key] = ids[1:]
                 log.warning("hubspot.write.duplicate_tasks key=%s written=%s others=%s (several live tasks carry this "
                             "pac_key: pac writes the lowest id; delete the others in HubSpot)", key, ids[0],
                             ",".join(ids[1:]))

@@ -14,11 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
+from rich.console import Console
 
 from pac_config.settings import load_settings
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.cli import main
+from sync_jobs.cli_sync import print_result
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult
 from tests.fakes import sandbox_sync_clean
@@ -425,3 +429,13 @@ class TestTasksWithoutUpsert:
         assert sorted(i for i, t in rows.items() if t.props.get("pac_key") == key) == sorted([mine.id, copy])
         warned = [r.getMessage() for r in caplog.records if "duplicate_tasks" in r.getMessage()]
         assert len(warned) == 1 and f"others={copy}" in warned[0], warned
+        # ops see it in the run's summary and pac status, once, with what to do (audit smallwords F3: only logged;
+        # seen failing before the fix)
+        [warning] = result.copies
+        assert warning.startswith("hs-west: ") and f"{key} (copies {copy})" in warning
+        assert "delete the extra copies in HubSpot" in warning
+        console = Console(record=True, width=400)
+        print_result(console, result)
+        assert console.export_text().count(f"warning: {warning}") == 1
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(portal.settings.source), "COLUMNS": "400"})
+        assert f"- warning: {warning}" in " ".join(shown.output.split()), shown.output

@@ -672,7 +672,9 @@ def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[s
 STATE_NOTES = {
     "dormant": re.compile(r"(?:not )?dormant on \S+, the window's first day \((?:dormant flag cleared|flagged dormant) "
                           r"on (\S+)\)"),
-    "owner_id": re.compile(r"account owner \S+ on \S+, the window's first day \(owner \S+ since (\S+)\)"),
+    # an owner is an e-mail, or "a user pac does not read (ID)" (audit smallwords F2)
+    "owner_id": re.compile(r"account owner (?:a user pac does not read \(\S+\)|\S+) on \S+, the window's first day "
+                           r"\(owner (?:a user pac does not read \(\S+\)|\S+) since (\S+)\)"),
     "account_type": re.compile(r"account type .+? on \S+, the window's first day \(.+? since (\S+)\)"),
 }
 

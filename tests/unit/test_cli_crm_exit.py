@@ -50,17 +50,42 @@ def test_crm_check_exits_by_the_table(monkeypatch: pytest.MonkeyPatch, exc: Exce
     monkeypatch.setattr(registry, "build", _refusing(exc))
     result = CliRunner().invoke(main, ["crm", "check", "--crm", "hubspot", "--mapping", str(MAPPING)])
     assert result.exit_code == code, result.output
-    assert "CRM error" in result.output and str(exc).split(":")[0] in result.output, result.output
+    assert str(exc).split(":")[0] in result.output, result.output
 
 
 @pytest.mark.parametrize(("exc", "code"), REFUSALS, ids=IDS)
 def test_sync_stopped_outside_its_steps_exits_by_the_table(monkeypatch: pytest.MonkeyPatch, exc: Exception,
                                                            code: int) -> None:
-    """A CRM error ``run_sync`` lets through (before its steps: building the connectors) says "cannot connect" with
+    """A CRM error ``run_sync`` lets through (before its steps: building the connectors) is said with
     the table's code, as a stop inside the steps does (``stopped_by``). Seen failing before the fix for the 400
     and the quota (exit 4)."""
     monkeypatch.setattr(cli_common, "settings", lambda: object())
     monkeypatch.setattr(cli_sync, "run_sync", _refusing(exc))
     result = CliRunner().invoke(main, ["sync"])
     assert result.exit_code == code, result.output
-    assert "cannot connect" in result.output and str(exc).split(":")[0] in result.output, result.output
+    assert str(exc).split(":")[0] in result.output, result.output
+
+
+REFUSED = REFUSALS[0][0]
+COMMANDS = [
+    (registry, "connect", ["config", "check", str(MAPPING), "--online"]),
+    (registry, "build", ["crm", "check", "--crm", "hubspot", "--mapping", str(MAPPING)]),
+    (registry, "build", ["crm", "provision", "hubspot", "--mapping", str(MAPPING)]),
+    (cli_sync, "run_sync", ["sync"]),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "args"), COMMANDS, ids=["config check", "crm check", "crm provision",
+                                                                    "sync"])
+def test_a_request_refused_as_invalid_is_no_connection_failure(monkeypatch: pytest.MonkeyPatch, module: Any,
+                                                               name: str, args: list[str]) -> None:
+    """A HubSpot 400 is a refused request, not a CRM unreachable: the line says the CRM refused it as invalid, whole,
+    and what to fix, never "CRM error:" or "cannot connect:" (audit smallwords F1: both read as a connection failure;
+    seen failing before the fix)."""
+    monkeypatch.setattr(cli_common, "settings", lambda: object())
+    monkeypatch.setattr(module, name, _refusing(REFUSED))
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "CRM error" not in result.output and "cannot connect" not in result.output, result.output
+    assert f"the CRM refused the request as invalid: {REFUSED}" in result.output, result.output
+    assert "fix what its message names" in result.output, result.output

@@ -114,9 +114,9 @@ MINE = Scope((Condition("owner", "in", (JULIE,), "comptes de julie"),))
 
 
 class TestTerritoryRealignment:
-    def _run(self, changes):
+    def _run(self, changes, lyon_owner="005M"):
         p = plan(action(window=MAY, scope=MINE, text="Visiter 5 de mes comptes en mai"))
-        accounts = (account("lyon-a", "69003", owner_id="005M"), account("villeurbanne", "69100", owner_id="005M"),
+        accounts = (account("lyon-a", "69003", owner_id=lyon_owner), account("villeurbanne", "69100", owner_id="005M"),
                     account("grenoble", "38000", owner_id="005J"))
         acts = (visit("v1", "lyon-a", utc(5, 3, 8)), visit("v2", "villeurbanne", utc(5, 4, 8)),
                 visit("v3", "grenoble", utc(5, 20, 8)))
@@ -148,6 +148,18 @@ class TestTerritoryRealignment:
         en = {r["record"]: r["detail"] for r in explain_action(p, ev, "A-01", lang="en").rows}
         assert en["v1"] == ("account owner julie.martin@durand-process.example on 2027-05-01, the window's first day "
                             "(owner marc.dubois@durand-process.example since 2027-05-20)")
+
+    def test_an_owner_pac_does_not_read_is_named_as_such_with_its_id(self) -> None:
+        """Lyon A went from Julie to 005S (a user pac does not read: no e-mail known) on 15 May: the note says so and
+        keeps the id, in both languages (audit smallwords F2: it read « owner 005S since », a bare CRM id; seen
+        failing before the fix)."""
+        p, ev = self._run((AccountChange("sf", "lyon-a", "owner_id", utc(5, 15, 7), "005J", "005S"),), "005S")
+        en = {r["record"]: r["detail"] for r in explain_action(p, ev, "A-01", lang="en").rows}
+        fr = {r["record"]: r["detail"] for r in explain_action(p, ev, "A-01", lang="fr").rows}
+        assert en["v1"] == ("account owner julie.martin@durand-process.example on 2027-05-01, the window's first day "
+                            "(owner a user pac does not read (005S) since 2027-05-15)")
+        assert fr["v1"] == ("propriétaire du compte julie.martin@durand-process.example au 1er mai 2027, premier jour "
+                            "de la période (propriétaire un utilisateur que pac ne lit pas (005S) depuis le 15 mai)")
 
     def test_a_flag_cleared_twice_is_dated_by_its_last_clearing(self) -> None:
         """Lyon A's Dormant box, ticked on 3 May, cleared on 13 May, ticked again on 14 May by a wrong ERP sync and
