@@ -13,9 +13,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pac_config.settings import Settings, load_settings
+from pac_core.errors import InvalidInput
 from sync_jobs import app
 from sync_jobs.cli import main
 from sync_jobs.pipeline import run_sync
+from sync_jobs.review.load import load_review
+from sync_jobs.review.markdown import render as render_review
 from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 MARCH_ACTION = """\
@@ -47,6 +50,7 @@ def _changed(tmp_path: Path, database_url: str, calendar: str) -> Settings:
     run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(APRIL_1), as_of=APRIL_1,
              evaluator=fake_evaluate)
     assert app.take_snapshot(settings, None, period="2027-Q1", now=APRIL_1_NIGHT) == "2027-Q1"
+    assert app.take_snapshot(settings, None, period="2027-03", now=APRIL_1_NIGHT) == "2027-03"
     plan = Path(settings.plan(None).file)
     text = plan.read_text(encoding="utf-8").replace("  year: 2027\n", "  year: 2027\n" + CALENDARS[calendar])
     if calendar == "april":   # March is before the new year: its action leaves the plan (it stays in the kept Q1)
@@ -97,3 +101,19 @@ def test_a_quarter_never_kept_is_refused_as_before(tmp_path: Path, database_url:
     shown = _report(settings, tmp_path, "--quarter", "2026-Q4")
     assert shown.exit_code != 0
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_kept_month_outside_today_s_period_is_its_review(tmp_path: Path, database_url: str) -> None:
+    """A year moved to April: March 2027 is before it. Seen failing before the fix: « --month: 2027-03 is outside the
+    plan's period (2027-04 to 2028-03) », though March's snapshot is kept."""
+    settings = _changed(tmp_path, database_url, "april")
+    assert app.kept_snapshot(settings, None, "monthly", "2027-03") is not None
+    review = load_review(settings, month="2027-03", now=datetime(2027, 5, 20, 8, tzinfo=UTC))
+    text = render_review(review, "en")
+    assert ("Status at the end of March 31, 2027 (kept snapshot; the plan's calendar has changed since: this month is "
+            "outside its period, from April 1, 2027 to March 31, 2028)") in text
+    assert "A-03" in text    # March's action, in the plan of then
+    fr = render_review(review, "fr")
+    assert "le calendrier du plan a changé depuis\u00a0: ce mois est hors de sa période" in fr
+    with pytest.raises(InvalidInput):   # a month never kept is refused as before
+        load_review(settings, month="2027-01", now=datetime(2027, 5, 20, 8, tzinfo=UTC))
