@@ -117,3 +117,18 @@ def test_the_kept_month_outside_today_s_period_is_its_review(tmp_path: Path, dat
     assert "le calendrier du plan a changé depuis\u00a0: ce mois est hors de sa période" in fr
     with pytest.raises(InvalidInput):   # a month never kept is refused as before
         load_review(settings, month="2027-01", now=datetime(2027, 5, 20, 8, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("calendar", ["february", "april"])
+def test_pac_snapshot_of_a_period_kept_under_the_old_calendar_says_where_it_is(tmp_path: Path, database_url: str,
+                                                                                 calendar: str) -> None:
+    """Seen failing before the fix: « 2027-Q1 (January to March 2027) is not one of the plan's quarters … » or
+    « 2027-Q1 is outside the plan's period », with no word that it is kept and readable."""
+    settings = _changed(tmp_path, database_url, calendar)
+    said = CliRunner().invoke(main, ["snapshot", "--period", "2027-Q1", "--config", str(settings.source)])
+    assert isinstance(said.exception, InvalidInput), (said.output, said.exception)   # exit 2 from the entry point
+    assert ("2027-Q1 is none of the plan's periods since its calendar changed; its snapshot, taken under the "
+            "calendar of then, stays kept as it was") in str(said.exception)
+    assert "see it with pac report --quarter 2027-Q1" in str(said.exception)
+    never = CliRunner().invoke(main, ["snapshot", "--period", "2026-Q4", "--config", str(settings.source)])
+    assert isinstance(never.exception, InvalidInput) and "calendar changed" not in str(never.exception)
