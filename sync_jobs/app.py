@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pac_config.planfile import load_plan_text
 from pac_config.settings import PlanSettings, Settings, engine_settings
-from pac_core.errors import InvalidInput, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
 from pac_core.plan import Plan
@@ -36,6 +36,7 @@ from pac_core.snapshots import (
     due_snapshots,
     evaluation_from_payload,
     last_closed,
+    parse_label,
     period_window,
     plan_label,
     quarter_phase,
@@ -337,6 +338,26 @@ def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any
     return apply_overrides(then, edits)[0]
 
 
+def kept_off_calendar(settings: Settings, plan_ref: str | None, quarter: str) -> str | None:
+    """The label of a quarterly snapshot kept under ``quarter`` (``2027-Q1``, as it was taken), for a quarter today's
+    plan refuses as none of its own: its calendar changed since (a fiscal year moved from January to February or
+    April, a 4-4-5 calendar declared). None when ``quarter`` is no label or no such snapshot is kept (audit
+    fiscalchange)."""
+    try:
+        kind, label = parse_label(quarter.strip())
+    except PeriodError:
+        return None
+    if kind != "quarterly":
+        return None
+    ps = settings.plan(plan_ref)
+    plan, _ = load_plan_file(ps)
+    engine = open_store(settings.database())
+    try:
+        return label if repo.snapshot(engine, plan.id, "quarterly", label) is not None else None
+    finally:
+        engine.dispose()
+
+
 def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, now: datetime | None = None,
                        due_by: datetime | None = None, plan: Plan | None = None) -> list[str]:
     """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
@@ -361,6 +382,7 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
 
 def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
                        linter: Callable[..., Any] | None = None, closed: bool = False,
+                       kept_label: str | None = None,
                        restated: bool = False, ended: bool = False) -> ReportInputs:
     """Everything the quarterly report shows, from the store (no CRM call).
 
@@ -388,7 +410,15 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             row = next((r for r in rows if r.kind == "quarterly" and r.label == label), None)
         if ended and row is not None:
             closed = restated = True
-        if closed:
+        if kept_label is not None:   # a quarter kept under a calendar the plan no longer has (audit fiscalchange)
+            row = next(r for r in rows if r.kind == "quarterly" and r.label == kept_label)
+            held = _kept(engine, load_plan_file(now.settings)[0], row)
+            zone = ZoneInfo(now.plan.timezone)
+            today = (now.plan.period.start.astimezone(zone).date(), last_day(now.plan.period.end, zone))
+            plan, evaluation = held.plan, held.evaluation
+            basis = ReportBasis("snapshot", held.evaluation.as_of, held.taken_on, True, Restatement(), held.plan_of,
+                                today)
+        elif closed:
             kept = _kept(engine, load_plan_file(now.settings)[0], row) if row is not None else None
             since = since_close(kept.plan, kept.evaluation, now.plan, now.evaluation) if kept else Restatement()
             if kept is not None and not restated:

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 
+from pac_core.errors import InvalidInput
 from pac_core.report_period import report_instant
 from sync_jobs import cli_common
-from sync_jobs.app import load_report_inputs
+from sync_jobs.app import kept_off_calendar, load_report_inputs
 from sync_jobs.atomic_file import replaced
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
+from sync_jobs.report_inputs import ReportInputs
 from sync_jobs.store_guard import require_sync
 
 FORMATS = ("html", "xlsx", "csv")
@@ -54,9 +56,20 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     now = ps.as_of or datetime.now(UTC)
-    as_of = report_instant(plan, quarter, now)
     if restated and quarter is None:
         raise click.UsageError("--restated goes with --quarter (a closed quarter)")
+    try:
+        as_of = report_instant(plan, quarter, now)
+    except InvalidInput:   # none of today's quarters: one kept under the plan's calendar of then is still shown
+        if quarter is None or (label := kept_off_calendar(settings, plan_ref, quarter)) is None:
+            raise
+        if restated:
+            raise click.UsageError(f"--restated: {label} is none of the plan's quarters since its calendar changed: "
+                                   "today's plan cannot re-evaluate it; its snapshot, kept under the calendar of "
+                                   "then, is shown without --restated") from None
+        inputs = load_report_inputs(settings, plan_ref, as_of=report_instant(plan, None, now), kept_label=label)
+        _write(inputs, fmt, lang, output)
+        return
     closed = quarter is not None and as_of < now
     if quarter is not None and (note := calendar_quarter_note(plan, quarter, lang)) is not None:
         click.echo(note, err=True)     # Q3 2027 on a year from April is its Q2: said, not silent (fiscal audit F3)
@@ -68,6 +81,11 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     # when that quarter's snapshot is kept (audit janmeet F6)
     ended = quarter is None and as_of < now
     inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=closed, restated=restated, ended=ended)
+    _write(inputs, fmt, lang, output)
+
+
+def _write(inputs: ReportInputs, fmt: str, lang: str | None, output: Path) -> None:
+    """The report in its format, whole or not at all, and its one-line summary."""
     with replaced(output) as new:   # last report whole until this one is (a full disk, a kill mid-write)
         if fmt == "html":
             new.write_text(render_html(inputs, lang), encoding="utf-8")

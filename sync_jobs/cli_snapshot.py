@@ -20,11 +20,13 @@ from zoneinfo import ZoneInfo
 import click
 
 from pac_config.planfile import load_plan
+from pac_config.settings import Settings
+from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.plan import Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
 from pac_core.restatement import since_close
 from pac_core.revenue import last_day
-from pac_core.snapshots import closing_instant, plan_label
+from pac_core.snapshots import closing_instant, parse_label, period_window, plan_label
 from sync_jobs import cli_common
 from sync_jobs.app import Kept, kept_snapshot, plan_cutoff, take_snapshot, when_taken
 from sync_jobs.report.fmt import Formatter
@@ -59,7 +61,14 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     settings = cli_common.settings_named(config_path, read_only=False)
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)
-    kind, label = plan_label(period, plan.period, plan.timezone)
+    try:
+        kind, label = plan_label(period, plan.period, plan.timezone)
+    except PeriodError:
+        _kept_off_calendar(settings, ps.key, period)
+        raise
+    window = period_window(label, plan.timezone)
+    if window.end <= plan.period.start or window.start >= plan.period.end:
+        _kept_off_calendar(settings, ps.key, label)
     require_sync(settings.database(), ps.key, plan.id)
     before = kept_snapshot(settings, ps.key, kind, label) if replace else None
     now = ps.as_of or datetime.now(UTC)
@@ -103,3 +112,18 @@ def _plan_quarter(plan: Plan, kind: str, label: str) -> str:
         return ""
     k, first = found
     return f" (the plan's Q{k} of fiscal year {first}-{first + 1})"
+
+
+def _kept_off_calendar(settings: Settings, plan_ref: str, text: str) -> None:
+    """Refuses a period kept under a calendar the plan no longer has (its period moved since, a 4-4-5 calendar
+    declared) with where to see it; returns when ``text`` is no such period (audit fiscalchange)."""
+    try:
+        kind, label = parse_label(text.strip())
+    except PeriodError:
+        return
+    if kept_snapshot(settings, plan_ref, kind, label) is None:
+        return
+    see = f"pac report --quarter {label}" if kind == "quarterly" else f"pac review --month {label} -o review.md"
+    raise InvalidInput(Problem("--period", f"{label} is none of the plan's periods since its calendar changed; its "
+                               "snapshot, taken under the calendar of then, stays kept as it was (today's plan "
+                               "cannot take it again)", f"see it with {see}"))

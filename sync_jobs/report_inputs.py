@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pac_core.growth import with_evaluation
@@ -48,6 +48,9 @@ class ReportBasis:
     since: Restatement = field(default_factory=Restatement)
     # the kept snapshot's plan is the one recorded that day, not the close's (``app.Kept.plan_of``): said in the header
     plan_of: datetime | None = None
+    # the quarter is none of today's plan's quarters (its calendar changed since it was kept): today's period's first
+    # and last local days, said in the header (audit fiscalchange)
+    calendar_now: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ FR: dict[str, str] = {
     "basis_no_snapshot": "aucun instantané conservé du trimestre",
     "basis_no_month_snapshot": "aucun instantané conservé du mois",
     "basis_plan_of": ", avec le plan du {day}",
+    "basis_calendar_changed": " ; le calendrier du plan a changé depuis : ce trimestre n'est plus l'un des siens, "
+                              "son exercice va du {first} au {last}",
+    "basis_calendar_changed_month": " ; le calendrier du plan a changé depuis : ce mois est hors de sa période, "
+                                    "du {first} au {last}",
     "since_head": "Depuis la clôture (saisies et modifications du plan après le {day})",
     "since_revenue": "chiffre d'affaires du plan",
     "since_timezone": "fuseau horaire du plan",
@@ -296,6 +300,10 @@ EN: dict[str, str] = {
     "basis_no_snapshot": "no snapshot of the quarter kept",
     "basis_no_month_snapshot": "no snapshot of the month kept",
     "basis_plan_of": ", with the plan of {day}",
+    "basis_calendar_changed": "; the plan's calendar has changed since: this quarter is none of its quarters now, "
+                              "its year runs from {first} to {last}",
+    "basis_calendar_changed_month": "; the plan's calendar has changed since: this month is outside its period, "
+                                    "from {first} to {last}",
     "since_head": "Since the close (entries and plan edits after {day})",
     "since_revenue": "plan revenue",
     "since_timezone": "plan timezone",

@@ -42,6 +42,9 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
         taken = words["basis_taken"].format(day=fmt.date(basis.taken_on)) if basis.taken_on else words["basis_kept"]
         if basis.plan_of is not None:   # not the plan of the close: the one recorded that day (audit asofplan F5)
             taken += words["basis_plan_of"].format(day=fmt.date(basis.plan_of))
+        if basis.calendar_now is not None:   # kept under a calendar the plan no longer has (audit fiscalchange)
+            taken += words["basis_calendar_changed"].format(first=fmt.date(basis.calendar_now[0]),
+                                                            last=fmt.date(basis.calendar_now[1]))
         return f'{words["basis_snapshot"].format(day=day or fmt.datetime(instant))} ({taken})'
     extra = "" if basis.kept else f' ({words["basis_no_snapshot"]})'
     return f'{status}, {words["basis_restated"]}{extra}'

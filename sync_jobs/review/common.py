@@ -44,6 +44,11 @@ def status(review: Review, fmt: Formatter) -> str:
     report = labels(fmt.lang)
     day = end_words(review.as_of, fmt)
     words = report["as_of_end"].format(day=day) if day else f'{report["as_of"]} {fmt.datetime(review.as_of)}'
+    if review.calendar_now is not None:   # kept under a calendar the plan no longer has (audit fiscalchange)
+        changed = report["basis_calendar_changed_month"].format(first=fmt.date(review.calendar_now[0]),
+                                                                last=fmt.date(review.calendar_now[1]))
+        kept = report["basis_snapshot"].format(day=day or fmt.datetime(review.as_of))
+        return f'{kept} ({report["basis_kept"]}{changed})'
     if review.kept is False:
         return f'{words}, {report["basis_restated"]} ({report["basis_no_month_snapshot"]})'
     return f'{words}, {report["basis_restated"]}' if review.since else words

@@ -11,17 +11,21 @@ report --quarter`` does), so the review says why its figures differ from the kep
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
+
 from pac_config.settings import Settings
-from pac_core.errors import InvalidInput, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.plan import Plan
 from pac_core.restatement import Restatement, since_close
-from pac_core.snapshots import months_refused
+from pac_core.revenue import last_day
+from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
-from sync_jobs.app import current, kept_snapshot
+from sync_jobs.app import Kept, current, kept_snapshot
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.review.model import Review, build_review
 from sync_jobs.store import open_store
@@ -91,6 +95,20 @@ def rep_email(plan: Plan, rep: str | None) -> str | None:
     return named[0] if len(named) == 1 else rep
 
 
+def _kept_off_calendar(settings: Settings, plan_ref: str | None, month: str | None, engine: Engine,
+                       plan: Plan) -> tuple[str, Kept] | None:
+    """The monthly snapshot kept under ``month`` (``2027-03``), for a month today's plan refuses (outside its period
+    since its calendar moved); None when ``month`` is no month's label or none is kept (audit fiscalchange)."""
+    if month is None:
+        return None
+    try:
+        kind, label = parse_label(month.strip())
+    except PeriodError:
+        return None
+    held = kept_snapshot(settings, plan_ref, "monthly", label, engine=engine, plan=plan) if kind == "monthly" else None
+    return None if held is None else (label, held)
+
+
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
     ps = settings.plan(plan_ref)
@@ -100,7 +118,19 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         file_plan, _ = load_plan_file(ps)       # read once: every evaluation and the kept snapshot below use it
         state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan)
         plan = state.plan
-        month, as_of = review_month(plan, month, clock)
+        try:
+            month, as_of = review_month(plan, month, clock)
+        except InvalidInput:   # a month kept under a calendar the plan no longer has is still its kept review
+            held = _kept_off_calendar(settings, plan_ref, month, engine, file_plan)
+            if held is None:
+                raise
+            zone = ZoneInfo(plan.timezone)
+            _, held_until = month_bounds(shift(held[0], 1), plan.timezone)
+            review = build_review(held[1].plan, held[1].evaluation, None, month=held[0], previous=None,
+                                  previous_source=None, next_until=held_until, rep=rep_email(held[1].plan, rep),
+                                  today=clock.astimezone(zone).date(), kept=True)
+            return dataclasses.replace(review, calendar_now=(plan.period.start.astimezone(zone).date(),
+                                                             last_day(plan.period.end, zone)))
         evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
                                                                       engine=engine, plan=file_plan).evaluation
         rep = rep_email(plan, rep)

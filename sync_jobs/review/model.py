@@ -138,6 +138,9 @@ class Review:
     # a closed month: whether its own monthly snapshot is kept (None while the month runs); a closed month with
     # none is today's re-evaluation on today's plan, which its header says (audit asofplan F3)
     kept: bool | None = None
+    # a month kept under a calendar the plan no longer has (its period moved since): today's period's first and last
+    # local days, said in the header; the review is then the kept snapshot's (audit fiscalchange)
+    calendar_now: tuple[date, date] | None = None
 
     @property
     def plan_over(self) -> bool:
