@@ -39,6 +39,7 @@ from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, day_words, find_periods, two_way_dates
 from pac_core.plan import Action, ActivityType, Plan
+from pac_core.scopes import GROUPED_COUNT
 from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
 
@@ -340,7 +341,7 @@ _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 # a count, grouped in thousands by a space, an apostrophe, a comma or a point in either language (« Visiter 1 200
 # clients », "Call 1,200 customers", « 1.200 », « 1'200 »: a count is whole, so none is 1,2): audit importus F3 read
 # "1,234" in English only; audit amounts2 F2: « 1 200 » read 200 (the « 1 » dropped), « 1,234 » and « 1.200 » no count
-_NUMBER = re.compile(r"(?<![\w.,/'’-])(?P<digits>[1-9]\d{0,2}(?P<mark>[ ,.'’])\d{3}(?:(?P=mark)\d{3})*|\d{1,6})"
+_NUMBER = re.compile(r"(?<![\w.,/'’-])(?P<digits>" + GROUPED_COUNT + r"|\d{1,6})"
                      r"(?![\w/]|[.,]\d)|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
 # a number with a fraction, « 1,5 clients »: no count (a count is whole), said so rather than « add: how many »
 _FRACTION = re.compile(r"(?<![\w.,/$€£¥-])(\d{1,6})[.,](\d{1,2}|\d{4,})(?![\w/]|[.,]\d)")

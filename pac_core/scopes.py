@@ -144,7 +144,8 @@ _POINTS = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})(
 _APOSTROPHES = re.compile(r"^([+-]?)(\d{1,3}(?:['’]\d{3})+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
 # a count grouped in thousands by a space (a no-break one too), an apostrophe, a comma or a point, the same mark
 # between every group, then perhaps a decimal part of zeros with the other mark (« 1 200 », "1,200", « 1.200,0 »)
-_COUNT = re.compile(r"(?P<number>[1-9]\d{0,2}(?P<mark>[ ',.’])\d{3}(?:(?P=mark)\d{3})*|\d+)(?:(?P<dot>[.,])0+)?")
+GROUPED_COUNT = r"[1-9]\d{0,2}(?P<mark>[ ',.’])\d{3}(?:(?P=mark)\d{3})*"     # also read in statements (``linter``)
+_COUNT = re.compile(rf"(?P<number>{GROUPED_COUNT}|\d+)(?:(?P<dot>[.,])0+)?")
 # a currency sign (Unicode category Sc: $ € £ ¥ ₹...) among what is written before the number
 _SIGN = re.compile(r"[$€£¥₹₩₽₺₪₫₱₦¢₴₸₡₲₵₭₮₼₾]")
 
