@@ -154,18 +154,23 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         versions = repo.plan_versions(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
+        plans_then: dict[tuple[object, str], Plan] = {}    # (plan version, CRM edits) -> that plan (late snapshots)
         for what, label in wanted:
             if (what, label) in kept_before and not replace:
                 continue
             end = closing_instant(label, tz)
-            kept_info, then = today_info, effective
-            if replace and now >= plan_cutoff(end, tz):       # --replace: today's plan, by design, and said
+            kept_info, then, cutoff = today_info, effective, plan_cutoff(end, tz)
+            if replace and now >= cutoff:       # --replace: today's plan, by design, and said
                 kept_info = {**today_info, "plan_of": today_info["taken_on"]}
-            elif now >= plan_cutoff(end, tz):                  # a late snapshot: the plan as it was at the close
-                kept_info = plan_then_info(versions, edits, plan_cutoff(end, tz), today_info)
+            elif now >= cutoff:                 # a late snapshot: the plan as it was at the close
+                kept_info = plan_then_info(versions, edits, cutoff, today_info)
                 if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
-                    chosen = next(v for v in versions if v.version == kept_info["plan_version"])
-                    then = _version_plan(engine, plan.id, chosen, kept_info)
+                    # a catch-up of several periods often reads one version with the same edits: built once
+                    key = (kept_info["plan_version"], repr(kept_info["edits"]))
+                    if key not in plans_then:
+                        chosen = next(v for v in versions if v.version == kept_info["plan_version"])
+                        plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info)
+                    then = plans_then[key]
             evaluation = evaluate(then, records, end, settings)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
