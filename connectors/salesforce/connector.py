@@ -356,7 +356,9 @@ class SalesforceConnector:
                                   *([ACCOUNT_CURRENCY, m.org_currency] if m.accounts.annual_revenue else []),
                                   *([ACCOUNT_BULK_TYPING] if m.accounts.custom or any(
                                       "." in f for f in m.read_fields()["Account"].values()) else [])],
-            ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
+            # ``task_date`` left at its default is left out: a mapping without it keeps the fingerprint it had before
+            ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json", exclude=(
+                {"task_date"} if m.activities.task_date == "due" else set())), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
                 k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES,

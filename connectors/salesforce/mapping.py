@@ -146,8 +146,15 @@ class ActivityRule(_Model):
 
 
 class ActivitiesMap(_Model):
+    """``task_date``: the date a **completed** Task counts on. ``due`` (default): its ``ActivityDate``, the date the
+    rep gave, what Salesforce's activity reports and timeline show, or its ``CompletedDateTime`` when it was closed
+    before that day. ``completed``: its ``CompletedDateTime`` whenever it has one (an org whose reps leave stale due
+    dates and close each call when they make it: one due on 10 March and closed on 20 March counts on 20 March). An
+    open Task keeps its due date either way."""
+
     rules: list[ActivityRule] = Field(min_length=1)
     status: dict[Literal["Event", "Task"], StatusMap] = Field(default_factory=dict)
+    task_date: Literal["due", "completed"] = "due"
 
     def objects(self) -> list[str]:
         return sorted({r.object for r in self.rules})

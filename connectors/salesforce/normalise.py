@@ -381,6 +381,8 @@ class Normaliser:
                 # a completed Task keeps when it was done beside its due date: one done before it counts then (the
                 # engine takes the earlier of the two, the due date's 00:00 in the plan's timezone: Activity.moment)
                 start = sf_datetime(r.get("CompletedDateTime"))
+                if start is not None and self.m.activities.task_date == "completed":
+                    day = None      # the mapping dates a completed Task when it was closed, even after its due date
         deleted = bool(r.get("IsDeleted"))
         if start is None and day is None and not deleted:
             if kind is not None and status is ActivityStatus.COMPLETED:

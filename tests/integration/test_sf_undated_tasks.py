@@ -44,6 +44,7 @@ class Org:
         self.settings = load_settings(write_settings(tmp_path, database_url, connectors=(("sf-main", "salesforce"),),
                                                      plan_text=plan_text), env={})
         self.clock = Clock()
+        self.mapping = default_mapping_path()
         self.owner = self.api.create("User", Username="julie@example.com", Email="julie@example.com", LastName="M",
                                      Name="Julie M", IsActive=True)
         self.account = self.api.create("Account", Name="Lyon SARL", BillingPostalCode="69001", OwnerId=self.owner)
@@ -53,7 +54,7 @@ class Org:
                                OwnerId=self.owner, ActivityDate=day)
 
     def sync(self) -> RunResult:
-        connector = build("sf-main", default_mapping_path(), sandbox_env(self.server), policy=NO_WAIT)
+        connector = build("sf-main", self.mapping, sandbox_env(self.server), policy=NO_WAIT)
         connector.provision_schema()
         try:
             result = pipeline.run_sync(None, self.settings, connectors={"sf-main": connector}, clock=self.clock)
@@ -134,6 +135,26 @@ class TestTaskDates:
         assert (first.status, first.rejections, _done(first, "A-03")) == ("ok", [], 1)
         org.api.edit("Task", call, Status="Not Started", CompletedDateTime=None)
         assert _done(org.sync(), "A-03") == 0
+
+    def test_an_org_may_date_completed_tasks_when_they_were_closed(self, org: Org, tmp_path: Path) -> None:
+        """A call due on 30 April and closed on 5 May: with the shipped mapping it is April's call (its due date, the
+        date the rep gave), 0 of May's 1; with ``activities.task_date: completed`` (an org whose reps leave stale due
+        dates) it is dated when it was closed and counts for May's A-03, and the change of mapping reads the stored
+        activities again, so the call already stored is dated anew the next night. An open call keeps its due date
+        either way (one due on 10 May and not done counts 0). Seen failing before the key existed: the mapping was
+        refused (unknown key ``task_date``)."""
+        org.api.create("Task", Subject="Appel Lyon SARL", TaskSubtype="Call", Status="Completed", WhatId=org.account,
+                       OwnerId=org.owner, ActivityDate=date(2027, 4, 30),
+                       CompletedDateTime=datetime(2027, 5, 5, 8, tzinfo=UTC))
+        org.task("Rappeler Lyon SARL", "Call", "Not Started", date(2027, 5, 10))
+        first = org.sync()
+        assert (first.status, _done(first, "A-03")) == ("ok", 0)
+        text = org.mapping.read_text(encoding="utf-8")
+        assert text.count("\n  task_date: due\n") == 1
+        org.mapping = tmp_path / "salesforce.yaml"
+        org.mapping.write_text(text.replace("\n  task_date: due\n", "\n  task_date: completed\n"), encoding="utf-8")
+        second = org.sync()
+        assert (second.status, second.rejections, _done(second, "A-03")) == ("ok", [], 1)
 
 
 class TestRowsLeftOut:

@@ -96,6 +96,27 @@ class TestMappingOffline:
         assert connector.reading(ObjectKind.ACCOUNTS) != "5:4d4c3501483ec371"
         assert connector.reading(ObjectKind.ACTIVITIES) == "5:70f87adb827ec5e2"
 
+    def test_task_date_reads_the_activities_again_only_when_set(self, tmp_path: Path) -> None:
+        """``activities.task_date``: left at ``due`` (the shipped mapping), or not named (an older mapping), the
+        activities keep their reading ("5:70f87adb827ec5e2", no full re-read on upgrade); ``completed`` reads them
+        again once (every stored Task dated anew); a value of neither is refused at its line with the two choices."""
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
+        assert "\n  task_date: due\n" in SHIPPED.read_text(encoding="utf-8")
+        assert labels_unchanged(build("sf", SHIPPED, env)).reading(ObjectKind.ACTIVITIES) == "5:70f87adb827ec5e2"
+        unnamed = _variant(tmp_path, "  task_date: due\n", "")
+        assert labels_unchanged(build("sf", unnamed, env)).reading(ObjectKind.ACTIVITIES) == "5:70f87adb827ec5e2"
+        done = _variant(tmp_path, "  task_date: due\n", "  task_date: completed\n")
+        assert check_mapping_offline(done) == []
+        connector = labels_unchanged(build("sf", done, env))
+        assert connector.mapping.activities.task_date == "completed"
+        assert connector.reading(ObjectKind.ACTIVITIES) != "5:70f87adb827ec5e2"
+        assert connector.reading(ObjectKind.DEALS) == "5:60f6c0b5e4a8a0f5"
+        wrong = _variant(tmp_path, "  task_date: due\n", "  task_date: closed\n")
+        [problem] = check_mapping_offline(wrong)
+        line = wrong.read_text(encoding="utf-8").splitlines().index("  task_date: closed") + 1
+        assert (problem.path, problem.line) == ("activities.task_date", line)
+        assert (problem.message, problem.fix) == ("'closed' is not allowed", "use one of: due, completed")
+
     def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
         """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an
         empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a

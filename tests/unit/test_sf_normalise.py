@@ -143,6 +143,31 @@ class TestActivities:
         assert (still_open.status, still_open.start, still_open.moment(paris)) == (
             ActivityStatus.PLANNED, None, datetime(2027, 7, 10, tzinfo=paris))
 
+    def test_an_org_may_date_completed_tasks_by_their_completion(self) -> None:
+        """``activities.task_date: completed``: a call due on 10 March and closed on 20 March is dated 20 March (its
+        CompletedDateTime, no due day beside it), one closed before its due date likewise, an open one keeps its due
+        date, and a closed one with no CompletedDateTime keeps its due date. Seen failing before the key existed (the
+        mapping refused ``task_date``)."""
+        base, _ = _normaliser()
+        m = base.m.model_copy(update={"activities": base.m.activities.model_copy(update={"task_date": "completed"})})
+        n = Normaliser("sf", m, warn=lambda _: None)
+        paris = ZoneInfo("Europe/Paris")
+        task = {"Id": "00T1", "TaskSubtype": "Call", "IsDeleted": False, "ActivityDate": "2027-03-10",
+                "SystemModstamp": STAMP}
+        late = n.activity("Task", {**task, "Status": "Completed", "CompletedDateTime": "2027-03-20T09:00:00.000+0000"})
+        early = n.activity("Task", {**task, "Status": "Completed", "CompletedDateTime": "2027-03-02T09:00:00.000+0000"})
+        still_open = n.activity("Task", {**task, "Status": "Not Started", "CompletedDateTime": None})
+        no_stamp = n.activity("Task", {**task, "Status": "Completed", "CompletedDateTime": None})
+        assert all(isinstance(a, Activity) for a in (late, early, still_open, no_stamp))
+        assert [(a.day, a.moment(paris)) for a in (late, early, still_open, no_stamp)] == [  # type: ignore[union-attr]
+            (None, datetime(2027, 3, 20, 9, tzinfo=UTC)), (None, datetime(2027, 3, 2, 9, tzinfo=UTC)),
+            (date(2027, 3, 10), datetime(2027, 3, 10, tzinfo=paris)),
+            (date(2027, 3, 10), datetime(2027, 3, 10, tzinfo=paris))]
+        shipped_late = base.activity("Task", {**task, "Status": "Completed",
+                                              "CompletedDateTime": "2027-03-20T09:00:00.000+0000"})
+        assert isinstance(shipped_late, Activity)
+        assert shipped_late.moment(paris) == datetime(2027, 3, 10, tzinfo=paris)
+
     def test_a_task_closed_by_a_status_of_the_orgs_own_is_completed(self) -> None:
         """Salesforce lets an org add closed Task statuses ('Clôturée'); it marks them closed in IsClosed. A call
         task with such a status is a completed call (default mapping and demo mapping); open with an unlisted
