@@ -26,6 +26,9 @@ from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.results import Evaluation
 from sync_jobs.diff import desired_state, record_key
+from sync_jobs.report import sections_plan
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_engine_support import USERS, account, won
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -146,6 +149,18 @@ class TestBeforeThePlanStarts:
                 for r in (pct, amt)] == [(3600.15, 0.0, 0.0, 0.0, 0.0, None), (5000.0, 0.0, 0.0, 0.0, 0.0, None)]
         assert pct["kpis"].replace("\u202f", " ").endswith("de 12 000,50\xa0€ (CA 2026 du périmètre au 6 décembre, "
                                                             "provisoire : 2026 n'est pas terminé) = 3 600,15\xa0€")
+
+
+    def test_the_reports_target_line_says_provisional(self) -> None:
+        """The segment's chart draws the year's target as a dashed line: while 2026 is not over its base, and so the
+        line, moves as the clock passes a deal's date, and the legend says so, « Cible de l'année (provisoire) »;
+        from 1 January it is the year's target again."""
+        plan = _plan(PCT)
+        for when, fr, en in ((DEC_6, "Cible de l&#x27;année (provisoire)", "Year&#x27;s target (provisional)"),
+                             (JAN_10, "Cible de l&#x27;année</text>", "Year&#x27;s target</text>")):
+            inputs = ReportInputs(plan=plan, evaluation=_run(PCT, when))
+            assert fr in sections_plan.segments(inputs, Formatter("fr", "EUR"))
+            assert en in sections_plan.segments(inputs, Formatter("en", "EUR"))
 
 
 class TestInThePlan:
