@@ -910,8 +910,10 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
     revenue = _scope_revenue(ledger, days, members, member_set, None, flt, owner_email)
     weeks = weekly_year(plan.period.quarters)   # a 4-4-5 year: last year's same weeks
     baseline = _scope_revenue(ledger, baseline_range(days, weeks), members, member_set, None, flt, owner_email)
-    period_baseline = _scope_revenue(ledger, baseline_range(whole, weeks), members, member_set, None, flt,
-                                     owner_email)
+    # the year's target's base: the plan's whole period a year earlier, cut at the evaluation date while that year is
+    # not over, as a percentage objective's base is (never a won deal dated after tonight: audit m2year)
+    period_baseline = _scope_revenue(ledger, base_to_date(plan.period, as_of, zone, weeks)[0], members, member_set,
+                                     None, flt, owner_email)
     axes = [a for a in plan.axes
             if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None

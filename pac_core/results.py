@@ -117,7 +117,9 @@ class SegmentProgress:
     trend: float | None = None       # revenue growth vs baseline, a ratio
     kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary over the segment's scope and the plan's period
     # the scope's revenue over the plan's whole period a year earlier (``baseline`` is its part to date): the
-    # year's target is ``period_baseline + objective``, the same figure whatever the evaluation date
+    # year's target is ``period_baseline + objective``, the same figure whatever the evaluation date once that year is
+    # over; before, that year's revenue up to the evaluation date, provisional as a percentage's base (no won deal
+    # dated after the evaluation date: ``engine.base_to_date``, audit m2year)
     period_baseline: Decimal | None = None
     # the additional revenue ``roi`` is computed on: its live axes', each deal once, each axis over its own scope and
     # objective period (pac_core/totals.py); ``additional`` when they cover the segment's scope and the plan's period,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,7 @@ from pac_core.revenue import (
     as_set,
     baseline_range,
     differs_from_lines,
+    last_day,
     lines_amount,
     measure,
     prorated,
@@ -122,7 +123,9 @@ class _Parts:
 
 def _parts(plan: Plan, live: Sequence[Axis], members: Mapping[str, Members], ledger: WonLedger, as_of: datetime,
            zone: ZoneInfo, filters: Mapping[str, DealFilter], emails: Mapping[tuple[str, str], str],
-           units: dict[str, tuple[Units, Units]]) -> _Parts:
+           units: dict[str, tuple[Units, Units]], through: date | None = None) -> _Parts:
+    """What ``live`` counts as of ``as_of``; ``through``: the year-earlier deals only up to that day (a whole period
+    read before its year earlier is over: none dated after the evaluation date)."""
     size = len(ledger.amounts)
     counted = Units.empty(size)     # ledger positions of this year's deals (and their lines), each once
     measured = Units.empty(size)    # ledger positions of the year-earlier deals summed as baseline
@@ -141,6 +144,8 @@ def _parts(plan: Plan, live: Sequence[Axis], members: Mapping[str, Members], led
                               _positions(ledger, baseline_range(days, weekly_year(plan.period.quarters)),
                                          members[axis.id], flt, emails))
         mine, earlier = units[axis.id]
+        if through is not None:
+            earlier = earlier.within(ledger, (date.min, through))
         rate = axis.objective.margin_rate if axis.objective is not None else None
         counted.merge(mine)
         this_year.append((mine, rate))
@@ -191,7 +196,9 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
     less what those axes already read, as the segment's ROI and the plan's totals take it: to date in ``baseline``
     (pro-rated, so additional = revenue - baseline is the figure the ROI is computed on), whole in
     ``period_baseline`` (the year's target: 100,000 fixed + 50,000 objective, never last year's revenue + 50,000;
-    audit meeting F1). The trend follows the baseline. The segment unchanged when none of its live axes has one."""
+    audit meeting F1), standing for the deals of that year up to the evaluation date, as the segment's measured part
+    counts them (audit m2year). The trend follows the baseline. The segment unchanged when none of its live axes has
+    one."""
     results = {r.axis_id: r for r in rows}
     live = [a for a in plan.axes if a.segment_id == segment.segment_id and a.id in results
             and results[a.id].pace is not Pace.INACTIVE and a.objective is not None]
@@ -206,7 +213,9 @@ def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgres
     period_baseline = segment.period_baseline
     if period_baseline is not None:   # every live axis's whole period: evaluated at the end of the latest one
         end = max([plan.period.end, *(a.objective.period.end for a in live if a.objective is not None)])
-        year = _parts(plan, live, members, ledger, end, zone, filters, emails, {})
+        # the year-earlier deals up to the evaluation date, as the segment's measured part (``engine.base_to_date``):
+        # while that year is not over, a fixed figure stands for the deals won to date, not for those dated later
+        year = _parts(plan, live, members, ledger, end, zone, filters, emails, {}, through=last_day(as_of, zone))
         period_baseline = (period_baseline
                            - year.absorbed.within(ledger, baseline_range(whole, weeks)).total_beyond(year.measured,
                                                                                                     ledger)

@@ -135,6 +135,7 @@ FR: dict[str, str] = {
     "legend_objective": "Objectif",
     "legend_expected": "Attendu à date",
     "legend_target": "Cible de l'année",
+    "legend_target_provisional": "Cible de l'année (provisoire)",
     "no_objective": "sans objectif",
     "no_snapshot": "Pas encore d'historique : la tendance apparaîtra après la première clôture de trimestre.",
     "snapshots_missing": "Instantanés trimestriels manquants pour {count} des {closed} trimestres clos : prenez-les "
@@ -394,6 +395,7 @@ EN: dict[str, str] = {
     "legend_objective": "Objective",
     "legend_expected": "Expected by now",
     "legend_target": "Year's target",
+    "legend_target_provisional": "Year's target (provisional)",
     "no_objective": "no objective",
     "no_snapshot": "No history yet: the trend appears after the first quarter closes.",
     "snapshots_missing": "Quarterly snapshots missing for {count} of the {closed} quarters closed: take them with "

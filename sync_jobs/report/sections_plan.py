@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from markupsafe import Markup
 
+from pac_core.engine import base_to_date
 from pac_core.periods import is_fiscal
 from pac_core.report_period import fiscal_quarter
+from pac_core.revenue import weekly_year
 from pac_core.snapshots import declared_quarters, period_window, quarter_labels
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
@@ -113,6 +115,9 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
     """Per segment: key figures, the SWOT, the trend over the quarters and the segment's axes
     (``templates/report/segments.html``)."""
     words = labels(fmt.lang)
+    zone = ZoneInfo(inputs.plan.timezone)
+    provisional = base_to_date(inputs.plan.period, inputs.evaluation.as_of, zone,
+                               weekly_year(inputs.plan.period.quarters))[1] is not None
     cards = []
     for segment in inputs.plan.segments:
         seg = segment_progress(inputs.evaluation, segment.id)
@@ -126,6 +131,9 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         if seg is not None and seg.objective is not None and seg.period_baseline is not None:
             # the year's target: the whole period's baseline (not its part to date, which grows with the date)
             target = seg.period_baseline + seg.objective
+        # while last year is not over its revenue to date is the target's base, provisional: it moves as the clock
+        # passes a won deal's date (docs/engine.md, *A won deal dated after the evaluation date*; audit m2year)
+        legend = words["legend_target_provisional" if provisional else "legend_target"]
         columns = [(p.label, p.revenue) for p in points]
         note = ""
         if len(points) <= 1 and seg is not None:
@@ -134,7 +142,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
             note = f'<p class="hint">{e(_no_trend_note(inputs, words))}</p>'
         if columns:
             chart = charts.trend_chart(columns, target, fmt, title=f'{segment.name} — {words["chart_trend"]}',
-                                       legend=(words["revenue"], words["legend_target"])) + note
+                                       legend=(words["revenue"], legend)) + note
         else:
             chart = empty(words["no_snapshot"])
         swot = [(key, side, getattr(segment.swot, key)) for key, side in (

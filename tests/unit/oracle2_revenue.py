@@ -387,7 +387,8 @@ class Evaluator:
     """The oracle's figures for one plan at one instant."""
 
     def __init__(self, spec: PlanSpec, as_of: datetime, *, whole: bool = False) -> None:
-        """``whole``: the baselines of the whole periods (a segment's ``period_baseline``), fixed figures whole."""
+        """``whole``: the baselines of the whole periods (a segment's ``period_baseline``), fixed figures whole, the
+        year-earlier deals up to the evaluation day."""
         self.whole = whole
         self.spec = spec
         self.as_of = as_of
@@ -400,8 +401,8 @@ class Evaluator:
         return to_date(first, last, self.today)
 
     def baseline_span(self, axis: AxisSpec) -> tuple[date, date] | None:
-        if self.whole:
-            return year_earlier(self.spec, *self.periods[axis.id])
+        if self.whole:   # the whole period a year earlier, up to the evaluation day (audit m2year)
+            return to_date(*year_earlier(self.spec, *self.periods[axis.id]), self.today)
         span = self.revenue_span(axis)
         return None if span is None else year_earlier(self.spec, *span)
 
@@ -598,8 +599,9 @@ class Evaluator:
         spec = self.spec
         span = to_date(spec.start, spec.end, self.today)
         before_span: tuple[date, date] | None
-        if self.whole:                  # the whole period a year earlier: it does not grow with the date
-            before_span = year_earlier(spec, spec.start, spec.end)
+        if self.whole:   # the whole period a year earlier: it grows with the date only while that year is not over,
+            # no won deal dated after the evaluation day in it, as a percentage's base (audit m2year)
+            before_span = to_date(*year_earlier(spec, spec.start, spec.end), self.today)
         else:
             before_span = None if span is None else year_earlier(spec, *span)
         axes = [a for a in spec.axes if a.segment == segment.id]

@@ -153,7 +153,9 @@ class _Org:
     """One evaluation's reading of the records, by plain loops."""
 
     def __init__(self, plan: Plan, records: Records, as_of: datetime, settings: EngineSettings,
-                 live_ids: frozenset[str] | None = None) -> None:
+                 live_ids: frozenset[str] | None = None, deals_through: date | None = None) -> None:
+        """``deals_through``: only the won deals dated up to that day count (the year's target read at the period's
+        end keeps the evaluation's cut: no deal dated after the evaluation date, audit m2year)."""
         self.plan, self.settings, self.as_of = plan, settings, as_of
         self.live_ids = live_ids       # the live axes of another instant (the year's target: those of the evaluation)
         self.zone = ZoneInfo(plan.timezone)
@@ -161,7 +163,8 @@ class _Org:
         self.accounts = {(a.source, a.id): a for a in records.accounts}
         self.emails = {(u.source, u.id): (u.email or "").lower() or None for u in records.users}
         self.all_deals = records.deals
-        self.deals = [d for d in records.deals if self._countable(d)]
+        self.deals = [d for d in records.deals if self._countable(d)
+                      and (deals_through is None or (d.day(self.zone) or deals_through) <= deals_through)]
 
     # -- a deal, its value --------------------------------------------------------------------------------------
     def _countable(self, deal: Deal) -> bool:
@@ -650,10 +653,11 @@ def oracle(plan: Plan, records: Records, as_of: datetime, settings: EngineSettin
         if axis.objective is not None:
             out.axes[axis.id] = org.axis_figures(axis)
     # the year's target: the segment's baseline over the plan's whole period a year earlier, its live axes' fixed
-    # figures whole (evaluated at the end of the plan's period or of the latest live axis's, whichever is later)
+    # figures whole (evaluated at the end of the plan's period or of the latest live axis's, whichever is later), the
+    # deals up to the evaluation day: while last year is not over, its revenue to date (audit m2year)
     live_now = org.live_axes()
     end = max([plan.period.end, *(a.objective.period.end for a in live_now if a.objective is not None)])
-    year = _Org(plan, records, end, settings, frozenset(a.id for a in live_now))
+    year = _Org(plan, records, end, settings, frozenset(a.id for a in live_now), deals_through=org.today)
     for segment in plan.segments:
         out.segments[segment.id] = org.segment_figures(segment.id)
         out.segments[segment.id].period_baseline = year.segment_figures(segment.id).baseline
