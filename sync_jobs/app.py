@@ -46,7 +46,7 @@ from sync_jobs import overrides as plan_state
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.plan_identity import check_period_kept
-from sync_jobs.report_inputs import ReportBasis, ReportInputs, RunSummary, SnapshotPoint
+from sync_jobs.report_inputs import KeptOverlap, ReportBasis, ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from sync_jobs.store.db import stored_instant
@@ -448,6 +448,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             row = next((r for r in rows if r.kind == "quarterly" and r.label == label), None)
         if ended and row is not None:
             closed = restated = True
+        # a quarter kept under a former calendar overlapping this one (same name, other days): said (audit snapedits)
+        overlaps = () if kept_label is not None else kept_overlaps(rows, label, now.plan.timezone)
         if kept_label is not None:   # a quarter kept under a calendar the plan no longer has (audit fiscalchange)
             row = next(r for r in rows if r.kind == "quarterly" and r.label == kept_label)
             held = _kept(engine, load_plan_file(now.settings)[0], row)
@@ -476,9 +478,26 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,
-                            basis=basis, run_of=run_of)
+                            basis=basis, run_of=run_of, overlaps=overlaps)
     finally:
         engine.dispose()
+
+
+def kept_overlaps(rows: Sequence[Any], label: str, tz: str) -> tuple[KeptOverlap, ...]:
+    """The quarterly snapshots (``rows``) whose period overlaps the plan's quarter ``label`` without being it: quarters
+    kept under a calendar the plan no longer has (the plan's own quarters never overlap one another), oldest first.
+    A year moved from January to February after 2027-Q1 was kept: its Q1, ``2027-02..2027-04``, overlaps the kept
+    ``2027-Q1`` (January-March) on February and March (audit snapedits F2)."""
+    mine = period_window(label, tz)
+    out = []
+    for row in rows:
+        if row.kind != "quarterly" or row.label == label:
+            continue
+        theirs = period_window(row.label, tz)
+        start, end = max(mine.start, theirs.start), min(mine.end, theirs.end)
+        if start < end:
+            out.append(KeptOverlap(row.label, theirs.start, theirs.end, taken_on(row.payload), (start, end)))
+    return tuple(sorted(out, key=lambda k: k.start))
 
 
 def _lint(plan: Plan, linter: Callable[..., Any] | None) -> list[dict[str, Any]]:
