@@ -46,7 +46,7 @@ from sync_jobs import overrides as plan_state
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.plan_identity import check_period_kept
-from sync_jobs.report_inputs import ReportBasis, ReportInputs, RunSummary, SnapshotPoint
+from sync_jobs.report_inputs import KeptOverlap, ReportBasis, ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from sync_jobs.store.db import stored_instant
@@ -152,6 +152,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                                             ps.file.read_text(encoding="utf-8"), now)
         today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
         versions = repo.plan_versions(engine, plan.id)
+        history = repo.field_events(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
         plans_then: dict[tuple[object, str], Plan] = {}    # (plan version, CRM edits) -> that plan (late snapshots)
@@ -163,7 +164,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
             if replace and now >= cutoff:       # --replace: today's plan, by design, and said
                 kept_info = {**today_info, "plan_of": today_info["taken_on"]}
             elif now >= cutoff:                 # a late snapshot: the plan as it was at the close
-                kept_info = plan_then_info(versions, edits, cutoff, today_info)
+                kept_info = plan_then_info(versions, edits, cutoff, today_info, history=history, plan=plan)
                 if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
                     # a catch-up of several periods often reads one version with the same edits: built once
                     key = (kept_info["plan_version"], repr(kept_info["edits"]))
@@ -201,22 +202,36 @@ def plan_cutoff(end: datetime, tz: str) -> datetime:
 
 
 def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cutoff: datetime,
-                   today: dict[str, Any]) -> dict[str, Any]:
+                   today: dict[str, Any], *, history: Sequence[Any] = (), plan: Plan | None = None) -> dict[str, Any]:
     """What a late snapshot keeps of its plan (``snapshots.KEPT``), the plan as the store knew it at ``cutoff``
-    (``plan_cutoff``): the latest plan version imported by then, with the CRM edits made by then (``edits``:
-    today's rows [key, field, value, at]; a row with no day, pac's or the file's, goes with today's version only:
-    a CRM edit made since is left out, and the version's own value stands, as a target or a due date lowered in
-    a CRM in April does not move March); with no
-    version imported by then (a store started later), the first one the store kept, and ``plan_of`` says when it
-    was recorded (the report's header names that day: the plan is not the close's). ``today``: the info of today's
-    plan (its ``taken_on`` is kept)."""
+    (``plan_cutoff``): the latest plan version imported by then, with the CRM edits in force then: each field's
+    last change made by then in ``history`` (``repo.field_events``, oldest first; ``overrides.in_force_at``), kept
+    when it was a CRM edit, the version's own value standing when it was the file's or when the field had no change
+    by then. So a target edited twice, 5 -> 8 on 20 March and 8 -> 3 on 10 April, is 8 in March (audit snapedits;
+    it read the file's 5, the store's state holding only the 10 April value), and a target or a due date lowered in
+    a CRM in April does not move March. A field the history has no change of (none made, or a store from before it
+    kept them) takes ``edits`` (today's rows [key, field, value, at]) made by then; a row with no day, pac's or the
+    file's, goes with today's version only. With no version imported by then (a store started later), the first one
+    the store kept, and ``plan_of`` says when it was recorded (the report's header names that day: the plan is not
+    the close's). ``today``: the info of today's plan (its ``taken_on`` is kept); ``plan``: today's plan file, whose
+    version keeps only the edits that change it, as ``edits`` does (``evaluation.plan_edits``), so a late snapshot
+    on today's version with today's edits is evaluated on today's effective plan, built once."""
     before = [v for v in versions if stored_instant(v.imported_at) <= cutoff]
     chosen = before[-1] if before else versions[0] if versions else None
     if chosen is None:
         return {**today, "plan_of": today["taken_on"]}
     current = chosen.version == today["plan_version"]    # a row with no day belongs to today's file: kept with it
-    kept_edits = [list(e) for e in edits if (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
-    info = {**today, "plan_version": chosen.version, "edits": kept_edits}
+    last, told = plan_state.in_force_at(history, cutoff)
+    made = {(e.target, e.key, e.field): e for e in last.values() if e.source == "crm"}
+    values = {k: e.value for k, e in made.items()}
+    at: dict[tuple[str, str, str], datetime | None] = {k: stored_instant(e.changed_at) for k, e in made.items()}
+    rows = [[k[1], k[2], e.value, stored_instant(e.changed_at).isoformat()] for k, e in sorted(made.items())]
+    if current and plan is not None:   # as today's rows are: only those that change the version's values
+        rows = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()]
+                for e in plan_state.overrides_of(plan, values, at)]
+    rows += [list(e) for e in edits if (e[0], e[1]) not in told
+             and (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
+    info = {**today, "plan_version": chosen.version, "edits": rows}
     if not before:
         info["plan_of"] = stored_instant(chosen.imported_at).astimezone(UTC).isoformat()
     return info
@@ -339,8 +354,26 @@ def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any
     values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in rows}
     at = {(target_of.get((k, f), ""), k, f): datetime.fromisoformat(a[0]) if a and a[0] else None
           for k, f, _, *a in rows}
-    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan_id))
+    edits = plan_state.overrides_of(then, values, at, sources=_sources_then(engine, plan_id, values, at))
     return apply_overrides(then, edits)[0]
+
+
+def _sources_then(engine: Engine, plan_id: str, values: dict[tuple[str, str, str], Any],
+                  at: dict[tuple[str, str, str], datetime | None]) -> dict[tuple[str, str, str], Any]:
+    """Where each kept value came from, for the reason of an axis suspended or dropped in a CRM (« suspended in
+    sf-main (Nathalie) on March 20, 2027 »): the store's state, or, for a status changed since (the axis resumed on
+    10 April), the CRM edit that set the kept value then (``pac_field_event``); before, such an axis read « suspended
+    in a CRM », its who and when lost (audit snapedits)."""
+    sources: dict[tuple[str, str, str], Any] = dict(repo.field_states(engine, plan_id))
+    stale = {k for k, v in values.items()
+             if k[2] == "axis_status" and (k not in sources or not plan_state.same(sources[k].value, v))}
+    for event in repo.field_events(engine, plan_id) if stale else ():
+        k = (event.target, event.key, event.field)
+        if (k in stale and event.source == "crm" and event.outcome == "applied"
+                and plan_state.same(event.value, values[k])
+                and (at.get(k) is None or stored_instant(event.changed_at) == at[k])):
+            sources[k] = event
+    return sources
 
 
 def kept_off_calendar(settings: Settings, plan_ref: str | None, quarter: str) -> str | None:
@@ -415,6 +448,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             row = next((r for r in rows if r.kind == "quarterly" and r.label == label), None)
         if ended and row is not None:
             closed = restated = True
+        # a quarter kept under a former calendar overlapping this one (same name, other days): said (audit snapedits)
+        overlaps = () if kept_label is not None else kept_overlaps(rows, label, now.plan.timezone)
         if kept_label is not None:   # a quarter kept under a calendar the plan no longer has (audit fiscalchange)
             row = next(r for r in rows if r.kind == "quarterly" and r.label == kept_label)
             held = _kept(engine, load_plan_file(now.settings)[0], row)
@@ -443,9 +478,26 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,
-                            basis=basis, run_of=run_of)
+                            basis=basis, run_of=run_of, overlaps=overlaps)
     finally:
         engine.dispose()
+
+
+def kept_overlaps(rows: Sequence[Any], label: str, tz: str) -> tuple[KeptOverlap, ...]:
+    """The quarterly snapshots (``rows``) whose period overlaps the plan's quarter ``label`` without being it: quarters
+    kept under a calendar the plan no longer has (the plan's own quarters never overlap one another), oldest first.
+    A year moved from January to February after 2027-Q1 was kept: its Q1, ``2027-02..2027-04``, overlaps the kept
+    ``2027-Q1`` (January-March) on February and March (audit snapedits F2)."""
+    mine = period_window(label, tz)
+    out = []
+    for row in rows:
+        if row.kind != "quarterly" or row.label == label:
+            continue
+        theirs = period_window(row.label, tz)
+        start, end = max(mine.start, theirs.start), min(mine.end, theirs.end)
+        if start < end:
+            out.append(KeptOverlap(row.label, theirs.start, theirs.end, taken_on(row.payload), (start, end)))
+    return tuple(sorted(out, key=lambda k: k.start))
 
 
 def _lint(plan: Plan, linter: Callable[..., Any] | None) -> list[dict[str, Any]]:

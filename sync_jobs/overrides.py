@@ -449,6 +449,26 @@ def edited_at(change: Any) -> datetime | None:
     return getattr(change, "at", None) or getattr(change, "changed_at", None)
 
 
+def in_force_at(events: Iterable[Any], cutoff: datetime) -> tuple[dict[tuple[str, str], Any], set[tuple[str, str]]]:
+    """What ``pac_field_event`` (``events``: ``repo.field_events``) says each field's value was at
+    ``cutoff``: ((key, field) -> the last change applied to it by then, its CRM edit's or the file's; the fields
+    with any applied change at all). The store's state (``pac_field_state``) holds only a field's last value: a
+    target edited twice, 5 -> 8 on 20 March and 8 -> 3 on 10 April, is 3 there, made on 10 April, while at the end
+    of March it was 8 (audit snapedits: a late March snapshot, leaving the 10 April value out, read the file's 5).
+    A change lost to a later one (a conflict) or refused never was the field's value: not counted. The changes made
+    by then are taken in the order pac applied them (the events' ids), not by the day each says it was made: a file
+    saved on 19 March and read by the sync of 26 March replaced a CRM edit of 20 March that night."""
+    last: dict[tuple[str, str], Any] = {}
+    told: set[tuple[str, str]] = set()
+    for event in sorted(events, key=lambda e: e.id):
+        if event.outcome != "applied":
+            continue
+        told.add((event.key, event.field))
+        if stored_instant(event.changed_at) <= cutoff:
+            last[(event.key, event.field)] = event
+    return last, told
+
+
 def _local_day(plan: Plan, instant: datetime | None) -> date | None:
     """The plan's day an instant falls on (None for None)."""
     return None if instant is None else stored_instant(instant).astimezone(ZoneInfo(plan.timezone)).date()

@@ -54,6 +54,20 @@ class ReportBasis:
 
 
 @dataclass(frozen=True)
+class KeptOverlap:
+    """A quarter kept under a calendar the plan no longer has (its label, ``2027-Q1``; its window [start, end)) that
+    overlaps the report's quarter (``common``: the days in both, [start, end)): the report says so, so that two
+    quarters of one name are not compared as one (audit snapedits F2: a year moved from January to February made
+    February-April the plan's Q1 beside the kept January-March Q1)."""
+
+    label: str
+    start: datetime
+    end: datetime
+    taken_on: datetime | None
+    common: tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     plan: Plan
     evaluation: Evaluation
@@ -71,6 +85,7 @@ class ReportInputs:
     # snapshot the report shows was taken (its figures came from it); "latest_unknown", the last one to date beside a
     # kept snapshot that does not say when it was taken (kept before pac recorded it), labelled so
     run_of: str = "latest"
+    overlaps: tuple[KeptOverlap, ...] = ()        # kept quarters of a former calendar overlapping the report's
 
     def __post_init__(self) -> None:
         # a kept snapshot's figures were computed under its own attribution, whatever the settings say today

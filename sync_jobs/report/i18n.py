@@ -28,6 +28,11 @@ FR: dict[str, str] = {
                               "son exercice va du {first} au {last}",
     "basis_calendar_changed_month": " ; le calendrier du plan a changé depuis : ce mois est hors de sa période, "
                                     "du {first} au {last}",
+    "overlap_kept": "Attention : ce trimestre chevauche {name} conservé sous l'ancien calendrier du plan ({days}, "
+                    "{taken}) : les jours du {first} au {last} sont dans les deux. Ce sont deux trimestres "
+                    "différents : ne comparez pas leurs chiffres comme ceux d'un même trimestre (pac report --quarter "
+                    "{label} montre celui conservé).",
+    "overlap_quarter": "le trimestre",
     "since_head": "Depuis la clôture (saisies et modifications du plan après le {day})",
     "since_revenue": "chiffre d'affaires du plan",
     "since_timezone": "fuseau horaire du plan",
@@ -305,6 +310,10 @@ EN: dict[str, str] = {
                               "its year runs from {first} to {last}",
     "basis_calendar_changed_month": "; the plan's calendar has changed since: this month is outside its period, "
                                     "from {first} to {last}",
+    "overlap_kept": "Note: this quarter overlaps {name} as kept under the plan's former calendar ({days}, {taken}): "
+                    "{common} is in both. They are two different quarters: do not compare their figures as one "
+                    "quarter's (pac report --quarter {label} shows the kept one).",
+    "overlap_quarter": "the quarter",
     "since_head": "Since the close (entries and plan edits after {day})",
     "since_revenue": "plan revenue",
     "since_timezone": "plan timezone",

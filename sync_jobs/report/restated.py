@@ -50,6 +50,28 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
     return f'{status}, {words["basis_restated"]}{extra}'
 
 
+def overlap_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
+    """One line per quarter kept under a calendar the plan no longer has that overlaps the report's quarter
+    (``ReportInputs.overlaps``): « Attention : ce trimestre chevauche le T1 2027 conservé sous l'ancien calendrier
+    du plan (1er janvier – 31 mars 2027, instantané du 1er avril 2027) : les jours du 1er février 2027 au 31 mars
+    2027 sont dans les deux. … » (decided 7 Dec 2026, audit snapedits F2: a year moved from January to February made
+    February-April the plan's Q1, reported beside the kept January-March Q1 with nothing saying they differ)."""
+    words = labels(fmt.lang)
+    out = []
+    for kept in inputs.overlaps:
+        year, _, rest = kept.label.partition("-")
+        calendar = year.isdigit() and rest.upper() in ("Q1", "Q2", "Q3", "Q4")
+        name = (("le " if fmt.lang == "fr" else "") + fmt.quarter(kept.end) if calendar
+                else words["overlap_quarter"])
+        taken = words["basis_taken"].format(day=fmt.date(kept.taken_on)) if kept.taken_on else words["basis_kept"]
+        first, end = kept.common
+        out.append(words["overlap_kept"].format(
+            name=name, days=fmt.date_range(kept.start, kept.end), taken=taken, label=kept.label,
+            common=fmt.date_range(first, end), first=fmt.date(fmt.local(first).date()),
+            last=fmt.date(last_day(end, ZoneInfo(fmt.timezone)))))
+    return out
+
+
 def run_words(inputs: ReportInputs, fmt: Formatter) -> tuple[str, str]:
     """The heading of the sync the report shows (the data section's, the workbook's *Data* rows) and its card's
     title, by ``ReportInputs.run_of``: the last sync (« Dernière synchronisation »); beside a kept snapshot, the one

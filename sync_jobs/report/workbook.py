@@ -24,7 +24,7 @@ from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.csv_export import FORMULA_START
 from sync_jobs.report.page import formatter_for
-from sync_jobs.report.restated import since_lines, status_line
+from sync_jobs.report.restated import overlap_lines, since_lines, status_line
 from sync_jobs.report.scrub import scrub
 from sync_jobs.report.tables import Footer, iter_views
 from sync_jobs.report_inputs import ReportInputs
@@ -65,7 +65,7 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
         book.remove(blank)
     since = since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else []
     spaced = french_spacing if fmt.lang == "fr" else str   # French typography, as the page (templating.render)
-    subtitle = spaced(" · ".join([status_line(inputs, fmt), *since]))
+    subtitle = spaced(" · ".join([status_line(inputs, fmt), *since, *overlap_lines(inputs, fmt)]))
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)
         # the plan's name heads each sheet: text, as every cell (a name starting with '=' made A1 a formula, F1)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 
 from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput
@@ -132,3 +133,66 @@ def test_pac_snapshot_of_a_period_kept_under_the_old_calendar_says_where_it_is(t
     assert "see it with pac report --quarter 2027-Q1" in str(said.exception)
     never = CliRunner().invoke(main, ["snapshot", "--period", "2026-Q4", "--config", str(settings.source)])
     assert isinstance(never.exception, InvalidInput) and "calendar changed" not in str(never.exception)
+
+
+class TestTheNewQuarterOverlappingAKeptOne:
+    """A year moved from January to February after 2027-Q1 (January-March) was kept: the plan's Q1 is now February to
+    April, another quarter under the same name. Its report says it overlaps the kept one, so a manager does not
+    compare two different Q1s unknowingly (audit snapedits F2). Seen failing before the fix: no word of it."""
+
+    EN = ("Note: this quarter overlaps Q1 2027 as kept under the plan's former calendar (January 1 – March 31, 2027, "
+          "snapshot of April 1, 2027): February 1 – March 31, 2027 is in both. They are two different quarters: do "
+          "not compare their figures as one quarter's (pac report --quarter 2027-Q1 shows the kept one).")
+    FR = ("Attention\u00a0: ce trimestre chevauche le T1 2027 conservé sous l'ancien calendrier du plan (1er janvier "
+          "– 31 mars 2027, instantané du 1er avril 2027)\u00a0: les jours du 1er février 2027 au 31 mars 2027 "
+          "sont dans les deux. Ce sont deux trimestres différents\u00a0: ne comparez pas leurs chiffres comme ceux "
+          "d'un même trimestre (pac report --quarter 2027-Q1 montre celui conservé).")
+
+    def test_the_report_of_the_new_q1_says_it(self, tmp_path: Path, database_url: str) -> None:
+        settings = _changed(tmp_path, database_url, "february")
+        for lang, words in (("en", self.EN), ("fr", self.FR)):
+            shown = _report(settings, tmp_path, "--quarter", "Q1", "--lang", lang)
+            assert shown.exit_code == 0, (shown.output, shown.stderr, shown.exception)
+            html = unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+            assert words.replace("\u00a0", " ") in html.replace("\u00a0", " ").replace("\u202f", " ")
+
+    def test_the_report_while_the_new_q1_runs_says_it_too(self, tmp_path: Path, database_url: str) -> None:
+        settings = _changed(tmp_path, database_url, "february")
+        path = Path(settings.source)
+        path.write_text(path.read_text(encoding="utf-8").replace("2027-05-20T10:00:00", "2027-04-20T10:00:00"),
+                        encoding="utf-8")
+        shown = _report(settings, tmp_path, "--lang", "en")
+        assert shown.exit_code == 0, (shown.output, shown.stderr, shown.exception)
+        assert self.EN in unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+
+    def test_the_workbook_says_it(self, tmp_path: Path, database_url: str) -> None:
+        settings = _changed(tmp_path, database_url, "february")
+        shown = CliRunner().invoke(main, ["report", "--quarter", "Q1", "--lang", "en", "-o", str(tmp_path / "r.xlsx"),
+                                          "--config", str(settings.source)])
+        assert shown.exit_code == 0, (shown.output, shown.stderr, shown.exception)
+        sheet = load_workbook(tmp_path / "r.xlsx").worksheets[0]
+        assert self.EN in str(sheet["A2"].value)
+
+    def test_the_next_quarter_and_the_kept_one_say_nothing(self, tmp_path: Path, database_url: str) -> None:
+        """Q2 (May-July) overlaps nothing kept; the kept 2027-Q1's own report keeps its note alone."""
+        settings = _changed(tmp_path, database_url, "february")
+        path = Path(settings.source)
+        path.write_text(path.read_text(encoding="utf-8").replace("2027-05-20T10:00:00", "2027-08-20T10:00:00"),
+                        encoding="utf-8")
+        for args in (("--quarter", "Q2"), ("--quarter", "2027-Q1")):
+            shown = _report(settings, tmp_path, *args, "--lang", "en")
+            assert shown.exit_code == 0, (shown.output, shown.stderr, shown.exception)
+            assert "overlaps" not in unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
+
+    def test_a_plan_whose_calendar_never_changed_says_nothing(self, tmp_path: Path, database_url: str) -> None:
+        settings = load_settings(write_settings(tmp_path, database_url, plan_text=SMALL_PLAN + MARCH_ACTION), env={})
+        run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(APRIL_1), as_of=APRIL_1,
+                 evaluator=fake_evaluate)
+        assert app.take_snapshot(settings, None, period="2027-Q1", now=APRIL_1_NIGHT) == "2027-Q1"
+        path = Path(settings.source)
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "connectors: [fake]}", "connectors: [fake], as_of: '2027-08-20T10:00:00+02:00'}"), encoding="utf-8")
+        for args in (("--quarter", "Q1"), ("--quarter", "Q2")):
+            shown = _report(settings, tmp_path, *args, "--lang", "en")
+            assert shown.exit_code == 0, (shown.output, shown.stderr, shown.exception)
+            assert "overlaps" not in unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
