@@ -285,6 +285,17 @@ FR: dict[str, str] = {
                       "segment.",
     "roi_basis": "Base du ROI : CA supplémentaire des axes",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
+    # live axes whose cost is not written: the plan's (or a segment's) cost and ROI are unknown (audit m3cost)
+    "kpi_roi_uncosted": "coût non renseigné pour {axes} sur {total} : voir la note sous le tableau",
+    "kpi_roi_none_costed": "aucun axe actif n'a de coût renseigné : voir la note sous le tableau",
+    "roi_uncosted_note": "ROI du plan inconnu (–) : pas de coût renseigné pour {axes} sur {total}, {names}, dont la "
+                         "marge compterait sans le coût ; coût renseigné : {cost} pour {costed}.",
+    "roi_none_costed_note": "ROI du plan inconnu (–) : aucun axe actif n'a de coût renseigné ({total}).",
+    "roi_uncosted_fix": "Écrivez dans le fichier du plan, sous l'objectif de chaque axe sans coût, budget: (ou "
+                        "effort_days: et day_cost:), ou budget: 0 s'il ne coûte rien.",
+    "roi_segment_uncosted": "ROI à date inconnu (–) : pas de coût renseigné pour {names} ; écrivez-le dans le "
+                            "fichier du plan (budget:, ou effort_days: et day_cost:, sous l'objectif).",
+    "uncosted_column": "Coût non renseigné",
     "and": "et",
     "gaps_complement": "Action à compléter",
 }
@@ -540,6 +551,16 @@ EN: dict[str, str] = {
                       "period, each deal once: {basis}, not the segment's {additional}.",
     "roi_basis": "ROI basis: the axes' additional revenue",
     "roi_below_axes": "return less than each axis alone",
+    "kpi_roi_uncosted": "cost not written for {axes} of {total}: see the note under the table",
+    "kpi_roi_none_costed": "no live axis has a cost written: see the note under the table",
+    "roi_uncosted_note": "Plan ROI unknown (–): no cost written for {axes} of {total}, {names}, whose margin would "
+                         "count without the cost; cost written: {cost} for {costed}.",
+    "roi_none_costed_note": "Plan ROI unknown (–): no live axis has a cost written ({total}).",
+    "roi_uncosted_fix": "Write in the plan file, under the objective of each axis without a cost, budget: (or "
+                        "effort_days: and day_cost:), or budget: 0 if it costs nothing.",
+    "roi_segment_uncosted": "ROI to date unknown (–): no cost written for {names}; write it in the plan file "
+                            "(budget:, or effort_days: and day_cost:, under the objective).",
+    "uncosted_column": "Cost not written",
     "and": "and",
     "gaps_complement": "Action to complete",
 }
@@ -640,7 +661,9 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_quote_follow_up": ("{n} relance de devis", "{n} relances de devis"),
            # an action whose target is more accounts than its scope holds (``ActionProgress.out_of_reach``)
            "out_of_reach": ("hors d'atteinte : {n} compte dans le périmètre",
-                            "hors d'atteinte : {n} comptes dans le périmètre")},
+                            "hors d'atteinte : {n} comptes dans le périmètre"),
+           # axes without a cost written, among the plan's live ones (``view.uncosted``)
+           "live_axis": ("{n} axe actif", "{n} axes actifs"), "axis": ("{n} axe", "{n} axes")},
     "en": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
            "pace_late": ("{n} missed action", "{n} missed actions"),
@@ -649,7 +672,8 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_meeting": ("{n} meeting", "{n} meetings"), "activity_demo": ("{n} demo", "{n} demos"),
            "activity_email": ("{n} e-mail", "{n} e-mails"),
            "activity_quote_follow_up": ("{n} quote follow-up", "{n} quote follow-ups"),
-           "out_of_reach": ("out of reach: {n} account in its scope", "out of reach: {n} accounts in its scope")},
+           "out_of_reach": ("out of reach: {n} account in its scope", "out of reach: {n} accounts in its scope"),
+           "live_axis": ("{n} live axis", "{n} live axes"), "axis": ("{n} axis", "{n} axes")},
 }
 
 
