@@ -112,6 +112,9 @@ FR: dict[str, str] = {
                        "le début de la période, qu'il faut au rythme actuel pour couvrir le coût "
                        "({example}) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
     # the payback's example follows the plan's period (fiscal audit F4: "late August" on an April-March year)
+    # an axis whose cost is not written, under the axes' table (only then: audit m3cost)
+    "formula_uncosted": "« – » : le coût de l'objectif n'est pas renseigné dans le plan (ni budget, ni effort_days et "
+                        "day_cost) : pas de ROI ni de délai de retour, pour l'axe comme pour son segment et le plan.",
     "payback_example_calendar": "7,9 mois sur une année civile : fin août",
     "payback_example_from": "7,9 mois depuis le {start} : {when}",
     "early_month": "début {month}", "mid_month": "mi-{month}", "late_month": "fin {month}",
@@ -382,6 +385,8 @@ EN: dict[str, str] = {
     "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
                        "from the period's start, it takes at the current pace to cover the cost "
                        "({example}); \"–\" while no additional margin is earned.",
+    "formula_uncosted": "\"–\": the objective's cost is not written in the plan (no budget, nor effort_days and "
+                        "day_cost): no ROI nor payback, for the axis as for its segment and the plan.",
     "payback_example_calendar": "7.9 months on a calendar year: late August",
     "payback_example_from": "7.9 months from {start}: {when}",
     "early_month": "early {month}", "mid_month": "mid-{month}", "late_month": "late {month}",

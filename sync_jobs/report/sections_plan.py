@@ -178,7 +178,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                                           0 if r.progress is not None and r.progress.roi is not None
                                           else 1 if _no_cost(r) else 2,
                                           -(r.progress.roi or 0) if r.progress else 0))
-    formulas = [(words["roi"], words["formula_roi"]),
+    # an axis whose cost is not written reads « – »: what it means, only when there is one (audit m3cost)
+    uncosted_axes = any(r.axis.objective is not None and r.progress is not None and r.progress.cost is None
+                        for r in rows)
+    roi_formula = f'{words["formula_roi"]} {words["formula_uncosted"]}' if uncosted_axes else words["formula_roi"]
+    formulas = [(words["roi"], roi_formula),
                 (words["payback"], words["formula_payback"].format(example=payback_example(inputs, fmt))),
                 (words["expected"], words["formula_expected"]),
                 (words["pace"], words["formula_pace"].format(

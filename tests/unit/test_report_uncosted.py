@@ -185,3 +185,21 @@ def test_an_old_snapshot_without_plan_totals_does_not_read_a_roi_either() -> Non
     inputs = replace(inputs, evaluation=replace(inputs.evaluation, plan=None))
     value, _ = _card(_text(render_html(inputs, "fr")), "ROI du plan à date")
     assert value == "–"
+
+
+GLOSSARY = {"fr": "« – » : le coût de l'objectif n'est pas renseigné dans le plan (ni budget, ni effort_days et "
+                  "day_cost) : pas de ROI ni de délai de retour, pour l'axe comme pour son segment et le plan.",
+            "en": '"–": the objective\'s cost is not written in the plan (no budget, nor effort_days and day_cost): no '
+                  "ROI nor payback, for the axis as for its segment and the plan."}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_axes_glossary_says_what_the_dash_of_an_uncosted_axis_means(lang: str) -> None:
+    """Laboratoires' row reads « – » for its cost, ROI and payback; the formulas under the table said « – » only
+    « tant qu'aucune marge supplémentaire n'est gagnée » (seen failing before the fix: no such sentence). A plan whose
+    axes all have a cost keeps its glossary as it was (the goldens)."""
+    lines = _text(render_html(_inputs(*MIXED), lang)).split("\n")
+    [roi] = [t for t in lines if t.startswith(("(CA supplémentaire × marge", "(additional revenue × margin"))]
+    assert roi.endswith(f" {GLOSSARY[lang]}"), roi
+    text = _text(render_html(_inputs(", budget: 20000", ", budget: 8000"), lang))
+    assert GLOSSARY[lang] not in text
