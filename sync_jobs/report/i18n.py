@@ -114,7 +114,8 @@ FR: dict[str, str] = {
     # the payback's example follows the plan's period (fiscal audit F4: "late August" on an April-March year)
     # an axis whose cost is not written, under the axes' table (only then: audit m3cost)
     "formula_uncosted": "« – » : le coût de l'objectif n'est pas renseigné dans le plan (ni budget, ni effort_days et "
-                        "day_cost) : pas de ROI ni de délai de retour, pour l'axe comme pour son segment et le plan.",
+                        "day_cost) : pas de ROI ni de délai de retour pour l'axe, ni, s'il est actif, pour son "
+                        "segment et le plan.",
     "payback_example_calendar": "7,9 mois sur une année civile : fin août",
     "payback_example_from": "7,9 mois depuis le {start} : {when}",
     "early_month": "début {month}", "mid_month": "mi-{month}", "late_month": "fin {month}",
@@ -386,7 +387,8 @@ EN: dict[str, str] = {
                        "from the period's start, it takes at the current pace to cover the cost "
                        "({example}); \"–\" while no additional margin is earned.",
     "formula_uncosted": "\"–\": the objective's cost is not written in the plan (no budget, nor effort_days and "
-                        "day_cost): no ROI nor payback, for the axis as for its segment and the plan.",
+                        "day_cost): no ROI nor payback for the axis, nor, while it is live, for its "
+                        "segment and the plan.",
     "payback_example_calendar": "7.9 months on a calendar year: late August",
     "payback_example_from": "7.9 months from {start}: {when}",
     "early_month": "early {month}", "mid_month": "mid-{month}", "late_month": "late {month}",

@@ -188,9 +188,10 @@ def test_an_old_snapshot_without_plan_totals_does_not_read_a_roi_either() -> Non
 
 
 GLOSSARY = {"fr": "« – » : le coût de l'objectif n'est pas renseigné dans le plan (ni budget, ni effort_days et "
-                  "day_cost) : pas de ROI ni de délai de retour, pour l'axe comme pour son segment et le plan.",
+                  "day_cost) : pas de ROI ni de délai de retour pour l'axe, ni, s'il est actif, pour son segment "
+                  "et le plan.",
             "en": '"–": the objective\'s cost is not written in the plan (no budget, nor effort_days and day_cost): no '
-                  "ROI nor payback, for the axis as for its segment and the plan."}
+                  "ROI nor payback for the axis, nor, while it is live, for its segment and the plan."}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -203,3 +204,19 @@ def test_the_axes_glossary_says_what_the_dash_of_an_uncosted_axis_means(lang: st
     assert roi.endswith(f" {GLOSSARY[lang]}"), roi
     text = _text(render_html(_inputs(", budget: 20000", ", budget: 8000"), lang))
     assert GLOSSARY[lang] not in text
+
+
+def test_a_suspended_axis_without_a_cost_leaves_the_plans_roi_known() -> None:
+    """Suspended since 15 May, the laboratories' axis counts in no total: the plan's ROI is the Rhône's 51 % (cost
+    20,000, 9,917.81 to date, margin 15,000), and no line says it is unknown; its own row still reads « – »."""
+    suspended = "    segment: S-P\n    status: {state: suspended, reason: capacité, since: 2027-05-15}\n"
+    plan = load_plan_text(PLAN.format(rhone=", budget: 20000", pharma="").replace("    segment: S-P\n", suspended))
+    records = Records(accounts=ACCOUNTS, deals=DEALS, users=(user("u1", "julie@ex.example"),))
+    inputs = ReportInputs(plan, evaluate(plan, records, as_of=AS_OF))
+    totals = inputs.evaluation.plan
+    assert totals is not None and totals.left_out == ("AX-P",) and totals.cost == Decimal(20000)
+    assert totals.roi == pytest.approx(inputs.evaluation.axis("AX-R").roi)
+    text = _text(render_html(inputs, "fr"))
+    assert _card(text, "ROI du plan à date")[0] == "51 %"
+    assert "ROI du plan inconnu" not in text and "pas de coût renseigné" not in text
+    assert GLOSSARY["fr"] in text
