@@ -137,8 +137,9 @@ class PlanTotals:
     is the same on the days a year earlier (a fixed baseline counts for its axis, less what the axes already
     counted hold of it); ``objective``, ``cost`` and ``cost_to_date`` sum the live axes'; ``roi`` is the ROI to
     date, (gross margin - cost to date) / cost to date, each counted deal at the margin rate of the axis counting
-    it (``pac_core.totals``), None when a live axis's cost is not written. Live axes without an objective are not
-    counted (no period, no objective). Money in the plan's currency, ratios as floats.
+    it (``pac_core.totals``), None when a live axis's cost is not written (so are ``cost`` and ``cost_to_date``:
+    the others' sum is not the plan's cost). Live axes without an objective are not counted (no period, no
+    objective). Money in the plan's currency, ratios as floats.
     """
 
     revenue: Decimal
@@ -146,12 +147,12 @@ class PlanTotals:
     additional: Decimal                  # revenue - baseline
     objective: Decimal | None            # sum of the live axes' objectives
     progress: float | None               # additional / objective
-    cost: Decimal | None                 # sum of the live axes' costs
+    cost: Decimal | None                 # sum of the live axes' costs (None when one is not written)
     roi: float | None
     axis_ids: tuple[str, ...] = ()       # the live axes counted
     left_out: tuple[str, ...] = ()       # suspended or dropped axes, not counted
     overlap: Decimal = Decimal(0)        # sum of the live axes' additional revenue minus ``additional``
-    cost_to_date: Decimal | None = None  # sum of the live axes' costs to date (each over its own period)
+    cost_to_date: Decimal | None = None  # sum of the live axes' costs to date (each over its own period; None as cost)
 
 
 class Rule(StrEnum):

@@ -12,7 +12,8 @@ counts a deal several times. Here, per group of axes (the whole plan, or one seg
 * **baseline**: likewise on the same days a year earlier; an axis with a fixed baseline (pro-rated by the
   elapsed share of its period, as for the axis) adds that figure, less the year-earlier revenue of its
   accounts that the other live axes already counted (never below zero);
-* **objective** and **cost**: sums over the live axes; **ROI to date** = (gross margin - cost to date) / cost
+* **objective** and **cost**: sums over the live axes (the cost unknown when a live axis's is not written);
+  **ROI to date** = (gross margin - cost to date) / cost
   to date (unknown when a live axis's cost is not written: its margin would count, its cost not), the cost to
   date summing each live axis's cost pro-rated over its own objective period up to the evaluation date (as the
   axis's own ROI reads it), the gross margin being each counted deal (or line) at the
@@ -85,18 +86,19 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     additional = revenue - baseline
     objectives = [a.objective for a in live if a.objective is not None]
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
+    # a live axis whose cost is not written: its margin is in the gross margin, its cost unknown, so are the plan's
+    # cost and ROI (as that axis's own ROI); a cost of 0 is written (a free axis). The costs written were summed as
+    # the plan's cost, a figure read as the whole plan's with an axis left out (audit m3cost)
+    unknown = any(o.cost is None for o in objectives)
     costs = [c for c in (results[a.id].cost for a in live) if c is not None]
-    cost = sum(costs, ZERO) if costs else None
+    cost = sum(costs, ZERO) if costs and not unknown else None
     spent = [c for c in (results[a.id].cost_to_date for a in live) if c is not None]
-    cost_to_date = sum(spent, ZERO) if spent else None
+    cost_to_date = sum(spent, ZERO) if spent and not unknown else None
     gross = _margin(ledger, counted, parts.this_year) - _margin(ledger, measured, parts.year_before) \
         - parts.fixed_margin
     # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
     # longest-running objective with a cost decides
     share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
-    # a live axis whose cost is not written: its margin is in the gross margin, its cost unknown, so is the ROI (as
-    # that axis's own); a cost of 0 is written (a free axis)
-    unknown = any(o.cost is None for o in objectives)
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,

@@ -393,10 +393,13 @@ def zero_cost_warnings(plan: Plan) -> list[str]:
 def unknown_cost_warnings(plan: Plan) -> list[str]:
     """An axis whose objective has no cost written while other axes have one: the plan's and its segment's ROI are
     unknown until it is (its margin would count and its cost not; docs/engine.md, *Plan totals*), so the report's
-    « – » has its reason. A plan without any cost is not warned of axis by axis."""
+    « – » has its reason. A plan without any cost is not warned of axis by axis: once, for the plan (audit m3cost:
+    every ROI of the report read « – » and nothing said why)."""
     with_objective = [axis for axis in plan.axes if axis.objective is not None]
     if not any(axis.objective is not None and axis.objective.cost is not None for axis in with_objective):
-        return []
+        return ["no axis has a cost written (budget, or effort_days and day_cost, under each objective): the report "
+                "can show no ROI, of an axis, a segment or the plan (\"–\"); write each axis's cost, or budget: 0 for "
+                "an axis that costs nothing"] if with_objective else []
     return [f"axis {axis.id}: no cost written (budget, or effort_days and day_cost) while other axes have one: its "
             "ROI, its segment's and the plan's are unknown (\"–\") until it is"
             for axis in with_objective if axis.objective is not None and axis.objective.cost is None]

@@ -117,6 +117,10 @@ FR: dict[str, str] = {
                        "le début de la période, qu'il faut au rythme actuel pour couvrir le coût "
                        "({example}) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
     # the payback's example follows the plan's period (fiscal audit F4: "late August" on an April-March year)
+    # an axis whose cost is not written, under the axes' table (only then: audit m3cost)
+    "formula_uncosted": "« – » : le coût de l'objectif n'est pas renseigné dans le plan (ni budget, ni effort_days et "
+                        "day_cost) : pas de ROI ni de délai de retour pour l'axe, ni, s'il est actif, pour son "
+                        "segment et le plan.",
     "payback_example_calendar": "7,9 mois sur une année civile : fin août",
     "payback_example_from": "7,9 mois depuis le {start} : {when}",
     "early_month": "début {month}", "mid_month": "mi-{month}", "late_month": "fin {month}",
@@ -291,6 +295,17 @@ FR: dict[str, str] = {
                       "segment.",
     "roi_basis": "Base du ROI : CA supplémentaire des axes",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
+    # live axes whose cost is not written: the plan's (or a segment's) cost and ROI are unknown (audit m3cost)
+    "kpi_roi_uncosted": "coût non renseigné pour {axes} sur {total} : voir la note sous le tableau",
+    "kpi_roi_none_costed": "aucun axe actif n'a de coût renseigné : voir la note sous le tableau",
+    "roi_uncosted_note": "ROI du plan inconnu (–) : pas de coût renseigné pour {axes} sur {total}, {names}, dont la "
+                         "marge compterait sans le coût ; coût renseigné : {cost} pour {costed}.",
+    "roi_none_costed_note": "ROI du plan inconnu (–) : aucun axe actif n'a de coût renseigné ({total}).",
+    "roi_uncosted_fix": "Écrivez dans le fichier du plan, sous l'objectif de chaque axe sans coût, budget: (ou "
+                        "effort_days: et day_cost:), ou budget: 0 s'il ne coûte rien.",
+    "roi_segment_uncosted": "ROI à date inconnu (–) : pas de coût renseigné pour {names} ; écrivez-le dans le "
+                            "fichier du plan (budget:, ou effort_days: et day_cost:, sous l'objectif).",
+    "uncosted_column": "Coût non renseigné",
     "and": "et",
     "gaps_complement": "Action à compléter",
 }
@@ -381,6 +396,9 @@ EN: dict[str, str] = {
     "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
                        "from the period's start, it takes at the current pace to cover the cost "
                        "({example}); \"–\" while no additional margin is earned.",
+    "formula_uncosted": "\"–\": the objective's cost is not written in the plan (no budget, nor effort_days and "
+                        "day_cost): no ROI nor payback for the axis, nor, while it is live, for its "
+                        "segment and the plan.",
     "payback_example_calendar": "7.9 months on a calendar year: late August",
     "payback_example_from": "7.9 months from {start}: {when}",
     "early_month": "early {month}", "mid_month": "mid-{month}", "late_month": "late {month}",
@@ -551,6 +569,16 @@ EN: dict[str, str] = {
                       "period, each deal once: {basis}, not the segment's {additional}.",
     "roi_basis": "ROI basis: the axes' additional revenue",
     "roi_below_axes": "return less than each axis alone",
+    "kpi_roi_uncosted": "cost not written for {axes} of {total}: see the note under the table",
+    "kpi_roi_none_costed": "no live axis has a cost written: see the note under the table",
+    "roi_uncosted_note": "Plan ROI unknown (–): no cost written for {axes} of {total}, {names}, whose margin would "
+                         "count without the cost; cost written: {cost} for {costed}.",
+    "roi_none_costed_note": "Plan ROI unknown (–): no live axis has a cost written ({total}).",
+    "roi_uncosted_fix": "Write in the plan file, under the objective of each axis without a cost, budget: (or "
+                        "effort_days: and day_cost:), or budget: 0 if it costs nothing.",
+    "roi_segment_uncosted": "ROI to date unknown (–): no cost written for {names}; write it in the plan file "
+                            "(budget:, or effort_days: and day_cost:, under the objective).",
+    "uncosted_column": "Cost not written",
     "and": "and",
     "gaps_complement": "Action to complete",
 }
@@ -651,7 +679,9 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_quote_follow_up": ("{n} relance de devis", "{n} relances de devis"),
            # an action whose target is more accounts than its scope holds (``ActionProgress.out_of_reach``)
            "out_of_reach": ("hors d'atteinte : {n} compte dans le périmètre",
-                            "hors d'atteinte : {n} comptes dans le périmètre")},
+                            "hors d'atteinte : {n} comptes dans le périmètre"),
+           # axes without a cost written, among the plan's live ones (``view.uncosted``)
+           "live_axis": ("{n} axe actif", "{n} axes actifs"), "axis": ("{n} axe", "{n} axes")},
     "en": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
            "pace_late": ("{n} missed action", "{n} missed actions"),
@@ -660,7 +690,8 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
            "activity_meeting": ("{n} meeting", "{n} meetings"), "activity_demo": ("{n} demo", "{n} demos"),
            "activity_email": ("{n} e-mail", "{n} e-mails"),
            "activity_quote_follow_up": ("{n} quote follow-up", "{n} quote follow-ups"),
-           "out_of_reach": ("out of reach: {n} account in its scope", "out of reach: {n} accounts in its scope")},
+           "out_of_reach": ("out of reach: {n} account in its scope", "out of reach: {n} accounts in its scope"),
+           "live_axis": ("{n} live axis", "{n} live axes"), "axis": ("{n} axis", "{n} axes")},
 }
 
 

@@ -21,7 +21,14 @@ from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
-from sync_jobs.report.view import action_rows, costs_nothing, pace_counts, plan_roi_note, plan_totals
+from sync_jobs.report.view import (
+    action_rows,
+    costs_nothing,
+    pace_counts,
+    plan_roi_note,
+    plan_totals,
+    uncosted_card_note,
+)
 from sync_jobs.report_inputs import ReportInputs
 
 # No script may run and nothing may be fetched, even if some text slipped through unescaped.
@@ -136,6 +143,9 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
     note = plan_roi_note(inputs)     # below each axis: say what they count twice (audit meeting F6)
     roi_note = words["kpi_roi_note"] if note is None or note.overlap < 1 else \
         f'{words["kpi_roi_note"]} · {words["kpi_roi_overlap"].format(overlap=fmt.money(note.overlap))}'
+    uncosted = uncosted_card_note(inputs, fmt)     # unknown for want of a cost: say so (audit m3cost)
+    if uncosted:
+        roi_note = f"{roi_note} · {uncosted}"
     roi_text = fmt.no_cost if costs_nothing(inputs) else fmt.percent(roi)
     cards.append((words["kpi_roi"], roi_text, roi_note, "bad" if roi is not None and roi < 0 else "good"))
     counts = pace_counts(action_rows(inputs))

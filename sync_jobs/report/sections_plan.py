@@ -33,6 +33,8 @@ from sync_jobs.report.view import (
     snapshots_to_date,
     status_day,
     trend,
+    uncosted_plan_line,
+    uncosted_segment_note,
 )
 from sync_jobs.report.widgets import e, empty
 from sync_jobs.report_inputs import ReportInputs
@@ -92,6 +94,9 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
     plan_line = plan_roi_line(inputs, fmt)
     if plan_line:
         lines.append(plan_line)
+    uncosted = uncosted_plan_line(inputs, fmt)     # the plan's ROI unknown for want of a cost (audit m3cost)
+    if uncosted:
+        lines.append(uncosted)
     for name, roi, rois in segment_roi_notes(inputs):
         figures = [fmt.percent(r) for r in rois]
         axes = f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'
@@ -151,6 +156,8 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         basis = roi_basis(seg)
         basis_note = "" if seg is None or basis is None else words["roi_basis_note"].format(
             roi=fmt.percent(seg.roi), basis=fmt.money(basis), additional=fmt.additional(seg))
+        # its ROI unknown for want of a cost: which axes, what to write (audit m3cost)
+        basis_note = " ".join(n for n in (basis_note, uncosted_segment_note(inputs, segment.id, fmt)) if n)
         cards.append({"segment": segment, "kind": enum_label("segment_kind", segment.kind.value, fmt.lang),
                       "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id),
                       "basis_note": basis_note})
@@ -179,7 +186,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                                           0 if r.progress is not None and r.progress.roi is not None
                                           else 1 if _no_cost(r) else 2,
                                           -(r.progress.roi or 0) if r.progress else 0))
-    formulas = [(words["roi"], words["formula_roi"]),
+    # an axis whose cost is not written reads « – »: what it means, only when there is one (audit m3cost)
+    uncosted_axes = any(r.axis.objective is not None and r.progress is not None and r.progress.cost is None
+                        for r in rows)
+    roi_formula = f'{words["formula_roi"]} {words["formula_uncosted"]}' if uncosted_axes else words["formula_roi"]
+    formulas = [(words["roi"], roi_formula),
                 (words["payback"], words["formula_payback"].format(example=payback_example(inputs, fmt))),
                 (words["expected"], words["formula_expected"]),
                 (words["pace"], words["formula_pace"].format(

@@ -35,6 +35,8 @@ from sync_jobs.report.view import (
     roi_basis,
     segment_progress,
     status_day,
+    uncosted,
+    uncosted_plan_line,
     warning_groups,
 )
 from sync_jobs.report_inputs import ReportInputs
@@ -80,6 +82,9 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
     note = plan_roi_line(inputs, fmt)
     if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
         rows.append(Footer([note, "", "", None, None, None, None, "", None]))
+    note = uncosted_plan_line(inputs, fmt)
+    if note:   # the plan's ROI unknown for want of a cost: which axes, what to write (audit m3cost)
+        rows.append(Footer([note, "", "", None, None, None, None, "", None]))
     return cols, rows
 
 
@@ -103,6 +108,12 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         cols.append((w["roi_basis"], "money"))
         for row, basis in zip(rows, bases, strict=True):
             row.append(basis)
+    missing = [", ".join(r.axis.name for r in uncosted(inputs, s.id)) or None for s in inputs.plan.segments]
+    if any(missing):
+        # a segment whose ROI is unknown for want of a cost: which of its axes (audit m3cost), only then
+        cols.append((w["uncosted_column"], "text"))
+        for row, names in zip(rows, missing, strict=True):
+            row.append(names)
     return cols, rows
 
 

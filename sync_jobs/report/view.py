@@ -214,6 +214,67 @@ def costs_nothing(inputs: ReportInputs, segment_id: str | None = None) -> bool:
                               for r in rows)
 
 
+def uncosted(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisRow]:
+    """The live axes with an objective (those the plan's or the segment's totals count) whose cost is not written: no
+    budget, nor effort days and day cost. While there is one, the plan's (or the segment's) cost and ROI are unknown
+    (``pac_core.totals``), and the report says which axes and what to write (audit m3cost, 7 Dec 2026)."""
+    return [r for r in _counted_rows(inputs, segment_id) if r.progress is not None and r.progress.cost is None]
+
+
+def _counted_rows(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisRow]:
+    """The live axes with an objective: those the plan's (or a segment's) totals count."""
+    return [r for r in axis_rows(inputs, segment_id)
+            if is_live(r) and r.axis.objective is not None and r.progress is not None]
+
+
+def _quoted(name: str, lang: str) -> str:
+    return f"« {name} »" if lang == "fr" else f'"{name}"'
+
+
+def uncosted_card_note(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The headline ROI card's note when the plan's ROI is unknown for want of a cost: « coût non renseigné pour 1 axe
+    actif sur 2 : voir la note sous le tableau »; "" otherwise."""
+    missing, rows = uncosted(inputs), _counted_rows(inputs)
+    if not missing or plan_totals(inputs)["roi"] is not None:
+        return ""
+    words = labels(fmt.lang)
+    if len(missing) == len(rows):
+        return words["kpi_roi_none_costed"]
+    return words["kpi_roi_uncosted"].format(axes=counted("live_axis", len(missing), fmt.lang), total=len(rows))
+
+
+def uncosted_plan_line(inputs: ReportInputs, fmt: Formatter) -> str:
+    """Why the plan's ROI is unknown when live axes have no cost written, and what to write, "" otherwise: « ROI du
+    plan inconnu (–) : pas de coût renseigné pour 1 axe actif sur 2, « Laboratoires » (Pharma), dont la marge
+    compterait sans le coût ; coût renseigné : 20 000 € pour 1 axe. Écrivez dans le fichier du plan, … »."""
+    missing, rows = uncosted(inputs), _counted_rows(inputs)
+    if not missing or plan_totals(inputs)["roi"] is not None:
+        return ""
+    words = labels(fmt.lang)
+    if len(missing) == len(rows):
+        line = words["roi_none_costed_note"].format(total=counted("axis", len(rows), fmt.lang))
+    else:
+        costed = [r for r in rows if r not in missing]
+        names = _listed([f"{_quoted(r.axis.name, fmt.lang)} ({r.segment.name})" for r in missing], words)
+        cost = sum((r.progress.cost or Decimal(0) for r in costed if r.progress is not None), Decimal(0))
+        line = words["roi_uncosted_note"].format(
+            axes=counted("live_axis", len(missing), fmt.lang), total=len(rows), names=names, cost=fmt.money(cost),
+            costed=counted("axis", len(costed), fmt.lang))
+    return f'{line} {words["roi_uncosted_fix"]}'
+
+
+def uncosted_segment_note(inputs: ReportInputs, segment_id: str, fmt: Formatter) -> str:
+    """A segment card's note when its ROI is unknown for want of a cost: « ROI à date inconnu (–) : pas de coût
+    renseigné pour « Laboratoires » ; écrivez-le … »; "" otherwise."""
+    missing = uncosted(inputs, segment_id)
+    seg = segment_progress(inputs.evaluation, segment_id)
+    if not missing or (seg is not None and seg.roi is not None):
+        return ""
+    words = labels(fmt.lang)
+    return words["roi_segment_uncosted"].format(names=_listed([_quoted(r.axis.name, fmt.lang) for r in missing],
+                                                              words))
+
+
 def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
 
@@ -248,12 +309,14 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
             weighted += prog.roi * float(spent)
             spent_sum += spent
             cost += prog.cost or 0
+    # a live axis whose cost is not written leaves the ROI unknown, as the engine's totals (audit m3cost)
+    known = spent_sum and not uncosted(inputs)
     return {
         "additional": additional,
         "objective": objective or None,
         "progress": float(additional / objective) if objective else None,
-        "roi": weighted / float(spent_sum) if spent_sum else None,
-        "cost": cost or None, "overlap": None, "counted_once": False, "left_out": left_out,
+        "roi": weighted / float(spent_sum) if known else None,
+        "cost": cost if known else None, "overlap": None, "counted_once": False, "left_out": left_out,
     }
 
 

@@ -577,11 +577,11 @@ class Evaluator:
         objective = sum((o for o in objectives if o is not None), Decimal(0)) if live_axes else None
         costs = [a.cost() for a in live_axes]
         known = all(c is not None for c in costs)
-        # the costs written add up (the ROI stays unknown while one is not written)
+        # the costs add up; while one is not written the cost is unknown, as the ROI (audit m3cost, 7 Dec 2026)
         written = [(a, c) for a, c in zip(live_axes, costs, strict=True) if c is not None]
-        cost = sum((c for _, c in written), Decimal(0)) if written else None
+        cost = sum((c for _, c in written), Decimal(0)) if written and known else None
         cost_to_date = sum((prorated(c, *self.periods[a.id], self.today) for a, c in written), Decimal(0)) \
-            if written else None
+            if written and known else None
         additional = revenue - baseline
         roi = None
         uncertain = False

@@ -547,11 +547,13 @@ class _Org:
         objectives = [self.axis_figures(a).objective for a in live_axes]
         costs = [a.objective.cost for a in live_axes if a.objective is not None and a.objective.cost is not None]
         to_date = [self.axis_figures(a).cost_to_date for a in live_axes]
+        # a live axis whose cost is not written: the plan's cost is unknown, not the others' sum (audit m3cost)
+        written = bool(costs) and len(costs) == len(live_axes)
         return PlanFigures(
             revenue, baseline,
             sum((o for o in objectives if o is not None), Decimal(0)) if live_axes else None,
-            sum(costs, Decimal(0)) if costs else None,
-            sum((c for c in to_date if c is not None), Decimal(0)) if costs else None,
+            sum(costs, Decimal(0)) if written else None,
+            sum((c for c in to_date if c is not None), Decimal(0)) if written else None,
             tuple(a.id for a in live_axes),
             tuple(a.id for a in self.plan.axes if a.objective is not None and a not in live_axes),
             self.totals_roi(live_axes), self._roi_known(live_axes))

@@ -100,3 +100,18 @@ def test_a_plan_with_no_cost_at_all_is_not_warned_of_each_axis(tmp_path: Path) -
     shown = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["plan", "check", str(path)])
     assert shown.exit_code == 0 and shown.output.splitlines()[0].startswith("✓ plan OK")
     assert "no cost written" not in shown.output
+
+
+NONE_COSTED = ("warning: no axis has a cost written (budget, or effort_days and day_cost, under each objective): the "
+               "report can show no ROI, of an axis, a segment or the plan (\"–\"); write each axis's cost, or "
+               "budget: 0 for an axis that costs nothing")
+
+
+def test_a_plan_with_no_cost_at_all_is_warned_of_once(tmp_path: Path) -> None:
+    """Two axes with an objective and no cost anywhere: one warning for the plan, not one per axis (audit m3cost: the
+    report's ROI read « – » everywhere and nothing in the check said why). Seen failing before the warning (no
+    output after « ✓ plan OK »)."""
+    path = tmp_path / "pac.yaml"
+    path.write_text(TWO_AXES.format(cost="      margin_rate: 0.3", second="      margin_rate: 0.3"), encoding="utf-8")
+    shown = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["plan", "check", str(path)])
+    assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [NONE_COSTED], shown.output

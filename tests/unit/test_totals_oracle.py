@@ -276,6 +276,23 @@ def test_an_axis_whose_cost_is_not_written_leaves_the_plans_roi_unknown() -> Non
     assert abs(ev.plan.roi - (10000 * 0.3 + 6000 * 0.4 + 4000 * 0.2 - 2000 * 0.4 - 1810) / 1810) < 1e-12
 
 
+def test_an_axis_whose_cost_is_not_written_leaves_the_plans_cost_unknown_too() -> None:
+    # audit m3cost: the Rhône's 3,650 was the plan's cost (1,810 to date) while pharma's was not written, a figure
+    # read as the plan's whole cost; it is unknown as the ROI it would divide, and known again once pharma's is
+    pharma = replace(PHARMA, objective=replace(PHARMA.objective, effort_days=None, day_cost=None))
+    totals = _evaluate(_plan(RHONE, pharma)).plan
+    assert totals is not None and totals.axis_ids == ("R", "P")
+    assert (totals.cost, totals.cost_to_date, totals.roi) == (None, None, None)
+    # neither axis has a cost: unknown as well (not 0, which would read « sans coût »)
+    rhone = replace(RHONE, objective=replace(RHONE.objective, budget=None))
+    totals = _evaluate(_plan(rhone, pharma)).plan
+    assert totals is not None and (totals.cost, totals.cost_to_date, totals.roi) == (None, None, None)
+    # a cost of 0 is written: the plan's cost is known, 3,650
+    free = replace(PHARMA, objective=replace(PHARMA.objective, effort_days=Decimal(0)))
+    totals = _evaluate(_plan(RHONE, free)).plan
+    assert totals is not None and (totals.cost, totals.cost_to_date) == (Decimal(3650), Decimal(1810))
+
+
 def _payback(as_of: datetime, amount: str) -> float | None:
     axis = Axis("R", "Rhône", "S69", EVERYTHING, AxisStatus(), _objective("20000", "0.5", budget=Decimal(12000)))
     records = Records(accounts=ACCOUNTS, deals=(_won("d1", "a69c", amount, date(2027, 2, 10)),), users=USERS)

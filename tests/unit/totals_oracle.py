@@ -210,8 +210,10 @@ class TotalsReference:
         objectives = [self.org.axis_figures(a).objective for a in live]
         objective = sum((o for o in objectives if o is not None), Decimal(0)) if live else None
         costs = [(a, cost_of(a)) for a in live if cost_of(a) is not None]
-        cost = sum((c for _, c in costs if c is not None), Decimal(0)) if costs else None
-        to_date = sum((self.axis_cost(a).cost_to_date or Decimal(0) for a, _ in costs), Decimal(0)) if costs else None
+        # a live axis whose cost is not written: the plan's cost is unknown, not the sum of the others' (audit m3cost)
+        written = bool(costs) and len(costs) == len(live)
+        cost = sum((c for _, c in costs if c is not None), Decimal(0)) if written else None
+        to_date = sum((self.axis_cost(a).cost_to_date or Decimal(0) for a, _ in costs), Decimal(0)) if written else None
         roi = None
         # a live axis whose cost is not written: its margin would count and its cost not; the ROI is unknown
         if len(costs) == len(live) and costs and to_date is not None and to_date > 0 and max(
