@@ -9,7 +9,10 @@ nothing of the 2027 plan has happened: the pace's "not started").
 
 Inside its period, before ``kpis.FORECAST_MIN_SHARE`` of it, no ROI to date exists yet, so the rules that rest on it
 cannot have judged any axis: "no recommendation" is then « Trop tôt pour juger les axes … » with the day the ROI
-appears (``too_early_line``; audit janmeet F8: « chaque axe est dans les seuils fixés » on 12 January).
+appears (``too_early_line``; audit janmeet F8: « chaque axe est dans les seuils fixés » on 12 January). Later, a
+live axis with no cost written has no ROI either, so the drop and roll-out rules cannot have judged it:
+"no recommendation" names it and what to write (``uncosted_line``), never that it is within its thresholds.
+``quiet_line`` is the one line every surface says in place of "no recommendation" when one of these applies.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.kpis import FORECAST_MIN_SHARE
 from pac_core.periods import day_words
-from pac_core.plan import Plan
+from pac_core.plan import Plan, axis_inactive
 
 
 def plan_ended(plan: Plan, as_of: datetime) -> bool:
@@ -111,3 +114,41 @@ def too_early_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str 
                 f"({share} % de la période).")
     return (f"No recommendation: too early to judge the axes, the ROI to date is computed from {day} ({share}% of the "
             "period).")
+
+
+def uncosted_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | None:
+    """« Aucune recommandation pour les axes jugés ; « Laboratoires » n'a pas de coût renseigné, donc pas de ROI :
+    les règles d'abandon et de déploiement n'ont pas pu le juger. Écrivez son coût sous son objectif dans le plan
+    (budget:, ou effort_days: et day_cost: ; budget: 0 s'il ne coûte rien). » (``lang``, default the plan's) while
+    the plan runs and a live axis with an objective has no cost written (``Objective.cost`` None); else None. Said
+    with no recommendation in place of « chaque axe est dans les seuils fixés », which no rule judged for that axis
+    (decided 7 Dec 2026, after audit m3cost: the plan's ROI is unknown then, and the advice said every axis was within
+    its thresholds). A cost of 0 is written (« sans coût »): judged, not named here."""
+    if not plan_started(plan, as_of) or plan_ended(plan, as_of):
+        return None
+    lang = lang or plan.language
+    today = as_of.astimezone(ZoneInfo(plan.timezone)).date()
+    axes = [a for a in plan.axes
+            if a.objective is not None and a.objective.cost is None and not axis_inactive(a, today)]
+    if not axes:
+        return None
+    fr = lang == "fr"
+    quoted = [f"« {a.name} »" if fr else f'"{a.name}"' for a in axes]
+    names = quoted[0] if len(quoted) == 1 else (
+        ", ".join(quoted[:-1]) + (" et " if fr else " and ") + quoted[-1])
+    one = len(axes) == 1
+    if fr:
+        verb, them, their = ("n'a", "le", "son") if one else ("n'ont", "les", "leur")
+        return (f"Aucune recommandation pour les axes jugés ; {names} {verb} pas de coût renseigné, donc pas de ROI : "
+                f"les règles d'abandon et de déploiement n'ont pas pu {them} juger. Écrivez {their} coût sous {their} "
+                "objectif dans le plan (budget:, ou effort_days: et day_cost: ; budget: 0 s'il ne coûte rien).")
+    verb, them, their = ("has", "it", "its") if one else ("have", "them", "their")
+    return (f"No recommendation for the axes judged; {names} {verb} no cost written, so no ROI: the drop and roll-out "
+            f"rules could not judge {them}. Write {their} cost under {their} objective in the plan file (budget:, or "
+            "effort_days: and day_cost:; budget: 0 if it costs nothing).")
+
+
+def quiet_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | None:
+    """What "no recommendation" says when no rule could judge some axis: too early for any ROI (``too_early_line``),
+    or a live axis with no cost written (``uncosted_line``); None when every axis was judged."""
+    return too_early_line(plan, as_of, lang) or uncosted_line(plan, as_of, lang)

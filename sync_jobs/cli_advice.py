@@ -14,7 +14,7 @@ import click
 from pac_config.planfile import load_plan
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
-from pac_core.plan_end import period_line, plan_ended, too_early_line
+from pac_core.plan_end import period_line, plan_ended, quiet_line
 from pac_core.results import Evaluation
 from sync_jobs import cli_common
 from sync_jobs.app import current
@@ -51,8 +51,8 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
     outside = period_line(plan, evaluation.as_of, lang, next_plan)
     if outside is not None:     # over or not begun: no advice (pac_core.plan_end), said instead of "none"
         out.append(outside)
-    elif axis_id is None and not recos:     # before any ROI to date no rule could judge: said (audit janmeet F8)
-        out.append(too_early_line(plan, evaluation.as_of, lang) or words["none"])
+    elif axis_id is None and not recos:     # an axis no ROI rule could judge: said (janmeet F8, m3cost)
+        out.append(quiet_line(plan, evaluation.as_of, lang) or words["none"])
     for axis in axes:
         reco = recos.get(axis.id)
         if reco is None and axis_id is None:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from pac_config.planfile import load_plan
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
-from pac_core.plan_end import following, period_line, too_early_line
+from pac_core.plan_end import following, period_line, quiet_line
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
@@ -94,7 +94,7 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
     kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
     if not recos:
         if notice is None:
-            early = too_early_line(plan, advice.as_of, lang) if plan is not None else None
+            early = quiet_line(plan, advice.as_of, lang) if plan is not None else None
             console.print(f"{indent}{head}{kept}: {early or NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False,
                           soft_wrap=bool(indent))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pac_core.plan import Action
-from pac_core.plan_end import too_early_line
+from pac_core.plan_end import quiet_line
 from pac_core.results import Pace
 from sync_jobs.report import charts
 from sync_jobs.report.evidence import rows as evidence_rows
@@ -145,12 +145,13 @@ def no_recommendation(inputs: ReportInputs, lang: str) -> str:
     """What the section says when the advisor made no recommendation: under « Pour le plan suivant » once the plan
     is over (audit janmeet F2: the year-end report read « Recommandations — Aucune recommandation ce trimestre »
     while the December review of the same instant read « Pour le plan suivant »); before any axis has a ROI to date,
-    that it is too early to judge (``pac_core.plan_end.too_early_line``, audit janmeet F8); else that every axis
-    is within its thresholds."""
+    that it is too early to judge (``pac_core.plan_end.too_early_line``, audit janmeet F8); with a live axis whose
+    cost is not written, that the ROI rules could not judge it (``uncosted_line``); else that every axis is within
+    its thresholds."""
     w = labels(lang)
     if plan_over(inputs):
         return w["no_recos_next"]
-    return too_early_line(inputs.plan, inputs.evaluation.as_of, lang) or w["no_recos"]
+    return quiet_line(inputs.plan, inputs.evaluation.as_of, lang) or w["no_recos"]
 
 
 def context_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:

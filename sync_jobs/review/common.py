@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pac_core.plan_end import too_early_line
+from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
@@ -88,7 +88,7 @@ def advice_words(review: Review, lang: str) -> dict[str, object]:
     plan with no day left cannot « Abandonner » or « Suspendre » anything (audit reverify N1)."""
     if not review.plan_over:
         w = labels(lang, "review")
-        early = too_early_line(review.plan, review.as_of, lang)   # no ROI to date yet: no rule judged (janmeet F8)
+        early = quiet_line(review.plan, review.as_of, lang)   # an axis no ROI rule judged (janmeet F8, m3cost)
         return {"news_title": w["news"], "news_lead": w["news_lead"], "news_intro": "", "rule_kind": "rule",
                 "reco_text": lambda reco: reco.text(lang), "no_news": early or w["no_news"]}
     report = labels(lang)
