@@ -743,11 +743,14 @@ _WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of|w/[cb]|week\s
                       r"(?:\s+on)?)\s+")
 _MONTH_NAMED = _c(rf"(?:(?:le|au|the)\s+)?(?:(?:mois|month)\s+(?:de\s+|d'|of\s+))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m2>\d{1,2}))(?![/\-.]?\d)")
-_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d)(?!\d))|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
+# Not before a decimal: "Q2.5", « T2,5 », "H1.5" are no quarter nor half (a release, a pricing, a label: audit lintnums,
+# "Present the Q2.5 release to 10 customers in May" was Q2), where "Q2, 2027" and « T2.2027 » keep their year.
+_NOT_DECIMAL = r"(?!\d|[.,]\d{1,2}(?!\d))"
+_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d){_NOT_DECIMAL})|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
               rf"|(?:(?:trimestre|quarter)\s+(?P<q2>\d)(?!\d))){_OF_YEAR}")
 _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
-_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
-           rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
+_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d){_NOT_DECIMAL}"
+           rf"|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
 # "1H" / "2H" (US for H1 / H2): only as a whole period, a `when:`; in a sentence « 1h » is an hour.
 _HALF_US = _c(rf"(?P<h>[12])h{_OF_YEAR}")

@@ -1,0 +1,43 @@
+"""How the numbers of an action text are read (audit lintnums, 7 Dec 2026).
+
+``tests/data/linter_numbers.tsv``: statements, French and English, a manager writes with numbers in them (« 1 200 »,
+"1,200", « 1,5 », "2.5", "Q2.5", « S18 », « sem. 18 », « T2 », « 2e trimestre », « mi-mai », « fin juin », « du 69 »,
+« dans le 01 », « 5k€ », percentages, ranges, « 1er », « 14h30 », "2027"), each with the count, the window and the
+départements the manager means, written by hand before the linter was run. Every row is checked: a misread date is a
+wrong window (a wrong ``when`` warning of ``pac plan check``), a misread count a wrong target or a wrong warning.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from pac_core.linter import lint_statement
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "linter_numbers.tsv"
+
+
+def _rows() -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for line in DATA.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("#") or not line.strip():
+            continue
+        rid, text, count, window, departements, _meaning = line.split("\t")
+        rows.append((rid, text, count, window, departements))
+    return rows
+
+
+ROWS = _rows()
+
+
+@pytest.mark.parametrize(("rid", "text", "count", "window", "departements"), ROWS, ids=[r[0] for r in ROWS])
+def test_each_number_reads_as_the_manager_means(rid: str, text: str, count: str, window: str,
+                                                departements: str) -> None:
+    parsed = lint_statement(text, year=2027, tz="Europe/Paris").parsed
+    read = parsed["window"]
+    got_window = "-" if not read else (
+        f"{read['start'][:10]}..{date.fromisoformat(read['end'][:10]) - timedelta(days=1)}")
+    got_count = "-" if parsed["count"] is None else str(parsed["count"])
+    got_departements = ",".join(sorted((parsed.get("scope_hints") or {}).get("departements") or [])) or "-"
+    assert (got_count, got_window, got_departements) == (count, window, departements)
