@@ -657,9 +657,18 @@ def _year_of(text: str | None) -> int | None:
 _ISO_DATE = _c(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 # Not before a percent, a currency or « fois » / "times": « de 2.5 % », "by 2.5%", "1.5 times" are numbers (audit
 # lintdates: "Increase sales by 2.5% in Q3" was a deadline to 2 May).
+# Nor before what is counted, measured or versioned (audit lintnums): "on 2.5 accounts", "the 2.5 release", "on 1.5 hour
+# calls", "2.5 acre sites", « 3/4 clients » (3 or 4 of them) were 2 May, 1 May, 3 April, the action's window.
+_COUNTED_AFTER = (r"accounts?|customers?|clients?|comptes?|prospects?|leads?|deals?|opportunit(?:y|ies|es?)"
+                  r"|devis|quotes?|units?|unites?|licen[cs]es?|seats?|users?|utilisateurs?|employees?|salaries|people|personnes?"
+                  r"|visits?|visites?|calls?|appels?|meetings?|demos?|releases?|versions?|updates?|upgrades?|plans?"
+                  r"|pricing|offers?|offres?|models?|modeles?|hours?|hrs?|heures?|minutes?|mins?|days?|jours?|weeks?"
+                  r"|semaines?|months?|years?|yrs?|ans?|annees?|km|kms|miles?|acres?|hectares?|ha|kg|tonnes?|stars?"
+                  r"|etoiles?")
 _NUM_DATE = _c(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}|\d{2}))?(?![/.]?\d)"
                r"(?!\s*(?:%|‰|€|\$|£|pour\s*cents?(?![a-z])|percent(?![a-z])|pts?(?![a-z])|points?(?![a-z])"
-               r"|fois(?![a-z])|times(?![a-z])|x(?![a-z])))")
+               r"|fois(?![a-z])|times(?![a-z])|x(?![a-z])))"
+               rf"(?!\s+(?:{_COUNTED_AFTER})(?![a-z]))")
 _DAY_MONTH = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:{_SP}of)?{_SP}"
                 rf"(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?")
 _MONTH_DAY = _c(rf"(?:(?:the){_SP})?(?:{_WEEKDAY})?(?P<m>{_MONTH}){_SP}(?:the{_SP})?(?P<d>{_DAYNUM})"
