@@ -7,7 +7,8 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
-  "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
+  "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day), "la 18e semaine",
+  "the 18th week" (not "la 1re semaine de juin": a week of a month).
   "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
   as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
   With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
@@ -21,7 +22,8 @@ What is understood (case and accents ignored):
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
 - half months: "première quinzaine de juin" / "first half of June" is the 1st-15th, "seconde (deuxième, 2e,
   dernière) quinzaine" / "second half of June" the 16th to the month's end; another quinzaine is a PeriodError;
-- quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
+- quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "2e trim.", "2nd qtr", "second quarter 2027"; "Q2.5",
+  "T2,5", "H1.5" are no period (a quarter or half before a decimal is a name: a release, a price list);
 - halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
@@ -746,6 +748,10 @@ _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}
            rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
+# « la 18e semaine », "the 18th week" (audit lintnums: no time bound); not « la 1re semaine de juin », "the 2nd week of
+# June", a week of a month (docs/linter.md, Limits).
+_WEEK_ORD = _c(r"(?:la\s+|the\s+)?(?P<w>\d{1,2})(?:e|eme|ere|re|st|nd|rd|th)\s+(?:semaine|week)"
+               rf"(?!\s+(?:de\s+|du\s+|d'|of\s+|in\s+)(?!(?:l'annee\s+)?{_YEAR})){_OF_YEAR}")
 # "week of May 3", and the UK "w/c 3 May", "week commencing / beginning / starting 3 May" (audit linten: the day alone,
 # or from that day to the end of the plan).
 _WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of|w/[cb]|week\s+(?:commencing|beginning|starting)"
@@ -755,7 +761,8 @@ _MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m
 # Not before a decimal: "Q2.5", « T2,5 », "H1.5" are no quarter nor half (a release, a pricing, a label: audit lintnums,
 # "Present the Q2.5 release to 10 customers in May" was Q2), where "Q2, 2027" and « T2.2027 » keep their year.
 _NOT_DECIMAL = r"(?!\d|[.,]\d{1,2}(?!\d))"
-_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d){_NOT_DECIMAL})|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
+_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d){_NOT_DECIMAL})"
+              rf"|(?:(?P<o>{_ORD})\s+(?:trimestre|trim\.?|quarter|qtr\.?))"     # « 2e trim. », "2nd qtr" (lintnums)
               rf"|(?:(?:trimestre|quarter)\s+(?P<q2>\d)(?!\d))){_OF_YEAR}")
 _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
 _HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d){_NOT_DECIMAL}"
@@ -863,6 +870,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
     add(_WEEK.match(s, pos), week)
     add(_ISO_WEEK.match(s, pos), week)
+    add(_WEEK_ORD.match(s, pos), week)
     wo = _WEEK_OF.match(s, pos)
     if wo:
         hit = _date_at(s, wo.end())
