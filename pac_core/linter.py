@@ -341,8 +341,20 @@ _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 # a count, grouped in thousands by a space, an apostrophe, a comma or a point in either language (« Visiter 1 200
 # clients », "Call 1,200 customers", « 1.200 », « 1'200 »: a count is whole, so none is 1,2): audit importus F3 read
 # "1,234" in English only; audit amounts2 F2: « 1 200 » read 200 (the « 1 » dropped), « 1,234 » and « 1.200 » no count
+# "2k customers", « 1,5k clients »: thousands of accounts or activities (audit lintnums: no count, « add: how many »);
+# before anything else (« 5k€ », "5k of pipeline", « 50k de CA ») a k is money. « 3/4 clients » is 3 or 4 of them,
+# read as a range (``_COUNT_RANGE``); « 3/4 des devis » stays a share (``_SHARE``).
+_COUNTED_NOUN = (r"(?=\s(?:clients|customers|comptes|accounts|prospects|leads|contacts|distributeurs|distributors"
+                 r"|revendeurs|resellers|partenaires|partners|dealers|appels|calls|e-?mails|mails|visites|visits)"
+                 r"(?![a-z]))")
 _NUMBER = re.compile(r"(?<![\w.,/'’-])(?P<digits>" + GROUPED_COUNT + r"|\d{1,6})"
-                     r"(?![\w/]|[.,]\d)|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
+                     r"(?![\w/]|[.,]\d)|(?<![\w.,/'’-])(?P<slash>\d{1,3})(?=/\d{1,3}\s[a-z])"
+                     r"|(?<![\w.,/'’-])(?P<kilo>\d{1,3}(?:[.,]\d{1,2})?)\s?k" + _COUNTED_NOUN
+                     + r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
+_YEAR_COUNT = re.compile(_COUNTED_NOUN)
+_SLASH_OTHER = re.compile(r"/(\d{1,3})")
+_HALF_DAY = re.compile(r"\s*(?:journees?|matinees?|soirees?|apres-midi|temps)(?![a-z])")     # « 1/2 journée »
+_SHARE = re.compile(r"/(?P<of>\d{1,3})\s(?:des|de|du|d'|of|la|le|les|the|our|nos|mes)(?![a-z])")
 # a number with a fraction, « 1,5 clients »: no count (a count is whole), said so rather than « add: how many »
 _FRACTION = re.compile(r"(?<![\w.,/$€£¥-])(\d{1,6})[.,](\d{1,2}|\d{4,})(?![\w/]|[.,]\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -601,7 +613,7 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
 _COLLECTIVE = ("dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine", "cinquantaine", "centaine", "dozen")
 _WORD = re.compile(r"\s*([a-z][a-z-]*'?)")
 _PARTITIVE = re.compile(r"\s*(?:(?:of|de|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
-_COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or)\s*\d+(?!\d)")
+_COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or|/)\s*\d+(?!\d)")
 # « entre 5 et 8 visites », "between 5 and 8 visits": « et » / "and" closes the range only after entre / between.
 _COUNT_BETWEEN = re.compile(r"\s*(?:et|and|a|to|-)\s*\d+(?!\d)")
 _COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
@@ -635,7 +647,13 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if currency:
             facts.measure.append(text[currency.start():m.end()])
             continue
-        raw = re.sub(r"[ ,.'’]", "", m.group("digits")) if m.group("digits") else m.group("word")
+        other = _SLASH_OTHER.match(s, m.end()) if m.group("slash") else None
+        if other is not None and (_SHARE.match(s, m.end()) or _IS_UNIT.match(s, other.end())
+                                  or _HALF_DAY.match(s, other.end()) or int(other.group(1)) <= int(m.group("slash"))):
+            continue                    # « 3/4 des devis », « 1/2 journée », "5/3": a share, a half, no range
+        kilo = m.group("kilo")
+        raw = (re.sub(r"[ ,.'’]", "", m.group("digits")) if m.group("digits") else m.group("slash")
+               or (str(round(float(kilo.replace(",", ".")) * 1000)) if kilo else m.group("word")))
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         repeat = _TIMES.match(s, m.end())
         if repeat and times is None and facts.verb is not None and facts.verb_at < at:
@@ -647,9 +665,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
             if _DURATION.match(s, m.end()):
                 facts.durations.append(facts.measure[-1])
             continue
-        if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2199:
-            continue
-        pos = m.end()
+        if m.group("digits") and len(raw) == 4 and 1900 <= value <= 2199 and not _YEAR_COUNT.match(s, m.end()):
+            continue                    # a year, but « 2000 clients »: a count (audit lintnums)
+        pos = m.end() + (s[m.end():m.end() + 1] == "+")        # "10+ customers": at least 10, the commitment
         lead = _COUNT_LEAD.search(s, max(0, at - 10), at) if raw.isdigit() else None
         between = lead is not None and lead.group("lead") in ("entre", "between")
         span = None

@@ -41,3 +41,10 @@ def test_each_number_reads_as_the_manager_means(rid: str, text: str, count: str,
     got_count = "-" if parsed["count"] is None else str(parsed["count"])
     got_departements = ",".join(sorted((parsed.get("scope_hints") or {}).get("departements") or [])) or "-"
     assert (got_count, got_window, got_departements) == (count, window, departements)
+
+
+def test_a_slash_between_two_counts_is_a_range_and_says_so() -> None:
+    """« 3/4 clients » is 3 or 4 of them: the lower bound, with the range's reason (it was 3 April, and no count)."""
+    result = lint_statement("Appeler 3/4 clients en mai", year=2027, tz="Europe/Paris")
+    assert result.parsed["count"] == 3
+    assert any("'3/4' is a range: read as its lower bound, 3" in reason for reason in result.reasons), result.reasons
