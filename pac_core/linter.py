@@ -178,6 +178,12 @@ _CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:
                       r"|mois|trimestres?|quinzaines?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?"
                       r"|matins?|soirs?|days?|weeks?|months?|quarters?|fortnights?|mondays?|tuesdays?|wednesdays?"
                       r"|thursdays?|fridays?|saturdays?|sundays?|mornings?)\b")
+# "30 minutes each", "1.5 hours each", "10 leads each": per call, per visit, per rep, not all of a scope (audit
+# lintnums: "Call 5 customers for 30 minutes each in May" was an objective "over all of a scope"); "each customer" still
+# is. A number is tried from its first digit only (linear time on long runs of digits).
+_EACH_AFTER_NUMBER = re.compile(r"(?<![\d.,])\d[\d.,]*\s?(?:[a-z%€$£]+\s)?each"
+                                r"(?=\s?[,;.)]|$|\s(?:in|by|on|before|during|until|from|at|per|for|and|or|within|this"
+                                r"|next)(?![a-z]))")
 # "5 customers per week", « 5 clients par mois », "weekly": a rate. The count is then what is done each week or month,
 # not the window's target, which pac counts (usplan audit: "5 per week in Q3" was a target of 5 over 13 weeks).
 _RATE = re.compile(r"(?<![a-z])(?:(?P<lead>per|a|an|each|every|par|chaque|tous\s+les|toutes\s+les)\s+"
@@ -858,7 +864,8 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
         places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])
     _named_target(text, s, facts, places, people)
     after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
-    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)))
+    blank = _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)
+    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _EACH_AFTER_NUMBER.sub(lambda m: " " * len(m.group(0)), blank)))
     object_zone = after_verb[len(facts.verb or ""):len(facts.verb or "") + 40]
     facts.scope_plural = _plural_scope(object_zone)
     facts.role_group = _plural_scope(object_zone, _ROLE_GROUP)

@@ -48,3 +48,16 @@ def test_a_slash_between_two_counts_is_a_range_and_says_so() -> None:
     result = lint_statement("Appeler 3/4 clients en mai", year=2027, tz="Europe/Paris")
     assert result.parsed["count"] == 3
     assert any("'3/4' is a range: read as its lower bound, 3" in reason for reason in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Call 5 customers for 30 minutes each in May", "action"),
+    ("Visit 4 accounts in Q3 at 1.5 hours each", "action"),
+    ("Call 20 prospects, 15 min each, in week 18", "action"),
+    ("Call each customer in May", "objective"),
+    ("Visit each of our key accounts in Q3", "objective"),
+])
+def test_each_after_a_number_is_per_unit_not_all_of_a_scope(text: str, kind: str) -> None:
+    """"30 minutes each" is how long each call lasts: the statement keeps its count (it was "over all of a scope", an
+    objective); "each customer" is still every one of them."""
+    assert lint_statement(text, year=2027, tz="Europe/Paris").kind == kind
