@@ -618,7 +618,8 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
 
 _COLLECTIVE = ("dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine", "cinquantaine", "centaine", "dozen")
 _WORD = re.compile(r"\s*([a-z][a-z-]*'?)")
-_PARTITIVE = re.compile(r"\s*(?:(?:of|de|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
+_PARTITIVE = re.compile(r"\s*(?:(?:of|de|des|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
+_OF_A_SET = re.compile(r"(\d{1,6})(?![\w.,/])")
 _COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or|/)\s*\d+(?!\d)")
 # « entre 5 et 8 visites », "between 5 and 8 visits": « et » / "and" closes the range only after entre / between.
 _COUNT_BETWEEN = re.compile(r"\s*(?:et|and|a|to|-)\s*\d+(?!\d)")
@@ -683,6 +684,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         partitive = (_PARTITIVE if raw not in _COLLECTIVE else re.compile(r"\s*(?:(?:de|of)\s+|d')")).match(s, pos)
         if partitive:
             pos = partitive.end()
+            whole = _OF_A_SET.match(s, pos)
+            if whole is not None and int(whole.group(1)) > value:
+                pos = whole.end()       # « 5 des 10 clients », "5 of the 10 accounts": 5 of them (it was 10)
         first = last = -1
         for _ in range(3):
             word = _WORD.match(s, pos)
