@@ -8,7 +8,8 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day), "la 18e semaine",
-  "the 18th week" (not "la 1re semaine de juin": a week of a month).
+  "the 18th week" (not "la 1re semaine de juin": a week of a month), "CW18", "S18/S19" (weeks 18 to 19; "S18/S20" is
+  two periods, as "S18 et S20").
   "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
   as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
   With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
@@ -742,10 +743,10 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
 
 # Named periods -----------------------------------------------------------------------------------
 _OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
-_WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
+_WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|cw\.?|s\.?|w\.?)"      # "CW18": a calendar week (lintnums)
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
 _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
-           rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
+           rf"(?:\s*(?P<sep>a|au|-|/|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
 # « la 18e semaine », "the 18th week" (audit lintnums: no time bound); not « la 1re semaine de juin », "the 2nd week of
@@ -826,7 +827,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     def week(m: re.Match[str]) -> _Part:
         w1 = int(m.group("w"))
         w2 = int(m.groupdict().get("w2") or w1)
-        listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
+        listed = _g(m, "sep") in ("et", "and", "/") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
         word = (_g(m, "word") or "").rstrip(".")
         # "S1" / "S2" alone: in French business writing usually the half-years (semestres), else weeks 1 and 2
         semester_like = word == "s" and not m.group("w").startswith("0") and {w1, w2} <= {1, 2}
