@@ -472,10 +472,11 @@ def _find_verbs(s: str, facts: _Facts) -> None:
 
 
 def _departement_spans(s: str) -> list[tuple[int, int, str]]:
-    """Département codes written as numbers ("du 69", "dans le 38", "département 74", "(69)")."""
+    """Département codes written as numbers ("du 69", "dans le 38", "département 74", "department 69", « dépt. 69 »,
+    "(69)")."""
     out: list[tuple[int, int, str]] = []
-    pattern = re.compile(r"(?:\b(?:du|dans\s+le|le|departements?|depts?|dpts?|deps?|in|in\s+the|en|of|et\s+du|et\s+le"
-                         r"|and|et|,)\s+|\()(\d{2,3}|2a|2b)(?![a-z0-9])(?!\s*[%€])")
+    pattern = re.compile(r"(?:\b(?:du|dans\s+le|le|departements?|departments?|depts?\.?|dpts?\.?|deps?|in|in\s+the"
+                         r"|en|of|et\s+du|et\s+le|and|et|,)\s+|\()(\d{2,3}|2a|2b)(?![a-z0-9])(?!\s*[%€])")
     for m in pattern.finditer(s):
         code_text = m.group(1)
         # "les 69 clients" is a count, "du 69" a département: a following noun means a count.
