@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pac_core.linter import lint_statement
+from pac_config.planfile import load_plan_text
+from pac_core.linter import action_disagreements, action_window_disagreement, lint_statement
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "linter_numbers.tsv"
 
@@ -61,3 +62,36 @@ def test_each_after_a_number_is_per_unit_not_all_of_a_scope(text: str, kind: str
     """"30 minutes each" is how long each call lasts: the statement keeps its count (it was "over all of a scope", an
     objective); "each customer" is still every one of them."""
     assert lint_statement(text, year=2027, tz="Europe/Paris").kind == kind
+
+
+PLAN = """\
+plan: {name: PAC 2027, year: 2027, timezone: Europe/Paris, language: en}
+people:
+  - {email: amy@example.com, name: Amy, role: rep}
+segments:
+  - {id: SEG, name: Rhône, kind: horizontal, scope: {departement: "69"}}
+axes:
+  - {id: AX, name: Dormant customers, segment: SEG}
+actions:
+  - {id: A-01, axis: AX, who: amy@example.com, what: {activity: call, count: 12}, when: May,
+     text: "Call 12 prospects about the Q2.5 pricing"}
+  - {id: A-02, axis: AX, who: amy@example.com, what: {activity: call, count: 5}, when: June,
+     text: "Call 5 customers on the 2.5 release"}
+  - {id: A-03, axis: AX, who: amy@example.com, what: {activity: visit, count: 5}, when: week 18,
+     text: "Visiter 5 des 10 clients dormants du 69 en S18"}
+  - {id: A-04, axis: AX, who: amy@example.com, what: {activity: call, count: 5}, when: weeks 18 to 19,
+     text: "Call 5 customers in wk 18/19"}
+  - {id: A-05, axis: AX, who: amy@example.com, what: {activity: visit, count: 6}, when: week 19,
+     text: "Visiter 5 clients dormants du 69 en S18"}
+"""
+
+
+def test_plan_check_and_lint_say_nothing_of_a_number_read_right() -> None:
+    """What a misread number cost a plan: ``pac plan check`` (the window) and ``pac plan lint`` (the window and the
+    count) warned of disagreements the manager had not written: A-01 "Q2" against May, A-02 2 May against June,
+    A-03 « statement says 10 » against 5, A-04 week 18 against weeks 18-19. A-05 does disagree, twice."""
+    plan = load_plan_text(PLAN, name="numbers.pac.yaml")
+    checked = {a.id: action_window_disagreement(plan, a) for a in plan.actions}
+    linted = {a.id: [d[0] for d in action_disagreements(plan, a)] for a in plan.actions}
+    assert {k: v for k, v in checked.items() if v} == {"A-05": checked["A-05"]} and checked["A-05"]
+    assert {k: v for k, v in linted.items() if v} == {"A-05": ["count", "when"]}
