@@ -9,7 +9,8 @@ What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day), "la 18e semaine",
   "the 18th week" (not "la 1re semaine de juin": a week of a month), "CW18", "S18/S19" (weeks 18 to 19; "S18/S20" is
-  two periods, as "S18 et S20").
+  two periods, as "S18 et S20"); a year before the period it holds
+  is its year ("en 2027, semaine 18", "2027, T2", "2027-S18").
   "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
   as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
   With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
@@ -96,7 +97,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -748,7 +749,7 @@ _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
 _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
            rf"(?:\s*(?P<sep>a|au|-|/|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
-_ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
+_ISO_WEEK = _c(r"(?P<y>\d{4})(?:-?w|-(?P<word>s))(?P<w>\d{1,2})(?:-\d)?")      # « 2027-S18 » too (lintnums)
 # « la 18e semaine », "the 18th week" (audit lintnums: no time bound); not « la 1re semaine de juin », "the 2nd week of
 # June", a week of a month (docs/linter.md, Limits).
 _WEEK_ORD = _c(r"(?:la\s+|the\s+)?(?P<w>\d{1,2})(?:e|eme|ere|re|st|nd|rd|th)\s+(?:semaine|week)"
@@ -802,6 +803,7 @@ _QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
                            r"|(?P<late>late\s+))")
 
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
+_YEAR_THEN = re.compile(rf"(?P<y>{_YEAR}),?\s")
 
 
 def _g(m: re.Match[str], name: str) -> str | None:
@@ -814,8 +816,9 @@ def _ordinal(text: str, last: int) -> int:
     return last if value == -1 else value
 
 
-def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
-    """The longest named period (week, month, quarter, half, year) starting at ``pos``."""
+def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tuple[int, _Part] | None:
+    """The longest named period (week, month, quarter, half, year) starting at ``pos``; with ``year_first``, a year
+    followed by a period inside it (« 2027, semaine 18 ») is that period of that year."""
     found: list[tuple[int, _Part]] = []
 
     def add(m: re.Match[str] | None, part: Callable[[re.Match[str]], _Part | None]) -> None:
@@ -1010,6 +1013,13 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return None   # "2000 clients" is a count, "en 2027" is a period
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
+    # « en 2027, semaine 18 », "in 2027 week 18", « 2027, T2 »: the year of the period that follows (audit lintnums: the
+    # year was the window, the week a second period)
+    if year_first and (year_then := _YEAR_THEN.match(s, pos)) is not None:
+        then = _period_at(s, year_then.end(), search=False, year_first=False)     # one step: linear on "2027 2027 …"
+        if then is not None and then[1].kind in ("week", "month", "quarter", "half") and then[1].year is None \
+                and then[1].resolve is None:
+            found.append((then[0], replace(then[1], year=int(year_then.group("y")))))
     return max(found, key=lambda f: f[0]) if found else None
 
 
