@@ -363,6 +363,8 @@ _HALF_DAY = re.compile(r"\s*(?:journees?|matinees?|soirees?|apres-midi|temps)(?!
 _SHARE = re.compile(r"/(?P<of>\d{1,3})\s(?:des|de|du|d'|of|la|le|les|the|our|nos|mes)(?![a-z])")
 # a number with a fraction, « 1,5 clients »: no count (a count is whole), said so rather than « add: how many »
 _FRACTION = re.compile(r"(?<![\w.,/$€£¥-])(\d{1,6})[.,](\d{1,2}|\d{4,})(?![\w/]|[.,]\d)")
+# "Q2.5", « T2,5 », "H1.5": no period (``periods``), said so when the statement has no other (audit lintnums)
+_DECIMAL_QUARTER = re.compile(r"(?<![\w.,])[tqh][1-4][.,]\d{1,2}(?![\w]|[.,]\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -856,6 +858,11 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
         facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
                               "label": window.label})
     facts.period_problems = [str(p) for p in problems]
+    if not facts.windows and (label := _DECIMAL_QUARTER.search(s)) is not None:
+        written = text[label.start():label.end()]
+        facts.period_problems.append(f"{written!r} is no quarter nor half (a year has 4 quarters and 2 halves): "
+                                     f"read as a name, not a period (write the period, e.g. '{written[:2]}', or its "
+                                     "days)")
     facts.relative_unresolved = any(isinstance(p, RelativePeriodError) for p in problems)
     _find_verbs(s, facts)
     if facts.verb:      # shown as written, accents included

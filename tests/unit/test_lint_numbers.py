@@ -95,3 +95,15 @@ def test_plan_check_and_lint_say_nothing_of_a_number_read_right() -> None:
     linted = {a.id: [d[0] for d in action_disagreements(plan, a)] for a in plan.actions}
     assert {k: v for k, v in checked.items() if v} == {"A-05": checked["A-05"]} and checked["A-05"]
     assert {k: v for k, v in linted.items() if v} == {"A-05": ["count", "when"]}
+
+
+@pytest.mark.parametrize(("text", "written", "fix"), [
+    ("Call 12 prospects in Q2.5", "Q2.5", "Q2"),
+    ("Appeler 12 prospects au T2,5", "T2,5", "T2"),
+])
+def test_a_decimal_quarter_says_why_the_statement_has_no_time_bound(text: str, written: str, fix: str) -> None:
+    """"Q2.5" is no quarter (F1): the statement lacks when, and the reasons say why rather than « add: when » alone."""
+    result = lint_statement(text, year=2027, tz="Europe/Paris")
+    assert result.parsed["window"] is None and "when" in result.missing
+    assert f"when: '{written}' is no quarter nor half (a year has 4 quarters and 2 halves): read as a name, not a " \
+           f"period (write the period, e.g. '{fix}', or its days)" in result.reasons, result.reasons
