@@ -15,6 +15,7 @@ import pytest
 
 from pac_config.planfile import load_plan_text
 from pac_core.linter import action_disagreements, action_window_disagreement, lint_statement
+from pac_core.periods import parse_period
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "linter_numbers.tsv"
 
@@ -107,3 +108,19 @@ def test_a_decimal_quarter_says_why_the_statement_has_no_time_bound(text: str, w
     assert result.parsed["window"] is None and "when" in result.missing
     assert f"when: '{written}' is no quarter nor half (a year has 4 quarters and 2 halves): read as a name, not a " \
            f"period (write the period, e.g. '{fix}', or its days)" in result.reasons, result.reasons
+
+
+@pytest.mark.parametrize(("when", "first", "end"), [
+    ("2027-S18", "2027-05-03", "2027-05-10"),
+    ("2027, semaine 18", "2027-05-03", "2027-05-10"),
+    ("2027, T2", "2027-04-01", "2027-07-01"),
+    ("S18/S19", "2027-05-03", "2027-05-17"),
+    ("CW18", "2027-05-03", "2027-05-10"),
+    ("2e trim.", "2027-04-01", "2027-07-01"),
+    ("the 18th week", "2027-05-03", "2027-05-10"),
+])
+def test_the_same_forms_are_read_as_a_when(when: str, first: str, end: str) -> None:
+    """The period parser is one (``pac_core.periods``): a plan's ``when:`` reads what a statement does. « 2027-S18 » was
+    1 January to the end of week 18, the others « cannot read »."""
+    window = parse_period(when, year=2027, tz="Europe/Paris")
+    assert (window.start.date().isoformat(), window.end.date().isoformat()) == (first, end)
