@@ -379,9 +379,31 @@ def _count(value: object) -> object:
         "shown": _brief(value), "fix": _count_fix(value)})
 
 
+# A count as a manager says it (audit lintnums): « 3-5 », « 3 à 5 », "2k", « 1,5k », "10+", « 5 visites »: the number
+# to write, as the linter reads the same words in a statement (docs/linter.md), not « say how many ».
+_COUNT_RANGE = re.compile(r"\s*(\d{1,9})\s*(?:-|–|à|a|to|ou|or|/)\s*(\d{1,9})\s*")
+_COUNT_KILO = re.compile(r"\s*(\d{1,3}(?:[.,]\d{1,2})?)\s?[kK]\s*")
+_COUNT_PLUS = re.compile(r"\s*(?:(\d{1,9})\s*\+|(?:≥|>=|\+)\s*(\d{1,9}))\s*")
+_COUNT_WORDS = re.compile(r"\s*(\d{1,9})\s+[^\W\d_][\w' -]*")
+
+
+def _count_said(value: str) -> str | None:
+    if (m := _COUNT_RANGE.fullmatch(value)) and int(m.group(1)) < int(m.group(2)):
+        return f"a range: write one number, the one committed to, e.g. {int(m.group(1))}"
+    if m := _COUNT_KILO.fullmatch(value):
+        return f"write {round(float(m.group(1).replace(',', '.')) * 1000)}: a count is written in full"
+    if m := _COUNT_PLUS.fullmatch(value):
+        return f"write {int(m.group(1) or m.group(2))}, the number committed to"
+    if m := _COUNT_WORDS.fullmatch(value):
+        return f"write {int(m.group(1))} alone: the activity is what.activity"
+    return None
+
+
 def _count_fix(value: object) -> str:
     """How to write a count that is no whole number: the two around a fraction (a count is whole), and the quotes
     YAML needs around a grouped 1.200, which it reads as the number 1.2."""
+    if isinstance(value, str) and (said := _count_said(value)) is not None:
+        return said
     number = value if isinstance(value, float) else None
     if isinstance(value, str) and re.fullmatch(r"\s*\d+[.,]\d+\s*", value):
         number = float(value.strip().replace(",", "."))

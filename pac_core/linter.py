@@ -178,6 +178,12 @@ _CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:
                       r"|mois|trimestres?|quinzaines?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?"
                       r"|matins?|soirs?|days?|weeks?|months?|quarters?|fortnights?|mondays?|tuesdays?|wednesdays?"
                       r"|thursdays?|fridays?|saturdays?|sundays?|mornings?)\b")
+# "30 minutes each", "1.5 hours each", "10 leads each": per call, per visit, per rep, not all of a scope (audit
+# lintnums: "Call 5 customers for 30 minutes each in May" was an objective "over all of a scope"); "each customer" still
+# is. A number is tried from its first digit only (linear time on long runs of digits).
+_EACH_AFTER_NUMBER = re.compile(r"(?<![\d.,])\d[\d.,]*\s?(?:[a-z%€$£]+\s)?each"
+                                r"(?=\s?[,;.)]|$|\s(?:in|by|on|before|during|until|from|at|per|for|and|or|within|this"
+                                r"|next)(?![a-z]))")
 # "5 customers per week", « 5 clients par mois », "weekly": a rate. The count is then what is done each week or month,
 # not the window's target, which pac counts (usplan audit: "5 per week in Q3" was a target of 5 over 13 weeks).
 _RATE = re.compile(r"(?<![a-z])(?:(?P<lead>per|a|an|each|every|par|chaque|tous\s+les|toutes\s+les)\s+"
@@ -341,10 +347,24 @@ _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 # a count, grouped in thousands by a space, an apostrophe, a comma or a point in either language (« Visiter 1 200
 # clients », "Call 1,200 customers", « 1.200 », « 1'200 »: a count is whole, so none is 1,2): audit importus F3 read
 # "1,234" in English only; audit amounts2 F2: « 1 200 » read 200 (the « 1 » dropped), « 1,234 » and « 1.200 » no count
+# "2k customers", « 1,5k clients »: thousands of accounts or activities (audit lintnums: no count, « add: how many »);
+# before anything else (« 5k€ », "5k of pipeline", « 50k de CA ») a k is money. « 3/4 clients » is 3 or 4 of them,
+# read as a range (``_COUNT_RANGE``); « 3/4 des devis » stays a share (``_SHARE``).
+_COUNTED_NOUN = (r"(?=\s(?:clients|customers|comptes|accounts|prospects|leads|contacts|distributeurs|distributors"
+                 r"|revendeurs|resellers|partenaires|partners|dealers|appels|calls|e-?mails|mails|visites|visits)"
+                 r"(?![a-z]))")
 _NUMBER = re.compile(r"(?<![\w.,/'’-])(?P<digits>" + GROUPED_COUNT + r"|\d{1,6})"
-                     r"(?![\w/]|[.,]\d)|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
+                     r"(?![\w/]|[.,]\d)|(?<![\w.,/'’-])(?P<slash>\d{1,3})(?=/\d{1,3}\s[a-z])"
+                     r"|(?<![\w.,/'’-])(?P<kilo>\d{1,3}(?:[.,]\d{1,2})?)\s?k" + _COUNTED_NOUN
+                     + r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b")
+_YEAR_COUNT = re.compile(_COUNTED_NOUN)
+_SLASH_OTHER = re.compile(r"/(\d{1,3})")
+_HALF_DAY = re.compile(r"\s*(?:journees?|matinees?|soirees?|apres-midi|temps)(?![a-z])")     # « 1/2 journée »
+_SHARE = re.compile(r"/(?P<of>\d{1,3})\s(?:des|de|du|d'|of|la|le|les|the|our|nos|mes)(?![a-z])")
 # a number with a fraction, « 1,5 clients »: no count (a count is whole), said so rather than « add: how many »
 _FRACTION = re.compile(r"(?<![\w.,/$€£¥-])(\d{1,6})[.,](\d{1,2}|\d{4,})(?![\w/]|[.,]\d)")
+# "Q2.5", « T2,5 », "H1.5": no period (``periods``), said so when the statement has no other (audit lintnums)
+_DECIMAL_QUARTER = re.compile(r"(?<![\w.,])[tqh][1-4][.,]\d{1,2}(?![\w]|[.,]\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -454,10 +474,11 @@ def _find_verbs(s: str, facts: _Facts) -> None:
 
 
 def _departement_spans(s: str) -> list[tuple[int, int, str]]:
-    """Département codes written as numbers ("du 69", "dans le 38", "département 74", "(69)")."""
+    """Département codes written as numbers ("du 69", "dans le 38", "département 74", "department 69", « dépt. 69 »,
+    "(69)")."""
     out: list[tuple[int, int, str]] = []
-    pattern = re.compile(r"(?:\b(?:du|dans\s+le|le|departements?|depts?|dpts?|deps?|in|in\s+the|en|of|et\s+du|et\s+le"
-                         r"|and|et|,)\s+|\()(\d{2,3}|2a|2b)(?![a-z0-9])(?!\s*[%€])")
+    pattern = re.compile(r"(?:\b(?:du|dans\s+le|le|departements?|departments?|depts?\.?|dpts?\.?|deps?|in|in\s+the"
+                         r"|en|of|et\s+du|et\s+le|and|et|,)\s+|\()(\d{2,3}|2a|2b)(?![a-z0-9])(?!\s*[%€])")
     for m in pattern.finditer(s):
         code_text = m.group(1)
         # "les 69 clients" is a count, "du 69" a département: a following noun means a count.
@@ -600,8 +621,9 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
 
 _COLLECTIVE = ("dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine", "cinquantaine", "centaine", "dozen")
 _WORD = re.compile(r"\s*([a-z][a-z-]*'?)")
-_PARTITIVE = re.compile(r"\s*(?:(?:of|de|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
-_COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or)\s*\d+(?!\d)")
+_PARTITIVE = re.compile(r"\s*(?:(?:of|de|des|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
+_OF_A_SET = re.compile(r"(\d{1,6})(?![\w.,/])")
+_COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or|/)\s*\d+(?!\d)")
 # « entre 5 et 8 visites », "between 5 and 8 visits": « et » / "and" closes the range only after entre / between.
 _COUNT_BETWEEN = re.compile(r"\s*(?:et|and|a|to|-)\s*\d+(?!\d)")
 _COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
@@ -635,7 +657,13 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if currency:
             facts.measure.append(text[currency.start():m.end()])
             continue
-        raw = re.sub(r"[ ,.'’]", "", m.group("digits")) if m.group("digits") else m.group("word")
+        other = _SLASH_OTHER.match(s, m.end()) if m.group("slash") else None
+        if other is not None and (_SHARE.match(s, m.end()) or _IS_UNIT.match(s, other.end())
+                                  or _HALF_DAY.match(s, other.end()) or int(other.group(1)) <= int(m.group("slash"))):
+            continue                    # « 3/4 des devis », « 1/2 journée », "5/3": a share, a half, no range
+        kilo = m.group("kilo")
+        raw = (re.sub(r"[ ,.'’]", "", m.group("digits")) if m.group("digits") else m.group("slash")
+               or (str(round(float(kilo.replace(",", ".")) * 1000)) if kilo else m.group("word")))
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         repeat = _TIMES.match(s, m.end())
         if repeat and times is None and facts.verb is not None and facts.verb_at < at:
@@ -647,9 +675,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
             if _DURATION.match(s, m.end()):
                 facts.durations.append(facts.measure[-1])
             continue
-        if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2199:
-            continue
-        pos = m.end()
+        if m.group("digits") and len(raw) == 4 and 1900 <= value <= 2199 and not _YEAR_COUNT.match(s, m.end()):
+            continue                    # a year, but « 2000 clients »: a count (audit lintnums)
+        pos = m.end() + (s[m.end():m.end() + 1] == "+")        # "10+ customers": at least 10, the commitment
         lead = _COUNT_LEAD.search(s, max(0, at - 10), at) if raw.isdigit() else None
         between = lead is not None and lead.group("lead") in ("entre", "between")
         span = None
@@ -659,6 +687,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         partitive = (_PARTITIVE if raw not in _COLLECTIVE else re.compile(r"\s*(?:(?:de|of)\s+|d')")).match(s, pos)
         if partitive:
             pos = partitive.end()
+            whole = _OF_A_SET.match(s, pos)
+            if whole is not None and int(whole.group(1)) > value:
+                pos = whole.end()       # « 5 des 10 clients », "5 of the 10 accounts": 5 of them (it was 10)
         first = last = -1
         for _ in range(3):
             word = _WORD.match(s, pos)
@@ -827,6 +858,11 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
         facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
                               "label": window.label})
     facts.period_problems = [str(p) for p in problems]
+    if not facts.windows and (label := _DECIMAL_QUARTER.search(s)) is not None:
+        written = text[label.start():label.end()]
+        facts.period_problems.append(f"{written!r} is no quarter nor half (a year has 4 quarters and 2 halves): "
+                                     f"read as a name, not a period (write the period, e.g. '{written[:2]}', or its "
+                                     "days)")
     facts.relative_unresolved = any(isinstance(p, RelativePeriodError) for p in problems)
     _find_verbs(s, facts)
     if facts.verb:      # shown as written, accents included
@@ -840,7 +876,8 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: Iterab
         places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])
     _named_target(text, s, facts, places, people)
     after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
-    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)))
+    blank = _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)
+    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _EACH_AFTER_NUMBER.sub(lambda m: " " * len(m.group(0)), blank)))
     object_zone = after_verb[len(facts.verb or ""):len(facts.verb or "") + 40]
     facts.scope_plural = _plural_scope(object_zone)
     facts.role_group = _plural_scope(object_zone, _ROLE_GROUP)

@@ -7,7 +7,10 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
-  "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
+  "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day), "la 18e semaine",
+  "the 18th week" (not "la 1re semaine de juin": a week of a month), "CW18", "S18/S19" (weeks 18 to 19; "S18/S20" is
+  two periods, as "S18 et S20"); a year before the period it holds
+  is its year ("en 2027, semaine 18", "2027, T2", "2027-S18").
   "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
   as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
   With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
@@ -21,7 +24,8 @@ What is understood (case and accents ignored):
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
 - half months: "première quinzaine de juin" / "first half of June" is the 1st-15th, "seconde (deuxième, 2e,
   dernière) quinzaine" / "second half of June" the 16th to the month's end; another quinzaine is a PeriodError;
-- quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
+- quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "2e trim.", "2nd qtr", "second quarter 2027"; "Q2.5",
+  "T2,5", "H1.5" are no period (a quarter or half before a decimal is a name: a release, a price list);
 - halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
@@ -93,7 +97,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -657,9 +661,18 @@ def _year_of(text: str | None) -> int | None:
 _ISO_DATE = _c(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 # Not before a percent, a currency or « fois » / "times": « de 2.5 % », "by 2.5%", "1.5 times" are numbers (audit
 # lintdates: "Increase sales by 2.5% in Q3" was a deadline to 2 May).
+# Nor before what is counted, measured or versioned (audit lintnums): "on 2.5 accounts", "the 2.5 release", "on 1.5 hour
+# calls", "2.5 acre sites", « 3/4 clients » (3 or 4 of them) were 2 May, 1 May, 3 April, the action's window.
+_COUNTED_AFTER = (r"accounts?|customers?|clients?|comptes?|prospects?|leads?|deals?|opportunit(?:y|ies|es?)"
+                  r"|devis|quotes?|units?|unites?|licen[cs]es?|seats?|users?|utilisateurs?|employees?|salaries|people|personnes?"
+                  r"|visits?|visites?|calls?|appels?|meetings?|demos?|releases?|versions?|updates?|upgrades?|plans?"
+                  r"|pricing|offers?|offres?|models?|modeles?|hours?|hrs?|heures?|minutes?|mins?|days?|jours?|weeks?"
+                  r"|semaines?|months?|years?|yrs?|ans?|annees?|km|kms|miles?|acres?|hectares?|ha|kg|tonnes?|stars?"
+                  r"|etoiles?")
 _NUM_DATE = _c(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}|\d{2}))?(?![/.]?\d)"
                r"(?!\s*(?:%|‰|€|\$|£|pour\s*cents?(?![a-z])|percent(?![a-z])|pts?(?![a-z])|points?(?![a-z])"
-               r"|fois(?![a-z])|times(?![a-z])|x(?![a-z])))")
+               r"|fois(?![a-z])|times(?![a-z])|x(?![a-z])))"
+               rf"(?!\s+(?:{_COUNTED_AFTER})(?![a-z]))")
 _DAY_MONTH = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:{_SP}of)?{_SP}"
                 rf"(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?")
 _MONTH_DAY = _c(rf"(?:(?:the){_SP})?(?:{_WEEKDAY})?(?P<m>{_MONTH}){_SP}(?:the{_SP})?(?P<d>{_DAYNUM})"
@@ -731,23 +744,31 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
 
 # Named periods -----------------------------------------------------------------------------------
 _OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
-_WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
+_WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|cw\.?|s\.?|w\.?)"      # "CW18": a calendar week (lintnums)
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
 _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
-           rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
+           rf"(?:\s*(?P<sep>a|au|-|/|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
-_ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
+_ISO_WEEK = _c(r"(?P<y>\d{4})(?:-?w|-(?P<word>s))(?P<w>\d{1,2})(?:-\d)?")      # « 2027-S18 » too (lintnums)
+# « la 18e semaine », "the 18th week" (audit lintnums: no time bound); not « la 1re semaine de juin », "the 2nd week of
+# June", a week of a month (docs/linter.md, Limits).
+_WEEK_ORD = _c(r"(?:la\s+|the\s+)?(?P<w>\d{1,2})(?:e|eme|ere|re|st|nd|rd|th)\s+(?:semaine|week)"
+               rf"(?!\s+(?:de\s+|du\s+|d'|of\s+|in\s+)(?!(?:l'annee\s+)?{_YEAR})){_OF_YEAR}")
 # "week of May 3", and the UK "w/c 3 May", "week commencing / beginning / starting 3 May" (audit linten: the day alone,
 # or from that day to the end of the plan).
 _WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of|w/[cb]|week\s+(?:commencing|beginning|starting)"
                       r"(?:\s+on)?)\s+")
 _MONTH_NAMED = _c(rf"(?:(?:le|au|the)\s+)?(?:(?:mois|month)\s+(?:de\s+|d'|of\s+))?(?P<m>{_MONTH}){_OF_YEAR}")
 _MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m2>\d{1,2}))(?![/\-.]?\d)")
-_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d)(?!\d))|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
+# Not before a decimal: "Q2.5", « T2,5 », "H1.5" are no quarter nor half (a release, a pricing, a label: audit lintnums,
+# "Present the Q2.5 release to 10 customers in May" was Q2), where "Q2, 2027" and « T2.2027 » keep their year.
+_NOT_DECIMAL = r"(?!\d|[.,]\d{1,2}(?!\d))"
+_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d){_NOT_DECIMAL})"
+              rf"|(?:(?P<o>{_ORD})\s+(?:trimestre|trim\.?|quarter|qtr\.?))"     # « 2e trim. », "2nd qtr" (lintnums)
               rf"|(?:(?:trimestre|quarter)\s+(?P<q2>\d)(?!\d))){_OF_YEAR}")
 _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
-_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
-           rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
+_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d){_NOT_DECIMAL}"
+           rf"|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
 # "1H" / "2H" (US for H1 / H2): only as a whole period, a `when:`; in a sentence « 1h » is an hour.
 _HALF_US = _c(rf"(?P<h>[12])h{_OF_YEAR}")
@@ -782,6 +803,7 @@ _QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
                            r"|(?P<late>late\s+))")
 
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
+_YEAR_THEN = re.compile(rf"(?P<y>{_YEAR}),?\s")
 
 
 def _g(m: re.Match[str], name: str) -> str | None:
@@ -794,8 +816,9 @@ def _ordinal(text: str, last: int) -> int:
     return last if value == -1 else value
 
 
-def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
-    """The longest named period (week, month, quarter, half, year) starting at ``pos``."""
+def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tuple[int, _Part] | None:
+    """The longest named period (week, month, quarter, half, year) starting at ``pos``; with ``year_first``, a year
+    followed by a period inside it (« 2027, semaine 18 ») is that period of that year."""
     found: list[tuple[int, _Part]] = []
 
     def add(m: re.Match[str] | None, part: Callable[[re.Match[str]], _Part | None]) -> None:
@@ -807,7 +830,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     def week(m: re.Match[str]) -> _Part:
         w1 = int(m.group("w"))
         w2 = int(m.groupdict().get("w2") or w1)
-        listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
+        listed = _g(m, "sep") in ("et", "and", "/") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
         word = (_g(m, "word") or "").rstrip(".")
         # "S1" / "S2" alone: in French business writing usually the half-years (semestres), else weeks 1 and 2
         semester_like = word == "s" and not m.group("w").startswith("0") and {w1, w2} <= {1, 2}
@@ -851,6 +874,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
     add(_WEEK.match(s, pos), week)
     add(_ISO_WEEK.match(s, pos), week)
+    add(_WEEK_ORD.match(s, pos), week)
     wo = _WEEK_OF.match(s, pos)
     if wo:
         hit = _date_at(s, wo.end())
@@ -989,6 +1013,13 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             return None   # "2000 clients" is a count, "en 2027" is a period
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
+    # « en 2027, semaine 18 », "in 2027 week 18", « 2027, T2 »: the year of the period that follows (audit lintnums: the
+    # year was the window, the week a second period)
+    if year_first and (year_then := _YEAR_THEN.match(s, pos)) is not None:
+        then = _period_at(s, year_then.end(), search=False, year_first=False)     # one step: linear on "2027 2027 …"
+        if then is not None and then[1].kind in ("week", "month", "quarter", "half") and then[1].year is None \
+                and then[1].resolve is None:
+            found.append((then[0], replace(then[1], year=int(year_then.group("y")))))
     return max(found, key=lambda f: f[0]) if found else None
 
 

@@ -116,3 +116,18 @@ def test_a_statement_count_grouped_agrees_with_its_column() -> None:
     loaded = load_plan_text(text)
     assert loaded.actions[0].target == 1200 and "1 200" in loaded.actions[0].text
     assert action_disagreements(loaded, loaded.actions[0]) == []
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("'3-5'", "'3-5' is not a whole number (a range: write one number, the one committed to, e.g. 3)"),
+    ("'3 à 5'", "'3 à 5' is not a whole number (a range: write one number, the one committed to, e.g. 3)"),
+    ("'2k'", "'2k' is not a whole number (write 2000: a count is written in full)"),
+    ("'1,5k'", "'1,5k' is not a whole number (write 1500: a count is written in full)"),
+    ("'10+'", "'10+' is not a whole number (write 10, the number committed to)"),
+    ("'5 visites'", "'5 visites' is not a whole number (write 5 alone: the activity is what.activity)"),
+])
+def test_a_count_written_as_a_manager_says_it_gets_the_number_to_write(written: str, said: str) -> None:
+    """« 3-5 », "2k", "10+", « 5 visites » in what.count (or a Combien cell) were refused with « say how many, e.g. 5 »
+    to a manager who had said how many (audit lintnums): the fix now gives the number, as the linter reads it in a
+    statement (a range's lower bound, 2k = 2000, 10+ = 10)."""
+    assert refusal(plan(written)).endswith("actions[0].what.count: " + said)
