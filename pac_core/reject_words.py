@@ -1,129 +1,317 @@
-"""A rejected record's reason in the reader's language: the one table of the connectors' reasons.
+"""A rejected record's reason: the connectors' stable codes, and their words in English and French.
 
-A rejection is stored, logged and compared (``steps.new_rejections``) as its connector or the engine worded it, in
-English: that text is its machine form and never changes with a plan's language. What a French manager reads (the
-digest, the report's rejected records) is ``reason_words(reason, "fr")``:
+A connector rejects a malformed CRM record with a code and its values (``rejection(source, "deals", id,
+"missing_field", field="CloseDate")``): the one table ``CODES`` makes the words of each code, English (``en``, what
+is stored as ``Rejected.reason``, logged, and shown to ops by ``pac status`` and ``pac sync``) and French (``fr``,
+with what to do; the values the CRM holds quoted « like this »). So a connector reason is never matched by its
+English words: rewording the English cannot leave a French report in English.
 
+``reason_words(reason, lang, code, values)`` is what a reader sees:
+
+* a connector's code: its words in ``lang``;
 * an engine set-aside, ``rule: detail`` (``ENGINE_RULES``), is its detail as ``pac explain`` words it
   (``pac_core.explain.localise``), else its rule's word (``REASONS``);
-* a connector's reason is matched against ``CONNECTOR_REASONS``: each row a stable code (``reason_code``), the
-  English pattern the connector writes (its CRM field names and values kept as groups) and the French sentence, with
-  what to do; the values the CRM holds are quoted « like this »;
-* a reason no row matches (a newer wording, a CRM error) is shown as stored, never half translated.
+* a reason stored with no code, by a pac older than the codes (up to 7 Dec 2026, ``pac_rejection.code`` NULL), is
+  read by ``LEGACY``: the patterns of the English words pac wrote then, frozen (never reword them: they read texts
+  already in stores), into the code and values it would have today;
+* anything else (a fake connector's text, a CRM's error) as stored, never half translated.
 
-English is the stored text itself: an English plan's outputs are unchanged. tests/unit/test_reject_words.py reads
-one malformed record of each kind through the Salesforce and HubSpot normalisers, so a reworded connector reason
-that no row matches fails there, not silently in a French digest.
+``reason_key`` is what tells two rejections of one record apart from one run to the next (``steps.new_rejections``,
+``pac status`` groups): the engine's rule, or the code and the values that name the problem (``CodeWords.identity``:
+the same values the English reason's head held before the codes, so a run after the upgrade finds last night's
+stored texts known, and a rejection new before is new still). tests/unit/test_reject_words.py reads the malformed
+records through the Salesforce and HubSpot normalisers, and fails on a code a connector emits with no words.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from pac_core.explain import REASONS, localise
+from pac_core.records import Rejected
 
 # the rules of the engine's set-asides (``Evaluation.rejected``), stored as "rule: detail"
 DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
 ENGINE_RULES = DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_type"}
 
+Values = tuple[tuple[str, str], ...]
+Words = Callable[[Mapping[str, str]], str]
+
 _WHAT_FR = {"meeting": "le rendez-vous", "call": "l'appel", "e-mail": "l'e-mail", "task": "la tâche",
             "deal": "l'affaire", "Event": "l'événement (Event)", "Task": "la tâche (Task)"}
-_STATUS_FR = {"meeting outcome": "résultat de rendez-vous", "call status": "statut d'appel",
-              "call disposition": "issue d'appel", "e-mail status": "statut d'e-mail", "task status": "statut de tâche"}
+# an unmapped status's property (``unmapped_status``'s ``what``)
+_STATUS_EN = {"meeting_outcome": "meeting outcome", "call_status": "call status",
+              "call_disposition": "call disposition", "email_status": "e-mail status", "task_status": "task status"}
+_STATUS_FR = {"meeting_outcome": "résultat de rendez-vous", "call_status": "statut d'appel",
+              "call_disposition": "issue d'appel", "email_status": "statut d'e-mail", "task_status": "statut de tâche"}
+# how an engagement with no date is worded, by object (``no_start_time``): English, then French
+_NO_START_EN = {"meeting": "has no start time", "call": "has no start time", "e-mail": "has no timestamp",
+                "task": "has no due date"}
+_NO_START_FR = {"meeting": "n'a pas d'heure de début", "call": "n'a pas d'heure de début",
+                "e-mail": "n'a pas d'horodatage", "task": "n'a pas de date d'échéance"}
+_FEMININE = ("task", "deal")
 
 
-def _quoted(value: str) -> str:
-    """A CRM value as the connector wrote it (Python's ``'x'``) -> « x »; anything else as it is."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return f"« {value[1:-1]} »"
-    return value
+@dataclass(frozen=True)
+class CodeWords:
+    """A connector reason code: the values it takes (``names``, in order), its words in English and French, and the
+    values that tell two problems of this code apart (``identity``, a subset of ``names``: ``reason_key``)."""
+
+    names: tuple[str, ...]
+    en: Words
+    fr: Words
+    identity: tuple[str, ...]
 
 
-def _fields(names: str) -> str:
-    """``hs_timestamp and hs_meeting_start_time`` / ``ActivityDateTime, ActivityDate`` in French: the fields kept."""
-    return names.replace(" and ", " et ")
+def _q(value: str) -> str:
+    """A CRM value in French: « x »."""
+    return f"« {value} »"
 
 
-Words = Callable[[re.Match[str]], str]
+def _list(names: str, joiner: str) -> str:
+    """``hs_timestamp, hs_meeting_start_time`` (how a code keeps a list of fields) joined with ``joiner``."""
+    return joiner.join(names.split(", "))
 
-# (code, the connector's English words, the French sentence): the first row that matches the whole reason wins
-CONNECTOR_REASONS: tuple[tuple[str, re.Pattern[str], Words], ...] = tuple(
-    (code, re.compile(pattern, re.S), words) for code, pattern, words in (
-        # connectors/salesforce/normalise.py
-        ("no_name", r"account has no name",
-         lambda m: "le compte n'a pas de nom : donnez-lui un nom dans le CRM"),
-        ("no_activity_date", r"(?P<what>Event|Task) has no date \((?P<fields>.*)\)",
-         lambda m: f"{_WHAT_FR[m['what']]} n'a pas de date ({_fields(m['fields'])} vides) : "
-                   "renseignez sa date dans le CRM"),
-        ("bad_date", r"unreadable (?:datetime|date) (?P<value>.*)",
-         lambda m: f"date illisible {_quoted(m['value'])} : corrigez-la dans le CRM"),
-        ("not_a_number", r"not a (?:finite )?number: (?P<value>.*)",
-         lambda m: f"{_quoted(m['value'])} n'est pas un nombre : corrigez-le dans le CRM"),
-        ("bad_subquery", r"(?P<name>\S+) is not a list of records",
-         lambda m: f"{m['name']} n'est pas une liste d'enregistrements : réponse du CRM inattendue, relancez la "
-                   "synchronisation"),
-        ("truncated_subquery", r"(?P<name>\S+) truncated: (?P<read>\S+) of (?P<total>\S+) records read",
-         lambda m: f"{m['name']} tronqué : {m['read']} enregistrements lus sur {m['total']} ; l'enregistrement "
-                   "n'est pas compté, signalez-le à l'administrateur de pac"),
-        ("missing_field", r"'(?P<field>\w+)'",           # a KeyError: the CRM's record lacks a field pac reads
-         lambda m: f"champ {m['field']} absent de l'enregistrement : vérifiez les droits de lecture de pac dans le "
-                   "CRM"),
-        # connectors/hubspot/normalise.py
-        ("bad_annual_revenue", r"annual revenue: amount (?P<value>.*) is not a number",
-         lambda m: f"chiffre d'affaires annuel : le montant {_quoted(m['value'])} n'est pas un nombre ; "
-                   "corrigez-le dans le CRM"),
-        ("bad_amount", r"amount (?P<value>.*) is not a number",
-         lambda m: f"le montant {_quoted(m['value'])} n'est pas un nombre : corrigez-le dans le CRM"),
-        ("bad_home_amount", r"(?P<field>\w+): amount (?P<value>.*) is not a number",
-         lambda m: f"{m['field']} : le montant {_quoted(m['value'])} n'est pas un nombre ; corrigez-le dans le CRM"),
-        ("no_start_time", r"(?P<what>meeting|call) has no start time \((?P<fields>.*) empty\)",
-         lambda m: f"{_WHAT_FR[m['what']]} n'a pas d'heure de début ({_fields(m['fields'])} "
-                   f"{'vides' if ' and ' in m['fields'] else 'vide'}) : renseignez-la dans le CRM"),
-        ("no_start_time", r"e-mail has no timestamp \((?P<fields>.*) empty\)",
-         lambda m: f"l'e-mail n'a pas d'horodatage ({_fields(m['fields'])} vide) : renseignez-le dans le CRM"),
-        ("no_start_time", r"task has no due date \((?P<fields>.*) empty\)",
-         lambda m: f"la tâche n'a pas de date d'échéance ({_fields(m['fields'])} "
-                   f"{'vides' if ' and ' in m['fields'] else 'vide'}) : renseignez-la dans le CRM"),
-        ("unmapped_status", r"(?P<what>meeting outcome|call status|call disposition|e-mail status|task status) "
-                            r"(?P<value>.*) is not in the mapping \((?P<key>.*)\)",
-         lambda m: f"{_STATUS_FR[m['what']]} {_quoted(m['value'])} absent du mapping ({m['key']}) : "
-                   "ajoutez-le au mapping"),
-        ("unknown_pipeline", r"pipeline (?P<value>.*) is unknown or not read by the mapping",
-         lambda m: f"pipeline {_quoted(m['value'])} inconnu ou non lu par le mapping : ajoutez-le au mapping ou "
-                   "changez le pipeline de l'affaire"),
-        ("unknown_stage", r"stage (?P<value>.*) is not a stage of pipeline (?P<pipeline>'[^']*'): "
-                          r"(?:it belongs to pipeline (?P<home>.*)|no pipeline has it)",
-         lambda m: f"l'étape {_quoted(m['value'])} n'est pas une étape du pipeline {_quoted(m['pipeline'])} ("
-                   + (f"elle est du pipeline {_quoted(m['home'])}" if m['home'] else "aucun pipeline ne l'a")
-                   + ") : corrigez l'étape de l'affaire dans le CRM"),
-        # connectors/hubspot/connector.py: linked to contacts only (``Companies.checked``)
-        ("contact_only", r"(?P<what>meeting|call|e-mail|task|deal) associated with contacts? (?P<who>.*) only: "
-                         r"associate it with a company \((?:the contact has no|none of them has a) primary "
-                         r"company\)",
-         lambda m: f"{_WHAT_FR[m['what']]} n'est associé{'e' if m['what'] in ('task', 'deal') else ''} qu'à "
-                   f"{'des contacts' if ',' in m['who'] else 'un contact'} ({m['who']}) sans entreprise principale : "
-                   "associez-l" + ("a" if m['what'] in ('task', 'deal') else "e") + " à une entreprise"),
+
+def _empty_fr(fields: str) -> str:
+    return "vides" if ", " in fields else "vide"
+
+
+def _contact_only_en(v: Mapping[str, str]) -> str:
+    one = ", " not in v["contacts"]
+    return (f"{v['object']} associated with {'contact' if one else 'contacts'} {v['contacts']} only: associate it "
+            f"with a company ({'the contact has no' if one else 'none of them has a'} primary company)")
+
+
+def _contact_only_fr(v: Mapping[str, str]) -> str:
+    feminine = v["object"] in _FEMININE
+    return (f"{_WHAT_FR[v['object']]} n'est associé{'e' if feminine else ''} qu'à "
+            f"{'des contacts' if ', ' in v['contacts'] else 'un contact'} ({v['contacts']}) sans entreprise "
+            f"principale : associez-l{'a' if feminine else 'e'} à une entreprise")
+
+
+def _stage_en(v: Mapping[str, str]) -> str:
+    where = f"it belongs to pipeline {v['home']!r}" if v["home"] else "no pipeline has it"
+    return f"stage {v['stage']!r} is not a stage of pipeline {v['pipeline']!r}: {where}"
+
+
+def _stage_fr(v: Mapping[str, str]) -> str:
+    where = f"elle est du pipeline {_q(v['home'])}" if v["home"] else "aucun pipeline ne l'a"
+    return (f"l'étape {_q(v['stage'])} n'est pas une étape du pipeline {_q(v['pipeline'])} ({where}) : corrigez "
+            "l'étape de l'affaire dans le CRM")
+
+
+CODES: dict[str, CodeWords] = {
+    # connectors/salesforce/normalise.py
+    "no_name": CodeWords(
+        (), lambda v: "account has no name",
+        lambda v: "le compte n'a pas de nom : donnez-lui un nom dans le CRM", ()),
+    "no_activity_date": CodeWords(       # object: Event or Task; fields: the date fields read, all empty
+        ("object", "fields"), lambda v: f"{v['object']} has no date ({v['fields']})",
+        lambda v: f"{_WHAT_FR[v['object']]} n'a pas de date ({v['fields']} vides) : renseignez sa date dans le CRM",
+        ("object", "fields")),
+    "bad_datetime": CodeWords(
+        ("value",), lambda v: f"unreadable datetime {v['value']!r}",
+        lambda v: f"date illisible {_q(v['value'])} : corrigez-la dans le CRM", ("value",)),
+    "bad_date": CodeWords(
+        ("value",), lambda v: f"unreadable date {v['value']!r}",
+        lambda v: f"date illisible {_q(v['value'])} : corrigez-la dans le CRM", ("value",)),
+    "not_a_number": CodeWords(           # value: its first 40 characters
+        ("value",), lambda v: f"not a number: {v['value']!r}",
+        lambda v: f"{_q(v['value'])} n'est pas un nombre : corrigez-le dans le CRM", ()),
+    "not_finite_number": CodeWords(      # NaN, Infinity
+        ("value",), lambda v: f"not a finite number: {v['value']!r}",
+        lambda v: f"{_q(v['value'])} n'est pas un nombre : corrigez-le dans le CRM", ()),
+    "bad_subquery": CodeWords(
+        ("name",), lambda v: f"{v['name']} is not a list of records",
+        lambda v: f"{v['name']} n'est pas une liste d'enregistrements : réponse du CRM inattendue, relancez la "
+                  "synchronisation", ("name",)),
+    "truncated_subquery": CodeWords(
+        ("name", "read", "total"), lambda v: f"{v['name']} truncated: {v['read']} of {v['total']} records read",
+        lambda v: f"{v['name']} tronqué : {v['read']} enregistrements lus sur {v['total']} ; l'enregistrement "
+                  "n'est pas compté, signalez-le à l'administrateur de pac", ("name",)),
+    "missing_field": CodeWords(          # the CRM's record lacks a field pac reads (a KeyError)
+        ("field",), lambda v: repr(v["field"]),
+        lambda v: f"champ {v['field']} absent de l'enregistrement : vérifiez les droits de lecture de pac dans le "
+                  "CRM", ("field",)),
+    "unreadable_record": CodeWords(      # any other error normalising it: Python's own words, the only ones known
+        ("detail",), lambda v: v["detail"],
+        lambda v: f"enregistrement illisible par pac ({v['detail']}) : signalez-le à l'administrateur de pac",
+        ("detail",)),
+    # connectors/hubspot/normalise.py
+    "bad_annual_revenue": CodeWords(
+        ("value",), lambda v: f"annual revenue: amount {v['value']!r} is not a number",
+        lambda v: f"chiffre d'affaires annuel : le montant {_q(v['value'])} n'est pas un nombre ; corrigez-le dans "
+                  "le CRM", ()),
+    "bad_amount": CodeWords(
+        ("value",), lambda v: f"amount {v['value']!r} is not a number",
+        lambda v: f"le montant {_q(v['value'])} n'est pas un nombre : corrigez-le dans le CRM", ("value",)),
+    "bad_home_amount": CodeWords(        # field: the deal's amount in the company currency
+        ("field", "value"), lambda v: f"{v['field']}: amount {v['value']!r} is not a number",
+        lambda v: f"{v['field']} : le montant {_q(v['value'])} n'est pas un nombre ; corrigez-le dans le CRM",
+        ("field",)),
+    "no_start_time": CodeWords(          # object: meeting, call, e-mail or task; fields: the date properties read
+        ("object", "fields"),
+        lambda v: f"{v['object']} {_NO_START_EN[v['object']]} ({_list(v['fields'], ' and ')} empty)",
+        lambda v: f"{_WHAT_FR[v['object']]} {_NO_START_FR[v['object']]} ({_list(v['fields'], ' et ')} "
+                  f"{_empty_fr(v['fields'])}) : renseignez-{'le' if v['object'] == 'e-mail' else 'la'} dans le CRM",
+        ("object", "fields")),
+    "unmapped_status": CodeWords(        # what: a key of _STATUS_EN; key: the mapping key to list it under
+        ("what", "value", "key"),
+        lambda v: f"{_STATUS_EN[v['what']]} {v['value']!r} is not in the mapping ({v['key']})",
+        lambda v: f"{_STATUS_FR[v['what']]} {_q(v['value'])} absent du mapping ({v['key']}) : ajoutez-le au mapping",
+        ("what", "value", "key")),
+    "unknown_pipeline": CodeWords(
+        ("pipeline",), lambda v: f"pipeline {v['pipeline']!r} is unknown or not read by the mapping",
+        lambda v: f"pipeline {_q(v['pipeline'])} inconnu ou non lu par le mapping : ajoutez-le au mapping ou changez "
+                  "le pipeline de l'affaire", ("pipeline",)),
+    "unknown_stage": CodeWords(          # home: the pipeline the stage belongs to, "" when none
+        ("stage", "pipeline", "home"), _stage_en, _stage_fr, ("stage", "pipeline")),
+    # connectors/hubspot/connector.py: linked to contacts only (``Companies.checked``); contacts: "51, 52"
+    "contact_only": CodeWords(("object", "contacts"), _contact_only_en, _contact_only_fr, ("object", "contacts")),
+}
+
+
+class UnknownReason(Exception):
+    """A connector emitted a code ``CODES`` has no words for, or not its values: a bug, never a CRM's data (not a
+    ValueError, which a normaliser turns into a rejection)."""
+
+
+def reason_values(code: str, values: Mapping[str, object]) -> Values:
+    """``values`` in the code's order, as text; UnknownReason when the code or its names are not ``CODES``'."""
+    words = CODES.get(code)
+    if words is None or set(values) != set(words.names):
+        raise UnknownReason(f"reason code {code!r} with values {sorted(values)}: not in reject_words.CODES")
+    return tuple((name, str(values[name])) for name in words.names)
+
+
+def english(code: str, values: Values) -> str:
+    """The code's English words (``Rejected.reason``)."""
+    return CODES[code].en(dict(values))
+
+
+def rejection(source: str, obj: str, record_id: str, code: str, **values: object) -> Rejected:
+    """A connector's rejection of one record: its code, values and the English words made from them."""
+    kept = reason_values(code, values)
+    return Rejected(source, obj, record_id, english(code, kept), code, kept)
+
+
+def _unquote(text: str) -> str:
+    """A CRM value as pac's older English quoted it (Python's ``'x'``) -> x; anything else as it is."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text[1:-1]
+        return value if isinstance(value, str) else text
+    return text
+
+
+_STATUS_OF = {words: code for code, words in _STATUS_EN.items()}
+
+# The English words pac's connectors wrote before the codes (up to 7 Dec 2026), as stores keep them: pattern, code,
+# and how its groups become the code's values. Frozen: a stored text never changes, so neither may these.
+LEGACY: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], dict[str, str]]], ...] = tuple(
+    (re.compile(pattern, re.S), code, values) for pattern, code, values in (
+        (r"account has no name", "no_name", lambda m: {}),
+        (r"(?P<object>Event|Task) has no date \((?P<fields>.*)\)", "no_activity_date",
+         lambda m: {"object": m["object"], "fields": m["fields"]}),
+        (r"unreadable datetime (?P<value>.*)", "bad_datetime", lambda m: {"value": _unquote(m["value"])}),
+        (r"unreadable date (?P<value>.*)", "bad_date", lambda m: {"value": _unquote(m["value"])}),
+        (r"not a number: (?P<value>.*)", "not_a_number", lambda m: {"value": _unquote(m["value"])}),
+        (r"not a finite number: (?P<value>.*)", "not_finite_number", lambda m: {"value": _unquote(m["value"])}),
+        (r"(?P<name>\S+) is not a list of records", "bad_subquery", lambda m: {"name": m["name"]}),
+        (r"(?P<name>\S+) truncated: (?P<read>\S+) of (?P<total>\S+) records read", "truncated_subquery",
+         lambda m: {"name": m["name"], "read": m["read"], "total": m["total"]}),
+        (r"'(?P<field>\w+)'", "missing_field", lambda m: {"field": m["field"]}),
+        (r"annual revenue: amount (?P<value>.*) is not a number", "bad_annual_revenue",
+         lambda m: {"value": _unquote(m["value"])}),
+        (r"amount (?P<value>.*) is not a number", "bad_amount", lambda m: {"value": _unquote(m["value"])}),
+        (r"(?P<field>\w+): amount (?P<value>.*) is not a number", "bad_home_amount",
+         lambda m: {"field": m["field"], "value": _unquote(m["value"])}),
+        (r"(?P<object>meeting|call) has no start time \((?P<fields>.*) empty\)", "no_start_time",
+         lambda m: {"object": m["object"], "fields": m["fields"].replace(" and ", ", ")}),
+        (r"(?P<object>e-mail) has no timestamp \((?P<fields>.*) empty\)", "no_start_time",
+         lambda m: {"object": m["object"], "fields": m["fields"].replace(" and ", ", ")}),
+        (r"(?P<object>task) has no due date \((?P<fields>.*) empty\)", "no_start_time",
+         lambda m: {"object": m["object"], "fields": m["fields"].replace(" and ", ", ")}),
+        (r"(?P<what>meeting outcome|call status|call disposition|e-mail status|task status) (?P<value>.*) is not in "
+         r"the mapping \((?P<key>.*)\)", "unmapped_status",
+         lambda m: {"what": _STATUS_OF[m["what"]], "value": _unquote(m["value"]), "key": m["key"]}),
+        (r"pipeline (?P<value>.*) is unknown or not read by the mapping", "unknown_pipeline",
+         lambda m: {"pipeline": _unquote(m["value"])}),
+        (r"stage (?P<value>.*) is not a stage of pipeline (?P<pipeline>'[^']*'): "
+         r"(?:it belongs to pipeline (?P<home>.*)|no pipeline has it)", "unknown_stage",
+         lambda m: {"stage": _unquote(m["value"]), "pipeline": _unquote(m["pipeline"]),
+                    "home": _unquote(m["home"]) if m["home"] else ""}),
+        (r"(?P<what>meeting|call|e-mail|task|deal) associated with contacts? (?P<who>.*) only: associate it with a "
+         r"company \((?:the contact has no|none of them has a) primary company\)", "contact_only",
+         lambda m: {"object": m["what"], "contacts": m["who"]}),
     ))
 
 
-def reason_code(reason: str) -> str:
-    """A rejection's stable code: the engine's rule (``no_account``), a connector reason's row code
-    (``bad_date``), else ``other``. The same in every language."""
+def read_reason(reason: str, code: str = "", values: Values = ()) -> tuple[str, Values] | None:
+    """A connector reason's code and values: as given (a rejection made with them), else read from a stored text of
+    an older pac (``LEGACY``); None for an engine set-aside or a text no code reads."""
+    if code:
+        return (code, values) if code in CODES else None
+    for pattern, legacy_code, read in LEGACY:
+        if found := pattern.fullmatch(reason):
+            return legacy_code, reason_values(legacy_code, read(found))
+    return None
+
+
+def reason_code(reason: str, code: str = "", values: Values = ()) -> str:
+    """A rejection's stable code: the engine's rule (``no_account``), a connector's code (``bad_date``), else
+    ``other``. The same in every language."""
     rule = reason.split(": ", 1)[0].strip()
-    if rule in ENGINE_RULES:
+    if not code and rule in ENGINE_RULES:
         return rule
-    return next((code for code, pattern, _ in CONNECTOR_REASONS if pattern.fullmatch(reason)), "other")
+    read = read_reason(reason, code, values)
+    return read[0] if read is not None else "other"
 
 
-def reason_words(reason: str, lang: str) -> str:
+def reason_head(reason: str) -> str:
+    """A text's head, what rejections of no code are told apart by: ``no_account: the activity has no account`` ->
+    ``no_account``."""
+    return reason.split(": ", 1)[0].strip() or reason
+
+
+def reason_key(reason: str, code: str = "", values: Values = ()) -> tuple[str, ...]:
+    """What tells apart two rejections of one record, from one run to the next: the engine's rule; a connector's
+    code and the values of its ``identity`` (a Python error's words: their head, as a text of no code); else the
+    text's head."""
+    if not code and reason_head(reason) in ENGINE_RULES:
+        return (reason_head(reason),)
+    read = read_reason(reason, code, values)
+    if read is None:
+        return ("", reason_head(reason))
+    found, kept = read
+    given = dict(kept)
+    if found == "unreadable_record":
+        return ("", reason_head(given["detail"]))
+    return (found, *(given[name] for name in CODES[found].identity))
+
+
+def reason_group(reason: str, code: str = "", values: Values = ()) -> str:
+    """A rejection's group in ``pac status`` and ``pac sync``, in English for ops: the engine's rule, else the head
+    of the English words made from the connector's code (the stored text's head when no code reads it)."""
+    read = None if not code and reason_head(reason) in ENGINE_RULES else read_reason(reason, code, values)
+    return reason_head(english(*read) if read is not None else reason)
+
+
+def reason_words(reason: str, lang: str, code: str = "", values: Values = ()) -> str:
     """A rejection's reason for people, in ``lang`` (``fr`` or ``en``): see the module's docstring."""
     rule, _, detail = reason.partition(": ")
-    if rule in ENGINE_RULES:      # an engine set-aside, "no_account: the activity has no account"
+    if not code and rule in ENGINE_RULES:      # an engine set-aside, "no_account: the activity has no account"
         return localise(detail, lang) if detail else REASONS.get(lang, REASONS["en"]).get(rule, rule)
-    if lang != "fr":
+    if lang != "fr" and not code:     # English stored by an older pac: as it was stored, to the character
         return reason
-    for _code, pattern, words in CONNECTOR_REASONS:
-        if found := pattern.fullmatch(reason):
-            return words(found)
-    return reason
+    read = read_reason(reason, code, values)
+    if read is None:
+        return reason
+    words = CODES[read[0]]
+    return (words.fr if lang == "fr" else words.en)(dict(read[1]))
