@@ -47,7 +47,7 @@ from pac_core.reject_words import (
     rejection,
 )
 from pac_core.results import Decision
-from sync_jobs.notify.alerts import Alert
+from sync_jobs.notify.alerts import Alert, compute_alerts
 from sync_jobs.notify.digest import render_digest
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
@@ -168,6 +168,18 @@ class TestFrenchDigest:
     def test_an_engine_reason_reads_in_french(self, rejected: Rejected, french: str) -> None:
         assert f" · {rejected.id} : {french}\n" in _spaces(render_digest([_alert(rejected)], "fr")[1])
 
+    def test_a_digest_takes_the_words_of_the_code_not_of_the_english(self) -> None:
+        """The alerts the notifier makes from the store's rejections (``compute_alerts``) carry the reason in each
+        language made from its code: an English reworded by a later version (here, any text) reads in French in a
+        French digest. Failed before (digest and alerts of the previous commit): « · 602 : reworded by a later
+        version », matched against the English words and shown as stored."""
+        rejected = [replace(r, reason="reworded by a later version") for r in _rejected()]
+        alerts = [a for a in compute_alerts(fx.plan(), fx.evaluation(), rejected, month="2027-08")
+                  if a.kind == "rejected"]
+        body = _spaces(render_digest(alerts, "fr")[1])
+        for (_what, _read, french), r in zip(CASES, rejected, strict=True):
+            assert f" · {r.id} : {french}\n" in body, french
+
     def test_an_english_digest_is_unchanged(self) -> None:
         """An English plan's digest writes each connector reason as stored, as before."""
         rejected = _rejected()
@@ -233,6 +245,16 @@ class TestFrenchReport:
         assert len(shown) == len(CASES)
         for _what, _read, french in CASES:
             assert any(s.endswith(f" · {french}") for s in shown), french
+
+    def test_the_report_takes_the_words_of_the_code_not_of_the_english(self) -> None:
+        """A rejection read from the store with its code reads in French whatever its English words. Failed before
+        (the report view of the previous commit): the reworded English shown in the French report."""
+        inputs = replace(fx.inputs("fr"), rejected=tuple(replace(r, reason="reworded by a later version")
+                                                         for r in _rejected()))
+        html = _spaces(data_section(inputs, Formatter(lang="fr")))
+        for _what, _read, french in CASES:
+            assert html_escape(french) in html, french
+        assert "reworded" not in html
 
     def test_an_english_report_is_unchanged(self) -> None:
         _cols, rows = tables.data(self._inputs("en"), Formatter(lang="en"))
