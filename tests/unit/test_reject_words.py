@@ -42,6 +42,7 @@ from pac_core.reject_words import (
     UnknownReason,
     english,
     reason_code,
+    reason_group,
     reason_key,
     reason_words,
     rejection,
@@ -393,6 +394,7 @@ class TestStoredTexts:
         made = rejection("sf-main", "deals", "1", code, **read[1])
         assert made.reason == stored
         assert reason_key(stored) == reason_key(made.reason, made.code, made.values)
+        assert reason_group(stored) == reason_group(made.reason, made.code, made.values)
         assert reason_words(stored, "fr") == reason_words(made.reason, "fr", made.code, made.values) != stored
         assert reason_words(stored, "en") == stored
 
