@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pac_core.records import Rejected
-from pac_core.reject_words import reason_group
+from pac_core.reject_codes import reason_group
 from sync_jobs.store.repo import RejectionGroup
 
 
 def group_rejections(rejections: Sequence[Rejected], labels: Mapping[tuple[str, str, str], str] | None = None,
                      examples: int = 3) -> list[RejectionGroup]:
-    """A run's rejections grouped by (object, reason group: ``reject_words.reason_group``, a connector's by its
+    """A run's rejections grouped by (object, reason group: ``reject_codes.reason_group``, a connector's by its
     code): how many, the first reason in full, a few example records (source, id, label), the biggest groups
     first."""
     groups: dict[tuple[str, str], tuple[list[int], str, list[tuple[str, str, str]]]] = {}

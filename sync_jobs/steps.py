@@ -33,7 +33,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
-from pac_core.reject_words import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
+from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -85,7 +85,7 @@ def pull(ctx: RunContext) -> None:
     that this pull does not read again (an incremental read only reads what changed) still stands: it is carried
     into this run's rejections, as known, until the record is read again (fixed, deleted or still wrong) or a full
     read of its kind does not see it. One stored by a pac older than the reason codes is carried with the code its
-    words read as (``reject_words.read_reason``), and so stored from then on."""
+    words read as (``reject_codes.read_reason``), and so stored from then on."""
     ctx.pulled.standing = {(r.source, r.object, r.id): _with_code(r)
                            for r in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
                            if r.source in ctx.names and not _engine_reason(r)}
@@ -546,7 +546,7 @@ def _drift_lines(ctx: RunContext, name: str) -> list[str]:
 
 
 def _engine_reason(rejected: Rejected) -> bool:
-    """The rules of the engine's set-asides (``Evaluation.rejected``, ``reject_words.ENGINE_RULES``), stored as
+    """The rules of the engine's set-asides (``Evaluation.rejected``, ``reject_codes.ENGINE_RULES``), stored as
     "rule: detail" with no code: recomputed every run from the stored records, never carried over (``pull``)."""
     rule = rejected.reason.split(":", 1)[0]
     return not rejected.code and rule in ENGINE_RULES
@@ -554,7 +554,7 @@ def _engine_reason(rejected: Rejected) -> bool:
 
 def _with_code(rejected: Rejected) -> Rejected:
     """A stored connector rejection with its code and values: as stored, else as its English words read
-    (``reject_words.read_reason``: a row of a pac older than the codes); a text no code reads stays as it is."""
+    (``reject_codes.read_reason``: a row of a pac older than the codes); a text no code reads stays as it is."""
     if rejected.code or (read := read_reason(rejected.reason)) is None:
         return rejected
     return replace(rejected, code=read[0], values=read[1])
@@ -618,7 +618,7 @@ def engine_rejections(evaluation: Evaluation, records: Records | RecordColumns, 
 def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
                    rejections: Sequence[Rejected]) -> list[Rejected]:
     """The rejections that are new: not rejected for the same reason by the plan's previous finished run
-    (``repo.previous_rejections``). The reason is compared by its code (``reject_words.reason_key``: the engine's
+    (``repo.previous_rejections``). The reason is compared by its code (``reject_codes.reason_key``: the engine's
     rule, ``unknown_currency``; a connector's code with the values that name the problem, ``unknown_stage`` of stage
     'x9' in pipeline 'default'), not its words, so a new version's rewording (a fix hint, a connector's English) is
     no new rejection on the night of an upgrade, and a text stored by a pac older than the codes is read as its
@@ -631,7 +631,7 @@ def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
 
 
 def _identity(r: Rejected) -> tuple[str, ...]:
-    """A rejection as ``new_rejections`` compares it: its record and ``reject_words.reason_key``."""
+    """A rejection as ``new_rejections`` compares it: its record and ``reject_codes.reason_key``."""
     return (r.source, r.object, r.id, *reason_key(r.reason, r.code, r.values))
 
 

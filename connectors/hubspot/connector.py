@@ -149,7 +149,7 @@ from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
-from pac_core.reject_words import rejection
+from pac_core.reject_codes import rejection
 from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)

@@ -75,7 +75,7 @@ from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.fx import conversion
 from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
-from pac_core.reject_words import rejection
+from pac_core.reject_codes import rejection
 
 log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

@@ -47,7 +47,7 @@ from pac_core.records import (
     Rejected,
     User,
 )
-from pac_core.reject_words import english, reason_values, rejection
+from pac_core.reject_codes import english, reason_values, rejection
 
 log = logging.getLogger(__name__)
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")

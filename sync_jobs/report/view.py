@@ -18,7 +18,8 @@ from pac_core.money import shown_additional
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
-from pac_core.reject_words import ENGINE_RULES, reason_code, reason_words
+from pac_core.reject_codes import ENGINE_RULES, reason_code
+from pac_core.reject_words import reason_words
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from connectors.base import KeptRates
 from pac_core.records import Rejected
-from pac_core.reject_words import CODES, reason_group
+from pac_core.reject_codes import CODES, reason_group
 from sync_jobs.logs import redact
 from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import (
@@ -489,7 +489,7 @@ def stored_rejection(r: Rejected) -> Rejected:
 def _kept_rejection(connector: str, obj: str, crm_id: str, reason: str, code: str | None,
                     values: Mapping[str, Any] | None) -> Rejected:
     """A stored rejection: with its code and values when the row keeps them and they are a code's of
-    ``reject_words.CODES``, else its English text alone (a row of a run before migration 0012, an engine set-aside),
+    ``reject_codes.CODES``, else its English text alone (a row of a run before migration 0012, an engine set-aside),
     which ``reject_words`` reads (``LEGACY``)."""
     words = CODES.get(code or "")
     if code and words is not None and values is not None and set(values) == set(words.names):
@@ -529,7 +529,7 @@ class RejectionGroup:
 
     object: str                                   # accounts, activities, deals, users
     reason: str                                   # the engine's rule code, or a connector reason's English head
-                                                  # (``reject_words.reason_group``)
+                                                  # (``reject_codes.reason_group``)
     count: int
     sample: str                                   # the first record's full reason
     examples: tuple[tuple[str, str, str], ...]    # (connector, CRM id, subject or name) of the first few
@@ -538,7 +538,7 @@ class RejectionGroup:
 def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[RejectionGroup]:
     """The run's rejections grouped by (object, reason head), largest group first, each with its first
     ``examples`` records and their stored subject or name (connector rejections are not stored: no name). A
-    connector's reason is grouped by its code (``reject_words.reason_group``: the English made from it, up to its
+    connector's reason is grouped by its code (``reject_codes.reason_group``: the English made from it, up to its
     first ": "), whichever pac stored it. Streams the rows: one pass, memory bounded by the number of groups."""
     groups: dict[tuple[str, str], list[Any]] = {}   # key -> [count, sample, [(connector, crm id)]]
     query = core_select(*_REJECTION_COLUMNS).where(col(Rejection.run_id) == run_id).order_by(col(Rejection.id))

@@ -177,8 +177,8 @@ class Run(SQLModel, table=True):
 
 class Rejection(SQLModel, table=True):
     """A record a connector could not normalise or the CRM refused, with the reason: its English words, and a
-    connector's code and values (``pac_core.reject_words.CODES``; NULL for an engine set-aside and for the rows of
-    runs before migration 0012, read from the words: ``reject_words.LEGACY``)."""
+    connector's code and values (``pac_core.reject_codes.CODES``; NULL for an engine set-aside and for the rows of
+    runs before migration 0012, read from the words: ``reject_codes.LEGACY``)."""
 
     __tablename__ = "pac_rejection"
     id: int | None = Field(default=None, primary_key=True)

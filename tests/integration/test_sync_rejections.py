@@ -14,7 +14,8 @@ from sqlalchemy import text
 from connectors.base import ConnectorError, ObjectKind
 from pac_config.settings import load_settings
 from pac_core.records import Deal, DealStage, Records, Rejected
-from pac_core.reject_words import reason_words, rejection
+from pac_core.reject_codes import rejection
+from pac_core.reject_words import reason_words
 from pac_core.results import Decision, Evaluation
 from sync_jobs import pipeline
 from sync_jobs.rejections import group_rejections

@@ -35,7 +35,7 @@ from connectors.salesforce.normalise import Normaliser
 from pac_config.loader import config_dir
 from pac_core.fx import no_rate
 from pac_core.records import CrmRates, Rejected
-from pac_core.reject_words import (
+from pac_core.reject_codes import (
     CODES,
     ENGINE_RULES,
     LEGACY,
@@ -44,9 +44,9 @@ from pac_core.reject_words import (
     reason_code,
     reason_group,
     reason_key,
-    reason_words,
     rejection,
 )
+from pac_core.reject_words import reason_words
 from pac_core.results import Decision
 from sync_jobs.notify.alerts import Alert, compute_alerts
 from sync_jobs.notify.digest import render_digest

@@ -2,7 +2,7 @@
 pac_rejection.reason_values): the words of every language are made from them
 
 Nothing is filled: the rows of earlier runs keep their English text alone, which pac reads as the code it has now
-(``pac_core.reject_words.LEGACY``), so they read the same, and the next run finds them known
+(``pac_core.reject_codes.LEGACY``), so they read the same, and the next run finds them known
 (docs/operations.md, *The store*). A downgrade drops the codes; the English texts stay, and read as before.
 
 Revision ID: 0012
