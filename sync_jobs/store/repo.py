@@ -490,7 +490,7 @@ def _kept_rejection(connector: str, obj: str, crm_id: str, reason: str, code: st
                     values: Mapping[str, Any] | None) -> Rejected:
     """A stored rejection: with its code and values when the row keeps them and they are a code's of
     ``reject_codes.CODES``, else its English text alone (a row of a run before migration 0012, an engine set-aside),
-    which ``reject_words`` reads (``LEGACY``)."""
+    which ``reject_codes.read_reason`` reads (``LEGACY``)."""
     words = CODES.get(code or "")
     if code and words is not None and values is not None and set(values) == set(words.names):
         return Rejected(connector, obj, crm_id, reason, code, tuple((n, str(values[n])) for n in words.names))
