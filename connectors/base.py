@@ -9,6 +9,11 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 * ``QuotaExhausted``: the configured share of the daily allocation is spent; stop, resume tomorrow.
 * ``TransientError``: 5xx, dropped connection, timeout; retriable with backoff.
 * ``RecordRejected(id, reason)``: one record refused (on read: malformed; on write: validation).
+
+A record a pull cannot normalise is not raised but yielded, as ``Rejected`` made by
+``pac_core.reject_codes.rejection(source, object, id, code, **values)``: a stable code of ``reject_codes.CODES`` and
+its values (``missing_field``, ``field="CloseDate"``), whose English (``Rejected.reason``, stored and shown to ops) and
+French words the table makes; never free text, which no reader could word in its language.
 * ``RequestRefused``: a whole request refused as invalid (HTTP 400): bad input, exit 2, not "CRM unreachable".
 * ``ReadFailed``: a read the CRM answered but could not complete by any way pac has (Salesforce: a Bulk API 2.0
   query job that failed, then the same read over REST); its message names the way out. Exit 4, not "unreachable".

@@ -270,12 +270,20 @@ class Deal:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A CRM record that could not be normalised: skipped, reported, never counted."""
+    """A CRM record that could not be normalised: skipped, reported, never counted.
+
+    A connector's rejection carries its reason as a stable ``code`` with its ``values`` (``missing_field``,
+    ``(("field", "CloseDate"),)``: ``pac_core.reject_codes.CODES``), and ``reason`` is the English made from them
+    (what is stored, logged and shown to ops). An engine set-aside, and a rejection stored by a pac older than the
+    codes, has no code: its ``reason`` alone (``reject_codes.read_reason`` reads a code from it). Two rejections are
+    equal when their record and English reason are: the code and values are made of the same CRM facts."""
 
     source: str
     object: str        # "accounts", "activities", "deals", "users"
     id: str
     reason: str
+    code: str = field(default="", compare=False)
+    values: tuple[tuple[str, str], ...] = field(default=(), compare=False)   # (name, value), the code's names' order
 
 
 Record = Account | Activity | Deal | User

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -32,7 +33,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
-from pac_core.reject_words import DEAL_RULES, ENGINE_RULES
+from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -53,7 +54,7 @@ from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
-from sync_jobs.store.repo import reason_head
+from sync_jobs.store.repo import stored_rejection
 from sync_jobs.unit_of_work import UnitOfWork
 from sync_jobs.writeback import WriteOutcome
 
@@ -83,10 +84,11 @@ def pull(ctx: RunContext) -> None:
     the CRM edits of editable values, the watermarks seen). A record a connector rejected in the previous run and
     that this pull does not read again (an incremental read only reads what changed) still stands: it is carried
     into this run's rejections, as known, until the record is read again (fixed, deleted or still wrong) or a full
-    read of its kind does not see it."""
-    ctx.pulled.standing = {(c, o, i): Rejected(c, o, i, reason)
-                           for c, o, i, reason in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
-                           if c in ctx.names and not _engine_reason(reason)}
+    read of its kind does not see it. One stored by a pac older than the reason codes is carried with the code its
+    words read as (``reject_codes.read_reason``), and so stored from then on."""
+    ctx.pulled.standing = {(r.source, r.object, r.id): _with_code(r)
+                           for r in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
+                           if r.source in ctx.names and not _engine_reason(r)}
     for name in ctx.names:
         connector = ctx.connectors[name]
         # the plan's zone: the day HubSpot's task due dates are read back in
@@ -543,11 +545,19 @@ def _drift_lines(ctx: RunContext, name: str) -> list[str]:
     return out
 
 
-def _engine_reason(reason: str) -> bool:
-    """The rules of the engine's set-asides (``Evaluation.rejected``, ``reject_words.ENGINE_RULES``), stored as
-    "rule: detail": recomputed every run from the stored records, never carried over (``pull``)."""
-    rule = reason.split(":", 1)[0]
-    return rule in ENGINE_RULES
+def _engine_reason(rejected: Rejected) -> bool:
+    """The rules of the engine's set-asides (``Evaluation.rejected``, ``reject_codes.ENGINE_RULES``), stored as
+    "rule: detail" with no code: recomputed every run from the stored records, never carried over (``pull``)."""
+    rule = rejected.reason.split(":", 1)[0]
+    return not rejected.code and rule in ENGINE_RULES
+
+
+def _with_code(rejected: Rejected) -> Rejected:
+    """A stored connector rejection with its code and values: as stored, else as its English words read
+    (``reject_codes.read_reason``: a row of a pac older than the codes); a text no code reads stays as it is."""
+    if rejected.code or (read := read_reason(rejected.reason)) is None:
+        return rejected
+    return replace(rejected, code=read[0], values=read[1])
 
 
 # The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
@@ -608,14 +618,21 @@ def engine_rejections(evaluation: Evaluation, records: Records | RecordColumns, 
 def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
                    rejections: Sequence[Rejected]) -> list[Rejected]:
     """The rejections that are new: not rejected for the same reason by the plan's previous finished run
-    (``repo.previous_rejections``). The reason is compared by its code (``reason_head``: ``unknown_currency``, the
-    engine's rule), not its words, so a new version's rewording (a fix hint) is no new rejection on the night of an
-    upgrade. The others are known: reported, but no run is partial because of them, so exit code 1 keeps meaning
+    (``repo.previous_rejections``). The reason is compared by its code (``reject_codes.reason_key``: the engine's
+    rule, ``unknown_currency``; a connector's code with the values that name the problem, ``unknown_stage`` of stage
+    'x9' in pipeline 'default'), not its words, so a new version's rewording (a fix hint, a connector's English) is
+    no new rejection on the night of an upgrade, and a text stored by a pac older than the codes is read as its
+    code. The others are known: reported, but no run is partial because of them, so exit code 1 keeps meaning
     "something changed: look"."""
     if not rejections:
         return []
-    known = {(c, o, i, reason_head(reason)) for c, o, i, reason in store.previous_rejections(plan_id, run_id)}
-    return [r for r in rejections if (r.source, r.object, r.id, reason_head(redact(r.reason))) not in known]
+    known = {_identity(r) for r in store.previous_rejections(plan_id, run_id)}
+    return [r for r in rejections if _identity(stored_rejection(r)) not in known]
+
+
+def _identity(r: Rejected) -> tuple[str, ...]:
+    """A rejection as ``new_rejections`` compares it: its record and ``reject_codes.reason_key``."""
+    return (r.source, r.object, r.id, *reason_key(r.reason, r.code, r.values))
 
 
 def accounts_read_in_full(full_objects: Iterable[tuple[str, str]]) -> frozenset[str]:

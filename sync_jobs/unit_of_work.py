@@ -144,7 +144,7 @@ class UnitOfWork:
         """The ids of ``kind`` retired since ``since`` with their whole record (``store.records.retired_records``)."""
         return store_records.retired_records(self.engine, connector, kind, since)
 
-    def previous_rejections(self, plan_id: str, run_id: int | None) -> set[tuple[str, str, str, str]]:
+    def previous_rejections(self, plan_id: str, run_id: int | None) -> list[Rejected]:
         return repo.previous_rejections(self.engine, plan_id, run_id)
 
     # -- writes --------------------------------------------------------------------------------------

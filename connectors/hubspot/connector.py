@@ -149,6 +149,7 @@ from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
+from pac_core.reject_codes import rejection
 from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)
@@ -972,7 +973,7 @@ class HubSpotConnector:
                 found[i] = choose_company(preferred)
             else:
                 undecided.append(i)
-        only: dict[str, str] = {}
+        only: dict[str, tuple[str, str]] = {}
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
         for i in orphans:
             cs = via.get(i, [])
@@ -982,9 +983,7 @@ class HubSpotConnector:
             if theirs:
                 found[i] = theirs[0]
             elif cs:
-                whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
-                none = "the contact has no" if len(cs) == 1 else "none of them has a"
-                only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
+                only[i] = (what, ", ".join(cs))     # the rejection's values (``contact_only``)
         kept = self._keep_placed(spec, placed_by, found, only, primary) if placed_by else set()
         undecided = [i for i in undecided if i not in kept]
         for i in [i for i in placed_by if found.get(i) is None or i in undecided]:
@@ -1003,7 +1002,7 @@ class HubSpotConnector:
         return Companies(found, only, spec.kind.value, placed_by, also_on)
 
     def _keep_placed(self, spec: HsObject, placed_by: Mapping[str, tuple[str, ...]], found: dict[str, str | None],
-                     only: dict[str, str], primary: Mapping[str, str | None]) -> set[str]:
+                     only: dict[str, tuple[str, str]], primary: Mapping[str, str | None]) -> set[str]:
         """Records placed through their contacts' primary company (``placed_by``: the record's own company and contact
         associations) that the store holds with a company placed by the very same associations: they keep it
         (``found``), whatever their contacts' primary company is now, with a warning naming the contacts, the new
@@ -1830,7 +1829,7 @@ class Companies:
     records' object kind, as rejections name it)."""
 
     of: Mapping[str, str | None]
-    contact_only: Mapping[str, str] = field(default_factory=dict)
+    contact_only: Mapping[str, tuple[str, str]] = field(default_factory=dict)   # id -> (object word, contacts)
     kind: str = ObjectKind.ACTIVITIES.value
     placed_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # what placed it through its contacts
     also_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)     # the other companies, nothing deciding
@@ -1851,13 +1850,13 @@ class Companies:
             record = replace(record, placed_by=by, also_on=others)
         elif isinstance(record, Deal) and by:
             record = replace(record, placed_by=by)
-        reason = self.contact_only.get(i)
-        if reason is None or record is None or isinstance(record, Rejected):
+        only = self.contact_only.get(i)
+        if only is None or record is None or isinstance(record, Rejected):
             return record
         if (isinstance(record, Activity) and record.type is None) or (isinstance(record, Deal)
                                                                        and record.stage is not DealStage.WON):
             return record
-        return Rejected(source, self.kind, str(obj["id"]), reason)
+        return rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1])
 
 
 NO_COMPANIES = Companies({})

@@ -75,6 +75,7 @@ from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.fx import conversion
 from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
+from pac_core.reject_codes import rejection
 
 log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -165,8 +166,16 @@ def with_labels(obj: dict[str, Any], labels: Labels) -> dict[str, Any]:
     return {**obj, "properties": {**props, **changed}} if changed else obj
 
 
+class NotANumber(ValueError):
+    """An amount that is not a number (``value``: the text HubSpot holds)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"amount {value!r} is not a number")
+        self.value = value
+
+
 def parse_amount(text: Any) -> Decimal | None:
-    """A HubSpot amount string as Decimal; None when empty; ValueError when not a number."""
+    """A HubSpot amount string as Decimal; None when empty; ``NotANumber`` (a ValueError) when not a number."""
     if text is None:
         return None
     raw = str(text).strip()
@@ -188,9 +197,9 @@ def parse_amount(text: Any) -> Decimal | None:
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise ValueError(f"amount {raw!r} is not a number") from None
+        raise NotANumber(raw) from None
     if not value.is_finite():
-        raise ValueError(f"amount {raw!r} is not a number")
+        raise NotANumber(raw)
     return value
 
 
@@ -367,8 +376,8 @@ def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
                 log.warning("hubspot.company_postal_code company=%s problem=%s", oid, problem)
         try:
             revenue = parse_amount(get(revenue_p)) if revenue_p else None
-        except ValueError as exc:
-            return Rejected(source, "accounts", oid, f"annual revenue: {exc}")
+        except NotANumber as exc:
+            return rejection(source, "accounts", oid, "bad_annual_revenue", value=exc.value)
         dormant = None
         if dormant_p and get(dormant_p) not in (None, ""):
             dormant = str(get(dormant_p)).lower() in ("true", "1", "yes")
@@ -411,12 +420,18 @@ def _started(obj: dict[str, Any], *props: str | None) -> tuple[Callable[[str], A
 
 
 def _mapped(get: Callable[[str], Any], prop: str | None, table: Mapping[str, ActivityStatus],
-            empty: ActivityStatus | None, what: str, key: str) -> tuple[ActivityStatus | None, str]:
+            empty: ActivityStatus | None) -> tuple[ActivityStatus | None, str]:
     """An engagement's status from a code property through the mapping's ``table`` (``empty`` when the property is
-    empty): (status, ""), or (None, why the record is rejected: a code the mapping does not list)."""
+    empty): (status, its code), the status None when the mapping does not list the code (the record is rejected,
+    ``unmapped_status``)."""
     code = _code(get, prop)
-    status = table.get(code) if code else empty
-    return (status, "") if status is not None else (None, f"{what} {code!r} is not in the mapping ({key})")
+    return (table.get(code) if code else empty), code
+
+
+def _unmapped(source: str, obj: dict[str, Any], what: str, value: str, key: str) -> Rejected:
+    """An engagement rejected for a status the mapping does not list (``what``: ``reject_words._STATUS_EN``'s key)
+    under ``key``."""
+    return rejection(source, "activities", obj["id"], "unmapped_status", what=what, value=value, key=key)
 
 
 def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
@@ -425,17 +440,16 @@ def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     start_p, fallback_p, title_p, owner_p = mm.start, mm.fallback_start, mm.title, mm.owner
     type_p, outcome_p = mm.type_property, mm.outcome
     types, default_type, outcomes, no_outcome = dict(mm.types), mm.default_type, dict(mm.outcomes), mm.no_outcome
-    no_start = f"meeting has no start time ({mm.start} and {mm.fallback_start} empty)"
+    no_start = f"{mm.start}, {mm.fallback_start}"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p, fallback_p)
         if start is None:
-            return Rejected(source, "activities", obj["id"], no_start)
+            return rejection(source, "activities", obj["id"], "no_start_time", object="meeting", fields=no_start)
         kind = types.get((get(type_p) or "").strip(), default_type)
-        status, unmapped = _mapped(get, outcome_p, outcomes, no_outcome, "meeting outcome",
-                                   "activities.meetings.outcomes")
+        status, code = _mapped(get, outcome_p, outcomes, no_outcome)
         if status is None:
-            return Rejected(source, "activities", obj["id"], unmapped)
+            return _unmapped(source, obj, "meeting_outcome", code, "activities.meetings.outcomes")
         return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
                         None, bool(obj.get("archived")), _modified(obj, get))
 
@@ -457,26 +471,25 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
     by_disposition = frozenset(s.strip().upper() for s in cm.disposition_statuses) | {""}
     direction_p, counted = cm.direction_property, frozenset(d.strip().upper() for d in cm.count_directions) | {""}
-    no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p)
         if start is None:
-            return Rejected(source, "activities", obj["id"], no_start)
+            return rejection(source, "activities", obj["id"], "no_start_time", object="call", fields=start_p)
         disposition = (get(disposition_p) or "").strip()
         call_status = _code(get, status_p)
         status = statuses.get(call_status)
         if status is None and call_status not in by_disposition:
-            return Rejected(source, "activities", obj["id"], f"call status {call_status!r} is not in the mapping "
-                            "(activities.calls.statuses or disposition_statuses)")
+            return _unmapped(source, obj, "call_status", call_status,
+                             "activities.calls.statuses or disposition_statuses")
         if status is None:      # the call status leaves it to the disposition
             if not disposition:
                 status = no_disposition
             else:
                 status = dispositions.get(disposition)
                 if status is None:
-                    return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in "
-                                    "the mapping (activities.calls.dispositions)")
+                    return _unmapped(source, obj, "call_disposition", disposition,
+                                     "activities.calls.dispositions")
         # a direction the mapping does not count (INBOUND: the client rang the rep) leaves the call without a type
         direction = _code(get, direction_p)
         return Activity(obj["id"], source, kind if direction in counted else None, get(owner_p) or None, account_id,
@@ -498,15 +511,14 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         em.direction_property
     kind, statuses, no_status = em.type, dict(em.statuses), em.no_status
     counted = frozenset(d.strip().upper() for d in em.count_directions)
-    no_start = f"e-mail has no timestamp ({em.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p)
         if start is None:
-            return Rejected(source, "activities", obj["id"], no_start)
-        status, unmapped = _mapped(get, status_p, statuses, no_status, "e-mail status", "activities.emails.statuses")
+            return rejection(source, "activities", obj["id"], "no_start_time", object="e-mail", fields=start_p)
+        status, code = _mapped(get, status_p, statuses, no_status)
         if status is None:
-            return Rejected(source, "activities", obj["id"], unmapped)
+            return _unmapped(source, obj, "email_status", code, "activities.emails.statuses")
         direction = _code(get, direction_p)
         typed = kind if not direction_p or not counted or direction in counted else None
         return Activity(obj["id"], source, typed, get(owner_p) or None, account_id, start, status, get(title_p) or "",
@@ -538,18 +550,17 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
     types, statuses, no_status, default_type = dict(tm.types), dict(tm.statuses), tm.no_status, tm.default_type
     completed_p = tm.completed_at
     keywords = tuple((f" {subject_words(k)} ", kind) for k, kind in tm.subjects.items() if subject_words(k))
-    no_start = f"task has no due date ({tm.start}" + (f" and {tm.fallback_start} empty)" if tm.fallback_start
-                                                       else " empty)")
+    no_start = f"{tm.start}, {tm.fallback_start}" if tm.fallback_start else tm.start
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected | None:
         get, start = _started(obj, start_p, fallback_p)
         if get(KEY):
             return None
         if start is None:
-            return Rejected(source, "activities", obj["id"], no_start)
-        status, unmapped = _mapped(get, status_p, statuses, no_status, "task status", "activities.tasks.statuses")
+            return rejection(source, "activities", obj["id"], "no_start_time", object="task", fields=no_start)
+        status, code = _mapped(get, status_p, statuses, no_status)
         if status is None:
-            return Rejected(source, "activities", obj["id"], unmapped)
+            return _unmapped(source, obj, "task_status", code, "activities.tasks.statuses")
         if status is ActivityStatus.COMPLETED and completed_p:
             done = parse_datetime(get(completed_p))
             if done is not None and done < start:
@@ -586,18 +597,16 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
         pipeline_id, stage_id = get(pipeline_p) or "", get(stage_p) or ""
         pipeline = pipelines.get(pipeline_id)
         if pipeline is None:
-            return Rejected(source, "deals", obj["id"], f"pipeline {pipeline_id!r} is unknown or not read by the "
-                            "mapping")
+            return rejection(source, "deals", obj["id"], "unknown_pipeline", pipeline=pipeline_id)
         stage = pipeline.stages.get(stage_id)
         if stage is None:
             home = next((pid for pid, pl in pipelines.items() if stage_id in pl.stages), None)
-            where = f"it belongs to pipeline {home!r}" if home else "no pipeline has it"
-            return Rejected(source, "deals", obj["id"], f"stage {stage_id!r} is not a stage of pipeline "
-                            f"{pipeline_id!r}: {where}")
+            return rejection(source, "deals", obj["id"], "unknown_stage", stage=stage_id, pipeline=pipeline_id,
+                             home=home or "")
         try:
             amount = parse_amount(get(amount_p))
-        except ValueError as exc:
-            return Rejected(source, "deals", obj["id"], str(exc))
+        except NotANumber as exc:
+            return rejection(source, "deals", obj["id"], "bad_amount", value=exc.value)
         # a deal with no currency code of its own is in the portal's company currency (HubSpot: the company
         # currency applies when no deal currency is set): ``default_currency`` when the mapping sets one, else
         # ``home_currency``. Before 5 Dec 2026 ``home_currency`` alone left it with none, and the engine took it in
@@ -610,8 +619,8 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
         if company_currency and home_p and currency and currency.upper() != company_currency:
             try:
                 rates = home_rates(amount, parse_amount(get(home_p)), currency.upper(), company_currency)
-            except ValueError as exc:
-                return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
+            except NotANumber as exc:
+                return rejection(source, "deals", obj["id"], "bad_home_amount", field=home_p, value=exc.value)
         lines = in_deal_currency(lines, currency, rates)
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,

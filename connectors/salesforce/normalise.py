@@ -47,6 +47,7 @@ from pac_core.records import (
     Rejected,
     User,
 )
+from pac_core.reject_codes import english, reason_values, rejection
 
 log = logging.getLogger(__name__)
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
@@ -56,7 +57,12 @@ _Rule = tuple[ActivityType, tuple[tuple[str, list[str | bool]], ...]]   # (type,
 
 
 class Malformed(ValueError):
-    """A record that cannot be normalised; its message is the rejection reason."""
+    """A record that cannot be normalised: its rejection's code and values (``pac_core.reject_words.CODES``); its
+    message is the English reason made from them."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code, self.values = code, reason_values(code, values)
+        super().__init__(english(code, self.values))
 
 
 def sf_datetime(value: Any) -> datetime | None:
@@ -83,7 +89,7 @@ def _sf_datetime(value: Any) -> datetime | None:
         pass
     match = _DT.match(str(value))
     if match is None:
-        raise Malformed(f"unreadable datetime {value!r}")
+        raise Malformed("bad_datetime", value=value)
     base, frac, tz = match.groups()
     dt = datetime.fromisoformat(base)
     if frac:
@@ -101,7 +107,7 @@ def sf_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise Malformed(f"unreadable date {value!r}") from None
+        raise Malformed("bad_date", value=value) from None
 
 
 def _text(value: Any) -> str | None:
@@ -114,9 +120,9 @@ def decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise Malformed(f"not a number: {str(value)[:40]!r}") from None
+        raise Malformed("not_a_number", value=str(value)[:40]) from None
     if not number.is_finite():
-        raise Malformed(f"not a finite number: {value!r}")
+        raise Malformed("not_finite_number", value=value)
     return number
 
 
@@ -150,9 +156,9 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
         return []
     rows = value.get("records") if isinstance(value, dict) else None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-        raise Malformed(f"{name} is not a list of records")
+        raise Malformed("bad_subquery", name=name)
     if value.get("done") is False:      # the reader follows nextRecordsUrl: never count part of the children
-        raise Malformed(f"{name} truncated: {len(rows)} of {value.get('totalSize', '?')} records read")
+        raise Malformed("truncated_subquery", name=name, read=len(rows), total=value.get("totalSize", "?"))
     return [row for row in rows if not _flag(row.get("IsDeleted"))]    # a deleted child a queryAll returned
 
 
@@ -210,10 +216,24 @@ class Normaliser:
         self._static: tuple[OrgRates, CrmRates | None] = (NO_RATES, None)   # CurrencyType's rates, as an account keeps
 
     def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+        """``build(record)``, or the record's rejection: a ``Malformed`` record's code, a field the record lacks
+        (``missing_field``), else Python's words for what failed (``unreadable_record``)."""
         try:
             return build(record)
-        except (Malformed, KeyError, TypeError, ValueError) as exc:
-            return Rejected(self.source, obj, str(record.get("Id") or "?"), str(exc) or type(exc).__name__)
+        except Malformed as exc:
+            return Rejected(self.source, obj, self._id(record), str(exc), exc.code, exc.values)
+        except KeyError as exc:
+            if exc.args and isinstance(exc.args[0], str):
+                return rejection(self.source, obj, self._id(record), "missing_field", field=exc.args[0])
+            return rejection(self.source, obj, self._id(record), "unreadable_record",
+                             detail=str(exc) or type(exc).__name__)
+        except (TypeError, ValueError) as exc:
+            return rejection(self.source, obj, self._id(record), "unreadable_record",
+                             detail=str(exc) or type(exc).__name__)
+
+    @staticmethod
+    def _id(record: dict[str, Any]) -> str:
+        return str(record.get("Id") or "?")
 
     # -- users -------------------------------------------------------------------------------------
     def user(self, r: dict[str, Any]) -> User | Rejected:
@@ -230,7 +250,7 @@ class Normaliser:
         a = self.m.accounts
         name = get(r, a.name)
         if not name:
-            raise Malformed("account has no name")
+            raise Malformed("no_name")
         postal = first_of(r, a.postal_code)
         postal = str(postal).strip() if postal is not None else None
         country = account_country(first_of(r, a.country), a.default_country)
@@ -387,7 +407,7 @@ class Normaliser:
         if start is None and day is None and not deleted:
             if kind is not None and status is ActivityStatus.COMPLETED:
                 # a call or visit done, with no date to count it on: the CRM's record needs fixing
-                raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
+                raise Malformed("no_activity_date", object=obj, fields="ActivityDateTime, ActivityDate")
             # an open to-do with no due date, or a row matching no rule: no plan activity, and it cannot be counted
             # in any window. Left out (counted in ``skipped``) as a deleted activity, which replaces the dated
             # version a store may hold (a call reopened and its due date cleared stops counting)

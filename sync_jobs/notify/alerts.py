@@ -35,6 +35,7 @@ from pac_core.advisor import axis_closed
 from pac_core.plan import Axis, Plan
 from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
+from pac_core.reject_words import reason_words
 from pac_core.results import Evaluation, Pace, Recommendation, Rule
 from pac_core.roles import MANAGER, canonical_role
 from pac_core.rounding import half_up
@@ -124,6 +125,8 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
                          {"rule": reco.rule.value, "axis": name, "summary": reco.summary, **words}, heads))
     for r in rejected:
         digest = hashlib.sha256(r.reason.encode()).hexdigest()[:12]
+        # the reason in each language, made from its code (``reject_words``): the digest picks the person's
+        words = {f"reason_{lang}": reason_words(r.reason, lang, r.code, r.values) for lang in LANGUAGES}
         out.append(Alert(f"rejected:{r.source}:{r.object}:{r.id}:{digest}", "rejected", r.id,
-                         {"source": r.source, "object": r.object, "id": r.id, "reason": r.reason}, heads))
+                         {"source": r.source, "object": r.object, "id": r.id, "reason": r.reason, **words}, heads))
     return out

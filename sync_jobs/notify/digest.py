@@ -50,7 +50,8 @@ def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
         values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"
     if alert.kind == "rejected":    # the report's word, « Activités »; the reason in the person's language
         values["object"] = enum_label("object", values["object"], lang)
-        values["reason"] = reason_words(values["reason"], lang)     # the engine's as pac explain words it
+        # made from its code (``compute_alerts``), else read from its words: the engine's as pac explain words it
+        values["reason"] = values.get(f"reason_{lang}") or reason_words(values["reason"], lang)
     if alert.kind == "recommendation":
         values["rule"] = enum_label("rule", values["rule"], lang)
         values["summary"] = values.get(f"summary_{lang}") or values["summary"]   # the advice in the person's words

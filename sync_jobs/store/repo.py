@@ -4,7 +4,7 @@ manager overrides, runs and their rejections, snapshots."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from connectors.base import KeptRates
 from pac_core.records import Rejected
+from pac_core.reject_codes import CODES, reason_group
 from sync_jobs.logs import redact
 from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import (
@@ -467,38 +468,59 @@ def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) ->
 
 def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected]) -> int:
     n = 0
-    for r in rejected:
-        session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
-                              reason=redact(r.reason)))
+    for r in map(stored_rejection, rejected):
+        session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id, reason=r.reason,
+                              code=r.code or None, reason_values=dict(r.values) if r.code else None))
         n += 1
     return n
+
+
+# a rejection's row as ``_kept_rejection`` reads it
+_REJECTION_COLUMNS = (col(Rejection.connector), col(Rejection.object), col(Rejection.crm_id), col(Rejection.reason),
+                      col(Rejection.code), col(Rejection.reason_values))
+
+
+def stored_rejection(r: Rejected) -> Rejected:
+    """``r`` as the store keeps it: its English reason and its values redacted (``logs.redact``)."""
+    values = tuple((name, redact(value)) for name, value in r.values)
+    return replace(r, reason=redact(r.reason), values=values)
+
+
+def _kept_rejection(connector: str, obj: str, crm_id: str, reason: str, code: str | None,
+                    values: Mapping[str, Any] | None) -> Rejected:
+    """A stored rejection: with its code and values when the row keeps them and they are a code's of
+    ``reject_codes.CODES``, else its English text alone (a row of a run before migration 0012, an engine set-aside),
+    which ``reject_codes.read_reason`` reads (``LEGACY``)."""
+    words = CODES.get(code or "")
+    if code and words is not None and values is not None and set(values) == set(words.names):
+        return Rejected(connector, obj, crm_id, reason, code, tuple((n, str(values[n])) for n in words.names))
+    return Rejected(connector, obj, crm_id, reason)
 
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:
     with Session(engine) as session:
         rows = session.exec(select(Rejection).where(Rejection.run_id == run_id).order_by(col(Rejection.id)))
-        return [Rejected(source=r.connector, object=r.object, id=r.crm_id, reason=r.reason) for r in rows]
+        return [_kept_rejection(r.connector, r.object, r.crm_id, r.reason, r.code, r.reason_values) for r in rows]
 
 
 FINISHED = ("ok", "partial")   # runs that got through their writes: their rejections are complete
 
 
-def previous_rejections(engine: Engine, plan_id: str, before_run: int | None = None
-                        ) -> set[tuple[str, str, str, str]]:
+def previous_rejections(engine: Engine, plan_id: str, before_run: int | None = None) -> list[Rejected]:
     """The rejections of the plan's previous finished run (the latest real run, status ``ok`` or ``partial``,
-    older than ``before_run``; the latest one when None), as (connector, object, CRM id, reason) with the
-    reason as stored (redacted). Empty when there is none. A failed or quota-stopped run is skipped: it
+    older than ``before_run``; the latest one when None), as stored (redacted; a connector's with its code and
+    values when the row keeps them). Empty when there is none. A failed or quota-stopped run is skipped: it
     stopped before evaluating, so its rejections are incomplete. Streams the rows."""
     query = select(Run.id).where(Run.plan_id == plan_id, col(Run.dry_run).is_(False), col(Run.status).in_(FINISHED))
     if before_run is not None:
         query = query.where(col(Run.id) < before_run)
-    rows = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason)
+    rows = core_select(*_REJECTION_COLUMNS)
     with engine.connect() as conn:
         previous = conn.execute(query.order_by(col(Run.id).desc()).limit(1)).scalar()
         if previous is None:
-            return set()
-        result = conn.execution_options(yield_per=2000).execute(rows.where(Rejection.run_id == previous))
-        return {(c, o, i, r) for c, o, i, r in result}
+            return []
+        result = conn.execution_options(yield_per=2000).execute(rows.where(col(Rejection.run_id) == previous))
+        return [_kept_rejection(*row) for row in result]
 
 
 @dataclass(frozen=True)
@@ -506,27 +528,25 @@ class RejectionGroup:
     """A run's rejected records of one object for one reason (``pac status``)."""
 
     object: str                                   # accounts, activities, deals, users
-    reason: str                                   # the engine's rule code, or a connector reason up to its first ": "
+    reason: str                                   # the engine's rule code, or a connector reason's English head
+                                                  # (``reject_codes.reason_group``)
     count: int
     sample: str                                   # the first record's full reason
     examples: tuple[tuple[str, str, str], ...]    # (connector, CRM id, subject or name) of the first few
 
 
-def reason_head(reason: str) -> str:
-    """What rejections are grouped by: ``no_account: the activity has no account`` -> ``no_account``."""
-    return reason.split(": ", 1)[0].strip() or reason
-
-
 def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[RejectionGroup]:
     """The run's rejections grouped by (object, reason head), largest group first, each with its first
-    ``examples`` records and their stored subject or name (connector rejections are not stored: no name).
-    Streams the rows: one pass, memory bounded by the number of groups."""
+    ``examples`` records and their stored subject or name (connector rejections are not stored: no name). A
+    connector's reason is grouped by its code (``reject_codes.reason_group``: the English made from it, up to its
+    first ": "), whichever pac stored it. Streams the rows: one pass, memory bounded by the number of groups."""
     groups: dict[tuple[str, str], list[Any]] = {}   # key -> [count, sample, [(connector, crm id)]]
-    query = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason).where(
-        Rejection.run_id == run_id).order_by(col(Rejection.id))
+    query = core_select(*_REJECTION_COLUMNS).where(col(Rejection.run_id) == run_id).order_by(col(Rejection.id))
     with engine.connect() as conn:
-        for connector, obj, crm_id, reason in conn.execution_options(yield_per=2000).execute(query):
-            group = groups.setdefault((obj, reason_head(reason)), [0, reason, []])
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            kept = _kept_rejection(*row)
+            obj, connector, crm_id, reason = kept.object, kept.source, kept.id, kept.reason
+            group = groups.setdefault((obj, reason_group(reason, kept.code, kept.values)), [0, reason, []])
             group[0] += 1
             if len(group[2]) < examples:
                 group[2].append((connector, crm_id))

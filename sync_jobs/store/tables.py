@@ -176,7 +176,9 @@ class Run(SQLModel, table=True):
 
 
 class Rejection(SQLModel, table=True):
-    """A record a connector could not normalise or the CRM refused, with the reason."""
+    """A record a connector could not normalise or the CRM refused, with the reason: its English words, and a
+    connector's code and values (``pac_core.reject_codes.CODES``; NULL for an engine set-aside and for the rows of
+    runs before migration 0012, read from the words: ``reject_codes.LEGACY``)."""
 
     __tablename__ = "pac_rejection"
     id: int | None = Field(default=None, primary_key=True)
@@ -185,6 +187,9 @@ class Rejection(SQLModel, table=True):
     object: str
     crm_id: str
     reason: str
+    code: str | None = None
+    reason_values: dict[str, str] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True),
+                                                                               nullable=True))
 
 
 class Snapshot(SQLModel, table=True):

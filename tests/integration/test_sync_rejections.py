@@ -14,6 +14,8 @@ from sqlalchemy import text
 from connectors.base import ConnectorError, ObjectKind
 from pac_config.settings import load_settings
 from pac_core.records import Deal, DealStage, Records, Rejected
+from pac_core.reject_codes import rejection
+from pac_core.reject_words import reason_words
 from pac_core.results import Decision, Evaluation
 from sync_jobs import pipeline
 from sync_jobs.rejections import group_rejections
@@ -46,6 +48,21 @@ def _crm() -> FakeConnector:
             _deal("d2", "500", "EUR", "Deal with no close date", close=None))
     crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v-bad", "start: not a date"))
     return crm
+
+
+# a deal the connector rejects with a code (HubSpot: a stage of no pipeline)
+STAGE = rejection("fake", "deals", "d-stage", "unknown_stage", stage="x9", pipeline="default", home="")
+
+
+def _forget_codes(settings, run_id: int | None) -> int:
+    """The run's rejections as a pac older than the reason codes stored them: their English text alone."""
+    engine = open_store(settings.database())
+    try:
+        with engine.begin() as conn:
+            return conn.execute(text("UPDATE pac_rejection SET code = NULL, reason_values = NULL WHERE run_id = :run "
+                                     "AND code IS NOT NULL"), {"run": run_id}).rowcount
+    finally:
+        engine.dispose()
 
 
 def _sync(settings, crm: FakeConnector, **kw):
@@ -180,6 +197,55 @@ class TestNewRejections:
         assert changed == 1
         second = _sync(settings, crm, full=True)
         assert (second.status, second.new_rejections) == ("ok", [])
+
+    def test_a_connector_reason_stored_as_text_by_an_older_pac_is_known(self, settings) -> None:
+        """A connector's rejection stored by a pac older than the reason codes (before migration 0012: its English
+        text alone, code NULL) is the rejection the connector's code gives now: the run after the upgrade finds it
+        known and is ok, and the stored row reads the same (English as stored, French from its code). Failed before
+        the compatibility path (``reject_words.LEGACY``): compared by code, every such row was new."""
+        crm = _crm()
+        crm.reject(ObjectKind.DEALS, STAGE)
+        first = _sync(settings, crm)
+        assert _forget_codes(settings, first.run_id) == 1      # d-stage, the one connector rejection with a code
+        second = _sync(settings, crm, full=True)
+        assert (second.status, second.new_rejections) == ("ok", [])
+        assert second.counts["deals"]["rejected_new"] == 0 and second.counts["deals"]["rejected"] == 3
+        engine = open_store(settings.database())
+        try:
+            (stored,) = [r for r in repo.rejections(engine, first.run_id) if r.id == "d-stage"]
+        finally:
+            engine.dispose()
+        assert (stored.code, stored.reason) == ("", STAGE.reason)
+        assert reason_words(stored.reason, "fr", stored.code, stored.values) == (
+            "l'étape « x9 » n'est pas une étape du pipeline « default » (aucun pipeline ne l'a) : corrigez l'étape de "
+            "l'affaire dans le CRM")
+
+    def test_a_connector_reason_new_before_the_upgrade_is_new_after_it(self, settings) -> None:
+        """Another stage than the stored text's: a new rejection, as it was when both were texts."""
+        crm = _crm()
+        crm.reject(ObjectKind.DEALS, rejection("fake", "deals", "d-stage", "unknown_stage", stage="x8",
+                                               pipeline="default", home=""))
+        first = _sync(settings, crm)
+        _forget_codes(settings, first.run_id)
+        crm.rejected[ObjectKind.DEALS.value] = [STAGE]
+        second = _sync(settings, crm, full=True)
+        assert (second.status, _new(second)) == ("partial", {("deals", "d-stage")})
+
+    def test_a_standing_text_of_an_older_pac_is_kept_with_its_code(self, settings) -> None:
+        """A rejection an incremental run does not read again stands, known; carried from a row of an older pac,
+        it is stored with the code its words read as, so the store's texts take their codes as runs go by."""
+        crm = _crm()
+        crm.reject(ObjectKind.DEALS, STAGE)
+        first = _sync(settings, crm)
+        _forget_codes(settings, first.run_id)
+        second = _sync(settings, crm)
+        engine = open_store(settings.database())
+        try:
+            (stored,) = [r for r in repo.rejections(engine, second.run_id) if r.id == "d-stage"]
+        finally:
+            engine.dispose()
+        assert (second.status, second.new_rejections) == ("ok", [])
+        assert (stored.code, stored.values, stored.reason) == (STAGE.code, STAGE.values, STAGE.reason)
 
     def test_a_failed_run_in_between_leaves_known_records_known(self, settings) -> None:
         """A run that fails (CRM unreachable while reading deals) is not the previous finished run: the next run

@@ -9,10 +9,12 @@ the engine's no-owner and CRM-rate reasons half in English.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from html import escape as html_escape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,14 +29,26 @@ from connectors.hubspot.normalise import (
     to_meeting,
     to_task,
 )
+from connectors.hubspot.objects import OBJECTS as HS_OBJECTS
 from connectors.salesforce.mapping import load_mapping as salesforce_mapping
 from connectors.salesforce.normalise import Normaliser
 from pac_config.loader import config_dir
 from pac_core.fx import no_rate
 from pac_core.records import CrmRates, Rejected
-from pac_core.reject_words import CONNECTOR_REASONS, ENGINE_RULES, reason_code, reason_words
+from pac_core.reject_codes import (
+    CODES,
+    ENGINE_RULES,
+    LEGACY,
+    UnknownReason,
+    english,
+    reason_code,
+    reason_group,
+    reason_key,
+    rejection,
+)
+from pac_core.reject_words import reason_words
 from pac_core.results import Decision
-from sync_jobs.notify.alerts import Alert
+from sync_jobs.notify.alerts import Alert, compute_alerts
 from sync_jobs.notify.digest import render_digest
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
@@ -155,6 +169,18 @@ class TestFrenchDigest:
     def test_an_engine_reason_reads_in_french(self, rejected: Rejected, french: str) -> None:
         assert f" · {rejected.id} : {french}\n" in _spaces(render_digest([_alert(rejected)], "fr")[1])
 
+    def test_a_digest_takes_the_words_of_the_code_not_of_the_english(self) -> None:
+        """The alerts the notifier makes from the store's rejections (``compute_alerts``) carry the reason in each
+        language made from its code: an English reworded by a later version (here, any text) reads in French in a
+        French digest. Failed before (digest and alerts of the previous commit): « · 602 : reworded by a later
+        version », matched against the English words and shown as stored."""
+        rejected = [replace(r, reason="reworded by a later version") for r in _rejected()]
+        alerts = [a for a in compute_alerts(fx.plan(), fx.evaluation(), rejected, month="2027-08")
+                  if a.kind == "rejected"]
+        body = _spaces(render_digest(alerts, "fr")[1])
+        for (_what, _read, french), r in zip(CASES, rejected, strict=True):
+            assert f" · {r.id} : {french}\n" in body, french
+
     def test_an_english_digest_is_unchanged(self) -> None:
         """An English plan's digest writes each connector reason as stored, as before."""
         rejected = _rejected()
@@ -163,16 +189,20 @@ class TestFrenchDigest:
             assert f" · {r.id}: {r.reason}\n" in body
 
     def test_every_connector_reason_has_a_stable_code(self) -> None:
-        """The code is read from the stored English reason, the same whatever the reader's language; no case falls
-        to ``other`` (a reworded connector reason would, and show in English)."""
-        codes = {reason_code(r.reason) for r in _rejected()}
-        assert "other" not in codes
-        assert codes <= {code for code, _p, _w in CONNECTOR_REASONS}
-        assert not {code for code, _p, _w in CONNECTOR_REASONS} & ENGINE_RULES   # a code tells who rejected
+        """Each connector rejection carries its code and values, and its English reason is made from them; no code
+        is an engine rule's (a code tells who rejected). A text of no code stays as stored, never half translated."""
+        for r in _rejected():
+            assert r.code in CODES and r.code not in ENGINE_RULES, r
+            assert r.reason == english(r.code, r.values)
+            assert reason_code(r.reason, r.code, r.values) == r.code
         assert reason_code("something new the CRM said") == "other"
         assert reason_words("something new the CRM said", "fr") == "something new the CRM said"
 
-
+    def test_a_reworded_english_reason_still_reads_in_french(self) -> None:
+        """The French is made from the code and values, never from the English words: a connector's English
+        reworded (here, any text at all) reads the same in French. Before the codes it fell back to English."""
+        for (_what, _read, french), r in zip(CASES, _rejected(), strict=True):
+            assert _spaces(reason_words("reworded by a later version", "fr", r.code, r.values)) == french
 # the rows no small fixture reaches (a subquery the CRM cut, a KeyError, a record linked to contacts only), worded as
 # connectors/salesforce/normalise.py and connectors/hubspot/connector.py write them
 RARE = [
@@ -217,6 +247,16 @@ class TestFrenchReport:
         for _what, _read, french in CASES:
             assert any(s.endswith(f" · {french}") for s in shown), french
 
+    def test_the_report_takes_the_words_of_the_code_not_of_the_english(self) -> None:
+        """A rejection read from the store with its code reads in French whatever its English words. Failed before
+        (the report view of the previous commit): the reworded English shown in the French report."""
+        inputs = replace(fx.inputs("fr"), rejected=tuple(replace(r, reason="reworded by a later version")
+                                                         for r in _rejected()))
+        html = _spaces(data_section(inputs, Formatter(lang="fr")))
+        for _what, _read, french in CASES:
+            assert html_escape(french) in html, french
+        assert "reworded" not in html
+
     def test_an_english_report_is_unchanged(self) -> None:
         _cols, rows = tables.data(self._inputs("en"), Formatter(lang="en"))
         reasons = {row[1].rsplit(" · ", 1)[1] for row in rows if " · " in str(row[1])}
@@ -243,3 +283,122 @@ class TestCounts:
         assert ("hs-west", "activities", "le rendez-vous n'a pas d'heure de début (hs_timestamp et "
                 "hs_meeting_start_time vides) : renseignez-la dans le CRM", 1) in groups
         assert all(not reason.startswith("no_account") for _s, _o, reason, _n in groups)
+
+
+# the object words a rejection's ``object`` value may hold where the call passes a variable: HubSpot's objects read
+# with a company (``Companies.checked``, its words as the connector makes them), Salesforce's activity objects
+OBJECT_WORDS = {
+    "hubspot/connector.py": [{"emails": "e-mail"}.get(o.object_type, o.object_type.removesuffix("s"))
+                     for o in HS_OBJECTS if o.company],
+    "salesforce/normalise.py": ["Event", "Task"],
+}
+
+
+def _emitted() -> list[tuple[str, int, str, set[str], dict[str, str]]]:
+    """Every rejection code the connectors' sources emit: (file, line, code, value names, literal values), read from
+    the calls that make one (``rejection(source, object, id, CODE, **values)``, ``Malformed(CODE, **values)``)."""
+    out = []
+    root = Path(__file__).parents[2] / "connectors"
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            at = {"rejection": 3, "Malformed": 0}.get(node.func.id)
+            if at is None or len(node.args) <= at:
+                continue
+            code = node.args[at]
+            assert isinstance(code, ast.Constant) and isinstance(code.value, str), \
+                f"{path}:{node.lineno}: a rejection's code must be written out, so this test reads it"
+            names = {k.arg for k in node.keywords if k.arg is not None}
+            literal = {k.arg: k.value.value for k in node.keywords
+                       if k.arg is not None and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)}
+            out.append((str(path.relative_to(root)), node.lineno, code.value, names, literal))
+    return out
+
+
+class TestEveryCodeHasWords:
+    def test_every_code_a_connector_emits_has_french_and_english_words(self) -> None:
+        """Read from the connectors' sources, so a code added on a path no fixture reaches fails here, not in a
+        French digest: each is in ``CODES`` with exactly the values the call gives, and has words in both
+        languages (the literal values the call gives, e.g. the object, are words of the tables too)."""
+        emitted = _emitted()
+        assert len({code for _f, _l, code, _n, _v in emitted}) >= 15, emitted
+        for file, line, code, names, literal in emitted:
+            assert code in CODES, f"{file}:{line}: {code!r} has no words in pac_core.reject_words.CODES"
+            assert names == set(CODES[code].names), f"{file}:{line}: {code!r} takes {CODES[code].names}"
+            objects = [literal["object"]] if "object" in literal else OBJECT_WORDS.get(file, ["x1"])
+            for obj in objects:
+                values = {name: literal.get(name, obj if name == "object" else "x1") for name in CODES[code].names}
+                if code == "unmapped_status":
+                    values["what"] = "call_status"
+                en, fr = CODES[code].en(values), CODES[code].fr(values)
+                assert en and fr and en != fr, (code, en, fr)
+
+    def test_every_status_an_engagement_is_rejected_for_has_words(self) -> None:
+        """``unmapped_status``'s ``what`` is given by the HubSpot readers (``_unmapped``): each has its words."""
+        path = Path(__file__).parents[2] / "connectors" / "hubspot" / "normalise.py"
+        whats = [node.args[2].value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_unmapped"
+                 and isinstance(node.args[2], ast.Constant)]
+        assert len(whats) == 5
+        for what in whats:
+            values = {"what": what, "value": "X", "key": "k"}
+            assert CODES["unmapped_status"].en(values) and CODES["unmapped_status"].fr(values)
+
+    def test_every_code_in_the_table_is_emitted(self) -> None:
+        """No code with words that no connector emits any more (a stored text of it is read by ``LEGACY``)."""
+        assert {code for _f, _l, code, _n, _v in _emitted()} == set(CODES)
+
+    def test_a_code_with_no_words_is_refused_where_it_is_made(self) -> None:
+        """A connector emitting a code the table lacks (or other values) fails at once, not in a reader's report."""
+        with pytest.raises(UnknownReason):
+            rejection("sf-main", "deals", "0061", "no_such_code")
+        with pytest.raises(UnknownReason):
+            rejection("sf-main", "deals", "0061", "missing_field", column="CloseDate")
+        made = rejection("sf-main", "deals", "0061", "missing_field", field="CloseDate")
+        assert (made.code, made.values, made.reason) == ("missing_field", (("field", "CloseDate"),), "'CloseDate'")
+
+
+# texts of every kind as pac's connectors stored them before the codes (7 Dec 2026), with their code
+STORED = [
+    *((r.reason, r.code) for r in _rejected()),
+    ("Task has no date (ActivityDateTime, ActivityDate)", "no_activity_date"),
+    ("not a finite number: 'NaN'", "not_finite_number"),
+    ("OpportunityLineItems is not a list of records", "bad_subquery"),
+    ("OpportunityLineItems truncated: 200 of 250 records read", "truncated_subquery"),
+    ("'CloseDate'", "missing_field"),
+    ("amount_in_home_currency: amount 'n/a' is not a number", "bad_home_amount"),
+    ("meeting outcome 'RESCHEDULED' is not in the mapping (activities.meetings.outcomes)", "unmapped_status"),
+    ("call disposition 'f240bbac' is not in the mapping (activities.calls.dispositions)", "unmapped_status"),
+    ("e-mail status 'QUEUED' is not in the mapping (activities.emails.statuses)", "unmapped_status"),
+    ("task status 'DONE' is not in the mapping (activities.tasks.statuses)", "unmapped_status"),
+    ("task has no due date (hs_timestamp empty)", "no_start_time"),
+    ("stage 'x9' is not a stage of pipeline 'default': it belongs to pipeline 'maintenance'", "unknown_stage"),
+    ("deal associated with contact 51 only: associate it with a company (the contact has no primary company)",
+     "contact_only"),
+    ("meeting associated with contacts 51, 52 only: associate it with a company (none of them has a primary "
+     "company)", "contact_only"),
+]
+
+
+class TestStoredTexts:
+    """Reasons earlier runs stored as English text (``pac_rejection.code`` NULL) read as the code made them."""
+
+    @pytest.mark.parametrize(("stored", "code"), STORED, ids=[s[:40] for s, _ in STORED])
+    def test_a_stored_text_reads_as_its_code(self, stored: str, code: str) -> None:
+        """Its code, values and key are those the connector's code gives now: the same French, the same English to
+        the character, and the run after the upgrade finds it known (``steps.new_rejections``)."""
+        read = next((found, values) for pattern, found, values in LEGACY if (m := pattern.fullmatch(stored))
+                    for values in [values(m)])
+        assert read[0] == code
+        made = rejection("sf-main", "deals", "1", code, **read[1])
+        assert made.reason == stored
+        assert reason_key(stored) == reason_key(made.reason, made.code, made.values)
+        assert reason_group(stored) == reason_group(made.reason, made.code, made.values)
+        assert reason_words(stored, "fr") == reason_words(made.reason, "fr", made.code, made.values) != stored
+        assert reason_words(stored, "en") == stored
+
+    def test_every_code_reads_from_its_stored_text(self) -> None:
+        """Each code but Python's own errors (no words of pac's: kept as stored, told apart by their head) has a
+        stored text here."""
+        assert {code for _s, code in STORED} == set(CODES) - {"unreadable_record"}
