@@ -34,7 +34,7 @@ from pac_core.records import (
 )
 from pac_core.scopes import Condition, Scope
 
-CENT = Decimal("0.01")
+MINOR_UNITS = {"JPY": 0}                # places of a currency's minor unit, 2 unless named
 ATTRIBUTION_DAYS = 90
 DEFAULT_DORMANT_MONTHS = 12
 DEAL_CONDITIONS = ("product", "product_code", "product_family", "deal_owner")
@@ -61,6 +61,7 @@ class Oracle:
         self.zone: tzinfo = ZoneInfo(plan.timezone)
         self.as_of = as_of
         self.currency = plan.currency
+        self.unit = Decimal(1).scaleb(-MINOR_UNITS.get(plan.currency, 2))      # the plan currency's minor unit
         self.fx = dict(fx_rates)
         self.accounts = {(a.source, a.id): a for a in records.accounts}
         self.emails = {(u.source, u.id): (u.email or "").lower() for u in records.users}
@@ -161,14 +162,14 @@ class Oracle:
             own, target = crm.rate(currency), crm.rate(self.currency)
             assert own is not None
             if target is not None:
-                return (amount * target / own).quantize(CENT, rounding=ROUND_HALF_UP)
+                return (amount * target / own).quantize(self.unit, rounding=ROUND_HALF_UP)
             corporate = crm.rate(crm.corporate)
             if corporate is not None and crm.corporate in self.fx:
                 step = Decimal(1).scaleb(-crm.places)
                 in_corporate = (amount * corporate / own).quantize(step, rounding=ROUND_HALF_UP)
-                return (in_corporate * self.fx[crm.corporate]).quantize(CENT, rounding=ROUND_HALF_UP)
+                return (in_corporate * self.fx[crm.corporate]).quantize(self.unit, rounding=ROUND_HALF_UP)
         if currency in self.fx:
-            return (amount * self.fx[currency]).quantize(CENT, rounding=ROUND_HALF_UP)
+            return (amount * self.fx[currency]).quantize(self.unit, rounding=ROUND_HALF_UP)
         return None
 
     def rated(self, deal: Deal) -> bool:
@@ -201,8 +202,14 @@ class Oracle:
     def kept(self, deal: Deal, scope: Scope, who: tuple[str, ...]) -> tuple[bool, Decimal | None]:
         """Whether the deal conditions keep the deal, and its value in the plan's currency (None: no amount).
         The caller checks the currency has a rate."""
-        if who and self.emails.get((deal.source, deal.owner_id or "")) not in {w.lower() for w in who}:
+        owner = self.emails.get((deal.source, deal.owner_id or ""))
+        if who and owner not in {w.lower() for w in who}:
             return False, None
+        for condition in scope.conditions:
+            if condition.field == "deal_owner":
+                named = owner is not None and owner in {fold(v) for v in condition.values}
+                if named != (condition.op == "in"):
+                    return False, None
         products = [c for c in scope.conditions if c.field in ("product", "product_code", "product_family")]
         if products:
             lines = [line for line in deal.lines if all(self.line_matches(line, c) for c in products)]
@@ -267,8 +274,19 @@ class Oracle:
     # ------------------------------------------------------------------ the KPIs of one scope
     # ------------------------------------------------------------------ split attribution
     def live(self, axis: Axis) -> bool:
-        """Live: an objective, neither dropped nor suspended (the generated suspensions have no end)."""
-        return axis.objective is not None and axis.status.state not in (AxisState.SUSPENDED, AxisState.DROPPED)
+        """Live: an objective, not dropped, not suspended on the evaluation date (from its `since`, until its
+        `until` day included); after the plan's end, judged on the plan's last day."""
+        if axis.objective is None:
+            return False
+        status = axis.status
+        day = min(self.today, self.local_day(self.plan.period.end) - timedelta(days=1))
+        if status.since is not None and day < status.since:
+            return True
+        if status.state == AxisState.DROPPED:
+            return False
+        if status.state == AxisState.SUSPENDED:
+            return status.until is not None and day > status.until
+        return True
 
     def counts_deal(self, axis: Axis, deal: Deal) -> bool:
         """Whether the axis's revenue holds the deal: its account in the axis's scope on its period's first day,

@@ -39,8 +39,6 @@ from tests.unit.kpi_oracle import Expected, Oracle
 
 PARIS = ZoneInfo("Europe/Paris")
 FX = {"USD": Decimal("0.9137")}
-SETTINGS = EngineSettings(fx_rates=FX)
-SPLIT = EngineSettings(fx_rates=FX, attribution="split")
 USERS = (User("005J", "sf", "julie@example.com", "Julie"), User("005M", "sf", "marc@example.com", "Marc"),
          User("h1", "hs", "julie@example.com", "Julie"), User("h2", "hs", "marc@example.com", "Marc"))
 OWNERS = {"sf": ("005J", "005M", "005J", "005M", "julie@example.com"), "hs": ("h1", "h2", "h1", "h2", "h3")}
@@ -63,6 +61,7 @@ segments:
   - {id: S-69, name: Rhone, kind: horizontal, scope: {departement: "69"}}
   - {id: S-PMP, name: Pumps, kind: vertical, scope: {product: PMP}}
   - {id: S-ACTIVE, name: Active customers, kind: mixed, scope: {dormant: false}}
+  - {id: S-MARC, name: Marc's deals, kind: mixed, scope: {deal_owner: marc@example.com}}
 axes:
   - {id: AX-DORM, name: Dormant, segment: S-ARA, scope: {dormant: true},
      objective: {additional_revenue: 10000, budget: 1000}}
@@ -83,6 +82,13 @@ axes:
      objective: {additional_revenue: 5000, period: "from 2026-11-01 to 2027-02-28", budget: 500}}
   - {id: AX-NEWYEAR, name: Over the new year, segment: S-69, scope: {dormant: true},
      objective: {additional_revenue: 5000, period: "between December 1, 2027 and January 31, 2028", budget: 500}}
+  - {id: AX-PAUSE, name: Paused in spring, segment: S-ARA,
+     status: {state: suspended, reason: "capacity", since: 2027-04-01, until: 2027-06-30},
+     objective: {additional_revenue: 5000, budget: 500}}
+  - {id: AX-GONE, name: Dropped, segment: S-69, status: {state: dropped, reason: "no ROI"},
+     objective: {additional_revenue: 5000, budget: 500}}
+  - {id: AX-MARC-MAINT, name: Marc's maintenance, segment: S-MARC, scope: {product_code: MAINT},
+     objective: {additional_revenue: 5000, period: "Q2 2027", budget: 500}}
 actions:
   - {id: A-1, axis: AX-DORM, text: "Visit 3 dormant customers in May", who: julie@example.com,
      what: {activity: visit, count: 3}, when: "May 2027"}
@@ -106,6 +112,8 @@ actions:
      what: {activity: call, count: 3}, when: "February 2027"}
   - {id: A-11, axis: AX-NEWYEAR, text: "Visit 3 dormant customers in December", who: marc@example.com,
      what: {activity: visit, count: 3}, when: "December 2027"}
+  - {id: A-12, axis: AX-MARC-MAINT, text: "Call 3 maintenance customers in May", who: marc@example.com,
+     what: {activity: call, count: 3}, when: "May 2027"}
 """
 
 # before, at the first instant of, inside, at local midnights of, and after the plan's and the axes' periods
@@ -122,13 +130,16 @@ ORGANISATIONS = 100
 ABS = 1e-9
 
 
-PLANS = {zone: load_plan_text(PLAN_TEXT.replace("Europe/Paris", zone), "plan.pac.yaml")
-         for zone in ("Europe/Paris", "America/Chicago")}
+PLANS = {(zone, currency): load_plan_text(PLAN_TEXT.replace("Europe/Paris", zone).replace("EUR", currency),
+                                          "plan.pac.yaml")
+         for zone, currency in (("Europe/Paris", "EUR"), ("America/Chicago", "EUR"), ("Asia/Tokyo", "JPY"))}
+RATES = {"EUR": FX, "JPY": {"USD": Decimal("151.2"), "EUR": Decimal("162.5")}}
 
 
 def _plan(seed: int) -> Plan:
-    """Paris, and one organisation in four a plan in Chicago (its days end at 05:00 or 06:00 UTC)."""
-    return PLANS["America/Chicago" if seed % 4 == 1 else "Europe/Paris"]
+    """Paris; one organisation in four a plan in Chicago (its days end at 05:00 or 06:00 UTC), one in four a yen plan
+    in Tokyo (converted to the yen, the CRM's rates knowing the yen or not)."""
+    return PLANS[{1: ("America/Chicago", "EUR"), 3: ("Asia/Tokyo", "JPY")}.get(seed % 4, ("Europe/Paris", "EUR"))]
 
 
 def _money(rng: random.Random, low: int = 1, high: int = 9000) -> Decimal:
@@ -239,8 +250,10 @@ def _disagreements(plan: Plan, records: Records, as_of: datetime, split: bool = 
                    seen: collections.Counter[str] | None = None) -> list[str]:
     """The KPIs where the engine and the oracle differ; ``seen`` counts, per KPI, the values compared that are
     neither None nor 0 (so that the comparison is known not to hold on empty organisations)."""
-    evaluation = evaluate(plan, records, as_of=as_of, settings=SPLIT if split else SETTINGS)
-    oracle = Oracle(plan, records, as_of, FX)
+    fx = RATES[plan.currency]
+    settings = EngineSettings(fx_rates=fx, attribution="split" if split else "full")
+    evaluation = evaluate(plan, records, as_of=as_of, settings=settings)
+    oracle = Oracle(plan, records, as_of, fx)
     found = []
     scopes = [(f"axis {a.id}", oracle.axis(a, split), evaluation.axis(a.id).kpis) for a in plan.axes]
     scopes += [(f"segment {s.id}", oracle.segment(s), next(p for p in evaluation.segments if p.segment_id == s.id).kpis)
