@@ -783,7 +783,8 @@ class DealColumnsBook:
     """Lost deals by close day and deals by creation day, per account number, on deal columns, for the KPIs
     (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
     both days in the plan's timezone (``days``: each row's ``Deal.day(zone)`` ordinal, NO_DAY when none; a CRM close
-    instant on its local day, as won deals), amounts converted, a currency without rate left out, a deal with no amount
+    instant on its local day, as won deals), amounts converted, a currency without rate left out (of the lost deals
+    too: a won deal in it is rejected, so ``win_rate`` compares one population), a deal with no amount
     worth the sum of its priced lines (``deal_value``, as a won deal), 0 without any.
 
     A scope with deal conditions or an axis's ``who`` (a ``DealFilter``) reads its range's deals one by one, as the
@@ -794,15 +795,17 @@ class DealColumnsBook:
     def __init__(self, table: DealTable, *, numbers: np.ndarray, days: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
         live = ~table.deleted & (table.account.codes >= 0) & (numbers >= 0)
+        rate_of, rate_index = row_conversions(table, np.arange(table.n), currency, fx_rates)
+        known = np.array([r is not None for r in rate_of], dtype=bool)[rate_index]
         lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
-        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (days != NO_DAY))
+        # a lost deal in a currency no rate converts is left out, as a won one is (the ledger rejects it): win_rate
+        # compares one population (audit kpioracle D1)
+        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (days != NO_DAY) & known)
         order = np.lexsort((numbers[lost], days[lost]))
         self._table = table
         self._lost_rows = lost[order]
         self._lost_days = days[lost][order].astype(np.int64)
         self._lost_accounts = numbers[lost][order]
-        rate_of, rate_index = row_conversions(table, np.arange(table.n), currency, fx_rates)
-        known = np.array([r is not None for r in rate_of], dtype=bool)[rate_index]
         created = np.flatnonzero(live & (table.created_at != NO_TIME) & known)
         from_columns = _local_ordinals(table.created_at[created], zone)
         order = np.lexsort((numbers[created], from_columns))

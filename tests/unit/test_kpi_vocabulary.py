@@ -402,3 +402,28 @@ class TestAfterThePlansEnd:
         later = self._evaluate(datetime(2028, 1, 12, 3, tzinfo=PARIS), the_plan)
         assert end.plan is not None and end.plan.left_out == ("AX-S",)
         assert (later.plan, later.axes, later.segments) == (end.plan, end.axes, end.segments)
+
+
+class TestWinRateCurrencyWithoutRate:
+    """``win_rate`` compares one population (audit kpioracle D1, 7 Dec 2026): a won deal in a currency no rate
+    converts is rejected (``unknown_currency``) and in no KPI until its rate is added, so a lost deal in that currency
+    is left out too. Lyon A (a3, 69) won GBP 3,000 on 10 March and EUR 2,000 on 5 April, lost GBP 900 on 20 March and
+    EUR 100 on 1 April; no GBP rate. A manager counts the deals pac can read: 1 won / (1 + 1 lost) = 50 %, not
+    1 / (1 + 2) = 33 %, the GBP loss counted beside its GBP win left out. With the rate (0.86) every deal counts:
+    2 / 4."""
+
+    DEALS = (won("w-gbp", "a3", "3000", date(2027, 3, 10), currency="GBP"),
+             won("w-eur", "a3", "2000", date(2027, 4, 5)),
+             won("l-gbp", "a3", "900", date(2027, 3, 20), currency="GBP", stage=DealStage.LOST),
+             won("l-eur", "a3", "100", date(2027, 4, 1), stage=DealStage.LOST))
+
+    def _win_rates(self, settings: EngineSettings) -> list[tuple[Decimal | None, ...]]:
+        evaluation = evaluate(_plan(), replace(_records(), deals=self.DEALS, activities=()), as_of=AS_OF,
+                              settings=settings)
+        return [_values(evaluation.axis("AX-69").kpis)["win_rate"], _values(evaluation.segments[0].kpis)["win_rate"]]
+
+    def test_a_loss_in_a_currency_without_rate_is_left_out_as_its_wins_are(self) -> None:
+        assert self._win_rates(EngineSettings()) == [(D(1) / D(2), D(1), D(2))] * 2
+
+    def test_with_the_rate_every_deal_counts(self) -> None:
+        assert self._win_rates(EngineSettings(fx_rates={"GBP": D("0.86")})) == [(D(2) / D(4), D(2), D(4))] * 2

@@ -138,6 +138,8 @@ class VocabOracle:
             for deal in self.records.deals:
                 if deal.stage is not DealStage.LOST or deal.deleted:
                     continue
+                if self.money.convert(Decimal(1), deal) is None:    # no rate: left out, as its won siblings are
+                    continue                                         # (audit kpioracle D1, 7 Dec 2026)
                 if (deal.source, deal.account_id) not in member_keys or not inside(deal.day(zone), span):
                     continue
                 if self.kept(deal, scope, who) is not None:
