@@ -575,24 +575,25 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
-    visit_days = _VisitDays(counted.values(), index, zone)
+    visits_to = {axis.id: _matched_positions(actions_of[axis.id], counts) for axis in plan.axes}
+    visit_days = _VisitDays(visits_to.values(), index, zone)
     sales = _ledger_sales(ledger)
     axis_rows = []
     for axis in plan.axes:
         # a visit converts on a deal won in the KPIs' span (the objective's period to date), as every won-deal KPI
         # counts: a 2027 deal does not convert a December visit of the 2026 plan synced in January (audit janmeet F1)
         first, last = _axis_days(plan, axis, as_of, zone)
-        visits = _visits(counted[axis.id], index, scopes, visit_days, settings, (first, last),
+        visits = _visits(counted[axis.id], visits_to[axis.id], index, scopes, visit_days, settings, (first, last),
                          _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]],
                                         sales))
         axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
                                         filters[axis.id], indexes.emails, scopes, book, wanted(axis.id)))
     segment_rows = []
     for seg in plan.segments:
-        positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
-        seg_positions = np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64)
+        seg_positions, seg_visits = (_union([of[axis.id] for axis in plan.axes if axis.segment_id == seg.id])
+                                     for of in (counted, visits_to))
         seg_filter = DealFilter.of(seg.scope.deals_part)
-        visits = _visits(seg_positions, index, scopes, visit_days, settings,    # a segment's span: the plan's
+        visits = _visits(seg_positions, seg_visits, index, scopes, visit_days, settings,  # a segment's span: the plan's
                          (window_days(plan.period, zone)[0], today),
                          _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions], sales))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
@@ -782,8 +783,22 @@ def _counted_positions(action_ids: Collection[str], matches: Mapping[str, Action
     return np.unique(np.fromiter(chain.from_iterable(matches[a].counted for a in action_ids), dtype=np.int64))
 
 
+def _matched_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
+    """The index positions of every activity these actions matched, each once: the counted ones and the repeat visits
+    of an action counting distinct accounts. Each is a visit to its account, so each opens the conversion window
+    (``visit_to_win``): a dormant customer visited on 10 January and again on 1 June converts on its order of
+    1 August, 61 days after the second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
+    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched for a in action_ids), dtype=np.int64))
+
+
+def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The sorted distinct positions of ``parts``."""
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
 class _VisitDays:
-    """The local day of every counted activity (any action's), computed once: axes and segments read theirs."""
+    """The local day of every matched activity (any action's: the counted ones and the repeat visits), computed once:
+    axes and segments read theirs."""
 
     def __init__(self, counted: Iterable[np.ndarray], index: ActivityIndex, zone: ZoneInfo) -> None:
         parts = list(counted)
@@ -791,22 +806,24 @@ class _VisitDays:
         self.days = local_ordinals(np.rint(index.ts[self.positions] * 1_000_000).astype(np.int64), zone)
 
     def of(self, positions: np.ndarray) -> np.ndarray:
-        """The local days (ordinals) of these counted activities."""
+        """The local days (ordinals) of these matched activities."""
         found: np.ndarray = self.days[np.searchsorted(self.positions, positions)]
         return found
 
 
-def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
-            settings: EngineSettings, span: tuple[date, date], won_keys: np.ndarray | None = None) -> _Visits:
-    """The visits at these positions: the visited accounts, and how many of them were won within
-    ``attribution_days`` on or after a visit and inside ``span``, the KPIs' days (from the objective's or the plan's
+def _visits(positions: np.ndarray, matched: np.ndarray, index: ActivityIndex, columns: AccountColumns,
+            days: _VisitDays, settings: EngineSettings, span: tuple[date, date],
+            won_keys: np.ndarray | None = None) -> _Visits:
+    """The counted activities at ``positions``: the visited accounts, and how many of them were won within
+    ``attribution_days`` on or after one of their visits (``matched``: the counted activities and the repeat visits,
+    ``_matched_positions``) and inside ``span``, the KPIs' days (from the objective's or the plan's
     first day, as every won-deal KPI counts: a deal of June converts no visit for an axis of the third quarter; to the
     evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
     ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
-                   columns.won_within(accounts, days.of(positions), settings.attribution_days, span[1], won_keys,
-                                      since=span[0]))
+                   columns.won_within(index.acc[matched], days.of(matched), settings.attribution_days, span[1],
+                                      won_keys, since=span[0]))
 
 
 def _ledger_sales(ledger: WonLedger) -> np.ndarray:

@@ -16,7 +16,9 @@ their formula lines say so.
   dormant, so a first-ever win is a new account, never a reactivation);
 * ``win_rate`` = won deals / (won + lost deals), closed in the span on the scope's accounts, by number;
 * ``visit_to_win`` = accounts touched by a counted activity with a won deal within ``attribution_days`` on
-  or after such an activity / accounts touched by a counted activity;
+  or after one of their visits by the scope's actions (a repeat visit that an action counting distinct accounts
+  leaves out of its count is a visit too: decided 7 Dec 2026, audit kpioracle) / accounts touched by a counted
+  activity;
 * ``average_won_deal`` = won revenue / won deals with an amount, closed in the span on the scope's accounts (a won
   deal with no amount is unknown, not a 0 order: left out of the denominator, ``KpiValue.excluded`` says how many;
   it stays in ``won_deals`` and ``win_rate``); a credit (a won deal worth less than 0, an avoir) is subtracted from
@@ -89,9 +91,10 @@ VOCABULARY: tuple[Kpi, ...] = (
          "taux de succès", "hit rate", "closing rate", "success rate")),
     Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
         "comptes touchés par une activité comptée avec une affaire gagnée dans les {days} jours "
-        "(attribution_days) après une telle activité / comptes touchés par une activité comptée",
-        "accounts touched by a counted activity with a won deal within {days} days (attribution_days) after such "
-        "an activity / accounts touched by a counted activity",
+        "(attribution_days) après l'une de leurs visites (visites répétées comprises) / comptes touchés par une "
+        "activité comptée",
+        "accounts touched by a counted activity with a won deal within {days} days (attribution_days) after one of "
+        "their visits (repeat visits too) / accounts touched by a counted activity",
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",

@@ -74,6 +74,7 @@ class Oracle:
         # the evaluation date: the last local day begun (at exactly local midnight, the day before)
         self.today = local.date() - timedelta(days=1) if local.time() == time(0) else local.date()
         self._counted: dict[str, list[Activity]] = {}
+        self._matched: dict[str, list[Activity]] = {}   # counted and repeat visits
 
     # ------------------------------------------------------------------ dates
     def local_day(self, instant: datetime) -> date:
@@ -232,6 +233,11 @@ class Oracle:
             return midnight
         return activity.start if midnight is None or activity.start < midnight else midnight
 
+    def matched(self, action: Action) -> list[Activity]:
+        """Every visit of the action: what it counted and the repeat visits of an account it counts once."""
+        self.counted(action)
+        return self._matched[action.id]
+
     def counted(self, action: Action) -> list[Activity]:
         if action.id in self._counted:
             return self._counted[action.id]
@@ -260,6 +266,7 @@ class Oracle:
                 continue
             found.append(activity)
         found.sort(key=lambda a: (self.moment(a), a.source, a.id))
+        self._matched[action.id] = found
         if action.counting == Counting.DISTINCT_ACCOUNTS:
             seen: set[tuple[str, str | None]] = set()
             kept = []
@@ -308,7 +315,9 @@ class Oracle:
 
     def kpis(self, scope: Scope, who: tuple[str, ...], period_start: datetime, period_end: datetime,
              actions: Iterable[Action], split: Axis | None = None) -> dict[str, Expected]:
+        actions = list(actions)
         activities = [a for action in actions for a in self.counted(action)]
+        visits = [a for action in actions for a in self.matched(action)]
         touched = {(a.source, a.account_id) for a in activities}
         span = self.span(period_start, period_end)
         if span is None:
@@ -363,9 +372,10 @@ class Oracle:
         average = Expected(None if not with_amount else sum(with_amount, Decimal(0)) / len(with_amount),
                            sum(with_amount, Decimal(0)), len(with_amount), len(orders) - len(with_amount))
 
-        # visit-to-win: a counted activity's day, an order of the account within 90 days on or after it
+        # visit-to-win: a visit's day (a counted activity or a repeat visit of an action counting distinct accounts:
+        # a visit too, decided 7 Dec 2026), an order of the account within 90 days on or after it
         visit_days: dict[tuple[str, str | None], list[date]] = {}
-        for activity in activities:
+        for activity in visits:
             moment = self.moment(activity)
             assert moment is not None
             visit_days.setdefault((activity.source, activity.account_id), []).append(self.local_day(moment))

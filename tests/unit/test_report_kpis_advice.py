@@ -70,7 +70,7 @@ class TestKpiSection:
             the_axis.objective, kpis=("visit_to_win",))),))
         inputs = replace(base, plan=the_plan, attribution_days=60)
         text = plain(_section(render_html(inputs), "kpis"))
-        assert "affaire gagnée dans les 60 jours (attribution_days) après une telle activité" in text
+        assert "affaire gagnée dans les 60 jours (attribution_days) après l'une de leurs visites" in text
         assert "90 jours" not in text
         assert "within 60 days" in plain(_section(render_html(inputs, "en"), "kpis"))
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.engine_settings import EngineSettings
 from pac_core.plan import Plan
-from pac_core.records import Account, Activity, Deal, DealStage, Records
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Records
 from pac_core.scopes import DEAL_FIELDS, Condition, Scope
 from tests.unit import count_oracle
 from tests.unit.revenue_oracle import _credit, _holds, _line_holds, _Org, inside, last_day, to_date
@@ -55,6 +55,11 @@ class VocabOracle:
         self.accounts = {(a.source, a.id): a for a in records.accounts}
         self.activities = {(a.source, a.id): a for a in records.activities}
         self.counted = {action.id: self.counter.count(action, as_of).activity_ids for action in plan.actions}
+        # every visit of each action, repeats of an account it counts once included: each opens the conversion
+        # window (decided 7 Dec 2026, audit kpioracle)
+        self.visits = {action.id: {(a.source, a.id) for a in self.counter.matching(action, as_of,
+                                                                                   ActivityStatus.COMPLETED)}
+                       for action in plan.actions}
 
     # -- scopes ----------------------------------------------------------------------------------------------------
     def members(self, scope: Scope, r: date) -> list[Account]:
@@ -105,10 +110,12 @@ class VocabOracle:
 
     # -- one scope over one span -----------------------------------------------------------------------------------
     def kpis(self, scope: Scope, who: tuple[str, ...], r: date, span: tuple[date, date] | None,
-             activity_ids: set[tuple[str, str]], revenue: Decimal | None = None) -> dict[str, Kpi]:
+             activity_ids: set[tuple[str, str]], revenue: Decimal | None = None,
+             visit_ids: set[tuple[str, str]] | None = None) -> dict[str, Kpi]:
         """Every KPI of one scope: ``r`` its reference date (the span's first day), ``span`` its days to date (None:
         not begun), ``activity_ids`` the activities its actions counted; ``revenue``: the figure to divide by the
-        activities (the split revenue under ``attribution: split``), else its revenue counted whole here."""
+        activities (the split revenue under ``attribution: split``), else its revenue counted whole here;
+        ``visit_ids``: the visits that open a conversion window (``activity_ids`` and the repeat visits)."""
         members = self.members(scope, r)
         member_keys = {(a.source, a.id) for a in members}
         zone = self.zone
@@ -156,7 +163,7 @@ class VocabOracle:
                 if self.kept(deal, scope, who) is not None:
                     orders.append((deal, ()))
             converted = set()
-            for act in acts:
+            for act in [self.activities[k] for k in sorted(visit_ids if visit_ids is not None else activity_ids)]:
                 when = count_oracle.moment(act, zone)
                 assert when is not None
                 v = when.astimezone(zone).date()
@@ -228,12 +235,14 @@ class VocabOracle:
         period = axis.objective.period
         r = period.start.astimezone(self.zone).date()
         ids = {k for action in self.plan.actions if action.axis_id == axis_id for k in self.counted[action.id]}
-        return self.kpis(scope, axis.who, r, to_date(period, self.today, self.zone), ids, revenue)
+        visits = {k for action in self.plan.actions if action.axis_id == axis_id for k in self.visits[action.id]}
+        return self.kpis(scope, axis.who, r, to_date(period, self.today, self.zone), ids, revenue, visits)
 
     def segment(self, segment_id: str, revenue: Decimal | None = None) -> dict[str, Kpi]:
         scope = self.plan.segment(segment_id).scope
         axes = {a.id for a in self.plan.axes if a.segment_id == segment_id}
         ids = {k for action in self.plan.actions if action.axis_id in axes for k in self.counted[action.id]}
+        visits = {k for action in self.plan.actions if action.axis_id in axes for k in self.visits[action.id]}
         period = self.plan.period
         r = period.start.astimezone(self.zone).date()
-        return self.kpis(scope, (), r, to_date(period, self.today, self.zone), ids, revenue)
+        return self.kpis(scope, (), r, to_date(period, self.today, self.zone), ids, revenue, visits)
