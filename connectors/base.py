@@ -331,8 +331,9 @@ class ProductRename:
 @runtime_checkable
 class RenamesProducts(Protocol):
     """A connector that reads deals again because a product of their lines was edited, with nothing of the deals
-    changed (Salesforce: a Product2's code, name or family edited, ``products_changed``): what the lines read so hold
-    no longer, against the stored deals (``ProductRename``), once per pull of the deals."""
+    changed (Salesforce: a Product2's code, name or family edited, ``products_changed``), or reads them all (a full
+    read): what the lines read so hold no longer, against the stored deals (``ProductRename``), once per pull of the
+    deals."""
 
     def products_renamed(self) -> list[ProductRename]: ...
 
