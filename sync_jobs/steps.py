@@ -17,6 +17,7 @@ from connectors.base import (
     Connector,
     ConnectorError,
     KeepsRates,
+    NamesProducts,
     ObjectKind,
     PicklistLabels,
     RenamesProducts,
@@ -39,6 +40,7 @@ from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
+    product_values,
     relabel_warnings,
     rename_warnings,
     unknown_owners,
@@ -53,6 +55,7 @@ from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
+from sync_jobs.store import repo
 from sync_jobs.store.repo import reason_head
 from sync_jobs.unit_of_work import UnitOfWork
 from sync_jobs.writeback import WriteOutcome
@@ -67,6 +70,8 @@ def begin(ctx: RunContext) -> None:
     store_engine = getattr(ctx.store, "engine", None)
     handed = [] if store_engine is None else stored_owner_warnings(
         store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
+    latest = repo.latest_plan_version(store_engine, ctx.plan.id) if store_engine is not None else None
+    ctx.plan_changed = latest is None or latest.fingerprint != ctx.fingerprint
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
@@ -112,6 +117,9 @@ def pull(ctx: RunContext) -> None:
             rates = ctx.store.crm_rates(name)
             connector.remember_rates(None if rates is None or needs_full(rates.full_at, ctx.now, days, ctx.full)
                                      else rates)
+        if ctx.plan_changed and isinstance(connector, NamesProducts) and (named := product_values(ctx.plan)):
+            # a plan written on a product's new SKU or name counts its old lines that night (audit renames F2)
+            connector.note_plan_products(named, partial(ctx.store.deal_lines, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now, reconciliation_days=days,
                        full=ctx.full, outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
         if isinstance(connector, KeepsRates) and (read := connector.rates_to_keep()) is not None:
