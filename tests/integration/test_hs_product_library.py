@@ -199,3 +199,38 @@ def test_an_axis_written_on_the_new_sku_counts_the_old_line_items_the_night_the_
     assert figures(both) == (Decimal("3000.00"),) * 4
     assert lookup == 1                                     # the products list, one page
     assert quiet_after == quiet and products_after == 0
+
+
+def test_the_suspend_rule_loads_a_renamed_product_with_its_old_line_items(tmp_path: Path) -> None:
+    """Audit renames F3 (7 Dec 2026): the production load of a product the library renamed counts its line items sold
+    under either SKU, as its axes' revenue does. P « Pompe PX » PX-1; A won 10 Apr 2027, 10 made from P; P renamed
+    « Pompe PX v2 » PX-2; B won 20 May, 25 made from P. The plan's axis on PX-2 draws on PX-2, capacity 35 a quarter.
+    By hand, Q2 2027 (evaluated 30 June): won 10 + 25 = 35, load 35 / 35 = 100 %, at or above the default 90 %: the
+    advisor says suspend. Seen failing before: the load read 25 / 35 = 71.4 % (A's line only under PX-1)."""
+    api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000)
+    julie = api.add_owner("julie@audit.example", "Julie", "Martin")
+    lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"})
+    pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "100"})
+
+    def won(name: str, close: str, sku: str, label: str, quantity: str) -> None:
+        amount = str(100 * int(quantity))
+        deal = api.add("deals", {"dealname": name, "dealstage": "closedwon", "pipeline": "default", "amount": amount,
+                                 "closedate": close, "hubspot_owner_id": julie}, companies=(lyon,))
+        api.associate("deals", deal, "line_items", api.add("line_items", {
+            "name": label, "hs_sku": sku, "quantity": quantity, "price": "100", "amount": amount, "hs_tcv": amount,
+            "hs_product_id": pump}))
+
+    won("A", "2027-04-10T10:00:00.000Z", "PX-1", "Pompe PX", "10")
+    api.update("products", pump, {"name": "Pompe PX v2", "hs_sku": "PX-2"})
+    won("B", "2027-05-20T10:00:00.000Z", "PX-2", "Pompe PX v2", "25")
+    axis = "    scope: {product_code: PX-2}\n"
+    plan = _plan(pump).replace(axis, axis + "    products: [PX-2]\n")
+    plan = plan.replace("actions:\n", "context:\n  - {kind: capacity, product: PX-2, capacity: 35}\nactions:\n")
+    settings = one_connector_settings(tmp_path, plan, "hs-a", default_mapping_path(), "library")
+    with SandboxServer([api]) as server:
+        night = sandbox_sync_clean(settings, server)
+    assert _figures(night) == (Decimal(3500), Decimal(3500), Decimal(3500))
+    [suspend] = [r for r in night.evaluation.recommendations if r.rule == "suspend"]
+    assert suspend.axis_id == "AX-NEW"
+    [row] = suspend.evidence["products"]
+    assert (row["product"], Decimal(row["won"]), Decimal(row["capacity"]), row["load"]) == ("PX-2", 35, 35, 1.0)
