@@ -108,7 +108,10 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # How deals are read besides READING_RULES and the mapping: live line items only (``WHERE IsDeleted = false`` in the
 # subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
 # only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
-DEAL_RULES = "live line items only"
+# "line ids": each line keeps its OpportunityLineItem Id (``DealLine.id``), by which a full read tells a product's code,
+# name or family edited (the same line, now under another value) from a line of another product put in its place
+# (audit renames F1): read again once.
+DEAL_RULES = "live line items only; line ids"
 # How a deal line's family is read when it is a picklist (``Reader.family_labelled``): as its label (SOQL toLabel() in
 # the line items' subquery; before, its API name: a family `MACH` labelled « Machines » matched no `product_family:
 # Machines` axis, audit sffamily F1). Part of the deals' fingerprint when the family is so read, with the family's
@@ -141,11 +144,12 @@ class _RenameNotes:
     """The product values (line key ``code``, ``name``, ``family``) the deals a pull reads hold no longer, against
     the store's versions of them (``compare``), as ``ProductRename`` (``renames``). A value is renamed when a stored
     deal's lines held it, its version read now holds it nowhere, and no deal read now holds it; its new values are
-    those the same deals' lines hold now and did not before (a Product2's ``ProductCode`` P40 edited to P40X:
-    ``("code", "P40", ("P40X",))``). Compared case- and accent-insensitively, as scopes match. A full read (audit
-    renames F1, 7 Dec 2026) reads every deal, so it also sees deals that lost a product line, and a deleted deal:
-    there a value is renamed only when those deals hold a new one in its place (the product by its opportunities'
-    lines: Salesforce's lines name their product as it is now), never for a deal deleted or a line removed."""
+    those the same line items hold now (``DealLine.id``: an OpportunityLineItem's product is set at its creation, so
+    the same line is the same product), or, for a deal stored before its lines kept their ids, those its lines hold
+    now and did not before (a Product2's ``ProductCode`` P40 edited to P40X: ``("code", "P40", ("P40X",))``).
+    Compared case- and accent-insensitively, as scopes match. A full read (audit renames F1, 7 Dec 2026) reads every
+    deal, so it also sees deals that lost a line, a line of another product put in its place, a deleted deal: there a
+    value is renamed only when it has a new one so found, never for a deal deleted, a line removed or replaced."""
 
     def __init__(self) -> None:
         # (key, folded old value) -> (old value as stored, the deals that held it, folded new value -> new value)
@@ -166,10 +170,17 @@ class _RenameNotes:
                     continue
                 was = {fold_value(v): v for ln in old.lines if (v := getattr(ln, key))}
                 added = {k: v for k, v in now.items() if k not in was}
+                same = {ln.id: ln for ln in new.lines if ln.id is not None}
                 for k in was.keys() - now.keys():
                     _, deals, into = self._gone.setdefault((key, k), (was[k], set(), {}))
                     deals.add(new.id)
-                    into.update(added)
+                    held = [ln for ln in old.lines if (v := getattr(ln, key)) and fold_value(v) == k]
+                    if any(ln.id is not None for ln in held):
+                        # by line: what the same line items hold now (a line's product is set at its creation)
+                        into.update((fold_value(v), v) for ln in held if ln.id in same
+                                    and (v := getattr(same[ln.id], key)) and fold_value(v) in added)
+                    else:               # stored before lines kept their ids: what the deal holds that it did not
+                        into.update(added)
 
     def renames(self) -> list[ProductRename]:
         out: list[ProductRename] = []

@@ -156,16 +156,16 @@ def test_a_product_code_edit_first_read_by_a_full_read_is_warned_of_too(tmp_path
     assert not quiet.relabelled                 # told once: the night after compares P40X with P40X
 
 
-def test_the_periodic_reconciliation_warns_of_a_code_edited_and_not_of_a_line_deleted(tmp_path: Path,
-                                                                                       database_url: str) -> None:
+def test_the_periodic_reconciliation_warns_of_a_code_edited_and_not_of_a_product_swapped(tmp_path: Path,
+                                                                                        database_url: str) -> None:
     """The reconciliation (every 7 days here) is the first read after P40 became P40X: warned of, as --full. A full
-    read that finds the only P40 line deleted from its opportunity (no product took its place there) is no rename:
-    AX-OLD falls to 0 with no 'no longer P40' claim. By hand: reconciliation 0 / 6,000 / 6,000; after the
-    deletion 0 / 0 / 0."""
+    read that finds the P40X line replaced on its opportunity by a line of another product, « Presse P50 » P50 at the
+    same 6,000 (a line deleted, one added: Salesforce lets no line change its product), is no rename: the figures
+    move with no 'no longer P40X' claim. By hand: reconciliation 0 / 6,000 / 6,000; after the swap 0 / 0 / 0."""
     sf = SalesforceApi(None)
     crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
     sf.org.now = lambda: crm_now[0]
-    press, _won, line = _lyon_p40(sf, crm_now)
+    press, won, line = _lyon_p40(sf, crm_now)
     settings = _settings(tmp_path, database_url)
     clock = Clock(datetime.now(UTC).replace(microsecond=0))
     with SandboxServer([sf]) as server:
@@ -176,8 +176,10 @@ def test_the_periodic_reconciliation_warns_of_a_code_edited_and_not_of_a_line_de
         reconciled = sandbox_sync(settings, server, provision=False, clock=clock)
         assert _revenue(reconciled) == (Decimal(0), Decimal(6000), Decimal(6000))
         assert len(reconciled.relabelled) == 1 and "no longer 'P40'" in reconciled.relabelled[0]
+        other = sf.create("Product2", Name="Presse P50", ProductCode="P50", Family="Machines", IsActive=True)
         sf.delete("OpportunityLineItem", line)
+        sf.create("OpportunityLineItem", OpportunityId=won, Product2Id=other, Quantity=1, UnitPrice=Decimal(6000))
         clock.advance(hours=1)
-        gone = sandbox_sync(settings, server, provision=False, clock=clock, full=True)
-    assert _revenue(gone) == (Decimal(0), Decimal(0), Decimal(0))
-    assert not gone.relabelled
+        swapped = sandbox_sync(settings, server, provision=False, clock=clock, full=True)
+    assert _revenue(swapped) == (Decimal(0), Decimal(0), Decimal(0))
+    assert not swapped.relabelled
