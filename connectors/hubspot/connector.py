@@ -1321,6 +1321,10 @@ class HubSpotConnector:
             return
         deals = sorted({d for product in found for d in holders.get(product, ())} - read, key=_numeric)
         stored = self._stored.records(ObjectKind.DEALS.value, deals) if deals else {}
+        # the rename these lines show is warned of as a line read again would show it (the plan values on the old SKU
+        # or name, ``products_renamed``): this night is the one pac learns it
+        self._note_library_renames([(d, ln) for d in deals if isinstance(held := stored.get(d), Deal)
+                                    for ln in held.lines if ln.product_id in found], found)
         again = 0
         for deal_id in deals:
             held = stored.get(deal_id)

@@ -196,6 +196,10 @@ def test_an_axis_written_on_the_new_sku_counts_the_old_line_items_the_night_the_
         both = sandbox_sync_clean(settings, server)
     one = Decimal("1000.00")
     assert figures(rewritten) == figures(after) == (one, one, one, one)
+    [warning] = rewritten.relabelled                       # AX-OLD is still on PX-1: told the night pac learns it
+    assert warning.startswith("hs-a: HubSpot's product library now gives the product code 'PX-2', no longer 'PX-1'")
+    assert "axes[0].scope.product_code: 'PX-1' still counts its line items sold under either" in warning
+    assert not after.relabelled and not both.relabelled
     assert figures(both) == (Decimal("3000.00"),) * 4
     assert lookup == 1                                     # the products list, one page
     assert quiet_after == quiet and products_after == 0
