@@ -20,6 +20,7 @@ from connectors.base import (
     NamesProducts,
     ObjectKind,
     PicklistLabels,
+    ProductRename,
     RenamesProducts,
     ReportsCopies,
     StoredRecords,
@@ -36,6 +37,7 @@ from pac_core.records import Records, Rejected
 from pac_core.reject_words import DEAL_RULES, ENGINE_RULES
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
+from pac_core.text import fold_value
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
@@ -128,7 +130,8 @@ def pull(ctx: RunContext) -> None:
             register_secret(secret)
         ctx.pulled.warnings.extend(stored.warnings)
         _relabelled(ctx, name, connector, kept, kept_json)
-        if isinstance(connector, RenamesProducts) and (renames := connector.products_renamed()):
+        if isinstance(connector, RenamesProducts) and (renames := _not_relabelled(connector.products_renamed(), kept,
+                                                                                  connector.labels())):
             for warning in rename_warnings(_plans_of(ctx, name), name, connector.crm, renames):
                 ctx.result.relabelled.append(warning)
                 event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
@@ -151,6 +154,17 @@ def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: Picklist
     for warning in relabel_warnings(_plans_of(ctx, name), name, connector.crm, mapping, kept, seen):
         ctx.result.relabelled.append(warning)
         event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
+
+
+def _not_relabelled(renames: Sequence[ProductRename], kept: PicklistLabels | None,
+                    seen: PicklistLabels | None) -> list[ProductRename]:
+    """``renames`` but a product family whose label was relabelled in Setup (``PicklistLabels.family_relabelled``):
+    that night reads the deals in full, which shows the new label on every line, and ``_relabelled`` warns of it
+    already, naming the picklist value (audit renames: one warning, not two)."""
+    if kept is None or seen is None:
+        return list(renames)
+    relabelled = {fold_value(old) for _field, _value, old, _new in kept.family_relabelled(seen)}
+    return [r for r in renames if not (r.field == "family" and fold_value(r.old) in relabelled)]
 
 
 def _plans_of(ctx: RunContext, name: str) -> list[tuple[Plan, Path | None]]:
