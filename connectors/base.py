@@ -336,8 +336,9 @@ class ProductRename:
 @runtime_checkable
 class RenamesProducts(Protocol):
     """A connector that reads deals again because a product of their lines was edited, with nothing of the deals
-    changed (Salesforce: a Product2's code, name or family edited, ``products_changed``): what the lines read so hold
-    no longer, against the stored deals (``ProductRename``), once per pull of the deals."""
+    changed (Salesforce: a Product2's code, name or family edited, ``products_changed``), or reads them all (a full
+    read): what the lines read so hold no longer, against the stored deals (``ProductRename``), once per pull of the
+    deals."""
 
     def products_renamed(self) -> list[ProductRename]: ...
 
@@ -349,6 +350,23 @@ class ReportsCopies(Protocol):
     ``pac status`` (None: none this run)."""
 
     def copies_found(self) -> str | None: ...
+
+
+# the stored live deals of a connector, each with its stored lines' JSON (``sync_jobs.store.records.deal_lines``)
+DealLinesStored = Callable[[], Iterable[tuple[str, Sequence[Mapping[str, Any]]]]]
+
+
+@runtime_checkable
+class NamesProducts(Protocol):
+    """A connector whose deal lines keep the product they were sold under while the product is renamed (HubSpot: a
+    line item keeps its SKU and name, the library item its id): told, before an incremental pull on a night the plan
+    file changed, the ``product_code`` / ``product`` values its plan scopes name (``values``) and how to read the
+    stored deals' lines (``stored``). A value no stored line and no line read that night is known by is looked up
+    in the product library; the stored deals holding lines of a product so found are stored again knowing its
+    current SKU and name (audit renames F2): an axis written on a product's new SKU counts its old lines that
+    morning."""
+
+    def note_plan_products(self, values: Sequence[str], stored: DealLinesStored) -> None: ...
 
 
 @runtime_checkable

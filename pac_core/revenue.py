@@ -743,7 +743,8 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
     ``Deal.day`` ordinal): ``won`` (won deals closed by ``today``) and ``committed`` (open deals, and deals won or
     lost after ``today``, which were still open on that day, weighted: a deal lost after a back-dated evaluation
     was left out while one won that day counted, audit advicefiscal). A line is found under each of its keys
-    (capacity key, code, name), folded (``fold_value``), once per key: the plan names products by code
+    (capacity key, code, name, and its product library item's other SKUs and names), folded (``fold_value``), once
+    per key: the plan names products by code
     ("PX200") while a Salesforce mapping may key lines by ``Product2.Name``, so ``load[fold_value("PX200")]``
     finds the line whichever key holds the code."""
     lost = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
@@ -761,10 +762,12 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
         won_mask &= days_of[rows] <= today.toordinal()
     quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # key -> (won, open) quantities
     all_lines = table.lines
-    keys_of: dict[tuple[str | None, str | None, str | None], tuple[str, ...]] = {}   # each distinct line's keys once
+    # each distinct line's keys once: its capacity key, code and name, and the other SKUs and names of its product
+    # library item (``DealLine.codes`` / ``names``: a HubSpot product renamed loads under its old and new SKU alike)
+    keys_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
     for i, is_won in zip(rows.tolist(), won_mask.tolist(), strict=True):
         for line in all_lines[i]:
-            named = (line.product, line.code, line.name)
+            named = (line.product, line.code, line.name, *line.codes, *line.names)
             keys = keys_of.get(named)
             if keys is None:
                 keys = keys_of[named] = tuple({fold_value(k) for k in named if k})

@@ -135,6 +135,17 @@ def _scopes(plan: Plan) -> list[tuple[tuple[str | int, ...], Any]]:
             *((("actions", i, "what", "scope"), a.scope) for i, a in enumerate(plan.actions))]
 
 
+def product_values(plan: Plan) -> list[str]:
+    """The values the plan's scopes name products by SKU or name (``product_code``, ``product``), each once, in plan
+    order: what a connector whose lines keep the name they were sold under looks up (``NamesProducts``)."""
+    out: dict[str, None] = {}
+    for _at, scope in _scopes(plan):
+        for c in scope.conditions:
+            if c.field in ("product_code", "product"):
+                out.update(dict.fromkeys(v for v in c.values if isinstance(v, str)))
+    return list(out)
+
+
 _RELABELLED_AS = {"salesforce": "Salesforce shows the picklist value {value!r} of Account.{field}",
                   "hubspot": "HubSpot shows the option {value!r} of the company property {field}"}
 _FAMILY_RELABELLED_AS = {"salesforce": "Salesforce shows the product family {value!r} of {field}",

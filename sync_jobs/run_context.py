@@ -123,6 +123,8 @@ class RunContext:
     now: datetime
     full: bool = False
     as_of: datetime | None = None
+    # begin: the plan file is not the version the store last recorded (a first run of the plan too)
+    plan_changed: bool = False
     progress: Callable[..., None] | None = None
     # called between the steps, before each pulled object and write batch: raises to stop the run (a stop asked by
     # ``pac schedule``'s signal handler, ``sync_jobs.interrupts.StopRequest``)

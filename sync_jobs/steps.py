@@ -18,8 +18,10 @@ from connectors.base import (
     Connector,
     ConnectorError,
     KeepsRates,
+    NamesProducts,
     ObjectKind,
     PicklistLabels,
+    ProductRename,
     RenamesProducts,
     ReportsCopies,
     StoredRecords,
@@ -36,10 +38,12 @@ from pac_core.records import Records, Rejected
 from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
+from pac_core.text import fold_value
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
+    product_values,
     relabel_warnings,
     rename_warnings,
     unknown_owners,
@@ -54,6 +58,7 @@ from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
+from sync_jobs.store import repo
 from sync_jobs.store.repo import stored_rejection
 from sync_jobs.unit_of_work import UnitOfWork
 from sync_jobs.writeback import WriteOutcome
@@ -68,6 +73,8 @@ def begin(ctx: RunContext) -> None:
     store_engine = getattr(ctx.store, "engine", None)
     handed = [] if store_engine is None else stored_owner_warnings(
         store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
+    latest = repo.latest_plan_version(store_engine, ctx.plan.id) if store_engine is not None else None
+    ctx.plan_changed = latest is None or latest.fingerprint != ctx.fingerprint
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
@@ -114,6 +121,9 @@ def pull(ctx: RunContext) -> None:
             rates = ctx.store.crm_rates(name)
             connector.remember_rates(None if rates is None or needs_full(rates.full_at, ctx.now, days, ctx.full)
                                      else rates)
+        if ctx.plan_changed and isinstance(connector, NamesProducts) and (named := product_values(ctx.plan)):
+            # a plan written on a product's new SKU or name counts its old lines that night (audit renames F2)
+            connector.note_plan_products(named, partial(ctx.store.deal_lines, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now, reconciliation_days=days,
                        full=ctx.full, outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
         if isinstance(connector, KeepsRates) and (read := connector.rates_to_keep()) is not None:
@@ -122,7 +132,8 @@ def pull(ctx: RunContext) -> None:
             register_secret(secret)
         ctx.pulled.warnings.extend(stored.warnings)
         _relabelled(ctx, name, connector, kept, kept_json)
-        if isinstance(connector, RenamesProducts) and (renames := connector.products_renamed()):
+        if isinstance(connector, RenamesProducts) and (renames := _not_relabelled(connector.products_renamed(), kept,
+                                                                                  connector.labels())):
             for warning in rename_warnings(_plans_of(ctx, name), name, connector.crm, renames):
                 ctx.result.relabelled.append(warning)
                 event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
@@ -145,6 +156,17 @@ def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: Picklist
     for warning in relabel_warnings(_plans_of(ctx, name), name, connector.crm, mapping, kept, seen):
         ctx.result.relabelled.append(warning)
         event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
+
+
+def _not_relabelled(renames: Sequence[ProductRename], kept: PicklistLabels | None,
+                    seen: PicklistLabels | None) -> list[ProductRename]:
+    """``renames`` but a product family whose label was relabelled in Setup (``PicklistLabels.family_relabelled``):
+    that night reads the deals in full, which shows the new label on every line, and ``_relabelled`` warns of it
+    already, naming the picklist value (audit renames: one warning, not two)."""
+    if kept is None or seen is None:
+        return list(renames)
+    relabelled = {fold_value(old) for _field, _value, old, _new in kept.family_relabelled(seen)}
+    return [r for r in renames if not (r.field == "family" and fold_value(r.old) in relabelled)]
 
 
 def _plans_of(ctx: RunContext, name: str) -> list[tuple[Plan, Path | None]]:

@@ -123,6 +123,10 @@ class UnitOfWork:
         """Line id -> the stored live deal of ``connector`` holding it (``store.records.line_holders``)."""
         return store_records.line_holders(self.engine, connector, line_ids)
 
+    def deal_lines(self, connector: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """Each live stored deal of ``connector`` with its stored lines (``store.records.deal_lines``)."""
+        return store_records.deal_lines(self.engine, connector)
+
     def live_records(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, str]:
         """CRM id -> stored account id of the live records of ``kind`` among ``ids`` (``records.live_records``)."""
         return store_records.live_records(self.engine, connector, kind, ids)

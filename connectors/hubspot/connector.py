@@ -62,6 +62,7 @@ from connectors.base import (
     ApiUsage,
     AxesRefused,
     CredentialsMissing,
+    DealLinesStored,
     LineHolders,
     LinkFailure,
     ManagerEdit,
@@ -247,6 +248,10 @@ class HubSpotConnector:
         self._library_refused = False                      # the token may not read products (no e-commerce scope)
         self._renames: list[ProductRename] = []            # products renamed in the library, seen this pull
         self._renamed_to: dict[tuple[str, str], str] = {}
+        # the plan's product values to look up when no line is known by them (``note_plan_products``), and how to read
+        # the stored deals' lines; told on a night the plan file changed only
+        self._plan_products: tuple[str, ...] = ()
+        self._stored_deal_lines: DealLinesStored | None = None
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
@@ -449,7 +454,11 @@ class HubSpotConnector:
                     yield from self._pull_edits(since_ms)
                 else:
                     try:
-                        yield from self._pull_search(spec, since_ms, full)
+                        if self._plan_products and since_ms is not None and spec.lines \
+                                and self.mapping.deals.line_items:
+                            yield from self._named_by_plan(self._pull_search(spec, since_ms, full))
+                        else:
+                            yield from self._pull_search(spec, since_ms, full)
                     except UnknownProperties as exc:   # a mapping property the portal lacks: exit 2, its key
                         raise unknown_read_properties(self.mapping, exc.object_type, exc.names,
                                                       self.mapping_path) from None
@@ -1255,6 +1264,79 @@ class HubSpotConnector:
         for (key, folded), (value, held) in sorted(seen.items()):
             self._renames.append(ProductRename(key, value, (self._renamed_to[(key, folded)],), len(held),
                                                library=True))
+
+    def note_plan_products(self, values: Sequence[str], stored: DealLinesStored) -> None:
+        """The ``product_code`` / ``product`` values of the plan's scopes, on a night its file changed
+        (``connectors.base.NamesProducts``): looked up after the deals' incremental read (``_named_by_plan``)."""
+        self._plan_products, self._stored_deal_lines = tuple(values), stored
+
+    def _named_by_plan(self, records: Iterator[Record | Rejected]) -> Iterator[Record | Rejected]:
+        """The deals' incremental read (``records``), then the stored deals holding line items of a product the plan
+        names by a SKU or name no line is known by (audit renames F2, 7 Dec 2026): a line item keeps the SKU and name
+        it was sold under, so when the library renames product P (PX-1 -> PX-2) and the plan is written on PX-2, no
+        line holds PX-2 until one of P is read (a new sale, an old deal edited, the weekly full read), and the axis
+        left P's old lines out. The stored lines (one pass over the store's deals) and the lines read tonight are
+        the lines known; a plan value none of them holds is looked up in the library (its products listed, 100 a
+        call), and the stored deals holding lines of a product now so called, not read tonight, are stored again
+        with those lines knowing its current SKU and name (``DealLine.codes`` / ``names``, as a read of the line
+        would give them): from then on ``products.linked`` counts them under either. Only on a night the plan file
+        changed, told by the pipeline: a quiet night makes no call and no store pass."""
+        wanted = {fold_value(v): v for v in self._plan_products if v.strip()}
+        self._plan_products = ()
+        read: set[str] = set()
+        known: set[str] = set()
+        for record in records:
+            if isinstance(record, Deal):
+                read.add(record.id)
+                for ln in record.lines:
+                    known.update(fold_value(v) for v in (ln.code, ln.name, ln.product, ln.family, *ln.codes,
+                                                         *ln.names) if v)
+            yield record
+        if not wanted or self._stored_deal_lines is None or self._stored is None or self._library_refused:
+            return
+        holders: dict[str, set[str]] = {}      # product library item -> the stored deals holding a line of it
+        for holder, kept in self._stored_deal_lines():
+            for raw in kept:
+                known.update(fold_value(str(v)) for k in ("code", "name", "product", "family") if (v := raw.get(k)))
+                known.update(fold_value(str(v)) for k in ("codes", "names") for v in raw.get(k) or () if v)
+                if raw.get("product_id") is not None:
+                    holders.setdefault(str(raw["product_id"]), set()).add(holder)
+        unknown = wanted.keys() - known
+        if not unknown:
+            return
+        found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        try:
+            for obj in list_objects(self.transport, "products", PRODUCT_PROPS):
+                p = obj.get("properties") or {}
+                sku, name = (str(p.get(k) or "").strip() for k in PRODUCT_PROPS)
+                self._products[str(obj["id"])] = current = ((sku,) if sku else (), (name,) if name else ())
+                if {fold_value(v) for v in (sku, name) if v} & unknown:
+                    found[str(obj["id"])] = current
+        except Forbidden as exc:
+            self._library_refused = True
+            log.warning("hubspot.products_refused connector=%s problem=%s: the product library is not read, so a "
+                        "plan value naming a product by its new SKU or name counts only the line items sold under "
+                        "it; grant the app the scope e-commerce", self.name, exc)
+            return
+        deals = sorted({d for product in found for d in holders.get(product, ())} - read, key=_numeric)
+        stored = self._stored.records(ObjectKind.DEALS.value, deals) if deals else {}
+        # the rename these lines show is warned of as a line read again would show it (the plan values on the old SKU
+        # or name, ``products_renamed``): this night is the one pac learns it
+        self._note_library_renames([(d, ln) for d in deals if isinstance(held := stored.get(d), Deal)
+                                    for ln in held.lines if ln.product_id in found], found)
+        again = 0
+        for deal_id in deals:
+            held = stored.get(deal_id)
+            if not isinstance(held, Deal):
+                continue
+            lines = tuple(ln if ln.product_id is None or (now := found.get(ln.product_id)) is None
+                          else replace(ln, codes=now[0], names=now[1]) for ln in held.lines)
+            if lines != held.lines:
+                again += 1
+                yield replace(held, lines=lines)
+        log.info("hubspot.plan_products connector=%s values=%s products=%d deals=%d: the plan names a product no "
+                 "line was known by; its stored lines now know its current SKU and name", self.name,
+                 sorted(wanted[k] for k in unknown), len(found), again)
 
     def products_renamed(self) -> list[ProductRename]:
         """The products renamed in the library that the line items read this pull show (``_note_library_renames``),

@@ -108,7 +108,10 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # How deals are read besides READING_RULES and the mapping: live line items only (``WHERE IsDeleted = false`` in the
 # subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
 # only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
-DEAL_RULES = "live line items only"
+# "line ids": each line keeps its OpportunityLineItem Id (``DealLine.id``), by which a full read tells a product's code,
+# name or family edited (the same line, now under another value) from a line of another product put in its place
+# (audit renames F1): read again once.
+DEAL_RULES = "live line items only; line ids"
 # How a deal line's family is read when it is a picklist (``Reader.family_labelled``): as its label (SOQL toLabel() in
 # the line items' subquery; before, its API name: a family `MACH` labelled « Machines » matched no `product_family:
 # Machines` axis, audit sffamily F1). Part of the deals' fingerprint when the family is so read, with the family's
@@ -134,6 +137,60 @@ MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
 RECYCLE_BIN_DAYS = 15
 
 
+RENAME_CHUNK = 1_000      # a full read's deals compared with the store's versions per store query (``_RenameNotes``)
+
+
+class _RenameNotes:
+    """The product values (line key ``code``, ``name``, ``family``) the deals a pull reads hold no longer, against
+    the store's versions of them (``compare``), as ``ProductRename`` (``renames``). A value is renamed when a stored
+    deal's lines held it, its version read now holds it nowhere, and no deal read now holds it; its new values are
+    those the same line items hold now (``DealLine.id``: an OpportunityLineItem's product is set at its creation, so
+    the same line is the same product), or, for a deal stored before its lines kept their ids, those its lines hold
+    now and did not before (a Product2's ``ProductCode`` P40 edited to P40X: ``("code", "P40", ("P40X",))``).
+    Compared case- and accent-insensitively, as scopes match. A full read (audit renames F1, 7 Dec 2026) reads every
+    deal, so it also sees deals that lost a line, a line of another product put in its place, a deleted deal: there a
+    value is renamed only when it has a new one so found, never for a deal deleted, a line removed or replaced."""
+
+    def __init__(self) -> None:
+        # (key, folded old value) -> (old value as stored, the deals that held it, folded new value -> new value)
+        self._gone: dict[tuple[str, str], tuple[str, set[str], dict[str, str]]] = {}
+        self._held: dict[str, set[str]] = {}      # key -> the folded values the deals read now hold
+        self._full = False
+
+    def compare(self, pairs: Sequence[tuple[Record | None, Deal]], *, full: bool) -> None:
+        """Each (stored version or None, deal read now) of one read; ``full``: a full read's."""
+        self._full = self._full or full
+        for old, new in pairs:
+            if new.deleted:
+                continue
+            for key in ("code", "name", "family"):
+                now = {fold_value(v): v for ln in new.lines if (v := getattr(ln, key))}
+                self._held.setdefault(key, set()).update(now)
+                if not isinstance(old, Deal):
+                    continue
+                was = {fold_value(v): v for ln in old.lines if (v := getattr(ln, key))}
+                added = {k: v for k, v in now.items() if k not in was}
+                same = {ln.id: ln for ln in new.lines if ln.id is not None}
+                for k in was.keys() - now.keys():
+                    _, deals, into = self._gone.setdefault((key, k), (was[k], set(), {}))
+                    deals.add(new.id)
+                    held = [ln for ln in old.lines if (v := getattr(ln, key)) and fold_value(v) == k]
+                    if any(ln.id is not None for ln in held):
+                        # by line: what the same line items hold now (a line's product is set at its creation)
+                        into.update((fold_value(v), v) for ln in held if ln.id in same
+                                    and (v := getattr(same[ln.id], key)) and fold_value(v) in added)
+                    else:               # stored before lines kept their ids: what the deal holds that it did not
+                        into.update(added)
+
+    def renames(self) -> list[ProductRename]:
+        out: list[ProductRename] = []
+        for (key, folded), (value, deals, into) in sorted(self._gone.items()):
+            if folded in self._held.get(key, ()) or (self._full and not into):
+                continue
+            out.append(ProductRename(key, value, tuple(into[k] for k in sorted(into)), len(deals)))
+        return out
+
+
 class SalesforceConnector:
     """One Salesforce org, configured by a mapping and ``PAC_SF_*`` credentials: reads (``reads``), write-back
     (``writeback``), normalisation (``normalise``) and schema (``provisioning``) composed behind the Protocol."""
@@ -154,7 +211,7 @@ class SalesforceConnector:
         # (losers: IsDeleted, MasterRecordId): loser -> winner
         self._merge_winners: dict[str, str] = {}
         self._stored: StoredRecords | None = None       # what the store keeps (``remember_stored``)
-        self._renames: list[ProductRename] = []         # product values the deals read again hold no longer
+        self._renames = _RenameNotes()                  # product values the deals read again hold no longer
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
@@ -539,13 +596,28 @@ class SalesforceConnector:
             rows = self._read_again_without(self._lacks_recurrence, spec, rows, by_stamp)
         if merges:
             rows = self._read_again_without(lambda _spec: self.reader.lacks_held_fields(), spec, rows, by_stamp)
+        # a full read of the deals (``pac sync --full``, the reconciliation, a first sync on a kept store) compares
+        # them with the store's versions too, a chunk at a time before they are stored: a product edited since the
+        # last night is warned of whether an incremental night or a full read sees it first (audit renames F1)
+        compare = start is None and spec.kind is ObjectKind.DEALS and self._stored is not None
+        held: list[Record | Rejected] = []
         for row in rows:
             if early and read_already(early, row):
                 continue        # read just before, unchanged since
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
                 self._merge_winners[str(row["Id"])] = str(row["MasterRecordId"])
-            yield from self._normalised(spec, row)
+            if not compare:
+                yield from self._normalised(spec, row)
+                continue
+            held.extend(self._normalised(spec, row))
+            if len(held) >= RENAME_CHUNK:
+                self._note_renames([r for r in held if isinstance(r, Deal)], full=True)
+                yield from held
+                held = []
+        if held:
+            self._note_renames([r for r in held if isinstance(r, Deal)], full=True)
+            yield from held
 
     def _lacks_recurrence(self, spec: SfObject) -> bool:
         """For an activity read the org refused: whether the object's describe (one call, on this error path only)
@@ -593,23 +665,16 @@ class SalesforceConnector:
             return exc
         return MappingRefused([*problems, Problem("", f"Salesforce answered: {exc}")]) if problems else exc
 
-    def _note_renames(self, deals: Sequence[Deal]) -> None:
-        """What the lines of ``deals`` (read again for a product edited since the watermark) hold no longer, against
-        the store's versions (``StoredRecords.records``, one query; before they are stored): per line key (code, name,
-        family), each value the stored lines held and the lines read now hold nowhere, with the values they hold that
-        the stored ones did not (``products_renamed``). Compared case- and accent-insensitively, as scopes match."""
+    def _note_renames(self, deals: Sequence[Deal], *, full: bool = False) -> None:
+        """What the lines of ``deals`` hold no longer, against the store's versions (``StoredRecords.records``, one
+        query; before they are stored), noted for ``products_renamed``: deals read again for a product edited since
+        the watermark, or (``full``) a chunk of a full read's deals."""
         stored = self._stored.records(ObjectKind.DEALS.value, [d.id for d in deals]) if self._stored else {}
-        pairs = [(old, new) for new in deals if isinstance(old := stored.get(new.id), Deal)]
-        for key in ("code", "name", "family"):
-            before = {fold_value(v): v for old, _ in pairs for ln in old.lines if (v := getattr(ln, key))}
-            after = {fold_value(v): v for _, new in pairs for ln in new.lines if (v := getattr(ln, key))}
-            added = tuple(after[k] for k in sorted(after.keys() - before.keys()))
-            self._renames.extend(ProductRename(key, before[k], added, len(pairs))
-                                 for k in sorted(before.keys() - after.keys()))
+        self._renames.compare([(stored.get(d.id), d) for d in deals], full=full)
 
     def products_renamed(self) -> list[ProductRename]:
-        """The product values the deals read again this pull no longer hold (``_note_renames``), then forgotten."""
-        out, self._renames = self._renames, []
+        """The product values the deals read this pull no longer hold (``_RenameNotes``), then forgotten."""
+        out, self._renames = self._renames.renames(), _RenameNotes()
         return out
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:

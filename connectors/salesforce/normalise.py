@@ -486,7 +486,10 @@ class Normaliser:
                                       None,       # a line's ServiceDate is not read: revenue counts on CloseDate
                                       code=_text(get(item, d.line_code) if d.line_code else None),
                                       family=_text(get(item, d.line_family) if d.line_family else None),
-                                      name=_text(get(item, d.line_name) if d.line_name else None)))
+                                      name=_text(get(item, d.line_name) if d.line_name else None),
+                                      # the OpportunityLineItem's Id: its product is set once, at creation, so a
+                                      # full read tells a product edited from one swapped (audit renames F1)
+                                      id=_text(item.get("Id"))))
         elif d.product_field and get(r, d.product_field) not in (None, ""):
             # line items off: a deal field names the product line, the deal's whole amount is that line
             value = str(get(r, d.product_field)).strip()

@@ -228,6 +228,19 @@ def line_holders(engine: Engine, connector: str, line_ids: Iterable[str]) -> dic
     return out
 
 
+def deal_lines(engine: Engine, connector: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Each live stored deal of ``connector`` with its stored lines (their JSON: ``code``, ``name``, ``codes``,
+    ``product_id``...): one pass over the connector's deals, on a night a plan names a product no line is known by
+    (``connectors.base.NamesProducts``) only."""
+    query = select(_T.c.crm_id, _T.c.payload["lines"].as_json()).where(
+        _T.c.connector == connector, _T.c.kind == "deals", _T.c.deleted.is_(False))
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True).execute(query)
+        while chunk := result.fetchmany(FETCH):
+            for deal, lines in chunk:
+                yield str(deal), list(lines or ())
+
+
 def live_records(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, str]:
     """CRM id -> its stored account id ("" when none), for those of ``ids`` the store holds as live records of
     ``kind`` for ``connector`` (``StoredRecords.live``): by the indexed key, 1,000 ids a query."""

@@ -107,3 +107,79 @@ def test_a_product_code_edited_in_salesforce_is_warned_of_naming_the_plan_value(
     assert "write 'P40X' there" in warning
     assert "Presse P40" not in warning          # the name did not change: AX-NAME is not named
     assert not quiet.relabelled                 # told once, the night it is seen
+
+
+def _lyon_p40(sf: SalesforceApi, crm_now: list[datetime]) -> tuple[str, str, str]:
+    """Julie, the product « Presse P40 » P40 and Lyon's won opportunity of 6,000 on it (10 Apr 2027), then another
+    account's open deal two hours later (the deals' watermark passes Lyon's): (press, Lyon's opportunity, its line)."""
+    julie = sf.create("User", Username=JULIE, Email=JULIE, FirstName="Julie", LastName="Martin", Name="Julie Martin",
+                      IsActive=True)
+    press = sf.create("Product2", Name="Presse P40", ProductCode="P40", Family="Machines", IsActive=True)
+    lyon = sf.create("Account", Name="Lyon", BillingPostalCode="69003", BillingCountry="France", OwnerId=julie)
+    won = sf.create("Opportunity", Name="won", AccountId=lyon, OwnerId=julie, StageName="Closed Won",
+                    CloseDate=date(2027, 4, 10))
+    line = sf.create("OpportunityLineItem", OpportunityId=won, Product2Id=press, Quantity=1, UnitPrice=Decimal(6000))
+    crm_now[0] += timedelta(hours=2)
+    later = sf.create("Account", Name="Later", BillingPostalCode="75001", BillingCountry="France", OwnerId=julie)
+    sf.create("Opportunity", Name="later", AccountId=later, OwnerId=julie, StageName="Prospecting",
+              CloseDate=date(2027, 9, 10), Amount=Decimal(1000))
+    crm_now[0] += timedelta(hours=2)
+    return press, won, line
+
+
+def test_a_product_code_edit_first_read_by_a_full_read_is_warned_of_too(tmp_path: Path, database_url: str) -> None:
+    """Audit renames F1 (7 Dec 2026): the same P40 -> P40X edit, first read by ``pac sync --full`` (or the periodic
+    reconciliation) instead of an incremental night. By hand: AX-OLD 6,000 -> 0, AX-NEW 0 -> 6,000, AX-NAME 6,000
+    both nights, as on an incremental night; and the same warning, naming AX-OLD's 'P40' and the fix 'P40X'. Seen
+    failing before: the full read compared nothing, the figures moved with no warning."""
+    sf = SalesforceApi(None)
+    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
+    sf.org.now = lambda: crm_now[0]
+    press, _won, _line = _lyon_p40(sf, crm_now)
+    settings = _settings(tmp_path, database_url)
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
+    with SandboxServer([sf]) as server:
+        first = sandbox_sync(settings, server, provision=False, clock=clock)
+        assert _revenue(first) == (Decimal(6000), Decimal(0), Decimal(6000))
+        clock.advance(hours=1)
+        crm_now[0] += timedelta(hours=1)
+        sf.edit("Product2", press, ProductCode="P40X")
+        full = sandbox_sync(settings, server, provision=False, clock=clock, full=True)
+        clock.advance(hours=1)
+        quiet = sandbox_sync(settings, server, provision=False, clock=clock)
+    assert _revenue(full) == (Decimal(0), Decimal(6000), Decimal(6000))
+    [warning] = full.relabelled
+    assert warning.startswith("main: the product lines Salesforce holds now say the product code 'P40X', no longer "
+                              "'P40' (a product edited in Salesforce: 1 deal read")
+    assert "axes[0].scope.product_code: 'P40' now matches none of those lines" in warning
+    assert "write 'P40X' there" in warning
+    assert not quiet.relabelled                 # told once: the night after compares P40X with P40X
+
+
+def test_the_periodic_reconciliation_warns_of_a_code_edited_and_not_of_a_product_swapped(tmp_path: Path,
+                                                                                        database_url: str) -> None:
+    """The reconciliation (every 7 days here) is the first read after P40 became P40X: warned of, as --full. A full
+    read that finds the P40X line replaced on its opportunity by a line of another product, « Presse P50 » P50 at the
+    same 6,000 (a line deleted, one added: Salesforce lets no line change its product), is no rename: the figures
+    move with no 'no longer P40X' claim. By hand: reconciliation 0 / 6,000 / 6,000; after the swap 0 / 0 / 0."""
+    sf = SalesforceApi(None)
+    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
+    sf.org.now = lambda: crm_now[0]
+    press, won, line = _lyon_p40(sf, crm_now)
+    settings = _settings(tmp_path, database_url)
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
+    with SandboxServer([sf]) as server:
+        first = sandbox_sync(settings, server, provision=False, clock=clock)
+        assert _revenue(first) == (Decimal(6000), Decimal(0), Decimal(6000))
+        sf.edit("Product2", press, ProductCode="P40X")
+        clock.advance(days=8)                       # past reconciliation_days: this night reads everything
+        reconciled = sandbox_sync(settings, server, provision=False, clock=clock)
+        assert _revenue(reconciled) == (Decimal(0), Decimal(6000), Decimal(6000))
+        assert len(reconciled.relabelled) == 1 and "no longer 'P40'" in reconciled.relabelled[0]
+        other = sf.create("Product2", Name="Presse P50", ProductCode="P50", Family="Machines", IsActive=True)
+        sf.delete("OpportunityLineItem", line)
+        sf.create("OpportunityLineItem", OpportunityId=won, Product2Id=other, Quantity=1, UnitPrice=Decimal(6000))
+        clock.advance(hours=1)
+        swapped = sandbox_sync(settings, server, provision=False, clock=clock, full=True)
+    assert _revenue(swapped) == (Decimal(0), Decimal(0), Decimal(0))
+    assert not swapped.relabelled

@@ -69,12 +69,13 @@ class TestMappingOffline:
         reads its activities again once and its Tasks are dated anew; accounts, deals and users keep theirs (the deals'
         "5:0cd1058bdd91967a" then; "5:ba66426e01e8ff23" since the subquery reads live line items only, DEAL_RULES,
         audit sfemu F1: one full deals read after that upgrade; "5:60f6c0b5e4a8a0f5" since a line's family is read as
-        its label with the family's labels, FAMILY_LABELS, audit sffamily F1: one more)."""
+        its label with the family's labels, FAMILY_LABELS, audit sffamily F1: one more; "5:26a4c5d3cdb1e676" since
+        each line keeps its OpportunityLineItem Id, DEAL_RULES "line ids", audit renames F1: one more)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
         connector = labels_unchanged(build("sf", SHIPPED, env))
         assert connector.reading(ObjectKind.ACTIVITIES) != "5:7472c8f28c9b06d8"
         assert [connector.reading(k) for k in (ObjectKind.DEALS, ObjectKind.USERS)] == [
-            "5:60f6c0b5e4a8a0f5", "5:6b9e76821f7f195d"]
+            "5:26a4c5d3cdb1e676", "5:6b9e76821f7f195d"]
         # the accounts' reading was "5:e1388c61c7434016" then; geography.COUNTRY_READING 3 (Corsica's CEDEX codes, a
         # postal code typed with its town or CEDEX: audit matching F4, F5) reads the stored accounts again once
         # ("5:2da04f140ed646a0"), and so do an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
@@ -122,15 +123,15 @@ class TestMappingOffline:
         empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a
         filter keeps the deals' reading fingerprint it had before the keys existed (no full re-read on upgrade)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
-        # as before the keys existed (DEAL_RULES apart: "5:0cd1058bdd91967a" before audit sfemu F1; FAMILY_LABELS
-        # apart: "5:ba66426e01e8ff23" before audit sffamily F1)
-        assert labels_unchanged(build("sf", SHIPPED, env)).reading(ObjectKind.DEALS) == "5:60f6c0b5e4a8a0f5"
+        # as before the keys existed (DEAL_RULES apart: "5:0cd1058bdd91967a" before audit sfemu F1, "5:60f6c0b5e4a8a0f5"
+        # before audit renames F1; FAMILY_LABELS apart: "5:ba66426e01e8ff23" before audit sffamily F1)
+        assert labels_unchanged(build("sf", SHIPPED, env)).reading(ObjectKind.DEALS) == "5:26a4c5d3cdb1e676"
         path = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude: {RecordType.DeveloperName: "
                         "[Partner_Deal]}\n  where: {Type: ['New Business', 'Existing Business']}\n")
         assert check_mapping_offline(path) == []
         connector = labels_unchanged(build("sf", path, env))
         assert "RecordType.DeveloperName" in connector.reader.deal_fields() and "Type" in connector.reader.deal_fields()
-        assert connector.reading(ObjectKind.DEALS) != "5:60f6c0b5e4a8a0f5"        # a new filter: read in full again
+        assert connector.reading(ObjectKind.DEALS) != "5:26a4c5d3cdb1e676"        # a new filter: read in full again
         empty = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude:\n    Type: []\n")
         [problem] = check_mapping_offline(empty)
         line = empty.read_text(encoding="utf-8").splitlines().index("    Type: []") + 1
@@ -152,8 +153,8 @@ class TestMappingOffline:
         for connector in (shipped, older):
             [sub] = [f for f in connector.reader.deal_fields() if "OpportunityLineItems" in f]
             assert "TotalPrice" in sub and "ServiceDate" not in sub
-            # DEAL_RULES (sfemu F1) and FAMILY_LABELS (sffamily F1) apart
-            assert connector.reading(ObjectKind.DEALS) == "5:60f6c0b5e4a8a0f5"
+            # DEAL_RULES (sfemu F1, renames F1) and FAMILY_LABELS (sffamily F1) apart
+            assert connector.reading(ObjectKind.DEALS) == "5:26a4c5d3cdb1e676"
 
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
         """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of
