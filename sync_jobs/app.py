@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from pac_config.planfile import load_plan_text
-from pac_config.settings import PlanSettings, Settings, engine_settings
+from pac_config.settings import PlanSettings, Settings, engine_settings, kept_engine_section, with_engine_section
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
@@ -150,8 +150,11 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
-        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        section, _ = repo.save_engine_settings(engine, plan.id, kept_engine_section(settings), now)
+        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits,
+                      "settings_version": section.version}
         versions = repo.plan_versions(engine, plan.id)
+        sections = repo.engine_settings_versions(engine, plan.id)
         history = repo.field_events(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
@@ -161,10 +164,12 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 continue
             end = closing_instant(label, tz)
             kept_info, then, cutoff = today_info, effective, plan_cutoff(end, tz)
-            if replace and now >= cutoff:       # --replace: today's plan, by design, and said
-                kept_info = {**today_info, "plan_of": today_info["taken_on"]}
-            elif now >= cutoff:                 # a late snapshot: the plan as it was at the close
+            settings_then = settings
+            if replace and now >= cutoff:       # --replace: today's plan and settings, by design, and said
+                kept_info = {**today_info, "plan_of": today_info["taken_on"], "settings_of": today_info["taken_on"]}
+            elif now >= cutoff:                 # a late snapshot: the plan and the settings as they were at the close
                 kept_info = plan_then_info(versions, edits, cutoff, today_info, history=history, plan=plan)
+                kept_info, settings_then = settings_then_info(sections, cutoff, kept_info, settings, plan.id)
                 if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
                     # a catch-up of several periods often reads one version with the same edits: built once
                     key = (kept_info["plan_version"], repr(kept_info["edits"]))
@@ -172,7 +177,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                         chosen = next(v for v in versions if v.version == kept_info["plan_version"])
                         plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info)
                     then = plans_then[key]
-            evaluation = evaluate(then, records, end, settings)
+            evaluation = evaluate(then, records, end, settings_then)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
                                    {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
@@ -235,6 +240,25 @@ def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cuto
     if not before:
         info["plan_of"] = stored_instant(chosen.imported_at).astimezone(UTC).isoformat()
     return info
+
+
+def settings_then_info(sections: Sequence[Any], cutoff: datetime, info: dict[str, Any], settings: Settings,
+                       plan_id: str = "") -> tuple[dict[str, Any], Settings]:
+    """The engine settings a late snapshot is evaluated with, and ``info`` (``snapshots.KEPT``) saying which: the
+    latest engine section the store recorded for the plan by ``cutoff`` (``plan_cutoff``; ``sections``:
+    ``repo.engine_settings_versions``, oldest first), so a rate or an attribution rule changed in pac.yaml after
+    the close does not move the closed period (audit snapsettings: a USD deal of 10,000 won in March read 8,500.00
+    EUR, April's rate 0.85, not March's 9,200.00). With none recorded by then (a store started later, or upgraded
+    since: 0012 fills nothing), or one a newer pac no longer reads, today's ``settings``, and ``settings_of`` says so
+    (the day taken, as ``plan_of`` says the plan is not the close's)."""
+    before = [s for s in sections if stored_instant(s.recorded_at) <= cutoff]
+    then = with_engine_section(settings, before[-1].content) if before else None
+    if then is None:
+        if before:
+            log.warning(f"snapshot plan={plan_id}: the engine settings recorded on "
+                        f"{stored_instant(before[-1].recorded_at):%Y-%m-%d} no longer load: today's are used")
+        return {**info, "settings_of": info["taken_on"]}, settings
+    return {**info, "settings_version": before[-1].version}, then
 
 
 def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:

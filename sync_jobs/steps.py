@@ -25,7 +25,7 @@ from connectors.base import (
     Target,
 )
 from pac_config.planfile import load_plan
-from pac_config.settings import engine_settings, reconciliation_days_of
+from pac_config.settings import engine_settings, kept_engine_section, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
@@ -68,6 +68,8 @@ def begin(ctx: RunContext) -> None:
     handed = [] if store_engine is None else stored_owner_warnings(
         store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
+    # the engine section of this night: what a snapshot of a period closed by now, taken late, is evaluated with
+    ctx.store.save_engine_settings(ctx.plan.id, kept_engine_section(ctx.settings), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
     mappings = connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])

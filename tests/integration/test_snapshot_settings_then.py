@@ -1,0 +1,145 @@
+"""A snapshot taken late keeps the engine settings in force at its period's end (audit snapsettings), as it keeps
+the plan and the CRM edits of then (audits asofplan, snapedits): the store records the ``engine`` section of pac.yaml
+each night (``pac_engine_settings``, a new version when it changes), never the rest of the file.
+
+Hand computation: an EUR plan, AX-1 and AX-2 with no scope (both hold every deal), AX-1's objective 20,000 EUR; one
+deal of USD 10,000.00 won on 20 March 2027, converted with ``engine.fx_rates`` (no CRM rate). pac.yaml reads
+``fx_rates: {USD: 0.92}`` until 10 April, when the manager writes 0.85 (or turns ``attribution`` from full to split).
+- March (and Q1) taken on time, 1 April 05:45 Paris: 10,000 x 0.92 = 9,200.00 EUR on AX-1 (and on AX-2: full).
+- The same taken late, 15 April: before this audit today's settings, 10,000 x 0.85 = 8,500.00 EUR (700 EUR less
+  for a month closed before the change), or 4,600.00 on each axis under split; now 9,200.00 on each, as on time.
+- A store that recorded no settings by the cut-off (started on 10 April): today's settings, 8,500.00, and the kept
+  snapshot says so (``settings_of``, as ``plan_of`` says the plan is not the close's).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pac_config.settings import Settings, load_settings
+from pac_core.records import Deal, DealStage
+from pac_core.snapshots import KEPT
+from sync_jobs import app
+from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store, repo
+from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, write_settings
+
+PLAN = SMALL_PLAN.replace("{id: AX-1, name: Dormant customers, segment: S-1, status: active}",
+                          "{id: AX-1, name: Dormant customers, segment: S-1, status: active, "
+                          "objective: {additional_revenue: 20000, baseline: 0}}")
+MARCH_20_NIGHT = datetime(2027, 3, 21, 1, 0, tzinfo=UTC)
+APRIL_1_SYNC = datetime(2027, 4, 1, 0, 0, tzinfo=UTC)        # 02:00 Paris, the night after the close
+APRIL_1_SNAPSHOT = datetime(2027, 4, 1, 3, 45, tzinfo=UTC)   # 05:45 Paris, the scheduler's snapshot job
+APRIL_10_NIGHT = datetime(2027, 4, 11, 0, 0, tzinfo=UTC)
+APRIL_15 = datetime(2027, 4, 15, 3, 45, tzinfo=UTC)
+
+
+class Case:
+    """The plan above, ``engine`` written ``before`` in pac.yaml, synced on 20 March and 1 April (unless
+    ``started_late``: the store's first night is 10 April's); on 10 April pac.yaml's engine section becomes ``after``
+    and that night's sync runs with it."""
+
+    def __init__(self, tmp_path: Path, database_url: str, before: str, after: str, *,
+                 started_late: bool = False) -> None:
+        self.path = write_settings(tmp_path, database_url, plan_text=PLAN, extra=before)
+        self.before, self.after = before, after
+        self.crm = FakeConnector()
+        self.crm.put(user("u1", "julie@example.com"), account("a1"),
+                     Deal("d1", "fake", "a1", "u1", Decimal("10000.00"), "USD", date(2027, 3, 20), DealStage.WON,
+                          modified_at=datetime(2027, 3, 20, 9, tzinfo=UTC)))
+        self.settings = load_settings(self.path, env={})
+        if not started_late:
+            self.sync(MARCH_20_NIGHT)
+            self.sync(APRIL_1_SYNC)
+
+    def sync(self, at: datetime) -> None:
+        run_sync(None, self.settings, connectors={"fake": self.crm}, clock=Clock(at), as_of=at,
+                 evaluator=fake_evaluate)
+
+    def change_settings(self) -> None:
+        text = self.path.read_text(encoding="utf-8")
+        assert self.before in text
+        self.path.write_text(text.replace(self.before, self.after), encoding="utf-8")
+        self.settings = load_settings(self.path, env={})
+        self.sync(APRIL_10_NIGHT)
+
+    def revenue(self, label: str = "2027-03", kind: str = "monthly") -> tuple[Decimal, Decimal]:
+        kept = app.kept_snapshot(self.settings, None, kind, label)
+        assert kept is not None
+        axes = {a.axis_id: a.revenue for a in kept.evaluation.axes}
+        return axes["AX-1"], axes["AX-2"]
+
+    def kept_info(self, label: str = "2027-03", kind: str = "monthly") -> dict[str, object]:
+        engine = open_store(self.settings.database())
+        try:
+            row = repo.snapshot(engine, _plan_id(self.settings), kind, label)
+            assert row is not None
+            return dict(row.payload[KEPT])
+        finally:
+            engine.dispose()
+
+
+def _plan_id(settings: Settings) -> str:
+    return app.current(settings, None).plan.id
+
+
+RATE_092 = "engine:\n  fx_rates: {USD: 0.92}\n"
+RATE_085 = "engine:\n  fx_rates: {USD: 0.85}\n"
+
+
+class TestARateChangedAfterTheClose:
+    @pytest.mark.parametrize("late", [False, True], ids=["on time", "late"])
+    def test_march_converts_at_the_rate_of_march(self, tmp_path: Path, database_url: str, late: bool) -> None:
+        """Seen failing before the fix (late): 8,500.00, 10,000 USD at the rate written on 10 April."""
+        case = Case(tmp_path, database_url, RATE_092, RATE_085)
+        if not late:
+            assert app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_1_SNAPSHOT) == "2027-03"
+        case.change_settings()
+        if late:
+            assert app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_15) == "2027-03"
+        assert case.revenue() == (Decimal("9200.00"), Decimal("9200.00"))
+        assert "settings_of" not in case.kept_info()
+
+    def test_the_scheduler_catch_up_of_month_and_quarter(self, tmp_path: Path, database_url: str) -> None:
+        case = Case(tmp_path, database_url, RATE_092, RATE_085)
+        case.change_settings()
+        assert "2027-03" in app.take_due_snapshots(case.settings, None, "monthly", now=APRIL_15)
+        assert "2027-Q1" in app.take_due_snapshots(case.settings, None, "quarterly", now=APRIL_15)
+        assert case.revenue() == (Decimal("9200.00"), Decimal("9200.00"))
+        assert case.revenue("2027-Q1", "quarterly") == (Decimal("9200.00"), Decimal("9200.00"))
+
+    def test_replace_takes_it_again_with_today_s_settings_and_says_so(self, tmp_path: Path,
+                                                                     database_url: str) -> None:
+        """--replace is today's records and plan, by design: today's settings too."""
+        case = Case(tmp_path, database_url, RATE_092, RATE_085)
+        case.change_settings()
+        app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_15)
+        app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_15, replace=True)
+        assert case.revenue() == (Decimal("8500.00"), Decimal("8500.00"))
+        info = case.kept_info()
+        assert info["settings_of"] == info["taken_on"] == APRIL_15.isoformat()
+
+    def test_a_store_started_after_the_close_uses_today_s_settings_and_says_so(self, tmp_path: Path,
+                                                                               database_url: str) -> None:
+        """No settings recorded by 2 April 00:00 Paris: today's rate (8,500.00), and the kept info names its day."""
+        case = Case(tmp_path, database_url, RATE_092, RATE_085, started_late=True)
+        case.change_settings()
+        app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_15)
+        assert case.revenue() == (Decimal("8500.00"), Decimal("8500.00"))
+        info = case.kept_info()
+        assert info["settings_of"] == info["taken_on"] == APRIL_15.isoformat()
+
+
+class TestTheAttributionRuleChangedAfterTheClose:
+    def test_march_keeps_the_rule_of_march(self, tmp_path: Path, database_url: str) -> None:
+        """full -> split on 10 April. Seen failing before the fix: 4,600.00 on each axis (split), 'split'."""
+        case = Case(tmp_path, database_url, RATE_092 + "  attribution: full\n", RATE_092 + "  attribution: split\n")
+        case.change_settings()
+        app.take_snapshot(case.settings, None, period="2027-03", now=APRIL_15)
+        assert case.revenue() == (Decimal("9200.00"), Decimal("9200.00"))
+        kept = app.kept_snapshot(case.settings, None, "monthly", "2027-03")
+        assert kept is not None and kept.evaluation.attribution == "full"
