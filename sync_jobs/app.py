@@ -306,6 +306,9 @@ class Kept:
     # the report's header says so (audit asofplan F5); None for the plan of the close (or a snapshot kept before)
     plan_of: datetime | None = None
     plan_version: int | None = None   # the stored plan version it was evaluated with (None: kept before pac said)
+    # the engine settings are not the close's but those of that day (none recorded by the cutoff, --replace): said
+    # beside plan_of (audit snapsettings); None for the settings of the close (or a snapshot kept before 0012)
+    settings_of: datetime | None = None
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -326,9 +329,11 @@ def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: st
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
-    of = (row.payload.get(KEPT) or {}).get("plan_of")
+    info = row.payload.get(KEPT) or {}
+    of, settings_of = info.get("plan_of"), info.get("settings_of")
     return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
-                datetime.fromisoformat(of) if of else None, (row.payload.get(KEPT) or {}).get("plan_version"))
+                datetime.fromisoformat(of) if of else None, info.get("plan_version"),
+                datetime.fromisoformat(settings_of) if settings_of else None)
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
@@ -481,7 +486,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             today = (now.plan.period.start.astimezone(zone).date(), last_day(now.plan.period.end, zone))
             plan, evaluation = held.plan, held.evaluation
             basis = ReportBasis("snapshot", held.evaluation.as_of, held.taken_on, True, Restatement(), held.plan_of,
-                                today)
+                                today, held.settings_of)
         elif closed:
             kept = _kept(engine, load_plan_file(now.settings)[0], row) if row is not None else None
             since = since_close(kept.plan, kept.evaluation, now.plan, now.evaluation) if kept else Restatement()
@@ -489,7 +494,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
                                 now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since,
-                                kept.plan_of if kept else None)
+                                kept.plan_of if kept else None, settings_of=kept.settings_of if kept else None)
         runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
         if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
             then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)

@@ -61,7 +61,8 @@ log = logging.getLogger("pac.sync")
 
 
 def begin(ctx: RunContext) -> None:
-    """Stores the plan file's version and opens the run log: ``result.run_id`` (None when nothing is logged)."""
+    """Stores the plan file's version and the engine settings, and opens the run log: ``result.run_id`` (None when
+    nothing is logged)."""
     ps, now = ctx.plan_settings, ctx.now
     # an action handed over to another rep without handed_over: said on the run that records the changed file
     store_engine = getattr(ctx.store, "engine", None)

@@ -16,15 +16,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
 
 from pac_config.settings import Settings, load_settings
 from pac_core.records import Deal, DealStage
-from pac_core.snapshots import KEPT
+from pac_core.snapshots import KEPT, closing_instant
 from sync_jobs import app
+from sync_jobs.cli import main
 from sync_jobs.pipeline import run_sync
+from sync_jobs.report import render_html
 from sync_jobs.store import open_store, repo
 from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, write_settings
 
@@ -143,3 +148,53 @@ class TestTheAttributionRuleChangedAfterTheClose:
         assert case.revenue() == (Decimal("9200.00"), Decimal("9200.00"))
         kept = app.kept_snapshot(case.settings, None, "monthly", "2027-03")
         assert kept is not None and kept.evaluation.attribution == "full"
+
+
+class TestASnapshotNotOnTheSettingsOfTheCloseSaysWhose:
+    """The kept report's header and `pac snapshot` name the day of the settings a snapshot was evaluated with when
+    they are not the close's, as they name the plan's (audit asofplan F5): a 700 EUR gap must not read as the
+    close's figures."""
+
+    def _upgraded(self, tmp_path: Path, database_url: str) -> Case:
+        """A store that ran nights in March before it kept settings (upgraded to 0012 on 10 April: it has the plan
+        of then, and no settings of then), 0.92 -> 0.85 on 10 April."""
+        case = Case(tmp_path, database_url, RATE_092, RATE_085)
+        engine = open_store(case.settings.database())
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM pac_engine_settings"))
+        finally:
+            engine.dispose()
+        case.change_settings()
+        return case
+
+    def _header(self, case: Case, lang: str) -> str:
+        inputs = app.load_report_inputs(case.settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+        return unescape(render_html(inputs, lang))
+
+    def test_the_plan_of_then_with_today_s_settings(self, tmp_path: Path, database_url: str) -> None:
+        """Seen failing before the header named them: « (snapshot of April 15, 2027) » alone over 8,500.00."""
+        case = self._upgraded(tmp_path, database_url)
+        app.take_snapshot(case.settings, None, period="2027-Q1", now=APRIL_15)
+        assert case.revenue("2027-Q1", "quarterly") == (Decimal("8500.00"), Decimal("8500.00"))
+        assert ("Status at the end of March 31, 2027 (snapshot of April 15, 2027, with the settings of April 15, "
+                "2027)") in self._header(case, "en")
+        assert ("Chiffres arrêtés au 31 mars 2027 (instantané du 15 avril 2027, avec les réglages du 15 avril "
+                "2027)") in self._header(case, "fr")
+
+    def test_replace_names_the_plan_and_settings_of_the_day(self, tmp_path: Path, database_url: str) -> None:
+        case = Case(tmp_path, database_url, RATE_092, RATE_085)
+        case.change_settings()
+        app.take_snapshot(case.settings, None, period="2027-Q1", now=APRIL_15)
+        assert "(snapshot of April 15, 2027)" in self._header(case, "en")     # the plan and settings of then
+        app.take_snapshot(case.settings, None, period="2027-Q1", now=APRIL_15, replace=True)
+        assert "(snapshot of April 15, 2027, with the plan and settings of April 15, 2027)" in self._header(case, "en")
+
+    def test_pac_snapshot_says_which_settings(self, tmp_path: Path, database_url: str) -> None:
+        case = self._upgraded(tmp_path, database_url)
+        case.path.write_text(case.path.read_text(encoding="utf-8").replace(
+            "connectors: [fake]}", "connectors: [fake], as_of: '2027-04-15T05:45:00+02:00'}"), encoding="utf-8")
+        said = CliRunner().invoke(main, ["snapshot", "--period", "2027-03", "--config", str(case.path)])
+        assert said.exit_code == 0, (said.output, said.stderr)
+        assert ("2027-03-31 (Europe/Paris), with the plan as it was then (its version 1) and the settings of "
+                "2027-04-15; `pac report` shows it in the trends.") in said.stdout
