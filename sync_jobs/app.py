@@ -336,6 +336,17 @@ def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
                 datetime.fromisoformat(settings_of) if settings_of else None)
 
 
+def kept_settings(engine: Engine, plan_id: str, payload: dict[str, Any], settings: Settings) -> Settings:
+    """The settings a kept snapshot (``payload``) was evaluated with: ``settings`` with the engine section of its
+    ``settings_version`` (``snapshots.KEPT``, ``pac_engine_settings``); ``settings`` when it kept none (taken before
+    0012) or that section no longer loads."""
+    number = (payload.get(KEPT) or {}).get("settings_version")
+    if number is None:
+        return settings
+    row = next((v for v in repo.engine_settings_versions(engine, plan_id) if v.version == number), None)
+    return (with_engine_section(settings, row.content) if row is not None else None) or settings
+
+
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
     """``_kept_plan``, or ``plan`` (today's file with its edits, what the report read before snapshots kept their
     plan) when the stored version of then no longer loads (a plan format since tightened): the report is made, and
@@ -503,7 +514,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         last = run_summary(runs[0], repo.run_conflicts(engine, plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in plan.people if p.name}
-        engine_of = engine_settings(settings, plan.currency)
+        # a kept quarter's words (the glossary's conversion window) are those of the settings its figures were
+        # evaluated with, not today's (audit snapsettings F2)
+        kept_basis = row is not None and basis is not None and basis.kind == "snapshot"
+        shown = kept_settings(engine, plan.id, row.payload, settings) if kept_basis and row else settings
+        engine_of = engine_settings(shown, plan.currency)
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,

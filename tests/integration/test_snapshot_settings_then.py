@@ -198,3 +198,21 @@ class TestASnapshotNotOnTheSettingsOfTheCloseSaysWhose:
         assert said.exit_code == 0, (said.output, said.stderr)
         assert ("2027-03-31 (Europe/Paris), with the plan as it was then (its version 1) and the settings of "
                 "2027-04-15; `pac report` shows it in the trends.") in said.stdout
+
+
+def test_the_kept_quarter_s_glossary_gives_the_conversion_window_of_its_figures(tmp_path: Path,
+                                                                               database_url: str) -> None:
+    """Q1 kept on time with ``attribution_days`` 60; the manager writes 30 on 10 April. The kept quarter's conversion
+    figures count wins within 60 days of a visit, and its KPI glossary must say 60. Seen failing before the fix:
+    'within 30 days', today's window, beside figures of 60."""
+    case = Case(tmp_path, database_url, RATE_092 + "  advisor: {attribution_days: 60}\n",
+                RATE_092 + "  advisor: {attribution_days: 30}\n")
+    assert app.take_snapshot(case.settings, None, period="2027-Q1", now=APRIL_1_SNAPSHOT) == "2027-Q1"
+    case.change_settings()
+    inputs = app.load_report_inputs(case.settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
+    assert inputs.basis is not None and inputs.basis.kind == "snapshot"
+    assert inputs.attribution_days == 60
+    assert "within 60 days (attribution_days)" in unescape(render_html(inputs, "en"))
+    restated = app.load_report_inputs(case.settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True,
+                                      restated=True)
+    assert restated.attribution_days == 30        # today's re-evaluation: today's settings, by design
