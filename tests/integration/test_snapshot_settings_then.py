@@ -216,3 +216,29 @@ def test_the_kept_quarter_s_glossary_gives_the_conversion_window_of_its_figures(
     restated = app.load_report_inputs(case.settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True,
                                       restated=True)
     assert restated.attribution_days == 30        # today's re-evaluation: today's settings, by design
+
+
+def test_each_night_records_the_section_a_dry_run_none(tmp_path: Path, database_url: str) -> None:
+    """Two nights on 0.92 are one version; 10 April's on 0.85 a second; a dry run records nothing (it writes no
+    store row), so the settings of a night that was not run never become a period's."""
+    case = Case(tmp_path, database_url, RATE_092, RATE_085)
+    path = case.path
+    path.write_text(path.read_text(encoding="utf-8").replace(RATE_092, RATE_085), encoding="utf-8")
+    run_sync(None, load_settings(path, env={}), connectors={"fake": case.crm}, clock=Clock(APRIL_10_NIGHT),
+             as_of=APRIL_10_NIGHT, evaluator=fake_evaluate, dry_run=True)
+    engine = open_store(case.settings.database())
+    try:
+        kept = repo.engine_settings_versions(engine, _plan_id(case.settings))
+        assert [(v.version, v.content["fx_rates"], v.recorded_at) for v in kept] == [
+            (1, {"USD": "0.92"}, MARCH_20_NIGHT)]
+    finally:
+        engine.dispose()
+    case.settings = load_settings(path, env={})
+    case.sync(APRIL_10_NIGHT)
+    engine = open_store(case.settings.database())
+    try:
+        kept = repo.engine_settings_versions(engine, _plan_id(case.settings))
+        assert [(v.version, v.content["fx_rates"]) for v in kept] == [(1, {"USD": "0.92"}), (2, {"USD": "0.85"})]
+        assert set(kept[-1].content) == {"fx_rates", "attribution", "advisor", "capacity", "incremental_nights"}
+    finally:
+        engine.dispose()
