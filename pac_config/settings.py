@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
@@ -552,3 +552,21 @@ def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSet
     values: dict[str, Any] = {"fx_rates": section.rates_into(plan_currency), "capacity": dict(section.capacity),
                               "attribution": section.attribution, **section.advisor.model_dump(exclude_none=True)}
     return EngineSettings(**values)
+
+
+def kept_engine_section(settings: Settings) -> dict[str, Any]:
+    """What the store keeps of ``settings`` for the snapshots taken late (``pac_engine_settings``): the ``engine``
+    section alone, JSON-safe (rates as text, exact); never the connectors, the database URL or anything else of the
+    file (audit snapsettings)."""
+    return settings.engine.model_dump(mode="json")
+
+
+def with_engine_section(settings: Settings, content: Mapping[str, Any]) -> Settings | None:
+    """``settings`` with the ``engine`` section ``content`` (``kept_engine_section`` of another day) in place of its
+    own: the settings a period was closed with; None when that section no longer validates (a setting since removed
+    or tightened by a newer pac)."""
+    try:
+        section = EngineSection.model_validate(dict(content))
+    except ValidationError:
+        return None
+    return settings.model_copy(update={"engine": section})

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from pac_config.planfile import load_plan_text
-from pac_config.settings import PlanSettings, Settings, engine_settings
+from pac_config.settings import PlanSettings, Settings, engine_settings, kept_engine_section, with_engine_section
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
@@ -150,8 +150,11 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
-        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        section, _ = repo.save_engine_settings(engine, plan.id, kept_engine_section(settings), now)
+        today_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits,
+                      "settings_version": section.version}
         versions = repo.plan_versions(engine, plan.id)
+        sections = repo.engine_settings_versions(engine, plan.id)
         history = repo.field_events(engine, plan.id)
         records = store_records.load_records(engine, ps.connectors)
         taken = []
@@ -161,10 +164,12 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 continue
             end = closing_instant(label, tz)
             kept_info, then, cutoff = today_info, effective, plan_cutoff(end, tz)
-            if replace and now >= cutoff:       # --replace: today's plan, by design, and said
-                kept_info = {**today_info, "plan_of": today_info["taken_on"]}
-            elif now >= cutoff:                 # a late snapshot: the plan as it was at the close
+            settings_then = settings
+            if replace and now >= cutoff:       # --replace: today's plan and settings, by design, and said
+                kept_info = {**today_info, "plan_of": today_info["taken_on"], "settings_of": today_info["taken_on"]}
+            elif now >= cutoff:                 # a late snapshot: the plan and the settings as they were at the close
                 kept_info = plan_then_info(versions, edits, cutoff, today_info, history=history, plan=plan)
+                kept_info, settings_then = settings_then_info(sections, cutoff, kept_info, settings, plan.id)
                 if kept_info["plan_version"] != version.version or kept_info["edits"] != edits:
                     # a catch-up of several periods often reads one version with the same edits: built once
                     key = (kept_info["plan_version"], repr(kept_info["edits"]))
@@ -172,7 +177,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                         chosen = next(v for v in versions if v.version == kept_info["plan_version"])
                         plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info)
                     then = plans_then[key]
-            evaluation = evaluate(then, records, end, settings)
+            evaluation = evaluate(then, records, end, settings_then)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
                                    {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
@@ -237,6 +242,25 @@ def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cuto
     return info
 
 
+def settings_then_info(sections: Sequence[Any], cutoff: datetime, info: dict[str, Any], settings: Settings,
+                       plan_id: str = "") -> tuple[dict[str, Any], Settings]:
+    """The engine settings a late snapshot is evaluated with, and ``info`` (``snapshots.KEPT``) saying which: the
+    latest engine section the store recorded for the plan by ``cutoff`` (``plan_cutoff``; ``sections``:
+    ``repo.engine_settings_versions``, oldest first), so a rate or an attribution rule changed in pac.yaml after
+    the close does not move the closed period (audit snapsettings: a USD deal of 10,000 won in March read 8,500.00
+    EUR, April's rate 0.85, not March's 9,200.00). With none recorded by then (a store started later, or upgraded
+    since: 0013 fills nothing), or one a newer pac no longer reads, today's ``settings``, and ``settings_of`` says so
+    (the day taken, as ``plan_of`` says the plan is not the close's)."""
+    before = [s for s in sections if stored_instant(s.recorded_at) <= cutoff]
+    then = with_engine_section(settings, before[-1].content) if before else None
+    if then is None:
+        if before:
+            log.warning(f"snapshot plan={plan_id}: the engine settings recorded on "
+                        f"{stored_instant(before[-1].recorded_at):%Y-%m-%d} no longer load: today's are used")
+        return {**info, "settings_of": info["taken_on"]}, settings
+    return {**info, "settings_version": before[-1].version}, then
+
+
 def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:
     """A period kept before (``row``, its snapshot): refused (``refuse``, ``pac snapshot``: ``InvalidInput`` naming
     when it was taken and ``--replace``), else left as it is with a log line (the scheduler's jobs). ``meanwhile``:
@@ -282,6 +306,9 @@ class Kept:
     # the report's header says so (audit asofplan F5); None for the plan of the close (or a snapshot kept before)
     plan_of: datetime | None = None
     plan_version: int | None = None   # the stored plan version it was evaluated with (None: kept before pac said)
+    # the engine settings are not the close's but those of that day (none recorded by the cutoff, --replace): said
+    # beside plan_of (audit snapsettings); None for the settings of the close (or a snapshot kept before 0013)
+    settings_of: datetime | None = None
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -302,9 +329,22 @@ def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: st
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
-    of = (row.payload.get(KEPT) or {}).get("plan_of")
+    info = row.payload.get(KEPT) or {}
+    of, settings_of = info.get("plan_of"), info.get("settings_of")
     return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
-                datetime.fromisoformat(of) if of else None, (row.payload.get(KEPT) or {}).get("plan_version"))
+                datetime.fromisoformat(of) if of else None, info.get("plan_version"),
+                datetime.fromisoformat(settings_of) if settings_of else None)
+
+
+def kept_settings(engine: Engine, plan_id: str, payload: dict[str, Any], settings: Settings) -> Settings:
+    """The settings a kept snapshot (``payload``) was evaluated with: ``settings`` with the engine section of its
+    ``settings_version`` (``snapshots.KEPT``, ``pac_engine_settings``); ``settings`` when it kept none (taken before
+    0013) or that section no longer loads."""
+    number = (payload.get(KEPT) or {}).get("settings_version")
+    if number is None:
+        return settings
+    row = next((v for v in repo.engine_settings_versions(engine, plan_id) if v.version == number), None)
+    return (with_engine_section(settings, row.content) if row is not None else None) or settings
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
@@ -457,7 +497,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
             today = (now.plan.period.start.astimezone(zone).date(), last_day(now.plan.period.end, zone))
             plan, evaluation = held.plan, held.evaluation
             basis = ReportBasis("snapshot", held.evaluation.as_of, held.taken_on, True, Restatement(), held.plan_of,
-                                today)
+                                today, held.settings_of)
         elif closed:
             kept = _kept(engine, load_plan_file(now.settings)[0], row) if row is not None else None
             since = since_close(kept.plan, kept.evaluation, now.plan, now.evaluation) if kept else Restatement()
@@ -465,7 +505,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
                                 now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since,
-                                kept.plan_of if kept else None)
+                                kept.plan_of if kept else None, settings_of=kept.settings_of if kept else None)
         runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
         if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
             then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)
@@ -474,7 +514,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         last = run_summary(runs[0], repo.run_conflicts(engine, plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in plan.people if p.name}
-        engine_of = engine_settings(settings, plan.currency)
+        # a kept quarter's words (the glossary's conversion window) are those of the settings its figures were
+        # evaluated with, not today's (audit snapsettings F2)
+        kept_basis = row is not None and basis is not None and basis.kind == "snapshot"
+        shown = kept_settings(engine, plan.id, row.payload, settings) if kept_basis and row else settings
+        engine_of = engine_settings(shown, plan.currency)
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,

@@ -90,15 +90,21 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
 
 
 def plan_words(kept: Kept | None, late: bool, zone: ZoneInfo) -> str:
-    """Which plan a snapshot taken after its period's cutoff (``late``: ``app.plan_cutoff``) was evaluated with:
-    ``, with the plan as it was then (its version 1)``, or, when the store had none by then (or ``--replace``),
-    ``, with the plan of 2027-05-20`` (audit asofplan F1, F5); "" for one taken on time (today's plan is the
-    close's)."""
+    """Which plan and engine settings a snapshot taken after its period's cutoff (``late``: ``app.plan_cutoff``) was
+    evaluated with: ``, with the plan as it was then (its version 1)``, or, when the store had none by then (or
+    ``--replace``), ``, with the plan of 2027-05-20`` (audit asofplan F1, F5); the settings likewise, when they are
+    not the close's: `` and the settings of 2027-04-15``, ``, with the plan and settings of 2027-05-20`` (audit
+    snapsettings); "" for one taken on time (today's plan and settings are the close's)."""
     if kept is None or not late:
         return ""
+    settings = f"{kept.settings_of.astimezone(zone):%Y-%m-%d}" if kept.settings_of is not None else None
     if kept.plan_of is not None:
-        return f", with the plan of {kept.plan_of.astimezone(zone):%Y-%m-%d}"
-    return f", with the plan as it was then (its version {kept.plan_version})" if kept.plan_version else ""
+        day = f"{kept.plan_of.astimezone(zone):%Y-%m-%d}"
+        if settings == day:
+            return f", with the plan and settings of {day}"
+        return f", with the plan of {day}" + (f" and the settings of {settings}" if settings else "")
+    words = f", with the plan as it was then (its version {kept.plan_version})" if kept.plan_version else ""
+    return words + (f"{' and' if words else ', with'} the settings of {settings}" if settings else "")
 
 
 def _plan_quarter(plan: Plan, kind: str, label: str) -> str:

@@ -51,6 +51,9 @@ class ReportBasis:
     # the quarter is none of today's plan's quarters (its calendar changed since it was kept): today's period's first
     # and last local days, said in the header (audit fiscalchange)
     calendar_now: tuple[date, date] | None = None
+    # the kept snapshot's engine settings are those of that day, not the close's (``app.Kept.settings_of``): said in
+    # the header beside plan_of (audit snapsettings)
+    settings_of: datetime | None = None
 
 
 @dataclass(frozen=True)

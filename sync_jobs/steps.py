@@ -28,7 +28,7 @@ from connectors.base import (
     Target,
 )
 from pac_config.planfile import load_plan
-from pac_config.settings import engine_settings, reconciliation_days_of
+from pac_config.settings import engine_settings, kept_engine_section, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
@@ -67,7 +67,8 @@ log = logging.getLogger("pac.sync")
 
 
 def begin(ctx: RunContext) -> None:
-    """Stores the plan file's version and opens the run log: ``result.run_id`` (None when nothing is logged)."""
+    """Stores the plan file's version and the engine settings, and opens the run log: ``result.run_id`` (None when
+    nothing is logged)."""
     ps, now = ctx.plan_settings, ctx.now
     # an action handed over to another rep without handed_over: said on the run that records the changed file
     store_engine = getattr(ctx.store, "engine", None)
@@ -76,6 +77,8 @@ def begin(ctx: RunContext) -> None:
     latest = repo.latest_plan_version(store_engine, ctx.plan.id) if store_engine is not None else None
     ctx.plan_changed = latest is None or latest.fingerprint != ctx.fingerprint
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
+    # the engine section of this night: what a snapshot of a period closed by now, taken late, is evaluated with
+    ctx.store.save_engine_settings(ctx.plan.id, kept_engine_section(ctx.settings), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
     mappings = connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])

@@ -156,6 +156,11 @@ class UnitOfWork:
                           now: datetime) -> None:
         repo.save_plan_version(self.engine, plan_id, fingerprint, source_path, content, now)
 
+    def save_engine_settings(self, plan_id: str, content: Mapping[str, Any], now: datetime) -> None:
+        """The engine section the night runs with (``repo.save_engine_settings``): what a snapshot of a period
+        closed by now, taken late, is evaluated with."""
+        repo.save_engine_settings(self.engine, plan_id, content, now)
+
     def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:
         self.run_id = repo.start_run(self.engine, plan_id, now, full=full)
         note_run_opened()
@@ -278,6 +283,9 @@ class DryRun(UnitOfWork):
 
     def save_plan_version(self, plan_id: str, fingerprint: str, source_path: str, content: str,
                           now: datetime) -> None:
+        pass
+
+    def save_engine_settings(self, plan_id: str, content: Mapping[str, Any], now: datetime) -> None:
         pass
 
     def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:

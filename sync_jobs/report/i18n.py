@@ -24,6 +24,9 @@ FR: dict[str, str] = {
     "basis_no_snapshot": "aucun instantané conservé du trimestre",
     "basis_no_month_snapshot": "aucun instantané conservé du mois",
     "basis_plan_of": ", avec le plan du {day}",
+    "basis_plan_settings_of": ", avec le plan et les réglages du {day}",
+    "basis_settings_of": ", avec les réglages du {day}",
+    "basis_and_settings_of": " et les réglages du {day}",
     "basis_calendar_changed": " ; le calendrier du plan a changé depuis : ce trimestre n'est plus l'un des siens, "
                               "son exercice va du {first} au {last}",
     "basis_calendar_changed_month": " ; le calendrier du plan a changé depuis : ce mois est hors de sa période, "
@@ -321,6 +324,9 @@ EN: dict[str, str] = {
     "basis_no_snapshot": "no snapshot of the quarter kept",
     "basis_no_month_snapshot": "no snapshot of the month kept",
     "basis_plan_of": ", with the plan of {day}",
+    "basis_plan_settings_of": ", with the plan and settings of {day}",
+    "basis_settings_of": ", with the settings of {day}",
+    "basis_and_settings_of": " and the settings of {day}",
     "basis_calendar_changed": "; the plan's calendar has changed since: this quarter is none of its quarters now, "
                               "its year runs from {first} to {last}",
     "basis_calendar_changed_month": "; the plan's calendar has changed since: this month is outside its period, "

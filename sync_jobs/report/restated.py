@@ -9,6 +9,7 @@ against the snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -40,14 +41,30 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
         return status
     if basis.kind == "snapshot":
         taken = words["basis_taken"].format(day=fmt.date(basis.taken_on)) if basis.taken_on else words["basis_kept"]
-        if basis.plan_of is not None:   # not the plan of the close: the one recorded that day (audit asofplan F5)
-            taken += words["basis_plan_of"].format(day=fmt.date(basis.plan_of))
+        taken += of_words(basis.plan_of, basis.settings_of, words, fmt)
         if basis.calendar_now is not None:   # kept under a calendar the plan no longer has (audit fiscalchange)
             taken += words["basis_calendar_changed"].format(first=fmt.date(basis.calendar_now[0]),
                                                             last=fmt.date(basis.calendar_now[1]))
         return f'{words["basis_snapshot"].format(day=day or fmt.datetime(instant))} ({taken})'
     extra = "" if basis.kept else f' ({words["basis_no_snapshot"]})'
     return f'{status}, {words["basis_restated"]}{extra}'
+
+
+def of_words(plan_of: datetime | None, settings_of: datetime | None, words: Mapping[str, str],
+             fmt: Formatter) -> str:
+    """The plan and the engine settings a kept snapshot was evaluated with when they are not the close's (the ones
+    recorded on a later day: a store started after the period, ``--replace``): « , avec le plan du 20 mai 2027 »
+    (audit asofplan F5), « , avec le plan et les réglages du 20 mai 2027 », « , avec les réglages du 15 avril 2027 »
+    (audit snapsettings: a rate or an attribution rule of that day); "" when both are the close's."""
+    plan_day = fmt.date(plan_of) if plan_of is not None else None
+    settings_day = fmt.date(settings_of) if settings_of is not None else None
+    if plan_day is None:
+        return words["basis_settings_of"].format(day=settings_day) if settings_day else ""
+    if settings_day is None:
+        return words["basis_plan_of"].format(day=plan_day)
+    if settings_day == plan_day:
+        return words["basis_plan_settings_of"].format(day=plan_day)
+    return words["basis_plan_of"].format(day=plan_day) + words["basis_and_settings_of"].format(day=settings_day)
 
 
 def overlap_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:

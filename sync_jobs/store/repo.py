@@ -3,6 +3,8 @@ manager overrides, runs and their rejections, snapshots."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,6 +27,7 @@ from sync_jobs.store.tables import (
     CrmLabels,
     CrmRate,
     CrmRatesRead,
+    EngineSettingsVersion,
     FieldEvent,
     FieldState,
     Override,
@@ -99,6 +102,41 @@ def plan_versions(engine: Engine, plan_id: str) -> list[PlanVersion]:
     with Session(engine) as session:
         return list(session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
                                  .order_by(col(PlanVersion.version))))
+
+
+# -- engine settings ------------------------------------------------------------------------------
+def save_engine_settings(engine: Engine, plan_id: str, content: Mapping[str, Any],
+                         now: datetime) -> tuple[EngineSettingsVersion, bool]:
+    """Record the engine section a plan runs with (``pac_config.settings.kept_engine_section``); a new version only
+    when it differs from the latest one, as plan versions are (``save_plan_version``). Returns (the current version,
+    whether it was created)."""
+    body = dict(content)
+    fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+    for _attempt in range(SAVE_ATTEMPTS):
+        with Session(engine) as session:
+            latest = session.exec(select(EngineSettingsVersion).where(EngineSettingsVersion.plan_id == plan_id)
+                                  .order_by(col(EngineSettingsVersion.version).desc()).limit(1)).first()
+        if latest is not None and latest.fingerprint == fingerprint:
+            return latest, False
+        row = EngineSettingsVersion(plan_id=plan_id, version=(latest.version + 1) if latest else 1,
+                                    fingerprint=fingerprint, content=body, recorded_at=now)
+        with Session(engine) as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:   # another worker recorded one meanwhile: read the latest again
+                continue
+            session.refresh(row)
+            return row, True
+    raise RuntimeError(f"plan {plan_id}: the engine settings could not be recorded in {SAVE_ATTEMPTS} attempts, "
+                       "other workers recording them at the same time")
+
+
+def engine_settings_versions(engine: Engine, plan_id: str) -> list[EngineSettingsVersion]:
+    """The engine sections recorded for ``plan_id``, oldest first."""
+    with Session(engine) as session:
+        return list(session.exec(select(EngineSettingsVersion).where(EngineSettingsVersion.plan_id == plan_id)
+                                 .order_by(col(EngineSettingsVersion.version))))
 
 
 # -- watermarks ----------------------------------------------------------------------------------

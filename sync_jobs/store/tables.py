@@ -30,6 +30,22 @@ class PlanVersion(SQLModel, table=True):
     imported_at: datetime
 
 
+class EngineSettingsVersion(SQLModel, table=True):
+    """The ``engine`` section of pac.yaml a plan's nights and snapshots ran with (fx rates, attribution, advisor
+    thresholds, capacity, limits); a new version whenever it changes, so a snapshot taken late is evaluated with the
+    settings in force at its period's end (docs/engine.md, *Snapshots*). Only that section: never the connectors,
+    the database URL or anything else of the file."""
+
+    __tablename__ = "pac_engine_settings"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    version: int
+    fingerprint: str
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_at: datetime
+
+
 class StoredRecord(SQLModel, table=True):
     """A normalised CRM record (account, activity, deal with lines, user)."""
 

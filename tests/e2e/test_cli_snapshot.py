@@ -207,13 +207,14 @@ class TestClosedQuarterReport:
         assert sorted(rows) == ["A-01", "A-02", "A-03"]
         assert (rows["A-03"][8], rows["A-03"][9]) == ("2", "3")
         html = (tmp_path / "q1.html").read_text(encoding="utf-8")
-        assert "Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan of May 20, 2027)" in html
+        assert ("Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan and settings of May 20, "
+                "2027)") in html
         assert "Since the close" in html and "A-03 2/3 → 3/3" in html
         assert "added to the plan since: A-04" in html and "removed from the plan since: A-02" in html
         from openpyxl import load_workbook
 
         sheet = load_workbook(tmp_path / "q1.xlsx").worksheets[0]
-        assert "(snapshot of May 20, 2027, with the plan of May 20, 2027)" in str(sheet["A2"].value)
+        assert "(snapshot of May 20, 2027, with the plan and settings of May 20, 2027)" in str(sheet["A2"].value)
         assert "A-03 2/3 → 3/3" in str(sheet["A2"].value)
 
     def test_restated_is_todays_re_evaluation(self, closed_q1, tmp_path) -> None:

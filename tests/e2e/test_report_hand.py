@@ -694,7 +694,8 @@ def test_late_entries_after_the_quarters_snapshot(tmp_path: Path) -> None:
     kept = page(tmp_path / "kept.html").text
     # the store's first sync is of 2 July, after Q2's close: its plan is that day's, which the header names (audit
     # asofplan F5)
-    assert "Chiffres arrêtés au 30 juin 2027 (instantané du 2 juillet 2027, avec le plan du 2 juillet 2027)" in kept
+    assert ("Chiffres arrêtés au 30 juin 2027 (instantané du 2 juillet 2027, avec le plan et les réglages du 2 juillet "
+            "2027)") in kept
     for line in ("chiffre d'affaires du plan 28 500 € → 30 000 € (+1 500 €)",
                  "CA supplémentaire du plan 10 500 € → 12 000 € ; ROI du plan à date -53 % → -46 %",
                  "rythmes : A-07 Manquée → Terminée", "actions : A-07 1/2 → 2/2",

@@ -450,9 +450,9 @@ def test_headline(q2: Outputs) -> None:
             "Pumps FY2027-28 kept, evaluated at the end of its last day, 2027-09-30 (America/Chicago)") in q2.said
     text, raw = q2.en.text, q2.en.raw
     assert "Quarterly sales meeting · Q2 of fiscal year 2027-2028" in text
-    # the store's first sync is of 2 October, after Q2's close: its plan is that day's (audit asofplan F5)
-    assert "Status at the end of September 30, 2027 (snapshot of October 2, 2027, with the plan of October 2, 2027)" \
-        in text
+    # the store's first sync is of 2 October, after Q2's close: its plan and settings are that day's (asofplan F5)
+    assert ("Status at the end of September 30, 2027 (snapshot of October 2, 2027, with the plan and settings of "
+            "October 2, 2027)") in text
     assert "Plan period: April 1, 2027 – March 31, 2028" in text
     assert "Additional revenue\n$33,500\n45% of objective · Objective $73,675 · each deal counted once" in text
     assert '<div class="kpi warn"><div class="label">Additional revenue' in raw
@@ -668,8 +668,8 @@ def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
     _sync(config, _crm(late), datetime(2027, 10, 4, 8, tzinfo=UTC))
     _pac(tmp_path, config, "report", "--quarter", "Q2", "-o", str(tmp_path / "kept.html"))
     kept = page(tmp_path / "kept.html").text
-    assert "Status at the end of September 30, 2027 (snapshot of October 2, 2027, with the plan of October 2, 2027)" \
-        in kept
+    assert ("Status at the end of September 30, 2027 (snapshot of October 2, 2027, with the plan and settings of "
+            "October 2, 2027)") in kept
     for line in ("plan revenue $58,500 → $62,500 (+$4,000)",
                  "plan additional revenue $33,500 → $37,500; plan ROI to date 46% → 60%",
                  "axes' additional revenue: AX-PUMP $10,900 → $12,900; AX-CUST -$6,400 → -$4,400"):

@@ -59,7 +59,8 @@ class TestTimezoneChanged:
         assert inputs.basis.since.timezone == ("Europe/Paris", "America/New_York")
         html = render_html(inputs, "en")
         assert "no snapshot of the quarter kept" not in html
-        assert "Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan of May 20, 2027)" in html
+        assert ("Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan and settings of May 20, "
+                "2027)") in html
         assert "plan timezone Europe/Paris → America/New_York" in html
         restated = app.load_report_inputs(synced, as_of=q1_end, closed=True, restated=True)
         assert restated.basis is not None and (restated.basis.kind, restated.basis.kept) == ("restated", True)

@@ -196,10 +196,10 @@ class TestASnapshotNotOnThePlanOfTheCloseSaysWhose:
         may_20 = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
         assert app.take_snapshot(settings, None, period="2027-Q1", now=may_20) == "2027-Q1"
         inputs = app.load_report_inputs(settings, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
-        assert ("Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan of May 20, 2027)"
-                in unescape(render_html(inputs, "en")))
-        assert ("Chiffres arrêtés au 31 mars 2027 (instantané du 20 mai 2027, avec le plan du 20 mai 2027)"
-                in unescape(render_html(inputs, "fr")))
+        assert ("Status at the end of March 31, 2027 (snapshot of May 20, 2027, with the plan and settings of May 20, "
+                "2027)" in unescape(render_html(inputs, "en")))
+        assert ("Chiffres arrêtés au 31 mars 2027 (instantané du 20 mai 2027, avec le plan et les réglages du 20 mai "
+                "2027)" in unescape(render_html(inputs, "fr")))
 
     def test_the_plan_of_the_close_says_nothing_more(self, edited: Settings) -> None:
         app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15)
@@ -212,7 +212,8 @@ class TestASnapshotNotOnThePlanOfTheCloseSaysWhose:
         app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15)
         app.take_snapshot(edited, None, period="2027-Q1", now=APRIL_15, replace=True)
         inputs = app.load_report_inputs(edited, as_of=closing_instant("2027-Q1", "Europe/Paris"), closed=True)
-        assert "(snapshot of April 15, 2027, with the plan of April 15, 2027)" in unescape(render_html(inputs, "en"))
+        assert "(snapshot of April 15, 2027, with the plan and settings of April 15, 2027)" in unescape(
+            render_html(inputs, "en"))
 
 
 def test_pac_snapshot_taken_late_says_which_plan(edited: Settings) -> None:
@@ -228,5 +229,5 @@ def test_pac_snapshot_taken_late_says_which_plan(edited: Settings) -> None:
         in said.stdout
     again = CliRunner().invoke(main, ["snapshot", "--period", "2027-03", "--replace", "--config", str(path)])
     assert again.exit_code == 0, (again.output, again.stderr)
-    assert "2027-03-31 (Europe/Paris), with the plan of 2027-04-15;" in again.stdout
+    assert "2027-03-31 (Europe/Paris), with the plan and settings of 2027-04-15;" in again.stdout
     assert "A-04" in again.stdout     # what changes: the action written on 10 April is in the replaced March

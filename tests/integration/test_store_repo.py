@@ -150,6 +150,31 @@ class TestPlanVersions:
         assert [v.content for v in repo.plan_versions(engine, "p")] == ["a", "b"]
 
 
+class TestEngineSettingsVersions:
+    def test_new_version_only_when_the_section_changes_and_it_reads_back_exactly(self, engine) -> None:
+        """The engine section a plan ran with (audit snapsettings): 0.92 twice is one version, 0.85 a second, 0.92
+        again a third (a rate put back is in force again); each reads back as recorded, per plan."""
+        at = [NOW + timedelta(days=d) for d in range(4)]
+        rates = [{"fx_rates": {"USD": "0.92"}}, {"fx_rates": {"USD": "0.92"}}, {"fx_rates": {"USD": "0.85"}},
+                 {"fx_rates": {"USD": "0.92"}}]
+        saved = [repo.save_engine_settings(engine, "p", content, when) for content, when in zip(rates, at, strict=True)]
+        assert [(row.version, created) for row, created in saved] == [(1, True), (1, False), (2, True), (3, True)]
+        repo.save_engine_settings(engine, "q", {"attribution": "split"}, NOW)
+        kept = repo.engine_settings_versions(engine, "p")
+        assert [(v.version, v.content, v.recorded_at) for v in kept] == [
+            (1, rates[0], at[0]), (2, rates[2], at[2]), (3, rates[3], at[3])]
+        assert [v.content for v in repo.engine_settings_versions(engine, "q")] == [{"attribution": "split"}]
+
+    def test_going_back_to_0011_drops_them(self, engine, database_url) -> None:
+        repo.save_engine_settings(engine, "p", {"attribution": "split"}, NOW)
+        command.downgrade(alembic_config(engine), "0011")
+        try:
+            assert "pac_engine_settings" not in inspect(engine).get_table_names()
+        finally:
+            open_store(database_url).dispose()     # back to head for the other tests
+        assert repo.engine_settings_versions(engine, "p") == []
+
+
 class TestWrittenAndOverrides:
     def test_written_fields_merge(self, engine) -> None:
         """A later partial write updates its fields and keeps the others and the CRM id."""
