@@ -73,3 +73,12 @@ def test_plan_pull_asks_for_the_hint_without_config() -> None:
     text = (Path(__file__).resolve().parents[2] / "sync_jobs" / "cli_state.py").read_text(encoding="utf-8")
     calls = [line for line in text.splitlines() if "settings_named(" in line]
     assert calls and all("config_option=False" in line for line in calls), calls
+
+
+def test_config_check_online_help_names_the_secrets_file() -> None:
+    """``pac config check --online`` reads the credentials from the environment or the file PAC_SECRETS_FILE names
+    (docs/operations.md, Secrets; since 6 Dec 2026): its --help said "credentials from env", and an ops engineer
+    with a secrets file exported the variables by hand."""
+    done = CliRunner().invoke(cli.main, ["config", "check", "--help"], prog_name="pac", terminal_width=98)
+    assert done.exit_code == 0, done.output
+    assert "PAC_SECRETS_FILE" in " ".join(done.output.split()), done.output
