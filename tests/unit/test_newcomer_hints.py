@@ -82,3 +82,18 @@ def test_config_check_online_help_names_the_secrets_file() -> None:
     done = CliRunner().invoke(cli.main, ["config", "check", "--help"], prog_name="pac", terminal_width=98)
     assert done.exit_code == 0, done.output
     assert "PAC_SECRETS_FILE" in " ".join(done.output.split()), done.output
+
+
+def test_a_secrets_file_refused_is_not_called_a_settings_file_that_does_not_load(tmp_path: Path) -> None:
+    """A secrets file readable by others is refused (chmod 600). ``pac sync`` said above it "the settings file does not
+    load ... Fix the file (below)": an ops engineer reread a pac.yaml that ``pac config check`` calls OK."""
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("PAC_HS_ACCESS_TOKEN=pat-na1-0123456789\n", encoding="utf-8")
+    secrets.chmod(0o644)
+    shipped = Path(__file__).resolve().parents[2] / "config" / "pac.yaml"
+    done = CliRunner().invoke(cli.main, ["sync", "--dry-run"], prog_name="pac",
+                              env={"PAC_CONFIG": str(shipped), "PAC_SECRETS_FILE": str(secrets)})
+    assert isinstance(done.exception, InvalidInput), done.output     # exit 2, once through the CLI's error handling
+    assert f"chmod 600 {secrets}" in str(done.exception)
+    assert "the settings file does not load" not in done.output, done.output
+    assert "the secrets file" in done.output and "kept in no store" in done.output, done.output
