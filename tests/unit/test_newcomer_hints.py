@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pac_core.errors import InvalidInput
-from sync_jobs import cli, cli_common
+from sync_jobs import cli, cli_common, demo
 from sync_jobs.store_guard import require_sync
 
 
@@ -97,3 +97,18 @@ def test_a_secrets_file_refused_is_not_called_a_settings_file_that_does_not_load
     assert f"chmod 600 {secrets}" in str(done.exception)
     assert "the settings file does not load" not in done.output, done.output
     assert "the secrets file" in done.output and "kept in no store" in done.output, done.output
+
+
+def test_the_demos_calls_are_told_apart_by_what_they_do() -> None:
+    """Record reads (queries, searches, batch reads, object pages), other reads (a login, describes, owners,
+    pipelines, schemas) and writes (HubSpot's batch updates are POSTs under /objects/: writes, not reads)."""
+    log = [("salesforce", "POST", "/services/oauth2/token"),
+           ("salesforce", "GET", "/services/data/v62.0/query"),
+           ("salesforce", "GET", "/services/data/v62.0/sobjects/Account/describe"),
+           ("salesforce", "PATCH", "/services/data/v62.0/composite/sobjects/PAC_Axis__c/PAC_Key__c"),
+           ("hubspot", "POST", "/crm/v3/objects/companies/search"),
+           ("hubspot", "GET", "/crm/v3/objects/deals"),
+           ("hubspot", "POST", "/crm/v3/objects/pac_axis/batch/update"),
+           ("hubspot", "POST", "/crm/v4/associations/pac_axis/companies/batch/read"),
+           ("hubspot", "GET", "/crm/v3/owners/")]
+    assert demo.call_kinds(log) == (4, 3, 2)
