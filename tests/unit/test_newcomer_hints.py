@@ -112,3 +112,12 @@ def test_the_demos_calls_are_told_apart_by_what_they_do() -> None:
            ("hubspot", "POST", "/crm/v4/associations/pac_axis/companies/batch/read"),
            ("hubspot", "GET", "/crm/v3/owners/")]
     assert demo.call_kinds(log) == (4, 3, 2)
+
+
+def test_schedule_help_says_the_default_jobstore_and_that_it_follows_the_settings() -> None:
+    """docs/operations.md: each worker's job store defaults to .pac/scheduler-<host>.db, SIGTERM stops it cleanly (exit
+    0) and an edited pac.yaml is followed without a restart; ``pac schedule --help`` said none of it."""
+    done = CliRunner().invoke(cli.main, ["schedule", "--help"], prog_name="pac", terminal_width=98)
+    shown = " ".join(done.output.split())
+    assert done.exit_code == 0, done.output
+    assert ".pac/scheduler-HOST.db" in shown and "SIGTERM" in shown and "no restart" in shown, shown
