@@ -78,17 +78,19 @@ def settings(*, read_only: bool = False) -> Settings:
     return load_settings(path)
 
 
-def settings_named(config_path: Path | None, *, read_only: bool) -> Settings:
+def settings_named(config_path: Path | None, *, read_only: bool, config_option: bool = True) -> Settings:
     """The settings of a command with a ``--config`` option (click fills it from ``PAC_CONFIG`` too): that file when
     given; else as ``settings`` reads them: a read-only command (report, review, ``notify --dry-run``) falls back to
     the demo's, saying so, and a command that writes to the store (snapshot, notify) never does: it reads the shipped
     settings and, where the demo's would have been read, says how to name them (audit newcomer F6: ``pac snapshot
-    --replace`` rewrote the demo's snapshot without a word)."""
+    --replace`` rewrote the demo's snapshot without a word). ``config_option``: the command has a ``--config``, which
+    the hint names; ``pac plan pull`` has none, so its hint names ``PAC_CONFIG`` alone (audit newcomer2)."""
     if config_path is not None:
         return load_settings(config_path)
     if not read_only and (demo := discover_settings_path()) == DEMO_SETTINGS and not os.environ.get("PAC_CONFIG"):
+        named = f"--config {demo} or PAC_CONFIG={demo}" if config_option else f"PAC_CONFIG={demo}"
         click.echo(f"(not the demo's store: a command that writes reads the demo's settings only when named: "
-                   f"--config {demo} or PAC_CONFIG={demo})", err=True)
+                   f"{named})", err=True)
     return settings(read_only=read_only)
 
 

@@ -370,7 +370,8 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 @click.command("check")
 @click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from env).")
+@click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from the "
+                                             "environment or the file PAC_SECRETS_FILE names).")
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every

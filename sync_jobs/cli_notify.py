@@ -35,7 +35,7 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
     settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=dry_run), plan_ref,
                                        "the notification run")
     plan_ref = ps.key
-    require_sync(settings.database(), ps.key, plan.id)
+    require_sync(settings.database(), ps.key, plan.id, config_option=True)
     if not settings.notifications.people:
         click.echo("no one to notify: list people under notifications.people in the settings "
                    f"({settings.source}); see docs/notifications.md")

@@ -54,7 +54,7 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     fmt = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "html")
     settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=True), plan_ref, "the report")
     plan_ref = ps.key
-    require_sync(settings.database(), ps.key, plan.id)
+    require_sync(settings.database(), ps.key, plan.id, config_option=True)
     now = ps.as_of or datetime.now(UTC)
     if restated and quarter is None:
         raise click.UsageError("--restated goes with --quarter (a closed quarter)")

@@ -47,7 +47,7 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
                                    "name the file e.g. revue-2027-05.html or revue-2027-05.md"))
     settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=True), plan_ref, "the review")
     plan_ref = ps.key
-    require_sync(settings.database(), ps.key, plan.id)
+    require_sync(settings.database(), ps.key, plan.id, config_option=True)
     data = load_review(settings, plan_ref, month=month, rep=rep)
     text = render_markdown(data, lang) if suffix in (".md", ".markdown") else render_html(data, lang)
     with replaced(output) as new:   # the previous review whole until this one is

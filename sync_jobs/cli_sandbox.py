@@ -58,7 +58,7 @@ def sandbox_cmd(where: Path) -> None:
     In another terminal, in the same directory (the commands are printed as
     this one was started: by the installed script's path after ./dev pac sandbox):
       set -a; . .pac/sandbox/sandbox.env; set +a
-      pac sync && pac status && pac explain A-01
+      pac sync; pac status; pac explain A-01   (the first sync exits 1: 2 new rejections)
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
     console = textsafe.console(soft_wrap=True)   # one path, one line: copy-pastable

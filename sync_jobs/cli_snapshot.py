@@ -69,7 +69,7 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     window = period_window(label, plan.timezone)
     if window.end <= plan.period.start or window.start >= plan.period.end:
         _kept_off_calendar(settings, ps.key, label)
-    require_sync(settings.database(), ps.key, plan.id)
+    require_sync(settings.database(), ps.key, plan.id, config_option=True)
     before = kept_snapshot(settings, ps.key, kind, label) if replace else None
     now = ps.as_of or datetime.now(UTC)
     take_snapshot(settings, ps.key, kind, period=label, now=now, replace=replace)

@@ -43,7 +43,7 @@ def pull_command(plan_ref: str | None, dry_run: bool) -> None:
     console = _console()
     # a pull writes the plan file: the demo's settings (which name the shipped plan) only when named; a dry run
     # reads them as the other read-only commands do, saying so (audit ops: the demo's plan was rewritten silently)
-    settings = cli_common.settings_named(None, read_only=dry_run)
+    settings = cli_common.settings_named(None, read_only=dry_run, config_option=False)
     ps = settings.plan(plan_ref)
     require_sync(settings.database(), ps.key, load_plan(ps.file).id)   # no store created, no "nothing to pull"
     pulled = pull_plan(settings, plan_ref, dry_run=dry_run)

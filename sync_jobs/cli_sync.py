@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base import ConnectorError
+from pac_config.secretsfile import SECRETS_FILE
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended
@@ -33,6 +34,11 @@ from sync_jobs.run_views import ProgressView, counts_table, examples, new_part, 
 NO_RUN_KEPT = ("pac sync: the settings file does not load, so this night is kept in no store (the store is named "
                "in that file): `pac status` will show the night before as the last run. Fix the file (below), then "
                "run `pac sync` again or let the next night run.")
+# the secrets file (PAC_SECRETS_FILE) may hold the store's URL (PAC_DATABASE_URL): refused, the store is unknown too
+NO_RUN_KEPT_SECRETS = ("pac sync: the secrets file (PAC_SECRETS_FILE) is refused, so this night is kept in no "
+                       "store (the store's URL may be in that file): `pac status` will show the night before as the "
+                       "last run. Fix the secrets file (below; the settings file is not in question), then run "
+                       "`pac sync` again or let the next night run.")
 
 # how a dry run that got through ends (its status is the real run's: ok, partial; or dry_run)
 DRY_RUN_THROUGH = (RunStatus.OK, RunStatus.PARTIAL, RunStatus.DRY_RUN)
@@ -180,8 +186,9 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     console = cli_common.table_console()
     try:
         settings = cli_common.settings()
-    except InvalidInput:     # the store is named in that file: no run can be kept, the terminal alone says it
-        textsafe.echo(NO_RUN_KEPT, err=True)
+    except InvalidInput as exc:   # the store is named in that file: no run can be kept, the terminal alone says it
+        secrets_only = bool(exc.problems) and all(p.path == SECRETS_FILE for p in exc.problems)   # newcomer2
+        textsafe.echo(NO_RUN_KEPT_SECRETS if secrets_only else NO_RUN_KEPT, err=True)
         raise
     try:
         with ProgressView(textsafe.console(stderr=True)) as view:

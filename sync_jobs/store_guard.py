@@ -15,12 +15,15 @@ from sync_jobs.store.db import check_url, make_engine, shown_url
 from sync_jobs.store.tables import Run
 
 
-def require_sync(url: str, plan_key: str, plan_id: str) -> None:
-    """Refuse (exit 2) when the store holds no sync of this plan, without creating or migrating a store."""
+def require_sync(url: str, plan_key: str, plan_id: str, *, config_option: bool = False) -> None:
+    """Refuse (exit 2) when the store holds no sync of this plan, without creating or migrating a store.
+    ``config_option``: the command has a ``--config`` (report, review, snapshot, notify), which the fix then names;
+    the others (explain, advice, status, plan pull) have none (audit newcomer2: they were told to use it)."""
     parsed = check_url(url)
     where = shown_url(parsed)
+    chooses = "PAC_CONFIG or --config" if config_option else "PAC_CONFIG"
     problem = InvalidInput(Problem("", f"no sync recorded for plan {plan_key}: run `pac sync` (or `pac demo`)",
-                                   f"the store read is {where}; PAC_CONFIG or --config chooses the settings"))
+                                   f"the store read is {where}; {chooses} chooses the settings"))
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:") or not Path(database).is_file():

@@ -1,5 +1,6 @@
-"""A soak of real nightly runs: ``pac sync`` (the command line, a process per night) against the sandbox CRM (both
-dialects, the demo organisation), night after night with a moving clock (``--as-of``), and between nights random
+"""A soak of real nightly runs: ``pac sync``'s pipeline (in-process, on the soak's clock; ``--cli``: the command line,
+a process per night) against the sandbox CRM (both dialects, the demo organisation), night after night with a moving
+clock (``--as-of``), and between nights random
 realistic changes made in the CRMs: new, edited, cancelled and deleted visits, meetings and calls; deals won, lost,
 re-opened, their amount edited, moved to another account; accounts edited (postcode, owner), merged, deleted and
 restored; a manager's edits of pac's own records; now and then the plan file edited (a target, a new action, an

@@ -47,6 +47,18 @@ class TestDemo:
         second = " ".join(done.stdout.split("Second sync", 1)[-1].split())   # as wrapped at the console's width
         assert "status ok (2 rejected, 0 new" in second.split("Snapshots", 1)[0], second
 
+    def test_second_sync_says_its_calls_are_reads_and_no_write(self, demo) -> None:
+        """A night that writes nothing makes no write call, and the line says so: "22 of them reads" left a newcomer
+        asking what the other 7 of 29 calls wrote (the login, two describes, owners, pipelines and schemas: reads
+        too). Audit newcomer2."""
+        done, _, _ = demo
+        second = " ".join(done.stdout.split("Second sync", 1)[-1].split()).split("Snapshots", 1)[0]
+        found = re.search(r"(\d+) API calls \(salesforce (\d+), hubspot (\d+): (\d+) record reads, (\d+) login, "
+                          r"describe and list reads, 0 writes\)", second)
+        assert found is not None, second
+        total, sf, hs, records, other = (int(g) for g in found.groups())
+        assert total == sf + hs == records + other and records > 0 and other > 0, second
+
     def test_api_calls_left_are_grouped_by_thousands(self, demo) -> None:
         """Each CRM's API line says the calls left today as every other figure of the run is shown, grouped by
         thousands (« 99,972 left today », not « 99972 »)."""
