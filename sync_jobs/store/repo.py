@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from more_itertools import chunked
 from sqlalchemy import Engine, Table, delete, func, inspect
@@ -65,12 +65,26 @@ def save_plan_version(engine: Engine, plan_id: str, fingerprint: str, source_pat
     store may record a version between the read of the latest one and the insert (two snapshot jobs, a snapshot
     and a sync): the insert is refused by (plan, version) and the latest is read again.
     """
+    return _record_version(
+        engine, lambda: latest_plan_version(engine, plan_id), fingerprint,
+        lambda version: PlanVersion(plan_id=plan_id, version=version, fingerprint=fingerprint,
+                                    source_path=source_path, content=content, imported_at=now),
+        f"plan {plan_id}: the plan version")
+
+
+_V = TypeVar("_V", PlanVersion, EngineSettingsVersion)
+
+
+def _record_version(engine: Engine, latest: Callable[[], _V | None], fingerprint: str, make: Callable[[int], _V],
+                    what: str) -> tuple[_V, bool]:
+    """The latest version (``latest``) when its fingerprint is ``fingerprint``, else a new one (``make``, given the
+    next version number) inserted; (it, whether it was created). Another worker may insert the same version between
+    the read and the insert: refused by (plan, version), the latest is read again."""
     for _attempt in range(SAVE_ATTEMPTS):
-        latest = latest_plan_version(engine, plan_id)
-        if latest is not None and latest.fingerprint == fingerprint:
-            return latest, False
-        row = PlanVersion(plan_id=plan_id, version=(latest.version + 1) if latest else 1, fingerprint=fingerprint,
-                          source_path=source_path, content=content, imported_at=now)
+        current = latest()
+        if current is not None and current.fingerprint == fingerprint:
+            return current, False
+        row = make((current.version + 1) if current else 1)
         with Session(engine) as session:
             session.add(row)
             try:
@@ -79,8 +93,8 @@ def save_plan_version(engine: Engine, plan_id: str, fingerprint: str, source_pat
                 continue
             session.refresh(row)
             return row, True
-    raise RuntimeError(f"plan {plan_id}: the plan version could not be recorded in {SAVE_ATTEMPTS} attempts, other "
-                       "workers recording versions at the same time")
+    raise RuntimeError(f"{what} could not be recorded in {SAVE_ATTEMPTS} attempts, other workers recording the "
+                       "same at the same time")
 
 
 def latest_plan_version(engine: Engine, plan_id: str) -> PlanVersion | None:
@@ -112,24 +126,17 @@ def save_engine_settings(engine: Engine, plan_id: str, content: Mapping[str, Any
     whether it was created)."""
     body = dict(content)
     fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
-    for _attempt in range(SAVE_ATTEMPTS):
-        with Session(engine) as session:
-            latest = session.exec(select(EngineSettingsVersion).where(EngineSettingsVersion.plan_id == plan_id)
-                                  .order_by(col(EngineSettingsVersion.version).desc()).limit(1)).first()
-        if latest is not None and latest.fingerprint == fingerprint:
-            return latest, False
-        row = EngineSettingsVersion(plan_id=plan_id, version=(latest.version + 1) if latest else 1,
-                                    fingerprint=fingerprint, content=body, recorded_at=now)
-        with Session(engine) as session:
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:   # another worker recorded one meanwhile: read the latest again
-                continue
-            session.refresh(row)
-            return row, True
-    raise RuntimeError(f"plan {plan_id}: the engine settings could not be recorded in {SAVE_ATTEMPTS} attempts, "
-                       "other workers recording them at the same time")
+    return _record_version(
+        engine, lambda: _latest_engine_settings(engine, plan_id), fingerprint,
+        lambda version: EngineSettingsVersion(plan_id=plan_id, version=version, fingerprint=fingerprint,
+                                              content=body, recorded_at=now),
+        f"plan {plan_id}: the engine settings")
+
+
+def _latest_engine_settings(engine: Engine, plan_id: str) -> EngineSettingsVersion | None:
+    with Session(engine) as session:
+        return session.exec(select(EngineSettingsVersion).where(EngineSettingsVersion.plan_id == plan_id)
+                            .order_by(col(EngineSettingsVersion.version).desc()).limit(1)).first()
 
 
 def engine_settings_versions(engine: Engine, plan_id: str) -> list[EngineSettingsVersion]:
