@@ -175,7 +175,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                     key = (kept_info["plan_version"], repr(kept_info["edits"]))
                     if key not in plans_then:
                         chosen = next(v for v in versions if v.version == kept_info["plan_version"])
-                        plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info)
+                        plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info, history)
                     then = plans_then[key]
             evaluation = evaluate(then, records, end, settings_then)
             try:
@@ -230,10 +230,11 @@ def plan_then_info(versions: Sequence[Any], edits: Sequence[Sequence[Any]], cuto
     made = {(e.target, e.key, e.field): e for e in last.values() if e.source == "crm"}
     values = {k: e.value for k, e in made.items()}
     at: dict[tuple[str, str, str], datetime | None] = {k: stored_instant(e.changed_at) for k, e in made.items()}
-    rows = [[k[1], k[2], e.value, stored_instant(e.changed_at).isoformat()] for k, e in sorted(made.items())]
     if current and plan is not None:   # as today's rows are: only those that change the version's values
         rows = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()]
                 for e in plan_state.overrides_of(plan, values, at)]
+    else:
+        rows = [[k[1], k[2], e.value, stored_instant(e.changed_at).isoformat()] for k, e in sorted(made.items())]
     rows += [list(e) for e in edits if (e[0], e[1]) not in told
              and (datetime.fromisoformat(e[3]) <= cutoff if e[3] else current)]
     info = {**today, "plan_version": chosen.version, "edits": rows}
@@ -384,8 +385,10 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     return _version_plan(engine, plan.id, chosen, info)
 
 
-def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any]) -> Plan:
-    """The plan of a stored version (``chosen``) with the CRM edits ``info`` keeps (``snapshots.KEPT``)."""
+def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any],
+                  history: Sequence[Any] | None = None) -> Plan:
+    """The plan of a stored version (``chosen``) with the CRM edits ``info`` keeps (``snapshots.KEPT``);
+    ``history``: the plan's ``repo.field_events`` when the caller has read them already."""
     then = load_plan_text(chosen.content, chosen.source_path)
     # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's), and
     # when the CRM edit was made ([key, field, value, at]; at None, or absent before pac kept it: the status's since)
@@ -394,12 +397,13 @@ def _version_plan(engine: Engine, plan_id: str, chosen: Any, info: dict[str, Any
     values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in rows}
     at = {(target_of.get((k, f), ""), k, f): datetime.fromisoformat(a[0]) if a and a[0] else None
           for k, f, _, *a in rows}
-    edits = plan_state.overrides_of(then, values, at, sources=_sources_then(engine, plan_id, values, at))
+    edits = plan_state.overrides_of(then, values, at, sources=_sources_then(engine, plan_id, values, at, history))
     return apply_overrides(then, edits)[0]
 
 
 def _sources_then(engine: Engine, plan_id: str, values: dict[tuple[str, str, str], Any],
-                  at: dict[tuple[str, str, str], datetime | None]) -> dict[tuple[str, str, str], Any]:
+                  at: dict[tuple[str, str, str], datetime | None],
+                  history: Sequence[Any] | None = None) -> dict[tuple[str, str, str], Any]:
     """Where each kept value came from, for the reason of an axis suspended or dropped in a CRM (« suspended in
     sf-main (Nathalie) on March 20, 2027 »): the store's state, or, for a status changed since (the axis resumed on
     10 April), the CRM edit that set the kept value then (``pac_field_event``); before, such an axis read « suspended
@@ -407,7 +411,8 @@ def _sources_then(engine: Engine, plan_id: str, values: dict[tuple[str, str, str
     sources: dict[tuple[str, str, str], Any] = dict(repo.field_states(engine, plan_id))
     stale = {k for k, v in values.items()
              if k[2] == "axis_status" and (k not in sources or not plan_state.same(sources[k].value, v))}
-    for event in repo.field_events(engine, plan_id) if stale else ():
+    events = (repo.field_events(engine, plan_id) if history is None else history) if stale else ()
+    for event in events:
         k = (event.target, event.key, event.field)
         if (k in stale and event.source == "crm" and event.outcome == "applied"
                 and plan_state.same(event.value, values[k])

@@ -58,7 +58,6 @@ from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
-from sync_jobs.store import repo
 from sync_jobs.store.repo import stored_rejection
 from sync_jobs.unit_of_work import UnitOfWork
 from sync_jobs.writeback import WriteOutcome
@@ -74,9 +73,8 @@ def begin(ctx: RunContext) -> None:
     store_engine = getattr(ctx.store, "engine", None)
     handed = [] if store_engine is None else stored_owner_warnings(
         store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
-    latest = repo.latest_plan_version(store_engine, ctx.plan.id) if store_engine is not None else None
-    ctx.plan_changed = latest is None or latest.fingerprint != ctx.fingerprint
-    ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
+    ctx.plan_changed = ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file),
+                                                   ps.file.read_text(encoding="utf-8"), now)
     # the engine section of this night: what a snapshot of a period closed by now, taken late, is evaluated with
     ctx.store.save_engine_settings(ctx.plan.id, kept_engine_section(ctx.settings), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)

@@ -153,8 +153,9 @@ class UnitOfWork:
 
     # -- writes --------------------------------------------------------------------------------------
     def save_plan_version(self, plan_id: str, fingerprint: str, source_path: str, content: str,
-                          now: datetime) -> None:
-        repo.save_plan_version(self.engine, plan_id, fingerprint, source_path, content, now)
+                          now: datetime) -> bool:
+        """Records the plan file's version; whether it is new (the file changed since the last one recorded)."""
+        return repo.save_plan_version(self.engine, plan_id, fingerprint, source_path, content, now)[1]
 
     def save_engine_settings(self, plan_id: str, content: Mapping[str, Any], now: datetime) -> None:
         """The engine section the night runs with (``repo.save_engine_settings``): what a snapshot of a period
@@ -282,8 +283,9 @@ class DryRun(UnitOfWork):
         return (super().user_emails(connector) - self.gone_emails.get(connector, set())) | pulled
 
     def save_plan_version(self, plan_id: str, fingerprint: str, source_path: str, content: str,
-                          now: datetime) -> None:
-        pass
+                          now: datetime) -> bool:
+        latest = repo.latest_plan_version(self.engine, plan_id)      # nothing recorded: whether it would be new
+        return latest is None or latest.fingerprint != fingerprint
 
     def save_engine_settings(self, plan_id: str, content: Mapping[str, Any], now: datetime) -> None:
         pass
