@@ -574,8 +574,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     if book is None:
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
-    counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
-    visits_to = {axis.id: _matched_positions(actions_of[axis.id], counts) for axis in plan.axes}
+    counted = {axis.id: _positions(actions_of[axis.id], counts) for axis in plan.axes}
+    visits_to = {axis.id: _positions(actions_of[axis.id], counts, repeats=True) for axis in plan.axes}
     visit_days = _VisitDays(visits_to.values(), index, zone)
     sales = _ledger_sales(ledger)
     axis_rows = []
@@ -776,19 +776,16 @@ class _Visits:
     converted: int              # visited accounts won within ``attribution_days`` on or after a visit
 
 
-def _counted_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
+def _positions(action_ids: Collection[str], matches: Mapping[str, ActionCount], *, repeats: bool = False
+               ) -> np.ndarray:
     """The index positions of the activities counted by these actions, each once: the ✔ lines of ``pac explain``, a
     repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one (audit meeting
-    F4: the axis's « Activités » read 7 where its actions counted 6)."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].counted for a in action_ids), dtype=np.int64))
-
-
-def _matched_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
-    """The index positions of every activity these actions matched, each once: the counted ones and the repeat visits
-    of an action counting distinct accounts. Each is a visit to its account, so each opens the conversion window
-    (``visit_to_win``): a dormant customer visited on 10 January and again on 1 June converts on its order of
-    1 August, 61 days after the second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched for a in action_ids), dtype=np.int64))
+    F4: the axis's « Activités » read 7 where its actions counted 6). ``repeats``: every activity they matched, the
+    repeat visits too: each is a visit to its account, so each opens the conversion window (``visit_to_win``): a
+    dormant customer visited on 10 January and again on 1 June converts on its order of 1 August, 61 days after the
+    second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
+    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
+                                                     for a in action_ids), dtype=np.int64))
 
 
 def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -801,8 +798,7 @@ class _VisitDays:
     axes and segments read theirs."""
 
     def __init__(self, counted: Iterable[np.ndarray], index: ActivityIndex, zone: ZoneInfo) -> None:
-        parts = list(counted)
-        self.positions = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        self.positions = _union(list(counted))
         self.days = local_ordinals(np.rint(index.ts[self.positions] * 1_000_000).astype(np.int64), zone)
 
     def of(self, positions: np.ndarray) -> np.ndarray:
@@ -816,7 +812,7 @@ def _visits(positions: np.ndarray, matched: np.ndarray, index: ActivityIndex, co
             won_keys: np.ndarray | None = None) -> _Visits:
     """The counted activities at ``positions``: the visited accounts, and how many of them were won within
     ``attribution_days`` on or after one of their visits (``matched``: the counted activities and the repeat visits,
-    ``_matched_positions``) and inside ``span``, the KPIs' days (from the objective's or the plan's
+    ``_positions``) and inside ``span``, the KPIs' days (from the objective's or the plan's
     first day, as every won-deal KPI counts: a deal of June converts no visit for an axis of the third quarter; to the
     evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
     ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
