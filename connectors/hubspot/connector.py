@@ -1276,11 +1276,11 @@ class HubSpotConnector:
         it was sold under, so when the library renames product P (PX-1 -> PX-2) and the plan is written on PX-2, no
         line holds PX-2 until one of P is read (a new sale, an old deal edited, the weekly full read), and the axis
         left P's old lines out. The stored lines (one pass over the store's deals) and the lines read tonight are
-        the lines known; a plan value none of them holds is looked up in the library (its products listed, 100 a
-        call), and the stored deals holding lines of a product now so called, not read tonight, are stored again
-        with those lines knowing its current SKU and name (``DealLine.codes`` / ``names``, as a read of the line
-        would give them): from then on ``products.linked`` counts them under either. Only on a night the plan file
-        changed, told by the pipeline: a quiet night makes no call and no store pass."""
+        the lines known; a plan value none of them holds is looked up among the library items of the stored lines
+        (read by id, 100 a call), and the stored deals holding lines of a product now so called, not read tonight, are
+        stored again with those lines knowing its current SKU and name (``DealLine.codes`` / ``names``, as a read of
+        the line would give them): from then on ``products.linked`` counts them under either. Only on a night the plan
+        file changed, told by the pipeline: a quiet night makes no call and no store pass."""
         wanted = {fold_value(v): v for v in self._plan_products if v.strip()}
         self._plan_products = ()
         read: set[str] = set()
@@ -1304,20 +1304,10 @@ class HubSpotConnector:
         unknown = wanted.keys() - known
         if not unknown:
             return
-        found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        try:
-            for obj in list_objects(self.transport, "products", PRODUCT_PROPS):
-                p = obj.get("properties") or {}
-                sku, name = (str(p.get(k) or "").strip() for k in PRODUCT_PROPS)
-                self._products[str(obj["id"])] = current = ((sku,) if sku else (), (name,) if name else ())
-                if {fold_value(v) for v in (sku, name) if v} & unknown:
-                    found[str(obj["id"])] = current
-        except Forbidden as exc:
-            self._library_refused = True
-            log.warning("hubspot.products_refused connector=%s problem=%s: the product library is not read, so a "
-                        "plan value naming a product by its new SKU or name counts only the line items sold under "
-                        "it; grant the app the scope e-commerce", self.name, exc)
-            return
+        # the library items the stored lines were sold from, read by id (``_library``: 100 a call, each once a run):
+        # only a product with stored lines has old lines to know by its current SKU and name
+        found = {product: current for product, current in self._library(sorted(holders, key=_numeric)).items()
+                 if {fold_value(v) for v in (*current[0], *current[1])} & unknown}
         deals = sorted({d for product in found for d in holders.get(product, ())} - read, key=_numeric)
         stored = self._stored.records(ObjectKind.DEALS.value, deals) if deals else {}
         # the rename these lines show is warned of as a line read again would show it (the plan values on the old SKU
