@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from benchmarks.realistic import generate_columns, generate_realistic
 from benchmarks.synthetic import generate
@@ -65,7 +66,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     mode, path = argv[0], Path(argv[1])
-    got = {}
+    got: dict[str, dict[str, Any]] = {}
     for name, run in cases():
         whole, fields = digest(run())
         got[name] = {"whole": whole, "fields": fields}
