@@ -743,7 +743,9 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
 
 
 # Named periods -----------------------------------------------------------------------------------
-_OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
+# « en mai 2027 », « mai de 2027 », "May of 2027", and with a preposition: « au T1 en 2027 », "week 18 in 2027"
+# (the year was a second period, warned of; stop 38)
+_OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|in\s+|en\s+|-|/)?\s*(?P<y>{_YEAR}))?"
 _WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|cw\.?|s\.?|w\.?)"      # "CW18": a calendar week (lintnums)
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
 _WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
@@ -803,7 +805,12 @@ _QUARTER_PART = re.compile(r"(?:(?:en|in|at|in\s+the|at\s+the|the)\s+)?"
                            r"|(?P<late>late\s+))")
 
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
-_YEAR_THEN = re.compile(rf"(?P<y>{_YEAR}),?\s")
+# a year, then the narrower period it qualifies: « 2027, T2 », "2027 week 18", and with a preposition between: "in 2027
+# in Q1", « en 2027 pendant le T1 » (the year alone was the window: stop 38)
+_YEAR_THEN = re.compile(rf"(?P<y>{_YEAR}),?\s(?P<via>(?:in|during|over|en|pendant|durant|au\s+cours\s+d[eu])\s+"
+                        r"(?:(?:the|le|la)\s+)?)?")
+# ... when the year itself says when (« en 2027 au T1 »), not since when (« inactifs depuis 2025 en juin »: June)
+_IN_BEFORE = re.compile(r"(?:^|\s)(?:in|en|during|pendant|durant|au\s+cours\s+de)\s+$")
 
 
 def _g(m: re.Match[str], name: str) -> str | None:
@@ -1015,7 +1022,8 @@ def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tu
     add(_YEAR_BARE.match(s, pos), year_bare)
     # « en 2027, semaine 18 », "in 2027 week 18", « 2027, T2 »: the year of the period that follows (audit lintnums: the
     # year was the window, the week a second period)
-    if year_first and (year_then := _YEAR_THEN.match(s, pos)) is not None:
+    if year_first and (year_then := _YEAR_THEN.match(s, pos)) is not None and (
+            year_then.group("via") is None or _IN_BEFORE.search(s, max(0, pos - 20), pos) is not None):
         then = _period_at(s, year_then.end(), search=False, year_first=False)     # one step: linear on "2027 2027 …"
         if then is not None and then[1].kind in ("week", "month", "quarter", "half") and then[1].year is None \
                 and then[1].resolve is None:
@@ -1905,6 +1913,7 @@ _FRACTION = re.compile(r"(?:[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?
 # « au », « d'ici », « avant », "on", "by", "the", "from", a weekday…, or heading the line (« 12.05 : appeler… »).
 # Elsewhere it is a decimal or a version: "Call 2.5 customers", « 1.5 fois plus », "release 10.12", « l'offre 3.2 »
 # (audit lintdates: each was the action's window, 2 May, 1 May, 10 December, 3 February).
+_ROUND_THE_CLOCK = re.compile(r"24\s?/\s?7(?![\d/.])")     # "24/7": round the clock (« le 24/7 »: 24 July)
 _DOTTED_DAY = re.compile(r"\d{1,2}\.\d{1,2}(?![/.]?\d)")
 _DATE_LEAD = re.compile(r"(?:[:;(\-–—]\s*|(?<![a-z'])(?:le|les|the|on|du|au|aux|by|before|avant|ici|until|till"
                         r"|jusqu'au|jusqu'a|from|apres|after|entre|between|through|thru|starting"
@@ -2145,8 +2154,10 @@ def _find_periods(text: str, *, year: int, tz: str, today: date | None, problems
         hit = None
         try:
             hit = _parse_at(s, pos, search=True, today=today)
-            if hit is not None and (_FRACTION.match(s, pos) or not _dated_here(s, pos)):
-                hit = None          # "1/2 journée", "3/4 des devis", "Call 2.5 customers": not 1 February, 2 May
+            if hit is not None and (_FRACTION.match(s, pos) or not _dated_here(s, pos)
+                                    or (_ROUND_THE_CLOCK.match(s, pos) and not _DATE_LEAD.search(s, 0, pos))):
+                hit = None          # "1/2 journée", "3/4 des devis", "Call 2.5 customers": not 1 February, 2 May;
+                #                     "24/7 support": round the clock, not 24 July (« le 24/7 » is a date)
             if hit is not None:
                 end = hit[0]
                 while end > pos and s[end - 1] in " ,":

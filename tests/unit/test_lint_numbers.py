@@ -124,3 +124,11 @@ def test_the_same_forms_are_read_as_a_when(when: str, first: str, end: str) -> N
     1 January to the end of week 18, the others « cannot read »."""
     window = parse_period(when, year=2027, tz="Europe/Paris")
     assert (window.start.date().isoformat(), window.end.date().isoformat()) == (first, end)
+
+
+@pytest.mark.parametrize("text", [row[1] for row in ROWS if row[0] in {f"L0{k}" for k in range(1, 8)}])
+def test_a_year_beside_a_narrower_period_is_one_period(text: str) -> None:
+    """« au T1 en 2027 », "in 2027 in Q1": the year says which quarter, it is no second period to warn of (the lint
+    said "several periods: the first is used", and when the year came first it was the window)."""
+    reasons = lint_statement(text, year=2027, tz="Europe/Paris").reasons
+    assert not [r for r in reasons if "several periods" in r], reasons
