@@ -138,8 +138,9 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
     # report's (« Fixed baseline: $50,000 × 183 / 366 days = $25,000 »; the field's English label says « same span
     # a year earlier », which it is not: audit crmhandus)
     fixed = fixed_baseline_words(axis.objective, as_of, ZoneInfo(plan.timezone), plan.currency, plan.language)
-    if provisional or fixed:
-        out["kpis"] = "\n".join(line for line in (out["kpis"], provisional, fixed) if line)
+    roi = _no_roi_line(axis, progress, plan.language)
+    if provisional or fixed or roi:
+        out["kpis"] = "\n".join(line for line in (out["kpis"], provisional, fixed, roi) if line)
     text = ""
     if advice is not None:
         text = advice.summary
@@ -149,6 +150,23 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
                                       for o in advice.overruled)
     out["advice"] = text
     return out
+
+
+def _no_roi_line(axis: Axis, progress: AxisProgress | None, language: str) -> str | None:
+    """Why the CRM's ROI field is empty, where the reason is the axis's cost: a cost of 0 has no ROI to compute (the
+    report's « sans coût »), no cost written an unknown one (the report's « – »), which the empty field alone did not
+    tell apart (stop 38). None when the axis has an ROI, or has none for another reason (a period too young)."""
+    if progress is None or progress.roi is not None or axis.objective is None:
+        return None
+    cost = axis.objective.cost
+    fr = language == "fr"
+    if cost is None:
+        return ("ROI : inconnu, aucun coût écrit pour cet axe (écrire budget, ou effort_days et day_cost)" if fr else
+                "ROI: unknown, no cost written for this axis (write budget, or effort_days and day_cost)")
+    if cost == 0:
+        return ("ROI : sans coût (coût 0 écrit pour cet axe)" if fr else
+                "ROI: no cost (a cost of 0 written for this axis)")
+    return None
 
 
 def _shown_state(axis: Axis, today: date) -> str:

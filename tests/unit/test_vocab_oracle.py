@@ -336,6 +336,15 @@ def differences(org: Org) -> list[str]:
         axis = org.plan.axis(got_axis.axis_id)
         named = (axis.objective.kpis if axis.objective else ()) or CORE
         text = " · ".join(kpi_text(k, want[k], org.plan.language) for k in named)
+        # an axis with no cost written, or a cost of 0, says so under its KPIs (its ROI field is empty): stop 38
+        cost = axis.objective.cost if axis.objective else None
+        if axis.objective is not None and cost is None:
+            text += ("\nROI : inconnu, aucun coût écrit pour cet axe (écrire budget, ou effort_days et day_cost)"
+                     if org.plan.language == "fr" else
+                     "\nROI: unknown, no cost written for this axis (write budget, or effort_days and day_cost)")
+        elif axis.objective is not None and cost == 0:
+            text += ("\nROI : sans coût (coût 0 écrit pour cet axe)" if org.plan.language == "fr" else
+                     "\nROI: no cost (a cost of 0 written for this axis)")
         if fields["kpis"] != text:
             errors.append(f"{got_axis.axis_id}.kpis text: field {fields['kpis']!r}, oracle {text!r}")
         if fields["kpi_new_accounts"] != want["new_accounts"].value:
