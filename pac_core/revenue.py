@@ -254,18 +254,50 @@ def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int
     return units, np.minimum(exps, 0), scale
 
 
-def exact_sum(units: np.ndarray, exps: np.ndarray, scale: int, chosen: np.ndarray) -> Decimal:
-    """The Decimal sum from ZERO of the amounts ``exact_units`` gave, at ``chosen`` (an index or a boolean array
-    of the same length)."""
-    if chosen.dtype == bool:
-        if not chosen.any():
-            return ZERO
-        total, exponent = int(units.sum(where=chosen)), int(exps.min(where=chosen, initial=0))
-    else:
-        if not len(chosen):
-            return ZERO
-        total, exponent = int(units[chosen].sum()), int(exps[chosen].min())
-    return Decimal(total).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
+@dataclass(frozen=True)
+class Units:
+    """Amounts as ``exact_units`` gives them (``units`` of ``10**-scale``, ``exps`` each amount's exponent capped at
+    0), for exact Decimal sums over any positions; with, to find a selection's smallest exponent without a pass over
+    the whole selection, the most common exponent ``mode`` and the positions whose exponent is another, ``odd``
+    (ascending: few, as most amounts of a CRM share one exponent)."""
+
+    units: np.ndarray
+    exps: np.ndarray
+    scale: int
+    mode: int
+    odd: np.ndarray
+
+    @classmethod
+    def of(cls, exact: tuple[np.ndarray, np.ndarray, int]) -> Units:
+        units, exps, scale = exact
+        mode = -int(np.bincount(-exps, minlength=1).argmax()) if len(exps) else 0   # exponents in [-scale, 0]
+        return cls(units, exps, scale, mode, np.flatnonzero(exps != mode))
+
+    def sum(self, chosen: np.ndarray, lo: int = 0, hi: int | None = None) -> Decimal:
+        """The Decimal sum from ZERO of the amounts at ``chosen`` (an index), or at the positions ``lo + k`` where
+        ``chosen[k]`` (a boolean array over ``[lo, hi)``, the whole when ``hi`` is None): the integer sum of their
+        units made a Decimal of their smallest exponent, exactly Python's sum (the exponent of an exact Decimal
+        sum is its terms' smallest)."""
+        if chosen.dtype != bool:
+            if not len(chosen):
+                return ZERO
+            total, exponent = int(self.units[chosen].sum()), int(self.exps[chosen].min())
+        else:
+            hi = len(self.units) if hi is None else hi
+            count = int(np.count_nonzero(chosen))
+            if not count:
+                return ZERO
+            span = self.units[lo:hi]
+            # a sparse selection gathered, a dense one as a dot product with the 0/1 selection (int64: exact, the
+            # units are bounded so that any sum fits)
+            total = int(span[chosen].sum()) if count * 16 < len(span) else int(np.dot(span, chosen))
+            # the smallest exponent: the odd positions' chosen ones, and the most common exponent if any position
+            # chosen is not odd
+            a, b = (int(k) for k in np.searchsorted(self.odd, [lo, hi]))
+            picked = self.odd[a:b][chosen[self.odd[a:b] - lo]]
+            smallest = [int(self.exps[picked].min())] if len(picked) else []
+            exponent = min([*smallest, self.mode]) if count > len(picked) else smallest[0]
+        return Decimal(total).scaleb(-self.scale).quantize(Decimal(1).scaleb(exponent))
 
 
 def year_earlier(day: date) -> date:
@@ -360,9 +392,7 @@ class WonLedger:
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
     day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
     account_array: np.ndarray | None = None
-    _units: np.ndarray | None = None           # exact sums: each amount as integer units of 10**-_scale ...
-    _exps: np.ndarray | None = None            # ... and its exponent (capped at 0, as a sum from ZERO is)
-    _scale: int = 0
+    _exact: Units | None = None                # exact sums: each amount as integer units and its exponent
     _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
     _table: DealTable | None = None             # from columns: the deal table and each position's row in it
     _rows: np.ndarray | None = None
@@ -373,10 +403,10 @@ class WonLedger:
 
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
-        if self._units is None or self._exps is None:
+        if self._exact is None:
             chosen = np.flatnonzero(positions) if positions.dtype == bool else positions
             return sum(map(self.amounts.__getitem__, chosen.tolist()), ZERO)
-        return exact_sum(self._units, self._exps, self._scale, positions)
+        return self._exact.sum(positions)
 
     def span(self, days: DateRange) -> tuple[int, int]:
         """The ledger positions [lo, hi) of the deals closed in the inclusive range (from columns)."""
@@ -390,9 +420,9 @@ class WonLedger:
     def sum_span(self, lo: int, hi: int, keep: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at positions ``lo + k`` where ``keep[k]`` (a boolean array
         over the span ``[lo, hi)``)."""
-        if self._units is None or self._exps is None:
+        if self._exact is None:
             return sum(map(self.amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
-        return exact_sum(self._units[lo:hi], self._exps[lo:hi], self._scale, keep)
+        return self._exact.sum(keep, lo, hi)
 
     def positions_of(self, days: DateRange, members: Members, limit: int | None = None) -> list[int]:
         """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range (the first
@@ -452,10 +482,10 @@ class WonLedger:
         numbers = grouped[starts].tolist()
         groups = [g.tolist() for g in np.split(ordered, starts[1:])] if len(grouped) else []
         by = dict(zip(numbers, groups, strict=True))
-        if self._units is not None and self._exps is not None and len(grouped):
-            unit_sums = np.add.reduceat(self._units[ordered], starts).tolist()
-            exponents = np.minimum.reduceat(self._exps[ordered], starts).tolist()
-            shift = Decimal(1).scaleb(-self._scale)
+        if self._exact is not None and len(grouped):
+            unit_sums = np.add.reduceat(self._exact.units[ordered], starts).tolist()
+            exponents = np.minimum.reduceat(self._exact.exps[ordered], starts).tolist()
+            shift = Decimal(1).scaleb(-self._exact.scale)
             quanta = {e: Decimal(1).scaleb(e) for e in set(exponents)}
             totals = [(Decimal(u) * shift).quantize(quanta[e]) for u, e in zip(unit_sums, exponents, strict=True)]
         else:
@@ -558,7 +588,7 @@ class WonLedger:
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
         ledger._table, ledger._rows = table, kept_rows
         if exact is not None:
-            ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
+            ledger._exact = Units.of((exact[0][order], exact[1][order], exact[2]))
         ledger._no_amount = missing[kept]
         ledger.credit = credit[kept]
         for p in np.flatnonzero(noted[kept] | foreign).tolist():
@@ -831,7 +861,8 @@ class DealColumnsBook:
                 rate = for_lines(rate, lines, deal_rates, currency, fx_rates)
             self._created_rates.append(rate)
             self._created_amounts.append(rate(amount))
-        self._created_units = exact_units(self._created_amounts)
+        exact = exact_units(self._created_amounts)
+        self._created_units = Units.of(exact) if exact is not None else None
 
     def lost_count(self, days: DateRange, members: np.ndarray, flt: DealFilter | None = None,
                    owner_email: Mapping[AccountKey, str] | None = None) -> int:
@@ -866,8 +897,7 @@ class DealColumnsBook:
             return sum(amounts, ZERO)
         if self._created_units is None:
             return sum(map(self._created_amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
-        units, exps, scale = self._created_units
-        return exact_sum(units[lo:hi], exps[lo:hi], scale, keep)
+        return self._created_units.sum(keep, lo, hi)
 
     def _kept_lines(self, row: int, flt: DealFilter, owner_email: Mapping[AccountKey, str]) -> list[int] | None:
         """The deal of this row as ``flt`` keeps it (``DealFilter.verdict``, the rules of won revenue): None when it
