@@ -39,8 +39,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from itertools import chain, compress, repeat
-from operator import attrgetter, is_, is_not, lt, ne
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, gt, is_, is_not, lt, ne
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -191,11 +191,11 @@ class WonValues:
         noted = np.zeros(len(rows), dtype=bool)
         foreign: frozenset[int] = frozenset()
         if table.lines is not None:
-            held = list(map(table.lines.__getitem__, at))
             # a line says something of its deal's value only when it is priced or in another currency than its
             # deal: when no line of a won deal is either (lines of quantities only), the lines change nothing
-            if any(map(ne, map(_AMOUNT_AND_CURRENCY, chain.from_iterable(held)), repeat((None, None)))):
-                foreign = _with_lines(held, value, noted, rows)
+            lines = chain.from_iterable(map(table.lines.__getitem__, at))
+            if any(map(ne, map(_AMOUNT_AND_CURRENCY, lines), repeat((None, None)))):
+                foreign = _with_lines(list(map(table.lines.__getitem__, at)), value, noted, rows)
         missing = np.fromiter(map(is_, value, repeat(None)), dtype=bool, count=len(rows))
         given: list[Decimal] = cast(list[Decimal], value)
         if missing.any():
@@ -815,16 +815,16 @@ def _kept_units(whole: tuple[np.ndarray, np.ndarray, int] | None, kept: np.ndarr
 
 def _ledger_order(table: DealTable, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
     """The ledger's order of the deal rows ``rows`` (ascending): close day (``days``), then source, then id, as
-    ``np.lexsort`` of the ids (as a NumPy str array), sources and days gives it. When those ids do not descend in the
-    rows' order (the store gives deals in the order they were first synced, often their ids' order), that is the
-    order by day and source with ties in the rows' order (lexsort is stable): one integer sort
-    (``by_day_and_account``) rather than a sort of strings."""
+    ``np.lexsort`` of the ids (as a NumPy str array), sources and days gives it. When the ids are str that do not
+    descend in the rows' order (the store gives deals in the order they were first synced, often their ids' order;
+    Python's str order implies NumPy's), that is the order by day and source with ties in the rows' order (lexsort
+    is stable): one integer sort (``by_day_and_account``) rather than a NumPy str array and a sort of strings."""
     source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
     sources = source_rank[table.source.codes[rows]]
-    ids = np.array(list(map(table.id.__getitem__, rows.tolist())), dtype=str)
-    if len(ids) < 2 or bool((ids[1:] >= ids[:-1]).all()):
+    ids = list(map(table.id.__getitem__, rows.tolist()))
+    if all(map(is_, map(type, ids), repeat(str))) and not any(map(gt, ids, islice(ids, 1, None))):
         return by_day_and_account(days[rows], sources)
-    order: np.ndarray = np.lexsort((ids, sources, days[rows]))
+    order: np.ndarray = np.lexsort((np.array(ids, dtype=str), sources, days[rows]))
     return order
 
 
