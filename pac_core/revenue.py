@@ -202,7 +202,10 @@ class WonValues:
             given = given.copy()
             for k in np.flatnonzero(missing).tolist():
                 given[k] = ZERO
-        exact = exact_units(given)
+        try:
+            exact = exact_units(given)
+        except ValueError:      # a NaN or infinite amount (no connector gives one): read as before, below and later
+            exact = None
         # a credit: worth less than 0, read on the exact units (the sign of each amount) when they fit
         credit = exact[0] < 0 if exact is not None else \
             np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
