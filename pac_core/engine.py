@@ -8,7 +8,7 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -30,9 +30,9 @@ from pac_core.matching import (
     FEW_KEYS,
     ActionCount,
     ActivityIndex,
+    Grouped,
     Matcher,
     day_start,
-    first_per_account,
     holders,
     owner_emails,
 )
@@ -219,7 +219,7 @@ class Indexes:
     book: DealColumnsBook | None = None    # lost and created deals, for the KPIs
     # per evaluation instant: the actions grouped by (owner, type) with their windows' bounds (``_window_groups``),
     # which counting and the planned activities' warnings both search
-    window_groups: dict[float | None, tuple[Sequence[Action], list[_WindowGroup]]] = field(default_factory=dict)
+    window_groups: dict[float | None, tuple[Sequence[Action], _Windows]] = field(default_factory=dict)
 
 
 def as_columns(records: Records | RecordColumns) -> RecordColumns:
@@ -333,8 +333,8 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     activity (``Activity.whole_day``: an all-day calendar event with no status of its own) has happened once its
     day is over: the one of ``until``'s local day does not count yet (``ActivityIndex.over``).
 
-    Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
-    and type for all its actions' windows; an action handed over, one slice per owner, a former owner's ending at the
+    Each action's window is a slice of its owner's countable activities of its type (one sorted search of every
+    window at once, ``Grouped.bounds``; an action handed over, one slice per owner, a former owner's ending at the
     hand-over day: ``matching.holders``); the slices' accounts are then tested in one pass against their
     actions' scopes (``AccountColumns.inside_many``: the static conditions as classes over the account columns,
     computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
@@ -342,68 +342,89 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     """
     actions = plan.actions
     out: dict[str, ActionCount] = {}
-    asked, kept_accounts, kept_positions, ends = _in_windows_and_scopes(plan, indexes, indexes.index.countable_for,
-                                                                        until)
-    for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True) if asked else ():
-        action = actions[k]
-        touched = set(kept_accounts[start:end].tolist())
-        matched = kept_positions[start:end].tolist()
-        distinct = action.counting is Counting.DISTINCT_ACCOUNTS
-        done = len(touched) if distinct else len(matched)
-        counted = first_per_account(kept_accounts[start:end], kept_positions[start:end],
-                                    indexes.index.ts[kept_positions[start:end]]) if distinct else sorted(matched)
-        out[action.id] = ActionCount(done, touched, matched, counted)
+    index = indexes.index
+    asked, which, kept_accounts, kept_positions, ends = _in_windows_and_scopes(plan, indexes, index.countable_rows,
+                                                                               until)
+    if asked:
+        # the counted activities of every action at once: ``first_per_account`` of each action's rows (each
+        # account's first activity by instant, then position), and every row, each action's in position order
+        times = index.ts[kept_positions]
+        order = np.lexsort((kept_positions, times, kept_accounts, which))
+        firsts = np.ones(len(order), dtype=bool)
+        firsts[1:] = (which[order][1:] != which[order][:-1]) | (kept_accounts[order][1:] != kept_accounts[order][:-1])
+        first = np.zeros(len(order), dtype=bool)
+        first[order[firsts]] = True
+        by_position = np.lexsort((kept_positions, which))
+        in_order = kept_positions[by_position].tolist()
+        chosen = by_position[first[by_position]]
+        first_positions = kept_positions[chosen].tolist()
+        first_ends = np.cumsum(np.bincount(which[chosen], minlength=len(asked))).tolist()
+        accounts, positions = kept_accounts.tolist(), kept_positions.tolist()
+        start = first_start = 0
+        for k, end, first_end in zip(asked, ends, first_ends, strict=True):
+            action = actions[k]
+            touched = set(accounts[start:end])
+            matched = positions[start:end]
+            if action.counting is Counting.DISTINCT_ACCOUNTS:
+                out[action.id] = ActionCount(len(touched), touched, matched, first_positions[first_start:first_end])
+            else:
+                out[action.id] = ActionCount(len(matched), touched, matched, in_order[start:end])
+            start, first_start = end, first_end
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
 
 
-Finder = Callable[[str, ActivityType], "tuple[np.ndarray, np.ndarray, np.ndarray] | None"]
-
-
-def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: float | None
-                           ) -> tuple[list[int], np.ndarray, np.ndarray, list[int]]:
-    """``count_actions``' search: per action (by its index in ``plan.actions``) the activities ``find`` gives for its
-    owner and type that fall in its window (cut at ``until``) on accounts of its scope, as (the actions with a
-    non-empty window slice, the kept rows' account numbers and positions, the end of each action's rows)."""
+def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: float | None
+                           ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """``count_actions``' search: per action (by its index in ``plan.actions``) the activities of ``rows`` (the
+    countable or the planned ones) of its owner and type that fall in its window (cut at ``until``) on accounts of
+    its scope, as (the actions with a non-empty window slice, in the order of their first slice; per kept row the
+    rank of its action in that list, its account number and its position; the end of each action's rows)."""
     actions, columns, index = plan.actions, indexes.columns, indexes.index
     today = day_start(until, indexes.zone) if until is not None and index.any_whole_day else None
-    pieces: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}   # action -> its slices (accounts, rows)
     kept = indexes.window_groups.get(until)
     if kept is None or kept[0] is not actions:     # the same actions (a plan with its objectives resolved has them)
         kept = indexes.window_groups[until] = (actions, _window_groups(plan, indexes, until))
-    for who, kind, ks, windows in kept[1]:
-        found = find(who, kind)
-        if found is None:
-            continue
-        times, accs, rows = found
-        for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
-            if lo < hi:
-                over = index.over(times, rows, lo, hi, today)
-                slice_accounts, slice_rows = (accs[lo:hi], rows[lo:hi]) if over is None else \
-                    (accs[lo:hi][over], rows[lo:hi][over])
-                if len(slice_rows):
-                    pieces.setdefault(k, []).append((slice_accounts, slice_rows))
-    if not pieces:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    asked = list(pieces)               # actions with a non-empty window slice, in the order of their rows
-    accounts = [a for k in asked for a, _ in pieces[k]]
-    positions = [r for k in asked for _, r in pieces[k]]
-    lengths = [sum(len(r) for _, r in pieces[k]) for k in asked]
-    numbers = np.concatenate(accounts)
-    which = np.repeat(np.arange(len(asked)), lengths)
-    mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
-                               _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
-    ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
-    return asked, numbers[mask], np.concatenate(positions)[mask], ends
+    ks, groups, starts, stops = kept[1]
+    lo, hi = rows.bounds(groups, starts, stops)
+    lengths = hi - lo
+    # the window slices one after the other: each row's place in ``rows.positions`` and its slice
+    piece = np.repeat(np.arange(len(ks)), lengths)
+    positions = rows.positions[np.arange(len(piece)) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)]
+    if today is not None:   # the whole-day activities of ``today``'s local day are not over (``ActivityIndex.over``)
+        keep = ~(index.whole_day[positions] & (index.ts[positions] >= today))
+        piece, positions = piece[keep], positions[keep]
+    if not len(positions):
+        empty = np.zeros(0, dtype=np.int64)
+        return [], empty, empty, empty, []
+    # the actions with a non-empty slice, in the order of their first one; each action's slices together, in order
+    filled = np.unique(piece)
+    action_of = ks[filled]
+    _, first = np.unique(action_of, return_index=True)
+    asked = action_of[np.sort(first)]
+    rank = np.zeros(len(actions), dtype=np.int64)
+    rank[asked] = np.arange(len(asked))
+    which = rank[ks[piece]]
+    if len(asked) < len(filled):   # an action with slices of two owners (handed over): its rows brought together
+        together = np.argsort(which, kind="stable")
+        which, positions = which[together], positions[together]
+    numbers = index.acc[positions]
+    asked_list = asked.tolist()
+    mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked_list],
+                               _reference_dates([actions[k] for k in asked_list], indexes.zone), which, numbers)
+    which = which[mask]
+    ends = np.cumsum(np.bincount(which, minlength=len(asked_list))).tolist()
+    return asked_list, which, numbers[mask], positions[mask], ends
 
 
-_WindowGroup = tuple[str, ActivityType, list[int], list[tuple[float, float]]]
+_Windows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> list[_WindowGroup]:
-    """Per (owner e-mail, type): the actions (by index in ``plan.actions``) whose activities they are and each one's
-    window as POSIX seconds, ending at ``until`` and, for a former owner, at the hand-over day (``matching.holders``;
-    the action's ``who`` counts over its whole window)."""
-    actions = plan.actions
+def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> _Windows:
+    """Per (action, owner whose activities count for it), grouped by (owner e-mail, type) in the order of their first
+    action: the action (by index in ``plan.actions``), the group code of its owner and type
+    (``ActivityIndex.group``) and its window as POSIX seconds (start, end), ending at ``until`` and, for a former
+    owner, at the hand-over day (``matching.holders``; the action's ``who`` counts over its whole window)."""
+    actions, index = plan.actions, indexes.index
     seconds: dict[datetime, float] = {}
     groups: dict[tuple[str, ActivityType], list[tuple[int, float | None]]] = {}
     for k, action in enumerate(actions):
@@ -412,10 +433,18 @@ def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> list[_W
                 groups.setdefault((holder.email, action.activity_type), []).append((k, holder.cut))
         else:
             groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, None))
-    return [(who, kind, [k for k, _ in ks],
-             [_instants(actions[k].window, seconds, until if cut is None else cut if until is None else min(until, cut))
-              for k, cut in ks])
-            for (who, kind), ks in groups.items()]
+    ks: list[int] = []
+    codes: list[int] = []
+    bounds: list[tuple[float, float]] = []
+    for (who, kind), pieces in groups.items():
+        codes.extend(repeat(index.group(who, kind), len(pieces)))
+        for k, cut in pieces:
+            ks.append(k)
+            bounds.append(_instants(actions[k].window, seconds,
+                                    until if cut is None else cut if until is None else min(until, cut)))
+    windows = np.array(bounds, dtype=np.float64).reshape(-1, 2)
+    return (np.array(ks, dtype=np.int64), np.array(codes, dtype=np.int64), windows[:, 0].copy(),
+            windows[:, 1].copy())
 
 
 def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
@@ -466,9 +495,9 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
     meeting still to come, one no action reads) are left alone. The same search as ``count_actions`` over the
     planned activities (``ActivityIndex.planned_for``), usually few."""
     index = indexes.index
-    if not index.planned:
+    if not len(index.planned_rows):
         return []
-    asked, _, positions, ends = _in_windows_and_scopes(plan, indexes, index.planned_for, as_of.timestamp())
+    asked, _, _, positions, ends = _in_windows_and_scopes(plan, indexes, index.planned_rows, as_of.timestamp())
     if not asked:
         return []
     actions_of: dict[int, list[str]] = {}
