@@ -348,29 +348,54 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     if asked:
         # the counted activities of every action at once: ``first_per_account`` of each action's rows (each
         # account's first activity by instant, then position), and every row, each action's in position order
-        times = index.ts[kept_positions]
-        order = np.lexsort((kept_positions, times, kept_accounts, which))
-        firsts = np.ones(len(order), dtype=bool)
-        firsts[1:] = (which[order][1:] != which[order][:-1]) | (kept_accounts[order][1:] != kept_accounts[order][:-1])
-        first = np.zeros(len(order), dtype=bool)
-        first[order[firsts]] = True
-        by_position = np.lexsort((kept_positions, which))
-        in_order = kept_positions[by_position].tolist()
-        chosen = by_position[first[by_position]]
-        first_positions = kept_positions[chosen].tolist()
-        first_ends = np.cumsum(np.bincount(which[chosen], minlength=len(asked))).tolist()
+        first = _firsts(which, kept_accounts, kept_positions, index.ts[kept_positions])
+        in_order = _by_action(which, kept_positions).tolist()
+        first_positions = _by_action(which[first], kept_positions[first]).tolist()
+        first_ends = np.cumsum(np.bincount(which[first], minlength=len(asked))).tolist()
         accounts, positions = kept_accounts.tolist(), kept_positions.tolist()
         start = first_start = 0
+        distinct = Counting.DISTINCT_ACCOUNTS
         for k, end, first_end in zip(asked, ends, first_ends, strict=True):
             action = actions[k]
             touched = set(accounts[start:end])
             matched = positions[start:end]
-            if action.counting is Counting.DISTINCT_ACCOUNTS:
+            if action.counting is distinct:
                 out[action.id] = ActionCount(len(touched), touched, matched, first_positions[first_start:first_end])
             else:
                 out[action.id] = ActionCount(len(matched), touched, matched, in_order[start:end])
             start, first_start = end, first_end
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
+
+
+def _firsts(which: np.ndarray, accounts: np.ndarray, positions: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Per row (rows grouped by action, ``which`` ascending): whether it is its account's first activity in its
+    action, by instant then position (``first_per_account``). The rows of an action usually come in that order
+    already (a slice of one owner's activities): then a stable sort by (action, account) puts each account's first
+    row at the head of its run; else one ``lexsort`` of the four keys."""
+    m = len(which)
+    first = np.zeros(m, dtype=bool)
+    if not m:
+        return first
+    same = which[1:] == which[:-1]
+    later = (times[1:] > times[:-1]) | ((times[1:] == times[:-1]) & (positions[1:] > positions[:-1]))
+    if bool((later | ~same).all()):
+        order = np.argsort(which * (int(accounts.max()) + 1) + accounts, kind="stable")
+    else:
+        order = np.lexsort((positions, times, accounts, which))
+    ordered_which, ordered_accounts = which[order], accounts[order]
+    head = np.ones(m, dtype=bool)
+    head[1:] = (ordered_which[1:] != ordered_which[:-1]) | (ordered_accounts[1:] != ordered_accounts[:-1])
+    first[order[head]] = True
+    return first
+
+
+def _by_action(which: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The positions sorted by (action, position) (``which`` the action of each row): one sort of packed values."""
+    bits = int(positions.max()).bit_length() if len(positions) else 0
+    if len(which) and int(which.max()).bit_length() + bits <= 62:
+        packed: np.ndarray = np.sort((which << bits) | positions) & ((1 << bits) - 1)
+        return packed
+    return positions[np.lexsort((positions, which))]
 
 
 def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: float | None
@@ -384,8 +409,9 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: f
     kept = indexes.window_groups.get(until)
     if kept is None or kept[0] is not actions:     # the same actions (a plan with its objectives resolved has them)
         kept = indexes.window_groups[until] = (actions, _window_groups(plan, indexes, until))
-    ks, groups, starts, stops = kept[1]
-    lo, hi = rows.bounds(groups, starts, stops)
+    windows = kept[1]
+    ks = windows.actions
+    lo, hi = rows.bounds(windows.groups, windows.starts, windows.ends)
     lengths = hi - lo
     # the window slices one after the other: each row's place in ``rows.positions`` and its slice
     piece = np.repeat(np.arange(len(ks)), lengths)
@@ -397,7 +423,7 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: f
         empty = np.zeros(0, dtype=np.int64)
         return [], empty, empty, empty, []
     # the actions with a non-empty slice, in the order of their first one; each action's slices together, in order
-    filled = np.unique(piece)
+    filled = np.flatnonzero(np.bincount(piece, minlength=len(ks)) if today is not None else lengths)
     action_of = ks[filled]
     _, first = np.unique(action_of, return_index=True)
     asked = action_of[np.sort(first)]
@@ -409,42 +435,72 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: f
         which, positions = which[together], positions[together]
     numbers = index.acc[positions]
     asked_list = asked.tolist()
-    mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked_list],
-                               _reference_dates([actions[k] for k in asked_list], indexes.zone), which, numbers)
+    scopes = indexes.action_scopes
+    mask = columns.inside_many([scopes[actions[k].id] for k in asked_list],
+                               [windows.references[k] for k in asked_list], which, numbers)
     which = which[mask]
     ends = np.cumsum(np.bincount(which, minlength=len(asked_list))).tolist()
     return asked_list, which, numbers[mask], positions[mask], ends
 
 
-_Windows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+@dataclass(frozen=True)
+class _Windows:
+    """Per (action, owner whose activities count for it), grouped by (owner e-mail, type) in the order of their first
+    action: the action (by index in ``plan.actions``), the group code of its owner and type (``ActivityIndex.group``)
+    and its window as POSIX seconds; per action, its reference date for dormancy (``_reference_dates``)."""
+
+    actions: np.ndarray
+    groups: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    references: list[date]
 
 
 def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> _Windows:
-    """Per (action, owner whose activities count for it), grouped by (owner e-mail, type) in the order of their first
-    action: the action (by index in ``plan.actions``), the group code of its owner and type
-    (``ActivityIndex.group``) and its window as POSIX seconds (start, end), ending at ``until`` and, for a former
-    owner, at the hand-over day (``matching.holders``; the action's ``who`` counts over its whole window)."""
-    actions, index = plan.actions, indexes.index
-    seconds: dict[datetime, float] = {}
-    groups: dict[tuple[str, ActivityType], list[tuple[int, float | None]]] = {}
+    """The actions' windows (``_Windows``), ending at ``until`` and, for a former owner, at the hand-over day
+    (``matching.holders``; the action's ``who`` counts over its whole window)."""
+    actions, index, zone = plan.actions, indexes.index, indexes.zone
+    seconds: dict[datetime, float] = {}    # each distinct bound converted once (``datetime.timestamp``)
+    days: dict[datetime, date] = {}        # each distinct start's local day (``_reference_dates``)
+    starts: list[float] = []
+    ends: list[float] = []
+    references: list[date] = []
+    groups: dict[tuple[str, ActivityType], list[tuple[int, float]]] = {}
     for k, action in enumerate(actions):
+        window = action.window
+        first, last = window.start, window.end
+        start = seconds.get(first)
+        if start is None:
+            start = seconds[first] = first.timestamp()
+        end = seconds.get(last)
+        if end is None:
+            end = seconds[last] = last.timestamp()
+        day = days.get(first)
+        if day is None:
+            day = days[first] = first.astimezone(zone).date()
+        starts.append(start)
+        ends.append(end)
+        references.append(day)
         if action.handed_over:
-            for holder in holders(action, indexes.emails, indexes.zone):
-                groups.setdefault((holder.email, action.activity_type), []).append((k, holder.cut))
+            for holder in holders(action, indexes.emails, zone):
+                groups.setdefault((holder.email, action.activity_type), []).append(
+                    (k, np.inf if holder.cut is None else holder.cut))
         else:
-            groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, None))
+            groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, np.inf))
     ks: list[int] = []
     codes: list[int] = []
-    bounds: list[tuple[float, float]] = []
+    cuts: list[float] = []
     for (who, kind), pieces in groups.items():
         codes.extend(repeat(index.group(who, kind), len(pieces)))
         for k, cut in pieces:
             ks.append(k)
-            bounds.append(_instants(actions[k].window, seconds,
-                                    until if cut is None else cut if until is None else min(until, cut)))
-    windows = np.array(bounds, dtype=np.float64).reshape(-1, 2)
-    return (np.array(ks, dtype=np.int64), np.array(codes, dtype=np.int64), windows[:, 0].copy(),
-            windows[:, 1].copy())
+            cuts.append(cut)
+    of = np.array(ks, dtype=np.int64)
+    # each end no later than ``until`` and the former owner's cut (``min`` of the same floats: one of them)
+    limits = np.minimum(np.array(ends, dtype=np.float64)[of], np.array(cuts, dtype=np.float64))
+    if until is not None:
+        limits = np.minimum(limits, until)
+    return _Windows(of, np.array(codes, dtype=np.int64), np.array(starts, dtype=np.float64)[of], limits, references)
 
 
 def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
@@ -517,17 +573,6 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
                             f"status in the CRM for it to count ({', '.join(actions_of[pos])})", a.account_id,
                             a.when(zone)))
     return out
-
-
-def _instants(window: Window, seconds: dict[datetime, float], until: float | None = None) -> tuple[float, float]:
-    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once; the end
-    no later than ``until``."""
-    start, end = seconds.get(window.start), seconds.get(window.end)
-    if start is None:
-        start = seconds[window.start] = window.start.timestamp()
-    if end is None:
-        end = seconds[window.end] = window.end.timestamp()
-    return start, (end if until is None else min(end, until))
 
 
 def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
