@@ -213,7 +213,9 @@ class Grouped:
         low = int(us.min())
         offsets = us - low
         unit = int(np.gcd.reduce(offsets)) or 1
-        steps = offsets // unit if unit > 1 else offsets
+        steps = offsets
+        if unit > 1:
+            steps //= unit
         time_bits = max(1, int(steps.max()).bit_length())
         group_bits = n_groups.bit_length()     # room for ``n_groups`` itself: the end of the last group (``bounds``)
         row_bits = int(rows[-1]).bit_length()
@@ -222,9 +224,13 @@ class Grouped:
             order = np.lexsort((us, groups))
             return cls(rows[order], groups[order], ts, None)
         if group_bits + time_bits + row_bits <= 62:       # the row in the key: one sort of values, no argsort
-            keys = np.sort((groups << (time_bits + row_bits)) | (steps << row_bits) | rows)
+            keys = groups.astype(np.int64, copy=False) << (time_bits + row_bits)
+            steps <<= row_bits
+            keys |= steps
+            keys |= rows
+            keys.sort()
             return cls(keys & ((1 << row_bits) - 1), None, ts, keys, low, unit, time_bits, row_bits)
-        order, keys = stable_argsort((groups << time_bits) | steps)
+        order, keys = stable_argsort((groups.astype(np.int64, copy=False) << time_bits) | steps)
         return cls(rows[order], None, ts, keys, low, unit, time_bits)
 
     def group_codes(self) -> np.ndarray:
@@ -400,7 +406,9 @@ class ActivityIndex:
         acts = acts if acts is not None else Rows(n, table.record)
         # owner e-mail: once per distinct (source, owner id); an owner id that is an e-mail is accepted as such
         distinct: dict[str, int] = {}
-        pair_email = np.full((len(table.source.values) + 1, len(table.owner.values) + 1), -1, dtype=np.int64)
+        s_last, o_last = len(table.source.values), len(table.owner.values)
+        # per (source code + 1, owner code + 1): code -1 (no source, no owner) at row and column 0
+        pair_email = np.full((s_last + 1, o_last + 1), -1, dtype=np.int64)
         problems: dict[tuple[int, int], str] = {}
         for s_code, source in enumerate((*table.source.values, None)):
             for o_code, owner in enumerate((*table.owner.values, None)):
@@ -414,9 +422,13 @@ class ActivityIndex:
                                                       "or a user pac's integration user cannot read)")
                         continue
                     email = resolve_owner(emails, owner)
-                pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
-        s_last, o_last = len(table.source.values), len(table.owner.values)
-        email_codes = pair_email[table.source.codes, table.owner.codes]
+                pair_email[(s_code + 1) % (s_last + 1), (o_code + 1) % (o_last + 1)] = distinct.setdefault(
+                    email, len(distinct))
+        # one gather of the flattened table at (source code + 1) * (owners + 1) + owner code + 1
+        flat = np.multiply(table.source.codes, o_last + 1, dtype=np.int64)
+        flat += table.owner.codes
+        flat += o_last + 2
+        email_codes = pair_email.ravel()[flat]
         # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date), the
         # earlier of the two when a record has both
         has_start = table.start != NO_TIME
@@ -455,7 +467,9 @@ class ActivityIndex:
         # (owner e-mail, type, start instant), stable so equal instants keep the rows' order. The planned ones that
         # are otherwise the same, likewise (usually few): the sync warns of those dated in the past that would count
         live = ~table.deleted & ~excluded & ~unmatchable
-        planned = table.status.mapped(lambda v: v is ActivityStatus.PLANNED, False, bool)
+        status = table.status.mapped(lambda v: 1 if v is ActivityStatus.COMPLETED else
+                                     2 if v is ActivityStatus.PLANNED else 0, 0, np.int8)
+        planned = status == 2
         email_list = list(distinct)
         width = len(kinds) + 1
 
@@ -463,8 +477,7 @@ class ActivityIndex:
             return Grouped.of(rows, email_codes[rows] * width + type_codes[rows], start_us[rows], ts,
                               len(email_list) * width)
 
-        countable = grouped(np.flatnonzero(table.status.mapped(lambda v: v is ActivityStatus.COMPLETED, False, bool)
-                                           & live))
+        countable = grouped(np.flatnonzero((status == 1) & live))
         waiting = grouped(np.flatnonzero(planned & live)) if planned.any() else None
         return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting,
                    whole_day=all_day & table.whole_day, kinds=kinds)
