@@ -8,7 +8,7 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -30,9 +30,9 @@ from pac_core.matching import (
     FEW_KEYS,
     ActionCount,
     ActivityIndex,
+    Grouped,
     Matcher,
     day_start,
-    first_per_account,
     holders,
     owner_emails,
 )
@@ -219,7 +219,7 @@ class Indexes:
     book: DealColumnsBook | None = None    # lost and created deals, for the KPIs
     # per evaluation instant: the actions grouped by (owner, type) with their windows' bounds (``_window_groups``),
     # which counting and the planned activities' warnings both search
-    window_groups: dict[float | None, tuple[Sequence[Action], list[_WindowGroup]]] = field(default_factory=dict)
+    window_groups: dict[float | None, tuple[Sequence[Action], _Windows]] = field(default_factory=dict)
 
 
 def as_columns(records: Records | RecordColumns) -> RecordColumns:
@@ -333,8 +333,8 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     activity (``Activity.whole_day``: an all-day calendar event with no status of its own) has happened once its
     day is over: the one of ``until``'s local day does not count yet (``ActivityIndex.over``).
 
-    Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
-    and type for all its actions' windows; an action handed over, one slice per owner, a former owner's ending at the
+    Each action's window is a slice of its owner's countable activities of its type (one sorted search of every
+    window at once, ``Grouped.bounds``; an action handed over, one slice per owner, a former owner's ending at the
     hand-over day: ``matching.holders``); the slices' accounts are then tested in one pass against their
     actions' scopes (``AccountColumns.inside_many``: the static conditions as classes over the account columns,
     computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
@@ -342,80 +342,165 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     """
     actions = plan.actions
     out: dict[str, ActionCount] = {}
-    asked, kept_accounts, kept_positions, ends = _in_windows_and_scopes(plan, indexes, indexes.index.countable_for,
-                                                                        until)
-    for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True) if asked else ():
-        action = actions[k]
-        touched = set(kept_accounts[start:end].tolist())
-        matched = kept_positions[start:end].tolist()
-        distinct = action.counting is Counting.DISTINCT_ACCOUNTS
-        done = len(touched) if distinct else len(matched)
-        counted = first_per_account(kept_accounts[start:end], kept_positions[start:end],
-                                    indexes.index.ts[kept_positions[start:end]]) if distinct else sorted(matched)
-        out[action.id] = ActionCount(done, touched, matched, counted)
+    index = indexes.index
+    asked, which, kept_accounts, kept_positions, ends = _in_windows_and_scopes(plan, indexes, index.countable_rows,
+                                                                               until)
+    if asked:
+        # the counted activities of every action at once: ``first_per_account`` of each action's rows (each
+        # account's first activity by instant, then position), and every row, each action's in position order
+        first = _firsts(which, kept_accounts, kept_positions, index.ts[kept_positions])
+        in_order = _by_action(which, kept_positions).tolist()
+        first_positions = _by_action(which[first], kept_positions[first]).tolist()
+        first_ends = np.cumsum(np.bincount(which[first], minlength=len(asked))).tolist()
+        accounts, positions = kept_accounts.tolist(), kept_positions.tolist()
+        start = first_start = 0
+        distinct = Counting.DISTINCT_ACCOUNTS
+        for k, end, first_end in zip(asked, ends, first_ends, strict=True):
+            action = actions[k]
+            touched = set(accounts[start:end])
+            matched = positions[start:end]
+            if action.counting is distinct:
+                out[action.id] = ActionCount(len(touched), touched, matched, first_positions[first_start:first_end])
+            else:
+                out[action.id] = ActionCount(len(matched), touched, matched, in_order[start:end])
+            start, first_start = end, first_end
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
 
 
-Finder = Callable[[str, ActivityType], "tuple[np.ndarray, np.ndarray, np.ndarray] | None"]
+def _firsts(which: np.ndarray, accounts: np.ndarray, positions: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Per row (rows grouped by action, ``which`` ascending): whether it is its account's first activity in its
+    action, by instant then position (``first_per_account``). The rows of an action usually come in that order
+    already (a slice of one owner's activities): then a stable sort by (action, account) puts each account's first
+    row at the head of its run; else one ``lexsort`` of the four keys."""
+    m = len(which)
+    first = np.zeros(m, dtype=bool)
+    if not m:
+        return first
+    same = which[1:] == which[:-1]
+    later = (times[1:] > times[:-1]) | ((times[1:] == times[:-1]) & (positions[1:] > positions[:-1]))
+    if bool((later | ~same).all()):
+        order = np.argsort(which * (int(accounts.max()) + 1) + accounts, kind="stable")
+    else:
+        order = np.lexsort((positions, times, accounts, which))
+    ordered_which, ordered_accounts = which[order], accounts[order]
+    head = np.ones(m, dtype=bool)
+    head[1:] = (ordered_which[1:] != ordered_which[:-1]) | (ordered_accounts[1:] != ordered_accounts[:-1])
+    first[order[head]] = True
+    return first
 
 
-def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: float | None
-                           ) -> tuple[list[int], np.ndarray, np.ndarray, list[int]]:
-    """``count_actions``' search: per action (by its index in ``plan.actions``) the activities ``find`` gives for its
-    owner and type that fall in its window (cut at ``until``) on accounts of its scope, as (the actions with a
-    non-empty window slice, the kept rows' account numbers and positions, the end of each action's rows)."""
+def _by_action(which: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The positions sorted by (action, position) (``which`` the action of each row): one sort of packed values."""
+    bits = int(positions.max()).bit_length() if len(positions) else 0
+    if len(which) and int(which.max()).bit_length() + bits <= 62:
+        packed: np.ndarray = np.sort((which << bits) | positions) & ((1 << bits) - 1)
+        return packed
+    return positions[np.lexsort((positions, which))]
+
+
+def _in_windows_and_scopes(plan: Plan, indexes: Indexes, rows: Grouped, until: float | None
+                           ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """``count_actions``' search: per action (by its index in ``plan.actions``) the activities of ``rows`` (the
+    countable or the planned ones) of its owner and type that fall in its window (cut at ``until``) on accounts of
+    its scope, as (the actions with a non-empty window slice, in the order of their first slice; per kept row the
+    rank of its action in that list, its account number and its position; the end of each action's rows)."""
     actions, columns, index = plan.actions, indexes.columns, indexes.index
     today = day_start(until, indexes.zone) if until is not None and index.any_whole_day else None
-    pieces: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}   # action -> its slices (accounts, rows)
     kept = indexes.window_groups.get(until)
     if kept is None or kept[0] is not actions:     # the same actions (a plan with its objectives resolved has them)
         kept = indexes.window_groups[until] = (actions, _window_groups(plan, indexes, until))
-    for who, kind, ks, windows in kept[1]:
-        found = find(who, kind)
-        if found is None:
-            continue
-        times, accs, rows = found
-        for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
-            if lo < hi:
-                over = index.over(times, rows, lo, hi, today)
-                slice_accounts, slice_rows = (accs[lo:hi], rows[lo:hi]) if over is None else \
-                    (accs[lo:hi][over], rows[lo:hi][over])
-                if len(slice_rows):
-                    pieces.setdefault(k, []).append((slice_accounts, slice_rows))
-    if not pieces:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    asked = list(pieces)               # actions with a non-empty window slice, in the order of their rows
-    accounts = [a for k in asked for a, _ in pieces[k]]
-    positions = [r for k in asked for _, r in pieces[k]]
-    lengths = [sum(len(r) for _, r in pieces[k]) for k in asked]
-    numbers = np.concatenate(accounts)
-    which = np.repeat(np.arange(len(asked)), lengths)
-    mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
-                               _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
-    ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
-    return asked, numbers[mask], np.concatenate(positions)[mask], ends
+    windows = kept[1]
+    ks = windows.actions
+    lo, hi = rows.bounds(windows.groups, windows.starts, windows.ends)
+    lengths = hi - lo
+    # the window slices one after the other: each row's place in ``rows.positions`` and its slice
+    piece = np.repeat(np.arange(len(ks)), lengths)
+    positions = rows.positions[np.arange(len(piece)) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)]
+    if today is not None:   # the whole-day activities of ``today``'s local day are not over (``ActivityIndex.over``)
+        keep = ~(index.whole_day[positions] & (index.ts[positions] >= today))
+        piece, positions = piece[keep], positions[keep]
+    if not len(positions):
+        empty = np.zeros(0, dtype=np.int64)
+        return [], empty, empty, empty, []
+    # the actions with a non-empty slice, in the order of their first one; each action's slices together, in order
+    filled = np.flatnonzero(np.bincount(piece, minlength=len(ks)) if today is not None else lengths)
+    action_of = ks[filled]
+    _, first = np.unique(action_of, return_index=True)
+    asked = action_of[np.sort(first)]
+    rank = np.zeros(len(actions), dtype=np.int64)
+    rank[asked] = np.arange(len(asked))
+    which = rank[ks[piece]]
+    if len(asked) < len(filled):   # an action with slices of two owners (handed over): its rows brought together
+        together = np.argsort(which, kind="stable")
+        which, positions = which[together], positions[together]
+    numbers = index.acc[positions]
+    asked_list = asked.tolist()
+    scopes = indexes.action_scopes
+    mask = columns.inside_many([scopes[actions[k].id] for k in asked_list],
+                               [windows.references[k] for k in asked_list], which, numbers)
+    which = which[mask]
+    ends = np.cumsum(np.bincount(which, minlength=len(asked_list))).tolist()
+    return asked_list, which, numbers[mask], positions[mask], ends
 
 
-_WindowGroup = tuple[str, ActivityType, list[int], list[tuple[float, float]]]
+@dataclass(frozen=True)
+class _Windows:
+    """Per (action, owner whose activities count for it), grouped by (owner e-mail, type) in the order of their first
+    action: the action (by index in ``plan.actions``), the group code of its owner and type (``ActivityIndex.group``)
+    and its window as POSIX seconds; per action, its reference date for dormancy (``_reference_dates``)."""
+
+    actions: np.ndarray
+    groups: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    references: list[date]
 
 
-def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> list[_WindowGroup]:
-    """Per (owner e-mail, type): the actions (by index in ``plan.actions``) whose activities they are and each one's
-    window as POSIX seconds, ending at ``until`` and, for a former owner, at the hand-over day (``matching.holders``;
-    the action's ``who`` counts over its whole window)."""
-    actions = plan.actions
-    seconds: dict[datetime, float] = {}
-    groups: dict[tuple[str, ActivityType], list[tuple[int, float | None]]] = {}
+def _window_groups(plan: Plan, indexes: Indexes, until: float | None) -> _Windows:
+    """The actions' windows (``_Windows``), ending at ``until`` and, for a former owner, at the hand-over day
+    (``matching.holders``; the action's ``who`` counts over its whole window)."""
+    actions, index, zone = plan.actions, indexes.index, indexes.zone
+    seconds: dict[datetime, float] = {}    # each distinct bound converted once (``datetime.timestamp``)
+    days: dict[datetime, date] = {}        # each distinct start's local day (``_reference_dates``)
+    starts: list[float] = []
+    ends: list[float] = []
+    references: list[date] = []
+    groups: dict[tuple[str, ActivityType], list[tuple[int, float]]] = {}
     for k, action in enumerate(actions):
+        window = action.window
+        first, last = window.start, window.end
+        start = seconds.get(first)
+        if start is None:
+            start = seconds[first] = first.timestamp()
+        end = seconds.get(last)
+        if end is None:
+            end = seconds[last] = last.timestamp()
+        day = days.get(first)
+        if day is None:
+            day = days[first] = first.astimezone(zone).date()
+        starts.append(start)
+        ends.append(end)
+        references.append(day)
         if action.handed_over:
-            for holder in holders(action, indexes.emails, indexes.zone):
-                groups.setdefault((holder.email, action.activity_type), []).append((k, holder.cut))
+            for holder in holders(action, indexes.emails, zone):
+                groups.setdefault((holder.email, action.activity_type), []).append(
+                    (k, np.inf if holder.cut is None else holder.cut))
         else:
-            groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, None))
-    return [(who, kind, [k for k, _ in ks],
-             [_instants(actions[k].window, seconds, until if cut is None else cut if until is None else min(until, cut))
-              for k, cut in ks])
-            for (who, kind), ks in groups.items()]
+            groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, np.inf))
+    ks: list[int] = []
+    codes: list[int] = []
+    cuts: list[float] = []
+    for (who, kind), pieces in groups.items():
+        codes.extend(repeat(index.group(who, kind), len(pieces)))
+        for k, cut in pieces:
+            ks.append(k)
+            cuts.append(cut)
+    of = np.array(ks, dtype=np.int64)
+    # each end no later than ``until`` and the former owner's cut (``min`` of the same floats: one of them)
+    limits = np.minimum(np.array(ends, dtype=np.float64)[of], np.array(cuts, dtype=np.float64))
+    if until is not None:
+        limits = np.minimum(limits, until)
+    return _Windows(of, np.array(codes, dtype=np.int64), np.array(starts, dtype=np.float64)[of], limits, references)
 
 
 def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
@@ -466,9 +551,9 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
     meeting still to come, one no action reads) are left alone. The same search as ``count_actions`` over the
     planned activities (``ActivityIndex.planned_for``), usually few."""
     index = indexes.index
-    if not index.planned:
+    if not len(index.planned_rows):
         return []
-    asked, _, positions, ends = _in_windows_and_scopes(plan, indexes, index.planned_for, as_of.timestamp())
+    asked, _, _, positions, ends = _in_windows_and_scopes(plan, indexes, index.planned_rows, as_of.timestamp())
     if not asked:
         return []
     actions_of: dict[int, list[str]] = {}
@@ -488,17 +573,6 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
                             f"status in the CRM for it to count ({', '.join(actions_of[pos])})", a.account_id,
                             a.when(zone)))
     return out
-
-
-def _instants(window: Window, seconds: dict[datetime, float], until: float | None = None) -> tuple[float, float]:
-    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once; the end
-    no later than ``until``."""
-    start, end = seconds.get(window.start), seconds.get(window.end)
-    if start is None:
-        start = seconds[window.start] = window.start.timestamp()
-    if end is None:
-        end = seconds[window.end] = window.end.timestamp()
-    return start, (end if until is None else min(end, until))
 
 
 def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:

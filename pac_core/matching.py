@@ -39,6 +39,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import compress
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -178,26 +179,157 @@ def day_start(until: float, zone: ZoneInfo) -> float:
 Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float64), account numbers, positions
 
 
+class Grouped:
+    """Activities (rows of the ``ActivityTable``) sorted by (group, start instant), equal instants in row order: a
+    group is one (owner e-mail, type) pair, coded ``e-mail code * width + type code`` (``ActivityIndex.group``).
+
+    ``positions`` are the rows in that order. ``keys`` (the usual case) is the sorted int64 key of each:
+    ``group << group_shift | (µs - low) // unit << time_shift | row``, ``unit`` the largest number of microseconds
+    every instant's offset from the first is a multiple of (a second for most CRMs), the row in the low
+    ``time_shift`` bits when it fits too: then the sort is one sort of values, stable by construction, and no
+    gather; else ``time_shift`` is 0 and the keys are sorted by ``stable_argsort``. Every window's rows are then
+    found by one sorted search of all the windows' keys (``bounds``). When the group and the instant do not fit
+    in 63 bits (instants centuries apart), ``keys`` is None: one ``lexsort``, each group searched apart.
+    """
+
+    def __init__(self, positions: np.ndarray, groups: np.ndarray | None, ts: np.ndarray, keys: np.ndarray | None,
+                 low: int = 0, unit: int = 1, time_bits: int = 0, time_shift: int = 0) -> None:
+        self.positions = positions
+        self._groups = groups                  # the group of each sorted row (None when ``keys`` says it)
+        self._ts = ts                          # the index's start instants (POSIX seconds), per row of the table
+        self.keys, self.low, self.unit = keys, low, unit
+        self.time_bits, self.time_shift, self.group_shift = time_bits, time_shift, time_shift + time_bits
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @classmethod
+    def of(cls, rows: np.ndarray, groups: np.ndarray, us: np.ndarray, ts: np.ndarray, n_groups: int) -> Grouped:
+        """``rows`` (ascending) with their group codes (0 <= code < ``n_groups``) and instants in microseconds
+        (``ts`` the same per row of the table as POSIX seconds, ``us / 1_000_000``)."""
+        m = len(rows)
+        if not m:
+            return cls(rows, groups, ts, None)
+        low = int(us.min())
+        offsets = us - low
+        unit = int(np.gcd.reduce(offsets)) or 1
+        steps = offsets
+        if unit > 1:
+            steps //= unit
+        time_bits = max(1, int(steps.max()).bit_length())
+        group_bits = n_groups.bit_length()     # room for ``n_groups`` itself: the end of the last group (``bounds``)
+        row_bits = int(rows[-1]).bit_length()
+        reach = max(abs(low), abs(low + (unit << time_bits))) + 2_000_000
+        if group_bits + time_bits > 62 or reach >= 1 << 52:   # keys do not fit, or instants beyond float precision
+            order = np.lexsort((us, groups))
+            return cls(rows[order], groups[order], ts, None)
+        if group_bits + time_bits + row_bits <= 62:       # the row in the key: one sort of values, no argsort
+            keys = groups.astype(np.int64, copy=False) << (time_bits + row_bits)
+            steps <<= row_bits
+            keys |= steps
+            keys |= rows
+            keys.sort()
+            return cls(keys & ((1 << row_bits) - 1), None, ts, keys, low, unit, time_bits, row_bits)
+        order, keys = stable_argsort((groups.astype(np.int64, copy=False) << time_bits) | steps)
+        return cls(rows[order], None, ts, keys, low, unit, time_bits)
+
+    def group_codes(self) -> np.ndarray:
+        """The group of each sorted row."""
+        groups = self._groups
+        if groups is None:
+            groups = self._groups = (self.keys >> self.group_shift if self.keys is not None
+                                     else np.zeros(0, dtype=np.int64))
+        return groups
+
+    def bounds(self, groups: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per window (its group, -1 for a pair with no code; its start and end, POSIX seconds): the range
+        ``[lo, hi)`` of ``positions`` holding the group's rows whose instant ``t`` has ``start <= t < end``, as
+        ``np.searchsorted`` of the group's instants (float seconds) would give it; ``hi >= lo``."""
+        if not len(groups) or not len(self):
+            zero = np.zeros(len(groups), dtype=np.int64)
+            return zero, zero.copy()
+        known = groups >= 0
+        if self.keys is not None:
+            lo = np.searchsorted(self.keys, self._key(groups, starts))
+            hi = np.searchsorted(self.keys, self._key(groups, ends))
+        else:                                  # each group's instants searched apart
+            codes = self.group_codes()
+            first = np.searchsorted(codes, groups)
+            last = np.searchsorted(codes, groups, side="right")
+            lo, hi = first.copy(), first.copy()
+            for g in np.unique(groups[known]).tolist():
+                at = np.flatnonzero(groups == g)
+                a, b = int(first[at[0]]), int(last[at[0]])
+                times = self._ts[self.positions[a:b]]
+                lo[at] = a + np.searchsorted(times, starts[at])
+                hi[at] = a + np.searchsorted(times, ends[at])
+        lo, hi = np.where(known, lo, 0), np.where(known, hi, 0)
+        return lo, np.maximum(lo, hi)
+
+    def _key(self, groups: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """The key below which a group's rows are those with ``instant < bound`` (seconds): the first microsecond
+        ``u`` with ``u / 1_000_000 >= bound`` (the instants are compared as the index computes them, in float
+        seconds, so exactly as a search of those), in steps of ``unit`` from ``low``, past the group's rows when
+        beyond them."""
+        low, unit = self.low, self.unit
+        top = unit << self.time_bits
+        x = np.clip(bounds, low / 1_000_000 - 1, (low + top) / 1_000_000 + 1)   # the same rows before, either way
+        u = np.ceil(x * 1_000_000).astype(np.int64)
+        while True:                            # off by a microsecond or two at most: made exact
+            early = (u - 1) / 1_000_000 >= x
+            late = u / 1_000_000 < x
+            if not (early.any() or late.any()):
+                break
+            u += late.astype(np.int64) - early.astype(np.int64)
+        steps = -(-np.clip(u - low, 0, top) // unit)      # the first step at or after u
+        keys: np.ndarray = (np.maximum(groups, 0) << self.group_shift) + (steps << self.time_shift)
+        return keys
+
+    def slices(self, emails: Sequence[str], kinds: Sequence[Any], acc: np.ndarray
+               ) -> dict[tuple[str, int], Countable]:
+        """Per (owner e-mail, id of the type) with rows: its (start instants, account numbers, positions)."""
+        m = len(self)
+        if not m:
+            return {}
+        group, positions = self.group_codes(), self.positions
+        c_ts, c_acc = self._ts[positions], acc[positions]
+        edges = np.flatnonzero(group[1:] != group[:-1]) + 1
+        width = len(kinds) + 1
+        out: dict[tuple[str, int], Countable] = {}
+        for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True):
+            owner_code, type_code = divmod(int(group[lo]), width)
+            out[(emails[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], positions[lo:hi])
+        return out
+
+
 class ActivityIndex:
     """The activities once, as columns (positions are rows of the ``ActivityTable``), with the lookups matching
     needs.
 
-    ``countable`` is what counting reads: per (owner e-mail, type), the activities that can count
-    (completed, not deleted, typed, on a known account, with an owner e-mail and a start) as compact
-    parallel arrays sorted by start instant. Explanations also read ``owner_activities`` (every activity
+    ``countable_rows`` is what counting reads: the activities that can count (completed, not deleted, typed, on a
+    known account, with an owner e-mail and a start) sorted by (owner e-mail, type, start instant), ``Grouped``;
+    ``countable`` the same per (owner e-mail, type) as compact parallel arrays sorted by start instant, made on
+    first use (``Matcher``). Explanations also read ``owner_activities`` (every activity
     of an owner, ties broken by source and id) and ``owners_on`` (which owners have countable activities
     of a type on a partition's accounts, to find other reps' near misses in ``countable``), built on first use.
     """
 
     def __init__(self, acts: Sequence[Activity], ts: np.ndarray, email_codes: np.ndarray, emails: list[str],
-                 acc: np.ndarray, countable: dict[tuple[str, int], Countable], excluded: np.ndarray,
+                 acc: np.ndarray, countable: Grouped, excluded: np.ndarray,
                  partition: Sequence[Hashable] | None, rejected: list[Decision],
-                 planned: dict[tuple[str, int], Countable] | None = None,
-                 whole_day: np.ndarray | None = None) -> None:
+                 planned: Grouped | None = None, whole_day: np.ndarray | None = None,
+                 kinds: Sequence[Any] = ()) -> None:
         self.acts, self.ts, self.acc = acts, ts, acc       # acc: account number per row, -1 when none
         self.email_codes, self.emails = email_codes, emails
-        self.countable = countable             # (e-mail, id of the ActivityType member) -> Countable
-        self.planned = planned or {}           # the same for the planned activities (status aside, countable)
+        self.kinds = kinds                     # the ActivityType members, by type code
+        self._email_code = {email: k for k, email in enumerate(emails)}
+        self._type_code = {id(kind): k for k, kind in enumerate(kinds)}
+        self.countable_rows = countable
+        # the same for the planned activities (status aside, countable)
+        self.planned_rows = planned if planned is not None else Grouped.of(
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), ts, 0)
+        self._countable: dict[tuple[str, int], Countable] | None = None
+        self._planned: dict[tuple[str, int], Countable] | None = None
         self.rejected = rejected
         self._partition = partition
         self._excluded = excluded              # rows rejected before indexing (no owner, no start)
@@ -215,6 +347,26 @@ class ActivityIndex:
     def account(self, pos: int) -> int | None:
         number = int(self.acc[pos])
         return None if number < 0 else number
+
+    def group(self, who: str, kind: ActivityType) -> int:
+        """The group code of (owner e-mail, type) in ``countable_rows`` and ``planned_rows``: -1 when no activity
+        has that owner or that type."""
+        email, code = self._email_code.get(who), self._type_code.get(id(kind))
+        return -1 if email is None or code is None else email * (len(self.kinds) + 1) + code
+
+    @property
+    def countable(self) -> dict[tuple[str, int], Countable]:
+        """(e-mail, id of the ActivityType member) -> the countable activities of that owner and type."""
+        if self._countable is None:
+            self._countable = self.countable_rows.slices(self.emails, self.kinds, self.acc)
+        return self._countable
+
+    @property
+    def planned(self) -> dict[tuple[str, int], Countable]:
+        """The same as ``countable`` for the planned activities (status aside, countable)."""
+        if self._planned is None:
+            self._planned = self.planned_rows.slices(self.emails, self.kinds, self.acc)
+        return self._planned
 
     def countable_for(self, who: str, kind: ActivityType) -> Countable | None:
         """The countable activities of one owner (lower-case e-mail) and type, sorted by start instant."""
@@ -254,7 +406,9 @@ class ActivityIndex:
         acts = acts if acts is not None else Rows(n, table.record)
         # owner e-mail: once per distinct (source, owner id); an owner id that is an e-mail is accepted as such
         distinct: dict[str, int] = {}
-        pair_email = np.full((len(table.source.values) + 1, len(table.owner.values) + 1), -1, dtype=np.int64)
+        s_last, o_last = len(table.source.values), len(table.owner.values)
+        # per (source code + 1, owner code + 1): code -1 (no source, no owner) at row and column 0
+        pair_email = np.full((s_last + 1, o_last + 1), -1, dtype=np.int64)
         problems: dict[tuple[int, int], str] = {}
         for s_code, source in enumerate((*table.source.values, None)):
             for o_code, owner in enumerate((*table.owner.values, None)):
@@ -268,9 +422,13 @@ class ActivityIndex:
                                                       "or a user pac's integration user cannot read)")
                         continue
                     email = resolve_owner(emails, owner)
-                pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
-        s_last, o_last = len(table.source.values), len(table.owner.values)
-        email_codes = pair_email[table.source.codes, table.owner.codes]
+                pair_email[(s_code + 1) % (s_last + 1), (o_code + 1) % (o_last + 1)] = distinct.setdefault(
+                    email, len(distinct))
+        # one gather of the flattened table at (source code + 1) * (owners + 1) + owner code + 1
+        flat = np.multiply(table.source.codes, o_last + 1, dtype=np.int64)
+        flat += table.owner.codes
+        flat += o_last + 2
+        email_codes = pair_email.ravel()[flat]
         # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date), the
         # earlier of the two when a record has both
         has_start = table.start != NO_TIME
@@ -309,36 +467,20 @@ class ActivityIndex:
         # (owner e-mail, type, start instant), stable so equal instants keep the rows' order. The planned ones that
         # are otherwise the same, likewise (usually few): the sync warns of those dated in the past that would count
         live = ~table.deleted & ~excluded & ~unmatchable
-        planned = table.status.mapped(lambda v: v is ActivityStatus.PLANNED, False, bool)
+        status = table.status.mapped(lambda v: 1 if v is ActivityStatus.COMPLETED else
+                                     2 if v is ActivityStatus.PLANNED else 0, 0, np.int8)
+        planned = status == 2
         email_list = list(distinct)
+        width = len(kinds) + 1
 
-        def grouped(rows: np.ndarray) -> dict[tuple[str, int], Countable]:
-            group = email_codes[rows] * (len(kinds) + 1) + type_codes[rows]
-            c_us = start_us[rows]
-            m = len(rows)
-            low = int(c_us.min()) if m else 0
-            span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
-            if m and span_bits + int(group.max()).bit_length() < 63:   # one integer sort on (group, instant)
-                order, keys = stable_argsort((group << span_bits) | (c_us - low))
-                group, c_pos = keys >> span_bits, rows[order]
-                c_ts = ((keys & ((1 << span_bits) - 1)) + low) / 1_000_000     # as ``ts``, without a gather
-            else:
-                order = np.lexsort((c_us, group))
-                group, c_pos = group[order], rows[order]
-                c_ts = ts[c_pos]
-            c_acc = acc[c_pos]
-            edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
-            out: dict[tuple[str, int], Countable] = {}
-            for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
-                owner_code, type_code = divmod(int(group[lo]), len(kinds) + 1)
-                out[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
-            return out
+        def grouped(rows: np.ndarray) -> Grouped:   # group code: e-mail code * width + type code
+            return Grouped.of(rows, email_codes[rows] * width + type_codes[rows], start_us[rows], ts,
+                              len(email_list) * width)
 
-        countable = grouped(np.flatnonzero(table.status.mapped(lambda v: v is ActivityStatus.COMPLETED, False, bool)
-                                           & live))
-        waiting = grouped(np.flatnonzero(planned & live)) if planned.any() else {}
+        countable = grouped(np.flatnonzero((status == 1) & live))
+        waiting = grouped(np.flatnonzero(planned & live)) if planned.any() else None
         return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting,
-                   whole_day=all_day & table.whole_day)
+                   whole_day=all_day & table.whole_day, kinds=kinds)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
         """(start instants, positions) of every matchable activity of one owner, any status or type, ties
