@@ -74,8 +74,10 @@ _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal 
 # rows of ``AccountColumns._condition_passes`` before the conditions': live, every combination; kinds of the other
 # conditions (``AccountColumns._kind``)
 _LIVE, _EVERY, _DORMANCY, _DEAL = 0, 1, -1, -2
-# what a condition's equality and hash read (its dataclass fields), as one tuple: a cheaper key than the object
-_condition_key = attrgetter(*(f.name for f in dataclass_fields(Condition) if f.compare))
+# what a condition's equality and hash read (its dataclass fields), as one tuple: a cheaper key than the object (its
+# hash computed in C, not by the dataclass's ``__hash__``), equal for equal conditions
+condition_key: Callable[[Condition], tuple[Any, ...]] = attrgetter(*(f.name for f in dataclass_fields(Condition)
+                                                                      if f.compare))
 
 
 def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -402,7 +404,7 @@ class AccountColumns:
             tests = [ValueTest(c) for c in conditions[field]]
             passes = np.array([[t(v) for t in tests] for v in keys], dtype=bool).reshape(len(keys), len(tests))
             classes, of_value = np.unique(passes, axis=0, return_inverse=True)
-            per_class.extend((self._row_of[_condition_key(c)], k, classes[:, j])
+            per_class.extend((self._row_of[condition_key(c)], k, classes[:, j])
                              for j, c in enumerate(conditions[field]))
             columns.append(of_value.reshape(-1)[codes])
         columns.append(self.live[self.version_account].astype(np.int64))
@@ -426,7 +428,7 @@ class AccountColumns:
             return _DEAL
         if is_dormancy(condition):
             return _DORMANCY
-        key = _condition_key(condition)
+        key = condition_key(condition)
         row = self._row_of.get(key)
         if row is None:
             if conditions is None:
@@ -654,7 +656,10 @@ class AccountColumns:
         keys = numbers | days[keep].astype(np.int64)
         first = keys if since is None else np.maximum(keys, numbers | since.toordinal())
         last = np.minimum(keys + span, numbers | until.toordinal())
-        hit = np.searchsorted(keys_won, last, side="right") > np.searchsorted(keys_won, first)
+        # a won key in [first, last]: the first won key on or after ``first`` is not after ``last``
+        at = np.searchsorted(keys_won, first)
+        hit = keys_won[np.minimum(at, len(keys_won) - 1)] <= last if len(keys_won) else np.zeros(len(at), dtype=bool)
+        hit &= at < len(keys_won)
         converted = np.zeros(self.n, dtype=bool)      # the distinct accounts: a mask over the account numbers
         converted[accounts[keep][hit]] = True
         return int(np.count_nonzero(converted))

@@ -21,7 +21,16 @@ import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
+from pac_core.columnar import (
+    NO_DAY,
+    AccountColumns,
+    AccountTable,
+    Categorical,
+    RecordColumns,
+    Rows,
+    condition_key,
+    local_ordinals,
+)
 from pac_core.engine_settings import EngineSettings
 from pac_core.fx import no_rate
 from pac_core.growth import resolved
@@ -246,24 +255,36 @@ class _AccountNumbers:
         if self.by_source is not None:
             return _numbers_of(sources, ids, self.by_source)
         rows = np.fromiter(map(self.by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
-        found = np.append(rows, -1)[ids.codes]                               # code -1 (no id): the last entry
         account_sources = self.accounts.source
         code_of = {source: k for k, source in enumerate(account_sources.values)}
-        wanted = np.array([code_of.get(source, -2) for source in sources.values] + [-2], dtype=np.int64)
-        same = np.append(account_sources.codes.astype(np.int64), -3)[found] == wanted[sources.codes]
-        result: np.ndarray = np.where(same & (found >= 0), found, -1)
-        return result
+        # per source code and id code (+ 1: code -1, none, is row and column 0), the account's number when its
+        # source is that one, else -1
+        wanted = np.array([-2] + [code_of.get(source, -2) for source in sources.values], dtype=np.int64)
+        source_of = np.append(-3, np.where(rows >= 0, account_sources.codes[rows], -3))
+        return _by_codes(np.where(source_of == wanted[:, None], np.append(-1, rows), -1), sources, ids)
 
 
 def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
     """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct id and
     source (``numbers``: source -> account id -> number), then one gather."""
-    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: last row/col
+    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: row/column 0
     for s, source in enumerate(sources.values):
         by_id = numbers.get(source)
         if by_id:
-            table[s, :-1] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
-    found: np.ndarray = table[sources.codes, ids.codes]
+            table[s + 1, 1:] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64,
+                                           count=len(ids.values))
+    return _by_codes(table, sources, ids)
+
+
+def _by_codes(table: np.ndarray, sources: Categorical, ids: Categorical) -> np.ndarray:
+    """Per row, ``table[s + 1, i + 1]`` for its source code ``s`` and id code ``i``: one gather at flat positions
+    (int32 when they fit: a 2-D fancy index is slower)."""
+    flat: np.ndarray = sources.codes.astype(np.int32 if table.size < 2 ** 31 else np.int64)     # a copy
+    flat += 1
+    flat *= table.shape[1]
+    flat += ids.codes
+    flat += 1
+    found: np.ndarray = np.take(table.ravel(), flat)
     return found
 
 
@@ -308,19 +329,24 @@ def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
 
 def _action_scopes(plan: Plan) -> dict[str, Scope]:
     """Action id -> its scope (segment AND axis AND action), each built once; actions whose scopes have the same
-    conditions share one object (the account columns prepare each scope object once)."""
+    conditions share one object (the account columns prepare each scope object once), found by the conditions'
+    ``condition_key`` (cheaper to hash than the conditions)."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
-    upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
+    upper: dict[str, tuple[Scope, tuple[tuple[Any, ...], ...]]] = {}     # segment AND axis scope, per axis; its keys
     out: dict[str, Scope] = {}
-    distinct: dict[tuple[Condition, ...], Scope] = {}
+    distinct: dict[tuple[tuple[Any, ...], ...], Scope] = {}
     for action in plan.actions:
-        base = upper.get(action.axis_id)
-        if base is None:
+        found = upper.get(action.axis_id)
+        if found is None:
             axis = axes_by_id[action.axis_id]
-            base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
-        scope = base & action.scope
-        out[action.id] = distinct.setdefault(scope.conditions, scope)
+            base = segments_by_id[axis.segment_id].scope & axis.scope
+            found = upper[action.axis_id] = (base, tuple(map(condition_key, base.conditions)))
+        key = found[1] + tuple(map(condition_key, action.scope.conditions))
+        scope = distinct.get(key)
+        if scope is None:
+            scope = distinct[key] = found[0] & action.scope
+        out[action.id] = scope
     return out
 
 
