@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
@@ -74,10 +73,6 @@ _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal 
 # rows of ``AccountColumns._condition_passes`` before the conditions': live, every combination; kinds of the other
 # conditions (``AccountColumns._kind``)
 _LIVE, _EVERY, _DORMANCY, _DEAL = 0, 1, -1, -2
-# what a condition's equality and hash read (its dataclass fields), as one tuple: a cheaper key than the object (its
-# hash computed in C, not by the dataclass's ``__hash__``), equal for equal conditions
-condition_key: Callable[[Condition], tuple[Any, ...]] = attrgetter(*(f.name for f in dataclass_fields(Condition)
-                                                                      if f.compare))
 
 
 def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -391,7 +386,7 @@ class AccountColumns:
         # noted by id (``_kinds``: the object kept, so its id stays its own), then the static ones once per value
         objects = {id(c): c for scope in {id(scope): scope for scope in scopes}.values() for c in scope.conditions}
         self._kinds: dict[int, tuple[Condition, int]] = {}
-        self._row_of: dict[tuple[Any, ...], int] = {}        # a static condition's value -> its row
+        self._row_of: dict[Condition, int] = {}        # a static condition (by value) -> its row
         conditions: dict[str, list[Condition]] = {}
         for c in objects.values():
             self._kinds[id(c)] = (c, self._kind(c, conditions))
@@ -404,7 +399,7 @@ class AccountColumns:
             tests = [ValueTest(c) for c in conditions[field]]
             passes = np.array([[t(v) for t in tests] for v in keys], dtype=bool).reshape(len(keys), len(tests))
             classes, of_value = np.unique(passes, axis=0, return_inverse=True)
-            per_class.extend((self._row_of[condition_key(c)], k, classes[:, j])
+            per_class.extend((self._row_of[c], k, classes[:, j])
                              for j, c in enumerate(conditions[field]))
             columns.append(of_value.reshape(-1)[codes])
         columns.append(self.live[self.version_account].astype(np.int64))
@@ -428,12 +423,11 @@ class AccountColumns:
             return _DEAL
         if is_dormancy(condition):
             return _DORMANCY
-        key = condition_key(condition)
-        row = self._row_of.get(key)
+        row = self._row_of.get(condition)
         if row is None:
             if conditions is None:
                 raise KeyError(condition)
-            row = self._row_of[key] = len(self._row_of) + 2
+            row = self._row_of[condition] = len(self._row_of) + 2
             conditions.setdefault(condition.field, []).append(condition)
         return row
 

@@ -28,7 +28,6 @@ from pac_core.columnar import (
     Categorical,
     RecordColumns,
     Rows,
-    condition_key,
     local_ordinals,
 )
 from pac_core.engine_settings import EngineSettings
@@ -329,24 +328,19 @@ def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
 
 def _action_scopes(plan: Plan) -> dict[str, Scope]:
     """Action id -> its scope (segment AND axis AND action), each built once; actions whose scopes have the same
-    conditions share one object (the account columns prepare each scope object once), found by the conditions'
-    ``condition_key`` (cheaper to hash than the conditions)."""
+    conditions share one object (the account columns prepare each scope object once)."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
-    upper: dict[str, tuple[Scope, tuple[tuple[Any, ...], ...]]] = {}     # segment AND axis scope, per axis; its keys
+    upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
     out: dict[str, Scope] = {}
-    distinct: dict[tuple[tuple[Any, ...], ...], Scope] = {}
+    distinct: dict[tuple[Condition, ...], Scope] = {}
     for action in plan.actions:
-        found = upper.get(action.axis_id)
-        if found is None:
+        base = upper.get(action.axis_id)
+        if base is None:
             axis = axes_by_id[action.axis_id]
-            base = segments_by_id[axis.segment_id].scope & axis.scope
-            found = upper[action.axis_id] = (base, tuple(map(condition_key, base.conditions)))
-        key = found[1] + tuple(map(condition_key, action.scope.conditions))
-        scope = distinct.get(key)
-        if scope is None:
-            scope = distinct[key] = found[0] & action.scope
-        out[action.id] = scope
+            base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
+        scope = base & action.scope
+        out[action.id] = distinct.setdefault(scope.conditions, scope)
     return out
 
 
