@@ -91,27 +91,68 @@ def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, ordered
 
 
+def _value_passes(tests: Sequence[ValueTest], keys: Sequence[Any]) -> np.ndarray:
+    """Per value (row) and test (column): the test holds for the value. A test of ``in`` / ``not_in`` with neither
+    prefixes nor options is read for the text values from its listed values (the values equal to one of them: the
+    membership its ``_hit`` tests), every other test, and every value that is no text (None, ``UNPLACED``...),
+    asked one by one."""
+    passes = np.zeros((len(keys), len(tests)), dtype=bool)
+    texts: dict[Any, list[int]] | None = None          # text value -> the keys holding it
+    others = [i for i, value in enumerate(keys) if not isinstance(value, str)]
+    for j, test in enumerate(tests):
+        op = test.condition.op
+        if op in ("in", "not_in") and not test.prefixes and not test.options:
+            if texts is None:
+                texts = {}
+                for i, value in enumerate(keys):
+                    if isinstance(value, str):
+                        texts.setdefault(value, []).append(i)
+            listed = [i for value in test.exact for i in texts.get(value, ())]
+            column = passes[:, j]
+            column[listed] = True
+            if op == "not_in":
+                column ^= True
+            column[others] = [test(keys[i]) for i in others]
+        else:
+            passes[:, j] = [test(value) for value in keys]
+    return passes
+
+
+def _classes(passes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(passes, axis=0, return_inverse=True)`` of a boolean matrix of few rows: its distinct rows in
+    the same (lexicographic) order, each row's number among them; rows compared as bytes."""
+    rows = [row.tobytes() for row in passes]
+    distinct = sorted(set(rows))
+    number = {row: k for k, row in enumerate(distinct)}
+    classes = np.frombuffer(b"".join(distinct), dtype=bool).reshape(len(distinct), passes.shape[1])
+    return classes, np.array([number[row] for row in rows], dtype=np.int64)
+
+
 def _combinations(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(per column of ``stacked``: the number of its combination, the combinations as columns, fields x
     combinations) for rows of small non-negative codes, numbered as a 1-D ``np.unique`` of the columns' mixed-radix
-    codes numbers them: when the codes are few, a presence table over them (its cumulative sum numbers the present
-    ones in order), each combination's codes read back from its mixed-radix code."""
+    codes numbers them (``_unique_inverse``), each combination's codes read back from its mixed-radix code."""
     radix = [int(c.max()) + 1 for c in stacked]
     flat = np.zeros(stacked.shape[1], dtype=np.int64)
     for column, base in zip(stacked, radix, strict=True):
         flat = flat * base + column
-    if math.prod(radix) <= 4 * len(flat) + 4096:
-        present = np.zeros(math.prod(radix), dtype=bool)
-        present[flat] = True
-        codes = np.flatnonzero(present)
-        combo = (np.cumsum(present) - 1)[flat]
-    else:
-        codes, combo = np.unique(flat, return_inverse=True)
+    codes, combo = _unique_inverse(flat, math.prod(radix))
     combos = np.empty((len(radix), len(codes)), dtype=np.int64)
     rest = codes
     for k in range(len(radix) - 1, -1, -1):
         rest, combos[k] = np.divmod(rest, radix[k])
     return combo.reshape(-1).astype(np.int64, copy=False), combos
+
+
+def _unique_inverse(flat: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(flat, return_inverse=True)`` of non-negative integers below ``size``: by a presence table over
+    them when ``size`` is not much more than their count (its cumulative sum numbers the present ones in order)."""
+    if size <= 4 * len(flat) + 4096:
+        present = np.zeros(size, dtype=bool)
+        present[flat] = True
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[flat]
+    distinct, inverse = np.unique(flat, return_inverse=True)
+    return distinct, inverse.reshape(-1)
 
 
 # a scope object's split (``AccountColumns._split_many``): it, its static pass, its dormancy conditions and their rules
@@ -352,8 +393,8 @@ class AccountColumns:
         flat = np.zeros(t.n, dtype=np.int64)
         for column in columns:
             flat = flat * (len(column.values) + 1) + column.codes.astype(np.int64) + 1
-        distinct, codes = np.unique(flat, return_inverse=True)
-        codes = codes.reshape(-1).astype(np.int64)
+        distinct, codes = _unique_inverse(flat, math.prod(len(column.values) + 1 for column in columns))
+        codes = codes.astype(np.int64)
         keys: list[Any] = []
         unrated: dict[int, str] = {}        # key code -> its currency
         for k, combined in enumerate(distinct.tolist()):
@@ -384,12 +425,14 @@ class AccountColumns:
         ``_condition_passes`` (per combination: it holds), after two rows: live, and every combination."""
         # each condition object once (an action's scope holds its segment's and axis's condition objects), its kind
         # noted by id (``_kinds``: the object kept, so its id stays its own), then the static ones once per value
-        objects = {id(c): c for scope in {id(scope): scope for scope in scopes}.values() for c in scope.conditions}
-        self._kinds: dict[int, tuple[Condition, int]] = {}
+        kinds: dict[int, tuple[Condition, int]] = {}
+        self._kinds = kinds
         self._row_of: dict[Condition, int] = {}        # a static condition (by value) -> its row
         conditions: dict[str, list[Condition]] = {}
-        for c in objects.values():
-            self._kinds[id(c)] = (c, self._kind(c, conditions))
+        for scope in {id(scope): scope for scope in scopes}.values():
+            for c in scope.conditions:
+                if id(c) not in kinds:
+                    kinds[id(c)] = (c, self._kind(c, conditions))
         self.fields = sorted(conditions)
         rows = [np.zeros(0, dtype=bool)] * (len(self._row_of) + 2)
         per_class: list[tuple[int, int, np.ndarray]] = []     # per static condition: (its row, field column, per class)
@@ -397,8 +440,7 @@ class AccountColumns:
         for k, field in enumerate(self.fields):
             codes, keys = self.field_values(field)
             tests = [ValueTest(c) for c in conditions[field]]
-            passes = np.array([[t(v) for t in tests] for v in keys], dtype=bool).reshape(len(keys), len(tests))
-            classes, of_value = np.unique(passes, axis=0, return_inverse=True)
+            classes, of_value = _classes(_value_passes(tests, keys))
             per_class.extend((self._row_of[c], k, classes[:, j])
                              for j, c in enumerate(conditions[field]))
             columns.append(of_value.reshape(-1)[codes])
