@@ -804,13 +804,24 @@ def _positions(action_ids: Collection[str], matches: Mapping[str, ActionCount], 
     repeat visits too: each is a visit to its account, so each opens the conversion window (``visit_to_win``): a
     dormant customer visited on 10 January and again on 1 June converts on its order of 1 August, 61 days after the
     second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
+    return _distinct(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
                                                      for a in action_ids), dtype=np.int64))
 
 
 def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The sorted distinct positions of ``parts``."""
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return _distinct(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers (sorted, each once): when they are non-negative and their range not much longer
+    than they are, the positions of a presence mask over ``0..max`` (no sort)."""
+    top = int(values.max()) + 1 if len(values) else 0
+    if not top or top > 32 * len(values) + 4096 or values.min() < 0:
+        return np.unique(values)
+    present = np.zeros(top, dtype=bool)
+    present[values] = True
+    return np.flatnonzero(present).astype(values.dtype, copy=False)
 
 
 class _VisitDays:
@@ -837,7 +848,7 @@ def _visits(positions: np.ndarray, matched: np.ndarray, index: ActivityIndex, co
     evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
     ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
-    return _Visits(positions, np.unique(accounts[accounts >= 0]),
+    return _Visits(positions, _distinct(accounts[accounts >= 0]),
                    columns.won_within(index.acc[matched], days.of(matched), settings.attribution_days, span[1],
                                       won_keys, since=span[0]))
 
