@@ -579,6 +579,25 @@ class AccountColumns:
         found = self._histograms.get(key)
         if found is None:
             rule = dormancy_rule(condition, self.default_months)
+            passing = self._dormant_now(rule, reference)
+            size = self.combo_classes.shape[1]
+            found = np.bincount(self.combo_now[passing & self.live], minlength=size)
+            numbers, rows = self.changed_at(reference)
+            if len(numbers):    # the accounts whose state then is not their state now: theirs then
+                live = self.live[numbers]
+                low = months_before(reference, rule[1]).toordinal()
+                found = found - np.bincount(self.combo_now[numbers][passing[numbers] & live], minlength=size) \
+                    + np.bincount(self.combo[rows][self._dormant_rows(numbers, rows, rule, low, reference.toordinal())
+                                                   & live], minlength=size)
+            self._histograms[key] = found
+        return found
+
+    def _dormant_now(self, rule: tuple[bool, int, bool], reference: date) -> np.ndarray:
+        """Per account number, in its state now: it passes the dormancy rule at ``reference`` (read-only, cached per
+        ``_rule_key``)."""
+        key = ("now", *self._rule_key(rule, reference))
+        passing = self._cache.get(key)
+        if passing is None:
             wanted, months, use_flag = rule
             flags = self.flags[:self.n]
             low, high = months_before(reference, months).toordinal(), reference.toordinal()
@@ -592,16 +611,20 @@ class AccountColumns:
                 if use_flag:
                     flagged = flags != 0
                     passing[flagged] = (flags[flagged] == 1) == wanted
-            size = self.combo_classes.shape[1]
-            found = np.bincount(self.combo_now[passing & self.live], minlength=size)
-            numbers, rows = self.changed_at(reference)
-            if len(numbers):    # the accounts whose state then is not their state now: theirs then
-                live = self.live[numbers]
-                found = found - np.bincount(self.combo_now[numbers][passing[numbers] & live], minlength=size) \
-                    + np.bincount(self.combo[rows][self._dormant_rows(numbers, rows, rule, low, high) & live],
-                                  minlength=size)
-            self._histograms[key] = found
-        return found
+            passing.flags.writeable = False
+            self._cache[key] = passing
+        return passing  # type: ignore[no-any-return]
+
+    def _dormant_at(self, rule: tuple[bool, int, bool], reference: date) -> np.ndarray:
+        """Per account number, in its state at ``reference``: it passes the dormancy rule then (``dormant_on`` of
+        every account: ``_dormant_now``, the accounts whose state then is not their state now read in theirs)."""
+        passing = self._dormant_now(rule, reference)
+        numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
+        if len(numbers):
+            passing = passing.copy()
+            passing[numbers] = self._dormant_rows(numbers, rows, rule, months_before(reference, rule[1]).toordinal(),
+                                                  reference.toordinal())
+        return passing
 
     def _live_histogram(self, reference: date) -> np.ndarray:
         """Per combination: live accounts, each in its state at ``reference``."""
@@ -736,8 +759,7 @@ class AccountColumns:
                 found[numbers] = passing[self.combo[rows]]
             for condition in scope.conditions:
                 if is_dormancy(condition) and found.any():
-                    numbers = np.flatnonzero(found)
-                    found[numbers[~self.dormant_on(numbers, condition, reference)]] = False
+                    found &= self._dormant_at(dormancy_rule(condition, self.default_months), reference)
             found.flags.writeable = False
             self._masks[key] = found
         return found
