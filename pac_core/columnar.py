@@ -680,7 +680,7 @@ class AccountColumns:
                     histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
                         self._live_histogram(reference)
                 # the live accounts of the combinations passing: the histogram's dot product with the pass
-                size = found[(id(passing), key)] = int(histogram @ passing)
+                size = found[(id(passing), key)] = int(histogram.dot(passing))
             out.append(size)
         return out
 
