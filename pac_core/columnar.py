@@ -595,7 +595,7 @@ class AccountColumns:
     def _dormant_now(self, rule: tuple[bool, int, bool], reference: date) -> np.ndarray:
         """Per account number, in its state now: it passes the dormancy rule at ``reference`` (read-only, cached per
         ``_rule_key``)."""
-        key = ("now", *self._rule_key(rule, reference))
+        key = ("dormant now", *self._rule_key(rule, reference))
         passing = self._cache.get(key)
         if passing is None:
             wanted, months, use_flag = rule
@@ -753,7 +753,9 @@ class AccountColumns:
         found = self._masks.get(key)
         if found is None:
             passing = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
-            found = np.take(passing, self.combo_now)
+            # per account number as it is now (once per static pass: scopes with dormancy ask it at many dates;
+            # the pass is kept in ``_static``, so its id stays its own)
+            found = self.cached(("static now", id(passing)), lambda: np.take(passing, self.combo_now)).copy()
             numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
             if len(numbers):
                 found[numbers] = passing[self.combo[rows]]
