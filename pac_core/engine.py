@@ -21,15 +21,7 @@ import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import (
-    NO_DAY,
-    AccountColumns,
-    AccountTable,
-    Categorical,
-    RecordColumns,
-    Rows,
-    local_ordinals,
-)
+from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
 from pac_core.fx import no_rate
 from pac_core.growth import resolved
