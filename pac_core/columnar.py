@@ -24,6 +24,7 @@ reference test suite checks both paths give the same counts, coverage and foreca
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -63,12 +64,15 @@ from pac_core.scope_eval import (
     postal_key,
     unplaced,
 )
-from pac_core.scopes import Condition, Scope
+from pac_core.scopes import DEAL_FIELDS, Condition, Scope
 from pac_core.text import fold_value
 
 _T = TypeVar("_T")
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
+# rows of ``AccountColumns._condition_passes`` before the conditions': live, every combination; kinds of the other
+# conditions (``AccountColumns._kind``)
+_LIVE, _EVERY, _DORMANCY, _DEAL = 0, 1, -1, -2
 
 
 def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,6 +89,74 @@ def stable_argsort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         at = np.flatnonzero(tied)                  # contiguous runs of equal keys, runs in key order
         order[at] = order[at][np.lexsort((order[at], ordered[at]))]
     return order, ordered
+
+
+def _value_passes(tests: Sequence[ValueTest], keys: Sequence[Any]) -> np.ndarray:
+    """Per value (row) and test (column): the test holds for the value. A test of ``in`` / ``not_in`` with neither
+    prefixes nor options is read for the text values from its listed values (the values equal to one of them: the
+    membership its ``_hit`` tests), every other test, and every value that is no text (None, ``UNPLACED``...),
+    asked one by one."""
+    passes = np.zeros((len(keys), len(tests)), dtype=bool)
+    texts: dict[Any, list[int]] | None = None          # text value -> the keys holding it
+    others = [i for i, value in enumerate(keys) if not isinstance(value, str)]
+    for j, test in enumerate(tests):
+        op = test.condition.op
+        if op in ("in", "not_in") and not test.prefixes and not test.options:
+            if texts is None:
+                texts = {}
+                for i, value in enumerate(keys):
+                    if isinstance(value, str):
+                        texts.setdefault(value, []).append(i)
+            listed = [i for value in test.exact for i in texts.get(value, ())]
+            column = passes[:, j]
+            column[listed] = True
+            if op == "not_in":
+                column ^= True
+            column[others] = [test(keys[i]) for i in others]
+        else:
+            passes[:, j] = [test(value) for value in keys]
+    return passes
+
+
+def _classes(passes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(passes, axis=0, return_inverse=True)`` of a boolean matrix of few rows: its distinct rows in
+    the same (lexicographic) order, each row's number among them; rows compared as bytes."""
+    rows = [row.tobytes() for row in passes]
+    distinct = sorted(set(rows))
+    number = {row: k for k, row in enumerate(distinct)}
+    classes = np.frombuffer(b"".join(distinct), dtype=bool).reshape(len(distinct), passes.shape[1])
+    return classes, np.array([number[row] for row in rows], dtype=np.int64)
+
+
+def _combinations(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(per column of ``stacked``: the number of its combination, the combinations as columns, fields x
+    combinations) for rows of small non-negative codes, numbered as a 1-D ``np.unique`` of the columns' mixed-radix
+    codes numbers them (``_unique_inverse``), each combination's codes read back from its mixed-radix code."""
+    radix = [int(c.max()) + 1 for c in stacked]
+    flat = np.zeros(stacked.shape[1], dtype=np.int64)
+    for column, base in zip(stacked, radix, strict=True):
+        flat = flat * base + column
+    codes, combo = _unique_inverse(flat, math.prod(radix))
+    combos = np.empty((len(radix), len(codes)), dtype=np.int64)
+    rest = codes
+    for k in range(len(radix) - 1, -1, -1):
+        rest, combos[k] = np.divmod(rest, radix[k])
+    return combo.reshape(-1).astype(np.int64, copy=False), combos
+
+
+def _unique_inverse(flat: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(flat, return_inverse=True)`` of non-negative integers below ``size``: by a presence table over
+    them when ``size`` is not much more than their count (its cumulative sum numbers the present ones in order)."""
+    if size <= 4 * len(flat) + 4096:
+        present = np.zeros(size, dtype=bool)
+        present[flat] = True
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[flat]
+    distinct, inverse = np.unique(flat, return_inverse=True)
+    return distinct, inverse.reshape(-1)
+
+
+# a scope object's split (``AccountColumns._split_many``): it, its static pass, its dormancy conditions and their rules
+_Split = tuple[Scope, np.ndarray, tuple[Condition, ...], tuple[tuple[bool, int, bool], ...]]
 
 
 @dataclass(frozen=True)
@@ -119,8 +191,9 @@ class AccountColumns:
         self.all_flagged = bool(n) and bool(self.flags.all())
         owners, days = won_accounts.astype(np.int64), won_days.astype(np.int64)
         self.won_keys = np.sort((owners << _DAY_BITS) | days)       # sorted by account, then close date
-        order = np.argsort(days, kind="stable")
-        self.won_days_sorted, self.won_accounts_by_day = days[order], owners[order]
+        # by close date (the accounts of a range of days read as a set): one sort of day << 32 | account number
+        by_day = np.sort((days << 32) | owners)
+        self.won_days_sorted, self.won_accounts_by_day = by_day >> 32, by_day & 0xFFFFFFFF
         self._combos(scopes)
         self.combo_now = self.combo[:n]        # per account number: the combination of its current state
         self._changed_at: dict[date, tuple[np.ndarray, np.ndarray]] = {}
@@ -129,7 +202,7 @@ class AccountColumns:
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
         self._masks: dict[tuple[tuple[Condition, ...], date], np.ndarray] = {}
         self._cache: dict[Hashable, Any] = {}
-        self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
+        self._splits: dict[int, _Split] = {}
         self._first_won: np.ndarray | None = None
 
     # -- the accounts' state in force at a reference date: version rows ----------------------------------------
@@ -320,8 +393,8 @@ class AccountColumns:
         flat = np.zeros(t.n, dtype=np.int64)
         for column in columns:
             flat = flat * (len(column.values) + 1) + column.codes.astype(np.int64) + 1
-        distinct, codes = np.unique(flat, return_inverse=True)
-        codes = codes.reshape(-1).astype(np.int64)
+        distinct, codes = _unique_inverse(flat, math.prod(len(column.values) + 1 for column in columns))
+        codes = codes.astype(np.int64)
         keys: list[Any] = []
         unrated: dict[int, str] = {}        # key code -> its currency
         for k, combined in enumerate(distinct.tolist()):
@@ -347,50 +420,91 @@ class AccountColumns:
 
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
     def _combos(self, scopes: Sequence[Scope]) -> None:
-        distinct: dict[str, dict[Condition, None]] = {}
-        for conditions_of_scope in {scope.conditions for scope in {id(scope): scope for scope in scopes}.values()}:
-            for c in Scope(conditions_of_scope).accounts_part.conditions:  # deal conditions are revenue only
-                if not is_dormancy(c):
-                    distinct.setdefault(c.field, {})[c] = None
-        conditions = {field: list(found) for field, found in distinct.items()}
+        """Code the fields the scopes' static account conditions read into classes, the accounts (and their earlier
+        states) into combinations of classes; each distinct static condition (by value) becomes a row of
+        ``_condition_passes`` (per combination: it holds), after two rows: live, and every combination."""
+        # each condition object once (an action's scope holds its segment's and axis's condition objects), its kind
+        # noted by id (``_kinds``: the object kept, so its id stays its own), then the static ones once per value
+        kinds: dict[int, tuple[Condition, int]] = {}
+        self._kinds = kinds
+        self._row_of: dict[Condition, int] = {}        # a static condition (by value) -> its row
+        conditions: dict[str, list[Condition]] = {}
+        for scope in {id(scope): scope for scope in scopes}.values():
+            for c in scope.conditions:
+                if id(c) not in kinds:
+                    kinds[id(c)] = (c, self._kind(c, conditions))
         self.fields = sorted(conditions)
-        self._class_pass: dict[Condition, tuple[int, np.ndarray]] = {}   # condition -> (field column, per class)
+        rows = [np.zeros(0, dtype=bool)] * (len(self._row_of) + 2)
+        per_class: list[tuple[int, int, np.ndarray]] = []     # per static condition: (its row, field column, per class)
         columns = []
         for k, field in enumerate(self.fields):
             codes, keys = self.field_values(field)
             tests = [ValueTest(c) for c in conditions[field]]
-            passes = np.array([[t(v) for t in tests] for v in keys], dtype=bool).reshape(len(keys), len(tests))
-            classes, of_value = np.unique(passes, axis=0, return_inverse=True)
-            for j, condition in enumerate(conditions[field]):
-                self._class_pass[condition] = (k, classes[:, j].copy())
+            classes, of_value = _classes(_value_passes(tests, keys))
+            per_class.extend((self._row_of[c], k, classes[:, j])
+                             for j, c in enumerate(conditions[field]))
             columns.append(of_value.reshape(-1)[codes])
         columns.append(self.live[self.version_account].astype(np.int64))
         stacked = np.stack(columns) if columns else np.zeros((1, len(self.version_account)), dtype=np.int64)
         if self.n:
-            # combinations: mixed-radix codes of the class columns, then one 1-D unique (faster than axis=1)
-            radix = [int(c.max()) + 1 for c in stacked]
-            flat = np.zeros(len(self.version_account), dtype=np.int64)
-            for column, base in zip(stacked, radix, strict=True):
-                flat = flat * base + column
-            _, first, self.combo = np.unique(flat, return_index=True, return_inverse=True)
-            combos = stacked[:, first]
+            self.combo, combos = _combinations(stacked)
         else:
             combos, self.combo = np.zeros((stacked.shape[0], 0), dtype=np.int64), np.zeros(0, dtype=np.int64)
-        self.combo = self.combo.reshape(-1)
         self.combo_classes = combos            # (fields + live) x combinations
         self.combo_live = combos[-1].astype(bool)
+        rows[_LIVE], rows[_EVERY] = self.combo_live, np.ones(combos.shape[1], dtype=bool)
+        for row, k, passing in per_class:
+            rows[row] = passing[combos[k]]
+        self._condition_passes = np.stack(rows)
+
+    def _kind(self, condition: Condition, conditions: dict[str, list[Condition]] | None = None) -> int:
+        """A condition's row in ``_condition_passes`` (a static account condition), ``_DORMANCY`` or ``_DEAL`` (a
+        deal condition: revenue only). ``conditions``: while coding the fields, where a static condition of a new
+        value is listed under its field (else one of a new value is a ``KeyError``: its field was not coded)."""
+        if condition.field in DEAL_FIELDS:
+            return _DEAL
+        if is_dormancy(condition):
+            return _DORMANCY
+        row = self._row_of.get(condition)
+        if row is None:
+            if conditions is None:
+                raise KeyError(condition)
+            row = self._row_of[condition] = len(self._row_of) + 2
+            conditions.setdefault(condition.field, []).append(condition)
+        return row
+
+    def _rows(self, static: Iterable[Condition]) -> list[int]:
+        """The ``_condition_passes`` rows of static account conditions (``KeyError`` for any other)."""
+        out = []
+        for condition in static:
+            found = self._kinds.get(id(condition))
+            if found is None:
+                found = self._kinds[id(condition)] = (condition, self._kind(condition))
+            if found[1] < 0:
+                raise KeyError(condition)
+            out.append(found[1])
+        return out
 
     def static_pass(self, static: tuple[Condition, ...], *, live: bool = True) -> np.ndarray:
         """Per combination: live (unless ``live`` is False: deleted accounts too) and every static condition holds."""
-        key = static if live else ("deleted too", *static)
-        found = self._static.get(key)
-        if found is None:
-            found = self.combo_live.copy() if live else np.ones(len(self.combo_live), dtype=bool)
-            for condition in static:
-                k, per_class = self._class_pass[condition]
-                found &= per_class[self.combo_classes[k]]
-            self._static[key] = found
-        return found
+        return self._static_of([(_LIVE if live else _EVERY, *self._rows(static))])[0]
+
+    def _static_of(self, keys: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
+        """Per key (rows of ``_condition_passes``, the first ``_LIVE`` or ``_EVERY``): per combination, every row
+        holds; cached per key, those not yet known computed at once, the keys of one length together (one gather
+        and one ``&`` per row of the key: a ``logical_and.reduceat`` over rows is many times slower)."""
+        static = self._static
+        by_length: dict[int, list[tuple[int, ...]]] = {}
+        for key in dict.fromkeys(key for key in keys if key not in static):
+            by_length.setdefault(len(key), []).append(key)
+        for length, missing in by_length.items():
+            rows = np.array(missing, dtype=np.intp).reshape(len(missing), length)
+            passes = self._condition_passes[rows[:, 0]]
+            for j in range(1, length):
+                passes &= self._condition_passes[rows[:, j]]
+            for key, passing in zip(missing, passes, strict=True):
+                static[key] = passing
+        return [static[key] for key in keys]
 
     def deleted_mask(self, scope: Scope, reference: date) -> np.ndarray | None:
         """Per account number: deleted in the CRM, and in ``scope`` at ``reference`` (its state then, as stored when
@@ -451,7 +565,11 @@ class AccountColumns:
     def _dormant_key(self, condition: Condition, reference: date) -> tuple[Any, ...]:
         """What a dormancy condition's histogram depends on (not the reference when every account is flagged and
         no account's state changed)."""
-        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        return self._rule_key(dormancy_rule(condition, self.default_months), reference)
+
+    def _rule_key(self, rule: tuple[bool, int, bool], reference: date) -> tuple[Any, ...]:
+        """``_dormant_key`` of a dormancy rule (wanted, months, use the flag first)."""
+        wanted, months, use_flag = rule
         return (wanted, use_flag) if use_flag and self.all_flagged and not self.has_versions else \
             (wanted, months, use_flag, reference)
 
@@ -461,6 +579,25 @@ class AccountColumns:
         found = self._histograms.get(key)
         if found is None:
             rule = dormancy_rule(condition, self.default_months)
+            passing = self._dormant_now(rule, reference)
+            size = self.combo_classes.shape[1]
+            found = np.bincount(self.combo_now[passing & self.live], minlength=size)
+            numbers, rows = self.changed_at(reference)
+            if len(numbers):    # the accounts whose state then is not their state now: theirs then
+                live = self.live[numbers]
+                low = months_before(reference, rule[1]).toordinal()
+                found = found - np.bincount(self.combo_now[numbers][passing[numbers] & live], minlength=size) \
+                    + np.bincount(self.combo[rows][self._dormant_rows(numbers, rows, rule, low, reference.toordinal())
+                                                   & live], minlength=size)
+            self._histograms[key] = found
+        return found
+
+    def _dormant_now(self, rule: tuple[bool, int, bool], reference: date) -> np.ndarray:
+        """Per account number, in its state now: it passes the dormancy rule at ``reference`` (read-only, cached per
+        ``_rule_key``)."""
+        key = ("dormant now", *self._rule_key(rule, reference))
+        passing = self._cache.get(key)
+        if passing is None:
             wanted, months, use_flag = rule
             flags = self.flags[:self.n]
             low, high = months_before(reference, months).toordinal(), reference.toordinal()
@@ -474,16 +611,20 @@ class AccountColumns:
                 if use_flag:
                     flagged = flags != 0
                     passing[flagged] = (flags[flagged] == 1) == wanted
-            size = self.combo_classes.shape[1]
-            found = np.bincount(self.combo_now[passing & self.live], minlength=size)
-            numbers, rows = self.changed_at(reference)
-            if len(numbers):    # the accounts whose state then is not their state now: theirs then
-                live = self.live[numbers]
-                found = found - np.bincount(self.combo_now[numbers][passing[numbers] & live], minlength=size) \
-                    + np.bincount(self.combo[rows][self._dormant_rows(numbers, rows, rule, low, high) & live],
-                                  minlength=size)
-            self._histograms[key] = found
-        return found
+            passing.flags.writeable = False
+            self._cache[key] = passing
+        return passing  # type: ignore[no-any-return]
+
+    def _dormant_at(self, rule: tuple[bool, int, bool], reference: date) -> np.ndarray:
+        """Per account number, in its state at ``reference``: it passes the dormancy rule then (``dormant_on`` of
+        every account: ``_dormant_now``, the accounts whose state then is not their state now read in theirs)."""
+        passing = self._dormant_now(rule, reference)
+        numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
+        if len(numbers):
+            passing = passing.copy()
+            passing[numbers] = self._dormant_rows(numbers, rows, rule, months_before(reference, rule[1]).toordinal(),
+                                                  reference.toordinal())
+        return passing
 
     def _live_histogram(self, reference: date) -> np.ndarray:
         """Per combination: live accounts, each in its state at ``reference``."""
@@ -519,24 +660,27 @@ class AccountColumns:
         return int(keep.sum())
 
     def sizes(self, asked: Sequence[tuple[Scope, date]]) -> list[int]:
-        """``size`` of many (scope, reference) pairs, each histogram looked up once per distinct key."""
+        """``size`` of many (scope, reference) pairs, each histogram looked up once per distinct key (the scopes split
+        at once: ``_split_many``)."""
         out = []
         histograms: dict[tuple[Any, ...], np.ndarray] = {}
         found: dict[tuple[int, tuple[Any, ...]], int] = {}     # (static pass object, histogram) -> size
-        for scope, reference in asked:
-            passing, dynamic = self._split(scope)
+        live_key = ("live",)
+        for (scope, reference), (_, passing, dynamic, rules) in zip(
+                asked, self._split_many([scope for scope, _ in asked]), strict=True):
             if len(dynamic) > 1:
                 out.append(self.size(scope, reference))
                 continue
-            key = self._dormant_key(dynamic[0], reference) if dynamic else \
-                ("live", reference) if self.has_versions else ("live",)
+            key = self._rule_key(rules[0], reference) if dynamic else \
+                ("live", reference) if self.has_versions else live_key
             size = found.get((id(passing), key))
             if size is None:
                 histogram = histograms.get(key)
                 if histogram is None:
                     histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
                         self._live_histogram(reference)
-                size = found[(id(passing), key)] = int(histogram[passing].sum())
+                # the live accounts of the combinations passing: the histogram's dot product with the pass
+                size = found[(id(passing), key)] = int(histogram.dot(passing))
             out.append(size)
         return out
 
@@ -571,8 +715,13 @@ class AccountColumns:
         keys = numbers | days[keep].astype(np.int64)
         first = keys if since is None else np.maximum(keys, numbers | since.toordinal())
         last = np.minimum(keys + span, numbers | until.toordinal())
-        hit = np.searchsorted(keys_won, last, side="right") > np.searchsorted(keys_won, first)
-        return len(np.unique(accounts[keep][hit]))
+        # a won key in [first, last]: the first won key on or after ``first`` is not after ``last``
+        at = np.searchsorted(keys_won, first)
+        hit = keys_won[np.minimum(at, len(keys_won) - 1)] <= last if len(keys_won) else np.zeros(len(at), dtype=bool)
+        hit &= at < len(keys_won)
+        converted = np.zeros(self.n, dtype=bool)      # the distinct accounts: a mask over the account numbers
+        converted[accounts[keep][hit]] = True
+        return int(np.count_nonzero(converted))
 
     @staticmethod
     def won_key(numbers: Iterable[int], days: Iterable[date]) -> np.ndarray:
@@ -604,14 +753,15 @@ class AccountColumns:
         found = self._masks.get(key)
         if found is None:
             passing = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
-            found = passing[self.combo_now]
+            # per account number as it is now (once per static pass: scopes with dormancy ask it at many dates;
+            # the pass is kept in ``_static``, so its id stays its own)
+            found = self.cached(("static now", id(passing)), lambda: np.take(passing, self.combo_now)).copy()
             numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
             if len(numbers):
                 found[numbers] = passing[self.combo[rows]]
             for condition in scope.conditions:
                 if is_dormancy(condition) and found.any():
-                    numbers = np.flatnonzero(found)
-                    found[numbers[~self.dormant_on(numbers, condition, reference)]] = False
+                    found &= self._dormant_at(dormancy_rule(condition, self.default_months), reference)
             found.flags.writeable = False
             self._masks[key] = found
         return found
@@ -649,24 +799,23 @@ class AccountColumns:
         dormancy rule once, over the rows still passing whose scope has it, each row at its own reference."""
         rows_of: dict[int, int] = {}
         passes: list[np.ndarray] = []
-        scope_row = np.zeros(len(scopes), dtype=np.int64)
+        scope_row: list[int] = []
         asking: dict[tuple[bool, int, bool], list[int]] = {}
-        for k, scope in enumerate(scopes):
-            passing, dynamic = self._split(scope)
+        for k, (_, passing, _, rules) in enumerate(self._split_many(scopes)):
             row = rows_of.get(id(passing))
             if row is None:
                 row = rows_of[id(passing)] = len(passes)
                 passes.append(passing)
-            scope_row[k] = row
-            for condition in dynamic:
-                asking.setdefault(dormancy_rule(condition, self.default_months), []).append(k)
+            scope_row.append(row)
+            for rule in rules:
+                asking.setdefault(rule, []).append(k)
         if not passes:
             return np.zeros(len(numbers), dtype=bool)
         states = numbers
+        ordinals = np.fromiter((r.toordinal() for r in references), dtype=np.int64, count=len(references))
         if self.has_versions:   # each row's account in its state at its scope's reference date
-            ordinals = np.fromiter((r.toordinal() for r in references), dtype=np.int64, count=len(references))
             states = self.rows_at(numbers, ordinals[which])
-        mask: np.ndarray = np.stack(passes)[scope_row[which], self.combo[states]]
+        mask: np.ndarray = np.stack(passes)[np.array(scope_row, dtype=np.intp)[which], self.combo[states]]
         bounds: dict[tuple[date, int], int] = {}
         for rule, ks in asking.items():
             asks = np.zeros(len(scopes), dtype=bool)
@@ -674,28 +823,63 @@ class AccountColumns:
             rows = np.flatnonzero(asks[which] & mask)
             if not len(rows):
                 continue
-            low, high = np.zeros(len(scopes), dtype=np.int64), np.zeros(len(scopes), dtype=np.int64)
+            low = np.zeros(len(scopes), dtype=np.int64)
+            months = rule[1]
+            lows = []
             for k in ks:
                 reference = references[k]
-                found = bounds.get((reference, rule[1]))
+                found = bounds.get((reference, months))
                 if found is None:
-                    found = bounds[(reference, rule[1])] = months_before(reference, rule[1]).toordinal()
-                low[k], high[k] = found, reference.toordinal()
+                    found = bounds[(reference, months)] = months_before(reference, months).toordinal()
+                lows.append(found)
+            low[ks] = lows
             of_row = which[rows]
-            mask[rows] = self._dormant_rows(numbers[rows], states[rows], rule, low[of_row], high[of_row])
+            mask[rows] = self._dormant_rows(numbers[rows], states[rows], rule, low[of_row], ordinals[of_row])
         return mask
 
     def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:
         """(per combination: the static conditions hold, the dormancy conditions) of a scope object, cached per
         object (the engine builds each action's scope once and asks it twice: count, then size)."""
-        found = self._splits.get(id(scope))
-        if found is None or found[0] is not scope:
-            part = scope.accounts_part
-            static = tuple(c for c in part.conditions if not is_dormancy(c))
-            # dormancy conditions applying the same rule (segment, axis and action may each say "dormant") once
-            rules = {dormancy_rule(c, self.default_months): c for c in reversed(part.conditions) if is_dormancy(c)}
-            found = self._splits[id(scope)] = (scope, self.static_pass(static), tuple(reversed(rules.values())))
-        return found[1], found[2]
+        _, passing, dynamic, _ = self._split_many((scope,))[0]
+        return passing, dynamic
+
+    def _split_many(self, scopes: Sequence[Scope]) -> list[_Split]:
+        """``_split`` of many scope objects, with each dormancy condition's rule: (scope, static pass, dormancy
+        conditions, their rules), the static passes of the scopes not yet split computed at once
+        (``_static_of``)."""
+        splits = self._splits
+        found = [splits.get(id(scope)) for scope in scopes]
+        new: dict[int, tuple[Scope, tuple[int, ...], tuple[Condition, ...], tuple[tuple[bool, int, bool], ...]]] = {}
+        for scope, split in zip(scopes, found, strict=True):
+            if (split is None or split[0] is not scope) and id(scope) not in new:
+                new[id(scope)] = (scope, *self._parts(scope))
+        if not new:
+            return found  # type: ignore[return-value]
+        passes = self._static_of([key for _, key, _, _ in new.values()])
+        for (scope, _, dynamic, rules), passing in zip(new.values(), passes, strict=True):
+            splits[id(scope)] = (scope, passing, dynamic, rules)
+        return [splits[id(scope)] for scope in scopes]
+
+    def _parts(self, scope: Scope) -> tuple[tuple[int, ...], tuple[Condition, ...], tuple[tuple[bool, int, bool], ...]]:
+        """(the ``_static_of`` key of a scope's static account conditions, its dormancy conditions: one per rule,
+        as segment, axis and action may each say "dormant", and their rules); its deal conditions (revenue only)
+        left out."""
+        kinds = self._kinds
+        static = [_LIVE]
+        dormancy: list[Condition] = []
+        for condition in scope.conditions:
+            found = kinds.get(id(condition))
+            if found is None:
+                found = kinds[id(condition)] = (condition, self._kind(condition))
+            if found[1] >= 0:
+                static.append(found[1])
+            elif found[1] == _DORMANCY:
+                dormancy.append(condition)
+        if not dormancy:
+            return tuple(static), (), ()
+        # the first condition of each rule, the rules in the order of their last condition
+        rules = {dormancy_rule(c, self.default_months): c for c in reversed(dormancy)}
+        return tuple(static), tuple(reversed(rules.values())), tuple(reversed(rules))
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -246,24 +246,36 @@ class _AccountNumbers:
         if self.by_source is not None:
             return _numbers_of(sources, ids, self.by_source)
         rows = np.fromiter(map(self.by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
-        found = np.append(rows, -1)[ids.codes]                               # code -1 (no id): the last entry
         account_sources = self.accounts.source
         code_of = {source: k for k, source in enumerate(account_sources.values)}
-        wanted = np.array([code_of.get(source, -2) for source in sources.values] + [-2], dtype=np.int64)
-        same = np.append(account_sources.codes.astype(np.int64), -3)[found] == wanted[sources.codes]
-        result: np.ndarray = np.where(same & (found >= 0), found, -1)
-        return result
+        # per source code and id code (+ 1: code -1, none, is row and column 0), the account's number when its
+        # source is that one, else -1
+        wanted = np.array([-2] + [code_of.get(source, -2) for source in sources.values], dtype=np.int64)
+        source_of = np.append(-3, np.where(rows >= 0, account_sources.codes[rows], -3))
+        return _by_codes(np.where(source_of == wanted[:, None], np.append(-1, rows), -1), sources, ids)
 
 
 def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
     """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct id and
     source (``numbers``: source -> account id -> number), then one gather."""
-    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: last row/col
+    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: row/column 0
     for s, source in enumerate(sources.values):
         by_id = numbers.get(source)
         if by_id:
-            table[s, :-1] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
-    found: np.ndarray = table[sources.codes, ids.codes]
+            table[s + 1, 1:] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64,
+                                           count=len(ids.values))
+    return _by_codes(table, sources, ids)
+
+
+def _by_codes(table: np.ndarray, sources: Categorical, ids: Categorical) -> np.ndarray:
+    """Per row, ``table[s + 1, i + 1]`` for its source code ``s`` and id code ``i``: one gather at flat positions
+    (int32 when they fit: a 2-D fancy index is slower)."""
+    flat: np.ndarray = sources.codes.astype(np.int32 if table.size < 2 ** 31 else np.int64)     # a copy
+    flat += 1
+    flat *= table.shape[1]
+    flat += ids.codes
+    flat += 1
+    found: np.ndarray = np.take(table.ravel(), flat)
     return found
 
 
@@ -858,13 +870,24 @@ def _positions(action_ids: Collection[str], matches: Mapping[str, ActionCount], 
     repeat visits too: each is a visit to its account, so each opens the conversion window (``visit_to_win``): a
     dormant customer visited on 10 January and again on 1 June converts on its order of 1 August, 61 days after the
     second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
+    return _distinct(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
                                                      for a in action_ids), dtype=np.int64))
 
 
 def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The sorted distinct positions of ``parts``."""
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return _distinct(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers (sorted, each once): when they are non-negative and their range not much longer
+    than they are, the positions of a presence mask over ``0..max`` (no sort)."""
+    top = int(values.max()) + 1 if len(values) else 0
+    if not top or top > 32 * len(values) + 4096 or values.min() < 0:
+        return np.unique(values)
+    present = np.zeros(top, dtype=bool)
+    present[values] = True
+    return np.flatnonzero(present).astype(values.dtype, copy=False)
 
 
 class _VisitDays:
@@ -891,7 +914,7 @@ def _visits(positions: np.ndarray, matched: np.ndarray, index: ActivityIndex, co
     evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
     ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
-    return _Visits(positions, np.unique(accounts[accounts >= 0]),
+    return _Visits(positions, _distinct(accounts[accounts >= 0]),
                    columns.won_within(index.acc[matched], days.of(matched), settings.attribution_days, span[1],
                                       won_keys, since=span[0]))
 
