@@ -869,9 +869,10 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     one population of deals, ``pipeline_created`` adds the matching lines' amounts.
     """
     # a scope of dormant accounts is its own dormant population; any other (``dormant: false`` too) is narrowed to
-    # its dormant accounts
+    # its dormant accounts: the scope's members AND the dormant accounts, both at ``reference`` (a scope is a
+    # conjunction, each account judged alone: ``member_mask(scope & _DORMANT)``, without a mask per scope to compute)
     wants_dormant = any(is_dormancy(c) and dormancy_rule(c, 12)[0] for c in scope.conditions)
-    dormant = members if wants_dormant else scopes.member_mask(scope & _DORMANT, reference)
+    dormant = members if wants_dormant else members & scopes.member_mask(_DORMANT, reference)
     # a credit (a won deal worth less than 0) is subtracted from the won revenue but is no deal won: out of the
     # won-deal counts, the average (numerator and denominator, audit reverify N3), reactivation and new accounts
     # (audit revenue F1, F1b)
