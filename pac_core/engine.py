@@ -527,40 +527,12 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     # nightly sync keeps an ended plan for late entries on its clock, ``schedule.after_end_days``; the report reads it
     # at its end): an axis suspended until 5 January of the next year stays out of an ended 2026 plan (audit janmeet F1)
     today = figures_last_day(plan, as_of, zone)
-    until = as_of.timestamp()
-    ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
+    ledger, scopes, index = indexes.ledger, indexes.columns, indexes.index
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
         else frozenset(explain).__contains__
-    action_rows: list[ActionProgress] = []
-    axes_by_id = {axis.id: axis for axis in plan.axes}
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
-    references = _reference_dates(plan.actions, zone)
-    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
-    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
-                          for action, reference in zip(plan.actions, references, strict=True)])
-    for action, scope_size in zip(plan.actions, sizes, strict=True):
-        axis = axes_by_id[action.axis_id]
-        found = counts[action.id]
-        decisions: tuple[Decision, ...] = ()
-        if wanted(action.id):
-            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
-        # an action whose window closed while its axis was suspended (or dropped) stays inactive once the axis is live
-        # again: the plan had put it on hold, it is no missed action (audit reviewhand: A-05 of Q2, its axis suspended
-        # from 15 May to 30 September, read « Manquée » in the October review)
-        ended = last_day(action.window.end, zone)
-        inactive = action_cancelled(action, today) or inactive_axes[axis.id] or (
-            ended < today and axis_inactive(axis, ended))
-        share = action.window.elapsed_share(as_of)
-        expected = action.target * share
-        ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
-        action_rows.append(ActionProgress(
-            action_id=action.id, done=found.done, target=action.target,
-            progress=found.done / action.target, expected_by_now=expected,
-            pace=kpis.pace(found.done, action.target, expected, action.window, as_of, inactive=inactive),
-            forecast=kpis.forecast(found.done, action.target, share, ceiling),
-            coverage=kpis.ratio(len(found.touched), scope_size),
-            decisions=decisions, scope_accounts=int(scope_size) if ceiling is not None else None))
+    action_rows = _action_rows(plan, indexes, counts, as_of, today, wanted)
 
     axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
@@ -614,6 +586,53 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
                                 *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)),
                       attribution=settings.attribution)
+
+
+def _action_rows(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime, today: date,
+                 wanted: Callable[[str], bool]) -> list[ActionProgress]:
+    """Each action's progress (``wanted``: the actions whose decisions are listed). What depends on its window alone
+    (the share elapsed, its last day) is read once per distinct window, and whether its axis was inactive on that
+    last day once per axis and day: thousands of actions share a few hundred windows."""
+    zone, scopes, matcher = indexes.zone, indexes.columns, indexes.matcher
+    until = as_of.timestamp()
+    axes_by_id = {axis.id: axis for axis in plan.axes}
+    references = _reference_dates(plan.actions, zone)
+    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
+    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
+                          for action, reference in zip(plan.actions, references, strict=True)])
+    windows: dict[tuple[datetime, datetime], tuple[float, date]] = {}   # (start, end) -> (share elapsed, last day)
+    held: dict[tuple[str, date], bool] = {}                              # (axis, day) -> inactive that day
+    rows: list[ActionProgress] = []
+    for action, scope_size in zip(plan.actions, sizes, strict=True):
+        axis = axes_by_id[action.axis_id]
+        found = counts[action.id]
+        decisions: tuple[Decision, ...] = ()
+        if wanted(action.id):
+            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
+        window = action.window
+        known = windows.get((window.start, window.end))
+        if known is None:
+            known = windows[(window.start, window.end)] = (window.elapsed_share(as_of), last_day(window.end, zone))
+        share, ended = known
+        # an action whose window closed while its axis was suspended (or dropped) stays inactive once the axis is live
+        # again: the plan had put it on hold, it is no missed action (audit reviewhand: A-05 of Q2, its axis suspended
+        # from 15 May to 30 September, read « Manquée » in the October review)
+        inactive = action_cancelled(action, today) or inactive_axes[axis.id]
+        if not inactive and ended < today:
+            then = held.get((axis.id, ended))
+            if then is None:
+                then = held[(axis.id, ended)] = axis_inactive(axis, ended)
+            inactive = then
+        expected = action.target * share
+        ceiling = float(scope_size) if action.counting is Counting.DISTINCT_ACCOUNTS else None
+        rows.append(ActionProgress(
+            action_id=action.id, done=found.done, target=action.target,
+            progress=found.done / action.target, expected_by_now=expected,
+            pace=kpis.pace(found.done, action.target, expected, window, as_of, inactive=inactive),
+            forecast=kpis.forecast(found.done, action.target, share, ceiling),
+            coverage=kpis.ratio(len(found.touched), scope_size),
+            decisions=decisions, scope_accounts=int(scope_size) if ceiling is not None else None))
+    return rows
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
