@@ -539,15 +539,11 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     shares = _split_shares(plan, [axis for axis in plan.axes if _takes_share(axis, today)], axis_members, filters,
                            ledger, as_of, zone, indexes.emails) if settings.attribution == "split" else None
-    actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
-    for action in plan.actions:
-        actions_of[action.axis_id].append(action.id)
     book = indexes.book
     if book is None:
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
-    counted = {axis.id: _positions(actions_of[axis.id], counts) for axis in plan.axes}
-    visits_to = {axis.id: _positions(actions_of[axis.id], counts, repeats=True) for axis in plan.axes}
+    counted, visits_to = _positions(plan, counts)
     visit_days = _VisitDays(visits_to.values(), index, zone)
     sales = _ledger_sales(ledger)
     axis_rows = []
@@ -795,21 +791,54 @@ class _Visits:
     converted: int              # visited accounts won within ``attribution_days`` on or after a visit
 
 
-def _positions(action_ids: Collection[str], matches: Mapping[str, ActionCount], *, repeats: bool = False
-               ) -> np.ndarray:
-    """The index positions of the activities counted by these actions, each once: the ✔ lines of ``pac explain``, a
-    repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one (audit meeting
-    F4: the axis's « Activités » read 7 where its actions counted 6). ``repeats``: every activity they matched, the
-    repeat visits too: each is a visit to its account, so each opens the conversion window (``visit_to_win``): a
-    dormant customer visited on 10 January and again on 1 June converts on its order of 1 August, 61 days after the
-    second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
-                                                     for a in action_ids), dtype=np.int64))
+def _positions(plan: Plan, matches: Mapping[str, ActionCount]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per axis, the index positions (ascending) of the activities counted by its actions, each once: the ✔ lines of
+    ``pac explain``, a repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one
+    (audit meeting F4: the axis's « Activités » read 7 where its actions counted 6); and of every activity they
+    matched, the repeat visits too: each is a visit to its account, so each opens the conversion window
+    (``visit_to_win``): a dormant customer visited on 10 January and again on 1 June converts on its order of 1
+    August, 61 days after the second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did). The
+    actions are read in one pass, those that matched nothing skipped."""
+    number = {axis.id: k for k, axis in enumerate(plan.axes)}
+    axes: list[int] = []
+    counted: list[Collection[int]] = []
+    matched: list[Collection[int]] = []
+    for action in plan.actions:
+        found = matches[action.id]
+        if len(found.matched) or len(found.counted):
+            axes.append(number[action.axis_id])
+            counted.append(found.counted)
+            matched.append(found.matched)
+    return _by_axis(plan, axes, counted), _by_axis(plan, axes, matched)
+
+
+_POSITION_BITS = 40     # an index position below 2**40 (a trillion activities), its axis's number above
+
+
+def _by_axis(plan: Plan, axes: Sequence[int], parts: Sequence[Collection[int]]) -> dict[str, np.ndarray]:
+    """Per axis of the plan, the distinct positions (ascending) of the ``parts`` of its number (``axes``): each
+    position keyed by its axis's number in the high bits, all sorted at once and made distinct, then cut per axis."""
+    lengths = [len(part) for part in parts]
+    keys = _distinct((np.repeat(np.array(axes, dtype=np.int64), lengths) << _POSITION_BITS)
+                     | np.fromiter(chain.from_iterable(parts), dtype=np.int64, count=sum(lengths)))
+    bounds = np.searchsorted(keys >> _POSITION_BITS, np.arange(len(plan.axes) + 1)).tolist()
+    positions = keys & ((1 << _POSITION_BITS) - 1)
+    return {axis.id: positions[bounds[k]:bounds[k + 1]] for k, axis in enumerate(plan.axes)}
 
 
 def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
     """The sorted distinct positions of ``parts``."""
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return _distinct(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of a 1-D array (its values sorted, each once) by one sort: NumPy 2's ``np.unique`` hashes
+    the values before sorting what is left, several times slower on the thousands of positions or accounts an axis
+    reads."""
+    ordered = np.sort(values)
+    if len(ordered) > 1:
+        ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    return ordered
 
 
 class _VisitDays:
@@ -836,7 +865,7 @@ def _visits(positions: np.ndarray, matched: np.ndarray, index: ActivityIndex, co
     evaluation date, or the period's last day once it is over; visit days local to the plan's timezone);
     ``won_keys``: only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
-    return _Visits(positions, np.unique(accounts[accounts >= 0]),
+    return _Visits(positions, _distinct(accounts[accounts >= 0]),
                    columns.won_within(index.acc[matched], days.of(matched), settings.attribution_days, span[1],
                                       won_keys, since=span[0]))
 
@@ -858,7 +887,7 @@ def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tupl
     when it has none (every won deal of the ledger counts)."""
     if flt.is_everything or not ledger.days:
         return sales
-    accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
+    accounts = frozenset(_distinct(visited[visited >= 0]).tolist())
     kept, _ = measure_revenue(ledger, (ledger.days[0], today), accounts, flt, owner_email)   # sorted by close day
     won = [pos for pos in kept if not ledger.credit[pos]]                                    # a credit is no win
     return AccountColumns.won_key([ledger.accounts[pos] for pos in won], [ledger.days[pos] for pos in won])
