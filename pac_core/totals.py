@@ -365,7 +365,10 @@ class Units:
 
     def total(self, ledger: WonLedger) -> Decimal:
         """The amount counted: whole deals' amounts and the counted lines' amounts (converted like the deal)."""
-        total = ledger.sum_at(self.whole)      # exact: any order gives the same sum
+        # exact: any order gives the same sum; the positions counted as an index (a gather of the few thousand
+        # counted), not the boolean array over the whole ledger (a masked sum reads every position, several times
+        # slower)
+        total = ledger.sum_at(np.flatnonzero(self.whole))
         for pos, lines in self.lines.items():
             if self.whole[pos]:
                 total += self.excess(ledger, pos)
