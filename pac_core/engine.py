@@ -710,10 +710,12 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarr
         amounts = [amount for amount, _ in kept.values()]
         divisors = shares[np.fromiter(kept, dtype=np.int64, count=len(kept))] + own
         return sum((sum(compress(amounts, divisors == d), ZERO) / d for d in np.unique(divisors).tolist()), ZERO)
-    if shares is None:
-        return ledger.total(days, members)
+    # the deals' sum read at their positions (an index), the figure ``ledger.total`` gives: its masked sum and min read
+    # every position of the range, several times slower
     lo, _, keep = ledger.select(days, members)
     positions = lo + np.flatnonzero(keep)
+    if shares is None:
+        return ledger.sum_at(positions)
     divisors = shares[positions] + own
     return sum((ledger.sum_at(positions[divisors == d]) / d for d in np.unique(divisors).tolist()), ZERO)
 
@@ -928,8 +930,9 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
         won_accounts = _won_accounts(ledger, scopes, days)
         lo, hi, keep = ledger.select(days, members)
         won = int(np.count_nonzero(keep & ~ledger.credit[lo:hi]))
-        no_amount = ledger.without_amount(lo + np.flatnonzero(keep))
-        won_revenue = ledger.total(days, members)
+        positions = lo + np.flatnonzero(keep)
+        no_amount = ledger.without_amount(positions)
+        won_revenue = ledger.sum_at(positions)     # ``ledger.total(days, members)``, read at the positions
         credits = sum((ledger.amounts[lo + k] for k in np.flatnonzero(keep & ledger.credit[lo:hi]).tolist()), ZERO)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
