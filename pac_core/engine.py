@@ -8,7 +8,7 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -613,55 +613,23 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     # nightly sync keeps an ended plan for late entries on its clock, ``schedule.after_end_days``; the report reads it
     # at its end): an axis suspended until 5 January of the next year stays out of an ended 2026 plan (audit janmeet F1)
     today = figures_last_day(plan, as_of, zone)
-    until = as_of.timestamp()
-    ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
+    ledger, scopes, index = indexes.ledger, indexes.columns, indexes.index
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
         else frozenset(explain).__contains__
-    action_rows: list[ActionProgress] = []
-    axes_by_id = {axis.id: axis for axis in plan.axes}
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
-    references = _reference_dates(plan.actions, zone)
-    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
-    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
-                          for action, reference in zip(plan.actions, references, strict=True)])
-    for action, scope_size in zip(plan.actions, sizes, strict=True):
-        axis = axes_by_id[action.axis_id]
-        found = counts[action.id]
-        decisions: tuple[Decision, ...] = ()
-        if wanted(action.id):
-            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
-        # an action whose window closed while its axis was suspended (or dropped) stays inactive once the axis is live
-        # again: the plan had put it on hold, it is no missed action (audit reviewhand: A-05 of Q2, its axis suspended
-        # from 15 May to 30 September, read « Manquée » in the October review)
-        ended = last_day(action.window.end, zone)
-        inactive = action_cancelled(action, today) or inactive_axes[axis.id] or (
-            ended < today and axis_inactive(axis, ended))
-        share = action.window.elapsed_share(as_of)
-        expected = action.target * share
-        ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
-        action_rows.append(ActionProgress(
-            action_id=action.id, done=found.done, target=action.target,
-            progress=found.done / action.target, expected_by_now=expected,
-            pace=kpis.pace(found.done, action.target, expected, action.window, as_of, inactive=inactive),
-            forecast=kpis.forecast(found.done, action.target, share, ceiling),
-            coverage=kpis.ratio(len(found.touched), scope_size),
-            decisions=decisions, scope_accounts=int(scope_size) if ceiling is not None else None))
+    action_rows = _action_rows(plan, indexes, counts, as_of, today, wanted)
 
     axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     shares = _split_shares(plan, [axis for axis in plan.axes if _takes_share(axis, today)], axis_members, filters,
                            ledger, as_of, zone, indexes.emails) if settings.attribution == "split" else None
-    actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
-    for action in plan.actions:
-        actions_of[action.axis_id].append(action.id)
     book = indexes.book
     if book is None:
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
-    counted = {axis.id: _positions(actions_of[axis.id], counts) for axis in plan.axes}
-    visits_to = {axis.id: _positions(actions_of[axis.id], counts, repeats=True) for axis in plan.axes}
+    counted, visits_to = _positions(plan, counts)
     visit_days = _VisitDays(visits_to.values(), index, zone)
     sales = _ledger_sales(ledger)
     axis_rows = []
@@ -700,6 +668,53 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
                                 *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)),
                       attribution=settings.attribution)
+
+
+def _action_rows(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime, today: date,
+                 wanted: Callable[[str], bool]) -> list[ActionProgress]:
+    """Each action's progress (``wanted``: the actions whose decisions are listed). What depends on its window alone
+    (the share elapsed, its last day) is read once per distinct window, and whether its axis was inactive on that
+    last day once per axis and day: thousands of actions share a few hundred windows."""
+    zone, scopes, matcher = indexes.zone, indexes.columns, indexes.matcher
+    until = as_of.timestamp()
+    axes_by_id = {axis.id: axis for axis in plan.axes}
+    references = _reference_dates(plan.actions, zone)
+    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
+    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
+                          for action, reference in zip(plan.actions, references, strict=True)])
+    windows: dict[tuple[datetime, datetime], tuple[float, date]] = {}   # (start, end) -> (share elapsed, last day)
+    held: dict[tuple[str, date], bool] = {}                              # (axis, day) -> inactive that day
+    rows: list[ActionProgress] = []
+    for action, scope_size in zip(plan.actions, sizes, strict=True):
+        axis = axes_by_id[action.axis_id]
+        found = counts[action.id]
+        decisions: tuple[Decision, ...] = ()
+        if wanted(action.id):
+            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
+        window = action.window
+        known = windows.get((window.start, window.end))
+        if known is None:
+            known = windows[(window.start, window.end)] = (window.elapsed_share(as_of), last_day(window.end, zone))
+        share, ended = known
+        # an action whose window closed while its axis was suspended (or dropped) stays inactive once the axis is live
+        # again: the plan had put it on hold, it is no missed action (audit reviewhand: A-05 of Q2, its axis suspended
+        # from 15 May to 30 September, read « Manquée » in the October review)
+        inactive = action_cancelled(action, today) or inactive_axes[axis.id]
+        if not inactive and ended < today:
+            then = held.get((axis.id, ended))
+            if then is None:
+                then = held[(axis.id, ended)] = axis_inactive(axis, ended)
+            inactive = then
+        expected = action.target * share
+        ceiling = float(scope_size) if action.counting is Counting.DISTINCT_ACCOUNTS else None
+        rows.append(ActionProgress(
+            action_id=action.id, done=found.done, target=action.target,
+            progress=found.done / action.target, expected_by_now=expected,
+            pace=kpis.pace(found.done, action.target, expected, window, as_of, inactive=inactive),
+            forecast=kpis.forecast(found.done, action.target, share, ceiling),
+            coverage=kpis.ratio(len(found.touched), scope_size),
+            decisions=decisions, scope_accounts=int(scope_size) if ceiling is not None else None))
+    return rows
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
@@ -781,10 +796,12 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarr
         amounts = [amount for amount, _ in kept.values()]
         divisors = shares[np.fromiter(kept, dtype=np.int64, count=len(kept))] + own
         return sum((sum(compress(amounts, divisors == d), ZERO) / d for d in np.unique(divisors).tolist()), ZERO)
-    if shares is None:
-        return ledger.total(days, members)
+    # the deals' sum read at their positions (an index), the figure ``ledger.total`` gives: its masked sum and min read
+    # every position of the range, several times slower
     lo, _, keep = ledger.select(days, members)
     positions = lo + np.flatnonzero(keep)
+    if shares is None:
+        return ledger.sum_at(positions)
     divisors = shares[positions] + own
     return sum((ledger.sum_at(positions[divisors == d]) / d for d in np.unique(divisors).tolist()), ZERO)
 
@@ -862,16 +879,39 @@ class _Visits:
     converted: int              # visited accounts won within ``attribution_days`` on or after a visit
 
 
-def _positions(action_ids: Collection[str], matches: Mapping[str, ActionCount], *, repeats: bool = False
-               ) -> np.ndarray:
-    """The index positions of the activities counted by these actions, each once: the ✔ lines of ``pac explain``, a
-    repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one (audit meeting
-    F4: the axis's « Activités » read 7 where its actions counted 6). ``repeats``: every activity they matched, the
-    repeat visits too: each is a visit to its account, so each opens the conversion window (``visit_to_win``): a
-    dormant customer visited on 10 January and again on 1 June converts on its order of 1 August, 61 days after the
-    second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did)."""
-    return _distinct(np.fromiter(chain.from_iterable(matches[a].matched if repeats else matches[a].counted
-                                                     for a in action_ids), dtype=np.int64))
+def _positions(plan: Plan, matches: Mapping[str, ActionCount]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per axis, the index positions (ascending) of the activities counted by its actions, each once: the ✔ lines of
+    ``pac explain``, a repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one
+    (audit meeting F4: the axis's « Activités » read 7 where its actions counted 6); and of every activity they
+    matched, the repeat visits too: each is a visit to its account, so each opens the conversion window
+    (``visit_to_win``): a dormant customer visited on 10 January and again on 1 June converts on its order of 1
+    August, 61 days after the second visit (decided 7 Dec 2026, audit kpioracle: only the first visit did). The
+    actions are read in one pass, those that matched nothing skipped."""
+    number = {axis.id: k for k, axis in enumerate(plan.axes)}
+    axes: list[int] = []
+    counted: list[Collection[int]] = []
+    matched: list[Collection[int]] = []
+    for action in plan.actions:
+        found = matches[action.id]
+        if len(found.matched) or len(found.counted):
+            axes.append(number[action.axis_id])
+            counted.append(found.counted)
+            matched.append(found.matched)
+    return _by_axis(plan, axes, counted), _by_axis(plan, axes, matched)
+
+
+_POSITION_BITS = 40     # an index position below 2**40 (a trillion activities), its axis's number above
+
+
+def _by_axis(plan: Plan, axes: Sequence[int], parts: Sequence[Collection[int]]) -> dict[str, np.ndarray]:
+    """Per axis of the plan, the distinct positions (ascending) of the ``parts`` of its number (``axes``): each
+    position keyed by its axis's number in the high bits, all sorted at once and made distinct, then cut per axis."""
+    lengths = [len(part) for part in parts]
+    keys = _distinct((np.repeat(np.array(axes, dtype=np.int64), lengths) << _POSITION_BITS)
+                     | np.fromiter(chain.from_iterable(parts), dtype=np.int64, count=sum(lengths)))
+    bounds = np.searchsorted(keys >> _POSITION_BITS, np.arange(len(plan.axes) + 1)).tolist()
+    positions = keys & ((1 << _POSITION_BITS) - 1)
+    return {axis.id: positions[bounds[k]:bounds[k + 1]] for k, axis in enumerate(plan.axes)}
 
 
 def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -881,10 +921,15 @@ def _union(parts: Sequence[np.ndarray]) -> np.ndarray:
 
 def _distinct(values: np.ndarray) -> np.ndarray:
     """``np.unique`` of integers (sorted, each once): when they are non-negative and their range not much longer
-    than they are, the positions of a presence mask over ``0..max`` (no sort)."""
+    than they are, the positions of a presence mask over ``0..max`` (no sort); else by one sort (NumPy 2's
+    ``np.unique`` hashes the values before sorting what is left, several times slower on the thousands of positions or
+    accounts an axis reads)."""
     top = int(values.max()) + 1 if len(values) else 0
     if not top or top > 32 * len(values) + 4096 or values.min() < 0:
-        return np.unique(values)
+        ordered = np.sort(values)
+        if len(ordered) > 1:
+            ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+        return ordered
     present = np.zeros(top, dtype=bool)
     present[values] = True
     return np.flatnonzero(present).astype(values.dtype, copy=False)
@@ -936,7 +981,7 @@ def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tupl
     when it has none (every won deal of the ledger counts)."""
     if flt.is_everything or not ledger.days:
         return sales
-    accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
+    accounts = frozenset(_distinct(visited[visited >= 0]).tolist())
     kept, _ = measure_revenue(ledger, (ledger.days[0], today), accounts, flt, owner_email)   # sorted by close day
     won = [pos for pos in kept if not ledger.credit[pos]]                                    # a credit is no win
     return AccountColumns.won_key([ledger.accounts[pos] for pos in won], [ledger.days[pos] for pos in won])
@@ -966,9 +1011,10 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     one population of deals, ``pipeline_created`` adds the matching lines' amounts.
     """
     # a scope of dormant accounts is its own dormant population; any other (``dormant: false`` too) is narrowed to
-    # its dormant accounts
+    # its dormant accounts: the scope's members AND the dormant accounts, both at ``reference`` (a scope is a
+    # conjunction, each account judged alone: ``member_mask(scope & _DORMANT)``, without a mask per scope to compute)
     wants_dormant = any(is_dormancy(c) and dormancy_rule(c, 12)[0] for c in scope.conditions)
-    dormant = members if wants_dormant else scopes.member_mask(scope & _DORMANT, reference)
+    dormant = members if wants_dormant else members & scopes.member_mask(_DORMANT, reference)
     # a credit (a won deal worth less than 0) is subtracted from the won revenue but is no deal won: out of the
     # won-deal counts, the average (numerator and denominator, audit reverify N3), reactivation and new accounts
     # (audit revenue F1, F1b)
@@ -976,8 +1022,9 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
         won_accounts = _won_accounts(ledger, scopes, days)
         lo, hi, keep = ledger.select(days, members)
         won = int(np.count_nonzero(keep & ~ledger.credit[lo:hi]))
-        no_amount = ledger.without_amount(lo + np.flatnonzero(keep))
-        won_revenue = ledger.total(days, members)
+        positions = lo + np.flatnonzero(keep)
+        no_amount = ledger.without_amount(positions)
+        won_revenue = ledger.sum_at(positions)     # ``ledger.total(days, members)``, read at the positions
         credits = sum((ledger.amounts[lo + k] for k in np.flatnonzero(keep & ledger.credit[lo:hi]).tolist()), ZERO)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
