@@ -46,6 +46,34 @@ def _figures(result) -> tuple[Decimal, ...]:
     return tuple(result.evaluation.axis(a).revenue for a in ("AX-OLD", "AX-NEW", "AX-ID"))
 
 
+class _Library:
+    """The sandbox HubSpot both rename tests start from: Julie, Lyon Chimie (69001) and the library's product P
+    « Pompe PX » PX-1, on a clock the test moves (``now``, POSIX seconds)."""
+
+    def __init__(self, now: list[float]) -> None:
+        self.api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000, clock=lambda: now[0])
+        self.julie = self.api.add_owner("julie@audit.example", "Julie", "Martin")
+        self.lyon = self.api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"},
+                                 modified=OLD)
+        self.pump = self.api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"}, modified=OLD)
+
+    def won(self, name: str, close: str, sku: str, label: str, amount: str) -> str:
+        """A won deal of Lyon Chimie with one line item made from P, sold under ``sku`` and ``label``."""
+        deal = self.api.add("deals", {"dealname": name, "dealstage": "closedwon", "pipeline": "default",
+                                      "amount": amount, "closedate": close, "hubspot_owner_id": self.julie},
+                            companies=(self.lyon,))
+        line = self.api.add("line_items", {"name": label, "hs_sku": sku, "quantity": "1", "price": amount,
+                                           "amount": amount, "hs_tcv": amount, "hs_product_id": self.pump})
+        self.api.associate("deals", deal, "line_items", line)
+        return deal
+
+    def filler(self) -> str:
+        """An open deal closing in September, which a test edits to move the incremental watermark on."""
+        return self.api.add("deals", {"dealname": "filler", "dealstage": "appointmentscheduled",
+                                      "pipeline": "default", "amount": "1", "closedate": "2027-09-01T10:00:00.000Z",
+                                      "hubspot_owner_id": self.julie}, companies=(self.lyon,))
+
+
 def test_a_product_renamed_in_the_library_keeps_its_old_and_new_lines_together(tmp_path: Path) -> None:
     """The library's P « Pompe PX » PX-1. Night 1: A won 1 Feb 2027 with a line made from P, 1,000: AX-OLD (PX-1)
     1,000, AX-NEW (PX-2) 0, AX-ID (P's id) 1,000. A quiet night after reads no product. P is then
@@ -54,23 +82,10 @@ def test_a_product_renamed_in_the_library_keeps_its_old_and_new_lines_together(t
     with no warning (and no product_id key). Night 4, the full read, reads A again: its line, stored with the
     library's PX-1, now has the library's PX-2, and the run warns once naming AX-OLD's value; night 5 is quiet."""
     now = [OLD.timestamp()]
-    api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000, clock=lambda: now[0])
-    julie = api.add_owner("julie@audit.example", "Julie", "Martin")
-    lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"}, modified=OLD)
-    pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"}, modified=OLD)
-
-    def won(name: str, close: str, sku: str, label: str, amount: str) -> str:
-        deal = api.add("deals", {"dealname": name, "dealstage": "closedwon", "pipeline": "default", "amount": amount,
-                                 "closedate": close, "hubspot_owner_id": julie}, companies=(lyon,))
-        line = api.add("line_items", {"name": label, "hs_sku": sku, "quantity": "1", "price": amount,
-                                      "amount": amount, "hs_tcv": amount, "hs_product_id": pump})
-        api.associate("deals", deal, "line_items", line)
-        return deal
-
+    org = _Library(now)
+    api, pump, won = org.api, org.pump, org.won
     won("A", "2027-02-01T10:00:00.000Z", "PX-1", "Pompe PX", "1000")
-    filler = api.add("deals", {"dealname": "filler", "dealstage": "appointmentscheduled", "pipeline": "default",
-                               "amount": "1", "closedate": "2027-09-01T10:00:00.000Z", "hubspot_owner_id": julie},
-                     companies=(lyon,))
+    filler = org.filler()
     now[0] = (OLD + timedelta(days=2)).timestamp()
     settings = one_connector_settings(tmp_path, _plan(pump), "hs-a", default_mapping_path(), "library")
 
@@ -139,23 +154,10 @@ def test_an_axis_written_on_the_new_sku_counts_the_old_line_items_the_night_the_
     made, with no products read. B, won 1 Mar with a line made from P after the rename, 2,000.00: 3,000.00 on all
     four."""
     now = [OLD.timestamp()]
-    api = HubSpotApi(None, tier="starter", ten_second_limit=1_000_000, clock=lambda: now[0])
-    julie = api.add_owner("julie@audit.example", "Julie", "Martin")
-    lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France"}, modified=OLD)
-    pump = api.add("products", {"name": "Pompe PX", "hs_sku": "PX-1", "price": "1000"}, modified=OLD)
-
-    def won(name: str, close: str, sku: str, label: str, amount: str) -> str:
-        deal = api.add("deals", {"dealname": name, "dealstage": "closedwon", "pipeline": "default", "amount": amount,
-                                 "closedate": close, "hubspot_owner_id": julie}, companies=(lyon,))
-        line = api.add("line_items", {"name": label, "hs_sku": sku, "quantity": "1", "price": amount,
-                                      "amount": amount, "hs_tcv": amount, "hs_product_id": pump})
-        api.associate("deals", deal, "line_items", line)
-        return deal
-
+    org = _Library(now)
+    api, pump, won = org.api, org.pump, org.won
     won("A", "2027-02-01T10:00:00.000Z", "PX-1", "Pompe PX", "1000.00")
-    filler = api.add("deals", {"dealname": "filler", "dealstage": "appointmentscheduled", "pipeline": "default",
-                               "amount": "1", "closedate": "2027-09-01T10:00:00.000Z", "hubspot_owner_id": julie},
-                     companies=(lyon,))
+    filler = org.filler()
     now[0] = (OLD + timedelta(days=2)).timestamp()
     settings = one_connector_settings(tmp_path, _plan(pump), "hs-a", default_mapping_path(), "library")
     renamed_plan = _plan(pump).replace("actions:\n", AXIS.format(id="AX-NAME", scope="{product: Pompe PX v2}")

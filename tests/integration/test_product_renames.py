@@ -72,9 +72,7 @@ def test_a_product_code_edited_in_salesforce_is_warned_of_naming_the_plan_value(
     (the line now says P40X), AX-OLD falls to 0, AX-NAME keeps it; and the run warns that the lines read again hold
     the code P40X, no longer P40, naming the plan value left on P40. Seen failing before: the figures moved with no
     warning at all."""
-    sf = SalesforceApi(None)
-    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
-    sf.org.now = lambda: crm_now[0]
+    sf, crm_now = _sandbox_org()
     julie = sf.create("User", Username=JULIE, Email=JULIE, FirstName="Julie", LastName="Martin", Name="Julie Martin",
                       IsActive=True)
     press = sf.create("Product2", Name="Presse P40", ProductCode="P40", Family="Machines", IsActive=True)
@@ -109,6 +107,14 @@ def test_a_product_code_edited_in_salesforce_is_warned_of_naming_the_plan_value(
     assert not quiet.relabelled                 # told once, the night it is seen
 
 
+def _sandbox_org() -> tuple[SalesforceApi, list[datetime]]:
+    """An empty sandbox Salesforce org on a clock the test moves (``crm_now[0]``), six hours behind the real one."""
+    sf = SalesforceApi(None)
+    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
+    sf.org.now = lambda: crm_now[0]
+    return sf, crm_now
+
+
 def _lyon_p40(sf: SalesforceApi, crm_now: list[datetime]) -> tuple[str, str, str]:
     """Julie, the product « Presse P40 » P40 and Lyon's won opportunity of 6,000 on it (10 Apr 2027), then another
     account's open deal two hours later (the deals' watermark passes Lyon's): (press, Lyon's opportunity, its line)."""
@@ -132,9 +138,7 @@ def test_a_product_code_edit_first_read_by_a_full_read_is_warned_of_too(tmp_path
     reconciliation) instead of an incremental night. By hand: AX-OLD 6,000 -> 0, AX-NEW 0 -> 6,000, AX-NAME 6,000
     both nights, as on an incremental night; and the same warning, naming AX-OLD's 'P40' and the fix 'P40X'. Seen
     failing before: the full read compared nothing, the figures moved with no warning."""
-    sf = SalesforceApi(None)
-    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
-    sf.org.now = lambda: crm_now[0]
+    sf, crm_now = _sandbox_org()
     press, _won, _line = _lyon_p40(sf, crm_now)
     settings = _settings(tmp_path, database_url)
     clock = Clock(datetime.now(UTC).replace(microsecond=0))
@@ -162,9 +166,7 @@ def test_the_periodic_reconciliation_warns_of_a_code_edited_and_not_of_a_product
     read that finds the P40X line replaced on its opportunity by a line of another product, « Presse P50 » P50 at the
     same 6,000 (a line deleted, one added: Salesforce lets no line change its product), is no rename: the figures
     move with no 'no longer P40X' claim. By hand: reconciliation 0 / 6,000 / 6,000; after the swap 0 / 0 / 0."""
-    sf = SalesforceApi(None)
-    crm_now = [datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)]
-    sf.org.now = lambda: crm_now[0]
+    sf, crm_now = _sandbox_org()
     press, won, line = _lyon_p40(sf, crm_now)
     settings = _settings(tmp_path, database_url)
     clock = Clock(datetime.now(UTC).replace(microsecond=0))
