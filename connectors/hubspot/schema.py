@@ -76,6 +76,8 @@ OPTION_LABELS: dict[str, tuple[str, str]] = {
     "suspended": ("Suspended", "Suspendu"), "dropped": ("Dropped", "Abandonné"),
     # action status (pac_core.plan.ActionStatus)
     "planned": ("Planned", "Prévue"), "in_progress": ("In progress", "En cours"), "cancelled": ("Cancelled", "Annulée"),
+    # a single checkbox (type bool): the two options a checkbox made in HubSpot's settings has, value "true" / "false"
+    "true": ("Yes", "Oui"), "false": ("No", "Non"),
 }
 # ActionStatus.DONE and Pace.DONE share the value "done": "Terminée" reads right for both.
 # An axis's pace in the report's axis words (sync_jobs/report/i18n.py ENUMS["axis_pace"], Salesforce's PAC_Axis__c
@@ -145,10 +147,19 @@ class Prop:
         return body or None
 
 
+# A single checkbox is created with its two options, as one made in HubSpot's settings has them (label Yes, value
+# "true"; No, "false"): the properties API's create body lists ``options`` for every type and HubSpot checks a value
+# against a checkbox's options ("1 was not one of the allowed options", INVALID_OPTION), so the values pac writes
+# ("true" / "false") are options of the property whatever a portal does with a bool created without them (audit hshand3)
+BOOL_OPTIONS = ("true", "false")
+
+
 def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: bool = False,
        labels: tuple[str, str] | None = None) -> Prop:
     field_type = {"string": "text", "number": "number", "date": "date", "datetime": "date",
                   "enumeration": "select", "bool": "booleancheckbox"}[kind]
+    if kind == "bool" and not options:
+        options = BOOL_OPTIONS
     return Prop(name, label, kind, field_type, options, unique, labels)
 
 

@@ -90,6 +90,28 @@ class TestCustomObjects:
             assert patched == [{"description": ROI_HELP[1]}]
             assert connector.provision_schema() == []
 
+    def test_the_checkboxes_are_created_with_their_two_options(self):
+        """pac_target (companies and deals) is a single checkbox: it is created with the options a checkbox made in
+        HubSpot's settings has, "true" / "false" labelled Yes / No (« Oui » / « Non » in a French portal), so the values
+        pac writes are options of the property (HubSpot checks a checkbox's value against its options: INVALID_OPTION);
+        a portal provisioned before, whose checkbox has none, gets them from the next provisioning, once. Seen failing
+        before the fix (audit hshand3): created with no ``options``, and nothing added them."""
+        api, _, company = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.labels_language = "fr"
+            connector.provision_schema()
+            for obj in ("companies", "deals"):
+                target = api.table(obj).properties["pac_target"]
+                assert (target["type"], target["fieldType"]) == ("bool", "booleancheckbox")
+                assert [(o["value"], o["label"]) for o in target["options"]] == [("true", "Oui"), ("false", "Non")]
+            api.table("companies").properties["pac_target"]["options"] = []    # as an older pac created it
+            assert connector.provision_schema() != []
+            assert [o["value"] for o in api.table("companies").properties["pac_target"]["options"]] == ["true", "false"]
+            assert connector.provision_schema() == []
+            assert all(r.ok for r in connector.write(_changes(company)))
+            assert api.tables["companies"].rows[company].props["pac_target"] == "true"
+
     def test_second_write_creates_nothing_new(self):
         """Writing the same changes twice upserts the same records: no duplicate, same ids."""
         api, owner, company = _portal()
