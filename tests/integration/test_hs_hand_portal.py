@@ -457,3 +457,20 @@ def test_last_synced_is_the_runs_instant(nights: Any) -> None:
     stamps = {k: v.get("pac_last_synced") for k, v in nights[3].items()}
     assert set(stamps) == {"AX-CLI", "AX-PRO", "A-1", "A-2", "A-3", "A-4"}
     assert set(stamps.values()) == {str(int(FIRST.timestamp() * 1000))}
+
+
+def test_fallback_deals_take_their_primary_companys_axes(tmp_path: Path) -> None:
+    """A Starter portal (no custom objects): each deal gets the PAC values of its primary company (deal -> company
+    type 5). D3 is on C3 (a targeted client, unlabelled, the smaller id) and on C8 (its primary, a partner no axis
+    targets): it is not targeted, as it counts for no axis; D1 (C1) carries AX-CLI, D8 (C5) AX-PRO; D12 (C4, no
+    région) nothing. The archived D6 is written nothing."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-hand3", _mapping(tmp_path), "hand3")
+    portal = build_portal()
+    with Emulator(portal, page_cap=3, enterprise=False) as emulator:
+        result = sync(settings, emulator, [], clock=lambda: FIRST)
+    assert result.errors == []
+    deals = portal.objects["deals"]
+    got = {d: (deals[d].properties.get("pac_axes"), deals[d].properties.get("pac_target"))
+           for d in ("5001", "5003", "5006", "5008", "5012")}
+    assert got == {"5001": ("AX-CLI", "true"), "5003": (None, None), "5006": (None, None),
+                   "5008": ("AX-PRO", "true"), "5012": (None, None)}
