@@ -474,3 +474,17 @@ def test_fallback_deals_take_their_primary_companys_axes(tmp_path: Path) -> None
            for d in ("5001", "5003", "5006", "5008", "5012")}
     assert got == {"5001": ("AX-CLI", "true"), "5003": (None, None), "5006": (None, None),
                    "5008": ("AX-PRO", "true"), "5012": (None, None)}
+
+
+def test_the_emulator_checks_custom_object_values(nights: Any) -> None:
+    """A guard on the fixture: a write to a PAC custom object by its objectTypeId is checked against the schema's
+    property definitions, as a standard object's is (until audit hshand3 the emulator looked them up by the path's
+    ``2-2`` and checked nothing, so the written types above were never checked on pac_axis and pac_action)."""
+    emulator = nights[2]
+    axis_type = next(s["objectTypeId"] for s in emulator.portal.schemas.values() if s["name"] == "pac_axis")
+    for props in ({"pac_pace": "bogus"}, {"pac_roi": "0,93"}, {"pac_window_end": "2027-12-31T10:00:00Z"},
+                  {"pac_unknown": "1"}):
+        body = {"inputs": [{"id": "hand3:AX-CLI", "idProperty": "pac_key", "properties": props}]}
+        status, answer, _ = emulator.objects("POST", [axis_type, "batch", "upsert"], {}, body)
+        assert (status, answer["category"]) == (400, "VALIDATION_ERROR"), props
+    assert _pac_records(emulator.portal)["AX-CLI"]["pac_pace"] == "at_risk"     # refused: nothing written
