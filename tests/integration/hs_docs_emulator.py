@@ -407,16 +407,17 @@ class Emulator:
         inputs = body["inputs"]
         if len(inputs) > 100:
             return 400, _validation("inputs: at most 100"), {}
+        # a custom object is written by its objectTypeId (2-3) or name: its definitions are the schema's
+        defined = self.portal.properties.get(self._schema_type(object_type))
         results, missing = [], []
         for item in inputs:
             props = {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v))
                      for k, v in (item.get("properties") or {}).items()}
-            unknown = [k for k in props if k not in self.portal.properties.get(object_type, {})
-                       and object_type in self.portal.properties]
+            unknown = [k for k in props if defined is not None and k not in defined]
             if unknown:
                 return 400, _validation(f"Property values were not valid: {unknown}"), {}
             invalid = [f"{k}={v!r}" for k, v in props.items()
-                       if not _valid_value(self.portal.properties.get(object_type, {}).get(k), v)]
+                       if not _valid_value((defined or {}).get(k), v)]
             if invalid:
                 return 400, _validation(f"Property values were not valid: {invalid}"), {}
             rec: Record | None
@@ -430,7 +431,7 @@ class Emulator:
                     self.portal.link(object_type, rec.id, to_type, str(assoc["to"]["id"]), types)
             else:
                 id_property = item.get("idProperty") or body.get("idProperty")
-                definition = self.portal.properties.get(object_type, {}).get(id_property or "")
+                definition = (defined or {}).get(id_property or "")
                 if verb == "upsert" and definition is not None and not definition.get("hasUniqueValue"):
                     return 400, _validation(f"idProperty {id_property} is not a unique value property"), {}
                 rec = self._find(table, item["id"], id_property)
@@ -619,6 +620,14 @@ class Emulator:
             for prop in body.get("properties", []):
                 self.portal.define(body["name"], prop["name"], prop["type"], prop["fieldType"],
                                    [(o["value"], o["label"]) for o in prop.get("options") or []])
+                # ObjectTypePropertyCreate takes hasUniqueValue (the custom objects guide's unique id property)
+                self.portal.properties[body["name"]][prop["name"]]["hasUniqueValue"] = bool(prop.get("hasUniqueValue"))
+            for name, kind, field_type in (("hs_object_id", "number", "number"), ("hs_createdate", "datetime", "date"),
+                                           ("hs_lastmodifieddate", "datetime", "date"),
+                                           ("hubspot_owner_id", "enumeration", "select")):
+                # every object's default properties: its id, stamps and record owner (an owner id, as on companies)
+                self.portal.define(body["name"], name, kind, field_type)
+            self.portal.properties[body["name"]]["hubspot_owner_id"]["externalOptions"] = True   # the portal's owners
             self.portal.schemas[body["name"]] = schema
             standard = {"CONTACT": "0-1", "COMPANY": "0-2", "DEAL": "0-3", "TICKET": "0-5"}
             for other in body.get("associatedObjects") or []:   # the schema guide: associations made with it
@@ -666,6 +675,8 @@ def _valid_value(definition: dict[str, Any] | None, value: str) -> bool:
             datetime.strptime(value, "%Y-%m-%d")
         elif kind == "datetime":
             _instant(value)
+        elif kind == "enumeration" and definition.get("externalOptions"):
+            return value.isdigit()          # hubspot_owner_id: an owner's id, its options the owners API's
         elif kind == "enumeration":
             allowed = {o["value"] for o in definition.get("options") or []}
             return all(v in allowed for v in value.split(";"))
