@@ -142,6 +142,9 @@ _PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=Fa
 # jours ») are read there by the conventions of docs/linter.md; a `when:` (``parse_period``) keeps refusing them as
 # vague (docs/plan-format.md): it is what pac counts, so it says its days.
 _FREE_TEXT: ContextVar[bool] = ContextVar("pac_period_free_text", default=False)
+# The plan's period while a period is read (``parse_period`` / ``find_periods``' ``within``: first day, day after the
+# last), for an error's fix that must pass in the plan (« semaine 53 2027 » in a 2026 plan: ``_last_week_hint``).
+_PLAN_DAYS: ContextVar[tuple[date, date] | None] = ContextVar("pac_period_plan_days", default=None)
 
 DATE_ORDERS = ("dmy", "mdy")
 """The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
@@ -267,8 +270,28 @@ def _check_week(year: int, week: int) -> None:
         fix = (f"{year} has {n} ISO weeks; write "
                + _say(f"semaine 1 to semaine {n}", f"week 1 to week {n}", f"semaine 1 to semaine {n}"))
         if week == 53:
-            fix += _last_week_hint(year)
+            fix = _plans_week_53(year) or fix + _last_week_hint(year)
         raise PeriodError(f"week {week} does not exist in {year}", fix)
+
+
+def _plans_week_53(year: int) -> str | None:
+    """The fix for « semaine 53 2027 » in a plan that holds the year end before it, a 2026 plan or one from July 2026
+    (4 or more days of week 53 of 2026, ISO's rule): the week meant is 2026's week 53, which ends in 2027, the plan's
+    « semaine 53 » (calendar53 audit: the fix named 2027's last week, 27 December 2027 - 2 January 2028, outside the
+    plan). None when the plan (or its absence) says nothing of it."""
+    plan = _PLAN_DAYS.get()
+    if plan is None or weeks_in_year(year - 1) != 53:
+        return None
+    first, end = date.fromisocalendar(year - 1, 53, 1), date.fromisocalendar(year, 1, 1)
+    if _days_inside((first, end), plan) < _MOST_OF_A_WEEK:
+        return None
+    language = _day_language()
+    held = max(first, plan[0]), min(end, plan[1]) - timedelta(days=1)
+    days = days_phrase(*held, language)
+    if held[1] < end - timedelta(days=1):
+        days += (f" in this plan; it ends on {day_words(end - timedelta(days=1), language)}")
+    return (f"{year} has 52 ISO weeks; the plan's year-end week is week 53 of {year - 1}: write "
+            + _say("« semaine 53 »", "'week 53'") + f" ({days})")
 
 
 def _last_week_hint(year: int) -> str:
@@ -1728,7 +1751,10 @@ _normalise = fold_keep_length
 
 
 _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au\s+cours\s+(?:de|du)"
-                   r"|on|at|le|les|the|a)\s+)?")   # « les 3 et 4 mai », plural of « le 3 et le 4 mai »
+                   r"|on|at|le|les|the|a"
+                   # « au T1 2027 », « au 2e trimestre », « au second semestre » (« au mois de mai » is a month's own
+                   # form); not « au 15 mars », which may say until when (calendar53 audit: "cannot read")
+                   rf"|au(?=\s+(?:[tqh]\d|s[12](?!\d)|(?:{_ORD})\s+(?:trimestre|trim|semestre))))\s+)?")
 
 
 _VAGUE = re.compile(rf"(?<![a-z])(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*"
@@ -1787,7 +1813,11 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     named by one year ("FY2028", « exercice 2028 ») is refused: no plan says yet which months it holds.
     """
     with _speaking(language, date_order, plan_period):
-        return _parse_period(text, year=year, tz=tz, today=today, within=within)
+        token = _PLAN_DAYS.set((within.start.date(), within.end.date()) if within is not None else None)
+        try:
+            return _parse_period(text, year=year, tz=tz, today=today, within=within)
+        finally:
+            _PLAN_DAYS.reset(token)
 
 
 def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: Window | None) -> Window:
@@ -2134,9 +2164,11 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
     """
     with _speaking(language, date_order):
         token = _FREE_TEXT.set(True)
+        plan = _PLAN_DAYS.set((within.start.date(), within.end.date()) if within is not None else None)
         try:
             return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
         finally:
+            _PLAN_DAYS.reset(plan)
             _FREE_TEXT.reset(token)
 
 
