@@ -2047,10 +2047,12 @@ def iso_week_label(label: str, language: str) -> str:
 
 def _us_week(year: int, week: int) -> tuple[date, date]:
     """Week ``week`` of ``year`` as a US calendar numbers it (Excel's WEEKNUM, return type 1): Sunday to Saturday,
-    week 1 the one holding January 1."""
+    week 1 the one holding January 1, each week's days within ``year``: WEEKNUM numbers a date within its own year, so
+    its week 1 starts on January 1 and its last week ends on December 31 (31 December 2026 is week 53, 1 January 2027
+    week 1; calendar53 audit: the US week 53 of 2026 was said « December 27, 2026 to January 2, 2027 »)."""
     jan1 = date(year, 1, 1)
     first = jan1 - timedelta(days=(jan1.weekday() + 1) % 7) + timedelta(weeks=week - 1)
-    return first, first + timedelta(days=6)
+    return max(first, jan1), min(first + timedelta(days=6), date(year, 12, 31))
 
 
 def iso_week_note(window: Window, language: str, timezone: str = "") -> str | None:

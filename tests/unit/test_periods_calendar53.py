@@ -5,7 +5,9 @@ F1: « semaine 53 2027 » (which does not exist) in a plan that holds 2026's yea
 got the fix of a 2027 plan: « semaine 52 » (27 December 2027 - 2 January 2028), outside the plan, when the week meant is
 2026's week 53, the plan's own « semaine 53 ». F2: « au T1 2027 », « au 2e trimestre », « au second semestre » (the
 way pac's own French report words a quarter, « +20 % au T3 ») were "cannot read" as a `when:`, while `pac plan lint`
-read the same statement's « au T1 2027 » as Q1 2027."""
+read the same statement's « au T1 2027 » as Q1 2027. F3: the US calendar's week named beside an ISO week in a US plan
+ran over the year end (« week 53 is December 27, 2026 to January 2, 2027 », « week 1 is December 28, 2025 to January 3,
+2026 »), where Excel's WEEKNUM numbers each date within its own year: 1-2 January 2027 are its week 1 of 2027."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError
 from pac_core.linter import lint_statement
-from pac_core.periods import parse_period
+from pac_core.periods import cut_note, iso_week_note, parse_period
 
 TZ = "Europe/Paris"
 Y2026 = parse_period("2026", year=2026, tz=TZ)
@@ -126,3 +128,46 @@ actions:
 """
         with pytest.raises(InvalidInput, match="outside the plan's period"):
             load_plan_text(text, "pac2026.yaml")
+
+
+def _weeknum(day: date) -> int:
+    """Excel's WEEKNUM(day) (return type 1), from its definition: weeks begin on Sunday, the week holding January 1 is
+    week 1 (support.microsoft.com, WEEKNUM function, System 1)."""
+    jan1 = date(day.year, 1, 1)
+    return ((day - jan1).days + jan1.isoweekday() % 7) // 7 + 1
+
+
+class TestUsCalendarWeekAtTheYearEnd:
+    NY2026 = parse_period("2026", year=2026, tz="America/New_York")
+    JULY_NY = parse_period("2026-07-01..2027-06-30", year=2026, tz="America/New_York")
+
+    def _us_days(self, number: int, year: int) -> tuple[date, date]:
+        days = [date(year, 1, 1) + timedelta(days=k) for k in range(366)]
+        mine = [d for d in days if d.year == year and _weeknum(d) == number]
+        return mine[0], mine[-1]
+
+    def test_the_hand_oracle(self) -> None:
+        assert self._us_days(53, 2026) == (date(2026, 12, 27), date(2026, 12, 31))
+        assert _weeknum(date(2027, 1, 1)) == 1
+        assert self._us_days(1, 2026) == (date(2026, 1, 1), date(2026, 1, 3))
+        assert self._us_days(52, 2027) == (date(2027, 12, 19), date(2027, 12, 25))
+
+    def test_week_53_of_a_new_york_2026_plan(self) -> None:
+        """F3, seen failing before the fix ("week 53 is December 27, 2026 to January 2, 2027")."""
+        w = parse_period("week 53", year=2026, tz="America/New_York", within=self.NY2026, language="en")
+        note = cut_note(w, "en", "America/New_York")
+        assert note is not None and note.endswith("week 53 is December 27 to 31, 2026")
+
+    def test_week_1_of_a_new_york_2026_plan(self) -> None:
+        """F3: week 1 of 2026 on a US calendar is 1-3 January 2026 (28-31 December 2025 are its week 53 of 2025)."""
+        w = parse_period("week 1", year=2026, tz="America/New_York", within=self.NY2026, language="en")
+        note = cut_note(w, "en", "America/New_York")
+        assert note is not None and note.endswith("week 1 is January 1 to 3, 2026")
+
+    def test_a_whole_week_53_in_a_plan_from_july(self) -> None:
+        """F3: the plan holds all of ISO week 53 (28 December 2026 - 3 January 2027): the ISO note, then the US week 53,
+        27-31 December 2026."""
+        w = parse_period("week 53", year=2026, tz="America/New_York", within=self.JULY_NY, language="en")
+        note = iso_week_note(w, "en", "America/New_York")
+        assert note is not None and note.startswith("ISO week 53: December 28, 2026 to January 3, 2027")
+        assert note.endswith("week 53 is December 27 to 31, 2026")
