@@ -869,10 +869,14 @@ def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tu
             if semester_like:
                 label = m.group(0)[m.start("word") - m.start():m.end("w2" if _g(m, "w2") else "w") - m.start()]
                 half = "first" if w1 == 1 else "second"
+                # the year written stays in the fix: « S1 2027 » in a plan from July 2026 is « 1er semestre 2027 »
+                # (January-June 2027); « 1er semestre » alone is that plan's own first half, July-December 2026
+                # (calendar53 audit)
+                written = f" {m.group('y')}" if _g(m, "y") else ""
                 raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year"
                                   f"{_say(' (semestre)', '', ' (semestre)')}?",
-                                  "write " + _say(f"« semaine {w1} »", f"'week {w1}'") + ", or "
-                                  + _say(f"« {'1er' if w1 == 1 else '2e'} semestre »", f"'H{w1}'"))
+                                  "write " + _say(f"« semaine {w1}{written} »", f"'week {w1}{written}'") + ", or "
+                                  + _say(f"« {'1er' if w1 == 1 else '2e'} semestre{written} »", f"'H{w1}{written}'"))
             if w2 < w1:      # "semaines 52 à 2 2028": the year written is the end's, as « du 20 déc. au 10 janv. 2028 »
                 return joined(_week_days(y - 1, w1), _week_days(y, w2))
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20

@@ -7,7 +7,9 @@ got the fix of a 2027 plan: « semaine 52 » (27 December 2027 - 2 January 2028)
 way pac's own French report words a quarter, « +20 % au T3 ») were "cannot read" as a `when:`, while `pac plan lint`
 read the same statement's « au T1 2027 » as Q1 2027. F3: the US calendar's week named beside an ISO week in a US plan
 ran over the year end (« week 53 is December 27, 2026 to January 2, 2027 », « week 1 is December 28, 2025 to January 3,
-2026 »), where Excel's WEEKNUM numbers each date within its own year: 1-2 January 2027 are its week 1 of 2027."""
+2026 »), where Excel's WEEKNUM numbers each date within its own year: 1-2 January 2027 are its week 1 of 2027. F4:
+« S1 2027 » (refused as ambiguous) suggested « 1er semestre », which a plan from July 2026 reads as its own first half,
+July-December 2026, not January-June 2027: the year written stays in the fix."""
 
 from __future__ import annotations
 
@@ -171,3 +173,24 @@ class TestUsCalendarWeekAtTheYearEnd:
         note = iso_week_note(w, "en", "America/New_York")
         assert note is not None and note.startswith("ISO week 53: December 28, 2026 to January 3, 2027")
         assert note.endswith("week 53 is December 27 to 31, 2026")
+
+
+class TestS1WithItsYear:
+    @pytest.mark.parametrize(("text", "language", "fix"), [
+        ("S1 2027", "fr", "write « semaine 1 2027 », or « 1er semestre 2027 »"),
+        ("S1 2027", "en", "write 'week 1 2027', or 'H1 2027'"),
+        ("S2 2026", "fr", "write « semaine 2 2026 », or « 2e semestre 2026 »"),
+    ])
+    def test_in_a_plan_from_july_the_fix_keeps_the_year(self, text: str, language: str, fix: str) -> None:
+        """F4, seen failing before the fix (« 1er semestre » alone). Hand: each suggestion passes in the plan and
+        names the period meant, « 1er semestre 2027 » January-June 2027, « semaine 1 2027 » 4-10 January 2027;
+        « 1er semestre » alone would be July-December 2026."""
+        _, got = _fix(text, JULY, language)
+        assert got == fix
+        assert _days("1er semestre 2027", JULY) == (date(2027, 1, 1), date(2027, 6, 30))
+        assert _days("semaine 1 2027", JULY) == (date(2027, 1, 4), date(2027, 1, 10))
+        assert _days("1er semestre", JULY) == (date(2026, 7, 1), date(2026, 12, 31))
+
+    def test_without_a_year_the_fix_is_unchanged(self) -> None:
+        _, got = _fix("S1", JULY, "fr")
+        assert got == "write « semaine 1 », or « 1er semestre »"
