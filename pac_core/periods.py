@@ -660,6 +660,13 @@ def _with_year(kind: str, days: tuple[date, date]) -> str:
                                                                              f"{first.year}'")
     if kind == "day":
         return _say(f"« {_fr_day(first)} »", f"'{_en_day(first)}'")
+    if kind == "quarter" and days == _quarter_days(first.year, (first.month + 2) // 3):
+        # a plan of ISO weeks, 29 December 2025 - 3 January 2027, holds the start of two T1s (calendar53 audit: the
+        # example was « 2026-01-01..2026-03-31 »)
+        return _say(f"« T{(first.month + 2) // 3} {first.year} »", f"'Q{(first.month + 2) // 3} {first.year}'")
+    if kind == "half" and days == _half_days(first.year, 1 if first.month == 1 else 2):
+        h = 1 if first.month == 1 else 2
+        return _say(f"« {'1er' if h == 1 else '2e'} semestre {first.year} »", f"'H{h} {first.year}'")
     return f"{first.isoformat()}..{last.isoformat()}"
 
 

@@ -9,7 +9,9 @@ read the same statement's « au T1 2027 » as Q1 2027. F3: the US calendar's wee
 ran over the year end (« week 53 is December 27, 2026 to January 2, 2027 », « week 1 is December 28, 2025 to January 3,
 2026 »), where Excel's WEEKNUM numbers each date within its own year: 1-2 January 2027 are its week 1 of 2027. F4:
 « S1 2027 » (refused as ambiguous) suggested « 1er semestre », which a plan from July 2026 reads as its own first half,
-July-December 2026, not January-June 2027: the year written stays in the fix."""
+July-December 2026, not January-June 2027: the year written stays in the fix. F5: in a plan of ISO weeks (2026-W01 to
+2026-W53: 29 December 2025 - 3 January 2027) « T1 » occurs twice and the example to write was
+« 2026-01-01..2026-03-31 »; it is « T1 2026 »."""
 
 from __future__ import annotations
 
@@ -194,3 +196,21 @@ class TestS1WithItsYear:
     def test_without_a_year_the_fix_is_unchanged(self) -> None:
         _, got = _fix("S1", JULY, "fr")
         assert got == "write « semaine 1 », or « 1er semestre »"
+
+
+class TestAPlanOfIsoWeeks:
+    ISO_YEAR = parse_period("2026-W01..2026-W53", year=2026, tz=TZ, plan_period=True)
+
+    @pytest.mark.parametrize(("text", "language", "example"), [
+        ("T1", "fr", "write the year, e.g. « T1 2026 »"),
+        ("Q1", "en", "write the year, e.g. 'Q1 2026'"),
+        ("1er semestre", "fr", "write the year, e.g. « 1er semestre 2026 »"),
+        ("H1", "en", "write the year, e.g. 'H1 2026'"),
+    ])
+    def test_a_quarter_that_occurs_twice_is_given_with_its_year(self, text: str, language: str, example: str) -> None:
+        """F5, seen failing before the fix (« 2026-01-01..2026-03-31 »). Hand: the plan holds 1 January - 31 March
+        2026 and 1-3 January 2027; the example passes and is the whole of 2026's."""
+        message, fix = _fix(text, self.ISO_YEAR, language)
+        assert message.startswith("this ") and "occurs 2 times" in message
+        assert fix == example
+        assert _days("T1 2026", self.ISO_YEAR) == (date(2026, 1, 1), date(2026, 3, 31))
