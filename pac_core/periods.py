@@ -142,6 +142,9 @@ _PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=Fa
 # jours ») are read there by the conventions of docs/linter.md; a `when:` (``parse_period``) keeps refusing them as
 # vague (docs/plan-format.md): it is what pac counts, so it says its days.
 _FREE_TEXT: ContextVar[bool] = ContextVar("pac_period_free_text", default=False)
+# The plan's period while a period is read (``parse_period`` / ``find_periods``' ``within``: first day, day after the
+# last), for an error's fix that must pass in the plan (« semaine 53 2027 » in a 2026 plan: ``_last_week_hint``).
+_PLAN_DAYS: ContextVar[tuple[date, date] | None] = ContextVar("pac_period_plan_days", default=None)
 
 DATE_ORDERS = ("dmy", "mdy")
 """The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
@@ -267,8 +270,28 @@ def _check_week(year: int, week: int) -> None:
         fix = (f"{year} has {n} ISO weeks; write "
                + _say(f"semaine 1 to semaine {n}", f"week 1 to week {n}", f"semaine 1 to semaine {n}"))
         if week == 53:
-            fix += _last_week_hint(year)
+            fix = _plans_week_53(year) or fix + _last_week_hint(year)
         raise PeriodError(f"week {week} does not exist in {year}", fix)
+
+
+def _plans_week_53(year: int) -> str | None:
+    """The fix for « semaine 53 2027 » in a plan that holds the year end before it, a 2026 plan or one from July 2026
+    (4 or more days of week 53 of 2026, ISO's rule): the week meant is 2026's week 53, which ends in 2027, the plan's
+    « semaine 53 » (calendar53 audit: the fix named 2027's last week, 27 December 2027 - 2 January 2028, outside the
+    plan). None when the plan (or its absence) says nothing of it."""
+    plan = _PLAN_DAYS.get()
+    if plan is None or weeks_in_year(year - 1) != 53:
+        return None
+    first, end = date.fromisocalendar(year - 1, 53, 1), date.fromisocalendar(year, 1, 1)
+    if _days_inside((first, end), plan) < _MOST_OF_A_WEEK:
+        return None
+    language = _day_language()
+    held = max(first, plan[0]), min(end, plan[1]) - timedelta(days=1)
+    days = days_phrase(*held, language)
+    if held[1] < end - timedelta(days=1):
+        days += (f" in this plan; it ends on {day_words(end - timedelta(days=1), language)}")
+    return (f"{year} has 52 ISO weeks; the plan's year-end week is week 53 of {year - 1}: write "
+            + _say("« semaine 53 »", "'week 53'") + f" ({days})")
 
 
 def _last_week_hint(year: int) -> str:
@@ -637,6 +660,13 @@ def _with_year(kind: str, days: tuple[date, date]) -> str:
                                                                              f"{first.year}'")
     if kind == "day":
         return _say(f"« {_fr_day(first)} »", f"'{_en_day(first)}'")
+    if kind == "quarter" and days == _quarter_days(first.year, (first.month + 2) // 3):
+        # a plan of ISO weeks, 29 December 2025 - 3 January 2027, holds the start of two T1s (calendar53 audit: the
+        # example was « 2026-01-01..2026-03-31 »)
+        return _say(f"« T{(first.month + 2) // 3} {first.year} »", f"'Q{(first.month + 2) // 3} {first.year}'")
+    if kind == "half" and days == _half_days(first.year, 1 if first.month == 1 else 2):
+        h = 1 if first.month == 1 else 2
+        return _say(f"« {'1er' if h == 1 else '2e'} semestre {first.year} »", f"'H{h} {first.year}'")
     return f"{first.isoformat()}..{last.isoformat()}"
 
 
@@ -846,10 +876,14 @@ def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tu
             if semester_like:
                 label = m.group(0)[m.start("word") - m.start():m.end("w2" if _g(m, "w2") else "w") - m.start()]
                 half = "first" if w1 == 1 else "second"
+                # the year written stays in the fix: « S1 2027 » in a plan from July 2026 is « 1er semestre 2027 »
+                # (January-June 2027); « 1er semestre » alone is that plan's own first half, July-December 2026
+                # (calendar53 audit)
+                written = f" {m.group('y')}" if _g(m, "y") else ""
                 raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year"
                                   f"{_say(' (semestre)', '', ' (semestre)')}?",
-                                  "write " + _say(f"« semaine {w1} »", f"'week {w1}'") + ", or "
-                                  + _say(f"« {'1er' if w1 == 1 else '2e'} semestre »", f"'H{w1}'"))
+                                  "write " + _say(f"« semaine {w1}{written} »", f"'week {w1}{written}'") + ", or "
+                                  + _say(f"« {'1er' if w1 == 1 else '2e'} semestre{written} »", f"'H{w1}{written}'"))
             if w2 < w1:      # "semaines 52 à 2 2028": the year written is the end's, as « du 20 déc. au 10 janv. 2028 »
                 return joined(_week_days(y - 1, w1), _week_days(y, w2))
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
@@ -1728,7 +1762,10 @@ _normalise = fold_keep_length
 
 
 _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au\s+cours\s+(?:de|du)"
-                   r"|on|at|le|les|the|a)\s+)?")   # « les 3 et 4 mai », plural of « le 3 et le 4 mai »
+                   r"|on|at|le|les|the|a"
+                   # « au T1 2027 », « au 2e trimestre », « au second semestre » (« au mois de mai » is a month's own
+                   # form); not « au 15 mars », which may say until when (calendar53 audit: "cannot read")
+                   rf"|au(?=\s+(?:[tqh]\d|s[12](?!\d)|(?:{_ORD})\s+(?:trimestre|trim|semestre))))\s+)?")
 
 
 _VAGUE = re.compile(rf"(?<![a-z])(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*"
@@ -1787,7 +1824,11 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     named by one year ("FY2028", « exercice 2028 ») is refused: no plan says yet which months it holds.
     """
     with _speaking(language, date_order, plan_period):
-        return _parse_period(text, year=year, tz=tz, today=today, within=within)
+        token = _PLAN_DAYS.set((within.start.date(), within.end.date()) if within is not None else None)
+        try:
+            return _parse_period(text, year=year, tz=tz, today=today, within=within)
+        finally:
+            _PLAN_DAYS.reset(token)
 
 
 def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: Window | None) -> Window:
@@ -2017,10 +2058,12 @@ def iso_week_label(label: str, language: str) -> str:
 
 def _us_week(year: int, week: int) -> tuple[date, date]:
     """Week ``week`` of ``year`` as a US calendar numbers it (Excel's WEEKNUM, return type 1): Sunday to Saturday,
-    week 1 the one holding January 1."""
+    week 1 the one holding January 1, each week's days within ``year``: WEEKNUM numbers a date within its own year, so
+    its week 1 starts on January 1 and its last week ends on December 31 (31 December 2026 is week 53, 1 January 2027
+    week 1; calendar53 audit: the US week 53 of 2026 was said « December 27, 2026 to January 2, 2027 »)."""
     jan1 = date(year, 1, 1)
     first = jan1 - timedelta(days=(jan1.weekday() + 1) % 7) + timedelta(weeks=week - 1)
-    return first, first + timedelta(days=6)
+    return max(first, jan1), min(first + timedelta(days=6), date(year, 12, 31))
 
 
 def iso_week_note(window: Window, language: str, timezone: str = "") -> str | None:
@@ -2134,9 +2177,11 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
     """
     with _speaking(language, date_order):
         token = _FREE_TEXT.set(True)
+        plan = _PLAN_DAYS.set((within.start.date(), within.end.date()) if within is not None else None)
         try:
             return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
         finally:
+            _PLAN_DAYS.reset(plan)
             _FREE_TEXT.reset(token)
 
 

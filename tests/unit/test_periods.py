@@ -532,7 +532,7 @@ class TestS1AndS2:
     @pytest.mark.parametrize(("text", "label", "fix"), [
         ("S1", "'S1'", "write « semaine 1 » / 'week 1', or « 1er semestre » / 'H1'"),
         ("S2", "'S2'", "write « semaine 2 » / 'week 2', or « 2e semestre » / 'H2'"),
-        ("s1 2027", "'S1'", "« 1er semestre »"),
+        ("s1 2027", "'S1'", "« 1er semestre 2027 »"),      # the year written kept (calendar53)
         ("S.2", "'S.2'", "« 2e semestre »"),
         ("S 1", "'S 1'", "« semaine 1 »"),
         ("d'ici fin S1", "'S1'", "« 1er semestre »"),
