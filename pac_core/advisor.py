@@ -280,7 +280,8 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
     last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
     objective = p.objective
     reached = objective is not None and objective > 0 and p.additional >= objective
-    added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
+    shown = _shown(p)
+    added = money(shown, plan.currency, lang)
     if objective is None or objective <= 0 or p.progress is None:
         how = (f"il n'avait pas d'objectif chiffré (CA supplémentaire {added})" if lang == "fr"
                else f"it had no objective in figures (additional revenue {added})")
@@ -317,7 +318,7 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
         summary = f"Axis {_name(plan, axis)} ended on {day_words(last, lang)}: {how}{roi}{then}."
     evidence: dict[str, Any] = {"period_end": last.isoformat(), "reached": reached,
                                 "objective": str(objective) if objective is not None else None,
-                                "additional": str(p.additional), "progress": p.progress,
+                                "additional": str(shown), "progress": p.progress,
                                 "final_roi": None if free else p.roi,
                                 "cost": str(p.cost) if p.cost is not None else None}
     if rolled is not None:
@@ -395,7 +396,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
         since = since_start(plan, axis, lang)
-        added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
+        added = money(_shown(p), plan.currency, lang)
         if lang == "fr":
             why = (f"sans coût, CA supplémentaire {added}" if free else
                    f"ROI à date {pct(p.roi or 0, lang)}, rentabilisé en {months(p.time_to_roi_months or 0, lang)} "
@@ -413,7 +414,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
                 if trends[g.id].revenue < 0}
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
             "roi": p.roi, "time_to_roi_months": 0.0 if free else p.time_to_roi_months,
-            **({"cost": str(p.cost), "additional": str(p.additional)} if free else {}),
+            **({"cost": str(p.cost), "additional": str(_shown(p))} if free else {}),
             "min_roi": s.rollout_min_roi, "max_months_to_roi": s.rollout_max_months_to_roi,
             "lagging_growth_below": s.rollout_lagging_growth, "min_elapsed": s.rollout_min_elapsed,
             "to_segments": [g.id for g in lagging],
@@ -465,7 +466,7 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     best_why = ""
     if best is not None and any(best[0] > roi for _, roi, _ in fired):
         if best[1].id in free_rank:
-            added = money(progress[best[1].id].additional, plan.currency, lang)
+            added = money(_shown(progress[best[1].id]), plan.currency, lang)
             best_why = (f"sans coût, CA supplémentaire {added}" if lang == "fr"
                         else f"no cost, additional revenue {added}")
         else:
@@ -491,15 +492,23 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
-                                    "min_elapsed": s.drop_min_elapsed, "additional": str(p.additional),
+                                    "min_elapsed": s.drop_min_elapsed, "additional": str(_shown(p)),
                                     "cost": str(p.cost) if p.cost is not None else None,
                                     "cost_to_date": str(p.cost_to_date) if p.cost_to_date is not None else None,
                                     "in_favour_of": better[1].id if better else None,
                                     "in_favour_of_roi": better[0] if better and not free else None}
         if free and better is not None:
-            evidence["in_favour_of_additional"] = str(progress[better[1].id].additional)
+            evidence["in_favour_of_additional"] = str(_shown(progress[better[1].id]))
         out.append(Recommendation(Rule.DROP, axis.id, axis.segment_id, summary, evidence))
     return out
+
+
+def _shown(p: AxisProgress) -> Decimal:
+    """The axis's additional revenue as its card shows it (``money.shown_additional``: revenue and baseline each rounded
+    to the unit, then subtracted), the figure every sentence and evidence row quotes: 10 000,40 - 4 931,51 reads
+    5 068 €, where the exact 5 068,89 € rounds to 5 069 € (audit advisehand: a drop « au profit de « X » (sans coût,
+    CA supplémentaire 5 069 €) » beside its card's 5 068 €)."""
+    return shown_additional(p.revenue, p.baseline)
 
 
 def _free(p: AxisProgress) -> bool:
