@@ -59,7 +59,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.kpis import FORECAST_MIN_SHARE
-from pac_core.money import decimals_below, money, months, percent, shown_additional
+from pac_core.money import decimals_below, money, months, percent, shown_additional, shown_digits
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
@@ -280,14 +280,18 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
     last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
     objective = p.objective
     reached = objective is not None and objective > 0 and p.additional >= objective
-    shown = _shown(p)
-    added = money(shown, plan.currency, lang)
+    shown, digits = _shown(p), 0
+    if not reached and objective is not None and objective > 0 and shown >= half_up(objective):
+        # missed by cents, « 100 000 € sur 100 000 € » to the euro: both to the cent, as the share reads below 100 %
+        digits = shown_digits(plan.currency)
+        shown = shown_additional(p.revenue, p.baseline, digits)
+    added = money(shown, plan.currency, lang, digits)
     if objective is None or objective <= 0 or p.progress is None:
         how = (f"il n'avait pas d'objectif chiffré (CA supplémentaire {added})" if lang == "fr"
                else f"it had no objective in figures (additional revenue {added})")
     else:
         share = pct(p.progress, lang) if reached else pct_below(p.progress, 1.0, lang)
-        target = money(objective, plan.currency, lang)
+        target = money(objective, plan.currency, lang, digits)
         if lang == "fr":
             verb = "a atteint" if reached else "n'a pas atteint"
             how = f"il {verb} son objectif ({share} de l'objectif : CA supplémentaire {added} sur {target})"
@@ -321,6 +325,8 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
                                 "additional": str(shown), "progress": p.progress,
                                 "final_roi": None if free else p.roi,
                                 "cost": str(p.cost) if p.cost is not None else None}
+    if digits:
+        evidence["to_the_cent"] = True      # its amounts read to the cent (``sync_jobs.report.evidence``)
     if rolled is not None:
         # the roll-out's own evidence, less what the verdict already holds (its ROI is the final one, its figures the
         # verdict's) and the elapsed minimum (its whole period is over)

@@ -167,3 +167,36 @@ def test_a_segment_gone_below_zero_reads_one_fall_in_its_sentence_and_its_eviden
         assert card == ("-14 000 €" if lang == "fr" else "-€14,000")
         assert row in cli(p, ev, lang)
 
+# --- an objective missed by cents never reads « 100 000 € sur 100 000 € » --------------------------------------------
+
+def test_an_objective_missed_by_cents_reads_its_cents() -> None:
+    """Isère's axis of the first quarter (+100 000 €, budget 10 000 €) won 110 000,40 € against 10 000,45 € a year
+    earlier: +99 999,95 €, five cents short. Rounded to the euro both figures read 110 000 € and 10 000 €, so the
+    additional revenue read « 100 000 € sur 100 000 € » beside « il n'a pas atteint son objectif (juste sous 100 %) »
+    (seen failing before the fix). The amounts then read to the cent, as the share reads below 100 %: « CA
+    supplémentaire 99 999,95 € sur 100 000,00 € »; final ROI (99 999,95 x 0,3 - 10 000) / 10 000 = 199,99985 % ->
+    200 %. The evidence rows say the same."""
+    deals = (won("i-now", "i1", "110000.40", date(2027, 2, 1)), won("i-then", "i1", "10000.45", date(2026, 2, 1)))
+    for lang, sentence, rows in (
+            ("fr", "L'axe « Relance Isère » s'est terminé le 31 mars 2027 : il n'a pas atteint son objectif (juste "
+                   "sous 100\u00a0% de l'objectif : CA supplémentaire 99\u202f999,95\u00a0€ sur "
+                   "100\u202f000,00\u00a0€), ROI final 200\u00a0%.",
+             ("    - Objectif (CA supplémentaire) : 100 000,00 €", "    - CA supplémentaire : 99 999,95 €",
+              "    - Part de l'objectif atteinte : juste sous 100 %")),
+            ("en", 'Axis "Relance Isère" ended on March 31, 2027: it did not reach its objective (just below 100% of '
+                   "the objective: additional revenue €99,999.95 of €100,000.00), final ROI 200%.",
+             ("    - Objective (additional revenue): €100,000.00", "    - Additional revenue: €99,999.95"))):
+        p = load(lang, period38="T1")
+        ev = run(p, at(2027, 4, 1, 0), deals)
+        r = rec(ev, "AX-38")
+        assert r.rule is Rule.CLOSED and r.summary == sentence, r.summary
+        lines = cli(p, ev, lang)
+        for row in rows:
+            assert row in lines, lines
+
+
+def test_a_missed_objective_whose_euros_read_below_it_keeps_whole_euros() -> None:
+    """One euro short (+99 999,00 €): « CA supplémentaire 99 999 € sur 100 000 € », no cents."""
+    deals = (won("i-now", "i1", "110000", date(2027, 2, 1)), won("i-then", "i1", "10001", date(2026, 2, 1)))
+    r = rec(run(load(period38="T1"), at(2027, 4, 1, 0), deals), "AX-38")
+    assert "CA supplémentaire 99\u202f999\u00a0€ sur 100\u202f000\u00a0€)" in r.summary, r.summary
