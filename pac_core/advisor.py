@@ -61,7 +61,18 @@ from zoneinfo import ZoneInfo
 from pac_core.kpis import FORECAST_MIN_SHARE
 from pac_core.money import decimals_below, money, months, percent, shown_additional, shown_digits
 from pac_core.periods import day_words
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
+from pac_core.plan import (
+    Action,
+    ActionStatus,
+    Axis,
+    AxisState,
+    ContextKind,
+    Impact,
+    Plan,
+    Segment,
+    action_status_on,
+    axis_inactive,
+)
 from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Pace, Recommendation, Rule, SegmentProgress
@@ -675,6 +686,15 @@ HAND_OVER_HINT = {"fr": "Dans le plan, changez who: et ajoutez handed_over: ",
 report drops it when it words the advice for the next plan."""
 
 
+def _open_until(action: Action, zone: ZoneInfo) -> date:
+    """The day after the action's last open day: its window's end, or the day its status in the plan closes it (a
+    ``since`` day of ``done`` or ``cancelled``, « on arrête A-04 à partir du 1er juin »), if earlier."""
+    end = action.window.end.astimezone(zone).date()
+    if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and action.status_since is not None:
+        return min(end, action.status_since)
+    return end
+
+
 def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset(),
               as_of: datetime | None = None) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
@@ -688,14 +708,14 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
     if not context.leaving:     # nobody leaves: nothing to hand over (and no action's last day to read)
         return out
     zone = ZoneInfo(plan.timezone)
-    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions    # exclusive end, local
+    last_day = {a.id: _open_until(a, zone) for a in plan.actions    # exclusive end, local
                 if as_of is None or not (a.window.end <= as_of and a.window.end < plan.period.end)}
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
             day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
-                       and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
+                       and action_status_on(a, today) not in (ActionStatus.DONE, ActionStatus.CANCELLED)
                        and a.id not in reached and a.id in last_day and last_day[a.id] > day]
             if actions:
                 hits.append((leaving, actions))

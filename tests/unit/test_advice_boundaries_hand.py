@@ -13,13 +13,14 @@ evidence row beside it, must read 5 068 €, the figure of the axis's and the se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import Plan
+from pac_core.plan import ActionStatus, Plan
 from pac_core.records import Records
 from pac_core.results import Evaluation, Recommendation, Rule
 from sync_jobs.cli_advice import advice_lines
@@ -200,3 +201,48 @@ def test_a_missed_objective_whose_euros_read_below_it_keeps_whole_euros() -> Non
     deals = (won("i-now", "i1", "110000", date(2027, 2, 1)), won("i-then", "i1", "10001", date(2026, 2, 1)))
     r = rec(run(load(period38="T1"), at(2027, 4, 1, 0), deals), "AX-38")
     assert "CA supplémentaire 99\u202f999\u00a0€ sur 100\u202f000\u00a0€)" in r.summary, r.summary
+
+
+# --- a rep leaving with an action cancelled from a day still to come ----------------------------------------------
+
+GROWING = (won("i-now", "i1", "200000", date(2027, 2, 1)), won("i-then", "i1", "1000", date(2026, 2, 1)),
+           won("r-now", "r1", "200000", date(2027, 2, 1)), won("r-then", "r1", "1000", date(2026, 2, 1)))
+
+
+def _stopped_in_june(lang: str, leaving: str) -> Plan:
+    """A-38 (Marc's, second quarter) stopped from 1 June (« on arrête A-38 à partir du 1er juin », written in May),
+    Marc leaving on ``leaving`` (his first day gone)."""
+    p = load(lang, who38=MARC, when38="T2", context=f"  - {{kind: départ, who: {MARC}, on: {leaving}}}\n")
+    return replace(p, actions=tuple(replace(a, status=ActionStatus.CANCELLED, status_since=date(2027, 6, 1))
+                                    if a.id == "A-38" else a for a in p.actions))
+
+
+def test_an_action_stopped_from_a_day_to_come_is_handed_over_until_then() -> None:
+    """On 10 May A-38 is live (counted, « À risque »: a cancellation from 1 June leaves it under way until then,
+    docs/plan-format.md) and Marc leaves on 20 May: from 20 to 31 May it has nobody. A manager is told to reassign
+    it: « Réaffecter les actions A-38 de l'axe « Relance Isère » : marc.dubois@… s'en va (départ le 20/05/2027). »
+    Seen failing before the fix: no recommendation (the advisor read the written status, cancelled, on 10 May)."""
+    for lang, head in (("fr", f"Réaffecter les actions A-38 de l'axe « Relance Isère » : {MARC} s'en va (départ le "
+                              "20/05/2027). Dans le plan, changez who: et ajoutez handed_over: "
+                              f"{{from: {MARC}, on: 2027-05-20}}"),
+                       ("en", f'Reassign actions A-38 of axis "Relance Isère": {MARC} is leaving (leaving on '
+                              "2027-05-20). In the plan, change who: and add handed_over: "
+                              f"{{from: {MARC}, on: 2027-05-20}}")):
+        p = _stopped_in_june(lang, "2027-05-20")
+        ev = run(p, at(2027, 5, 10), GROWING)
+        assert [a.pace.value for a in ev.actions if a.action_id == "A-38"] == ["at_risk"]
+        r = rec(ev, "AX-38")
+        assert r.rule is Rule.REASSIGN and r.summary.startswith(head), r.summary
+        assert r.evidence["leaving"][0]["actions"] == ["A-38"]
+
+
+def test_an_action_stopped_before_the_rep_leaves_is_not_handed_over() -> None:
+    """Marc leaves on 5 June, after A-38 stops (1 June): nothing of it is left to hand over. And on 10 June, A-38
+    cancelled, nothing either."""
+    assert not [r for r in run(_stopped_in_june("fr", "2027-06-05"), at(2027, 5, 10), GROWING).recommendations
+                if r.axis_id == "AX-38"]
+    assert not [r for r in run(_stopped_in_june("fr", "2027-05-20"), at(2027, 6, 10), GROWING).recommendations
+                if r.axis_id == "AX-38"]
+    # the action not stopped: Marc leaving on 5 June still leaves 5-30 June of it to hand over
+    p = load("fr", who38=MARC, when38="T2", context=f"  - {{kind: départ, who: {MARC}, on: 2027-06-05}}\n")
+    assert rec(run(p, at(2027, 5, 10), GROWING), "AX-38").rule is Rule.REASSIGN
