@@ -59,9 +59,20 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.kpis import FORECAST_MIN_SHARE
-from pac_core.money import decimals_below, money, months, percent, shown_additional
+from pac_core.money import decimals_below, money, months, percent, shown_additional, shown_digits
 from pac_core.periods import day_words
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
+from pac_core.plan import (
+    Action,
+    ActionStatus,
+    Axis,
+    AxisState,
+    ContextKind,
+    Impact,
+    Plan,
+    Segment,
+    action_status_on,
+    axis_inactive,
+)
 from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Pace, Recommendation, Rule, SegmentProgress
@@ -280,13 +291,18 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
     last = (end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
     objective = p.objective
     reached = objective is not None and objective > 0 and p.additional >= objective
-    added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
+    shown, digits = _shown(p), 0
+    if not reached and objective is not None and objective > 0 and shown >= half_up(objective):
+        # missed by cents, « 100 000 € sur 100 000 € » to the euro: both to the cent, as the share reads below 100 %
+        digits = shown_digits(plan.currency)
+        shown = shown_additional(p.revenue, p.baseline, digits)
+    added = money(shown, plan.currency, lang, digits)
     if objective is None or objective <= 0 or p.progress is None:
         how = (f"il n'avait pas d'objectif chiffré (CA supplémentaire {added})" if lang == "fr"
                else f"it had no objective in figures (additional revenue {added})")
     else:
         share = pct(p.progress, lang) if reached else pct_below(p.progress, 1.0, lang)
-        target = money(objective, plan.currency, lang)
+        target = money(objective, plan.currency, lang, digits)
         if lang == "fr":
             verb = "a atteint" if reached else "n'a pas atteint"
             how = f"il {verb} son objectif ({share} de l'objectif : CA supplémentaire {added} sur {target})"
@@ -317,9 +333,11 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
         summary = f"Axis {_name(plan, axis)} ended on {day_words(last, lang)}: {how}{roi}{then}."
     evidence: dict[str, Any] = {"period_end": last.isoformat(), "reached": reached,
                                 "objective": str(objective) if objective is not None else None,
-                                "additional": str(p.additional), "progress": p.progress,
+                                "additional": str(shown), "progress": p.progress,
                                 "final_roi": None if free else p.roi,
                                 "cost": str(p.cost) if p.cost is not None else None}
+    if digits:
+        evidence["to_the_cent"] = True      # its amounts read to the cent (``sync_jobs.report.evidence``)
     if rolled is not None:
         # the roll-out's own evidence, less what the verdict already holds (its ROI is the final one, its figures the
         # verdict's) and the elapsed minimum (its whole period is over)
@@ -395,7 +413,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
         since = since_start(plan, axis, lang)
-        added = money(shown_additional(p.revenue, p.baseline), plan.currency, lang)
+        added = money(_shown(p), plan.currency, lang)
         if lang == "fr":
             why = (f"sans coût, CA supplémentaire {added}" if free else
                    f"ROI à date {pct(p.roi or 0, lang)}, rentabilisé en {months(p.time_to_roi_months or 0, lang)} "
@@ -413,7 +431,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
                 if trends[g.id].revenue < 0}
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
             "roi": p.roi, "time_to_roi_months": 0.0 if free else p.time_to_roi_months,
-            **({"cost": str(p.cost), "additional": str(p.additional)} if free else {}),
+            **({"cost": str(p.cost), "additional": str(_shown(p))} if free else {}),
             "min_roi": s.rollout_min_roi, "max_months_to_roi": s.rollout_max_months_to_roi,
             "lagging_growth_below": s.rollout_lagging_growth, "min_elapsed": s.rollout_min_elapsed,
             "to_segments": [g.id for g in lagging],
@@ -465,7 +483,7 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     best_why = ""
     if best is not None and any(best[0] > roi for _, roi, _ in fired):
         if best[1].id in free_rank:
-            added = money(progress[best[1].id].additional, plan.currency, lang)
+            added = money(_shown(progress[best[1].id]), plan.currency, lang)
             best_why = (f"sans coût, CA supplémentaire {added}" if lang == "fr"
                         else f"no cost, additional revenue {added}")
         else:
@@ -491,15 +509,23 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
-                                    "min_elapsed": s.drop_min_elapsed, "additional": str(p.additional),
+                                    "min_elapsed": s.drop_min_elapsed, "additional": str(_shown(p)),
                                     "cost": str(p.cost) if p.cost is not None else None,
                                     "cost_to_date": str(p.cost_to_date) if p.cost_to_date is not None else None,
                                     "in_favour_of": better[1].id if better else None,
                                     "in_favour_of_roi": better[0] if better and not free else None}
         if free and better is not None:
-            evidence["in_favour_of_additional"] = str(progress[better[1].id].additional)
+            evidence["in_favour_of_additional"] = str(_shown(progress[better[1].id]))
         out.append(Recommendation(Rule.DROP, axis.id, axis.segment_id, summary, evidence))
     return out
+
+
+def _shown(p: AxisProgress) -> Decimal:
+    """The axis's additional revenue as its card shows it (``money.shown_additional``: revenue and baseline each rounded
+    to the unit, then subtracted), the figure every sentence and evidence row quotes: 10 000,40 - 4 931,51 reads
+    5 068 €, where the exact 5 068,89 € rounds to 5 069 € (audit advisehand: a drop « au profit de « X » (sans coût,
+    CA supplémentaire 5 069 €) » beside its card's 5 068 €)."""
+    return shown_additional(p.revenue, p.baseline)
 
 
 def _free(p: AxisProgress) -> bool:
@@ -660,6 +686,15 @@ HAND_OVER_HINT = {"fr": "Dans le plan, changez who: et ajoutez handed_over: ",
 report drops it when it words the advice for the next plan."""
 
 
+def _open_until(action: Action, zone: ZoneInfo) -> date:
+    """The day after the action's last open day: its window's end, or the day its status in the plan closes it (a
+    ``since`` day of ``done`` or ``cancelled``, « on arrête A-04 à partir du 1er juin »), if earlier."""
+    end = action.window.end.astimezone(zone).date()
+    if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and action.status_since is not None:
+        return min(end, action.status_since)
+    return end
+
+
 def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset(),
               as_of: datetime | None = None) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
@@ -673,14 +708,14 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
     if not context.leaving:     # nobody leaves: nothing to hand over (and no action's last day to read)
         return out
     zone = ZoneInfo(plan.timezone)
-    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions    # exclusive end, local
+    last_day = {a.id: _open_until(a, zone) for a in plan.actions    # exclusive end, local
                 if as_of is None or not (a.window.end <= as_of and a.window.end < plan.period.end)}
     for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
             day = max(leaving.on or today, today)
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
-                       and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
+                       and action_status_on(a, today) not in (ActionStatus.DONE, ActionStatus.CANCELLED)
                        and a.id not in reached and a.id in last_day and last_day[a.id] > day]
             if actions:
                 hits.append((leaving, actions))

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.advisor import elapsed_text, pct_below
+from pac_core.money import shown_additional, shown_digits
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
@@ -64,8 +65,9 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
 }
 
 # evidence read with another key, not shown on its own row: a target segment's fall in money where its revenue went
-# below 0 (shown as its growth: « Isère -13 000 € », not « -130 % »)
-_WITHIN = frozenset({"growth_amount"})
+# below 0 (shown as its growth: « Isère -13 000 € », not « -130 % »); a closing verdict's amounts written to the cent
+# (an objective missed by cents)
+_WITHIN = frozenset({"growth_amount", "to_the_cent"})
 
 TRIGGERS = {
     "fr": {"segment_decline": "baisse du segment", "lost_key_account": "compte clé perdu",
@@ -99,7 +101,13 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
     the advisor's sentence writes it; None for any other figure (then ``value_text``)."""
     if key == "trend" and _number(evidence.get("revenue", 0)) < 0:
         # a segment whose revenue went below 0 (credits): its fall as an amount, never « -130 % » (decision 6 Dec 2026)
-        return _signed_money(_number(evidence["revenue"]) - _number(evidence.get("baseline", 0)), fmt)
+        # as the sentence and the segment's card: revenue and baseline each rounded, then subtracted (-4 000,40 against
+        # 10 000,40 reads -14 000 €, not the exact -14 000,80 € rounded to -14 001 €; audit advisehand)
+        return _signed_money(shown_additional(_number(evidence["revenue"]), _number(evidence.get("baseline", 0))), fmt)
+    if key in ("additional", "objective") and evidence.get("to_the_cent"):
+        # an objective missed by cents reads both amounts to the cent, as the closing verdict (« 99 999,95 € sur
+        # 100 000,00 € », not « 100 000 € » twice beside « juste sous 100 % »; audit advisehand)
+        return fmt.money(_number(value), shown_digits(plan.currency))
     if key == "progress" and evidence.get("reached") is False and value is not None and float(value) < 1:
         return pct_below(float(value), 1.0, fmt.lang)      # an objective missed never reads « 100 % »
     if key == "elapsed_share" and value is not None:
