@@ -668,12 +668,12 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
             notes = "; ".join(c.note for c in events if c.note)
             if lang == "fr":
                 text = "menace de marché" + (f" : {notes}" if notes else "")
-                text += f" (jusqu'au {until.strftime('%d/%m/%Y')})" if until else ""
+                text += f" (jusqu'au {day_words(until, lang)})" if until else ""
                 summary = (summary[:-1] + f" ; {text}." if overloaded
                            else f"Suspendre l'axe {_name(plan, axis)} : {text}.")
             else:
                 text = "market threat" + (f": {notes}" if notes else "")
-                text += f" (until {until.isoformat()})" if until else ""
+                text += f" (until {day_words(until, lang)})" if until else ""
                 summary = (summary[:-1] + f"; {text}." if overloaded
                            else f"Suspend axis {_name(plan, axis)}: {text}.")
         out.append(Recommendation(Rule.SUSPEND, axis.id, axis.segment_id, summary, evidence))
@@ -732,12 +732,13 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
         handed = (" ; " if lang == "fr" else "; ").join(
             f"{{from: {rep.email}, on: {rep.on.isoformat() if rep.on else '<' + first + '>'}}}" for rep, _ in hits)
         if lang == "fr":
-            when = "; ".join(f"départ le {rep.on.strftime('%d/%m/%Y')}" if rep.on else "compte inactif dans le CRM"
+            when = "; ".join(f"départ le {day_words(rep.on, lang)}" if rep.on else "compte inactif dans le CRM"
                              for rep, _ in hits)
             summary = (f"Réaffecter les actions {ids} de l'axe {_name(plan, axis)} : {who} s'en va ({when}). "
                        f"{HAND_OVER_HINT['fr']}{handed} pour garder les activités déjà faites.")
         else:
-            when = "; ".join(f"leaving on {rep.on.isoformat()}" if rep.on else "inactive in the CRM" for rep, _ in hits)
+            when = "; ".join(f"leaving on {day_words(rep.on, lang)}" if rep.on else "inactive in the CRM"
+                             for rep, _ in hits)
             summary = (f"Reassign actions {ids} of axis {_name(plan, axis)}: {who} is leaving ({when}). "
                        f"{HAND_OVER_HINT['en']}{handed} to keep the activities already made.")
         out.append(Recommendation(Rule.REASSIGN, axis.id, axis.segment_id, summary, evidence))

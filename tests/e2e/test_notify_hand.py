@@ -240,7 +240,7 @@ MISSED, DONE, ADVICE, REJECTED = ("Actions manquées (fenêtre close) (1)", "Act
                                   "Nouvelles recommandations du conseiller (1)",
                                   "Enregistrements du CRM rejetés, à corriger (1)")
 REASSIGN = ("- Réaffecter · Relance Marc : Réaffecter les actions A-03 de l'axe « Relance Marc » : marc@audit.example "
-            "s'en va (départ le 12/04/2027). Dans le plan, changez who: et ajoutez handed_over: {from: "
+            "s'en va (départ le 12 avril 2027). Dans le plan, changez who: et ajoutez handed_over: {from: "
             "marc@audit.example, on: 2027-04-12} pour garder les activités déjà faites.")
 
 

@@ -220,13 +220,13 @@ def _stopped_in_june(lang: str, leaving: str) -> Plan:
 def test_an_action_stopped_from_a_day_to_come_is_handed_over_until_then() -> None:
     """On 10 May A-38 is live (counted, « À risque »: a cancellation from 1 June leaves it under way until then,
     docs/plan-format.md) and Marc leaves on 20 May: from 20 to 31 May it has nobody. A manager is told to reassign
-    it: « Réaffecter les actions A-38 de l'axe « Relance Isère » : marc.dubois@… s'en va (départ le 20/05/2027). »
+    it: « Réaffecter les actions A-38 de l'axe « Relance Isère » : marc.dubois@… s'en va (départ le 20 mai 2027). »
     Seen failing before the fix: no recommendation (the advisor read the written status, cancelled, on 10 May)."""
     for lang, head in (("fr", f"Réaffecter les actions A-38 de l'axe « Relance Isère » : {MARC} s'en va (départ le "
-                              "20/05/2027). Dans le plan, changez who: et ajoutez handed_over: "
+                              "20 mai 2027). Dans le plan, changez who: et ajoutez handed_over: "
                               f"{{from: {MARC}, on: 2027-05-20}}"),
                        ("en", f'Reassign actions A-38 of axis "Relance Isère": {MARC} is leaving (leaving on '
-                              "2027-05-20). In the plan, change who: and add handed_over: "
+                              "May 20, 2027). In the plan, change who: and add handed_over: "
                               f"{{from: {MARC}, on: 2027-05-20}}")):
         p = _stopped_in_june(lang, "2027-05-20")
         ev = run(p, at(2027, 5, 10), GROWING)

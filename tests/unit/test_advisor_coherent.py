@@ -98,7 +98,7 @@ class TestContext:
         assert rec.evidence["leaving"] == [{"who": JULIE, "on": "2027-05-05", "declared": "plan", "note": "mutation",
                                              "actions": ["A-01"]}]
         assert rec.summary == ("Réaffecter les actions A-01 de l'axe « AX-69 » : julie.martin@durand-process.example "
-                               "s'en va (départ le 05/05/2027). Dans le plan, changez who: et ajoutez handed_over: "
+                               "s'en va (départ le 5 mai 2027). Dans le plan, changez who: et ajoutez handed_over: "
                                "{from: julie.martin@durand-process.example, on: 2027-05-05} pour garder les activités "
                                "déjà faites.")
 
@@ -172,6 +172,9 @@ class TestContext:
                              note="nouvelle norme", on=date(2027, 5, 1)))
         recs = _by_axis(_run(_deals("50000", "50000", "10000", "10000"), MAY, axes=axes, context=ctx))
         assert recs["AX-38"].rule is Rule.SUSPEND and "menace de marché : concurrent allemand" in recs["AX-38"].summary
+        # its last day as every other sentence writes a day (it read « (jusqu'au 30/09/2027) », "(until 2027-09-30)")
+        assert recs["AX-38"].summary.endswith("(jusqu'au 30 septembre 2027).")
+        assert recs["AX-38"].text("en").endswith("(until September 30, 2027).")
         assert recs["AX-69"].rule is Rule.PRIORITISE and recs["AX-69"].evidence["triggers"] == ["market_opportunity"]
 
     def test_event_not_yet_in_force(self) -> None:

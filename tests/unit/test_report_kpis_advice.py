@@ -212,9 +212,9 @@ class TestAdviceForTheNextPlan:
         ("en", "Roll out axis \"A\" to \"B\".", "Renew and extend axis \"A\" to \"B\"."),
         ("en", "Suspend axis \"A\": loaded.", "Reconsider axis \"A\": loaded."),
         ("en", "Reassign actions A-01 of axis \"A\".", "In the next plan, reassign actions A-01 of axis \"A\"."),
-        ("en", "Reassign actions A-01 of axis \"A\": Julie is leaving (leaving on 2027-05-05). In the plan, change "
+        ("en", "Reassign actions A-01 of axis \"A\": Julie is leaving (leaving on May 5, 2027). In the plan, change "
                "who: and add handed_over: {from: j@x.fr, on: 2027-05-05} to keep the activities already made.",
-         "In the next plan, reassign actions A-01 of axis \"A\": Julie is leaving (leaving on 2027-05-05)."),
+         "In the next plan, reassign actions A-01 of axis \"A\": Julie is leaving (leaving on May 5, 2027)."),
         ("fr", "Réaffecter les actions A-01 de l'axe « A » : Julie s'en va. Dans le plan, changez who: et ajoutez "
                "handed_over: {from: j@x.fr, on: 2027-05-05} pour garder les activités déjà faites.",
          "Réattribuer dans le plan suivant les actions A-01 de l'axe « A » : Julie s'en va."),
