@@ -479,7 +479,9 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     free_rank = {o.id: float(progress[o.id].additional) for _, o in kept if _free(progress[o.id])}
     # the one axis every dropped axis is "in favour of" (when its ROI is better), its figure and the threshold worded
     # once for all the sentences, as each elapsed share
-    best = max(kept, key=lambda pair: (pair[0], free_rank.get(pair[1].id, 0.0), pair[1].id), default=None)
+    # a tie goes to the axis the plan lists first (decided 7 Dec 2026, audit advisehand: it went to the greater id)
+    listed = {a.id: -k for k, a in enumerate(plan.axes)}
+    best = max(kept, key=lambda pair: (pair[0], free_rank.get(pair[1].id, 0.0), listed[pair[1].id]), default=None)
     best_why = ""
     if best is not None and any(best[0] > roi for _, roi, _ in fired):
         if best[1].id in free_rank:

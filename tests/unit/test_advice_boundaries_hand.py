@@ -246,3 +246,40 @@ def test_an_action_stopped_before_the_rep_leaves_is_not_handed_over() -> None:
     # the action not stopped: Marc leaving on 5 June still leaves 5-30 June of it to hand over
     p = load("fr", who38=MARC, when38="T2", context=f"  - {{kind: départ, who: {MARC}, on: 2027-06-05}}\n")
     assert rec(run(p, at(2027, 5, 10), GROWING), "AX-38").rule is Rule.REASSIGN
+
+
+# --- a drop's "in favour of" on a tie ---------------------------------------------------------------------------------
+
+TIED = """
+plan: {name: PAC 2027, year: 2027, timezone: Europe/Paris, language: fr}
+people:
+  - {email: julie.martin@durand-process.example, name: Julie Martin, role: rep}
+segments:
+  - {id: SEG-69, name: Rhône, kind: horizontale, scope: {departement: "69"}}
+  - {id: SEG-38, name: Isère, kind: horizontale, scope: {departement: "38"}}
+  - {id: SEG-73, name: Savoie, kind: horizontale, scope: {departement: "73"}}
+axes:
+  - {id: AX-69, name: Relance Rhône, segment: SEG-69, objective: {additional_revenue: 100000, budget: 10000}}
+  - {id: AX-73, name: Relance Savoie, segment: SEG-73, objective: {additional_revenue: 100000, budget: 1000}}
+  - {id: AX-38, name: Relance Isère, segment: SEG-38, objective: {additional_revenue: 100000, budget: 1000}}
+actions: []
+"""
+
+
+def test_a_drop_names_the_plans_first_axis_of_two_tied() -> None:
+    """Rhône's axis sold nothing (ROI to date -100 % on 15 August, 62 % of the year): dropped. Savoie's and Isère's
+    axes each won 20 000 € more than a year before for the same budget, so the same ROI to date, to the last bit: the
+    drop is in favour of the one the plan lists first, where the manager put it, whichever id sorts after (decided
+    7 Dec 2026, audit advisehand's left-out item). Checked both ways: Savoie listed first as AX-73, then as AX-38.
+    Seen failing before the fix on the second: the tie went to the greater id, AX-73 (Isère, listed second)."""
+    deals = (won("s-now", "s1", "20000", date(2027, 2, 1)), won("i-now", "i1", "20000", date(2027, 2, 1)))
+    swapped = (TIED.replace("  - {id: AX-73", "  - {id: AX-XX").replace("  - {id: AX-38", "  - {id: AX-73")
+               .replace("  - {id: AX-XX", "  - {id: AX-38"))      # Savoie (listed first) is AX-38, Isère AX-73
+    for text in (TIED, swapped):
+        p = load_plan_text(text, "tied.pac.yaml")
+        ev = run(p, at(2027, 8, 15), deals)
+        rois = {a.axis_id: a.roi for a in ev.axes}
+        assert rois["AX-73"] == rois["AX-38"] and rois["AX-69"] == -1.0
+        savoie = p.axes[1]
+        assert savoie.name == "Relance Savoie"
+        assert rec(ev, "AX-69").evidence["in_favour_of"] == savoie.id, rec(ev, "AX-69").summary
