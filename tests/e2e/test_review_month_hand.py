@@ -249,9 +249,7 @@ class Store:
         return text.replace(NBSP, " ").replace(NNBSP, " ")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    tmp = tmp_path_factory.mktemp("reviewmonth")
+def _store(tmp: Path, keep: bool) -> Store:
     crm = FakeConnector()
     crm.put(*USERS, *ACCOUNTS)
     config = tmp / "pac.yaml"
@@ -260,9 +258,20 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         crm.put(*(r for r in (*DEALS, *ACTIVITIES) if r.modified_at is not None and r.modified_at <= night))
         result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(night))
         assert result.status == "ok", result
-        if kept:
+        if kept and keep:
             _pac(tmp, config, "snapshot", "--period", kept)
     return Store(tmp, config)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    return _store(tmp_path_factory.mktemp("reviewmonth"), keep=True)
+
+
+@pytest.fixture(scope="module")
+def unkept(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The same nights with no snapshot kept (a scheduler that was down): October recomputed on today's plan."""
+    return _store(tmp_path_factory.mktemp("reviewmonth-unkept"), keep=False)
 
 
 @pytest.fixture(scope="module")
@@ -418,3 +427,25 @@ def test_q4_report_revenue_roi_and_actions(store: Store) -> None:
         ["Appeler 4 clients de Rhône-Alpes en décembre", "0 / 4 0 %", "▲ À risque"],
         ["Faire 8 démonstrations au T4", "6 / 8 75 %", "● Dans les temps"],
         ["Visiter 3 laboratoires en novembre", "2 / 3 67 %", "✕ Manquée"]]
+
+
+def test_a_hand_over_of_the_month_is_said_with_october_recomputed(unkept: Store) -> None:
+    """With no snapshot kept, October is recomputed on today's plan, where A-04 is already Marc's: the review said
+    nothing of its hand-over on 10 November (Julie's changes left it out, Marc's line read « À venir → Manquée · +2
+    depuis le mois dernier » though one of the two visits is Julie's). The plan's handed_over says it changed hands
+    in November: both sides say so, as with October's snapshot kept."""
+    november = unkept.html("review", "nov-unkept.html", "--month", "2026-11")
+    assert ("Comparée à la revue précédente (octobre 2026, recalculée depuis les données enregistrées et le plan "
+            "d'aujourd'hui : aucun instantané gardé)") in november.text
+    a04 = ["Visiter 3 laboratoires en novembre A-04 · Laboratoires", "1er–30 novembre 2026", "2 / 3", "✕ Manquée"]
+    changes = november.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
+    assert [*a04, "transmise à Marc Dubois"] in changes[0]
+    assert [*a04, "À venir → Manquée · +2 depuis le mois dernier · reprise de Julie Martin"] in changes[2]
+    assert november.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir",
+                         "Évolution") == [
+        ["Julie Martin", "1", "", "", "1", "", "3"],
+        ["Léa Petit", "", "", "", "1", "1", "1"],
+        ["Marc Dubois", "", "", "1", "1", "", "2"]]
+    # December, compared with November recomputed: the hand-over was November's, nothing more is said of it
+    december = unkept.html("review", "dec-unkept.html")
+    assert "transmise à" not in december.text and "reprise de" not in december.text
