@@ -449,3 +449,20 @@ def test_a_hand_over_of_the_month_is_said_with_october_recomputed(unkept: Store)
     # December, compared with November recomputed: the hand-over was November's, nothing more is said of it
     december = unkept.html("review", "dec-unkept.html")
     assert "transmise à" not in december.text and "reprise de" not in december.text
+
+
+def test_the_q4_report_says_whose_work_a_handed_over_action_counts(store: Store) -> None:
+    """Marc's A-04 « 2 / 3 Manquée » counts Julie's visit of 5 November (before his first day, 10 November): the
+    report's actions table and its CSV say so beside the action, as the review's « reprise de Julie Martin » does
+    (they said nothing: one of Marc's two visits was Julie's)."""
+    q4 = store.html("report", "q4-handed.html")
+    tables = q4.bodies("Action", "Quoi", "Quand", "Fait / cible", "Rythme")
+    marc = tables[2]
+    assert marc[1] == ["Visiter 3 laboratoires en novembre Laboratoires Information nécessaire : liste des "
+                       "laboratoires — ADV reprise de Julie Martin le 10 novembre 2026",
+                       "3 visites · comptes distincts", "1er–30 novembre 2026", "2 / 3 67 %", "✕ Manquée"]
+    assert not [row for table in tables for row in table if "reprise" in row[0] and row is not marc[1]]
+    out, _ = store.write("report", "q4-handed.csv", "--lang", "en")
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[-1].endswith(',Missed,late,"taken over from Julie Martin on November 10, 2026"'), rows[-1]
+    assert rows[4].endswith(",Missed,late,out of reach: 3 accounts in its scope"), rows[4]
