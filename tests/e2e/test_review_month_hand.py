@@ -466,3 +466,38 @@ def test_the_q4_report_says_whose_work_a_handed_over_action_counts(store: Store)
     rows = out.read_text(encoding="utf-8-sig").splitlines()
     assert rows[-1].endswith(',Missed,late,"taken over from Julie Martin on November 10, 2026"'), rows[-1]
     assert rows[4].endswith(",Missed,late,out of reach: 3 accounts in its scope"), rows[4]
+
+
+def test_november_reviewed_while_it_runs(store: Store) -> None:
+    """November on 20 November at 18:00 (the settings' as_of; 19.75 of 30 days: 0.658; Q4 50.75 of 92: 0.552), by
+    hand: A-02 5/6 missed (closed on 15 November); A-03 inactive (cancelled from 16 November); A-04 2/3 (Julie 5
+    November, Marc 20 November 10:00) >= 1.97: on track, handed over on 10 November; A-05 2/5 < 3.29 at risk; A-07 4/8
+    < 4.41 at risk; A-06 not started. Due after 20 November and by 31 December: Léa A-05, A-06; Marc A-04, A-07."""
+    config = store.tmp / "pac-20nov.yaml"
+    config.write_text(store.config.read_text(encoding="utf-8").replace(NIGHTS[2][0].isoformat(),
+                                                                       "2026-11-20T18:00:00+01:00"), encoding="utf-8")
+    out = store.tmp / "nov-20.html"
+    said = _pac(store.tmp, config, "review", "-o", str(out))
+    assert said.strip() == (f"{out}: review of 2026-11, fr, 3 rep(s), 1 late action(s), as of 2026-11-20T18:00+01:00, "
+                            "compared with 2026-10 (snapshot)")
+    running = page(out)
+    assert "Situation au 20 novembre 2026 à 18:00Comparée à la revue précédente (octobre 2026, instantané gardé " \
+           "alors)" in running.text
+    assert running.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir",
+                        "Évolution") == [
+        ["Julie Martin", "1", "", "", "1", "", "3"],
+        ["Léa Petit", "", "", "1", "", "1", "1"],
+        ["Marc Dubois", "", "1", "1", "", "", "2"]]
+    changes = running.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
+    assert [[row[2:] for row in table] for table in changes] == [
+        [["5 / 6", "✕ Manquée", "À risque → Manquée · +2 depuis le mois dernier"],
+         ["1 / 3", "– Inactive", "À venir → Inactive · +1 depuis le mois dernier"],
+         ["2 / 3", "● Dans les temps", "transmise à Marc Dubois"]],
+        [["2 / 5", "▲ À risque hors d'atteinte : 3 comptes dans le périmètre",
+          "À venir → À risque · +2 depuis le mois dernier"]],
+        [["2 / 3", "● Dans les temps", "À venir → Dans les temps · +2 depuis le mois dernier · reprise de Julie "
+                                       "Martin"],
+         ["4 / 8", "▲ À risque", "Dans les temps → À risque · +1 depuis le mois dernier"]]]
+    due = running.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance")
+    assert [[row[0].split(" · ")[0][-4:] + " " + row[-1] for row in table] for table in due] == [
+        ["A-05 30 novembre 2026", "A-06 31 décembre 2026"], ["A-04 30 novembre 2026", "A-07 31 décembre 2026"]]
