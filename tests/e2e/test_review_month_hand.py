@@ -427,6 +427,12 @@ def test_q4_report_revenue_roi_and_actions(store: Store) -> None:
         ["Appeler 4 clients de Rhône-Alpes en décembre", "0 / 4 0 %", "▲ À risque"],
         ["Faire 8 démonstrations au T4", "6 / 8 75 %", "● Dans les temps"],
         ["Visiter 3 laboratoires en novembre", "2 / 3 67 %", "✕ Manquée"]]
+    # month by month, the share of the targets of the actions begun (done capped at the target; inactive and not begun
+    # left out): October Julie (4 + 3) / (4 + 6), Marc 3 / 8; November (kept) Julie (4 + 5) / 10, Léa 2 / 5, Marc
+    # (5 + 2) / (8 + 3); today Léa (3 + 0) / (5 + 4), Marc (6 + 2) / 11
+    assert q4.body("Commercial", "oct. 2026", "nov. 2026", "déc. 2026 (aujourd'hui)") == [
+        ["Julie Martin", "70 %", "90 %", "90 %"], ["Léa Petit", "–", "40 %", "33 %"],
+        ["Marc Dubois", "38 %", "64 %", "73 %"]]
 
 
 def test_a_hand_over_of_the_month_is_said_with_october_recomputed(unkept: Store) -> None:
