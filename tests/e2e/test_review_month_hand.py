@@ -507,3 +507,12 @@ def test_november_reviewed_while_it_runs(store: Store) -> None:
     due = running.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance")
     assert [[row[0].split(" · ")[0][-4:] + " " + row[-1] for row in table] for table in due] == [
         ["A-05 30 novembre 2026", "A-06 31 décembre 2026"], ["A-04 30 novembre 2026", "A-07 31 décembre 2026"]]
+
+
+def test_december_next_actions_due_stop_at_the_plans_end(store: Store) -> None:
+    """December is the plan's last month: its next actions due run to the plan's last day, 31 December 2026 (Léa's
+    A-06, Marc's A-07); the heading read « jusqu'au 31 janvier 2027 », a month the plan does not have."""
+    december = store.md("dec.md")
+    assert "Situation au 7 décembre 2026 à 10:00.\n" in december
+    assert december.count("### Prochaines échéances (jusqu'au 31 décembre 2026)\n") == 3
+    assert "2027" not in december
