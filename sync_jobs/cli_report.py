@@ -14,6 +14,7 @@ from sync_jobs.app import kept_off_calendar, load_report_inputs
 from sync_jobs.atomic_file import replaced
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
+from sync_jobs.report.restated import instant_words
 from sync_jobs.report_inputs import ReportInputs
 from sync_jobs.store_guard import require_sync
 
@@ -95,4 +96,4 @@ def _write(inputs: ReportInputs, fmt: str, lang: str | None, output: Path) -> No
             write_actions_csv(inputs, new, lang)
     size = output.stat().st_size
     click.echo(f"{output}: {fmt}, {lang or inputs.plan.language}, {size / 1024:.0f} kB "
-               f"({inputs.plan.name}, as of {inputs.evaluation.as_of.isoformat(timespec='minutes')})")
+               f"({inputs.plan.name}, as of {instant_words(inputs.evaluation.as_of, inputs.plan.timezone)})")

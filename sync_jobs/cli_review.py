@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -12,14 +11,15 @@ from pac_core.results import Pace
 from sync_jobs import cli_common
 from sync_jobs.atomic_file import replaced
 from sync_jobs.plan_fallback import readable_plan
+from sync_jobs.report.restated import instant_words
 from sync_jobs.review import load_review, render_html, render_markdown
 from sync_jobs.store_guard import require_sync
 
 
 @click.command("review")
 @click.option("--month", metavar="2027-05", help="The month reviewed (YYYY-MM); default: the current month. "
-              "A month still running is reviewed as of now; a closed one at its end, on "
-              "today's records and plan.")
+              "A month still running is reviewed as of now (the settings' as_of when set); a closed "
+              "one at the end of its last day, on today's records and plan.")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part); "
                                            "their e-mail or their name as the plan's people write it.")
@@ -54,6 +54,5 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
         new.write_text(text, encoding="utf-8")
     late = sum(len(r.with_pace(Pace.LATE)) for r in data.reps)
     click.echo(f"{output}: review of {data.month}, {lang or data.plan.language}, {len(data.reps)} rep(s), "
-               f"{late} late action(s), as of "
-               f"{data.as_of.astimezone(ZoneInfo(data.plan.timezone)).isoformat(timespec='minutes')}"
+               f"{late} late action(s), as of {instant_words(data.as_of, data.plan.timezone)}"
                + (f", compared with {data.previous} ({data.previous_source})" if data.previous else ""))

@@ -183,6 +183,8 @@ FR: dict[str, str] = {
     "each_activity": "chaque activité",
     "forecast": "Projection fin de période",
     "info_needed": "Information nécessaire",
+    # an action handed over (its ``handed_over``): whose activities before that day count in its figures
+    "taken_over": "reprise {de}{name} le {day}",
     "info_needed_sep": " : ",       # French puts a space before the colon, English none
     "unknown_person": "Non attribué",
     # gaps
@@ -463,6 +465,7 @@ EN: dict[str, str] = {
     "each_activity": "each activity",
     "forecast": "Forecast at window end",
     "info_needed": "Information needed",
+    "taken_over": "taken over from {name} on {day}",
     "info_needed_sep": ": ",
     "unknown_person": "Unassigned",
     "statement": "Statement",

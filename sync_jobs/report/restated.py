@@ -30,6 +30,16 @@ def end_words(instant: datetime, fmt: Formatter) -> str | None:
     return fmt.date(day) if day != fmt.local(instant).date() else None
 
 
+def instant_words(instant: datetime, timezone: str) -> str:
+    """An evaluation instant as a command's summary line prints it, in the plan's timezone: a local midnight (a closed
+    month's or quarter's end) is the end of the day before, ``the end of 2026-11-30``, as the page's « Situation à la
+    fin du 30 novembre 2026 » (it printed 2026-12-01T00:00+01:00, a November review dated 1 December: audit
+    reviewmonth); any other instant as it is, ``2026-12-07T10:00+01:00``."""
+    zone = ZoneInfo(timezone)
+    day, local = last_day(instant, zone), instant.astimezone(zone)
+    return f"the end of {day:%Y-%m-%d}" if day != local.date() else local.isoformat(timespec="minutes")
+
+
 def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
     """The header's "as of" words, with what a closed quarter's figures are (``ReportInputs.basis``)."""
     words = labels(fmt.lang)

@@ -27,6 +27,7 @@ from sync_jobs.report.view import (
     plan_over,
     reco_text,
     reco_words,
+    taken_over,
 )
 from sync_jobs.report_inputs import ReportInputs
 
@@ -48,7 +49,7 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> str:
     return render_template("report/actions.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "pace_order": PACE_ORDER, "all_counts": pace_counts(rows),
         "groups": by_rep(rows), "bars": bars, "action_what": action_what, "action_when": action_when,
-        "info_text": info_text,
+        "info_text": info_text, "taken_over": lambda action: taken_over(inputs, action, fmt),
         "by_axis": by_axis(inputs, rows) if rows else [], "matrix_headers": [*headers, (words["total"], "num")],
         "months": markup(month_by_month(inputs, fmt)) if rows else ""})
 

@@ -35,6 +35,7 @@ from sync_jobs.report.view import (
     roi_basis,
     segment_progress,
     status_day,
+    taken_over,
     uncosted,
     uncosted_plan_line,
     warning_groups,
@@ -201,9 +202,11 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[li
                      p.forecast if p else None,    # a number column: empty when too early (the pace says why)
                      _pace(r.pace, fmt.lang),
                      str(r.pace) if r.pace is not None else "",
-                     # the page's words beside the pace: a target of more accounts than the scope holds (F7)
-                     counted("out_of_reach", p.scope_accounts, fmt.lang, fmt.number(p.scope_accounts))
-                     if p and p.out_of_reach and p.scope_accounts is not None else ""])
+                     # the page's words: a target of more accounts than the scope holds (F7), a hand-over
+                     " · ".join(n for n in (
+                         counted("out_of_reach", p.scope_accounts, fmt.lang, fmt.number(p.scope_accounts))
+                         if p and p.out_of_reach and p.scope_accounts is not None else "",
+                         taken_over(inputs, a, fmt)) if n)])
     return cols, rows
 
 

@@ -25,7 +25,7 @@ from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from pac_core.snapshots import current_quarter, declared_quarters, is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import counted, enum_label, for_next_plan, labels
+from sync_jobs.report.i18n import counted, de, enum_label, for_next_plan, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 
 PACE_ORDER = (Pace.LATE, Pace.AT_RISK, Pace.ON_TRACK, Pace.DONE, Pace.NOT_STARTED, Pace.INACTIVE)
@@ -103,6 +103,20 @@ def person_name(inputs: ReportInputs, email: str) -> str:
         if person.email == email and person.name:
             return person.name
     return inputs.people.get(email) or email
+
+
+def taken_over(inputs: ReportInputs, action: Action, fmt: Formatter) -> str:
+    """``reprise de Julie Martin le 10 novembre 2026``: the action's hand-overs by the figures' last day, beside it in
+    the actions table, the CSV and the workbook (audit reviewmonth: Marc's A-04 read « 2 / 3 Manquée » in the Q4
+    report, one of the two visits Julie's, with no word that he had it from 10 November only); "" without any."""
+    day = figures_last_day(inputs.plan, inputs.evaluation.as_of, ZoneInfo(inputs.plan.timezone))
+    words = labels(fmt.lang)["taken_over"]
+    shown = []
+    for hand in sorted(action.handed_over, key=lambda h: h.on):
+        if hand.on <= day:
+            name = person_name(inputs, hand.from_)
+            shown.append(words.format(name=name, de=de(name), day=fmt.date(hand.on)))
+    return (" ; " if fmt.lang == "fr" else "; ").join(shown)
 
 
 def axis_rows(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisRow]:

@@ -152,7 +152,9 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
                                  plan=file_plan).evaluation
                 source = "recomputed"
-        _, next_until = month_bounds(shift(month, 1), plan.timezone)
+        # by the end of the following month, within the plan's period: a December review of a calendar-year plan lists
+        # what falls due until 31 December, not « jusqu'au 31 janvier » of a month the plan does not have
+        next_until = min(month_bounds(shift(month, 1), plan.timezone)[1], plan.period.end)
         since = Restatement()
         own = kept_snapshot(settings, plan_ref, "monthly", month, engine=engine, plan=file_plan) \
             if as_of < clock else None

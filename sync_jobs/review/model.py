@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
 from pac_core.plan_end import period_closed
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
+from pac_core.revenue import last_day
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
 
@@ -161,6 +163,18 @@ def stopped(line: ActionLine, today: date | None) -> bool:
     return today is not None and (action_cancelled(line.action, today) or axis_inactive(line.axis, today))
 
 
+def holder_then(action: Action, plan: Plan, previous: datetime, now: datetime) -> str:
+    """Who held ``action`` at the previous review's instant by its ``handed_over``: the former owner of its first
+    hand-over whose first day falls after ``previous`` and by ``now`` (the reviewed month's days), else its ``who``.
+    The plan itself says the action changed hands during the month, whatever the plan the previous review was made
+    with (audit reviewmonth: with no snapshot kept, or the hand-over written before it, the November review said
+    nothing of A-04 handed from Julie to Marc on 10 November, though Julie's visit counted in Marc's 2 / 3)."""
+    zone = ZoneInfo(plan.timezone)
+    after, until = last_day(previous, zone), last_day(now, zone)
+    within = sorted((h.on, h.from_) for h in action.handed_over if after < h.on <= until)
+    return within[0][1] if within else action.who
+
+
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
@@ -173,7 +187,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     closed month reviewed on 2 June listed as due an action cancelled on 2 June, under the line saying so).
     ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
     ``plan`` are listed among their owner's changes, « Retirée du plan », those with another owner today among both
-    owners' changes, « transmise à … » and « reprise de … ». ``kept``: for a closed month, whether its own snapshot
+    owners' changes, « transmise à … » and « reprise de … », as are those whose ``handed_over`` falls in the month
+    (``holder_then``: with a recomputed previous month too). ``kept``: for a closed month, whether its own snapshot
     is kept (None while it runs).
     """
     names = person_names(plan, names)
@@ -184,6 +199,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     by_rep: dict[str, list[ActionLine]] = {}
     for action in plan.actions:
         then = owner_then.get(action.id, action.who)
+        if then == action.who and before is not None and action.id in before_actions:
+            then = holder_then(action, plan, before.as_of, now.as_of)
         line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
                           compared=before is not None, taken_from=names.get(then, then) if then != action.who else None)
         by_rep.setdefault(action.who, []).append(line)

@@ -581,9 +581,11 @@ def test_actions_per_rep(q2: Outputs) -> None:
         [f"Visiter 2 clients de Rhône-Alpes du 22 mars au 4 avril Clients Rhône-Alpes +20 % {info}",
          "2 visites · comptes distincts", "22 mars – 4 avril 2027 (du 22 mars au 4 avril 2027)", "3 / 2 150 %",
          "✓ Terminée"],
-        # m01 (Julie, 4 May, before the hand-over), m04 (Marc, a3); m02 after the hand-over, m03 a1 again
-        ["Obtenir 2 rendez-vous clients en mai Affaires de Julie Information nécessaire : agenda — Julie Martin",
-         "2 rendez-vous · comptes distincts", "1er–31 mai 2027", "2 / 2 100 %", "✓ Terminée"]]
+        # m01 (Julie, 4 May, before the hand-over), m04 (Marc, a3); m02 after the hand-over, m03 a1 again; its
+        # hand-over said (audit reviewmonth)
+        ["Obtenir 2 rendez-vous clients en mai Affaires de Julie Information nécessaire : agenda — Julie Martin "
+         "reprise de Julie Martin le 17 mai 2027", "2 rendez-vous · comptes distincts", "1er–31 mai 2027",
+         "2 / 2 100 %", "✓ Terminée"]]
     assert q2.fr.body("Axe", "Manquée", "À risque", "Dans les temps", "Terminée", "À venir", "Inactive", "Total") == [
         ["Clients Rhône-Alpes +20 %", "1", "", "", "2", "1", "", "4"],
         ["Affaires de Julie", "1", "", "", "1", "", "", "2"],

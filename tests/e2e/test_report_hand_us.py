@@ -594,7 +594,8 @@ def test_actions(q2: Outputs) -> None:
         ["Call Midwest accounts 5 times in Q2 Pump line Midwest Information needed: list of Midwest accounts — "
          "Sales ops", "5 calls · each activity", "July 1 – September 30, 2027 (Q2)", "4 / 5 80%", "✕ Missed"],
         ["Hold 2 meetings with Midwest customers in August Midwest customers Information needed: customer calendar "
-         "— Alex Kim", "2 meetings · each activity", "August 1–31, 2027", "3 / 2 150%", "✓ Done"]]
+         "— Alex Kim taken over from Alex Kim on August 16, 2027", "2 meetings · each activity", "August 1–31, 2027",
+         "3 / 2 150%", "✓ Done"]]
     assert q2.en.body("Axis", "Missed", "At risk", "On track", "Done", "Not started", "Inactive", "Total") == [
         ["Pump line Midwest", "1", "", "", "1", "", "", "2"], ["Midwest customers", "", "", "", "1", "1", "", "2"],
         ["Healthcare accounts", "1", "", "", "1", "", "", "2"]]

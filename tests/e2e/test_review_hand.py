@@ -326,11 +326,12 @@ def test_may_header_says_restated_and_what_changed_since_the_close(may: Page) ->
 
 
 def test_may_team_table(may: Page) -> None:
-    # Julie: A-01 done, A-02 on track (3/4 today), A-08 to come; changed A-02 (+1)
+    # Julie: A-01 done, A-02 on track (3/4 today), A-08 to come; changed A-02 (+1), A-03 handed to Marc on 17 May
+    # (its handed_over: audit reviewmonth)
     # Léa: A-05, A-06 inactive (not a column), A-07 missed; changed A-05, A-06, A-07
     # Marc: A-03, A-04 done, A-09 to come; changed A-03
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
-        ["Julie Martin", "1", "1", "", "", "1", "1"],
+        ["Julie Martin", "1", "1", "", "", "1", "2"],
         ["Léa Petit", "", "", "", "1", "", "3"],
         ["Marc Dubois", "2", "", "", "", "1", "1"]]
 
@@ -359,7 +360,9 @@ def test_may_per_rep(may: Page) -> None:
           "✓ Terminée"]]]
     changed = may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
     assert changed == [
-        [["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
+        [["Obtenir 2 rendez-vous clients en mai A-03 · Affaires de Julie", "1er–31 mai 2027", "2 / 2", "✓ Terminée",
+          "transmise à Marc Dubois"],
+         ["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
           "3 / 4", "● Dans les temps", "+1 depuis le mois dernier"]],
         [["Faire 1 démonstration en mai A-06 · Clients Rhône-Alpes", "1er–31 mai 2027", "0 / 1", "– Inactive",
           "À venir → Inactive"],
@@ -368,7 +371,7 @@ def test_may_per_rep(may: Page) -> None:
          ["Visiter 3 laboratoires au T2 A-05 · Laboratoires", "1er avril – 30 juin 2027", "2 / 3", "– Inactive",
           "Dans les temps → Inactive · +1 depuis le mois dernier"]],
         [["Obtenir 2 rendez-vous clients en mai A-03 · Affaires de Julie", "1er–31 mai 2027", "2 / 2",
-          "✓ Terminée", "À venir → Terminée · +2 depuis le mois dernier"]]]
+          "✓ Terminée", "À venir → Terminée · +2 depuis le mois dernier · reprise de Julie Martin"]]]
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
         [["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
           "3 / 4", "● Dans les temps", "30 juin 2027"],
@@ -498,7 +501,7 @@ def test_one_reps_review_in_markdown(store: Store) -> None:
 def test_manager_review_in_markdown(store: Store) -> None:
     md = store.md("may.md", "--month", "2027-05")
     assert ("| Commercial | Terminée | Dans les temps | À risque | Manquée | À venir | Évolution |\n"
-            "|---|---|---|---|---|---|---|\n| Julie Martin | 1 | 1 | 0 | 0 | 1 | 1 |\n"
+            "|---|---|---|---|---|---|---|\n| Julie Martin | 1 | 1 | 0 | 0 | 1 | 2 |\n"
             "| Léa Petit | 0 | 0 | 0 | 1 | 0 | 3 |\n| Marc Dubois | 2 | 0 | 0 | 0 | 1 | 1 |\n") in md
     assert ("| Clients Rhône-Alpes (AX-CLI) | À risque | Dans les temps | 39 % |\n"
             "| Laboratoires (AX-PH) | Inactif | À risque | -105 % |\n") in md
@@ -514,7 +517,7 @@ def test_english_review(store: Store) -> None:
     assert "Status at the end of May 31, 2027, recalculated on today's entries and plan" in text
     assert "Compared with the previous review (" in text
     assert en.body("Rep", "Done", "On track", "At risk", "Missed", "Not started", "Change") == [
-        ["Julie Martin", "1", "1", "", "", "1", "1"],
+        ["Julie Martin", "1", "1", "", "", "1", "2"],
         ["Léa Petit", "", "", "", "1", "", "3"],
         ["Marc Dubois", "2", "", "", "", "1", "1"]]
     assert en.body("Axis", "Pace", "Last month", "Progress") == [
@@ -572,8 +575,10 @@ def test_an_action_added_since_last_month_says_so(store: Store, tmp_path: Path) 
     failing before the fix: not listed, Julie's « Évolution » 1, the template's « nouvelle action » never shown)."""
     may = _copy(store, tmp_path, PLAN + A10).html("may.html", "--month", "2027-05")
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[0] == \
-        ["Julie Martin", "2", "1", "", "", "1", "2"]
+        ["Julie Martin", "2", "1", "", "", "1", "3"]
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")[0] == [
+        ["Obtenir 2 rendez-vous clients en mai A-03 · Affaires de Julie", "1er–31 mai 2027", "2 / 2", "✓ Terminée",
+         "transmise à Marc Dubois"],
         ["Visiter 1 client de Rhône-Alpes en mai A-10 · Clients Rhône-Alpes", "1er–31 mai 2027", "1 / 1",
          "✓ Terminée", "nouvelle action"],
         ["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
@@ -595,7 +600,7 @@ def test_next_actions_due_leave_out_what_was_stopped_since(store: Store, tmp_pat
     assert ("statuts : AX-JM Prioritaire n° 1 → Suspendu (depuis le 2 juin 2027) ; A-08 prévue → annulée (depuis le 2 "
             "juin 2027)") in may.text
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution")[0] == \
-        ["Julie Martin", "1", "1", "", "", "1", "1"]
+        ["Julie Martin", "1", "1", "", "", "1", "2"]
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == []
     julie = copy.md("julie.md", "--month", "2027-05", "--rep", "julie@audit.example")
     assert "### Prochaines échéances (jusqu'au 30 juin 2027)\n\nRien.\n" in julie
@@ -696,7 +701,7 @@ def test_a_running_may_on_the_20th(store: Store, tmp_path: Path) -> None:
     assert "Situation au 20 mai 2027 à 18:00Comparée à la revue précédente (avril 2027, instantané gardé alors)" \
         in may.text
     assert may.body("Commercial", "Terminée", "Dans les temps", "À risque", "Manquée", "À venir", "Évolution") == [
-        ["Julie Martin", "1", "", "1", "", "1", "1"],
+        ["Julie Martin", "1", "", "1", "", "1", "2"],
         ["Léa Petit", "", "", "1", "", "", "3"],
         ["Marc Dubois", "2", "", "", "", "1", "1"]]
     a02 = ["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
@@ -706,8 +711,11 @@ def test_a_running_may_on_the_20th(store: Store, tmp_path: Path) -> None:
     tables = may.bodies("Action", "Quand", "Fait / cible", "Rythme")
     assert tables[0] == [a02] and tables[2] == [a07]        # Julie at risk (then done A-01), Léa at risk
     changes = may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution")
-    assert changes[0] == [[*a02, "Dans les temps → À risque"]]
+    # A-03, handed to Marc on 17 May (its handed_over), among Julie's changes (audit reviewmonth)
+    assert changes[0] == [["Obtenir 2 rendez-vous clients en mai A-03 · Affaires de Julie", "1er–31 mai 2027",
+                           "2 / 2", "✓ Terminée", "transmise à Marc Dubois"], [*a02, "Dans les temps → À risque"]]
     assert changes[1][1] == [*a07, "À venir → À risque · +1 depuis le mois dernier"]
+    assert changes[2][0][-1] == "À venir → Terminée · +2 depuis le mois dernier · reprise de Julie Martin"
     assert may.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
         [[*a02, "30 juin 2027"],
          ["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
