@@ -738,6 +738,9 @@ REVIEW_FR: dict[str, str] = {
     "action": "Action",
     "when": "Quand",
     "done_target": "Fait / cible",
+    # the at-risk block's count expected by the review's day, the target x the share of the window elapsed: what
+    # « À risque » is measured against (audit reviewmonth's proposal: « 5 / 8 À risque » with no figure to read)
+    "expected": "Attendu à date",
     "change": "Évolution",
     "deadline": "Échéance",
     "counted_since": "{n} depuis le mois dernier",
@@ -781,6 +784,7 @@ REVIEW_EN: dict[str, str] = {
     "action": "Action",
     "when": "When",
     "done_target": "Done / target",
+    "expected": "Expected by now",
     "change": "Change",
     "deadline": "Deadline",
     "counted_since": "{n} since last month",
