@@ -23,7 +23,10 @@ A-10 Julie, visit 5 distinct accounts in week 19 = Mon 10 - Sun 16 May 2027:
   V1 Alpha, all-day 10-12 May (one visit, dated its first day) yes; V2 the series master on Epsilon (11 May) no; its
   occurrence of 11 May deleted no, of 18 May week 20 no; V3 Marc's group visit on Epsilon 12 May: its copy Julie
   gets (IsChild) no; V4 Delta, related to an opportunity (AccountId derived) yes; V5 Beta, related to a contact only
-  (AccountId the contact's) yes; V6 no account no; V7 archived, April 2026 no; V8 Gamma all-day Sunday 16 May yes.
+  (AccountId the contact's) yes; V6 no account no (a rejection: a visit needs its account); V7 archived, April 2026
+  no; V8 Gamma all-day Sunday 16 May yes. V9, Marc's team meeting (Event Type 'Meeting', Salesforce's standard
+  value, the shipped mapping's meeting rule) with no related record: no action counts meetings, so no plan
+  activity and no rejection.
                                                                           -> done 4 of 5, window over: late (Missed)
 A-11 Marc, call 3 distinct accounts in May 2027 (TaskSubtype Call):
   T1 Alpha Completed 3 May yes; T2 Beta an Email no; T3 Beta a to-do (TaskSubtype Task, Type Call) no; T4 Gamma
@@ -237,6 +240,7 @@ def build_org() -> tuple[DocsOrg, dict[str, str]]:
     event("V6", julie, None, _utc(5, 12, 10))
     event("V7", julie, "alpha", _utc(4, 2, 9, year=2026), IsArchived=True)
     event("V8", julie, "gamma", date(2027, 5, 16))
+    event("V9", marc, None, _utc(5, 11, 8), Type="Meeting")      # the sales team's weekly meeting: no related record
     event("P1", paul, "beta", _utc(4, 12, 8))
     event("P2", paul, "beta", _utc(4, 20, 8))
     event("P3", paul, "savoie", _utc(5, 5, 8))
@@ -304,6 +308,8 @@ def _written(org: DocsOrg, sobject: str) -> dict[str, dict[str, Any]]:
 class TestFreshOrg:
     def test_counts_revenue_and_kpis_match_the_hand_computed_ones(
             self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Rejected: V6 only (seen failing before engine.counted_types: V9, the team meeting, rejected too, "no
+        account", and every night a rep logged one ended partial, exit 1)."""
         org, settings, mapping = fresh_org
         result = _sync(org, settings, mapping)
         assert (org.unhandled, org.errors) == ([], [])
