@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
-from pac_core.engine import as_columns, evaluate, gc_paused
+from pac_core.engine import as_columns, counted_types, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import holders, moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
@@ -157,8 +157,12 @@ def action_fingerprints(plan: Plan) -> dict[str, str]:
             for a in plan.actions}
 
 
-def settings_fingerprint(settings: EngineSettings) -> str:
-    return _digest(tuple(sorted((k, repr(v)) for k, v in vars(settings).items())))
+def settings_fingerprint(settings: EngineSettings, plan: Plan | None = None) -> str:
+    """The engine settings, and the activity types the plan's actions count (``engine.counted_types``: an activity
+    of another type is never rejected, so a type the plan starts counting makes its rejections, on accounts or
+    owners no candidate reads, a full night's to find)."""
+    part = tuple(sorted((k, repr(v)) for k, v in vars(settings).items()))
+    return _digest(part if plan is None else (part, sorted(t.value for t in counted_types(plan))))
 
 
 def users_fingerprint(users: Iterable[User], aliases: Mapping[str, str] | None = None) -> str:
@@ -199,7 +203,7 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
 
 def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
            as_of: datetime, settings: EngineSettings, full: bool) -> tuple[Evaluation, KeptState, NightStats]:
-    reason = _full_reason(records, changes, kept, settings, full, plan.aliases())
+    reason = _full_reason(records, changes, kept, settings, full, plan)
     fingerprints = action_fingerprints(plan)
     zone = ZoneInfo(plan.timezone)
     table = as_columns(records)
@@ -224,7 +228,7 @@ def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None
     evaluation = evaluate(plan, night, as_of=as_of, settings=settings)
     previous = kept.actions if kept is not None and reason is None else {}
     new_kept = KeptState(
-        engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings),
+        engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings, plan),
         users_fingerprint=users_fingerprint(table.users, plan.aliases()), as_of=as_of,
         actions={a.id: KeptAction(fingerprints[a.id], candidates[a.id] if a.id in candidates
                                   else previous[a.id].candidates) for a in plan.actions},
@@ -239,7 +243,8 @@ def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None
 
 
 def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
-                 settings: EngineSettings, full: bool, aliases: Mapping[str, str]) -> str | None:
+                 settings: EngineSettings, full: bool, plan: Plan) -> str | None:
+    aliases = plan.aliases()
     if full:
         return "full evaluation asked"
     if kept is None:
@@ -248,8 +253,8 @@ def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept
         return "no change list"
     if kept.engine_version != ENGINE_VERSION:
         return f"engine version {kept.engine_version} -> {ENGINE_VERSION}"
-    if kept.settings_fingerprint != settings_fingerprint(settings):
-        return "engine settings changed"
+    if kept.settings_fingerprint != settings_fingerprint(settings, plan):
+        return "engine settings, or the activity types the plan counts, changed"
     if kept.users_fingerprint != users_fingerprint(records.users, aliases):   # re-stored equal users: no change
         return "users or people's aliases changed" if aliases else "users changed"
     return None

@@ -394,13 +394,15 @@ class ActivityIndex:
     @classmethod
     def build(cls, table: ActivityTable, *, emails: Mapping[AccountKey, str], account_number: np.ndarray,
               zone: ZoneInfo, partition: Sequence[Hashable] | None = None,
-              acts: Sequence[Activity] | None = None) -> ActivityIndex:
+              acts: Sequence[Activity] | None = None,
+              counted_types: Iterable[ActivityType] | None = None) -> ActivityIndex:
         """Index the activities column by column: owners resolved once per distinct (source, owner id), starts
         once per distinct all-day date; only the rejected rows become objects.
 
         ``account_number``: per row, the account's number (-1 when unknown). ``partition`` gives each account
         number a partition key (the engine uses the département) so other reps' near misses are looked for only
-        among the activities of the scope's partitions.
+        among the activities of the scope's partitions. ``counted_types``: the activity types the plan's actions
+        count (None: every mapped type); only an activity of one of them is rejected.
         """
         n = table.n
         acts = acts if acts is not None else Rows(n, table.record)
@@ -442,11 +444,15 @@ class ActivityIndex:
         acc = np.asarray(account_number, dtype=np.int64)
         type_codes = table.type.codes
         kinds = table.type.values
-        # rejections, in row order: owner and start problems first, then no account. Only an activity of a
-        # mapped type is rejected: one that matches no rule (a to-do, an internal meeting) is no plan activity,
-        # left out quietly (pac explain still lists it among an action's near misses)
+        # rejections, in row order: owner and start problems first, then no account. Only an activity of a type
+        # the plan counts is rejected: one that matches no rule (a to-do), or a rule of a type no action counts (an
+        # internal team meeting of Salesforce's standard Event Type 'Meeting' in a plan with no meeting action), is
+        # no plan activity, left out quietly (pac explain still lists it among an action's near misses)
         rejected: list[Decision] = []
         typed = type_codes >= 0
+        if counted_types is not None:
+            wanted = set(counted_types)
+            typed &= np.isin(type_codes, [code for code, kind in enumerate(kinds) if kind in wanted])
         for i in np.flatnonzero(excluded & ~table.deleted & typed).tolist():
             a = acts[i]
             s_code, o_code = int(table.source.codes[i]), int(table.owner.codes[i])

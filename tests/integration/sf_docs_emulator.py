@@ -6,16 +6,24 @@ What it follows from the documentation, where a sandbox might happen to be kinde
 * Query (``/query``, ``/queryAll``): "the returned batch can include fewer records than the limit or what's set in the
   request": it pages at ``page_size`` records whatever ``Sforce-Query-Options: batchSize`` asks (its documented
   minimum is 200); ``nextRecordsUrl`` is a ``/services/data/vXX.X/query/<locator>-<n>`` path; ``queryAll`` returns
-  deleted rows (``IsDeleted`` true), ``query`` never does.
+  deleted rows (``IsDeleted`` true) and archived activities (``IsArchived``: "queryAll() also returns information
+  about archived Task and Event records", SOAP API), ``query`` neither.
 * Records carry ``attributes`` {type, url}; a relationship path (``Owner.Email``) comes as a nested record, null when
-  the lookup is empty; a child subquery with no child is null; dates are ``YYYY-MM-DD``; datetimes are UTC in the
-  documented ``2027-05-04T09:30:00.000+0000`` form; numbers are JSON numbers, checkboxes JSON booleans.
+  the lookup is empty; a child subquery (``(SELECT ... FROM OpportunityLineItems WHERE ...)``) comes as a query
+  result of its own, ``{totalSize, done, records}``, null when there is no child; dates are ``YYYY-MM-DD``;
+  datetimes are UTC in the documented ``2027-05-04T09:30:00.000+0000`` form; numbers are JSON numbers, checkboxes
+  JSON booleans.
 * A field the object does not have is refused: HTTP 400 ``[{"message", "errorCode": "INVALID_FIELD"}]``; an unknown
   object 400 ``INVALID_TYPE``; an unknown resource 404 ``NOT_FOUND``. Every answer carries ``Sforce-Limit-Info``.
 * sObject Collections: ``PATCH composite/sobjects`` (update: each record with ``attributes.type`` and ``id``) and
   ``PATCH composite/sobjects/{Type}/{ExternalIdField}`` (upsert: records of that type only, no ``id``); at most 200
   records (more: 400 ``EXCEEDED_ID_LIMIT``), ``allOrNone`` default false; 200 OK with one result per record in request
-  order, ``{id, success, errors[{statusCode, message, fields}], created}`` (``created`` on upsert).
+  order, ``{id, success, errors[{statusCode, message, fields}], created}`` (``created`` on upsert). A PAC field is
+  typed as ``force-app`` deploys it (``force_app_fields``): a text longer than its length is refused
+  (STRING_TOO_LONG), a number beyond its precision (NUMBER_OUTSIDE_VALID_RANGE), a value no restricted picklist
+  holds (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST), a value of another JSON type (INVALID_TYPE_ON_FIELD_IN_RECORD),
+  and a number with more decimal places than the field's is listed in ``unhandled`` (pac writes to the field's
+  places).
 """
 
 from __future__ import annotations
@@ -25,10 +33,14 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import ROUND_DOWN, Decimal
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import responses
 
@@ -52,7 +64,7 @@ _COMMON = {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "Creat
            "Name": "string", "OwnerId": "reference"}
 _ACTIVITY = {"Subject": "string", "Type": "picklist", "WhatId": "reference", "WhoId": "reference",
              "AccountId": "reference", "ActivityDate": "date", "IsArchived": "boolean", "IsRecurrence": "boolean",
-             "Description": "textarea"}
+             "Description": "textarea", "RecurrenceActivityId": "reference"}
 SCHEMA: dict[str, dict[str, str]] = {
     "User": {**_COMMON, "Username": "string", "Email": "email", "FirstName": "string", "LastName": "string",
              "IsActive": "boolean", "UserType": "picklist", "LanguageLocaleKey": "picklist", "ManagerId": "reference"},
@@ -68,7 +80,8 @@ SCHEMA: dict[str, dict[str, str]] = {
              "Priority": "picklist"},
     "Opportunity": {**_COMMON, "AccountId": "reference", "StageName": "picklist", "IsWon": "boolean",
                     "IsClosed": "boolean", "CloseDate": "date", "Amount": "currency", "Probability": "percent",
-                    "Type": "picklist", "LeadSource": "picklist", "ForecastCategory": "picklist"},
+                    "Type": "picklist", "LeadSource": "picklist", "ForecastCategory": "picklist",
+                    "ForecastCategoryName": "picklist"},
     "Contact": {**_COMMON, "AccountId": "reference", "Email": "email"},
     # a multi-currency org's rates (Object Reference: CurrencyType "Represents the currencies used by an
     # organization for which the multiple currencies feature is enabled"; DatedConversionRate: "the conversion rate
@@ -124,6 +137,77 @@ def add_pac_objects(writeback: dict[str, Any]) -> None:
         SCHEMA[spec["object"]] = fields
     for name in writeback["account"]["fields"].values():
         SCHEMA["Account"][name] = "string"
+
+
+FORCE_APP = Path(__file__).resolve().parents[2] / "force-app" / "main" / "default" / "objects"
+_MD = "{http://soap.sforce.com/2006/04/metadata}"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A custom field as ``force-app`` deploys it: its metadata type, length (Text), precision and scale (Number,
+    Currency, Percent: "precision" the digits in all, "scale" those after the point) and a restricted picklist's
+    values."""
+    kind: str
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    values: frozenset[str] | None = None
+
+
+def force_app_fields() -> dict[tuple[str, str], FieldSpec]:
+    """Every custom field of ``force-app``'s objects (PAC Axis, PAC Action, Account's PAC fields), by (object,
+    field)."""
+    out: dict[tuple[str, str], FieldSpec] = {}
+    for path in sorted(FORCE_APP.glob("*/fields/*.field-meta.xml")):
+        root = ElementTree.parse(path).getroot()  # noqa: S314 - the repository's own files
+
+        def text(tag: str, node: ElementTree.Element = root) -> str | None:
+            found = node.find(f"{_MD}{tag}")
+            return found.text if found is not None else None
+
+        restricted = root.find(f"{_MD}valueSet/{_MD}restricted")
+        values = None
+        if restricted is not None and restricted.text == "true":
+            values = frozenset(str(v.text) for v in root.iter(f"{_MD}fullName") if v is not root.find(f"{_MD}fullName"))
+        number = {k: int(v) for k in ("length", "precision", "scale") if (v := text(k)) is not None}
+        out[(path.parent.parent.name, str(text("fullName")))] = FieldSpec(str(text("type")), values=values, **number)
+    return out
+
+
+def saved_value(spec: FieldSpec, value: Any) -> tuple[Any, tuple[str, str] | None]:
+    """``value`` sent to a field of ``spec`` as kept, or the error Salesforce answers (statusCode, message), or a
+    value pac should not have sent (``("", why)``: the caller lists it in ``unhandled``).
+
+    Text: at most ``length`` characters, counted in UTF-16 units ("Surrogate pair characters are treated as two
+    characters"), else STRING_TOO_LONG. Number, Currency, Percent: a JSON number whose integer part has at most
+    ``precision - scale`` digits (NUMBER_OUTSIDE_VALID_RANGE); one with more than ``scale`` decimal places is one pac
+    should not send (docs/salesforce.md: pac writes each figure to its field's places, ROI to four, amounts to the
+    cent), whatever Salesforce would keep of it. A restricted picklist: one of its values
+    (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST). Checkbox: a JSON boolean. Date: ``YYYY-MM-DD``."""
+    if value is None:
+        return None, None
+    if spec.kind in ("Text", "LongTextArea") and spec.length is not None:
+        if not isinstance(value, str):
+            return None, ("INVALID_TYPE_ON_FIELD_IN_RECORD", f"value not of required type: {value!r}")
+        if len(value.encode("utf-16-le")) // 2 > spec.length:
+            return None, ("STRING_TOO_LONG", f"data value too large: max length={spec.length}")
+    elif spec.kind in ("Number", "Currency", "Percent"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, ("INVALID_TYPE_ON_FIELD_IN_RECORD", f"value not of required type: {value!r}")
+        places, exact = spec.scale or 0, Decimal(repr(value))
+        if len(str(abs(exact).to_integral_value(ROUND_DOWN))) > (spec.precision or 18) - places and abs(exact) >= 1:
+            return None, ("NUMBER_OUTSIDE_VALID_RANGE", f"value outside of valid range on numeric field: {value}")
+        if exact != exact.quantize(Decimal(1).scaleb(-places)):
+            return value, ("", f"{value} has more than the field's {places} decimal places")
+    elif spec.kind == "Picklist" and spec.values is not None:
+        if value not in spec.values:
+            return None, ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f"bad value for restricted picklist field: "
+                                                                     f"{value}")
+    elif (spec.kind == "Checkbox" and not isinstance(value, bool)) or (
+            spec.kind == "Date" and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))):
+        return None, ("INVALID_TYPE_ON_FIELD_IN_RECORD", f"value not of required type: {value!r}")
+    return value, None
 
 
 def sf_datetime(value: datetime) -> str:
@@ -313,7 +397,10 @@ class Query:
         return False
 
     def rows(self, all_rows: bool) -> list[dict[str, Any]]:
-        rows = [r for r in self.org.rows[self.sobject] if (all_rows or not r.get("IsDeleted")) and self.where(r)]
+        # queryAll "returns records that have been deleted because of a merge or delete" and "also returns information
+        # about archived Task and Event records" (SOAP API, queryAll()); query returns neither
+        rows = [r for r in self.org.rows[self.sobject]
+                if (all_rows or not (r.get("IsDeleted") or r.get("IsArchived"))) and self.where(r)]
         for name, desc, nulls_last in reversed(self.order):
             present = sorted((r for r in rows if self.org.value(r, name) is not None),
                              key=functools.partial(self._key, name), reverse=desc)
@@ -321,14 +408,28 @@ class Query:
             rows = present + empty if nulls_last else empty + present
         return rows[: self.limit] if self.limit is not None else rows
 
+    def _children(self, row: dict[str, Any], spec: list[str], name: str, all_rows: bool) -> dict[str, Any] | None:
+        """A child relationship subquery (``(SELECT ... FROM OpportunityLineItems WHERE ...)``): the parent's children
+        as a query result of their own, null when it has none ("a child subquery with no child is null")."""
+        if (self.sobject, name) not in CHILDREN:
+            raise SoqlError("INVALID_TYPE", f"Didn't understand relationship '{name}' in FROM part of query call.")
+        child = {"OpportunityLineItems": "OpportunityLineItem"}[name]
+        sub = Query(self.org, " ".join(child if t == name else t for t in spec))
+        parent_field = {"OpportunityLineItem": "OpportunityId"}[child]
+        rows = [r for r in sub.rows(all_rows) if r.get(parent_field) == row["Id"]]
+        if not rows:
+            return None
+        return {"totalSize": len(rows), "done": True, "records": [sub.shape(r) for r in rows]}
+
     def _key(self, name: str, row: dict[str, Any]) -> Any:
         return self.org.value(row, name)
 
-    def shape(self, row: dict[str, Any]) -> dict[str, Any]:
+    def shape(self, row: dict[str, Any], all_rows: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"attributes": self.org.attributes(self.sobject, row["Id"])}
         for kind, spec in self.fields:
             if kind == "child":
-                out[spec[spec.index("FROM") + 1] if "FROM" in spec else spec[-1]] = None
+                name = spec[spec.index("FROM") + 1] if "FROM" in spec else spec[-1]
+                out[name] = self._children(row, spec, name, all_rows)
             elif kind in ("field", "label"):
                 self.org.place(out, self.sobject, row, spec)
         return out
@@ -353,6 +454,9 @@ class DocsOrg:
         # called with (sObject of an upsert or None, body) before each collection request: what users do meanwhile
         self.before_write: list[Callable[[str | None, Any], None]] = []
         self.now = datetime(2027, 5, 20, 15, 0, tzinfo=UTC)
+        # the custom fields' types as force-app deploys them (``force_app_fields``): a value written to one is
+        # checked and kept as Salesforce keeps it (``saved_value``); a field not listed keeps any value as sent
+        self.field_specs: dict[tuple[str, str], FieldSpec] = force_app_fields()
 
     # --- data -----------------------------------------------------------------------------------------------
     def new_id(self, sobject: str) -> str:
@@ -559,7 +663,7 @@ class DocsOrg:
         rows = q.rows(all_rows)
         if q.fields == [("count", None)]:
             return self._answer(200, {"totalSize": len(rows), "done": True, "records": []})
-        shaped = [q.shape(r) for r in rows]
+        shaped = [q.shape(r, all_rows) for r in rows]
         locator = f"01g{next(self.seq):015d}"
         self.locators[locator] = shaped
         self.resources[locator] = "queryAll" if all_rows else "query"
@@ -707,6 +811,15 @@ class DocsOrg:
         if bad:
             return {"success": False, "errors": [{"statusCode": "INVALID_FIELD", "message": f"No such column "
                                                   f"'{bad[0]}' on sobject of type {kind}", "fields": bad}]}
+        for name in list(values):
+            spec = self.field_specs.get((kind, name))
+            if spec is not None:
+                values[name], problem = saved_value(spec, values[name])
+                if problem is not None and not problem[0]:
+                    self.unhandled.append(f"{kind}.{name}: {problem[1]}")
+                elif problem is not None:
+                    return {"success": False, "errors": [{"statusCode": problem[0], "message": f"{name}: {problem[1]}",
+                                                          "fields": [name]}]}
         if external:
             if "id" in rec or "Id" in rec:
                 return {"success": False, "errors": [{"statusCode": "INVALID_FIELD", "message": "Only external ids "

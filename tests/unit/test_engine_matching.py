@@ -213,6 +213,25 @@ class TestBadRecords:
         ev = _run((action(),), acts)
         assert [(d.record_id, d.rule) for d in ev.rejected] == [("visit", "no_account")]
 
+    def test_a_mapped_type_no_action_counts_is_left_out_quietly(self) -> None:
+        """Salesforce's standard Event Type 'Meeting' is the shipped mapping's ``meeting`` rule, and the type an
+        internal team meeting holds (no related record, so no account): in a plan whose actions count visits only,
+        it is no plan activity, left out as a to-do is (it counted nowhere and made every night that read one exit
+        1, "partial"); a visit with no account is still rejected. A plan counting meetings rejects it too (it may
+        be a client meeting whose account is missing). Seen failing before the fix: ("team", "no_account") and
+        ("queue", "no_owner") rejected in the visits-only plan."""
+        acts = [
+            visit("team", None, utc(5, 3, 11), kind=ActivityType.MEETING),
+            visit("queue", "acc2", utc(5, 3, 12), kind=ActivityType.MEETING, owner="00G000000000QUE"),
+            visit("visit", None, utc(5, 3, 13)),
+        ]
+        ev = _run((action(),), acts)
+        assert [(d.record_id, d.rule) for d in ev.rejected] == [("visit", "no_account")]
+        meetings = action("A-02", kind=ActivityType.MEETING)
+        ev = _run((action(), meetings), acts)
+        assert sorted((d.record_id, d.rule) for d in ev.rejected) == [
+            ("queue", "no_owner"), ("team", "no_account"), ("visit", "no_account")]
+
     def test_a_visit_owned_by_a_queue_names_the_queue(self) -> None:
         """A visit whose owner is no user (a Salesforce queue, 00G...) is rejected saying so (before: "has no
         e-mail among the users", which sent admins looking for an e-mail)."""

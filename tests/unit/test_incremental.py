@@ -495,12 +495,32 @@ def test_a_changed_user_or_setting_makes_a_full_night() -> None:
     _assert_same(evaluation, _full(plan, renamed, AS_OF))
     other = replace(SETTINGS, dormant_default_months=6)
     _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=other)
-    assert (stats.mode, stats.reason) == ("full", "engine settings changed")
+    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activity types the plan counts, changed")
     _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS, full=True)
     assert stats.mode == "full"
     older = replace(kept, engine_version="1")        # a state kept before windows ended at the evaluation instant
     _, _, stats = evaluate_incremental(plan, records, Changes(), older, as_of=AS_OF, settings=SETTINGS)
     assert (stats.mode, stats.reason) == ("full", f"engine version 1 -> {ENGINE_VERSION}")
+
+
+def test_a_type_the_plan_starts_counting_makes_a_full_night_with_its_rejections() -> None:
+    """A plan counting visits and calls leaves a meeting with no account out quietly (no plan activity: an internal
+    team meeting); the night its plan gains a meeting action, that meeting, which no candidate reads (no account)
+    and no earlier night rejected, is a rejection of the full evaluation: the night is full, and equal to it.
+    Seen failing before the fix (engine.counted_types): the meeting was rejected on both nights."""
+    plan, records, _ = _org()
+    plan = replace(plan, actions=tuple(a for a in plan.actions if a.activity_type is not ActivityType.MEETING))
+    meeting = Activity("TEAM", "sf", ActivityType.MEETING, "U1", None, datetime(2027, 5, 11, 8, tzinfo=UTC),
+                       ActivityStatus.COMPLETED)
+    records = replace(records, activities=(*records.activities, meeting))
+    kept = _first(plan, records)
+    assert ("sf", "TEAM") not in {(d.source, d.record_id) for d in _full(plan, records, AS_OF).rejected}
+    counting = replace(plan.actions[0], id="A-MEET", activity_type=ActivityType.MEETING)
+    meetings = replace(plan, actions=(*plan.actions, counting))
+    evaluation, _, stats = evaluate_incremental(meetings, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
+    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activity types the plan counts, changed")
+    assert ("TEAM", "no_account") in {(d.record_id, d.rule) for d in evaluation.rejected}
+    _assert_same(evaluation, _full(meetings, records, AS_OF))
 
 
 def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
