@@ -656,6 +656,16 @@ class TestFiftyThreeWeeks:
         assert year in explained.objective
         assert year in Formatter.for_plan(plan).objective_origin(with_evaluation(plan, ev).axes[0].objective)
 
+    def test_in_week_1_the_base_is_final(self) -> None:
+        # on Thursday 2 February 2023 00:00 (1 February counted): the year's base is last year's 52 weeks, over,
+        # $19,000 (no « provisional »); it was 30 January 2022 – 4 February 2023 read to 1 February 2023, $22,000 with
+        # this year's w1, « provisional » until the year's first Saturday
+        plan = self._fy53()
+        ev, ax = _run(plan, FY53_DEALS, datetime(2023, 2, 2, tzinfo=NEW_YORK))
+        assert (ax.growth_base, ax.growth_base_through, ax.objective) == (_d("19000"), None, _d("1900.00"))
+        assert (ax.revenue, ax.baseline) == (_d("3000"), _d("0"))
+        assert _words(plan, ev) == "+10% of $19,000 (the scope's January 30, 2022 – January 28, 2023 revenue) = $1,900"
+
     def test_split_shares_read_no_day_of_this_year(self) -> None:
         # attribution split: this year's Q4 deals (q4, w53, w53b) are both axes', m, w1 and w1b AX's alone; a year
         # earlier p3 and p2 are both axes' (last year's Q4), p1 AX's alone. AX: revenue 3,000 + 500 + 14,000 +
@@ -688,3 +698,20 @@ class TestBaseYearWritten:
         with pytest.raises(InvalidInput) as caught:
             _plan('"+30 %"', more='\n      baseline: "N-2"')
         assert "previous_year" in str(caught.value.problems[0])
+
+
+def test_pac_explain_and_the_report_in_week_53(tmp_path: Path) -> None:
+    # TestFiftyThreeWeeks's year through pac sync, pac explain and pac report, on Thursday 1 February 2024 (31
+    # January counted, week 53): revenue $27,500, baseline last year's 52 weeks $19,000 (it read $22,000, this year's
+    # week-1 $3,000 in it), additional $8,500 of a $1,900 objective (+10 % of $19,000): 447 %
+    plan = PLAN.format(value='"+10 %"', year=2023, header=FY53, more="", scope=CLIENTS, other="",
+                       zone="America/New_York", lang="en", currency="USD", when="this year")
+    deals = tuple((d.id, "lyon", str(d.amount), "USD", d.close_date) for d in FY53_DEALS)
+    env = _synced(tmp_path, plan, deals, "2024-02-01T00:00:00-05:00", datetime(2024, 2, 1, 5, tzinfo=UTC))
+    year = "+10% of $19,000 (the scope's January 30, 2022 – January 28, 2023 revenue) = $1,900"
+    text = _pac_text(tmp_path, env, "explain", "AX")
+    assert f"Objective: {year}" in text and "(baseline $19,000.00, additional $8,500.00" in text
+    _pac_text(tmp_path, env, "report", "-o", str(tmp_path / "r.html"))
+    html = unescape((tmp_path / "r.html").read_text(encoding="utf-8")).replace(NBSP, " ").replace(NNBSP, " ")
+    page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert f"$27,500 Baseline $19,000 $8,500 / $1,900 447% {year}" in page
