@@ -615,6 +615,13 @@ class TestFiftyThreeWeeks:
         assert baseline_range((date(2024, 1, 21), date(2024, 1, 27)), weeks) == (date(2023, 1, 22), date(2023, 1, 28))
         first, last = baseline_range((date(2024, 1, 28), date(2024, 2, 3)), weeks)
         assert first > last and last < date(2023, 1, 29)
+        # a span reaching into the next year (an objective period past the plan's): week 52 to last year's week 52,
+        # week 53 to nothing, the next year's first week (4 – 10 February 2024) to this year's first week
+        assert baseline_range((date(2024, 1, 21), date(2024, 2, 10)), weeks) == (date(2023, 1, 22), date(2023, 2, 4))
+        # a 52-week year: every day 52 weeks earlier, as before
+        retail = weekly_year(_plan('"+10 %"', header=RETAIL).period.quarters)
+        assert retail == (date(2027, 1, 31), date(2028, 1, 29))
+        assert baseline_range((date(2028, 1, 23), date(2028, 2, 5)), retail) == (date(2027, 1, 24), date(2027, 2, 6))
 
     def test_in_week_53(self) -> None:
         plan = self._fy53()
