@@ -51,6 +51,7 @@ from pac_core.records import Records, past_at
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
+    DateRange,
     DealColumnsBook,
     DealFilter,
     WonLedger,
@@ -158,13 +159,14 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
 
 
 def base_to_date(period: Window, as_of: datetime, zone: ZoneInfo,
-                 weeks: bool = False) -> tuple[tuple[date, date], date | None]:
+                 weeks: DateRange | None = None) -> tuple[tuple[date, date], date | None]:
     """The days whose revenue a percentage objective over ``period`` applies to, as of ``as_of``, and the last day
     counted when they are not all over yet (None once they are): the period a year earlier, whole once its last day
     has ended at ``as_of`` (the figure is final), else cut at the evaluation date (``last_day``, as every figure to
     date): on 5 December 2026 a 2027 objective's base is 2026's revenue from 1 January to 5 December, provisional,
     never deals dated after the evaluation date. Before the base period starts the range is empty (first > last).
-    ``weeks``: a year cut in weeks, whose year earlier is 52 weeks earlier (``revenue.baseline_range``)."""
+    ``weeks``: the days of a year cut in weeks, whose year earlier is 52 weeks earlier, its 53rd week's none
+    (``revenue.weekly_year``, ``revenue.baseline_range``)."""
     first, last = baseline_range(window_days(period, zone), weeks)
     if as_of.astimezone(zone).date() > last:   # the base period's last day is over (at its end's midnight too)
         return (first, last), None

@@ -20,9 +20,9 @@ from pac_core.revenue import DateRange, baseline_range, last_day, prorated, wind
 from pac_core.rounding import half_up
 
 
-def base_days(objective: Objective, zone: ZoneInfo, weeks: bool = False) -> DateRange:
+def base_days(objective: Objective, zone: ZoneInfo, weeks: DateRange | None = None) -> DateRange:
     """The days whose revenue the rate applies to: the objective's whole period, a year earlier (52 weeks earlier
-    in a year cut in weeks, ``weeks``: ``revenue.weekly_year``)."""
+    in a year cut in weeks, ``weeks``: ``revenue.weekly_year``; its 53rd week has none)."""
     return baseline_range(window_days(objective.period, zone), weeks)
 
 
@@ -112,14 +112,14 @@ def _revenue_words(span: str, lang: str, share: bool) -> str:
 
 
 def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
-               fiscal: date | None = None, weeks: bool = False) -> str:
+               fiscal: date | None = None, weeks: DateRange | None = None) -> str:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
     « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
     €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
     records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0, or below 0
     (credits above the sales), says why there is no objective and what to write instead. ``fiscal``: a fiscal
-    plan's first day, whose quarters and halves name the base (``span_label``); ``weeks``: a year cut in weeks
-    (``revenue.weekly_year``), whose base is 52 weeks earlier.
+    plan's first day, whose quarters and halves name the base (``span_label``); ``weeks``: the days of a year cut in
+    weeks (``revenue.weekly_year``), whose base is 52 weeks earlier (none for a 53rd week).
 
     A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
     date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
@@ -194,7 +194,7 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
 
 
 def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
-                   fiscal: date | None = None, weeks: bool = False) -> str:
+                   fiscal: date | None = None, weeks: DateRange | None = None) -> str:
     """« Objectif : » / "Objective: " and the ``provenance`` ("" for an objective written as an amount): what
     ``pac explain AXIS`` says, and the CRM's KPI text while the base is provisional (``provisional_line``)."""
     origin = provenance(objective, zone, currency, lang, fiscal, weeks)
@@ -222,7 +222,7 @@ def fixed_baseline_words(objective: Objective | None, as_of: datetime, zone: Zon
 
 
 def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str,
-                     fiscal: date | None = None, weeks: bool = False) -> str:
+                     fiscal: date | None = None, weeks: DateRange | None = None) -> str:
     """``objective_line`` while the objective is provisional (its base period not over at the evaluation: a 2027
     objective resolved on 5 December 2026), else "": the CRM holds the resolved amount in its objective field,
     and this line in the axis's KPI text says it will still move (audit reverify N7)."""
@@ -231,7 +231,8 @@ def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str,
     return objective_line(objective, zone, currency, lang, fiscal, weeks)
 
 
-def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None = None, weeks: bool = False) -> str:
+def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None = None,
+                      weeks: DateRange | None = None) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 or below (fixed, or measured on
     the records of the last sync: credits above the sales): it gives no objective."""
     span = span_label(base_days(objective, zone, weeks), "en", fiscal)
@@ -247,7 +248,8 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None 
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 
 
-def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None, weeks: bool = False) -> str | None:
+def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None,
+                   weeks: DateRange | None = None) -> str | None:
     """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
     of 0 or below; None for any other axis."""
     objective = axis.objective

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
-from pac_core.revenue import last_day, weekly_year, window_days
+from pac_core.revenue import DateRange, last_day, weekly_year, window_days
 from pac_core.snapshots import MONTH_NAMES, first_month, month_span, quarter_phase
 
 
@@ -114,10 +114,10 @@ def fiscal_start(plan: Plan) -> date | None:
     return plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
 
 
-def base_calendar(plan: Plan) -> tuple[date | None, bool]:
+def base_calendar(plan: Plan) -> tuple[date | None, DateRange | None]:
     """What names and places a percentage objective's base (``growth_words.provenance`` and its callers): the fiscal
-    plan's first day (``fiscal_start``), whose quarters name the base, and whether its year is cut in weeks
-    (``revenue.weekly_year``: the base is 52 weeks earlier)."""
+    plan's first day (``fiscal_start``), whose quarters name the base, and the days of its year when it is cut in
+    weeks (``revenue.weekly_year``: the base is 52 weeks earlier, none for a 53rd week)."""
     return fiscal_start(plan), weekly_year(plan.period.quarters)
 
 

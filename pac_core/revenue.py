@@ -376,16 +376,20 @@ def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:
     return days[0], min(days[1], last_day(as_of, zone))
 
 
-def weekly_year(quarters: Sequence[tuple[date, date]]) -> bool:
-    """Whether a plan's declared fiscal quarters (``Window.quarters``, from ``plan.fiscal_calendar``) cut a year
-    in weeks: a 52- or 53-week year (364 or 371 days) whose quarters are no runs of months (a 4-4-5 year; quarters
-    declared by first days that all fall on a 1st are months, and keep the calendar's year earlier)."""
+def weekly_year(quarters: Sequence[tuple[date, date]]) -> DateRange | None:
+    """The first and last days of a plan's year when its declared fiscal quarters (``Window.quarters``, from
+    ``plan.fiscal_calendar``) cut it in weeks: a 52- or 53-week year (364 or 371 days) whose quarters are no runs of
+    months (a 4-4-5 year); None otherwise (quarters declared by first days that all fall on a 1st are months, and keep
+    the calendar's year earlier). ``baseline_range`` reads its 53rd week from it."""
     if not quarters:
-        return False
-    return (quarters[-1][1] - quarters[0][0]).days in (364, 371) and any(first.day != 1 for first, _ in quarters)
+        return None
+    first, end = quarters[0][0], quarters[-1][1]
+    if (end - first).days in (364, 371) and any(start.day != 1 for start, _ in quarters):
+        return first, end - timedelta(days=1)
+    return None
 
 
-def baseline_range(days: DateRange, weeks: bool = False) -> DateRange:
+def baseline_range(days: DateRange, weeks: DateRange | None = None) -> DateRange:
     """The same span one year earlier, the baseline's days. Each end is the same calendar day a year earlier,
     except around 29 February, so that adjacent spans map to adjacent spans (no day counted twice, none left out):
 
@@ -394,20 +398,37 @@ def baseline_range(days: DateRange, weeks: bool = False) -> DateRange:
     * a first day on 29 February maps to 1 March (the day after the year-earlier 28 February, which ends the span
       before it): the single day 29 February 2028 has no day a year earlier (an empty range).
 
-    ``weeks`` (a plan whose year is cut in weeks, ``weekly_year``): the same days 52 weeks (364 days) earlier, last
-    year's same fiscal weeks and weekdays, as a retailer compares its sales: a 4-4-5 year from Sunday 31 January
+    ``weeks`` (the days of a plan's year cut in weeks, ``weekly_year``): the same days 52 weeks (364 days) earlier,
+    last year's same fiscal weeks and weekdays, as a retailer compares its sales: a 4-4-5 year from Sunday 31 January
     2027 compares its Q2 (2 May – 31 July 2027) with 3 May – 1 August 2026, last year's Q2 (audit growthhand: it
-    was 2 May – 31 July 2026, a Saturday of last year's Q1 in, the last Saturday of its Q2 out).
+    was 2 May – 31 July 2026, a Saturday of last year's Q1 in, the last Saturday of its Q2 out). The 53rd week of a
+    53-week year has no week a year earlier, as 29 February has no day (audit fiscal53: 52 weeks before it is the
+    year's own week 1, whose sales are this year's revenue): a last day in it maps to last year's last day, a first
+    day in it to this year's first day, so a span of that week alone is empty and a 53-week year, or its 14-week
+    quarter, compares with last year's 52 weeks, or its 13. A day after the year (an objective period reaching into
+    the next one) maps to the same day of its week 53 weeks earlier, this year's same fiscal week, so that no
+    baseline ever reads a day of its span's own fiscal year.
     """
     first, last = days
-    if weeks:
-        return first - timedelta(weeks=52), last - timedelta(weeks=52)
+    if weeks is not None:
+        return _weeks_earlier(first, weeks, True), _weeks_earlier(last, weeks, False)
     start = date(first.year - 1, 3, 1) if (first.month, first.day) == (2, 29) else year_earlier(first)
     end = year_earlier(last)
     if (last + timedelta(days=1)).day == 1:
         end = end.replace(day=monthrange(end.year, end.month)[1])
     return start, end
 
+
+def _weeks_earlier(day: date, weeks: DateRange, first: bool) -> date:
+    """A span's first (``first``) or last day a year earlier in a year cut in weeks (``baseline_range``): 52 weeks
+    earlier, none for a day of the 53rd week (the first day after, or the last day before, the days that have one:
+    this year's first day, last year's last day), the year's length earlier after the year (this year's same week)."""
+    year, end = weeks[0], weeks[1] + timedelta(days=1)
+    if day < year + timedelta(weeks=52):      # ``end`` in a 52-week year: every day of it 52 weeks earlier
+        return day - timedelta(weeks=52)
+    if day >= end:
+        return day - (end - year)
+    return year if first else year - timedelta(days=1)
 
 @dataclass
 class WonLedger:

@@ -166,10 +166,20 @@ def last_day(as_of: datetime, zone: ZoneInfo) -> date:
 
 
 def year_earlier(spec: PlanSpec, first: date, last: date) -> tuple[date, date]:
-    """docs/engine.md: 52 weeks earlier in a year cut in weeks; else a month's last day maps to that month's last day
+    """docs/engine.md: 52 weeks earlier in a year cut in weeks, its 53rd week (in a 371-day year) mapping to no day: a
+    first day in it to the year's first day, a last day in it to the day before (last year's last day), a day after
+    the year to the same day of the same week this year; else a month's last day maps to that month's last day
     a year earlier, a first day on 29 February to 1 March a year earlier, any other day to the same date."""
     if spec.kind == "445":
-        return first - timedelta(days=364), last - timedelta(days=364)
+        length = (spec.end - spec.start).days + 1     # 364 or 371
+
+        def back(day: date, is_first: bool) -> date:
+            if day > spec.end:
+                return day - timedelta(days=length)
+            if (day - spec.start).days < 364:
+                return day - timedelta(days=364)
+            return spec.start if is_first else spec.start - timedelta(days=1)
+        return back(first, True), back(last, False)
     if first.month == 2 and first.day == 29:
         start = date(first.year - 1, 3, 1)
     else:

@@ -30,7 +30,7 @@ from pac_core.plan import Plan
 from pac_core.records import Deal, DealStage, Records
 from pac_core.report_period import fiscal_start
 from pac_core.results import AxisProgress, Evaluation
-from pac_core.revenue import weekly_year
+from pac_core.revenue import baseline_range, weekly_year
 from sync_jobs.pipeline import run_sync
 from sync_jobs.report.fmt import Formatter
 from tests.cli import run_pac
@@ -563,6 +563,129 @@ class TestFourFourFive:
                                     "$1,000")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# A 53-week retail year (audit fiscal53): the NRF calendar's fiscal 2023, Sunday 29 January 2023 – Saturday 3 February
+# 2024, 4-4-5 (New York, USD): Q1 29 Jan–29 Apr, Q2 30 Apr–29 Jul, Q3 30 Jul–28 Oct, Q4 29 Oct 2023–3 Feb 2024 (14
+# weeks); week 1 Sunday 29 January – Saturday 4 February 2023, week 53 Sunday 28 January – Saturday 3 February 2024.
+# Last fiscal year is the 52 weeks before, Sunday 30 January 2022 – Saturday 28 January 2023 (its Q4 from Sunday 30
+# October 2022). The 53rd week has no week a year earlier (as 29 February has no day): 52 weeks before it is this
+# year's own week 1, whose sales are in this year's revenue. The deals (lyon, in the axis and the segment):
+#   last year:  old $700 Sat 29 Jan 2022 (the year before's last day: in no base), p1 $10,000 Wed 15 Jun 2022,
+#               p3 $4,000 Sun 30 Oct 2022 (last year's Q4), p2 $5,000 Sat 28 Jan 2023 (last year's last day)
+#   this year:  w1 $3,000 Tue 31 Jan 2023 and w1b $500 Sat 4 Feb 2023 (week 1), m $14,000 Thu 10 Aug 2023 (Q3),
+#               q4 $8,000 Fri 15 Dec 2023 (Q4), w53 $2,000 Tue 30 Jan 2024, w53b $1,000 Sat 3 Feb 2024 (week 53)
+# AX « +10 % » over the year: base last year's 52 weeks, p1 + p3 + p2 = $19,000, objective $1,900.
+# AX-Q4 « +20 % » over Q4 (14 weeks): base last year's Q4 (13 weeks), p3 + p2 = $9,000, objective $1,800.
+# On Thursday 1 February 2024 00:00 (31 January counted, week 53):
+#   AX    revenue w1 + w1b + m + q4 + w53 = $27,500, baseline 30 Jan 2022 – 28 Jan 2023 = $19,000, additional $8,500
+#   AX-Q4 revenue q4 + w53 = $10,000, baseline 30 Oct 2022 – 28 Jan 2023 = $9,000, additional $1,000
+# On Sunday 4 February 2024 00:00 (the year over): AX $28,500 / $19,000 / $9,500; AX-Q4 $11,000 / $9,000 / $2,000;
+# the segment $28,500 / $19,000 / $9,500, trend +50 %, its year's base $19,000; the plan (each deal once) $28,500 /
+# $19,000 / $9,500 against $1,900 + $1,800 = $3,700.
+# It read week 53's days 52 weeks earlier, this year's week 1: AX's base $22,500 (objective $2,250), its baseline on
+# 1 February $22,000 (w1 in revenue and baseline), $22,500 at the year's end; AX-Q4's base $12,500 (objective $2,500),
+# its baseline $12,000 then $12,500: Q4 read -$2,000 on 1 February where it was $1,000 ahead of last year's Q4.
+# ---------------------------------------------------------------------------------------------------------------
+FY53 = ', period: "2023-01-29..2024-02-03", fiscal_calendar: 4-4-5'
+FY53_DEALS = tuple(won(i, "lyon", m, d, currency="USD") for i, m, d in (
+    ("old", "700", date(2022, 1, 29)), ("p1", "10000", date(2022, 6, 15)), ("p3", "4000", date(2022, 10, 30)),
+    ("p2", "5000", date(2023, 1, 28)), ("w1", "3000", date(2023, 1, 31)), ("w1b", "500", date(2023, 2, 4)),
+    ("m", "14000", date(2023, 8, 10)), ("q4", "8000", date(2023, 12, 15)), ("w53", "2000", date(2024, 1, 30)),
+    ("w53b", "1000", date(2024, 2, 3))))
+FY53_Q4 = ("  - id: AX-Q4\n    name: Fin d'année\n    segment: SEG\n    scope: {account_type: Client}\n"
+           "    objective: {additional_revenue: \"+20 %\", budget: 5000, period: Q4}\n")
+IN_WEEK_53 = datetime(2024, 2, 1, tzinfo=NEW_YORK)
+FY53_OVER = datetime(2024, 2, 4, tzinfo=NEW_YORK)
+
+
+class TestFiftyThreeWeeks:
+    @staticmethod
+    def _fy53() -> Plan:
+        return _plan('"+10 %"', year=2023, header=FY53, zone="America/New_York", lang="en", currency="USD",
+                     other=FY53_Q4)
+
+    def test_the_53rd_week_maps_to_no_day(self) -> None:
+        weeks = weekly_year(self._fy53().period.quarters)
+        assert weeks == (date(2023, 1, 29), date(2024, 2, 3))
+        # the year: last year's 52 weeks; Q4 (14 weeks): last year's Q4 (13); to a day of week 53: to last year's end
+        assert baseline_range((date(2023, 1, 29), date(2024, 2, 3)), weeks) == (date(2022, 1, 30), date(2023, 1, 28))
+        assert baseline_range((date(2023, 10, 29), date(2024, 2, 3)), weeks) == (date(2022, 10, 30), date(2023, 1, 28))
+        assert baseline_range((date(2023, 1, 29), date(2024, 1, 31)), weeks) == (date(2022, 1, 30), date(2023, 1, 28))
+        # week 52 (Sunday 21 – Saturday 27 January 2024) keeps last year's week 52; week 53 alone has no day
+        assert baseline_range((date(2024, 1, 21), date(2024, 1, 27)), weeks) == (date(2023, 1, 22), date(2023, 1, 28))
+        first, last = baseline_range((date(2024, 1, 28), date(2024, 2, 3)), weeks)
+        assert first > last and last < date(2023, 1, 29)
+        # a span reaching into the next year (an objective period past the plan's): week 52 to last year's week 52,
+        # week 53 to nothing, the next year's first week (4 – 10 February 2024) to this year's first week
+        assert baseline_range((date(2024, 1, 21), date(2024, 2, 10)), weeks) == (date(2023, 1, 22), date(2023, 2, 4))
+        # a 52-week year: every day 52 weeks earlier, as before
+        retail = weekly_year(_plan('"+10 %"', header=RETAIL).period.quarters)
+        assert retail == (date(2027, 1, 31), date(2028, 1, 29))
+        assert baseline_range((date(2028, 1, 23), date(2028, 2, 5)), retail) == (date(2027, 1, 24), date(2027, 2, 6))
+
+    def test_in_week_53(self) -> None:
+        plan = self._fy53()
+        ev, ax = _run(plan, FY53_DEALS, IN_WEEK_53)
+        q4 = ev.axis("AX-Q4")
+        assert (ax.growth_base, ax.objective) == (_d("19000"), _d("1900.00"))
+        assert (ax.revenue, ax.baseline, ax.additional) == (_d("27500"), _d("19000"), _d("8500"))
+        assert (q4.growth_base, q4.objective) == (_d("9000"), _d("1800.00"))
+        assert (q4.revenue, q4.baseline, q4.additional) == (_d("10000"), _d("9000"), _d("1000"))
+        seg = ev.segments[0]
+        assert (seg.revenue, seg.baseline, seg.period_baseline) == (_d("27500"), _d("19000"), _d("19000"))
+
+    def test_at_the_years_end(self) -> None:
+        plan = self._fy53()
+        ev, ax = _run(plan, FY53_DEALS, FY53_OVER)
+        q4 = ev.axis("AX-Q4")
+        assert (ax.revenue, ax.baseline, ax.additional, ax.objective) == (_d("28500"), _d("19000"), _d("9500"),
+                                                                          _d("1900.00"))
+        assert (q4.revenue, q4.baseline, q4.additional, q4.objective) == (_d("11000"), _d("9000"), _d("2000"),
+                                                                          _d("1800.00"))
+        seg = ev.segments[0]
+        assert (seg.revenue, seg.baseline, seg.additional, seg.period_baseline) == (
+            _d("28500"), _d("19000"), _d("9500"), _d("19000"))
+        assert seg.trend == pytest.approx(0.5)
+        assert ev.plan is not None
+        assert (ev.plan.revenue, ev.plan.baseline, ev.plan.additional, ev.plan.objective) == (
+            _d("28500"), _d("19000"), _d("9500"), _d("3700.00"))
+
+    def test_the_words_name_last_years_52_weeks(self) -> None:
+        plan = self._fy53()
+        ev, _ = _run(plan, FY53_DEALS, FY53_OVER)
+        year = "(the scope's January 30, 2022 – January 28, 2023 revenue)"
+        assert _words(plan, ev) == f"+10% of $19,000 {year} = $1,900"
+        assert _words(plan, ev, axis="AX-Q4") == ("+20% of $9,000 (the scope's October 30, 2022 – January 28, 2023 "
+                                                  "revenue) = $1,800")
+        # pac explain says the same figures and days, and the report too
+        explained = explain_axis(plan, ev, "AX", deals={})
+        assert "(baseline $19,000.00, additional $9,500.00, objective $1,900.00)" in explained.header.replace(NBSP, " ")
+        assert year in explained.objective
+        assert year in Formatter.for_plan(plan).objective_origin(with_evaluation(plan, ev).axes[0].objective)
+
+    def test_in_week_1_the_base_is_final(self) -> None:
+        # on Thursday 2 February 2023 00:00 (1 February counted): the year's base is last year's 52 weeks, over,
+        # $19,000 (no « provisional »); it was 30 January 2022 – 4 February 2023 read to 1 February 2023, $22,000 with
+        # this year's w1, « provisional » until the year's first Saturday
+        plan = self._fy53()
+        ev, ax = _run(plan, FY53_DEALS, datetime(2023, 2, 2, tzinfo=NEW_YORK))
+        assert (ax.growth_base, ax.growth_base_through, ax.objective) == (_d("19000"), None, _d("1900.00"))
+        assert (ax.revenue, ax.baseline) == (_d("3000"), _d("0"))
+        assert _words(plan, ev) == "+10% of $19,000 (the scope's January 30, 2022 – January 28, 2023 revenue) = $1,900"
+
+    def test_split_shares_read_no_day_of_this_year(self) -> None:
+        # attribution split: this year's Q4 deals (q4, w53, w53b) are both axes', m, w1 and w1b AX's alone; a year
+        # earlier p3 and p2 are both axes' (last year's Q4), p1 AX's alone. AX: revenue 3,000 + 500 + 14,000 +
+        # (8,000 + 2,000 + 1,000) / 2 = 23,000, baseline 10,000 + (4,000 + 5,000) / 2 = 14,500, objective 1,450;
+        # AX-Q4: revenue 5,500, baseline 4,500, objective 900. It was 16,250 and 6,250 (w1 and w1b halved in both
+        # baselines, while AX counted them whole in its revenue).
+        plan = self._fy53()
+        ev, ax = _run(plan, FY53_DEALS, FY53_OVER, EngineSettings(attribution="split"))
+        q4 = ev.axis("AX-Q4")
+        assert (ax.revenue, ax.baseline, ax.objective) == (_d("23000"), _d("14500"), _d("1450.00"))
+        assert (q4.revenue, q4.baseline, q4.objective) == (_d("5500"), _d("4500"), _d("900.00"))
+
+
 class TestBaseYearWritten:
     """« +30 % vs 2026 » written as ``baseline: 2026`` read a fixed baseline of 2 026 €: an objective of 607,80 €."""
 
@@ -582,3 +705,20 @@ class TestBaseYearWritten:
         with pytest.raises(InvalidInput) as caught:
             _plan('"+30 %"', more='\n      baseline: "N-2"')
         assert "previous_year" in str(caught.value.problems[0])
+
+
+def test_pac_explain_and_the_report_in_week_53(tmp_path: Path) -> None:
+    # TestFiftyThreeWeeks's year through pac sync, pac explain and pac report, on Thursday 1 February 2024 (31
+    # January counted, week 53): revenue $27,500, baseline last year's 52 weeks $19,000 (it read $22,000, this year's
+    # week-1 $3,000 in it), additional $8,500 of a $1,900 objective (+10 % of $19,000): 447 %
+    plan = PLAN.format(value='"+10 %"', year=2023, header=FY53, more="", scope=CLIENTS, other="",
+                       zone="America/New_York", lang="en", currency="USD", when="this year")
+    deals = tuple((d.id, "lyon", str(d.amount), "USD", d.close_date) for d in FY53_DEALS)
+    env = _synced(tmp_path, plan, deals, "2024-02-01T00:00:00-05:00", datetime(2024, 2, 1, 5, tzinfo=UTC))
+    year = "+10% of $19,000 (the scope's January 30, 2022 – January 28, 2023 revenue) = $1,900"
+    text = _pac_text(tmp_path, env, "explain", "AX")
+    assert f"Objective: {year}" in text and "(baseline $19,000.00, additional $8,500.00" in text
+    _pac_text(tmp_path, env, "report", "-o", str(tmp_path / "r.html"))
+    html = unescape((tmp_path / "r.html").read_text(encoding="utf-8")).replace(NBSP, " ").replace(NNBSP, " ")
+    page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert f"$27,500 Baseline $19,000 $8,500 / $1,900 447% {year}" in page

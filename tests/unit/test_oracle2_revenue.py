@@ -62,8 +62,8 @@ def make_spec(seed: int) -> tuple[PlanSpec, datetime]:
         start = date(year - 1, 3, 1)
     else:
         start = SUNDAYS[year]
-    if kind == "445":
-        end = start + timedelta(days=363)
+    if kind == "445":                   # NRF fiscal 2028 is 53 weeks (30 January 2028 – 3 February 2029)
+        end = start + timedelta(days=370 if year == 2028 else 363)
     else:                               # 18 months: its base a year earlier overlaps its own first six months
         end = add_months(start, 18 if kind == "long" else 12) - timedelta(days=1)
     currency = "JPY" if rng.random() < 0.2 else "EUR"
@@ -385,6 +385,12 @@ def test_the_oracle_reproduces_the_documented_examples() -> None:
     retail = PlanSpec("445", date(2027, 1, 31), date(2028, 1, 29), "USD", (), (), (), ())
     assert quarters(retail)[1] == (date(2027, 5, 2), date(2027, 7, 31))
     assert year_earlier(retail, *quarters(retail)[1]) == (date(2026, 5, 3), date(2026, 8, 1))
+    # a 53-week year (audit fiscal53): its 14-week Q4 compares with last year's 13, its 53rd week with no day
+    fy53 = PlanSpec("445", date(2023, 1, 29), date(2024, 2, 3), "USD", (), (), (), ())
+    assert quarters(fy53)[3] == (date(2023, 10, 29), date(2024, 2, 3))
+    assert year_earlier(fy53, *quarters(fy53)[3]) == (date(2022, 10, 30), date(2023, 1, 28))
+    first, last = year_earlier(fy53, date(2024, 1, 28), date(2024, 2, 3))
+    assert first > last
     # 20,000 x 273 / 365 at the end of September; 100,000 x 140 / 365 = 38,356 on 20 May
     assert prorated(Decimal(20000), date(2027, 1, 1), date(2027, 12, 31), date(2027, 9, 30)) == \
         Decimal(20000) * 273 / 365
