@@ -10,6 +10,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from pac_core.engine import base_to_date
+from pac_core.money import shown_additional
 from pac_core.periods import is_fiscal
 from pac_core.report_period import fiscal_quarter
 from pac_core.revenue import weekly_year
@@ -108,10 +109,13 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
 def _bar_note(row: AxisRow, fmt: Formatter) -> str:
     prog, obj = row.progress, row.axis.objective
     assert prog is not None
+    # shortened from the figure the axis's card shows (1 050,40 € won against 0,51 € reads 1 050 − 1 = 1 049 €, so
+    # « 1 k€ », not the « 1,1 k€ » of the exact 1 049,89 €; audit roundings)
+    shown = shown_additional(prog.revenue, prog.baseline)
     if obj is None:
         out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
-        return f"{fmt.money_compact(prog.additional)} · {labels(fmt.lang)['no_objective']}{out}"
-    money = f"{fmt.money_compact(prog.additional)} / {fmt.money_compact(obj.additional_revenue)}"
+        return f"{fmt.money_compact(shown)} · {labels(fmt.lang)['no_objective']}{out}"
+    money = f"{fmt.money_compact(shown)} / {fmt.money_compact(obj.additional_revenue)}"
     out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
     return f"{fmt.percent(prog.progress)} · {money}{out}"
 
