@@ -9,6 +9,7 @@ Babel alone would round half to even).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
@@ -22,6 +23,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from pac_core.results import AxisProgress, PlanTotals
 from pac_core.rounding import half_up
 
 # ISO 4217 minor units of the currencies that do not have two decimals (the rest have cents)
@@ -86,6 +88,33 @@ def shown_additional(revenue: Decimal, baseline: Decimal, decimals: int = 0) -> 
     last shown digit (10 000,40 − 4 931,51: 10 000 − 4 932 = 5 068, where the exact 5 068,89 rounds to 5 069;
     audit revenue F6)."""
     return half_up(revenue, decimals) - half_up(baseline, decimals)
+
+
+def shown_total(parts: Iterable[tuple[Decimal, Decimal]], additional: Decimal,
+                own: tuple[Decimal, Decimal] | None = None, decimals: int = 0) -> Decimal:
+    """A total of additional revenue (the plan's headline, a segment's ROI basis) as shown beside the figures of the
+    axes it counts, ``parts`` (each axis's revenue and baseline), ``additional`` the exact total (each deal once):
+    the sum of the axes' shown figures (``shown_additional``) when they count no deal twice, so a plan of one axis
+    reads its axis's card and disjoint axes' cards add up to it (5 068 + 5 068 = 10 136, where the exact 10 137,78
+    read 10 138); where they do count deals twice, the total's ``own`` revenue less its own baseline as shown
+    (``shown_additional``), or the exact total rounded when those are not known, and what the axes count twice is
+    then the difference of the shown figures (decided 7 Dec 2026, audit roundings)."""
+    listed = list(parts)
+    twice = sum((r - b for r, b in listed), Decimal(0)) - additional
+    if abs(twice) < Decimal(1).scaleb(-decimals):    # nothing counted twice to the unit shown
+        return sum((shown_additional(r, b, decimals) for r, b in listed), Decimal(0))
+    if own is not None:
+        return shown_additional(*own, decimals)
+    return half_up(additional, decimals)
+
+
+def shown_totals(totals: PlanTotals, axes: Iterable[AxisProgress], decimals: int = 0) -> tuple[Decimal, Decimal]:
+    """The plan's additional revenue as its headline shows it (``shown_total`` over the live axes ``totals`` counts,
+    taken from ``axes``), and what those axes count twice as shown: the sum of their cards less that headline (0 when
+    they count no deal twice)."""
+    parts = [(a.revenue, a.baseline) for a in axes if a.axis_id in totals.axis_ids]
+    shown = shown_total(parts, totals.additional, (totals.revenue, totals.baseline), decimals)
+    return shown, sum((shown_additional(r, b, decimals) for r, b in parts), Decimal(0)) - shown
 
 
 def count(value: Decimal | float | int, lang: str) -> str:

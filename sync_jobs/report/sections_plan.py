@@ -157,7 +157,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         swot = [(key, side, getattr(segment.swot, key)) for key, side in (
             ("strengths", "internal"), ("weaknesses", "internal"), ("opportunities", "external"),
             ("threats", "external"))]
-        basis = roi_basis(seg)
+        basis = roi_basis(inputs, seg)
         basis_note = "" if seg is None or basis is None else words["roi_basis_note"].format(
             roi=fmt.percent(seg.roi), basis=fmt.money(basis), additional=fmt.additional(seg))
         # its ROI unknown for want of a cost: which axes, what to write (audit m3cost)

@@ -101,7 +101,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      p.objective if p else None, p.trend if p and p.revenue >= 0 else None,
                      fmt.no_cost if costs_nothing(inputs, s.id) else (p.roi if p else None),
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
-    bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
+    bases = [roi_basis(inputs, segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
     if any(basis is not None for basis in bases):
         # a segment whose ROI is not computed on its row's additional revenue: on what it is (audit meeting F1), only
         # then
