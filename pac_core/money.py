@@ -117,6 +117,17 @@ def shown_totals(totals: PlanTotals, axes: Iterable[AxisProgress], decimals: int
     return shown, sum((shown_additional(r, b, decimals) for r, b in parts), Decimal(0)) - shown
 
 
+def shown_objective(totals: PlanTotals, axes: Iterable[AxisProgress], segment: Iterable[str] | None = None,
+                    decimals: int = 0) -> Decimal | None:
+    """The plan's objective (or, ``segment`` naming its axes, a segment's) as shown beside its live axes': the sum of
+    their objectives each rounded half up to ``decimals``, so the total row adds up to the rows above it (two
+    objectives of 33 000,50 €, 30 % of 110 001,67 €, read 33 001 € each and 66 002 €, where the exact 66 001 € read
+    66 001 €; audit roundings). None when no live axis has an objective."""
+    ids = set(totals.axis_ids) if segment is None else set(totals.axis_ids) & set(segment)
+    found = [half_up(a.objective, decimals) for a in axes if a.axis_id in ids and a.objective is not None]
+    return sum(found, Decimal(0)) if found else None
+
+
 def count(value: Decimal | float | int, lang: str) -> str:
     """A whole number (rounded half up) with the language's grouping: « 1 234 » (narrow no-break space) / "1,234"."""
     return format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang])

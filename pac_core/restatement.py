@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pac_core.money import shown_additional, shown_totals
+from pac_core.money import shown_additional, shown_objective, shown_totals
 from pac_core.plan import Plan
 from pac_core.results import Evaluation
 from pac_core.rounding import half_up
@@ -103,6 +103,8 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
             then_value, now_value = getattr(kept.plan, name), getattr(now.plan, name)
             if name == "additional":
                 then_value, now_value = shown_then_plan, shown_now_plan
+            elif name == "objective" and then_value is not None and now_value is not None:     # as the headline's
+                then_value, now_value = shown_objective(kept.plan, kept.axes), shown_objective(now.plan, now.axes)
             if _moved(then_value, now_value):
                 totals.append((name, then_value, now_value))
     then_axes = {a.axis_id: a for a in kept.axes}

@@ -29,6 +29,7 @@ from sync_jobs.report.view import (
     is_live,
     plan_roi_line,
     roi_basis,
+    segment_objective,
     segment_progress,
     segment_roi_notes,
     snapshots_to_date,
@@ -133,7 +134,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         figures: list[tuple[str, str]] = []
         if seg is not None:
             figures = [("revenue", fmt.money(seg.revenue)), ("baseline", fmt.money(seg.baseline)),
-                       ("additional", fmt.additional(seg)), ("objective", fmt.money(seg.objective)),
+                       ("additional", fmt.additional(seg)), ("objective", fmt.money(segment_objective(inputs, seg))),
                        ("trend", fmt.trend(seg)), ("roi", segment_roi(inputs, segment.id, fmt))]
         points = trend(inputs, segment.id)
         target = None

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
-from pac_core.money import shown_additional, shown_total, shown_totals
+from pac_core.money import shown_additional, shown_objective, shown_total, shown_totals
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
@@ -133,6 +133,19 @@ def roi_basis(inputs: ReportInputs, segment: SegmentProgress | None) -> Decimal 
     if segment.roi_additional == segment.additional or basis == shown_additional(segment.revenue, segment.baseline):
         return None
     return basis
+
+
+def segment_objective(inputs: ReportInputs, segment: SegmentProgress | None) -> Decimal | None:
+    """A segment's objective as its card and the Segments sheet show it: its live axes' objectives each rounded to the
+    unit, added up (``money.shown_objective``), as the plan's total; the engine's figure for data without totals."""
+    if segment is None or segment.objective is None:
+        return None
+    totals = inputs.evaluation.plan
+    if totals is None:
+        return segment.objective
+    ids = [a.id for a in inputs.plan.axes if a.segment_id == segment.segment_id]
+    shown = shown_objective(totals, inputs.evaluation.axes, ids)
+    return segment.objective if shown is None else shown
 
 
 def action_rows(inputs: ReportInputs) -> list[ActionRow]:
@@ -301,7 +314,8 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         # is totalled, « – » rather than « 0 € » beside segments that sold; else the figure as shown beside the axes'
         # cards (``money.shown_totals``: a plan of one axis reads its card, 5 068 €, not the exact 5 068,89 € rounded)
         shown = shown_totals(done, inputs.evaluation.axes)[0]
-        return {"additional": shown if done.axis_ids else None, "objective": done.objective,
+        return {"additional": shown if done.axis_ids else None,
+                "objective": shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None,
                 "progress": done.progress, "roi": done.roi, "cost": done.cost, "overlap": done.overlap,
                 "counted_once": True, "left_out": left_out}
     additional = objective = cost = spent_sum = Decimal(0)

@@ -191,3 +191,25 @@ def test_the_restated_quarter_lists_the_headline_figures_as_shown() -> None:
     moved = since_close(p, kept, p, run(p, ("12000.40", "4931.51")))
     assert moved.revenue == (Decimal(10001), Decimal(12000))
     assert ("additional", Decimal(5069), Decimal(7068)) in moved.totals
+
+
+PERCENT = TEMPLATE.replace("additional_revenue: 100000, budget: 10000", 'additional_revenue: "30 %", budget: 10000')
+
+
+def test_objectives_written_as_a_percentage_add_up_in_the_total_row(tmp_path: Path) -> None:
+    """Isère and Savoie each sold 110 001,67 € in 2026; each axis's objective is +30 % of it, 33 000,501 € to the
+    cent 33 000,50 €, shown 33 001 € on its row: the headline's « Objectif » and the total row read 66 002 €
+    (33 001 + 33 001), not the exact 66 001 € beside two rows of 33 001 €; the workbook's rows hold 33001, so a SUM of
+    the column gives the total row's figure. Seen failing before: 66 001 €, a total row of 66001 under rows of
+    33000.5."""
+    p = load_plan_text(PERCENT.format(second=SECOND.format(segment="SEG-73").replace(
+        "additional_revenue: 100000", 'additional_revenue: "30 %"')), "r.pac.yaml")
+    ev = run(p, ("10000", "110001.67"), ("10000", "110001.67"))
+    assert [a.objective for a in ev.axes] == [Decimal("33000.50"), Decimal("33000.50")]
+    flat = text(render_html(ReportInputs(p, ev)))
+    assert "Objectif 66 002 €" in flat and "66 001" not in flat
+    rows = sheet(p, ev, tmp_path, "Synthèse")
+    assert [r[4] for r in rows if r[1] in ("Relance Isère", "Second axe")] == [33001, 33001]
+    assert total_row(rows)[4] == 66002
+    axes = [r[7] for r in sheet(p, ev, tmp_path, "Axes") if r[0] in ("Relance Isère", "Second axe")]
+    assert axes == [33001, 33001]
