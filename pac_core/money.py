@@ -128,6 +128,16 @@ def shown_objective(totals: PlanTotals, axes: Iterable[AxisProgress], segment: I
     return sum(found, Decimal(0)) if found else None
 
 
+def total_digits(total: Decimal, count: Decimal | int, average: Decimal | None, currency: str) -> int:
+    """The decimals an average's total is written with beside it, « 2 500 € (5 000,50 € / 2) »: none when the total to
+    the unit, divided by ``count``, reads the ``average`` shown (to the unit), else the currency's cents, so the parts
+    give the figure they explain (5 001 € / 2 is 2 500,50 €, « 2 501 € », beside an average of 2 500,25 € shown
+    « 2 500 € »; audit roundings)."""
+    if average is None or not count or half_up(half_up(total) / Decimal(count)) == half_up(average):
+        return 0
+    return shown_digits(currency)
+
+
 def count(value: Decimal | float | int, lang: str) -> str:
     """A whole number (rounded half up) with the language's grouping: « 1 234 » (narrow no-break space) / "1,234"."""
     return format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang])

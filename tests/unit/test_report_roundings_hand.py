@@ -28,6 +28,8 @@ from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.restatement import since_close
 from pac_core.results import Evaluation
+from sync_jobs.cli_advice import advice_lines
+from sync_jobs.diff import desired_state
 from sync_jobs.report import render_html, write_xlsx
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
@@ -213,3 +215,23 @@ def test_objectives_written_as_a_percentage_add_up_in_the_total_row(tmp_path: Pa
     assert total_row(rows)[4] == 66002
     axes = [r[7] for r in sheet(p, ev, tmp_path, "Axes") if r[0] in ("Relance Isère", "Second axe")]
     assert axes == [33001, 33001]
+
+
+@pytest.mark.parametrize(("each", "parts"), [
+    ("2500.25", "2 500 € (5 000,50 € / 2)"),    # 5 001 € / 2 would be 2 500,50 €, « 2 501 € »
+    ("2500.20", "2 500 € (5 000 € / 2)"),       # 5 000 € / 2 is the 2 500 € shown: to the unit, as before
+])
+def test_an_average_gives_parts_that_divide_into_it(each: str, parts: str) -> None:
+    """Isère's axis won two deals of ``each`` in 2027: the average won deal is ``each``, shown to the euro, 2 500 €;
+    its sum beside it must divide into it: 5 000,50 € / 2 (2 500,25 €), not 5 001 € / 2 (2 500,50 €, which reads
+    2 501 €), in the report's KPI table, the CRM's KPI line and ``pac advice``'s. Seen failing before: « (5 001 € /
+    2) » in all three."""
+    p = load()
+    deals = (won("i-a", "i1", each, date(2027, 2, 1)), won("i-b", "i1", each, date(2027, 3, 1)),
+             won("i-then", "i1", "100", date(2026, 2, 1)))
+    ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=AS_OF, settings=EngineSettings())
+    kpis = text(render_html(ReportInputs(p, ev)))
+    assert parts in kpis
+    [crm] = [v["kpis"] for k, v in desired_state(p, ev).items() if k[0].value == "axis"]
+    assert f"Montant moyen des affaires gagnées : {parts}" in crm.replace("\u202f", " ").replace("\u00a0", " ")
+    assert any(f"Montant moyen des affaires gagnées : {parts}" in line for line in advice_lines(p, ev, "fr"))
