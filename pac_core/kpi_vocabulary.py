@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 
-from pac_core.money import count, money, percent
+from pac_core.money import count, money, percent, total_digits
 from pac_core.results import KpiValue
 from pac_core.text import fold_alnum
 
@@ -303,7 +303,10 @@ def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency:
         text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
         parts = []
         if v.value is not None and v.denominator and kpi.unit in ("ratio", "money"):
-            top = money(v.numerator or 0, currency, lang) if kpi.unit == "money" else count(v.numerator or 0, lang)
+            # an average's total to the cent when, to the unit, it would not divide into the average shown
+            top = (money(v.numerator or 0, currency, lang,
+                         total_digits(v.numerator or Decimal(0), v.denominator, v.value, currency))
+                   if kpi.unit == "money" else count(v.numerator or 0, lang))
             parts.append(f"{top} / {count(v.denominator, lang)}")
         if v.excluded:
             parts.append(f"{v.excluded} {_LEFT_OUT[lang][v.excluded > 1]}")

@@ -9,6 +9,7 @@ Babel alone would round half to even).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
@@ -22,6 +23,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from pac_core.results import AxisProgress, PlanTotals
 from pac_core.rounding import half_up
 
 # ISO 4217 minor units of the currencies that do not have two decimals (the rest have cents)
@@ -86,6 +88,54 @@ def shown_additional(revenue: Decimal, baseline: Decimal, decimals: int = 0) -> 
     last shown digit (10 000,40 − 4 931,51: 10 000 − 4 932 = 5 068, where the exact 5 068,89 rounds to 5 069;
     audit revenue F6)."""
     return half_up(revenue, decimals) - half_up(baseline, decimals)
+
+
+def shown_total(parts: Iterable[tuple[Decimal, Decimal]], additional: Decimal,
+                own: tuple[Decimal, Decimal] | None = None, decimals: int = 0) -> Decimal:
+    """A total of additional revenue (the plan's headline, a segment's ROI basis) as shown beside the figures of the
+    axes it counts, ``parts`` (each axis's revenue and baseline), ``additional`` the exact total (each deal once):
+    the sum of the axes' shown figures (``shown_additional``) when they count no deal twice, so a plan of one axis
+    reads its axis's card and disjoint axes' cards add up to it (5 068 + 5 068 = 10 136, where the exact 10 137,78
+    read 10 138); where they do count deals twice, the total's ``own`` revenue less its own baseline as shown
+    (``shown_additional``), or the exact total rounded when those are not known, and what the axes count twice is
+    then the difference of the shown figures (decided 7 Dec 2026, audit roundings)."""
+    listed = list(parts)
+    twice = sum((r - b for r, b in listed), Decimal(0)) - additional
+    if abs(twice) < Decimal(1).scaleb(-decimals):    # nothing counted twice to the unit shown
+        return sum((shown_additional(r, b, decimals) for r, b in listed), Decimal(0))
+    if own is not None:
+        return shown_additional(*own, decimals)
+    return half_up(additional, decimals)
+
+
+def shown_totals(totals: PlanTotals, axes: Iterable[AxisProgress], decimals: int = 0) -> tuple[Decimal, Decimal]:
+    """The plan's additional revenue as its headline shows it (``shown_total`` over the live axes ``totals`` counts,
+    taken from ``axes``), and what those axes count twice as shown: the sum of their cards less that headline (0 when
+    they count no deal twice)."""
+    parts = [(a.revenue, a.baseline) for a in axes if a.axis_id in totals.axis_ids]
+    shown = shown_total(parts, totals.additional, (totals.revenue, totals.baseline), decimals)
+    return shown, sum((shown_additional(r, b, decimals) for r, b in parts), Decimal(0)) - shown
+
+
+def shown_objective(totals: PlanTotals, axes: Iterable[AxisProgress], segment: Iterable[str] | None = None,
+                    decimals: int = 0) -> Decimal | None:
+    """The plan's objective (or, ``segment`` naming its axes, a segment's) as shown beside its live axes': the sum of
+    their objectives each rounded half up to ``decimals``, so the total row adds up to the rows above it (two
+    objectives of 33 000,50 €, 30 % of 110 001,67 €, read 33 001 € each and 66 002 €, where the exact 66 001 € read
+    66 001 €; audit roundings). None when no live axis has an objective."""
+    ids = set(totals.axis_ids) if segment is None else set(totals.axis_ids) & set(segment)
+    found = [half_up(a.objective, decimals) for a in axes if a.axis_id in ids and a.objective is not None]
+    return sum(found, Decimal(0)) if found else None
+
+
+def total_digits(total: Decimal, count: Decimal | int, average: Decimal | None, currency: str) -> int:
+    """The decimals an average's total is written with beside it, « 2 500 € (5 000,50 € / 2) »: none when the total to
+    the unit, divided by ``count``, reads the ``average`` shown (to the unit), else the currency's cents, so the parts
+    give the figure they explain (5 001 € / 2 is 2 500,50 €, « 2 501 € », beside an average of 2 500,25 € shown
+    « 2 500 € »; audit roundings)."""
+    if average is None or not count or half_up(half_up(total) / Decimal(count)) == half_up(average):
+        return 0
+    return shown_digits(currency)
 
 
 def count(value: Decimal | float | int, lang: str) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pac_core.money import shown_additional
+from pac_core.money import shown_additional, shown_objective, shown_totals
 from pac_core.plan import Plan
 from pac_core.results import Evaluation
+from pac_core.rounding import half_up
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class Restatement:
-    """``revenue``: the plan's revenue at the close and now (None when equal or unknown); ``totals``: the plan's
-    other headline figures that moved, (name, then, now) with name ``additional`` / ``objective`` (money) or ``roi``
-    (a ratio); ``axes``: (axis id, additional revenue at the close, now); ``actions``: (action id, done, target at
-    the close, done, target now); ``statuses``: the status changes; ``paces``: (action id, pace at the close, now),
+    """``revenue``: the plan's revenue at the close and now, to the unit (None when equal so, or unknown);
+    ``totals``: the plan's other headline figures that moved, (name, then, now) with name ``additional`` (as the
+    headline shows it, to the unit) / ``objective`` (money) or ``roi`` (a ratio); ``axes``: (axis id, additional
+    revenue at the close, now); ``actions``: (action id, done, target at the close, done, target now);
+    ``statuses``: the status changes; ``paces``: (action id, pace at the close, now),
     ``axis_paces`` the same for the axes (said in the axis's words, « Objectif atteint », « Inactif »: audit surfaces
     F5); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only;
     ``timezone`` / ``currency``: the plan's timezone or currency at the close and now, when it changed since (audit
@@ -90,10 +92,19 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     revenue = None
     totals: list[tuple[str, Decimal | float | None, Decimal | float | None]] = []
     if kept.plan is not None and now.plan is not None:
-        if kept.plan.revenue != now.plan.revenue:
-            revenue = (kept.plan.revenue, now.plan.revenue)
+        # the plan's revenue and additional revenue as the report's headline shows them, to the unit (the additional
+        # one beside its axes' cards, ``money.shown_totals``), listed when that figure moved, the difference that of
+        # the shown figures (audit roundings: « 10 001 € → 10 001 € (+1 €) » from 10 000,60 € and 10 001,40 €)
+        then_revenue, now_revenue = half_up(kept.plan.revenue), half_up(now.plan.revenue)
+        if then_revenue != now_revenue:
+            revenue = (then_revenue, now_revenue)
+        shown_then_plan, shown_now_plan = shown_totals(kept.plan, kept.axes)[0], shown_totals(now.plan, now.axes)[0]
         for name in ("additional", "objective", "roi"):
             then_value, now_value = getattr(kept.plan, name), getattr(now.plan, name)
+            if name == "additional":
+                then_value, now_value = shown_then_plan, shown_now_plan
+            elif name == "objective" and then_value is not None and now_value is not None:     # as the headline's
+                then_value, now_value = shown_objective(kept.plan, kept.axes), shown_objective(now.plan, now.axes)
             if _moved(then_value, now_value):
                 totals.append((name, then_value, now_value))
     then_axes = {a.axis_id: a for a in kept.axes}

@@ -113,11 +113,13 @@ class Formatter:
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``. The unit and the
         decimals are chosen on the figure as it will be shown (one decimal under 100 units of k or M, none when that
-        decimal is 0): 999,999 reads ``1 M€``, not ``1 000 k€``; 45,000.99 reads ``45 k€`` as 45,000 does."""
+        decimal is 0): 999,999 reads ``1 M€``, not ``1 000 k€``; 45,000.99 reads ``45 k€`` as 45,000 does. It shortens
+        the figure the tables show, to the unit: 1 049,60 € is « 1 050 € » there, so « 1,1 k€ » here (it read « 1 k€ »
+        from the exact figure; audit roundings)."""
         if value is None:
             return DASH
-        v = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        scaled, suffix = half_up(v, 0), ""
+        v = half_up(Decimal(str(value)) if isinstance(value, float) else Decimal(value), 0)
+        scaled, suffix = v, ""
         if abs(scaled) >= 1000:
             scaled, suffix = self._scaled(v / 1000), "k"
             if abs(scaled) >= 1000:

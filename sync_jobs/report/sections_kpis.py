@@ -8,6 +8,7 @@ in the report's language, so the meeting can check a figure by hand.
 from __future__ import annotations
 
 from pac_core.kpi_vocabulary import BY_ID, CORE, pick
+from pac_core.money import total_digits
 from pac_core.results import KpiValue
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import labels
@@ -36,7 +37,10 @@ def kpi_parts(value: KpiValue, fmt: Formatter) -> str:
         return ""
     words = labels(fmt.lang)
     unit = BY_ID[value.kpi].unit
-    top = fmt.money(value.numerator) if unit == "money" else fmt.number(value.numerator)
+    # an average's total to the cent when, to the unit, it would not divide into the average shown (« 2 500 €
+    # (5 000,50 € / 2) », not « (5 001 € / 2) »: money.total_digits, audit roundings)
+    top = (fmt.money(value.numerator, total_digits(value.numerator, value.denominator, value.value, fmt.currency))
+           if unit == "money" else fmt.number(value.numerator))
     parts = f"{top} / {fmt.number(value.denominator)}" if value.value is not None else ""
     if value.excluded:
         left_out = words["no_amount_left_out_one" if value.excluded == 1 else "no_amount_left_out_many"]

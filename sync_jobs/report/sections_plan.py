@@ -10,6 +10,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from pac_core.engine import base_to_date
+from pac_core.money import shown_additional
 from pac_core.periods import is_fiscal
 from pac_core.report_period import fiscal_quarter
 from pac_core.revenue import weekly_year
@@ -28,6 +29,7 @@ from sync_jobs.report.view import (
     is_live,
     plan_roi_line,
     roi_basis,
+    segment_objective,
     segment_progress,
     segment_roi_notes,
     snapshots_to_date,
@@ -108,10 +110,13 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
 def _bar_note(row: AxisRow, fmt: Formatter) -> str:
     prog, obj = row.progress, row.axis.objective
     assert prog is not None
+    # shortened from the figure the axis's card shows (1 050,40 € won against 0,51 € reads 1 050 − 1 = 1 049 €, so
+    # « 1 k€ », not the « 1,1 k€ » of the exact 1 049,89 €; audit roundings)
+    shown = shown_additional(prog.revenue, prog.baseline)
     if obj is None:
         out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
-        return f"{fmt.money_compact(prog.additional)} · {labels(fmt.lang)['no_objective']}{out}"
-    money = f"{fmt.money_compact(prog.additional)} / {fmt.money_compact(obj.additional_revenue)}"
+        return f"{fmt.money_compact(shown)} · {labels(fmt.lang)['no_objective']}{out}"
+    money = f"{fmt.money_compact(shown)} / {fmt.money_compact(obj.additional_revenue)}"
     out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
     return f"{fmt.percent(prog.progress)} · {money}{out}"
 
@@ -129,7 +134,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         figures: list[tuple[str, str]] = []
         if seg is not None:
             figures = [("revenue", fmt.money(seg.revenue)), ("baseline", fmt.money(seg.baseline)),
-                       ("additional", fmt.additional(seg)), ("objective", fmt.money(seg.objective)),
+                       ("additional", fmt.additional(seg)), ("objective", fmt.money(segment_objective(inputs, seg))),
                        ("trend", fmt.trend(seg)), ("roi", segment_roi(inputs, segment.id, fmt))]
         points = trend(inputs, segment.id)
         target = None
@@ -153,7 +158,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         swot = [(key, side, getattr(segment.swot, key)) for key, side in (
             ("strengths", "internal"), ("weaknesses", "internal"), ("opportunities", "external"),
             ("threats", "external"))]
-        basis = roi_basis(seg)
+        basis = roi_basis(inputs, seg)
         basis_note = "" if seg is None or basis is None else words["roi_basis_note"].format(
             roi=fmt.percent(seg.roi), basis=fmt.money(basis), additional=fmt.additional(seg))
         # its ROI unknown for want of a cost: which axes, what to write (audit m3cost)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from sync_jobs.report.view import (
     refused_groups,
     rejected_groups,
     roi_basis,
+    segment_objective,
     segment_progress,
     status_day,
     taken_over,
@@ -73,7 +75,7 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         # the additional revenue as the page's overview and the Axes sheet show it: the shown revenue less the shown
         # baseline (the exact 5,068.89 displayed 5 069 here beside 5 068 there)
         rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt, day), _reconciled(p)[2] if p else None,
-                     obj.additional_revenue if obj else None, p.progress if p else None,
+                     _unit(obj.additional_revenue) if obj else None, p.progress if p else None,
                      p.expected_by_now if p else None, _pace(r.pace, fmt.lang, "axis_pace"),
                      _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
@@ -99,10 +101,10 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         p = segment_progress(inputs.evaluation, s.id)
         rows.append([s.name, enum_label("segment_kind", s.kind.value, fmt.lang),
                      *(_reconciled(p) if p else [None] * 3),
-                     p.objective if p else None, p.trend if p and p.revenue >= 0 else None,
+                     segment_objective(inputs, p), p.trend if p and p.revenue >= 0 else None,
                      fmt.no_cost if costs_nothing(inputs, s.id) else (p.roi if p else None),
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
-    bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
+    bases = [roi_basis(inputs, segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
     if any(basis is not None for basis in bases):
         # a segment whose ROI is not computed on its row's additional revenue: on what it is (audit meeting F1), only
         # then
@@ -136,7 +138,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
                  p.coverage,
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
         rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt, day), r.axis.status.reason, *fig,
-                     obj.additional_revenue if obj else None, *rest])
+                     _unit(obj.additional_revenue) if obj else None, *rest])
     if any(r.axis.objective is not None and r.axis.objective.growth_rate is not None for r in listed):
         # objectives written as a percentage: where each amount comes from (only then, so other plans' files keep
         # their columns)
@@ -149,6 +151,13 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         for row, r in zip(rows, listed, strict=True):
             row.append(fmt.baseline_origin(r.axis.objective, inputs.evaluation.as_of))
     return cols, rows
+
+
+def _unit(amount: Decimal) -> Decimal:
+    """An amount as the sheet shows it, to the unit, so a column's rows add up to its total row by formula as on the
+    screen (an objective of 33 000,50 €, 30 % of 110 001,67 €, was written 33000.5: two rows shown 33 001 € summed
+    to 66 001 beside a total of 66 002; audit roundings)."""
+    return half_up(amount, 0)
 
 
 def _reconciled(progress: AxisProgress | SegmentProgress) -> list[Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
-from pac_core.money import shown_additional
+from pac_core.money import shown_additional, shown_objective, shown_total, shown_totals
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
@@ -130,15 +130,36 @@ def segment_progress(evaluation: Evaluation, segment_id: str) -> SegmentProgress
     return next((s for s in evaluation.segments if s.segment_id == segment_id), None)
 
 
-def roi_basis(segment: SegmentProgress | None) -> Decimal | None:
+def roi_basis(inputs: ReportInputs, segment: SegmentProgress | None) -> Decimal | None:
     """The additional revenue a segment's ROI is computed on (its live axes', each over its own scope and period,
     ``SegmentProgress.roi_additional``) when it is not, to the unit shown, the row's additional revenue (an axis of
     the second quarter only, axes on part of the scope); None when the row is what the ROI reads, or it has no ROI
-    (audit meeting F1)."""
+    (audit meeting F1). Shown as beside its axes' cards (``money.shown_total``): a segment of one axis over its whole
+    scope reads that axis's 5 068 €, as its row does, not a basis of 5 069 € « et non sur les 5 068 € du segment »
+    (audit roundings)."""
     if segment is None or segment.roi is None or segment.roi_additional is None:
         return None
-    basis = half_up(segment.roi_additional, 0)
-    return None if basis == shown_additional(segment.revenue, segment.baseline) else basis
+    totals = inputs.evaluation.plan
+    ids = {a.id for a in inputs.plan.axes if a.segment_id == segment.segment_id}
+    counted = totals.axis_ids if totals is not None else ()
+    parts = [(a.revenue, a.baseline) for a in inputs.evaluation.axes if a.axis_id in ids and a.axis_id in counted]
+    basis = shown_total(parts, segment.roi_additional) if parts else half_up(segment.roi_additional, 0)
+    if segment.roi_additional == segment.additional or basis == shown_additional(segment.revenue, segment.baseline):
+        return None
+    return basis
+
+
+def segment_objective(inputs: ReportInputs, segment: SegmentProgress | None) -> Decimal | None:
+    """A segment's objective as its card and the Segments sheet show it: its live axes' objectives each rounded to the
+    unit, added up (``money.shown_objective``), as the plan's total; the engine's figure for data without totals."""
+    if segment is None or segment.objective is None:
+        return None
+    totals = inputs.evaluation.plan
+    if totals is None:
+        return segment.objective
+    ids = [a.id for a in inputs.plan.axes if a.segment_id == segment.segment_id]
+    shown = shown_objective(totals, inputs.evaluation.axes, ids)
+    return segment.objective if shown is None else shown
 
 
 def action_rows(inputs: ReportInputs) -> list[ActionRow]:
@@ -304,8 +325,11 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     done = inputs.evaluation.plan
     if done is not None:
         # no live axis with an objective (a plan pac plan import just made, every axis suspended or dropped): nothing
-        # is totalled, « – » rather than « 0 € » beside segments that sold
-        return {"additional": done.additional if done.axis_ids else None, "objective": done.objective,
+        # is totalled, « – » rather than « 0 € » beside segments that sold; else the figure as shown beside the axes'
+        # cards (``money.shown_totals``: a plan of one axis reads its card, 5 068 €, not the exact 5 068,89 € rounded)
+        shown = shown_totals(done, inputs.evaluation.axes)[0]
+        return {"additional": shown if done.axis_ids else None,
+                "objective": shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None,
                 "progress": done.progress, "roi": done.roi, "cost": done.cost, "overlap": done.overlap,
                 "counted_once": True, "left_out": left_out}
     additional = objective = cost = spent_sum = Decimal(0)
@@ -315,7 +339,7 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         if prog is None or not is_live(row):
             continue
         if obj is not None:
-            additional += prog.additional
+            additional += shown_additional(prog.revenue, prog.baseline)     # the cards added up
             objective += obj.additional_revenue
         # each axis's ROI weighted by the cost it was computed on: its cost to date (an old snapshot without it
         # holds the ROI on the whole cost)
@@ -358,7 +382,7 @@ class PlanRoiNote:
     roi: float
     axes: list[float]              # the live axes' ROI, in the plan's order
     segments: list[float]          # the segments' ROI (those that have one), in the plan's order
-    overlap: Decimal               # the axes' additional revenue added up less the plan's: what they count twice
+    overlap: Decimal               # the axes' cards added up less the plan's headline: what they count twice
 
 
 def plan_roi_note(inputs: ReportInputs) -> PlanRoiNote | None:
@@ -375,7 +399,7 @@ def plan_roi_note(inputs: ReportInputs) -> PlanRoiNote | None:
         return None
     segments = [s.roi for s in (segment_progress(inputs.evaluation, g.id) for g in inputs.plan.segments)
                 if s is not None and s.roi is not None]
-    return PlanRoiNote(totals.roi, rois, segments, totals.overlap)
+    return PlanRoiNote(totals.roi, rois, segments, shown_totals(totals, inputs.evaluation.axes)[1])
 
 
 def _listed(figures: list[str], words: Mapping[str, str]) -> str:

@@ -77,8 +77,12 @@ class TestNumbers:
         assert plain(FR.money_compact(Decimal("999.60"))) == "1 k€"
         assert plain(FR.money_compact(Decimal("45000.99"))) == "45 k€"
         assert plain(FR.money_compact(Decimal("-6000.40"))) == "-6 k€"
-        assert plain(FR.money_compact(Decimal("8049.99"))) == "8 k€"
+        # it shortens the figure the tables show, to the unit: 8 049,99 € reads « 8 050 € » there, so « 8,1 k€ » as
+        # 8 050 € does (it read « 8 k€ », two figures of « 8 050 € » labelled apart; audit roundings, 7 Dec 2026)
+        assert plain(FR.money_compact(Decimal("8049.99"))) == "8,1 k€"
+        assert plain(FR.money_compact(Decimal("8049.49"))) == "8 k€"
         assert plain(FR.money_compact(Decimal("8050"))) == "8,1 k€"
+        assert plain(FR.money_compact(Decimal("1049.60"))) == "1,1 k€"
         assert plain(FR.money_compact(99_960)) == "100 k€"
         assert plain(FR.money_compact(1_950_000)) == "2 M€"
         assert plain(FR.money_compact(Decimal("999.40"))) == "999 €"

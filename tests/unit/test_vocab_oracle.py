@@ -260,6 +260,19 @@ def _euros(amount: Decimal, lang: str) -> str:
     return ("-" if whole < 0 else "") + f"€{_grouped(abs(whole), lang)}"
 
 
+def _total(amount: Decimal, count: int, average: Decimal, lang: str) -> str:
+    """An average's total: to the euro when that divided by the count reads the average shown, else to the cent
+    (« 3 500,50 € / 2 » beside 1 750 €, as 3 501 € / 2 reads 1 751 €: audit roundings, docs/report.md)."""
+    whole = amount.quantize(Decimal(1), ROUND_HALF_UP)
+    if (whole / count).quantize(Decimal(1), ROUND_HALF_UP) == average.quantize(Decimal(1), ROUND_HALF_UP):
+        return _euros(amount, lang)
+    cents = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    units, decimals = f"{abs(cents):.2f}".split(".")
+    number = _grouped(int(units), lang) + ("," if lang == "fr" else ".") + decimals
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{number}\u00a0€" if lang == "fr" else f"{sign}€{number}"
+
+
 def _brackets(parts: list[str], lang: str) -> str:
     """The parts of a quotient in brackets, as the report's KPI table gives them (audit crmhandus)."""
     return f" ({(' ; ' if lang == 'fr' else '; ').join(parts)})" if parts else ""
@@ -279,7 +292,8 @@ def kpi_text(kpi: str, want: Kpi, lang: str) -> str:
         return head + (f"{pct}\u00a0% {frac}" if lang == "fr" else f"{pct}% {frac}")
     if kpi in MONEY:
         # an average (sum / count) gives its parts, as the report does; a sum (pipeline created) is alone
-        parts = ([f"{_euros(want.numerator or Decimal(0), lang)} / {_grouped(int(want.denominator), lang)}"]
+        parts = ([f"{_total(want.numerator or Decimal(0), int(want.denominator), want.value, lang)} / "
+                  f"{_grouped(int(want.denominator), lang)}"]
                  if want.denominator else [])
         return head + _euros(want.value, lang) + _brackets(
             parts + ([_left_out(want.excluded, lang)] if want.excluded else []), lang)
