@@ -63,9 +63,12 @@ def _lang(connector: Portal) -> str:
 
 def _wanted(connector: Portal) -> list[tuple[str, str, list[Prop]]]:
     """(object type id, display name, PAC properties it needs) for existing objects."""
-    wanted: list[tuple[str, str, list[Prop]]] = [("companies", "companies", list(COMPANY_PROPS.values())),
-                                                 ("deals", "deals", list(DEAL_PROPS.values()))]
+    wanted: list[tuple[str, str, list[Prop]]] = [("companies", "companies", list(COMPANY_PROPS.values()))]
     if connector.fallback():
+        # the deals' pac_axes and pac_target are written in this layout only (``writeback._write_deals``): with custom
+        # objects they were made and stayed empty for good (audit hshand3, decided 7 Dec 2026: writing them there too
+        # would stamp every deal of a changed company, which the next night then reads again)
+        wanted.append(("deals", "deals", list(DEAL_PROPS.values())))
         wanted.append(("tasks", "tasks", list(TASK_PROPS.values())))
     else:
         w = connector.mapping.writeback

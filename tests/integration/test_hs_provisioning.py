@@ -34,16 +34,20 @@ def _changes(company):
 
 class TestCustomObjects:
     def test_provision_is_idempotent_and_check_is_clean(self):
-        """Provisioning creates objects, group and properties once; a second run does nothing."""
+        """Provisioning creates objects, group and properties once; a second run does nothing. With custom objects
+        the deals get no PAC property: pac writes the deals' pac_axes and pac_target in the fallback layout only, and
+        here they were made and stayed empty for good (audit hshand3; seen failing before: "deals" among the check's
+        objects)."""
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
-            assert {i.object for i in connector.check_schema()} == {"pac_axis", "pac_action", "companies", "deals"}
+            assert {i.object for i in connector.check_schema()} == {"pac_axis", "pac_action", "companies"}
             dry = provision(connector, dry_run=True)
             assert dry and api.schemas == {}
             assert provision(connector)
             assert provision(connector) == [] and connector.check_schema() == []
             assert api.table("pac_axis").properties["pac_key"]["hasUniqueValue"] is True
+            assert not {"pac_axes", "pac_target"} & set(api.table("deals").properties)
 
     def test_a_pac_property_made_calculated_or_retyped_is_named_by_the_check(self):
         """An admin (or another app) defined the company's pac_axes as a calculated property, and pac_target as a
@@ -96,7 +100,7 @@ class TestCustomObjects:
         pac writes are options of the property (HubSpot checks a checkbox's value against its options: INVALID_OPTION);
         a portal provisioned before, whose checkbox has none, gets them from the next provisioning, once. Seen failing
         before the fix (audit hshand3): created with no ``options``, and nothing added them."""
-        api, _, company = _portal()
+        api, _, company = _portal("starter")      # the fallback layout: companies and deals both get the checkbox
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
             connector.labels_language = "fr"
