@@ -22,15 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from babel.numbers import get_currency_symbol, list_currencies
 
 from pac_core.engine import figures_last_day
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
+from pac_core.money import LOCALES, percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
-from pac_core.money import percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
@@ -371,6 +374,37 @@ def _fr_day(iso: str, beside: str | None = None) -> str:
     return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 
+# a won deal's value warnings (``revenue.value_warnings``), their amounts written as the English report writes money
+_VALUE_WARNINGS_FR = (
+    (re.compile(r"deal amount empty: the sum of its line items used, (.+)"),
+     "montant de l'affaire vide : somme de ses lignes utilisée, {0}"),
+    (re.compile(r"deal amount (.+) differs from its line items, (.+): product axes count the lines"),
+     "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"),
+    (re.compile(r"won deal with a negative amount \((.+)\): a credit, subtracted from the won revenue"),
+     "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"))
+_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*)\u00a0?([\d,]+(?:\.\d+)?)")
+
+
+@cache
+def _currency_of_symbol() -> dict[str, str]:
+    """The English report's currency symbols -> ISO codes ("£" -> GBP, "CA$" -> CAD; a code is its own symbol)."""
+    found: dict[str, str] = {}
+    for code in sorted(list_currencies()):
+        found.setdefault(get_currency_symbol(code, LOCALES["en"]), code)
+    return {**found, "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def _money_fr(english: str) -> str:
+    """An amount the English report wrote ("£800.00", "-$1,234.50", "CHF 1,500.00") as the French report writes it
+    (« 800,00 £GB »); as it is when it reads as no amount."""
+    found = _ENGLISH_MONEY.fullmatch(english.strip())
+    code = _currency_of_symbol().get(found[2]) if found else None
+    if found is None or code is None:
+        return english
+    number = Decimal(found[3].replace(",", ""))
+    return money(-number if found[1] else number, code, "fr")
+
+
 def localise(detail: str, lang: str) -> str:
     """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
     if not detail:
@@ -381,6 +415,9 @@ def localise(detail: str, lang: str) -> str:
         return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
+    for warning, french in _VALUE_WARNINGS_FR if lang == "fr" else ():    # revenue.value_warnings
+        if (amounts := warning.fullmatch(detail)) is not None:
+            return french.format(*map(_money_fr, amounts.groups()))
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
@@ -540,7 +577,8 @@ def _value_note(deal: Deal | None, lang: str) -> str:
     Audit explainhand: such a deal read « comptée » and nothing, no answer to « why 300 € when it has no amount? »."""
     if deal is None or not deal.lines:
         return ""
-    rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None)}
+    # only the rules are read: the currency the warnings' amounts are written in is the deal's (or any)
+    rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None, deal.currency or "EUR")}
     rule = next((r for r in ("amount_from_lines", "amount_differs_from_lines") if r in rules), None)
     return REASONS[lang][rule] if rule is not None else ""
 
