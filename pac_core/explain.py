@@ -22,15 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 
 from pac_core.engine import figures_last_day
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
+from pac_core.money import LOCALES, percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
-from pac_core.money import percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
@@ -371,6 +374,37 @@ def _fr_day(iso: str, beside: str | None = None) -> str:
     return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 
+# a won deal's value warnings (``revenue.value_warnings``), their amounts written as the English report writes money
+_VALUE_WARNINGS_FR = (
+    (re.compile(r"deal amount empty: the sum of its line items used, (.+)"),
+     "montant de l'affaire vide : somme de ses lignes utilisée, {0}"),
+    (re.compile(r"deal amount (.+) differs from its line items, (.+): product axes count the lines"),
+     "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"),
+    (re.compile(r"won deal with a negative amount \((.+)\): a credit, subtracted from the won revenue"),
+     "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"))
+_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*)\u00a0?([\d,]+(?:\.\d+)?)")
+
+
+@cache
+def _currency_of_symbol() -> dict[str, str]:
+    """The English report's currency symbols -> ISO codes ("£" -> GBP, "CA$" -> CAD; a code is its own symbol)."""
+    found: dict[str, str] = {}
+    for code in sorted(list_currencies()):
+        found.setdefault(get_currency_symbol(code, LOCALES["en"]), code)
+    return {**found, "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def _money_fr(english: str) -> str:
+    """An amount the English report wrote ("£800.00", "-$1,234.50", "CHF 1,500.00") as the French report writes it
+    (« 800,00 £GB »); as it is when it reads as no amount."""
+    found = _ENGLISH_MONEY.fullmatch(english.strip())
+    code = _currency_of_symbol().get(found[2]) if found else None
+    if found is None or code is None:
+        return english
+    number = Decimal(found[3].replace(",", ""))
+    return money(-number if found[1] else number, code, "fr")
+
+
 def localise(detail: str, lang: str) -> str:
     """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
     if not detail:
@@ -381,6 +415,9 @@ def localise(detail: str, lang: str) -> str:
         return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
+    for warning, french in _VALUE_WARNINGS_FR if lang == "fr" else ():    # revenue.value_warnings
+        if (amounts := warning.fullmatch(detail)) is not None:
+            return french.format(*map(_money_fr, amounts.groups()))
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
@@ -436,12 +473,15 @@ class AxisExplanation:
 def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Mapping[tuple[str, str], Deal],
                  accounts: Mapping[tuple[str, str], str] | None = None,
                  owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
-                 limit: int = 100) -> AxisExplanation:
+                 limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
+                 crms: Mapping[str, str] | None = None) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
     a deal several live axes count reads "900,00 € / 2 = 450,00 €", the share this axis counts), ``lines`` (product
-    lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail``.
+    lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail`` (a converted deal's rates:
+    ``fx_rates``, the evaluation's ``engine.fx_rates``, and ``crms``, each source's CRM, "salesforce" or "hubspot",
+    say which rates it was converted at and in whose words: ``rate_words``).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -487,7 +527,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             "detail": "; ".join(n for n in (
                 "" if flt.line_conditions else _value_note(deal, lang),
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
-                                _whole(d.detail), plan.currency, lang)) if n) if d.counted else
+                                _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source))) if n)
+            if d.counted else
                       localise(d.detail, lang)})
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
@@ -540,12 +581,22 @@ def _value_note(deal: Deal | None, lang: str) -> str:
     Audit explainhand: such a deal read « comptée » and nothing, no answer to « why 300 € when it has no amount? »."""
     if deal is None or not deal.lines:
         return ""
-    rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None)}
+    # only the rules are read: the currency the warnings' amounts are written in is the deal's (or any)
+    rules = {w.rule for w in value_warnings(deal, deal_value(deal.amount, deal.lines), None, deal.currency or "EUR")}
     rule = next((r for r in ("amount_from_lines", "amount_differs_from_lines") if r in rules), None)
     return REASONS[lang][rule] if rule is not None else ""
 
 
-CONVERTED = {"fr": ("{} dans le CRM, converti", " au taux de {}"), "en": ("{} in the CRM, converted", " at {}")}
+CONVERTED = {"fr": "{} dans le CRM = {}", "en": "{} in the CRM = {}"}
+# whose rate, and in which words: a CRM's own rates of the deal's close date (one, several), engine.fx_rates of the
+# settings file, the ratio of the two amounts when the rates are not given
+CRM_RATE = {"fr": ("taux {} de sa date de clôture",) * 2,
+            "en": ("{} rate of its close date", "{} rates of its close date")}
+FX_RATE = {"fr": "engine.fx_rates de pac.yaml", "en": "engine.fx_rates in pac.yaml"}
+RATIO = {"fr": "soit ", "en": "that is "}
+SEP = {"fr": " ; ", "en": "; "}
+COLON = {"fr": " : ", "en": ": "}
+CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
 
 
 def _whole(detail: str) -> Decimal | None:
@@ -556,27 +607,81 @@ def _whole(detail: str) -> Decimal | None:
         return None
 
 
+def rate_number(rate: Decimal, lang: str) -> str:
+    """A rate for reading: rounded half up to 6 decimals (what the CRMs keep), at least 2 (« 0,80 », "1.10",
+    "0.909091"), in the language's number format; the amounts are computed with the exact rate."""
+    shown = half_up(rate, 6).normalize()
+    places = max(2, -int(shown.as_tuple().exponent))
+    return format_decimal(shown.quantize(Decimal(1).scaleb(-places)), format="#,##0." + "0" * places,
+                          locale=LOCALES[lang])
+
+
+def _one(unit: str, rate: Decimal, currency: str, lang: str) -> str:
+    """« 1 EUR = 0,80 GBP »: ``rate`` units of ``currency`` per one ``unit``."""
+    return f"1 {unit} = {rate_number(rate, lang)} {currency}"
+
+
+def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None, crm: str | None,
+               lang: str) -> str | None:
+    """The rates a deal of another currency than the plan's (``currency``) was converted at, as the place they come
+    from shows them, in ``fx.conversion``'s order: the CRM's own of its close date (``Deal.rates``) when they know
+    the deal's currency, « taux Salesforce de sa date de clôture : 1 EUR = 0,80 GBP » (a Salesforce org's
+    ``ConversionRate``: units of the currency per corporate unit, as Setup > Manage Currencies shows it; with a third
+    currency, the org's rate of each: "1 USD = 0.79 GBP, 1 USD = 0.92 EUR"), "HubSpot rate of its close date: 1 USD
+    = 0.92 EUR" (a HubSpot portal's: company-currency units per unit of the deal's currency, its amount in company
+    currency over its amount, as the Currencies settings write ``conversionRate``); then ``engine.fx_rates`` of the
+    corporate currency when the CRM has no rate for the plan's, else of the deal's currency, "engine.fx_rates in
+    pac.yaml: 1 USD = 0.92 EUR" (the setting reads "currency -> rate into the plan's currency"). None when none
+    converts it (``fx_rates`` not given)."""
+    cur = (deal.currency or currency).upper()
+    rates = deal.rates
+    own = rates.rate(cur) if rates is not None else None
+    parts: list[str] = []
+    bridge = cur
+    if rates is not None and own is not None:
+        corporate = rates.corporate
+        into = rates.rate(currency)
+        hubspot = crm == "hubspot"
+        if hubspot:      # the deal's amount and its amount in company currency: one rate, into the company currency
+            said = [_one(cur, (rates.rate(corporate) or Decimal(1)) / own, corporate, lang)] if cur != corporate else []
+        else:            # an org's rates against its corporate currency, whose own is 1
+            unit = rates.rate(corporate) or Decimal(1)
+            shown = [c for c in dict.fromkeys((cur, currency if into is not None else corporate)) if c != corporate]
+            said = [_one(corporate, (rates.rate(c) or unit) / unit, c, lang) for c in shown]
+        if said:
+            name = CRM_NAMES.get(crm or "", "CRM")
+            parts.append(CRM_RATE[lang][len(said) > 1].format(name) + COLON[lang] + ", ".join(said))
+        if into is not None:
+            return SEP[lang].join(parts)
+        bridge = corporate
+    rate = (fx_rates or {}).get(bridge)
+    if rate is None:
+        return None
+    parts.append(FX_RATE[lang] + COLON[lang] + _one(bridge, Decimal(rate), currency, lang))
+    return SEP[lang].join(parts)
+
+
 def _converted_note(deal: Deal | None, lines: Sequence[DealLine] | None, whole: Decimal | None, currency: str,
-                    lang: str) -> str:
-    """A counted deal of another currency than the plan's: what the CRM holds and the rate it was counted at,
-    « 10 000,00 € dans le CRM, converti au taux de 1,08 » / "€10,000.00 in the CRM, converted at 1.08" (``lines``:
-    the product lines a product axis counts, else the deal's value); the rate is the amount counted over the CRM's,
-    given when it is exact to six places (a CRM's own rates through its corporate currency, rounded at each step,
-    may give none). Audit explainus: the row said « counted » and nothing, no answer to « why $10,800 when the deal
-    reads €10,000? »."""
+                    lang: str, fx_rates: Mapping[str, Decimal] | None = None, crm: str | None = None) -> str:
+    """A counted deal of another currency than the plan's: what the CRM holds, what it counts in the plan's currency
+    (before a split) and the rates it was converted at, as the CRM or the settings show them (``rate_words``):
+    « 4 000,00 £GB dans le CRM = 5 000,00 € ; taux Salesforce de sa date de clôture : 1 EUR = 0,80 GBP » (``lines``: the
+    product lines a product axis counts, else the deal's value). Audit explainus: the row said « counted » and
+    nothing; audit explainrates (7 Dec 2026): it read « converted at 1.25 », plan-currency units per deal-currency
+    unit, a figure no CRM screen shows, and no rate at all when that ratio was not exact to six places; without
+    the rates (``fx_rates`` not given) the ratio of the two amounts, rounded for reading."""
     if deal is None or not deal.currency or deal.currency.upper() == currency.upper():
         return ""
     own = lines_total(lines) if lines is not None else deal_value(deal.amount, deal.lines)
     if own is None:
         return ""
-    said, at = CONVERTED[lang]
-    words = said.format(money(own, deal.currency, lang))
-    if own and whole is not None:
-        rate = whole / own
-        if rate > 0 and rate == rate.quantize(Decimal("0.000001")):
-            shown = format(rate.normalize(), "f")
-            words += at.format(shown.replace(".", ",") if lang == "fr" else shown)
-    return words
+    if whole is None:
+        return CONVERTED[lang].partition(" =")[0].format(money(own, deal.currency, lang))
+    words = CONVERTED[lang].format(money(own, deal.currency, lang), money(whole, currency, lang))
+    said = rate_words(deal, currency, fx_rates, crm, lang)
+    if said is None and own and whole / own > 0:     # the rates not given: the ratio of the two amounts
+        said = RATIO[lang] + _one(deal.currency.upper(), whole / own, currency, lang)
+    return words + (SEP[lang] + said if said else "")
 
 
 CENT = Decimal("0.01")

@@ -49,6 +49,7 @@ import numpy as np
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
 from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate
+from pac_core.money import money, shown_digits
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.rounding import half_up
@@ -129,26 +130,33 @@ def is_credit(value: Decimal | None) -> bool:
     return value is not None and value < 0
 
 
-def value_warnings(deal: Deal, value: Decimal | None, day: date | None) -> list[Decision]:
+def value_warnings(deal: Deal, value: Decimal | None, day: date | None, currency: str) -> list[Decision]:
     """The data-quality warnings of a counted won deal's value (``deal_value``): ``no_amount``,
-    ``amount_from_lines``, ``amount_differs_from_lines``, ``credit``."""
+    ``amount_from_lines``, ``amount_differs_from_lines``, ``credit``. Their amounts read as the report writes money,
+    in the deal's currency (``currency``, the plan's, for a deal of none): "the sum of its line items used, £800.00"
+    (it read "800.0", a float's look with no currency: audit explainrates, 7 Dec 2026); ``explain.localise`` words
+    them in French, « 800,00 £GB »."""
     out: list[Decision] = []
+    cur = deal.currency or currency
 
     def warn(rule: str, detail: str) -> None:
         out.append(Decision(deal.source, deal.id, True, rule, detail, deal.account_id, day))
+
+    def said(amount: Decimal | None) -> str:
+        return "-" if amount is None else money(amount, cur, "en", decimals=shown_digits(cur))
 
     if value is None:
         warn("no_amount", "the won deal has no amount: counted as won, worth 0")
         return out
     if deal.amount is None:
-        warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {value}")
+        warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {said(value)}")
     else:
         if differs_from_lines(deal.amount, deal.lines):
             on_lines = lines_total(deal.lines)
-            warn("amount_differs_from_lines", f"deal amount {deal.amount} differs from its line items, {on_lines}: "
-                                              "product axes count the lines")
+            warn("amount_differs_from_lines", f"deal amount {said(deal.amount)} differs from its line items, "
+                                              f"{said(on_lines)}: product axes count the lines")
     if value < 0:
-        warn("credit", f"won deal with a negative amount ({value}): a credit, subtracted from the won revenue")
+        warn("credit", f"won deal with a negative amount ({said(value)}): a credit, subtracted from the won revenue")
     return out
 
 
@@ -571,7 +579,7 @@ class WonLedger:
             rate = conversion(deal.currency, deal.rates, currency, fx_rates)
             assert rate is not None
             rate = for_lines(rate, deal.lines, deal.rates, currency, fx_rates)
-            ledger.warnings.extend(value_warnings(deal, value, day))
+            ledger.warnings.extend(value_warnings(deal, value, day, currency))
             ledger.warnings.extend(line_currency_warnings(deal, rate, currency, day))
             amount = ZERO if value is None else rate(value)
             rows.append((day, number, amount, deal, rate))
@@ -651,7 +659,8 @@ class WonLedger:
         ledger.credit = credit[kept]
         for p in np.flatnonzero(noted[kept] | foreign).tolist():
             if noted[kept[p]]:
-                ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p]))
+                ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p],
+                                                          currency))
             if foreign[p]:
                 ledger.warnings.extend(line_currency_warnings(ledger.deals[p], rates[p], currency, ledger.days[p]))
         return ledger

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ import click
 from rich.console import JustifyMethod
 from rich.table import Table
 
+from pac_config.settings import engine_settings
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
@@ -94,7 +96,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
              plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
     note = "\n".join(n for n in notes if n) or None
     if axis:
-        _axis(now, item_id, limit, lang, note)
+        # the rates a converted deal is counted at, in the words of where they come from (pac_core.explain.rate_words)
+        crms = {c.name: c.crm for c in settings.connectors}
+        _axis(now, item_id, limit, lang, note, engine_settings(settings, now.plan.currency).fx_rates, crms)
     else:
         _action(now, item_id, limit, lang, note, others)
 
@@ -252,7 +256,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
         console.print(rejected)
 
 
-def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None) -> None:
+def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None,
+          fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -260,7 +265,7 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     owners = {(u.source, u.id): u.name or u.email or u.id for u in records.users}
     deals = {(d.source, d.id): d for d in records.deals}
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
-                               lang=lang, limit=limit)
+                               lang=lang, limit=limit, fx_rates=fx_rates, crms=crms)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)

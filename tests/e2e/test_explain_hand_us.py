@@ -187,15 +187,18 @@ def _folded_numbers(output: str) -> list[tuple[str, str]]:
 
 def test_a_converted_deal_says_its_own_amount_and_rate(org: dict[tuple[str, str], str]) -> None:
     """d04 is €10,000.00 in the CRM; the axes count $10,800.00 (fx 1.08), halved: its row said « counted » and nothing,
-    no answer to « why $10,800 when the deal reads €10,000? ». Its detail says what the CRM holds and at what rate,
-    on the whole-deal axis and on the product axis (its PUMP line, €10,000.00); a deal in dollars says nothing."""
+    no answer to « why $10,800 when the deal reads €10,000? ». Its detail says what the CRM holds, what it counts
+    before the split and the rate as pac.yaml writes it (``engine.fx_rates``: currency -> rate into the plan's
+    currency, 1 EUR = 1.08 USD; audit explainrates: it read "converted at 1.08", no setting named), on the whole-deal
+    axis and on the product axis (its PUMP line, €10,000.00); a deal in dollars says nothing."""
     cust, pump = deal_rows(org["AX-CUST", "en"]), deal_rows(org["AX-PUMP", "en"])
-    assert cust["d04"][3] == "€10,000.00 in the CRM, converted at 1.08"
-    assert pump["d04"][3] == "€10,000.00 in the CRM, converted at 1.08"
+    said = "€10,000.00 in the CRM = $10,800.00; engine.fx_rates in pac.yaml: 1 EUR = 1.08 USD"
+    assert _plain(cust["d04"][3]) == _plain(pump["d04"][3]) == said
     assert cust["d01"][3] == pump["d01"][3] == ""
     assert cust["d03"][3] == "empty amount: the sum of its lines"
     fr = deal_rows(org["AX-CUST", "fr"])
-    assert _plain(fr["d04"][3]) == "10 000,00 € dans le CRM, converti au taux de 1,08"
+    assert _plain(fr["d04"][3]) == ("10 000,00 € dans le CRM = 10 800,00 $US ; engine.fx_rates de pac.yaml : "
+                                    "1 EUR = 1,08 USD")
 
 
 def test_an_action_to_come_says_its_window_has_not_begun(org: dict[tuple[str, str], str]) -> None:

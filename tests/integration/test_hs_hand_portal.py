@@ -67,7 +67,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from sync_jobs.cli import main
 from tests.fakes import default_mapping_path, one_connector_settings
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
@@ -488,3 +490,34 @@ def test_the_emulator_checks_custom_object_values(nights: Any) -> None:
         status, answer, _ = emulator.objects("POST", [axis_type, "batch", "upsert"], {}, body)
         assert (status, answer["category"]) == (400, "VALIDATION_ERROR"), props
     assert _pac_records(emulator.portal)["AX-CLI"]["pac_pace"] == "at_risk"     # refused: nothing written
+
+
+def _explained_details(settings: Any, item: str, lang: str) -> dict[str, str]:
+    """`pac explain ITEM --lang LANG`'s detail column by deal name, a folded cell joined."""
+    shown = CliRunner().invoke(main, ["explain", item, "--lang", lang],
+                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
+    assert shown.exit_code == 0, (shown.output, shown.stderr)
+    rows: list[list[str]] = []
+    for line in shown.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and not cells[0] and rows:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+        elif cells:
+            rows.append(cells)
+    return {r[3]: r[-1].replace("\u202f", " ").replace("\u00a0", " ") for r in rows}
+
+
+def test_explain_gives_the_portals_rate_of_a_converted_deal(tmp_path: Path) -> None:
+    """`pac explain AX-CLI`: D2, USD 3,000.25 whose amount in company currency is 3,000.25 / 1.08, counts €2,778.01;
+    its line gives HubSpot's rate as the Currencies settings write it, from the deal's currency to the company
+    currency (``conversionRate``: "the exchange rate from the additional currency to your company currency", up to 6
+    decimals): 1 / 1.08 = 0.925926 (audit explainrates). Seen failing before: "$3,000.25 in the CRM, converted" and no
+    rate (2,778.01 / 3,000.25 is not exact to six places). D1, in euros, says nothing."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-hand3", _mapping(tmp_path), "hand3")
+    with Emulator(build_portal(), page_cap=3) as emulator:
+        sync(settings, emulator, [], clock=lambda: FIRST)
+    en = _explained_details(settings, "AX-CLI", "en")
+    assert (en["Affaire 5002"], en["Affaire 5001"]) == (
+        "$3,000.25 in the CRM = €2,778.01; HubSpot rate of its close date: 1 USD = 0.925926 EUR", "")
+    assert _explained_details(settings, "AX-CLI", "fr")["Affaire 5002"] == (
+        "3 000,25 $US dans le CRM = 2 778,01 € ; taux HubSpot de sa date de clôture : 1 USD = 0,925926 EUR")

@@ -77,12 +77,14 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
 from sync_jobs.app import load_report_inputs
+from sync_jobs.cli import main
 from sync_jobs.report import render_html
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock, write_settings
@@ -454,6 +456,42 @@ class TestFreshOrg:
         assert "OwnerId" not in _written(org, "PAC_Action__c").get("A-12", {})
         [record] = [r for r in org.rows["PAC_Action__c"] if str(r["PAC_Key__c"]).endswith(":A-12")]
         assert record["OwnerId"] == paul["Id"]
+
+    def test_explain_gives_each_converted_deals_rate_as_setup_shows_it(
+            self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
+        """`pac explain AX-A`: each converted opportunity reads its amount in the CRM, what it counts, and the org's
+        rate of its close date as Setup > Manage Currencies (Manage Dated Exchange Rates) shows it, units of the
+        currency per euro, the corporate currency (Object Reference, DatedConversionRate.ConversionRate): OP1 GBP
+        8,500.00 at 0.85 = 10,000.00, OP2 GBP 4,000.00 at 0.80 = 5,000.00, OP4 USD 3,300.00 at 1.10 = 3,000.00 (audit
+        explainrates). Seen failing before: OP2 « converted at 1.25 » (EUR per GBP, no figure of Setup), OP1 and OP4
+        no rate at all (10,000 / 8,500 and 3,000 / 3,300 not exact to six places). OP3's data-quality warning gives
+        the sum of its lines as the report writes money, €2,250.50 (it read 2250.50, no currency)."""
+        org, settings, mapping = fresh_org
+        result = _sync(org, settings, mapping)
+        assert [w.reason for w in result.warnings if w.reason.startswith("amount_from_lines")] == [
+            "amount_from_lines: deal amount empty: the sum of its line items used, €2,250.50"]
+
+        def details(lang: str) -> dict[str, str]:
+            shown = CliRunner().invoke(main, ["explain", "AX-A", "--as-of", "2027-05-20T18:00", "--lang", lang],
+                                       env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
+            assert shown.exit_code == 0, (shown.output, shown.stderr)
+            rows: list[list[str]] = []
+            for line in shown.stdout.splitlines():      # a row's folded cells continue on the lines under it
+                cells = [c.strip() for c in line.split("│")[1:-1]]
+                if cells and not cells[0] and rows:
+                    rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+                elif cells:
+                    rows.append(cells)
+            return {r[3]: r[-1].replace("\u202f", " ").replace("\u00a0", " ") for r in rows if r[3].startswith("OP")}
+
+        en = details("en")
+        assert {k: en[k] for k in ("OP1", "OP2", "OP4", "OP6")} == {
+            "OP1": "£8,500.00 in the CRM = €10,000.00; Salesforce rate of its close date: 1 EUR = 0.85 GBP",
+            "OP2": "£4,000.00 in the CRM = €5,000.00; Salesforce rate of its close date: 1 EUR = 0.80 GBP",
+            "OP4": "$3,300.00 in the CRM = €3,000.00; Salesforce rate of its close date: 1 EUR = 1.10 USD",
+            "OP6": ""}
+        assert details("fr")["OP2"] == ("4 000,00 £GB dans le CRM = 5 000,00 € ; taux Salesforce de sa date de "
+                                        "clôture : 1 EUR = 0,80 GBP")
 
     def test_the_report_shows_the_hand_computed_figures(self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
         """The quarterly report of the same evening (English): the plan's additional revenue 15,750.50 (each deal
