@@ -44,7 +44,7 @@ def test_the_review_does_not_call_an_action_out_of_reach_feasible(demo: tuple[Pa
     assert done.returncode == 0, done.stdout + done.stderr
     text = out.read_text(encoding="utf-8").replace("\u00a0", " ")     # French typography: a no-break space before « : »
     at_risk = text[text.index("À risque (en retard sur le rythme, fenêtre encore ouverte)"):]
-    assert "(A-08) | 17–23 mai 2027 | 3 / 6 | À risque · hors d'atteinte : 3 comptes dans le périmètre |" in \
+    assert "(A-08) | 17–23 mai 2027 | 3 / 6 | 3,2 | À risque · hors d'atteinte : 3 comptes dans le périmètre |" in \
         at_risk.split("\n### ")[0], at_risk[:800]
     assert "faisable" not in text
 
