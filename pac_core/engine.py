@@ -35,6 +35,7 @@ from pac_core.matching import (
     day_start,
     holders,
     owner_emails,
+    reject_spans,
 )
 from pac_core.plan import (
     Action,
@@ -308,18 +309,12 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     index = ActivityIndex.build(activities, emails=emails,
                                 account_number=numbers.of(activities.source, activities.account),
                                 zone=zone, partition=departements, acts=columns.activities,
-                                counted_types=counted_types(plan))
+                                spans=reject_spans(plan.actions, emails, zone))
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
     book = DealColumnsBook(deals, numbers=deal_numbers, days=deal_days, zone=zone, currency=plan.currency,
                            fx_rates=settings.fx_rates)
     return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
-
-
-def counted_types(plan: Plan) -> frozenset[ActivityType]:
-    """The activity types the plan's actions count: an activity of another type is no plan activity, never
-    rejected (``ActivityIndex.build``)."""
-    return frozenset(action.activity_type for action in plan.actions)
 
 
 def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:

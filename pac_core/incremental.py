@@ -31,7 +31,8 @@ An action is *touched* (its candidates selected again) when
    state changes did: the store records them with the account's upsert) could be a candidate (same test).
 Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
 leave to the engine). A change of users (e-mails decide owners) or of the plan's ``people[].aliases`` (which person an
-e-mail is), of the engine version or of the settings makes a full night.
+e-mail is), of the engine version or of the settings, or of which bad activities the plan rejects (its types, owners
+and windows: ``matching.reject_spans``) makes a full night.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
-from pac_core.engine import as_columns, counted_types, evaluate, gc_paused
+from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
-from pac_core.matching import holders, moments_us, owner_emails, resolve_owner
+from pac_core.matching import holders, moments_us, owner_emails, reject_spans, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import AccountChange, ActivityStatus, Records, User
 from pac_core.results import Evaluation
@@ -158,11 +159,16 @@ def action_fingerprints(plan: Plan) -> dict[str, str]:
 
 
 def settings_fingerprint(settings: EngineSettings, plan: Plan | None = None) -> str:
-    """The engine settings, and the activity types the plan's actions count (``engine.counted_types``: an activity
-    of another type is never rejected, so a type the plan starts counting makes its rejections, on accounts or
-    owners no candidate reads, a full night's to find)."""
+    """The engine settings, and which bad activities the plan rejects (``matching.reject_spans``: per type its
+    actions count and owner they name, as written, the span of instants; the owners' resolution is the users'
+    fingerprint's): an activity outside them is never rejected, so a plan that starts counting a type, names a new
+    owner or moves its windows makes its rejections, on accounts or owners no candidate reads, a full night's to
+    find. An edit that leaves every span as it was (a target, a scope, a window inside the others) does not."""
     part = tuple(sorted((k, repr(v)) for k, v in vars(settings).items()))
-    return _digest(part if plan is None else (part, sorted(t.value for t in counted_types(plan))))
+    if plan is None:
+        return _digest(part)
+    spans = reject_spans(plan.actions, {}, ZoneInfo(plan.timezone))
+    return _digest((part, sorted((kind.value, owner or "", span) for (kind, owner), span in spans.items())))
 
 
 def users_fingerprint(users: Iterable[User], aliases: Mapping[str, str] | None = None) -> str:
@@ -254,7 +260,7 @@ def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept
     if kept.engine_version != ENGINE_VERSION:
         return f"engine version {kept.engine_version} -> {ENGINE_VERSION}"
     if kept.settings_fingerprint != settings_fingerprint(settings, plan):
-        return "engine settings, or the activity types the plan counts, changed"
+        return "engine settings, or the activities the plan rejects, changed"
     if kept.users_fingerprint != users_fingerprint(records.users, aliases):   # re-stored equal users: no change
         return "users or people's aliases changed" if aliases else "users changed"
     return None

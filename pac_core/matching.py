@@ -57,6 +57,7 @@ from pac_core.scope_eval import (
     months_before,
 )
 from pac_core.scopes import Condition, Scope
+from pac_core.window import Window
 
 STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "no_show",
                 ActivityStatus.PLANNED: "planned"}
@@ -152,6 +153,35 @@ def holders(action: Action, emails: Mapping[AccountKey, str], zone: ZoneInfo) ->
         if former != who and (former not in latest or latest[former] < hand.on):
             latest[former] = hand.on
     return (Holder(who), *(Holder(email, local_midnight(on, zone).timestamp(), on) for email, on in latest.items()))
+
+
+NEAR = timedelta(days=31)   # pac explain lists a rejected activity this near an action's window (or its length)
+
+
+def near_span(window: Window) -> tuple[datetime, datetime]:
+    """The instants around an action's window where ``pac explain`` looks for its owner's rejected activities
+    (``near_misses``): the window widened by its own length or a month (``NEAR``), whichever is longer."""
+    slack = max(window.end - window.start, NEAR)
+    return window.start - slack, window.end + slack
+
+
+Spans = Mapping[tuple[ActivityType, str | None], tuple[float, float]]
+
+
+def reject_spans(actions: Iterable[Action], emails: Mapping[AccountKey, str], zone: ZoneInfo) -> Spans:
+    """Which bad activities are the plan's to reject (docs/engine.md, *Bad records*: decided 7 Dec 2026, audit
+    rejectscope): per (type an action counts, owner e-mail one names: its ``who`` or a former owner, ``holders``),
+    the POSIX seconds from the earliest to the latest ``near_span`` of those actions, both included; per (type,
+    None), the same over every action of the type, for an activity whose owner cannot be told. An activity outside
+    these had, well formed, counted for no action of the plan: another team's visit, one of 2019."""
+    out: dict[tuple[ActivityType, str | None], tuple[float, float]] = {}
+    for action in actions:
+        lo, hi = (t.timestamp() for t in near_span(action.window))
+        for owner in (None, *(h.email for h in holders(action, emails, zone))):
+            key = (action.activity_type, owner)
+            was = out.get(key)
+            out[key] = (lo, hi) if was is None else (min(was[0], lo), max(was[1], hi))
+    return out
 
 
 def moments_us(table: ActivityTable, zone: ZoneInfo) -> np.ndarray:
@@ -394,15 +424,14 @@ class ActivityIndex:
     @classmethod
     def build(cls, table: ActivityTable, *, emails: Mapping[AccountKey, str], account_number: np.ndarray,
               zone: ZoneInfo, partition: Sequence[Hashable] | None = None,
-              acts: Sequence[Activity] | None = None,
-              counted_types: Iterable[ActivityType] | None = None) -> ActivityIndex:
+              acts: Sequence[Activity] | None = None, spans: Spans | None = None) -> ActivityIndex:
         """Index the activities column by column: owners resolved once per distinct (source, owner id), starts
         once per distinct all-day date; only the rejected rows become objects.
 
         ``account_number``: per row, the account's number (-1 when unknown). ``partition`` gives each account
         number a partition key (the engine uses the département) so other reps' near misses are looked for only
-        among the activities of the scope's partitions. ``counted_types``: the activity types the plan's actions
-        count (None: every mapped type); only an activity of one of them is rejected.
+        among the activities of the scope's partitions. ``spans``: which activities are the plan's to reject
+        (``reject_spans``; None: every one of a mapped type); only those are rejected.
         """
         n = table.n
         acts = acts if acts is not None else Rows(n, table.record)
@@ -439,20 +468,19 @@ class ActivityIndex:
         start_us = moments_us(table, zone)
         no_start = naive | (start_us == NO_TIME)
         excluded = (email_codes < 0) | no_start
+        kinds = table.type.values
+        ours = cls._ours(spans, table.type.codes, kinds, email_codes, list(distinct), start_us, no_start)
         start_us[excluded] = 0                     # never read: excluded rows are neither counted nor listed
         ts = start_us / 1_000_000                  # POSIX seconds, as datetime.timestamp() gives them
         acc = np.asarray(account_number, dtype=np.int64)
         type_codes = table.type.codes
-        kinds = table.type.values
-        # rejections, in row order: owner and start problems first, then no account. Only an activity of a type
-        # the plan counts is rejected: one that matches no rule (a to-do), or a rule of a type no action counts (an
-        # internal team meeting of Salesforce's standard Event Type 'Meeting' in a plan with no meeting action), is
-        # no plan activity, left out quietly (pac explain still lists it among an action's near misses)
+        # rejections, in row order: owner and start problems first, then no account. Only an activity that, well
+        # formed, could have counted for the plan is rejected (``reject_spans``): one that matches no rule (a
+        # to-do), a rule of a type no action counts (an internal team meeting of Salesforce's standard Event Type
+        # 'Meeting' in a plan with no meeting action), another team's visit, a visit of 2019, is no plan activity,
+        # left out quietly (pac explain still lists an untyped one among an action's near misses)
         rejected: list[Decision] = []
-        typed = type_codes >= 0
-        if counted_types is not None:
-            wanted = set(counted_types)
-            typed &= np.isin(type_codes, [code for code, kind in enumerate(kinds) if kind in wanted])
+        typed = (type_codes >= 0) & ours
         for i in np.flatnonzero(excluded & ~table.deleted & typed).tolist():
             a = acts[i]
             s_code, o_code = int(table.source.codes[i]), int(table.owner.codes[i])
@@ -513,6 +541,28 @@ class ActivityIndex:
                     index[(kind_id, part)].add(email)
         kind_id = id(kind)
         return sorted(set().union(*(index.get((kind_id, part), ()) for part in parts)))
+
+    @staticmethod
+    def _ours(spans: Spans | None, type_codes: np.ndarray, kinds: Sequence[Any], email_codes: np.ndarray,
+              emails: Sequence[str], start_us: np.ndarray, no_start: np.ndarray) -> np.ndarray:
+        """Per row, whether a bad activity there is the plan's to reject (``reject_spans``): its type and owner
+        (any owner, when it cannot be told: no e-mail) have a span, and its instant is in it or it has none (a
+        missing or naive start). Once per distinct (owner e-mail, type), then gathered."""
+        if spans is None:
+            return np.ones(len(type_codes), dtype=bool)
+        width = len(kinds) + 1
+        lo = np.full((len(emails) + 1) * width, np.inf)     # e-mail code -1 (none) at the last row, type -1 last
+        hi = np.full((len(emails) + 1) * width, -np.inf)
+        for t, kind in enumerate(kinds):
+            for e, email in enumerate((*emails, None)):
+                span = spans.get((kind, email))
+                if span is not None:
+                    lo[e * width + t], hi[e * width + t] = span[0] * 1_000_000, span[1] * 1_000_000
+        cell = (np.where(email_codes < 0, len(emails), email_codes) * width
+                + np.where(type_codes < 0, len(kinds), type_codes))
+        row_lo, row_hi = lo[cell], hi[cell]
+        ours: np.ndarray = (row_lo <= row_hi) & (no_start | ((start_us >= row_lo) & (start_us <= row_hi)))
+        return ours
 
     @staticmethod
     def _reject_unmatchable(a: Activity, number: int | None, start: datetime | None, rejected: list[Decision]) -> None:

@@ -6,29 +6,26 @@ decisions; this finds those that would otherwise have been candidates for one ac
 
 from __future__ import annotations
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from pac_core.matching import holders, owner_emails, resolve_owner
+from pac_core.matching import holders, near_span, owner_emails, resolve_owner
 from pac_core.plan import Plan
 from pac_core.records import Activity, Records
 from pac_core.results import Decision, Evaluation
-
-NEAR = timedelta(days=31)   # the least slack around the window: a month
 
 
 def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
                         action_id: str) -> list[tuple[Activity, Decision]]:
     """The activities the engine set aside that would otherwise be candidates for the action: same owner (by
     user e-mail, or an owner given as an e-mail; a former owner of an action handed over too), same or unknown
-    type, starting in the window or near it: within the window's length or a month (``NEAR``), whichever is longer
-    (a rep asking "why not my visit?" sees "no account"), and before the evaluation's instant, as the action's near
+    type, starting in the window or near it: within the window's length or a month, whichever is longer
+    (``matching.near_span``, the engine's spans of rejection too: ``reject_spans``) (a rep asking "why not my
+    visit?" sees "no account"), and before the evaluation's instant, as the action's near
     misses; records with no date at all are listed too. In time order."""
     action = plan.action(action_id)
     emails = owner_emails(records.users, plan.aliases())
     owners = {h.email for h in holders(action, emails, ZoneInfo(plan.timezone))}   # its who, its former owners
-    window = action.window
-    slack = max(window.end - window.start, NEAR)
+    first, last = near_span(action.window)   # the spans the engine rejects in (``matching.reject_spans``)
     by_key = {(a.source, a.id): a for a in records.activities}
     out: list[tuple[Activity, Decision]] = []
     for d in evaluation.rejected:
@@ -41,7 +38,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
         if activity.type is not None and activity.type is not action.activity_type:
             continue
         start = activity.moment(ZoneInfo(plan.timezone))
-        if start is not None and start.tzinfo is not None and not window.start - slack <= start <= window.end + slack:
+        if start is not None and start.tzinfo is not None and not first <= start <= last:
             continue
         if start is not None and start.tzinfo is not None and start >= evaluation.as_of:
             continue   # not happened by the evaluation, as the table above it (audit explainhand: --as-of a past day)

@@ -331,6 +331,33 @@ class TestFreshOrg:
         assert sorted((subjects[r.id], r.reason.partition(":")[0]) for r in result.warnings) == [
             ("OP3", "amount_from_lines"), ("T5", "planned_past")]
 
+    def test_a_night_whose_only_bad_records_are_no_plan_activity_ends_ok(
+            self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Julie's V6 fixed (deleted from the org), the org's other bad visits are no rejection of this plan (decided
+        7 Dec 2026, audit rejectscope: a record is rejected only if, well formed, it could have counted for the
+        plan): Claire's, of marketing (a user no action names), at a trade fair on 12 May with no account; Marc's
+        visit with no account on 12 May (the plan counts his calls, no visit of his); Julie's visit with no account of
+        14 March 2019 (her visits count in week 19 of 2027: explain's month around it reaches 10 April 2027 at the
+        earliest). By hand: no rejection, the run ``ok`` (exit 0), the counts unchanged (A-10 4, A-11 3, A-12 2).
+        Seen failing before the fix: ``partial``, the three visits rejected « no_account »."""
+        org, settings, mapping = fresh_org
+        org.rows["Event"] = [r for r in org.rows["Event"] if r.get("Subject") != "V6"]
+        claire = org.add("User", Username="claire@example.com", Email="claire@example.com", Name="Claire X",
+                         FirstName="Claire", LastName="X", IsActive=True, UserType="Standard")
+        marc = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == "marc@example.com")
+        julie = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == "julie@example.com")
+        for subject, owner, at in (("Trade fair", claire, _utc(5, 12, 9)), ("Marc's visit", marc, _utc(5, 12, 14)),
+                                   ("Old visit", julie, _utc(3, 14, 9, year=2019))):
+            org.add("Event", Subject=subject, Type="Visite client", OwnerId=owner, AccountId=None, WhatId=None,
+                    WhoId=None, ActivityDateTime=at, StartDateTime=at, ActivityDate=at.date(), DurationInMinutes=60,
+                    EndDateTime=at + timedelta(hours=1), EndDate=at.date(), IsAllDayEvent=False)
+        result = _sync(org, settings, mapping)
+        assert (org.unhandled, org.errors) == ([], [])
+        ev = result.evaluation
+        assert ev is not None, result
+        assert {a: ev.action(a).done for a in ("A-10", "A-11", "A-12")} == {"A-10": 4, "A-11": 3, "A-12": 2}
+        assert ([(r.id, r.reason) for r in result.rejections], result.status) == ([], "ok")
+
     def test_the_fields_written_back(self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
         org, settings, mapping = fresh_org
         result = _sync(org, settings, mapping)

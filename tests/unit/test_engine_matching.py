@@ -9,7 +9,7 @@ import pytest
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import REASONS, localise
-from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, AxisStatus, Counting
+from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, AxisStatus, Counting, HandOver
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Pace
 from pac_core.scopes import EVERYTHING, Scope
@@ -17,6 +17,7 @@ from pac_core.window import Window
 from tests.unit.test_engine_support import (
     DORMANT,
     JULIE,
+    MARC,
     PARIS,
     USERS,
     account,
@@ -231,6 +232,45 @@ class TestBadRecords:
         ev = _run((action(), meetings), acts)
         assert sorted((d.record_id, d.rule) for d in ev.rejected) == [
             ("queue", "no_owner"), ("team", "no_account"), ("visit", "no_account")]
+
+    def test_only_the_plans_own_bad_activities_are_rejected(self) -> None:
+        """A record is rejected only if, had it been well formed, it could have counted for this plan (decided 7 Dec
+        2026, audit rejectscope). A-01: Julie, visits, week 18 (3-9 May 2027); a rejected visit is listed by pac
+        explain within a month of the window (``matching.near_span``), so the plan's span for Julie's visits is
+        2 April 00:00 - 10 June 00:00 Paris. By hand:
+        marc: Marc's visit with no account on 4 May: no action names Marc: not the plan's, not rejected;
+        marc_undated: Marc's visit with no date: not rejected either (whoever he is, no action counts his visits);
+        old: Julie's visit with no account in May 2019: not rejected (no action of a 2027 plan could count it);
+        october: Julie's on 1 October 2027: not rejected (after 10 June);
+        near: Julie's on 20 April: rejected no_account (explain lists it beside A-01);
+        undated: Julie's visit with no date: rejected no_start (its date cannot be told);
+        ghost: no owner on 4 May: rejected no_owner (who it is cannot be told); ghost_old: no owner, 2019: not.
+        Seen failing before the fix: marc, marc_undated, old, october, ghost_old rejected too."""
+        acts = [
+            visit("marc", None, utc(5, 4, 9), owner="005M"),
+            visit("marc_undated", "acc1", None, owner="005M"),
+            visit("old", None, utc(5, 6, 9, year=2019)),
+            visit("october", None, utc(10, 1, 9)),
+            visit("near", None, utc(4, 20, 9)),
+            visit("undated", "acc2", None),
+            visit("ghost", "acc3", utc(5, 4, 10), owner=None),
+            visit("ghost_old", "acc3", utc(5, 4, 10, year=2019), owner=None),
+        ]
+        ev = _run((action(),), acts)
+        assert sorted((d.record_id, d.rule) for d in ev.rejected) == [
+            ("ghost", "no_owner"), ("near", "no_account"), ("undated", "no_start")]
+
+    def test_a_former_owner_or_a_second_action_makes_a_visit_the_plans(self) -> None:
+        """Marc's visit with no account on 4 May is the plan's to reject once an action of visits names him: as its
+        who (A-02, his own week 18), or as the former owner of Julie's A-01 (``handed_over`` from Marc on 5 May).
+        A call action naming Marc does not (his visits still count nowhere). Seen failing before the fix: Marc's
+        visit rejected beside the call action; the two other plans reject it before the fix as after."""
+        acts = [visit("marc", None, utc(5, 4, 9), owner="005M")]
+        calls = action("A-02", who=MARC, kind=ActivityType.CALL)
+        assert _run((action(), calls), acts).rejected == ()
+        for actions in ((action(), action("A-02", who=MARC)),
+                        (action(handed_over=(HandOver(MARC, date(2027, 5, 5)),)),)):
+            assert [(d.record_id, d.rule) for d in _run(actions, acts).rejected] == [("marc", "no_account")]
 
     def test_a_visit_owned_by_a_queue_names_the_queue(self) -> None:
         """A visit whose owner is no user (a Salesforce queue, 00G...) is rejected saying so (before: "has no

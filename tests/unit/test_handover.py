@@ -109,18 +109,21 @@ class TestCounting:
 class TestIncremental:
     def test_adding_the_hand_over_reselects_the_action_and_equals_a_full_evaluation(self) -> None:
         """A night after the hand-over is written: the action is touched (its fingerprint), Julie's visits become
-        its candidates, and the night equals a full evaluation; the next quiet night too."""
+        its candidates, and the night equals a full evaluation; the next quiet night too. The night is full: the
+        hand-over names Julie, a new owner of the plan's visits, whose bad visits are now the plan's to reject
+        (``matching.reject_spans``, audit rejectscope); the next night is incremental again."""
         records = Records(accounts=ACCOUNTS, activities=tuple(_julie_then_marc()), users=USERS)
         moved = plan(action(who=MARC))
         _, kept, _ = evaluate_incremental(moved, records, None, None, as_of=AS_OF)
         handed = plan(action(who=MARC, handed_over=HANDED))
         night, kept, stats = evaluate_incremental(handed, records, Changes(), kept, as_of=AS_OF)
-        assert stats.mode == "incremental" and stats.reselected == ("A-01",)
+        assert (stats.mode, stats.reason) == ("full", "engine settings, or the activities the plan rejects, changed")
         assert night == evaluate(handed, records, as_of=AS_OF) and night.action("A-01").done == 5
         late = visit("j-late", "acc5", utc(5, 8, 8))    # Julie, after the hand-over: changed, never counted
         after = replace(records, activities=(*records.activities, late))
-        quiet, _, _ = evaluate_incremental(handed, after, Changes.between(records, after), kept, as_of=AS_OF)
+        quiet, _, stats = evaluate_incremental(handed, after, Changes.between(records, after), kept, as_of=AS_OF)
         assert quiet == evaluate(handed, after, as_of=AS_OF) and quiet.action("A-01").done == 5
+        assert stats.mode == "incremental"
 
 
 class TestReview:

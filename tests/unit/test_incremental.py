@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from pac_core.columnar import AccountTable, ActivityTable, DealTable, RecordColumns
 from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate
-from pac_core.incremental import ENGINE_VERSION, Changes, KeptState, _Columns, evaluate_incremental
+from pac_core.incremental import (
+    ENGINE_VERSION,
+    Changes,
+    KeptState,
+    _Columns,
+    evaluate_incremental,
+    settings_fingerprint,
+)
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -309,11 +316,34 @@ def _with_hand_overs(plan: Plan, rng: random.Random) -> Plan:
     return replace(plan, actions=tuple(actions))
 
 
+OTHER_TEAM = "rep5@example.com"   # a user no action of ``_plan`` names: another team's rep, until a plan edit does
+
+
+def _with_strays(records: Records, rng: random.Random) -> Records:
+    """Bad activities that are not, or not yet, the plan's to reject (``matching.reject_spans``): another team's
+    (``OTHER_TEAM``) with no account, no start or an unknown account in 2027, and the reps' and an owner-less one of
+    2025, long before any action's window; some of them deleted."""
+    strays = []
+    for n in range(12):
+        owner = rng.choice(("U5", "U5", "U0", "U1", None))
+        year = 2027 if owner == "U5" else rng.choice((2025, 2027))
+        start: datetime | None = datetime(year, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 200))
+        account = rng.choice((None, "C999", "C001"))
+        if owner == "U5" and rng.random() < 0.3:
+            start = None
+        strays.append(Activity(f"S{n:03d}", rng.choice(SOURCES), rng.choice(TYPES), owner, account, start,
+                               ActivityStatus.COMPLETED, deleted=rng.random() < 0.1))
+    users = (*records.users, *(User("U5", source, OTHER_TEAM) for source in SOURCES))
+    return replace(records, activities=(*records.activities, *strays), users=users)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), days=st.integers(0, 3), edit_plan=st.booleans(),
-       handed=st.booleans(), states=st.booleans(), revenue=st.booleans())
+       handed=st.booleans(), states=st.booleans(), revenue=st.booleans(),
+       strays=st.booleans())
 def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: int, edit_plan: bool,
-                                                   handed: bool, states: bool, revenue: bool) -> None:
+                                                   handed: bool, states: bool, revenue: bool,
+                                                   strays: bool) -> None:
     """Three nights in a row of random changes (and, sometimes, a plan edit; the clock moving 0-3 days), then a
     night with no change: each equals a full evaluation, field by field (the quiet night shows a stale kept state).
     Each night reads the records either as objects or as columns (as a run reads the store), at random: the same
@@ -322,9 +352,16 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
     accounts have owners and types some scopes read, and each night changes dormant flags, owners and types with
     their recorded history (read as of each action's window's first day). ``revenue``: accounts have annual
     revenues in several currencies (some with the CRM's rates, some no rate converts), some scopes read them in the
-    plan's currency, each night changes some, and a plan edit may change the plan's currency."""
+    plan's currency, each night changes some, and a plan edit may change the plan's currency. ``strays``: bad
+    activities that are no rejection of the plan (another team's, 2025's) until a plan edit names their owner
+    (``OTHER_TEAM``) or moves a window: such an edit changes the spans the engine rejects in
+    (``matching.reject_spans``), so its night is full (it must find rejections no kept key names); any other night
+    is incremental."""
     rng = random.Random(seed)
     plan, records = _plan(rng), _records(rng, 300)
+    if strays:
+        records = _with_strays(records, random.Random(seed ^ 0x57A4))
+        plan = replace(plan, people=(*plan.people, Person(OTHER_TEAM, OTHER_TEAM)))
     if handed:
         plan = _with_hand_overs(plan, random.Random(seed ^ 0x5EED))
     state_rng = random.Random(seed ^ 0x57A7E)
@@ -343,13 +380,15 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
             after = _state_night(state_rng, after, size, as_of)
         if revenue and not quiet:
             after = _revenue_night(revenue_rng, after, size)
+        before = plan
         if edit_plan and not quiet:
             k = rng.randrange(len(plan.actions))
             other = _plan(rng).actions[k]
             actions = list(plan.actions)
             actions[k] = replace(actions[k], **rng.choice((
                 {"target": other.target}, {"window": other.window}, {"who": other.who},
-                {"scope": other.scope}, {"counting": other.counting})))
+                {"scope": other.scope}, {"counting": other.counting},
+                *(({"who": OTHER_TEAM},) if strays else ()))))
             if handed and rng.random() < 0.5:   # handed over (again), from reps other than its who
                 actions[k] = replace(actions[k], handed_over=tuple(h for h in _hand_overs(rng)
                                                                    if h.from_ != actions[k].who))
@@ -361,7 +400,9 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
         given = _stored_like(after) if rng.random() < 0.5 else after
         evaluation, kept, stats = evaluate_incremental(plan, given, Changes.between(records, after), kept,
                                                        as_of=as_of, settings=SETTINGS)
-        assert stats.mode == "incremental"
+        moved = settings_fingerprint(SETTINGS, before) != settings_fingerprint(SETTINGS, plan)
+        assert (stats.mode, stats.reason) == (("full", "engine settings, or the activities the plan rejects, changed")
+                                              if moved else ("incremental", ""))
         assert not quiet or stats.actions_reselected == 0
         _assert_same(evaluation, _full(plan, after, as_of))
         records = after
@@ -495,7 +536,7 @@ def test_a_changed_user_or_setting_makes_a_full_night() -> None:
     _assert_same(evaluation, _full(plan, renamed, AS_OF))
     other = replace(SETTINGS, dormant_default_months=6)
     _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=other)
-    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activity types the plan counts, changed")
+    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activities the plan rejects, changed")
     _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS, full=True)
     assert stats.mode == "full"
     older = replace(kept, engine_version="1")        # a state kept before windows ended at the evaluation instant
@@ -515,12 +556,50 @@ def test_a_type_the_plan_starts_counting_makes_a_full_night_with_its_rejections(
     records = replace(records, activities=(*records.activities, meeting))
     kept = _first(plan, records)
     assert ("sf", "TEAM") not in {(d.source, d.record_id) for d in _full(plan, records, AS_OF).rejected}
-    counting = replace(plan.actions[0], id="A-MEET", activity_type=ActivityType.MEETING)
+    counting = replace(plan.actions[0], id="A-MEET", activity_type=ActivityType.MEETING, who=EMAILS[1],
+                       window=Window(datetime(2027, 5, 3, tzinfo=PARIS), datetime(2027, 5, 10, tzinfo=PARIS), "w18"))
     meetings = replace(plan, actions=(*plan.actions, counting))
     evaluation, _, stats = evaluate_incremental(meetings, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
-    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activity types the plan counts, changed")
+    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activities the plan rejects, changed")
     assert ("TEAM", "no_account") in {(d.record_id, d.rule) for d in evaluation.rejected}
     _assert_same(evaluation, _full(meetings, records, AS_OF))
+
+
+def test_an_owner_or_a_window_the_plan_starts_naming_makes_a_full_night_with_its_rejections() -> None:
+    """Another team's visit with no account (rep5, whom no action names) and rep1's visit with no account of
+    15 December 2027, months after every window of hers (the last ends by September, a month's slack or the
+    window's length): neither is the plan's to reject (``matching.reject_spans``: had they been well formed, no action
+    could count them). The night an action of visits is handed to rep5, or one of rep1's visit actions moves to
+    December, each is a rejection no kept key names: the night is full and equal to a full evaluation. A target's
+    edit changes no span: the next night stays incremental. Seen failing before the fix: both visits rejected on the
+    first night already (``engine.counted_types``: visits are counted)."""
+    plan, records, _ = _org()
+    k = next(k for k, a in enumerate(plan.actions) if a.activity_type is ActivityType.VISIT)
+    k1 = next(k for k, a in enumerate(plan.actions) if a.activity_type is ActivityType.VISIT and a.who == EMAILS[1])
+    users = (*records.users, User("U5", "sf", OTHER_TEAM))
+    other = Activity("OTHER", "sf", ActivityType.VISIT, "U5", None, plan.actions[k].window.start + timedelta(hours=9),
+                     ActivityStatus.COMPLETED)   # in the window of the action rep5 will be handed
+    old = Activity("OLD", "sf", ActivityType.VISIT, "U1", None, datetime(2027, 12, 15, 8, tzinfo=UTC),
+                   ActivityStatus.COMPLETED)
+    records = replace(records, activities=(*records.activities, other, old), users=users)
+    plan = replace(plan, people=(*plan.people, Person(OTHER_TEAM, OTHER_TEAM)))
+    kept = _first(plan, records)
+    assert {"OTHER", "OLD"}.isdisjoint(d.record_id for d in _full(plan, records, AS_OF).rejected)
+    december = Window(datetime(2027, 12, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "décembre 2027")
+    for at, edit, found in ((k, {"who": OTHER_TEAM}, "OTHER"), (k1, {"window": december}, "OLD")):
+        actions = list(plan.actions)
+        actions[at] = replace(actions[at], **edit)
+        edited = replace(plan, actions=tuple(actions))
+        evaluation, after, stats = evaluate_incremental(edited, records, Changes(), kept, as_of=AS_OF,
+                                                        settings=SETTINGS)
+        assert (stats.mode, stats.reason) == ("full", "engine settings, or the activities the plan rejects, changed")
+        assert (found, "no_account") in {(d.record_id, d.rule) for d in evaluation.rejected}
+        _assert_same(evaluation, _full(edited, records, AS_OF))
+        actions[at] = replace(actions[at], target=actions[at].target + 1)
+        again = replace(edited, actions=tuple(actions))
+        evaluation, _, stats = evaluate_incremental(again, records, Changes(), after, as_of=AS_OF, settings=SETTINGS)
+        assert stats.mode == "incremental"
+        _assert_same(evaluation, _full(again, records, AS_OF))
 
 
 def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
