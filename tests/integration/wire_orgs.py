@@ -620,6 +620,15 @@ def night_two(org: Org, rng: random.Random) -> list[tuple[str, str, Any]]:
         stage = {"open": "won", "won": rng.choice(("lost", "open")), "lost": "won"}[deal.stage]
         deal.stage = stage
         changes.append(("stage", deal.key, stage))
+    # account state changed tonight (20:00 Paris on the evaluation's day): every reference date of the plan is on or
+    # before that day, so each scope reads the value in force then, the old one ("the value in force when day r
+    # began ... the old value of the first change recorded on or after that local day", docs/engine.md, *Account
+    # state as of the reference date*): the logical accounts keep it, only the CRMs change
+    for acc in rng.sample(sorted(org.accounts.values(), key=lambda a: a.key), k=3):
+        if rng.random() < 0.5:
+            changes.append(("dormant", acc.key, not acc.dormant))
+        else:
+            changes.append(("type", acc.key, TYPES[1 - TYPES.index(acc.kind)]))
     return changes
 
 
@@ -635,6 +644,11 @@ def apply_sf(org: Org, changes: list[tuple[str, str, Any]], docs_org: Any) -> No
     accounts = {str(r["Name"]).removeprefix("Account "): r["Id"] for r in docs_org.rows["Account"]}
     acts = {a.key: a for a in org.activities}
     for what, key, detail in changes:
+        if what in ("dormant", "type"):
+            row = next(r for r in docs_org.rows["Account"] if r["Id"] == accounts[key])
+            row.update({"Dormant__c" if what == "dormant" else "Type": detail, "SystemModstamp": at,
+                        "LastModifiedDate": at})
+            continue
         if what == "stage":
             row = _sf_row(docs_org, "Opportunity", "Name", key)
             assert row is not None
@@ -680,6 +694,12 @@ def apply_hs(org: Org, changes: list[tuple[str, str, Any]], portal: Any, link_ty
     stages = {"default": HS_STAGES, "b2b-7f3a": {"won": "d-gagne", "lost": "d-perdu", "open": "d-nego"}}
     acts = {a.key: a for a in org.activities}
     for what, key, detail in changes:
+        if what in ("dormant", "type"):
+            value = ("true" if detail else "false") if what == "dormant" else (
+                "CUSTOMER" if detail == "Customer - Direct" else "PROSPECT")
+            portal.objects["companies"][companies[key]].set(
+                {"pac_wire_dormant" if what == "dormant" else "type": value}, at, user_id=9100)
+            continue
         if what == "stage":
             rec = find[("deals", key)]
             rec.set({"dealstage": stages[rec.properties["pipeline"]][detail]}, at, user_id=9100)
