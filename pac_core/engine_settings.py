@@ -52,6 +52,19 @@ class EngineSettings:
                      "suspend_load"):
             fix(self, name, float(getattr(self, name)))
 
+    @property
+    def roi_limits(self) -> tuple[tuple[float, bool], ...]:
+        """The thresholds the advisor compares an axis's ROI with, as ``money.apart`` takes them: rolled out at
+        ``rollout_min_roi`` or more, dropped below ``drop_max_roi`` (the threshold counts with the figures above)."""
+        return ((self.rollout_min_roi, True), (self.drop_max_roi, True))
+
+    @property
+    def trend_limits(self) -> tuple[tuple[float, bool], ...]:
+        """The thresholds the advisor compares a segment's trend with: a roll-out's target below
+        ``rollout_lagging_growth`` (the threshold counts above), prioritised at ``-prioritise_min_decline`` or less
+        (the threshold counts below)."""
+        return ((self.rollout_lagging_growth, True), (-self.prioritise_min_decline, False))
+
 
 def _decimal(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -10,7 +10,7 @@ Babel alone would round half to even).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cache
 
 from babel import Locale
@@ -166,6 +166,47 @@ def months(value: float | Decimal, lang: str) -> str:
         return f"<{NBSP}{format_decimal(Decimal('0.1'), format=digits(1), locale=locale)}{NBSP}{one}"
     decimals = 0 if shown == shown.to_integral_value() else 1
     return f"{format_decimal(shown, format=digits(decimals), locale=locale)}{NBSP}{one if shown == 1 else many}"
+
+
+Limit = tuple[float, bool]   # a threshold the advisor compares a figure with; True: the threshold itself meets >= / <
+
+
+def _side(value: Decimal, limit: Decimal, closed_above: bool) -> bool:
+    return value >= limit if closed_above else value > limit
+
+
+def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2) -> Decimal:
+    """``ratio`` as a percentage (``half_up``) that reads on its own side of every threshold in ``limits`` (decided 7
+    Dec 2026, audit nearthreshold): ``decimals`` places, one more (up to ``most``) only while the rounded figure sits
+    on the other side of a threshold, or on it when the exact one is not (-9.99 % reads « -9,99 % », not the « -10 % »
+    that prioritises; 49.96 % « 49,96 % », not the roll-out's « 50 % »). Still on the wrong side at ``most`` places
+    (-9.999999 %), it is rounded towards its own side there (« -9,99 % »). A threshold is ``(value, closed_above)``:
+    True when the threshold itself counts with the figures above it (ROI >= 50 % rolls out, ROI < 0 % drops), False
+    when with those below (a trend <= -10 % prioritises)."""
+    exact = Decimal(str(ratio)) if isinstance(ratio, float) else Decimal(ratio)
+    exact = exact.scaleb(2)
+    bounds = [(Decimal(str(v)).scaleb(2), closed) for v, closed in limits]
+    shown = half_up(ratio, decimals, percent=True)
+    for places in range(decimals, most + 1):
+        shown = half_up(ratio, places, percent=True)
+        wrong = [(b, c) for b, c in bounds if _side(shown, b, c) != _side(exact, b, c)]
+        if not wrong:
+            return shown
+    b, closed = wrong[0]
+    rounding = ROUND_CEILING if _side(exact, b, closed) else ROUND_FLOOR
+    return exact.quantize(Decimal(1).scaleb(-most), rounding=rounding)
+
+
+def decimals_apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2) -> int:
+    """How many decimals ``apart`` writes ``ratio`` with."""
+    return -apart(ratio, limits, decimals, most).as_tuple().exponent  # type: ignore[operator]
+
+
+def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], decimals: int = 0) -> str:
+    """``percent`` with the decimals of ``apart``: the figure never reads as meeting a threshold it did not meet,
+    nor missing one it met."""
+    limits = tuple(limits)
+    return percent(apart(ratio, limits, decimals).scaleb(-2), lang, decimals_apart(ratio, limits, decimals))
 
 
 def decimals_below(ratio: Decimal | float, limit: Decimal | float, most: int = 2) -> int | None:

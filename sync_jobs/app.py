@@ -527,7 +527,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,
-                            basis=basis, run_of=run_of, overlaps=overlaps)
+                            basis=basis, run_of=run_of, overlaps=overlaps, roi_limits=engine_of.roi_limits,
+                            trend_limits=engine_of.trend_limits)
     finally:
         engine.dispose()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pac_core.engine_settings import EngineSettings
 from pac_core.growth import with_evaluation
 from pac_core.plan import Plan
 from pac_core.records import Rejected
@@ -89,6 +90,10 @@ class ReportInputs:
     # kept snapshot that does not say when it was taken (kept before pac recorded it), labelled so
     run_of: str = "latest"
     overlaps: tuple[KeptOverlap, ...] = ()        # kept quarters of a former calendar overlapping the report's
+    # the thresholds the advisor compared the axes' ROI and the segments' trends with (``EngineSettings.roi_limits``,
+    # ``trend_limits``): a figure just short of one reads with the decimals that keep it short (audit nearthreshold)
+    roi_limits: tuple[tuple[float, bool], ...] = EngineSettings().roi_limits
+    trend_limits: tuple[tuple[float, bool], ...] = EngineSettings().trend_limits
 
     def __post_init__(self) -> None:
         # a kept snapshot's figures were computed under its own attribution, whatever the settings say today

@@ -26,7 +26,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from pac_core.growth_words import fixed_baseline_words, provenance
-from pac_core.money import LOCALES, NBSP, digits, money, months, percent, shown_additional
+from pac_core.money import LOCALES, NBSP, Limit, digits, money, months, percent, percent_apart, shown_additional
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
@@ -52,13 +52,19 @@ class Formatter:
     timezone: str = "Europe/Paris"
     fiscal_start: dt.date | None = None
     quarters: tuple[tuple[dt.date, dt.date], ...] = ()
+    # the thresholds the advisor compares an axis's ROI and a segment's trend with (``money.apart``: a figure just
+    # short of one reads « 49,96 % », not « 50 % »; audit nearthreshold); none: every figure rounded once
+    roi_limits: tuple[Limit, ...] = ()
+    trend_limits: tuple[Limit, ...] = ()
 
     @classmethod
-    def for_plan(cls, plan: Plan, lang: str | None = None) -> Formatter:
+    def for_plan(cls, plan: Plan, lang: str | None = None, roi_limits: tuple[Limit, ...] = (),
+                 trend_limits: tuple[Limit, ...] = ()) -> Formatter:
         """The plan's formatter: its currency, timezone and, on a fiscal plan, its quarters; in ``lang`` or the
         plan's language."""
         return cls(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone,
-                   fiscal_start=fiscal_start(plan), quarters=plan.period.quarters)
+                   fiscal_start=fiscal_start(plan), quarters=plan.period.quarters, roi_limits=roi_limits,
+                   trend_limits=trend_limits)
 
     def __post_init__(self) -> None:
         if self.lang not in LOCALES:
@@ -108,7 +114,7 @@ class Formatter:
             return labels(self.lang)["no_revenue_last_year"]
         if progress.revenue < 0:
             return self.additional(progress)
-        return self.change(progress.trend)
+        return self.change_near(progress.trend)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``. The unit and the
@@ -149,6 +155,19 @@ class Formatter:
         text = self.percent(ratio, decimals)
         return f"+{text}" if ratio is not None and half_up(ratio, decimals, percent=True) > 0 else text
 
+    def change_near(self, ratio: float | Decimal | None) -> str:
+        """A segment's trend as ``change`` writes it, on its own side of the advisor's thresholds (``trend_limits``):
+        -9.99 % reads « -9,99 % », not the « -10 % » that prioritises (audit nearthreshold)."""
+        if ratio is None or not self.trend_limits:
+            return self.change(ratio)
+        text = percent_apart(ratio, self.lang, self.trend_limits)
+        return f"+{text}" if not text.startswith("-") and any(c in "123456789" for c in text) else text
+
+    def roi_percent(self, ratio: float | Decimal | None) -> str:
+        """An axis's ROI on its own side of the advisor's thresholds (``roi_limits``): 49.96 % reads « 49,96 % »,
+        not the roll-out's « 50 % » (audit nearthreshold)."""
+        return DASH if ratio is None else percent_apart(ratio, self.lang, self.roi_limits)
+
     @property
     def no_cost(self) -> str:
         """« sans coût » / "no cost": an axis whose cost is 0 (its ROI is not finite, there is nothing to pay back)."""
@@ -156,7 +175,7 @@ class Formatter:
 
     def roi(self, ratio: float | None, cost: Decimal | None) -> str:
         """An ROI, or « sans coût » / "no cost" when the cost is 0 (« – » stays for unknown: audit E F5)."""
-        return self.no_cost if cost is not None and cost == 0 else self.percent(ratio)
+        return self.no_cost if cost is not None and cost == 0 else self.roi_percent(ratio)
 
     def payback(self, months: float | None, cost: Decimal | None) -> str:
         """A payback in months, or « sans coût » / "no cost" when the cost is 0 (it read « 0 mois »)."""

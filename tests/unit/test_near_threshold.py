@@ -1,0 +1,80 @@
+"""A figure that rounds onto a threshold the advisor compares it with reads on its own side of it (decided 7 Dec 2026,
+audit nearthreshold; docs/report.md, *One figure, one number*). Expectations written by hand before the code."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from pac_core.money import NBSP, decimals_apart
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.page import formatter_for
+from sync_jobs.report.sections_plan import axes, overview, segments
+from sync_jobs.report_inputs import ReportInputs
+from tests.unit.test_totals import second_quarter_axis
+
+# the advisor's defaults (EngineSettings): ROI rolled out at >= 50 %, dropped below 0 %; a segment prioritised at
+# a trend <= -10 %, a target of a roll-out below +5 %
+ROI = ((0.5, True), (0.0, True))
+TREND = ((0.05, True), (-0.10, False))
+
+
+@pytest.mark.parametrize(("ratio", "limits", "decimals"), [
+    (0.4996, ROI, 2),        # 50 % / 50,0 % would read as meeting the roll-out's 50 %
+    (0.4994, ROI, 1),        # 49,9 %
+    (0.5004, ROI, 0),        # 50 %: met, and it is
+    (0.5, ROI, 0),
+    (0.43, ROI, 0),
+    (-0.003, ROI, 1),        # -0,3 %: below 0 %, dropped, not « 0 % »
+    (0.004, ROI, 0),         # 0 %: not below 0, and it is not
+    (-0.0999, TREND, 2),     # -9,99 %: not the -10 % that prioritises
+    (-0.1004, TREND, 0),     # -10 %: met, and it is
+    (0.04996, TREND, 2),     # 5 % would read as not lagging (< 5 %)
+    (0.0504, TREND, 0),
+    (-0.09999999, TREND, 2),  # still -10,00 % at two decimals: rounded towards its own side
+])
+def test_decimals_apart(ratio: float, limits: tuple[tuple[float, bool], ...], decimals: int) -> None:
+    assert decimals_apart(ratio, limits) == decimals
+
+
+def test_formatter_roi_and_trend_fr_en() -> None:
+    fr = Formatter(lang="fr", roi_limits=ROI, trend_limits=TREND)
+    en = Formatter(lang="en", roi_limits=ROI, trend_limits=TREND)
+    assert fr.roi(0.4996, Decimal(100)) == f"49,96{NBSP}%"
+    assert en.roi(0.4996, Decimal(100)) == "49.96%"
+    assert fr.roi(0.5004, Decimal(100)) == f"50{NBSP}%"
+    assert fr.roi(-0.003, Decimal(100)) == f"-0,3{NBSP}%"
+    assert fr.change_near(-0.0999) == f"-9,99{NBSP}%"
+    assert en.change_near(-0.0999) == "-9.99%"
+    assert fr.change_near(-0.1004) == f"-10{NBSP}%"
+    assert en.change_near(0.04996) == "+4.99%"      # +5% would read as growing enough
+    assert fr.change_near(-0.09999999) == f"-9,99{NBSP}%"
+    # without limits (a formatter not told the advisor's thresholds) nothing moves
+    assert Formatter(lang="fr").roi(0.4996, Decimal(100)) == f"50{NBSP}%"
+
+
+def _inputs(trend: float, roi: float) -> ReportInputs:
+    p, ev = second_quarter_axis()
+    segs = tuple(replace(s, trend=trend) for s in ev.segments)
+    axes = tuple(replace(a, roi=roi) for a in ev.axes)
+    return ReportInputs(p, replace(ev, segments=segs, axes=axes))
+
+
+@pytest.mark.parametrize(("lang", "trend", "roi"), [("fr", f"-9,99{NBSP}%", f"49,96{NBSP}%"),
+                                                    ("en", "-9.99%", "49.96%")])
+def test_cards_and_tables_read_a_figure_just_short_of_a_threshold(lang: str, trend: str, roi: str) -> None:
+    """A segment at -9.99 % is not prioritised (-10 %), its card does not read « -10 % »; an axis at a ROI of
+    49.96 % is not rolled out (50 %), the overview and the Axes table do not read « 50 % »."""
+    inputs = _inputs(-0.0999, 0.4996)
+    fmt = formatter_for(inputs, lang)
+    assert trend in segments(inputs, fmt)
+    assert roi in overview(inputs, fmt)
+    assert roi in axes(inputs, fmt)
+
+
+def test_a_figure_on_its_threshold_side_is_rounded_once() -> None:
+    inputs = _inputs(-0.1004, 0.5004)
+    fmt = formatter_for(inputs, "fr")
+    assert f"-10{NBSP}%" in segments(inputs, fmt)
+    assert f"50{NBSP}%" in axes(inputs, fmt) and "50,04" not in axes(inputs, fmt)
