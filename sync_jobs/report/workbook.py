@@ -19,10 +19,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from connectors.fit import printable
-from pac_core.money import LOCALES
+from pac_core.money import LOCALES, Limit, decimals_apart
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.csv_export import FORMULA_START
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import labels
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import overlap_lines, since_lines, status_line
 from sync_jobs.report.scrub import scrub
@@ -79,9 +81,12 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
+        near = _near_limits(name, columns, fmt)
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
+                if c in near and isinstance(value, float) and not isinstance(row, Footer):
+                    _near(sheet.cell(r, c), value, kind, near[c])
             if isinstance(row, Footer):
                 sheet.cell(r, 1).font = Font(bold=True)
         _fit_text_columns(sheet, columns, rows)
@@ -143,6 +148,28 @@ def _text(cell: Any, text: str) -> None:
     cell.data_type = "s"
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True
+
+
+def _near_limits(sheet: str, columns: list[tuple[str, str]], fmt: Formatter) -> dict[int, tuple[Limit, ...]]:
+    """The columns (from 1) whose figures the advisor compares with a threshold: an axis's ROI (the overview's and
+    the Axes sheet's rows) and a segment's trend; not a segment's ROI, which no rule compares."""
+    w = labels(fmt.lang)
+    near = {}
+    for c, (header, kind) in enumerate(columns, start=1):
+        if header == w["trend"] and kind == "change":
+            near[c] = fmt.trend_limits
+        elif header == w["roi"] and kind == "percent" and sheet != "Segments":
+            near[c] = fmt.roi_limits
+    return near
+
+
+def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None:
+    """A figure just short of a threshold shows the decimals that keep it short, as the page (``money.apart``; audit
+    nearthreshold): 0.4996 as « 49,96 % », not the roll-out's « 50 % »."""
+    places = decimals_apart(value, limits)
+    if places:
+        shown = "0." + "0" * places + "%"
+        cell.number_format = f"+{shown};-{shown};{shown}" if kind == "change" else shown
 
 
 def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],

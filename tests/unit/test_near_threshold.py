@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 from pac_core.money import NBSP, decimals_apart
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.sections_plan import axes, overview, segments
+from sync_jobs.report.workbook import FIRST_ROW
+from sync_jobs.report.workbook import write as write_xlsx
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_totals import second_quarter_axis
 
@@ -78,3 +83,19 @@ def test_a_figure_on_its_threshold_side_is_rounded_once() -> None:
     fmt = formatter_for(inputs, "fr")
     assert f"-10{NBSP}%" in segments(inputs, fmt)
     assert f"50{NBSP}%" in axes(inputs, fmt) and "50,04" not in axes(inputs, fmt)
+
+
+def _cell(sheet: Any, header: str, row: int = 0) -> Any:
+    headers = [c.value for c in sheet[FIRST_ROW]]
+    return sheet.cell(FIRST_ROW + 1 + row, headers.index(header) + 1)
+
+
+def test_the_workbook_shows_the_decimals_that_keep_a_figure_short(tmp_path: Path) -> None:
+    """The Segments sheet's trend and the Axes sheet's ROI read « -9,99 % » and « 49,96 % » in Excel (formats
+    0.00 %); a figure on its side keeps the one-figure format."""
+    book = openpyxl.load_workbook(write_xlsx(_inputs(-0.0999, 0.4996), tmp_path / "r.xlsx", "en"))
+    assert _cell(book["Segments"], "Trend").number_format == "+0.00%;-0.00%;0.00%"
+    assert _cell(book["Axes"], "ROI to date").number_format == "0.00%"
+    book = openpyxl.load_workbook(write_xlsx(_inputs(-0.1004, 0.5004), tmp_path / "s.xlsx", "en"))
+    assert _cell(book["Segments"], "Trend").number_format == "+0%;-0%;0%"
+    assert _cell(book["Axes"], "ROI to date").number_format == "0%"
