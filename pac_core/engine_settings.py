@@ -65,6 +65,12 @@ class EngineSettings:
         (the threshold counts below)."""
         return ((self.rollout_lagging_growth, True), (-self.prioritise_min_decline, False))
 
+    @property
+    def payback_limits(self) -> tuple[tuple[float, bool], ...]:
+        """The threshold the advisor compares an axis's payback (months) with: rolled out within
+        ``rollout_max_months_to_roi`` (the threshold counts with the figures below)."""
+        return ((self.rollout_max_months_to_roi, False),)
+
 
 def _decimal(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))

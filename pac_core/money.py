@@ -175,20 +175,23 @@ def _side(value: Decimal, limit: Decimal, closed_above: bool) -> bool:
     return value >= limit if closed_above else value > limit
 
 
-def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2) -> Decimal:
+def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2, *,
+          percent: bool = True) -> Decimal:
     """``ratio`` as a percentage (``half_up``) that reads on its own side of every threshold in ``limits`` (decided 7
     Dec 2026, audit nearthreshold): ``decimals`` places, one more (up to ``most``) only while the rounded figure sits
     on the other side of a threshold, or on it when the exact one is not (-9.99 % reads « -9,99 % », not the « -10 % »
     that prioritises; 49.96 % « 49,96 % », not the roll-out's « 50 % »). Still on the wrong side at ``most`` places
     (-9.999999 %), it is rounded towards its own side there (« -9,99 % »). A threshold is ``(value, closed_above)``:
     True when the threshold itself counts with the figures above it (ROI >= 50 % rolls out, ROI < 0 % drops), False
-    when with those below (a trend <= -10 % prioritises)."""
+    when with those below (a trend <= -10 % prioritises). ``percent`` False: ``ratio`` is a plain number (a payback
+    of 6.04 months reads « 6,04 mois » beside the roll-out's « 6 mois » at most, not « 6 mois »)."""
+    scale = 2 if percent else 0
     exact = Decimal(str(ratio)) if isinstance(ratio, float) else Decimal(ratio)
-    exact = exact.scaleb(2)
-    bounds = [(Decimal(str(v)).scaleb(2), closed) for v, closed in limits]
-    shown = half_up(ratio, decimals, percent=True)
+    exact = exact.scaleb(scale)
+    bounds = [(Decimal(str(v)).scaleb(scale), closed) for v, closed in limits]
+    wrong: list[tuple[Decimal, bool]] = []
     for places in range(decimals, most + 1):
-        shown = half_up(ratio, places, percent=True)
+        shown = half_up(ratio, places, percent=percent)
         wrong = [(b, c) for b, c in bounds if _side(shown, b, c) != _side(exact, b, c)]
         if not wrong:
             return shown
@@ -197,9 +200,10 @@ def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, mo
     return exact.quantize(Decimal(1).scaleb(-most), rounding=rounding)
 
 
-def decimals_apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2) -> int:
+def decimals_apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2, *,
+                   percent: bool = True) -> int:
     """How many decimals ``apart`` writes ``ratio`` with."""
-    return -apart(ratio, limits, decimals, most).as_tuple().exponent  # type: ignore[operator]
+    return -apart(ratio, limits, decimals, most, percent=percent).as_tuple().exponent  # type: ignore[operator]
 
 
 def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], decimals: int = 0) -> str:

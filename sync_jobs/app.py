@@ -528,7 +528,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
                             attribution_days=engine_of.attribution_days, attribution=engine_of.attribution,
                             basis=basis, run_of=run_of, overlaps=overlaps, roi_limits=engine_of.roi_limits,
-                            trend_limits=engine_of.trend_limits)
+                            trend_limits=engine_of.trend_limits, payback_limits=engine_of.payback_limits)
     finally:
         engine.dispose()
 

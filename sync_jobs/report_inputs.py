@@ -94,6 +94,7 @@ class ReportInputs:
     # ``trend_limits``): a figure just short of one reads with the decimals that keep it short (audit nearthreshold)
     roi_limits: tuple[tuple[float, bool], ...] = EngineSettings().roi_limits
     trend_limits: tuple[tuple[float, bool], ...] = EngineSettings().trend_limits
+    payback_limits: tuple[tuple[float, bool], ...] = EngineSettings().payback_limits
 
     def __post_init__(self) -> None:
         # a kept snapshot's figures were computed under its own attribution, whatever the settings say today

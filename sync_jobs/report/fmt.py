@@ -26,7 +26,19 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from pac_core.growth_words import fixed_baseline_words, provenance
-from pac_core.money import LOCALES, NBSP, Limit, digits, money, months, percent, percent_apart, shown_additional
+from pac_core.money import (
+    LOCALES,
+    MONTH_WORDS,
+    NBSP,
+    Limit,
+    apart,
+    digits,
+    money,
+    months,
+    percent,
+    percent_apart,
+    shown_additional,
+)
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
@@ -56,15 +68,16 @@ class Formatter:
     # short of one reads « 49,96 % », not « 50 % »; audit nearthreshold); none: every figure rounded once
     roi_limits: tuple[Limit, ...] = ()
     trend_limits: tuple[Limit, ...] = ()
+    payback_limits: tuple[Limit, ...] = ()    # an axis's payback, in months (``rollout_max_months_to_roi``)
 
     @classmethod
     def for_plan(cls, plan: Plan, lang: str | None = None, roi_limits: tuple[Limit, ...] = (),
-                 trend_limits: tuple[Limit, ...] = ()) -> Formatter:
+                 trend_limits: tuple[Limit, ...] = (), payback_limits: tuple[Limit, ...] = ()) -> Formatter:
         """The plan's formatter: its currency, timezone and, on a fiscal plan, its quarters; in ``lang`` or the
         plan's language."""
         return cls(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone,
                    fiscal_start=fiscal_start(plan), quarters=plan.period.quarters, roi_limits=roi_limits,
-                   trend_limits=trend_limits)
+                   trend_limits=trend_limits, payback_limits=payback_limits)
 
     def __post_init__(self) -> None:
         if self.lang not in LOCALES:
@@ -179,7 +192,14 @@ class Formatter:
 
     def payback(self, months: float | None, cost: Decimal | None) -> str:
         """A payback in months, or « sans coût » / "no cost" when the cost is 0 (it read « 0 mois »)."""
-        return self.no_cost if cost is not None and cost == 0 else self.months(months)
+        if cost is not None and cost == 0:
+            return self.no_cost
+        shown = None if months is None or not self.payback_limits else \
+            apart(months, self.payback_limits, 1, percent=False)
+        if shown is None or shown == shown.to_integral_value() or -shown.as_tuple().exponent < 2:  # type: ignore[operator]
+            return self.months(months)
+        # 6.04 months beside a roll-out paid back within 6: « 6,04 mois », not « 6 mois » (audit nearthreshold)
+        return f"{format_decimal(shown, format=digits(2), locale=self.locale)}{NBSP}{MONTH_WORDS[self.lang][1]}"
 
     def months(self, value: float | None) -> str:
         """``3 mois`` / ``1 month``, ``2.5 months``, ``< 0,1 mois``: ``pac_core.money.months``, the advisor's

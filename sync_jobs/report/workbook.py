@@ -160,12 +160,18 @@ def _near_limits(sheet: str, columns: list[tuple[str, str]], fmt: Formatter) -> 
             near[c] = fmt.trend_limits
         elif header == w["roi"] and kind == "percent" and sheet != "Segments":
             near[c] = fmt.roi_limits
+        elif header == w["time_to_roi"] and kind == "months":
+            near[c] = fmt.payback_limits
     return near
 
 
 def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None:
     """A figure just short of a threshold shows the decimals that keep it short, as the page (``money.apart``; audit
     nearthreshold): 0.4996 as « 49,96 % », not the roll-out's « 50 % »."""
+    if kind == "months":      # one decimal as a rule (« 6,0 »); 6.04 months beside « within 6 »: « 6,04 »
+        if decimals_apart(value, limits, 1, percent=False) > 1:
+            cell.number_format = "0.00"
+        return
     places = decimals_apart(value, limits)
     if places:
         shown = "0." + "0" * places + "%"

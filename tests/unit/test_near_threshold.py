@@ -99,3 +99,23 @@ def test_the_workbook_shows_the_decimals_that_keep_a_figure_short(tmp_path: Path
     book = openpyxl.load_workbook(write_xlsx(_inputs(-0.1004, 0.5004), tmp_path / "s.xlsx", "en"))
     assert _cell(book["Segments"], "Trend").number_format == "+0%;-0%;0%"
     assert _cell(book["Axes"], "ROI to date").number_format == "0%"
+
+
+@pytest.mark.parametrize(("lang", "months", "text"), [
+    ("fr", 6.04, f"6,04{NBSP}mois"),       # not paid back within 6 months: not « 6 mois »
+    ("en", 6.04, "6.04 months".replace(" ", NBSP)),
+    ("fr", 5.96, f"6{NBSP}mois"),          # paid back within 6, and it reads so
+    ("fr", 6.0, f"6{NBSP}mois"),
+    ("fr", 6.2, f"6,2{NBSP}mois"),
+])
+def test_a_payback_just_over_the_roll_outs_months(lang: str, months: float, text: str) -> None:
+    fmt = Formatter(lang=lang, payback_limits=((6.0, False),))
+    assert fmt.payback(months, Decimal(100)) == text
+
+
+def test_the_axes_table_and_sheet_read_a_payback_just_over_six_months(tmp_path: Path) -> None:
+    p, ev = second_quarter_axis()
+    inputs = ReportInputs(p, replace(ev, axes=tuple(replace(a, time_to_roi_months=6.04) for a in ev.axes)))
+    assert f"6,04{NBSP}mois" in axes(inputs, formatter_for(inputs, "fr"))
+    book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "en"))
+    assert _cell(book["Axes"], "Payback (months from period start)").number_format == "0.00"
