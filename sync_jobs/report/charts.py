@@ -132,7 +132,7 @@ def ranking(items: list[tuple[str, float | None]], fmt: Formatter, *, title: str
                        'stroke-width="2.5"/>')
         tx, anchor = (zero + w + 6, "start") if value >= 0 else (zero + 6, "start")
         out.append(f'<text x="{tx:.1f}" y="{y + 15}" text-anchor="{anchor}" font-size="12.5" font-weight="600" '
-                   f'fill="{INK}">{_e(fmt.percent(value))}</text>')
+                   f'fill="{INK}">{_e(fmt.roi_percent(value))}</text>')   # 49.96 %: « 49,96 % » (nearthreshold)
     out.append(f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="2" y2="{height - 2}" stroke="{MUTED}" stroke-width="1"/>')
     out.append("</svg>")
     return "".join(out)

@@ -119,3 +119,10 @@ def test_the_axes_table_and_sheet_read_a_payback_just_over_six_months(tmp_path: 
     assert f"6,04{NBSP}mois" in axes(inputs, formatter_for(inputs, "fr"))
     book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "en"))
     assert _cell(book["Axes"], "Payback (months from period start)").number_format == "0.00"
+
+
+def test_the_roi_ranking_chart_reads_a_roi_just_short_of_the_roll_out() -> None:
+    inputs = _inputs(-0.0999, 0.4996)
+    html = axes(inputs, formatter_for(inputs, "en"))
+    figure = html[html.index("<figure"):html.index("</figure>")]
+    assert ">49.96%</text>" in figure and ">50%</text>" not in figure
