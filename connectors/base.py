@@ -344,6 +344,15 @@ class RenamesProducts(Protocol):
 
 
 @runtime_checkable
+class WordsUndated(Protocol):
+    """A connector that stores a done activity with no date for the engine to judge (Salesforce), and words the
+    engine's ``no_start`` rejection of it as it rejected such rows itself (its code and values): None for a record
+    it does not word so."""
+
+    def undated_rejection(self, record_id: str) -> Rejected | None: ...
+
+
+@runtime_checkable
 class ReportsCopies(Protocol):
     """A connector that can find several CRM records carrying one pac_key (HubSpot's fallback tasks: a task copied by
     hand): pac writes one, the others are left; one line naming them and what to do, for the run's summary and

@@ -26,6 +26,7 @@ from connectors.base import (
     ReportsCopies,
     StoredRecords,
     Target,
+    WordsUndated,
 )
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, kept_engine_section, reconciliation_days_of
@@ -230,6 +231,7 @@ def evaluate(ctx: RunContext) -> None:
     ctx.evaluation = result.evaluation = evaluation
     result.plan = ctx.effective
     ctx.set_aside, result.labels = engine_rejections(evaluation, records, ctx.pulled.rejected)
+    ctx.set_aside = [_connector_words(ctx, r) for r in ctx.set_aside]
     result.warnings = [*(Rejected(w.source, WARNED_OBJECT.get(w.rule, "deals"), w.record_id, f"{w.rule}: {w.detail}")
                          for w in evaluation.warnings), *ctx.pulled.warnings]
     for kind in sorted({w.object for w in result.warnings}):
@@ -573,6 +575,16 @@ def _engine_reason(rejected: Rejected) -> bool:
     "rule: detail" with no code: recomputed every run from the stored records, never carried over (``pull``)."""
     rule = rejected.reason.split(":", 1)[0]
     return not rejected.code and rule in ENGINE_RULES
+
+
+def _connector_words(ctx: RunContext, rejected: Rejected) -> Rejected:
+    """An engine's ``no_start`` of an activity its connector words (``WordsUndated``: Salesforce's done Event or Task
+    with no date, ``no_activity_date``), in those words; any other as it is (audit connrejects)."""
+    connector = ctx.connectors.get(rejected.source)
+    if (rejected.object != "activities" or not rejected.reason.startswith("no_start:")
+            or not isinstance(connector, WordsUndated)):
+        return rejected
+    return connector.undated_rejection(rejected.id) or rejected
 
 
 def _with_code(rejected: Rejected) -> Rejected:

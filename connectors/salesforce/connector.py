@@ -61,7 +61,7 @@ from connectors.salesforce.mapping import (
     load_mapping,
     person_account_notes,
 )
-from connectors.salesforce.normalise import Normaliser, sf_datetime
+from connectors.salesforce.normalise import Normaliser, sf_datetime, undated_rejection
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import LABELLED_TYPES, Reader, SfObject, lacking_words, objects_of
@@ -776,6 +776,11 @@ class SalesforceConnector:
         (``Reader.lacking``: warned about with the command that creates them)."""
         lacking = self.reader.lacking.get("Account", frozenset())
         return {k: v for k, v in self.mapping.account_fields().items() if v not in lacking}
+
+    def undated_rejection(self, record_id: str) -> Rejected | None:
+        """``normalise.undated_rejection``: the engine's rejection of a done Event or Task with no date, worded
+        ``no_activity_date`` as before (audit connrejects)."""
+        return undated_rejection(self.name, record_id)
 
     def note_plan_zone(self, timezone: str) -> None:
         """A Salesforce action's last day is a date field (``PAC_Window_End__c``): no instant, nothing to note."""

@@ -194,6 +194,21 @@ def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
     return None
 
 
+# Salesforce's key prefixes of the activity objects (an Id's first three characters: Event 00U, Task 00T)
+ACTIVITY_PREFIX = {"00U": "Event", "00T": "Task"}
+
+
+def undated_rejection(source: str, record_id: str) -> Rejected | None:
+    """The words of a done call or visit stored with no date that the engine rejects for the plan (``no_start``):
+    ``no_activity_date``, as the connector rejected every such row before (audit connrejects), so the words, the
+    code and the known-vs-new key stay; None for an Id of no activity object."""
+    obj = ACTIVITY_PREFIX.get(record_id[:3])
+    if obj is None:
+        return None
+    return rejection(source, "activities", record_id, "no_activity_date", object=obj,
+                     fields="ActivityDateTime, ActivityDate")
+
+
 def _account_of(r: dict[str, Any]) -> str | None:
     """An Event's or Task's account: its ``AccountId`` (Salesforce derives it from What or Who), else a What that is
     an account (the Account key prefix ``001``)."""
@@ -404,13 +419,13 @@ class Normaliser:
                 if start is not None and self.m.activities.task_date == "completed":
                     day = None      # the mapping dates a completed Task when it was closed, even after its due date
         deleted = bool(r.get("IsDeleted"))
-        if start is None and day is None and not deleted:
-            if kind is not None and status is ActivityStatus.COMPLETED:
-                # a call or visit done, with no date to count it on: the CRM's record needs fixing
-                raise Malformed("no_activity_date", object=obj, fields="ActivityDateTime, ActivityDate")
+        if start is None and day is None and not deleted and (kind is None or status is not ActivityStatus.COMPLETED):
             # an open to-do with no due date, or a row matching no rule: no plan activity, and it cannot be counted
             # in any window. Left out (counted in ``skipped``) as a deleted activity, which replaces the dated
-            # version a store may hold (a call reopened and its due date cleared stops counting)
+            # version a store may hold (a call reopened and its due date cleared stops counting). A call or visit
+            # done with no date is kept undated: the engine rejects it when it is the plan's (its type counted by an
+            # action naming its owner: docs/engine.md, *Bad records*), in the words ``no_activity_date``
+            # (``undated_rejection``); another team's is left out (audit connrejects)
             self.skipped["undated"] += 1
             deleted = True
         return Activity(

@@ -113,10 +113,11 @@ class TestPartialBatch:
 
 class TestMalformedRecord:
     def test_malformed_record_is_skipped_and_reported(self, crm, settings) -> None:
-        """A customer visit (a mapped type, filed: completed) with no date is rejected by the connector, stored with
-        its reason; the run goes on. (An undated row that is no plan activity, untyped or open, is left out.)"""
+        """A customer visit (a mapped type, filed: completed) with no date, of Julie (the example plan counts her
+        visits), is rejected, stored with its reason; the run goes on. (An undated row that is no plan activity,
+        untyped or open, or another team's, is left out: audit connrejects.)"""
         sf = crm.api("salesforce")
-        owner = sf.find("User")[0]["Id"]
+        owner = next(u["Id"] for u in sf.find("User") if u.get("Email") == "julie.martin@durand-process.example")
         bad = sf.create("Event", Subject="Visite sans date", Type="Visite client", OwnerId=owner,
                         ActivityDateTime=None, IsAllDayEvent=False, ActivityDate=None)
         result = _sync(settings, crm)

@@ -358,6 +358,35 @@ class TestFreshOrg:
         assert {a: ev.action(a).done for a in ("A-10", "A-11", "A-12")} == {"A-10": 4, "A-11": 3, "A-12": 2}
         assert ([(r.id, r.reason) for r in result.rejections], result.status) == ([], "ok")
 
+    @pytest.mark.parametrize("owner", ["claire@example.com", "marc@example.com"])
+    def test_a_done_call_with_no_date_is_rejected_only_by_the_plan_counting_it(
+            self, fresh_org: tuple[DocsOrg, Any, Path], owner: str) -> None:
+        """Julie's V6 fixed (deleted), a call marked Completed with neither ``ActivityDate`` nor
+        ``CompletedDateTime`` on Alpha. Claire's (marketing: no action names her): no call action could count it
+        whatever its date, so by hand no rejection and the run ``ok``; Marc's (A-11 counts his calls): rejected, in
+        the words of before, « Task has no date (ActivityDateTime, ActivityDate) », ``partial``. The counts stay
+        A-10 4, A-11 3, A-12 2 (decided 7 Dec 2026, audit connrejects). Seen failing before the fix: Claire's
+        rejected by the connector, ``partial``."""
+        org, settings, mapping = fresh_org
+        org.rows["Event"] = [r for r in org.rows["Event"] if r.get("Subject") != "V6"]
+        if owner == "claire@example.com":
+            org.add("User", Username=owner, Email=owner, Name="Claire X", FirstName="Claire", LastName="X",
+                    IsActive=True, UserType="Standard")
+        who = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == owner)
+        alpha = next(str(a["Id"]) for a in org.rows["Account"] if a["Name"].startswith("Alpha"))
+        bad = org.add("Task", Subject="Appel sans date", TaskSubtype="Call", Type="Call", Status="Completed",
+                      IsClosed=True, ActivityDate=None, CompletedDateTime=None, OwnerId=who, AccountId=alpha,
+                      WhatId=alpha, Priority="Normal")
+        result = _sync(org, settings, mapping)
+        assert (org.unhandled, org.errors) == ([], [])
+        ev = result.evaluation
+        assert ev is not None, result
+        assert {a: ev.action(a).done for a in ("A-10", "A-11", "A-12")} == {"A-10": 4, "A-11": 3, "A-12": 2}
+        expected = [] if owner == "claire@example.com" else [
+            (bad, "Task has no date (ActivityDateTime, ActivityDate)")]
+        assert ([(r.id, r.reason) for r in result.rejections], result.status) == (
+            expected, "ok" if not expected else "partial")
+
     def test_the_fields_written_back(self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
         org, settings, mapping = fresh_org
         result = _sync(org, settings, mapping)

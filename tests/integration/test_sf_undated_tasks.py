@@ -173,3 +173,42 @@ class TestRowsLeftOut:
         assert (result.status, result.rejections, _done(result, "A-03")) == ("ok", [], 0)
         stored = _stored(org, call)
         assert (stored.deleted, stored.type, stored.day, stored.start) == (True, None, None, None)
+
+
+class TestPlanBlindUndatedRows:
+    """Audit connrejects (7 Dec 2026): a done call with no date is the plan's to reject only as the engine's rule
+    says (docs/engine.md, *Bad records*: its type counted by an action naming its owner), in the connector's words."""
+
+    def test_another_reps_undated_call_leaves_the_night_ok(self, org: Org) -> None:
+        """Marc, a user no action names (CALL_PLAN: Julie's visits A-01 and calls A-03, Léa's visits A-02), logs a
+        completed call on Lyon SARL with no date. No action could count it whatever its date: expected status ok,
+        no rejection, A-03 still 1 of 1 from Julie's call of 4 May. Main: partial, Marc's call rejected
+        'Task has no date (ActivityDateTime, ActivityDate)'."""
+        org.task("Appel Lyon SARL", "Call", "Completed", date(2027, 5, 4))
+        assert org.sync().status == "ok"
+        marc = org.api.create("User", Username="marc@example.com", Email="marc@example.com", LastName="D",
+                              Name="Marc D", IsActive=True)
+        org.api.create("Task", Subject="Appel salon", TaskSubtype="Call", Status="Completed", WhatId=org.account,
+                       OwnerId=marc, ActivityDate=None)
+        result = org.sync()
+        assert (result.status, result.rejections, _done(result, "A-03")) == ("ok", [], 1)
+
+    def test_the_plans_own_undated_call_is_still_rejected_in_the_same_words(self, org: Org) -> None:
+        """The same night holds Julie's completed call with no date (A-03 counts her calls: hers to fix) and Marc's:
+        expected exactly Julie's rejected, in the words of before ('Task has no date (ActivityDateTime,
+        ActivityDate)', code no_activity_date), the night partial. Main: both rejected."""
+        org.sync()
+        marc = org.api.create("User", Username="marc@example.com", Email="marc@example.com", LastName="D",
+                              Name="Marc D", IsActive=True)
+        org.api.create("Task", Subject="Appel salon", TaskSubtype="Call", Status="Completed", WhatId=org.account,
+                       OwnerId=marc, ActivityDate=None)
+        julie = org.task("Appel sans date", "Call", "Completed")
+        result = org.sync()
+        assert result.status == "partial"
+        assert [(r.object, r.id, r.reason) for r in result.rejections] == [
+            ("activities", julie, "Task has no date (ActivityDateTime, ActivityDate)")]
+        assert [(r.id, r.code) for r in result.new_rejections] == [(julie, "no_activity_date")]
+        # the night after, nothing edited: the same rejection, known (same code and values), so the night is ok
+        after = org.sync()
+        assert (after.status, [(r.id, r.reason) for r in after.rejections], after.new_rejections) == (
+            "ok", [(julie, "Task has no date (ActivityDateTime, ActivityDate)")], [])

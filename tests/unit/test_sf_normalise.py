@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import HELD_PAC
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
-from connectors.salesforce.normalise import Normaliser
+from connectors.salesforce.normalise import Normaliser, undated_rejection
 from pac_config.loader import config_dir
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Rejected, User
@@ -189,18 +189,25 @@ class TestActivities:
         subject = "<script>alert('pac')</script> 株式会社 東京精機"
         assert n.activity("Event", _event(Subject=subject)).subject == subject  # type: ignore[union-attr]
 
-    def test_undated_activity_is_rejected_with_a_reason(self) -> None:
-        """An event with no date at all is rejected, not a crash."""
+    def test_undated_activity_is_kept_undated_for_the_engine(self) -> None:
+        """An event with no date at all is no crash: a visit done, kept with no start nor day (not deleted) for the
+        engine to reject when the plan counts its owner's visits (audit connrejects), in the words
+        ``undated_rejection`` gives it."""
         n, _ = _normaliser()
         out = n.activity("Event", _event(ActivityDateTime=None, StartDateTime=None))
-        assert isinstance(out, Rejected) and "no date" in out.reason
+        assert isinstance(out, Activity) and (out.start, out.day, out.deleted) == (None, None, False)
+        words = undated_rejection("sf", "00U1")
+        assert words is not None and (words.code, words.reason) == (
+            "no_activity_date", "Event has no date (ActivityDateTime, ActivityDate)")
+        assert undated_rejection("sf", "0011") is None
 
     def test_an_undated_row_is_rejected_only_when_a_completed_activity_of_a_mapped_type(self) -> None:
         """Task.ActivityDate is nillable ("New Task" leaves Due Date blank) and CompletedDateTime is set only once the
         task is closed. With the shipped mapping: an open to-do (TaskSubtype Task, Not Started), an open call, a
         deferred call and a completed to-do, none dated, are no activity to count: each comes back deleted (it
         replaces a dated version the store may hold) and counted under 'undated'. A completed call with no date is
-        rejected. Seen failing on the old code: all five rejected 'Task has no date'."""
+        kept undated, not deleted, for the engine to judge (audit connrejects: rejected by the connector before, in
+        every plan). Seen failing on the old code: all five rejected 'Task has no date'."""
         n, _ = _normaliser("salesforce.default.yaml")
         base = {"IsDeleted": False, "ActivityDate": None, "CompletedDateTime": None, "AccountId": "0011",
                 "OwnerId": "0051", "SystemModstamp": STAMP}
@@ -213,8 +220,9 @@ class TestActivities:
             ("todo", True, None, None), ("open_call", True, None, None), ("deferred", True, None, None),
             ("done_todo", True, None, None)]
         assert n.skipped == {"undated": 4}
-        rejected = out["done_call"]
-        assert isinstance(rejected, Rejected) and rejected.reason == "Task has no date (ActivityDateTime, ActivityDate)"
+        kept = out["done_call"]
+        assert isinstance(kept, Activity) and (kept.type, kept.start, kept.day, kept.deleted) == (
+            ActivityType.CALL, None, None, False)
 
     def test_garbled_datetime_is_rejected(self) -> None:
         """An unreadable datetime becomes a Rejected with the value in the reason."""
