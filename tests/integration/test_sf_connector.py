@@ -375,11 +375,18 @@ class TestSchema:
             assert len(results) == 1 and results[0].ok
 
     def test_rejected_records_never_crash_the_pull(self, sf: SalesforceConnector, server: SandboxServer) -> None:
-        """A malformed record in the org is yielded as Rejected with a reason."""
+        """A malformed record in the org is yielded as Rejected with a reason (an account with no name); a done visit
+        with no date is yielded undated for the engine's plan-aware rule to judge, in the connector's words when it
+        rejects it (audit connrejects, decided 7 Dec 2026: the connector rejected it itself, for every plan)."""
         api = server.api("salesforce")
+        nameless = api.create("Account", Name="")
+        out = [r for r in sf.pull(ObjectKind.ACCOUNTS, None) if getattr(r, "id", None) == nameless]
+        assert isinstance(out[0], Rejected) and out[0].reason, out
         bad = api.create("Event", Subject="sans date", Type="Visite client")
-        out = [r for r in sf.pull(ObjectKind.ACTIVITIES, None) if getattr(r, "id", None) == bad]
-        assert isinstance(out[0], Rejected) and "no date" in out[0].reason
+        [undated] = [r for r in sf.pull(ObjectKind.ACTIVITIES, None) if getattr(r, "id", None) == bad]
+        assert isinstance(undated, Activity) and undated.start is None and undated.day is None
+        words = sf.undated_rejection(bad)
+        assert words is not None and "no date" in words.reason
 
 
 class TestLineItemPaging:
