@@ -8,10 +8,8 @@ By hand, for many seeds: ``python -m tests.integration.test_wire_kpis --seeds 20
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -29,7 +27,7 @@ from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emu
 from tests.integration.sf_docs_emulator import ENV, DocsOrg, add_pac_objects, serve
 from tests.integration.sf_runs import NO_WAIT
 from tests.integration.test_hs_docs_emulator import _stage, sync
-from tests.integration.test_wire_oracle import _hs_mapping, _sf_mapping, sf_patches
+from tests.integration.test_wire_oracle import _hs_mapping, _sf_mapping, hand_loop, sf_patches
 from tests.integration.wire_kpis import kpi_plan_text, oracle_axes
 from tests.integration.wire_orgs import AS_OF, AS_OF_TEXT, Org, generate, load_hs, load_sf, oracle_counts
 
@@ -219,29 +217,7 @@ def test_hubspot_kpis_match_the_oracle(seed: int, tmp_path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, default=50)
-    parser.add_argument("--first", type=int, default=100)
-    parser.add_argument("--crm", choices=("sf", "hs", "both"), default="both")
-    args = parser.parse_args(argv)
-    for table, key, value in sf_patches():
-        table[key] = value
-    crms = ("sf", "hs") if args.crm == "both" else (args.crm,)
-    bad = 0
-    for seed in range(args.first, args.first + args.seeds):
-        for crm in crms:
-            with tempfile.TemporaryDirectory() as tmp:
-                try:
-                    lines = check(seed, crm, Path(tmp))
-                except Exception as exc:    # a hand loop reports and goes on
-                    lines = [f"ERROR {exc!r}"[:400]]
-            bad += bool(lines)
-            for line in lines:
-                print(f"seed {seed} {crm}: {line}", flush=True)
-        if (seed - args.first) % 20 == 19:
-            print(f"... seed {seed}: {bad} seed(s) disagreeing so far", flush=True)
-    print(f"{args.seeds} seeds x {len(crms)} CRM(s): {bad} disagreeing")
-    return 1 if bad else 0
+    return hand_loop(argv, __doc__, check)
 
 
 if __name__ == "__main__":

@@ -186,8 +186,10 @@ def _diff(expected: Figures, got: Figures) -> str:
     return "; ".join(parts)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def hand_loop(argv: list[str], doc: str | None, check: Callable[[int, str, Path], list[str]]) -> int:
+    """Many seeds by hand (``--seeds N --first K --crm sf|hs|both``): ``check(seed, crm, folder)`` gives a seed's
+    disagreements as lines; a run that raises is reported and the loop goes on. Exit 1 when a seed disagreed."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--first", type=int, default=100)
     parser.add_argument("--crm", choices=("sf", "hs", "both"), default="both")
@@ -197,23 +199,29 @@ def main(argv: list[str]) -> int:
     crms = ("sf", "hs") if args.crm == "both" else (args.crm,)
     bad = 0
     for seed in range(args.first, args.first + args.seeds):
-        expected = expected_nights(seed)
         for crm in crms:
             with tempfile.TemporaryDirectory() as tmp:
                 try:
-                    got = RUNNERS[crm](generate(seed), Path(tmp))
+                    lines = check(seed, crm, Path(tmp))
                 except Exception as exc:    # a hand loop reports and goes on
-                    bad += 1
-                    print(f"seed {seed} {crm}: ERROR {exc!r}"[:400], flush=True)
-                    continue
-            for night, (want, have) in enumerate(zip(expected, got, strict=True), start=1):
-                if want != have:
-                    bad += 1
-                    print(f"seed {seed} {crm} night {night}: {_diff(want, have)}", flush=True)
+                    lines = [f"ERROR {exc!r}"[:400]]
+            bad += bool(lines)
+            for line in lines:
+                print(f"seed {seed} {crm}: {line}", flush=True)
         if (seed - args.first) % 20 == 19:
-            print(f"... seed {seed}: {bad} disagreement(s) so far", flush=True)
-    print(f"{args.seeds} seeds x {len(crms)} CRM(s): {bad} disagreement(s)")
+            print(f"... seed {seed}: {bad} seed(s) disagreeing so far", flush=True)
+    print(f"{args.seeds} seeds x {len(crms)} CRM(s): {bad} disagreeing")
     return 1 if bad else 0
+
+
+def _check_nights(seed: int, crm: str, tmp: Path) -> list[str]:
+    got = RUNNERS[crm](generate(seed), tmp)
+    return [f"night {night}: {_diff(want, have)}"
+            for night, (want, have) in enumerate(zip(expected_nights(seed), got, strict=True), start=1) if want != have]
+
+
+def main(argv: list[str]) -> int:
+    return hand_loop(argv, __doc__, _check_nights)
 
 
 if __name__ == "__main__":
