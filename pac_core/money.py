@@ -154,17 +154,19 @@ def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:
 MONTH_WORDS = {"fr": ("mois", "mois"), "en": ("month", "months")}
 
 
-def months(value: float | Decimal, lang: str) -> str:
+def months(value: float | Decimal, lang: str, limits: Iterable[Limit] = ()) -> str:
     """A number of months as the report's « Délai de retour » column writes it (``sync_jobs.report.fmt.Formatter.
     months``), and the advisor's sentences too: rounded half up to one decimal, without a trailing « ,0 »: « 6 mois »,
     « 2,7 mois », "1 month", "2.5 months"; under 0.05 of a month « < 0,1 mois » / "< 0.1 month", not a payback of
-    zero (a no-break space before the unit; audit surfaces F1: the advice read « rentabilisé en 6,0 mois »)."""
+    zero (a no-break space before the unit; audit surfaces F1: the advice read « rentabilisé en 6,0 mois »). With
+    ``limits``, on its own side of each (``apart``): 6.04 months beside a roll-out within 6 reads « 6,04 mois »."""
     locale = LOCALES[lang]
     one, many = MONTH_WORDS[lang]
-    shown = half_up(value, 1)
+    limits = tuple(limits)
+    shown = apart(value, limits, 1, percent=False) if limits else half_up(value, 1)
     if value > 0 and shown == 0:     # a day or so: not a payback of zero
         return f"<{NBSP}{format_decimal(Decimal('0.1'), format=digits(1), locale=locale)}{NBSP}{one}"
-    decimals = 0 if shown == shown.to_integral_value() else 1
+    decimals = 0 if shown == shown.to_integral_value() else _places(shown)
     return f"{format_decimal(shown, format=digits(decimals), locale=locale)}{NBSP}{one if shown == 1 else many}"
 
 
@@ -200,17 +202,24 @@ def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, mo
     return exact.quantize(Decimal(1).scaleb(-most), rounding=rounding)
 
 
+def _places(shown: Decimal) -> int:
+    """The decimals a rounded figure holds (``apart``'s, ``half_up``'s)."""
+    return -shown.as_tuple().exponent  # type: ignore[operator]
+
+
 def decimals_apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2, *,
                    percent: bool = True) -> int:
     """How many decimals ``apart`` writes ``ratio`` with."""
-    return -apart(ratio, limits, decimals, most, percent=percent).as_tuple().exponent  # type: ignore[operator]
+    return _places(apart(ratio, limits, decimals, most, percent=percent))
 
 
-def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], decimals: int = 0) -> str:
+def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], decimals: int = 0, *,
+                  signed: bool = False) -> str:
     """``percent`` with the decimals of ``apart``: the figure never reads as meeting a threshold it did not meet,
-    nor missing one it met."""
-    limits = tuple(limits)
-    return percent(apart(ratio, limits, decimals).scaleb(-2), lang, decimals_apart(ratio, limits, decimals))
+    nor missing one it met. ``signed``: a figure above 0 as shown gets its « + » (a change from a baseline)."""
+    shown = apart(ratio, limits, decimals)
+    text = percent(shown.scaleb(-2), lang, _places(shown))
+    return f"+{text}" if signed and shown > 0 else text
 
 
 def decimals_below(ratio: Decimal | float, limit: Decimal | float, most: int = 2) -> int | None:

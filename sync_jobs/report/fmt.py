@@ -28,10 +28,8 @@ from babel.numbers import format_currency, format_decimal
 from pac_core.growth_words import fixed_baseline_words, provenance
 from pac_core.money import (
     LOCALES,
-    MONTH_WORDS,
     NBSP,
     Limit,
-    apart,
     digits,
     money,
     months,
@@ -173,8 +171,7 @@ class Formatter:
         -9.99 % reads « -9,99 % », not the « -10 % » that prioritises (audit nearthreshold)."""
         if ratio is None or not self.trend_limits:
             return self.change(ratio)
-        text = percent_apart(ratio, self.lang, self.trend_limits)
-        return f"+{text}" if not text.startswith("-") and any(c in "123456789" for c in text) else text
+        return percent_apart(ratio, self.lang, self.trend_limits, signed=True)
 
     def roi_percent(self, ratio: float | Decimal | None) -> str:
         """An axis's ROI on its own side of the advisor's thresholds (``roi_limits``): 49.96 % reads « 49,96 % »,
@@ -194,17 +191,13 @@ class Formatter:
         """A payback in months, or « sans coût » / "no cost" when the cost is 0 (it read « 0 mois »)."""
         if cost is not None and cost == 0:
             return self.no_cost
-        shown = None if months is None or not self.payback_limits else \
-            apart(months, self.payback_limits, 1, percent=False)
-        if shown is None or shown == shown.to_integral_value() or -shown.as_tuple().exponent < 2:  # type: ignore[operator]
-            return self.months(months)
         # 6.04 months beside a roll-out paid back within 6: « 6,04 mois », not « 6 mois » (audit nearthreshold)
-        return f"{format_decimal(shown, format=digits(2), locale=self.locale)}{NBSP}{MONTH_WORDS[self.lang][1]}"
+        return self.months(months, self.payback_limits)
 
-    def months(self, value: float | None) -> str:
+    def months(self, value: float | None, limits: tuple[Limit, ...] = ()) -> str:
         """``3 mois`` / ``1 month``, ``2.5 months``, ``< 0,1 mois``: ``pac_core.money.months``, the advisor's
-        sentences' rule too."""
-        return DASH if value is None else months(value, self.lang)
+        sentences' rule too (on its own side of ``limits``)."""
+        return DASH if value is None else months(value, self.lang, limits)
 
     # -- dates ---------------------------------------------------------------------------------
     def local(self, moment: datetime) -> datetime:
