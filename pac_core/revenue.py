@@ -438,6 +438,7 @@ def _weeks_earlier(day: date, weeks: DateRange, first: bool) -> date:
         return day - (end - year)
     return year if first else year - timedelta(days=1)
 
+
 @dataclass
 class WonLedger:
     """Usable won deals sorted by close date, plus every account's won close dates (for dormancy)."""
