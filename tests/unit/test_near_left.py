@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from pac_core.explain import explain_action
@@ -21,6 +22,8 @@ from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import formatter_for, kpi_cards
 from sync_jobs.report.sections_actions import actions
 from sync_jobs.report.sections_plan import axes, overview
+from sync_jobs.report.workbook import FIRST_ROW
+from sync_jobs.report.workbook import write as write_xlsx
 from sync_jobs.report_inputs import ReportInputs
 from sync_jobs.review import build_review, render_html, render_markdown
 from tests.unit import report_fixtures as fx
@@ -112,3 +115,43 @@ def test_the_csv_progress_reads_below_100_until_done(tmp_path: Path) -> None:
     with path.open(encoding="utf-8-sig") as f:
         header, row = list(csv.reader(f, delimiter=";"))[:2]
     assert row[header.index("Avancement (%)")] == "99,96"
+
+
+def _cell(sheet: Any, header: str, row: int = 0) -> Any:
+    headers = [c.value for c in sheet[FIRST_ROW]]
+    return sheet.cell(FIRST_ROW + 1 + row, headers.index(header) + 1)
+
+
+def test_the_workbooks_progress_cells_read_below_100_until_done(tmp_path: Path) -> None:
+    """0.9996 keeps its value, formatted 0.00 % (Excel « 99,96 % », not the « 100 % » of 0 %); 0.99996, which reads
+    100,00 % at two places, is written as the page shows it, 0.9999."""
+    book = openpyxl.load_workbook(write_xlsx(_inputs(0.9996, 0.99996), tmp_path / "r.xlsx", "en"))
+    for sheet in ("Overview", "Axes"):
+        cell = _cell(book[sheet], "Progress")
+        assert (cell.value, cell.number_format) == (0.9996, "0.00%")
+    cell = _cell(book["Actions"], "Progress")
+    assert (cell.value, cell.number_format) == (0.9999, "0.00%")
+    book = openpyxl.load_workbook(write_xlsx(_inputs(0.5, 1.0), tmp_path / "s.xlsx", "en"))
+    assert _cell(book["Axes"], "Progress").number_format == "0%"
+    assert (_cell(book["Actions"], "Progress").value, _cell(book["Actions"], "Progress").number_format) == (1, "0%")
+
+
+def test_the_workbooks_exact_cells_read_on_their_own_side(tmp_path: Path) -> None:
+    """A trend of -9.999999 % (prioritised at -10 % or less) was kept exact under +0.00 %: Excel read « -10,00 % »
+    beside no advice; the cell holds the page's -9,99 %. An ROI of 49.9999 % (rolled out at 50 %) holds 49,99 %, a
+    payback of 6.0001 months (rolled out within 6) 6,01; one already reading on its side keeps its exact value."""
+    p, ev = second_quarter_axis()
+    ev = replace(ev, segments=tuple(replace(s, trend=-0.09999999) for s in ev.segments),
+                 axes=tuple(replace(a, roi=0.499999, time_to_roi_months=6.0001) for a in ev.axes))
+    book = openpyxl.load_workbook(write_xlsx(ReportInputs(p, ev), tmp_path / "r.xlsx", "en"))
+    trend = _cell(book["Segments"], "Trend")
+    assert (trend.value, trend.number_format) == (-0.0999, "+0.00%;-0.00%;0.00%")
+    roi = _cell(book["Axes"], "ROI to date")
+    assert (roi.value, roi.number_format) == (0.4999, "0.00%")
+    payback = _cell(book["Axes"], "Payback (months from period start)")
+    assert (payback.value, payback.number_format) == (6.01, "0.00")
+    ev = replace(ev, segments=tuple(replace(s, trend=-0.0999) for s in ev.segments),
+                 axes=tuple(replace(a, roi=0.4996) for a in ev.axes))
+    book = openpyxl.load_workbook(write_xlsx(ReportInputs(p, ev), tmp_path / "s.xlsx", "en"))
+    assert _cell(book["Segments"], "Trend").value == -0.0999
+    assert _cell(book["Axes"], "ROI to date").value == 0.4996
