@@ -15,6 +15,7 @@ import pytest
 from pac_core.explain import explain_action
 from pac_core.money import NBSP
 from pac_core.results import Pace
+from sync_jobs.diff import desired_state
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.notify.digest import render_digest
 from sync_jobs.report.csv_export import write as write_csv
@@ -155,3 +156,30 @@ def test_the_workbooks_exact_cells_read_on_their_own_side(tmp_path: Path) -> Non
     book = openpyxl.load_workbook(write_xlsx(ReportInputs(p, ev), tmp_path / "s.xlsx", "en"))
     assert _cell(book["Segments"], "Trend").value == -0.0999
     assert _cell(book["Axes"], "ROI to date").value == 0.4996
+
+
+@pytest.mark.parametrize(("roi", "written"), [
+    (0.49996, 0.4999),      # 0.5000 is the roll-out's 50 %; the report reads « 49,99 % »
+    (0.49995, 0.4999),
+    (0.4996, 0.4996),       # the report's « 49,96 % »
+    (0.1875, 0.1875),       # four places as before (the report's « 19 % »)
+    (0.5, 0.5),
+    (-0.00001, -0.0001),    # below 0 %: dropped, not « 0 »
+])
+def test_the_crms_roi_is_written_on_its_own_side_of_the_advisors_thresholds(roi: float, written: float) -> None:
+    p, ev = second_quarter_axis()
+    ev = replace(ev, axes=tuple(replace(a, roi=roi) for a in ev.axes))
+    [axis] = [v for (target, _), v in desired_state(p, ev).items() if target.value == "axis"]
+    assert axis["roi"] == written
+
+
+@pytest.mark.parametrize(("progress", "written"), [(0.9996, 99.9), (0.99996, 99.9), (1.0, 100.0), (0.0004, 0.1),
+                                                   (0.0, 0.0), (0.4763, 47.6)])
+def test_the_crms_progress_reads_below_100_until_done(progress: float, written: float) -> None:
+    """PAC_Progress_Pct__c / pac_progress_pct hold one decimal (Percent(18, 1)): 99.96 % is written 99.9, not the
+    100.0 a done action or a reached objective reads."""
+    p, ev = second_quarter_axis()
+    ev = replace(ev, axes=tuple(replace(a, progress=progress) for a in ev.axes),
+                 actions=tuple(replace(a, progress=progress) for a in ev.actions))
+    values = desired_state(p, ev).values()
+    assert {v["progress_pct"] for v in values} == {written}
