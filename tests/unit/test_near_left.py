@@ -18,11 +18,13 @@ from pac_core.results import Pace
 from sync_jobs.diff import desired_state
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.notify.digest import render_digest
+from sync_jobs.report import sections_actions
 from sync_jobs.report.csv_export import write as write_csv
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import formatter_for, kpi_cards
 from sync_jobs.report.sections_actions import actions
 from sync_jobs.report.sections_plan import axes, overview
+from sync_jobs.report.view import MonthPoint
 from sync_jobs.report.workbook import FIRST_ROW
 from sync_jobs.report.workbook import write as write_xlsx
 from sync_jobs.report_inputs import ReportInputs
@@ -183,3 +185,13 @@ def test_the_crms_progress_reads_below_100_until_done(progress: float, written: 
                  actions=tuple(replace(a, progress=progress) for a in ev.actions))
     values = desired_state(p, ev).values()
     assert {v["progress_pct"] for v in values} == {written}
+
+
+def test_the_month_by_month_share_reads_below_100_until_every_target_is_reached(monkeypatch: pytest.MonkeyPatch
+                                                                                 ) -> None:
+    """A rep with 2,499 of 2,500 counted by the end of May: « 99,96 % », not « 100 % » beside a missed action."""
+    who = next(a.who for a in fx.plan().actions)
+    monkeypatch.setattr(sections_actions, "action_trend", lambda _inputs: [
+        MonthPoint("2027-05", {Pace.LATE: 1}, {who: (2499.0, 2500.0)})])
+    html = sections_actions.month_by_month(fx.inputs(), Formatter(lang="fr"))
+    assert f">99,96{NBSP}%<" in html and f">100{NBSP}%<" not in html
