@@ -32,7 +32,7 @@ from pac_core.engine import figures_last_day
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
-from pac_core.money import LOCALES, percent, shown_additional, shown_digits
+from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
@@ -115,7 +115,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     uncounted = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
-    share = percent(progress.progress, lang)     # as the report writes it
+    share = progress_percent(progress.progress, lang)     # as the report writes it (« 99,96 % », not « 100 % »)
     if lang == "fr":
         header = (f"{progress.done} / {progress.target} ({share}) — {_fr(counted_total, 'comptée', 'comptées')}, "
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")

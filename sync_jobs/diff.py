@@ -46,11 +46,12 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
 from connectors.fit import cut, printable
+from pac_core.engine_settings import EngineSettings
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import fixed_baseline_words, provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
-from pac_core.money import minor_digits, shown_additional
+from pac_core.money import PROGRESS_LIMITS, Limit, apart, minor_digits, shown_additional
 from pac_core.plan import Axis, AxisState, Plan, action_cancelled, action_status_on, axis_state_on
 from pac_core.plan_end import plan_last_day
 from pac_core.report_period import base_calendar
@@ -101,13 +102,25 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else float(half_up(value, 1, percent=True))
 
 
+def _progress_pct(value: float | None) -> float | None:
+    """A progress in percent to PAC_Progress_Pct__c's one decimal (a Percent(18, 1); HubSpot's pac_progress_pct the
+    same figure), on its own side of 0 % and 100 % (``money.PROGRESS_LIMITS``): 99.96 % is written 99.9, not the
+    100.0 of a done action or a reached objective; 0.04 % is 0.1, not 0.0 (decided 7 Dec 2026, audit nearleft)."""
+    return None if value is None else float(apart(value, PROGRESS_LIMITS, 1, 1))
+
+
 # A ratio's places in the CRM: PAC_ROI__c's scale (a Number(12, 4): "1.4310 is the report's 143 %"); HubSpot's
 # pac_roi gets the same value. At 3 places an ROI of 0.1875 was written 0.188, 18.8 % against the report's 19 %.
 RATIO_PLACES = 4
 
 
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else float(half_up(value, RATIO_PLACES))
+def _ratio(value: float | None, limits: tuple[Limit, ...] = ()) -> float | None:
+    """An ROI to RATIO_PLACES, on its own side of the advisor's thresholds (``limits``, ``money.apart``): 0.49996
+    is written 0.4999, beside the report's « 49,99 % » and no roll-out, not the 0.5000 that reads as the roll-out's
+    50 % (decided 7 Dec 2026, audit nearleft); one on its side is rounded half up as before (0.1875)."""
+    if value is None:
+        return None
+    return float(apart(value, limits, RATIO_PLACES - 2, RATIO_PLACES - 2).scaleb(-2))
 
 
 def _last_day(end: datetime) -> str:
@@ -177,7 +190,8 @@ def _shown_state(axis: Axis, today: date) -> str:
     return axis_state_on(axis, today).value
 
 
-def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str, str, str], Any] | None = None
+def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str, str, str], Any] | None = None,
+                  roi_limits: tuple[Limit, ...] = EngineSettings().roi_limits
                   ) -> dict[tuple[Target, str], dict[str, Any]]:
     """Every axis and action record with the values the CRM should show (manager fields included); an objective
     written as a percentage is written as the amount the evaluation resolved (pac_core/growth.py).
@@ -185,7 +199,9 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
     A status is shown as in force on the evaluation's day, except a status a manager set in a CRM (``edited``:
     field key -> the value the edit gave, ``sync_jobs.overrides.Decision.at`` not None), shown as in force from its
     own day on: a run evaluating an earlier day (``--as-of``) counts the status in force then, but never takes the
-    accepted edit back in the CRM that holds it, nor withholds it from the others (audit hsemu F3)."""
+    accepted edit back in the CRM that holds it, nor withholds it from the others (audit hsemu F3). ``roi_limits``:
+    the thresholds the advisor compared the axes' ROI with (``EngineSettings.roi_limits``), which the written ROI
+    reads on the same side of (``_ratio``)."""
     plan = with_evaluation(plan, evaluation)
     today = figures_day(plan, evaluation.as_of)
     edited = edited or {}
@@ -217,9 +233,9 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "revenue": float(shown_additional(p.revenue, p.baseline, places)) if p else None,
             "won_revenue": _money(p.revenue, places) if p else None,
             "baseline": _money(p.baseline, places) if p else None,
-            "progress_pct": _pct(p.progress) if p else None,
+            "progress_pct": _progress_pct(p.progress) if p else None,
             "pace": p.pace.value if p else None,
-            "roi": _ratio(p.roi) if p else None,
+            "roi": _ratio(p.roi, roi_limits) if p else None,
             "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
             "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
             **_action_totals(plan, axis.id, evaluation, today),
@@ -240,7 +256,7 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
             "owner_email": action.who,
             "target": action.target,
             "done": ap.done if ap else 0,
-            "progress_pct": _pct(ap.progress) if ap else 0.0,
+            "progress_pct": _progress_pct(ap.progress) if ap else 0.0,
             "pace": ap.pace.value if ap else None,
             "window_start": action.window.start.date().isoformat(),
             "window_end": _last_day(action.window.end),

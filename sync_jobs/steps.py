@@ -254,7 +254,9 @@ def route(ctx: RunContext) -> None:
     update, per connector)."""
     assert ctx.effective is not None and ctx.evaluation is not None and ctx.records is not None
     names = ctx.names
-    ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation, ctx.edited)
+    # the ROI written on the side of the advisor's thresholds the report reads it on (audit nearleft)
+    ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation, ctx.edited,
+                                     engine_settings(ctx.settings, ctx.effective.currency).roi_limits)
     users_of = ctx.users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
     # the records of items no longer in the plan: their pace marked removed (written once, diffed as any field)

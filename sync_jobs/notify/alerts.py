@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pac_core.advisor import axis_closed
+from pac_core.money import PROGRESS_LIMITS, apart
 from pac_core.plan import Axis, Plan
 from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
@@ -111,7 +112,8 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
         if a.axis_id in axes and ended_early(plan, axes[a.axis_id], evaluation.as_of):
             continue        # its closing verdict (reco:closed) tells it, once
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
-            pct = "" if a.progress is None else f"{half_up(a.progress, percent=True)}"
+            # on its own side of 100 %: an objective missed at 99.96 % does not read « 100 % » (audit nearleft)
+            pct = "" if a.progress is None else f"{apart(a.progress, PROGRESS_LIMITS)}"
             expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, percent=True)}"
             values = {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct, "expected": expected}
             if over:      # nothing left to catch up: the objective was missed, said once (the key has no month)

@@ -2,7 +2,8 @@
 
 UTF-8 with a byte-order mark (so Excel reads accents right). French: ``;`` separator and decimal comma
 (what Excel expects on a French system); English: ``,`` and decimal point. Dates are ISO (2027-05-03),
-progress is a percentage number (80 or 80,0), the pace is given in words and as a stable code.
+progress is a percentage number (80.0 or 80,0; 99,96 for 99.96 %, which one decimal would read 100,0: audit
+nearleft), the pace is given in words and as a stable code.
 A text that starts with = + - @ (or a tab, a carriage return) gets a leading apostrophe so a spreadsheet never
 runs it as a formula; the control characters a CRM field does not keep (``connectors.fit.CONTROL``) are dropped.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.fit import printable
+from pac_core.money import PROGRESS_LIMITS, apart
 from pac_core.rounding import half_up
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.scrub import scrub
@@ -46,7 +48,9 @@ def _cell(value: Any, kind: str, point: str) -> str:
         return value.isoformat()
     if isinstance(value, int | float | Decimal):
         number = value if isinstance(value, Decimal | float) else int(value)   # a bool as 0 / 1, as before
-        text = str(half_up(number, 1 if kind in ("percent", "number") else 0, percent=kind == "percent"))
+        if kind == "percent":   # the progress: below 100 until done, above 0 once begun, as the page (audit nearleft)
+            return str(apart(number, PROGRESS_LIMITS, 1)).replace(".", point)
+        text = str(half_up(number, 1 if kind == "number" else 0))
         return text.replace(".", point)
     text = printable(scrub(str(value)))   # no control character the CRMs drop (Word's line break, an escape: F4)
     return "'" + text if text.startswith(_CSV_FORMULA_START) else text

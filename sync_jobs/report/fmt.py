@@ -35,6 +35,7 @@ from pac_core.money import (
     months,
     percent,
     percent_apart,
+    progress_percent,
     shown_additional,
 )
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
@@ -158,6 +159,12 @@ class Formatter:
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         return DASH if ratio is None else percent(ratio, self.lang, decimals)
+
+    def progress(self, ratio: float | Decimal | None) -> str:
+        """A progress (done / target, additional revenue / objective) on its own side of 0 % and 100 %
+        (``pac_core.money.progress_percent``): 99.96 % reads « 99,96 % », not the « 100 % » of a done action
+        (audit nearleft)."""
+        return DASH if ratio is None else progress_percent(ratio, self.lang)
 
     def change(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A change from a baseline (``revenue / baseline − 1``), signed: ``+210 %`` / ``+210%``, ``-20 %``, ``0 %``.

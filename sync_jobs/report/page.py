@@ -133,7 +133,7 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
     tone = _additional_tone(inputs, totals["additional"], progress)
     notes = []
     if progress is not None:
-        notes.append(f'{fmt.percent(progress)} {words["kpi_of_objective"]}')
+        notes.append(f'{fmt.progress(progress)} {words["kpi_of_objective"]}')
     if totals["objective"]:
         notes.append(f'{words["kpi_objective"]} {fmt.money(totals["objective"])}')
     if totals["counted_once"]:

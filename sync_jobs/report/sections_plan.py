@@ -118,7 +118,7 @@ def _bar_note(row: AxisRow, fmt: Formatter) -> str:
         return f"{fmt.money_compact(shown)} · {labels(fmt.lang)['no_objective']}{out}"
     money = f"{fmt.money_compact(shown)} / {fmt.money_compact(obj.additional_revenue)}"
     out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
-    return f"{fmt.percent(prog.progress)} · {money}{out}"
+    return f"{fmt.progress(prog.progress)} · {money}{out}"
 
 
 def segments(inputs: ReportInputs, fmt: Formatter) -> str:

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from connectors.fit import printable
-from pac_core.money import LOCALES, Limit, decimals_apart
+from pac_core.money import LOCALES, PROGRESS_LIMITS, Limit, apart
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.csv_export import FORMULA_START
@@ -82,10 +82,15 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
         near = _near_limits(name, columns, fmt)
+        progress = _progress_columns(columns, fmt)
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
-                if c in near and isinstance(value, float) and not isinstance(row, Footer):
+                if not isinstance(value, float):
+                    continue
+                if c in progress:     # the plan's total too: a progress reads on its own side of 0 % and 100 %
+                    _near(sheet.cell(r, c), value, kind, PROGRESS_LIMITS)
+                elif c in near and not isinstance(row, Footer):
                     _near(sheet.cell(r, c), value, kind, near[c])
             if isinstance(row, Footer):
                 sheet.cell(r, 1).font = Font(bold=True)
@@ -165,17 +170,31 @@ def _near_limits(sheet: str, columns: list[tuple[str, str]], fmt: Formatter) -> 
     return near
 
 
+def _progress_columns(columns: list[tuple[str, str]], fmt: Formatter) -> set[int]:
+    """The columns (from 1) holding a progress (an axis's additional revenue / objective, an action's done / target),
+    which reads below 100 % until done and above 0 % once begun, as on the page (``money.PROGRESS_LIMITS``)."""
+    word = labels(fmt.lang)["progress"]
+    return {c for c, (header, kind) in enumerate(columns, start=1) if header == word and kind == "percent"}
+
+
 def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None:
     """A figure just short of a threshold shows the decimals that keep it short, as the page (``money.apart``; audit
-    nearthreshold): 0.4996 as « 49,96 % », not the roll-out's « 50 % »."""
-    if kind == "months":      # one decimal as a rule (« 6,0 »); 6.04 months beside « within 6 »: « 6,04 »
-        if decimals_apart(value, limits, 1, percent=False) > 1:
-            cell.number_format = "0.00"
-        return
-    places = decimals_apart(value, limits)
-    if places:
-        shown = "0." + "0" * places + "%"
-        cell.number_format = f"+{shown};-{shown};{shown}" if kind == "change" else shown
+    nearthreshold): 0.4996 as « 49,96 % », not the roll-out's « 50 % »; 0.9996 of an objective as « 99,96 % », not
+    « 100 % » (audit nearleft). The cell keeps the exact value, unless that value would still read on the other side
+    at those decimals (a trend of -0.09999999 under « 0,00 % » reads « -10,00 % » in Excel, the prioritising figure):
+    it then holds the figure as the page shows it, -0.0999 (decided 7 Dec 2026, audit nearleft)."""
+    percent = kind != "months"
+    usual = 0 if percent else 1     # the places of the column's format (« 0 % », months' « 0,0 »)
+    shown = apart(value, limits, usual, percent=percent)
+    places = -int(shown.as_tuple().exponent)
+    if places > usual:
+        if not percent:       # one decimal as a rule (« 6,0 »); 6.04 months beside « within 6 »: « 6,04 »
+            cell.number_format = "0." + "0" * places
+        else:
+            fixed = "0." + "0" * places + "%"
+            cell.number_format = f"+{fixed};-{fixed};{fixed}" if kind == "change" else fixed
+    if half_up(value, places, percent=percent) != shown:     # Excel would round the exact value across it
+        cell.value = float(shown.scaleb(-2) if percent else shown)
 
 
 def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],

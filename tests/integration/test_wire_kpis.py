@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,22 @@ def _half_up(value: Decimal | None, places: int) -> Decimal | None:
     return None if value is None else value.quantize(Decimal(10) ** -places, ROUND_HALF_UP)
 
 
+# the advisor's ROI thresholds at the default settings (docs/engine.md, *The advisor*): rolled out at 50 % or more,
+# dropped below 0 %
+ROI_THRESHOLDS = (Decimal("0.5"), Decimal(0))
+
+
+def _crm_roi(roi: Decimal | None) -> Decimal | None:
+    """The ROI written to the CRM (docs/salesforce.md, PAC_ROI__c): half up to four places, unless that reads at or
+    above a threshold the exact ROI is below (0.49996 -> 0.5000): then floored, 0.4999 (audit nearleft)."""
+    written = _half_up(roi, 4)
+    if roi is None or written is None:
+        return written
+    if any(written >= t > roi for t in ROI_THRESHOLDS):
+        return roi.quantize(Decimal("0.0001"), ROUND_FLOOR)
+    return written
+
+
 def _number(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
@@ -102,7 +118,7 @@ def crm_disagreements(org: Org, written: dict[str, dict[str, Any]]) -> list[str]
         expected: dict[str, Decimal | None] = {
             "PAC_Objective__c": want["objective"], "PAC_Won_Revenue__c": want["revenue"],
             "PAC_Baseline__c": want["baseline"], "PAC_Revenue__c": want["additional"],
-            "PAC_ROI__c": _half_up(want["roi"], 4), "PAC_Target__c": Decimal(sum(a.count for a in actions)),
+            "PAC_ROI__c": _crm_roi(want["roi"]), "PAC_Target__c": Decimal(sum(a.count for a in actions)),
             "PAC_Done__c": Decimal(sum(min(counts[a.id], a.count) for a in actions)),
             "PAC_Average_Won_Deal__c": _half_up(want["average_won_deal"][0], 2),
             "PAC_Revenue_Per_Visit__c": _half_up(want["revenue_per_visit"][0], 2),
