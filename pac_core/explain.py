@@ -39,7 +39,7 @@ from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancel
 from pac_core.records import Deal, DealLine, past_at
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
-from pac_core.revenue import DealFilter, deal_value, lines_total, value_warnings
+from pac_core.revenue import DealFilter, deal_value, lines_total, value_warnings, value_words
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -234,7 +234,7 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
-            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": localise(d.detail, lang)}
+            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": detail_words(d, lang)}
 
 
 ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac garde celle où il "
@@ -374,7 +374,8 @@ def _fr_day(iso: str, beside: str | None = None) -> str:
     return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 
-# a won deal's value warnings (``revenue.value_warnings``), their amounts written as the English report writes money
+# a won deal's value warnings (``revenue.value_warnings``) kept before they kept their amounts (``Decision.amounts``,
+# 7 Dec 2026), their amounts written as the English report writes money: read back (frozen, as the words were written)
 _VALUE_WARNINGS_FR = (
     (re.compile(r"deal amount empty: the sum of its line items used, (.+)"),
      "montant de l'affaire vide : somme de ses lignes utilisée, {0}"),
@@ -382,7 +383,8 @@ _VALUE_WARNINGS_FR = (
      "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"),
     (re.compile(r"won deal with a negative amount \((.+)\): a credit, subtracted from the won revenue"),
      "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"))
-_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*)\u00a0?([\d,]+(?:\.\d+)?)")
+# a sign, a symbol (of words joined by narrow no-break spaces: XOF's "F\u202fCFA"), the number
+_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*(?:\u202f[^\d\s\u00a0-]+)*)\u00a0?([\d,]+(?:\.\d+)?)")
 
 
 @cache
@@ -405,8 +407,18 @@ def _money_fr(english: str) -> str:
     return money(-number if found[1] else number, code, "fr")
 
 
+def detail_words(d: Decision, lang: str) -> str:
+    """A decision's detail in ``lang``: written from its amounts when it keeps them (``Decision.amounts``: a won
+    deal's value warnings, ``revenue.VALUE_WORDS``), so no amount is read back out of the English; else its English
+    detail in ``lang`` (``localise``: every other decision, and a value warning kept before its amounts were)."""
+    if d.amounts and (words := value_words(d.rule, d.amounts, lang)) is not None:
+        return words
+    return localise(d.detail, lang)
+
+
 def localise(detail: str, lang: str) -> str:
-    """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
+    """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above); ``detail_words`` when the
+    decision is at hand (it writes the amounts it keeps from their values)."""
     if not detail:
         return detail
     head, also, codes = detail.rpartition(f"; {ALSO}")
@@ -529,7 +541,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source))) if n)
             if d.counted else
-                      localise(d.detail, lang)})
+                      detail_words(d, lang)})
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
