@@ -52,6 +52,9 @@ class Decision:
     # the amounts ``detail`` names, in its order, as values (a won deal's value warnings: ``revenue.VALUE_WORDS``);
     # empty for the other decisions and for one kept before 7 Dec 2026 (then its English is read: ``explain.localise``)
     amounts: tuple[Amount, ...] = field(default=(), metadata={"omit_empty": True})
+    # the other values its words name, (name, text) in the words' order: CRM texts (a line's name) and codes, so that
+    # no language rewrites them (``revenue.line_currency_words``, ``engine.unrated_words``); empty as ``amounts``
+    values: tuple[tuple[str, str], ...] = field(default=(), metadata={"omit_empty": True})
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
-from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate
+from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate, no_rate_values, no_rate_words
 from pac_core.money import money, shown_digits
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Amount, Decision
@@ -193,13 +193,33 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None, currency
 def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: date | None) -> list[Decision]:
     """A counted won deal's lines priced in a currency no rate converts into the plan's (``DealLine.currency``, with
     no ``fx_rates`` entry for it: ``Conversion.others``), one ``line_unknown_currency`` warning each: such a line
-    counts 0 on product axes, and the warning names the rate to add."""
+    counts 0 on product axes, and the warning names the rate to add. Its words are kept as values too
+    (``Decision.values``, ``line_currency_words``): the line's name is a CRM text, never reworded in French."""
     unknown = {cur for cur, conv in rate.others if conv is None}
-    return [Decision(deal.source, deal.id, True, "line_unknown_currency",
-                     f"line {line.code or line.name or line.product} is priced in {line.currency}, its deal in "
-                     f"{deal.currency or currency}: counted 0 on product axes, "
-                     f"{no_rate(line.currency, deal.rates, currency)}", deal.account_id, day)
-            for line in deal.lines if line.currency is not None and line.currency in unknown]
+    out = []
+    for line in deal.lines:
+        if line.currency is None or line.currency not in unknown:
+            continue
+        cur, corporate, into = no_rate_values(line.currency, deal.rates, currency)
+        values = (("line", line.code or line.name or line.product), ("line_currency", line.currency),
+                  ("deal_currency", deal.currency or currency), ("currency", cur), ("corporate", corporate),
+                  ("into", into))
+        out.append(Decision(deal.source, deal.id, True, "line_unknown_currency",
+                            line_currency_words(dict(values), "en"), deal.account_id, day, values=values))
+    return out
+
+
+LINE_CURRENCY = {"en": "line {line} is priced in {line_currency}, its deal in {deal_currency}: counted 0 on product "
+                       "axes, {why}",
+                 "fr": "ligne « {line} » au prix en {line_currency}, son affaire en {deal_currency} : comptée 0 sur "
+                       "les axes de produits, {why}"}
+
+
+def line_currency_words(values: Mapping[str, str], lang: str) -> str:
+    """A ``line_unknown_currency`` warning's words in ``lang`` from its values (``line_currency_warnings``)."""
+    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang)
+    return LINE_CURRENCY[lang].format(line=values["line"], line_currency=values["line_currency"],
+                                      deal_currency=values["deal_currency"], why=why)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,20 @@ the currency's shown digits (``shown_digits``: 2, 0 for JPY and XOF, 2 for a cur
   English, the reading knows only the codes Babel lists);
 - the same XOF credit kept before the amounts were (a snapshot of the morning: no ``amounts``): read back from its
   English as before, now taking the narrow no-break space of "F CFA": « (-1 235 F CFA) ».
+Two warnings name no amount but a CRM text or codes, kept as values too (``Decision.values``), both languages made
+from them (the French was half English, and the phrase table rewrote words inside a product's name):
+- a HubSpot line "Planned unknown amount €500" priced in CHF on an EUR deal, no rate for CHF (plan EUR): English
+  "line Planned unknown amount €500 is priced in CHF, its deal in EUR: counted 0 on product axes, no exchange rate
+  for CHF into EUR (add it to engine.fx_rates in pac.yaml)" (unchanged); French « ligne « Planned unknown amount €500 »
+  au prix en CHF, son affaire en EUR : comptée 0 sur les axes de produits, pas de taux de change pour CHF en EUR
+  (ajoutez-le à engine.fx_rates dans pac.yaml) ». Before: « line Planned inconnu montant €500 is priced in CHF, its
+  deal in EUR: counted 0 on product axes, pas de taux de change pour CHF en EUR (…) »: the line's name reworded;
+- two accounts' annual revenue in GBP, no rate (CHF plan, EUR org): French « CA annuel en GBP sur 2 compte(s), par
+  exemple celui-ci : pas de taux de change pour GBP en CHF (ajoutez-le à engine.fx_rates dans pac.yaml) ; d'ici là,
+  les conditions de périmètre annual_revenue le traitent comme inconnu (ni dedans ni dehors) » (before: « annual
+  revenue in GBP on 2 account(s), e.g. this one: pas de taux … ; until then … treat it as inconnu (neither inside nor
+  outside) »); in USD on a GBP plan, the org converting USD into EUR: « … pas de taux de change pour EUR en GBP
+  (ajoutez-le à engine.fx_rates dans pac.yaml ; le CRM convertit USD en EUR et n'a pas de taux pour GBP) … ».
 The English detail of every warning is byte-identical to before (the tests of test_explain_rates and
 test_engine_revenue assert it), and a decision with no amounts encodes in a snapshot as before (no "amounts" key).
 """
@@ -32,11 +46,13 @@ import pytest
 from pac_core.columnar import RecordColumns
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import detail_words, localise
-from pac_core.records import DealLine, Records
+from pac_core.fx import conversion, for_lines
+from pac_core.records import CrmRates, DealLine, Records
 from pac_core.results import Amount, Decision
-from pac_core.revenue import VALUE_WORDS, value_warnings, value_words
+from pac_core.revenue import VALUE_WORDS, line_currency_warnings, value_warnings, value_words
+from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+from tests.unit.test_engine_support import DEPT_69, PARIS, USERS, account, action, axis, plan, utc, visit, won
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -154,6 +170,57 @@ class TestKeptBefore:
         assert sorted((w.record_id, w.amounts) for w in ev.warnings) == [
             ("c", (Amount(Decimal("-1234.5"), "XOF"),)),
             ("d", (Amount(Decimal(900), "GBP"), Amount(Decimal(500), "GBP")))]
+
+
+class TestCrmTextsAndCodes:
+    NAME = "Planned unknown amount €500"
+    LINE_EN = ("line Planned unknown amount €500 is priced in CHF, its deal in EUR: counted 0 on product axes, no "
+               "exchange rate for CHF into EUR (add it to engine.fx_rates in pac.yaml)")
+    LINE_FR = ("ligne « Planned unknown amount €500 » au prix en CHF, son affaire en EUR : comptée 0 sur les axes de "
+               "produits, pas de taux de change pour CHF en EUR (ajoutez-le à engine.fx_rates dans pac.yaml)")
+
+    def test_a_lines_name_is_never_reworded(self) -> None:
+        lines = (DealLine("P9", Decimal(1), Decimal(500), name=self.NAME, currency="CHF"),)
+        deal = won("d", "a1", "900", date(2027, 5, 10), currency="EUR", lines=lines)
+        rate = for_lines(conversion("EUR", None, "EUR", {}), deal.lines, None, "EUR", {})  # type: ignore[arg-type]
+        [warning] = line_currency_warnings(deal, rate, "EUR", None)
+        assert warning.detail == self.LINE_EN
+        assert detail_words(warning, "fr") == self.LINE_FR
+        assert detail_words(warning, "en") == self.LINE_EN
+        # kept before its values: read from its English, its name kept as it is
+        assert detail_words(replace(warning, values=()), "fr") == localise(self.LINE_EN, "fr") == self.LINE_FR
+
+    def test_an_annual_revenue_no_rate_converts(self) -> None:
+        org = CrmRates("EUR", (("CHF", Decimal("0.95")), ("EUR", Decimal(1)), ("USD", Decimal("1.08"))))
+        big = Condition("annual_revenue", "gte", (Decimal(55_000_000),), "CA ≥ 55 M")
+        accounts = tuple(account(f"g{k}", "69003", dormant=None, annual_revenue=Decimal(70_000_000), currency=cur,
+                                 rates=org) for k, cur in enumerate(("GBP", "GBP", "USD")))
+        records = Records(accounts=accounts, activities=tuple(visit(f"v-{a.id}", a.id, utc(5, 4, 8)) for a in accounts),
+                          users=USERS)
+        p = plan(action(scope=Scope((DEPT_69, big)), target=3), axes=(axis("AX-DORMANT", "SEG-ARA"),))
+        ev = evaluate(replace(p, currency="CHF"), records, as_of=datetime(2027, 5, 20, tzinfo=PARIS))
+        [gbp] = [w for w in ev.warnings if w.rule == "annual_revenue_no_rate"]
+        assert gbp.detail == (
+            "annual revenue in GBP on 2 account(s), e.g. this one: no exchange rate for GBP into CHF (add it to "
+            "engine.fx_rates in pac.yaml); until then annual_revenue scope conditions treat it as unknown (neither "
+            "inside nor outside)")
+        assert detail_words(gbp, "fr") == (
+            "CA annuel en GBP sur 2 compte(s), par exemple celui-ci : pas de taux de change pour GBP en CHF "
+            "(ajoutez-le à engine.fx_rates dans pac.yaml) ; d'ici là, les conditions de périmètre annual_revenue le "
+            "traitent comme inconnu (ni dedans ni dehors)")
+        assert detail_words(gbp, "en") == gbp.detail
+        ev = evaluate(replace(p, currency="GBP"), records, as_of=datetime(2027, 5, 20, tzinfo=PARIS))
+        [usd] = [w for w in ev.warnings if w.rule == "annual_revenue_no_rate"]
+        assert usd.detail == (
+            "annual revenue in USD on 1 account(s), e.g. this one: no exchange rate for EUR into GBP (add it to "
+            "engine.fx_rates in pac.yaml; the CRM converts USD into EUR and has no rate for GBP); until then "
+            "annual_revenue scope conditions treat it as unknown (neither inside nor outside)")
+        assert detail_words(usd, "fr") == (
+            "CA annuel en USD sur 1 compte(s), par exemple celui-ci : pas de taux de change pour EUR en GBP "
+            "(ajoutez-le à engine.fx_rates dans pac.yaml ; le CRM convertit USD en EUR et n'a pas de taux pour GBP) ; "
+            "d'ici là, les conditions de périmètre annual_revenue le traitent comme inconnu (ni dedans ni dehors)")
+        payload = snapshot_payload(ev)
+        assert evaluation_from_payload(payload) == ev
 
 
 def _settings(rates: dict[str, str]) -> EngineSettings:
