@@ -181,10 +181,8 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None, currency
         return out
     if deal.amount is None:
         warn("amount_from_lines", value)
-    else:
-        on_lines = lines_total(deal.lines)
-        if differs_from_lines(deal.amount, deal.lines) and on_lines is not None:
-            warn("amount_differs_from_lines", deal.amount, on_lines)
+    elif differs_from_lines(deal.amount, deal.lines) and (on_lines := lines_total(deal.lines)) is not None:
+        warn("amount_differs_from_lines", deal.amount, on_lines)
     if value < 0:
         warn("credit", value)
     return out
