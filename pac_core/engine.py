@@ -23,7 +23,7 @@ from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
-from pac_core.fx import no_rate
+from pac_core.fx import no_rate_values, no_rate_words
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import (
@@ -529,12 +529,25 @@ def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
     out = []
     for currency, (count, number) in sorted(columns.unrated.items()):
         account = indexes.records.accounts[number]
-        why = no_rate(currency, account.rates, plan.currency)
+        cur, corporate, into = no_rate_values(currency, account.rates, plan.currency)
+        values = (("annual_currency", currency or ""), ("count", str(count)), ("currency", cur),
+                  ("corporate", corporate), ("into", into))
         out.append(Decision(account.source, account.id, False, "annual_revenue_no_rate",
-                            f"annual revenue in {currency or 'no currency'} on {count} account(s), e.g. this one: "
-                            f"{why}; until then annual_revenue scope conditions treat it as unknown (neither inside "
-                            f"nor outside)", account.id))
+                            unrated_words(dict(values), "en"), account.id, values=values))
     return out
+
+
+UNRATED = {"en": ("annual revenue in {0} on {1} account(s), e.g. this one: {2}; until then annual_revenue scope "
+                  "conditions treat it as unknown (neither inside nor outside)", "no currency"),
+           "fr": ("CA annuel en {0} sur {1} compte(s), par exemple celui-ci : {2} ; d'ici là, les conditions de "
+                  "périmètre annual_revenue le traitent comme inconnu (ni dedans ni dehors)", "aucune devise")}
+
+
+def unrated_words(values: Mapping[str, str], lang: str) -> str:
+    """An ``annual_revenue_no_rate`` warning's words in ``lang`` from its values (``unrated_revenue``)."""
+    line, none = UNRATED[lang]
+    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang)
+    return line.format(values["annual_currency"] or none, values["count"], why)
 
 
 def unknown_lost_accounts(plan: Plan, records: Records | RecordColumns) -> list[Decision]:

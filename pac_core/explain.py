@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 
-from pac_core.engine import figures_last_day
+from pac_core.engine import figures_last_day, unrated_words
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
@@ -39,7 +39,7 @@ from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancel
 from pac_core.records import Deal, DealLine, past_at
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
-from pac_core.revenue import DealFilter, deal_value, lines_total, value_warnings
+from pac_core.revenue import DealFilter, deal_value, line_currency_words, lines_total, value_warnings, value_words
 from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -234,7 +234,7 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
-            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": localise(d.detail, lang)}
+            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": detail_words(d, lang)}
 
 
 ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac garde celle où il "
@@ -374,7 +374,8 @@ def _fr_day(iso: str, beside: str | None = None) -> str:
     return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 
-# a won deal's value warnings (``revenue.value_warnings``), their amounts written as the English report writes money
+# a won deal's value warnings (``revenue.value_warnings``) kept before they kept their amounts (``Decision.amounts``,
+# 7 Dec 2026), their amounts written as the English report writes money: read back (frozen, as the words were written)
 _VALUE_WARNINGS_FR = (
     (re.compile(r"deal amount empty: the sum of its line items used, (.+)"),
      "montant de l'affaire vide : somme de ses lignes utilisée, {0}"),
@@ -382,7 +383,12 @@ _VALUE_WARNINGS_FR = (
      "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"),
     (re.compile(r"won deal with a negative amount \((.+)\): a credit, subtracted from the won revenue"),
      "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"))
-_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*)\u00a0?([\d,]+(?:\.\d+)?)")
+# a sign, a symbol (of words joined by narrow no-break spaces: XOF's "F\u202fCFA"), the number
+# revenue.line_currency_warnings kept before its values (7 Dec 2026): a line's name (a CRM text), its currency, its
+# deal's, why (fx.no_rate)
+_LINE_CURRENCY = re.compile(r"line (.+) is priced in (\S+), its deal in (\S+): counted 0 on product axes, "
+                            r"(no exchange rate for .+)")
+_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*(?:\u202f[^\d\s\u00a0-]+)*)\u00a0?([\d,]+(?:\.\d+)?)")
 
 
 @cache
@@ -405,8 +411,26 @@ def _money_fr(english: str) -> str:
     return money(-number if found[1] else number, code, "fr")
 
 
+def detail_words(d: Decision, lang: str) -> str:
+    """A decision's detail in ``lang``: written from its amounts when it keeps them (``Decision.amounts``: a won
+    deal's value warnings, ``revenue.VALUE_WORDS``), so no amount is read back out of the English; else its English
+    detail in ``lang`` (``localise``: every other decision, and a value warning kept before its amounts were). So are
+    a warning's CRM texts and codes kept as values (``Decision.values``: a line's name, never reworded)."""
+    if d.amounts and (words := value_words(d.rule, d.amounts, lang)) is not None:
+        return words
+    if d.values and (made := _FROM_VALUES.get(d.rule)) is not None:
+        return made(dict(d.values), lang)
+    return localise(d.detail, lang)
+
+
+# the warnings whose words name CRM texts and codes kept as values (``Decision.values``): both languages made from them
+_FROM_VALUES: dict[str, Callable[[Mapping[str, str], str], str]] = {
+    "line_unknown_currency": line_currency_words, "annual_revenue_no_rate": unrated_words}
+
+
 def localise(detail: str, lang: str) -> str:
-    """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
+    """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above); ``detail_words`` when the
+    decision is at hand (it writes the amounts it keeps from their values)."""
     if not detail:
         return detail
     head, also, codes = detail.rpartition(f"; {ALSO}")
@@ -418,6 +442,9 @@ def localise(detail: str, lang: str) -> str:
     for warning, french in _VALUE_WARNINGS_FR if lang == "fr" else ():    # revenue.value_warnings
         if (amounts := warning.fullmatch(detail)) is not None:
             return french.format(*map(_money_fr, amounts.groups()))
+    if lang == "fr" and (line := _LINE_CURRENCY.fullmatch(detail)):     # kept before its values: its name as it is
+        return (f"ligne « {line[1]} » au prix en {line[2]}, son affaire en {line[3]} : comptée 0 sur les axes de "
+                f"produits, {localise(line[4], lang)}")
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
@@ -529,7 +556,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source))) if n)
             if d.counted else
-                      localise(d.detail, lang)})
+                      detail_words(d, lang)})
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)

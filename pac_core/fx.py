@@ -101,10 +101,26 @@ def for_lines(rate: Conversion, lines: Sequence[DealLine], rates: CrmRates | Non
 
 def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:
     """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency."""
+    return no_rate_words(*no_rate_values(deal_currency, rates, currency), "en")
+
+
+def no_rate_values(deal_currency: str | None, rates: CrmRates | None, currency: str) -> tuple[str, str, str]:
+    """What ``no_rate`` names, as values: the amount's currency, the CRM's corporate currency when the CRM converts it
+    into that one ("" otherwise), the plan's currency."""
     cur = (deal_currency or currency).upper()
-    if rates is not None and rates.rate(cur) is not None:
-        return (
-            f"no exchange rate for {rates.corporate} into {currency} (add it to engine.fx_rates in pac.yaml; "
-            f"the CRM converts {cur} into {rates.corporate} and has no rate for {currency})"
-        )
-    return f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
+    corporate = rates.corporate if rates is not None and rates.rate(cur) is not None else ""
+    return cur, corporate, currency
+
+
+NO_RATE = {"en": ("no exchange rate for {0} into {2} (add it to engine.fx_rates in pac.yaml)",
+                  "no exchange rate for {1} into {2} (add it to engine.fx_rates in pac.yaml; the CRM converts {0} into "
+                  "{1} and has no rate for {2})"),
+           "fr": ("pas de taux de change pour {0} en {2} (ajoutez-le à engine.fx_rates dans pac.yaml)",
+                  "pas de taux de change pour {1} en {2} (ajoutez-le à engine.fx_rates dans pac.yaml ; le CRM "
+                  "convertit {0} en {1} et n'a pas de taux pour {2})")}
+
+
+def no_rate_words(cur: str, corporate: str, currency: str, lang: str) -> str:
+    """``no_rate`` in ``lang`` from its values (``no_rate_values``): the rate to add, and with a CRM that converts the
+    amount into its corporate currency, that this is the one lacking."""
+    return NO_RATE[lang][bool(corporate)].format(cur, corporate, currency)

@@ -22,6 +22,16 @@ class Pace(StrEnum):
 
 
 @dataclass(frozen=True)
+class Amount:
+    """An amount a decision's words name, kept as a value: ``value`` in ``currency`` (an ISO 4217 code). Each
+    language writes it from these (``explain.detail_words``: « -1 235 F CFA », "-F CFA 1,235"), never by reading it
+    back out of the English detail (audit decamounts, 7 Dec 2026)."""
+
+    value: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """Why one record counted or did not count for one action or axis (for ``pac explain``).
 
@@ -39,6 +49,12 @@ class Decision:
     account_id: str | None = None
     when: datetime | date | None = None
     amount: Decimal | None = None   # a counted deal: the exact amount (share) the axis counts, ``detail`` to the cent
+    # the amounts ``detail`` names, in its order, as values (a won deal's value warnings: ``revenue.VALUE_WORDS``);
+    # empty for the other decisions and for one kept before 7 Dec 2026 (then its English is read: ``explain.localise``)
+    amounts: tuple[Amount, ...] = field(default=(), metadata={"omit_empty": True})
+    # the other values its words name, (name, text) in the words' order: CRM texts (a line's name) and codes, so that
+    # no language rewrites them (``revenue.line_currency_words``, ``engine.unrated_words``); empty as ``amounts``
+    values: tuple[tuple[str, str], ...] = field(default=(), metadata={"omit_empty": True})
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,10 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
-from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate
+from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate, no_rate_values, no_rate_words
 from pac_core.money import money, shown_digits
 from pac_core.records import Deal, DealLine, DealStage
-from pac_core.results import Decision
+from pac_core.results import Amount, Decision
 from pac_core.rounding import half_up
 from pac_core.scope_eval import AccountKey
 from pac_core.scopes import Condition
@@ -130,46 +130,94 @@ def is_credit(value: Decimal | None) -> bool:
     return value is not None and value < 0
 
 
+# The words of a won deal's value warnings (``value_warnings``), English and French: one table, each amount a
+# placeholder written from its value (``Decision.amounts``) as the report writes money in that language, "£800.00" /
+# « 800,00 £GB » (``explain.detail_words``); the English is the decision's ``detail``. Before (audit decamounts, 7 Dec
+# 2026) the French was read back out of the English with a symbol table: « -F CFA 1,235 » stayed English.
+VALUE_WORDS = {
+    "amount_from_lines": {"en": "deal amount empty: the sum of its line items used, {0}",
+                          "fr": "montant de l'affaire vide : somme de ses lignes utilisée, {0}"},
+    "amount_differs_from_lines": {
+        "en": "deal amount {0} differs from its line items, {1}: product axes count the lines",
+        "fr": "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"},
+    "credit": {"en": "won deal with a negative amount ({0}): a credit, subtracted from the won revenue",
+               "fr": "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"},
+}
+
+
+def amount_words(amount: Amount, lang: str) -> str:
+    """An amount of a decision's words as the report writes money in ``lang``: to the cent, to the yen in JPY
+    ("¥1,135"), to the cent in a currency of three decimals."""
+    return money(amount.value, amount.currency, lang, decimals=shown_digits(amount.currency))
+
+
+def value_words(rule: str, amounts: Sequence[Amount], lang: str) -> str | None:
+    """A value warning's words in ``lang`` from its amounts (``VALUE_WORDS``); None for another rule, or amounts that
+    are not the rule's (a decision of another kind)."""
+    words = VALUE_WORDS.get(rule)
+    if words is None or len(amounts) != words["en"].count("{"):
+        return None
+    return words[lang].format(*(amount_words(a, lang) for a in amounts))
+
+
 def value_warnings(deal: Deal, value: Decimal | None, day: date | None, currency: str) -> list[Decision]:
     """The data-quality warnings of a counted won deal's value (``deal_value``): ``no_amount``,
     ``amount_from_lines``, ``amount_differs_from_lines``, ``credit``. Their amounts read as the report writes money,
     in the deal's currency (``currency``, the plan's, for a deal of none): "the sum of its line items used, £800.00"
-    (it read "800.0", a float's look with no currency: audit explainrates, 7 Dec 2026); ``explain.localise`` words
-    them in French, « 800,00 £GB »."""
+    (it read "800.0", a float's look with no currency: audit explainrates, 7 Dec 2026), and are kept as values beside
+    the words (``Decision.amounts``), from which ``explain.detail_words`` writes them in French, « 800,00 £GB »."""
     out: list[Decision] = []
     cur = deal.currency or currency
 
-    def warn(rule: str, detail: str) -> None:
-        out.append(Decision(deal.source, deal.id, True, rule, detail, deal.account_id, day))
-
-    def said(amount: Decimal | None) -> str:
-        return "-" if amount is None else money(amount, cur, "en", decimals=shown_digits(cur))
+    def warn(rule: str, *amounts: Decimal) -> None:
+        kept = tuple(Amount(a, cur) for a in amounts)
+        words = value_words(rule, kept, "en")
+        assert words is not None
+        out.append(Decision(deal.source, deal.id, True, rule, words, deal.account_id, day, amounts=kept))
 
     if value is None:
-        warn("no_amount", "the won deal has no amount: counted as won, worth 0")
+        out.append(Decision(deal.source, deal.id, True, "no_amount", "the won deal has no amount: counted as won, "
+                            "worth 0", deal.account_id, day))
         return out
     if deal.amount is None:
-        warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {said(value)}")
-    else:
-        if differs_from_lines(deal.amount, deal.lines):
-            on_lines = lines_total(deal.lines)
-            warn("amount_differs_from_lines", f"deal amount {said(deal.amount)} differs from its line items, "
-                                              f"{said(on_lines)}: product axes count the lines")
+        warn("amount_from_lines", value)
+    elif differs_from_lines(deal.amount, deal.lines) and (on_lines := lines_total(deal.lines)) is not None:
+        warn("amount_differs_from_lines", deal.amount, on_lines)
     if value < 0:
-        warn("credit", f"won deal with a negative amount ({said(value)}): a credit, subtracted from the won revenue")
+        warn("credit", value)
     return out
 
 
 def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: date | None) -> list[Decision]:
     """A counted won deal's lines priced in a currency no rate converts into the plan's (``DealLine.currency``, with
     no ``fx_rates`` entry for it: ``Conversion.others``), one ``line_unknown_currency`` warning each: such a line
-    counts 0 on product axes, and the warning names the rate to add."""
+    counts 0 on product axes, and the warning names the rate to add. Its words are kept as values too
+    (``Decision.values``, ``line_currency_words``): the line's name is a CRM text, never reworded in French."""
     unknown = {cur for cur, conv in rate.others if conv is None}
-    return [Decision(deal.source, deal.id, True, "line_unknown_currency",
-                     f"line {line.code or line.name or line.product} is priced in {line.currency}, its deal in "
-                     f"{deal.currency or currency}: counted 0 on product axes, "
-                     f"{no_rate(line.currency, deal.rates, currency)}", deal.account_id, day)
-            for line in deal.lines if line.currency is not None and line.currency in unknown]
+    out = []
+    for line in deal.lines:
+        if line.currency is None or line.currency not in unknown:
+            continue
+        cur, corporate, into = no_rate_values(line.currency, deal.rates, currency)
+        values = (("line", line.code or line.name or line.product), ("line_currency", line.currency),
+                  ("deal_currency", deal.currency or currency), ("currency", cur), ("corporate", corporate),
+                  ("into", into))
+        out.append(Decision(deal.source, deal.id, True, "line_unknown_currency",
+                            line_currency_words(dict(values), "en"), deal.account_id, day, values=values))
+    return out
+
+
+LINE_CURRENCY = {"en": "line {line} is priced in {line_currency}, its deal in {deal_currency}: counted 0 on product "
+                       "axes, {why}",
+                 "fr": "ligne « {line} » au prix en {line_currency}, son affaire en {deal_currency} : comptée 0 sur "
+                       "les axes de produits, {why}"}
+
+
+def line_currency_words(values: Mapping[str, str], lang: str) -> str:
+    """A ``line_unknown_currency`` warning's words in ``lang`` from its values (``line_currency_warnings``)."""
+    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang)
+    return LINE_CURRENCY[lang].format(line=values["line"], line_currency=values["line_currency"],
+                                      deal_currency=values["deal_currency"], why=why)
 
 
 @dataclass(frozen=True)
