@@ -140,6 +140,9 @@ def build_portal() -> Portal:
                 "deals": ["dealname", "pipeline", "dealstage", "amount", "amount_in_home_currency", "closedate",
                           "createdate", "deal_currency_code", "hs_exchange_rate", "hs_merged_object_ids",
                           "hubspot_owner_id", "hs_lastmodifieddate"],
+                "tasks": ["hs_task_subject", "hs_task_status", "hs_timestamp", "hs_task_completion_date",
+                          "hs_task_type", "hs_task_priority", "hs_task_body", "hubspot_owner_id",
+                          "hs_lastmodifieddate"],        # no task of a rep: the fallback layout writes pac's own
                 "line_items": list(LINE_PROPS)}
     numbers = NUMBER_PROPS | {"quantity", "price", "discount", "hs_discount_percentage", "hs_tcv", "hs_exchange_rate",
                               "hs_term_in_months"}
@@ -454,3 +457,26 @@ def test_a_won_deal_given_its_close_date_counts_the_next_night(tmp_path: Path) -
     assert second.rejections == [] and second.status.value == "ok"
     assert second.evaluation.axis("AX-EXP").revenue == Decimal("36180.47")
     assert _kpis(second.evaluation, "AX-EXP")["win_rate"] == 0.8333
+
+
+def test_the_same_portal_in_fallback_mode(tmp_path: Path) -> None:
+    """A Starter portal (no custom objects): the three nights write one task per action, their figures night 3's
+    (A-1 3, A-2 1, A-3 2, A-4 1; Sophie's task has no owner), and every deal its company's PAC values (D4, the won deal
+    with no close date, on Lyon Export too; D9 on Paris Export, outside the région, none)."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-hand4", _mapping(tmp_path), "hand4")
+    portal = build_portal()
+    with Emulator(portal, page_cap=3, enterprise=False) as emulator:
+        runs = [sync(settings, emulator, [], clock=lambda: FIRST)]
+        night_two(portal)
+        runs.append(sync(settings, emulator, [], clock=lambda: SECOND))
+        night_three(portal)
+        runs.append(sync(settings, emulator, [], clock=lambda: THIRD))
+    assert [r.errors for r in runs] == [[], [], []]
+    assert [p for p in emulator.refused if "schemas" not in p[1]] == []
+    tasks = {r.properties["pac_key"]: (r.properties.get("pac_done"), r.properties.get("hubspot_owner_id"))
+             for r in portal.objects["tasks"].values()}
+    assert tasks == {"hand4:A-1": ("3", JULIE), "hand4:A-2": ("1", MARC), "hand4:A-3": ("2", JULIE),
+                     "hand4:A-4": ("1", None)}
+    deals = portal.objects["deals"]
+    assert {d: deals[d].properties.get("pac_axes") for d in ("6004", "6005", "6009")} == {
+        "6004": "AX-EXP; AX-VAN", "6005": "AX-VAN", "6009": None}
