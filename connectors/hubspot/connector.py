@@ -1194,14 +1194,11 @@ class HubSpotConnector:
         also: dict[str, tuple[str, ...]] = {}
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
         for i, cs in chosen.items():
-            now = held.get(i)
-            out[i] = now[1] if now is not None and now[1] in cs else cs[0]
+            # cs[0], the smallest of each deal's choice, is the smallest id of all: the order ``_tie_break`` takes
+            out[i], why = _tie_break(sorted(cs, key=_numeric), held.get(i))
             if len(cs) == 1:
                 continue
             also[i] = tuple(c for c in cs if c != out[i])
-            why = ("where pac counted it before" if now is not None and now[1] == out[i] == now[0] else
-                   f"where pac counted it before ({now[0]}, since merged into {out[i]})" if now is not None
-                   and now[1] == out[i] else "the smallest id")
             on = sorted({str(to["toObjectId"]) for to in via[i]}, key=_numeric)
             self._warn_once(spec, i, f"several companies: {what} {i} has no company or contact placing it and is on "
                                      f"deal{'s' if len(on) > 1 else ''} {', '.join(on)}, of companies "
