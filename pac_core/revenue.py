@@ -800,9 +800,11 @@ class WonLedger:
                                 f"{len(gone) - limit} more deals of deleted accounts not listed"))
         if days[0] <= days[1]:
             out.extend(self._outside_period(days, members, limit, flt, owner_email or {}))
+        # the rejected deals of the scope's accounts closed in the range, or with no close date (``no_close_date``:
+        # of no period, listed on every axis of its account, where the manager looks for it; audit hshand4)
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
-                   if n is not None and contains(members, n) and d.when is not None
-                   and isinstance(d.when, date) and days[0] <= d.when <= days[1])
+                   if n is not None and contains(members, n)
+                   and (d.when is None or (isinstance(d.when, date) and days[0] <= d.when <= days[1])))
         return out
 
 

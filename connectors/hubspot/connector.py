@@ -1001,10 +1001,11 @@ class HubSpotConnector:
         lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
         on_deals: set[str] = set()
         if lost:
-            placed, on_deals = self._deal_companies(spec, lost)
+            placed, on_deals, others = self._deal_companies(spec, lost)
             for i, company in placed.items():
                 found[i] = company
                 only.pop(i, None)
+            also_on = {**also_on, **others}
         bare = [i for i in orphans if found.get(i) is None and not via.get(i) and i not in on_deals]
         if bare:
             self._keep_stored_company(spec, bare, found)
@@ -1079,14 +1080,19 @@ class HubSpotConnector:
                        "or parent company tells which was visited (HubSpot engagements have no primary company): "
                        f"counted for {chosen}, {why}; associate it with the company visited only, or with the "
                        "contact met there")
-            if (spec.kind.value, i) in self._warned:
-                continue
-            self._warned.add((spec.kind.value, i))
-            if self._stored is not None:
-                self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, warning))
-            else:
-                log.warning("%s: %s", self.name, warning)
+            self._warn_once(spec, i, warning)
         return also
+
+    def _warn_once(self, spec: HsObject, i: str, warning: str) -> None:
+        """A record on several companies nothing tells apart, listed once a run as a data-quality warning (the
+        store's, which ``pac sync`` prints; the log without a store)."""
+        if (spec.kind.value, i) in self._warned:
+            return
+        self._warned.add((spec.kind.value, i))
+        if self._stored is not None:
+            self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, warning))
+        else:
+            log.warning("%s: %s", self.name, warning)
 
     def _held(self, spec: HsObject, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Record id -> (the company pac's store holds it on, that company now), for those of ``ids`` the store holds
@@ -1155,7 +1161,8 @@ class HubSpotConnector:
                           "last read; associate it again to clear this warning")
             self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, reason))
 
-    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
+    def _deal_companies(self, spec: HsObject, ids: Sequence[str]
+                        ) -> tuple[dict[str, str], set[str], dict[str, tuple[str, ...]]]:
         """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
         their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
         read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
@@ -1163,12 +1170,15 @@ class HubSpotConnector:
         several companies with no primary), the company the store holds the engagement on, or the company that one
         was merged into, wins among them, as for the deal itself (``_held``). Engagements on no deal, or on deals
         with no company, are left out. Two association reads per 1,000 such engagements (their deals, then those
-        deals' companies). With it, the ids of the engagements on any deal."""
+        deals' companies). With it, the ids of the engagements on any deal, and those its deals left on several
+        companies -> the others (``Activity.also_on``, which ``pac explain`` names): such an engagement is listed once
+        as a data-quality warning (``several companies: ...``), as one on several companies of its own is
+        (``_family_choice``; audit hshand4: it counted for the smallest id with no word)."""
         via = read_associations(self.transport, spec.object_type, "deals", ids)
         deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
         on_deals = {str(i) for i, tos in via.items() if tos}
         if not deals:
-            return {}, on_deals
+            return {}, on_deals, {}
         company: dict[str, list[str]] = {}      # deal -> its primary company, else all its companies (numeric order)
         for d, tos in read_associations(self.transport, "deals", "companies", deals).items():
             primary = primary_company(tos) if len(tos) > 1 else None
@@ -1181,10 +1191,20 @@ class HubSpotConnector:
                 chosen[i] = [*firsts, *sorted({c for cs in found for c in cs} - set(firsts), key=_numeric)]
         held = self._held(spec, [i for i, cs in chosen.items() if len(cs) > 1])
         out: dict[str, str] = {}
+        also: dict[str, tuple[str, ...]] = {}
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
         for i, cs in chosen.items():
-            now = held.get(i)
-            out[i] = now[1] if now is not None and now[1] in cs else cs[0]
-        return out, on_deals
+            # cs[0], the smallest of each deal's choice, is the smallest id of all: the order ``_tie_break`` takes
+            out[i], why = _tie_break(sorted(cs, key=_numeric), held.get(i))
+            if len(cs) == 1:
+                continue
+            also[i] = tuple(c for c in cs if c != out[i])
+            on = sorted({str(to["toObjectId"]) for to in via[i]}, key=_numeric)
+            self._warn_once(spec, i, f"several companies: {what} {i} has no company or contact placing it and is on "
+                                     f"deal{'s' if len(on) > 1 else ''} {', '.join(on)}, of companies "
+                                     f"{', '.join(sorted(cs, key=_numeric))}: counted for {out[i]}, {why}; associate "
+                                     "it with the company visited")
+        return out, on_deals, also
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
