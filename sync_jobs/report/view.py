@@ -417,8 +417,8 @@ def plan_roi_line(inputs: ReportInputs, fmt: Formatter) -> str:
     words = labels(fmt.lang)
     segments = (words["roi_plan_segments"].format(segments=_listed([fmt.percent(r) for r in note.segments], words))
                 if note.segments else "")
-    line = words["roi_plan_note"].format(roi=fmt.percent(note.roi), axes=_listed([fmt.percent(r) for r in note.axes],
-                                                                                 words), segments=segments)
+    axes = _listed([fmt.roi_percent(r) for r in note.axes], words)    # as the axes' table: « 49,96 % » (surfaces2)
+    line = words["roi_plan_note"].format(roi=fmt.percent(note.roi), axes=axes, segments=segments)
     verdict = words["roi_below_cost"] if note.roi < 0 else words["roi_below_axes"]
     if note.overlap >= 1:
         return f'{line} {words["roi_plan_overlap"].format(overlap=fmt.money(note.overlap), verdict=verdict)}'

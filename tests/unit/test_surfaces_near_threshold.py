@@ -1,0 +1,128 @@
+"""One figure, one number, on every surface (audit surfaces2, 7 Dec 2026): a figure just short of an advisor's
+threshold reads as the axes' table and the segment's card show it (``money.apart``, decided 7 Dec 2026, audit
+nearthreshold) wherever else the report, ``pac advice`` and the advice's evidence quote it.
+
+Hand expectations, written before running pac (the advisor's defaults: roll out at a ROI >= 50 %, drop below 0 %;
+prioritise at a trend <= -10 %, a roll-out's targets growing below +5 %; payback within 6 months):
+an axis at a ROI of 49.96 % reads « 49,96 % » / "49.96%" (its table's figure) in the ROI footnotes that list the axes'
+ROI and in the evidence that names it (« au profit de », « ROI final », « axe équivalent déjà en place »); 50.04 %
+reads « 50 % »; a segment at -9.99 % reads « -9,99 % » (its card) in a prioritise's evidence and among a roll-out's
+targets, one at +4.996 % « +4,99 % » (its card), not « juste sous +5 % »; a payback of 6.04 months « 6,04 mois ».
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from pac_core.money import NBSP
+from pac_core.results import PlanTotals, Recommendation, Rule
+from sync_jobs.report.evidence import rows
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.page import formatter_for
+from sync_jobs.report.sections_plan import roi_footnote_lines
+from sync_jobs.report.view import plan_roi_line
+from sync_jobs.report_inputs import ReportInputs
+from tests.unit import report_fixtures
+
+ROI = ((0.5, True), (0.0, True))
+TREND = ((0.05, True), (-0.10, False))
+PAYBACK = ((6.0, False),)
+
+ROLL_OUT = Recommendation(Rule.ROLL_OUT, "dormants-69", "rhone-alpes", "…", {
+    "roi": 0.5004, "time_to_roi_months": 5.96, "min_roi": 0.5, "max_months_to_roi": 6.0,
+    "lagging_growth_below": 0.05, "to_segments": ["pharma", "grands-comptes"],
+    "growth": {"pharma": 0.04996, "grands-comptes": -0.0999},
+    "already_running": {"grands-comptes": {"axis": "maint-ra", "state": "active", "roi": 0.4996}}})
+DROP = Recommendation(Rule.DROP, "pharma-mx50", "pharma", "…", {
+    "roi": -0.003, "elapsed_share": 0.64, "max_roi": 0.0, "min_elapsed": 0.5, "in_favour_of": "maint-ra",
+    "in_favour_of_roi": 0.4996})
+PRIORITISE = Recommendation(Rule.PRIORITISE, "maint-ra", "rhone-alpes", "…", {
+    "revenue": "1754500", "baseline": "1608500", "trend": -0.0999, "min_decline": 0.1,
+    "triggers": ["lost_key_account"]})
+CLOSED = Recommendation(Rule.CLOSED, "pharma-px200", "pharma", "…", {
+    "period_end": "2027-06-30", "reached": False, "objective": "100000", "additional": "5068", "progress": 0.05068,
+    "final_roi": 0.4996, "cost": "1000", "time_to_roi_months": 6.04})
+
+
+def _inputs(lang: str) -> ReportInputs:
+    """The report's fixture with « Contrats de maintenance » at a ROI of 49.96 %, « Clients dormants » at 50.04 %, their
+    segment Rhône-Alpes at 20 % (below both: the footnote names them) and a trend of -9.99 %, Pharma at +4.996 %."""
+    inputs = report_fixtures.inputs(lang)
+    ev = inputs.evaluation
+    roi = {"maint-ra": 0.4996, "dormants-69": 0.5004}
+    axes = tuple(replace(a, roi=roi.get(a.axis_id, a.roi)) for a in ev.axes)
+    trend = {"rhone-alpes": -0.0999, "pharma": 0.04996}
+    segments = tuple(replace(s, trend=trend.get(s.segment_id, s.trend),
+                             roi=0.2 if s.segment_id == "rhone-alpes" else s.roi) for s in ev.segments)
+    return replace(inputs, evaluation=replace(ev, axes=axes, segments=segments,
+                                              recommendations=(ROLL_OUT, DROP, PRIORITISE, CLOSED)))
+
+
+def _plain(text: str) -> str:
+    return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", "Rhône-Alpes : ROI 20 % alors que ses axes sont à 50 % et 49,96 %"),
+    ("en", "Rhône-Alpes: ROI 20% while its axes are at 50% and 49.96%"),
+])
+def test_the_segment_roi_note_names_the_axes_roi_as_their_table(lang: str, expected: str) -> None:
+    """Seen failing before the fix: « ses axes sont à 50 % et 50 % » beside a table reading 49,96 %."""
+    inputs = _inputs(lang)
+    lines = [_plain(line) for line in roi_footnote_lines(inputs, formatter_for(inputs, lang))]
+    assert any(expected in line for line in lines), lines
+
+
+def test_the_plan_roi_note_names_the_axes_roi_as_their_table() -> None:
+    inputs = _inputs("fr")
+    ev = inputs.evaluation
+    live = ("dormants-69", "maint-ra", "pharma-mx50")
+    totals = PlanTotals(Decimal(100), Decimal(0), Decimal(100), Decimal(1000), 0.1, Decimal(10), -0.5,
+                        axis_ids=live)
+    inputs = replace(inputs, evaluation=replace(ev, plan=totals))
+    line = _plain(plan_roi_line(inputs, formatter_for(inputs, "fr")))
+    assert "ses axes sont à 50 %, 49,96 % et 9 %" in line, line
+
+
+def _evidence(reco: Recommendation, lang: str) -> dict[str, str]:
+    inputs = _inputs(lang)
+    return {label: _plain(value) for label, value, _ in rows(reco.evidence, inputs.plan, formatter_for(inputs, lang))}
+
+
+def test_the_evidence_quotes_an_axis_roi_as_its_table() -> None:
+    """Seen failing before the fix: « ROI à date de cet axe 50 % », « ROI final 50 % », « (ROI 50 %) » for an axis
+    the tables show at 49,96 %."""
+    assert _evidence(DROP, "fr")["ROI à date de cet axe"] == "49,96 %"
+    assert _evidence(DROP, "fr")["ROI à date de l'axe"] == "-0,3 %"
+    assert _evidence(CLOSED, "fr")["ROI final"] == "49,96 %"
+    assert _evidence(CLOSED, "en")["Final ROI"] == "49.96%"
+    assert _evidence(ROLL_OUT, "fr")["Segments écartés (axe équivalent déjà en place)"] == (
+        "Grands comptes : Contrats de maintenance (ROI 49,96 %)")
+    assert _evidence(ROLL_OUT, "fr")["ROI à date de l'axe"] == "50 %"
+
+
+def test_the_evidence_quotes_a_segment_trend_as_its_card() -> None:
+    """Seen failing before the fix: « Évolution du segment -10 % » beside « Baisse minimale (seuil) 10 % » for a
+    segment prioritised for a lost key account, whose card reads « Tendance -9,99 % »; a roll-out's targets
+    « Industrie pharmaceutique juste sous +5 %, Grands comptes -10 % »."""
+    assert _evidence(PRIORITISE, "fr")["Évolution du segment"] == "-9,99 %"
+    assert _evidence(PRIORITISE, "en")["Segment trend"] == "-9.99%"
+    assert _evidence(ROLL_OUT, "fr")["Croissance des segments cibles"] == (
+        "Industrie pharmaceutique +4,99 %, Grands comptes -9,99 %")
+    assert _evidence(ROLL_OUT, "en")["Growth of target segments"] == (
+        "Industrie pharmaceutique +4.99%, Grands comptes -9.99%")
+
+
+def test_the_evidence_quotes_a_payback_as_the_axes_table() -> None:
+    assert _evidence(CLOSED, "fr")["Rentabilisé en (depuis le début de la période)"] == "6,04 mois"
+    assert _evidence(ROLL_OUT, "fr")["Rentabilisé en (depuis le début de la période)"] == "6 mois"
+
+
+def test_a_formatter_told_no_threshold_rounds_once() -> None:
+    """The evidence's rows through a formatter with no limits (a caller that has none) keep one rounding."""
+    inputs = _inputs("fr")
+    got = {label: _plain(value) for label, value, _ in rows(DROP.evidence, inputs.plan, Formatter(lang="fr"))}
+    assert got["ROI à date de cet axe"] == "50 %"
