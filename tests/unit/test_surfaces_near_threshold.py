@@ -19,6 +19,7 @@ import pytest
 
 from pac_core.money import NBSP
 from pac_core.results import PlanTotals, Recommendation, Rule
+from sync_jobs.cli_advice import advice_lines
 from sync_jobs.report.evidence import rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.page import formatter_for
@@ -126,3 +127,15 @@ def test_a_formatter_told_no_threshold_rounds_once() -> None:
     inputs = _inputs("fr")
     got = {label: _plain(value) for label, value, _ in rows(DROP.evidence, inputs.plan, Formatter(lang="fr"))}
     assert got["ROI à date de cet axe"] == "50 %"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pac_advice_quotes_the_evidence_as_the_report(lang: str) -> None:
+    """``pac advice``'s evidence lines read the report's recommendations' rows (there, with the advisor's thresholds).
+    Seen failing before the fix: pac advice's formatter had no thresholds (« ROI final : 50 % »)."""
+    inputs = _inputs(lang)
+    fmt = formatter_for(inputs, lang)
+    lines = advice_lines(inputs.plan, inputs.evaluation, lang)
+    for reco in inputs.evaluation.recommendations:
+        for label, value, _ in rows(reco.evidence, inputs.plan, fmt):
+            assert any(line.endswith(f" {_plain(value)}") and label in line for line in lines), (label, value)
