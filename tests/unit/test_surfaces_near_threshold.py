@@ -17,8 +17,11 @@ from decimal import Decimal
 
 import pytest
 
+from pac_core.advisor import advise
+from pac_core.engine import EngineSettings
 from pac_core.money import NBSP
-from pac_core.results import PlanTotals, Recommendation, Rule
+from pac_core.plan import Plan
+from pac_core.results import Evaluation, PlanTotals, Recommendation, Rule
 from sync_jobs.cli_advice import advice_lines
 from sync_jobs.report.evidence import rows
 from sync_jobs.report.fmt import Formatter
@@ -27,6 +30,8 @@ from sync_jobs.report.sections_plan import roi_footnote_lines
 from sync_jobs.report.view import plan_roi_line
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit import report_fixtures
+from tests.unit import test_report_roundings_hand as roundings_hand
+from tests.unit.test_totals import second_quarter_axis
 
 ROI = ((0.5, True), (0.0, True))
 TREND = ((0.05, True), (-0.10, False))
@@ -139,3 +144,31 @@ def test_pac_advice_quotes_the_evidence_as_the_report(lang: str) -> None:
     for reco in inputs.evaluation.recommendations:
         for label, value, _ in rows(reco.evidence, inputs.plan, fmt):
             assert any(line.endswith(f" {_plain(value)}") and label in line for line in lines), (label, value)
+
+
+def _advice(p: Plan, ev: Evaluation, roi: dict[str, float]) -> list[Recommendation]:
+    axes = [replace(a, roi=roi.get(a.axis_id, a.roi)) for a in ev.axes]
+    return advise(p, axes, ev.segments, settings=EngineSettings(), as_of=ev.as_of, load={}, quarter_label="2027-Q3",
+                  actions=ev.actions)
+
+
+def test_a_drop_names_the_axis_it_favours_at_its_tables_roi() -> None:
+    """« Relance Isère » at a ROI of 49.96 % (not rolled out; its table reads « 49,96 % »): the sentence the CRM's
+    advice field, the report, the review, the digest and pac status show drops « Second axe » « au profit de
+    « Relance Isère » (ROI à date 49,96 %) ». Seen failing before the fix: « (ROI à date 50 %) »."""
+    p = roundings_hand.load("SEG-73")
+    ev = roundings_hand.run(p, ("1234567.50", "1000.49"), ("4931.51", "10000.40"))
+    [drop] = [r for r in _advice(p, ev, {"AX-38": 0.4996}) if r.rule is Rule.DROP]
+    assert _plain(drop.text("fr")).endswith("au profit de « Relance Isère » (ROI à date 49,96 %).")
+    assert drop.text("en").endswith('in favour of "Relance Isère" (ROI to date 49.96%).')
+    [drop] = [r for r in _advice(p, ev, {"AX-38": 0.5004}) if r.rule is Rule.DROP]
+    assert _plain(drop.text("fr")).endswith("(ROI à date 50 %).")
+
+
+def test_a_closing_verdict_gives_the_final_roi_of_the_tables() -> None:
+    """An axis whose period is over at a final ROI of 49.96 % (not worth rolling out: no « à reconduire »): « ROI final
+    49,96 % », as its table. Seen failing before the fix: « ROI final 50 % »."""
+    p, ev = second_quarter_axis()
+    [closed] = [r for r in _advice(p, ev, {"AX-RA": 0.4996}) if r.rule is Rule.CLOSED]
+    assert "ROI final 49,96 %" in _plain(closed.text("fr")) and "reconduire" not in closed.text("fr")
+    assert "final ROI 49.96%" in closed.text("en")
