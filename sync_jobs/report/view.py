@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
-from pac_core.money import shown_additional, shown_objective, shown_total, shown_totals
+from pac_core.money import apart, shown_additional, shown_objective, shown_total, shown_totals
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
@@ -370,9 +370,18 @@ def segment_roi_notes(inputs: ReportInputs) -> list[tuple[str, float, list[float
         seg = segment_progress(inputs.evaluation, segment.id)
         rois = [r.progress.roi for r in axis_rows(inputs, segment.id)
                 if is_live(r) and r.progress is not None and r.progress.roi is not None]
-        if seg is not None and seg.roi is not None and len(rois) > 1 and seg.roi < min(rois) - 0.005:
+        if seg is not None and seg.roi is not None and len(rois) > 1 and reads_below(seg.roi, rois, inputs):
             notes.append((segment.name, seg.roi, rois))
     return notes
+
+
+def reads_below(roi: float, rois: list[float], inputs: ReportInputs) -> bool:
+    """A plan's or segment's ``roi`` is below each of its axes' ``rois``: by half a point at least, and as the page
+    shows them (the total's ROI rounded once, each axis's as the axes' table, ``money.apart``): 12,7 % beside axes at
+    13,3 % and 20 % both read « 13 % », and « ROI 13 % alors que ses axes sont à 13 % et 20 % » said below what reads
+    equal (decided 7 Dec 2026, audit surfaces2)."""
+    shown = min(apart(r, inputs.roi_limits) for r in rois)
+    return roi < min(rois) - 0.005 and half_up(roi, percent=True) < shown
 
 
 @dataclass(frozen=True)
@@ -395,7 +404,7 @@ def plan_roi_note(inputs: ReportInputs) -> PlanRoiNote | None:
         return None
     rois = [r.progress.roi for r in axis_rows(inputs)
             if is_live(r) and r.progress is not None and r.progress.roi is not None]
-    if len(rois) < 2 or totals.roi >= min(rois) - 0.005:
+    if len(rois) < 2 or not reads_below(totals.roi, rois, inputs):
         return None
     segments = [s.roi for s in (segment_progress(inputs.evaluation, g.id) for g in inputs.plan.segments)
                 if s is not None and s.roi is not None]

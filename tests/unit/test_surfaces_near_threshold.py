@@ -172,3 +172,31 @@ def test_a_closing_verdict_gives_the_final_roi_of_the_tables() -> None:
     [closed] = [r for r in _advice(p, ev, {"AX-RA": 0.4996}) if r.rule is Rule.CLOSED]
     assert "ROI final 49,96 %" in _plain(closed.text("fr")) and "reconduire" not in closed.text("fr")
     assert "final ROI 49.96%" in closed.text("en")
+
+
+def _overlap(plan_roi: float, segment_roi: float, rois: dict[str, float]) -> ReportInputs:
+    """The fixture with Rhône-Alpes's two live axes at ``rois``, Rhône-Alpes at ``segment_roi`` and the plan (those two
+    axes and Pharma's MX50 at 9,4 %, overlapping) at ``plan_roi``."""
+    inputs = _inputs("fr")
+    ev = inputs.evaluation
+    axes = tuple(replace(a, roi=rois.get(a.axis_id, a.roi)) for a in ev.axes)
+    segments = tuple(replace(s, roi=segment_roi) if s.segment_id == "rhone-alpes" else s for s in ev.segments)
+    totals = PlanTotals(Decimal(100), Decimal(0), Decimal(100), Decimal(1000), 0.1, Decimal(10), plan_roi,
+                        axis_ids=("dormants-69", "maint-ra", "pharma-mx50"))
+    return replace(inputs, evaluation=replace(ev, axes=axes, segments=segments, plan=totals))
+
+
+def test_no_roi_note_where_the_figures_shown_do_not_differ() -> None:
+    """Rhône-Alpes at 12,7 % below its axes at 13,3 % and 20 % (by more than the half point the note waited for):
+    both read « 13 % »; « ROI 13 % alors que ses axes sont à 13 % et 20 % » would say below what reads equal. The same
+    for the plan, at 8,8 % beside MX50's 9,4 %: both « 9 % ». Decided 7 Dec 2026 (audit surfaces2): a note says
+    « below » only of figures that read below. Seen failing before the fix: both notes were written."""
+    inputs = _overlap(0.088, 0.127, {"dormants-69": 0.133, "maint-ra": 0.20})
+    lines = [_plain(line) for line in roi_footnote_lines(inputs, formatter_for(inputs, "fr"))]
+    assert not any(line.startswith(("Rhône-Alpes :", "ROI du plan")) for line in lines), lines
+    assert plan_roi_line(inputs, formatter_for(inputs, "fr")) == ""
+    inputs = _overlap(0.084, 0.124, {"dormants-69": 0.133, "maint-ra": 0.20})     # 8 % and 12 %: they read below
+    lines = [_plain(line) for line in roi_footnote_lines(inputs, formatter_for(inputs, "fr"))]
+    assert "Rhône-Alpes : ROI 12 % alors que ses axes sont à 13 % et 20 %" in " ".join(lines)
+    assert "ROI du plan 8 % alors que ses axes sont à 13 %, 20 % et 9 %" in _plain(
+        plan_roi_line(inputs, formatter_for(inputs, "fr")))
