@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
-from pac_core.money import apart, shown_additional, shown_objective, shown_total, shown_totals
+from pac_core.money import apart, shown_additional, shown_digits, shown_objective, shown_total, shown_totals
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
@@ -328,8 +328,15 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         # is totalled, « – » rather than « 0 € » beside segments that sold; else the figure as shown beside the axes'
         # cards (``money.shown_totals``: a plan of one axis reads its card, 5 068 €, not the exact 5 068,89 € rounded)
         shown = shown_totals(done, inputs.evaluation.axes)[0]
-        return {"additional": shown if done.axis_ids else None,
-                "objective": shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None,
+        objective = shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None
+        places = 0
+        if objective and done.objective is not None and done.additional < done.objective and shown >= objective:
+            # to the unit it would read as much as an objective it did not reach: to the cent, as an axis's card
+            # (``Formatter.cents``; decided 7 Dec 2026, audit surfaces2)
+            places = shown_digits(inputs.plan.currency)
+            shown = shown_totals(done, inputs.evaluation.axes, places)[0]
+            objective = shown_objective(done, inputs.evaluation.axes, decimals=places)
+        return {"additional": shown if done.axis_ids else None, "objective": objective, "places": places,
                 "progress": done.progress, "roi": done.roi, "cost": done.cost, "overlap": done.overlap,
                 "counted_once": True, "left_out": left_out}
     additional = objective = cost = spent_sum = Decimal(0)
@@ -355,7 +362,7 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         "objective": objective or None,
         "progress": float(additional / objective) if objective else None,
         "roi": weighted / float(spent_sum) if known else None,
-        "cost": cost if known else None, "overlap": None, "counted_once": False, "left_out": left_out,
+        "cost": cost if known else None, "overlap": None, "counted_once": False, "left_out": left_out, "places": 0,
     }
 
 

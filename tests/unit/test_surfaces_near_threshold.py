@@ -12,8 +12,10 @@ targets, one at +4.996 % « +4,99 % » (its card), not « juste sous +5 % »; a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
@@ -23,9 +25,10 @@ from pac_core.money import NBSP
 from pac_core.plan import Plan
 from pac_core.results import Evaluation, PlanTotals, Recommendation, Rule
 from sync_jobs.cli_advice import advice_lines
+from sync_jobs.report import render_html
 from sync_jobs.report.evidence import rows
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.page import formatter_for
+from sync_jobs.report.page import formatter_for, kpi_cards
 from sync_jobs.report.sections_plan import roi_footnote_lines
 from sync_jobs.report.view import plan_roi_line
 from sync_jobs.report_inputs import ReportInputs
@@ -200,3 +203,45 @@ def test_no_roi_note_where_the_figures_shown_do_not_differ() -> None:
     assert "Rhône-Alpes : ROI 12 % alors que ses axes sont à 13 % et 20 %" in " ".join(lines)
     assert "ROI du plan 8 % alors que ses axes sont à 13 %, 20 % et 9 %" in _plain(
         plan_roi_line(inputs, formatter_for(inputs, "fr")))
+
+
+def _flat(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u202f", " ").replace(NBSP, " "))
+
+
+@pytest.mark.parametrize(("lang", "shown", "row"), [
+    ("fr", "99 999,60 € / 100 000 €", "109 999,60 € Référence 10 000,00 € 99 999,60 € / 100 000 €"),
+    ("en", "€99,999.60 / €100,000", "€109,999.60 Baseline €10,000.00 €99,999.60 / €100,000"),
+])
+def test_an_objective_missed_by_cents_reads_missed(lang: str, shown: str, row: str) -> None:
+    """109 999,60 € won against 10 000,00 €: 99 999,60 € of an objective of 100 000 €, not reached (the pace is not
+    « Objectif atteint »). To the euro it read « 100 000 € / 100 000 € » in the overview, the segment's axes and the
+    axes' table (« 110 000 € | 10 000 € » there), as reached; the closing verdict already writes such a figure to
+    the cent (audit advisehand). Decided 7 Dec 2026 (audit surfaces2): the row's revenue, baseline and additional
+    revenue to the cent. Seen failing before the fix: « 100 000 € / 100 000 € »."""
+    p = roundings_hand.load()
+    ev = roundings_hand.run(p, ("109999.60", "10000.00"))
+    html = _flat(render_html(ReportInputs(p, ev), lang))
+    overview = html[html.index("Relance Isère"):]
+    assert overview.count(shown) >= 3 and "100 000 € / 100 000 €" not in html and "€100,000 / €100,000" not in html
+    assert row in html
+
+
+def test_an_objective_reached_to_the_cent_reads_to_the_euro() -> None:
+    """110 000,40 € against 10 000,40 €: 100 000 € exactly, reached: to the euro as every other figure."""
+    p = roundings_hand.load()
+    html = _flat(render_html(ReportInputs(p, roundings_hand.run(p, ("110000.40", "10000.40")))))
+    assert "100 000 € / 100 000 €" in html and "100 000,00 €" not in html
+
+
+def test_the_headline_of_a_plan_missed_by_cents_reads_missed() -> None:
+    """The plan of that one axis: its headline reads its card, « 99 999,60 € », « Objectif 100 000,00 € », not
+    « 100 000 € » beside « Objectif 100 000 € ». Seen failing before the fix: « 100 000 € »."""
+    p = roundings_hand.load()
+    ev = roundings_hand.run(p, ("109999.60", "10000.00"))
+    assert roundings_hand.headline(render_html(ReportInputs(p, ev))) == "99 999,60 €"
+    [card] = [c for c in kpi_cards(ReportInputs(p, ev), formatter_for(ReportInputs(p, ev), "fr"))
+              if c[0] == "CA supplémentaire"]
+    assert "Objectif 100 000,00 €" in _plain(card[2])
+    assert roundings_hand.headline(render_html(ReportInputs(p, roundings_hand.run(p, ("110000.40", "10000.40"))))) == (
+        "100 000 €")
