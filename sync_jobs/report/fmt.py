@@ -133,6 +133,13 @@ class Formatter:
         shown = shown_additional(progress.revenue, progress.baseline)
         return shown_digits(self.currency) if shown >= half_up(progress.objective) else 0
 
+    def objective_beside(self, amount: Decimal | None, places: int) -> str:
+        """An objective beside an additional revenue written with ``places`` (``cents``): to the cent only when it has
+        cents itself (« 99 999,60 € / 100 000 € », « 33 000,30 € / 33 000,40 € », never « / 100 000,00 € »)."""
+        if amount is None:
+            return DASH
+        return self.money(amount, places if places and amount != amount.to_integral_value() else 0)
+
     def trend(self, progress: SegmentProgress) -> str:
         """A segment's trend as the advisor reads it (docs/engine.md, *The advisor*): signed as ``change``; « aucun CA
         l'an dernier » / "no revenue last year" when its baseline is 0 or below (growth from nothing has no

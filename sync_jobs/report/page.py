@@ -135,7 +135,7 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
     if progress is not None:
         notes.append(f'{fmt.percent(progress)} {words["kpi_of_objective"]}')
     if totals["objective"]:
-        notes.append(f'{words["kpi_objective"]} {fmt.money(totals["objective"], totals["places"])}')
+        notes.append(f'{words["kpi_objective"]} {fmt.objective_beside(totals["objective"], totals["places"])}')
     if totals["counted_once"]:
         notes.append(words["kpi_counted_once"])
     cards = [(words["kpi_additional"], fmt.money(totals["additional"], totals["places"]), " · ".join(notes), tone)]

@@ -19,6 +19,7 @@ from html import unescape
 
 import pytest
 
+from pac_config.planfile import load_plan_text
 from pac_core.advisor import advise
 from pac_core.engine import EngineSettings
 from pac_core.money import NBSP
@@ -235,13 +236,22 @@ def test_an_objective_reached_to_the_cent_reads_to_the_euro() -> None:
 
 
 def test_the_headline_of_a_plan_missed_by_cents_reads_missed() -> None:
-    """The plan of that one axis: its headline reads its card, « 99 999,60 € », « Objectif 100 000,00 € », not
-    « 100 000 € » beside « Objectif 100 000 € ». Seen failing before the fix: « 100 000 € »."""
+    """The plan of that one axis: its headline reads its card, « 99 999,60 € » beside « Objectif 100 000 € », not
+    « 100 000 € ». Seen failing before the fix: « 100 000 € »."""
     p = roundings_hand.load()
     ev = roundings_hand.run(p, ("109999.60", "10000.00"))
     assert roundings_hand.headline(render_html(ReportInputs(p, ev))) == "99 999,60 €"
     [card] = [c for c in kpi_cards(ReportInputs(p, ev), formatter_for(ReportInputs(p, ev), "fr"))
               if c[0] == "CA supplémentaire"]
-    assert "Objectif 100 000,00 €" in _plain(card[2])
+    assert "Objectif 100 000 €" in _plain(card[2])
     assert roundings_hand.headline(render_html(ReportInputs(p, roundings_hand.run(p, ("110000.40", "10000.40"))))) == (
         "100 000 €")
+
+
+def test_an_objective_with_cents_reads_to_the_cent_beside_it() -> None:
+    """An objective of 33 000,40 € (one written as a percentage can have cents) and 33 000,30 € won over nothing: not
+    reached; « 33 000 € / 33 000 € » to the euro, now « 33 000,30 € / 33 000,40 € »."""
+    p = load_plan_text(roundings_hand.TEMPLATE.format(second="").replace("additional_revenue: 100000",
+                                                                        "additional_revenue: 33000.40"), "r.pac.yaml")
+    html = _flat(render_html(ReportInputs(p, roundings_hand.run(p, ("33000.30", "0")))))
+    assert "33 000,30 € / 33 000,40 €" in html and "33 000 € / 33 000 €" not in html
