@@ -311,7 +311,7 @@ def uncosted_segment_note(inputs: ReportInputs, segment_id: str, fmt: Formatter)
                                                               words))
 
 
-def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
+def plan_totals(inputs: ReportInputs, cents: bool = True) -> dict[str, Any]:
     """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
 
     The engine's ``Evaluation.plan`` (``pac_core.totals``) counts each won deal once over the union of the
@@ -319,6 +319,8 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     twice, and leaves suspended and dropped axes out (``left_out``). Data written before it existed (an old
     snapshot) falls back to adding the live axes' figures: ``counted_once`` is then False.
     ROI to date = (additional × margin − Σ cost to date of the live axes) / Σ cost to date.
+    ``cents``: a plan missing its objective by cents has its additional revenue and objective to the cent (``places``,
+    as an axis's card, ``Formatter.cents``); False for a sheet whose rows are to the unit (their SUM is its total).
     """
     rows = axis_rows(inputs)
     left_out = [r for r in rows if not is_live(r)]
@@ -330,7 +332,8 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         shown = shown_totals(done, inputs.evaluation.axes)[0]
         objective = shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None
         places = 0
-        if objective and done.objective is not None and done.additional < done.objective and shown >= objective:
+        if (cents and objective and done.objective is not None and done.additional < done.objective
+                and shown >= objective):
             # to the unit it would read as much as an objective it did not reach: to the cent, as an axis's card
             # (``Formatter.cents``; decided 7 Dec 2026, audit surfaces2)
             places = shown_digits(inputs.plan.currency)

@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +256,11 @@ def test_an_objective_with_cents_reads_to_the_cent_beside_it() -> None:
                                                                         "additional_revenue: 33000.40"), "r.pac.yaml")
     html = _flat(render_html(ReportInputs(p, roundings_hand.run(p, ("33000.30", "0")))))
     assert "33 000,30 € / 33 000,40 €" in html and "33 000 € / 33 000 €" not in html
+
+
+def test_the_overview_sheet_keeps_its_total_to_the_unit(tmp_path: Path) -> None:
+    """The workbook's Synthèse rows are to the unit (audit roundings: a SUM of the column is the total row): its total
+    row stays 100000 for the plan missing its objective by cents (the previous commit wrote 99999.6 there)."""
+    p = roundings_hand.load()
+    rows = roundings_hand.sheet(p, roundings_hand.run(p, ("109999.60", "10000.00")), tmp_path, "Synthèse")
+    assert roundings_hand.total_row(rows)[3] == 100000
