@@ -59,7 +59,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.kpis import FORECAST_MIN_SHARE
-from pac_core.money import decimals_below, money, months, percent, shown_additional, shown_digits
+from pac_core.money import decimals_below, money, months, percent, percent_apart, shown_additional, shown_digits
 from pac_core.periods import day_words
 from pac_core.plan import (
     Action,
@@ -148,6 +148,13 @@ class AdvisorContext:
 def pct(value: float, lang: str) -> str:
     """A ratio as a whole percentage, written as the report writes it (``money.percent``)."""
     return percent(value, lang)
+
+
+def roi_pct(value: float, lang: str, s: AdvisorSettings) -> str:
+    """An axis's ROI quoted beside another rule's figures, as the report's axes table writes it (``money.apart`` against
+    the roll-out's and the drop's thresholds): an axis at 49.96 % « 49,96 % », not the roll-out's « 50 % » it did not
+    reach (audit surfaces2)."""
+    return percent_apart(value, lang, ((s.rollout_min_roi, True), (s.drop_max_roi, True)))
 
 
 JUST_BELOW = {"fr": "juste sous {limit}", "en": "just below {limit}"}
@@ -247,7 +254,7 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     # no forward-looking verdict for them, but the roll-out their final figures call for, worded for what comes next
     rolled = {rec.axis_id: rec for rec in candidates if rec.rule is Rule.ROLL_OUT and rec.axis_id in closed}
     candidates = [rec for rec in candidates if rec.axis_id not in closed]
-    candidates += [_closing(plan, axis, progress[axis.id], rolled.get(axis.id))
+    candidates += [_closing(plan, axis, progress[axis.id], settings, rolled.get(axis.id))
                    for axis in _live(plan, today) if axis.id in closed]
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
@@ -273,7 +280,8 @@ def axis_closed(plan: Plan, axis: Axis, as_of: datetime) -> bool:
     return as_of > end or (as_of == end and end < plan.period.end)
 
 
-def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | None = None) -> Recommendation:
+def _closing(plan: Plan, axis: Axis, p: AxisProgress, s: AdvisorSettings,
+             rolled: Recommendation | None = None) -> Recommendation:
     """The closing verdict of an axis whose own period is over, in the past tense with its final figures: « L'axe …
     s'est terminé le 31 mars 2027 : il n'a pas atteint son objectif (12 % de l'objectif : CA supplémentaire 12 000 €
     sur 100 000 €), ROI final -28 %. » (an axis told « Abandonner … après 100 % de la période » in August for a first
@@ -312,8 +320,9 @@ def _closing(plan: Plan, axis: Axis, p: AxisProgress, rolled: Recommendation | N
     free = p.cost is not None and p.cost == 0
     if free:
         roi = ", sans coût" if lang == "fr" else ", at no cost"
-    elif p.roi is not None:
-        roi = f", ROI final {pct(p.roi, lang)}" if lang == "fr" else f", final ROI {pct(p.roi, lang)}"
+    elif p.roi is not None:     # as the axes' table: 49.96 % « 49,96 % », not « 50 % » (audit surfaces2)
+        final = roi_pct(p.roi, lang, s)
+        roi = f", ROI final {final}" if lang == "fr" else f", final ROI {final}"
     else:
         roi = ""
     then = ""
@@ -489,7 +498,7 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             best_why = (f"sans coût, CA supplémentaire {added}" if lang == "fr"
                         else f"no cost, additional revenue {added}")
         else:
-            best_why = f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(best[0], lang)}"
+            best_why = f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {roi_pct(best[0], lang, s)}"
     threshold = pct(s.drop_max_roi, lang) if fired else ""
     shares: dict[float, str] = {}
     for axis, roi, elapsed in fired:

@@ -12,6 +12,8 @@ from dataclasses import replace
 import click
 
 from pac_config.planfile import load_plan
+from pac_config.settings import engine_settings
+from pac_core.engine_settings import EngineSettings
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended, quiet_line
@@ -38,12 +40,15 @@ WORDS = {
 
 
 def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | None = None,
-                 next_plan: Plan | None = None) -> list[str]:
+                 next_plan: Plan | None = None, engine: EngineSettings | None = None) -> list[str]:
     """The advice as plain lines, in ``lang``: per axis (or the one asked) its recommendation, each piece of
     evidence, the overruled rules with theirs, then the KPIs the plan names for the axis. A plan outside its period
-    says so first (``pac_core.plan_end.period_line``; ``next_plan``: the one the settings hold after it)."""
+    says so first (``pac_core.plan_end.period_line``; ``next_plan``: the one the settings hold after it). The evidence
+    reads as the report's: a figure just short of one of the advisor's thresholds (``engine``'s, the defaults when
+    not given) with the decimals that keep it short, « ROI final : 49,96 % » as the axes' table (audit surfaces2)."""
     words = WORDS[lang]
-    fmt = Formatter.for_plan(plan, lang)
+    engine = engine or EngineSettings()
+    fmt = Formatter.for_plan(plan, lang, engine.roi_limits, engine.trend_limits, engine.payback_limits)
     recos = {r.axis_id: r for r in evaluation.recommendations}
     progress = {a.axis_id: a for a in evaluation.axes}
     out: list[str] = []
@@ -106,5 +111,5 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
         plan = replace(plan, language=lang)
         evaluation = evaluate(plan, now.records, evaluation.as_of, settings)
     following = cli_common.following_plan(settings, plan) if plan_ended(plan, evaluation.as_of) else None
-    for line in advice_lines(plan, evaluation, lang, axis_id, following):
+    for line in advice_lines(plan, evaluation, lang, axis_id, following, engine_settings(settings, plan.currency)):
         click.echo(line)

@@ -12,15 +12,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.advisor import elapsed_text, pct_below
-from pac_core.money import shown_additional, shown_digits
+from pac_core.money import percent_apart, shown_additional, shown_digits
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
 # key -> (French label, English label, kind, is a threshold)
 KEYS: dict[str, tuple[str, str, str, bool]] = {
-    "roi": ("ROI à date de l'axe", "Axis ROI to date", "percent", False),
+    "roi": ("ROI à date de l'axe", "Axis ROI to date", "roi", False),
     "time_to_roi_months": ("Rentabilisé en (depuis le début de la période)", "Paid back in (from the period's start)",
-                           "months", False),
+                           "payback", False),
     "min_roi": ("ROI à date minimal", "Minimum ROI to date", "percent", True),
     "max_months_to_roi": ("Délai de retour maximal", "Maximum payback", "months", True),
     "lagging_growth_below": ("Croissance jugée en retard sous", "Growth counted as lagging below", "change", True),
@@ -33,12 +33,12 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "cost": ("Coût (toute la période)", "Cost (whole period)", "money", False),
     "cost_to_date": ("Coût au prorata à date", "Cost to date (pro rata)", "money", False),
     "in_favour_of": ("Au profit de", "In favour of", "axis", False),
-    "in_favour_of_roi": ("ROI à date de cet axe", "ROI to date of that axis", "percent", False),
+    "in_favour_of_roi": ("ROI à date de cet axe", "ROI to date of that axis", "roi", False),
     "in_favour_of_additional": ("CA supplémentaire de cet axe (sans coût)", "Additional revenue of that axis (no cost)",
                                 "money", False),
     "revenue": ("CA réalisé", "Revenue", "money", False),
     "baseline": ("Référence", "Baseline", "money", False),
-    "trend": ("Évolution du segment", "Segment trend", "change", False),
+    "trend": ("Évolution du segment", "Segment trend", "trend", False),
     "min_decline": ("Baisse minimale", "Minimum decline", "percent", True),
     "quarter": ("Trimestre", "Quarter", "quarter", False),
     "products": ("Charge de production", "Production load", "products", False),
@@ -61,7 +61,7 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "reached": ("Objectif atteint", "Objective reached", "", False),
     "objective": ("Objectif (CA supplémentaire)", "Objective (additional revenue)", "money", False),
     "progress": ("Part de l'objectif atteinte", "Share of the objective reached", "percent", False),
-    "final_roi": ("ROI final", "Final ROI", "percent", False),
+    "final_roi": ("ROI final", "Final ROI", "roi", False),
 }
 
 # evidence read with another key, not shown on its own row: a target segment's fall in money where its revenue went
@@ -123,6 +123,9 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
         def growth(k: Any, v: Any) -> str:
             if k in amounts:
                 return _signed_money(_number(amounts[k]), fmt)
+            if fmt.trend_limits:     # as the segment's card reads it (audit surfaces2): « +4,99 % », « -9,99 % »
+                limits = (*fmt.trend_limits, (below, True))
+                return percent_apart(float(v), fmt.lang, limits, signed=True)
             return pct_below(float(v), below, fmt.lang, change=True) if float(v) < below else fmt.change(v)
         return ", ".join(f"{segments.get(str(k), str(k))} {growth(k, v)}" for k, v in value.items())
     if key == "roi" and float(value) < below:
@@ -142,6 +145,12 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
     colon, semi = (" : ", " ; ") if fmt.lang == "fr" else (": ", "; ")     # French: a space before both
     if kind == "percent":
         return fmt.percent(_number(value))
+    if kind == "roi":      # an axis's ROI, as the axes' table reads it: 49.96 % « 49,96 % » (audit surfaces2)
+        return fmt.roi_percent(_number(value))
+    if kind == "trend":    # a segment's trend, as its card reads it: -9.99 % « -9,99 % » (audit surfaces2)
+        return fmt.change_near(_number(value))
+    if kind == "payback":  # an axis's payback, as the axes' table reads it: 6.04 months « 6,04 mois »
+        return fmt.months(float(_number(value)), fmt.payback_limits)
     if kind == "change":          # a growth rate, signed as the segment's trend (« +12 % », audit janmeet F11)
         return fmt.change(_number(value))
     if kind == "money":
@@ -165,7 +174,7 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
                          for k, v in dict(value).items())
     if kind == "running":
         return semi.join(f"{segments.get(str(k), str(k))}{colon}{axes.get(str(r.get('axis')), str(r.get('axis')))} "
-                         f"(ROI {fmt.percent(r.get('roi'))})" for k, r in dict(value).items())
+                         f"(ROI {fmt.roi_percent(r.get('roi'))})" for k, r in dict(value).items())
     if kind == "triggers":
         return ", ".join(TRIGGERS[fmt.lang].get(str(t), str(t)) for t in value)
     if kind == "lost_accounts":

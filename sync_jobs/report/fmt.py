@@ -37,6 +37,7 @@ from pac_core.money import (
     percent_apart,
     progress_percent,
     shown_additional,
+    shown_digits,
 )
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
@@ -113,10 +114,32 @@ class Formatter:
 
     def additional(self, progress: AxisProgress | SegmentProgress | PlanTotals | None) -> str:
         """An axis's or segment's additional revenue as its shown revenue less its shown baseline
-        (``pac_core.money.shown_additional``), so the three figures side by side reconcile (audit revenue F6)."""
+        (``pac_core.money.shown_additional``), so the three figures side by side reconcile (audit revenue F6); an
+        axis's to the cent where to the unit it would read as reaching an objective it did not reach (``cents``)."""
         if progress is None:
             return DASH
-        return money(shown_additional(progress.revenue, progress.baseline), self.currency, self.lang)
+        places = self.cents(progress)
+        return money(shown_additional(progress.revenue, progress.baseline, places), self.currency, self.lang, places)
+
+    def cents(self, progress: AxisProgress | SegmentProgress | PlanTotals | None) -> int:
+        """The decimals an axis's revenue, baseline and additional revenue are written with beside its objective: the
+        currency's cents when to the unit its additional revenue would read as much as an objective it did not reach,
+        else none. 99 999,60 € of 100 000 € (« Dans les temps », not « Objectif atteint ») read « 100 000 € / 100 000 €
+        », now « 99 999,60 € / 100 000 € », its revenue and baseline « 109 999,60 € », « 10 000,00 € » beside it, as
+        the advisor's closing verdict writes an objective missed by cents (decided 7 Dec 2026, audit surfaces2)."""
+        if not isinstance(progress, AxisProgress) or progress.objective is None or progress.objective <= 0:
+            return 0
+        if progress.additional >= progress.objective:
+            return 0
+        shown = shown_additional(progress.revenue, progress.baseline)
+        return shown_digits(self.currency) if shown >= half_up(progress.objective) else 0
+
+    def objective_beside(self, amount: Decimal | None, places: int) -> str:
+        """An objective beside an additional revenue written with ``places`` (``cents``): to the cent only when it has
+        cents itself (« 99 999,60 € / 100 000 € », « 33 000,30 € / 33 000,40 € », never « / 100 000,00 € »)."""
+        if amount is None:
+            return DASH
+        return self.money(amount, places if places and amount != amount.to_integral_value() else 0)
 
     def trend(self, progress: SegmentProgress) -> str:
         """A segment's trend as the advisor reads it (docs/engine.md, *The advisor*): signed as ``change``; « aucun CA

@@ -135,10 +135,10 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
     if progress is not None:
         notes.append(f'{fmt.progress(progress)} {words["kpi_of_objective"]}')
     if totals["objective"]:
-        notes.append(f'{words["kpi_objective"]} {fmt.money(totals["objective"])}')
+        notes.append(f'{words["kpi_objective"]} {fmt.objective_beside(totals["objective"], totals["places"])}')
     if totals["counted_once"]:
         notes.append(words["kpi_counted_once"])
-    cards = [(words["kpi_additional"], fmt.money(totals["additional"]), " · ".join(notes), tone)]
+    cards = [(words["kpi_additional"], fmt.money(totals["additional"], totals["places"]), " · ".join(notes), tone)]
     roi = totals["roi"]
     note = plan_roi_note(inputs)     # below each axis: say what they count twice (audit meeting F6)
     roi_note = words["kpi_roi_note"] if note is None or note.overlap < 1 else \

@@ -100,7 +100,7 @@ def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
     if uncosted:
         lines.append(uncosted)
     for name, roi, rois in segment_roi_notes(inputs):
-        figures = [fmt.percent(r) for r in rois]
+        figures = [fmt.roi_percent(r) for r in rois]     # as the axes' table: « 49,96 % » (audit surfaces2)
         axes = f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'
         verdict = words["roi_below_cost"] if roi < 0 else words["roi_below_axes"]
         lines.append(words["roi_segment_note"].format(segment=name, roi=fmt.percent(roi), axes=axes, verdict=verdict))

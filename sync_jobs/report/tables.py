@@ -78,7 +78,7 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      _unit(obj.additional_revenue) if obj else None, p.progress if p else None,
                      p.expected_by_now if p else None, _pace(r.pace, fmt.lang, "axis_pace"),
                      _no_cost(p.roi, p.cost, fmt) if p else None])
-    t = plan_totals(inputs)
+    t = plan_totals(inputs, cents=False)     # to the unit, as the rows above it (their SUM is the total)
     label = w["total_live"] if t["counted_once"] else w["total"]
     rows.append(Footer([label, "", "", t["additional"], t["objective"], t["progress"], None, "",
                         fmt.no_cost if costs_nothing(inputs) else t["roi"]]))

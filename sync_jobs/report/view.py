@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
-from pac_core.money import shown_additional, shown_objective, shown_total, shown_totals
+from pac_core.money import apart, shown_additional, shown_digits, shown_objective, shown_total, shown_totals
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
@@ -311,7 +311,7 @@ def uncosted_segment_note(inputs: ReportInputs, segment_id: str, fmt: Formatter)
                                                               words))
 
 
-def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
+def plan_totals(inputs: ReportInputs, cents: bool = True) -> dict[str, Any]:
     """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
 
     The engine's ``Evaluation.plan`` (``pac_core.totals``) counts each won deal once over the union of the
@@ -319,6 +319,8 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     twice, and leaves suspended and dropped axes out (``left_out``). Data written before it existed (an old
     snapshot) falls back to adding the live axes' figures: ``counted_once`` is then False.
     ROI to date = (additional × margin − Σ cost to date of the live axes) / Σ cost to date.
+    ``cents``: a plan missing its objective by cents has its additional revenue and objective to the cent (``places``,
+    as an axis's card, ``Formatter.cents``); False for a sheet whose rows are to the unit (their SUM is its total).
     """
     rows = axis_rows(inputs)
     left_out = [r for r in rows if not is_live(r)]
@@ -328,8 +330,16 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         # is totalled, « – » rather than « 0 € » beside segments that sold; else the figure as shown beside the axes'
         # cards (``money.shown_totals``: a plan of one axis reads its card, 5 068 €, not the exact 5 068,89 € rounded)
         shown = shown_totals(done, inputs.evaluation.axes)[0]
-        return {"additional": shown if done.axis_ids else None,
-                "objective": shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None,
+        objective = shown_objective(done, inputs.evaluation.axes) if done.objective is not None else None
+        places = 0
+        if (cents and objective and done.objective is not None and done.additional < done.objective
+                and shown >= objective):
+            # to the unit it would read as much as an objective it did not reach: to the cent, as an axis's card
+            # (``Formatter.cents``; decided 7 Dec 2026, audit surfaces2)
+            places = shown_digits(inputs.plan.currency)
+            shown = shown_totals(done, inputs.evaluation.axes, places)[0]
+            objective = shown_objective(done, inputs.evaluation.axes, decimals=places)
+        return {"additional": shown if done.axis_ids else None, "objective": objective, "places": places,
                 "progress": done.progress, "roi": done.roi, "cost": done.cost, "overlap": done.overlap,
                 "counted_once": True, "left_out": left_out}
     additional = objective = cost = spent_sum = Decimal(0)
@@ -355,7 +365,7 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         "objective": objective or None,
         "progress": float(additional / objective) if objective else None,
         "roi": weighted / float(spent_sum) if known else None,
-        "cost": cost if known else None, "overlap": None, "counted_once": False, "left_out": left_out,
+        "cost": cost if known else None, "overlap": None, "counted_once": False, "left_out": left_out, "places": 0,
     }
 
 
@@ -370,9 +380,18 @@ def segment_roi_notes(inputs: ReportInputs) -> list[tuple[str, float, list[float
         seg = segment_progress(inputs.evaluation, segment.id)
         rois = [r.progress.roi for r in axis_rows(inputs, segment.id)
                 if is_live(r) and r.progress is not None and r.progress.roi is not None]
-        if seg is not None and seg.roi is not None and len(rois) > 1 and seg.roi < min(rois) - 0.005:
+        if seg is not None and seg.roi is not None and len(rois) > 1 and reads_below(seg.roi, rois, inputs):
             notes.append((segment.name, seg.roi, rois))
     return notes
+
+
+def reads_below(roi: float, rois: list[float], inputs: ReportInputs) -> bool:
+    """A plan's or segment's ``roi`` is below each of its axes' ``rois``: by half a point at least, and as the page
+    shows them (the total's ROI rounded once, each axis's as the axes' table, ``money.apart``): 12,7 % beside axes at
+    13,3 % and 20 % both read « 13 % », and « ROI 13 % alors que ses axes sont à 13 % et 20 % » said below what reads
+    equal (decided 7 Dec 2026, audit surfaces2)."""
+    shown = min(apart(r, inputs.roi_limits) for r in rois)
+    return roi < min(rois) - 0.005 and half_up(roi, percent=True) < shown
 
 
 @dataclass(frozen=True)
@@ -395,7 +414,7 @@ def plan_roi_note(inputs: ReportInputs) -> PlanRoiNote | None:
         return None
     rois = [r.progress.roi for r in axis_rows(inputs)
             if is_live(r) and r.progress is not None and r.progress.roi is not None]
-    if len(rois) < 2 or totals.roi >= min(rois) - 0.005:
+    if len(rois) < 2 or not reads_below(totals.roi, rois, inputs):
         return None
     segments = [s.roi for s in (segment_progress(inputs.evaluation, g.id) for g in inputs.plan.segments)
                 if s is not None and s.roi is not None]
@@ -417,8 +436,8 @@ def plan_roi_line(inputs: ReportInputs, fmt: Formatter) -> str:
     words = labels(fmt.lang)
     segments = (words["roi_plan_segments"].format(segments=_listed([fmt.percent(r) for r in note.segments], words))
                 if note.segments else "")
-    line = words["roi_plan_note"].format(roi=fmt.percent(note.roi), axes=_listed([fmt.percent(r) for r in note.axes],
-                                                                                 words), segments=segments)
+    axes = _listed([fmt.roi_percent(r) for r in note.axes], words)    # as the axes' table: « 49,96 % » (surfaces2)
+    line = words["roi_plan_note"].format(roi=fmt.percent(note.roi), axes=axes, segments=segments)
     verdict = words["roi_below_cost"] if note.roi < 0 else words["roi_below_axes"]
     if note.overlap >= 1:
         return f'{line} {words["roi_plan_overlap"].format(overlap=fmt.money(note.overlap), verdict=verdict)}'
