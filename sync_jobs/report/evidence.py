@@ -188,11 +188,25 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
 
 
 def _product(row: Mapping[str, Any], fmt: Formatter) -> str:
-    won, committed, capacity = (fmt.number(_number(row.get(k, 0))) for k in ("won", "committed", "capacity"))
+    won, committed, capacity = (_quantity(_number(row.get(k, 0)), fmt) for k in ("won", "committed", "capacity"))
     head = f"{row.get('product')} {fmt.percent(row.get('load'))}"
     if fmt.lang == "fr":
         return f"{head} (gagné {won} + engagé {committed} / capacité {capacity})"
     return f"{head} (won {won} + committed {committed} / capacity {capacity})"
+
+
+# a quantity's decimals at most: HubSpot's line item ``quantity`` is a number (2.5 vans), Salesforce's Quantity has
+# two decimals; « engagé 0,333 » for a third of a line weighted by a probability
+QUANTITY_PLACES = 3
+
+
+def _quantity(value: Decimal, fmt: Formatter) -> str:
+    """A product quantity with its own decimals, up to ``QUANTITY_PLACES`` (« 7,5 », « 2 » for 2.0): rounded to the
+    unit, 2.5 + 4.5 + 0.5 won read « gagné 8 + engagé 2 / capacité 10 » beside the « 95 % » they make (audit hshand4
+    F3)."""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(QUANTITY_PLACES, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
+    return fmt.number(value, places)
 
 
 def _number(value: Any) -> Decimal:
