@@ -345,9 +345,11 @@ class RenamesProducts(Protocol):
 
 @runtime_checkable
 class WordsUndated(Protocol):
-    """A connector that stores a done activity with no date for the engine to judge (Salesforce), and words the
-    engine's ``no_start`` rejection of it as it rejected such rows itself (its code and values): None for a record
-    it does not word so."""
+    """A connector that stores an activity with no date for the engine to judge, and words the engine's ``no_start``
+    rejection of it as it rejected such records itself (its code and values): Salesforce's done Event or Task
+    (``no_activity_date``, its object by the Id's key prefix), HubSpot's engagement with no start time
+    (``no_start_time``, its object kept with the stored record: ``Activity.crm_object``, audit hsundated). None for
+    a record it does not word so."""
 
     def undated_rejection(self, record_id: str) -> Rejected | None: ...
 

@@ -129,7 +129,10 @@ class Activity:
     that placed the activity on its account when its contacts' primary company did (HubSpot, ``"contact:7001"``,
     ``"company:10001"``), so a contact's change of employer does not move it at the next read; the other accounts it
     is associated with when nothing told which one it was about (HubSpot engagements have no primary company), named
-    by ``pac explain``.
+    by ``pac explain``. ``crm_object`` is the connector's too: the CRM object an undated record was read from where
+    its ids do not tell it (a HubSpot engagement with no start time: ``meeting``, ``call``, ``e-mail`` or ``task``),
+    so the engine's ``no_start`` of it is worded as the connector rejected it (``connectors.base.WordsUndated``);
+    None on every other record.
     """
 
     id: str
@@ -146,6 +149,7 @@ class Activity:
     whole_day: bool = False
     placed_by: tuple[str, ...] = ()
     also_on: tuple[str, ...] = ()
+    crm_object: str | None = None
 
     def moment(self, zone: tzinfo) -> datetime | None:
         """The instant the activity is dated at in a plan of this timezone: its start, else 00:00 of its day there,

@@ -581,7 +581,8 @@ def _engine_reason(rejected: Rejected) -> bool:
 
 def _connector_words(ctx: RunContext, rejected: Rejected) -> Rejected:
     """An engine's ``no_start`` of an activity its connector words (``WordsUndated``: Salesforce's done Event or Task
-    with no date, ``no_activity_date``), in those words; any other as it is (audit connrejects)."""
+    with no date, ``no_activity_date``, audit connrejects; HubSpot's engagement with no start time,
+    ``no_start_time``, audit hsundated), in those words; any other as it is."""
     connector = ctx.connectors.get(rejected.source)
     if (rejected.object != "activities" or not rejected.reason.startswith("no_start:")
             or not isinstance(connector, WordsUndated)):

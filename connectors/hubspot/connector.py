@@ -117,6 +117,7 @@ from connectors.hubspot.normalise import (
     parse_pipelines,
     portal_currency,
     to_user,
+    undated_rejection,
     with_labels,
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
@@ -253,6 +254,8 @@ class HubSpotConnector:
         self._plan_products: tuple[str, ...] = ()
         self._stored_deal_lines: DealLinesStored | None = None
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
+        # engagement id -> its object ("call"...), of those this run read with no start time (``undated_rejection``)
+        self._undated: dict[str, str] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
         # company merged away -> the company it went into, seen this run: a merged company's ``hs_merged_object_ids``
@@ -700,7 +703,37 @@ class HubSpotConnector:
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
         convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
+        if spec.kind is ObjectKind.ACTIVITIES:
+            convert = self._noting_undated(convert)
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
+
+    def _noting_undated(self, convert: Convert) -> Convert:
+        """``convert`` noting the engagements it reads with no start time (``Activity.crm_object``), by id, for
+        ``undated_rejection``; a later reading of one in this pull, dated, drops it."""
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            record = convert(obj, company, lines)
+            if isinstance(record, Activity):
+                if record.crm_object and not record.deleted:
+                    self._undated[record.id] = record.crm_object
+                else:
+                    self._undated.pop(record.id, None)
+            return record
+
+        return read
+
+    def undated_rejection(self, record_id: str) -> Rejected | None:
+        """The engine's ``no_start`` of an engagement kept with no start time, worded ``no_start_time`` with its
+        object and the properties read, as the connector rejected every such engagement before (audit hsundated):
+        ``normalise.undated_rejection``. HubSpot's ids do not tell the object: this pull's reading of it tells, else
+        the stored record's ``crm_object`` (the store keeps it with the undated engagement), so a night that does
+        not read it again (an incremental read; a plan that starts counting its type or naming its owner) words it
+        alike. None for any other record."""
+        obj = self._undated.get(record_id)
+        if obj is None and self._stored is not None:
+            stored = self._stored.records(ObjectKind.ACTIVITIES.value, [record_id]).get(record_id)
+            if isinstance(stored, Activity) and stored.start is None and stored.day is None:
+                obj = stored.crm_object
+        return undated_rejection(self.name, record_id, obj, self.mapping)
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
         """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
@@ -1945,8 +1978,10 @@ class Companies:
         only = self.contact_only.get(i)
         if only is None or record is None or isinstance(record, Rejected):
             return record
-        if (isinstance(record, Activity) and record.type is None) or (isinstance(record, Deal)
-                                                                       and record.stage is not DealStage.WON):
+        if (isinstance(record, Activity) and (record.type is None or record.crm_object)) or (
+                isinstance(record, Deal) and record.stage is not DealStage.WON):
+            # an engagement with no start time cannot count either: kept with no account for the engine, which
+            # rejects it for its start time when the plan counts its type for its owner (audit hsundated)
             return record
         return rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1])
 

@@ -22,7 +22,11 @@ Business rules applied here:
   ``hs_task_completion_date`` (one ticked before its due date happened then); pac's own tasks (``pac_key`` set) are
   never read. The start is
   ``hs_timestamp`` (a meeting's "date and time that the meeting occurred", else its ``hs_meeting_start_time``); an
-  engagement with neither is rejected ("no start time"), never counted.
+  engagement with neither is never counted: it is kept with no start (``Activity.crm_object`` naming its object) for
+  the engine, which rejects it only for a plan whose action of its type names its owner (docs/engine.md, *Bad
+  records*), in the words the connector rejected every such engagement with before, « call has no start time
+  (hs_timestamp empty) » (``undated_rejection``, code ``no_start_time``; decided 7 Dec 2026, audit hsundated). One
+  whose status the mapping does not list either is still rejected so, by the connector: no activity can be kept.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
   ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
   31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.
@@ -428,6 +432,41 @@ def _mapped(get: Callable[[str], Any], prop: str | None, table: Mapping[str, Act
     return (table.get(code) if code else empty), code
 
 
+def no_start_fields(m: HubSpotMapping, obj: str) -> str | None:
+    """The properties an engagement of object ``obj`` (``meeting``, ``call``, ``e-mail``, ``task``) is dated by, as
+    its ``no_start_time`` words name them: the start, then the fallback where the object has one. None for another
+    word."""
+    a = m.activities
+    if obj == "meeting":
+        return f"{a.meetings.start}, {a.meetings.fallback_start}"
+    if obj == "call":
+        return a.calls.start
+    if obj == "e-mail":
+        return a.emails.start
+    if obj == "task":
+        return f"{a.tasks.start}, {a.tasks.fallback_start}" if a.tasks.fallback_start else a.tasks.start
+    return None
+
+
+def undated_rejection(source: str, record_id: str, obj: str | None, m: HubSpotMapping) -> Rejected | None:
+    """The words of an engagement kept with no start time (``Activity.crm_object``: ``obj``) that the engine rejects
+    for the plan (``no_start``): ``no_start_time`` with its object and the properties read, as the connector
+    rejected every such engagement before (audit hsundated), so the words, the code and the known-vs-new key stay.
+    None for no object."""
+    fields = no_start_fields(m, obj) if obj else None
+    if obj is None or fields is None:
+        return None
+    return rejection(source, "activities", record_id, "no_start_time", object=obj, fields=fields)
+
+
+def _no_start(source: str, obj: dict[str, Any], what: str, m: HubSpotMapping) -> Rejected:
+    """An engagement with no start time whose status the mapping does not list either: no activity can be kept, so
+    the connector rejects it, as it did every engagement with no start time before (audit hsundated)."""
+    out = undated_rejection(source, obj["id"], what, m)
+    assert out is not None
+    return out
+
+
 def _unmapped(source: str, obj: dict[str, Any], what: str, value: str, key: str) -> Rejected:
     """An engagement rejected for a status the mapping does not list (``what``: ``reject_words._STATUS_EN``'s key)
     under ``key``."""
@@ -435,23 +474,24 @@ def _unmapped(source: str, obj: dict[str, Any], what: str, value: str, key: str)
 
 
 def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
-    """Meeting object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped outcome)."""
+    """Meeting object and its company -> ``Activity`` (or ``Rejected``: an unmapped outcome). One with no start
+    time is kept undated (``crm_object`` "meeting") for the engine to judge."""
     mm = m.activities.meetings
     start_p, fallback_p, title_p, owner_p = mm.start, mm.fallback_start, mm.title, mm.owner
     type_p, outcome_p = mm.type_property, mm.outcome
     types, default_type, outcomes, no_outcome = dict(mm.types), mm.default_type, dict(mm.outcomes), mm.no_outcome
-    no_start = f"{mm.start}, {mm.fallback_start}"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p, fallback_p)
-        if start is None:
-            return rejection(source, "activities", obj["id"], "no_start_time", object="meeting", fields=no_start)
         kind = types.get((get(type_p) or "").strip(), default_type)
         status, code = _mapped(get, outcome_p, outcomes, no_outcome)
         if status is None:
+            if start is None:
+                return _no_start(source, obj, "meeting", m)
             return _unmapped(source, obj, "meeting_outcome", code, "activities.meetings.outcomes")
         return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
-                        None, bool(obj.get("archived")), _modified(obj, get))
+                        None, bool(obj.get("archived")), _modified(obj, get),
+                        crm_object="meeting" if start is None else None)
 
     return read
 
@@ -461,10 +501,11 @@ def to_meeting(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: 
 
 
 def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
-    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped status or
-    disposition). A status the mapping lists under ``statuses`` wins; an empty one, or one under
-    ``disposition_statuses`` (COMPLETED), leaves the call to its disposition (none: ``no_disposition``); any other
-    status rejects the call, so that a status HubSpot adds is reported, never counted as a completed call."""
+    """Call object and its company -> ``Activity`` (or ``Rejected``: an unmapped status or disposition). A status
+    the mapping lists under ``statuses`` wins; an empty one, or one under ``disposition_statuses`` (COMPLETED),
+    leaves the call to its disposition (none: ``no_disposition``); any other status rejects the call, so that a
+    status HubSpot adds is reported, never counted as a completed call. One with no start time is kept undated
+    (``crm_object`` "call") for the engine to judge; with an unmapped status too, rejected for its start time."""
     cm = m.activities.calls
     start_p, title_p, owner_p, disposition_p, status_p = cm.start, cm.title, cm.owner, cm.disposition, \
         cm.status_property
@@ -474,12 +515,12 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p)
-        if start is None:
-            return rejection(source, "activities", obj["id"], "no_start_time", object="call", fields=start_p)
         disposition = (get(disposition_p) or "").strip()
         call_status = _code(get, status_p)
         status = statuses.get(call_status)
         if status is None and call_status not in by_disposition:
+            if start is None:
+                return _no_start(source, obj, "call", m)
             return _unmapped(source, obj, "call_status", call_status,
                              "activities.calls.statuses or disposition_statuses")
         if status is None:      # the call status leaves it to the disposition
@@ -488,12 +529,15 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
             else:
                 status = dispositions.get(disposition)
                 if status is None:
+                    if start is None:
+                        return _no_start(source, obj, "call", m)
                     return _unmapped(source, obj, "call_disposition", disposition,
                                      "activities.calls.dispositions")
         # a direction the mapping does not count (INBOUND: the client rang the rep) leaves the call without a type
         direction = _code(get, direction_p)
         return Activity(obj["id"], source, kind if direction in counted else None, get(owner_p) or None, account_id,
-                        start, status, get(title_p) or "", None, bool(obj.get("archived")), _modified(obj, get))
+                        start, status, get(title_p) or "", None, bool(obj.get("archived")), _modified(obj, get),
+                        crm_object="call" if start is None else None)
 
     return read
 
@@ -503,9 +547,10 @@ def to_call(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str
 
 
 def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
-    """E-mail object and its company -> ``Activity`` of the mapping's ``emails.type`` (or ``Rejected``: no
-    ``hs_timestamp``, a send status the mapping does not list). The search reads only the directions the mapping
-    counts; an e-mail of another direction read all the same (by id, after a merge) has no type."""
+    """E-mail object and its company -> ``Activity`` of the mapping's ``emails.type`` (or ``Rejected``: a send status
+    the mapping does not list). The search reads only the directions the mapping counts; an e-mail of another
+    direction read all the same (by id, after a merge) has no type. One with no ``hs_timestamp`` is kept undated
+    (``crm_object`` "e-mail") for the engine to judge; with an unmapped status too, rejected for its timestamp."""
     em = m.activities.emails
     start_p, title_p, owner_p, status_p, direction_p = em.start, em.title, em.owner, em.status_property, \
         em.direction_property
@@ -514,15 +559,16 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
         get, start = _started(obj, start_p)
-        if start is None:
-            return rejection(source, "activities", obj["id"], "no_start_time", object="e-mail", fields=start_p)
         status, code = _mapped(get, status_p, statuses, no_status)
         if status is None:
+            if start is None:
+                return _no_start(source, obj, "e-mail", m)
             return _unmapped(source, obj, "email_status", code, "activities.emails.statuses")
         direction = _code(get, direction_p)
         typed = kind if not direction_p or not counted or direction in counted else None
         return Activity(obj["id"], source, typed, get(owner_p) or None, account_id, start, status, get(title_p) or "",
-                        None, bool(obj.get("archived")), _modified(obj, get))
+                        None, bool(obj.get("archived")), _modified(obj, get),
+                        crm_object="e-mail" if start is None else None)
 
     return read
 
@@ -535,8 +581,9 @@ TaskReader = Callable[[dict[str, Any], str | None], Activity | Rejected | None]
 
 
 def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
-    """Task object and its company -> ``Activity`` (or ``Rejected``: no due date nor completion date, a status the
-    mapping does not list; or None: one of pac's own tasks). Its date: ``start`` (the due date), else
+    """Task object and its company -> ``Activity`` (or ``Rejected``: a status the mapping does not list, with no due
+    date nor completion date too; or None: one of pac's own tasks). One with no due date nor completion date is
+    kept undated (``crm_object`` "task") for the engine to judge. Its date: ``start`` (the due date), else
     ``fallback_start``; a completed task's no later than ``completed_at`` (one ticked on 10 June and due on 10
     July happened on 10 June, and counts then; one ticked late keeps its due date). Its type: the first
     ``subjects`` keyword its subject holds (words compared case-, accent- and punctuation-free), else ``types``
@@ -550,18 +597,17 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
     types, statuses, no_status, default_type = dict(tm.types), dict(tm.statuses), tm.no_status, tm.default_type
     completed_p = tm.completed_at
     keywords = tuple((f" {subject_words(k)} ", kind) for k, kind in tm.subjects.items() if subject_words(k))
-    no_start = f"{tm.start}, {tm.fallback_start}" if tm.fallback_start else tm.start
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected | None:
         get, start = _started(obj, start_p, fallback_p)
         if get(KEY):
             return None
-        if start is None:
-            return rejection(source, "activities", obj["id"], "no_start_time", object="task", fields=no_start)
         status, code = _mapped(get, status_p, statuses, no_status)
         if status is None:
+            if start is None:
+                return _no_start(source, obj, "task", m)
             return _unmapped(source, obj, "task_status", code, "activities.tasks.statuses")
-        if status is ActivityStatus.COMPLETED and completed_p:
+        if status is ActivityStatus.COMPLETED and completed_p and start is not None:
             done = parse_datetime(get(completed_p))
             if done is not None and done < start:
                 start = done
@@ -571,7 +617,7 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
         if kind is None:
             kind = types.get(_code(get, type_p), default_type) if type_p else default_type
         return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, title, None,
-                        bool(obj.get("archived")), _modified(obj, get))
+                        bool(obj.get("archived")), _modified(obj, get), crm_object="task" if start is None else None)
 
     return read
 

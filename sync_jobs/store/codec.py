@@ -56,6 +56,8 @@ def to_payload(record: Record) -> dict[str, Any]:
                 "account_id": record.account_id, "start": _dt(record.start), "status": record.status.value,
                 "subject": record.subject, "day": _day(record.day),
                 **({"whole_day": True} if record.whole_day else {}),   # only when set: other payloads unchanged
+                # the CRM object of an undated HubSpot engagement (``Activity.crm_object``): likewise only when set
+                **({"crm_object": record.crm_object} if record.crm_object else {}),
                 **_placement(record)}
     if isinstance(record, Deal):
         return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
@@ -116,7 +118,7 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                         status=ActivityStatus(p.get("status", "completed")), subject=p.get("subject", ""),
                         day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at,
                         whole_day=bool(p.get("whole_day")), placed_by=tuple(p.get("placed_by") or ()),
-                        also_on=tuple(p.get("also_on") or ()))
+                        also_on=tuple(p.get("also_on") or ()), crm_object=p.get("crm_object"))
     if kind == "deals":
         lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
                                service_date=_pday(ln.get("service_date")), code=ln.get("code"),

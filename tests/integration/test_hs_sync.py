@@ -168,7 +168,9 @@ class TestIncremental:
 class TestAwkwardRecords:
     def test_engagement_company_rules_and_missing_start(self, fresh):
         """Two companies and no primary (HubSpot defines none for engagements): the smallest id; no company means no
-        account; no start means rejected with a reason."""
+        account; no start means never counted: yielded undated, its object noted, for the engine's plan-aware rule
+        to judge, in the connector's words of before when it rejects it (audit hsundated, decided 7 Dec 2026: the
+        connector rejected it itself, for every plan)."""
         api, _, connector = fresh
         a, b = list(api.tables["companies"].rows)[:2]
         with pytest.raises(ValueError, match="no primary association from meetings to companies"):
@@ -179,8 +181,10 @@ class TestAwkwardRecords:
         pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
         found = _by_id(pulled)
         assert found[two].account_id == min(a, b, key=int) and found[none].account_id is None
-        rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
-        assert len(rejected) == 1 and "no start time" in rejected[0].reason
+        [undated] = [r for r in pulled if getattr(r, "id", None) == no_start]
+        assert isinstance(undated, Activity) and (undated.start, undated.crm_object) == (None, "meeting")
+        words = connector.undated_rejection(no_start)
+        assert words is not None and "no start time" in words.reason
 
     def test_engagement_with_a_contact_only_takes_its_primary_company(self, fresh):
         """Meetings and calls created by calendar sync or an integration often carry only the contact: with no

@@ -22,6 +22,7 @@ from connectors.hubspot.normalise import (
     to_meeting,
     to_task,
     to_user,
+    undated_rejection,
     with_labels,
 )
 from pac_core.geography import postal_code_problem
@@ -208,10 +209,13 @@ class TestActivities:
                          MAPPING, None)
         assert act.status is status and act.type is ActivityType.MEETING
 
-    def test_missing_start_is_rejected_with_reason(self):
-        """A meeting with neither start time nor hs_timestamp is rejected, never counted."""
+    def test_missing_start_is_kept_undated_for_the_engine(self):
+        """A meeting with neither start time nor hs_timestamp is never counted: kept with no start, its object noted,
+        for the engine to reject when the plan counts its type for its owner (audit hsundated; rejected by the
+        connector before, for every plan)."""
         act = to_meeting(_obj({"hs_meeting_outcome": "COMPLETED"}), "hs", MAPPING, "c1")
-        assert isinstance(act, Rejected) and "no start time" in act.reason
+        assert isinstance(act, Activity) and (act.start, act.day, act.deleted, act.crm_object) == (
+            None, None, False, "meeting")
 
     def test_hs_timestamp_alone_dates_the_meeting(self):
         """Without hs_meeting_start_time the meeting starts at hs_timestamp."""
@@ -351,7 +355,8 @@ class TestEmails:
                        self.EMAILS, None)
         assert odd == Rejected("hs", "activities", "9", "e-mail status 'QUEUED' is not in the mapping "
                                "(activities.emails.statuses)")
-        assert isinstance(to_email(_obj({"hs_email_status": "SENT"}), "hs", self.EMAILS, None), Rejected)
+        undated = to_email(_obj({"hs_email_status": "SENT"}), "hs", self.EMAILS, None)
+        assert isinstance(undated, Activity) and (undated.start, undated.crm_object) == (None, "e-mail")
 
     def test_emails_are_read_only_when_enabled(self):
         """The shipped mapping reads no e-mails (opt-in); enabled, the search asks for their mapped properties."""
@@ -458,15 +463,21 @@ class TestTasks:
         assert isinstance(to_task(self._task({"pac_key": None}), "hs", self.TASKS, "101"), Activity)
 
     def test_malformed_task_is_rejected_naming_the_fix(self):
-        """No date at all, or a status the mapping does not list: reported, never counted."""
+        """No date at all: kept undated for the engine, worded as before when it rejects it (audit hsundated); a
+        status the mapping does not list: reported, never counted."""
         undated = to_task(self._task({"hs_timestamp": ""}, "6009"), "hs", self.TASKS, "101")
-        assert undated == Rejected("hs", "activities", "6009", "task has no due date (hs_timestamp and "
-                                   "hs_task_completion_date empty)")
+        assert isinstance(undated, Activity) and (undated.start, undated.crm_object) == (None, "task")
+        words = undated_rejection("hs", "6009", undated.crm_object, self.TASKS)
+        assert words is not None and words.reason == ("task has no due date (hs_timestamp and "
+                                                      "hs_task_completion_date empty)")
         odd = to_task(self._task({"hs_task_status": "DONE"}, "6010"), "hs", self.TASKS, "101")
         assert odd == Rejected("hs", "activities", "6010", "task status 'DONE' is not in the mapping "
                                "(activities.tasks.statuses)")
+        # an unreadable due date reads as none (HubSpot's own values are instants): kept undated likewise, worded
+        # as before when the engine rejects it
         garbled = to_task(self._task({"hs_timestamp": "next tuesday"}, "6011"), "hs", self.TASKS, "101")
-        assert isinstance(garbled, Rejected) and garbled.id == "6011"
+        assert isinstance(garbled, Activity) and (garbled.id, garbled.start, garbled.crm_object) == (
+            "6011", None, "task")
 
     def test_tasks_are_read_only_when_enabled(self):
         """The shipped mapping reads no tasks (opt-in); enabled, the search asks for their mapped properties and

@@ -17,6 +17,7 @@ from connectors.hubspot.normalise import (
     line_reader,
     meeting_reader,
     parse_pipelines,
+    undated_rejection,
 )
 from connectors.hubspot.objects import objects_of
 from pac_core.plan import ActivityType
@@ -36,13 +37,18 @@ def _obj(props, id_="1", **extra):
 
 
 class TestMissingAndEmpty:
-    def test_meeting_without_properties_is_rejected_for_its_start(self):
-        """No properties at all (or None): the meeting has no start time and is rejected, not a crash."""
+    def test_meeting_without_properties_is_kept_undated_for_its_start(self):
+        """No properties at all (or None): the meeting has no start time, not a crash. It is kept undated, its object
+        noted, and the engine's rejection of it (for a plan counting meetings of its owner) is worded as the
+        connector rejected it before (audit hsundated)."""
         read = meeting_reader(MAPPING, "hs")
         for obj in ({"id": "7"}, {"id": "7", "properties": None}, _obj({}, "7")):
             record = read(obj, None)
-            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_timestamp and "
-                                                               "hs_meeting_start_time empty)")
+            assert isinstance(record, Activity) and (record.start, record.day, record.crm_object) == (
+                None, None, "meeting")
+            words = undated_rejection("hs", "7", record.crm_object, MAPPING)
+            assert words is not None and words.reason == (
+                "meeting has no start time (hs_timestamp and hs_meeting_start_time empty)")
 
     def test_empty_strings_read_as_absent(self):
         """Empty owner, title, type, outcome: no owner, empty subject, the default type, the no-outcome status."""

@@ -119,13 +119,16 @@ def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
         day = (instant + timedelta(days=rng.randrange(-3, 40))).date()
     elif roll < 0.17:                                          # all-day around the nights' dates (the day not over)
         start, day = None, AS_OF.date() + timedelta(days=rng.randrange(-1, 5))
+    elif roll < 0.21 and source == "hs":   # an engagement with no start time, kept undated (audit hsundated)
+        start = None
     # an all-day Event with no status (once its day is over); a task with both dates is no such entry
     whole_day = day is not None and start is None and rng.random() < 0.6
     owner = rng.choice([f"U{i}" for i in range(4)] + ["U-NOMAIL", "rep2@example.com"])
     account = rng.choice((f"C{rng.randrange(accounts):03d}", f"C{rng.randrange(accounts):03d}", None, "C999"))
     return Activity(f"T{n:04d}", source, rng.choice((*TYPES, None)) if rng.random() < 0.1 else rng.choice(TYPES),
                     owner, account, start, rng.choice((ActivityStatus.COMPLETED,) * 6 + tuple(ActivityStatus)),
-                    day=day, deleted=rng.random() < 0.05, whole_day=whole_day)
+                    day=day, deleted=rng.random() < 0.05, whole_day=whole_day,
+                    crm_object="call" if start is None and day is None else None)
 
 
 def _deal(rng: random.Random, n: int, accounts: int) -> Deal:
@@ -170,7 +173,8 @@ def _night(rng: random.Random, records: Records, size: int) -> Records:
                 continue
             fresh = _activity(rng, 0, n_acc)
             activities[k] = replace(a, **{"owner": {"owner_id": fresh.owner_id}, "type": {"type": fresh.type},
-                                          "start": {"start": fresh.start, "day": fresh.day},
+                                          "start": {"start": fresh.start, "day": fresh.day,
+                                                    "crm_object": fresh.crm_object},
                                           "account": {"account_id": fresh.account_id},
                                           "status": {"status": fresh.status},
                                           "deleted": {"deleted": not a.deleted}}[edit])
@@ -600,6 +604,40 @@ def test_an_owner_or_a_window_the_plan_starts_naming_makes_a_full_night_with_its
         evaluation, _, stats = evaluate_incremental(again, records, Changes(), after, as_of=AS_OF, settings=SETTINGS)
         assert stats.mode == "incremental"
         _assert_same(evaluation, _full(again, records, AS_OF))
+
+
+def test_an_undated_hubspot_call_is_the_plans_only_once_it_names_its_owner() -> None:
+    """HubSpot's engagement with no start time is kept undated (audit hsundated): another team's call (rep5, whom no
+    action names), of a type the plan counts, is no rejection of the plan; rep1's is (``no_start``), whatever
+    its status. The night a call action is handed to rep5, his call is a rejection no kept key names: the night is
+    full, equal to a full evaluation; the next night, his call edited (a subject), stays incremental and equal."""
+    plan, records, _ = _org()
+    k = next(k for k, a in enumerate(plan.actions) if a.activity_type is ActivityType.CALL)
+    who = plan.actions[k].who
+    owner = next(u.id for u in records.users if u.email == who)
+    users = (*records.users, User("U5", "hs", OTHER_TEAM))
+    theirs = Activity("HS-OTHER", "hs", ActivityType.CALL, "U5", "C001", None, ActivityStatus.COMPLETED,
+                      crm_object="call")
+    ours = Activity("HS-OURS", "hs", ActivityType.CALL, owner, "C001", None, ActivityStatus.PLANNED,
+                    crm_object="call")
+    records = replace(records, activities=(*records.activities, theirs, ours), users=users)
+    plan = replace(plan, people=(*plan.people, Person(OTHER_TEAM, OTHER_TEAM)))
+    kept = _first(plan, records)
+    rejected = {(d.record_id, d.rule) for d in _full(plan, records, AS_OF).rejected}
+    assert ("HS-OURS", "no_start") in rejected and "HS-OTHER" not in {r for r, _ in rejected}
+    actions = list(plan.actions)
+    actions[k] = replace(actions[k], who=OTHER_TEAM)
+    edited = replace(plan, actions=tuple(actions))
+    evaluation, after, stats = evaluate_incremental(edited, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
+    assert (stats.mode, stats.reason) == ("full", "engine settings, or the activities the plan rejects, changed")
+    assert ("HS-OTHER", "no_start") in {(d.record_id, d.rule) for d in evaluation.rejected}
+    _assert_same(evaluation, _full(edited, records, AS_OF))
+    changed = replace(records, activities=tuple(replace(a, subject="appel") if a.id == "HS-OTHER" else a
+                                                for a in records.activities))
+    evaluation, _, stats = evaluate_incremental(edited, changed, Changes.between(records, changed), after,
+                                                as_of=AS_OF, settings=SETTINGS)
+    assert stats.mode == "incremental"
+    _assert_same(evaluation, _full(edited, changed, AS_OF))
 
 
 def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:

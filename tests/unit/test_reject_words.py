@@ -29,12 +29,13 @@ from connectors.hubspot.normalise import (
     to_meeting,
     to_task,
 )
+from connectors.hubspot.normalise import undated_rejection as hs_undated
 from connectors.hubspot.objects import OBJECTS as HS_OBJECTS
 from connectors.salesforce.mapping import load_mapping as salesforce_mapping
 from connectors.salesforce.normalise import Normaliser, undated_rejection
 from pac_config.loader import config_dir
 from pac_core.fx import no_rate
-from pac_core.records import CrmRates, Rejected
+from pac_core.records import Activity, CrmRates, Rejected
 from pac_core.reject_codes import (
     CODES,
     ENGINE_RULES,
@@ -73,6 +74,13 @@ def _hs(props: dict[str, str], oid: str) -> dict[str, Any]:
     return {"id": oid, "properties": props | {"hs_lastmodifieddate": "2027-05-03T07:30:00.000Z"}}
 
 
+def _hs_undated(record: Any) -> Rejected | None:
+    """An engagement the HubSpot connector keeps with no start time (audit hsundated), as the engine's ``no_start``
+    of it is worded for a plan counting its type for its owner: from the object the store keeps with it."""
+    assert isinstance(record, Activity) and record.start is None and record.crm_object, record
+    return hs_undated("hs-main", record.id, record.crm_object, HS)
+
+
 # (what is malformed, how the connector reads it, the French a manager should read)
 CASES: list[tuple[str, Callable[[], Any], str]] = [
     ("SF account without a name", lambda: SF.account({"Id": "0011", "Name": "", "SystemModstamp": STAMP}),
@@ -91,22 +99,23 @@ CASES: list[tuple[str, Callable[[], Any], str]] = [
     ("HS annual revenue not a number", lambda: to_account(_hs({"name": "ACME", "annualrevenue": "beaucoup"}, "101"),
                                                           "hs-main", HS),
      "chiffre d'affaires annuel : le montant « beaucoup » n'est pas un nombre ; corrigez-le dans le CRM"),
-    ("HS meeting without a start", lambda: to_meeting(_hs({}, "201"), "hs-main", HS, "101"),
+    # kept undated by the connector (audit hsundated); the engine's no_start of it, worded so: the words of before
+    ("HS meeting without a start", lambda: _hs_undated(to_meeting(_hs({}, "201"), "hs-main", HS, "101")),
      "le rendez-vous n'a pas d'heure de début (hs_timestamp et hs_meeting_start_time vides) : "
      "renseignez-la dans le CRM"),
     ("HS meeting outcome unmapped", lambda: to_meeting(_hs({"hs_meeting_start_time": "2027-05-03T07:30:00Z",
                                                             "hs_meeting_outcome": "BIZARRE"}, "202"),
                                                        "hs-main", HS, "101"),
      "résultat de rendez-vous « BIZARRE » absent du mapping (activities.meetings.outcomes) : ajoutez-le au mapping"),
-    ("HS call without a start", lambda: to_call(_hs({}, "301"), "hs-main", HS, "101"),
+    ("HS call without a start", lambda: _hs_undated(to_call(_hs({}, "301"), "hs-main", HS, "101")),
      "l'appel n'a pas d'heure de début (hs_timestamp vide) : renseignez-la dans le CRM"),
     ("HS call status unmapped", lambda: to_call(_hs({"hs_timestamp": "2027-05-03T07:30:00Z",
                                                      "hs_call_status": "WEIRD"}, "302"), "hs-main", HS, "101"),
      "statut d'appel « WEIRD » absent du mapping (activities.calls.statuses or disposition_statuses) : "
      "ajoutez-le au mapping"),
-    ("HS e-mail without a timestamp", lambda: to_email(_hs({}, "401"), "hs-main", HS, "101"),
+    ("HS e-mail without a timestamp", lambda: _hs_undated(to_email(_hs({}, "401"), "hs-main", HS, "101")),
      "l'e-mail n'a pas d'horodatage (hs_timestamp vide) : renseignez-le dans le CRM"),
-    ("HS task without a due date", lambda: to_task(_hs({}, "501"), "hs-main", HS, "101"),
+    ("HS task without a due date", lambda: _hs_undated(to_task(_hs({}, "501"), "hs-main", HS, "101")),
      "la tâche n'a pas de date d'échéance (hs_timestamp et hs_task_completion_date vides) : "
      "renseignez-la dans le CRM"),
     ("HS deal of an unknown pipeline", lambda: to_deal(_hs({"pipeline": "other", "dealstage": "closedwon"}, "601"),
@@ -293,6 +302,8 @@ OBJECT_WORDS = {
     "hubspot/connector.py": [{"emails": "e-mail"}.get(o.object_type, o.object_type.removesuffix("s"))
                      for o in HS_OBJECTS if o.company],
     "salesforce/normalise.py": ["Event", "Task"],
+    # the engine's no_start of an engagement kept undated, worded by its stored object (audit hsundated)
+    "hubspot/normalise.py": ["meeting", "call", "e-mail", "task"],
 }
 
 
