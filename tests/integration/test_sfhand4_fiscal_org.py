@@ -47,11 +47,13 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
+from sync_jobs.cli import main
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock, write_settings
 from tests.integration.sf_docs_emulator import ENV, PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
@@ -377,3 +379,36 @@ class TestFiscalOrg:
         assert {f: actions["A-2"].get(f) for f in ("PAC_Done__c", "PAC_Progress_Pct__c", "PAC_Pace__c")} == {
             "PAC_Done__c": 4, "PAC_Progress_Pct__c": 80.0, "PAC_Pace__c": "late"}
 
+
+class TestPersonAddresses:
+    def test_the_postal_code_and_the_country_come_from_one_address(
+            self, fiscal_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Two cross-border person accounts Julie visits in week 21 (by hand, before the fix): Hugo Blanc bills to
+        69003 with no billing country (a French org's default) and lives in Geneva (PersonMailing 1201, Switzerland):
+        placed by his billing address, Rhône, his visit counts (A-1 4 of 4, done); Marie Favre has only the org's
+        default country on her billing address (BillingCountry France, no code: State and Country picklists fill
+        it) and lives in Geneva (1201, Switzerland): abroad, no département (explain: « no département, country CH
+        »), not a French code of 4 digits. Decided 7 Dec 2026 (audit sfhand4): the postal code and the country are
+        read from one address. Seen failing before the fix: Blanc read 69003 with Geneva's country, abroad, A-1 3 of
+        4; Favre read 1201 with France's, « département unknown »."""
+        org, settings, mapping = fiscal_org
+        julie = next(str(u["Id"]) for u in org.rows["User"] if u["Email"] == "julie@example.com")
+        for name, billing, billing_country, at in (("Hugo Blanc", "69003", None, _utc(5, 27, 8)),
+                                                   ("Marie Favre", None, "France", _utc(5, 28, 8))):
+            account = org.add("Account", Name=name, OwnerId=julie, BillingPostalCode=billing,
+                              BillingCountry=billing_country, IsPersonAccount=True, PersonMailingPostalCode="1201",
+                              PersonMailingCountry="Switzerland")
+            org.add("Event", Subject=name, Type="Visite client", OwnerId=julie, AccountId=account, WhatId=account,
+                    ActivityDateTime=at, StartDateTime=at, ActivityDate=at.date(), DurationInMinutes=60,
+                    EndDateTime=at + timedelta(hours=1), EndDate=at.date(), IsAllDayEvent=False)
+        result = _sync(org, settings, mapping, NIGHT1)
+        assert (org.unhandled, org.errors) == ([], [])
+        ev = result.evaluation
+        assert ev is not None, result
+        assert (ev.action("A-1").done, ev.action("A-1").pace) == (4, "done")
+        shown = CliRunner().invoke(main, ["explain", "A-1", "--as-of", "2027-06-02T18:00", "--lang", "en"],
+                                   env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
+        assert shown.exit_code == 0, (shown.output, shown.stderr)
+        rows = {line.split("│")[4].strip(): line for line in shown.stdout.splitlines() if line.count("│") > 6}
+        assert "counted" in rows["Hugo Blanc"], rows
+        assert "no département, country CH" in rows["Marie Favre"], rows
