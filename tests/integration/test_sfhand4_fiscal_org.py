@@ -436,3 +436,41 @@ class TestUndeleteStamp:
         full = _sync(org, settings, mapping, NIGHT2 + timedelta(minutes=30), full=True).evaluation
         assert full is not None
         assert (full.action("A-1").done, full.axis("AX-R").revenue) == (4, Decimal("16123.46"))
+
+
+class TestAxisAccountState:
+    def test_explain_names_the_deal_of_an_account_given_to_the_axis_rep_after_the_period_began(
+            self, fiscal_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Night 2: Croix-Rousse, Marc's on 1 April, is Julie's since 3 June; its O3 (6,000, now 2 April) counts in
+        AX-R and AX-P, not in « Julie's accounts Q1 » (the scope is judged on the period's first day: docs/engine.md,
+        *Account state as of the reference date*). `pac explain AX-J` lists it as not counted, with why, as an
+        action's near miss says it (audit sfhand4; seen failing before: 3 deals counted, 0 not counted, O3 named
+        nowhere). The figures are unchanged: 10,123.46, 3 deals counted."""
+        org, settings, mapping = fiscal_org
+        assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
+        _between_the_nights(org)
+        assert _sync(org, settings, mapping, NIGHT2).evaluation is not None
+
+        def explained(lang: str) -> tuple[str, dict[str, list[str]]]:
+            shown = CliRunner().invoke(main, ["explain", "AX-J", "--as-of", "2027-06-03T19:00", "--lang", lang],
+                                       env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
+            assert shown.exit_code == 0, (shown.output, shown.stderr)
+            lines, table = shown.stdout.splitlines(), []
+            for line in lines:      # a row's folded cells continue on the lines under it
+                cells = [c.strip() for c in line.split("│")[1:-1]]
+                if cells and not cells[1] and table:
+                    table[-1] = [f"{a} {b}".strip() for a, b in zip(table[-1], cells, strict=True)]
+                elif cells:
+                    table.append(cells)
+            return lines[1], {cells[3]: cells for cells in table}
+
+        header, rows = explained("en")
+        assert header.startswith("Revenue €10,123.46 (baseline €4,500.00, additional €5,623.46, objective "
+                                 "€5,000.00) — 3 deals counted, 1 not counted"), header
+        assert rows["O3"][0] == "✘" and rows["O3"][-2:] == [
+            "account outside the scope on the first day", "account owner marc@example.com on 2027-04-01, the "
+            "period's first day (owner julie@example.com since 2027-06-03)"], rows["O3"]
+        _, rows = explained("fr")
+        assert rows["O3"][-2:] == ["compte hors périmètre au premier jour", "propriétaire du compte marc@example.com "
+                                   "au 1er avril 2027, premier jour de la période (propriétaire julie@example.com "
+                                   "depuis le 3 juin)"], rows["O3"]
