@@ -39,9 +39,11 @@ AX-P Pumps Q1 (+4,000, budget 1,000): 2,623.46 - 1,500.00 = 1,123.46, 28.1 %, RO
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,9 @@ from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
+from sync_jobs.app import load_report_inputs
 from sync_jobs.cli import main
+from sync_jobs.report import render_html
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock, write_settings
 from tests.integration.sf_docs_emulator import ENV, PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
@@ -474,3 +478,27 @@ class TestAxisAccountState:
         assert rows["O3"][-2:] == ["compte hors périmètre au premier jour", "propriétaire du compte marc@example.com "
                                    "au 1er avril 2027, premier jour de la période (propriétaire julie@example.com "
                                    "depuis le 3 juin)"], rows["O3"]
+
+
+class TestReport:
+    def test_the_report_of_night_one_shows_the_hand_computed_figures(
+            self, fiscal_org: tuple[DocsOrg, Any, Path]) -> None:
+        """The sales-meeting report of night 1 (English), by hand: the plan's additional revenue 3,123.46 (each deal
+        once) of 21,000 (15 %); its ROI (937.04 - (4,153.85 + 1,384.62 + 692.31)) / 6,230.77 = -85 %; 3,123.46 x 2 +
+        1,123.46 - 3,123.46 = 4,246.92 counted by several axes; paybacks from 1 April (62.75 days / 30.4375 = 2.0616
+        months): 6,000 x 2.0616 / 937.04 = 13.2, 2,000 x 2.0616 / 937.04 = 4.4, 1,000 x 2.0616 / 337.04 = 6.1 months;
+        « Q1 of fiscal year 2027-2028 »."""
+        org, settings, mapping = fiscal_org
+        _sync(org, settings, mapping, NIGHT1)
+        html = unescape(render_html(load_report_inputs(settings, as_of=NIGHT1), "en"))
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)))
+        for shown in ("Quarterly sales meeting · Q1 of fiscal year 2027-2028",
+                      "Additional revenue €3,123 15% of objective · Objective €21,000", "Plan ROI to date -85%",
+                      "€4,246 counted by several axes",
+                      "Julie's accounts Q1 Rhône Active €7,623 Baseline €4,500 €3,123 / €5,000 62% ▲ At risk €2,000 "
+                      "-32% 4.4 months 2 Conversion 50%",
+                      "Pumps Q1 Rhône Active €2,623 Baseline €1,500 €1,123 / €4,000 28% ▲ At risk €1,000 -51% 6.1 "
+                      "months 0",
+                      "Rhône Q1 Rhône Active €7,623 Baseline €4,500 €3,123 / €12,000 26% ▲ At risk €6,000 -77% 13.2 "
+                      "months 8 Conversion 0%"):
+            assert shown in text, shown
