@@ -518,6 +518,28 @@ class AccountColumns:
         return self.cached(("deleted_mask", part.conditions, self._reference_key(part, reference)),
                            lambda: self._deleted_mask(part, reference, dead))
 
+    def state_mask(self, scope: Scope, reference: date) -> np.ndarray | None:
+        """Per account number: live, in ``scope`` with its owner and type now but not with those in force at
+        ``reference`` (changed since: ``changed_at``), and passing the scope's dormancy at ``reference``: the accounts
+        whose won deals an axis lists as not counted (``account_state``), so that the deal of an account given to the
+        axis's rep after the period began is named (audit sfhand4). None when there is none."""
+        if not self.has_versions:
+            return None
+        numbers, rows = self.changed_at(reference)
+        if not len(numbers):
+            return None
+        part = scope.accounts_part
+        passing = self.static_pass(tuple(c for c in part.conditions if not is_dormancy(c)))
+        inside = passing[self.combo[numbers]] & ~passing[self.combo[rows]]
+        for condition in (c for c in part.conditions if is_dormancy(c)):
+            if inside.any():
+                inside &= self.dormant_on(numbers, condition, reference)
+        if not inside.any():
+            return None
+        mask = np.zeros(self.n, dtype=bool)
+        mask[numbers[inside]] = True
+        return mask
+
     def _deleted_mask(self, part: Scope, reference: date, dead: np.ndarray) -> np.ndarray:
         passing = self.static_pass(tuple(c for c in part.conditions if not is_dormancy(c)), live=False)
         inside = passing[self.combo[self.rows_at(dead, reference.toordinal())]]

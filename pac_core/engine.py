@@ -36,6 +36,8 @@ from pac_core.matching import (
     holders,
     owner_emails,
     reject_spans,
+    state_fields,
+    state_note,
 )
 from pac_core.plan import (
     Action,
@@ -879,9 +881,25 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
                                              None if shares is None else shares.revenue, own,
-                                             scopes.deleted_mask(scope, reference))) if explained else (),
+                                             scopes.deleted_mask(scope, reference),
+                                             _state_out(scopes, scope, reference, owner_email))) if explained else (),
         kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
                          owner_email))
+
+
+def _state_out(scopes: AccountColumns, scope: Scope, reference: date,
+               owner_email: Mapping[tuple[str, str], str] | None) -> dict[int, str] | None:
+    """The accounts in an axis's scope with their owner or type now, not on its period's first day
+    (``AccountColumns.state_mask``), each with why, as an action's near miss words it (``matching.state_note``):
+    « account owner marc@… on 2027-04-01, the period's first day (owner julie@… since 2027-06-03) » (audit sfhand4);
+    None when there is none."""
+    mask = scopes.state_mask(scope, reference)
+    if mask is None:
+        return None
+    fields = state_fields(scope, scopes.default_months) - {"dormant"}
+    return {number: state_note(scopes, number, reference, fields, str(scopes.table.source.at(number)),
+                               owner_email or {}, "period") or f"outside the scope on {reference:%Y-%m-%d}"
+            for number in np.flatnonzero(mask).tolist()}
 
 
 _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))

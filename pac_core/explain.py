@@ -59,6 +59,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
         "not_over": "pas encore passée", "handed_over": "après la passation", "outside_period": "hors de la période",
+        "account_state": "compte hors périmètre au premier jour",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -76,6 +77,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
         "not_over": "not over yet", "handed_over": "after the hand-over", "outside_period": "outside the period",
+        "account_state": "account outside the scope on the first day",
     },
 }
 
@@ -343,7 +345,7 @@ _NOT_A_USER = re.compile(r"owner (\S+) is not among the users of (\S+) \(a queue
 _DAY = r"(\d{4}-\d{2}-\d{2})"
 # an owner in a state note: an e-mail, "unknown", or one pac does not read with its id (``matching.NOT_READ_OWNER``)
 _OWNER = rf"{re.escape(NOT_READ_OWNER)} \(\S+\)|\S+"
-_FIRST = rf"on {_DAY}, the window's first day"
+_FIRST = rf"on {_DAY}, the (?:window|period)'s first day"
 _STATE_FR = (
     (re.compile(rf"(?<!not )dormant {_FIRST} \(dormant flag cleared on {_DAY}\)"),
      lambda m: f"compte dormant au {_fr_day(m[1])}, premier jour de la période (drapeau retiré le "

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import compress
@@ -610,6 +610,32 @@ class _WonByKey(Mapping[AccountKey, tuple[date, ...]]):
         return len(self._numbers)
 
 
+def state_note(columns: AccountColumns, number: int, reference: date, fields: Collection[str], source: str,
+               emails: Mapping[tuple[str, str], str], span: str) -> str:
+    """Words for account ``number`` whose state fields among ``fields`` (the CRM dormant flag, the owner, the account
+    type) were not on ``reference`` (the first day of the action's window or the axis's period: ``span``, "window"
+    or "period") what they are now: "dormant on 2027-05-03, the window's first day (dormant flag cleared on
+    2027-05-12)", "account owner marc@… on 2027-04-01, the period's first day (owner julie@… since 2027-06-03)"; ""
+    when none differs. An owner pac does not read is named with its id (a bare CRM id says nothing: smallwords F2)."""
+    def owner(owner_id: object) -> str:
+        if owner_id is None:
+            return "unknown"
+        email = emails.get((source, str(owner_id)))
+        return email if email else f"{NOT_READ_OWNER} ({owner_id})"
+
+    first = f"on {reference:%Y-%m-%d}, the {span}'s first day"
+    parts = []
+    for name, then, now, day in columns.state_notes(number, reference, fields):
+        if name == "dormant":
+            parts.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
+                         f"not dormant {first} (flagged dormant on {day:%Y-%m-%d})")
+        elif name == "owner_id":
+            parts.append(f"account owner {owner(then)} {first} (owner {owner(now)} since {day:%Y-%m-%d})")
+        else:
+            parts.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
+    return "; ".join(parts)
+
+
 def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
     """The account state fields (``records.HISTORY_FIELDS``) a scope reads: the CRM dormant flag (a dormancy condition
     that reads it first), the owner, the account type."""
@@ -897,25 +923,8 @@ class Matcher:
         fields = state_fields(scope, self.columns.default_months)
         if not fields:
             return ""
-        source = self.accounts[number].source
-        first = f"on {reference:%Y-%m-%d}, the window's first day"
-        parts = []
-        for name, then, now, day in self.columns.state_notes(number, reference, fields):
-            if name == "dormant":
-                parts.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
-                             f"not dormant {first} (flagged dormant on {day:%Y-%m-%d})")
-            elif name == "owner_id":
-                parts.append(f"account owner {self._owner(source, then)} {first} (owner {self._owner(source, now)} "
-                             f"since {day:%Y-%m-%d})")
-            else:
-                parts.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
-        return "; ".join(parts)
-
-    def _owner(self, source: str, owner_id: object) -> str:
-        if owner_id is None:
-            return "unknown"
-        email = self.emails.get((source, str(owner_id)))
-        return email if email else f"{NOT_READ_OWNER} ({owner_id})"   # a bare CRM id says nothing (smallwords F2)
+        return state_note(self.columns, number, reference, fields, self.accounts[number].source, self.emails,
+                          "window")
 
     def _scope_detail(self, scope: Scope, account: Account, reference: date) -> str:
         key = (scope.conditions, reference)

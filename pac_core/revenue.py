@@ -744,7 +744,8 @@ class WonLedger:
 
     def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None, shares: np.ndarray | None = None,
-                      own: int = 0, deleted: np.ndarray | None = None) -> list[Decision]:
+                      own: int = 0, deleted: np.ndarray | None = None,
+                      state_out: Mapping[int, str] | None = None) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
         plan's currency, rule ``no_amount`` for a won deal without amount, worth 0; with split attribution,
         ``shares`` and ``own`` as ``engine._scope_revenue`` takes them, a deal divided between several axes reads
@@ -756,7 +757,11 @@ class WonLedger:
         out not listed", so ``pac explain`` can give the real numbers. ``deleted`` (per account number: deleted in
         the CRM, in the scope as if it were not, ``AccountColumns.deleted_mask``): their won deals of the range that
         pass ``flt`` are listed as not counted too, rule ``deleted``, as an action lists a visit of a deleted
-        account: a won deal left live on a deleted company counts nothing, and the revenue it leaves names it."""
+        account: a won deal left live on a deleted company counts nothing, and the revenue it leaves names it.
+        ``state_out`` (account number -> why: in the scope with its owner or type now, not on the reference date,
+        ``AccountColumns.state_mask``): their won deals of the range that pass ``flt`` are listed as not counted,
+        rule ``account_state``, with the account's words (audit sfhand4: an account given to Julie after 1 April read
+        nowhere in « pac explain » of her Q1 axis)."""
         out: list[Decision] = []
         on_lines: dict[int, tuple[int, ...] | None] = {}
         if flt is not None and not flt.is_everything:
@@ -798,6 +803,15 @@ class WonLedger:
         if len(gone) > limit:
             out.append(Decision("", "", False, "truncated",
                                 f"{len(gone) - limit} more deals of deleted accounts not listed"))
+        if state_out:
+            moved = self._of_deleted(days, frozenset(state_out), flt, owner_email or {})
+            for p in moved[:limit]:
+                source, ident, _, account = self._listed(p)
+                number = int(self.account_array[p]) if self.account_array is not None else self.accounts[p]
+                out.append(Decision(source, ident, False, "account_state", state_out[number], account, self.days[p]))
+            if len(moved) > limit:
+                out.append(Decision("", "", False, "truncated",
+                                    f"{len(moved) - limit} more deals of accounts outside the scope then not listed"))
         if days[0] <= days[1]:
             out.extend(self._outside_period(days, members, limit, flt, owner_email or {}))
         # the rejected deals of the scope's accounts closed in the range, or with no close date (``no_close_date``:

@@ -61,7 +61,7 @@ from connectors.salesforce.mapping import (
     load_mapping,
     person_account_notes,
 )
-from connectors.salesforce.normalise import Normaliser, sf_datetime, undated_rejection
+from connectors.salesforce.normalise import Normaliser, paired_addresses, sf_datetime, undated_rejection
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import LABELLED_TYPES, Reader, SfObject, lacking_words, objects_of
@@ -99,6 +99,12 @@ ACCOUNT_CURRENCY = "annual revenue in its own currency"
 # when the mapping reads a custom attribute or a relationship path (the values it changes), so such an install
 # re-reads its accounts in full once, and nothing else.
 ACCOUNT_BULK_TYPING = "bulk relationship columns and datetimes typed as REST"
+# How an account's place is read when the mapping lists its addresses (``[BillingPostalCode, PersonMailingPostalCode]``
+# with ``[BillingCountry, PersonMailingCountry]``): the postal code and the country of one address
+# (``normalise.first_address``; before, each the first that held a value: a Lyon billing code with a Geneva mailing
+# country read abroad, audit sfhand4). Part of the accounts' fingerprint for such a mapping only, so those installs
+# re-read their accounts in full once, and nothing else.
+ACCOUNT_ADDRESS = "postal code and country of one address"
 # How activities are read besides READING_RULES and the mapping: a completed Task keeps its CompletedDateTime beside its
 # ActivityDate (one done before its due date is dated when it was done; before, its due date alone), and an all-day
 # Event with no status of its own is ``whole_day`` (counted once its day is over; before, from its first minute):
@@ -411,6 +417,8 @@ class SalesforceConnector:
             # a change normalises the stored accounts again
             ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING,
                                   *([ACCOUNT_CURRENCY, m.org_currency] if m.accounts.annual_revenue else []),
+                                  *([ACCOUNT_ADDRESS] if paired_addresses(m.accounts.postal_code,
+                                                                          m.accounts.country) else []),
                                   *([ACCOUNT_BULK_TYPING] if m.accounts.custom or any(
                                       "." in f for f in m.read_fields()["Account"].values()) else [])],
             # ``task_date`` left at its default is left out: a mapping without it keeps the fingerprint it had before

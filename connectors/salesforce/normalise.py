@@ -138,15 +138,45 @@ def get(record: dict[str, Any], path: str) -> Any:
     return node
 
 
+def _holds(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
 def first_of(record: dict[str, Any], fields: str | list[str] | None) -> Any:
     """The value of the first of ``fields`` (one field, or the mapping's ordered list) that holds one; blank text
     holds none. ``[BillingPostalCode, PersonMailingPostalCode]``: a business account's billing code, a person
     account's own (Person Accounts keep it in the person's mailing address)."""
     for path in field_list(fields):
         value = get(record, path)
-        if value is not None and not (isinstance(value, str) and not value.strip()):
+        if _holds(value):
             return value
     return None
+
+
+def paired_addresses(postal_fields: str | list[str] | None, country_fields: str | list[str] | None) -> bool:
+    """Whether the mapping lists its postal codes and countries address by address (two lists of one length)."""
+    postals, countries = field_list(postal_fields), field_list(country_fields)
+    return len(postals) > 1 and len(postals) == len(countries)
+
+
+def first_address(record: dict[str, Any], postal_fields: str | list[str] | None,
+                  country_fields: str | list[str] | None) -> tuple[Any, Any]:
+    """The account's postal code and country, read from one address: with two lists of one length
+    (``[BillingPostalCode, PersonMailingPostalCode]`` and ``[BillingCountry, PersonMailingCountry]``, the i-th of each
+    one address), the first address holding a postal code gives it, and its own country; a country of another
+    address is taken only from an address with no postal code of its own (one address filled in two halves), never
+    from one that is another place: Geneva's country is not a Lyon billing code's (decided 7 Dec 2026, audit
+    sfhand4). Otherwise (a single field, or lists of other lengths) each is the first that holds a value."""
+    if not paired_addresses(postal_fields, country_fields):
+        return first_of(record, postal_fields), first_of(record, country_fields)
+    pairs = [(get(record, p), get(record, c))
+             for p, c in zip(field_list(postal_fields), field_list(country_fields), strict=True)]
+    for postal, country in pairs:
+        if _holds(postal):
+            if _holds(country):
+                return postal, country
+            return postal, next((c for p, c in pairs if _holds(c) and not _holds(p)), None)
+    return None, first_of(record, country_fields)
 
 
 def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -266,9 +296,9 @@ class Normaliser:
         name = get(r, a.name)
         if not name:
             raise Malformed("no_name")
-        postal = first_of(r, a.postal_code)
+        postal, written = first_address(r, a.postal_code, a.country)
         postal = str(postal).strip() if postal is not None else None
-        country = account_country(first_of(r, a.country), a.default_country)
+        country = account_country(written, a.default_country)
         departement = region = None
         if postal and country in FRENCH_GEOGRAPHY:
             departement, region = self._geography(str(r["Id"]), postal)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from connectors.base import ObjectKind
+from connectors.salesforce import connector as sf_connector
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import (
     SalesforceMapping,
@@ -110,6 +111,23 @@ class TestPersonAccounts:
         assert isinstance(both, Account) and (both.postal_code, both.departement) == ("75001", "75")
         assert isinstance(blank, Account) and (blank.postal_code, blank.country) == ("69003", "BE")
 
+    def test_the_postal_code_and_the_country_come_from_one_address(self, tmp_path: Path) -> None:
+        """Two cross-border person accounts (decided 7 Dec 2026, audit sfhand4): a Lyon billing code with no billing
+        country beside a Geneva mailing address is in the 69 (Geneva's country is another place's), a billing address
+        holding only the org's default country beside a Geneva mailing address is in Switzerland (not '1201' read as
+        a French code); a billing code with its country in the mailing half of the record (no mailing code) keeps it.
+        Seen failing before the fix: ('69003', 'CH', None) and ('1201', 'FR', None)."""
+        n = Normaliser("sf", load_mapping(_mapping_file(tmp_path)), warn=lambda _t: None)
+        rows = [{"Id": "0011", "Name": "Hugo Blanc", "BillingPostalCode": "69003", "BillingCountry": None,
+                 "PersonMailingPostalCode": "1201", "PersonMailingCountry": "Switzerland"},
+                {"Id": "0012", "Name": "Marie Favre", "BillingPostalCode": None, "BillingCountry": "France",
+                 "PersonMailingPostalCode": "1201", "PersonMailingCountry": "Switzerland"},
+                {"Id": "0013", "Name": "Ana Ruiz", "BillingPostalCode": "1201", "BillingCountry": " ",
+                 "PersonMailingPostalCode": None, "PersonMailingCountry": "Suisse"}]
+        read = [n.account(r) for r in rows]
+        assert [(a.postal_code, a.country, a.departement) for a in read if isinstance(a, Account)] == [
+            ("69003", "FR", "69"), ("1201", "CH", None), ("1201", "CH", None)]
+
     def test_both_fields_are_read_and_checked_by_name(self, tmp_path: Path) -> None:
         """Each listed field is one of the Account fields read (the SOQL selects them all), each with its own key."""
         fields = load_mapping(_mapping_file(tmp_path)).read_fields()["Account"]
@@ -117,7 +135,7 @@ class TestPersonAccounts:
         assert fields["accounts.postal_code[1]"] == "PersonMailingPostalCode"
         assert fields["accounts.country[1]"] == "PersonMailingCountry"
 
-    def test_the_accounts_fingerprint_follows_the_list(self, tmp_path: Path) -> None:
+    def test_the_accounts_fingerprint_follows_the_list(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Listing a second field changes the accounts' reading (the next pull is a full read: every stored account
         normalised again); the single-field mapping keeps today's fingerprint (no full read on upgrade)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y"}
@@ -125,6 +143,11 @@ class TestPersonAccounts:
         try:
             assert single.reading(ObjectKind.ACCOUNTS) != listed.reading(ObjectKind.ACCOUNTS)
             assert single.reading(ObjectKind.DEALS) == listed.reading(ObjectKind.DEALS)
+            # how a listed mapping reads an address is part of its accounts' reading, and of that one's only
+            before = (single.reading(ObjectKind.ACCOUNTS), listed.reading(ObjectKind.ACCOUNTS))
+            monkeypatch.setattr(sf_connector, "ACCOUNT_ADDRESS", "each the first that holds a value")
+            assert single.reading(ObjectKind.ACCOUNTS) == before[0]
+            assert listed.reading(ObjectKind.ACCOUNTS) != before[1]
             assert single.mapping.accounts.model_dump(mode="json")["postal_code"] == "BillingPostalCode"
         finally:
             single.close()
