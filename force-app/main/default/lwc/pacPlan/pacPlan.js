@@ -324,7 +324,9 @@ export default class PacPlan extends LightningElement {
             if (!this.axesOfRecord?.length) {
                 return undefined;
             }
-            return { and: [{ or: this.axesOfRecord.map(keyFilter) }, PLAN_RUNNING] };
+            // a bare id names any plan's axis of that id: a running plan's record pac marked removed (the id left its
+            // file, another plan in force has it) is left out, as on Home (audit lwcaudit F4)
+            return { and: [{ or: this.axesOfRecord.map(keyFilter) }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
         }
         return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
     }

@@ -1,5 +1,6 @@
 import { createElement } from 'lwc';
 import { graphql } from 'lightning/graphql';
+import { getRecord } from 'lightning/uiRecordApi';
 import PacPlan from 'c/pacPlan';
 
 // What the card shows for every state of a record, with the labels a French org holds (audit lwcaudit): the
@@ -128,5 +129,22 @@ describe('c-pac-plan: a record with empty fields', () => {
         expect(root.querySelector('li.axis .meta').textContent).toBe('PAC 2027 · Actif · -12 000 € / 150 000 €');
         expect(root.querySelector('[data-pct]').textContent).toBe(`-8${NBSP}%`);
         expect(root.querySelector('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('0');
+    });
+});
+
+describe('c-pac-plan: an account page lists no axis removed from the plan', () => {
+    // Two running plans on the org: pac-2027-nord removed AX-01 from its file (its record stays, pace « removed »,
+    // plan end 2027-12-31), pac-2027-sud has an AX-01 that targets the account. The account holds the bare id
+    // « AX-01 » (only one plan in force has it in its file: sync_jobs/account_targets.py), which the query reads
+    // as any key ending « :AX-01 »: the removed record matched as well. Seen failing before the fix: no pace filter.
+    it('asks for the named axes without those pac marked removed, as the Home card does', async () => {
+        const element = createElement('c-pac-plan', { is: PacPlan });
+        Object.assign(element, { recordId: '001A', objectApiName: 'Account' });
+        document.body.appendChild(element);
+        getRecord.emit({ apiName: 'Account', id: '001A', fields: { PAC_Axes__c: v('AX-01') } });
+        await Promise.resolve();
+        const { where } = graphql.getLastConfig().variables;
+        expect(where.and).toContainEqual({ PAC_Pace__c: { ne: 'removed' } });
+        expect(where.and[0]).toEqual({ or: [{ PAC_Key__c: { like: '%:AX-01' } }] });
     });
 });
