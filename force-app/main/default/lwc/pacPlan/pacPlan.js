@@ -1,5 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { NavigationMixin } from 'lightning/navigation';
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import ACCOUNT_AXES from '@salesforce/schema/Account.PAC_Axes__c';
 import AXIS_KEY from '@salesforce/schema/PAC_Axis__c.PAC_Key__c';
@@ -104,6 +105,12 @@ const AXIS_QUERY = gql`
         }
     }`;
 
+/** A record's page for the navigation service: "Page URL formats can change in future releases. To future proof your
+ * apps, use page references instead of URLs" (lightning/navigation). */
+export function recordPage(id) {
+    return { type: 'standard__recordPage', attributes: { recordId: id, actionName: 'view' } };
+}
+
 /** The axis id in a PAC key ``plan:AX-1`` (the part after the last colon). */
 export function axisId(key) {
     return key ? key.slice(key.lastIndexOf(':') + 1) : '';
@@ -201,7 +208,6 @@ function shape(node) {
     const width = barWidth(pct);
     return {
         id: node.Id,
-        url: `/lightning/r/${node.Id}/view`,
         name: node.Name?.value,
         status: shown(node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value),
         pace: node.PAC_Pace__c?.displayValue || pace || '—',
@@ -259,7 +265,7 @@ function shapeAxis(node) {
     };
 }
 
-export default class PacPlan extends LightningElement {
+export default class PacPlan extends NavigationMixin(LightningElement) {
     @api recordId;
     @api objectApiName;
 
@@ -272,6 +278,8 @@ export default class PacPlan extends LightningElement {
     loaded = false;
     axesOfRecord;
     axisKey;
+    // record id -> the URL of its page, as the navigation service generates it (GenerateUrl), for each link's href
+    links = {};
 
     // the record's own PAC field first: the axes an account is targeted by (ids, or keys plan:ID), or the axis's key.
     // Optional: a user who may not read the field gets the record without it ("If the context user doesn't have
@@ -358,10 +366,49 @@ export default class PacPlan extends LightningElement {
             const found = data.uiapi.query.Account;
             this.accounts = (found?.edges || [])
                 .filter(({ node }) => axisTokens(node.PAC_Axes__c?.value).some((t) => names.includes(t)))
-                .map(({ node }) => ({ id: node.Id, name: node.Name?.value, url: `/lightning/r/${node.Id}/view` }));
+                .map(({ node }) => ({ id: node.Id, name: node.Name?.value }));
             // the query lists the first 200: say how many the axis targets when it targets more
             this.accountsTotal = found?.totalCount ?? (found?.pageInfo?.hasNextPage ? `${this.accounts.length}+` : undefined);
+            this.link([...this.axes.flatMap((a) => [a.id, ...a.actions.map((x) => x.id)]),
+                ...this.accounts.map((a) => a.id)]);
         }
+    }
+
+    /** The hrefs of the records listed, from the navigation service (once per record: its page does not move). */
+    link(ids) {
+        const wanted = [...new Set(ids)].filter((id) => id && !(id in this.links));
+        if (!wanted.length) {
+            return;
+        }
+        Promise.all(wanted.map((id) => this[NavigationMixin.GenerateUrl](recordPage(id)).then((url) => [id, url],
+            () => [id, undefined])))
+            .then((pairs) => {
+                this.links = { ...this.links, ...Object.fromEntries(pairs) };
+            });
+    }
+
+    /** A plain click on a record's link opens it in the app (no reload); a ctrl-, shift-, cmd- or middle-click is the
+     * browser's (a new tab, from the generated href). */
+    openRecord(event) {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+            return;
+        }
+        event.preventDefault();
+        this[NavigationMixin.Navigate](recordPage(event.currentTarget.dataset.recordId));
+    }
+
+    /** The axes with their links' hrefs (and their actions'). */
+    get shownAxes() {
+        return this.axes.map((a) => ({
+            ...a,
+            url: this.links[a.id],
+            actions: a.actions.map((x) => ({ ...x, url: this.links[x.id] }))
+        }));
+    }
+
+    /** The accounts with their links' hrefs. */
+    get shownAccounts() {
+        return this.accounts.map((a) => ({ ...a, url: this.links[a.id] }));
     }
 
     get hasAxes() {
