@@ -1,5 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { NavigationMixin } from 'lightning/navigation';
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
 import ACCOUNT_AXES from '@salesforce/schema/Account.PAC_Axes__c';
 import AXIS_KEY from '@salesforce/schema/PAC_Axis__c.PAC_Key__c';
@@ -104,6 +105,12 @@ const AXIS_QUERY = gql`
         }
     }`;
 
+/** A record's page for the navigation service: "Page URL formats can change in future releases. To future proof your
+ * apps, use page references instead of URLs" (lightning/navigation). */
+export function recordPage(id) {
+    return { type: 'standard__recordPage', attributes: { recordId: id, actionName: 'view' } };
+}
+
 /** The axis id in a PAC key ``plan:AX-1`` (the part after the last colon). */
 export function axisId(key) {
     return key ? key.slice(key.lastIndexOf(':') + 1) : '';
@@ -158,12 +165,29 @@ export function barWidth(pct) {
 // A Percent field's value in the user's locale (@salesforce/i18n/locale), to the field's scale: one decimal, so
 // every digit the field holds is shown and none is added (80 -> "80 %", not "80.0 %").
 const PCT_OPTIONS = { style: 'unit', unit: 'percent', maximumFractionDigits: 1 };
-let pctFormat;
-try {
-    pctFormat = new Intl.NumberFormat(LOCALE, PCT_OPTIONS);
-} catch (e) {
-    // a locale this browser's Intl does not know: the browser's own rather than no component at all
-    pctFormat = new Intl.NumberFormat(undefined, PCT_OPTIONS);
+/** A number format in the user's locale, or the browser's own for a locale this browser's Intl does not know (rather
+ * than no component at all). */
+function localFormat(options) {
+    try {
+        return new Intl.NumberFormat(LOCALE, options);
+    } catch (e) {
+        return new Intl.NumberFormat(undefined, options);
+    }
+}
+const pctFormat = localFormat(PCT_OPTIONS);
+// The actions' done and target (Number(9, 0) fields): whole, grouped as the record page groups them, « 1 500 ».
+const countFormat = localFormat({ maximumFractionDigits: 0 });
+
+/** What a record field holds, for the card: « — » when it holds nothing ("If this value is null, the displayValue
+ * is also null", UI API Field Value), never a bare separator (« · · », « / »). */
+function shown(text) {
+    return text === null || text === undefined || text === '' ? '—' : text;
+}
+
+/** A count (done, target) in the user's locale, « — » when the field is empty (not written yet), not a 0 it lacks. */
+export function fmtCount(count) {
+    const value = count === null || count === undefined || count === '' ? NaN : Number(count);
+    return Number.isFinite(value) ? countFormat.format(value) : '—';
 }
 
 /** A progress: the value of the Percent field it comes from, the one its record page shows (PAC_Progress_Pct__c,
@@ -181,18 +205,22 @@ export function fmtPct(pct) {
 function shape(node) {
     const pace = node.PAC_Pace__c?.value;
     const pct = node.PAC_Progress_Pct__c?.value;
+    const width = barWidth(pct);
     return {
         id: node.Id,
-        url: `/lightning/r/${node.Id}/view`,
         name: node.Name?.value,
-        status: node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value,
+        status: shown(node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value),
         pace: node.PAC_Pace__c?.displayValue || pace || '—',
         paceClass: `pace ${PACE_TONE[pace] || 'pace_idle'}`,
         barClass: `bar ${PACE_TONE[pace] || 'pace_idle'}`,
-        barStyle: `width: ${barWidth(pct)}%`,
+        barStyle: `width: ${width}%`,
+        // the bar's value for assistive technologies: its width, within 0..100 (aria-valuenow "between the minimum
+        // and maximum values", MDN progressbar role); the figure itself, 250 %, is its aria-valuetext
+        barValue: width,
         pct: fmtPct(pct),
-        done: node.PAC_Done__c?.value ?? 0,
-        target: node.PAC_Target__c?.value ?? 0
+        done: fmtCount(node.PAC_Done__c?.value),
+        target: fmtCount(node.PAC_Target__c?.value),
+        targetValue: node.PAC_Target__c?.value
     };
 }
 
@@ -208,22 +236,24 @@ function shownOf(listed, total) {
 function shapeAxis(node) {
     const actions = (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
         ...shape(e.node),
-        owner: e.node.Owner?.Name?.value,
-        due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value,
+        owner: shown(e.node.Owner?.Name?.value),
+        due: shown(e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value),
         counted: e.node.PAC_Status__c?.value !== CANCELLED
     }));
-    const target = node.PAC_Target__c?.value ?? 0;
-    // the axis's actions target counts its actions in every CRM (cancelled ones aside); those not listed here live
-    // in another CRM (HubSpot), are not shared with this user (actions are private), or are past the first 50
-    const listed = actions.filter((a) => a.counted).reduce((sum, a) => sum + (Number(a.target) || 0), 0);
+    const target = Number(node.PAC_Target__c?.value) || 0;
+    // the axis's actions target is the sum of its actions' targets (visits, calls...: units of work, not a number of
+    // actions) in every CRM, cancelled ones aside; the actions not listed here live in another CRM (HubSpot), are
+    // not shared with this user (actions are private), or are past the first 50: the line says how much of the
+    // target they carry, « dont 4 sur des actions non listées », never « 4 actions » (audit lwcaudit)
+    const listed = actions.filter((a) => a.counted).reduce((sum, a) => sum + (Number(a.targetValue) || 0), 0);
     const elsewhere = target - listed;
     return {
         ...shape(node),
         priority: node.PAC_Priority__c?.value ?? null,
         key: node.PAC_Key__c?.value,
-        plan: node.PAC_Plan__c?.value,
-        revenue: node.PAC_Revenue__c?.displayValue,
-        objective: node.PAC_Objective__c?.displayValue,
+        plan: shown(node.PAC_Plan__c?.value),
+        revenue: shown(node.PAC_Revenue__c?.displayValue),
+        objective: shown(node.PAC_Objective__c?.displayValue),
         // what the additional revenue is counted from: won so far minus the baseline (absent before the
         // org is provisioned with them, or before pac's next run writes them)
         wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
@@ -231,11 +261,11 @@ function shapeAxis(node) {
         hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
         actions,
         actionsShown: shownOf(node.PAC_Actions__r?.edges?.length ?? 0, node.PAC_Actions__r?.totalCount),
-        elsewhere: elsewhere > 0 ? fill(ACTIONS_ELSEWHERE, elsewhere) : undefined
+        elsewhere: elsewhere > 0 ? fill(ACTIONS_ELSEWHERE, fmtCount(elsewhere)) : undefined
     };
 }
 
-export default class PacPlan extends LightningElement {
+export default class PacPlan extends NavigationMixin(LightningElement) {
     @api recordId;
     @api objectApiName;
 
@@ -248,6 +278,8 @@ export default class PacPlan extends LightningElement {
     loaded = false;
     axesOfRecord;
     axisKey;
+    // record id -> the URL of its page, as the navigation service generates it (GenerateUrl), for each link's href
+    links = {};
 
     // the record's own PAC field first: the axes an account is targeted by (ids, or keys plan:ID), or the axis's key.
     // Optional: a user who may not read the field gets the record without it ("If the context user doesn't have
@@ -300,7 +332,9 @@ export default class PacPlan extends LightningElement {
             if (!this.axesOfRecord?.length) {
                 return undefined;
             }
-            return { and: [{ or: this.axesOfRecord.map(keyFilter) }, PLAN_RUNNING] };
+            // a bare id names any plan's axis of that id: a running plan's record pac marked removed (the id left its
+            // file, another plan in force has it) is left out, as on Home (audit lwcaudit F4)
+            return { and: [{ or: this.axesOfRecord.map(keyFilter) }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
         }
         return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
     }
@@ -332,10 +366,49 @@ export default class PacPlan extends LightningElement {
             const found = data.uiapi.query.Account;
             this.accounts = (found?.edges || [])
                 .filter(({ node }) => axisTokens(node.PAC_Axes__c?.value).some((t) => names.includes(t)))
-                .map(({ node }) => ({ id: node.Id, name: node.Name?.value, url: `/lightning/r/${node.Id}/view` }));
+                .map(({ node }) => ({ id: node.Id, name: node.Name?.value }));
             // the query lists the first 200: say how many the axis targets when it targets more
             this.accountsTotal = found?.totalCount ?? (found?.pageInfo?.hasNextPage ? `${this.accounts.length}+` : undefined);
+            this.link([...this.axes.flatMap((a) => [a.id, ...a.actions.map((x) => x.id)]),
+                ...this.accounts.map((a) => a.id)]);
         }
+    }
+
+    /** The hrefs of the records listed, from the navigation service (once per record: its page does not move). */
+    link(ids) {
+        const wanted = [...new Set(ids)].filter((id) => id && !(id in this.links));
+        if (!wanted.length) {
+            return;
+        }
+        Promise.all(wanted.map((id) => this[NavigationMixin.GenerateUrl](recordPage(id)).then((url) => [id, url],
+            () => [id, undefined])))
+            .then((pairs) => {
+                this.links = { ...this.links, ...Object.fromEntries(pairs) };
+            });
+    }
+
+    /** A plain click on a record's link opens it in the app (no reload); a ctrl-, shift-, cmd- or middle-click is the
+     * browser's (a new tab, from the generated href). */
+    openRecord(event) {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+            return;
+        }
+        event.preventDefault();
+        this[NavigationMixin.Navigate](recordPage(event.currentTarget.dataset.recordId));
+    }
+
+    /** The axes with their links' hrefs (and their actions'). */
+    get shownAxes() {
+        return this.axes.map((a) => ({
+            ...a,
+            url: this.links[a.id],
+            actions: a.actions.map((x) => ({ ...x, url: this.links[x.id] }))
+        }));
+    }
+
+    /** The accounts with their links' hrefs. */
+    get shownAccounts() {
+        return this.accounts.map((a) => ({ ...a, url: this.links[a.id] }));
     }
 
     get hasAxes() {

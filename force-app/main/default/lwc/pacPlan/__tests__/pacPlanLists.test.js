@@ -8,7 +8,7 @@ import PacPlan from 'c/pacPlan';
 jest.mock('@salesforce/i18n/locale', () => ({ default: 'fr-FR' }), { virtual: true });
 jest.mock('@salesforce/label/c.PAC_Accounts_Shown', () => ({ default: '{0} sur {1}' }), { virtual: true });
 jest.mock('@salesforce/label/c.PAC_Actions_Elsewhere',
-    () => ({ default: '{0} actions non listées ici (dans un autre CRM, ou non partagées avec vous)' }), { virtual: true });
+    () => ({ default: 'dont {0} sur des actions non listées ici (dans un autre CRM, ou non partagées avec vous)' }), { virtual: true });
 jest.mock('@salesforce/label/c.PAC_Load_Error', () => ({ default: "Le plan n'a pas pu être chargé :" }), { virtual: true });
 jest.mock('@salesforce/label/c.PAC_No_Axis', () => ({ default: 'Aucun axe du plan ici.' }), { virtual: true });
 
@@ -178,14 +178,14 @@ describe('c-pac-plan: an account page', () => {
 });
 
 describe('c-pac-plan: actions in another CRM', () => {
-    it('says how many of the axis target are not listed, when its actions live in HubSpot', async () => {
+    it('says how much of the axis target is not listed, when its actions live in HubSpot', async () => {
         // AX-SO-DORM: done 5 / target 26, all three actions in HubSpot. Seen failing before the fix: « Actions 5 / 26 »
         // over an empty list, and nothing else.
         const element = mount();
         graphql.emit({ uiapi: { query: { PAC_Axis__c: { edges: [axis('a1', 'p:AX-SO-DORM', { done: 5, target: 26 })] } } } });
         await flush();
         expect(element.shadowRoot.querySelector('[data-elsewhere]').textContent).toBe(
-            '26 actions non listées ici (dans un autre CRM, ou non partagées avec vous)');
+            'dont 26 sur des actions non listées ici (dans un autre CRM, ou non partagées avec vous)');
     });
 
     it('counts the listed actions, cancelled ones aside as the axis target does', async () => {
@@ -197,7 +197,7 @@ describe('c-pac-plan: actions in another CRM', () => {
         graphql.emit({ uiapi: { query: { PAC_Axis__c: { edges: [axis('a2', 'p:AX-AGRO-MAINT', { done: 4, target: 32, actions })] } } } });
         await flush();
         expect(element.shadowRoot.querySelector('[data-elsewhere]').textContent).toBe(
-            '4 actions non listées ici (dans un autre CRM, ou non partagées avec vous)');
+            'dont 4 sur des actions non listées ici (dans un autre CRM, ou non partagées avec vous)');
     });
 
     it('says nothing when every action is listed', async () => {
