@@ -53,7 +53,9 @@ class PermSet:
     edits: frozenset[str]                     # field editors ("sync", "manager", "rep") this set may edit
 
     def field_access(self, pac_field: PacField) -> dict[str, bool]:
-        return {"PermissionsRead": True, "PermissionsEdit": pac_field.editor in self.edits}
+        # a formula field is read-only for everyone (Salesforce refuses edit access to it)
+        return {"PermissionsRead": True,
+                "PermissionsEdit": pac_field.formula is None and pac_field.editor in self.edits}
 
 
 ALL = _flags("Read", "Create", "Edit", "Delete", "ViewAll", "ModifyAll")

@@ -53,6 +53,7 @@ class PacField:
     help: str = ""                  # inline help (the "i" users see beside the field), English
     help_fr: str = ""               # its French translation
     relationship: str | None = None             # Lookup: the child relationship name on the parent
+    formula: str | None = None      # a formula field (its type the result's): Salesforce computes it, nobody edits it
 
     @property
     def tracked(self) -> bool:
@@ -69,6 +70,8 @@ class PacField:
         meta: dict[str, Any] = {"label": self.label, "type": self.type, "description": self.description}
         if self.help:
             meta["inlineHelpText"] = self.help
+        if self.formula is not None:
+            meta.update(formula=self.formula, formulaTreatBlanksAs="BlankAsZero")
         if self.type == "Checkbox":
             meta["defaultValue"] = "false"
         for key in ("length", "precision", "scale"):
@@ -272,6 +275,13 @@ PAC_ACTION = PacObject(
                      editable_by_managers=True,
                      label_fr="Objectif"),
             PacField("PAC_Done__c", "Done", "Number", precision=9, scale=0, label_fr="Réalisé"),
+            # what the action adds to its rep's done in the report « PAC actions by rep » and its dashboard chart,
+            # as pac's report and the axis's PAC_Done__c count it (audit lwcaudit F7: 15 / 10 and 0 / 10 summed 75 %)
+            PacField("PAC_Done_Counted__c", "Done (counted)", "Number", precision=18, scale=0,
+                     formula="MIN(PAC_Done__c, PAC_Target__c)",
+                     description="Done, counted up to the action's target (15 done of 10 counts 10), as pac's report "
+                                 "adds up a rep's actions. A formula: pac writes Done and Target.",
+                     label_fr="Réalisé (compté)"),
             PacField("PAC_Text__c", "Action", "LongTextArea", length=32768, visible_lines=3,
                      description="The action's whole statement (the Name holds its first 80 characters).",
                      label_fr="Action")))

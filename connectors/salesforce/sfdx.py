@@ -43,6 +43,8 @@ def field_xml(f: PacField) -> str:
     if f.description:
         body += _el("description", f.description, 1)
     body += _el("externalId", f.external_id, 1)
+    if f.formula is not None:
+        body += _el("formula", f.formula, 1) + _el("formulaTreatBlanksAs", "BlankAsZero", 1)
     if f.help:
         body += _el("inlineHelpText", f.help, 1)
     body += _el("label", f.label, 1)

@@ -198,11 +198,17 @@ class TestAccessModel:
 
     def test_keys_and_computed_fields_are_edited_by_nobody_but_the_integration_user(self) -> None:
         computed = {"PAC_Key__c", "PAC_Plan__c", "PAC_Progress_Pct__c", "PAC_Pace__c", "PAC_Last_Synced__c",
-                    "PAC_Revenue__c", "PAC_ROI__c", "PAC_Done__c", "PAC_Text__c", "PAC_Axis__c", "PAC_Axis_Key__c"}
+                    "PAC_Revenue__c", "PAC_ROI__c", "PAC_Done__c", "PAC_Text__c", "PAC_Axis__c", "PAC_Axis_Key__c",
+                    "PAC_Done_Counted__c"}
+        formulas = {f"{o.name}.{f.name}" for o in PAC_OBJECTS for f in o.fields if f.formula is not None}
+        assert formulas == {"PAC_Action__c.PAC_Done_Counted__c"}
         for name in ("PAC_Manager", "PAC_Rep"):
             assert not {f for f in self._editable(name) if f.split(".")[1] in computed}, name
             assert self._fls(name) and all(read for read, _ in self._fls(name).values())
-        assert self._fls("PAC_Integration") and all(edit for _, edit in self._fls("PAC_Integration").values())
+        # the integration user edits every field but a formula, which Salesforce computes (edit access refused)
+        integration = self._fls("PAC_Integration")
+        assert integration and all(edit is (f not in formulas) for f, (read, edit) in integration.items())
+        assert all(read for read, _ in integration.values())
 
     def test_kpi_descriptions_say_what_the_engine_divides(self) -> None:
         """Revenue per visit divides by every activity the actions count (calls too), the average won deal by the
@@ -408,10 +414,29 @@ def _axis_row(plan: str, axis: str, pct: float, *, end: str | None, pace: str = 
             "PAC_Pace__c": pace, "PAC_Progress_Pct__c": pct, "PAC_Plan_End__c": end}
 
 
+def _formula_values(obj: str, record: dict[str, object]) -> dict[str, object]:
+    """The object's formula fields as Salesforce computes them for ``record`` (Formula Operators and Functions:
+    "MIN(number, number,...)" the lowest; ``BlankAsZero``: a blank field reads 0); a formula of another shape fails
+    the test, to be emulated."""
+    out: dict[str, object] = {}
+    for path in sorted((DEFAULT / "objects" / obj / "fields").glob("*.field-meta.xml")):
+        root = _parse(path)
+        formula = root.findtext(f"{NS}formula")
+        if formula is None:
+            continue
+        found = re.fullmatch(r"MIN\((\w+),\s*(\w+)\)", formula.strip())
+        assert found is not None and root.findtext(f"{NS}formulaTreatBlanksAs") == "BlankAsZero", formula
+        out[root.findtext(f"{NS}fullName") or ""] = min(float(record.get(found[1]) or 0),  # type: ignore[arg-type]
+                                                        float(record.get(found[2]) or 0))  # type: ignore[arg-type]
+    return out
+
+
 def _action_row(plan: str, action: str, owner: str, done: int, target: int, *, end: str | None,
                 pace: str = "on_track", status: str = "in_progress") -> dict[str, object]:
-    return {"Name": action, "PAC_Key__c": f"{plan}:{action}", "Owner": owner, "PAC_Status__c": status,
-            "PAC_Pace__c": pace, "PAC_Done__c": done, "PAC_Target__c": target, "PAC_Plan_End__c": end}
+    row: dict[str, object] = {"Name": action, "PAC_Key__c": f"{plan}:{action}", "Owner": owner,
+                              "PAC_Status__c": status, "PAC_Pace__c": pace, "PAC_Done__c": done,
+                              "PAC_Target__c": target, "PAC_Plan_End__c": end}
+    return {**row, **_formula_values("PAC_Action__c", row)}
 
 
 class TestReports:
@@ -474,6 +499,19 @@ class TestReports:
                 _action_row("pac-2027", "A-08", "Sophie Bernard", 1, 5, end="2027-12-31", status="cancelled")]
         assert _chart("PAC_Actions_by_Rep", rows) == {"Sophie Bernard": 6.0}
         assert _chart("PAC_Actions_by_Pace", rows) == {"on_track": 1.0, "at_risk": 1.0}
+
+    def test_actions_by_rep_counts_each_action_up_to_its_target(self) -> None:
+        """As pac's report counts a rep's done (each action's capped at its target) and the axis's PAC_Done__c: Sophie
+        at 15 / 10 and 0 / 10 is 10 / 20 (50 %), not the 15 / 20 (75 %) of a sum of the CRM's done (audit lwcaudit
+        F7). Seen failing before the fix: the chart summed PAC_Done__c, 15.0."""
+        rows = [_action_row("pac-2027", "A-1", "Sophie Bernard", 15, 10, end="2027-12-31", pace="done"),
+                _action_row("pac-2027", "A-2", "Sophie Bernard", 0, 10, end="2027-12-31", pace="late"),
+                _action_row("pac-2027", "A-3", "Marc Petit", 3, 4, end="2027-12-31")]
+        assert _chart("PAC_Actions_by_Rep", rows) == {"Sophie Bernard": 10.0, "Marc Petit": 3.0}
+        root = _parse(REPORTS / "PAC_Actions_by_Rep.report-meta.xml")
+        aggregates = {c.findtext(f"{NS}field"): _texts(c, "aggregateTypes") for c in root.iter(f"{NS}columns")}
+        assert aggregates["PAC_Action__c$PAC_Done_Counted__c"] == ["Sum"]
+        assert aggregates["PAC_Action__c$PAC_Done__c"] == []       # each action's own done, shown, not added up
 
     def test_axes_by_pace_counts_the_running_axes(self) -> None:
         rows = [_axis_row("pac-2027", "AX-1", 104.0, end="2027-12-31", pace="done"),
