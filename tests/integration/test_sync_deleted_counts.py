@@ -11,9 +11,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from click.testing import CliRunner
 
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
+from sync_jobs.cli import main
 from sync_jobs.store import open_store, repo
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
@@ -109,3 +111,24 @@ class TestDryRunCountsAsTheRealRun:
         real = _sync(settings, crm, clock, full=full)
         expected = {"accounts": 2, "activities": 0} if full else {"accounts": 1, "activities": None}
         assert _deleted(dry.counts) == _deleted(real.counts) == expected
+
+
+class TestStatusReadsTheSummary:
+    def test_pac_status_shows_the_runs_figures_grouped_by_thousands(self, settings) -> None:
+        """A first night reading 1 user, 1,200 accounts and 1 visit: `pac sync`'s summary reads 1,200 accounts and
+        `pac status` 1,202 records read, the API calls and the calls left today as the run kept them, grouped by
+        thousands as the summary's API line (« 99,972 left today ») and the report write them. Seen failing before
+        the fix: « 1202 » and « fake=99993 »."""
+        crm, clock = FakeConnector(), Clock()
+        crm.put(user("u1", "julie@example.com"), *(account(f"a{i}") for i in range(1200)),
+                visit("v1", "u1", "a1", W18))
+        result = _sync(settings, crm, clock)
+        assert result.counts["accounts"]["read"] == 1200
+        used = result.api["fake"]
+        assert used["remaining"] == 100_000 - used["used"] and used["remaining"] >= 1000
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
+        assert shown.exit_code == 0, shown.output
+        row = next(line for line in shown.stdout.splitlines() if line.startswith(f"│ {result.run_id} "))
+        cells = [c.strip() for c in row.split("│")[1:-1]]
+        assert cells[5:] == ["1,202", f"{result.written:,}", "0", f"fake={used['calls']}",
+                             f"fake={used['remaining']:,}"], cells
