@@ -145,13 +145,15 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         counts = r.counts or {}
         total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written")}
         rejected, new = _rejected(counts)
-        calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
-        left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
+        # every figure grouped by thousands, as `pac sync`'s summary and its API line (« 99,972 left today ») and the
+        # report show them (audit opscounts: « 6954 », « sf-main=99972 »)
+        calls = ", ".join(f"{n}={int(a.get('calls', 0)):,}" for n, a in (r.api or {}).items())
+        left = ", ".join(f"{n}={int(a['remaining']):,}" for n, a in (r.api or {}).items()
                          if a.get("remaining") is not None)
         table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                       ("not closed" if r in gone else r.status) + (" (dry)" if r.dry_run else ""),
-                      str(total["read"]), str(total["written"]),
-                      str(rejected) + new_part(rejected, new), calls, left or "-")
+                      f"{total['read']:,}", f"{total['written']:,}",
+                      f"{rejected:,}" + new_part(rejected, new), calls, left or "-")
     if runs:
         console.print(table)
         for r in gone:

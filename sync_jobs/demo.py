@@ -29,8 +29,9 @@ from rich.table import Table
 
 from connectors.base import Connector
 from pac_config.planfile import plans_language
-from pac_config.settings import DEMO_SETTINGS, default_settings_path, load_settings
-from pac_core.money import shown_additional
+from pac_config.settings import DEMO_SETTINGS, default_settings_path, engine_settings, load_settings
+from pac_core.engine import figures_last_day
+from pac_core.engine_settings import EngineSettings
 from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
@@ -38,7 +39,9 @@ from sync_jobs.app import load_report_inputs, take_due_snapshots
 from sync_jobs.factory import build_connectors
 from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.report import render_html
+from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label
+from sync_jobs.report.view import axis_status
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
@@ -150,7 +153,9 @@ def _run(views: DemoViews, lang: str | None, output: str, db: str, console: Cons
             print_summary(console, views, first)
             return first.status if first.status is not RunStatus.OK else RunStatus.PARTIAL
         print_summary(console, views, first, demo_handled(settings, ps.key))
-        print_progress(console, first.plan, first.evaluation)
+        limits = engine_settings(settings, first.plan.currency)
+        print_progress(console, first.plan, first.evaluation, Formatter.for_plan(
+            first.plan, "en", limits.roi_limits, limits.trend_limits, limits.payback_limits))
         server.reset_counts()
         second = _sync(views, settings, ps.key, build_connectors(settings, ps.connectors, env), full=False)
         calls = dict(server.calls)
@@ -313,8 +318,13 @@ def _report(settings: Any, plan: str, lang: str | None, output: Path, console: C
     return output
 
 
-def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
-    """The plan's progress as two Rich tables: actions (who, what, when, done/target, pace), axes."""
+def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter | None = None) -> None:
+    """The plan's progress as two Rich tables: actions (who, what, when, done/target, pace), axes. Every figure and
+    status as the report writes it, through its formatter (``fmt``: in English, with the settings' ``roi_limits``;
+    the engine's defaults when none is given): money with its currency and, for an objective missed by cents, its
+    cents; a progress on its own side of 0 % and 100 % (99.96 % reads « 99.96% », not « 100 % »); an ROI on its own
+    side of the advisor's thresholds (49.96 % reads « 49.96% », not the roll-out's « 50 % »; audit opscounts)."""
+    fmt = fmt or Formatter.for_plan(plan, "en", EngineSettings().roi_limits)
     people = {p.email: p.name or p.email for p in plan.people}
     actions = Table(title=f"{plan.name}: actions as of {evaluation.as_of:%Y-%m-%d %H:%M}")
     for col in ("action", "who", "what", "when", "done / target", "pace"):
@@ -322,22 +332,23 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
     for action in plan.actions:
         p = evaluation.action(action.id)
         actions.add_row(action.id, people.get(action.who, action.who), action.text[:60],
-                        action.window.label or f"{action.window.start:%Y-%m-%d}", f"{p.done} / {p.target}",
-                        enum_label("pace", p.pace.value, "en")
-                        + (f" ({counted('out_of_reach', p.scope_accounts or 0, 'en')})" if p.out_of_reach else ""))
+                        action.window.label or f"{action.window.start:%Y-%m-%d}",
+                        f"{fmt.number(p.done)} / {fmt.number(p.target)}",
+                        enum_label("pace", p.pace.value, fmt.lang)
+                        + (f" ({counted('out_of_reach', p.scope_accounts or 0, fmt.lang)})" if p.out_of_reach else ""))
     console.print(actions)
-    axes = Table(title=f"Development axes: additional revenue ({plan.currency}) since {plan.period.start:%d %b} "
-                       "vs the same days a year earlier (or the axis's fixed baseline)")
+    axes = Table(title=f"Development axes: additional revenue since {plan.period.start:%d %b} vs the same days a "
+                       "year earlier (or the axis's fixed baseline)")
     for col in ("axis", "status", "additional", "objective", "progress", "expected by now", "ROI to date", "pace"):
         axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")
+    day = figures_last_day(plan, evaluation.as_of, ZoneInfo(plan.timezone))
     for axis in plan.axes:
         p = evaluation.axis(axis.id)
-        # the report's figures and words (audit surfaces F3): the shown revenue less the shown baseline, the paces
-        axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value,
-                     f"{shown_additional(p.revenue, p.baseline):,}",
-                     f"{half_up(p.objective):,}" if p.objective is not None else "-",
-                     f"{half_up(p.progress, percent=True)} %" if p.progress is not None else "-",
-                     f"{half_up(p.expected_by_now, percent=True)} %" if p.expected_by_now is not None else "-",
-                     f"{half_up(p.roi, percent=True)} %" if p.roi is not None else "-",
-                     enum_label("axis_pace", p.pace.value, "en"))
+        # the report's figures and words (audits surfaces F3, opscounts): the shown revenue less the shown baseline,
+        # its cents beside an objective missed by cents, the progress and the ROI on their own side of their
+        # thresholds, the expected share as the workbook shows it, the statuses and the paces
+        axes.add_row(f"{axis.id} {axis.name}"[:50], axis_status(axis, fmt, day),
+                     fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)), fmt.progress(p.progress),
+                     fmt.percent(p.expected_by_now), fmt.roi(p.roi, p.cost),
+                     enum_label("axis_pace", p.pace.value, fmt.lang))
     console.print(axes)

@@ -9,7 +9,9 @@ when the last read of one is older than the CRM keeps its deletions for an incre
 of one object forced by a re-read (an exchange-rate update re-reads a Salesforce org's accounts and deals, not its
 activities) does not leave the objects' weekly reconciliations on different nights for good. After a full read
 the records the store holds but the CRM no longer returned are marked deleted. Otherwise only what changed since
-the watermark is read (the connector subtracts its own overlap). The new watermark, the highest ``modified_at``
+the watermark is read (the connector subtracts its own overlap). Either read counts the records it finds deleted
+(``PullOutcome.deleted``, the run's « deleted » column): those the store held live that the CRM handed over
+flagged deleted, and after a full read those it did not return. The new watermark, the highest ``modified_at``
 seen, is only returned here: the pipeline commits it with the run log. Where the records go is the unit of work's
 business (``sync_jobs.unit_of_work``: the store, or a dry run's memory).
 """
@@ -40,6 +42,8 @@ class PullOutcome:
     watermarks: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
     full_objects: list[tuple[str, str]] = field(default_factory=list)
     readings: dict[tuple[str, str], str] = field(default_factory=dict)   # of the full reads: kept with them
+    # kind -> the records the store held live that this pull found deleted (flagged deleted, or unseen by a full
+    # read): counted once each, on any read; a full read records its kinds even with none
     deleted: dict[str, int] = field(default_factory=dict)
     # data-quality warnings of the connectors' pulls (``StoredRecords.warnings``), listed with the engine's
     warnings: list[Rejected] = field(default_factory=list)
@@ -213,7 +217,11 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                     if progress and n[0] % 500 == 0:
                         progress("pull", connector=connector.name, object=kind.value, done=n[0])
 
-            store.upsert_records(connector.name, records(), run_id=run_id, now=now)
+            # a record handed over deleted (Salesforce's queryAll, HubSpot's archived lists) is counted on any read,
+            # once: when the store held it live (audit opscounts)
+            for retired, gone in store.upsert_records(connector.name, records(), run_id=run_id,
+                                                      now=now).deleted.items():
+                outcome.deleted[retired] = outcome.deleted.get(retired, 0) + gone
             outcome.watermarks[(connector.name, key)] = top[0]
             if do_full:
                 outcome.full_objects.append((connector.name, key))

@@ -65,7 +65,7 @@ class ProgressView(Bars):
 
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     """A run's figures per object: read, rejected, deleted, written, failed (and, when there are any, warnings and
-    records whose links the CRM did not make)."""
+    records whose links the CRM did not make), grouped by thousands; blank where the run recorded none."""
     figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed", "links_failed")
     optional = ("warnings", "links_failed")
     figures = tuple(f for f in figures if f not in optional or any(c.get(f) for c in counts.values()))
@@ -74,7 +74,8 @@ def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     for col in figures:
         table.add_column(col.replace("_", " "), justify="right")
     for obj, c in sorted(counts.items()):
-        table.add_row(obj, *(str(c.get(k, "")) for k in figures))
+        # grouped by thousands, as the report's data section and the API line (« 99,972 left today ») show them
+        table.add_row(obj, *(f"{c[k]:,}" if k in c else "" for k in figures))
     return table
 
 
@@ -113,4 +114,4 @@ def new_part(rejected: int, new: int | None) -> str:
     """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
     finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
     (a run that stopped before comparing, or a run logged before pac compared)."""
-    return f" ({new} new)" if new is not None and rejected else ""
+    return f" ({new:,} new)" if new is not None and rejected else ""

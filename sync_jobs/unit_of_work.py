@@ -168,7 +168,8 @@ class UnitOfWork:
         return self.run_id
 
     def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
-                       now: datetime) -> int:
+                       now: datetime) -> store_records.Upserted:
+        """The records stored; how many, and per kind how many live ones they retired (``records.upsert_records``)."""
         return store_records.upsert_records(self.engine, connector, records, run_id=run_id, now=now)
 
     def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
@@ -294,13 +295,25 @@ class DryRun(UnitOfWork):
         return None     # no run is logged
 
     def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
-                       now: datetime) -> int:
-        n = 0
+                       now: datetime) -> store_records.Upserted:
+        """Laid over the stored records; the live records retired counted as the real run counts them: live in the
+        overlay, else in the store."""
+        out = store_records.Upserted()
         self.now = now
+        unknown: dict[str, set[str]] = {}        # kind -> ids handed over deleted the overlay does not hold yet
         for record in records:
-            self.overlay[(connector, kind_of(record), record.id)] = record
-            n += 1
-        return n
+            key = (connector, kind_of(record), record.id)
+            if getattr(record, "deleted", False):
+                before = self.overlay.get(key)
+                if before is None:
+                    unknown.setdefault(key[1], set()).add(record.id)
+                elif not getattr(before, "deleted", False):
+                    out.retired(key[1], 1)
+            self.overlay[key] = record
+            out.stored += 1
+        for kind, ids in unknown.items():
+            out.retired(kind, len(store_records.live_records(self.engine, connector, kind, sorted(ids))))
+        return out
 
     def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
                        now: datetime) -> int:

@@ -4,6 +4,7 @@ recorded changes of the accounts' state fields (``pac_account_change``), handed 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -53,9 +54,25 @@ def _insert(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
+@dataclass
+class Upserted:
+    """What an upsert stored: how many records, and per kind how many of them it retired (``upsert_records``)."""
+
+    stored: int = 0
+    deleted: dict[str, int] = field(default_factory=dict)
+
+    def retired(self, kind: str, n: int) -> None:
+        if n:
+            self.deleted[kind] = self.deleted.get(kind, 0) + n
+
+
 def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *, run_id: int | None,
-                   now: datetime) -> int:
-    """Insert or replace each record by (connector, kind, crm id); returns how many were stored.
+                   now: datetime) -> Upserted:
+    """Insert or replace each record by (connector, kind, crm id); returns how many were stored, and per kind how
+    many records the store held live that it stores deleted (a record the CRM handed over flagged deleted: what
+    the run's « deleted » column counts on any read, audit opscounts). A record already stored deleted and handed
+    over deleted again (HubSpot lists its recycle bin on every pull, an overlap window read twice) is no new
+    deletion, nor is a record the store never held (it never counted in any figure).
 
     Idempotent: storing the same record twice leaves one row with the latest payload. ``run_id``
     stamps ``seen_run`` so that a full reconciliation can find the rows it did not see. An account whose state
@@ -63,7 +80,7 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
     ``pac_account_change`` row per field changed, in the same transaction (``state_changes``).
     """
     insert = _insert(engine)
-    total = 0
+    total = Upserted()
     for chunk in chunked(records, UPSERT_BATCH):
         rows = [{"connector": connector, "kind": kind_of(r), "crm_id": r.id, "modified_at": r.modified_at,
                  "deleted": getattr(r, "deleted", False), "payload": to_payload(r), "seen_run": run_id,
@@ -77,11 +94,28 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
                                                  "owner_id", "account_id", "email", "occurred_at")})
         with engine.begin() as conn:
             changes = _recorded_changes(conn, connector, accounts, run_id, now) if accounts else []
+            for kind, n in _retiring(conn, connector, [r for r in rows if r["deleted"]]).items():
+                total.retired(kind, n)
             conn.execute(stmt, rows)
             if changes:
                 conn.execute(_C.insert(), changes)
-        total += len(chunk)
+        total.stored += len(chunk)
     return total
+
+
+def _retiring(conn: Connection, connector: str, dead: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Kind -> how many of the rows about to be stored deleted (``dead``) the store holds live: the records this
+    upsert retires (one query by their ids)."""
+    if not dead:
+        return {}
+    wanted = {(r["kind"], r["crm_id"]) for r in dead}
+    query = select(_T.c.kind, _T.c.crm_id).where(
+        _T.c.connector == connector, _T.c.deleted.is_(False), _T.c.crm_id.in_(sorted({i for _k, i in wanted})))
+    out: dict[str, int] = {}
+    for kind, crm_id in conn.execute(query):
+        if (kind, crm_id) in wanted:
+            out[str(kind)] = out.get(str(kind), 0) + 1
+    return out
 
 
 def state_changes(old: Account, new: Account, stored_at: datetime | None, now: datetime) -> list[AccountChange]:

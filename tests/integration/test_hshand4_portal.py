@@ -392,6 +392,14 @@ class TestWrittenBack:
 
 
 class TestTheNightsAfter:
+    def test_the_summary_counts_the_company_deleted_between_two_nights(self, nights: Any) -> None:
+        """C4 archived between nights 1 and 2: night two's « deleted » column reads accounts 1 (HubSpot's archived
+        list hands it over to an incremental read); night one (a full read) 0; night three (C4 restored) none.
+        Seen failing before the fix (audit opscounts): night two read ``accounts: {'read': 2}``, no « deleted »
+        (audit hshand4)."""
+        runs = nights[0]
+        assert [r.counts.get("accounts", {}).get("deleted") for r in runs] == [0, 1, None]
+
     def test_night_two(self, nights: Any) -> None:
         """M2 now Julie's; D2 back to an open stage (re-rated 11,700: pipeline created); C4 deleted (D6, M4 out)."""
         ev = nights[0][1].evaluation

@@ -146,7 +146,8 @@ class TestEverySiteAgreesWithTheReport:
         assert diff._ratio(0.03125) == 0.0313
 
     def test_demo_console_table_and_handled_lines(self) -> None:
-        """The demo's axes table: 12.5 % -> 13 % and 1 234.5 € -> 1,235 (were 12 % and 1,234)."""
+        """The demo's axes table: 12.5 % -> 13 % and 1 234.5 € -> 1,235 (were 12 % and 1,234); as the English report
+        writes them since audit opscounts (« €1,235 », « 13% »: tests/unit/test_demo_figures.py)."""
         ev = fx.evaluation()
         axes = tuple(replace(a, progress=0.125, expected_by_now=0.625, roi=-0.125, additional=D("1234.5"),
                              revenue=D("1234.5"), baseline=D("0"))
@@ -154,7 +155,7 @@ class TestEverySiteAgreesWithTheReport:
         out = io.StringIO()
         demo.print_progress(Console(file=out, width=250), fx.plan(), replace(ev, axes=axes))
         [row] = [line for line in out.getvalue().splitlines() if "maint-ra" in line]
-        assert [cell.strip() for cell in row.split("│")[3:8]] == ["1,235", "80,000", "13 %", "63 %", "-13 %"]
+        assert [cell.strip() for cell in row.split("│")[3:8]] == ["€1,235", "€80,000", "13%", "63%", "-13%"]
         records = SimpleNamespace(deals=[SimpleNamespace(name="US", currency="USD", amount=D("1234.5"))],
                                   activities=[], accounts=[], users=[])
         settings = SimpleNamespace(engine=SimpleNamespace(fx_rates={"USD": "0.5"}))
@@ -173,7 +174,7 @@ class TestEverySiteAgreesWithTheReport:
         demo.print_progress(Console(file=out, width=250), fx.plan(), replace(ev, axes=axes, actions=actions))
         [row] = [line for line in out.getvalue().splitlines() if "maint-ra" in line and "│" in line]
         cells = [cell.strip() for cell in row.split("│")]
-        assert cells[3] == "5,068" and cells[-2] == "Objective reached", cells
+        assert cells[3] == "€5,068" and cells[-2] == "Objective reached", cells
         action_rows = [line for line in out.getvalue().splitlines() if "/" in line and "│" in line
                        and any(a.action_id in line for a in ev.actions)]
         assert action_rows and all(line.split("│")[-2].strip() == "Missed" for line in action_rows), action_rows

@@ -1,0 +1,119 @@
+"""`pac demo`'s console tables and `pac sync`'s run summary read every figure as the report does (audit opscounts):
+the report's formatter (``sync_jobs.report.fmt.Formatter``, in English, with the settings' ``roi_limits``) writes
+the axes' figures, so an ROI of 49.96 % reads « 49.96% » (not the roll-out's « 50 % ») and a progress of 99.96 %
+« 99.96% » (not « 100 % »: audits nearleft and surfaces2); counts are grouped by thousands, as the report's data
+section and the API line (« 99,972 left today ») show them. Every expectation is written by hand."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+
+from pac_core.engine import EngineSettings
+from pac_core.results import Evaluation
+from sync_jobs import demo
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.run_views import counts_table
+from tests.unit import report_fixtures as fx
+
+D = Decimal
+AXIS = "maint-ra"
+
+
+def _printed(ev: Evaluation, fmt: Formatter | None = None) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=300)
+    if fmt is None:
+        demo.print_progress(console, fx.plan(), ev)
+    else:
+        demo.print_progress(console, fx.plan(), ev, fmt)
+    return out.getvalue()
+
+
+def _axis_cells(ev: Evaluation, fmt: Formatter | None = None) -> list[str]:
+    """additional, objective, progress, expected by now, ROI to date of ``AXIS``'s row."""
+    [row] = [line for line in _printed(ev, fmt).splitlines() if AXIS in line and "│" in line]
+    return [cell.strip() for cell in row.split("│")[3:8]]
+
+
+def _with(**changes: Any) -> Evaluation:
+    ev = fx.evaluation()
+    return replace(ev, axes=tuple(replace(a, **changes) if a.axis_id == AXIS else a for a in ev.axes))
+
+
+class TestAxesTable:
+    def test_an_roi_just_short_of_the_roll_out_keeps_its_decimals(self) -> None:
+        """ROI 49.96 %, roll-out at 50 %: « 49.96% », as the report; seen failing before the fix: « 50 % »."""
+        assert _axis_cells(_with(roi=0.4996))[4] == "49.96%"
+
+    def test_an_roi_just_below_zero_reads_below_zero(self) -> None:
+        """ROI -0.04 %, dropped below 0 %: « -0.04% », not « 0 % » (seen failing before the fix: « 0 % »)."""
+        assert _axis_cells(_with(roi=-0.0004))[4] == "-0.04%"
+
+    def test_an_roi_against_the_settings_thresholds(self) -> None:
+        """The settings' thresholds, not the defaults: roll-out at 40 %, ROI 39.96 % reads « 39.96% »; the same ROI
+        against the default 50 % reads « 40% »."""
+        fmt = Formatter.for_plan(fx.plan(), "en", EngineSettings(rollout_min_roi=0.4).roi_limits)
+        assert _axis_cells(_with(roi=0.3996), fmt)[4] == "39.96%"
+        assert _axis_cells(_with(roi=0.3996))[4] == "40%"
+
+    def test_a_progress_just_short_of_the_objective_is_not_100(self) -> None:
+        """99.96 % of the objective: « 99.96% » (seen failing before the fix: « 100 % »); 0.04 %: « 0.04% »."""
+        assert _axis_cells(_with(progress=0.9996))[2] == "99.96%"
+        assert _axis_cells(_with(progress=0.0004))[2] == "0.04%"
+
+    def test_an_objective_missed_by_cents_reads_its_cents(self) -> None:
+        """109,999.60 won over a baseline of 10,000 for an objective of 100,000: « €99,999.60 » / « €100,000 », as the
+        report (surfaces2); seen failing before the fix: « 100,000 » / « 100,000 »."""
+        cells = _axis_cells(_with(revenue=D("109999.60"), baseline=D("10000"), additional=D("99999.60"),
+                                  objective=D("100000"), progress=0.999996))
+        assert cells[:3] == ["€99,999.60", "€100,000", "99.99%"]
+
+    def test_an_axis_with_no_cost_says_so(self) -> None:
+        """A cost of 0: « no cost » as the report, not an ROI (seen failing before the fix: « - »)."""
+        assert _axis_cells(_with(cost=D(0), roi=None))[4] == "no cost"
+
+    def test_every_figure_is_the_reports(self) -> None:
+        """Each cell is what the report's formatter writes for the same axis (money with its currency, the expected
+        share rounded once as the report's workbook shows it)."""
+        ev = _with(progress=0.125, expected_by_now=0.625, roi=-0.125, additional=D("1234.5"), revenue=D("1234.5"),
+                   baseline=D("0"))
+        fmt = Formatter.for_plan(fx.plan(), "en", EngineSettings().roi_limits)
+        p = ev.axis(AXIS)
+        assert _axis_cells(ev) == [fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)),
+                                   fmt.progress(p.progress), fmt.percent(p.expected_by_now), fmt.roi(p.roi, p.cost)]
+        assert _axis_cells(ev) == ["€1,235", "€80,000", "13%", "63%", "-13%"]
+
+    def test_the_status_is_the_reports(self) -> None:
+        """A prioritised axis reads « Priority #1 » as in the report, not the code « prioritised »."""
+        plan = fx.plan()
+        ranked = next(a for a in plan.axes if a.status.state.value == "prioritised")
+        [row] = [line for line in _printed(fx.evaluation()).splitlines() if ranked.id in line and "│" in line]
+        assert f"Priority #{ranked.status.rank}" in row, row
+
+
+class TestActionsTable:
+    def test_done_and_target_are_grouped_by_thousands(self) -> None:
+        """1,234 of 2,000 calls: « 1,234 / 2,000 » as the report (seen failing before the fix: « 1234 / 2000 »)."""
+        ev = fx.evaluation()
+        first = ev.actions[0]
+        ev = replace(ev, actions=(replace(first, done=1234, target=2000), *ev.actions[1:]))
+        [row] = [line for line in _printed(ev).splitlines() if f"│ {first.action_id} " in line]
+        assert "1,234 / 2,000" in row, row
+
+
+class TestRunSummary:
+    def test_counts_are_grouped_by_thousands(self) -> None:
+        """4,748 activities read: « 4,748 », as the report's data section and the API line group them (seen failing
+        before the fix: « 4748 »); a figure not recorded stays blank."""
+        out = io.StringIO()
+        Console(file=out, width=200).print(counts_table("run", {"activities": {"read": 4748, "deleted": 1203},
+                                                                "action": {"written": 20}}))
+        rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+                for line in out.getvalue().splitlines() if line.startswith("│")}
+        assert rows["activities"] == ["4,748", "", "1,203", "", ""], rows
+        assert rows["action"] == ["", "", "", "20", ""], rows
