@@ -31,7 +31,7 @@ from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 from pac_core.engine import figures_last_day, unrated_words
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
+from pac_core.matching import ALSO, local_minute
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, iso_week_note
@@ -41,6 +41,7 @@ from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
 from pac_core.revenue import DealFilter, deal_value, line_currency_words, lines_total, value_warnings, value_words
 from pac_core.rounding import half_up
+from pac_core.scope_eval import DETAIL, NOT_READ_OWNER, failure_words, label_words
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -355,16 +356,23 @@ _STATE_FR = (
      lambda m: f"propriétaire du compte {_fr_owner(m[1])} au {_fr_day(m[2])}, premier jour de la période "
                f"(propriétaire {_fr_owner(m[3])} depuis le {_fr_day(m[4], m[2])})"),
     (re.compile(rf"account type (.+?) {_FIRST} \((.+?) since {_DAY}\)"),
-     lambda m: f"type de compte {m[1]} au {_fr_day(m[2])}, premier jour de la période ({m[3]} depuis le "
-               f"{_fr_day(m[4], m[2])})"),
+     lambda m: f"type de compte {_fr_unknown(m[1])} au {_fr_day(m[2])}, premier jour de la période "
+               f"({_fr_unknown(m[3])} depuis le {_fr_day(m[4], m[2])})"),
 )
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
 
 
 def _fr_owner(owner: str) -> str:
-    """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read."""
-    return owner.replace(NOT_READ_OWNER, "un utilisateur que pac ne lit pas", 1)
+    """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read,
+    « inconnu » for none."""
+    return _fr_unknown(owner.replace(NOT_READ_OWNER, "un utilisateur que pac ne lit pas", 1))
+
+
+def _fr_unknown(value: str) -> str:
+    """A state note's value in French: « inconnu » for none (``matching.Matcher._state_note``'s "unknown"; it read
+    « type de compte unknown au 3 mai 2027 », audit nearmissfmt), the CRM's value as it is otherwise."""
+    return "inconnu" if value == "unknown" else value
 
 
 def _fr_day(iso: str, beside: str | None = None) -> str:
@@ -418,9 +426,34 @@ def detail_words(d: Decision, lang: str) -> str:
     a warning's CRM texts and codes kept as values (``Decision.values``: a line's name, never reworded)."""
     if d.amounts and (words := value_words(d.rule, d.amounts, lang)) is not None:
         return words
+    if d.rule == "outside_scope" and d.values:
+        return _scope_words(d, lang)
     if d.values and (made := _FROM_VALUES.get(d.rule)) is not None:
         return made(dict(d.values), lang)
     return localise(d.detail, lang)
+
+
+def _scope_words(d: Decision, lang: str) -> str:
+    """A near miss outside the scope in ``lang``, from its values (``scope_eval.failure_values``): the amounts as pac
+    writes money, the French days in words, the CRM's values as it gives them (never run through the phrase tables:
+    « Grands comptes » stays, a custom field's name too), the scope's label in ``lang`` (``label_words``, else the
+    phrase tables); then what the engine wrote after it (the account's state then, the other rules it fails)."""
+    kept = d.values
+    label = label_words(kept, lang)
+    words = failure_words(d.amounts, kept, lang, label if label is not None else localise(dict(kept)["label"], lang))
+    engine = failure_words(d.amounts, kept, DETAIL)
+    if not d.detail.startswith(engine):     # cannot happen: the detail is written from them
+        return localise(d.detail, lang)
+    rest = d.detail[len(engine):]
+    head, also, codes = rest.rpartition(f"; {ALSO}")
+    if not also:
+        head = rest
+    if head.startswith("; "):
+        words += f"; {localise(head[2:], lang)}"
+    if also:
+        named = (REASONS[lang][code] for code in codes.split(", "))
+        words += f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
+    return words
 
 
 # the warnings whose words name CRM texts and codes kept as values (``Decision.values``): both languages made from them

@@ -315,8 +315,8 @@ A03 = {
     "h02": (NO, "après la passation", "after the hand-over",
             "propriétaire julie@audit.example, après la passation à marc@audit.example le 2027-04-15"),
     "h04": (NO, "compte hors périmètre", "account outside the scope",
-            "non dormant : dernière affaire gagnée le 2026-06-01, dans les 12 mois avant le 2027-04-01 (depuis le "
-            "2026-04-01) (périmètre : dormant 12 mois)"),
+            "non dormant : dernière affaire gagnée le 1er juin 2026, dans les 12 mois avant le 1er avril 2027 (depuis "
+            "le 1er avril 2026) (périmètre : dormant 12 mois)"),   # its days in words (audit nearmissfmt)
     "h05": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
     "h06": (NO, "autre commercial", "another rep", "propriétaire lea@audit.example"),
 }

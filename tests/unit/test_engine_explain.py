@@ -469,16 +469,17 @@ class TestRuleDormancyWords:
 
     def test_the_detail_gives_the_evidence_in_french(self) -> None:
         """Seen failing before the fix: « non dormant (périmètre : clients dormants) » for all four. « exactly12 »
-        (3 May 2026) is within the 12 months before 3 May 2027 by the rule: the detail says from which day."""
+        (3 May 2026) is within the 12 months before 3 May 2027 by the rule: the detail says from which day. Its days in
+        French words, « le 3 novembre 2026 » (they read « le 2026-11-03 »: audit nearmissfmt)."""
         done, details = self._details("fr")
         assert done == 2
         assert details == {
             "prospect": "non dormant : jamais d'affaire gagnée (prospect) (périmètre : clients dormants)",
-            "recent": "non dormant : dernière affaire gagnée le 2026-11-03, dans les 12 mois avant le 2027-05-03 "
-                      "(depuis le 2026-05-03) (périmètre : clients dormants)",
-            "exactly12": "non dormant : dernière affaire gagnée le 2026-05-03, dans les 12 mois avant le 2027-05-03 "
-                         "(depuis le 2026-05-03) (périmètre : clients dormants)",
-            "later": "non dormant : aucune affaire gagnée avant le 2027-05-03 (prospect à cette date) "
+            "recent": "non dormant : dernière affaire gagnée le 3 novembre 2026, dans les 12 mois avant le 3 mai 2027 "
+                      "(depuis le 3 mai 2026) (périmètre : clients dormants)",
+            "exactly12": "non dormant : dernière affaire gagnée le 3 mai 2026, dans les 12 mois avant le 3 mai 2027 "
+                         "(depuis le 3 mai 2026) (périmètre : clients dormants)",
+            "later": "non dormant : aucune affaire gagnée avant le 3 mai 2027 (prospect à cette date) "
                      "(périmètre : clients dormants)"}
 
     def test_the_detail_gives_the_evidence_in_english(self) -> None:
@@ -495,5 +496,5 @@ class TestRuleDormancyWords:
                                          users=USERS, deals=(won("d4", "old", "1000", date(2026, 5, 2)),)),
                               as_of=datetime(2027, 5, 20, tzinfo=PARIS), explain=True)
         assert [r["detail"] for r in explain_action(p, evaluation, "A-01").rows] == [
-            "dormant : aucune affaire gagnée depuis le 2026-05-03 (12 mois avant le 2027-05-03), la dernière le "
-            "2026-05-02 (périmètre : clients actifs)"]
+            "dormant : aucune affaire gagnée depuis le 3 mai 2026 (12 mois avant le 3 mai 2027), la dernière le "
+            "2 mai 2026 (périmètre : clients actifs)"]
