@@ -34,7 +34,7 @@ from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, local_minute
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
-from pac_core.periods import cut_note, iso_week_note
+from pac_core.periods import cut_note, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
 from pac_core.report_period import base_calendar
@@ -428,6 +428,8 @@ def detail_words(d: Decision, lang: str) -> str:
         return words
     if d.rule == "outside_scope" and d.values:
         return _scope_words(d, lang)
+    if lang == "fr" and d.values and (dated := _DATED_FR.get(d.rule)) is not None:
+        return dated(dict(d.values)) + _also_words(_split_also(d.detail)[1], lang)
     if d.values and (made := _FROM_VALUES.get(d.rule)) is not None:
         return made(dict(d.values), lang)
     return localise(d.detail, lang)
@@ -444,16 +446,48 @@ def _scope_words(d: Decision, lang: str) -> str:
     engine = failure_words(d.amounts, kept, DETAIL)
     if not d.detail.startswith(engine):     # cannot happen: the detail is written from them
         return localise(d.detail, lang)
-    rest = d.detail[len(engine):]
-    head, also, codes = rest.rpartition(f"; {ALSO}")
-    if not also:
-        head = rest
+    head, codes = _split_also(d.detail[len(engine):])
     if head.startswith("; "):
         words += f"; {localise(head[2:], lang)}"
-    if also:
-        named = (REASONS[lang][code] for code in codes.split(", "))
-        words += f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
-    return words
+    return words + _also_words(codes, lang)
+
+
+def _split_also(detail: str) -> tuple[str, str]:
+    """A near miss's detail and the codes of the other rules it fails (``matching.first_cause``: "; also: cancelled"),
+    "" when none."""
+    head, also, codes = detail.rpartition(f"; {ALSO}")
+    return (head, codes) if also else (detail, "")
+
+
+def _also_words(codes: str, lang: str) -> str:
+    """The other rules a near miss fails, in ``lang``, after its detail: « ; aussi : annulée »."""
+    if not codes:
+        return ""
+    return f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(REASONS[lang][code] for code in codes.split(', '))}"
+
+
+def _fr_moment(at: str) -> str:
+    """A near miss's local moment in French: « 28 avril 2027 à 10:00 » (« à 01:30 CDT » in the hour the clocks
+    repeat), « 28 avril 2027 » for an activity dated by its day (``matching.local_minute``'s ISO minute)."""
+    day, _, time = at.partition(" ")
+    return _fr_day(day) + (f" à {time}" if time else "")
+
+
+def _outside_window_fr(values: Mapping[str, str]) -> str:
+    """« 28 avril 2027 à 10:00, avant la période « semaine 18 » (du 3 au 9 mai 2027) »: the days in words (they read
+    « 2027-04-28 10:00, avant la période « semaine 18 » (2027-05-03 – 2027-05-09) »), the window's label as the plan
+    wrote it (the phrase table translated words of it: « Q2 planned » read « Q2 prévue »; audit nearmissfmt)."""
+    side = "avant" if values["side"] == "before" else "après"
+    label = f" « {values['label']} »" if values["label"] else ""
+    days = days_phrase(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]), "fr")
+    return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+
+
+# a near miss whose French is written from its values (``matching.Matcher._values``): its days in words
+_DATED_FR: dict[str, Callable[[Mapping[str, str]], str]] = {
+    "outside_window": _outside_window_fr,
+    "not_over": lambda v: f"{_fr_day(v['day'])}, toute la journée : comptée une fois la journée passée",
+}
 
 
 # the warnings whose words name CRM texts and codes kept as values (``Decision.values``): both languages made from them
@@ -480,7 +514,7 @@ def localise(detail: str, lang: str) -> str:
                 f"produits, {localise(line[4], lang)}")
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
-        said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
+        said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {_fr_day(hand[4])}"
         rest = detail[hand.end():]
         return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (user := _NOT_A_USER.fullmatch(detail)):

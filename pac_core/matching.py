@@ -794,8 +794,7 @@ class Matcher:
                     others = [("planned_past" if past_at(ix.acts[pos].when(self.zone),
                                                          datetime.fromtimestamp(until, self.zone), self.zone)
                                else r) if r == "planned" else r for r in failed if r != rule]
-                    amounts, values = self._scope_values(pos, action, scope, reference) \
-                        if rule == "outside_scope" else ((), ())
+                    amounts, values = self._values(rule, pos, action, scope, reference)
                     near.append(replace(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}"
                                                        if others else detail), amounts=amounts, values=values))
                 else:
@@ -841,18 +840,14 @@ class Matcher:
             return ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or "
                     "subject), or a direction it does not count (an inbound call)")
         if rule == "outside_window":
-            t = float(ix.ts[pos])
-            side = "before" if t < action.window.start.timestamp() else "after"
-            shown = a.when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
-            local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
-                     or shown is None else f"{shown:%Y-%m-%d}")   # not « 00:00 » (audit oracle2counts F3)
-            first = action.window.start.astimezone(self.zone).date()
-            last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
-            days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
-            label = action.window.label
+            when = dict(self._window_values(pos, action))
+            first, last = when["first"], when["last"]
+            days = first if first == last else f"{first} – {last}"
+            label = when["label"]
             # the label quoted after "the window": "before by end of Q2" / "after before March 15, 2027" read
-            # as nonsense (usplan audit F6); explain.localise turns “…” into « … » in French
-            return f"{local}, {side} the window “{label}” ({days})" if label else f"{local}, {side} the window ({days})"
+            # as nonsense (usplan audit F6); explain.detail_words writes « … » in French
+            return (f"{when['at']}, {when['side']} the window “{label}” ({days})" if label else
+                    f"{when['at']}, {when['side']} the window ({days})")
         if rule in STATUS_RULES.values():
             return "no-show" if rule == "no_show" else a.status.value   # the words, not the code
         if rule == NOT_ANSWERED:
@@ -876,13 +871,31 @@ class Matcher:
         note = self._state_note(scope, number, reference)
         return f"{failure}; {note}" if note else failure
 
-    def _scope_values(self, pos: int, action: Action, scope: Scope, reference: date) -> Failure:
-        """A scope failure's amounts and values (``scope_eval.failure_values``), from which each language writes
-        its words (``explain.detail_words``); empty for another near miss."""
+    def _values(self, rule: str, pos: int, action: Action, scope: Scope, reference: date) -> Failure:
+        """A near miss's amounts and values, from which each language writes its words (``explain.detail_words``):
+        a scope failure's (``scope_eval.failure_values``), the moment and window of one outside the window, the day
+        of one not over; empty for another."""
+        if rule == "outside_window":
+            return (), self._window_values(pos, action)
+        if rule == "not_over":
+            return (), (("day", f"{self.index.acts[pos].day:%Y-%m-%d}"),)
         number = self.index.account(pos)
-        if number is None:
+        if rule != "outside_scope" or number is None:
             return (), ()
         return self._failure(scope, self.columns.account_at(number, reference, self.accounts[number]), reference)
+
+    def _window_values(self, pos: int, action: Action) -> Values:
+        """An activity outside the window: ``at`` its local minute (its day alone when dated by its day: not « 00:00 »,
+        audit oracle2counts F3), ``side`` before or after, the window's ``label``, ``first`` and ``last`` days."""
+        ix = self.index
+        t = float(ix.ts[pos])
+        shown = ix.acts[pos].when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
+        local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
+                 or shown is None else f"{shown:%Y-%m-%d}")
+        first = action.window.start.astimezone(self.zone).date()
+        last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
+        return (("at", local), ("side", "before" if t < action.window.start.timestamp() else "after"),
+                ("label", action.window.label or ""), ("first", f"{first:%Y-%m-%d}"), ("last", f"{last:%Y-%m-%d}"))
 
     def _state_note(self, scope: Scope, number: int | None, reference: date) -> str:
         """Words for an account whose state fields the scope reads (the CRM dormant flag, the owner, the account

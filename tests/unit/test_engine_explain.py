@@ -58,7 +58,7 @@ class TestExplain:
         en = {r["record"]: r["detail"] for r in explain_action(plan(language="en"), _evaluate(), "A-01").rows}
         assert (fr["v10"], en["v10"]) == ("appel, pas visite", "call, not visit")
         # a visit outside the window says which days the window holds (ISO weeks differ from US weeks: US audit)
-        assert (fr["v4"], en["v4"]) == ("2027-05-10 00:15, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
+        assert (fr["v4"], en["v4"]) == ("10 mai 2027 à 00:15, après la période « semaine 18 » (du 3 au 9 mai 2027)",
                                         "2027-05-10 00:15, after the window “week 18” (2027-05-03 – 2027-05-09)")
 
     def test_limit(self) -> None:
@@ -329,7 +329,7 @@ class TestNearMissWords:
         en = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01").rows}
         assert en["v4"] == "2027-05-10 00:15, after the window “by end of week 18” (2027-05-03 – 2027-05-09)"
         fr = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01", lang="fr").rows}
-        assert fr["v4"] == "2027-05-10 00:15, après la période « by end of week 18 » (2027-05-03 – 2027-05-09)"
+        assert fr["v4"] == "10 mai 2027 à 00:15, après la période « by end of week 18 » (du 3 au 9 mai 2027)"
 
     def test_an_activity_dated_by_its_day_is_shown_by_its_day(self) -> None:
         """An all-day visit on Monday 10 May (the day after week 18) and a task due on Sunday 2 May, done on the 4th
@@ -340,8 +340,8 @@ class TestNearMissWords:
         evaluation = evaluate(plan(language="en"), Records(accounts=(account("lyon", "69003"),), activities=acts,
                                                            users=USERS), as_of=AS_OF, explain=True)
         fr = {r["record"]: r["detail"] for r in explain_action(plan(), evaluation, "A-01", lang="fr").rows}
-        assert fr == {"allday": "2027-05-10, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
-                      "late": "2027-05-02, avant la période « semaine 18 » (2027-05-03 – 2027-05-09)"}
+        assert fr == {"allday": "10 mai 2027, après la période « semaine 18 » (du 3 au 9 mai 2027)",
+                      "late": "2 mai 2027, avant la période « semaine 18 » (du 3 au 9 mai 2027)"}
 
     def test_a_repeated_hour_shows_its_zone(self) -> None:
         """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;

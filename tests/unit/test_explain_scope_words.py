@@ -25,6 +25,7 @@ from pac_core.records import Account, AccountChange, ActivityStatus, CrmRates, D
 from pac_core.results import Evaluation
 from pac_core.scopes import EVERYTHING, parse_scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, utc, visit, won
 
 AS_OF = datetime(2027, 5, 20, tzinfo=PARIS)
@@ -212,3 +213,30 @@ class TestWhatFollowsTheFailure:
             _plain("eur", annual_revenue=Decimal(57_000_000), currency="EUR", rates=EUR_ORG)], currency="CHF")
         kept = evaluation_from_payload(snapshot_payload(ev))
         assert explain_action(p, kept, "A-01", lang=lang).rows == explain_action(p, ev, "A-01", lang=lang).rows
+
+
+class TestNearMissDaysInFrench:
+    """The other near misses' days and times in French words (row 26; decided 7 Dec 2026, docs/engine.md, Explain):
+    « 2027-05-02 10:00, avant la période « … » (2027-05-03 – 2027-05-03) » before the fix, and the phrase table
+    translated the window's label as it did the CRM's words (« planned account review » read « prévue compte
+    review »); the English is unchanged."""
+
+    def test_outside_a_one_day_window_with_an_english_label(self) -> None:
+        day = Window(datetime(2027, 5, 3, tzinfo=PARIS), datetime(2027, 5, 4, tzinfo=PARIS), "planned account review")
+        p = plan(action(window=day, scope=EVERYTHING, target=1), axes=(axis("AX-DORMANT", "SEG-ARA"),), segments=EVERY)
+        records = Records(accounts=(_plain("a"),), activities=(visit("early", "a", utc(5, 2, 8)),), users=USERS)
+        ev = evaluate(p, records, as_of=AS_OF, explain=True)
+        assert _words(p, ev)["a"] == (
+            "2 mai 2027 à 10:00, avant la période « planned account review » (le 3 mai 2027)",
+            "2027-05-02 10:00, before the window “planned account review” (2027-05-03)")
+
+    def test_a_whole_day_not_over(self) -> None:
+        """A visit of all of 20 May, the evaluation's day (15:00): « 20 mai 2027, toute la journée … »."""
+        p = plan(action(window=Window(datetime(2027, 5, 17, tzinfo=PARIS), datetime(2027, 5, 24, tzinfo=PARIS),
+                                      "semaine 20"), scope=EVERYTHING, target=1),
+                 axes=(axis("AX-DORMANT", "SEG-ARA"),), segments=EVERY)
+        whole = replace(visit("today", "a", None, day=date(2027, 5, 20)), whole_day=True)
+        records = Records(accounts=(_plain("a"),), activities=(whole,), users=USERS)
+        ev = evaluate(p, records, as_of=datetime(2027, 5, 20, 15, tzinfo=PARIS), explain=True)
+        assert _words(p, ev)["a"] == ("20 mai 2027, toute la journée : comptée une fois la journée passée",
+                                      "2027-05-20, all day: counted once that day is over")
