@@ -377,11 +377,11 @@ _RULE_WORDS = {   # the dormancy rule's evidence (``dormancy_values``)
 
 
 def _head(condition: Condition) -> Values:
-    """What every failure keeps of its condition: the field, the operator, the label and the bounds (for the label
-    in each language: ``label_words``)."""
+    """What every failure keeps of its condition: the field, the label and a comparison's bounds (for the label in
+    each language: ``label_words``)."""
     label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
     bounds = ";".join(str(v) for v in condition.values if isinstance(v, Decimal | int) and not isinstance(v, bool))
-    return (("field", condition.field), ("op", condition.op), ("label", label), ("bounds", bounds))
+    return (("field", condition.field), ("label", label), *((("bounds", bounds),) if bounds else ()))
 
 
 def failure_values(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str],
