@@ -31,16 +31,17 @@ from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 from pac_core.engine import figures_last_day, unrated_words
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import ALSO, NOT_READ_OWNER, local_minute
+from pac_core.matching import ALSO, local_minute
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
-from pac_core.periods import cut_note, iso_week_note
+from pac_core.periods import cut_note, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
 from pac_core.revenue import DealFilter, deal_value, line_currency_words, lines_total, value_warnings, value_words
 from pac_core.rounding import half_up
+from pac_core.scope_eval import DETAIL, NOT_READ_OWNER, failure_words, label_words
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -357,16 +358,23 @@ _STATE_FR = (
      lambda m: f"propriétaire du compte {_fr_owner(m[1])} au {_fr_day(m[2])}, premier jour de la période "
                f"(propriétaire {_fr_owner(m[3])} depuis le {_fr_day(m[4], m[2])})"),
     (re.compile(rf"account type (.+?) {_FIRST} \((.+?) since {_DAY}\)"),
-     lambda m: f"type de compte {m[1]} au {_fr_day(m[2])}, premier jour de la période ({m[3]} depuis le "
-               f"{_fr_day(m[4], m[2])})"),
+     lambda m: f"type de compte {_fr_unknown(m[1])} au {_fr_day(m[2])}, premier jour de la période "
+               f"({_fr_unknown(m[3])} depuis le {_fr_day(m[4], m[2])})"),
 )
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
 
 
 def _fr_owner(owner: str) -> str:
-    """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read."""
-    return owner.replace(NOT_READ_OWNER, "un utilisateur que pac ne lit pas", 1)
+    """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read,
+    « inconnu » for none."""
+    return _fr_unknown(owner.replace(NOT_READ_OWNER, "un utilisateur que pac ne lit pas", 1))
+
+
+def _fr_unknown(value: str) -> str:
+    """A state note's value in French: « inconnu » for none (``matching.Matcher._state_note``'s "unknown"; it read
+    « type de compte unknown au 3 mai 2027 », audit nearmissfmt), the CRM's value as it is otherwise."""
+    return "inconnu" if value == "unknown" else value
 
 
 def _fr_day(iso: str, beside: str | None = None) -> str:
@@ -420,9 +428,68 @@ def detail_words(d: Decision, lang: str) -> str:
     a warning's CRM texts and codes kept as values (``Decision.values``: a line's name, never reworded)."""
     if d.amounts and (words := value_words(d.rule, d.amounts, lang)) is not None:
         return words
+    if d.rule == "outside_scope" and d.values:
+        return _scope_words(d, lang)
+    if lang == "fr" and d.values and (dated := _DATED_FR.get(d.rule)) is not None:
+        return dated(dict(d.values)) + _also_words(_split_also(d.detail)[1], lang)
     if d.values and (made := _FROM_VALUES.get(d.rule)) is not None:
         return made(dict(d.values), lang)
     return localise(d.detail, lang)
+
+
+def _scope_words(d: Decision, lang: str) -> str:
+    """A near miss outside the scope in ``lang``, from its values (``scope_eval.failure_values``): the amounts as pac
+    writes money, the French days in words, the CRM's values as it gives them (never run through the phrase tables:
+    « Grands comptes » stays, a custom field's name too), the scope's label in ``lang`` (``label_words``, else the
+    phrase tables); then what the engine wrote after it (the account's state then, the other rules it fails)."""
+    kept = d.values
+    label = label_words(kept, lang)
+    words = failure_words(d.amounts, kept, lang, label if label is not None else localise(dict(kept)["label"], lang))
+    engine = failure_words(d.amounts, kept, DETAIL)
+    if not d.detail.startswith(engine):     # cannot happen: the detail is written from them
+        return localise(d.detail, lang)
+    head, codes = _split_also(d.detail[len(engine):])
+    if head.startswith("; "):
+        words += f"; {localise(head[2:], lang)}"
+    return words + _also_words(codes, lang)
+
+
+def _split_also(detail: str) -> tuple[str, str]:
+    """A near miss's detail and the codes of the other rules it fails (``matching.first_cause``: "; also: cancelled"),
+    "" when none."""
+    head, also, codes = detail.rpartition(f"; {ALSO}")
+    return (head, codes) if also else (detail, "")
+
+
+def _also_words(codes: str, lang: str) -> str:
+    """The other rules a near miss fails, in ``lang``, after its detail: « ; aussi : annulée »."""
+    if not codes:
+        return ""
+    return f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(REASONS[lang][code] for code in codes.split(', '))}"
+
+
+def _fr_moment(at: str) -> str:
+    """A near miss's local moment in French: « 28 avril 2027 à 10:00 » (« à 01:30 CDT » in the hour the clocks
+    repeat), « 28 avril 2027 » for an activity dated by its day (``matching.local_minute``'s ISO minute)."""
+    day, _, time = at.partition(" ")
+    return _fr_day(day) + (f" à {time}" if time else "")
+
+
+def _outside_window_fr(values: Mapping[str, str]) -> str:
+    """« 28 avril 2027 à 10:00, avant la période « semaine 18 » (du 3 au 9 mai 2027) »: the days in words (they read
+    « 2027-04-28 10:00, avant la période « semaine 18 » (2027-05-03 – 2027-05-09) »), the window's label as the plan
+    wrote it (the phrase table translated words of it: « Q2 planned » read « Q2 prévue »; audit nearmissfmt)."""
+    side = "avant" if values["side"] == "before" else "après"
+    label = f" « {values['label']} »" if values["label"] else ""
+    days = days_phrase(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]), "fr")
+    return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+
+
+# a near miss whose French is written from its values (``matching.Matcher._values``): its days in words
+_DATED_FR: dict[str, Callable[[Mapping[str, str]], str]] = {
+    "outside_window": _outside_window_fr,
+    "not_over": lambda v: f"{_fr_day(v['day'])}, toute la journée : comptée une fois la journée passée",
+}
 
 
 # the warnings whose words name CRM texts and codes kept as values (``Decision.values``): both languages made from them
@@ -449,7 +516,7 @@ def localise(detail: str, lang: str) -> str:
                 f"produits, {localise(line[4], lang)}")
     if lang == "fr" and (hand := _HANDED_OVER.match(detail)):   # matching.Matcher._handed_over, _before_hand_over
         side = "après" if hand[2] == "after" else "avant"
-        said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {hand[4]}"
+        said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {_fr_day(hand[4])}"
         rest = detail[hand.end():]
         return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (user := _NOT_A_USER.fullmatch(detail)):

@@ -36,7 +36,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from itertools import compress
 from typing import Any
@@ -47,14 +47,18 @@ import numpy as np
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows, stable_argsort
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User, past_at
-from pac_core.results import Decision
+from pac_core.results import Amount, Decision
 from pac_core.scope_eval import (
+    DETAIL,
+    NOT_READ_OWNER,
     AccountKey,
+    Values,
     compile_scope,
-    describe_failure,
     dormancy_rule,
+    dormancy_values,
+    failure_values,
+    failure_words,
     is_dormancy,
-    months_before,
 )
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -75,8 +79,9 @@ CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
 CAUSES = ("deleted", "no_account", "outside_scope", "outside_window", "handed_over", "cancelled", "no_show",
           NOT_ANSWERED, NOT_COMPLETED, "planned", "not_over")
 ALSO = "also: "   # pac_core.explain words the codes after it
-# an owner id that is no user pac reads, in a state note, beside its id (pac_core.explain words it in French)
-NOT_READ_OWNER = "a user pac does not read"
+# an owner id that is no user pac reads, in a state note, beside its id (pac_core.explain words it in French), is
+# ``scope_eval.NOT_READ_OWNER``; a scope failure's amounts and values (``scope_eval.failure_values``)
+Failure = tuple[tuple[Amount, ...], Values]
 
 
 def first_cause(failed: Sequence[str]) -> str | None:
@@ -651,25 +656,6 @@ def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
     return frozenset(out)
 
 
-def dormancy_evidence(wanted: bool, won: tuple[date, ...], reference: date, months: int) -> str:
-    """Why the dormancy rule (no CRM flag) fails for an account at ``reference``, with its won close dates (sorted):
-    "not dormant: last won deal on 2026-11-03, within the 12 months before 2027-05-03 (from 2026-05-03)" when the
-    scope wants dormant accounts, "dormant: no won deal from ..." when it wants the others (audit matching F8).
-    ``pac_core.explain.localise`` words it in French."""
-    low = months_before(reference, months)
-    span = f"{months} month{'' if months == 1 else 's'}"
-    before = [day for day in won if day < reference]
-    if not wanted:
-        return f"dormant: no won deal from {low:%Y-%m-%d} ({span} before {reference:%Y-%m-%d}), the last on " \
-               f"{before[-1]:%Y-%m-%d}"
-    if not won:
-        return "not dormant: never won a deal (prospect)"
-    if not before:
-        return f"not dormant: no won deal before {reference:%Y-%m-%d} (a prospect then)"
-    return (f"not dormant: last won deal on {before[-1]:%Y-%m-%d}, within the {span} before {reference:%Y-%m-%d} "
-            f"(from {low:%Y-%m-%d})")
-
-
 def local_minute(instant: datetime, zone: ZoneInfo) -> str:
     """``instant`` to the minute in ``zone`` (``2027-11-07 01:30``), with the zone's abbreviation when that wall
     time occurs twice, in the hour repeated when the clocks go back (``2027-11-07 01:30 CDT`` and ``... CST``, an
@@ -834,8 +820,9 @@ class Matcher:
                     others = [("planned_past" if past_at(ix.acts[pos].when(self.zone),
                                                          datetime.fromtimestamp(until, self.zone), self.zone)
                                else r) if r == "planned" else r for r in failed if r != rule]
-                    near.append(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}" if others
-                                               else detail))
+                    amounts, values = self._values(rule, pos, action, scope, reference)
+                    near.append(replace(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}"
+                                                       if others else detail), amounts=amounts, values=values))
                 else:
                     more += 1
         more += self._other_owners(action, {h.email for h in owners}, members, ws, min(we, until), near, today)
@@ -879,18 +866,14 @@ class Matcher:
             return ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or "
                     "subject), or a direction it does not count (an inbound call)")
         if rule == "outside_window":
-            t = float(ix.ts[pos])
-            side = "before" if t < action.window.start.timestamp() else "after"
-            shown = a.when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
-            local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
-                     or shown is None else f"{shown:%Y-%m-%d}")   # not « 00:00 » (audit oracle2counts F3)
-            first = action.window.start.astimezone(self.zone).date()
-            last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
-            days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
-            label = action.window.label
+            when = dict(self._window_values(pos, action))
+            first, last = when["first"], when["last"]
+            days = first if first == last else f"{first} – {last}"
+            label = when["label"]
             # the label quoted after "the window": "before by end of Q2" / "after before March 15, 2027" read
-            # as nonsense (usplan audit F6); explain.localise turns “…” into « … » in French
-            return f"{local}, {side} the window “{label}” ({days})" if label else f"{local}, {side} the window ({days})"
+            # as nonsense (usplan audit F6); explain.detail_words writes « … » in French
+            return (f"{when['at']}, {when['side']} the window “{label}” ({days})" if label else
+                    f"{when['at']}, {when['side']} the window ({days})")
         if rule in STATUS_RULES.values():
             return "no-show" if rule == "no_show" else a.status.value   # the words, not the code
         if rule == NOT_ANSWERED:
@@ -914,6 +897,32 @@ class Matcher:
         note = self._state_note(scope, number, reference)
         return f"{failure}; {note}" if note else failure
 
+    def _values(self, rule: str, pos: int, action: Action, scope: Scope, reference: date) -> Failure:
+        """A near miss's amounts and values, from which each language writes its words (``explain.detail_words``):
+        a scope failure's (``scope_eval.failure_values``), the moment and window of one outside the window, the day
+        of one not over; empty for another."""
+        if rule == "outside_window":
+            return (), self._window_values(pos, action)
+        if rule == "not_over":
+            return (), (("day", f"{self.index.acts[pos].day:%Y-%m-%d}"),)
+        number = self.index.account(pos)
+        if rule != "outside_scope" or number is None:
+            return (), ()
+        return self._failure(scope, self.columns.account_at(number, reference, self.accounts[number]), reference)
+
+    def _window_values(self, pos: int, action: Action) -> Values:
+        """An activity outside the window: ``at`` its local minute (its day alone when dated by its day: not « 00:00 »,
+        audit oracle2counts F3), ``side`` before or after, the window's ``label``, ``first`` and ``last`` days."""
+        ix = self.index
+        t = float(ix.ts[pos])
+        shown = ix.acts[pos].when(self.zone)   # an activity dated by its day (all-day, a task by its due day): that day
+        local = (local_minute(datetime.fromtimestamp(t, self.zone), self.zone) if isinstance(shown, datetime)
+                 or shown is None else f"{shown:%Y-%m-%d}")
+        first = action.window.start.astimezone(self.zone).date()
+        last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
+        return (("at", local), ("side", "before" if t < action.window.start.timestamp() else "after"),
+                ("label", action.window.label or ""), ("first", f"{first:%Y-%m-%d}"), ("last", f"{last:%Y-%m-%d}"))
+
     def _state_note(self, scope: Scope, number: int | None, reference: date) -> str:
         """Words for an account whose state fields the scope reads (the CRM dormant flag, the owner, the account
         type) were not on ``reference`` (the window's first day, when the scope is judged) what they are now: "dormant
@@ -927,6 +936,12 @@ class Matcher:
                           "window")
 
     def _scope_detail(self, scope: Scope, account: Account, reference: date) -> str:
+        found = self._failure(scope, account, reference)
+        return failure_words(*found, DETAIL) if found[1] else "outside the scope"
+
+    def _failure(self, scope: Scope, account: Account, reference: date) -> Failure:
+        """The first condition of ``scope`` the account fails at ``reference``, as values (``failure_values``; the
+        dormancy rule's evidence, ``dormancy_values``, when no CRM flag decides); empty when it fails none."""
         key = (scope.conditions, reference)
         explain = self._explainers.get(key)
         if explain is None:
@@ -938,14 +953,13 @@ class Matcher:
             self._explainers[key] = explain
         condition = explain(account)
         if condition is None:   # cannot happen while both paths share their semantics; say so rather than guess
-            return "outside the scope"
+            return (), ()
         if is_dormancy(condition):
-            wanted, months, use_flag = dormancy_rule(condition, self.columns.default_months)
+            _, months, use_flag = dormancy_rule(condition, self.columns.default_months)
             if not (use_flag and account.dormant is not None):
                 won = self._won_by_key.get((account.source, account.id), ()) if self._won_by_key else ()
-                label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
-                return f"{dormancy_evidence(wanted, tuple(won), reference, months)} (scope: {label})"
-        return describe_failure(condition, account, self.emails, self.columns.revenue)
+                return dormancy_values(condition, tuple(won), reference, months)
+        return failure_values(condition, account, self.emails, self.columns.revenue)
 
     def _not_over(self, pos: int) -> str:
         """Words for a whole-day activity whose day is not over at the evaluation (``not_over``)."""

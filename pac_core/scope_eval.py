@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import compress, repeat
@@ -36,10 +37,13 @@ from operator import attrgetter, eq, not_
 from typing import Any
 
 from pac_core.errors import ScopeError
-from pac_core.fx import Conversion, conversion, no_rate
+from pac_core.fx import Conversion, conversion, no_rate_values, no_rate_words
 from pac_core.geography import FRENCH_GEOGRAPHY, postal_code_digits
+from pac_core.money import money, shown_digits
+from pac_core.periods import day_words
 from pac_core.records import Account, CrmRates
-from pac_core.scopes import FIELD_LABELS, FIELDS, OPERATORS, Condition, Scope
+from pac_core.results import Amount
+from pac_core.scopes import FIELD_LABELS, FIELDS, OPERATORS, Condition, Scope, money_label
 from pac_core.text import fold_value
 
 AccountKey = tuple[str, str]          # (source, account id)
@@ -106,20 +110,6 @@ class AnnualRevenue:
 
     def of(self, account: Account) -> Any:
         return self.value(account.annual_revenue, account.currency, account.rates)
-
-    def words(self, account: Account) -> str:
-        """The account's annual revenue for a person, as compared: "60000000 EUR = 57000000.00 CHF", "70000000 GBP,
-        unknown in CHF: no exchange rate ..."; the amount alone when no conversion was needed."""
-        amount = account.annual_revenue
-        if amount is None:
-            return "unknown"
-        cur = (account.currency or "").upper()
-        if self.currency is None or not cur or cur == self.currency:
-            return str(amount)
-        value = self.of(account)
-        if value is UNRATED:
-            return f"{amount} {cur}, unknown in {self.currency}: {no_rate(cur, account.rates, self.currency)}"
-        return f"{amount} {cur} = {value} {self.currency}"
 
 
 AS_GIVEN = AnnualRevenue()   # no plan currency: the annual revenue compared as the CRM gives it
@@ -332,29 +322,248 @@ def compile_scope(
 
 def describe_failure(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str],
                      revenue: AnnualRevenue = AS_GIVEN) -> str:
-    """Why an account fails a condition, for a person: "département 38 (scope: département 69)"; an annual revenue
-    converted into the plan's currency with its own amount and currency beside ("60000000 EUR = 57000000.00 CHF"),
-    or why it is unknown there."""
-    scope_label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
+    """Why an account fails a condition, as the engine keeps it (``Decision.detail``: English around the plan's
+    French field names and scope label): "département 38 (scope: département 69)"; an annual revenue converted into
+    the plan's currency with its own amount and currency beside ("CA annuel €60,000,000 = CHF 57,000,000.00"), or why
+    it is unknown there. Each language is written from its values (``failure_values``, ``failure_words``)."""
+    return failure_words(*failure_values(condition, account, owner_email, revenue), DETAIL)
+
+
+Values = tuple[tuple[str, str], ...]
+DETAIL = "detail"    # the words a decision keeps: English around the plan's French field names (``FIELD_LABELS``)
+NOT_READ_OWNER = "a user pac does not read"   # an owner id no user pac reads names (a queue, an inactive user)
+# an account field's name in English; the engine's details and French use the plan's (``scopes.FIELD_LABELS``)
+FIELD_WORDS_EN = {
+    "country": "country", "postal_code": "postal code", "departement": "département", "region": "region",
+    "industry": "industry", "account_type": "account type", "annual_revenue": "annual revenue",
+    "owner": "account owner", "name": "account", "dormant": "dormant",
+}
+_FEMININE = frozenset({"region"})   # « région inconnue », « aucune région »
+@dataclass(frozen=True)
+class _Words:
+    """A language's words for a scope failure (``failure_words``)."""
+
+    unknown: tuple[str, str]   # masculine, feminine
+    scope: str
+    flag: tuple[str, str]      # dormant, not dormant
+    bool: tuple[str, str]      # a checkbox ticked, not ticked
+    not_read: str              # an owner no user pac reads
+    options: str               # between a multi-select's options
+    unrated: str
+    abroad: tuple[str, str]    # masculine, feminine
+    with_code: str
+    without_code: str
+
+
+_WORDS = {
+    "en": _Words(("unknown", "unknown"), "(scope: {})", ("dormant", "not dormant"), ("yes", "no"), NOT_READ_OWNER,
+                 "; ", "{}, unknown in {}: {}", ("no {}, country {}",) * 2,
+                 "{} {}, postal code '{}' gives no département", "{} {}, no postal code"),
+    "fr": _Words(("inconnu", "inconnue"), "(périmètre : {})", ("dormant", "non dormant"), ("oui", "non"),
+                 "un utilisateur que pac ne lit pas", " ; ", "{}, inconnu en {} : {}",
+                 ("aucun {}, pays {}", "aucune {}, pays {}"), "{} {}, code postal '{}' : aucun département",
+                 "{} {}, sans code postal"),
+}
+_RULE_WORDS = {   # the dormancy rule's evidence (``dormancy_values``)
+    "en": {"never": "not dormant: never won a deal (prospect)",
+           "later": "not dormant: no won deal before {ref} (a prospect then)",
+           "recent": "not dormant: last won deal on {last}, within the {span} before {ref} (from {low})",
+           "dormant": "dormant: no won deal from {low} ({span} before {ref}), the last on {last}"},
+    "fr": {"never": "non dormant : jamais d'affaire gagnée (prospect)",
+           "later": "non dormant : aucune affaire gagnée avant le {ref} (prospect à cette date)",
+           "recent": "non dormant : dernière affaire gagnée le {last}, {within} avant le {ref} (depuis le {low})",
+           "dormant": "dormant : aucune affaire gagnée depuis le {low} ({span} avant le {ref}), la dernière le {last}"},
+}
+
+
+def _head(condition: Condition) -> Values:
+    """What every failure keeps of its condition: the field, the label and a comparison's bounds (for the label in
+    each language: ``label_words``)."""
+    label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
+    bounds = ";".join(str(v) for v in condition.values if isinstance(v, Decimal | int) and not isinstance(v, bool))
+    return (("field", condition.field), ("label", label), *((("bounds", bounds),) if bounds else ()))
+
+
+def failure_values(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str],
+                   revenue: AnnualRevenue = AS_GIVEN) -> tuple[tuple[Amount, ...], Values]:
+    """Why an account fails a condition, as values (``Decision.amounts`` and ``Decision.values``), from which
+    ``failure_words`` writes each language: no amount, code, date or CRM text is read back out of words (audit
+    nearmissfmt, 7 Dec 2026: « CA annuel 60000000 EUR = 57000000.00 CHF » in both languages). ``kind``: ``flag``
+    (the CRM's dormant flag), ``rule`` (the dormancy rule: ``dormancy_values``), ``revenue``, ``unrated`` (no rate
+    converts it), ``abroad`` (no département or région, abroad), ``unplaced`` (a French account France does not
+    place), ``value`` (the account's value as the CRM gives it: ``value`` absent when it has none, ``owner_id`` for an
+    owner no user pac reads)."""
+    head = _head(condition)
     if is_dormancy(condition):
-        return f"not dormant (scope: {scope_label})" if _wants_dormant(condition) else \
-            f"dormant (scope: {scope_label})"
-    name = FIELD_LABELS.get(condition.field, condition.field)
+        return (), (*head, ("kind", "flag"), ("dormant", "0" if _wants_dormant(condition) else "1"))
     if condition.field == "annual_revenue":
-        return f"{name} {revenue.words(account)} (scope: {scope_label})"
+        return _revenue_values(account, revenue, head)
     if condition.field.startswith("custom."):
         raw = account.custom.get(condition.field[7:])
     elif condition.field == "owner":
         raw = owner_email.get((account.source, account.owner_id or ""))
+        if raw is None and account.owner_id:
+            return (), (*head, ("kind", "value"), ("owner_id", account.owner_id))
     else:
         raw = getattr(account, condition.field)
     if raw is None and condition.field in PLACE_FIELDS:
         if not unplaced(account.country):
-            return f"no {name}, country {account.country} (scope: {scope_label})"
-        why = f"postal code '{account.postal_code}' gives no département" if account.postal_code else "no postal code"
-        return f"{name} unknown, {why} (scope: {scope_label})"
-    shown = "unknown" if raw is None else str(raw)
-    return f"{name} {shown} (scope: {scope_label})"
+            return (), (*head, ("kind", "abroad"), ("country", str(account.country)))
+        return (), (*head, ("kind", "unplaced"), ("postal_code", account.postal_code or ""))
+    if raw is None:
+        return (), (*head, ("kind", "value"))
+    shape = ("bool" if isinstance(raw, bool) else "number" if isinstance(raw, int | float | Decimal) else
+             "options" if isinstance(raw, str) and ";" in raw and (condition.field in MULTI_VALUE_FIELDS
+                                                                    or condition.field.startswith("custom."))
+             else "text")
+    shown = ("1" if raw else "0") if shape == "bool" else str(normalise(raw)) if shape == "number" else str(raw)
+    return (), (*head, ("kind", "value"), ("type", shape), ("value", shown))
+
+
+def _revenue_values(account: Account, revenue: AnnualRevenue, head: Values) -> tuple[tuple[Amount, ...], Values]:
+    """An annual revenue's values: its own amount and currency, and what it is in the plan's (or why not)."""
+    amount = normalise(account.annual_revenue)
+    if not isinstance(amount, Decimal):
+        return (), (*head, ("kind", "value"))
+    cur = (account.currency or revenue.currency or "").upper()
+    if not cur:    # no plan, no currency: the amount as the CRM gives it
+        return (), (*head, ("kind", "value"), ("type", "number"), ("value", str(amount)))
+    own = Amount(amount, cur)
+    if revenue.currency is None or cur == revenue.currency:
+        return (own,), (*head, ("kind", "revenue"))
+    value = revenue.of(account)
+    if value is UNRATED:
+        said, corporate, into = no_rate_values(cur, account.rates, revenue.currency)
+        return (own,), (*head, ("kind", "unrated"), ("currency", said), ("corporate", corporate), ("into", into))
+    return (own, Amount(value, revenue.currency)), (*head, ("kind", "revenue"))
+
+
+def dormancy_values(condition: Condition, won: Sequence[date], reference: date,
+                    months: int) -> tuple[tuple[Amount, ...], Values]:
+    """Why the dormancy rule (no CRM flag) fails for an account at ``reference``, with its won close dates
+    (sorted), as values: ``then`` ``never`` (never won), ``later`` (won only from ``reference`` on), ``recent`` (a won
+    deal within the ``months`` before it), ``dormant`` (the scope wants the others); ``failure_words`` writes them,
+    "not dormant: last won deal on 2026-11-03, within the 12 months before 2027-05-03 (from 2026-05-03)", « non
+    dormant : dernière affaire gagnée le 3 novembre 2026, dans les 12 mois avant le 3 mai 2027 (depuis le 3 mai
+    2026) » (audit matching F8; French days in words: audit nearmissfmt)."""
+    wanted = _wants_dormant(condition)
+    before = [day for day in won if day < reference]
+    then = "dormant" if not wanted else "never" if not won else "later" if not before else "recent"
+    return (), (*_head(condition), ("kind", "rule"), ("then", then), ("reference", reference.isoformat()),
+                ("since", months_before(reference, months).isoformat()), ("months", str(months)),
+                ("last", before[-1].isoformat() if before else ""))
+
+
+def _rule_words(kept: Mapping[str, str], lang: str) -> str:
+    """The dormancy rule's evidence in ``lang`` (``dormancy_values``); days ISO in English, in words in French."""
+    months = int(kept["months"])
+    if lang == "fr":
+        def day(iso: str) -> str:
+            return day_words(date.fromisoformat(iso), "fr") if iso else ""
+        span = f"{months} mois"
+        within = "dans le mois" if months == 1 else f"dans les {span}"
+    else:
+        def day(iso: str) -> str:
+            return iso
+        span = f"{months} month{'' if months == 1 else 's'}"
+        within = ""
+    return _RULE_WORDS[lang][kept["then"]].format(ref=day(kept["reference"]), low=day(kept["since"]),
+                                                   last=day(kept["last"]), span=span, within=within)
+
+
+def _own_amount(amount: Amount, lang: str) -> str:
+    """An account's own annual revenue as pac writes money: to the unit when whole (Salesforce's AnnualRevenue is a
+    whole-number currency field), else to the currency's last unit."""
+    whole = amount.value == amount.value.to_integral_value()
+    return money(amount.value, amount.currency, lang, decimals=0 if whole else shown_digits(amount.currency))
+
+
+def failure_words(amounts: Sequence[Amount], values: Values, lang: str, label: str | None = None) -> str:
+    """``failure_values`` in ``lang`` (``fr``, ``en``, or ``DETAIL``: the words the engine keeps), with the scope's
+    ``label`` in that language (as the plan wrote it when not given). Amounts as pac writes money (« 60 000 000 € =
+    57 000 000,00 CHF », "€60,000,000 = CHF 57,000,000.00": the converted amount to the cent, as compared)."""
+    kept = dict(values)
+    said = "en" if lang == DETAIL else lang
+    words = _WORDS[said]
+    field = kept["field"]
+    name = FIELD_WORDS_EN.get(field, field) if lang == "en" else FIELD_LABELS.get(field, field)
+    feminine = field in _FEMININE
+    unknown = words.unknown[feminine]
+    kind = kept["kind"]
+    tail = words.scope.format(kept["label"] if label is None else label)
+    if kind == "flag":
+        return f"{words.flag[0] if kept['dormant'] == '1' else words.flag[1]} {tail}"
+    if kind == "rule":
+        return f"{_rule_words(kept, said)} {tail}"
+    if kind == "revenue":
+        shown = " = ".join((_own_amount(amounts[0], said),
+                            *(money(a.value, a.currency, said, decimals=shown_digits(a.currency))
+                              for a in amounts[1:])))
+        return f"{name} {shown} {tail}"
+    if kind == "unrated":
+        why = no_rate_words(kept["currency"], kept["corporate"], kept["into"], said)
+        return f"{name} {words.unrated.format(_own_amount(amounts[0], said), kept['into'], why)} {tail}"
+    if kind == "abroad":
+        return f"{words.abroad[feminine].format(name, kept['country'])} {tail}"
+    if kind == "unplaced":
+        if kept["postal_code"]:
+            return f"{words.with_code.format(name, unknown, kept['postal_code'])} {tail}"
+        return f"{words.without_code.format(name, unknown)} {tail}"
+    if "owner_id" in kept:
+        return f"{name} {words.not_read} ({kept['owner_id']}) {tail}"
+    if "value" not in kept:
+        return f"{name} {unknown} {tail}"
+    value, shape = kept["value"], kept.get("type", "text")
+    if shape == "bool":
+        value = words.bool[value != "1"]
+    elif shape == "number" and said == "fr":
+        value = value.replace(".", ",")
+    elif shape == "options":
+        value = words.options.join(o.strip() for o in value.split(";"))
+    return f"{name} {value} {tail}"
+
+
+_SYMBOL = re.compile(r"(≥|≤|>|<) (.+)")
+_BETWEEN = re.compile(r"entre (.+) et (.+)")
+_MONTHS_LABEL = re.compile(r"dormant (\d+) mois")
+
+
+def _money_label_en(amount: Decimal) -> str:
+    """``scopes.money_label`` as an English plan reads it: "1.5 M", "2 bn", "1234567.5"."""
+    return money_label(amount).replace(",", ".").replace(" Md", " bn")
+
+
+def label_words(values: Values, lang: str) -> str | None:
+    """A failed condition's scope label in ``lang``: as the plan wrote it in French; in English rebuilt from what
+    pac made it of (« hors » and the field's name, a comparison's amounts, « oui »/« non », a dormancy's months), its
+    values as the plan wrote them (a CRM's label is never translated: « secteur Grands comptes » is "industry Grands
+    comptes"). None when the label is not one pac made of the condition (the caller translates it as a whole)."""
+    kept = dict(values)
+    label = kept["label"]
+    if lang != "en":
+        return label
+    field = kept["field"]
+    negated = label.startswith(("hors ", "non "))
+    rest = label[5:] if label.startswith("hors ") else label[4:] if label.startswith("non ") else label
+    lead = "not " if negated else ""
+    if field == "dormant":
+        months = _MONTHS_LABEL.fullmatch(rest)
+        if months:
+            return f"{lead}dormant {months[1]} month{'' if months[1] == '1' else 's'}"
+        return f"{lead}dormant" if rest == "dormant" else None
+    name = FIELD_LABELS.get(field, field)
+    if not rest.startswith(name + " "):
+        return None
+    body = rest[len(name) + 1:]
+    bounds = [Decimal(b) for b in kept.get("bounds", "").split(";") if b]
+    symbol, between = _SYMBOL.fullmatch(body), _BETWEEN.fullmatch(body)
+    if symbol and len(bounds) == 1 and symbol[2] == money_label(bounds[0]):
+        body = f"{symbol[1]} {_money_label_en(bounds[0])}"
+    elif between and len(bounds) == 2 and (between[1], between[2]) == tuple(map(money_label, bounds)):
+        body = f"between {_money_label_en(bounds[0])} and {_money_label_en(bounds[1])}"
+    elif field.startswith("custom.") and body in ("oui", "non"):
+        body = "yes" if body == "oui" else "no"
+    return f"{lead}{FIELD_WORDS_EN.get(field, field)} {body}"
 
 
 def _wants_dormant(condition: Condition) -> bool:

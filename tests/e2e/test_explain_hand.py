@@ -260,13 +260,13 @@ A01 = {
     "v02": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
     "v18": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
     "v04": (NO, "hors de la période", "outside the window",
-            "2027-05-01 00:30, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+            "1er mai 2027 à 00:30, après la période « avril 2027 » (du 1er au 30 avril 2027)"),
     "v05": (NO, "hors de la période", "outside the window",
-            "2027-05-01 18:00, après la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+            "1er mai 2027 à 18:00, après la période « avril 2027 » (du 1er au 30 avril 2027)"),
     "v19": (NO, "hors de la période", "outside the window",
-            "2027-03-31 23:30, avant la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+            "31 mars 2027 à 23:30, avant la période « avril 2027 » (du 1er au 30 avril 2027)"),
     "v20": (NO, "hors de la période", "outside the window",
-            "2027-03-31 10:00, avant la période « avril 2027 » (2027-04-01 – 2027-04-30)"),
+            "31 mars 2027 à 10:00, avant la période « avril 2027 » (du 1er au 30 avril 2027)"),
     "v07": (NO, "autre commercial", "another rep", "propriétaire marc@audit.example"),
     "c01": (NO, "autre type d'activité", "another activity type", "appel, pas visite"),
     "m01": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
@@ -294,7 +294,7 @@ A02 = {
     "m03": (NO, "compte hors périmètre", "account outside the scope",
             "secteur Pharmaceutique (périmètre : secteur Chimie)"),
     "m04": (NO, "pas encore passée", "not over yet",
-            "2027-05-03, toute la journée : comptée une fois la journée passée"),
+            "3 mai 2027, toute la journée : comptée une fois la journée passée"),
     "m07": (NO, "toujours prévue, à une date passée", "still planned on a past date",
             "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     "m08": (NO, "compte hors périmètre", "account outside the scope",
@@ -310,13 +310,13 @@ A02 = {
 A03 = {
     # Julie's, counted before the hand-over: its row says so (audit explainus; it read « comptée » and nothing)
     "h01": (OK, "comptée", "counted",
-            "propriétaire julie@audit.example, avant la passation à marc@audit.example le 2027-04-15"),
+            "propriétaire julie@audit.example, avant la passation à marc@audit.example le 15 avril 2027"),
     "h03": (OK, "comptée", "counted", ""),
     "h02": (NO, "après la passation", "after the hand-over",
-            "propriétaire julie@audit.example, après la passation à marc@audit.example le 2027-04-15"),
+            "propriétaire julie@audit.example, après la passation à marc@audit.example le 15 avril 2027"),
     "h04": (NO, "compte hors périmètre", "account outside the scope",
-            "non dormant : dernière affaire gagnée le 2026-06-01, dans les 12 mois avant le 2027-04-01 (depuis le "
-            "2026-04-01) (périmètre : dormant 12 mois)"),
+            "non dormant : dernière affaire gagnée le 1er juin 2026, dans les 12 mois avant le 1er avril 2027 (depuis "
+            "le 1er avril 2026) (périmètre : dormant 12 mois)"),   # its days in words (audit nearmissfmt)
     "h05": (NO, "compte déjà compté", "account already counted", "compte déjà compté pour cette action"),
     "h06": (NO, "autre commercial", "another rep", "propriétaire lea@audit.example"),
 }

@@ -93,7 +93,8 @@ def test_action_details(org: dict[tuple[str, str], str]) -> None:
     en = {k: v[1:] for item in ("A-01", "A-02", "A-03") for k, v in rows(org[item, "en"]).items()}
     fr = {k: v[1:] for item in ("A-01", "A-02", "A-03") for k, v in rows(org[item, "fr"]).items()}
     assert en["v01"] == ("outside the window", "2027-06-30 23:30, before the window “July” (2027-07-01 – 2027-07-31)")
-    assert fr["v01"] == ("hors de la période", "2027-06-30 23:30, avant la période « July » (2027-07-01 – 2027-07-31)")
+    assert fr["v01"] == ("hors de la période",   # the days in words (audit nearmissfmt)
+                         "30 juin 2027 à 23:30, avant la période « July » (du 1er au 31 juillet 2027)")
     assert en["v03"] == ("account already counted", "account already counted for this action")
     assert en["v05"] == ("account outside the scope", "postal code 30301 (scope: postal code 60*, 53*)")
     assert fr["m03"] == ("compte hors périmètre", "type de compte Prospect (périmètre : type de compte Customer)")
@@ -101,7 +102,7 @@ def test_action_details(org: dict[tuple[str, str], str]) -> None:
     assert en["m02"] == ("after the hand-over",
                          "owner alex@pumps.example, after the hand-over to sam@pumps.example on 2027-08-16")
     assert fr["m02"] == ("après la passation", "propriétaire alex@pumps.example, après la passation à "
-                                               "sam@pumps.example le 2027-08-16")
+                                               "sam@pumps.example le 16 août 2027")
 
 
 AXES = {
@@ -224,4 +225,4 @@ def test_a_former_owners_counted_activity_says_so(org: dict[tuple[str, str], str
     assert en["m01"] == en["m06"] == (OK, "counted", said)
     assert en["m04"] == (OK, "counted", "")
     assert fr["m06"] == (OK, "comptée", "propriétaire alex@pumps.example, avant la passation à sam@pumps.example le "
-                                        "2027-08-16")
+                                        "16 août 2027")

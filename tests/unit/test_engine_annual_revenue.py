@@ -64,7 +64,7 @@ class TestAPlanInAnotherCurrencyThanTheCorporate:
         assert ev.action("A-01").done == 1 and _counted(ev) == {"in"}
         [outside] = [d for d in ev.action("A-01").decisions if d.account_id == "out"]
         assert outside.rule == "outside_scope"
-        assert "57000000 EUR = 54150000.00 CHF (scope: CA ≥ 55 M CHF)" in outside.detail
+        assert "€57,000,000 = CHF\u00a054,150,000.00 (scope: CA ≥ 55 M CHF)" in outside.detail
 
     def test_not_is_the_complement_for_converted_amounts(self) -> None:
         """annual_revenue lt 55 M CHF (what not: {gte} becomes): the EUR 57 M account only."""
@@ -116,7 +116,7 @@ class TestNoRate:
         assert "annual revenue in GBP on 2 account(s)" in warning.detail
         assert "no exchange rate for GBP into CHF (add it to engine.fx_rates in pac.yaml)" in warning.detail
         [why] = [d.detail for d in ev.action("A-01").decisions if d.account_id == "gbp-1"]
-        assert "70000000 GBP, unknown in CHF" in why
+        assert "£70,000,000, unknown in CHF" in why
         # with a rate for GBP the accounts are compared: GBP 70 M x 1.12 = CHF 78.4 M, inside
         ev = evaluate(p, records, as_of=AS_OF, settings=EngineSettings(fx_rates={"GBP": Decimal("1.12")}))
         assert ev.action("A-01").done == 2 and ev.action("A-02").done == 2
@@ -154,7 +154,7 @@ class TestEveryPathAgrees:
             assert {a.id for a in accounts if test(a) is None} == expected
         columns = RecordColumns.of(_records(accounts))
         assert columns.account_table.currency is not None and columns.accounts[2].currency == "GBP"
-        assert describe_failure(BIG, gbp, {}, revenue).startswith("CA annuel 70000000 GBP, unknown in CHF: no exchange")
+        assert describe_failure(BIG, gbp, {}, revenue).startswith("CA annuel £70,000,000, unknown in CHF: no exchange")
 
     def test_the_account_write_back_targets_by_the_converted_revenue(self) -> None:
         """An axis of the CHF plan scoped on 55 M CHF holds the EUR 60 M account only (the axes written back on it)."""

@@ -58,7 +58,7 @@ class TestExplain:
         en = {r["record"]: r["detail"] for r in explain_action(plan(language="en"), _evaluate(), "A-01").rows}
         assert (fr["v10"], en["v10"]) == ("appel, pas visite", "call, not visit")
         # a visit outside the window says which days the window holds (ISO weeks differ from US weeks: US audit)
-        assert (fr["v4"], en["v4"]) == ("2027-05-10 00:15, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
+        assert (fr["v4"], en["v4"]) == ("10 mai 2027 à 00:15, après la période « semaine 18 » (du 3 au 9 mai 2027)",
                                         "2027-05-10 00:15, after the window “week 18” (2027-05-03 – 2027-05-09)")
 
     def test_limit(self) -> None:
@@ -329,7 +329,7 @@ class TestNearMissWords:
         en = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01").rows}
         assert en["v4"] == "2027-05-10 00:15, after the window “by end of week 18” (2027-05-03 – 2027-05-09)"
         fr = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01", lang="fr").rows}
-        assert fr["v4"] == "2027-05-10 00:15, après la période « by end of week 18 » (2027-05-03 – 2027-05-09)"
+        assert fr["v4"] == "10 mai 2027 à 00:15, après la période « by end of week 18 » (du 3 au 9 mai 2027)"
 
     def test_an_activity_dated_by_its_day_is_shown_by_its_day(self) -> None:
         """An all-day visit on Monday 10 May (the day after week 18) and a task due on Sunday 2 May, done on the 4th
@@ -340,8 +340,8 @@ class TestNearMissWords:
         evaluation = evaluate(plan(language="en"), Records(accounts=(account("lyon", "69003"),), activities=acts,
                                                            users=USERS), as_of=AS_OF, explain=True)
         fr = {r["record"]: r["detail"] for r in explain_action(plan(), evaluation, "A-01", lang="fr").rows}
-        assert fr == {"allday": "2027-05-10, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
-                      "late": "2027-05-02, avant la période « semaine 18 » (2027-05-03 – 2027-05-09)"}
+        assert fr == {"allday": "10 mai 2027, après la période « semaine 18 » (du 3 au 9 mai 2027)",
+                      "late": "2 mai 2027, avant la période « semaine 18 » (du 3 au 9 mai 2027)"}
 
     def test_a_repeated_hour_shows_its_zone(self) -> None:
         """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;
@@ -469,16 +469,17 @@ class TestRuleDormancyWords:
 
     def test_the_detail_gives_the_evidence_in_french(self) -> None:
         """Seen failing before the fix: « non dormant (périmètre : clients dormants) » for all four. « exactly12 »
-        (3 May 2026) is within the 12 months before 3 May 2027 by the rule: the detail says from which day."""
+        (3 May 2026) is within the 12 months before 3 May 2027 by the rule: the detail says from which day. Its days in
+        French words, « le 3 novembre 2026 » (they read « le 2026-11-03 »: audit nearmissfmt)."""
         done, details = self._details("fr")
         assert done == 2
         assert details == {
             "prospect": "non dormant : jamais d'affaire gagnée (prospect) (périmètre : clients dormants)",
-            "recent": "non dormant : dernière affaire gagnée le 2026-11-03, dans les 12 mois avant le 2027-05-03 "
-                      "(depuis le 2026-05-03) (périmètre : clients dormants)",
-            "exactly12": "non dormant : dernière affaire gagnée le 2026-05-03, dans les 12 mois avant le 2027-05-03 "
-                         "(depuis le 2026-05-03) (périmètre : clients dormants)",
-            "later": "non dormant : aucune affaire gagnée avant le 2027-05-03 (prospect à cette date) "
+            "recent": "non dormant : dernière affaire gagnée le 3 novembre 2026, dans les 12 mois avant le 3 mai 2027 "
+                      "(depuis le 3 mai 2026) (périmètre : clients dormants)",
+            "exactly12": "non dormant : dernière affaire gagnée le 3 mai 2026, dans les 12 mois avant le 3 mai 2027 "
+                         "(depuis le 3 mai 2026) (périmètre : clients dormants)",
+            "later": "non dormant : aucune affaire gagnée avant le 3 mai 2027 (prospect à cette date) "
                      "(périmètre : clients dormants)"}
 
     def test_the_detail_gives_the_evidence_in_english(self) -> None:
@@ -495,5 +496,5 @@ class TestRuleDormancyWords:
                                          users=USERS, deals=(won("d4", "old", "1000", date(2026, 5, 2)),)),
                               as_of=datetime(2027, 5, 20, tzinfo=PARIS), explain=True)
         assert [r["detail"] for r in explain_action(p, evaluation, "A-01").rows] == [
-            "dormant : aucune affaire gagnée depuis le 2026-05-03 (12 mois avant le 2027-05-03), la dernière le "
-            "2026-05-02 (périmètre : clients actifs)"]
+            "dormant : aucune affaire gagnée depuis le 3 mai 2026 (12 mois avant le 3 mai 2027), la dernière le "
+            "2 mai 2026 (périmètre : clients actifs)"]

@@ -118,8 +118,8 @@ class TestOneCauseWords:
         big = action(scope=Scope((DEPT_69, Condition("annual_revenue", "gte", (Decimal("5000000"),), "CA ≥ 5 M€"))))
         _, fr = _rows(visit("x", "rich", utc(5, 4, 8)), act=big, lang="fr")
         assert fr == [("x", "outside_scope", "compte hors périmètre",
-                       "CA annuel 1000000 CHF, inconnu en EUR : pas de taux de change pour CHF en EUR (ajoutez-le à "
-                       "engine.fx_rates dans pac.yaml) (périmètre : CA ≥ 5 M€)")]
+                       "CA annuel 1\u202f000\u202f000\u00a0CHF, inconnu en EUR : pas de taux de change pour CHF en EUR "
+                       "(ajoutez-le à engine.fx_rates dans pac.yaml) (périmètre : CA ≥ 5 M€)")]
 
     def test_an_annual_revenue_bound_reads_in_english(self) -> None:
         """An English plan's explanation wrote the scope's bounds in French, « between 1,5 M and 2 Md » (a US reader's

@@ -67,7 +67,7 @@ class TestCounting:
         explained = explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01")
         [row] = [r for r in explained.rows if r["record"] == "j-late"]
         assert (row["reason"], row["detail"]) == (
-            "après la passation", f"propriétaire {JULIE}, après la passation à {MARC} le 2027-05-06")
+            "après la passation", f"propriétaire {JULIE}, après la passation à {MARC} le 6 mai 2027")
         english = explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01", lang="en")
         assert [r["reason"] for r in english.rows if r["record"] == "j-late"] == ["after the hand-over"]
 
