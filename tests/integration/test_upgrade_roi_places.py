@@ -16,7 +16,7 @@ from sync_jobs import diff
 from tests.integration.test_plan_state import BOTH, Org
 
 
-def _three_places(value: float | None) -> float | None:
+def _three_places(value: float | None, limits: object = ()) -> float | None:
     """How pac wrote a ratio before this change."""
     return None if value is None else float(half_up(value, 3))
 
