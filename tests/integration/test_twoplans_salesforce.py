@@ -228,6 +228,13 @@ class TestFigures:
         assert (qc["CurrencyIsoCode"], qc["PAC_Won_Revenue__c"], qc["PAC_Plan_End__c"]) == (
             "CAD", 58000.0, "2028-03-31")
         assert (round(fr["PAC_ROI__c"], 4), round(qc["PAC_ROI__c"], 4)) == (2.494, 8.6667)
+        # KPIs, each plan's own: 3 won deals each; average won deal 38,666.67 / 3 = 12,888.89 EUR and 58,000 / 3 =
+        # 19,333.33 CAD; revenue per visit = revenue / the activities the axis's actions counted (docs/engine.md):
+        # FR-A1's K1, K2: 38,666.67 / 2 = 19,333.34 (half up); QC-A1's K2, K3, K4: 58,000 / 3 = 19,333.33
+        kpis = {k: (fr[k], qc[k]) for k in ("PAC_Win_Rate__c", "PAC_Average_Won_Deal__c", "PAC_Coverage__c",
+                                            "PAC_Revenue_Per_Visit__c")}
+        assert kpis == {"PAC_Win_Rate__c": (100.0, 100.0), "PAC_Average_Won_Deal__c": (12888.89, 19333.33),
+                        "PAC_Coverage__c": (100.0, 100.0), "PAC_Revenue_Per_Visit__c": (19333.34, 19333.33)}
 
 
 class TestAccountFields:
@@ -300,3 +307,27 @@ def test_the_quebec_keys_go_first_the_night_its_year_begins_in_toronto(tmp_path:
                                                                      ids["Q-LAVAL"]))),
                     2: (f"AX-RA; {QC}:AX-KEY; {FR}:AX-KEY", sorted((ids["V-LYON"], ids["V-MTL"]))),
                     3: (f"AX-RA; {QC}:AX-KEY; {FR}:AX-KEY", [])}
+
+
+def test_an_ended_plan_whose_file_cannot_be_read_leaves_the_accounts(tmp_path: Path) -> None:
+    """1 January 2028: the France plan's period is over, and its file has a typo that night. The Québec plan's run
+    still knows the France plan's period (the store's last version of its file) and takes its axes off: V-LYON
+    « AX-KEY » (bare: the Québec plan alone has it now), L-BRON cleared. Seen failing before: the France plan's
+    period was unknown while its file did not load, so it never ended and its axes stayed on the accounts."""
+    with pytest.MonkeyPatch.context() as mp:
+        _patch(mp)
+        add_pac_objects(yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))["writeback"])
+        for name in ("PAC_Axis__c", "PAC_Action__c"):
+            mp.setitem(sf_docs_emulator.SCHEMA, name, {**sf_docs_emulator.SCHEMA[name], "CurrencyIsoCode": "picklist"})
+        cfg = settings(tmp_path, "sf-main", "salesforce", _mapping(tmp_path), "PAC_SF_")
+        org, ids = build_org()
+        for _ in serve(org):
+            for i, plan in enumerate((FR, QC)):
+                org.now = N1 + timedelta(minutes=5 * i - 1)
+                assert _sync(cfg, plan, N1 + timedelta(minutes=5 * i)).status == "ok"
+            assert _accounts(org, ids) == BOTH
+            fr_file = Path(cfg.plans[0].file)
+            fr_file.write_text(fr_file.read_text(encoding="utf-8") + "  - {id: oops\n", encoding="utf-8")
+            org.now = N3 - timedelta(minutes=1)
+            assert _sync(cfg, QC, N3).status == "ok"
+            assert (_accounts(org, ids), _targets(org, ids)["L-BRON"]) == (AFTER_FR_END, False)
