@@ -20,10 +20,12 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from sync_jobs import pipeline
+from sync_jobs.cli import main
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock
 from tests.integration import sf_docs_emulator
@@ -331,3 +333,28 @@ def test_an_ended_plan_whose_file_cannot_be_read_leaves_the_accounts(tmp_path: P
             org.now = N3 - timedelta(minutes=1)
             assert _sync(cfg, QC, N3).status == "ok"
             assert (_accounts(org, ids), _targets(org, ids)["L-BRON"]) == (AFTER_FR_END, False)
+
+
+def test_pac_sync_of_each_plan_from_the_settings_listing_both(tmp_path: Path) -> None:
+    """`pac sync --plan france` then `--plan quebec --as-of 2027-06-14T20:00-04:00` (the same night, Toronto's
+    words) against the org, the settings listing both plans: each exits 0 and the accounts hold both plans' axes;
+    `pac sync` with no --plan names the plans to choose from."""
+    with pytest.MonkeyPatch.context() as mp:
+        _patch(mp)
+        add_pac_objects(yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))["writeback"])
+        for name in ("PAC_Axis__c", "PAC_Action__c"):
+            mp.setitem(sf_docs_emulator.SCHEMA, name, {**sf_docs_emulator.SCHEMA[name], "CurrencyIsoCode": "picklist"})
+        cfg = settings(tmp_path, "sf-main", "salesforce", _mapping(tmp_path), "PAC_SF_")
+        org, ids = build_org()
+        env = {**ENV, "PAC_CONFIG": str(cfg.source), "COLUMNS": "200"}
+        runner = CliRunner()
+        outputs = []
+        for _ in serve(org):
+            none = runner.invoke(main, ["sync"], env=env)
+            for plan, as_of in (("france", "2027-06-15T02:00+02:00"), ("quebec", "2027-06-14T20:05-04:00")):
+                org.now = datetime.fromisoformat(as_of).astimezone(UTC) - timedelta(minutes=1)
+                done = runner.invoke(main, ["sync", "--plan", plan, "--as-of", as_of], env=env)
+                outputs.append((done.exit_code, done.output))
+            assert _accounts(org, ids) == BOTH
+    assert "2 plans are configured (name one with --plan (france, quebec))" in str(none.exception)   # exit 2
+    assert [code for code, _ in outputs] == [0, 0], outputs
