@@ -358,3 +358,26 @@ def test_pac_sync_of_each_plan_from_the_settings_listing_both(tmp_path: Path) ->
             assert _accounts(org, ids) == BOTH
     assert "2 plans are configured (name one with --plan (france, quebec))" in str(none.exception)   # exit 2
     assert [code for code, _ in outputs] == [0, 0], outputs
+
+
+def test_each_plans_advice_goes_to_its_own_ax_key(tmp_path: Path) -> None:
+    """Karim, the key-account rep of both plans, leaves (his user deactivated). Hand: the Québec plan's QC-A1 (T1,
+    open to 30 June, 3 / 4) is his: « reassign » on pac-qc-2027:AX-KEY naming QC-A1; the France plan's FR-A1 is his
+    too, but its window (April) is over: nothing to reassign, pac-fr-2027:AX-KEY keeps no advice."""
+    with pytest.MonkeyPatch.context() as mp:
+        _patch(mp)
+        add_pac_objects(yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))["writeback"])
+        for name in ("PAC_Axis__c", "PAC_Action__c"):
+            mp.setitem(sf_docs_emulator.SCHEMA, name, {**sf_docs_emulator.SCHEMA[name], "CurrencyIsoCode": "picklist"})
+        cfg = settings(tmp_path, "sf-main", "salesforce", _mapping(tmp_path), "PAC_SF_")
+        org, _ = build_org()
+        for row in org.rows["User"]:
+            if row["Email"] == "karim@vega.example":
+                row["IsActive"] = False
+        for _ in serve(org):
+            for i, plan in enumerate((FR, QC)):
+                org.now = N1 + timedelta(minutes=5 * i - 1)
+                assert _sync(cfg, plan, N1 + timedelta(minutes=5 * i)).status == "ok"
+            fr, qc = (_record(org, "PAC_Axis__c", f"{p}:AX-KEY")["PAC_Advice__c"] for p in (FR, QC))
+    assert fr in ("", None), fr
+    assert "QC-A1" in qc and "karim@vega.example" in qc and "FR-A1" not in qc, qc
