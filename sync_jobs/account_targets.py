@@ -254,7 +254,8 @@ class Shared:
 @dataclass(frozen=True)
 class Sharer:
     """A plan of the settings on a connector whose accounts' fields it shares: its id, the ids of all its axes (any
-    status: each has its axis record on the connector), its period (None: unknown, its file unreadable) and its
+    status: each has its axis record on the connector), its period (None: unknown, its file unreadable and never
+    synced; an unreadable file the store synced stands as its last version, ``steps._other_contributions``) and its
     contribution (account key -> the ids of its axes targeting the account)."""
 
     plan_id: str

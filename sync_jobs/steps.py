@@ -53,6 +53,7 @@ from sync_jobs.coverage import (
     unmeasured_for_owners,
 )
 from sync_jobs.drift import DriftKind, Repair, drifted
+from sync_jobs.failed_plan import kept_plan
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.plan_identity import stored_owner_warnings
 from sync_jobs.pull import needs_full, pull_connector
@@ -702,12 +703,15 @@ def _other_contributions(ctx: RunContext, name: str) -> list[account_targets.Sha
     """The other plans of the settings that use connector ``name`` (a plan removed from the settings, or no longer
     using the connector, counts no more), each with its axis ids, its period and its stored contribution to the
     accounts' fields (``account_targets.combined`` leaves out those whose period is over). A plan alone on its
-    connector reads nothing. When a plan file of the settings cannot be read, its id is unknown: every other stored
-    contribution counts, its plan's period and axes unknown."""
-    files = [ps.file for ps in ctx.settings.plans if name in ps.connectors and ps.file != ctx.plan_settings.file]
-    if not files:
+    connector reads nothing. When a plan file of the settings cannot be read (a typo tonight), the store's last
+    version of it stands for it (``failed_plan.kept_plan``: its id, axis ids and period as last synced), so the
+    accounts keep their tokens in their places (audit twoplans F1: its keys moved last, two writes for nothing);
+    with no such version its id is unknown: every other stored contribution counts, its plan's period and axes
+    unknown."""
+    entries = [ps for ps in ctx.settings.plans if name in ps.connectors and ps.file != ctx.plan_settings.file]
+    if not entries:
         return []
-    loaded = [_plan_of(ctx, file) for file in files]
+    loaded = [_plan_of(ctx, ps.file) or kept_plan(ctx.store.engine, ps) for ps in entries]
     plans = [p for p in loaded if p is not None]
     unreadable = len(plans) < len(loaded)
     stored = ctx.store.account_axes(name, other_than=ctx.plan.id)
