@@ -532,9 +532,11 @@ class Reader:
         # the names of those who last changed a record holding other values than pac last wrote there: a record
         # holding pac's values (an accepted edit, recorded as held) is no edit, and its last editor's name is not
         # shown; asked every night while the record stayed in the overlap window (audit nights F2)
+        mine = _plans_written(written)
         people = {str(r.get("LastModifiedById")) for target, tmap, editable, _c, rows in rows_of for r in rows
                   if r.get("LastModifiedById") and r.get("LastModifiedById") != me
-                  and not _holds_written(r, target, tmap.key_field, editable, written)}
+                  and not _holds_written(r, target, tmap.key_field, editable, written)
+                  and _of_plans(r, tmap.key_field, mine)}
         people |= {h[1] for h in history.values() if h[1] and h[1] != me}
         names = self._user_names(people)
         for target, tmap, editable, computed, rows in rows_of:
@@ -611,8 +613,9 @@ class Reader:
         value, for the records whose editable values differ from what pac last wrote: the field's own author, even
         when pac (or another person) changed another field of the record since. One query per 200 records."""
         wanted: dict[str, dict[str, Any]] = {}
+        mine = _plans_written(written)
         for r in rows:
-            if _holds_written(r, target, key_field, editable, written):
+            if _holds_written(r, target, key_field, editable, written) or not _of_plans(r, key_field, mine):
                 continue
             wanted[str(r["Id"])] = r
         out: dict[tuple[str, str], tuple[datetime | None, str | None]] = {}
@@ -645,6 +648,22 @@ class Reader:
             for r in page:
                 out[str(r["Id"])] = str(r.get("Name") or "")
         return out
+
+
+def _plans_written(written: Mapping[tuple[str, str], Any] | None) -> frozenset[str]:
+    """The plans whose PAC records ``written`` holds (a key is ``plan:item``): the running plan's; empty when pac
+    wrote nothing yet (then every record is read as before)."""
+    if not written:
+        return frozenset()
+    return frozenset(key.split(":", 1)[0] for (target, key) in written
+                     if target in (Target.AXIS.value, Target.ACTION.value) and ":" in key)
+
+
+def _of_plans(r: dict[str, Any], key_field: str, plans: frozenset[str]) -> bool:
+    """Whether the PAC row ``r`` is one of ``plans``' records (any record when ``plans`` is empty): another plan on
+    the org keeps its records beside them, which never hold what this plan wrote, so who edited them is that plan's
+    run to ask (audit twoplans F2: each run read the other plan's field history every night)."""
+    return not plans or str(r.get(key_field) or "").split(":", 1)[0] in plans
 
 
 def _holds_written(r: dict[str, Any], target: Target, key_field: str, editable: Mapping[str, str],
