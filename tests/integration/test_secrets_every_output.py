@@ -118,3 +118,33 @@ def test_a_failing_night_prints_and_stores_no_credential(provisioned, tmp_path: 
             assert shown.encode() not in blobs, (case, shown, "store file")
     errors = [text for where, text in _store_texts(db) if where == "pac_run.errors"]
     assert errors and "failed" in [text for where, text in _store_texts(db) if where == "pac_run.status"], errors
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("command", [("crm", "check"),
+                                     ("config", "check", str(ROOT / "config/mappings/salesforce.demo.yaml"),
+                                      "--online")], ids=["crm-check", "config-check-online"])
+def test_the_checks_say_the_login_was_refused_without_a_credential(provisioned, tmp_path: Path,
+                                                                    command: tuple[str, ...]) -> None:
+    """`pac crm check` and `pac config check --online` with the Salesforce username-password login refused and the
+    posted form echoed back: the refusal is said (exit 4), the password, the security token and the client secret are
+    not (path 11 of REPORT.md)."""
+    crm = provisioned
+    overrides, fault, _code = CASES["sf-password-refused-echo"]
+    settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+    env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source, **overrides}
+    env.pop("PAC_DATABASE_URL", None)
+    assert fault is not None
+    api, kind, path, detail = fault
+    crm.faults.inject(api, kind, path=path, times=10, **detail)
+    try:
+        done = run_pac("-vv", *command, env=env, cwd=tmp_path, timeout=300)
+    finally:
+        crm.faults.clear()
+    output = done.stdout + done.stderr
+    assert done.returncode == 4 and "authentication failure" in output, output
+    for secret in (env["PAC_SF_CLIENT_SECRET"], PASSWORD, SECURITY_TOKEN):
+        for shown in _variants(secret):
+            assert shown not in output, (command, shown)
