@@ -27,6 +27,8 @@ _CREDENTIAL_SHAPES = [
 # would hide words: « Bearer Solutions GmbH », « Reset password: done », see ``hide_credentials``).
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
+    # a URL's password, whatever its length (a short one is not registered): ``scheme://user:***@host``
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/@:'\"<>]*:)[^\s/@'\"<>]+(?=@)"),
     _KEY_VALUE,
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
     *_CREDENTIAL_SHAPES,
