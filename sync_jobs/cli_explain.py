@@ -32,6 +32,7 @@ from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.plan_identity import retired_item_words
+from sync_jobs.report.scrub import one_environment, scrub
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
@@ -95,12 +96,19 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     notes = [stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang)),
              plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
     note = "\n".join(n for n in notes if n) or None
-    if axis:
-        # the rates a converted deal is counted at, in the words of where they come from (pac_core.explain.rate_words)
-        crms = {c.name: c.crm for c in settings.connectors}
-        _axis(now, item_id, limit, lang, note, engine_settings(settings, now.plan.currency).fx_rates, crms)
-    else:
-        _action(now, item_id, limit, lang, note, others)
+    with one_environment():     # the CRM texts shown hide pac's own credentials (``scrub``), as the report does
+        if axis:
+            # the rates a converted deal is counted at, in the words of where they come from (rate_words)
+            crms = {c.name: c.crm for c in settings.connectors}
+            _axis(now, item_id, limit, lang, note, engine_settings(settings, now.plan.currency).fx_rates, crms)
+        else:
+            _action(now, item_id, limit, lang, note, others)
+
+
+def _crm_text(value: Any) -> Any:
+    """A CRM or plan text as shown: pac's own credentials hidden (a token pasted in a subject: ``report.scrub``), every
+    other word as written (« decided 7 Dec 2026 (audit secretsaudit) », docs/operations.md, Secrets)."""
+    return scrub(value) if isinstance(value, str) else value
 
 
 def also_on_names(others: Mapping[tuple[str, str], Iterable[str]], accounts: Iterable[Account]
@@ -216,7 +224,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names, lang=lang,
                                  also_on=also_on_names(others or {}, now.records.accounts))
     console = cli_common.table_console()
-    console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
+    console.print(f"[bold]{explanation.action_id}[/] {_crm_text(explanation.text)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)
     for line in (explanation.inactive, explanation.to_come):
         if line:
@@ -234,8 +242,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
         else:
             table.add_column(col, overflow=FOLD)
     for row in explanation.rows:
-        table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
-                      row["reason"], row["detail"])
+        table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], _crm_text(row["account"]),
+                      row["when"], row["reason"], _crm_text(row["detail"]))
     console.print(table)
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if near:
@@ -250,7 +258,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
             moment = activity.when(zone)
             shown = (local_minute(moment, zone) if isinstance(moment, datetime) and moment.tzinfo
                      else str(moment or "-"))
-            rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
+            rejected.add_row(activity.id, activity.source, _crm_text(activity.subject or ""), shown,
                              REASONS[lang].get(decision.rule, reason_words(decision.rule)),
                              localise(decision.detail, lang))
         console.print(rejected)
@@ -267,7 +275,7 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms)
     console = cli_common.table_console()
-    console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
+    console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)
     if note:
         console.print(note, markup=False, soft_wrap=True)
@@ -293,8 +301,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
         else:
             table.add_column(col, overflow=FOLD)
     for row, shown, amount in zip(explanation.rows, lines, amounts, strict=True):
-        cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], row["deal"], row["account"],
-                 row["owner"], row["when"], amount, *([shown] if product_scoped else []),
-                 row["reason"], row["detail"]]
+        cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], _crm_text(row["deal"]),
+                 _crm_text(row["account"]), _crm_text(row["owner"]), row["when"], amount,
+                 *([shown] if product_scoped else []), row["reason"], _crm_text(row["detail"])]
         table.add_row(*cells)
     console.print(table)

@@ -16,14 +16,22 @@ from sync_jobs.plaintext import clean
 # identifier (``PAC_HS_ACCESS_TOKEN``): ``_mask`` reads the whole of it to tell data from prose.
 _KEY_VALUE = re.compile(r"(?i)((?P<key>access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
                         r"private_key|security_token)(?P<sep>[\"']?\s*[:=]\s*[\"']?))[^\s'\",&}]+")
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
-    _KEY_VALUE,
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
+# The shapes of the CRMs' own credentials, which no word or name has: hidden in any text, CRM text included.
+_CREDENTIAL_SHAPES = [
     # Salesforce session ids / access tokens, wherever they appear: 00D + org id + '!' + token
     re.compile(r"()\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{20,}"),
     # HubSpot private-app and OAuth tokens (pat-na1-..., CJ...-style OAuth tokens are caught by 'bearer')
     re.compile(r"()\bpat-[a-z]{2,4}\d?-[0-9a-f-]{20,}"),
+]
+# What a message echoing a request or a form shows of a credential: pac's messages and logs only (in CRM text they
+# would hide words: « Bearer Solutions GmbH », « Reset password: done », see ``hide_credentials``).
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
+    # a URL's password, whatever its length (a short one is not registered): ``scheme://user:***@host``
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/@:'\"<>]*:)[^\s/@'\"<>]+(?=@)"),
+    _KEY_VALUE,
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
+    *_CREDENTIAL_SHAPES,
 ]
 _known_secrets: set[str] = set()
 _longest_first: list[str] = []     # a secret that holds another (a URL and its token) is replaced whole first
@@ -38,9 +46,24 @@ def register_secret(value: str | None) -> None:
 
 
 def redact(text: str) -> str:
+    """A message or log line with every credential hidden: the registered values, and what looks like one
+    (``client_secret=…``, ``Authorization: Bearer …``, a Salesforce session id, a HubSpot token)."""
     for secret in _longest_first:
         text = text.replace(secret, "***")
     for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(_mask, text)
+    return text
+
+
+def hide_credentials(text: str) -> str:
+    """CRM or plan text as shown to people (reports, review, digests, ``pac explain``): pac's own credentials hidden
+    (the registered values, and the unmistakable shapes of a Salesforce session id and a HubSpot token), every other
+    word as the CRM has it. ``redact``'s patterns for a message's echo are not applied: they would hide an account's
+    name (« Bearer Solutions GmbH ») or a subject's words (« Reset password: done for the client »).
+    « decided 7 Dec 2026 (audit secretsaudit) », docs/operations.md (Secrets)."""
+    for secret in _longest_first:
+        text = text.replace(secret, "***")
+    for pattern in _CREDENTIAL_SHAPES:
         text = pattern.sub(_mask, text)
     return text
 

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sync_jobs.secrets import hide_in_crm_text
+
 
 def log_format() -> str:
     """``--log-format`` of this invocation of ``pac`` (``text`` outside a command)."""
@@ -92,8 +94,10 @@ def reason_words(head: str) -> str:
 
 
 def examples(group: Any) -> str:
-    """A rejection group's example records (``crm id «name»``), with how many more there are."""
-    shown = [f"{crm_id} «{label}»" if label else crm_id for _c, crm_id, label in group.examples]
+    """A rejection group's example records (``crm id «name»``), with how many more there are; a name is the CRM's
+    text as written, pac's own credentials hidden (``secrets.hide_in_crm_text``: a token pasted in a visit's subject;
+    audit secretsaudit)."""
+    shown = [f"{crm_id} «{hide_in_crm_text(label)}»" if label else crm_id for _c, crm_id, label in group.examples]
     more = group.count - len(shown)
     return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 

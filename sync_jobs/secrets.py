@@ -20,14 +20,20 @@ it (``sync_jobs.factory``, the CLI's ``crm`` commands); ``sync_jobs.logs`` itsel
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from connectors.base import on_new_secret
 from pac_config.secretsfile import parse_secrets_file, with_secrets_file
-from sync_jobs.logs import register_secret
+from pac_core.errors import InvalidInput
+from sync_jobs.logs import hide_credentials, register_secret
 
 SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "SESSION")
+# the names whose values a CRM or plan text shown to people never shows (``credential_values``)
+_SHOWN_NEVER = re.compile(r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|KEY|SESSION|DATABASE_URL|DSN|CREDENTIAL|_URL)")
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
 
 on_new_secret(register_secret)    # a token a connector obtains mid-run (a refresh, a login) is hidden from then on
 
@@ -58,3 +64,27 @@ def connector_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
         if name.startswith("PAC_") and secret_named(name):
             register_secret(value)
     return merged
+
+
+def credential_values(env: Mapping[str, str] | None = None) -> list[str]:
+    """The credential-looking values (8 characters or more, under a name with TOKEN, SECRET, PASSWORD, KEY, SESSION,
+    DATABASE_URL, DSN, CREDENTIAL or _URL) of the environment and of the secrets file, the longest first. A command
+    that builds no connector (``pac report``, ``pac status``, ``pac explain``, ``pac review``) has registered none of
+    the file's credentials: before 7 Dec 2026 a token kept in the file only and pasted in a CRM record was printed by
+    them (audit secretsaudit). A secrets file pac refuses gives nothing here (loading the settings said why)."""
+    values = dict(os.environ if env is None else env)
+    file = values.get("PAC_SECRETS_FILE", "").strip()
+    if file:
+        with suppress(InvalidInput):
+            values = {**parse_secrets_file(file), **values}
+    return sorted({v for k, v in values.items() if len(v) >= 8 and _SHOWN_NEVER.search(k)}, key=len, reverse=True)
+
+
+def hide_in_crm_text(text: str, values: Sequence[str] | None = None) -> str:
+    """A CRM or plan text as pac shows it (reports, review, digests, ``pac explain``, the examples of ``pac sync`` and
+    ``pac status``): pac's own credentials hidden (``values``: ``credential_values()`` when not given; the registered
+    ones, a Salesforce session id's or HubSpot token's shape, a URL's password: ``logs.hide_credentials``), every
+    other word as written. « decided 7 Dec 2026 (audit secretsaudit) », docs/operations.md (Secrets)."""
+    for value in credential_values() if values is None else values:
+        text = text.replace(value, "***")
+    return hide_credentials(_URL_USERINFO.sub(r"\1***@", text))

@@ -14,6 +14,7 @@ from sync_jobs.notify.alerts import Alert
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import render
+from sync_jobs.secrets import credential_values, hide_in_crm_text
 
 ORDER = ("action_late", "action_done", "axis_behind", "axis_missed", "recommendation", "rejected")
 LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "axis_line",
@@ -31,8 +32,12 @@ def render_digest(alerts: Sequence[Alert], lang: str, reader: str | None = None)
         group = [a for a in alerts if a.kind == kind]
         if group:
             groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang, reader)) for alert in group]))
-    body = render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES, "lang": lang})
-    title = w["title"].format(n=len(alerts))
+    # plain text, never escaped, so never scrubbed by the report's escaping: pac's own credentials hidden here, the
+    # one place every digest goes through before it leaves (sent, or printed by --dry-run; audit secretsaudit)
+    credentials = credential_values()
+    body = hide_in_crm_text(render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES,
+                                                         "lang": lang}), credentials)
+    title = hide_in_crm_text(w["title"].format(n=len(alerts)), credentials)
     return (french_spacing(title) if lang == "fr" else title), body
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sync_jobs.report import csv_export, page, workbook
+from sync_jobs.report.scrub import one_environment
 from sync_jobs.report_inputs import ReportInputs
 
 __all__ = ["calendar_quarter_note", "render_html", "write_actions_csv", "write_xlsx"]
@@ -23,9 +24,11 @@ def render_html(inputs: ReportInputs, lang: str | None = None) -> str:
 
 def write_xlsx(inputs: ReportInputs, path: str | Path, lang: str | None = None) -> Path:
     """One sheet per view (overview, segments, axes, actions, recommendations, data), real numbers."""
-    return workbook.write(inputs, Path(path), lang)
+    with one_environment():     # the credentials every cell hides, read once (the secrets file too), not per cell
+        return workbook.write(inputs, Path(path), lang)
 
 
 def write_actions_csv(inputs: ReportInputs, path: str | Path, lang: str | None = None) -> Path:
     """Action progress as CSV for Excel: UTF-8 with BOM; ``;`` and decimal comma in French, ``,`` in English."""
-    return csv_export.write(inputs, Path(path), lang)
+    with one_environment():
+        return csv_export.write(inputs, Path(path), lang)

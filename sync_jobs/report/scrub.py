@@ -1,32 +1,28 @@
 """Last line of defence before a report leaves the machine: no credential, token or connection string.
 
 The report is meant to be e-mailed. Every text that reaches the page goes through ``scrub`` before it
-is escaped: values registered as secrets, credential-looking environment values, bearer tokens and
-passwords in URLs become ``***``. ``scrub_page`` then checks the finished page for environment values.
+is escaped: values registered as secrets, credential-looking values of the environment and of the secrets file
+(``PAC_SECRETS_FILE``), the shapes of a Salesforce session id and a HubSpot token, and passwords in URLs become
+``***``. The rest of a CRM or plan text is shown as written: « Bearer Solutions GmbH » or « Reset password: done for
+the client » are no credentials (``logs.hide_credentials``); pac's own messages on the page (the run's errors) are
+redacted as a log line is (``logs.redact``, the ``message`` filter). ``scrub_page`` then checks the finished page for
+the environment's and the secrets file's values.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sync_jobs.logs import redact
-
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
-_SENSITIVE_ENV = re.compile(r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|KEY|SESSION|DATABASE_URL|DSN|CREDENTIAL|_URL)")
-
+from sync_jobs.secrets import credential_values, hide_in_crm_text
 
 _FROZEN: ContextVar[list[str] | None] = ContextVar("pac_report_env_secrets", default=None)
 
 
 def _env_secrets() -> list[str]:
     frozen = _FROZEN.get()
-    if frozen is not None:
-        return frozen
-    return [v for k, v in os.environ.items() if len(v) >= 8 and _SENSITIVE_ENV.search(k)]
+    return frozen if frozen is not None else credential_values()
 
 
 @contextmanager
@@ -42,9 +38,7 @@ def one_environment() -> Iterator[None]:
 
 def scrub(text: str) -> str:
     """A plain text (not yet HTML) with every secret-looking part replaced by ``***``."""
-    for value in _env_secrets():
-        text = text.replace(value, "***")
-    return redact(_URL_USERINFO.sub(r"\1***@", text))
+    return hide_in_crm_text(text, _env_secrets())
 
 
 def scrub_page(html: str) -> str:

@@ -16,6 +16,7 @@ from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.results import AxisProgress, KpiValue, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
+from sync_jobs.logs import redact
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
@@ -260,7 +261,7 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
             rows.append([w["api_calls"], name, n])
         for name, left in run.quota_left.items():
             rows.append([w["quota_left"], name, left])
-        rows += [[w["errors"], "", err] for err in run.errors]
+        rows += [[w["errors"], "", redact(err)] for err in run.errors]   # pac's messages: as a log line
     for source, obj, reason, n in rejected_groups(inputs, fmt.lang):
         rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
     for rule, n in refused_groups(inputs.evaluation):

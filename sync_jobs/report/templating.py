@@ -26,6 +26,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from pac_core.text import french_spacing
+from sync_jobs.logs import redact
 from sync_jobs.report.i18n import counted, enum_label
 from sync_jobs.report.scrub import scrub
 
@@ -61,6 +62,7 @@ ENV = Environment(
     auto_reload=False,
 )
 ENV.filters["md"] = escape_md
+ENV.filters["message"] = redact     # pac's own messages (a run's errors): redacted as a log line, then escaped
 ENV.globals.update(enum_label=enum_label, pace_symbols=PACE_SYMBOLS, counted=counted)
 
 
