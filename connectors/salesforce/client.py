@@ -185,8 +185,10 @@ def _jwt_assertion(creds: Credentials) -> str:
     return assertion
 
 
-def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, str, str | None]:
-    """(access token, instance URL, user id or None) through the OAuth 2.0 token endpoint."""
+def authenticate(creds: Credentials, session: requests.Session, timeout: tuple[float, float] = (10.0, 60.0)
+                 ) -> tuple[str, str, str | None]:
+    """(access token, instance URL, user id or None) through the OAuth 2.0 token endpoint, each attempt bounded by
+    ``timeout`` (connect, read: the connector's, as every other call; audit secretsaudit)."""
     if creds.auth == "session":
         return creds.values["ACCESS_TOKEN"], creds.values["INSTANCE_URL"], None
     v = creds.values
@@ -200,7 +202,7 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
     try:
         # never redirected: requests re-posts the form (the secrets) on a 307/308, to whatever host and scheme the
         # Location names (OAuth 2.0 Security BCP, "307 redirect"); a 3xx says PAC_SF_DOMAIN is stale
-        response = session.post(creds.token_url(), data=data, timeout=60, allow_redirects=False)
+        response = session.post(creds.token_url(), data=data, timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
         if certificate_refused(exc):
             raise untrusted_certificate(creds.domain, f"{creds.prefix}CA_BUNDLE") from None
@@ -371,7 +373,8 @@ class SfClient:
         return self._sf
 
     def login(self) -> None:
-        token, instance_url, user_id = call_with_retry(lambda: authenticate(self.creds, self.session),
+        token, instance_url, user_id = call_with_retry(lambda: authenticate(self.creds, self.session,
+                                                                        self.policy.timeout),
                                                        policy=self.policy, what="salesforce.login")
         new_secret(token)               # hidden from every log line before any call carries it
         self.user_id = user_id or self.user_id

@@ -65,6 +65,24 @@ def test_a_salesforce_query_never_answered_is_retried_then_given_up(silent: str)
     assert time.monotonic() - started < 3 * (max(TIMEOUT) + 1)     # waits are recorded, not slept
 
 
+def test_a_salesforce_login_never_answered_waits_the_connectors_timeout(silent: str) -> None:
+    """The token request is bounded by the connector's timeouts as every other call (audit secretsaudit: it waited a
+    fixed 60 s per attempt whatever `read_timeout` said, 2 attempts 120 s against a host that never answers). Seen
+    failing before the fix: the test's bound (3 x 2.5 s) ran out on the first attempt's 60 s."""
+    waits: list[float] = []
+    domain = silent.removeprefix("http://")
+    creds = Credentials("client_credentials", domain, "62.0", {"CLIENT_ID": "id", "CLIENT_SECRET": "secret"})
+    client = SfClient(creds, policy=_policy(waits))
+    started = time.monotonic()
+    try:
+        with pytest.raises(TransientError, match="gave up after 3 attempts"):
+            client.login()
+    finally:
+        client.close()
+    assert len(waits) == 2
+    assert time.monotonic() - started < 3 * (max(TIMEOUT) + 1)     # waits are recorded, not slept
+
+
 def test_the_timeouts_are_each_connectors_settings(tmp_path: Path) -> None:
     """`connect_timeout` / `read_timeout` in pac.yaml reach each connector's calls; left out, 10 s and 120 s."""
     path = write_demo_settings(tmp_path / "pac.db", tmp_path / "pac.yaml")

@@ -81,8 +81,7 @@ def _everything(exc: BaseException, log: io.StringIO) -> str:
 
 
 def test_salesforce_login_that_cannot_connect(verbose_log: io.StringIO) -> None:
-    """(A login to a host that never answers is not tested here: the token request waits 60 s per attempt whatever
-    the connector's read_timeout, see REPORT.md, left out.)"""
+    """(A login to a host that never answers waits the connector's timeouts: test_call_timeouts.py.)"""
     port = _closed_port()
     creds = Credentials.from_env({"PAC_SF_AUTH": "client_credentials", "PAC_SF_DOMAIN": f"127.0.0.1:{port}",
                                   "PAC_SF_CLIENT_ID": "cid", "PAC_SF_CLIENT_SECRET": CLIENT_SECRET})
