@@ -35,6 +35,11 @@ ACTION_PLAN = {f"{FR}:FR-A1": FR_NAME, f"{FR}:FR-A2": FR_NAME, f"{QC}:QC-A1": QC
 NEW_AXIS_PROPS, NEW_ACTION_PROPS = ("pac_plan", "pac_currency"), ("pac_plan",)
 
 
+def _settings(tmp: Path) -> Any:
+    """Both plans on one portal connector, as ``test_twoplans_hubspot``'s."""
+    return settings(tmp, "hs-vega", "hubspot", _mapping(tmp), "PAC_HS_", "engine:\n  fx_rates: {CAD: {EUR: 1.5}}\n")
+
+
 def _run(cfg: Any, emulator: Emulator, plan: str, now: datetime, *, provision: bool = False
          ) -> tuple[RunResult | list[str], list[tuple[str, str, Any]]]:
     """One plan's night (or ``pac crm provision hubspot`` in French when ``provision``): what it returned and the
@@ -88,8 +93,7 @@ def _clean(result: Any, emulator: Emulator) -> None:
 
 class TestCustomObjects:
     def test_each_record_names_its_plan_and_its_currency(self, tmp_path: Path) -> None:
-        cfg = settings(tmp_path, "hs-vega", "hubspot", _mapping(tmp_path), "PAC_HS_",
-                       "engine:\n  fx_rates: {CAD: {EUR: 1.5}}\n")
+        cfg = _settings(tmp_path)
         with Emulator(build_portal()) as emulator:
             _run(cfg, emulator, FR, N1, provision=True)
             labels = {(o, p): (d["label"], d["type"], d["fieldType"]) for o in ("pac_axis", "pac_action")
@@ -112,12 +116,33 @@ class TestCustomObjects:
         assert not any("pac_currency" in records[k] for k in ACTION_PLAN)
         assert quiet == [[], []]
 
+    def test_a_hand_edit_of_the_plan_or_currency_is_put_back(self, tmp_path: Path) -> None:
+        """pac's values, as every computed PAC property: a rep who sets the Québec AX-KEY's currency to EUR (its
+        58000 would then read as euros) and its plan to the France plan's name sees both restored the next night,
+        with a ``restored:`` line each, and nothing written the night after."""
+        cfg = _settings(tmp_path)
+        with Emulator(build_portal()) as emulator:
+            _run(cfg, emulator, QC, N1, provision=True)
+            _run(cfg, emulator, QC, N1)
+            [record] = [r for r in emulator.portal.objects[emulator._type_id("pac_axis")].values()
+                        if r.properties.get("pac_key") == f"{QC}:AX-KEY"]
+            record.set({"pac_currency": "EUR", "pac_plan": FR_NAME}, N1 + timedelta(minutes=3), user_id=9401)
+            repaired, _ = _run(cfg, emulator, QC, N1B)
+            _clean(repaired, emulator)
+            held = (record.properties["pac_plan"], record.properties["pac_currency"])
+            _, quiet = _run(cfg, emulator, QC, N1B + timedelta(minutes=30))
+        assert held == (QC_NAME, "CAD")
+        assert isinstance(repaired, RunResult)
+        assert sorted(line for line in repaired.drift if ":AX-KEY" in line) == [
+            f"hs-vega {QC}:AX-KEY currency: 'EUR' in the CRM, restored to 'CAD'",
+            f"hs-vega {QC}:AX-KEY plan: '{FR_NAME}' in the CRM, restored to '{QC_NAME}'"]
+        assert quiet == []
+
     def test_a_portal_provisioned_by_an_older_pac_gets_them(self, tmp_path: Path) -> None:
         """Without the properties the night writes the rest and says so; provisioning adds them (French labels, in
         the group of the objects' other PAC properties); the next night writes them once on each of the plan's
         records (2 axes, 2 actions: one upsert per object), the night after nothing."""
-        cfg = settings(tmp_path, "hs-vega", "hubspot", _mapping(tmp_path), "PAC_HS_",
-                       "engine:\n  fx_rates: {CAD: {EUR: 1.5}}\n")
+        cfg = _settings(tmp_path)
         with Emulator(build_portal()) as emulator:
             _run(cfg, emulator, FR, N1, provision=True)
             _older_pac(emulator, {"pac_axis": NEW_AXIS_PROPS, "pac_action": NEW_ACTION_PROPS})
@@ -160,8 +185,7 @@ class TestCustomObjects:
 class TestFallbackTasks:
     @pytest.fixture
     def cfg(self, tmp_path: Path) -> Any:
-        return settings(tmp_path, "hs-vega", "hubspot", _mapping(tmp_path), "PAC_HS_",
-                        "engine:\n  fx_rates: {CAD: {EUR: 1.5}}\n")
+        return _settings(tmp_path)
 
     def test_each_task_names_its_plan(self, cfg: Any) -> None:
         with Emulator(build_portal(), enterprise=False) as emulator:
