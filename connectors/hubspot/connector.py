@@ -1703,9 +1703,10 @@ class HubSpotConnector:
         the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
-        if target is Target.ACTION and self.fallback():     # a retired action's task is closed and says so
-            return frozenset(TASK_PROPS) | frozenset(TASK_NATIVE) | {REMOVED_LABEL}
         lacking = self.lacking(target)
+        if target is Target.ACTION and self.fallback():     # a retired action's task is closed and says so
+            return (frozenset(k for k, p in TASK_PROPS.items() if p.name not in lacking) | frozenset(TASK_NATIVE)
+                    | {REMOVED_LABEL})
         return frozenset(k for k, p in (ACTION_PROPS if target is Target.ACTION else AXIS_PROPS).items()
                          if p.name not in lacking)
 
@@ -1713,33 +1714,43 @@ class HubSpotConnector:
         """The PAC properties of ``target``'s custom object the portal lacks: a portal provisioned by an older pac,
         before they existed. They are left out of the write-back, with a warning naming them and the command that
         creates them, so the rest is written. Read from the schemas list the run reads anyway (each schema lists
-        its properties), else one properties call per object and run (none in fallback mode, or when the object is
-        missing: the write says so)."""
+        its properties), else one properties call per object and run (none when the object is missing: the write
+        says so). In fallback mode, the actions' tasks: from the tasks' properties the pull reads anyway (a portal
+        whose tasks lack ``pac_plan`` would refuse every task write that names it; audit hsplanprops); no axis."""
         if target not in self._lacking:
-            w = self.mapping.writeback
-            name = w.axis_object if target is Target.AXIS else w.action_object
-            type_id = None if self.fallback() else self.object_type(name)
+            name, props = self._pac_object(target)
             missing: frozenset[str] = frozenset()
-            if type_id is not None:
-                props = AXIS_PROPS if target is Target.AXIS else ACTION_PROPS
+            known: set[str] | None = None
+            if self.fallback():     # the tasks' properties (an axis has no task)
+                known = self.property_names("tasks") if target is Target.ACTION else None
+                known = known if known and KEY in known else None    # no PAC property at all: the write says so
+            elif (type_id := self.object_type(name)) is not None:
                 listed = ((self.custom_schemas() or {}).get(name) or {}).get("properties")
                 known = {str(p.get("name")) for p in listed if isinstance(p, dict)} if isinstance(listed, list) \
                     else self.property_names(type_id)
+            if known is not None:
                 missing = frozenset(p.name for p in props.values() if p.name not in known)
                 if missing:
                     log.warning(_lacking_text([(name, [p.name for p in props.values() if p.name in missing])]))
             self._lacking[target] = missing
         return self._lacking[target]
 
+    def _pac_object(self, target: Target) -> tuple[str, Mapping[str, Prop]]:
+        """The HubSpot object ``target``'s records are written to and the PAC properties pac writes there: the custom
+        object and its properties, or in fallback mode the tasks and ``TASK_PROPS``."""
+        w = self.mapping.writeback
+        if self.fallback():
+            return "tasks", TASK_PROPS
+        if target is Target.AXIS:
+            return w.axis_object, AXIS_PROPS
+        return w.action_object, ACTION_PROPS
+
     def lacking_fields(self) -> str | None:
         """The properties ``lacking`` found missing this run, in the words of its warning, every object on one
         line (nothing asked of the portal: only what the run already found)."""
-        w = self.mapping.writeback
-        found = [(w.axis_object if target is Target.AXIS else w.action_object,
-                  [p.name for p in (AXIS_PROPS if target is Target.AXIS else ACTION_PROPS).values()
-                   if p.name in missing])
+        found = [(name, [p.name for p in props.values() if p.name in missing])
                  for target, missing in sorted(self._lacking.items(), key=lambda kv: kv[0] is not Target.AXIS)
-                 if missing]
+                 if missing for name, props in (self._pac_object(target),)]
         return _lacking_text(found) if found else None
 
     def copies_found(self) -> str | None:

@@ -42,6 +42,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_last_synced": ("Last synced by pac", "Dernière synchronisation pac"),
     # the plan's last day (Salesforce's PAC_Plan_End__c): past, the record is an ended plan's, out of running views
     "pac_plan_end": ("Plan end", "Fin du plan"),
+    # the plan's name (Salesforce's PAC_Plan__c, labelled « Plan » in both languages): on a portal shared by several
+    # plans, two plans' AX-KEY records read apart (audit twoplans F3, audit hsplanprops)
+    "pac_plan": ("Plan", "Plan"),
+    # the ISO 4217 code of the plan's currency, the one the axis's amounts are in (Salesforce's record CurrencyIsoCode):
+    # a text, not HubSpot's currency number format, which shows the portal's company currency (CURRENCY_DESCRIPTIONS)
+    "pac_currency": ("Currency of the amounts", "Devise des montants"),
     "pac_priority": ("Priority rank", "Rang de priorité"),
     "pac_objective": ("Additional revenue objective", "Objectif de CA supplémentaire"),
     # the axis's additional revenue (won revenue minus the baseline), as Salesforce's PAC_Revenue__c: "Revenue
@@ -60,6 +66,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_advice": ("Advice", "Recommandation"),
 }
 ROI_DESCRIPTIONS = ROI_HELP   # the property's description where HubSpot takes one (Salesforce's help text)
+# Why a text (decided 7 Dec 2026, audit hsplanprops): a HubSpot number "formatted as currency" shows the account's
+# company currency on any object but deals and line items, so a CAD plan's 58000 on an EUR portal would read
+# « 58 000 € »; a dropdown would refuse a plan in a currency it lacks until provisioning ran again. The amounts stay
+# plain numbers, as pac writes them, never converted.
+CURRENCY_DESCRIPTIONS = (
+    "ISO 4217 code of the plan's currency (EUR, CAD...): the objective, additional revenue, won revenue, baseline, "
+    "average won deal, revenue per visit and pipeline created of this axis are in it, never converted to the "
+    "portal's company currency.",
+    "Code ISO 4217 de la devise du plan (EUR, CAD...) : l'objectif, le CA supplémentaire, le CA gagné, le CA de "
+    "référence, le montant moyen des affaires gagnées, le CA par visite et le pipeline créé de cet axe sont dans "
+    "cette devise, jamais convertis dans la devise de l'entreprise du portail.")
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
 TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
@@ -178,6 +195,7 @@ _COMMON = {
     "window_end": _p("pac_window_end", "Window end", "date"),
     "last_synced": _p("pac_last_synced", "Last synced by pac", "datetime"),
     "plan_end": _p("pac_plan_end", "Plan end", "date"),
+    "plan": _p("pac_plan", "Plan", "string"),
 }
 # logical field -> property, per target. ``owner_email`` becomes ``hubspot_owner_id`` (an owner lookup).
 AXIS_PROPS: dict[str, Prop] = {**_COMMON,
@@ -193,6 +211,8 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
                                "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
                                "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
+                               "currency": replace(_p("pac_currency", "Currency of the amounts", "string"),
+                                                   descriptions=CURRENCY_DESCRIPTIONS),
                                "roi": replace(_p("pac_roi", "ROI to date (1 = 100%)", "number"),
                                               descriptions=ROI_DESCRIPTIONS),
                                **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}", pair[0],
@@ -226,8 +246,10 @@ TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "NOT_STARTED", "done": "
 # read back: the two values pac writes, and the finer ones a portal may still offer or an older pac wrote
 TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS": "in_progress",
                     "WAITING": "in_progress", "DEFERRED": "cancelled"}
-# The plan's end is not written on fallback tasks: a portal provisioned before it would refuse every task write (the
-# missing-property check reads custom objects' schemas only); a task leaves the rep's list by its status.
+# The plan's end is not written on fallback tasks (decided 5 Dec 2026: a task leaves the rep's list by its status).
+# The plan's name is (``pac_plan``, audit hsplanprops): a portal provisioned before it lacks it on tasks, where the
+# missing-property check (``HubSpotConnector.lacking``, the tasks' properties the pull reads anyway) leaves it out of
+# the write with a warning, as on custom objects, instead of every task write being refused.
 # A task's pac_key is not unique (since 6 Dec 2026, audit hstasks): HubSpot documents unique-value properties for
 # companies, deals, tickets, custom objects and contacts, not tasks, so a portal may refuse it; tasks are found by a
 # search of their keys, then updated by id or created (``writeback.Writer._send_tasks``), never upserted.

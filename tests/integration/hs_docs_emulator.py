@@ -611,8 +611,9 @@ class Emulator:
         if not self.enterprise:
             return 403, {"status": "error", "category": "MISSING_SCOPES",
                          "message": "This app hasn't been granted all required scopes to make this call."}, {}
-        if not rest and method == "GET":
-            return 200, {"results": list(self.portal.schemas.values())}, {}
+        if not rest and method == "GET":    # each schema with its properties as they are now (some added since)
+            return 200, {"results": [{**schema, "properties": list(self.portal.properties.get(name, {}).values())}
+                                     for name, schema in self.portal.schemas.items()]}, {}
         if not rest and method == "POST":
             number = 2 + len(self.portal.schemas)
             schema = {**body, "id": str(number), "objectTypeId": f"2-{number}", "fullyQualifiedName":
@@ -620,8 +621,11 @@ class Emulator:
             for prop in body.get("properties", []):
                 self.portal.define(body["name"], prop["name"], prop["type"], prop["fieldType"],
                                    [(o["value"], o["label"]) for o in prop.get("options") or []])
-                # ObjectTypePropertyCreate takes hasUniqueValue (the custom objects guide's unique id property)
-                self.portal.properties[body["name"]][prop["name"]]["hasUniqueValue"] = bool(prop.get("hasUniqueValue"))
+                # ObjectTypePropertyCreate takes hasUniqueValue (the custom objects guide's unique id property), a
+                # label and a description (HubSpot's help text)
+                self.portal.properties[body["name"]][prop["name"]].update(
+                    hasUniqueValue=bool(prop.get("hasUniqueValue")), label=prop.get("label") or prop["name"],
+                    description=prop.get("description") or "")
             for name, kind, field_type in (("hs_object_id", "number", "number"), ("hs_createdate", "datetime", "date"),
                                            ("hs_lastmodifieddate", "datetime", "date"),
                                            ("hubspot_owner_id", "enumeration", "select")):
