@@ -113,7 +113,9 @@ def advice_words(review: Review, lang: str) -> dict[str, object]:
 
 def values(review: Review, fmt: Formatter) -> dict[str, object]:
     """What both templates are given."""
-    return {**advice_words(review, fmt.lang),
+    # the advice no longer made is the previous review's, named as it printed it: « Abandonner · Chimie clés », not the
+    # next plan's « Ne pas reconduire » of the plan's last month, words no review had printed (audit reviewyear)
+    return {**advice_words(review, fmt.lang), "withdrawn_kind": "rule",
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
             "month": fmt.month_name(review.month), "compared": compared(review, fmt),
             "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),

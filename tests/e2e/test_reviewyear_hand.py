@@ -458,3 +458,19 @@ def test_march_reread_says_the_reopened_deal_and_the_late_visit(year: Year) -> N
     assert "rythmes : AX-KEY Objectif atteint → Dans les temps ; A-01 Manquée → Terminée  \n" in march
     assert "actions : A-01 3/4 → 4/4 ; A-05 0/5 → 0/3  \n" in march
     assert "CA supplémentaire des axes : AX-CLI 21 000 € → 12 000 € ; AX-KEY 21 000 € → 12 000 €\n" in march
+
+
+def test_advice_no_longer_made_reads_as_last_month_made_it(year: Year) -> None:
+    """November's review (1 December) advised « Abandonner » AX-KEY (ROI to date -100 % after 92 % of the period);
+    December's, the plan over, words its advice for the next plan and « Reconduire en priorité » AX-KEY (the key
+    account lost on 17 August). The advice no longer made is November's, as November's review printed it: it read
+    « Ne pas reconduire · Chimie clés », words no review had printed, beside « Reconduire en priorité · Chimie
+    clés »."""
+    assert "- **Abandonner** · Chimie clés (toujours valable) : Abandonner l'axe « Chimie clés »" in year.then[11]
+    for december in (year.then[12], year.review(12)):
+        assert ("- **Reconduire en priorité** · Chimie clés (nouveau) : Reconduire en priorité l'axe « Chimie clés » "
+                ": compte clé perdu (Chimie Lyon, 12 000 € sur 12 mois à remplacer).") in december
+        assert "Ne sont plus recommandés :\n- Abandonner · Chimie clés\n" in december
+    # before the plan's end, the same words both sides (October's « Prioriser » AX-PRO, withdrawn in November)
+    assert "- **Prioriser** · Prospects Rhône-Alpes (nouveau)" in year.then[10]
+    assert "Ne sont plus recommandés :\n- Prioriser · Prospects Rhône-Alpes\n" in year.then[11]
