@@ -50,6 +50,10 @@ FR: dict[str, str] = {
     "since_owners": "responsables",
     "since_paces": "rythmes",
     "since_day": "depuis le {day}",
+    # a suspension written since the close with its last day: « du 1er juin 2026 au 31 août 2026 » (audit reviewyear:
+    # read in January « depuis le 1er juin 2026 » of an axis live again since 1 September)
+    "since_until_day": "du {day} au {until}",
+    "until_day": "jusqu'au {until}",
     "from_day": "à partir du {day}",
     "since_added": "ajoutés au plan depuis",
     "since_removed": "retirés du plan depuis",
@@ -351,6 +355,8 @@ EN: dict[str, str] = {
     "since_owners": "owners",
     "since_paces": "paces",
     "since_day": "since {day}",
+    "since_until_day": "from {day} to {until}",
+    "until_day": "until {until}",
     "from_day": "from {day}",
     "since_added": "added to the plan since",
     "since_removed": "removed from the plan since",

@@ -474,3 +474,14 @@ def test_advice_no_longer_made_reads_as_last_month_made_it(year: Year) -> None:
     # before the plan's end, the same words both sides (October's « Prioriser » AX-PRO, withdrawn in November)
     assert "- **Prioriser** · Prospects Rhône-Alpes (nouveau)" in year.then[10]
     assert "Ne sont plus recommandés :\n- Prioriser · Prospects Rhône-Alpes\n" in year.then[11]
+
+
+def test_a_suspension_over_since_is_said_with_its_last_day(year: Year) -> None:
+    """January to April re-read on 5 January: AX-PRO was suspended after their close, from 1 June to 31 August, and is
+    live again today. The line after the close read « AX-PRO Actif → Suspendu (depuis le 1er juin 2026) », an axis
+    suspended today for the manager reading it in January; it gives the suspension's days, as the quarterly report's
+    table « Actif (suspendu jusqu'au 31 août 2026) »."""
+    for month in (1, 4):
+        assert "statuts : AX-PRO Actif → Suspendu (du 1er juin 2026 au 31 août 2026)  \n" in year.review(month)
+    english = year.review(2, "--lang", "en")
+    assert "statuses: AX-PRO Active → Suspended (from June 1, 2026 to August 31, 2026)  \n" in english
