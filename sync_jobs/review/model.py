@@ -166,6 +166,14 @@ def stopped(line: ActionLine, today: date | None) -> bool:
     return today is not None and (action_cancelled(line.action, today) or axis_inactive(line.axis, today))
 
 
+def resumed(line: ActionLine, today: date | None) -> bool:
+    """Inactive at the reviewed month's end (its axis suspended, or the action cancelled, then) and live again on
+    ``today``, short of its target: to be done again (audit reviewyear: August's review written on 1 September left out
+    A-04, due on 30 September, whose axis's suspension ended on 31 August)."""
+    return (today is not None and line.pace is Pace.INACTIVE and line.now is not None
+            and line.now.done < line.now.target and not stopped(line, today))
+
+
 def holder_on(action: Action, day: date) -> str:
     """Who held ``action`` at the end of ``day`` by its ``handed_over``: the former owner of its first hand-over after
     that day, else its ``who``. The plan says when the action changed hands, whatever the plan a review is compared
@@ -232,8 +240,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         if rep is not None and email != rep.strip().lower():
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
-        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until
-                    and not stopped(x, today))
+        due = tuple(x for x in lines if (x.pace in OPEN or resumed(x, today))
+                    and now.as_of < x.action.window.end <= next_until and not stopped(x, today))
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}

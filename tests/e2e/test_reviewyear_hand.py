@@ -485,3 +485,16 @@ def test_a_suspension_over_since_is_said_with_its_last_day(year: Year) -> None:
         assert "statuts : AX-PRO Actif → Suspendu (du 1er juin 2026 au 31 août 2026)  \n" in year.review(month)
     english = year.review(2, "--lang", "en")
     assert "statuses: AX-PRO Active → Suspended (from June 1, 2026 to August 31, 2026)  \n" in english
+
+
+def test_an_action_whose_axis_resumed_is_due_again(year: Year) -> None:
+    """August's review, written on 1 September: AX-PRO was suspended until 31 August, so A-04 (Marc, 4 meetings from
+    1 June to 30 September) is « Inactive » at August's end, and live again on the review's day with 30 September to
+    go: it falls due by the end of September, as the May review's rule leaves out what is stopped on the day it is
+    written. The review listed nothing due for Marc (« Rien. »), A-04 being inactive at the month's end; it is listed,
+    with its pace at the month's end. July's review (1 August, the axis still suspended) does not list it."""
+    august = year.then[8].split("## Marc Dubois")[1]
+    assert ("### Prochaines échéances (jusqu'au 30 septembre 2026)\n\n| Action | Quand | Fait / cible | Rythme | "
+            "Échéance |\n|---|---|---|---|---|\n| Obtenir 4 rendez-vous prospects de juin à septembre (A-04) | "
+            "1er juin – 30 septembre 2026 | 0 / 4 | Inactive | 30 septembre 2026 |\n") in august
+    assert "(A-04)" not in year.then[7]
