@@ -27,7 +27,7 @@ from pac_core.rounding import half_up
 class StatusChange:
     """An axis's state (``axis``) or an action's status changed since the close: the codes then and now
     (``active``, ``suspended``…; ``planned``, ``cancelled``…), an axis's ranks when prioritised, and the day the new
-    one took effect when the plan says it (``since``)."""
+    one took effect when the plan says it (``since``), a suspension's last day (``until``)."""
 
     item: str
     before: str
@@ -36,6 +36,7 @@ class StatusChange:
     rank_before: int | None = None
     rank_after: int | None = None
     since: date | None = None
+    until: date | None = None       # a suspension's last day, when the plan says it (audit reviewyear)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _statuses(kept_plan: Plan, plan: Plan) -> tuple[StatusChange, ...]:
         old = then_axes.get(axis.id)
         new = axis.status
         if old is not None and (old.state, old.rank) != (new.state, new.rank):
-            out.append(StatusChange(axis.id, old.state.value, new.state.value, True, old.rank, new.rank, new.since))
+            out.append(StatusChange(axis.id, old.state.value, new.state.value, True, old.rank, new.rank, new.since,
+                                    new.until))
     then_actions = {a.id: a for a in kept_plan.actions}
     for action in plan.actions:
         was = then_actions.get(action.id)

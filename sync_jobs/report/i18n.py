@@ -50,6 +50,10 @@ FR: dict[str, str] = {
     "since_owners": "responsables",
     "since_paces": "rythmes",
     "since_day": "depuis le {day}",
+    # a suspension written since the close with its last day: « du 1er juin 2026 au 31 août 2026 » (audit reviewyear:
+    # read in January « depuis le 1er juin 2026 » of an axis live again since 1 September)
+    "since_until_day": "du {day} au {until}",
+    "until_day": "jusqu'au {until}",
     "from_day": "à partir du {day}",
     "since_added": "ajoutés au plan depuis",
     "since_removed": "retirés du plan depuis",
@@ -351,6 +355,8 @@ EN: dict[str, str] = {
     "since_owners": "owners",
     "since_paces": "paces",
     "since_day": "since {day}",
+    "since_until_day": "from {day} to {until}",
+    "until_day": "until {until}",
     "from_day": "from {day}",
     "since_added": "added to the plan since",
     "since_removed": "removed from the plan since",
@@ -744,6 +750,13 @@ REVIEW_FR: dict[str, str] = {
     "change": "Évolution",
     "deadline": "Échéance",
     "counted_since": "{n} depuis le mois dernier",
+    # of that count, the previous month's own, entered (or removed) after its review: its late entries (audit
+    # reviewyear: April's « Manquée → Terminée · +1 » on an action closed on 31 March, a visit of 30 March typed on 3
+    # April, with no word of it)
+    "late_entered": ", dont {n} de {month} saisi après sa revue",
+    "late_entered_many": ", dont {n} de {month} saisis après sa revue",
+    "late_removed": ", dont {n} de {month} retiré après sa revue",
+    "late_removed_many": ", dont {n} de {month} retirés après sa revue",
     "new_action": "nouvelle action",
     "handed_to": "transmise à {name}",
     "taken_from": "reprise {de}{name}",
@@ -788,6 +801,10 @@ REVIEW_EN: dict[str, str] = {
     "change": "Change",
     "deadline": "Deadline",
     "counted_since": "{n} since last month",
+    "late_entered": ", of which {n} from {month} entered after its review",
+    "late_entered_many": ", of which {n} from {month} entered after its review",
+    "late_removed": ", of which {n} from {month} removed after its review",
+    "late_removed_many": ", of which {n} from {month} removed after its review",
     "new_action": "new action",
     "handed_to": "handed over to {name}",
     "taken_from": "taken over from {name}",

@@ -172,14 +172,22 @@ def _figure(name: str, value: Decimal | float | None, fmt: Formatter) -> str:
 
 
 def _status(change: StatusChange, fmt: Formatter) -> str:
-    """« AX-GC-QUOTES Actif → Suspendu (depuis le 12 mai 2027) », « A-06 prévue → annulée »."""
+    """« AX-GC-QUOTES Actif → Suspendu (depuis le 12 mai 2027) », « A-06 prévue → annulée », a suspension with its last
+    day « AX-PRO Actif → Suspendu (du 1er juin 2026 au 31 août 2026) » (« jusqu'au 31 août 2026 » with no ``since``)."""
     if change.axis:
         before = enum_label("state", change.before, fmt.lang, rank=change.rank_before or "")
         after = enum_label("state", change.after, fmt.lang, rank=change.rank_after or "")
     else:
         before = enum_label("action_status", change.before, fmt.lang)
         after = enum_label("action_status", change.after, fmt.lang)
-    day = f' ({labels(fmt.lang)["since_day"].format(day=fmt.date(change.since))})' if change.since else ""
+    words = labels(fmt.lang)
+    day = ""
+    if change.since and change.until:   # a suspension with its days: live again after them (audit reviewyear)
+        day = f' ({words["since_until_day"].format(day=fmt.date(change.since), until=fmt.date(change.until))})'
+    elif change.until:
+        day = f' ({words["until_day"].format(until=fmt.date(change.until))})'
+    elif change.since:
+        day = f' ({words["since_day"].format(day=fmt.date(change.since))})'
     return f"{change.item} {before} → {after}{day}"
 
 

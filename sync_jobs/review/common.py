@@ -54,9 +54,19 @@ def status(review: Review, fmt: Formatter) -> str:
     return f'{words}, {report["basis_restated"]}' if review.since else words
 
 
-def change_text(line: ActionLine, fmt: Formatter) -> str:
+def late_words(line: ActionLine, previous: str | None, fmt: Formatter) -> str:
+    """« , dont +1 de mars 2026 saisi après sa revue »: the previous month's count moved since its kept review (a visit
+    of 30 March typed on 3 April), said beside the count since last month; "" when it did not."""
+    if not line.late or previous is None:
+        return ""
+    key = ("late_entered" if line.late > 0 else "late_removed") + ("_many" if abs(line.late) > 1 else "")
+    return labels(fmt.lang, "review")[key].format(n=f"{line.late:+d}", month=fmt.month_name(previous))
+
+
+def change_text(line: ActionLine, fmt: Formatter, review_month: str | None = None) -> str:
     """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin`` (``reprise
-    d'Alex Kim``)."""
+    d'Alex Kim``); a count of the previous month (``review_month``, the previous review's) entered after its review
+    is said, ``+1 depuis le mois dernier, dont +1 de mars 2026 saisi après sa revue``."""
     w = labels(fmt.lang, "review")
     if line.before is None:
         return w["new_action"]
@@ -68,8 +78,8 @@ def change_text(line: ActionLine, fmt: Formatter) -> str:
     if line.now is not None and line.before.pace != line.now.pace:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
                      f'{enum_label("pace", line.now.pace.value, fmt.lang)}')
-    if line.done_delta:
-        parts.append(w["counted_since"].format(n=f"{line.done_delta:+d}"))    # « -1 depuis le mois dernier » too
+    if line.done_delta:     # « -1 depuis le mois dernier » too; « …, dont +1 de mars 2026 saisi après sa revue »
+        parts.append(w["counted_since"].format(n=f"{line.done_delta:+d}") + late_words(line, review_month, fmt))
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
     if line.taken_from is not None:
@@ -103,10 +113,12 @@ def advice_words(review: Review, lang: str) -> dict[str, object]:
 
 def values(review: Review, fmt: Formatter) -> dict[str, object]:
     """What both templates are given."""
-    return {**advice_words(review, fmt.lang),
+    # the advice no longer made is the previous review's, named as it printed it: « Abandonner · Chimie clés », not the
+    # next plan's « Ne pas reconduire » of the plan's last month, words no review had printed (audit reviewyear)
+    return {**advice_words(review, fmt.lang), "withdrawn_kind": "rule",
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
             "month": fmt.month_name(review.month), "compared": compared(review, fmt),
             "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
-            "change_text": change_text, "anchor": anchor}
+            "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor}

@@ -140,7 +140,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                                        f"choose one of: {', '.join(owners)}"))
         prev_month = shift(month, -1)
         previous: str | None = prev_month
-        source, before, before_plan = None, None, None
+        source, before, before_plan, before_now = None, None, None, None
         _, prev_end = month_bounds(prev_month, plan.timezone)
         if prev_end <= plan.period.start:
             previous = None
@@ -148,6 +148,8 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             kept = kept_snapshot(settings, plan_ref, "monthly", prev_month, engine=engine, plan=file_plan)
             if kept is not None:   # with the plan it was made with: an action taken out since says so
                 before, before_plan, source = kept.evaluation, kept.plan, "snapshot"
+                # and the same month today: its counts entered after its review are said (audit reviewyear)
+                before_now = current(settings, plan_ref, as_of=prev_end, engine=engine, plan=file_plan).evaluation
             else:
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
                                  plan=file_plan).evaluation
@@ -164,6 +166,6 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since,
                             today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan,
-                            kept=(own is not None) if as_of < clock else None)
+                            kept=(own is not None) if as_of < clock else None, before_now=before_now)
     finally:
         engine.dispose()

@@ -34,6 +34,9 @@ class ActionLine:
     compared: bool = True               # there was a previous review (False: the plan's first month)
     handed_to: str | None = None        # in its former owner's list: the name of whom it was handed to since
     taken_from: str | None = None       # in its owner's list: the name of whom it was taken over from since
+    # the previous month's own count moved since its kept review (the same month re-evaluated today less the snapshot):
+    # activities of then entered, or removed, after it (audit reviewyear); 0 when the previous month is recomputed
+    late: int = 0
 
     @property
     def pace(self) -> Pace | None:
@@ -163,22 +166,30 @@ def stopped(line: ActionLine, today: date | None) -> bool:
     return today is not None and (action_cancelled(line.action, today) or axis_inactive(line.axis, today))
 
 
-def holder_then(action: Action, plan: Plan, previous: datetime, now: datetime) -> str:
-    """Who held ``action`` at the previous review's instant by its ``handed_over``: the former owner of its first
-    hand-over whose first day falls after ``previous`` and by ``now`` (the reviewed month's days), else its ``who``.
-    The plan itself says the action changed hands during the month, whatever the plan the previous review was made
+def resumed(line: ActionLine, today: date | None) -> bool:
+    """Inactive at the reviewed month's end (its axis suspended, or the action cancelled, then) and live again on
+    ``today``, short of its target: to be done again (audit reviewyear: August's review written on 1 September left out
+    A-04, due on 30 September, whose axis's suspension ended on 31 August)."""
+    return (today is not None and line.pace is Pace.INACTIVE and line.now is not None
+            and line.now.done < line.now.target and not stopped(line, today))
+
+
+def holder_on(action: Action, day: date) -> str:
+    """Who held ``action`` at the end of ``day`` by its ``handed_over``: the former owner of its first hand-over after
+    that day, else its ``who``. The plan says when the action changed hands, whatever the plan a review is compared
     with (audit reviewmonth: with no snapshot kept, or the hand-over written before it, the November review said
-    nothing of A-04 handed from Julie to Marc on 10 November, though Julie's visit counted in Marc's 2 / 3)."""
-    zone = ZoneInfo(plan.timezone)
-    after, until = last_day(previous, zone), last_day(now, zone)
-    within = sorted((h.on, h.from_) for h in action.handed_over if after < h.on <= until)
-    return within[0][1] if within else action.who
+    nothing of A-04 handed from Julie to Marc on 10 November), and a hand-over after the reviewed month is none of its
+    changes (audit reviewyear: April re-read in January said « transmise à Marc Dubois » of A-02, handed over on 15
+    May, under the line saying its owner changed after April's close)."""
+    later = sorted((h.on, h.from_) for h in action.handed_over if h.on > day)
+    return later[0][1] if later else action.who
 
 
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
-                 today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None) -> Review:
+                 today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None,
+                 before_now: Evaluation | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
@@ -188,21 +199,31 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     ``before_plan``: the plan the previous review was made with (its kept snapshot's); its actions no longer in
     ``plan`` are listed among their owner's changes, « Retirée du plan », those with another owner today among both
     owners' changes, « transmise à … » and « reprise de … », as are those whose ``handed_over`` falls in the month
-    (``holder_then``: with a recomputed previous month too). ``kept``: for a closed month, whether its own snapshot
-    is kept (None while it runs).
+    (``holder_on``: with a recomputed previous month too), not those handed over after the month.
+    ``kept``: for a closed month, whether its own snapshot is kept (None while it runs). ``before_now``: the previous
+    month re-evaluated today, when ``before`` is its kept snapshot: an action's count of then that moved since is said
+    among its changes (``ActionLine.late``).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
     now_actions = {a.action_id: a for a in now.actions}
     before_actions = {a.action_id: a for a in before.actions} if before else {}
     owner_then = {a.id: a.who for a in before_plan.actions} if before_plan is not None and before else {}
+    restated = {a.action_id: a.done for a in before_now.actions} if before_now is not None and before else {}
+    zone = ZoneInfo(plan.timezone)
+    until = last_day(now.as_of, zone)
     by_rep: dict[str, list[ActionLine]] = {}
     for action in plan.actions:
         then = owner_then.get(action.id, action.who)
-        if then == action.who and before is not None and action.id in before_actions:
-            then = holder_then(action, plan, before.as_of, now.as_of)
+        if before is not None and action.id in before_actions:
+            if then == action.who:   # the kept plan names today's owner, or no snapshot: the plan's handed_over
+                then = holder_on(action, last_day(before.as_of, zone))
+            if then != action.who and holder_on(action, until) == then:
+                then = action.who    # handed over after the reviewed month: a change since its close, not of it
         line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
-                          compared=before is not None, taken_from=names.get(then, then) if then != action.who else None)
+                          compared=before is not None, taken_from=names.get(then, then) if then != action.who else None,
+                          late=restated[action.id] - before_actions[action.id].done
+                          if action.id in restated and action.id in before_actions else 0)
         by_rep.setdefault(action.who, []).append(line)
         if then != action.who:
             by_rep.setdefault(then, []).append(replace(line, taken_from=None, handed_to=names.get(action.who,
@@ -219,8 +240,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         if rep is not None and email != rep.strip().lower():
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
-        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until
-                    and not stopped(x, today))
+        due = tuple(x for x in lines if (x.pace in OPEN or resumed(x, today))
+                    and now.as_of < x.action.window.end <= next_until and not stopped(x, today))
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}

@@ -460,7 +460,8 @@ def test_june_running_compared_with_mays_snapshot(store: Store) -> None:
             "rentabilisé en 1,7 mois depuis le 1er janvier") in text
     assert june.bodies("Action", "Quand", "Fait / cible", "Rythme", "Évolution") == [
         [["Appeler 4 fois les clients de Rhône-Alpes au T2 A-02 · Affaires de Julie", "1er avril – 30 juin 2027",
-          "4 / 4", "✓ Terminée", "À risque → Terminée · +2 depuis le mois dernier"],
+          "4 / 4", "✓ Terminée", "À risque → Terminée · +2 depuis le mois dernier, dont +1 de mai 2027 saisi après sa "
+                                 "revue"],     # today's May 3/4 against the kept 2/4 (audit reviewyear)
          ["Visiter 2 clients de Rhône-Alpes en juin A-08 · Clients Rhône-Alpes", "1er–30 juin 2027", "0 / 2",
           "● Dans les temps", "À venir → Dans les temps"]]]
     assert "Prochaines échéances (jusqu'au 31 juillet 2027)" in text

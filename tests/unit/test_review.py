@@ -148,8 +148,10 @@ class TestPlanOver:
         assert ("- **Ne pas reconduire** · Contrats de maintenance (nouveau) : Ne pas reconduire l'axe "
                 "« Contrats de maintenance » (ROI -21 %") in text
         assert "- **Réexaminer** · Pompes doseuses PX200 en pharma (toujours valable) : Réexaminer l'axe" in text
-        assert "Abandonner" not in text and "Suspendre" not in text and "Déployer" not in text
-        assert "- Reconduire et étendre · Salons professionnels" in text     # the withdrawn roll-out, same words
+        assert "Abandonner" not in text and "Suspendre" not in text and "**Déployer**" not in text
+        # the withdrawn roll-out is November's, named as November's review printed it (audit reviewyear: it read
+        # « Reconduire et étendre · Salons professionnels », words no review had printed)
+        assert "- Déployer · Salons professionnels" in text and "- Reconduire et étendre · Salons" not in text
 
     def test_no_conclusion_is_said_for_the_next_plan(self) -> None:
         """The report's next-plan sentence (audit janmeet F2), not « les axes sont dans les seuils fixés »."""
