@@ -14,9 +14,11 @@ Every figure was computed by hand before the first run (/tmp/audits/sfhand5/REPO
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,9 @@ from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
+from sync_jobs.app import load_report_inputs
 from sync_jobs.cli import main
+from sync_jobs.report import render_html
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock, write_settings
 from tests.integration.sf_docs_emulator import ENV, PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
@@ -435,3 +439,28 @@ class TestRatesExplained:
         assert _explained_rates(settings, "fr")["O1"] == (
             "10 000,00 $US dans le CRM = 8 333,33 € ; taux de conversion Salesforce (l'organisation n'a pas de "
             "taux datés) : 1 EUR = 1,20 USD")
+
+
+class TestReport:
+    def test_the_report_of_night_one_shows_the_hand_computed_figures(self, dst_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Night 1's report (English), by hand: 15,500 of 32,000 (48 %), plan ROI (4,650 - 2,510.87) / 2,510.87 =
+        85 %, 15,500 + 10,000 - 15,500 = 10,000 counted by several axes; paybacks from 1 October (32.75 days /
+        30.4375 = 1.0760 months): 5,000 x 1.0760 / 4,650 = 1.2, 2,000 x 1.0760 / 3,000 = 0.7 months. The segment over
+        the plan's year: O1 8,000 + O2 5,000 + O3 3,000 + O4 4,000 + O7 1,000 = 21,000 against 4,500 (+367 %); won 5
+        of 6 closed (83 %); visited HOLD SITE MEC PLA BAN, HOLD converted by O1 three days after S1 (1 / 5); 21,000 /
+        5 = 4,200; coverage 5 / 6; CHX new (its first order, O7); 21,000 / 9 activities = 2,333; created in 2027:
+        O1 (8,000 at its close date's rate) + O2 + O3 + O4 + O5 + O6 + O7 = 29,000."""
+        org, settings, mapping = dst_org
+        _sync(org, settings, mapping, NIGHT1)
+        html = unescape(render_html(load_report_inputs(settings, as_of=NIGHT1), "en"))
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)))
+        for shown in ("Quarterly sales meeting · Q4 2027",
+                      "Additional revenue €15,500 48% of objective · Objective €32,000", "Plan ROI to date 85%",
+                      "€10,000 counted by several axes",
+                      "Chemicals Q4 Rhône Active €13,000 Baseline €3,000 €10,000 / €12,000 83% ● On track €2,000 318% "
+                      "0.7 months 2 Conversion 50%",
+                      "Rhône Q4 Rhône Active €20,000 Baseline €4,500 €15,500 / €20,000 78% ● On track €5,000 159% 1.2 "
+                      "months 7 Conversion 0%",
+                      "Revenue €21,000 Baseline €4,500 Additional revenue €16,500 Objective €32,000 Trend +367%",
+                      "Rhône – 83% 5 / 6 20% 1 / 5 €4,200 €21,000 / 5 83% 5 / 6 1 €2,333 €21,000 / 9 €29,000"):
+            assert shown in text, shown
