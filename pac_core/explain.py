@@ -688,6 +688,10 @@ CONVERTED = {"fr": "{} dans le CRM = {}", "en": "{} in the CRM = {}"}
 # settings file, the ratio of the two amounts when the rates are not given
 CRM_RATE = {"fr": ("taux {} de sa date de clôture",) * 2,
             "en": ("{} rate of its close date", "{} rates of its close date")}
+# a Salesforce org without advanced currency management: one rate per currency, whatever the close date
+CRM_STATIC_RATE = {"fr": ("taux de conversion {} (l'organisation n'a pas de taux datés)",) * 2,
+                   "en": ("{} conversion rate (the org keeps no dated rates)",
+                          "{} conversion rates (the org keeps no dated rates)")}
 FX_RATE = {"fr": "engine.fx_rates de pac.yaml", "en": "engine.fx_rates in pac.yaml"}
 RATIO = {"fr": "soit ", "en": "that is "}
 SEP = {"fr": " ; ", "en": "; "}
@@ -746,7 +750,8 @@ def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None
             said = [_one(corporate, (rates.rate(c) or unit) / unit, c, lang) for c in shown]
         if said:
             name = CRM_NAMES.get(crm or "", "CRM")
-            parts.append(CRM_RATE[lang][len(said) > 1].format(name) + COLON[lang] + ", ".join(said))
+            words = CRM_RATE if rates.dated else CRM_STATIC_RATE
+            parts.append(words[lang][len(said) > 1].format(name) + COLON[lang] + ", ".join(said))
         if into is not None:
             return SEP[lang].join(parts)
         bridge = corporate

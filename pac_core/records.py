@@ -222,18 +222,28 @@ class CrmRates:
     corporate: str
     rates: tuple[tuple[str, Decimal], ...]
     places: int = 2                    # the corporate currency's decimals (Salesforce ``DecimalPlaces``)
+    # False: a Salesforce org without advanced currency management, whose one rate per currency (``CurrencyType``)
+    # converts every opportunity whatever its close date (audit sfhand5)
+    dated: bool = True
 
     def rate(self, currency: str) -> Decimal | None:
         return next((r for c, r in self.rates if c == currency), None)
 
     def text(self) -> str:
-        """How the store keeps it: ``EUR 2 EUR=1 CHF=0.95`` (one text, shared by the deals of one rate table)."""
-        return " ".join([self.corporate, str(self.places), *(f"{c}={r}" for c, r in self.rates)])
+        """How the store keeps it: ``EUR 2 EUR=1 CHF=0.95`` (one text, shared by the deals of one rate table);
+        ``EUR 2 static EUR=1 CHF=0.95`` for an org's undated rates."""
+        return " ".join([self.corporate, str(self.places), *([] if self.dated else [STATIC_RATES]),
+                         *(f"{c}={r}" for c, r in self.rates)])
 
     @classmethod
     def parse(cls, text: str) -> CrmRates:
         corporate, places, *pairs = text.split()
-        return cls(corporate, tuple((c, Decimal(r)) for c, r in (p.split("=", 1) for p in pairs)), int(places))
+        dated = not pairs or pairs[0] != STATIC_RATES
+        return cls(corporate, tuple((c, Decimal(r)) for c, r in (p.split("=", 1) for p in pairs[0 if dated else 1:])),
+                   int(places), dated)
+
+
+STATIC_RATES = "static"     # CrmRates.text's word for an org's undated rates
 
 
 @dataclass(frozen=True, slots=True)

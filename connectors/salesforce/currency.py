@@ -133,7 +133,7 @@ class OrgRates:
                 found[iso] = rate
         found[self.corporate] = Decimal(1)
         rates = self._days[day] = CrmRates(self.corporate, tuple((iso, found[iso]) for iso in sorted(found)),
-                                           self.places)
+                                           self.places, dated=bool(self.dated))
         return rates
 
     def knows(self, iso: str | None) -> bool:

@@ -63,3 +63,15 @@ class TestNeedsFull:
     def test_full_flag_forces_it(self) -> None:
         """--full reads everything whatever the dates."""
         assert needs_full(STAMP, STAMP, 7, True)
+
+
+def test_an_orgs_undated_rates_are_kept_as_such() -> None:
+    """A Salesforce org without advanced currency management: its one rate per currency is stored with the word
+    ``static`` and read back undated; a text stored before (no word) reads as dated rates (audit sfhand5)."""
+    static = CrmRates("EUR", (("EUR", Decimal(1)), ("USD", Decimal("1.2"))), 2, dated=False)
+    assert static.text() == "EUR 2 static EUR=1 USD=1.2"
+    assert CrmRates.parse(static.text()) == static
+    assert CrmRates.parse("EUR 2 EUR=1 USD=1.2") == CrmRates("EUR", (("EUR", Decimal(1)), ("USD", Decimal("1.2"))), 2)
+    deal = Deal("006A", "sf", "001A", "005", Decimal(10000), "USD", date(2027, 10, 15), DealStage.WON, rates=static)
+    payload = json.loads(json.dumps(to_payload(deal)))
+    assert from_payload(kind_of(deal), deal.id, deal.source, payload, deleted=False, modified_at=None) == deal
