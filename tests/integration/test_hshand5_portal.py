@@ -337,3 +337,25 @@ def test_a_meeting_rescheduled_to_a_later_day_is_not_called_stale(nights: Any) -
     Seen failing before the fix: « planned_past: still planned on 2027-06-20, a past date: update its outcome or
     status in the CRM for it to count (A-1) » every night until 5 July."""
     assert [(w.id, w.reason) for r in nights[0] for w in r.warnings if w.id == "3106"] == []
+
+
+def test_the_same_portal_in_fallback_mode(tmp_path: Path) -> None:
+    """A Starter portal (no custom objects), tasks read: pac writes one task per action (night 2: A-1 3, A-2 3), never
+    reads them back as the reps' tasks (Marc's CALL task stays the one read, counted for nothing), and each deal gets
+    its primary company's PAC values: D2 those of Gerland Tech (its primary), not of Lyon Soie (its « Installateur »);
+    D10, on the US company at zip 69001, none."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-hand5", _mapping(tmp_path), "hand5")
+    portal = build_portal()
+    with Emulator(portal, page_cap=3, enterprise=False) as emulator:
+        runs = [sync(settings, emulator, [], clock=lambda: FIRST)]
+        night_two(portal)
+        runs.append(sync(settings, emulator, [], clock=lambda: SECOND))
+    assert [r.errors for r in runs] == [[], []]
+    assert [p for p in emulator.refused if "schemas" not in p[1]] == []
+    assert [runs[1].evaluation.action(a).done for a in ("A-1", "A-2")] == [3, 3]
+    tasks = {r.properties.get("pac_key"): (r.properties.get("pac_done"), r.properties.get("hubspot_owner_id"))
+             for r in portal.objects["tasks"].values()}
+    assert tasks == {None: (None, MARC), "hand5:A-1": ("3", JULIE), "hand5:A-2": ("3", MARC)}
+    deals = portal.objects["deals"]
+    assert {d: deals[d].properties.get("pac_axes") for d in ("6101", "6102", "6107", "6110")} == {
+        "6101": "AX-69; AX-JU", "6102": "AX-69", "6107": "AX-69", "6110": None}
