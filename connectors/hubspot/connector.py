@@ -157,14 +157,16 @@ from pac_core.text import fold_value
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 10  # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 11  # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
 #                     7: an engagement with several companies counts for its contacts' primary company among them;
 #                     8: a deal with no company takes its contacts' primary company;
 #                     9: an engagement no company of its own nor of its contacts places takes its deal's company;
 #                     10: what placed a record through its contacts is kept (``placed_by``), and an engagement with
-#                         several companies and no contact deciding leaves out the parent company of another
+#                         several companies and no contact deciding leaves out the parent company of another;
+#                     11: a meeting still planned (SCHEDULED, RESCHEDULED) is dated by the later of its hs_timestamp
+#                         and start time (a meeting moved to a later day after it was logged: audit hshand5)
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values; "pac

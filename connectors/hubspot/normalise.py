@@ -485,6 +485,11 @@ def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         get, start = _started(obj, start_p, fallback_p)
         kind = types.get((get(type_p) or "").strip(), default_type)
         status, code = _mapped(get, outcome_p, outcomes, no_outcome)
+        if status is ActivityStatus.PLANNED and start is not None and fallback_p:
+            # a meeting still to come (SCHEDULED, RESCHEDULED) is due when it is planned: the later of its two
+            # instants, its start moved after it was logged (hs_timestamp keeps the first day; audit hshand5)
+            later = parse_datetime(get(fallback_p))
+            start = later if later is not None and later > start else start
         if status is None:
             if start is None:
                 return _no_start(source, obj, "meeting", m)

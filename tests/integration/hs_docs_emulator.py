@@ -49,7 +49,7 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("calls", "companies"): 182
                      ("emails", "companies"): 186, ("notes", "companies"): 190, ("deals", "companies"): 341,
                      ("line_items", "deals"): 20}
 PRIMARY_DEAL_COMPANY = 5
-INVERSE = {188: 187, 182: 181, 192: 191, 186: 185, 190: 189, 341: 342, 5: 6, 20: 19}
+INVERSE = {188: 187, 182: 181, 192: 191, 186: 185, 190: 189, 341: 342, 5: 6, 20: 19, 13: 14, 14: 13}
 SINGULAR = {"companies": "company", "deals": "deal", "meetings": "meeting", "calls": "call", "tasks": "task",
             "emails": "email", "notes": "note", "contacts": "contact", "line_items": "line item"}
 
@@ -117,6 +117,8 @@ class Portal:
     properties: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     groups: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a portal's own association labels (associations v4: category USER_DEFINED, its label), by typeId
+    user_labels: dict[int, str] = field(default_factory=dict)
     _next_id: int = 5000
 
     def new_id(self) -> str:
@@ -506,6 +508,8 @@ class Emulator:
             page = rows[start:start + self.association_page]
             result: dict[str, Any] = {"from": {"id": str(item["id"])},
                                       "to": [{"toObjectId": int(to), "associationTypes": [
+                                          {"category": "USER_DEFINED", "typeId": t, "label": self.portal.user_labels[t]}
+                                          if t in self.portal.user_labels else
                                           {"category": "HUBSPOT_DEFINED", "typeId": t,
                                            "label": "Primary" if t == PRIMARY_DEAL_COMPANY else None} for t in types]}
                                              for to, types in page]}

@@ -232,6 +232,20 @@ class TestActivities:
                                 MAPPING, None)
         assert start_only.start == datetime(2027, 4, 2, 8, tzinfo=UTC)
 
+    @pytest.mark.parametrize(("outcome", "day"), [("RESCHEDULED", 5), ("SCHEDULED", 5), ("COMPLETED", 20),
+                                                  ("NO_SHOW", 20)])
+    def test_a_meeting_still_planned_is_due_on_its_later_start(self, outcome, day):
+        """A meeting logged for 20 June whose start was moved to 5 July after it was logged (hs_timestamp keeps 20
+        June): still planned, it is due on 5 July, not « still planned on a past date » on 20 June; held (or not
+        held), it stays where HubSpot shows it, its hs_timestamp (audit hshand5). Seen failing before the fix:
+        RESCHEDULED and SCHEDULED dated 20 June."""
+        act = to_meeting(_obj({"hs_meeting_outcome": outcome, "hs_timestamp": "2027-06-20T08:00:00Z",
+                               "hs_meeting_start_time": "2027-07-05T08:00:00Z"}), "hs", MAPPING, None)
+        assert act.start == datetime(2027, 7 if day == 5 else 6, day, 8, tzinfo=UTC)
+        earlier = to_meeting(_obj({"hs_meeting_outcome": outcome, "hs_timestamp": "2027-06-20T08:00:00Z",
+                                   "hs_meeting_start_time": "2027-06-02T08:00:00Z"}), "hs", MAPPING, None)
+        assert earlier.start == datetime(2027, 6, 20, 8, tzinfo=UTC)
+
     def test_unknown_outcome_is_rejected(self):
         """An outcome the mapping does not know is reported rather than guessed."""
         act = to_meeting(_obj({"hs_meeting_outcome": "MAYBE", "hs_timestamp": "2027-05-02T22:30:00Z"}), "hs",
