@@ -546,6 +546,14 @@ def test_the_axes_change_in_the_page(year: Year) -> None:
         in _plain(page(out).text)
 
 
+def test_a_reps_own_review_lists_what_they_held_that_month(year: Year) -> None:
+    """April re-read on 5 January: A-02 is Marc's since 15 May, in Marc's team row; Julie held it at April's end, and
+    her own April review lists it beside A-01 (audit reviewleft); Marc's own lists it too, as the team's tables do."""
+    julie = year.review(4, "--rep", "julie@audit.example")
+    assert {a: v[:2] for a, v in _printed(julie).items()} == {"A-01": (4, 4), "A-02": (2, 6)}
+    assert "(A-02)" in year.review(4, "--rep", "marc@audit.example")
+
+
 def test_an_inactive_action_is_said_under_the_team(year: Year) -> None:
     """June to August: Marc's A-04 is inactive (AX-PRO suspended from 1 June to 31 August), in none of the team's pace
     columns: Marc's row counted 3 of his 4 actions with nothing saying so. A line under the table names it; September
@@ -588,6 +596,11 @@ def test_a_rep_who_left_is_reviewed_for_a_month_they_held_actions(gone: tuple[Pa
     assert "## Julie Martin" in julie and "## Marc Dubois" not in julie and "## L'équipe" not in julie
     assert {a: v[:3] for a, v in _printed(julie).items()} == {"A-01": (4, 4, "Terminée"),
                                                             "A-02": (2, 6, "Dans les temps")}
+    # Marc's April, and the team's, keep A-01 and A-02 under today's owner (docs/review.md): Julie is in no team row
+    out = tmp / "team-04.md"
+    _pac(tmp, config, "review", "--month", "2026-04", "-o", str(out))
+    team = _plain(out.read_text(encoding="utf-8"))
+    assert [row.split(" |")[0] for row in _team(team)] == ["| Léa Petit", "| Marc Dubois"]
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
     december = run_pac("review", "--month", "2026-12", "--rep", "julie@audit.example", "-o", str(tmp / "j.md"),
                        env=env, cwd=tmp, timeout=300)
