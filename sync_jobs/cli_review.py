@@ -22,7 +22,8 @@ from sync_jobs.store_guard import require_sync
               "one at the end of its last day, on today's records and plan.")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part); "
-                                           "their e-mail or their name as the plan's people write it.")
+                                           "their e-mail or their name as the plan's people write it. Any rep who "
+                                           "held an action that month, handed over since or not.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Labels, numbers and dates; default: the plan's.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write: .html (self-contained page) or .md (Markdown).")

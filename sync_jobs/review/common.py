@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
+from pac_core.rounding import half_up
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
 from sync_jobs.report.restated import end_words, since_lines
-from sync_jobs.review.model import ActionLine, AxisLine, Review
+from sync_jobs.review.model import ActionLine, AxisLine, RepReview, Review
 
 SECOND = timedelta(seconds=1)
 TEAM_PACES = (Pace.DONE, Pace.ON_TRACK, Pace.AT_RISK, Pace.LATE, Pace.NOT_STARTED)
@@ -21,8 +23,63 @@ def formatter(review: Review, lang: str | None) -> Formatter:
 
 
 def shown_axes(review: Review) -> list[AxisLine]:
-    """Axes at risk or late, and those whose pace changed since the previous review."""
-    return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed]
+    """Axes at risk or late, those whose pace changed since the previous review, and those whose previous month lost
+    revenue after its review (decided 7 Dec 2026, audit reviewleft: a deal of then reopened, lost or lowered is news
+    even when the pace holds)."""
+    return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed or a.late < 0]
+
+
+def signed_money(amount: Decimal, fmt: Formatter) -> str:
+    """« +3 000 € », « −9 000 € »: a difference, with the since-close lines' minus sign."""
+    return ("+" if amount > 0 else "−") + fmt.money(abs(amount))
+
+
+def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None) -> str:
+    """An axis since the previous review, as the actions' « Évolution »: its progress as the two reviews printed it,
+    its additional revenue, and why where pac knows it: « 140 % → 80 % · −9 000 € depuis le mois dernier, dont −9 000 €
+    de mars 2026 retirés après sa revue (affaire rouverte, perdue ou réduite) », « objectif 15 000 € → 20 000 € »,
+    « Suspendu (du 1er juin 2026 au 31 août 2026) » (audit reviewleft: AX-KEY read 140 % in March and 80 % in April
+    with nothing saying it moved, nor why). « avancement inchangé » with nothing moved; « – » with no previous
+    review."""
+    if line.now is None or line.before is None:
+        return "–"
+    w = labels(fmt.lang, "review")
+    now, before = line.now, line.before
+    parts = []
+    if now.progress is not None and before.progress is not None \
+            and fmt.progress(now.progress) != fmt.progress(before.progress):
+        parts.append(f"{fmt.progress(before.progress)} → {fmt.progress(now.progress)}")
+    if line.additional_delta:
+        words = w["counted_since"].format(n=signed_money(line.additional_delta, fmt))
+        if line.late and review_month is not None:
+            key = "axis_late_entered" if line.late > 0 else "axis_late_removed"
+            words += w[key].format(n=signed_money(line.late, fmt), month=fmt.month_name(review_month))
+        elif line.additional_delta < 0 and half_up(now.revenue) >= half_up(before.revenue):
+            # no revenue lost: the baseline to date grew (last year's deals of the month, a fixed one pro-rated)
+            words += w["axis_baseline_grew"].format(n=signed_money(half_up(now.baseline) - half_up(before.baseline),
+                                                                   fmt))
+        parts.append(words)
+    if (now.objective is not None and before.objective is not None and now.objective != before.objective
+            and now.growth_base_through is None and before.growth_base_through is None):
+        parts.append(w["objective_changed"].format(before=fmt.money(before.objective), after=fmt.money(now.objective)))
+    state = line.axis.status
+    if now.pace is Pace.INACTIVE and before.pace is not Pace.INACTIVE and state.state.value != "active":
+        words = enum_label("state", state.state.value, fmt.lang, rank=state.rank or "")
+        report = labels(fmt.lang)
+        if state.since and state.until:
+            words += f' ({report["since_until_day"].format(day=fmt.date(state.since), until=fmt.date(state.until))})'
+        elif state.until:
+            words += f' ({report["until_day"].format(until=fmt.date(state.until))})'
+        elif state.since:
+            words += f' ({report["since_day"].format(day=fmt.date(state.since))})'
+        parts.append(words)
+    return " · ".join(parts) or w["axis_unchanged"]
+
+
+def inactive_note(review: Review) -> list[tuple[RepReview, list[ActionLine]]]:
+    """The reps with actions inactive at the month's end, which no pace column of the team's table counts: said under
+    it, « Actions inactives, hors tableau (…) : Marc Dubois 1 (A-04) » (decided 7 Dec 2026, audit reviewleft)."""
+    return [(rep, rep.inactive) for rep in review.reps if rep.inactive]
 
 
 def compared(review: Review, fmt: Formatter) -> str | None:
@@ -121,4 +178,6 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
             "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
-            "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor}
+            "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor,
+            "axis_change": lambda line, fmt: axis_change(line, fmt, review.previous) if review.previous else "–",
+            "inactive": inactive_note(review)}

@@ -27,7 +27,7 @@ from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
 from sync_jobs.app import Kept, current, kept_snapshot
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.review.model import Review, build_review
+from sync_jobs.review.model import Review, build_review, ever_held, held
 from sync_jobs.store import open_store
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -95,6 +95,27 @@ def rep_email(plan: Plan, rep: str | None) -> str | None:
     return named[0] if len(named) == 1 else rep
 
 
+def rep_held(plan: Plan, rep: str, month: str) -> None:
+    """``--rep`` of ``month``: a rep who held an action that month (by the plan's ``handed_over``), or owns one today;
+    a rep who left in May is reviewed for April (it was refused, owning no action today: audit reviewleft). A rep who
+    held actions, not that month, is refused with the last day they held one; an e-mail that never held one, with the
+    reps who did."""
+    wanted = rep.strip().lower()
+    zone = ZoneInfo(plan.timezone)
+    start, end = month_bounds(month, plan.timezone)
+    first, last = start.date(), last_day(end, zone)
+    if wanted in held(plan, first, last):
+        return
+    ever = ever_held(plan)
+    until = ever.get(wanted)
+    if until is not None:
+        raise InvalidInput(Problem("--rep", f"{rep} held no action of plan {plan.name!r} in {month}: their last "
+                                   f"action was handed over, they held it until {until:%Y-%m-%d}",
+                                   f"choose a month up to {until:%Y-%m}, or another rep"))
+    raise InvalidInput(Problem("--rep", f"{rep} owns no action of plan {plan.name!r} and never held one",
+                               f"choose one of: {', '.join(sorted(ever))}"))
+
+
 def _kept_off_calendar(settings: Settings, plan_ref: str | None, month: str | None, engine: Engine,
                        plan: Plan) -> tuple[str, Kept] | None:
     """The monthly snapshot kept under ``month`` (``2027-03``), for a month today's plan refuses (outside its period
@@ -134,10 +155,8 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
                                                                       engine=engine, plan=file_plan).evaluation
         rep = rep_email(plan, rep)
-        if rep is not None and rep.strip().lower() not in {a.who for a in plan.actions}:
-            owners = sorted({a.who for a in plan.actions})
-            raise InvalidInput(Problem("--rep", f"{rep} owns no action of plan {plan.name!r}",
-                                       f"choose one of: {', '.join(owners)}"))
+        if rep is not None:
+            rep_held(plan, rep, month)
         prev_month = shift(month, -1)
         previous: str | None = prev_month
         source, before, before_plan, before_now = None, None, None, None

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pac_core.money import shown_additional
 from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
 from pac_core.plan_end import period_closed
 from pac_core.restatement import Restatement
@@ -95,6 +97,12 @@ class RepReview:
     def changed(self) -> list[ActionLine]:
         return [line for line in self.lines if line.changed]
 
+    @property
+    def inactive(self) -> list[ActionLine]:
+        """Its actions inactive at the month's end (axis suspended or dropped, action cancelled): in none of the team's
+        pace columns, said under the team's table (decided 7 Dec 2026, audit reviewleft)."""
+        return [line for line in self.lines if line.pace is Pace.INACTIVE]
+
     def counts(self) -> dict[Pace, int]:
         out: dict[Pace, int] = {}
         for line in self.lines:
@@ -108,6 +116,9 @@ class AxisLine:
     axis: Axis
     now: AxisProgress | None
     before: AxisProgress | None
+    # the previous month re-evaluated today, when ``before`` is its kept snapshot: its additional revenue that moved
+    # since its review (a deal reopened, lost or edited, or entered late) is said (audit reviewleft)
+    restated: AxisProgress | None = None
 
     @property
     def pace(self) -> Pace | None:
@@ -116,6 +127,23 @@ class AxisLine:
     @property
     def pace_changed(self) -> bool:
         return self.now is not None and self.before is not None and self.now.pace != self.before.pace
+
+    @property
+    def additional_delta(self) -> Decimal:
+        """The additional revenue since the previous review, as the two reviews show it (to the unit)."""
+        if self.now is None or self.before is None:
+            return Decimal(0)
+        return (shown_additional(self.now.revenue, self.now.baseline)
+                - shown_additional(self.before.revenue, self.before.baseline))
+
+    @property
+    def late(self) -> Decimal:
+        """Of that, the previous month's own additional revenue that moved after its review (the same month
+        re-evaluated today less its kept snapshot): a deal of then reopened, lost, edited or entered late."""
+        if self.restated is None or self.before is None:
+            return Decimal(0)
+        return (shown_additional(self.restated.revenue, self.restated.baseline)
+                - shown_additional(self.before.revenue, self.before.baseline))
 
 
 @dataclass(frozen=True)
@@ -185,6 +213,29 @@ def holder_on(action: Action, day: date) -> str:
     return later[0][1] if later else action.who
 
 
+def held(plan: Plan, first: date, last: date) -> set[str]:
+    """The e-mails of the reps who held an action of ``plan`` some day from ``first`` to ``last`` (by its
+    ``handed_over``), or own one today: whose review of that month ``pac review --rep`` writes (audit reviewleft)."""
+    out = {a.who for a in plan.actions}
+    for action in plan.actions:
+        out.update((holder_on(action, first), holder_on(action, last)))
+        out.update(h.from_ for h in action.handed_over if first < h.on <= last)   # held it until the day before
+    return out
+
+
+def ever_held(plan: Plan) -> dict[str, date | None]:
+    """Every e-mail that held an action of ``plan``: today's owners (None), and the former owners of an action handed
+    over, with the last day they held one (the day before their latest hand-over)."""
+    former: dict[str, date] = {}
+    for action in plan.actions:
+        for h in action.handed_over:
+            last = h.on - timedelta(days=1)
+            former[h.from_] = max(former.get(h.from_, last), last)
+    out: dict[str, date | None] = dict(former)
+    out.update({a.who: None for a in plan.actions})
+    return out
+
+
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
@@ -210,9 +261,11 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     before_actions = {a.action_id: a for a in before.actions} if before else {}
     owner_then = {a.id: a.who for a in before_plan.actions} if before_plan is not None and before else {}
     restated = {a.action_id: a.done for a in before_now.actions} if before_now is not None and before else {}
+    restated_axes = {a.axis_id: a for a in before_now.axes} if before_now is not None and before else {}
     zone = ZoneInfo(plan.timezone)
     until = last_day(now.as_of, zone)
     by_rep: dict[str, list[ActionLine]] = {}
+    main: dict[str, ActionLine] = {}
     for action in plan.actions:
         then = owner_then.get(action.id, action.who)
         if before is not None and action.id in before_actions:
@@ -225,6 +278,7 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
                           late=restated[action.id] - before_actions[action.id].done
                           if action.id in restated and action.id in before_actions else 0)
         by_rep.setdefault(action.who, []).append(line)
+        main[action.id] = line
         if then != action.who:
             by_rep.setdefault(then, []).append(replace(line, taken_from=None, handed_to=names.get(action.who,
                                                                                                    action.who)))
@@ -235,6 +289,14 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
             if action.id not in ids and action.id in before_actions:
                 by_rep.setdefault(action.who, []).append(ActionLine(
                     action, axes.get(action.axis_id) or kept_axes[action.axis_id], None, before_actions[action.id]))
+    if rep is not None:
+        # a rep's own review: the actions they held at the month's end too, handed over since (a rep who left in May
+        # asked for April; audit reviewleft); the team's tables keep them under today's owner
+        wanted = rep.strip().lower()
+        mine = {line.action.id for line in by_rep.get(wanted, [])}
+        for action in plan.actions:
+            if action.who != wanted and action.id not in mine and holder_on(action, until) == wanted:
+                by_rep.setdefault(wanted, []).append(replace(main[action.id], taken_from=None))
     reps = []
     for email, lines in by_rep.items():
         if rep is not None and email != rep.strip().lower():
@@ -246,7 +308,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}
     before_axes = {a.axis_id: a for a in before.axes} if before else {}
-    axis_lines = tuple(AxisLine(a, now_axes.get(a.id), before_axes.get(a.id)) for a in plan.axes)
+    axis_lines = tuple(AxisLine(a, now_axes.get(a.id), before_axes.get(a.id), restated_axes.get(a.id))
+                       for a in plan.axes)
     made_before = {(r.rule, r.axis_id) for r in before.recommendations} if before else set()
     made_now = {(r.rule, r.axis_id) for r in now.recommendations}
     news = tuple(News(r, before is not None and (r.rule, r.axis_id) not in made_before) for r in now.recommendations)

@@ -317,9 +317,10 @@ def test_november_team_and_who_is_behind(november: Page) -> None:
         ["Julie Martin", "1", "", "", "1", "", "3"],     # A-01 done, A-02 missed, A-04 (handed) changed
         ["Léa Petit", "", "", "", "1", "1", "1"],         # A-05 missed, A-06 to come; A-05 changed
         ["Marc Dubois", "", "", "1", "1", "", "2"]]       # A-07 at risk, A-04 missed; both changed
-    assert november.body("Axe", "Rythme", "Le mois dernier", "Avancement") == [
-        ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "▲ À risque", "38 %"],
-        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "30 %"]]
+    assert november.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
+        ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "▲ À risque", "38 %",
+         "20 % → 38 % · +7 000 € depuis le mois dernier"],
+        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "30 %", "0 % → 30 % · +6 000 € depuis le mois dernier"]]
 
 
 def test_november_per_rep(november: Page) -> None:

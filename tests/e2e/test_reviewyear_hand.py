@@ -497,4 +497,118 @@ def test_an_action_whose_axis_resumed_is_due_again(year: Year) -> None:
     assert ("### Prochaines échéances (jusqu'au 30 septembre 2026)\n\n| Action | Quand | Fait / cible | Rythme | "
             "Échéance |\n|---|---|---|---|---|\n| Obtenir 4 rendez-vous prospects de juin à septembre (A-04) | "
             "1er juin – 30 septembre 2026 | 0 / 4 | Inactive | 30 septembre 2026 |\n") in august
-    assert "(A-04)" not in year.then[7]
+    # (the line under July's team table names A-04 inactive: audit reviewleft; Marc's part does not list it)
+    assert "(A-04)" not in year.then[7].split("## Marc Dubois")[1]
+
+
+# -- what the review still left the manager to work out (audit reviewleft, 7 Dec 2026) --------------------------------
+
+def _axis_row(review: str, axis: str) -> str:
+    found = re.search(rf"^\| [^|]+ \({axis}\) \|.*\|$", review.split("## Axes en difficulté")[-1]
+                      .split("## Axes in difficulty")[-1], re.M)
+    assert found, axis
+    return found.group(0)
+
+
+def test_an_axis_says_what_moved_since_the_last_review(year: Year) -> None:
+    """March's review (1 April) printed AX-KEY at 21 000 € of 15 000 € (140 %); April's (1 May) at 12 000 € (80 %): the
+    deal d11 (9 000 €, won on 20 March) reopened on 10 April. The axes table read « Dans les temps | Objectif atteint |
+    80 % » with nothing saying the progress fell, nor why. Its « Évolution » says both, as an action's does: March
+    re-evaluated on 1 May gives 12 000 € too, so the whole -9 000 € is March's, removed after its review. AX-CLI
+    (40 000 €, the same deal) falls from 21 000 € to 12 000 €, « 53 % → 30 % » (52,5 % printed to the unit)."""
+    april = year.then[4]
+    assert _axis_row(april, "AX-KEY") == (
+        "| Chimie clés (AX-KEY) | Dans les temps | Objectif atteint | 80 % | 140 % → 80 % · −9 000 € depuis le mois "
+        "dernier, dont −9 000 € de mars 2026 retirés après sa revue (affaire rouverte, perdue ou réduite) |")
+    assert _axis_row(april, "AX-CLI").endswith(
+        " | 30 % | 53 % → 30 % · −9 000 € depuis le mois dernier, dont −9 000 € de mars 2026 retirés après sa revue "
+        "(affaire rouverte, perdue ou réduite) |")
+    english = year.review(4, "--lang", "en")
+    assert _axis_row(english, "AX-KEY") == (
+        "| Chimie clés (AX-KEY) | On track | Objective reached | 80% | 140% → 80% · −€9,000 since last month, of "
+        "which −€9,000 from March 2026 removed after its review (a deal reopened, lost or lowered) |")
+    # the suspension written in May, in June's review; the plan's first month has no previous review
+    assert _axis_row(year.then[6], "AX-PRO").endswith(" | Suspendu (du 1er juin 2026 au 31 août 2026) |")
+    for row in re.findall(r"^\| [^|]+ \(AX-[A-Z]+\) \|.*\|$", year.then[1], re.M):
+        assert row.endswith(" | – |"), row
+
+
+def test_the_axes_change_in_the_page(year: Year) -> None:
+    """The HTML page says the same in its axes table."""
+    out = year.tmp / "jan5-04.html"
+    _pac(year.tmp, year.config, "review", "--month", "2026-04", "-o", str(out))
+    text = _plain(page(out).text)
+    assert ("140 % → 80 % · −9 000 € depuis le mois dernier, dont −9 000 € de mars 2026 retirés après sa revue "
+            "(affaire rouverte, perdue ou réduite)") in text
+    out = year.tmp / "jan5-06.html"
+    _pac(year.tmp, year.config, "review", "--month", "2026-06", "-o", str(out))
+    assert "Actions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Marc Dubois 1 (A-04)" \
+        in _plain(page(out).text)
+
+
+def test_a_reps_own_review_lists_what_they_held_that_month(year: Year) -> None:
+    """April re-read on 5 January: A-02 is Marc's since 15 May, in Marc's team row; Julie held it at April's end, and
+    her own April review lists it beside A-01 (audit reviewleft); Marc's own lists it too, as the team's tables do."""
+    julie = year.review(4, "--rep", "julie@audit.example")
+    assert {a: v[:2] for a, v in _printed(julie).items()} == {"A-01": (4, 4), "A-02": (2, 6)}
+    assert "(A-02)" in year.review(4, "--rep", "marc@audit.example")
+
+
+def test_an_inactive_action_is_said_under_the_team(year: Year) -> None:
+    """June to August: Marc's A-04 is inactive (AX-PRO suspended from 1 June to 31 August), in none of the team's pace
+    columns: Marc's row counted 3 of his 4 actions with nothing saying so. A line under the table names it; September
+    (A-04 missed, counted) has none."""
+    for month in (6, 7, 8):
+        assert ("\nActions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Marc Dubois 1 (A-04)\n"
+                in year.then[month]), month
+    assert "Actions inactives" not in year.then[9]
+    assert "Inactive actions, not in the table (axis suspended or dropped, action cancelled): Marc Dubois 1 (A-04)" \
+        in year.review(7, "--lang", "en")
+
+
+A01_MARC = ('    text: "Visiter 4 clients au T1"\n    who: marc@audit.example\n'
+            '    handed_over: {from: julie@audit.example, on: 2026-05-15}\n')
+
+
+@pytest.fixture(scope="module")
+def gone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same year on 5 January 2027, with A-01 too handed from Julie to Marc on 15 May: Julie owns no action."""
+    tmp = tmp_path_factory.mktemp("reviewleft")
+    plan = plan_version(13).replace('    text: "Visiter 4 clients au T1"\n    who: julie@audit.example\n', A01_MARC)
+    assert "    who: julie" not in plan
+    final = datetime(2027, 1, 5, 10, tzinfo=PARIS)
+    config = _settings(tmp, final, plan)
+    crm = FakeConnector()
+    crm.put(*USERS, *ACCOUNTS, *[r for r in DEALS if r.id != "d11"], REOPENED, *ACTS)
+    assert run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(final)).status == "ok"
+    return tmp, config
+
+
+def test_a_rep_who_left_is_reviewed_for_a_month_they_held_actions(gone: tuple[Path, Path]) -> None:
+    """Julie left on 15 May, her two actions handed to Marc. `pac review --month 2026-04 --rep julie@…` was refused
+    (« owns no action »); she held A-01 (4 / 4, done) and A-02 (2 / 6, on track) at April's end: her April review
+    lists them. December: she held none then, refused with her last day; an e-mail that never held one, refused with
+    the reps who did."""
+    tmp, config = gone
+    out = tmp / "julie-04.md"
+    _pac(tmp, config, "review", "--month", "2026-04", "--rep", "julie@audit.example", "-o", str(out))
+    julie = _plain(out.read_text(encoding="utf-8"))
+    assert "## Julie Martin" in julie and "## Marc Dubois" not in julie and "## L'équipe" not in julie
+    assert {a: v[:3] for a, v in _printed(julie).items()} == {"A-01": (4, 4, "Terminée"),
+                                                            "A-02": (2, 6, "Dans les temps")}
+    # Marc's April, and the team's, keep A-01 and A-02 under today's owner (docs/review.md): Julie is in no team row
+    out = tmp / "team-04.md"
+    _pac(tmp, config, "review", "--month", "2026-04", "-o", str(out))
+    team = _plain(out.read_text(encoding="utf-8"))
+    assert [row.split(" |")[0] for row in _team(team)] == ["| Léa Petit", "| Marc Dubois"]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
+    december = run_pac("review", "--month", "2026-12", "--rep", "julie@audit.example", "-o", str(tmp / "j.md"),
+                       env=env, cwd=tmp, timeout=300)
+    assert december.returncode == 2
+    assert "julie@audit.example held no action of plan 'PAC année' in 2026-12" in december.stderr
+    assert "they held it until 2026-05-14" in december.stderr and "choose a month up to 2026-05" in december.stderr
+    nobody = run_pac("review", "--month", "2026-04", "--rep", "paul@audit.example", "-o", str(tmp / "p.md"),
+                     env=env, cwd=tmp, timeout=300)
+    assert nobody.returncode == 2
+    assert "paul@audit.example owns no action of plan 'PAC année' and never held one" in nobody.stderr
+    assert "choose one of: julie@audit.example, lea@audit.example, marc@audit.example" in nobody.stderr

@@ -10,8 +10,11 @@ import pytest
 from pac_core.errors import InvalidInput
 from pac_core.restatement import Restatement
 from pac_core.results import Pace, Rule
+from sync_jobs.report.fmt import Formatter
 from sync_jobs.review import build_review, render_html, render_markdown
+from sync_jobs.review.common import axis_change
 from sync_jobs.review.load import month_bounds, rep_email, review_month, shift
+from sync_jobs.review.model import AxisLine
 from tests.unit import report_fixtures as fx
 
 PARIS = fx.PARIS
@@ -213,3 +216,23 @@ class TestRepByName:
         assert rep_email(plan, julie.upper()) == julie
         assert rep_email(plan, "Nobody Here") == "Nobody Here"
         assert rep_email(plan, None) is None
+
+
+class TestAxisChange:
+    """An axis's « Évolution » since the previous review (audit reviewleft), on hand-built figures."""
+
+    def test_an_objective_edited_and_a_deal_entered_late(self) -> None:
+        """maint-ra: July's review printed 40 000 - 16 000 = 24 000 € of 60 000 € (40 %); the objective raised to
+        80 000 € since, and August's reads 52 000 - 20 000 = 32 000 € of 80 000 € (40 %): no progress moved, +8 000 €,
+        of which July re-evaluated today (43 000 - 16 000 = 27 000 €) +3 000 € entered after its review."""
+        axis = next(a for a in fx.plan().axes if a.id == "maint-ra")
+        line = AxisLine(axis, fx._axis("maint-ra", 52_000, 20_000, 80_000, Pace.ON_TRACK, None, None),
+                        fx._axis("maint-ra", 40_000, 16_000, 60_000, Pace.ON_TRACK, None, None),
+                        fx._axis("maint-ra", 43_000, 16_000, 60_000, Pace.ON_TRACK, None, None))
+        fmt = Formatter.for_plan(fx.plan(), "fr")
+        words = axis_change(line, fmt, "2027-07").replace("\u00a0", " ").replace("\u202f", " ")
+        assert words == ("+8 000 € depuis le mois dernier, dont +3 000 € de juillet 2027 ajoutés après sa revue "
+                         "(affaire saisie en retard ou augmentée) · objectif 60 000 € → 80 000 €")
+        same = AxisLine(axis, line.now, line.now)
+        assert axis_change(same, fmt, "2027-07") == "avancement inchangé"
+        assert axis_change(AxisLine(axis, line.now, None), fmt, None) == "–"
