@@ -345,7 +345,7 @@ class _Words:
 
     unknown: tuple[str, str]   # masculine, feminine
     scope: str
-    flag: tuple[str, str]      # dormant, not dormant
+    flag: tuple[str, str]      # dormant, not dormant, by the CRM's flag (it decided, not the rule by won deals)
     bool: tuple[str, str]      # a checkbox ticked, not ticked
     not_read: str              # an owner no user pac reads
     options: str               # between a multi-select's options
@@ -356,10 +356,16 @@ class _Words:
 
 
 _WORDS = {
-    "en": _Words(("unknown", "unknown"), "(scope: {})", ("dormant", "not dormant"), ("yes", "no"), NOT_READ_OWNER,
+    "en": _Words(("unknown", "unknown"), "(scope: {})",
+                 ("dormant by the CRM's dormant flag (pac's rule by won deals not applied)",
+                  "not dormant by the CRM's dormant flag (pac's rule by won deals not applied)"),
+                 ("yes", "no"), NOT_READ_OWNER,
                  "; ", "{}, unknown in {}: {}", ("no {}, country {}",) * 2,
                  "{} {}, postal code '{}' gives no département", "{} {}, no postal code"),
-    "fr": _Words(("inconnu", "inconnue"), "(périmètre : {})", ("dormant", "non dormant"), ("oui", "non"),
+    "fr": _Words(("inconnu", "inconnue"), "(périmètre : {})",
+                 ("dormant d'après le drapeau dormant du CRM (la règle des affaires gagnées ne s'applique pas)",
+                  "non dormant d'après le drapeau dormant du CRM (la règle des affaires gagnées ne s'applique pas)"),
+                 ("oui", "non"),
                  "un utilisateur que pac ne lit pas", " ; ", "{}, inconnu en {} : {}",
                  ("aucun {}, pays {}", "aucune {}, pays {}"), "{} {}, code postal '{}' : aucun département",
                  "{} {}, sans code postal"),
@@ -491,7 +497,7 @@ def failure_words(amounts: Sequence[Amount], values: Values, lang: str, label: s
     unknown = words.unknown[feminine]
     kind = kept["kind"]
     tail = words.scope.format(kept["label"] if label is None else label)
-    if kind == "flag":
+    if kind == "flag":    # the CRM's flag decided: said so, as the rule's evidence is (audit smallleft)
         return f"{words.flag[0] if kept['dormant'] == '1' else words.flag[1]} {tail}"
     if kind == "rule":
         return f"{_rule_words(kept, said)} {tail}"

@@ -131,8 +131,8 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
     console = cli_common.table_console()
     runs = repo.runs(engine, plan_id, limit=limit)
     table = Table(title="Last runs")
-    for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "API calls",
-                "quota left"):
+    for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "deleted",
+                "API calls", "quota left"):
         table.add_column(col)
     gone: list[Run] = []    # runs marked running whose process is gone (no one holds their plan's lock)
     for r in runs:
@@ -145,6 +145,7 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         counts = r.counts or {}
         total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written")}
         rejected, new = _rejected(counts)
+        deleted = _deleted(counts)
         # every figure grouped by thousands, as `pac sync`'s summary and its API line (« 99,972 left today ») and the
         # report show them (audit opscounts: « 6954 », « sf-main=99972 »)
         calls = ", ".join(f"{n}={int(a.get('calls', 0)):,}" for n, a in (r.api or {}).items())
@@ -153,7 +154,8 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                       ("not closed" if r in gone else r.status) + (" (dry)" if r.dry_run else ""),
                       f"{total['read']:,}", f"{total['written']:,}",
-                      f"{rejected:,}" + new_part(rejected, new), calls, left or "-")
+                      f"{rejected:,}" + new_part(rejected, new), "" if deleted is None else f"{deleted:,}",
+                      calls, left or "-")
     if runs:
         console.print(table)
         for r in gone:
@@ -270,6 +272,14 @@ def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:
     rejected = sum(int(c.get("rejected", 0)) for c in counts.values())
     compared = any("rejected_new" in c for c in counts.values())
     return rejected, sum(int(c.get("rejected_new", 0)) for c in counts.values()) if compared else None
+
+
+def _deleted(counts: dict[str, Any]) -> int | None:
+    """A run's records found deleted in the CRM, the sum of `pac sync`'s « deleted » column; None (a blank cell, as
+    the summary's) when the run recorded none: an incremental night with no deletion, a run that stopped before
+    reading (audit smallleft)."""
+    found = [int(c["deleted"]) for c in counts.values() if "deleted" in c]
+    return sum(found) if found else None
 
 
 def _warnings(counts: dict[str, Any]) -> tuple[int, int]:

@@ -246,15 +246,16 @@ TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "NOT_STARTED", "done": "
 # read back: the two values pac writes, and the finer ones a portal may still offer or an older pac wrote
 TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS": "in_progress",
                     "WAITING": "in_progress", "DEFERRED": "cancelled"}
-# The plan's end is not written on fallback tasks (decided 5 Dec 2026: a task leaves the rep's list by its status).
-# The plan's name is (``pac_plan``, audit hsplanprops): a portal provisioned before it lacks it on tasks, where the
-# missing-property check (``HubSpotConnector.lacking``, the tasks' properties the pull reads anyway) leaves it out of
-# the write with a warning, as on custom objects, instead of every task write being refused.
+# The plan's name (``pac_plan``, audit hsplanprops) and its last day (``pac_plan_end``, audit smallleft: a view of
+# running tasks leaves an ended plan's out, as on axis and action records; decided 7 Dec 2026, reversing 5 Dec's
+# « a task leaves the rep's list by its status ») are written on tasks: a portal provisioned before lacks them on
+# tasks, where the missing-property check (``HubSpotConnector.lacking``, the tasks' properties the pull reads anyway)
+# leaves them out of the write with a warning, as on custom objects, instead of every task write being refused.
 # A task's pac_key is not unique (since 6 Dec 2026, audit hstasks): HubSpot documents unique-value properties for
 # companies, deals, tickets, custom objects and contacts, not tasks, so a portal may refuse it; tasks are found by a
 # search of their keys, then updated by id or created (``writeback.Writer._send_tasks``), never upserted.
 TASK_PROPS: dict[str, Prop] = {k: (replace(v, unique=False) if k == "key" else v) for k, v in ACTION_PROPS.items()
-                               if k not in ("name", "text", "plan_end")}
+                               if k not in ("name", "text")}
 
 
 def task_status(hs_task_status: str | None, known: str | None) -> str | None:

@@ -228,3 +228,59 @@ class TestFallbackTasks:
         task_writes = [i for _m, p, b in writes if p.startswith("/crm/v3/objects/tasks/batch/") for i in b["inputs"]]
         assert len(task_writes) == 2 and all(i["properties"].get("pac_plan") == FR_NAME for i in task_writes)
         assert quiet == []
+
+
+class TestFallbackTasksPlanEnd:
+    """Fallback tasks carry their plan's last day, ``pac_plan_end``, as axis and action records do, so the views of
+    running tasks leave an ended plan's out (audit smallleft, 7 Dec 2026; hsplanprops left it out). Hand
+    expectations (written before the change): FR-A1, FR-A2 « 2027-12-31 » (France, calendar 2027), QC-A1, QC-A2
+    « 2028-03-31 » (Québec, 2027-04-01..2028-03-31); provisioned in French « Fin du plan », a date, in the PAC
+    group; a night with no change writes nothing; a portal whose tasks lack it is written without it and warned of,
+    ``pac crm provision hubspot`` adds it, the next night writes it once on each task, the night after nothing."""
+
+    @pytest.fixture
+    def cfg(self, tmp_path: Path) -> Any:
+        return _settings(tmp_path)
+
+    def test_each_task_carries_its_plans_end(self, cfg: Any) -> None:
+        with Emulator(build_portal(), enterprise=False) as emulator:
+            _run(cfg, emulator, FR, N1, provision=True)
+            label = dict(emulator.portal.properties["tasks"].get("pac_plan_end") or {})
+            fr, _ = _run(cfg, emulator, FR, N1)
+            qc, _ = _run(cfg, emulator, QC, N1 + timedelta(minutes=5))
+            _clean(fr, emulator)
+            _clean(qc, emulator)
+            tasks = _pac_records(emulator, ("tasks",))
+            quiet = [_run(cfg, emulator, plan, N1B + timedelta(minutes=i))[1] for i, plan in enumerate((QC, FR))]
+        assert (label.get("label"), label.get("type"), label.get("groupName")) == ("Fin du plan", "date", "pac")
+        assert {k: str(tasks[k].get("pac_plan_end"))[:10] for k in ACTION_PLAN} == {
+            f"{FR}:FR-A1": "2027-12-31", f"{FR}:FR-A2": "2027-12-31",
+            f"{QC}:QC-A1": "2028-03-31", f"{QC}:QC-A2": "2028-03-31"}
+        assert quiet == [[], []]
+
+    def test_tasks_of_a_portal_provisioned_before_it(self, cfg: Any) -> None:
+        with Emulator(build_portal(), enterprise=False) as emulator:
+            _run(cfg, emulator, FR, N1, provision=True)
+            _older_pac(emulator, {"tasks": ("pac_plan_end",)})
+            before, _ = _run(cfg, emulator, FR, N1)
+            _clean(before, emulator)
+            without = _pac_records(emulator, ("tasks",))
+            issues = _check(cfg, emulator)
+            done, _ = _run(cfg, emulator, FR, N1, provision=True)
+            after, writes = _run(cfg, emulator, FR, N1 + timedelta(minutes=5))
+            _clean(after, emulator)
+            tasks = _pac_records(emulator, ("tasks",))
+            _, quiet = _run(cfg, emulator, FR, N1B)
+        assert isinstance(before, RunResult) and len(before.lacking) == 1
+        assert "tasks lacks pac_plan_end" in before.lacking[0]
+        assert sorted(without) == [f"{FR}:FR-A1", f"{FR}:FR-A2"]
+        assert not any("pac_plan_end" in t for t in without.values())
+        assert issues == [("tasks", "pac_plan_end", "PAC property missing")]
+        assert "created 1 properties on tasks: pac_plan_end" in done
+        assert isinstance(after, RunResult) and after.lacking == []
+        assert {k: str(tasks[k].get("pac_plan_end"))[:10] for k in (f"{FR}:FR-A1", f"{FR}:FR-A2")} == {
+            f"{FR}:FR-A1": "2027-12-31", f"{FR}:FR-A2": "2027-12-31"}
+        task_writes = [i for _m, p, b in writes if p.startswith("/crm/v3/objects/tasks/batch/") for i in b["inputs"]]
+        assert len(task_writes) == 2 and all(str(i["properties"].get("pac_plan_end"))[:10] == "2027-12-31"
+                                             for i in task_writes), task_writes
+        assert quiet == []

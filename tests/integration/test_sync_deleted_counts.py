@@ -130,5 +130,53 @@ class TestStatusReadsTheSummary:
         assert shown.exit_code == 0, shown.output
         row = next(line for line in shown.stdout.splitlines() if line.startswith(f"│ {result.run_id} "))
         cells = [c.strip() for c in row.split("│")[1:-1]]
-        assert cells[5:] == ["1,202", f"{result.written:,}", "0", f"fake={used['calls']}",
+        assert cells[5:] == ["1,202", f"{result.written:,}", "0", "0", f"fake={used['calls']}",
                              f"fake={used['remaining']:,}"], cells
+
+    def test_pac_status_shows_each_runs_deletions(self, settings) -> None:
+        """`pac status`'s Last runs table gives each run's « deleted » (audit smallleft), the sum of the summary's
+        column: nights 1 to 6 of the audit's table (REPORT.md 1a of audit opscounts) and a seventh, incremental,
+        with no deletion. Written by hand: night 1 (first run, a full read) 0; night 2 (v2) 1; night 3 (a3, a4; v2
+        again) 2; night 4 (full read, the recycle bin) 0; night 5 (a2 purged) 1; night 6 0; night 7 blank, as the
+        summary leaves an incremental night's objects with no deletion blank. Seen failing before the fix: the
+        table had no « deleted » column."""
+        crm, clock = _first_night(settings)
+        clock.advance(hours=1)
+        _flag_deleted(crm, "activities", "v2", clock)
+        _night(settings, crm, clock)
+        _flag_deleted(crm, "accounts", "a3", clock)
+        _flag_deleted(crm, "accounts", "a4", clock)
+        crm.records["activities"]["v2"] = replace(crm.records["activities"]["v2"], modified_at=clock.now)
+        _night(settings, crm, clock)
+        _night(settings, crm, clock, full=True)
+        del crm.records["accounts"]["a2"]
+        _night(settings, crm, clock, full=True)
+        _night(settings, crm, clock, full=True)
+        last = _night(settings, crm, clock)
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
+        assert shown.exit_code == 0, shown.output
+        lines = shown.stdout.splitlines()
+        head = next(line for line in lines if "┃ run " in line)
+        columns = [c.strip() for c in head.split("┃")[1:-1]]
+        assert columns[5:9] == ["read", "written", "rejected", "deleted"], columns
+        deleted = {}
+        for line in lines:
+            cells = [c.strip() for c in line.split("│")[1:-1]]
+            if cells and cells[0].isdigit():
+                deleted[int(cells[0])] = cells[8]
+        first = last.run_id - 6
+        assert [deleted[first + n] for n in range(7)] == ["0", "1", "2", "0", "1", "0", ""], deleted
+
+    def test_pac_status_groups_deletions_by_thousands(self, settings) -> None:
+        """1,200 accounts deleted in one night (a full read not returning them) read « 1,200 », as the summary."""
+        crm, clock = FakeConnector(), Clock()
+        crm.put(user("u1", "julie@example.com"), *(account(f"a{i}") for i in range(1201)),
+                visit("v1", "u1", "a1200", W18))
+        _sync(settings, crm, clock)
+        for i in range(1200):
+            del crm.records["accounts"][f"a{i}"]
+        result = _night(settings, crm, clock, full=True)
+        assert result.counts["accounts"]["deleted"] == 1200
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
+        row = next(line for line in shown.stdout.splitlines() if line.startswith(f"│ {result.run_id} "))
+        assert [c.strip() for c in row.split("│")[1:-1]][8] == "1,200", row

@@ -87,7 +87,9 @@ class TestDormantFlagClearedAfterTheWindowBegan:
                                  CLEARED[1]))
         assert ev.action("A-01").done == 3
         v1 = next(d for d in ev.action("A-01").decisions if d.record_id == "v1")
-        assert (v1.rule, v1.detail) == ("outside_scope", "not dormant (scope: clients dormants)")
+        assert (v1.rule, v1.detail) == (
+            "outside_scope", "not dormant by the CRM's dormant flag (pac's rule by won deals not applied) (scope: "
+                             "clients dormants)")
 
     def test_a_change_on_the_reference_day_itself_is_after_its_start(self) -> None:
         """Cleared on Monday 3 May at 10:00 Paris (the window's first day): dormant when the day began, counted."""
@@ -106,7 +108,8 @@ class TestDormantFlagClearedAfterTheWindowBegan:
         assert ev.action("A-01").done == 4
         v7 = next(d for d in ev.action("A-01").decisions if d.record_id == "v7")
         assert v7.rule == "outside_scope"
-        assert v7.detail.startswith("not dormant (scope: clients dormants); not dormant on 2027-05-03")
+        assert v7.detail.startswith("not dormant by the CRM's dormant flag (pac's rule by won deals not applied) "
+                                    "(scope: clients dormants); not dormant on 2027-05-03")
 
 
 MAY = Window(datetime(2027, 5, 1, tzinfo=PARIS), datetime(2027, 6, 1, tzinfo=PARIS), "mai")

@@ -188,7 +188,59 @@ class TestDormancy:
             "dormant: no won deal from 2026-05-03 (12 months before 2027-05-03), the last on 2026-02-02 "
             "(scope: not dormant)")
         found = _of({"dormant": True}, account("fl", "69003", dormant=False))
-        assert found["fl"] == ("non dormant (périmètre : dormant)", "not dormant (scope: dormant)")
+        assert found["fl"] == (f"non dormant {FLAG_FR} (périmètre : dormant)",
+                               f"not dormant {FLAG_EN} (scope: dormant)")
+
+
+# the CRM's dormant flag decided (audit smallleft): said, and that pac's rule by won deals was not applied
+FLAG_FR = "d'après le drapeau dormant du CRM (la règle des affaires gagnées ne s'applique pas)"
+FLAG_EN = "by the CRM's dormant flag (pac's rule by won deals not applied)"
+
+
+class TestDormancyDecidedByTheCrmFlag:
+    """A dormancy near miss says whether the CRM's dormant flag or pac's rule by won deals decided it (audit
+    smallleft, 7 Dec 2026: « non dormant (périmètre : dormant) » said neither, beside the rule's « non dormant :
+    dernière affaire gagnée le … »). Written by hand before the fix: ``dormant: true`` reads the flag first, so an
+    account flagged not dormant whose last won deal is 2 February 2026 (dormant by the rule on 3 May 2027) fails on
+    its flag; ``not: dormant`` an account flagged dormant that won on 3 November 2026 (not dormant by the rule)
+    likewise; ``dormant: {months: 12}`` ignores the flag, so its words stay the rule's."""
+
+    def test_the_flag_decides_dormant_true(self) -> None:
+        found = _of({"dormant": True}, account("f1", "69003", dormant=False),
+                    deals=(won("d1", "f1", "1000", date(2026, 2, 2)),))
+        assert found["f1"] == (f"non dormant {FLAG_FR} (périmètre : dormant)",
+                               f"not dormant {FLAG_EN} (scope: dormant)")
+
+    def test_the_flag_decides_not_dormant(self) -> None:
+        found = _of({"not": {"dormant": True}}, account("f2", "69003", dormant=True),
+                    deals=(won("d1", "f2", "1000", date(2026, 11, 3)),))
+        assert found["f2"] == (f"dormant {FLAG_FR} (périmètre : non dormant)",
+                               f"dormant {FLAG_EN} (scope: not dormant)")
+
+    def test_the_rule_with_months_ignores_the_flag(self) -> None:
+        found = _of({"dormant": {"months": 12}}, account("f3", "69003", dormant=True),
+                    deals=(won("d1", "f3", "1000", date(2026, 11, 3)),))
+        assert found["f3"] == (
+            "non dormant : dernière affaire gagnée le 3 novembre 2026, dans les 12 mois avant le 3 mai 2027 (depuis le "
+            "3 mai 2026) (périmètre : dormant 12 mois)",
+            "not dormant: last won deal on 2026-11-03, within the 12 months before 2027-05-03 (from 2026-05-03) "
+            "(scope: dormant 12 months)")
+
+    def test_the_flag_then_and_the_flag_now(self) -> None:
+        """The flag on the period's first day decides (not tonight's); its state note still follows."""
+        found = _of({"dormant": True}, account("f4", "69003", dormant=True),
+                    changes=(AccountChange("sf", "f4", "dormant", utc(5, 13, 9), False, True),))
+        assert found["f4"] == (
+            f"non dormant {FLAG_FR} (périmètre : dormant); compte non dormant au 3 mai 2027, premier jour de la "
+            "période (marqué dormant le 13 mai)",
+            f"not dormant {FLAG_EN} (scope: dormant); not dormant on 2027-05-03, the window's first day "
+            "(flagged dormant on 2027-05-13)")
+
+    def test_a_snapshot_keeps_them(self) -> None:
+        p, ev = _explained({"dormant": True}, [account("f5", "69003", dormant=False)])
+        again = evaluation_from_payload(snapshot_payload(ev))
+        assert _words(p, again)["f5"] == _words(p, ev)["f5"] == (f"non dormant {FLAG_FR} (périmètre : dormant)",
+                                                                   f"not dormant {FLAG_EN} (scope: dormant)")
 
 
 class TestWhatFollowsTheFailure:
