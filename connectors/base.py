@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from pac_core.errors import InvalidInput, Problem
 from pac_core.records import Record, Rejected
@@ -130,6 +131,15 @@ class CredentialsMissing(InvalidInput):
 
     def __init__(self, message: str, fix: str, connector: str = "") -> None:
         super().__init__(Problem(connector, message, fix))
+
+
+def refuse_host_password(variable: str, value: str, example: str, connector: str = "") -> None:
+    """Refuse a host variable that carries a user name and password (``https://user:pw@gateway``), never echoing it:
+    pac sends none in a host, and every message naming the host would print it (audit secretsaudit)."""
+    if "@" in urlsplit(value if "://" in value else f"https://{value}").netloc:
+        raise CredentialsMissing(f"{variable} holds a user name and password (before '@'): pac sends none in a host "
+                                 "and would show it wherever it names the host",
+                                 f"set it to the host alone, e.g. {example}", connector)
 
 
 class RateLimited(ConnectorError):

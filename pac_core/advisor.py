@@ -106,6 +106,8 @@ class AdvisorSettings(Protocol):
     def committed_weight(self) -> Decimal: ...
     @property
     def capacity(self) -> Mapping[str, Decimal]: ...
+    @property
+    def roi_limits(self) -> tuple[tuple[float, bool], ...]: ...
 
 # CLOSED is an axis's only recommendation once its own period is over (the others are not kept for it)
 PRECEDENCE = (Rule.CLOSED, Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
@@ -154,7 +156,7 @@ def roi_pct(value: float, lang: str, s: AdvisorSettings) -> str:
     """An axis's ROI quoted beside another rule's figures, as the report's axes table writes it (``money.apart`` against
     the roll-out's and the drop's thresholds): an axis at 49.96 % « 49,96 % », not the roll-out's « 50 % » it did not
     reach (audit surfaces2)."""
-    return percent_apart(value, lang, ((s.rollout_min_roi, True), (s.drop_max_roi, True)))
+    return percent_apart(value, lang, s.roi_limits)
 
 
 JUST_BELOW = {"fr": "juste sous {limit}", "en": "just below {limit}"}

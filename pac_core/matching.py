@@ -812,15 +812,15 @@ class Matcher:
                 if rule is None:
                     continue
                 if len(near) < self.near_miss_limit:
+                    amounts, values = self._values(rule, pos, action, scope, reference)
                     detail = self._not_over(pos) if rule == "not_over" else \
                         self._handed_over(holder, who) if rule == "handed_over" else \
-                        self._detail(rule, pos, action, scope, reference)
+                        self._detail(rule, pos, action, scope, reference, (amounts, values))
                     # a planned status is named as pac explain names its own row: past, or not done yet (a task
                     # due today, records.past_at; audit oracle2counts F4)
                     others = [("planned_past" if past_at(ix.acts[pos].when(self.zone),
                                                          datetime.fromtimestamp(until, self.zone), self.zone)
                                else r) if r == "planned" else r for r in failed if r != rule]
-                    amounts, values = self._values(rule, pos, action, scope, reference)
                     near.append(replace(self._decision(pos, False, rule, f"{detail}; {ALSO}{', '.join(others)}"
                                                        if others else detail), amounts=amounts, values=values))
                 else:
@@ -856,8 +856,9 @@ class Matcher:
                           "deleted" if self.accounts[number].deleted else "outside_scope")
         return failed
 
-    def _detail(self, rule: str, pos: int, action: Action, scope: Scope, reference: date) -> str:
-        """Words for a near miss (computed only for the near misses that are listed)."""
+    def _detail(self, rule: str, pos: int, action: Action, scope: Scope, reference: date, found: Failure) -> str:
+        """Words for a near miss (computed only for the near misses that are listed), from its values where it has
+        some (``_values``: the window's, the scope failure's)."""
         ix = self.index
         a = ix.acts[pos]
         if rule == "wrong_type":
@@ -866,7 +867,7 @@ class Matcher:
             return ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or "
                     "subject), or a direction it does not count (an inbound call)")
         if rule == "outside_window":
-            when = dict(self._window_values(pos, action))
+            when = dict(found[1])
             first, last = when["first"], when["last"]
             days = first if first == last else f"{first} – {last}"
             label = when["label"]
@@ -892,8 +893,7 @@ class Matcher:
             return "the account was deleted in the CRM"
         number = ix.account(pos)
         assert number is not None
-        account = self.columns.account_at(number, reference, self.accounts[number])   # its state then
-        failure = self._scope_detail(scope, account, reference)
+        failure = failure_words(*found, DETAIL) if found[1] else "outside the scope"
         note = self._state_note(scope, number, reference)
         return f"{failure}; {note}" if note else failure
 
@@ -934,10 +934,6 @@ class Matcher:
             return ""
         return state_note(self.columns, number, reference, fields, self.accounts[number].source, self.emails,
                           "window")
-
-    def _scope_detail(self, scope: Scope, account: Account, reference: date) -> str:
-        found = self._failure(scope, account, reference)
-        return failure_words(*found, DETAIL) if found[1] else "outside the scope"
 
     def _failure(self, scope: Scope, account: Account, reference: date) -> Failure:
         """The first condition of ``scope`` the account fails at ``reference``, as values (``failure_values``; the

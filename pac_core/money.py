@@ -166,7 +166,7 @@ def months(value: float | Decimal, lang: str, limits: Iterable[Limit] = ()) -> s
     shown = apart(value, limits, 1, percent=False) if limits else half_up(value, 1)
     if value > 0 and shown == 0:     # a day or so: not a payback of zero
         return f"<{NBSP}{format_decimal(Decimal('0.1'), format=digits(1), locale=locale)}{NBSP}{one}"
-    decimals = 0 if shown == shown.to_integral_value() else _places(shown)
+    decimals = 0 if shown == shown.to_integral_value() else places_of(shown)
     return f"{format_decimal(shown, format=digits(decimals), locale=locale)}{NBSP}{one if shown == 1 else many}"
 
 
@@ -202,7 +202,7 @@ def apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, mo
     return exact.quantize(Decimal(1).scaleb(-most), rounding=rounding)
 
 
-def _places(shown: Decimal) -> int:
+def places_of(shown: Decimal) -> int:
     """The decimals a rounded figure holds (``apart``'s, ``half_up``'s)."""
     return -shown.as_tuple().exponent  # type: ignore[operator]
 
@@ -210,7 +210,7 @@ def _places(shown: Decimal) -> int:
 def decimals_apart(ratio: float | Decimal, limits: Iterable[Limit], decimals: int = 0, most: int = 2, *,
                    percent: bool = True) -> int:
     """How many decimals ``apart`` writes ``ratio`` with."""
-    return _places(apart(ratio, limits, decimals, most, percent=percent))
+    return places_of(apart(ratio, limits, decimals, most, percent=percent))
 
 
 def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], decimals: int = 0, *,
@@ -218,7 +218,7 @@ def percent_apart(ratio: float | Decimal, lang: str, limits: Iterable[Limit], de
     """``percent`` with the decimals of ``apart``: the figure never reads as meeting a threshold it did not meet,
     nor missing one it met. ``signed``: a figure above 0 as shown gets its « + » (a change from a baseline)."""
     shown = apart(ratio, limits, decimals)
-    text = percent(shown.scaleb(-2), lang, _places(shown))
+    text = percent(shown.scaleb(-2), lang, places_of(shown))
     return f"+{text}" if signed and shown > 0 else text
 
 

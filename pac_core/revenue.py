@@ -795,7 +795,7 @@ class WonLedger:
             out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))
         if len(missed) > limit:
             out.append(Decision("", "", False, "truncated", f"{len(missed) - limit} more deals left out not listed"))
-        gone = self._of_deleted(days, deleted, flt, owner_email or {}) if deleted is not None else []
+        gone = self._kept_on(days, deleted, flt, owner_email or {}) if deleted is not None else []
         for p in gone[:limit]:
             source, ident, _, account = self._listed(p)
             out.append(Decision(source, ident, False, "deleted", "the account was deleted in the CRM", account,
@@ -804,7 +804,7 @@ class WonLedger:
             out.append(Decision("", "", False, "truncated",
                                 f"{len(gone) - limit} more deals of deleted accounts not listed"))
         if state_out:
-            moved = self._of_deleted(days, frozenset(state_out), flt, owner_email or {})
+            moved = self._kept_on(days, frozenset(state_out), flt, owner_email or {})
             for p in moved[:limit]:
                 source, ident, _, account = self._listed(p)
                 number = int(self.account_array[p]) if self.account_array is not None else self.accounts[p]
@@ -829,8 +829,8 @@ class WonLedger:
         period's last): not counted, ``outside_period``, "closed on 2026-12-31, before the first day counted,
         2027-01-01" (audit explain: « why is the Durand order not in my revenue? » had no answer)."""
         out: list[Decision] = []
-        before = self._of_deleted((days[0] - NEAR_PERIOD, days[0] - timedelta(days=1)), members, flt, owner_email)
-        after = self._of_deleted((days[1] + timedelta(days=1), days[1] + NEAR_PERIOD), members, flt, owner_email)
+        before = self._kept_on((days[0] - NEAR_PERIOD, days[0] - timedelta(days=1)), members, flt, owner_email)
+        after = self._kept_on((days[1] + timedelta(days=1), days[1] + NEAR_PERIOD), members, flt, owner_email)
         for found, words in ((before[-limit:] if limit else [], f"before the first day counted, {days[0]:%Y-%m-%d}"),
                              (after[:limit], f"after the last day counted, {days[1]:%Y-%m-%d}")):
             for p in found:
@@ -842,11 +842,12 @@ class WonLedger:
             out.append(Decision("", "", False, "truncated", f"{unlisted} more deals outside the period not listed"))
         return out
 
-    def _of_deleted(self, days: DateRange, deleted: Members, flt: DealFilter | None,
-                    owner_email: Mapping[AccountKey, str]) -> list[int]:
-        """The ledger positions of the won deals closed in ``days`` on the accounts of ``deleted`` (a boolean array
-        per account number) that ``flt`` keeps (its owner and product conditions)."""
-        found = self.positions_of(days, deleted)
+    def _kept_on(self, days: DateRange, accounts: Members, flt: DealFilter | None,
+                 owner_email: Mapping[AccountKey, str]) -> list[int]:
+        """The ledger positions of the won deals closed in ``days`` on ``accounts`` (a boolean array per account
+        number, or a set of numbers: the deleted accounts, those outside the scope then) that ``flt`` keeps (its
+        owner and product conditions)."""
+        found = self.positions_of(days, accounts)
         if flt is None or flt.is_everything:
             return found
         return [p for p in found if flt.verdict((deal := self.deals[p]).source, deal.owner_id, deal.lines,

@@ -339,6 +339,8 @@ FIELD_WORDS_EN = {
     "owner": "account owner", "name": "account", "dormant": "dormant",
 }
 _FEMININE = frozenset({"region"})   # « région inconnue », « aucune région »
+
+
 @dataclass(frozen=True)
 class _Words:
     """A language's words for a scope failure (``failure_words``)."""

@@ -48,7 +48,7 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
     not given) with the decimals that keep it short, « ROI final : 49,96 % » as the axes' table (audit surfaces2)."""
     words = WORDS[lang]
     engine = engine or EngineSettings()
-    fmt = Formatter.for_plan(plan, lang, engine.roi_limits, engine.trend_limits, engine.payback_limits)
+    fmt = Formatter.with_thresholds(plan, lang, engine)
     recos = {r.axis_id: r for r in evaluation.recommendations}
     progress = {a.axis_id: a for a in evaluation.axes}
     out: list[str] = []

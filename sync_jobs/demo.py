@@ -153,9 +153,8 @@ def _run(views: DemoViews, lang: str | None, output: str, db: str, console: Cons
             print_summary(console, views, first)
             return first.status if first.status is not RunStatus.OK else RunStatus.PARTIAL
         print_summary(console, views, first, demo_handled(settings, ps.key))
-        limits = engine_settings(settings, first.plan.currency)
-        print_progress(console, first.plan, first.evaluation, Formatter.for_plan(
-            first.plan, "en", limits.roi_limits, limits.trend_limits, limits.payback_limits))
+        print_progress(console, first.plan, first.evaluation, Formatter.with_thresholds(
+            first.plan, "en", engine_settings(settings, first.plan.currency)))
         server.reset_counts()
         second = _sync(views, settings, ps.key, build_connectors(settings, ps.connectors, env), full=False)
         calls = dict(server.calls)

@@ -79,6 +79,7 @@ from connectors.base import (
     WriteResult,
     own_stamps,
     reading_of,
+    refuse_host_password,
     same_value,
 )
 from connectors.heap import frozen_heap
@@ -2078,10 +2079,7 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
         raise CredentialsMissing(f"{prefix}HOST is not an https:// URL: pac would send the HubSpot credentials "
                                  "unencrypted", f"unset it (the default is {DEFAULT_HOST}) or set it to the https:// "
                                  "URL of your proxy", name)
-    if "@" in urlsplit(host).netloc:     # a gateway's user:password: printed wherever the host is named (audit
-        raise CredentialsMissing(f"{prefix}HOST holds a user name and password (before '@'): pac sends none in a "
-                                 "host and would show it wherever it names the host", "set it to the https:// URL "
-                                 f"alone (the default is {DEFAULT_HOST})", name)     # secretsaudit), never echoed
+    refuse_host_password(f"{prefix}HOST", host, f"{DEFAULT_HOST} (the default)", name)
     limiter = RateLimiter(max_daily_share=max_daily_share, search_per_second=search_rate)
     transport = HubSpotTransport(host=host, access_token=token or None,
                                  oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter,

@@ -48,6 +48,7 @@ from connectors.base import (
     before_write,
     certificate_refused,
     new_secret,
+    refuse_host_password,
     untrusted_certificate,
 )
 from connectors.paging import follow
@@ -143,13 +144,8 @@ class Credentials:
                                      "set it to the path of a PEM bundle, or unset it", connector)
         for url in ("DOMAIN", "INSTANCE_URL"):   # both carry a credential (the token request, every call)
             value = get(url) or ""
-            if "@" in urlsplit(value if "://" in value else f"https://{value}").netloc:
-                # a gateway's user:password pasted in: every message naming the host would print it (never echoed;
-                # audit secretsaudit)
-                example = "acme.my.salesforce.com" if url == "DOMAIN" else "https://acme.my.salesforce.com"
-                raise CredentialsMissing(f"{prefix}{url} holds a user name and password (before '@'): pac sends none "
-                                         "in a host and would show it wherever it names the host",
-                                         f"set it to the host alone, e.g. {example}", connector)
+            refuse_host_password(f"{prefix}{url}", value, "acme.my.salesforce.com" if url == "DOMAIN"
+                                 else "https://acme.my.salesforce.com", connector)
             if "://" in value and not value.lower().startswith("https://"):
                 raise CredentialsMissing(f"{prefix}{url} is not an https:// URL: pac would send the Salesforce "
                                          "credentials unencrypted",

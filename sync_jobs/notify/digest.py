@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from pac_core.money import places_of
 from pac_core.reject_words import reason_words
 from pac_core.text import french_spacing
 from sync_jobs.notify.alerts import Alert
@@ -52,7 +53,7 @@ def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
         values["pace"] = enum_label("axis_pace", values["pace"], lang)   # « Manqué », the report's axis word
         number = Formatter(lang=lang).number   # « -3 374 % » as the report writes it, not « -3374 % » (docs2 F3)
         # with the decimals the alert kept it with (« 99,96 », an objective missed short of 100 %: audit nearleft)
-        values["progress"] = number(Decimal(values["progress"]), _places(values["progress"])) \
+        values["progress"] = number(Decimal(values["progress"]), max(0, places_of(Decimal(values["progress"])))) \
             if values["progress"] else "–"
         values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"
     if alert.kind == "rejected":    # the report's word, « Activités »; the reason in the person's language
@@ -63,8 +64,3 @@ def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
         values["rule"] = enum_label("rule", values["rule"], lang)
         values["summary"] = values.get(f"summary_{lang}") or values["summary"]   # the advice in the person's words
     return values
-
-
-def _places(text: str) -> int:
-    """The decimals a figure kept as text holds: 2 for "99.96", 0 for "100"."""
-    return max(0, -int(Decimal(text).as_tuple().exponent))

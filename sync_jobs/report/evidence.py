@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.advisor import elapsed_text, pct_below
-from pac_core.money import percent_apart, shown_additional, shown_digits
+from pac_core.money import percent_apart, places_of, shown_additional, shown_digits
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
@@ -204,9 +204,7 @@ def _quantity(value: Decimal, fmt: Formatter) -> str:
     """A product quantity with its own decimals, up to ``QUANTITY_PLACES`` (« 7,5 », « 2 » for 2.0): rounded to the
     unit, 2.5 + 4.5 + 0.5 won read « gagné 8 + engagé 2 / capacité 10 » beside the « 95 % » they make (audit hshand4
     F3)."""
-    exponent = value.normalize().as_tuple().exponent
-    places = min(QUANTITY_PLACES, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
-    return fmt.number(value, places)
+    return fmt.number(value, min(QUANTITY_PLACES, max(0, places_of(value.normalize()))))
 
 
 def _number(value: Any) -> Decimal:

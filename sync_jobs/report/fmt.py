@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -52,6 +53,17 @@ _DAYS = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")   # a declar
 _MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")   # a plan's quarter by its months, 2027-02..2027-04
 
 
+class Thresholds(Protocol):
+    """What holds the advisor's thresholds as ``money.apart`` takes them: ``EngineSettings``, ``ReportInputs``."""
+
+    @property
+    def roi_limits(self) -> tuple[Limit, ...]: ...
+    @property
+    def trend_limits(self) -> tuple[Limit, ...]: ...
+    @property
+    def payback_limits(self) -> tuple[Limit, ...]: ...
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats figures for one language (``fr`` or ``en``), one currency and one timezone; ``fiscal_start``, the
@@ -78,6 +90,11 @@ class Formatter:
         return cls(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone,
                    fiscal_start=fiscal_start(plan), quarters=plan.period.quarters, roi_limits=roi_limits,
                    trend_limits=trend_limits, payback_limits=payback_limits)
+
+    @classmethod
+    def with_thresholds(cls, plan: Plan, lang: str | None, thresholds: Thresholds) -> Formatter:
+        """``for_plan`` with the advisor's thresholds of ``thresholds`` (the engine settings, the report's inputs)."""
+        return cls.for_plan(plan, lang, thresholds.roi_limits, thresholds.trend_limits, thresholds.payback_limits)
 
     def __post_init__(self) -> None:
         if self.lang not in LOCALES:

@@ -37,7 +37,7 @@ SECTIONS = ("overview", "segments", "axes", "kpis", "actions", "gaps", "recos", 
 
 
 def formatter_for(inputs: ReportInputs, lang: str | None) -> Formatter:
-    return Formatter.for_plan(inputs.plan, lang, inputs.roi_limits, inputs.trend_limits, inputs.payback_limits)
+    return Formatter.with_thresholds(inputs.plan, lang, inputs)
 
 
 def render(inputs: ReportInputs, lang: str | None = None) -> str:

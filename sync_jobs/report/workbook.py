@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from connectors.fit import printable
-from pac_core.money import LOCALES, PROGRESS_LIMITS, Limit, apart
+from pac_core.money import LOCALES, PROGRESS_LIMITS, Limit, apart, places_of
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.csv_export import FORMULA_START
@@ -186,7 +186,7 @@ def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None
     percent = kind != "months"
     usual = 0 if percent else 1     # the places of the column's format (« 0 % », months' « 0,0 »)
     shown = apart(value, limits, usual, percent=percent)
-    places = -int(shown.as_tuple().exponent)
+    places = places_of(shown)
     if places > usual:
         if not percent:       # one decimal as a rule (« 6,0 »); 6.04 months beside « within 6 »: « 6,04 »
             cell.number_format = "0." + "0" * places

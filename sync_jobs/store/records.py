@@ -106,15 +106,14 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
 def _retiring(conn: Connection, connector: str, dead: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Kind -> how many of the rows about to be stored deleted (``dead``) the store holds live: the records this
     upsert retires (one query by their ids)."""
-    if not dead:
-        return {}
-    wanted = {(r["kind"], r["crm_id"]) for r in dead}
-    query = select(_T.c.kind, _T.c.crm_id).where(
-        _T.c.connector == connector, _T.c.deleted.is_(False), _T.c.crm_id.in_(sorted({i for _k, i in wanted})))
+    by_kind: dict[str, set[str]] = {}
+    for r in dead:
+        by_kind.setdefault(r["kind"], set()).add(str(r["crm_id"]))
     out: dict[str, int] = {}
-    for kind, crm_id in conn.execute(query):
-        if (kind, crm_id) in wanted:
-            out[str(kind)] = out.get(str(kind), 0) + 1
+    for kind, ids in by_kind.items():
+        found = len(conn.execute(_live(connector, kind, sorted(ids))).all())
+        if found:
+            out[kind] = found
     return out
 
 
@@ -280,11 +279,16 @@ def live_records(engine: Engine, connector: str, kind: str, ids: Iterable[str]) 
     ``kind`` for ``connector`` (``StoredRecords.live``): by the indexed key, 1,000 ids a query."""
     out: dict[str, str] = {}
     for chunk in chunked(sorted({str(i) for i in ids}), 1000):
-        query = select(_T.c.crm_id, _T.c.account_id).where(
-            _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.crm_id.in_(chunk))
         with engine.connect() as conn:
-            out.update({str(i): str(a or "") for i, a in conn.execute(query)})
+            out.update({str(i): str(a or "") for i, a in conn.execute(_live(connector, kind, chunk))})
     return out
+
+
+def _live(connector: str, kind: str, ids: Sequence[str]) -> Any:
+    """(CRM id, account id) of those of ``ids`` the store holds as live records of ``kind`` for ``connector``, by the
+    indexed key (``live_records``, and the upsert's count of the records it retires)."""
+    return select(_T.c.crm_id, _T.c.account_id).where(
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.crm_id.in_(ids))
 
 
 def live_by_id(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, Record]:
