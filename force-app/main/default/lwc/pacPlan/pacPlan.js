@@ -13,6 +13,8 @@ import ACCOUNTS_SHOWN from '@salesforce/label/c.PAC_Accounts_Shown';
 import ACTIONS_ELSEWHERE from '@salesforce/label/c.PAC_Actions_Elsewhere';
 import WON_REVENUE from '@salesforce/label/c.PAC_Won_Revenue';
 import BASELINE from '@salesforce/label/c.PAC_Baseline';
+import NOT_AVAILABLE from '@salesforce/label/c.PAC_Not_Available';
+import PARTIAL_LOAD from '@salesforce/label/c.PAC_Partial_Load';
 import LOCALE from '@salesforce/i18n/locale';
 
 // Pace values written by pac (PAC_Pace__c, a restricted picklist): the colour of the badge and the bar.
@@ -34,15 +36,23 @@ const REMOVED = 'removed';
 // views do; a record pac has not written it on yet (a mapping without plan_end) is kept.
 const PLAN_RUNNING = { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] };
 
+// Every PAC field is asked for @optional: "To construct queries that succeed even if the context user doesn't have
+// access to a field, use optional fields" (GraphQL API, Query Objects, "Optional fields available in API v65.0 and
+// later"; lightning/graphql "provides newer features, such as optional fields"): "If the user executing the query
+// doesn't have access to the employee number field, the query succeeds and returns the Id field but not the
+// EmployeeNumber field or any subfields" (Query Objects Examples). A field a custom profile hides is then absent
+// from its node, and the card says « non disponible » for it (audit lwcgql). The fields the queries filter or sort on
+// (status, pace, plan end, key, priority, the actions' due date, the account's axes) must stay readable: a filter on
+// a field the user may not read still fails the query (docs/salesforce.md, section 4).
 const ACTION_FIELDS = `
     Id
     Name { value }
-    PAC_Status__c { value displayValue }
-    PAC_Done__c { value }
-    PAC_Target__c { value }
-    PAC_Progress_Pct__c { value }
-    PAC_Pace__c { value displayValue }
-    PAC_Window_End__c { value displayValue }
+    PAC_Status__c @optional { value displayValue }
+    PAC_Done__c @optional { value }
+    PAC_Target__c @optional { value }
+    PAC_Progress_Pct__c @optional { value }
+    PAC_Pace__c @optional { value displayValue }
+    PAC_Window_End__c @optional { value displayValue }
     Owner { ... on User { Name { value } } }`;
 
 // What both queries read of an axis, with its actions (the first 50, by due date) and how many it has: a large plan
@@ -50,19 +60,19 @@ const ACTION_FIELDS = `
 const AXIS_FIELDS = `
     Id
     Name { value }
-    PAC_Key__c { value }
-    PAC_Plan__c { value }
-    PAC_Status__c { value displayValue }
-    PAC_Priority__c { value }
-    PAC_Progress_Pct__c { value }
-    PAC_Pace__c { value displayValue }
-    PAC_Revenue__c { value displayValue }
-    PAC_Objective__c { value displayValue }
-    PAC_Won_Revenue__c { value displayValue }
-    PAC_Baseline__c { value displayValue }
-    PAC_Done__c { value }
-    PAC_Target__c { value }
-    PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
+    PAC_Key__c @optional { value }
+    PAC_Plan__c @optional { value }
+    PAC_Status__c @optional { value displayValue }
+    PAC_Priority__c @optional { value }
+    PAC_Progress_Pct__c @optional { value }
+    PAC_Pace__c @optional { value displayValue }
+    PAC_Revenue__c @optional { value displayValue }
+    PAC_Objective__c @optional { value displayValue }
+    PAC_Won_Revenue__c @optional { value displayValue }
+    PAC_Baseline__c @optional { value displayValue }
+    PAC_Done__c @optional { value }
+    PAC_Target__c @optional { value }
+    PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) @optional {
         edges { node { ${ACTION_FIELDS} } }
         totalCount
     }`;
@@ -97,7 +107,7 @@ const AXIS_QUERY = gql`
                     }
                 }
                 Account(where: $accounts, first: 200, orderBy: { Name: { order: ASC } }) {
-                    edges { node { Id Name { value } PAC_Axes__c { value } } }
+                    edges { node { Id Name { value } PAC_Axes__c @optional { value } } }
                     totalCount
                     pageInfo { hasNextPage endCursor }
                 }
@@ -202,6 +212,22 @@ export function fmtPct(pct) {
     return pctFormat.format(value === 0 ? 0 : value);
 }
 
+/** Whether the user may read the field ``name`` of a record: a field asked @optional that the user may not read is
+ * absent from the node (a field read is there, ``{ value: null }`` when empty); a field the server could not resolve
+ * is null (an answer with errors). */
+export function readable(node, name) {
+    return node?.[name] !== undefined && node?.[name] !== null;
+}
+
+/** What the card writes for the field ``name`` of ``node``: ``format`` of its field value, « non disponible » /
+ * "not available" when the user may not read it, never « — », which says the field is empty (pac has not written
+ * it yet). */
+function figure(node, name, format) {
+    return readable(node, name) ? format(node[name]) : NOT_AVAILABLE;
+}
+
+const textOf = (f) => shown(f.displayValue || f.value);
+
 function shape(node) {
     const pace = node.PAC_Pace__c?.value;
     const pct = node.PAC_Progress_Pct__c?.value;
@@ -209,19 +235,39 @@ function shape(node) {
     return {
         id: node.Id,
         name: node.Name?.value,
-        status: shown(node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value),
-        pace: node.PAC_Pace__c?.displayValue || pace || '—',
+        status: figure(node, 'PAC_Status__c', textOf),
+        pace: figure(node, 'PAC_Pace__c', (f) => f.displayValue || f.value || '—'),
         paceClass: `pace ${PACE_TONE[pace] || 'pace_idle'}`,
+        // no bar for a progress the user may not read: an empty bar would read 0 %
+        hasBar: readable(node, 'PAC_Progress_Pct__c'),
         barClass: `bar ${PACE_TONE[pace] || 'pace_idle'}`,
         barStyle: `width: ${width}%`,
         // the bar's value for assistive technologies: its width, within 0..100 (aria-valuenow "between the minimum
         // and maximum values", MDN progressbar role); the figure itself, 250 %, is its aria-valuetext
         barValue: width,
-        pct: fmtPct(pct),
-        done: fmtCount(node.PAC_Done__c?.value),
-        target: fmtCount(node.PAC_Target__c?.value),
-        targetValue: node.PAC_Target__c?.value
+        pct: figure(node, 'PAC_Progress_Pct__c', (f) => fmtPct(f.value)),
+        done: figure(node, 'PAC_Done__c', (f) => fmtCount(f.value)),
+        target: figure(node, 'PAC_Target__c', (f) => fmtCount(f.value))
     };
+}
+
+/** How much of an axis's actions target (``PAC_Target__c``) is on actions not listed here, or undefined when the
+ * card cannot tell: the axis's target, the actions, or one listed action's target or status hidden from the user
+ * (a hidden target counted as 0 claimed the whole target unlisted, audit lwcgql). */
+function unlisted(node, edges) {
+    const known = readable(node, 'PAC_Target__c') && readable(node, 'PAC_Actions__r')
+        && edges.every((e) => readable(e.node, 'PAC_Target__c') && readable(e.node, 'PAC_Status__c'));
+    if (!known) {
+        return undefined;
+    }
+    // the axis's actions target is the sum of its actions' targets (visits, calls...: units of work, not a number of
+    // actions) in every CRM, cancelled ones aside; the actions not listed here live in another CRM (HubSpot), are
+    // not shared with this user (actions are private), or are past the first 50: the line says how much of the
+    // target they carry, « dont 4 sur des actions non listées », never « 4 actions » (audit lwcaudit)
+    const listed = edges.filter((e) => e.node.PAC_Status__c.value !== CANCELLED)
+        .reduce((sum, e) => sum + (Number(e.node.PAC_Target__c.value) || 0), 0);
+    const elsewhere = (Number(node.PAC_Target__c.value) || 0) - listed;
+    return elsewhere > 0 ? elsewhere : undefined;
 }
 
 /** « 50 sur 64 » when a list shows ``listed`` records of ``total`` (a query's totalCount), else nothing. */
@@ -234,34 +280,28 @@ function shownOf(listed, total) {
 
 /** An axis as the component shows it, with its actions and what its actions target counts that is not listed. */
 function shapeAxis(node) {
-    const actions = (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
+    const edges = (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED);
+    const actions = edges.map((e) => ({
         ...shape(e.node),
         owner: shown(e.node.Owner?.Name?.value),
-        due: shown(e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value),
-        counted: e.node.PAC_Status__c?.value !== CANCELLED
+        due: figure(e.node, 'PAC_Window_End__c', textOf)
     }));
-    const target = Number(node.PAC_Target__c?.value) || 0;
-    // the axis's actions target is the sum of its actions' targets (visits, calls...: units of work, not a number of
-    // actions) in every CRM, cancelled ones aside; the actions not listed here live in another CRM (HubSpot), are
-    // not shared with this user (actions are private), or are past the first 50: the line says how much of the
-    // target they carry, « dont 4 sur des actions non listées », never « 4 actions » (audit lwcaudit)
-    const listed = actions.filter((a) => a.counted).reduce((sum, a) => sum + (Number(a.targetValue) || 0), 0);
-    const elsewhere = target - listed;
+    const elsewhere = unlisted(node, edges);
     return {
         ...shape(node),
         priority: node.PAC_Priority__c?.value ?? null,
         key: node.PAC_Key__c?.value,
-        plan: shown(node.PAC_Plan__c?.value),
-        revenue: shown(node.PAC_Revenue__c?.displayValue),
-        objective: shown(node.PAC_Objective__c?.displayValue),
+        plan: figure(node, 'PAC_Plan__c', (f) => shown(f.value)),
+        revenue: figure(node, 'PAC_Revenue__c', (f) => shown(f.displayValue)),
+        objective: figure(node, 'PAC_Objective__c', (f) => shown(f.displayValue)),
         // what the additional revenue is counted from: won so far minus the baseline (absent before the
-        // org is provisioned with them, or before pac's next run writes them)
+        // org is provisioned with them, or before pac's next run writes them, or hidden from the user)
         wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
         baseline: node.PAC_Baseline__c?.displayValue,
         hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
         actions,
         actionsShown: shownOf(node.PAC_Actions__r?.edges?.length ?? 0, node.PAC_Actions__r?.totalCount),
-        elsewhere: elsewhere > 0 ? fill(ACTIONS_ELSEWHERE, fmtCount(elsewhere)) : undefined
+        elsewhere: elsewhere ? fill(ACTIONS_ELSEWHERE, fmtCount(elsewhere)) : undefined
     };
 }
 
@@ -269,12 +309,14 @@ export default class PacPlan extends NavigationMixin(LightningElement) {
     @api recordId;
     @api objectApiName;
 
-    label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR, WON_REVENUE, BASELINE };
+    label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR, WON_REVENUE, BASELINE, PARTIAL_LOAD };
     axes = [];
     axesTotal;
     accounts = [];
     accountsTotal;
     error;
+    // what an answer with data and errors could not load (the data it has is shown)
+    partial;
     loaded = false;
     axesOfRecord;
     axisKey;
@@ -321,7 +363,13 @@ export default class PacPlan extends NavigationMixin(LightningElement) {
         if (!this.where) {
             return undefined;
         }
-        return this.isAxisPage ? AXIS_QUERY : PLAN_QUERY;
+        return this.withAccounts ? AXIS_QUERY : PLAN_QUERY;
+    }
+
+    /** On an axis's page, the accounts it targets are asked for with it; not for an axis whose key the user may not
+     * read (no name to look for: an empty "or"). */
+    get withAccounts() {
+        return this.isAxisPage && this.axisNames.length > 0;
     }
 
     get where() {
@@ -345,18 +393,25 @@ export default class PacPlan extends NavigationMixin(LightningElement) {
     }
 
     get planVariables() {
-        return this.isAxisPage ? { where: this.where, accounts: accountsFilter(this.axisNames) } : { where: this.where };
+        return this.withAccounts ? { where: this.where, accounts: accountsFilter(this.axisNames) }
+            : { where: this.where };
     }
 
+    // "Values emitted by graphql can contain data and errors properties. These properties follow the GraphQL Response
+    // specification" (Query Your Data): both may come, the data the server could resolve and an error for the rest.
+    // The data is shown with a line saying what could not be loaded; errors alone are the load error.
     @wire(graphql, { query: '$planQuery', variables: '$planVariables' })
     plan({ data, errors }) {
-        if (errors) {
-            this.error = errors.map((e) => e.message).join('; ');
+        const messages = (errors || []).map((e) => e?.message).filter(Boolean).join('; ') || undefined;
+        if (errors?.length && !data?.uiapi?.query?.PAC_Axis__c) {
+            this.error = messages || String(errors);
+            this.partial = undefined;
             this.loaded = true;
             return;
         }
         if (data?.uiapi?.query?.PAC_Axis__c) {
             this.error = undefined;
+            this.partial = errors?.length ? messages : undefined;
             this.loaded = true;
             this.axes = data.uiapi.query.PAC_Axis__c.edges.map(({ node }) => shapeAxis(node)).sort(byPriority);
             // the Home card lists the first 50 running axes: say how many there are when there are more
