@@ -3,7 +3,9 @@ filters and sorts only on fields the GraphQL API can filter and sort (audit lwca
 
 "The GraphQL wire adapter uses the Salesforce GraphQL API schema, which enables you to use UI API enabled objects with
 the object-level security and field-level security of the current user" (LWC guide, graphql): a field a rep or a
-manager may not read fails the whole query, and the card says « Le plan n'a pas pu être chargé ». The component names
+manager may not read fails the whole query unless it is asked ``@optional`` (API v65.0, audit lwcgql: the figures the
+card shows are, and read « non disponible »); a field the query filters or sorts on cannot be, so one hidden from a user
+still makes the card say « Le plan n'a pas pu être chargé ». The component names
 its fields in GraphQL text assembled from fragments in JavaScript (``${AXIS_FIELDS}``: the "dynamic query
 construction" of lightning/graphql), not in ``@salesforce/schema`` imports, which a deploy refuses when the field is
 missing; whether a deploy checks such assembled text is not documented, so this test is where a field removed or
