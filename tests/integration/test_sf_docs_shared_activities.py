@@ -215,3 +215,45 @@ class TestSharedActivitiesGroupEventsAndSeries:
         assert _counted(settings, "A-C") == {ids["T1"], ids["T2"], ids["T3_occ"][0]}
         assert _counted(settings, "A-E") == {ids["M1"], ids["M3"]}
 
+
+def _statuses(org: DocsOrg) -> None:
+    """A standard org's Task statuses (Completed the only closed one) and two of the org's own, both closed:
+    'Clôturée' (done) and 'Annulée' (the call was not made)."""
+    for order, (label, closed) in enumerate((("Not Started", False), ("In Progress", False), ("Completed", True),
+                                              ("Waiting on someone else", False), ("Deferred", False),
+                                              ("Clôturée", True), ("Annulée", True)), start=1):
+        org.add("TaskStatus", MasterLabel=label, IsClosed=closed, IsDefault=order == 1, SortOrder=order)
+
+
+class TestClosedTaskStatusesTheMappingDoesNotList:
+    """A Task whose status the mapping lists nowhere and which Salesforce marks closed (``closed_field: IsClosed``)
+    counts as completed: right for an org's 'Clôturée', wrong for its 'Annulée' (a call closed because it was never
+    made). Only the org knows which: `pac config check --online` names each closed status the mapping does not list
+    (TaskStatus, IsClosed), so the admin lists the one that means "not made" under cancelled (audit sfshared F1:
+    before, nothing said so, and each cancelled call counted as made)."""
+
+    def test_the_online_check_names_each_closed_status_the_mapping_does_not_list(
+            self, shared_org: tuple[DocsOrg, dict[str, str], Any], tmp_path: Path) -> None:
+        org, _ids, _settings = shared_org
+        _statuses(org)
+        connector = build("sf-main", default_mapping_path(), ENV, policy=NO_WAIT)
+        try:
+            notes = [n for n in connector.online_notes() if "TaskStatus" in n]
+        finally:
+            connector.close()
+        assert notes == [
+            "warning: activities.status.Task: the org's closed Task statuses 'Clôturée', 'Annulée' are listed under "
+            "no status, so a Task closed in one counts as completed (closed_field: IsClosed), a call or e-mail made "
+            "(TaskStatus.IsClosed); list one that means it was not made (cancelled, no answer) under cancelled, and "
+            "those that mean done under completed to silence this"]
+        text = default_mapping_path().read_text(encoding="utf-8").replace(
+            "completed: ['Completed']", "completed: ['Completed', 'Clôturée']").replace(
+            "cancelled: ['Deferred']", "cancelled: ['Deferred', 'Annulée']")
+        listed = tmp_path / "listed.yaml"
+        listed.write_text(text, encoding="utf-8")
+        connector = build("sf-main", listed, ENV, policy=NO_WAIT)
+        try:
+            assert [n for n in connector.online_notes() if "TaskStatus" in n] == []
+        finally:
+            connector.close()
+        assert (org.unhandled, org.errors) == ([], [])
