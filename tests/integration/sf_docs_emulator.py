@@ -565,17 +565,20 @@ class DocsOrg:
                     what: str | None = None, **fields: Any) -> tuple[str, dict[str, str]]:
         """An event ``owner`` organises with ``invitees`` (users, contacts or leads): the organiser's event
         (``IsGroupEvent``, ``GroupEventType`` "1 (Group event)—An event with invitees"), an ``EventRelation`` per
-        invitee (``IsInvitee`` true, "Indicates whether or not the relation is an invitee"), and for each invited
-        user the calendar copy Salesforce gives them, a child event (``IsChild`` true; "Attendees see their name in the
-        Assigned To field", Help: Considerations for Using Events in Lightning Experience) with the event's relations;
-        "An EventRelation object can't be related to a child event". The event's id, and its copies' by user."""
+        invitee (``IsInvitee`` true, ``Status`` New), and for each invited user the calendar copy Salesforce gives
+        them: "When a Salesforce user is invited to a calendar event, a child calendar event record is created for the
+        invitee. A child calendar event is an Event record with the IsChild field set to true and OwnerId set to the
+        invitee's user ID. A child calendar event isn't created for an invitee who isn't a Salesforce user, such as a
+        contact, a lead, or a resource" (Change Data Capture Developer Guide, Event Invitees: its example copy repeats
+        the event's fields, ``IsGroupEvent`` and ``GroupEventType`` 1 included); "An EventRelation object can't be
+        related to a child event". The event's id, and its copies' by user."""
         event = self.activity("Event", who=who, what=what, OwnerId=owner, IsGroupEvent=True,
                               **{"GroupEventType": "1", **fields})
         found = self.find(event)
         assert found is not None
         copies: dict[str, str] = {}
         for invitee in invitees:
-            self.add("EventRelation", EventId=event, RelationId=invitee, IsInvitee=True, Status="Accepted",
+            self.add("EventRelation", EventId=event, RelationId=invitee, IsInvitee=True, Status="New",
                      SystemModstamp=fields.get("SystemModstamp"))
             if invitee.startswith(PREFIX["User"]):
                 copy = {k: v for k, v in found[1].items() if k != "Id"}
