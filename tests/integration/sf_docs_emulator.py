@@ -590,9 +590,10 @@ class DocsOrg:
         """A Salesforce Classic recurring series: its master (``IsRecurrence`` true, the ``Recurrence*`` fields of
         ``pattern``, the first occurrence's date), and each occurrence its own row whose ``RecurrenceActivityId`` is
         the master's ("The ID of the main record of the recurring event or task. Subsequent occurrences have the same
-        value in this field"). The master's id and the occurrences'."""
-        master = self.activity(sobject, who=who, what=what, IsRecurrence=True, **{**fields, **occurrences[0],
-                                                                                      **pattern})
+        value in this field"). A Task master has no due date: ActivityDate "can't be set or updated for a recurring
+        task (IsRecurrence is true)" (Object Reference, Task). The master's id and the occurrences'."""
+        first = {**occurrences[0], **({"ActivityDate": None, "CompletedDateTime": None} if sobject == "Task" else {})}
+        master = self.activity(sobject, who=who, what=what, IsRecurrence=True, **{**fields, **first, **pattern})
         return master, [self.activity(sobject, who=who, what=what, RecurrenceActivityId=master,
                                       **{**fields, **occurrence}) for occurrence in occurrences]
 
