@@ -257,3 +257,36 @@ class TestClosedTaskStatusesTheMappingDoesNotList:
         finally:
             connector.close()
         assert (org.unhandled, org.errors) == ([], [])
+
+
+class TestTheNextNight:
+    def test_a_new_primary_contact_a_converted_lead_and_an_uninvited_rep_are_read_incrementally(
+            self, shared_org: tuple[DocsOrg, dict[str, str], Any]) -> None:
+        """Between two nights (hand figures first): V3's primary contact becomes Zeta's (``WhoId`` changes, Salesforce
+        derives ``AccountId`` Zeta anew, the stamp moves): A-V counts Zeta, not Gamma; the lead of V8 is converted
+        into a contact of a new account Eta 69009 (its activities move to the contact and account: "converting the
+        lead moves its activities", docs/salesforce.md): A-V counts Eta; Julie removes Marc from V1 (his copy is
+        deleted): nothing changes. A-V 6 of 5 (V1, V3, V4, V5's 10 May, V6's 14 May, V8); A-MV 1."""
+        org, ids, settings = shared_org
+        assert _sync(settings, datetime(2027, 5, 20, 16, 0, tzinfo=UTC)).status == "ok"
+        moved = org.now = datetime(2027, 5, 20, 16, 30, tzinfo=UTC)
+        rows = {r["Id"]: r for r in org.rows["Event"]}
+        rows[ids["V3"]].update(WhoId=ids["c_zeta"], AccountId=org.account_of(None, ids["c_zeta"]),
+                               SystemModstamp=moved, LastModifiedDate=moved)
+        eta = org.add("Account", Name="Eta", BillingPostalCode="69009", BillingCountry="France", OwnerId=ids["julie"],
+                      Industry="Manufacturing", Type="Customer - Direct", SystemModstamp=moved)
+        contact = org.add("Contact", Name="Lee Prospect", AccountId=eta, OwnerId=ids["julie"], SystemModstamp=moved)
+        [lead] = [r for r in org.rows["Lead"] if r["Id"] == ids["lead"]]
+        lead.update(IsConverted=True, SystemModstamp=moved)
+        rows[ids["V8"]].update(WhoId=contact, AccountId=org.account_of(None, contact), SystemModstamp=moved,
+                               LastModifiedDate=moved)
+        org.delete(ids["V1_marc"], moved)
+        second = _sync(settings, datetime(2027, 5, 20, 17, 0, tzinfo=UTC))
+        assert (org.unhandled, org.errors, second.status, second.rejections) == ([], [], "ok", [])
+        assert second.evaluation is not None
+        assert (second.evaluation.action("A-V").done, second.evaluation.action("A-MV").done) == (6, 1)
+        assert _counted(settings, "A-V") == {ids["V1"], ids["V3"], ids["V4"], ids["V5_occ"][1], ids["V6_occ"][0],
+                                             ids["V8"]}
+        now = current(settings, as_of=datetime(2027, 5, 20, 17, 0, tzinfo=UTC), explain=["A-V"])
+        accounts = {d.record_id: d.account_id for d in now.evaluation.action("A-V").decisions if d.counted}
+        assert (accounts[ids["V3"]], accounts[ids["V8"]]) == (ids["zeta"], eta)
