@@ -466,10 +466,12 @@ class SalesforceConnector:
         convert the amounts (the org's, dated or not, or none), and a warning for each plan (``plan_values``'s
         ``currency``: its file, its currency) whose currency the org lacks or has inactive: its axes would be refused
         (``OrgRates.unwritable``); for each plan (``fiscal_period``) whose quarters are not the org's fiscal
-        quarters (``Period``), the ``fiscal_calendar`` to write (``fiscal.fiscal_notes``)."""
+        quarters (``Period``), the ``fiscal_calendar`` to write (``fiscal.fiscal_notes``); the org's closed Task
+        statuses the mapping lists nowhere, which count as completed (``closed_status_notes``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
         notes += family_notes(self.mapping, self, self.reader.family_field(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
+        notes += self.closed_status_notes()
         fiscal = (plan_values or {}).get("fiscal_period", ())
         if fiscal:    # each plan's quarters beside the org's Period records (a custom fiscal year: 4-4-5...)
             try:
@@ -487,6 +489,38 @@ class SalesforceConnector:
                 if refused is not None:
                     notes.append(f"warning: {where}: {refused}")
         return notes
+
+    def closed_status_notes(self) -> list[str]:
+        """A warning naming the org's closed Task statuses that ``activities.status.Task`` lists under no status: with
+        ``closed_field`` a Task closed in one counts as completed, a call made, which is right for an org's « Clôturée »
+        and wrong for its « Annulée » (audit sfshared F1). Salesforce keeps which statuses close a Task in TaskStatus
+        ("IsClosed: Indicates whether this task status value represents a closed Task (true) or not (false). Multiple
+        task status values can represent a closed Task", Object Reference, TaskStatus): one query, made by the online
+        check only, and only for a mapping that reads Tasks with a closed field; nothing when it cannot be read.
+        ``MasterLabel`` is "the internal label that does not get translated": it is compared with the listed values,
+        and with the values of the Status entries whose label it is (the Task describe, when one was read)."""
+        st = self.mapping.activities.status.get("Task")
+        if st is None or not st.closed_field or not st.field \
+                or not any(rule.object == "Task" for rule in self.mapping.activities.rules):
+            return []
+        try:
+            closed = [str(row["MasterLabel"]) for page in self.client.query_pages(
+                "SELECT MasterLabel FROM TaskStatus WHERE IsClosed = true ORDER BY SortOrder") for row in page
+                if row.get("MasterLabel")]
+        except ConnectorError as exc:
+            log.info("salesforce.task_status closed statuses unavailable: %s", exc)
+            return []
+        entries = ((self.describe_fields("Task") or {}).get(st.field.lower()) or {}).get("picklistValues")
+        value_of = {str(e["label"]): str(e["value"]) for e in entries or () if e.get("label") and e.get("value")}
+        listed = {value for values in st.values.values() for value in values}
+        unlisted = [value_of.get(label, label) for label in closed
+                    if label not in listed and value_of.get(label, label) not in listed]
+        if not unlisted:
+            return []
+        return [f"warning: activities.status.Task: the org's closed Task statuses {', '.join(map(repr, unlisted))} are "
+                "listed under no status, so a Task closed in one counts as completed (closed_field: "
+                f"{st.closed_field}), a call or e-mail made (TaskStatus.IsClosed); list one that means it was not made "
+                "(cancelled, no answer) under cancelled, and those that mean done under completed to silence this"]
 
     def org_currency_problem(self) -> Problem | None:
         """A single-currency mapping's ``org_currency`` that is not the org's currency (``SfClient.org_currency``:

@@ -54,6 +54,8 @@ INTEGRATION_USER = "005000000000INTAAA"
 METADATA_CHANGED = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)   # when every object's metadata last changed
 
 PREFIX = {"Account": "001", "User": "005", "Event": "00U", "Task": "00T", "Opportunity": "006", "Contact": "003",
+          "Lead": "00Q", "TaskStatus": "01J", "EventRelation": "0RE", "EventWhoRelation": "0RE",
+          "TaskWhoRelation": "0RT",
           "PAC_Axis__c": "a01", "PAC_Action__c": "a02", "Product2": "01t",
           "OpportunityLineItem": "00k", "CurrencyType": "02c",
           "DatedConversionRate": "04w"}
@@ -64,7 +66,7 @@ _COMMON = {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "Creat
            "Name": "string", "OwnerId": "reference"}
 _ACTIVITY = {"Subject": "string", "Type": "picklist", "WhatId": "reference", "WhoId": "reference",
              "AccountId": "reference", "ActivityDate": "date", "IsArchived": "boolean", "IsRecurrence": "boolean",
-             "Description": "textarea", "RecurrenceActivityId": "reference"}
+             "Description": "textarea", "RecurrenceActivityId": "reference", "WhoCount": "int", "WhatCount": "int"}
 SCHEMA: dict[str, dict[str, str]] = {
     "User": {**_COMMON, "Username": "string", "Email": "email", "FirstName": "string", "LastName": "string",
              "IsActive": "boolean", "UserType": "picklist", "LanguageLocaleKey": "picklist", "ManagerId": "reference"},
@@ -74,10 +76,39 @@ SCHEMA: dict[str, dict[str, str]] = {
     "Event": {**{k: v for k, v in _COMMON.items() if k != "Name"}, **_ACTIVITY, "EventSubtype": "picklist",
               "ActivityDateTime": "datetime", "StartDateTime": "datetime", "EndDateTime": "datetime",
               "EndDate": "date", "DurationInMinutes": "int", "IsAllDayEvent": "boolean", "IsChild": "boolean",
-              "IsGroupEvent": "boolean", "GroupEventType": "picklist"},
+              "IsGroupEvent": "boolean", "GroupEventType": "picklist",
+              # Classic series (IsRecurrence, Recurrence*) and Lightning event series (IsRecurrence2, Recurrence2*)
+              "RecurrenceStartDateTime": "datetime", "RecurrenceEndDateOnly": "date", "RecurrenceType": "picklist",
+              "RecurrenceInterval": "int", "IsRecurrence2": "boolean", "IsRecurrence2Exception": "boolean",
+              "IsRecurrence2Exclusion": "boolean", "Recurrence2PatternText": "textarea",
+              "Recurrence2PatternStartDate": "datetime", "Recurrence2PatternTimeZone": "string",
+              "Recurrence2PatternVersion": "picklist"},
     "Task": {**{k: v for k, v in _COMMON.items() if k != "Name"}, **_ACTIVITY, "TaskSubtype": "picklist",
              "Status": "picklist", "IsClosed": "boolean", "CompletedDateTime": "datetime", "CallType": "picklist",
-             "Priority": "picklist"},
+             "Priority": "picklist", "RecurrenceStartDateOnly": "date", "RecurrenceEndDateOnly": "date",
+             "RecurrenceType": "picklist", "RecurrenceInterval": "int"},
+    "Lead": {**_COMMON, "Email": "email", "Company": "string", "IsConverted": "boolean"},
+    # TaskStatus: "Represents the status of a Task ... IsClosed: Indicates whether this task status value represents a
+    # closed Task (true) or not (false). Multiple task status values can represent a closed Task. MasterLabel: Master
+    # label for this task status value ... the internal label that does not get translated" (Object Reference)
+    "TaskStatus": {"Id": "id", "MasterLabel": "string", "IsClosed": "boolean", "IsDefault": "boolean",
+                   "SortOrder": "int", "CreatedDate": "datetime", "CreatedById": "reference",
+                   "LastModifiedDate": "datetime", "LastModifiedById": "reference", "SystemModstamp": "datetime"},
+    # EventRelation: "Represents a person (User, Contact, or Lead) or resource (such as a conference room) invited to
+    # an Event ... When Shared Activities is enabled, the EventRelation object can also represent a Who or What
+    # object" (Object Reference, EventRelation); EventWhoRelation and TaskWhoRelation: the Who relations only
+    "EventRelation": {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
+                      "LastModifiedDate": "datetime", "LastModifiedById": "reference", "SystemModstamp": "datetime",
+                      "EventId": "reference", "RelationId": "reference", "AccountId": "reference",
+                      "IsInvitee": "boolean", "IsParent": "boolean", "IsWhat": "boolean", "Status": "picklist",
+                      "RespondedDate": "datetime", "Response": "string"},
+    "EventWhoRelation": {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
+                         "LastModifiedDate": "datetime", "LastModifiedById": "reference",
+                         "SystemModstamp": "datetime", "EventId": "reference", "RelationId": "reference",
+                         "Type": "string"},
+    "TaskWhoRelation": {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
+                        "LastModifiedDate": "datetime", "LastModifiedById": "reference", "SystemModstamp": "datetime",
+                        "TaskId": "reference", "RelationId": "reference", "Type": "string"},
     "Opportunity": {**_COMMON, "AccountId": "reference", "StageName": "picklist", "IsWon": "boolean",
                     "IsClosed": "boolean", "CloseDate": "date", "Amount": "currency", "Probability": "percent",
                     "Type": "picklist", "LeadSource": "picklist", "ForecastCategory": "picklist",
@@ -108,6 +139,10 @@ PICKLISTS = {
     ("Task", "Type"): ["Call", "Email", "Meeting", "Other"],
     ("Task", "TaskSubtype"): ["Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn"],
     ("Event", "EventSubtype"): ["Event"],
+    # "0 (Non–group event) ... 1 (Group event) ... 2 (Proposed event)"; 3: "the event series record, which represents
+    # the recurrence pattern, with GroupEventType set to 3" (Change Data Capture Developer Guide, Recurring Activities)
+    ("Event", "GroupEventType"): ["0", "1", "2", "3"],
+    ("EventRelation", "Status"): ["New", "Declined", "Accepted", "Deleted"],
     ("Task", "Status"): ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred", "Clôturée"],
     ("Task", "Priority"): ["High", "Normal", "Low"],
     ("Task", "CallType"): ["Internal", "Inbound", "Outbound"],
@@ -118,7 +153,10 @@ PICKLISTS = {
 }
 REFERENCE_TO = {"OwnerId": ["User"], "CreatedById": ["User"], "LastModifiedById": ["User"], "ManagerId": ["User"],
                 "AccountId": ["Account"], "ParentId": ["Account"], "MasterRecordId": ["Account"],
-                "WhatId": ["Account", "Opportunity"], "WhoId": ["Contact"], "Product2Id": ["Product2"],
+                "WhatId": ["Account", "Opportunity"], "WhoId": ["Contact", "Lead"], "Product2Id": ["Product2"],
+                "EventId": ["Event"], "TaskId": ["Task"], "RelationId": ["User", "Contact", "Lead", "Account",
+                                                                          "Opportunity"],
+                "RecurrenceActivityId": ["Event", "Task"],
                 "OpportunityId": ["Opportunity"], "PAC_Axis__c": ["PAC_Axis__c"]}
 RELATIONSHIPS = {"Owner": "OwnerId", "Account": "AccountId", "What": "WhatId", "Who": "WhoId",
                  "CreatedBy": "CreatedById", "LastModifiedBy": "LastModifiedById", "Parent": "ParentId",
@@ -470,7 +508,8 @@ class DocsOrg:
                     "CreatedById": INTEGRATION_USER, "LastModifiedById": INTEGRATION_USER})
         if "IsArchived" in row:
             row["IsArchived"] = False
-        for flag in ("IsRecurrence", "IsChild", "IsGroupEvent", "IsAllDayEvent", "IsClosed", "IsWon"):
+        for flag in ("IsRecurrence", "IsChild", "IsGroupEvent", "IsAllDayEvent", "IsClosed", "IsWon", "IsRecurrence2",
+                     "IsRecurrence2Exception", "IsRecurrence2Exclusion", "IsInvitee", "IsParent", "IsWhat"):
             if flag in row:
                 row[flag] = False
         row.update(fields)
@@ -480,6 +519,95 @@ class DocsOrg:
         row["SystemModstamp"] = row["LastModifiedDate"] = stamp
         self.rows[sobject].append(row)
         return str(row["Id"])
+
+    # --- activities as Salesforce relates them ---------------------------------------------------------------------
+    def account_of(self, what: str | None, who: str | None) -> str | None:
+        """An activity's ``AccountId`` as the Event and Task references derive it: "If the value of WhatId is any of
+        the following objects, then Salesforce uses that object's AccountId: Account, Opportunity, Contract, Custom
+        object that's a child of Account. If the value of the WhatId field is any other object, and the value of the
+        WhoId field is a contact object, then Salesforce uses that contact's AccountId. If your org uses Shared
+        Activities, Salesforce uses the AccountId of the primary contact. Otherwise, Salesforce sets the value of the
+        AccountId field to null." (an account's is itself; a person account's person contact has it as AccountId)"""
+        found = self.find(what)
+        if found is not None and found[0] in ("Account", "Opportunity"):
+            return str(found[1]["Id"]) if found[0] == "Account" else found[1].get("AccountId")
+        found = self.find(who)
+        return found[1].get("AccountId") if found is not None and found[0] == "Contact" else None
+
+    def activity(self, sobject: str, *, who: tuple[str, ...] = (), what: str | None = None, **fields: Any) -> str:
+        """An Event or Task related to ``what`` and to the contacts (or the one lead) ``who`` as an org with Shared
+        Activities keeps it: the first contact is the primary one (``WhoId``), ``WhoCount`` and ``WhatCount`` count the
+        relations, ``AccountId`` is derived (``account_of``), each contact has its Who relation (``EventWhoRelation``,
+        a filtered ``EventRelation`` with IsParent true and IsWhat false; ``TaskWhoRelation``) and an Event's What
+        its ``EventRelation`` (IsWhat true)."""
+        assert "AccountId" not in fields and "WhoId" not in fields and "WhatId" not in fields, "derived: who=, what="
+        primary = who[0] if who else None
+        if sobject == "Event":
+            fields.setdefault("GroupEventType", "0")
+        record = self.add(sobject, WhoId=primary, WhatId=what, AccountId=self.account_of(what, primary),
+                          WhoCount=len(who), WhatCount=1 if what else 0, **fields)
+        stamp = fields.get("SystemModstamp")
+        for contact in who:
+            kind = self.find(contact)
+            assert kind is not None, contact
+            if sobject == "Event":
+                self.add("EventRelation", EventId=record, RelationId=contact, IsParent=True,
+                         AccountId=self.account_of(None, contact), SystemModstamp=stamp)
+                self.add("EventWhoRelation", EventId=record, RelationId=contact, Type=kind[0], SystemModstamp=stamp)
+            else:
+                self.add("TaskWhoRelation", TaskId=record, RelationId=contact, Type=kind[0], SystemModstamp=stamp)
+        if what and sobject == "Event":
+            self.add("EventRelation", EventId=record, RelationId=what, IsParent=True, IsWhat=True,
+                     AccountId=self.account_of(what, None), SystemModstamp=stamp)
+        return record
+
+    def group_event(self, owner: str, invitees: tuple[str, ...], *, who: tuple[str, ...] = (),
+                    what: str | None = None, **fields: Any) -> tuple[str, dict[str, str]]:
+        """An event ``owner`` organises with ``invitees`` (users, contacts or leads): the organiser's event
+        (``IsGroupEvent``, ``GroupEventType`` "1 (Group event)—An event with invitees"), an ``EventRelation`` per
+        invitee (``IsInvitee`` true, ``Status`` New), and for each invited user the calendar copy Salesforce gives
+        them: "When a Salesforce user is invited to a calendar event, a child calendar event record is created for the
+        invitee. A child calendar event is an Event record with the IsChild field set to true and OwnerId set to the
+        invitee's user ID. A child calendar event isn't created for an invitee who isn't a Salesforce user, such as a
+        contact, a lead, or a resource" (Change Data Capture Developer Guide, Event Invitees: its example copy repeats
+        the event's fields, ``IsGroupEvent`` and ``GroupEventType`` 1 included); "An EventRelation object can't be
+        related to a child event". The event's id, and its copies' by user."""
+        event = self.activity("Event", who=who, what=what, OwnerId=owner, IsGroupEvent=True,
+                              **{"GroupEventType": "1", **fields})
+        found = self.find(event)
+        assert found is not None
+        copies: dict[str, str] = {}
+        for invitee in invitees:
+            self.add("EventRelation", EventId=event, RelationId=invitee, IsInvitee=True, Status="New",
+                     SystemModstamp=fields.get("SystemModstamp"))
+            if invitee.startswith(PREFIX["User"]):
+                copy = {k: v for k, v in found[1].items() if k != "Id"}
+                copies[invitee] = self.add("Event", **{**copy, "OwnerId": invitee, "IsChild": True})
+        return event, copies
+
+    def classic_series(self, sobject: str, occurrences: list[dict[str, Any]], pattern: dict[str, Any], *,
+                       who: tuple[str, ...] = (), what: str | None = None, **fields: Any) -> tuple[str, list[str]]:
+        """A Salesforce Classic recurring series: its master (``IsRecurrence`` true, the ``Recurrence*`` fields of
+        ``pattern``, the first occurrence's date), and each occurrence its own row whose ``RecurrenceActivityId`` is
+        the master's ("The ID of the main record of the recurring event or task. Subsequent occurrences have the same
+        value in this field"). A Task master has no due date: ActivityDate "can't be set or updated for a recurring
+        task (IsRecurrence is true)" (Object Reference, Task). The master's id and the occurrences'."""
+        first = {**occurrences[0], **({"ActivityDate": None, "CompletedDateTime": None} if sobject == "Task" else {})}
+        master = self.activity(sobject, who=who, what=what, IsRecurrence=True, **{**fields, **first, **pattern})
+        return master, [self.activity(sobject, who=who, what=what, RecurrenceActivityId=master,
+                                      **{**fields, **occurrence}) for occurrence in occurrences]
+
+    def event_series(self, occurrences: list[dict[str, Any]], rule: str, *, who: tuple[str, ...] = (),
+                     what: str | None = None, **fields: Any) -> tuple[str, list[str]]:
+        """A Lightning Experience event series (``IsRecurrence2``, its pattern an RRULE in ``Recurrence2PatternText``):
+        the series record, "which represents the recurrence pattern, with GroupEventType set to 3" and the first
+        occurrence's date, then "Each occurrence in the series is tracked by an individual change event": its own
+        Event row (Change Data Capture Developer Guide, Recurring Activities). The series' id and the occurrences'."""
+        series_fields = {"IsRecurrence2": True, "Recurrence2PatternText": rule, "Recurrence2PatternVersion": "1"}
+        series = self.activity("Event", who=who, what=what, **{**fields, **occurrences[0], **series_fields,
+                                                               "GroupEventType": "3"})
+        return series, [self.activity("Event", who=who, what=what, **{**fields, **series_fields, **occurrence})
+                        for occurrence in occurrences]
 
     def delete(self, record_id: str, at: datetime) -> None:
         """A user deletes the record at ``at``: ``IsDeleted`` and ``SystemModstamp`` change (getDeleted's
