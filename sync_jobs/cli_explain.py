@@ -272,6 +272,9 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     names = {(a.source, a.id): a.name for a in records.accounts}
     owners = {(u.source, u.id): u.name or u.email or u.id for u in records.users}
     deals = {(d.source, d.id): d for d in records.deals}
+    # a won deal a connector rejected, listed on its company's axes: its name, owner and amount as read (audit hsmulti)
+    deals.update({(r.source, r.id): r.deal for r in records.rejected if r.deal is not None and (r.source, r.id)
+                  not in deals})
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms)
     console = cli_common.table_console()

@@ -251,3 +251,45 @@ def test_axis_revenue(nights: Any) -> None:
     pipeline set right, + 4,000."""
     got = [(r.evaluation.axis("AX-69").revenue, r.evaluation.axis("AX-69").baseline) for r in nights[0]]
     assert got == [(Decimal("17000"), Decimal("3000")), (Decimal("21000"), Decimal("3000"))]
+
+
+def test_explain_lists_the_won_deal_the_connector_rejected(nights: Any) -> None:
+    """`pac explain AX-69` after night 1: 6205 (won 4,000 on Villeurbanne Métal, its stage « p-signe » the won stage
+    of the pipeline « Projets » while its pipeline is « Ventes ») is listed not counted, with the connector's words,
+    beside 6206 (USD, no rate) and 6207 (closed 20 December 2026). Seen failing before the fix: « 3 deals counted, 2
+    not counted » and no row for 6205 (the connector rejects it before the engine knows its company)."""
+    out, rows = nights[3][0][("AX-69", "en")]
+    assert "3 deals counted, 3 not counted" in out
+    assert rows["6205"][0] == "✘"
+    assert rows["6205"][3:] == [
+        "Affaire 6205", "Villeurbanne Métal", "Julie Martin", "2027-05-25", "€4,000.00",
+        "rejected when read from the CRM",
+        "stage 'p-signe' is not a stage of pipeline 'p-ventes': it belongs to pipeline 'p-proj'"]
+    assert [rows[d][-2] for d in ("6206", "6207")] == ["currency without an exchange rate", "outside the period"]
+    _fr, rows_fr = nights[3][0][("AX-69", "fr")]
+    assert rows_fr["6205"][-2:] == [
+        "rejetée à la lecture du CRM", "l'étape « p-signe » n'est pas une étape du pipeline « p-ventes » (elle est du "
+        "pipeline « p-proj ») : corrigez l'étape de l'affaire dans le CRM"]
+
+
+def test_explain_after_the_fix_in_the_crm(nights: Any) -> None:
+    """Night 2: 6205 counts, listed once, counted; the deals the connector rejects with no company (6209, on Léa
+    only) are on no axis."""
+    out, rows = nights[3][1][("AX-69", "en")]
+    assert "4 deals counted, 2 not counted" in out
+    assert rows["6205"][0] == "✔" and "6209" not in rows
+
+
+def test_a_quiet_night_still_lists_the_rejected_won_deal(tmp_path: Path) -> None:
+    """An incremental night that does not read 6205 again carries its rejection (as known) with what was read of the
+    deal: `pac explain AX-69` lists it as the first night did, in the same words."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-multi", _mapping(tmp_path), "multi")
+    portal = build_portal()
+    with Emulator(portal, page_cap=3) as emulator:
+        runs = [sync(settings, emulator, [], clock=lambda: FIRST), sync(settings, emulator, [], clock=lambda: SECOND)]
+    assert [[r.id for r in run.rejections if r.id == "6205"] for run in runs] == [["6205"], ["6205"]]
+    assert runs[1].new_rejections == []
+    out, rows = _explained(settings, "AX-69")
+    assert "3 deals counted, 3 not counted" in out
+    assert rows["6205"][3:8] == ["Affaire 6205", "Villeurbanne Métal", "Julie Martin", "2027-05-25", "€4,000.00"]
+    assert rows["6205"][-2] == "rejected when read from the CRM"
