@@ -293,3 +293,25 @@ def test_a_quiet_night_still_lists_the_rejected_won_deal(tmp_path: Path) -> None
     assert "3 deals counted, 3 not counted" in out
     assert rows["6205"][3:8] == ["Affaire 6205", "Villeurbanne Métal", "Julie Martin", "2027-05-25", "€4,000.00"]
     assert rows["6205"][-2] == "rejected when read from the CRM"
+
+
+def test_a_counted_won_deal_rejected_on_an_incremental_night_stops_counting_that_night(tmp_path: Path) -> None:
+    """6202 (won 5,000 on Lyon Chimie, counted the first night) is moved by an integration into « p-signe », the won
+    stage of « Projets », its pipeline left « Ventes »: rejected the incremental night that reads it, it leaves AX-69
+    that night (17,000 - 5,000 = 12,000), as the full read after it says, and `pac explain AX-69` lists it once, not
+    counted. Seen failing before the fix: 17,000 on the incremental night (the stored reading of the first night
+    still counted, and listed counted beside its rejection), 12,000 at the full read."""
+    settings = one_connector_settings(tmp_path, PLAN, "hs-multi", _mapping(tmp_path), "multi")
+    portal = build_portal()
+    with Emulator(portal, page_cap=3) as emulator:
+        runs = [sync(settings, emulator, [], clock=lambda: FIRST)]
+        portal.objects["deals"]["6202"].set({"dealstage": "p-signe"}, CHANGES)
+        runs.append(sync(settings, emulator, [], clock=lambda: SECOND))
+        _out, rows = _explained(settings, "AX-69")
+        runs.append(sync(settings, emulator, [], clock=lambda: t("2027-06-30T16:00:00Z"), full=True))
+    assert [r.errors for r in runs] == [[], [], []]
+    assert [r.evaluation.axis("AX-69").revenue for r in runs] == [Decimal("17000"), Decimal("12000"),
+                                                                   Decimal("12000")]
+    assert [[x.id for x in r.new_rejections if x.id == "6202"] for r in runs] == [[], ["6202"], []]
+    assert rows["6202"][0] == "✘" and rows["6202"][-2] == "rejected when read from the CRM"
+    assert "6202" not in _placed(settings, "deals")
