@@ -499,7 +499,7 @@ class WonLedger:
     rates: list[Conversion] = field(default_factory=list)    # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
     rejected_accounts: list[int | None] = field(default_factory=list)
-    # the won deals a connector rejected (``Rejected.deal``): listed by ``counted_deals`` as the engine's rejected
+    # the won deals a connector rejected (``Rejected.record``): listed by ``counted_deals`` as the engine's rejected
     # ones, never among ``Evaluation.rejected`` (the run stores the connector's rejection already)
     crm_rejected: list[Decision] = field(default_factory=list)
     crm_rejected_accounts: list[int | None] = field(default_factory=list)
@@ -829,15 +829,15 @@ class WonLedger:
 
     def note_crm_rejected(self, rejected: Iterable[Rejected], number_of: Callable[[str, str], int | None],
                           zone: tzinfo) -> None:
-        """The won deals a connector rejected (``Rejected.deal``: a HubSpot deal whose stage belongs to another
+        """The won deals a connector rejected (``Rejected.record``: a HubSpot deal whose stage belongs to another
         pipeline, whose amount is no number), each a ``crm_rejected`` decision on its company (``number_of``: (source,
         account id) -> account number, None when unknown) and close day, its detail the rejection's English and its
         values the code's (``explain`` words them in either language): ``pac explain AXIS`` lists it, not counted,
         on every axis of its company, where the manager looks for its order (audit hsmulti: « 3 deals counted, 0 not
         counted » beside a 4,000 order rejected by the connector)."""
         for r in rejected:
-            deal = r.deal
-            if deal is None or deal.account_id is None:
+            deal = r.record
+            if not isinstance(deal, Deal) or deal.account_id is None:
                 continue
             values = (("code", r.code), *r.values)
             self.crm_rejected.append(Decision(r.source, r.id, False, "crm_rejected", r.reason, deal.account_id,

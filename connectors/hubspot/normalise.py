@@ -652,7 +652,7 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
     def won(obj: dict[str, Any], get: Callable[[str], Any], account_id: str | None, lines: tuple[DealLine, ...],
             problem: Rejected) -> Rejected:
         """``problem`` of a deal whose stage is won (in its pipeline, else in the pipeline the stage belongs to)
-        carrying what the deal says of itself (``Rejected.deal``: its company, amount, currency, close), so that
+        carrying what the deal says of itself (``Rejected.record``: its company, amount, currency, close), so that
         ``pac explain AXIS`` lists it on its company's axes, not counted and why (audit hsmulti: a won 4,000 EUR
         order whose stage belongs to another pipeline was listed nowhere); any other deal's as it is."""
         stage_id = get(stage_p) or ""
@@ -668,7 +668,7 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
             amount = None     # the amount that is no number: the rejection names it
         currency = currency_of(get)
         close_date, closed_at = parse_day_or_instant(get(close_p))
-        return replace(problem, deal=Deal(obj["id"], source, account_id, get(owner_p) or None, amount,
+        return replace(problem, record=Deal(obj["id"], source, account_id, get(owner_p) or None, amount,
                                           currency.upper() if currency else None, close_date, DealStage.WON,
                                           get(name_p) or "", lines, False, _modified(obj, get), closed_at))
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from connectors.base import KeptRates
-from pac_core.records import Deal, Rejected
+from pac_core.records import Activity, Deal, Rejected
 from pac_core.reject_codes import CODES, reason_group
 from sync_jobs.logs import redact
 from sync_jobs.store.codec import from_payload, to_payload
@@ -512,17 +512,17 @@ def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) ->
         return n
 
 
-# the key of a rejection's ``reason_values`` holding the won deal it carries (``Rejected.deal``), as the store keeps a
-# deal (``codec.to_payload``); no code has a value of that name
-DEAL_KEY = "_deal"
+# the key of a rejection's ``reason_values`` holding the record it carries (``Rejected.record``: a won deal, an
+# engagement), as the store keeps one of its kind (``codec.to_payload``); no code has a value of that name
+RECORD_KEY = "_record"
 
 
 def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected]) -> int:
     n = 0
     for r in map(stored_rejection, rejected):
         values: dict[str, Any] | None = dict(r.values) if r.code else None
-        if values is not None and r.deal is not None:
-            values[DEAL_KEY] = to_payload(r.deal)
+        if values is not None and r.record is not None:
+            values[RECORD_KEY] = to_payload(r.record)
         session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id, reason=r.reason,
                               code=r.code or None, reason_values=values))
         n += 1
@@ -543,19 +543,19 @@ def stored_rejection(r: Rejected) -> Rejected:
 def _kept_rejection(connector: str, obj: str, crm_id: str, reason: str, code: str | None,
                     values: Mapping[str, Any] | None) -> Rejected:
     """A stored rejection: with its code and values when the row keeps them and they are a code's of
-    ``reject_codes.CODES`` (and the won deal it carries, under ``DEAL_KEY``), else its English text alone (a row of a
+    ``reject_codes.CODES`` (and the record it carries, under ``RECORD_KEY``), else its English text alone (a row of a
     run before migration 0012, an engine set-aside), which ``reject_codes.read_reason`` reads (``LEGACY``)."""
     words = CODES.get(code or "")
     if not code or words is None or values is None:
         return Rejected(connector, obj, crm_id, reason)
-    kept = {k: v for k, v in values.items() if k != DEAL_KEY}
+    kept = {k: v for k, v in values.items() if k != RECORD_KEY}
     if set(kept) != set(words.names):
         return Rejected(connector, obj, crm_id, reason)
-    payload = values.get(DEAL_KEY)
-    deal = from_payload("deals", crm_id, connector, payload, deleted=False, modified_at=None) \
-        if isinstance(payload, dict) else None
+    payload = values.get(RECORD_KEY)
+    record = from_payload(obj, crm_id, connector, payload, deleted=False, modified_at=None) \
+        if isinstance(payload, dict) and obj in ("deals", "activities") else None
     return Rejected(connector, obj, crm_id, reason, code, tuple((n, str(kept[n])) for n in words.names),
-                    deal if isinstance(deal, Deal) else None)
+                    record if isinstance(record, Activity | Deal) else None)
 
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:

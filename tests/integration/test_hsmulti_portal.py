@@ -280,6 +280,35 @@ def test_explain_after_the_fix_in_the_crm(nights: Any) -> None:
     assert rows["6205"][0] == "✔" and "6209" not in rows
 
 
+def _rejected_rows(out: str, title: str) -> dict[str, list[str]]:
+    """The rows of the rejected records' table under `pac explain ACTION`'s (after its ``title``), by record id."""
+    rows: list[list[str]] = []
+    for line in out[out.index(title):].splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and not cells[0] and rows:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+        elif cells:
+            rows.append(cells)
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_explain_lists_the_visit_on_a_contact_with_no_company(nights: Any) -> None:
+    """`pac explain A-1`: M6, Julie's visit of 2 June logged on Léa only (no primary company), rejected by the
+    connector, is among Julie's rejected records under the table, with the connector's words, both nights (carried
+    the second). Seen failing before the fix: no such table (the engine never saw the meeting)."""
+    for night in (0, 1):
+        out, _rows = nights[3][night][("A-1", "en")]
+        rows = _rejected_rows(out, "Rejected records of julie@multi.example")
+        assert rows == {"3206": [
+            "hs-multi", "Visite 3206", "2027-06-02 10:00", "rejected when read from the CRM",
+            "meeting associated with contact 7203 only: associate it with a company (the contact has no primary "
+            "company)"]}
+    out_fr, _rows = nights[3][0][("A-1", "fr")]
+    assert _rejected_rows(out_fr, "Enregistrements rejetés de julie@multi.example")["3206"][-2:] == [
+        "rejetée à la lecture du CRM", "le rendez-vous n'est associé qu'à un contact (7203) sans entreprise "
+        "principale : associez-le à une entreprise"]
+
+
 def test_a_quiet_night_still_lists_the_rejected_won_deal(tmp_path: Path) -> None:
     """An incremental night that does not read 6205 again carries its rejection (as known) with what was read of the
     deal: `pac explain AX-69` lists it as the first night did, in the same words."""
