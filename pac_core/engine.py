@@ -246,6 +246,13 @@ class _AccountNumbers:
                 rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
                 self.by_source[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
 
+    def one(self, source: str, account_id: str) -> int | None:
+        """The number of one account (source, id), None when unknown (a few records: no columns)."""
+        if self.by_source is not None:
+            return self.by_source.get(source, {}).get(account_id)
+        number = self.by_id.get(account_id)
+        return number if number is not None and self.accounts.source.at(number) == source else None
+
     def of(self, sources: Categorical, ids: Categorical) -> np.ndarray:
         """Per row, the number of the account (source, id) names, -1 when unknown (then one gather)."""
         if self.by_source is not None:
@@ -307,6 +314,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
                                     won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
                                     fx_rates=settings.fx_rates, deals=columns.deals, values=values)
+    ledger.note_crm_rejected(columns.rejected, numbers.one, zone)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
                                 account_number=numbers.of(activities.source, activities.account),

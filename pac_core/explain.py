@@ -37,6 +37,7 @@ from pac_core.money import money as format_money
 from pac_core.periods import cut_note, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.records import Deal, DealLine, past_at
+from pac_core.reject_codes import CODES
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
 from pac_core.revenue import DealFilter, deal_value, line_currency_words, lines_total, value_warnings, value_words
@@ -61,6 +62,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "other_product": "autre produit",
         "not_over": "pas encore passée", "handed_over": "après la passation", "outside_period": "hors de la période",
         "account_state": "compte hors périmètre au premier jour",
+        "crm_rejected": "rejetée à la lecture du CRM",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -79,6 +81,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "other_product": "another product",
         "not_over": "not over yet", "handed_over": "after the hand-over", "outside_period": "outside the period",
         "account_state": "account outside the scope on the first day",
+        "crm_rejected": "rejected when read from the CRM",
     },
 }
 
@@ -493,8 +496,18 @@ _DATED_FR: dict[str, Callable[[Mapping[str, str]], str]] = {
 
 
 # the warnings whose words name CRM texts and codes kept as values (``Decision.values``): both languages made from them
+def _crm_rejected_words(values: Mapping[str, str], lang: str) -> str:
+    """A won deal a connector rejected (``revenue.WonLedger.note_crm_rejected``): the rejection's words in ``lang``,
+    made from its code and values (``reject_codes.CODES``; the French with what to do in the CRM), as ``pac status``
+    and the report word it."""
+    words = CODES[values["code"]]
+    kept = {k: v for k, v in values.items() if k != "code"}
+    return (words.fr if lang == "fr" else words.en)(kept)
+
+
 _FROM_VALUES: dict[str, Callable[[Mapping[str, str], str], str]] = {
-    "line_unknown_currency": line_currency_words, "annual_revenue_no_rate": unrated_words}
+    "line_unknown_currency": line_currency_words, "annual_revenue_no_rate": unrated_words,
+    "crm_rejected": _crm_rejected_words}
 
 
 def localise(detail: str, lang: str) -> str:

@@ -28,8 +28,8 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
     first, last = near_span(action.window)   # the spans the engine rejects in (``matching.reject_spans``)
     by_key = {(a.source, a.id): a for a in records.activities}
     out: list[tuple[Activity, Decision]] = []
-    for d in evaluation.rejected:
-        activity = by_key.get((d.source, d.record_id))
+    for activity, d in [*((by_key.get((d.source, d.record_id)), d) for d in evaluation.rejected),
+                        *crm_rejected(records)]:
         if activity is None or activity.deleted:
             continue
         owner = resolve_owner(emails, activity.owner_id or "")
@@ -50,3 +50,13 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
             seen.add((activity.source, activity.id))
             unique.append((activity, decision))
     return sorted(unique, key=lambda p: str(p[0].start or p[0].day or ""))
+
+
+def crm_rejected(records: Records) -> list[tuple[Activity, Decision]]:
+    """The engagements a connector rejected that carry what it read of them (``Rejected.record``: a HubSpot meeting
+    on a contact with no primary company), each with a ``crm_rejected`` decision: its detail the rejection's English,
+    its values the code's (``explain`` words them in either language). A rep asking « why not my visit to Léa? » saw
+    nothing (audit hsmulti: the connector rejects it before the engine sees it)."""
+    return [(r.record, Decision(r.source, r.id, False, "crm_rejected", r.reason, None, r.record.start or r.record.day,
+                                values=(("code", r.code), *r.values)))
+            for r in records.rejected if isinstance(r.record, Activity) and r.code]

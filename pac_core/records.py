@@ -290,7 +290,8 @@ class Rejected:
     ``(("field", "CloseDate"),)``: ``pac_core.reject_codes.CODES``), and ``reason`` is the English made from them
     (what is stored, logged and shown to ops). An engine set-aside, and a rejection stored by a pac older than the
     codes, has no code: its ``reason`` alone (``reject_codes.read_reason`` reads a code from it). Two rejections are
-    equal when their record and English reason are: the code and values are made of the same CRM facts."""
+    equal when their record and English reason are: the code and values (and ``record``) are made of the same CRM
+    facts."""
 
     source: str
     object: str        # "accounts", "activities", "deals", "users"
@@ -298,6 +299,11 @@ class Rejected:
     reason: str
     code: str = field(default="", compare=False)
     values: tuple[tuple[str, str], ...] = field(default=(), compare=False)   # (name, value), the code's names' order
+    # what a connector read of a record it rejected, when ``pac explain`` lists it (audit hsmulti): a won deal
+    # (HubSpot: a stage of another pipeline, an amount that is no number; its company, amount, currency, close) on
+    # its company's axes, an engagement (on contacts with no primary company: its owner, type, start, subject) among
+    # its rep's rejected records of an action; None for any other rejection
+    record: Activity | Deal | None = field(default=None, compare=False)
 
 
 Record = Account | Activity | Deal | User

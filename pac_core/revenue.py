@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -50,7 +50,7 @@ from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
 from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate, no_rate_values, no_rate_words
 from pac_core.money import money, shown_digits
-from pac_core.records import Deal, DealLine, DealStage
+from pac_core.records import Deal, DealLine, DealStage, Rejected
 from pac_core.results import Amount, Decision
 from pac_core.rounding import half_up
 from pac_core.scope_eval import AccountKey
@@ -499,6 +499,10 @@ class WonLedger:
     rates: list[Conversion] = field(default_factory=list)    # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
     rejected_accounts: list[int | None] = field(default_factory=list)
+    # the won deals a connector rejected (``Rejected.record``): listed by ``counted_deals`` as the engine's rejected
+    # ones, never among ``Evaluation.rejected`` (the run stores the connector's rejection already)
+    crm_rejected: list[Decision] = field(default_factory=list)
+    crm_rejected_accounts: list[int | None] = field(default_factory=list)
     warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount...)
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
     day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
@@ -816,10 +820,29 @@ class WonLedger:
             out.extend(self._outside_period(days, members, limit, flt, owner_email or {}))
         # the rejected deals of the scope's accounts closed in the range, or with no close date (``no_close_date``:
         # of no period, listed on every axis of its account, where the manager looks for it; audit hshand4)
-        out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
-                   if n is not None and contains(members, n)
-                   and (d.when is None or (isinstance(d.when, date) and days[0] <= d.when <= days[1])))
+        for rejected, accounts in ((self.rejected, self.rejected_accounts),
+                                   (self.crm_rejected, self.crm_rejected_accounts)):
+            out.extend(d for d, n in zip(rejected, accounts, strict=True)
+                       if n is not None and contains(members, n)
+                       and (d.when is None or (isinstance(d.when, date) and days[0] <= d.when <= days[1])))
         return out
+
+    def note_crm_rejected(self, rejected: Iterable[Rejected], number_of: Callable[[str, str], int | None],
+                          zone: tzinfo) -> None:
+        """The won deals a connector rejected (``Rejected.record``: a HubSpot deal whose stage belongs to another
+        pipeline, whose amount is no number), each a ``crm_rejected`` decision on its company (``number_of``: (source,
+        account id) -> account number, None when unknown) and close day, its detail the rejection's English and its
+        values the code's (``explain`` words them in either language): ``pac explain AXIS`` lists it, not counted,
+        on every axis of its company, where the manager looks for its order (audit hsmulti: « 3 deals counted, 0 not
+        counted » beside a 4,000 order rejected by the connector)."""
+        for r in rejected:
+            deal = r.record
+            if not isinstance(deal, Deal) or deal.account_id is None:
+                continue
+            values = (("code", r.code), *r.values)
+            self.crm_rejected.append(Decision(r.source, r.id, False, "crm_rejected", r.reason, deal.account_id,
+                                              deal.day(zone), values=values))
+            self.crm_rejected_accounts.append(number_of(r.source, deal.account_id))
 
 
     def _outside_period(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None,

@@ -77,7 +77,10 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
     engine = engine or open_store(settings.database())
     try:
         plan, _refused = effective_plan(engine, plan)
-        records = store_records.load_records(engine, ps.connectors)
+        # an explanation lists the records the last run's connectors rejected (``Rejected.record``): won deals on their
+        # axes, engagements among their rep's rejected records
+        rejected = repo.previous_rejections(engine, plan.id) if explain else ()
+        records = store_records.load_records(engine, ps.connectors, rejected)
         when = as_of or ps.as_of or datetime.now(UTC)
         evaluation = evaluate(plan, records, when, settings, explain=list(explain))
         # objectives written as a percentage carry the amount the evaluation resolved (pac_core/growth.py)

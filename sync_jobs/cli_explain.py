@@ -21,11 +21,11 @@ from rich.console import JustifyMethod
 from rich.table import Table
 
 from pac_config.settings import engine_settings
-from pac_core.explain import REASONS, explain_action, explain_axis, localise
+from pac_core.explain import REASONS, detail_words, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
-from pac_core.records import Account
+from pac_core.records import Account, Deal
 from pac_core.revenue import last_day
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
@@ -260,7 +260,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
                      else str(moment or "-"))
             rejected.add_row(activity.id, activity.source, _crm_text(activity.subject or ""), shown,
                              REASONS[lang].get(decision.rule, reason_words(decision.rule)),
-                             localise(decision.detail, lang))
+                             detail_words(decision, lang))
         console.print(rejected)
 
 
@@ -272,6 +272,9 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     names = {(a.source, a.id): a.name for a in records.accounts}
     owners = {(u.source, u.id): u.name or u.email or u.id for u in records.users}
     deals = {(d.source, d.id): d for d in records.deals}
+    # a won deal a connector rejected, listed on its company's axes: its name, owner and amount as read (audit hsmulti)
+    deals.update({(r.source, r.id): r.record for r in records.rejected if isinstance(r.record, Deal)
+                  and (r.source, r.id) not in deals})
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms)
     console = cli_common.table_console()

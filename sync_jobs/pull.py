@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.base import RATES_MARK, Connector, KeptRates, ManagerEdit, ObjectKind, PacListed
-from pac_core.records import Record, Rejected
+from pac_core.records import Activity, Deal, Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
 from sync_jobs.unit_of_work import UnitOfWork
@@ -81,6 +81,25 @@ class PullOutcome:
         if key in self.rejected_keys:
             self.rejected_keys.discard(key)
             self.rejected[:] = [r for r in self.rejected if (r.source, r.object, r.id) != key]
+
+
+# the kinds whose stored record a rejection on an incremental read retires (``_retired_copy``)
+RETIRED_WHEN_REJECTED = (ObjectKind.DEALS, ObjectKind.ACTIVITIES)
+
+
+def _retired_copy(store: UnitOfWork, connector: str, kind: ObjectKind, item: Rejected) -> Iterator[Record]:
+    """The stored live record a rejection on an incremental read names, deleted: it stops counting that night, as
+    the next full read retires it (a rejected record is unseen: ``mark_unseen_deleted``), and as the rejection
+    says (« in no figure »). Before 7 Dec 2026 a won deal counted the night before, then moved by an integration
+    into a stage of another pipeline, stayed in the revenue on the incremental nights, was listed rejected beside
+    it, and left it at the weekly full read (audit hsmulti: AX-69 17,000 on the night it was rejected, 12,000 at
+    the full read). Deals and engagements only; nothing when the store holds none (one store read per rejection,
+    a few a night). Read again fixed, the record is stored live as any other."""
+    if kind not in RETIRED_WHEN_REJECTED or item.id == "?":
+        return
+    stored = store.stored_records(connector, kind.value, [item.id]).get(item.id)
+    if isinstance(stored, Activity | Deal) and not stored.deleted:
+        yield replace(stored, deleted=True)
 
 
 # The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a
@@ -209,6 +228,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                         top[0] = stamp
                     if isinstance(item, Rejected):
                         outcome.reject((item.source, item.object, item.id), item)
+                        if not do_full:
+                            yield from _retired_copy(store, connector.name, kind, item)
                     elif isinstance(item, ManagerEdit):
                         outcome.edits.append((connector.name, item))
                     else:

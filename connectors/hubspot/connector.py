@@ -1997,7 +1997,10 @@ class Companies:
             # an engagement with no start time cannot count either: kept with no account for the engine, which
             # rejects it for its start time when the plan counts its type for its owner (audit hsundated)
             return record
-        return rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1])
+        # what was read of it (``Rejected.record``): pac explain lists the engagement among its rep's rejected
+        # records of an action (audit hsmulti), a won deal on its company's axes (it has none: on no axis)
+        return replace(rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1]),
+                       record=record if isinstance(record, Activity | Deal) else None)
 
 
 NO_COMPANIES = Companies({})

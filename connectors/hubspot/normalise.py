@@ -642,27 +642,56 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
     company_currency = portal_currency(m)   # the portal's
     product_p = d.product_property if not d.line_items else None   # line items off: a deal property names the line
 
+    def currency_of(get: Callable[[str], Any]) -> str | None:
+        # a deal with no currency code of its own is in the portal's company currency (HubSpot: the company
+        # currency applies when no deal currency is set): ``default_currency`` when the mapping sets one, else
+        # ``home_currency``. Before 5 Dec 2026 ``home_currency`` alone left it with none, and the engine took it in
+        # the plan's currency: a USD portal's $1,000 counted as 1,000 EUR (audit hsdoc F1)
+        return (get(currency_p) if currency_p else None) or default_currency or company_currency
+
+    def won(obj: dict[str, Any], get: Callable[[str], Any], account_id: str | None, lines: tuple[DealLine, ...],
+            problem: Rejected) -> Rejected:
+        """``problem`` of a deal whose stage is won (in its pipeline, else in the pipeline the stage belongs to)
+        carrying what the deal says of itself (``Rejected.record``: its company, amount, currency, close), so that
+        ``pac explain AXIS`` lists it on its company's axes, not counted and why (audit hsmulti: a won 4,000 EUR
+        order whose stage belongs to another pipeline was listed nowhere); any other deal's as it is."""
+        stage_id = get(stage_p) or ""
+        own = pipelines.get(get(pipeline_p) or "")
+        stage = own.stages.get(stage_id) if own is not None else None
+        if stage is None:
+            stage = next((pl.stages[stage_id] for pl in pipelines.values() if stage_id in pl.stages), None)
+        if stage is not DealStage.WON:
+            return problem
+        try:
+            amount = parse_amount(get(amount_p))
+        except NotANumber:
+            amount = None     # the amount that is no number: the rejection names it
+        currency = currency_of(get)
+        close_date, closed_at = parse_day_or_instant(get(close_p))
+        return replace(problem, record=Deal(obj["id"], source, account_id, get(owner_p) or None, amount,
+                                          currency.upper() if currency else None, close_date, DealStage.WON,
+                                          get(name_p) or "", lines, False, _modified(obj, get), closed_at))
+
     def read(obj: dict[str, Any], account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:
         p = obj.get("properties") or {}
         get = p.get
         pipeline_id, stage_id = get(pipeline_p) or "", get(stage_p) or ""
         pipeline = pipelines.get(pipeline_id)
         if pipeline is None:
-            return rejection(source, "deals", obj["id"], "unknown_pipeline", pipeline=pipeline_id)
+            return won(obj, get, account_id, lines,
+                       rejection(source, "deals", obj["id"], "unknown_pipeline", pipeline=pipeline_id))
         stage = pipeline.stages.get(stage_id)
         if stage is None:
             home = next((pid for pid, pl in pipelines.items() if stage_id in pl.stages), None)
-            return rejection(source, "deals", obj["id"], "unknown_stage", stage=stage_id, pipeline=pipeline_id,
-                             home=home or "")
+            return won(obj, get, account_id, lines,
+                       rejection(source, "deals", obj["id"], "unknown_stage", stage=stage_id, pipeline=pipeline_id,
+                                 home=home or ""))
         try:
             amount = parse_amount(get(amount_p))
         except NotANumber as exc:
-            return rejection(source, "deals", obj["id"], "bad_amount", value=exc.value)
-        # a deal with no currency code of its own is in the portal's company currency (HubSpot: the company
-        # currency applies when no deal currency is set): ``default_currency`` when the mapping sets one, else
-        # ``home_currency``. Before 5 Dec 2026 ``home_currency`` alone left it with none, and the engine took it in
-        # the plan's currency: a USD portal's $1,000 counted as 1,000 EUR (audit hsdoc F1)
-        currency = (get(currency_p) if currency_p else None) or default_currency or company_currency
+            return won(obj, get, account_id, lines, rejection(source, "deals", obj["id"], "bad_amount",
+                                                              value=exc.value))
+        currency = currency_of(get)
         if product_p and (get(product_p) or "").strip():
             value = p[product_p].strip()
             lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
@@ -671,7 +700,8 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
             try:
                 rates = home_rates(amount, parse_amount(get(home_p)), currency.upper(), company_currency)
             except NotANumber as exc:
-                return rejection(source, "deals", obj["id"], "bad_home_amount", field=home_p, value=exc.value)
+                return won(obj, get, account_id, lines, rejection(source, "deals", obj["id"], "bad_home_amount",
+                                                                  field=home_p, value=exc.value))
         lines = in_deal_currency(lines, currency, rates)
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,

@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from connectors.base import KeptRates
-from pac_core.records import Rejected
+from pac_core.records import Activity, Deal, Rejected
 from pac_core.reject_codes import CODES, reason_group
 from sync_jobs.logs import redact
+from sync_jobs.store.codec import from_payload, to_payload
 from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import (
     AccountAxes,
@@ -511,11 +512,19 @@ def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) ->
         return n
 
 
+# the key of a rejection's ``reason_values`` holding the record it carries (``Rejected.record``: a won deal, an
+# engagement), as the store keeps one of its kind (``codec.to_payload``); no code has a value of that name
+RECORD_KEY = "_record"
+
+
 def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected]) -> int:
     n = 0
     for r in map(stored_rejection, rejected):
+        values: dict[str, Any] | None = dict(r.values) if r.code else None
+        if values is not None and r.record is not None:
+            values[RECORD_KEY] = to_payload(r.record)
         session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id, reason=r.reason,
-                              code=r.code or None, reason_values=dict(r.values) if r.code else None))
+                              code=r.code or None, reason_values=values))
         n += 1
     return n
 
@@ -534,12 +543,19 @@ def stored_rejection(r: Rejected) -> Rejected:
 def _kept_rejection(connector: str, obj: str, crm_id: str, reason: str, code: str | None,
                     values: Mapping[str, Any] | None) -> Rejected:
     """A stored rejection: with its code and values when the row keeps them and they are a code's of
-    ``reject_codes.CODES``, else its English text alone (a row of a run before migration 0012, an engine set-aside),
-    which ``reject_codes.read_reason`` reads (``LEGACY``)."""
+    ``reject_codes.CODES`` (and the record it carries, under ``RECORD_KEY``), else its English text alone (a row of a
+    run before migration 0012, an engine set-aside), which ``reject_codes.read_reason`` reads (``LEGACY``)."""
     words = CODES.get(code or "")
-    if code and words is not None and values is not None and set(values) == set(words.names):
-        return Rejected(connector, obj, crm_id, reason, code, tuple((n, str(values[n])) for n in words.names))
-    return Rejected(connector, obj, crm_id, reason)
+    if not code or words is None or values is None:
+        return Rejected(connector, obj, crm_id, reason)
+    kept = {k: v for k, v in values.items() if k != RECORD_KEY}
+    if set(kept) != set(words.names):
+        return Rejected(connector, obj, crm_id, reason)
+    payload = values.get(RECORD_KEY)
+    record = from_payload(obj, crm_id, connector, payload, deleted=False, modified_at=None) \
+        if isinstance(payload, dict) and obj in ("deals", "activities") else None
+    return Rejected(connector, obj, crm_id, reason, code, tuple((n, str(kept[n])) for n in words.names),
+                    record if isinstance(record, Activity | Deal) else None)
 
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:

@@ -204,7 +204,8 @@ class Rejection(SQLModel, table=True):
     crm_id: str
     reason: str
     code: str | None = None
-    reason_values: dict[str, str] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True),
+    # the code's values (text), and the payload of the record it carries under ``repo.RECORD_KEY`` (``Rejected.record``)
+    reason_values: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True),
                                                                                nullable=True))
 
 

@@ -45,11 +45,23 @@ DATETIME_PROPS = {"hs_timestamp", "hs_lastmodifieddate", "createdate", "hs_creat
                   "hs_meeting_start_time", "hs_meeting_end_time", "hs_task_completion_date", "lastmodifieddate"}
 NUMBER_PROPS = {"amount", "annualrevenue", "hs_object_id", "amount_in_home_currency", "hs_call_duration"}
 # association type ids HubSpot defines (associations v4 guide, "Association type id values")
+# (the unlabelled type of each pair; contacts -> companies 279, engagements and deals -> contacts and engagements ->
+# deals as the guide's table lists them: meeting -> contact 200, call -> contact 194, task -> contact 204, e-mail ->
+# contact 198, note -> contact 202, deal -> contact 3; meeting -> deal 212, call -> deal 206, task -> deal 216, e-mail
+# -> deal 210)
 ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("calls", "companies"): 182, ("tasks", "companies"): 192,
                      ("emails", "companies"): 186, ("notes", "companies"): 190, ("deals", "companies"): 341,
-                     ("line_items", "deals"): 20}
+                     ("line_items", "deals"): 20, ("contacts", "companies"): 279, ("meetings", "contacts"): 200,
+                     ("calls", "contacts"): 194, ("tasks", "contacts"): 204, ("emails", "contacts"): 198,
+                     ("notes", "contacts"): 202, ("deals", "contacts"): 3, ("meetings", "deals"): 212,
+                     ("calls", "deals"): 206, ("tasks", "deals"): 216, ("emails", "deals"): 210}
 PRIMARY_DEAL_COMPANY = 5
-INVERSE = {188: 187, 182: 181, 192: 191, 186: 185, 190: 189, 341: 342, 5: 6, 20: 19, 13: 14, 14: 13}
+# HubSpot's "Primary" company types (the guide's table): deal -> company 5, contact -> company 1, ticket -> company 26;
+# none for calls, meetings, tasks, notes or e-mails (their company associations are unlabelled only)
+PRIMARY_CONTACT_COMPANY = 1
+PRIMARY_TYPES = frozenset({PRIMARY_DEAL_COMPANY, PRIMARY_CONTACT_COMPANY, 26})
+INVERSE = {188: 187, 182: 181, 192: 191, 186: 185, 190: 189, 341: 342, 5: 6, 20: 19, 13: 14, 14: 13, 1: 2, 279: 280,
+           200: 199, 194: 193, 204: 203, 198: 197, 202: 201, 3: 4, 212: 211, 206: 205, 216: 215, 210: 209}
 SINGULAR = {"companies": "company", "deals": "deal", "meetings": "meeting", "calls": "call", "tasks": "task",
             "emails": "email", "notes": "note", "contacts": "contact", "line_items": "line item"}
 
@@ -136,10 +148,16 @@ class Portal:
         self.objects.setdefault(object_type, {})[rid] = Record(rid, values, modified, modified, archived)
         for company in companies:
             types = [ASSOCIATION_TYPES[(object_type, "companies")]]
-            if company == primary:
-                types.insert(0, PRIMARY_DEAL_COMPANY)
+            if company == primary:      # a deal's (5) or a contact's (1) primary company; engagements have none
+                types.insert(0, PRIMARY_CONTACT_COMPANY if object_type == "contacts" else PRIMARY_DEAL_COMPANY)
             self.link(object_type, rid, "companies", company, types)
         return rid
+
+    def associate(self, from_type: str, from_id: str, to_type: str, *to_ids: str) -> None:
+        """Unlabelled associations of the pair's HubSpot-defined type (a meeting with contacts, a deal with its
+        contacts, a task with its deal), both ways."""
+        for to_id in to_ids:
+            self.link(from_type, from_id, to_type, to_id, [ASSOCIATION_TYPES[(from_type, to_type)]])
 
     def link(self, from_type: str, from_id: str, to_type: str, to_id: str, types: list[int]) -> None:
         """Associations are two-way (associations v4 guide): the inverse pair is made too."""
@@ -511,7 +529,7 @@ class Emulator:
                                           {"category": "USER_DEFINED", "typeId": t, "label": self.portal.user_labels[t]}
                                           if t in self.portal.user_labels else
                                           {"category": "HUBSPOT_DEFINED", "typeId": t,
-                                           "label": "Primary" if t == PRIMARY_DEAL_COMPANY else None} for t in types]}
+                                           "label": "Primary" if t in PRIMARY_TYPES else None} for t in types]}
                                              for to, types in page]}
             if start + self.association_page < len(rows):
                 result["paging"] = {"next": {"after": _token(start + self.association_page), "link": None}}
