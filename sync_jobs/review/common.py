@@ -91,13 +91,17 @@ def move_words(move: DealMove, fmt: Formatter) -> str:
     return w["deal_" + move.why].format(day=fmt.date(move.day) if move.day else "–")
 
 
+def shown_move(move: DealMove, fmt: Formatter) -> str:
+    """A deal's shown amount, signed as it moved: « +0 € » for 0,40 € that the running rounding gave nothing."""
+    return signed_money(move.shown, fmt) if move.shown else ("+" if move.delta > 0 else "−") + fmt.money(0)
+
+
 def moves_text(found: AxisMoves, fmt: Formatter) -> str:
     """The deals that make an axis's change, each with its amount and why, then the others' sum and the baseline's
     growth: « détail : Affaire D1 −9 000 € (rouverte) ; … ; CA de référence à date en hausse de 986 € : −986 € », the
     amounts adding up to the change shown (audit reviewdeals)."""
     w = labels(fmt.lang, "review")
-    items = [f"{move.name} {signed_money(move.shown, fmt)} ({move_words(move, fmt)})" for move in found.deals
-             if move.shown or move.delta]
+    items = [f"{move.name} {shown_move(move, fmt)} ({move_words(move, fmt)})" for move in found.deals]
     count, rest = found.others
     if count:
         key = "deal_others_one" if count == 1 else "deal_others"
