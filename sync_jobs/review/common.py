@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
@@ -116,6 +116,24 @@ def moves_text(found: AxisMoves, fmt: Formatter) -> str:
     return f'{w["deals_detail"]}{w["colon"]} ' + sep.join(items)
 
 
+def expected_words(line: ActionLine, fmt: Formatter) -> str:
+    """The count expected by the review's day (« Attendu à date »), one decimal, on its own side of the done count: an
+    action at risk with 5 done of 6 at 83.42 % of its window expects 5.005, which read « 5 / 6 · 5,0 · À risque », at
+    risk beside a figure it had reached (decided 7 Dec 2026, audit reviewdeals; the report's rule for a progress,
+    docs/report.md, *A progress reads on its own side of 0 % and 100 %*): two decimals then, « 5,01 », rounded up when
+    even two would read as the count done (5.0003: « 5,01 »)."""
+    shown = line.shown
+    if shown is None:
+        return "–"
+    expected = shown.expected_by_now
+    if expected <= shown.done:
+        return fmt.number(expected, 1)
+    for decimals in (1, 2):
+        if half_up(expected, decimals) > shown.done:
+            return fmt.number(expected, decimals)
+    return fmt.number(Decimal(str(expected)).quantize(Decimal("0.01"), rounding=ROUND_CEILING), 2)
+
+
 def inactive_note(review: Review) -> list[tuple[RepReview, list[ActionLine]]]:
     """The reps with actions inactive at the month's end, which no pace column of the team's table counts: said under
     it, « Actions inactives, hors tableau (…) : Marc Dubois 1 (A-04) » (decided 7 Dec 2026, audit reviewleft)."""
@@ -219,5 +237,6 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
             "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor,
+            "expected_words": expected_words,
             "axis_change": lambda line, fmt: axis_change(line, fmt, review.previous) if review.previous else "–",
             "inactive": inactive_note(review)}

@@ -285,7 +285,8 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Year:
     return Year(tmp, config, then)
 
 
-ROW = re.compile(r"^\| .*\((A-\d\d)\) \| [^|]+ \| (\d+) / (\d+) \| (?:\d+,\d \| )?([^|]+) \|(?: ([^|]*) \|)?$", re.M)
+# the « Attendu à date » column: one decimal, two when one would read as the count done (« 1,02 »: audit reviewdeals)
+ROW = re.compile(r"^\| .*\((A-\d\d)\) \| [^|]+ \| (\d+) / (\d+) \| (?:\d+,\d\d? \| )?([^|]+) \|(?: ([^|]*) \|)?$", re.M)
 
 
 def _printed(review: str) -> dict[str, tuple[int, int, str]]:
@@ -612,3 +613,10 @@ def test_a_rep_who_left_is_reviewed_for_a_month_they_held_actions(gone: tuple[Pa
     assert nobody.returncode == 2
     assert "paul@audit.example owns no action of plan 'PAC année' and never held one" in nobody.stderr
     assert "choose one of: julie@audit.example, lea@audit.example, marc@audit.example" in nobody.stderr
+
+
+def test_the_count_expected_reads_above_the_count_done(year: Year) -> None:
+    """A-05 (3 calls in Q3, 92 days) in July's review: 1 done, 3 x 31 / 92 = 1.01 expected, « À risque »; the column
+    read « 1,0 » beside « 1 / 3 », at risk by a figure that read as reached (audit reviewdeals F2). August: 2.02."""
+    assert "| 1 / 3 | 1,01 | À risque |" in year.then[7]
+    assert "| 2 / 3 | 2,02 | À risque |" in year.then[8]
