@@ -52,8 +52,10 @@ def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None)
     if now.progress is not None and before.progress is not None \
             and fmt.progress(now.progress) != fmt.progress(before.progress):
         parts.append(f"{fmt.progress(before.progress)} → {fmt.progress(now.progress)}")
-    if line.additional_delta:
-        words = w["counted_since"].format(n=signed_money(line.additional_delta, fmt))
+    if line.additional_delta or (line.moves is not None and line.moves.deals):
+        # a deal reopened and another won of the same amount: « 0 € depuis le mois dernier · détail : … »
+        delta = line.additional_delta
+        words = w["counted_since"].format(n=signed_money(delta, fmt) if delta else fmt.money(0))
         if line.late and review_month is not None:
             key = ("axis_late_entered" if line.late > 0 else "axis_late_removed") + ("_listed" if line.moves else "")
             words += w[key].format(n=signed_money(line.late, fmt), month=fmt.month_name(review_month))

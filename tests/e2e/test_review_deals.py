@@ -25,7 +25,9 @@ import pytest
 
 from pac_config.settings import load_settings
 from pac_core.records import Account, Activity, ActivityType, Deal, DealStage, User
+from sync_jobs.evaluation import load_plan_file
 from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store, repo
 from tests.cli import run_pac
 from tests.e2e.test_report_hand import NBSP, NNBSP, page
 from tests.fakes import Clock, FakeConnector
@@ -211,3 +213,23 @@ def test_a_rise_alone_names_the_deal_won(nights: Nights) -> None:
         "| Chimie clés (AX-KEY) | Dans les temps | À risque | 48 % | 33 % → 48 % · +5 981 € depuis le mois dernier · "
         "détail : Affaire D4 +4 000 € (gagnée le 15 mai 2027) ; Affaire D10 +3 000 € (gagnée le 6 mai 2027) ; CA de "
         "référence à date en hausse de 1 019 € : −1 019 € |")
+
+
+def test_a_snapshot_kept_before_its_deals_were_says_the_sign(nights: Nights) -> None:
+    """March's snapshot as a pac before 7 Dec 2026 kept it, with no deals (its payload without ``axis_deals``): April's
+    review says the change by its sign as it did, naming no deal it cannot know."""
+    settings = load_settings(nights.config[4], env={})
+    plan_id = load_plan_file(settings.plan(None))[0].id
+    engine = open_store(settings.database())
+    try:
+        row = repo.snapshot(engine, plan_id, "monthly", "2027-03")
+        assert row is not None and "axis_deals" in row.payload
+        repo.save_snapshot(engine, plan_id, "monthly", "2027-03",
+                           {k: v for k, v in row.payload.items() if k != "axis_deals"}, row.taken_at, replace=True)
+        april = nights.review(4, "april-old.md")
+        assert _axis_row(april).endswith(
+            "| 76 % → 33 % · −17 486 € depuis le mois dernier, dont −23 500 € de mars 2027 retirés après sa revue "
+            "(affaire rouverte, perdue ou réduite) |")
+    finally:
+        repo.save_snapshot(engine, plan_id, "monthly", "2027-03", row.payload, row.taken_at, replace=True)
+        engine.dispose()
