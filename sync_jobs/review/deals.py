@@ -24,6 +24,7 @@ from pac_core.rounding import half_up
 Key = tuple[str, str]                               # (source, CRM id)
 Counted = Mapping[Key, tuple[Decimal, date | None]]  # an axis's counted deals: amount counted, close day
 LISTED = 8                                          # deals named per axis; the others in one sum
+NOISE = Decimal("0.005")                            # below a cent: the deals' shares summed in another order
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,9 @@ def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, 
 
     ``revenue`` and ``baseline``: the axis's (before, now) figures. Each move's ``shown`` is the difference of the
     running revenue rounded to the unit before and after it, from the previous review's revenue, the last landing on
-    today's: so the shown amounts add up to the revenue's change as the two reviews show it (half up to the unit,
-    ``money.shown_additional``), and with the baseline's, to the additional revenue's."""
+    today's (within a cent; a sum the deals do not make is said apart, in ``others``): so the shown amounts add up to
+    the revenue's change as the two reviews show it (half up to the unit, ``money.shown_additional``), and with the
+    baseline's, to the additional revenue's."""
     found = [_move(key, before.get(key), now.get(key), deals, days)
              for key in sorted(set(before) | set(now))
              if (now[key][0] if key in now else Decimal(0)) != (before[key][0] if key in before else Decimal(0))]
@@ -126,7 +128,9 @@ def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, 
     running, shown_at = revenue[0], half_up(revenue[0])
     out = []
     for k, move in enumerate(named + rest):
-        running = revenue[1] if k == len(found) - 1 else running + move.delta
+        running += move.delta
+        if k == len(found) - 1 and abs(revenue[1] - running) < NOISE:   # shares' divisions: the same sum
+            running = revenue[1]
         out.append(DealMove(move.name, move.delta, half_up(running) - shown_at, move.why, move.before, move.now,
                             move.day))
         shown_at = half_up(running)

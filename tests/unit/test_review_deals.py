@@ -63,3 +63,11 @@ def test_a_drop_is_news() -> None:
     found = moves({("sf", "a"): (D(9000), date(2027, 3, 20))}, {}, {("sf", "a"): _deal("a", DealStage.OPEN)}, DAYS,
                   revenue=(D(9000), D(0)), baseline=(D(0), D(0)))
     assert found.dropped and [(m.why, m.shown) for m in found.deals] == [("reopened", D(-9000))]
+
+
+def test_a_sum_the_deals_do_not_make_is_said_apart() -> None:
+    """The revenue moved by 1 000 € more than the deals listed (a list that missed one): the deal keeps its own amount
+    and the rest reads apart (« autres écarts »), so nothing is put on a deal that is not its."""
+    now = {("sf", "a"): (D(3000), date(2027, 4, 3))}
+    found = moves({}, now, {}, DAYS, revenue=(D(0), D(4000)), baseline=(D(0), D(0)))
+    assert [m.shown for m in found.deals] == [D(3000)] and found.others == (0, D(1000))
