@@ -43,7 +43,18 @@ from pac_core.snapshots import (
     snapshot_payload,
 )
 from sync_jobs import overrides as plan_state
-from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
+from sync_jobs.evaluation import (
+    DEALS,
+    CountedDeals,
+    counted_deals,
+    deals_from_payload,
+    deals_payload,
+    effective_plan,
+    evaluate,
+    load_plan_file,
+    plan_edits,
+    without_axis_decisions,
+)
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.plan_identity import check_period_kept
 from sync_jobs.report_inputs import KeptOverlap, ReportBasis, ReportInputs, RunSummary, SnapshotPoint
@@ -63,10 +74,12 @@ class Current:
 
 
 def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
-            engine: Engine | None = None, explain: Sequence[str] = (), plan: Plan | None = None) -> Current:
+            engine: Engine | None = None, explain: Sequence[str] = (), plan: Plan | None = None,
+            all_deals: bool = False) -> Current:
     """The plan (with CRM edits) evaluated on the stored records; ``explain``: the actions whose
     per-record decisions are kept (``pac explain``), in the same pass; ``plan``: the plan file as the caller
-    already loaded it (read once). The plan returned carries the amounts of its objectives written as a
+    already loaded it (read once); ``all_deals``: every axis's counted deals listed (``evaluation.counted_deals``).
+    The plan returned carries the amounts of its objectives written as a
     percentage, as the evaluation resolved them (``pac_core.growth.with_evaluation``)."""
     ps = settings.plan(plan_ref)
     if plan is None:
@@ -82,7 +95,7 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
         rejected = repo.previous_rejections(engine, plan.id) if explain else ()
         records = store_records.load_records(engine, ps.connectors, rejected)
         when = as_of or ps.as_of or datetime.now(UTC)
-        evaluation = evaluate(plan, records, when, settings, explain=list(explain))
+        evaluation = evaluate(plan, records, when, settings, explain=list(explain), all_deals=all_deals)
         # objectives written as a percentage carry the amount the evaluation resolved (pac_core/growth.py)
         return Current(with_evaluation(plan, evaluation), evaluation, records, ps)
     finally:
@@ -180,10 +193,14 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                         chosen = next(v for v in versions if v.version == kept_info["plan_version"])
                         plans_then[key] = _version_plan(engine, plan.id, chosen, kept_info, history)
                     then = plans_then[key]
-            evaluation = evaluate(then, records, end, settings_then)
+            # every axis's counted deals kept beside the figures: the next review says which moved (audit reviewdeals)
+            evaluation = evaluate(then, records, end, settings_then, all_deals=True)
+            deals = deals_payload(counted_deals(evaluation))
+            evaluation = without_axis_decisions(evaluation)
             try:
                 repo.save_snapshot(engine, effective.id, what, label,
-                                   {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
+                                   {**snapshot_payload(evaluation), KEPT: kept_info, DEALS: deals},
+                                   end.astimezone(UTC),
                                    replace=replace)
             except IntegrityError:   # another worker sharing the store kept it between the read above and this insert
                 row = repo.snapshot(engine, effective.id, what, label)
@@ -313,6 +330,9 @@ class Kept:
     # the engine settings are not the close's but those of that day (none recorded by the cutoff, --replace): said
     # beside plan_of (audit snapsettings); None for the settings of the close (or a snapshot kept before 0013)
     settings_of: datetime | None = None
+    # every axis's counted deals at the close (``evaluation.counted_deals``); None for a snapshot kept before they were
+    # (7 Dec 2026): the review then says the sign of what moved, not which deals (audit reviewdeals)
+    deals: CountedDeals | None = None
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
@@ -337,7 +357,7 @@ def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     of, settings_of = info.get("plan_of"), info.get("settings_of")
     return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload),
                 datetime.fromisoformat(of) if of else None, info.get("plan_version"),
-                datetime.fromisoformat(settings_of) if settings_of else None)
+                datetime.fromisoformat(settings_of) if settings_of else None, deals_from_payload(row.payload))
 
 
 def kept_settings(engine: Engine, plan_id: str, payload: dict[str, Any], settings: Settings) -> Settings:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
@@ -11,6 +11,7 @@ from pac_core.rounding import half_up
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
 from sync_jobs.report.restated import end_words, since_lines
+from sync_jobs.review.deals import AxisMoves, DealMove
 from sync_jobs.review.model import ActionLine, AxisLine, RepReview, Review
 
 SECOND = timedelta(seconds=1)
@@ -25,8 +26,10 @@ def formatter(review: Review, lang: str | None) -> Formatter:
 def shown_axes(review: Review) -> list[AxisLine]:
     """Axes at risk or late, those whose pace changed since the previous review, and those whose previous month lost
     revenue after its review (decided 7 Dec 2026, audit reviewleft: a deal of then reopened, lost or lowered is news
-    even when the pace holds)."""
-    return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed or a.late < 0]
+    even when the pace holds), or one of whose deals counted then counts less or nothing now, whichever month it was
+    won in (audit reviewdeals)."""
+    return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed or a.late < 0
+            or (a.moves is not None and a.moves.dropped)]
 
 
 def signed_money(amount: Decimal, fmt: Formatter) -> str:
@@ -49,16 +52,20 @@ def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None)
     if now.progress is not None and before.progress is not None \
             and fmt.progress(now.progress) != fmt.progress(before.progress):
         parts.append(f"{fmt.progress(before.progress)} → {fmt.progress(now.progress)}")
-    if line.additional_delta:
-        words = w["counted_since"].format(n=signed_money(line.additional_delta, fmt))
+    if line.additional_delta or (line.moves is not None and line.moves.deals):
+        # a deal reopened and another won of the same amount: « 0 € depuis le mois dernier · détail : … »
+        delta = line.additional_delta
+        words = w["counted_since"].format(n=signed_money(delta, fmt) if delta else fmt.money(0))
         if line.late and review_month is not None:
-            key = "axis_late_entered" if line.late > 0 else "axis_late_removed"
+            key = ("axis_late_entered" if line.late > 0 else "axis_late_removed") + ("_listed" if line.moves else "")
             words += w[key].format(n=signed_money(line.late, fmt), month=fmt.month_name(review_month))
-        elif line.additional_delta < 0 and half_up(now.revenue) >= half_up(before.revenue):
+        elif line.additional_delta < 0 and half_up(now.revenue) >= half_up(before.revenue) and line.moves is None:
             # no revenue lost: the baseline to date grew (last year's deals of the month, a fixed one pro-rated)
             words += w["axis_baseline_grew"].format(n=signed_money(half_up(now.baseline) - half_up(before.baseline),
                                                                    fmt))
         parts.append(words)
+        if line.moves is not None:
+            parts.append(moves_text(line.moves, fmt))
     if (now.objective is not None and before.objective is not None and now.objective != before.objective
             and now.growth_base_through is None and before.growth_base_through is None):
         parts.append(w["objective_changed"].format(before=fmt.money(before.objective), after=fmt.money(now.objective)))
@@ -74,6 +81,59 @@ def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None)
             words += f' ({report["since_day"].format(day=fmt.date(state.since))})'
         parts.append(words)
     return " · ".join(parts) or w["axis_unchanged"]
+
+
+def move_words(move: DealMove, fmt: Formatter) -> str:
+    """Why one deal moved: « rouverte », « clôture déplacée au 15 mai 2027 », « montant compté 8 000 € → 6 000 € »."""
+    w = labels(fmt.lang, "review")
+    if move.why in ("lowered", "raised"):
+        return w["deal_" + move.why].format(before=fmt.money(move.before), after=fmt.money(move.now))
+    if move.why == "moved" and move.day is None:
+        return w["deal_moved_none"]
+    return w["deal_" + move.why].format(day=fmt.date(move.day) if move.day else "–")
+
+
+def shown_move(move: DealMove, fmt: Formatter) -> str:
+    """A deal's shown amount, signed as it moved: « +0 € » for 0,40 € that the running rounding gave nothing."""
+    return signed_money(move.shown, fmt) if move.shown else ("+" if move.delta > 0 else "−") + fmt.money(0)
+
+
+def moves_text(found: AxisMoves, fmt: Formatter) -> str:
+    """The deals that make an axis's change, each with its amount and why, then the others' sum and the baseline's
+    growth: « détail : Affaire D1 −9 000 € (rouverte) ; … ; CA de référence à date en hausse de 986 € : −986 € », the
+    amounts adding up to the change shown (audit reviewdeals)."""
+    w = labels(fmt.lang, "review")
+    items = [f"{move.name} {shown_move(move, fmt)} ({move_words(move, fmt)})" for move in found.deals]
+    count, rest = found.others
+    if count:
+        key = "deal_others_one" if count == 1 else "deal_others"
+        items.append(w[key].format(count=count, n=signed_money(rest, fmt)))
+    elif rest:
+        items.append(w["deal_gap"].format(n=signed_money(rest, fmt)))
+    if found.baseline:
+        key = "deal_baseline_up" if found.baseline > 0 else "deal_baseline_down"
+        grew = w[key].format(by=fmt.money(abs(found.baseline)))
+        items.append(f'{grew}{w["colon"]} {signed_money(-found.baseline, fmt)}')
+    sep = " ; " if fmt.lang == "fr" else "; "
+    return f'{w["deals_detail"]}{w["colon"]} ' + sep.join(items)
+
+
+def expected_words(line: ActionLine, fmt: Formatter) -> str:
+    """The count expected by the review's day (« Attendu à date »), one decimal, on its own side of the done count: an
+    action at risk with 5 done of 6 at 83.42 % of its window expects 5.005, which read « 5 / 6 · 5,0 · À risque », at
+    risk beside a figure it had reached (decided 7 Dec 2026, audit reviewdeals; the report's rule for a progress,
+    docs/report.md, *A progress reads on its own side of 0 % and 100 %*): two decimals then, « 5,01 », rounded up when
+    even two would read as the count done (5.0003: « 5,01 »)."""
+    shown = line.shown
+    if shown is None:
+        return "–"
+    expected = shown.expected_by_now
+    if expected <= shown.done:
+        return fmt.number(expected, 1)
+    for decimals in (1, 2):
+        if half_up(expected, decimals) > shown.done:
+            return fmt.number(expected, decimals)
+    return fmt.number(Decimal(str(expected)).quantize(Decimal("0.01"), rounding=ROUND_CEILING), 2)
 
 
 def inactive_note(review: Review) -> list[tuple[RepReview, list[ActionLine]]]:
@@ -179,5 +239,6 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
             "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor,
+            "expected_words": expected_words,
             "axis_change": lambda line, fmt: axis_change(line, fmt, review.previous) if review.previous else "–",
             "inactive": inactive_note(review)}

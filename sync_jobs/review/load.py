@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,13 +22,15 @@ from sqlalchemy import Engine
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.plan import Plan
+from pac_core.records import Deal
 from pac_core.restatement import Restatement, since_close
+from pac_core.results import Evaluation
 from pac_core.revenue import last_day
 from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
 from sync_jobs.app import Kept, current, kept_snapshot
-from sync_jobs.evaluation import load_plan_file
-from sync_jobs.review.model import Review, build_review, ever_held, held
+from sync_jobs.evaluation import CountedDeals, counted_deals, load_plan_file
+from sync_jobs.review.model import DealInputs, Review, build_review, ever_held, held
 from sync_jobs.store import open_store
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -130,6 +133,17 @@ def _kept_off_calendar(settings: Settings, plan_ref: str | None, month: str | No
     return None if held is None else (label, held)
 
 
+def _deal_inputs(before: Evaluation | None, kept: CountedDeals | None, evaluation: Evaluation,
+                 deals: Sequence[Deal], source: str | None) -> DealInputs | None:
+    """What each axis's deal-by-deal change is read from: the previous review's counted deals (its kept snapshot's,
+    or the previous month recomputed with every deal listed) and now's; None with no previous review, or a kept
+    snapshot that kept no deals (taken before 7 Dec 2026: the change is then said by its sign only)."""
+    if before is None or (source == "snapshot" and kept is None):
+        return None
+    then = kept if source == "snapshot" and kept is not None else counted_deals(before)
+    return DealInputs(then, counted_deals(evaluation), {(d.source, d.id): d for d in deals}, source == "snapshot")
+
+
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
     ps = settings.plan(plan_ref)
@@ -137,7 +151,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
     try:
         clock = now or ps.as_of or datetime.now(UTC)
         file_plan, _ = load_plan_file(ps)       # read once: every evaluation and the kept snapshot below use it
-        state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan)
+        state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan, all_deals=True)
         plan = state.plan
         try:
             month, as_of = review_month(plan, month, clock)
@@ -152,26 +166,27 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                                   today=clock.astimezone(zone).date(), kept=True)
             return dataclasses.replace(review, calendar_now=(plan.period.start.astimezone(zone).date(),
                                                              last_day(plan.period.end, zone)))
-        evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
-                                                                      engine=engine, plan=file_plan).evaluation
+        evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of, engine=engine,
+                                                                      plan=file_plan, all_deals=True).evaluation
         rep = rep_email(plan, rep)
         if rep is not None:
             rep_held(plan, rep, month)
         prev_month = shift(month, -1)
         previous: str | None = prev_month
         source, before, before_plan, before_now = None, None, None, None
+        kept_deals: CountedDeals | None = None      # the previous review's counted deals, when its snapshot kept them
         _, prev_end = month_bounds(prev_month, plan.timezone)
         if prev_end <= plan.period.start:
             previous = None
         else:
             kept = kept_snapshot(settings, plan_ref, "monthly", prev_month, engine=engine, plan=file_plan)
             if kept is not None:   # with the plan it was made with: an action taken out since says so
-                before, before_plan, source = kept.evaluation, kept.plan, "snapshot"
+                before, before_plan, source, kept_deals = kept.evaluation, kept.plan, "snapshot", kept.deals
                 # and the same month today: its counts entered after its review are said (audit reviewyear)
                 before_now = current(settings, plan_ref, as_of=prev_end, engine=engine, plan=file_plan).evaluation
             else:
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
-                                 plan=file_plan).evaluation
+                                 plan=file_plan, all_deals=True).evaluation
                 source = "recomputed"
         # by the end of the following month, within the plan's period: a December review of a calendar-year plan lists
         # what falls due until 31 December, not « jusqu'au 31 janvier » of a month the plan does not have
@@ -185,6 +200,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since,
                             today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan,
-                            kept=(own is not None) if as_of < clock else None, before_now=before_now)
+                            kept=(own is not None) if as_of < clock else None, before_now=before_now,
+                            deals=_deal_inputs(before, kept_deals, evaluation, state.records.deals, source))
     finally:
         engine.dispose()

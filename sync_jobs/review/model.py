@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 from pac_core.money import shown_additional
 from pac_core.plan import Action, Axis, Plan, action_cancelled, axis_inactive
 from pac_core.plan_end import period_closed
+from pac_core.records import Deal
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
 from pac_core.revenue import last_day
+from sync_jobs.review.deals import AxisMoves, Counted, Days, Key, moves
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
 
@@ -119,6 +121,9 @@ class AxisLine:
     # the previous month re-evaluated today, when ``before`` is its kept snapshot: its additional revenue that moved
     # since its review (a deal reopened, lost or edited, or entered late) is said (audit reviewleft)
     restated: AxisProgress | None = None
+    # the deals whose counted amount moved since the previous review, with why, adding up to the change shown (audit
+    # reviewdeals); None when the previous review kept no deals (a snapshot kept before 7 Dec 2026) or there is none
+    moves: AxisMoves | None = None
 
     @property
     def pace(self) -> Pace | None:
@@ -144,6 +149,17 @@ class AxisLine:
             return Decimal(0)
         return (shown_additional(self.restated.revenue, self.restated.baseline)
                 - shown_additional(self.before.revenue, self.before.baseline))
+
+
+@dataclass(frozen=True)
+class DealInputs:
+    """What an axis's deal-by-deal change is read from: every axis's counted deals at the previous review (its kept
+    snapshot's, or the previous month recomputed) and now, and today's deals as the store holds them."""
+
+    before: Mapping[str, Counted]
+    now: Mapping[str, Counted]
+    records: Mapping[Key, Deal]
+    kept: bool                      # the previous review is its kept snapshot (else recomputed on today's records)
 
 
 @dataclass(frozen=True)
@@ -240,7 +256,7 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
                  today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None,
-                 before_now: Evaluation | None = None) -> Review:
+                 before_now: Evaluation | None = None, deals: DealInputs | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
@@ -253,7 +269,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     (``holder_on``: with a recomputed previous month too), not those handed over after the month.
     ``kept``: for a closed month, whether its own snapshot is kept (None while it runs). ``before_now``: the previous
     month re-evaluated today, when ``before`` is its kept snapshot: an action's count of then that moved since is said
-    among its changes (``ActionLine.late``).
+    among its changes (``ActionLine.late``). ``deals``: the counted deals of both reviews, for each axis's deals that
+    moved (``AxisLine.moves``).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -308,7 +325,9 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}
     before_axes = {a.axis_id: a for a in before.axes} if before else {}
-    axis_lines = tuple(AxisLine(a, now_axes.get(a.id), before_axes.get(a.id), restated_axes.get(a.id))
+    axis_lines = tuple(AxisLine(a, now_axes.get(a.id), before_axes.get(a.id), restated_axes.get(a.id),
+                                axis_moves(plan, a, now_axes.get(a.id), before_axes.get(a.id), deals, month,
+                                           now.as_of))
                        for a in plan.axes)
     made_before = {(r.rule, r.axis_id) for r in before.recommendations} if before else set()
     made_now = {(r.rule, r.axis_id) for r in now.recommendations}
@@ -316,3 +335,17 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     withdrawn = tuple(r for r in (before.recommendations if before else ()) if (r.rule, r.axis_id) not in made_now)
     return Review(plan, month, now.as_of, previous, previous_source, next_until, tuple(reps), axis_lines, news,
                   withdrawn, manager=rep is None, since=since or Restatement(), kept=kept)
+
+
+def axis_moves(plan: Plan, axis: Axis, now: AxisProgress | None, before: AxisProgress | None,
+               deals: DealInputs | None, month: str, as_of: datetime) -> AxisMoves | None:
+    """The deals that moved on ``axis`` since the previous review (``deals.moves``); None without both reviews'
+    figures and counted deals."""
+    if deals is None or now is None or before is None or axis.id not in deals.before or axis.id not in deals.now:
+        return None
+    zone = ZoneInfo(plan.timezone)
+    period = axis.objective.period if axis.objective else plan.period
+    days = Days(date(int(month[:4]), int(month[5:7]), 1), last_day(as_of, zone),
+                period.start.astimezone(zone).date(), last_day(period.end, zone), zone, deals.kept)
+    return moves(deals.before[axis.id], deals.now[axis.id], deals.records, days,
+                 revenue=(before.revenue, now.revenue), baseline=(before.baseline, now.baseline))

@@ -339,10 +339,11 @@ def test_may_team_table(may: Page) -> None:
 def test_may_axes_in_difficulty(may: Page) -> None:
     assert may.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "● Dans les temps", "39 %",
-         "40 % → 39 % · −500 € depuis le mois dernier (CA de référence +6 000 €)"],
+         "40 % → 39 % · −500 € depuis le mois dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; "
+         "Affaire d08 +2 500 € (gagnée le 20 mai 2027) ; CA de référence à date en hausse de 6 000 € : −6 000 €"],
         ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "-105 %",
-         "-75 % → -105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au "
-         "30 septembre 2027)"]]
+         "-75 % → -105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en hausse de 6 000 € : "
+         "−6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027)"]]
 
 
 def test_may_per_rep(may: Page) -> None:
@@ -412,7 +413,8 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
         ["Léa Petit", "", "1", "", "", "2", "1"],
         ["Marc Dubois", "1", "", "", "", "2", "1"]]
     assert april.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
-        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "-75 %", "-100 % → -75 % · +5 000 € depuis le mois dernier"]]
+        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "-75 %", "-100 % → -75 % · +5 000 € depuis le mois dernier "
+         "· détail : Affaire d05 +5 000 € (gagnée le 10 avril 2027)"]]
     # roll-out: 8 000 against 1 315.07, ROI 508 %; 4 000 x 3.9411 / 8 000 = 1.97 -> « 2 mois »; the opportunity of
     # 10 May is not in force at the end of April
     assert ("DéployerAffaires de Julie nouveau\nDéployer l'axe « Affaires de Julie » (ROI à date 508 %, rentabilisé "
@@ -458,8 +460,9 @@ def test_june_running_compared_with_mays_snapshot(store: Store) -> None:
         ["Marc Dubois", "2", "", "", "", "1", ""]]
     assert june.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
         ["Clients Rhône-Alpes AX-CLI", "● Dans les temps", "▲ À risque", "47 %",
-         "34 % → 47 % · +6 500 € depuis le mois dernier, dont +2 500 € de mai 2027 ajoutés après sa revue (affaire "
-         "saisie en retard ou augmentée)"]]
+         "34 % → 47 % · +6 500 € depuis le mois dernier, dont +2 500 € de mai 2027 ajoutés après sa revue · détail : "
+         "Affaire d06 +4 000 € (gagnée le 1er juin 2027) ; Affaire d08 +2 500 € (du 20 mai 2027, comptée après sa "
+         "revue)"]]
     assert "PrioriserClients Rhône-Alpes toujours valable" in text
     assert ("DéployerAffaires de Julie toujours valable\nDéployer l'axe « Affaires de Julie » (ROI à date 604 %, "
             "rentabilisé en 1,7 mois depuis le 1er janvier") in text
@@ -510,9 +513,10 @@ def test_manager_review_in_markdown(store: Store) -> None:
             "|---|---|---|---|---|---|---|\n| Julie Martin | 1 | 1 | 0 | 0 | 1 | 2 |\n"
             "| Léa Petit | 0 | 0 | 0 | 1 | 0 | 3 |\n| Marc Dubois | 2 | 0 | 0 | 0 | 1 | 1 |\n") in md
     assert ("| Clients Rhône-Alpes (AX-CLI) | À risque | Dans les temps | 39 % | 40 % → 39 % · −500 € depuis le mois "
-            "dernier (CA de référence +6 000 €) |\n| Laboratoires (AX-PH) | Inactif | À risque | -105 % | -75 % → "
-            "-105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au 30 "
-            "septembre 2027) |\n") in md
+            "dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; Affaire d08 +2 500 € (gagnée le 20 mai "
+            "2027) ; CA de référence à date en hausse de 6 000 € : −6 000 € |\n| Laboratoires (AX-PH) | Inactif | À "
+            "risque | -105 % | -75 % → -105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en "
+            "hausse de 6 000 € : −6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027) |\n") in md
     assert ("\nActions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Léa Petit 2 (A-06, "
             "A-05)\n") in md
     assert "- **Prioriser** · Clients Rhône-Alpes (nouveau) : Prioriser l'axe" in md
@@ -532,10 +536,11 @@ def test_english_review(store: Store) -> None:
         ["Marc Dubois", "2", "", "", "", "1", "1"]]
     assert en.body("Axis", "Pace", "Last month", "Progress", "Change") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ At risk", "● On track", "39%",
-         "40% → 39% · −€500 since last month (baseline +€6,000)"],
+         "40% → 39% · −€500 since last month · breakdown: Affaire d07 +€3,000 (won on May 31, 2027); Affaire d08 "
+         "+€2,500 (won on May 20, 2027); baseline to date up €6,000: −€6,000"],
         ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "-105%",
-         "-75% → -105% · −€6,000 since last month (baseline +€6,000) · Suspended (from May 15, 2027 to September 30, "
-         "2027)"]]
+         "-75% → -105% · −€6,000 since last month · breakdown: baseline to date up €6,000: −€6,000 · Suspended (from "
+         "May 15, 2027 to September 30, 2027)"]]
     assert "Roll out axis \"Affaires de Julie\" (ROI to date 516%, paid back in 1.9 months from January 1" in text
     assert "Not started → Missed · +1 since last month" in text
     assert "Next actions due (until June 30, 2027)" in text

@@ -319,8 +319,10 @@ def test_november_team_and_who_is_behind(november: Page) -> None:
         ["Marc Dubois", "", "", "1", "1", "", "2"]]       # A-07 at risk, A-04 missed; both changed
     assert november.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "▲ À risque", "38 %",
-         "20 % → 38 % · +7 000 € depuis le mois dernier"],
-        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "30 %", "0 % → 30 % · +6 000 € depuis le mois dernier"]]
+         "20 % → 38 % · +7 000 € depuis le mois dernier · détail : Affaire d06 +7 000 € (gagnée le 25 novembre "
+         "2026)"],
+        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "30 %", "0 % → 30 % · +6 000 € depuis le mois dernier · "
+         "détail : Affaire d09 +6 000 € (gagnée le 18 novembre 2026)"]]
 
 
 def test_november_per_rep(november: Page) -> None:

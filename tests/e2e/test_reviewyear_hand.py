@@ -285,7 +285,8 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Year:
     return Year(tmp, config, then)
 
 
-ROW = re.compile(r"^\| .*\((A-\d\d)\) \| [^|]+ \| (\d+) / (\d+) \| (?:\d+,\d \| )?([^|]+) \|(?: ([^|]*) \|)?$", re.M)
+# the « Attendu à date » column: one decimal, two when one would read as the count done (« 1,02 »: audit reviewdeals)
+ROW = re.compile(r"^\| .*\((A-\d\d)\) \| [^|]+ \| (\d+) / (\d+) \| (?:\d+,\d\d? \| )?([^|]+) \|(?: ([^|]*) \|)?$", re.M)
 
 
 def _printed(review: str) -> dict[str, tuple[int, int, str]]:
@@ -519,14 +520,14 @@ def test_an_axis_says_what_moved_since_the_last_review(year: Year) -> None:
     april = year.then[4]
     assert _axis_row(april, "AX-KEY") == (
         "| Chimie clés (AX-KEY) | Dans les temps | Objectif atteint | 80 % | 140 % → 80 % · −9 000 € depuis le mois "
-        "dernier, dont −9 000 € de mars 2026 retirés après sa revue (affaire rouverte, perdue ou réduite) |")
+        "dernier, dont −9 000 € de mars 2026 retirés après sa revue · détail : Affaire d11 −9 000 € (rouverte) |")
     assert _axis_row(april, "AX-CLI").endswith(
         " | 30 % | 53 % → 30 % · −9 000 € depuis le mois dernier, dont −9 000 € de mars 2026 retirés après sa revue "
-        "(affaire rouverte, perdue ou réduite) |")
+        "· détail : Affaire d11 −9 000 € (rouverte) |")
     english = year.review(4, "--lang", "en")
     assert _axis_row(english, "AX-KEY") == (
         "| Chimie clés (AX-KEY) | On track | Objective reached | 80% | 140% → 80% · −€9,000 since last month, of "
-        "which −€9,000 from March 2026 removed after its review (a deal reopened, lost or lowered) |")
+        "which −€9,000 from March 2026 removed after its review · breakdown: Affaire d11 −€9,000 (reopened) |")
     # the suspension written in May, in June's review; the plan's first month has no previous review
     assert _axis_row(year.then[6], "AX-PRO").endswith(" | Suspendu (du 1er juin 2026 au 31 août 2026) |")
     for row in re.findall(r"^\| [^|]+ \(AX-[A-Z]+\) \|.*\|$", year.then[1], re.M):
@@ -539,7 +540,7 @@ def test_the_axes_change_in_the_page(year: Year) -> None:
     _pac(year.tmp, year.config, "review", "--month", "2026-04", "-o", str(out))
     text = _plain(page(out).text)
     assert ("140 % → 80 % · −9 000 € depuis le mois dernier, dont −9 000 € de mars 2026 retirés après sa revue "
-            "(affaire rouverte, perdue ou réduite)") in text
+            "· détail : Affaire d11 −9 000 € (rouverte)") in text
     out = year.tmp / "jan5-06.html"
     _pac(year.tmp, year.config, "review", "--month", "2026-06", "-o", str(out))
     assert "Actions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Marc Dubois 1 (A-04)" \
@@ -612,3 +613,10 @@ def test_a_rep_who_left_is_reviewed_for_a_month_they_held_actions(gone: tuple[Pa
     assert nobody.returncode == 2
     assert "paul@audit.example owns no action of plan 'PAC année' and never held one" in nobody.stderr
     assert "choose one of: julie@audit.example, lea@audit.example, marc@audit.example" in nobody.stderr
+
+
+def test_the_count_expected_reads_above_the_count_done(year: Year) -> None:
+    """A-05 (3 calls in Q3, 92 days) in July's review: 1 done, 3 x 31 / 92 = 1.01 expected, « À risque »; the column
+    read « 1,0 » beside « 1 / 3 », at risk by a figure that read as reached (audit reviewdeals F2). August: 2.02."""
+    assert "| 1 / 3 | 1,01 | À risque |" in year.then[7]
+    assert "| 2 / 3 | 2,02 | À risque |" in year.then[8]

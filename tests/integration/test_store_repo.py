@@ -87,7 +87,9 @@ class TestMigrations:
         no downgrade: the rollback to 0007 left every snapshot kept since unreadable (KeyError 'kept' with the 0007
         code, checked by hand). They go at the top level only (a recommendation's evidence keeps its own keys)."""
         payload = {"plan_id": "p", "attribution": "split", "kept": {"taken_on": "2027-01-01T05:30:00+00:00"},
-                   "recommendations": [{"evidence": {"kept": 1, "attribution": "x"}}]}
+                   "recommendations": [{"evidence": {"kept": 1, "attribution": "x"}}],
+                   # every axis's counted deals (7 Dec 2026, audit reviewdeals)
+                   "axis_deals": {"AX-1": [["sf", "006A", "9000", "2026-12-20"]]}}
         repo.save_snapshot(engine, "p", "quarter", "2026-Q4", payload, NOW)
         command.downgrade(alembic_config(engine), "0007")
         try:

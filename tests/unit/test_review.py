@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +14,7 @@ from pac_core.results import Pace, Rule
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.review import build_review, render_html, render_markdown
 from sync_jobs.review.common import axis_change
+from sync_jobs.review.deals import AxisMoves, DealMove
 from sync_jobs.review.load import month_bounds, rep_email, review_month, shift
 from sync_jobs.review.model import AxisLine
 from tests.unit import report_fixtures as fx
@@ -236,3 +238,17 @@ class TestAxisChange:
         same = AxisLine(axis, line.now, line.now)
         assert axis_change(same, fmt, "2027-07") == "avancement inchangé"
         assert axis_change(AxisLine(axis, line.now, None), fmt, None) == "–"
+
+
+def test_deals_that_cancel_out_are_still_said() -> None:
+    """A deal of 5 000 € reopened and another of 5 000 € won since the previous review: the additional revenue did not
+    move, and the axis read « avancement inchangé » with nothing of either (audit reviewdeals); it says both."""
+    axis = next(a for a in fx.plan().axes if a.id == "maint-ra")
+    now = fx._axis("maint-ra", 40_000, 16_000, 60_000, Pace.ON_TRACK, None, None)
+    found = AxisMoves((DealMove("Affaire A", Decimal(-5000), Decimal(-5000), "reopened", Decimal(5000), None, None),
+                       DealMove("Affaire B", Decimal(5000), Decimal(5000), "won", None, Decimal(5000),
+                                date(2027, 8, 3))))
+    fmt = Formatter.for_plan(fx.plan(), "fr")
+    words = axis_change(AxisLine(axis, now, now, moves=found), fmt, "2027-07").replace("\u00a0", " ")
+    assert words.replace("\u202f", " ") == ("0 € depuis le mois dernier · détail : Affaire A −5 000 € (rouverte) ; "
+                                            "Affaire B +5 000 € (gagnée le 3 août 2027)")

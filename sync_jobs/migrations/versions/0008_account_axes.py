@@ -53,8 +53,9 @@ def upgrade() -> None:
 _NEWER_SNAPSHOT_FIELDS = frozenset({'growth_base_through'})
 # keys of the evaluation itself added since 0007 (``kept``: when and with which plan a snapshot was taken, 5 Dec 2026;
 # ``attribution``: the engine's rule, 6 Dec 2026, audit splitwords): a pac from 0008 on leaves out the top-level keys it
-# does not know, a pac at 0007 refused them (KeyError 'kept'), so they go, at the top level only
-_NEWER_EVALUATION_KEYS = frozenset({'kept', 'attribution'})
+# does not know, a pac at 0007 refused them (KeyError 'kept'), so they go, at the top level only; ``axis_deals``: every
+# axis's counted deals, kept for the review's deal-by-deal change, 7 Dec 2026 (audit reviewdeals)
+_NEWER_EVALUATION_KEYS = frozenset({'kept', 'attribution', 'axis_deals'})
 
 
 def _without(value, names):

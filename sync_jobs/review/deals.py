@@ -1,0 +1,139 @@
+"""Which deals make an axis's change since the previous review (audit reviewdeals, 7 Dec 2026).
+
+An axis's « Évolution » said « −17 486 € depuis le mois dernier » and, at best, that part of it was last month's
+revenue « retirés après sa revue (affaire rouverte, perdue ou réduite) »: the manager could not tell the deal reopened
+from the one lost, lowered, moved to another account or to next quarter, or deleted. A monthly snapshot now keeps every
+axis's counted deals (``sync_jobs.evaluation.counted_deals``); the review compares them with today's, deal by deal,
+and says why each moved from the deal as the store holds it today. The amounts are shown so that they, and the
+baseline's growth, add up to the change shown to the unit (``moves``).
+
+Pure: the counted deals and today's deals come in as arguments (``sync_jobs.review.load`` reads them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pac_core.records import Deal, DealStage
+from pac_core.rounding import half_up
+
+Key = tuple[str, str]                               # (source, CRM id)
+Counted = Mapping[Key, tuple[Decimal, date | None]]  # an axis's counted deals: amount counted, close day
+LISTED = 8                                          # deals named per axis; the others in one sum
+NOISE = Decimal("0.005")                            # below a cent: the deals' shares summed in another order
+
+
+@dataclass(frozen=True)
+class DealMove:
+    """One deal whose amount counted by the axis moved since the previous review."""
+
+    name: str                   # the CRM's name of the deal, else its id
+    delta: Decimal              # exact: the amount counted now less then (a deal not counted: 0)
+    shown: Decimal              # to the unit, so that the moves and the baseline add up to the change shown
+    why: str                    # reopened, lost, deleted, moved, out, lowered, raised, won, credit, late, entered
+    before: Decimal | None      # the amount counted at the previous review (None: not counted then)
+    now: Decimal | None         # the amount counted now (None: not counted now)
+    day: date | None            # the deal's close day today (moved: where it went; won, late: its day)
+
+
+@dataclass(frozen=True)
+class AxisMoves:
+    """An axis's change since the previous review, deal by deal: ``deals`` (drops first, the largest first), the
+    ``others`` not named (how many, their shown sum) and ``baseline``, the baseline's growth to date as shown (it
+    lowers the additional revenue by as much). ``sum(shown) + others + (-baseline)`` is the change shown."""
+
+    deals: tuple[DealMove, ...]
+    others: tuple[int, Decimal] = (0, Decimal(0))
+    baseline: Decimal = Decimal(0)
+
+    @property
+    def dropped(self) -> bool:
+        """A deal counted at the previous review counts less, or nothing, now: news even when the pace held."""
+        return any(move.delta < 0 for move in self.deals) or self.others[1] < 0
+
+
+@dataclass(frozen=True)
+class Days:
+    """The days a deal's move is judged by: the reviewed month's first day, the last day it counts (its end or
+    today), the first and last days of the axis's objective period; and whether the previous review is its kept snapshot
+    (a deal of then counted only now was entered, or won again, after it) or recomputed on today's records."""
+
+    first: date
+    last: date
+    period_first: date
+    period_last: date
+    zone: ZoneInfo
+    kept: bool
+
+
+def why_dropped(deal: Deal | None, days: Days) -> str:
+    """Why a deal counted at the previous review counts nothing now, from the deal as the store holds it today."""
+    if deal is None or deal.deleted:
+        return "deleted"
+    if deal.stage is DealStage.OPEN:
+        return "reopened"
+    if deal.stage is DealStage.LOST:
+        return "lost"
+    day = deal.day(days.zone)
+    if day is None or day > min(days.last, days.period_last) or day < days.period_first:
+        return "moved"
+    return "out"      # won, in the period: its account, owner or products no longer in the axis's scope
+
+
+def why_added(day: date | None, amount: Decimal, days: Days) -> str:
+    """Why a deal not counted at the previous review counts now: won in the month (a credit note, its negative amount:
+    « avoir »), else of a day before it."""
+    if amount < 0:
+        return "credit"
+    if day is not None and days.first <= day <= days.last:
+        return "won"
+    return "late" if days.kept else "entered"
+
+
+def _move(key: Key, then: tuple[Decimal, date | None] | None, now: tuple[Decimal, date | None] | None,
+          deals: Mapping[Key, Deal], days: Days) -> DealMove:
+    deal = deals.get(key)
+    name = (deal.name if deal is not None and deal.name else "") or key[1]
+    before, after = (then[0] if then else None), (now[0] if now else None)
+    delta = (after or Decimal(0)) - (before or Decimal(0))
+    if now is None:
+        why = why_dropped(deal, days)
+        day = deal.day(days.zone) if deal is not None else None
+    elif then is None:
+        why, day = why_added(now[1], now[0], days), now[1]
+    else:
+        why, day = ("lowered" if delta < 0 else "raised"), now[1]
+    return DealMove(name, delta, Decimal(0), why, before, after, day)
+
+
+def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, *,
+          revenue: tuple[Decimal, Decimal], baseline: tuple[Decimal, Decimal], listed: int = LISTED) -> AxisMoves:
+    """The deals whose counted amount moved between ``before`` (the previous review's) and ``now``, with why.
+
+    ``revenue`` and ``baseline``: the axis's (before, now) figures. Each move's ``shown`` is the difference of the
+    running revenue rounded to the unit before and after it, from the previous review's revenue, the last landing on
+    today's (within a cent; a sum the deals do not make is said apart, in ``others``): so the shown amounts add up to
+    the revenue's change as the two reviews show it (half up to the unit, ``money.shown_additional``), and with the
+    baseline's, to the additional revenue's."""
+    found = [_move(key, before.get(key), now.get(key), deals, days)
+             for key in sorted(set(before) | set(now))
+             if (now[key][0] if key in now else Decimal(0)) != (before[key][0] if key in before else Decimal(0))]
+    keep = set(sorted(range(len(found)), key=lambda k: -abs(found[k].delta))[:listed])   # the largest, named
+    named = sorted((found[k] for k in keep), key=lambda m: (m.delta >= 0, -abs(m.delta), m.name))
+    rest = [found[k] for k in range(len(found)) if k not in keep]
+    running, shown_at = revenue[0], half_up(revenue[0])
+    out = []
+    for k, move in enumerate(named + rest):
+        running += move.delta
+        if k == len(found) - 1 and abs(revenue[1] - running) < NOISE:   # shares' divisions: the same sum
+            running = revenue[1]
+        out.append(DealMove(move.name, move.delta, half_up(running) - shown_at, move.why, move.before, move.now,
+                            move.day))
+        shown_at = half_up(running)
+    gap = half_up(revenue[1]) - shown_at      # nothing moved, or a sum the deals do not make: said as others
+    others = (len(rest), sum((m.shown for m in out[len(named):]), Decimal(0)) + gap)
+    return AxisMoves(tuple(out[:len(named)]), others, half_up(baseline[1]) - half_up(baseline[0]))
