@@ -340,8 +340,8 @@ def test_may_axes_in_difficulty(may: Page) -> None:
     assert may.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "● Dans les temps", "39 %",
          "40 % → 39 % · −500 € depuis le mois dernier (CA de référence +6 000 €)"],
-        ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "-105 %",
-         "-75 % → -105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au "
+        ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "−105 %",
+         "−75 % → −105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au "
          "30 septembre 2027)"]]
 
 
@@ -397,7 +397,7 @@ def test_may_advice_news(may: Page) -> None:
     # (both axes, 0.35) 11 550 - d01 3 500 - d03 (AX-CLI only, 0.3) 1 800 = 6 250, + d08 875 = 7 125; cost to date
     # 64 000 x 151 / 365 = 26 476.71: ROI -76.4 % -> -73.1 %
     assert "chiffre d'affaires du plan 33 000 € → 35 500 € (+2 500 €)" in text
-    assert "CA supplémentaire du plan 17 000 € → 19 500 € ; ROI du plan à date -76 % → -73 %" in text
+    assert "CA supplémentaire du plan 17 000 € → 19 500 € ; ROI du plan à date −76 % → −73 %" in text
 
 
 def test_april_compared_with_a_recomputed_march(store: Store) -> None:
@@ -412,7 +412,7 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
         ["Léa Petit", "", "1", "", "", "2", "1"],
         ["Marc Dubois", "1", "", "", "", "2", "1"]]
     assert april.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
-        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "-75 %", "-100 % → -75 % · +5 000 € depuis le mois dernier"]]
+        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "−75 %", "−100 % → −75 % · +5 000 € depuis le mois dernier"]]
     # roll-out: 8 000 against 1 315.07, ROI 508 %; 4 000 x 3.9411 / 8 000 = 1.97 -> « 2 mois »; the opportunity of
     # 10 May is not in force at the end of April
     assert ("DéployerAffaires de Julie nouveau\nDéployer l'axe « Affaires de Julie » (ROI à date 508 %, rentabilisé "
@@ -510,8 +510,8 @@ def test_manager_review_in_markdown(store: Store) -> None:
             "|---|---|---|---|---|---|---|\n| Julie Martin | 1 | 1 | 0 | 0 | 1 | 2 |\n"
             "| Léa Petit | 0 | 0 | 0 | 1 | 0 | 3 |\n| Marc Dubois | 2 | 0 | 0 | 0 | 1 | 1 |\n") in md
     assert ("| Clients Rhône-Alpes (AX-CLI) | À risque | Dans les temps | 39 % | 40 % → 39 % · −500 € depuis le mois "
-            "dernier (CA de référence +6 000 €) |\n| Laboratoires (AX-PH) | Inactif | À risque | -105 % | -75 % → "
-            "-105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au 30 "
+            "dernier (CA de référence +6 000 €) |\n| Laboratoires (AX-PH) | Inactif | À risque | −105 % | −75 % → "
+            "−105 % · −6 000 € depuis le mois dernier (CA de référence +6 000 €) · Suspendu (du 15 mai 2027 au 30 "
             "septembre 2027) |\n") in md
     assert ("\nActions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Léa Petit 2 (A-06, "
             "A-05)\n") in md
@@ -533,8 +533,8 @@ def test_english_review(store: Store) -> None:
     assert en.body("Axis", "Pace", "Last month", "Progress", "Change") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ At risk", "● On track", "39%",
          "40% → 39% · −€500 since last month (baseline +€6,000)"],
-        ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "-105%",
-         "-75% → -105% · −€6,000 since last month (baseline +€6,000) · Suspended (from May 15, 2027 to September 30, "
+        ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "−105%",
+         "−75% → −105% · −€6,000 since last month (baseline +€6,000) · Suspended (from May 15, 2027 to September 30, "
          "2027)"]]
     assert "Roll out axis \"Affaires de Julie\" (ROI to date 516%, paid back in 1.9 months from January 1" in text
     assert "Not started → Missed · +1 since last month" in text
