@@ -16,7 +16,10 @@ import pytest
 from pac_core.growth import parse_growth_rate
 from pac_core.money import MINUS, count, money, months, percent, percent_apart, with_minus
 from pac_core.scopes import parse_money
+from sync_jobs.cli_advice import advice_lines
+from sync_jobs.diff import desired_state
 from sync_jobs.report.fmt import Formatter
+from tests.unit import report_fixtures as fx
 from tests.unit.report_golden import GOLDEN, fixture_outputs
 
 # a figure: digits, or a currency symbol then digits ("-€13,000", "−$1,234", « -F CFA 1 235 »)
@@ -148,3 +151,20 @@ class TestCopiedBackIntoThePlan:
 
     def test_a_growth_rate(self) -> None:
         assert parse_growth_rate("\u221210\u00a0%") == parse_growth_rate("-10 %") == Decimal("-0.1")
+
+
+class TestTheTerminalAndTheCrm:
+    """``pac advice``'s lines and the values pac writes to the CRM, for the report fixture's plan: the text read by
+    people carries the minus sign; the numeric fields are numbers, whose sign the CRM draws."""
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_pac_advice(self, lang: str) -> None:
+        text = "\n".join(advice_lines(fx.plan(), fx.evaluation(), lang))
+        assert MINUS in text and wrong_signs(text) == []
+
+    def test_crm_fields(self) -> None:
+        values = [v for fields in desired_state(fx.plan(), fx.evaluation()).values() for v in fields.values()]
+        texts = [v for v in values if isinstance(v, str)]
+        assert any(MINUS in t for t in texts)
+        assert [x for t in texts for x in wrong_signs(t)] == []
+        assert any(isinstance(v, float) and v < 0 for v in values)     # the ROI of -21 %: a number
