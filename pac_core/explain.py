@@ -396,12 +396,14 @@ _VALUE_WARNINGS_FR = (
      "montant de l'affaire {0} différent de ses lignes, {1} : les axes de produits comptent les lignes"),
     (re.compile(r"won deal with a negative amount \((.+)\): a credit, subtracted from the won revenue"),
      "affaire gagnée de montant négatif ({0}) : un avoir, déduit du CA gagné"))
-# a sign, a symbol (of words joined by narrow no-break spaces: XOF's "F\u202fCFA"), the number
 # revenue.line_currency_warnings kept before its values (7 Dec 2026): a line's name (a CRM text), its currency, its
 # deal's, why (fx.no_rate)
 _LINE_CURRENCY = re.compile(r"line (.+) is priced in (\S+), its deal in (\S+): counted 0 on product axes, "
                             r"(no exchange rate for .+)")
-_ENGLISH_MONEY = re.compile(r"(-?)([^\d\s\u00a0-]*(?:\u202f[^\d\s\u00a0-]+)*)\u00a0?([\d,]+(?:\.\d+)?)")
+# a sign (the hyphen-minus of details written before 7 Dec 2026, or the minus sign U+2212 pac writes since), a symbol
+# (of words joined by narrow no-break spaces: XOF's "F\u202fCFA"), the number
+_ENGLISH_MONEY = re.compile(r"([-\u2212]?)([^\d\s\u00a0\u2212-]*(?:\u202f[^\d\s\u00a0\u2212-]+)*)"
+                            r"\u00a0?([\d,]+(?:\.\d+)?)")
 
 
 @cache

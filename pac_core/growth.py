@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pac_core.money import minor_digits
+from pac_core.money import MINUS, minor_digits
 from pac_core.plan import Objective, Plan
 from pac_core.results import Evaluation
 from pac_core.rounding import half_up
@@ -60,7 +60,7 @@ def parse_growth_rate(value: object, language: str | None = None) -> Decimal | N
     readings (1,5 % in French, 1 500 % in English: both are rates)."""
     if not isinstance(value, str):
         return None
-    text = re.sub(r"\s", "", value).lower()
+    text = re.sub(r"\s", "", value).lower().replace(MINUS, "-")    # « −10 % » as pac writes it is « -10 % »
     match = _RATE.match(text)
     if not match:
         return None

@@ -5,6 +5,12 @@ Through Babel's CLDR data (locales ``fr_FR`` and ``en_US``; no locale of the mac
 ``12 110 €`` / ``12 110 $US`` (narrow no-break space between thousands, no-break space before the symbol),
 English ``€12,110`` / ``$12,110`` / ``CHF 1,500``. The amount is rounded half up first (``rounding.half_up``;
 Babel alone would round half to even).
+
+A negative figure is written with the minus sign U+2212 (« −13 000 € », "−€13,000", « −9,99 % »), not CLDR's
+hyphen-minus: the one sign of every surface people read (the report, the review, digests, the terminal, the CRM's text
+fields), as French typography sets it (Imprimerie nationale; fr.wikipedia *Signes plus et moins*: « moins (−) »).
+Machine surfaces (the CSV, the workbook's numbers and their formats, the CRM's numeric fields) keep numbers and ASCII
+(docs/report.md, *Signs*). A figure that rounds to 0 has no sign (``rounding.half_up``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ _MINOR_UNITS = {**dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF"
                 **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3)}
 NBSP = "\u00a0"        # before € and % in French
 NNBSP = "\u202f"       # French thousands separator
+MINUS = "\u2212"       # the minus sign of a negative figure people read (CLDR's '-' is the keyboard's hyphen)
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 
@@ -64,6 +71,12 @@ def shown_digits(currency: str) -> int:
     return min(minor_digits(currency), 2)
 
 
+def with_minus(text: str) -> str:
+    """``text``, a figure Babel wrote, with its leading hyphen-minus as the minus sign U+2212: « -9,99 % » ->
+    « −9,99 % », "-€13,000" -> "−€13,000"; any other text as it is."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def digits(decimals: int) -> str:
     """The number part of a pattern: ``#,##0`` or ``#,##0.0``."""
     return "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -78,8 +91,8 @@ def money(value: Decimal | float | int, currency: str, lang: str, decimals: int 
     else:
         symbol = get_currency_symbol(currency, locale)
         pattern = f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
-    return format_currency(half_up(value, decimals), currency, format=_pattern(pattern), currency_digits=False,
-                           locale=locale)
+    return with_minus(format_currency(half_up(value, decimals), currency, format=_pattern(pattern),
+                                      currency_digits=False, locale=locale))
 
 
 def shown_additional(revenue: Decimal, baseline: Decimal, decimals: int = 0) -> Decimal:
@@ -140,15 +153,15 @@ def total_digits(total: Decimal, count: Decimal | int, average: Decimal | None, 
 
 def count(value: Decimal | float | int, lang: str) -> str:
     """A whole number (rounded half up) with the language's grouping: « 1 234 » (narrow no-break space) / "1,234"."""
-    return format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang])
+    return with_minus(format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang]))
 
 
 def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:
     """A ratio (1.0 = 100 %) as a percentage for a reader of ``lang``, rounded half up: « 2 101 % » / "2,101%"
     (CLDR's grouping; a no-break space before « % » in French)."""
     sign = f"{NBSP}%" if lang == "fr" else "%"
-    return format_percent(half_up(ratio, decimals, percent=True).scaleb(-2), format=_pattern(digits(decimals) + sign),
-                          locale=_locale(lang))
+    return with_minus(format_percent(half_up(ratio, decimals, percent=True).scaleb(-2),
+                                     format=_pattern(digits(decimals) + sign), locale=_locale(lang)))
 
 
 MONTH_WORDS = {"fr": ("mois", "mois"), "en": ("month", "months")}
@@ -167,7 +180,8 @@ def months(value: float | Decimal, lang: str, limits: Iterable[Limit] = ()) -> s
     if value > 0 and shown == 0:     # a day or so: not a payback of zero
         return f"<{NBSP}{format_decimal(Decimal('0.1'), format=digits(1), locale=locale)}{NBSP}{one}"
     decimals = 0 if shown == shown.to_integral_value() else places_of(shown)
-    return f"{format_decimal(shown, format=digits(decimals), locale=locale)}{NBSP}{one if shown == 1 else many}"
+    number = with_minus(format_decimal(shown, format=digits(decimals), locale=locale))
+    return f"{number}{NBSP}{one if shown == 1 else many}"
 
 
 Limit = tuple[float, bool]   # a threshold the advisor compares a figure with; True: the threshold itself meets >= / <

@@ -32,7 +32,7 @@ from babel.numbers import get_currency_symbol
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
 from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
-from pac_core.money import minor_digits, minor_unit
+from pac_core.money import MINUS, minor_digits, minor_unit
 from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code", "product_id")
@@ -216,7 +216,8 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         return number if quantity else _to_the_unit(value, number, currency, language)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
-    text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
+    # the minus sign U+2212 pac writes a negative figure with (« −1 500 € », copied from the report) is a minus
+    text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower()).replace(MINUS, "-")
     sign_first = bool(_SIGN.search(re.split(r"\d", text, maxsplit=1)[0]))
     marks = currency_marks(currency or "")
     sign, text = (text[0], text[1:]) if text[:1] in ("-", "+") else ("", text)   # "-CHF 1,500", as pac writes it

@@ -103,7 +103,7 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
         # a segment whose revenue went below 0 (credits): its fall as an amount, never « -130 % » (decision 6 Dec 2026)
         # as the sentence and the segment's card: revenue and baseline each rounded, then subtracted (-4 000,40 against
         # 10 000,40 reads -14 000 €, not the exact -14 000,80 € rounded to -14 001 €; audit advisehand)
-        return _signed_money(shown_additional(_number(evidence["revenue"]), _number(evidence.get("baseline", 0))), fmt)
+        return fmt.signed_money(shown_additional(_number(evidence["revenue"]), _number(evidence.get("baseline", 0))))
     if key in ("additional", "objective") and evidence.get("to_the_cent"):
         # an objective missed by cents reads both amounts to the cent, as the closing verdict (« 99 999,95 € sur
         # 100 000,00 € », not « 100 000 € » twice beside « juste sous 100 % »; audit advisehand)
@@ -122,7 +122,7 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
 
         def growth(k: Any, v: Any) -> str:
             if k in amounts:
-                return _signed_money(_number(amounts[k]), fmt)
+                return fmt.signed_money(_number(amounts[k]))
             if fmt.trend_limits:     # as the segment's card reads it (audit surfaces2): « +4,99 % », « -9,99 % »
                 limits = (*fmt.trend_limits, (below, True))
                 return percent_apart(float(v), fmt.lang, limits, signed=True)
@@ -131,12 +131,6 @@ def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: F
     if key == "roi" and float(value) < below:
         return pct_below(float(value), below, fmt.lang)
     return None
-
-
-def _signed_money(amount: Decimal, fmt: Formatter) -> str:
-    """A change in money, signed as a growth rate is (« +2 000 € », « -13 000 € »)."""
-    text = fmt.money(amount)
-    return f"+{text}" if amount > 0 else text
 
 
 def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> str:

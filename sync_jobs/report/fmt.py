@@ -39,6 +39,7 @@ from pac_core.money import (
     progress_percent,
     shown_additional,
     shown_digits,
+    with_minus,
 )
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
@@ -109,7 +110,7 @@ class Formatter:
         """A plain number with the language's separators; ``–`` when unknown."""
         if value is None:
             return DASH
-        return format_decimal(half_up(value, decimals), format=digits(decimals), locale=self.locale)
+        return with_minus(format_decimal(half_up(value, decimals), format=digits(decimals), locale=self.locale))
 
     def money(self, value: Decimal | float | int | None, decimals: int = 0) -> str:
         """An amount in the plan's currency, rounded to the unit by default (``pac_core.money.money``, which the
@@ -117,6 +118,13 @@ class Formatter:
         if value is None:
             return DASH
         return money(value, self.currency, self.lang, decimals)
+
+    def signed_money(self, amount: Decimal, decimals: int = 0) -> str:
+        """A change in money, signed as a growth rate is, on the amount as shown: « +2 000 € », « −13 000 € », and
+        « 0 € » for a change that rounds to nothing (never « −0 € » nor « +0 € »)."""
+        shown = half_up(amount, decimals)
+        text = self.money(shown, decimals)
+        return f"+{text}" if shown > 0 else text
 
     def objective_origin(self, objective: Objective | None) -> str:
         """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
@@ -188,7 +196,8 @@ class Formatter:
             pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
         else:
             pattern = f"¤{number}'{suffix}'" if suffix else f"¤{number}"
-        return format_currency(scaled, self.currency, format=pattern, currency_digits=False, locale=self.locale)
+        return with_minus(format_currency(scaled, self.currency, format=pattern, currency_digits=False,
+                                          locale=self.locale))
 
     @staticmethod
     def _scaled(scaled: Decimal) -> Decimal:

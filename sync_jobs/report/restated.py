@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pac_core.money import shown_additional
 from pac_core.restatement import Restatement, StatusChange
 from pac_core.revenue import last_day
 from sync_jobs.report.fmt import Formatter
@@ -138,9 +139,9 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
         then_fmt, now_fmt = replace(fmt, currency=since.currency[0]), replace(fmt, currency=since.currency[1])
     if since.revenue is not None:
         before, after = since.revenue
-        delta = after - before
-        sign = "+" if delta > 0 else "−"
-        difference = f' ({sign}{fmt.money(abs(delta))})' if since.currency is None else ""
+        # the two amounts as shown, then subtracted: 100,40 € → 100,60 € reads « 100 € → 101 € (+1 €) », and a change
+        # that rounds to nothing « (0 €) », never « −0 € » (the sign was chosen on the exact delta; audit signs)
+        difference = f" ({fmt.signed_money(shown_additional(after, before))})" if since.currency is None else ""
         lines.append(f'{words["since_revenue"]} {then_fmt.money(before)} → {now_fmt.money(after)}{difference}')
     if since.totals:
         lines.append(sep.join(f'{words["since_" + name]} {_figure(name, a, then_fmt)} → {_figure(name, b, now_fmt)}'

@@ -61,7 +61,7 @@ KPIS = {
     "AX-HC": "Scope coverage: 100% (3 / 3) · New accounts: 0",
 }
 ADVICE = {"AX-PUMP": "", "AX-HC": "",
-          "AX-CUST": ('Drop axis "Midwest customers" (ROI to date -132% after 50% of the period, threshold 0%) in '
+          "AX-CUST": ('Drop axis "Midwest customers" (ROI to date −132% after 50% of the period, threshold 0%) in '
                       'favour of "Healthcare accounts" (ROI to date 244%).')}
 # axis: name, status, priority, objective, won, baseline, additional, progress %, ROI, pace, target, done,
 #   win rate, visit-to-win, coverage, reactivation, average won deal, new accounts, revenue per visit, pipeline

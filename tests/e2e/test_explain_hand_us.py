@@ -112,12 +112,12 @@ AXES = {
                 "4 affaires comptées, 4 non comptées",
                 {"d01": "$9,000.00 / 2 = $4,500.00", "d05": "$6,000.00", "d03": "$4,000.00 / 2 = $2,000.00",
                  "d04": "$10,800.00 / 2 = $5,400.00"}, {"d14", "d08", "d02", "b10"}),
-    "AX-CUST": ("Revenue $18,600.00 (baseline $25,000.00, additional -$6,400.00, objective $40,000.00) — 6 deals "
+    "AX-CUST": ("Revenue $18,600.00 (baseline $25,000.00, additional −$6,400.00, objective $40,000.00) — 6 deals "
                 "counted, 1 not counted; 1 credit subtracted",
-                "CA 18 600,00 $US (référence 25 000,00 $US, supplémentaire -6 400,00 $US, objectif 40 000,00 $US) — "
+                "CA 18 600,00 $US (référence 25 000,00 $US, supplémentaire −6 400,00 $US, objectif 40 000,00 $US) — "
                 "6 affaires comptées, 1 non comptée ; 1 avoir déduit",
                 {"d14": "$1,200.00", "d01": "$15,000.00 / 2 = $7,500.00", "d08": "$8,000.00 / 2 = $4,000.00",
-                 "d02": "-$2,000.00", "d03": "$5,000.00 / 2 = $2,500.00", "d04": "$10,800.00 / 2 = $5,400.00"},
+                 "d02": "−$2,000.00", "d03": "$5,000.00 / 2 = $2,500.00", "d04": "$10,800.00 / 2 = $5,400.00"},
                 {"b10"}),
     "AX-HC": ("Revenue $18,500.00 (baseline $3,000.00, additional $15,500.00, objective $30,000.00) — 3 deals counted, "
               "2 not counted",
@@ -128,9 +128,9 @@ AXES = {
 
 
 def _dollars(text: str) -> Decimal:
-    """The last amount of a cell ("$8,000.00 / 2 = $4,000.00" -> 4000.00; "-$2,000.00" -> -2000.00)."""
+    """The last amount of a cell ("$8,000.00 / 2 = $4,000.00" -> 4000.00; "−$2,000.00" -> -2000.00)."""
     last = text.rpartition("=")[2].strip()
-    return Decimal(last.replace("$", "").replace(",", ""))
+    return Decimal(last.replace("\u2212", "-").replace("$", "").replace(",", ""))
 
 
 @pytest.mark.parametrize("axis", sorted(AXES))

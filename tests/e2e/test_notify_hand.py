@@ -245,7 +245,7 @@ REASSIGN = ("- Réaffecter · Relance Marc : Réaffecter les actions A-03 de l'a
 
 
 def _drop(share: int, roi: int) -> str:
-    return (f"- Abandonner · Relance Marc : Abandonner l'axe « Relance Marc » (ROI à date -{roi} % après {share} % de "
+    return (f"- Abandonner · Relance Marc : Abandonner l'axe « Relance Marc » (ROI à date −{roi} % après {share} % de "
             "la période, seuil 0 %) : aucun meilleur axe n'est conservé pour reprendre l'effort.")
 
 
@@ -293,7 +293,7 @@ EXPECTED: dict[int, dict[tuple[str, str], tuple[str, list[str]]]] = {
     21: _both(2, [BEHIND, "- Clients Julie : À risque, 28 % de l'objectif (attendu à ce jour : 33 %)", ADVICE,
                   "- Terminé · Relance Marc : L'axe « Relance Marc » s'est terminé le 30 avril 2027 : il n'a pas "
                   "atteint son objectif (43 % de l'objectif : CA supplémentaire 13 000 € sur 30 000 €), ROI final "
-                  "-36 %."]),
+                  "−36 %."]),
     22: _both(1, [BEHIND, "- Clients Julie : À risque, 28 % de l'objectif (attendu à ce jour : 42 %)"]),
 }
 

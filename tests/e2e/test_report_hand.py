@@ -423,14 +423,14 @@ def q2(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 def test_headline_cards(q2: Outputs) -> None:
     raw = q2.fr.raw
     # French formatting: narrow no-break space between thousands, no-break space before € and %
-    assert f"10{NNBSP}500{NBSP}€" in raw and f"35{NNBSP}700{NBSP}€" in raw and f"-53{NBSP}%" in raw
+    assert f"10{NNBSP}500{NBSP}€" in raw and f"35{NNBSP}700{NBSP}€" in raw and f"−53{NBSP}%" in raw
     text = q2.fr.text
     assert "Réunion commerciale trimestrielle · T2 2027" in text
     assert "Situation à la fin du 30 juin 2027" in text
     assert "CA supplémentaire\n10 500 €\n29 % de l'objectif · Objectif 35 700 € · chaque affaire comptée une fois" \
         in text
     assert '<div class="kpi warn"><div class="label">CA supplémentaire' in raw      # at risk: 29 % < 49.6 %
-    assert "ROI du plan à date\n-53 %" in text
+    assert "ROI du plan à date\n−53 %" in text
     assert "11 500 € comptés par plusieurs axes" in text
     # actions: 6 active (A-05, A-06 inactive: their axis is suspended); done A-01 3/3, A-03 2/2, A-04 3/2; missed A-02
     # 3/4 and A-07 1/2 (windows closed); A-08 (July) to come
@@ -440,15 +440,15 @@ def test_headline_cards(q2: Outputs) -> None:
 
 def test_plan_at_a_glance(q2: Outputs) -> None:
     assert q2.fr.body("Segment", "Axe", "Statut", "CA supplémentaire / Objectif", "Rythme", "ROI à date") == [
-        ["Rhône-Alpes géographique ROI à date -53 %", "Clients Rhône-Alpes +20 %", "Actif",
-         "10 500 € / 5 700 € 184 % +20 % de 28 500 € (CA 2026 du périmètre) = 5 700 €", "✓ Objectif atteint", "-47 %"],
+        ["Rhône-Alpes géographique ROI à date −53 %", "Clients Rhône-Alpes +20 %", "Actif",
+         "10 500 € / 5 700 € 184 % +20 % de 28 500 € (CA 2026 du périmètre) = 5 700 €", "✓ Objectif atteint", "−47 %"],
         ["Affaires de Julie", "Prioritaire n° 1", "11 500 € / 30 000 € 38 %", "▲ À risque", "132 %"],
         ["Pharmacie marché ROI à date –", "Laboratoires capacité de production",
-         "Suspendu jusqu'au 30 septembre 2027 (depuis le 15 mai 2027)", "-6 200 € / 50 000 € -12 %", "– Inactif",
-         "-131 % hors total"]]
-    assert ("ROI du plan -53 % alors que ses axes sont à -47 % et 132 %, et ses segments à -53 %. 11 500 € de CA "
+         "Suspendu jusqu'au 30 septembre 2027 (depuis le 15 mai 2027)", "−6 200 € / 50 000 € −12 %", "– Inactif",
+         "−131 % hors total"]]
+    assert ("ROI du plan −53 % alors que ses axes sont à −47 % et 132 %, et ses segments à −53 %. 11 500 € de CA "
             "supplémentaire sont comptés par plusieurs axes à la fois") in q2.fr.text
-    assert "Rhône-Alpes : ROI -53 % alors que ses axes sont à -47 % et 132 %." in q2.fr.text
+    assert "Rhône-Alpes : ROI −53 % alors que ses axes sont à −47 % et 132 %." in q2.fr.text
 
 
 def test_axes_chart_values(q2: Outputs) -> None:
@@ -459,7 +459,7 @@ def test_axes_chart_values(q2: Outputs) -> None:
     widths = [float(w) for w in re.findall(r'<rect x="280" y="\d+" width="([\d.]+)" height="(?:20|12)"', svg)]
     assert widths == [50.2, 92.4, 264.0, 101.2, 440.0, 0.0]
     labels = [_plain(t) for t in re.findall(r'font-size="12.5" fill="#1f2a3c">([^<]+)<', svg)]
-    assert labels == ["184 % · 10,5 k€ / 5,7 k€", "38 % · 11,5 k€ / 30 k€", "-12 % · -6,2 k€ / 50 k€ · hors total"]
+    assert labels == ["184 % · 10,5 k€ / 5,7 k€", "38 % · 11,5 k€ / 30 k€", "−12 % · −6,2 k€ / 50 k€ · hors total"]
     # the expected-by-now tick (2.5 px wide) centred on 280 + objective x 0.4959 x 0.0088: 304.9, 410.9, 498.2
     ticks = [float(x) + 1.25 for x in re.findall(r'<rect x="([\d.]+)" y="\d+" width="2.5" height="24"', svg)]
     assert [round(t) for t in ticks] == [305, 411, 498]
@@ -468,17 +468,17 @@ def test_axes_chart_values(q2: Outputs) -> None:
 def test_segments(q2: Outputs) -> None:
     text = q2.fr.text
     assert ("Rhône-Alpes géographique\nCA réalisé30 300 €\nRéférence22 000 €\nCA supplémentaire8 300 €\n"
-            "Objectif35 700 €\nTendance+38 %\nROI à date-53 %\n"
-            "ROI à date -53 % : calculé sur le CA supplémentaire de ses axes actifs, chacun sur son périmètre et sa "
+            "Objectif35 700 €\nTendance+38 %\nROI à date−53 %\n"
+            "ROI à date −53 % : calculé sur le CA supplémentaire de ses axes actifs, chacun sur son périmètre et sa "
             "période, chaque affaire une fois : 10 500 €, et non sur les 8 300 € du segment.") in text
-    assert ("Pharmacie marché\nCA réalisé25 800 €\nRéférence32 000 €\nCA supplémentaire-6 200 €\nObjectif–\n"
-            "Tendance-19 %\nROI à date–\n") in text
+    assert ("Pharmacie marché\nCA réalisé25 800 €\nRéférence32 000 €\nCA supplémentaire−6 200 €\nObjectif–\n"
+            "Tendance−19 %\nROI à date–\n") in text
     assert q2.fr.bodies("Axe", "Statut", "CA supplémentaire / Objectif", "Rythme") == [
         [["Clients Rhône-Alpes +20 %", "Actif",
           "10 500 € / 5 700 € 184 % +20 % de 28 500 € (CA 2026 du périmètre) = 5 700 €", "✓ Objectif atteint"],
          ["Affaires de Julie", "Prioritaire n° 1", "11 500 € / 30 000 € 38 %", "▲ À risque"]],
         [["Laboratoires capacité de production", "Suspendu jusqu'au 30 septembre 2027 (depuis le 15 mai 2027)",
-          "-6 200 € / 50 000 € -12 %", "– Inactif"]]]
+          "−6 200 € / 50 000 € −12 %", "– Inactif"]]]
 
 
 def test_segment_trend_charts(q2: Outputs) -> None:
@@ -507,9 +507,9 @@ def test_axes_table_and_ranking(q2: Outputs) -> None:
          "▲ À risque", "4 000 €", "132 % ROI visé 200 %", "5,2 mois", "3 Conversion 0 %"],
         ["Clients Rhône-Alpes +20 % Rhône-Alpes Actif", "28 500 € Référence 18 000 €",
          "10 500 € / 5 700 € 184 % +20 % de 28 500 € (CA 2026 du périmètre) = 5 700 €", "✓ Objectif atteint",
-         "12 000 €", "-47 % ROI visé 150 %", "22,6 mois", "9 Conversion 50 %"],
+         "12 000 €", "−47 % ROI visé 150 %", "22,6 mois", "9 Conversion 50 %"],
         ["Laboratoires Pharmacie Suspendu jusqu'au 30 septembre 2027 (depuis le 15 mai 2027) capacité de production",
-         "25 800 € Référence 32 000 €", "-6 200 € / 50 000 € -12 %", "– Inactif", "10 000 €", "-131 % ROI visé 100 %",
+         "25 800 € Référence 32 000 €", "−6 200 € / 50 000 € −12 %", "– Inactif", "10 000 €", "−131 % ROI visé 100 %",
          "–", "4 Conversion 0 %"]]
     ranking = q2.fr.svg("Classement des axes par ROI à date")
     assert re.findall(r">(\d\. [^<]+)</text>", ranking) == ["1. Affaires de Julie", "2. Clients Rhône-Alpes +20 %"]
@@ -626,7 +626,7 @@ def test_advice(q2: Outputs) -> None:
         ["ROI à date minimal seuil", "50 %"], ["Délai de retour maximal seuil", "6 mois"],
         ["Croissance jugée en retard sous seuil", "+5 %"], ["Part écoulée minimale seuil", "20 %"],
         ["Segments cibles", "Pharmacie"], ["Types des segments cibles", "Pharmacie (marché)"],
-        ["Croissance des segments cibles", "Pharmacie -19 %"]]]
+        ["Croissance des segments cibles", "Pharmacie −19 %"]]]
     assert text.count("Déployer l'axe") == 1 and "Abandonner" not in text and "Prioriser" not in text
 
 
@@ -640,10 +640,10 @@ def test_data_behind_the_figures(q2: Outputs) -> None:
 
 def test_english_page_reads_the_same_figures(q2: Outputs) -> None:
     text = q2.en.text
-    for figure in ("Additional revenue\n€10,500\n29% of objective · Objective €35,700", "Plan ROI to date\n-53%",
+    for figure in ("Additional revenue\n€10,500\n29% of objective · Objective €35,700", "Plan ROI to date\n−53%",
                    "3 / 6\ndone or on track · 2 missed actions · 1 action to come", "€10,500 / €5,700",
-                   "+20% of €28,500 (the scope's 2026 revenue) = €5,700", "-€6,200 / €50,000", "Trend+38%",
-                   "Trend-19%", "22.6 months", "5.2 months", "1 demo · distinct accounts",
+                   "+20% of €28,500 (the scope's 2026 revenue) = €5,700", "−€6,200 / €50,000", "Trend+38%",
+                   "Trend−19%", "22.6 months", "5.2 months", "1 demo · distinct accounts",
                    "3 visits · distinct accounts",
                    "Revenue per visit €3,167 (€28,500 / 9)"):
         assert figure in text, figure
@@ -699,7 +699,7 @@ def test_late_entries_after_the_quarters_snapshot(tmp_path: Path) -> None:
     assert ("Chiffres arrêtés au 30 juin 2027 (instantané du 2 juillet 2027, avec le plan et les réglages du 2 juillet "
             "2027)") in kept
     for line in ("chiffre d'affaires du plan 28 500 € → 30 000 € (+1 500 €)",
-                 "CA supplémentaire du plan 10 500 € → 12 000 € ; ROI du plan à date -53 % → -46 %",
+                 "CA supplémentaire du plan 10 500 € → 12 000 € ; ROI du plan à date −53 % → −46 %",
                  "rythmes : A-07 Manquée → Terminée", "actions : A-07 1/2 → 2/2",
                  "CA supplémentaire des axes : AX-CLI 10 500 € → 12 000 € ; AX-JM 11 500 € → 13 000 €"):
         assert line in kept, line
@@ -712,7 +712,7 @@ def test_late_entries_after_the_quarters_snapshot(tmp_path: Path) -> None:
     assert "CA supplémentaire\n12 000 €\n34 % de l'objectif" in now.text        # 12 000 / 35 700 = 33.6 %
     julie, cli, _ = now.body("Axe", "CA réalisé", "CA supplémentaire / Objectif", "Rythme", "Coût", "ROI à date",
                              "Délai de retour (mois depuis le début)", "Activités")
-    assert cli[0].startswith("Clients") and cli[5:7] == ["-40 % ROI visé 150 %", "19,8 mois"]
+    assert cli[0].startswith("Clients") and cli[5:7] == ["−40 % ROI visé 150 %", "19,8 mois"]
     assert julie[0].startswith("Affaires") and julie[5:8] == ["162 % ROI visé 200 %", "4,6 mois", "4 Conversion 33 %"]
     assert "Couverture du périmètre 60 % (3 / 5)" in now.text
 
@@ -737,10 +737,10 @@ def test_an_axis_ending_with_the_quarter_gets_its_closing_verdict(tmp_path: Path
     report = page(tmp_path / "q2.html")
     assert ("TerminéClients Rhône-Alpes +20 % · Rhône-Alpes\nL'axe « Clients Rhône-Alpes +20 % » s'est terminé le "
             "30 juin 2027 : il n'a pas atteint son objectif (73 % de l'objectif : CA supplémentaire 10 500 € sur "
-            "14 400 €), ROI final -74 %.") in report.text
+            "14 400 €), ROI final −74 %.") in report.text
     assert "Abandonner" not in report.text
     assert "CA supplémentaire\n10 500 €\n24 % de l'objectif · Objectif 44 400 €" in report.text
-    assert "ROI du plan à date\n-73 %" in report.text
+    assert "ROI du plan à date\n−73 %" in report.text
     cli = report.body("Axe", "CA réalisé", "CA supplémentaire / Objectif", "Rythme", "Coût", "ROI à date",
                       "Délai de retour (mois depuis le début)", "Activités")[1]
     assert cli[0].startswith("Clients") and cli[2:4] == [

@@ -463,10 +463,10 @@ def test_headline(q2: Outputs) -> None:
 
 def test_plan_at_a_glance(q2: Outputs) -> None:
     assert q2.en.body("Segment", "Axis", "Status", "Additional revenue / Objective", "Pace", "ROI to date") == [
-        ["Midwest geographic ROI to date -9%", "Pump line Midwest", "Active",
+        ["Midwest geographic ROI to date −9%", "Pump line Midwest", "Active",
          f"$10,900 / $3,675 297% {PUMP_WORDS}",
          "✓ Objective reached", "191%"],
-        ["Midwest customers", "Active", "-$6,400 / $40,000 -16%", "▲ At risk", "-132%"],
+        ["Midwest customers", "Active", "−$6,400 / $40,000 −16%", "▲ At risk", "−132%"],
         ["Healthcare market ROI to date 267%", "Healthcare accounts", "Priority #1", "$15,500 / $30,000 52%",
          "● On track", "244%"]]
 
@@ -538,8 +538,8 @@ def test_axes(q2: Outputs) -> None:
          f"$10,900 / $3,675 297% {PUMP_WORDS}",
          "✓ Objective reached", "$3,000", "191% Target ROI 100%", "4.1 months", "7 Conversion 25%"],
         ["Midwest customers Midwest Active",
-         "$18,600 Baseline $25,000 Fixed baseline: $50,000 × 183 / 366 days = $25,000", "-$6,400 / $40,000 -16%",
-         "▲ At risk", "$12,000", "-132% Target ROI 50%", "–", "3 Conversion 33%"]]
+         "$18,600 Baseline $25,000 Fixed baseline: $50,000 × 183 / 366 days = $25,000", "−$6,400 / $40,000 −16%",
+         "▲ At risk", "$12,000", "−132% Target ROI 50%", "–", "3 Conversion 33%"]]
 
 
 def test_kpis(q2: Outputs) -> None:
@@ -563,7 +563,7 @@ def test_kpis(q2: Outputs) -> None:
 def test_segments(q2: Outputs) -> None:
     text = q2.en.text
     assert ("Midwest geographic\nRevenue$44,000\nBaseline$25,000\nAdditional revenue$19,000\nObjective$43,675\n"
-            "Trend+76%\nROI to date-9%\n") in text
+            "Trend+76%\nROI to date−9%\n") in text
     assert ("Healthcare market\nRevenue$22,500\nBaseline$6,000\nAdditional revenue$16,500\nObjective$30,000\n"
             "Trend+275%\nROI to date267%\n") in text
     # the plan's Q2 (2027-Q3) is kept, its Q1 (2027-Q2) is not: the note names the one missing, as the plan names its
@@ -603,14 +603,14 @@ def test_actions(q2: Outputs) -> None:
 
 def test_advice(q2: Outputs) -> None:
     text = q2.en.text
-    assert ('Drop axis "Midwest customers" (ROI to date -132% after 50% of the period, threshold 0%) in favour of '
+    assert ('Drop axis "Midwest customers" (ROI to date −132% after 50% of the period, threshold 0%) in favour of '
             '"Healthcare accounts" (ROI to date 244%).') in text
     assert text.count("Drop axis") == 1 and "Roll out" not in text and "Make a priority" not in text
-    evidence = [t for t in q2.en.tables if t and t[0] == ["Axis ROI to date", "-132%"]]
+    evidence = [t for t in q2.en.tables if t and t[0] == ["Axis ROI to date", "−132%"]]
     assert evidence == [[
-        ["Axis ROI to date", "-132%"], ["Share of the period elapsed", "50%"],
+        ["Axis ROI to date", "−132%"], ["Share of the period elapsed", "50%"],
         ["ROI to date below which to drop threshold", "0%"], ["Minimum share elapsed threshold", "50%"],
-        ["Additional revenue", "-$6,400"], ["Cost (whole period)", "$12,000"], ["Cost to date (pro rata)", "$6,000"],
+        ["Additional revenue", "−$6,400"], ["Cost (whole period)", "$12,000"], ["Cost to date (pro rata)", "$6,000"],
         ["In favour of", "Healthcare accounts"], ["ROI to date of that axis", "244%"]]]
 
 
@@ -673,7 +673,7 @@ def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
             "October 2, 2027)") in kept
     for line in ("plan revenue $58,500 → $62,500 (+$4,000)",
                  "plan additional revenue $33,500 → $37,500; plan ROI to date 46% → 60%",
-                 "axes' additional revenue: AX-PUMP $10,900 → $12,900; AX-CUST -$6,400 → -$4,400"):
+                 "axes' additional revenue: AX-PUMP $10,900 → $12,900; AX-CUST −$6,400 → −$4,400"):
         assert line in kept, line
     assert "Additional revenue\n$33,500" in kept
     _pac(tmp_path, config, "report", "--quarter", "Q2", "--restated", "-o", str(tmp_path / "now.html"))
@@ -684,7 +684,7 @@ def test_a_late_deal_after_the_quarters_snapshot(tmp_path: Path) -> None:
         ["Midwest geographic ROI to date 9%", "Pump line Midwest", "Active",
          f"$12,900 / $3,675 351% {PUMP_WORDS}",
          "✓ Objective reached", "244%"],
-        ["Midwest customers", "Active", "-$4,400 / $40,000 -11%", "▲ At risk", "-122%"]]
+        ["Midwest customers", "Active", "−$4,400 / $40,000 −11%", "▲ At risk", "−122%"]]
 
 
 def test_month_by_month_and_quarter_by_quarter(tmp_path: Path) -> None:

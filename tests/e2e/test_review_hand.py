@@ -341,8 +341,8 @@ def test_may_axes_in_difficulty(may: Page) -> None:
         ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "● Dans les temps", "39 %",
          "40 % → 39 % · −500 € depuis le mois dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; "
          "Affaire d08 +2 500 € (gagnée le 20 mai 2027) ; CA de référence à date en hausse de 6 000 € : −6 000 €"],
-        ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "-105 %",
-         "-75 % → -105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en hausse de 6 000 € : "
+        ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "−105 %",
+         "−75 % → −105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en hausse de 6 000 € : "
          "−6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027)"]]
 
 
@@ -398,7 +398,7 @@ def test_may_advice_news(may: Page) -> None:
     # (both axes, 0.35) 11 550 - d01 3 500 - d03 (AX-CLI only, 0.3) 1 800 = 6 250, + d08 875 = 7 125; cost to date
     # 64 000 x 151 / 365 = 26 476.71: ROI -76.4 % -> -73.1 %
     assert "chiffre d'affaires du plan 33 000 € → 35 500 € (+2 500 €)" in text
-    assert "CA supplémentaire du plan 17 000 € → 19 500 € ; ROI du plan à date -76 % → -73 %" in text
+    assert "CA supplémentaire du plan 17 000 € → 19 500 € ; ROI du plan à date −76 % → −73 %" in text
 
 
 def test_april_compared_with_a_recomputed_march(store: Store) -> None:
@@ -413,7 +413,7 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
         ["Léa Petit", "", "1", "", "", "2", "1"],
         ["Marc Dubois", "1", "", "", "", "2", "1"]]
     assert april.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
-        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "-75 %", "-100 % → -75 % · +5 000 € depuis le mois dernier "
+        ["Laboratoires AX-PH", "▲ À risque", "▲ À risque", "−75 %", "−100 % → −75 % · +5 000 € depuis le mois dernier "
          "· détail : Affaire d05 +5 000 € (gagnée le 10 avril 2027)"]]
     # roll-out: 8 000 against 1 315.07, ROI 508 %; 4 000 x 3.9411 / 8 000 = 1.97 -> « 2 mois »; the opportunity of
     # 10 May is not in force at the end of April
@@ -515,7 +515,7 @@ def test_manager_review_in_markdown(store: Store) -> None:
     assert ("| Clients Rhône-Alpes (AX-CLI) | À risque | Dans les temps | 39 % | 40 % → 39 % · −500 € depuis le mois "
             "dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; Affaire d08 +2 500 € (gagnée le 20 mai "
             "2027) ; CA de référence à date en hausse de 6 000 € : −6 000 € |\n| Laboratoires (AX-PH) | Inactif | À "
-            "risque | -105 % | -75 % → -105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en "
+            "risque | −105 % | −75 % → −105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en "
             "hausse de 6 000 € : −6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027) |\n") in md
     assert ("\nActions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Léa Petit 2 (A-06, "
             "A-05)\n") in md
@@ -538,8 +538,8 @@ def test_english_review(store: Store) -> None:
         ["Clients Rhône-Alpes AX-CLI", "▲ At risk", "● On track", "39%",
          "40% → 39% · −€500 since last month · breakdown: Affaire d07 +€3,000 (won on May 31, 2027); Affaire d08 "
          "+€2,500 (won on May 20, 2027); baseline to date up €6,000: −€6,000"],
-        ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "-105%",
-         "-75% → -105% · −€6,000 since last month · breakdown: baseline to date up €6,000: −€6,000 · Suspended (from "
+        ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "−105%",
+         "−75% → −105% · −€6,000 since last month · breakdown: baseline to date up €6,000: −€6,000 · Suspended (from "
          "May 15, 2027 to September 30, 2027)"]]
     assert "Roll out axis \"Affaires de Julie\" (ROI to date 516%, paid back in 1.9 months from January 1" in text
     assert "Not started → Missed · +1 since last month" in text

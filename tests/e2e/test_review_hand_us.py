@@ -118,7 +118,7 @@ def test_august_team_and_axes(august_en: str) -> None:
     # since July's review (audit reviewleft): -7 702 - (-5 967) = -1 735, the baseline to date +50 000 x 31 / 366 =
     # 4 235 with revenue +2 500 (d03); AX-HC 4 500 both months
     assert ("| Axis | Pace | Last month | Progress | Change |\n|---|---|---|---|---|\n"
-            "| Midwest customers (AX-CUST) | At risk | At risk | -19% | -15% → -19% · −\\$1,735 since last month · "
+            "| Midwest customers (AX-CUST) | At risk | At risk | −19% | −15% → −19% · −\\$1,735 since last month · "
             "breakdown: Deal d03 +\\$2,500 (won on August 10, 2027); baseline to date up \\$4,235: −\\$4,235 |\n"
             "| Healthcare accounts (AX-HC) | At risk | At risk | 15% | progress unchanged |\n\n") in august_en
     assert "No recommendation: every axis is within its thresholds." in august_en
@@ -168,7 +168,7 @@ def test_july_reviewed_on_todays_records(store: Store) -> None:
         "paces: A-02 On track → At risk  \nactions: A-02 2/5 → 2/6  \nadded to the plan since: A-07\n")
     assert ("| Alex Kim | 1 | 0 | 0 | 0 | 1 | 1 |\n| Jordan Lee | 1 | 0 | 1 | 0 | 1 | 1 |\n"
             "| Sam Ortiz | 0 | 0 | 1 | 0 | 1 | 1 |\n") in july
-    assert ("| Midwest customers (AX-CUST) | At risk | At risk | -15% | 1% → -15% · −\\$6,235 since last month · "
+    assert ("| Midwest customers (AX-CUST) | At risk | At risk | −15% | 1% → −15% · −\\$6,235 since last month · "
             "breakdown: Deal d02 −\\$2,000 (credit note of July 15, 2027); baseline to date up \\$4,235: −\\$4,235 |\n"
             in july)
     assert ("| Visit 3 Midwest accounts in July (A-01) | July 1–31, 2027 | 3 / 3 | Done | Not started → Done · +3 "
@@ -188,7 +188,7 @@ def test_french_review(store: Store) -> None:
                          "Situation à la fin du 31 août 2027, recalculé sur les saisies et le plan d'aujourd'hui "
                          "(aucun instantané conservé du mois).\n"
                          "Comparée à la revue précédente (juillet 2027, instantané gardé alors).\n")
-    assert ("| Midwest customers (AX-CUST) | À risque | À risque | -19 % | -15 % → -19 % · −1 735 \\$US depuis le mois "
+    assert ("| Midwest customers (AX-CUST) | À risque | À risque | −19 % | −15 % → −19 % · −1 735 \\$US depuis le mois "
             "dernier · détail : Deal d03 +2 500 \\$US (gagnée le 10 août 2027) ; CA de référence à date en hausse de "
             "4 235 \\$US : −4 235 \\$US |\n") in fr
     assert ("| 3 / 2 | Terminée | À venir → Terminée · +3 depuis le mois dernier · reprise d'Alex Kim |\n") in fr
@@ -247,7 +247,7 @@ def test_dollar_amounts_in_markdown_are_escaped(store: Store, tmp_path: Path) ->
     copy = Store(tmp_path, _night(tmp_path, datetime(2027, 9, 3, 8, tzinfo=UTC), PLAN_SEPTEMBER, "", d20))
     july = copy.md("july.md", "--month", "2027-07", "--lang", "en")
     assert "plan revenue \\$31,700 → \\$34,700 (+\\$3,000)  \n" in july
-    assert "axes' additional revenue: AX-PUMP \\$7,500 → \\$9,000; AX-CUST -\\$5,967 → -\\$4,467  \n" in july
+    assert "axes' additional revenue: AX-PUMP \\$7,500 → \\$9,000; AX-CUST −\\$5,967 → −\\$4,467  \n" in july
     assert "$" not in july.replace("\\$", "")
     assert "chiffre d'affaires du plan 31 700 \\$US → 34 700 \\$US (+3 000 \\$US)" in copy.md(
         "juillet.md", "--month", "2027-07", "--lang", "fr")

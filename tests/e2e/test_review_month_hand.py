@@ -408,20 +408,20 @@ def test_q4_report_revenue_roi_and_actions(store: Store) -> None:
     assert "Réunion commerciale trimestrielle · T4 2026" in text and "Situation au 7 décembre 2026 à 10:00" in text
     assert ("CA supplémentaire\n16 000 €\n27 % de l'objectif · Objectif 60 000 € · chaque affaire comptée une "
             "fois") in text
-    assert "ROI du plan à date\n-70 %" in text
+    assert "ROI du plan à date\n−70 %" in text
     assert "Actions\n2 / 6\nterminées ou dans les temps · 1 action à risque · 3 actions manquées" in text
     assert q4.body("Segment", "Axe", "Statut", "CA supplémentaire / Objectif", "Rythme", "ROI à date") == [
-        ["Rhône-Alpes géographique ROI à date -49 %", "Clients Rhône-Alpes", "Actif", "19 000 € / 40 000 € 48 %",
-         "▲ À risque", "-49 %"],
-        ["Pharmacie marché ROI à date -68 %", "Laboratoires", "Actif", "6 000 € / 20 000 € 30 %", "▲ À risque",
-         "-68 %"]]
+        ["Rhône-Alpes géographique ROI à date −49 %", "Clients Rhône-Alpes", "Actif", "19 000 € / 40 000 € 48 %",
+         "▲ À risque", "−49 %"],
+        ["Pharmacie marché ROI à date −68 %", "Laboratoires", "Actif", "6 000 € / 20 000 € 30 %", "▲ À risque",
+         "−68 %"]]
     rows = [r[:3] + r[4:] for r in q4.body("Axe", "CA réalisé", "CA supplémentaire / Objectif", "Rythme", "Coût",
                                            "ROI à date", "Délai de retour (mois depuis le début)", "Activités")]
     assert [r[:5] for r in rows] == [
         ["Clients Rhône-Alpes Rhône-Alpes Actif", "35 000 € Référence 16 000 €", "19 000 € / 40 000 € 48 %",
-         "12 000 €", "-49 % ROI visé 100 %"],
+         "12 000 €", "−49 % ROI visé 100 %"],
         ["Laboratoires Pharmacie Actif", "18 000 € Référence 12 000 €", "6 000 € / 20 000 € 30 %", "5 000 €",
-         "-68 % ROI visé 100 %"]]
+         "−68 % ROI visé 100 %"]]
     # per rep, by name then window start: the paces of 7 December
     paces = [[row[0].split(" Clients Rhône-Alpes")[0].split(" Laboratoires")[0], row[3], row[4]]
              for rows_ in q4.bodies("Action", "Quoi", "Quand", "Fait / cible", "Rythme") for row in rows_]

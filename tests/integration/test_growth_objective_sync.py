@@ -68,7 +68,7 @@ def test_the_crm_gets_the_amount_and_explain_and_the_report_say_where_it_comes_f
     assert "+30% of €110,000 (the scope's 2026 revenue) = €33,000" in english
     assert "+30 % de 110 000 € (CA 2026 du périmètre) = 33 000 €" in french
     # as of 30 June: 50,000 against 80,000 a year earlier to date, -30,000 of the 33,000
-    assert re.findall(r"<b>([^<]*)</b> / ([^<]*)</div>", french)[:1] == [("-30 000 €", "33 000 €")]
+    assert re.findall(r"<b>([^<]*)</b> / ([^<]*)</div>", french)[:1] == [("−30 000 €", "33 000 €")]
 
 
 def test_a_scope_with_no_history_is_warned_of_and_its_objective_is_zero(tmp_path: Path, database_url: str) -> None:

@@ -562,7 +562,7 @@ class TestFreshOrg:
                                     "en"))
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)))
         for shown in ("Additional revenue €15,751 47% of objective · Objective €33,500",
-                      "Plan ROI to date -28%", "€15,751 / €30,000 53% ● On track €12,000 3% 11.7 months 7",
+                      "Plan ROI to date −28%", "€15,751 / €30,000 53% ● On track €12,000 3% 11.7 months 7",
                       "€14,751 / €3,500 421%", "€5,000 131% 5.2 months 2",
                       "Win rate 88% (7 / 8) Average won deal €3,679 (€25,751 / 7) Pipeline created €37,751",
                       "Rhône – 88% 7 / 8 50% 2 / 4 €3,679 €25,751 / 7 80% 4 / 5 0 €2,861 €25,751 / 9 €37,751"):

@@ -493,12 +493,12 @@ class TestReport:
         html = unescape(render_html(load_report_inputs(settings, as_of=NIGHT1), "en"))
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S)))
         for shown in ("Quarterly sales meeting · Q1 of fiscal year 2027-2028",
-                      "Additional revenue €3,123 15% of objective · Objective €21,000", "Plan ROI to date -85%",
+                      "Additional revenue €3,123 15% of objective · Objective €21,000", "Plan ROI to date −85%",
                       "€4,246 counted by several axes",
                       "Julie's accounts Q1 Rhône Active €7,623 Baseline €4,500 €3,123 / €5,000 62% ▲ At risk €2,000 "
-                      "-32% 4.4 months 2 Conversion 50%",
-                      "Pumps Q1 Rhône Active €2,623 Baseline €1,500 €1,123 / €4,000 28% ▲ At risk €1,000 -51% 6.1 "
+                      "−32% 4.4 months 2 Conversion 50%",
+                      "Pumps Q1 Rhône Active €2,623 Baseline €1,500 €1,123 / €4,000 28% ▲ At risk €1,000 −51% 6.1 "
                       "months 0",
-                      "Rhône Q1 Rhône Active €7,623 Baseline €4,500 €3,123 / €12,000 26% ▲ At risk €6,000 -77% 13.2 "
+                      "Rhône Q1 Rhône Active €7,623 Baseline €4,500 €3,123 / €12,000 26% ▲ At risk €6,000 −77% 13.2 "
                       "months 8 Conversion 0%"):
             assert shown in text, shown

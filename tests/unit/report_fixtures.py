@@ -178,7 +178,7 @@ def evaluation(as_of: datetime = AS_OF, scale: float = 1.0) -> Evaluation:
                        {"roi": 1.23, "time_to_roi_months": 4.5, "min_roi": 0.5, "max_months_to_roi": 6.0,
                         "lagging_growth_below": 0.05, "to_segments": ["pharma"], "growth": {"pharma": 0.021}}),
         Recommendation(Rule.DROP, "maint-ra", "rhone-alpes",
-                       "Abandonner l'axe « Contrats de maintenance » (ROI -21 % après 64 % de la période, seuil 0 %) "
+                       "Abandonner l'axe « Contrats de maintenance » (ROI −21 % après 64 % de la période, seuil 0 %) "
                        "au profit de « Clients dormants » (ROI 123 %).",
                        {"roi": -0.21, "elapsed_share": 0.64, "max_roi": 0.0, "min_elapsed": 0.5,
                         "additional": "31500", "cost": "12000", "in_favour_of": "dormants-69",

@@ -105,10 +105,10 @@ def test_a_drop_in_favour_of_a_free_axis_quotes_its_card() -> None:
         ev = run(p, at(2027, 8, 15), CENTS)
         r = rec(ev, "AX-69")
         assert r.rule is Rule.DROP and r.evidence["in_favour_of"] == "AX-38"
-        assert r.text("fr") == ("Abandonner l'axe « Relance Rhône » (ROI à date -100\u00a0% après 62\u00a0% de la "
+        assert r.text("fr") == ("Abandonner l'axe « Relance Rhône » (ROI à date −100\u00a0% après 62\u00a0% de la "
                                 "période, seuil 0\u00a0%) au profit de « Relance Isère » (sans coût, CA "
                                 "supplémentaire 5\u202f068\u00a0€).")
-        assert r.text("en") == ('Drop axis "Relance Rhône" (ROI to date -100% after 62% of the period, threshold 0%) '
+        assert r.text("en") == ('Drop axis "Relance Rhône" (ROI to date −100% after 62% of the period, threshold 0%) '
                                 'in favour of "Relance Isère" (no cost, additional revenue €5,068).')
         lines = cli(p, ev, lang)
         row = ("    - CA supplémentaire de cet axe (sans coût) : 5 068 €" if lang == "fr"
@@ -138,9 +138,9 @@ def test_the_evidence_of_a_closing_verdict_quotes_the_sentences_figure() -> None
     failing before the fix)."""
     for lang, sentence, row in (
             ("fr", "il a atteint son objectif (101\u00a0% de l'objectif : CA supplémentaire 5\u202f068\u00a0€ sur "
-                   "5\u202f000\u00a0€), ROI final -85\u00a0%.", "    - CA supplémentaire : 5 068 €"),
+                   "5\u202f000\u00a0€), ROI final −85\u00a0%.", "    - CA supplémentaire : 5 068 €"),
             ("en", "it reached its objective (101% of the objective: additional revenue €5,068 of €5,000), final ROI "
-                   "-85%.", "    - Additional revenue: €5,068")):
+                   "−85%.", "    - Additional revenue: €5,068")):
         p = load(lang, objective38="5000", period38="T1")
         ev = run(p, at(2027, 4, 1, 0), CENTS)
         r = rec(ev, "AX-38")
@@ -156,16 +156,16 @@ def test_a_segment_gone_below_zero_reads_one_fall_in_its_sentence_and_its_eviden
     the exact -14 000,80 € rounded (seen failing before the fix)."""
     deals = (won("i-now", "i1", "-4000.40", date(2027, 2, 1)), won("i-then", "i1", "10000.40", date(2026, 2, 1)))
     for lang, sentence, row in (
-            ("fr", "recule de 14\u202f000\u00a0€ (de 10\u202f000\u00a0€ à -4\u202f000\u00a0€ ; seuil 10\u00a0%)",
-             "    - Évolution du segment : -14 000 €"),
-            ("en", "is down €14,000 (from €10,000 to -€4,000; threshold 10%)", "    - Segment trend: -€14,000")):
+            ("fr", "recule de 14\u202f000\u00a0€ (de 10\u202f000\u00a0€ à −4\u202f000\u00a0€ ; seuil 10\u00a0%)",
+             "    - Évolution du segment : −14 000 €"),
+            ("en", "is down €14,000 (from €10,000 to −€4,000; threshold 10%)", "    - Segment trend: −€14,000")):
         p = load(lang)
         ev = run(p, at(2027, 5, 1), deals)
         r = rec(ev, "AX-38")
         assert r.rule is Rule.PRIORITISE and sentence in r.summary, r.summary
         isere = next(s for s in ev.segments if s.segment_id == "SEG-38")
         card = Formatter.for_plan(p, lang).trend(isere).replace("\u202f", " ").replace("\u00a0", " ")
-        assert card == ("-14 000 €" if lang == "fr" else "-€14,000")
+        assert card == ("−14 000 €" if lang == "fr" else "−€14,000")
         assert row in cli(p, ev, lang)
 
 # --- an objective missed by cents never reads « 100 000 € sur 100 000 € » --------------------------------------------

@@ -221,8 +221,8 @@ def test_drop_waits_for_half_of_the_fiscal_period(kind: str, objective: str | No
         if fires:
             r = rec(ev)
             assert r is not None and r.rule is Rule.DROP
-            assert ("ROI à date -100\u00a0% après 50\u00a0% de la période" in r.text("fr")), r.text("fr")
-            assert "-100%" in r.text("en") and "50%" in r.text("en"), r.text("en")
+            assert ("ROI à date −100\u00a0% après 50\u00a0% de la période" in r.text("fr")), r.text("fr")
+            assert "−100%" in r.text("en") and "50%" in r.text("en"), r.text("en")
 
 
 # --- closing verdicts at an axis's period end, and the plan's ---------------------------------------------------
@@ -241,7 +241,7 @@ def test_an_axis_of_the_445_years_q2_speaks_on_its_last_day_and_ends_at_its_inst
             assert r is not None and r.rule is Rule.CLOSED, r.summary if r else None
             assert r.summary.startswith(ended), r.summary
             assert r.evidence["period_end"] == "2027-07-31"
-            assert "ROI final -100" in r.text("fr") and "final ROI -100" in r.text("en")
+            assert "ROI final −100" in r.text("fr") and "final ROI −100" in r.text("en")
 
 
 def test_a_february_years_q1_axis_closes_on_30_april() -> None:
@@ -514,7 +514,7 @@ def test_pac_advice_on_the_fiscal_years_last_day_and_after(tmp_path: Path) -> No
     """A bare 31 March 2028 is the April year's end instant: its rules (the drop, at 100 % of the year); a bare
     1 April 2028: the plan is over."""
     lines = _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2028-03-31")
-    assert lines[1] == ("  [Abandonner] Abandonner l'axe « Relance Rhône » (ROI à date -100 % après 100 % de la "
+    assert lines[1] == ("  [Abandonner] Abandonner l'axe « Relance Rhône » (ROI à date −100 % après 100 % de la "
                         "période, seuil 0 %) : aucun meilleur axe n'est conservé pour reprendre l'effort.")
     assert _pac_advice(tmp_path, "april", "fr", (), "--as-of", "2028-04-01", "--lang", "en") == [
         "The plan ended on March 31, 2028: write the next plan."]

@@ -156,10 +156,10 @@ class TestDrop:
         drops = {r.axis_id: r for r in recs if r.rule is Rule.DROP}
         assert set(drops) == {"AX-69", "AX-38"}
         assert [r.evidence["in_favour_of"] for r in drops.values()] == [None, None]
-        assert drops["AX-38"].summary == ("Abandonner l'axe « Relance Isère » (ROI à date -100\u00a0% après "
+        assert drops["AX-38"].summary == ("Abandonner l'axe « Relance Isère » (ROI à date −100\u00a0% après "
                                           "62\u00a0% de la période, seuil 0\u00a0%) : aucun meilleur axe n'est "
                                           "conservé pour reprendre l'effort.")
-        assert drops["AX-38"].text("en") == ('Drop axis "Relance Isère" (ROI to date -100% after 62% of the period, '
+        assert drops["AX-38"].text("en") == ('Drop axis "Relance Isère" (ROI to date −100% after 62% of the period, '
                                              'threshold 0%): no better axis is kept to take over the effort.')
 
     def test_never_in_favour_of_an_axis_the_advisor_suspends(self) -> None:
@@ -542,8 +542,8 @@ class TestAtTheThresholds:
         breakeven = _evaluate(_deals("72700", "50000", "10000", "10000"), AUGUST_15, rhone_budget="10950")
         assert breakeven.axis("AX-69").roi == 0.0
         assert _rule_of(breakeven.recommendations, "AX-69") is None
-        expected = {"72699.99": ("juste sous 0\u00a0%", "just below 0%"), "72670": ("-0,1\u00a0%", "-0.1%"),
-                    "69700": ("-13\u00a0%", "-13%")}
+        expected = {"72699.99": ("juste sous 0\u00a0%", "just below 0%"), "72670": ("−0,1\u00a0%", "−0.1%"),
+                    "69700": ("−13\u00a0%", "−13%")}
         for now, (fr, en) in expected.items():
             ev = _evaluate(_deals(now, "50000", "10000", "10000"), AUGUST_15, rhone_budget="10950")
             [rec] = [r for r in ev.recommendations if r.axis_id == "AX-69"]

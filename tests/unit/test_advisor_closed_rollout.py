@@ -124,7 +124,7 @@ class TestAnEndedAxisThatWorked:
         p = _plan()
         shown = {label: value for label, value, _ in evidence_rows(rec.evidence, p, Formatter.for_plan(p, "fr"))}
         assert _plain(shown["Segments cibles"]) == "Savoie, Ain"
-        assert _plain(shown["Croissance des segments cibles"]) == "Savoie 0 %, Ain -10 %"
+        assert _plain(shown["Croissance des segments cibles"]) == "Savoie 0 %, Ain −10 %"
         assert _plain(shown["Rentabilisé en (depuis le début de la période)"]) == "0,4 mois"
         assert _plain(shown["ROI final"]) == "620 %"
         assert "ROI à date de l'axe" not in shown      # its ROI is the final one, shown once
@@ -165,7 +165,7 @@ class TestAnEndedAxisThatDidNotWork:
         assert rec.rule is Rule.CLOSED and rec.overruled == ()
         assert rec.summary == ("L'axe « Relance Isère » s'est terminé le 31 mars 2027 : il n'a pas atteint son "
                                "objectif (12\u00a0% de l'objectif : CA supplémentaire 12\u202f000\u00a0€ sur "
-                               "100\u202f000\u00a0€), ROI final -28\u00a0%.")
+                               "100\u202f000\u00a0€), ROI final −28\u00a0%.")
 
 
 class TestEverySurface:

@@ -79,9 +79,9 @@ class TestAnAxisWhosePeriodIsOver:
         assert rec.rule is Rule.CLOSED and rec.overruled == ()
         assert rec.summary == ("L'axe « Relance Isère » s'est terminé le 31 mars 2027 : il n'a pas atteint son "
                                "objectif (12\u00a0% de l'objectif : CA supplémentaire 12\u202f000\u00a0€ sur "
-                               "100\u202f000\u00a0€), ROI final -28\u00a0%.")
+                               "100\u202f000\u00a0€), ROI final −28\u00a0%.")
         assert rec.text("en") == ('Axis "Relance Isère" ended on March 31, 2027: it did not reach its objective '
-                                  '(12% of the objective: additional revenue €12,000 of €100,000), final ROI -28%.')
+                                  '(12% of the objective: additional revenue €12,000 of €100,000), final ROI −28%.')
         assert rec.evidence["reached"] is False and abs(rec.evidence["final_roi"] + 0.28) < 1e-9
 
     def test_the_day_after_its_period_ends(self) -> None:
@@ -106,7 +106,7 @@ class TestAnAxisWhosePeriodIsOver:
         # 0 more of 100,000; 0 x 30 % against the whole 5,000: final ROI -100 %
         assert missed.summary == ("L'axe « Relance Isère » s'est terminé le 31 mars 2027 : il n'a pas atteint son "
                                   "objectif (0\u00a0% de l'objectif : CA supplémentaire 0\u00a0€ sur "
-                                  "100\u202f000\u00a0€), ROI final -100\u00a0%.")
+                                  "100\u202f000\u00a0€), ROI final −100\u00a0%.")
         reached = [r for r in _evaluate(p, _deals("60000", "50000", "130000", "10000"), APRIL_1).recommendations
                    if r.axis_id == "AX-38"]
         assert [r.rule for r in reached] == [Rule.CLOSED]
@@ -150,7 +150,7 @@ class TestAnAxisWhosePeriodIsOver:
         lines = advice_lines(p, ev, "fr", "AX-38")
         assert lines[1].startswith("  [Terminé] L'axe « Relance Isère » s'est terminé le 31 mars 2027")
         assert "    - Part de l'objectif atteinte : 12 %" in lines
-        assert "    - ROI final : -28 %" in lines
+        assert "    - ROI final : −28 %" in lines
         assert "Abandonner" not in "\n".join(lines)
         assert [enum_label(kind, "closed", lang) for kind in ("rule", "rule_next") for lang in ("fr", "en")] == [
             "Terminé", "Ended", "Terminé", "Ended"]
@@ -213,8 +213,8 @@ class TestANegativeSegment:
         rec = _rec(ev, "AX-38")
         assert rec.rule is Rule.PRIORITISE
         assert ("le chiffre d'affaires de « Isère » recule de 13\u202f000\u00a0€ (de 10\u202f000\u00a0€ à "
-                "-3\u202f000\u00a0€ ; seuil 10\u00a0%)") in rec.summary
-        assert 'revenue of "Isère" is down €13,000 (from €10,000 to -€3,000; threshold 10%)' in rec.text("en")
+                "−3\u202f000\u00a0€ ; seuil 10\u00a0%)") in rec.summary
+        assert 'revenue of "Isère" is down €13,000 (from €10,000 to −€3,000; threshold 10%)' in rec.text("en")
         assert "%" not in rec.summary.split("recule de")[1].split(";")[0]
 
     def test_the_evidence_says_the_amount(self) -> None:
@@ -222,7 +222,7 @@ class TestANegativeSegment:
         ev = _evaluate(p, _deals("60000", "50000", "-3000", "10000"), APRIL_1)
         shown = {label: value for label, value, _ in evidence_rows(_rec(ev, "AX-38").evidence, p,
                                                                      Formatter.for_plan(p, "fr"))}
-        assert shown["Évolution du segment"] == "-13\u202f000\u00a0€"
+        assert shown["Évolution du segment"] == "−13\u202f000\u00a0€"
 
     def test_a_target_segment_gone_negative_reads_as_an_amount(self) -> None:
         """Rhône's axis rolls out to Isère, whose revenue went from 10,000 to -3,000: its growth reads -13,000 €."""
@@ -230,7 +230,7 @@ class TestANegativeSegment:
         ev = _evaluate(p, _deals("150000", "50000", "-3000", "10000"), APRIL_1)
         [rec] = [r for r in ev.recommendations if r.rule is Rule.ROLL_OUT]
         shown = {label: value for label, value, _ in evidence_rows(rec.evidence, p, Formatter.for_plan(p, "fr"))}
-        assert shown["Croissance des segments cibles"] == "Isère -13\u202f000\u00a0€"
+        assert shown["Croissance des segments cibles"] == "Isère −13\u202f000\u00a0€"
 
 
 class TestASegmentWithNoRevenueLastYear:
@@ -269,8 +269,8 @@ class TestTheReportsSegmentTrend:
         p = _plan()
         ev = _evaluate(p, _deals("60000", "50000", "-3000", "10000"), APRIL_1)
         card = _segment_card(render_html(ReportInputs(p, ev)), "Isère")
-        assert "Tendance -13 000 €" in card and "-130 %" not in card
-        assert "Trend -€13,000" in _segment_card(render_html(ReportInputs(p, ev), "en"), "Isère")
+        assert "Tendance −13 000 €" in card and "−130 %" not in card
+        assert "Trend −€13,000" in _segment_card(render_html(ReportInputs(p, ev), "en"), "Isère")
 
     def test_no_revenue_last_year_is_said(self) -> None:
         p = _plan()

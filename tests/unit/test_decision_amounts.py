@@ -61,11 +61,11 @@ class TestFrenchFromTheValues:
     def test_an_xof_credit_reads_in_french(self) -> None:
         credit = won("c", "a1", "-1234.5", date(2027, 5, 10), currency="XOF")
         [warning] = value_warnings(credit, Decimal("-1234.5"), None, "EUR")
-        assert warning.detail == ("won deal with a negative amount (-F\u202fCFA\u00a01,235): a credit, subtracted from "
+        assert warning.detail == ("won deal with a negative amount (−F\u202fCFA\u00a01,235): a credit, subtracted from "
                                   "the won revenue")
         assert warning.amounts == (Amount(Decimal("-1234.5"), "XOF"),)
         assert detail_words(warning, "fr") == (
-            f"affaire gagnée de montant négatif (-1{NNBSP}235{NBSP}F{NNBSP}CFA) : un avoir, déduit du CA gagné")
+            f"affaire gagnée de montant négatif (−1{NNBSP}235{NBSP}F{NNBSP}CFA) : un avoir, déduit du CA gagné")
         assert detail_words(warning, "en") == warning.detail
 
     def test_a_jpy_amount_differing_from_its_lines(self) -> None:
@@ -82,10 +82,10 @@ class TestFrenchFromTheValues:
     def test_a_chf_credit_and_a_kwd_sum_of_lines(self) -> None:
         credit = won("c", "a1", "-1500", date(2027, 5, 10), currency="CHF")
         [warning] = value_warnings(credit, Decimal(-1500), None, "EUR")
-        assert warning.detail == ("won deal with a negative amount (-CHF\u00a01,500.00): a credit, subtracted from "
+        assert warning.detail == ("won deal with a negative amount (−CHF\u00a01,500.00): a credit, subtracted from "
                                   "the won revenue")
         assert detail_words(warning, "fr") == (
-            f"affaire gagnée de montant négatif (-1{NNBSP}500,00{NBSP}CHF) : un avoir, déduit du CA gagné")
+            f"affaire gagnée de montant négatif (−1{NNBSP}500,00{NBSP}CHF) : un avoir, déduit du CA gagné")
         lines = (DealLine("P1", Decimal(1), Decimal("1000.5"), code="P1"),
                  DealLine("P2", Decimal(1), Decimal("234.0675"), code="P2"))
         deal = won("k", "a1", None, date(2027, 5, 10), currency="KWD", lines=lines)
@@ -97,10 +97,10 @@ class TestFrenchFromTheValues:
     def test_a_code_with_no_symbol_in_babel(self) -> None:
         credit = won("x", "a1", "-1234.5", date(2027, 5, 10), currency="XBT")
         [warning] = value_warnings(credit, Decimal("-1234.5"), None, "EUR")
-        assert warning.detail == ("won deal with a negative amount (-XBT\u00a01,234.50): a credit, subtracted from the "
+        assert warning.detail == ("won deal with a negative amount (−XBT\u00a01,234.50): a credit, subtracted from the "
                                   "won revenue")
         assert detail_words(warning, "fr") == (
-            f"affaire gagnée de montant négatif (-1{NNBSP}234,50{NBSP}XBT) : un avoir, déduit du CA gagné")
+            f"affaire gagnée de montant négatif (−1{NNBSP}234,50{NBSP}XBT) : un avoir, déduit du CA gagné")
 
     def test_every_rule_writes_its_english_detail_from_its_amounts(self) -> None:
         """The one table's English is the detail, word for word, whatever the currency: rewording it rewords both."""
@@ -131,7 +131,7 @@ class TestKeptBefore:
         [warning] = value_warnings(credit, Decimal("-1234.5"), None, "EUR")
         old = replace(warning, amounts=())
         assert detail_words(old, "fr") == localise(warning.detail, "fr") == (
-            f"affaire gagnée de montant négatif (-1{NNBSP}235{NBSP}F{NNBSP}CFA) : un avoir, déduit du CA gagné")
+            f"affaire gagnée de montant négatif (−1{NNBSP}235{NBSP}F{NNBSP}CFA) : un avoir, déduit du CA gagné")
 
     def test_a_snapshot_keeps_the_amounts_and_reads_one_of_before(self) -> None:
         p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
@@ -154,7 +154,7 @@ class TestKeptBefore:
         before = evaluation_from_payload(payload)
         assert [detail_words(w, "fr") for w in before.warnings] == [detail_words(w, "fr") for w in ev.warnings] == [
             "montant de l'affaire vide : somme de ses lignes utilisée, 800,00\u00a0€",
-            f"affaire gagnée de montant négatif (-1{NNBSP}500,00{NBSP}€) : un avoir, déduit du CA gagné",
+            f"affaire gagnée de montant négatif (−1{NNBSP}500,00{NBSP}€) : un avoir, déduit du CA gagné",
             "affaire gagnée sans montant : comptée, pour 0"]
 
     @pytest.mark.parametrize("columns", [False, True])

@@ -52,7 +52,7 @@ class TestAxesTable:
 
     def test_an_roi_just_below_zero_reads_below_zero(self) -> None:
         """ROI -0.04 %, dropped below 0 %: « -0.04% », not « 0 % » (seen failing before the fix: « 0 % »)."""
-        assert _axis_cells(_with(roi=-0.0004))[4] == "-0.04%"
+        assert _axis_cells(_with(roi=-0.0004))[4] == "−0.04%"
 
     def test_an_roi_against_the_settings_thresholds(self) -> None:
         """The settings' thresholds, not the defaults: roll-out at 40 %, ROI 39.96 % reads « 39.96% »; the same ROI
@@ -86,7 +86,7 @@ class TestAxesTable:
         p = ev.axis(AXIS)
         assert _axis_cells(ev) == [fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)),
                                    fmt.progress(p.progress), fmt.percent(p.expected_by_now), fmt.roi(p.roi, p.cost)]
-        assert _axis_cells(ev) == ["€1,235", "€80,000", "13%", "63%", "-13%"]
+        assert _axis_cells(ev) == ["€1,235", "€80,000", "13%", "63%", "−13%"]
 
     def test_the_status_is_the_reports(self) -> None:
         """A prioritised axis reads « Priority #1 » as in the report, not the code « prioritised »."""

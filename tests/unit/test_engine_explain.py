@@ -191,7 +191,7 @@ class TestAgreement:
             "2 affaires comptées, 0 non comptée ; 1 avoir déduit")
         credit = next(r for r in fr.rows if r["record"] == "c")
         assert (credit["rule"], credit["reason"], credit["amount"]) == (
-            "credit", "avoir (montant négatif), déduit", "-2\u202f000,00\u00a0€")
+            "credit", "avoir (montant négatif), déduit", "−2\u202f000,00\u00a0€")
         assert explain_axis(p, ev, "AX-69", deals=by_id, lang="en").header.endswith(
             "2 deals counted, 0 not counted; 1 credit subtracted")
 

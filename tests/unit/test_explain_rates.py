@@ -153,7 +153,7 @@ class TestWarningAmounts:
             "lignes")
         credit = won("c", "a1", "-1234.5", date(2027, 5, 10), currency="USD")
         [warning] = value_warnings(credit, Decimal("-1234.5"), None, "EUR")
-        assert warning.detail == ("won deal with a negative amount (-$1,234.50): a credit, subtracted from the won "
+        assert warning.detail == ("won deal with a negative amount (−$1,234.50): a credit, subtracted from the won "
                                   "revenue")
         assert _plain(localise(warning.detail, "fr")) == (
-            "affaire gagnée de montant négatif (-1 234,50 $US) : un avoir, déduit du CA gagné")
+            "affaire gagnée de montant négatif (−1 234,50 $US) : un avoir, déduit du CA gagné")

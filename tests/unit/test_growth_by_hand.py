@@ -459,7 +459,7 @@ def test_pac_explain_and_the_report_of_a_fiscal_quarter(tmp_path: Path) -> None:
     html = unescape((tmp_path / "r.html").read_text(encoding="utf-8")).replace(NBSP, " ").replace(NNBSP, " ")
     page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     # the axes table: revenue, baseline to date, additional / objective, progress and where the objective comes from
-    assert ("Clients du Rhône Rhône Actif 12 000 € Référence 40 000 € -28 000 € / 10 000 € -280 % +20 % de 50 000 € "
+    assert ("Clients du Rhône Rhône Actif 12 000 € Référence 40 000 € −28 000 € / 10 000 € −280 % +20 % de 50 000 € "
             "(CA T3 de l'exercice 2026-2027 du périmètre) = 10 000 €") in page
 
 

@@ -326,10 +326,10 @@ class TestWords:
         objective = self._resolved(deals=(won("b1", "lyon", "40000", date(2026, 2, 10)),
                                           won("c1", "lyon", "-50000", date(2026, 3, 10))))
         assert provenance(objective, PARIS, "EUR", "fr") == (
-            f"+30{NBSP}% de -10{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = 0{NBSP}€ : le CA 2026 du périmètre est "
+            f"+30{NBSP}% de −10{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = 0{NBSP}€ : le CA 2026 du périmètre est "
             "négatif (avoirs), un pourcentage n'y fixe aucun objectif (écrivez un montant)")
         assert provenance(objective, PARIS, "EUR", "en") == (
-            "+30% of -€10,000 (the scope's 2026 revenue) = €0: the scope's 2026 revenue is negative (credits), so a "
+            "+30% of −€10,000 (the scope's 2026 revenue) = €0: the scope's 2026 revenue is negative (credits), so a "
             "percentage sets no objective (write an amount)")
         assert zero_base_warning(objective, PARIS) == (
             "a growth of +30% gives no objective: its scope's 2026 revenue is negative (credits) (write the "
@@ -527,10 +527,10 @@ class TestWordsUnderSplit:
         objective = self._objective(deals=(won("b1", "lyon", "40000", date(2026, 2, 10)),
                                            won("c1", "lyon", "-50000", date(2026, 3, 10))))
         assert provenance(objective, PARIS, "EUR", "fr") == (
-            f"+30{NBSP}% de -5{NNBSP}000{NBSP}€ ({SHARE_FR}, {SHARED_FR}) = 0{NBSP}€ : la part de l'axe dans le CA "
+            f"+30{NBSP}% de −5{NNBSP}000{NBSP}€ ({SHARE_FR}, {SHARED_FR}) = 0{NBSP}€ : la part de l'axe dans le CA "
             "2026 du périmètre est négative (avoirs), un pourcentage n'y fixe aucun objectif (écrivez un montant)")
         assert provenance(objective, PARIS, "EUR", "en") == (
-            "+30% of -€5,000 (the axis's share of the scope's 2026 revenue, deals shared with other axes divided "
+            "+30% of −€5,000 (the axis's share of the scope's 2026 revenue, deals shared with other axes divided "
             "evenly) = €0: the axis's share of the scope's 2026 revenue is negative (credits), so a percentage sets "
             "no objective (write an amount)")
         assert zero_base_warning(objective, PARIS) == (
@@ -627,7 +627,7 @@ class TestSurfaces:
             "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000",
             # and 6,000 at the 30 % margin cannot pay the plan's 10,000 cost (audit meeting F2)
             "warning: axis AX: reached in full, its objective does not pay its cost: €6,000 x 30% margin = €1,800, "
-            "below the cost of €10,000 (ROI -82% at 100 %); raise the objective or lower the cost, or the advisor "
+            "below the cost of €10,000 (ROI −82% at 100 %); raise the objective or lower the cost, or the advisor "
             "will call the axis unprofitable however well it goes"]
 
     def test_plan_check_warns_of_a_fixed_baseline_of_zero(self, tmp_path: Path) -> None:

@@ -177,7 +177,7 @@ class TestOrganisation1Conversion:
         # drop: ROI -42 % < 0 after 75 % (0.7466) of the period >= 50 %; no other axis to favour
         (reco,) = ev.recommendations
         assert reco.rule is Rule.DROP
-        assert reco.summary == ("Abandonner l'axe « Rhône » (ROI à date -42\u00a0% après 75\u00a0% de la période, "
+        assert reco.summary == ("Abandonner l'axe « Rhône » (ROI à date −42\u00a0% après 75\u00a0% de la période, "
                                 "seuil 0\u00a0%) : aucun meilleur axe n'est conservé pour reprendre l'effort.")
 
     def test_crm_fields_and_explain(self, org1) -> None:
@@ -565,14 +565,14 @@ class TestOrganisation4AdvisorThresholds:
                                          "90\u00a0% de sa capacité en 2027-Q3 (seuil 90\u00a0%).")
         assert [o.rule for o in recos["AX-P"].overruled] == [Rule.DROP]
         assert recos["AX-P"].overruled[0].summary == (
-            "Abandonner l'axe « Pompes » (ROI à date -52\u00a0% après 50\u00a0% de la période, seuil 0\u00a0%) au "
+            "Abandonner l'axe « Pompes » (ROI à date −52\u00a0% après 50\u00a0% de la période, seuil 0\u00a0%) au "
             "profit de « Agro » (ROI à date 0\u00a0%).")
         # AX-D: ROI -0.0055 % < 0 at exactly 50 % elapsed: drop, worded below the threshold at two decimals
         # (-0.0055 % -> « -0,01 % »), in favour of AX-Z (ROI 0, not negative, better); its segment's -10 % prioritise
         # is overruled
         assert recos["AX-D"].rule is Rule.DROP
         assert recos["AX-D"].summary == (
-            "Abandonner l'axe « Chimie » (ROI à date -0,01\u00a0% après 50\u00a0% de la période, seuil 0\u00a0%) au "
+            "Abandonner l'axe « Chimie » (ROI à date −0,01\u00a0% après 50\u00a0% de la période, seuil 0\u00a0%) au "
             "profit de « Agro » (ROI à date 0\u00a0%).")
         prioritise = ("Prioriser l'axe « {} » : le chiffre d'affaires de « Rhône » recule de 10\u00a0% "
                       "(seuil 10\u00a0%).")

@@ -43,7 +43,7 @@ from tests.unit.test_totals import second_quarter_axis
     (0.5, "50", "50"),
     (0.004, "0,4", "0.4"),          # begun: not « 0 % »
     (0.00004, "0,01", "0.01"),
-    (-0.004, "-0,4", "-0.4"),       # an axis whose revenue is under its baseline: not « 0 % »
+    (-0.004, "−0,4", "−0.4"),       # an axis whose revenue is under its baseline: not « 0 % »
     (0.0, "0", "0"),
 ])
 def test_a_progress_reads_on_its_own_side_of_0_and_100(ratio: float, fr: str, en: str) -> None:

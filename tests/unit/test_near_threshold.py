@@ -49,12 +49,12 @@ def test_formatter_roi_and_trend_fr_en() -> None:
     assert fr.roi(0.4996, Decimal(100)) == f"49,96{NBSP}%"
     assert en.roi(0.4996, Decimal(100)) == "49.96%"
     assert fr.roi(0.5004, Decimal(100)) == f"50{NBSP}%"
-    assert fr.roi(-0.003, Decimal(100)) == f"-0,3{NBSP}%"
-    assert fr.change_near(-0.0999) == f"-9,99{NBSP}%"
-    assert en.change_near(-0.0999) == "-9.99%"
-    assert fr.change_near(-0.1004) == f"-10{NBSP}%"
+    assert fr.roi(-0.003, Decimal(100)) == f"−0,3{NBSP}%"
+    assert fr.change_near(-0.0999) == f"−9,99{NBSP}%"
+    assert en.change_near(-0.0999) == "−9.99%"
+    assert fr.change_near(-0.1004) == f"−10{NBSP}%"
     assert en.change_near(0.04996) == "+4.99%"      # +5% would read as growing enough
-    assert fr.change_near(-0.09999999) == f"-9,99{NBSP}%"
+    assert fr.change_near(-0.09999999) == f"−9,99{NBSP}%"
     # without limits (a formatter not told the advisor's thresholds) nothing moves
     assert Formatter(lang="fr").roi(0.4996, Decimal(100)) == f"50{NBSP}%"
 
@@ -66,8 +66,8 @@ def _inputs(trend: float, roi: float) -> ReportInputs:
     return ReportInputs(p, replace(ev, segments=segs, axes=axes))
 
 
-@pytest.mark.parametrize(("lang", "trend", "roi"), [("fr", f"-9,99{NBSP}%", f"49,96{NBSP}%"),
-                                                    ("en", "-9.99%", "49.96%")])
+@pytest.mark.parametrize(("lang", "trend", "roi"), [("fr", f"−9,99{NBSP}%", f"49,96{NBSP}%"),
+                                                    ("en", "−9.99%", "49.96%")])
 def test_cards_and_tables_read_a_figure_just_short_of_a_threshold(lang: str, trend: str, roi: str) -> None:
     """A segment at -9.99 % is not prioritised (-10 %), its card does not read « -10 % »; an axis at a ROI of
     49.96 % is not rolled out (50 %), the overview and the Axes table do not read « 50 % »."""
@@ -81,7 +81,7 @@ def test_cards_and_tables_read_a_figure_just_short_of_a_threshold(lang: str, tre
 def test_a_figure_on_its_threshold_side_is_rounded_once() -> None:
     inputs = _inputs(-0.1004, 0.5004)
     fmt = formatter_for(inputs, "fr")
-    assert f"-10{NBSP}%" in segments(inputs, fmt)
+    assert f"−10{NBSP}%" in segments(inputs, fmt)
     assert f"50{NBSP}%" in axes(inputs, fmt) and "50,04" not in axes(inputs, fmt)
 
 

@@ -98,9 +98,9 @@ class TestAlerts:
         alerts = [a for a in compute_alerts(fx.plan(), ended, [], month="2027-10") if a.subject == "maint-ra"
                   and a.kind.startswith("axis")]
         assert len(alerts) == 1
-        assert "Manqué, -3\u202f374 % de l'objectif" in render_digest(alerts, "fr")[1]
+        assert "Manqué, −3\u202f374 % de l'objectif" in render_digest(alerts, "fr")[1]
         english = render_digest(alerts, "en")[1]
-        assert "Missed, -3,374% of the objective" in english and "1,250%" in english
+        assert "Missed, −3,374% of the objective" in english and "1,250%" in english
 
     def test_a_second_person_leaving_the_same_axis_is_a_new_alert(self) -> None:
         """Marc leaves AX maint-ra in May (alert sent); in October Julie, who took over A-10, leaves too: another

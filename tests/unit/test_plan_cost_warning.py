@@ -49,7 +49,7 @@ def test_a_cost_or_no_cost_at_all_is_not(tmp_path: Path, cost: str) -> None:
 
 
 UNPROFITABLE = ("warning: axis AX: reached in full, its objective does not pay its cost: €20,000 x 30% margin = "
-                "€6,000, below the cost of €10,000 (ROI -40% at 100 %); raise the objective or lower the cost, or "
+                "€6,000, below the cost of €10,000 (ROI −40% at 100 %); raise the objective or lower the cost, or "
                 "the advisor will call the axis unprofitable however well it goes")
 
 

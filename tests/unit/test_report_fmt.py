@@ -30,8 +30,8 @@ class TestNumbers:
 
     def test_negative_money_keeps_the_sign_before_the_figure(self) -> None:
         """A loss reads -12 000 € and -€12,000."""
-        assert plain(FR.money(-12000)) == "-12 000 €"
-        assert EN.money(-12000) == "-€12,000"
+        assert plain(FR.money(-12000)) == "−12 000 €"
+        assert EN.money(-12000) == "−€12,000"
 
     def test_currency_without_symbol_uses_its_code(self) -> None:
         """A currency with no symbol of its own is written with its ISO code."""
@@ -49,7 +49,7 @@ class TestNumbers:
         """A growth rate beside the revenue and the baseline it compares: « +210 % », as a decline is « -20 % »
         (audit janmeet F11: « Tendance 210 % » read as 210 % of last year); nothing to sign reads 0 or « – »."""
         assert FR.change(2.0976) == f"+210{NBSP}%" and EN.change(1.16) == "+116%"
-        assert FR.change(-0.2) == f"-20{NBSP}%" and EN.change(0.004) == "0%" and EN.change(-0.004) == "0%"
+        assert FR.change(-0.2) == f"−20{NBSP}%" and EN.change(0.004) == "0%" and EN.change(-0.004) == "0%"
         assert FR.change(None) == "–"
 
     def test_rounding_is_half_up_and_never_minus_zero(self) -> None:
@@ -76,7 +76,7 @@ class TestNumbers:
         assert EN.money_compact(999_999) == "€1M"
         assert plain(FR.money_compact(Decimal("999.60"))) == "1 k€"
         assert plain(FR.money_compact(Decimal("45000.99"))) == "45 k€"
-        assert plain(FR.money_compact(Decimal("-6000.40"))) == "-6 k€"
+        assert plain(FR.money_compact(Decimal("-6000.40"))) == "−6 k€"
         # it shortens the figure the tables show, to the unit: 8 049,99 € reads « 8 050 € » there, so « 8,1 k€ » as
         # 8 050 € does (it read « 8 k€ », two figures of « 8 050 € » labelled apart; audit roundings, 7 Dec 2026)
         assert plain(FR.money_compact(Decimal("8049.99"))) == "8,1 k€"

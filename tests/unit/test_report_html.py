@@ -154,8 +154,8 @@ class TestSignedTrend:
     def test_the_segment_cards_sign_the_trend(self, html_fr: str, html_en: str) -> None:
         """Audit janmeet F11: « Tendance 210 % » beside « CA réalisé » and « Référence » read as revenue at 210 % of
         last year; growth is signed as a decline is."""
-        assert re.findall(r"Tendance</span><b>([^<]*)</b>", plain(html_fr)) == ["+9 %", "+14 %", "-7 %"]
-        assert re.findall(r"Trend</span><b>([^<]*)</b>", plain(html_en)) == ["+9%", "+14%", "-7%"]
+        assert re.findall(r"Tendance</span><b>([^<]*)</b>", plain(html_fr)) == ["+9 %", "+14 %", "−7 %"]
+        assert re.findall(r"Trend</span><b>([^<]*)</b>", plain(html_en)) == ["+9%", "+14%", "−7%"]
 
     def test_the_advisors_evidence_signs_growth_too(self) -> None:
         """The same figure in a recommendation's evidence reads as on the card (« Évolution du segment +14 % »)."""
@@ -164,7 +164,7 @@ class TestSignedTrend:
                                     "min_decline": 0.1}, plan, Formatter("fr")))
         assert [(label, plain(value)) for label, value, _ in shown] == [
             ("Évolution du segment", "+14 %"),
-            ("Croissance des segments cibles", "Industrie pharmaceutique +9 %, Rhône-Alpes -20 %"),
+            ("Croissance des segments cibles", "Industrie pharmaceutique +9 %, Rhône-Alpes −20 %"),
             ("Baisse minimale", "10 %")]
 
     def test_the_advisors_evidence_puts_the_french_space_before_colons_and_semicolons(self) -> None:
@@ -280,7 +280,7 @@ class TestHeadline:
         note = html[html.index('class="footnote"'):]
         note = note[:note.index("</div>")]
         assert "chaque affaire comptée une fois" in note
-        assert "Rhône-Alpes : ROI -54 % alors que ses axes sont à 123 % et -21 %" in note
+        assert "Rhône-Alpes : ROI −54 % alors que ses axes sont à 123 % et −21 %" in note
 
 
 class TestGaps:

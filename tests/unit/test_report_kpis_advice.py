@@ -132,7 +132,7 @@ class TestAdvice:
         assert "à partir du 1er septembre 2027 — nouvelle norme" in text
         assert "Abandonner l'axe « Rhône »" in text
         assert "Aussi envisagé, écarté par la règle prioritaire Prioriser Prioriser l'axe « Rhône »" in text
-        assert "Évolution du segment -40 %" in text
+        assert "Évolution du segment −40 %" in text
 
     def test_a_report_in_the_other_language_gives_the_advice_in_that_language(self) -> None:
         """A French plan's report read in English (--lang en) writes the advisor's sentences in English, the

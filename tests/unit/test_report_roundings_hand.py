@@ -95,7 +95,7 @@ def total_row(rows: list[tuple]) -> tuple:
 
 @pytest.mark.parametrize(("isere", "shown"), [
     (("10000.40", "4931.51"), "5 068 €"),     # 10 000 - 4 932; the exact 5 068,89 read 5 069 €
-    (("4931.51", "10000.40"), "-5 068 €"),    # 4 932 - 10 000; the exact -5 068,89 read -5 069 €
+    (("4931.51", "10000.40"), "−5 068 €"),    # 4 932 - 10 000; the exact -5 068,89 read -5 069 €
     (("2000.50", "1000.49"), "1 001 €"),      # 2 001 - 1 000; the exact 1 000,01 read 1 000 €
 ])
 def test_a_plan_of_one_axis_reads_its_axis_card_in_the_headline(isere: tuple[str, str], shown: str,
@@ -111,7 +111,7 @@ def test_a_plan_of_one_axis_reads_its_axis_card_in_the_headline(isere: tuple[str
     assert f"{shown} / 100 000 €" in overview
     segment = text(html[html.index('<section id="segments">'):html.index('<section id="axes">')])
     assert f"CA supplémentaire {shown}" in segment
-    figure = int(shown.replace(" €", "").replace(" ", ""))
+    figure = int(shown.replace(" €", "").replace(" ", "").replace("\u2212", "-"))
     synthese = sheet(p, ev, tmp_path, "Synthèse")
     [axis_row] = [r for r in synthese if r[1] == "Relance Isère"]
     assert axis_row[3] == figure and total_row(synthese)[3] == figure

@@ -151,7 +151,7 @@ class TestPlanOver:
         assert "## Pour le plan suivant" in text and "Nouvelles du conseiller" not in text
         assert "Le plan est terminé : voici les conclusions du conseiller" in text
         assert ("- **Ne pas reconduire** · Contrats de maintenance (nouveau) : Ne pas reconduire l'axe "
-                "« Contrats de maintenance » (ROI -21 %") in text
+                "« Contrats de maintenance » (ROI −21 %") in text
         assert "- **Réexaminer** · Pompes doseuses PX200 en pharma (toujours valable) : Réexaminer l'axe" in text
         assert "Abandonner" not in text and "Suspendre" not in text and "**Déployer**" not in text
         # the withdrawn roll-out is November's, named as November's review printed it (audit reviewyear: it read

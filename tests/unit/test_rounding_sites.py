@@ -111,7 +111,7 @@ class TestEverySiteAgreesWithTheReport:
         2 500.5 € -> 2 501 € (was 2 500 €; written as the report writes money since audit G5), 0.25 month -> 0,3
         (was 0,2)."""
         assert advisor.pct(0.125, "fr") == "13\u00a0%" and advisor.pct(0.625, "en") == "63%"
-        assert advisor.pct(-0.125, "en") == "-13%" and advisor.pct(-0.004, "en") == "0%"
+        assert advisor.pct(-0.125, "en") == "−13%" and advisor.pct(-0.004, "en") == "0%"
         assert advisor.money(D("2500.5"), "EUR", "fr") == "2\u202f501\u00a0€"
         assert advisor.money(D("2500.5"), "EUR", "en") == "€2,501"
         assert advisor.months(0.25, "fr") == "0,3\u00a0mois" and advisor.months(1.25, "en") == "1.3\u00a0months"
@@ -155,7 +155,7 @@ class TestEverySiteAgreesWithTheReport:
         out = io.StringIO()
         demo.print_progress(Console(file=out, width=250), fx.plan(), replace(ev, axes=axes))
         [row] = [line for line in out.getvalue().splitlines() if "maint-ra" in line]
-        assert [cell.strip() for cell in row.split("│")[3:8]] == ["€1,235", "€80,000", "13%", "63%", "-13%"]
+        assert [cell.strip() for cell in row.split("│")[3:8]] == ["€1,235", "€80,000", "13%", "63%", "−13%"]
         records = SimpleNamespace(deals=[SimpleNamespace(name="US", currency="USD", amount=D("1234.5"))],
                                   activities=[], accounts=[], users=[])
         settings = SimpleNamespace(engine=SimpleNamespace(fx_rates={"USD": "0.5"}))

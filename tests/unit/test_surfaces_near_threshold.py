@@ -107,7 +107,7 @@ def test_the_evidence_quotes_an_axis_roi_as_its_table() -> None:
     """Seen failing before the fix: « ROI à date de cet axe 50 % », « ROI final 50 % », « (ROI 50 %) » for an axis
     the tables show at 49,96 %."""
     assert _evidence(DROP, "fr")["ROI à date de cet axe"] == "49,96 %"
-    assert _evidence(DROP, "fr")["ROI à date de l'axe"] == "-0,3 %"
+    assert _evidence(DROP, "fr")["ROI à date de l'axe"] == "−0,3 %"
     assert _evidence(CLOSED, "fr")["ROI final"] == "49,96 %"
     assert _evidence(CLOSED, "en")["Final ROI"] == "49.96%"
     assert _evidence(ROLL_OUT, "fr")["Segments écartés (axe équivalent déjà en place)"] == (
@@ -119,12 +119,12 @@ def test_the_evidence_quotes_a_segment_trend_as_its_card() -> None:
     """Seen failing before the fix: « Évolution du segment -10 % » beside « Baisse minimale (seuil) 10 % » for a
     segment prioritised for a lost key account, whose card reads « Tendance -9,99 % »; a roll-out's targets
     « Industrie pharmaceutique juste sous +5 %, Grands comptes -10 % »."""
-    assert _evidence(PRIORITISE, "fr")["Évolution du segment"] == "-9,99 %"
-    assert _evidence(PRIORITISE, "en")["Segment trend"] == "-9.99%"
+    assert _evidence(PRIORITISE, "fr")["Évolution du segment"] == "−9,99 %"
+    assert _evidence(PRIORITISE, "en")["Segment trend"] == "−9.99%"
     assert _evidence(ROLL_OUT, "fr")["Croissance des segments cibles"] == (
-        "Industrie pharmaceutique +4,99 %, Grands comptes -9,99 %")
+        "Industrie pharmaceutique +4,99 %, Grands comptes −9,99 %")
     assert _evidence(ROLL_OUT, "en")["Growth of target segments"] == (
-        "Industrie pharmaceutique +4.99%, Grands comptes -9.99%")
+        "Industrie pharmaceutique +4.99%, Grands comptes −9.99%")
 
 
 def test_the_evidence_quotes_a_payback_as_the_axes_table() -> None:

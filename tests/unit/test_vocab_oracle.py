@@ -245,7 +245,7 @@ MONEY = ("average_won_deal", "revenue_per_visit", "pipeline_created", "revenue")
 def _grouped(n: int, lang: str) -> str:
     """A whole number with the report's thousands separator (a narrow no-break space in French, a comma in English)."""
     text = f"{abs(n):,}".replace(",", "\u202f" if lang == "fr" else ",")
-    return ("-" if n < 0 else "") + text
+    return ("\u2212" if n < 0 else "") + text     # the minus sign of a figure people read (docs/report.md, *Signs*)
 
 
 def _left_out(n: int, lang: str) -> str:
@@ -257,7 +257,7 @@ def _euros(amount: Decimal, lang: str) -> str:
     whole = int(amount.quantize(Decimal(1), ROUND_HALF_UP))
     if lang == "fr":
         return f"{_grouped(whole, lang)}\u00a0€"
-    return ("-" if whole < 0 else "") + f"€{_grouped(abs(whole), lang)}"
+    return ("\u2212" if whole < 0 else "") + f"€{_grouped(abs(whole), lang)}"
 
 
 def _total(amount: Decimal, count: int, average: Decimal, lang: str) -> str:
@@ -269,7 +269,7 @@ def _total(amount: Decimal, count: int, average: Decimal, lang: str) -> str:
     cents = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
     units, decimals = f"{abs(cents):.2f}".split(".")
     number = _grouped(int(units), lang) + ("," if lang == "fr" else ".") + decimals
-    sign = "-" if cents < 0 else ""
+    sign = "\u2212" if cents < 0 else ""
     return f"{sign}{number}\u00a0€" if lang == "fr" else f"{sign}€{number}"
 
 
