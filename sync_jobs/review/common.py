@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
 
+from pac_core.money import with_minus
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
 from pac_core.rounding import half_up
@@ -177,7 +178,7 @@ def late_words(line: ActionLine, previous: str | None, fmt: Formatter) -> str:
     if not line.late or previous is None:
         return ""
     key = ("late_entered" if line.late > 0 else "late_removed") + ("_many" if abs(line.late) > 1 else "")
-    return labels(fmt.lang, "review")[key].format(n=f"{line.late:+d}", month=fmt.month_name(previous))
+    return labels(fmt.lang, "review")[key].format(n=with_minus(f"{line.late:+d}"), month=fmt.month_name(previous))
 
 
 def change_text(line: ActionLine, fmt: Formatter, review_month: str | None = None) -> str:
@@ -195,8 +196,9 @@ def change_text(line: ActionLine, fmt: Formatter, review_month: str | None = Non
     if line.now is not None and line.before.pace != line.now.pace:
         parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
                      f'{enum_label("pace", line.now.pace.value, fmt.lang)}')
-    if line.done_delta:     # « -1 depuis le mois dernier » too; « …, dont +1 de mars 2026 saisi après sa revue »
-        parts.append(w["counted_since"].format(n=f"{line.done_delta:+d}") + late_words(line, review_month, fmt))
+    if line.done_delta:     # « −1 depuis le mois dernier » too; « …, dont +1 de mars 2026 saisi après sa revue »
+        parts.append(w["counted_since"].format(n=with_minus(f"{line.done_delta:+d}"))
+                     + late_words(line, review_month, fmt))
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
     if line.taken_from is not None:

@@ -221,7 +221,7 @@ def test_english_page(store: Store) -> None:
 
 def test_fewer_counted_than_last_month_says_since_when(store: Store, tmp_path: Path) -> None:
     """On 3 September Alex's visit to Cogs Inc of 14 July (v04, counted by A-01 in July's snapshot) is marked cancelled
-    in the CRM: August's review, against July's snapshot, shows A-01 2 / 3 missed, « Done → Missed · -1 since last
+    in the CRM: August's review, against July's snapshot, shows A-01 2 / 3 missed, « Done → Missed · −1 since last
     month » (it read « Done → Missed · -1 », a bare figure beside the « +3 since last month » of a rise), and that the
     -1 is July's own, removed after July's review (audit reviewyear)."""
     shutil.copytree(store.tmp, tmp_path, dirs_exist_ok=True)
@@ -229,9 +229,9 @@ def test_fewer_counted_than_last_month_says_since_when(store: Store, tmp_path: P
     a01 = "| Visit 3 Midwest accounts in July (A-01) | July 1–31, 2027 | 2 / 3 | Missed |"
     # the -1 is July's, a visit of then cancelled after July's review (audit reviewyear: said beside the count)
     alex = copy.md("alex.md", "--month", "2027-08", "--rep", "Alex Kim", "--lang", "en")
-    assert f"{a01} Done → Missed · -1 since last month, of which -1 from July 2027 removed after its review |\n" in alex
+    assert f"{a01} Done → Missed · −1 since last month, of which −1 from July 2027 removed after its review |\n" in alex
     fr = copy.md("alex-fr.md", "--month", "2027-08", "--rep", "alex@pumps.example", "--lang", "fr")
-    assert ("| 2 / 3 | Manquée | Terminée → Manquée · -1 depuis le mois dernier, dont -1 de juillet 2027 retiré après "
+    assert ("| 2 / 3 | Manquée | Terminée → Manquée · −1 depuis le mois dernier, dont −1 de juillet 2027 retiré après "
             "sa revue |\n") in fr
 
 
