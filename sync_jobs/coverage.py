@@ -321,14 +321,14 @@ _UNKNOWN_WORDS = {
            "revenue": "aucune affaire ni aucun compte ne compte comme le sien",
            "nothing": "rien ne peut compter pour cette personne", "has": "a",
            "moved": " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou ajoutez-la à ses "
-                    "`aliases` dans people.",
+                    "`aliases` dans people, à {email} : {yaml}",
            "fix": "Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans people, ou "
                   "créez-lui un utilisateur dans l'un de ces CRM."},
     "en": {"colon": ": ", "semi": "; ", "unknown": "is a user of none of the plan's CRMs",
            "action": "their actions stay at 0 and are written to no CRM",
            "revenue": "no deal or account counts as theirs", "nothing": "nothing can count for them", "has": "has",
            "moved": ": if this person changed address, write the new one in the plan, or add it to their `aliases` "
-                    "in people.",
+                    "in people, at {email}: {yaml}",
            "fix": "Fix the address in the plan, add their address in the CRM to their `aliases` in people, or give "
                   "them a user in one of these CRMs."},
 }
@@ -375,7 +375,8 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
                 f"{w['colon']}{w['semi'].join(what) or w['nothing']}. ")
         if lookalikes:
             text += w["semi"].join(f"{c} {w['has']} {e}" + (f" ({n})" if n else "") for c, e, n in lookalikes)
-            text += w["moved"]
+            others = dict.fromkeys(e for _, e, _ in lookalikes)
+            text += w["moved"].format(email=email, yaml=_alias_yaml(plan, email, *others))
         else:
             text += w["fix"]
         out.append(text)
@@ -463,13 +464,13 @@ def _place_of(plan: Plan, plan_file: Path, doc: Document | None, email: str) -> 
     return f"{plan_file}{f':{line}' if line else ''} {key}"
 
 
-def _alias_yaml(plan: Plan, person: str, email: str) -> str:
-    """The YAML that names ``email`` as an alias of ``person``: their ``aliases`` line with it added when they are
+def _alias_yaml(plan: Plan, person: str, *emails: str) -> str:
+    """The YAML that names ``emails`` aliases of ``person``: their ``aliases`` line with them added when they are
     in ``people``, else a ``people`` entry to add."""
     entry = next((p for p in plan.people if p.email == person), None)
     if entry is None:   # the person is named by a who alone: a people entry to add
-        return f"- {{email: {person}, aliases: [{email}]}}"
-    return f"aliases: [{', '.join((*entry.aliases, email))}]"
+        return f"- {{email: {person}, aliases: [{', '.join(emails)}]}}"
+    return f"aliases: [{', '.join(dict.fromkeys((*entry.aliases, *emails)))}]"
 
 
 def _lookalikes(email: str, name: str, users: Sequence[User], taken: set[str]) -> list[tuple[str, str, str]]:

@@ -30,7 +30,8 @@ def test_visits_and_actions_stay_with_the_rep_whose_login_changed_email(tmp_path
     """Night 1 as shipped; then Julie's Salesforce user and Léa's HubSpot owner get new e-mails; night 2: A-01 and
     A-08 count what they counted (it was 0 for both: the users' e-mails were no longer the plan's), no owner is
     unknown, the actions keep their owners, and one warning each names the old and new e-mail and the alias line;
-    ``pac explain A-01`` counts them and says under which e-mail. Night 3, nothing changed: the same figures."""
+    ``pac explain A-01`` counts them and says under which e-mail. Night 3, a new action of Julie's in the plan: it is
+    created in Salesforce, owned by her user; the same figures."""
     org = Org(tmp_path, server, BOTH)
     plan = _plan_id(org)
     first = org.sync()
@@ -64,5 +65,10 @@ def test_visits_and_actions_stay_with_the_rep_whose_login_changed_email(tmp_path
             f"[{JULIE_NEW}]).") in " ".join(shown.output.split())
     assert shown.output.count("✔") == done["A-01"]
 
+    org.edit_file("  - id: A-04\n", '  - id: A-99\n    axis: AX-RA-MAINT\n    text: "Relancer les contrats"\n'
+                  f"    who: {JULIE}\n    what: {{activity: appel, count: 3}}\n    when: \"juin 2027\"\n\n"
+                  "  - id: A-04\n")
     third = org.sync()
     assert {a: third.evaluation.action(a).done for a in done} == done
+    [a99] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan}:A-99")     # a new action of hers: created, owned by her
+    assert a99["OwnerId"] == julie
