@@ -76,6 +76,36 @@ def remembered(plan: Plan, users: Iterable[User]) -> tuple[Remembered, ...]:
     return tuple(replace(r, ambiguous=True) if len(people[r.email]) > 1 else r for r in found)
 
 
+@dataclass(frozen=True)
+class Reused:
+    """A CRM user whose e-mail now is one the plan names for ``person`` and who held ``former``, which the plan names
+    for another person, ``former_person`` (a login given to someone else): its records, those of before too, are
+    ``person``'s, since people are told by user and not by date."""
+
+    source: str
+    user_id: str
+    name: str
+    email: str
+    person: str
+    former: str
+    former_person: str
+
+
+def reused(plan: Plan, users: Iterable[User]) -> tuple[Reused, ...]:
+    """The users whose e-mail now and a former one are two people of the plan, in (source, id) order."""
+    named = named_emails(plan)
+    written = {alias: p.email for p in plan.people for alias in p.aliases}
+    found: list[Reused] = []
+    for user in sorted(users, key=lambda u: (u.source, u.id)):
+        email = (user.email or "").strip().lower()
+        if not email or email not in named:
+            continue
+        person = written.get(email, email)
+        found.extend(Reused(user.source, user.id, user.name, email, person, former, written.get(former, former))
+                     for former in user.former_emails if former in named and written.get(former, former) != person)
+    return tuple(found)
+
+
 def with_remembered(plan: Plan, users: Iterable[User]) -> Plan:
     """``plan`` with the aliases pac remembers from ``users`` (``Plan.remembered``: e-mail now -> the person), the
     ambiguous ones left out; the same plan when they are already its own."""

@@ -23,7 +23,7 @@ from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
 from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput, Problem
-from pac_core.people import remembered
+from pac_core.people import remembered, reused
 from pac_core.plan import Plan
 from pac_core.records import User
 from pac_core.text import fold_value
@@ -434,6 +434,36 @@ def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> l
         formers = ", ".join(dict.fromkeys(r.former for r in rows))
         out.append(w["both"].format(users=users_words, email=email, formers=formers))
     return out
+
+
+_REUSED_WORDS = {
+    "fr": "l'utilisateur {user} de {crm} a maintenant l'adresse {email}, que le plan nomme ; il avait {former}, que le "
+          "plan nomme pour une autre personne ({place}) : tous les enregistrements de cet utilisateur, ceux du temps "
+          "de {former} compris, comptent pour {person} (pac reconnaît une personne à son utilisateur du CRM, pas à la "
+          "date). Si cet utilisateur a été donné à une autre personne, donnez à chacune son propre utilisateur dans le "
+          "CRM et rendez à {former} ses enregistrements (changement de propriétaire).",
+    "en": "{crm}'s user {user} now has the e-mail {email}, which the plan names; it had {former}, which the plan "
+          "names for another person ({place}): every record of this user, those of {former}'s time included, counts "
+          "for {person} (pac tells a person by their CRM user, not by the date). If this login was given to another "
+          "person, give each one a user of their own in the CRM and give {former} their records back (Change "
+          "Owner).",
+}
+
+
+def reused_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[str]:
+    """One warning per CRM user whose e-mail now and a former one are two people of the plan
+    (``pac_core.people.reused``: a login given to someone else): whose records they now are, and the fix."""
+    found = reused(plan, users)
+    if not found:
+        return []
+    try:
+        doc: Document | None = load_yaml(plan_file)
+    except (InvalidInput, OSError):
+        doc = None
+    words = _REUSED_WORDS["fr" if plan.language == "fr" else "en"]
+    return [words.format(crm=r.source, user=f"{r.user_id}" + (f" ({r.name})" if r.name else ""), email=r.email,
+                         former=r.former, place=_place_of(plan, plan_file, doc, r.former), person=r.person)
+            for r in found]
 
 
 _NOTE_WORDS = {

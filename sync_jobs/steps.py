@@ -49,6 +49,7 @@ from sync_jobs.coverage import (
     relabel_warnings,
     remembered_warnings,
     rename_warnings,
+    reused_warnings,
     unknown_owners,
     unmapped_custom,
     unmeasured,
@@ -226,7 +227,8 @@ def load(ctx: RunContext) -> None:
     ctx.records = ctx.store.load_records(ctx.names, ctx.pulled.rejected)
     if ctx.effective is not None:   # a login whose e-mail changed is still the person the plan names (pac_core.people)
         ctx.effective = with_remembered(ctx.effective, ctx.records.users)
-        for warning in remembered_warnings(ctx.effective, ctx.plan_settings.file, ctx.records.users):
+        users, file = ctx.records.users, ctx.plan_settings.file
+        for warning in [*remembered_warnings(ctx.effective, file, users), *reused_warnings(ctx.effective, file, users)]:
             ctx.result.unmeasured.append(warning)
             event(log, "sync.remembered_email", plan=ctx.plan.id, warning=warning)
 

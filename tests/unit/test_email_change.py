@@ -21,7 +21,7 @@ from pac_core.incremental import Changes, evaluate_incremental
 from pac_core.people import remembered, with_remembered
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Record, Records, User
-from sync_jobs.coverage import remembered_warnings, unknown_owners
+from sync_jobs.coverage import remembered_warnings, reused_warnings, unknown_owners
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
 from tests.unit.test_engine_support import PARIS, utc
@@ -221,6 +221,20 @@ class TestWarnings:
         assert unknown_owners(effective, path, users_of, CHANGED_USERS) == []
         assert effective.emails_of(OLD) == frozenset({OLD, NEW})
         assert effective.aliases() == {NEW: OLD}
+
+    def test_a_login_given_to_another_person_of_the_plan_is_warned_of(self, tmp_path: Path) -> None:
+        """005S, Sophie's, now has Marc's address: her visits count for Marc (identity by user); the sync says so,
+        and the fix."""
+        path = self._file(tmp_path, plan_text())
+        users = stored_users([sophie(OLD)], [User("005S", "sf", MARC, "Marc Petit")])
+        assert remembered_warnings(load_plan(path), path, users) == []
+        assert reused_warnings(load_plan(path), path, users) == [
+            f"sf's user 005S (Marc Petit) now has the e-mail {MARC}, which the plan names; it had {OLD}, which the "
+            f"plan names for another person ({path}:4 people[0]): every record of this user, those of {OLD}'s time "
+            f"included, counts for {MARC} (pac tells a person by their CRM user, not by the date). If this login was "
+            f"given to another person, give each one a user of their own in the CRM and give {OLD} their records "
+            "back (Change Owner)."]
+        assert reused_warnings(load_plan(path), path, CHANGED_USERS) == []
 
     def test_nothing_to_say_when_the_alias_is_written(self, tmp_path: Path) -> None:
         path = self._file(tmp_path, plan_text(aliases=f"[{NEW}]"))
