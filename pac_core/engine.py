@@ -39,6 +39,7 @@ from pac_core.matching import (
     state_fields,
     state_note,
 )
+from pac_core.people import with_remembered
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -101,6 +102,7 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         raise ValueError("as_of must be timezone-aware")
     if isinstance(explain, str):   # one action id, not its characters
         explain = (explain,)
+    plan = with_remembered(plan, records.users)   # a login's former e-mail the plan names (pac_core.people)
     with gc_paused():
         indexes = build_indexes(plan, records, settings)
         plan = with_growth_objectives(plan, indexes, as_of, settings)
@@ -183,6 +185,7 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
     filled in, by the same indexes and rules as ``evaluate(..., explain=action_ids)``; unknown ids are ignored.
     Figures are left as they are: only ``ActionProgress.decisions`` of the asked actions change."""
     wanted = frozenset((action_ids,) if isinstance(action_ids, str) else action_ids)
+    plan = with_remembered(plan, records.users)
     known = {action.id: action for action in plan.actions if action.id in wanted}
     if not known:
         return evaluation

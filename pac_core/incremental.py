@@ -50,6 +50,7 @@ from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorica
 from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import holders, moments_us, owner_emails, reject_spans, resolve_owner
+from pac_core.people import with_remembered
 from pac_core.plan import Action, Plan
 from pac_core.records import AccountChange, ActivityStatus, Records, User
 from pac_core.results import Evaluation
@@ -173,8 +174,8 @@ def settings_fingerprint(settings: EngineSettings, plan: Plan | None = None) -> 
 
 def users_fingerprint(users: Iterable[User], aliases: Mapping[str, str] | None = None) -> str:
     """The users as owners resolve: each user's e-mail and activity, and the plan's ``people[].aliases`` (which
-    person an e-mail is): a change of either makes a full night. Without aliases, the users' digest alone (what
-    nights kept before aliases existed hold)."""
+    person an e-mail is; with those pac remembers, ``Plan.remembered``): a change of either makes a full night.
+    Without aliases, the users' digest alone (what nights kept before aliases existed hold)."""
     users_part = sorted(((u.source, u.id, u.email, u.active) for u in users), key=repr)
     return _digest((users_part, sorted(aliases.items())) if aliases else users_part)
 
@@ -201,6 +202,7 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
     makes hundreds of thousands of small acyclic objects (keys, dictionaries), which would otherwise trigger full
     collections over everything the process holds.
     """
+    plan = with_remembered(plan, records.users)   # a login's former e-mail the plan names (pac_core.people)
     with gc_paused():
         return _night(plan, records, changes, kept, as_of, settings, full)
 

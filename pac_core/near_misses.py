@@ -9,6 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from pac_core.matching import holders, near_span, owner_emails, resolve_owner
+from pac_core.people import with_remembered
 from pac_core.plan import Plan
 from pac_core.records import Activity, Records
 from pac_core.results import Decision, Evaluation
@@ -23,6 +24,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
     visit?" sees "no account"), and before the evaluation's instant, as the action's near
     misses; records with no date at all are listed too. In time order."""
     action = plan.action(action_id)
+    plan = with_remembered(plan, records.users)
     emails = owner_emails(records.users, plan.aliases())
     owners = {h.email for h in holders(action, emails, ZoneInfo(plan.timezone))}   # its who, its former owners
     first, last = near_span(action.window)   # the spans the engine rejects in (``matching.reject_spans``)

@@ -310,6 +310,9 @@ class Plan:
     id: str = field(default="")
     context: tuple[ContextChange, ...] = ()   # changes of context the advisor takes into account
     date_order: str | None = None   # plan.date_order: "mdy" (US) or "dmy"; None: not written (read day/month)
+    # (e-mail a CRM user has now, the plan e-mail of the person it held before): aliases pac remembers from the
+    # CRM's users, never written in the file (``pac_core.people.with_remembered``)
+    remembered: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         problems = check_invariants(self)
@@ -343,17 +346,23 @@ class Plan:
 
     def aliases(self) -> dict[str, str]:
         """Each alias of ``people`` (lower-case) -> the person's plan e-mail: the one identity owners resolve to
-        (``pac_core.matching.owner_emails``). Empty when no one has aliases."""
-        return {alias: p.email for p in self.people for alias in p.aliases if alias != p.email}
+        (``pac_core.matching.owner_emails``), with the aliases pac remembers (``remembered``; a written alias wins).
+        Empty when no one has aliases."""
+        written = {alias: p.email for p in self.people for alias in p.aliases if alias != p.email}
+        return {**dict(self.remembered), **written} if self.remembered else written
 
     def emails_of(self, email: str) -> frozenset[str]:
         """Every e-mail of the person ``email`` names (lower-case): it, and their aliases when they are in
-        ``people``; the e-mail alone otherwise."""
+        ``people`` (those pac remembers, ``remembered``, too); the e-mail alone otherwise."""
         email = email.strip().lower()
+        email = dict(self.remembered).get(email, email)
         for person in self.people:
             if person.email == email or email in person.aliases:
-                return frozenset((person.email, *person.aliases))
-        return frozenset((email,))
+                return frozenset((person.email, *person.aliases, *self._remembered_of(person.email)))
+        return frozenset((email, *self._remembered_of(email)))
+
+    def _remembered_of(self, email: str) -> tuple[str, ...]:
+        return tuple(now for now, person in self.remembered if person == email)
 
 
 def _slug(text: str) -> str:

@@ -41,6 +41,9 @@ class User:
     name: str = ""
     active: bool = True
     modified_at: datetime | None = None
+    # the e-mails this user id held before ``email``, oldest first, as pac saw them (lower-case): kept by the store
+    # when a pull reads the user under another e-mail (a connector never gives them); ``pac_core.people``
+    former_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from pac_config.settings import PlanSettings, Settings, engine_settings, kept_en
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
+from pac_core.people import with_remembered
 from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.restatement import Restatement, since_close
@@ -94,6 +95,7 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
         # axes, engagements among their rep's rejected records
         rejected = repo.previous_rejections(engine, plan.id) if explain else ()
         records = store_records.load_records(engine, ps.connectors, rejected)
+        plan = with_remembered(plan, records.users)   # a login's former e-mail the plan names (pac_core.people)
         when = as_of or ps.as_of or datetime.now(UTC)
         evaluation = evaluate(plan, records, when, settings, explain=list(explain), all_deals=all_deals)
         # objectives written as a percentage carry the amount the evaluation resolved (pac_core/growth.py)

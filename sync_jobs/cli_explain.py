@@ -29,6 +29,7 @@ from pac_core.records import Account, Deal
 from pac_core.revenue import last_day
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
+from sync_jobs.coverage import remembered_notes
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.plan_identity import retired_item_words
@@ -231,6 +232,10 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
             console.print(line, markup=False, soft_wrap=True)
     if note:
         console.print(note, markup=False, soft_wrap=True)
+    action = now.plan.action(action_id)
+    for line in remembered_notes(now.plan, now.records.users, [action.who, *(h.from_ for h in action.handed_over)],
+                                 lang):
+        console.print(line, markup=False, soft_wrap=True)
     if explanation.cut:
         console.print(explanation.cut, markup=False)
     table = Table()

@@ -145,7 +145,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
         console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
     if len(others) > len(shown):
         console.print(f"… {len(others) - len(shown)} more warnings like these: this run's log has each one (pac.sync "
-                      "events sync.unknown_owner, sync.unmeasured, sync.relabelled)", markup=False, highlight=False)
+                      "events sync.unknown_owner, sync.remembered_email, sync.unmeasured, sync.relabelled)",
+                      markup=False, highlight=False)
     print_plan_state(console, result)
     plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)
     outside = period_line(plan, evaluation.as_of, next_plan=next_plan) \

@@ -23,6 +23,7 @@ from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
 from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput, Problem
+from pac_core.people import remembered, reused
 from pac_core.plan import Plan
 from pac_core.records import User
 from pac_core.text import fold_value
@@ -320,14 +321,14 @@ _UNKNOWN_WORDS = {
            "revenue": "aucune affaire ni aucun compte ne compte comme le sien",
            "nothing": "rien ne peut compter pour cette personne", "has": "a",
            "moved": " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou ajoutez-la à ses "
-                    "`aliases` dans people.",
+                    "`aliases` dans people, à {email} : {yaml}",
            "fix": "Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans people, ou "
                   "créez-lui un utilisateur dans l'un de ces CRM."},
     "en": {"colon": ": ", "semi": "; ", "unknown": "is a user of none of the plan's CRMs",
            "action": "their actions stay at 0 and are written to no CRM",
            "revenue": "no deal or account counts as theirs", "nothing": "nothing can count for them", "has": "has",
            "moved": ": if this person changed address, write the new one in the plan, or add it to their `aliases` "
-                    "in people.",
+                    "in people, at {email}: {yaml}",
            "fix": "Fix the address in the plan, add their address in the CRM to their `aliases` in people, or give "
                   "them a user in one of these CRMs."},
 }
@@ -374,11 +375,132 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
                 f"{w['colon']}{w['semi'].join(what) or w['nothing']}. ")
         if lookalikes:
             text += w["semi"].join(f"{c} {w['has']} {e}" + (f" ({n})" if n else "") for c, e, n in lookalikes)
-            text += w["moved"]
+            others = dict.fromkeys(e for _, e, _ in lookalikes)
+            text += w["moved"].format(email=email, yaml=_alias_yaml(plan, email, *others))
         else:
             text += w["fix"]
         out.append(text)
     return out
+
+
+# the remembered-alias warning's words, by the plan's language
+_REMEMBERED_WORDS = {
+    "fr": {"colon": " : ", "semi": " ; ", "user": "l'utilisateur {user} de {crm}",
+           "now": "a maintenant l'adresse {email}",
+           "had": "il avait {former}, que le plan nomme",
+           "counts": "pac compte les enregistrements de cet utilisateur pour {person}, avant comme après le "
+                     "changement, et ses actions restent à cet utilisateur",
+           "write": "Écrivez-le dans le plan, sous people, à {person} : ",
+           "both": "les utilisateurs {users} ont maintenant l'adresse {email} ; ils avaient {formers}, que le plan "
+                   "nomme pour des personnes différentes : pac ne compte leurs enregistrements pour aucune d'elles. "
+                   "Ajoutez {email} aux `aliases` de la bonne personne dans people, ou donnez-lui une adresse à elle "
+                   "dans le CRM."},
+    "en": {"colon": ": ", "semi": "; ", "user": "{crm}'s user {user}", "now": "now has the e-mail {email}",
+           "had": "it had {former}, which the plan names",
+           "counts": "pac counts this user's records for {person}, before and after the change, and their "
+                     "actions stay with this user",
+           "write": "Write it in the plan, under people, at {person}: ",
+           "both": "the users {users} now have the e-mail {email}; they had {formers}, which the plan names for "
+                   "different people: pac counts their records for none of them. Add {email} to the right person's "
+                   "`aliases` in people, or give the user an e-mail of their own in the CRM."},
+}
+
+
+def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[str]:
+    """One warning per CRM user whose e-mail changed from one the plan names to one it does not
+    (``pac_core.people.remembered``): what pac does (it counts the user for the person, as an alias would) and the
+    alias line to write in the plan, in the plan's language; one per e-mail remembered for two people (nothing
+    counted). The line of the person's ``people`` entry when there is one."""
+    found = remembered(plan, users)
+    if not found:
+        return []
+    try:
+        doc: Document | None = load_yaml(plan_file)
+    except (InvalidInput, OSError):
+        doc = None
+    w = _REMEMBERED_WORDS["fr" if plan.language == "fr" else "en"]
+    out = []
+    for r in (r for r in found if not r.ambiguous):
+        user = f"{r.user_id}" + (f" ({r.name})" if r.name else "")
+        text = (f"{w['user'].format(user=user, crm=r.source)} {w['now'].format(email=r.email)}{w['semi']}"
+                f"{w['had'].format(former=r.former)} ({_place_of(plan, plan_file, doc, r.former)}){w['colon']}"
+                f"{w['counts'].format(person=r.person)}. {w['write'].format(person=r.person)}")
+        out.append(text + _alias_yaml(plan, r.person, r.email))
+    ambiguous: dict[str, list[Any]] = {}
+    for r in (r for r in found if r.ambiguous):
+        ambiguous.setdefault(r.email, []).append(r)
+    for email, rows in ambiguous.items():
+        users_words = ", ".join(f"{r.source} {r.user_id}" + (f" ({r.name})" if r.name else "") for r in rows)
+        formers = ", ".join(dict.fromkeys(r.former for r in rows))
+        out.append(w["both"].format(users=users_words, email=email, formers=formers))
+    return out
+
+
+_REUSED_WORDS = {
+    "fr": "l'utilisateur {user} de {crm} a maintenant l'adresse {email}, que le plan nomme ; il avait {former}, que le "
+          "plan nomme pour une autre personne ({place}) : tous les enregistrements de cet utilisateur, ceux du temps "
+          "de {former} compris, comptent pour {person} (pac reconnaît une personne à son utilisateur du CRM, pas à la "
+          "date). Si cet utilisateur a été donné à une autre personne, donnez à chacune son propre utilisateur dans le "
+          "CRM et rendez à {former} ses enregistrements (changement de propriétaire).",
+    "en": "{crm}'s user {user} now has the e-mail {email}, which the plan names; it had {former}, which the plan "
+          "names for another person ({place}): every record of this user, those of {former}'s time included, counts "
+          "for {person} (pac tells a person by their CRM user, not by the date). If this login was given to another "
+          "person, give each one a user of their own in the CRM and give {former} their records back (Change "
+          "Owner).",
+}
+
+
+def reused_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[str]:
+    """One warning per CRM user whose e-mail now and a former one are two people of the plan
+    (``pac_core.people.reused``: a login given to someone else): whose records they now are, and the fix."""
+    found = reused(plan, users)
+    if not found:
+        return []
+    try:
+        doc: Document | None = load_yaml(plan_file)
+    except (InvalidInput, OSError):
+        doc = None
+    words = _REUSED_WORDS["fr" if plan.language == "fr" else "en"]
+    return [words.format(crm=r.source, user=f"{r.user_id}" + (f" ({r.name})" if r.name else ""), email=r.email,
+                         former=r.former, place=_place_of(plan, plan_file, doc, r.former), person=r.person)
+            for r in found]
+
+
+_NOTE_WORDS = {
+    "fr": "Compté aussi sous {email} : l'utilisateur {user} de {crm} avait {former}, que le plan nomme (pac s'en "
+          "souvient ; pour l'écrire dans le plan, sous people, à {person} : {yaml}).",
+    "en": "Also counted under {email}: {crm}'s user {user} had {former}, which the plan names (pac remembers it; to "
+          "write it in the plan, under people, at {person}: {yaml}).",
+}
+
+
+def remembered_notes(plan: Plan, users: Sequence[User], owners: Sequence[str], lang: str) -> list[str]:
+    """``pac explain``'s lines for the owners of an action (``owners``: its who and former owners, as written)
+    counted under an e-mail pac remembers (``pac_core.people``): which user, which e-mail it had, the alias line."""
+    aliases = plan.aliases()
+    people = {aliases.get(e.strip().lower(), e.strip().lower()) for e in owners}
+    words = _NOTE_WORDS["fr" if lang == "fr" else "en"]
+    return [words.format(email=r.email, crm=r.source, user=f"{r.user_id}" + (f" ({r.name})" if r.name else ""),
+                         former=r.former, person=r.person, yaml=_alias_yaml(plan, r.person, r.email))
+            for r in remembered(plan, users) if not r.ambiguous and r.person in people]
+
+
+def _place_of(plan: Plan, plan_file: Path, doc: Document | None, email: str) -> str:
+    """Where the file first names ``email`` (its ``people`` entry first): ``plan.pac.yaml:28 people[7]``."""
+    places = _plan_emails(plan).get(email)
+    if not places:
+        return str(plan_file)
+    line, key = _located(doc, places[0][0], email)
+    return f"{plan_file}{f':{line}' if line else ''} {key}"
+
+
+def _alias_yaml(plan: Plan, person: str, *emails: str) -> str:
+    """The YAML that names ``emails`` aliases of ``person``: their ``aliases`` line with them added when they are
+    in ``people``, else a ``people`` entry to add."""
+    entry = next((p for p in plan.people if p.email == person), None)
+    if entry is None:   # the person is named by a who alone: a people entry to add
+        return f"- {{email: {person}, aliases: [{', '.join(emails)}]}}"
+    return f"aliases: [{', '.join(dict.fromkeys((*entry.aliases, *emails)))}]"
 
 
 def _lookalikes(email: str, name: str, users: Sequence[User], taken: set[str]) -> list[tuple[str, str, str]]:

@@ -34,6 +34,7 @@ from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
+from pac_core.people import with_remembered
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
@@ -46,7 +47,9 @@ from sync_jobs.coverage import (
     connector_mappings,
     product_values,
     relabel_warnings,
+    remembered_warnings,
     rename_warnings,
+    reused_warnings,
     unknown_owners,
     unmapped_custom,
     unmeasured,
@@ -219,8 +222,15 @@ def decide_plan_state(ctx: RunContext) -> None:
 
 def load(ctx: RunContext) -> None:
     """The records the engine reads: ``records`` (the store, through the unit of work: as columns in a real run,
-    as objects in a dry run)."""
+    as objects in a dry run); ``effective`` with the aliases pac remembers from its users (a login whose e-mail
+    changed, ``pac_core.people``), and the result's warning for each."""
     ctx.records = ctx.store.load_records(ctx.names, ctx.pulled.rejected)
+    if ctx.effective is not None:   # a login whose e-mail changed is still the person the plan names (pac_core.people)
+        ctx.effective = with_remembered(ctx.effective, ctx.records.users)
+        users, file = ctx.records.users, ctx.plan_settings.file
+        for warning in [*remembered_warnings(ctx.effective, file, users), *reused_warnings(ctx.effective, file, users)]:
+            ctx.result.unmeasured.append(warning)
+            event(log, "sync.remembered_email", plan=ctx.plan.id, warning=warning)
 
 
 def evaluate(ctx: RunContext) -> None:

@@ -76,7 +76,9 @@ def to_payload(record: Record) -> dict[str, Any]:
                 **_placement(record),
                 # only when the CRM gave its rates (CrmRates.text): the other payloads are unchanged
                 **({"rates": record.rates.text()} if record.rates is not None else {})}
-    return {"email": record.email, "name": record.name, "active": record.active}
+    return {"email": record.email, "name": record.name, "active": record.active,
+            # only when the user held other e-mails before (``User.former_emails``): the other payloads unchanged
+            **({"former_emails": list(record.former_emails)} if record.former_emails else {})}
 
 
 def _placement(record: Activity | Deal) -> dict[str, Any]:
@@ -133,7 +135,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                     created_at=_pdt(p.get("created_at")), placed_by=tuple(p.get("placed_by") or ()),
                     rates=CrmRates.parse(p["rates"]) if p.get("rates") else None)
     return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
-                active=p.get("active", True), modified_at=modified_at)
+                active=p.get("active", True), modified_at=modified_at,
+                former_emails=tuple(p.get("former_emails") or ()))
 
 
 def indexed(record: Record) -> dict[str, Any]:

@@ -4,7 +4,7 @@ recorded changes of the accounts' state fields (``pac_account_change``), handed 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,6 +82,9 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
     insert = _insert(engine)
     total = Upserted()
     for chunk in chunked(records, UPSERT_BATCH):
+        if any(isinstance(r, User) for r in chunk):
+            with engine.connect() as conn:
+                chunk = with_former_emails(conn, connector, chunk)
         rows = [{"connector": connector, "kind": kind_of(r), "crm_id": r.id, "modified_at": r.modified_at,
                  "deleted": getattr(r, "deleted", False), "payload": to_payload(r), "seen_run": run_id,
                  "stored_at": now, **indexed(r)} for r in chunk]
@@ -101,6 +104,25 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
                 conn.execute(_C.insert(), changes)
         total.stored += len(chunk)
     return total
+
+
+def with_former_emails(conn: Connection, connector: str, chunk: Sequence[Record]) -> list[Record]:
+    """``chunk`` with each user read under another e-mail than the stored one given the e-mails its id held
+    (``User.former_emails``: the stored ones, then the stored e-mail; the new e-mail left out): a rep whose login's
+    e-mail changed in the CRM is still the person the plan names by the old one (``pac_core.people``). One query
+    by the users' ids."""
+    ids = sorted({r.id for r in chunk if isinstance(r, User)})
+    query = select(_T.c.crm_id, _T.c.payload).where(_T.c.connector == connector, _T.c.kind == "users",
+                                                    _T.c.crm_id.in_(ids))
+    stored = {str(crm_id): payload or {} for crm_id, payload in conn.execute(query)}
+    return [_remembering(r, stored[r.id]) if isinstance(r, User) and r.id in stored else r for r in chunk]
+
+
+def _remembering(user: User, payload: dict[str, Any]) -> User:
+    email = (user.email or "").strip().lower()
+    held = [*(payload.get("former_emails") or ()), (payload.get("email") or "").strip().lower()]
+    former = tuple(dict.fromkeys(e for e in (*user.former_emails, *held) if e and e != email))
+    return replace(user, former_emails=former) if former != user.former_emails else user
 
 
 def _retiring(conn: Connection, connector: str, dead: Sequence[dict[str, Any]]) -> dict[str, int]:

@@ -89,7 +89,7 @@ def test_an_owner_no_crm_knows_is_warned_with_the_places_and_the_crm_user_she_ma
         f"({path}:3 people[0], :13 axes[0].who[0] (AX-LYON), :19 actions[0].who (A-JULIE)): their actions stay at 0 "
         "and are written to no CRM; no deal or account counts as theirs. sf-main has julie.martin@acme.com "
         "(Julie Martin): if this person changed address, write the new one in the plan, or add it to their "
-        "`aliases` in people.")
+        "`aliases` in people, at julie.martin@acme.fr: aliases: [julie.martin@acme.com]")
     assert zoe.startswith(f"AX-ZOE: zoe.blanc@acme.fr is a user of none of the plan's CRMs (sf-main, hs-main) "
                           f"({path}:5 people[2], :17 axes[1].scope.account_owner (AX-ZOE)): no deal or account "
                           "counts as theirs. hs-main has z.blanc@acme.fr (Zoe Blanc): ")
@@ -102,7 +102,7 @@ def test_the_warning_is_in_french_for_a_french_plan(tmp_path: Path) -> None:
     assert julie.endswith("ses actions restent à 0 et ne sont écrites dans aucun CRM ; aucune affaire ni aucun compte "
                           "ne compte comme le sien. sf-main a julie.martin@acme.com (Julie Martin) : si cette personne "
                           "a changé d'adresse, écrivez la nouvelle dans le plan, ou ajoutez-la à ses `aliases` dans "
-                          "people.")
+                          "people, à julie.martin@acme.fr : aliases: [julie.martin@acme.com]")
 
 
 def test_with_no_lookalike_the_fix_lists_the_ways_out(tmp_path: Path) -> None:

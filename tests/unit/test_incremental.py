@@ -26,6 +26,7 @@ from pac_core.incremental import (
     evaluate_incremental,
     settings_fingerprint,
 )
+from pac_core.people import with_remembered
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -796,6 +797,43 @@ def test_incremental_nights_with_aliases_equal_full_evaluations(seed: int, size:
         assert stats.mode == ("full" if night == flip else "incremental")
         _assert_same(evaluation, _full(plan, after, AS_OF))
         records = after
+
+
+def _login_moved(rng: random.Random, records: Records, night: int) -> Records:
+    """A random user read under a new e-mail, the ones it held kept as the store keeps them (``User.former_emails``,
+    ``sync_jobs.store.records.with_former_emails``); now and then back to one it held."""
+    users = list(records.users)
+    k = rng.randrange(len(users) - 1)                      # not the user with no e-mail (the last one)
+    user = users[k]
+    back = user.former_emails and rng.random() < 0.3
+    email = rng.choice(user.former_emails) if back else f"moved{night}-{k}@new.example"
+    held = tuple(e for e in dict.fromkeys((*user.former_emails, user.email or "")) if e and e != email)
+    users[k] = replace(user, email=email, former_emails=held)
+    return replace(records, users=tuple(users))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), moved=st.integers(0, 2))
+def test_incremental_nights_with_logins_changing_email_equal_full_evaluations(seed: int, size: int, moved: int
+                                                                              ) -> None:
+    """Users read under another e-mail (a login whose e-mail changed in the CRM; the plan still names the old one:
+    pac counts it for that person, ``pac_core.people``) on random nights: each night equals a full evaluation; a
+    night with a user changed is a full one (the users' fingerprint), the others incremental (audit emailchange)."""
+    rng = random.Random(seed)
+    plan, records = _plan(rng), _records(rng, 300)
+    kept = _first(plan, records)
+    remembered = 0
+    for night in range(3):
+        after = _night(rng, records, size)
+        if night >= moved:
+            after = _login_moved(rng, after, night)
+        evaluation, kept, stats = evaluate_incremental(plan, after, Changes.between(records, after), kept,
+                                                       as_of=AS_OF, settings=SETTINGS)
+        assert stats.mode == ("full" if night >= moved else "incremental")
+        _assert_same(evaluation, _full(plan, after, AS_OF))
+        remembered += len(with_remembered(plan, after.users).remembered)
+        records = after
+    assert remembered > 0
 
 
 def test_a_whole_day_visit_counts_the_night_after_its_day_on_incremental_nights() -> None:

@@ -27,7 +27,7 @@ def test_the_first_ten_warnings_are_printed_and_the_others_counted() -> None:
     assert [w for w in warnings if w in shown] == warnings[:10]
     assert shown.count("warning:") == 10
     assert ("… 97 more warnings like these: this run's log has each one (pac.sync events sync.unknown_owner, "
-            "sync.unmeasured, sync.relabelled)") in shown
+            "sync.remembered_email, sync.unmeasured, sync.relabelled)") in shown
 
 
 def test_ten_warnings_or_fewer_are_all_printed() -> None:
