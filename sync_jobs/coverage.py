@@ -23,7 +23,7 @@ from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
 from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput, Problem
-from pac_core.people import remembered, reused
+from pac_core.people import Remembered, Reused, remembered, reused
 from pac_core.plan import Plan
 from pac_core.records import User
 from pac_core.text import fold_value
@@ -103,10 +103,7 @@ def unmapped_custom(plan: Plan, plan_file: Path | None, connectors: Sequence[tup
     mapped = {name: _custom_mapped(m) for name, _, m in connectors}
     if not connectors or any(v is None for v in mapped.values()):
         return []
-    try:
-        doc: Document | None = load_yaml(plan_file) if plan_file is not None else None
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _plan_doc(plan_file)
     out: list[tuple[bool, Problem]] = []
     for at, scope in _scopes(plan):
         for field in dict.fromkeys(c.field for c in scope.conditions if c.field.startswith("custom.")):
@@ -351,10 +348,7 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
                and any(kind != "people" for _, _, kind in places)]
     if not unknown:
         return []
-    try:
-        doc: Document | None = load_yaml(plan_file)
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _plan_doc(plan_file)
     identities = {e for p in plan.people for e in (p.email, *p.aliases)}
     names = {p.email: p.name for p in plan.people}
     w = _UNKNOWN_WORDS["fr" if plan.language == "fr" else "en"]
@@ -414,14 +408,11 @@ def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> l
     found = remembered(plan, users)
     if not found:
         return []
-    try:
-        doc: Document | None = load_yaml(plan_file)
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _plan_doc(plan_file)
     w = _REMEMBERED_WORDS["fr" if plan.language == "fr" else "en"]
     out = []
     for r in (r for r in found if not r.ambiguous):
-        user = f"{r.user_id}" + (f" ({r.name})" if r.name else "")
+        user = _user_words(r)
         text = (f"{w['user'].format(user=user, crm=r.source)} {w['now'].format(email=r.email)}{w['semi']}"
                 f"{w['had'].format(former=r.former)} ({_place_of(plan, plan_file, doc, r.former)}){w['colon']}"
                 f"{w['counts'].format(person=r.person)}. {w['write'].format(person=r.person)}")
@@ -430,7 +421,7 @@ def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> l
     for r in (r for r in found if r.ambiguous):
         ambiguous.setdefault(r.email, []).append(r)
     for email, rows in ambiguous.items():
-        users_words = ", ".join(f"{r.source} {r.user_id}" + (f" ({r.name})" if r.name else "") for r in rows)
+        users_words = ", ".join(f"{r.source} {_user_words(r)}" for r in rows)
         formers = ", ".join(dict.fromkeys(r.former for r in rows))
         out.append(w["both"].format(users=users_words, email=email, formers=formers))
     return out
@@ -456,12 +447,9 @@ def reused_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[
     found = reused(plan, users)
     if not found:
         return []
-    try:
-        doc: Document | None = load_yaml(plan_file)
-    except (InvalidInput, OSError):
-        doc = None
+    doc = _plan_doc(plan_file)
     words = _REUSED_WORDS["fr" if plan.language == "fr" else "en"]
-    return [words.format(crm=r.source, user=f"{r.user_id}" + (f" ({r.name})" if r.name else ""), email=r.email,
+    return [words.format(crm=r.source, user=_user_words(r), email=r.email,
                          former=r.former, place=_place_of(plan, plan_file, doc, r.former), person=r.person)
             for r in found]
 
@@ -480,9 +468,23 @@ def remembered_notes(plan: Plan, users: Sequence[User], owners: Sequence[str], l
     aliases = plan.aliases()
     people = {aliases.get(e.strip().lower(), e.strip().lower()) for e in owners}
     words = _NOTE_WORDS["fr" if lang == "fr" else "en"]
-    return [words.format(email=r.email, crm=r.source, user=f"{r.user_id}" + (f" ({r.name})" if r.name else ""),
+    return [words.format(email=r.email, crm=r.source, user=_user_words(r),
                          former=r.former, person=r.person, yaml=_alias_yaml(plan, r.person, r.email))
             for r in remembered(plan, users) if not r.ambiguous and r.person in people]
+
+
+def _plan_doc(plan_file: Path | None) -> Document | None:
+    """The plan file as YAML nodes (for the line a key stands on), or None when there is none or it cannot be read:
+    the warnings then name no line."""
+    try:
+        return load_yaml(plan_file) if plan_file is not None else None
+    except (InvalidInput, OSError):
+        return None
+
+
+def _user_words(r: Remembered | Reused) -> str:
+    """A CRM user as the warnings name it: its id, then its name when the CRM gave one."""
+    return f"{r.user_id}" + (f" ({r.name})" if r.name else "")
 
 
 def _place_of(plan: Plan, plan_file: Path, doc: Document | None, email: str) -> str:
