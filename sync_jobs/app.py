@@ -44,6 +44,7 @@ from pac_core.snapshots import (
     snapshot_payload,
 )
 from sync_jobs import overrides as plan_state
+from sync_jobs.deal_moves import AxisMoves, close_moves
 from sync_jobs.evaluation import (
     DEALS,
     CountedDeals,
@@ -505,7 +506,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
     saying why); with no snapshot kept it is the plain report, as before."""
     engine = open_store(settings.database())
     try:
-        now = current(settings, plan_ref, as_of=as_of, engine=engine)
+        # a closed quarter's since-close lines name the deals of each axis's move (audit reportdeals): today's counted
+        # deals listed in the same pass, then the decisions dropped (the report shows figures, not decisions)
+        now = current(settings, plan_ref, as_of=as_of, engine=engine, all_deals=closed or ended)
+        counted = counted_deals(now.evaluation)
+        now = dataclasses.replace(now, evaluation=without_axis_decisions(now.evaluation))
         rows = repo.snapshots(engine, now.plan.id)
         points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload)) for s in rows]
         plan, evaluation, basis = now.plan, now.evaluation, None
@@ -535,7 +540,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
                                 now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since,
-                                kept.plan_of if kept else None, settings_of=kept.settings_of if kept else None)
+                                kept.plan_of if kept else None, settings_of=kept.settings_of if kept else None,
+                                moves=since_moves(now, kept, since, counted) if kept else {})
         runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
         if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
             then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)
@@ -556,6 +562,16 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                             trend_limits=engine_of.trend_limits, payback_limits=engine_of.payback_limits)
     finally:
         engine.dispose()
+
+
+def since_moves(now: Current, kept: Kept, since: Restatement, counted: CountedDeals) -> dict[str, AxisMoves]:
+    """Per axis whose additional revenue moved since the quarter's close, the deals that make the move (``counted``:
+    today's counted deals at the close); none when the snapshot kept no deals or the currency changed since (the two
+    figures are then in two currencies, no difference is said)."""
+    if kept.deals is None or since.currency is not None:
+        return {}
+    return close_moves(now.plan, [axis for axis, _, _ in since.axes], kept.evaluation, now.evaluation,
+                       (kept.deals, counted), {(d.source, d.id): d for d in now.records.deals})
 
 
 def kept_overlaps(rows: Sequence[Any], label: str, tz: str) -> tuple[KeptOverlap, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from pac_core.plan import Plan
 from pac_core.records import Rejected
 from pac_core.restatement import Restatement
 from pac_core.results import Evaluation
+from sync_jobs.deal_moves import AxisMoves
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class ReportBasis:
     # the kept snapshot's engine settings are those of that day, not the close's (``app.Kept.settings_of``): said in
     # the header beside plan_of (audit snapsettings)
     settings_of: datetime | None = None
+    # per axis of ``since.axes``, the deals that make its move since the close, adding up to it (audit reportdeals);
+    # empty when the snapshot kept no deals (kept before 7 Dec 2026) or the currency changed since
+    moves: Mapping[str, AxisMoves] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pac_core.snapshots import quarter_phase
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
-from sync_jobs.report.restated import overlap_lines, run_words, since_lines, status_line
+from sync_jobs.report.restated import overlap_lines, report_since, run_words, status_line
 from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.templating import markup
@@ -61,7 +61,7 @@ def _render(inputs: ReportInputs, lang: str | None) -> str:
     page = render_template("report/page.html", {
         "lang": fmt.lang, "w": words, "plan": inputs.plan, "csp": markup(CSP), "css": markup(CSS),
         "quarter": quarter_heading(inputs, fmt), "status": status_line(inputs, fmt),
-        "since": since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else [],
+        "since": report_since(inputs, fmt),
         "overlap": overlap_lines(inputs, fmt),
         "period": fmt.date_range(inputs.plan.period.start, inputs.plan.period.end),
         "colon": "\u00a0:" if fmt.lang == "fr" else ":",

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from pac_core.money import shown_additional
 from pac_core.restatement import Restatement, StatusChange
 from pac_core.revenue import last_day
+from sync_jobs.deal_moves import AxisMoves
+from sync_jobs.report.deals import moves_text, signed_money
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report_inputs import ReportInputs
@@ -114,7 +116,8 @@ def run_words(inputs: ReportInputs, fmt: Formatter) -> tuple[str, str]:
     return words["last_sync"], words["kpi_sync"]
 
 
-def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[str]:
+def since_lines(since: Restatement, closed: datetime, fmt: Formatter,
+                moves: Mapping[str, AxisMoves] | None = None) -> list[str]:
     """What changed since the close, a few lines: a heading, then the plan's revenue and its other headline figures
     that moved (additional revenue, objective, ROI to date), the statuses changed (« AX-GC-QUOTES Actif → Suspendu
     (depuis le 12 mai 2027) »), the paces, the actions whose done count changed, the axes whose additional revenue
@@ -123,7 +126,9 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     Dubois »). A plan whose timezone or currency changed since says it first (and an attribution rule changed since,
     « règle d'attribution des affaires (engine.attribution) split → full »), and each amount is written in its own
     currency: the close's in the currency of then, today's in today's, with no difference between the two (audit
-    planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars)."""
+    planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars). ``moves``: per axis, the deals that make its
+    move (``ReportBasis.moves``), a line each after the axes' line: « AX-KEY −23 500 € · détail : Affaire D1 −9 000 €
+    (rouverte) ; … », the amounts adding up to the difference (audit reportdeals)."""
     if not since:
         return []
     words = labels(fmt.lang)
@@ -160,10 +165,27 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
     if since.axes:
         lines.append(f'{words["since_axes"]}{colon} ' + _cut(
             [f"{i} {then_fmt.money(a0)} → {now_fmt.money(a1)}" for i, a0, a1 in since.axes], sep))
+        lines.extend(_deal_lines(since, moves or {}, fmt))
     for key, ids in (("since_added", since.added), ("since_removed", since.removed)):
         if ids:
             lines.append(f"{words[key]}{colon} " + _cut(list(ids), ", "))
     return lines
+
+
+def report_since(inputs: ReportInputs, fmt: Formatter) -> list[str]:
+    """A closed quarter's since-close lines as the page's header and the workbook's subtitle show them (``since_lines``
+    with its axes' deals); none for today's report."""
+    basis = inputs.basis
+    return since_lines(basis.since, basis.closed_at, fmt, basis.moves) if basis is not None else []
+
+
+def _deal_lines(since: Restatement, moves: Mapping[str, AxisMoves], fmt: Formatter) -> list[str]:
+    """A line per axis of the axes' line (``SHOWN`` at most) whose deals are known: its difference as the line shows
+    it, then the deals (« comptée après la clôture »: of a day of the quarter, counted after its snapshot)."""
+    if since.currency is not None:
+        return []
+    return [f"{i} {signed_money(a1 - a0, fmt)} · {moves_text(moves[i], fmt, 'deal_late_close')}"
+            for i, a0, a1 in since.axes[:SHOWN] if i in moves]
 
 
 def _figure(name: str, value: Decimal | float | None, fmt: Formatter) -> str:

@@ -26,7 +26,7 @@ from sync_jobs.report.csv_export import FORMULA_START
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import labels
 from sync_jobs.report.page import formatter_for
-from sync_jobs.report.restated import overlap_lines, since_lines, status_line
+from sync_jobs.report.restated import overlap_lines, report_since, status_line
 from sync_jobs.report.scrub import scrub
 from sync_jobs.report.tables import Footer, iter_views
 from sync_jobs.report_inputs import ReportInputs
@@ -65,7 +65,7 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     blank = book.active   # the empty sheet a new workbook starts with (None only for a write-only one)
     if blank is not None:
         book.remove(blank)
-    since = since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else []
+    since = report_since(inputs, fmt)
     spaced = french_spacing if fmt.lang == "fr" else str   # French typography, as the page (templating.render)
     subtitle = spaced(" · ".join([status_line(inputs, fmt), *since, *overlap_lines(inputs, fmt)]))
     for name, (columns, rows) in iter_views(inputs, fmt):

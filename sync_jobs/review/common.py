@@ -9,10 +9,10 @@ from pac_core.money import with_minus
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
 from pac_core.rounding import half_up
+from sync_jobs.report.deals import moves_text, signed_money
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import de, enum_label, for_next_plan, labels
 from sync_jobs.report.restated import end_words, since_lines
-from sync_jobs.review.deals import AxisMoves, DealMove
 from sync_jobs.review.model import ActionLine, AxisLine, RepReview, Review
 
 SECOND = timedelta(seconds=1)
@@ -31,11 +31,6 @@ def shown_axes(review: Review) -> list[AxisLine]:
     won in (audit reviewdeals)."""
     return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed or a.late < 0
             or (a.moves is not None and a.moves.dropped)]
-
-
-def signed_money(amount: Decimal, fmt: Formatter) -> str:
-    """« +3 000 € », « −9 000 € »: a difference, with the since-close lines' minus sign."""
-    return ("+" if amount > 0 else "−") + fmt.money(abs(amount))
 
 
 def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None) -> str:
@@ -82,41 +77,6 @@ def axis_change(line: AxisLine, fmt: Formatter, review_month: str | None = None)
             words += f' ({report["since_day"].format(day=fmt.date(state.since))})'
         parts.append(words)
     return " · ".join(parts) or w["axis_unchanged"]
-
-
-def move_words(move: DealMove, fmt: Formatter) -> str:
-    """Why one deal moved: « rouverte », « clôture déplacée au 15 mai 2027 », « montant compté 8 000 € → 6 000 € »."""
-    w = labels(fmt.lang, "review")
-    if move.why in ("lowered", "raised"):
-        return w["deal_" + move.why].format(before=fmt.money(move.before), after=fmt.money(move.now))
-    if move.why == "moved" and move.day is None:
-        return w["deal_moved_none"]
-    return w["deal_" + move.why].format(day=fmt.date(move.day) if move.day else "–")
-
-
-def shown_move(move: DealMove, fmt: Formatter) -> str:
-    """A deal's shown amount, signed as it moved: « +0 € » for 0,40 € that the running rounding gave nothing."""
-    return signed_money(move.shown, fmt) if move.shown else ("+" if move.delta > 0 else "−") + fmt.money(0)
-
-
-def moves_text(found: AxisMoves, fmt: Formatter) -> str:
-    """The deals that make an axis's change, each with its amount and why, then the others' sum and the baseline's
-    growth: « détail : Affaire D1 −9 000 € (rouverte) ; … ; CA de référence à date en hausse de 986 € : −986 € », the
-    amounts adding up to the change shown (audit reviewdeals)."""
-    w = labels(fmt.lang, "review")
-    items = [f"{move.name} {shown_move(move, fmt)} ({move_words(move, fmt)})" for move in found.deals]
-    count, rest = found.others
-    if count:
-        key = "deal_others_one" if count == 1 else "deal_others"
-        items.append(w[key].format(count=count, n=signed_money(rest, fmt)))
-    elif rest:
-        items.append(w["deal_gap"].format(n=signed_money(rest, fmt)))
-    if found.baseline:
-        key = "deal_baseline_up" if found.baseline > 0 else "deal_baseline_down"
-        grew = w[key].format(by=fmt.money(abs(found.baseline)))
-        items.append(f'{grew}{w["colon"]} {signed_money(-found.baseline, fmt)}')
-    sep = " ; " if fmt.lang == "fr" else "; "
-    return f'{w["deals_detail"]}{w["colon"]} ' + sep.join(items)
 
 
 def expected_words(line: ActionLine, fmt: Formatter) -> str:

@@ -24,7 +24,7 @@ from pac_core.records import Deal
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
 from pac_core.revenue import last_day
-from sync_jobs.review.deals import AxisMoves, Counted, Days, Key, moves
+from sync_jobs.deal_moves import AxisMoves, Counted, Key, axis_days, moves
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
 
@@ -343,9 +343,6 @@ def axis_moves(plan: Plan, axis: Axis, now: AxisProgress | None, before: AxisPro
     figures and counted deals."""
     if deals is None or now is None or before is None or axis.id not in deals.before or axis.id not in deals.now:
         return None
-    zone = ZoneInfo(plan.timezone)
-    period = axis.objective.period if axis.objective else plan.period
-    days = Days(date(int(month[:4]), int(month[5:7]), 1), last_day(as_of, zone),
-                period.start.astimezone(zone).date(), last_day(period.end, zone), zone, deals.kept)
+    days = axis_days(plan, axis, date(int(month[:4]), int(month[5:7]), 1), as_of, deals.kept)
     return moves(deals.before[axis.id], deals.now[axis.id], deals.records, days,
                  revenue=(before.revenue, now.revenue), baseline=(before.baseline, now.baseline))

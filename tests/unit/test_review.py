@@ -11,10 +11,10 @@ import pytest
 from pac_core.errors import InvalidInput
 from pac_core.restatement import Restatement
 from pac_core.results import Pace, Rule
+from sync_jobs.deal_moves import AxisMoves, DealMove
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.review import build_review, render_html, render_markdown
 from sync_jobs.review.common import axis_change
-from sync_jobs.review.deals import AxisMoves, DealMove
 from sync_jobs.review.load import month_bounds, rep_email, review_month, shift
 from sync_jobs.review.model import AxisLine
 from tests.unit import report_fixtures as fx

@@ -1,4 +1,4 @@
-"""An axis's change since the previous review, deal by deal (``sync_jobs.review.deals``, audit reviewdeals): the shown
+"""An axis's change since the previous review, deal by deal (``sync_jobs.deal_moves``, audit reviewdeals): the shown
 amounts add up to the change the review prints, to the unit, whatever the cents; past the deals named, the others in
 one sum; why a deal counts nothing now, from the deal as the store holds it today."""
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.money import shown_additional
 from pac_core.records import Deal, DealStage
-from sync_jobs.review.deals import Days, moves, why_dropped
+from sync_jobs.deal_moves import Days, moves, why_dropped
 
 D = Decimal
 DAYS = Days(date(2027, 4, 1), date(2027, 4, 30), date(2027, 1, 1), date(2027, 12, 31), ZoneInfo("Europe/Paris"), True)

@@ -1,4 +1,5 @@
-"""Which deals make an axis's change since the previous review (audit reviewdeals, 7 Dec 2026).
+"""Which deals make an axis's change between two evaluations: since the previous review (audit reviewdeals, 7 Dec
+2026), and since a closed quarter's kept snapshot (the report's since-close lines, audit reportdeals).
 
 An axis's « Évolution » said « −17 486 € depuis le mois dernier » and, at best, that part of it was last month's
 revenue « retirés après sa revue (affaire rouverte, perdue ou réduite) »: the manager could not tell the deal reopened
@@ -7,18 +8,26 @@ axis's counted deals (``sync_jobs.evaluation.counted_deals``); the review compar
 and says why each moved from the deal as the store holds it today. The amounts are shown so that they, and the
 baseline's growth, add up to the change shown to the unit (``moves``).
 
-Pure: the counted deals and today's deals come in as arguments (``sync_jobs.review.load`` reads them).
+The quarterly report's « Depuis la clôture » lines do the same against the quarter's kept snapshot (``close_moves``):
+both evaluations are at the quarter's end, so a deal counted now and not then is of a day before the close and was
+counted after it (``Days.first`` after ``Days.last``: none reads as won).
+
+Pure: the counted deals and today's deals come in as arguments (``sync_jobs.review.load`` and
+``sync_jobs.app.load_report_inputs`` read them); the words are ``sync_jobs.report.deals``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pac_core.plan import Axis, Plan
 from pac_core.records import Deal, DealStage
+from pac_core.results import Evaluation
+from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 
 Key = tuple[str, str]                               # (source, CRM id)
@@ -137,3 +146,34 @@ def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, 
     gap = half_up(revenue[1]) - shown_at      # nothing moved, or a sum the deals do not make: said as others
     others = (len(rest), sum((m.shown for m in out[len(named):]), Decimal(0)) + gap)
     return AxisMoves(tuple(out[:len(named)]), others, half_up(baseline[1]) - half_up(baseline[0]))
+
+
+def axis_days(plan: Plan, axis: Axis, first: date | None, as_of: datetime, kept: bool) -> Days:
+    """The days an axis's deal moves are judged by at ``as_of``: ``first``, the reviewed month's first day (None: no
+    deal reads as won in it, the day after ``as_of``'s last), and the axis's objective period (else the plan's)."""
+    zone = ZoneInfo(plan.timezone)
+    period = axis.objective.period if axis.objective else plan.period
+    last = last_day(as_of, zone)
+    return Days(first or last + timedelta(days=1), last, period.start.astimezone(zone).date(),
+                last_day(period.end, zone), zone, kept)
+
+
+def close_moves(plan: Plan, axis_ids: Iterable[str], kept: Evaluation, now: Evaluation,
+                counted: tuple[Mapping[str, Counted], Mapping[str, Counted]],
+                deals: Mapping[Key, Deal]) -> dict[str, AxisMoves]:
+    """Per axis of ``axis_ids`` (those whose additional revenue moved since a closed quarter's kept snapshot), the deals
+    that make the move: ``kept`` and ``now`` evaluated at the quarter's end, ``counted`` their counted deals (the
+    snapshot's, today's), ``deals`` today's deals by (source, id). An axis today's plan no longer has, or one either
+    side did not count, is left out."""
+    then_axes, now_axes = {a.axis_id: a for a in kept.axes}, {a.axis_id: a for a in now.axes}
+    by_id = {a.id: a for a in plan.axes}
+    out = {}
+    for axis_id in axis_ids:
+        before, after = then_axes.get(axis_id), now_axes.get(axis_id)
+        if (before is None or after is None or axis_id not in by_id or axis_id not in counted[0]
+                or axis_id not in counted[1]):
+            continue
+        days = axis_days(plan, by_id[axis_id], None, now.as_of, True)
+        out[axis_id] = moves(counted[0][axis_id], counted[1][axis_id], deals, days,
+                             revenue=(before.revenue, after.revenue), baseline=(before.baseline, after.baseline))
+    return out
