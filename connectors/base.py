@@ -34,7 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from pac_core.errors import InvalidInput, Problem
-from pac_core.records import Record, Rejected
+from pac_core.records import AccountChange, Record, Rejected
 from pac_core.text import closest, fold_value
 
 # Credentials a connector obtains while it runs (an OAuth access token from a refresh, a Salesforce session from a
@@ -673,9 +673,11 @@ class Connector(Protocol):
         ...
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange]:
         """Records changed at or after ``since`` (minus the connector's overlap), lazily; only those of ``part`` (one
-        of ``parts(kind)``) when given.
+        of ``parts(kind)``) when given. A full read of the accounts may also yield ``AccountChange`` items: changes
+        of their state fields the CRM kept (Salesforce's ``AccountHistory``), which the store records where it
+        knows none of its own (``UnitOfWork.record_history``).
 
         ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
         treats records it has stored but did not see as deleted. Deleted and archived records are

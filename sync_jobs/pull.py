@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.base import RATES_MARK, Connector, KeptRates, ManagerEdit, ObjectKind, PacListed
-from pac_core.records import Activity, Deal, Record, Rejected
+from pac_core.records import AccountChange, Activity, Deal, Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
 from sync_jobs.unit_of_work import UnitOfWork
@@ -206,14 +206,18 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
             # to tell what changed since (Salesforce notes the accounts merged since, ``SalesforceConnector.pull``)
             since = None if mark is None else mark.value
             top: list[datetime | None] = [mark.value if mark else None]
+            history: list[AccountChange] = []     # the state changes the CRM kept (a full read of the accounts)
 
             def records(kind: ObjectKind = kind, part: str | None = part, top: list[datetime | None] = top,
-                        since: datetime | None = since, do_full: bool = do_full, n: list[int] = n
-                        ) -> Iterator[Record]:
+                        since: datetime | None = since, do_full: bool = do_full, n: list[int] = n,
+                        history: list[AccountChange] = history) -> Iterator[Record]:
                 edited: set[tuple[str, str]] = set()     # the PAC records behind the edit values: one read each
                 for item in connector.pull(kind, since, full=do_full, part=part):
                     if isinstance(item, PacListed):     # no record: which PAC records the CRM holds
                         outcome.listed[(connector.name, item.target.value)] = item.keys
+                        continue
+                    if isinstance(item, AccountChange):     # no record: a change of an account's state before
+                        history.append(item)
                         continue
                     if isinstance(item, ManagerEdit):
                         if (item.target.value, item.key) not in edited:
@@ -243,6 +247,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
             for retired, gone in store.upsert_records(connector.name, records(), run_id=run_id,
                                                       now=now).deleted.items():
                 outcome.deleted[retired] = outcome.deleted.get(retired, 0) + gone
+            if history:     # after the accounts are stored: recorded where the store knows no change of its own
+                store.record_history(connector.name, history, run_id=run_id, now=now)
             outcome.watermarks[(connector.name, key)] = top[0]
             if do_full:
                 outcome.full_objects.append((connector.name, key))

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, select
 
 from connectors.base import KeptRates, ObjectKind
 from pac_core.columnar import RecordColumns
-from pac_core.records import Account, Record, Records, Rejected, User
+from pac_core.records import Account, AccountChange, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
 from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption, note_run_opened
 from sync_jobs.lock import ensure_held, run_lock
@@ -172,6 +172,12 @@ class UnitOfWork:
         """The records stored; how many, and per kind how many live ones they retired (``records.upsert_records``)."""
         return store_records.upsert_records(self.engine, connector, records, run_id=run_id, now=now)
 
+    def record_history(self, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
+                       now: datetime) -> int:
+        """The changes of the accounts' state fields the CRM kept, recorded where the store knows none of its own
+        (``records.record_history``)."""
+        return store_records.record_history(self.engine, connector, changes, run_id=run_id, now=now)
+
     def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
                        now: datetime) -> int:
         """The stored records of (connector, kind) with the CRM's new exchange rates (``Connector.rerate``)."""
@@ -248,6 +254,7 @@ class DryRun(UnitOfWork):
         self.overlay: dict[tuple[str, str, str], Record] = {}     # (connector, kind, id) -> as the run stored it
         self.gone_emails: dict[str, set[str]] = {}                # connector -> e-mails of users a full read lost
         self.now: datetime | None = None                          # the instant the run stores its records at
+        self.history: list[AccountChange] = []                    # the CRM's kept state changes, as the run got them
 
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
@@ -274,9 +281,21 @@ class DryRun(UnitOfWork):
                 changes.extend(store_records.state_changes(old, dataclasses.replace(record, source=source), None,
                                                            self.now))
             merged[kind][(source, rid)] = record
+        changes.extend(self._kept_history(changes, merged["accounts"]))
+        changes.sort(key=lambda c: c.changed_at)      # in time order, as the store loads them
         return Records(accounts=tuple(merged["accounts"].values()), activities=tuple(merged["activities"].values()),
                        deals=tuple(merged["deals"].values()), users=tuple(merged["users"].values()),
                        rejected=stored.rejected, account_changes=tuple(changes))
+
+    def _kept_history(self, recorded: Sequence[AccountChange], accounts: Mapping[tuple[str, str], Any]
+                      ) -> list[AccountChange]:
+        """The CRM's kept changes the real run would record (``records.kept_changes``), per connector."""
+        out: list[AccountChange] = []
+        for source in sorted({c.source for c in self.history}):
+            known = {(c.account_id, c.field) for c in recorded if c.source == source}
+            live = {rid for (s, rid), a in accounts.items() if s == source and not a.deleted}
+            out.extend(store_records.kept_changes([c for c in self.history if c.source == source], known, live))
+        return out
 
     def user_emails(self, connector: str) -> set[str]:
         pulled = {r.email.lower() for (c, _k, _i), r in self.overlay.items()
@@ -314,6 +333,12 @@ class DryRun(UnitOfWork):
         for kind, ids in unknown.items():
             out.retired(kind, len(store_records.live_records(self.engine, connector, kind, sorted(ids))))
         return out
+
+    def record_history(self, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
+                       now: datetime) -> int:
+        """Kept in memory; ``load_records`` records them as the real run would (``records.kept_changes``)."""
+        self.history.extend(changes)
+        return len(changes)
 
     def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
                        now: datetime) -> int:

@@ -53,6 +53,7 @@ from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient, read_already, row_stamp
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.fiscal import fiscal_notes
+from connectors.salesforce.history import AccountStates
 from connectors.salesforce.mapping import (
     SalesforceMapping,
     check_mapping_online,
@@ -69,7 +70,7 @@ from connectors.salesforce.writeback import Writer
 from pac_config.loader import locate
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
-from pac_core.records import Deal, Record, Rejected, User
+from pac_core.records import AccountChange, Deal, Record, Rejected, User
 from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)
@@ -228,6 +229,7 @@ class SalesforceConnector:
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
         self.writer = Writer(client, mapping, self.owners, self._warn, rates=self.org_rates)
+        self.states = AccountStates(client, mapping, name, self._warn, self._read_labels)
 
     @property
     def skipped(self) -> Counter[str]:
@@ -243,7 +245,7 @@ class SalesforceConnector:
     def mapping(self, mapping: SalesforceMapping) -> None:
         """A new mapping (tests, ``pac config check``) reaches the reads, the write-back and the schema."""
         self._mapping = mapping
-        for part in ("reader", "writer", "schema"):
+        for part in ("reader", "writer", "schema", "states"):
             if hasattr(self, part):
                 getattr(self, part).mapping = mapping
 
@@ -323,6 +325,13 @@ class SalesforceConnector:
         self._labels_read = True
         return self._labels
 
+    def _read_labels(self) -> dict[str, Mapping[str, str]]:
+        """Account field -> (value -> label) of the picklists this run reads by their label (``labels``,
+        ``Reader.labelled``): how ``AccountHistory``'s stored values are read as the accounts' own."""
+        kept = self.labels()
+        labelled = self.reader.labelled()
+        return {f: table for f, table in (kept.labels if kept is not None else {}).items() if f in labelled}
+
     def _family_labels(self, kept: PicklistLabels | None) -> PicklistLabels | None:
         """The labels of a deal line's family read as its label (``Reader.family_labelled``), value -> label in the
         integration user's language as toLabel() returns them, read once per run with the Account picklists'
@@ -368,7 +377,7 @@ class SalesforceConnector:
             else ("PAC",)
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange]:
         """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark): the
         one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``.
 
@@ -399,6 +408,9 @@ class SalesforceConnector:
                         raise self._located(exc) from None
             if kind is ObjectKind.USERS and start is None and part is None:
                 self.owners.complete()           # every active user read: no owner lookup this run
+            if kind is ObjectKind.ACCOUNTS and start is None and part in (None, "Account"):
+                # a full read: the state fields' changes Salesforce kept, those before pac's first night included
+                yield from self.states.changes()
             left_out = self.skipped - before
             if left_out:
                 log.info("%s: rows left out (not records pac counts): %s", self.name,

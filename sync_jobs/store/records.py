@@ -184,6 +184,37 @@ def _recorded_changes(conn: Connection, connector: str, accounts: Sequence[Accou
     return out
 
 
+def kept_changes(changes: Iterable[AccountChange], known: set[tuple[str, str]], live: set[str]
+                 ) -> list[AccountChange]:
+    """Of the changes of the accounts' state fields a CRM kept (``Connector.pull``: Salesforce's ``AccountHistory``
+    on a full read), those the store records: of a live stored account (``live``: their ids) and of a field the
+    store knows no change of for it (``known``: (account id, field)). pac records a change itself from the night it
+    reads the account on (``state_changes``); the CRM's history tells what came before (an owner change made before
+    pac's first night), so a field pac recorded a change of keeps pac's own changes only, and reading the history
+    again (the weekly full read) records nothing twice."""
+    return [c for c in changes if c.account_id in live and (c.account_id, c.field) not in known]
+
+
+def record_history(engine: Engine, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
+                   now: datetime) -> int:
+    """The ``pac_account_change`` rows of ``kept_changes``, after the accounts of the same read are stored (one
+    query per 1,000 accounts for what the store holds); how many were recorded."""
+    ids = sorted({c.account_id for c in changes})
+    known: set[tuple[str, str]] = set()
+    live: set[str] = set()
+    with engine.begin() as conn:
+        for chunk in chunked(ids, UPSERT_BATCH):
+            known.update((str(i), str(f)) for i, f in conn.execute(select(_C.c.crm_id, _C.c.field).where(
+                _C.c.connector == connector, _C.c.crm_id.in_(chunk))))
+            live.update(str(i) for i, _account in conn.execute(_live(connector, "accounts", chunk)))
+        rows = [{"connector": connector, "crm_id": c.account_id, "field": c.field, "changed_at": c.changed_at,
+                 "old": c.old, "new": c.new, "run_id": run_id, "recorded_at": now}
+                for c in kept_changes(changes, known, live)]
+        if rows:
+            conn.execute(_C.insert(), rows)
+    return len(rows)
+
+
 def _flag(value: Any) -> bool | None:
     """A stored dormant flag (JSON true / false, or SQLite's 1 / 0) as a boolean, None when there is none."""
     return True if value is True or value == 1 else False if value is False or value == 0 else None

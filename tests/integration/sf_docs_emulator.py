@@ -57,7 +57,7 @@ PREFIX = {"Account": "001", "User": "005", "Event": "00U", "Task": "00T", "Oppor
           "Lead": "00Q", "TaskStatus": "01J", "EventRelation": "0RE", "EventWhoRelation": "0RE",
           "TaskWhoRelation": "0RT",
           "PAC_Axis__c": "a01", "PAC_Action__c": "a02", "Product2": "01t",
-          "OpportunityLineItem": "00k", "CurrencyType": "02c",
+          "OpportunityLineItem": "00k", "CurrencyType": "02c", "AccountHistory": "017",
           "DatedConversionRate": "04w"}
 
 # field -> describe type; a reference field names (its relationship name, the objects it refers to)
@@ -131,6 +131,16 @@ SCHEMA: dict[str, dict[str, str]] = {
     "OpportunityLineItem": {**{k: v for k, v in _COMMON.items() if k != "OwnerId"}, "OpportunityId": "reference",
                             "Product2Id": "reference", "Quantity": "double", "TotalPrice": "currency",
                             "UnitPrice": "currency", "ServiceDate": "date"},
+    # StandardObjectNameHistory (Object Reference): "AccountHistory represents the history of changes to the values of
+    # an account record's fields"; DataType "Data type of the field that was changed", Field "Name of the field that
+    # was changed", NewValue / OldValue anyType; query() leaves out IsDeleted rows (those of a deleted account)
+    "AccountHistory": {"Id": "id", "IsDeleted": "boolean", "AccountId": "reference", "CreatedById": "reference",
+                       "CreatedDate": "datetime", "Field": "picklist", "DataType": "picklist", "OldValue": "anyType",
+                       "NewValue": "anyType"},
+    # FieldDefinition (Tooling API / SOAP API 45.0+): "Represents a standard or custom field, providing row-based
+    # access to field metadata"; IsFieldHistoryTracked; a standard object's EntityDefinitionId is its name
+    "FieldDefinition": {"Id": "id", "DurableId": "string", "QualifiedApiName": "string", "EntityDefinitionId": "string",
+                        "IsFieldHistoryTracked": "boolean"},
 }
 # the org's picklist values (a describe lists them all, used or not): the standard ones plus the org's own
 PICKLISTS = {
@@ -495,6 +505,9 @@ class DocsOrg:
         # the custom fields' types as force-app deploys them (``force_app_fields``): a value written to one is
         # checked and kept as Salesforce keeps it (``saved_value``); a field not listed keeps any value as sent
         self.field_specs: dict[tuple[str, str], FieldSpec] = force_app_fields()
+        # the Account fields with Field History Tracking on ("Salesforce starts tracking field history from the date
+        # and time that you turn it on a field", Security Guide): ``edit_account`` writes their AccountHistory rows
+        self.tracked: set[str] = set()
 
     # --- data -----------------------------------------------------------------------------------------------
     def new_id(self, sobject: str) -> str:
@@ -619,10 +632,52 @@ class DocsOrg:
         sobject, row = found
         row.update(IsDeleted=True, SystemModstamp=at)
         if sobject == "Account":
+            for h in self.rows["AccountHistory"]:
+                if h["AccountId"] == record_id:
+                    h["IsDeleted"] = True
             for child in ("Opportunity", "Event", "Task"):
                 for r in self.rows[child]:
                     if r.get("AccountId") == record_id and not r["IsDeleted"]:
                         r.update(IsDeleted=True, SystemModstamp=at)
+
+    def edit_account(self, account_id: str, at: datetime, by: str = INTEGRATION_USER, **fields: Any) -> None:
+        """A user edits the account at ``at``: its stamps move, and each tracked field (``tracked``) that changes gets
+        its AccountHistory row, dated ``at`` ("All entries include the date, time, nature of the change, and who made
+        the change", Security Guide, *Field History Tracking*). A lookup is named by its relationship (``Owner``) and
+        "Two rows are added to this object when foreign key fields change. One row contains the foreign key object
+        names that display in the online application ... The other row contains the actual foreign key ID that is
+        only returned to and visible from the API" (Object Reference, *EntityHistory*)."""
+        found = self.find(account_id)
+        assert found is not None and found[0] == "Account"
+        row = found[1]
+        for name, new in fields.items():
+            old = row[name]
+            row[name] = new
+            if name not in self.tracked or old == new:
+                continue
+            kind = SCHEMA["Account"][name]
+            if kind == "reference":
+                field = next(r for r, f in RELATIONSHIPS.items() if f == name)
+                self._history(account_id, at, by, field, "EntityId", old, new)
+                names = [None if v is None else (self.find(v) or ("", {}))[1].get("Name") for v in (old, new)]
+                self._history(account_id, at, by, field, "Text", *names)
+            else:
+                data_type = {"picklist": "DynamicEnum", "boolean": "Boolean"}.get(kind, "Text")
+                self._history(account_id, at, by, name, data_type, old, new)
+        row.update(SystemModstamp=at, LastModifiedDate=at, LastModifiedById=by)
+
+    def _history(self, account_id: str, at: datetime, by: str, field: str, data_type: str, old: Any,
+                 new: Any) -> None:
+        self.rows["AccountHistory"].append({
+            "Id": self.new_id("AccountHistory"), "IsDeleted": False, "AccountId": account_id, "CreatedById": by,
+            "CreatedDate": at, "Field": field, "DataType": data_type, "OldValue": old, "NewValue": new})
+
+    def field_definitions(self) -> None:
+        """FieldDefinition's rows of Account's fields, as ``tracked`` says now."""
+        self.rows["FieldDefinition"] = [
+            {"Id": f"Account.{name}", "DurableId": f"Account.{name}", "QualifiedApiName": name,
+             "EntityDefinitionId": "Account", "IsFieldHistoryTracked": name in self.tracked}
+            for name in SCHEMA["Account"]]
 
     def find(self, record_id: str | None) -> tuple[str, dict[str, Any]] | None:
         if not record_id:
@@ -787,6 +842,7 @@ class DocsOrg:
         return self._error(404, "NOT_FOUND", "The requested resource does not exist")
 
     def _query(self, soql: str, all_rows: bool) -> tuple[int, dict[str, str], str]:
+        self.field_definitions()
         q = Query(self, soql)
         rows = q.rows(all_rows)
         if q.fields == [("count", None)]:
