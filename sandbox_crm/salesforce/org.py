@@ -16,9 +16,11 @@ from sandbox_crm.salesforce.schema import (
     SField,
     SObject,
     custom_object,
+    field_definition_object,
     field_from_metadata,
     history_name,
     history_object,
+    history_parent,
     permission_schema,
     standard_schema,
 )
@@ -42,6 +44,9 @@ class Org:
     def __init__(self, *, multi_currency: bool, now: Callable[[], datetime] | None, integration_user: str,
                  integration_name: str) -> None:
         self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
+        # every org has AccountHistory (empty until a field is tracked) and answers FieldDefinition queries
+        self.schema["AccountHistory"] = history_object("AccountHistory", history_parent("Account"), "Account")
+        self.schema["FieldDefinition"] = field_definition_object()
         # a single-currency org's currency, which SOAP getUserInfo returns as orgDefaultCurrencyIsoCode
         self.currency = "EUR"
         self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
@@ -253,11 +258,39 @@ class Org:
             self.stamp(opportunity, by)
 
     def track(self, sobject: str, row: Row, values: dict[str, Any], by: str) -> None:
-        """History rows for the tracked fields ``values`` changes on ``row``."""
-        for name in self.tracked.get(sobject, ()):
-            if name in values and row.get(name) != values[name]:
-                self.insert(history_name(sobject), {"ParentId": row["Id"], "Field": name, "OldValue": row.get(name),
-                                                    "NewValue": values[name]}, stamp=self.next_stamp(), by=by)
+        """History rows for the tracked fields ``values`` changes on ``row``. A lookup is named by its relationship
+        (``Owner``) in two rows: "One row contains the foreign key object names that display in the online
+        application ... The other row contains the actual foreign key ID that is only returned to and visible from
+        the API" (Object Reference, *EntityHistory*)."""
+        parent = history_parent(sobject)
+        for name in sorted(self.tracked.get(sobject, ())):
+            if name not in values or row.get(name) == values[name]:
+                continue
+            f = self.schema[sobject].lookup(name)
+            old, new = row.get(name), values[name]
+            if f is not None and f.type == "reference" and f.relationship:
+                names = [None if v is None else self._name_of(v) for v in (old, new)]
+                rows = [(f.relationship, "EntityId", old, new), (f.relationship, "Text", *names)]
+            else:
+                rows = [(name, "Text", old, new)]
+            for field, data_type, before, after in rows:
+                self.insert(history_name(sobject), {parent: row["Id"], "Field": field, "DataType": data_type,
+                                                    "OldValue": before, "NewValue": after},
+                            stamp=self.next_stamp(), by=by)
+
+    def _name_of(self, record_id: str) -> str | None:
+        """The ``Name`` of the record ``record_id`` (a user, a queue...), wherever it is stored."""
+        for rows in self.store.values():
+            if record_id in rows:
+                return rows[record_id].get("Name")
+        return None
+
+    def field_definitions(self) -> list[Row]:
+        """FieldDefinition's rows: every field of every object, ``IsFieldHistoryTracked`` as ``tracked`` says now."""
+        return [{"_type": "FieldDefinition", "Id": f"{obj.name}.{f.name}", "IsDeleted": False,
+                 "DurableId": f"{obj.name}.{f.name}", "QualifiedApiName": f.name, "EntityDefinitionId": obj.name,
+                 "IsFieldHistoryTracked": f.name in self.tracked.get(obj.name, ())}
+                for obj in self.schema.values() for f in obj.fields.values()]
 
     def update(self, sobject: str, row: Row, values: dict[str, Any], by: str) -> None:
         """Apply validated ``values`` (field API names) to ``row`` as ``by``: history, derived fields, indexes,
@@ -456,7 +489,7 @@ class Org:
                 raise ValueError("at most 20 fields per object can be tracked")
             name = history_name(sobject)
             if name not in self.schema:
-                self.schema[name] = history_object(name)
+                self.schema[name] = history_object(name, history_parent(sobject), sobject)
                 self.store[name] = {}
 
     # -- schema changes (Tooling API and pre-provisioning) -------------------------------------

@@ -51,7 +51,8 @@ class SoqlQueries:
 
     def rows(self, q: Query, *, include_deleted: bool) -> list[Row]:
         """The rows ``q`` selects (ordered, limited), deleted and archived ones only with ``include_deleted``."""
-        rows: Iterator[Row] = iter(self.org.store[q.sobject].values())
+        rows: Iterator[Row] = iter(self.org.field_definitions() if q.sobject == "FieldDefinition"
+                                   else self.org.store[q.sobject].values())
         if not include_deleted:
             rows = (r for r in rows if not r["IsDeleted"] and not r.get("IsArchived"))
         return q.run(rows, self.org.resolve)

@@ -267,14 +267,32 @@ def history_name(sobject: str) -> str:
     return sobject[:-3] + "__History" if sobject.endswith("__c") else sobject + "History"
 
 
-def history_object(name: str) -> SObject:
-    """A field history object (``<Object>__History``): one read-only row per change of a tracked field."""
+def history_parent(sobject: str) -> str:
+    """The field of a history row naming its record: ``ParentId`` on a custom object's ``__History``, the object's
+    own id field on a standard one's (``AccountHistory.AccountId``: Object Reference, *StandardObjectNameHistory*)."""
+    return "ParentId" if sobject.endswith("__c") else sobject + "Id"
+
+
+def history_object(name: str, parent: str = "ParentId", of: str | None = None) -> SObject:
+    """A field history object (``<Object>__History``, ``AccountHistory``): one read-only row per change of a tracked
+    field, naming its record by ``parent``."""
     return SObject(name, "017", name).add(
         _ro("Id", "id", length=18, nillable=False), _ro("IsDeleted", "boolean", nillable=False),
-        _ro("ParentId", "reference", reference_to=(name,)), _ro("Field", "picklist", length=255),
+        _ro(parent, "reference", reference_to=(of or name,)), _ro("Field", "picklist", length=255),
         _ro("DataType", "string", length=40), _ro("OldValue", "anyType"), _ro("NewValue", "anyType"),
         _ro("CreatedDate", "datetime", nillable=False),
         _ro("CreatedById", "reference", reference_to=("User",), relationship="CreatedBy"))
+
+
+def field_definition_object() -> SObject:
+    """``FieldDefinition`` as a SOQL query reads it ("Represents a standard or custom field, providing row-based access
+    to field metadata", SOAP API 45.0 and later: Object Reference, *FieldDefinition*): a standard object's
+    ``EntityDefinitionId`` is its name; ``IsFieldHistoryTracked`` says whether Field History Tracking is on. Its rows
+    are the org's fields as they are now (``Org.field_definitions``)."""
+    return SObject("FieldDefinition", "4ie", "Field Definition").add(
+        _ro("Id", "id", length=18, nillable=False), _ro("IsDeleted", "boolean", nillable=False),
+        _ro("DurableId", "string", length=255), _ro("QualifiedApiName", "string", length=255),
+        _ro("EntityDefinitionId", "string", length=255), _ro("IsFieldHistoryTracked", "boolean"))
 
 
 def describe_field(f: SField) -> dict[str, Any]:

@@ -25,6 +25,9 @@ class Seeder:
         self._insert = target.insert
 
     def seed(self, org: DemoOrg) -> None:
+        # the demo org tracks the account fields a plan's scopes judge on a past day (as most orgs track Account
+        # Owner): pac reads their AccountHistory on a full read and names an untracked one in a warning
+        self.target.enable_history("Account", "OwnerId", "Type")
         users: dict[str, str] = {}
         for u in org.users:
             if u.crm != "salesforce" or not u.email:
