@@ -221,3 +221,29 @@ class TestOwnersByLicence:
         assert third.evaluation is not None and third.evaluation.action("A-1").done == 4
         assert _record(org, "A-4")["OwnerId"] == ids["S"] and _record(org, "A-1")["OwnerId"] == ids["S"]
         assert ids["C"] not in _owners_sent(org, before).values()
+
+
+class TestOwnerUnderAnAlias:
+    def test_her_old_user_deactivated_and_a_new_one_under_her_alias_owns_them(
+            self, users_org: tuple[DocsOrg, dict[str, str], Any, Path], caplog: pytest.LogCaptureFixture) -> None:
+        """Julie's old user deactivated (so are her Chatter Free user and the old duplicate: every user of
+        julie@example.com is inactive) and a new Standard user created with julie.martin@example.com, which the
+        plan lists under her aliases. Her new user owns her actions (A-1 given to it, no "no active user" warning),
+        and her visits under both users count. Seen failing before the fix: the plan e-mail was still a user's of
+        the org (inactive ones), so the owner stayed julie@example.com, which has no active user: A-1 stayed with
+        the deactivated user and the run warned every night."""
+        org, ids, settings, tmp_path = users_org
+        for key in ("S", "C"):
+            next(u for u in org.rows["User"] if u["Id"] == ids[key])["IsActive"] = False
+        new = _user(org, "julie.martin@example.com", "julie.martin@example.com", "Julie Martin", "Standard")
+        visit(org, "V5", new, ids["delta"], datetime(2027, 5, 19, 16, 0, tzinfo=UTC))
+        (tmp_path / "plan.pac.yaml").write_text(PLAN.replace(
+            "{email: julie@example.com, name: Julie}",
+            "{email: julie@example.com, name: Julie, aliases: [julie.martin@example.com]}"), encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            result = _sync(org, settings)
+        assert (org.unhandled, org.errors) == ([], [])
+        assert result.evaluation is not None and result.evaluation.action("A-1").done == 4
+        assert _owners_sent(org)["A-1"] == new
+        assert _record(org, "A-1")["OwnerId"] == new
+        assert _warnings(caplog, JULIE) == []
