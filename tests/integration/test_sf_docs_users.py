@@ -16,7 +16,9 @@ Visits in May 2027: V1 S Alpha 3 May, V2 S Beta 10 May, V3 D Gamma 5 May, V4 M A
 Night 1: A-1 Julie 3 (V1, V2 and the deactivated duplicate's V3), owned by S; A-2 Marc 1, owned by M, never by the
 portal user; A-3 Nina: written with no OwnerId and a warning (her only user cannot own it).
 Night 2: A-1 4, still S's, no owner sent; A-4 (new, Julie): never given to her Chatter Free user (Salesforce would
-refuse the record every night): with no OwnerId and a warning saying how to name her Standard user.
+refuse the record every night): with no OwnerId and a warning saying how to name her Standard user; night 3, the plan
+fixed so, her Standard user's.
+Her old user deactivated and a new one under an alias: the new one owns her actions (``diff.local_owners``).
 """
 
 from __future__ import annotations
