@@ -331,7 +331,9 @@ def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: 
 def local_owners(desired: Mapping[tuple[Target, str], Mapping[str, Any]], plan: Plan, emails: set[str]
                  ) -> dict[tuple[Target, str], dict[str, Any]]:
     """``desired`` with each action's ``owner_email`` as one CRM knows its owner: when their plan e-mail is none of
-    its users (``emails``) but one of their ``people[].aliases`` is, that alias (the CRM's owner is set by e-mail)."""
+    its active users' (``emails``) but one of their ``people[].aliases`` is, that alias (the CRM's owner is set by
+    e-mail, to an active user only: a rep whose old user was deactivated and who has a new one under an alias gets
+    her records on the new one, audit sfusers)."""
     out = {key: dict(fields) for key, fields in desired.items()}
     for (target, _key), fields in out.items():
         owner = fields.get("owner_email")

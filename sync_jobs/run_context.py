@@ -146,6 +146,7 @@ class RunContext:
     desired: dict[tuple[Target, str], dict[str, Any]] = field(default_factory=dict)   # route
     routes: dict[str, set[tuple[Target, str]]] = field(default_factory=dict)  # route
     users_of: dict[str, set[str]] = field(default_factory=dict)              # route: each CRM's user e-mails
+    active_of: dict[str, set[str]] = field(default_factory=dict)             # route: its active users' e-mails
     accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
     shared: dict[str, Shared] = field(default_factory=dict)   # route: per connector, the accounts' plans and base
     plan_files: dict[Path, Plan | None] = field(default_factory=dict)   # route: the other plans' files, loaded once

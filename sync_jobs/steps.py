@@ -298,7 +298,8 @@ def route(ctx: RunContext) -> None:
                                          users_of):
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
-    active = {n: {u.email.lower() for u in users if u.source == n and u.active and u.email} for n in names}
+    active = ctx.active_of = {n: {u.email.lower() for u in users if u.source == n and u.active and u.email}
+                              for n in names}
     repair = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes, active=active,
                      emails_of=ctx.effective.emails_of, crms={n: ctx.connectors[n].crm for n in names},
                      listed={name for name, _target in ctx.pulled.listed})
@@ -330,8 +331,8 @@ def _write_all(ctx: RunContext) -> None:
     for name in ctx.names:
         connector, last = ctx.connectors[name], last_of[name]
         kept = diff.kept_by(ctx.desired, connector)   # the fields this CRM keeps
-        if ctx.effective is not None and ctx.effective.aliases():   # an owner this CRM knows under an alias
-            kept = diff.local_owners(kept, ctx.effective, ctx.users_of.get(name, set()))
+        if ctx.effective is not None and ctx.effective.aliases():   # an owner active in this CRM under an alias
+            kept = diff.local_owners(kept, ctx.effective, ctx.active_of.get(name, set()))
         changes = diff.changes_for(kept, ctx.routes[name], last, ctx.now) + ctx.accounts.get(name, [])
         result.changes[name] = changes
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes

@@ -991,6 +991,13 @@ class DocsOrg:
         if owner is not None and owner[0] == "User" and not owner[1].get("IsActive"):
             return {"success": False, "errors": [{"statusCode": "INACTIVE_OWNER_OR_USER", "message": "operation "
                                                   "performed with inactive user as owner", "fields": ["OwnerId"]}]}
+        if owner is not None and owner[0] == "User" and kind.endswith("__c") and owner[1].get("UserType") == "CsnOnly":
+            # UserType CsnOnly, a Chatter Free user: such users "will not be able to see any data updates on
+            # opportunities, cases, accounts" (Salesforce Help 000206296), and "a Chatter Free user cannot be the owner
+            # of a custom object record" (Salesforce developer forums, OP_WITH_INVALID_USER_TYPE_EXCEPTION): refused
+            return {"success": False, "errors": [{"statusCode": "OP_WITH_INVALID_USER_TYPE_EXCEPTION",
+                                                  "message": "operation with invalid user type",
+                                                  "fields": ["OwnerId"]}]}
         bad = [k for k in values if k not in SCHEMA.get(kind, {})]
         if bad:
             return {"success": False, "errors": [{"statusCode": "INVALID_FIELD", "message": f"No such column "
