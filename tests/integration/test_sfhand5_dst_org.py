@@ -283,14 +283,15 @@ class TestDstOrg:
         assert [(r.axis_id, str(r.rule.value)) for r in ev.recommendations] == []
 
     def test_nights_two_and_three_a_rep_whose_e_mail_changed(self, dst_org: tuple[DocsOrg, Any, Path]) -> None:
-        """Night 2: Marc's user now has marc.dupont@example.com, the plan's `who` still marc@example.com. As
-        docs/plan-format.md decides (*people*: « without an alias, a rep whose CRM e-mail changed stops matching »),
-        A-2 counts 0 (not 4), is written nowhere (its record keeps night 1's 3), and the run warns, naming the user
-        under the new address. AX-R done 4 + 0, coverage 4 / 6 = 66.7, revenue per visit 20,000 / 4 = 5,000.00, ROI
-        (4,650 - 1,847.83) / 1,847.83 = 1.5165 (34 / 92). O4 given to Julie after its close: 20,000.00 unchanged.
-        Night 3: the manager adds the new address to Marc's aliases: A-2 4 of 4 (T6 of 28 October, logged on 3
-        November, with T1 T2 T3), done, written; AX-R done 8, coverage 83.3, revenue per visit 2,500.00, ROI at 35 /
-        92 1.4446; no warning."""
+        """Night 2: Marc's user now has marc.dupont@example.com, the plan's `who` still marc@example.com. pac read
+        that user under marc@example.com on night 1 and remembers it (decided 7 Dec 2026, audit emailchange,
+        docs/plan-format.md *people*; before, A-2 counted 0 until the manager wrote the alias): the user is still
+        Marc, so A-2 counts 4 of 4 (T6 of 28 October, logged on 3 November, with T1 T2 T3), done, written; AX-R done
+        4 + 4 = 8 (night 1: 4 + 3), coverage 5 / 6 = 83.3 as on night 1 (T6's Banque Lyon was visited then: not
+        written again), revenue per visit 20,000 / 8 = 2,500.00 (night 1: 20,000 / 7), ROI (4,650 - 1,847.83) /
+        1,847.83 = 1.5165 (34 / 92), O4 given to Julie after its close: 20,000.00 unchanged; the run warns, naming the
+        user, its new address and the alias line to write. Night 3: the manager writes the alias: the same counts, A-2
+        not written again (unchanged), AX-R's ROI at 35 / 92 1.4446 alone; no warning."""
         org, settings, mapping = dst_org
         assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
         _between_the_nights(org)
@@ -299,16 +300,17 @@ class TestDstOrg:
         assert (org.unhandled, org.errors) == ([], [])
         ev = result.evaluation
         assert ev is not None, result
-        assert {a: ev.action(a).done for a in ("A-1", "A-2", "A-3")} == {"A-1": 4, "A-2": 0, "A-3": 2}
+        assert {a: ev.action(a).done for a in ("A-1", "A-2", "A-3")} == {"A-1": 4, "A-2": 4, "A-3": 2}
         assert ev.axis("AX-R").revenue == Decimal("20000.00")
-        [warning] = result.unmeasured
-        assert warning.startswith("A-2: marc@example.com is a user of none of the plan's CRMs (sf-main)"), warning
-        assert "sf-main has marc.dupont@example.com (Marc Dupont)" in warning, warning
+        [remembered] = result.unmeasured        # the plan's people as the CRM has them: where the unknown owner was
+        assert "it had marc@example.com, which the plan names" in remembered, remembered
+        assert "aliases: [marc.dupont@example.com]" in remembered, remembered
         axes, actions = _written(org, "PAC_Axis__c", before), _written(org, "PAC_Action__c", before)
-        assert actions == {}
+        assert {f: actions["A-2"].get(f) for f in ("PAC_Done__c", "PAC_Progress_Pct__c", "PAC_Pace__c")} == {
+            "PAC_Done__c": 4, "PAC_Progress_Pct__c": 100.0, "PAC_Pace__c": "done"}
         assert {f: axes["AX-R"].get(f, "unchanged") for f in (*AXIS, *KPIS)} == {
-            **{f: "unchanged" for f in (*AXIS, *KPIS)}, "PAC_ROI__c": 1.5165, "PAC_Done__c": 4,
-            "PAC_Coverage__c": 66.7, "PAC_Revenue_Per_Visit__c": 5000.0}
+            **{f: "unchanged" for f in (*AXIS, *KPIS)}, "PAC_ROI__c": 1.5165, "PAC_Done__c": 8,
+            "PAC_Revenue_Per_Visit__c": 2500.0}
         assert {f: axes["AX-C"].get(f, "unchanged") for f in AXIS} == {
             **{f: "unchanged" for f in AXIS}, "PAC_ROI__c": 3.0588}
 
@@ -322,11 +324,9 @@ class TestDstOrg:
         assert {a: ev.action(a).done for a in ("A-1", "A-2", "A-3")} == {"A-1": 4, "A-2": 4, "A-3": 2}
         assert result.unmeasured == []
         axes, actions = _written(org, "PAC_Axis__c", before), _written(org, "PAC_Action__c", before)
-        assert {f: actions["A-2"].get(f) for f in ("PAC_Done__c", "PAC_Progress_Pct__c", "PAC_Pace__c")} == {
-            "PAC_Done__c": 4, "PAC_Progress_Pct__c": 100.0, "PAC_Pace__c": "done"}
+        assert "A-2" not in actions
         assert {f: axes["AX-R"].get(f, "unchanged") for f in (*AXIS, *KPIS)} == {
-            **{f: "unchanged" for f in (*AXIS, *KPIS)}, "PAC_ROI__c": 1.4446, "PAC_Done__c": 8,
-            "PAC_Coverage__c": 83.3, "PAC_Revenue_Per_Visit__c": 2500.0}
+            **{f: "unchanged" for f in (*AXIS, *KPIS)}, "PAC_ROI__c": 1.4446}
 
 
 class TestHierarchy:
