@@ -134,7 +134,7 @@ class _TextFormatter(logging.Formatter):
         return redact(super().formatStack(stack_info))
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """A handler on the process's stderr *as it is when a line is written*, not as it was at start: while rich's
     progress bars are drawn they put a proxy in ``sys.stderr`` that prints each line above the bars, so a log line
     no longer lands in the middle of a bar (audit newcomer3). ``setStream`` still fixes a stream of one's own."""
@@ -143,7 +143,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         logging.Handler.__init__(self)
         self._own: Any = None
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return self._own if self._own is not None else sys.stderr
 
