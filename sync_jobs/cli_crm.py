@@ -369,7 +369,7 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 
 @click.command("check")
-@click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("mapping", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from the "
                                              "environment or the file PAC_SECRETS_FILE names).")
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
