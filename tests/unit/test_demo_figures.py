@@ -117,3 +117,19 @@ class TestRunSummary:
                 for line in out.getvalue().splitlines() if line.startswith("│")}
         assert rows["activities"] == ["4,748", "", "1,203", "", ""], rows
         assert rows["action"] == ["", "", "", "20", ""], rows
+
+
+def test_a_long_action_text_and_axis_name_are_cut_at_a_word_with_an_ellipsis() -> None:
+    """The demo's tables cut a long text at its column's size, at a word, and say so with « … » (audit newcomer3: the
+    demo printed « … de Savoie et de Haute-Savoie ava » and « Pompes doseuses PX200 pour la phar », as if the plan's
+    own text stopped there)."""
+    plan = fx.plan()
+    action_text = "Appeler 10 clients dormants de Savoie et de Haute-Savoie avant le 30 avril 2027"
+    axis_name = "Pompes doseuses PX200 pour la pharmacie et la cosmétique du Sud-Est"
+    plan = replace(plan, actions=(replace(plan.actions[0], text=action_text), *plan.actions[1:]),
+                   axes=(replace(plan.axes[0], name=axis_name), *plan.axes[1:]))
+    out = io.StringIO()
+    demo.print_progress(Console(file=out, width=300), plan, fx.evaluation())
+    printed = out.getvalue()
+    assert "│ Appeler 10 clients dormants de Savoie et de Haute-Savoie… " in printed and "Savoie av" not in printed
+    assert f"│ {plan.axes[0].id} Pompes doseuses PX200 pour la… " in printed and "la pharmac" not in printed
