@@ -116,7 +116,20 @@ class TestRunSummary:
         rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
                 for line in out.getvalue().splitlines() if line.startswith("│")}
         assert rows["activities"] == ["4,748", "", "1,203", "", ""], rows
-        assert rows["action"] == ["", "", "", "20", ""], rows
+        assert rows["PAC actions"] == ["", "", "", "20", ""], rows
+
+    def test_what_is_written_is_named_apart_from_what_is_read(self) -> None:
+        """The read side's « accounts » and the write side's accounts were two rows « accounts » and « account »
+        (753 read, 485 written), « action » and « axis » beside them: a newcomer read one object twice (audit
+        newcomer3). The written rows come after the read ones, named as what is written."""
+        out = io.StringIO()
+        Console(file=out, width=200).print(counts_table("run", {
+            "accounts": {"read": 753, "deleted": 0}, "account": {"written": 485}, "action": {"written": 20},
+            "activities": {"read": 4748, "rejected": 1, "deleted": 0}, "axis": {"written": 16},
+            "deals": {"read": 1441, "rejected": 1, "deleted": 0}, "users": {"read": 12, "deleted": 0}}))
+        names = [line.split("│")[1].strip() for line in out.getvalue().splitlines() if line.startswith("│")]
+        assert names == ["accounts", "activities", "deals", "users", "PAC axes", "PAC actions",
+                         "accounts' PAC fields"], names
 
 
 def test_a_long_action_text_and_axis_name_are_cut_at_a_word_with_an_ellipsis() -> None:
