@@ -117,7 +117,8 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -
     for g in groups:
         words = reason_words(g.reason)
         detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
-        table.add_row(g.object, words + (f" ({detail})" if detail else ""), str(g.count), examples(g))
+        # the detail after a colon: it often ends with its own fix in parentheses (audit newcomer3)
+        table.add_row(g.object, words + (f": {detail}" if detail else ""), str(g.count), examples(g))
     console.print(table)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +18,7 @@ from pac_core.engine import EngineSettings
 from pac_core.results import Evaluation
 from sync_jobs import demo
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.run_views import counts_table
+from sync_jobs.run_views import counts_table, print_rejection_table
 from tests.unit import report_fixtures as fx
 
 D = Decimal
@@ -146,3 +147,17 @@ def test_a_long_action_text_and_axis_name_are_cut_at_a_word_with_an_ellipsis() -
     printed = out.getvalue()
     assert "│ Appeler 10 clients dormants de Savoie et de Haute-Savoie… " in printed and "Savoie av" not in printed
     assert f"│ {plan.axes[0].id} Pompes doseuses PX200 pour la… " in printed and "la pharmac" not in printed
+
+
+def test_a_rejection_reason_and_its_detail_read_without_nested_parentheses() -> None:
+    """`pac status` grouped a lone rejection as « currency with no exchange rate (no exchange rate for CHF into EUR
+    (add it to engine.fx_rates in pac.yaml)) »: the detail, which ends with its own fix in parentheses, now follows
+    a colon (audit newcomer3)."""
+    group = SimpleNamespace(object="deals", reason="unknown_currency", count=1,
+                            sample="unknown_currency: no exchange rate for CHF into EUR (add it to engine.fx_rates "
+                                   "in pac.yaml)",
+                            examples=[("deals", "0065g00000001xuAAA", "Genève Pharma — MX50 (CHF)")])
+    out = io.StringIO()
+    print_rejection_table(Console(file=out, width=300), [group], "rejected")
+    assert ("│ currency with no exchange rate: no exchange rate for CHF into EUR (add it to engine.fx_rates in "
+            "pac.yaml) │") in out.getvalue()
