@@ -438,13 +438,22 @@ def load_yaml(path: str | Path, text: str | None = None,
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InvalidInput(Problem("", f"YAML syntax error: {exc.problem or exc.context}",
-                                   "check indentation and quotes on that line", file=str(path), line=line)) from None
+        what = exc.problem or exc.context
+        raise InvalidInput(Problem("", f"YAML syntax error: {what}", _syntax_fix(what), file=str(path),
+                                   line=line)) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys, impossible dates...)
         raise InvalidInput(_unmarked(exc, source, path)) from None
     if data is None:
         data = CommentedMap()
     return Document(str(path), data)
+
+
+def _syntax_fix(problem: str | None) -> str:
+    """The fix of a YAML syntax error: a tab (an editor's Tab key, which YAML never reads as indentation) is named,
+    since ruamel's ``found character '\\t' that cannot start any token`` does not say what to do."""
+    if problem and ("'\\t'" in problem or "tab character" in problem):
+        return "YAML indents with spaces only: replace the tab with spaces on that line"
+    return "check indentation and quotes on that line"
 
 
 def _unmarked(exc: Exception, source: str, path: Path) -> Problem:

@@ -130,6 +130,31 @@ def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = N
                           replace=replace, refuse_kept=True)[0]
 
 
+def _kept_labels(settings: Settings, engine: Engine | None, plan_id: str, kind: str) -> set[str]:
+    """The labels of the plan's snapshots of ``kind`` kept in the store (``engine``, else the settings' store)."""
+    store = engine or open_store(settings.database())
+    try:
+        return {s.label for s in repo.snapshots(store, plan_id) if s.kind == kind}
+    finally:
+        if engine is None:
+            store.dispose()
+
+
+def _closed_choices(kind: str, allowed: Sequence[str], kept: set[str]) -> str:
+    """The fix of a refused ``--period``: the closed periods of ``kind`` still to take, those kept set apart (one
+    kept is taken again only with ``--replace``: offering it alone sent the admin to a second refusal)."""
+    free, taken = [p for p in allowed if p not in kept], [p for p in allowed if p in kept]
+    if not allowed:
+        return "choose a closed period of the plan: none has ended yet"
+    if not taken:
+        return f"choose a closed period of the plan: {', '.join(free)}"
+    if not free:
+        return (f"every closed {'quarter' if kind == 'quarterly' else 'month'} of the plan is kept already "
+                f"({', '.join(taken)}): add --replace to take one again")
+    return (f"choose a closed period of the plan not kept yet: {', '.join(free)} (kept already: {', '.join(taken)}; "
+            "--replace takes one again)")
+
+
 def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, periods: Sequence[str] | None, *,
                    now: datetime | None = None, engine: Engine | None = None, replace: bool = False,
                    refuse_kept: bool = False) -> list[str]:
@@ -152,8 +177,8 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
             window = period_window(label, tz)
             why = (f"{label} has not ended yet (now is {now.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {tz})"
                    if window.end > now else f"{label} is outside the plan's period")
-            raise InvalidInput(Problem("--period", why, "choose a closed period of the plan: "
-                                       + (", ".join(allowed) if allowed else "none has ended yet")))
+            raise InvalidInput(Problem("--period", why, _closed_choices(what, allowed,
+                                                                    _kept_labels(settings, engine, plan.id, what))))
         wanted.append((what, label))
     own = engine is None
     engine = engine or open_store(settings.database())

@@ -369,7 +369,7 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 
 @click.command("check")
-@click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("mapping", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from the "
                                              "environment or the file PAC_SECRETS_FILE names).")
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
@@ -456,8 +456,9 @@ def _check_one(crm: str, name: str, build: Any, console: Any, who: str | None = 
     else:
         _print_issues(who, issues, "schema issue(s)")
         console.print(_provision_note(crm, issues))
-    if usage.limit:
-        console.print(f"{name}: API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
+    if usage.limit:    # grouped by thousands, as `pac sync`'s « 99,972 left today »
+        used = f"{usage.used:,}" if usage.used is not None else "unknown"
+        console.print(f"{name}: API usage: {used} of {usage.limit:,} today ({usage.calls} call(s) by this check)")
     return EXIT_BAD_INPUT if issues else 0
 
 

@@ -78,23 +78,24 @@ class _PlanProgress(Bars):
 def check_command(file: Path) -> None:
     """Validate a plan file (YAML): shape, periods, scopes and the method's rules.
 
-    Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
-    prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
-    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
-    axis whose cost is 0 (a forgotten budget?), one for each person whose role pac does not know (they get
-    only their own actions' alerts), one for each axis with no objective, each segment with an empty SWOT and each
-    person with no role in a plan with no manager (or owning no action): what an imported plan leaves to fill in,
-    at its line with what to write; in an English plan what each week number means (ISO's week, and a US
-    calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
-    looks American and does not say its date_order, one for each action whose week straddling the plan's first or
-    last day is cut to the plan's days, one for each when: written as a bare « fin décembre » / "end of December"
-    (read as a deadline from the plan's start), one for each calendar quarter written with its year in a fiscal plan
-    (« T1 2027 »: which quarter of the plan it is), one when the store already holds this plan id for a period
-    this file's no longer overlaps (pac sync would refuse it), one for each action whose who changed since the
-    store's previous version with no handed_over for the former owner (their activities would stop counting), and
-    one for each axis or action of the plan as last synced that this file no longer has (renamed or removed) while
-    it holds CRM edits the file never had (pac sync would drop them: write them in the file, or pac plan pull before
-    renaming).
+    \b
+    Exit 2: every problem at once, one per line: FILE:LINE KEY: MESSAGE (FIX).
+    Exit 0: a one-line summary, what each objective written as a percentage stands for ("+30 %" of
+    the scope's revenue a year earlier), then the warnings, each at its line with what to write:
+      - what an imported plan leaves to fill in: an axis with no objective or a cost of 0, a
+        segment with an empty SWOT, a person whose role pac does not know (only their own actions'
+        alerts), a person with no role in a plan with no manager (or owning no action);
+      - dates: a numeric date with two readings (11/02/2027) in a plan that looks American and says
+        no date_order; a bare « fin décembre » / "end of December" (a deadline from the plan's
+        start); a week cut by the plan's first or last day; « T1 2027 » in a fiscal plan (which of
+        its quarters); in an English plan, what each week number means (ISO's, and a US calendar's
+        in a US timezone);
+      - against the store: this plan id kept for a period the file no longer overlaps (pac sync
+        would refuse it); an action whose who changed with no handed_over for the former owner
+        (their activities would stop counting); an axis or action gone from the file (renamed or
+        removed) that holds CRM edits the file never had (pac sync would drop them: write them in
+        the file, or pac plan pull before renaming).
+    Example: pac plan check config/plans/example.pac.yaml
     """
     try:
         with _PlanProgress() as progress:

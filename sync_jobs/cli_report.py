@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pac_core.errors import InvalidInput
+from pac_core.errors import InvalidInput, Problem
 from pac_core.report_period import report_instant
 from sync_jobs import cli_common
 from sync_jobs.app import kept_off_calendar, load_report_inputs
@@ -19,6 +19,20 @@ from sync_jobs.report_inputs import ReportInputs
 from sync_jobs.store_guard import require_sync
 
 FORMATS = ("html", "xlsx", "csv")
+
+
+_SUFFIXES = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".csv": "csv", "": "html"}
+
+
+def _format_of(output: Path) -> str:
+    """The format ``-o``'s suffix names (none: html); another suffix is refused, as ``pac review`` refuses one: an
+    HTML page written into ``pac.pdf`` is a file no viewer opens (audit newcomer3)."""
+    fmt = _SUFFIXES.get(output.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(Problem("-o", f"{output.name}: the report is written as .html, .xlsx or .csv",
+                                   "name the file e.g. pac-2027-T2.html, pac.xlsx or actions.csv, or give --format; "
+                                   "for a PDF, print the HTML page (A4 landscape)"))
+    return fmt
 
 
 @click.command("report")
@@ -52,7 +66,7 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
       pac report --format xlsx -o pac.xlsx      (managers who rework the figures)
       pac report --format csv -o actions.csv    (action progress; ';' in French, ',' in English)
     """
-    fmt = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "html")
+    fmt = fmt or _format_of(output)
     settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=True), plan_ref, "the report")
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id, config_option=True)

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pac_config.planfile import load_plan
 from sync_jobs import cli_common, textsafe
-from sync_jobs.exit_codes import EXIT_PARTIAL
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_PARTIAL
 from sync_jobs.plan_pull import pull_plan
 from sync_jobs.store import open_store, repo
 from sync_jobs.store_guard import require_sync
@@ -94,6 +94,13 @@ def history_command(key: str, plan_ref: str | None) -> None:
     finally:
         engine.dispose()
     console = _console()
+    item = full.removeprefix(f"{plan.id}:")
+    if not events and item not in {a.id for a in plan.axes} | {a.id for a in plan.actions}:
+        # an id neither in the plan nor in the store's history: a typo, said as `pac explain` says it (an item
+        # removed from the plan keeps its history above)
+        textsafe.echo(f"no action or axis {item!r} in plan {plan.name!r} (actions: "
+                      f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if not events:
         console.print(f"No change recorded for {key} yet: its values come from the plan file "
                       "(`pac sync` records every change from then on).")

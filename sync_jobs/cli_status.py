@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -106,10 +107,11 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
 
 
 def store_name(engine: Engine) -> str:
-    """The store as people name it: a SQLite file's path, else its URL without the password."""
+    """The store as people name it: a SQLite file's absolute path (``sqlite:///srv/pac.db``, three slashes, is under
+    the working directory: named so, it is not taken for /srv/pac.db), else its URL without the password."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database:
-        return url.database
+        return url.database if url.database == ":memory:" else str(Path(url.database).absolute())
     return shown_url(url)
 
 

@@ -317,6 +317,17 @@ def _report(settings: Any, plan: str, lang: str | None, output: Path, console: C
     return output
 
 
+def _cut(text: str, size: int) -> str:
+    """``text`` in ``size`` characters: whole when it fits, else cut at a word (one in its second half) and ended
+    with « … », so a cut text never reads as the plan's own (« … Haute-Savoie ava »: audit newcomer3)."""
+    if len(text) <= size:
+        return text
+    cut = text[: size - 1]
+    if " " in cut[size // 2:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter | None = None) -> None:
     """The plan's progress as two Rich tables: actions (who, what, when, done/target, pace), axes. Every figure and
     status as the report writes it, through its formatter (``fmt``: in English, with the settings' ``roi_limits``;
@@ -330,7 +341,7 @@ def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter 
         actions.add_column(col)
     for action in plan.actions:
         p = evaluation.action(action.id)
-        actions.add_row(action.id, people.get(action.who, action.who), action.text[:60],
+        actions.add_row(action.id, people.get(action.who, action.who), _cut(action.text, 60),
                         action.window.label or f"{action.window.start:%Y-%m-%d}",
                         f"{fmt.number(p.done)} / {fmt.number(p.target)}",
                         enum_label("pace", p.pace.value, fmt.lang)
@@ -346,7 +357,7 @@ def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter 
         # the report's figures and words (audits surfaces F3, opscounts): the shown revenue less the shown baseline,
         # its cents beside an objective missed by cents, the progress and the ROI on their own side of their
         # thresholds, the expected share as the workbook shows it, the statuses and the paces
-        axes.add_row(f"{axis.id} {axis.name}"[:50], axis_status(axis, fmt, day),
+        axes.add_row(_cut(f"{axis.id} {axis.name}", 50), axis_status(axis, fmt, day),
                      fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)), fmt.progress(p.progress),
                      fmt.percent(p.expected_by_now), fmt.roi(p.roi, p.cost),
                      enum_label("axis_pace", p.pace.value, fmt.lang))

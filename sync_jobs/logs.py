@@ -134,9 +134,27 @@ class _TextFormatter(logging.Formatter):
         return redact(super().formatStack(stack_info))
 
 
+class _StderrHandler(logging.StreamHandler):
+    """A handler on the process's stderr *as it is when a line is written*, not as it was at start: while rich's
+    progress bars are drawn they put a proxy in ``sys.stderr`` that prints each line above the bars, so a log line
+    no longer lands in the middle of a bar (audit newcomer3). ``setStream`` still fixes a stream of one's own."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+        self._own: Any = None
+
+    @property
+    def stream(self) -> Any:
+        return self._own if self._own is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        self._own = value
+
+
 def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
     level = logging.WARNING - 10 * min(verbose, 2) if verbose else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.addFilter(RedactingFilter())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())

@@ -129,6 +129,24 @@ class TestReportInputs:
         with pytest.raises(InvalidInput, match="outside the plan's period"):
             app.take_snapshot(synced, None, period="2026-12", now=AS_OF)
 
+    def test_the_choices_of_a_refused_period_leave_out_the_periods_kept(self, synced) -> None:
+        """Q1 kept, then Q2 asked on 20 May: the fix offered « choose a closed period of the plan: 2027-Q1 », the
+        quarter just kept, which the command would refuse in turn (audit newcomer3). It says Q1 is kept, and how to
+        take it again; of the months, those kept are set apart from those still to take."""
+        from pac_core.errors import InvalidInput
+
+        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF)
+        with pytest.raises(InvalidInput) as refused:
+            app.take_snapshot(synced, None, period="2027-Q2", now=AS_OF)
+        assert str(refused.value.problems[0]).endswith(
+            "(every closed quarter of the plan is kept already (2027-Q1): add --replace to take one again)")
+        app.take_snapshot(synced, None, period="2027-02", now=AS_OF)
+        with pytest.raises(InvalidInput) as refused:
+            app.take_snapshot(synced, None, period="2027-05", now=AS_OF)
+        assert str(refused.value.problems[0]).endswith(
+            "(choose a closed period of the plan not kept yet: 2027-01, 2027-03, 2027-04 (kept already: 2027-02; "
+            "--replace takes one again))")
+
 
 class TestAClosedQuartersRun:
     """A closed quarter's report made from its kept snapshot shows the sync the snapshot was taken from (the last

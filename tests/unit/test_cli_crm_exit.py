@@ -6,16 +6,18 @@ through ``sync_jobs.crm_exit`` say; an unreachable CRM stays exit 4 and a spent 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from connectors import registry
-from connectors.base import QuotaExhausted, TransientError
+from connectors.base import ApiUsage, QuotaExhausted, TransientError
 from connectors.hubspot.transport import BadRequest
-from sync_jobs import cli_common, cli_sync
+from sync_jobs import cli_common, cli_crm, cli_sync
 from sync_jobs.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +91,25 @@ def test_a_request_refused_as_invalid_is_no_connection_failure(monkeypatch: pyte
     assert "CRM error" not in result.output and "cannot connect" not in result.output, result.output
     assert f"the CRM refused the request as invalid: {REFUSED}" in result.output, result.output
     assert "fix what its message names" in result.output, result.output
+
+
+class _Ready:
+    """A connector whose CRM has everything, past six figures of API usage."""
+
+    def check_schema(self) -> list[Any]:
+        return []
+
+    def usage(self) -> ApiUsage:
+        return ApiUsage(calls=8, used=12_345, limit=1_000_000)
+
+    def close(self) -> None:
+        pass
+
+
+def test_crm_check_groups_the_api_usage_by_thousands() -> None:
+    """« API usage: 12,345 of 1,000,000 today », as `pac sync` says « 999,947 left today » (audit newcomer3: it read
+    « 113 of 100000 » beside the sync's « 99,972 left today »)."""
+    out = io.StringIO()
+    code = cli_crm._check_one("hubspot", "hs-west", _Ready, Console(file=out, width=200))
+    assert code == 0
+    assert "hs-west: API usage: 12,345 of 1,000,000 today (8 call(s) by this check)" in out.getvalue()

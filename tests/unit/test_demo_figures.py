@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +18,7 @@ from pac_core.engine import EngineSettings
 from pac_core.results import Evaluation
 from sync_jobs import demo
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.run_views import counts_table
+from sync_jobs.run_views import counts_table, print_rejection_table
 from tests.unit import report_fixtures as fx
 
 D = Decimal
@@ -116,4 +117,47 @@ class TestRunSummary:
         rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
                 for line in out.getvalue().splitlines() if line.startswith("│")}
         assert rows["activities"] == ["4,748", "", "1,203", "", ""], rows
-        assert rows["action"] == ["", "", "", "20", ""], rows
+        assert rows["PAC actions"] == ["", "", "", "20", ""], rows
+
+    def test_what_is_written_is_named_apart_from_what_is_read(self) -> None:
+        """The read side's « accounts » and the write side's accounts were two rows « accounts » and « account »
+        (753 read, 485 written), « action » and « axis » beside them: a newcomer read one object twice (audit
+        newcomer3). The written rows come after the read ones, named as what is written."""
+        out = io.StringIO()
+        Console(file=out, width=200).print(counts_table("run", {
+            "accounts": {"read": 753, "deleted": 0}, "account": {"written": 485}, "action": {"written": 20},
+            "activities": {"read": 4748, "rejected": 1, "deleted": 0}, "axis": {"written": 16},
+            "deals": {"read": 1441, "rejected": 1, "deleted": 0}, "users": {"read": 12, "deleted": 0}}))
+        names = [line.split("│")[1].strip() for line in out.getvalue().splitlines() if line.startswith("│")]
+        assert names == ["accounts", "activities", "deals", "users", "PAC axes", "PAC actions",
+                         "accounts' PAC fields"], names
+
+
+def test_a_long_action_text_and_axis_name_are_cut_at_a_word_with_an_ellipsis() -> None:
+    """The demo's tables cut a long text at its column's size, at a word, and say so with « … » (audit newcomer3: the
+    demo printed « … de Savoie et de Haute-Savoie ava » and « Pompes doseuses PX200 pour la phar », as if the plan's
+    own text stopped there)."""
+    plan = fx.plan()
+    action_text = "Appeler 10 clients dormants de Savoie et de Haute-Savoie avant le 30 avril 2027"
+    axis_name = "Pompes doseuses PX200 pour la pharmacie et la cosmétique du Sud-Est"
+    plan = replace(plan, actions=(replace(plan.actions[0], text=action_text), *plan.actions[1:]),
+                   axes=(replace(plan.axes[0], name=axis_name), *plan.axes[1:]))
+    out = io.StringIO()
+    demo.print_progress(Console(file=out, width=300), plan, fx.evaluation())
+    printed = out.getvalue()
+    assert "│ Appeler 10 clients dormants de Savoie et de Haute-Savoie… " in printed and "Savoie av" not in printed
+    assert f"│ {plan.axes[0].id} Pompes doseuses PX200 pour la… " in printed and "la pharmac" not in printed
+
+
+def test_a_rejection_reason_and_its_detail_read_without_nested_parentheses() -> None:
+    """`pac status` grouped a lone rejection as « currency with no exchange rate (no exchange rate for CHF into EUR
+    (add it to engine.fx_rates in pac.yaml)) »: the detail, which ends with its own fix in parentheses, now follows
+    a colon (audit newcomer3)."""
+    group = SimpleNamespace(object="deals", reason="unknown_currency", count=1,
+                            sample="unknown_currency: no exchange rate for CHF into EUR (add it to engine.fx_rates "
+                                   "in pac.yaml)",
+                            examples=[("deals", "0065g00000001xuAAA", "Genève Pharma — MX50 (CHF)")])
+    out = io.StringIO()
+    print_rejection_table(Console(file=out, width=300), [group], "rejected")
+    assert ("│ currency with no exchange rate: no exchange rate for CHF into EUR (add it to engine.fx_rates in "
+            "pac.yaml) │") in out.getvalue()

@@ -92,6 +92,15 @@ class TestBadPlanFiles:
         (line,) = lines(DATA / "malformed.pac.yaml")
         assert line.startswith(f"{DATA / 'malformed.pac.yaml'}:20 ") and "YAML syntax error" in line
 
+    def test_tab_indent_says_replace_the_tab(self) -> None:
+        """A tab where YAML wants spaces (an editor's Tab key) names the fix itself, not only "check indentation"
+        (audit newcomer3: an ops admin reading `found character '\\t' that cannot start any token`)."""
+        text = MINIMAL.replace("\n  - id:", "\n\t- id:", 1)
+        assert "\t" in text
+        (problem,) = text_problems(text)
+        assert "YAML syntax error" in problem and "tab" in problem.split("(", 1)[1]
+        assert "replace the tab with spaces" in problem
+
     def test_unknown_key_did_you_mean(self) -> None:
         """A misspelt key is one problem (not also "when is missing"), with did-you-mean."""
         assert lines(DATA / "unknown_key.pac.yaml") == [
