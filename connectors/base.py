@@ -365,6 +365,16 @@ class WordsUndated(Protocol):
 
 
 @runtime_checkable
+class WordsUnplaced(Protocol):
+    """A connector that stores an activity it cannot place on an account for the engine to judge, and words the
+    engine's ``no_account`` rejection of it as it rejected such records itself: HubSpot's engagement associated only
+    with contacts that have no primary company (``contact_only``, its object and contacts kept with the stored record:
+    ``Activity.crm_object``, ``placed_by``; audit hsplanaware). None for a record it does not word so."""
+
+    def unplaced_rejection(self, record_id: str) -> Rejected | None: ...
+
+
+@runtime_checkable
 class ReportsCopies(Protocol):
     """A connector that can find several CRM records carrying one pac_key (HubSpot's fallback tasks: a task copied by
     hand): pac writes one, the others are left; one line naming them and what to do, for the run's summary and

@@ -30,8 +30,10 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
     first, last = near_span(action.window)   # the spans the engine rejects in (``matching.reject_spans``)
     by_key = {(a.source, a.id): a for a in records.activities}
     out: list[tuple[Activity, Decision]] = []
-    for activity, d in [*((by_key.get((d.source, d.record_id)), d) for d in evaluation.rejected),
-                        *crm_rejected(records)]:
+    # a connector's words first: the engine's ``no_account`` of a HubSpot engagement on contacts with no primary
+    # company is the run's ``contact_only`` rejection, which carries the record (audit hsplanaware)
+    for activity, d in [*crm_rejected(records),
+                        *((by_key.get((d.source, d.record_id)), d) for d in evaluation.rejected)]:
         if activity is None or activity.deleted:
             continue
         owner = resolve_owner(emails, activity.owner_id or "")

@@ -27,6 +27,7 @@ from connectors.base import (
     StoredRecords,
     Target,
     WordsUndated,
+    WordsUnplaced,
 )
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, kept_engine_section, reconciliation_days_of
@@ -594,12 +595,16 @@ def _engine_reason(rejected: Rejected) -> bool:
 def _connector_words(ctx: RunContext, rejected: Rejected) -> Rejected:
     """An engine's ``no_start`` of an activity its connector words (``WordsUndated``: Salesforce's done Event or Task
     with no date, ``no_activity_date``, audit connrejects; HubSpot's engagement with no start time,
-    ``no_start_time``, audit hsundated), in those words; any other as it is."""
+    ``no_start_time``, audit hsundated), or its ``no_account`` (``WordsUnplaced``: HubSpot's engagement on contacts
+    with no primary company, ``contact_only``, audit hsplanaware), in those words; any other as it is."""
     connector = ctx.connectors.get(rejected.source)
-    if (rejected.object != "activities" or not rejected.reason.startswith("no_start:")
-            or not isinstance(connector, WordsUndated)):
+    if rejected.object != "activities":
         return rejected
-    return connector.undated_rejection(rejected.id) or rejected
+    if rejected.reason.startswith("no_start:") and isinstance(connector, WordsUndated):
+        return connector.undated_rejection(rejected.id) or rejected
+    if rejected.reason.startswith("no_account:") and isinstance(connector, WordsUnplaced):
+        return connector.unplaced_rejection(rejected.id) or rejected
+    return rejected
 
 
 def _with_code(rejected: Rejected) -> Rejected:

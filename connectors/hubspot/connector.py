@@ -192,6 +192,12 @@ COMPANY_RULES = "option labels; pac values"
 # "line product ids", each line keeps its product library item (``hs_product_id``) and that item's SKU and name
 # (``DealLine.product_id``, ``codes``, ``names``), by which a product renamed in the library keeps its old and new
 # lines together (audit hsproductid): read again once.
+# How engagements are read, on top of READING_RULES (a change here re-reads the activities only): "contact-only
+# kept", an engagement associated only with contacts that have no primary company is stored with no account for the
+# plans to judge (``Companies.checked``, audit hsplanaware), where the connector rejected it before in every plan: the
+# first sync after the upgrade reads every engagement again, so no rejection of before is carried (``pull``'s
+# standing rejections) in a plan it does not concern until the weekly full read.
+ACTIVITY_RULES = "contact-only kept"
 DEAL_RULES = ("company currency; line ids; line terms; line prices; line currency; discount cents; line own currency;"
               " line product ids")
 
@@ -259,6 +265,9 @@ class HubSpotConnector:
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
         # engagement id -> its object ("call"...), of those this run read with no start time (``undated_rejection``)
         self._undated: dict[str, str] = {}
+        # engagement id -> the engagement, of those this run kept with no account, on contacts with no primary
+        # company (``unplaced_rejection``)
+        self._unplaced: dict[str, Activity] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
         # company merged away -> the company it went into, seen this run: a merged company's ``hs_merged_object_ids``
@@ -420,7 +429,8 @@ class HubSpotConnector:
         activities = m.activities.model_dump(mode="json", exclude=None if m.activities.tasks.enabled else {"tasks"})
         parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES,
                                                                COUNTRY_READING],
-                                        ObjectKind.ACTIVITIES: activities}
+                                        ObjectKind.ACTIVITIES: [activities, ACTIVITY_RULES] if ACTIVITY_RULES
+                                        else activities}
         currency = portal_currency(m)
         if currency and m.companies.annual_revenue:
             # a portal with a company currency keeps it with each company's annual revenue (audit multi F2): its
@@ -596,7 +606,8 @@ class HubSpotConnector:
                 i = obj["id"]
                 if winners or by_lines or restoring:
                     seen.add(str(i))
-                record = companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
+                record = self._noted(companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)),
+                                                       obj, self.name))
                 if record is None:      # one of pac's own tasks: no record of its own
                     pac_own += 1
                     continue
@@ -706,23 +717,25 @@ class HubSpotConnector:
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
         convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
-        if spec.kind is ObjectKind.ACTIVITIES:
-            convert = self._noting_undated(convert)
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 
-    def _noting_undated(self, convert: Convert) -> Convert:
-        """``convert`` noting the engagements it reads with no start time (``Activity.crm_object``), by id, for
-        ``undated_rejection``; a later reading of one in this pull, dated, drops it."""
-        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
-            record = convert(obj, company, lines)
-            if isinstance(record, Activity):
-                if record.crm_object and not record.deleted:
-                    self._undated[record.id] = record.crm_object
-                else:
-                    self._undated.pop(record.id, None)
-            return record
-
-        return read
+    def _noted(self, record: Record | Rejected | None) -> Record | Rejected | None:
+        """``record``, an engagement read with no start time (``Activity.crm_object``) noted by id for
+        ``undated_rejection``, one kept with no account because its contacts have no primary company
+        (``Companies.checked``) for ``unplaced_rejection``: what this pull read tells the words before the store holds
+        it (the store is written at the end of the run); a later reading of one in this pull drops it from the notes
+        it no longer fits."""
+        if isinstance(record, Activity):
+            live = bool(record.crm_object) and not record.deleted
+            if live and record.start is None and record.day is None:
+                self._undated[record.id] = record.crm_object or ""
+            else:
+                self._undated.pop(record.id, None)
+            if live and _contact_only(record):
+                self._unplaced[record.id] = record
+            else:
+                self._unplaced.pop(record.id, None)
+        return record
 
     def undated_rejection(self, record_id: str) -> Rejected | None:
         """The engine's ``no_start`` of an engagement kept with no start time, worded ``no_start_time`` with its
@@ -737,6 +750,23 @@ class HubSpotConnector:
             if isinstance(stored, Activity) and stored.start is None and stored.day is None:
                 obj = stored.crm_object
         return undated_rejection(self.name, record_id, obj, self.mapping)
+
+    def unplaced_rejection(self, record_id: str) -> Rejected | None:
+        """The engine's ``no_account`` of an engagement kept with no account because the contacts it is associated
+        with have no primary company (``Companies.checked``), worded ``contact_only`` with its object and contacts, as
+        the connector rejected every such engagement before (audit hsplanaware), with what was read of it
+        (``Rejected.record``: ``pac explain`` lists it among its rep's rejected records, audit hsmulti). This pull's
+        reading of it, else the stored record (an incremental night that does not read it again; a plan that starts
+        naming its owner). None for any other record (an engagement with neither company nor contact)."""
+        record = self._unplaced.get(record_id)
+        if record is None and self._stored is not None:
+            stored = self._stored.records(ObjectKind.ACTIVITIES.value, [record_id]).get(record_id)
+            record = stored if isinstance(stored, Activity) and _contact_only(stored) else None
+        if record is None or not record.crm_object:
+            return None
+        contacts = ", ".join(b.split(":", 1)[1] for b in record.placed_by if b.startswith("contact:"))
+        return replace(rejection(self.name, ObjectKind.ACTIVITIES.value, record_id, "contact_only",
+                                 object=record.crm_object, contacts=contacts), record=record)
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
         """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
@@ -957,8 +987,8 @@ class HubSpotConnector:
         for obj in found:
             # (its latest line's stamp, edited or deleted, when later than its own: what the watermark passes)
             restamped = (edited or NO_LINES).restamped(lines.restamped(obj))
-            record = companies.checked(convert(restamped, companies.get(obj["id"]), lines.of(obj["id"])), obj,
-                                       self.name)
+            record = self._noted(companies.checked(convert(restamped, companies.get(obj["id"]), lines.of(obj["id"])),
+                                                   obj, self.name))
             if record is None:      # one of pac's own tasks
                 continue
             yield record
@@ -1864,10 +1894,12 @@ def _with_held(spec: HsObject, held: Mapping[str, Record], companies: Companies,
                ) -> tuple[Companies, Lines]:
     """``companies`` and ``lines`` read for a buffer's other records, with those the store holds for ``held``
     (``_held_at_stamp``): its company, what placed it there (``placed_by``), the other companies nothing told apart
-    (``also_on``), a deal's lines."""
+    (``also_on``), a deal's lines, an engagement's contacts with no primary company (``contact_only``: kept with no
+    account, its object and contacts, audit hsplanaware)."""
     if not held:
         return companies, lines
     of, placed, also = dict(companies.of), dict(companies.placed_by), dict(companies.also_on)
+    only = dict(companies.contact_only)
     by_deal = dict(lines.lines)
     for i, record in held.items():
         if isinstance(record, Activity | Deal):
@@ -1876,9 +1908,11 @@ def _with_held(spec: HsObject, held: Mapping[str, Record], companies: Companies,
                 placed[i] = record.placed_by
         if isinstance(record, Activity) and record.also_on:
             also[i] = record.also_on
+        if isinstance(record, Activity) and _contact_only(record):
+            only[i] = (record.crm_object or "", ", ".join(b.split(":", 1)[1] for b in record.placed_by))
         if isinstance(record, Deal) and record.lines:
             by_deal[i] = record.lines
-    return (Companies(of, companies.contact_only, spec.kind.value, placed, also), Lines(by_deal, lines.stamps))
+    return (Companies(of, only, spec.kind.value, placed, also), Lines(by_deal, lines.stamps))
 
 
 def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -1977,10 +2011,10 @@ class Companies:
         return self.of.get(str(record_id))
 
     def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
-        """``record``, or its rejection when it is linked to such contacts only (a record already rejected keeps its
-        own reason; None, no record, stays None). Only what would count is rejected: an activity of no counted type
-        (an inbound call) is no plan activity, and an open or lost deal brings no revenue (the engine sets aside only
-        a won deal with no account): both are kept with no account, as a record with neither company nor contact.
+        """``record``, or its rejection when it is a won deal linked to such contacts only (a record already rejected
+        keeps its own reason; None, no record, stays None). An engagement so linked is kept with no account for the
+        plan to judge (audit hsplanaware), and an open or lost deal brings no revenue (the engine sets aside only a
+        won deal with no account): both are kept with no account, as a record with neither company nor contact.
         A record placed through its contacts carries what placed it (``placed_by``), one placed on one of several
         companies nothing told apart the others (``also_on``): the store keeps both."""
         i = str(obj["id"])
@@ -1992,18 +2026,29 @@ class Companies:
         only = self.contact_only.get(i)
         if only is None or record is None or isinstance(record, Rejected):
             return record
-        if (isinstance(record, Activity) and (record.type is None or record.crm_object)) or (
-                isinstance(record, Deal) and record.stage is not DealStage.WON):
-            # an engagement with no start time cannot count either: kept with no account for the engine, which
-            # rejects it for its start time when the plan counts its type for its owner (audit hsundated)
+        if isinstance(record, Activity):
+            # kept with no account, its object and contacts noted (``crm_object``, ``placed_by``): the engine's
+            # plan-aware ``no_account`` rejects it only for a plan that could count it (its type counted by an action
+            # naming its owner, near that action's window), worded ``contact_only`` as the connector rejected every
+            # such engagement before (``HubSpotConnector.unplaced_rejection``, audit hsplanaware); one with no start
+            # time is rejected for that first (audit hsundated)
+            return replace(record, crm_object=only[0], placed_by=tuple(f"contact:{c}" for c in only[1].split(", ")))
+        if isinstance(record, Deal) and record.stage is not DealStage.WON:
             return record
-        # what was read of it (``Rejected.record``): pac explain lists the engagement among its rep's rejected
-        # records of an action (audit hsmulti), a won deal on its company's axes (it has none: on no axis)
+        # what was read of it (``Rejected.record``): pac explain lists a won deal on its company's axes (it has
+        # none: on no axis; audit hsmulti)
         return replace(rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1]),
-                       record=record if isinstance(record, Activity | Deal) else None)
+                       record=record if isinstance(record, Deal) else None)
 
 
 NO_COMPANIES = Companies({})
+
+
+def _contact_only(record: Activity) -> bool:
+    """Whether ``record`` is an engagement ``Companies.checked`` kept with no account because its contacts have no
+    primary company: no account, its object noted, placed by contacts only."""
+    return (record.account_id is None and bool(record.crm_object) and bool(record.placed_by)
+            and all(b.startswith("contact:") for b in record.placed_by))
 
 
 def _tie_break(candidates: Sequence[str], held: tuple[str, str] | None) -> tuple[str, str]:

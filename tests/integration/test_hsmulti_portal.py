@@ -234,10 +234,11 @@ def test_the_visits_count_for_the_company_visited(nights: Any, night: int, done:
 
 def test_the_incremental_night_places_each_record_as_the_first_night(nights: Any) -> None:
     """M1, M4 and 6201 read again on the incremental night (edited) stay on the companies the first night placed
-    them on; M7, new, is placed by the same rule (its contact's primary company)."""
+    them on; M7, new, is placed by the same rule (its contact's primary company). M6 (Léa only, no primary company)
+    is stored with no account, for the plan to judge (audit hsplanaware; before, the connector rejected it)."""
     placed = _placed(nights[2], "activities")
     assert placed == {"3201": "2202", "3202": "2203", "3203": "2202", "3204": "2201", "3205": "2203",
-                      "3207": "2202"}
+                      "3206": None, "3207": "2202"}
     deals = _placed(nights[2], "deals")
     assert {d: deals.get(d) for d in ("6201", "6202", "6203", "6204", "6205", "6211")} == {
         "6201": "2202", "6202": "2202", "6203": "2204", "6204": "2203", "6205": "2203", "6211": "2205"}

@@ -128,6 +128,7 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 6)
+        monkeypatch.setattr(connector, "ACTIVITY_RULES", "")   # (the activities' own rules came later: hsplanaware)
         assert self._reading(start_first=True, voicemail_no_show=True) == "6:fbcc99f352074dd4"
         assert self._reading(subjects={}, types={"CALL": ActivityType.CALL}) == self._reading()
 
@@ -137,6 +138,7 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 6)
+        monkeypatch.setattr(connector, "ACTIVITY_RULES", "")   # (the activities' own rules came later: hsplanaware)
         assert self._reading(voicemail_no_show=True) == "6:7b4b27884b0efd4c"
         assert self._reading() != self._reading(start_first=True)
 
@@ -153,8 +155,19 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 9)
+        monkeypatch.setattr(connector, "ACTIVITY_RULES", "")   # (the activities' own rules came later: hsplanaware)
         assert self._reading(enabled=True, voicemail_no_show=True) != "9:c9dc1205b3bf27e8"
         assert self._reading(voicemail_no_show=True) == "9:ee9437f14bfb58b0"
+
+    def test_keeping_contact_only_engagements_reads_the_activities_again_once(self, monkeypatch):
+        """Audit hsplanaware: an engagement on contacts with no primary company is stored for the plans to judge,
+        where the connector rejected it before: the reading changes, so a store synced before reads its engagements
+        again once and no rejection of before is carried into a plan it does not concern."""
+        from connectors.hubspot import connector
+
+        now = self._reading()
+        monkeypatch.setattr(connector, "ACTIVITY_RULES", "")
+        assert self._reading() != now
 
     def test_a_voicemail_counted_reads_the_calls_again_once(self):
         """Audit matching F6: « Left voicemail » shipped as a call made changes the reading, so a store synced before

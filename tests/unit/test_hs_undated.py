@@ -134,11 +134,11 @@ def test_the_connector_words_what_this_pull_read_undated() -> None:
     """A reading of this pull tells the object; read again dated in the same pull, it is no undated one."""
     connector = _connector()
     assert isinstance(connector, WordsUndated)
-    read = connector._noting_undated(lambda obj, company, _lines: meeting_reader(MAPPING, "hs")(obj, company))
-    read(_obj(PROPS["meeting"], "7001"), "101", ())
+    read = meeting_reader(MAPPING, "hs")
+    connector._noted(read(_obj(PROPS["meeting"], "7001"), "101"))
     words = connector.undated_rejection("7001")
     assert words is not None and words.reason == BEFORE["meeting"][2]
-    read(_obj({**PROPS["meeting"], "hs_timestamp": STAMP}, "7001"), "101", ())
+    connector._noted(read(_obj({**PROPS["meeting"], "hs_timestamp": STAMP}, "7001"), "101"))
     assert connector.undated_rejection("7001") is None
     assert connector.undated_rejection("7002") is None
 
@@ -157,12 +157,14 @@ def test_the_connector_words_a_stored_undated_engagement_it_did_not_read() -> No
 
 
 def test_an_undated_engagement_on_a_contact_only_is_kept_for_the_engine() -> None:
-    """Linked to a contact with no primary company only: a dated call is rejected (``contact_only``, plan-wide); an
-    undated one cannot count whatever its company, so it is kept with no account, for the engine to judge by the
-    plan (before, rejected for its start time in every plan)."""
+    """Linked to a contact with no primary company only: an undated call cannot count whatever its company, so it is
+    kept with no account, for the engine to judge by the plan (before, rejected for its start time in every plan); a
+    dated one too since audit hsplanaware (before, rejected ``contact_only`` plan-wide), its contacts noted."""
     companies = Companies({"9001": None}, contact_only={"9001": ("call", "51")})
     undated = call_reader(MAPPING, "hs")(_obj(PROPS["call"]), None)
     kept = companies.checked(undated, _obj(PROPS["call"]), "hs")
     assert isinstance(kept, Activity) and (kept.account_id, kept.crm_object) == (None, "call")
     dated = call_reader(MAPPING, "hs")(_obj({**PROPS["call"], "hs_timestamp": STAMP}), None)
-    assert isinstance(companies.checked(dated, _obj(PROPS["call"]), "hs"), Rejected)
+    kept = companies.checked(dated, _obj(PROPS["call"]), "hs")
+    assert isinstance(kept, Activity) and (kept.account_id, kept.crm_object, kept.placed_by) == (
+        None, "call", ("contact:51",))
