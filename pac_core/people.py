@@ -57,6 +57,16 @@ def named_emails(plan: Plan) -> frozenset[str]:
     return frozenset(out)
 
 
+def person_emails(plan: Plan, email: str) -> tuple[str, ...]:
+    """The e-mails of the person ``email`` names (``Plan.emails_of``), in the order their CRM users are preferred as
+    the owner of the person's PAC records when several can own them (``sync_jobs.owner_choice``): the plan's e-mail,
+    the written aliases in the plan's order, then the e-mails pac remembers (sorted)."""
+    email = dict(plan.remembered).get(email.strip().lower(), email.strip().lower())
+    person = next((p for p in plan.people if p.email == email or email in p.aliases), None)
+    head = (person.email, *person.aliases) if person is not None else (email,)
+    return tuple(dict.fromkeys((*head, *sorted(now for now, who in plan.remembered if who == head[0]))))
+
+
 def remembered(plan: Plan, users: Iterable[User]) -> tuple[Remembered, ...]:
     """The users whose e-mail now the plan does not name and who held one it names (the latest such one), in
     (source, id) order; ``ambiguous`` when their e-mail now is remembered for two people."""

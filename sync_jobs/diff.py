@@ -328,22 +328,6 @@ def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: 
     return out
 
 
-def local_owners(desired: Mapping[tuple[Target, str], Mapping[str, Any]], plan: Plan, emails: set[str]
-                 ) -> dict[tuple[Target, str], dict[str, Any]]:
-    """``desired`` with each action's ``owner_email`` as one CRM knows its owner: when their plan e-mail is none of
-    its active users' (``emails``) but one of their ``people[].aliases`` is, that alias (the CRM's owner is set by
-    e-mail, to an active user only: a rep whose old user was deactivated and who has a new one under an alias gets
-    her records on the new one, audit sfusers)."""
-    out = {key: dict(fields) for key, fields in desired.items()}
-    for (target, _key), fields in out.items():
-        owner = fields.get("owner_email")
-        if target is Target.ACTION and isinstance(owner, str) and owner not in emails:
-            known = sorted(plan.emails_of(owner) & emails)
-            if known:
-                fields["owner_email"] = known[0]
-    return out
-
-
 def route(plan: Plan, connectors: Sequence[str], users_of: Mapping[str, set[str]]
           ) -> dict[str, set[tuple[Target, str]]]:
     """Which records each connector receives (see the module docstring for the rule)."""

@@ -42,7 +42,7 @@ from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
 from pac_core.text import fold_value
-from sync_jobs import account_targets, diff
+from sync_jobs import account_targets, diff, owner_choice
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
@@ -332,8 +332,8 @@ def _write_all(ctx: RunContext) -> None:
     for name in ctx.names:
         connector, last = ctx.connectors[name], last_of[name]
         kept = diff.kept_by(ctx.desired, connector)   # the fields this CRM keeps
-        if ctx.effective is not None and ctx.effective.aliases():   # an owner active in this CRM under an alias
-            kept = diff.local_owners(kept, ctx.effective, ctx.active_of.get(name, set()))
+        if ctx.effective is not None and ctx.effective.aliases():   # a person with several e-mails: which user owns
+            kept = _owners_here(ctx, name, kept, last)
         changes = diff.changes_for(kept, ctx.routes[name], last, ctx.now) + ctx.accounts.get(name, [])
         result.changes[name] = changes
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
@@ -360,6 +360,24 @@ def _write_all(ctx: RunContext) -> None:
         result.retired += _retired_lines(ctx, name, changes)
         result.drift += _drift_lines(ctx, name)
         _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, unlinked, now=ctx.now))
+
+
+def _owners_here(ctx: RunContext, name: str, kept: Mapping[tuple[Target, str], Mapping[str, Any]],
+                 last: Mapping[tuple[str, str], Any]) -> dict[tuple[Target, str], dict[str, Any]]:
+    """``kept`` with each action's owner e-mail in connector ``name`` (``sync_jobs.owner_choice``), asking the
+    connector which of a person's e-mails hold a user able to own PAC records when they have several; the result's
+    warning for a person with several such users."""
+    assert ctx.effective is not None and ctx.records is not None
+    connector, active = ctx.connectors[name], ctx.active_of.get(name, set())
+    asked = owner_choice.to_ask(kept, ctx.effective, active)
+    able = connector.owner_users(asked) if asked and isinstance(connector, owner_choice.PicksOwners) else None
+    out, twins = owner_choice.local_owners(kept, ctx.effective, active, last, able,
+                                           owner_choice.moved_from(ctx.records.users, name), name)
+    for twin in twins:
+        warning = twin.warning(ctx.plan.language)
+        ctx.result.unmeasured.append(warning)
+        event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
+    return out
 
 
 def _recreated_changes(ctx: RunContext, name: str, kept: Mapping[tuple[Target, str], Mapping[str, Any]],

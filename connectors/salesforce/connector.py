@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -838,6 +838,11 @@ class SalesforceConnector:
 
     def note_plan_zone(self, timezone: str) -> None:
         """A Salesforce action's last day is a date field (``PAC_Window_End__c``): no instant, nothing to note."""
+
+    def owner_users(self, emails: Collection[str]) -> dict[str, str]:
+        """Of ``emails``, those held by an active Standard user, the only users that may own PAC records, with the
+        words naming them (``Owners.able``; ``sync_jobs.owner_choice.PicksOwners``)."""
+        return self.owners.able(emails)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

@@ -8,9 +8,13 @@ Object Reference, User: the user that logs in and reads "My actions"). A user of
 even alone on the e-mail (audit sfusers, 7 Dec 2026): a Chatter Free user (CsnOnly) "cannot be the owner of a custom
 object record" (Salesforce developer forums: Salesforce refuses the whole record, OP_WITH_INVALID_USER_TYPE_EXCEPTION,
 night after night), and a portal user (PowerPartner, CustomerSuccess, PowerCustomerSuccess, CspLitePortal, Guest...)
-is a partner's or a customer's login: a PAC action is the company's plan. No Standard user, or two or more: pac does not
-guess (a private action given to the wrong user is hidden from the rep): the owner is left unchanged, as for an
-e-mail with no active user, and the run warns once, naming the users and the fixes.
+is a partner's or a customer's login: a PAC action is the company's plan. No Standard user: the owner is left unchanged,
+as for an e-mail with no active user, and the run warns once, naming the users and the fixes. Two or more Standard
+users: the one with the lowest Id (the oldest, so a user made later with her address never takes her records over),
+and the run warns once naming them all and the fixes (audit sfownerpick: left unchanged, a new record stayed the
+integration user's, seen by neither). Which of a person's e-mails names her user when she has several (her Standard
+user moved to a new e-mail, her Chatter Free user kept the old one) is chosen by the sync with ``able``
+(``sync_jobs.owner_choice``).
 
 The users come from the pull (``seen``), complete once a full read of the users has ended (``complete``); otherwise
 the e-mails the write-back needs are looked up (``resolve``: one query per ``LOOKUP_BATCH`` e-mails, none for an
@@ -103,16 +107,30 @@ class Owners:
 
     def owner(self, email: str) -> tuple[str | None, str]:
         """The owner's user id for ``email``, or None with why (no active user; only users of types that cannot own
-        PAC records, or several Standard users: warned once)."""
+        PAC records: warned once). Several Standard users: the lowest Id, warned once (``_several``)."""
         email = email.strip().lower()
-        candidates = sorted(self._users.get(email, {}).values(), key=lambda c: c.id)
+        candidates = sorted(self._users.get(email, {}).values(), key=lambda c: _age(c.id))
         pool = [c for c in candidates if c.standard]
-        if len(pool) == 1:
+        if len(pool) > 1:
+            self._warn_once(email, _several(email, pool))
+        if pool:
             return pool[0].id, ""
         if not candidates:
             return None, f"salesforce.write owner={email} has no active Salesforce user; owner left unchanged"
-        self._warn_once(email, _several(email, pool) if pool else _none_can_own(email, candidates))
+        self._warn_once(email, _none_can_own(email, candidates))
         return None, ""
+
+    def able(self, emails: Iterable[str]) -> dict[str, str]:
+        """Of ``emails``, those held by an active Standard user (one that may own PAC records), each with the words
+        naming its Standard users; looked up as ``resolve`` does (no query once every user was read)."""
+        wanted = sorted({e.strip().lower() for e in emails if e})
+        self.resolve(wanted)
+        out = {}
+        for email in wanted:
+            pool = sorted((c for c in self._users.get(email, {}).values() if c.standard), key=lambda c: _age(c.id))
+            if pool:
+                out[email] = "; ".join(c.words() for c in pool)
+        return out
 
     def _warn_once(self, email: str, why: str) -> None:
         if email not in self._warned:
@@ -121,11 +139,17 @@ class Owners:
 
 
 def _several(email: str, pool: list[Candidate]) -> str:
-    return (f"salesforce.write owner={email}: {len(pool)} active Salesforce users share the e-mail "
-            f"({'; '.join(c.words() for c in pool)}), so pac cannot tell which one is this person's and leaves "
-            "the owner of their PAC records unchanged: deactivate the user that is not theirs, or give it an "
-            "e-mail of its own (and list that e-mail under the person's people[].aliases in the plan if its "
-            "records are theirs too); the owner is sent again on the next run")
+    return (f"salesforce.write owner={email}: {len(pool)} active Standard Salesforce users share the e-mail "
+            f"({'; '.join(c.words() for c in pool)}): pac gives them to {pool[0].id}, the one with the lowest Id "
+            "(the oldest: a user made later never takes them over), and a record already owned by one of them stays "
+            "with it. Deactivate the user that is not this person's, or give it an e-mail of its own (and list that "
+            "e-mail under the person's people[].aliases in the plan if its records are theirs too)")
+
+
+def _age(user_id: str) -> tuple[str, str]:
+    """A user's place in creation order: its 15-character Id (base 62, 0-9A-Za-z as ASCII orders them; the three
+    more characters of an 18-character Id are a case checksum), then the whole Id."""
+    return user_id[:15], user_id
 
 
 def _none_can_own(email: str, candidates: list[Candidate]) -> str:

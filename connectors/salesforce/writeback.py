@@ -2,8 +2,8 @@
 ``allOrNone`` false, axes before actions so an action's axis lookup resolves) and account PAC fields
 (``PAC_Axes__c``, ``PAC_Target__c``) updated by id through ``PATCH /composite/sobjects``; any other Account field
 is refused. Values are coerced to the fields' JSON forms (dates, amounts, picklists, lookups by external id). An
-owner e-mail with no active user, with no active Standard user (a Chatter Free or portal user never owns PAC records),
-or with several (``owners.Owners``), is left out (a warning) and named in the result's ``unsent``: not recorded as
+owner e-mail with no active user or with no active Standard user (a Chatter Free or portal user never owns PAC records;
+several: the oldest, ``owners.Owners``) is left out (a warning) and named in the result's ``unsent``: not recorded as
 written, it is sent again on the next run.
 """
 
@@ -122,8 +122,8 @@ class Writer:
         return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
 
     def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
-        """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user, with no active
-        Standard user or with several (warned by ``_values``), kept unrecorded so the owner is sent again on the next
+        """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user or with no active
+        Standard user (warned by ``_values``), kept unrecorded so the owner is sent again on the next
         run."""
         if change.target is Target.ACCOUNT or "OwnerId" in record:
             return frozenset()

@@ -15,10 +15,11 @@ Visits in May 2027: V1 S Alpha 3 May, V2 S Beta 10 May, V3 D Gamma 5 May, V4 M A
 19 May (after S's e-mail change).
 Night 1: A-1 Julie 3 (V1, V2 and the deactivated duplicate's V3), owned by S; A-2 Marc 1, owned by M, never by the
 portal user; A-3 Nina: written with no OwnerId and a warning (her only user cannot own it).
-Night 2: A-1 4, still S's, no owner sent; A-4 (new, Julie): never given to her Chatter Free user (Salesforce would
-refuse the record every night): with no OwnerId and a warning saying how to name her Standard user; night 3, the plan
-fixed so, her Standard user's.
-Her old user deactivated and a new one under an alias: the new one owns her actions (``diff.local_owners``).
+Night 2: A-1 4, still S's, no owner sent; A-4 (new, Julie) goes to S, the one active Standard user that is Julie
+(under the e-mail pac remembers S moved to; audit sfownerpick), never to her Chatter Free user (Salesforce would refuse
+the record every night); night 3, the plan fixed to her new e-mail, nothing moves. With a second Standard user S2 made
+with julie@: A-1 stays S's, A-4 goes to S2 (the plan's e-mail first), and the run names both.
+Her old user deactivated and a new one under an alias: the new one owns her actions (``sync_jobs.owner_choice``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ A4 = """\
      what: {activity: visit, count: 1, counting: activities}, when: "June 2027"}
 """
 JULIE, MARC, NINA = "julie@example.com", "marc@example.com", "nina@example.com"
+JULIE_NEW = "julie.martin@example.com"
 
 
 def _user(org: DocsOrg, username: str, email: str, name: str, user_type: str, active: bool = True) -> str:
@@ -182,18 +184,15 @@ class TestOwnersByLicence:
             self, users_org: tuple[DocsOrg, dict[str, str], Any, Path], caplog: pytest.LogCaptureFixture) -> None:
         """Night 2: Julie's Standard user now has julie.martin@example.com, her Chatter Free user still
         julie@example.com, and the plan adds A-4 for her. A-1 counts the visit made under the new e-mail (4) and stays
-        her Standard user's, no owner sent; A-4 is created (never refused) and not given to her Chatter Free user: pac
-        cannot tell which of the users under her other e-mails is hers (the owner is chosen by the e-mail the plan
-        names), so the integration user keeps it and the run says how to fix the plan; night 3, the plan fixed so,
-        A-4 is her Standard user's.
-        Seen failing before the fix: A-4's OwnerId was her Chatter Free user, Salesforce refused the record
-        (OP_WITH_INVALID_USER_TYPE_EXCEPTION) and A-4 did not exist in the org."""
+        her Standard user's, no owner sent; A-4 is created and owned by her Standard user: the one active Standard user
+        that is Julie, under the e-mail pac remembers it moved to (audit sfownerpick). Never her Chatter Free user
+        (Salesforce would refuse the record), and no "cannot own" warning. Night 3, the plan fixed as the remembered
+        e-mail's warning says: nothing to send, both stay hers.
+        Seen failing before sfusers: A-4's OwnerId was her Chatter Free user, refused. Seen failing before sfownerpick:
+        A-4 written with no OwnerId (the integration user's, out of her "My actions") and a warning."""
         org, ids, settings, tmp_path = users_org
         _sync(org, settings)
-        org.now = datetime(2027, 5, 20, 16, 30, tzinfo=UTC)
-        julie = next(u for u in org.rows["User"] if u["Id"] == ids["S"])
-        julie.update(Email="julie.martin@example.com", SystemModstamp=org.now)
-        visit(org, "V5", ids["S"], ids["delta"], datetime(2027, 5, 19, 16, 0, tzinfo=UTC), SystemModstamp=org.now)
+        _moved(org, ids)
         plan = tmp_path / "plan.pac.yaml"
         plan.write_text(PLAN + A4, encoding="utf-8")
         before = len(org.requests)
@@ -203,26 +202,51 @@ class TestOwnersByLicence:
         ev = result.evaluation
         assert ev is not None, result
         assert ev.action("A-1").done == 4
-        sent = _owners_sent(org, before)
-        assert ids["C"] not in sent.values() and "A-1" not in sent, sent
-        assert _record(org, "A-1")["OwnerId"] == ids["S"]
-        assert _record(org, "A-4")["OwnerId"] is None     # none sent: the creating (integration) user owns it
+        assert _owners_sent(org, before) == {"A-4": ids["S"]}
+        assert _record(org, "A-1")["OwnerId"] == ids["S"] and _record(org, "A-4")["OwnerId"] == ids["S"]
         assert not [line for line in result.drift if "A-1" in line], result.drift
-        [julie_warning] = _warnings(caplog, JULIE)      # not given to her Chatter Free user: the run says the fix
-        assert ids["C"] in julie_warning and "Chatter Free" in julie_warning and ids["D"] not in julie_warning
-        assert f"aliases: [{JULIE}]" in julie_warning
+        assert _warnings(caplog, JULIE) == [] and _warnings(caplog, JULIE_NEW) == []
 
-        # night 3, the plan fixed as the warning says: A-4 goes to her Standard user, her visits still count
-        fixed = (PLAN + A4).replace("who: julie@example.com", "who: julie.martin@example.com").replace(
-            "{email: julie@example.com, name: Julie}",
-            "{email: julie.martin@example.com, name: Julie, aliases: [julie@example.com]}")
+        # night 3, the plan fixed as the remembered e-mail's warning says: nothing to send, her visits still count
+        fixed = (PLAN + A4).replace("who: julie@example.com", f"who: {JULIE_NEW}").replace(
+            "{email: julie@example.com, name: Julie}", f"{{email: {JULIE_NEW}, name: Julie, aliases: [{JULIE}]}}")
         plan.write_text(fixed, encoding="utf-8")
         before = len(org.requests)
         third = _sync(org, settings, Clock(datetime(2027, 5, 20, 18, 0, tzinfo=UTC)))
         assert (org.unhandled, org.errors) == ([], [])
         assert third.evaluation is not None and third.evaluation.action("A-1").done == 4
         assert _record(org, "A-4")["OwnerId"] == ids["S"] and _record(org, "A-1")["OwnerId"] == ids["S"]
-        assert ids["C"] not in _owners_sent(org, before).values()
+        assert _owners_sent(org, before) == {}
+
+    def test_two_standard_users_are_julie_her_records_stay_and_new_ones_go_to_the_plan_email(
+            self, users_org: tuple[DocsOrg, dict[str, str], Any, Path], caplog: pytest.LogCaptureFixture) -> None:
+        """Night 2: Julie's Standard user S moved to julie.martin@example.com (pac remembers it held her plan e-mail)
+        and a second Standard user S2 was made with julie@example.com: both are Julie. A-1, S's since night 1, stays
+        S's (no owner sent); A-4 (new) goes to S2, the user of the plan's own e-mail (the plan's e-mail first, then
+        its aliases, then the e-mails pac remembers), and the run warns once, naming both users, the one chosen and
+        the fix. Never her Chatter Free user. Seen failing before the fix: A-4 sent to S2 with no warning that S is
+        Julie too (the owner was chosen by the plan's e-mail alone)."""
+        org, ids, settings, tmp_path = users_org
+        _sync(org, settings)
+        _moved(org, ids)
+        second = _user(org, "julie.2@example.com", JULIE, "Julie Martin (2)", "Standard")
+        (tmp_path / "plan.pac.yaml").write_text(PLAN + A4, encoding="utf-8")
+        before = len(org.requests)
+        with caplog.at_level(logging.WARNING):
+            result = _sync(org, settings, Clock(datetime(2027, 5, 20, 17, 0, tzinfo=UTC)))
+        assert (org.unhandled, org.errors) == ([], [])
+        assert result.evaluation is not None and result.evaluation.action("A-1").done == 4
+        assert _owners_sent(org, before) == {"A-4": second}
+        assert _record(org, "A-1")["OwnerId"] == ids["S"] and _record(org, "A-4")["OwnerId"] == second
+        [both] = [w for w in result.unmeasured if second in w]
+        assert ids["S"] in both and JULIE_NEW in both and "deactivate" in both.lower() and ids["C"] not in both, both
+
+
+def _moved(org: DocsOrg, ids: dict[str, str]) -> None:
+    """Julie's Standard user moves to julie.martin@example.com on 20 May, after a visit under the new e-mail."""
+    org.now = datetime(2027, 5, 20, 16, 30, tzinfo=UTC)
+    next(u for u in org.rows["User"] if u["Id"] == ids["S"]).update(Email=JULIE_NEW, SystemModstamp=org.now)
+    visit(org, "V5", ids["S"], ids["delta"], datetime(2027, 5, 19, 16, 0, tzinfo=UTC), SystemModstamp=org.now)
 
 
 class TestOwnerUnderAnAlias:

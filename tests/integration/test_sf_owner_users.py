@@ -34,26 +34,28 @@ class TestSharedEmail:
         assert _a01(org)["OwnerId"] == julie
         assert _last_written(org, "sf-main", f"{_plan_id(org)}:A-01")["owner_email"] == JULIE
 
-    def test_two_standard_users_are_named_and_neither_is_guessed(self, tmp_path: Path, server: SandboxServer,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
-        """Two active Standard users with Julie's e-mail (a test user made with her address): pac cannot tell which
-        is hers; the run warns once, naming both users and the fixes, leaves A-01's owner unchanged (not recorded as
-        written, so it is sent again), and once the other user is deactivated the next run gives A-01 to Julie.
-        Seen failing before the fix: no warning, A-01 given to the user read last."""
+    def test_two_standard_users_the_oldest_is_chosen_and_both_are_named(self, tmp_path: Path, server: SandboxServer,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+        """Two active Standard users with Julie's e-mail (a test user made with her address): A-01 goes to the one
+        with the lowest Id (the older: a user made later never takes her records over), the run warns once naming
+        both users, the one chosen and the fixes; once the other is deactivated, nothing moves (audit sfownerpick:
+        left with no owner, the record was the integration user's, hidden from both users).
+        Seen failing before the fix: A-01 not given to either (the integration user kept it)."""
         org = Org(tmp_path, server, ("sf-main",))
         sf = server.api("salesforce")
         julie = sf.ids["u-julie"]
         other = sf.create("User", Username="julie.test@durand-process.example", Email=JULIE, FirstName="Julie",
                           LastName="Test", IsActive=True)
+        assert julie < other          # her user was made first
         with caplog.at_level(logging.WARNING):
             org.sync()
-        assert _a01(org)["OwnerId"] not in (julie, other)
-        assert "owner_email" not in _last_written(org, "sf-main", f"{_plan_id(org)}:A-01")
+        assert _a01(org)["OwnerId"] == julie
+        assert _last_written(org, "sf-main", f"{_plan_id(org)}:A-01")["owner_email"] == JULIE
         shared = [r.getMessage() for r in caplog.records if "share the e-mail" in r.getMessage()]
         assert len(shared) == 1, [r.getMessage() for r in caplog.records]
-        assert julie in shared[0] and other in shared[0] and "aliases" in shared[0] and "deactivate" in shared[0]
+        assert julie in shared[0] and other in shared[0] and "deactivate" in shared[0].lower()
+        assert f"gives them to {julie}" in shared[0], shared[0]
 
         sf.org.edit("User", other, IsActive=False)
         org.sync()
         assert _a01(org)["OwnerId"] == julie
-        assert _last_written(org, "sf-main", f"{_plan_id(org)}:A-01")["owner_email"] == JULIE

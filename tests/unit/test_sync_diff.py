@@ -15,6 +15,7 @@ from pac_core.plan import ActionStatus, AxisState
 from pac_core.records import Records
 from sync_jobs import diff
 from sync_jobs.overrides import apply_overrides
+from sync_jobs.owner_choice import local_owners
 from tests.fakes import SMALL_PLAN, fake_evaluate
 
 NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -132,9 +133,9 @@ class TestRoute:
         assert key in routes["hs"] and key not in routes["sf"]
         desired = diff.desired_state(aliased, fake_evaluate(aliased, Records(), NOW))
         assert desired[key]["owner_email"] == "julie@example.com"
-        hubspot = diff.local_owners(desired, aliased, {"julie.m@example.net"})
+        hubspot, _ = local_owners(desired, aliased, {"julie.m@example.net"})
         assert hubspot[key]["owner_email"] == "julie.m@example.net"
-        assert diff.local_owners(desired, aliased, {"julie@example.com"})[key]["owner_email"] == "julie@example.com"
+        assert local_owners(desired, aliased, {"julie@example.com"})[0][key]["owner_email"] == "julie@example.com"
 
 
 class TestOverrides:
