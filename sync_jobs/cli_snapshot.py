@@ -7,12 +7,13 @@ with a catch-up at start-up); this command takes one by hand: after a first depl
 after a late CRM correction, or for a period the scheduler never saw. The plan is evaluated on the stored
 records at the period's end in the plan's timezone (its last day counted in full); the snapshot is labelled
 by that period, with when it was taken and the plan version it was evaluated with. A period already kept is
-refused (its figures are what the manager saw then) unless ``--replace``, which prints what changes before
-replacing it. No CRM call.
+refused (its figures are what the manager saw then) unless ``--replace``, which prints what changed (the since-close
+lines, each axis's move with the deals that make it: ``replaced_moves``). No CRM call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,14 +24,18 @@ from pac_config.planfile import load_plan
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.plan import Plan
+from pac_core.records import Deal
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
-from pac_core.restatement import since_close
+from pac_core.restatement import Restatement, since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, parse_label, period_window, plan_label
 from sync_jobs import cli_common
 from sync_jobs.app import Kept, kept_snapshot, plan_cutoff, take_snapshot, when_taken
+from sync_jobs.deal_moves import AxisMoves, close_moves
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
+from sync_jobs.store import open_store
+from sync_jobs.store.records import iter_records
 from sync_jobs.store_guard import require_sync
 
 
@@ -83,10 +88,28 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
                f"{last:%Y-%m-%d} ({plan.timezone}){plan_words(after, late, zone)}; `pac report` shows it in the "
                "trends.")
     if before is not None and after is not None:
-        lines = since_lines(since_close(before.plan, before.evaluation, after.plan, after.evaluation),
-                            after.evaluation.as_of, Formatter.for_plan(after.plan, "en"))
+        since = since_close(before.plan, before.evaluation, after.plan, after.evaluation)
+        lines = since_lines(since, after.evaluation.as_of, Formatter.for_plan(after.plan, "en"),
+                            replaced_moves(settings, ps.connectors, before, after, since))
         click.echo(f"{label}: replaced the snapshot taken on {when_taken(before.taken_on, plan.timezone)}; "
                    + ("what changes:\n  " + "\n  ".join(lines) if lines else "no figure changes."))
+
+
+def replaced_moves(settings: Settings, connectors: Sequence[str], before: Kept, after: Kept,
+                   since: Restatement) -> dict[str, AxisMoves]:
+    """The deals that make each axis's move between the snapshot replaced (``before``) and the one replacing it, both
+    evaluated at the period's end, why each moved read from the deals as the store holds them now (audit snapdeals: the
+    lines said « AX-KEY €30,541 → €7,041 » and named no deal, as the report's since-close lines name them); none when
+    the replaced snapshot kept no deals (taken before 7 Dec 2026) or the currency changed (two currencies)."""
+    if before.deals is None or after.deals is None or since.currency is not None:
+        return {}
+    engine = open_store(settings.database())
+    try:
+        deals = {(d.source, d.id): d for d in iter_records(engine, connectors, "deals") if isinstance(d, Deal)}
+    finally:
+        engine.dispose()
+    return close_moves(after.plan, [axis for axis, _, _ in since.axes], before.evaluation, after.evaluation,
+                       (before.deals, after.deals), deals)
 
 
 def plan_words(kept: Kept | None, late: bool, zone: ZoneInfo) -> str:

@@ -8,12 +8,14 @@ axis's counted deals (``sync_jobs.evaluation.counted_deals``); the review compar
 and says why each moved from the deal as the store holds it today. The amounts are shown so that they, and the
 baseline's growth, add up to the change shown to the unit (``moves``).
 
-The quarterly report's « Depuis la clôture » lines do the same against the quarter's kept snapshot (``close_moves``):
-both evaluations are at the quarter's end, so a deal counted now and not then is of a day before the close and was
-counted after it (``Days.first`` after ``Days.last``: none reads as won).
+The quarterly report's « Depuis la clôture » lines do the same against the quarter's kept snapshot (``close_moves``),
+and so do a closed month's review against the month's own snapshot and ``pac snapshot --replace`` against the snapshot
+it replaces (audit snapdeals): both evaluations are at the period's end, so a deal counted now and not then is of a day
+before the close and was counted after it (``Days.first`` after ``Days.last``: none reads as won). An axis whose deals
+cancel out is named too (``cancelled``).
 
 Pure: the counted deals and today's deals come in as arguments (``sync_jobs.review.load`` and
-``sync_jobs.app.load_report_inputs`` read them); the words are ``sync_jobs.report.deals``.
+``sync_jobs.app.load_report_inputs``, ``sync_jobs.cli_snapshot`` read them); the words are ``sync_jobs.report.deals``.
 """
 
 from __future__ import annotations
@@ -161,19 +163,33 @@ def axis_days(plan: Plan, axis: Axis, first: date | None, as_of: datetime, kept:
 def close_moves(plan: Plan, axis_ids: Iterable[str], kept: Evaluation, now: Evaluation,
                 counted: tuple[Mapping[str, Counted], Mapping[str, Counted]],
                 deals: Mapping[Key, Deal]) -> dict[str, AxisMoves]:
-    """Per axis of ``axis_ids`` (those whose additional revenue moved since a closed quarter's kept snapshot), the deals
-    that make the move: ``kept`` and ``now`` evaluated at the quarter's end, ``counted`` their counted deals (the
-    snapshot's, today's), ``deals`` today's deals by (source, id). An axis today's plan no longer has, or one either
-    side did not count, is left out."""
+    """Per axis of ``axis_ids`` (those whose additional revenue moved since a closed period's kept snapshot), the deals
+    that make the move: ``kept`` and ``now`` evaluated at the period's end, ``counted`` their counted deals (the
+    snapshot's, today's), ``deals`` today's deals by (source, id). Then, after them, each other axis whose counted
+    deals moved though its figure did not (``cancelled``). An axis today's plan no longer has, or one either side did
+    not count, is left out."""
     then_axes, now_axes = {a.axis_id: a for a in kept.axes}, {a.axis_id: a for a in now.axes}
     by_id = {a.id: a for a in plan.axes}
+    moved = list(axis_ids)
     out = {}
-    for axis_id in axis_ids:
+    for axis_id in moved + [a.axis_id for a in now.axes if a.axis_id not in moved]:
         before, after = then_axes.get(axis_id), now_axes.get(axis_id)
         if (before is None or after is None or axis_id not in by_id or axis_id not in counted[0]
                 or axis_id not in counted[1]):
             continue
+        if axis_id not in moved and counted[0][axis_id] == counted[1][axis_id]:
+            continue
         days = axis_days(plan, by_id[axis_id], None, now.as_of, True)
-        out[axis_id] = moves(counted[0][axis_id], counted[1][axis_id], deals, days,
-                             revenue=(before.revenue, after.revenue), baseline=(before.baseline, after.baseline))
+        found = moves(counted[0][axis_id], counted[1][axis_id], deals, days,
+                      revenue=(before.revenue, after.revenue), baseline=(before.baseline, after.baseline))
+        if axis_id in moved or cancelled(found):
+            out[axis_id] = found
     return out
+
+
+def cancelled(found: AxisMoves) -> bool:
+    """Deals moved on an axis whose additional revenue, as shown, did not: one reopened −5 000 €, one typed late
+    +5 000 €. Said all the same, « AX-KEY 0 € · détail : … », as the review's « 0 € depuis le mois dernier · détail :
+    … » says it (decided 7 Dec 2026, audit snapdeals: the report said nothing, and a manager wants to know the revenue
+    is the same from other deals); the same rule for both: a deal whose counted amount moved."""
+    return bool(found.deals)

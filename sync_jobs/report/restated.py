@@ -128,8 +128,11 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter,
     currency: the close's in the currency of then, today's in today's, with no difference between the two (audit
     planlife F2: « 4 237 400 € → 0 € » beside a re-evaluation in dollars). ``moves``: per axis, the deals that make its
     move (``ReportBasis.moves``), a line each after the axes' line: « AX-KEY −23 500 € · détail : Affaire D1 −9 000 €
-    (rouverte) ; … », the amounts adding up to the difference (audit reportdeals)."""
-    if not since:
+    (rouverte) ; … », the amounts adding up to the difference (audit reportdeals); an axis whose deals cancel out (not
+    in the axes' line, its figure the same) « AX-KEY 0 € · détail : … », even when nothing else moved (audit
+    snapdeals)."""
+    deal_lines = _deal_lines(since, moves or {}, fmt)
+    if not since and not deal_lines:
         return []
     words = labels(fmt.lang)
     colon = "\u00a0:" if fmt.lang == "fr" else ":"
@@ -165,7 +168,7 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter,
     if since.axes:
         lines.append(f'{words["since_axes"]}{colon} ' + _cut(
             [f"{i} {then_fmt.money(a0)} → {now_fmt.money(a1)}" for i, a0, a1 in since.axes], sep))
-        lines.extend(_deal_lines(since, moves or {}, fmt))
+    lines.extend(deal_lines)
     for key, ids in (("since_added", since.added), ("since_removed", since.removed)):
         if ids:
             lines.append(f"{words[key]}{colon} " + _cut(list(ids), ", "))
@@ -181,11 +184,16 @@ def report_since(inputs: ReportInputs, fmt: Formatter) -> list[str]:
 
 def _deal_lines(since: Restatement, moves: Mapping[str, AxisMoves], fmt: Formatter) -> list[str]:
     """A line per axis of the axes' line (``SHOWN`` at most) whose deals are known: its difference as the line shows
-    it, then the deals (« comptée après la clôture »: of a day of the quarter, counted after its snapshot)."""
+    it, then the deals (« comptée après la clôture »: of a day of the period, counted after its snapshot); then one
+    per axis whose deals cancel out (``deal_moves.cancelled``), « AX-KEY 0 € · détail : … »; ``SHOWN`` lines in all."""
     if since.currency is not None:
         return []
-    return [f"{i} {signed_money(a1 - a0, fmt)} · {moves_text(moves[i], fmt, 'deal_late_close')}"
-            for i, a0, a1 in since.axes[:SHOWN] if i in moves]
+    moved = {i for i, _, _ in since.axes}
+    lines = [f"{i} {signed_money(a1 - a0, fmt)} · {moves_text(moves[i], fmt, 'deal_late_close')}"
+             for i, a0, a1 in since.axes[:SHOWN] if i in moves]
+    lines += [f"{i} {fmt.money(0)} · {moves_text(found, fmt, 'deal_late_close')}"
+              for i, found in moves.items() if i not in moved]
+    return lines[:SHOWN]
 
 
 def _figure(name: str, value: Decimal | float | None, fmt: Formatter) -> str:

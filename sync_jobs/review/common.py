@@ -118,7 +118,8 @@ def status(review: Review, fmt: Formatter) -> str:
     2027 à 18:00 »; re-evaluated on today's records and plan with figures other than its kept snapshot's, « …,
     recalculé sur les saisies et le plan d'aujourd'hui » (audit janmeet F4: a December review headed « au 1er janvier
     2027 à 00:00 »), and so is a closed month with no snapshot kept, « … (aucun instantané conservé du mois) » (audit
-    asofplan F3: its figures count today's targets and actions with nothing saying so)."""
+    asofplan F3: its figures count today's targets and actions with nothing saying so); so is one whose figures are
+    the kept ones from other deals (``Review.since_moves``: deals that cancel out, audit snapdeals)."""
     report = labels(fmt.lang)
     day = end_words(review.as_of, fmt)
     words = report["as_of_end"].format(day=day) if day else f'{report["as_of"]} {fmt.datetime(review.as_of)}'
@@ -129,7 +130,7 @@ def status(review: Review, fmt: Formatter) -> str:
         return f'{kept} ({report["basis_kept"]}{changed})'
     if review.kept is False:
         return f'{words}, {report["basis_restated"]} ({report["basis_no_month_snapshot"]})'
-    return f'{words}, {report["basis_restated"]}' if review.since else words
+    return f'{words}, {report["basis_restated"]}' if review.since or review.since_moves else words
 
 
 def late_words(line: ActionLine, previous: str | None, fmt: Formatter) -> str:
@@ -197,7 +198,7 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
     return {**advice_words(review, fmt.lang), "withdrawn_kind": "rule",
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
             "month": fmt.month_name(review.month), "compared": compared(review, fmt),
-            "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
+            "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt, review.since_moves),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
             "change_text": lambda line, fmt: change_text(line, fmt, review.previous), "anchor": anchor,

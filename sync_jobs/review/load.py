@@ -6,7 +6,8 @@ it is recomputed from the stored records as of the last second of that month, an
 
 A closed month is re-evaluated at its end on today's records and plan (entries typed late count); when its own monthly
 snapshot is kept, what that changes since the close is read too (``pac_core.restatement.since_close``, as ``pac
-report --quarter`` does), so the review says why its figures differ from the kept ones (audit janmeet F4).
+report --quarter`` does), so the review says why its figures differ from the kept ones (audit janmeet F4), naming the
+deals of each axis's move (audit snapdeals).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pac_core.revenue import last_day
 from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
 from sync_jobs.app import Kept, current, kept_snapshot
+from sync_jobs.deal_moves import AxisMoves, close_moves
 from sync_jobs.evaluation import CountedDeals, counted_deals, load_plan_file
 from sync_jobs.review.model import DealInputs, Review, build_review, ever_held, held
 from sync_jobs.store import open_store
@@ -144,6 +146,17 @@ def _deal_inputs(before: Evaluation | None, kept: CountedDeals | None, evaluatio
     return DealInputs(then, counted_deals(evaluation), {(d.source, d.id): d for d in deals}, source == "snapshot")
 
 
+def _since_moves(own: Kept, plan: Plan, evaluation: Evaluation, since: Restatement,
+                 deals: Sequence[Deal]) -> dict[str, AxisMoves]:
+    """The deals that make each axis's move since the month's close, against its own kept snapshot, as the quarterly
+    report's since-close lines (``deal_moves.close_moves``; audit snapdeals); none when the snapshot kept no deals
+    (taken before 7 Dec 2026) or the currency changed since (two currencies, no difference said)."""
+    if own.deals is None or since.currency is not None:
+        return {}
+    return close_moves(plan, [axis for axis, _, _ in since.axes], own.evaluation, evaluation,
+                       (own.deals, counted_deals(evaluation)), {(d.source, d.id): d for d in deals})
+
+
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
     ps = settings.plan(plan_ref)
@@ -191,16 +204,18 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         # by the end of the following month, within the plan's period: a December review of a calendar-year plan lists
         # what falls due until 31 December, not « jusqu'au 31 janvier » of a month the plan does not have
         next_until = min(month_bounds(shift(month, 1), plan.timezone)[1], plan.period.end)
-        since = Restatement()
+        since, since_moves = Restatement(), {}
         own = kept_snapshot(settings, plan_ref, "monthly", month, engine=engine, plan=file_plan) \
             if as_of < clock else None
         if own is not None:   # a closed month whose snapshot is kept (by its label, whatever the timezone of then,
             # audit planlife F1): what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
+            since_moves = _since_moves(own, plan, evaluation, since, state.records.deals) if rep is None else {}
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since,
                             today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan,
                             kept=(own is not None) if as_of < clock else None, before_now=before_now,
-                            deals=_deal_inputs(before, kept_deals, evaluation, state.records.deals, source))
+                            deals=_deal_inputs(before, kept_deals, evaluation, state.records.deals, source),
+                            since_moves=since_moves)
     finally:
         engine.dispose()

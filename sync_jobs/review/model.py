@@ -184,6 +184,9 @@ class Review:
     # a closed month re-evaluated on today's records against its own monthly snapshot, when one is kept: what changed
     # since its close (``pac_core.restatement.since_close``; empty when nothing did, or no snapshot is kept)
     since: Restatement = field(default_factory=Restatement)
+    # per axis of ``since``'s axes' line, and per axis whose deals cancel out, the deals that make its move since the
+    # close (``deal_moves.close_moves``, audit snapdeals); none when the snapshot kept no deals, or for a rep's review
+    since_moves: Mapping[str, AxisMoves] = field(default_factory=dict)
     # a closed month: whether its own monthly snapshot is kept (None while the month runs); a closed month with
     # none is today's re-evaluation on today's plan, which its header says (audit asofplan F3)
     kept: bool | None = None
@@ -256,7 +259,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
                  today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None,
-                 before_now: Evaluation | None = None, deals: DealInputs | None = None) -> Review:
+                 before_now: Evaluation | None = None, deals: DealInputs | None = None,
+                 since_moves: Mapping[str, AxisMoves] | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
@@ -270,7 +274,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     ``kept``: for a closed month, whether its own snapshot is kept (None while it runs). ``before_now``: the previous
     month re-evaluated today, when ``before`` is its kept snapshot: an action's count of then that moved since is said
     among its changes (``ActionLine.late``). ``deals``: the counted deals of both reviews, for each axis's deals that
-    moved (``AxisLine.moves``).
+    moved (``AxisLine.moves``). ``since_moves``: the deals that make each axis's move since the month's close
+    (``Review.since_moves``).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -334,7 +339,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     news = tuple(News(r, before is not None and (r.rule, r.axis_id) not in made_before) for r in now.recommendations)
     withdrawn = tuple(r for r in (before.recommendations if before else ()) if (r.rule, r.axis_id) not in made_now)
     return Review(plan, month, now.as_of, previous, previous_source, next_until, tuple(reps), axis_lines, news,
-                  withdrawn, manager=rep is None, since=since or Restatement(), kept=kept)
+                  withdrawn, manager=rep is None, since=since or Restatement(), kept=kept,
+                  since_moves=since_moves or {})
 
 
 def axis_moves(plan: Plan, axis: Axis, now: AxisProgress | None, before: AxisProgress | None,

@@ -458,7 +458,10 @@ def test_march_reread_says_the_reopened_deal_and_the_late_visit(year: Year) -> N
             "chiffre d'affaires du plan 21 000 € → 12 000 € (−9 000 €)  \n") in march
     assert "rythmes : AX-KEY Objectif atteint → Dans les temps ; A-01 Manquée → Terminée  \n" in march
     assert "actions : A-01 3/4 → 4/4 ; A-05 0/5 → 0/3  \n" in march
-    assert "CA supplémentaire des axes : AX-CLI 21 000 € → 12 000 € ; AX-KEY 21 000 € → 12 000 €\n" in march
+    # each axis's move, the deal that makes it (audit snapdeals): d11 counted on both, −9 000 € each
+    assert ("CA supplémentaire des axes : AX-CLI 21 000 € → 12 000 € ; AX-KEY 21 000 € → 12 000 €  \n"
+            "AX-CLI −9 000 € · détail : Affaire d11 −9 000 € (rouverte)  \n"
+            "AX-KEY −9 000 € · détail : Affaire d11 −9 000 € (rouverte)\n") in march
 
 
 def test_advice_no_longer_made_reads_as_last_month_made_it(year: Year) -> None:

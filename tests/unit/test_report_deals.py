@@ -50,3 +50,29 @@ def test_no_breakdown_across_two_currencies() -> None:
     since = Restatement(axes=(("AX-A", Decimal(8999), Decimal(8600)),), currency=("EUR", "USD"))
     lines = since_lines(since, CLOSE, FR, {"AX-A": _ax_a()})
     assert any("AX-A" in line for line in lines) and not any("détail" in line for line in lines)
+
+
+def _cancel() -> AxisMoves:
+    """AX-B: x (5 000, 10 March) deleted, y (5 000, 25 March) typed after the close: 7 500 € kept and now."""
+    before = {("sf", "x"): (Decimal(5000), date(2027, 3, 10)), ("sf", "z"): (Decimal(2500), date(2027, 1, 10))}
+    now = {("sf", "y"): (Decimal(5000), date(2027, 3, 25)), ("sf", "z"): (Decimal(2500), date(2027, 1, 10))}
+    found = moves(before, now, {}, DAYS, revenue=(Decimal(7500), Decimal(7500)),
+                  baseline=(Decimal("2958.90"), Decimal("2958.90")))
+    assert [m.shown for m in found.deals] == [Decimal(-5000), Decimal(5000)]
+    return found
+
+
+def test_deals_that_cancel_out_get_a_line_even_when_nothing_else_moved() -> None:
+    """Nothing of the figures moved (the restatement is empty): the heading and the axis at 0 €, its deals adding up
+    to it (decided 7 Dec 2026, audit snapdeals; it printed nothing)."""
+    lines = since_lines(Restatement(), CLOSE, FR, {"AX-B": _cancel()})
+    assert [line.replace("\u202f", " ").replace("\u00a0", " ") for line in lines] == [
+        "Depuis la clôture (saisies et modifications du plan après le 31 mars 2027) :",
+        "AX-B 0 € · détail : x −5 000 € (supprimée du CRM) ; y +5 000 € (du 25 mars 2027, comptée après la clôture)"]
+
+
+def test_cancelling_axes_come_after_the_moved_ones() -> None:
+    """AX-A is in the axes' line, AX-B only in the deals: AX-A's deals first, then AX-B's at 0 €."""
+    since = Restatement(axes=(("AX-A", Decimal(8999), Decimal(8600)),))
+    lines = since_lines(since, CLOSE, Formatter("en", "EUR", "Europe/Paris"), {"AX-B": _cancel(), "AX-A": _ax_a()})
+    assert [line.split(" · ")[0] for line in lines[2:]] == ["AX-A −€399", "AX-B €0"]
