@@ -109,11 +109,16 @@ def examples(group: Any) -> str:
     return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 
 
-def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -> None:
-    """Rejected records grouped by reason: object, reason, count, a few example records (id and name)."""
+REJECTION_HEADS = ("object", "reason", "count", "examples")
+
+
+def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
+                          heads: Sequence[str] = REJECTION_HEADS) -> None:
+    """Rejected records grouped by reason: object, reason, count, a few example records (id and name); ``heads``:
+    the columns' names in the output's language (``pac status --lang fr``)."""
     table = Table(title=title)
-    for col in ("object", "reason", "count", "examples"):
-        table.add_column(col, justify="right" if col == "count" else "left")
+    for i, col in enumerate(heads):
+        table.add_column(col, justify="right" if i == 2 else "left")
     for g in groups:
         words = reason_words(g.reason)
         detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
@@ -122,8 +127,11 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -
     console.print(table)
 
 
-def new_part(rejected: int, new: int | None) -> str:
+def new_part(rejected: int, new: int | None, lang: str = "en") -> str:
     """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
     finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
-    (a run that stopped before comparing, or a run logged before pac compared)."""
-    return f" ({new:,} new)" if new is not None and rejected else ""
+    (a run that stopped before comparing, or a run logged before pac compared). ``lang="fr"``: `` (dont 1
+    nouveau)``."""
+    if new is None or not rejected:
+        return ""
+    return f" (dont {new:,} nouveau{'x' if new > 1 else ''})".replace(",", " ") if lang == "fr" else f" ({new:,} new)"
