@@ -9,8 +9,9 @@ from typing import Any, Self
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sync_jobs.secrets import hide_in_crm_text
 
@@ -21,6 +22,16 @@ def log_format() -> str:
     return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
 
 
+class GroupedCountColumn(ProgressColumn):
+    """``1,500/?``, ``12,345/48,000``: a bar's count and total grouped by thousands, as the run summary and `pac
+    status` write counts (rich's ``MofNCompleteColumn`` wrote « 1500/? »: audit newcomer3 L10); the count is padded
+    to its total's width so the bar does not move."""
+
+    def render(self, task: Task) -> Text:
+        total = f"{int(task.total):,}" if task.total is not None else "?"
+        return Text(f"{int(task.completed):>{len(total)},}/{total}", style="progress.download")
+
+
 class Bars:
     """Rich progress bars on ``console``, one per key, that vanish when done.
 
@@ -29,7 +40,7 @@ class Bars:
 
     def __init__(self, console: Console, *, enabled: bool | None = None) -> None:
         self.enabled = (console.is_terminal and log_format() != "json") if enabled is None else enabled
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), GroupedCountColumn(),
                                  TimeElapsedColumn(), console=console, transient=True)
         self.tasks: dict[Hashable, Any] = {}
 
