@@ -323,10 +323,24 @@ def _check_month(month: int) -> None:
                           + _say("mai 2027", "May 2027", "mai 2027"))
 
 
-def _check_quarter(q: int) -> None:
+def _check_quarter(q: int, letter: str | None = None) -> None:
+    """``letter``: the quarter's letter as written (``Q`` in "2027-Q5", ``T`` in « T5 » or « trimestre 5 »): the
+    fix answers in it, whatever the plan's language (audit newcomer3 L4: "2027-Q5" was told « write T1 to T4 »);
+    None (an ordinal word): the plan's language's."""
     if not 1 <= q <= 4:
+        written = {"Q": "Q1 to Q4", "T": "T1 to T4"}.get(letter or "")
         raise PeriodError(f"there is no quarter {q}", "a year has 4 quarters: write "
-                          + _say("T1 to T4", "Q1 to Q4", "T1 to T4 (Q1 to Q4)"))
+                          + (written or _say("T1 to T4", "Q1 to Q4", "T1 to T4 (Q1 to Q4)")))
+
+
+def _quarter_letter(m: re.Match[str]) -> str | None:
+    """The letter a quarter was written with: ``Q`` ("Q5", "2027-Q5", "quarter 5"), ``T`` (« T5 », « trimestre
+    5 »); None for an ordinal word (« 5e trimestre »)."""
+    if _g(m, "q") is not None:     # the letter just before the digit: [tq](?P<q>\d)
+        return m.string[m.start("q") - 1].upper()
+    if _g(m, "q2") is not None:    # (trimestre|quarter)\s+(?P<q2>\d)
+        return "Q" if "quarter" in m.group(0) else "T"
+    return None
 
 
 def _week_days(year: int, week: int) -> tuple[date, date]:
@@ -944,7 +958,7 @@ def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tu
 
     def quarter(m: re.Match[str]) -> _Part:
         q = _ordinal(o, 4) if (o := _g(m, "o")) else int(_g(m, "q") or _g(m, "q2") or 0)
-        _check_quarter(q)
+        _check_quarter(q, _quarter_letter(m))
         return _Part("quarter", _year_of(_g(m, "y")), lambda y: _quarter_days(y, q), index=q)
     add(_QUARTER.match(s, pos), quarter)
     add(_QUARTER_ISO.match(s, pos), quarter)
@@ -960,7 +974,7 @@ def _period_at(s: str, pos: int, *, search: bool, year_first: bool = True) -> tu
 
     def fiscal_quarter(m: re.Match[str]) -> _Part:
         q = _ordinal(o, 4) if (o := _g(m, "o")) else int(_g(m, "q") or _g(m, "q2") or 0)
-        _check_quarter(q)
+        _check_quarter(q, _quarter_letter(m))
         if _g(m, "y") is None:
             return _Part("quarter", None, lambda y: _quarter_days(y, q), index=q)
         phrase, y = re.sub(r"f?q\d", lambda x: x.group(0).upper(), m.group(0).strip()), int(m.group("y"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pac_core.errors import InvalidInput, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
 from pac_core.revenue import DateRange, last_day, weekly_year, window_days
@@ -33,12 +34,16 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
                                        "write the report once the plan's period has begun"))
         return min(now, period.end)
     # resolved inside the plan's period: on a fiscal plan (from 1 April), "T1" / "Q1" is its first quarter
-    window = parse_period(quarter, year=period.start.year, tz=plan.timezone, within=period, language=plan.language)
-    quarters = plan_quarters(plan)
+    try:
+        window = parse_period(quarter, year=period.start.year, tz=plan.timezone, within=period,
+                              language=plan.language)
+    except PeriodError as exc:   # the option is what to fix (« there is no quarter 5 » said no key)
+        raise PeriodError([replace(p, path=p.path or "--quarter") for p in exc.problems]) from exc
+    quarters = begun_quarters(plan, now)
     if window.end <= period.start or window.start >= period.end:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
                                    f"({first:%Y-%m-%d} to {last:%Y-%m-%d})",
-                                   f"choose one of the plan's quarters: {', '.join(quarters)}"))
+                                   f"choose one of the plan's quarters that have begun: {quarters}"))
     if quarter_phase(period) or period.quarters:   # a year from February or March, or a declared calendar (4-4-5):
         # a calendar quarter is none of the plan's
         days = window_days(window, zone)
@@ -48,11 +53,10 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
             why = ("its fiscal_calendar" if period.quarters else
                    f"its year starts on {first.day} {MONTH_NAMES[first.month - 1]}")
             raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters ({why})",
-                                       f"choose one of the plan's quarters: {', '.join(quarters)}"))
+                                       f"choose one of the plan's quarters that have begun: {quarters}"))
     if window.start > now:
         raise InvalidInput(Problem("--quarter", f"{quarter} has not started yet (now is {now:%Y-%m-%d})",
-                                   f"choose a quarter that has begun among the plan's quarters, {', '.join(quarters)}, "
-                                   "or leave --quarter out for today"))
+                                   f"leave --quarter out for today, or choose a quarter that has begun: {quarters}"))
     return max(min(window.end, now, period.end), period.start)
 
 
@@ -61,15 +65,35 @@ def plan_quarters(plan: Plan) -> list[str]:
     (``["2027-Q1", ..., "2027-Q4"]``); a fiscal plan's own quarters first (``"Q1 (2027-04-01 to 2027-06-30)"``,
     ...: "Q1" resolves to them), and only those on a year from February or March, whose quarters are no calendar
     quarters."""
+    return [label for label, _ in _quarters_and_first_days(plan)]
+
+
+def begun_quarters(plan: Plan, now: datetime) -> str:
+    """The plan's quarters a ``--quarter`` can name that have begun by ``now`` (``plan_quarters``), and when the
+    others begin: ``2027-Q1, 2027-Q2; 2027-Q3 begins on 2027-07-01, 2027-Q4 on 2027-10-01`` (last in a fix's
+    parentheses: none nested). A quarter not begun is refused, so it is offered no more (audit newcomer3 L3)."""
+    today = now.astimezone(ZoneInfo(plan.timezone)).date()
+    quarters = _quarters_and_first_days(plan)
+    begun = [label for label, day in quarters if day <= today]
+    later = [f"{label} {'begins ' if not i else ''}on {day.isoformat()}"
+             for i, (label, day) in enumerate(q for q in quarters if q[1] > today)]
+    if not begun:
+        return f"none has begun yet; {', '.join(later)}"
+    return ", ".join(begun) + (f"; {', '.join(later)}" if later else "")
+
+
+def _quarters_and_first_days(plan: Plan) -> list[tuple[str, date]]:
+    """``plan_quarters``' labels, each with its first local day."""
     zone = ZoneInfo(plan.timezone)
     first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
-    out = [_fiscal_quarter(plan, k, zone) for k in range(1, 5)] if is_fiscal(plan.period) else []
+    out = ([(_fiscal_quarter(plan, k, zone), _fiscal_days(plan, k, zone)[0]) for k in range(1, 5)]
+           if is_fiscal(plan.period) else [])
     if quarter_phase(plan.period) or plan.period.quarters:
         return out   # a year from February or March, or a declared calendar: no calendar quarter is one of its own
     while (year, q) <= (last.year, (last.month - 1) // 3):
-        out.append(f"{year}-Q{q + 1}")
+        out.append((f"{year}-Q{q + 1}", date(year, 3 * q + 1, 1)))
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
     return out
 

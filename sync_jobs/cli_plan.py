@@ -513,8 +513,9 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
         sys.exit(EXIT_BAD_INPUT)
     err = _console(stderr=True)
     try:
+        # on a terminal only: piped, a transient spinner still left an empty first line (audit newcomer3 L10)
         with Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}"), console=err,
-                      transient=True) as bar:
+                      transient=True, disable=not err.is_terminal) as bar:
             tasks: dict[str, TaskID] = {}
 
             def progress(what: str, count: int) -> None:

@@ -50,6 +50,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -176,7 +177,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
         with contextlib.ExitStack() as held:
-            held.enter_context(store.guard(plan.id, wait=wait, clock=clock, stop=stop))
+            held.enter_context(store.guard(plan.id, wait=wait, clock=clock, stop=stop,
+                                           spent=_spent(connectors, ps.connectors)))
             if not dry_run:
                 for name in sorted(ps.connectors):
                     held.enter_context(run_lock(engine, f"{CONNECTOR_LOCK}{name}",
@@ -196,6 +198,12 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
             for c in connectors.values():
                 c.close()
         engine.dispose()
+
+
+def _spent(connectors: Mapping[str, Connector], names: Sequence[str]) -> Callable[[], dict[str, dict[str, Any]]]:
+    """The API usage of the plan's connectors when asked, as a finished run keeps it (``steps.usage``): what an
+    interrupted run spent, kept with it (``UnitOfWork.guard``)."""
+    return lambda: {name: steps.usage(connectors[name]) for name in names if name in connectors}
 
 
 # the phases between the reads and the writes, reported to the progress callback when they start and end (no count of

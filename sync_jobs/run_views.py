@@ -9,8 +9,9 @@ from typing import Any, Self
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sync_jobs.secrets import hide_in_crm_text
 
@@ -21,6 +22,16 @@ def log_format() -> str:
     return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
 
 
+class GroupedCountColumn(ProgressColumn):
+    """``1,500/?``, ``12,345/48,000``: a bar's count and total grouped by thousands, as the run summary and `pac
+    status` write counts (rich's ``MofNCompleteColumn`` wrote « 1500/? »: audit newcomer3 L10); the count is padded
+    to its total's width so the bar does not move."""
+
+    def render(self, task: Task) -> Text:
+        total = f"{int(task.total):,}" if task.total is not None else "?"
+        return Text(f"{int(task.completed):>{len(total)},}/{total}", style="progress.download")
+
+
 class Bars:
     """Rich progress bars on ``console``, one per key, that vanish when done.
 
@@ -29,7 +40,7 @@ class Bars:
 
     def __init__(self, console: Console, *, enabled: bool | None = None) -> None:
         self.enabled = (console.is_terminal and log_format() != "json") if enabled is None else enabled
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), GroupedCountColumn(),
                                  TimeElapsedColumn(), console=console, transient=True)
         self.tasks: dict[Hashable, Any] = {}
 
@@ -109,11 +120,16 @@ def examples(group: Any) -> str:
     return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 
 
-def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -> None:
-    """Rejected records grouped by reason: object, reason, count, a few example records (id and name)."""
+REJECTION_HEADS = ("object", "reason", "count", "examples")
+
+
+def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
+                          heads: Sequence[str] = REJECTION_HEADS) -> None:
+    """Rejected records grouped by reason: object, reason, count, a few example records (id and name); ``heads``:
+    the columns' names in the output's language (``pac status --lang fr``)."""
     table = Table(title=title)
-    for col in ("object", "reason", "count", "examples"):
-        table.add_column(col, justify="right" if col == "count" else "left")
+    for i, col in enumerate(heads):
+        table.add_column(col, justify="right" if i == 2 else "left")
     for g in groups:
         words = reason_words(g.reason)
         detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
@@ -122,8 +138,11 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -
     console.print(table)
 
 
-def new_part(rejected: int, new: int | None) -> str:
+def new_part(rejected: int, new: int | None, lang: str = "en") -> str:
     """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
     finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
-    (a run that stopped before comparing, or a run logged before pac compared)."""
-    return f" ({new:,} new)" if new is not None and rejected else ""
+    (a run that stopped before comparing, or a run logged before pac compared). ``lang="fr"``: `` (dont 1
+    nouveau)``."""
+    if new is None or not rejected:
+        return ""
+    return f" (dont {new:,} nouveau{'x' if new > 1 else ''})".replace(",", " ") if lang == "fr" else f" ({new:,} new)"

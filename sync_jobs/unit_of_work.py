@@ -40,6 +40,8 @@ from sync_jobs.writeback import CrmWriter, RecordingWriter, Writer
 
 log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
+# the API usage of a run's connectors so far, per connector, as the run log keeps it (``steps.usage``)
+Spent = Callable[[], Mapping[str, Mapping[str, Any]]]
 
 # what an interrupted run means for the next one (run errors, ``pac sync``'s message)
 INTERRUPTED_NEXT = f"{NOTHING_LOST} (no watermark moved; what a CRM accepted is kept)"
@@ -57,8 +59,8 @@ class UnitOfWork:
         self.run_id: int | None = None      # the run this unit of work started (``start_run``): the only one it closes
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
-              ) -> Iterator[None]:
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None,
+              spent: Spent | None = None) -> Iterator[None]:
         """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds; ``stop`` is called while it waits, and
         raises to stop waiting: ``sync_jobs.interrupts``); an exception that escapes closes the
         run it started, by its id, as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock
@@ -66,7 +68,8 @@ class UnitOfWork:
         holding the lock shows its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no
         longer shows it running for ever. A run whose lock was lost while it went on (``LockLost``) was closed so
         by the run that took the lock over; it then writes its real cause over that on its own row, and never
-        touches the other run's."""
+        touches the other run's. ``spent``: the API calls the run's connectors made so far, kept on the run it closes
+        so (an interrupted run spent them on the CRM's daily allocation all the same: audit newcomer3 L1)."""
         with run_lock(self.engine, plan_id, wait=wait, sleep=stoppable_sleep(stop)):
             closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
             if closed:
@@ -74,7 +77,7 @@ class UnitOfWork:
             try:
                 yield
             except BaseException as exc:
-                self._close_crashed_runs(plan_id, exc, clock)
+                self._close_crashed_runs(plan_id, exc, clock, spent)
                 raise
 
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
@@ -226,9 +229,10 @@ class UnitOfWork:
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
                         advice=advice, readings=readings, labels=labels, rates=rates)
 
-    def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock) -> None:
+    def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock, spent: Spent | None) -> None:
         """The run this guard started (by its id: after a ``LockLost`` another run of the plan may be running),
-        closed as failed, or its error set right if the run that took its lost lock over closed it as abandoned.
+        closed as failed, or its error set right if the run that took its lost lock over closed it as abandoned,
+        with the API calls ``spent`` so far (``pac status``'s "API calls" and "quota left" of the run).
         Best effort: the store itself may be what failed, and the original exception is the one to report."""
         if isinstance(exc, KeyboardInterrupt):
             message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
@@ -239,9 +243,22 @@ class UnitOfWork:
         if self.run_id is None:     # it failed before starting its run: no row of its own
             return
         try:
-            repo.close_own_run(self.engine, self.run_id, clock(), message, replacing=ABANDONED_HEAD)
+            repo.close_own_run(self.engine, self.run_id, clock(), message, replacing=ABANDONED_HEAD,
+                               api=_spent_so_far(spent))
         except Exception as again:
             log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
+
+
+def _spent_so_far(spent: Spent | None) -> Mapping[str, Mapping[str, Any]] | None:
+    """The API usage of the run's connectors at its stop; None when unknown (a connector failing to say it must not
+    keep the run ``running``)."""
+    if spent is None:
+        return None
+    try:
+        return spent()
+    except Exception as exc:
+        log.warning(redact(f"could not read the API calls of the stopped run: {type(exc).__name__}: {exc}"))
+        return None
 
 
 class DryRun(UnitOfWork):
@@ -257,8 +274,8 @@ class DryRun(UnitOfWork):
         self.history: list[AccountChange] = []                    # the CRM's kept state changes, as the run got them
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
-              ) -> Iterator[None]:
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None,
+              spent: Spent | None = None) -> Iterator[None]:
         yield    # nothing is written: no lock to hold, no run to close
 
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,

@@ -653,11 +653,14 @@ def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) 
         return sorted(int(run.id) for run in found if run.id is not None)
 
 
-def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, replacing: str) -> bool:
+def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, replacing: str,
+                  api: Mapping[str, Mapping[str, Any]] | None = None) -> bool:
     """Close the run ``run_id`` as ``failed`` with ``error`` added to its errors, by the run itself on its failure
     path; a row another run already closed as abandoned (an error starting with ``replacing``: its lock was taken
     over while it went on) gets ``error`` in place of that one. A row that finished otherwise is left as it is.
-    Never touches another run. Returns whether the row changed."""
+    ``api``: the API usage of its connectors when it stopped (``Run.api``, as ``finish_run`` keeps it): the calls an
+    interrupted run made count on the CRM's daily allocation all the same. Never touches another run. Returns
+    whether the row changed."""
     with Session(engine) as session:
         run = session.get(Run, run_id)
         if run is None:
@@ -668,6 +671,8 @@ def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, rep
             return False
         run.status, run.finished_at = "failed", now    # its real end, not the start of the run that took over
         run.errors = [*kept, redact(error)]
+        if api:
+            run.api = {name: dict(usage) for name, usage in api.items()}
         session.add(run)
         session.commit()
         return True

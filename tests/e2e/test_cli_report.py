@@ -90,7 +90,20 @@ class TestReportCommand:
         result = pac("report", "--quarter", "2027-Q4", "-o", "q4.html", env=env, cwd=where)
         assert result.returncode == 2
         assert "2027-Q4 has not started yet" in result.stderr and "leave --quarter out" in result.stderr
+        assert "that has begun: 2027-Q1, 2027-Q2; 2027-Q3 begins" in result.stderr, result.stderr
         assert not (where / "q4.html").exists()
+
+    @pytest.mark.parametrize(("asked", "fix"), [("2027-Q5", "Q1 to Q4"), ("T5", "T1 to T4")])
+    def test_an_unknown_quarter_is_refused_on_the_option_in_the_letter_written(
+            self, demo: tuple[Path, dict[str, str]], asked: str, fix: str) -> None:
+        """`--quarter 2027-Q5` (a French plan): exit 2, the option named, the fix in the user's letter (audit
+        newcomer3 L4: « there is no quarter 5 (a year has 4 quarters: write T1 to T4) »)."""
+        where, env = demo
+        result = pac("report", "--quarter", asked, "-o", "q5.html", env=env, cwd=where)
+        assert result.returncode == 2
+        assert f"--quarter: there is no quarter 5 (a year has 4 quarters: write {fix})" in result.stderr, \
+            result.stderr
+        assert not (where / "q5.html").exists()
 
     def test_unknown_plan_is_refused(self, demo: tuple[Path, dict[str, str]]) -> None:
         """--plan with a name that is not configured exits 2 and lists the configured plans."""
@@ -100,12 +113,14 @@ class TestReportCommand:
         assert "no plan named 'nope'" in result.stderr and "example" in result.stderr
 
     def test_quarter_outside_the_plan_is_refused_with_its_quarters(self, demo: tuple[Path, dict[str, str]]) -> None:
-        """--quarter 2026-Q4 on a 2027 plan exits 2 and lists the plan's quarters."""
+        """--quarter 2026-Q4 on a 2027 plan exits 2 and lists the plan's quarters that have begun (the demo's day is
+        20 May 2027), saying when the others begin."""
         where, env = demo
         result = pac("report", "--quarter", "2026-Q4", "-o", "old.html", env=env, cwd=where)
         assert result.returncode == 2
         assert "2026-Q4 is outside the plan's period (2027-01-01 to 2027-12-31)" in result.stderr
-        assert "2027-Q1, 2027-Q2, 2027-Q3, 2027-Q4" in result.stderr
+        assert ("choose one of the plan's quarters that have begun: 2027-Q1, 2027-Q2; 2027-Q3 begins on 2027-07-01, "
+                "2027-Q4 on 2027-10-01)") in result.stderr
         assert not (where / "old.html").exists()
 
     def test_headline_counts_each_deal_once_and_words_agree(self, demo: tuple[Path, dict[str, str]]) -> None:

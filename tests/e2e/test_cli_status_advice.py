@@ -22,10 +22,10 @@ from sync_jobs.store.db import alembic_config
 from tests.e2e.conftest import DemoRun, copy_demo_store
 
 
-def _status(settings: Path) -> Result:
+def _status(settings: Path, *args: str) -> Result:
     """``pac status`` in this process, on the store of ``settings`` (no other ``PAC_`` variable)."""
     env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PAC_")}
-    return CliRunner().invoke(main, ["status"], env={**env, "PAC_CONFIG": str(settings), "COLUMNS": "200"})
+    return CliRunner().invoke(main, ["status", *args], env={**env, "PAC_CONFIG": str(settings), "COLUMNS": "200"})
 
 
 @pytest.fixture
@@ -42,9 +42,9 @@ def no_engine(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return calls
 
 
-def _advice_block(out: str) -> list[str]:
+def _advice_block(out: str, head: str = "Advice") -> list[str]:
     lines = out.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Advice"))
+    start = next(i for i, line in enumerate(lines) if line.startswith(head))
     return lines[start:]
 
 
@@ -68,9 +68,22 @@ def test_status_lists_the_kept_advice_without_evaluating(demo_run: DemoRun, tmp_
     assert block[0] == (f"Advice for {advice.plan_name} ({n} {'axis' if n == 1 else 'axes'}; evidence: pac advice "
                         "AXIS):")
     assert len(block) == 1 + len(advice.recommendations) >= 2
-    for line, reco in zip(block[1:], advice.recommendations, strict=True):   # as status printed them before
+    assert advice.language == "fr"
+    # one language (audit newcomer3 L5: the French plan's sentences under English headings): the English sentence
+    for line, reco in zip(block[1:], advice.recommendations, strict=True):
+        lost = "".join(f" [+{o.rule.value.replace('_', ' ')}]" for o in reco.overruled)
+        assert line == f"  {reco.axis_id}: {reco.text('en')}{lost}".replace("\u00a0", " ")
+        assert reco.text("en") != reco.summary
+    french = _status(settings, "--lang", "fr")
+    assert french.exit_code == 0, french.output
+    assert "Dernières exécutions" in french.output and "Last runs" not in french.output
+    assert "Points de reprise" in french.output and "Watermarks" not in french.output
+    block = _advice_block(french.output, "Conseils")
+    assert block[0] == f"Conseils pour {advice.plan_name} ({n} axe{'s' if n > 1 else ''} ; justificatifs : pac " \
+                       "advice AXE) :"
+    for line, reco in zip(block[1:], advice.recommendations, strict=True):   # the plan's sentences, its labels
         lost = "".join(f" [+{enum_label('rule', o.rule.value, advice.language)}]" for o in reco.overruled)
-        assert line == f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " ")
+        assert line == f"  {reco.axis_id} : {reco.summary}{lost}".replace("\u00a0", " ")
 
 
 def test_the_kept_advice_is_what_the_run_evaluated(demo_run: DemoRun, tmp_path: Path) -> None:

@@ -33,3 +33,37 @@ class TestAdviceHeading:
         cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7)  # type: ignore[arg-type]
         lines = out.getvalue().splitlines()
         assert lines[0] == heading and len(lines) == 1 + n
+
+
+def _kept_both(n: int) -> dict[str, Any]:
+    """A French plan's kept advice, each sentence with its English (``Recommendation.other``)."""
+    recos = [Recommendation(Rule.ROLL_OUT, f"AX-{i}", "S-1", f"Déployer l'axe {i}.", {},
+                            other={"en": f"Roll out axis {i}."}) for i in range(n)]
+    return {"plan": "PAC 2027", "language": "fr", "as_of": "2027-08-16T00:00:00+02:00",
+            "recommendations": recommendations_payload(recos), "labels": {"roll_out": "Déployer"}}
+
+
+class TestOneLanguage:
+    """`pac status` is written in one language, English unless ``--lang fr``: its advice too (audit newcomer3 L5:
+    English headings and tables, the advice sentences under them in the plan's French)."""
+
+    def _advice(self, monkeypatch: pytest.MonkeyPatch, kept: dict[str, Any], lang: str) -> list[str]:
+        monkeypatch.setattr(cli_status.repo, "latest_advice", lambda engine, plan_id: SimpleNamespace(
+            id=7, advice=kept))
+        out = io.StringIO()
+        cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
+                                     lang=lang)
+        return out.getvalue().splitlines()
+
+    def test_a_french_plans_advice_is_english_in_an_english_status(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert self._advice(monkeypatch, _kept_both(1), "en") == [
+            "Advice for PAC 2027 (1 axis; evidence: pac advice AXIS):", "  AX-0: Roll out axis 0."]
+
+    def test_in_french_every_line_is_french(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert self._advice(monkeypatch, _kept_both(2), "fr") == [
+            "Conseils pour PAC 2027 (2 axes ; justificatifs : pac advice AXE) :", "  AX-0 : Déployer l'axe 0.",
+            "  AX-1 : Déployer l'axe 1."]
+        assert self._advice(monkeypatch, {**_kept_both(0)}, "fr") == [
+            "Conseils : Aucune recommandation : chaque axe est dans les seuils fixés."]
+        assert self._advice(monkeypatch, {**_kept_both(0)}, "en") == [
+            "Advice: No recommendation: every axis is within its thresholds."]

@@ -210,8 +210,8 @@ class TestBadInput:
         ("31 avril", "30 days"),
         ("du 13 au 2 mars", "earlier date first"),
         ("du 15 décembre au 10 janvier", "both years"),
-        ("Q5", "T1 to T4"),
-        ("T0 2027", "T1 to T4"),
+        ("Q5", "write Q1 to Q4"),
+        ("T0 2027", "write T1 to T4"),
         ("H3", "H1 or H2"),
         ("mi-mars", "write the days"),
         ("early April", "write the days"),
@@ -230,6 +230,25 @@ class TestBadInput:
             parse_period(text, year=2027, tz=TZ)
         assert fix in str(exc.value)
         assert exc.value.problems[0].fix
+
+    @pytest.mark.parametrize(("text", "fix", "not_said"), [
+        ("Q5", "write Q1 to Q4", "T1"),
+        ("2027-Q5", "write Q1 to Q4", "T1"),
+        ("q5 2027", "write Q1 to Q4", "T1"),
+        ("quarter 5", "write Q1 to Q4", "T1"),
+        ("T5", "write T1 to T4", "Q1"),
+        ("2027-T5", "write T1 to T4", "Q1"),
+        ("trimestre 5", "write T1 to T4", "Q1"),
+    ])
+    @pytest.mark.parametrize("language", ["fr", "en", None])
+    def test_an_unknown_quarter_is_fixed_in_the_letter_written(self, text: str, fix: str, not_said: str,
+                                                              language: str | None) -> None:
+        """« Q5 » / "2027-Q5" is answered with Q1 to Q4, « T5 » with T1 to T4, whatever the plan's language: the
+        user's own notation (audit newcomer3 L4: `--quarter 2027-Q5` was told « write T1 to T4 »)."""
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ, language=language)
+        assert "there is no quarter 5" in str(exc.value) and fix in str(exc.value), str(exc.value)
+        assert not_said not in str(exc.value)
 
     def test_unknown_timezone(self) -> None:
         """An unknown timezone is a PeriodError naming an IANA example."""

@@ -226,13 +226,13 @@ class TestStartsLine:
                           "recommendations": [], "labels": {}}))
         out = io.StringIO()
         cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
-                                     notice=starts_line(plan(), DEC_5_2026), named="PAC 2027")
-        assert out.getvalue().splitlines() == [f"Advice for PAC 2027: {STARTS_FR}"]
+                                     notice=starts_line(plan(), DEC_5_2026), named="PAC 2027", lang="fr")
+        assert out.getvalue().splitlines() == [f"Conseils pour PAC 2027 : {STARTS_FR}"]   # one language (L5)
         out = io.StringIO()
         cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
-                                     named="PAC 2027")
+                                     named="PAC 2027", lang="fr")
         assert out.getvalue().splitlines() == [
-            "Advice for PAC 2027: Aucune recommandation : chaque axe est dans les seuils fixés."]
+            "Conseils pour PAC 2027 : Aucune recommandation : chaque axe est dans les seuils fixés."]
 
 
 def _write_plan(folder: Path, year: int) -> Path:

@@ -30,11 +30,45 @@ class TestReportInstant:
         with pytest.raises(InvalidInput, match="starts on 2027-01-01: there is nothing to report yet"):
             report_instant(PLAN, None, datetime(2026, 11, 26, tzinfo=fx.PARIS))
 
-    def test_a_quarter_outside_the_plan_lists_the_plans_quarters(self) -> None:
-        """--quarter 2026-Q4 on a 2027 plan names the plan's quarters in the fix."""
-        with pytest.raises(InvalidInput, match="2027-Q1, 2027-Q2, 2027-Q3, 2027-Q4") as caught:
+    def test_a_quarter_outside_the_plan_lists_the_plans_quarters_that_have_begun(self) -> None:
+        """--quarter 2026-Q4 on a 2027 plan, on 20 August, names the plan's quarters that have begun in the fix, and
+        says which have not (audit newcomer3 L3: Q4 was offered, and then refused as not begun)."""
+        with pytest.raises(InvalidInput) as caught:
             report_instant(PLAN, "2026-Q4", fx.AS_OF)
-        assert "outside the plan's period (2027-01-01 to 2027-12-31)" in str(caught.value)
+        assert str(caught.value) == ("--quarter: 2026-Q4 is outside the plan's period (2027-01-01 to 2027-12-31) "
+                                     "(choose one of the plan's quarters that have begun: 2027-Q1, 2027-Q2, 2027-Q3; "
+                                     "2027-Q4 begins on 2027-10-01)")
+
+    def test_a_quarter_not_begun_offers_only_the_quarters_that_have_begun(self) -> None:
+        """On 20 May 2027 (the demo's day), `--quarter 2027-Q3`: the choices are Q1 and Q2, Q3 and Q4 are said
+        to begin later (audit newcomer3 L3: « choose a quarter that has begun among … 2027-Q3, 2027-Q4 »)."""
+        may = datetime(2027, 5, 20, 16, tzinfo=fx.PARIS)
+        with pytest.raises(InvalidInput) as caught:
+            report_instant(PLAN, "2027-Q3", may)
+        assert str(caught.value) == ("--quarter: 2027-Q3 has not started yet (now is 2027-05-20) (leave --quarter out "
+                                     "for today, or choose a quarter that has begun: 2027-Q1, 2027-Q2; 2027-Q3 begins "
+                                     "on 2027-07-01, 2027-Q4 on 2027-10-01)")
+
+    def test_a_fiscal_plans_quarters_not_begun_are_left_out_of_the_choices(self) -> None:
+        """A plan from 1 April, on 3 December 2027: its Q1 to Q3 have begun, its Q4 (January-March 2028) has not,
+        nor calendar 2028-Q1."""
+        fiscal = replace(PLAN, period=Window(datetime(2027, 4, 1, tzinfo=fx.PARIS),
+                                             datetime(2028, 4, 1, tzinfo=fx.PARIS), "exercice 2027-2028"))
+        with pytest.raises(InvalidInput) as caught:
+            report_instant(fiscal, "Q4", datetime(2027, 12, 3, 10, tzinfo=fx.PARIS))
+        fix = str(caught.value).split("or choose ", 1)[1]
+        assert fix == ("a quarter that has begun: Q1 (2027-04-01 to 2027-06-30), Q2 (2027-07-01 to 2027-09-30), "
+                       "Q3 (2027-10-01 to 2027-12-31), 2027-Q2, 2027-Q3, 2027-Q4; Q4 (2028-01-01 to 2028-03-31) "
+                       "begins on 2028-01-01, 2028-Q1 on 2028-01-01)")
+
+    @pytest.mark.parametrize(("asked", "fix"), [("2027-Q5", "write Q1 to Q4"), ("Q5", "write Q1 to Q4"),
+                                                ("T5", "write T1 to T4")])
+    def test_an_unknown_quarter_names_the_option_and_the_letter_written(self, asked: str, fix: str) -> None:
+        """`--quarter 2027-Q5` on a French plan: the option named, and the fix in the letter the user wrote (audit
+        newcomer3 L4: « there is no quarter 5 (a year has 4 quarters: write T1 to T4) », no key)."""
+        with pytest.raises(InvalidInput) as caught:
+            report_instant(PLAN, asked, fx.AS_OF)
+        assert str(caught.value) == f"--quarter: there is no quarter 5 (a year has 4 quarters: {fix})"
 
     def test_a_closed_quarter_ends_at_its_last_instant(self) -> None:
         """T2 2027, asked on 20 August, is evaluated at 1 July 00:00 Paris."""

@@ -77,8 +77,8 @@ class TestSurfaces:
                           "recommendations": recommendations_payload([]), "labels": {}}))
         out = io.StringIO()
         cli_status.print_kept_advice(Console(file=out, width=300), None, "plan", 7,  # type: ignore[arg-type]
-                                     plan=plan())
-        assert out.getvalue().strip() == f"Advice: {said}"
+                                     plan=plan(), lang="fr")
+        assert out.getvalue().strip() == f"Conseils : {said}"   # one language (audit newcomer3 L5)
 
     def test_the_review(self) -> None:
         january = datetime(2027, 1, 12, 18, tzinfo=PARIS)

@@ -98,8 +98,8 @@ class TestSurfaces:
                           "recommendations": recommendations_payload([]), "labels": {}}))
         out = io.StringIO()
         cli_status.print_kept_advice(Console(file=out, width=400), None, "plan", 7,  # type: ignore[arg-type]
-                                     plan=_plan())
-        assert out.getvalue().strip() == f"Advice: {FR_ONE}"
+                                     plan=_plan(), lang="fr")
+        assert out.getvalue().strip() == f"Conseils : {FR_ONE}"   # one language (audit newcomer3 L5)
 
     def test_the_review(self) -> None:
         p = _plan()
