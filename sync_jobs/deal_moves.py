@@ -53,13 +53,16 @@ class DealMove:
 
 @dataclass(frozen=True)
 class AxisMoves:
-    """An axis's change since the previous review, deal by deal: ``deals`` (drops first, the largest first), the
-    ``others`` not named (how many, their shown sum) and ``baseline``, the baseline's growth to date as shown (it
-    lowers the additional revenue by as much). ``sum(shown) + others + (-baseline)`` is the change shown."""
+    """An axis's change since the previous review, deal by deal: ``deals`` (those that make the change first, the
+    largest first), the ``others`` not named (how many, their shown sum) and ``baseline``, the baseline's growth to date
+    as shown (it lowers the additional revenue by as much), said before ``baseline_at``, an index in the items said
+    (``deals``, then the others' sum when there is one; None: last). ``sum(shown) + others + (-baseline)`` is the
+    change shown."""
 
     deals: tuple[DealMove, ...]
     others: tuple[int, Decimal] = (0, Decimal(0))
     baseline: Decimal = Decimal(0)
+    baseline_at: int | None = None
 
     @property
     def dropped(self) -> bool:
@@ -133,8 +136,10 @@ def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, 
     found = [_move(key, before.get(key), now.get(key), deals, days)
              for key in sorted(set(before) | set(now))
              if (now[key][0] if key in now else Decimal(0)) != (before[key][0] if key in before else Decimal(0))]
+    grew = half_up(baseline[1]) - half_up(baseline[0])
+    towards = -1 if half_up(revenue[1]) - half_up(revenue[0]) - grew <= 0 else 1   # a drop (or none): drops first
     keep = set(sorted(range(len(found)), key=lambda k: -abs(found[k].delta))[:listed])   # the largest, named
-    named = sorted((found[k] for k in keep), key=lambda m: (m.delta >= 0, -abs(m.delta), m.name))
+    named = sorted((found[k] for k in keep), key=lambda m: (*_rank(m.delta, towards), m.name))
     rest = [found[k] for k in range(len(found)) if k not in keep]
     running, shown_at = revenue[0], half_up(revenue[0])
     out = []
@@ -147,7 +152,16 @@ def moves(before: Counted, now: Counted, deals: Mapping[Key, Deal], days: Days, 
         shown_at = half_up(running)
     gap = half_up(revenue[1]) - shown_at      # nothing moved, or a sum the deals do not make: said as others
     others = (len(rest), sum((m.shown for m in out[len(named):]), Decimal(0)) + gap)
-    return AxisMoves(tuple(out[:len(named)]), others, half_up(baseline[1]) - half_up(baseline[0]))
+    said = [m.delta for m in named] + ([others[1]] if others[0] or others[1] else [])
+    at = next((k for k, amount in enumerate(said) if _rank(-grew, towards) < _rank(amount, towards)), len(said))
+    return AxisMoves(tuple(out[:len(named)]), others, grew, at)
+
+
+def _rank(amount: Decimal, towards: int) -> tuple[bool, Decimal]:
+    """Where an item is said (audit leftowner): those that make the change (``towards``: −1 a drop, +1 a rise) first,
+    the largest first, then those against it, the largest first. A manager reads the first items as the change's
+    cause: a drop made by the baseline's growth under eight wins starts with the baseline."""
+    return (amount * towards <= 0, -abs(amount))
 
 
 def axis_days(plan: Plan, axis: Axis, first: date | None, as_of: datetime, kept: bool) -> Days:

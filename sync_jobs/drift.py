@@ -97,6 +97,9 @@ class Repair:
     drifts: list[Drift] = field(default_factory=list)
     states: dict[str, dict[tuple[str, str, str | None], dict[str, Any]]] = field(default_factory=dict)
     wrote: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    # per (connector, plan e-mail, its active e-mails there): the records (key, owner in the CRM) left with another
+    # owner because none of the person's active users there can own PAC records (``unowned_lines``)
+    unowned: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
     def of(self, *kinds: DriftKind) -> list[Drift]:
         return [d for d in self.drifts if d.kind in kinds]
@@ -109,9 +112,38 @@ class Repair:
     def held_lines(self) -> list[str]:
         return [d.held_line(self.wrote.get((d.connector, d.key, d.field))) for d in self.of(DriftKind.HELD)]
 
+    def unowned_lines(self) -> list[str]:
+        """One warning per person whose records another user owns in a CRM where none of her active users can own
+        them: not given back (no write, no « restored » line), said once for all her records."""
+        out = []
+        for (connector, person, live), items in sorted(self.unowned.items()):
+            keys = ", ".join(key for key, _found in sorted(items))
+            found = ", ".join(sorted({owner for _key, owner in items}))
+            out.append(f"{connector}: {person}'s PAC records {keys} are owned by {found} in the CRM and pac does not "
+                       f"give them back: none of the active users of {live} can own PAC records (a Chatter Free or "
+                       "portal user cannot own a custom object's record). Give this person a user that can "
+                       "(Salesforce: a Standard licence), or hand the actions over by changing `who` in the plan")
+        return out
+
 
 def _logical(item: Any) -> str:
     return item.field if isinstance(item, PacValue) else plan_state.LOGICAL.get(item.field, item.field)
+
+
+def _owner_asks(observed: Sequence[tuple[str, Any]], desired: Mapping[tuple[Target, str], Mapping[str, Any]],
+                active: Mapping[str, set[str]], emails_of: Callable[[str], frozenset[str]]) -> dict[str, set[str]]:
+    """Per connector, the active e-mails of the people some of whose records another user owns there: what the
+    connector is asked about (once per connector, only on a night with such a record)."""
+    out: dict[str, set[str]] = {}
+    for connector, item in observed:
+        want = desired.get((item.target, item.key), {}).get("owner_email")
+        if _logical(item) != "owner_email" or want is None:
+            continue
+        people = emails_of(str(want))
+        live = people & active.get(connector, set())
+        if live and str(item.value or "").lower() not in people:
+            out.setdefault(connector, set()).update(live)
+    return out
 
 
 def drifted(
@@ -124,6 +156,7 @@ def drifted(
     emails_of: Callable[[str], frozenset[str]] | None = None,
     crms: Mapping[str, str] | None = None,
     listed: Collection[str] = (),
+    able: Callable[[str, Collection[str]], Mapping[str, str] | None] | None = None,
 ) -> Repair:
     """Drift repair (see the module docstring): a PAC field whose value read from a CRM differs both from what it
     should be and from what pac last wrote there is forgotten from "last written" to that CRM (``Repair.rows``), so
@@ -137,8 +170,15 @@ def drifted(
     reassigned in the CRM (Salesforce Change Owner, Mass Transfer Records) is given back to the rep, with a line
     naming the fix (change ``who`` in the plan). Any e-mail of the person (``emails_of``: their aliases) is the same
     owner; a rep with no active user in that CRM (``active``: its active users' e-mails) cannot own it: the record
-    is left as it is."""
+    is left as it is. Nor is it given back when none of the rep's active users there may own PAC records (``able``,
+    ``owner_choice.able_of``: the connector's answer the write-back's choice uses; Salesforce: a Chatter Free or
+    portal user alone): no write, no « restored » line, one warning per person (``Repair.unowned_lines``; audit
+    leftowner: it was sent again, refused and said every night)."""
     out = Repair({n: dict(rows) for n, rows in written.items()})
+    fit: dict[str, Mapping[str, str] | None] = {}
+    if able is not None and active is not None and emails_of is not None:
+        fit = {name: able(name, sorted(emails)) for name, emails in _owner_asks(observed, desired, active,
+                                                                                 emails_of).items()}
     states: dict[tuple[str, str, str], dict[str, Any]] = {}  # (connector, target, key) -> RESTORED, as changed
     crm_ids: dict[tuple[str, str, str], str | None] = {}
     for connector, item in observed:
@@ -163,6 +203,12 @@ def drifted(
         if logical == "owner_email":
             people = emails_of(str(want[logical])) if emails_of is not None else frozenset({str(want[logical])})
             if str(item.value or "").lower() in people or active is None or not people & active.get(connector, set()):
+                continue
+            live = people & active.get(connector, set())
+            can = fit.get(connector)
+            if can is not None and not live & {e.lower() for e in can}:
+                out.unowned.setdefault((connector, str(want[logical]), ", ".join(sorted(live))), []).append(
+                    (item.key, str(item.value or "")))
                 continue
         held = bool(
             before

@@ -27,7 +27,7 @@ one of them stay with it, without a warning. Two able users on one e-mail: the c
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -47,6 +47,19 @@ class PicksOwners(Protocol):
         """Of ``emails`` (lower-case), those held by an active user that may own PAC records, each with the words
         naming those users (name, id, licence) for a warning."""
         ...
+
+
+Able = Callable[[str, Collection[str]], Mapping[str, str] | None]
+
+
+def able_of(connectors: Mapping[str, object]) -> Able:
+    """Per connector name and e-mails, those holding a user able to own PAC records (``PicksOwners.owner_users``), or
+    None for a connector that cannot tell (every active user counts as able): what drift repair asks before giving a
+    record back to its rep (``sync_jobs.drift``), the same answer the write-back's choice uses."""
+    def able(name: str, emails: Collection[str]) -> Mapping[str, str] | None:
+        connector = connectors.get(name)
+        return connector.owner_users(emails) if isinstance(connector, PicksOwners) else None
+    return able
 
 
 @dataclass(frozen=True)

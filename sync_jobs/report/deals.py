@@ -1,6 +1,7 @@
 """The words of the deals that make an axis's change (``sync_jobs.deal_moves``), shared by the monthly review's
 « Évolution » (audit reviewdeals) and the quarterly report's « Depuis la clôture » lines (audit reportdeals): each deal
-with its amount and why, then the others' sum and the baseline's growth, the amounts adding up to the change shown.
+with its amount and why, then the others' sum, the baseline's growth among them by its share (those that make the
+change first, audit leftowner), the amounts adding up to the change shown.
 The words live with the review's (``labels(lang, "review")``, ``deal_*``)."""
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def shown_move(move: DealMove, fmt: Formatter) -> str:
 
 
 def moves_text(found: AxisMoves, fmt: Formatter, late: str = "deal_late") -> str:
-    """The deals that make an axis's change, each with its amount and why, then the others' sum and the baseline's
-    growth: « détail : Affaire D1 −9 000 € (rouverte) ; … ; CA de référence à date en hausse de 986 € : −986 € », the
+    """The deals that make an axis's change, each with its amount and why, then the others' sum, and the baseline's
+    growth where its share of the change puts it (``AxisMoves.baseline_at``): « détail : Affaire D1 −9 000 €
+    (rouverte) ; … ; CA de référence à date en hausse de 986 € : −986 € ; Affaire D7 +7 000 € (gagnée le …) », the
     amounts adding up to the change shown (audit reviewdeals); ``late`` as ``move_words``'."""
     w = labels(fmt.lang, "review")
     items = [f"{move.name} {shown_move(move, fmt)} ({move_words(move, fmt, late)})" for move in found.deals]
@@ -50,6 +52,7 @@ def moves_text(found: AxisMoves, fmt: Formatter, late: str = "deal_late") -> str
     if found.baseline:
         key = "deal_baseline_up" if found.baseline > 0 else "deal_baseline_down"
         grew = w[key].format(by=fmt.money(abs(found.baseline)))
-        items.append(f'{grew}{w["colon"]} {signed_money(-found.baseline, fmt)}')
+        at = len(items) if found.baseline_at is None else found.baseline_at
+        items.insert(at, f'{grew}{w["colon"]} {signed_money(-found.baseline, fmt)}')
     sep = " ; " if fmt.lang == "fr" else "; "
     return f'{w["deals_detail"]}{w["colon"]} ' + sep.join(items)

@@ -168,15 +168,15 @@ APRIL_FR = (
     "33 % · −17 486 € depuis le mois dernier, dont −23 500 € de mars 2027 retirés après sa revue · détail : "
     "Affaire D1 −9 000 € (rouverte) ; Affaire D2 −5 000 € (perdue) ; Affaire D4 −4 000 € (clôture déplacée au 15 mai "
     "2027) ; Affaire D5 −3 000 € (hors du périmètre de l'axe aujourd'hui) ; Affaire D3 −2 000 € (montant compté "
-    "8 000 € → 6 000 €) ; Affaire D6 −2 000 € (supprimée du CRM) ; Affaire D7 +7 000 € (gagnée le 18 avril 2027) ; "
-    "Affaire D8 +1 500 € (du 28 mars 2027, comptée après sa revue) ; CA de référence à date en hausse de 986 € : "
-    "−986 €")
+    "8 000 € → 6 000 €) ; Affaire D6 −2 000 € (supprimée du CRM) ; CA de référence à date en hausse de 986 € : "
+    "−986 € ; Affaire D7 +7 000 € (gagnée le 18 avril 2027) ; Affaire D8 +1 500 € (du 28 mars 2027, comptée après sa "
+    "revue)")
 APRIL_EN = (
     "33% · −€17,486 since last month, of which −€23,500 from March 2027 removed after its review · breakdown: "
     "Affaire D1 −€9,000 (reopened); Affaire D2 −€5,000 (lost); Affaire D4 −€4,000 (close date moved to May 15, 2027); "
     "Affaire D5 −€3,000 (no longer in the axis's scope); Affaire D3 −€2,000 (amount counted €8,000 → €6,000); "
-    "Affaire D6 −€2,000 (deleted in the CRM); Affaire D7 +€7,000 (won on April 18, 2027); Affaire D8 +€1,500 (of "
-    "March 28, 2027, counted after its review); baseline to date up €986: −€986")
+    "Affaire D6 −€2,000 (deleted in the CRM); baseline to date up €986: −€986; Affaire D7 +€7,000 (won on April 18, "
+    "2027); Affaire D8 +€1,500 (of March 28, 2027, counted after its review)")
 
 
 def test_each_deal_that_moved_is_named_with_why(nights: Nights) -> None:
@@ -194,7 +194,7 @@ def test_the_breakdown_adds_up_to_the_change_shown(nights: Nights) -> None:
     total = int(change.group(2).replace(" ", "")) * (-1 if change.group(1) == "−" else 1)
     listed = cell.split("détail : ")[1]
     parts = [int(a.replace(" ", "")) * (-1 if s == "−" else 1)
-             for s, a in re.findall(r"(−|\+)(\d[\d ]*) €(?: \(|$| \|)", listed)]
+             for s, a in re.findall(r"(−|\+)(\d[\d ]*) €(?: \(|$| \|| ;)", listed)]
     assert len(parts) == 9 and sum(parts) == total == -17486
 
 

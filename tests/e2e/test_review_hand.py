@@ -339,8 +339,8 @@ def test_may_team_table(may: Page) -> None:
 def test_may_axes_in_difficulty(may: Page) -> None:
     assert may.body("Axe", "Rythme", "Le mois dernier", "Avancement", "Évolution") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ À risque", "● Dans les temps", "39 %",
-         "40 % → 39 % · −500 € depuis le mois dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; "
-         "Affaire d08 +2 500 € (gagnée le 20 mai 2027) ; CA de référence à date en hausse de 6 000 € : −6 000 €"],
+         "40 % → 39 % · −500 € depuis le mois dernier · détail : CA de référence à date en hausse de 6 000 € : "
+         "−6 000 € ; Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; Affaire d08 +2 500 € (gagnée le 20 mai 2027)"],
         ["Laboratoires AX-PH", "– Inactif", "▲ À risque", "−105 %",
          "−75 % → −105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en hausse de 6 000 € : "
          "−6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027)"]]
@@ -513,8 +513,8 @@ def test_manager_review_in_markdown(store: Store) -> None:
             "|---|---|---|---|---|---|---|\n| Julie Martin | 1 | 1 | 0 | 0 | 1 | 2 |\n"
             "| Léa Petit | 0 | 0 | 0 | 1 | 0 | 3 |\n| Marc Dubois | 2 | 0 | 0 | 0 | 1 | 1 |\n") in md
     assert ("| Clients Rhône-Alpes (AX-CLI) | À risque | Dans les temps | 39 % | 40 % → 39 % · −500 € depuis le mois "
-            "dernier · détail : Affaire d07 +3 000 € (gagnée le 31 mai 2027) ; Affaire d08 +2 500 € (gagnée le 20 mai "
-            "2027) ; CA de référence à date en hausse de 6 000 € : −6 000 € |\n| Laboratoires (AX-PH) | Inactif | À "
+            "dernier · détail : CA de référence à date en hausse de 6 000 € : −6 000 € ; Affaire d07 +3 000 € (gagnée "
+            "le 31 mai 2027) ; Affaire d08 +2 500 € (gagnée le 20 mai 2027) |\n| Laboratoires (AX-PH) | Inactif | À "
             "risque | −105 % | −75 % → −105 % · −6 000 € depuis le mois dernier · détail : CA de référence à date en "
             "hausse de 6 000 € : −6 000 € · Suspendu (du 15 mai 2027 au 30 septembre 2027) |\n") in md
     assert ("\nActions inactives, hors tableau (axe suspendu ou abandonné, action annulée) : Léa Petit 2 (A-06, "
@@ -536,8 +536,8 @@ def test_english_review(store: Store) -> None:
         ["Marc Dubois", "2", "", "", "", "1", "1"]]
     assert en.body("Axis", "Pace", "Last month", "Progress", "Change") == [
         ["Clients Rhône-Alpes AX-CLI", "▲ At risk", "● On track", "39%",
-         "40% → 39% · −€500 since last month · breakdown: Affaire d07 +€3,000 (won on May 31, 2027); Affaire d08 "
-         "+€2,500 (won on May 20, 2027); baseline to date up €6,000: −€6,000"],
+         "40% → 39% · −€500 since last month · breakdown: baseline to date up €6,000: −€6,000; Affaire d07 +€3,000 "
+         "(won on May 31, 2027); Affaire d08 +€2,500 (won on May 20, 2027)"],
         ["Laboratoires AX-PH", "– Inactive", "▲ At risk", "−105%",
          "−75% → −105% · −€6,000 since last month · breakdown: baseline to date up €6,000: −€6,000 · Suspended (from "
          "May 15, 2027 to September 30, 2027)"]]

@@ -119,7 +119,7 @@ def test_august_team_and_axes(august_en: str) -> None:
     # 4 235 with revenue +2 500 (d03); AX-HC 4 500 both months
     assert ("| Axis | Pace | Last month | Progress | Change |\n|---|---|---|---|---|\n"
             "| Midwest customers (AX-CUST) | At risk | At risk | −19% | −15% → −19% · −\\$1,735 since last month · "
-            "breakdown: Deal d03 +\\$2,500 (won on August 10, 2027); baseline to date up \\$4,235: −\\$4,235 |\n"
+            "breakdown: baseline to date up \\$4,235: −\\$4,235; Deal d03 +\\$2,500 (won on August 10, 2027) |\n"
             "| Healthcare accounts (AX-HC) | At risk | At risk | 15% | progress unchanged |\n\n") in august_en
     assert "No recommendation: every axis is within its thresholds." in august_en
 
@@ -169,7 +169,7 @@ def test_july_reviewed_on_todays_records(store: Store) -> None:
     assert ("| Alex Kim | 1 | 0 | 0 | 0 | 1 | 1 |\n| Jordan Lee | 1 | 0 | 1 | 0 | 1 | 1 |\n"
             "| Sam Ortiz | 0 | 0 | 1 | 0 | 1 | 1 |\n") in july
     assert ("| Midwest customers (AX-CUST) | At risk | At risk | −15% | 1% → −15% · −\\$6,235 since last month · "
-            "breakdown: Deal d02 −\\$2,000 (credit note of July 15, 2027); baseline to date up \\$4,235: −\\$4,235 |\n"
+            "breakdown: baseline to date up \\$4,235: −\\$4,235; Deal d02 −\\$2,000 (credit note of July 15, 2027) |\n"
             in july)
     assert ("| Visit 3 Midwest accounts in July (A-01) | July 1–31, 2027 | 3 / 3 | Done | Not started → Done · +3 "
             "since last month |\n") in _section(july, "Alex Kim")
@@ -189,8 +189,8 @@ def test_french_review(store: Store) -> None:
                          "(aucun instantané conservé du mois).\n"
                          "Comparée à la revue précédente (juillet 2027, instantané gardé alors).\n")
     assert ("| Midwest customers (AX-CUST) | À risque | À risque | −19 % | −15 % → −19 % · −1 735 \\$US depuis le mois "
-            "dernier · détail : Deal d03 +2 500 \\$US (gagnée le 10 août 2027) ; CA de référence à date en hausse de "
-            "4 235 \\$US : −4 235 \\$US |\n") in fr
+            "dernier · détail : CA de référence à date en hausse de 4 235 \\$US : −4 235 \\$US ; Deal d03 +2 500 \\$US "
+            "(gagnée le 10 août 2027) |\n") in fr
     assert ("| 3 / 2 | Terminée | À venir → Terminée · +3 depuis le mois dernier · reprise d'Alex Kim |\n") in fr
     assert "| 3 / 2 | Terminée | transmise à Sam Ortiz |\n" in fr
     assert ("| 3 / 6 | À risque | Dans les temps → À risque · +1 depuis le mois dernier · cible 5 → 6 |\n") in fr

@@ -21,7 +21,8 @@ FR = Formatter("fr", "EUR", "Europe/Paris")
 def _ax_a() -> AxisMoves:
     """AX-A kept 10 000,40 € (A 6 000,20, B 4 000,20) over a baseline of 1 000,60 €: 10 000 − 1 001 = 8 999 €; now A
     lowered to 5 500,20, C 300,45 of 30 March typed after the close, baseline 1 200,50: 9 801 − 1 201 = 8 600 €.
-    Running rounding: 10 000 → 9 500 (−500) → 9 801 (+301); the baseline +200 (−200): −500 + 301 − 200 = −399."""
+    Running rounding: 10 000 → 9 500 (−500) → 9 801 (+301); the baseline +200 (−200): −500 + 301 − 200 = −399,
+    said a, the baseline, c: those that make the drop first."""
     before = {("sf", "a"): (Decimal("6000.20"), date(2027, 2, 1)), ("sf", "b"): (Decimal("4000.20"), date(2027, 3, 1))}
     now = {("sf", "a"): (Decimal("5500.20"), date(2027, 2, 1)), ("sf", "b"): (Decimal("4000.20"), date(2027, 3, 1)),
            ("sf", "c"): (Decimal("300.45"), date(2027, 3, 30))}
@@ -34,15 +35,15 @@ def test_an_axis_line_with_cents_adds_up() -> None:
     lines = since_lines(since, CLOSE, FR, {"AX-A": _ax_a()})
     assert [line.replace("\u202f", " ").replace("\u00a0", " ") for line in lines[1:]] == [
         "CA supplémentaire des axes : AX-A 8 999 € → 8 600 € ; AX-B 100 € → 50 €",
-        "AX-A −399 € · détail : a −500 € (montant compté 6 000 € → 5 500 €) ; c +301 € (du 30 mars 2027, comptée après "
-        "la clôture) ; CA de référence à date en hausse de 200 € : −200 €"]
+        "AX-A −399 € · détail : a −500 € (montant compté 6 000 € → 5 500 €) ; CA de référence à date en hausse de "
+        "200 € : −200 € ; c +301 € (du 30 mars 2027, comptée après la clôture)"]
 
 
 def test_english_says_counted_after_the_close() -> None:
     since = Restatement(axes=(("AX-A", Decimal(8999), Decimal(8600)),))
     assert since_lines(since, CLOSE, Formatter("en", "EUR", "Europe/Paris"), {"AX-A": _ax_a()})[-1] == (
-        "AX-A −€399 · breakdown: a −€500 (amount counted €6,000 → €5,500); c +€301 (of March 30, 2027, counted after "
-        "the close); baseline to date up €200: −€200")
+        "AX-A −€399 · breakdown: a −€500 (amount counted €6,000 → €5,500); baseline to date up €200: −€200; c +€301 "
+        "(of March 30, 2027, counted after the close)")
 
 
 def test_no_breakdown_across_two_currencies() -> None:

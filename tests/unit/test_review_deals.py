@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from pac_core.money import shown_additional
 from pac_core.records import Deal, DealStage
 from sync_jobs.deal_moves import Days, moves, why_dropped
+from sync_jobs.report.deals import moves_text
+from sync_jobs.report.fmt import Formatter
 
 D = Decimal
 DAYS = Days(date(2027, 4, 1), date(2027, 4, 30), date(2027, 1, 1), date(2027, 12, 31), ZoneInfo("Europe/Paris"), True)
@@ -71,3 +73,28 @@ def test_a_sum_the_deals_do_not_make_is_said_apart() -> None:
     now = {("sf", "a"): (D(3000), date(2027, 4, 3))}
     found = moves({}, now, {}, DAYS, revenue=(D(0), D(4000)), baseline=(D(0), D(0)))
     assert [m.shown for m in found.deals] == [D(3000)] and found.others == (0, D(1000))
+
+
+def test_the_items_that_make_a_drop_come_first_the_baseline_included() -> None:
+    """The demo's May 2027 review, AX-GC-QUOTES: ten deals won in the month (+88 440 € each, 884 400 €) and the
+    baseline to date up 936 100 €: the change is −51 700 €. The baseline's move is what explains the drop: it comes
+    first, then the eight largest wins, then the two others in one sum; the parts still add up to −51 700 €."""
+    now = {("sf", f"d{k:02}"): (D(88440), date(2027, 5, k)) for k in range(1, 11)}
+    found = moves({}, now, {}, DAYS, revenue=(D(0), D(884400)), baseline=(D(0), D(936100)))
+    text = moves_text(found, Formatter("fr", "EUR", "Europe/Paris")).replace("\u202f", " ").replace("\u00a0", " ")
+    items = text.split(" : ", 1)[1].split(" ; ")
+    assert items[0] == "CA de référence à date en hausse de 936 100 € : −936 100 €"
+    assert [i.split(" ")[0] for i in items[1:9]] == [f"d{k:02}" for k in range(1, 9)]
+    assert items[9] == "2 autres affaires +176 880 €"
+    assert sum(m.shown for m in found.deals) + found.others[1] - found.baseline == D(-51700)
+
+
+def test_the_items_that_make_a_rise_come_first() -> None:
+    """A rise of +5 000 €: a deal won +9 000 €, a deal lost −3 000 €, the baseline up 1 000 € (−1 000 €). The item
+    that makes the rise first, then those against it, the largest first."""
+    before = {("sf", "lost"): (D(3000), date(2027, 3, 1))}
+    now = {("sf", "won"): (D(9000), date(2027, 4, 2))}
+    deals = {("sf", "lost"): _deal("lost", DealStage.LOST)}
+    found = moves(before, now, deals, DAYS, revenue=(D(3000), D(9000)), baseline=(D(0), D(1000)))
+    assert moves_text(found, Formatter("en", "EUR", "Europe/Paris")) == (
+        "breakdown: won +€9,000 (won on April 2, 2027); Deal lost −€3,000 (lost); baseline to date up €1,000: −€1,000")
