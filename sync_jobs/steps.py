@@ -214,6 +214,8 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.outside = decision.outside
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.plan_edits = len(decision.edited)
+    # the figure the run's table shows as « pac_edits read » (``sync.pull`` names the PAC records read back)
+    event(log, "sync.plan_edits", plan=plan.id, changed_by_people=ctx.plan_edits)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
