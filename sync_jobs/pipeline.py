@@ -176,9 +176,10 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         check_period_kept(engine, plan, keep_plan_id=keep_plan_id, file=str(ps.file))
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
+        counted = _Counted()
         with contextlib.ExitStack() as held:
             held.enter_context(store.guard(plan.id, wait=wait, clock=clock, stop=stop,
-                                           spent=_spent(connectors, ps.connectors)))
+                                           spent=_spent(connectors, ps.connectors), counted=counted))
             if not dry_run:
                 for name in sorted(ps.connectors):
                     held.enter_context(run_lock(engine, f"{CONNECTOR_LOCK}{name}",
@@ -192,6 +193,7 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
                              evaluator=evaluator or _evaluator(engine, settings, ps.connectors, plan.id, now,
                                                                full=full, dry_run=dry_run),
                              full=full, as_of=as_of, progress=progress, stop=stop)
+            counted.ctx = ctx
             return run(ctx)
     finally:
         if owned and connectors:
@@ -204,6 +206,17 @@ def _spent(connectors: Mapping[str, Connector], names: Sequence[str]) -> Callabl
     """The API usage of the plan's connectors when asked, as a finished run keeps it (``steps.usage``): what an
     interrupted run spent, kept with it (``UnitOfWork.guard``)."""
     return lambda: {name: steps.usage(connectors[name]) for name in names if name in connectors}
+
+
+class _Counted:
+    """The records the run read (and wrote) so far, once its context is built (``steps.counted_so_far``): what an
+    interrupted run read, kept with it (``UnitOfWork.guard``); none before."""
+
+    def __init__(self) -> None:
+        self.ctx: RunContext | None = None
+
+    def __call__(self) -> dict[str, dict[str, int]]:
+        return {} if self.ctx is None else steps.counted_so_far(self.ctx)
 
 
 # the phases between the reads and the writes, reported to the progress callback when they start and end (no count of

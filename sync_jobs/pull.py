@@ -261,5 +261,9 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         outcome.read[kind.value] = outcome.read.get(kind.value, 0) + n[0]
         if progress:
             progress("pull", connector=connector.name, object=kind.value, done=n[0], finished=True)
-        event(log, "sync.pull", crm=connector.crm, connector=connector.name, object=kind.value, records=n[0],
-              full=do_full)
+        # pac_edits: every PAC record read back, pac's own values among them; the run counts those a person changed,
+        # once the plan state is decided (``sync.plan_edits changed_by_people=``, the table's « read »): named apart
+        # so the line is not read as the table's figure (audit newcomer3 L6)
+        counted = "pac_records" if kind is ObjectKind.PAC_EDITS else "records"
+        event(log, "sync.pull", crm=connector.crm, connector=connector.name, object=kind.value,
+              **{counted: n[0]}, full=do_full)

@@ -214,6 +214,8 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.outside = decision.outside
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.plan_edits = len(decision.edited)
+    # the figure the run's table shows as « pac_edits read » (``sync.pull`` names the PAC records read back)
+    event(log, "sync.plan_edits", plan=plan.id, changed_by_people=ctx.plan_edits)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
@@ -471,14 +473,7 @@ def tally(ctx: RunContext) -> None:
     """The result's counts per object (read, rejected, new, warnings, deleted), API usage, redacted errors. Runs
     whether the steps before went through or not."""
     result, pulled = ctx.result, ctx.pulled
-    for kind, n in pulled.read.items():
-        if kind == ObjectKind.PAC_EDITS.value:
-            # the PAC records a person changed, not every one read: the night after pac wrote them it reads its own
-            # values back (audit meeting F8: « Modifications du plan saisies dans le CRM : 10 » after a night with no
-            # edit); none when the plan state was not decided (the edits will be read again)
-            if ctx.plan_edits is None:
-                continue
-            n = ctx.plan_edits
+    for kind, n in read_counts(ctx).items():
         result.count(kind, "read", n)
     result.rejections = [*pulled.rejected, *ctx.set_aside]
     for rejected in result.rejections:
@@ -503,6 +498,34 @@ def tally(ctx: RunContext) -> None:
     result.copies = [f"{name}: {line}" for name in ctx.names
                      if isinstance(connector := ctx.connectors.get(name), ReportsCopies)
                      and (line := connector.copies_found()) is not None]
+
+
+def read_counts(ctx: RunContext) -> dict[str, int]:
+    """The records read so far, per object, as the run log counts them. ``pac_edits``: the PAC records a person
+    changed, not every one read: the night after pac wrote them it reads its own values back (audit meeting F8:
+    « Modifications du plan saisies dans le CRM : 10 » after a night with no edit); none when the plan state was not
+    decided (the edits will be read again)."""
+    read = {}
+    for kind, n in ctx.pulled.read.items():
+        if kind == ObjectKind.PAC_EDITS.value:
+            if ctx.plan_edits is None:
+                continue
+            n = ctx.plan_edits
+        read[kind] = n
+    return read
+
+
+def counted_so_far(ctx: RunContext) -> dict[str, dict[str, int]]:
+    """The counts of a run stopped before its tally (Ctrl-C, SIGTERM, an unexpected error): the records written so
+    far (``result.counts``), and those read and found deleted, as ``tally`` counts them (set, not added: a stop
+    after the tally counts nothing twice). Kept on the stopped run's row (``UnitOfWork.guard``): ``pac status``
+    shows what it read, not 0 (audit newcomerleft). Rejections are left out: the stopped run keeps none."""
+    counts = {kind: dict(c) for kind, c in ctx.result.counts.items()}
+    for kind, n in read_counts(ctx).items():
+        counts.setdefault(kind, {})["read"] = n
+    for kind, n in ctx.pulled.deleted.items():
+        counts.setdefault(kind, {})["deleted"] = n
+    return counts
 
 
 def checkpoint(ctx: RunContext) -> None:

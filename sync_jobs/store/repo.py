@@ -654,12 +654,14 @@ def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) 
 
 
 def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, replacing: str,
-                  api: Mapping[str, Mapping[str, Any]] | None = None) -> bool:
+                  api: Mapping[str, Mapping[str, Any]] | None = None,
+                  counts: Mapping[str, Mapping[str, int]] | None = None) -> bool:
     """Close the run ``run_id`` as ``failed`` with ``error`` added to its errors, by the run itself on its failure
     path; a row another run already closed as abandoned (an error starting with ``replacing``: its lock was taken
     over while it went on) gets ``error`` in place of that one. A row that finished otherwise is left as it is.
     ``api``: the API usage of its connectors when it stopped (``Run.api``, as ``finish_run`` keeps it): the calls an
-    interrupted run made count on the CRM's daily allocation all the same. Never touches another run. Returns
+    interrupted run made count on the CRM's daily allocation all the same; ``counts``: the records it read (and
+    wrote) so far (``Run.counts``, as ``finish_run`` keeps them). Never touches another run. Returns
     whether the row changed."""
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -673,6 +675,8 @@ def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, rep
         run.errors = [*kept, redact(error)]
         if api:
             run.api = {name: dict(usage) for name, usage in api.items()}
+        if counts:
+            run.counts = {kind: dict(figures) for kind, figures in counts.items()}
         session.add(run)
         session.commit()
         return True

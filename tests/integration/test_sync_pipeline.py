@@ -3,6 +3,7 @@ partial failures, quota stops, dry runs, reconciliation, manager edits, two CRMs
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -308,6 +309,31 @@ class TestManagerEdits:
         second = _sync(settings, crm, clock)
         assert second.plan.axis("AX-2").status.state.value == "dropped"
         assert second.counts["pac_edits"]["read"] == 1
+
+    def test_the_log_names_the_pac_records_read_back_apart_from_the_edits_the_run_counts(self, settings,
+                                                                                         caplog) -> None:
+        """The same night in the log: the ``sync.pull`` line of ``pac_edits`` said ``records=4`` while the run's
+        table said ``pac_edits read 1`` (audit newcomer3 L6). The pull line names the PAC records read back
+        (``pac_records=4``), and a ``sync.plan_edits`` line gives the table's figure (``changed_by_people=1``)."""
+        crm = FakeConnector()
+        _seed(crm)
+        clock = Clock()
+        first = _sync(settings, crm, clock)
+        key = f"{first.plan_id}:"
+        crm.put(edit(key + "AX-1", "axis_status", "active", clock.now),
+                edit(key + "A-01", "action_target", 2, clock.now, Target.ACTION),
+                replace(edit(key + "A-02", "action_status", "in_progress", clock.now, Target.ACTION),
+                        by_integration=True),
+                edit(key + "AX-2", "axis_status", "dropped", clock.now))
+        clock.advance(hours=1)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="pac.sync"):
+            second = _sync(settings, crm, clock)
+        [pulled] = [r.fields for r in caplog.records
+                    if r.getMessage().startswith("sync.pull ") and r.fields["object"] == "pac_edits"]
+        [decided] = [r.fields for r in caplog.records if r.getMessage().startswith("sync.plan_edits ")]
+        assert "records" not in pulled and pulled["pac_records"] == 4, pulled
+        assert decided["changed_by_people"] == second.counts["pac_edits"]["read"] == 1, decided
 
 
 class TestManagerEditsOfTwoPlans:
