@@ -305,7 +305,11 @@ def route(ctx: RunContext) -> None:
                               for n in names}
     repair = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes, active=active,
                      emails_of=ctx.effective.emails_of, crms={n: ctx.connectors[n].crm for n in names},
-                     listed={name for name, _target in ctx.pulled.listed})
+                     listed={name for name, _target in ctx.pulled.listed},
+                     able=owner_choice.able_of({n: ctx.connectors[n] for n in names}))
+    for warning in repair.unowned_lines():
+        ctx.result.unmeasured.append(warning)
+        event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
     ctx.written, ctx.repair = repair.rows, repair
     _save_drift(ctx, repair)
     ctx.accounts = account_changes(ctx)

@@ -100,8 +100,8 @@ class TestOrgRatesOverHttp:
         assert "dated rate of their CloseDate (DatedConversionRate, 2 rates)" in note
         # CurrencyType and DatedConversionRate (query); deals and accounts (queryAll: the accounts' first page sizes
         # their full read, no COUNT() query since audit quota2 F1); the accounts' full read asks which state fields
-        # are history-tracked and their AccountHistory (query, audit sfhistory)
-        assert calls.get("query") == 4 and calls.get("queryAll") == 2
+        # are history-tracked (FieldDefinition, audit sfhistory): none in this org, so no AccountHistory query
+        assert calls.get("query") == 3 and calls.get("queryAll") == 2
 
     def test_the_online_check_warns_of_a_plan_currency_the_org_lacks(self, server: SandboxServer) -> None:
         """`pac config check --online`: a plan reading through this mapping in CHF, on an org whose currencies are
@@ -121,8 +121,8 @@ class TestOrgRatesOverHttp:
 
     def test_a_single_currency_org_costs_no_rates_query(self) -> None:
         """The default mapping on a single-currency org: deals and accounts (no COUNT(): the accounts' first page sizes
-        their read), no rates query: the two queries are the accounts' state history (FieldDefinition, AccountHistory:
-        audit sfhistory)."""
+        their read), no rates query: the one query asks which of the accounts' state fields are history-tracked
+        (FieldDefinition, audit sfhistory); none is in this org, so AccountHistory is not asked."""
         with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
             sf = build("sf-main", config_dir() / "mappings" / "salesforce.default.yaml", sandbox_env(srv),
                        policy=NO_WAIT)
@@ -130,7 +130,7 @@ class TestOrgRatesOverHttp:
                 list(sf.pull(ObjectKind.DEALS, None))
                 list(sf.pull(ObjectKind.ACCOUNTS, None))
                 calls = dict(sf.usage().by_endpoint)
-                assert calls.get("query") == 2 and calls.get("queryAll") == 2
+                assert calls.get("query") == 1 and calls.get("queryAll") == 2
             finally:
                 sf.close()
 
