@@ -14,6 +14,7 @@ the same at the same close). D7, of April, is not Q1's.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,10 +59,9 @@ class Store:
         return _plain(page(path).text)
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The nights of 1 April (a sync, Q1's snapshot) and 1 May 2027 (a sync), 03:00."""
-    tmp = tmp_path_factory.mktemp("reportdeals")
+def sync_nights(tmp: Path, deals: Sequence[Deal], periods: Sequence[str]) -> Path:
+    """The nights of 1 April (a sync, then a snapshot of each of ``periods``) and 1 May 2027 (a sync), 03:00, each
+    with the versions of ``deals`` modified by then; the settings of the night of 1 May."""
     crm = FakeConnector()
     crm.put(USER, *ACCOUNTS, VISIT)
     config = tmp
@@ -69,15 +69,23 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         night = datetime(2027, month, 1, 3, tzinfo=PARIS)
         config = _settings(tmp, night)
         latest: dict[str, Deal] = {}
-        for version in DEALS:
+        for version in deals:
             if version.modified_at is not None and version.modified_at <= night:
                 latest[version.id] = version
         crm.put(*latest.values())
         result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(night))
         assert result.status == "ok", result
         if month == 4:
-            _pac(tmp, config, "snapshot", "--period", "2027-Q1")
-    return Store(tmp, config)
+            for period in periods:
+                _pac(tmp, config, "snapshot", "--period", period)
+    return config
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The nights of 1 April (a sync, Q1's snapshot) and 1 May 2027 (a sync), 03:00."""
+    tmp = tmp_path_factory.mktemp("reportdeals")
+    return Store(tmp, sync_nights(tmp, DEALS, ("2027-Q1",)))
 
 
 def test_the_report_names_the_deals_since_the_close(store: Store) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,12 +28,10 @@ import pytest
 from pac_config.settings import load_settings
 from pac_core.records import Deal, DealStage
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
-from tests.e2e.test_report_deals import AXES_FR, DEALS_EN, DEALS_FR
+from tests.e2e.test_report_deals import AXES_FR, DEALS_EN, DEALS_FR, sync_nights
 from tests.e2e.test_report_hand import page
-from tests.e2e.test_review_deals import ACCOUNTS, DEALS, PARIS, USER, VISIT, _pac, _plain, _settings, deal
-from tests.fakes import Clock, FakeConnector
+from tests.e2e.test_review_deals import DEALS, _pac, _plain, deal
 
 AXES_EN = "axes' additional revenue: AX-KEY €30,541 → €7,041"
 CANCEL = [
@@ -70,23 +68,7 @@ class Store:
 
 def _nights(tmp: Path, deals: Sequence[Deal]) -> Store:
     """The nights of 1 April (a sync, March's and Q1's snapshots) and 1 May 2027 (a sync), 03:00."""
-    crm = FakeConnector()
-    crm.put(USER, *ACCOUNTS, VISIT)
-    config = tmp
-    for month in (4, 5):
-        night = datetime(2027, month, 1, 3, tzinfo=PARIS)
-        config = _settings(tmp, night)
-        latest: dict[str, Deal] = {}
-        for version in deals:
-            if version.modified_at is not None and version.modified_at <= night:
-                latest[version.id] = version
-        crm.put(*latest.values())
-        result = run_sync(None, load_settings(config, env={}), connectors={"fake": crm}, clock=Clock(night))
-        assert result.status == "ok", result
-        if month == 4:
-            _pac(tmp, config, "snapshot", "--period", "2027-03")
-            _pac(tmp, config, "snapshot", "--period", "2027-Q1")
-    return Store(tmp, config)
+    return Store(tmp, sync_nights(tmp, deals, ("2027-03", "2027-Q1")))
 
 
 @pytest.fixture(scope="module")
