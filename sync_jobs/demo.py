@@ -347,7 +347,7 @@ def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter 
                         enum_label("pace", p.pace.value, fmt.lang)
                         + (f" ({counted('out_of_reach', p.scope_accounts or 0, fmt.lang)})" if p.out_of_reach else ""))
     console.print(actions)
-    axes = Table(title=f"Development axes: additional revenue since {plan.period.start:%d %b} vs the same days a "
+    axes = Table(title=f"Development axes: additional revenue since {fmt.date(plan.period.start)} vs the same days a "
                        "year earlier (or the axis's fixed baseline)")
     for col in ("axis", "status", "additional", "objective", "progress", "expected by now", "ROI to date", "pace"):
         axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")

@@ -161,3 +161,15 @@ def test_a_rejection_reason_and_its_detail_read_without_nested_parentheses() -> 
     print_rejection_table(Console(file=out, width=300), [group], "rejected")
     assert ("│ currency with no exchange rate: no exchange rate for CHF into EUR (add it to engine.fx_rates in "
             "pac.yaml) │") in out.getvalue()
+
+
+def test_the_axes_title_writes_the_plans_first_day_as_a_date() -> None:
+    """The axes' table read « additional revenue since 01 Jan vs the same days a year earlier »: a day with a leading
+    zero and no year, where every other date of the demo reads « September 30, 2027 ». It now reads the plan's first
+    day as the report writes a date."""
+    plan = fx.plan()
+    out = io.StringIO()
+    demo.print_progress(Console(file=out, width=400), plan, fx.evaluation())
+    title = next(line for line in out.getvalue().splitlines() if "additional revenue since" in line)
+    assert f"since {Formatter.for_plan(plan, 'en').date(plan.period.start)} vs" in title
+    assert f"{plan.period.start:%d %b}" not in title
