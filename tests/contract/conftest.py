@@ -34,15 +34,29 @@ import pytest
 FACTORIES = ("factory_salesforce", "factory_hubspot", "factory_fake")
 
 
-@pytest.fixture(params=FACTORIES)
-def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    """A ContractRig from each factory module (a missing module is an error, not a skip)."""
-    module = importlib.import_module(f"tests.contract.{request.param}")
+CRM_FACTORIES = FACTORIES[:2]   # the real connectors over their client libraries (not the in-memory fake)
+
+
+def _made(name: str, tmp_path: Path) -> Iterator[Any]:
+    module = importlib.import_module(f"tests.contract.{name}")
     made = module.make(tmp_path)
     try:
         yield made
     finally:
         made.close()
+
+
+@pytest.fixture(params=FACTORIES)
+def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A ContractRig from each factory module (a missing module is an error, not a skip)."""
+    yield from _made(request.param, tmp_path)
+
+
+@pytest.fixture(params=CRM_FACTORIES)
+def crm_rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A ContractRig of each real connector only: what holds of the client libraries' objects (no skip on the fake,
+    which makes none)."""
+    yield from _made(request.param, tmp_path)
 
 
 @pytest.fixture
