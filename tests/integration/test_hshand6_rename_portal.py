@@ -21,6 +21,8 @@ Plan Hand6 (Europe/Paris, EUR, 2027); nights on 30 June 2027: 02:00Z (first), 15
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -285,6 +287,9 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Any:
         third = sync(settings, emulator, [], clock=lambda: THIRD, full=True)
         written.append(_pac_records(portal))
         explained.update({item: _explained(settings, item) for item in ("AX-PX", "A-3")})
+        shown = CliRunner().invoke(main, ["report", "-o", str(tmp / "report.html")],
+                                   env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
+        explained["report"] = (shown.output, (tmp / "report.html").read_text(encoding="utf-8"))
         yield (first, second, third), emulator, written, explained, companies
 
 
@@ -465,3 +470,37 @@ class TestExplain:
         assert {d: (rows[d][0], rows[d][7], rows[d][8]) for d in ("6209", "6210", "6211")} == {
             "6209": ("✔", "€2,000.00", "PX-1 $2,160.00"), "6210": ("✔", "€2,500.00", "PX-1 €2,500.00"),
             "6211": ("✔", "€1,500.00", "PX-2 €1,500.00")}
+
+
+
+def test_plan_totals_and_segments(nights: Any) -> None:
+    """Each deal once: D1 + D2 + D3 + D9's PX line 2,000 + D10 = 20,500 (22,000 with D11). Baseline: AX-69's
+    measured D6 1,500 + D7 1,000; AX-JU's fixed 3,620 less D6 (its account's, already read) = 2,120; AX-PX's 905:
+    5,525. Margin: D1, D2 at the mean of 0.3 and 0.25 (3,575), D3 at 0.3 (900), D9's line and D10 at 0.4 (1,800) =
+    6,275, less the baseline's D6 at 0.275 (412.50), D7 at 0.3 (300), 2,120 at 0.25 (530), 905 at 0.4 (362) =
+    4,670.50; ROI (4,670.50 - 2,896) / 2,896 = 0.61274 (night 2: + 600, 0.81992). S-69 16,000 over 2,500 + 2,120;
+    S-38 D9 whole (3,000) + D10 (+ D11) over AX-PX's 905."""
+    got = [(r.evaluation.plan.revenue, r.evaluation.plan.baseline, r.evaluation.plan.cost_to_date,
+            round(r.evaluation.plan.roi, 5), {s.segment_id: (s.revenue, s.baseline) for s in r.evaluation.segments})
+           for r in nights[0]]
+    one = (Decimal(20500), Decimal(5525), Decimal(2896), 0.61274,
+           {"S-69": (Decimal(16000), Decimal(4620)), "S-38": (Decimal(5500), Decimal(905))})
+    later = (Decimal(22000), Decimal(5525), Decimal(2896), 0.81992,
+             {"S-69": (Decimal(16000), Decimal(4620)), "S-38": (Decimal(7000), Decimal(905))})
+    assert got == [one, later, later]
+
+
+
+
+def test_the_report_after_the_third_night(nights: Any) -> None:
+    """`pac report` after night 3: the plan's additional revenue 22,000 - 5,525 = 16,475, 47 % of 35,000, ROI 82 %;
+    3 of 5 actions done (A-1, A-4, A-5), A-2 and A-3 at risk; Rhône's ROI over AX-69 and AX-JU, each deal once:
+    margin D1, D2 at 0.275 + D3 at 0.3 = 4,475 less the baseline's 412.50 + 300 + 2,120 x 0.25 = 3,232.50, against
+    1,810 + 724 = 2,534: 28 %; Isère's is AX-PX's, 463 %; AX-PX reads « Objective reached »."""
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", nights[3]["report"][1])))
+    for phrase in ("Additional revenue €16,475 47% of objective · Objective €35,000 · each deal counted once",
+                   "Plan ROI to date 82%", "Actions 3 / 5 done or on track · 2 actions at risk",
+                   "Rhone geographic ROI to date 28% Clients du Rhone Active €13,500 / €20,000 68% ● On track 124% "
+                   "Comptes de Julie Active €9,380 / €10,000 94% ● On track 224% Isere geographic ROI to date 463% "
+                   "Pompes PX en Isere Active €5,095 / €5,000 102% ✓ Objective reached 463%"):
+        assert phrase in text
