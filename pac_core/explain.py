@@ -36,6 +36,7 @@ from pac_core.money import LOCALES, progress_percent, shown_additional, shown_di
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
+from pac_core.products import linked
 from pac_core.records import Deal, DealLine, past_at
 from pac_core.reject_codes import CODES
 from pac_core.report_period import base_calendar
@@ -603,6 +604,10 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         raise KeyError(f"no axis {axis_id!r} in plan {plan.name!r} (known: {known})") from None
     lang = _lang(plan, lang)
     flt = DealFilter.of(plan.axis_scope(axis).deals_part, axis.who)
+    if flt.line_conditions:
+        # lines made from one product library item know each other's SKUs and names, as the revenue matched them
+        # (``products.linked``): a line sold under a renamed product's new SKU is shown (audit hshand6)
+        deals = _linked_deals(deals)
     counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
@@ -775,6 +780,17 @@ def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None
         return None
     parts.append(FX_RATE[lang] + COLON[lang] + _one(bridge, Decimal(rate), currency, lang))
     return SEP[lang].join(parts)
+
+
+def _linked_deals(deals: Mapping[tuple[str, str], Deal]) -> Mapping[tuple[str, str], Deal]:
+    """``deals`` with the lines made from one product library item knowing every SKU and name of that item
+    (``products.linked``, as ``DealTable.of`` gives the engine): unchanged when no line needs it."""
+    keys = list(deals)
+    held = [deals[k] for k in keys]
+    joined = linked([d.source for d in held], [d.lines for d in held])
+    if joined is None:
+        return deals
+    return {k: d if d.lines is ln else replace(d, lines=ln) for k, d, ln in zip(keys, held, joined, strict=True)}
 
 
 def _converted_note(deal: Deal | None, lines: Sequence[DealLine] | None, whole: Decimal | None, currency: str,

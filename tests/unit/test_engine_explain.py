@@ -13,7 +13,7 @@ from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.plan import ActivityType, Axis, Counting, Plan, Segment, SegmentKind
-from pac_core.records import Account, ActivityStatus, Deal, Records
+from pac_core.records import Account, ActivityStatus, Deal, DealLine, Records
 from pac_core.results import Evaluation
 from pac_core.scopes import EVERYTHING, Condition, Scope, parse_scope
 from tests.unit.test_engine_support import (
@@ -498,3 +498,22 @@ class TestRuleDormancyWords:
         assert [r["detail"] for r in explain_action(p, evaluation, "A-01").rows] == [
             "dormant : aucune affaire gagnée depuis le 3 mai 2026 (12 mois avant le 3 mai 2027), la dernière le "
             "2 mai 2026 (périmètre : clients actifs)"]
+
+
+def test_a_product_axis_lists_the_line_sold_under_the_renamed_product() -> None:
+    """An axis on ``product_code: PX-1``: D1's line sold as PX-1 and D2's sold as PX-2 after the library item 7 was
+    renamed (HubSpot keeps each line item's own SKU). Both count (one product, by ``hs_product_id``: 1,000 + 2,000);
+    the product lines column names D2's line as it was sold, PX-2 2,000, beside its 2,000 counted. Audit hshand6:
+    the column was empty for D2 (``pac explain`` matched the deals' lines without the item's other SKUs, where the
+    revenue matched them with), a counted product deal that showed no product line."""
+    px1 = DealLine("PX-1", Decimal(1), Decimal(1000), code="PX-1", name="Pompe PX", product_id="7")
+    px2 = DealLine("PX-2", Decimal(1), Decimal(2000), code="PX-2", name="Pompe PX v2", product_id="7")
+    scope = Scope((Condition("product_code", "in", ("PX-1",), "produit PX-1"),))
+    p = plan(action(axis_id="AX-PX"), axes=(axis("AX-PX", "SEG-ARA", scope=scope),))
+    deals = (won("d1", "a1", "1000", date(2027, 3, 1), lines=(px1,)),
+             won("d2", "a1", "2000", date(2027, 4, 1), lines=(px2,)))
+    ev = evaluate(p, Records(accounts=(account("a1", "69003"),), deals=deals, users=USERS),
+                  as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True)
+    assert ev.axis("AX-PX").revenue == Decimal(3000)
+    rows = explain_axis(p, ev, "AX-PX", deals={(d.source, d.id): d for d in deals}, lang="en").rows
+    assert [(r["record"], r["lines"]) for r in rows] == [("d1", "PX-1 €1,000.00"), ("d2", "PX-2 €2,000.00")]
