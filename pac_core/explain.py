@@ -97,6 +97,7 @@ class Explanation:
     cut: str = ""      # a week straddling the plan's edge, counted on the plan's days only (periods.cut_note)
     inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
     to_come: str = ""    # an action whose window has not begun: nothing counts for it yet (the report's « À venir »)
+    nothing: str = ""    # a live action with no decision at all: why its table is empty (a rep on holiday)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -137,7 +138,9 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         if progress.pace is Pace.INACTIVE else ""
     to_come = _to_come(action, figures_last_day(plan, evaluation.as_of, zone), zone, lang) \
         if progress.pace is Pace.NOT_STARTED else ""
-    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come)
+    nothing = _nothing(action, zone, lang) \
+        if counted_total + uncounted == 0 and progress.pace not in (Pace.NOT_STARTED, Pace.INACTIVE) else ""
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing)
 
 
 TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le dernier jour compté, le {} ; rien ne compte "
@@ -155,6 +158,26 @@ def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
     last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
     days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     return line.format(label.format(action.window.label) if action.window.label else "", days, f"{today:%Y-%m-%d}")
+
+
+NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
+                   "comptes, n'a d'activité ({}) qui approche de compter.", "« {} » ", " ou "),
+           "en": ("Nothing to list: no activity of {} in its window {}({}) or a day around it comes near to counting, "
+                  "nor does another rep's {} on its accounts.", "“{}” ", " or ")}
+
+
+def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
+    """Why a live action reads 0 over an empty table (no decision at all: its owner logged nothing near its window,
+    a rep on holiday): « Rien à lister : … » (audit sfhand6; as ``_to_come`` for an action whose window has not
+    begun, audit explainus). The near misses looked for are the owners' activities of the window and a day around
+    it, and the other reps' of the action's type on its scope's accounts in the window (docs/engine.md)."""
+    line, label, joined = NOTHING[lang]
+    first = action.window.start.astimezone(zone).date()
+    last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
+    kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
+    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind)
 
 
 STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},

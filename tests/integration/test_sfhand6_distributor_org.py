@@ -448,6 +448,19 @@ class TestExplain:
         assert [(mark, name) for mark, name, _ in mach] == [("✔", "O1"), ("✔", "O2"), ("✔", "O6"), ("✔", "O3"),
                                                              ("✘", "O7")]
 
+    def test_explain_says_why_a_rep_on_holiday_has_nothing_listed(
+            self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """Léa is on holiday: A-4 reads 0 / 3 over an empty table, as an action to come did before audit explainus;
+        the line under the counts says that nothing of hers (nor another rep's call on its accounts) is near it."""
+        org, settings, mapping = distributor_org
+        _sync(org, settings, mapping, NIGHT1)
+        head, rows = _explained(org, settings, "A-4")
+        assert rows == []
+        assert head[1:] == [
+            "0 / 3 (0%) — 0 counted, 0 not counted",
+            "Nothing to list: no activity of lea@example.com in its window “June 2027” (2027-06-01 – 2027-06-30) or "
+            "a day around it comes near to counting, nor does another rep's call on its accounts."], head
+
 
 class TestHandOverMidWindow:
     @pytest.mark.parametrize("handed", [True, False])
