@@ -298,6 +298,16 @@ def _figures(ev: Any) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
 
 class TestDistributorOrg:
     def test_night_one(self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """16 June 18:00 Paris, Q2 76.75 / 91 elapsed, June 15.75 / 30, costs x 77 / 91, margin 0.3. A-1: Julie's J1 J2
+        (before 8 June 00:00) + Marc's M1 M3 = 4 of 5 (M2 L1 again, J3 J5 after the hand-over, M4 deleted); A-2: tasks
+        dated at the earlier of due day and completion, T1 (done 11th) T3 (due 13th) T5 = 3 of 4, week closed; A-3:
+        dormant on 1 June by the rule = G4 (last order 31 May 2026) and G6, S1 (20:00 in New York = 1 June 02:00
+        Paris) and S4 = 2 of 2 (G1 reordered on 12 May); A-4 Léa on holiday 0 of 3; A-5: the flag, L2 (ordered in
+        March) and L4 (never ordered) = 2 of 2. AX-MACH: Machines lines O1 6,000 + O2 $5,000 / 1.25 + O3 3,000 (the
+        night's day) + O6 4,000 = 17,000 (O4 deleted); baseline to 16 June 2026 B1 12,000 + B3's line 4,000; +25 %
+        of Q2 2026 whole (with B2 $8,800 / 1.10) 24,000 = 6,000; ROI (300 - 2,538.46) / 2,538.46. AX-JUL: Julie's O1
+        O3 O6 = 14,500 (Marc's O7 on her account out), baseline B3 4,800 (B1 is Marc's). AX-DORM: dormant on 1 April
+        = G1, G6: O9 + O11 = 6,500, baseline 0. KPIs: EXPECTED.md of the audit."""
         org, settings, mapping = distributor_org
         result = _sync(org, settings, mapping, NIGHT1)
         assert (org.unhandled, org.errors) == ([], [])
@@ -346,6 +356,9 @@ class TestDistributorOrg:
 
     def test_night_two_the_undeleted_and_the_reopened_opportunities(
             self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """O4 undeleted (its 2,000 Machines line back; L6's first order ever: a new account) and O6 reopened: AX-MACH
+        17,000 - 4,000 + 2,000 = 15,000, -1,000 against 16,000; AX-JUL 10,500, 5,700 of 8,000 = 71.3 % under 77.75 /
+        91: at risk; win rates unchanged (O4 replaces O6; Julie 2 / 2), so not written; costs x 78 / 91."""
         org, settings, mapping = distributor_org
         assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
         _between_the_nights(org)
