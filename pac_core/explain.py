@@ -387,6 +387,11 @@ _STATE_FR = (
      lambda m: f"type de compte {_fr_unknown(m[1])} au {_fr_day(m[2])}, premier jour de la période "
                f"({_fr_unknown(m[3])} depuis le {_fr_day(m[4], m[2])})"),
 )
+# a won deal closed outside the days an axis counts (``revenue._outside_period``): in French its days in words, as every
+# other near miss's (audit nearmissfmt; audit sfhand6: « clôturée le 2027-03-15, … le 2027-04-01 » stood beside
+# « 31 mai 2027 à 18:00, avant la période … » in the same French explain)
+_OUTSIDE_PERIOD = re.compile(r"closed on (\d{4}-\d{2}-\d{2}), (before the first|after the last) day counted, "
+                             r"(\d{4}-\d{2}-\d{2})")
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
 
@@ -561,6 +566,9 @@ def localise(detail: str, lang: str) -> str:
         return (f"le propriétaire {user[1]} n'est pas parmi les utilisateurs de {user[2]} (une file d'attente, ou un "
                 "utilisateur que l'utilisateur d'intégration de pac ne peut pas lire) : donnez l'activité à un "
                 "commercial dans le CRM")
+    if lang == "fr" and (closed := _OUTSIDE_PERIOD.fullmatch(detail)):   # revenue._outside_period: days in words
+        side = "avant le premier" if closed[2] == "before the first" else "après le dernier"
+        return f"clôturée le {_fr_day(closed[1])}, {side} jour compté, le {_fr_day(closed[3])}"
     if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")

@@ -408,10 +408,11 @@ class TestReport:
 
 
 
-def _explained(org: DocsOrg, settings: Any, item: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+def _explained(org: DocsOrg, settings: Any, item: str, lang: str = "en",
+               detail: bool = False) -> tuple[list[str], list[tuple[str, str, str]]]:
     """`pac explain ITEM` on night 1: the lines above its table, and its rows (mark, record's Subject or Name, reason),
     folded cells joined."""
-    shown = CliRunner().invoke(main, ["explain", item, "--as-of", "2027-06-16T18:00", "--lang", "en"],
+    shown = CliRunner().invoke(main, ["explain", item, "--as-of", "2027-06-16T18:00", "--lang", lang],
                                env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
     assert shown.exit_code == 0, (shown.output, shown.stderr)
     names = {str(r["Id"]): str(r.get("Subject") or r.get("Name")) for sobject in ("Event", "Task", "Opportunity")
@@ -428,7 +429,7 @@ def _explained(org: DocsOrg, settings: Any, item: str) -> tuple[list[str], list[
             table.append(cells)
         else:
             table[-1] = [f"{a} {b}".strip() for a, b in zip(table[-1], cells, strict=True)]
-    return head, [(c[0], names.get(c[1], c[1]), c[-2]) for c in table]
+    return head, [(c[0], names.get(c[1], c[1]), c[-1 if detail else -2]) for c in table]
 
 
 class TestExplain:
@@ -460,6 +461,19 @@ class TestExplain:
         assert "Objective: +25% of €24,000 (the scope's Q2 2026 revenue) = €6,000" in head
         assert [(mark, name) for mark, name, _ in mach] == [("✔", "O1"), ("✔", "O2"), ("✔", "O6"), ("✔", "O3"),
                                                              ("✘", "O7")]
+
+    def test_french_details_write_their_days_in_words(self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """French near misses write their days in words (audit nearmissfmt: « 31 mai 2027 à 18:00, avant la période
+        … (du 1er au 30 juin 2027) » for J4); a deal of AX-JUL closed before its quarter read « clôturée le
+        2027-03-15, avant le premier jour compté, le 2027-04-01 » in the same French explain (audit sfhand6)."""
+        org, settings, mapping = distributor_org
+        _sync(org, settings, mapping, NIGHT1)
+        _, a1 = _explained(org, settings, "A-1", "fr", detail=True)
+        assert dict((name, words) for _, name, words in a1)["J4"] == (
+            "31 mai 2027 à 18:00, avant la période « June 2027 » (du 1er au 30 juin 2027)")
+        _, jul = _explained(org, settings, "AX-JUL", "fr", detail=True)
+        assert dict((name, words) for _, name, words in jul)["O5"] == (
+            "clôturée le 15 mars 2027, avant le premier jour compté, le 1er avril 2027")
 
     def test_explain_says_why_a_rep_on_holiday_has_nothing_listed(
             self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
