@@ -98,6 +98,7 @@ class Explanation:
     cut: str = ""      # a week straddling the plan's edge, counted on the plan's days only (periods.cut_note)
     inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
     to_come: str = ""    # an action whose window has not begun: nothing counts for it yet (the report's « À venir »)
+    nothing: str = ""    # a live action with no decision at all: why its table is empty (a rep on holiday)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -138,7 +139,9 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         if progress.pace is Pace.INACTIVE else ""
     to_come = _to_come(action, figures_last_day(plan, evaluation.as_of, zone), zone, lang) \
         if progress.pace is Pace.NOT_STARTED else ""
-    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come)
+    nothing = _nothing(action, zone, lang) \
+        if counted_total + uncounted == 0 and progress.pace not in (Pace.NOT_STARTED, Pace.INACTIVE) else ""
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing)
 
 
 TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le dernier jour compté, le {} ; rien ne compte "
@@ -156,6 +159,26 @@ def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
     last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
     days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     return line.format(label.format(action.window.label) if action.window.label else "", days, f"{today:%Y-%m-%d}")
+
+
+NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
+                   "comptes, n'a d'activité ({}) qui approche de compter.", "« {} » ", " ou "),
+           "en": ("Nothing to list: no activity of {} in its window {}({}) or a day around it comes near to counting, "
+                  "nor does another rep's {} on its accounts.", "“{}” ", " or ")}
+
+
+def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
+    """Why a live action reads 0 over an empty table (no decision at all: its owner logged nothing near its window,
+    a rep on holiday): « Rien à lister : … » (audit sfhand6; as ``_to_come`` for an action whose window has not
+    begun, audit explainus). The near misses looked for are the owners' activities of the window and a day around
+    it, and the other reps' of the action's type on its scope's accounts in the window (docs/engine.md)."""
+    line, label, joined = NOTHING[lang]
+    first = action.window.start.astimezone(zone).date()
+    last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
+    kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
+    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind)
 
 
 STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},
@@ -365,6 +388,11 @@ _STATE_FR = (
      lambda m: f"type de compte {_fr_unknown(m[1])} au {_fr_day(m[2])}, premier jour de la période "
                f"({_fr_unknown(m[3])} depuis le {_fr_day(m[4], m[2])})"),
 )
+# a won deal closed outside the days an axis counts (``revenue._outside_period``): in French its days in words, as every
+# other near miss's (audit nearmissfmt; audit sfhand6: « clôturée le 2027-03-15, … le 2027-04-01 » stood beside
+# « 31 mai 2027 à 18:00, avant la période … » in the same French explain)
+_OUTSIDE_PERIOD = re.compile(r"closed on (\d{4}-\d{2}-\d{2}), (before the first|after the last) day counted, "
+                             r"(\d{4}-\d{2}-\d{2})")
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
 
@@ -539,6 +567,9 @@ def localise(detail: str, lang: str) -> str:
         return (f"le propriétaire {user[1]} n'est pas parmi les utilisateurs de {user[2]} (une file d'attente, ou un "
                 "utilisateur que l'utilisateur d'intégration de pac ne peut pas lire) : donnez l'activité à un "
                 "commercial dans le CRM")
+    if lang == "fr" and (closed := _OUTSIDE_PERIOD.fullmatch(detail)):   # revenue._outside_period: days in words
+        side = "avant le premier" if closed[2] == "before the first" else "après le dernier"
+        return f"clôturée le {_fr_day(closed[1])}, {side} jour compté, le {_fr_day(closed[3])}"
     if lang == "fr" and (other := _OTHER_OWNER.fullmatch(detail)):
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")

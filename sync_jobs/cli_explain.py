@@ -274,7 +274,9 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {_crm_text(explanation.text)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)
-    for line in (explanation.inactive, explanation.to_come):
+    near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
+    # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6)
+    for line in (explanation.inactive, explanation.to_come, "" if near else explanation.nothing):
         if line:
             console.print(line, markup=False, soft_wrap=True)
     if note:
@@ -298,7 +300,6 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
                       row["when"], row["reason"], _crm_text(row["detail"]))
     names_first(table, console.width, (words["account"],), words["detail"])
     console.print(table)
-    near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if near:
         rejected = Table(title=words["rejected"].format(who=now.plan.action(action_id).who))
         for col in (words["record"], words["CRM"], words["subject"], when, words["reason"], words["detail"]):

@@ -405,8 +405,8 @@ AXES = {
               "d07": (NO, "hors de la période", "outside the period", "3 000,00 €"),
               "d08": (NO, "hors de la période", "outside the period", "2 000,00 €")},
 }
-DETAILS = {"d07": "clôturée le 2026-12-31, avant le premier jour compté, le 2027-01-01",
-           "d08": "clôturée le 2027-05-04, après le dernier jour compté, le 2027-05-03",
+DETAILS = {"d07": "clôturée le 31 décembre 2026, avant le premier jour compté, le 1er janvier 2027",
+           "d08": "clôturée le 4 mai 2027, après le dernier jour compté, le 3 mai 2027",
            "d10": "le compte a été supprimé dans le CRM"}
 
 

@@ -151,7 +151,7 @@ def test_outside_period_rows(org: dict[tuple[str, str], str]) -> None:
     assert hc["d10"][2:] == ("outside the period", "closed on 2027-10-01, after the last day counted, 2027-09-30")
     fr = deal_rows(org["AX-HC", "fr"])
     assert fr["d10"][2:] == ("hors de la période",
-                             "clôturée le 2027-10-01, après le dernier jour compté, le 2027-09-30")
+                             "clôturée le 1er octobre 2027, après le dernier jour compté, le 30 septembre 2027")
     pump = deal_rows(org["AX-PUMP", "en"])
     assert pump["d14"][2:] == ("another product", "SVC-1 (scope: product PUMP)")
     assert pump["d02"][2:] == ("another product", "no product line (scope: product PUMP)")

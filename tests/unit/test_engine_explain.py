@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.explain import explain_action, explain_axis
+from pac_core.explain import Explanation, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.plan import ActivityType, Axis, Counting, Plan, Segment, SegmentKind
-from pac_core.records import Account, ActivityStatus, Deal, DealLine, Records
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, Records
 from pac_core.results import Evaluation
 from pac_core.scopes import EVERYTHING, Condition, Scope, parse_scope
 from tests.unit.test_engine_support import (
@@ -517,3 +517,32 @@ def test_a_product_axis_lists_the_line_sold_under_the_renamed_product() -> None:
     assert ev.axis("AX-PX").revenue == Decimal(3000)
     rows = explain_axis(p, ev, "AX-PX", deals={(d.source, d.id): d for d in deals}, lang="en").rows
     assert [(r["record"], r["lines"]) for r in rows] == [("d1", "PX-1 €1,000.00"), ("d2", "PX-2 €2,000.00")]
+
+
+class TestNothingToList:
+    """A live action whose owner logged nothing near its window (a rep on holiday) read « 0 / 5 (0 %) — 0 comptée, 0
+    non comptée » over an empty table and no word, as an action to come did before audit explainus; a line says why
+    (audit sfhand6)."""
+
+    def _explained(self, *activities: Activity, language: str = "fr", as_of: datetime = AS_OF) -> Explanation:
+        p = plan(action(who="marc.dubois@durand-process.example"), language=language)
+        records = Records(accounts=ACCOUNTS, activities=activities, users=USERS)
+        return explain_action(p, evaluate(p, records, as_of=as_of, explain=True), "A-01")
+
+    def test_a_rep_with_nothing_near_the_window_is_told_so(self) -> None:
+        fr, en = self._explained(), self._explained(language="en")
+        assert (fr.header, fr.rows) == ("0 / 5 (0\xa0%) — 0 comptée, 0 non comptée", ())
+        assert fr.nothing == (
+            "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (2027-05-03 – "
+            "2027-05-09) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui "
+            "approche de compter.")
+        assert en.nothing == (
+            "Nothing to list: no activity of marc.dubois@durand-process.example in its window “semaine 18” "
+            "(2027-05-03 – 2027-05-09) or a day around it comes near to counting, nor does another rep's visit on its "
+            "accounts.")
+
+    def test_no_line_once_something_is_listed_nor_for_an_action_to_come(self) -> None:
+        julies = self._explained(visit("v1", "lyon-a", utc(5, 4, 8)))
+        assert (len(julies.rows), julies.nothing) == (1, "")
+        ahead = self._explained(as_of=datetime(2027, 4, 20, 18, tzinfo=PARIS))
+        assert (ahead.nothing, ahead.to_come != "") == ("", True)

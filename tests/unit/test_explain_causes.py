@@ -206,5 +206,5 @@ class TestDealsOutsideThePeriod:
              "closed on 2027-06-15, after the last day counted, 2027-06-01")]
         fr = explain_axis(p, evaluation, "AX-69", deals=by_id, lang="fr")
         assert [(r["reason"], r["detail"]) for r in fr.rows[1:]] == [
-            ("hors de la période", "clôturée le 2026-12-31, avant le premier jour compté, le 2027-01-01"),
-            ("hors de la période", "clôturée le 2027-06-15, après le dernier jour compté, le 2027-06-01")]
+            ("hors de la période", "clôturée le 31 décembre 2026, avant le premier jour compté, le 1er janvier 2027"),
+            ("hors de la période", "clôturée le 15 juin 2027, après le dernier jour compté, le 1er juin 2027")]
