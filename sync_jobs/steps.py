@@ -640,15 +640,17 @@ def _engine_reason(rejected: Rejected) -> bool:
 def _connector_words(ctx: RunContext, rejected: Rejected) -> Rejected:
     """An engine's ``no_start`` of an activity its connector words (``WordsUndated``: Salesforce's done Event or Task
     with no date, ``no_activity_date``, audit connrejects; HubSpot's engagement with no start time,
-    ``no_start_time``, audit hsundated), or its ``no_account`` (``WordsUnplaced``: HubSpot's engagement on contacts
-    with no primary company, ``contact_only``, audit hsplanaware), in those words; any other as it is."""
+    ``no_start_time``, audit hsundated), or its ``no_account`` of an activity or a won deal (``WordsUnplaced``:
+    HubSpot's engagement or won deal on contacts with no primary company, ``contact_only``, audits hsplanaware,
+    hsdealnocompany), in those words; any other as it is."""
     connector = ctx.connectors.get(rejected.source)
+    if rejected.reason.startswith("no_account:") and rejected.object in ("activities", "deals") \
+            and isinstance(connector, WordsUnplaced):
+        return connector.unplaced_rejection(rejected.id, rejected.object) or rejected
     if rejected.object != "activities":
         return rejected
     if rejected.reason.startswith("no_start:") and isinstance(connector, WordsUndated):
         return connector.undated_rejection(rejected.id) or rejected
-    if rejected.reason.startswith("no_account:") and isinstance(connector, WordsUnplaced):
-        return connector.unplaced_rejection(rejected.id) or rejected
     return rejected
 
 
