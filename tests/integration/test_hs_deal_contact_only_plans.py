@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
+from connectors.hubspot.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from pac_core.reject_codes import CODES, rejection
-from connectors.hubspot.mapping import default_mapping_path
 from sync_jobs.exit_codes import exit_code_for
 from tests.fakes import SeededPortal, audit_plan, sandbox_sync_clean
 
@@ -161,3 +161,20 @@ def test_fixed_in_the_crm_it_counts(julies_only: Portal) -> None:
     assert (_rejected(second["julie"]), second["julie"].status.value, _revenue(second["julie"])) == (
         [], "ok", [Decimal("8000.00")])
     assert (_rejected(second["marc"]), _revenue(second["marc"])) == ([], [Decimal("4000.00")])
+
+
+def test_a_plan_that_stops_reading_the_deal_drops_it_the_next_night(portal: Portal) -> None:
+    """Night 1: « marc » rejects D2 (his) and D3 (dormancy). Night 2, incremental, nothing changed in HubSpot: the
+    plan's segment and axis now name Léa instead of Marc. By hand: D2 (Marc's) is no longer the plan's to reject; D3
+    still is (dormancy's months before 1 January 2027 read every owner's orders), known, ok. A contact_only record is
+    stored and decided by the engine every night: not carried from night 1 as a connector's standing rejection. Seen
+    failing before the fix of steps.pull: D2 carried until the weekly full read (the same for an engagement,
+    audit hsplanaware)."""
+    words = _words(portal.anne)
+    assert _rejected(portal.night()["marc"]) == sorted(("deals", d, words) for d in (portal.d2, portal.d3))
+    lea = MARC.replace("marc@other.example", "lea@other.example").replace(
+        "people:\n", "people:\n  - {email: marc@other.example, name: Marc Durand, role: rep}\n")
+    (portal.tmp / "marc.pac.yaml").write_text(lea, encoding="utf-8")
+    second = sandbox_sync_clean(portal.settings, portal.server, plan="marc")
+    assert (_rejected(second), second.new_rejections, second.status.value) == (
+        [("deals", portal.d3, words)], [], "ok")
