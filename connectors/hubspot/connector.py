@@ -2012,8 +2012,8 @@ class _LinesRead:
 @dataclass(frozen=True)
 class Companies:
     """Records' companies read together (``HubSpotConnector._companies``): record id -> company, and the engagements
-    and deals linked only to contacts that have no primary company, with the rejection that says so (``kind``: the
-    records' object kind, as rejections name it)."""
+    and deals linked only to contacts that have no primary company, with the words the plans' rejection of them takes
+    (``contact_only``: object and contacts; ``kind``: the records' object kind, as rejections name it)."""
 
     of: Mapping[str, str | None]
     contact_only: Mapping[str, tuple[str, str]] = field(default_factory=dict)   # id -> (object word, contacts)
@@ -2025,10 +2025,10 @@ class Companies:
         return self.of.get(str(record_id))
 
     def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
-        """``record``, or its rejection when it is a won deal linked to such contacts only (a record already rejected
-        keeps its own reason; None, no record, stays None). An engagement so linked is kept with no account for the
-        plan to judge (audit hsplanaware), and an open or lost deal brings no revenue (the engine sets aside only a
-        won deal with no account): both are kept with no account, as a record with neither company nor contact.
+        """``record`` (a record already rejected keeps its own reason; None, no record, stays None). An engagement or
+        a won deal linked to such contacts only is kept with no account, its contacts noted, for the plan to judge
+        (audits hsplanaware, hsdealnocompany), and an open or lost deal brings no revenue (the engine sets aside only
+        a won deal with no account): kept with no account, as a record with neither company nor contact.
         A record placed through its contacts carries what placed it (``placed_by``), one placed on one of several
         companies nothing told apart the others (``also_on``): the store keeps both."""
         i = str(obj["id"])
