@@ -102,3 +102,12 @@ def test_figures_do_not_move(plan_text: str) -> None:
     assert [(a.revenue, a.baseline) for a in with_.axes] == [(a.revenue, a.baseline) for a in without.axes]
     assert [s.revenue for s in with_.segments] == [s.revenue for s in without.segments]
     assert with_.plan == without.plan
+
+
+def test_a_lost_key_account_reads_every_owners_orders_of_its_last_year() -> None:
+    """Plan « marc » with a lost key account (`compte clé perdu`: Lyon Chimie, lost on 1 June 2027): the advisor weighs
+    the account's won revenue of the 12 months before that day, every owner's. Julie's D1 (12 May 2027), placed on Lyon
+    Chimie, would be in it: the plan's to reject; D4 (2019) still not. Seen failing before: D1 not rejected."""
+    lost = MARC.replace("actions: []\n", "actions: []\ncontext:\n"
+                        "  - {kind: lost_key_account, account: Lyon Chimie, on: 2027-06-01}\n")
+    assert _rejected(lost, D1, D4) == ["006D1"]
