@@ -624,7 +624,8 @@ def deal_readers(plan: Plan, zone: ZoneInfo, default_months: int) -> DealReaders
     deal conditions, its ``who``, its objective's period, else the plan's), from the period's first day a year
     earlier to its last day; dormancy: the reference days of the segments (the plan's first day), of the axes (their
     period's first day) and of the actions whose scope reads dormancy (their window's first day), over the longest
-    dormancy months of the plan's scopes (``dormant_default_months`` at least)."""
+    dormancy months of the plan's scopes (``dormant_default_months`` at least); a lost key account of the plan's
+    context: the 12 months before its loss (``advisor_context``: its day, else any day up to the plan's last)."""
     weeks = weekly_year(plan.period.quarters)
 
     def span(period: Window) -> DateRange:
@@ -644,8 +645,17 @@ def deal_readers(plan: Plan, zone: ZoneInfo, default_months: int) -> DealReaders
         scopes.append(action.scope)
     months = max([default_months, *(dormancy_rule(c, default_months)[1] for scope in scopes
                                     for c in scope.conditions if is_dormancy(c))])
-    dormancy = (months_before(min(references), months), max(references) - timedelta(days=1)) if references else None
-    return DealReaders(tuple(revenue), dormancy)
+    any_owner = [(months_before(min(references), months), max(references) - timedelta(days=1))] if references else []
+    first, last = window_days(plan.period, zone)
+    for change in plan.context:
+        if change.kind is ContextKind.LOST_KEY_ACCOUNT:
+            # the account's won revenue of the 12 months before the day it was lost: the plan's day; else (none, or a
+            # CRM field's mark) any day from the plan's first to the evaluation day, its last at most
+            if change.on is not None and not change.crm_field:
+                any_owner.append((months_before(change.on, 12), change.on - timedelta(days=1)))
+            else:
+                any_owner.append((months_before(first, 12), last))
+    return DealReaders(tuple(revenue), tuple(any_owner))
 
 
 def _plans_deal_rejections(plan: Plan, ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings,

@@ -966,14 +966,16 @@ class DealReaders:
     percentage base) to its last day; ``dormancy``: the days a won deal of any owner and product tells whether an
     account is dormant on one of the plan's reference days (the CORE reactivation rate and new accounts of every axis
     and segment, ``dormant`` scope conditions), the longest dormancy months before the earliest reference day up to
-    the day before the latest. A deal with no close day is the plan's (its date is a data error too)."""
+    the day before the latest, and a lost key account's 12 months before its loss (the advisor's context): every
+    owner's and product's deals (``any_owner``). A deal with no close day is the plan's (its date is a data error
+    too)."""
 
     revenue: tuple[tuple[DealFilter, DateRange], ...]
-    dormancy: DateRange | None
+    any_owner: tuple[DateRange, ...]
 
     def reads(self, deal: Deal, zone: tzinfo, owner_email: Mapping[AccountKey, str]) -> bool:
         day = deal.day(zone)
-        if day is None or (self.dormancy is not None and self.dormancy[0] <= day <= self.dormancy[1]):
+        if day is None or any(first <= day <= last for first, last in self.any_owner):
             return True
         return any(first <= day <= last and flt.verdict(deal.source, deal.owner_id, deal.lines, owner_email)[0]
                    is not None for flt, (first, last) in self.revenue)
