@@ -369,9 +369,10 @@ class WordsUnplaced(Protocol):
     """A connector that stores an activity it cannot place on an account for the engine to judge, and words the
     engine's ``no_account`` rejection of it as it rejected such records itself: HubSpot's engagement associated only
     with contacts that have no primary company (``contact_only``, its object and contacts kept with the stored record:
-    ``Activity.crm_object``, ``placed_by``; audit hsplanaware). None for a record it does not word so."""
+    ``Activity.crm_object``, ``placed_by``; audit hsplanaware), and its won deal so associated (``kind`` deals, its
+    contacts in ``Deal.placed_by``; audit hsdealnocompany). None for a record it does not word so."""
 
-    def unplaced_rejection(self, record_id: str) -> Rejected | None: ...
+    def unplaced_rejection(self, record_id: str, kind: str = "activities") -> Rejected | None: ...
 
 
 @runtime_checkable

@@ -58,6 +58,7 @@ from pac_core.revenue import (
     DateRange,
     DealColumnsBook,
     DealFilter,
+    DealReaders,
     WonLedger,
     WonValues,
     as_set,
@@ -617,6 +618,58 @@ def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decisio
     return out
 
 
+def deal_readers(plan: Plan, zone: ZoneInfo, default_months: int) -> DealReaders:
+    """What of ``plan`` reads won deals, for a won deal with no account (``DealReaders``, docs/engine.md, *Bad
+    records*, audit hsdealnocompany): each segment (its deal conditions, the plan's period) and axis (segment AND axis
+    deal conditions, its ``who``, its objective's period, else the plan's), from the period's first day a year
+    earlier to its last day; dormancy: the reference days of the segments (the plan's first day), of the axes (their
+    period's first day) and of the actions whose scope reads dormancy (their window's first day), over the longest
+    dormancy months of the plan's scopes (``dormant_default_months`` at least); a lost key account of the plan's
+    context: the 12 months before its loss (``advisor_context``: its day, else any day up to the plan's last)."""
+    weeks = weekly_year(plan.period.quarters)
+
+    def span(period: Window) -> DateRange:
+        days = window_days(period, zone)
+        return min(baseline_range(days, weeks)[0], days[0]), days[1]
+
+    revenue = [(DealFilter.of(seg.scope.deals_part), span(plan.period)) for seg in plan.segments]
+    revenue += [(DealFilter.of(plan.axis_scope(axis).deals_part, axis.who),
+                 span(axis.objective.period if axis.objective else plan.period)) for axis in plan.axes]
+    references = [plan.period.start.astimezone(zone).date()] if plan.segments else []
+    references += [_axis_reference(plan, axis, zone) for axis in plan.axes]
+    scopes = [seg.scope for seg in plan.segments] + [axis.scope for axis in plan.axes]
+    for action in plan.actions:
+        scope = plan.action_scope(action)
+        if any(is_dormancy(c) for c in scope.conditions):
+            references.append(action.window.start.astimezone(zone).date())
+        scopes.append(action.scope)
+    months = max([default_months, *(dormancy_rule(c, default_months)[1] for scope in scopes
+                                    for c in scope.conditions if is_dormancy(c))])
+    any_owner = [(months_before(min(references), months), max(references) - timedelta(days=1))] if references else []
+    first, last = window_days(plan.period, zone)
+    for change in plan.context:
+        if change.kind is ContextKind.LOST_KEY_ACCOUNT:
+            # the account's won revenue of the 12 months before the day it was lost: the plan's day; else (none, or a
+            # CRM field's mark) any day from the plan's first to the evaluation day, its last at most
+            if change.on is not None and not change.crm_field:
+                any_owner.append((months_before(change.on, 12), change.on - timedelta(days=1)))
+            else:
+                any_owner.append((months_before(first, 12), last))
+    return DealReaders(tuple(revenue), tuple(any_owner))
+
+
+def _plans_deal_rejections(plan: Plan, ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings,
+                           owner_email: Mapping[AccountKey, str]) -> list[Decision]:
+    """The ledger's rejected won deals, those with no account only when the plan reads them (``deal_readers``):
+    another team's order with no account, one of 2019, is no figure of this plan (audit hsdealnocompany)."""
+    if not ledger.unplaced:
+        return list(ledger.rejected)
+    readers = deal_readers(plan, zone, settings.dormant_default_months)
+    return [d for d in ledger.rejected
+            if (deal := ledger.unplaced.get((d.source, d.record_id))) is None or d.rule != "no_account"
+            or readers.reads(deal, zone, owner_email)]
+
+
 def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
     """Each action's reference date for dormancy (``Matcher.reference_date``: its window's first local day), once
     per distinct window start."""
@@ -694,7 +747,9 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                              actions=action_rows)
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
-                      rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
+                      rejected=tuple(index.rejected + _plans_deal_rejections(plan, ledger, zone, settings,
+                                                                             indexes.emails)),
+                      plan=plan_totals,
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
                                 *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)),
                       attribution=settings.attribution)

@@ -503,6 +503,9 @@ class WonLedger:
     # ones, never among ``Evaluation.rejected`` (the run stores the connector's rejection already)
     crm_rejected: list[Decision] = field(default_factory=list)
     crm_rejected_accounts: list[int | None] = field(default_factory=list)
+    # the won deals rejected ``no_account`` because they have no account at all, by (source, id): the plan decides
+    # which are its to reject (``DealReaders``, audit hsdealnocompany)
+    unplaced: dict[tuple[str, str], Deal] = field(default_factory=dict)
     warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount...)
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
     day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
@@ -627,6 +630,8 @@ class WonLedger:
                 ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1],
                                                 deal.account_id, day))
                 ledger.rejected_accounts.append(number)
+                if deal.account_id is None:
+                    ledger.unplaced[(deal.source, deal.id)] = deal
                 continue
             assert day is not None and number is not None
             rate = conversion(deal.currency, deal.rates, currency, fx_rates)
@@ -674,6 +679,8 @@ class WonLedger:
             ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1], deal.account_id,
                                             day))
             ledger.rejected_accounts.append(number if number >= 0 else None)
+            if deal.account_id is None:
+                ledger.unplaced[(deal.source, deal.id)] = deal
         kept = np.flatnonzero(good)
         kept_rows = rows[kept]
         # amounts converted (no amount: ZERO, whatever the rate), in the rows' order, and their exact units: the won
@@ -948,6 +955,30 @@ def _ledger_order(table: DealTable, rows: np.ndarray, days: np.ndarray) -> np.nd
         return by_day_and_account(days[rows], sources)
     order: np.ndarray = np.lexsort((np.array(ids, dtype=str), sources, days[rows]))
     return order
+
+
+@dataclass(frozen=True)
+class DealReaders:
+    """Which won deals with no account are a plan's to reject (docs/engine.md, *Bad records*: decided 7 Dec 2026,
+    audit hsdealnocompany): those that, placed on the right account (the missing fact: any account condition may hold
+    for it), could change one of its figures. ``revenue``: per segment and per axis, its deal conditions (and an
+    axis's ``who``) and the days it reads won deals on, from its period's first day a year earlier (baseline,
+    percentage base) to its last day; ``dormancy``: the days a won deal of any owner and product tells whether an
+    account is dormant on one of the plan's reference days (the CORE reactivation rate and new accounts of every axis
+    and segment, ``dormant`` scope conditions), the longest dormancy months before the earliest reference day up to
+    the day before the latest, and a lost key account's 12 months before its loss (the advisor's context): every
+    owner's and product's deals (``any_owner``). A deal with no close day is the plan's (its date is a data error
+    too)."""
+
+    revenue: tuple[tuple[DealFilter, DateRange], ...]
+    any_owner: tuple[DateRange, ...]
+
+    def reads(self, deal: Deal, zone: tzinfo, owner_email: Mapping[AccountKey, str]) -> bool:
+        day = deal.day(zone)
+        if day is None or any(first <= day <= last for first, last in self.any_owner):
+            return True
+        return any(first <= day <= last and flt.verdict(deal.source, deal.owner_id, deal.lines, owner_email)[0]
+                   is not None for flt, (first, last) in self.revenue)
 
 
 def _money_problem(deal: Deal, day: date | None, number: int | None, currency: str,

@@ -99,10 +99,15 @@ def pull(ctx: RunContext) -> None:
     that this pull does not read again (an incremental read only reads what changed) still stands: it is carried
     into this run's rejections, as known, until the record is read again (fixed, deleted or still wrong) or a full
     read of its kind does not see it. One stored by a pac older than the reason codes is carried with the code its
-    words read as (``reject_codes.read_reason``), and so stored from then on."""
-    ctx.pulled.standing = {(r.source, r.object, r.id): _with_code(r)
-                           for r in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
-                           if r.source in ctx.names and not _engine_reason(r)}
+    words read as (``reject_codes.read_reason``), and so stored from then on. One whose record the store holds live is
+    an engine set-aside in its connector's words (``_connector_words``: a HubSpot record on contacts with no primary
+    company, an undated engagement or Event): recomputed every run, never carried (audit hsdealnocompany: a plan
+    edited to stop reading Marc's order kept it listed until the weekly full read)."""
+    previous = [r for r in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
+                if r.source in ctx.names and not _engine_reason(r)]
+    held = _stored_keys(ctx.store, previous)
+    ctx.pulled.standing = {(r.source, r.object, r.id): _with_code(r) for r in previous
+                           if (r.source, r.object, r.id) not in held}
     for name in ctx.names:
         connector = ctx.connectors[name]
         # the plan's zone: the day HubSpot's task due dates are read back in
@@ -145,6 +150,16 @@ def pull(ctx: RunContext) -> None:
                 ctx.result.relabelled.append(warning)
                 event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
+
+
+def _stored_keys(store: UnitOfWork, rejections: Sequence[Rejected]) -> set[tuple[str, str, str]]:
+    """(source, object, id) of those of ``rejections`` whose record the store holds live: one query per connector and
+    kind of activities or deals (a connector's own rejection is never stored, or retired the night it is made)."""
+    by: dict[tuple[str, str], list[str]] = {}
+    for r in rejections:
+        if r.object in (ObjectKind.ACTIVITIES.value, ObjectKind.DEALS.value):
+            by.setdefault((r.source, r.object), []).append(r.id)
+    return {(source, kind, i) for (source, kind), ids in by.items() for i in store.live_records(source, kind, ids)}
 
 
 def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: PicklistLabels | None,
@@ -640,15 +655,17 @@ def _engine_reason(rejected: Rejected) -> bool:
 def _connector_words(ctx: RunContext, rejected: Rejected) -> Rejected:
     """An engine's ``no_start`` of an activity its connector words (``WordsUndated``: Salesforce's done Event or Task
     with no date, ``no_activity_date``, audit connrejects; HubSpot's engagement with no start time,
-    ``no_start_time``, audit hsundated), or its ``no_account`` (``WordsUnplaced``: HubSpot's engagement on contacts
-    with no primary company, ``contact_only``, audit hsplanaware), in those words; any other as it is."""
+    ``no_start_time``, audit hsundated), or its ``no_account`` of an activity or a won deal (``WordsUnplaced``:
+    HubSpot's engagement or won deal on contacts with no primary company, ``contact_only``, audits hsplanaware,
+    hsdealnocompany), in those words; any other as it is."""
     connector = ctx.connectors.get(rejected.source)
+    if rejected.reason.startswith("no_account:") and rejected.object in ("activities", "deals") \
+            and isinstance(connector, WordsUnplaced):
+        return connector.unplaced_rejection(rejected.id, rejected.object) or rejected
     if rejected.object != "activities":
         return rejected
     if rejected.reason.startswith("no_start:") and isinstance(connector, WordsUndated):
         return connector.undated_rejection(rejected.id) or rejected
-    if rejected.reason.startswith("no_account:") and isinstance(connector, WordsUnplaced):
-        return connector.unplaced_rejection(rejected.id) or rejected
     return rejected
 
 

@@ -191,7 +191,10 @@ COMPANY_RULES = "option labels; pac values"
 # (``DealLine.currency``) for the engine's ``fx_rates`` (audit products F2; it was stored with no amount);
 # "line product ids", each line keeps its product library item (``hs_product_id``) and that item's SKU and name
 # (``DealLine.product_id``, ``codes``, ``names``), by which a product renamed in the library keeps its old and new
-# lines together (audit hsproductid): read again once.
+# lines together (audit hsproductid): read again once; "contact-only kept", a won deal associated only with contacts
+# that have no primary company is stored with no account, its contacts kept (``placed_by``), for the plans to judge
+# (the engine's ``DealReaders``, audit hsdealnocompany), where the connector rejected it before in every plan: read
+# again once, so no rejection of before is carried into a plan it does not concern.
 # How engagements are read, on top of READING_RULES (a change here re-reads the activities only): "contact-only
 # kept", an engagement associated only with contacts that have no primary company is stored with no account for the
 # plans to judge (``Companies.checked``, audit hsplanaware), where the connector rejected it before in every plan: the
@@ -199,7 +202,7 @@ COMPANY_RULES = "option labels; pac values"
 # standing rejections) in a plan it does not concern until the weekly full read.
 ACTIVITY_RULES = "contact-only kept"
 DEAL_RULES = ("company currency; line ids; line terms; line prices; line currency; discount cents; line own currency;"
-              " line product ids")
+              " line product ids; contact-only kept")
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -268,6 +271,8 @@ class HubSpotConnector:
         # engagement id -> the engagement, of those this run kept with no account, on contacts with no primary
         # company (``unplaced_rejection``)
         self._unplaced: dict[str, Activity] = {}
+        # deal id -> the won deal, of those this run kept with no account, on contacts with no primary company
+        self._unplaced_deals: dict[str, Deal] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
         # company merged away -> the company it went into, seen this run: a merged company's ``hs_merged_object_ids``
@@ -735,6 +740,11 @@ class HubSpotConnector:
                 self._unplaced[record.id] = record
             else:
                 self._unplaced.pop(record.id, None)
+        elif isinstance(record, Deal):
+            if not record.deleted and _contact_only(record):
+                self._unplaced_deals[record.id] = record
+            else:
+                self._unplaced_deals.pop(record.id, None)
         return record
 
     def undated_rejection(self, record_id: str) -> Rejected | None:
@@ -751,22 +761,25 @@ class HubSpotConnector:
                 obj = stored.crm_object
         return undated_rejection(self.name, record_id, obj, self.mapping)
 
-    def unplaced_rejection(self, record_id: str) -> Rejected | None:
-        """The engine's ``no_account`` of an engagement kept with no account because the contacts it is associated
-        with have no primary company (``Companies.checked``), worded ``contact_only`` with its object and contacts, as
-        the connector rejected every such engagement before (audit hsplanaware), with what was read of it
-        (``Rejected.record``: ``pac explain`` lists it among its rep's rejected records, audit hsmulti). This pull's
-        reading of it, else the stored record (an incremental night that does not read it again; a plan that starts
-        naming its owner). None for any other record (an engagement with neither company nor contact)."""
-        record = self._unplaced.get(record_id)
+    def unplaced_rejection(self, record_id: str, kind: str = ObjectKind.ACTIVITIES.value) -> Rejected | None:
+        """The engine's ``no_account`` of an engagement (``kind`` activities) or a won deal (``kind`` deals) kept with
+        no account because the contacts it is associated with have no primary company (``Companies.checked``), worded
+        ``contact_only`` with its object and contacts, as the connector rejected every such record before (audits
+        hsplanaware, hsdealnocompany), with what was read of it (``Rejected.record``: ``pac explain`` lists an
+        engagement among its rep's rejected records, audit hsmulti). This pull's reading of it, else the stored record
+        (an incremental night that does not read it again; a plan that starts naming its owner). None for any other
+        record (one with neither company nor contact)."""
+        deals = kind == ObjectKind.DEALS.value
+        record: Activity | Deal | None = (self._unplaced_deals if deals else self._unplaced).get(record_id)
         if record is None and self._stored is not None:
-            stored = self._stored.records(ObjectKind.ACTIVITIES.value, [record_id]).get(record_id)
-            record = stored if isinstance(stored, Activity) and _contact_only(stored) else None
-        if record is None or not record.crm_object:
+            stored = self._stored.records(kind, [record_id]).get(record_id)
+            record = stored if isinstance(stored, Deal if deals else Activity) and _contact_only(stored) else None
+        what = "deal" if isinstance(record, Deal) else record.crm_object if record is not None else None
+        if record is None or not what:
             return None
         contacts = ", ".join(b.split(":", 1)[1] for b in record.placed_by if b.startswith("contact:"))
-        return replace(rejection(self.name, ObjectKind.ACTIVITIES.value, record_id, "contact_only",
-                                 object=record.crm_object, contacts=contacts), record=record)
+        return replace(rejection(self.name, kind, record_id, "contact_only", object=what, contacts=contacts),
+                       record=record)
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
         """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
@@ -1908,8 +1921,9 @@ def _with_held(spec: HsObject, held: Mapping[str, Record], companies: Companies,
                 placed[i] = record.placed_by
         if isinstance(record, Activity) and record.also_on:
             also[i] = record.also_on
-        if isinstance(record, Activity) and _contact_only(record):
-            only[i] = (record.crm_object or "", ", ".join(b.split(":", 1)[1] for b in record.placed_by))
+        if isinstance(record, Activity | Deal) and _contact_only(record):
+            what = record.crm_object or "" if isinstance(record, Activity) else "deal"
+            only[i] = (what, ", ".join(b.split(":", 1)[1] for b in record.placed_by))
         if isinstance(record, Deal) and record.lines:
             by_deal[i] = record.lines
     return (Companies(of, only, spec.kind.value, placed, also), Lines(by_deal, lines.stamps))
@@ -1998,8 +2012,8 @@ class _LinesRead:
 @dataclass(frozen=True)
 class Companies:
     """Records' companies read together (``HubSpotConnector._companies``): record id -> company, and the engagements
-    and deals linked only to contacts that have no primary company, with the rejection that says so (``kind``: the
-    records' object kind, as rejections name it)."""
+    and deals linked only to contacts that have no primary company, with the words the plans' rejection of them takes
+    (``contact_only``: object and contacts; ``kind``: the records' object kind, as rejections name it)."""
 
     of: Mapping[str, str | None]
     contact_only: Mapping[str, tuple[str, str]] = field(default_factory=dict)   # id -> (object word, contacts)
@@ -2011,10 +2025,10 @@ class Companies:
         return self.of.get(str(record_id))
 
     def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
-        """``record``, or its rejection when it is a won deal linked to such contacts only (a record already rejected
-        keeps its own reason; None, no record, stays None). An engagement so linked is kept with no account for the
-        plan to judge (audit hsplanaware), and an open or lost deal brings no revenue (the engine sets aside only a
-        won deal with no account): both are kept with no account, as a record with neither company nor contact.
+        """``record`` (a record already rejected keeps its own reason; None, no record, stays None). An engagement or
+        a won deal linked to such contacts only is kept with no account, its contacts noted, for the plan to judge
+        (audits hsplanaware, hsdealnocompany), and an open or lost deal brings no revenue (the engine sets aside only
+        a won deal with no account): kept with no account, as a record with neither company nor contact.
         A record placed through its contacts carries what placed it (``placed_by``), one placed on one of several
         companies nothing told apart the others (``also_on``): the store keeps both."""
         i = str(obj["id"])
@@ -2033,21 +2047,23 @@ class Companies:
             # such engagement before (``HubSpotConnector.unplaced_rejection``, audit hsplanaware); one with no start
             # time is rejected for that first (audit hsundated)
             return replace(record, crm_object=only[0], placed_by=tuple(f"contact:{c}" for c in only[1].split(", ")))
-        if isinstance(record, Deal) and record.stage is not DealStage.WON:
-            return record
-        # what was read of it (``Rejected.record``): pac explain lists a won deal on its company's axes (it has
-        # none: on no axis; audit hsmulti)
-        return replace(rejection(source, self.kind, str(obj["id"]), "contact_only", object=only[0], contacts=only[1]),
-                       record=record if isinstance(record, Deal) else None)
+        if isinstance(record, Deal) and record.stage is DealStage.WON:
+            # kept with no account, its contacts noted (``placed_by``): the engine's plan-aware ``no_account`` rejects
+            # it only for a plan that reads it (``revenue.DealReaders``: a segment's or axis's deal conditions and
+            # days, dormancy's months), worded ``contact_only`` as the connector rejected every such deal before
+            # (``HubSpotConnector.unplaced_rejection``, audit hsdealnocompany)
+            return replace(record, placed_by=tuple(f"contact:{c}" for c in only[1].split(", ")))
+        return record
 
 
 NO_COMPANIES = Companies({})
 
 
-def _contact_only(record: Activity) -> bool:
-    """Whether ``record`` is an engagement ``Companies.checked`` kept with no account because its contacts have no
-    primary company: no account, its object noted, placed by contacts only."""
-    return (record.account_id is None and bool(record.crm_object) and bool(record.placed_by)
+def _contact_only(record: Activity | Deal) -> bool:
+    """Whether ``record`` is an engagement or a won deal ``Companies.checked`` kept with no account because its
+    contacts have no primary company: no account, placed by contacts only (an engagement's object noted)."""
+    return (record.account_id is None and bool(record.placed_by)
+            and (isinstance(record, Deal) or bool(record.crm_object))
             and all(b.startswith("contact:") for b in record.placed_by))
 
 

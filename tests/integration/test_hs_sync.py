@@ -304,12 +304,19 @@ class TestAwkwardRecords:
         pulled = list(connector.pull(ObjectKind.DEALS, mark + timedelta(hours=1)))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
         found = _by_id(pulled)
-        assert {i: found[i].account_id for i in (own, buyer, two, lost, nobody)} == {
-            own: a, buyer: b, two: a, lost: None, nobody: None}
-        assert [(r.object, r.reason) for r in pulled if isinstance(r, Rejected) and r.id == stray] == [
-            ("deals", f"deal associated with contact {loose} only: associate it with a company (the contact has no "
-                      "primary company)")]
-        assert stray not in found
+        assert {i: found[i].account_id for i in (own, buyer, two, lost, nobody, stray)} == {
+            own: a, buyer: b, two: a, lost: None, nobody: None, stray: None}
+        # the won deal on a contact with no primary company is kept with no account, its contact noted, for the plans
+        # to judge (audit hsdealnocompany), and worded as the connector rejected it before
+        assert not [r for r in pulled if isinstance(r, Rejected)]
+        assert (found[stray].placed_by, found[nobody].placed_by, found[lost].placed_by) == (
+            (f"contact:{loose}",), (), ())
+        words = connector.unplaced_rejection(stray, "deals")
+        assert words is not None and (words.object, words.reason, words.record) == (
+            "deals", f"deal associated with contact {loose} only: associate it with a company (the contact has no "
+                     "primary company)", found[stray])
+        assert connector.unplaced_rejection(nobody, "deals") is None
+        assert connector.unplaced_rejection(stray) is None     # no engagement of that id
         assert {k: v for k, v in spent.items() if "contacts" in k} == {
             "associations.deals.contacts": 1, "associations.contacts.companies": 1}
 
