@@ -59,8 +59,7 @@ TITLES = {
 @click.command("explain")
 @click.argument("item_id", metavar="ID")
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
-                                       "bare date is the end of that day).")
+@cli_common.as_of_flag
 @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
 def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
