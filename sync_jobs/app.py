@@ -92,9 +92,9 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
     engine = engine or open_store(settings.database())
     try:
         plan, _refused = effective_plan(engine, plan)
-        # an explanation lists the records the last run's connectors rejected (``Rejected.record``): won deals on their
-        # axes, engagements among their rep's rejected records
-        rejected = repo.previous_rejections(engine, plan.id) if explain else ()
+        # an explanation lists the records the runs rejected (``repo.known_rejections``, ``Rejected.record``): won
+        # deals on their axes, engagements among their rep's rejected records
+        rejected = repo.known_rejections(engine, plan.id) if explain else ()
         records = store_records.load_records(engine, ps.connectors, rejected)
         plan = with_remembered(plan, records.users)   # a login's former e-mail the plan names (pac_core.people)
         when = as_of or ps.as_of or datetime.now(UTC)
