@@ -9,6 +9,7 @@ the object the figures count (``stale_note``).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -256,6 +257,40 @@ def names_first(table: Table, width: int, names: Sequence[str], rest: str) -> No
             given[i] += more if need <= spare else more * spare // need
     for i in soft:
         cols[i].width = given[i]
+        if rank[i] == 0:     # a name laid out at its spaces and hyphens, as rich breaks at spaces only
+            cols[i]._cells = [broken_name(cell, given[i]) if isinstance(cell, str) else cell
+                              for cell in cols[i]._cells]
+
+
+def name_parts(text: str) -> list[str]:
+    """A name's parts, where it may break: its words, a compound word after each of its hyphens (« Laboratoires- »,
+    « Pharmaceutiques- », « de- », « Villefranche- », « sur- », « Saône »): a French name of one compound word longer
+    than its column read « Laboratoires-Pharmaceutiq » over « ues-de-Villefranche-sur-S » (audit leftsmall)."""
+    return [part for word in text.split() for part in re.findall(r"[^-]+-+|[^-]+$|-+", word)]
+
+
+def broken_name(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, broken at its spaces (a word kept whole when it fits on a
+    line, « Bourg-en-Bresse »), and a word longer than ``width`` after the hyphens of its compound parts
+    (``name_parts``); a part longer than ``width`` alone on its line (rich folds it). The text as it is when it
+    fits."""
+    if len(text) <= width or "\n" in text:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+            continue
+        if len(word) <= width:
+            lines.append(word)
+            continue
+        for k, part in enumerate(name_parts(word)):
+            glue = "" if k else " "      # a part of a compound word goes on without a space
+            if lines and len(lines[-1]) + len(glue) + len(part) <= width:
+                lines[-1] += glue + part
+            else:
+                lines.append(part)
+    return "\n".join(lines)
 
 
 def _longest(column: Any, *, line: bool) -> int:
