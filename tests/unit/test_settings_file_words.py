@@ -6,12 +6,15 @@ Seen failing before the fix: « … in pac.yaml » for a file named prod-setting
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from pac_config.settings import engine_settings, load_settings
 from pac_core.engine import evaluate
 from pac_core.explain import detail_words, rate_words
-from pac_core.records import Records
+from pac_core.fx import conversion, for_lines
+from pac_core.records import DealLine, Records
+from pac_core.revenue import line_currency_warnings
 from tests.unit.test_engine_revenue import ACCOUNTS, SEG, YEAR_END
 from tests.unit.test_engine_support import USERS, action, axis, plan, won
 
@@ -50,3 +53,14 @@ def test_without_a_file_the_shipped_name(tmp_path: Path) -> None:
     deals = (won("chf", "big-pharma", "5000", date(2027, 4, 1), currency="CHF"),)
     ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=YEAR_END, explain=True)
     assert ev.rejected[0].detail.endswith("(add it to engine.fx_rates in pac.yaml)")
+
+
+def test_the_line_warning_names_it_in_both_languages() -> None:
+    """A product line priced in a currency with no rate: its warning, kept with its values, names the file too."""
+    lines = (DealLine("P9", Decimal(1), Decimal(500), name="Maintenance", currency="CHF"),)
+    deal = won("d", "a1", "900", date(2027, 5, 10), currency="EUR", lines=lines)
+    rate = for_lines(conversion("EUR", None, "EUR", {}), deal.lines, None, "EUR", {})
+    assert rate is not None
+    [warning] = line_currency_warnings(deal, rate, "EUR", None, "prod-settings.yaml")
+    assert warning.detail.endswith("(add it to engine.fx_rates in prod-settings.yaml)")
+    assert detail_words(warning, "fr").endswith("(ajoutez-le à engine.fx_rates dans prod-settings.yaml)")
