@@ -551,6 +551,8 @@ def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSet
     section = settings.engine
     values: dict[str, Any] = {"fx_rates": section.rates_into(plan_currency), "capacity": dict(section.capacity),
                               "attribution": section.attribution, **section.advisor.model_dump(exclude_none=True)}
+    if settings.source:   # the file the fixes name (« add it to engine.fx_rates in prod.yaml »), as the user has it
+        values["settings_file"] = Path(settings.source).name
     return EngineSettings(**values)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
-from pac_core.engine_settings import EngineSettings
+from pac_core.engine_settings import SETTINGS_FILE, EngineSettings
 from pac_core.fx import no_rate_values, no_rate_words
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
@@ -314,10 +314,11 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
                                      settings.dormant_default_months, scopes, zone,
-                                     AnnualRevenue(plan.currency, settings.fx_rates))
+                                     AnnualRevenue(plan.currency, settings.fx_rates, settings.settings_file))
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
                                     won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
-                                    fx_rates=settings.fx_rates, deals=columns.deals, values=values)
+                                    fx_rates=settings.fx_rates, deals=columns.deals, values=values,
+                                    settings_file=settings.settings_file)
     ledger.note_crm_rejected(columns.rejected, numbers.one, zone)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
@@ -544,8 +545,9 @@ def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
     for currency, (count, number) in sorted(columns.unrated.items()):
         account = indexes.records.accounts[number]
         cur, corporate, into = no_rate_values(currency, account.rates, plan.currency)
+        file = columns.revenue.settings_file
         values = (("annual_currency", currency or ""), ("count", str(count)), ("currency", cur),
-                  ("corporate", corporate), ("into", into))
+                  ("corporate", corporate), ("into", into), *((("file", file),) if file != SETTINGS_FILE else ()))
         out.append(Decision(account.source, account.id, False, "annual_revenue_no_rate",
                             unrated_words(dict(values), "en"), account.id, values=values))
     return out
@@ -560,7 +562,7 @@ UNRATED = {"en": ("annual revenue in {0} on {1} account(s), e.g. this one: {2}; 
 def unrated_words(values: Mapping[str, str], lang: str) -> str:
     """An ``annual_revenue_no_rate`` warning's words in ``lang`` from its values (``unrated_revenue``)."""
     line, none = UNRATED[lang]
-    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang)
+    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang, values.get("file"))
     return line.format(values["annual_currency"] or none, values["count"], why)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 ATTRIBUTIONS = ("full", "split")
+SETTINGS_FILE = "pac.yaml"       # the shipped settings file's name (config/pac.yaml)
 _NO_RATES: Mapping[str, Decimal] = MappingProxyType({})
 
 
@@ -37,6 +38,9 @@ class EngineSettings:
     near_miss_limit: int = 50                # near misses kept per action (the rest are counted, not listed)
     counted_limit: int = 1000                # counted activities listed per action
     deal_decision_limit: int = 50            # counted deals listed per axis
+    # the settings file the fixes name (« add it to engine.fx_rates in prod.yaml »): the one PAC_CONFIG or --config
+    # named, filled by ``pac_config.settings.engine_settings``; the shipped name when none was read (audit leftsmall)
+    settings_file: str = SETTINGS_FILE
 
     def __post_init__(self) -> None:
         if self.attribution not in ATTRIBUTIONS:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 
 from pac_core.engine import figures_last_day, unrated_words
+from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import ALSO, local_minute
@@ -322,10 +323,11 @@ _TO_FR = (
     ("the won deal has no close date", "l'affaire gagnée n'a pas de date de clôture"),
     ("is not among the accounts of", "n'est pas parmi les comptes de"),
     ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
-    ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"),
-    # fx.no_rate's second form: a currency the CRM converts into its own, which has no rate (audit reasonsfr F2)
-    ("(add it to engine.fx_rates in pac.yaml; the CRM converts ", "(ajoutez-le à engine.fx_rates dans pac.yaml ; "
-     "le CRM convertit "), (" and has no rate for ", " et n'a pas de taux pour "), (" into ", " en "),
+    # fx.no_rate's fix, whatever the settings file's name (``EngineSettings.settings_file``, audit leftsmall); its
+    # second form: a currency the CRM converts into its own, which has no rate (audit reasonsfr F2)
+    ("(add it to engine.fx_rates in ", "(ajoutez-le à engine.fx_rates dans "),
+    ("; the CRM converts ", " ; le CRM convertit "), (" and has no rate for ", " et n'a pas de taux pour "),
+    (" into ", " en "),
     # matching.Matcher's no_owner (audit reasonsfr F2; ``_NOT_A_USER`` words the other one)
     ("the activity has no owner", "l'activité n'a pas de propriétaire"),
     ("' gives no département", "' : aucun département"), ("postal code '", "code postal '"),   # scope_eval
@@ -617,14 +619,15 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  accounts: Mapping[tuple[str, str], str] | None = None,
                  owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
                  limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
-                 crms: Mapping[str, str] | None = None) -> AxisExplanation:
+                 crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
     a deal several live axes count reads "900,00 € / 2 = 450,00 €", the share this axis counts), ``lines`` (product
     lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail`` (a converted deal's rates:
     ``fx_rates``, the evaluation's ``engine.fx_rates``, and ``crms``, each source's CRM, "salesforce" or "hubspot",
-    say which rates it was converted at and in whose words: ``rate_words``).
+    say which rates it was converted at and in whose words: ``rate_words``; ``settings_file``, the file of
+    ``engine.fx_rates`` as the user has it).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -674,7 +677,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             "detail": "; ".join(n for n in (
                 "" if flt.line_conditions else _value_note(deal, lang),
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
-                                _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source))) if n)
+                                _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
+                                settings_file)) if n)
             if d.counted else
                       detail_words(d, lang)})
     cur = plan.currency
@@ -743,7 +747,7 @@ CRM_RATE = {"fr": ("taux {} de sa date de clôture",) * 2,
 CRM_STATIC_RATE = {"fr": ("taux de conversion {} (l'organisation n'a pas de taux datés)",) * 2,
                    "en": ("{} conversion rate (the org keeps no dated rates)",
                           "{} conversion rates (the org keeps no dated rates)")}
-FX_RATE = {"fr": "engine.fx_rates de pac.yaml", "en": "engine.fx_rates in pac.yaml"}
+FX_RATE = {"fr": "engine.fx_rates de {}", "en": "engine.fx_rates in {}"}     # the settings file's name
 RATIO = {"fr": "soit ", "en": "that is "}
 SEP = {"fr": " ; ", "en": "; "}
 COLON = {"fr": " : ", "en": ": "}
@@ -773,7 +777,7 @@ def _one(unit: str, rate: Decimal, currency: str, lang: str) -> str:
 
 
 def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None, crm: str | None,
-               lang: str) -> str | None:
+               lang: str, settings_file: str = SETTINGS_FILE) -> str | None:
     """The rates a deal of another currency than the plan's (``currency``) was converted at, as the place they come
     from shows them, in ``fx.conversion``'s order: the CRM's own of its close date (``Deal.rates``) when they know
     the deal's currency, « taux Salesforce de sa date de clôture : 1 EUR = 0,80 GBP » (a Salesforce org's
@@ -782,8 +786,8 @@ def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None
     = 0.92 EUR" (a HubSpot portal's: company-currency units per unit of the deal's currency, its amount in company
     currency over its amount, as the Currencies settings write ``conversionRate``); then ``engine.fx_rates`` of the
     corporate currency when the CRM has no rate for the plan's, else of the deal's currency, "engine.fx_rates in
-    pac.yaml: 1 USD = 0.92 EUR" (the setting reads "currency -> rate into the plan's currency"). None when none
-    converts it (``fx_rates`` not given)."""
+    pac.yaml: 1 USD = 0.92 EUR" (the setting reads "currency -> rate into the plan's currency"; ``settings_file``:
+    the file the user has, ``EngineSettings.settings_file``). None when none converts it (``fx_rates`` not given)."""
     cur = (deal.currency or currency).upper()
     rates = deal.rates
     own = rates.rate(cur) if rates is not None else None
@@ -809,7 +813,7 @@ def rate_words(deal: Deal, currency: str, fx_rates: Mapping[str, Decimal] | None
     rate = (fx_rates or {}).get(bridge)
     if rate is None:
         return None
-    parts.append(FX_RATE[lang] + COLON[lang] + _one(bridge, Decimal(rate), currency, lang))
+    parts.append(FX_RATE[lang].format(settings_file) + COLON[lang] + _one(bridge, Decimal(rate), currency, lang))
     return SEP[lang].join(parts)
 
 
@@ -825,7 +829,8 @@ def _linked_deals(deals: Mapping[tuple[str, str], Deal]) -> Mapping[tuple[str, s
 
 
 def _converted_note(deal: Deal | None, lines: Sequence[DealLine] | None, whole: Decimal | None, currency: str,
-                    lang: str, fx_rates: Mapping[str, Decimal] | None = None, crm: str | None = None) -> str:
+                    lang: str, fx_rates: Mapping[str, Decimal] | None = None, crm: str | None = None,
+                    settings_file: str = SETTINGS_FILE) -> str:
     """A counted deal of another currency than the plan's: what the CRM holds, what it counts in the plan's currency
     (before a split) and the rates it was converted at, as the CRM or the settings show them (``rate_words``):
     « 4 000,00 £GB dans le CRM = 5 000,00 € ; taux Salesforce de sa date de clôture : 1 EUR = 0,80 GBP » (``lines``: the
@@ -841,7 +846,7 @@ def _converted_note(deal: Deal | None, lines: Sequence[DealLine] | None, whole: 
     if whole is None:
         return CONVERTED[lang].partition(" =")[0].format(money(own, deal.currency, lang))
     words = CONVERTED[lang].format(money(own, deal.currency, lang), money(whole, currency, lang))
-    said = rate_words(deal, currency, fx_rates, crm, lang)
+    said = rate_words(deal, currency, fx_rates, crm, lang, settings_file)
     if said is None and own and whole / own > 0:     # the rates not given: the ratio of the two amounts
         said = RATIO[lang] + _one(deal.currency.upper(), whole / own, currency, lang)
     return words + (SEP[lang] + said if said else "")

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.money import minor_unit
 from pac_core.records import CrmRates, DealLine
 
@@ -99,9 +100,10 @@ def for_lines(rate: Conversion, lines: Sequence[DealLine], rates: CrmRates | Non
     return Conversion(rate.steps, tuple((cur, conversion(cur, rates, currency, fx_rates)) for cur in own))
 
 
-def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:
-    """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency."""
-    return no_rate_words(*no_rate_values(deal_currency, rates, currency), "en")
+def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str, file: str = SETTINGS_FILE) -> str:
+    """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency; ``file``:
+    the settings file to add it to (``EngineSettings.settings_file``)."""
+    return no_rate_words(*no_rate_values(deal_currency, rates, currency), "en", file)
 
 
 def no_rate_values(deal_currency: str | None, rates: CrmRates | None, currency: str) -> tuple[str, str, str]:
@@ -112,15 +114,16 @@ def no_rate_values(deal_currency: str | None, rates: CrmRates | None, currency: 
     return cur, corporate, currency
 
 
-NO_RATE = {"en": ("no exchange rate for {0} into {2} (add it to engine.fx_rates in pac.yaml)",
-                  "no exchange rate for {1} into {2} (add it to engine.fx_rates in pac.yaml; the CRM converts {0} into "
+NO_RATE = {"en": ("no exchange rate for {0} into {2} (add it to engine.fx_rates in {3})",
+                  "no exchange rate for {1} into {2} (add it to engine.fx_rates in {3}; the CRM converts {0} into "
                   "{1} and has no rate for {2})"),
-           "fr": ("pas de taux de change pour {0} en {2} (ajoutez-le à engine.fx_rates dans pac.yaml)",
-                  "pas de taux de change pour {1} en {2} (ajoutez-le à engine.fx_rates dans pac.yaml ; le CRM "
+           "fr": ("pas de taux de change pour {0} en {2} (ajoutez-le à engine.fx_rates dans {3})",
+                  "pas de taux de change pour {1} en {2} (ajoutez-le à engine.fx_rates dans {3} ; le CRM "
                   "convertit {0} en {1} et n'a pas de taux pour {2})")}
 
 
-def no_rate_words(cur: str, corporate: str, currency: str, lang: str) -> str:
+def no_rate_words(cur: str, corporate: str, currency: str, lang: str, file: str | None = None) -> str:
     """``no_rate`` in ``lang`` from its values (``no_rate_values``): the rate to add, and with a CRM that converts the
-    amount into its corporate currency, that this is the one lacking."""
-    return NO_RATE[lang][bool(corporate)].format(cur, corporate, currency)
+    amount into its corporate currency, that this is the one lacking; ``file``: the settings file it goes in, the one
+    the user has (``EngineSettings.settings_file``; audit leftsmall: it said pac.yaml whatever PAC_CONFIG named)."""
+    return NO_RATE[lang][bool(corporate)].format(cur, corporate, currency, file or SETTINGS_FILE)

@@ -425,7 +425,7 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
     none = np.zeros(0, dtype=np.int64)
     account_columns = AccountColumns(columns.records.account_table, emails, none, none, settings.dormant_default_months,
                                      list(scopes.values()), columns.zone,
-                                     AnnualRevenue(plan.currency, settings.fx_rates))
+                                     AnnualRevenue(plan.currency, settings.fx_rates, settings.settings_file))
     tests: dict[tuple[object, ...], Callable[[np.ndarray, int], np.ndarray]] = {}
     result: dict[str, frozenset[Key]] = {a.id: frozenset() for a in actions}
     for k, group_actions in enumerate(by_pair.values()):

@@ -48,6 +48,7 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
+from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.fx import SAME, Conversion, conversion, for_lines, line_currencies, no_rate, no_rate_values, no_rate_words
 from pac_core.money import money, shown_digits
 from pac_core.records import Deal, DealLine, DealStage, Rejected
@@ -188,7 +189,8 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None, currency
     return out
 
 
-def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: date | None) -> list[Decision]:
+def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: date | None,
+                           file: str = SETTINGS_FILE) -> list[Decision]:
     """A counted won deal's lines priced in a currency no rate converts into the plan's (``DealLine.currency``, with
     no ``fx_rates`` entry for it: ``Conversion.others``), one ``line_unknown_currency`` warning each: such a line
     counts 0 on product axes, and the warning names the rate to add. Its words are kept as values too
@@ -201,7 +203,7 @@ def line_currency_warnings(deal: Deal, rate: Conversion, currency: str, day: dat
         cur, corporate, into = no_rate_values(line.currency, deal.rates, currency)
         values = (("line", line.code or line.name or line.product), ("line_currency", line.currency),
                   ("deal_currency", deal.currency or currency), ("currency", cur), ("corporate", corporate),
-                  ("into", into))
+                  ("into", into), *((("file", file),) if file != SETTINGS_FILE else ()))
         out.append(Decision(deal.source, deal.id, True, "line_unknown_currency",
                             line_currency_words(dict(values), "en"), deal.account_id, day, values=values))
     return out
@@ -215,7 +217,7 @@ LINE_CURRENCY = {"en": "line {line} is priced in {line_currency}, its deal in {d
 
 def line_currency_words(values: Mapping[str, str], lang: str) -> str:
     """A ``line_unknown_currency`` warning's words in ``lang`` from its values (``line_currency_warnings``)."""
-    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang)
+    why = no_rate_words(values["currency"], values["corporate"], values["into"], lang, values.get("file"))
     return LINE_CURRENCY[lang].format(line=values["line"], line_currency=values["line_currency"],
                                       deal_currency=values["deal_currency"], why=why)
 
@@ -613,7 +615,8 @@ class WonLedger:
 
     @classmethod
     def build(cls, deals: Iterable[Deal], *, account_number: Mapping[AccountKey, int], n_accounts: int,
-              currency: str, fx_rates: Mapping[str, Decimal], zone: tzinfo = UTC) -> WonLedger:
+              currency: str, fx_rates: Mapping[str, Decimal], zone: tzinfo = UTC,
+              settings_file: str = SETTINGS_FILE) -> WonLedger:
         rows: list[tuple[date, int, Decimal, Deal, Conversion]] = []
         dates: list[list[date]] = [[] for _ in range(n_accounts)]
         ledger = cls()
@@ -625,7 +628,7 @@ class WonLedger:
             value = deal_value(deal.amount, deal.lines)
             if number is not None and day is not None and not is_credit(value):    # a credit is no purchase
                 dates[number].append(day)
-            problem = _money_problem(deal, day, number, currency, fx_rates)
+            problem = _money_problem(deal, day, number, currency, fx_rates, settings_file)
             if problem is not None:
                 ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1],
                                                 deal.account_id, day))
@@ -638,7 +641,7 @@ class WonLedger:
             assert rate is not None
             rate = for_lines(rate, deal.lines, deal.rates, currency, fx_rates)
             ledger.warnings.extend(value_warnings(deal, value, day, currency))
-            ledger.warnings.extend(line_currency_warnings(deal, rate, currency, day))
+            ledger.warnings.extend(line_currency_warnings(deal, rate, currency, day, settings_file))
             amount = ZERO if value is None else rate(value)
             rows.append((day, number, amount, deal, rate))
         rows.sort(key=lambda r: (r[0], r[3].source, r[3].id))
@@ -656,7 +659,8 @@ class WonLedger:
     @classmethod
     def from_columns(cls, table: DealTable, *, numbers: np.ndarray, days: np.ndarray,
                      won_dates: Sequence[tuple[date, ...]], currency: str, fx_rates: Mapping[str, Decimal],
-                     deals: Sequence[Deal], values: WonValues | None = None) -> WonLedger:
+                     deals: Sequence[Deal], values: WonValues | None = None,
+                     settings_file: str = SETTINGS_FILE) -> WonLedger:
         """The ledger of ``build`` read from deal columns: ``numbers`` and ``days`` give each row's account number
         (-1 unknown) and ``Deal.day`` ordinal (NO_DAY none); ``won_dates`` each account's won close dates; record
         objects (``deals``, made on access) only for the rows a decision lists. Same rules, same order."""
@@ -674,7 +678,7 @@ class WonLedger:
             deal = deals[int(rows[k])]
             number = int(numbers[rows[k]])
             day = date.fromordinal(int(days[rows[k]])) if days[rows[k]] != NO_DAY else None
-            problem = _money_problem(deal, day, number if number >= 0 else None, currency, fx_rates)
+            problem = _money_problem(deal, day, number if number >= 0 else None, currency, fx_rates, settings_file)
             assert problem is not None
             ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1], deal.account_id,
                                             day))
@@ -722,7 +726,8 @@ class WonLedger:
                 ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p],
                                                           currency))
             if foreign[p]:
-                ledger.warnings.extend(line_currency_warnings(ledger.deals[p], rates[p], currency, ledger.days[p]))
+                ledger.warnings.extend(line_currency_warnings(ledger.deals[p], rates[p], currency, ledger.days[p],
+                                                              settings_file))
         return ledger
 
     def by_account(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
@@ -982,7 +987,7 @@ class DealReaders:
 
 
 def _money_problem(deal: Deal, day: date | None, number: int | None, currency: str,
-                   fx_rates: Mapping[str, Decimal]) -> tuple[str, str] | None:
+                   fx_rates: Mapping[str, Decimal], file: str = SETTINGS_FILE) -> tuple[str, str] | None:
     if deal.account_id is None:
         return "no_account", "the won deal has no account"
     if number is None:
@@ -990,7 +995,7 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
     if day is None:
         return "no_close_date", "the won deal has no close date"
     if conversion(deal.currency, deal.rates, currency, fx_rates) is None:
-        return "unknown_currency", no_rate(deal.currency, deal.rates, currency)
+        return "unknown_currency", no_rate(deal.currency, deal.rates, currency, file)
     return None
 
 

@@ -36,6 +36,7 @@ from itertools import compress, repeat
 from operator import attrgetter, eq, not_
 from typing import Any
 
+from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.errors import ScopeError
 from pac_core.fx import Conversion, conversion, no_rate_values, no_rate_words
 from pac_core.geography import FRENCH_GEOGRAPHY, postal_code_digits
@@ -86,9 +87,11 @@ class AnnualRevenue:
     ``UNRATED``. ``currency`` None (a caller with no plan: tests, tools) compares the amounts as the CRM gives them.
     Each distinct (currency, rates) pair's conversion is worked out once."""
 
-    def __init__(self, currency: str | None = None, fx_rates: Mapping[str, Decimal] | None = None) -> None:
+    def __init__(self, currency: str | None = None, fx_rates: Mapping[str, Decimal] | None = None,
+                 settings_file: str = SETTINGS_FILE) -> None:
         self.currency = currency.upper() if currency else None
         self.fx_rates: Mapping[str, Decimal] = fx_rates or {}
+        self.settings_file = settings_file     # where a missing rate goes (``EngineSettings.settings_file``)
         self._conversions: dict[tuple[str | None, CrmRates | None], Conversion | None] = {}
 
     def conversion(self, currency: str | None, rates: CrmRates | None) -> Conversion | None:
@@ -442,7 +445,9 @@ def _revenue_values(account: Account, revenue: AnnualRevenue, head: Values) -> t
     value = revenue.of(account)
     if value is UNRATED:
         said, corporate, into = no_rate_values(cur, account.rates, revenue.currency)
-        return (own,), (*head, ("kind", "unrated"), ("currency", said), ("corporate", corporate), ("into", into))
+        file = revenue.settings_file
+        return (own,), (*head, ("kind", "unrated"), ("currency", said), ("corporate", corporate), ("into", into),
+                        *((("file", file),) if file != SETTINGS_FILE else ()))
     return (own, Amount(value, revenue.currency)), (*head, ("kind", "revenue"))
 
 
@@ -509,7 +514,7 @@ def failure_words(amounts: Sequence[Amount], values: Values, lang: str, label: s
                               for a in amounts[1:])))
         return f"{name} {shown} {tail}"
     if kind == "unrated":
-        why = no_rate_words(kept["currency"], kept["corporate"], kept["into"], said)
+        why = no_rate_words(kept["currency"], kept["corporate"], kept["into"], said, kept.get("file"))
         return f"{name} {words.unrated.format(_own_amount(amounts[0], said), kept['into'], why)} {tail}"
     if kind == "abroad":
         return f"{words.abroad[feminine].format(name, kept['country'])} {tail}"

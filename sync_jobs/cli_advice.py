@@ -84,8 +84,7 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
 @click.command("advice")
 @click.argument("axis_id", required=False)
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
-                                       "bare date is the end of that day); default: now.")
+@cli_common.as_of_flag
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output; default: the plan's.")
 def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: str | None) -> None:
     """The advisor's recommendation per axis, with its evidence and the rules it overruled.

@@ -7,8 +7,10 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -27,7 +29,13 @@ from pac_core.plan import Plan
 from pac_core.plan_end import following
 from sync_jobs import textsafe
 
-AS_OF_FORMS = "2027-05-20T18:00+02:00 or 2027-05-20T16:00Z (ISO 8601: date, T, time, timezone offset)"
+F = TypeVar("F", bound=Callable[..., Any])
+
+# what every --as-of accepts (sync, explain, advice: ``as_of_option``, one parser, audit leftsmall), said in its help
+# and in its error
+AS_OF_FORMS = ("2027-05-20 (the end of that day in the plan's timezone), 2027-05-20T18:00 (in the plan's timezone) "
+               "or 2027-05-20T18:00+02:00 / 2027-05-20T16:00Z (ISO 8601, with its offset)")
+AS_OF_HELP = f"Evaluation date and time: {AS_OF_FORMS}; default: now."
 PIPED_WIDTH = 160   # the tables' width when the output is not a terminal: one line per row
 
 
@@ -47,24 +55,51 @@ def as_of(value: str | datetime | None, zone: str | None = None) -> datetime | N
     if not value or isinstance(value, datetime):
         return value or None
     text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
-        raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
-                                 param_hint="--as-of") from None
+    moment = _parsed(text, value)
     if moment.tzinfo is None and zone is not None:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return datetime.combine(moment.date() + timedelta(days=1), time(), ZoneInfo(zone))
         return moment.replace(tzinfo=ZoneInfo(zone))
     if moment.tzinfo is None:
-        raise click.BadParameter(f"give a timezone offset; write it as {AS_OF_FORMS}", param_hint="--as-of")
+        raise click.BadParameter("the plan's timezone is not known here (its file does not load): give the offset, "
+                                 "as in 2027-05-20T18:00+02:00 or 2027-05-20T16:00Z", param_hint="--as-of")
     return moment
 
 
-def as_of_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
-    """``--as-of``'s click callback."""
-    return as_of(value)
+def _parsed(text: str, value: str) -> datetime:
+    """``text`` (``value`` stripped) read as ISO 8601, else a usage error (exit 2) naming the accepted forms."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
+        raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
+                                 param_hint="--as-of") from None
+
+
+def as_of_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--as-of``'s click callback, the same for every command: the text, refused at once (exit 2, the accepted
+    forms named) when it is no date; the command reads it with its plan's timezone (``as_of``)."""
+    if not value:
+        return None
+    _parsed(value.strip(), value)
+    return value.strip()
+
+
+def as_of_flag(command: F) -> F:
+    """The ``--as-of`` option of every command that takes one: one parser, one help, one error."""
+    return click.option("--as-of", "as_of", callback=as_of_option, metavar="DATETIME", help=AS_OF_HELP)(command)
+
+
+def plan_zone(settings: Settings, plan_ref: str | None, value: str | None) -> str | None:
+    """The timezone ``--as-of`` (``value``) is read in for the plan ``plan_ref`` of ``settings``: None when none is
+    needed (no value, or one with its offset) or the plan's file does not load (the offset is then asked for)."""
+    if not value or _parsed(value, value).tzinfo is not None:
+        return None
+    file = settings.plan(plan_ref).file     # several plans and no --plan: refused as the run refuses it
+    try:
+        return load_plan(file).timezone
+    except InvalidInput:
+        return None
 
 
 def settings(*, read_only: bool = False) -> Settings:

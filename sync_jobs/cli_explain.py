@@ -9,6 +9,7 @@ the object the figures count (``stale_note``).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -21,6 +22,7 @@ from rich.console import JustifyMethod
 from rich.table import Table
 
 from pac_config.settings import engine_settings
+from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.explain import REASONS, detail_words, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
@@ -58,8 +60,7 @@ TITLES = {
 @click.command("explain")
 @click.argument("item_id", metavar="ID")
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
-                                       "bare date is the end of that day).")
+@cli_common.as_of_flag
 @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
 def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
@@ -101,7 +102,8 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
         if axis:
             # the rates a converted deal is counted at, in the words of where they come from (rate_words)
             crms = {c.name: c.crm for c in settings.connectors}
-            _axis(now, item_id, limit, lang, note, engine_settings(settings, now.plan.currency).fx_rates, crms)
+            tunables = engine_settings(settings, now.plan.currency)
+            _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file)
         else:
             _action(now, item_id, limit, lang, note, others)
 
@@ -255,6 +257,40 @@ def names_first(table: Table, width: int, names: Sequence[str], rest: str) -> No
             given[i] += more if need <= spare else more * spare // need
     for i in soft:
         cols[i].width = given[i]
+        if rank[i] == 0:     # a name laid out at its spaces and hyphens, as rich breaks at spaces only
+            cols[i]._cells = [broken_name(cell, given[i]) if isinstance(cell, str) else cell
+                              for cell in cols[i]._cells]
+
+
+def name_parts(text: str) -> list[str]:
+    """A name's parts, where it may break: its words, a compound word after each of its hyphens (« Laboratoires- »,
+    « Pharmaceutiques- », « de- », « Villefranche- », « sur- », « Saône »): a French name of one compound word longer
+    than its column read « Laboratoires-Pharmaceutiq » over « ues-de-Villefranche-sur-S » (audit leftsmall)."""
+    return [part for word in text.split() for part in re.findall(r"[^-]+-+|[^-]+$|-+", word)]
+
+
+def broken_name(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, broken at its spaces (a word kept whole when it fits on a
+    line, « Bourg-en-Bresse »), and a word longer than ``width`` after the hyphens of its compound parts
+    (``name_parts``); a part longer than ``width`` alone on its line (rich folds it). The text as it is when it
+    fits."""
+    if len(text) <= width or "\n" in text:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+            continue
+        if len(word) <= width:
+            lines.append(word)
+            continue
+        for k, part in enumerate(name_parts(word)):
+            glue = "" if k else " "      # a part of a compound word goes on without a space
+            if lines and len(lines[-1]) + len(glue) + len(part) <= width:
+                lines[-1] += glue + part
+            else:
+                lines.append(part)
+    return "\n".join(lines)
 
 
 def _longest(column: Any, *, line: bool) -> int:
@@ -320,7 +356,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
 
 
 def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None,
-          fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None) -> None:
+          fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None,
+          settings_file: str = SETTINGS_FILE) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -331,7 +368,7 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     deals.update({(r.source, r.id): r.record for r in records.rejected if isinstance(r.record, Deal)
                   and (r.source, r.id) not in deals})
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
-                               lang=lang, limit=limit, fx_rates=fx_rates, crms=crms)
+                               lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)

@@ -8,7 +8,6 @@ Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); th
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import Any
 
 import click
@@ -176,12 +175,11 @@ def print_plan_state(console: Console, result: Any) -> None:
 @click.option("--full", is_flag=True, help="Read everything (detects records deleted in the CRM).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait if another run of this plan holds the lock (else exit 3).")
-@click.option("--as-of", "as_of", callback=cli_common.as_of_option, metavar="DATETIME",
-              help="Evaluation date and time with its offset, e.g. 2027-05-20T18:00+02:00; default now.")
+@cli_common.as_of_flag
 @click.option("--keep-plan-id", is_flag=True,
               help="Continue the plan's id into a period that does not overlap its last one (a new year's plan "
                    "under last year's name): its CRM records are overwritten. Default: refused (exit 2).")
-def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: datetime | None,
+def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: str | None,
              keep_plan_id: bool) -> None:
     """Pull from the CRMs, evaluate the plan, write back only what changed."""
     console = cli_common.table_console()
@@ -191,9 +189,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
         secrets_only = bool(exc.problems) and all(p.path == SECRETS_FILE for p in exc.problems)   # newcomer2
         textsafe.echo(NO_RUN_KEPT_SECRETS if secrets_only else NO_RUN_KEPT, err=True)
         raise
+    # the same forms as every --as-of: without an offset, in the plan's timezone (audit leftsmall)
+    when = cli_common.as_of(as_of, cli_common.plan_zone(settings, plan_ref, as_of))
     try:
         with ProgressView(textsafe.console(stderr=True)) as view:
-            result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=as_of,
+            result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=when,
                               progress=view, keep_plan_id=keep_plan_id)
     except LockHeld as exc:
         textsafe.echo(exc, err=True)

@@ -70,7 +70,7 @@ from pac_config.settings import Settings, engine_settings
 from pac_core.columnar import RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
-from pac_core.records import Records
+from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import steps
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
@@ -179,7 +179,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         counted = _Counted()
         with contextlib.ExitStack() as held:
             held.enter_context(store.guard(plan.id, wait=wait, clock=clock, stop=stop,
-                                           spent=_spent(connectors, ps.connectors), counted=counted))
+                                           spent=_spent(connectors, ps.connectors), counted=counted,
+                                           met=counted.rejections))
             if not dry_run:
                 for name in sorted(ps.connectors):
                     held.enter_context(run_lock(engine, f"{CONNECTOR_LOCK}{name}",
@@ -217,6 +218,10 @@ class _Counted:
 
     def __call__(self) -> dict[str, dict[str, int]]:
         return {} if self.ctx is None else steps.counted_so_far(self.ctx)
+
+    def rejections(self) -> list[Rejected]:
+        """The rejections the run met so far (``steps.rejections_so_far``); none before its context is built."""
+        return [] if self.ctx is None else steps.rejections_so_far(self.ctx)
 
 
 # the phases between the reads and the writes, reported to the progress callback when they start and end (no count of

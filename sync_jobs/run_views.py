@@ -131,11 +131,21 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
     for i, col in enumerate(heads):
         table.add_column(col, justify="right" if i == 2 else "left")
     for g in groups:
-        words = reason_words(g.reason)
-        detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
-        # the detail after a colon: it often ends with its own fix in parentheses (audit newcomer3)
-        table.add_row(g.object, words + (f": {detail}" if detail else ""), str(g.count), examples(g))
+        table.add_row(g.object, rejection_reason(g), str(g.count), examples(g))
     console.print(table)
+
+
+def rejection_reason(group: Any) -> str:
+    """A rejection group's reason as the table says it. A lone record of an engine rule: its detail alone, the reason
+    in full with its own fix in parentheses (« no exchange rate for CHF into EUR (add it to engine.fx_rates in
+    prod.yaml) »): the rule's words before it said the reason twice, « currency with no exchange rate: no exchange
+    rate for … » (audit leftsmall; a colon, not parentheses, since audit newcomer3). Several records: the rule's words
+    (each one's detail differs). A connector's reason: its text, « unparseable date: '2027-13-01' in CloseDate »."""
+    words = reason_words(group.reason)
+    head, colon, detail = group.sample.partition(": ")
+    if group.count != 1 or not colon or words == group.sample:
+        return words
+    return detail if head == group.reason and group.reason in REASON_WORDS else f"{words}: {detail}"
 
 
 def new_part(rejected: int, new: int | None, lang: str = "en") -> str:

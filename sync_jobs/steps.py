@@ -538,13 +538,26 @@ def counted_so_far(ctx: RunContext) -> dict[str, dict[str, int]]:
     """The counts of a run stopped before its tally (Ctrl-C, SIGTERM, an unexpected error): the records written so
     far (``result.counts``), and those read and found deleted, as ``tally`` counts them (set, not added: a stop
     after the tally counts nothing twice). Kept on the stopped run's row (``UnitOfWork.guard``): ``pac status``
-    shows what it read, not 0 (audit newcomerleft). Rejections are left out: the stopped run keeps none."""
+    shows what it read, not 0 (audit newcomerleft), and the rejections it met (``rejections_so_far``, audit
+    leftsmall); whether they are new is not said (the stopped run compared them with no run)."""
     counts = {kind: dict(c) for kind, c in ctx.result.counts.items()}
     for kind, n in read_counts(ctx).items():
         counts.setdefault(kind, {})["read"] = n
+    met: dict[str, int] = {}
+    for rejected in rejections_so_far(ctx):
+        met[rejected.object] = met.get(rejected.object, 0) + 1
+    for kind, n in met.items():
+        counts.setdefault(kind, {})["rejected"] = n
     for kind, n in ctx.pulled.deleted.items():
         counts.setdefault(kind, {})["deleted"] = n
     return counts
+
+
+def rejections_so_far(ctx: RunContext) -> list[Rejected]:
+    """The rejections a run met before it stopped (Ctrl-C, SIGTERM, an unexpected error): the connectors' of what
+    it read, and the engine's when it evaluated, as ``tally`` lists them; kept with the stopped run
+    (``UnitOfWork.guard``) so ``pac status`` and ``pac explain`` name them (audit leftsmall)."""
+    return [*ctx.pulled.rejected, *ctx.set_aside]
 
 
 def checkpoint(ctx: RunContext) -> None:

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 
@@ -40,10 +40,13 @@ from sync_jobs.writeback import CrmWriter, RecordingWriter, Writer
 
 log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 # the API usage of a run's connectors so far, per connector, as the run log keeps it (``steps.usage``)
 Spent = Callable[[], Mapping[str, Mapping[str, Any]]]
 # the records a run read (and wrote) so far, per object, as the run log counts them (``steps.counted_so_far``)
 Counted = Callable[[], Mapping[str, Mapping[str, int]]]
+# the rejections a run met so far, the connectors' and the engine's (``steps.rejections_so_far``)
+Met = Callable[[], Sequence[Rejected]]
 
 # what an interrupted run means for the next one (run errors, ``pac sync``'s message)
 INTERRUPTED_NEXT = f"{NOTHING_LOST} (no watermark moved; what a CRM accepted is kept)"
@@ -62,7 +65,7 @@ class UnitOfWork:
 
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None,
-              spent: Spent | None = None, counted: Counted | None = None) -> Iterator[None]:
+              spent: Spent | None = None, counted: Counted | None = None, met: Met | None = None) -> Iterator[None]:
         """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds; ``stop`` is called while it waits, and
         raises to stop waiting: ``sync_jobs.interrupts``); an exception that escapes closes the
         run it started, by its id, as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock
@@ -72,7 +75,9 @@ class UnitOfWork:
         by the run that took the lock over; it then writes its real cause over that on its own row, and never
         touches the other run's. ``spent``: the API calls the run's connectors made so far, kept on the run it closes
         so (an interrupted run spent them on the CRM's daily allocation all the same: audit newcomer3 L1); ``counted``:
-        the records it read so far, kept with them (``pac status`` showed "read 0": audit newcomerleft)."""
+        the records it read so far, kept with them (``pac status`` showed "read 0": audit newcomerleft); ``met``: the
+        rejections it met so far, kept with its row (``pac status`` and ``pac explain`` showed none: audit
+        leftsmall)."""
         with run_lock(self.engine, plan_id, wait=wait, sleep=stoppable_sleep(stop)):
             closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
             if closed:
@@ -80,7 +85,7 @@ class UnitOfWork:
             try:
                 yield
             except BaseException as exc:
-                self._close_crashed_runs(plan_id, exc, clock, spent, counted)
+                self._close_crashed_runs(plan_id, exc, clock, spent, counted, met)
                 raise
 
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
@@ -233,11 +238,11 @@ class UnitOfWork:
                         advice=advice, readings=readings, labels=labels, rates=rates)
 
     def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock, spent: Spent | None,
-                            counted: Counted | None = None) -> None:
+                            counted: Counted | None = None, met: Met | None = None) -> None:
         """The run this guard started (by its id: after a ``LockLost`` another run of the plan may be running),
         closed as failed, or its error set right if the run that took its lost lock over closed it as abandoned,
         with the API calls ``spent`` so far (``pac status``'s "API calls" and "quota left" of the run) and the records
-        ``counted`` so far (its "read").
+        ``counted`` so far (its "read") and the rejections ``met`` so far (its rejections table).
         Best effort: the store itself may be what failed, and the original exception is the one to report."""
         if isinstance(exc, KeyboardInterrupt):
             message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
@@ -249,14 +254,14 @@ class UnitOfWork:
             return
         try:
             repo.close_own_run(self.engine, self.run_id, clock(), message, replacing=ABANDONED_HEAD,
-                               api=_so_far(spent), counts=_so_far(counted))
+                               api=_so_far(spent), counts=_so_far(counted), rejections=_so_far(met))
         except Exception as again:
             log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
 
 
-def _so_far(read: Callable[[], Mapping[str, Mapping[str, Any]]] | None) -> Mapping[str, Mapping[str, Any]] | None:
-    """The API usage of the run's connectors, or its counts, at its stop; None when unknown (a connector failing to
-    say it must not keep the run ``running``)."""
+def _so_far(read: Callable[[], T] | None) -> T | None:
+    """The API usage of the run's connectors, its counts or its rejections, at its stop; None when unknown (a
+    connector failing to say it must not keep the run ``running``)."""
     if read is None:
         return None
     try:
@@ -280,7 +285,7 @@ class DryRun(UnitOfWork):
 
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None,
-              spent: Spent | None = None, counted: Counted | None = None) -> Iterator[None]:
+              spent: Spent | None = None, counted: Counted | None = None, met: Met | None = None) -> Iterator[None]:
         yield    # nothing is written: no lock to hold, no run to close
 
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,

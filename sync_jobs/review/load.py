@@ -31,9 +31,9 @@ from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
 from sync_jobs.app import Kept, current, kept_snapshot
 from sync_jobs.deal_moves import AxisMoves, close_moves
-from sync_jobs.evaluation import CountedDeals, counted_deals, load_plan_file
+from sync_jobs.evaluation import DEALS, CountedDeals, counted_deals, load_plan_file
 from sync_jobs.review.model import DealInputs, Review, build_review, ever_held, held
-from sync_jobs.store import open_store
+from sync_jobs.store import open_store, repo
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -157,6 +157,28 @@ def _since_moves(own: Kept, plan: Plan, evaluation: Evaluation, since: Restateme
                        (own.deals, counted_deals(evaluation)), {(d.source, d.id): d for d in deals})
 
 
+def _lists_read_at(engine: Engine, plan: Plan, month: str | None, clock: datetime, rep: str | None) -> datetime | None:
+    """The instant the review reads every axis's counted deals at (its month's end, or ``clock`` while the month
+    runs), None when it reads none: the previous month's kept snapshot holds none (kept before 7 Dec 2026: the change
+    is said by its sign) and the month's own, closed, holds none either (or a rep's review, which has no since-close
+    lines); a previous month with no snapshot is recomputed, its deals compared with these. Read from the plan file
+    (``plan``) before the evaluation; ``load_review`` checks it against what it finds."""
+    try:
+        month, as_of = review_month(plan, month, clock)
+    except InvalidInput:
+        return None
+    prev = shift(month, -1)
+    if month_bounds(prev, plan.timezone)[1] > plan.period.start:
+        row = repo.snapshot(engine, plan.id, "monthly", prev)
+        if row is None or isinstance(row.payload.get(DEALS), dict):
+            return as_of
+    if as_of < clock and rep is None:
+        row = repo.snapshot(engine, plan.id, "monthly", month)
+        if row is not None and isinstance(row.payload.get(DEALS), dict):
+            return as_of
+    return None
+
+
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
     ps = settings.plan(plan_ref)
@@ -164,7 +186,11 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
     try:
         clock = now or ps.as_of or datetime.now(UTC)
         file_plan, _ = load_plan_file(ps)       # read once: every evaluation and the kept snapshot below use it
-        state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan, all_deals=True)
+        # every axis's counted deals are listed (an engine pass of its own) only where the review reads them: at the
+        # month's end, when a review it is compared with kept its own or is recomputed (audit leftsmall)
+        listed_at = _lists_read_at(engine, file_plan, month, clock, rep)
+        state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan,
+                        all_deals=listed_at == clock)
         plan = state.plan
         try:
             month, as_of = review_month(plan, month, clock)
@@ -180,7 +206,8 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             return dataclasses.replace(review, calendar_now=(plan.period.start.astimezone(zone).date(),
                                                              last_day(plan.period.end, zone)))
         evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of, engine=engine,
-                                                                      plan=file_plan, all_deals=True).evaluation
+                                                                      plan=file_plan,
+                                                                      all_deals=listed_at == as_of).evaluation
         rep = rep_email(plan, rep)
         if rep is not None:
             rep_held(plan, rep, month)
@@ -207,6 +234,11 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         since, since_moves = Restatement(), {}
         own = kept_snapshot(settings, plan_ref, "monthly", month, engine=engine, plan=file_plan) \
             if as_of < clock else None
+        read = (before is not None and (source != "snapshot" or kept_deals is not None)) or (
+            own is not None and own.deals is not None and rep is None)
+        if read and listed_at != as_of:   # never seen: the month read beforehand was not this one; listed apart
+            evaluation = current(settings, plan_ref, as_of=as_of, engine=engine, plan=file_plan,
+                                 all_deals=True).evaluation
         if own is not None:   # a closed month whose snapshot is kept (by its label, whatever the timezone of then,
             # audit planlife F1): what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)

@@ -477,7 +477,8 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
                rates: Mapping[str, KeptRates] | None = None) -> None:
     """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
     and (when given) the new watermarks in one transaction: a run is never found finished without its
-    rejections or its advice, nor with the rejections of a run that did not finish. ``readings``: how each object
+    rejections or its advice, nor half committed (a run that stops is closed ``failed`` with the rejections it met,
+    ``close_own_run``: audit leftsmall). ``readings``: how each object
     read in full was read (``Connector.reading``), kept with its watermark; ``labels``: per connector, the scope
     picklists' labels its CRM showed this run (``crm_labels``), kept with the accounts read by them; ``rates``: per
     connector, the dated exchange-rate rows it read (``crm_rates``)."""
@@ -584,6 +585,29 @@ def previous_rejections(engine: Engine, plan_id: str, before_run: int | None = N
         return [_kept_rejection(*row) for row in result]
 
 
+def known_rejections(engine: Engine, plan_id: str) -> list[Rejected]:
+    """What ``pac explain`` lists as rejected: the rejections of the plan's previous finished run
+    (``previous_rejections``), with those met by the real runs stopped since (interrupted, quota-stopped, failed:
+    kept with them since audit leftsmall), a record's latest reason standing for it: a deal a stopped run rejected is
+    named although no run finished since."""
+    kept = {(r.source, r.object, r.id): r for r in previous_rejections(engine, plan_id)}
+    with engine.connect() as conn:
+        last = conn.execute(select(func.max(Run.id)).where(
+            Run.plan_id == plan_id, col(Run.dry_run).is_(False), col(Run.status).in_(FINISHED))).scalar()
+        query = select(Run.id).where(Run.plan_id == plan_id, col(Run.dry_run).is_(False),
+                                     col(Run.status).not_in(FINISHED))
+        if last is not None:
+            query = query.where(col(Run.id) > last)
+        stopped = list(conn.execute(query.order_by(col(Run.id))).scalars())
+        for run_id in stopped:
+            rows = conn.execute(core_select(*_REJECTION_COLUMNS).where(col(Rejection.run_id) == run_id)
+                                .order_by(col(Rejection.id)))
+            for row in rows:
+                rejected = _kept_rejection(*row)
+                kept[(rejected.source, rejected.object, rejected.id)] = rejected
+    return list(kept.values())
+
+
 @dataclass(frozen=True)
 class RejectionGroup:
     """A run's rejected records of one object for one reason (``pac status``)."""
@@ -655,13 +679,15 @@ def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) 
 
 def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, replacing: str,
                   api: Mapping[str, Mapping[str, Any]] | None = None,
-                  counts: Mapping[str, Mapping[str, int]] | None = None) -> bool:
+                  counts: Mapping[str, Mapping[str, int]] | None = None,
+                  rejections: Iterable[Rejected] | None = None) -> bool:
     """Close the run ``run_id`` as ``failed`` with ``error`` added to its errors, by the run itself on its failure
     path; a row another run already closed as abandoned (an error starting with ``replacing``: its lock was taken
     over while it went on) gets ``error`` in place of that one. A row that finished otherwise is left as it is.
     ``api``: the API usage of its connectors when it stopped (``Run.api``, as ``finish_run`` keeps it): the calls an
     interrupted run made count on the CRM's daily allocation all the same; ``counts``: the records it read (and
-    wrote) so far (``Run.counts``, as ``finish_run`` keeps them). Never touches another run. Returns
+    wrote) so far (``Run.counts``, as ``finish_run`` keeps them); ``rejections``: those it met so far, kept as
+    ``finish_run`` keeps them (audit leftsmall). Never touches another run. Returns
     whether the row changed."""
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -677,6 +703,8 @@ def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, rep
             run.api = {name: dict(usage) for name, usage in api.items()}
         if counts:
             run.counts = {kind: dict(figures) for kind, figures in counts.items()}
+        if rejections:
+            _add_rejections(session, run_id, rejections)
         session.add(run)
         session.commit()
         return True

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -232,4 +233,44 @@ def test_a_snapshot_kept_before_its_deals_were_says_the_sign(nights: Nights) -> 
             "(affaire rouverte, perdue ou réduite) |")
     finally:
         repo.save_snapshot(engine, plan_id, "monthly", "2027-03", row.payload, row.taken_at, replace=True)
+        engine.dispose()
+
+
+def test_deal_lists_are_listed_only_where_read(nights: Nights, monkeypatch: pytest.MonkeyPatch) -> None:
+    """April's review on the night of 1 May (a closed month): today's evaluation gives the review only its records, so
+    it lists no deals (it listed every axis's before: an engine pass for nothing); the month's end lists them while a
+    snapshot it is compared with (March's, April's own) holds its own, and not when both were kept before 7 Dec 2026
+    (no ``axis_deals``), the review's figures the same (audit leftsmall). Seen failing before the fix: [True, True,
+    False]."""
+    from sync_jobs import app
+    from sync_jobs.review import load
+
+    calls: list[bool] = []
+    real = app.evaluate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(bool(kwargs.get("all_deals")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app, "evaluate", spy)
+    settings = load_settings(nights.config[4], env={})
+    plan_id = load_plan_file(settings.plan(None))[0].id
+    with_deals = load.load_review(settings, None, month="2027-04")
+    assert calls == [False, True, False]
+    engine = open_store(settings.database())
+    rows = [repo.snapshot(engine, plan_id, "monthly", m) for m in ("2027-03", "2027-04")]
+    try:
+        for row in rows:
+            assert row is not None and "axis_deals" in row.payload
+            repo.save_snapshot(engine, plan_id, "monthly", row.label,
+                               {k: v for k, v in row.payload.items() if k != "axis_deals"}, row.taken_at, replace=True)
+        calls.clear()
+        without = load.load_review(settings, None, month="2027-04")
+        assert calls == [False, False, False]
+        assert [a.moves is not None for a in with_deals.axes] == [True]
+        assert [a.moves for a in without.axes] == [None] and without.axes[0].pace == with_deals.axes[0].pace
+    finally:
+        for row in rows:
+            assert row is not None
+            repo.save_snapshot(engine, plan_id, "monthly", row.label, row.payload, row.taken_at, replace=True)
         engine.dispose()

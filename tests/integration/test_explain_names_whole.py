@@ -45,8 +45,10 @@ def _table(output: str) -> list[str]:
 def test_a_name_is_never_broken_inside_a_word(explained: str, word: str) -> None:
     cells = [cell.strip() for line in _table(explained) for cell in line.split("│")]
     assert any(word in cell for cell in cells), f"{word} is not whole on any line:\n{explained}"
+    # a line ending after a compound word's hyphen (« Chaumont Saint- » over « Martin-d'Hères ») breaks between two
+    # parts, never inside one (audit leftsmall)
     broken = [cell for cell in cells if cell and cell != word and word.startswith(cell.split()[-1])
-              and len(cell.split()[-1]) >= 4]
+              and len(cell.split()[-1]) >= 4 and not cell.endswith("-")]
     assert not broken, broken
 
 

@@ -280,9 +280,11 @@ _REFUSE_FINISH = {   # the store refuses to close a run as finished: a fault at 
 
 
 class TestRejectionsCommittedWithTheRunLog:
-    def test_a_run_whose_log_cannot_be_committed_keeps_no_rejection(self, settings) -> None:
-        """The store fails at the run log's commit: the run is closed as failed, and none of its four rejections
-        is stored (they are committed with the run log, in one transaction, or not at all)."""
+    def test_a_run_whose_log_cannot_be_committed_is_closed_failed_with_the_rejections_it_met(self, settings) -> None:
+        """The store fails at the run log's commit: nothing of the finished log is stored (it is committed in one
+        transaction, or not at all), and the run is closed as failed, keeping what it met as an interrupted run
+        does (audit leftsmall: before, a stopped run kept none, and `pac status` showed no rejection): its four
+        rejections, with the failed row, never with an ``ok`` or ``partial`` one."""
         engine = open_store(settings.database())
         try:
             with engine.begin() as conn:
@@ -295,7 +297,8 @@ class TestRejectionsCommittedWithTheRunLog:
         finally:
             engine.dispose()
         assert run.status == "failed" and run.finished_at is not None
-        assert stored == []
+        assert sorted((r.object, r.id) for r in stored) == [
+            ("activities", "v-bad"), ("activities", "v9"), ("deals", "d1"), ("deals", "d2")]
 
 
 class TestNoDoubleCounting:

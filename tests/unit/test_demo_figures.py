@@ -159,8 +159,26 @@ def test_a_rejection_reason_and_its_detail_read_without_nested_parentheses() -> 
                             examples=[("deals", "0065g00000001xuAAA", "Genève Pharma — MX50 (CHF)")])
     out = io.StringIO()
     print_rejection_table(Console(file=out, width=300), [group], "rejected")
-    assert ("│ currency with no exchange rate: no exchange rate for CHF into EUR (add it to engine.fx_rates in "
-            "pac.yaml) │") in out.getvalue()
+    assert ("│ no exchange rate for CHF into EUR (add it to engine.fx_rates in pac.yaml) │") in out.getvalue()
+
+
+def test_a_lone_rejection_says_its_reason_once() -> None:
+    """`pac status` read « currency with no exchange rate: no exchange rate for CHF into EUR (…) » and « no account:
+    the activity has no account »: the rule's words, then the detail saying them again (audit leftsmall item 3; seen
+    failing before the fix). A lone engine rejection now reads its detail alone, the reason in full with its fix; a
+    group of several keeps the rule's words (each record's detail differs); a connector's reason its own text."""
+    groups = [SimpleNamespace(object="activities", reason="no_account", count=1,
+                              sample="no_account: the activity has no account", examples=[("sf", "00T1", "Visite")]),
+              SimpleNamespace(object="deals", reason="no_close_date", count=2,
+                              sample="no_close_date: the won deal has no close date",
+                              examples=[("sf", "0061", ""), ("sf", "0062", "")]),
+              SimpleNamespace(object="deals", reason="unparseable date", count=1,
+                              sample="unparseable date: '2027-13-01' in CloseDate", examples=[("sf", "0063", "")])]
+    out = io.StringIO()
+    print_rejection_table(Console(file=out, width=300), groups, "rejected")
+    rows = [line.split("│")[2].strip() for line in out.getvalue().splitlines() if line.count("│") == 5]
+    assert rows == ["the activity has no account", "won deal with no close date",
+                    "unparseable date: '2027-13-01' in CloseDate"]
 
 
 def test_the_axes_title_writes_the_plans_first_day_as_a_date() -> None:

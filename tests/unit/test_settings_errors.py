@@ -192,9 +192,11 @@ class TestEngineSection:
                         "(write it as engine.attribution: split, beside advisor:)")
 
     def test_advisor_keys_are_the_engine_fields(self) -> None:
-        """Every field of EngineSettings is settable: the tables and the attribution rule have their own keys."""
+        """Every field of EngineSettings is settable: the tables and the attribution rule have their own keys; the
+        settings file's own name (``settings_file``, what the fixes name) is no setting."""
         own_keys = {"fx_rates", "capacity", "attribution"}
-        assert set(AdvisorSettings.model_fields) == {f.name for f in dataclasses.fields(EngineSettings)} - own_keys
+        assert set(AdvisorSettings.model_fields) == ({f.name for f in dataclasses.fields(EngineSettings)} - own_keys
+                                                     - {"settings_file"})
         assert own_keys <= set(EngineSection.model_fields)
 
     def test_demo_settings_carry_the_engine_section(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,7 +211,9 @@ class TestEngineSection:
         monkeypatch.setattr("sync_jobs.demo.default_settings_path", lambda: shipped)
         demo = engine_settings(load_settings(write_demo_settings(tmp_path / "demo.db", tmp_path / "demo.yaml"),
                                              env={}))
-        assert demo == engine_of(tmp_path, shipped.read_text(encoding="utf-8"))
+        assert demo.settings_file == "demo.yaml"      # the file the fixes name: the demo's own
+        assert demo == dataclasses.replace(engine_of(tmp_path, shipped.read_text(encoding="utf-8")),
+                                           settings_file="demo.yaml")
         assert (demo.attribution, demo.rollout_min_roi, demo.attribution_days) == ("split", 0.3, 30)
 
 
