@@ -32,6 +32,10 @@ from pac_core.records import Rejected
 # the rules of the engine's set-asides (``Evaluation.rejected``), stored as "rule: detail"
 DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
 ENGINE_RULES = DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_type"}
+# the engine's set-asides a connector words (the run stores them with the connector's code, ``steps._connector_words``):
+# a HubSpot engagement or won deal on contacts with no primary company (``no_account``, audits hsplanaware,
+# hsdealnocompany), an engagement or a Salesforce activity with no date (``no_start``, audits hsundated, connrejects)
+WORDED_RULES = {"contact_only": "no_account", "no_start_time": "no_start", "no_activity_date": "no_start"}
 
 Values = tuple[tuple[str, str], ...]
 Words = Callable[[Mapping[str, str]], str]
@@ -258,6 +262,13 @@ def read_reason(reason: str, code: str = "", values: Values = ()) -> tuple[str, 
         if found := pattern.fullmatch(reason):
             return legacy_code, reason_values(legacy_code, read(found))
     return None
+
+
+def engine_rule(reason: str, code: str = "", values: Values = ()) -> str | None:
+    """The engine's rule a stored rejection is a set-aside of, in its words (``no_account: …``) or in its
+    connector's (``WORDED_RULES``); None for a connector's own rejection."""
+    found = reason_code(reason, code, values)
+    return found if found in ENGINE_RULES else WORDED_RULES.get(found)
 
 
 def reason_code(reason: str, code: str = "", values: Values = ()) -> str:

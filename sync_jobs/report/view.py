@@ -18,7 +18,7 @@ from pac_core.money import apart, shown_additional, shown_digits, shown_objectiv
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
-from pac_core.reject_codes import ENGINE_RULES, reason_code
+from pac_core.reject_codes import engine_rule
 from pac_core.reject_words import reason_words
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
@@ -541,12 +541,13 @@ def rejected_groups(inputs: ReportInputs, lang: str = "en") -> list[tuple[str, s
     ``lang`` (``reject_words.reason_words``: a connector's made from its code). The run's rejections also hold
     the stored records the engine set aside: those (an engine rule's reason, ``no_account: …``, and the same source
     and id as one of ``inputs.evaluation.rejected``) are left out here, ``refused_groups`` lists them, so none is
-    shown twice. Source and id alone are not a record: HubSpot numbers each object type on its own, and its meeting
-    604 rejected by the connector was left out with its deal 604 set aside by the engine (audit reasonsfr F3)."""
-    set_aside = {(d.source, d.record_id) for d in inputs.evaluation.rejected}
+    shown twice; so are those the run keeps in their connector's words (``reject_codes.WORDED_RULES``: HubSpot's
+    « deal associated with contact … only » is the engine's ``no_account``, audit hsdealnocompany). Source and id
+    alone are not a record: HubSpot numbers each object type on its own, and its meeting 604 rejected by the
+    connector was left out with its deal 604 set aside by the engine (audit reasonsfr F3): the rule must match too."""
+    set_aside = {(d.source, d.record_id, d.rule) for d in inputs.evaluation.rejected}
     counts = Counter((r.source, r.object, reason_words(r.reason, lang, r.code, r.values)) for r in inputs.rejected
-                     if (r.source, r.id) not in set_aside
-                     or reason_code(r.reason, r.code, r.values) not in ENGINE_RULES)
+                     if (r.source, r.id, engine_rule(r.reason, r.code, r.values)) not in set_aside)
     return [(*key, n) for key, n in counts.most_common()]
 
 

@@ -295,6 +295,34 @@ class TestCounts:
                 "hs_meeting_start_time vides) : renseignez-la dans le CRM", 1) in groups
         assert all(not reason.startswith("no_account") for _s, _o, reason, _n in groups)
 
+    def test_an_engine_set_aside_in_its_connectors_words_is_listed_once(self) -> None:
+        """The engine sets aside, plan by plan, a HubSpot engagement or won deal on contacts with no primary company
+        (``no_account``) and an engagement or Salesforce activity with no date (``no_start``); the run stores each in
+        its connector's words (``contact_only``, ``no_start_time``, ``no_activity_date``), with a code. The report
+        listed each twice: under « Enregistrements illisibles » (a record read, not unreadable) and again as the
+        engine's « sans compte » / « sans date ». Each is now the engine's, listed once under its rule; a connector
+        rejection sharing only the id (HubSpot numbers each object apart: another rule) stays. Failed before (audit
+        hsdealnocompany, left for the report)."""
+        base = fx.inputs("fr")
+        worded = (
+            Rejected("hs-west", "deals", "711", "deal associated with contact 51 only (the contact has no primary "
+                     "company)", code="contact_only", values=(("object", "deal"), ("contacts", "51"))),
+            Rejected("hs-west", "activities", "712", "meeting has no start time (hs_timestamp empty)",
+                     code="no_start_time", values=(("object", "meeting"), ("fields", "hs_timestamp"))),
+            Rejected("sf-main", "activities", "00U9", "Event has no date (ActivityDateTime empty)",
+                     code="no_activity_date", values=(("object", "Event"), ("fields", "ActivityDateTime"))))
+        same_id = Rejected("hs-west", "activities", "711", "meeting has no start time (hs_timestamp empty)",
+                           code="no_start_time", values=(("object", "meeting"), ("fields", "hs_timestamp")))
+        decisions = (Decision("hs-west", "711", False, "no_account", "the won deal has no account"),
+                     Decision("hs-west", "712", False, "no_start", "the activity has no start"),
+                     Decision("sf-main", "00U9", False, "no_start", "the activity has no start"))
+        evaluation = replace(base.evaluation, rejected=(*base.evaluation.rejected, *decisions))
+        inputs = replace(base, rejected=(*base.rejected, *worded, same_id), evaluation=evaluation)
+        groups = rejected_groups(inputs, "fr")
+        assert sum(n for *_, n in groups) == sum(n for *_, n in rejected_groups(base, "fr")) + 1
+        assert [(s, o) for s, o, reason, _n in groups if "rendez-vous" in reason] == [("hs-west", "activities")]
+        assert not any("contact 51" in reason or "ActivityDateTime" in reason for *_, reason, _n in groups)
+
 
 # the object words a rejection's ``object`` value may hold where the call passes a variable: HubSpot's objects read
 # with a company (``Companies.checked``, its words as the connector makes them), Salesforce's activity objects
