@@ -6,7 +6,11 @@ Business rules:
   axis's own scope), with the engine's scope semantics (``pac_core.scope_eval.ScopeIndex``) and dormancy
   judged on the first day of the axis's objective period (the plan's period when it has none), the account's
   state fields (CRM dormant flag, owner, type) as in force that day (``records.account_on``), as the
-  engine does for the axis's revenue;
+  engine does for the axis's revenue; **or** when one of the axis's actions not yet over (``open_actions``: its
+  window ends after the run's instant, its status is neither done nor cancelled) can count it: segment AND axis
+  AND action scope, state and dormancy on the action's window's first day, as the engine counts the action
+  (audit targets, 7 Dec 2026: a rep's « My PAC targeted accounts » listed none of the accounts her June action
+  counts, sfhand6 L1). The account carries the axis id either way;
 * only axes that are in force count: active or prioritised, or suspended past their until-date (the
   engine's and the advisor's ``pac_core.plan.axis_inactive`` rule); suspended and dropped axes target nobody;
 * the logical fields written on the account are ``axes`` (the axis ids, sorted, joined by ``"; "``, e.g.
@@ -42,8 +46,8 @@ share the account's fields:
   other plans' axes on it; the contributions of a plan removed from the settings stop counting, and the next run
   of a plan on that connector takes its axes off the accounts.
 
-Set-based: one scope index over all accounts, one pass per axis over its members; no loop over
-accounts x axes.
+Set-based: one scope index per distinct account state (the reference days after the last recorded change share
+one), one pass per axis over its members and its open actions'; no loop over accounts x axes.
 """
 
 from __future__ import annotations
