@@ -6,7 +6,11 @@ Business rules:
   axis's own scope), with the engine's scope semantics (``pac_core.scope_eval.ScopeIndex``) and dormancy
   judged on the first day of the axis's objective period (the plan's period when it has none), the account's
   state fields (CRM dormant flag, owner, type) as in force that day (``records.account_on``), as the
-  engine does for the axis's revenue;
+  engine does for the axis's revenue; **or** when one of the axis's actions not yet over (``open_actions``: its
+  window ends after the run's instant, its status is neither done nor cancelled) can count it: segment AND axis
+  AND action scope, state and dormancy on the action's window's first day, as the engine counts the action
+  (audit targets, 7 Dec 2026: a rep's « My PAC targeted accounts » listed none of the accounts her June action
+  counts, sfhand6 L1). The account carries the axis id either way;
 * only axes that are in force count: active or prioritised, or suspended past their until-date (the
   engine's and the advisor's ``pac_core.plan.axis_inactive`` rule); suspended and dropped axes target nobody;
 * the logical fields written on the account are ``axes`` (the axis ids, sorted, joined by ``"; "``, e.g.
@@ -42,8 +46,8 @@ share the account's fields:
   other plans' axes on it; the contributions of a plan removed from the settings stop counting, and the next run
   of a plan on that connector takes its axes off the accounts.
 
-Set-based: one scope index over all accounts, one pass per axis over its members; no loop over
-accounts x axes.
+Set-based: one scope index per distinct account state (the reference days after the last recorded change share
+one), one pass per axis over its members and its open actions'; no loop over accounts x axes.
 """
 
 from __future__ import annotations
@@ -59,9 +63,9 @@ from connectors.base import CRM_STAMP, HELD_PAC, Connector, Target, WriteChange,
 from pac_core.columnar import RecordColumns
 from pac_core.engine import figures_last_day
 from pac_core.matching import owner_emails
-from pac_core.plan import Axis, Plan, axis_inactive
+from pac_core.plan import Action, ActionStatus, Axis, Plan, action_status_on, axis_inactive
 from pac_core.plan_end import plan_ended
-from pac_core.records import AccountChange, Deal, DealStage, Records, account_on
+from pac_core.records import HISTORY_FIELDS, AccountChange, Deal, DealStage, Records, account_on
 from pac_core.revenue import deal_value, is_credit
 from pac_core.scope_eval import AccountKey, AnnualRevenue, ScopeIndex
 from pac_core.text import cut_list
@@ -107,15 +111,28 @@ def _reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     return period.start.astimezone(zone).date()
 
 
+def open_actions(plan: Plan, axis: Axis, as_of: datetime, today: date) -> list[Action]:
+    """The axis's actions not yet over at ``as_of``, whose accounts it targets: the window ends after ``as_of`` (one
+    to come included) and the status in force ``today`` is neither done nor cancelled (a manager who marks an action
+    so says stop; the advisor's open actions, ``advisor._reassign``)."""
+    return [a for a in plan.actions if a.axis_id == axis.id and a.window.end > as_of
+            and action_status_on(a, today) not in (ActionStatus.DONE, ActionStatus.CANCELLED)]
+
+
 def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime, *, default_months: int = 12,
                   sources: Iterable[str] | None = None, fx_rates: Mapping[str, Decimal] | None = None
                   ) -> dict[AccountKey, tuple[str, ...]]:
     """(source, account id) -> ids of the axes in force that hold the account, sorted; accounts held by
     no axis are absent. ``sources`` limits the accounts considered (None: all); ``fx_rates``: the plan's
     ``engine.fx_rates``, with which (and the CRM's rates each account carries) an annual revenue is compared in the
-    plan's currency, as the engine compares it."""
+    plan's currency, as the engine compares it.
+
+    An axis holds an account in its scope (segment AND axis) as its revenue judges it, on the first day of its
+    objective's period, and each account one of its actions not yet over can count (``open_actions``: segment AND
+    axis AND action scope), as that action counts it, on its window's first day (audit targets, sfhand6 L1)."""
     zone = ZoneInfo(plan.timezone)
-    axes = axes_in_force(plan, figures_last_day(plan, as_of, zone))   # the day the engine judges liveness on
+    today = figures_last_day(plan, as_of, zone)      # the day the engine judges liveness on
+    axes = axes_in_force(plan, today)
     wanted = None if sources is None else set(sources)
     accounts = records.accounts if wanted is None else tuple(a for a in records.accounts if a.source in wanted)
     if not axes or not accounts:
@@ -127,17 +144,33 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
         number = numbers.get((change.source, change.account_id))
         if number is not None:
             changes.setdefault(number, []).append(change)
+    by_state: dict[tuple[tuple[int, tuple[Any, ...]], ...], ScopeIndex] = {}
     indexes: dict[date, ScopeIndex] = {}
     revenue = AnnualRevenue(plan.currency, fx_rates)
+
+    def index_on(reference: date) -> ScopeIndex:
+        """The accounts in their state (dormant flag, owner, type) on ``reference``: one index per distinct state, so
+        the days after the last recorded change (the actions to come) share tonight's."""
+        index = indexes.get(reference)
+        if index is None:
+            then = {n: account_on(accounts[n], of, reference, zone) for n, of in changes.items()}
+            moved = {n: a for n, a in then.items() if a is not accounts[n]}
+            state = tuple(sorted((n, tuple(getattr(a, f) for f in HISTORY_FIELDS)) for n, a in moved.items()))
+            index = by_state.get(state)
+            if index is None:
+                listed = [moved.get(n, a) for n, a in enumerate(accounts)] if moved else list(accounts)
+                index = by_state[state] = ScopeIndex(listed, emails, won, default_months, revenue)
+            indexes[reference] = index
+        return index
+
     held: dict[int, list[str]] = {}
     for axis in axes:                          # sorted by id: each account's list comes out sorted
         reference = _reference(plan, axis, zone)
-        index = indexes.get(reference)
-        if index is None:   # the accounts in their state (dormant flag, owner, type) on the reference date
-            then = [account_on(a, changes[n], reference, zone) if n in changes else a
-                    for n, a in enumerate(accounts)]
-            index = indexes[reference] = ScopeIndex(then, emails, won, default_months, revenue)
-        for number in index.members(plan.axis_scope(axis), reference):
+        members = index_on(reference).members(plan.axis_scope(axis), reference)
+        for action in open_actions(plan, axis, as_of, today):
+            start = action.window.start.astimezone(zone).date()
+            members = members | index_on(start).members(plan.action_scope(action), start)
+        for number in members:
             found = held.get(number)
             if found is None:
                 held[number] = [axis.id]

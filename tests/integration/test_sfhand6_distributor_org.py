@@ -388,6 +388,56 @@ class TestDistributorOrg:
             "AX-DORM": {**unchanged, "PAC_ROI__c": 1.275}}
 
 
+def _accounts_written(org: DocsOrg, since: int = 0) -> dict[str, dict[str, Any]]:
+    """Account id -> the PAC fields pac wrote to it (``PATCH composite/sobjects``, records of type Account)."""
+    out: dict[str, dict[str, Any]] = {}
+    for method, path, body in org.requests[since:]:
+        if method == "PATCH" and path.rstrip("/").endswith("/composite/sobjects"):
+            for rec in body["records"]:
+                if rec["attributes"]["type"] == "Account":
+                    out.setdefault(rec["id"], {}).update({k: v for k, v in rec.items() if k.startswith("PAC_")})
+    return out
+
+
+class TestTargetedAccounts:
+    """Audit targets (sfhand6 L1): an account is targeted by an axis when it is in the axis's scope as its revenue
+    judges it (1 April for AX-DORM: G1, G6) OR when one of the axis's actions not yet over can count it, judged on its
+    window's first day (A-3, A-4 in June: G4, G6). EXPECTED.md of audit targets."""
+
+    def test_night_one_targets_the_accounts_june_s_actions_count(
+            self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """G4 (dormant on 1 June, Léa's) is targeted by AX-DORM: her « My PAC targeted accounts » is no longer empty;
+        G1 (dormant on 1 April, reordered 12 May) keeps AX-DORM for its revenue; G2, G3, G5 are never written; the
+        S-69 accounts carry AX-JUL and AX-MACH. Ten accounts in one call; nothing the night after."""
+        org, settings, mapping = distributor_org
+        _, ids = build_org()
+        name = {v: k for k, v in ids.items()}
+        assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
+        written = {name[i]: (f.get("PAC_Axes__c"), f.get("PAC_Target__c")) for i, f in _accounts_written(org).items()}
+        assert written == {**{f"L{n}": ("AX-JUL; AX-MACH", True) for n in range(1, 8)},
+                           "G1": ("AX-DORM", True), "G4": ("AX-DORM", True), "G6": ("AX-DORM", True)}
+        leas = [r["Name"] for r in org.rows["Account"] if r["OwnerId"] == ids["lea"] and r.get("PAC_Target__c")]
+        assert leas == ["Bourgoin Logistique"]
+        assert sum(1 for m, p, b in org.requests if m == "PATCH" and p.rstrip("/").endswith("/composite/sobjects")
+                   and b["records"][0]["attributes"]["type"] == "Account") == 1
+        before = len(org.requests)
+        assert _sync(org, settings, mapping, NIGHT2).evaluation is not None
+        assert _accounts_written(org, before) == {}
+
+    def test_g4_is_cleared_once_june_s_actions_are_over(self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
+        """1 July 02:00 Paris: A-1, A-3, A-4, A-5 are over; G4 is cleared (the one account written), G1 and G6 keep
+        AX-DORM (Q2's revenue scope, the axis in force)."""
+        org, settings, mapping = distributor_org
+        _, ids = build_org()
+        name = {v: k for k, v in ids.items()}
+        assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
+        before = len(org.requests)
+        org.now = datetime(2027, 7, 1, 0, 0, tzinfo=UTC)
+        assert _sync(org, settings, mapping, datetime(2027, 7, 1, 0, 0, tzinfo=UTC)).evaluation is not None
+        assert {name[i]: (f.get("PAC_Axes__c"), f.get("PAC_Target__c"))
+                for i, f in _accounts_written(org, before).items()} == {"G4": (None, False)}
+
+
 class TestReport:
     def test_the_report_of_night_one_shows_the_plan_totals(self, distributor_org: tuple[DocsOrg, Any, Path]) -> None:
         org, settings, mapping = distributor_org

@@ -12,7 +12,8 @@ import pytest
 
 from connectors.base import Target
 from pac_config.planfile import load_plan_text
-from pac_core.records import Account, AccountChange, Deal, DealStage, Records
+from pac_core.plan import ActionStatus
+from pac_core.records import Account, AccountChange, Deal, DealStage, Records, User
 from pac_core.scopes import Condition, Scope
 from pac_core.text import cut_list
 from sync_jobs import account_targets as at
@@ -353,3 +354,116 @@ class TestTheDayTheEngineJudges:
         assert at.targeted_axes(suspended, records, midnight) == {("sf", "p"): ("AX-PH", "AX-RA-DORM")}
         two = datetime(2027, 7, 1, 0, 0, tzinfo=UTC)                   # 1 July 02:00, the nightly run
         assert at.targeted_axes(suspended, records, two) == {("sf", "p"): ("AX-OFF", "AX-PH", "AX-RA-DORM")}
+
+
+ACTIONS_PLAN = """\
+plan:
+  name: "Actions plan"
+  year: 2027
+  timezone: Europe/Paris
+  currency: EUR
+  language: en
+people:
+  - {email: julie@example.com, name: Julie}
+  - {email: marc@example.com, name: Marc}
+segments:
+  - {id: S-RA, name: Rhone, kind: horizontal, scope: {departement: "69"}}
+  - {id: S-PH, name: Pharma, kind: vertical, scope: {industry: Pharmaceutique}}
+axes:
+  - id: AX-DORM
+    name: Dormant in 69
+    segment: S-RA
+    status: active
+    scope: {dormant: {months: 12}}
+    objective: {additional_revenue: 6000, period: Q2, baseline: previous_year}
+  - {id: AX-OFF, name: Suspended pharma, segment: S-PH, scope: {account_type: Prospect},
+     status: {state: suspended, reason: "production saturated"}}
+actions:
+  - id: A-JUNE
+    axis: AX-DORM
+    text: "Visit 2 dormant customers in June 2027"
+    who: julie@example.com
+    what: {activity: visit, count: 2}
+    when: "June 2027"
+  - id: A-MINE
+    axis: AX-DORM
+    text: "Call 2 of my dormant customers in July 2027"
+    who: marc@example.com
+    what: {activity: call, count: 2, scope: {account_owner: marc@example.com}}
+    when: "July 2027"
+  - id: A-OFF
+    axis: AX-OFF
+    text: "Visit 2 pharma prospects in June 2027"
+    who: julie@example.com
+    what: {activity: visit, count: 2}
+    when: "June 2027"
+"""
+
+JUNE_16 = datetime(2027, 6, 16, 16, 0, tzinfo=UTC)       # 18:00 Paris: June's actions are under way
+JULY_1 = datetime(2027, 7, 1, 0, 30, tzinfo=UTC)         # 02:30 Paris: June's actions are over, July's begun
+
+
+@pytest.fixture(scope="module")
+def actions_plan():
+    return load_plan_text(ACTIONS_PLAN, "actions.pac.yaml")
+
+
+def _dormancy_org(source: str = "sf") -> Records:
+    """69 customers of ``source``: ``back`` dormant on 1 April (last order Feb 2026) and reordered on 12 May 2027, so
+    active on 1 June; ``late`` active on 1 April (ordered 31 May 2026) and dormant on 1 June; ``both`` dormant on both
+    days (2025); ``never`` a prospect; ``regular`` ordered in September 2026."""
+    accounts = tuple(_account(a, source, departement="69") for a in ("back", "late", "both", "never", "regular"))
+    deals = (_won("b1", "back", date(2026, 2, 10), source), _won("b2", "back", date(2027, 5, 12), source),
+             _won("l1", "late", date(2026, 5, 31), source), _won("o1", "both", date(2025, 1, 20), source),
+             _won("r1", "regular", date(2026, 9, 1), source))
+    return Records(accounts=accounts, deals=deals)
+
+
+class TestActionsTargetTheirAccounts:
+    """sfhand6 L1: an account is targeted by an axis when it is in the axis's scope as its revenue judges it (the
+    objective period's first day) OR when one of the axis's actions not yet over can count it, judged as that action
+    counts (its window's first day)."""
+
+    @pytest.mark.parametrize("source", ["sf", "hs"])
+    def test_an_account_dormant_on_the_action_s_first_day_is_targeted(self, actions_plan, source: str) -> None:
+        """``late`` (dormant on 1 June only) is targeted by AX-DORM through A-JUNE; ``back`` (dormant on 1 April only)
+        keeps AX-DORM for its revenue; the same on a HubSpot portal's companies as on a Salesforce org's accounts."""
+        held = at.targeted_axes(actions_plan, _dormancy_org(source), JUNE_16)
+        assert held == {(source, "back"): ("AX-DORM",), (source, "late"): ("AX-DORM",),
+                        (source, "both"): ("AX-DORM",)}
+
+    def test_an_action_over_targets_no_more(self, actions_plan) -> None:
+        """On 1 July June's action is over: ``late`` is left to A-MINE (July, Marc's accounts only: it is Julie's),
+        so it is no target; ``back`` and ``both`` keep the axis (Q2's revenue scope)."""
+        records = _dormancy_org()
+        held = at.targeted_axes(actions_plan, records, JULY_1)
+        assert held == {("sf", "back"): ("AX-DORM",), ("sf", "both"): ("AX-DORM",)}
+
+    def test_my_accounts_are_the_owner_s_on_the_action_s_first_day(self, actions_plan) -> None:
+        """A-MINE (July) counts Marc's accounts as they were owned on 1 July: ``late``, Marc's, is targeted; given
+        back to Julie on 2 July it stays targeted (it was his when the window began); Julie's all along, it is not."""
+        users = (User(id="005M", source="sf", email="marc@example.com"),
+                 User(id="005J", source="sf", email="julie@example.com"))
+        base = _dormancy_org()
+        marcs = replace(base, users=users, accounts=tuple(
+            replace(a, owner_id="005M" if a.id == "late" else "005J") for a in base.accounts))
+        assert at.targeted_axes(actions_plan, marcs, JULY_1)[("sf", "late")] == ("AX-DORM",)
+        back_to_julie = replace(marcs, accounts=tuple(replace(a, owner_id="005J") for a in marcs.accounts),
+                                account_changes=(AccountChange("sf", "late", "owner_id",
+                                                               datetime(2027, 7, 2, 8, tzinfo=UTC), "005M", "005J"),))
+        assert at.targeted_axes(actions_plan, back_to_julie, JULY_1)[("sf", "late")] == ("AX-DORM",)
+        assert ("sf", "late") not in at.targeted_axes(actions_plan, replace(back_to_julie, account_changes=()),
+                                                      JULY_1)
+
+    @pytest.mark.parametrize("status", ["done", "cancelled"])
+    def test_a_done_or_cancelled_action_targets_nothing(self, actions_plan, status: str) -> None:
+        """A manager who marks June's action done or cancelled says stop: ``late`` is no target any more."""
+        june = replace(actions_plan.action("A-JUNE"), status=ActionStatus(status))
+        plan = replace(actions_plan, actions=(june, *(a for a in actions_plan.actions if a.id != "A-JUNE")))
+        assert ("sf", "late") not in at.targeted_axes(plan, _dormancy_org(), JUNE_16)
+
+    def test_an_action_of_a_suspended_axis_targets_nothing(self, actions_plan) -> None:
+        """A-OFF's prospects in pharma: its axis is suspended, so neither the axis nor its action targets them."""
+        records = Records(accounts=(_account("lab", departement="13", industry="Pharmaceutique",
+                                             account_type="Prospect"),))
+        assert at.targeted_axes(actions_plan, records, JUNE_16) == {}
