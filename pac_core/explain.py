@@ -31,7 +31,7 @@ from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 from pac_core.engine import figures_last_day, unrated_words
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import ALSO, local_minute
+from pac_core.matching import ALSO, OTHER_DATE, local_minute
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, days_phrase, iso_week_note
@@ -516,7 +516,18 @@ def _outside_window_fr(values: Mapping[str, str]) -> str:
     side = "avant" if values["side"] == "before" else "après"
     label = f" « {values['label']} »" if values["label"] else ""
     days = days_phrase(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]), "fr")
-    return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+    dated, other = values.get("dated"), values.get("other")
+    if not (dated and other):
+        return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+    # a task dated by the earlier of its due day and its completion names both (audit explainspan): « terminée le 5 juin
+    # 2027 à 10:00, avant la période « semaine 23 » (du 7 au 13 juin 2027) ; échéance le 7 juin »
+    day, _, time = other.partition(" ")
+    then = _fr_day(day, values["at"][:10]) + (f" à {time}" if time else "")
+    return (f"{_DATED_AS_FR[dated]} le {_fr_moment(values['at'])}, {side} la période{label} ({days}) ; "
+            f"{_DATED_AS_FR[OTHER_DATE[dated]]} le {then}")
+
+
+_DATED_AS_FR = {"completed": "terminée", "due": "échéance"}
 
 
 # a near miss whose French is written from its values (``matching.Matcher._values``): its days in words
