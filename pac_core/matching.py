@@ -652,6 +652,14 @@ def state_note(columns: AccountColumns, number: int, reference: date, fields: Co
     or "period") what they are now: "dormant on 2027-05-03, the window's first day (dormant flag cleared on
     2027-05-12)", "account owner marc@… on 2027-04-01, the period's first day (owner julie@… since 2027-06-03)"; ""
     when none differs. An owner pac does not read is named with its id (a bare CRM id says nothing: smallwords F2)."""
+    return state_words(columns.state_notes(number, reference, fields), reference, source, emails, span)
+
+
+def state_words(parts: Iterable[tuple[str, Any, Any, date]], reference: date, source: str,
+                emails: Mapping[tuple[str, str], str], span: str) -> str:
+    """``state_note``'s words for the state fields that differ (field, value then, value now, day of the last
+    change: ``AccountColumns.state_notes``), also what ``pac explain AXIS`` says of a counted deal's account
+    (``explain.account_state_notes``, audit explainspan)."""
     def owner(owner_id: object) -> str:
         if owner_id is None:
             return "unknown"
@@ -659,16 +667,16 @@ def state_note(columns: AccountColumns, number: int, reference: date, fields: Co
         return email if email else f"{NOT_READ_OWNER} ({owner_id})"
 
     first = f"on {reference:%Y-%m-%d}, the {span}'s first day"
-    parts = []
-    for name, then, now, day in columns.state_notes(number, reference, fields):
+    out = []
+    for name, then, now, day in parts:
         if name == "dormant":
-            parts.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
+            out.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
                          f"not dormant {first} (flagged dormant on {day:%Y-%m-%d})")
         elif name == "owner_id":
-            parts.append(f"account owner {owner(then)} {first} (owner {owner(now)} since {day:%Y-%m-%d})")
+            out.append(f"account owner {owner(then)} {first} (owner {owner(now)} since {day:%Y-%m-%d})")
         else:
-            parts.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
-    return "; ".join(parts)
+            out.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
+    return "; ".join(out)
 
 
 def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
