@@ -980,10 +980,11 @@ class Matcher:
         return values + self._other_date(ix.acts[pos])
 
     def _other_date(self, a: Activity) -> Values:
-        """A record with two dates (a completed Salesforce Task: its due ``day`` and its completion ``start``) dated by
+        """A completed record with two dates (a Salesforce Task: its due ``day`` and its completion ``start``) dated by
         one of them: ``dated`` which (``due`` or ``completed``) and ``other`` the other, its day or its local minute;
-        none for a record of one date, or of two that are one instant (audit explainspan)."""
-        if a.start is None or a.day is None or a.start.tzinfo is None:
+        none for a record of one date, of two that are one instant, or not completed (no completion to name: the
+        connectors give no such record two dates; audit explainspan)."""
+        if a.start is None or a.day is None or a.start.tzinfo is None or a.status is not ActivityStatus.COMPLETED:
             return ()
         midnight = local_midnight(a.day, self.zone)
         if a.start == midnight:
