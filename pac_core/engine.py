@@ -134,7 +134,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
     measured = [axis for axis in rated if not _fixed_baseline(axis)]
     split = settings.attribution == "split"
     read = (plan.axes if split else measured) if measured else []   # split: every axis's share of a deal is read
-    members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone)) for axis in read}
+    members = {axis.id: scopes.member_mask(plan.axis_scope(axis), axis_reference(plan, axis, zone)) for axis in read}
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in read}
     shares = None
     if measured and split:
@@ -149,7 +149,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
             bases[axis.id] = objective.baseline
             continue
         flt = filters[axis.id]
-        member_set = (scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+        member_set = (scopes.members(plan.axis_scope(axis), axis_reference(plan, axis, zone))
                       if not flt.is_everything else frozenset())
         days, through = base_to_date(objective.period, as_of, zone, weekly_year(plan.period.quarters))
         if through is not None:
@@ -638,7 +638,7 @@ def deal_readers(plan: Plan, zone: ZoneInfo, default_months: int) -> DealReaders
     revenue += [(DealFilter.of(plan.axis_scope(axis).deals_part, axis.who),
                  span(axis.objective.period if axis.objective else plan.period)) for axis in plan.axes]
     references = [plan.period.start.astimezone(zone).date()] if plan.segments else []
-    references += [_axis_reference(plan, axis, zone) for axis in plan.axes]
+    references += [axis_reference(plan, axis, zone) for axis in plan.axes]
     scopes = [seg.scope for seg in plan.segments] + [axis.scope for axis in plan.axes]
     for action in plan.actions:
         scope = plan.action_scope(action)
@@ -705,7 +705,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         index.few_keys = 0
     action_rows = _action_rows(plan, indexes, counts, as_of, today, wanted)
 
-    axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+    axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), axis_reference(plan, axis, zone))
                     for axis in plan.axes}
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     shares = _split_shares(plan, [axis for axis in plan.axes if _takes_share(axis, today)], axis_members, filters,
@@ -804,7 +804,7 @@ def _action_rows(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount]
     return rows
 
 
-def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
+def axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     """Dormancy of an axis's accounts is judged on the first day of its objective's period."""
     period = axis.objective.period if axis.objective else plan.period
     return period.start.astimezone(zone).date()
@@ -901,7 +901,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     period = objective.period if objective else plan.period
     days = _axis_days(plan, axis, as_of, zone)
     share = period.elapsed_share(as_of)
-    scope, reference = plan.axis_scope(axis), _axis_reference(plan, axis, zone)
+    scope, reference = plan.axis_scope(axis), axis_reference(plan, axis, zone)
     members = scopes.member_mask(scope, reference)
     # the account numbers as a set only where deals are read one by one (deal conditions)
     member_set = scopes.members(scope, reference) if not flt.is_everything else frozenset()
@@ -1234,7 +1234,7 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
     def accounts_in(axis: Axis, segment: Segment) -> int:
         """The live accounts of ``segment`` the axis's own conditions hold at its reference date (roll-out targets:
         computed for the candidates only, on the cached scope masks)."""
-        return int(np.count_nonzero(scopes.member_mask(segment.scope & axis.scope, _axis_reference(plan, axis, zone))))
+        return int(np.count_nonzero(scopes.member_mask(segment.scope & axis.scope, axis_reference(plan, axis, zone))))
 
     return AdvisorContext(tuple(lost), tuple(leaving), accounts_in)
 

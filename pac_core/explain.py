@@ -28,17 +28,17 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, get_currency_symbol, list_currencies
 
-from pac_core.engine import figures_last_day, unrated_words
+from pac_core.engine import axis_reference, figures_last_day, unrated_words
 from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
-from pac_core.matching import ALSO, local_minute
+from pac_core.matching import ALSO, OTHER_DATE, local_minute, owner_emails, state_fields, state_words
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.products import linked
-from pac_core.records import Deal, DealLine, past_at
+from pac_core.records import HISTORY_FIELDS, Account, AccountChange, Deal, DealLine, Records, past_at
 from pac_core.reject_codes import CODES
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
@@ -518,7 +518,18 @@ def _outside_window_fr(values: Mapping[str, str]) -> str:
     side = "avant" if values["side"] == "before" else "après"
     label = f" « {values['label']} »" if values["label"] else ""
     days = days_phrase(date.fromisoformat(values["first"]), date.fromisoformat(values["last"]), "fr")
-    return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+    dated, other = values.get("dated"), values.get("other")
+    if not (dated and other):
+        return f"{_fr_moment(values['at'])}, {side} la période{label} ({days})"
+    # a task dated by the earlier of its due day and its completion names both (audit explainspan): « terminée le 5 juin
+    # 2027 à 10:00, avant la période « semaine 23 » (du 7 au 13 juin 2027) ; échéance le 7 juin »
+    day, _, time = other.partition(" ")
+    then = _fr_day(day, values["at"][:10]) + (f" à {time}" if time else "")
+    return (f"{_DATED_AS_FR[dated]} le {_fr_moment(values['at'])}, {side} la période{label} ({days}) ; "
+            f"{_DATED_AS_FR[OTHER_DATE[dated]]} le {then}")
+
+
+_DATED_AS_FR = {"completed": "terminée", "due": "échéance"}
 
 
 # a near miss whose French is written from its values (``matching.Matcher._values``): its days in words
@@ -619,7 +630,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  accounts: Mapping[tuple[str, str], str] | None = None,
                  owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
                  limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
-                 crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE) -> AxisExplanation:
+                 crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE,
+                 states: Mapping[tuple[str, str], str] | None = None) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
@@ -627,7 +639,9 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail`` (a converted deal's rates:
     ``fx_rates``, the evaluation's ``engine.fx_rates``, and ``crms``, each source's CRM, "salesforce" or "hubspot",
     say which rates it was converted at and in whose words: ``rate_words``; ``settings_file``, the file of
-    ``engine.fx_rates`` as the user has it).
+    ``engine.fx_rates`` as the user has it; ``states``, (source, account id) -> the account's owner, type or dormant
+    flag on the axis's first day when the scope reads it and it changed since, ``account_state_notes``: said of a
+    counted deal, as an action's counted visit says it).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -678,7 +692,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                 "" if flt.line_conditions else _value_note(deal, lang),
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
-                                settings_file)) if n)
+                                settings_file),
+                localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
             if d.counted else
                       detail_words(d, lang)})
     cur = plan.currency
@@ -717,6 +732,54 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         line, either = INACTIVE_AXIS[lang]
         inactive = line.format(STOPPED[lang].get(state, either))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
+
+
+def account_state_notes(plan: Plan, axis_id: str, records: Records, *, default_months: int
+                        ) -> dict[tuple[str, str], str]:
+    """(source, account id) -> the words of an account whose state the axis's scope reads (its owner, its type, the
+    CRM's dormant flag: ``matching.state_fields``) was on the axis's first day (``engine.axis_reference``, when its
+    scope is judged) not what it is now: « account owner julie@… on 2027-01-01, the period's first day (owner marc@…
+    since 2027-06-30) », as ``matching.state_note`` words it for an action, from the records' recorded changes
+    (``Records.account_changes``; ``records.value_on``'s rule). ``explain_axis`` says it of a counted deal: a deal of
+    « Julie's accounts » on a company now Marc's read « counted » and nothing (audit explainspan, hshand6 L3). Empty for
+    a scope that reads no state (a deal-owner axis reads the deal's owner, as it is now: no account's change enters)."""
+    axis = plan.axis(axis_id)
+    fields = state_fields(plan.axis_scope(axis), default_months)
+    if not fields or not records.account_changes:
+        return {}
+    zone = ZoneInfo(plan.timezone)
+    reference = axis_reference(plan, axis, zone)
+    changed: dict[tuple[str, str], list[AccountChange]] = {}
+    for change in records.account_changes:
+        if change.field in fields:
+            changed.setdefault((change.source, change.account_id), []).append(change)
+    if not changed:
+        return {}
+    emails = owner_emails(records.users, plan.aliases())
+    out = {}
+    for account in records.accounts:
+        changes = changed.get((account.source, account.id))
+        if changes:
+            words = state_words(_state_parts(account, changes, reference, zone), reference, account.source, emails,
+                                "period")
+            if words:
+                out[(account.source, account.id)] = words
+    return out
+
+
+def _state_parts(account: Account, changes: Sequence[AccountChange], reference: date, zone: ZoneInfo
+                 ) -> list[tuple[str, Any, Any, date]]:
+    """The state fields of ``account`` whose value in force at ``reference`` (the old value of the first change made
+    on or after that local day) differs from now: (field, then, now, day of the last change), as
+    ``AccountColumns.state_notes`` gives them from the columns."""
+    out = []
+    ordered = sorted(changes, key=lambda c: c.changed_at)
+    for name in HISTORY_FIELDS:
+        later = [c for c in ordered if c.field == name and c.changed_at.astimezone(zone).date() >= reference]
+        now = getattr(account, name)
+        if later and later[0].old != now:
+            out.append((name, later[0].old, now, later[-1].changed_at.astimezone(zone).date()))
+    return out
 
 
 INACTIVE_AXIS = {"fr": ("Axe inactif : {} (hors des totaux du plan ; ses affaires restent listées).",

@@ -79,6 +79,8 @@ CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
 CAUSES = ("deleted", "no_account", "outside_scope", "outside_window", "handed_over", "cancelled", "no_show",
           NOT_ANSWERED, NOT_COMPLETED, "planned", "not_over")
 ALSO = "also: "   # pac_core.explain words the codes after it
+# a record dated by the earlier of two dates (``Activity.moment``): the other named after an outside_window detail
+OTHER_DATE = {"completed": "due", "due": "completed"}
 # an owner id that is no user pac reads, in a state note, beside its id (pac_core.explain words it in French), is
 # ``scope_eval.NOT_READ_OWNER``; a scope failure's amounts and values (``scope_eval.failure_values``)
 Failure = tuple[tuple[Amount, ...], Values]
@@ -353,7 +355,7 @@ class ActivityIndex:
                  acc: np.ndarray, countable: Grouped, excluded: np.ndarray,
                  partition: Sequence[Hashable] | None, rejected: list[Decision],
                  planned: Grouped | None = None, whole_day: np.ndarray | None = None,
-                 kinds: Sequence[Any] = ()) -> None:
+                 kinds: Sequence[Any] = (), table: ActivityTable | None = None, zone: ZoneInfo | None = None) -> None:
         self.acts, self.ts, self.acc = acts, ts, acc       # acc: account number per row, -1 when none
         self.email_codes, self.emails = email_codes, emails
         self.kinds = kinds                     # the ActivityType members, by type code
@@ -374,6 +376,9 @@ class ActivityIndex:
         self._owners: dict[str, tuple[list[float], list[int]] | None] = {}
         self.few_keys = FEW_KEYS               # kept for callers; owners are looked up by one vectorised scan
         self._owners_on: defaultdict[tuple[int, Hashable], set[str]] | None = None
+        # the columns a record dated by two dates is read from (``owner_later_dates``: explanations only)
+        self._table, self._zone = table, zone
+        self._later: dict[str, tuple[list[float], list[int]] | None] = {}
 
     def email(self, pos: int) -> str | None:
         code = int(self.email_codes[pos])
@@ -519,7 +524,7 @@ class ActivityIndex:
         countable = grouped(np.flatnonzero((status == 1) & live))
         waiting = grouped(np.flatnonzero(planned & live)) if planned.any() else None
         return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting,
-                   whole_day=all_day & table.whole_day, kinds=kinds)
+                   whole_day=all_day & table.whole_day, kinds=kinds, table=table, zone=zone)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
         """(start instants, positions) of every matchable activity of one owner, any status or type, ties
@@ -534,6 +539,31 @@ class ActivityIndex:
                 found = (self.ts[ordered].tolist(), ordered) if ordered else None
             self._owners[who] = found
         return self._owners[who]
+
+    def owner_later_dates(self, who: str) -> tuple[list[float], list[int]] | None:
+        """(later instants sorted, positions) of the owner's matchable activities dated by the earlier of two dates (a
+        completed Salesforce Task: its due day's 00:00 and its completion, ``Activity.moment``): the later of the two,
+        by which ``pac explain`` finds a task due in a window and done before it (audit explainspan). Read from the
+        columns of the owner's activities only, on first use (cached); None when the owner has none."""
+        if who not in self._later:
+            found, table, zone = self.owner_activities(who), self._table, self._zone
+            later = None
+            if found is not None and table is not None and zone is not None:
+                rows = np.asarray(found[1], dtype=np.int64)
+                start, day = table.start[rows], table.day[rows]
+                both = (start != NO_TIME) & (day != NO_DAY) & ~table.naive[rows]
+                if both.any():
+                    rows, start, day = rows[both], start[both], day[both]
+                    days, of_day = np.unique(day, return_inverse=True)
+                    midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
+                                          for d in days.tolist()], dtype=np.int64)[of_day.reshape(-1)]
+                    two = start != midnights                       # one instant: no other date
+                    if two.any():
+                        instants = np.maximum(start[two], midnights[two]) / 1_000_000
+                        order = np.argsort(instants, kind="stable")
+                        later = (instants[order].tolist(), rows[two][order].tolist())
+            self._later[who] = later
+        return self._later[who]
 
     def owners_on(self, kind: ActivityType, parts: Sequence[Hashable]) -> list[str]:
         """The owners with countable activities of this type on accounts of these partitions (sorted)."""
@@ -622,6 +652,14 @@ def state_note(columns: AccountColumns, number: int, reference: date, fields: Co
     or "period") what they are now: "dormant on 2027-05-03, the window's first day (dormant flag cleared on
     2027-05-12)", "account owner marc@… on 2027-04-01, the period's first day (owner julie@… since 2027-06-03)"; ""
     when none differs. An owner pac does not read is named with its id (a bare CRM id says nothing: smallwords F2)."""
+    return state_words(columns.state_notes(number, reference, fields), reference, source, emails, span)
+
+
+def state_words(parts: Iterable[tuple[str, Any, Any, date]], reference: date, source: str,
+                emails: Mapping[tuple[str, str], str], span: str) -> str:
+    """``state_note``'s words for the state fields that differ (field, value then, value now, day of the last
+    change: ``AccountColumns.state_notes``), also what ``pac explain AXIS`` says of a counted deal's account
+    (``explain.account_state_notes``, audit explainspan)."""
     def owner(owner_id: object) -> str:
         if owner_id is None:
             return "unknown"
@@ -629,16 +667,16 @@ def state_note(columns: AccountColumns, number: int, reference: date, fields: Co
         return email if email else f"{NOT_READ_OWNER} ({owner_id})"
 
     first = f"on {reference:%Y-%m-%d}, the {span}'s first day"
-    parts = []
-    for name, then, now, day in columns.state_notes(number, reference, fields):
+    out = []
+    for name, then, now, day in parts:
         if name == "dormant":
-            parts.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
+            out.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
                          f"not dormant {first} (flagged dormant on {day:%Y-%m-%d})")
         elif name == "owner_id":
-            parts.append(f"account owner {owner(then)} {first} (owner {owner(now)} since {day:%Y-%m-%d})")
+            out.append(f"account owner {owner(then)} {first} (owner {owner(now)} since {day:%Y-%m-%d})")
         else:
-            parts.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
-    return "; ".join(parts)
+            out.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
+    return "; ".join(out)
 
 
 def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
@@ -778,13 +816,24 @@ class Matcher:
         # the owners' activities around the window, in time order (ties by source and id): its who's, and a former
         # owner's (``handed_over``) with the hand-over's cut, from which theirs fail the owner rule
         own: list[tuple[float, int, Holder]] = []
+        resort = False
         for holder in owners:
             found = ix.owner_activities(holder.email)
             if found is not None:
                 times, positions = found
                 lo, hi = bisect_left(times, ws - span), min(bisect_left(times, we + span), bisect_left(times, until))
                 own.extend((times[k], positions[k], holder) for k in range(lo, hi))
-        if len(owners) > 1:
+            # and those dated before that span (the earlier of two dates) whose later date is in it: a task due in the
+            # window and completed days before it, a task long overdue completed in it (audit explainspan)
+            later = ix.owner_later_dates(holder.email)
+            if later is not None:
+                cut = min(ws - span, until)
+                for k in range(bisect_left(later[0], ws - span), bisect_left(later[0], we + span)):
+                    pos = later[1][k]
+                    if float(ix.ts[pos]) < cut:
+                        own.append((float(ix.ts[pos]), pos, holder))
+                        resort = True
+        if len(owners) > 1 or resort:
             own.sort(key=lambda e: (e[0], ix.acts[e[1]].source, ix.acts[e[1]].id))
         if own:
             for t, pos, holder in own:
@@ -873,8 +922,13 @@ class Matcher:
             label = when["label"]
             # the label quoted after "the window": "before by end of Q2" / "after before March 15, 2027" read
             # as nonsense (usplan audit F6); explain.detail_words writes « … » in French
-            return (f"{when['at']}, {when['side']} the window “{label}” ({days})" if label else
-                    f"{when['at']}, {when['side']} the window ({days})")
+            dated, other = when.get("dated"), when.get("other")
+            at = f"{dated} {when['at']}" if dated else when["at"]
+            # a record dated by the earlier of two dates names the other after (audit explainspan): "completed
+            # 2027-06-05 10:00, before the window “week 23” (…); due 2027-06-07"
+            after = f"; {OTHER_DATE[dated]} {other}" if dated and other else ""
+            return (f"{at}, {when['side']} the window “{label}” ({days}){after}" if label else
+                    f"{at}, {when['side']} the window ({days}){after}")
         if rule in STATUS_RULES.values():
             return "no-show" if rule == "no_show" else a.status.value   # the words, not the code
         if rule == NOT_ANSWERED:
@@ -920,8 +974,24 @@ class Matcher:
                  or shown is None else f"{shown:%Y-%m-%d}")
         first = action.window.start.astimezone(self.zone).date()
         last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
-        return (("at", local), ("side", "before" if t < action.window.start.timestamp() else "after"),
-                ("label", action.window.label or ""), ("first", f"{first:%Y-%m-%d}"), ("last", f"{last:%Y-%m-%d}"))
+        values: Values = (("at", local), ("side", "before" if t < action.window.start.timestamp() else "after"),
+                          ("label", action.window.label or ""), ("first", f"{first:%Y-%m-%d}"),
+                          ("last", f"{last:%Y-%m-%d}"))
+        return values + self._other_date(ix.acts[pos])
+
+    def _other_date(self, a: Activity) -> Values:
+        """A completed record with two dates (a Salesforce Task: its due ``day`` and its completion ``start``) dated by
+        one of them: ``dated`` which (``due`` or ``completed``) and ``other`` the other, its day or its local minute;
+        none for a record of one date, of two that are one instant, or not completed (no completion to name: the
+        connectors give no such record two dates; audit explainspan)."""
+        if a.start is None or a.day is None or a.start.tzinfo is None or a.status is not ActivityStatus.COMPLETED:
+            return ()
+        midnight = local_midnight(a.day, self.zone)
+        if a.start == midnight:
+            return ()
+        if a.start < midnight:     # dated by its completion, before its due day
+            return ("dated", "completed"), ("other", f"{a.day:%Y-%m-%d}")
+        return ("dated", "due"), ("other", local_minute(a.start.astimezone(self.zone), self.zone))
 
     def _state_note(self, scope: Scope, number: int | None, reference: date) -> str:
         """Words for an account whose state fields the scope reads (the CRM dormant flag, the owner, the account

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from pac_config.settings import engine_settings
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import REASONS, detail_words, explain_action, explain_axis
+from pac_core.explain import REASONS, account_state_notes, detail_words, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
@@ -103,7 +103,8 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
             # the rates a converted deal is counted at, in the words of where they come from (rate_words)
             crms = {c.name: c.crm for c in settings.connectors}
             tunables = engine_settings(settings, now.plan.currency)
-            _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file)
+            _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file,
+                  tunables.dormant_default_months)
         else:
             _action(now, item_id, limit, lang, note, others)
 
@@ -357,7 +358,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
 
 def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None,
           fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None,
-          settings_file: str = SETTINGS_FILE) -> None:
+          settings_file: str = SETTINGS_FILE, default_months: int = 12) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -367,8 +368,11 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     # a won deal a connector rejected, listed on its company's axes: its name, owner and amount as read (audit hsmulti)
     deals.update({(r.source, r.id): r.record for r in records.rejected if isinstance(r.record, Deal)
                   and (r.source, r.id) not in deals})
+    # a counted deal's account whose owner (type, dormant flag) the axis reads as on its first day, changed since
+    states = account_state_notes(now.plan, axis_id, records, default_months=default_months)
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
-                               lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file)
+                               lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file,
+                               states=states)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)

@@ -494,7 +494,9 @@ class TestExplain:
         _, a2 = _explained(org, settings, "A-2")
         assert [(mark, name, reason) for mark, name, reason in a2 if name[0] == "T"] == [
             ("✔", "T5", "counted"), ("✔", "T1", "counted"), ("✔", "T3", "counted"),
-            ("✘", "T2", "outside the window"), ("✘", "T6", "still planned on a past date"),
+            # T4, due in the window and completed before it, listed by its due day (audit explainspan; sfhand6 L2)
+            ("✘", "T4", "outside the window"), ("✘", "T2", "outside the window"),
+            ("✘", "T6", "still planned on a past date"),
             ("✘", "T7", "account outside the scope")]
         _, a3 = _explained(org, settings, "A-3")
         assert a3 == [("✔", "S1", "counted"), ("✔", "S4", "counted"), ("✘", "S2", "outside the window"),

@@ -620,7 +620,8 @@ def expected(w: World) -> Expected:
 
 def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[str, dict[tuple[str, str], str]]:
     """Per action, the rule ``pac explain`` gives each activity of its type owned by one of its holders (its ``who``,
-    a former owner), dated before the evaluation and from one day before the window to one day after it: the first
+    a former owner), dated before the evaluation and from one day before the window to one day after it (or its later
+    date there, a record of two dates dated by the earlier: audit explainspan): the first
     cause it fails of (deleted, no account, account deleted or outside the scope, outside the window, after the
     hand-over, its status, not over), else counted or a repeat of an account. Activities within two hours of the
     look-around's ends are left out (one day is 23 or 25 hours across a DST change: the docs do not say which)."""
@@ -638,9 +639,15 @@ def near_misses(w: World, counted: Mapping[str, set[tuple[str, str]]]) -> dict[s
             owner = activity_owner(act)
             if act.type is not action["type"] or owner not in holders or at is None or at >= w.as_of:
                 continue
-            if min(abs(at - (start - pad)), abs(at - (stop + pad))) < timedelta(hours=2):
+            # a record of two dates (a task's due day and completion) dated by the earlier is also looked for by the
+            # later (docs/engine.md, audit explainspan): a task due in the window and done days before it
+            later = (max(act.start, _local(act.day, w.zone)) if act.start is not None and act.day is not None
+                     and act.start.tzinfo is not None and act.start != _local(act.day, w.zone) else None)
+            if any(min(abs(t - (start - pad)), abs(t - (stop + pad))) < timedelta(hours=2)
+                   for t in (at, later) if t is not None):
                 continue
-            if not start - pad <= at < stop + pad:
+            if not (start - pad <= at < stop + pad or
+                    (later is not None and at < start - pad and start - pad <= later < stop + pad)):
                 continue
             account = accounts.get((act.source, act.account_id)) if act.account_id else None
             cut = holders[owner]

@@ -341,7 +341,9 @@ class TestNearMissWords:
                                                            users=USERS), as_of=AS_OF, explain=True)
         fr = {r["record"]: r["detail"] for r in explain_action(plan(), evaluation, "A-01", lang="fr").rows}
         assert fr == {"allday": "10 mai 2027, après la période « semaine 18 » (du 3 au 9 mai 2027)",
-                      "late": "2 mai 2027, avant la période « semaine 18 » (du 3 au 9 mai 2027)"}
+                      # and the task's completion after it (audit explainspan)
+                      "late": "échéance le 2 mai 2027, avant la période « semaine 18 » (du 3 au 9 mai 2027) ; "
+                              "terminée le 4 mai à 10:00"}
 
     def test_a_repeated_hour_shows_its_zone(self) -> None:
         """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;
