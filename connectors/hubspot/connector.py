@@ -607,6 +607,8 @@ class HubSpotConnector:
         lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
         companies_read: list[str] = []     # a full read of the companies: the live ones, for their state history
+        pulled: set[str] = set()           # an incremental read of records placed through contacts: the ids read
+        recheck = since_ms is not None and spec.contacts and spec.company and self._stored is not None
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines, held in ahead(fetched(), name="pac-hs-read"):
             if object_type == "companies":
@@ -615,6 +617,8 @@ class HubSpotConnector:
                 i = obj["id"]
                 if winners or by_lines or restoring:
                     seen.add(str(i))
+                if recheck and str(i) not in held:     # read tonight, its links with it (not taken from the store)
+                    pulled.add(str(i))
                 record = self._noted(companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)),
                                                        obj, self.name))
                 if record is None:      # one of pac's own tasks: no record of its own
@@ -636,6 +640,7 @@ class HubSpotConnector:
             moved = self._moved_by_merges(spec, winners) - seen
             yield from self._read_by_id(spec, sorted(moved), props, convert, lines_too)
             seen |= moved
+            pulled |= moved
         if by_lines:
             # a line item edited (amount, product, quantity) leaves its deal's stamp as it is: the deals of the line
             # items changed since the watermark (minus the overlap, as every search: a line edited while this pull
@@ -675,7 +680,10 @@ class HubSpotConnector:
             if deals:
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
                 seen |= deals
+                pulled |= deals
             yield from self._reread_deleted_lines(spec, gone, held_gone, seen, props, convert)
+        if recheck:
+            yield from self._placed_again(spec, pulled, props, convert, bool(lines_too))
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -710,6 +718,36 @@ class HubSpotConnector:
         if restoring:
             yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _placed_again(self, spec: HsObject, read: set[str], props: list[str], convert: Convert, lines_too: bool
+                      ) -> Iterator[Record | Rejected]:
+        """The records of ``spec`` the store holds with no account because their contacts had no primary company
+        (``Companies.checked``: ``contact_only``), not read by this pull, whose contacts have one now: read again by
+        id, so the rules place them that night (audit hshistory). Giving a contact its company changes the contact's
+        associations, not the meeting, call or deal: its ``hs_lastmodifieddate`` stays, and the incremental search
+        never returned it again until the full read (``reconciliation_days``), though pac's rejection asked the
+        user for exactly that. Cost: one store query, then, only when the store holds such records, one association
+        read per 1,000 of their contacts (contacts -> companies) a night, and the reads of those placed
+        (``_read_by_id``: a batch read per 100 and their associations), on the night they are placed only."""
+        assert self._stored is not None
+        ids = [i for i in self._stored.unplaced(spec.kind.value) if i not in read]
+        if not ids:
+            return
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        contacts_of = {i: [b.split(":", 1)[1] for b in r.placed_by]
+                       for i, r in self._stored.records(spec.kind.value, ids).items()
+                       if (isinstance(r, Deal) or (isinstance(r, Activity) and r.crm_object == what))
+                       and _contact_only(r)}
+        if not contacts_of:
+            return
+        contacts = sorted({c for cs in contacts_of.values() for c in cs}, key=_numeric)
+        placed = {c for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()
+                  if contact_primary_company(tos)}
+        again = sorted((i for i, cs in contacts_of.items() if placed.intersection(cs)), key=_numeric)
+        if again:
+            log.info("%s: %d %s(s) on contacts given a primary company since read again: %s", self.name, len(again),
+                     what, ", ".join(again[:20]))
+            yield from self._read_by_id(spec, again, props, convert, lines_too)
 
     def _state_history(self, ids: Sequence[str], props: list[str], convert: Convert) -> Iterator[AccountChange]:
         """The changes of the companies' state properties (``records.HISTORY_FIELDS``: the owner, the mapped account

@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import create_engine, select
 
 from connectors.hubspot.mapping import CONNECTED, default_mapping_path
