@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
 
 from tests.integration.hs_docs_emulator import ASSOCIATION_TYPES, PRIMARY_CONTACT_COMPANY, Emulator, Portal
 from tests.integration.test_hs_docs_company_history import JULIE, Night, _done, _settings, build_portal
-from tests.integration.test_hs_docs_emulator import sync
+from tests.integration.test_hs_docs_emulator import _stage, sync
 
 ANNE = "701"
 VISIT = "303"
@@ -85,3 +88,56 @@ def test_while_the_contact_has_no_company_a_night_asks_one_association_read_more
         calls = _calls(emulator, mark)
         assert calls.count("v4/associations/contacts/companies/batch/read") == 1
         assert "v3/objects/meetings/batch/read" not in calls
+
+
+ORDER = "501"
+DEAL_WORDS = "deal associated with contact 701 only: associate it with a company (the contact has no primary company)"
+
+
+def with_annes_order() -> Portal:
+    """Anne's portal with Julie's won order of 20 June 2027 (4,000 EUR) carried by Anne alone (a quoting integration),
+    no visit: a plan whose segment has no deal condition rejects it (it could be one of its accounts')."""
+    p = with_anne()
+    del p.objects["meetings"][VISIT]
+    p.associations[("meetings", "contacts")].pop(VISIT, None)
+    p.associations[("contacts", "meetings")].pop(ANNE, None)
+    p.pipelines["deals"] = [
+        {"id": "default", "label": "Sales Pipeline", "displayOrder": 0, "archived": False,
+         "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z",
+         "stages": [_stage("appointmentscheduled", "Appointment scheduled", 0, False, "0.2"),
+                    _stage("closedwon", "Closed won", 1, True, "1.0"),
+                    _stage("closedlost", "Closed lost", 2, True, "0.0")]}]
+    close = datetime(2027, 6, 20, 10, 0, tzinfo=UTC)
+    p.add("deals", ORDER, {"dealname": "Commande Anne", "pipeline": "default", "dealstage": "closedwon",
+                           "amount": "4000", "closedate": close, "deal_currency_code": "EUR",
+                           "hs_is_closed_won": "true", "hs_is_closed": "true", "hubspot_owner_id": JULIE},
+          modified=datetime(2027, 6, 26, 12, 0, tzinfo=UTC))
+    p.associate("deals", ORDER, "contacts", ANNE)
+    return p
+
+
+def _stored_account(settings: Any, kind: str, crm_id: str) -> str | None:
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT account_id FROM pac_record WHERE kind = :k AND crm_id = :i"),
+                                {"k": kind, "i": crm_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_a_won_order_on_a_contact_is_placed_the_night_after_its_contact_gets_a_company(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    clock = Night()
+    with Emulator(with_annes_order()) as emulator:
+        first = sync(settings, emulator, [], clock=clock)
+        assert [(r.id, r.reason) for r in first.rejections] == [(ORDER, DEAL_WORDS)]
+        assert _stored_account(settings, "deals", ORDER) is None
+        clock.now += timedelta(days=1)
+        emulator.portal.link("contacts", ANNE, "companies", "15",
+                             [PRIMARY_CONTACT_COMPANY, ASSOCIATION_TYPES[("contacts", "companies")]])
+        mark = len(emulator.requests)
+        second = sync(settings, emulator, [], clock=clock)
+        assert second.rejections == []
+        assert _stored_account(settings, "deals", ORDER) == "15"
+        assert _calls(emulator, mark).count("v3/objects/deals/batch/read") == 1
