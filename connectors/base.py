@@ -646,7 +646,10 @@ class StoredRecords:
     ``records(kind, ids)``: id -> the stored record, with its stamp, for those of ``ids`` the store holds as live
     records of ``kind`` (a HubSpot search result at the stamp the store holds needs none of its links read again);
     ``holding(kind, account_ids)``: those of ``account_ids`` the store holds a live record of ``kind`` on (a
-    Salesforce merge loser still holding visits or deals: its winner's are read again; default: every one)."""
+    Salesforce merge loser still holding visits or deals: its winner's are read again; default: every one);
+    ``unplaced(kind)``: the ids of the live records of ``kind`` the store holds with no account and something that
+    placed them noted (``placed_by``): HubSpot's engagements and won deals on contacts with no primary company, whose
+    contacts a night checks again (default: none)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
@@ -654,6 +657,7 @@ class StoredRecords:
     records: Callable[[str, Sequence[str]], Mapping[str, Record]] = field(default=lambda _kind, _ids: {})
     holding: Callable[[str, Sequence[str]], Set[str]] = field(default=lambda _kind, ids: set(ids))
     warnings: list[Rejected] = field(default_factory=list)
+    unplaced: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
 
 
 @runtime_checkable

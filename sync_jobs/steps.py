@@ -120,7 +120,8 @@ def pull(ctx: RunContext) -> None:
         stored = StoredRecords(partial(ctx.store.live_records, name),
                                partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
                                partial(ctx.store.placements, name), partial(ctx.store.stored_records, name),
-                               partial(ctx.store.accounts_holding, name))
+                               partial(ctx.store.accounts_holding, name),
+                               unplaced=partial(ctx.store.unplaced_records, name))
         connector.remember_stored(stored)
         # the scope picklists' labels of the last night: the accounts' reading asks whether they changed since
         kept_json = ctx.store.crm_labels(name)

@@ -155,6 +155,11 @@ class UnitOfWork:
         through their contacts (``records.placements``)."""
         return store_records.placements(self.engine, connector, kind, ids)
 
+    def unplaced_records(self, connector: str, kind: str) -> list[str]:
+        """The ids of the live records of ``kind`` stored with no account, placed by something noted
+        (``records.unplaced_records``)."""
+        return store_records.unplaced_records(self.engine, connector, kind)
+
     def retired_records(self, connector: str, kind: str, since: datetime) -> list[str]:
         """The ids of ``kind`` retired since ``since`` with their whole record (``store.records.retired_records``)."""
         return store_records.retired_records(self.engine, connector, kind, since)

@@ -71,6 +71,7 @@ from connectors.base import (
     PacValue,
     PicklistLabels,
     ProductRename,
+    RequestRefused,
     SchemaError,
     SchemaIssue,
     StoredRecords,
@@ -151,7 +152,7 @@ from connectors.hubspot.writeback import SETTLED_FIELDS, Writer
 from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.geography import COUNTRY_READING
-from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
+from pac_core.records import Account, AccountChange, Activity, Deal, DealLine, DealStage, Record, Rejected, User
 from pac_core.reject_codes import rejection
 from pac_core.text import fold_value
 
@@ -462,8 +463,9 @@ class HubSpotConnector:
         return tuple(spec.object_type for spec in objects_of(kind, self.mapping))
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
-        """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange]:
+        """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says. A full
+        read of the companies also yields the changes of their state properties HubSpot kept (``_state_history``)."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
         with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
             for spec in objects_of(kind, self.mapping):
@@ -529,7 +531,8 @@ class HubSpotConnector:
         (``reads.check_known``): read once a run, none on a run whose pages hold every mapped property."""
         return lambda: self.property_names(object_type)
 
-    def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+    def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool
+                     ) -> Iterator[Record | Rejected | AccountChange]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
         object_type = spec.object_type
@@ -603,6 +606,9 @@ class HubSpotConnector:
         later: dict[str, tuple[Record | Rejected, dict[str, Any]]] = {}
         lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
+        companies_read: list[str] = []     # a full read of the companies: the live ones, for their state history
+        pulled: set[str] = set()           # an incremental read of records placed through contacts: the ids read
+        recheck = since_ms is not None and spec.contacts and spec.company and self._stored is not None
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines, held in ahead(fetched(), name="pac-hs-read"):
             if object_type == "companies":
@@ -611,6 +617,8 @@ class HubSpotConnector:
                 i = obj["id"]
                 if winners or by_lines or restoring:
                     seen.add(str(i))
+                if recheck and str(i) not in held:     # read tonight, its links with it (not taken from the store)
+                    pulled.add(str(i))
                 record = self._noted(companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)),
                                                        obj, self.name))
                 if record is None:      # one of pac's own tasks: no record of its own
@@ -621,13 +629,18 @@ class HubSpotConnector:
                     continue
                 if by_lines:
                     lines_read.update(ln.id for ln in lines.of(i) if ln.id)
+                if since_ms is None and isinstance(record, Account) and not record.deleted:
+                    companies_read.append(record.id)
                 yield record
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
+        if companies_read:
+            yield from self._state_history(companies_read, props, convert)
         if winners:
             moved = self._moved_by_merges(spec, winners) - seen
             yield from self._read_by_id(spec, sorted(moved), props, convert, lines_too)
             seen |= moved
+            pulled |= moved
         if by_lines:
             # a line item edited (amount, product, quantity) leaves its deal's stamp as it is: the deals of the line
             # items changed since the watermark (minus the overlap, as every search: a line edited while this pull
@@ -667,7 +680,10 @@ class HubSpotConnector:
             if deals:
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
                 seen |= deals
+                pulled |= deals
             yield from self._reread_deleted_lines(spec, gone, held_gone, seen, props, convert)
+        if recheck:
+            yield from self._placed_again(spec, pulled, props, convert, bool(lines_too))
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -702,6 +718,74 @@ class HubSpotConnector:
         if restoring:
             yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _placed_again(self, spec: HsObject, read: set[str], props: list[str], convert: Convert, lines_too: bool
+                      ) -> Iterator[Record | Rejected]:
+        """The records of ``spec`` the store holds with no account because their contacts had no primary company
+        (``Companies.checked``: ``contact_only``), not read by this pull, whose contacts have one now: read again by
+        id, so the rules place them that night (audit hshistory). Giving a contact its company changes the contact's
+        associations, not the meeting, call or deal: its ``hs_lastmodifieddate`` stays, and the incremental search
+        never returned it again until the full read (``reconciliation_days``), though pac's rejection asked the
+        user for exactly that. Cost: one store query, then, only when the store holds such records, one association
+        read per 1,000 of their contacts (contacts -> companies) a night, and the reads of those placed
+        (``_read_by_id``: a batch read per 100 and their associations), on the night they are placed only."""
+        assert self._stored is not None
+        ids = [i for i in self._stored.unplaced(spec.kind.value) if i not in read]
+        if not ids:
+            return
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        contacts_of = {i: [b.split(":", 1)[1] for b in r.placed_by]
+                       for i, r in self._stored.records(spec.kind.value, ids).items()
+                       if (isinstance(r, Deal) or (isinstance(r, Activity) and r.crm_object == what))
+                       and _contact_only(r)}
+        if not contacts_of:
+            return
+        contacts = sorted({c for cs in contacts_of.values() for c in cs}, key=_numeric)
+        placed = {c for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()
+                  if contact_primary_company(tos)}
+        again = sorted((i for i, cs in contacts_of.items() if placed.intersection(cs)), key=_numeric)
+        if again:
+            log.info("%s: %d %s(s) on contacts given a primary company since read again: %s", self.name, len(again),
+                     what, ", ".join(again[:20]))
+            yield from self._read_by_id(spec, again, props, convert, lines_too)
+
+    def _state_history(self, ids: Sequence[str], props: list[str], convert: Convert) -> Iterator[AccountChange]:
+        """The changes of the companies' state properties (``records.HISTORY_FIELDS``: the owner, the mapped account
+        type and dormant checkbox) HubSpot kept, those before pac's first night included: a batch read of the
+        companies ``ids`` with ``propertiesWithHistory`` (every value a property held, newest first, with its
+        ``timestamp``: the first one the value it was created with), 50 companies a call (``reads.HISTORY_BATCH``:
+        HubSpot answers more with 400), whatever the number of properties. Each value is read as the company's own
+        property is (``convert``: an option's label, an owner's id, the checkbox a boolean); a change is a value
+        other than the one before it, dated by its timestamp. The store records one only for a company and field it
+        holds no recorded change of (``store.records.record_history``): pac's own changes are never doubled."""
+        c = self.mapping.companies
+        state = {name: prop for name, prop in (("owner_id", c.owner), ("account_type", c.account_type),
+                                               ("dormant", c.dormant)) if prop}
+        try:
+            for obj in batch_read(self.transport, "companies", ids, props, history=sorted(set(state.values()))):
+                kept = obj.get("propertiesWithHistory") or {}
+                for name, prop in state.items():
+                    yield from self._changes_of(obj, name, prop, kept.get(prop) or [], convert)
+        except (SchemaError, RequestRefused) as exc:
+            log.warning("%s: companies: the property history could not be read (%s): changes of the companies' "
+                        "owner, type or dormant flag made before pac's first night are unknown", self.name, exc)
+
+    def _changes_of(self, obj: dict[str, Any], name: str, prop: str, entries: Sequence[dict[str, Any]],
+                    convert: Convert) -> Iterator[AccountChange]:
+        """The changes of ``name`` (read from ``prop``) in one company's history ``entries`` (newest first)."""
+        if len(entries) < 2:        # the value it was created with, never changed
+            return
+        dated = sorted(((t, e.get("value")) for e in reversed(entries)
+                        if (t := parse_datetime(e.get("timestamp"))) is not None), key=lambda te: te[0])
+        before: Any = _UNREAD
+        for when, value in dated:
+            record = convert(obj | {"properties": (obj.get("properties") or {}) | {prop: value}}, None, ())
+            now = getattr(record, name) if isinstance(record, Account) else _UNREAD
+            if now is _UNREAD or (name == "dormant" and now is None):   # a flag read neither way: no state
+                continue
+            if before is not _UNREAD and now != before:
+                yield AccountChange(self.name, str(obj["id"]), name, when, before, now)
+            before = now
 
     def _held_at_stamp(self, spec: HsObject, buffer: Sequence[dict[str, Any]]) -> dict[str, Record]:
         """Id -> the stored record, for the records of ``buffer`` (search results) the store holds live at the stamp
@@ -1369,7 +1453,8 @@ class HubSpotConnector:
         (``connectors.base.NamesProducts``): looked up after the deals' incremental read (``_named_by_plan``)."""
         self._plan_products, self._stored_deal_lines = tuple(values), stored
 
-    def _named_by_plan(self, records: Iterator[Record | Rejected]) -> Iterator[Record | Rejected]:
+    def _named_by_plan(self, records: Iterator[Record | Rejected | AccountChange]
+                       ) -> Iterator[Record | Rejected | AccountChange]:
         """The deals' incremental read (``records``), then the stored deals holding line items of a product the plan
         names by a SKU or name no line is known by (audit renames F2, 7 Dec 2026): a line item keeps the SKU and name
         it was sold under, so when the library renames product P (PX-1 -> PX-2) and the plan is written on PX-2, no
@@ -1836,6 +1921,9 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
+
+
+_UNREAD = object()      # a history value no company reading holds (``_changes_of``)
 
 
 def _extra_tasks(found: Iterable[dict[str, Any]]) -> dict[str, list[str]]:

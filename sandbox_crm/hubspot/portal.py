@@ -126,6 +126,7 @@ class Portal:
             assert table is not None
             obj = table.rows[object_id]
             values = {k: as_str(v) for k, v in properties.items()}
+            obj.keep_first(k for k, v in values.items() if obj.props.get(k) != v)
             obj.props.update(values)
             if touch:
                 obj.modified = self.now_ms()

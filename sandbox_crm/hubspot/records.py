@@ -8,7 +8,7 @@ import functools
 import time
 import uuid
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -245,6 +245,17 @@ class Obj:
                 continue
             entries.append({"value": value, "timestamp": ms_to_iso(ms), **source})
 
+    def keep_first(self, names: Iterable[str]) -> None:
+        """Before a change: the value each of ``names`` held since the record's creation with no recorded source (seed
+        data) kept as its first history entry (``IMPORT``), as HubSpot keeps a property's first value with its later
+        ones: the change is then a change from it, not the property's only value."""
+        for name in names:
+            value = self.props.get(name)
+            if value is not None and not (self.history or {}).get(name):
+                if self.history is None:
+                    self.history = {}
+                self.history[name] = [_imported(value, self.created)]
+
     def history_of(self, prop: str) -> list[dict[str, Any]]:
         """``propertiesWithHistory`` of one property, newest first; a value set with no recorded source (seed data)
         shows as one ``IMPORT`` entry at the record's creation."""
@@ -252,8 +263,7 @@ class Obj:
         if entries:
             return list(reversed(entries))
         value = self.props.get(prop)
-        return [] if value is None else [{"value": value, "timestamp": ms_to_iso(self.created), "sourceType": "IMPORT",
-                                          "sourceId": "", "sourceLabel": "import"}]
+        return [] if value is None else [_imported(value, self.created)]
 
     def value(self, prop: str) -> Any:
         if prop == "hs_object_id":
@@ -396,3 +406,7 @@ def input_error(category: str, message: str, ids: list[str]) -> dict[str, Any]:
             "errors": [], "links": {}}
 
 
+def _imported(value: Any, created: int) -> dict[str, Any]:
+    """A property's first value, set with the record (seed data, an import): one ``IMPORT`` history entry."""
+    return {"value": value, "timestamp": ms_to_iso(created), "sourceType": "IMPORT", "sourceId": "",
+            "sourceLabel": "import"}

@@ -383,6 +383,15 @@ def placements(engine: Engine, connector: str, kind: str, ids: Iterable[str]) ->
     return out
 
 
+def unplaced_records(engine: Engine, connector: str, kind: str) -> list[str]:
+    """The CRM ids of the live records of ``kind`` the store holds for ``connector`` with no account and a
+    ``placed_by`` (``StoredRecords.unplaced``: HubSpot's records on contacts with no primary company): one query."""
+    query = select(_T.c.crm_id, _T.c.payload["placed_by"].as_json()).where(
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.account_id.is_(None))
+    with engine.connect() as conn:
+        return sorted(str(i) for i, by in conn.execute(query) if by)
+
+
 def also_on(engine: Engine, connectors: Sequence[str], ids: Iterable[str]) -> dict[tuple[str, str], tuple[str, ...]]:
     """(connector, activity id) -> the other accounts the activity is associated with (``Activity.also_on``), for
     those of ``ids`` that have any: what ``pac explain`` names beside the account it counted for."""

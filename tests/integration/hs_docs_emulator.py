@@ -106,6 +106,8 @@ class Record:
         """Set values as HubSpot does, recording each change: an app's write has no user (``sourceType``
         INTEGRATION), a person's in the app names the user (CRM_UI, ``sourceId`` ``userId:N``, ``updatedByUserId``)."""
         for name, value in props.items():
+            if name not in self.history:        # the value it held since its creation, then this change
+                self.history[name] = self.history_of(name)
             entry: dict[str, Any] = {"value": value, "timestamp": iso(at)}
             if user_id is None:
                 entry.update(sourceType="INTEGRATION", sourceId="4242")
@@ -115,6 +117,15 @@ class Record:
             self.properties[name] = value
         self.properties["hs_lastmodifieddate"] = iso(at)
         self.updated = at
+
+    def history_of(self, name: str) -> list[dict[str, Any]]:
+        """``propertiesWithHistory`` of one property, newest first: its recorded changes, or a value set at the
+        record's creation with no change since as one entry at ``created`` (HubSpot keeps the first value too)."""
+        if name in self.history:
+            return self.history[name]
+        value = self.properties.get(name)
+        return [] if value in (None, "") else [{"value": value, "timestamp": iso(self.created),
+                                                "sourceType": "IMPORT", "sourceId": ""}]
 
 
 @dataclass
@@ -377,6 +388,10 @@ class Emulator:
         if rest[1:] == ["batch", "read"] and method == "POST":
             if len(body["inputs"]) > 100:
                 return 400, _validation("inputs: at most 100"), {}
+            if body.get("propertiesWithHistory") and len(body["inputs"]) > 50:
+                # the cap is in HubSpot's answer only (HubSpot/hubspot-api-python#143, activepieces#9359)
+                return 400, _validation("The maximum number of inputs supported in a batch request for property "
+                                        "histories is 50. Please reduce the number of items and try again"), {}
             id_property = body.get("idProperty")
             found, missing = [], []
             for item in body["inputs"]:
@@ -386,7 +401,7 @@ class Emulator:
                 else:
                     view = self._view(object_type, rec, body.get("properties"))
                     if body.get("propertiesWithHistory"):
-                        view["propertiesWithHistory"] = {n: rec.history.get(n, [])
+                        view["propertiesWithHistory"] = {n: rec.history_of(n)
                                                          for n in body["propertiesWithHistory"]}
                     found.append(view)
             return self._batch(found, missing, object_type)
