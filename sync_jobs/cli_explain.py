@@ -312,12 +312,12 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     console.print(f"[bold]{explanation.action_id}[/] {_crm_text(explanation.text)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
+    if note:    # first: a sync that never read the activities is why there is nothing below
+        console.print(note, markup=False, soft_wrap=True)
     # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6)
     for line in (explanation.inactive, explanation.to_come, "" if near else explanation.nothing):
         if line:
             console.print(line, markup=False, soft_wrap=True)
-    if note:
-        console.print(note, markup=False, soft_wrap=True)
     action = now.plan.action(action_id)
     for line in remembered_notes(now.plan, now.records.users, [action.who, *(h.from_ for h in action.handed_over)],
                                  lang):
