@@ -62,15 +62,15 @@ revenue 22,279.26, additional 18,659.26, progress 46.6 %, ROI (18,659.26 x 0.3 -
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from sync_jobs.cli import main
 from tests.fakes import default_mapping_path, one_connector_settings
+from tests.integration.hand_reading import cents, explain_table
+from tests.integration.hand_reading import num as _num
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
 
@@ -320,10 +320,6 @@ def _pac_records(portal: Portal) -> dict[str, dict[str, str]]:
             for r in table.values() if r.properties.get("pac_key")}
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
 D2_EUR = cents(Decimal("3000.25") / USD_PER_EUR)          # 2,778.01
 
 
@@ -363,11 +359,6 @@ class TestNightOne:
             "activities_done": 4, "visit_to_win": 0.5, "new_accounts": 0, "reactivation_rate": None,
             "pipeline_created": Decimal("6500.49"), "revenue_per_visit": Decimal("1125.12"),
             "won_deals": 2, "revenue": Decimal("4500.49")}
-
-
-def _num(props: dict[str, str], name: str) -> Decimal | None:
-    value = props.get(name)
-    return None if value in (None, "") else Decimal(value)
 
 
 class TestWrittenBack:
@@ -494,16 +485,7 @@ def test_the_emulator_checks_custom_object_values(nights: Any) -> None:
 
 def _explained_details(settings: Any, item: str, lang: str) -> dict[str, str]:
     """`pac explain ITEM --lang LANG`'s detail column by deal name, a folded cell joined."""
-    shown = CliRunner().invoke(main, ["explain", item, "--lang", lang],
-                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
-    assert shown.exit_code == 0, (shown.output, shown.stderr)
-    rows: list[list[str]] = []
-    for line in shown.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and not cells[0] and rows:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-        elif cells:
-            rows.append(cells)
+    _out, rows = explain_table(settings, item, "--lang", lang)
     return {r[3]: r[-1].replace("\u202f", " ").replace("\u00a0", " ") for r in rows}
 
 

@@ -37,15 +37,17 @@ in AX-EXP's pipeline created (44,180.47, the hand figure said 39,180.47 "to conf
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from sync_jobs.cli import main
 from tests.fakes import default_mapping_path, one_connector_settings
+from tests.integration.hand_reading import explained as _explained
+from tests.integration.hand_reading import kpis as _kpis
+from tests.integration.hand_reading import num as _num
+from tests.integration.hand_reading import pac_records as _pac_records
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
 
@@ -263,46 +265,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Any:
         third = sync(settings, emulator, [], clock=lambda: THIRD)
         written.append(_pac_records(portal))
         yield (first, second, third), emulator, written, settings
-
-
-def _pac_records(portal: Portal) -> dict[str, dict[str, str]]:
-    return {r.properties["pac_key"].rsplit(":", 1)[1]: dict(r.properties)
-            for name, table in portal.objects.items() if name not in ("companies", "deals", "tasks")
-            for r in table.values() if r.properties.get("pac_key")}
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _num(props: dict[str, str], name: str) -> Decimal | None:
-    value = props.get(name)
-    return None if value in (None, "") else Decimal(value)
-
-
-def _kpis(evaluation: Any, axis: str) -> dict[str, Any]:
-    ratios = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
-    out: dict[str, Any] = {}
-    for k in evaluation.axis(axis).kpis:
-        v = k.value
-        out[k.kpi] = (None if v is None else round(float(v), 4) if k.kpi in ratios
-                      else cents(Decimal(str(v))) if isinstance(v, (Decimal, float)) else v)
-    return out
-
-
-def _explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str, list[str]]]:
-    """`pac explain ITEM --lang LANG`: its output, and its rows by record id (cells, a folded cell joined)."""
-    shown = CliRunner().invoke(main, ["explain", item, "--lang", lang],
-                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
-    assert shown.exit_code == 0, (shown.output, shown.stderr)
-    rows: list[list[str]] = []
-    for line in shown.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and not cells[1] and rows:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-        elif cells:
-            rows.append(cells)
-    return shown.stdout, {r[1]: r for r in rows}
 
 
 class TestNightOne:

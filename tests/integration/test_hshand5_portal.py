@@ -31,13 +31,16 @@ D1 8,000 + D2 5,000 + D3 3,000 = 16,000 over 2,500 (D5 1,500 + D6 1,000), ROI 1.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fakes import default_mapping_path, one_connector_settings
+from tests.integration.hand_reading import kpis as _kpis
+from tests.integration.hand_reading import num as _num
+from tests.integration.hand_reading import pac_records as _pac_records
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
 
@@ -216,31 +219,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Any:
         second = sync(settings, emulator, [], clock=lambda: SECOND)
         written.append(_pac_records(portal))
         yield (first, second), emulator, written, settings, companies
-
-
-def _pac_records(portal: Portal) -> dict[str, dict[str, str]]:
-    return {r.properties["pac_key"].rsplit(":", 1)[1]: dict(r.properties)
-            for name, table in portal.objects.items() if name not in ("companies", "deals", "tasks")
-            for r in table.values() if r.properties.get("pac_key")}
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _num(props: dict[str, str], name: str) -> Decimal | None:
-    value = props.get(name)
-    return None if value in (None, "") else Decimal(value)
-
-
-def _kpis(evaluation: Any, axis: str) -> dict[str, Any]:
-    ratios = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
-    out: dict[str, Any] = {}
-    for k in evaluation.axis(axis).kpis:
-        v = k.value
-        out[k.kpi] = (None if v is None else round(float(v), 4) if k.kpi in ratios
-                      else cents(Decimal(str(v))) if isinstance(v, (Decimal, float)) else v)
-    return out
 
 
 class TestNightOne:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import html
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,10 @@ from click.testing import CliRunner
 
 from sync_jobs.cli import main
 from tests.fakes import default_mapping_path, one_connector_settings
+from tests.integration.hand_reading import explained as _explained
+from tests.integration.hand_reading import kpis as _kpis
+from tests.integration.hand_reading import num as _num
+from tests.integration.hand_reading import pac_records as _pac_records
 from tests.integration.hs_docs_emulator import (
     DATETIME_PROPS,
     NUMBER_PROPS,
@@ -306,46 +310,6 @@ def _companies(portal: Portal) -> dict[str, str | None]:
     return {c: r.properties.get("pac_axes") for c, r in portal.objects["companies"].items()}
 
 
-def _pac_records(portal: Portal) -> dict[str, dict[str, str]]:
-    return {r.properties["pac_key"].rsplit(":", 1)[1]: dict(r.properties)
-            for name, table in portal.objects.items() if name not in ("companies", "deals", "tasks")
-            for r in table.values() if r.properties.get("pac_key")}
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _num(props: dict[str, str], name: str) -> Decimal | None:
-    value = props.get(name)
-    return None if value in (None, "") else Decimal(value)
-
-
-def _kpis(evaluation: Any, axis: str) -> dict[str, Any]:
-    ratios = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
-    out: dict[str, Any] = {}
-    for k in evaluation.axis(axis).kpis:
-        v = k.value
-        out[k.kpi] = (None if v is None else round(float(v), 4) if k.kpi in ratios
-                      else cents(Decimal(str(v))) if isinstance(v, (Decimal, float)) else v)
-    return out
-
-
-def _explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str, list[str]]]:
-    """`pac explain ITEM --lang LANG`: its output, and its rows by record id (cells, a folded cell joined)."""
-    shown = CliRunner().invoke(main, ["explain", item, "--lang", lang],
-                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
-    assert shown.exit_code == 0, (shown.output, shown.stderr)
-    rows: list[list[str]] = []
-    for line in shown.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and not cells[1] and rows:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-        elif cells:
-            rows.append(cells)
-    return shown.stdout, {r[1]: r for r in rows}
-
-
 class TestNights:
     def test_no_error_and_no_refused_request(self, nights: Any) -> None:
         runs, emulator, _w, _e, _c = nights
@@ -482,7 +446,6 @@ class TestExplain:
             "6211": ("✔", "€1,500.00", "PX-2 €1,500.00")}
 
 
-
 def test_plan_totals_and_segments(nights: Any) -> None:
     """Each deal once: D1 + D2 + D3 + D9's PX line 2,000 + D10 = 20,500 (22,000 with D11). Baseline: AX-69's
     measured D6 1,500 + D7 1,000; AX-JU's fixed 3,620 less D6 (its account's, already read) = 2,120; AX-PX's 905:
@@ -500,8 +463,6 @@ def test_plan_totals_and_segments(nights: Any) -> None:
     assert got == [one, later, later]
 
 
-
-
 def test_the_report_after_the_third_night(nights: Any) -> None:
     """`pac report` after night 3: the plan's additional revenue 22,000 - 5,525 = 16,475, 47 % of 35,000, ROI 82 %;
     3 of 5 actions done (A-1, A-4, A-5), A-2 and A-3 at risk; Rhône's ROI over AX-69 and AX-JU, each deal once:
@@ -514,7 +475,6 @@ def test_the_report_after_the_third_night(nights: Any) -> None:
                    "Comptes de Julie Active €9,380 / €10,000 94% ● On track 224% Isere geographic ROI to date 463% "
                    "Pompes PX en Isere Active €5,095 / €5,000 102% ✓ Objective reached 463%"):
         assert phrase in text
-
 
 
 def test_explain_the_owner_change_and_the_task_dates(nights: Any) -> None:

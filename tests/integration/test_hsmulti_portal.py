@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from pac_core.records import Activity, Deal
-from sync_jobs.cli import main
 from sync_jobs.store import open_store
 from sync_jobs.store.records import iter_records
 from tests.fakes import default_mapping_path, one_connector_settings
+from tests.integration.hand_reading import explained as _explained
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
 
@@ -190,21 +189,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Any:
         shown.append({(item, lang): _explained(settings, item, lang) for item in ("AX-69", "A-1")
                       for lang in ("en", "fr")})
         yield (first, second), emulator, settings, shown
-
-
-def _explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str, list[str]]]:
-    """`pac explain ITEM --lang LANG`: its output, and its rows by record id (cells, a folded cell joined)."""
-    shown = CliRunner().invoke(main, ["explain", item, "--lang", lang],
-                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
-    assert shown.exit_code == 0, (shown.output, shown.stderr)
-    rows: list[list[str]] = []
-    for line in shown.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and not cells[1] and rows:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-        elif cells:
-            rows.append(cells)
-    return shown.stdout, {r[1]: r for r in rows}
 
 
 def _placed(settings: Any, kind: str) -> dict[str, str | None]:

@@ -24,17 +24,16 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs import pipeline
 from sync_jobs.app import load_report_inputs
-from sync_jobs.cli import main
 from sync_jobs.report import render_html
 from sync_jobs.run_context import RunResult
 from tests.fakes import Clock, write_settings
+from tests.integration.hand_reading import explain_table
 from tests.integration.sf_docs_emulator import ENV, PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
 from tests.integration.sf_runs import NO_WAIT
 
@@ -400,17 +399,8 @@ class TestOwnerAfterClose:
 def _explained_rates(settings: Any, lang: str) -> dict[str, str]:
     """`pac explain AX-C` on night 1: each counted deal's detail, by deal name, its folded cells joined (French
     digits grouped by plain spaces)."""
-    shown = CliRunner().invoke(main, ["explain", "AX-C", "--as-of", "2027-11-02T18:00", "--lang", lang],
-                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": "400"})
-    assert shown.exit_code == 0, (shown.output, shown.stderr)
-    table: list[list[str]] = []
-    for line in shown.stdout.replace("\u202f", " ").replace("\xa0", " ").splitlines():
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if cells and not cells[1] and table:
-            table[-1] = [f"{a} {b}".strip() for a, b in zip(table[-1], cells, strict=True)]
-        elif cells:
-            table.append(cells)
-    return {cells[3]: cells[-1] for cells in table if cells[0] == "✔"}
+    _out, rows = explain_table(settings, "AX-C", "--as-of", "2027-11-02T18:00", "--lang", lang)
+    return {cells[3]: cells[-1].replace("\u202f", " ").replace("\xa0", " ") for cells in rows if cells[0] == "✔"}
 
 
 class TestRatesExplained:

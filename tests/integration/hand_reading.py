@@ -1,0 +1,65 @@
+"""What the hand-computed organisations' tests read back from a run, the same way in each (test_hshand4-6_*,
+test_hs_hand_portal, test_hsmulti_portal, test_sfhand5_*): the PAC records pac wrote to a HubSpot portal, amounts to
+the cent, the KPIs of an axis, and `pac explain` as a user runs it, its table's rows with their folded lines joined."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from click.testing import CliRunner
+
+from sync_jobs.cli import main
+
+RATIOS = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
+
+
+def pac_records(portal: Any) -> dict[str, dict[str, str]]:
+    """The PAC records pac wrote to the emulated portal (every object but companies, deals and tasks), by the last
+    part of their ``pac_key``, with their properties."""
+    return {r.properties["pac_key"].rsplit(":", 1)[1]: dict(r.properties)
+            for name, table in portal.objects.items() if name not in ("companies", "deals", "tasks")
+            for r in table.values() if r.properties.get("pac_key")}
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def num(props: dict[str, str], name: str) -> Decimal | None:
+    """A written property as a number; None when it is empty or absent."""
+    value = props.get(name)
+    return None if value in (None, "") else Decimal(value)
+
+
+def kpis(evaluation: Any, axis: str) -> dict[str, Any]:
+    """An axis's KPIs by name: ratios to 4 places, amounts to the cent, counts as they are."""
+    out: dict[str, Any] = {}
+    for k in evaluation.axis(axis).kpis:
+        v = k.value
+        out[k.kpi] = (None if v is None else round(float(v), 4) if k.kpi in RATIOS
+                      else cents(Decimal(str(v))) if isinstance(v, (Decimal, float)) else v)
+    return out
+
+
+def explain_table(settings: Any, *args: str, columns: int = 400) -> tuple[str, list[list[str]]]:
+    """`pac explain ARGS` under the settings' file, on a console ``columns`` wide: its output, and its tables' rows
+    (cells stripped), each row's folded lines joined to it (a folded line has no record: its second cell is
+    empty)."""
+    shown = CliRunner().invoke(main, ["explain", *args],
+                               env={"PAC_CONFIG": str(settings.source), "COLUMNS": str(columns)})
+    assert shown.exit_code == 0, (shown.output, shown.stderr)
+    rows: list[list[str]] = []
+    for line in shown.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and not cells[1] and rows:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+        elif cells:
+            rows.append(cells)
+    return shown.stdout, rows
+
+
+def explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str, list[str]]]:
+    """`pac explain ITEM --lang LANG`: its output, and its rows by record id (cells, a folded cell joined)."""
+    out, rows = explain_table(settings, item, "--lang", lang)
+    return out, {r[1]: r for r in rows}
