@@ -5,11 +5,13 @@ the cent, the KPIs of an axis, and `pac explain` as a user runs it, its table's 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
 from sync_jobs.cli import main
+from tests.fakes import default_mapping_path
 
 RATIOS = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
 
@@ -63,3 +65,16 @@ def explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str
     """`pac explain ITEM --lang LANG`: its output, and its rows by record id (cells, a folded cell joined)."""
     out, rows = explain_table(settings, item, "--lang", lang)
     return out, {r[1]: r for r in rows}
+
+
+def tasks_mapping(tmp: Path, name: str) -> Path:
+    """The shipped HubSpot mapping with tasks read (their ``types`` as shipped) and the portal's currency named EUR,
+    written to ``tmp / name``."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    for old, new in (("  tasks:\n    enabled: false\n", "  tasks:\n    enabled: true\n"),
+                     ("  home_currency: null", "  home_currency: EUR")):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -68,8 +68,8 @@ from typing import Any
 
 import pytest
 
-from tests.fakes import default_mapping_path, one_connector_settings
-from tests.integration.hand_reading import cents, explain_table
+from tests.fakes import one_connector_settings
+from tests.integration.hand_reading import cents, explain_table, tasks_mapping
 from tests.integration.hand_reading import num as _num
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
@@ -138,14 +138,7 @@ CHANGES = t("2027-06-30T10:00:00Z")
 
 def _mapping(tmp: Path) -> Path:
     """The shipped mapping, tasks read, the portal's company currency named (EUR)."""
-    text = default_mapping_path().read_text(encoding="utf-8")
-    for old, new in (("  tasks:\n    enabled: false\n", "  tasks:\n    enabled: true\n"),
-                     ("  home_currency: null", "  home_currency: EUR")):
-        assert old in text
-        text = text.replace(old, new)
-    path = tmp / "hubspot.hand3.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return tasks_mapping(tmp, "hubspot.hand3.yaml")
 
 
 def _pipeline(pid: str, label: str, order: int, stages: list[dict[str, Any]]) -> dict[str, Any]:

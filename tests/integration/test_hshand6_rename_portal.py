@@ -39,11 +39,12 @@ import pytest
 from click.testing import CliRunner
 
 from sync_jobs.cli import main
-from tests.fakes import default_mapping_path, one_connector_settings
+from tests.fakes import one_connector_settings
 from tests.integration.hand_reading import explained as _explained
 from tests.integration.hand_reading import kpis as _kpis
 from tests.integration.hand_reading import num as _num
 from tests.integration.hand_reading import pac_records as _pac_records
+from tests.integration.hand_reading import tasks_mapping
 from tests.integration.hs_docs_emulator import (
     DATETIME_PROPS,
     NUMBER_PROPS,
@@ -128,14 +129,7 @@ LINE_PROPS = ("name", "hs_sku", "quantity", "amount", "price", "hs_tcv", "hs_lin
 
 def _mapping(tmp: Path) -> Path:
     """The shipped mapping, tasks read (« Relance devis » subjects: quote_follow_up), the portal's currency named."""
-    text = default_mapping_path().read_text(encoding="utf-8")
-    for old, new in (("  tasks:\n    enabled: false\n", "  tasks:\n    enabled: true\n"),
-                     ("  home_currency: null", "  home_currency: EUR")):
-        assert old in text
-        text = text.replace(old, new)
-    path = tmp / "hubspot.hand6.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return tasks_mapping(tmp, "hubspot.hand6.yaml")
 
 
 def build_portal() -> Portal:
