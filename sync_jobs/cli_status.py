@@ -320,7 +320,7 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
             _, new = _rejected(runs[0].counts or {})
             new_text = w["new_count"].format(n=new) if new is not None else ""
             print_rejection_table(console, groups, w["rejections"].format(n=listed, new=new_text),
-                                  heads=tuple(w[k] for k in ("object", "reason", "count", "examples")))
+                                  heads=tuple(w[k] for k in ("object", "reason", "count", "examples")), lang=lang)
     if blocks:
         for entry, shown in blocks:
             _print_plan_block(console, engine, settings, entry, shown, [p for _, p in loaded], lang)

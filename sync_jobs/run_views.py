@@ -13,6 +13,9 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
+from pac_core.explain import REASONS
+from pac_core.reject_codes import ENGINE_RULES
+from pac_core.reject_words import reason_words as french_words
 from sync_jobs.secrets import hide_in_crm_text
 
 
@@ -124,15 +127,25 @@ REJECTION_HEADS = ("object", "reason", "count", "examples")
 
 
 def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
-                          heads: Sequence[str] = REJECTION_HEADS) -> None:
+                          heads: Sequence[str] = REJECTION_HEADS, lang: str = "en") -> None:
     """Rejected records grouped by reason: object, reason, count, a few example records (id and name); ``heads``:
-    the columns' names in the output's language (``pac status --lang fr``)."""
+    the columns' names in the output's language (``pac status --lang fr``), ``lang`` the reasons' language."""
     table = Table(title=title)
     for i, col in enumerate(heads):
         table.add_column(col, justify="right" if i == 2 else "left")
     for g in groups:
-        table.add_row(g.object, rejection_reason(g), str(g.count), examples(g))
+        table.add_row(g.object, rejection_reason(g) if lang == "en" else french_reason(g), str(g.count), examples(g))
     console.print(table)
+
+
+def french_reason(group: Any) -> str:
+    """A rejection group's reason in French (``pac status --lang fr``): a lone record's as the report words it
+    (``reject_words.reason_words``: an engine set-aside's detail, a connector's code), several records' rule in its
+    French word (``explain.REASONS``) or, for a connector's code, the first record's words; a text no code reads (a
+    CRM's error) as stored."""
+    if group.count == 1 or group.reason not in ENGINE_RULES:
+        return french_words(group.sample, "fr", getattr(group, "code", ""), getattr(group, "values", ()))
+    return REASONS["fr"].get(group.reason, reason_words(group.reason))
 
 
 def rejection_reason(group: Any) -> str:

@@ -618,6 +618,8 @@ class RejectionGroup:
     count: int
     sample: str                                   # the first record's full reason
     examples: tuple[tuple[str, str, str], ...]    # (connector, CRM id, subject or name) of the first few
+    code: str = ""                                # the first record's code and values (its words in French)
+    values: tuple[tuple[str, str], ...] = ()
 
 
 def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[RejectionGroup]:
@@ -631,14 +633,15 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
         for row in conn.execution_options(yield_per=2000).execute(query):
             kept = _kept_rejection(*row)
             obj, connector, crm_id, reason = kept.object, kept.source, kept.id, kept.reason
-            group = groups.setdefault((obj, reason_group(reason, kept.code, kept.values)), [0, reason, []])
+            group = groups.setdefault((obj, reason_group(reason, kept.code, kept.values)),
+                                      [0, reason, [], (kept.code, tuple(kept.values))])
             group[0] += 1
             if len(group[2]) < examples:
                 group[2].append((connector, crm_id))
         labels: dict[tuple[str, str, str], str] = {}
         table = table_of(StoredRecord)
         wanted: dict[tuple[str, str], set[str]] = {}
-        for (obj, _head), (_n, _s, ids) in groups.items():
+        for (obj, _head), (_n, _s, ids, _code) in groups.items():
             for connector, crm_id in ids:
                 wanted.setdefault((connector, obj), set()).add(crm_id)
         for (connector, obj), ids in wanted.items():
@@ -647,8 +650,8 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
             for crm_id, payload in rows:
                 label = (payload or {}).get("subject") or (payload or {}).get("name") or ""
                 labels[(connector, obj, crm_id)] = str(label)
-    out = [RejectionGroup(obj, head, n, sample, tuple((c, i, labels.get((c, obj, i), "")) for c, i in ids))
-           for (obj, head), (n, sample, ids) in groups.items()]
+    out = [RejectionGroup(obj, head, n, sample, tuple((c, i, labels.get((c, obj, i), "")) for c, i in ids), *code)
+           for (obj, head), (n, sample, ids, code) in groups.items()]
     return sorted(out, key=lambda g: (-g.count, g.object, g.reason))
 
 

@@ -191,3 +191,21 @@ def test_the_axes_title_writes_the_plans_first_day_as_a_date() -> None:
     title = next(line for line in out.getvalue().splitlines() if "additional revenue since" in line)
     assert f"since {Formatter.for_plan(plan, 'en').date(plan.period.start)} vs" in title
     assert f"{plan.period.start:%d %b}" not in title
+
+
+def test_pac_status_in_french_words_the_reasons_in_french() -> None:
+    """`pac status --lang fr` wrote its headings in French and every rejection's reason in English (« no account: the
+    activity has no account », « won deal with no close date »; audit leftsmall, left). A lone record now reads its
+    reason as the report words it in French, a group its rule's French word; English is unchanged."""
+    lone = SimpleNamespace(object="activities", reason="no_account", count=1, code="", values=(),
+                           sample="no_account: the activity has no account", examples=[("sf", "00T1", "Visite")])
+    several = SimpleNamespace(object="deals", reason="no_close_date", count=2, code="", values=(),
+                              sample="no_close_date: the won deal has no close date",
+                              examples=[("sf", "0061", ""), ("sf", "0062", "")])
+    rows = {}
+    for lang in ("fr", "en"):
+        out = io.StringIO()
+        print_rejection_table(Console(file=out, width=300), [lone, several], "rejected", lang=lang)
+        rows[lang] = [line.split("│")[2].strip() for line in out.getvalue().splitlines() if line.count("│") == 5]
+    assert rows["fr"] == ["l'activité n'a pas de compte", "sans date de clôture"]
+    assert rows["en"] == ["the activity has no account", "won deal with no close date"]
