@@ -1,17 +1,24 @@
 """What the hand-computed organisations' tests read back from a run, the same way in each (test_hshand4-6_*,
 test_hs_hand_portal, test_hsmulti_portal, test_sfhand5_*): the PAC records pac wrote to a HubSpot portal, amounts to
-the cent, the KPIs of an axis, and `pac explain` as a user runs it, its table's rows with their folded lines joined."""
+the cent, the KPIs of an axis, `pac explain` as a user runs it, its table's rows with their folded lines joined; and a
+Salesforce night on the docs emulator with what pac wrote to it (test_sfhand4-6_*)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
+from connectors.salesforce.connector import build
+from sync_jobs import pipeline
 from sync_jobs.cli import main
-from tests.fakes import default_mapping_path
+from sync_jobs.run_context import RunResult
+from tests.fakes import Clock, default_mapping_path
+from tests.integration.sf_docs_emulator import ENV
+from tests.integration.sf_runs import NO_WAIT
 
 RATIOS = ("win_rate", "coverage", "visit_to_win", "reactivation_rate")
 
@@ -78,3 +85,23 @@ def tasks_mapping(tmp: Path, name: str) -> Path:
     path = tmp / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def sf_sync(org: Any, settings: Any, mapping: Path, at: datetime, full: bool = False) -> RunResult:
+    """One night of the real pipeline on the Salesforce docs emulator ``org`` (served), its connector ``sf-main``
+    built from ``mapping`` as `pac sync` builds it, no retry waits, the clock at ``at``."""
+    connector = build("sf-main", mapping, ENV, policy=NO_WAIT)
+    try:
+        return pipeline.run_sync(None, settings, connectors={"sf-main": connector}, clock=Clock(at), full=full)
+    finally:
+        connector.close()
+
+
+def sf_written(org: Any, sobject: str, since: int = 0) -> dict[str, dict[str, Any]]:
+    """The last value pac wrote to each field of each PAC record of ``sobject``, by key, from request ``since`` on."""
+    out: dict[str, dict[str, Any]] = {}
+    for method, path, body in org.requests[since:]:
+        if method == "PATCH" and path.endswith(f"/{sobject}/PAC_Key__c"):
+            for rec in body["records"]:
+                out.setdefault(rec["PAC_Key__c"].split(":")[-1], {}).update(rec)
+    return out

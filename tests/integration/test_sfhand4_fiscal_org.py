@@ -51,17 +51,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
-from sync_jobs import pipeline
 from sync_jobs.app import load_report_inputs
 from sync_jobs.cli import main
 from sync_jobs.report import render_html
-from sync_jobs.run_context import RunResult
-from tests.fakes import Clock, write_settings
-from tests.integration.sf_docs_emulator import ENV, PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
-from tests.integration.sf_runs import NO_WAIT
+from tests.fakes import write_settings
+from tests.integration.hand_reading import sf_sync as _sync
+from tests.integration.hand_reading import sf_written as _written
+from tests.integration.sf_docs_emulator import PICKLISTS, SCHEMA, DocsOrg, add_pac_objects, serve
 
 PLAN = """\
 plan:
@@ -253,24 +251,6 @@ def fiscal_org(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatc
                                             "  country: [BillingCountry, PersonMailingCountry]", 1), encoding="utf-8")
     for _ in serve(org):
         yield org, settings, mapping
-
-
-def _sync(org: DocsOrg, settings: Any, mapping: Path, at: datetime, full: bool = False) -> RunResult:
-    connector = build("sf-main", mapping, ENV, policy=NO_WAIT)
-    try:
-        return pipeline.run_sync(None, settings, connectors={"sf-main": connector}, clock=Clock(at), full=full)
-    finally:
-        connector.close()
-
-
-def _written(org: DocsOrg, sobject: str, since: int = 0) -> dict[str, dict[str, Any]]:
-    """The last value pac wrote to each field of each PAC record, by key, from request ``since`` on."""
-    out: dict[str, dict[str, Any]] = {}
-    for method, path, body in org.requests[since:]:
-        if method == "PATCH" and path.endswith(f"/{sobject}/PAC_Key__c"):
-            for rec in body["records"]:
-                out.setdefault(rec["PAC_Key__c"].split(":")[-1], {}).update(rec)
-    return out
 
 
 def _between_the_nights(org: DocsOrg) -> None:
