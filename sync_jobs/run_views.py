@@ -145,7 +145,7 @@ def french_reason(group: Any) -> str:
     from pac_core.reject_codes import ENGINE_RULES
     from pac_core.reject_words import reason_words as french_words
     if group.count == 1 or group.reason not in ENGINE_RULES:
-        return french_words(group.sample, "fr", getattr(group, "code", ""), getattr(group, "values", ()))
+        return french_words(group.sample, "fr", group.code, group.values)
     return REASONS["fr"].get(group.reason, reason_words(group.reason))
 
 
