@@ -22,8 +22,9 @@ from rich.console import JustifyMethod
 from rich.table import Table
 
 from pac_config.settings import engine_settings
+from pac_core.decision_words import REASONS
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import REASONS, account_state_notes, detail_words, explain_action, explain_axis
+from pac_core.explain import account_state_notes, detail_words, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan

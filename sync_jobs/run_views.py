@@ -13,6 +13,9 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
+from pac_core.decision_words import REASONS
+from pac_core.reject_codes import ENGINE_RULES
+from pac_core.reject_words import reason_words as french_words
 from sync_jobs.secrets import hide_in_crm_text
 
 
@@ -138,12 +141,8 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
 def french_reason(group: Any) -> str:
     """A rejection group's reason in French (``pac status --lang fr``): a lone record's as the report words it
     (``reject_words.reason_words``: an engine set-aside's detail, a connector's code), several records' rule in its
-    French word (``explain.REASONS``) or, for a connector's code, the first record's words; a text no code reads (a
-    CRM's error) as stored."""
-    # here, not at the top: `pac status --help` loads no engine (pac_core.explain imports numpy; test_cli_lazy)
-    from pac_core.explain import REASONS
-    from pac_core.reject_codes import ENGINE_RULES
-    from pac_core.reject_words import reason_words as french_words
+    French word (``decision_words.REASONS``) or, for a connector's code, the first record's words; a text no code
+    reads (a CRM's error) as stored. None of them loads the engine (`pac status --help` loads none: test_cli_lazy)."""
     if group.count == 1 or group.reason not in ENGINE_RULES:
         return french_words(group.sample, "fr", group.code, group.values)
     return REASONS["fr"].get(group.reason, reason_words(group.reason))
