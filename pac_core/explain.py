@@ -34,7 +34,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.matching import OTHER_DATE, local_minute, owner_emails, state_fields, state_words
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
-from pac_core.periods import cut_note, days_phrase, iso_week_note
+from pac_core.periods import cut_note, day_words, days_phrase, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.products import linked
 from pac_core.records import HISTORY_FIELDS, Account, AccountChange, Deal, DealLine, Records, past_at
@@ -111,13 +111,23 @@ TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le derni
 
 def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
     """Why an action whose window has not begun (``Pace.NOT_STARTED``, the report's « À venir ») reads 0 with nothing
-    listed: « Action à venir : sa période « Q3 » (2027-10-01 – 2027-12-31) commence après le dernier jour compté, le
-    2027-09-30 ; … » (audit explainus: « 0 / 2 (0 %) » over an empty table, an action at 0 % to the eye)."""
+    listed: « Action à venir : sa période « Q3 » (du 1er octobre au 31 décembre 2027) commence après le dernier jour
+    compté, le 30 septembre 2027 ; … » (audit explainus: « 0 / 2 (0 %) » over an empty table, an action at 0 % to the
+    eye)."""
     line, label = TO_COME[lang]
+    days = _window_days(action, zone, lang)
+    day = day_words(today, "fr") if lang == "fr" else f"{today:%Y-%m-%d}"
+    return line.format(label.format(action.window.label) if action.window.label else "", days, day)
+
+
+def _window_days(action: Action, zone: ZoneInfo, lang: str) -> str:
+    """An action's window's days, in ``_to_come`` and ``_nothing``: ``2027-05-03 – 2027-05-09``; in French in words,
+    « du 3 au 9 mai 2027 », as explain's other French days (audit frenchwords)."""
     first = action.window.start.astimezone(zone).date()
     last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
-    return line.format(label.format(action.window.label) if action.window.label else "", days, f"{today:%Y-%m-%d}")
+    if lang == "fr":
+        return days_phrase(first, last, "fr")
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
 NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
@@ -132,9 +142,7 @@ def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
     begun, audit explainus). The near misses looked for are the owners' activities of the window and a day around
     it, and the other reps' of the action's type on its scope's accounts in the window (docs/engine.md)."""
     line, label, joined = NOTHING[lang]
-    first = action.window.start.astimezone(zone).date()
-    last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    days = _window_days(action, zone, lang)
     owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
     kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
     return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind)
