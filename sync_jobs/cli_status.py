@@ -66,7 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "activity": "activity", "activities": "activities",
         "rejections": "Last run's rejected records ({n}{new}, counted nowhere; fix them in the CRM)",
         "new_count": ", {n} new{x}", "reason": "reason", "count": "count", "examples": "examples",
-        "advice": "Advice", "advice_for": "Advice for {plan}", "colon": ": ",
+        "advice": "Advice", "advice_for": "Advice for {plan}", "colon": ": ", "semicolon": "; ",
         "advice_later": "Advice: kept with each run from this version of pac on; it appears after the next sync "
                         "(`pac advice` evaluates it now).",
         "kept_by": " (kept by run {run}, the last that evaluated the plan)",
@@ -107,7 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rejections": "Enregistrements rejetés par la dernière exécution ({n}{new}, comptés nulle part ; "
                       "corrigez-les dans le CRM)",
         "new_count": ", dont {n} nouveau{x}", "reason": "motif", "count": "nombre", "examples": "exemples",
-        "advice": "Conseils", "advice_for": "Conseils pour {plan}", "colon": " : ",
+        "advice": "Conseils", "advice_for": "Conseils pour {plan}", "colon": " : ", "semicolon": " ; ",
         "advice_later": "Conseils : gardés avec chaque exécution à partir de cette version de pac ; ils "
                         "apparaissent après la prochaine synchronisation (`pac advice` les évalue maintenant).",
         "kept_by": " (gardés par l'exécution {run}, la dernière qui a évalué le plan)",
@@ -382,7 +382,7 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     version = _version_text(engine, plan.id, lang)
     console.print(w["last_run"].format(head=head, run=last.id, status=status_words(last.status, lang),
                                        dry=w["dry"] if last.dry_run else "", at=moment(last.started_at, lang))
-                  + (f"; {version}" if version else ""), markup=False, soft_wrap=True)
+                  + (f"{w['semicolon']}{version}" if version else ""), markup=False, soft_wrap=True)
     left_out = _left_out_line(last, ps.key, lang)
     if left_out is not None:
         console.print(f"  {left_out}", markup=False, soft_wrap=True)
