@@ -325,12 +325,8 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
     counts = (runs[0].counts or {}) if runs else {}
-    warned, planned = _warnings(counts)
-    if warned:
-        console.print(w["no_amount"].format(n=warned, **_agreed(warned)), markup=False)
-    if planned:
-        console.print(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
-                                          **_agreed(planned)), markup=False)
+    for line in warning_lines(counts, lang):
+        console.print(line, markup=False)
     if runs and runs[0].id is not None:
         groups = repo.rejection_groups(engine, runs[0].id)
         if groups:
@@ -391,6 +387,19 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
         console.print(f"  {scheduled}", markup=False, soft_wrap=True)
     print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ", plan=plan,
                       lang=lang)
+
+
+def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
+    """The last run's data-quality warnings (``_warnings``): won deals with no amount, activities still planned on a
+    past date, each counted and, in French, agreed with its count (« 1 affaire gagnée sans montant, comptée comme
+    gagnée », « 3 activités encore planifiées »; they read « affaire(s) gagnée(s) »)."""
+    w = WORDS[lang]
+    warned, planned = _warnings(counts)
+    lines = [w["no_amount"].format(n=warned, **_agreed(warned))] if warned else []
+    if planned:
+        lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
+                                         **_agreed(planned)))
+    return lines
 
 
 def _agreed(n: int) -> dict[str, str]:
