@@ -40,9 +40,12 @@ def test_the_french_status_names_statuses_and_objects_in_french(demo_run: DemoRu
     runs = _cells(out, r"\d+")
     assert [(r[0], r[4]) for r in runs] == [("2", "réussie"), ("1", "partielle")]
     marks = _cells(out, r"sf-main|hs-west")
-    assert sorted({r[1] for r in marks}) == [
-        "activités (Event)", "activités (Task)", "activités (calls)", "activités (meetings)", "affaires", "comptes",
-        "modifications du plan dans le CRM (pac-2027-durand-process)", "utilisateurs"]
+    objects = {r[1] for r in marks}
+    assert objects >= {"activités (Event)", "activités (Task)", "activités (calls)", "activités (meetings)",
+                       "affaires", "comptes", "modifications du plan dans le CRM (pac-2027-durand-process)",
+                       "utilisateurs"}
+    assert [o for o in objects if not o.startswith(("activités", "affaires", "comptes", "modifications du plan",
+                                                    "utilisateurs"))] == []
     rejected = _cells(out, r"activités|affaires")
     assert [(r[0], r[3]) for r in rejected] == [
         ("activités", "00U5g000000017IEAQ « Visite salon Pollutec (sans compte) »"),
