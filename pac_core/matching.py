@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows, stable_argsort
+from pac_core.decision_words import ALSO  # "; also: " before the other rules a near miss fails (first_cause)
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User, past_at
 from pac_core.results import Amount, Decision
@@ -78,7 +79,6 @@ CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
 # another rule too is not the action's activity: it is not listed (a week's calls and to-dos would drown the answer)
 CAUSES = ("deleted", "no_account", "outside_scope", "outside_window", "handed_over", "cancelled", "no_show",
           NOT_ANSWERED, NOT_COMPLETED, "planned", "not_over")
-ALSO = "also: "   # pac_core.explain words the codes after it
 # a record dated by the earlier of two dates (``Activity.moment``): the other named after an outside_window detail
 OTHER_DATE = {"completed": "due", "due": "completed"}
 # an owner id that is no user pac reads, in a state note, beside its id (pac_core.explain words it in French), is

@@ -4,7 +4,7 @@
 
 * a connector's code (``pac_core.reject_codes.CODES``): its words in ``lang``;
 * an engine set-aside, ``rule: detail`` (``ENGINE_RULES``), is its detail as ``pac explain`` words it
-  (``pac_core.explain.localise``), else its rule's word (``REASONS``);
+  (``pac_core.decision_words.localise``), else its rule's word (``REASONS``);
 * a reason stored with no code by an older pac: read into its code (``reject_codes.LEGACY``), then as a code; in
   English, as it was stored, to the character;
 * anything else (a fake connector's text, a CRM's error) as stored, never half translated.
@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from pac_core.explain import REASONS, localise
+from pac_core.decision_words import REASONS, localise
 from pac_core.reject_codes import CODES, ENGINE_RULES, Values, read_reason
 
 

@@ -50,7 +50,8 @@ class Decision:
     when: datetime | date | None = None
     amount: Decimal | None = None   # a counted deal: the exact amount (share) the axis counts, ``detail`` to the cent
     # the amounts ``detail`` names, in its order, as values (a won deal's value warnings: ``revenue.VALUE_WORDS``);
-    # empty for the other decisions and for one kept before 7 Dec 2026 (then its English is read: ``explain.localise``)
+    # empty for the other decisions and for one kept before 7 Dec 2026 (then its English is read:
+    # ``decision_words.localise``)
     amounts: tuple[Amount, ...] = field(default=(), metadata={"omit_empty": True})
     # the other values its words name, (name, text) in the words' order: CRM texts (a line's name) and codes, so that
     # no language rewrites them (``revenue.line_currency_words``, ``engine.unrated_words``); empty as ``amounts``

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -22,10 +22,12 @@ from rich.console import JustifyMethod
 from rich.table import Table
 
 from pac_config.settings import engine_settings
+from pac_core.decision_words import REASONS
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import REASONS, account_state_notes, detail_words, explain_action, explain_axis
+from pac_core.explain import account_state_notes, detail_words, explain_action, explain_axis
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
+from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.records import Account, Deal
 from pac_core.revenue import last_day
@@ -151,7 +153,8 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
     fr = lang == "fr"
     status = STATUS_WORDS[lang].get(last.status, last.status)
     error = next(iter(last.errors[0].splitlines()), "") if last.errors else ""
-    when = f"{last.started_at:%Y-%m-%d %H:%M} UTC"
+    when = f"{day_words(last.started_at.date(), 'fr')} à {last.started_at:%H:%M} UTC" if fr else \
+        f"{last.started_at:%Y-%m-%d %H:%M} UTC"     # in French the days in words (audit frenchwords)
     said = f"{status} : {error}" if fr and error else f"{status}: {error}" if error else status
     if unread:
         what = OBJECT_WORDS[lang][kind]
@@ -163,9 +166,9 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
                 f"sync {when}, {said}). Fix the cause, then run `pac sync`; `pac status` lists the last sync's "
                 "problems.")
     if fr:
-        return (f"Attention : la dernière synchronisation de ce plan ({when}) n'a pas abouti ({said}) : ces chiffres "
-                "viennent des enregistrements lus avant elle, pas du CRM à jour. Corrigez la cause, puis lancez "
-                "`pac sync` ; `pac status` liste ses problèmes.")
+        return (f"Attention : la dernière synchronisation de ce plan (le {when}) n'a pas abouti ({said}) : ces "
+                "chiffres viennent des enregistrements lus avant elle, pas du CRM à jour. Corrigez la cause, puis "
+                "lancez `pac sync` ; `pac status` liste ses problèmes.")
     return (f"Note: the last sync of this plan ({when}) did not get through ({said}): these figures are from the "
             "records read before it, not the CRM's latest. Fix the cause, then run `pac sync`; `pac status` lists "
             "its problems.")
@@ -181,21 +184,22 @@ def plan_since_note(versions: Sequence[Any], as_of: datetime, tz: str, lang: str
     if not then or then[-1].fingerprint == versions[-1].fingerprint:
         return None
     old, new = then[-1], versions[-1]
-    day = last_day(as_of, ZoneInfo(tz)).isoformat()
-    if lang == "fr":
+    day = last_day(as_of, ZoneInfo(tz))
+    if lang == "fr":    # the days in words, as explain's other French days (audit frenchwords)
         return (f"Attention : calculé avec le plan d'aujourd'hui (version {new.version}, enregistrée le "
-                f"{_recorded(new)}) ; le plan du {day} était sa version {old.version} (enregistrée le "
-                f"{_recorded(old)}) : une cible, une échéance, un responsable ou une action modifiés depuis se lisent "
-                "ici tels qu'ils sont aujourd'hui. Un trimestre conservé à sa clôture garde son plan d'alors "
+                f"{day_words(_recorded(new), 'fr')}) ; le plan du {day_words(day, 'fr')} était sa version "
+                f"{old.version} (enregistrée le {day_words(_recorded(old), 'fr')}) : une cible, une échéance, un "
+                "responsable ou une action modifiés depuis se lisent ici tels qu'ils sont aujourd'hui. Un trimestre "
+                "conservé à sa clôture garde son plan d'alors "
                 "(pac report --quarter).")
     return (f"Note: evaluated with today's plan (version {new.version}, recorded on {_recorded(new)}); the plan of "
-            f"{day} was its version {old.version} (recorded on {_recorded(old)}): a target, a due date, an owner or "
-            "an action changed since reads here as it is today. A quarter kept at its close keeps its plan of then "
-            "(pac report --quarter).")
+            f"{day.isoformat()} was its version {old.version} (recorded on {_recorded(old)}): a target, a due date, an "
+            "owner or an action changed since reads here as it is today. A quarter kept at its close keeps its plan of "
+            "then (pac report --quarter).")
 
 
-def _recorded(version: Any) -> str:
-    return stored_instant(version.imported_at).date().isoformat()
+def _recorded(version: Any) -> date:
+    return stored_instant(version.imported_at).date()
 
 
 # a word longer than its column (an e-mail, « 2027-04-01 ») is broken across lines, never cut: the axis's detail

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
 from pac_core.errors import InvalidInput
+from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.plan_end import following, period_line, quiet_line
 from pac_core.results import Recommendation
@@ -28,7 +29,7 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
-from sync_jobs.run_views import new_part, print_rejection_table
+from sync_jobs.run_views import new_part, object_words, print_rejection_table
 from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import shown_url
@@ -64,8 +65,8 @@ WORDS: dict[str, dict[str, str]] = {
                    "nowhere (update their outcome or status in the CRM; `pac explain ACTION` lists them).",
         "activity": "activity", "activities": "activities",
         "rejections": "Last run's rejected records ({n}{new}, counted nowhere; fix them in the CRM)",
-        "new_count": ", {n} new", "reason": "reason", "count": "count", "examples": "examples",
-        "advice": "Advice", "advice_for": "Advice for {plan}", "colon": ": ",
+        "new_count": ", {n} new{x}", "reason": "reason", "count": "count", "examples": "examples",
+        "advice": "Advice", "advice_for": "Advice for {plan}", "colon": ": ", "semicolon": "; ",
         "advice_later": "Advice: kept with each run from this version of pac on; it appears after the next sync "
                         "(`pac advice` evaluates it now).",
         "kept_by": " (kept by run {run}, the last that evaluated the plan)",
@@ -96,17 +97,17 @@ WORDS: dict[str, dict[str, str]] = {
         "conflicts": "Conflits de la dernière exécution sur le plan ({n} ; la modification la plus récente "
                      "l'emporte, voir `pac history CLÉ`) :",
         "problems": "Problèmes de la dernière exécution ({n}) :",
-        "no_amount": "Alertes de qualité des données de la dernière exécution : {n} affaire(s) gagnée(s) sans "
-                     "montant, comptée(s) gagnée(s) pour 0 (corrigez les montants dans le CRM ; `pac explain AXE` "
-                     "les liste).",
-        "planned": "Alertes de qualité des données de la dernière exécution : {n} {activities} encore planifiée(s) "
-                   "à une date passée, comptée(s) nulle part (mettez à jour leur résultat ou leur statut dans le "
-                   "CRM ; `pac explain ACTION` les liste).",
+        "no_amount": "Alertes de qualité des données de la dernière exécution : {n} affaire{s} gagnée{s} sans "
+                     "montant, comptée{s} comme gagnée{s}, pour 0 (corrigez les montants dans le CRM ; `pac explain "
+                     "AXE` {them} liste).",
+        "planned": "Alertes de qualité des données de la dernière exécution : {n} {activities} encore planifiée{s} "
+                   "à une date passée, comptée{s} nulle part (mettez à jour {their} résultat ou {their} statut dans "
+                   "le CRM ; `pac explain ACTION` {them} liste).",
         "activity": "activité", "activities": "activités",
         "rejections": "Enregistrements rejetés par la dernière exécution ({n}{new}, comptés nulle part ; "
                       "corrigez-les dans le CRM)",
-        "new_count": ", dont {n} nouveau(x)", "reason": "motif", "count": "nombre", "examples": "exemples",
-        "advice": "Conseils", "advice_for": "Conseils pour {plan}", "colon": " : ",
+        "new_count": ", dont {n} nouveau{x}", "reason": "motif", "count": "nombre", "examples": "exemples",
+        "advice": "Conseils", "advice_for": "Conseils pour {plan}", "colon": " : ", "semicolon": " ; ",
         "advice_later": "Conseils : gardés avec chaque exécution à partir de cette version de pac ; ils "
                         "apparaissent après la prochaine synchronisation (`pac advice` les évalue maintenant).",
         "kept_by": " (gardés par l'exécution {run}, la dernière qui a évalué le plan)",
@@ -122,6 +123,22 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 ADVICE_LATER = WORDS["en"]["advice_later"]
+# a run's status (``Run.status``, ``RunStatus.logged``) in French: the report's words (``report.i18n``'s
+# "sync_status", lower case; status loads no report module); English shows the run log's word as it is kept
+STATUS_FR = {"ok": "réussie", "partial": "partielle", "failed": "échouée", "quota_stopped": "arrêtée (quota API)",
+             "locked": "déjà en cours", "running": "en cours", "dry_run": "réussie"}
+
+
+def status_words(status: str, lang: str) -> str:
+    """A run's status as ``pac status`` shows it: « partielle » in French, ``partial`` in English (and a status
+    this pac does not know, as kept)."""
+    return STATUS_FR.get(status, status) if lang == "fr" else status
+
+
+def moment(at: datetime, lang: str) -> str:
+    """An instant of a sentence (the time of a UTC column): ``2027-05-03 02:00``, in French « 3 mai 2027 à 02:00 »
+    (the days in words, as the report and ``pac explain`` write them)."""
+    return f"{day_words(at.date(), 'fr')} à {at:%H:%M}" if lang == "fr" else f"{at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -261,7 +278,8 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
         left = sep.join(f"{n}={grouped(int(a['remaining']), lang)}" for n, a in (r.api or {}).items()
                          if a.get("remaining") is not None)
         table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
-                      (w["not_closed"] if r in gone else r.status) + (w["dry"] if r.dry_run else ""),
+                      (w["not_closed"] if r in gone else status_words(r.status, lang)) + (w["dry"] if r.dry_run
+                                                                                           else ""),
                       grouped(total["read"], lang), grouped(total["written"], lang),
                       grouped(rejected, lang) + new_part(rejected, new, lang),
                       "" if deleted is None else grouped(deleted, lang),
@@ -281,7 +299,7 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
         for col in ("connector", "object", "mark", "full"):
             wt.add_column(w[col])
         for (connector, obj), mark in sorted(marks.items()):
-            wt.add_row(connector, obj, f"{mark.value:%Y-%m-%d %H:%M:%S}" if mark.value else "-",
+            wt.add_row(connector, object_words(obj, lang), f"{mark.value:%Y-%m-%d %H:%M:%S}" if mark.value else "-",
                        f"{mark.last_full_at:%Y-%m-%d %H:%M}" if mark.last_full_at else w["never"])
         console.print(wt)
     # several plans in the settings and no --plan: one block per plan at the end (audit reverify N2), not the last
@@ -292,7 +310,7 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
     for plan_key in sorted({r.plan_id for r in runs} - in_blocks):
         if (version := _version_text(engine, plan_key, lang)) is not None:
             console.print(w["plan_line"].format(plan=plan_key, version=version), markup=False)
-    scheduled = _schedule_after_end(settings, loaded, runs[0].plan_id) if not blocks and runs else None
+    scheduled = _schedule_after_end(settings, loaded, runs[0].plan_id, lang) if not blocks and runs else None
     if scheduled:   # an ended plan's nightly sync
         console.print(scheduled, markup=False, soft_wrap=True)
     conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
@@ -307,18 +325,15 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
     counts = (runs[0].counts or {}) if runs else {}
-    warned, planned = _warnings(counts)
-    if warned:
-        console.print(w["no_amount"].format(n=warned), markup=False)
-    if planned:
-        console.print(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"]),
-                      markup=False)
+    for line in warning_lines(counts, lang):
+        console.print(line, markup=False)
     if runs and runs[0].id is not None:
         groups = repo.rejection_groups(engine, runs[0].id)
         if groups:
             listed = sum(g.count for g in groups)
             _, new = _rejected(runs[0].counts or {})
-            new_text = w["new_count"].format(n=new) if new is not None else ""
+            new_text = w["new_count"].format(n=new, x="x" if lang == "fr" and new > 1 else "") if new is not None \
+                else ""
             print_rejection_table(console, groups, w["rejections"].format(n=listed, new=new_text),
                                   heads=tuple(w[k] for k in ("object", "reason", "count", "examples")), lang=lang)
     if blocks:
@@ -340,7 +355,7 @@ def _version_text(engine: Engine, plan_id: str, lang: str = "en") -> str | None:
     if latest is None:
         return None
     return WORDS[lang]["version"].format(version=latest.version, path=latest.source_path,
-                                         at=f"{latest.imported_at:%Y-%m-%d %H:%M}")
+                                         at=moment(latest.imported_at, lang))
 
 
 def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, plan: Plan,
@@ -361,17 +376,36 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
             console.print(f"  {notice}", markup=False, soft_wrap=True)
         return
     version = _version_text(engine, plan.id, lang)
-    console.print(w["last_run"].format(head=head, run=last.id, status=last.status, dry=w["dry"] if last.dry_run
-                                       else "", at=f"{last.started_at:%Y-%m-%d %H:%M}")
-                  + (f"; {version}" if version else ""), markup=False, soft_wrap=True)
+    console.print(w["last_run"].format(head=head, run=last.id, status=status_words(last.status, lang),
+                                       dry=w["dry"] if last.dry_run else "", at=moment(last.started_at, lang))
+                  + (f"{w['semicolon']}{version}" if version else ""), markup=False, soft_wrap=True)
     left_out = _left_out_line(last, ps.key, lang)
     if left_out is not None:
         console.print(f"  {left_out}", markup=False, soft_wrap=True)
-    scheduled = schedule_line(plan, ps.schedule or settings.schedule, ps.key, clock, named=True)
+    scheduled = schedule_line(plan, ps.schedule or settings.schedule, ps.key, clock, named=True, lang=lang)
     if scheduled is not None:
         console.print(f"  {scheduled}", markup=False, soft_wrap=True)
     print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ", plan=plan,
                       lang=lang)
+
+
+def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
+    """The last run's data-quality warnings (``_warnings``): won deals with no amount, activities still planned on a
+    past date, each counted and, in French, agreed with its count (« 1 affaire gagnée sans montant, comptée comme
+    gagnée », « 3 activités encore planifiées »; they read « affaire(s) gagnée(s) »)."""
+    w = WORDS[lang]
+    warned, planned = _warnings(counts)
+    lines = [w["no_amount"].format(n=warned, **_agreed(warned))] if warned else []
+    if planned:
+        lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
+                                         **_agreed(planned)))
+    return lines
+
+
+def _agreed(n: int) -> dict[str, str]:
+    """The French words of a warning that agree with its count ``n`` (English has its own "(s)")."""
+    one = n == 1
+    return {"s": "" if one else "s", "them": "la" if one else "les", "their": "son" if one else "leur"}
 
 
 def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:
@@ -422,12 +456,14 @@ def _left_out_line(run: Any, plan_key: str, lang: str = "en") -> str | None:
     return w["left_out"].format(run=run.id, key=plan_key, parts=", ".join(parts))
 
 
-def _schedule_after_end(settings: Any, loaded: list[tuple[Any, Plan]], plan_id: str) -> str | None:
+def _schedule_after_end(settings: Any, loaded: list[tuple[Any, Plan]], plan_id: str, lang: str = "en"
+                        ) -> str | None:
     """Whether ``pac schedule`` still syncs the ended plan ``plan_id`` (``sync_jobs.schedule_end``), on its settings'
     clock as ``_period_notice``; None while it runs, or when no plan of the settings (``loaded``) has that id."""
     for ps, plan in loaded:
         if plan.id == plan_id:
-            return schedule_line(plan, ps.schedule or settings.schedule, ps.key, ps.as_of or datetime.now(UTC))
+            return schedule_line(plan, ps.schedule or settings.schedule, ps.key, ps.as_of or datetime.now(UTC),
+                                 lang=lang)
     return None
 
 

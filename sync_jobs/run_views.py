@@ -13,6 +13,9 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
+from pac_core.decision_words import REASONS
+from pac_core.reject_codes import ENGINE_RULES
+from pac_core.reject_words import reason_words as french_words
 from sync_jobs.secrets import hide_in_crm_text
 
 
@@ -111,11 +114,13 @@ def reason_words(head: str) -> str:
     return REASON_WORDS.get(head, head)
 
 
-def examples(group: Any) -> str:
-    """A rejection group's example records (``crm id «name»``), with how many more there are; a name is the CRM's
-    text as written, pac's own credentials hidden (``secrets.hide_in_crm_text``: a token pasted in a visit's subject;
-    audit secretsaudit)."""
-    shown = [f"{crm_id} «{hide_in_crm_text(label)}»" if label else crm_id for _c, crm_id, label in group.examples]
+def examples(group: Any, lang: str = "en") -> str:
+    """A rejection group's example records (``crm id «name»``; in French ``crm id « name »``, spaced as French
+    writes guillemets), with how many more there are; a name is the CRM's text as written, pac's own credentials
+    hidden (``secrets.hide_in_crm_text``: a token pasted in a visit's subject; audit secretsaudit)."""
+    opening, closing = ("« ", " »") if lang == "fr" else ("«", "»")
+    shown = [f"{crm_id} {opening}{hide_in_crm_text(label)}{closing}" if label else crm_id
+             for _c, crm_id, label in group.examples]
     more = group.count - len(shown)
     return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 
@@ -131,19 +136,35 @@ def print_rejection_table(console: Console, groups: Sequence[Any], title: str,
     for i, col in enumerate(heads):
         table.add_column(col, justify="right" if i == 2 else "left")
     for g in groups:
-        table.add_row(g.object, rejection_reason(g) if lang == "en" else french_reason(g), str(g.count), examples(g))
+        table.add_row(object_words(g.object, lang), rejection_reason(g) if lang == "en" else french_reason(g),
+                      str(g.count), examples(g, lang))
     console.print(table)
+
+
+# the objects a run reads, as `pac status --lang fr` names them (the report's words, ``report.i18n``'s "object", in
+# lower case: status loads no report module); English keeps the run log's keys
+OBJECT_WORDS_FR = {"accounts": "comptes", "activities": "activités", "deals": "affaires", "users": "utilisateurs",
+                   "pac_edits": "modifications du plan dans le CRM"}
+
+
+def object_words(key: str, lang: str) -> str:
+    """An object of the run log in ``lang``: as kept in English (``deals``, ``activities:calls``,
+    ``pac_edits@PLAN``); in French its words, what follows them (the CRM's own object, the plan) in parentheses:
+    « affaires », « activités (calls) », « modifications du plan dans le CRM (pac-2027) »."""
+    if lang != "fr":
+        return key
+    head, sep, rest = key.partition("@") if "@" in key else key.partition(":")
+    words = OBJECT_WORDS_FR.get(head)
+    if words is None:
+        return key
+    return f"{words} ({rest})" if sep else words
 
 
 def french_reason(group: Any) -> str:
     """A rejection group's reason in French (``pac status --lang fr``): a lone record's as the report words it
     (``reject_words.reason_words``: an engine set-aside's detail, a connector's code), several records' rule in its
-    French word (``explain.REASONS``) or, for a connector's code, the first record's words; a text no code reads (a
-    CRM's error) as stored."""
-    # here, not at the top: `pac status --help` loads no engine (pac_core.explain imports numpy; test_cli_lazy)
-    from pac_core.explain import REASONS
-    from pac_core.reject_codes import ENGINE_RULES
-    from pac_core.reject_words import reason_words as french_words
+    French word (``decision_words.REASONS``) or, for a connector's code, the first record's words; a text no code
+    reads (a CRM's error) as stored. None of them loads the engine (`pac status --help` loads none: test_cli_lazy)."""
     if group.count == 1 or group.reason not in ENGINE_RULES:
         return french_words(group.sample, "fr", group.code, group.values)
     return REASONS["fr"].get(group.reason, reason_words(group.reason))

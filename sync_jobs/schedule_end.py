@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from pac_config.settings import ScheduleSettings
+from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.plan_end import plan_ended, plan_last_day
 
@@ -43,14 +44,17 @@ def last_day(plan: Plan) -> str:
 
 
 def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: datetime | None = None, *,
-                  named: bool = False) -> str | None:
+                  named: bool = False, lang: str = "en") -> str | None:
     """What ``pac status`` says of an ended plan's nightly sync (None while the plan runs): still synced until
     ``sync_end`` for late entries, or no longer synced by ``pac schedule`` (by hand still). ``named``: the line names
-    the plan (``Nightly sync of pac-2026: … still syncs it``), when the status shows several (audit reverify N2)."""
+    the plan (``Nightly sync of pac-2026: … still syncs it``), when the status shows several (audit reverify N2).
+    ``lang``: the status's language (``fr``: the days in words, « jusqu'au 1er février 2028 à 00:00 CET »)."""
     now = now or datetime.now(UTC)
     if not plan_ended(plan, now):
         return None
     end = sync_end(plan, schedule)
+    if lang == "fr":
+        return _french_line(plan, schedule, name, now, end, named)
     why = f"the plan ended on {last_day(plan)}; schedule.after_end_days: {schedule.after_end_days}"
     head, it = (f"Nightly sync of {name}", "it") if named else ("Nightly sync", "this plan")
     if now <= end:
@@ -58,6 +62,19 @@ def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: dateti
                 f"({why}), then stops.")
     return (f"{head}: no longer scheduled since {end:%Y-%m-%d %H:%M %Z} ({why}); `pac sync --plan {name}` "
             "still syncs it by hand. Remove it from plans: once it is no longer needed.")
+
+
+def _french_line(plan: Plan, schedule: ScheduleSettings, name: str, now: datetime, end: datetime, named: bool) -> str:
+    """``schedule_line`` in French."""
+    ended = plan_last_day(plan)
+    at = f"{day_words(end.date(), 'fr')} à {end:%H:%M %Z}"
+    why = f"le plan s'est terminé le {day_words(ended, 'fr')} ; schedule.after_end_days : {schedule.after_end_days}"
+    head, it = (f"Synchronisation nocturne de {name}", "le synchronise encore") if named else (
+        "Synchronisation nocturne", "synchronise encore ce plan")
+    if now <= end:
+        return f"{head} : pac schedule {it} pour les saisies tardives jusqu'au {at} ({why}), puis s'arrête."
+    return (f"{head} : plus planifiée depuis le {at} ({why}) ; `pac sync --plan {name}` le synchronise encore à la "
+            "main. Retirez-le de plans: quand il n'est plus utile.")
 
 
 __all__ = ["job_end", "last_day", "schedule_line", "sync_end"]

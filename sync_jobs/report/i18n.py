@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from pac_core.advisor import HAND_OVER_HINT
-from pac_core.explain import REASONS
+from pac_core.decision_words import REASONS
 
 FR: dict[str, str] = {
     "title": "Réunion commerciale trimestrielle",
@@ -676,7 +676,7 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
                "pac_edits": "Plan edits made in the CRM", "axis": "Plan axes (PAC records)",
                "action": "Plan actions (PAC records)", "account": "Accounts (PAC fields)"},
     },
-    "decision": REASONS,   # the rule codes of pac_core.results.Decision, worded once in pac_core.explain
+    "decision": REASONS,   # the rule codes of pac_core.results.Decision, worded once in pac_core.decision_words
 }
 
 

@@ -171,8 +171,8 @@ class TestExplainAsOfAPastDaySaysThePlanIsToday:
                 "reads here as it is today. A quarter kept at its close keeps its plan of then "
                 "(pac report --quarter).") in out
         fr = self._explain(edited, "A-03", "--as-of", "2027-03-31", "--lang", "fr").stdout
-        assert ("Attention : calculé avec le plan d'aujourd'hui (version 2, enregistrée le 2027-04-10) ; le plan "
-                "du 2027-03-31 était sa version 1 (enregistrée le 2027-03-20) : une cible, une échéance, un "
+        assert ("Attention : calculé avec le plan d'aujourd'hui (version 2, enregistrée le 10 avril 2027) ; le plan "
+                "du 31 mars 2027 était sa version 1 (enregistrée le 20 mars 2027) : une cible, une échéance, un "
                 "responsable ou une action modifiés depuis se lisent ici tels qu'ils sont aujourd'hui. Un trimestre "
                 "conservé à sa clôture garde son plan d'alors (pac report --quarter).") in fr
 

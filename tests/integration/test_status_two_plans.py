@@ -99,3 +99,22 @@ def test_one_plan_keeps_its_output(tmp_path: Path) -> None:
     lines = _status(_two_plans(tmp_path, "2027-01-10T18:00:00+01:00", ("p2026", "p2027")), "--plan", "p2026")
     assert not any(line.startswith("Plan p2026 «") for line in lines)
     assert any(line.startswith("Nightly sync: pac schedule still syncs this plan") for line in lines), lines
+
+
+def test_the_blocks_in_french(tmp_path: Path) -> None:
+    """``--lang fr``: each block's head, its run's status and day, its nightly-sync line and what its last run left
+    out, in French (audit frenchwords: « last run 1 (ok, started 2026-… UTC) », « Nightly sync of p2026: … » under
+    French headings)."""
+    lines = _status(_two_plans(tmp_path, "2027-01-10T18:00:00+01:00", ("p2026", "p2027"), stray="p2026"),
+                    "--lang", "fr")
+    old = _block(lines, "Plan p2026 ")
+    assert old[0].startswith("Plan p2026 « Test plan 2026 » (test-plan-2026) : dernière exécution 1 (partielle, "
+                             "commencée le "), old
+    assert " UTC) ; version 1 (" in old[0], old   # French spacing before the semicolon, as every French line
+    assert any(line.startswith("  Synchronisation nocturne de p2026 : pac schedule le synchronise encore pour les "
+                               "saisies tardives jusqu'au 1er février 2027 à 00:00 CET") for line in old), old
+    assert "  Exécution 1 de p2026 : 1 enregistrement rejeté (dont 1 nouveau) : `pac status --plan p2026` les " \
+           "liste." in old, old
+    new = _block(lines, "Plan p2027 ")
+    assert new[0].startswith("Plan p2027 « Test plan 2027 » (test-plan-2027) : dernière exécution 2 (réussie, "
+                             "commencée le "), new

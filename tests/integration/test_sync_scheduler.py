@@ -493,10 +493,11 @@ class TestAfterThePlansEnd:
 class TestStatusAfterTheEnd:
     """``pac status`` says whether ``pac schedule`` still syncs an ended plan (audit yearend F6)."""
 
-    def _status(self, tmp_path, as_of: str) -> str:
+    def _status(self, tmp_path, as_of: str, *args: str) -> str:
         settings = synced_one_visit(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}", as_of,
                                     datetime(2027, 12, 20, 9, tzinfo=UTC))
-        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"})
+        shown = CliRunner().invoke(main, ["status", *args], env={"PAC_CONFIG": str(settings.source),
+                                                                 "COLUMNS": "250"})
         assert shown.exit_code == 0, shown.output
         return shown.output
 
@@ -512,6 +513,18 @@ class TestStatusAfterTheEnd:
         assert ("Nightly sync: no longer scheduled since 2028-02-01 00:00 CET (the plan ended on 2027-12-31; "
                 "schedule.after_end_days: 31); `pac sync --plan test` still syncs it by hand. Remove it from plans: "
                 "once it is no longer needed.") in self._status(tmp_path, "2028-03-01T18:00:00+01:00")
+
+    def test_within_the_grace_in_french(self, tmp_path) -> None:
+        """``--lang fr``: the line in French, its days in words (audit frenchwords: it was the English line)."""
+        assert ("Synchronisation nocturne : pac schedule synchronise encore ce plan pour les saisies tardives jusqu'au "
+                "1er février 2028 à 00:00 CET (le plan s'est terminé le 31 décembre 2027 ; schedule.after_end_days : "
+                "31), puis s'arrête.") in self._status(tmp_path, "2028-01-10T18:00:00+01:00", "--lang", "fr")
+
+    def test_after_the_grace_in_french(self, tmp_path) -> None:
+        assert ("Synchronisation nocturne : plus planifiée depuis le 1er février 2028 à 00:00 CET (le plan s'est "
+                "terminé le 31 décembre 2027 ; schedule.after_end_days : 31) ; `pac sync --plan test` le synchronise "
+                "encore à la main. Retirez-le de plans: quand il n'est plus utile.") in self._status(
+                    tmp_path, "2028-03-01T18:00:00+01:00", "--lang", "fr")
 
 
 class TestUpgradeReplacesJobs:

@@ -149,3 +149,17 @@ def test_the_plan_group_names_each_of_its_commands() -> None:
     summary = done.output.split("Options:", 1)[0].split("\n", 1)[1]
     assert done.exit_code == 0 and "Write and check plans" in summary
     assert [name for name in cli.PLAN_COMMANDS if f" {name}" not in summary.replace(",", " ")] == []
+
+
+def test_the_status_reason_words_load_no_engine() -> None:
+    """``pac status --lang fr`` words its rejections with ``run_views.french_reason``, from ``reject_words`` and the
+    decisions' words (``pac_core.decision_words``), imported at the top of their modules: none of them loads the
+    engine or NumPy (``french_reason`` imported pac_core.explain inside the function, the one lazy import
+    test_imports allowed besides the CLI's loader)."""
+    probe = ("import json, sys; import sync_jobs.run_views, pac_core.reject_words; "
+             "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout)
+    assert "pac_core.reject_words" in modules and "sync_jobs.run_views" in modules
+    assert _run_modules(modules) == []

@@ -12,6 +12,7 @@ from rich.console import Console
 from pac_core.results import Recommendation, Rule
 from pac_core.snapshots import recommendations_payload
 from sync_jobs import cli_status
+from sync_jobs.run_views import object_words
 
 
 def _kept(n: int) -> dict[str, Any]:
@@ -67,3 +68,44 @@ class TestOneLanguage:
             "Conseils : Aucune recommandation : chaque axe est dans les seuils fixés."]
         assert self._advice(monkeypatch, {**_kept_both(0)}, "en") == [
             "Advice: No recommendation: every axis is within its thresholds."]
+
+
+class TestFrenchWords:
+    """``pac status --lang fr``'s words agree with their counts and name statuses and objects in French (audit
+    frenchwords); English keeps the run log's words."""
+
+    def test_the_warnings_agree_with_their_counts(self) -> None:
+        one = {"deals": {"no_amount": 1}, "activities": {"planned_past": 1}}
+        three = {"deals": {"no_amount": 3}, "activities": {"planned_past": 3}}
+        assert cli_status.warning_lines(one, "fr") == [
+            "Alertes de qualité des données de la dernière exécution : 1 affaire gagnée sans montant, comptée comme "
+            "gagnée, pour 0 (corrigez les montants dans le CRM ; `pac explain AXE` la liste).",
+            "Alertes de qualité des données de la dernière exécution : 1 activité encore planifiée à une date passée, "
+            "comptée nulle part (mettez à jour son résultat ou son statut dans le CRM ; `pac explain ACTION` la "
+            "liste)."]
+        assert cli_status.warning_lines(three, "fr") == [
+            "Alertes de qualité des données de la dernière exécution : 3 affaires gagnées sans montant, comptées "
+            "comme gagnées, pour 0 (corrigez les montants dans le CRM ; `pac explain AXE` les liste).",
+            "Alertes de qualité des données de la dernière exécution : 3 activités encore planifiées à une date "
+            "passée, comptées nulle part (mettez à jour leur résultat ou leur statut dans le CRM ; `pac explain "
+            "ACTION` les liste)."]
+        assert cli_status.warning_lines(three, "en") == [
+            "Last run's data-quality warnings: 3 won deal(s) with no amount, counted as won and worth 0 (fix the "
+            "amounts in the CRM; `pac explain AXIS` lists them).",
+            "Last run's data-quality warnings: 3 activities still planned on a past date, counted nowhere (update "
+            "their outcome or status in the CRM; `pac explain ACTION` lists them)."]
+        assert cli_status.warning_lines({}, "fr") == []
+
+    @pytest.mark.parametrize(("status", "fr"), [("ok", "réussie"), ("partial", "partielle"), ("failed", "échouée"),
+                                                ("quota_stopped", "arrêtée (quota API)"), ("locked", "déjà en cours"),
+                                                ("running", "en cours"), ("some_future_word", "some_future_word")])
+    def test_each_status_in_french(self, status: str, fr: str) -> None:
+        assert (cli_status.status_words(status, "fr"), cli_status.status_words(status, "en")) == (fr, status)
+
+    @pytest.mark.parametrize(("key", "fr"), [
+        ("deals", "affaires"), ("activities:Event", "activités (Event)"), ("users", "utilisateurs"),
+        ("pac_edits@pac-2027", "modifications du plan dans le CRM (pac-2027)"), ("quotes", "quotes")])
+    def test_each_object_in_french(self, key: str, fr: str) -> None:
+        """An object of the run log in French, the CRM's own object or the plan after it; one pac does not know
+        as kept (never half translated)."""
+        assert (object_words(key, "fr"), object_words(key, "en")) == (fr, key)

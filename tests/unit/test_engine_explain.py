@@ -535,9 +535,9 @@ class TestNothingToList:
         fr, en = self._explained(), self._explained(language="en")
         assert (fr.header, fr.rows) == ("0 / 5 (0\xa0%) — 0 comptée, 0 non comptée", ())
         assert fr.nothing == (
-            "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (2027-05-03 – "
-            "2027-05-09) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui "
-            "approche de compter.")
+            "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (du 3 au 9 mai "
+            "2027) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui approche de "
+            "compter.")   # the days in words, as every French date of explain (audit frenchwords: 2027-05-03 – …)
         assert en.nothing == (
             "Nothing to list: no activity of marc.dubois@durand-process.example in its window “semaine 18” "
             "(2027-05-03 – 2027-05-09) or a day around it comes near to counting, nor does another rep's visit on its "

@@ -26,9 +26,6 @@ NOT_MODULES = ("sync_jobs/migrations/env.py", "sync_jobs/migrations/versions/")
 # that command runs, so that `pac --help` and `pac sync` do not import the report, the sandbox or openpyxl.
 LAZY_IMPORTS: Mapping[tuple[str, str], str] = {
     ("sync_jobs.cli", "_load"): "lazy command loading (importlib): a command's module is imported when it runs",
-    ("sync_jobs.run_views", "french_reason"): "pac status --lang fr's reason words (pac_core.explain, which loads the "
-                                              "engine and numpy) imported when asked: `pac status --help` loads no "
-                                              "engine (test_cli_lazy)",
 }
 
 # Parts that fail today because of files other branches are rewriting (issue 14): each must pass once they merge,
