@@ -26,11 +26,13 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
 from sync_jobs.app import load_report_inputs
+from sync_jobs.cli import main
 from sync_jobs.report import render_html, write_xlsx
 from sync_jobs.report.workbook import FIRST_ROW
 from tests.fakes import write_settings
@@ -330,6 +332,96 @@ class TestAdviceOrg:
             "AX-SUSP": {**unchanged, "PAC_ROI__c": -0.0667, "PAC_Advice__c": SUSP_DROP.format("7", "85", "99")}}
         plan = ev.plan
         assert plan is not None and (plan.additional, round(plan.roi or 0, 6)) == (Decimal("68000"), 0.364379)
+
+
+def _rewrite(settings: Any, edits: tuple[tuple[str, str], ...]) -> None:
+    plan = Path(settings.source).parent / "plan.pac.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    plan.write_text(text, encoding="utf-8")
+
+
+def _status(text: str, axis: str, status: str) -> tuple[str, str]:
+    """The (old, new) edit giving ``axis`` the ``status`` in the plan file's text."""
+    start = text.index(f"id: {axis}")
+    end = text.index("status: active", start) + len("status: active")
+    return text[start:end], text[start:end].replace("status: active", f"status: {status}")
+
+
+class TestTheManagerActs:
+    def test_the_manager_follows_night_one_s_advice(self, advice_org: tuple[DocsOrg, Any, Path]) -> None:
+        """The plan suspends AX-SUSP and drops AX-DROP from 17 June, and makes AX-PRIO priority 1; no CRM change.
+        Night 2: live AX-ROLL, AX-SLOW, AX-PRIO: 37,900 of 64,500; costs 2 x 6,000 x 168 / 365 + 400 x 78 / 91 =
+        5,866.14 against 11,370 of margin: ROI 93.8 %. Loire's objective is AX-PRIO's 2,000 and its ROI AX-PRIO's
+        31.25 %; Ain has no live axis: no objective, no ROI. No advice at all (Loire still −10 %, but AX-PRIO is
+        already a priority; AX-ROLL's payback 6.02): the four sentences of night 1 are emptied, the two axes left out
+        read inactive."""
+        org, settings, mapping = advice_org
+        assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
+        text = (Path(settings.source).parent / "plan.pac.yaml").read_text(encoding="utf-8")
+        _rewrite(settings, (
+            _status(text, "AX-SUSP", '{state: suspended, reason: "R-200 production full", since: 2027-06-17, '
+                                     "until: 2027-09-30}"),
+            _status(text, "AX-DROP", '{state: dropped, reason: "ROI below 0", since: 2027-06-17}'),
+            _status(text, "AX-PRIO", "{state: prioritised, rank: 1, since: 2027-06-17}")))
+        before = len(org.requests)
+        org.now = BETWEEN
+        result = _sync(org, settings, mapping, NIGHT2)
+        ev = result.evaluation
+        assert ev is not None and result.unmeasured == [], result
+        assert ev.recommendations == ()
+        plan = ev.plan
+        assert plan is not None
+        assert (plan.additional, plan.objective, plan.cost, round(plan.roi or 0, 6), plan.left_out) == (
+            Decimal("37900"), Decimal("64500"), Decimal("12400"), 0.938241, ("AX-DROP", "AX-SUSP"))
+        assert {s.segment_id: (s.objective, _round(s.roi, 4)) for s in ev.segments} == {
+            "S-69": (Decimal("40000"), 0.9879), "S-38": (Decimal("22500"), 0.9662), "S-42": (Decimal("2000"), 0.3125),
+            "S-01": (None, None)}
+        axes = _written(org, "PAC_Axis__c", before)
+        assert {x: (axes[x].get("PAC_Status__c"), axes[x].get("PAC_Pace__c"), axes[x].get("PAC_Advice__c"))
+                for x in AXES if x != "AX-SLOW"} == {
+            "AX-ROLL": (None, "at_risk", ""), "AX-DROP": ("dropped", "inactive", ""),
+            "AX-PRIO": ("prioritised", None, ""), "AX-SUSP": ("suspended", "inactive", "")}
+        page = _page_text(settings, NIGHT2)
+        for shown in ("Additional revenue €37,900 59% of objective · Objective €64,500", "Plan ROI to date 94%",
+                      "Metals Loire ROI below 0 Dropped (since June 17, 2027) €25,600 / €30,000 85% – Inactive −2% "
+                      "left out",
+                      "R-200 Ain R-200 production full Suspended until September 30, 2027 (since June 17, 2027) "
+                      "€4,000 / €5,000 80% – Inactive −7% left out"):
+            assert shown in page, shown
+
+    def test_an_roi_of_exactly_0_is_not_dropped(self, advice_org: tuple[DocsOrg, Any, Path]) -> None:
+        """AX-DROP at a margin of 34.375 % and a budget of 10,400: 25,600 x 0.34375 = 8,800 against 10,400 x 77 / 91
+        = 8,800, ROI 0 exactly: no drop (below 0 drops), its Loire's prioritise is its advice. Plan ROI 21,370 /
+        15,898.10 − 1 = 34.4 %."""
+        org, settings, mapping = advice_org
+        _rewrite(settings, (("period: Q2, budget: 9100}", "period: Q2, budget: 10400, margin_rate: 0.34375}"),))
+        ev = _sync(org, settings, mapping, NIGHT1).evaluation
+        assert ev is not None and ev.plan is not None
+        assert (ev.axis("AX-DROP").roi, round(ev.plan.roi or 0, 6)) == (0.0, 0.344186)
+        assert [(r.axis_id, r.rule, r.text("en"), len(r.overruled)) for r in ev.recommendations
+                if r.axis_id == "AX-DROP"] == [("AX-DROP", "prioritise", PRIORITISE.format("Metals Loire"), 0)]
+        written = _written(org, "PAC_Axis__c")["AX-DROP"]
+        assert (written["PAC_ROI__c"], written["PAC_Advice__c"]) == (0.0, PRIORITISE.format("Metals Loire"))
+        assert "Metals Loire Loire Active €30,600 Baseline €5,000 €25,600 / €30,000 85% ● On track €10,400 0% " \
+               "3 months" in _page_text(settings, NIGHT1)
+
+    def test_pac_advice_says_it_as_the_report(self, advice_org: tuple[DocsOrg, Any, Path]) -> None:
+        """`pac advice AX-SUSP --as-of` the night: the quarter's load with its parts, the drop overruled, in French."""
+        org, settings, mapping = advice_org
+        _sync(org, settings, mapping, NIGHT1)
+        shown = CliRunner().invoke(main, ["advice", "AX-SUSP", "--as-of", "2027-06-16T18:00", "--lang", "fr"],
+                                   env={"PAC_CONFIG": str(settings.source), "COLUMNS": "200"})
+        assert shown.exit_code == 0, shown.output
+        for line in ("[Suspendre] Suspendre l'axe « R-200 Ain » : la production de R-200 est chargée à 90 % de sa "
+                     "capacité en 2027-Q2 (seuil 90 %).",
+                     "- Charge de production : R-200 90 % (gagné 14 + engagé 4 / capacité 20)",
+                     "[Abandonner] Abandonner l'axe « R-200 Ain » (ROI à date −5 % après 84 % de la période, "
+                     "seuil 0 %) au profit de « Chemicals Rhône » (ROI à date 100 %).",
+                     "- Coût au prorata à date : 1 269 €"):
+            assert line in shown.stdout.replace("\u202f", " ").replace("\xa0", " "), line
 
 
 class TestReport:
