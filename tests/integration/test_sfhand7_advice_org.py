@@ -461,6 +461,34 @@ class TestReport:
                 + PRIORITISE.format("Metals Loire")):
             assert shown in text, shown
 
+    def test_the_q2_report_at_its_close(self, advice_org: tuple[DocsOrg, Any, Path]) -> None:
+        """1 July 00:00 Paris, night 1's records: the Q2 axes are over, each told its closing verdict with its whole
+        cost (AX-PRIO's base now holds B9 of 25 June 2026: −6,500 of 2,000, final ROI −587.5 %); the year's axes
+        have paybacks of 6.50 and 6.57 months (180 d 23 h): no advice. Plan 59,500 of 99,500, ROI 17,850 /
+        16,950.68 − 1 = 5.3 %; Loire 69,300 / 85,000: −18 %, ROI 5,730 / 9,500 − 1 = −40 %."""
+        org, settings, mapping = advice_org
+        _sync(org, settings, mapping, NIGHT1)
+        close = datetime(2027, 6, 30, 22, 0, tzinfo=UTC)
+        ev = load_report_inputs(settings, as_of=close).evaluation
+        assert ev is not None and ev.plan is not None
+        assert (ev.plan.additional, round(ev.plan.roi or 0, 6)) == (Decimal("59500"), 0.053055)
+        assert {x: (ev.axis(x).pace, _round(ev.axis(x).time_to_roi_months, 4)) for x in AXES} == {
+            "AX-ROLL": ("at_risk", 6.4975), "AX-SLOW": ("on_track", 6.5693), "AX-DROP": ("late", 3.5425),
+            "AX-PRIO": ("late", None), "AX-SUSP": ("late", 3.7372)}
+        ended = 'Axis "{}" ended on June 30, 2027: it did not reach its objective ({}), final ROI {}.'
+        verdicts = (ended.format("Metals Loire", "85% of the objective: additional revenue €25,600 of €30,000", "−16%"),
+                    ended.format("Plastics Loire", "−325% of the objective: additional revenue −€6,500 of €2,000",
+                                 "−588%"),
+                    ended.format("R-200 Ain", "80% of the objective: additional revenue €4,000 of €5,000", "−20%"))
+        assert [(r.axis_id, r.rule, r.text("en")) for r in ev.recommendations] == [
+            ("AX-DROP", "closed", verdicts[0]), ("AX-PRIO", "closed", verdicts[1]),
+            ("AX-SUSP", "closed", verdicts[2])]
+        text = _page_text(settings, close)
+        for shown in ("Additional revenue €59,500 60% of objective · Objective €99,500", "Plan ROI to date 5%",
+                      "Revenue €69,300 Baseline €85,000 Additional revenue −€15,700 Objective €32,000 Trend −18% "
+                      "ROI to date −40%", *verdicts):
+            assert shown in text, shown
+
     def test_the_workbook_reads_the_drop_below_0(self, advice_org: tuple[DocsOrg, Any, Path], tmp_path: Path) -> None:
         """Metals Loire, told to drop at −0.26 %, held 0 under « 0.0 % » in the Overview and Axes sheets (fixed by
         audit sfhand7); Ain's −9.99 % and the paybacks keep their exact values."""
