@@ -408,6 +408,33 @@ class TestTheManagerActs:
         assert "Metals Loire Loire Active €30,600 Baseline €5,000 €25,600 / €30,000 85% ● On track €10,400 0% " \
                "3 months" in _page_text(settings, NIGHT1)
 
+    @pytest.mark.parametrize("minute", [0, -1])
+    def test_the_drop_waits_for_half_the_quarter_to_the_minute(self, advice_org: tuple[DocsOrg, Any, Path],
+                                                                minute: int) -> None:
+        """16 May 12:00 Paris is 45.5 of Q2's 91 days: half elapsed, the drop fires (>=) for AX-PRIO (−12,000: ROI
+        −1,880 %) and AX-SUSP (0: −100 %), in favour of AX-DROP (+20,000: 6,000 / 4,600 − 1 = 30 %), each with its
+        segment's prioritise overruled; a minute earlier both are only prioritised. Every segment is down then:
+        Rhône −38.5 %, Isère −10.08 % (on its side of the 10 %), Loire −37.2 %, Ain −29.99 %."""
+        org, settings, mapping = advice_org
+        _sync(org, settings, mapping, NIGHT1)
+        at = datetime(2027, 5, 16, 10, 0, tzinfo=UTC) + timedelta(minutes=minute)
+        ev = load_report_inputs(settings, as_of=at).evaluation
+        assert ev is not None
+        down = 'Prioritise axis "{}": revenue of "{}" is down {}% (threshold 10%).'
+        dropped = ('Drop axis "{}" (ROI to date {}% after 50% of the period, threshold 0%) in favour of "Metals Loire" '
+                   "(ROI to date 30%).")
+        prio, susp = down.format("Plastics Loire", "Loire", 37), down.format("R-200 Ain", "Ain", 30)
+        half = {"AX-PRIO": ("drop", dropped.format("Plastics Loire", "−1,880"), [prio]),
+                "AX-SUSP": ("drop", dropped.format("R-200 Ain", "−100"), [susp])}
+        before: dict[str, tuple[str, str, list[str]]] = {"AX-PRIO": ("prioritise", prio, []),
+                                                         "AX-SUSP": ("prioritise", susp, [])}
+        assert {r.axis_id: (r.rule, r.text("en"), [o.text("en") for o in r.overruled])
+                for r in ev.recommendations} == {
+            "AX-ROLL": ("prioritise", down.format("Chemicals Rhône", "Rhône", 39), []),
+            "AX-SLOW": ("prioritise", down.format("Food Isère", "Isère", 10), []),
+            "AX-DROP": ("prioritise", down.format("Metals Loire", "Loire", 37), []),
+            **(half if minute == 0 else before)}
+
     def test_pac_advice_says_it_as_the_report(self, advice_org: tuple[DocsOrg, Any, Path]) -> None:
         """`pac advice AX-SUSP --as-of` the night: the quarter's load with its parts, the drop overruled, in French."""
         org, settings, mapping = advice_org
