@@ -541,3 +541,16 @@ class TestReport:
         assert cells("Segments", "Trend") == {
             "Rhône": (0.715, "+0%;-0%;0%"), "Isère": (0.05, "+0%;-0%;0%"), "Loire": (-0.1, "+0%;-0%;0%"),
             "Ain": (-0.0999, "+0.00%;-0.00%;0.00%")}
+        # the rules each advice overruled, as the page, `pac advice` and the CRM's field give them (audit sfhand7: the
+        # sheet listed the drop of Metals Loire alone, not Loire's prioritise it overruled)
+        recos = [[c.value for c in r[:4]] for r in book["Recommendations"].iter_rows(min_row=FIRST_ROW + 1)]
+        assert recos == [
+            ["Roll out", "Chemicals Rhône", "Rhône", ROLL_OUT],
+            ["Drop", "Metals Loire", "Loire", DROP],
+            ["Prioritise (overruled)", "Metals Loire", "Loire", PRIORITISE.format("Metals Loire")],
+            ["Prioritise", "Plastics Loire", "Loire", PRIORITISE.format("Plastics Loire")],
+            ["Suspend", "R-200 Ain", "Ain", SUSPEND],
+            ["Drop (overruled)", "R-200 Ain", "Ain", SUSP_DROP.format(5, 84, 100)]]
+        evidence = [r[4].value for r in book["Recommendations"].iter_rows(min_row=FIRST_ROW + 1)]
+        assert evidence[2] == ("Revenue: €69,300\nBaseline: €77,000\nSegment trend: −10%\n"
+                               "Minimum decline (threshold): 10%\nTriggers: segment decline")
