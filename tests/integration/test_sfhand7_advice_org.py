@@ -516,9 +516,10 @@ class TestReport:
                       "ROI to date −40%", *verdicts):
             assert shown in text, shown
 
-    def test_the_workbook_reads_the_drop_below_0(self, advice_org: tuple[DocsOrg, Any, Path], tmp_path: Path) -> None:
-        """Metals Loire, told to drop at −0.26 %, held 0 under « 0.0 % » in the Overview and Axes sheets (fixed by
-        audit sfhand7); Ain's −9.99 % and the paybacks keep their exact values."""
+    def test_the_workbook(self, advice_org: tuple[DocsOrg, Any, Path], tmp_path: Path) -> None:
+        """Metals Loire, told to drop at −0.26 %, held 0 under « 0.0 % » in the Overview and Axes sheets, and the
+        Recommendations sheet left out the rules each advice overruled (both fixed by audit sfhand7); Ain's −9.99 %
+        and the paybacks keep their exact values."""
         org, settings, mapping = advice_org
         _sync(org, settings, mapping, NIGHT1)
         book = load_workbook(write_xlsx(load_report_inputs(settings, as_of=NIGHT1), tmp_path / "r.xlsx", "en"))
