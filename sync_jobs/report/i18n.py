@@ -78,6 +78,7 @@ FR: dict[str, str] = {
     "kpis_formulas": "Comment chaque indicateur est calculé :",
     "no_kpis": "Aucun indicateur calculé pour l'instant.",
     "overruled": "Aussi envisagé, écarté par la règle prioritaire",
+    "overruled_rule": "{rule} (écarté)",
     "context": "Changements de contexte pris en compte",
     "sec_data": "Les données derrière les chiffres",
     # KPI cards
@@ -499,6 +500,7 @@ EN: dict[str, str] = {
     "kpis_formulas": "How each indicator is computed:",
     "no_kpis": "No indicator computed yet.",
     "overruled": "Also considered, overruled by the rule that takes precedence",
+    "overruled_rule": "{rule} (overruled)",
     "context": "Context changes taken into account",
     "evidence": "Evidence",
     "threshold": "threshold",

@@ -230,13 +230,17 @@ def recommendations(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column],
     rule_kind, heading = reco_words(inputs)   # a plan whose period is over: worded for the next plan
     cols[3] = (w[heading], "text")
     rows = []
+    sep = " : " if fmt.lang == "fr" else ": "
     for reco in inputs.evaluation.recommendations:
-        evidence = "\n".join(f"{label}{' (' + w['threshold'] + ')' if limit else ''} : {value}"
-                             if fmt.lang == "fr" else f"{label}{' (' + w['threshold'] + ')' if limit else ''}: {value}"
-                             for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
-        rows.append([enum_label(rule_kind, reco.rule.value, fmt.lang), axes_by.get(reco.axis_id, reco.axis_id),
-                     segs.get(reco.segment_id, reco.segment_id), reco_text(inputs, reco.text(fmt.lang), fmt.lang),
-                     evidence])
+        # each rule it overruled on a row of its own under it, with its sentence and evidence, as the page, `pac
+        # advice` and the CRM's advice field give them (audit sfhand7: the sheet left them out)
+        for one, rule in ((reco, enum_label(rule_kind, reco.rule.value, fmt.lang)),
+                          *((o, w["overruled_rule"].format(rule=enum_label(rule_kind, o.rule.value, fmt.lang)))
+                            for o in reco.overruled)):
+            evidence = "\n".join(f"{label}{' (' + w['threshold'] + ')' if limit else ''}{sep}{value}"
+                                 for label, value, limit in evidence_rows(one.evidence, plan, fmt))
+            rows.append([rule, axes_by.get(reco.axis_id, reco.axis_id), segs.get(reco.segment_id, reco.segment_id),
+                         reco_text(inputs, one.text(fmt.lang), fmt.lang), evidence])
     return cols, rows
 
 

@@ -188,6 +188,9 @@ def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None
     shown = apart(value, limits, usual, percent=percent)
     places = places_of(shown)
     if places > usual:
+        # the exact value: ``_put`` zeroed a figure that prints « -0 % » at the column's places, but at these it
+        # reads below 0 (an ROI of -0.26 % the drop fired on is « -0,3 % », not 0: audit sfhand7)
+        cell.value = value
         if not percent:       # one decimal as a rule (« 6,0 »); 6.04 months beside « within 6 »: « 6,04 »
             cell.number_format = "0." + "0" * places
         else:

@@ -160,6 +160,23 @@ def test_the_workbooks_exact_cells_read_on_their_own_side(tmp_path: Path) -> Non
     assert _cell(book["Axes"], "ROI to date").value == 0.4996
 
 
+@pytest.mark.parametrize(("roi", "value", "shown"), [
+    (-0.0025974025974025974, -0.0025974025974025974, "0.0%"),   # the page's « −0.3 % », exact under 0.0 %
+    (-0.00004, -0.0001, "0.00%"),                                 # « 0.00 % » at two places: the page's −0.01 %
+])
+def test_a_workbooks_roi_just_below_0_is_not_written_0(tmp_path: Path, roi: float, value: float,
+                                                       shown: str) -> None:
+    """Audit sfhand7: an axis told to drop at an ROI of −0.26 % (« −0,3 % » on the page and in the advice) held 0
+    under « 0.0 % » in the *Overview* and *Axes* sheets: the cell was zeroed as a figure that would print « -0 % » at
+    the column's whole percent, before the decimals keeping it below the drop's 0 % were chosen."""
+    p, ev = second_quarter_axis()
+    ev = replace(ev, axes=tuple(replace(a, roi=roi) for a in ev.axes))
+    book = openpyxl.load_workbook(write_xlsx(ReportInputs(p, ev), tmp_path / "r.xlsx", "en"))
+    for sheet in ("Overview", "Axes"):
+        cell = _cell(book[sheet], "ROI to date")
+        assert (cell.value, cell.number_format) == (pytest.approx(value), shown), sheet
+
+
 @pytest.mark.parametrize(("roi", "written"), [
     (0.49996, 0.4999),      # 0.5000 is the roll-out's 50 %; the report reads « 49,99 % »
     (0.49995, 0.4999),

@@ -196,8 +196,10 @@ class TestAdviceForTheNextPlan:
     def test_the_workbook_sheet_too(self) -> None:
         cols, rows = tables.recommendations(self._inputs(datetime(2028, 1, 1, tzinfo=PARIS)), Formatter(lang="fr"))
         assert cols[3][0] == "Pour le plan suivant"
-        assert rows and [r[0] for r in rows] == ["Ne pas reconduire"] * len(rows)
+        # the overruled prioritise on its own row under it, worded for the next plan as the page words it (sfhand7)
+        assert [r[0] for r in rows] == ["Ne pas reconduire", "Reconduire en priorité (écarté)"]
         assert rows[0][3].startswith("Ne pas reconduire l'axe « Rhône »")
+        assert rows[1][3].startswith("Reconduire en priorité l'axe « Rhône » : le chiffre d'affaires de « Rhône »")
 
     def test_a_second_before_the_end_the_words_are_the_advisors(self) -> None:
         text = plain(_section(render_html(self._inputs(datetime(2027, 12, 31, 23, 59, tzinfo=PARIS))), "recos"))
