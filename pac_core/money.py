@@ -254,6 +254,23 @@ def decimals_below(ratio: Decimal | float, limit: Decimal | float, most: int = 2
 PROGRESS_LIMITS: tuple[Limit, ...] = ((0.0, False), (0.0, True), (1.0, True))
 
 
+def pace_decimals(progress: float | Decimal | None, expected: float | Decimal | None, decimals: int = 0,
+                  most: int = 2, *, percent: bool = True) -> int:
+    """The decimals at which a progress behind its expected share by now (an axis « At risk »: progress < expected)
+    and that share both read as behind: the fewest from ``decimals`` up to ``most`` at which the progress, rounded
+    half up, is below the share rounded alike. 45.75 % against 45.96 % read « 46 % | 46 % | At risk » (audit
+    sfhand7): « 45,8 % | 46,0 % » now. ``decimals`` when the progress is not behind (or either is unknown); ``most``
+    when even that reads them alike (less than 0.005 % apart). Both figures are to be written with these decimals
+    (the progress with ``progress_percent``'s, which may add more near 0 % or 100 %). ``percent`` False: plain
+    numbers, an action's count done against its count expected by now (5 done, 5.004 expected: « 5,00 »)."""
+    if progress is None or expected is None or not progress < expected:
+        return decimals
+    for places in range(decimals, most + 1):
+        if half_up(progress, places, percent=percent) < half_up(expected, places, percent=percent):
+            return places
+    return most
+
+
 def progress_percent(ratio: float | Decimal, lang: str, decimals: int = 0) -> str:
     """A progress as the report, the review, ``pac explain`` and the notifications write it: ``percent`` on its own
     side of 0 % and 100 % (``apart`` with ``PROGRESS_LIMITS``): « 99,96 % », « 99,9 % », « 0,4 % », « 100 % »."""

@@ -32,6 +32,8 @@ from pac_config.planfile import plans_language
 from pac_config.settings import DEMO_SETTINGS, default_settings_path, engine_settings, load_settings
 from pac_core.engine import figures_last_day
 from pac_core.engine_settings import EngineSettings
+from pac_core.money import pace_decimals
+from pac_core.results import Pace
 from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
@@ -357,8 +359,10 @@ def print_progress(console: Console, plan: Any, evaluation: Any, fmt: Formatter 
         # the report's figures and words (audits surfaces F3, opscounts): the shown revenue less the shown baseline,
         # its cents beside an objective missed by cents, the progress and the ROI on their own side of their
         # thresholds, the expected share as the workbook shows it, the statuses and the paces
+        # an axis at risk reads below its expected share, with the decimals that show it (audit sfhand7)
+        places = pace_decimals(p.progress, p.expected_by_now) if p.pace is Pace.AT_RISK else 0
         axes.add_row(_cut(f"{axis.id} {axis.name}", 50), axis_status(axis, fmt, day),
-                     fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)), fmt.progress(p.progress),
-                     fmt.percent(p.expected_by_now), fmt.roi(p.roi, p.cost),
+                     fmt.additional(p), fmt.objective_beside(p.objective, fmt.cents(p)),
+                     fmt.progress(p.progress, places), fmt.percent(p.expected_by_now, places), fmt.roi(p.roi, p.cost),
                      enum_label("axis_pace", p.pace.value, fmt.lang))
     console.print(axes)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pac_core.advisor import axis_closed
-from pac_core.money import PROGRESS_LIMITS, apart
+from pac_core.money import PROGRESS_LIMITS, apart, pace_decimals
 from pac_core.plan import Axis, Plan
 from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
@@ -113,8 +113,10 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
             continue        # its closing verdict (reco:closed) tells it, once
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
             # on its own side of 100 %: an objective missed at 99.96 % does not read « 100 % » (audit nearleft)
-            pct = "" if a.progress is None else f"{apart(a.progress, PROGRESS_LIMITS)}"
-            expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, percent=True)}"
+            # at risk, both with the decimals that read it behind (45.75 % vs 45.96 %: « 45,8 % » / « 46,0 % », sfhand7)
+            places = pace_decimals(a.progress, a.expected_by_now) if a.pace is Pace.AT_RISK else 0
+            pct = "" if a.progress is None else f"{apart(a.progress, PROGRESS_LIMITS, places)}"
+            expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, places, percent=True)}"
             values = {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct, "expected": expected}
             if over:      # nothing left to catch up: the objective was missed, said once (the key has no month)
                 out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:final", "axis_missed", a.axis_id, values, heads))

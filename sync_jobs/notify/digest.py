@@ -55,7 +55,8 @@ def _values(alert: Alert, lang: str, reader: str | None) -> dict[str, str]:
         # with the decimals the alert kept it with (« 99,96 », an objective missed short of 100 %: audit nearleft)
         values["progress"] = number(Decimal(values["progress"]), max(0, places_of(Decimal(values["progress"])))) \
             if values["progress"] else "–"
-        values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"
+        values["expected"] = number(Decimal(values["expected"]), max(0, places_of(Decimal(values["expected"])))) \
+            if values["expected"] else "–"
     if alert.kind == "rejected":    # the report's word, « Activités »; the reason in the person's language
         values["object"] = enum_label("object", values["object"], lang)
         # made from its code (``compute_alerts``), else read from its words: the engine's as pac explain words it

@@ -21,7 +21,7 @@ from pac_core.money import PROGRESS_LIMITS, apart
 from pac_core.rounding import half_up
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.scrub import scrub
-from sync_jobs.report.tables import actions
+from sync_jobs.report.tables import actions, pace_places
 from sync_jobs.report_inputs import ReportInputs
 
 FORMULA_START = ("=", "+", "-", "@")   # what a spreadsheet reads as the start of a formula (OWASP)
@@ -37,11 +37,13 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
         writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
         writer.writerow([f"{h} (%)" if kind == "percent" else h for h, kind in columns])
         for row in rows:
-            writer.writerow([_cell(v, kind, point) for (_, kind), v in zip(columns, row, strict=True)])
+            behind = pace_places(columns, row, fmt.lang, 1)   # a count expected beside one done, at risk (sfhand7)
+            writer.writerow([_cell(v, kind, point, behind.get(c, 1))
+                             for c, ((_, kind), v) in enumerate(zip(columns, row, strict=True))])
     return path
 
 
-def _cell(value: Any, kind: str, point: str) -> str:
+def _cell(value: Any, kind: str, point: str, places: int = 1) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
@@ -50,7 +52,7 @@ def _cell(value: Any, kind: str, point: str) -> str:
         number = value if isinstance(value, Decimal | float) else int(value)   # a bool as 0 / 1, as before
         if kind == "percent":   # the progress: below 100 until done, above 0 once begun, as the page (audit nearleft)
             return str(apart(number, PROGRESS_LIMITS, 1)).replace(".", point)
-        text = str(half_up(number, 1 if kind == "number" else 0))
+        text = str(half_up(number, places if kind == "number" else 0))
         return text.replace(".", point)
     text = printable(scrub(str(value)))   # no control character the CRMs drop (Word's line break, an escape: F4)
     return "'" + text if text.startswith(_CSV_FORMULA_START) else text

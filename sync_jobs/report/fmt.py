@@ -209,11 +209,11 @@ class Formatter:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         return DASH if ratio is None else percent(ratio, self.lang, decimals)
 
-    def progress(self, ratio: float | Decimal | None) -> str:
+    def progress(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A progress (done / target, additional revenue / objective) on its own side of 0 % and 100 %
         (``pac_core.money.progress_percent``): 99.96 % reads « 99,96 % », not the « 100 % » of a done action
-        (audit nearleft)."""
-        return DASH if ratio is None else progress_percent(ratio, self.lang)
+        (audit nearleft). ``decimals``: at least these (``money.pace_decimals`` beside an expected share)."""
+        return DASH if ratio is None else progress_percent(ratio, self.lang, decimals)
 
     def change(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A change from a baseline (``revenue / baseline − 1``), signed: ``+210 %`` / ``+210%``, ``-20 %``, ``0 %``.

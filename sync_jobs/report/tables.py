@@ -13,7 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.results import AxisProgress, KpiValue, SegmentProgress
+from pac_core.money import pace_decimals
+from pac_core.results import AxisProgress, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from sync_jobs.logs import redact
@@ -62,6 +63,30 @@ def _no_cost(value: Any, cost: Any, fmt: Formatter) -> Any:
     """An axis's ROI or payback as the page reads it: « sans coût » / "no cost" (``Formatter.no_cost``) when its cost
     is 0 (no finite ROI, nothing to pay back), else the number (empty when unknown)."""
     return fmt.no_cost if cost is not None and cost == 0 else value
+
+
+def pace_places(columns: list[Column], row: list[Any], lang: str, decimals: int = 0) -> dict[int, int]:
+    """The decimals (by column, from 0) a row at risk needs to read behind: an axis's progress and its share
+    expected by now (``money.pace_decimals``: 45.75 % against 45.96 % read « 46 % | 46 % | À risque » in the
+    workbook, audit sfhand7; « 45,8 % | 46,0 % » now), an action's count expected by now beside its count done (5
+    done, 5.04 expected: « 5,04 », not « 5,0 », as the monthly review writes it); ``decimals`` is the usual places
+    of those cells. Empty for a row not at risk or a table without these columns."""
+    w = labels(lang)
+    at = {header: c for c, (header, _) in enumerate(columns)}
+    if isinstance(row, Footer) or not {w["expected"], w["pace"]} <= at.keys():
+        return {}
+    expected = at[w["expected"]]
+    if columns[expected][1] == "percent" and w["progress"] in at:        # an axis: two percentages
+        if row[at[w["pace"]]] != enum_label("axis_pace", Pace.AT_RISK.value, lang):
+            return {}
+        places = pace_decimals(row[at[w["progress"]]], row[expected], decimals)
+        return {at[w["progress"]]: places, expected: places} if places > decimals else {}
+    if columns[expected][1] == "number" and w["done"] in at:              # an action: a count expected beside one done
+        if row[at[w["pace"]]] != enum_label("pace", Pace.AT_RISK.value, lang):
+            return {}
+        places = pace_decimals(row[at[w["done"]]], row[expected], decimals, percent=False)
+        return {expected: places} if places > decimals else {}
+    return {}
 
 
 def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:

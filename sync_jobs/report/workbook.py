@@ -28,7 +28,7 @@ from sync_jobs.report.i18n import labels
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import overlap_lines, report_since, status_line
 from sync_jobs.report.scrub import scrub
-from sync_jobs.report.tables import Footer, iter_views
+from sync_jobs.report.tables import Footer, iter_views, pace_places
 from sync_jobs.report_inputs import ReportInputs
 
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
@@ -84,12 +84,16 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
         near = _near_limits(name, columns, fmt)
         progress = _progress_columns(columns, fmt)
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
+            behind = pace_places(columns, row, fmt.lang)     # a row at risk: the decimals that read it (sfhand7)
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
                 _put(sheet.cell(r, c), value, kind, number_formats, spaced)
                 if not isinstance(value, float):
                     continue
                 if c in progress:     # the plan's total too: a progress reads on its own side of 0 % and 100 %
-                    _near(sheet.cell(r, c), value, kind, PROGRESS_LIMITS)
+                    _near(sheet.cell(r, c), value, kind, PROGRESS_LIMITS, behind.get(c - 1, 0))
+                elif c - 1 in behind:     # an expected share or count beside a figure behind it
+                    sheet.cell(r, c).value = value
+                    sheet.cell(r, c).number_format = "0." + "0" * behind[c - 1] + ("%" if kind == "percent" else "")
                 elif c in near and not isinstance(row, Footer):
                     _near(sheet.cell(r, c), value, kind, near[c])
             if isinstance(row, Footer):
@@ -177,7 +181,7 @@ def _progress_columns(columns: list[tuple[str, str]], fmt: Formatter) -> set[int
     return {c for c, (header, kind) in enumerate(columns, start=1) if header == word and kind == "percent"}
 
 
-def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None:
+def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...], least: int = 0) -> None:
     """A figure just short of a threshold shows the decimals that keep it short, as the page (``money.apart``; audit
     nearthreshold): 0.4996 as « 49,96 % », not the roll-out's « 50 % »; 0.9996 of an objective as « 99,96 % », not
     « 100 % » (audit nearleft). The cell keeps the exact value, unless that value would still read on the other side
@@ -185,7 +189,7 @@ def _near(cell: Any, value: float, kind: str, limits: tuple[Limit, ...]) -> None
     it then holds the figure as the page shows it, -0.0999 (decided 7 Dec 2026, audit nearleft)."""
     percent = kind != "months"
     usual = 0 if percent else 1     # the places of the column's format (« 0 % », months' « 0,0 »)
-    shown = apart(value, limits, usual, percent=percent)
+    shown = apart(value, limits, max(usual, least), percent=percent)
     places = places_of(shown)
     if places > usual:
         # the exact value: ``_put`` zeroed a figure that prints « -0 % » at the column's places, but at these it

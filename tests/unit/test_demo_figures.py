@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from pac_core.engine import EngineSettings
-from pac_core.results import Evaluation
+from pac_core.results import Evaluation, Pace
 from sync_jobs import demo
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.run_views import counts_table, print_rejection_table
@@ -95,6 +95,16 @@ class TestAxesTable:
         ranked = next(a for a in plan.axes if a.status.state.value == "prioritised")
         [row] = [line for line in _printed(fx.evaluation()).splitlines() if ranked.id in line and "│" in line]
         assert f"Priority #{ranked.status.rank}" in row, row
+
+    def test_an_axis_at_risk_reads_below_its_expected_share(self) -> None:
+        """At risk at 45.75 % of its objective against 45.96 % expected by now: « 45.8% » / « 46.0% », not the
+        « 46% » / « 46% » of an axis on its expected share (audit sfhand7); on track at 46.02 % against 45.96 %, the
+        usual « 46% » / « 46% ». Seen failing before the fix: « 46% » / « 46% » at risk."""
+        assert _axis_cells(_with(progress=0.4575, expected_by_now=0.4596, pace=Pace.AT_RISK))[2:4] == ["45.8%", "46.0%"]
+        assert _axis_cells(_with(progress=0.4602, expected_by_now=0.4596, pace=Pace.ON_TRACK))[2:4] == ["46%", "46%"]
+        # a hair apart: two decimals (45.954 % vs 45.96 %: « 45.95% » / « 45.96% »)
+        assert _axis_cells(_with(progress=0.45954, expected_by_now=0.4596, pace=Pace.AT_RISK))[2:4] == [
+            "45.95%", "45.96%"]
 
 
 class TestActionsTable:
@@ -209,3 +219,4 @@ def test_pac_status_in_french_words_the_reasons_in_french() -> None:
         rows[lang] = [line.split("│")[2].strip() for line in out.getvalue().splitlines() if line.count("│") == 5]
     assert rows["fr"] == ["l'activité n'a pas de compte", "sans date de clôture"]
     assert rows["en"] == ["the activity has no account", "won deal with no close date"]
+

@@ -212,3 +212,60 @@ def test_the_month_by_month_share_reads_below_100_until_every_target_is_reached(
         MonthPoint("2027-05", {Pace.LATE: 1}, {who: (2499.0, 2500.0)})])
     html = sections_actions.month_by_month(fx.inputs(), Formatter(lang="fr"))
     assert f">99,96{NBSP}%<" in html and f">100{NBSP}%<" not in html
+
+
+def _behind(axis_progress: float, axis_expected: float, done: int, expected: float) -> ReportInputs:
+    """Every axis at risk at ``axis_progress`` against ``axis_expected``; every action at risk, ``done`` against
+    ``expected`` by now."""
+    p, ev = second_quarter_axis()
+    ev = replace(ev, axes=tuple(replace(a, progress=axis_progress, expected_by_now=axis_expected, pace=Pace.AT_RISK)
+                                for a in ev.axes),
+                 actions=tuple(replace(a, done=done, expected_by_now=expected, pace=Pace.AT_RISK)
+                               for a in ev.actions))
+    return ReportInputs(p, ev)
+
+
+def test_the_workbook_reads_an_axis_at_risk_behind_its_expected_share(tmp_path: Path) -> None:
+    """45.75 % of the objective against 45.96 % expected by now, at risk: 0.0 % on both cells (« 45,8 % » /
+    « 46,0 % »), not the « 46 % » / « 46 % » beside « À risque » of audit sfhand7 (seen failing before the fix:
+    « 0% » on both); on track (46.02 %), the usual « 0% »."""
+    book = openpyxl.load_workbook(write_xlsx(_behind(0.4575, 0.4596, 5, 5.04), tmp_path / "r.xlsx", "en"))
+    for sheet in ("Overview", "Axes"):
+        progress, expected = _cell(book[sheet], "Progress"), _cell(book[sheet], "Expected by now")
+        assert (progress.value, progress.number_format) == (0.4575, "0.0%")
+        assert (expected.value, expected.number_format) == (0.4596, "0.0%")
+    p, ev = second_quarter_axis()
+    ev = replace(ev, axes=tuple(replace(a, progress=0.4602, expected_by_now=0.4596, pace=Pace.ON_TRACK)
+                                for a in ev.axes))
+    book = openpyxl.load_workbook(write_xlsx(ReportInputs(p, ev), tmp_path / "s.xlsx", "en"))
+    assert _cell(book["Axes"], "Progress").number_format == _cell(book["Axes"], "Expected by now").number_format \
+        == "0%"
+
+
+def test_an_actions_expected_count_reads_above_its_count_done_at_risk(tmp_path: Path) -> None:
+    """5 done, 5.04 expected by now, at risk: the workbook's and the CSV's expected count « 5,04 », not the « 5,0 »
+    beside 5 done (as the monthly review, audit reviewdeals); seen failing before the fix: « 0.0 » / « 5,0 »."""
+    inputs = _behind(0.4575, 0.4596, 5, 5.04)
+    book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "en"))
+    cell = _cell(book["Actions"], "Expected by now")
+    assert (cell.value, cell.number_format) == (5.04, "0.00")
+    path = write_csv(inputs, tmp_path / "a.csv", "fr")
+    with path.open(encoding="utf-8-sig") as f:
+        header, row = list(csv.reader(f, delimiter=";"))[:2]
+    assert row[header.index("Attendu à date")] == "5,04"
+    path = write_csv(_behind(0.4575, 0.4596, 5, 5.6), tmp_path / "b.csv", "fr")
+    with path.open(encoding="utf-8-sig") as f:
+        header, row = list(csv.reader(f, delimiter=";"))[:2]
+    assert row[header.index("Attendu à date")] == "5,6"
+
+
+def test_the_digest_reads_an_axis_at_risk_behind_its_expected_share() -> None:
+    """« À risque, 45,8 % de l'objectif (attendu à ce jour : 46,0 %) », not « 46 % ... 46 % » (audit sfhand7; seen
+    failing before the fix)."""
+    ev = fx.evaluation()
+    axes_ = tuple(replace(a, pace=Pace.AT_RISK, progress=0.4575, expected_by_now=0.4596)
+                  if a.axis_id == "maint-ra" else a for a in ev.axes)
+    alerts = [a for a in compute_alerts(fx.plan(), replace(ev, axes=axes_), [], month="2027-05")
+              if a.subject == "maint-ra" and a.kind.startswith("axis")]
+    assert "45,8 % de l'objectif (attendu à ce jour : 46,0 %)" in render_digest(alerts, "fr")[1].replace(NBSP, " ")
+    assert "45.8% of the objective (expected by now: 46.0%)" in render_digest(alerts, "en")[1]
