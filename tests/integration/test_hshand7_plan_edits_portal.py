@@ -17,7 +17,17 @@ EXPECTED.md keeps them as written then). Two themes no earlier hand portal cover
   3 June a near miss).
 
 Plan Hand7 (Europe/Paris, EUR, 2027); both axes' objective period Q2 2027 (91 days). Nights 20 May, 2 June and
-16 June 2027 at 02:00Z, each evaluated at its clock (last days 19 May, 1 June, 15 June: 49, 62, 76 days of Q2).
+16 June 2027 at 02:00Z (04:00 Paris), each evaluated at its clock: the evaluation's own day is a day to date
+(``revenue.last_day``), 50, 63 and 77 days of Q2. Each scenario runs with every night a full read (the nights are
+two weeks apart) and with nights 2 and 3 incremental: the same figures.
+
+Every figure, word and written property matched the hand figures but one slip of mine (I had counted to the day
+before the evaluation, so AX-CL's baseline missed D02 of 20 May 2026 and the costs to date were a day short). Also
+checked, and matching: the same edits in fallback mode (tasks), target and due date edited in HubSpot by the
+manager, a whole axis removed and an action moved to another axis, edits landing on the night after one that had
+counted under the old plan. One behaviour was wrong and is fixed: the warnings said on one night only (an action
+handed over without ``handed_over``; CRM values lost with an item leaving the plan) never reached `pac status`,
+so under `pac schedule` no one saw them.
 """
 
 from __future__ import annotations
