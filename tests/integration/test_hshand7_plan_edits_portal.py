@@ -704,3 +704,36 @@ def test_values_lost_with_a_removed_action_reach_pac_status(tmp_path: Path) -> N
                                  "Garnier) on 2027-05-28")
     line = " ".join(f"- warning: {lost[2][0]}".split())
     assert [line in shown for shown in status] == [False, False, True, False]
+
+
+
+def test_junes_review_against_mays_kept_snapshot(tmp_path: Path) -> None:
+    """May closed and kept (snapshot, plan v1), then the edits of 2 June. `pac review --month 2027-06` (as of the
+    settings' 30 June 18:00, on the store of 2 June): A-1 « target 3 → 4 », A-2 « Missed → Removed from plan » with
+    May's 3 / 4, A-4 handed from Sophie to Marc, and A-3, moved from week 22 to week 23, says so beside its pace:
+    seen failing before the fix (« At risk → Missed » alone, the manager reading a missed week-22 call)."""
+    settings = _settings(tmp_path, 60)
+    portal = build_portal()
+    env = {"PAC_CONFIG": str(settings.source), "COLUMNS": "250"}
+    with Emulator(portal, page_cap=3) as emulator:
+        for night, (clock, plan) in enumerate(((FIRST, PLAN_ONE), (SECOND, PLAN_ONE),
+                                               (t("2027-06-02T15:00:00Z"), PLAN_TWO))):
+            (tmp_path / "plan.pac.yaml").write_text(plan, encoding="utf-8")
+            if night == 1:
+                before_night_two(portal)
+            assert sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock).errors == []
+            if night == 1:
+                kept = CliRunner().invoke(main, ["snapshot", "--period", "2027-05"], env=env)
+                assert kept.exit_code == 0, kept.output
+    shown = CliRunner().invoke(main, ["review", "--month", "2027-06", "-o", str(tmp_path / "r.md")], env=env)
+    assert shown.exit_code == 0, shown.output
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    rows = ("| Visit 4 clients in Q2 (A-1) | April 1 – June 30, 2027 | 3 / 4 | At risk | Done → At risk · target 3 → "
+            "4 |",
+            "| Call clients 4 times in May (A-2) | May 1–31, 2027 | 3 / 4 | Removed from plan | Missed → Removed from "
+            "plan |",
+            "| Call 1 dormant client in week 23 (A-3) | June 7–13, 2027 | 0 / 1 | Missed | At risk → Missed · dates "
+            "May 31 – June 6, 2027 → June 7–13, 2027 |")
+    assert [row in text for row in rows] == [True, True, True]
+    assert ("| Visit 2 dormant clients in Q2 (A-4) | April 1 – June 30, 2027 | 1 / 2 | At risk | taken over from "
+            "Sophie Blanc |" in text and "| At risk | handed over to Marc Leroy |" in text)
