@@ -25,9 +25,10 @@ Every figure, word and written property matched the hand figures but one slip of
 before the evaluation, so AX-CL's baseline missed D02 of 20 May 2026 and the costs to date were a day short). Also
 checked, and matching: the same edits in fallback mode (tasks), target and due date edited in HubSpot by the
 manager, a whole axis removed and an action moved to another axis, edits landing on the night after one that had
-counted under the old plan. One behaviour was wrong and is fixed: the warnings said on one night only (an action
-handed over without ``handed_over``; CRM values lost with an item leaving the plan) never reached `pac status`,
-so under `pac schedule` no one saw them.
+counted under the old plan, June's review against May's kept snapshot. Two behaviours were wrong and are fixed: the
+warnings said on one night only (an action handed over without ``handed_over``; CRM values lost with an item leaving
+the plan) never reached `pac status`, so under `pac schedule` no one saw them; and the monthly review said a target
+edit among an action's changes but not its window moved a week (« At risk → Missed » alone).
 """
 
 from __future__ import annotations
