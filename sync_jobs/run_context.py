@@ -74,6 +74,11 @@ class RunResult:
     # what to do (``ReportsCopies.copies_found``): warned of, never a failure; kept with the run's problems as
     # ``warning: ...`` (``pac status``)
     copies: list[str] = field(default_factory=list)
+    # warnings said on one night only (an action handed to another rep without handed_over, the night its file is
+    # recorded; the CRM values lost with an item leaving the plan, the night it leaves): printed among ``unmeasured``
+    # and kept with the run's problems as ``warning: ...``, so `pac status` shows them the morning after a night
+    # `pac schedule` ran (its output reaches no one; audit hshand7)
+    said_once: list[str] = field(default_factory=list)
 
     @property
     def log_status(self) -> str:

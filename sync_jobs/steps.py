@@ -86,6 +86,7 @@ def begin(ctx: RunContext) -> None:
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
     mappings = connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])
+    ctx.result.said_once = list(handed)
     ctx.result.unmeasured = [*unmeasured(ctx.plan, mappings), *handed,
                              *(str(problem) for _, problem in unmapped_custom(ctx.plan, ctx.plan_settings.file,
                                                                                mappings))]
@@ -308,6 +309,7 @@ def route(ctx: RunContext) -> None:
                                             when="dry_run" if ctx.store.discards else "run", pending=ctx.outside)
         for warning in lost:
             ctx.result.unmeasured.append(warning)
+            ctx.result.said_once.append(warning)
             event(log, "sync.lost_edits", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
     users = [u for u in ctx.records.users if u.source in users_of]
     for warning in unknown_owners(ctx.effective, ctx.plan_settings.file, users_of, users):
@@ -571,7 +573,8 @@ def checkpoint(ctx: RunContext) -> None:
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
                              api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}"
                                                                        for w in [*result.lacking, *result.copies,
-                                                                                 *result.relabelled])],
+                                                                                 *result.relabelled,
+                                                                                 *result.said_once])],
                              rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),

@@ -763,6 +763,7 @@ REVIEW_FR: dict[str, str] = {
     "handed_to": "transmise à {name}",
     "taken_from": "reprise {de}{name}",
     "target_changed": "cible {before} → {after}",
+    "window_changed": "dates {before} → {after}",
     # an axis since the previous review (audit reviewleft): the previous month's additional revenue that moved after its
     # review, and why as far as the sign tells it (the store keeps no deal's history)
     "axis_late_removed": ", dont {n} de {month} retirés après sa revue (affaire rouverte, perdue ou réduite)",
@@ -842,6 +843,7 @@ REVIEW_EN: dict[str, str] = {
     "handed_to": "handed over to {name}",
     "taken_from": "taken over from {name}",
     "target_changed": "target {before} → {after}",
+    "window_changed": "dates {before} → {after}",
     "axis_late_removed": ", of which {n} from {month} removed after its review (a deal reopened, lost or lowered)",
     "axis_late_entered": ", of which {n} from {month} added after its review (a deal entered late or raised)",
     "objective_changed": "objective {before} → {after}",

@@ -143,7 +143,8 @@ def late_words(line: ActionLine, previous: str | None, fmt: Formatter) -> str:
 
 
 def change_text(line: ActionLine, fmt: Formatter, review_month: str | None = None) -> str:
-    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``reprise de Julie Martin`` (``reprise
+    """``À risque → Terminée · +3 depuis le mois dernier``, ``cible 4 → 5``, ``dates 31 mai – 6 juin 2027 → 7–13 juin
+    2027``, ``reprise de Julie Martin`` (``reprise
     d'Alex Kim``); a count of the previous month (``review_month``, the previous review's) entered after its review
     is said, ``+1 depuis le mois dernier, dont +1 de mars 2026 saisi après sa revue``."""
     w = labels(fmt.lang, "review")
@@ -162,6 +163,10 @@ def change_text(line: ActionLine, fmt: Formatter, review_month: str | None = Non
                      + late_words(line, review_month, fmt))
     if line.now is not None and line.before.target != line.now.target:
         parts.append(w["target_changed"].format(before=line.before.target, after=line.now.target))
+    if line.now is not None and line.window_before is not None:    # moved a week, a due date moved (audit hshand7)
+        parts.append(w["window_changed"].format(
+            before=fmt.date_range(line.window_before.start, line.window_before.end),
+            after=fmt.date_range(line.action.window.start, line.action.window.end)))
     if line.taken_from is not None:
         parts.append(w["taken_from"].format(name=line.taken_from, de=de(line.taken_from)))
     return " · ".join(parts)

@@ -24,6 +24,7 @@ from pac_core.records import Deal
 from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
 from pac_core.revenue import last_day
+from pac_core.window import Window
 from sync_jobs.deal_moves import AxisMoves, Counted, Key, axis_days, moves
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
@@ -41,6 +42,9 @@ class ActionLine:
     # the previous month's own count moved since its kept review (the same month re-evaluated today less the snapshot):
     # activities of then entered, or removed, after it (audit reviewyear); 0 when the previous month is recomputed
     late: int = 0
+    # the window in the previous review's plan (its kept snapshot's) when today's has other days: the action moved to
+    # the next week, its due date moved in the plan or a CRM (audit hshand7); None when unchanged or not known
+    window_before: Window | None = None
 
     @property
     def pace(self) -> Pace | None:
@@ -255,6 +259,11 @@ def ever_held(plan: Plan) -> dict[str, date | None]:
     return out
 
 
+def _moved(then: Window | None, now: Window) -> Window | None:
+    """The window of the previous review's plan when its days are not today's (``ActionLine.window_before``)."""
+    return None if then is None or (then.start, then.end) == (now.start, now.end) else then
+
+
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
@@ -282,6 +291,7 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     now_actions = {a.action_id: a for a in now.actions}
     before_actions = {a.action_id: a for a in before.actions} if before else {}
     owner_then = {a.id: a.who for a in before_plan.actions} if before_plan is not None and before else {}
+    window_then = {a.id: a.window for a in before_plan.actions} if before_plan is not None and before else {}
     restated = {a.action_id: a.done for a in before_now.actions} if before_now is not None and before else {}
     restated_axes = {a.axis_id: a for a in before_now.axes} if before_now is not None and before else {}
     zone = ZoneInfo(plan.timezone)
@@ -298,7 +308,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id),
                           compared=before is not None, taken_from=names.get(then, then) if then != action.who else None,
                           late=restated[action.id] - before_actions[action.id].done
-                          if action.id in restated and action.id in before_actions else 0)
+                          if action.id in restated and action.id in before_actions else 0,
+                          window_before=_moved(window_then.get(action.id), action.window))
         by_rep.setdefault(action.who, []).append(line)
         main[action.id] = line
         if then != action.who:
