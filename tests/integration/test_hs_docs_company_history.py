@@ -223,13 +223,24 @@ def _last_full_read_of_companies(settings: Any) -> datetime | None:
     return None if at is None else stored_instant(at)
 
 
+def _mapped_settings(tmp: Path, old: str, new: str, name: str) -> Any:
+    """The shipped mapping with the line ``old`` written ``new`` (in ``name``, beside the plan)."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    assert old in text
+    mapping = tmp / name
+    mapping.write_text(text.replace(old, new), encoding="utf-8")
+    return one_connector_settings(tmp, PLAN, "hs-docs", mapping, "hist", as_of="2027-06-30T19:00:00+02:00")
+
+
+def _asked(emulator: Emulator, since: int) -> list[tuple[int, list[str]]]:
+    """(companies, properties) of each history batch read of companies since request ``since``."""
+    return [(len(body["inputs"]), body["propertiesWithHistory"]) for m, path, _q, body in emulator.requests[since:]
+            if m == "POST" and path.endswith("/companies/batch/read") and body.get("propertiesWithHistory")]
+
+
 def _segment_settings(tmp: Path) -> Any:
     """The shipped mapping with the account type read from the portal's own dropdown ``pac_segment``."""
-    text = default_mapping_path().read_text(encoding="utf-8")
-    assert "  account_type: type\n" in text
-    mapping = tmp / "hubspot.segment.yaml"
-    mapping.write_text(text.replace("  account_type: type\n", "  account_type: pac_segment\n"), encoding="utf-8")
-    return one_connector_settings(tmp, PLAN, "hs-docs", mapping, "hist", as_of="2027-06-30T19:00:00+02:00")
+    return _mapped_settings(tmp, "  account_type: type\n", "  account_type: pac_segment\n", "hubspot.segment.yaml")
 
 
 class TestTheHistoryIsReadOncePerCompany:
@@ -336,10 +347,7 @@ class TestTheHistoryIsReadOncePerCompany:
             mark = len(emulator.requests)
             moved = sync(segment, emulator, [], clock=clock)
             assert _last_full_read_of_companies(segment) == clock.now      # the reading changed: read in full
-            asked = [(len(body["inputs"]), body["propertiesWithHistory"]) for m, path, _q, body
-                     in emulator.requests[mark:] if m == "POST" and path.endswith("/companies/batch/read")
-                     and body.get("propertiesWithHistory")]
-            assert asked == [(5, ["pac_segment"])]
+            assert _asked(emulator, mark) == [(5, ["pac_segment"])]
             assert _recorded(segment) == FIRST_NIGHT
             assert _done(moved) == {"A-1": 2, "A-2": 2}
             clock.now += WEEK
@@ -374,3 +382,33 @@ class TestTheHistoryIsReadOncePerCompany:
             assert _history_reads(emulator, mark) == [5]
             assert _recorded(settings) == FIRST_NIGHT
             assert _done(weekly) == {"A-1": 2, "A-2": 2}
+
+    def test_a_dormant_flag_no_longer_mapped_then_mapped_again_has_its_history_read_again(self, tmp_path: Path
+                                                                                         ) -> None:
+        """``companies.dormant`` read from the checkbox ``pac_dormant``, then ``null`` (the night it stops: no call,
+        its companies marked read from no property), then ``pac_dormant`` again: the checkbox's changes made while
+        pac did not read it are known only to its history, read then for the checkbox alone. Seen failing before the
+        change: the night the mapping stopped reading it asked [(5, ['hubspot_owner_id', 'type'])] again."""
+        portal = build_portal()
+        portal.define("companies", "pac_dormant", "bool", "booleancheckbox", [("true", "Yes"), ("false", "No")])
+        for company in portal.objects["companies"].values():
+            company.properties["pac_dormant"] = "false"
+        line = "  dormant: null"
+        reading = _mapped_settings(tmp_path, line, "  dormant: pac_dormant", "hubspot.dormant.yaml")
+        clock = Night()
+        with Emulator(portal) as emulator:
+            sync(reading, emulator, [], clock=clock)
+            assert _asked(emulator, 0) == [(5, ["hubspot_owner_id", "pac_dormant", "type"])]
+            clock.now += timedelta(days=1)
+            stopped = _mapped_settings(tmp_path, line, "  dormant: null", "hubspot.nodormant.yaml")
+            mark = len(emulator.requests)
+            sync(stopped, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(stopped) == clock.now      # the reading changed: read in full
+            assert _asked(emulator, mark) == []
+            emulator.portal.objects["companies"]["12"].set({"pac_dormant": "true"}, clock.now + timedelta(hours=2))
+            clock.now += timedelta(days=1)
+            mark = len(emulator.requests)
+            sync(reading, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(reading) == clock.now
+            assert _asked(emulator, mark) == [(5, ["pac_dormant"])]
+            assert _recorded(reading) == [*FIRST_NIGHT, ("12", "dormant", "2027-07-01 19:00", False, True)]
