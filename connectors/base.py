@@ -443,6 +443,18 @@ class PacListed:
 
 
 @dataclass(frozen=True)
+class HistoryRead:
+    """The accounts whose state history the CRM keeps a full read of the accounts read (HubSpot's
+    ``propertiesWithHistory``): ``ids``, each for ``fields``, (state field, the CRM property it was read from; ""
+    for a field the mapping no longer reads). Yielded after the ``AccountChange`` items that read gave, only for the
+    accounts the CRM answered; the store keeps them with those changes (``pac_history_read``) and the next full
+    reads read no history of them again (``StoredRecords.histories``)."""
+
+    ids: tuple[str, ...]
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class WriteChange:
     """One record to upsert: logical field names -> values (only what changed since last write).
 
@@ -649,7 +661,9 @@ class StoredRecords:
     Salesforce merge loser still holding visits or deals: its winner's are read again; default: every one);
     ``unplaced(kind)``: the ids of the live records of ``kind`` the store holds with no account and something that
     placed them noted (``placed_by``): HubSpot's engagements and won deals on contacts with no primary company, whose
-    contacts a night checks again (default: none)."""
+    contacts a night checks again (default: none); ``histories(account_ids)``: account id -> {state field: the CRM
+    property its kept history was read from} (``HistoryRead``), for those of ``account_ids`` whose history a full
+    read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
@@ -658,6 +672,7 @@ class StoredRecords:
     holding: Callable[[str, Sequence[str]], Set[str]] = field(default=lambda _kind, ids: set(ids))
     warnings: list[Rejected] = field(default_factory=list)
     unplaced: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
+    histories: Callable[[Sequence[str]], Mapping[str, Mapping[str, str]]] = field(default=lambda _ids: {})
 
 
 @runtime_checkable
@@ -688,11 +703,12 @@ class Connector(Protocol):
         ...
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange | HistoryRead]:
         """Records changed at or after ``since`` (minus the connector's overlap), lazily; only those of ``part`` (one
         of ``parts(kind)``) when given. A full read of the accounts may also yield ``AccountChange`` items: changes
         of their state fields the CRM kept (Salesforce's ``AccountHistory``), which the store records where it
-        knows none of its own (``UnitOfWork.record_history``).
+        knows none of its own (``UnitOfWork.record_history``), and ``HistoryRead`` items: the accounts whose kept
+        history it read (HubSpot: read once per company, ``StoredRecords.histories``).
 
         ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
         treats records it has stored but did not see as deleted. Deleted and archived records are

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import RATES_MARK, Connector, KeptRates, ManagerEdit, ObjectKind, PacListed
+from connectors.base import RATES_MARK, Connector, HistoryRead, KeptRates, ManagerEdit, ObjectKind, PacListed
 from pac_core.records import AccountChange, Activity, Deal, Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
@@ -207,10 +207,12 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
             since = None if mark is None else mark.value
             top: list[datetime | None] = [mark.value if mark else None]
             history: list[AccountChange] = []     # the state changes the CRM kept (a full read of the accounts)
+            read: list[HistoryRead] = []          # the accounts whose kept history that read read
 
             def records(kind: ObjectKind = kind, part: str | None = part, top: list[datetime | None] = top,
                         since: datetime | None = since, do_full: bool = do_full, n: list[int] = n,
-                        history: list[AccountChange] = history) -> Iterator[Record]:
+                        history: list[AccountChange] = history, read: list[HistoryRead] = read
+                        ) -> Iterator[Record]:
                 edited: set[tuple[str, str]] = set()     # the PAC records behind the edit values: one read each
                 for item in connector.pull(kind, since, full=do_full, part=part):
                     if isinstance(item, PacListed):     # no record: which PAC records the CRM holds
@@ -218,6 +220,9 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                         continue
                     if isinstance(item, AccountChange):     # no record: a change of an account's state before
                         history.append(item)
+                        continue
+                    if isinstance(item, HistoryRead):       # no record: whose history that was (read once)
+                        read.append(item)
                         continue
                     if isinstance(item, ManagerEdit):
                         if (item.target.value, item.key) not in edited:
@@ -247,8 +252,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
             for retired, gone in store.upsert_records(connector.name, records(), run_id=run_id,
                                                       now=now).deleted.items():
                 outcome.deleted[retired] = outcome.deleted.get(retired, 0) + gone
-            if history:     # after the accounts are stored: recorded where the store knows no change of its own
-                store.record_history(connector.name, history, run_id=run_id, now=now)
+            if history or read:     # after the accounts are stored: where the store knows no change of its own
+                store.record_history(connector.name, history, run_id=run_id, now=now, read=read)
             outcome.watermarks[(connector.name, key)] = top[0]
             if do_full:
                 outcome.full_objects.append((connector.name, key))

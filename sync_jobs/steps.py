@@ -117,12 +117,14 @@ def pull(ctx: RunContext) -> None:
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
         # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
         connector.remember_stored_lines(partial(ctx.store.line_holders, name))
-        # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot)
+        # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot);
+        # the companies whose property history was read (HubSpot reads it once a company; all again on --full)
         stored = StoredRecords(partial(ctx.store.live_records, name),
                                partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
                                partial(ctx.store.placements, name), partial(ctx.store.stored_records, name),
                                partial(ctx.store.accounts_holding, name),
-                               unplaced=partial(ctx.store.unplaced_records, name))
+                               unplaced=partial(ctx.store.unplaced_records, name),
+                               histories=_no_history if ctx.full else partial(ctx.store.histories_read, name))
         connector.remember_stored(stored)
         # the scope picklists' labels of the last night: the accounts' reading asks whether they changed since
         kept_json = ctx.store.crm_labels(name)
@@ -208,6 +210,12 @@ def _plans_of(ctx: RunContext, name: str) -> list[tuple[Plan, Path | None]]:
 # how long a CRM keeps a deleted record restorable (HubSpot's recycle bin: "up to 90 days after they were deleted"):
 # the retired records a pull may find restored
 RECYCLE_BIN_DAYS = 90
+
+
+def _no_history(_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """No company's property history read (``StoredRecords.histories``): ``pac sync --full``, asked by the user, reads
+    every company's again, as the first night did (docs/hubspot.md, *A company's state before pac's first night*)."""
+    return {}
 
 
 def _retired(store: UnitOfWork, name: str, since: datetime, kind: str) -> list[str]:

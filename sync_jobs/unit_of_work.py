@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 
-from connectors.base import KeptRates, ObjectKind
+from connectors.base import HistoryRead, KeptRates, ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Account, AccountChange, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
@@ -189,10 +189,15 @@ class UnitOfWork:
         return store_records.upsert_records(self.engine, connector, records, run_id=run_id, now=now)
 
     def record_history(self, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
-                       now: datetime) -> int:
-        """The changes of the accounts' state fields the CRM kept, recorded where the store knows none of its own
-        (``records.record_history``)."""
-        return store_records.record_history(self.engine, connector, changes, run_id=run_id, now=now)
+                       now: datetime, read: Sequence[HistoryRead] = ()) -> int:
+        """The changes of the accounts' state fields the CRM kept, recorded where the store knows none of its own,
+        and the accounts whose history was read (``read``), in one transaction (``records.record_history``)."""
+        return store_records.record_history(self.engine, connector, changes, run_id=run_id, now=now, read=read)
+
+    def histories_read(self, connector: str, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Account id -> {state field: the property its kept history was read from}, for those of ``ids`` whose
+        history a full read read (``records.histories_read``)."""
+        return store_records.histories_read(self.engine, connector, ids)
 
     def rerate_records(self, connector: str, kind: str, rerate: Callable[[Record], Record], *,
                        now: datetime) -> int:
@@ -367,8 +372,9 @@ class DryRun(UnitOfWork):
         return out
 
     def record_history(self, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
-                       now: datetime) -> int:
-        """Kept in memory; ``load_records`` records them as the real run would (``records.kept_changes``)."""
+                       now: datetime, read: Sequence[HistoryRead] = ()) -> int:
+        """Kept in memory; ``load_records`` records them as the real run would (``records.kept_changes``); the
+        accounts whose history was read are not kept (the real run reads them again)."""
         self.history.extend(changes)
         return len(changes)
 

@@ -63,6 +63,7 @@ from connectors.base import (
     AxesRefused,
     CredentialsMissing,
     DealLinesStored,
+    HistoryRead,
     LineHolders,
     LinkFailure,
     ManagerEdit,
@@ -463,9 +464,10 @@ class HubSpotConnector:
         return tuple(spec.object_type for spec in objects_of(kind, self.mapping))
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed | AccountChange | HistoryRead]:
         """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says. A full
-        read of the companies also yields the changes of their state properties HubSpot kept (``_state_history``)."""
+        read of the companies also yields the changes of their state properties HubSpot kept, for the companies whose
+        history pac has not read yet, and which those were (``_state_history``)."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
         with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
             for spec in objects_of(kind, self.mapping):
@@ -532,7 +534,7 @@ class HubSpotConnector:
         return lambda: self.property_names(object_type)
 
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool
-                     ) -> Iterator[Record | Rejected | AccountChange]:
+                     ) -> Iterator[Record | Rejected | AccountChange | HistoryRead]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
         object_type = spec.object_type
@@ -749,7 +751,8 @@ class HubSpotConnector:
                      what, ", ".join(again[:20]))
             yield from self._read_by_id(spec, again, props, convert, lines_too)
 
-    def _state_history(self, ids: Sequence[str], props: list[str], convert: Convert) -> Iterator[AccountChange]:
+    def _state_history(self, ids: Sequence[str], props: list[str], convert: Convert
+                       ) -> Iterator[AccountChange | HistoryRead]:
         """The changes of the companies' state properties (``records.HISTORY_FIELDS``: the owner, the mapped account
         type and dormant checkbox) HubSpot kept, those before pac's first night included: a batch read of the
         companies ``ids`` with ``propertiesWithHistory`` (every value a property held, newest first, with its
@@ -757,18 +760,51 @@ class HubSpotConnector:
         HubSpot answers more with 400), whatever the number of properties. Each value is read as the company's own
         property is (``convert``: an option's label, an owner's id, the checkbox a boolean); a change is a value
         other than the one before it, dated by its timestamp. The store records one only for a company and field it
-        holds no recorded change of (``store.records.record_history``): pac's own changes are never doubled."""
+        holds no recorded change of (``store.records.record_history``): pac's own changes are never doubled.
+
+        Once per company and property (audit hsweekly): only the fields of ``ids`` whose history the store holds as
+        not read from the property the mapping reads them from now (``StoredRecords.histories``: a company new since
+        the last full read, every company of a store kept before, a field the mapping reads from another property),
+        grouped by the properties they need; a ``HistoryRead`` follows the changes of each group's companies
+        HubSpot answered. Every change a later history read could add pac's own nights record (``state_changes``),
+        but one no night could see (a value changed and changed back between two nights): ``pac sync --full``,
+        asked by the user, passes no history as read and reads every company's again (``sync_jobs.steps``)."""
         c = self.mapping.companies
-        state = {name: prop for name, prop in (("owner_id", c.owner), ("account_type", c.account_type),
-                                               ("dormant", c.dormant)) if prop}
-        try:
-            for obj in batch_read(self.transport, "companies", ids, props, history=sorted(set(state.values()))):
-                kept = obj.get("propertiesWithHistory") or {}
-                for name, prop in state.items():
-                    yield from self._changes_of(obj, name, prop, kept.get(prop) or [], convert)
-        except (SchemaError, RequestRefused) as exc:
-            log.warning("%s: companies: the property history could not be read (%s): changes of the companies' "
-                        "owner, type or dormant flag made before pac's first night are unknown", self.name, exc)
+        mapped = {name: prop or "" for name, prop in (("owner_id", c.owner), ("account_type", c.account_type),
+                                                     ("dormant", c.dormant))}
+        held = self._stored.histories(ids) if self._stored is not None else {}
+        groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        unmapped = tuple((name, "") for name, prop in mapped.items() if not prop)
+        forgotten: list[str] = []       # holding a field read from a property the mapping no longer reads it from
+        for i in ids:
+            read = held.get(i) or {}
+            wanted = tuple((name, prop) for name, prop in mapped.items() if prop and read.get(name) != prop)
+            if wanted:
+                groups.setdefault(wanted, []).append(i)
+            if any(read.get(name) for name, _ in unmapped):
+                forgotten.append(i)
+        keep = self._stored is not None         # a store to keep which histories were read (the pipeline's)
+        if forgotten and keep:      # no call: its history is read again the night the mapping reads the field again
+            yield HistoryRead(tuple(forgotten), unmapped)
+        for fields, group in groups.items():
+            state = dict(fields)
+            answered: list[str] = []
+            failed: Exception | None = None
+            try:
+                for obj in batch_read(self.transport, "companies", group, props,
+                                      history=sorted(set(state.values()))):
+                    kept = obj.get("propertiesWithHistory") or {}
+                    for name, prop in state.items():
+                        yield from self._changes_of(obj, name, prop, kept.get(prop) or [], convert)
+                    answered.append(str(obj["id"]))
+            except (SchemaError, RequestRefused) as exc:
+                failed = exc
+            if answered and keep:
+                yield HistoryRead(tuple(answered), fields)
+            if failed is not None:      # not marked read: the next full read asks again
+                log.warning("%s: companies: the property history could not be read (%s): changes of the companies' "
+                            "owner, type or dormant flag made before pac's first night are unknown", self.name, failed)
+                return
 
     def _changes_of(self, obj: dict[str, Any], name: str, prop: str, entries: Sequence[dict[str, Any]],
                     convert: Convert) -> Iterator[AccountChange]:
@@ -1453,8 +1489,8 @@ class HubSpotConnector:
         (``connectors.base.NamesProducts``): looked up after the deals' incremental read (``_named_by_plan``)."""
         self._plan_products, self._stored_deal_lines = tuple(values), stored
 
-    def _named_by_plan(self, records: Iterator[Record | Rejected | AccountChange]
-                       ) -> Iterator[Record | Rejected | AccountChange]:
+    def _named_by_plan(self, records: Iterator[Record | Rejected | AccountChange | HistoryRead]
+                       ) -> Iterator[Record | Rejected | AccountChange | HistoryRead]:
         """The deals' incremental read (``records``), then the stored deals holding line items of a product the plan
         names by a SKU or name no line is known by (audit renames F2, 7 Dec 2026): a line item keeps the SKU and name
         it was sold under, so when the library renames product P (PX-1 -> PX-2) and the plan is written on PX-2, no

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from connectors.base import HistoryRead
 from pac_core.columnar import (
     NO_DAY,
     NO_TIME,
@@ -43,11 +44,12 @@ from pac_core.records import (
 )
 from sync_jobs.store.codec import from_payload, indexed, kind_of, to_payload
 from sync_jobs.store.db import stored_instant
-from sync_jobs.store.tables import AccountChangeRow, StoredRecord
+from sync_jobs.store.tables import AccountChangeRow, HistoryReadRow, StoredRecord
 
 UPSERT_BATCH = 1000
 _T = StoredRecord.__table__  # type: ignore[attr-defined]
 _C = AccountChangeRow.__table__  # type: ignore[attr-defined]
+_H = HistoryReadRow.__table__  # type: ignore[attr-defined]
 
 
 def _insert(engine: Engine) -> Any:
@@ -196,9 +198,11 @@ def kept_changes(changes: Iterable[AccountChange], known: set[tuple[str, str]], 
 
 
 def record_history(engine: Engine, connector: str, changes: Sequence[AccountChange], *, run_id: int | None,
-                   now: datetime) -> int:
+                   now: datetime, read: Sequence[HistoryRead] = ()) -> int:
     """The ``pac_account_change`` rows of ``kept_changes``, after the accounts of the same read are stored (one
-    query per 1,000 accounts for what the store holds); how many were recorded."""
+    query per 1,000 accounts for what the store holds), and, in the same transaction, the accounts and fields whose
+    history that read read (``read``: ``pac_history_read``, the property each was read from); how many changes were
+    recorded."""
     ids = sorted({c.account_id for c in changes})
     known: set[tuple[str, str]] = set()
     live: set[str] = set()
@@ -212,7 +216,34 @@ def record_history(engine: Engine, connector: str, changes: Sequence[AccountChan
                 for c in kept_changes(changes, known, live)]
         if rows:
             conn.execute(_C.insert(), rows)
+        _mark_read(engine, conn, connector, read, run_id, now)
     return len(rows)
+
+
+def _mark_read(engine: Engine, conn: Connection, connector: str, read: Sequence[HistoryRead], run_id: int | None,
+               now: datetime) -> None:
+    """One ``pac_history_read`` row per account and field of ``read``, replacing the one it held (a field read
+    from another property since)."""
+    marks = list({(i, name): {"connector": connector, "crm_id": i, "field": name, "source": source,
+                              "run_id": run_id, "read_at": now}
+                  for item in read for i in item.ids for name, source in item.fields}.values())
+    for chunk in chunked(marks, UPSERT_BATCH):
+        stmt = _insert(engine)(_H)
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=["connector", "crm_id", "field"],
+            set_={c: stmt.excluded[c] for c in ("source", "run_id", "read_at")}), chunk)
+
+
+def histories_read(engine: Engine, connector: str, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Account id -> {state field: the property its kept history was read from}, for those of ``ids`` whose history
+    a full read read (``pac_history_read``; ``StoredRecords.histories``): by the key, 1,000 ids a query."""
+    out: dict[str, dict[str, str]] = {}
+    with engine.connect() as conn:
+        for chunk in chunked(sorted({str(i) for i in ids}), UPSERT_BATCH):
+            for crm_id, name, source in conn.execute(select(_H.c.crm_id, _H.c.field, _H.c.source).where(
+                    _H.c.connector == connector, _H.c.crm_id.in_(chunk))):
+                out.setdefault(str(crm_id), {})[str(name)] = str(source)
+    return out
 
 
 def _flag(value: Any) -> bool | None:

@@ -1,6 +1,7 @@
 """Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
 
-Keys: records by (connector, kind, crm_id), the changes of an account's state fields by (connector, crm_id);
+Keys: records by (connector, kind, crm_id), the changes of an account's state fields by (connector, crm_id), the
+state fields whose CRM-kept history was read by (connector, crm_id, field);
 watermarks by (connector, object); the scope picklists' labels by connector; a Salesforce org's dated exchange
 rates by (connector, crm_id); what was last written
 by (plan, connector, target, key); each plan's axes targeting each account by (plan, connector, key);
@@ -85,6 +86,22 @@ class AccountChangeRow(SQLModel, table=True):
     new: Any = Field(default=None, sa_column=Column(JSON))
     run_id: int | None = None
     recorded_at: datetime
+
+
+class HistoryReadRow(SQLModel, table=True):
+    """An account's state field whose history the CRM keeps was read, and from which CRM property (HubSpot: a full
+    read of the companies batch-reads ``propertiesWithHistory``, 50 companies a call): read once per company and
+    property, not again by every weekly full read (audit hsweekly). Written with the changes that read recorded
+    (``store.records.record_history``); a field no longer mapped holds ``source`` "" (its history read again once
+    the mapping reads it again)."""
+
+    __tablename__ = "pac_history_read"
+    connector: str = Field(primary_key=True)
+    crm_id: str = Field(primary_key=True)     # the account's CRM id
+    field: str = Field(primary_key=True)      # dormant | owner_id | account_type
+    source: str                               # the CRM property its history was read from ("": none)
+    run_id: int | None = None
+    read_at: datetime
 
 
 class Watermark(SQLModel, table=True):

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from connectors.base import ConnectorError, ManagerEdit, ObjectKind, PacListed, Target, WriteChange
+from connectors.base import ConnectorError, HistoryRead, ManagerEdit, ObjectKind, PacListed, Target, WriteChange
 from connectors.hubspot.connector import HubSpotConnector
 from connectors.salesforce.connector import SalesforceConnector
 from pac_core.records import Account, Activity, Deal, Rejected, User
 
-NORMALISED = (Account, Activity, Deal, User, Rejected, ManagerEdit, PacListed)   # PacListed: a full PAC read's keys
+# PacListed: a full PAC read's keys; HistoryRead: the accounts whose kept history a full read read (HubSpot)
+NORMALISED = (Account, Activity, Deal, User, Rejected, ManagerEdit, PacListed, HistoryRead)
 
 
 def _activities(connector: Any, since: Any = None) -> list[Any]:
@@ -22,7 +23,8 @@ def _activities(connector: Any, since: Any = None) -> list[Any]:
 class TestPull:
     def test_pulls_yield_only_normalised_records(self, rig: Any) -> None:
         """Every kind yields only normalised records, Rejected or ManagerEdit (and, on a full read of the PAC records,
-        the keys it listed: PacListed)."""
+        the keys it listed: PacListed; on a full read of HubSpot's companies with a store, the companies whose
+        property history it read: HistoryRead)."""
         rig.add_activity()
         seen = 0
         for kind in ObjectKind:

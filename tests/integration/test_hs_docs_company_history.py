@@ -22,10 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from alembic import command
 from sqlalchemy import create_engine, select
 
 from connectors.hubspot.mapping import CONNECTED, default_mapping_path
-from sync_jobs.store.tables import AccountChangeRow
+from sync_jobs.store import open_store
+from sync_jobs.store.db import alembic_config, stored_instant
+from sync_jobs.store.tables import AccountChangeRow, Watermark
 from tests.fakes import one_connector_settings
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
 from tests.integration.test_hs_docs_emulator import sync
@@ -204,3 +207,208 @@ class TestCompanyStateBeforeTheFirstNight:
             dry = sync(settings, emulator, [], clock=Night(), dry_run=True)
             assert _done(dry) == {"A-1": 2, "A-2": 2}
             assert _recorded(settings) == []
+
+
+WEEK = timedelta(days=7)
+
+
+def _last_full_read_of_companies(settings: Any) -> datetime | None:
+    """When the store's watermark says the companies were last read in full (the run's instant)."""
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            at = conn.execute(select(Watermark.last_full_at).where(Watermark.object == "accounts")).scalar_one()
+    finally:
+        engine.dispose()
+    return None if at is None else stored_instant(at)
+
+
+def _mapped_settings(tmp: Path, old: str, new: str, name: str) -> Any:
+    """The shipped mapping with the line ``old`` written ``new`` (in ``name``, beside the plan)."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    assert old in text
+    mapping = tmp / name
+    mapping.write_text(text.replace(old, new), encoding="utf-8")
+    return one_connector_settings(tmp, PLAN, "hs-docs", mapping, "hist", as_of="2027-06-30T19:00:00+02:00")
+
+
+def _asked(emulator: Emulator, since: int) -> list[tuple[int, list[str]]]:
+    """(companies, properties) of each history batch read of companies since request ``since``."""
+    return [(len(body["inputs"]), body["propertiesWithHistory"]) for m, path, _q, body in emulator.requests[since:]
+            if m == "POST" and path.endswith("/companies/batch/read") and body.get("propertiesWithHistory")]
+
+
+def _segment_settings(tmp: Path) -> Any:
+    """The shipped mapping with the account type read from the portal's own dropdown ``pac_segment``."""
+    return _mapped_settings(tmp, "  account_type: type\n", "  account_type: pac_segment\n", "hubspot.segment.yaml")
+
+
+class TestTheHistoryIsReadOncePerCompany:
+    """Audit hsweekly (7 Dec 2026): the weekly full read (``reconciliation_days``) read the property history of every
+    live company again, ⌈companies / 50⌉ calls a week (2,000 at 100,000 companies), for rows the store then left out
+    (it records a company's history only where it holds no change of that field). A company's history is read once,
+    for the properties its state fields are read from (``pac_history_read``)."""
+
+    def test_the_weekly_full_read_reads_no_history_of_the_companies_already_read(self, tmp_path: Path) -> None:
+        """Seen failing before the change: the weekly read asked [5] again."""
+        settings = _settings(tmp_path)
+        clock = Night()
+        with Emulator(build_portal()) as emulator:
+            sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, 0) == [5]
+            clock.now += WEEK           # reconciliation_days (7) passed: the weekly full read, not asked by the user
+            mark = len(emulator.requests)
+            weekly = sync(settings, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(settings) == clock.now     # the companies were read in full
+            assert _history_reads(emulator, mark) == []
+            assert _recorded(settings) == FIRST_NIGHT
+            assert _done(weekly) == {"A-1": 2, "A-2": 2}
+
+    def test_a_company_new_since_the_last_history_read_has_its_history_read_and_recorded(self, tmp_path: Path
+                                                                                          ) -> None:
+        """Zeta (17), created on 2 July as Marc's and given to Julie an hour later, is first read by the night of 3
+        July (already Julie's: no change pac can see); the weekly read reads its history alone and records the
+        change. Seen failing before the change: the weekly read asked [6] (every company again)."""
+        settings = _settings(tmp_path)
+        clock = Night()
+        with Emulator(build_portal()) as emulator:
+            sync(settings, emulator, [], clock=clock)
+            created = NIGHT + timedelta(days=2)
+            emulator.portal.add("companies", "17", {"name": "Zeta", "zip": "69002", "country": "France",
+                                                    "type": "CUSTOMER", "hubspot_owner_id": MARC,
+                                                    "createdate": created}, modified=created)
+            zeta = emulator.portal.objects["companies"]["17"]
+            zeta.created = created
+            zeta.set({"hubspot_owner_id": JULIE}, created + timedelta(hours=1), user_id=202)
+            clock.now += timedelta(days=3)
+            mark = len(emulator.requests)
+            sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == []             # an incremental night: no history read
+            assert _recorded(settings) == FIRST_NIGHT
+            clock.now = NIGHT + WEEK
+            mark = len(emulator.requests)
+            weekly = sync(settings, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(settings) == clock.now
+            assert _history_reads(emulator, mark) == [1]
+            reads = [body["inputs"] for m, path, _q, body in emulator.requests[mark:]
+                     if m == "POST" and path.endswith("/companies/batch/read") and body.get("propertiesWithHistory")]
+            assert reads == [[{"id": "17"}]]
+            assert _recorded(settings) == [*FIRST_NIGHT, ("17", "owner_id", "2027-07-02 18:00", MARC, JULIE)]
+            assert _done(weekly) == {"A-1": 2, "A-2": 2}
+            clock.now += WEEK
+            mark = len(emulator.requests)
+            sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == []
+
+    def test_a_store_upgraded_with_companies_and_no_marker_reads_every_history_once(self, tmp_path: Path) -> None:
+        """A store kept by a pac before this change (its companies stored, no company's history marked read: as
+        after migration 0015) reads the history of every company at its next full read, records nothing twice, and
+        never again. Seen failing before the change: the second weekly read asked [5] again."""
+        settings = _settings(tmp_path)
+        clock = Night()
+        with Emulator(build_portal()) as emulator:
+            sync(settings, emulator, [], clock=clock)
+            engine = open_store(settings.database())
+            try:
+                command.downgrade(alembic_config(engine), "0014")       # the store as a pac at 0014 kept it
+            finally:
+                engine.dispose()
+            open_store(settings.database()).dispose()                   # upgraded again: no company marked read
+            clock.now += WEEK
+            mark = len(emulator.requests)
+            sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == [5]
+            assert _recorded(settings) == FIRST_NIGHT
+            clock.now += WEEK
+            mark = len(emulator.requests)
+            weekly = sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == []
+            assert _recorded(settings) == FIRST_NIGHT
+            assert _done(weekly) == {"A-1": 2, "A-2": 2}
+
+    def test_a_mapping_reading_the_type_from_another_property_reads_that_property_s_history_once(
+            self, tmp_path: Path) -> None:
+        """The type read from the portal's own dropdown ``pac_segment`` instead of ``type``: the night the mapping
+        changes (a full read of the companies: the reading changed) reads the history of ``pac_segment`` alone, for
+        every company, and the weekly read after it none. Seen failing before the change: the re-read asked
+        ["hubspot_owner_id", "pac_segment"]."""
+        portal = build_portal()
+        portal.define("companies", "pac_segment", "enumeration", "select",
+                      [("PROSPECT", "Prospect"), ("CUSTOMER", "Customer")])
+        for company in portal.objects["companies"].values():
+            company.properties["pac_segment"] = company.properties["type"]
+        portal.objects["companies"]["14"].history["pac_segment"] = portal.objects["companies"]["14"].history["type"]
+        settings = _settings(tmp_path)
+        clock = Night()
+        with Emulator(portal) as emulator:
+            sync(settings, emulator, [], clock=clock)
+            clock.now += timedelta(days=1)
+            segment = _segment_settings(tmp_path)
+            mark = len(emulator.requests)
+            moved = sync(segment, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(segment) == clock.now      # the reading changed: read in full
+            assert _asked(emulator, mark) == [(5, ["pac_segment"])]
+            assert _recorded(segment) == FIRST_NIGHT
+            assert _done(moved) == {"A-1": 2, "A-2": 2}
+            clock.now += WEEK
+            mark = len(emulator.requests)
+            sync(segment, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == []
+
+    def test_a_history_read_refused_is_not_marked_read_and_is_asked_again_by_the_next_full_read(
+            self, tmp_path: Path) -> None:
+        """The first night's history read refused (logged, every company read as it is now: 1 / 1): no company is
+        marked read, so the weekly read asks for the 5 and records what the first night would have."""
+        settings = _settings(tmp_path)
+        clock = Night()
+        with Emulator(build_portal()) as emulator:
+            route = emulator.route
+
+            def refusing(method: str, path: str, query: Any, body: Any) -> Any:
+                if isinstance(body, dict) and body.get("propertiesWithHistory"):
+                    return 400, {"status": "error", "category": "VALIDATION_ERROR",
+                                 "message": "Property values were not valid"}, {}
+                return route(method, path, query, body)
+
+            emulator.route = refusing       # type: ignore[method-assign]
+            first = sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, 0) == [5]
+            assert _recorded(settings) == []
+            assert first.evaluation is not None and first.evaluation.action("A-1").done == 1
+            emulator.route = route          # type: ignore[method-assign]
+            clock.now += WEEK
+            mark = len(emulator.requests)
+            weekly = sync(settings, emulator, [], clock=clock)
+            assert _history_reads(emulator, mark) == [5]
+            assert _recorded(settings) == FIRST_NIGHT
+            assert _done(weekly) == {"A-1": 2, "A-2": 2}
+
+    def test_a_dormant_flag_no_longer_mapped_then_mapped_again_has_its_history_read_again(self, tmp_path: Path
+                                                                                         ) -> None:
+        """``companies.dormant`` read from the checkbox ``pac_dormant``, then ``null`` (the night it stops: no call,
+        its companies marked read from no property), then ``pac_dormant`` again: the checkbox's changes made while
+        pac did not read it are known only to its history, read then for the checkbox alone. Seen failing before the
+        change: the night the mapping stopped reading it asked [(5, ['hubspot_owner_id', 'type'])] again."""
+        portal = build_portal()
+        portal.define("companies", "pac_dormant", "bool", "booleancheckbox", [("true", "Yes"), ("false", "No")])
+        for company in portal.objects["companies"].values():
+            company.properties["pac_dormant"] = "false"
+        line = "  dormant: null"
+        reading = _mapped_settings(tmp_path, line, "  dormant: pac_dormant", "hubspot.dormant.yaml")
+        clock = Night()
+        with Emulator(portal) as emulator:
+            sync(reading, emulator, [], clock=clock)
+            assert _asked(emulator, 0) == [(5, ["hubspot_owner_id", "pac_dormant", "type"])]
+            clock.now += timedelta(days=1)
+            stopped = _mapped_settings(tmp_path, line, "  dormant: null", "hubspot.nodormant.yaml")
+            mark = len(emulator.requests)
+            sync(stopped, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(stopped) == clock.now      # the reading changed: read in full
+            assert _asked(emulator, mark) == []
+            emulator.portal.objects["companies"]["12"].set({"pac_dormant": "true"}, clock.now + timedelta(hours=2))
+            clock.now += timedelta(days=1)
+            mark = len(emulator.requests)
+            sync(reading, emulator, [], clock=clock)
+            assert _last_full_read_of_companies(reading) == clock.now
+            assert _asked(emulator, mark) == [(5, ["pac_dormant"])]
+            assert _recorded(reading) == [*FIRST_NIGHT, ("12", "dormant", "2027-07-01 19:00", False, True)]

@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 from sqlalchemy import Engine
 
-from connectors.base import ObjectKind, StoredRecords
+from connectors.base import HistoryRead, ObjectKind, StoredRecords
 from connectors.hubspot.connector import HubSpotConnector
 from pac_core.engine import evaluate
 from pac_core.plan import Segment, SegmentKind
@@ -80,7 +80,8 @@ def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, 
     connector.remember_stored(stored)
     top = since
     for kind in kinds:
-        got = [r for r in connector.pull(kind, since, full=since is None) if not isinstance(r, Rejected)]
+        got = [r for r in connector.pull(kind, since, full=since is None)
+               if not isinstance(r, Rejected | HistoryRead)]      # no record: which histories were read
         store_records.upsert_records(engine, connector.name, got, run_id=run_id, now=NIGHT)
         stamps = [r.modified_at for r in got if kind is not ObjectKind.USERS and r.modified_at is not None]
         top = max([*stamps, *([top] if top else [])], default=None)

@@ -8,11 +8,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect
 
+from connectors.base import HistoryRead
 from pac_core.engine import evaluate
 from pac_core.records import AccountChange
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
+from sync_jobs.store.db import alembic_config
 from tests.unit.test_engine_support import PARIS, USERS, plan
 from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES
 
@@ -77,3 +81,34 @@ class TestAccountStateHistory:
         _store(engine, [replace(accounts["givors"], dormant=None, modified_at=NIGHT)], NIGHT)
         _store(engine, [replace(accounts["givors"], dormant=True, modified_at=NIGHT)], NIGHT)
         assert store_records.load_records(engine, ["sf"]).account_changes == ()
+
+
+class TestHistoryRead:
+    """The companies whose property history was read, and from which property (``pac_history_read``, migration
+    0015; audit hsweekly), kept with the changes that read recorded, on SQLite and PostgreSQL."""
+
+    def test_the_accounts_read_are_kept_with_their_changes_and_a_field_read_again_replaces_its_property(
+            self, engine) -> None:
+        change = AccountChange("hs", "lyon-a", "owner_id", CLEARED_AT, "005J", "005M")
+        store_records.upsert_records(engine, "hs", [replace(a, source="hs") for a in ACCOUNTS], run_id=1, now=FIRST)
+        read = [HistoryRead(("lyon-a", "bron"), (("owner_id", "hubspot_owner_id"), ("account_type", "type")))]
+        assert store_records.record_history(engine, "hs", [change], run_id=1, now=FIRST, read=read) == 1
+        assert store_records.histories_read(engine, "hs", ["lyon-a", "bron", "caluire"]) == {
+            "lyon-a": {"owner_id": "hubspot_owner_id", "account_type": "type"},
+            "bron": {"owner_id": "hubspot_owner_id", "account_type": "type"}}
+        assert store_records.histories_read(engine, "sf", ["lyon-a"]) == {}      # another connector's
+        again = [HistoryRead(("bron",), (("account_type", "pac_segment"), ("dormant", "")))]
+        assert store_records.record_history(engine, "hs", [], run_id=2, now=NIGHT, read=again) == 0
+        assert store_records.histories_read(engine, "hs", ["bron"]) == {
+            "bron": {"owner_id": "hubspot_owner_id", "account_type": "pac_segment", "dormant": ""}}
+        assert [c for c in store_records.load_records(engine, ["hs"]).account_changes] == [change]
+
+    def test_going_back_to_0014_drops_them(self, engine, database_url) -> None:
+        store_records.record_history(engine, "hs", [], run_id=1, now=FIRST,
+                                     read=[HistoryRead(("lyon-a",), (("owner_id", "hubspot_owner_id"),))])
+        command.downgrade(alembic_config(engine), "0014")
+        try:
+            assert "pac_history_read" not in inspect(engine).get_table_names()
+        finally:
+            open_store(database_url).dispose()     # back to head: the table again, empty (no company read)
+        assert store_records.histories_read(engine, "hs", ["lyon-a"]) == {}
