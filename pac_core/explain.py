@@ -36,7 +36,7 @@ from pac_core.matching import ALSO, OTHER_DATE, local_minute, owner_emails, stat
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.money import money as format_money
 from pac_core.periods import cut_note, days_phrase, iso_week_note
-from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
+from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.products import linked
 from pac_core.records import HISTORY_FIELDS, Account, AccountChange, Deal, DealLine, Records, past_at
 from pac_core.reject_codes import CODES
@@ -163,9 +163,20 @@ def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
 
 
 NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
-                   "comptes, n'a d'activité ({}) qui approche de compter.", "« {} » ", " ou "),
+                   "comptes, n'a d'activité ({}) qui approche de compter. S'il y a eu des {}, pac ne les a pas : "
+                   "faites-les saisir dans le CRM, au statut réalisé, sur le compte du client et à leur date réelle ; "
+                   "le prochain `pac sync` les lira. Sinon (un commercial absent), reprogrammez l'action (son `when`) "
+                   "ou passez-la à un autre commercial (`handed_over`) dans le plan.", "« {} » ", " ou "),
            "en": ("Nothing to list: no activity of {} in its window {}({}) or a day around it comes near to counting, "
-                  "nor does another rep's {} on its accounts.", "“{}” ", " or ")}
+                  "nor does another rep's {} on its accounts. If there were {}, pac does not have them: have them "
+                  "logged in the CRM as completed, on the customer's account and at their real date; the next `pac "
+                  "sync` reads them. If not (a rep away), reschedule the action (its `when`) or hand it over to "
+                  "another rep (`handed_over`) in the plan.", "“{}” ", " or ")}
+# the activities an action counts, in the plural, for what to do when it has nothing to list (``_nothing``)
+KINDS = {ActivityType.VISIT: ("visits", "visites"), ActivityType.CALL: ("calls", "appels"),
+         ActivityType.MEETING: ("meetings", "rendez-vous"), ActivityType.DEMO: ("demos", "démos"),
+         ActivityType.EMAIL: ("e-mails", "e-mails"),
+         ActivityType.QUOTE_FOLLOW_UP: ("quote follow-ups", "relances de devis")}
 
 
 def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
@@ -179,7 +190,8 @@ def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
     days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
     kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
-    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind)
+    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind,
+                       KINDS[action.activity_type][lang == "fr"])
 
 
 STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},
