@@ -95,8 +95,8 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     finally:
         engine.dispose()
     unread = [c for c in now.settings.connectors if c not in read]
-    notes = [stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang)),
-             plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
+    stale = stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang))
+    notes = [stale, plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
     note = "\n".join(n for n in notes if n) or None
     with one_environment():     # the CRM texts shown hide pac's own credentials (``scrub``), as the report does
         if axis:
@@ -106,7 +106,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
             _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file,
                   tunables.dormant_default_months)
         else:
-            _action(now, item_id, limit, lang, note, others)
+            _action(now, item_id, limit, lang, note, others, stale=stale is not None)
 
 
 def _crm_text(value: Any) -> Any:
@@ -302,7 +302,11 @@ def _longest(column: Any, *, line: bool) -> int:
 
 
 def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None,
-            others: Mapping[tuple[str, str], Iterable[str]] | None = None) -> None:
+            others: Mapping[tuple[str, str], Iterable[str]] | None = None, *, stale: bool = False) -> None:
+    """``stale``: the note says the figures are not the CRM's (``stale_note``): it is why nothing may be listed, and
+    says what to do; the « Nothing to list » line, which tells to have the activities logged in the CRM, is left out
+    (audit explainleft: a first sync refused by Salesforce read both lines, the second sending the manager to the
+    reps)."""
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     names = {(a.source, a.id): a.name for a in now.records.accounts}
@@ -314,8 +318,9 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if note:    # first: a sync that never read the activities is why there is nothing below
         console.print(note, markup=False, soft_wrap=True)
-    # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6)
-    for line in (explanation.inactive, explanation.to_come, "" if near else explanation.nothing):
+    # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6), or the
+    # stale note above is (the sync to fix, not the CRM: audit explainleft)
+    for line in (explanation.inactive, explanation.to_come, "" if near or stale else explanation.nothing):
         if line:
             console.print(line, markup=False, soft_wrap=True)
     action = now.plan.action(action_id)
