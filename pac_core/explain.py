@@ -100,6 +100,7 @@ class Explanation:
     inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
     to_come: str = ""    # an action whose window has not begun: nothing counts for it yet (the report's « À venir »)
     nothing: str = ""    # a live action with no decision at all: why its table is empty (a rep on holiday)
+    handed: str = ""     # an action handed over: from whom, on which day, whose activities count (``_handed``)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -142,7 +143,23 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         if progress.pace is Pace.NOT_STARTED else ""
     nothing = _nothing(action, zone, lang) \
         if counted_total + uncounted == 0 and progress.pace not in (Pace.NOT_STARTED, Pace.INACTIVE) else ""
-    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing)
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing,
+                       _handed(action, lang))
+
+
+HANDED = {"fr": ("Passée à {who} par {former} le {day} : les activités de {former} d'avant ce jour comptent pour elle, "
+                 "pas celles à partir de ce jour."),
+          "en": ("Handed over to {who} by {former} on {day}: {former}'s activities before that day count for it, "
+                 "those from that day on do not.")}
+
+
+def _handed(action: Action, lang: str) -> str:
+    """An action handed over (``Action.handed_over``), one sentence per former owner: whose it was, the day, which of
+    their activities count (docs/engine.md, rule 1). The table names a former owner only on rows of theirs: a manager
+    read « 2 / 5 » over the new owner's rows with no word of the hand-over (audit explainleft)."""
+    return " ".join(HANDED[lang].format(who=action.who, former=h.from_,
+                                        day=_fr_day(f"{h.on:%Y-%m-%d}") if lang == "fr" else f"{h.on:%Y-%m-%d}")
+                    for h in action.handed_over)
 
 
 TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le dernier jour compté, le {} ; rien ne compte "

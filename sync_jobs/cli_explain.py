@@ -320,7 +320,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
         console.print(note, markup=False, soft_wrap=True)
     # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6), or the
     # stale note above is (the sync to fix, not the CRM: audit explainleft)
-    for line in (explanation.inactive, explanation.to_come, "" if near or stale else explanation.nothing):
+    for line in (explanation.handed, explanation.inactive, explanation.to_come,
+                 "" if near or stale else explanation.nothing):
         if line:
             console.print(line, markup=False, soft_wrap=True)
     action = now.plan.action(action_id)

@@ -335,6 +335,18 @@ def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str
     assert {r: v[1] for r, v in english.items()} == {r: v[2] for r, v in expected.items()}
 
 
+def test_a_handed_over_action_says_so_under_its_counts(org: dict[str, Any]) -> None:
+    """A-03 is Marc's, handed over by Julie on 15 April: the line under its counts names both and the day, in the
+    output's language (audit explainleft: only the rows of Julie's said it); A-01, never handed over, has none."""
+    assert org["A-03", "fr"].splitlines()[2] == (
+        "Passée à marc@audit.example par julie@audit.example le 15 avril 2027 : les activités de "
+        "julie@audit.example d'avant ce jour comptent pour elle, pas celles à partir de ce jour.")
+    assert org["A-03", "en"].splitlines()[2] == (
+        "Handed over to marc@audit.example by julie@audit.example on 2027-04-15: julie@audit.example's activities "
+        "before that day count for it, those from that day on do not.")
+    assert "Passée à" not in org["A-01", "fr"] and "Handed over" not in org["A-01", "en"]
+
+
 def test_rejected_records_in_the_outputs_language(org: dict[str, Any]) -> None:
     """Julie's rejected visits near A-01's window, under its table: v16 (no account) and n01 (no date), their
     details in the output's language (n01's read « the activity has neither a start time nor a day » in French)."""
