@@ -660,7 +660,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
                  limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
                  crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE,
-                 states: Mapping[tuple[str, str], str] | None = None) -> AxisExplanation:
+                 states: Mapping[tuple[str, str], str] | None = None,
+                 shared: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
@@ -670,7 +671,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     say which rates it was converted at and in whose words: ``rate_words``; ``settings_file``, the file of
     ``engine.fx_rates`` as the user has it; ``states``, (source, account id) -> the account's owner, type or dormant
     flag on the axis's first day when the scope reads it and it changed since, ``account_state_notes``: said of a
-    counted deal, as an action's counted visit says it).
+    counted deal, as an action's counted visit says it; ``shared``, (source, deal id) -> the other live axes (id,
+    name) a deal split between axes is divided with, ``split_partners``: said of a split deal).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -717,11 +719,12 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                                                         (deal.currency if deal and deal.currency else plan.currency),
                                                         lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
-            "detail": "; ".join(n for n in (
+            "detail": SEP[lang].join(n for n in (     # « … ; … » in French, as the rates' words
                 "" if flt.line_conditions else _value_note(deal, lang),
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
                                 settings_file),
+                _split_words((shared or {}).get((d.source, d.record_id), ()), lang),
                 localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
             if d.counted else
                       detail_words(d, lang)})
@@ -761,6 +764,42 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         line, either = INACTIVE_AXIS[lang]
         inactive = line.format(STOPPED[lang].get(state, either))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
+
+
+SPLIT = {"fr": ("partagée à parts égales avec {}", "{} « {} »", " et "),
+         "en": ("split evenly with {}", "{} “{}”", " and ")}
+
+
+def _split_words(axes: Sequence[tuple[str, str]], lang: str) -> str:
+    """A split deal's other axes, « partagée à parts égales avec AX-PUMP « Pompes » » / "split evenly with AX-PUMP
+    “Pumps”"; "" for none."""
+    if not axes:
+        return ""
+    line, one, joined = SPLIT[lang]
+    return line.format(joined.join(one.format(ident, name) for ident, name in axes))
+
+
+def split_partners(plan: Plan, evaluation: Evaluation, axis_id: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(source, deal id) -> the other axes (id, name) a deal the axis counts under ``attribution: split`` is divided
+    with: the live axes with an objective counting it too (``engine._takes_share``), from every axis's counted deals
+    (``evaluation`` made with them all listed: ``sync_jobs.evaluation.evaluate(all_deals=True)``). Only a deal whose
+    divisor they make up ("900.00 / 2 = 450.00": one other) is named; none when the lists do not account for it.
+    A manager read « 15 000,00 $US / 2 = 7 500,00 $US » and nothing of where the other half went (audit
+    explainleft)."""
+    counted: dict[str, set[tuple[str, str]]] = {
+        a.axis_id: {(d.source, d.record_id) for d in a.decisions if d.counted and d.record_id}
+        for a in evaluation.axes
+        if a.axis_id != axis_id and a.pace is not Pace.INACTIVE and plan.axis(a.axis_id).objective is not None}
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for d in evaluation.axis(axis_id).decisions:
+        _, split, rest = d.detail.partition(" / ")
+        if not d.counted or not split:
+            continue
+        key = (d.source, d.record_id)
+        others = [(ident, plan.axis(ident).name) for ident, deals in counted.items() if key in deals]
+        if others and len(others) + 1 == int(rest.partition(" = ")[0]):
+            out[key] = others
+    return out
 
 
 def account_state_notes(plan: Plan, axis_id: str, records: Records, *, default_months: int

@@ -23,7 +23,14 @@ from rich.table import Table
 
 from pac_config.settings import engine_settings
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import REASONS, account_state_notes, detail_words, explain_action, explain_axis
+from pac_core.explain import (
+    REASONS,
+    account_state_notes,
+    detail_words,
+    explain_action,
+    explain_axis,
+    split_partners,
+)
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
@@ -82,9 +89,11 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store
     axis = any(a.id == item_id for a in plan.axes)
     kind = "deals" if axis else "activities"
+    # a deal split between axes names the others: every axis's counted deals listed (``split_partners``)
+    split = axis and engine_settings(settings, plan.currency).attribution == "split"
     engine = open_store(settings.database())    # one store for the figures and the stale note
     try:
-        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine)
+        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine, all_deals=split)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         versions = repo.plan_versions(engine, plan.id) if as_of else []
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
@@ -104,7 +113,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
             crms = {c.name: c.crm for c in settings.connectors}
             tunables = engine_settings(settings, now.plan.currency)
             _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file,
-                  tunables.dormant_default_months)
+                  tunables.dormant_default_months, split)
         else:
             _action(now, item_id, limit, lang, note, others, stale=stale is not None)
 
@@ -364,7 +373,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
 
 def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None,
           fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None,
-          settings_file: str = SETTINGS_FILE, default_months: int = 12) -> None:
+          settings_file: str = SETTINGS_FILE, default_months: int = 12, split: bool = False) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -378,7 +387,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     states = account_state_notes(now.plan, axis_id, records, default_months=default_months)
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file,
-                               states=states)
+                               states=states,
+                               shared=split_partners(now.plan, now.evaluation, axis_id) if split else None)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)
