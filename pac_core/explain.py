@@ -314,7 +314,7 @@ def _also_on(row: dict[str, Any], also_on: Mapping[tuple[str, str], Sequence[str
         return row
     where, why, colon = ALSO_ON[lang]
     note = f"{where.format(', '.join(others))}{colon}{why}"
-    return {**row, "detail": f"{row['detail']}; {note}" if row["detail"] else note}
+    return {**row, "detail": f"{row['detail']}{SEP[lang]}{note}" if row["detail"] else note}
 
 
 def _lang(plan: Plan, lang: str | None) -> str:
@@ -515,7 +515,7 @@ def _scope_words(d: Decision, lang: str) -> str:
         return localise(d.detail, lang)
     head, codes = _split_also(d.detail[len(engine):])
     if head.startswith("; "):
-        words += f"; {localise(head[2:], lang)}"
+        words += f"{SEP[lang]}{localise(head[2:], lang)}"
     return words + _also_words(codes, lang)
 
 
@@ -530,7 +530,8 @@ def _also_words(codes: str, lang: str) -> str:
     """The other rules a near miss fails, in ``lang``, after its detail: « ; aussi : annulée »."""
     if not codes:
         return ""
-    return f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(REASONS[lang][code] for code in codes.split(', '))}"
+    named = ", ".join(REASONS[lang][code] for code in codes.split(", "))
+    return f"{SEP[lang]}{'aussi : ' if lang == 'fr' else ALSO}{named}"
 
 
 def _fr_moment(at: str) -> str:
@@ -591,7 +592,7 @@ def localise(detail: str, lang: str) -> str:
     head, also, codes = detail.rpartition(f"; {ALSO}")
     if also:   # a near miss failing several rules: the other rules' codes after its detail (matching.first_cause)
         named = (REASONS[lang][code] for code in codes.split(", "))   # planned_past or planned (not yet): matching
-        return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
+        return f"{localise(head, lang)}{SEP[lang]}{'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
     for warning, french in _VALUE_WARNINGS_FR if lang == "fr" else ():    # revenue.value_warnings
@@ -604,7 +605,7 @@ def localise(detail: str, lang: str) -> str:
         side = "après" if hand[2] == "after" else "avant"
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {_fr_day(hand[4])}"
         rest = detail[hand.end():]
-        return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
+        return said + (f" ; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (user := _NOT_A_USER.fullmatch(detail)):
         return (f"le propriétaire {user[1]} n'est pas parmi les utilisateurs de {user[2]} (une file d'attente, ou un "
                 "utilisateur que l'utilisateur d'intégration de pac ne peut pas lire) : donnez l'activité à un "
@@ -616,7 +617,7 @@ def localise(detail: str, lang: str) -> str:
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")
     if lang == "fr" and sep and any(pattern.search(notes) for pattern, _ in _STATE_FR):   # a near miss's state then
-        return f"{localise(head, lang)}; {localise(notes, lang)}"
+        return f"{localise(head, lang)} ; {localise(notes, lang)}"
     if lang == "fr" and any(pattern.match(detail) for pattern, _ in _STATE_FR):
         for pattern, words in _STATE_FR:
             detail = pattern.sub(words, detail)

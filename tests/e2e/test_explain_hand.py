@@ -299,7 +299,7 @@ A02 = {
     "m07": (NO, "toujours prévue, à une date passée", "still planned on a past date",
             "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     "m08": (NO, "compte hors périmètre", "account outside the scope",
-            "département 38 (périmètre : département 69); aussi : annulée"),
+            "département 38 (périmètre : département 69) ; aussi : annulée"),
     **{r: (NO, "autre type d'activité", "another activity type", "visite, pas rendez-vous")
        for r in ("v01", "v02", "v03", "v04", "v05", "v08")},
     "c01": (NO, "autre type d'activité", "another activity type", "appel, pas rendez-vous"),
