@@ -175,8 +175,16 @@ def _to_come(action: Action, today: date, zone: ZoneInfo, lang: str) -> str:
     line, label = TO_COME[lang]
     first = action.window.start.astimezone(zone).date()
     last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
-    return line.format(label.format(action.window.label) if action.window.label else "", days, f"{today:%Y-%m-%d}")
+    return line.format(label.format(action.window.label) if action.window.label else "", _days(first, last, lang),
+                       _fr_day(f"{today:%Y-%m-%d}") if lang == "fr" else f"{today:%Y-%m-%d}")
+
+
+def _days(first: date, last: date, lang: str) -> str:
+    """A window's days in a line under an action's counts: in French in words, « du 3 au 9 mai 2027 », as its near
+    misses' (audit explainleft: « (2027-10-01 – 2027-12-31) » stood over « 31 mai 2027 à 18:00 »); ISO in English."""
+    if lang == "fr":
+        return days_phrase(first, last, "fr")
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
 NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
@@ -204,7 +212,7 @@ def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
     line, label, joined = NOTHING[lang]
     first = action.window.start.astimezone(zone).date()
     last = (action.window.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    days = _days(first, last, lang)
     owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
     kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
     return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind,

@@ -227,8 +227,8 @@ def test_an_action_to_come_says_its_window_has_not_begun(org: dict[tuple[str, st
         "0 / 2 (0%) — 0 counted, 0 not counted Action to come: its window “Q3” (2027-10-01 – 2027-12-31) begins after "
         "the last day counted, 2027-09-30; nothing counts for it yet.")
     assert _header(org["A-04", "fr"]) == (
-        "0 / 2 (0 %) — 0 comptée, 0 non comptée Action à venir : sa période « Q3 » (2027-10-01 – 2027-12-31) commence "
-        "après le dernier jour compté, le 2027-09-30 ; rien ne compte encore pour elle.")
+        "0 / 2 (0 %) — 0 comptée, 0 non comptée Action à venir : sa période « Q3 » (du 1er octobre au 31 décembre "
+        "2027) commence après le dernier jour compté, le 30 septembre 2027 ; rien ne compte encore pour elle.")
     assert "Action to come" not in org["A-02", "en"]
 
 

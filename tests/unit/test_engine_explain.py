@@ -535,8 +535,8 @@ class TestNothingToList:
         fr, en = self._explained(), self._explained(language="en")
         assert (fr.header, fr.rows) == ("0 / 5 (0\xa0%) — 0 comptée, 0 non comptée", ())
         assert fr.nothing == (
-            "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (2027-05-03 – "
-            "2027-05-09) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui "
+            "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (du 3 au 9 mai "
+            "2027) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui "
             "approche de compter. S'il y a eu des visites, pac ne les a pas : faites-les saisir dans le CRM, au statut "
             "réalisé, sur le compte du client et à leur date réelle ; le prochain `pac sync` les lira. Sinon (un "
             "commercial absent), reprogrammez l'action (son `when`) ou passez-la à un autre commercial "
