@@ -24,6 +24,7 @@ from pac_core.money import money as format_money
 from pac_core.plan import ACTIVITY_WORDS
 from pac_core.scope_eval import NOT_READ_OWNER
 
+SEP = {"fr": " ; ", "en": "; "}   # between a detail's parts: French puts a space before « ; » (audit explainleft)
 ALSO = "also: "   # after a near miss's detail, the codes of the other rules it fails (pac_core.matching.first_cause)
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
@@ -242,7 +243,7 @@ def localise(detail: str, lang: str) -> str:
     head, also, codes = detail.rpartition(f"; {ALSO}")
     if also:   # a near miss failing several rules: the other rules' codes after its detail (matching.first_cause)
         named = (REASONS[lang][code] for code in codes.split(", "))   # planned_past or planned (not yet): matching
-        return f"{localise(head, lang)}; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
+        return f"{localise(head, lang)}{SEP[lang]}{'aussi : ' if lang == 'fr' else ALSO}{', '.join(named)}"
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
     for warning, french in _VALUE_WARNINGS_FR if lang == "fr" else ():    # revenue.value_warnings
@@ -255,7 +256,7 @@ def localise(detail: str, lang: str) -> str:
         side = "après" if hand[2] == "after" else "avant"
         said = f"propriétaire {hand[1]}, {side} la passation à {hand[3]} le {french_day(hand[4])}"
         rest = detail[hand.end():]
-        return said + (f"; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
+        return said + (f" ; {localise(rest[2:], lang)}" if rest.startswith("; ") else rest)
     if lang == "fr" and (user := _NOT_A_USER.fullmatch(detail)):
         return (f"le propriétaire {user[1]} n'est pas parmi les utilisateurs de {user[2]} (une file d'attente, ou un "
                 "utilisateur que l'utilisateur d'intégration de pac ne peut pas lire) : donnez l'activité à un "
@@ -267,7 +268,7 @@ def localise(detail: str, lang: str) -> str:
         return f"propriétaire {other[1]}"
     head, sep, notes = detail.partition("; ")
     if lang == "fr" and sep and any(pattern.search(notes) for pattern, _ in _STATE_FR):   # a near miss's state then
-        return f"{localise(head, lang)}; {localise(notes, lang)}"
+        return f"{localise(head, lang)} ; {localise(notes, lang)}"
     if lang == "fr" and any(pattern.match(detail) for pattern, _ in _STATE_FR):
         for pattern, words in _STATE_FR:
             detail = pattern.sub(words, detail)

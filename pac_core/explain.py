@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
-from pac_core.decision_words import ALSO, PLANNED_PAST, REASONS, french_day, localise, money
+from pac_core.decision_words import ALSO, PLANNED_PAST, REASONS, SEP, french_day, localise, money
 from pac_core.engine import axis_reference, figures_last_day, unrated_words
 from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.growth import with_evaluation
@@ -35,7 +35,7 @@ from pac_core.growth_words import objective_line
 from pac_core.matching import OTHER_DATE, local_minute, owner_emails, state_fields, state_words
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, day_words, days_phrase, iso_week_note
-from pac_core.plan import ACTIVITY_WORDS, Action, AxisState, Plan, action_cancelled, axis_state_on
+from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, AxisState, Plan, action_cancelled, axis_state_on
 from pac_core.products import linked
 from pac_core.records import HISTORY_FIELDS, Account, AccountChange, Deal, DealLine, Records, past_at
 from pac_core.reject_codes import CODES
@@ -58,6 +58,7 @@ class Explanation:
     inactive: str = ""   # why an inactive action (cancelled, its axis suspended or dropped) counts in no total
     to_come: str = ""    # an action whose window has not begun: nothing counts for it yet (the report's « À venir »)
     nothing: str = ""    # a live action with no decision at all: why its table is empty (a rep on holiday)
+    handed: str = ""     # an action handed over: from whom, on which day, whose activities count (``_handed``)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -100,7 +101,23 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         if progress.pace is Pace.NOT_STARTED else ""
     nothing = _nothing(action, zone, lang) \
         if counted_total + uncounted == 0 and progress.pace not in (Pace.NOT_STARTED, Pace.INACTIVE) else ""
-    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing)
+    return Explanation(action.id, action.text, header, tuple(rows), note, inactive, to_come, nothing,
+                       _handed(action, lang))
+
+
+HANDED = {"fr": ("Passée à {who} par {former} le {day} : les activités de {former} d'avant ce jour comptent pour elle, "
+                 "pas celles à partir de ce jour."),
+          "en": ("Handed over to {who} by {former} on {day}: {former}'s activities before that day count for it, "
+                 "those from that day on do not.")}
+
+
+def _handed(action: Action, lang: str) -> str:
+    """An action handed over (``Action.handed_over``), one sentence per former owner: whose it was, the day, which of
+    their activities count (docs/engine.md, rule 1). The table names a former owner only on rows of theirs: a manager
+    read « 2 / 5 » over the new owner's rows with no word of the hand-over (audit explainleft)."""
+    return " ".join(HANDED[lang].format(who=action.who, former=h.from_,
+                                        day=day_words(h.on, "fr") if lang == "fr" else f"{h.on:%Y-%m-%d}")
+                    for h in action.handed_over)
 
 
 TO_COME = {"fr": ("Action à venir : sa période {}({}) commence après le dernier jour compté, le {} ; rien ne compte "
@@ -131,9 +148,20 @@ def _window_days(action: Action, zone: ZoneInfo, lang: str) -> str:
 
 
 NOTHING = {"fr": ("Rien à lister : ni {} dans sa période {}({}) ou un jour autour, ni un autre commercial sur ses "
-                   "comptes, n'a d'activité ({}) qui approche de compter.", "« {} » ", " ou "),
+                   "comptes, n'a d'activité ({}) qui approche de compter. S'il y a eu des {}, pac ne les a pas : "
+                   "faites-les saisir dans le CRM, au statut réalisé, sur le compte du client et à leur date réelle ; "
+                   "le prochain `pac sync` les lira. Sinon (un commercial absent), reprogrammez l'action (son `when`) "
+                   "ou passez-la à un autre commercial (`handed_over`) dans le plan.", "« {} » ", " ou "),
            "en": ("Nothing to list: no activity of {} in its window {}({}) or a day around it comes near to counting, "
-                  "nor does another rep's {} on its accounts.", "“{}” ", " or ")}
+                  "nor does another rep's {} on its accounts. If there were {}, pac does not have them: have them "
+                  "logged in the CRM as completed, on the customer's account and at their real date; the next `pac "
+                  "sync` reads them. If not (a rep away), reschedule the action (its `when`) or hand it over to "
+                  "another rep (`handed_over`) in the plan.", "“{}” ", " or ")}
+# the activities an action counts, in the plural, for what to do when it has nothing to list (``_nothing``)
+KINDS = {ActivityType.VISIT: ("visits", "visites"), ActivityType.CALL: ("calls", "appels"),
+         ActivityType.MEETING: ("meetings", "rendez-vous"), ActivityType.DEMO: ("demos", "démos"),
+         ActivityType.EMAIL: ("e-mails", "e-mails"),
+         ActivityType.QUOTE_FOLLOW_UP: ("quote follow-ups", "relances de devis")}
 
 
 def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
@@ -145,7 +173,8 @@ def _nothing(action: Action, zone: ZoneInfo, lang: str) -> str:
     days = _window_days(action, zone, lang)
     owners = joined.join(dict.fromkeys([action.who, *(h.from_ for h in action.handed_over)]))
     kind = ACTIVITY_WORDS[action.activity_type][lang == "fr"]
-    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind)
+    return line.format(owners, label.format(action.window.label) if action.window.label else "", days, kind,
+                       KINDS[action.activity_type][lang == "fr"])
 
 
 STOPPED = {"fr": {AxisState.SUSPENDED: "suspendu", AxisState.DROPPED: "abandonné"},
@@ -248,7 +277,7 @@ def _also_on(row: dict[str, Any], also_on: Mapping[tuple[str, str], Sequence[str
         return row
     where, why, colon = ALSO_ON[lang]
     note = f"{where.format(', '.join(others))}{colon}{why}"
-    return {**row, "detail": f"{row['detail']}; {note}" if row["detail"] else note}
+    return {**row, "detail": f"{row['detail']}{SEP[lang]}{note}" if row["detail"] else note}
 
 
 def _lang(plan: Plan, lang: str | None) -> str:
@@ -285,7 +314,7 @@ def _scope_words(d: Decision, lang: str) -> str:
         return localise(d.detail, lang)
     head, codes = _split_also(d.detail[len(engine):])
     if head.startswith("; "):
-        words += f"; {localise(head[2:], lang)}"
+        words += f"{SEP[lang]}{localise(head[2:], lang)}"
     return words + _also_words(codes, lang)
 
 
@@ -300,7 +329,8 @@ def _also_words(codes: str, lang: str) -> str:
     """The other rules a near miss fails, in ``lang``, after its detail: « ; aussi : annulée »."""
     if not codes:
         return ""
-    return f"; {'aussi : ' if lang == 'fr' else ALSO}{', '.join(REASONS[lang][code] for code in codes.split(', '))}"
+    named = ", ".join(REASONS[lang][code] for code in codes.split(", "))
+    return f"{SEP[lang]}{'aussi : ' if lang == 'fr' else ALSO}{named}"
 
 
 def _fr_moment(at: str) -> str:
@@ -372,7 +402,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
                  limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
                  crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE,
-                 states: Mapping[tuple[str, str], str] | None = None) -> AxisExplanation:
+                 states: Mapping[tuple[str, str], str] | None = None,
+                 shared: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
@@ -382,7 +413,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     say which rates it was converted at and in whose words: ``rate_words``; ``settings_file``, the file of
     ``engine.fx_rates`` as the user has it; ``states``, (source, account id) -> the account's owner, type or dormant
     flag on the axis's first day when the scope reads it and it changed since, ``account_state_notes``: said of a
-    counted deal, as an action's counted visit says it).
+    counted deal, as an action's counted visit says it; ``shared``, (source, deal id) -> the other live axes (id,
+    name) a deal split between axes is divided with, ``split_partners``: said of a split deal).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -429,11 +461,12 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                                                         (deal.currency if deal and deal.currency else plan.currency),
                                                         lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
-            "detail": "; ".join(n for n in (
+            "detail": SEP[lang].join(n for n in (     # « … ; … » in French, as the rates' words
                 "" if flt.line_conditions else _value_note(deal, lang),
                 _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
                                 settings_file),
+                _split_words((shared or {}).get((d.source, d.record_id), ()), lang),
                 localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
             if d.counted else
                       detail_words(d, lang)})
@@ -473,6 +506,42 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         line, either = INACTIVE_AXIS[lang]
         inactive = line.format(STOPPED[lang].get(state, either))
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
+
+
+SPLIT = {"fr": ("partagée à parts égales avec {}", "{} « {} »", " et "),
+         "en": ("split evenly with {}", "{} “{}”", " and ")}
+
+
+def _split_words(axes: Sequence[tuple[str, str]], lang: str) -> str:
+    """A split deal's other axes, « partagée à parts égales avec AX-PUMP « Pompes » » / "split evenly with AX-PUMP
+    “Pumps”"; "" for none."""
+    if not axes:
+        return ""
+    line, one, joined = SPLIT[lang]
+    return line.format(joined.join(one.format(ident, name) for ident, name in axes))
+
+
+def split_partners(plan: Plan, evaluation: Evaluation, axis_id: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(source, deal id) -> the other axes (id, name) a deal the axis counts under ``attribution: split`` is divided
+    with: the live axes with an objective counting it too (``engine._takes_share``), from every axis's counted deals
+    (``evaluation`` made with them all listed: ``sync_jobs.evaluation.evaluate(all_deals=True)``). Only a deal whose
+    divisor they make up ("900.00 / 2 = 450.00": one other) is named; none when the lists do not account for it.
+    A manager read « 15 000,00 $US / 2 = 7 500,00 $US » and nothing of where the other half went (audit
+    explainleft)."""
+    counted: dict[str, set[tuple[str, str]]] = {
+        a.axis_id: {(d.source, d.record_id) for d in a.decisions if d.counted and d.record_id}
+        for a in evaluation.axes
+        if a.axis_id != axis_id and a.pace is not Pace.INACTIVE and plan.axis(a.axis_id).objective is not None}
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for d in evaluation.axis(axis_id).decisions:
+        _, split, rest = d.detail.partition(" / ")
+        if not d.counted or not split:
+            continue
+        key = (d.source, d.record_id)
+        others = [(ident, plan.axis(ident).name) for ident, deals in counted.items() if key in deals]
+        if others and len(others) + 1 == int(rest.partition(" = ")[0]):
+            out[key] = others
+    return out
 
 
 def account_state_notes(plan: Plan, axis_id: str, records: Records, *, default_months: int
@@ -553,7 +622,6 @@ CRM_STATIC_RATE = {"fr": ("taux de conversion {} (l'organisation n'a pas de taux
                           "{} conversion rates (the org keeps no dated rates)")}
 FX_RATE = {"fr": "engine.fx_rates de {}", "en": "engine.fx_rates in {}"}     # the settings file's name
 RATIO = {"fr": "soit ", "en": "that is "}
-SEP = {"fr": " ; ", "en": "; "}
 COLON = {"fr": " : ", "en": ": "}
 CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
 

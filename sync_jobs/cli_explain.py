@@ -24,7 +24,7 @@ from rich.table import Table
 from pac_config.settings import engine_settings
 from pac_core.decision_words import REASONS
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import account_state_notes, detail_words, explain_action, explain_axis
+from pac_core.explain import account_state_notes, detail_words, explain_action, explain_axis, split_partners
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.periods import day_words
@@ -84,9 +84,11 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store
     axis = any(a.id == item_id for a in plan.axes)
     kind = "deals" if axis else "activities"
+    # a deal split between axes names the others: every axis's counted deals listed (``split_partners``)
+    split = axis and engine_settings(settings, plan.currency).attribution == "split"
     engine = open_store(settings.database())    # one store for the figures and the stale note
     try:
-        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine)
+        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine, all_deals=split)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         versions = repo.plan_versions(engine, plan.id) if as_of else []
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
@@ -97,8 +99,8 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     finally:
         engine.dispose()
     unread = [c for c in now.settings.connectors if c not in read]
-    notes = [stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang)),
-             plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
+    stale = stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang))
+    notes = [stale, plan_since_note(versions, now.evaluation.as_of, now.plan.timezone, _lang(now.plan, lang))]
     note = "\n".join(n for n in notes if n) or None
     with one_environment():     # the CRM texts shown hide pac's own credentials (``scrub``), as the report does
         if axis:
@@ -106,9 +108,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
             crms = {c.name: c.crm for c in settings.connectors}
             tunables = engine_settings(settings, now.plan.currency)
             _axis(now, item_id, limit, lang, note, tunables.fx_rates, crms, tunables.settings_file,
-                  tunables.dormant_default_months)
+                  tunables.dormant_default_months, split)
         else:
-            _action(now, item_id, limit, lang, note, others)
+            _action(now, item_id, limit, lang, note, others, stale=stale is not None)
 
 
 def _crm_text(value: Any) -> Any:
@@ -306,7 +308,11 @@ def _longest(column: Any, *, line: bool) -> int:
 
 
 def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None,
-            others: Mapping[tuple[str, str], Iterable[str]] | None = None) -> None:
+            others: Mapping[tuple[str, str], Iterable[str]] | None = None, *, stale: bool = False) -> None:
+    """``stale``: the note says the figures are not the CRM's (``stale_note``): it is why nothing may be listed, and
+    says what to do; the « Nothing to list » line, which tells to have the activities logged in the CRM, is left out
+    (audit explainleft: a first sync refused by Salesforce read both lines, the second sending the manager to the
+    reps)."""
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     names = {(a.source, a.id): a.name for a in now.records.accounts}
@@ -318,8 +324,10 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if note:    # first: a sync that never read the activities is why there is nothing below
         console.print(note, markup=False, soft_wrap=True)
-    # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6)
-    for line in (explanation.inactive, explanation.to_come, "" if near else explanation.nothing):
+    # an empty table's reason, unless the rep's rejected records below are what there is (audit sfhand6), or the
+    # stale note above is (the sync to fix, not the CRM: audit explainleft)
+    for line in (explanation.handed, explanation.inactive, explanation.to_come,
+                 "" if near or stale else explanation.nothing):
         if line:
             console.print(line, markup=False, soft_wrap=True)
     action = now.plan.action(action_id)
@@ -362,7 +370,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
 
 def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None,
           fx_rates: Mapping[str, Decimal] | None = None, crms: Mapping[str, str] | None = None,
-          settings_file: str = SETTINGS_FILE, default_months: int = 12) -> None:
+          settings_file: str = SETTINGS_FILE, default_months: int = 12, split: bool = False) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -376,7 +384,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     states = account_state_notes(now.plan, axis_id, records, default_months=default_months)
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file,
-                               states=states)
+                               states=states,
+                               shared=split_partners(now.plan, now.evaluation, axis_id) if split else None)
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)

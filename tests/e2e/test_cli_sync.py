@@ -204,6 +204,9 @@ class TestExplain:
         salesforce = next(c.name for c in settings.connectors if c.crm == "salesforce")
         assert lines[2].startswith("Attention : aucune synchronisation n'a encore lu les activités de ")
         assert salesforce in lines[2] and "échouée : " in lines[2]
+        # the note is why nothing is listed: no « Rien à lister » telling the manager to have visits logged in the
+        # CRM, when what is to fix is the sync (audit explainleft)
+        assert "Rien à lister" not in done.stdout, done.stdout
 
 
 class TestRejectionsAndErrors:

@@ -8,8 +8,10 @@ from subprocess import CompletedProcess
 
 import pytest
 
+from pac_config.settings import load_settings
 from tests.cli import run_pac
 from tests.e2e.conftest import DemoRun, copy_demo_store
+from tests.explain_agreement import store_disagreements
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +130,14 @@ class TestDemo:
                                                       else re.fullmatch(r"[0-9]+", record))]
         assert cut == [], done.stdout[:3000]
         assert max(len(line) for line in done.stdout.splitlines()) <= 160
+
+    def test_explain_agrees_with_the_figures_of_every_action_and_axis(self, demo) -> None:
+        """Each of A-01..A-20 and of the 8 axes explained as `pac explain` does reproduces the figure `pac status` and
+        the report show: counted rows = count (distinct accounts), counted deals add up to the revenue to the cent,
+        the actions' ✔ lines are their axis's activities (audit explainleft; ``tests.explain_agreement``)."""
+        _, cwd, _env = demo
+        settings = load_settings(cwd / ".pac" / "demo.yaml", env={})
+        assert store_disagreements(settings) == []
 
     def test_demo_store_is_recreated_each_time(self, again) -> None:
         """Running the demo again on an existing demo store (here a copy, named with --db; the report where

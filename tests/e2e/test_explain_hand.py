@@ -13,6 +13,7 @@ Julie on 15 April.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -298,7 +299,7 @@ A02 = {
     "m07": (NO, "toujours prévue, à une date passée", "still planned on a past date",
             "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     "m08": (NO, "compte hors périmètre", "account outside the scope",
-            "département 38 (périmètre : département 69); aussi : annulée"),
+            "département 38 (périmètre : département 69) ; aussi : annulée"),
     **{r: (NO, "autre type d'activité", "another activity type", "visite, pas rendez-vous")
        for r in ("v01", "v02", "v03", "v04", "v05", "v08")},
     "c01": (NO, "autre type d'activité", "another activity type", "appel, pas rendez-vous"),
@@ -333,6 +334,18 @@ def test_actions(org: dict[str, Any], action: str, expected: dict[str, tuple[str
     french, english = rows(org[action, "fr"]), rows(org[action, "en"])
     assert {r: (v[0], v[1], v[2]) for r, v in french.items()} == {r: (v[0], v[1], v[3]) for r, v in expected.items()}
     assert {r: v[1] for r, v in english.items()} == {r: v[2] for r, v in expected.items()}
+
+
+def test_a_handed_over_action_says_so_under_its_counts(org: dict[str, Any]) -> None:
+    """A-03 is Marc's, handed over by Julie on 15 April: the line under its counts names both and the day, in the
+    output's language (audit explainleft: only the rows of Julie's said it); A-01, never handed over, has none."""
+    assert org["A-03", "fr"].splitlines()[2] == (
+        "Passée à marc@audit.example par julie@audit.example le 15 avril 2027 : les activités de "
+        "julie@audit.example d'avant ce jour comptent pour elle, pas celles à partir de ce jour.")
+    assert org["A-03", "en"].splitlines()[2] == (
+        "Handed over to marc@audit.example by julie@audit.example on 2027-04-15: julie@audit.example's activities "
+        "before that day count for it, those from that day on do not.")
+    assert "Passée à" not in org["A-01", "fr"] and "Handed over" not in org["A-01", "en"]
 
 
 def test_rejected_records_in_the_outputs_language(org: dict[str, Any]) -> None:
@@ -449,7 +462,11 @@ def test_axes(org: dict[str, Any], axis: str, fr: str, en: str) -> None:
     # a counted deal's amount not as typed in the CRM says so on a whole-deal axis (it read « comptée » and nothing:
     # « why does the Lyon Process order count 300 € when it has no amount? »); a product axis shows its lines
     words = ("montant vide : somme des lignes", "montant différent de ses lignes")
-    assert (french["d16"][3], french["d17"][3]) == (words if axis == "AX-CLI" else ("", ""))
+    # then, split between the two axes (attribution: split), the other one (audit explainleft)
+    assert tuple(re.sub(r"(^| ; )partagée à parts égales avec .*$", "", french[d][3]) for d in ("d16", "d17")) == (
+        words if axis == "AX-CLI" else ("", ""))
+    other = "AX-JM « Maintenance de Julie »" if axis == "AX-CLI" else "AX-CLI « Clients du Rhône »"
+    assert french["d16"][3].endswith(f"partagée à parts égales avec {other}"), french["d16"]
     if axis == "AX-JM":
         # whose deal it is, in full (a long word folds over two lines: the spaces are the table's): the e-mails read
         # « marc@audit.exa… » and « julie@audit.ex… » in the narrow column

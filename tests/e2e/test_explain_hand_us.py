@@ -157,7 +157,21 @@ def test_outside_period_rows(org: dict[tuple[str, str], str]) -> None:
     assert pump["d02"][2:] == ("another product", "no product line (scope: product PUMP)")
     cust = deal_rows(org["AX-CUST", "en"])
     assert cust["d02"][2] == "credit (negative amount), subtracted"
-    assert cust["d03"][3] == "empty amount: the sum of its lines"
+    assert cust["d03"][3] == "empty amount: the sum of its lines; split evenly with AX-PUMP “Pump line Midwest”"
+
+
+def test_a_split_deal_names_the_axes_it_is_shared_with(org: dict[tuple[str, str], str]) -> None:
+    """Under `attribution: split` a counted deal read « $15,000.00 / 2 = $7,500.00 » and no word of the other half:
+    its detail names the other live axes counting it (audit explainleft). By hand (test_report_hand_us): d01 is
+    AX-PUMP's and AX-CUST's, d08 AX-CUST's and AX-HC's; d05 (AX-PUMP's alone) says nothing of it."""
+    pump, cust, hc = (deal_rows(org[axis, "en"]) for axis in ("AX-PUMP", "AX-CUST", "AX-HC"))
+    assert cust["d01"][3].startswith("split evenly with AX-PUMP “Pump line Midwest”")
+    assert pump["d01"][3].startswith("split evenly with AX-CUST “Midwest customers”")
+    assert cust["d08"][3].startswith("split evenly with AX-HC “Healthcare accounts”")
+    assert hc["d08"][3].startswith("split evenly with AX-CUST “Midwest customers”")
+    assert "split" not in pump["d05"][3]
+    fr = deal_rows(org["AX-CUST", "fr"])
+    assert fr["d01"][3].startswith("partagée à parts égales avec AX-PUMP « Pump line Midwest »")
 
 
 @pytest.mark.parametrize("item", ["AX-PUMP", "AX-CUST", "AX-HC"])
@@ -194,12 +208,14 @@ def test_a_converted_deal_says_its_own_amount_and_rate(org: dict[tuple[str, str]
     axis and on the product axis (its PUMP line, €10,000.00); a deal in dollars says nothing."""
     cust, pump = deal_rows(org["AX-CUST", "en"]), deal_rows(org["AX-PUMP", "en"])
     said = "€10,000.00 in the CRM = $10,800.00; engine.fx_rates in pac.yaml: 1 EUR = 1.08 USD"
-    assert _plain(cust["d04"][3]) == _plain(pump["d04"][3]) == said
-    assert cust["d01"][3] == pump["d01"][3] == ""
-    assert cust["d03"][3] == "empty amount: the sum of its lines"
+    # then the other axis it is split with (audit explainleft)
+    assert _plain(cust["d04"][3]) == f"{said}; split evenly with AX-PUMP “Pump line Midwest”"
+    assert _plain(pump["d04"][3]) == f"{said}; split evenly with AX-CUST “Midwest customers”"
+    assert "€" not in cust["d01"][3] + pump["d01"][3]
+    assert cust["d03"][3] == "empty amount: the sum of its lines; split evenly with AX-PUMP “Pump line Midwest”"
     fr = deal_rows(org["AX-CUST", "fr"])
     assert _plain(fr["d04"][3]) == ("10 000,00 € dans le CRM = 10 800,00 $US ; engine.fx_rates de pac.yaml : "
-                                    "1 EUR = 1,08 USD")
+                                    "1 EUR = 1,08 USD ; partagée à parts égales avec AX-PUMP « Pump line Midwest »")
 
 
 def test_an_action_to_come_says_its_window_has_not_begun(org: dict[tuple[str, str], str]) -> None:

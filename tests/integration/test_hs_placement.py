@@ -212,7 +212,7 @@ class TestSeveralCompanies:
             "primary company; pac keeps the one it counted it for (or the company that one was merged into), else "
             "takes the smallest id")]
         fr = explain_action(_rhone_plan(), ev, "A-01", accounts=names, lang="fr", also_on=others).rows
-        assert fr[0]["detail"].endswith("; aussi sur Durand Lyon (69003) : HubSpot ne donne pas d'entreprise "
+        assert fr[0]["detail"].endswith(" ; aussi sur Durand Lyon (69003) : HubSpot ne donne pas d'entreprise "
                                         "principale à une activité ; pac garde celle où il la comptait (ou "
                                         "l'entreprise issue de sa fusion), sinon prend le plus petit identifiant"), fr
 

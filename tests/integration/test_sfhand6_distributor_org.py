@@ -518,7 +518,10 @@ class TestExplain:
         assert head[1:] == [
             "0 / 3 (0%) — 0 counted, 0 not counted",
             "Nothing to list: no activity of lea@example.com in its window “June 2027” (2027-06-01 – 2027-06-30) or "
-            "a day around it comes near to counting, nor does another rep's call on its accounts."], head
+            "a day around it comes near to counting, nor does another rep's call on its accounts. If there were calls, "
+            "pac does not have them: have them logged in the CRM as completed, on the customer's account and at their "
+            "real date; the next `pac sync` reads them. If not (a rep away), reschedule the action (its `when`) or "
+            "hand it over to another rep (`handed_over`) in the plan."], head
 
 
 class TestHandOverMidWindow:

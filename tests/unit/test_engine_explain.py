@@ -536,12 +536,17 @@ class TestNothingToList:
         assert (fr.header, fr.rows) == ("0 / 5 (0\xa0%) — 0 comptée, 0 non comptée", ())
         assert fr.nothing == (
             "Rien à lister : ni marc.dubois@durand-process.example dans sa période « semaine 18 » (du 3 au 9 mai "
-            "2027) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui approche de "
-            "compter.")   # the days in words, as every French date of explain (audit frenchwords: 2027-05-03 – …)
+            "2027) ou un jour autour, ni un autre commercial sur ses comptes, n'a d'activité (visite) qui "
+            "approche de compter. S'il y a eu des visites, pac ne les a pas : faites-les saisir dans le CRM, au statut "
+            "réalisé, sur le compte du client et à leur date réelle ; le prochain `pac sync` les lira. Sinon (un "
+            "commercial absent), reprogrammez l'action (son `when`) ou passez-la à un autre commercial "
+            "(`handed_over`) dans le plan.")
         assert en.nothing == (
             "Nothing to list: no activity of marc.dubois@durand-process.example in its window “semaine 18” "
             "(2027-05-03 – 2027-05-09) or a day around it comes near to counting, nor does another rep's visit on its "
-            "accounts.")
+            "accounts. If there were visits, pac does not have them: have them logged in the CRM as completed, on the "
+            "customer's account and at their real date; the next `pac sync` reads them. If not (a rep away), "
+            "reschedule the action (its `when`) or hand it over to another rep (`handed_over`) in the plan.")
 
     def test_no_line_once_something_is_listed_nor_for_an_action_to_come(self) -> None:
         julies = self._explained(visit("v1", "lyon-a", utc(5, 4, 8)))

@@ -60,7 +60,7 @@ class TestSeveralCauses:
                          "département 38 (scope: département 69); also: cancelled")]
         _, fr = _rows(cancelled, lang="fr")
         assert fr == [("x", "outside_scope", "compte hors périmètre",
-                       "département 38 (périmètre : département 69); aussi : annulée")]
+                       "département 38 (périmètre : département 69) ; aussi : annulée")]
 
     def test_a_planned_visit_a_minute_before_the_window(self) -> None:
         """The date first, then the status, in the words ``pac explain`` gives a past planned visit."""

@@ -231,7 +231,7 @@ class TestDormancyDecidedByTheCrmFlag:
         found = _of({"dormant": True}, account("f4", "69003", dormant=True),
                     changes=(AccountChange("sf", "f4", "dormant", utc(5, 13, 9), False, True),))
         assert found["f4"] == (
-            f"non dormant {FLAG_FR} (périmètre : dormant); compte non dormant au 3 mai 2027, premier jour de la "
+            f"non dormant {FLAG_FR} (périmètre : dormant) ; compte non dormant au 3 mai 2027, premier jour de la "
             "période (marqué dormant le 13 mai)",
             f"not dormant {FLAG_EN} (scope: dormant); not dormant on 2027-05-03, the window's first day "
             "(flagged dormant on 2027-05-13)")
@@ -249,13 +249,13 @@ class TestWhatFollowsTheFailure:
         found = _of({"account_type": "Client"}, _plain("tp", account_type="Client"),
                     changes=(AccountChange("sf", "tp", "account_type", utc(5, 12, 9), None, "Client"),))
         assert found["tp"] == (
-            "type de compte inconnu (périmètre : type de compte Client); type de compte inconnu au 3 mai 2027, premier "
-            "jour de la période (Client depuis le 12 mai)",
+            "type de compte inconnu (périmètre : type de compte Client) ; type de compte inconnu au 3 mai 2027, "
+            "premier jour de la période (Client depuis le 12 mai)",
             "account type unknown (scope: account type Client); account type unknown on 2027-05-03, the window's first "
             "day (Client since 2027-05-12)")
         found = _of({"departement": "69"}, account("d38", "38000", dormant=None),
                     status=ActivityStatus.CANCELLED)
-        assert found["d38"] == ("département 38 (périmètre : département 69); aussi : annulée",
+        assert found["d38"] == ("département 38 (périmètre : département 69) ; aussi : annulée",
                                 "département 38 (scope: département 69); also: cancelled")
 
     @pytest.mark.parametrize("lang", ["fr", "en"])

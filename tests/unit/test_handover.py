@@ -71,6 +71,22 @@ class TestCounting:
         english = explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01", lang="en")
         assert [r["reason"] for r in english.rows if r["record"] == "j-late"] == ["after the hand-over"]
 
+    def test_explain_says_the_action_was_handed_over_even_with_nothing_of_the_former_owner_listed(self) -> None:
+        """Marc's action handed over by Julie on 6 May, only Marc's visits near it: the table names Julie nowhere, so
+        a line under the counts says whose it was and which of her activities count (audit explainleft: a manager
+        read « 2 / 5 » and Marc's rows with no word of the hand-over). None for an action never handed over."""
+        marcs = _julie_then_marc()[3:]
+        ev = _run(action(who=MARC, handed_over=HANDED), activities=marcs)
+        assert {r["record"] for r in explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01").rows} == {
+            "m1", "m2"}
+        fr = explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01")
+        en = explain_action(plan(action(who=MARC, handed_over=HANDED)), ev, "A-01", lang="en")
+        assert fr.handed == (f"Passée à {MARC} par {JULIE} le 6 mai 2027 : les activités de {JULIE} d'avant ce jour "
+                             "comptent pour elle, pas celles à partir de ce jour.")
+        assert en.handed == (f"Handed over to {MARC} by {JULIE} on 2027-05-06: {JULIE}'s activities before that day "
+                             "count for it, those from that day on do not.")
+        assert explain_action(plan(action(who=MARC)), _run(action(who=MARC), activities=marcs), "A-01").handed == ""
+
     def test_an_account_visited_by_both_counts_once(self) -> None:
         """Distinct accounts across owners: Julie and Marc both visited acc0, it counts once; the later visit is
         the repeat."""
