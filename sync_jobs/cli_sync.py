@@ -8,6 +8,7 @@ Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); th
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from typing import Any
 
 import click
@@ -17,12 +18,13 @@ from rich.table import Table
 from connectors.base import ConnectorError
 from pac_config.secretsfile import SECRETS_FILE
 from pac_core.errors import InvalidInput
+from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended
 from sync_jobs import cli_common, textsafe
 from sync_jobs.crm_exit import crm_error_words, crm_exit_code
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
-from sync_jobs.lock import LockHeld
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld
 from sync_jobs.logs import redact
 from sync_jobs.notify import after_sync
 from sync_jobs.pipeline import RunResult, run_sync
@@ -72,7 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
         "warning": "[yellow]warning:[/] ", "conflict": "[yellow]conflict:[/] ", "restored": "restored: ",
         "more": "… {n} more warnings like these: this run's log has each one (pac.sync events sync.unknown_owner, "
                 "sync.remembered_email, sync.unmeasured, sync.relabelled)",
-        "plan": "plan: {key} {field} = {value} (from {where})",
+        "plan": "plan: {key} {field} = {value} (from {where})", "cannot_connect": "cannot connect",
     },
     "fr": {
         "no_run_kept": "pac sync : le fichier de réglages ne se charge pas, donc cette nuit n'est gardée dans aucune "
@@ -105,7 +107,13 @@ WORDS: dict[str, dict[str, str]] = {
         "warning": "[yellow]attention :[/] ", "conflict": "[yellow]conflit :[/] ", "restored": "rétabli : ",
         "more": "… {n} autres alertes de ce genre : le journal de cette exécution a chacune (événements pac.sync "
                 "sync.unknown_owner, sync.remembered_email, sync.unmeasured, sync.relabelled)",
-        "plan": "plan : {key} {field} = {value} (depuis {where})",
+        "plan": "plan : {key} {field} = {value} (depuis {where})", "cannot_connect": "connexion impossible",
+        # a run of the plan (or of another plan using one of its connectors) holds the lock (``lock.LockHeld``)
+        "locked": "le plan {plan!r} est déjà en cours de synchronisation par {who}{when}",
+        "locked_connector": "le connecteur {plan!r} est en cours de synchronisation par {who}{when}, pour un autre "
+                            "plan qui l'utilise",
+        "locked_fix": " (attendez qu'elle finisse, ou passez --wait SECONDES pour attendre derrière elle)",
+        "another_process": "un autre processus", "since": " depuis le {day} à {time} UTC",
     },
 }
 
@@ -306,11 +314,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
             result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=when,
                               progress=view, keep_plan_id=keep_plan_id)
     except LockHeld as exc:
-        textsafe.echo(exc, err=True)
+        textsafe.echo(lock_words(exc, lang), err=True)
         sys.exit(EXIT_LOCKED)
     except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2),
         # with the table's code as inside them: a request refused as invalid 2, the quota 5, the rest 4
-        textsafe.echo(redact(crm_error_words(exc, "cannot connect")), err=True)
+        textsafe.echo(redact(crm_error_words(exc, w["cannot_connect"])), err=True)
         sys.exit(crm_exit_code(exc) or EXIT_CRM)
     if dry_run:
         print_changes(console, result.changes, result.previous, stopped=result.status not in DRY_RUN_THROUGH,
@@ -322,6 +330,21 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
         instant = result.evaluation.as_of if result.evaluation is not None else None   # the night the run evaluated
         after_sync(settings, plan_ref, result.status, as_of=instant)
     sys.exit(run_exit_code(result))
+
+
+def lock_words(exc: LockHeld, lang: str) -> str:
+    """Why this run could not start: another run holds its plan's lock (or one of its connectors'), who and since
+    when, what to do; in English the lock's own words (``LockHeld``), in French the same said in French, the day in
+    words (« depuis le 3 mai 2027 à 02:00:00 UTC »)."""
+    if lang == "en":
+        return str(exc)
+    w = WORDS[lang]
+    since = exc.since.astimezone(UTC) if exc.since is not None else None
+    when = w["since"].format(day=day_words(since.date(), lang), time=f"{since:%H:%M:%S}") if since else ""
+    connector = exc.plan_id.startswith(CONNECTOR_LOCK)
+    head = w["locked_connector" if connector else "locked"].format(
+        plan=exc.plan_id.removeprefix(CONNECTOR_LOCK), who=exc.holder or w["another_process"], when=when)
+    return head + w["locked_fix"]
 
 
 def api_lines(result: Any, lang: str) -> list[str]:

@@ -6,11 +6,13 @@ keeps its words (tests/unit/test_sync_warnings_cap.py, tests/integration/test_sy
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from rich.console import Console
 
 from pac_core.records import Rejected
-from sync_jobs.cli_sync import api_lines, print_changes, print_result, print_warning_summary
+from sync_jobs.cli_sync import api_lines, lock_words, print_changes, print_result, print_warning_summary
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld
 from sync_jobs.overrides import Change
 from sync_jobs.run_context import RunResult
 from sync_jobs.run_views import ProgressView
@@ -86,3 +88,16 @@ def test_the_api_line_groups_its_numbers_the_french_way() -> None:
                                        "API hs-west : 7 appels pour cette exécution"]
     assert api_lines(result, "en") == ["API sf-main: 1,204 calls this run, 99,972 left today",
                                        "API hs-west: 7 calls this run"]
+
+
+def test_a_run_that_finds_its_plan_locked_says_so_in_french() -> None:
+    since = datetime(2027, 5, 3, 2, 0, 5, tzinfo=UTC)
+    held = LockHeld("pac-2027", "worker-1 (pid 4242)", since)
+    assert lock_words(held, "fr") == (
+        "le plan 'pac-2027' est déjà en cours de synchronisation par worker-1 (pid 4242) depuis le 3 mai 2027 à "
+        "02:00:05 UTC (attendez qu'elle finisse, ou passez --wait SECONDES pour attendre derrière elle)")
+    assert lock_words(held, "en") == str(held)
+    other = LockHeld(f"{CONNECTOR_LOCK}sf-main", None, None)
+    assert lock_words(other, "fr") == (
+        "le connecteur 'sf-main' est en cours de synchronisation par un autre processus, pour un autre plan qui "
+        "l'utilise (attendez qu'elle finisse, ou passez --wait SECONDES pour attendre derrière elle)")
