@@ -29,7 +29,15 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
-from sync_jobs.run_views import FIGURE_WORDS_FR, grouped, new_part, object_words, print_rejection_table, status_words
+from sync_jobs.run_views import (
+    FIGURE_WORDS_FR,
+    agreed,
+    grouped,
+    new_part,
+    object_words,
+    print_rejection_table,
+    status_words,
+)
 from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import shown_url
@@ -381,17 +389,11 @@ def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
     gagnée », « 3 activités encore planifiées »; they read « affaire(s) gagnée(s) »)."""
     w = WORDS[lang]
     warned, planned = _warnings(counts)
-    lines = [w["no_amount"].format(n=warned, **_agreed(warned))] if warned else []
+    lines = [w["no_amount"].format(n=warned, **agreed(warned))] if warned else []
     if planned:
         lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
-                                         **_agreed(planned)))
+                                         **agreed(planned)))
     return lines
-
-
-def _agreed(n: int) -> dict[str, str]:
-    """The French words of a warning that agree with its count ``n`` (English has its own "(s)")."""
-    one = n == 1
-    return {"s": "" if one else "s", "them": "la" if one else "les", "their": "son" if one else "leur"}
 
 
 def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:

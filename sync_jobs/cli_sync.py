@@ -32,6 +32,7 @@ from sync_jobs.rejections import group_rejections
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import (
     ProgressView,
+    agreed,
     counts_table,
     examples,
     french_reason,
@@ -162,12 +163,6 @@ def _count(n: int, lang: str) -> str:
     return str(n) if lang == "en" else grouped(n, lang)
 
 
-def _agreed(n: int) -> dict[str, str]:
-    """The French words of a count's sentence that agree with ``n`` (« 1 rejeté ... corrigez-le », « 2 rejetés ...
-    corrigez-les »); English has its own words."""
-    return {"s": "" if n == 1 else "s", "them": "le" if n == 1 else "les"}
-
-
 def print_rejection_summary(console: Console, result: Any, lang: str = "en") -> None:
     """The end of ``pac sync``: how many records were left out (how many of them new), by object and reason,
     where to see them; in French each group's reason as `pac status --lang fr` words it (``french_reason``)."""
@@ -179,7 +174,8 @@ def print_rejection_summary(console: Console, result: Any, lang: str = "en") -> 
     n = len(result.rejections)
     new = len(result.new_rejections) if compared else None
     known = w["known"] if compared and new != n else ""
-    console.print(w["rejected"].format(n=_count(n, lang), new=new_part(n, new, lang), known=known, **_agreed(n)),
+    console.print(w["rejected"].format(n=_count(n, lang), new=new_part(n, new, lang), known=known,
+                                       **agreed(n, feminine=False)),
                   markup=False)
     for g in groups:
         reason = french_reason(g) if lang == "fr" else reason_words(g.reason)
@@ -196,8 +192,7 @@ def print_warning_summary(console: Console, result: Any, lang: str = "en") -> No
     w = WORDS[lang]
     groups = group_rejections(result.warnings, result.labels, examples=3)
     n = len(result.warnings)
-    agreed = {"s": "" if n == 1 else "s", "them": "la" if n == 1 else "les"}    # une alerte: corrigez-la
-    console.print(w["warnings"].format(n=_count(n, lang), **agreed), markup=False)
+    console.print(w["warnings"].format(n=_count(n, lang), **agreed(n)), markup=False)    # une alerte : corrigez-la
     words = WARNING_WORDS[lang]
     for g in groups:
         console.print(w["group"].format(object=object_words(g.object, lang), reason=words.get(g.reason, g.reason),

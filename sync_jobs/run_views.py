@@ -131,6 +131,14 @@ def status_words(status: str, lang: str) -> str:
     return STATUS_FR.get(status, status) if lang == "fr" else status
 
 
+def agreed(n: int, *, feminine: bool = True) -> dict[str, str]:
+    """The French words of a sentence that agree with its count ``n``: ``s``, ``them`` (« corrigez-la », « -le »,
+    « -les »), ``their`` (« son », « leur »); English has its own "(s)"."""
+    one = n == 1
+    return {"s": "" if one else "s", "them": ("la" if feminine else "le") if one else "les",
+            "their": "son" if one else "leur"}
+
+
 def grouped(value: int, lang: str) -> str:
     """A count grouped by thousands as the output's language writes it: « 6 954 » / "6,954"."""
     return f"{value:,}".replace(",", " ") if lang == "fr" else f"{value:,}"

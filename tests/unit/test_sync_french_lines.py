@@ -11,10 +11,18 @@ from datetime import UTC, datetime
 from rich.console import Console
 
 from pac_core.records import Rejected
-from sync_jobs.cli_sync import api_lines, lock_words, print_changes, print_result, print_warning_summary
+from sync_jobs.cli_sync import (
+    api_lines,
+    lock_words,
+    print_changes,
+    print_rejection_summary,
+    print_result,
+    print_warning_summary,
+)
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld
 from sync_jobs.overrides import Change
 from sync_jobs.run_context import RunResult
+from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import ProgressView
 
 
@@ -101,3 +109,13 @@ def test_a_run_that_finds_its_plan_locked_says_so_in_french() -> None:
     assert lock_words(other, "fr") == (
         "le connecteur 'sf-main' est en cours de synchronisation par un autre processus, pour un autre plan qui "
         "l'utilise (attendez qu'elle finisse, ou passez --wait SECONDES pour attendre derrière elle)")
+
+
+def test_one_rejected_record_agrees_with_its_count() -> None:
+    result = RunResult(plan_id="pac-2027", status=RunStatus.PARTIAL)
+    lone = Rejected("sf-main", "deals", "0065g1", "no_account: the won deal has no account")
+    result.rejections, result.new_rejections = [lone], [lone]
+    out = io.StringIO()
+    print_rejection_summary(Console(file=out, width=300), result, "fr")
+    assert out.getvalue().splitlines()[0] == ("1 rejeté (dont 1 nouveau) : enregistrement compté nulle part "
+                                              "(corrigez-le dans le CRM ; `pac status` le liste) :")
