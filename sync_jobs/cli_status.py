@@ -29,7 +29,15 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
-from sync_jobs.run_views import new_part, object_words, print_rejection_table
+from sync_jobs.run_views import (
+    FIGURE_WORDS_FR,
+    agreed,
+    grouped,
+    new_part,
+    object_words,
+    print_rejection_table,
+    status_words,
+)
 from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import shown_url
@@ -79,8 +87,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "runs": "Dernières exécutions", "run": "exécution", "plan": "plan", "started": "début (UTC)",
-        "took": "durée", "status": "statut", "read": "lus", "written": "écrits", "rejected": "rejetés",
-        "deleted": "supprimés", "calls": "appels API", "left": "quota restant", "running": "en cours",
+        "took": "durée", "status": "statut", **{k: FIGURE_WORDS_FR[k] for k in ("read", "written", "rejected",
+                                                                                "deleted", "object")},
+        "calls": "appels API", "left": "quota restant", "running": "en cours",
         "killed": "tuée", "no_process": "sans processus", "not_closed": "non clôturée", "dry": " (à blanc)",
         "gone": "L'exécution {run} de {plan} est marquée en cours, mais aucun processus ne tient le verrou du plan : "
                 "elle s'est arrêtée sans se clôturer (tuée, ou sa machine arrêtée). Rien n'est perdu : la prochaine "
@@ -91,7 +100,7 @@ WORDS: dict[str, dict[str, str]] = {
                    "plans: (name, file, connectors), comme config/pac.yaml.",
         "the_settings": "les réglages",
         "marks": "Points de reprise (plus haute date de modification lue, par connecteur et objet)",
-        "connector": "connecteur", "object": "objet", "mark": "point de reprise (UTC)",
+        "connector": "connecteur", "mark": "point de reprise (UTC)",
         "full": "dernière lecture complète (UTC)", "never": "jamais",
         "version": "version {version} ({path}, importée le {at} UTC)", "plan_line": "Plan {plan} : {version}",
         "conflicts": "Conflits de la dernière exécution sur le plan ({n} ; la modification la plus récente "
@@ -123,16 +132,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 ADVICE_LATER = WORDS["en"]["advice_later"]
-# a run's status (``Run.status``, ``RunStatus.logged``) in French: the report's words (``report.i18n``'s
-# "sync_status", lower case; status loads no report module); English shows the run log's word as it is kept
-STATUS_FR = {"ok": "réussie", "partial": "partielle", "failed": "échouée", "quota_stopped": "arrêtée (quota API)",
-             "locked": "déjà en cours", "running": "en cours", "dry_run": "réussie"}
-
-
-def status_words(status: str, lang: str) -> str:
-    """A run's status as ``pac status`` shows it: « partielle » in French, ``partial`` in English (and a status
-    this pac does not know, as kept)."""
-    return STATUS_FR.get(status, status) if lang == "fr" else status
 
 
 def moment(at: datetime, lang: str) -> str:
@@ -214,11 +213,6 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
 def _rule_label(advice: RunAdvice, rule: str, lang: str) -> str:
     """An overruled rule's word: as the run kept it when kept in ``lang``, else its code in words."""
     return advice.label(rule) if advice.language == lang else rule.replace("_", " ")
-
-
-def grouped(value: int, lang: str) -> str:
-    """A count grouped by thousands as the status's language writes it: « 6 954 » / "6,954"."""
-    return f"{value:,}".replace(",", " ") if lang == "fr" else f"{value:,}"
 
 
 def _took(span: timedelta, lang: str) -> str:
@@ -395,17 +389,11 @@ def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
     gagnée », « 3 activités encore planifiées »; they read « affaire(s) gagnée(s) »)."""
     w = WORDS[lang]
     warned, planned = _warnings(counts)
-    lines = [w["no_amount"].format(n=warned, **_agreed(warned))] if warned else []
+    lines = [w["no_amount"].format(n=warned, **agreed(warned))] if warned else []
     if planned:
         lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
-                                         **_agreed(planned)))
+                                         **agreed(planned)))
     return lines
-
-
-def _agreed(n: int) -> dict[str, str]:
-    """The French words of a warning that agree with its count ``n`` (English has its own "(s)")."""
-    one = n == 1
-    return {"s": "" if one else "s", "them": "la" if one else "les", "their": "son" if one else "leur"}
 
 
 def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:

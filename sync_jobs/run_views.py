@@ -63,43 +63,85 @@ class Bars:
         self.progress.update(self.tasks[key], completed=done, total=total)
 
 
-# the phases with no record count of their own (sync_jobs.pipeline.SHOWN_PHASES): a bar that starts and ends
-PHASE_LABELS = {"load": "loading the records", "evaluate": "evaluating the plan"}
+# the phases with no record count of their own (sync_jobs.pipeline.SHOWN_PHASES): a bar that starts and ends; and
+# the words of the phases that have one, before the connector and the object (``pac sync --lang fr``: « lecture de
+# sf-main : affaires »)
+PHASE_LABELS = {"en": {"load": "loading the records", "evaluate": "evaluating the plan", "pull": "reading {connector} "
+                       "{object}", "write": "writing {connector} {object}"},
+                "fr": {"load": "chargement des enregistrements", "evaluate": "évaluation du plan",
+                       "pull": "lecture de {connector} : {object}", "write": "écriture dans {connector}"}}
 
 
 class ProgressView(Bars):
-    """The bars fed by the pipeline's progress callback (one per connector and phase)."""
+    """The bars fed by the pipeline's progress callback (one per connector and phase), labelled in ``lang``."""
+
+    def __init__(self, console: Console, *, enabled: bool | None = None, lang: str = "en") -> None:
+        super().__init__(console, enabled=enabled)
+        self.lang = lang
 
     def __call__(self, phase: str, *, connector: str, done: int, total: int | None = None, object: str = "",
                  finished: bool = False) -> None:
         if not self.enabled:
             return
         key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
-        label = PHASE_LABELS.get(phase) or f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
-        self.show(key, label, done, done if finished else total)
+        words = PHASE_LABELS[self.lang]
+        label = words.get(phase, words["write"])
+        self.show(key, label.format(connector=connector, object=object_words(object, self.lang)).strip(), done,
+                  done if finished else total)
 
 
-def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
+def counts_table(title: str, counts: dict[str, dict[str, int]], lang: str = "en") -> Table:
     """A run's figures per object: read, rejected, deleted, written, failed (and, when there are any, warnings and
-    records whose links the CRM did not make), grouped by thousands; blank where the run recorded none."""
+    records whose links the CRM did not make), grouped by thousands; blank where the run recorded none. ``lang``:
+    the columns' and objects' language (``pac sync --lang fr``: « lus », « affaires », « 4 748 »)."""
     figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed", "links_failed")
     optional = ("warnings", "links_failed")
     figures = tuple(f for f in figures if f not in optional or any(c.get(f) for c in counts.values()))
+    heads = FIGURE_WORDS_FR if lang == "fr" else {}
     table = Table(title=title)
-    table.add_column("object")
+    table.add_column(heads.get("object", "object"))
     for col in figures:
-        table.add_column(col.replace("_", " "), justify="right")
-    read = sorted(obj for obj in counts if obj not in WRITTEN_ROWS)
-    for obj, name in [(obj, obj) for obj in read] + [(obj, WRITTEN_ROWS[obj]) for obj in WRITTEN_ROWS if obj in counts]:
+        table.add_column(heads.get(col, col.replace("_", " ")), justify="right")
+    written = WRITTEN_ROWS[lang]
+    read = sorted(obj for obj in counts if obj not in written)
+    for obj, name in [(obj, object_words(obj, lang)) for obj in read] + [(obj, written[obj]) for obj in written
+                                                                         if obj in counts]:
         c = counts[obj]
         # grouped by thousands, as the report's data section and the API line (« 99,972 left today ») show them
-        table.add_row(name, *(f"{c[k]:,}" if k in c else "" for k in figures))
+        table.add_row(name, *(grouped(c[k], lang) if k in c else "" for k in figures))
     return table
 
 
 # The write side's objects, after the read ones and named as what is written: « account » written beside
 # « accounts » read read as one object twice (audit newcomer3). The run keeps its own keys (status, the report).
-WRITTEN_ROWS = {"axis": "PAC axes", "action": "PAC actions", "account": "accounts' PAC fields"}
+WRITTEN_ROWS = {"en": {"axis": "PAC axes", "action": "PAC actions", "account": "accounts' PAC fields"},
+                "fr": {"axis": "axes du PAC", "action": "actions du PAC", "account": "champs PAC des comptes"}}
+# a run's figures in French, as the columns of `pac sync --lang fr` and `pac status --lang fr` name them
+FIGURE_WORDS_FR = {"object": "objet", "read": "lus", "rejected": "rejetés", "warnings": "alertes",
+                   "deleted": "supprimés", "written": "écrits", "failed": "en échec", "links_failed": "liens en échec"}
+# a run's status (``Run.status``, ``RunStatus.logged``) in French: the report's words (``report.i18n``'s
+# "sync_status", lower case; status loads no report module); English shows the run log's word as it is kept
+STATUS_FR = {"ok": "réussie", "partial": "partielle", "failed": "échouée", "quota_stopped": "arrêtée (quota API)",
+             "locked": "déjà en cours", "running": "en cours", "dry_run": "réussie"}
+
+
+def status_words(status: str, lang: str) -> str:
+    """A run's status as ``pac status`` and ``pac sync`` show it: « partielle » in French, ``partial`` in English
+    (and a status this pac does not know, as kept)."""
+    return STATUS_FR.get(status, status) if lang == "fr" else status
+
+
+def agreed(n: int, *, feminine: bool = True) -> dict[str, str]:
+    """The French words of a sentence that agree with its count ``n``: ``s``, ``them`` (« corrigez-la », « -le »,
+    « -les »), ``their`` (« son », « leur »); English has its own "(s)"."""
+    one = n == 1
+    return {"s": "" if one else "s", "them": ("la" if feminine else "le") if one else "les",
+            "their": "son" if one else "leur"}
+
+
+def grouped(value: int, lang: str) -> str:
+    """A count grouped by thousands as the output's language writes it: « 6 954 » / "6,954"."""
+    return f"{value:,}".replace(",", " ") if lang == "fr" else f"{value:,}"
 
 
 REASON_WORDS = {
@@ -190,4 +232,4 @@ def new_part(rejected: int, new: int | None, lang: str = "en") -> str:
     nouveau)``."""
     if new is None or not rejected:
         return ""
-    return f" (dont {new:,} nouveau{'x' if new > 1 else ''})".replace(",", " ") if lang == "fr" else f" ({new:,} new)"
+    return f" (dont {grouped(new, lang)} nouveau{'x' if new > 1 else ''})" if lang == "fr" else f" ({new:,} new)"
