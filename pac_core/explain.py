@@ -257,7 +257,22 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
-            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": detail_words(d, lang)}
+            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": _detail_once(d, lang)}
+
+
+# the near misses whose engine detail is their status alone (``matching.Matcher._detail``): the reason says it
+STATUS_ONLY = {"cancelled": "cancelled", "no_show": "no-show", "not_answered": "call not answered",
+               "call_not_completed": "call not completed"}
+
+
+def _detail_once(d: Decision, lang: str) -> str:
+    """A row's detail, without the status its reason already says: a cancelled visit read « annulée | annulée », a
+    no-show "no-show | no-show" (audit reporttidy, 7 Dec 2026); the other rules it fails, when any, stay (« aussi :
+    … »). The decision's own detail is unchanged (snapshots and the figures' digests keep it)."""
+    head, codes = _split_also(d.detail)
+    if STATUS_ONLY.get(d.rule) != head:
+        return detail_words(d, lang)
+    return _also_words(codes, lang).removeprefix(SEP[lang])
 
 
 ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac garde celle où il "
