@@ -1,4 +1,4 @@
-"""Dispatcher: ``python -m benchmarks engine|sync|incremental|pull|big-plan [...]``."""
+"""Dispatcher: ``python -m benchmarks engine|sync|incremental|pull|big-plan|explain-axis [...]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync",
               "incremental": "benchmarks.bench_incremental", "pull": "benchmarks.bench_pull",
-              "big-plan": "benchmarks.big_plan"}
+              "big-plan": "benchmarks.big_plan", "explain-axis": "benchmarks.bench_explain_axis"}
 
 
 def main(argv: list[str]) -> int:

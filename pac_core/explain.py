@@ -257,7 +257,22 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
-            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": detail_words(d, lang)}
+            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": _detail_once(d, lang)}
+
+
+# the near misses whose engine detail is their status alone (``matching.Matcher._detail``): the reason says it
+STATUS_ONLY = {"cancelled": "cancelled", "no_show": "no-show", "not_answered": "call not answered",
+               "call_not_completed": "call not completed"}
+
+
+def _detail_once(d: Decision, lang: str) -> str:
+    """A row's detail, without the status its reason already says: a cancelled visit read « annulée | annulée », a
+    no-show "no-show | no-show" (audit reporttidy, 7 Dec 2026); the other rules it fails, when any, stay (« aussi :
+    … »). The decision's own detail is unchanged (snapshots and the figures' digests keep it)."""
+    head, codes = _split_also(d.detail)
+    if STATUS_ONLY.get(d.rule) != head:
+        return detail_words(d, lang)
+    return _also_words(codes, lang).removeprefix(SEP[lang])
 
 
 ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac garde celle où il "
@@ -403,7 +418,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  limit: int = 100, fx_rates: Mapping[str, Decimal] | None = None,
                  crms: Mapping[str, str] | None = None, settings_file: str = SETTINGS_FILE,
                  states: Mapping[tuple[str, str], str] | None = None,
-                 shared: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None) -> AxisExplanation:
+                 shared: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None,
+                 also: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None = None) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
     (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
@@ -414,7 +430,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     ``engine.fx_rates`` as the user has it; ``states``, (source, account id) -> the account's owner, type or dormant
     flag on the axis's first day when the scope reads it and it changed since, ``account_state_notes``: said of a
     counted deal, as an action's counted visit says it; ``shared``, (source, deal id) -> the other live axes (id,
-    name) a deal split between axes is divided with, ``split_partners``: said of a split deal).
+    name) a deal split between axes is divided with, ``split_partners``: said of a split deal; ``also``, under
+    ``attribution: full``, (source, deal id) -> the other axes that count it whole too, ``also_counted_by``).
     Raises KeyError naming the known ids when the axis does not exist."""
     plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
@@ -467,6 +484,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                                 _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
                                 settings_file),
                 _split_words((shared or {}).get((d.source, d.record_id), ()), lang),
+                _split_words((also or {}).get((d.source, d.record_id), ()), lang, ALSO_COUNTED[lang]),
                 localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
             if d.counted else
                       detail_words(d, lang)})
@@ -510,15 +528,17 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
 
 SPLIT = {"fr": ("partagée à parts égales avec {}", "{} « {} »", " et "),
          "en": ("split evenly with {}", "{} “{}”", " and ")}
+# attribution: full, a deal other axes count whole too (``also_counted_by``)
+ALSO_COUNTED = {"fr": "aussi comptée par {}", "en": "also counted by {}"}
 
 
-def _split_words(axes: Sequence[tuple[str, str]], lang: str) -> str:
+def _split_words(axes: Sequence[tuple[str, str]], lang: str, line: str | None = None) -> str:
     """A split deal's other axes, « partagée à parts égales avec AX-PUMP « Pompes » » / "split evenly with AX-PUMP
-    “Pumps”"; "" for none."""
+    “Pumps”" (``line``: another sentence naming them, ``ALSO_COUNTED``); "" for none."""
     if not axes:
         return ""
-    line, one, joined = SPLIT[lang]
-    return line.format(joined.join(one.format(ident, name) for ident, name in axes))
+    said, one, joined = SPLIT[lang]
+    return (line or said).format(joined.join(one.format(ident, name) for ident, name in axes))
 
 
 def split_partners(plan: Plan, evaluation: Evaluation, axis_id: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -528,20 +548,43 @@ def split_partners(plan: Plan, evaluation: Evaluation, axis_id: str) -> dict[tup
     divisor they make up ("900.00 / 2 = 450.00": one other) is named; none when the lists do not account for it.
     A manager read « 15 000,00 $US / 2 = 7 500,00 $US » and nothing of where the other half went (audit
     explainleft)."""
-    counted: dict[str, set[tuple[str, str]]] = {
-        a.axis_id: {(d.source, d.record_id) for d in a.decisions if d.counted and d.record_id}
-        for a in evaluation.axes
-        if a.axis_id != axis_id and a.pace is not Pace.INACTIVE and plan.axis(a.axis_id).objective is not None}
     out: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for d in evaluation.axis(axis_id).decisions:
+    shares = {a.axis_id for a in evaluation.axes
+              if a.pace is not Pace.INACTIVE and plan.axis(a.axis_id).objective is not None}
+    for key, (d, others) in _counted_elsewhere(plan, evaluation, axis_id, shares).items():
         _, split, rest = d.detail.partition(" / ")
-        if not d.counted or not split:
-            continue
-        key = (d.source, d.record_id)
-        others = [(ident, plan.axis(ident).name) for ident, deals in counted.items() if key in deals]
-        if others and len(others) + 1 == int(rest.partition(" = ")[0]):
+        if split and len(others) + 1 == int(rest.partition(" = ")[0]):
             out[key] = others
     return out
+
+
+def also_counted_by(plan: Plan, evaluation: Evaluation, axis_id: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(source, deal id) -> the other axes (id, name) that count a deal the axis counts under ``attribution: full``:
+    each counts it whole (axis figures are not additive), so each of their ``pac explain`` lists it as counted, a
+    suspended or dropped axis's too (``evaluation`` made with every axis's counted deals listed, as for
+    ``split_partners``). A deal two axes counted read « comptée » on each with no word of the other (audit
+    reporttidy, 7 Dec 2026)."""
+    every = {a.axis_id for a in evaluation.axes}
+    return {key: others for key, (_, others) in _counted_elsewhere(plan, evaluation, axis_id, every).items()}
+
+
+def _counted_elsewhere(plan: Plan, evaluation: Evaluation, axis_id: str, among: set[str]
+                       ) -> dict[tuple[str, str], tuple[Decision, list[tuple[str, str]]]]:
+    """The axis's counted deals that other axes of ``among`` count too, each with those axes (id, name), in the
+    plan's order."""
+    mine = {(d.source, d.record_id): d for d in evaluation.axis(axis_id).decisions if d.counted and d.record_id}
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for a in evaluation.axes:
+        if a.axis_id == axis_id or a.axis_id not in among:
+            continue
+        named = (a.axis_id, plan.axis(a.axis_id).name)
+        for d in a.decisions:
+            key = (d.source, d.record_id)
+            if d.counted and key in mine:
+                others = found.setdefault(key, [])
+                if not others or others[-1] != named:
+                    others.append(named)
+    return {key: (mine[key], others) for key, others in found.items()}
 
 
 def account_state_notes(plan: Plan, axis_id: str, records: Records, *, default_months: int

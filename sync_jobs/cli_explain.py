@@ -24,7 +24,14 @@ from rich.table import Table
 from pac_config.settings import engine_settings
 from pac_core.decision_words import REASONS
 from pac_core.engine_settings import SETTINGS_FILE
-from pac_core.explain import account_state_notes, detail_words, explain_action, explain_axis, split_partners
+from pac_core.explain import (
+    account_state_notes,
+    also_counted_by,
+    detail_words,
+    explain_action,
+    explain_axis,
+    split_partners,
+)
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.periods import day_words
@@ -84,11 +91,12 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store
     axis = any(a.id == item_id for a in plan.axes)
     kind = "deals" if axis else "activities"
-    # a deal split between axes names the others: every axis's counted deals listed (``split_partners``)
+    # a deal split between axes names the others (``split_partners``), one counted whole by several axes too
+    # (``also_counted_by``, attribution: full): every axis's counted deals listed
     split = axis and engine_settings(settings, plan.currency).attribution == "split"
     engine = open_store(settings.database())    # one store for the figures and the stale note
     try:
-        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine, all_deals=split)
+        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine, all_deals=axis)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         versions = repo.plan_versions(engine, plan.id) if as_of else []
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
@@ -385,7 +393,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit, fx_rates=fx_rates, crms=crms, settings_file=settings_file,
                                states=states,
-                               shared=split_partners(now.plan, now.evaluation, axis_id) if split else None)
+                               shared=split_partners(now.plan, now.evaluation, axis_id) if split else None,
+                               also=None if split else also_counted_by(now.plan, now.evaluation, axis_id))
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {_crm_text(explanation.name)}", markup=True)
     console.print(explanation.header, markup=False, soft_wrap=True)   # one line: no amount cut (see unbroken_column)

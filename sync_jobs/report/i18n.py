@@ -80,6 +80,10 @@ FR: dict[str, str] = {
     "overruled": "Aussi envisagé, écarté par la règle prioritaire",
     "overruled_rule": "{rule} (écarté)",
     "context": "Changements de contexte pris en compte",
+    # the workbook's « Contexte » sheet: one row per context change (tables.context)
+    "context_sheet": "Contexte", "context_kind": "Changement", "context_impact": "Impact",
+    "context_account": "Compte clé", "context_crm_field": "Champ du CRM", "context_product": "Produit",
+    "context_capacity": "Capacité par trimestre", "context_from": "À partir du", "context_until": "Jusqu'au",
     "sec_data": "Les données derrière les chiffres",
     # KPI cards
     "kpi_additional": "CA supplémentaire",
@@ -502,6 +506,10 @@ EN: dict[str, str] = {
     "overruled": "Also considered, overruled by the rule that takes precedence",
     "overruled_rule": "{rule} (overruled)",
     "context": "Context changes taken into account",
+    # the workbook's "Context" sheet: one row per context change (tables.context)
+    "context_sheet": "Context", "context_kind": "Change", "context_impact": "Impact",
+    "context_account": "Key account", "context_crm_field": "CRM field", "context_product": "Product",
+    "context_capacity": "Capacity per quarter", "context_from": "From", "context_until": "Until",
     "evidence": "Evidence",
     "threshold": "threshold",
     "last_sync": "Last sync",

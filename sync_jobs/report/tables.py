@@ -1,7 +1,8 @@
 """The report's views as rows of typed values (numbers stay numbers), shared by the xlsx and CSV exports.
 
 Each function returns (header keys, rows); a header key is a label key of ``i18n`` or a tuple
-``(label key, kind)`` where kind tells the exporter how to format: money, percent, months, date, int, text.
+``(label key, kind)`` where kind tells the exporter how to format: money, percent, months, date, int, text, quantity
+(a number as written: a product's capacity).
 """
 
 from __future__ import annotations
@@ -245,6 +246,26 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[li
     return cols, rows
 
 
+def context(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    """The context changes the plan declares (``context:``), one row each, in the words the page lists them above the
+    recommendations (``sections_actions.context_lines``): the change, its impact, the segment's and the axis's names,
+    the rep, the key account or the CRM field marking lost ones, a product's capacity per quarter (a number), its
+    first and last days (dates), the note. Audit reporttidy (7 Dec 2026): the workbook had none of them."""
+    w, said = labels(fmt.lang), labels(fmt.lang, "context")
+    cols = [(w["context_kind"], "text"), (w["context_impact"], "text"), (w["segment"], "text"), (w["axis"], "text"),
+            (w["rep"], "text"), (w["context_account"], "text"), (w["context_crm_field"], "text"),
+            (w["context_product"], "text"), (w["context_capacity"], "quantity"), (w["context_from"], "date"),
+            (w["context_until"], "date"), (w["note"], "text")]
+    segments = {s.id: s.name for s in inputs.plan.segments}
+    axes_by = {a.id: a.name for a in inputs.plan.axes}
+    rows = [[said[c.kind.value], said[c.impact.value] if c.impact is not None else None,
+             segments.get(c.segment_id, c.segment_id) if c.segment_id else None,
+             axes_by.get(c.axis_id, c.axis_id) if c.axis_id else None,
+             c.who, c.account, c.crm_field, c.product, c.capacity, c.on, c.until, c.note or None]
+            for c in inputs.plan.context]
+    return cols, rows
+
+
 def recommendations(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
     w = labels(fmt.lang)
     cols = [(w["rule"], "text"), (w["axis"], "text"), (w["segment"], "text"),
@@ -314,5 +335,7 @@ def iter_views(inputs: ReportInputs, fmt: Formatter) -> Iterator[tuple[str, tupl
     yield "Axes", axes(inputs, fmt)
     yield ("Indicateurs" if fr else "KPIs"), kpis(inputs, fmt)
     yield "Actions", actions(inputs, fmt)
+    if inputs.plan.context:     # the page lists them above the recommendations; a plan without keeps its sheets
+        yield labels(fmt.lang)["context_sheet"], context(inputs, fmt)
     yield ("Recommandations" if fr else "Recommendations"), recommendations(inputs, fmt)
     yield ("Données" if fr else "Data"), data(inputs, fmt)

@@ -39,7 +39,7 @@ SHOWN_PLACES = {"money": 0, "percent": 2, "change": 2, "months": 1, "number": 1,
 HEADER_LINE = 15   # points a line of the header row takes (11-point bold)
 TEXT_WIDTH = (10, 60)   # a text column's narrowest and widest, in characters (a longer text wraps)
 WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
-          "any": 22}
+          "quantity": 11, "any": 22}
 
 
 def formats(lang: str, currency: str) -> dict[str, str]:
@@ -53,6 +53,7 @@ def formats(lang: str, currency: str) -> dict[str, str]:
         "months": '[<0.05]"< 0,1";0.0' if lang == "fr" else '[<0.05]"< 0.1";0.0',
         "number": "0.0",
         "int": "0",
+        "quantity": "General",     # a product's capacity: as written, 40 or 12.5, the decimal sign Excel's own
         "date": "dd/mm/yyyy" if lang == "fr" else "mmm d, yyyy",
         "datetime": "dd/mm/yyyy hh:mm" if lang == "fr" else "mmm d, yyyy hh:mm",
     }

@@ -275,7 +275,8 @@ A01 = {
     "m03": (NO, "autre type d'activité", "another activity type", "rendez-vous, pas visite"),
     "h01": (NO, "autre type d'activité", "another activity type", "démo, pas visite"),
     "h02": (NO, "autre type d'activité", "another activity type", "démo, pas visite"),
-    "v09": (NO, "annulée", "cancelled", "annulée"), "v10": (NO, "absent (no-show)", "no-show", "absent"),
+    # the status said once, in the reason (audit reporttidy: « annulée | annulée »)
+    "v09": (NO, "annulée", "cancelled", ""), "v10": (NO, "absent (no-show)", "no-show", ""),
     "v11": (NO, "toujours prévue, à une date passée", "still planned on a past date",
             "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     "v12": (NO, "supprimée", "deleted", "l'activité a été supprimée dans le CRM"),

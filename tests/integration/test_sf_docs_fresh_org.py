@@ -540,14 +540,18 @@ class TestFreshOrg:
                     rows.append(cells)
             return {r[3]: r[-1].replace("\u202f", " ").replace("\u00a0", " ") for r in rows if r[3].startswith("OP")}
 
+        # attribution full: AX-B counts every AX-A deal but Delta's OP4 (its hand revenue: AX-A's less 3,000), and
+        # says so (audit reporttidy)
+        also = "; also counted by AX-B “Rhône customers +25 %”"
         en = details("en")
         assert {k: en[k] for k in ("OP1", "OP2", "OP4", "OP6")} == {
-            "OP1": "£8,500.00 in the CRM = €10,000.00; Salesforce rate of its close date: 1 EUR = 0.85 GBP",
-            "OP2": "£4,000.00 in the CRM = €5,000.00; Salesforce rate of its close date: 1 EUR = 0.80 GBP",
+            "OP1": "£8,500.00 in the CRM = €10,000.00; Salesforce rate of its close date: 1 EUR = 0.85 GBP" + also,
+            "OP2": "£4,000.00 in the CRM = €5,000.00; Salesforce rate of its close date: 1 EUR = 0.80 GBP" + also,
             "OP4": "$3,300.00 in the CRM = €3,000.00; Salesforce rate of its close date: 1 EUR = 1.10 USD",
-            "OP6": ""}
+            "OP6": also.removeprefix("; ")}
         assert details("fr")["OP2"] == ("4 000,00 £GB dans le CRM = 5 000,00 € ; taux Salesforce de sa date de "
-                                        "clôture : 1 EUR = 0,80 GBP")
+                                        "clôture : 1 EUR = 0,80 GBP ; aussi comptée par AX-B « Rhône customers "
+                                        "+25 % »")
 
     def test_the_report_shows_the_hand_computed_figures(self, fresh_org: tuple[DocsOrg, Any, Path]) -> None:
         """The quarterly report of the same evening (English): the plan's additional revenue 15,750.50 (each deal

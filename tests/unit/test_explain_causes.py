@@ -99,11 +99,42 @@ class TestSeveralCauses:
         assert (header, rows) == ("0 / 5 (0%) — 0 counted, 0 not counted", [])
 
 
+class TestAStatusSaidOnce:
+    """A cancelled or no-show activity's row said its reason twice, in the reason and again as its detail: « annulée |
+    annulée », "no-show | no-show" (audit reporttidy, 7 Dec 2026). It is said once, in the reason; the detail keeps
+    only what it adds. Seen failing before the fix: the detail repeated it."""
+
+    def test_cancelled_and_no_show_in_both_languages(self) -> None:
+        activities = (visit("c", "lyon", utc(5, 4, 8), status=ActivityStatus.CANCELLED),
+                      visit("n", "lyon", utc(5, 5, 8), status=ActivityStatus.NO_SHOW))
+        _, en = _rows(*activities)
+        assert en == [("c", "cancelled", "cancelled", ""), ("n", "no_show", "no-show", "")]
+        _, fr = _rows(*activities, lang="fr")
+        assert fr == [("c", "cancelled", "annulée", ""), ("n", "no_show", "absent (no-show)", "")]
+
+    def test_a_call_not_answered_or_not_completed(self) -> None:
+        """A call's no-show and cancellation read « appel sans réponse » / « appel non abouti » once too."""
+        calls = action(kind=ActivityType.CALL)
+        activities = (visit("c", "lyon", utc(5, 4, 8), kind=ActivityType.CALL, status=ActivityStatus.CANCELLED),
+                      visit("n", "lyon", utc(5, 5, 8), kind=ActivityType.CALL, status=ActivityStatus.NO_SHOW))
+        _, en = _rows(*activities, act=calls)
+        assert en == [("c", "call_not_completed", "call not completed", ""),
+                      ("n", "not_answered", "call not answered", "")]
+        _, fr = _rows(*activities, act=calls, lang="fr")
+        assert fr == [("c", "call_not_completed", "appel non abouti", ""),
+                      ("n", "not_answered", "appel sans réponse", "")]
+
+    def test_a_cause_named_before_the_status_keeps_it(self) -> None:
+        """The status named after another cause is no repeat: « …; also: cancelled » stays."""
+        _, rows = _rows(visit("x", None, utc(5, 4, 8), status=ActivityStatus.CANCELLED))
+        assert rows == [("x", "no_account", "no account", "the activity has no account; also: cancelled")]
+
+
 class TestOneCauseWords:
     def test_a_no_show_reads_in_english(self) -> None:
         """Seen failing before the fix: the detail read the engine's code "no_show"."""
         _, rows = _rows(visit("x", "lyon", utc(5, 4, 8), status=ActivityStatus.NO_SHOW))
-        assert rows == [("x", "no_show", "no-show", "no-show")]
+        assert rows == [("x", "no_show", "no-show", "")]
 
     def test_an_unknown_account_is_named(self) -> None:
         """An activity on an account the store does not hold says which (a deleted or unread account), as the

@@ -17,6 +17,7 @@ from pac_core.results import KpiValue, Pace, PlanTotals
 from sync_jobs.report import render_html, write_actions_csv, write_xlsx
 from sync_jobs.report.view import axis_rows, is_live
 from tests.unit import report_fixtures as fx
+from tests.unit.report_golden import CONTEXT
 
 
 def hostile_inputs():
@@ -495,3 +496,57 @@ class TestObjectiveReachedWords:
         page = render_html(_axis_objective_reached())
         assert "Objectif atteint</span>" in page
         assert page.count("Objectif atteint</span>") >= 2     # the overview and the axes table
+
+
+class TestContextInTheWorkbook:
+    """The plan's context changes (``context:``: a market event, a key account lost, a rep leaving, a product's
+    capacity), which the page lists above the recommendations and the advisor uses, were nowhere in the workbook
+    (audit reporttidy, 7 Dec 2026). A sheet « Contexte » / "Context" before the recommendations, one row per change,
+    in the report's language, its days dates and its capacity a number. Seen failing before the fix: no such sheet."""
+
+    @staticmethod
+    def _book(tmp_path: Path, lang: str) -> openpyxl.Workbook:
+        inputs = fx.inputs()
+        inputs = replace(inputs, plan=replace(inputs.plan, context=CONTEXT))
+        return openpyxl.load_workbook(write_xlsx(inputs, tmp_path / f"{lang}.xlsx", lang))
+
+    @staticmethod
+    def _rows(sheet) -> list[dict[str, object]]:
+        header = [c.value for c in sheet[3]]
+        return [{h: c.value for h, c in zip(header, row, strict=True) if c.value is not None}
+                for row in sheet.iter_rows(min_row=4)]
+
+    def test_french(self, tmp_path: Path) -> None:
+        book = self._book(tmp_path, "fr")
+        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Indicateurs", "Actions", "Contexte",
+                                   "Recommandations", "Données"]
+        sheet = book["Contexte"]
+        assert sheet["A1"].value.endswith("— Contexte")
+        assert [c.value for c in sheet[3]] == [
+            "Changement", "Impact", "Segment", "Axe", "Commercial", "Compte clé", "Champ du CRM", "Produit",
+            "Capacité par trimestre", "À partir du", "Jusqu'au", "Remarque"]
+        assert self._rows(sheet) == [
+            {"Changement": "Événement de marché", "Impact": "opportunité", "Segment": "Industrie pharmaceutique",
+             "À partir du": datetime(2027, 3, 1), "Jusqu'au": datetime(2027, 12, 31),
+             "Remarque": "Relocalisation <GMP> & 'aides' de l'État"},
+            {"Changement": "Compte clé perdu", "Compte clé": "Laboratoires Rhône & Fils",
+             "À partir du": datetime(2027, 2, 1)},
+            {"Changement": "Départ", "Commercial": "marc.dubois@durand-process.example",
+             "À partir du": datetime(2027, 10, 1)},
+            {"Changement": "Capacité de production", "Axe": "Clients dormants", "Produit": "PX200",
+             "Capacité par trimestre": 240}]
+        assert sheet["J4"].number_format == "dd/mm/yyyy" and sheet["I7"].data_type == "n"
+        assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref == "A3:L7"
+
+    def test_english(self, tmp_path: Path) -> None:
+        book = self._book(tmp_path, "en")
+        assert book.sheetnames == ["Overview", "Segments", "Axes", "KPIs", "Actions", "Context", "Recommendations",
+                                   "Data"]
+        rows = self._rows(book["Context"])
+        assert rows[0]["Change"] == "Market event" and rows[0]["Impact"] == "opportunity"
+        assert rows[3] == {"Change": "Production capacity", "Axis": "Clients dormants", "Product": "PX200",
+                           "Capacity per quarter": 240}
+        assert [c.value for c in book["Context"][3]][-3:] == ["From", "Until", "Note"]
+
+    def test_a_plan_without_context_keeps_its_sheets(self, book: openpyxl.Workbook) -> None:
+        assert "Contexte" not in book.sheetnames and "Context" not in book.sheetnames

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -133,6 +134,22 @@ class TestAdvice:
         assert "Abandonner l'axe « Rhône »" in text
         assert "Aussi envisagé, écarté par la règle prioritaire Prioriser Prioriser l'axe « Rhône »" in text
         assert "Évolution du segment −40 %" in text
+
+    def test_the_context_is_listed_when_the_advisor_recommends_nothing(self) -> None:
+        """A plan whose axes are all within their thresholds still lists its declared context, above « Aucune
+        recommandation » (audit reporttidy, 7 Dec 2026: the section showed the context only beside a recommendation,
+        so a capacity or a departure declared in a quiet quarter was on no page, while the workbook lists it). Seen
+        failing before the fix: no context line in the section."""
+        inputs = fx.inputs()
+        quiet = replace(inputs, plan=replace(inputs.plan, context=(ContextChange(
+            ContextKind.CAPACITY, product="PX200", capacity=Decimal(40), until=date(2027, 9, 30)),)),
+            evaluation=replace(inputs.evaluation, recommendations=()))
+        fr = plain(_section(render_html(quiet), "recos"))
+        assert "Changements de contexte pris en compte Capacité de production · PX200 40 par trimestre" in fr
+        assert "jusqu'au 30 septembre 2027" in fr
+        assert fr.index("Changements de contexte") < fr.index("Aucune recommandation")
+        en = plain(_section(render_html(quiet, "en"), "recos"))
+        assert "Context changes taken into account Production capacity · PX200 40 per quarter" in en
 
     def test_a_report_in_the_other_language_gives_the_advice_in_that_language(self) -> None:
         """A French plan's report read in English (--lang en) writes the advisor's sentences in English, the
