@@ -23,13 +23,14 @@ def test_the_axis_names_the_owner_in_force_on_its_first_day(nights: Any) -> None
     assert ("Revenue €13,000.00 (baseline €3,620.00, additional €9,380.00, objective €10,000.00) — 2 deals "
             "counted") in out
     assert {deal: (rows[deal][0], rows[deal][-2], rows[deal][-1]) for deal in ("6201", "6202")} == {
-        "6201": ("✔", "counted", ""),
-        "6202": ("✔", "counted", "account owner julie@hand6.example on 2027-01-01, the period's first day (owner "
-                                 "marc@hand6.example since 2027-06-30)")}
+        # AX-69 (the 69's clients) counts D1 and D2 too (hshand6's hand figures): said since audit reporttidy
+        "6201": ("✔", "counted", "also counted by AX-69 “Clients du Rhone”"),
+        "6202": ("✔", "counted", "also counted by AX-69 “Clients du Rhone”; account owner julie@hand6.example on "
+                                 "2027-01-01, the period's first day (owner marc@hand6.example since 2027-06-30)")}
     _out, fr = _explained(settings, "AX-JU", "fr")
     assert (fr["6202"][-2], fr["6202"][-1]) == (
-        "comptée", "propriétaire du compte julie@hand6.example au 1er janvier 2027, premier jour de la période "
-                   "(propriétaire marc@hand6.example depuis le 30 juin)")
+        "comptée", "aussi comptée par AX-69 « Clients du Rhone » ; propriétaire du compte julie@hand6.example au "
+                   "1er janvier 2027, premier jour de la période (propriétaire marc@hand6.example depuis le 30 juin)")
     # the same words as the action's counted visit on that company (A-5's M9), its window's first day
     _out, five = _explained(settings, "A-5", "fr")
     assert five["3209"][-1] == ("propriétaire du compte julie@hand6.example au 1er avril 2027, premier jour de la "
