@@ -390,8 +390,11 @@ class TestRatesExplained:
         org, settings, mapping = dst_org
         _sync(org, settings, mapping, NIGHT1)
         assert _explained_rates(settings, "en") == {
-            "O1": "$10,000.00 in the CRM = €8,000.00; Salesforce rate of its close date: 1 EUR = 1.25 USD",
-            "O2": "$5,500.00 in the CRM = €5,000.00; Salesforce rate of its close date: 1 EUR = 1.10 USD"}
+            # AX-R (every Q4 deal of the 69) counts O1 and O2 too: said since audit reporttidy
+            "O1": "$10,000.00 in the CRM = €8,000.00; Salesforce rate of its close date: 1 EUR = 1.25 USD; also "
+                  "counted by AX-R “Rhône Q4”",
+            "O2": "$5,500.00 in the CRM = €5,000.00; Salesforce rate of its close date: 1 EUR = 1.10 USD; also "
+                  "counted by AX-R “Rhône Q4”"}
 
     def test_without_advanced_currency_management_explain_names_the_orgs_one_rate(
             self, no_acm_org: tuple[DocsOrg, Any, Path]) -> None:
@@ -404,12 +407,12 @@ class TestRatesExplained:
         _sync(org, settings, mapping, NIGHT1)
         assert _explained_rates(settings, "en") == {
             "O1": "$10,000.00 in the CRM = €8,333.33; Salesforce conversion rate (the org keeps no dated rates): "
-                  "1 EUR = 1.20 USD",
+                  "1 EUR = 1.20 USD; also counted by AX-R “Rhône Q4”",
             "O2": "$5,500.00 in the CRM = €4,583.33; Salesforce conversion rate (the org keeps no dated rates): "
-                  "1 EUR = 1.20 USD"}
+                  "1 EUR = 1.20 USD; also counted by AX-R “Rhône Q4”"}
         assert _explained_rates(settings, "fr")["O1"] == (
             "10 000,00 $US dans le CRM = 8 333,33 € ; taux de conversion Salesforce (l'organisation n'a pas de "
-            "taux datés) : 1 EUR = 1,20 USD")
+            "taux datés) : 1 EUR = 1,20 USD ; aussi comptée par AX-R « Rhône Q4 »")
 
 
 class TestReport:
