@@ -157,10 +157,16 @@ class TestExplain:
         plan.write_text(plan.read_text(encoding="utf-8").replace("  - id: A-05\n", "  - id: A-05b\n", 1),
                         encoding="utf-8")
         pac(env, cwd, "sync")
-        done = pac(env, cwd, "explain", "A-05")
+        done = pac(env, cwd, "explain", "A-05", "--lang", "en")
         assert done.returncode == 2
         assert "A-05 was in the plan until its version 1 (recorded " in done.stderr, done.stderr
-        assert "is not in version 2" in done.stderr and "pac report --quarter" in done.stderr
+        # no snapshot was kept: no kept report holds it, its last figures are on its Salesforce record (audit
+        # removedplan: it sent the manager to « their kept reports (pac report --quarter YYYY-Qn) »)
+        assert "is not in version 2" in done.stderr and "pac report --quarter" not in done.stderr
+        assert ("No snapshot was kept while it was in the plan, so no kept report holds it: its last figures stay "
+                "on its record in sf-main, marked removed") in " ".join(done.stderr.split())
+        french = pac(env, cwd, "explain", "A-05")     # the plan's language, as the rest of explain
+        assert french.returncode == 2 and "A-05 était dans le plan jusqu'à sa version 1" in french.stderr
         typo = pac(env, cwd, "explain", "A-99")
         assert typo.returncode == 2 and "was in the plan" not in typo.stderr
 

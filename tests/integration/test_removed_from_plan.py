@@ -19,9 +19,10 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from sync_jobs.app import take_snapshot
 from sync_jobs.cli import main
 from tests.integration.hs_docs_emulator import Emulator
-from tests.integration.test_hs_docs_emulator import sync
+from tests.integration.test_hs_docs_emulator import sync, t
 from tests.integration.test_hshand7_plan_edits_portal import (
     A2,
     FIRST,
@@ -50,9 +51,10 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _nights(tmp: Path, plans: list[tuple[datetime, str]], *,
+def _nights(tmp: Path, plans: list[tuple[datetime, str]], *, snapshots: dict[int, tuple[str, datetime]] | None = None,
             status: bool = True) -> tuple[Any, list[Any], list[tuple[str, str]]]:
-    """The hshand7 portal's nights, each with its plan file; `pac status` (en, fr) read after each night."""
+    """The hshand7 portal's nights, each with its plan file; ``snapshots``: after night i, (period, instant) kept
+    (`pac snapshot`); `pac status` (en, fr) read after each night."""
     settings = _settings(tmp, 60)
     portal = build_portal()
     runs, shown = [], []
@@ -64,6 +66,9 @@ def _nights(tmp: Path, plans: list[tuple[datetime, str]], *,
             elif night == 2:
                 before_night_three(portal)
             runs.append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock))
+            if snapshots and night in snapshots:
+                period, at = snapshots[night]
+                take_snapshot(settings, None, period=period, now=at)
             if status:
                 en, fr = _cli(settings, "status"), _cli(settings, "status", "--lang", "fr")
                 assert (en.exit_code, fr.exit_code) == (0, 0), (en.output, fr.output)
@@ -106,3 +111,59 @@ def test_pac_status_lists_a_whole_axis_removed_with_its_action(tmp_path: Path) -
             "chiffres et pac ne les met plus à jour) : - AX-DO « Clients dormants » (axe) : marqué retiré dans "
             "« hs-hand7 » - A-3 « Call 1 dormant client in week 22 » (action, réalisé 0 / 1) : marquée retirée dans "
             "« hs-hand7 »") in fr
+
+
+HEAD_EN = ("A-2 was in the plan until its version 1 (recorded 2027-05-20) and is not in version 2 (recorded "
+           "2027-06-02): it was removed or renamed then. ")
+HEAD_FR = ("A-2 était dans le plan jusqu'à sa version 1 (enregistrée le 20 mai 2027) et n'est pas dans la version 2 "
+           "(enregistrée le 2 juin 2027) : elle a été retirée ou renommée alors. ")
+ON_RECORD_EN = "its last figures stay on its record in hs-hand7, marked removed (pac no longer updates it)."
+ON_RECORD_FR = ("ses derniers chiffres restent sur son enregistrement dans « hs-hand7 », marqué « Retirée du plan » "
+                "(pac ne le met plus à jour).")
+
+
+def _explain(settings: Any, item: str) -> tuple[str, str]:
+    en, fr = _cli(settings, "explain", item, "--lang", "en"), _cli(settings, "explain", item, "--lang", "fr")
+    assert (en.exit_code, fr.exit_code) == (2, 2), (en.output, fr.output)
+    return _flat(en.stderr), _flat(fr.stderr)
+
+
+def test_explain_an_action_removed_before_any_snapshot(tmp_path: Path) -> None:
+    """No snapshot was kept while A-2 was in the plan: no kept report holds it (the line said « its figures of the
+    quarters closed before stay in their kept reports »: there are none); its last figures are on its HubSpot
+    record. Seen failing before the fix: the kept-reports sentence, and English under --lang fr."""
+    settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A2)], status=False)
+    en, fr = _explain(settings, "A-2")
+    assert (HEAD_EN + "No snapshot was kept while it was in the plan, so no kept report holds it: "
+            + ON_RECORD_EN) in en
+    assert "kept reports" not in en
+    assert (HEAD_FR + "Aucun instantané n'a été conservé pendant qu'elle était dans le plan, aucun rapport conservé "
+            "ne la contient donc : " + ON_RECORD_FR) in fr
+    assert "aucune action ni aucun axe 'A-2' dans le plan 'Hand7' (actions : A-0, A-1, A-3, A-4 ; axes : AX-CL, " \
+           "AX-DO)" in fr
+
+
+def test_explain_an_action_removed_after_a_monthly_snapshot(tmp_path: Path) -> None:
+    """May's monthly snapshot is kept on 1 June with A-2 in the plan, A-2 leaves the file on 2 June (mid-quarter:
+    no quarter's report holds it): its figures at the end of May are in May's snapshot, which June's review reads
+    (« Removed from plan » among the changes). Seen failing before the fix: « kept reports of the quarters
+    closed before », of which there are none."""
+    settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A2)],
+                             snapshots={0: ("2027-05", t("2027-06-01T02:00:00Z"))}, status=False)
+    en, fr = _explain(settings, "A-2")
+    assert (HEAD_EN + "Its figures at the end of May 2027 are kept in that month's snapshot (pac review --month "
+            "2027-06 shows them among the changes); " + ON_RECORD_EN) in en
+    assert (HEAD_FR + "Ses chiffres à la fin de mai 2027 sont gardés dans l'instantané de ce mois (pac review "
+            "--month 2027-06 les montre parmi les changements) ; " + ON_RECORD_FR) in fr
+
+
+def test_explain_an_action_removed_after_its_quarter_closed(tmp_path: Path) -> None:
+    """A-0 (visits of March) is in Q1's kept snapshot; it leaves the file on 2 June: Q1's kept report holds it."""
+    settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A0)],
+                             snapshots={0: ("2027-Q1", FIRST)}, status=False)
+    en, fr = _explain(settings, "A-0")
+    head_en, head_fr = HEAD_EN.replace("A-2", "A-0"), HEAD_FR.replace("A-2", "A-0")
+    assert (head_en + "Its figures at the end of 2027-Q1 stay in that quarter's kept report (pac report --quarter "
+            "2027-Q1); " + ON_RECORD_EN) in en
+    assert (head_fr + "Ses chiffres à la fin du trimestre 2027-Q1 restent dans le rapport conservé de ce "
+            "trimestre (pac report --quarter 2027-Q1) ; " + ON_RECORD_FR) in fr
