@@ -11,6 +11,7 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -269,6 +270,9 @@ _MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juille
                   "November", "December")}
 
 
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")   # a monthly snapshot's label, 2027-05
+
+
 def _holds(payload: Mapping[str, Any], item_id: str, axis: bool) -> bool:
     """Whether a kept snapshot's evaluation (``snapshots.snapshot_payload``) has the item."""
     rows = payload.get("axes" if axis else "actions") or []
@@ -308,15 +312,16 @@ def _where_kept(engine: Engine, plan: Plan, item_id: str, axis: bool, lang: str)
                          f"Its figures at the end of {_and(quarters, 'and')} stay in those quarters' kept reports "
                          f"({reports})")
     if month is not None:
-        year, number = (int(x) for x in month.split("-"))
-        words = f"{_MONTHS[lang][number - 1]} {year}"
+        year, number = (int(x) for x in month.split("-")) if _MONTH.match(month) else (0, 0)
+        words = f"{_MONTHS[lang][number - 1]} {year}" if number else month
         after = f"{year + number // 12}-{number % 12 + 1:02d}"
-        starts = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ZoneInfo(plan.timezone))
-        review = starts < plan.period.end
+        review = bool(number) and datetime(year + number // 12, number % 12 + 1, 1,
+                                           tzinfo=ZoneInfo(plan.timezone)) < plan.period.end
         if fr:
             see = f" (pac review --month {after} les montre parmi les changements)" if review else ""
-            parts.append(f"et à la fin de {words} dans l'instantané de ce mois{see}" if parts else
-                         f"Ses chiffres à la fin de {words} sont gardés dans l'instantané de ce mois{see}")
+            of = f"d'{words}" if words[:1] in "aeiouyéâ" else f"de {words}"     # « d'avril », « de mai »
+            parts.append(f"et à la fin {of} dans l'instantané de ce mois{see}" if parts else
+                         f"Ses chiffres à la fin {of} sont gardés dans l'instantané de ce mois{see}")
         else:
             see = f" (pac review --month {after} shows them among the changes)" if review else ""
             parts.append(f"and at the end of {words} in that month's snapshot{see}" if parts else

@@ -51,10 +51,10 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _nights(tmp: Path, plans: list[tuple[datetime, str]], *, snapshots: dict[int, tuple[str, datetime]] | None = None,
+def _nights(tmp: Path, plans: list[tuple[datetime, str]], *, snapshots: dict[int, list[tuple[str, datetime]]] | None = None,
             status: bool = True) -> tuple[Any, list[Any], list[tuple[str, str]]]:
-    """The hshand7 portal's nights, each with its plan file; ``snapshots``: after night i, (period, instant) kept
-    (`pac snapshot`); `pac status` (en, fr) read after each night."""
+    """The hshand7 portal's nights, each with its plan file; ``snapshots``: after night i, the (period, instant)
+    kept (`pac snapshot`); `pac status` (en, fr) read after each night."""
     settings = _settings(tmp, 60)
     portal = build_portal()
     runs, shown = [], []
@@ -66,8 +66,7 @@ def _nights(tmp: Path, plans: list[tuple[datetime, str]], *, snapshots: dict[int
             elif night == 2:
                 before_night_three(portal)
             runs.append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock))
-            if snapshots and night in snapshots:
-                period, at = snapshots[night]
+            for period, at in (snapshots or {}).get(night, []):
                 take_snapshot(settings, None, period=period, now=at)
             if status:
                 en, fr = _cli(settings, "status"), _cli(settings, "status", "--lang", "fr")
@@ -149,7 +148,7 @@ def test_explain_an_action_removed_after_a_monthly_snapshot(tmp_path: Path) -> N
     (« Removed from plan » among the changes). Seen failing before the fix: « kept reports of the quarters
     closed before », of which there are none."""
     settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A2)],
-                             snapshots={0: ("2027-05", t("2027-06-01T02:00:00Z"))}, status=False)
+                             snapshots={0: [("2027-05", t("2027-06-01T02:00:00Z"))]}, status=False)
     en, fr = _explain(settings, "A-2")
     assert (HEAD_EN + "Its figures at the end of May 2027 are kept in that month's snapshot (pac review --month "
             "2027-06 shows them among the changes); " + ON_RECORD_EN) in en
@@ -160,10 +159,24 @@ def test_explain_an_action_removed_after_a_monthly_snapshot(tmp_path: Path) -> N
 def test_explain_an_action_removed_after_its_quarter_closed(tmp_path: Path) -> None:
     """A-0 (visits of March) is in Q1's kept snapshot; it leaves the file on 2 June: Q1's kept report holds it."""
     settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A0)],
-                             snapshots={0: ("2027-Q1", FIRST)}, status=False)
+                             snapshots={0: [("2027-Q1", FIRST)]}, status=False)
     en, fr = _explain(settings, "A-0")
     head_en, head_fr = HEAD_EN.replace("A-2", "A-0"), HEAD_FR.replace("A-2", "A-0")
     assert (head_en + "Its figures at the end of 2027-Q1 stay in that quarter's kept report (pac report --quarter "
             "2027-Q1); " + ON_RECORD_EN) in en
     assert (head_fr + "Ses chiffres à la fin du trimestre 2027-Q1 restent dans le rapport conservé de ce "
             "trimestre (pac report --quarter 2027-Q1) ; " + ON_RECORD_FR) in fr
+
+
+def test_explain_an_action_removed_after_a_quarter_and_a_month_kept(tmp_path: Path) -> None:
+    """Q1's and April's snapshots kept on 20 May with A-2 (May's calls) in the plan, A-2 removed on 2 June: both hold
+    it, the quarter's report and April's snapshot after it are named."""
+    settings, _, _ = _nights(tmp_path, [(FIRST, PLAN_ONE), (SECOND, WITHOUT_A2)],
+                             snapshots={0: [("2027-Q1", FIRST), ("2027-04", FIRST)]}, status=False)
+    en, fr = _explain(settings, "A-2")
+    assert (HEAD_EN + "Its figures at the end of 2027-Q1 stay in that quarter's kept report (pac report --quarter "
+            "2027-Q1), and at the end of April 2027 in that month's snapshot (pac review --month 2027-05 shows them "
+            "among the changes); " + ON_RECORD_EN) in en
+    assert (HEAD_FR + "Ses chiffres à la fin du trimestre 2027-Q1 restent dans le rapport conservé de ce "
+            "trimestre (pac report --quarter 2027-Q1), et à la fin d'avril 2027 dans l'instantané de ce mois (pac "
+            "review --month 2027-05 les montre parmi les changements) ; " + ON_RECORD_FR) in fr
