@@ -51,7 +51,8 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _nights(tmp: Path, plans: list[tuple[datetime, str]], *, snapshots: dict[int, list[tuple[str, datetime]]] | None = None,
+def _nights(tmp: Path, plans: list[tuple[datetime, str]], *,
+            snapshots: dict[int, list[tuple[str, datetime]]] | None = None,
             status: bool = True) -> tuple[Any, list[Any], list[tuple[str, str]]]:
     """The hshand7 portal's nights, each with its plan file; ``snapshots``: after night i, the (period, instant)
     kept (`pac snapshot`); `pac status` (en, fr) read after each night."""
