@@ -80,10 +80,12 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     settings, ps, plan = readable_plan(cli_common.settings(read_only=True), plan_ref, "the explanation")
     plan_ref = ps.key
     if item_id not in {a.id for a in plan.axes} | {a.id for a in plan.actions}:
-        click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
-                   f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
-                   err=True)
-        retired = retired_item_words(plan, item_id, settings)
+        actions, axes = ", ".join(a.id for a in plan.actions), ", ".join(a.id for a in plan.axes)
+        words = _lang(plan, lang)   # the refusal in explain's one language too (audit removedplan)
+        click.echo(f"aucune action ni aucun axe {item_id!r} dans le plan {plan.name!r} (actions : {actions} ; axes : "
+                   f"{axes})" if words == "fr" else
+                   f"no action or axis {item_id!r} in plan {plan.name!r} (actions: {actions}; axes: {axes})", err=True)
+        retired = retired_item_words(plan, item_id, settings, words)
         if retired is not None:
             click.echo(retired, err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -29,6 +29,7 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
+from sync_jobs.retired_kept import is_kept_line, status_lines
 from sync_jobs.run_views import (
     FIGURE_WORDS_FR,
     agreed,
@@ -84,6 +85,7 @@ WORDS: dict[str, dict[str, str]] = {
         "left_out": "Run {run} of {key}: {parts}: `pac status --plan {key}` lists them.",
         "rejected_records": "{n} rejected record{s}{new}", "deal_no_amount": "{n} won deal{s} with no amount",
         "planned_past": "{n} {activities} still planned on a past date",
+        "removed_items": "{n} item{s} removed from the plan",
     },
     "fr": {
         "runs": "Dernières exécutions", "run": "exécution", "plan": "plan", "started": "début (UTC)",
@@ -129,6 +131,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rejected_records": "{n} enregistrement{s} rejeté{s}{new}",
         "deal_no_amount": "{n} affaire{s} gagnée{s} sans montant",
         "planned_past": "{n} {activities} encore planifiée{s} à une date passée",
+        "removed_items": "{n} élément{s} retiré{s} du plan",
     },
 }
 ADVICE_LATER = WORDS["en"]["advice_later"]
@@ -312,10 +315,15 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
         console.print(w["conflicts"].format(n=len(conflicts)), markup=False)
         for c in conflicts:
             console.print(f"  - {c}", markup=False)
-    if runs and runs[0].errors:
-        console.print(w["problems"].format(n=len(runs[0].errors)), markup=False)
-        for e in runs[0].errors[:10]:
+    # what the last run took out of the plan: kept with its problems, listed apart, in the status's language
+    # (audit removedplan: `pac sync` printed it to no one on a night `pac schedule` ran)
+    problems = [e for e in (runs[0].errors or []) if not is_kept_line(e)] if runs else []
+    if problems:
+        console.print(w["problems"].format(n=len(problems)), markup=False)
+        for e in problems[:10]:
             console.print(f"  - {e}", markup=False)
+    for line in status_lines(runs[0].errors or [], lang) if runs else []:
+        console.print(line, markup=False, soft_wrap=True)
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
     counts = (runs[0].counts or {}) if runs else {}
@@ -425,7 +433,8 @@ def _warnings(counts: dict[str, Any]) -> tuple[int, int]:
 def _left_out_line(run: Any, plan_key: str, lang: str = "en") -> str | None:
     """``Run 12 of main: 2 rejected records (2 new), 1 won deal with no amount: pac status --plan main lists
     them``: a plan's block says what its own last run left out, whichever plan ran last (audit multi F5: the
-    tables below the runs are the last run's only, and another plan's rejected deal was listed nowhere)."""
+    tables below the runs are the last run's only, and another plan's rejected deal was listed nowhere), and how many
+    items it removed from the plan (``retired_kept``, audit removedplan)."""
     w = WORDS[lang]
     counts = run.counts or {}
     rejected, new = _rejected(counts)
@@ -439,6 +448,9 @@ def _left_out_line(run: Any, plan_key: str, lang: str = "en") -> str | None:
     if planned:
         parts.append(w["planned_past"].format(n=planned, s="s" if planned != 1 else "",
                                               activities=w["activity" if planned == 1 else "activities"]))
+    removed = sum(1 for e in run.errors or () if is_kept_line(e))    # what the run took out of the plan
+    if removed:
+        parts.append(w["removed_items"].format(n=removed, s="s" if removed != 1 else ""))
     if not parts:
         return None
     return w["left_out"].format(run=run.id, key=plan_key, parts=", ".join(parts))

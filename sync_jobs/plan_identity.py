@@ -11,18 +11,21 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from connectors.base import REMOVED_PACE
 from pac_config.planfile import load_plan_text, plan_fingerprint, plan_id_of
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
+from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.window import Window
 from sync_jobs import overrides as plan_state
@@ -220,11 +223,14 @@ def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None
     return _on_store(settings, read, [])
 
 
-def retired_item_words(plan: Plan, item_id: str, settings: Settings | None) -> str | None:
+def retired_item_words(plan: Plan, item_id: str, settings: Settings | None, lang: str = "en") -> str | None:
     """``pac explain`` asked for an id the plan no longer has: when the store keeps a version of the plan that had
     it, the line saying so (the last version with it, the one without it after, when each was recorded), so a
-    manager looking up a retired or renamed action learns it was there, and until when; None when no kept version
-    had it (a typo) or there is no readable store (``_on_store``)."""
+    manager looking up a retired or renamed action learns it was there, and until when, and where its figures are
+    (``_where_kept``: the kept snapshots that hold it, its CRM records marked removed); None when no kept version
+    had it (a typo) or there is no readable store (``_on_store``). ``lang``: ``fr`` or ``en``, explain's."""
+    fr = lang == "fr"
+
     def read(engine: Engine) -> str | None:
         versions = repo.plan_versions(engine, plan.id)
         for k in range(len(versions) - 1, -1, -1):
@@ -232,18 +238,129 @@ def retired_item_words(plan: Plan, item_id: str, settings: Settings | None) -> s
                 then = _stored_plan(versions[k])
             except InvalidInput:
                 continue
-            if item_id in {a.id for a in then.actions} | {a.id for a in then.axes}:
+            axis = item_id in {a.id for a in then.axes}
+            if axis or item_id in {a.id for a in then.actions}:
                 if k + 1 == len(versions):     # the newest kept version has it: the file changed since the last run
+                    if fr:
+                        return (f"{item_id} était dans le fichier du plan lu par la dernière exécution (version "
+                                f"{versions[k].version}, enregistrée le {_day_words(versions[k].imported_at, lang)})"
+                                " ; le fichier a changé depuis : lancez pac sync")
                     return (f"{item_id} was in the plan file the last run read (version {versions[k].version}, "
                             f"recorded {_day(versions[k].imported_at)}); the file has changed since: run pac sync")
                 after = versions[k + 1]
-                return (f"{item_id} was in the plan until its version {versions[k].version} (recorded "
-                        f"{_day(versions[k].imported_at)}) and is not in version {after.version} (recorded "
-                        f"{_day(after.imported_at)}): it was removed or renamed then; its figures of the quarters "
-                        "closed before stay in their kept reports (pac report --quarter YYYY-Qn)")
+                if fr:
+                    head = (f"{item_id} était dans le plan jusqu'à sa version {versions[k].version} (enregistrée le "
+                            f"{_day_words(versions[k].imported_at, lang)}) et n'est pas dans la version "
+                            f"{after.version} (enregistrée le {_day_words(after.imported_at, lang)}) : "
+                            + ("il a été retiré ou renommé alors. " if axis else
+                               "elle a été retirée ou renommée alors. "))
+                else:
+                    head = (f"{item_id} was in the plan until its version {versions[k].version} (recorded "
+                            f"{_day(versions[k].imported_at)}) and is not in version {after.version} (recorded "
+                            f"{_day(after.imported_at)}): it was removed or renamed then. ")
+                return head + _where_kept(engine, plan, item_id, axis, lang)
         return None
 
     return _on_store(settings, read, None)
+
+
+_MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre"),
+           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")}
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")   # a monthly snapshot's label, 2027-05
+
+
+def _holds(payload: Mapping[str, Any], item_id: str, axis: bool) -> bool:
+    """Whether a kept snapshot's evaluation (``snapshots.snapshot_payload``) has the item."""
+    rows = payload.get("axes" if axis else "actions") or []
+    return any(isinstance(r, Mapping) and r.get("axis_id" if axis else "action_id") == item_id for r in rows)
+
+
+def _closing(payload: Mapping[str, Any]) -> str:
+    """A kept snapshot's evaluation instant (ISO), to order them by the period they close."""
+    as_of = payload.get("as_of")
+    return str(as_of.get("datetime", "")) if isinstance(as_of, Mapping) else str(as_of or "")
+
+
+def _where_kept(engine: Engine, plan: Plan, item_id: str, axis: bool, lang: str) -> str:
+    """Where the figures of an item no longer in the plan are (audit removedplan: the line said « its figures of the
+    quarters closed before stay in their kept reports » of an action removed mid-quarter, which no kept report
+    holds): the kept quarterly snapshots whose plan had it (``pac report --quarter``), the last monthly one after
+    them (``pac review`` of the month after lists it among the changes, « Removed from plan »), else that no kept
+    report holds it; then its records in the CRMs, which keep its last figures (marked removed, no longer updated;
+    not marked yet: the next sync does it)."""
+    fr = lang == "fr"
+    held = [s for s in repo.snapshots(engine, plan.id) if _holds(s.payload, item_id, axis)]
+    held.sort(key=lambda s: _closing(s.payload))
+    quarters = [s.label for s in held if s.kind == "quarterly"]
+    last_quarter = max((_closing(s.payload) for s in held if s.kind == "quarterly"), default="")
+    month = next((s.label for s in reversed(held) if s.kind == "monthly" and _closing(s.payload) > last_quarter), None)
+    parts: list[str] = []
+    if quarters:
+        reports = ", ".join(f"pac report --quarter {q}" for q in quarters)
+        if fr:
+            parts.append(f"Ses chiffres à la fin du trimestre {quarters[0]} restent dans le rapport conservé de ce "
+                         f"trimestre ({reports})" if len(quarters) == 1 else
+                         f"Ses chiffres à la fin des trimestres {_and(quarters, 'et')} restent dans les rapports "
+                         f"conservés de ces trimestres ({reports})")
+        else:
+            parts.append(f"Its figures at the end of {quarters[0]} stay in that quarter's kept report ({reports})"
+                         if len(quarters) == 1 else
+                         f"Its figures at the end of {_and(quarters, 'and')} stay in those quarters' kept reports "
+                         f"({reports})")
+    if month is not None:
+        year, number = (int(x) for x in month.split("-")) if _MONTH.match(month) else (0, 0)
+        words = f"{_MONTHS[lang][number - 1]} {year}" if number else month
+        after = f"{year + number // 12}-{number % 12 + 1:02d}"
+        review = bool(number) and datetime(year + number // 12, number % 12 + 1, 1,
+                                           tzinfo=ZoneInfo(plan.timezone)) < plan.period.end
+        if fr:
+            see = f" (pac review --month {after} les montre parmi les changements)" if review else ""
+            of = f"d'{words}" if words[:1] in "aeiouyéâ" else f"de {words}"     # « d'avril », « de mai »
+            parts.append(f"et à la fin {of} dans l'instantané de ce mois{see}" if parts else
+                         f"Ses chiffres à la fin {of} sont gardés dans l'instantané de ce mois{see}")
+        else:
+            see = f" (pac review --month {after} shows them among the changes)" if review else ""
+            parts.append(f"and at the end of {words} in that month's snapshot{see}" if parts else
+                         f"Its figures at the end of {words} are kept in that month's snapshot{see}")
+    if not parts:
+        parts.append(("Aucun instantané n'a été conservé pendant qu'il était dans le plan, aucun rapport conservé ne "
+                      "le contient donc" if axis else
+                      "Aucun instantané n'a été conservé pendant qu'elle était dans le plan, aucun rapport conservé "
+                      "ne la contient donc") if fr else
+                     "No snapshot was kept while it was in the plan, so no kept report holds it")
+    kept = ", ".join(parts)
+    records = repo.written_everywhere(engine, plan.id, "axis" if axis else "action", f"{plan.id}:{item_id}")
+    if not records:
+        return kept + "."
+    marked = [c for c, fields in records.items() if fields.get("pace") == REMOVED_PACE]
+    waiting = [c for c in records if c not in marked]
+    crms = [f"« {c} »" if fr else c for c in records]
+    one = len(records) == 1
+    if fr:
+        where = (f"ses derniers chiffres restent sur son enregistrement dans {crms[0]}" if one else
+                 f"ses derniers chiffres restent sur ses enregistrements dans {_and(crms, 'et')}")
+        state = (" marqué « Retirée du plan » (pac ne le met plus à jour)" if one else
+                 " marqués « Retirée du plan » (pac ne les met plus à jour)") if not waiting else \
+            " (la prochaine synchronisation les marque « Retirée du plan »)"
+        return f"{kept}{' :' if not held else ' ;'} {where},{state}."
+    where = (f"its last figures stay on its record in {crms[0]}" if one else
+             f"its last figures stay on its records in {_and(crms, 'and')}")
+    state = (" marked removed (pac no longer updates it)" if one else
+             " marked removed (pac no longer updates them)") if not waiting else \
+        " (the next pac sync marks them removed)"
+    return f"{kept}{':' if not held else ';'} {where},{state}."
+
+
+def _and(words: list[str], last: str) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _day_words(moment: datetime, lang: str) -> str:
+    return day_words(moment.date(), lang)
 
 
 def _day(moment: datetime) -> str:

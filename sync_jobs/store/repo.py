@@ -228,6 +228,14 @@ def written(engine: Engine, plan_id: str, connector: str) -> dict[tuple[str, str
         return {(w.target, w.key): w for w in session.exec(query)}
 
 
+def written_everywhere(engine: Engine, plan_id: str, target: str, key: str) -> dict[str, dict[str, Any]]:
+    """Connector -> the fields pac last wrote to the record ``(target, key)`` of the plan there (``pac explain`` of
+    an item no longer in the plan: where its last figures are), the connectors by name."""
+    with Session(engine) as session:
+        query = select(Written).where(Written.plan_id == plan_id, Written.target == target, Written.key == key)
+        return {w.connector: dict(w.fields or {}) for w in sorted(session.exec(query), key=lambda w: w.connector)}
+
+
 def save_written(engine: Engine, plan_id: str, connector: str,
                  rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
     """After a successful batch: merge the sent field values into what was last written, per record.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -157,12 +158,51 @@ class TestExplain:
         plan.write_text(plan.read_text(encoding="utf-8").replace("  - id: A-05\n", "  - id: A-05b\n", 1),
                         encoding="utf-8")
         pac(env, cwd, "sync")
-        done = pac(env, cwd, "explain", "A-05")
+        done = pac(env, cwd, "explain", "A-05", "--lang", "en")
         assert done.returncode == 2
         assert "A-05 was in the plan until its version 1 (recorded " in done.stderr, done.stderr
-        assert "is not in version 2" in done.stderr and "pac report --quarter" in done.stderr
+        # no snapshot was kept: no kept report holds it, its last figures are on its Salesforce record (audit
+        # removedplan: it sent the manager to « their kept reports (pac report --quarter YYYY-Qn) »)
+        assert "is not in version 2" in done.stderr and "pac report --quarter" not in done.stderr
+        assert ("No snapshot was kept while it was in the plan, so no kept report holds it: its last figures stay "
+                "on its record in sf-main, marked removed") in " ".join(done.stderr.split())
+        french = pac(env, cwd, "explain", "A-05")     # the plan's language, as the rest of explain
+        assert french.returncode == 2 and "A-05 était dans le plan jusqu'à sa version 1" in french.stderr
         typo = pac(env, cwd, "explain", "A-99")
         assert typo.returncode == 2 and "was in the plan" not in typo.stderr
+
+    def test_pac_status_lists_an_axis_removed_with_its_actions(self, setup) -> None:
+        """AX-SO-DORM and its three actions leave the file: the morning after, `pac status` names each, with the
+        CRMs whose records pac marked removed (the axis in both, each action in its owner's), in English and
+        French (audit removedplan: a night run by `pac schedule` told no one; seen failing before the fix: status
+        said nothing of them)."""
+        settings, env, cwd = setup
+        plan = cwd / "plan.pac.yaml"
+        text = Path(settings.plans[0].file).read_text(encoding="utf-8")
+        plan.write_text(text, encoding="utf-8")
+        config = Path(settings.source)
+        config.write_text(config.read_text(encoding="utf-8").replace(str(settings.plans[0].file), str(plan)),
+                          encoding="utf-8")
+        pac(env, cwd, "sync")
+        cut = re.sub(r"  - id: (AX-SO-DORM|A-08|A-09|A-10)\n(?:    .*\n|[ \t]*\n)*?(?=  - id: |\S)", "", text)
+        assert cut.count("  - id: ") == text.count("  - id: ") - 4 and "AX-SO-DORM" not in cut
+        plan.write_text(cut, encoding="utf-8")
+        pac(env, cwd, "sync")
+        en = " ".join(pac(env, cwd, "status").stdout.split())
+        fr = " ".join(pac(env, cwd, "status", "--lang", "fr").stdout.split())
+        assert ("Removed from the plan by the last run (4; pac marked their CRM records removed: they keep their "
+                "last figures and pac no longer updates them): - AX-SO-DORM «Clients dormants Sud-Ouest» (axis): "
+                "marked removed in sf-main and hs-west - A-08 «Visiter 6 clients dormants de Haute-Garonne en "
+                "semaine 20» (action, done 3 / 6): marked removed in hs-west - A-09 «Appeler 15 clients dormants de "
+                "Gironde en avril» (action, done 2 / 15): marked removed in hs-west - A-10 «Visiter 5 clients "
+                "dormants des Pyrénées-Atlantiques et de Charente-Maritime en juin» (action, done 0 / 5): marked "
+                "removed in hs-west Last run's data-quality warnings") in en
+        assert ("Retirés du plan par la dernière exécution (4 ; pac a marqué leurs enregistrements « Retirée du "
+                "plan » dans le CRM : ils gardent leurs derniers chiffres et pac ne les met plus à jour) : - "
+                "AX-SO-DORM « Clients dormants Sud-Ouest » (axe) : marqué retiré dans « sf-main » et « hs-west » - "
+                "A-08 « Visiter 6 clients dormants de Haute-Garonne en semaine 20 » (action, réalisé 3 / 6) : "
+                "marquée retirée dans « hs-west »") in fr
+        assert "problems" not in en and "Problèmes" not in fr
 
     def test_explain_lists_the_reps_rejected_visit_near_the_window(self, setup) -> None:
         """Julie's visit with no account (14 April, near week 18) is listed under A-01 with its reason."""

@@ -1,0 +1,45 @@
+"""What a run removed from the plan, kept with it for ``pac status`` (``sync_jobs.retired_kept``, audit removedplan)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sync_jobs.cli_status import _left_out_line
+from sync_jobs.retired_kept import RemovedItem, kept_line, read, removed_items, status_lines
+
+
+def test_an_item_in_two_crms_is_one_line_naming_both() -> None:
+    written = {"sf-main": {("axis", "p:AX-1"): SimpleNamespace(fields={"name": "AX-1 Clients « Rhône » and Isère"})},
+               "hs-west": {("axis", "p:AX-1"): SimpleNamespace(fields={"name": "AX-1 Clients « Rhône » and Isère"}),
+                           ("action", "p:A-9"): SimpleNamespace(fields={"name": "A-9 Visit", "text": "Visit 3",
+                                                                        "done": 1, "target": 3})}}
+    items = removed_items({"sf-main": [("axis", "p:AX-1")], "hs-west": [("axis", "p:AX-1"), ("action", "p:A-9")]},
+                          written)
+    assert items == [RemovedItem("AX-1", "axis", "Clients « Rhône » and Isère", None, None, ("sf-main", "hs-west")),
+                     RemovedItem("A-9", "action", "Visit 3", 1, 3, ("hs-west",))]
+    lines = [kept_line(i) for i in items]
+    assert lines == ["removed from the plan by this run: AX-1 (axis «Clients « Rhône » and Isère»): marked removed in "
+                     "sf-main and hs-west",
+                     "removed from the plan by this run: A-9 (action «Visit 3», done 1 / 3): marked removed in "
+                     "hs-west"]
+    assert [read(f"warning: {line}") for line in lines] == items
+    assert status_lines([f"warning: {line}" for line in lines], "fr")[1:] == [
+        "  - AX-1 « Clients « Rhône » and Isère » (axe) : marqué retiré dans « sf-main » et « hs-west »",
+        "  - A-9 « Visit 3 » (action, réalisé 1 / 3) : marquée retirée dans « hs-west »"]
+
+
+def test_other_problems_are_not_read_as_removed_items() -> None:
+    others = ["warning: A-2: no longer in the plan, and with it go the values accepted from the CRMs ...",
+              "hs-west: A-2: no longer in the plan, marked removed in hs-west"]
+    assert [read(e) for e in others] == [None, None]
+    assert status_lines(others, "en") == []
+
+
+def test_a_plans_block_counts_what_its_last_run_removed() -> None:
+    run = SimpleNamespace(id=4, counts={}, errors=[
+        "warning: removed from the plan by this run: A-2 (action «Call», done 2 / 4): marked removed in hs-west",
+        "warning: removed from the plan by this run: AX-2 (axis «Dormants»): marked removed in hs-west"])
+    assert _left_out_line(run, "main") == ("Run 4 of main: 2 items removed from the plan: `pac status --plan main` "
+                                           "lists them.")
+    assert _left_out_line(run, "main", "fr") == ("Exécution 4 de main : 2 éléments retirés du plan : `pac status "
+                                                 "--plan main` les liste.")
