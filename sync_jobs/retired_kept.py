@@ -103,29 +103,36 @@ WORDS = {
     "en": {"head": "Removed from the plan by the last run ({n}; pac marked their CRM records removed: they keep their "
                    "last figures and pac no longer updates them):",
            "action": "action", "axis": "axis", "count": ", done {done} / {target}",
-           "line": "  - {id} «{name}» ({kind}{count}): marked removed in {crms}", "and": "and"},
+           "line": "{id} «{name}» ({kind}{count}): marked removed in {crms}", "and": "and"},
     "fr": {"head": "Retirés du plan par la dernière exécution ({n} ; pac a marqué leurs enregistrements « Retirée du "
                    "plan » dans le CRM : ils gardent leurs derniers chiffres et pac ne les met plus à jour) :",
            "action": "action", "axis": "axe", "count": ", réalisé {done} / {target}",
-           "line": "  - {id} « {name} » ({kind}{count}) : {marked} dans {crms}", "and": "et"},
+           "line": "{id} « {name} » ({kind}{count}) : {marked} dans {crms}", "and": "et"},
 }
 
 
 def status_lines(errors: Iterable[str], lang: str) -> list[str]:
     """``pac status``'s block of what the last run removed from the plan (its kept lines, ``read``), in ``lang``:
     a heading with their count, then one line per item; none when the run removed nothing."""
+    head, items = removed_block(errors, lang)
+    return [head, *(f"  - {item}" for item in items)] if items else []
+
+
+def removed_block(errors: Iterable[str], lang: str) -> tuple[str, list[str]]:
+    """What the last run removed from the plan, in ``lang``: a heading with their count and one line per item (no
+    bullet), as ``pac status`` and the report's data section list them; ``("", [])`` when it removed nothing."""
     items = [item for item in (read(e) for e in errors) if item is not None]
     if not items:
-        return []
+        return "", []
     w = WORDS[lang]
-    lines = [w["head"].format(n=len(items))]
+    lines = []
     for item in items:
         count = w["count"].format(done=item.done, target=item.target) if item.done is not None else ""
         crms = [f"« {c} »" if lang == "fr" else c for c in item.crms]
         lines.append(w["line"].format(id=item.item_id, name=item.name, kind=w[item.kind], count=count,
                                       crms=_and(crms, w["and"]),
                                       marked="marquée retirée" if item.kind == "action" else "marqué retiré"))
-    return lines
+    return w["head"].format(n=len(items)), lines
 
 
 def is_kept_line(error: str) -> bool:

@@ -14,6 +14,7 @@ from sync_jobs.report.restated import run_words
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import refused_groups, rejected_groups, warning_groups
 from sync_jobs.report_inputs import ReportInputs
+from sync_jobs.retired_kept import is_kept_line, removed_block
 
 COUNT_KEYS = ("read", "rejected", "deleted", "written", "failed")   # per object, as the run log keeps them
 
@@ -29,8 +30,13 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
             duration = f"{fmt.number(seconds, 0)}\u00a0{words['seconds']}"
         present = {k for c in run.counts.values() for k in c}
         keys = [k for k in COUNT_KEYS if k in present] or ["read"]
+    # what the run took out of the plan is no error: under its own heading, in the report's language (a French
+    # report read the kept English line in red under « Erreurs »)
+    removed = removed_block(run.errors, fmt.lang) if run is not None else ("", [])
+    errors = [e for e in run.errors if not is_kept_line(e)] if run is not None else []
     return render_template("report/data.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],
+        "errors": errors, "removed_head": removed[0], "removed": removed[1],
         "duration": duration, "count_keys": keys,
         "count_headers": [(words["object"], ""), *((words[k], "num") for k in keys)],
         "rejected": rejected_groups(inputs, fmt.lang), "refused": refused_groups(inputs.evaluation),

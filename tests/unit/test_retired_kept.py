@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 from sync_jobs.cli_status import _left_out_line
@@ -43,3 +44,34 @@ def test_a_plans_block_counts_what_its_last_run_removed() -> None:
                                            "lists them.")
     assert _left_out_line(run, "main", "fr") == ("Exécution 4 de main : 2 éléments retirés du plan : `pac status "
                                                  "--plan main` les liste.")
+
+
+def test_the_reports_data_section_lists_removed_items_apart_in_its_language(tmp_path: Path) -> None:
+    """The report's data section (page and workbook) read the kept line in English under « Erreurs », in red, in a
+    French report: a removal the manager made is no error. Now under its own heading, in the report's language; the
+    other problems stay under « Erreurs ». Seen failing before the fix (the English line among the errors)."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    import openpyxl
+
+    from sync_jobs.report import render_html
+    from sync_jobs.report.workbook import write as write_xlsx
+    from sync_jobs.report_inputs import ReportInputs, RunSummary
+    from tests.unit import report_fixtures as fx
+
+    line = kept_line(RemovedItem("A-2", "action", "Appeler 4 clients en mai", 2, 4, ("hs-west",)))
+    run = RunSummary(7, datetime(2027, 5, 20, 2, tzinfo=UTC), datetime(2027, 5, 20, 2, 5, tzinfo=UTC), "ok",
+                     errors=(f"warning: {line}", "sf-main: login refused"))
+    inputs = replace(ReportInputs(fx.plan(), fx.evaluation()), last_run=run)
+    html = render_html(inputs, "fr").replace("\xa0", " ")
+    assert "Retirés du plan par la dernière exécution" in html
+    assert "A-2 « Appeler 4 clients en mai » (action, réalisé 2 / 4) : marquée retirée dans « hs-west »" in html
+    assert "removed from the plan by this run" not in html
+    assert "sf-main: login refused" in html
+    english = render_html(inputs, "en")
+    assert "Removed from the plan by the last run" in english and "removed from the plan by this run" not in english
+    book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "fr"))
+    cells = [str(c.value).replace("\xa0", " ") for row in book["Données"].iter_rows() for c in row if c.value]
+    assert not any("removed from the plan by this run" in c for c in cells)
+    assert any("A-2 « Appeler 4 clients en mai »" in c for c in cells)
