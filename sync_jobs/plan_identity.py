@@ -29,6 +29,7 @@ from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.window import Window
 from sync_jobs import overrides as plan_state
+from sync_jobs.retired_kept import joined as _and
 from sync_jobs.store import repo
 from sync_jobs.store.db import check_url, make_engine
 from sync_jobs.store.tables import PlanVersion
@@ -354,9 +355,6 @@ def _where_kept(engine: Engine, plan: Plan, item_id: str, axis: bool, lang: str)
         " (the next pac sync marks them removed)"
     return f"{kept}{':' if not held else ';'} {where},{state}."
 
-
-def _and(words: list[str], last: str) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 def _day_words(moment: datetime, lang: str) -> str:

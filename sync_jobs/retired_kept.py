@@ -36,7 +36,8 @@ class RemovedItem:
     crms: tuple[str, ...]
 
 
-def _and(words: Sequence[str], last: str) -> str:
+def joined(words: Sequence[str], last: str) -> str:
+    """« A, B et C » / "A, B and C" (``last``: the language's « et » / "and")."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
@@ -45,7 +46,7 @@ def kept_line(item: RemovedItem) -> str:
     «Call clients 4 times in May», done 2 / 4): marked removed in hs-hand7``."""
     count = f", done {item.done} / {item.target}" if item.done is not None and item.target is not None else ""
     return (f"{HEAD}{item.item_id} ({item.kind} «{item.name}»{count}): marked removed in "
-            f"{_and(list(item.crms), 'and')}")
+            f"{joined(list(item.crms), 'and')}")
 
 
 def read(line: str) -> RemovedItem | None:
@@ -130,7 +131,7 @@ def removed_block(errors: Iterable[str], lang: str) -> tuple[str, list[str]]:
         count = w["count"].format(done=item.done, target=item.target) if item.done is not None else ""
         crms = [f"« {c} »" if lang == "fr" else c for c in item.crms]
         lines.append(w["line"].format(id=item.item_id, name=item.name, kind=w[item.kind], count=count,
-                                      crms=_and(crms, w["and"]),
+                                      crms=joined(crms, w["and"]),
                                       marked="marquée retirée" if item.kind == "action" else "marqué retiré"))
     return w["head"].format(n=len(items)), lines
 
