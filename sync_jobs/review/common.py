@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from pac_core.money import with_minus
+from pac_core.money import pace_decimals, with_minus
 from pac_core.plan_end import quiet_line
 from pac_core.results import Pace, Recommendation
 from pac_core.rounding import half_up
@@ -89,11 +89,9 @@ def expected_words(line: ActionLine, fmt: Formatter) -> str:
     if shown is None:
         return "–"
     expected = shown.expected_by_now
-    if expected <= shown.done:
-        return fmt.number(expected, 1)
-    for decimals in (1, 2):
-        if half_up(expected, decimals) > shown.done:
-            return fmt.number(expected, decimals)
+    places = pace_decimals(shown.done, expected, 1, percent=False)   # the workbook's and the CSV's rule too
+    if expected <= shown.done or half_up(expected, places) > shown.done:
+        return fmt.number(expected, places)
     return fmt.number(Decimal(str(expected)).quantize(Decimal("0.01"), rounding=ROUND_CEILING), 2)
 
 
