@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +26,7 @@ from connectors.base import REMOVED_PACE
 from pac_config.planfile import load_plan_text, plan_fingerprint, plan_id_of
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
+from pac_core.money import LOCALES
 from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.window import Window
@@ -265,12 +267,6 @@ def retired_item_words(plan: Plan, item_id: str, settings: Settings | None, lang
     return _on_store(settings, read, None)
 
 
-_MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                  "novembre", "décembre"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")}
-
-
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")   # a monthly snapshot's label, 2027-05
 
 
@@ -314,7 +310,8 @@ def _where_kept(engine: Engine, plan: Plan, item_id: str, axis: bool, lang: str)
                          f"({reports})")
     if month is not None:
         year, number = (int(x) for x in month.split("-")) if _MONTH.match(month) else (0, 0)
-        words = f"{_MONTHS[lang][number - 1]} {year}" if number else month
+        # « mai 2027 » / "May 2027", as the report names a month (``Formatter.month_name``)
+        words = format_date(date(year, number, 1), "LLLL y", locale=LOCALES[lang]) if number else month
         after = f"{year + number // 12}-{number % 12 + 1:02d}"
         review = bool(number) and datetime(year + number // 12, number % 12 + 1, 1,
                                            tzinfo=ZoneInfo(plan.timezone)) < plan.period.end
