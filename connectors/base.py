@@ -384,6 +384,16 @@ class ReportsCopies(Protocol):
     def copies_found(self) -> str | None: ...
 
 
+@runtime_checkable
+class ReportsNotices(Protocol):
+    """A connector whose reads and writes can warn of the CRM as a whole (a field not history-tracked, the org's
+    currency not the plan's, the PAC edits not readable, accounts whose postal code gives no département): its
+    warnings of this run, each once, in order, for the run's summary and ``pac status`` (none: nothing to say). What
+    ``lacking_fields`` and ``copies_found`` say is not repeated here."""
+
+    def notices(self) -> list[str]: ...
+
+
 # the stored live deals of a connector, each with its stored lines' JSON (``sync_jobs.store.records.deal_lines``)
 DealLinesStored = Callable[[], Iterable[tuple[str, Sequence[Mapping[str, Any]]]]]
 

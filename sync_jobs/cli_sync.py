@@ -247,7 +247,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None, l
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
     unmeasured = list(getattr(result, "unmeasured", []) or [])
     # one line per connector at most each, kept for pac status
-    lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or [])]
+    lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or []),
+               *(getattr(result, "notices", []) or [])]
     others = [*unmeasured, *(getattr(result, "relabelled", []) or [])]
     shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
     for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:

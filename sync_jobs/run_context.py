@@ -74,6 +74,10 @@ class RunResult:
     # what to do (``ReportsCopies.copies_found``): warned of, never a failure; kept with the run's problems as
     # ``warning: ...`` (``pac status``)
     copies: list[str] = field(default_factory=list)
+    # per connector, what its reads and writes warned of about the CRM as a whole (``ReportsNotices.notices``: a
+    # field not history-tracked, the org's currency not the plan's...): warned of, never a failure; kept with the
+    # run's problems as ``warning: ...`` (``pac status``; audit sfhand8: they reached the log alone)
+    notices: list[str] = field(default_factory=list)
     # warnings said on one night only (an action handed to another rep without handed_over, the night its file is
     # recorded; the CRM values lost with an item leaving the plan, the night it leaves): printed among ``unmeasured``
     # and kept with the run's problems as ``warning: ...``, so `pac status` shows them the morning after a night

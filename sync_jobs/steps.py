@@ -24,6 +24,7 @@ from connectors.base import (
     ProductRename,
     RenamesProducts,
     ReportsCopies,
+    ReportsNotices,
     StoredRecords,
     Target,
     WordsUndated,
@@ -530,6 +531,10 @@ def tally(ctx: RunContext) -> None:
     result.copies = [f"{name}: {line}" for name in ctx.names
                      if isinstance(connector := ctx.connectors.get(name), ReportsCopies)
                      and (line := connector.copies_found()) is not None]
+    result.notices = []
+    for name in ctx.names:
+        if isinstance(noticing := ctx.connectors.get(name), ReportsNotices):
+            result.notices.extend(redact(f"{name}: {line}") for line in noticing.notices())
 
 
 def read_counts(ctx: RunContext) -> dict[str, int]:
@@ -583,6 +588,7 @@ def checkpoint(ctx: RunContext) -> None:
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
                              api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}"
                                                                        for w in [*result.lacking, *result.copies,
+                                                                                 *result.notices,
                                                                                  *result.relabelled,
                                                                                  *result.said_once,
                                                                                  *_removed_lines(ctx)])],

@@ -276,6 +276,7 @@ class HubSpotConnector:
         # deal id -> the won deal, of those this run kept with no account, on contacts with no primary company
         self._unplaced_deals: dict[str, Deal] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
+        self._notices: list[str] = []     # this run's warnings about the portal as a whole (``notices``)
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
         # company merged away -> the company it went into, seen this run: a merged company's ``hs_merged_object_ids``
         # (``_note_merges``), or a stored company's id read again (``_follow_merges``); ids so read that answered no
@@ -802,8 +803,8 @@ class HubSpotConnector:
             if answered and keep:
                 yield HistoryRead(tuple(answered), fields)
             if failed is not None:      # not marked read: the next full read asks again
-                log.warning("%s: companies: the property history could not be read (%s): changes of the companies' "
-                            "owner, type or dormant flag made before pac's first night are unknown", self.name, failed)
+                self._notice(f"companies: the property history could not be read ({failed}): changes of the "
+                             "companies' owner, type or dormant flag made before pac's first night are unknown")
                 return
 
     def _changes_of(self, obj: dict[str, Any], name: str, prop: str, entries: Sequence[dict[str, Any]],
@@ -1571,9 +1572,9 @@ class HubSpotConnector:
                 # the token lacks the products scope (e-commerce): the lines are read without their library's
                 # names, each keeps what it was sold under and its product's id (``product_id`` scopes still match)
                 self._library_refused = True
-                log.warning("hubspot.products_refused connector=%s problem=%s: the product library is not read, so a "
-                            "product renamed in HubSpot keeps its old and new line items apart; grant the app the "
-                            "scope e-commerce", self.name, exc)
+                self._notice(f"hubspot.products_refused problem={exc}: the product library is not read, so a "
+                             "product renamed in HubSpot keeps its old and new line items apart; grant the app the "
+                             "scope e-commerce")
         return {i: got for i in ids if (got := self._products.get(i)) is not None}
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
@@ -1919,6 +1920,18 @@ class HubSpotConnector:
                  for target, missing in sorted(self._lacking.items(), key=lambda kv: kv[0] is not Target.AXIS)
                  if missing for name, props in (self._pac_object(target),)]
         return _lacking_text(found) if found else None
+
+    def _notice(self, text: str) -> None:
+        """A warning about the portal as a whole: logged, and listed with the run (``notices``)."""
+        log.warning("%s: %s", self.name, text)
+        if text not in self._notices:
+            self._notices.append(text)
+
+    def notices(self) -> list[str]:
+        """This run's warnings about the portal (the companies' property history or the product library not
+        readable), each once, in order, for the run's summary and `pac status` (audit sfhand8: they reached the log
+        alone). The properties the portal lacks are said by ``lacking_fields``, the tasks copied by ``copies_found``."""
+        return list(self._notices)
 
     def copies_found(self) -> str | None:
         """The pac_keys several live tasks carried this run (fallback: a task copied by hand, two runs at once), with

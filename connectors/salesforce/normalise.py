@@ -246,6 +246,10 @@ def _account_of(r: dict[str, Any]) -> str | None:
     return r.get("AccountId") or (what if isinstance(what, str) and what.startswith("001") else None)
 
 
+POSTAL_CODE_HEAD = "salesforce.account_postal_code "
+"""How the warning of an account whose postal code gives no département starts."""
+
+
 class Normaliser:
     """Turns query records into records of one connector instance (``source``)."""
 
@@ -389,7 +393,7 @@ class Normaliser:
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
         departement, region, problem = french_place(postal)
         if problem is not None:
-            self.warn(f"salesforce.account_postal_code account={account_id} problem={problem}")
+            self.warn(f"{POSTAL_CODE_HEAD}account={account_id} problem={problem}")
         return departement, region
 
     # -- activities --------------------------------------------------------------------------------

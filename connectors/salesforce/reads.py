@@ -170,10 +170,14 @@ def _spelt(rows: list[dict[str, Any]], parts: list[str]) -> list[tuple[str, str]
 
 
 
+LACKING_HEAD = "salesforce.schema "
+"""How ``lacking_words`` starts."""
+
+
 def lacking_words(lacks: str) -> str:
     """The night's words for PAC fields an org provisioned by an older pac lacks (``lacks``: "PAC_Axis__c lacks
     PAC_Plan_End__c", objects joined by "; "), in the log and in the run's summary alike."""
-    return (f"salesforce.schema {lacks} (an org provisioned by an older pac): left out of the sync, everything else "
+    return (f"{LACKING_HEAD}{lacks} (an org provisioned by an older pac): left out of the sync, everything else "
             "is written; to fill them deploy force-app/ again (sf project deploy start --source-dir force-app "
             "--target-org ORG: the fields with the list views and the Lightning component that read them), or run "
             "pac crm provision salesforce for the fields alone")

@@ -143,6 +143,9 @@ def test_a_token_without_the_products_scope_syncs_without_the_library(tmp_path: 
         asked = sum(1 for _api, _method, path in server.log if "/objects/products" in path)
     assert _figures(night) == (Decimal(1000), Decimal(0), Decimal(1000))
     assert asked == 1
+    # said with the run (`pac status`, the report), not only logged (audit sfhand8, 7 Dec 2026)
+    assert [n.split(" problem=")[0] for n in night.notices] == ["hs-a: hubspot.products_refused"]
+    assert night.notices[0].endswith("grant the app the scope e-commerce")
 
 
 def test_an_axis_written_on_the_new_sku_counts_the_old_line_items_the_night_the_plan_names_it(tmp_path: Path) -> None:
