@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
 from pac_core.errors import InvalidInput
-from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.plan_end import following, period_line, quiet_line
 from pac_core.results import Recommendation
@@ -33,7 +32,9 @@ from sync_jobs.retired_kept import is_kept_line, status_lines
 from sync_jobs.run_views import (
     FIGURE_WORDS_FR,
     agreed,
+    duration,
     grouped,
+    moment,
     new_part,
     object_words,
     print_rejection_table,
@@ -137,12 +138,6 @@ WORDS: dict[str, dict[str, str]] = {
 ADVICE_LATER = WORDS["en"]["advice_later"]
 
 
-def moment(at: datetime, lang: str) -> str:
-    """An instant of a sentence (the time of a UTC column): ``2027-05-03 02:00``, in French « 3 mai 2027 à 02:00 »
-    (the days in words, as the report and ``pac explain`` write them)."""
-    return f"{day_words(at.date(), 'fr')} à {at:%H:%M}" if lang == "fr" else f"{at:%Y-%m-%d %H:%M}"
-
-
 @dataclass(frozen=True)
 class RunAdvice:
     """The advice one run kept (``sync_jobs.run_advice``): the plan's name and language then, the evaluation's
@@ -218,12 +213,6 @@ def _rule_label(advice: RunAdvice, rule: str, lang: str) -> str:
     return advice.label(rule) if advice.language == lang else rule.replace("_", " ")
 
 
-def _took(span: timedelta, lang: str) -> str:
-    """How long a run took: "5.0s" / « 5,0 s »."""
-    seconds = f"{span.total_seconds():.1f}"
-    return f"{seconds.replace('.', ',')} s" if lang == "fr" else f"{seconds}s"
-
-
 def store_name(engine: Engine) -> str:
     """The store as people name it: a SQLite file's absolute path (``sqlite:///srv/pac.db``, three slashes, is under
     the working directory: named so, it is not taken for /srv/pac.db), else its URL without the password."""
@@ -258,7 +247,7 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
         table.add_column(w[col])
     gone: list[Run] = []    # runs marked running whose process is gone (no one holds their plan's lock)
     for r in runs:
-        took = _took(r.finished_at - r.started_at, lang) if r.finished_at else w["running"]
+        took = duration(r.finished_at - r.started_at, lang) if r.finished_at else w["running"]
         if r.finished_at and any(e.startswith(ABANDONED_HEAD) for e in r.errors or ()):
             took = w["killed"]  # closed by the next run: when it died is not known, its finish is that run's start
         if r.finished_at is None and r.status == "running" and not r.dry_run and not lock_held(engine, r.plan_id):

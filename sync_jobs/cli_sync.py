@@ -33,6 +33,7 @@ from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import (
     ProgressView,
     agreed,
+    api_lines,
     counts_table,
     examples,
     french_reason,
@@ -71,7 +72,7 @@ WORDS: dict[str, dict[str, str]] = {
         "group": "  {object}: {reason} x{n}, e.g. {examples}",
         "warnings": "{n} data-quality warning(s): fix them in the CRM (`pac explain AXIS` lists the deals, "
                     "`pac explain ACTION` the activities):",
-        "title": "Sync of {plan}: {status}", "api": "API {name}: {calls} calls this run", "left": ", {left} left today",
+        "title": "Sync of {plan}: {status}",
         "warning": "[yellow]warning:[/] ", "conflict": "[yellow]conflict:[/] ", "restored": "restored: ",
         "more": "… {n} more warnings like these: this run's log has each one (pac.sync events sync.unknown_owner, "
                 "sync.remembered_email, sync.unmeasured, sync.relabelled)",
@@ -103,8 +104,7 @@ WORDS: dict[str, dict[str, str]] = {
         "group": "  {object} : {reason} x{n}, p. ex. {examples}",
         "warnings": "{n} alerte{s} de qualité des données : corrigez-{them} dans le CRM (`pac explain AXE` liste les "
                     "affaires, `pac explain ACTION` les activités) :",
-        "title": "Synchronisation de {plan} : {status}", "api": "API {name} : {calls} appels pour cette exécution",
-        "left": ", {left} restants aujourd'hui",
+        "title": "Synchronisation de {plan} : {status}",
         "warning": "[yellow]attention :[/] ", "conflict": "[yellow]conflit :[/] ", "restored": "rétabli : ",
         "more": "… {n} autres alertes de ce genre : le journal de cette exécution a chacune (événements pac.sync "
                 "sync.unknown_owner, sync.remembered_email, sync.unmeasured, sync.relabelled)",
@@ -341,17 +341,6 @@ def lock_words(exc: LockHeld, lang: str) -> str:
     head = w["locked_connector" if connector else "locked"].format(
         plan=exc.plan_id.removeprefix(CONNECTOR_LOCK), who=exc.holder or w["another_process"], when=when)
     return head + w["locked_fix"]
-
-
-def api_lines(result: Any, lang: str) -> list[str]:
-    """The run's API line per connector (``RunResult.api_lines``: its calls this run and, when the CRM said it, the
-    calls left today), in ``lang``: « API sf-main : 29 appels pour cette exécution, 99 972 restants aujourd'hui »."""
-    if lang == "en":
-        return list(result.api_lines)
-    w = WORDS[lang]
-    return [w["api"].format(name=name, calls=grouped(api["calls"], lang))
-            + ("" if api.get("remaining") is None else w["left"].format(left=grouped(api["remaining"], lang)))
-            for name, api in result.api.items()]
 
 
 def _next_plan(settings: Any, result: RunResult) -> Plan | None:

@@ -5,6 +5,8 @@ reason (in words)."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Self
 
 import click
@@ -14,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pac_core.decision_words import REASONS
+from pac_core.periods import day_words
 from pac_core.reject_codes import ENGINE_RULES
 from pac_core.reject_words import reason_words as french_words
 from sync_jobs.secrets import hide_in_crm_text
@@ -139,9 +142,37 @@ def agreed(n: int, *, feminine: bool = True) -> dict[str, str]:
             "their": "son" if one else "leur"}
 
 
-def grouped(value: int, lang: str) -> str:
-    """A count grouped by thousands as the output's language writes it: « 6 954 » / "6,954"."""
+def grouped(value: int | Decimal, lang: str) -> str:
+    """A count (or a whole amount) grouped by thousands as the output's language writes it: « 6 954 » / "6,954"."""
     return f"{value:,}".replace(",", " ") if lang == "fr" else f"{value:,}"
+
+
+def moment(at: datetime, lang: str) -> str:
+    """An instant of a sentence (the time of a UTC column, the demo's clock): ``2027-05-03 02:00``, in French « 3 mai
+    2027 à 02:00 » (the days in words, as the report and ``pac explain`` write them)."""
+    return f"{day_words(at.date(), 'fr')} à {at:%H:%M}" if lang == "fr" else f"{at:%Y-%m-%d %H:%M}"
+
+
+def duration(span: timedelta, lang: str) -> str:
+    """How long a run (or the demo) took: "5.0s" / « 5,0 s »."""
+    seconds = f"{span.total_seconds():.1f}"
+    return f"{seconds.replace('.', ',')} s" if lang == "fr" else f"{seconds}s"
+
+
+# the API line in French (English: the run's own, ``RunResult.api_lines``)
+API_WORDS_FR = {"api": "API {name} : {calls} appels pour cette exécution", "left": ", {left} restants aujourd'hui"}
+
+
+def api_lines(result: Any, lang: str) -> list[str]:
+    """The run's API line per connector (``RunResult.api_lines``: its calls this run and, when the CRM said it, the
+    calls left today), in ``lang``: « API sf-main : 29 appels pour cette exécution, 99 972 restants aujourd'hui »
+    (``pac sync``, ``pac demo``)."""
+    if lang == "en":
+        return list(result.api_lines)
+    w = API_WORDS_FR
+    return [w["api"].format(name=name, calls=grouped(api["calls"], lang))
+            + ("" if api.get("remaining") is None else w["left"].format(left=grouped(api["remaining"], lang)))
+            for name, api in result.api.items()]
 
 
 REASON_WORDS = {
