@@ -238,16 +238,18 @@ class TestInviteesOrg:
                     axes[x].get("PAC_Advice__c")) for x in ("AX-VIS", "AX-LUC")} == {
             "AX-VIS": (17, 11, "on_track", ""), "AX-LUC": (4, 3, "on_track", "")}
 
-    def test_night_two(self, invitees_org: tuple[DocsOrg, dict[str, str], Any, Path]) -> None:
+    @pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
+    def test_night_two(self, invitees_org: tuple[DocsOrg, dict[str, str], Any, Path], full: bool) -> None:
         """Monday 21 June 02:00 Paris, incremental: week 24 closed. Julie 4 of 4 (Delta's all-day visit of Sunday is
         over, Epsilon's of Sunday 19:00 made), 5 of 5 visits (the deleted occurrence of 18 June gone); Marc 3 of 4
         visits: missed. Luc, inactive, keeps his 2 June visits: 2 of 3, now at risk (June 20.08 / 30 = 0.669 gone).
-        Reassign A-7 (AX-VIS) and A-5 (AX-LUC), not A-6 (done, over); no owner sent, none refused."""
+        Reassign A-7 (AX-VIS) and A-5 (AX-LUC), not A-6 (done, over); no owner sent, none refused. The same when the
+        night reads everything again (``--full``: the users read in full, Luc's inactive one dropped)."""
         org, ids, settings, mapping = invitees_org
         assert _sync(org, settings, mapping, NIGHT1).evaluation is not None
         _between_the_nights(org, ids)
         before = len(org.requests)
-        result = _sync(org, settings, mapping, NIGHT2)
+        result = _sync(org, settings, mapping, NIGHT2, full=full)
         assert (org.unhandled, org.errors, result.rejections) == ([], [], [])
         ev = result.evaluation
         assert ev is not None, result
@@ -294,7 +296,8 @@ class TestTheManagerHandsOver:
         Luc's Zeta and Alpha (before the hand-over) and Marc's Alpha, Beta (his own group event) and Delta, his visits
         before 21 June included (the new owner's count the whole window), never his copies of Julie's V1 and V4
         (Gamma would make 5) = 4 of 3, done; A-5 and A-7 given to Marc's user, A-6 left with Luc's; no advice left,
-        both axes' sentences emptied; AX-LUC 3 + 1 = 4 of 4 (each action up to its target)."""
+        both axes' sentences emptied; AX-LUC 3 + 1 = 4 of 4 (each action up to its target). The Q2 page at its close
+        (1 July 00:00): 5 of 7 done, A-4 missed, A-7 to come (its window opens at that instant), no advice."""
         org, ids, settings, mapping = invitees_org
         _sync(org, settings, mapping, NIGHT1)
         _between_the_nights(org, ids)
@@ -328,6 +331,12 @@ class TestTheManagerHandsOver:
                   if not r["IsDeleted"]}
         assert {a: owners[a] for a in ("A-5", "A-6", "A-7")} == {"A-5": ids["marc"], "A-6": ids["luc"],
                                                                    "A-7": ids["marc"]}
+        close = datetime(2027, 6, 30, 22, 0, tzinfo=UTC)      # 1 July 00:00 Paris: Q2 closed
+        inputs = load_report_inputs(settings, as_of=close)
+        assert inputs.evaluation is not None
+        assert _actions(inputs.evaluation) == {**NIGHT2_ACTIONS, "A-5": (4, 3, "done")}
+        assert inputs.evaluation.recommendations == ()
+        assert "Actions 5 / 7 done or on track · 1 missed action · 1 action to come" in _page_text(settings, close)
 
 
 class TestSurfacesAgree:
