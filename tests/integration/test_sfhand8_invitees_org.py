@@ -344,7 +344,8 @@ class TestSurfacesAgree:
                                               tmp_path: Path) -> None:
         """Each night's page counts the plan's 7 actions (night 1: A-3, A-6 done and A-5 on track, 3 at risk, A-7 to
         come; night 2: 4 done, A-5 at risk, A-4 missed, A-7 to come); night 2's workbook and `pac status` read each
-        action's done and target as the CRM's fields."""
+        action's done and target as the CRM's fields, and the workbook, the page and the CRM the same visit KPIs
+        (AX-VIS 5 of 6 accounts, 8 activities; AX-LUC 2 of 6, 2; Rhône 6 of 6, 10)."""
         org, ids, settings, mapping = invitees_org
         _sync(org, settings, mapping, NIGHT1)
         assert "Actions 3 / 7 done or on track · 3 actions at risk · 1 action to come" in _page_text(settings, NIGHT1)
@@ -362,6 +363,23 @@ class TestSurfacesAgree:
             NIGHT2_ACTIONS
         a5: list[Any] = shown["A-5"]
         assert (round(a5[col["Progress"]], 4), round(a5[col["Expected by now"]], 4)) == (0.6667, 2.0083)
+        # the visit KPIs of night 2 (EXPECTED.md, written before they were read) on each surface: the KPIs sheet, the
+        # page's cards and the CRM's fields
+        kpis: list[list[Any]] = [[c.value for c in r] for r in book["KPIs"].iter_rows(min_row=FIRST_ROW)]
+        kcol = {name: kpis[0].index(name) for name in ("Axis or segment", "Scope coverage", "Accounts visited",
+                                                        "Activities done")}
+        assert {r[kcol["Axis or segment"]]: (round(r[kcol["Scope coverage"]], 4), r[kcol["Accounts visited"]],
+                                            r[kcol["Activities done"]]) for r in kpis[1:]} == {
+            "Rhône visits": (0.8333, 5, 8), "Luc's accounts": (0.3333, 2, 2), "Rhône": (1, 6, 10)}
+        for words in ("Scope coverage 83% (5 / 6) New accounts 0 Revenue per visit €0 (€0 / 8)",
+                      "Scope coverage 33% (2 / 6) New accounts 0 Revenue per visit €0 (€0 / 2)",
+                      "100% 6 / 6 0 €0 €0 / 10"):
+            assert words in page, words
+        axes = _written(org, "PAC_Axis__c")
+        assert {x: (axes[x]["PAC_Coverage__c"], "Scope coverage: " in axes[x]["PAC_KPIs__c"]) for x in axes} == {
+            "AX-VIS": (83.3, True), "AX-LUC": (33.3, True)}
+        assert "Scope coverage: 83% (5 / 6)" in axes["AX-VIS"]["PAC_KPIs__c"]
+        assert "Revenue per visit: €0 (€0 / 8)" in axes["AX-VIS"]["PAC_KPIs__c"]
         status = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "300"})
         assert status.exit_code == 0, status.output
         runs = [[c.strip() for c in line.split("│")[1:9]] for line in status.stdout.splitlines()
