@@ -60,6 +60,7 @@ from sync_jobs.evaluation import (
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.plan_identity import check_period_kept
 from sync_jobs.report_inputs import KeptOverlap, ReportBasis, ReportInputs, RunSummary, SnapshotPoint
+from sync_jobs.retired_kept import from_record
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from sync_jobs.store.db import stored_instant
@@ -111,7 +112,8 @@ def run_summary(row: Any, conflicts: Sequence[str] = ()) -> RunSummary:
                       counts={k: dict(v) for k, v in row.counts.items()},
                       api_calls={k: int(v.get("calls", 0)) for k, v in row.api.items()},
                       quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors),
-                      conflicts=tuple(conflicts))
+                      conflicts=tuple(conflicts),
+                      removed=None if row.removed is None else tuple(from_record(r) for r in row.removed))
 
 
 def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = None, *, period: str | None = None,

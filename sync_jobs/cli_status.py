@@ -28,7 +28,7 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
-from sync_jobs.retired_kept import is_kept_line, status_lines
+from sync_jobs.retired_kept import split, status_lines
 from sync_jobs.run_views import (
     FIGURE_WORDS_FR,
     agreed,
@@ -304,14 +304,15 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
         console.print(w["conflicts"].format(n=len(conflicts)), markup=False)
         for c in conflicts:
             console.print(f"  - {c}", markup=False)
-    # what the last run took out of the plan: kept with its problems, listed apart, in the status's language
-    # (audit removedplan: `pac sync` printed it to no one on a night `pac schedule` ran)
-    problems = [e for e in (runs[0].errors or []) if not is_kept_line(e)] if runs else []
+    # what the last run took out of the plan: kept on its row (a run recorded before migration 0016: among its
+    # problems), listed apart, in the status's language (audit removedplan: `pac sync` printed it to no one on a night
+    # `pac schedule` ran; audit removedrec: kept as records, not lines read back)
+    problems = split(runs[0].removed, runs[0].errors or [])[1] if runs else []
     if problems:
         console.print(w["problems"].format(n=len(problems)), markup=False)
         for e in problems[:10]:
             console.print(f"  - {e}", markup=False)
-    for line in status_lines(runs[0].errors or [], lang) if runs else []:
+    for line in status_lines(runs[0].errors or [], lang, runs[0].removed) if runs else []:
         console.print(line, markup=False, soft_wrap=True)
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
@@ -437,7 +438,7 @@ def _left_out_line(run: Any, plan_key: str, lang: str = "en") -> str | None:
     if planned:
         parts.append(w["planned_past"].format(n=planned, s="s" if planned != 1 else "",
                                               activities=w["activity" if planned == 1 else "activities"]))
-    removed = sum(1 for e in run.errors or () if is_kept_line(e))    # what the run took out of the plan
+    removed = len(split(getattr(run, "removed", None), run.errors or ())[0])    # what the run took out of the plan
     if removed:
         parts.append(w["removed_items"].format(n=removed, s="s" if removed != 1 else ""))
     if not parts:

@@ -14,6 +14,7 @@ from pac_core.records import Rejected
 from pac_core.restatement import Restatement
 from pac_core.results import Evaluation
 from sync_jobs.deal_moves import AxisMoves
+from sync_jobs.retired_kept import RemovedItem
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class RunSummary:
     quota_left: dict[str, int | None] = field(default_factory=dict)   # connector -> remaining daily calls
     errors: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()               # editable values changed on several sides, as decided (overrides)
+    # the axes and actions the run took out of the plan (``retired_kept``); None: a run recorded before migration
+    # 0016, whose items are legacy lines among its errors (``retired_kept.split``)
+    removed: tuple[RemovedItem, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,6 @@ class RunResult:
     # and kept with the run's problems as ``warning: ...``, so `pac status` shows them the morning after a night
     # `pac schedule` ran (its output reaches no one; audit hshand7)
     said_once: list[str] = field(default_factory=list)
-    # per connector, the (target, key) of the records this run marked removed (``retired``'s, in its order): kept
-    # with the run's problems as one line per item (``retired_kept``), so `pac status` lists what the night took out
-    # of the plan (audit removedplan)
-    removed: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
     @property
     def log_status(self) -> str:
         """The status as the run log words it (``failed`` for a CRM unreachable or a schema pac cannot use)."""

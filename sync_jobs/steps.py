@@ -43,7 +43,7 @@ from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_
 from pac_core.report_period import base_calendar
 from pac_core.results import Evaluation
 from pac_core.text import fold_value
-from sync_jobs import account_targets, diff, owner_choice, retired_kept
+from sync_jobs import account_targets, diff, owner_choice
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
@@ -476,8 +476,6 @@ def _retired_lines(ctx: RunContext, name: str, changes: Sequence[Any]) -> list[s
         return [diff.retired_line(k, name, dry_run=True) for k in keys]
     now = ctx.store.written(ctx.plan.id, name)
     done = {k for (t, k), row in now.items() if row.fields.get("pace") == diff.REMOVED}
-    ctx.result.removed.setdefault(name, []).extend((c.target.value, c.key) for c in changes
-                                                   if c.key in ctx.retiring.get(name, ()) and c.key in done)
     return [diff.retired_line(k, name) for k in keys if k in done]
 
 
@@ -590,8 +588,7 @@ def checkpoint(ctx: RunContext) -> None:
                                                                        for w in [*result.lacking, *result.copies,
                                                                                  *result.notices,
                                                                                  *result.relabelled,
-                                                                                 *result.said_once,
-                                                                                 *_removed_lines(ctx)])],
+                                                                                 *result.said_once])],
                              rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),
@@ -604,14 +601,6 @@ def checkpoint(ctx: RunContext) -> None:
 
 
 # -- helpers of the steps ---------------------------------------------------------------------------------
-def _removed_lines(ctx: RunContext) -> list[str]:
-    """What this run took out of the plan, one line per item (``retired_kept.kept_line``: its name and an action's
-    last count from what pac had last written, which the retiring write keeps), kept with the run's problems so
-    `pac status` lists it the morning after a night `pac schedule` ran (audit removedplan)."""
-    items = retired_kept.removed_items(ctx.result.removed, ctx.written)
-    return [retired_kept.kept_line(item) for item in items]
-
-
 def file_changed_at(ctx: RunContext) -> datetime:
     """When the plan file was last changed: its modification time (never later than the run's ``now``)."""
     try:

@@ -215,9 +215,12 @@ class UnitOfWork:
         repo.save_field_states(self.engine, plan_id, states, events)
 
     def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime, *,
+                     sent: bool = False) -> int:
+        """``rows`` saved as last written; ``sent``: what the CRM accepted of this run's write (``CrmWriter``): the
+        records it marks removed are kept on the run's row in the same transaction (``repo.save_written``)."""
         ensure_held()     # a run that lost its lock stops before saving more (``LockLost``)
-        return repo.save_written(self.engine, plan_id, connector, rows, now)
+        return repo.save_written(self.engine, plan_id, connector, rows, now, run_id=self.run_id if sent else None)
 
     def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
                        ) -> dict[tuple[str, str], str]:
@@ -417,7 +420,8 @@ class DryRun(UnitOfWork):
         pass
 
     def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime, *,
+                     sent: bool = False) -> int:
         return 0
 
     def save_account_axes(self, plan_id: str, connector: str, rows: Mapping[str, tuple[str, ...]],

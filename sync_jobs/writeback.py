@@ -2,11 +2,13 @@
 
 ``CrmWriter`` (a real run) sends batches of ``batch_size`` changes to ``connector.write`` (which itself splits into
 the CRM's maximum per call) and, after each batch, saves the records the CRM accepted as "last written" right away,
-so a crash after this point never re-sends them; refused ones are left as they were and retried on the next run, and
-so are the fields of an accepted record that the connector left unsent (``WriteResult.unsent``: an owner with no
-active CRM user yet; the field that makes a link that failed, ``WriteResult.link_error``). A record the upsert
-created (``WriteResult.created``) has its "last written" row replaced by what this write sent: for a key pac had
-written, the record was deleted in the CRM, and the pipeline sends the rest of it (``outcome.created``).
+so a crash after this point never re-sends them (in the same transaction, the axes and actions the batch marks
+removed are kept on the run's row: ``repo.save_written``, ``retired_kept``); refused ones are left as they were
+and retried on the next run, and so are the fields of an accepted record that the connector left unsent
+(``WriteResult.unsent``: an owner with no active CRM user yet; the field that makes a link that failed,
+``WriteResult.link_error``). A record the upsert created (``WriteResult.created``) has its "last written" row
+replaced by what this write sent: for a key pac had written, the record was deleted in the CRM, and the pipeline
+sends the rest of it (``outcome.created``).
 After the writes, ``settle_links`` lets the connector reconcile the links it keeps apart from fields (HubSpot
 associations, on a run that read every account); a link it could not make has the field that makes it forgotten
 from what was last written, so the next run sends it again. A failed link is an error of the run (counted
@@ -71,7 +73,8 @@ class WrittenStore(Protocol):
     """Where a writer checkpoints what a CRM accepted (``sync_jobs.unit_of_work.UnitOfWork``)."""
 
     def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int: ...
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime, *,
+                     sent: bool = False) -> int: ...
 
     def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
                        ) -> dict[tuple[str, str], str]: ...
@@ -187,7 +190,8 @@ class CrmWriter:
         if created:
             self.store.drop_written(plan_id, connector.name, created)
             outcome.created.extend(created)
-        self.store.save_written(plan_id, connector.name, accepted, now)
+        # sent: the records this write marks removed are kept on the run's row with them (audit removedrec)
+        self.store.save_written(plan_id, connector.name, accepted, now, sent=True)
         return len(accepted)
 
     def settle_links(self, plan_id: str, connector: Connector, unlinked: Sequence[Unlinked] = (), *,

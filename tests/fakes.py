@@ -516,7 +516,8 @@ class MemoryWrittenStore:
         self.saved: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
 
     def save_written(self, plan_id: str, connector: str,
-                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime, *,
+                     sent: bool = False) -> int:
         rows = list(rows)
         self.saved += rows
         return len(rows)

@@ -14,7 +14,7 @@ from sync_jobs.report.restated import run_words
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import refused_groups, rejected_groups, warning_groups
 from sync_jobs.report_inputs import ReportInputs
-from sync_jobs.retired_kept import is_kept_line, removed_block
+from sync_jobs.retired_kept import removed_block, split
 
 COUNT_KEYS = ("read", "rejected", "deleted", "written", "failed")   # per object, as the run log keeps them
 
@@ -31,9 +31,10 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
         present = {k for c in run.counts.values() for k in c}
         keys = [k for k in COUNT_KEYS if k in present] or ["read"]
     # what the run took out of the plan is no error: under its own heading, in the report's language (a French
-    # report read the kept English line in red under « Erreurs »)
-    removed = removed_block(run.errors, fmt.lang) if run is not None else ("", [])
-    errors = [e for e in run.errors if not is_kept_line(e)] if run is not None else []
+    # report read the kept English line in red under « Erreurs »); a run recorded before migration 0016 kept it among
+    # its errors (``retired_kept.split``)
+    removed = removed_block(run.errors, fmt.lang, run.removed) if run is not None else ("", [])
+    errors = split(run.removed, run.errors)[1] if run is not None else []
     return render_template("report/data.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],
         "errors": errors, "removed_head": removed[0], "removed": removed[1],

@@ -46,7 +46,7 @@ from sync_jobs.report.view import (
     warning_groups,
 )
 from sync_jobs.report_inputs import ReportInputs
-from sync_jobs.retired_kept import is_kept_line, removed_block
+from sync_jobs.retired_kept import removed_block, split
 
 Column = tuple[str, str]   # (header text, kind)
 
@@ -312,9 +312,9 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
             rows.append([w["api_calls"], name, n])
         for name, left in run.quota_left.items():
             rows.append([w["quota_left"], name, left])
-        head, removed = removed_block(run.errors, fmt.lang)   # what the run took out of the plan: no error
+        head, removed = removed_block(run.errors, fmt.lang, run.removed)   # what the run took out of the plan
         rows += [[head, "", line] for line in removed]
-        rows += [[w["errors"], "", redact(err)] for err in run.errors if not is_kept_line(err)]   # as a log line
+        rows += [[w["errors"], "", redact(err)] for err in split(run.removed, run.errors)[1]]   # as a log line
     for source, obj, reason, n in rejected_groups(inputs, fmt.lang):
         rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
     for rule, n in refused_groups(inputs.evaluation):

@@ -17,10 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from connectors.base import KeptRates
+from connectors.base import REMOVED_PACE, KeptRates
 from pac_core.records import Activity, Deal, Rejected
 from pac_core.reject_codes import CODES, reason_group
-from sync_jobs.logs import redact
+from sync_jobs import retired_kept
+from sync_jobs.logs import hide_credentials, redact
 from sync_jobs.store.codec import from_payload, to_payload
 from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import (
@@ -53,6 +54,8 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 _W = table_of(Written)
+_RUN = table_of(Run)
+_PLAN_TARGETS = ("axis", "action")      # the records of the plan's items (``connectors.base.Target``)
 _AX = table_of(AccountAxes)
 _RATE = table_of(CrmRate)
 
@@ -237,7 +240,8 @@ def written_everywhere(engine: Engine, plan_id: str, target: str, key: str) -> d
 
 
 def save_written(engine: Engine, plan_id: str, connector: str,
-                 rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+                 rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime, *,
+                 run_id: int | None = None) -> int:
     """After a successful batch: merge the sent field values into what was last written, per record.
 
     Set-based: one transaction per call, holding one read of the batch's existing rows (per target and
@@ -245,8 +249,14 @@ def save_written(engine: Engine, plan_id: str, connector: str,
     values merge key by key (a later partial write keeps the fields it did not send), a ``None`` CRM id
     keeps the stored one; saving the same batch twice leaves the same rows (idempotent). Returns how
     many (target, key, crm id, fields) tuples were saved, duplicates inside ``rows`` included.
+
+    ``run_id``: the run whose write the CRM accepted (``CrmWriter``). The axis and action records this batch marks
+    removed (pace ``REMOVED_PACE`` sent, not stored before) are kept on that run's row (``Run.removed``,
+    ``retired_kept.with_marked``) in the same transaction, named and counted from what was last written to them: a
+    run stopped at any later point still names what it took out of the plan (audit removedrec).
     """
     merged: dict[tuple[str, str], dict[str, Any]] = {}
+    marking: set[tuple[str, str]] = set()      # (target, key) of the records this batch marks removed
     n = 0
     for target, key, crm_id, fields in rows:
         n += 1
@@ -257,6 +267,8 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         else:
             row["fields"] = {**row["fields"], **fields}
             row["crm_id"] = crm_id or row["crm_id"]
+        if run_id is not None and target in _PLAN_TARGETS and fields.get("pace") == REMOVED_PACE:
+            marking.add((target, key))
     if not merged:
         return 0
     keys_of: dict[str, list[str]] = {}
@@ -270,6 +282,8 @@ def save_written(engine: Engine, plan_id: str, connector: str,
                     _W.c.key.in_(chunk))
                 for key, crm_id, fields in conn.execute(query):
                     row = merged[(target, key)]
+                    if (fields or {}).get("pace") == REMOVED_PACE:
+                        marking.discard((target, key))     # marked removed before: not this run's to name
                     row["fields"] = {**(fields or {}), **row["fields"]}
                     row["crm_id"] = row["crm_id"] or crm_id
         stmt = _insert(engine)(_W)
@@ -278,6 +292,13 @@ def save_written(engine: Engine, plan_id: str, connector: str,
             set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
         for batch in chunked(merged.values(), WRITTEN_CHUNK):
             conn.execute(stmt, batch)
+        if marking and run_id is not None:
+            items = [replace(item, name=hide_credentials(item.name)) for item in retired_kept.removed_items(
+                {connector: [item for item in merged if item in marking]},
+                {connector: {item: merged[item]["fields"] for item in marking}})]     # plan text, as pac shows it
+            kept = conn.execute(core_select(_RUN.c.removed).where(_RUN.c.id == run_id)).scalar()
+            conn.execute(_RUN.update().where(_RUN.c.id == run_id).values(
+                removed=retired_kept.with_marked(kept, items)))
     return n
 
 

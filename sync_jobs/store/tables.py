@@ -206,6 +206,11 @@ class Run(SQLModel, table=True):
     errors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # None (SQL NULL): the run stopped before evaluating, or was recorded before migration 0006
     advice: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    # the axes and actions the run took out of the plan, one record per item (``sync_jobs.retired_kept.record``),
+    # added in the transaction that records the CRM write marking them removed (``repo.save_written``); None (SQL
+    # NULL): a run recorded before migration 0016, whose items are legacy lines among its errors
+    removed: list[dict[str, Any]] | None = Field(default_factory=list,
+                                                 sa_column=Column(JSON(none_as_null=True), nullable=True))
 
 
 class Rejection(SQLModel, table=True):

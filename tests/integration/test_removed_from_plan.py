@@ -17,10 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from sync_jobs.app import take_snapshot
 from sync_jobs.cli import main
+from sync_jobs.hooks import RunHooks
+from sync_jobs.interrupts import Terminated
 from tests.integration.hs_docs_emulator import Emulator
 from tests.integration.test_hs_docs_emulator import sync, t
 from tests.integration.test_hshand7_plan_edits_portal import (
@@ -181,3 +184,86 @@ def test_explain_an_action_removed_after_a_quarter_and_a_month_kept(tmp_path: Pa
     assert (HEAD_FR + "Ses chiffres à la fin du trimestre 2027-Q1 restent dans le rapport conservé de ce "
             "trimestre (pac report --quarter 2027-Q1), et à la fin d'avril 2027 dans l'instantané de ce mois (pac "
             "review --month 2027-05 les montre parmi les changements) ; " + ON_RECORD_FR) in fr
+
+
+# -- kept as records on the run's row, not English lines read back (audit removedrec, 7 Dec 2026) --------------------
+# A-2's text with the words of a kept line in it (« » », ", done 1 / 2", ": marked removed in") and a line break: the
+# kept line read back by a regex lost it (``.`` stops at the line break), so `pac status` listed the English line
+# among the run's problems and nothing under « Removed from the plan ».
+ODD = "Call «VIP» clients», done 1 / 2: marked removed in sf-x\nthen the others"
+ODD_PLAN_ONE = PLAN_ONE.replace('text: "Call clients 4 times in May"', 'text: "' + ODD.replace("\n", "\\n") + '"')
+ODD_WITHOUT_A2 = WITHOUT_A2
+
+
+def test_a_name_holding_the_words_of_a_kept_line_is_listed_as_it_is(tmp_path: Path) -> None:
+    """The morning after A-2 (named ``ODD``) leaves the plan: its name whole, its last figures (2 / 4), its CRM, in
+    either language, and no problem (the run had none). Seen failing before the fix: no « Removed from the plan »
+    block, the English line listed among « Last run's problems (1) »."""
+    assert ODD_PLAN_ONE != PLAN_ONE
+    _, runs, shown = _nights(tmp_path, [(FIRST, ODD_PLAN_ONE), (SECOND, ODD_WITHOUT_A2)])
+    assert [(r.errors, r.status.value) for r in runs] == [([], "ok")] * 2
+    en, fr = shown[1]
+    assert (f"Removed from the plan by the last run (1; pac marked their CRM records removed: they keep their last "
+            f"figures and pac no longer updates them): - A-2 «{_flat(ODD)}» (action, done 2 / 4): marked removed in "
+            f"hs-hand7") in en
+    assert f"- A-2 « {_flat(ODD)} » (action, réalisé 2 / 4) : marquée retirée dans « hs-hand7 »" in fr
+    assert ("Last run's problems" not in en and "Problèmes de la dernière exécution" not in fr
+            and "removed from the plan by this run" not in en + fr)
+
+
+class _StopAfterWrites(RunHooks):
+    """Ctrl-C (or SIGTERM) once every write is checkpointed, before the run log is committed."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def after_writes(self) -> None:
+        raise self.exc
+
+
+class _StopAfterCrmWrite(RunHooks):
+    """Ctrl-C once the CRM accepted the first batch, before pac saved it as last written."""
+
+    def after_crm_write(self, connector: str) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt(), Terminated("SIGTERM")], ids=["ctrl-c", "sigterm"])
+def test_a_run_stopped_after_marking_the_records_removed_still_names_them(tmp_path: Path,
+                                                                          exc: BaseException) -> None:
+    """Night 2 stopped once A-2's record is marked removed in HubSpot and checkpointed, before the run log: the
+    stopped run's row names A-2 and `pac status` lists it under the stopped run; the next night (A-2 already marked)
+    names nothing. Seen failing before the fix: the lines were kept only by the run log's commit, never reached."""
+    settings = _settings(tmp_path, 60)
+    portal = build_portal()
+    with Emulator(portal, page_cap=3) as emulator:
+        sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+        (tmp_path / "plan.pac.yaml").write_text(WITHOUT_A2, encoding="utf-8")
+        before_night_two(portal)
+        with pytest.raises(KeyboardInterrupt):
+            sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND, hooks=_StopAfterWrites(exc))
+        en, fr = (_flat(_cli(settings, "status", *lang).output) for lang in ((), ("--lang", "fr")))
+        assert "interrupted by" in en and A2_EN in en and A2_FR in fr
+        assert "removed from the plan by this run" not in en
+        third = sync(settings, emulator, [], clock=lambda: THIRD, as_of=THIRD)
+    assert (third.errors, third.retired) == ([], [])
+    en = _flat(_cli(settings, "status").output)
+    assert "Removed from the plan" not in en
+
+
+def test_a_run_stopped_before_saving_the_crm_write_leaves_it_to_the_next_run(tmp_path: Path) -> None:
+    """What remains: stopped after HubSpot accepted the batch marking A-2 removed but before pac saved it as last
+    written (one call's answer), the stopped run names nothing (nothing of that write is recorded); the next run,
+    finding A-2 not marked in what was last written, marks it again (the same values) and names it."""
+    settings = _settings(tmp_path, 60)
+    portal = build_portal()
+    with Emulator(portal, page_cap=3) as emulator:
+        sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+        (tmp_path / "plan.pac.yaml").write_text(WITHOUT_A2, encoding="utf-8")
+        before_night_two(portal)
+        with pytest.raises(KeyboardInterrupt):
+            sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND, hooks=_StopAfterCrmWrite())
+        assert "Removed from the plan" not in _flat(_cli(settings, "status").output)
+        third = sync(settings, emulator, [], clock=lambda: THIRD, as_of=THIRD)
+    assert third.retired == ["A-2: no longer in the plan, marked removed in hs-hand7"]
+    assert A2_EN in _flat(_cli(settings, "status").output)

@@ -207,7 +207,8 @@ class TestWrite:
         engine = open_store(f"sqlite:///{tmp_path / 'pac.db'}")
 
         class Store:
-            def save_written(self, plan_id: str, connector: str, rows: Any, now: datetime) -> int:
+            def save_written(self, plan_id: str, connector: str, rows: Any, now: datetime, *,
+                             sent: bool = False) -> int:
                 return repo.save_written(engine, plan_id, connector, rows, now)
 
         server.faults.inject("salesforce", "short_answer", path="composite/sobjects", keep=2)
