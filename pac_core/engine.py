@@ -24,6 +24,7 @@ from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import SETTINGS_FILE, EngineSettings
 from pac_core.fx import no_rate_values, no_rate_words
+from pac_core.geography import FRENCH_GEOGRAPHY, french_place
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import (
@@ -566,6 +567,38 @@ def unrated_words(values: Mapping[str, str], lang: str) -> str:
     return line.format(values["annual_currency"] or none, values["count"], why)
 
 
+GEOGRAPHY_FIELDS = frozenset({"departement", "region"})
+UNPLACED = "; in no département or région scope until it is corrected in the CRM"
+
+
+def unplaced_accounts(plan: Plan, indexes: Indexes) -> list[Decision]:
+    """The data-quality warnings of live accounts in France whose postal code gives no département (rule
+    ``postal_code_unplaced``, one per account, in the records' order, saying why and what to write:
+    ``geography.french_place``), when a scope of the plan (segment, axis or action, ``not:`` included) reads
+    départements or régions: such an account is in none of those scopes, so « visit 5 clients of the 01 » missed the
+    Ain customer typed « 1000 » without a word outside the connector's log of the night it was read. An account with
+    no postal code, or outside France, is not told (nothing to correct: ``postal_code`` and ``country`` scopes reach
+    it)."""
+    scopes = [*(s.scope for s in plan.segments), *(a.scope for a in plan.axes), *(a.scope for a in plan.actions)]
+    if not any(c.field in GEOGRAPHY_FIELDS for scope in scopes for c in scope.conditions):
+        return []
+    table = indexes.columns.table
+    rows = np.flatnonzero((table.departement.codes < 0) & (table.postal_code.codes >= 0) & indexes.columns.live)
+    french = np.array([c in FRENCH_GEOGRAPHY for c in table.country.values] + [False], dtype=bool)
+    rows = rows[french[table.country.codes[rows]]]      # code -1 (no country) reads the last entry: not French
+    problems: dict[int, str | None] = {}
+    out = []
+    for row in rows.tolist():
+        code = int(table.postal_code.codes[row])
+        if code not in problems:
+            postal = str(table.postal_code.values[code] or "").strip()
+            problems[code] = french_place(postal)[2] if postal else None
+        if (problem := problems[code]) is not None:
+            out.append(Decision(table.source.at(row), table.id[row], False, "postal_code_unplaced",
+                                f"{problem}{UNPLACED}", table.id[row]))
+    return out
+
+
 def unknown_lost_accounts(plan: Plan, records: Records | RecordColumns) -> list[Decision]:
     """The data-quality warnings of key accounts the plan declares lost (``context``, ``account``) under a name or id
     no live account of the CRMs has (rule ``lost_account_unknown``, one per declaration): the advisor reads the loss
@@ -753,7 +786,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                                                              indexes.emails)),
                       plan=plan_totals,
                       warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
-                                *unrated_revenue(plan, indexes), *unknown_lost_accounts(plan, indexes.records)),
+                                *unrated_revenue(plan, indexes), *unplaced_accounts(plan, indexes),
+                                *unknown_lost_accounts(plan, indexes.records)),
                       attribution=settings.attribution)
 
 

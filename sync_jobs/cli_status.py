@@ -73,6 +73,9 @@ WORDS: dict[str, dict[str, str]] = {
                      "(fix the amounts in the CRM; `pac explain AXIS` lists them).",
         "planned": "Last run's data-quality warnings: {n} {activities} still planned on a past date, counted "
                    "nowhere (update their outcome or status in the CRM; `pac explain ACTION` lists them).",
+        "unplaced": "Last run's data-quality warnings: {n} account(s) in France whose postal code gives no "
+                    "département, in no département or région scope (correct the postal codes in the CRM; `pac sync` "
+                    "names them).",
         "activity": "activity", "activities": "activities",
         "rejections": "Last run's rejected records ({n}{new}, counted nowhere; fix them in the CRM)",
         "new_count": ", {n} new{x}", "reason": "reason", "count": "count", "examples": "examples",
@@ -115,6 +118,9 @@ WORDS: dict[str, dict[str, str]] = {
         "planned": "Alertes de qualité des données de la dernière exécution : {n} {activities} encore planifiée{s} "
                    "à une date passée, comptée{s} nulle part (mettez à jour {their} résultat ou {their} statut dans "
                    "le CRM ; `pac explain ACTION` {them} liste).",
+        "unplaced": "Alertes de qualité des données de la dernière exécution : {n} compte{s} en France dont le code "
+                    "postal ne donne aucun département, hors de tout périmètre département ou région (corrigez le code "
+                    "postal dans le CRM ; `pac sync` {them} nomme).",
         "activity": "activité", "activities": "activités",
         "rejections": "Enregistrements rejetés par la dernière exécution ({n}{new}, comptés nulle part ; "
                       "corrigez-les dans le CRM)",
@@ -383,14 +389,18 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
 
 def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
     """The last run's data-quality warnings (``_warnings``): won deals with no amount, activities still planned on a
-    past date, each counted and, in French, agreed with its count (« 1 affaire gagnée sans montant, comptée comme
-    gagnée », « 3 activités encore planifiées »; they read « affaire(s) gagnée(s) »)."""
+    past date, accounts in France whose postal code gives no département, each counted and, in French, agreed with
+    its count (« 1 affaire gagnée sans montant, comptée comme gagnée », « 3 activités encore planifiées »; they read
+    « affaire(s) gagnée(s) »)."""
     w = WORDS[lang]
     warned, planned = _warnings(counts)
     lines = [w["no_amount"].format(n=warned, **agreed(warned))] if warned else []
     if planned:
         lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
                                          **agreed(planned)))
+    # accounts in no département: counted since 7 Dec 2026 (a run recorded before has none)
+    if unplaced := int((counts.get("accounts") or {}).get("postal_code_unplaced", 0)):
+        lines.append(w["unplaced"].format(n=unplaced, **agreed(unplaced, feminine=False)))
     return lines
 
 

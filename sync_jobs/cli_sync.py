@@ -214,7 +214,9 @@ WARNING_WORDS = {
            "annual_revenue_no_rate": "annual revenue in a currency no rate converts into the plan's: unknown to "
                                      "annual_revenue scopes (add the rate to engine.fx_rates in pac.yaml)",
            "lost_account_unknown": "key account declared lost in the plan (context) matches no account of the CRMs: "
-                                   "write its name as the CRM does, or its id"},
+                                   "write its name as the CRM does, or its id",
+           "postal_code_unplaced": "account in France whose postal code gives no département: in no département or "
+                                   "région scope (correct the postal code in the CRM)"},
     "fr": {"no_amount": "affaire gagnée sans montant, comptée comme gagnée, pour 0",
            "credit": "affaire gagnée de montant négatif (un avoir), déduite du CA gagné",
            "amount_from_lines": "affaire gagnée au montant vide, valant la somme de ses lignes de produits",
@@ -229,7 +231,9 @@ WARNING_WORDS = {
                                      "inconnu des périmètres annual_revenue (ajoutez le taux à engine.fx_rates dans "
                                      "pac.yaml)",
            "lost_account_unknown": "compte clé déclaré perdu dans le plan (contexte) qui n'est aucun compte des CRM : "
-                                   "écrivez son nom comme le CRM l'écrit, ou son id"},
+                                   "écrivez son nom comme le CRM l'écrit, ou son id",
+           "postal_code_unplaced": "compte en France dont le code postal ne donne aucun département : hors de tout "
+                                   "périmètre département ou région (corrigez le code postal dans le CRM)"},
 }
 
 

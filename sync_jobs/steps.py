@@ -712,9 +712,9 @@ def _with_code(rejected: Rejected) -> Rejected:
 # (``no_amount``), else an activity still planned on a past date that would count (``planned_past``)
 # the data-quality warning ``pac status`` names per object (« N won deal(s) with no amount », « N activities still
 # planned on a past date »): counted under its rule's name in the run's counts, beside ``warnings`` (all of them)
-NAMED_WARNING = {"deals": "no_amount", "activities": "planned_past"}
+NAMED_WARNING = {"deals": "no_amount", "activities": "planned_past", "accounts": "postal_code_unplaced"}
 WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities", "annual_revenue_no_rate": "accounts",
-                 "lost_account_unknown": "accounts"}
+                 "lost_account_unknown": "accounts", "postal_code_unplaced": "accounts"}
 
 
 def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:
