@@ -608,7 +608,10 @@ class HubSpotConnector:
         later: dict[str, tuple[Record | Rejected, dict[str, Any]]] = {}
         lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
-        companies_read: list[str] = []     # a full read of the companies: the live ones, for their state history
+        # the live companies whose state history this pull reads: every one on a full read; on an incremental read,
+        # the new company of a merge pac has not seen (``_note_merges``: FOLLOW), which holds the history of the
+        # companies merged into it (audit hshand8)
+        companies_read: list[str] = []
         pulled: set[str] = set()           # an incremental read of records placed through contacts: the ids read
         recheck = since_ms is not None and spec.contacts and spec.company and self._stored is not None
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
@@ -631,7 +634,8 @@ class HubSpotConnector:
                     continue
                 if by_lines:
                     lines_read.update(ln.id for ln in lines.of(i) if ln.id)
-                if since_ms is None and isinstance(record, Account) and not record.deleted:
+                if isinstance(record, Account) and not record.deleted and (
+                        since_ms is None or self._merge_winners.get(record.id) == FOLLOW):
                     companies_read.append(record.id)
                 yield record
                 if spec.merges:

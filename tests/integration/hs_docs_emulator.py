@@ -185,13 +185,21 @@ class Portal:
         ``objectIdToMerge``; changelog "Updated merge functionality for contacts and companies"): a **new** record,
         with the primary's property values, created and stamped at ``at``, whose ``hs_merged_object_ids`` lists both
         ids; both leave search and batch read without being archived (a read by either id answers the new record);
-        every association of either record moves to the new one, the associated records' stamps unchanged."""
+        every association of either record moves to the new one, the associated records' stamps unchanged. The new
+        record's property history holds both records' values ("Property values from both objects will still be
+        merged onto the new object"; knowledge base, *Merge records*: "the history of property values from both
+        records will be in the property history of the resulting, final record"), newest first."""
         table = self.objects[object_type]
         old = [table.pop(primary), table.pop(other)]
         values = dict(old[0].properties)
         values.update(hs_object_id=new_id, hs_merged_object_ids=f"{primary};{other}",
                       hs_createdate=iso(at), createdate=iso(at), hs_lastmodifieddate=iso(at))
-        table[new_id] = Record(new_id, values, at, at)
+        merged = Record(new_id, values, at, at)
+        for name in {n for r in old for n in r.properties} - {"hs_object_id", "hs_lastmodifieddate"}:
+            entries = [e for r in old for e in r.history_of(name)]
+            if entries:
+                merged.history[name] = sorted(entries, key=lambda e: e["timestamp"], reverse=True)
+        table[new_id] = merged
         for gone in (primary, other):
             self.merged_into[(object_type, gone)] = new_id
             for (a, b), rows in list(self.associations.items()):
