@@ -38,6 +38,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from pac_config.settings import load_settings
 from sync_jobs.cli import main
@@ -207,6 +208,11 @@ def nights(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         shown = CliRunner().invoke(main, ["report", "--lang", "en", "-o", str(report)], env=env)
         assert shown.exit_code == 0, shown.output
         out["report"] = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", report.read_text("utf-8"))))
+        book = tmp / "report.xlsx"
+        shown = CliRunner().invoke(main, ["report", "--lang", "en", "-o", str(book)], env=env)
+        assert shown.exit_code == 0, shown.output
+        out["workbook"] = {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)]
+                           for ws in load_workbook(book, data_only=True).worksheets}
         yield out
 
 
@@ -376,3 +382,26 @@ def test_flags_cleared_before_the_merge(tmp_path: Path, reconciliation_days: int
             _kpis(r.evaluation, "AX-DO")["reactivation_rate"], _kpis(r.evaluation, "AX-DO")["coverage"])
            for r in runs]
     assert got == [(4, Decimal("8500.00"), 0.2222, 0.4444), (3, Decimal("8500.00"), 0.125, 0.375)]
+
+
+def test_the_workbook_agrees_with_the_records(nights: Any) -> None:
+    """`pac report --format xlsx` (night 2): the axis's row holds the pac_axis record's figures unrounded (ROI
+    -1,910 / 4,100; expected by now (40 days 4 hours) / 91 days; payback 9,100 / (2,190 / 1.3196 months elapsed, real
+    instants from 1 April 00:00 Paris)); A-1's row 3 / 5 over 3-9 May; the KPIs of the axis and of the segment."""
+    book = nights["workbook"]
+    axis = book["Axes"][3]
+    assert axis[:13] + axis[14:] == [
+        "Clients dormants du 69", "Rhône", "Active", None, 8500, 1200, 7300, 10000, 0.73,
+        pytest.approx((40 + 4 / 24) / 91), "On track", 9100, pytest.approx(-1910 / 4100),
+        pytest.approx(9100 / (2190 / ((40 + 4 / 24) / (365.25 / 12)))), 3, 0.375, pytest.approx(1 / 3),
+        pytest.approx(8500 / 3)]
+    assert [r[:2] + r[3:] for r in book["KPIs"][3:5]] == [
+        ["Axis", "Clients dormants du 69", 0.125, pytest.approx(2 / 3), pytest.approx(1 / 3), 4250, 0.375, 0,
+         pytest.approx(8500 / 3), 3300, 3, 3, 2, 8500],
+        ["Segment", "Rhône", 0.125, 0.75, pytest.approx(1 / 3), pytest.approx(12500 / 3), pytest.approx(3 / 9), 1,
+         pytest.approx(12500 / 3), 17300, 3, 3, 3, 12500]]
+    action = book["Actions"][3]
+    assert (action[1], action[5].date().isoformat(), action[6].date().isoformat(), *action[8:12], action[14]) == (
+        "A-1", "2027-05-03", "2027-05-09", 3, 5, 0.6, 5, "late")
+    assert book["Segments"][3][2:8] == [12500, 1200, 11300, 10000, pytest.approx(11300 / 1200),
+                                        pytest.approx(-1910 / 4100)]
