@@ -188,12 +188,16 @@ class Portal:
         every association of either record moves to the new one, the associated records' stamps unchanged. The new
         record's property history holds both records' values ("Property values from both objects will still be
         merged onto the new object"; knowledge base, *Merge records*: "the history of property values from both
-        records will be in the property history of the resulting, final record"), newest first."""
+        records will be in the property history of the resulting, final record"), newest first.
+        A property the primary leaves empty takes the other record's value ("secondary fills empty fields only", a
+        merge vendor's reading of HubSpot's rules); the creation date properties stay the primary's (a merge vendor:
+        the new record "will reference the oldest record for fields such as created date"), only the record's
+        ``createdAt`` is the merge's."""
         table = self.objects[object_type]
         old = [table.pop(primary), table.pop(other)]
-        values = dict(old[0].properties)
-        values.update(hs_object_id=new_id, hs_merged_object_ids=f"{primary};{other}",
-                      hs_createdate=iso(at), createdate=iso(at), hs_lastmodifieddate=iso(at))
+        values = {k: v for k, v in old[1].properties.items() if v not in (None, "")}
+        values.update({k: v for k, v in old[0].properties.items() if v not in (None, "")})
+        values.update(hs_object_id=new_id, hs_merged_object_ids=f"{primary};{other}", hs_lastmodifieddate=iso(at))
         merged = Record(new_id, values, at, at)
         for name in {n for r in old for n in r.properties} - {"hs_object_id", "hs_lastmodifieddate"}:
             entries = [e for r in old for e in r.history_of(name)]

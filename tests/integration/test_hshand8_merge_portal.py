@@ -405,3 +405,40 @@ def test_the_workbook_agrees_with_the_records(nights: Any) -> None:
         "A-1", "2027-05-03", "2027-05-09", 3, 5, 0.6, 5, "late")
     assert book["Segments"][3][2:8] == [12500, 1200, 11300, 10000, pytest.approx(11300 / 1200),
                                         pytest.approx(-1910 / 4100)]
+
+
+def test_a_merge_whose_primary_is_out_of_the_scope(tmp_path: Path) -> None:
+    """Lyon A SAS (2813, 69003, not dormant, created 1 June 2025), a duplicate of Lyon A, is the primary of the merge:
+    2899 is not dormant (both histories read as one timeline: false since 1 June 2025), and carries Lyon A's
+    pac_axes « AX-DO » and pac_target true (the primary left them empty). Night 2: A-1 3 / 5 (v2, v3, v12), AX-DO
+    DL2 2,500 over 1,200, ROI (1,300 x 0.3 - 4,100) / 4,100, coverage 3 / 8 (2802, 2803, 2812 of the eight); pac
+    clears what 2899 inherited."""
+    settings = _settings(tmp_path, 7)
+    portal = build_portal()
+    portal.add("companies", "2813", {"name": "Lyon A SAS", "zip": "69003", "country": "France", "type": "CUSTOMER",
+                                     "pac_dormant": "false", "hubspot_owner_id": JULIE,
+                                     "createdate": t("2025-06-01T09:00:00Z")},
+               modified=t("2025-06-01T09:00:00Z"))
+    portal.objects["companies"]["2813"].created = t("2025-06-01T09:00:00Z")
+    runs, written = [], []
+    with Emulator(portal, page_cap=4) as emulator:
+        for night, clock in enumerate((FIRST, SECOND)):
+            if night == 1:
+                assert portal.objects["companies"]["2801"].properties.get("pac_axes") == "AX-DO"
+                portal.merge("companies", "2813", "2801", "2899", MERGE)
+                inherited = portal.objects["companies"]["2899"].properties
+                assert (inherited["pac_dormant"], inherited["pac_axes"], inherited["name"]) == (
+                    "false", "AX-DO", "Lyon A SAS")
+            runs.append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock))
+            written.append(_pac_records(portal))
+        refused = list(emulator.refused)
+    assert [(r.errors, r.rejections, r.status.value) for r in runs] == [([], [], "ok")] * 2
+    assert refused == []
+    assert [(r.evaluation.action("A-1").done, r.evaluation.axis("AX-DO").revenue) for r in runs] == [
+        (4, Decimal("8500.00")), (3, Decimal("2500.00"))]
+    record = written[1]["AX-DO"]
+    assert (_num(record, "pac_won_revenue"), _num(record, "pac_revenue"), _num(record, "pac_progress_pct"),
+            _num(record, "pac_roi"), _kpis(runs[1].evaluation, "AX-DO")["coverage"]) == (
+        Decimal("2500"), Decimal("1300"), Decimal("13"), Decimal("-0.9049"), 0.375)
+    merged = portal.objects["companies"]["2899"].properties
+    assert (merged.get("pac_axes"), merged.get("pac_target")) == ("", "false")
