@@ -42,6 +42,7 @@ from openpyxl import load_workbook
 
 from pac_config.settings import load_settings
 from sync_jobs.cli import main
+from tests.explain_agreement import store_disagreements
 from tests.fakes import default_mapping_path, one_connector_settings
 from tests.integration.hand_reading import explained as _explained
 from tests.integration.hand_reading import kpis as _kpis
@@ -204,6 +205,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         out["portal"] = portal
         out["status"] = CliRunner().invoke(main, ["status"], env=env)
         out["explain AX-DO"] = _explained(settings, "AX-DO", "en")
+        out["disagreements"] = store_disagreements(settings)
         report = tmp / "report.html"
         shown = CliRunner().invoke(main, ["report", "--lang", "en", "-o", str(report)], env=env)
         assert shown.exit_code == 0, shown.output
@@ -253,6 +255,12 @@ def test_every_line_of_the_worked_example(nights: Any) -> None:
         "département 38 (scope: département 69)",
         "not dormant by the CRM's dormant flag (pac's rule by won deals not applied) (scope: dormant)",
         "call, not visit")
+
+
+def test_explain_agrees_with_the_figures_after_the_merge(nights: Any) -> None:
+    """``tests.explain_agreement`` on the store after night 2 (as the hand organisations of
+    test_explain_agrees_hand): every explanation reproduces the figures `pac status` and the report read."""
+    assert nights["disagreements"] == []
 
 
 def test_explain_after_the_merge(nights: Any) -> None:
