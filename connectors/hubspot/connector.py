@@ -29,7 +29,8 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   the recycle bin) is read again by id (``_restored``);
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
-  store retires them on the same run (no account twice, no won revenue counted two or three times);
+  store retires them on the same run (no account twice, no won revenue counted two or three times); a merged
+  company's state history (both records' values, HubSpot keeps them) is read that night, incremental or not;
 * with ``deals.pipelines`` set, a deal moved to another pipeline leaves the deals search: an incremental pull also
   searches the deals of the other pipelines changed since the watermark (ids only) and retires them as deleted, so
   a won deal moved out stops counting that night (a deal read by id and found in another pipeline likewise);
