@@ -29,7 +29,8 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   the recycle bin) is read again by id (``_restored``);
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
-  store retires them on the same run (no account twice, no won revenue counted two or three times);
+  store retires them on the same run (no account twice, no won revenue counted two or three times); a merged
+  company's state history (both records' values, HubSpot keeps them) is read that night, incremental or not;
 * with ``deals.pipelines`` set, a deal moved to another pipeline leaves the deals search: an incremental pull also
   searches the deals of the other pipelines changed since the watermark (ids only) and retires them as deleted, so
   a won deal moved out stops counting that night (a deal read by id and found in another pipeline likewise);
@@ -609,7 +610,10 @@ class HubSpotConnector:
         later: dict[str, tuple[Record | Rejected, dict[str, Any]]] = {}
         lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
-        companies_read: list[str] = []     # a full read of the companies: the live ones, for their state history
+        # the live companies whose state history this pull reads: every one on a full read; on an incremental read,
+        # the new company of a merge pac has not seen (``_note_merges``: FOLLOW), which holds the history of the
+        # companies merged into it (audit hshand8)
+        companies_read: list[str] = []
         pulled: set[str] = set()           # an incremental read of records placed through contacts: the ids read
         recheck = since_ms is not None and spec.contacts and spec.company and self._stored is not None
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
@@ -632,7 +636,8 @@ class HubSpotConnector:
                     continue
                 if by_lines:
                     lines_read.update(ln.id for ln in lines.of(i) if ln.id)
-                if since_ms is None and isinstance(record, Account) and not record.deleted:
+                if isinstance(record, Account) and not record.deleted and (
+                        since_ms is None or self._merge_winners.get(record.id) == FOLLOW):
                     companies_read.append(record.id)
                 yield record
                 if spec.merges:

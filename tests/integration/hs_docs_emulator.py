@@ -142,6 +142,8 @@ class Portal:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     # a portal's own association labels (associations v4: category USER_DEFINED, its label), by typeId
     user_labels: dict[int, str] = field(default_factory=dict)
+    # (object type, id merged away) -> the id of the record it was merged into (``merge``)
+    merged_into: dict[tuple[str, str], str] = field(default_factory=dict)
     _next_id: int = 5000
 
     def new_id(self) -> str:
@@ -177,6 +179,40 @@ class Portal:
             rows = self.associations.setdefault((a, b), {}).setdefault(a_id, [])
             if all(other != b_id for other, _ in rows):
                 rows.append((b_id, kinds))
+
+    def merge(self, object_type: str, primary: str, other: str, new_id: str, at: datetime) -> str:
+        """Merge two records as HubSpot does (POST /crm/v3/objects/{type}/merge, ``primaryObjectId`` and
+        ``objectIdToMerge``; changelog "Updated merge functionality for contacts and companies"): a **new** record,
+        with the primary's property values, created and stamped at ``at``, whose ``hs_merged_object_ids`` lists both
+        ids; both leave search and batch read without being archived (a read by either id answers the new record);
+        every association of either record moves to the new one, the associated records' stamps unchanged. The new
+        record's property history holds both records' values ("Property values from both objects will still be
+        merged onto the new object"; knowledge base, *Merge records*: "the history of property values from both
+        records will be in the property history of the resulting, final record"), newest first.
+        A property the primary leaves empty takes the other record's value ("secondary fills empty fields only", a
+        merge vendor's reading of HubSpot's rules); the creation date properties stay the primary's (a merge vendor:
+        the new record "will reference the oldest record for fields such as created date"), only the record's
+        ``createdAt`` is the merge's."""
+        table = self.objects[object_type]
+        old = [table.pop(primary), table.pop(other)]
+        values = {k: v for k, v in old[1].properties.items() if v not in (None, "")}
+        values.update({k: v for k, v in old[0].properties.items() if v not in (None, "")})
+        values.update(hs_object_id=new_id, hs_merged_object_ids=f"{primary};{other}", hs_lastmodifieddate=iso(at))
+        merged = Record(new_id, values, at, at)
+        for name in {n for r in old for n in r.properties} - {"hs_object_id", "hs_lastmodifieddate"}:
+            entries = [e for r in old for e in r.history_of(name)]
+            if entries:
+                merged.history[name] = sorted(entries, key=lambda e: e["timestamp"], reverse=True)
+        table[new_id] = merged
+        for gone in (primary, other):
+            self.merged_into[(object_type, gone)] = new_id
+            for (a, b), rows in list(self.associations.items()):
+                if a != object_type:
+                    continue
+                for to_id, kinds in list(rows.pop(gone, [])):
+                    self.unlink(a, gone, b, to_id)
+                    self.link(a, new_id, b, to_id, kinds)
+        return new_id
 
     def unlink(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
         for (a, a_id, b, b_id) in ((from_type, from_id, to_type, to_id), (to_type, to_id, from_type, from_id)):
@@ -415,10 +451,11 @@ class Emulator:
             return 200, self._view(object_type, rec, names), {}
         return 404, _not_found("resource"), {}
 
-    @staticmethod
-    def _find(table: dict[str, Record], key: str, id_property: str | None) -> Record | None:
+    def _find(self, table: dict[str, Record], key: str, id_property: str | None) -> Record | None:
         if not id_property or id_property == "hs_object_id":
-            return table.get(str(key))
+            # a merged-away id "will point to the resulting merged record" (changelog, docs/hubspot.md)
+            kind = next((k for k, v in self.portal.objects.items() if v is table), "")
+            return table.get(self.portal.merged_into.get((kind, str(key)), str(key)))
         return next((r for r in table.values() if r.properties.get(id_property) == str(key)
                      and r.archived_at is None), None)
 
