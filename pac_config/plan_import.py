@@ -100,7 +100,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
-from pac_core.periods import parse_period
+from pac_core.periods import FRENCH_MONTHS, parse_period
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_scope, read_count
 from pac_core.text import INVISIBLE, fold_alnum, fold_keep_length, fold_key
 
@@ -190,9 +190,6 @@ _DATE_WORD = re.compile(r"(?:\b(?:by|before|until|till|on|from|to|through|due|le
 
 _MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                    "November", "December")
-_MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                   "novembre", "décembre")
-
 # French month names and the abbreviations Excel FR shows (« juin-27 », « 03-mai », « janv.-27 »), accents folded.
 _FR_MONTH = (r"(?:janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct"
              r"|novembre|nov|decembre|dec)\.?")
@@ -253,7 +250,7 @@ class MonthCell:
     month: int
 
     def __str__(self) -> str:
-        return f"{_MONTH_NAMES_FR[self.month - 1]} {self.year}"
+        return f"{FRENCH_MONTHS[self.month - 1]} {self.year}"
 
 
 # Excel number formats: quoted text, escaped characters, [colour]/[$-locale] sections and fills carry no date part.
@@ -275,7 +272,7 @@ class YearlessCell:
         """« 15 mars », « mars »; "March 15", "March"."""
         if language == "en":
             return _MONTH_NAMES_EN[self.month - 1] + (f" {self.day}" if self.day else "")
-        return _french_day(self.day, self.month, None) if self.day else _MONTH_NAMES_FR[self.month - 1]
+        return _french_day(self.day, self.month, None) if self.day else FRENCH_MONTHS[self.month - 1]
 
     def __str__(self) -> str:
         return self.words("fr")
@@ -1335,7 +1332,7 @@ def _both_readings(written: str) -> str:
 
 def _french_day(day: int, month: int, year: int | None) -> str:
     """« 4 mars 2027 », « 1er juin »: a day with no numeric date a day/month or month/day reading could turn."""
-    return f"{'1er' if day == 1 else day} {_MONTH_NAMES_FR[month - 1]}" + (f" {year}" if year else "")
+    return f"{'1er' if day == 1 else day} {FRENCH_MONTHS[month - 1]}" + (f" {year}" if year else "")
 
 
 def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str], language: str = "fr"

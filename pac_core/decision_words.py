@@ -21,6 +21,7 @@ from babel.numbers import get_currency_symbol, list_currencies
 
 from pac_core.money import LOCALES, shown_digits
 from pac_core.money import money as format_money
+from pac_core.periods import FRENCH_MONTHS
 from pac_core.plan import ACTIVITY_WORDS
 from pac_core.scope_eval import NOT_READ_OWNER
 
@@ -173,10 +174,6 @@ _STATE_FR = (
 # « 31 mai 2027 à 18:00, avant la période … » in the same French explain)
 _OUTSIDE_PERIOD = re.compile(r"closed on (\d{4}-\d{2}-\d{2}), (before the first|after the last) day counted, "
                              r"(\d{4}-\d{2}-\d{2})")
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-
-
 def _fr_owner(owner: str) -> str:
     """An owner of a state note in French: « un utilisateur que pac ne lit pas (005S…) » for one pac does not read,
     « inconnu » for none."""
@@ -192,7 +189,7 @@ def _fr_unknown(value: str) -> str:
 def french_day(iso: str, beside: str | None = None) -> str:
     """2027-05-03 -> « 3 mai 2027 »; without its year when ``beside`` (another ISO day) is of the same year."""
     day = date.fromisoformat(iso)
-    words = f"{'1er' if day.day == 1 else day.day} {_MONTHS_FR[day.month - 1]}"
+    words = f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]}"
     return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 

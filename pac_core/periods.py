@@ -670,7 +670,7 @@ def _with_year(kind: str, days: tuple[date, date]) -> str:
             return _say(f"« semaine {w1} {y1} »", f"'week {w1} {y1}'")
         return _say(f"« semaines {w1} à {w2} {y2} »", f"'weeks {w1} to {w2} {y2}'")
     if kind == "month":
-        return _say(f"« {_FRENCH_MONTHS[first.month - 1]} {first.year} »", f"'{_MONTH_LABELS[first.month - 1]} "
+        return _say(f"« {FRENCH_MONTHS[first.month - 1]} {first.year} »", f"'{_MONTH_LABELS[first.month - 1]} "
                                                                              f"{first.year}'")
     if kind == "day":
         return _say(f"« {_fr_day(first)} »", f"'{_en_day(first)}'")
@@ -741,7 +741,7 @@ def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Pa
 
     def refuse(_: object) -> tuple[date, date]:
         name = _MONTH_LABELS[month - 1]
-        fr = _FRENCH_MONTHS[month - 1]
+        fr = FRENCH_MONTHS[month - 1]
         numeric = f"{month:02d}/{day:02d}" if mdy else f"{day:02d}/{month:02d}"
         if year is None:
             forms = f"{numeric}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
@@ -761,8 +761,9 @@ def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Pa
     return _Part("day", year, refuse, month, day, resolve=refuse)
 
 
-_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                  "novembre", "décembre")
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre")
+"""The months' French names, lower case (« 1er mai 2027 »), for every module that words a date in French."""
 
 
 def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] | None:
@@ -1633,7 +1634,7 @@ def _end_of_forms(inner: _Part, days: tuple[date, date], ctx: _Ctx) -> tuple[str
     language = _day_language()
     first, last = days[0], days[1] - timedelta(days=1)
     y = f" {inner.year}" if inner.year is not None else ""
-    month_fr, month_en = _FRENCH_MONTHS[last.month - 1], _MONTH_LABELS[last.month - 1]
+    month_fr, month_en = FRENCH_MONTHS[last.month - 1], _MONTH_LABELS[last.month - 1]
     last_month = _say(f"« {month_fr}{y} »", f"'{month_en}{y}'")
     if inner.kind == "week":
         (_, w, _), (_, w2, _) = (first - timedelta(days=first.weekday())).isocalendar(), last.isocalendar()
@@ -1986,7 +1987,7 @@ def _dated_here(s: str, pos: int) -> bool:
 
 def _fr_day(d: date, *, year: bool = True) -> str:
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_FRENCH_MONTHS[d.month - 1]}" + (f" {d.year}" if year else "")
+    return f"{day} {FRENCH_MONTHS[d.month - 1]}" + (f" {d.year}" if year else "")
 
 
 def _en_day(d: date, *, year: bool = True) -> str:
