@@ -432,3 +432,39 @@ def test_explain_lists_the_counted_deals(nights: Any) -> None:
         ("✘", "6920", "€2,000.00", "outside the period")]
     assert rows[1][9] == "$5,555.55 in the CRM = €5,111.11; HubSpot rate of its close date: 1 USD = 0.92 EUR"
     assert rows[4][9] == "closed on 2027-06-10, after the last day counted, 2027-05-18"
+
+
+def test_the_deal_owner_rule(tmp_path: Path) -> None:
+    """The same portal with AX-38 scoped ``deal_owner: julie``: D6, Marc's deal on Julie's company, leaves it (3,320),
+    listed by `pac explain` as another owner's; last year's B7 (Julie's) stays its baseline; Isère keeps it (6,820)."""
+    settings = _settings(tmp_path, 60, owner_key="deal_owner")
+    with Emulator(build_portal(), page_cap=4) as emulator:
+        run = sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+    ev = run.evaluation
+    assert (ev.axis("AX-38").revenue, ev.axis("AX-38").baseline, _round(ev.axis("AX-38").roi, 6)) == (
+        Decimal("3320"), Decimal("7000"), -2.957447)
+    assert {s.segment_id: s.revenue for s in ev.segments}["S-38"] == Decimal("6820")
+    _, rows = explain_table(settings, "AX-38", "--as-of", "2027-05-17T04:00")
+    assert [(r[0], r[1], r[8], r[9]) for r in rows] == [
+        ("✔", "6917", "counted", "$1,000.00 in the CRM = €920.00; HubSpot rate of its close date: 1 USD = 0.92 EUR"),
+        ("✔", "6915", "counted", ""),
+        ("✘", "6916", "deal owned by someone else", "marc@hand9.example (scope: deal owner julie@hand9.example)")]
+
+
+@pytest.mark.parametrize(("night", "expected"), [
+    (0, {"S-69": Decimal("31300"), "S-38": Decimal("10000")}),
+    (1, {"S-69": Decimal("18500"), "S-38": Decimal("10000")})])
+def test_the_years_target_base(nights: Any, night: int, expected: dict[str, Decimal]) -> None:
+    """The segments' 2026 whole year (the year's target's base): B3 lost and B4 moved into 2027 leave Rhône's."""
+    assert {s.segment_id: s.period_baseline for s in nights["runs"][night].evaluation.segments} == expected
+
+
+def test_the_kpi_text_written(nights: Any) -> None:
+    """Night 2: B3's loss of 17 May in AX-69's win rate; C2's D2 (3 May) before its visit (4 May) does not convert."""
+    written = nights["written"][1]
+    assert written["AX-69"]["pac_kpis"] == (
+        "Reactivation rate: – · Win rate: 80% (4 / 5) · Visit-to-win conversion: 50% (1 / 2) · Average won deal: "
+        "€8,153 (€32,611 / 4) · Scope coverage: 100% (2 / 2) · New accounts: 0 · Revenue per visit: €16,306 "
+        "(€32,611 / 2) · Pipeline created: €0")
+    assert (_num(written["AX-69"], "pac_average_won_deal"), _num(written["AX-69"], "pac_revenue_per_visit")) == (
+        Decimal("8152.78"), Decimal("16305.56"))
