@@ -468,3 +468,42 @@ def test_the_kpi_text_written(nights: Any) -> None:
         "(€32,611 / 2) · Pipeline created: €0")
     assert (_num(written["AX-69"], "pac_average_won_deal"), _num(written["AX-69"], "pac_revenue_per_visit")) == (
         Decimal("8152.78"), Decimal("16305.56"))
+
+
+NO_BETTER = ('Drop axis "{}" (ROI to date −{}% after 51% of the period, threshold 0%): no better axis is kept to take '
+             "over the effort.")
+
+
+@pytest.mark.parametrize("reconciliation_days", [1, 60])
+def test_projets_not_read(tmp_path: Path, reconciliation_days: int) -> None:
+    """The mapping reads Ventes only (``deals.pipelines: [default]``). Night 1 without D3 (won in Projets): AX-69
+    2,111.11 over its baseline, ROI (633.33 - 940) / 940 = -32.6 %, payback 4.36 months; both axes told to drop, in
+    favour of none. Night 2: D3 and D4 moved into Ventes are read as they enter it: the main scenario's figures and
+    advice. (The hand payback said 4.3588: a slip of my rounding, 1,820 x 1.516769 / 633.333 = 4.35872.)"""
+    settings = _settings(tmp_path, reconciliation_days)
+    mapping = tmp_path / "hubspot.hand9.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "  pipelines: null " in text
+    mapping.write_text(text.replace("  pipelines: null ", "  pipelines: [default] "), encoding="utf-8")
+    portal = build_portal()
+    with Emulator(portal, page_cap=4) as emulator:
+        one = sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+        between_the_nights(portal)
+        two = sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND)
+    assert [(r.errors, r.rejections, r.status.value) for r in (one, two)] == [([], [], "ok")] * 2
+    ev = one.evaluation
+    axis = ev.axis("AX-69")
+    assert (axis.revenue, axis.baseline, axis.objective, _round(axis.roi, 6), _round(axis.time_to_roi_months, 4)) == (
+        Decimal("20111.11"), Decimal("18000"), Decimal("14400.00"), -0.326241, 4.3587)
+    assert ev.plan is not None and (ev.plan.additional, _round(ev.plan.roi, 6)) == (Decimal("-68.89"), -0.937352)
+    assert {s.segment_id: _round(s.trend, 6) for s in ev.segments} == {"S-69": 0.02981, "S-38": -0.318}
+    assert {r.axis_id: (r.text("en"), [o.rule.value for o in r.overruled]) for r in ev.recommendations} == {
+        "AX-69": (NO_BETTER.format("Clients Rhône", 33), []),
+        "AX-38": (NO_BETTER.format("Comptes Julie Isère", 216), ["prioritise"])}
+    ev = two.evaluation
+    got = {x: (ev.axis(x).revenue, ev.axis(x).baseline, ev.axis(x).additional, ev.axis(x).objective,
+               _round(ev.axis(x).roi, 6), _round(ev.axis(x).time_to_roi_months, 4), ev.axis(x).pace.value)
+           for x in ("AX-69", "AX-38")}
+    assert got == {x: (*(Decimal(v) for v in e[:4]), *e[4:]) for x, e in AXES[1].items()}
+    assert {r.axis_id: (r.rule.value, r.text("en")) for r in ev.recommendations} == {
+        x: (rule, text) for x, (rule, text, _) in ADVICE[1].items()}
