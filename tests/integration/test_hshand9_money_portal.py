@@ -43,6 +43,7 @@ from pac_config.settings import load_settings
 from sync_jobs.app import load_report_inputs
 from sync_jobs.report import render_html, write_xlsx
 from sync_jobs.report.workbook import FIRST_ROW
+from tests.explain_agreement import store_disagreements
 from tests.fakes import one_connector_settings
 from tests.integration.hand_reading import explain_table, tasks_mapping
 from tests.integration.hand_reading import num as _num
@@ -507,3 +508,17 @@ def test_projets_not_read(tmp_path: Path, reconciliation_days: int) -> None:
     assert got == {x: (*(Decimal(v) for v in e[:4]), *e[4:]) for x, e in AXES[1].items()}
     assert {r.axis_id: (r.rule.value, r.text("en")) for r in ev.recommendations} == {
         x: (rule, text) for x, (rule, text, _) in ADVICE[1].items()}
+
+
+def test_explain_agrees_with_the_figures(tmp_path: Path) -> None:
+    """`pac explain` of every action and axis reproduces the figures on each night's store, at each night and at the
+    quarter's close (``tests.explain_agreement``, as test_explain_agrees_hand does for the earlier portals)."""
+    settings = _settings(tmp_path, 60)
+    portal = build_portal()
+    with Emulator(portal, page_cap=4) as emulator:
+        sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+        first = store_disagreements(settings, as_of=FIRST)
+        between_the_nights(portal)
+        sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND)
+    assert [first, store_disagreements(settings, as_of=SECOND), store_disagreements(settings, as_of=CLOSE)] == [
+        [], [], []]
