@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from pac_config.settings import load_settings
 from sync_jobs.app import load_report_inputs
+from sync_jobs.cli import main
 from sync_jobs.report import render_html, write_xlsx
 from sync_jobs.report.workbook import FIRST_ROW
 from tests.explain_agreement import store_disagreements
@@ -522,3 +524,58 @@ def test_explain_agrees_with_the_figures(tmp_path: Path) -> None:
         sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND)
     assert [first, store_disagreements(settings, as_of=SECOND), store_disagreements(settings, as_of=CLOSE)] == [
         [], [], []]
+
+
+def test_late_entries_after_the_kept_quarter(tmp_path: Path) -> None:
+    """Q2's snapshot kept after the 1 July night; on 2 July B5 is corrected again (4,200 -> 4,000) and D11 (1,000, won
+    29 June) entered; night of 3 July. `pac report --quarter 2027-Q2` shows the kept figures and what changed since;
+    `--restated` re-evaluates: base 15,800, objective 7,900.00, revenue 35,611.11, ROI (5,943.33 - 1,820) / 1,820 =
+    2.265568, payback 0.9155 (the hand figure said 0.9156: my rounding of 0.915532), the plan's ROI 85 % -> 98 %."""
+    settings = _settings(tmp_path, 60)
+    path = tmp_path / "pac.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2027-06-30T18:00:00+02:00", "2027-07-03T06:00:00+02:00"),
+                    encoding="utf-8")
+    settings = load_settings(path, env={})
+    env = {"PAC_CONFIG": str(path), "COLUMNS": "220"}
+    portal = build_portal()
+    late, fourth = t("2027-07-02T09:00:00Z"), t("2027-07-03T02:00:00Z")
+    with Emulator(portal, page_cap=4) as emulator:
+        for clock in (FIRST, SECOND, THIRD):
+            if clock == SECOND:
+                between_the_nights(portal)
+            sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock)
+        kept = CliRunner().invoke(main, ["snapshot", "--period", "2027-Q2"], env=env)
+        assert kept.exit_code == 0, kept.output
+        portal.objects["deals"]["6905"].set({"amount": "4000", "amount_in_home_currency": "4000"}, late, user_id=9902)
+        portal.add("deals", "6921", {"dealname": "Affaire 6921", "pipeline": SALES, "dealstage": "closedwon",
+                                     "amount": "1000", "deal_currency_code": "EUR", "amount_in_home_currency": "1000",
+                                     "closedate": t("2027-06-29T10:00:00Z"), "createdate": late,
+                                     "hubspot_owner_id": JULIE}, modified=late, companies=("2901",), primary="2901")
+        assert sync(settings, emulator, [], clock=lambda: fourth, as_of=fourth).errors == []
+    since = ("Since the close (entries and plan edits after June 30, 2027): plan revenue €39,431 → €40,431 (+€1,000) "
+             "plan additional revenue €16,431 → €17,631; plan objective €14,000 → €13,900; plan ROI to date 85% → 98% "
+             "axes' additional revenue: AX-69 €18,611 → €19,811 AX-69 +€1,200 · breakdown: Affaire 6921 +€1,000 (of "
+             "June 29, 2027, counted after the close); baseline to date down €200: +€200")
+    rows = {}
+    for extra in ((), ("--restated",)):
+        out = tmp_path / f"q2{len(extra)}.html"
+        shown = CliRunner().invoke(main, ["report", "--quarter", "2027-Q2", "-o", str(out), *extra], env=env)
+        assert shown.exit_code == 0, shown.output
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", unescape(
+            out.read_text(encoding="utf-8")), flags=re.S)))
+        assert since in text
+        book = tmp_path / f"q2{len(extra)}.xlsx"
+        assert CliRunner().invoke(main, ["report", "--quarter", "2027-Q2", "-o", str(book), *extra],
+                                  env=env).exit_code == 0
+        sheet = load_workbook(book)
+        rows[extra] = (_sheet(sheet, "Axes", "Revenue", 2), _sheet(sheet, "Axes", "Objective", 2),
+                       _sheet(sheet, "Axes", "ROI to date", 6), _sheet(sheet, "Axes",
+                                                                        "Payback (months from period start)", 4))
+    assert rows[()] == ({"Clients Rhône": 34611, "Comptes Julie Isère": 4820},
+                        {"Clients Rhône": 8000, "Comptes Julie Isère": 6000},
+                        {"Clients Rhône": 2.067765, "Comptes Julie Isère": -1.598901},
+                        {"Clients Rhône": 0.9746, "Comptes Julie Isère": None})
+    assert rows[("--restated",)] == ({"Clients Rhône": 35611, "Comptes Julie Isère": 4820},
+                                     {"Clients Rhône": 7900, "Comptes Julie Isère": 6000},
+                                     {"Clients Rhône": 2.265568, "Comptes Julie Isère": -1.598901},
+                                     {"Clients Rhône": 0.9155, "Comptes Julie Isère": None})
