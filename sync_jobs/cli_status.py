@@ -90,6 +90,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rejected_records": "{n} rejected record{s}{new}", "deal_no_amount": "{n} won deal{s} with no amount",
         "planned_past": "{n} {activities} still planned on a past date",
         "removed_items": "{n} item{s} removed from the plan",
+        "unplaced_accounts": "{n} account{s} in no département",
     },
     "fr": {
         "runs": "Dernières exécutions", "run": "exécution", "plan": "plan", "started": "début (UTC)",
@@ -139,6 +140,7 @@ WORDS: dict[str, dict[str, str]] = {
         "deal_no_amount": "{n} affaire{s} gagnée{s} sans montant",
         "planned_past": "{n} {activities} encore planifiée{s} à une date passée",
         "removed_items": "{n} élément{s} retiré{s} du plan",
+        "unplaced_accounts": "{n} compte{s} dans aucun département",
     },
 }
 ADVICE_LATER = WORDS["en"]["advice_later"]
@@ -398,8 +400,7 @@ def warning_lines(counts: dict[str, Any], lang: str) -> list[str]:
     if planned:
         lines.append(w["planned"].format(n=planned, activities=w["activity" if planned == 1 else "activities"],
                                          **agreed(planned)))
-    # accounts in no département: counted since 7 Dec 2026 (a run recorded before has none)
-    if unplaced := int((counts.get("accounts") or {}).get("postal_code_unplaced", 0)):
+    if unplaced := _unplaced(counts):
         lines.append(w["unplaced"].format(n=unplaced, **agreed(unplaced, feminine=False)))
     return lines
 
@@ -418,6 +419,12 @@ def _deleted(counts: dict[str, Any]) -> int | None:
     reading (audit smallleft)."""
     found = [int(c["deleted"]) for c in counts.values() if "deleted" in c]
     return sum(found) if found else None
+
+
+def _unplaced(counts: dict[str, Any]) -> int:
+    """A run's accounts in France whose postal code gives no département (``engine.unplaced_accounts``), counted
+    since 7 Dec 2026: a run recorded before has none."""
+    return int((counts.get("accounts") or {}).get("postal_code_unplaced", 0))
 
 
 def _warnings(counts: dict[str, Any]) -> tuple[int, int]:
@@ -448,6 +455,8 @@ def _left_out_line(run: Any, plan_key: str, lang: str = "en") -> str | None:
     if planned:
         parts.append(w["planned_past"].format(n=planned, s="s" if planned != 1 else "",
                                               activities=w["activity" if planned == 1 else "activities"]))
+    if unplaced := _unplaced(counts):
+        parts.append(w["unplaced_accounts"].format(n=unplaced, s="s" if unplaced != 1 else ""))
     removed = len(split(getattr(run, "removed", None), run.errors or ())[0])    # what the run took out of the plan
     if removed:
         parts.append(w["removed_items"].format(n=removed, s="s" if removed != 1 else ""))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from types import SimpleNamespace
 
 from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate
 from pac_core.records import Account, Records
 from pac_core.scopes import Condition, Scope
+from sync_jobs.cli_status import _left_out_line
 from tests.unit.test_engine_support import DEPT_69, PARIS, USERS, account, action, axis, plan, utc, visit
 
 AS_OF = datetime(2027, 5, 20, tzinfo=PARIS)
@@ -65,3 +67,14 @@ def test_a_plan_that_reads_no_departement_or_region_is_not_told() -> None:
     only_region = replace(plan(action(scope=industry)), axes=(axis("AX-DORMANT", plan().segments[0].id),))
     assert [i for i, _r, _d in _warnings(only_region, _records())] == ["ain", "monaco"]
     assert DEPT_69.field == "departement"
+
+
+def test_a_plans_block_counts_its_accounts_in_no_departement() -> None:
+    """`pac status` with several plans: each plan's block names what its last run left out, the accounts in no
+    département among it (their count is kept with the run, ``NAMED_WARNING``)."""
+    run = SimpleNamespace(id=4, counts={"accounts": {"warnings": 3, "postal_code_unplaced": 2}}, errors=[],
+                          removed=None)
+    assert _left_out_line(run, "main") == ("Run 4 of main: 2 accounts in no département: `pac status --plan main` "
+                                           "lists them.")
+    assert _left_out_line(run, "main", "fr") == ("Exécution 4 de main : 2 comptes dans aucun département : `pac status "
+                                                 "--plan main` les liste.")
