@@ -530,3 +530,38 @@ class TestTheYearEnd:
         got = {r[1]: (r[0], r[5]) for r in rows}
         assert got == {ids["J4"]: ("✔", "counted"), ids["J5"]: ("✔", "counted"), ids["J6"]: ("✔", "counted"),
                        ids["J3"]: ("✘", "outside the window"), ids["L4"]: ("✘", "another rep")}
+
+
+class TestTheMonthlyReviews:
+    def test_december_s_and_january_s(self, year: Year, tmp_path: Path) -> None:
+        """December's review of the 2027 plan (4 January, November recomputed): AX-KEY from −67 % (O4 18,000 against
+        O1 20,000 to 30 November) to 117 %, +5,500: O5, O6 and the late O9, less O2 of 31 December 2026 in the
+        baseline; its drop no longer recommended, AX-GRE's still standing, for the next plan. January's review of the
+        2028 plan: Marc's B-3 out of reach (3 Isère accounts to visit, the scope holds 2), actions due until 29
+        February (a leap year), too early for advice. (Checked by hand after the run: EXPECTED.md addendum 5.)"""
+        for night in ("N1", "N2", "N3"):
+            year.night(night)
+        out = tmp_path / "review.html"
+        assert _cli(year.cfg, "review", "--plan", "nord-2027", "--lang", "en", "-o", str(out),
+                    as_of="2028-01-04T02:10:00+01:00").startswith(
+            f"{out}: review of 2027-12, en, 2 rep(s), 2 late action(s), as of the end of 2027-12-31")
+        page = _page_text(out.read_text(encoding="utf-8"))
+        for shown in ("Key accounts AX-KEY ✓ Objective reached ▲ At risk 117% −67% → 117% · +€5,500 since last month "
+                      "· breakdown: O5 +€8,500 (won on December 20, 2027); O6 +€4,000 (won on December 31, 2027); O9 "
+                      "+€3,000 (won on December 31, 2027); baseline to date up €10,000: −€10,000",
+                      "Grenoble growth AX-GRE ✕ Missed ▲ At risk 80% progress unchanged",
+                      'Do not renew Grenoble growth still standing Do not renew axis "Grenoble growth" (ROI to date '
+                      '−67% after 100% of the period, threshold 0%) in favour of "Key accounts" (ROI to date 14%).',
+                      "No longer recommended Drop · Key accounts",
+                      "Visit 4 accounts in week 52 A-1 · Key accounts December 27–31, 2027 3 / 4 ✕ Missed "
+                      "Not started → Missed · +3 since last month"):
+            assert shown in page, shown
+        _cli(year.cfg, "review", "--plan", "nord-2028", "--lang", "en", "-o", str(out))
+        page = _page_text(out.read_text(encoding="utf-8"))
+        for shown in ("No recommendation: too early to judge the axes, the ROI to date is computed from February 6, "
+                      "2028 (10% of the period).",
+                      "Visiter 2 comptes en semaine 1 B-1 · Grands comptes January 3–9, 2028 2 / 2 ✓ Done",
+                      "Next actions due (until February 29, 2028)",
+                      "Visiter 3 clients de l'Isère en janvier 2028 B-3 · Clients de l'Isère January 1–31, 2028 2 / 3 "
+                      "● On track out of reach: 2 accounts in its scope January 31, 2028"):
+            assert shown in page, shown
