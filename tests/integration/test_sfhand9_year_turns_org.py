@@ -37,6 +37,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
@@ -491,6 +492,16 @@ class TestTheYearEnd:
                 "December 1–31, 2027 (December 2027) 2 / 3 67% ✕ Missed",
                 renew.format("Key accounts", 84), renew.format("Grenoble growth", 67)):
             assert shown in page, shown
+        # the workbook's Axes sheet, the snapshot's figures unrounded: the payback counts real instants, Q4 2027 in
+        # Paris being 92 days and 1 hour (summer time ends on 31 October): 920 x (92.0417 / 30.4375) / 150 months
+        book = tmp_path / "q4.xlsx"
+        _cli(year.cfg, "report", "--plan", "nord-2027", "--quarter", "2027-Q4", "--lang", "en", "-o", str(book))
+        rows = [r for r in load_workbook(book)["Axes"].iter_rows(values_only=True) if r[0] in ("Key accounts",
+                                                                                           "Grenoble growth")]
+        assert [(r[0], r[4], r[5], r[6], r[7], r[10], r[11], round(r[12], 4), round(r[14], 4), r[15])
+                for r in rows] == [
+            ("Key accounts", 30500, 30000, 500, 3000, "Missed", 920, -0.837, 18.5469, 5),
+            ("Grenoble growth", 4000, 0, 4000, 5000, "Missed", 3650, -0.6712, 36.475, 0)]
         _cli(year.cfg, "report", "--plan", "nord-2027", "--quarter", "2027-Q4", "--restated", "--lang", "en", "-o",
              str(out))
         page = _page_text(out.read_text(encoding="utf-8"))
