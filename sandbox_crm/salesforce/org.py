@@ -500,6 +500,8 @@ class Org:
         self.schema[name] = custom_object(name, next(self._prefixes), meta, multi_currency=multi)
         self.store[name] = {}
         self.metadata_changed[name] = self.now()
+        if meta.get("enableHistory"):     # "Track Field History": <Object>__History exists, its fields tracked later
+            self.enable_history(name)
         return sf_id("01I", len(self.schema))
 
     def delete_custom_field(self, full_name: str) -> None:
@@ -528,6 +530,8 @@ class Org:
             self.schema[sobject].add(field_from_metadata(name, meta))
         except ValueError as exc:
             raise SaveError("FIELD_INTEGRITY_EXCEPTION", str(exc), ["Metadata"]) from None
+        if meta.get("trackHistory") and history_name(sobject) in self.schema:   # the object tracks field history
+            self.enable_history(sobject, name)
         if meta.get("type") == "Checkbox":
             for row in self.store[sobject].values():
                 row.setdefault(name, False)

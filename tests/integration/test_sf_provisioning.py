@@ -67,6 +67,21 @@ class TestFieldAccess:
         [pset] = api.find("PermissionSet", Name=PERMISSION_SET)
         assert api.find("PermissionSetAssignment", PermissionSetId=pset["Id"], AssigneeId=api.integration_user)
 
+    def test_provisioned_objects_track_their_fields_history(self, fresh) -> None:
+        """pac creates the PAC objects with « Track Field History » (``enableHistory``) and their editable fields
+        tracked (``trackHistory``), so the org keeps ``PAC_Action__History``: pac reads it to tell a person's edit
+        from its own. The sandbox left the history object out, so pac's read of it warned « unavailable » on every
+        org it had provisioned (seen with the connectors' notices kept in `pac status`, 7 Dec 2026)."""
+        api, server = fresh
+        connector = _connector(server)
+        connector.provision_schema()
+        custom = [obj for obj in PAC_OBJECTS if obj.custom]
+        assert {obj.name: api.org.tracked.get(obj.name) for obj in custom} == {
+            obj.name: {f.name for f in obj.fields if f.tracked} for obj in custom}
+        assert all(api.org.tracked[obj.name] for obj in custom)
+        for obj in custom:
+            assert _raw(connector).query(f"SELECT Id FROM {obj.name[:-3]}__History")["totalSize"] == 0  # noqa: S608
+
     def test_second_run_changes_nothing_with_ten_queries(self, fresh) -> None:
         """A second provisioning creates nothing: three queries per permission set, one for the assignment."""
         _, server = fresh
