@@ -7,13 +7,21 @@ from __future__ import annotations
 import io
 import json
 import pickle
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
+import openpyxl
 import pytest
 from rich.console import Console
 
 from pac_core.plan_warnings import CODES, PlanWarning, from_record, record, text, words_of
 from sync_jobs.cli_sync import print_result
+from sync_jobs.report import render_html
+from sync_jobs.report.workbook import write as write_xlsx
+from sync_jobs.report_inputs import ReportInputs, RunSummary
 from sync_jobs.run_context import RunResult
+from tests.unit import report_fixtures as fx
 
 JULIE, MARC = "julie.martin@durand-process.example", "marc.dubois@durand-process.example"
 ZERO = {"axis": "AX-1", "rate_en": "+30%", "rate_fr": "+30 %", "span_en": "Q2 2026", "span_fr": "T2 2026",
@@ -138,3 +146,26 @@ class TestSyncPrints:
         assert ("warning: sf: Salesforce shows the picklist value 'Chemicals' of Account.Industry as 'Chimie fine', no "
                 "longer 'Chimie': pac read every account again tonight") in shown
         assert "attention" not in shown
+
+
+class TestReport:
+    def test_the_reports_data_section_words_the_kept_lines_in_its_language(self, tmp_path: Path) -> None:
+        """A run recorded since 0017 keeps the hand-over both as its English line among its errors and as its
+        record: the French report (page and workbook) lists it once, in French, under « Erreurs »; the unknown owner
+        (a record only) is `pac status`'s, not the report's (it listed it never); the CRM's error as kept. The
+        English report as before."""
+        handed = PlanWarning("handed_over", SAMPLES["handed_over"])
+        unknown = PlanWarning("unknown_owner", SAMPLES["unknown_owner"])
+        run = RunSummary(7, datetime(2027, 5, 20, 2, tzinfo=UTC), datetime(2027, 5, 20, 2, 5, tzinfo=UTC), "ok",
+                         errors=("sf-main: login refused", f"warning: {handed}"),
+                         plan_warnings=(record(handed), record(unknown)))
+        inputs = replace(ReportInputs(fx.plan(), fx.evaluation()), last_run=run)
+        html = render_html(inputs, "fr").replace("\xa0", " ")
+        assert html.count("A-01 : le responsable est passé de") == 1 and "who changed" not in html
+        assert "paul@x.example" not in html and html.count("sf-main: login refused") == 1
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "fr"))
+        cells = [str(c.value).replace("\xa0", " ") for row in book["Données"].iter_rows() for c in row if c.value]
+        assert sum("A-01 : le responsable est passé de" in c for c in cells) == 1
+        assert not any("who changed" in c for c in cells)
+        english = render_html(inputs, "en")
+        assert english.count("A-01: who changed from") == 1 and "le responsable" not in english
