@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -16,6 +17,7 @@ from babel.dates import format_date
 from pac_core.money import LOCALES, money, percent
 from pac_core.periods import day_words
 from pac_core.plan import Axis, Objective
+from pac_core.plan_warnings import PlanWarning, zero_base_words
 from pac_core.revenue import DateRange, baseline_range, last_day, prorated, window_days
 from pac_core.rounding import half_up
 
@@ -231,32 +233,37 @@ def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str,
     return objective_line(objective, zone, currency, lang, fiscal, weeks)
 
 
+def zero_base_values(objective: Objective, zone: ZoneInfo, fiscal: date | None = None,
+                     weeks: DateRange | None = None) -> dict[str, Any]:
+    """The values of a percentage objective whose baseline is 0 or below (``pac_core.plan_warnings.zero_base_words``):
+    the rate and the base's span worded in both languages, whether the base is negative (credits above the sales),
+    fixed, the axis's share (``attribution: split``), measured so far (its period not over)."""
+    days = base_days(objective, zone, weeks)
+    rate = objective.growth_rate or Decimal(0)
+    return {"rate_en": _rate_text(rate, "en"), "rate_fr": _rate_text(rate, "fr"),
+            "span_en": span_label(days, "en", fiscal), "span_fr": span_label(days, "fr", fiscal),
+            "negative": objective.growth_base is not None and objective.growth_base < 0,
+            "fixed": objective.baseline is not None, "share": bool(objective.growth_base_split),
+            "so_far": objective.growth_base_through is not None}
+
+
 def zero_base_warning(objective: Objective, zone: ZoneInfo, fiscal: date | None = None,
                       weeks: DateRange | None = None) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 or below (fixed, or measured on
     the records of the last sync: credits above the sales): it gives no objective."""
-    span = span_label(base_days(objective, zone, weeks), "en", fiscal)
-    so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
-    if objective.growth_base is not None and objective.growth_base < 0:     # credits above the sales
-        share = "its share of " if objective.growth_base_split else ""
-        where = ("its fixed baseline is negative" if objective.baseline is not None
-                 else f"{share}its scope's {span} revenue is negative (credits){so_far}")
-    else:
-        where = ("its fixed baseline is 0" if objective.baseline is not None
-                 else f"its scope won no deal in {span}{so_far}")
-    return (f"a growth of {_rate_text(objective.growth_rate or Decimal(0), 'en')} gives no objective: {where} "
-            "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
+    return zero_base_words(zero_base_values(objective, zone, fiscal, weeks), "en")
 
 
 def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None,
-                   weeks: DateRange | None = None) -> str | None:
-    """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
-    of 0 or below; None for any other axis."""
+                   weeks: DateRange | None = None) -> PlanWarning | None:
+    """``axis AX: ...`` (``zero_base_warning``; ``zero_base``, in English or French: ``pac_core.plan_warnings``) for
+    an axis whose objective, written as a percentage, has a baseline of 0 or below; None for any other axis."""
     objective = axis.objective
     if objective is None or objective.growth_rate is None or objective.growth_base is None \
             or objective.growth_base > 0:
         return None
-    return f"axis {axis.id}: {zero_base_warning(objective, zone, fiscal, weeks)}"
+    return PlanWarning("zero_base", {"axis": axis.id, **zero_base_values(objective, zone, fiscal, weeks)})
 
 
-__all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_warning"]
+__all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_values",
+           "zero_base_warning"]

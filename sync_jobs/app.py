@@ -113,7 +113,8 @@ def run_summary(row: Any, conflicts: Sequence[str] = ()) -> RunSummary:
                       api_calls={k: int(v.get("calls", 0)) for k, v in row.api.items()},
                       quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors),
                       conflicts=tuple(conflicts),
-                      removed=None if row.removed is None else tuple(from_record(r) for r in row.removed))
+                      removed=None if row.removed is None else tuple(from_record(r) for r in row.removed),
+                      plan_warnings=None if row.plan_warnings is None else tuple(row.plan_warnings))
 
 
 def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = None, *, period: str | None = None,

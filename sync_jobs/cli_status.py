@@ -44,6 +44,7 @@ from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import shown_url
 from sync_jobs.store.tables import Run
+from sync_jobs.warnings_kept import kept_problems
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
              "en": "No recommendation: every axis is within its thresholds."}
@@ -315,7 +316,9 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
     # what the last run took out of the plan: kept on its row (a run recorded before migration 0016: among its
     # problems), listed apart, in the status's language (audit removedplan: `pac sync` printed it to no one on a night
     # `pac schedule` ran; audit removedrec: kept as records, not lines read back)
-    problems = split(runs[0].removed, runs[0].errors or [])[1] if runs else []
+    # its plan warnings (a run recorded since migration 0017) worded in the status's language (audit warnfr)
+    problems = kept_problems(split(runs[0].removed, runs[0].errors or [])[1], runs[0].plan_warnings, lang) \
+        if runs else []
     if problems:
         console.print(w["problems"].format(n=len(problems)), markup=False)
         for e in problems[:10]:

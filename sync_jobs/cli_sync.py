@@ -21,6 +21,7 @@ from pac_core.errors import InvalidInput
 from pac_core.periods import day_words
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended
+from pac_core.plan_warnings import words_of
 from sync_jobs import cli_common, textsafe
 from sync_jobs.crm_exit import crm_error_words, crm_exit_code
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
@@ -241,7 +242,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None, l
     """The run's counts, API calls, errors and warnings, the plan's state it changed, and the plan outside its
     period (``pac_core.plan_end.period_line``: ended, naming ``next_plan`` when the settings hold it, or not
     begun; in the plan's language under English, as it always was, in French under ``lang="fr"``). The errors and
-    the plan's warnings are printed as the run words them (the run log's texts, `pac status` shows them so too)."""
+    the CRMs' warnings are printed as the run words them (the run log's texts, `pac status` shows them so too); the
+    plan's warnings in ``lang`` (``pac_core.plan_warnings``)."""
     w = WORDS[lang]
     console.print(counts_table(w["title"].format(plan=result.plan_id, status=status_words(result.log_status, lang)),
                                result.counts, lang))
@@ -249,11 +251,12 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None, l
         console.print(line, markup=False)
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
-    unmeasured = list(getattr(result, "unmeasured", []) or [])
-    # one line per connector at most each, kept for pac status
+    # the plan's warnings in the output's language (``pac_core.plan_warnings``; free text as worded: audit warnfr)
+    unmeasured = words_of(getattr(result, "unmeasured", []) or [], lang)
+    # one line per connector at most each, kept for pac status; the CRM admin's: in English
     lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or []),
                *(getattr(result, "notices", []) or [])]
-    others = [*unmeasured, *(getattr(result, "relabelled", []) or [])]
+    others = [*unmeasured, *words_of(getattr(result, "relabelled", []) or [], lang)]
     shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
     for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:
         console.print(f"{w['warning']}{textsafe.markup(warning)}", markup=True, highlight=False)

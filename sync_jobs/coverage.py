@@ -25,6 +25,7 @@ from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.people import Remembered, Reused, remembered, reused
 from pac_core.plan import Plan
+from pac_core.plan_warnings import PlanWarning
 from pac_core.records import User
 from pac_core.text import fold_value
 
@@ -41,27 +42,27 @@ def _types_read(connectors: Sequence[tuple[str, str, Any]]) -> dict[str, frozens
     return {name: frozenset(m.activity_types()) for name, _, m in connectors}
 
 
-def _warning(action: Any, why: str, fixers: Sequence[tuple[str, str, Any]]) -> str:
+def _warning(action: Any, connectors: Sequence[tuple[str, str, Any]], owner: str | None = None) -> PlanWarning:
+    """``unmeasured_action`` (``pac_core.plan_warnings``): the action, its type, the connectors that do not read it
+    (``owner``: those its owner works in), and what each one's mapping says to do."""
     kind = action.activity_type
-    fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in fixers)
-    return (f"action {action.id} counts {kind.value!r} activities, {why}: it will stay at 0 whatever is done. "
-            f"To measure it: {fixes}; or count another activity")
+    return PlanWarning("unmeasured_action", {
+        "action": action.id, "kind": kind.value, "owner": owner, "connectors": [[n, crm] for n, crm, _ in connectors],
+        "fixes": [[name, m.activity_type_fix(kind), m.activity_type_fix(kind, "fr")] for name, _, m in connectors]})
 
 
-def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[str]:
+def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[PlanWarning]:
     """One warning per action whose activity type none of ``connectors`` ((name, crm, mapping) of each connector
     of the plan) reads. A mapping that cannot tell its types (no ``activity_types``) is taken to read every one."""
     types = _types_read(connectors)
     if types is None:
         return []
     readable = frozenset().union(*types.values())
-    names = ", ".join(f"{name} ({crm})" for name, crm, _ in connectors)
-    return [_warning(action, f"which none of the plan's connectors reads ({names})", connectors)
-            for action in plan.actions if action.activity_type not in readable]
+    return [_warning(action, connectors) for action in plan.actions if action.activity_type not in readable]
 
 
 def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]],
-                          users_of: Mapping[str, set[str]]) -> list[str]:
+                          users_of: Mapping[str, set[str]]) -> list[PlanWarning]:
     """One warning per action that some connector of the plan measures, but none of those its owner works in (is
     a user of): a rep who is a HubSpot user only, with an action counting activities only the Salesforce mapping
     reads, stays at 0 (their records are in HubSpot). Actions whose owner is a user of no connector are left to
@@ -76,9 +77,7 @@ def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]]
         homes = [(name, crm, m) for name, crm, m in connectors if not emails.isdisjoint(users_of.get(name, set()))]
         if kind not in readable or not homes or any(kind in types[name] for name, _, _ in homes):
             continue
-        where = ", ".join(f"{name} ({crm})" for name, crm, _ in homes)
-        out.append(_warning(action, f"but its owner {action.who} works only in {where}, which does not read them",
-                            homes))
+        out.append(_warning(action, homes, owner=action.who))
     return out
 
 
@@ -144,14 +143,8 @@ def product_values(plan: Plan) -> list[str]:
     return list(out)
 
 
-_RELABELLED_AS = {"salesforce": "Salesforce shows the picklist value {value!r} of Account.{field}",
-                  "hubspot": "HubSpot shows the option {value!r} of the company property {field}"}
-_FAMILY_RELABELLED_AS = {"salesforce": "Salesforce shows the product family {value!r} of {field}",
-                         "hubspot": "HubSpot shows the option {value!r} of the line item property {field}"}
-
-
 def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, crm: str, mapping: Any,
-                     kept: PicklistLabels, seen: PicklistLabels) -> list[str]:
+                     kept: PicklistLabels, seen: PicklistLabels) -> list[PlanWarning]:
     """One warning per picklist value a CRM shows under a new label since the last night that read the labels (a
     relabel in Salesforce Setup, a HubSpot option's label edited): the field, the old label -> the new one, that
     this night read the accounts again in full (``Connector.reading``: every stored account holds the new label),
@@ -171,7 +164,7 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
                 docs[plan_file] = load_yaml(plan_file)
             except (InvalidInput, OSError):
                 docs[plan_file] = None
-    out: list[str] = []
+    out: list[PlanWarning] = []
     relabels = [(field, value, old, new, False) for field, value, old, new in changes]
     relabels += [(field, value, old, new, True) for field, value, old, new in family]
     for field, value, old, new, of_family in relabels:
@@ -192,35 +185,17 @@ def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, 
                             line = doc.line(path) if doc is not None else None
                             where = f"{plan_file}:{line}" if line else str(plan_file or plan.id)
                             stale.append(f"{where} {format_path(path)}: {v!r}")
-        if of_family:
-            shows = _FAMILY_RELABELLED_AS.get(crm, "{field} {value!r}")
-            words = (f"{connector}: " + shows.format(value=value, field=field) + f" as {new!r}, no longer {old!r}: "
-                     "pac read every deal again tonight, each line with its new label")
-            nothing = "no deal line is in"
-        else:
-            words = (f"{connector}: " + _RELABELLED_AS.get(crm, "{field} {value!r}").format(value=value, field=field)
-                     + f" as {new!r}, no longer {old!r}: pac read every account again tonight, each with its new "
-                     "label")
-            nothing = "no account is in"
-        if stale:
-            words += (f"; the plan scope value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now "
-                      f"match{'' if len(stale) > 1 else 'es'} no label, so {nothing} "
-                      f"{'those scopes' if len(stale) > 1 else 'that scope'} any more: write {new!r} there (then "
-                      "`pac config check pac.yaml --online` lists any other plan value that matches no label)")
-        else:
-            words += f"; no plan scope names {old!r}"
-        out.append(words)
+        out.append(PlanWarning("relabelled", {"connector": connector, "crm": crm, "field": field, "value": value,
+                                              "old": old, "new": new, "family": of_family, "stale": stale}))
     return out
 
 
-# what a line key is called in a warning, and the plan's scope fields that match it (``revenue._line_values``)
-_LINE_KEYS = {"code": ("product code", ("product_code", "product")), "name": ("product name", ("product",)),
-              "family": ("product family", ("product_family", "product"))}
-_CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
+# the plan's scope fields that match a line key (``revenue._line_values``)
+_LINE_FIELDS = {"code": ("product_code", "product"), "name": ("product",), "family": ("product_family", "product")}
 
 
 def rename_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, crm: str,
-                    renames: Sequence[ProductRename]) -> list[str]:
+                    renames: Sequence[ProductRename]) -> list[PlanWarning]:
     """One warning per product value the deals read again tonight for an edited product no longer hold
     (``RenamesProducts``: a Salesforce Product2's code, name or family edited, which moves no opportunity) that a
     scope of ``plans`` names (``product_code``, ``product_family`` or ``product``): the old value -> the new one(s),
@@ -228,9 +203,9 @@ def rename_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, c
     names is not warned of (the figures of no axis move). Audit products, 6 Dec 2026: before, a product axis on the
     old code fell to 0 the next morning with no word."""
     docs: dict[Path, Document | None] = {}
-    out: list[str] = []
+    out: list[PlanWarning] = []
     for rename in renames:
-        what, fields = _LINE_KEYS.get(rename.field, (rename.field, ("product",)))
+        fields = _LINE_FIELDS.get(rename.field, ("product",))
         stale: list[str] = []
         for plan, plan_file in plans:
             if plan_file is not None and plan_file not in docs:
@@ -249,22 +224,9 @@ def rename_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, c
                             stale.append(f"{where} {format_path(path)}: {v!r}")
         if not stale:
             continue
-        crm_name = _CRM_NAMES.get(crm, crm)
-        new = " or ".join(repr(v) for v in rename.new) if rename.new else "none"
-        deals = f"{rename.deals} deal{'s' if rename.deals != 1 else ''}"
-        if rename.library:      # HubSpot: the line items keep what they were sold under, and count as one product
-            out.append(f"{connector}: {crm_name}'s product library now gives the {what} {new}, no longer "
-                       f"{rename.old!r} (a product renamed: its line items on {deals} read tonight); the plan scope "
-                       f"value{'s' if len(stale) > 1 else ''} {', '.join(stale)} still "
-                       f"count{'' if len(stale) > 1 else 's'} its line items sold under either (one product, by "
-                       f"hs_product_id); write {rename.new[0]!r} there to name it as HubSpot does now, or name it "
-                       "by its id (product_id)")
-            continue
-        out.append(f"{connector}: the product lines {crm_name} holds now say the {what} {new}, no longer "
-                   f"{rename.old!r} (a product edited in {crm_name}: {deals} read again tonight); the plan scope "
-                   f"value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now match{'' if len(stale) > 1 else 'es'}"
-                   f" none of those lines, so their revenue left {'those scopes' if len(stale) > 1 else 'that scope'}"
-                   + (f": write {rename.new[0]!r} there" if len(rename.new) == 1 else ": write the new value there"))
+        out.append(PlanWarning("renamed_product", {
+            "connector": connector, "crm": crm, "field": rename.field, "old": rename.old, "new": list(rename.new),
+            "deals": rename.deals, "library": bool(rename.library), "stale": stale}))
     return out
 
 
@@ -311,36 +273,16 @@ def _located(doc: Document | None, path: tuple[str | int, ...], email: str) -> t
     return doc.line(path), format_path(path)
 
 
-# the unknown-owner warning's words, by the plan's language
-_UNKNOWN_WORDS = {
-    "fr": {"colon": " : ", "semi": " ; ", "unknown": "n'est utilisateur d'aucun CRM du plan",
-           "action": "ses actions restent à 0 et ne sont écrites dans aucun CRM",
-           "revenue": "aucune affaire ni aucun compte ne compte comme le sien",
-           "nothing": "rien ne peut compter pour cette personne", "has": "a",
-           "moved": " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou ajoutez-la à ses "
-                    "`aliases` dans people, à {email} : {yaml}",
-           "fix": "Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans people, ou "
-                  "créez-lui un utilisateur dans l'un de ces CRM."},
-    "en": {"colon": ": ", "semi": "; ", "unknown": "is a user of none of the plan's CRMs",
-           "action": "their actions stay at 0 and are written to no CRM",
-           "revenue": "no deal or account counts as theirs", "nothing": "nothing can count for them", "has": "has",
-           "moved": ": if this person changed address, write the new one in the plan, or add it to their `aliases` "
-                    "in people, at {email}: {yaml}",
-           "fix": "Fix the address in the plan, add their address in the CRM to their `aliases` in people, or give "
-                  "them a user in one of these CRMs."},
-}
-
-
 def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]], users: Sequence[User]
-                   ) -> list[str]:
+                   ) -> list[PlanWarning]:
     """One warning per e-mail the plan names people by (``people``, an action's or axis's ``who``, an
     ``account_owner`` / ``deal_owner`` condition; a ``people`` entry alone, owning nothing, is not warned of) that is
     a user of none of the plan's connectors (``users_of``:
     connector -> its users' lower-case e-mails), the person's ``aliases`` included: nothing of theirs can count
     (their actions stay at 0 and are written to no CRM, no deal or account is theirs). Each names the places in
     ``plan_file`` (line and key) and the fix; when a CRM user (``users``) has the same name or the same local part
-    under another address, it names that user (an e-mail changed in the CRM: a domain migration). In the plan's
-    language."""
+    under another address, it names that user (an e-mail changed in the CRM: a domain migration). ``unknown_owner``
+    (``pac_core.plan_warnings``): worded in the output's language (before 7 Dec 2026, in the plan's)."""
     known = set().union(*users_of.values()) if users_of else set()
     named = _plan_emails(plan)
     # a person listed in people who owns nothing (a director, an assistant) decides nothing: not warned every night
@@ -351,7 +293,6 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
     doc = _plan_doc(plan_file)
     identities = {e for p in plan.people for e in (p.email, *p.aliases)}
     names = {p.email: p.name for p in plan.people}
-    w = _UNKNOWN_WORDS["fr" if plan.language == "fr" else "en"]
     crms = ", ".join(users_of)
     out = []
     for email in unknown:
@@ -364,94 +305,49 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
         ids = list(dict.fromkeys(ident for _, ident, _ in places if ident))
         kinds = {kind for _, _, kind in places}
         lookalikes = _lookalikes(email, names.get(email, ""), users, identities)
-        what = [w[kind] for kind in ("action", "revenue") if kind in kinds]
-        text = (f"{', '.join(ids) + w['colon'] if ids else ''}{email} {w['unknown']} ({crms}) ({', '.join(where)})"
-                f"{w['colon']}{w['semi'].join(what) or w['nothing']}. ")
-        if lookalikes:
-            text += w["semi"].join(f"{c} {w['has']} {e}" + (f" ({n})" if n else "") for c, e, n in lookalikes)
-            others = dict.fromkeys(e for _, e, _ in lookalikes)
-            text += w["moved"].format(email=email, yaml=_alias_yaml(plan, email, *others))
-        else:
-            text += w["fix"]
-        out.append(text)
+        others = dict.fromkeys(e for _, e, _ in lookalikes)
+        out.append(PlanWarning("unknown_owner", {
+            "ids": ids, "email": email, "crms": crms, "where": where, "kinds": sorted(kinds),
+            "lookalikes": [list(found) for found in lookalikes],
+            "yaml": _alias_yaml(plan, email, *others) if lookalikes else None}))
     return out
 
 
-# the remembered-alias warning's words, by the plan's language
-_REMEMBERED_WORDS = {
-    "fr": {"colon": " : ", "semi": " ; ", "user": "l'utilisateur {user} de {crm}",
-           "now": "a maintenant l'adresse {email}",
-           "had": "il avait {former}, que le plan nomme",
-           "counts": "pac compte les enregistrements de cet utilisateur pour {person}, avant comme après le "
-                     "changement, et ses actions restent à cet utilisateur",
-           "write": "Écrivez-le dans le plan, sous people, à {person} : ",
-           "both": "les utilisateurs {users} ont maintenant l'adresse {email} ; ils avaient {formers}, que le plan "
-                   "nomme pour des personnes différentes : pac ne compte leurs enregistrements pour aucune d'elles. "
-                   "Ajoutez {email} aux `aliases` de la bonne personne dans people, ou donnez-lui une adresse à elle "
-                   "dans le CRM."},
-    "en": {"colon": ": ", "semi": "; ", "user": "{crm}'s user {user}", "now": "now has the e-mail {email}",
-           "had": "it had {former}, which the plan names",
-           "counts": "pac counts this user's records for {person}, before and after the change, and their "
-                     "actions stay with this user",
-           "write": "Write it in the plan, under people, at {person}: ",
-           "both": "the users {users} now have the e-mail {email}; they had {formers}, which the plan names for "
-                   "different people: pac counts their records for none of them. Add {email} to the right person's "
-                   "`aliases` in people, or give the user an e-mail of their own in the CRM."},
-}
-
-
-def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[str]:
+def remembered_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[PlanWarning]:
     """One warning per CRM user whose e-mail changed from one the plan names to one it does not
     (``pac_core.people.remembered``): what pac does (it counts the user for the person, as an alias would) and the
-    alias line to write in the plan, in the plan's language; one per e-mail remembered for two people (nothing
-    counted). The line of the person's ``people`` entry when there is one."""
+    alias line to write in the plan (``remembered_email``); one per e-mail remembered for two people, nothing
+    counted (``remembered_shared``). The line of the person's ``people`` entry when there is one. Worded in the
+    output's language (``pac_core.plan_warnings``; before 7 Dec 2026, in the plan's)."""
     found = remembered(plan, users)
     if not found:
         return []
     doc = _plan_doc(plan_file)
-    w = _REMEMBERED_WORDS["fr" if plan.language == "fr" else "en"]
-    out = []
-    for r in (r for r in found if not r.ambiguous):
-        user = _user_words(r)
-        text = (f"{w['user'].format(user=user, crm=r.source)} {w['now'].format(email=r.email)}{w['semi']}"
-                f"{w['had'].format(former=r.former)} ({_place_of(plan, plan_file, doc, r.former)}){w['colon']}"
-                f"{w['counts'].format(person=r.person)}. {w['write'].format(person=r.person)}")
-        out.append(text + _alias_yaml(plan, r.person, r.email))
+    out = [PlanWarning("remembered_email", {
+        "user": _user_words(r), "crm": r.source, "email": r.email, "former": r.former,
+        "place": _place_of(plan, plan_file, doc, r.former), "person": r.person,
+        "yaml": _alias_yaml(plan, r.person, r.email)}) for r in found if not r.ambiguous]
     ambiguous: dict[str, list[Any]] = {}
     for r in (r for r in found if r.ambiguous):
         ambiguous.setdefault(r.email, []).append(r)
     for email, rows in ambiguous.items():
-        users_words = ", ".join(f"{r.source} {_user_words(r)}" for r in rows)
-        formers = ", ".join(dict.fromkeys(r.former for r in rows))
-        out.append(w["both"].format(users=users_words, email=email, formers=formers))
+        out.append(PlanWarning("remembered_shared", {
+            "users": ", ".join(f"{r.source} {_user_words(r)}" for r in rows), "email": email,
+            "formers": ", ".join(dict.fromkeys(r.former for r in rows))}))
     return out
 
 
-_REUSED_WORDS = {
-    "fr": "l'utilisateur {user} de {crm} a maintenant l'adresse {email}, que le plan nomme ; il avait {former}, que le "
-          "plan nomme pour une autre personne ({place}) : tous les enregistrements de cet utilisateur, ceux du temps "
-          "de {former} compris, comptent pour {person} (pac reconnaît une personne à son utilisateur du CRM, pas à la "
-          "date). Si cet utilisateur a été donné à une autre personne, donnez à chacune son propre utilisateur dans le "
-          "CRM et rendez à {former} ses enregistrements (changement de propriétaire).",
-    "en": "{crm}'s user {user} now has the e-mail {email}, which the plan names; it had {former}, which the plan "
-          "names for another person ({place}): every record of this user, those of {former}'s time included, counts "
-          "for {person} (pac tells a person by their CRM user, not by the date). If this login was given to another "
-          "person, give each one a user of their own in the CRM and give {former} their records back (Change "
-          "Owner).",
-}
-
-
-def reused_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[str]:
+def reused_warnings(plan: Plan, plan_file: Path, users: Sequence[User]) -> list[PlanWarning]:
     """One warning per CRM user whose e-mail now and a former one are two people of the plan
-    (``pac_core.people.reused``: a login given to someone else): whose records they now are, and the fix."""
+    (``pac_core.people.reused``: a login given to someone else): whose records they now are, and the fix
+    (``reused_email``)."""
     found = reused(plan, users)
     if not found:
         return []
     doc = _plan_doc(plan_file)
-    words = _REUSED_WORDS["fr" if plan.language == "fr" else "en"]
-    return [words.format(crm=r.source, user=_user_words(r), email=r.email,
-                         former=r.former, place=_place_of(plan, plan_file, doc, r.former), person=r.person)
-            for r in found]
+    return [PlanWarning("reused_email", {"crm": r.source, "user": _user_words(r), "email": r.email,
+                                         "former": r.former, "place": _place_of(plan, plan_file, doc, r.former),
+                                         "person": r.person}) for r in found]
 
 
 _NOTE_WORDS = {

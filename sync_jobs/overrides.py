@@ -55,6 +55,7 @@ from pac_core.plan import (
     axis_state_on,
     suspension_lapsed,
 )
+from pac_core.plan_warnings import PlanWarning
 from pac_core.window import Window
 from sync_jobs.store.db import stored_instant
 
@@ -283,15 +284,11 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
 
 _MISSING = object()
 
-# an editable field as `pac sync`'s lines name it
-FIELD_WORDS = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "target",
-               "action_due": "due date"}
-
 
 def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[str, str, str], Any],
                       added: Mapping[str, Sequence[str]] | None = None, *, when: str = "run",
-                      pending: Sequence[tuple[tuple[str, str, str], Change]] = ()) -> list[str]:
-    """One line per retired item (``retired``: keys of axes and actions no longer in ``plan``) that holds values
+                      pending: Sequence[tuple[tuple[str, str, str], Change]] = ()) -> list[PlanWarning]:
+    """One warning per retired item (``retired``: keys of axes and actions no longer in ``plan``) that holds values
     accepted from a CRM the plan file never had (a stored state from ``crm`` differing from the file's value then):
     they leave the plan with the id (audit planstate F2: a renamed action dropped the manager's target, with only
     "no longer in the plan"). Names each value, the file's, where it came from and the day (the plan's timezone), and
@@ -300,7 +297,8 @@ def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[
     retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync). ``pending``: a person's CRM edits
     this run read of items the file no longer has (``Decision.outside``), which never applied: named too, as « the
     edits made in the CRMs since the last run, not applied » (audit planlife F3: an edit read the night its action
-    was renamed or removed vanished without a word); they do not come back with the id."""
+    was renamed or removed vanished without a word); they do not come back with the id. ``lost_with_retired``
+    (``pac_core.plan_warnings``): in English or French."""
     retired = set(retired)
     leaving = Counter(t for t, key in {(k[0], k[1]) for k in states} if key in retired)   # per target
     out = []
@@ -311,43 +309,30 @@ def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[
                 if k[1] == key and (k not in states or not same(change.value, states[k].file_value))]
         if not held and not read:
             continue
-        item = key.split(":", 1)[-1]
+        if when == "check" and not held:
+            continue
         target = (held[0][0] if held else read[0][0])[0]
-        values = [f"{FIELD_WORDS.get(k[2], k[2])} {st.value}" for k, st in held]
-        said = "; ".join(
-            f"{words} ({st.file_value} in the file) from {_origin(st)}"
-            + (f" on {_local_day(plan, st.changed_at)}" if st.changed_at else "")
-            for words, (k, st) in zip(values, held, strict=True))
-        read_values = [f"{FIELD_WORDS.get(k[2], k[2])} {change.value}" for k, change, _ in read]
-        said_read = "; ".join(
-            words + ("" if file_value is _MISSING else f" ({file_value} in the file)")
-            + f" from {change.where()} on {_local_day(plan, change.at)}"
-            for words, (_k, change, file_value) in zip(read_values, read, strict=True))
-        values += read_values
         new = list((added or {}).get(target, ()))
-        # a rename: one item of the kind gone, one new; else the manager knows which replaces it
-        into = new[0] if len(new) == 1 and leaving[target] == 1 else f"the {target} that replaces it"
-        write = f"write {', '.join(values)} in {into}"
-        if when == "check" and held:
-            out.append(f"{item} is no longer in this file: the next pac sync drops with it the values accepted from "
-                       f"the CRMs that the plan file does not have: {said}; to keep them, {write}, or put {item} back, "
-                       f"run `pac plan pull`, then rename or remove it")
-            continue
-        if when == "check":
-            continue
-        would = "would go" if when == "dry_run" else "go"
-        parts = ([f"the values accepted from the CRMs that the plan file does not have: {said} (they come back if "
-                  f"{item} is put back under that id)"] if held else []) \
-            + ([f"the edits made in the CRMs since the last run, not applied: {said_read}"] if read else [])
-        out.append(f"{item}: no longer in the plan, and with it {would} {' and '.join(parts)}; to keep them, {write}"
-                   + ("; run `pac plan pull` before renaming or removing an item" if held else "")
-                   + (" (dry run)" if when == "dry_run" else ""))
+        out.append(PlanWarning("lost_with_retired", {
+            "item": key.split(":", 1)[-1], "target": target, "when": when,
+            # a rename: one item of the kind gone, one new; else the manager knows which replaces it
+            "into": new[0] if len(new) == 1 and leaving[target] == 1 else None,
+            "held": [[k[2], str(st.value), str(st.file_value), _origin_of(st), _iso(_local_day(plan, st.changed_at))]
+                     for k, st in held],
+            "read": [[k[2], str(change.value), None if file_value is _MISSING else str(file_value),
+                      [change.source, change.connector or "", change.who_name or change.who_id or ""],
+                      _iso(_local_day(plan, change.at))]
+                     for k, change, file_value in read]}))
     return out
 
 
-def _origin(state: Any) -> str:
-    who = state.who_name or state.who_id or ""
-    return f"{state.connector} ({who})" if who else str(state.connector or "a CRM")
+def _origin_of(state: Any) -> list[str]:
+    """Where a stored state's value came from, as ``lost_with_retired`` keeps it: ``["state", connector, who]``."""
+    return ["state", str(state.connector or ""), str(state.who_name or state.who_id or "")]
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept: Mapping[tuple[str, str, str], Change]

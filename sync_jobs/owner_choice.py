@@ -34,6 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 from connectors.base import Target
 from pac_core.people import person_emails
 from pac_core.plan import Plan
+from pac_core.plan_warnings import PlanWarning
 from pac_core.records import User
 
 Desired = Mapping[tuple[Target, str], Mapping[str, Any]]
@@ -75,21 +76,16 @@ class Twins:
     chosen: str
     items: tuple[str, ...]
 
-    def warning(self, language: str) -> str:
-        users = "; ".join(f"{email}: {words}" for email, words in self.able)
-        who, items = self.name or self.person, ", ".join(self.items)
-        if language == "fr":
-            return (f"{self.connector} : {len(self.able)} utilisateurs actifs peuvent être propriétaires des "
-                    f"enregistrements PAC de {who} ({users}) ; pac a donné {items} à l'utilisateur de {self.chosen} "
-                    "(l'e-mail du plan d'abord, puis ses aliases dans l'ordre du plan, puis les e-mails dont pac se "
-                    "souvient), et laisse à chacun ceux dont il est déjà propriétaire. Si cette personne travaille "
-                    "sous un autre de ces utilisateurs, désactivez celui qu'elle n'utilise plus, ou faites de l'e-mail "
-                    "de l'autre son `email` sous people dans le plan (celui-ci dans ses aliases)")
-        return (f"{self.connector}: {len(self.able)} active users can own {who}'s PAC records ({users}); pac gave "
-                f"{items} to the user of {self.chosen} (the plan's e-mail first, then its aliases in the plan's "
-                "order, then the e-mails pac remembers), and leaves each record already owned by one of them with it. "
-                "If this person works under another of these users, deactivate the one they no longer use, or make "
-                "the other's e-mail their `email` under people in the plan (this one under their aliases)")
+    def warning(self, language: str = "en") -> str:
+        """The warning in ``language`` (``plan_warning``)."""
+        return self.plan_warning().words(language)
+
+    def plan_warning(self) -> PlanWarning:
+        """``several_owners`` (``pac_core.plan_warnings``): who got the records, the users able to own them, the
+        fix; in English or French."""
+        return PlanWarning("several_owners", {
+            "connector": self.connector, "who": self.name or self.person, "able": [list(a) for a in self.able],
+            "chosen": self.chosen, "items": list(self.items)})
 
 
 def to_ask(desired: Desired, plan: Plan, active: set[str]) -> set[str]:

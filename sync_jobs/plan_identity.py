@@ -29,6 +29,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.money import LOCALES
 from pac_core.periods import day_words
 from pac_core.plan import Plan
+from pac_core.plan_warnings import PlanWarning
 from pac_core.window import Window
 from sync_jobs import overrides as plan_state
 from sync_jobs.retired_kept import joined as _and
@@ -115,19 +116,19 @@ def check_name_kept(engine: Engine, plan: Plan, file: str) -> None:
         f"purpose, write its own id: ({plan.id}); {NOTHING_WRITTEN}", file=file))
 
 
-def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | None = None) -> list[str]:
+def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | None = None) -> list[PlanWarning]:
     """Each action whose ``who`` names another person than in ``before`` (the store's previous version of the plan)
     while no ``handed_over`` names that former owner: their activities stop counting for it (docs/engine.md, rule 1),
     said with the YAML that keeps them (audit planstate F1: an action handed over as the advisor's *reassign* asks
     lost its visits, 4 / 5 -> 1 / 5, with no word). The day proposed is the former owner's leaving day when the plan
-    declares it (``rep_leaving`` with ``on``, a hint only), else ``today`` kept inside the plan's period."""
+    declares it (``rep_leaving`` with ``on``, a hint only), else ``today`` kept inside the plan's period.
+    ``handed_over`` (``pac_core.plan_warnings``): in English or French."""
     zone = ZoneInfo(plan.timezone)
     first = plan.period.start.astimezone(zone).date()
     last = (plan.period.end.astimezone(zone) - timedelta(microseconds=1)).date()
     leaving = plan.leaving_days()
     aliases = plan.aliases()
     then = {action.id: action.who for action in before.actions}
-    where = f"the store's version {version} of the plan" if version is not None else "the plan the store keeps"
     out = []
     for action in plan.actions:
         old = then.get(action.id)
@@ -139,11 +140,9 @@ def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | 
             continue
         declared = leaving.get(old) or next((day for email, day in leaving.items() if email in person), None)
         day = declared if declared is not None and first <= declared <= last else min(max(today, first), last)
-        why = (f"{old}'s leaving day, from the plan's rep_leaving" if day == declared else
-               "today: write the new owner's first day if it was another")
-        out.append(f"{action.id}: who changed from {old} to {action.who} since {where}: the activities of {old} stop "
-                   f"counting for it; to keep those made before the hand-over, add to the action  handed_over: "
-                   f"{{from: {old}, on: {day.isoformat()}}}  ({why})")
+        out.append(PlanWarning("handed_over", {"action": action.id, "old": old, "new": action.who,
+                                               "version": version, "day": day.isoformat(),
+                                               "declared": day == declared}))
     return out
 
 
@@ -175,7 +174,7 @@ def _stored_plan(version: PlanVersion) -> Plan:
 
 
 def stored_owner_warnings(engine: Engine, plan: Plan, fingerprint: str, today: date, *,
-                          new_only: bool = False) -> list[str]:
+                          new_only: bool = False) -> list[PlanWarning]:
     """``owner_change_warnings`` against the store's previous version of the plan (``previous_version``; ``new_only``:
     ``pac sync``, only on the run that records the changed file, so a quiet night parses no older version); nothing
     when it keeps none, or when that version no longer loads (a plan format since tightened: logged)."""
@@ -221,7 +220,7 @@ def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None
     today = (fixed or datetime.now(UTC)).astimezone(ZoneInfo(plan.timezone)).date()   # as a run dates it
 
     def read(engine: Engine) -> list[str]:
-        return stored_owner_warnings(engine, plan, plan_fingerprint(file), today)
+        return [*stored_owner_warnings(engine, plan, plan_fingerprint(file), today)]
 
     return _on_store(settings, read, [])
 
@@ -404,6 +403,6 @@ def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) ->
         gone = [f"{plan.id}:{i}" for i in sorted(then_ids - now_ids)]
         added = {"axis": [a.id for a in plan.axes if a.id not in then_ids],
                  "action": [a.id for a in plan.actions if a.id not in then_ids]}
-        return plan_state.lost_with_retired(plan, gone, states, added, when="check")
+        return [*plan_state.lost_with_retired(plan, gone, states, added, when="check")]
 
     return _on_store(settings, read, [])

@@ -31,6 +31,9 @@ class RunSummary:
     # the axes and actions the run took out of the plan (``retired_kept``); None: a run recorded before migration
     # 0016, whose items are legacy lines among its errors (``retired_kept.split``)
     removed: tuple[RemovedItem, ...] | None = None
+    # the plan's warnings the run worded (``pac_core.plan_warnings.record``); None: a run recorded before migration
+    # 0017, whose kept warnings are English lines among its errors (``warnings_kept.kept_problems``)
+    plan_warnings: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True)

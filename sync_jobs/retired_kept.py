@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 HEAD = "removed from the plan by this run: "
-"""How a kept line starts, after ``run_context.WARNING_HEAD``."""
+"""How a kept line starts, after ``warnings_kept.WARNING_HEAD``."""
 
 _LINE = re.compile(r"^(?:warning: )?" + re.escape(HEAD)
                    + r"(?P<id>\S+) \((?P<kind>action|axis) «(?P<name>.*)»(?:, done (?P<done>\d+) / (?P<target>\d+))?\)"

@@ -27,8 +27,6 @@ from sync_jobs.writeback import Writer
 Clock = Callable[[], datetime]
 Evaluator = Callable[[Plan, Records | RecordColumns, datetime], Evaluation]    # (plan, records, as of) -> evaluation
 
-# how a warning kept with a run's problems (``pac status``) starts, apart from the errors: ``RunResult.lacking``
-WARNING_HEAD = "warning: "
 
 
 @dataclass
@@ -59,8 +57,11 @@ class RunResult:
     rewritten: list[str] = field(default_factory=list)
     # records of axes and actions no longer in the plan, marked removed by this run (diff.retired_line)
     retired: list[str] = field(default_factory=list)
-    # actions none of the plan's connectors can measure (``sync_jobs.coverage``), objectives written as a percentage
-    # of a baseline of 0 (``pac_core.growth``): warned of, never a failure
+    # the plan's warnings (``pac_core.plan_warnings.PlanWarning``, in English as a ``str``, ``words(lang)``; a plain
+    # string for a warning worded as free text): actions none of the plan's connectors can measure
+    # (``sync_jobs.coverage``), owners no CRM knows, objectives written as a percentage of a baseline of 0
+    # (``pac_core.growth``)...: warned of, never a failure; kept on the run's row (``pac_run.plan_warnings``) with
+    # ``relabelled`` so `pac status` words them in its language
     unmeasured: list[str] = field(default_factory=list)
     # per connector, the PAC fields the CRM lacks (an org or portal provisioned by an older pac: left out of the
     # write-back) and the command that creates them (``Connector.lacking_fields``): warned of, never a failure;

@@ -38,6 +38,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.people import with_remembered
 from pac_core.plan import Plan
+from pac_core.plan_warnings import record
 from pac_core.records import Records, Rejected
 from pac_core.reject_codes import DEAL_RULES, ENGINE_RULES, read_reason, reason_key
 from pac_core.report_period import base_calendar
@@ -63,10 +64,11 @@ from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.plan_identity import stored_owner_warnings
 from sync_jobs.pull import needs_full, pull_connector
 from sync_jobs.run_advice import kept_advice
-from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
+from sync_jobs.run_context import RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store.repo import stored_rejection
 from sync_jobs.unit_of_work import UnitOfWork
+from sync_jobs.warnings_kept import WARNING_HEAD
 from sync_jobs.writeback import WriteOutcome
 
 log = logging.getLogger("pac.sync")
@@ -334,9 +336,9 @@ def route(ctx: RunContext) -> None:
                      emails_of=ctx.effective.emails_of, crms={n: ctx.connectors[n].crm for n in names},
                      listed={name for name, _target in ctx.pulled.listed},
                      able=owner_choice.able_of({n: ctx.connectors[n] for n in names}))
-    for warning in repair.unowned_lines():
-        ctx.result.unmeasured.append(warning)
-        event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
+    for line in repair.unowned_lines():       # a CRM licence matter, the admin's: in English (free text)
+        ctx.result.unmeasured.append(line)
+        event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=line)
     ctx.written, ctx.repair = repair.rows, repair
     _save_drift(ctx, repair)
     ctx.accounts = account_changes(ctx)
@@ -407,7 +409,7 @@ def _owners_here(ctx: RunContext, name: str, kept: Mapping[tuple[Target, str], M
     out, twins = owner_choice.local_owners(kept, ctx.effective, active, last, able,
                                            owner_choice.moved_from(ctx.records.users, name), name)
     for twin in twins:
-        warning = twin.warning(ctx.plan.language)
+        warning = twin.plan_warning()
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
     return out
@@ -595,7 +597,8 @@ def checkpoint(ctx: RunContext) -> None:
                              advice=kept_advice(ctx.effective, ctx.evaluation),
                              readings=ctx.pulled.readings if advance else None,
                              labels=ctx.pulled.labels if advance else None,
-                             rates=ctx.pulled.rates if advance else None)
+                             rates=ctx.pulled.rates if advance else None,
+                             plan_warnings=[record(w) for w in [*result.unmeasured, *result.relabelled]])
     event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
 

@@ -240,15 +240,16 @@ class UnitOfWork:
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None,
                    labels: Mapping[str, Mapping[str, Any]] | None = None,
-                   rates: Mapping[str, KeptRates] | None = None) -> None:
+                   rates: Mapping[str, KeptRates] | None = None,
+                   plan_warnings: Iterable[Mapping[str, Any]] = ()) -> None:
         """The run log, its rejections, its advice, the new watermarks (None: none moves), the scope picklists'
-        labels read (``labels``, per connector) and the dated exchange-rate rows read (``rates``), in one
-        transaction; ``LockLost`` instead when the run lost its lock (the run is then closed as failed, no watermark
-        moved)."""
+        labels read (``labels``, per connector), the dated exchange-rate rows read (``rates``) and the plan's
+        warnings (``plan_warnings``: ``pac_core.plan_warnings.record``), in one transaction; ``LockLost`` instead
+        when the run lost its lock (the run is then closed as failed, no watermark moved)."""
         ensure_held()
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
-                        advice=advice, readings=readings, labels=labels, rates=rates)
+                        advice=advice, readings=readings, labels=labels, rates=rates, plan_warnings=plan_warnings)
 
     def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock, spent: Spent | None,
                             counted: Counted | None = None, met: Met | None = None) -> None:
@@ -441,7 +442,8 @@ class DryRun(UnitOfWork):
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None,
                    labels: Mapping[str, Mapping[str, Any]] | None = None,
-                   rates: Mapping[str, KeptRates] | None = None) -> None:
+                   rates: Mapping[str, KeptRates] | None = None,
+                   plan_warnings: Iterable[Mapping[str, Any]] = ()) -> None:
         pass
 
 

@@ -366,21 +366,36 @@ class HubSpotMapping(_Model):
         return frozenset(types | ({c.type} if c.enabled else set()) | ({e.type} if e.enabled else set())
                          | (t.read_types() if t.enabled else set()))
 
-    def activity_type_fix(self, kind: ActivityType) -> str:
-        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+    def activity_type_fix(self, kind: ActivityType, lang: str = "en") -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice), in ``lang`` (``fr``, else
+        English: ``pac sync --lang fr`` words the warning that quotes it)."""
+        fr = lang == "fr"
         if kind is self.activities.emails.type:
-            return ("set activities.emails.enabled: true in its mapping to read HubSpot e-mails (opt-in: it costs "
+            return ("mettez activities.emails.enabled: true dans son mapping pour lire les e-mails HubSpot (sur "
+                    "option : cela coûte des appels de recherche, docs/hubspot.md §2)" if fr else
+                    "set activities.emails.enabled: true in its mapping to read HubSpot e-mails (opt-in: it costs "
                     "search calls, docs/hubspot.md §2)")
         if kind is self.activities.calls.type and not self.activities.calls.enabled:
-            return "enable activities.calls in its mapping"
+            return "activez activities.calls dans son mapping" if fr else "enable activities.calls in its mapping"
         t = self.activities.tasks
-        if not t.enabled:
+        titled = ", ".join(repr(k) for k, v in t.subjects.items() if v is kind)
+        if not t.enabled and fr:
+            tasks = "mettez activities.tasks.enabled: true pour lire les tâches HubSpot (sur option)" + (
+                f" : ses sujets se lisent déjà comme des tâches {kind.value} intitulées {titled}"
+                if kind in t.subjects.values() else
+                " et associez-lui un type de tâche ou un mot-clé de sujet (activities.tasks.types ou subjects)")
+        elif not t.enabled:
             tasks = "set activities.tasks.enabled: true to read HubSpot tasks (opt-in)" + (
-                f": its subjects already read as {kind.value} tasks titled " + ", ".join(
-                    repr(k) for k, v in t.subjects.items() if v is kind) if kind in t.subjects.values() else
-                " and map a task type or subject keyword to it (activities.tasks.types or subjects)")
+                f": its subjects already read as {kind.value} tasks titled {titled}" if kind in t.subjects.values()
+                else " and map a task type or subject keyword to it (activities.tasks.types or subjects)")
+        elif fr:
+            tasks = (f"associez un type de tâche ou un mot-clé de sujet à {kind.value} (activities.tasks.types ou "
+                     "subjects)")
         else:
             tasks = f"map a task type or subject keyword to {kind.value} (activities.tasks.types or subjects)"
+        if fr:
+            return (f"listez le type de réunion du portail pour elle sous activities.meetings.types (p. ex. 'Relance "
+                    f"devis: {kind.value}'), ou {tasks}, dans son mapping (docs/hubspot.md §2)")
         return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
                 f"{kind.value}'), or {tasks}, in its mapping (docs/hubspot.md §2)")
 

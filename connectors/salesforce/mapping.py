@@ -233,8 +233,12 @@ class SalesforceMapping(_Model):
         another): those of its ``activities.rules``."""
         return frozenset(rule.type for rule in self.activities.rules)
 
-    def activity_type_fix(self, kind: ActivityType) -> str:
-        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+    def activity_type_fix(self, kind: ActivityType, lang: str = "en") -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice), in ``lang`` (``fr``, else
+        English)."""
+        if lang == "fr":
+            return (f"ajoutez à son mapping une entrée activities.rules avec type: {kind.value}, p. ex. {{object: "
+                    f"Task, type: {kind.value}, where: {{Subject: [...]}}}} (docs/salesforce.md)")
         return (f"add an activities.rules entry with type: {kind.value} to its mapping, e.g. {{object: Task, type: "
                 f"{kind.value}, where: {{Subject: [...]}}}} (docs/salesforce.md)")
 

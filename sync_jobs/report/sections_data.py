@@ -15,6 +15,7 @@ from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import refused_groups, rejected_groups, warning_groups
 from sync_jobs.report_inputs import ReportInputs
 from sync_jobs.retired_kept import removed_block, split
+from sync_jobs.warnings_kept import kept_problems
 
 COUNT_KEYS = ("read", "rejected", "deleted", "written", "failed")   # per object, as the run log keeps them
 
@@ -34,7 +35,9 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
     # report read the kept English line in red under « Erreurs »); a run recorded before migration 0016 kept it among
     # its errors (``retired_kept.split``)
     removed = removed_block(run.errors, fmt.lang, run.removed) if run is not None else ("", [])
-    errors = split(run.removed, run.errors)[1] if run is not None else []
+    # the plan's warnings it kept among them, in the report's language (a run recorded since migration 0017)
+    errors = kept_problems(split(run.removed, run.errors)[1], run.plan_warnings, fmt.lang, every=False) \
+        if run is not None else []
     return render_template("report/data.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],
         "errors": errors, "removed_head": removed[0], "removed": removed[1],

@@ -503,14 +503,16 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
                full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
                advice: Mapping[str, Any] | None = None, readings: Mapping[tuple[str, str], str] | None = None,
                labels: Mapping[str, Mapping[str, Any]] | None = None,
-               rates: Mapping[str, KeptRates] | None = None) -> None:
+               rates: Mapping[str, KeptRates] | None = None,
+               plan_warnings: Iterable[Mapping[str, Any]] = ()) -> None:
     """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
     and (when given) the new watermarks in one transaction: a run is never found finished without its
     rejections or its advice, nor half committed (a run that stops is closed ``failed`` with the rejections it met,
     ``close_own_run``: audit leftsmall). ``readings``: how each object
     read in full was read (``Connector.reading``), kept with its watermark; ``labels``: per connector, the scope
     picklists' labels its CRM showed this run (``crm_labels``), kept with the accounts read by them; ``rates``: per
-    connector, the dated exchange-rate rows it read (``crm_rates``)."""
+    connector, the dated exchange-rate rows it read (``crm_rates``); ``plan_warnings``: the plan's warnings the run
+    worded (``pac_core.plan_warnings.record``, ``Run.plan_warnings``), their English words redacted as the errors."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -518,6 +520,7 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         run.status, run.finished_at = status, now
         run.counts, run.api = dict(counts), dict(api)
         run.errors = [redact(e) for e in errors]
+        run.plan_warnings = [kept_warning(w) for w in plan_warnings]
         if advice is not None:
             run.advice = dict(advice)
         session.add(run)
@@ -533,6 +536,12 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         for connector, read in (rates or {}).items():
             _put_rates(session, connector, read, now)
         session.commit()
+
+
+def kept_warning(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan warning's record as the run log keeps it: its English words redacted as the errors are (the same line
+    among them reads the same), its values as they are (names, ids, places in the plan file)."""
+    return {**row, "en": redact(str(row.get("en", "")))}
 
 
 def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) -> int:

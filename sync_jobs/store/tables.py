@@ -211,6 +211,12 @@ class Run(SQLModel, table=True):
     # NULL): a run recorded before migration 0016, whose items are legacy lines among its errors
     removed: list[dict[str, Any]] | None = Field(default_factory=list,
                                                  sa_column=Column(JSON(none_as_null=True), nullable=True))
+    # the plan's warnings the run worded (an action no connector measures, an owner no CRM knows, an action handed
+    # over without handed_over...), one record each (``pac_core.plan_warnings.record``: code, values, English words),
+    # so `pac status` and the report word them in their language; None (SQL NULL): a run recorded before migration
+    # 0017, whose kept warnings are English lines among its errors
+    plan_warnings: list[dict[str, Any]] | None = Field(default_factory=list,
+                                                       sa_column=Column(JSON(none_as_null=True), nullable=True))
 
 
 class Rejection(SQLModel, table=True):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from pac_core.plan_warnings import words_of
 from sandbox_crm.server import SandboxServer
 from sync_jobs.cli import main
 from tests.integration.test_plan_state import BOTH, Org, _plan_id
@@ -45,11 +46,12 @@ def test_visits_and_actions_stay_with_the_rep_whose_login_changed_email(tmp_path
 
     second = org.sync()
     assert {a: second.evaluation.action(a).done for a in done} == done
-    assert not [w for w in second.unmeasured if "n'est utilisateur d'aucun CRM" in w]      # the plan is French
-    [julie_says] = [w for w in second.unmeasured if f"a maintenant l'adresse {JULIE_NEW}" in w]
+    said = words_of(second.unmeasured, "fr")        # as `pac sync --lang fr` words them (audit warnfr)
+    assert not [w for w in said if "n'est utilisateur d'aucun CRM" in w]
+    [julie_says] = [w for w in said if f"a maintenant l'adresse {JULIE_NEW}" in w]
     assert f"il avait {JULIE}, que le plan nomme" in julie_says
     assert julie_says.endswith(f"sous people, à {JULIE} : aliases: [{JULIE_NEW}]")
-    [lea_says] = [w for w in second.unmeasured if f"a maintenant l'adresse {LEA_NEW}" in w]
+    [lea_says] = [w for w in said if f"a maintenant l'adresse {LEA_NEW}" in w]
     assert lea_says.startswith(f"l'utilisateur {lea['id']} (Léa Rousseau) de hs-west ")
     [a01] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan}:A-01")
     assert a01["OwnerId"] == julie

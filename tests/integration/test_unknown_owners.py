@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pac_core.plan_warnings import words_of
 from sandbox_crm.server import SandboxServer
 from sync_jobs.store import open_store, repo
 from tests.integration.test_plan_state import BOTH, Org, _plan_id
 
 LEA = "lea.rousseau@durand-process.example"        # owns A-08 and A-11, a HubSpot owner
 MIGRATED = "lea.rousseau@durand.example"
+
+
+def _fr(result: object) -> list[str]:
+    """The run's plan warnings as `pac sync --lang fr` words them (``pac_core.plan_warnings``; the plan is French:
+    before audit warnfr the run worded them in its language, ``result.unmeasured`` being French)."""
+    return words_of(result.unmeasured, "fr")      # type: ignore[attr-defined]
 
 
 def _hs_action(server: SandboxServer, key: str) -> object:
@@ -43,13 +50,13 @@ def test_an_email_changed_after_pac_read_it_keeps_counting_and_the_alias_silence
     org = Org(tmp_path, server, BOTH)
     plan = _plan_id(org)
     first = org.sync()
-    assert not [w for w in first.unmeasured if "aucun CRM" in w]
+    assert not [w for w in _fr(first) if "aucun CRM" in w]
     owner = next(o for o in server.api("hubspot").owners if o.get("email") == LEA)
     assert _hs_action(server, f"{plan}:A-08").props.get("hubspot_owner_id") == owner["id"]
 
     owner["email"] = MIGRATED
     second = org.sync()
-    [warning] = [w for w in second.unmeasured if LEA in w]
+    [warning] = [w for w in _fr(second) if LEA in w]
     assert warning == (
         f"l'utilisateur {owner['id']} (Léa Rousseau) de hs-west a maintenant l'adresse {MIGRATED} ; il avait {LEA}, "
         f"que le plan nomme ({org.plan}:28 people[7]) : pac compte les enregistrements de cet utilisateur pour {LEA}, "
@@ -80,7 +87,7 @@ def test_an_email_changed_before_pac_read_it_is_warned_routed_nowhere_then_count
     owner = next(o for o in server.api("hubspot").owners if o.get("email") == LEA)
     owner["email"] = MIGRATED
     first = org.sync()
-    [warning] = [w for w in first.unmeasured if LEA in w]
+    [warning] = [w for w in _fr(first) if LEA in w]
     assert warning == (
         f"A-08, A-11 : {LEA} n'est utilisateur d'aucun CRM du plan (sf-main, hs-west) ({org.plan}:28 people[7], "
         ":253 actions[7].who (A-08), :279 actions[10].who (A-11)) : ses actions restent à 0 et ne sont écrites dans "

@@ -95,8 +95,13 @@ def test_an_owner_no_crm_knows_is_warned_with_the_places_and_the_crm_user_she_ma
                           "counts as theirs. hs-main has z.blanc@acme.fr (Zoe Blanc): ")
 
 
-def test_the_warning_is_in_french_for_a_french_plan(tmp_path: Path) -> None:
-    julie, _ = _unknown(tmp_path, "fr")
+def test_the_warning_is_worded_in_french_for_a_french_output(tmp_path: Path) -> None:
+    """``words("fr")``: the French of `pac sync --lang fr` and `pac status --lang fr`, whatever the plan's language;
+    the warning itself (a ``str``) is its English words, as the log and English output read it (audit warnfr: it
+    was the plan's language, so a French plan's English output mixed the two)."""
+    warning, _ = _unknown(tmp_path, "fr")
+    assert warning.startswith("AX-LYON, A-JULIE: julie.martin@acme.fr is a user of none of the plan's CRMs")
+    julie = warning.words("fr")
     assert julie.startswith("AX-LYON, A-JULIE : julie.martin@acme.fr n'est utilisateur d'aucun CRM du plan "
                             "(sf-main, hs-main) (")
     assert julie.endswith("ses actions restent à 0 et ne sont écrites dans aucun CRM ; aucune affaire ni aucun compte "

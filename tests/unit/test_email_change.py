@@ -208,7 +208,9 @@ class TestWarnings:
 
     def test_in_french_and_for_a_person_with_no_people_entry(self, tmp_path: Path) -> None:
         path = self._file(tmp_path, plan_text(people=False).replace("language: en", "language: fr"))
-        [warning] = remembered_warnings(load_plan(path), path, CHANGED_USERS)
+        [said] = remembered_warnings(load_plan(path), path, CHANGED_USERS)
+        assert said.startswith("sf's user 005S (Sophie Durand) now has the e-mail ")     # English, as the log reads it
+        warning = said.words("fr")         # `pac sync --lang fr`, `pac status --lang fr` (audit warnfr)
         assert warning.startswith(f"l'utilisateur 005S (Sophie Durand) de sf a maintenant l'adresse {NEW} ; ")
         assert warning.endswith(f"Écrivez-le dans le plan, sous people, à {OLD} : - {{email: {OLD}, aliases: [{NEW}]}}")
 
