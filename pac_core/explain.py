@@ -578,11 +578,11 @@ def _base_section(axis: Axis, decisions: Sequence[Decision], total: Decimal, day
     """The lines and rows of the deals behind a baseline (``AxisProgress.baseline_decisions``, adding up to ``total``
     to the cent) or a percentage objective's base (``base_decisions``), listed by the engine with the figure
     (``engine._scope_deals``): the counted ones, then those left out with their reason; a deal pac rejected (a
-    currency with no rate, a connector's rejection) is named, the figure lower by it (audit hshand9). ("", []) for a
-    figure of 0 with no deal to list: the explanation is then as it was."""
-    counted, missed, more = _tally(decisions)
-    if not total and not counted and not missed and not more:
+    currency with no rate, a connector's rejection) is named, the figure lower by it (audit hshand9). ("", []) with no
+    deal to list (a figure of 0: the explanation is then as it was; or an evaluation that did not list them)."""
+    if not decisions:     # nothing won or left out on its days; or its deals not listed (an axis not asked)
         return "", []
+    counted, missed, more = _tally(decisions)
     lang = row_of.lang
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
