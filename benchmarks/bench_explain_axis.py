@@ -5,7 +5,8 @@ Usage: ``python -m benchmarks explain-axis [--scale 0.25] [--seed 2027] [--repea
 ``pac explain AXIS`` evaluates the stored records once. To name the other axes that count a deal (``attribution:
 split``: the axes it is divided with, ``explain.split_partners``; ``full``: the axes that count it too,
 ``explain.also_counted_by``) it lists every axis's counted deals (``sync_jobs.evaluation.evaluate(all_deals=True)``:
-``deal_decision_limit`` unbounded, every axis explained); without them, the asked axis's decisions alone. This times
+``deal_decision_limit`` unbounded, every axis explained); without them, the asked axis's decisions alone; either
+way the asked axis's baseline's deals too (``AxisProgress.baseline_decisions``, ``explain_bases``). This times
 both (CPU time, less moved by a busy machine than the wall clock, and wall time) on the realistic
 organisation (``benchmarks/realistic.py``, records as objects, as ``pac explain`` loads them
 from the store), under each attribution, and measures the evaluation's peak memory (``tracemalloc``, Python and
@@ -43,11 +44,13 @@ def _path(plan: Plan, records: Records, as_of, axis_id: str, attribution: str, e
         wanted = [axis_id]
 
     def run() -> int:
-        evaluation: Evaluation = evaluate(plan, records, as_of=as_of, settings=settings, explain=wanted)
+        # the baseline's deals of the asked axis alone, as ``sync_jobs.evaluation.evaluate`` asks them
+        evaluation: Evaluation = evaluate(plan, records, as_of=as_of, settings=settings, explain=wanted,
+                                          explain_bases=[axis_id])
         named = (split_partners if attribution == "split" else also_counted_by)(plan, evaluation, axis_id) \
             if every else None
         shown = explain_axis(plan, evaluation, axis_id, deals=deals, shared=named, lang="en")
-        return len(shown.rows)
+        return len(shown.rows) + len(shown.baseline_rows) + len(shown.base_rows)
     return run
 
 

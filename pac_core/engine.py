@@ -83,13 +83,16 @@ _ANY_DEAL = DealFilter()
 
 
 def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
-             settings: EngineSettings = EngineSettings(), explain: bool | Collection[str] = False) -> Evaluation:
+             settings: EngineSettings = EngineSettings(), explain: bool | Collection[str] = False,
+             explain_bases: bool | Collection[str] | None = None) -> Evaluation:
     """Evaluate a plan against CRM records at ``as_of`` (an aware instant).
 
     ``explain`` says which actions and axes get their per-record decisions (``ActionProgress.decisions`` and
     ``AxisProgress.decisions``, what ``pac explain`` lists): False none (the default, the nightly run: counts,
     KPIs, ROI and advice are the same either way), True every action and axis, or a collection of action and
-    axis ids. The figures always come
+    axis ids; ``explain_bases`` the axes whose baseline's deals and percentage objective base's are listed too
+    (``AxisProgress.baseline_decisions``, ``base_decisions``: ``pac explain AXIS``), the same as ``explain`` when
+    None. The figures always come
     from ``count_actions``, the decisions from ``Matcher.match`` on the same indexes, so one action's
     explanation asked later (``explain_actions``) is what a full run would have listed.
 
@@ -104,12 +107,13 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         raise ValueError("as_of must be timezone-aware")
     if isinstance(explain, str):   # one action id, not its characters
         explain = (explain,)
+    bases_of = _wanted(explain if explain_bases is None else explain_bases)
     plan = with_remembered(plan, records.users)   # a login's former e-mail the plan names (pac_core.people)
     with gc_paused():
         indexes = build_indexes(plan, records, settings)
-        plan = with_growth_objectives(plan, indexes, as_of, settings)
+        plan, bases = growth_objectives(plan, indexes, as_of, settings, bases_of)
         counts = count_actions(plan, indexes, until=as_of.timestamp())
-        evaluation = _evaluate(plan, indexes, counts, as_of, settings, explain)
+        evaluation = _evaluate(plan, indexes, counts, as_of, settings, explain, bases, bases_of)
         # the indexes freed while the collector is still paused: once it runs again, its first pass would otherwise
         # walk every object they hold (0.02 s at a million activities) before they are freed anyway
         del indexes, counts
@@ -118,21 +122,40 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
 
 def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
                            settings: EngineSettings = EngineSettings()) -> Plan:
+    """``growth_objectives``' plan, no deal listed."""
+    return growth_objectives(plan, indexes, as_of, settings)[0]
+
+
+def _wanted(explain: bool | Collection[str]) -> Callable[[str], bool]:
+    """Whether an action's or axis's decisions are listed (``evaluate``'s ``explain``)."""
+    if explain is True:
+        return lambda _: True
+    if explain is False:
+        return lambda _: False
+    return frozenset((explain,) if isinstance(explain, str) else explain).__contains__
+
+
+def growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime, settings: EngineSettings = EngineSettings(),
+                      wanted: Callable[[str], bool] = lambda _: False
+                      ) -> tuple[Plan, dict[str, tuple[Decision, ...]]]:
     """The plan whose objectives written as a percentage (``Objective.growth_rate``, pac_core/growth.py) carry their
     amount: the rate x the axis's baseline over its **whole** objective period, what ``_axis_progress`` measures as
     its baseline at the period's end: the fixed ``baseline`` when the objective declares one, else the axis's scope
     revenue (segment AND axis scope, its deal conditions and ``who``) over the period a year earlier; under
     ``attribution: split`` each year-earlier deal divided among the live axes counting it over their whole periods,
     as the baseline to date divides it. Everything downstream (progress, pace, segment and plan objectives, ROI,
-    advice, write-back, snapshots) then reads the amount as if it had been written. The same plan when none is."""
+    advice, write-back, snapshots) then reads the amount as if it had been written. The same plan when none is.
+    With it, per axis ``wanted`` (asked to ``pac explain``) whose base is measured, the deals of its base as
+    ``_scope_deals`` lists them with the figure (``AxisProgress.base_decisions``)."""
     rated = [axis for axis in plan.axes if axis.objective is not None and axis.objective.growth_rate is not None]
     if not rated:
-        return plan
+        return plan, {}
     zone, ledger, scopes, emails = indexes.zone, indexes.ledger, indexes.columns, indexes.emails
     today = figures_last_day(plan, as_of, zone)   # liveness as ``_evaluate`` judges it
     bases: dict[str, Decimal] = {}
     provisional: dict[str, date] = {}   # the last day counted of a base period not over at ``as_of``
     measured = [axis for axis in rated if not _fixed_baseline(axis)]
+    listed: dict[str, tuple[Decision, ...]] = {}
     split = settings.attribution == "split"
     read = (plan.axes if split else measured) if measured else []   # split: every axis's share of a deal is read
     members = {axis.id: scopes.member_mask(plan.axis_scope(axis), axis_reference(plan, axis, zone)) for axis in read}
@@ -155,14 +178,18 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
         days, through = base_to_date(objective.period, as_of, zone, weekly_year(plan.period.quarters))
         if through is not None:
             provisional[axis.id] = through
-        bases[axis.id] = _scope_revenue(ledger, days, members[axis.id], member_set,
-                                        None if shares is None else shares.baseline, flt, emails,
-                                        int(axis_inactive(axis, today))) if days[0] <= days[1] else ZERO
+        if days[0] > days[1]:
+            bases[axis.id] = ZERO
+            continue
+        bases[axis.id], listed[axis.id] = _scope_deals(
+            ledger, days, members[axis.id], member_set, None if shares is None else shares.baseline, flt, emails,
+            int(axis_inactive(axis, today)),
+            _listing(indexes.columns, plan, axis, zone, emails, settings) if wanted(axis.id) else None)
     return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id],
                                                                      provisional.get(axis.id), currency=plan.currency,
                                                                      split=split))
                                     if axis.objective is not None and axis.id in bases else axis
-                                    for axis in plan.axes))
+                                    for axis in plan.axes)), {k: v for k, v in listed.items() if wanted(k)}
 
 
 def base_to_date(period: Window, as_of: datetime, zone: ZoneInfo,
@@ -725,15 +752,16 @@ def figures_last_day(plan: Plan, as_of: datetime, zone: ZoneInfo) -> date:
 
 
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
-              settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
+              settings: EngineSettings, explain: bool | Collection[str],
+              bases: Mapping[str, tuple[Decision, ...]] | None = None,
+              bases_of: Callable[[str], bool] | None = None) -> Evaluation:
     zone = indexes.zone
     # the last day the plan's figures count: the evaluation date, or the period's last day once the plan is over (the
     # nightly sync keeps an ended plan for late entries on its clock, ``schedule.after_end_days``; the report reads it
     # at its end): an axis suspended until 5 January of the next year stays out of an ended 2026 plan (audit janmeet F1)
     today = figures_last_day(plan, as_of, zone)
     ledger, scopes, index = indexes.ledger, indexes.columns, indexes.index
-    wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
-        else frozenset(explain).__contains__
+    wanted = _wanted(explain)
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
     action_rows = _action_rows(plan, indexes, counts, as_of, today, wanted)
@@ -759,7 +787,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                          _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]],
                                         sales))
         axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
-                                        filters[axis.id], indexes.emails, scopes, book, wanted(axis.id)))
+                                        filters[axis.id], indexes.emails, scopes, book, wanted(axis.id),
+                                        (bases or {}).get(axis.id, ()), (bases_of or wanted)(axis.id)))
     segment_rows = []
     for seg in plan.segments:
         seg_positions, seg_visits = (_union([of[axis.id] for axis in plan.axes if axis.segment_id == seg.id])
@@ -861,6 +890,12 @@ def _axis_days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> tuple
     return to_date(window_days(period, zone), as_of, zone)
 
 
+def baseline_days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The days of a measured baseline: the axis's days to date (``_axis_days``) a year earlier
+    (``revenue.baseline_range``, 52 weeks earlier in a year cut in weeks); empty (first > last) before its period."""
+    return baseline_range(_axis_days(plan, axis, as_of, zone), weekly_year(plan.period.quarters))
+
+
 def _takes_share(axis: Axis, today: date) -> bool:
     """``attribution: split``: the axes dividing the deals they count are the live ones with an objective. A suspended
     or dropped axis takes no share from them, nor does one without an objective (no objective period, no progress
@@ -927,10 +962,43 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarr
     return sum((ledger.sum_at(positions[divisors == d]) / d for d in np.unique(divisors).tolist()), ZERO)
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """What ``WonLedger.counted_deals`` reads besides a figure's own arguments, for an axis asked to ``pac explain``:
+    the most deals of each kind listed, the scope's deleted accounts, those outside it on its first day."""
+
+    limit: int
+    deleted: np.ndarray | None
+    state_out: Mapping[int, str] | None
+
+
+def _listing(scopes: AccountColumns, plan: Plan, axis: Axis, zone: ZoneInfo,
+             owner_email: Mapping[tuple[str, str], str] | None, settings: EngineSettings) -> _Listing:
+    scope, reference = plan.axis_scope(axis), axis_reference(plan, axis, zone)
+    return _Listing(settings.deal_decision_limit, scopes.deleted_mask(scope, reference),
+                    _state_out(scopes, scope, reference, owner_email))
+
+
+def _scope_deals(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, member_set: frozenset[int],
+                 shares: np.ndarray | None, flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None,
+                 own: int, listing: _Listing | None) -> tuple[Decimal, tuple[Decision, ...]]:
+    """A scope's revenue over ``days`` (``_scope_revenue``) and, for an axis asked to ``pac explain`` (``listing``),
+    the deals behind it (``WonLedger.counted_deals``) from the same arguments: the one place an axis's revenue, its
+    baseline and a percentage objective's base are measured with the deals ``pac explain`` lists for them, so the
+    rows cannot be of other days, accounts, deal conditions or divisors than the figure (audit hshand9: the
+    baseline's deals were listed nowhere)."""
+    figure = _scope_revenue(ledger, days, members, member_set, shares, flt, owner_email, own)
+    if listing is None:
+        return figure, ()
+    return figure, tuple(ledger.counted_deals(days, members if flt.is_everything else member_set, listing.limit, flt,
+                                              owner_email, shares, own, listing.deleted, listing.state_out))
+
+
 def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLedger, visits: _Visits,
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, flt: DealFilter,
                    owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
-                   book: DealColumnsBook, explained: bool) -> AxisProgress:
+                   book: DealColumnsBook, explained: bool, base_decisions: tuple[Decision, ...] = (),
+                   baseline_listed: bool = True) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = _axis_days(plan, axis, as_of, zone)
@@ -941,13 +1009,16 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     member_set = scopes.members(scope, reference) if not flt.is_everything else frozenset()
     inactive = axis_inactive(axis, today)
     own = int(not _takes_share(axis, today))   # split: not among the axes dividing its deals, so a share on top
-    revenue = _scope_revenue(ledger, days, members, member_set, None if shares is None else shares.revenue, flt,
-                             owner_email, own)
+    listing = _listing(scopes, plan, axis, zone, owner_email, settings) if explained else None
+    revenue, decisions = _scope_deals(ledger, days, members, member_set, None if shares is None else shares.revenue,
+                                      flt, owner_email, own, listing)
+    baseline_decisions: tuple[Decision, ...] = ()
     if objective is not None and objective.baseline is not None:   # pro-rated day for day, as the revenue
         baseline = prorated(objective.baseline, window_days(period, zone), as_of, zone)
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days, weekly_year(plan.period.quarters)), members,
-                                  member_set, None if shares is None else shares.baseline, flt, owner_email, own)
+        baseline, baseline_decisions = _scope_deals(
+            ledger, baseline_days(plan, axis, as_of, zone), members, member_set,
+            None if shares is None else shares.baseline, flt, owner_email, own, listing if baseline_listed else None)
     additional = revenue - baseline
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -979,12 +1050,9 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         # visits read « Conversion 0 % » and « CA par visite 0 € » in the axes table beside « Couverture – »)
         conversion=kpis.ratio(visits.converted, len(visits.visited)) if begun else None,
         revenue_per_visit=(revenue / done) if done and begun else None,
-        # the counted and left-out deals ``pac explain AXIS`` lists: only for the axes asked, as actions' decisions
-        decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
-                                             settings.deal_decision_limit, flt, owner_email,
-                                             None if shares is None else shares.revenue, own,
-                                             scopes.deleted_mask(scope, reference),
-                                             _state_out(scopes, scope, reference, owner_email))) if explained else (),
+        # the counted and left-out deals ``pac explain AXIS`` lists: only for the axes asked, as actions' decisions;
+        # so are those of its baseline and of a percentage objective's base (``_scope_deals``, with their figures)
+        decisions=decisions, baseline_decisions=baseline_decisions, base_decisions=base_decisions,
         kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
                          owner_email))
 

@@ -28,20 +28,40 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from pac_core.decision_words import ALSO, PLANNED_PAST, REASONS, SEP, french_day, localise, money
-from pac_core.engine import axis_reference, figures_last_day, unrated_words
+from pac_core.engine import axis_reference, base_to_date, baseline_days, figures_last_day, unrated_words
 from pac_core.engine_settings import SETTINGS_FILE
 from pac_core.growth import with_evaluation
-from pac_core.growth_words import objective_line
+from pac_core.growth_words import objective_line, rate_text
 from pac_core.matching import OTHER_DATE, local_minute, owner_emails, state_fields, state_words
 from pac_core.money import LOCALES, progress_percent, shown_additional, shown_digits
 from pac_core.periods import cut_note, day_words, days_phrase, iso_week_note
-from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, AxisState, Plan, action_cancelled, axis_state_on
+from pac_core.plan import (
+    ACTIVITY_WORDS,
+    Action,
+    ActivityType,
+    Axis,
+    AxisState,
+    Objective,
+    Plan,
+    action_cancelled,
+    axis_state_on,
+)
 from pac_core.products import linked
 from pac_core.records import HISTORY_FIELDS, Account, AccountChange, Deal, DealLine, Records, past_at
 from pac_core.reject_codes import CODES
 from pac_core.report_period import base_calendar
 from pac_core.results import Decision, Evaluation, Pace
-from pac_core.revenue import DealFilter, deal_value, line_currency_words, lines_total, value_warnings, value_words
+from pac_core.revenue import (
+    DealFilter,
+    deal_value,
+    last_day,
+    line_currency_words,
+    lines_total,
+    value_warnings,
+    value_words,
+    weekly_year,
+    window_days,
+)
 from pac_core.rounding import half_up
 from pac_core.scope_eval import DETAIL, failure_words, label_words
 
@@ -410,6 +430,12 @@ class AxisExplanation:
     warnings: int
     objective: str = ""
     inactive: str = ""   # a suspended or dropped axis: out of the plan's totals (the report's « hors total »)
+    # the deals behind the baseline (``_base_section``): its lines ("" when it is 0 with no deal to list), rows
+    baseline: str = ""
+    baseline_rows: tuple[dict[str, Any], ...] = ()
+    # a percentage objective's base when its deals are not the baseline's (mid-period: its whole period a year earlier)
+    base: str = ""
+    base_rows: tuple[dict[str, Any], ...] = ()
 
 
 def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Mapping[tuple[str, str], Deal],
@@ -449,45 +475,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
-    rows = []
-    # every counted deal listed: their amounts to the cent add up to the revenue the header shows (``to_the_cent``)
-    cents = to_the_cent([_counted_amount(d.detail) if d.amount is None else d.amount for d in counted],
-                        progress.revenue) \
-        if counted_total == len(counted) <= limit else []
-    for k, d in enumerate((counted + missed)[:limit]):
-        deal = deals.get((d.source, d.record_id))
-        amount = (cents[k] if k < len(cents) else _counted_amount(d.detail)) if d.counted else \
-            (deal.amount if deal and deal.amount is not None else None)
-        lines = ""
-        picked = []
-        if deal is not None and flt.line_conditions:
-            picked = flt.matching_lines(deal.lines)
-            in_deal = deal.currency or plan.currency    # a line priced in another currency shows its own
-            lines = ", ".join(f"{ln.code or ln.product} {money(ln.amount or Decimal(0), ln.currency or in_deal, lang)}"
-                              for ln in (deal.lines[i] for i in picked))
-        owner = ""
-        if deal is not None and deal.owner_id:
-            owner = (owners or {}).get((deal.source, deal.owner_id), deal.owner_id)
-        account = d.account_id or ""
-        if accounts is not None and d.account_id is not None:
-            account = accounts.get((d.source, d.account_id), d.account_id)
-        rows.append({
-            "record": d.record_id, "source": d.source, "deal": deal.name if deal else "", "account": account,
-            "owner": owner, "when": d.when.isoformat() if isinstance(d.when, date) else "",
-            "amount": "" if amount is None else _amount(d, amount, plan.currency if d.counted else
-                                                        (deal.currency if deal and deal.currency else plan.currency),
-                                                        lang),
-            "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
-            "detail": SEP[lang].join(n for n in (     # « … ; … » in French, as the rates' words
-                "" if flt.line_conditions else _value_note(deal, lang),
-                _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
-                                _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
-                                settings_file),
-                _split_words((shared or {}).get((d.source, d.record_id), ()), lang),
-                _split_words((also or {}).get((d.source, d.record_id), ()), lang, ALSO_COUNTED[lang]),
-                localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
-            if d.counted else
-                      detail_words(d, lang)})
+    row_of = _DealRows(plan, flt, deals, accounts, owners, lang, fx_rates, crms, settings_file, states, shared, also)
+    rows = row_of.rows(counted, missed, counted_total, progress.revenue, limit)
     cur = plan.currency
     # the additional revenue as the two figures beside it are shown, to the cent (``shown_additional``, as the report
     # and the CRM's field): 800.01 - 414.11 reads 385.90, not 385.89 from the exact 385.8927 (audit revenue F6)
@@ -523,7 +512,173 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         state = axis_state_on(axis, figures_last_day(plan, evaluation.as_of, ZoneInfo(plan.timezone)))
         line, either = INACTIVE_AXIS[lang]
         inactive = line.format(STOPPED[lang].get(state, either))
-    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive)
+    zone = ZoneInfo(plan.timezone)
+    base_rows = replace(row_of, shared=None, also=None)   # a split's partners and full's are this year's deals'
+    baseline, baseline_rows = _base_section(
+        axis, progress.baseline_decisions, progress.baseline, baseline_days(plan, axis, evaluation.as_of, zone),
+        base_rows, limit, progress.base_decisions == progress.baseline_decisions and axis.objective is not None
+        and axis.objective.growth_base == progress.baseline, BASELINE_WORDS[lang])
+    if axis.objective is not None and axis.objective.baseline is not None:
+        baseline = _fixed(axis.objective, progress.baseline, evaluation.as_of, zone, cur, lang)
+    base, base_listed = "", list[dict[str, Any]]()
+    if (axis.objective is not None and axis.objective.growth_base is not None and axis.objective.baseline is None
+            and (progress.base_decisions != progress.baseline_decisions
+                 or axis.objective.growth_base != progress.baseline)):
+        days = base_to_date(axis.objective.period, evaluation.as_of, zone, weekly_year(plan.period.quarters))[0]
+        base, base_listed = _base_section(axis, progress.base_decisions, axis.objective.growth_base, days, base_rows,
+                                          limit, True, BASE_WORDS[lang])
+    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin, inactive, baseline,
+                           tuple(baseline_rows), base, tuple(base_listed))
+
+
+# the deals a baseline counts: its heading (figure, days, counts), the sentence of a deal pac rejected that lowers it
+BASELINE_WORDS = {
+    "fr": ("Référence {} : affaires gagnées {}, les mêmes jours un an plus tôt — {}, {}",
+           " ; elles font aussi la base de l'objectif ({} de {})",
+           "Hors de la référence, qui en est d'autant plus basse{} : {}."),
+    "en": ("Baseline {}: deals won {}, the same days a year earlier — {} counted, {} not counted",
+           "; they are also the objective's base ({} of {})",
+           "Left out of the baseline, which is lower by it{}: {}."),
+}
+BASE_WORDS = {
+    "fr": ("Base de l'objectif {} : affaires gagnées {}, sa période un an plus tôt — {}, {}",
+           "", "Hors de la base de l'objectif, qui en est d'autant plus basse{} : {}."),
+    "en": ("Objective's base {}: deals won {}, its period a year earlier — {} counted, {} not counted",
+           "", "Left out of the objective's base, which is lower by it{}: {}."),
+}
+LOWERED_OBJECTIVE = {"fr": " (et l'objectif, {} de celle-ci, aussi)", "en": " (and so is the objective, {} of it)"}
+FIXED = {"fr": ("Référence {} : fixe, écrite dans le plan (`baseline:` {}) ; aucune affaire derrière elle à lister.",
+                "période entière", "jours"),
+         "en": ("Baseline {}: fixed, written in the plan (`baseline:` {}); no deals behind it to list.",
+                "whole period", "days")}
+
+
+def _fixed(objective: Objective, figure: Decimal, as_of: datetime, zone: ZoneInfo, currency: str, lang: str) -> str:
+    """A fixed baseline (``baseline:`` in the plan): its figure as the header shows it, where it comes from (pro-rated
+    day for day over the objective's period, ``revenue.prorated``) and that no deals make it: « Référence
+    20 219,78 € : fixe, écrite dans le plan (`baseline:` 40 000,00 € × 46 / 91 jours) ; aucune affaire … »."""
+    line, whole, unit = FIXED[lang]
+    first, last = window_days(objective.period, zone)
+    upto = min(last, last_day(as_of, zone))
+    written = money(objective.baseline or Decimal(0), currency, lang)
+    if upto >= last:
+        return line.format(money(figure, currency, lang), f"{written}, {whole}")
+    elapsed, total = max(0, (upto - first).days + 1), (last - first).days + 1
+    return line.format(money(figure, currency, lang), f"{written} × {elapsed} / {total} {unit}")
+
+
+# left out of a baseline by what the axis counts (another owner, product, period), not lost: the rest lowers it
+_CHOSEN_OUT = frozenset({"other_deal_owner", "other_product", "outside_period", "deleted", "account_state",
+                         "truncated"})
+
+
+def _base_section(axis: Axis, decisions: Sequence[Decision], total: Decimal, days: tuple[date, date],
+                  row_of: _DealRows, limit: int, also_base: bool, words: tuple[str, str, str]
+                  ) -> tuple[str, list[dict[str, Any]]]:
+    """The lines and rows of the deals behind a baseline (``AxisProgress.baseline_decisions``, adding up to ``total``
+    to the cent) or a percentage objective's base (``base_decisions``), listed by the engine with the figure
+    (``engine._scope_deals``): the counted ones, then those left out with their reason; a deal pac rejected (a
+    currency with no rate, a connector's rejection) is named, the figure lower by it (audit hshand9). ("", []) with no
+    deal to list (a figure of 0: the explanation is then as it was; or an evaluation that did not list them)."""
+    if not decisions:     # nothing won or left out on its days; or its deals not listed (an axis not asked)
+        return "", []
+    counted, missed, more = _tally(decisions)
+    lang = row_of.lang
+    counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
+    missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
+    rows = row_of.rows(counted, missed, counted_total, total, limit)
+    heading, also, lowered = words
+    cur = row_of.plan.currency
+    span = days_phrase(*days, "fr") if lang == "fr" else f"{days[0]:%Y-%m-%d} – {days[1]:%Y-%m-%d}"
+    if lang == "fr":
+        line = heading.format(money(total, cur, lang), span, _fr(counted_total, "affaire comptée", "affaires comptées"),
+                              _fr(missed_total, "non comptée", "non comptées"))
+    else:
+        line = heading.format(money(total, cur, lang), span, _en(counted_total, "deal", "deals"), missed_total)
+    line += _listed(len(rows), counted_total + missed_total, lang)
+    objective = axis.objective
+    rate = objective.growth_rate if objective is not None and objective.baseline is None else None
+    if also and also_base and rate is not None:
+        line += also.format(rate_text(rate, lang), money(total, cur, lang))
+    lost = [r for r in rows if not r["counted"] and r["rule"] not in _CHOSEN_OUT]
+    if lost:
+        said = ", ".join(f"{r['record']}{' ' + _quoted(r['deal'], lang) if r['deal'] else ''}"
+                         f"{' (' + r['amount'] + ')' if r['amount'] else ''}{COLON[lang]}{r['reason']}" for r in lost)
+        line += "\n" + lowered.format(LOWERED_OBJECTIVE[lang].format(rate_text(rate, lang))
+                                       if rate is not None and (also_base or not also) else "", said)
+    return line, rows
+
+
+def _quoted(text: str, lang: str) -> str:
+    return f"« {text} »" if lang == "fr" else f"“{text}”"
+
+
+@dataclass(frozen=True)
+class _DealRows:
+    """How ``explain_axis`` makes its rows of deals, for the revenue's and for the baseline's (``_base_section``)."""
+
+    plan: Plan
+    flt: DealFilter
+    deals: Mapping[tuple[str, str], Deal]
+    accounts: Mapping[tuple[str, str], str] | None
+    owners: Mapping[tuple[str, str], str] | None
+    lang: str
+    fx_rates: Mapping[str, Decimal] | None
+    crms: Mapping[str, str] | None
+    settings_file: str
+    states: Mapping[tuple[str, str], str] | None
+    shared: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None
+    also: Mapping[tuple[str, str], Sequence[tuple[str, str]]] | None
+
+    def rows(self, counted: list[Decision], missed: list[Decision], counted_total: int, total: Decimal,
+             limit: int) -> list[dict[str, Any]]:
+        """The rows of ``counted`` then ``missed`` (at most ``limit``), the counted amounts to the cent adding up to
+        ``total`` when every counted deal is listed (``to_the_cent``)."""
+        plan, flt, deals, accounts, owners, lang = (self.plan, self.flt, self.deals, self.accounts, self.owners,
+                                                    self.lang)
+        fx_rates, crms, settings_file, states, shared, also = (self.fx_rates, self.crms, self.settings_file,
+                                                               self.states, self.shared, self.also)
+        rows = []
+        # every counted deal listed: their amounts to the cent add up to the revenue the header shows (``to_the_cent``)
+        cents = to_the_cent([_counted_amount(d.detail) if d.amount is None else d.amount for d in counted],
+                            total) \
+            if counted_total == len(counted) <= limit else []
+        for k, d in enumerate((counted + missed)[:limit]):
+            deal = deals.get((d.source, d.record_id))
+            amount = (cents[k] if k < len(cents) else _counted_amount(d.detail)) if d.counted else \
+                (deal.amount if deal and deal.amount is not None else None)
+            lines = ""
+            picked = []
+            if deal is not None and flt.line_conditions:
+                picked = flt.matching_lines(deal.lines)
+                in_deal = deal.currency or plan.currency    # a line priced in another currency shows its own
+                lines = ", ".join(f"{ln.code or ln.product} "
+                                  f"{money(ln.amount or Decimal(0), ln.currency or in_deal, lang)}"
+                                  for ln in (deal.lines[i] for i in picked))
+            owner = ""
+            if deal is not None and deal.owner_id:
+                owner = (owners or {}).get((deal.source, deal.owner_id), deal.owner_id)
+            account = d.account_id or ""
+            if accounts is not None and d.account_id is not None:
+                account = accounts.get((d.source, d.account_id), d.account_id)
+            rows.append({
+                "record": d.record_id, "source": d.source, "deal": deal.name if deal else "", "account": account,
+                "owner": owner, "when": d.when.isoformat() if isinstance(d.when, date) else "",
+                "amount": "" if amount is None else _amount(
+                    d, amount, plan.currency if d.counted else
+                    (deal.currency if deal and deal.currency else plan.currency), lang),
+                "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
+                "detail": SEP[lang].join(n for n in (     # « … ; … » in French, as the rates' words
+                    "" if flt.line_conditions else _value_note(deal, lang),
+                    _converted_note(deal, [deal.lines[i] for i in picked] if flt.line_conditions and deal else None,
+                                    _whole(d.detail), plan.currency, lang, fx_rates, (crms or {}).get(d.source),
+                                    settings_file),
+                    _split_words((shared or {}).get((d.source, d.record_id), ()), lang),
+                    _split_words((also or {}).get((d.source, d.record_id), ()), lang, ALSO_COUNTED[lang]),
+                    localise((states or {}).get((d.source, d.account_id or ""), ""), lang)) if n)
+                if d.counted else
+                          detail_words(d, lang)})
+        return rows
 
 
 SPLIT = {"fr": ("partagée à parts égales avec {}", "{} « {} »", " et "),

@@ -74,6 +74,9 @@ def _rate_text(rate: Decimal, lang: str) -> str:
     return "+" + percent(rate, lang, decimals)
 
 
+rate_text = _rate_text     # « +50 % », as ``provenance`` writes the rate (``pac explain AXIS``'s baseline lines)
+
+
 def _day_text(day: date, days: DateRange, lang: str) -> str:
     """``5 décembre`` / ``December 5`` (``1er`` in French), with the year when the span is not all of ``day``'s."""
     first, last = days
@@ -265,5 +268,5 @@ def zero_base_line(axis: Axis, zone: ZoneInfo, fiscal: date | None = None,
     return PlanWarning("zero_base", {"axis": axis.id, **zero_base_values(objective, zone, fiscal, weeks)})
 
 
-__all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_values",
-           "zero_base_warning"]
+__all__ = ["base_days", "fixed_baseline_words", "provenance", "rate_text", "span_label", "zero_base_line",
+           "zero_base_values", "zero_base_warning"]

@@ -110,6 +110,10 @@ class AxisProgress:
     conversion: float | None = None  # visited accounts with a won deal within the attribution window
     revenue_per_visit: Decimal | None = None
     decisions: tuple[Decision, ...] = ()   # the deals counted and left out, for the axes asked (``explain``)
+    # the same of its baseline (the deals a year earlier ``baseline`` adds; none for a fixed baseline), and of a
+    # percentage objective's measured base (``growth_base``'s deals: its whole period a year earlier), axes asked
+    baseline_decisions: tuple[Decision, ...] = ()
+    base_decisions: tuple[Decision, ...] = ()
     kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary (pac_core.kpi_vocabulary), in its order
     # an objective written as a percentage (pac_core.growth): the rate (0.30) and the whole period's baseline it
     # was applied to (``objective`` = rate x base, to the cent); None for an objective written as an amount

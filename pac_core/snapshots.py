@@ -335,7 +335,8 @@ def snapshot_payload(evaluation: Evaluation, *, with_decisions: bool = True) -> 
         evaluation = dataclasses.replace(
             evaluation,
             actions=tuple(dataclasses.replace(a, decisions=()) for a in evaluation.actions),
-            axes=tuple(dataclasses.replace(a, decisions=()) for a in evaluation.axes))
+            axes=tuple(dataclasses.replace(a, decisions=(), baseline_decisions=(), base_decisions=())
+                       for a in evaluation.axes))
     payload: dict[str, Any] = _encode(evaluation)
     return payload
 

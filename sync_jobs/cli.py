@@ -146,7 +146,8 @@ COMMANDS = {
     "explain": Lazy("sync_jobs.cli_explain:explain_cmd",
                     "Why ID counts what it counts, from the stored records: an action (A-01) lists the activities "
                     "counted and the near misses; an axis (AX-...) lists the won deals counted and left out, with "
-                    "amounts, close dates, owners, product lines and reasons."),
+                    "amounts, close dates, owners, product lines and reasons, then those of its baseline a year "
+                    "earlier."),
     "history": Lazy("sync_jobs.cli_state:history_command", "Who changed an axis or action (KEY: its id, such "
                     "as AX-RA-DORM or A-01), what, when and from where."),
     "notify": Lazy("sync_jobs.cli_notify:notify_cmd",

@@ -75,7 +75,7 @@ TITLES = {
 def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
     """Why ID counts what it counts, from the stored records: an action (A-01) lists the activities counted
     and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
-    dates, owners, product lines and reasons."""
+    dates, owners, product lines and reasons, then those of its baseline a year earlier."""
     # an unknown id is refused before the store is read; a file that does not load: the plan of the last sync
     settings, ps, plan = readable_plan(cli_common.settings(read_only=True), plan_ref, "the explanation")
     plan_ref = ps.key
@@ -406,24 +406,35 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
         console.print(explanation.inactive, markup=False, soft_wrap=True)
     if explanation.objective:
         console.print(explanation.objective, markup=False, soft_wrap=True)
-    product_scoped = any(row["lines"] for row in explanation.rows)
+    _deal_table(console, explanation.rows, words)
+    # the deals behind the baseline, and behind a percentage objective's base when they are not the same
+    for lines, rows in ((explanation.baseline, explanation.baseline_rows), (explanation.base, explanation.base_rows)):
+        if lines:
+            console.print(lines, markup=False, soft_wrap=True)
+        if rows:
+            _deal_table(console, rows, words)
+
+
+def _deal_table(console: Any, rows: Sequence[dict[str, Any]], words: Mapping[str, str]) -> None:
+    """One table of deals of ``pac explain AXIS``: the revenue's, the baseline's."""
+    product_scoped = any(row["lines"] for row in rows)
     table = Table()
     columns = ["", words["record"], words["CRM"], words["deal"], words["account"], words["owner"], words["close"],
                words["amount"], *([words["lines"]] if product_scoped else []), words["reason"], words["detail"]]
-    lines = [row["lines"].replace(", ", "\n") for row in explanation.rows]     # one product line a line
-    amounts = [row["amount"].replace(" = ", "\n= ") for row in explanation.rows]   # a split share on two lines
+    lines = [row["lines"].replace(", ", "\n") for row in rows]     # one product line a line
+    amounts = [row["amount"].replace(" = ", "\n= ") for row in rows]   # a split share on two lines
     for col in columns:
         if col == words["record"]:
-            record_column(table, col, (str(row["record"]) for row in explanation.rows))
+            record_column(table, col, (str(row["record"]) for row in rows))
         elif col == words["amount"]:
             unbroken_column(table, col, (piece for cell in amounts for piece in cell.splitlines()), justify="right")
         elif col == words["lines"]:
             unbroken_column(table, col, (piece for cell in lines for piece in cell.splitlines()))
         elif col == words["close"]:
-            unbroken_column(table, col, (row["when"] for row in explanation.rows))
+            unbroken_column(table, col, (row["when"] for row in rows))
         else:
             table.add_column(col, overflow=FOLD)
-    for row, shown, amount in zip(explanation.rows, lines, amounts, strict=True):
+    for row, shown, amount in zip(rows, lines, amounts, strict=True):
         cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], _crm_text(row["deal"]),
                  _crm_text(row["account"]), _crm_text(row["owner"]), row["when"], amount,
                  *([shown] if product_scoped else []), row["reason"], _crm_text(row["detail"])]

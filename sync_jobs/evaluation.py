@@ -41,12 +41,14 @@ def evaluate(plan: Plan, records: Records | RecordColumns, as_of: datetime, sett
              explain: bool | Sequence[str] = False, all_deals: bool = False) -> Evaluation:
     """The pure engine, with the settings' engine section (fx rates, advisor thresholds...) in the plan's currency.
     ``all_deals``: every axis's counted deals listed in its decisions, with no limit (``counted_deals``); the figures
-    are the same."""
+    are the same; the deals of a baseline (and of a percentage objective's base) are listed for the axes ``explain``
+    asks alone."""
     engine = engine_settings(settings, plan.currency)
+    bases = explain        # the baselines' deals: of the axes asked alone (``pac explain AXIS``), not every axis's
     if all_deals:
         engine = dataclasses.replace(engine, deal_decision_limit=_EVERY_DEAL)
         explain = True if explain is True else [*(explain or ()), *(axis.id for axis in plan.axes)]
-    return engine_evaluate(plan, records, as_of=as_of, settings=engine, explain=explain)
+    return engine_evaluate(plan, records, as_of=as_of, settings=engine, explain=explain, explain_bases=bases)
 
 
 def counted_deals(evaluation: Evaluation) -> CountedDeals:
@@ -63,7 +65,8 @@ def _day(when: datetime | date | None) -> date | None:
 
 def without_axis_decisions(evaluation: Evaluation) -> Evaluation:
     """``evaluation`` with no axis's decisions (what a snapshot keeps of its figures)."""
-    return dataclasses.replace(evaluation, axes=tuple(dataclasses.replace(a, decisions=()) for a in evaluation.axes))
+    return dataclasses.replace(evaluation, axes=tuple(dataclasses.replace(a, decisions=(), baseline_decisions=(),
+                                                                      base_decisions=()) for a in evaluation.axes))
 
 
 def deals_payload(deals: CountedDeals) -> dict[str, list[list[str | None]]]:

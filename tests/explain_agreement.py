@@ -1,6 +1,7 @@
 """Does ``pac explain`` agree with the figures? For every action and axis of a plan evaluated as the store holds it:
 the counted rows of its explanation reproduce the figure ``pac status`` and the report show (an action's count, its
-distinct accounts; an axis's revenue to the cent, its counted deals), and no row is out of place (a won deal with no
+distinct accounts; an axis's revenue to the cent, its counted deals; its baseline's deals adding up to its baseline,
+a percentage objective's base's to its base), and no row is out of place (a won deal with no
 account is on no axis). Used by the hand organisations' tests, the demo's and the property over generated
 organisations (audit explainleft)."""
 
@@ -12,10 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pac_core.explain import explain_action, explain_axis
-from pac_core.plan import Counting, Plan
+from pac_core.explain import AxisExplanation, explain_action, explain_axis
+from pac_core.plan import Axis, Counting, Plan
 from pac_core.records import Deal
-from pac_core.results import Evaluation
+from pac_core.results import AxisProgress, Evaluation
 from sync_jobs.app import current
 
 LIMIT = 10**6      # every row listed: the rows' amounts add up to the header's revenue only then
@@ -77,9 +78,39 @@ def disagreements(plan: Plan, figures: Evaluation, explained: Evaluation, deals:
             out.append(f"{axis.id}: counted rows add up to {total}, revenue {got_axis.revenue}")
         if said is None or (not cut and int(said[1]) != len(ticked)):
             out.append(f"{axis.id}: {len(ticked)} rows counted, header {ax.header!r}")
-        for row in ax.rows:
+        for row in (*ax.rows, *ax.baseline_rows, *ax.base_rows):
             if not row["account"]:
                 out.append(f"{axis.id}: {row['record']} listed ({row['rule']}) with no account")
+        out.extend(_base_disagreements(axis, got_axis, ax))
+    return out
+
+
+def _base_disagreements(axis: Axis, got: AxisProgress, ax: AxisExplanation) -> list[str]:
+    """The baseline's rows (and a percentage objective base's) against the figures: the counted ones add up to the
+    baseline the header shows (the base ``objective_line`` names) to the cent, their count is the section's; a fixed
+    baseline lists none and says it is written in the plan; a baseline of 0 with nothing to list shows no section."""
+    out: list[str] = []
+    objective = axis.objective
+    if objective is not None and objective.baseline is not None:
+        if ax.baseline_rows or ax.base_rows or "written in the plan" not in ax.baseline:
+            out.append(f"{axis.id}: fixed baseline explained as {ax.baseline!r} with {len(ax.baseline_rows)} rows")
+        return out
+    sections = [("baseline", ax.baseline, ax.baseline_rows, got.baseline)]
+    if got.growth_base is not None and (ax.base or "also the objective's base" not in ax.baseline):
+        sections.append(("base", ax.base, ax.base_rows, got.growth_base))
+    for name, line, rows, figure in sections:
+        if not line:
+            if figure or rows:
+                out.append(f"{axis.id}: {name} {figure} with no section ({len(rows)} rows)")
+            continue
+        ticked = [r for r in rows if r["counted"]]
+        total = sum((amount_of(r["amount"]) for r in ticked), Decimal(0))
+        head = re.match(r"^(?:Baseline|Objective's base) (\S+): .* — (\d+) deals? counted", line)
+        cut = "; only the first" in line or "; none is listed" in line
+        if head is None or amount_of(head[1]) != round(figure, 2):
+            out.append(f"{axis.id}: {name} section {line!r}, figure {figure}")
+        elif not cut and (total != round(figure, 2) or int(head[2]) != len(ticked)):
+            out.append(f"{axis.id}: {len(ticked)} {name} rows counted add up to {total}, {name} {figure}")
     return out
 
 

@@ -122,10 +122,13 @@ class TestDemo:
         env = {**env, "PAC_CONFIG": str(cwd / ".pac" / "demo.yaml")}
         done = run_pac("explain", "AX-RA-MAINT", "--lang", "en", cwd=cwd, env=env, timeout=120)
         assert done.returncode == 0, done.stderr
+        tables = done.stdout.split("\n┏")     # the revenue's deals, then the baseline's (audit explainbase)
         rows = [[cell.strip() for cell in line.split("│")[2:4]] for line in done.stdout.splitlines()
                 if line.startswith(("│ ✔", "│ ✘"))]
         # 33 counted, 7 left out by the MAINT product condition, 4 MAINT deals won in December 2026, outside the period
-        assert len(rows) == 44, done.stdout
+        assert sum(line.startswith(("│ ✔", "│ ✘")) for line in tables[1].splitlines()) == 44, done.stdout
+        assert len(tables) == 3 and "\nBaseline €475,200.00: deals won 2026-01-01 – " in tables[1], done.stdout
+        assert len(rows) > 44
         cut = [record for record, crm in rows if not (re.fullmatch(r"[0-9A-Za-z]{18}", record) if crm == "sf-main"
                                                       else re.fullmatch(r"[0-9]+", record))]
         assert cut == [], done.stdout[:3000]

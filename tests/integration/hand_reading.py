@@ -52,20 +52,30 @@ def kpis(evaluation: Any, axis: str) -> dict[str, Any]:
 
 
 def explain_table(settings: Any, *args: str, columns: int = 400) -> tuple[str, list[list[str]]]:
-    """`pac explain ARGS` under the settings' file, on a console ``columns`` wide: its output, and its tables' rows
-    (cells stripped), each row's folded lines joined to it (a folded line has no record: its second cell is
-    empty)."""
+    """`pac explain ARGS` under the settings' file, on a console ``columns`` wide: its output, and its first table's
+    rows (cells stripped), each row's folded lines joined to it (a folded line has no record: its second cell is
+    empty): an axis's revenue deals, not its baseline's (``explain_tables``)."""
+    out, tables = explain_tables(settings, *args, columns=columns)
+    return out, tables[0] if tables else []
+
+
+def explain_tables(settings: Any, *args: str, columns: int = 400) -> tuple[str, list[list[list[str]]]]:
+    """`pac explain ARGS`: its output and each of its tables' rows, as ``explain_table`` (an axis: its revenue's
+    deals, then its baseline's, then a percentage objective base's when they are not the baseline's)."""
     shown = CliRunner().invoke(main, ["explain", *args],
                                env={"PAC_CONFIG": str(settings.source), "COLUMNS": str(columns)})
     assert shown.exit_code == 0, (shown.output, shown.stderr)
-    rows: list[list[str]] = []
+    tables: list[list[list[str]]] = []
     for line in shown.stdout.splitlines():
+        if line.startswith("┏"):
+            tables.append([])
         cells = [c.strip() for c in line.split("│")[1:-1]]
+        rows = tables[-1] if tables else []
         if cells and not cells[1] and rows:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
         elif cells:
             rows.append(cells)
-    return shown.stdout, rows
+    return shown.stdout, tables
 
 
 def explained(settings: Any, item: str, lang: str = "en") -> tuple[str, dict[str, list[str]]]:

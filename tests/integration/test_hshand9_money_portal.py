@@ -47,7 +47,7 @@ from sync_jobs.report import render_html, write_xlsx
 from sync_jobs.report.workbook import FIRST_ROW
 from tests.explain_agreement import store_disagreements
 from tests.fakes import one_connector_settings
-from tests.integration.hand_reading import explain_table, tasks_mapping
+from tests.integration.hand_reading import explain_table, explain_tables, tasks_mapping
 from tests.integration.hand_reading import num as _num
 from tests.integration.hand_reading import pac_records as _pac_records
 from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
@@ -216,6 +216,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
             out["runs"].append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock))
             out["written"].append(_pac_records(portal))
         out["explain AX-69"] = explain_table(settings, "AX-69", "--as-of", "2027-05-18T04:00")
+        out["explain AX-69 tables"] = explain_tables(settings, "AX-69", "--as-of", "2027-05-18T04:00")[1]
         out["runs"].append(sync(settings, emulator, [], clock=lambda: THIRD, as_of=THIRD))
         out["written"].append(_pac_records(portal))
         out["refused"] = list(emulator.refused)
@@ -435,6 +436,28 @@ def test_explain_lists_the_counted_deals(nights: Any) -> None:
         ("✘", "6920", "€2,000.00", "outside the period")]
     assert rows[1][9] == "$5,555.55 in the CRM = €5,111.11; HubSpot rate of its close date: 1 USD = 0.92 EUR"
     assert rows[4][9] == "closed on 2027-06-10, after the last day counted, 2027-05-18"
+
+
+def test_explain_lists_the_baseline_and_the_base(nights: Any) -> None:
+    """Audit explainbase (7 Dec 2026; hand figures in /tmp/audits/explainbase/EXPECTED.md, written first): the same
+    `pac explain AX-69` lists the deals behind the header's baseline, 1 April - 18 May 2026 (B1 10,000: B4 moved into
+    2027, B2 reopened), then those of the objective's base, the whole Q2 2026 (B1 10,000 + B6 USD 2,000 at HubSpot's
+    1,800.00 + B5 corrected to 4,200 = 16,000; B3 lost), each adding up to its figure. Seen failing before: the
+    output had one table and no word of the 2026 deals."""
+    out = " ".join(nights["explain AX-69"][0].split())
+    assert ("Baseline €10,000.00: deals won 2026-04-01 – 2026-05-18, the same days a year earlier — 1 deal counted, "
+            "1 not counted") in out
+    assert ("Objective's base €16,000.00: deals won 2026-04-01 – 2026-06-30, its period a year earlier — 3 deals "
+            "counted, 0 not counted") in out
+    revenue, baseline, base = nights["explain AX-69 tables"]
+    assert len(revenue) == 5
+    assert [(r[0], r[1], r[6], r[7], r[8]) for r in baseline] == [
+        ("✔", "6901", "2026-04-15", "€10,000.00", "counted"),
+        ("✘", "6906", "2026-06-05", "$2,000.00", "outside the period")]
+    assert [(r[0], r[1], r[6], r[7]) for r in base] == [
+        ("✔", "6901", "2026-04-15", "€10,000.00"), ("✔", "6906", "2026-06-05", "€1,800.00"),
+        ("✔", "6905", "2026-06-20", "€4,200.00")]
+    assert base[1][9] == "$2,000.00 in the CRM = €1,800.00; HubSpot rate of its close date: 1 USD = 0.90 EUR"
 
 
 def test_the_deal_owner_rule(tmp_path: Path) -> None:

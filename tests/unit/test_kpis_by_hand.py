@@ -203,7 +203,11 @@ class TestOrganisation1Conversion:
         assert fields["roi"] == -0.4184
         _, records = _org1()
         explained = evaluate(p, records, as_of=AS_OF_1, explain=["AX-69"])     # the deals listed when asked
-        assert explained.axes == tuple(replace(a, decisions=explained.axis(a.axis_id).decisions) for a in ev.axes)
+        # and its baseline's (``baseline_decisions``, ``base_decisions``): every figure the same
+        assert explained.axes == tuple(replace(a, decisions=(e := explained.axis(a.axis_id)).decisions,
+                                               baseline_decisions=e.baseline_decisions,
+                                               base_decisions=e.base_decisions) for a in ev.axes)
+        assert explained.axis("AX-69").baseline_decisions      # the 2,100 of a year earlier: not vacuous
         header = explain_axis(p, explained, "AX-69", deals={(d.source, d.id): d for d in records.deals}).header
         assert header.startswith(f"CA 16{NNBSP}600,00{NBSP}€ (référence 2{NNBSP}100,00{NBSP}€, supplémentaire "
                                  f"14{NNBSP}500,00{NBSP}€, objectif 100{NNBSP}000,00{NBSP}€) — 7 affaires comptées")
