@@ -735,6 +735,35 @@ class Emulator:
         return 404, _not_found("resource"), {}
 
 
+def define_standard(portal: Portal) -> None:
+    """The HubSpot default properties the hand portals read (companies, meetings, calls, deals, tasks, line items:
+    ``DATETIME_PROPS`` are datetimes, ``NUMBER_PROPS`` numbers, the others strings), the companies' ``type`` (Prospect,
+    Partner, Client, Other), the meetings' ``hs_activity_type`` « Visite client » and ``hs_meeting_outcome`` as
+    HubSpot documents its values (audits hshand7 and hshand9 defined them alike)."""
+    standard = {"companies": ["name", "zip", "country", "state", "city", "industry", "annualrevenue",
+                              "hubspot_owner_id", "hs_merged_object_ids", "hs_lastmodifieddate", "createdate"],
+                "meetings": ["hs_meeting_title", "hs_timestamp", "hs_meeting_start_time", "hubspot_owner_id",
+                             "hs_lastmodifieddate"],
+                "calls": ["hs_call_title", "hs_timestamp", "hs_call_status", "hs_call_direction",
+                          "hs_call_disposition", "hs_call_duration", "hubspot_owner_id", "hs_lastmodifieddate"],
+                "deals": ["dealname", "pipeline", "dealstage", "amount", "amount_in_home_currency", "closedate",
+                          "createdate", "deal_currency_code", "hs_exchange_rate", "hs_merged_object_ids",
+                          "hs_is_closed_won", "hubspot_owner_id", "hs_lastmodifieddate"],
+                "tasks": ["hs_task_subject", "hs_task_status", "hs_timestamp", "hs_task_completion_date",
+                          "hs_task_type", "hs_task_priority", "hs_task_body", "hubspot_owner_id",
+                          "hs_lastmodifieddate"],
+                "line_items": ["name", "hs_sku", "quantity", "amount", "price", "hs_lastmodifieddate"]}
+    for object_type, names in standard.items():
+        for name in names:
+            kind = ("datetime" if name in DATETIME_PROPS else "number" if name in NUMBER_PROPS else "string")
+            portal.define(object_type, name, kind, {"datetime": "date", "number": "number"}.get(kind, "text"))
+    portal.define("companies", "type", "enumeration", "select",
+                  [("PROSPECT", "Prospect"), ("PARTNER", "Partner"), ("CUSTOMER", "Client"), ("OTHER", "Other")])
+    portal.define("meetings", "hs_activity_type", "enumeration", "select", [("Visite client", "Visite client")])
+    portal.define("meetings", "hs_meeting_outcome", "enumeration", "select",
+                  [(v, v.title()) for v in ("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED")])
+
+
 def _valid_value(definition: dict[str, Any] | None, value: str) -> bool:
     """A written value as the properties guide documents each type ("" clears any property): a number, ``true`` /
     ``false``, a date as YYYY-MM-DD or midnight UTC in ms, a datetime as ms or ISO 8601, an enumeration among its

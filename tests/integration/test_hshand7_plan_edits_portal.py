@@ -51,7 +51,7 @@ from tests.integration.hand_reading import kpis as _kpis
 from tests.integration.hand_reading import num as _num
 from tests.integration.hand_reading import pac_records as _pac_records
 from tests.integration.hand_reading import tasks_mapping
-from tests.integration.hs_docs_emulator import DATETIME_PROPS, NUMBER_PROPS, Emulator, Portal
+from tests.integration.hs_docs_emulator import Emulator, Portal, define_standard
 from tests.integration.test_hs_docs_emulator import _stage, sync, t
 
 JULIE, MARC, SOPHIE = "701", "702", "703"
@@ -126,28 +126,7 @@ def build_portal() -> Portal:
     p.add_owner(JULIE, 9701, "julie@hand7.example", "Julie", "Martin")
     p.add_owner(MARC, 9702, "marc@hand7.example", "Marc", "Leroy")
     p.add_owner(SOPHIE, 9703, "sophie@hand7.example", "Sophie", "Blanc")
-    standard = {"companies": ["name", "zip", "country", "state", "city", "industry", "annualrevenue",
-                              "hubspot_owner_id", "hs_merged_object_ids", "hs_lastmodifieddate", "createdate"],
-                "meetings": ["hs_meeting_title", "hs_timestamp", "hs_meeting_start_time", "hubspot_owner_id",
-                             "hs_lastmodifieddate"],
-                "calls": ["hs_call_title", "hs_timestamp", "hs_call_status", "hs_call_direction",
-                          "hs_call_disposition", "hs_call_duration", "hubspot_owner_id", "hs_lastmodifieddate"],
-                "deals": ["dealname", "pipeline", "dealstage", "amount", "amount_in_home_currency", "closedate",
-                          "createdate", "deal_currency_code", "hs_exchange_rate", "hs_merged_object_ids",
-                          "hs_is_closed_won", "hubspot_owner_id", "hs_lastmodifieddate"],
-                "tasks": ["hs_task_subject", "hs_task_status", "hs_timestamp", "hs_task_completion_date",
-                          "hs_task_type", "hs_task_priority", "hs_task_body", "hubspot_owner_id",
-                          "hs_lastmodifieddate"],
-                "line_items": ["name", "hs_sku", "quantity", "amount", "price", "hs_lastmodifieddate"]}
-    for object_type, names in standard.items():
-        for name in names:
-            kind = ("datetime" if name in DATETIME_PROPS else "number" if name in NUMBER_PROPS else "string")
-            p.define(object_type, name, kind, {"datetime": "date", "number": "number"}.get(kind, "text"))
-    p.define("companies", "type", "enumeration", "select",
-             [("PROSPECT", "Prospect"), ("PARTNER", "Partner"), ("CUSTOMER", "Client"), ("OTHER", "Other")])
-    p.define("meetings", "hs_activity_type", "enumeration", "select", [("Visite client", "Visite client")])
-    p.define("meetings", "hs_meeting_outcome", "enumeration", "select",
-             [(v, v.title()) for v in ("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED")])
+    define_standard(p)
     p.pipelines["deals"] = [
         {"id": "default", "label": "Ventes", "displayOrder": 0, "archived": False,
          "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z",
