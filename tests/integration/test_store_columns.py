@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import orjson
 import pytest
 from sqlalchemy.orm import Session
 
@@ -114,3 +117,20 @@ class TestLoadColumns:
             assert _without_stamps(store_records.load_columns(session, ["sf-main"]).deals) == expected
         with engine.connect() as conn:
             assert _without_stamps(store_records.load_columns(conn, ["sf-main"]).deals) == expected
+
+
+class TestPayloadText:
+    """``load_columns`` parses each stored payload once, with orjson, and falls back to ``json`` for what
+    ``json.dumps`` may have written and orjson refuses (SQLAlchemy's JSON column writes with ``json.dumps``)."""
+
+    def test_what_orjson_refuses_is_read_as_json_reads_it(self) -> None:
+        nan = json.dumps({"custom": {"score": float("nan")}, "big": 2 ** 70})
+        with pytest.raises(orjson.JSONDecodeError):
+            orjson.loads(nan)
+        read = store_records._loads(nan)
+        assert math.isnan(read["custom"]["score"]) and read["big"] == 2 ** 70
+
+    def test_a_missing_payload_reads_as_no_field(self) -> None:
+        assert store_records._loads(None) == {}
+        assert store_records._loads('{"type": "visit", "subject": "Visite \\u00e0 Lyon"}') == {
+            "type": "visit", "subject": "Visite à Lyon"}
