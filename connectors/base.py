@@ -673,7 +673,10 @@ class StoredRecords:
     placed them noted (``placed_by``): HubSpot's engagements and won deals on contacts with no primary company, whose
     contacts a night checks again (default: none); ``histories(account_ids)``: account id -> {state field: the CRM
     property its kept history was read from} (``HistoryRead``), for those of ``account_ids`` whose history a full
-    read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too)."""
+    read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too);
+    ``changes(account_ids)``: account id -> its recorded changes of the state fields (``AccountChange``), in time
+    order, for those of ``account_ids`` the store holds any of, deleted ones included (default: none): the past of
+    the companies a HubSpot merge retires, which becomes the merged company's."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
@@ -683,6 +686,7 @@ class StoredRecords:
     warnings: list[Rejected] = field(default_factory=list)
     unplaced: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
     histories: Callable[[Sequence[str]], Mapping[str, Mapping[str, str]]] = field(default=lambda _ids: {})
+    changes: Callable[[Sequence[str]], Mapping[str, Sequence[AccountChange]]] = field(default=lambda _ids: {})
 
 
 @runtime_checkable

@@ -121,13 +121,15 @@ def pull(ctx: RunContext) -> None:
         # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
         connector.remember_stored_lines(partial(ctx.store.line_holders, name))
         # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot);
-        # the companies whose property history was read (HubSpot reads it once a company; all again on --full)
+        # the companies whose property history was read (HubSpot reads it once a company; all again on --full); the
+        # recorded state changes of the companies a merge retires (their past becomes the merged company's)
         stored = StoredRecords(partial(ctx.store.live_records, name),
                                partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
                                partial(ctx.store.placements, name), partial(ctx.store.stored_records, name),
                                partial(ctx.store.accounts_holding, name),
                                unplaced=partial(ctx.store.unplaced_records, name),
-                               histories=_no_history if ctx.full else partial(ctx.store.histories_read, name))
+                               histories=_no_history if ctx.full else partial(ctx.store.histories_read, name),
+                               changes=partial(ctx.store.account_changes_of, name))
         connector.remember_stored(stored)
         # the scope picklists' labels of the last night: the accounts' reading asks whether they changed since
         kept_json = ctx.store.crm_labels(name)

@@ -194,6 +194,10 @@ class UnitOfWork:
         and the accounts whose history was read (``read``), in one transaction (``records.record_history``)."""
         return store_records.record_history(self.engine, connector, changes, run_id=run_id, now=now, read=read)
 
+    def account_changes_of(self, connector: str, ids: Sequence[str]) -> dict[str, list[AccountChange]]:
+        """Account id -> its recorded state changes, in time order, for those of ``ids`` (``records.changes_of``)."""
+        return store_records.changes_of(self.engine, connector, ids)
+
     def histories_read(self, connector: str, ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """Account id -> {state field: the property its kept history was read from}, for those of ``ids`` whose
         history a full read read (``records.histories_read``)."""

@@ -284,6 +284,13 @@ class HubSpotConnector:
         # other company are in ``_not_merged``
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
+        # merged company -> the oldest company merged into it the store held live (its stored account) and that one's
+        # recorded state changes: the merged company's past (``_note_merges``, ``_merged_history``; audit hsmerge);
+        # the merged companies the store held live before this run (their past recorded already); and the merged
+        # companies this run read whose past is taken from the store
+        self._merged_past: dict[str, tuple[Account, Sequence[AccountChange]]] = {}
+        self._merged_known: set[str] = set()
+        self._merged_now: dict[str, Account] = {}
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._family_labels: Labels | None = None        # the line items' family dropdown's, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
@@ -547,6 +554,9 @@ class HubSpotConnector:
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
             self._winner_links.clear()
+            self._merged_past.clear()
+            self._merged_known.clear()
+            self._merged_now.clear()
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
             # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
@@ -639,6 +649,8 @@ class HubSpotConnector:
                 if isinstance(record, Account) and not record.deleted and (
                         since_ms is None or self._merge_winners.get(record.id) == FOLLOW):
                     companies_read.append(record.id)
+                    if record.id in self._merged_past:
+                        self._merged_now[record.id] = record
                 yield record
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
@@ -778,6 +790,12 @@ class HubSpotConnector:
         c = self.mapping.companies
         mapped = {name: prop or "" for name, prop in (("owner_id", c.owner), ("account_type", c.account_type),
                                                      ("dormant", c.dormant))}
+        if self._merged_now or self._merged_known:
+            # a merged company's past is its oldest merged company's, from the store (``_merged_history``); one
+            # whose past the store recorded already is not read again (HubSpot's history of it mixes both records)
+            taken = [i for i in ids if i in self._merged_now]
+            yield from self._merged_history(taken, tuple((name, prop) for name, prop in mapped.items() if prop))
+            ids = [i for i in ids if i not in self._merged_now and i not in self._merged_known]
         held = self._stored.histories(ids) if self._stored is not None else {}
         groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
         unmapped = tuple((name, "") for name, prop in mapped.items() if not prop)
@@ -811,6 +829,40 @@ class HubSpotConnector:
                 self._notice(f"companies: the property history could not be read ({failed}): changes of the "
                              "companies' owner, type or dormant flag made before pac's first night are unknown")
                 return
+
+    def _merged_history(self, ids: Sequence[str], fields: tuple[tuple[str, str], ...]
+                        ) -> Iterator[AccountChange | HistoryRead]:
+        """The state changes of the merged companies ``ids`` (read this run, their merge not yet seen: ``_note_merges``)
+        before their merge: those pac recorded of the oldest company merged into each (``_merged_past``), under the
+        merged company's id, then one change from that company's last stored value to the merged company's, dated by
+        the merged company's stamp (the merge, or an edit since: never before the oldest company's last change or
+        stamp); then a ``HistoryRead`` of their ``fields``, so no later read takes HubSpot's history of them.
+
+        HubSpot keeps "the history of property values from both records" on the merged record (knowledge base,
+        *Merge records*) and no entry of ``propertiesWithHistory`` says which record it came from (``value``,
+        ``timestamp``, ``sourceType``, ``sourceId``, ``sourceLabel``, ``updatedByUserId``): a duplicate created
+        later with another value reads as the account's state from its creation on (audit hshand8's probe: Lyon A,
+        dormant since 2024, merged with « Lyon A SAS » created not dormant in 2025, read « not dormant since 2025 »).
+        A duplicate is created after the record it duplicates; which one the user makes the primary decides the
+        current values ("the latest property values of the primary record", changelog "Updated merge functionality
+        for contacts and companies"), not what the customer was (audit hsmerge)."""
+        names = {name for name, _prop in fields}
+        for i in ids:
+            past, changes = self._merged_past[i]
+            now = self._merged_now[i]
+            for change in changes:
+                if change.field in names:
+                    yield AccountChange(self.name, i, change.field, change.changed_at, change.old, change.new)
+            stamps = [at for at in (now.modified_at, past.modified_at, *(ch.changed_at for ch in changes))
+                      if at is not None]
+            if not stamps:
+                continue
+            for name in sorted(names):
+                before, after = getattr(past, name), getattr(now, name)
+                if before != after and not (name == "dormant" and (before is None or after is None)):
+                    yield AccountChange(self.name, i, name, max(stamps), before, after)
+        if ids and self._stored is not None:
+            yield HistoryRead(tuple(ids), fields)
 
     def _changes_of(self, obj: dict[str, Any], name: str, prop: str, entries: Sequence[dict[str, Any]],
                     convert: Convert) -> Iterator[AccountChange]:
@@ -919,18 +971,37 @@ class HubSpotConnector:
         very read, so the next runs do not follow it again, and a company merged long ago, changed later, costs
         no read). Followed also when created since the watermark (a pull outside ``pac sync`` gives no store).
         Noted on a full company read too: the activities and deals may still be read incrementally. One store
-        query per 1,000 companies read that list merged ids, none otherwise."""
+        query per 1,000 companies read that list merged ids, none otherwise.
+
+        A merge pac has not seen yet also notes the merged company's past (audit hsmerge, docs/hubspot.md, *Merged
+        records*): the oldest of the companies merged into it that the store holds live (the smallest id: HubSpot
+        numbers records as it creates them), as pac stored it and with the state changes the store recorded of it
+        (``StoredRecords.records`` and ``changes``: two more queries, on a night with merges only); the merged
+        companies the store holds already are noted too (their past was recorded the night of their merge)."""
         merged = {str(obj["id"]): ids for obj in buffer if (ids := merged_ids(obj))}
         if not merged:
             return
         self._companies_gone.update(i for ids in merged.values() for i in ids)
         self._merged_into.update((old, winner) for winner, ids in merged.items() for old in ids)
-        live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted({i for ids in merged.values() for i in ids})) \
+        live = self._stored.live(ObjectKind.ACCOUNTS.value,
+                                 sorted({i for ids in merged.values() for i in ids} | set(merged))) \
             if self._stored is not None else {}
         for obj in buffer:
             i = str(obj["id"])
             if i in merged:
                 self._merge_winners[i] = FOLLOW if any(old in live for old in merged[i]) else _created_ms(obj)
+        if self._stored is None:
+            return
+        self._merged_known.update(i for i in merged if i in live)
+        oldest = {winner: min((old for old in ids if old in live), key=_numeric)
+                  for winner, ids in merged.items() if winner not in live and any(old in live for old in ids)}
+        if oldest:
+            pasts = sorted(set(oldest.values()), key=_numeric)
+            stored = self._stored.records(ObjectKind.ACCOUNTS.value, pasts)
+            changes = self._stored.changes(pasts)
+            for winner, old in oldest.items():
+                if isinstance(account := stored.get(old), Account):
+                    self._merged_past[winner] = (account, tuple(changes.get(old) or ()))
 
     def _restored(self, spec: HsObject, listed: set[str]) -> Iterator[Record | Rejected]:
         """The records the store retired lately (``StoredRecords.retired``: by an archived list, within the recycle

@@ -261,6 +261,21 @@ def account_changes(conn: Connection, connectors: Sequence[str]) -> tuple[Accoun
                  for connector, crm_id, name, at, old, new in conn.execute(query))
 
 
+def changes_of(engine: Engine, connector: str, ids: Iterable[str]) -> dict[str, list[AccountChange]]:
+    """Account id -> its recorded changes of the state fields (``pac_account_change``), in time order, for those of
+    ``ids`` the store holds any of, deleted accounts included (``StoredRecords.changes``: the past of the companies a
+    HubSpot merge retires, read before the merge's night retires them): by the indexed key, 1,000 ids a query."""
+    out: dict[str, list[AccountChange]] = {}
+    with engine.connect() as conn:
+        for chunk in chunked(sorted({str(i) for i in ids}), UPSERT_BATCH):
+            query = select(_C.c.crm_id, _C.c.field, _C.c.changed_at, _C.c.old, _C.c.new).where(
+                _C.c.connector == connector, _C.c.crm_id.in_(chunk)).order_by(_C.c.changed_at, _C.c.id)
+            for crm_id, name, at, old, new in conn.execute(query):
+                out.setdefault(str(crm_id), []).append(
+                    AccountChange(connector, str(crm_id), str(name), stored_instant(at), old, new))
+    return out
+
+
 def mark_unseen_deleted(engine: Engine, connector: str, kind: str, run_id: int, now: datetime) -> int:
     """After a full read: rows of (connector, kind) the run did not see are deleted in the CRM."""
     with engine.begin() as conn:

@@ -26,6 +26,10 @@ read from the archived list and listed « deleted », as the worked example want
 was wrong and is fixed: with the two companies' dormant boxes cleared after their orders (as docs/engine.md's worked
 example has it), the incremental night after the merge read no history of the new company, so it read « not
 dormant » on 3 May and 1 April: A-1 2 / 5 and the axis 0 instead of 3 / 5 and 8,500, until the next full read.
+
+Audit hsmerge (7 Dec 2026): a merge with a duplicate created later with another dormant value read the duplicate's
+value into the account's past (HubSpot keeps both records' histories on one timeline); the merged company's past is
+now the oldest merged company's, as pac recorded it (``test_a_merge_with_a_later_duplicate``).
 """
 
 from __future__ import annotations
@@ -415,38 +419,62 @@ def test_the_workbook_agrees_with_the_records(nights: Any) -> None:
                                         pytest.approx(-1910 / 4100)]
 
 
-def test_a_merge_whose_primary_is_out_of_the_scope(tmp_path: Path) -> None:
-    """Lyon A SAS (2813, 69003, not dormant, created 1 June 2025), a duplicate of Lyon A, is the primary of the merge:
-    2899 is not dormant (both histories read as one timeline: false since 1 June 2025), and carries Lyon A's
-    pac_axes « AX-DO » and pac_target true (the primary left them empty). Night 2: A-1 3 / 5 (v2, v3, v12), AX-DO
-    DL2 2,500 over 1,200, ROI (1,300 x 0.3 - 4,100) / 4,100, coverage 3 / 8 (2802, 2803, 2812 of the eight); pac
-    clears what 2899 inherited."""
-    settings = _settings(tmp_path, 7)
+@pytest.mark.parametrize("reconciliation_days", [7, 1], ids=["incremental-night", "full-night"])
+@pytest.mark.parametrize("case", ["duplicate-primary", "lyon-a-primary", "duplicate-flagged"])
+def test_a_merge_with_a_later_duplicate(tmp_path: Path, case: str, reconciliation_days: int) -> None:
+    """Lyon A SAS (2813, 69003, not dormant, created 1 June 2025) is a duplicate of Lyon A (2801, created 1 March 2024,
+    dormant), merged on 10 May into 2899 (audit hsmerge, /tmp/audits/hsmerge/EXPECTED.md). 2899 carries both
+    records' histories on one timeline (HubSpot's changelog and knowledge base: docs/hubspot.md, *Merged records*),
+    which read « not dormant since June 2025 ». Which record was the primary (the one whose values 2899 carries):
+
+    * « duplicate-primary »: Lyon A SAS (2899 not dormant, named Lyon A SAS, carrying Lyon A's pac_axes);
+    * « lyon-a-primary »: Lyon A, whose dormant box a workflow cleared on 4 May 12:00Z after DL1 (docs/engine.md's
+      worked example, « their flags cleared »);
+    * « duplicate-flagged »: Lyon A (2899 dormant), the duplicate's box ticked on 5 May 12:00Z: HubSpot's one
+      timeline reads true (2024), false (June 2025), true (5 May 2027), so « not dormant » on 3 May and 1 April for
+      any read of it (pac's store, recording no change of Lyon A, kept none: the --full night below).
+
+    Either way the account's past is the oldest record's, as pac recorded it (docs/hubspot.md, *Merged records*):
+    dormant on 3 May (A-1's reference day) and on 1 April (AX-DO's), so night 2 reads night 1's figures: A-1 4 / 5
+    (v1 on 2899, v2, v3, v12), AX-DO DL1 + DL2 8,500 over 1,200, ROI (7,300 x 0.3 - 4,100) / 4,100, the scope's nine
+    accounts with 2899 for 2801 (reactivation 2 / 9, coverage 4 / 9), and 2899 keeps AX-DO; `pac explain` agrees. A
+    third night, `pac sync --full` (every history read again), reads the same: 2899's past is the one recorded the
+    night of the merge, never HubSpot's mixed history. Seen failing before the fix (audit hshand8's probe): night 2
+    read 3 / 5 and 2,500, incremental or full."""
+    settings = _settings(tmp_path, reconciliation_days)
     portal = build_portal()
+    companies = portal.objects["companies"]
+    companies["2801"].created = t("2024-03-01T09:00:00Z")      # its createdate: « dormant since 2024 »
     portal.add("companies", "2813", {"name": "Lyon A SAS", "zip": "69003", "country": "France", "type": "CUSTOMER",
                                      "pac_dormant": "false", "hubspot_owner_id": JULIE,
                                      "createdate": t("2025-06-01T09:00:00Z")},
                modified=t("2025-06-01T09:00:00Z"))
-    portal.objects["companies"]["2813"].created = t("2025-06-01T09:00:00Z")
+    primary, other = ("2813", "2801") if case == "duplicate-primary" else ("2801", "2813")
+    if case == "lyon-a-primary":
+        companies["2801"].set({"pac_dormant": "false"}, t("2027-05-04T12:00:00Z"))
+    if case == "duplicate-flagged":
+        companies["2813"].set({"pac_dormant": "true"}, t("2027-05-05T12:00:00Z"))
     runs, written = [], []
     with Emulator(portal, page_cap=4) as emulator:
-        for night, clock in enumerate((FIRST, SECOND)):
+        for night, clock in enumerate((FIRST, SECOND, t("2027-05-12T02:00:00Z"))):
             if night == 1:
-                assert portal.objects["companies"]["2801"].properties.get("pac_axes") == "AX-DO"
-                portal.merge("companies", "2813", "2801", "2899", MERGE)
-                inherited = portal.objects["companies"]["2899"].properties
+                assert companies["2801"].properties.get("pac_axes") == "AX-DO"
+                portal.merge("companies", primary, other, "2899", MERGE)
+                inherited = companies["2899"].properties
                 assert (inherited["pac_dormant"], inherited["pac_axes"], inherited["name"]) == (
-                    "false", "AX-DO", "Lyon A SAS")
-            runs.append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock))
+                    "true" if case == "duplicate-flagged" else "false", "AX-DO",
+                    "Lyon A SAS" if primary == "2813" else "Lyon A")
+            runs.append(sync(settings, emulator, [], clock=lambda c=clock: c, as_of=clock, full=night == 2))
             written.append(_pac_records(portal))
         refused = list(emulator.refused)
-    assert [(r.errors, r.rejections, r.status.value) for r in runs] == [([], [], "ok")] * 2
+    assert [(r.errors, r.rejections, r.status.value) for r in runs] == [([], [], "ok")] * 3
     assert refused == []
-    assert [(r.evaluation.action("A-1").done, r.evaluation.axis("AX-DO").revenue) for r in runs] == [
-        (4, Decimal("8500.00")), (3, Decimal("2500.00"))]
+    assert store_disagreements(settings) == []
+    got = [(r.evaluation.action("A-1").done, r.evaluation.axis("AX-DO").revenue,
+            _kpis(r.evaluation, "AX-DO")["reactivation_rate"], _kpis(r.evaluation, "AX-DO")["coverage"])
+           for r in runs]
+    assert got == [(4, Decimal("8500.00"), 0.2222, 0.4444)] * 3
     record = written[1]["AX-DO"]
     assert (_num(record, "pac_won_revenue"), _num(record, "pac_revenue"), _num(record, "pac_progress_pct"),
-            _num(record, "pac_roi"), _kpis(runs[1].evaluation, "AX-DO")["coverage"]) == (
-        Decimal("2500"), Decimal("1300"), Decimal("13"), Decimal("-0.9049"), 0.375)
-    merged = portal.objects["companies"]["2899"].properties
-    assert (merged.get("pac_axes"), merged.get("pac_target")) == ("", "false")
+            _num(record, "pac_roi")) == (Decimal("8500"), Decimal("7300"), Decimal("73"), Decimal("-0.4659"))
+    assert companies["2899"].properties.get("pac_axes") == "AX-DO"
