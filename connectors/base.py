@@ -673,7 +673,10 @@ class StoredRecords:
     placed them noted (``placed_by``): HubSpot's engagements and won deals on contacts with no primary company, whose
     contacts a night checks again (default: none); ``histories(account_ids)``: account id -> {state field: the CRM
     property its kept history was read from} (``HistoryRead``), for those of ``account_ids`` whose history a full
-    read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too)."""
+    read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too);
+    ``several(kind)``: the ids of the live records of ``kind`` the store holds with other companies noted beside the
+    one counted (``Activity.also_on``): HubSpot's engagements on several companies nothing told apart, whose company
+    associations a night checks again (default: none)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
@@ -683,6 +686,7 @@ class StoredRecords:
     warnings: list[Rejected] = field(default_factory=list)
     unplaced: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
     histories: Callable[[Sequence[str]], Mapping[str, Mapping[str, str]]] = field(default=lambda _ids: {})
+    several: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
 
 
 @runtime_checkable
