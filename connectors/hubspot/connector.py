@@ -274,6 +274,7 @@ class HubSpotConnector:
         # engagement id -> the engagement, of those this run kept with no account, on contacts with no primary
         # company (``unplaced_rejection``)
         self._unplaced: dict[str, Activity] = {}
+        self._several: list[str] | None = None
         # deal id -> the won deal, of those this run kept with no account, on contacts with no primary company
         self._unplaced_deals: dict[str, Deal] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
@@ -769,11 +770,13 @@ class HubSpotConnector:
         incremental search never returned it until the full read (``reconciliation_days``), and the visit stayed on
         the prospect pac had warned of, though the rep had done what the warning asked. One placed by its deals'
         companies (rule 5, no company of its own) is read again once it has companies of its own. Cost: one store
-        query per engagement object read, then, only when the store holds such engagements, one association read per
+        query a pull, then, only when the store holds such engagements, one association read per
         1,000 of them and per engagement object read (meetings and calls: 2) a night, and the reads of those changed
         (``_read_by_id``), on the night they change only."""
         assert self._stored is not None
-        ids = [i for i in self._stored.several(spec.kind.value) if i not in read]
+        if self._several is None:       # one store query a pull, whatever the engagement objects read
+            self._several = list(self._stored.several(spec.kind.value))
+        ids = [i for i in self._several if i not in read]
         if not ids:
             return
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
@@ -1794,6 +1797,7 @@ class HubSpotConnector:
         stored company (``_companies``), a retired record its recycle bin no longer lists is read again
         (``_restored``)."""
         self._stored = stored
+        self._several = None      # the engagements held on several companies: asked once a pull (``_reassociated``)
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose
