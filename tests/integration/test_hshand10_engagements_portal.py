@@ -356,3 +356,34 @@ def test_mays_review(nights: Any) -> None:
                 "since last month |",
                 "No longer recommended:\n- Reassign · Clients du Rhône"):
         assert row in text, row
+
+
+def _reads_of(emulator: Emulator, since: int, rid: str) -> list[str]:
+    """The paths of the batch reads (objects and associations) from request ``since`` on whose inputs name ``rid``."""
+    return [path for _, path, _, body in emulator.requests[since:]
+            if path.endswith("/batch/read") and isinstance(body, dict)
+            and any(str(x.get("id")) == rid for x in body.get("inputs") or [])]
+
+
+def test_what_the_recheck_costs(tmp_path: Path) -> None:
+    """The incremental night's check of M6 (held on 2003 beside 2004): on a night with no change, one association
+    read of its companies per engagement object read (meetings, calls, tasks: an id of another object has none) and
+    no read of the meeting; the night after Julie removed the prospect, the same reads and one batch read of M6 by id
+    (placed on Oullins Bois). A full night asks nothing of the kind (it reads every engagement with its companies)."""
+    settings = _settings(tmp_path, 60)
+    portal = build_portal()
+    with Emulator(portal, page_cap=4) as emulator:
+        sync(settings, emulator, [], clock=lambda: FIRST, as_of=FIRST)
+        mark = len(emulator.requests)
+        quiet = t("2027-05-17T03:00:00Z")
+        sync(settings, emulator, [], clock=lambda: quiet, as_of=quiet)
+        on_quiet = _reads_of(emulator, mark, "3106")
+        portal.unlink("meetings", "3106", "companies", "2003")
+        mark = len(emulator.requests)
+        run = sync(settings, emulator, [], clock=lambda: SECOND, as_of=SECOND)
+        on_change = _reads_of(emulator, mark, "3106")
+    checks = ["/crm/v4/associations/meetings/companies/batch/read", "/crm/v4/associations/calls/companies/batch/read",
+              "/crm/v4/associations/tasks/companies/batch/read"]
+    assert on_quiet == checks
+    assert on_change[:1] == checks[:1] and "/crm/v3/objects/meetings/batch/read" in on_change
+    assert {a.action_id: a.done for a in run.evaluation.actions}["A-1"] == 2      # M1 and M6 (M4 not retyped here)
