@@ -676,7 +676,10 @@ class StoredRecords:
     read read (default: none, every history read; ``pac sync --full`` asked by the user passes none too);
     ``changes(account_ids)``: account id -> its recorded changes of the state fields (``AccountChange``), in time
     order, for those of ``account_ids`` the store holds any of, deleted ones included (default: none): the past of
-    the companies a HubSpot merge retires, which becomes the merged company's."""
+    the companies a HubSpot merge retires, which becomes the merged company's;
+    ``several(kind)``: the ids of the live records of ``kind`` the store holds with other companies noted beside the
+    one counted (``Activity.also_on``): HubSpot's engagements on several companies nothing told apart, whose company
+    associations a night checks again (default: none)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
@@ -687,6 +690,7 @@ class StoredRecords:
     unplaced: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
     histories: Callable[[Sequence[str]], Mapping[str, Mapping[str, str]]] = field(default=lambda _ids: {})
     changes: Callable[[Sequence[str]], Mapping[str, Sequence[AccountChange]]] = field(default=lambda _ids: {})
+    several: Callable[[str], Sequence[str]] = field(default=lambda _kind: ())
 
 
 @runtime_checkable

@@ -128,6 +128,7 @@ def pull(ctx: RunContext) -> None:
                                partial(ctx.store.placements, name), partial(ctx.store.stored_records, name),
                                partial(ctx.store.accounts_holding, name),
                                unplaced=partial(ctx.store.unplaced_records, name),
+                               several=partial(ctx.store.several_companies_records, name),
                                histories=_no_history if ctx.full else partial(ctx.store.histories_read, name),
                                changes=partial(ctx.store.account_changes_of, name))
         connector.remember_stored(stored)

@@ -160,6 +160,11 @@ class UnitOfWork:
         (``records.unplaced_records``)."""
         return store_records.unplaced_records(self.engine, connector, kind)
 
+    def several_companies_records(self, connector: str, kind: str) -> list[str]:
+        """The ids of the live records of ``kind`` stored with other companies noted beside the one counted
+        (``records.several_companies_records``)."""
+        return store_records.several_companies_records(self.engine, connector, kind)
+
     def retired_records(self, connector: str, kind: str, since: datetime) -> list[str]:
         """The ids of ``kind`` retired since ``since`` with their whole record (``store.records.retired_records``)."""
         return store_records.retired_records(self.engine, connector, kind, since)

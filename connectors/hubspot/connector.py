@@ -274,6 +274,7 @@ class HubSpotConnector:
         # engagement id -> the engagement, of those this run kept with no account, on contacts with no primary
         # company (``unplaced_rejection``)
         self._unplaced: dict[str, Activity] = {}
+        self._several: list[str] | None = None
         # deal id -> the won deal, of those this run kept with no account, on contacts with no primary company
         self._unplaced_deals: dict[str, Deal] = {}
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
@@ -704,6 +705,8 @@ class HubSpotConnector:
             yield from self._reread_deleted_lines(spec, gone, held_gone, seen, props, convert)
         if recheck:
             yield from self._placed_again(spec, pulled, props, convert, bool(lines_too))
+        if since_ms is not None and spec.engagement and spec.company and self._stored is not None:
+            yield from self._reassociated(spec, pulled | seen, props, convert)
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -768,6 +771,41 @@ class HubSpotConnector:
             log.info("%s: %d %s(s) on contacts given a primary company since read again: %s", self.name, len(again),
                      what, ", ".join(again[:20]))
             yield from self._read_by_id(spec, again, props, convert, lines_too)
+
+    def _reassociated(self, spec: HsObject, read: set[str], props: list[str], convert: Convert
+                      ) -> Iterator[Record | Rejected]:
+        """The engagements of ``spec`` the store holds on one of several companies nothing told apart (``also_on``:
+        the night warned ``several companies: ... associate it with the company visited only``), not read by this
+        pull, whose own company associations are no longer those it was placed among: read again by id, so the
+        rules place them that night (audit hshand10). Removing or adding a company association changes the
+        associations, not the meeting or call: HubSpot documents no move of its ``hs_lastmodifieddate``, so the
+        incremental search never returned it until the full read (``reconciliation_days``), and the visit stayed on
+        the prospect pac had warned of, though the rep had done what the warning asked. One placed by its deals'
+        companies (rule 5, no company of its own) is read again once it has companies of its own. Cost: one store
+        query a pull, then, only when the store holds such engagements, one association read per
+        1,000 of them and per engagement object read (meetings and calls: 2) a night, and the reads of those changed
+        (``_read_by_id``), on the night they change only."""
+        assert self._stored is not None
+        if self._several is None:       # one store query a pull, whatever the engagement objects read
+            self._several = list(self._stored.several(spec.kind.value))
+        ids = [i for i in self._several if i not in read]
+        if not ids:
+            return
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        # the store does not note a dated engagement's object (``crm_object`` is an undated one's): each engagement
+        # object asks for all of them, and an id of another object has no association of this one (HubSpot's
+        # engagements share one id space, as the store's key by CRM id assumes)
+        held = {i: {r.account_id, *r.also_on} for i, r in self._stored.records(spec.kind.value, ids).items()
+                if isinstance(r, Activity) and r.crm_object in (None, what) and r.also_on}
+        if not held:
+            return
+        now = {i: {str(to["toObjectId"]) for to in tos}
+               for i, tos in read_associations(self.transport, spec.object_type, "companies", list(held)).items()}
+        again = sorted((i for i, companies in held.items() if now.get(i) and now[i] != companies), key=_numeric)
+        if again:
+            log.info("%s: %d %s(s) on several companies whose company associations changed read again: %s",
+                     self.name, len(again), what, ", ".join(again[:20]))
+            yield from self._read_by_id(spec, again, props, convert, False)
 
     def _state_history(self, ids: Sequence[str], props: list[str], convert: Convert
                        ) -> Iterator[AccountChange | HistoryRead]:
@@ -1830,6 +1868,7 @@ class HubSpotConnector:
         stored company (``_companies``), a retired record its recycle bin no longer lists is read again
         (``_restored``)."""
         self._stored = stored
+        self._several = None      # the engagements held on several companies: asked once a pull (``_reassociated``)
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose

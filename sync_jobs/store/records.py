@@ -440,6 +440,17 @@ def unplaced_records(engine: Engine, connector: str, kind: str) -> list[str]:
         return sorted(str(i) for i, by in conn.execute(query) if by)
 
 
+def several_companies_records(engine: Engine, connector: str, kind: str) -> list[str]:
+    """The CRM ids of the live records of ``kind`` the store holds for ``connector`` with other companies noted beside
+    the one counted (``also_on``: a HubSpot engagement on several companies nothing told apart, which pac warned of;
+    ``StoredRecords.several``): one query, the payload's key tested in SQL (absent when there are none)."""
+    query = select(_T.c.crm_id).where(
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False),
+        _T.c.payload["also_on"].as_string().is_not(None))
+    with engine.connect() as conn:
+        return sorted(str(i) for (i,) in conn.execute(query))
+
+
 def also_on(engine: Engine, connectors: Sequence[str], ids: Iterable[str]) -> dict[tuple[str, str], tuple[str, ...]]:
     """(connector, activity id) -> the other accounts the activity is associated with (``Activity.also_on``), for
     those of ``ids`` that have any: what ``pac explain`` names beside the account it counted for."""
