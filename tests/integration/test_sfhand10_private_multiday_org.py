@@ -190,3 +190,31 @@ class TestTheMayReview:
                       "month |"):
             assert shown in marc, shown
         assert marc.split("### Next actions due (until June 30, 2027)")[1].split("\n\n")[1] == "Nothing."
+
+    def test_june_s_review_against_may_s_snapshot(self, sud: Org, tmp_path: Path) -> None:
+        """June, running, reviewed on 3 June 02:10 against May's kept snapshot (night 1's records): A-1 Done → Missed,
+        −1 of May removed after its review (J2 moved to Alpha, J3 re-assigned); A-2 Missed → Done, +1 of May (J3);
+        A-3 unchanged at 5 (J3 out, J4 in: no line); A-4 At risk → Done, +3 of which +1 of May; A-5 At risk → Done,
+        +2. Nothing due until 31 July (EXPECTED.md addendum)."""
+        sud.night("N1")
+        _cli(sud.cfg, "snapshot", "--period", "2027-05", as_of="2027-06-01T02:05:00+02:00")
+        sud.night("N2")
+        sud.night("N3")
+        out = tmp_path / "june.md"
+        _cli(sud.cfg, "review", "--month", "2027-06", "--lang", "en", "-o", str(out),
+             as_of="2027-06-03T02:10:00+02:00")
+        text = out.read_text(encoding="utf-8")
+        julie, marc = text.split("## Julie Morel")[1].split("## Marc Dupont")
+        assert "| Julie Morel | 0 | 0 | 0 | 2 | 0 | 1 |" in text and "| Marc Dupont | 3 | 0 | 0 | 0 | 0 | 3 |" in text
+        changes = [line for line in text.splitlines() if line.startswith("| ") and (" → " in line or "since" in line)]
+        assert changes == [
+            "| Visit 4 accounts in week 21 (A-1) | May 24–30, 2027 | 3 / 4 | Missed | Done → Missed · −1 since last "
+            "month, of which −1 from May 2027 removed after its review |",
+            "| Visit 3 accounts in week 21 (A-2) | May 24–30, 2027 | 3 / 3 | Done | Missed → Done · +1 since last "
+            "month, of which +1 from May 2027 entered after its review |",
+            "| Visit 2 accounts in week 22 (A-5) | May 31 – June 6, 2027 | 2 / 2 | Done | At risk → Done · +2 since "
+            "last month |",
+            "| Make 6 visits in Q2 (A-4) | April 1 – June 30, 2027 | 6 / 6 | Done | At risk → Done · +3 since last "
+            "month, of which +1 from May 2027 entered after its review |"], text
+        for part in (julie, marc):
+            assert part.split("### Next actions due (until July 31, 2027)")[1].split("\n\n")[1] == "Nothing."
