@@ -25,7 +25,7 @@ from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.plan import Plan
 from pac_core.records import Deal
 from pac_core.restatement import Restatement, since_close
-from pac_core.results import Evaluation
+from pac_core.results import Evaluation, Pace
 from pac_core.revenue import last_day
 from pac_core.snapshots import months_refused, parse_label
 from pac_core.text import fold_value
@@ -248,6 +248,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                             today=clock.astimezone(ZoneInfo(plan.timezone)).date(), before_plan=before_plan,
                             kept=(own is not None) if as_of < clock else None, before_now=before_now,
                             deals=_deal_inputs(before, kept_deals, evaluation, state.records.deals, source),
-                            since_moves=since_moves)
+                            since_moves=since_moves,
+                            reached=frozenset(a.action_id for a in state.evaluation.actions if a.pace is Pace.DONE))
     finally:
         engine.dispose()

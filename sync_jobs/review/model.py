@@ -269,7 +269,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
                  names: Mapping[str, str] | None = None, since: Restatement | None = None,
                  today: date | None = None, before_plan: Plan | None = None, kept: bool | None = None,
                  before_now: Evaluation | None = None, deals: DealInputs | None = None,
-                 since_moves: Mapping[str, AxisMoves] | None = None) -> Review:
+                 since_moves: Mapping[str, AxisMoves] | None = None,
+                 reached: frozenset[str] = frozenset()) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
     ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
@@ -284,7 +285,9 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     month re-evaluated today, when ``before`` is its kept snapshot: an action's count of then that moved since is said
     among its changes (``ActionLine.late``). ``deals``: the counted deals of both reviews, for each axis's deals that
     moved (``AxisLine.moves``). ``since_moves``: the deals that make each axis's move since the month's close
-    (``Review.since_moves``).
+    (``Review.since_moves``). ``reached``: the actions whose target is reached on ``today`` (today's evaluation):
+    no longer due, left out of the next actions due as a stopped one is (a closed month reviewed on 3 June listed as
+    due « 0 / 2 » an action whose two visits were made on 1 and 2 June; audit sfhand10).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -336,7 +339,8 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
         due = tuple(x for x in lines if (x.pace in OPEN or resumed(x, today))
-                    and now.as_of < x.action.window.end <= next_until and not stopped(x, today))
+                    and now.as_of < x.action.window.end <= next_until and not stopped(x, today)
+                    and x.action.id not in reached)
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())
     now_axes = {a.axis_id: a for a in now.axes}

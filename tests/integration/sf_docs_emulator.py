@@ -82,7 +82,11 @@ SCHEMA: dict[str, dict[str, str]] = {
               "RecurrenceInterval": "int", "IsRecurrence2": "boolean", "IsRecurrence2Exception": "boolean",
               "IsRecurrence2Exclusion": "boolean", "Recurrence2PatternText": "textarea",
               "Recurrence2PatternStartDate": "datetime", "Recurrence2PatternTimeZone": "string",
-              "Recurrence2PatternVersion": "picklist"},
+              "Recurrence2PatternVersion": "picklist",
+              # "Indicates whether users other than the creator of the event can (false) or can't (true) see the event
+              # details ... Private events can't be associated with opportunities, accounts, cases, campaigns,
+              # contracts, leads, or contacts. Label is Private." (Object Reference, Event; ``activity`` keeps it so)
+              "IsPrivate": "boolean"},
     "Task": {**{k: v for k, v in _COMMON.items() if k != "Name"}, **_ACTIVITY, "TaskSubtype": "picklist",
              "Status": "picklist", "IsClosed": "boolean", "CompletedDateTime": "datetime", "CallType": "picklist",
              "Priority": "picklist", "RecurrenceStartDateOnly": "date", "RecurrenceEndDateOnly": "date",
@@ -525,6 +529,8 @@ class DocsOrg:
                      "IsRecurrence2Exception", "IsRecurrence2Exclusion", "IsInvitee", "IsParent", "IsWhat"):
             if flag in row:
                 row[flag] = False
+        if "IsPrivate" in row:      # IsPrivate: "Defaulted on create" (Object Reference, Event)
+            row["IsPrivate"] = False
         row.update(fields)
         row.setdefault("Id", None)
         row["Id"] = row["Id"] or self.new_id(sobject)
@@ -554,6 +560,10 @@ class DocsOrg:
         a filtered ``EventRelation`` with IsParent true and IsWhat false; ``TaskWhoRelation``) and an Event's What
         its ``EventRelation`` (IsWhat true)."""
         assert "AccountId" not in fields and "WhoId" not in fields and "WhatId" not in fields, "derived: who=, what="
+        # "Private events can't be associated with opportunities, accounts, ... leads, or contacts" (Event, IsPrivate);
+        # "Multiday events can't exceed 14 days" (Event, Usage: Multiday Events)
+        assert not (fields.get("IsPrivate") and (who or what)), "a private event relates to no record"
+        assert (fields.get("DurationInMinutes") or 0) <= 14 * 1440, "a multiday event can't exceed 14 days"
         primary = who[0] if who else None
         if sobject == "Event":
             fields.setdefault("GroupEventType", "0")
@@ -573,6 +583,31 @@ class DocsOrg:
             self.add("EventRelation", EventId=record, RelationId=what, IsParent=True, IsWhat=True,
                      AccountId=self.account_of(what, None), SystemModstamp=stamp)
         return record
+
+    def edit_activity(self, record_id: str, at: datetime, by: str = INTEGRATION_USER, *,
+                      what: str | bool | None = False, **fields: Any) -> None:
+        """A user edits an Event or Task at ``at``: ``fields`` as given (``OwnerId``: "Contains the ID of the user or
+        public calendar who owns the event. Label is Assigned to ID", Create, Update; ``IsPrivate``, Update), and
+        ``what`` (unless False) the new *Related To*: ``WhatId`` and ``WhatCount`` set, ``AccountId`` derived again
+        as the references say (``account_of``) and an Event's What relation moved (its ``EventRelation`` with IsWhat).
+        ``SystemModstamp``, ``LastModifiedDate`` and ``LastModifiedById`` move, as on any save. A private event
+        relates to no record ("Private events can't be associated with ... accounts", Event, IsPrivate)."""
+        found = self.find(record_id)
+        assert found is not None
+        sobject, row = found
+        row.update(fields)
+        if what is not False:
+            assert what is None or isinstance(what, str)
+            row.update(WhatId=what, WhatCount=1 if what else 0, AccountId=self.account_of(what, row.get("WhoId")))
+            if sobject == "Event":
+                for rel in self.rows["EventRelation"]:
+                    if rel["EventId"] == record_id and rel.get("IsWhat") and not rel["IsDeleted"]:
+                        rel.update(IsDeleted=True, SystemModstamp=at)
+                if what:
+                    self.add("EventRelation", EventId=record_id, RelationId=what, IsParent=True, IsWhat=True,
+                             AccountId=self.account_of(what, None), SystemModstamp=at)
+        assert not (row.get("IsPrivate") and (row.get("WhatId") or row.get("WhoId"))), "a private event relates to none"
+        row.update(SystemModstamp=at, LastModifiedDate=at, LastModifiedById=by)
 
     def group_event(self, owner: str, invitees: tuple[str, ...], *, who: tuple[str, ...] = (),
                     what: str | None = None, **fields: Any) -> tuple[str, dict[str, str]]:
