@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -94,7 +94,8 @@ class RepReview:
     email: str
     name: str
     lines: tuple[ActionLine, ...]
-    next_due: tuple[ActionLine, ...]       # still open and not stopped since, deadline in (as_of, end of next month]
+    next_due: tuple[ActionLine, ...]       # still open, not stopped nor reached by the day written, deadline in
+    #                                        (the later of as_of and that day, end of next month]
 
     def with_pace(self, pace: Pace) -> list[ActionLine]:
         return [line for line in self.lines if line.pace is pace]
@@ -333,13 +334,16 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
         for action in plan.actions:
             if action.who != wanted and action.id not in mine and holder_on(action, until) == wanted:
                 by_rep.setdefault(wanted, []).append(replace(main[action.id], taken_from=None))
+    # the day the review is written: an action whose deadline passed before it, done or missed, is no longer one of
+    # the next actions due (a closed month read after the next one began; decided after audit sfhand10)
+    written = now.as_of if today is None else datetime.combine(today, time(0), zone)
     reps = []
     for email, lines in by_rep.items():
         if rep is not None and email != rep.strip().lower():
             continue
         lines.sort(key=lambda x: (x.action.window.end, x.action.id))
         due = tuple(x for x in lines if (x.pace in OPEN or resumed(x, today))
-                    and now.as_of < x.action.window.end <= next_until and not stopped(x, today)
+                    and max(now.as_of, written) < x.action.window.end <= next_until and not stopped(x, today)
                     and x.action.id not in reached)
         reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
     reps.sort(key=lambda r: r.name.casefold())

@@ -431,12 +431,15 @@ def test_april_compared_with_a_recomputed_march(store: Store) -> None:
         [["Visiter 2 clients de Rhône-Alpes du 22 mars au 4 avril A-04 · Clients Rhône-Alpes",
           "22 mars – 4 avril 2027", "3 / 2", "✓ Terminée", "+1 depuis le mois dernier"]]]
     assert "Prochaines échéances (jusqu'au 31 mai 2027)" in text
-    # Julie: nothing due by 31 May (A-02, A-08 end on 30 June); Léa A-07 (A-06, open at April's end, is cancelled
-    # today: it no longer falls due); Marc nothing: A-03, open at April's end, has its 2 meetings today (audit
-    # sfhand10: an action done the day the review is written no longer falls due either)
-    assert april.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == [
-        [["Appeler 2 clients de Rhône-Alpes en mai A-07 · Affaires de Julie", "1er–31 mai 2027", "0 / 2", "○ À venir",
-          "31 mai 2027"]]]
+    # nothing is due any more on the day this April review is written (in June): Julie's end on 30 June,
+    # after its horizon; Léa's A-06, open at April's end, is cancelled today; Marc's A-03 has its 2 meetings today
+    # (audit sfhand10: an action done the day the review is written no longer falls due); and Léa's A-07, due on 31
+    # May, is past its deadline today (missed 1 / 2: June's review says so), so it is no longer one of the next
+    # actions due either (decided 7 Dec 2026: until then it read « 0 / 2 À venir, 31 mai 2027 » in June)
+    assert april.bodies("Action", "Quand", "Fait / cible", "Rythme", "Échéance") == []
+    heading = "Prochaines échéances (jusqu'au 31 mai 2027)"
+    parts = text.split(heading)[1:]
+    assert len(parts) == 3 and all(part.lstrip().startswith("Rien.") for part in parts)    # one per rep
 
 
 def test_june_running_compared_with_mays_snapshot(store: Store) -> None:

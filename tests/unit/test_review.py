@@ -69,6 +69,19 @@ class TestModel:
         due = sorted(x.action.id for r in _review().reps for x in r.next_due)
         assert due == ["A-03", "A-04", "A-06", "A-08", "A-09"]
 
+    @pytest.mark.parametrize(("today", "due"), [
+        (date(2027, 8, 31), ["A-03", "A-04", "A-06", "A-08", "A-09"]),   # A-09's last day: still due today
+        (date(2027, 9, 1), ["A-03", "A-04", "A-06", "A-08"]),            # its deadline past: no longer "next"
+    ])
+    def test_an_action_whose_deadline_passed_before_the_review_is_written_is_not_next(self, today, due) -> None:
+        """A closed month read after the next one began (the August review written on 1 September): A-09, due on 31
+        August, is past its deadline that day, done or missed, so it is not among the next actions due; on its last
+        day it still is (decided 7 Dec 2026 after audit sfhand10, as a target reached by the day the review is
+        written leaves them: what is listed is still to be done the day the review is read)."""
+        review = build_review(fx.plan(), replace(fx.evaluation(), as_of=AS_OF), _before(), month="2027-08",
+                              previous="2027-07", previous_source="snapshot", next_until=NEXT_UNTIL, today=today)
+        assert sorted(x.action.id for r in review.reps for x in r.next_due) == due
+
     def test_advisor_news_new_still_and_withdrawn(self) -> None:
         """The drop rule is new; the three others still stand; the roll-out of 'gc-salons' is withdrawn."""
         review = _review()
