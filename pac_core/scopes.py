@@ -31,7 +31,13 @@ from typing import Any
 from babel.numbers import get_currency_symbol
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
-from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
+from pac_core.geography import (
+    country_code,
+    country_suggestion,
+    former_region,
+    resolve_departements,
+    resolve_region,
+)
 from pac_core.money import MINUS, minor_digits, minor_unit
 from pac_core.text import fold_key
 
@@ -443,8 +449,10 @@ def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Co
     for i, item in enumerate(items):
         item_where = f"{where}[{i}]" if isinstance(value, list) else where
         normalised = normalise(item, out, item_where)
-        if normalised is not None and normalised not in values:
-            values.append(normalised)
+        # « Isère et Savoie », « 69, 38 »: one value naming several départements
+        for one in (normalised if isinstance(normalised, tuple) else (normalised,)):
+            if one is not None and one not in values:
+                values.append(one)
     if len(out.problems) > before:
         return []
     # a custom attribute as written (custom.departement), never its bare name: that reads as the built-in field
@@ -470,7 +478,8 @@ def _text(item: object, out: _Collector, where: str) -> object:
 def _departement(item: object, out: _Collector, where: str) -> object:
     text = f"{item:02d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
     try:
-        return resolve_departement(text)
+        codes = resolve_departements(text)
+        return codes[0] if len(codes) == 1 else codes
     except InvalidInput as exc:
         first = exc.problems[0] if exc.problems else Problem("", str(exc))
         out.add(where, first.message, first.fix)
@@ -478,6 +487,15 @@ def _departement(item: object, out: _Collector, where: str) -> object:
 
 
 def _region(item: object, out: _Collector, where: str) -> object:
+    former = former_region(str(item).strip())
+    if former is not None:   # merged in 2016: its own départements, or the 2016 région people still call so?
+        name, codes = former
+        whole = resolve_region(name)
+        out.add(where, f"{str(item).strip()!r} is the former région {name} (before 2016), now part of {whole}: "
+                       f"its {len(codes)} départements or the 2016 région's?",
+                f"write region: {whole} for the 2016 région, or departement: [{', '.join(codes)}] for the former "
+                f"{name}")
+        return None
     try:
         return resolve_region(str(item).strip())
     except InvalidInput as exc:
