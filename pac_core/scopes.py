@@ -222,6 +222,7 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         return number if quantity else _to_the_unit(value, number, currency, language)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
+    value = _french_money_words(value)
     # the minus sign U+2212 pac writes a negative figure with (« −1 500 € », copied from the report) is a minus
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower()).replace(MINUS, "-")
     sign_first = bool(_SIGN.search(re.split(r"\d", text, maxsplit=1)[0]))
@@ -270,6 +271,32 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         raise ValueError(f"{value!r} is not an amount") from None
     amount = number * _SCALE[match.group(2)]
     return amount if quantity else _to_the_unit(value, amount, currency, language)
+
+
+# « 150 k€ HT », « 15 000 € hors taxes »: before tax, the amount a CRM deal holds; only after the amount (a digit, a
+# currency sign or a blank before it: « 15 000 KHT » stays no amount)
+_BEFORE_TAX = re.compile(r"(?<=[\d€$£¥\s])\s*(?:h\.?\s?t\.?|hors[\s-]+taxes?)\s*$", re.IGNORECASE)
+_VAT_INCLUDED = re.compile(r"(?<=[\d€$£¥\s])\s*(?:t\.?\s?t\.?\s?c\.?|toutes\s+taxes\s+comprises)\s*$", re.IGNORECASE)
+# « 1,5 million d'euros », « 2 milliards € », « 15 mille € », "$1.5 million": the scale words, as k / M / Md
+_SCALE_WORDS = ((re.compile(r"\s*\bd['’]\s*euros?\b", re.IGNORECASE), " €"),
+                (re.compile(r"\bmilliards?\b", re.IGNORECASE), "Md"),
+                (re.compile(r"\bmillions?\b", re.IGNORECASE), "M"),
+                (re.compile(r"\bmille\b", re.IGNORECASE), "k"))
+
+
+def _french_money_words(value: str) -> str:
+    """``value`` with a trailing « HT » dropped and scale words as k / M / Md (audit planfr: « 150 k€ HT » was « in
+    KHT, and the plan's amounts are in EUR », « 1,5 million d'euros » « not an amount »). A trailing « TTC » (VAT
+    included) is refused: what pac adds up is revenue before tax."""
+    if len(value) > 200:        # no amount is that long: refused as written, and no pattern runs over it
+        return value
+    if _VAT_INCLUDED.search(value):
+        raise ValueError(f"{value!r} includes VAT (TTC), and revenue is counted before tax (HT), as the CRM's deal "
+                         "amounts are: write the amount HT")
+    value = _BEFORE_TAX.sub("", value)
+    for pattern, scale in _SCALE_WORDS:
+        value = pattern.sub(scale, value)
+    return value
 
 
 def _to_the_unit(value: object, amount: Decimal, currency: str | None, language: str | None) -> Decimal:
