@@ -315,9 +315,9 @@ def resolve_departements(text: str) -> tuple[str, ...]:
     listed in one value, « Isère et Savoie », « 69, 38 », « 69/38 », « Isère, Savoie et Haute-Savoie ».
 
     A name that holds « et » stays one département (« Indre et Loire », « Saône-et-Loire »): the longest run of
-    words joined by « et » that names one is taken first (two: no name holds two « et »). A value close to one département's name (« Eure et
-    Loire ») is refused as that name misspelt, with the list to write if two were meant. Raises GeographyError
-    naming the part that is no département.
+    words joined by « et » that names one is taken first (two: no name holds two « et »). A value close to one
+    département's name (« Eure et Loire ») is refused as that name misspelt, with the list to write if two were
+    meant. Raises GeographyError naming the part that is no département.
     """
     raw = " ".join(str(text).split())   # one space between words: no pattern meets a run of blanks
     single = _one_departement(raw)
@@ -340,13 +340,14 @@ def resolve_departements(text: str) -> tuple[str, ...]:
         i = 0
         while i < len(piece):
             for j in range(min(len(piece), i + 2), i, -1):   # a name holds one « et » at most (Indre et Loire)
-                code = _one_departement(" et ".join(piece[i:j]))
-                if code is not None:
-                    codes.append(code)
+                found = _one_departement(" et ".join(piece[i:j]))
+                if found is not None:
+                    codes.append(found)
                     i = j
                     break
             else:
-                resolve_departement(piece[i])   # raises, naming this part
+                codes.append(resolve_departement(piece[i]))   # raises, naming this part
+                i += 1
     return tuple(dict.fromkeys(codes))
 
 

@@ -708,7 +708,7 @@ def _wrong_weekday(d: date, weekday: int) -> PeriodError:
     """« mardi 3 mai » when 3 May is a Monday (a slip, or a plan copied from another year): the day or the weekday
     is wrong, and which one the manager meant is not known, so neither is read (audit planfr: the weekday was
     ignored, and « le mardi 3 mai » counted Monday 3 May without a word)."""
-    near = min((d + timedelta(days=k) for k in (1, -1, 2, -2, 3, -3) if (d + timedelta(days=k)).weekday() == weekday))
+    near = min(d + timedelta(days=k) for k in (1, -1, 2, -2, 3, -3) if (d + timedelta(days=k)).weekday() == weekday)
 
     def written(day: date, wd: int) -> str:
         return _say(f"« {_WEEKDAY_FR[wd]} {_fr_day(day)} »", f"'{_WEEKDAY_EN[wd]}, {_en_day(day)}'")

@@ -64,7 +64,8 @@ def test_plan_check_names_file_line_key(tmp_path: Path) -> None:
     plan = tmp_path / "plan.pac.yaml"
     plan.write_text(PLAN.format(when="le mardi 3 mai"), encoding="utf-8")
     lines = [str(p) for p in check_plan_file(plan)]
-    assert any(line.startswith(f"{plan}:21 actions[0].when: 3 May 2027 is a Monday, not a Tuesday") for line in lines), lines
+    expected = f"{plan}:21 actions[0].when: 3 May 2027 is a Monday, not a Tuesday"
+    assert any(line.startswith(expected) for line in lines), lines
 
 
 PLAN = """plan:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pac_config.planfile import check_plan_file
-from pac_core.errors import GeographyError, ScopeError
 from pac_core import geography
+from pac_core.errors import GeographyError, ScopeError
 from pac_core.geography import departements_of_region, resolve_departement
 from pac_core.scopes import parse_scope
 
