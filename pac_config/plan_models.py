@@ -107,6 +107,27 @@ def spellings(table: dict[str, tuple[str, ...]]) -> list[str]:
     return [s for canonical, aliases in table.items() for s in (canonical, *aliases)]
 
 
+# What a tracker's « Statut » column holds that is no status (audit planfr): pac's own findings, from the count and the
+# window (it offered « did you mean 'not started'? » for « en retard »), and a postponement, which is a new window.
+_COMPUTED_STATES = frozenset({"en retard", "retard", "late", "overdue", "behind", "a risque", "en danger", "at risk",
+                              "manque", "manquee", "missed", "en avance", "ahead", "on track", "dans les temps"})
+_POSTPONED = frozenset({"reporte", "reportee", "decale", "decalee", "postponed", "rescheduled", "delayed"})
+
+
+def _no_status(value: object) -> None:
+    """Refuse a computed state or a postponement written as an action's status, with what to write instead."""
+    key = _key(value) if isinstance(value, str) else ""
+    if key in _COMPUTED_STATES:
+        raise PydanticCustomError("status_computed", "{shown} is not a status to write: pac works it out from the "
+                                  "count and the window (late, at risk, missed)",
+                                  {"shown": repr(value), "fix": "write where the work stands: prévu, en cours, fait "
+                                   "or annulé (planned, in_progress, done or cancelled)"})
+    if key in _POSTPONED:
+        raise PydanticCustomError("status_postponed", "{shown} is no status: a postponed action keeps its status",
+                                  {"shown": repr(value), "fix": "write the new window in when: (e.g. « semaine 22 »)"
+                                   " and keep status: prévu or en cours"})
+
+
 def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object, context: object = None) -> str:
     """The canonical value for any accepted spelling; PydanticCustomError (with did-you-mean) otherwise. In an
     English plan (``context``: the plan's validation context) the did-you-mean looks among the English spellings
@@ -117,6 +138,8 @@ def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object, 
                                                 for s in (canonical, *aliases)})
     if isinstance(value, str) and _key(value) in lookup[1]:
         return lookup[1][_key(value)]
+    if table is ACTION_STATUS_ALIASES:
+        _no_status(value)
     english = isinstance(context, dict) and context.get("language") == "en"
     preferred = {"preferred": ", ".join(repr(s) for s in spellings(table) if s in table or s in ENGLISH_ALIASES)
                  } if english else {}

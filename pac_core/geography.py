@@ -14,8 +14,14 @@ Business rules:
 - Départements are named by their official code ("01".."95" with "2A"/"2B" instead of "20",
   "971".."976" without "975"); names, codes and "Name (code)" are all accepted, accents and case
   ignored.
-- Régions are the 2016 ones; the pre-2016 names ("Rhône-Alpes", "Midi-Pyrénées"...) and the usual
-  acronyms (ARA, IDF, PACA...) are accepted and give the 2016 name.
+- Régions are the 2016 ones; the usual acronyms (ARA, IDF, PACA...), the transitional names of 2016
+  ("Alsace-Champagne-Ardenne-Lorraine") and « Centre » (renamed, same territory) give the 2016 name. A région of
+  before 2016 merged into a larger one ("Rhône-Alpes", "Alsace", "Midi-Pyrénées": ``FORMER_REGIONS``, INSEE COG
+  2015) names either its own départements or, as people still say it, the 2016 région: a scope refuses it with both
+  (decided 7 Dec 2026, audit planfr); ``resolve_region`` (the linter's hints) still gives the 2016 région.
+- Several départements in one value, « Isère et Savoie », « 69, 38 », « 69/38 », are a list
+  (``resolve_departements``); a name holding « et » (« Indre et Loire ») stays one département, and « 69 - Rhône »
+  (a code and its name, as French lists write them) is the département when both agree.
 - A country is its ISO 3166-1 alpha-2 code, read by ``country_code`` from what a CRM keeps or a plan says: the
   alpha-2 or alpha-3 code, or the English or French name (Unicode CLDR's, through Babel, which pac already uses for
   its number and date formats), or a common variant ("U.S.", "United States of America", "UK", "Holland"); case,
@@ -107,6 +113,29 @@ _REGION_ALIASES: dict[str, str] = {
     "corsica": COR, "brittany": BRE, "normandy": NOR,
 }
 
+# The régions of before 2016 whose territory is not a 2016 région's, with their départements (INSEE, Code officiel
+# géographique 2015; « Centre » became Centre-Val de Loire unchanged and is read as it). Folded name -> (name, codes).
+FORMER_REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    fold_words(name): (name, codes) for name, codes in (
+        ("Alsace", ("67", "68")),
+        ("Aquitaine", ("24", "33", "40", "47", "64")),
+        ("Auvergne", ("03", "15", "43", "63")),
+        ("Basse-Normandie", ("14", "50", "61")),
+        ("Bourgogne", ("21", "58", "71", "89")),
+        ("Champagne-Ardenne", ("08", "10", "51", "52")),
+        ("Franche-Comté", ("25", "39", "70", "90")),
+        ("Haute-Normandie", ("27", "76")),
+        ("Languedoc-Roussillon", ("11", "30", "34", "48", "66")),
+        ("Limousin", ("19", "23", "87")),
+        ("Lorraine", ("54", "55", "57", "88")),
+        ("Midi-Pyrénées", ("09", "12", "31", "32", "46", "65", "81", "82")),
+        ("Nord-Pas-de-Calais", ("59", "62")),
+        ("Picardie", ("02", "60", "80")),
+        ("Poitou-Charentes", ("16", "17", "79", "86")),
+        ("Rhône-Alpes", ("01", "07", "26", "38", "42", "69", "73", "74")),
+    )
+}
+
 # Postal prefixes that are not in a département: (reason, fix).
 _NOT_A_DEPARTEMENT: dict[str, str] = {
     "975": "Saint-Pierre-et-Miquelon is an overseas collectivity, not a département",
@@ -130,6 +159,12 @@ _BY_NAME: dict[str, str] = {fold_words(name): code for code, (name, _) in DEPART
 _REGION_BY_NAME: dict[str, str] = {fold_words(r): r for r in REGIONS} | _REGION_ALIASES
 # Every accepted spelling of a région (normalised: lower case, no accents, spaces) -> 2016 name.
 REGION_SPELLINGS: dict[str, str] = dict(_REGION_BY_NAME)
+# « 69 - Rhône », « 69 Rhône », « Rhône - 69 »: a code and a name, as French lists write them
+_CODE_THEN_NAME = re.compile(r"\s*(2[abAB]|\d{1,3})(?:\s*[-–—:]\s*|\s+)([^\W\d_]{2}.*?)\s*")
+_NAME_THEN_CODE = re.compile(r"\s*([^\W\d_]{2}.*?)\s*[-–—:]\s*(2[abAB]|\d{1,3})\s*")
+# what separates départements listed in one value: « , », « ; », « / », « & », « + », « et », "and"
+_LIST_SEPARATOR = re.compile(r"\s*[,;/&+]\s*")
+_LIST_WORD = re.compile(r"\s+(?:et|and)\s+", re.IGNORECASE)
 _DEPT_PREFIX = re.compile(r"^(?:le |la |les |l )?(?:departement|dept|dep|dpt)(?: du| de la| de l| des| de| d)? ")
 
 
@@ -209,11 +244,13 @@ def departement_from_postal_code(postal_code: str) -> str:
     return code[:2]
 
 
-def resolve_departement(text: str) -> str:
+def resolve_departement(text: str, *, suggest: bool = True) -> str:
     """The code of the département named by ``text``: a code ("69", "2a", "971"), a name ("Rhône",
     "rhone", "Côtes-d'Armor") or both ("Rhône (69)"). Raises GeographyError with a did-you-mean fix."""
-    raw = str(text).strip()
+    raw = " ".join(str(text).split())   # one space between words: no pattern meets a run of blanks
     both = re.fullmatch(r"(.+?)\s*\(\s*([0-9]{1,3}|2[abAB])\s*\)", raw)
+    if not both and len(raw) <= 80:   # a code and a name are short: no pattern runs over a long text
+        both = _NAME_THEN_CODE.fullmatch(raw) or _code_then_name(raw)
     if both:
         by_name, by_code = resolve_departement(both.group(1)), resolve_departement(both.group(2))
         if by_name != by_code:
@@ -222,6 +259,10 @@ def resolve_departement(text: str) -> str:
                                  f"{departement_name(by_code)} ({by_code})")
         return by_name
     key = _DEPT_PREFIX.sub("", fold_words(raw))
+    key = re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", key))   # « Seine-St-Denis »
+    if re.fullmatch(r"\d ?[a-z]", key) and key.replace(" ", "") not in ("2a", "2b"):   # « 2C »: a code mistyped
+        raise GeographyError(f"{raw!r} is not a département code",
+                             "départements are 01 to 95 (with 2A and 2B for Corsica), 971 to 974 and 976")
     if re.fullmatch(r"\d{1,3}|2 ?[ab]", key):
         code = key.replace(" ", "").upper()
         if len(code) == 1:
@@ -240,16 +281,82 @@ def resolve_departement(text: str) -> str:
         return _BY_NAME[key]
     if key in _REGION_BY_NAME:   # "Corse", "Bretagne": a région written as a département (not « Creuse (23) »)
         region = _REGION_BY_NAME[key]
+        if len(departements_of_region(region)) == 1:   # « Réunion »: the région is one département, nothing to choose
+            return departements_of_region(region)[0]
         codes = ", ".join(departements_of_region(region))
         raise GeographyError(f"{raw!r} is a région, not a département",
                              f"write region: {region}, or departement: [{codes}]")
-    close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6) if suggest else []
     if close:
         code = _BY_NAME[close[0]]
         fix = f"did you mean {departement_name(code)} ({code})?"
     else:
         fix = "write its number (e.g. 69) or its name (e.g. Rhône)"
     raise GeographyError(f"unknown département {raw!r}", fix)
+
+
+def _code_then_name(raw: str) -> re.Match[str] | None:
+    """« 69 - Rhône » as (name, code) groups, like « Rhône (69) »; None for anything else."""
+    found = _CODE_THEN_NAME.fullmatch(raw)
+    if not found:
+        return None
+    return re.fullmatch(r"(.+)\((.+)\)", f"{found[2]}({found[1]})")
+
+
+def _one_departement(text: str) -> str | None:
+    try:
+        return resolve_departement(text, suggest=False)
+    except GeographyError:
+        return None
+
+
+def resolve_departements(text: str) -> tuple[str, ...]:
+    """The codes of the départements named by ``text``: one département (``resolve_departement``), or several
+    listed in one value, « Isère et Savoie », « 69, 38 », « 69/38 », « Isère, Savoie et Haute-Savoie ».
+
+    A name that holds « et » stays one département (« Indre et Loire », « Saône-et-Loire »): the longest run of
+    words joined by « et » that names one is taken first (two: no name holds two « et »). A value close to one
+    département's name (« Eure et Loire ») is refused as that name misspelt, with the list to write if two were
+    meant. Raises GeographyError naming the part that is no département.
+    """
+    raw = " ".join(str(text).split())   # one space between words: no pattern meets a run of blanks
+    single = _one_departement(raw)
+    if single is not None:
+        return (single,)
+    pieces = [p for part in _LIST_SEPARATOR.split(raw) for p in [part.strip()] if p]
+    words = [_LIST_WORD.split(piece) for piece in pieces]
+    if len(pieces) < 2 and len(words[0] if words else []) < 2:
+        resolve_departement(raw)   # raises the single value's error
+    close = (difflib.get_close_matches(_DEPT_PREFIX.sub("", fold_words(raw)), list(_BY_NAME), n=1, cutoff=0.85)
+             if len(raw) <= 60 else [])   # a département's name is at most 28 letters
+    if close:
+        code = _BY_NAME[close[0]]
+        parts = ", ".join(p for piece in words for p in piece)
+        raise GeographyError(f"unknown département {raw!r}",
+                             f"did you mean {departement_name(code)} ({code})? for several départements, write a "
+                             f"list: [{parts}]")
+    codes: list[str] = []
+    for piece in words:
+        i = 0
+        while i < len(piece):
+            for j in range(min(len(piece), i + 2), i, -1):   # a name holds one « et » at most (Indre et Loire)
+                found = _one_departement(" et ".join(piece[i:j]))
+                if found is not None:
+                    codes.append(found)
+                    i = j
+                    break
+            else:
+                codes.append(resolve_departement(piece[i]))   # raises, naming this part
+                i += 1
+    return tuple(dict.fromkeys(codes))
+
+
+def former_region(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(name, département codes) of the pre-2016 région ``text`` names when it was merged into a larger 2016 one
+    (``FORMER_REGIONS``: « Rhône-Alpes », « Alsace »...), else None."""
+    key = fold_words(str(text))
+    key = re.sub(r"^(?:la |l )?(?:ancienne )?region ", "", key)
+    return FORMER_REGIONS.get(key)
 
 
 def resolve_region(text: str) -> str:

@@ -416,8 +416,15 @@ _ORDINALS = {
     "dernier": -1, "derniere": -1, "last": -1, "final": -1,
 }
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
-_WEEKDAY = (r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday"
+_WEEKDAY = (r"(?P<wd>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday"
             r"|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+")
+# a weekday written with a day (« du lundi 3 au vendredi 7 mai », "Monday, May 3"): its number, Monday 0
+_WEEKDAY_NUMBER = {name: i % 7 for i, name in enumerate(
+    ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_WEEKDAY_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)"
 _YEAR = r"(?:19|20|21)\d\d(?!\d)"
 _END = r"(?![a-z0-9])"
@@ -501,6 +508,7 @@ class _Part:
     index: int | None = None                    # quarters and halves: 1 to 4, 1 or 2
     resolve: Callable[[_Ctx], tuple[date, date]] | None = None
     inner: _Part | None = None                  # deadlines: the period named (« fin décembre »: décembre)
+    weekday: int | None = None                  # days only: the weekday written with it (« lundi 3 mai »), Monday 0
 
     def days(self, ctx: _Ctx | int) -> tuple[date, date]:
         if isinstance(ctx, int):
@@ -684,14 +692,34 @@ def _with_year(kind: str, days: tuple[date, date]) -> str:
     return f"{first.isoformat()}..{last.isoformat()}"
 
 
-def _day_part(day: int, month: int | None, year: int | None) -> _Part:
+def _day_part(day: int, month: int | None, year: int | None, weekday: int | None = None) -> _Part:
     def make(y: int) -> tuple[date, date]:
         if month is None:
             raise PeriodError(f"day {day} has no month", "name the month, e.g. "
                              + _say("'le 15 mars'", "'15 March'", "'le 15 mars'") + " or 15/03/2027")
         d = _day(y, month, day)
+        if weekday is not None and d.weekday() != weekday:
+            raise _wrong_weekday(d, weekday)
         return d, d + timedelta(days=1)
-    return _Part("day", year, make, month, day)
+    return _Part("day", year, make, month, day, weekday=weekday)
+
+
+def _wrong_weekday(d: date, weekday: int) -> PeriodError:
+    """« mardi 3 mai » when 3 May is a Monday (a slip, or a plan copied from another year): the day or the weekday
+    is wrong, and which one the manager meant is not known, so neither is read (audit planfr: the weekday was
+    ignored, and « le mardi 3 mai » counted Monday 3 May without a word)."""
+    near = min(d + timedelta(days=k) for k in (1, -1, 2, -2, 3, -3) if (d + timedelta(days=k)).weekday() == weekday)
+
+    def written(day: date, wd: int) -> str:
+        return _say(f"« {_WEEKDAY_FR[wd]} {_fr_day(day)} »", f"'{_WEEKDAY_EN[wd]}, {_en_day(day)}'")
+    return PeriodError(f"{d.day} {_MONTH_LABELS[d.month - 1]} {d.year} is a {_WEEKDAY_EN[d.weekday()]}, "
+                       f"not a {_WEEKDAY_EN[weekday]}",
+                       f"write {written(d, d.weekday())} for the {_ordinal_en(d.day)}, or {written(near, weekday)} "
+                       f"for the {_WEEKDAY_EN[weekday]}")
+
+
+def _ordinal_en(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _year_of(text: str | None) -> int | None:
@@ -721,7 +749,7 @@ _DAY_MONTH = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|n
                 rf"(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?")
 _MONTH_DAY = _c(rf"(?:(?:the){_SP})?(?:{_WEEKDAY})?(?P<m>{_MONTH}){_SP}(?:the{_SP})?(?P<d>{_DAYNUM})"
                 rf"(?:st|nd|rd|th)?(?:,?{_SP}(?P<y>{_YEAR}))?")
-_DAY_ONLY = _c(rf"(?:(?:le|the){_SP})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:,?{_SP}(?P<y>{_YEAR}))?")
+_DAY_ONLY = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:,?{_SP}(?P<y>{_YEAR}))?")
 
 
 def _month_of(name: str) -> int:
@@ -777,13 +805,16 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
             day = int(m.group("d"))
             if pattern is _NUM_DATE and _ORDER.get() == "mdy":
                 day, mon = mon, day                  # the plan's date_order: mdy, 3/4/2027 is March 4
-            best = (m.end(), _day_part(day, mon, _year_of(_g(m, "y"))))
+            wd = _g(m, "wd")
+            best = (m.end(), _day_part(day, mon, _year_of(_g(m, "y")), _WEEKDAY_NUMBER[wd] if wd else None))
             if pattern is _NUM_DATE and _month_day_only(day, mon):
                 best = (m.end(), _month_day_part(m.group(0), day, mon, _year_of(_g(m, "y"))))
     if best is None and day_only:
         m = _DAY_ONLY.match(s, pos)
         if m:
-            best = (m.end(), _day_part(int(m.group("d")), None, _year_of(_g(m, "y"))))
+            wd = _g(m, "wd")
+            best = (m.end(), _day_part(int(m.group("d")), None, _year_of(_g(m, "y")),
+                                       _WEEKDAY_NUMBER[wd] if wd else None))
     return best
 
 
@@ -1350,9 +1381,9 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         if a.month is None and b.month is None:
             return None           # "3 to 5 clients"
         if a.month is None:
-            a = _day_part(a.day or 0, b.month, a.year)
+            a = _day_part(a.day or 0, b.month, a.year, a.weekday)
         if b.month is None:
-            b = _day_part(b.day or 0, a.month, b.year)
+            b = _day_part(b.day or 0, a.month, b.year, b.weekday)
     elif (a.kind == "day" and a.month is None) or (b.kind == "day" and b.month is None):
         return None
     if (b.kind == "year" and a.kind != "year" and a.year is not None and b.year == a.year + 1

@@ -31,7 +31,13 @@ from typing import Any
 from babel.numbers import get_currency_symbol
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
-from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
+from pac_core.geography import (
+    country_code,
+    country_suggestion,
+    former_region,
+    resolve_departements,
+    resolve_region,
+)
 from pac_core.money import MINUS, minor_digits, minor_unit
 from pac_core.text import fold_key
 
@@ -216,6 +222,7 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         return number if quantity else _to_the_unit(value, number, currency, language)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
+    value = _french_money_words(value)
     # the minus sign U+2212 pac writes a negative figure with (« −1 500 € », copied from the report) is a minus
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower()).replace(MINUS, "-")
     sign_first = bool(_SIGN.search(re.split(r"\d", text, maxsplit=1)[0]))
@@ -264,6 +271,32 @@ def parse_money(value: object, currency: str | None = None, language: str | None
         raise ValueError(f"{value!r} is not an amount") from None
     amount = number * _SCALE[match.group(2)]
     return amount if quantity else _to_the_unit(value, amount, currency, language)
+
+
+# « 150 k€ HT », « 15 000 € hors taxes »: before tax, the amount a CRM deal holds; only after the amount (a digit, a
+# currency sign or a blank before it: « 15 000 KHT » stays no amount)
+_BEFORE_TAX = re.compile(r"(?<=[\d€$£¥\s])\s*(?:h\.?\s?t\.?|hors[\s-]+taxes?)\s*$", re.IGNORECASE)
+_VAT_INCLUDED = re.compile(r"(?<=[\d€$£¥\s])\s*(?:t\.?\s?t\.?\s?c\.?|toutes\s+taxes\s+comprises)\s*$", re.IGNORECASE)
+# « 1,5 million d'euros », « 2 milliards € », « 15 mille € », "$1.5 million": the scale words, as k / M / Md
+_SCALE_WORDS = ((re.compile(r"\s*\bd['’]\s*euros?\b", re.IGNORECASE), " €"),
+                (re.compile(r"\bmilliards?\b", re.IGNORECASE), "Md"),
+                (re.compile(r"\bmillions?\b", re.IGNORECASE), "M"),
+                (re.compile(r"\bmille\b", re.IGNORECASE), "k"))
+
+
+def _french_money_words(value: str) -> str:
+    """``value`` with a trailing « HT » dropped and scale words as k / M / Md (audit planfr: « 150 k€ HT » was « in
+    KHT, and the plan's amounts are in EUR », « 1,5 million d'euros » « not an amount »). A trailing « TTC » (VAT
+    included) is refused: what pac adds up is revenue before tax."""
+    if len(value) > 200:        # no amount is that long: refused as written, and no pattern runs over it
+        return value
+    if _VAT_INCLUDED.search(value):
+        raise ValueError(f"{value!r} includes VAT (TTC), and revenue is counted before tax (HT), as the CRM's deal "
+                         "amounts are: write the amount HT")
+    value = _BEFORE_TAX.sub("", value)
+    for pattern, scale in _SCALE_WORDS:
+        value = pattern.sub(scale, value)
+    return value
 
 
 def _to_the_unit(value: object, amount: Decimal, currency: str | None, language: str | None) -> Decimal:
@@ -443,8 +476,10 @@ def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Co
     for i, item in enumerate(items):
         item_where = f"{where}[{i}]" if isinstance(value, list) else where
         normalised = normalise(item, out, item_where)
-        if normalised is not None and normalised not in values:
-            values.append(normalised)
+        # « Isère et Savoie », « 69, 38 »: one value naming several départements
+        for one in (normalised if isinstance(normalised, tuple) else (normalised,)):
+            if one is not None and one not in values:
+                values.append(one)
     if len(out.problems) > before:
         return []
     # a custom attribute as written (custom.departement), never its bare name: that reads as the built-in field
@@ -470,7 +505,8 @@ def _text(item: object, out: _Collector, where: str) -> object:
 def _departement(item: object, out: _Collector, where: str) -> object:
     text = f"{item:02d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
     try:
-        return resolve_departement(text)
+        codes = resolve_departements(text)
+        return codes[0] if len(codes) == 1 else codes
     except InvalidInput as exc:
         first = exc.problems[0] if exc.problems else Problem("", str(exc))
         out.add(where, first.message, first.fix)
@@ -478,6 +514,15 @@ def _departement(item: object, out: _Collector, where: str) -> object:
 
 
 def _region(item: object, out: _Collector, where: str) -> object:
+    former = former_region(str(item).strip())
+    if former is not None:   # merged in 2016: its own départements, or the 2016 région people still call so?
+        name, codes = former
+        whole = resolve_region(name)
+        out.add(where, f"{str(item).strip()!r} is the former région {name} (before 2016), now part of {whole}: "
+                       f"its {len(codes)} départements or the 2016 région's?",
+                f"write region: {whole} for the 2016 région, or departement: [{', '.join(codes)}] for the former "
+                f"{name}")
+        return None
     try:
         return resolve_region(str(item).strip())
     except InvalidInput as exc:

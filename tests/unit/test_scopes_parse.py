@@ -59,8 +59,9 @@ class TestParseScopeGeography:
         assert only({"département": "2A"}).values == ("2A",)
 
     def test_region_canonical_2016_name(self) -> None:
-        """Old names and acronyms give the 2016 région name."""
-        assert only({"region": "Rhône-Alpes"}).values == ("Auvergne-Rhône-Alpes",)
+        """Other spellings and acronyms give the 2016 région name (a région merged in 2016, « Rhône-Alpes », is
+        refused with both readings since audit planfr: tests/unit/test_planfr_scopes.py)."""
+        assert only({"region": "auvergne rhone alpes"}).values == ("Auvergne-Rhône-Alpes",)
         assert only({"région": ["PACA", "Occitanie"]}).values == ("Provence-Alpes-Côte d'Azur", "Occitanie")
 
     def test_unknown_departement_carries_geography_fix(self) -> None:
