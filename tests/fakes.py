@@ -305,15 +305,18 @@ def audit_plan(name: str, language: str, actions: str, *, people: str = AUDIT_PE
 
 def one_connector_settings(tmp: Path, plan_text: str, connector: str, mapping: Path | str, plan_name: str,
                            *, crm: str = "hubspot", prefix: str = "PAC_HS_",
-                           as_of: str = "2027-06-30T18:00:00+02:00") -> Any:
+                           as_of: str = "2027-06-30T18:00:00+02:00", reconciliation_days: int | None = None) -> Any:
     """Settings of one plan (``plan_text``, written beside them) on one connector, a SQLite store in ``tmp``, the
-    plan evaluated at ``as_of``: the audits' portals."""
+    plan evaluated at ``as_of``: the audits' portals. ``reconciliation_days``: the connector's full read every so
+    many days (the default, 7, when None): 1 makes every night a full read, 60 the nights after the first
+    incremental."""
     plan = tmp / "plan.pac.yaml"
     plan.write_text(plan_text, encoding="utf-8")
     settings = tmp / "pac.yaml"
+    full_reads = "" if reconciliation_days is None else f", reconciliation_days: {reconciliation_days}"
     settings.write_text(
         f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
-        f"connectors:\n  - {{name: {connector}, crm: {crm}, mapping: '{mapping}', env_prefix: {prefix}}}\n"
+        f"connectors:\n  - {{name: {connector}, crm: {crm}, mapping: '{mapping}', env_prefix: {prefix}{full_reads}}}\n"
         f"plans:\n  - {{name: {plan_name}, file: '{plan}', connectors: [{connector}], as_of: '{as_of}'}}\n",
         encoding="utf-8")
     return load_settings(settings, env={})

@@ -41,7 +41,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pac_config.settings import load_settings
 from sync_jobs.cli import main
 from tests.fakes import one_connector_settings
 from tests.integration.hand_reading import explain_table, tasks_mapping
@@ -185,14 +184,8 @@ def _settings(tmp: Path, reconciliation_days: int) -> Any:
     assert "      Demo: demo\n" in text
     mapping.write_text(text.replace("      Demo: demo\n", "      Demo: demo\n      Visite terrain: visit\n"
                                                          "      Visio: meeting\n"), encoding="utf-8")
-    one_connector_settings(tmp, PLAN, "hs-hand10", mapping, "hand10", as_of="2027-06-01T09:00:00+02:00")
-    path = tmp / "pac.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "env_prefix: PAC_HS_}" in text
-    path.write_text(text.replace("env_prefix: PAC_HS_}",
-                                 f"env_prefix: PAC_HS_, reconciliation_days: {reconciliation_days}}}"),
-                    encoding="utf-8")
-    return load_settings(path, env={})
+    return one_connector_settings(tmp, PLAN, "hs-hand10", mapping, "hand10", as_of="2027-06-01T09:00:00+02:00",
+                                  reconciliation_days=reconciliation_days)
 
 
 @pytest.fixture(scope="module", params=[1, 60], ids=["full-nights", "incremental-night"])

@@ -43,7 +43,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from pac_config.settings import load_settings
 from sync_jobs.cli import main
 from tests.fakes import one_connector_settings
 from tests.integration.hand_reading import explained as _explained
@@ -237,14 +236,8 @@ def _links(portal: Portal) -> dict[str, set[str]]:
 def _settings(tmp: Path, reconciliation_days: int) -> Any:
     """The plan on one connector, a full read every ``reconciliation_days``: 7 (the default) makes each of the
     three nights, 13 and 14 days apart, a full read; 60 makes nights 2 and 3 incremental."""
-    one_connector_settings(tmp, PLAN_ONE, "hs-hand7", tasks_mapping(tmp, "hubspot.hand7.yaml"), "hand7")
-    path = tmp / "pac.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "env_prefix: PAC_HS_}" in text
-    path.write_text(text.replace("env_prefix: PAC_HS_}",
-                                 f"env_prefix: PAC_HS_, reconciliation_days: {reconciliation_days}}}"),
-                    encoding="utf-8")
-    return load_settings(path, env={})
+    return one_connector_settings(tmp, PLAN_ONE, "hs-hand7", tasks_mapping(tmp, "hubspot.hand7.yaml"), "hand7",
+                                  reconciliation_days=reconciliation_days)
 
 
 @pytest.fixture(scope="module", params=[7, 60], ids=["full-nights", "incremental-nights"])

@@ -44,7 +44,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pac_config.settings import load_settings
 from sync_jobs.cli import main
 from tests.explain_agreement import store_disagreements
 from tests.fakes import default_mapping_path, one_connector_settings
@@ -179,13 +178,8 @@ def _settings(tmp: Path, reconciliation_days: int) -> Any:
         text = text.replace(old, new)
     mapping = tmp / "hubspot.hand8.yaml"
     mapping.write_text(text, encoding="utf-8")
-    one_connector_settings(tmp, PLAN, "hs-hand8", mapping, "hand8", as_of="2027-05-11T04:00:00+02:00")
-    path = tmp / "pac.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("env_prefix: PAC_HS_}", "env_prefix: PAC_HS_, "
-                                 f"reconciliation_days: {reconciliation_days}}}"),
-                    encoding="utf-8")
-    return load_settings(path, env={})
+    return one_connector_settings(tmp, PLAN, "hs-hand8", mapping, "hand8", as_of="2027-05-11T04:00:00+02:00",
+                                  reconciliation_days=reconciliation_days)
 
 
 @pytest.fixture(scope="module", params=[7, 1], ids=["incremental-night", "full-night"])

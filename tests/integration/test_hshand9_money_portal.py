@@ -171,15 +171,9 @@ def between_the_nights(p: Portal) -> None:
 def _settings(tmp: Path, reconciliation_days: int, owner_key: str = "account_owner") -> Any:
     """The plan on one connector, a full read every ``reconciliation_days`` (1: both nights full reads; 60: night 2
     incremental)."""
-    one_connector_settings(tmp, PLAN.replace("OWNER_KEY", owner_key), "hs-hand9",
-                           tasks_mapping(tmp, "hubspot.hand9.yaml"), "hand9")
-    path = tmp / "pac.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "env_prefix: PAC_HS_}" in text
-    path.write_text(text.replace("env_prefix: PAC_HS_}",
-                                 f"env_prefix: PAC_HS_, reconciliation_days: {reconciliation_days}}}"),
-                    encoding="utf-8")
-    return load_settings(path, env={})
+    return one_connector_settings(tmp, PLAN.replace("OWNER_KEY", owner_key), "hs-hand9",
+                                  tasks_mapping(tmp, "hubspot.hand9.yaml"), "hand9",
+                                  reconciliation_days=reconciliation_days)
 
 
 @pytest.fixture(scope="module", params=[1, 60], ids=["full-nights", "incremental-night"])
