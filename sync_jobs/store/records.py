@@ -4,7 +4,7 @@ recorded changes of the accounts' state fields (``pac_account_change``), handed 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -501,9 +501,8 @@ def count_records(engine: Engine, connector: str | None = None) -> dict[str, int
         return {k: n for k, n in conn.execute(query)}
 
 
-# ------------------------------------------------------------------------------------------------------------------
-# Loading straight into columns: one SELECT per kind, the payload's fields extracted by the database, fetched in
-# bulk and turned into NumPy columns (no ORM object, no record object, no payload dictionary per row)
+# Loading straight into columns: one SELECT per kind, each payload fetched once as text and parsed in Python, each
+# field turned into its column chunk by chunk (no ORM object, no record object, no row's strings kept past its chunk)
 # ------------------------------------------------------------------------------------------------------------------
 
 FETCH = 50_000          # rows per fetchmany
@@ -520,30 +519,96 @@ def _loads(text: str | bytes | None) -> Any:
         return json.loads(text)
 
 
-def _rows(conn: Connection, kind: str, connectors: Sequence[str], *fields: str) -> list[list[Any]]:
-    """The columns (connector, crm_id, deleted, *the payload's ``fields``) of every stored row of ``kind``, as one
-    list per column. The payload is fetched once per row as its JSON text and parsed in Python (orjson): extracting
-    each field in SQL (SQLite ``json_extract``, PostgreSQL ``->>`` on a ``json`` column) parsed the whole payload
-    again per field, eight times per activity, which cost about as much as all the rest of the load."""
+class _Codes:
+    """A categorical column built chunk by chunk (``Categorical.of`` over every chunk in turn: the same codes and
+    values), each row's value first passed through ``prepare``: only the distinct values outlive their chunk."""
+
+    def __init__(self, prepare: Callable[[Any], Any] | None = None) -> None:
+        self.prepare: Callable[[Any], Any] | None = prepare
+        self.table: dict[Any, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, values: list[Any]) -> None:
+        table: dict[Any, int] = self.table
+        setdefault = table.setdefault
+        items = values if self.prepare is None else map(self.prepare, values)
+        self.parts.append(np.fromiter((-1 if v is None else setdefault(v, len(table)) for v in items),
+                                      dtype=np.int32, count=len(values)))
+
+    def done(self) -> Categorical:
+        return Categorical(_joined(self.parts, np.int32), tuple(self.table))
+
+
+class _Kept:
+    """A column kept as a list, each row's value through ``prepare`` (ids, names, custom attributes, deal lines)."""
+
+    def __init__(self, prepare: Callable[[Any], Any] | None = None) -> None:
+        self.prepare: Callable[[Any], Any] | None = prepare
+        self.values: list[Any] = []
+
+    def add(self, values: list[Any]) -> None:
+        self.values.extend(values if self.prepare is None else map(self.prepare, values))
+
+    def done(self) -> list[Any]:
+        return self.values
+
+
+class _Array:
+    """A NumPy column converted chunk by chunk by ``convert`` (a list -> an array, or a tuple of arrays)."""
+
+    def __init__(self, convert: Callable[[list[Any]], Any]) -> None:
+        self.convert = convert
+        self.parts: list[Any] = []
+
+    def add(self, values: list[Any]) -> None:
+        self.parts.append(self.convert(values))
+
+    def done(self) -> Any:
+        if self.parts and isinstance(self.parts[0], tuple):
+            return tuple(np.concatenate(p) for p in zip(*self.parts, strict=True))
+        return np.concatenate(self.parts) if self.parts else self.convert([])
+
+
+def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
+_Column = _Codes | _Kept | _Array
+
+
+def _rows(conn: Connection, kind: str, connectors: Sequence[str], fields: Mapping[str, _Column]
+          ) -> tuple[Categorical, list[str], np.ndarray]:
+    """Every stored row of ``kind``: (connector, crm_id, deleted) returned, the payload's ``fields`` added to their
+    column builders, one chunk of ``FETCH`` rows at a time. The payload is fetched once per row as its JSON text and
+    parsed in Python (orjson): extracting each field in SQL (SQLite ``json_extract``, PostgreSQL ``->>`` on a
+    ``json`` column) parsed the whole payload again per field, eight times per activity, as much CPU as all the rest
+    of the load; and a column built per chunk keeps no row's strings past its chunk (a night at a million activities
+    held every row's values of every field at once)."""
     query = select(_T.c.connector, _T.c.crm_id, _T.c.deleted, cast(_T.c.payload, Text)).where(
         and_(_T.c.kind == kind, _T.c.connector.in_(list(connectors)))).order_by(_T.c.id)
     result = conn.execution_options(stream_results=True).execute(query)
-    columns: list[list[Any]] = [[] for _ in range(3 + len(fields))]
-    source, ids, deleted, values = columns[0], columns[1], columns[2], columns[3:]
+    source, ids, deleted = _Codes(), _Kept(), _Array(_bools)
     while chunk := result.fetchmany(FETCH):
-        payloads = []
-        for connector, crm_id, gone, text in chunk:
-            source.append(connector)
-            ids.append(crm_id)
-            deleted.append(gone)
-            payloads.append(_loads(text))
-        for column, name in zip(values, fields, strict=True):
-            column.extend([p.get(name) for p in payloads])
-    return columns
+        connector, crm_id, gone, text = (list(c) for c in zip(*chunk, strict=True))
+        del chunk
+        source.add(connector)
+        ids.add(crm_id)
+        deleted.add(gone)
+        payloads = [_loads(t) for t in text]
+        del text
+        for name, column in fields.items():
+            column.add([p.get(name) for p in payloads])
+    return source.done(), ids.done(), deleted.done()
 
 
 def _bools(values: Sequence[Any]) -> np.ndarray:
     return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+
+
+def _dormant(values: Sequence[Any]) -> np.ndarray:
+    """The CRM's dormant flag as the engine's uint8: 1 dormant, 2 not, 0 none."""
+    return np.fromiter((1 if d is True or d == 1 else 2 if d is False or d == 0 else 0 for d in values),
+                       dtype=np.uint8, count=len(values))
 
 
 def _micros(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -569,9 +634,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - _EPOCH
 
 
-def _days(values: Sequence[str | None]) -> np.ndarray:
-    """ISO dates -> proleptic ordinals (NO_DAY for none), parsed once per distinct date."""
-    column = Categorical.of(values, len(values))
+def _days(column: Categorical) -> np.ndarray:
+    """ISO dates (a categorical column) -> proleptic ordinals (NO_DAY for none), parsed once per distinct date."""
     table = np.array([date.fromisoformat(v).toordinal() for v in column.values] + [NO_DAY], dtype=np.int32)
     return table[column.codes]
 
@@ -586,10 +650,10 @@ def _decimal(value: str | None) -> Decimal | None:
 
 def load_columns(engine_or_session: Engine | Connection | Session, connectors: Sequence[str],
                  rejected: Iterable[Rejected] = ()) -> RecordColumns:
-    """What the engine reads for one evaluation, as columns (``load_records`` as columns): one SELECT per kind
-    with the payload's fields extracted in SQL (SQLite ``json_extract``, PostgreSQL ``->>``), fetched in bulk.
-    Deleted rows included (the engine says why they do not count). ``modified_at`` is not read (the engine does
-    not use it). Accepts an Engine, a Connection or a Session (its connection: the same transaction)."""
+    """What the engine reads for one evaluation, as columns (``load_records`` as columns): one SELECT per kind,
+    each payload parsed once, each column built chunk by chunk (``_rows``). Deleted rows included (the engine says
+    why they do not count). ``modified_at`` is not read (the engine does not use it). Accepts an Engine, a
+    Connection or a Session (its connection: the same transaction)."""
     if isinstance(engine_or_session, Session):
         return _load_columns(engine_or_session.connection(), connectors, rejected)
     if isinstance(engine_or_session, Connection):
@@ -599,57 +663,47 @@ def load_columns(engine_or_session: Engine | Connection | Session, connectors: S
 
 
 def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterable[Rejected]) -> RecordColumns:
-    source, ids, deleted, *f = _rows(conn, "accounts", connectors, "name", "postal_code", "departement", "region",
-                                     "country", "industry", "account_type", "annual_revenue", "owner_id", "currency",
-                                     "rates", "dormant", "custom")
-    n = len(ids)
-    name, postal, dept, region, country, industry, kind, revenue, owner, currency, rates, dormant, custom = f
-    revenue_rates = Categorical.of(rates, n)
+    f: dict[str, _Column] = {
+        "name": _Kept(lambda v: v or ""), **{k: _Codes() for k in (
+            "postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue",
+            "owner_id", "currency", "rates")},
+        "dormant": _Array(_dormant), "custom": _Kept(lambda c: c or {})}
+    source, ids, deleted = _rows(conn, "accounts", connectors, f)
+    c: dict[str, Any] = {k: v.done() for k, v in f.items()}
     accounts = AccountTable(
-        source=Categorical.of(source, n), id=list(ids), name=[v or "" for v in name],
-        postal_code=Categorical.of(postal, n), departement=Categorical.of(dept, n), region=Categorical.of(region, n),
-        country=Categorical.of(country, n), industry=Categorical.of(industry, n),
-        account_type=Categorical.of(kind, n), annual_revenue=_converted(Categorical.of(revenue, n), Decimal),
-        owner=Categorical.of(owner, n),
-        dormant=np.fromiter((1 if d is True or d == 1 else 2 if d is False or d == 0 else 0 for d in dormant),
-                            dtype=np.uint8, count=n),
-        deleted=_bools(deleted), custom=[c or {} for c in custom], currency=Categorical.of(currency, n),
-        rates=_converted(revenue_rates, CrmRates.parse) if revenue_rates.values else None)
+        source=source, id=ids, name=c["name"], postal_code=c["postal_code"], departement=c["departement"],
+        region=c["region"], country=c["country"], industry=c["industry"], account_type=c["account_type"],
+        annual_revenue=_converted(c["annual_revenue"], Decimal), owner=c["owner_id"], dormant=c["dormant"],
+        deleted=deleted, custom=c["custom"], currency=c["currency"],
+        rates=_converted(c["rates"], CrmRates.parse) if c["rates"].values else None)
     changes = account_changes(conn, connectors)
     if changes:
         accounts.history = AccountHistory.of(changes, accounts.row_numbers())
-    del source, ids, deleted, f, name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom
-    del currency, rates, revenue_rates
 
-    source, ids, deleted, *f = _rows(conn, "activities", connectors, "type", "owner_id", "account_id", "start",
-                                     "status", "subject", "day", "whole_day")
-    n = len(ids)
-    kind, owner, account, start, status, subject, day, whole_day = f
-    start_us, naive = _micros(start)
+    f = {"type": _Codes(), "owner_id": _Codes(), "account_id": _Codes(), "start": _Array(_micros),
+         "status": _Codes(lambda v: v or "completed"), "subject": _Codes(lambda v: v or ""), "day": _Codes(),
+         "whole_day": _Array(_bools)}
+    source, ids, deleted = _rows(conn, "activities", connectors, f)
+    c = {k: v.done() for k, v in f.items()}
+    start_us, naive = c["start"]
     activities = ActivityTable(
-        source=Categorical.of(source, n), id=list(ids),
-        type=_converted(Categorical.of(kind, n), ActivityType), owner=Categorical.of(owner, n),
-        account=Categorical.of(account, n), start=start_us, naive=naive, day=_days(day),
-        status=_converted(Categorical.of((v or "completed" for v in status), n), ActivityStatus),
-        deleted=_bools(deleted), subject=Categorical.of((v or "" for v in subject), n).decoded(),
-        whole_day=_bools(whole_day))
-    del source, ids, deleted, f, kind, owner, account, start, status, subject, day, start_us, naive, whole_day
+        source=source, id=ids, type=_converted(c["type"], ActivityType), owner=c["owner_id"],
+        account=c["account_id"], start=start_us, naive=naive, day=_days(c["day"]),
+        status=_converted(c["status"], ActivityStatus), deleted=deleted, subject=c["subject"].decoded(),
+        whole_day=c["whole_day"])
 
-    source, ids, deleted, *f = _rows(conn, "deals", connectors, "account_id", "owner_id", "amount", "currency",
-                                     "close_date", "stage", "name", "closed_at", "created_at", "rates", "lines")
-    n = len(ids)
-    account, owner, amount, currency, close, stage, name, closed, created, rates, lines = f
-    crm_rates = Categorical.of(rates, n)
-    amounts = Categorical.of(amount, n)
+    f = {"account_id": _Codes(), "owner_id": _Codes(), "amount": _Codes(), "currency": _Codes(),
+         "close_date": _Codes(), "stage": _Codes(), "name": _Kept(lambda v: v or ""), "closed_at": _Array(_micros),
+         "created_at": _Array(_micros), "rates": _Codes(),
+         "lines": _Kept(lambda deal_lines: tuple(_line(ln) for ln in deal_lines or ()))}
+    source, ids, deleted = _rows(conn, "deals", connectors, f)
+    c = {k: v.done() for k, v in f.items()}
     deals = DealTable(
-        source=Categorical.of(source, n), id=list(ids), account=Categorical.of(account, n),
-        owner=Categorical.of(owner, n), amount=_converted(amounts, _decimal).decoded(),
-        currency=Categorical.of(currency, n), close_date=_days(close), closed_at=_micros(closed)[0],
-        stage=_converted(Categorical.of(stage, n), DealStage), deleted=_bools(deleted),
-        created_at=_micros(created)[0], name=[v or "" for v in name],
-        lines=[tuple(_line(ln) for ln in deal_lines or ()) for deal_lines in lines],
-        rates=_converted(crm_rates, CrmRates.parse) if crm_rates.values else None)
-    del f, lines
+        source=source, id=ids, account=c["account_id"], owner=c["owner_id"],
+        amount=_converted(c["amount"], _decimal).decoded(), currency=c["currency"], close_date=_days(c["close_date"]),
+        closed_at=c["closed_at"][0], stage=_converted(c["stage"], DealStage), deleted=deleted,
+        created_at=c["created_at"][0], name=c["name"], lines=c["lines"],
+        rates=_converted(c["rates"], CrmRates.parse) if c["rates"].values else None)
 
     users = tuple(r for r in iter_records_in(conn, connectors, "users") if isinstance(r, User))
     return RecordColumns(accounts, activities, deals, users, tuple(rejected))

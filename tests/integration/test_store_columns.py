@@ -102,6 +102,20 @@ class TestLoadColumns:
         assert by_id["T-PLANNED"].start == datetime(2027, 3, 4, 21, 30, 15, 123456, tzinfo=UTC)
         assert by_id["T-ALLDAY"].day == date(2027, 3, 4) and by_id["T-ALLDAY"].start is None
 
+    def test_columns_built_over_many_chunks_are_the_same(self, engine, stored, monkeypatch) -> None:
+        """Each column is built chunk by chunk (``FETCH`` rows at a time: a categorical's codes carry on from one
+        chunk to the next); 7 rows a chunk gives the same records and the same categorical columns as one chunk."""
+        names = ["sf-main", "hs-west"]
+        whole = store_records.load_columns(engine, names)
+        monkeypatch.setattr(store_records, "FETCH", 7)
+        chunked = store_records.load_columns(engine, names)
+        for kind in ("accounts", "activities", "deals"):
+            assert _without_stamps(getattr(chunked, kind)) == _without_stamps(getattr(whole, kind)), kind
+        assert len(chunked.activity_table.owner.codes) > 1500
+        for column in ("source", "owner", "account", "type", "status"):
+            one, many = getattr(whole.activity_table, column), getattr(chunked.activity_table, column)
+            assert (one.codes == many.codes).all() and one.values == many.values, column
+
     def test_evaluation_from_columns_is_the_evaluation_from_records(self, engine, stored) -> None:
         """The engine gives the same evaluation whether it reads the store's records or its columns."""
         names = ["sf-main", "hs-west"]
