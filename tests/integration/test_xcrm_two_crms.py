@@ -50,6 +50,7 @@ from tests.integration.xcrm_org import (
     MARC,
     N1,
     N2,
+    N3,
     NAT_USER,
     SF_EDIT_TARGET,
     build_org,
@@ -113,9 +114,11 @@ def duo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     out: dict[str, Any] = {"cfg": cfg, "tmp": tmp, "ids": ids, "runs": [], "sf": [], "hs": []}
     for _ in serve(org):
         with Emulator(portal) as emulator:
-            for night, at in enumerate((N1, N2)):
+            for night, at in enumerate((N1, N2, N3)):
                 if night == 1:
                     between_the_nights(org, ids, portal)
+                if night == 2:      # what the manager reads the morning after night 2
+                    out["cli"] = the_morning_after(cfg, tmp)
                 org.now = at
                 out["runs"].append(sync(cfg, sf_mapping, hs_mapping, emulator, at))
                 out["sf"].append(_sf_records(org))
@@ -123,17 +126,34 @@ def duo(tmp_path_factory: pytest.TempPathFactory) -> Any:
             out["unhandled"], out["refused"] = list(org.unhandled), list(emulator.refused)
             # the emulator has no field history on the PAC objects: pac says so (docs/salesforce.md §4)
             out["errors"] = [e for e in org.errors if "__History' is not supported" not in e]
-    path = Path(cfg.source)
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "connectors: [sf-duo, hs-duo]}", f"connectors: [sf-duo, hs-duo], as_of: '{AS_OF}'}}"), encoding="utf-8")
     return out
+
+
+def the_morning_after(cfg: Any, tmp: Path) -> dict[str, Any]:
+    """`pac status`, `pac explain`, `pac review` of May and `pac report` of Q2 on 18 May 02:10 Paris (the settings'
+    clock, as an operator sets it for a past date), after night 2; the clock taken out again for night 3."""
+    path = Path(cfg.source)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("connectors: [sf-duo, hs-duo]}",
+                                 f"connectors: [sf-duo, hs-duo], as_of: '{AS_OF}'}}"), encoding="utf-8")
+    review, report = tmp / "may.md", tmp / "q2.html"
+    try:
+        return {"status": _cli(cfg, "status"), "A-1": explain_table(cfg, "A-1")[1],
+                "A-2": explain_table(cfg, "A-2")[1], "AX-1": explain_table(cfg, "AX-1"),
+                "review": (_cli(cfg, "review", "--month", "2027-05", "--lang", "en", "-o", str(review)),
+                           review.read_text(encoding="utf-8")),
+                "report": (_cli(cfg, "report", "--quarter", "2027-Q2", "--lang", "en", "-o", str(report)),
+                           _page_text(report.read_text(encoding="utf-8"))),
+                "review_path": review}
+    finally:
+        path.write_text(text, encoding="utf-8")
 
 
 def test_two_clean_nights(duo: Any) -> None:
     """Both nights ok, nothing rejected nor refused; the one plan warning each night: Paul, whom no CRM knows."""
     plan = str(Path(duo["cfg"].source).parent / "duo.pac.yaml")
     assert [(r.status.value, r.errors, r.rejections, r.unmeasured) for r in duo["runs"]] == [
-        ("ok", [], [], [PAUL.format(file=plan)])] * 2
+        ("ok", [], [], [PAUL.format(file=plan)])] * 3
     assert (duo["unhandled"], duo["refused"], duo["errors"]) == ([], [], [])
 
 
@@ -219,8 +239,20 @@ def test_one_plan_one_truth(duo: Any) -> None:
     assert (sf["AX-1"]["PAC_Target__c"], sf["AX-1"]["PAC_Done__c"]) == (13, 11)    # 5+3+2+1+2, 5+3+1+0+2
 
 
+def test_the_night_after_is_quiet(duo: Any) -> None:
+    """Night 3 (19 May, nothing changed in either CRM): no conflict, no action written anywhere (HubSpot's A-1,
+    given Salesforce's 5 by night 2, is not read back as an edit), the axes written in both CRMs for the day's cost
+    to date only (910 x 49/91 = 490: ROI 3,030.74 / 490 = 6.185184 -> 6.1852)."""
+    third = duo["runs"][2]
+    assert (third.status.value, third.conflicts, {k: v for k, v in third.counts.items() if "written" in v}) == (
+        "ok", [], {"axis": {"written": 4}})
+    assert duo["sf"][2]["AX-1"]["PAC_ROI__c"] == 6.1852 and duo["hs"][2]["AX-1"]["pac_roi"] == "6.1852"
+    assert {k: r["PAC_Target__c"] for k, r in duo["sf"][2].items()} == {
+        k: r["PAC_Target__c"] for k, r in duo["sf"][1].items()}
+
+
 def test_status_names_the_conflict_and_paul(duo: Any) -> None:
-    shown = re.sub(r"\s*\n(?=\S)", " ", _cli(duo["cfg"], "status"))
+    shown = re.sub(r"\s*\n(?=\S)", " ", duo["cli"]["status"])
     assert f"  - {CONFLICT}" in re.sub(r"\s+", " ", shown).replace(" - conflict", "  - conflict")
     assert "warning: A-4: paul@duo.example is a user of none of the plan's CRMs (sf-duo, hs-duo)" in shown
 
@@ -229,7 +261,7 @@ def test_explain_reads_both_crms(duo: Any) -> None:
     """A-1: five counted, three in HubSpot (3803 at 00:30 Paris on 1 May), the 23:30 visits of 30 April of each CRM
     outside the window; A-2: Lyon Soie counted once per CRM, Villeurbanne's second visit a duplicate; AX-1: the USD
     deals at 0.92."""
-    _out, rows = explain_table(duo["cfg"], "A-1")
+    rows = duo["cli"]["A-1"]
     assert [(r[0], r[2], r[4], r[5]) for r in rows if r[2] == "hs-duo" or r[5] != "another rep"] == [
         ("✔", "hs-duo", "2027-05-01 00:30", "counted"), ("✔", "sf-duo", "2027-05-03 10:00", "counted"),
         ("✔", "hs-duo", "2027-05-10 10:00", "counted"), ("✔", "sf-duo", "2027-05-17 10:00", "counted"),
@@ -237,11 +269,11 @@ def test_explain_reads_both_crms(duo: Any) -> None:
         ("✘", "hs-duo", "2027-04-30 23:30", "outside the window"),
         ("✘", "sf-duo", "2027-04-30 23:30", "outside the window"),
         ("✘", "hs-duo", "2027-05-11 10:00", "another rep")]
-    _out, rows = explain_table(duo["cfg"], "A-2")
+    rows = duo["cli"]["A-2"]
     assert [(r[2], r[3], r[5]) for r in rows if r[5] != "another rep"] == [
         ("sf-duo", "Lyon Soie", "counted"), ("sf-duo", "Villeurbanne Meca", "counted"),
         ("hs-duo", "Lyon Soie", "counted"), ("sf-duo", "Villeurbanne Meca", "account already counted")]
-    out, rows = explain_table(duo["cfg"], "AX-1")
+    out, rows = duo["cli"]["AX-1"]
     assert "Revenue €11,735.80 (baseline €0.00, additional €11,735.80, objective €10,000.00)" in out
     assert [(r[2], r[7], r[9]) for r in rows] == [
         ("sf-duo", "€6,000.00", ""),
@@ -250,10 +282,9 @@ def test_explain_reads_both_crms(duo: Any) -> None:
 
 
 def test_may_review(duo: Any) -> None:
-    out = duo["tmp"] / "may.md"
-    assert _cli(duo["cfg"], "review", "--month", "2027-05", "--lang", "en", "-o", str(out)).startswith(
-        f"{out}: review of 2027-05, en, 4 rep(s), 0 late action(s), as of 2027-05-18T02:10+02:00")
-    text = out.read_text(encoding="utf-8")
+    said, text = duo["cli"]["review"]
+    assert said.startswith(f"{duo['cli']['review_path']}: review of 2027-05, en, 4 rep(s), 0 late action(s), as of "
+                           "2027-05-18T02:10+02:00")
     for line in ("| Julie Martin | 2 | 0 | 0 | 0 | 0 | 1 |", "| Léa Roux | 0 | 0 | 1 | 0 | 0 | 1 |",
                  "| Marc Leroy | 1 | 0 | 0 | 0 | 0 | 1 |", "| Paul Vidal | 0 | 0 | 1 | 0 | 0 | 1 |",
                  "| Make 4 visits in May 2027 (A-1) | May 1–31, 2027 | 5 / 5 | Done |",
@@ -266,9 +297,7 @@ def test_may_review(duo: Any) -> None:
 def test_quarter_report(duo: Any) -> None:
     """The Q2 report as of 18 May: AX-1's row and the plan's ROI, AX-2 suspended in HubSpot by Nathalie, the
     conflict, and (the fix) Paul's warning in the data section, where `pac status` lists it."""
-    out = duo["tmp"] / "q2.html"
-    _cli(duo["cfg"], "report", "--quarter", "2027-Q2", "--lang", "en", "-o", str(out))
-    text = _page_text(out.read_text(encoding="utf-8"))
+    text = duo["cli"]["report"][1]
     for shown in ("Clients Rhône Active €11,736 / €10,000 117% ✓ Objective reached 633%",
                   "Isère suspended in hs-duo (Nathalie Garnier) on May 17, 2027 Suspended (since May 17, 2027)",
                   "Plan ROI to date 633%", CONFLICT,

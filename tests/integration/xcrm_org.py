@@ -4,12 +4,13 @@ The hand figures are in /tmp/audits/xcrm/EXPECTED.md and ``test_xcrm_two_crms``.
 
 * Salesforce: a single-currency **EUR** org (the shipped ``org_currency: EUR``) whose users work in Asia/Tokyo;
   HubSpot: a portal whose company currency is **USD** (``deals.home_currency: USD``) set to New York time. Neither
-  zone is on the wire: "SOQL queries in a client application return dateTime field values as Coordinated Universal
-  Time (UTC) values" (SOQL and SOSL Reference, *convertTimezone()*); "HubSpot stores the timestamps internally as
-  UTC time, and any time and date that appears in the account will be displayed based on the time zone settings in
-  the Settings > Account Defaults > Time Zone" (HubSpot developers FAQ, *How should timestamps be formatted for
-  HubSpot's APIs*). So a visit at 23:30 Paris on 30 April, which Tokyo shows on 1 May and New York at 17:30 on 30
-  April, is April's for the plan (docs/engine.md, *Matching*, rule 3: instants in the plan's zone).
+  zone is on the wire (so the emulators carry none; pac reads no user's ``TimeZoneSidKey``): "SOQL queries in a
+  client application return dateTime field values as Coordinated Universal Time (UTC) values" (SOQL and SOSL
+  Reference, *convertTimezone()*); "HubSpot stores the timestamps internally as UTC time, and any time and date
+  that appears in the account will be displayed based on the time zone settings in the Settings > Account Defaults
+  > Time Zone" (HubSpot developers FAQ, *How should timestamps be formatted for HubSpot's APIs*). So a visit at
+  23:30 Paris on 30 April, which Tokyo shows on 1 May and New York at 17:30 on 30 April, is April's for the plan
+  (docs/engine.md, *Matching*, rule 3: instants in the plan's zone).
 * People: Julie the same e-mail in both CRMs; Marc a Salesforce user as marc@duo.example and a HubSpot owner as
   marc.leroy@hs-duo.example (``people[].aliases``); Léa a Salesforce user only; Paul in no CRM.
 """
@@ -71,6 +72,7 @@ actions:
 
 N1 = datetime(2027, 5, 17, 0, 0, tzinfo=UTC)          # Monday 17 May 2027, 02:00 Paris
 N2 = datetime(2027, 5, 18, 0, 0, tzinfo=UTC)          # Tuesday 18 May 2027, 02:00 Paris
+N3 = datetime(2027, 5, 19, 0, 0, tzinfo=UTC)          # Wednesday 19 May 2027, 02:00 Paris: nothing changed
 HS_EDIT_TARGET = datetime(2027, 5, 17, 8, 0, tzinfo=UTC)
 HS_EDIT_STATUS = datetime(2027, 5, 17, 9, 0, tzinfo=UTC)
 SF_EDIT_TARGET = datetime(2027, 5, 17, 10, 0, tzinfo=UTC)
