@@ -111,7 +111,7 @@ def duo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     cfg, sf_mapping, hs_mapping = settings(tmp)
     org, ids = build_org()
     portal = build_portal()
-    out: dict[str, Any] = {"cfg": cfg, "tmp": tmp, "ids": ids, "runs": [], "sf": [], "hs": []}
+    out: dict[str, Any] = {"cfg": cfg, "tmp": tmp, "ids": ids, "runs": [], "sf": [], "hs": [], "accounts": []}
     for _ in serve(org):
         with Emulator(portal) as emulator:
             for night, at in enumerate((N1, N2, N3)):
@@ -123,6 +123,10 @@ def duo(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 out["runs"].append(sync(cfg, sf_mapping, hs_mapping, emulator, at))
                 out["sf"].append(_sf_records(org))
                 out["hs"].append(hs_records(portal))
+                out["accounts"].append(
+                    ({r["Name"]: (r.get("PAC_Axes__c"), r.get("PAC_Target__c")) for r in org.rows["Account"]},
+                     {c.properties["name"]: (c.properties.get("pac_axes"), c.properties.get("pac_target"))
+                      for c in portal.objects["companies"].values()}))
             out["unhandled"], out["refused"] = list(org.unhandled), list(emulator.refused)
             # the emulator has no field history on the PAC objects: pac says so (docs/salesforce.md §4)
             out["errors"] = [e for e in org.errors if "__History' is not supported" not in e]
@@ -198,6 +202,17 @@ def test_each_action_goes_where_its_owner_works(duo: Any) -> None:
     assert {k: r.get("hubspot_owner_id") for k, r in hs.items() if k.startswith("A-")} == {
         "A-1": JULIE, "A-2": MARC, "A-5": JULIE}
     assert {k for k in sf if k.startswith("AX")} == {k for k in hs if k.startswith("AX")} == {"AX-1", "AX-2"}
+
+
+@pytest.mark.parametrize("night", [0, 1])
+def test_accounts_targeted_in_each_crm(duo: Any, night: int) -> None:
+    """Each CRM's Rhône accounts carry AX-1 (Salesforce ``PAC_Axes__c`` / ``PAC_Target__c``, HubSpot ``pac_axes`` /
+    ``pac_target``); Grenoble carries AX-2 until HubSpot's suspension, after which it targets nobody
+    (docs/salesforce.md: "an axis suspended or dropped targets nobody")."""
+    grenoble = [("AX-2", True), (None, False)][night]
+    assert duo["accounts"][night] == (
+        {"Lyon Soie": ("AX-1", True), "Villeurbanne Meca": ("AX-1", True), "Grenoble Verre": grenoble},
+        {"Lyon Soie": ("AX-1", "true"), "Bron Bois": ("AX-1", "true")})
 
 
 SHARED = {"PAC_Status__c": "pac_status", "PAC_Target__c": "pac_target", "PAC_Done__c": "pac_done",
