@@ -176,21 +176,23 @@ def test_actions(duo: Any, night: int) -> None:
     assert {a.action_id: (a.done, a.target, a.pace) for a in ev.actions} == ACTIONS[night]
 
 
-@pytest.mark.parametrize(("night", "cost", "roi", "ax2"), [(0, "470", 6.490936, "at_risk"),
-                                                            (1, "480", 6.334875, "inactive")])
+@pytest.mark.parametrize(("night", "cost", "roi", "ax2"), [(0, "470", 6.784553, "at_risk"),
+                                                            (1, "480", 6.622375, "inactive")])
 def test_money_over_two_crms(duo: Any, night: int, cost: str, roi: float, ax2: str) -> None:
-    """AX-1 = O1 6,000 (EUR org) + 6801 USD 5,000 x 0.92 + 6802 USD 1,234.57 x 0.92 = 1,135.8044 -> 1,135.80;
-    cost to date 910 x 47/91, then 48/91; ROI (0.3 x 11,735.80 - cost) / cost. S-69 counts each deal once; its
-    baseline is AX-1's fixed 0 (not last year's 3,000 + 920.00). AX-2 suspended from night 2."""
+    """AX-1 = O1 6,000 (EUR org) + 6801 USD 5,000 x 0.92 + 6802 USD 1,234.57 x 0.92 = 1,135.8044 -> 1,135.80 +
+    6804 USD 500 x 0.92, won at 00:30 Paris on 1 April (18:30 on 31 March in New York): 12,195.80; cost to date
+    910 x 47/91, then 48/91; ROI (0.3 x 12,195.80 - cost) / cost. S-69 counts each deal once, O3 (CloseDate 31
+    March, Q1) too: 12,895.80; its baseline is AX-1's fixed 0 (not last year's 3,000 + 920.00). AX-2 suspended
+    from night 2."""
     ev = duo["runs"][night].evaluation
     ax1 = ev.axis("AX-1")
     assert (ax1.revenue, ax1.baseline, ax1.additional, ax1.objective, ax1.cost_to_date, round(ax1.roi, 6),
-            ax1.pace.value) == (Decimal("11735.80"), Decimal("0"), Decimal("11735.80"), Decimal("10000"),
+            ax1.pace.value) == (Decimal("12195.80"), Decimal("0"), Decimal("12195.80"), Decimal("10000"),
                                 Decimal(cost), roi, "done")
-    assert int({k.kpi: k.value for k in ax1.kpis}["won_deals"]) == 3
+    assert int({k.kpi: k.value for k in ax1.kpis}["won_deals"]) == 4
     assert ev.axis("AX-2").pace.value == ax2
     segments = {s.segment_id: (s.revenue, s.baseline) for s in ev.segments}
-    assert segments == {"S-69": (Decimal("11735.80"), Decimal("0")), "S-38": (Decimal("0"), Decimal("0"))}
+    assert segments == {"S-69": (Decimal("12895.80"), Decimal("0")), "S-38": (Decimal("0"), Decimal("0"))}
 
 
 def test_each_action_goes_where_its_owner_works(duo: Any) -> None:
@@ -257,11 +259,11 @@ def test_one_plan_one_truth(duo: Any) -> None:
 def test_the_night_after_is_quiet(duo: Any) -> None:
     """Night 3 (19 May, nothing changed in either CRM): no conflict, no action written anywhere (HubSpot's A-1,
     given Salesforce's 5 by night 2, is not read back as an edit), the axes written in both CRMs for the day's cost
-    to date only (910 x 49/91 = 490: ROI 3,030.74 / 490 = 6.185184 -> 6.1852)."""
+    to date only (910 x 49/91 = 490: ROI 3,168.74 / 490 = 6.466816 -> 6.4668)."""
     third = duo["runs"][2]
     assert (third.status.value, third.conflicts, {k: v for k, v in third.counts.items() if "written" in v}) == (
         "ok", [], {"axis": {"written": 4}})
-    assert duo["sf"][2]["AX-1"]["PAC_ROI__c"] == 6.1852 and duo["hs"][2]["AX-1"]["pac_roi"] == "6.1852"
+    assert duo["sf"][2]["AX-1"]["PAC_ROI__c"] == 6.4668 and duo["hs"][2]["AX-1"]["pac_roi"] == "6.4668"
     assert {k: r["PAC_Target__c"] for k, r in duo["sf"][2].items()} == {
         k: r["PAC_Target__c"] for k, r in duo["sf"][1].items()}
 
@@ -275,7 +277,7 @@ def test_status_names_the_conflict_and_paul(duo: Any) -> None:
 def test_explain_reads_both_crms(duo: Any) -> None:
     """A-1: five counted, three in HubSpot (3803 at 00:30 Paris on 1 May), the 23:30 visits of 30 April of each CRM
     outside the window; A-2: Lyon Soie counted once per CRM, Villeurbanne's second visit a duplicate; AX-1: the USD
-    deals at 0.92."""
+    deals at 0.92, 6804 dated 1 April as Paris reads it."""
     rows = duo["cli"]["A-1"]
     assert [(r[0], r[2], r[4], r[5]) for r in rows if r[2] == "hs-duo" or r[5] != "another rep"] == [
         ("✔", "hs-duo", "2027-05-01 00:30", "counted"), ("✔", "sf-duo", "2027-05-03 10:00", "counted"),
@@ -289,11 +291,14 @@ def test_explain_reads_both_crms(duo: Any) -> None:
         ("sf-duo", "Lyon Soie", "counted"), ("sf-duo", "Villeurbanne Meca", "counted"),
         ("hs-duo", "Lyon Soie", "counted"), ("sf-duo", "Villeurbanne Meca", "account already counted")]
     out, rows = duo["cli"]["AX-1"]
-    assert "Revenue €11,735.80 (baseline €0.00, additional €11,735.80, objective €10,000.00)" in out
+    assert ("Revenue €12,195.80 (baseline €0.00, additional €12,195.80, objective €10,000.00) — 4 deals counted"
+            in out)
     assert [(r[2], r[7], r[9]) for r in rows] == [
+        ("hs-duo", "€460.00", "$500.00 in the CRM = €460.00; engine.fx_rates in pac.yaml: 1 USD = 0.92 EUR"),
         ("sf-duo", "€6,000.00", ""),
         ("hs-duo", "€4,600.00", "$5,000.00 in the CRM = €4,600.00; engine.fx_rates in pac.yaml: 1 USD = 0.92 EUR"),
-        ("hs-duo", "€1,135.80", "$1,234.57 in the CRM = €1,135.80; engine.fx_rates in pac.yaml: 1 USD = 0.92 EUR")]
+        ("hs-duo", "€1,135.80", "$1,234.57 in the CRM = €1,135.80; engine.fx_rates in pac.yaml: 1 USD = 0.92 EUR"),
+        ("sf-duo", "€700.00", "closed on 2027-03-31, before the first day counted, 2027-04-01")]
 
 
 def test_may_review(duo: Any) -> None:
@@ -313,8 +318,8 @@ def test_quarter_report(duo: Any) -> None:
     """The Q2 report as of 18 May: AX-1's row and the plan's ROI, AX-2 suspended in HubSpot by Nathalie, the
     conflict, and (the fix) Paul's warning in the data section, where `pac status` lists it."""
     text = duo["cli"]["report"][1]
-    for shown in ("Clients Rhône Active €11,736 / €10,000 117% ✓ Objective reached 633%",
+    for shown in ("Clients Rhône Active €12,196 / €10,000 122% ✓ Objective reached 662%",
                   "Isère suspended in hs-duo (Nathalie Garnier) on May 17, 2027 Suspended (since May 17, 2027)",
-                  "Plan ROI to date 633%", CONFLICT,
+                  "Plan ROI to date 662%", CONFLICT,
                   "warning: A-4: paul@duo.example is a user of none of the plan's CRMs (sf-duo, hs-duo)"):
         assert shown in text, shown

@@ -95,7 +95,8 @@ SF_VISITS = (
 SF_LATER = (("V7", "julie", "SLY", datetime(2027, 5, 17, 8, 0, tzinfo=UTC)),)
 # key, account, amount (EUR), won, close date
 SF_DEALS = (("O1", "SLY", 6000.0, True, date(2027, 4, 20)), ("O2", "SVI", 2500.0, False, date(2027, 5, 2)),
-            ("O0", "SLY", 3000.0, True, date(2026, 4, 15)))
+            ("O0", "SLY", 3000.0, True, date(2026, 4, 15)),
+            ("O3", "SVI", 700.0, True, date(2027, 3, 31)))     # CloseDate, a plain date: Q1, whatever the zone
 
 
 def build_org() -> tuple[DocsOrg, dict[str, str]]:
@@ -150,7 +151,9 @@ HS_LATER = (("3805", "2801", JULIE, "2027-05-17T09:00:00Z"),)
 HS_DEALS = (("6801", "2801", "closedwon", "5000", "USD", "2027-05-05T10:00:00Z"),
             ("6802", "2802", "closedwon", "1234.57", None, "2027-05-12T10:00:00Z"),
             ("6803", "2802", "closedlost", "800", "USD", "2027-05-03T10:00:00Z"),
-            ("6800", "2801", "closedwon", "1000", "USD", "2026-05-10T10:00:00Z"))
+            ("6800", "2801", "closedwon", "1000", "USD", "2026-05-10T10:00:00Z"),
+            # 00:30 Paris on 1 April, 18:30 on 31 March in the portal's New York: Q2 for the plan (docs/hubspot.md)
+            ("6804", "2802", "closedwon", "500", "USD", "2027-03-31T22:30:00Z"))
 
 
 def build_portal() -> Portal:
