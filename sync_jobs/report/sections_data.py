@@ -35,8 +35,10 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
     # report read the kept English line in red under « Erreurs »); a run recorded before migration 0016 kept it among
     # its errors (``retired_kept.split``)
     removed = removed_block(run.errors, fmt.lang, run.removed) if run is not None else ("", [])
-    # the plan's warnings it kept among them, in the report's language (a run recorded since migration 0017)
-    errors = kept_problems(split(run.removed, run.errors)[1], run.plan_warnings, fmt.lang, every=False) \
+    # the plan's warnings in the report's language (a run recorded since migration 0017): those it kept among them in
+    # place, then every other one `pac status` lists (an owner no CRM knows, an action no connector measures; audit
+    # xcrm: the report showed Paul's action « At risk » with nothing saying no CRM measures it)
+    errors = kept_problems(split(run.removed, run.errors)[1], run.plan_warnings, fmt.lang) \
         if run is not None else []
     return render_template("report/data.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],

@@ -315,8 +315,8 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
             rows.append([w["quota_left"], name, left])
         head, removed = removed_block(run.errors, fmt.lang, run.removed)   # what the run took out of the plan
         rows += [[head, "", line] for line in removed]
-        rows += [[w["errors"], "", redact(err)]            # as a log line, the plan's warnings in the report's language
-                 for err in kept_problems(split(run.removed, run.errors)[1], run.plan_warnings, fmt.lang, every=False)]
+        rows += [[w["errors"], "", redact(err)]            # as a log line, every plan warning in the report's language
+                 for err in kept_problems(split(run.removed, run.errors)[1], run.plan_warnings, fmt.lang)]
     for source, obj, reason, n in rejected_groups(inputs, fmt.lang):
         rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
     for rule, n in refused_groups(inputs.evaluation):

@@ -9,6 +9,7 @@ import json
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import openpyxl
@@ -152,8 +153,9 @@ class TestReport:
     def test_the_reports_data_section_words_the_kept_lines_in_its_language(self, tmp_path: Path) -> None:
         """A run recorded since 0017 keeps the hand-over both as its English line among its errors and as its
         record: the French report (page and workbook) lists it once, in French, under « Erreurs »; the unknown owner
-        (a record only) is `pac status`'s, not the report's (it listed it never); the CRM's error as kept. The
-        English report as before."""
+        (a record only) after it, once, in French, as `pac status` lists it (audit xcrm, 7 Dec 2026: the report
+        listed an action no CRM measures « À risque » with nothing saying so; docs/operations.md, *The plan's
+        warnings*); the CRM's error as kept. The English report likewise in English."""
         handed = PlanWarning("handed_over", SAMPLES["handed_over"])
         unknown = PlanWarning("unknown_owner", SAMPLES["unknown_owner"])
         run = RunSummary(7, datetime(2027, 5, 20, 2, tzinfo=UTC), datetime(2027, 5, 20, 2, 5, tzinfo=UTC), "ok",
@@ -162,10 +164,14 @@ class TestReport:
         inputs = replace(ReportInputs(fx.plan(), fx.evaluation()), last_run=run)
         html = render_html(inputs, "fr").replace("\xa0", " ")
         assert html.count("A-01 : le responsable est passé de") == 1 and "who changed" not in html
-        assert "paul@x.example" not in html and html.count("sf-main: login refused") == 1
+        unknown_fr = "A-06 : paul@x.example n'est utilisateur d'aucun CRM du plan (sf-main, hs-west)"
+        assert unescape(html).count(unknown_fr) == 1
+        assert "is a user of none" not in html and html.count("sf-main: login refused") == 1
         book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "r.xlsx", "fr"))
         cells = [str(c.value).replace("\xa0", " ") for row in book["Données"].iter_rows() for c in row if c.value]
         assert sum("A-01 : le responsable est passé de" in c for c in cells) == 1
         assert not any("who changed" in c for c in cells)
+        assert sum("A-06 : paul@x.example n'est utilisateur d'aucun CRM du plan" in c for c in cells) == 1
         english = render_html(inputs, "en")
         assert english.count("A-01: who changed from") == 1 and "le responsable" not in english
+        assert unescape(english).count("A-06: paul@x.example is a user of none of the plan's CRMs") == 1
