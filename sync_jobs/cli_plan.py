@@ -328,7 +328,7 @@ def no_objective_warnings(plan: Plan) -> list[Unfilled]:
            "budget: 10000 (ou effort_days et day_cost)} ; docs/plan-format.md, Axes" if fr else
            "write objective: {additional_revenue: 50000 (or \"30 %\" of last year's revenue), margin_rate: 0.4, "
            "budget: 10000 (or effort_days and day_cost)}; docs/plan-format.md, Axes")
-    return [(("axes", i), f"axis {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
+    return [(("axes", i), f"{'axe' if fr else 'axis'} {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
             if axis.objective is None]
 
 
@@ -349,7 +349,7 @@ def no_action_warnings(plan: Plan) -> list[Unfilled]:
                "abandonnez l'axe" if fr else
                f"write at least one action with axis: {axis.id}: who does what, how many, when; or suspend or drop "
                "the axis")
-        out.append((("axes", i), f"axis {axis.id}", message, fix))
+        out.append((("axes", i), f"{'axe' if fr else 'axis'} {axis.id}", message, fix))   # « axe » (audit clifr)
     return out
 
 

@@ -56,8 +56,8 @@ class TestPlanImport:
         assert code == 0 and "plan written to" in out
         code, out = run("plan", "check", str(out_file))
         assert code == 0 and out.splitlines()[0] == "✓ plan OK : 4 segments, 5 axes, 7 actions", out
-        warned = [line.split(": ", 2)[1] for line in out.splitlines()[1:]]
-        assert sorted(w.split()[-2] for w in warned) == ["axis"] * 5 + ["people"] * 6 + ["segment"] * 4, out
+        warned = [line.split(": ", 2)[1] for line in out.splitlines()[1:]]   # a French plan: « axe » (audit clifr)
+        assert sorted(w.split()[-2] for w in warned) == ["axe"] * 5 + ["people"] * 6 + ["segment"] * 4, out
 
     def test_import_to_stdout(self) -> None:
         """Without -o the YAML is printed."""

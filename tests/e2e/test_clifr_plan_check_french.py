@@ -145,3 +145,17 @@ def test_french_fiscal_calendar_line(tmp_path: Path) -> None:
     lines = _check(tmp_path, FISCAL)
     assert lines[1].startswith("calendrier fiscal : T1 2027-01-04.."), lines
     assert ", T4 " in lines[1] and "Q" not in lines[1], lines
+
+
+def test_french_unfilled_warnings_name_the_axe(tmp_path: Path) -> None:
+    """The key of an unfilled warning names « axe AX-2 », beside the French cost lines' « axe AX-GRATUIT : … »;
+    the same plan in English keeps « axis AX-2 »."""
+    text = NO_COST.replace("actions:", "  - {id: AX-2, name: Deux, segment: S-RA}\nactions:")
+    path = tmp_path / "plan.pac.yaml"
+    lines = _check(tmp_path, text)
+    assert f"warning: {path}:12 axe AX-2: aucune action ne le sert : rien de ce que font les commerciaux n'est " \
+        "compté pour lui, et son objectif reste un vœu (écrivez au moins une action avec axis: AX-2 : qui fait quoi, " \
+        "combien, quand ; ou suspendez ou abandonnez l'axe)" in lines, lines
+    assert any(line.startswith(f"warning: {path}:12 axe AX-2: pas d'objectif : ") for line in lines), lines
+    english = _check(tmp_path, text.replace("language: fr", "language: en"))
+    assert any(line.startswith(f"warning: {path}:12 axis AX-2: no action serves it: ") for line in english), english
