@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 from tests.cli import run_pac
+from tests.e2e.test_cli_unmeasured import PLAN as ENGLISH_PLAN
+from tests.e2e.test_cli_unmeasured import _env, _files
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "plans" / "example.pac.yaml"
@@ -159,3 +161,18 @@ def test_french_unfilled_warnings_name_the_axe(tmp_path: Path) -> None:
     assert any(line.startswith(f"warning: {path}:12 axe AX-2: pas d'objectif : ") for line in lines), lines
     english = _check(tmp_path, text.replace("language: fr", "language: en"))
     assert any(line.startswith(f"warning: {path}:12 axis AX-2: no action serves it: ") for line in english), english
+
+
+def test_french_plan_check_words_an_unmeasured_action_in_french(tmp_path: Path) -> None:
+    """A French plan the settings name, HubSpot only, an e-mail action: `pac plan check` says A-4 stays at 0 in
+    French, as `pac sync --lang fr` does (``unmeasured_action``); it printed the English words before (audit clifr).
+    The English plan's line is tests/e2e/test_cli_unmeasured.py's."""
+    plan, settings = _files(tmp_path)
+    plan.write_text(ENGLISH_PLAN.replace("language: en", "language: fr"), encoding="utf-8")
+    done = run_pac("plan", "check", str(plan), env=_env(settings), cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    flat = " ".join(done.stdout.split())
+    assert ("warning: l'action A-4 compte les activités 'email', qu'aucun connecteur du plan ne lit (hs-audit "
+            "(hubspot)) : elle restera à 0 quoi qu'on fasse. Pour la mesurer : hs-audit : mettez "
+            "activities.emails.enabled: true dans son mapping") in flat, done.stdout
+    assert "counts 'email' activities" not in flat, done.stdout
