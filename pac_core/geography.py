@@ -18,7 +18,7 @@ Business rules:
   ("Alsace-Champagne-Ardenne-Lorraine") and « Centre » (renamed, same territory) give the 2016 name. A région of
   before 2016 merged into a larger one ("Rhône-Alpes", "Alsace", "Midi-Pyrénées": ``FORMER_REGIONS``, INSEE COG
   2015) names either its own départements or, as people still say it, the 2016 région: a scope refuses it with both
-  (decided 7 Dec 2026, audit planfr); ``resolve_region`` (the linter's hints) still gives the 2016 région.
+  (decided 7 Dec 2026, audit planfr), and the linter hints both (``former_region_hint``, audit clifr).
 - Several départements in one value, « Isère et Savoie », « 69, 38 », « 69/38 », are a list
   (``resolve_departements``); a name holding « et » (« Indre et Loire ») stays one département, and « 69 - Rhône »
   (a code and its name, as French lists write them) is the département when both agree.
@@ -357,6 +357,18 @@ def former_region(text: str) -> tuple[str, tuple[str, ...]] | None:
     key = fold_words(str(text))
     key = re.sub(r"^(?:la |l )?(?:ancienne )?region ", "", key)
     return FORMER_REGIONS.get(key)
+
+
+def former_region_hint(text: str) -> dict[str, object] | None:
+    """The two readings of a région merged in 2016 that ``text`` names, as the linter hints them (``scope_hints``'
+    ``former_regions``) and a plan scope refuses it: ``{"name": "Rhône-Alpes", "departements": ["01", "07", "26",
+    "38", "42", "69", "73", "74"], "region": "Auvergne-Rhône-Alpes"}`` (its own départements, INSEE COG 2015, or the
+    2016 région people still call so); None for any other text (audit clifr: the hint gave the 2016 région alone)."""
+    former = former_region(text)
+    if former is None:
+        return None
+    name, codes = former
+    return {"name": name, "departements": list(codes), "region": resolve_region(name)}
 
 
 def resolve_region(text: str) -> str:

@@ -575,12 +575,18 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
             used.append((a, b))
     geo = re.sub(r"[-']", " ", s)    # same length: names compare with spaces
     regions: list[str] = []
+    formers: list[dict[str, object]] = []
     for pattern, name in _REGION_PATTERNS:
         for m in pattern.finditer(geo):
             if _inside(m.start(), used) or (m.group(0) in ("reunion", "centre", "sud", "corse")
                                             and not text[m.start()].isupper()):
                 continue
-            regions.append(name)
+            # a région merged in 2016 (« Rhône-Alpes »): both readings, as a plan scope refuses it (audit clifr)
+            former = geography.former_region_hint(m.group(0))
+            if former is None:
+                regions.append(name)
+            elif former not in formers:
+                formers.append(former)
             used.append(m.span())
     for acronym, name in _REGION_ACRONYMS.items():
         for m in re.finditer(rf"\b{acronym}\b", text):
@@ -604,6 +610,8 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
         facts.scope_hints["departements"] = list(dict.fromkeys(depts))
     if regions:
         facts.scope_hints["regions"] = list(dict.fromkeys(regions))
+    if formers:
+        facts.scope_hints["former_regions"] = formers
     if us_states:
         facts.scope_hints["us_states"] = us_states
     if us_regions:

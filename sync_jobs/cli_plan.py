@@ -37,6 +37,7 @@ from pac_core.linter import action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
+from pac_core.plan_warnings import words_of
 from pac_core.report_period import base_calendar, calendar_quarter_asked
 from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
@@ -103,13 +104,16 @@ def check_command(file: Path) -> None:
     except InvalidInput as exc:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
-    _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    fr = plan.language == "fr"
+    _console().print(textsafe.text(f"✓ plan OK : {french_summary(plan)}" if fr else f"✓ plan OK: {plan_summary(plan)}",
+                                   style="green"))
     if plan.period.quarters:   # a declared fiscal calendar: the quarters every "Q2" of the plan and report means
-        _console().print(textsafe.text(f"fiscal calendar: {quarter_list(plan.period.quarters)}"))
+        _console().print(textsafe.text(f"calendrier fiscal : {french_quarters(plan)}" if fr else
+                                       f"fiscal calendar: {quarter_list(plan.period.quarters)}"))
     # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
     configured = os.environ.get("PAC_CONFIG")
     settings = check_settings(Path(configured) if configured else default_settings_path())   # read once
-    for warning in settings_warnings(plan, file, settings):
+    for warning in words_of(settings_warnings(plan, file, settings), plan.language):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     # the settings naming this plan say whether its deals are divided between axes (a rate of the axis's share)
     split = settings is not None and settings.engine.attribution == "split" and any(
@@ -133,8 +137,23 @@ def check_command(file: Path) -> None:
     moved = stored_period_warning(plan, file, settings)
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
-    for warning in [*stored_owner_warning_lines(plan, file, settings), *retired_edits_warnings(plan, file, settings)]:
+    for warning in words_of([*stored_owner_warning_lines(plan, file, settings),
+                             *retired_edits_warnings(plan, file, settings)], plan.language):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+
+
+def french_summary(plan: Plan) -> str:
+    """``plan_summary`` in French: « 6 segments, 8 axes, 20 actions », « 1 axe » (audit clifr)."""
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    return (f"{count(len(plan.segments), 'segment', 'segments')}, {count(len(plan.axes), 'axe', 'axes')}, "
+            f"{count(len(plan.actions), 'action', 'actions')}")
+
+
+def french_quarters(plan: Plan) -> str:
+    """``quarter_list`` as a French plan names its quarters: « T1 2027-01-04..2027-04-04, T2 … » (audit clifr)."""
+    return re.sub(r"(^|, )Q(\d) ", r"\1T\2 ", quarter_list(plan.period.quarters))
 
 
 def statement_warnings(plan: Plan, file: Path) -> list[str]:
@@ -309,7 +328,7 @@ def no_objective_warnings(plan: Plan) -> list[Unfilled]:
            "budget: 10000 (ou effort_days et day_cost)} ; docs/plan-format.md, Axes" if fr else
            "write objective: {additional_revenue: 50000 (or \"30 %\" of last year's revenue), margin_rate: 0.4, "
            "budget: 10000 (or effort_days and day_cost)}; docs/plan-format.md, Axes")
-    return [(("axes", i), f"axis {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
+    return [(("axes", i), f"{'axe' if fr else 'axis'} {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
             if axis.objective is None]
 
 
@@ -330,7 +349,7 @@ def no_action_warnings(plan: Plan) -> list[Unfilled]:
                "abandonnez l'axe" if fr else
                f"write at least one action with axis: {axis.id}: who does what, how many, when; or suspend or drop "
                "the axis")
-        out.append((("axes", i), f"axis {axis.id}", message, fix))
+        out.append((("axes", i), f"{'axe' if fr else 'axis'} {axis.id}", message, fix))   # « axe » (audit clifr)
     return out
 
 
@@ -385,7 +404,12 @@ def no_role_warnings(plan: Plan) -> list[Unfilled]:
 def zero_cost_warnings(plan: Plan) -> list[str]:
     """An axis whose objective costs 0 (``budget: 0``, or 0 effort days or day cost): a forgotten budget is likelier
     than a free axis, and its ROI is no number (the report says « sans coût » / "no cost"; audit E F5). An
-    objective with no cost written at all is not warned of here (its ROI is unknown, « – »)."""
+    objective with no cost written at all is not warned of here (its ROI is unknown, « – »). In the plan's language
+    (audit clifr)."""
+    if plan.language == "fr":
+        return [f"axe {axis.id} : son coût est 0, il n'a donc pas de ROI (le rapport dit « sans coût ») : si l'axe "
+                "coûte quelque chose, écrivez son budget (ou effort_days et day_cost)"
+                for axis in plan.axes if axis.objective is not None and axis.objective.cost == 0]
     return [f"axis {axis.id}: its cost is 0, so it has no ROI (the report says \"no cost\"): if the axis does cost "
             "something, write its budget (or effort_days and day_cost)"
             for axis in plan.axes if axis.objective is not None and axis.objective.cost == 0]
@@ -395,8 +419,16 @@ def unknown_cost_warnings(plan: Plan) -> list[str]:
     """An axis whose objective has no cost written while other axes have one: the plan's and its segment's ROI are
     unknown until it is (its margin would count and its cost not; docs/engine.md, *Plan totals*), so the report's
     « – » has its reason. A plan without any cost is not warned of axis by axis: once, for the plan (audit m3cost:
-    every ROI of the report read « – » and nothing said why)."""
+    every ROI of the report read « – » and nothing said why). In the plan's language (audit clifr)."""
     with_objective = [axis for axis in plan.axes if axis.objective is not None]
+    if plan.language == "fr":
+        if not any(axis.objective is not None and axis.objective.cost is not None for axis in with_objective):
+            return ["aucun axe n'a de coût écrit (budget, ou effort_days et day_cost, sous chaque objectif) : le "
+                    "rapport ne peut montrer aucun ROI, ni d'un axe, ni d'un segment, ni du plan (« – ») ; écrivez le "
+                    "coût de chaque axe, ou budget: 0 pour un axe qui ne coûte rien"] if with_objective else []
+        return [f"axe {axis.id} : aucun coût écrit (budget, ou effort_days et day_cost) alors que d'autres axes en "
+                "ont un : son ROI, celui de son segment et celui du plan restent inconnus (« – ») tant qu'il ne l'est "
+                "pas" for axis in with_objective if axis.objective is not None and axis.objective.cost is None]
     if not any(axis.objective is not None and axis.objective.cost is not None for axis in with_objective):
         return ["no axis has a cost written (budget, or effort_days and day_cost, under each objective): the report "
                 "can show no ROI, of an axis, a segment or the plan (\"–\"); write each axis's cost, or budget: 0 for "
@@ -410,7 +442,8 @@ def unprofitable_warnings(plan: Plan) -> list[str]:
     """An axis whose objective, reached in full, does not pay its cost: its margin (objective x margin rate) is
     below the cost, so its ROI is negative at 100 % and the advisor would tell the meeting to drop the axis the day
     the team delivers it (audit meeting F2: 4,000 at 30 % against 5,000). Known here for an amount, and for a
-    percentage of a fixed baseline; one measured on the records is not known before the sync."""
+    percentage of a fixed baseline; one measured on the records is not known before the sync. In the plan's language
+    (audit clifr: « × » in French, the English line keeps its « x »)."""
     out = []
     for axis in plan.axes:
         objective, cost = axis.objective, axis.objective.cost if axis.objective is not None else None
@@ -426,6 +459,13 @@ def unprofitable_warnings(plan: Plan) -> list[str]:
         if amount <= 0 or margin >= cost:   # no objective at all is warned of apart (a fixed baseline of 0)
             continue
         roi = (margin - cost) / cost
+        if plan.language == "fr":
+            amount_, margin_, cost_ = (money(v, plan.currency, "fr") for v in (amount, margin, cost))
+            out.append(f"axe {axis.id} : atteint en entier, son objectif ne paie pas son coût : {amount_} × "
+                       f"{percent(objective.margin_rate, 'fr')} de marge = {margin_}, en dessous du coût de {cost_} "
+                       f"(ROI {percent(roi, 'fr')} à {percent(1, 'fr')}) ; relevez l'objectif ou baissez le coût, "
+                       "sinon le conseiller dira l'axe non rentable, même s'il réussit")
+            continue
         amount_, margin_, cost_ = (money(v, plan.currency, "en") for v in (amount, margin, cost))
         out.append(f"axis {axis.id}: reached in full, its objective does not pay its cost: {amount_} x "
                    f"{percent(objective.margin_rate, 'en')} margin = {margin_}, below the cost of {cost_} "
@@ -438,8 +478,10 @@ def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
     """Per objective written as a percentage: where its amount comes from (the amount itself when the baseline is
     fixed; otherwise what it is measured on, since the check reads no store: under ``split``, the settings'
     ``attribution: split``, the axis's share of it), or a warning when it gives no objective (a fixed baseline of 0;
-    a measured one of 0 is warned of by ``pac sync``, which has the records)."""
+    a measured one of 0 is warned of by ``pac sync``, which has the records). In the plan's language (audit clifr):
+    « AX-1 : objectif +30 % du CA 2026 du périmètre, … »."""
     zone, (fiscal, weeks) = ZoneInfo(plan.timezone), base_calendar(plan)
+    fr = plan.language == "fr"
     out = []
     for axis in plan.axes:
         objective = axis.objective
@@ -447,12 +489,17 @@ def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
             continue
         warning = zero_base_line(axis, zone, fiscal, weeks)
         if warning is not None:
-            out.append((f"warning: {warning}", True))
+            out.append((f"warning: {warning.words(plan.language)}", True))
             continue
         shown = replace(objective, growth_base_split=split and objective.baseline is None)
-        line = f"{axis.id} objective: {provenance(shown, zone, plan.currency, 'en', fiscal, weeks)}"
-        if not objective.resolved:
-            line += f" (after a sync, pac explain {axis.id} shows the amount)"
+        if fr:
+            line = f"{axis.id} : objectif {provenance(shown, zone, plan.currency, 'fr', fiscal, weeks)}"
+            if not objective.resolved:
+                line += f" (après une sync, pac explain {axis.id} donne le montant)"
+        else:
+            line = f"{axis.id} objective: {provenance(shown, zone, plan.currency, 'en', fiscal, weeks)}"
+            if not objective.resolved:
+                line += f" (after a sync, pac explain {axis.id} shows the amount)"
         out.append((line, False))
     return out
 

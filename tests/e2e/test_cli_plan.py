@@ -24,7 +24,7 @@ class TestPlanCheck:
     def test_example_is_ok(self) -> None:
         """The example plan passes with its summary line."""
         code, out = run("plan", "check", str(EXAMPLE))
-        assert (code, out.strip()) == (0, "✓ plan OK: 6 segments, 8 axes, 20 actions")
+        assert (code, out.strip()) == (0, "✓ plan OK : 6 segments, 8 axes, 20 actions")
 
     def test_five_errors_five_lines_exit_2(self) -> None:
         """Every problem is one line `file:line key: message (fix)`, then a count; exit code 2."""
@@ -55,9 +55,9 @@ class TestPlanImport:
         code, out = run("plan", "import", str(SAMPLE), "-o", str(out_file), "--year", "2027")
         assert code == 0 and "plan written to" in out
         code, out = run("plan", "check", str(out_file))
-        assert code == 0 and out.splitlines()[0] == "✓ plan OK: 4 segments, 5 axes, 7 actions", out
-        warned = [line.split(": ", 2)[1] for line in out.splitlines()[1:]]
-        assert sorted(w.split()[-2] for w in warned) == ["axis"] * 5 + ["people"] * 6 + ["segment"] * 4, out
+        assert code == 0 and out.splitlines()[0] == "✓ plan OK : 4 segments, 5 axes, 7 actions", out
+        warned = [line.split(": ", 2)[1] for line in out.splitlines()[1:]]   # a French plan: « axe » (audit clifr)
+        assert sorted(w.split()[-2] for w in warned) == ["axe"] * 5 + ["people"] * 6 + ["segment"] * 4, out
 
     def test_import_to_stdout(self) -> None:
         """Without -o the YAML is printed."""
@@ -127,7 +127,7 @@ class TestInstalledCommand:
         """The installed `pac` script checks the example (exit 0) and a bad plan (exit 2)."""
         ok = subprocess.run([*PAC, "plan", "check", str(EXAMPLE)], capture_output=True, text=True,
                             timeout=60, check=False)
-        assert ok.returncode == 0 and "✓ plan OK: 6 segments, 8 axes, 20 actions" in ok.stdout
+        assert ok.returncode == 0 and "✓ plan OK : 6 segments, 8 axes, 20 actions" in ok.stdout
         bad = subprocess.run([*PAC, "plan", "check", str(DATA / "week_54.pac.yaml")], capture_output=True,
                              text=True, timeout=60, check=False)
         assert bad.returncode == 2 and "week 54 does not exist" in bad.stdout

@@ -119,6 +119,12 @@ actions:
 """
 
 
+# the same plan in English: pac plan check words an English plan's lines in English (a French plan's in French since
+# audit clifr, tests/e2e/test_clifr_plan_check_french.py)
+PLAN_FILE_EN = PLAN_FILE.replace("language: fr", "language: en").replace(
+    '"Visiter 5 clients en mai"', '"Visit 5 clients in May"').replace("when: mai", "when: May")
+
+
 def _load(value: str, more: str = "") -> Plan:
     return load_plan_text(PLAN_FILE.format(value=value, more=more), "pac.yaml")
 
@@ -574,7 +580,7 @@ class TestWordsUnderSplit:
         """pac plan check reads no store, so it says what the objective is measured on: under the settings'
         ``attribution: split`` (PAC_CONFIG naming the plan), the axis's share."""
         config = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}",
-                                plan_text=PLAN_FILE.format(value='"30 %"', more=""),
+                                plan_text=PLAN_FILE_EN.format(value='"30 %"', more=""),
                                 extra="engine:\n  attribution: split")
         shown = CliRunner().invoke(main, ["plan", "check", str(tmp_path / "plan.pac.yaml")],
                                    env={"PAC_CONFIG": str(config)})
@@ -613,7 +619,7 @@ class TestSurfaces:
 
     def test_plan_check_says_what_the_objective_is_measured_on(self, tmp_path: Path) -> None:
         path = tmp_path / "pac.yaml"
-        path.write_text(PLAN_FILE.format(value='"30 %"', more=""), encoding="utf-8")
+        path.write_text(PLAN_FILE_EN.format(value='"30 %"', more=""), encoding="utf-8")
         shown = CliRunner().invoke(main, ["plan", "check", str(path)])
         assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
             "AX objective: +30% of the scope's 2026 revenue, measured on the CRM's won deals at each evaluation "
@@ -621,7 +627,7 @@ class TestSurfaces:
 
     def test_plan_check_shows_the_amount_of_a_fixed_baseline(self, tmp_path: Path) -> None:
         path = tmp_path / "pac.yaml"
-        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 20000"), encoding="utf-8")
+        path.write_text(PLAN_FILE_EN.format(value='"30 %"', more="\n      baseline: 20000"), encoding="utf-8")
         shown = CliRunner().invoke(main, ["plan", "check", str(path)])
         assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
             "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000",
@@ -632,8 +638,14 @@ class TestSurfaces:
 
     def test_plan_check_warns_of_a_fixed_baseline_of_zero(self, tmp_path: Path) -> None:
         path = tmp_path / "pac.yaml"
-        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
+        path.write_text(PLAN_FILE_EN.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
         shown = CliRunner().invoke(main, ["plan", "check", str(path)])
         assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
             "warning: axis AX: a growth of +30% gives no objective: its fixed baseline is 0 (write the additional "
             "revenue as an amount, e.g. additional_revenue: 20000)"]
+        # a French plan reads it in French, as pac sync --lang fr words it (audit clifr: it read the English)
+        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            f"warning: axe AX : une croissance de +30{NBSP}% ne donne aucun objectif : son CA de référence fixé est 0 "
+            "(écrivez le CA additionnel en montant, p. ex. additional_revenue: 20000)"]

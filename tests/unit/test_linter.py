@@ -144,12 +144,16 @@ class TestParsed:
         ("Rencontrer 3 clients du Rhône (69) en juin", "departements", ["69"]),
         ("Appeler 30 prospects d'Île-de-France en mars", "regions", ["Île-de-France"]),
         ("Visiter 6 clients de la région PACA en mai", "regions", ["Provence-Alpes-Côte d'Azur"]),
-        ("Visiter 6 clients en Rhône-Alpes en mai", "regions", ["Auvergne-Rhône-Alpes"]),
+        # a région merged in 2016: both readings, as a plan scope refuses it (audit clifr)
+        ("Visiter 6 clients en Rhône-Alpes en mai", "former_regions",
+         [{"name": "Rhône-Alpes", "departements": ["01", "07", "26", "38", "42", "69", "73", "74"],
+           "region": "Auvergne-Rhône-Alpes"}]),
         ("Réaliser 4 démonstrations chez des laiteries au premier semestre", "industries", ["agroalimentaire"]),
         ("Call 12 lapsed customers in week 3", "dormant", True),
     ])
     def test_scope_hints(self, text: str, key: str, value: object) -> None:
-        """Départements (numbers or names), régions (names, acronyms, old names), industries, dormant."""
+        """Départements (numbers or names), régions (names, acronyms; a former one with both readings), industries,
+        dormant."""
         assert lint(text).parsed["scope_hints"][key] == value
 
     def test_common_words_are_not_departements(self) -> None:

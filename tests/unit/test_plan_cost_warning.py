@@ -1,5 +1,6 @@
 """``pac plan check`` warns of an axis whose cost is 0: a forgotten budget is likelier than a free axis (audit E F5);
-and of an objective that, reached in full, does not pay its cost (audit meeting F2)."""
+and of an objective that, reached in full, does not pay its cost (audit meeting F2). An English plan: since audit
+clifr a French plan reads these warnings in French (tests/e2e/test_clifr_plan_check_french.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from sync_jobs.cli import main
 
 PLAN_FILE = """\
-plan: {{name: PAC 2027, year: 2027, timezone: Europe/Paris, language: fr}}
+plan: {{name: PAC 2027, year: 2027, timezone: Europe/Paris, language: en}}
 people: [{{email: julie@example.com, name: Julie, role: manager}}]
 segments:
   - {{id: SEG, name: Rhône, kind: horizontal, scope: {{departement: "69"}}, swot: {{strengths: [une équipe locale]}}}}
@@ -23,8 +24,8 @@ axes:
       additional_revenue: 20000
 {cost}
 actions:
-  - {{id: A-01, axis: AX, text: "Visiter 5 clients en mai", who: julie@example.com,
-     what: {{activity: visite, count: 5}}, when: mai}}
+  - {{id: A-01, axis: AX, text: "Visit 5 clients in May", who: julie@example.com,
+     what: {{activity: visite, count: 5}}, when: May}}
 """
 WARNING = ("warning: axis AX: its cost is 0, so it has no ROI (the report says \"no cost\"): if the axis does "
            "cost something, write its budget (or effort_days and day_cost)")
@@ -78,8 +79,8 @@ TWO_AXES = PLAN_FILE.replace("""actions:""", """  - id: AX2
     objective:
       additional_revenue: 10000
 {second}
-actions:""") + """  - {{id: A-02, axis: AX2, text: "Visiter 3 laboratoires en juin", who: julie@example.com,
-     what: {{activity: visite, count: 3}}, when: juin}}
+actions:""") + """  - {{id: A-02, axis: AX2, text: "Visit 3 labs in June", who: julie@example.com,
+     what: {{activity: visite, count: 3}}, when: June}}
 """
 UNKNOWN = ("warning: axis AX2: no cost written (budget, or effort_days and day_cost) while other axes have one: "
            "its ROI, its segment's and the plan's are unknown (\"–\") until it is")

@@ -42,5 +42,5 @@ def test_plan_check_of_a_big_plan_prints_no_bar_when_piped(tmp_path: Path) -> No
     serve one axis, so the seven others are said to be served by no action)."""
     result = CliRunner().invoke(main, ["plan", "check", str(big_plan(tmp_path, 300))])
     lines = result.output.strip().splitlines()
-    assert result.exit_code == 0 and lines[0] == "✓ plan OK: 6 segments, 8 axes, 300 actions"
+    assert result.exit_code == 0 and lines[0] == "✓ plan OK : 6 segments, 8 axes, 300 actions"
     assert "\r" not in result.output and all(line.startswith("warning: ") for line in lines[1:])
