@@ -666,12 +666,13 @@ def _path_parts(data: Any, at: Sequence[str | int], rest: str) -> tuple[str | in
     return tuple(out)
 
 
-def plan_summary(plan: Plan) -> str:
-    """ "6 segments, 8 axes, 20 actions" """
+def plan_summary(plan: Plan, lang: str = "en") -> str:
+    """ "6 segments, 8 axes, 20 actions"; in French (``lang`` ``fr``) one axis is « 1 axe » (audit clifr)."""
     def count(n: int, one: str, many: str) -> str:
         return f"{n} {one if n == 1 else many}"
 
-    return (f"{count(len(plan.segments), 'segment', 'segments')}, {count(len(plan.axes), 'axis', 'axes')}, "
+    return (f"{count(len(plan.segments), 'segment', 'segments')}, "
+            f"{count(len(plan.axes), 'axe' if lang == 'fr' else 'axis', 'axes')}, "
             f"{count(len(plan.actions), 'action', 'actions')}")
 
 

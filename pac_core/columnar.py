@@ -925,10 +925,7 @@ class Categorical:
     @classmethod
     def of(cls, items: Iterable[Any], n: int = -1) -> Categorical:
         table: dict[Any, int] = {}
-        setdefault = table.setdefault
-        codes = np.fromiter((-1 if v is None else setdefault(v, len(table)) for v in items), dtype=np.int32,
-                            count=n)
-        return cls(codes, tuple(table))
+        return cls(encode(items, table, n), tuple(table))
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -947,6 +944,13 @@ class Categorical:
         table = np.array([convert(v) for v in self.values] + [default], dtype=dtype)
         result: np.ndarray = table[self.codes]
         return result
+
+
+def encode(items: Iterable[Any], table: dict[Any, int], n: int = -1) -> np.ndarray:
+    """``items`` as int32 codes into ``table`` (value -> code, given each new value in turn; None is -1), the table
+    extended in place: ``Categorical.of``, and a column encoded chunk by chunk with one table (the store's loader)."""
+    setdefault = table.setdefault
+    return np.fromiter((-1 if v is None else setdefault(v, len(table)) for v in items), dtype=np.int32, count=n)
 
 
 def _us(moment: datetime | None) -> int:

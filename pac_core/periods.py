@@ -418,13 +418,11 @@ _ORDINALS = {
 _ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _WEEKDAY = (r"(?P<wd>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday"
             r"|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+")
-# a weekday written with a day (« du lundi 3 au vendredi 7 mai », "Monday, May 3"): its number, Monday 0
-_WEEKDAY_NUMBER = {name: i % 7 for i, name in enumerate(
-    ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-     "mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
-_WEEKDAY_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# the weekdays, Monday first, in English and in French
+_WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+             ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+# a weekday written with a day (« du lundi 3 au vendredi 7 mai », "Monday, May 3", "Mon 3 May"): its number, Monday 0
+_WEEKDAY_NUMBER = {name: i for names in (*_WEEKDAYS, [n[:3] for n in _WEEKDAYS[0]]) for i, name in enumerate(names)}
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)"
 _YEAR = r"(?:19|20|21)\d\d(?!\d)"
 _END = r"(?![a-z0-9])"
@@ -711,11 +709,11 @@ def _wrong_weekday(d: date, weekday: int) -> PeriodError:
     near = min(d + timedelta(days=k) for k in (1, -1, 2, -2, 3, -3) if (d + timedelta(days=k)).weekday() == weekday)
 
     def written(day: date, wd: int) -> str:
-        return _say(f"« {_WEEKDAY_FR[wd]} {_fr_day(day)} »", f"'{_WEEKDAY_EN[wd]}, {_en_day(day)}'")
-    return PeriodError(f"{d.day} {_MONTH_LABELS[d.month - 1]} {d.year} is a {_WEEKDAY_EN[d.weekday()]}, "
-                       f"not a {_WEEKDAY_EN[weekday]}",
+        return _say(f"« {_WEEKDAYS[1][wd]} {_fr_day(day)} »", f"'{_WEEKDAYS[0][wd].capitalize()}, {_en_day(day)}'")
+    return PeriodError(f"{d.day} {_MONTH_LABELS[d.month - 1]} {d.year} is a {_WEEKDAYS[0][d.weekday()].capitalize()}, "
+                       f"not a {_WEEKDAYS[0][weekday].capitalize()}",
                        f"write {written(d, d.weekday())} for the {_ordinal_en(d.day)}, or {written(near, weekday)} "
-                       f"for the {_WEEKDAY_EN[weekday]}")
+                       f"for the {_WEEKDAYS[0][weekday].capitalize()}")
 
 
 def _ordinal_en(n: int) -> str:
@@ -1697,9 +1695,6 @@ _RELATIVE = _c(r"(?P<this>cette\s+semaine|this\s+week|ce\s+mois(?:-ci)?|this\s+m
                r"|next\s+month|(?:le\s+)?trimestre\s+prochain|next\s+quarter)|(?P<day>demain|tomorrow|aujourd'hui|today)"
                r"|(?:next\s+(?P<wd_en>monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
                r"|(?:(?P<wd_fr>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+prochain)")
-_WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-             ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
-
 
 # « à partir du 15 juin », "from 15 June", "starting week 18": a start with no end (audit 2, finding 1).
 _OPEN_START = re.compile(

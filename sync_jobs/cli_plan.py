@@ -105,8 +105,8 @@ def check_command(file: Path) -> None:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
     fr = plan.language == "fr"
-    _console().print(textsafe.text(f"✓ plan OK : {french_summary(plan)}" if fr else f"✓ plan OK: {plan_summary(plan)}",
-                                   style="green"))
+    summary = plan_summary(plan, plan.language)
+    _console().print(textsafe.text(f"✓ plan OK : {summary}" if fr else f"✓ plan OK: {summary}", style="green"))
     if plan.period.quarters:   # a declared fiscal calendar: the quarters every "Q2" of the plan and report means
         _console().print(textsafe.text(f"calendrier fiscal : {french_quarters(plan)}" if fr else
                                        f"fiscal calendar: {quarter_list(plan.period.quarters)}"))
@@ -140,15 +140,6 @@ def check_command(file: Path) -> None:
     for warning in words_of([*stored_owner_warning_lines(plan, file, settings),
                              *retired_edits_warnings(plan, file, settings)], plan.language):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
-
-
-def french_summary(plan: Plan) -> str:
-    """``plan_summary`` in French: « 6 segments, 8 axes, 20 actions », « 1 axe » (audit clifr)."""
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
-
-    return (f"{count(len(plan.segments), 'segment', 'segments')}, {count(len(plan.axes), 'axe', 'axes')}, "
-            f"{count(len(plan.actions), 'action', 'actions')}")
 
 
 def french_quarters(plan: Plan) -> str:

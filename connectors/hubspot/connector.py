@@ -756,7 +756,7 @@ class HubSpotConnector:
         ids = [i for i in self._stored.unplaced(spec.kind.value) if i not in read]
         if not ids:
             return
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         contacts_of = {i: [b.split(":", 1)[1] for b in r.placed_by]
                        for i, r in self._stored.records(spec.kind.value, ids).items()
                        if (isinstance(r, Deal) or (isinstance(r, Activity) and r.crm_object == what))
@@ -791,7 +791,7 @@ class HubSpotConnector:
         ids = [i for i in self._several if i not in read]
         if not ids:
             return
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         # the store does not note a dated engagement's object (``crm_object`` is an undated one's): each engagement
         # object asks for all of them, and an id of another object has no association of this one (HubSpot's
         # engagements share one id space, as the store's key by CRM id assumes)
@@ -1297,7 +1297,7 @@ class HubSpotConnector:
             else:
                 undecided.append(i)
         only: dict[str, tuple[str, str]] = {}
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         for i in orphans:
             cs = via.get(i, [])
             theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
@@ -1340,7 +1340,7 @@ class HubSpotConnector:
         be kept; nothing without a store (a pull outside ``pac sync``)."""
         if self._stored is None:
             return set()
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         keep = {i: company for i, (company, basis) in self._stored.placed(spec.kind.value,
                                                                          sorted(placed_by, key=_numeric)).items()
                 if company and basis == placed_by.get(i) and found.get(i) != company}
@@ -1379,7 +1379,7 @@ class HubSpotConnector:
         own = {i: sorted({str(to["toObjectId"]) for to in links[i]}, key=_numeric) for i in undecided}
         parents = parent_pairs(read_associations(self.transport, "companies", "companies",
                                                  sorted({c for cs in own.values() for c in cs}, key=_numeric)))
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         left = {i: [c for c in cs if not any((c, other) in parents for other in cs if other != c)] or cs
                 for i, cs in own.items()}
         held = self._held(spec, [i for i, cs in left.items() if len(cs) > 1])
@@ -1456,7 +1456,7 @@ class HubSpotConnector:
         1,000 such records, one more for their companies; nothing without a store (a pull outside ``pac sync``)."""
         if self._stored is None:
             return
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         held = self._held(spec, bare)
         companies = sorted({now for _, now in held.values()}, key=_numeric)
         live = self._stored.live(ObjectKind.ACCOUNTS.value, companies) if companies else {}
@@ -1506,7 +1506,7 @@ class HubSpotConnector:
         held = self._held(spec, [i for i, cs in chosen.items() if len(cs) > 1])
         out: dict[str, str] = {}
         also: dict[str, tuple[str, ...]] = {}
-        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        what = spec.word
         for i, cs in chosen.items():
             # cs[0], the smallest of each deal's choice, is the smallest id of all: the order ``_tie_break`` takes
             out[i], why = _tie_break(sorted(cs, key=_numeric), held.get(i))

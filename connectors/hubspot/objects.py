@@ -92,6 +92,12 @@ class HsObject:
     # has that property the search leaves them out (``NOT_HAS_PROPERTY``), and the reader drops any read otherwise
     pac_keyed: bool = False
 
+    @property
+    def word(self) -> str:
+        """One record of this object type in pac's messages and in an undated engagement's ``crm_object``:
+        « meeting », « call », « task », « e-mail »."""
+        return {"emails": "e-mail"}.get(self.object_type, self.object_type.removesuffix("s"))
+
 
 def _no_company(read: Callable[[dict[str, Any]], Record | Rejected]) -> Convert:
     return lambda obj, _company, _lines: read(obj)

@@ -27,6 +27,7 @@ from pac_core.columnar import (
     Categorical,
     DealTable,
     RecordColumns,
+    encode,
 )
 from pac_core.plan import ActivityType
 from pac_core.records import (
@@ -529,14 +530,12 @@ class _Codes:
         self.parts: list[np.ndarray] = []
 
     def add(self, values: list[Any]) -> None:
-        table: dict[Any, int] = self.table
-        setdefault = table.setdefault
-        items = values if self.prepare is None else map(self.prepare, values)
-        self.parts.append(np.fromiter((-1 if v is None else setdefault(v, len(table)) for v in items),
-                                      dtype=np.int32, count=len(values)))
+        self.parts.append(encode(values if self.prepare is None else map(self.prepare, values), self.table,
+                                 len(values)))
 
     def done(self) -> Categorical:
-        return Categorical(_joined(self.parts, np.int32), tuple(self.table))
+        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        return Categorical(codes, tuple(self.table))
 
 
 class _Kept:
@@ -567,10 +566,6 @@ class _Array:
         if self.parts and isinstance(self.parts[0], tuple):
             return tuple(np.concatenate(p) for p in zip(*self.parts, strict=True))
         return np.concatenate(self.parts) if self.parts else self.convert([])
-
-
-def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 _Column = _Codes | _Kept | _Array
