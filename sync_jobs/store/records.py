@@ -47,7 +47,7 @@ from pac_core.records import (
 )
 from sync_jobs.store.codec import from_payload, indexed, kind_of, to_payload
 from sync_jobs.store.db import stored_instant
-from sync_jobs.store.tables import AccountChangeRow, HistoryReadRow, StoredRecord
+from sync_jobs.store.tables import SEVERAL_COMPANIES, AccountChangeRow, HistoryReadRow, StoredRecord
 
 UPSERT_BATCH = 1000
 _T = StoredRecord.__table__  # type: ignore[attr-defined]
@@ -444,10 +444,10 @@ def unplaced_records(engine: Engine, connector: str, kind: str) -> list[str]:
 def several_companies_records(engine: Engine, connector: str, kind: str) -> list[str]:
     """The CRM ids of the live records of ``kind`` the store holds for ``connector`` with other companies noted beside
     the one counted (``also_on``: a HubSpot engagement on several companies nothing told apart, which pac warned of;
-    ``StoredRecords.several``): one query, the payload's key tested in SQL (absent when there are none)."""
+    ``StoredRecords.several``): one query, on the partial index that holds only those rows (``SEVERAL_COMPANIES``:
+    the payload's key, absent when there are none)."""
     query = select(_T.c.crm_id).where(
-        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False),
-        _T.c.payload["also_on"].as_string().is_not(None))
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), SEVERAL_COMPANIES)
     with engine.connect() as conn:
         return sorted(str(i) for (i,) in conn.execute(query))
 

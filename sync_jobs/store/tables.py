@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy.sql import visitors
 from sqlmodel import Field, SQLModel
 
 
@@ -68,6 +69,17 @@ class StoredRecord(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     seen_run: int | None = None               # the last run that read it (full reconciliation)
     stored_at: datetime
+
+
+# The records noted on several companies (``also_on``: a HubSpot engagement pac warned of), which every incremental
+# night reads again (``records.several_companies_records``): a partial index holds those few rows, so the night does
+# not read every activity's payload (a million activities: 0.75 s on SQLite, 1.5 s on PostgreSQL without it).
+# Its condition is the query's own expression, as the planners match it term by term (migration 0018); the JSON path
+# is written into the query's text (``literal_execute``), as SQLite matches a bound parameter with no literal.
+SEVERAL_COMPANIES = StoredRecord.__table__.c.payload["also_on"].as_string().is_not(None)  # type: ignore[attr-defined]
+visitors.traverse(SEVERAL_COMPANIES, {}, {"bindparam": lambda bind: setattr(bind, "literal_execute", True)})
+Index("ix_pac_record_several", StoredRecord.__table__.c.connector, StoredRecord.__table__.c.kind,  # type: ignore[attr-defined]
+      sqlite_where=SEVERAL_COMPANIES, postgresql_where=SEVERAL_COMPANIES)
 
 
 class AccountChangeRow(SQLModel, table=True):
