@@ -45,6 +45,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from connectors.hubspot.schema import AXIS_PROPS
+from connectors.salesforce.schema import PAC_AXIS
 from sync_jobs.cli import main
 from sync_jobs.pipeline import run_sync
 from tests.fakes import default_mapping_path, one_connector_settings
@@ -422,3 +424,14 @@ def test_plan_pull_writes_the_managers_edits(portal: Any) -> None:
     # the statement still says 4: pull says so (the CRMs and the report show the statement)
     said = portal["pull"].output
     assert "A-1: the statement at" in said and "statement says 4, what.count 6" in said
+
+
+def test_the_axis_sums_read_alike_in_both_crms() -> None:
+    """Parity guard: HubSpot's pac_axis pac_target / pac_done carry Salesforce's PAC_Axis__c PAC_Target__c /
+    PAC_Done__c labels in both languages and their descriptions, as whole numbers."""
+    sf = {f.name: f for f in PAC_AXIS.fields}
+    for logical, sf_name in (("target", "PAC_Target__c"), ("done", "PAC_Done__c")):
+        hs, field = AXIS_PROPS[logical], sf[sf_name]
+        assert (hs.label_in("en"), hs.label_in("fr")) == (field.label, field.label_fr)
+        assert hs.description_in("en") == field.description
+        assert (hs.type, field.type, field.scale) == ("number", "Number", 0)
