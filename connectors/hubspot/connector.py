@@ -1982,8 +1982,8 @@ class HubSpotConnector:
 
     def keeps(self, target: Target) -> frozenset[str]:
         """The logical fields of this portal's PAC records and companies (of the extended fields, the axis's
-        ``won_revenue`` and ``baseline``, the action's ``text``), less the properties the portal lacks (``lacking``:
-        the objects gained properties since they were first provisioned)."""
+        ``won_revenue``, ``baseline``, ``target`` and ``done``, the action's ``text``), less the properties the portal
+        lacks (``lacking``: the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
         lacking = self.lacking(target)

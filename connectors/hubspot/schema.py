@@ -79,8 +79,18 @@ CURRENCY_DESCRIPTIONS = (
     "cette devise, jamais convertis dans la devise de l'entreprise du portail.")
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
-TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
+TARGET_LABELS = {"action": ("Target", "Cible"), "axis": ("Actions target", "Objectif des actions"),
+                 "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
                  "deals": ("Deal's company targeted by the PAC", "Entreprise de l'affaire ciblée par le PAC")}
+DONE_LABELS = {"axis": ("Actions done", "Actions réalisées")}
+# An axis's sums over its actions, as Salesforce's PAC_Target__c / PAC_Done__c of PAC_Axis__c (same labels, same
+# figures: whole numbers, cancelled actions left out, each action's done counted up to its target; audit hshand11):
+# a manager reads « 6 of 11 » of the axis's visits and calls beside its revenue progress without opening each action
+ACTIONS_SUM_DESCRIPTIONS = {
+    "target": ("Sum of the targets of the axis's actions (cancelled ones left out).",
+               "Somme des objectifs des actions de l'axe (actions annulées exclues)."),
+    "done": ("Sum of what the axis's actions achieved, each counted up to its target.",
+             "Somme des réalisations des actions de l'axe, chacune comptée jusqu'à son objectif.")}
 AXES_LABELS = {"companies": ("PAC axes targeting this company", "Axes du PAC qui ciblent l'entreprise"),
                "deals": ("PAC axes targeting the deal's company", "Axes du PAC qui ciblent l'entreprise de l'affaire")}
 OPTION_LABELS: dict[str, tuple[str, str]] = {
@@ -211,6 +221,11 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
                                "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
                                "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
+                               "target": replace(_p("pac_target", "Actions target", "number",
+                                                    labels=TARGET_LABELS["axis"]),
+                                                 descriptions=ACTIONS_SUM_DESCRIPTIONS["target"]),
+                               "done": replace(_p("pac_done", "Actions done", "number", labels=DONE_LABELS["axis"]),
+                                               descriptions=ACTIONS_SUM_DESCRIPTIONS["done"]),
                                "currency": replace(_p("pac_currency", "Currency of the amounts", "string"),
                                                    descriptions=CURRENCY_DESCRIPTIONS),
                                "roi": replace(_p("pac_roi", "ROI to date (1 = 100%)", "number"),

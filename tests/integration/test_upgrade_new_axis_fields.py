@@ -109,3 +109,40 @@ def test_once_provisioned_the_next_night_fills_them_then_writes_nothing(old: Upg
     assert Decimal(obj.props["pac_baseline"]) == Decimal(str(row["PAC_Baseline__c"]))
     assert old.sync().written == 0
 
+
+
+HS_SUMS = ("pac_target", "pac_done")
+
+
+def _hs_axis_before_its_sums(server: SandboxServer) -> None:
+    """A portal provisioned before the axis's actions target and done (audit hshand11): pac_axis without them."""
+    axis = server.api("hubspot").table("pac_axis")
+    for name in HS_SUMS:
+        axis.properties.pop(name, None)   # an older pac made none: before audit hshand11, this one
+
+
+def test_a_portal_without_the_axis_sums_is_told_then_provisioned_and_filled(
+        tmp_path: Path, server: SandboxServer, caplog: pytest.LogCaptureFixture) -> None:
+    """HubSpot's axis record shows the sums of its actions, as Salesforce's PAC_Target__c / PAC_Done__c (« Actions
+    target » / « Actions done »), the same figures. A portal provisioned by an older pac lacks them: the night writes
+    the rest and names them with the command; `pac crm check` names them; `pac crm provision hubspot` creates them
+    and the next night fills them with Salesforce's figures; the night after writes nothing."""
+    old = Upgraded.provisioned(tmp_path, server, _hs_axis_before_its_sums)
+    with caplog.at_level(logging.WARNING):
+        first = old.sync()
+    assert not first.errors and _failed(first) == 0, first.errors
+    assert not set(HS_SUMS) & set(old.hs_axis(first.plan_id).props)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "pac_axis lacks pac_target, pac_done" in text and "pac crm provision hubspot" in text
+    issues = old.check()
+    assert {(i.object, i.field) for i in issues["hs-west"]} == {("pac_axis", p) for p in HS_SUMS}
+    assert not issues["sf-main"]
+    second = old.sync(provision=True)
+    assert not second.errors and _failed(second) == 0, second.errors
+    row, obj = old.sf_axis(second.plan_id), old.hs_axis(second.plan_id)
+    assert row["PAC_Target__c"] is not None and int(float(row["PAC_Target__c"])) > 0
+    assert (obj.props["pac_target"], obj.props["pac_done"]) == (
+        str(int(float(row["PAC_Target__c"]))), str(int(float(row["PAC_Done__c"])))) or (
+        float(obj.props["pac_target"]), float(obj.props["pac_done"])) == (
+        float(row["PAC_Target__c"]), float(row["PAC_Done__c"]))
+    assert old.sync().written == 0

@@ -234,8 +234,8 @@ def _same(sf_value: Any, hs_value: str | None) -> bool:
 
 def test_one_plan_one_truth(duo: Any) -> None:
     """After night 2: A-1's target 5 (Salesforce's later edit) in both CRMs, the conflict named; AX-2 suspended in
-    both; every PAC field the two CRMs share equal, record by record. (HubSpot's pac_axis has no target / done: the
-    actions' sums are Salesforce's axis fields only, docs/hubspot.md's list of pac_axis properties.)"""
+    both; every PAC field the two CRMs share equal, record by record. (HubSpot's pac_axis has the actions' sums too,
+    pac_target / pac_done as Salesforce's PAC_Target__c / PAC_Done__c, since audit hshand11: 12 fields an axis.)"""
     assert duo["runs"][0].conflicts == [] and duo["runs"][1].conflicts == [CONFLICT]
     sf, hs = duo["sf"][1], duo["hs"][1]
     assert (sf["A-1"]["PAC_Target__c"], hs["A-1"]["pac_target"]) == (5, "5")
@@ -247,13 +247,14 @@ def test_one_plan_one_truth(duo: Any) -> None:
                 compared += 1
                 if not _same(sf[key].get(sf_name), hs[key][hs_name]):
                     differ.append((key, sf_name, sf[key].get(sf_name), hs[key][hs_name]))
-    assert differ == [] and compared == 2 * 10 + 3 * 7
+    assert differ == [] and compared == 2 * 12 + 3 * 7
     ev = duo["runs"][1].evaluation
     for a in ev.actions:
         if a.action_id in sf:
             assert (sf[a.action_id]["PAC_Done__c"], sf[a.action_id]["PAC_Target__c"],
                     sf[a.action_id]["PAC_Pace__c"]) == (a.done, a.target, a.pace)
     assert (sf["AX-1"]["PAC_Target__c"], sf["AX-1"]["PAC_Done__c"]) == (13, 11)    # 5+3+2+1+2, 5+3+1+0+2
+    assert (hs["AX-1"]["pac_target"], hs["AX-1"]["pac_done"]) == ("13", "11")
 
 
 def test_the_night_after_is_quiet(duo: Any) -> None:
