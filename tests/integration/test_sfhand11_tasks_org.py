@@ -188,3 +188,39 @@ class TestTheOnlineCheck:
             "(TaskStatus.IsClosed); list those that mean it was not made under cancelled, those that mean nobody "
             "answered under no_show, and those that mean done under completed to silence this"]
         assert (appels.org.unhandled, appels.org.errors) == ([], [])
+
+
+def _cli_as_of(cfg: Any, as_of: str, *args: str) -> str:
+    """A CLI command under the settings' file with ``as_of`` set for it (the nights keep their own clock)."""
+    path = Path(cfg.source)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("connectors: [sf-main]}", f"connectors: [sf-main], as_of: '{as_of}'}}"),
+                    encoding="utf-8")
+    try:
+        return _cli(cfg, *args)
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+class TestJanuarySReviewAYearLater:
+    def test_nothing_changed_since_the_close(self, appels: Org, tmp_path: Path) -> None:
+        """January's snapshot kept on 1 February 2027 02:05 after night 1; night 2 on 12 January 2028 reads January's
+        calls archived since; `pac review --month 2027-01` then: A-1 4 / 6, A-2 3 / 4, A-3 4 / 5 « Manquée », and no
+        change since the close (the archived calls still read: losing them would read « A-1 4/6 → 0/6 »)."""
+        appels.night("N1")
+        assert _cli_as_of(appels.cfg, "2027-02-01T02:05:00+01:00", "snapshot", "--period", "2027-01").startswith(
+            "2027-01: ")
+        appels.night("N2")
+        out = tmp_path / "janvier.md"
+        _cli_as_of(appels.cfg, "2028-01-12T02:10:00+01:00", "review", "--month", "2027-01", "--lang", "fr", "-o",
+                   str(out))
+        text = out.read_text(encoding="utf-8").replace("\u202f", " ").replace("\xa0", " ")
+        for shown in ("| Passer 6 appels en janvier 2027 (A-1) |", "| Appeler 4 comptes en janvier 2027 (A-2) |",
+                      "| Passer 5 appels en janvier 2027 (A-3) |"):
+            line = next(row for row in text.splitlines() if row.startswith(shown))
+            assert "Manquée" in line, line
+        assert [row for row in text.splitlines() if "→" in row] == [], text
+        assert "| 4 / 6 |" in text and "| 3 / 4 |" in text and "| 4 / 5 |" in text, text
+        # January's re-evaluation equals its kept snapshot: no « recalculé … » header, no « Depuis la clôture » line
+        assert "Situation à la fin du 31 janvier 2027.\n" in text, text
+        assert "recalcul" not in text and "Depuis la clôture" not in text, text
