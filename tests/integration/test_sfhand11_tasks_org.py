@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,30 @@ class TestJanuarySReviewAYearLater:
         # January's re-evaluation equals its kept snapshot: no « recalculé … » header, no « Depuis la clôture » line
         assert "Situation à la fin du 31 janvier 2027.\n" in text, text
         assert "recalcul" not in text and "Depuis la clôture" not in text, text
+
+
+class TestAnOpenCallAYearOn:
+    def test_still_planned_on_a_past_date_both_nights(self, appels: Org) -> None:
+        """Léa's L10, a call of 20 January 2027 left « Not Started » (open: Salesforce archives closed Tasks only):
+        not counted (A-1 4/6, A-2 3/4), a data-quality warning each night, `pac explain` « toujours prévue, à une date
+        passée »; on 12 January 2028 it is still read, not archived, and still warned of (the ended plan is still
+        synced in its late-entries month)."""
+        org, ids = appels.org, appels.ids
+        ids["L10"] = org.activity("Task", what=ids["BET"], OwnerId=ids["lea"], Subject="Appel L10",
+                                  ActivityDate=date(2027, 1, 20), TaskSubtype="Call", Status="Not Started",
+                                  IsClosed=False, Priority="Normal", CreatedDate=datetime(2027, 1, 18, 9, tzinfo=UTC),
+                                  SystemModstamp=datetime(2027, 1, 18, 9, tzinfo=UTC))
+        for at in (N1, N2):
+            if at == N2:
+                archived = between_nights(org, ids)
+                assert ids["L10"] not in archived
+            org.now = at
+            result = sync(appels.cfg, appels.mapping, at)
+            assert result.evaluation is not None
+            assert _actions(result.evaluation) == {"A-1": (4, 6, "late"), "A-2": (3, 4, "late"),
+                                                   "A-3": (4, 5, "late"),
+                                                   "A-4": (4, 40, "on_track") if at == N1 else (6, 40, "late")}
+            assert [w.id for w in result.warnings] == [ids["L10"]], result.warnings
+            rows = _rows(appels, "A-1", ("L10",), "2027-02-01T02:10" if at == N1 else "2028-01-12T02:10")
+            assert (rows["L10"][0], rows["L10"][4]) == ("✘", "toujours prévue, à une date passée"), rows
+        assert "1 activité encore planifiée à une date passée" in _cli(appels.cfg, "status", "--lang", "fr")
