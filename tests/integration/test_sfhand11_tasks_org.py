@@ -252,3 +252,28 @@ class TestAnOpenCallAYearOn:
             rows = _rows(appels, "A-1", ("L10",), "2027-02-01T02:10" if at == N1 else "2028-01-12T02:10")
             assert (rows["L10"][0], rows["L10"][4]) == ("✘", "toujours prévue, à une date passée"), rows
         assert "1 activité encore planifiée à une date passée" in _cli(appels.cfg, "status", "--lang", "fr")
+
+
+class TestABulkRead:
+    def test_a_bulk_job_of_tasks_keeps_the_archived_ones(self, appels: Org) -> None:
+        """2,000 closed e-mail Tasks of Claire's of 1 March 2025, archived by 1 February 2027, and ``bulk_threshold:
+        2000``: the full read of Task goes through a Bulk API 2.0 query job, whose operation is queryAll ("The
+        queryAll operation also returns information about archived Task and Event records", Bulk API Developer Guide,
+        Use Bulk Query); night 1's figures unchanged, L3 the one rejection."""
+        org, ids = appels.org, appels.ids
+        old = datetime(2025, 3, 1, 9, tzinfo=UTC)
+        for n in range(2000):
+            org.activity("Task", what=ids["ALP"], OwnerId=ids["claire"], Subject=f"Mail {n}",
+                         ActivityDate=old.date(), TaskSubtype="Email", Status="Completed", IsClosed=True,
+                         CompletedDateTime=old, CreatedDate=old, SystemModstamp=old)
+        assert len(org.archive_activities(date(2027, 2, 1))) == 2000
+        text = appels.mapping.read_text(encoding="utf-8")
+        assert "bulk_threshold: 50000" in text
+        appels.mapping.write_text(text.replace("bulk_threshold: 50000", "bulk_threshold: 2000"), encoding="utf-8")
+        n1 = appels.night("N1")
+        jobs = [body for method, path, body in n1["requests"] if method == "POST" and path.endswith("/jobs/query")]
+        assert [(j["operation"], "FROM Task" in j["query"]) for j in jobs] == [("queryAll", True)], jobs
+        result = n1["result"]
+        assert _actions(result.evaluation) == {"A-1": (4, 6, "late"), "A-2": (3, 4, "late"), "A-3": (4, 5, "late"),
+                                               "A-4": (4, 40, "on_track")}
+        assert _rejected(result) == [(ids["L3"], "no_account: the activity has no account")]
