@@ -511,12 +511,14 @@ class SalesforceConnector:
     def closed_status_notes(self) -> list[str]:
         """A warning naming the org's closed Task statuses that ``activities.status.Task`` lists under no status: with
         ``closed_field`` a Task closed in one counts as completed, a call made, which is right for an org's « Clôturée »
-        and wrong for its « Annulée » (audit sfshared F1). Salesforce keeps which statuses close a Task in TaskStatus
-        ("IsClosed: Indicates whether this task status value represents a closed Task (true) or not (false). Multiple
-        task status values can represent a closed Task", Object Reference, TaskStatus): one query, made by the online
-        check only, and only for a mapping that reads Tasks with a closed field; nothing when it cannot be read.
-        ``MasterLabel`` is "the internal label that does not get translated": it is compared with the listed values,
-        and with the values of the Status entries whose label it is (the Task describe, when one was read)."""
+        and wrong for its « Annulée » (audit sfshared F1) or its « Pas de réponse », which goes under no_show (« appel
+        sans réponse », as HubSpot's *No answer*; cancelled reads « appel non abouti »: audit sfhand11). Salesforce
+        keeps which statuses close a Task in TaskStatus ("IsClosed: Indicates whether this task status value
+        represents a closed Task (true) or not (false). Multiple task status values can represent a closed Task",
+        Object Reference, TaskStatus): one query, made by the online check only, and only for a mapping that reads
+        Tasks with a closed field; nothing when it cannot be read. ``MasterLabel`` is "the internal label that does
+        not get translated": it is compared with the listed values, and with the values of the Status entries whose
+        label it is (the Task describe, when one was read)."""
         st = self.mapping.activities.status.get("Task")
         if st is None or not st.closed_field or not st.field \
                 or not any(rule.object == "Task" for rule in self.mapping.activities.rules):
@@ -537,8 +539,9 @@ class SalesforceConnector:
             return []
         return [f"warning: activities.status.Task: the org's closed Task statuses {', '.join(map(repr, unlisted))} are "
                 "listed under no status, so a Task closed in one counts as completed (closed_field: "
-                f"{st.closed_field}), a call or e-mail made (TaskStatus.IsClosed); list one that means it was not made "
-                "(cancelled, no answer) under cancelled, and those that mean done under completed to silence this"]
+                f"{st.closed_field}), a call or e-mail made (TaskStatus.IsClosed); list those that mean it was not "
+                "made under cancelled, those that mean nobody answered under no_show, and those that mean done under "
+                "completed to silence this"]
 
     def org_currency_problem(self) -> Problem | None:
         """A single-currency mapping's ``org_currency`` that is not the org's currency (``SfClient.org_currency``:

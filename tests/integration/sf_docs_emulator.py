@@ -58,7 +58,7 @@ PREFIX = {"Account": "001", "User": "005", "Event": "00U", "Task": "00T", "Oppor
           "TaskWhoRelation": "0RT",
           "PAC_Axis__c": "a01", "PAC_Action__c": "a02", "Product2": "01t",
           "OpportunityLineItem": "00k", "CurrencyType": "02c", "AccountHistory": "017",
-          "DatedConversionRate": "04w"}
+          "DatedConversionRate": "04w", "Case": "500"}
 
 # field -> describe type; a reference field names (its relationship name, the objects it refers to)
 _COMMON = {"Id": "id", "IsDeleted": "boolean", "CreatedDate": "datetime", "CreatedById": "reference",
@@ -90,7 +90,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     "Task": {**{k: v for k, v in _COMMON.items() if k != "Name"}, **_ACTIVITY, "TaskSubtype": "picklist",
              "Status": "picklist", "IsClosed": "boolean", "CompletedDateTime": "datetime", "CallType": "picklist",
              "Priority": "picklist", "RecurrenceStartDateOnly": "date", "RecurrenceEndDateOnly": "date",
-             "RecurrenceType": "picklist", "RecurrenceInterval": "int"},
+             "RecurrenceType": "picklist", "RecurrenceInterval": "int",
+             # "CallDisposition: Represents the result of a given call, for example, "we'll call back," or "call
+             # unsuccessful." Limit is 255 characters"; "CallDurationInSeconds: Duration of the call in seconds"
+             # (Object Reference, Task: Salesforce CRM Call Center fields; a string, not a picklist)
+             "CallDisposition": "string", "CallDurationInSeconds": "int"},
     "Lead": {**_COMMON, "Email": "email", "Company": "string", "IsConverted": "boolean"},
     # TaskStatus: "Represents the status of a Task ... IsClosed: Indicates whether this task status value represents a
     # closed Task (true) or not (false). Multiple task status values can represent a closed Task. MasterLabel: Master
@@ -118,6 +122,11 @@ SCHEMA: dict[str, dict[str, str]] = {
                     "Type": "picklist", "LeadSource": "picklist", "ForecastCategory": "picklist",
                     "ForecastCategoryName": "picklist"},
     "Contact": {**_COMMON, "AccountId": "reference", "Email": "email"},
+    # a support case of an account (Object Reference, Case: AccountId "ID of the account associated with this case",
+    # ContactId "ID of the associated Contact"); an activity related to one is related to "any other object" for the
+    # derivation of its AccountId (``DocsOrg.account_of``)
+    "Case": {**{k: v for k, v in _COMMON.items() if k != "Name"}, "CaseNumber": "string", "Subject": "string",
+             "Status": "picklist", "AccountId": "reference", "ContactId": "reference", "IsClosed": "boolean"},
     # a multi-currency org's rates (Object Reference: CurrencyType "Represents the currencies used by an
     # organization for which the multiple currencies feature is enabled"; DatedConversionRate: "the conversion rate
     # ... for a given date range", advanced currency management)
@@ -167,11 +176,12 @@ PICKLISTS = {
 }
 REFERENCE_TO = {"OwnerId": ["User"], "CreatedById": ["User"], "LastModifiedById": ["User"], "ManagerId": ["User"],
                 "AccountId": ["Account"], "ParentId": ["Account"], "MasterRecordId": ["Account"],
-                "WhatId": ["Account", "Opportunity"], "WhoId": ["Contact", "Lead"], "Product2Id": ["Product2"],
+                "WhatId": ["Account", "Opportunity", "Case"], "WhoId": ["Contact", "Lead"], "Product2Id": ["Product2"],
                 "EventId": ["Event"], "TaskId": ["Task"], "RelationId": ["User", "Contact", "Lead", "Account",
                                                                           "Opportunity"],
                 "RecurrenceActivityId": ["Event", "Task"],
-                "OpportunityId": ["Opportunity"], "PAC_Axis__c": ["PAC_Axis__c"]}
+                "OpportunityId": ["Opportunity"], "PAC_Axis__c": ["PAC_Axis__c"],
+                "ContactId": ["Contact"]}
 RELATIONSHIPS = {"Owner": "OwnerId", "Account": "AccountId", "What": "WhatId", "Who": "WhoId",
                  "CreatedBy": "CreatedById", "LastModifiedBy": "LastModifiedById", "Parent": "ParentId",
                  "Manager": "ManagerId", "MasterRecord": "MasterRecordId",
@@ -656,6 +666,33 @@ class DocsOrg:
                                                                "GroupEventType": "3"})
         return series, [self.activity("Event", who=who, what=what, **{**fields, **series_fields, **occurrence})
                         for occurrence in occurrences]
+
+    def archive_activities(self, today: date) -> list[str]:
+        """Salesforce's archival background process run on ``today``: "Salesforce archives activities (tasks and
+        events) that are over a year old ... Events with an ActivityDateTime or ActivityDate value greater than or
+        equal to 365 days old; Tasks with an IsClosed value of true and an ActivityDate value greater than or equal to
+        365 days old; Tasks with an IsClosed value of true, a blank ActivityDate field, and a create date greater than
+        or equal to 365 days ago ... you cannot update the isArchived field ... In the API, archived activities can
+        only be queried via queryAll()" (SOAP API Developer Guide, Archived Activities,
+        https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_guidelines_archive.htm). Nothing
+        documents a change of ``SystemModstamp``: it is left as it was. The ids archived now."""
+        done: list[str] = []
+        for sobject in ("Event", "Task"):
+            for row in self.rows[sobject]:
+                if row["IsArchived"] or row["IsDeleted"]:
+                    continue
+                day = row.get("ActivityDate")
+                if sobject == "Event":
+                    when = row.get("ActivityDateTime")
+                    day = when.date() if when is not None and day is None else day
+                elif not row.get("IsClosed"):
+                    continue
+                elif day is None:
+                    day = row["CreatedDate"].date()
+                if day is not None and (today - day).days >= 365:
+                    row["IsArchived"] = True
+                    done.append(str(row["Id"]))
+        return done
 
     def delete(self, record_id: str, at: datetime) -> None:
         """A user deletes the record at ``at``: ``IsDeleted`` and ``SystemModstamp`` change (getDeleted's

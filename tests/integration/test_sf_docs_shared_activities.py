@@ -244,8 +244,8 @@ class TestClosedTaskStatusesTheMappingDoesNotList:
         assert notes == [
             "warning: activities.status.Task: the org's closed Task statuses 'Clôturée', 'Annulée' are listed under "
             "no status, so a Task closed in one counts as completed (closed_field: IsClosed), a call or e-mail made "
-            "(TaskStatus.IsClosed); list one that means it was not made (cancelled, no answer) under cancelled, and "
-            "those that mean done under completed to silence this"]
+            "(TaskStatus.IsClosed); list those that mean it was not made under cancelled, those that mean nobody "
+            "answered under no_show, and those that mean done under completed to silence this"]
         text = default_mapping_path().read_text(encoding="utf-8").replace(
             "completed: ['Completed']", "completed: ['Completed', 'Clôturée']").replace(
             "cancelled: ['Deferred']", "cancelled: ['Deferred', 'Annulée']")
