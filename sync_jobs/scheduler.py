@@ -387,7 +387,11 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
         if row is None or row.worker != claimant or stored_instant(row.fire_time) != fire:
             return CLAIM_DONE
         claimed = stored_instant(row.claimed_at)
-        if any(r.status != "running" and stored_instant(r.started_at) >= claimed - CLOCK_MARGIN
+        # a run of this fire started after the fire by its worker's clock, whatever that clock's error: a worker
+        # whose clock is behind claims at the store's 02:10 and stamps its run 02:00 by its own clock; counted from
+        # the claim (as before 8 Dec 2026) such a night looked not run and was run again (audit schedhand F2)
+        since = min(fire, claimed) - CLOCK_MARGIN
+        if any(r.status != "running" and stored_instant(r.started_at) >= since
                for r in repo.runs(engine, loaded.id, limit=20) if not r.dry_run):
             return CLAIM_DONE
         if lock_held(engine, loaded.id):
@@ -555,8 +559,16 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         except IntegrityError:
             pass
         with engine.connect() as conn:
-            row = conn.execute(select(table.c.worker).where(table.c.job_id == job_id)).first()
-        return row.worker if row is not None and row.worker != worker else (None if row is not None else "?")
+            row = conn.execute(select(table.c.worker, table.c.fire_time).where(table.c.job_id == job_id)).first()
+        if row is None:
+            return "?"
+        if row.worker == worker:   # this worker already claimed (and ran) this fire: not run twice
+            # a worker whose clock runs ahead fires before the store's fire time, where the last fire is still the
+            # one it claimed the night before: before 8 Dec 2026 it ran that night again (audit schedhand F1)
+            log.info(f"schedule.already_claimed job={job_id} fire_time="
+                     f"{stored_instant(row.fire_time):%Y-%m-%d %H:%M:%S} worker={worker}: this worker claimed this "
+                     "fire already: not run again")
+        return str(row.worker)
     finally:
         engine.dispose()
 
