@@ -70,8 +70,8 @@ from sync_jobs.exit_codes import (
     exit_code_for,
 )
 from sync_jobs.failed_plan import kept_plan
-from sync_jobs.interrupts import StopRequest, interruption
-from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner, lock_held
+from sync_jobs.interrupts import ABANDONED_HEAD, StopRequest, interruption
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, LockLost, default_owner, lock_held
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
@@ -365,8 +365,10 @@ def watch_claim(settings_path: str, plan: str) -> None:
 def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, claimant: str, *,
                    now: datetime | None = None, worker: str = WORKER) -> str:
     """Whether this worker takes over the fire ``fire`` of ``job`` that ``claimant`` claimed: ``CLAIM_DONE`` when
-    the claim moved on (a later fire, another worker took it over) or a run of the plan was closed since the claim
-    (it ran: ok, partial, failed or locked: a failed run is not retried before the next fire); ``CLAIM_ALIVE`` when
+    the claim moved on (a later fire, another worker took it over) or a run of the plan was closed since the fire
+    (it ran: ok, partial, failed or locked: a failed run is not retried before the next fire; but a run stopped
+    from outside, its lock lost or its worker stopped, ``stopped_from_outside``, did not run the night);
+    ``CLAIM_ALIVE`` when
     a process holds the plan's run lock (the claimant runs it, or waits for a connector) or the claim is younger than
     ``takeover_seconds``; else the claimant is gone (killed, its machine down: the lock dies with its process or
     session) and this worker moves the claim to itself (an UPDATE only one worker can win): ``CLAIM_TAKEN``."""
@@ -391,7 +393,7 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
         # whose clock is behind claims at the store's 02:10 and stamps its run 02:00 by its own clock; counted from
         # the claim (as before 8 Dec 2026) such a night looked not run and was run again (audit schedhand F2)
         since = min(fire, claimed) - CLOCK_MARGIN
-        if any(r.status != "running" and stored_instant(r.started_at) >= since
+        if any(r.status != "running" and stored_instant(r.started_at) >= since and not stopped_from_outside(r)
                for r in repo.runs(engine, loaded.id, limit=20) if not r.dry_run):
             return CLAIM_DONE
         if lock_held(engine, loaded.id):
@@ -407,6 +409,20 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
         return CLAIM_TAKEN if moved else CLAIM_DONE
     finally:
         engine.dispose()
+
+
+# how a run stopped by the machinery, not by its plan or its CRM, closes its row (``unit_of_work``): its lock lost
+# (its PostgreSQL session ended: a server restart, a failover), the store's connection failing, its worker stopped
+# (SIGTERM, Ctrl-C), or closed by a later run after its process ended
+MACHINERY_STOPS = (f"unexpected error: {LockLost.__name__}:", "unexpected error: OperationalError:", "interrupted by ",
+                   ABANDONED_HEAD)
+
+
+def stopped_from_outside(run: Any) -> bool:
+    """Whether ``run`` (ended) was stopped by the machinery (``MACHINERY_STOPS``), not by its plan or its CRM: its
+    night is taken over by a worker still up (``orphaned_claim``), as a killed worker's is; a night that failed on
+    its own would fail again and waits for the next fire (audit schedhand F3)."""
+    return run.status == "failed" and any(str(e).startswith(MACHINERY_STOPS) for e in (run.errors or [])[:1])
 
 
 def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) -> str:
