@@ -16,6 +16,12 @@ lock held), then one of what an ops team meets at night:
   worker takes the night over and runs it; then the stale worker is let go: it must send nothing to the CRMs.
 * ``killed_mid_write``: it is paused right after a CRM accepted its first write batch, before pac saved it, and
   SIGKILLed: the other worker takes over and re-sends by PAC key.
+* ``dropped_noticed_first`` and ``restarted`` (audit schedhand F3): the sessions ended, or the worker stopped by
+  SIGTERM (a deploy restarting the workers one by one), and the claimant's run ends (exit 3, exit 130, nothing
+  sent) before the other worker's check (that worker is SIGSTOPped meanwhile, to fix the order): the other worker
+  takes the night over and runs it. Before the fix it left the night, "a run ended since the claim".
+* ``plan_removed``: the plan file is deleted while the claimant runs it: the run goes on with the version it
+  loaded at its start, no takeover.
 
 Every case: each PAC record (axes, actions) exists once in each CRM with the values the store says it wrote, and
 a sync of the plan afterwards writes no PAC record (nothing left half-written, nothing to redo).
@@ -114,7 +120,7 @@ def _drop_connections(pid: int) -> int:
 
 
 @pytest.mark.parametrize("case", ["frozen", "dropped", "killed_mid_write", "dropped_noticed_first",
-                                  "restarted"])
+                                  "restarted", "plan_removed"])
 def test_two_workers_one_night(tmp_path: Path, pg_url: str, case: str) -> None:
     config = _settings(tmp_path, pg_url)
     settings = load_settings(config, env={})
@@ -173,11 +179,22 @@ def test_two_workers_one_night(tmp_path: Path, pg_url: str, case: str) -> None:
                 ran = until("schedule.run", claimant)
                 assert ran["exit"] in (0, 1), ran
                 assert not [e for _, e in seen if _kind(e) == "schedule.takeover"]
+            elif case == "plan_removed":     # the plan file deleted (a bad deploy) while the claimant runs it
+                plan_file = Path(settings.plans[0].file)
+                kept = plan_file.read_bytes()
+                plan_file.unlink()
+                releases[claimant].touch()
+                ran = until("schedule.run", claimant)
+                assert ran["exit"] in (0, 1), ran    # the run goes on with the version it loaded at its start
+                plan_file.write_bytes(kept)          # put back for the checks below
+                assert not [e for _, e in seen if _kind(e) == "schedule.takeover"]
             elif case in ("dropped_noticed_first", "restarted"):
                 procs[survivor].send_signal(signal.SIGSTOP)    # its next check comes after the claimant's end
                 writes = len(_pac_writes(crm))
                 if case == "restarted":
                     procs[claimant].send_signal(signal.SIGTERM)
+                    until("schedule.stopping", claimant)   # the stop is seen before the run goes on (a batch
+                    # already on its way when it comes is sent, then the run stops: re-sent by key, not counted here)
                 else:
                     assert _drop_connections(procs[claimant].pid) >= 1
                 releases[claimant].touch()
