@@ -70,8 +70,8 @@ from sync_jobs.exit_codes import (
     exit_code_for,
 )
 from sync_jobs.failed_plan import kept_plan
-from sync_jobs.interrupts import StopRequest, interruption
-from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner, lock_held
+from sync_jobs.interrupts import ABANDONED_HEAD, StopRequest, interruption
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, LockLost, default_owner, lock_held
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
@@ -365,8 +365,10 @@ def watch_claim(settings_path: str, plan: str) -> None:
 def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, claimant: str, *,
                    now: datetime | None = None, worker: str = WORKER) -> str:
     """Whether this worker takes over the fire ``fire`` of ``job`` that ``claimant`` claimed: ``CLAIM_DONE`` when
-    the claim moved on (a later fire, another worker took it over) or a run of the plan was closed since the claim
-    (it ran: ok, partial, failed or locked: a failed run is not retried before the next fire); ``CLAIM_ALIVE`` when
+    the claim moved on (a later fire, another worker took it over) or a run of the plan was closed since the fire
+    (it ran: ok, partial, failed or locked: a failed run is not retried before the next fire; but a run stopped
+    from outside, its lock lost or its worker stopped, ``stopped_from_outside``, did not run the night);
+    ``CLAIM_ALIVE`` when
     a process holds the plan's run lock (the claimant runs it, or waits for a connector) or the claim is younger than
     ``takeover_seconds``; else the claimant is gone (killed, its machine down: the lock dies with its process or
     session) and this worker moves the claim to itself (an UPDATE only one worker can win): ``CLAIM_TAKEN``."""
@@ -387,7 +389,11 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
         if row is None or row.worker != claimant or stored_instant(row.fire_time) != fire:
             return CLAIM_DONE
         claimed = stored_instant(row.claimed_at)
-        if any(r.status != "running" and stored_instant(r.started_at) >= claimed - CLOCK_MARGIN
+        # a run of this fire started after the fire by its worker's clock, whatever that clock's error: a worker
+        # whose clock is behind claims at the store's 02:10 and stamps its run 02:00 by its own clock; counted from
+        # the claim (as before 8 Dec 2026) such a night looked not run and was run again (audit schedhand F2)
+        since = min(fire, claimed) - CLOCK_MARGIN
+        if any(r.status != "running" and stored_instant(r.started_at) >= since and not stopped_from_outside(r)
                for r in repo.runs(engine, loaded.id, limit=20) if not r.dry_run):
             return CLAIM_DONE
         if lock_held(engine, loaded.id):
@@ -403,6 +409,20 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
         return CLAIM_TAKEN if moved else CLAIM_DONE
     finally:
         engine.dispose()
+
+
+# how a run stopped by the machinery, not by its plan or its CRM, closes its row (``unit_of_work``): its lock lost
+# (its PostgreSQL session ended: a server restart, a failover), the store's connection failing, its worker stopped
+# (SIGTERM, Ctrl-C), or closed by a later run after its process ended
+MACHINERY_STOPS = (f"unexpected error: {LockLost.__name__}:", "unexpected error: OperationalError:", "interrupted by ",
+                   ABANDONED_HEAD)
+
+
+def stopped_from_outside(run: Any) -> bool:
+    """Whether ``run`` (ended) was stopped by the machinery (``MACHINERY_STOPS``), not by its plan or its CRM: its
+    night is taken over by a worker still up (``orphaned_claim``), as a killed worker's is; a night that failed on
+    its own would fail again and waits for the next fire (audit schedhand F3)."""
+    return run.status == "failed" and any(str(e).startswith(MACHINERY_STOPS) for e in (run.errors or [])[:1])
 
 
 def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) -> str:
@@ -555,8 +575,16 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         except IntegrityError:
             pass
         with engine.connect() as conn:
-            row = conn.execute(select(table.c.worker).where(table.c.job_id == job_id)).first()
-        return row.worker if row is not None and row.worker != worker else (None if row is not None else "?")
+            row = conn.execute(select(table.c.worker, table.c.fire_time).where(table.c.job_id == job_id)).first()
+        if row is None:
+            return "?"
+        if row.worker == worker:   # this worker already claimed (and ran) this fire: not run twice
+            # a worker whose clock runs ahead fires before the store's fire time, where the last fire is still the
+            # one it claimed the night before: before 8 Dec 2026 it ran that night again (audit schedhand F1)
+            log.info(f"schedule.already_claimed job={job_id} fire_time="
+                     f"{stored_instant(row.fire_time):%Y-%m-%d %H:%M:%S} worker={worker}: this worker claimed this "
+                     "fire already: not run again")
+        return str(row.worker)
     finally:
         engine.dispose()
 
