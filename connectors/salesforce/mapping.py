@@ -209,6 +209,16 @@ class AccountWriteMap(_Model):
     fields: dict[str, str] = Field(default_factory=lambda: {"axes": "PAC_Axes__c", "target": "PAC_Target__c"})
 
 
+def _iso_currency(value: object) -> object:
+    """A three-capital ISO 4217 code as written (``eur`` refused with the code to write: audit opsmap, the fix was a
+    regular expression, "it must match ^[A-Z]{3}$"); another type is left to the schema's own message."""
+    if isinstance(value, str) and not re.fullmatch(r"[A-Z]{3}", value):
+        fix = f"write {value.strip().upper()}" if re.fullmatch(r"[A-Za-z]{3}", value.strip()) else "write e.g. EUR"
+        raise PydanticCustomError("currency", "{given} is not an ISO 4217 currency code",
+                                  {"given": repr(value), "fix": fix})
+    return value
+
+
 class WritebackMap(_Model):
     axis: TargetMap
     action: TargetMap
@@ -217,7 +227,7 @@ class WritebackMap(_Model):
 
 class SalesforceMapping(_Model):
     crm: Literal["salesforce"]
-    org_currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    org_currency: Annotated[str, BeforeValidator(_iso_currency)] = "EUR"
     overlap_minutes: int = Field(5, ge=0, le=1440)
     reconciliation_days: int = Field(7, ge=1, le=90)
     bulk_threshold: int = Field(50_000, ge=2_000, le=100_000_000)
@@ -353,10 +363,47 @@ def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem
             if fld not in target.fields.values():
                 problems.append(doc.problem(("writeback", name, "editable", fld), f"{fld} is not among the "
                                             "fields written for this object", "list it under fields too"))
+    problems += _same_field_problems(doc, mapping)
     if not field_list(mapping.accounts.postal_code):
         problems.append(doc.problem(("accounts", "postal_code"), "no postal code field: départements and "
                                     "régions cannot be derived", "set it to BillingPostalCode or your field"))
     return (None if problems else mapping), problems
+
+
+ACCOUNT_CONCEPTS = ("name", "postal_code", "country", "industry", "account_type", "annual_revenue", "dormant")
+
+
+def _same_field_problems(doc: Document, mapping: SalesforceMapping) -> list[Problem]:
+    """Two things pac reads from one Account field (``country: BillingPostalCode`` beside ``postal_code:
+    BillingPostalCode``: every account's country a postal code), or two figures written to one PAC field
+    (``roi: PAC_Revenue__c``: each night one overwrote the other); at the second key (audit opsmap). Custom attributes
+    may repeat a field (a second name for it in plan scopes)."""
+    problems: list[Problem] = []
+    a = mapping.accounts
+    seen: dict[str, str] = {}
+    for concept in ACCOUNT_CONCEPTS:
+        for fld in field_list(getattr(a, concept)):
+            first = seen.setdefault(fld.lower(), concept)
+            if first != concept:
+                problems.append(doc.problem(("accounts", concept),
+                                            f"{fld} is already read as accounts.{first} (line "
+                                            f"{doc.line(('accounts', first))}): one field cannot be two things",
+                                            f"map accounts.{concept} to its own field"))
+    w = mapping.writeback
+    for target, fields in (("axis", w.axis.fields), ("action", w.action.fields), ("account", w.account.fields)):
+        written: dict[str, str] = {}
+        for logical, fld in fields.items():
+            first = written.setdefault(fld.lower(), logical)
+            if first == logical:
+                continue
+            provisioned = _provisioned_names().get((target, logical))
+            fix = (f"pac provisions {provisioned} for {logical}" if provisioned and provisioned.lower() != fld.lower()
+                   else "give each figure its own PAC field")
+            problems.append(doc.problem(("writeback", target, "fields", logical),
+                                        f"{fld} is already written as writeback.{target}.fields.{first} (line "
+                                        f"{doc.line(('writeback', target, 'fields', first))}): one field cannot "
+                                        "hold two figures", fix))
+    return problems
 
 
 def _section(value: object) -> dict[str, Any]:
