@@ -187,6 +187,12 @@ def _is_settings(doc: Document) -> bool:
     return isinstance(data, dict) and "crm" not in data and bool({"connectors", "plans"} & set(data))
 
 
+def _is_plan(doc: Document) -> bool:
+    """A plan file: a ``plan:`` header at the top, no ``crm:``."""
+    data = doc.data
+    return isinstance(data, dict) and "crm" not in data and isinstance(data.get("plan"), dict)
+
+
 def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) -> None:
     """The settings file, then every mapping and plan it names, offline: every problem at once, each in its file;
     with ``online``, then every connector's mapping against its CRM (credentials under the connector's prefix)."""
@@ -383,6 +389,12 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
             raise InvalidInput(Problem("", "the file is empty", EMPTY_FIX, file=str(mapping)))
         if _is_settings(doc):
             _check_settings(mapping, online=online, sandbox=sandbox)
+            return
+        if _is_plan(doc):     # a plan of config/plans/: checked as `pac plan check` does (it was "missing crm None")
+            from sync_jobs.cli_plan import check_command  # the plan check's modules, for plans only
+
+            _console().print(textsafe.text(f"{mapping} is a plan file: checked as `pac plan check {mapping}` does"))
+            click.get_current_context().invoke(check_command, file=mapping)
             return
         crm = _crm_of(doc)
     except InvalidInput as exc:
