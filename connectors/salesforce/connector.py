@@ -61,6 +61,7 @@ from connectors.salesforce.mapping import (
     label_notes,
     load_mapping,
     person_account_notes,
+    won_stage_problems,
 )
 from connectors.salesforce.normalise import (
     POSTAL_CODE_HEAD,
@@ -231,6 +232,7 @@ class SalesforceConnector:
         self._stored: StoredRecords | None = None       # what the store keeps (``remember_stored``)
         self._renames = _RenameNotes()                  # product values the deals read again hold no longer
         self._types_checked = False                     # the describes asked once, on a value of the wrong type
+        self._stages_checked = False                    # deals.won_stages against StageName's values, once a run
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
@@ -409,6 +411,10 @@ class SalesforceConnector:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             if kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
                 self.org_rates()                 # converts amounts in a multi-currency org (nothing otherwise)
+            if kind is ObjectKind.DEALS and self.mapping.deals.won_stages and not self._stages_checked:
+                self._stages_checked = True      # one describe a run, only for a mapping listing won stages
+                if stages := won_stage_problems(self.mapping, self, self.mapping_path):
+                    raise MappingRefused(stages)
             if kind is ObjectKind.DEALS and since is None and (wrong := self.org_currency_problem()) is not None:
                 self._warn(str(wrong))           # the first sync only: a store with deals asks no more
             before = self.skipped.copy()

@@ -719,6 +719,20 @@ def person_account_notes(mapping: SalesforceMapping, sf: Describes,
             f"Fix: {grant}write {fixes} (the first non-empty value wins; docs/salesforce.md, Person Accounts)"]
 
 
+def won_stage_problems(mapping: SalesforceMapping, sf: Describes, path: str | Path | Document | None = None
+                       ) -> list[Problem]:
+    """``deals.won_stages`` against ``Opportunity.StageName``'s picklist alone (one describe): what a night asks
+    before reading deals when the mapping lists won stages, since a stage the org lacks wins no deal (audit opsmap:
+    « Gagnée », a label, gave every axis a revenue of 0 and the night wrote it)."""
+    fields = sf.describe_fields("Opportunity")
+    if not mapping.deals.won_stages or fields is None:
+        return []
+    problems = _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
+                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(mapping.deals.won_stages)],
+                                  getattr(sf, "holds_value", None))
+    return locate(problems, path) if path is not None else problems
+
+
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                          path: str | Path | Document | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist

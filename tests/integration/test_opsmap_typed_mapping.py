@@ -55,3 +55,41 @@ def test_a_number_read_from_a_text_field_stops_the_night_before_any_write(tmp_pa
     assert not any(result.changes.values()), result.changes
     assert not sf_after.get("PAC_Axis__c") and not sf_after.get("PAC_Action__c")
     assert not any(p.get("pac_axes") for p in hs_after.values())
+
+
+def _edited_settings(tmp: Path, old: str, new: str) -> tuple[Path, Path]:
+    """The demo settings with the Salesforce mapping a copy where ``old`` is ``new``: (settings, mapping)."""
+    path = write_demo_settings(tmp / "pac.db", tmp / "pac.yaml")
+    shipped = next(c for c in load_settings(path, env={}).connectors if c.crm == "salesforce")
+    text = Path(shipped.mapping).read_text(encoding="utf-8")
+    assert old in text
+    edited = tmp / "salesforce.yaml"
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(f"'{shipped.mapping}'", f"'{edited}'"), encoding="utf-8")
+    return path, edited
+
+
+def test_a_won_stage_the_org_lacks_stops_the_night_before_any_write(tmp_path: Path) -> None:
+    """`won_stages: ['Gagnée']`, the French label of the org's 'Closed Won' (the mapping's comment asks for API
+    names: docs/salesforce.md). No deal was won, every axis's revenue 0, and the night wrote it: the online check
+    said so (« matches no picklist value of Opportunity.StageName »), the night did not. Now the night asks StageName's
+    describe (one call, only for a mapping listing won stages) and stops, exit 2, at the key. Seen failing before the
+    fix: status partial, no error, the axes written. `won_stages: ['Closed Won']` syncs as before."""
+    path, edited = _edited_settings(tmp_path, "won_stages: []", "won_stages: ['Gagnée']")
+    line = next(i for i, ln in enumerate(edited.read_text(encoding="utf-8").splitlines(), 1) if "Gagnée" in ln)
+    with SandboxServer([SalesforceApi(DEMO), HubSpotApi(DEMO)]) as server:
+        result = sandbox_sync(load_settings(path, env={}), server)
+        written = copy.deepcopy(server.api("salesforce").org.store.get("PAC_Axis__c"))
+    assert result.status is RunStatus.BAD_INPUT, (result.status, result.errors[:3])
+    [error] = result.errors
+    assert f"{edited}:{line} deals.won_stages[0]: StageName value 'Gagnée' matches no picklist value of " \
+           "Opportunity.StageName" in error, error
+    assert not any(result.changes.values()) and not written
+
+
+def test_won_stages_the_org_has_sync_as_before(tmp_path: Path) -> None:
+    """The API name of the org's won stage: the night runs (the demo's two rejections, as with IsWon)."""
+    path, _ = _edited_settings(tmp_path / "a", "won_stages: []", "won_stages: ['Closed Won']")
+    with SandboxServer([SalesforceApi(DEMO), HubSpotApi(DEMO)]) as server:
+        result = sandbox_sync(load_settings(path, env={}), server)
+    assert result.status is RunStatus.PARTIAL and not result.errors, (result.status, result.errors[:3])
