@@ -495,7 +495,30 @@ def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
         problems.append(doc.problem(("companies", "postal_code"), "no postal code property: départements "
                                     "and régions cannot be derived", "set it to the portal's zip property"))
     problems += _task_problems(doc, mapping.activities.tasks)
+    problems += _same_property_problems(doc, mapping.companies)
     return (None if problems else mapping), problems
+
+
+COMPANY_CONCEPTS = ("name", "postal_code", "country", "industry", "account_type", "annual_revenue", "owner", "dormant")
+
+
+def _same_property_problems(doc: Document, c: CompanyMap) -> list[Problem]:
+    """Two things pac reads from one company property (``country: zip`` beside ``postal_code: zip``: every company's
+    country a postal code), at the second key (audit opsmap, as the Salesforce mapping's accounts). Custom attributes
+    may repeat a property (a second name for it in plan scopes)."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for concept in COMPANY_CONCEPTS:
+        prop = getattr(c, concept)
+        if not prop:
+            continue
+        first = seen.setdefault(prop.lower(), concept)
+        if first != concept:
+            problems.append(doc.problem(("companies", concept),
+                                        f"{prop} is already read as companies.{first} (line "
+                                        f"{doc.line(('companies', first))}): one property cannot be two things",
+                                        f"map companies.{concept} to its own property"))
+    return problems
 
 
 def mapping_warnings(doc: Document, mapping: HubSpotMapping | None) -> list[str]:

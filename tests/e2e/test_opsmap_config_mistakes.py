@@ -143,3 +143,14 @@ def test_config_check_on_a_plan_file_checks_it_as_a_plan(tmp_path: Path) -> None
     line = _line(plan, "timezone: Europe/Pariss")
     assert (f"{plan}:{line} plan.timezone: unknown timezone 'Europe/Pariss' (use an IANA name such as Europe/Paris)"
             in output), output
+
+
+def test_two_company_concepts_read_from_one_hubspot_property_are_refused(tmp_path: Path) -> None:
+    """`country: zip` beside `postal_code: zip` in the HubSpot mapping, as the Salesforce case above. Seen failing
+    before the fix: "mapping OK"."""
+    cfg = _config(tmp_path, HS, "  country: country ", "  country: zip ")
+    line = _line(cfg / HS, "  country: zip ")
+    first = _line(cfg / HS, "postal_code: zip")
+    _refused(tmp_path, cfg / HS,
+             f"{cfg / HS}:{line} companies.country: zip is already read as companies.postal_code (line {first}): "
+             "one property cannot be two things (map companies.country to its own property)")
