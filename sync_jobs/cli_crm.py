@@ -381,7 +381,9 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every
-    problem at once, with file, line, key and fix. A plan file is checked as `pac plan check` does."""
+    problem at once, with file, line, key and fix.
+
+    A plan file is checked as `pac plan check` does."""
     online = online or sandbox      # --sandbox alone was ignored: the check ran offline and said nothing of it
     try:
         doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines
