@@ -154,3 +154,28 @@ def test_two_company_concepts_read_from_one_hubspot_property_are_refused(tmp_pat
     _refused(tmp_path, cfg / HS,
              f"{cfg / HS}:{line} companies.country: zip is already read as companies.postal_code (line {first}): "
              "one property cannot be two things (map companies.country to its own property)")
+
+
+def test_a_key_indented_one_space_short_says_the_columns_to_write(tmp_path: Path) -> None:
+    """`   mapping: ...` (3 spaces) under a connector whose keys have 4. Seen failing before the fix: "YAML syntax
+    error: expected <block end>, but found '<block mapping start>' (check indentation and quotes on that line)", the
+    parser's words."""
+    cfg = _config(tmp_path, "pac.yaml", "    mapping: mappings/hubspot.default.yaml",
+                  "   mapping: mappings/hubspot.default.yaml")
+    settings = cfg / "pac.yaml"
+    line = _line(settings, "   mapping: mappings/hubspot")
+    _refused(tmp_path, settings,
+             f"{settings}:{line} YAML syntax error: this line is indented 3 spaces, the key above it (line {line - 1}) "
+             "4 (indent it with 4 spaces as the key above, or fewer to close that block: the keys of one block start "
+             "in the same column)")
+
+
+def test_an_activity_type_mapped_twice_is_refused_with_a_fix(tmp_path: Path) -> None:
+    """`Visit: demo` added under `meetings.types` where `Visit: visit` already is: refused (YAML would keep one of
+    the two silently), with a fix that fits. Seen failing before the fix: "(check indentation and quotes on that
+    line)"."""
+    cfg = _config(tmp_path, HS, "      Demo: demo\n", "      Demo: demo\n      Visit: demo\n")
+    line = _line(cfg / HS, "Visit: demo")
+    _refused(tmp_path, cfg / HS,
+             f"{cfg / HS}:{line} YAML syntax error: found duplicate key \"Visit\" with value \"demo\" (original value: "
+             "\"visit\") (give each key once in its block: merge the two, or delete the one you do not mean)")
