@@ -586,7 +586,18 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
     problems += _type_problems(mapping, connector)
     problems += _option_problems(mapping, connector)
     problems += _dormant_problems(mapping, connector)
-    pipelines = connector.deal_pipelines()
+    problems += pipeline_problems(mapping, connector.deal_pipelines())
+    problems += _provisioning_problems(mapping, connector)
+    return locate(problems, path) if path is not None else problems
+
+
+def pipeline_problems(mapping: HubSpotMapping, pipelines: Mapping[str, Any], path: str | Path | Document | None = None
+                      ) -> list[Problem]:
+    """``deals.pipelines`` and ``deals.stage_overrides`` against the portal's deal pipelines (ids, stage ids): what
+    ``pac config check --online`` says, and what a night asks of the pipelines it reads anyway (no call more): a
+    pipeline written by its label (« Sales Pipeline » for ``default``) overrides no stage and reads no deal, silently
+    (audit opsmap)."""
+    problems: list[Problem] = []
     stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
     for i, pid in enumerate(mapping.deals.pipelines or []):
         if pid not in pipelines:
@@ -617,7 +628,6 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
             problems.append(Problem(key, f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
                                     "list it under its own pipeline" if home else
                                     f"write one of the pipeline's stage ids: {sorted(pipelines[pid].stages)}"))
-    problems += _provisioning_problems(mapping, connector)
     return locate(problems, path) if path is not None else problems
 
 

@@ -93,3 +93,31 @@ def test_won_stages_the_org_has_sync_as_before(tmp_path: Path) -> None:
     with SandboxServer([SalesforceApi(DEMO), HubSpotApi(DEMO)]) as server:
         result = sandbox_sync(load_settings(path, env={}), server)
     assert result.status is RunStatus.PARTIAL and not result.errors, (result.status, result.errors[:3])
+
+
+def test_a_hubspot_stage_override_under_a_pipeline_label_stops_the_night(tmp_path: Path) -> None:
+    """`stage_overrides: {Sales Pipeline: {contractsent: won}}`: overrides are keyed by pipeline id (`default`), as
+    the mapping's comment says and HubSpot's pipelines API keeps them apart: "label: the name of the pipeline as it
+    is displayed in HubSpot", its `id` another thing ("Every account initially contains a default pipeline with the
+    pipelineId “default”"; https://developers.hubspot.com/docs/methods/pipelines/pipelines_overview). Under
+    the label, no stage was overridden and the night wrote its figures; the online check said so, the night did not.
+    The night reads the pipelines anyway: it now checks them (no call more) and stops, exit 2, at the key. Seen failing
+    before the fix: status partial, no error, the axes written."""
+    path = write_demo_settings(tmp_path / "pac.db", tmp_path / "pac.yaml")
+    shipped = next(c for c in load_settings(path, env={}).connectors if c.crm == "hubspot")
+    text = Path(shipped.mapping).read_text(encoding="utf-8")
+    assert "stage_overrides: {}" in text
+    edited = tmp_path / "hubspot.yaml"
+    edited.write_text(text.replace("stage_overrides: {}", "stage_overrides: {Sales Pipeline: {contractsent: won}}",
+                                   1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(f"'{shipped.mapping}'", f"'{edited}'"), encoding="utf-8")
+    line = next(i for i, ln in enumerate(edited.read_text(encoding="utf-8").splitlines(), 1) if "Sales Pipeline" in ln)
+    with SandboxServer([SalesforceApi(DEMO), HubSpotApi(DEMO)]) as server:
+        result = sandbox_sync(load_settings(path, env={}), server)
+        companies = {i: dict(o.props) for i, o in server.api("hubspot").tables["companies"].rows.items()}
+    assert result.status is RunStatus.BAD_INPUT, (result.status, result.errors[:3])
+    [error] = result.errors
+    assert f"{edited}:{line} deals.stage_overrides.Sales Pipeline: no deal pipeline with id 'Sales Pipeline' (use " \
+           "one of ['default', 'maintenance'])" in error, error
+    assert not any(result.changes.values())
+    assert not any(p.get("pac_axes") for p in companies.values())
