@@ -364,10 +364,34 @@ def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem
                 problems.append(doc.problem(("writeback", name, "editable", fld), f"{fld} is not among the "
                                             "fields written for this object", "list it under fields too"))
     problems += _same_field_problems(doc, mapping)
+    problems += _shadowed_rule_problems(doc, mapping)
     if not field_list(mapping.accounts.postal_code):
         problems.append(doc.problem(("accounts", "postal_code"), "no postal code field: départements and "
                                     "régions cannot be derived", "set it to BillingPostalCode or your field"))
     return (None if problems else mapping), problems
+
+
+def _shadowed_rule_problems(doc: Document, mapping: SalesforceMapping) -> list[Problem]:
+    """A value a later rule lists that an earlier rule of the same object takes on that field alone (``'Visite
+    client'`` under the visit rule and the meeting rule): an activity takes the first rule it matches, so the later
+    rule never applies to it and the activities count for the earlier type only, silently (audit opsmap; HubSpot's
+    ``meetings.types`` refuses a type given twice as a duplicate key)."""
+    problems: list[Problem] = []
+    rules = mapping.activities.rules
+    for j, later in enumerate(rules):
+        for name, values in later.where.items():
+            for value in values:
+                first = next((i for i, earlier in enumerate(rules[:j]) if earlier.object == later.object
+                              and list(earlier.where) == [name] and value in earlier.where[name]), None)
+                if first is None:
+                    continue
+                taken = rules[first].type.value
+                problems.append(doc.problem(
+                    ("activities", "rules", j, "where", name),
+                    f"{value!r} is taken by rules[{first}] (line {doc.line(('activities', 'rules', first))}) first: "
+                    f"those {later.object}s count as {taken}, never as {later.type.value}",
+                    "list the value in one rule only"))
+    return problems
 
 
 ACCOUNT_CONCEPTS = ("name", "postal_code", "country", "industry", "account_type", "annual_revenue", "dormant")

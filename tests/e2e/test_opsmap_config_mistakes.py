@@ -179,3 +179,15 @@ def test_an_activity_type_mapped_twice_is_refused_with_a_fix(tmp_path: Path) -> 
     _refused(tmp_path, cfg / HS,
              f"{cfg / HS}:{line} YAML syntax error: found duplicate key \"Visit\" with value \"demo\" (original value: "
              "\"visit\") (give each key once in its block: merge the two, or delete the one you do not mean)")
+
+
+def test_one_picklist_value_in_two_salesforce_rules_is_refused(tmp_path: Path) -> None:
+    """'Visite client' added to the meeting rule too (a copy-paste): an activity takes the first rule it matches, so
+    those events counted as visits and never as meetings, whatever the admin meant. Seen failing before the fix:
+    config check OK offline and online, the night ran."""
+    cfg = _config(tmp_path, SF, "['Réunion', 'Meeting']", "['Réunion', 'Meeting', 'Visite client']")
+    line = _line(cfg / SF, "'Réunion', 'Meeting', 'Visite client'")
+    first = _line(cfg / SF, "type: visit")
+    _refused(tmp_path, cfg / SF,
+             f"{cfg / SF}:{line} activities.rules[1].where.Type: 'Visite client' is taken by rules[0] (line {first}) "
+             "first: those Events count as visit, never as meeting (list the value in one rule only)")
