@@ -439,6 +439,10 @@ def load_yaml(path: str | Path, text: str | None = None,
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context
+        shifted = _shifted_line(what, source, line)
+        if shifted is not None:
+            raise InvalidInput(Problem("", f"YAML syntax error: {shifted[0]}", shifted[1], file=str(path),
+                                       line=line)) from None
         raise InvalidInput(Problem("", f"YAML syntax error: {what}", _syntax_fix(what), file=str(path),
                                    line=line)) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys, impossible dates...)
@@ -448,11 +452,39 @@ def load_yaml(path: str | Path, text: str | None = None,
     return Document(str(path), data)
 
 
+def _shifted_line(problem: str | None, source: str, line: int | None) -> tuple[str, str] | None:
+    """A key indented less than the keys of its block, yet more than its parent (3 spaces among keys of 4, the
+    commonest slip of a hand edit): ruamel's « expected <block end>, but found '<block mapping start>' » as what an ops
+    person can act on, the columns of the line and of the key above it (audit opsmap); None for any other error."""
+    if not problem or "expected <block end>" not in problem or line is None:
+        return None
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip(" "))
+    above = next(((n, text) for n, text in reversed(list(enumerate(lines[:line - 1], 1)))
+                  if text.strip() and not text.lstrip().startswith("#")), None)
+    if above is None:
+        return None
+    n, text = above
+    column = len(text) - len(text.lstrip(" "))
+    if text.lstrip().startswith("- "):     # the first key of a list item: its keys start after the dash
+        column += len(text.lstrip()) - len(text.lstrip()[1:].lstrip())
+    if indent >= column:
+        return None
+    return (f"this line is indented {indent} spaces, the key above it (line {n}) {column}",
+            f"indent it with {column} spaces as the key above, or fewer to close that block: the keys of one "
+            "block start in the same column")
+
+
 def _syntax_fix(problem: str | None) -> str:
     """The fix of a YAML syntax error: a tab (an editor's Tab key, which YAML never reads as indentation) is named,
     since ruamel's ``found character '\\t' that cannot start any token`` does not say what to do."""
     if problem and ("'\\t'" in problem or "tab character" in problem):
         return "YAML indents with spaces only: replace the tab with spaces on that line"
+    if problem and "found duplicate key" in problem:    # two sections of one name: YAML keeps one, silently
+        return "give each key once in its block: merge the two, or delete the one you do not mean"
     return "check indentation and quotes on that line"
 
 

@@ -11,6 +11,7 @@ password written in ``database_url`` is refused (its length only is shown) with 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -416,6 +417,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     doc = load_yaml(path)
     settings, problems = doc.validate(Settings)
     base = path.resolve().parent
+    problems = [_credential_key(doc, p) for p in problems]
     problems += _reference_problems(doc, base)   # also when the shape failed: every problem in one run
     raise_if(sorted(problems, key=lambda p: (p.line or 0, p.path)))
     assert settings is not None
@@ -470,6 +472,7 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
         elif isinstance(name, str):
             first[name] = i
         missing_file(("connectors", i, "mapping"), "mapping file", c.get("mapping"))
+        problems += _crm_mismatch(doc, base, i, c)
     names = list(first)
     seen: dict[str, int] = {}
     currencies: dict[str, list[str]] = {}    # plan currency -> the plans in it
@@ -500,6 +503,52 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
                 problems.append(doc.problem(("plans", i, "connectors", j), f"unknown connector {ref!r}", fix))
     problems += _flat_rates_problems(doc, data, currencies)
     return problems
+
+
+CRMS = ("salesforce", "hubspot")
+# a key named as a credential (``access_token``, ``client_secret``, ``password``, ``api_key``...)
+CREDENTIAL_KEY = re.compile(r"token|secret|passw|api_?key|private_?key|session|credential", re.IGNORECASE)
+
+
+def _credential_key(doc: Document, problem: Problem) -> Problem:
+    """An unknown connector key named as a credential (``access_token: pat-…`` pasted under a connector) says that
+    the line must go and which variable holds it instead, the value never shown (audit opsmap: it was "unknown key
+    'access_token' (known keys: ...)", nothing said of where the token goes)."""
+    found = re.fullmatch(r"connectors\[(\d+)\]\.(\w+)", problem.path)
+    if found is None or not problem.message.startswith("unknown key") or not CREDENTIAL_KEY.search(found[2]):
+        return problem
+    raw = doc.data.get("connectors") if isinstance(doc.data, dict) else None
+    entry = raw[int(found[1])] if isinstance(raw, list) and int(found[1]) < len(raw) else None
+    entry = entry if isinstance(entry, dict) else {}
+    prefix = entry.get("env_prefix")
+    if not (isinstance(prefix, str) and re.fullmatch(PREFIX, prefix)):
+        prefix = "PAC_SF_" if entry.get("crm") == "salesforce" else "PAC_HS_" if entry.get("crm") == "hubspot" else ""
+    variable = f"set {prefix}{found[2].upper()}" if prefix else "set the connector's variable"
+    return dataclasses.replace(problem, message="a credential in the settings file (none shown)",
+                               fix=f"delete this line: secrets never go in this file; {variable} in the environment "
+                                   "or in the file PAC_SECRETS_FILE names")
+
+
+def _crm_mismatch(doc: Document, base: Path, i: int, connector: dict[str, Any]) -> list[Problem]:
+    """A problem when connector ``i`` says one CRM and its mapping file another (a connector block copied and half
+    edited: ``crm: hubspot`` on a Salesforce mapping), at the connector's ``crm:`` line, the line to fix (audit opsmap:
+    the offline check said OK and the night listed the mapping's every key as unknown, at the mapping's lines)."""
+    crm, mapping = connector.get("crm"), connector.get("mapping")
+    if crm not in CRMS or not isinstance(mapping, str) or not _resolve(base, Path(mapping)).is_file():
+        return []
+    try:    # its top-level crm: line only (no second parse of each mapping: the night parses it once, later)
+        text = _resolve(base, Path(mapping)).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError):
+        return []           # the mapping's own check says why
+    found = re.search(r"^crm:[ \t]*['\"]?(\w+)['\"]?[ \t]*(?:#.*)?$", text, re.MULTILINE)
+    said = found[1] if found else None
+    if said not in CRMS or said == crm:
+        return []
+    assert found is not None
+    return [doc.problem(("connectors", i, "crm"),
+                        f"the connector is a {crm} one, but its mapping {mapping} is a {said} mapping (crm: {said} at "
+                        f"its line {text.count(chr(10), 0, found.start()) + 1})",
+                        f"write crm: {said} here, or name a {crm} mapping under mapping:")]
 
 
 def _flat_rates_problems(doc: Document, data: dict[str, Any], currencies: dict[str, list[str]]) -> list[Problem]:

@@ -187,6 +187,12 @@ def _is_settings(doc: Document) -> bool:
     return isinstance(data, dict) and "crm" not in data and bool({"connectors", "plans"} & set(data))
 
 
+def _is_plan(doc: Document) -> bool:
+    """A plan file: a ``plan:`` header at the top, no ``crm:``."""
+    data = doc.data
+    return isinstance(data, dict) and "crm" not in data and isinstance(data.get("plan"), dict)
+
+
 def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) -> None:
     """The settings file, then every mapping and plan it names, offline: every problem at once, each in its file;
     with ``online``, then every connector's mapping against its CRM (credentials under the connector's prefix)."""
@@ -375,7 +381,9 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every
-    problem at once, with file, line, key and fix."""
+    problem at once, with file, line, key and fix.
+
+    A plan file is checked as `pac plan check` does."""
     online = online or sandbox      # --sandbox alone was ignored: the check ran offline and said nothing of it
     try:
         doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines
@@ -383,6 +391,12 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
             raise InvalidInput(Problem("", "the file is empty", EMPTY_FIX, file=str(mapping)))
         if _is_settings(doc):
             _check_settings(mapping, online=online, sandbox=sandbox)
+            return
+        if _is_plan(doc):     # a plan of config/plans/: checked as `pac plan check` does (it was "missing crm None")
+            from sync_jobs.cli_plan import check_command  # the plan check's modules, for plans only
+
+            _console().print(textsafe.text(f"{mapping} is a plan file: checked as `pac plan check {mapping}` does"))
+            click.get_current_context().invoke(check_command, file=mapping)
             return
         crm = _crm_of(doc)
     except InvalidInput as exc:

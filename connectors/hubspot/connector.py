@@ -68,6 +68,7 @@ from connectors.base import (
     LineHolders,
     LinkFailure,
     ManagerEdit,
+    MappingRefused,
     ObjectKind,
     PacListed,
     PacValue,
@@ -108,6 +109,7 @@ from connectors.hubspot.mapping import (
     disposition_notes,
     label_notes,
     load_mapping,
+    pipeline_problems,
     unknown_read_properties,
 )
 from connectors.hubspot.normalise import (
@@ -937,6 +939,8 @@ class HubSpotConnector:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
         assert spec.reader is not None
         pipelines = self.deal_pipelines() if spec.pipelines else {}
+        if spec.pipelines and (wrong := pipeline_problems(self.mapping, pipelines, self.mapping_path)):
+            raise MappingRefused(wrong)     # a pipeline or stage the portal lacks: no deal read or won, silently
         convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
         return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 

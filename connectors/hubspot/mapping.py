@@ -495,7 +495,30 @@ def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
         problems.append(doc.problem(("companies", "postal_code"), "no postal code property: départements "
                                     "and régions cannot be derived", "set it to the portal's zip property"))
     problems += _task_problems(doc, mapping.activities.tasks)
+    problems += _same_property_problems(doc, mapping.companies)
     return (None if problems else mapping), problems
+
+
+COMPANY_CONCEPTS = ("name", "postal_code", "country", "industry", "account_type", "annual_revenue", "owner", "dormant")
+
+
+def _same_property_problems(doc: Document, c: CompanyMap) -> list[Problem]:
+    """Two things pac reads from one company property (``country: zip`` beside ``postal_code: zip``: every company's
+    country a postal code), at the second key (audit opsmap, as the Salesforce mapping's accounts). Custom attributes
+    may repeat a property (a second name for it in plan scopes)."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for concept in COMPANY_CONCEPTS:
+        prop = getattr(c, concept)
+        if not prop:
+            continue
+        first = seen.setdefault(prop.lower(), concept)
+        if first != concept:
+            problems.append(doc.problem(("companies", concept),
+                                        f"{prop} is already read as companies.{first} (line "
+                                        f"{doc.line(('companies', first))}): one property cannot be two things",
+                                        f"map companies.{concept} to its own property"))
+    return problems
 
 
 def mapping_warnings(doc: Document, mapping: HubSpotMapping | None) -> list[str]:
@@ -563,7 +586,18 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
     problems += _type_problems(mapping, connector)
     problems += _option_problems(mapping, connector)
     problems += _dormant_problems(mapping, connector)
-    pipelines = connector.deal_pipelines()
+    problems += pipeline_problems(mapping, connector.deal_pipelines())
+    problems += _provisioning_problems(mapping, connector)
+    return locate(problems, path) if path is not None else problems
+
+
+def pipeline_problems(mapping: HubSpotMapping, pipelines: Mapping[str, Any], path: str | Path | Document | None = None
+                      ) -> list[Problem]:
+    """``deals.pipelines`` and ``deals.stage_overrides`` against the portal's deal pipelines (ids, stage ids): what
+    ``pac config check --online`` says, and what a night asks of the pipelines it reads anyway (no call more): a
+    pipeline written by its label (« Sales Pipeline » for ``default``) overrides no stage and reads no deal, silently
+    (audit opsmap)."""
+    problems: list[Problem] = []
     stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
     for i, pid in enumerate(mapping.deals.pipelines or []):
         if pid not in pipelines:
@@ -594,7 +628,6 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
             problems.append(Problem(key, f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
                                     "list it under its own pipeline" if home else
                                     f"write one of the pipeline's stage ids: {sorted(pipelines[pid].stages)}"))
-    problems += _provisioning_problems(mapping, connector)
     return locate(problems, path) if path is not None else problems
 
 

@@ -61,6 +61,7 @@ from connectors.salesforce.mapping import (
     label_notes,
     load_mapping,
     person_account_notes,
+    won_stage_problems,
 )
 from connectors.salesforce.normalise import (
     POSTAL_CODE_HEAD,
@@ -153,6 +154,11 @@ RECYCLE_BIN_DAYS = 15
 RENAME_CHUNK = 1_000      # a full read's deals compared with the store's versions per store query (``_RenameNotes``)
 
 
+
+# rejections a mapping key naming a field of another type makes (Salesforce types its fields' values)
+TYPED_CODES = frozenset({"not_a_number", "not_finite_number", "bad_date", "bad_datetime"})
+
+
 class _RenameNotes:
     """The product values (line key ``code``, ``name``, ``family``) the deals a pull reads hold no longer, against
     the store's versions of them (``compare``), as ``ProductRename`` (``renames``). A value is renamed when a stored
@@ -225,6 +231,8 @@ class SalesforceConnector:
         self._merge_winners: dict[str, str] = {}
         self._stored: StoredRecords | None = None       # what the store keeps (``remember_stored``)
         self._renames = _RenameNotes()                  # product values the deals read again hold no longer
+        self._types_checked = False                     # the describes asked once, on a value of the wrong type
+        self._stages_checked = False                    # deals.won_stages against StageName's values, once a run
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self._kept_rates: KeptRates | None = None      # the dated rate rows the store kept (``remember_rates``)
@@ -403,13 +411,20 @@ class SalesforceConnector:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             if kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
                 self.org_rates()                 # converts amounts in a multi-currency org (nothing otherwise)
+            if kind is ObjectKind.DEALS and self.mapping.deals.won_stages and not self._stages_checked:
+                self._stages_checked = True      # one describe a run, only for a mapping listing won stages
+                if stages := won_stage_problems(self.mapping, self, self.mapping_path):
+                    raise MappingRefused(stages)
             if kind is ObjectKind.DEALS and since is None and (wrong := self.org_currency_problem()) is not None:
                 self._warn(str(wrong))           # the first sync only: a store with deals asks no more
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
                     try:
-                        yield from self._read(spec, start, since, merged_since)
+                        for item in self._read(spec, start, since, merged_since):
+                            if isinstance(item, Rejected) and item.code in TYPED_CODES and not self._types_checked:
+                                self._wrong_type(item)
+                            yield item
                     except SchemaError as exc:      # a field the org refuses: the mapping key, when it is one
                         raise self._located(exc) from None
             if kind is ObjectKind.USERS and start is None and part is None:
@@ -727,6 +742,22 @@ class SalesforceConnector:
         except (ConnectorError, InvalidInput, OSError):
             return exc
         return MappingRefused([*problems, Problem("", f"Salesforce answered: {exc}")]) if problems else exc
+
+    def _wrong_type(self, rejected: Rejected) -> None:
+        """A value of the wrong type (« Chimie » read as an annual revenue) where Salesforce types its fields: a number
+        field answers a number, a date field a date, so such a value comes from a mapping key naming a field of another
+        type (``annual_revenue: Industry``). The describes, once a run (what ``pac config check --online`` asks), and
+        ``MappingRefused`` when they show a mapping problem: the night stops before any write-back, exit 2, at the key
+        (audit opsmap: each account was rejected, its deals and visits with it as "no account", and the night wrote the
+        figures without them: 1,738 records rejected, exit 1). A record alone with a bad value stays rejected."""
+        self._types_checked = True
+        try:
+            problems = check_mapping_online(self.mapping, self, self.mapping_path)
+        except (ConnectorError, InvalidInput, OSError):
+            return
+        typed = [p for p in problems if " field; expected " in p.message]   # a key's field of another type
+        if typed:
+            raise MappingRefused([*typed, Problem("", f"{rejected.object} {rejected.id}: {rejected.reason}")])
 
     def _note_renames(self, deals: Sequence[Deal], *, full: bool = False) -> None:
         """What the lines of ``deals`` hold no longer, against the store's versions (``StoredRecords.records``, one

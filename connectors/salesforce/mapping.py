@@ -209,6 +209,16 @@ class AccountWriteMap(_Model):
     fields: dict[str, str] = Field(default_factory=lambda: {"axes": "PAC_Axes__c", "target": "PAC_Target__c"})
 
 
+def _iso_currency(value: object) -> object:
+    """A three-capital ISO 4217 code as written (``eur`` refused with the code to write: audit opsmap, the fix was a
+    regular expression, "it must match ^[A-Z]{3}$"); another type is left to the schema's own message."""
+    if isinstance(value, str) and not re.fullmatch(r"[A-Z]{3}", value):
+        fix = f"write {value.strip().upper()}" if re.fullmatch(r"[A-Za-z]{3}", value.strip()) else "write e.g. EUR"
+        raise PydanticCustomError("currency", "{given} is not an ISO 4217 currency code",
+                                  {"given": repr(value), "fix": fix})
+    return value
+
+
 class WritebackMap(_Model):
     axis: TargetMap
     action: TargetMap
@@ -217,7 +227,7 @@ class WritebackMap(_Model):
 
 class SalesforceMapping(_Model):
     crm: Literal["salesforce"]
-    org_currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    org_currency: Annotated[str, BeforeValidator(_iso_currency)] = "EUR"
     overlap_minutes: int = Field(5, ge=0, le=1440)
     reconciliation_days: int = Field(7, ge=1, le=90)
     bulk_threshold: int = Field(50_000, ge=2_000, le=100_000_000)
@@ -353,10 +363,71 @@ def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem
             if fld not in target.fields.values():
                 problems.append(doc.problem(("writeback", name, "editable", fld), f"{fld} is not among the "
                                             "fields written for this object", "list it under fields too"))
+    problems += _same_field_problems(doc, mapping)
+    problems += _shadowed_rule_problems(doc, mapping)
     if not field_list(mapping.accounts.postal_code):
         problems.append(doc.problem(("accounts", "postal_code"), "no postal code field: départements and "
                                     "régions cannot be derived", "set it to BillingPostalCode or your field"))
     return (None if problems else mapping), problems
+
+
+def _shadowed_rule_problems(doc: Document, mapping: SalesforceMapping) -> list[Problem]:
+    """A value a later rule lists that an earlier rule of the same object takes on that field alone (``'Visite
+    client'`` under the visit rule and the meeting rule): an activity takes the first rule it matches, so the later
+    rule never applies to it and the activities count for the earlier type only, silently (audit opsmap; HubSpot's
+    ``meetings.types`` refuses a type given twice as a duplicate key)."""
+    problems: list[Problem] = []
+    rules = mapping.activities.rules
+    for j, later in enumerate(rules):
+        for name, values in later.where.items():
+            for value in values:
+                first = next((i for i, earlier in enumerate(rules[:j]) if earlier.object == later.object
+                              and list(earlier.where) == [name] and value in earlier.where[name]), None)
+                if first is None:
+                    continue
+                taken = rules[first].type.value
+                problems.append(doc.problem(
+                    ("activities", "rules", j, "where", name),
+                    f"{value!r} is taken by rules[{first}] (line {doc.line(('activities', 'rules', first))}) first: "
+                    f"those {later.object}s count as {taken}, never as {later.type.value}",
+                    "list the value in one rule only"))
+    return problems
+
+
+ACCOUNT_CONCEPTS = ("name", "postal_code", "country", "industry", "account_type", "annual_revenue", "dormant")
+
+
+def _same_field_problems(doc: Document, mapping: SalesforceMapping) -> list[Problem]:
+    """Two things pac reads from one Account field (``country: BillingPostalCode`` beside ``postal_code:
+    BillingPostalCode``: every account's country a postal code), or two figures written to one PAC field
+    (``roi: PAC_Revenue__c``: each night one overwrote the other); at the second key (audit opsmap). Custom attributes
+    may repeat a field (a second name for it in plan scopes)."""
+    problems: list[Problem] = []
+    a = mapping.accounts
+    seen: dict[str, str] = {}
+    for concept in ACCOUNT_CONCEPTS:
+        for fld in field_list(getattr(a, concept)):
+            first = seen.setdefault(fld.lower(), concept)
+            if first != concept:
+                problems.append(doc.problem(("accounts", concept),
+                                            f"{fld} is already read as accounts.{first} (line "
+                                            f"{doc.line(('accounts', first))}): one field cannot be two things",
+                                            f"map accounts.{concept} to its own field"))
+    w = mapping.writeback
+    for target, fields in (("axis", w.axis.fields), ("action", w.action.fields), ("account", w.account.fields)):
+        written: dict[str, str] = {}
+        for logical, fld in fields.items():
+            first = written.setdefault(fld.lower(), logical)
+            if first == logical:
+                continue
+            provisioned = _provisioned_names().get((target, logical))
+            fix = (f"pac provisions {provisioned} for {logical}" if provisioned and provisioned.lower() != fld.lower()
+                   else "give each figure its own PAC field")
+            problems.append(doc.problem(("writeback", target, "fields", logical),
+                                        f"{fld} is already written as writeback.{target}.fields.{first} (line "
+                                        f"{doc.line(('writeback', target, 'fields', first))}): one field cannot "
+                                        "hold two figures", fix))
+    return problems
 
 
 def _section(value: object) -> dict[str, Any]:
@@ -670,6 +741,20 @@ def person_account_notes(mapping: SalesforceMapping, sf: Describes,
     return [f"warning: {keys}: the org has Person Accounts (Account.IsPersonAccount) and the mapping reads {read} "
             f"only: a person account whose address is the person's mailing address (PersonMailing*) {lost}{found}. "
             f"Fix: {grant}write {fixes} (the first non-empty value wins; docs/salesforce.md, Person Accounts)"]
+
+
+def won_stage_problems(mapping: SalesforceMapping, sf: Describes, path: str | Path | Document | None = None
+                       ) -> list[Problem]:
+    """``deals.won_stages`` against ``Opportunity.StageName``'s picklist alone (one describe): what a night asks
+    before reading deals when the mapping lists won stages, since a stage the org lacks wins no deal (audit opsmap:
+    « Gagnée », a label, gave every axis a revenue of 0 and the night wrote it)."""
+    fields = sf.describe_fields("Opportunity")
+    if not mapping.deals.won_stages or fields is None:
+        return []
+    problems = _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
+                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(mapping.deals.won_stages)],
+                                  getattr(sf, "holds_value", None))
+    return locate(problems, path) if path is not None else problems
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,

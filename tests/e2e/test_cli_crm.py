@@ -67,7 +67,9 @@ class TestConfigCheck:
         failing before the fix: exit 0, "mapping OK (hubspot, checked against the CRM)"."""
         text = (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8")
         path = tmp_path / "hubspot.yaml"
+        # industry left unmapped: read as the industry AND the annual revenue, it is refused offline (audit opsmap)
         path.write_text(text.replace("  close_date: closedate", "  close_date: dealname", 1)
+                        .replace("  industry: industry", "  industry: null", 1)
                         .replace("  annual_revenue: annualrevenue", "  annual_revenue: industry", 1), encoding="utf-8")
         lines = path.read_text(encoding="utf-8").splitlines()
         code, out = run("config", "check", str(path), "--online", "--sandbox")
