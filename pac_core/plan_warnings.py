@@ -3,7 +3,8 @@
 ``pac sync`` warns a manager of what keeps the plan from being measured: an action no connector of the plan can
 measure (``unmeasured_action``), an e-mail the plan names that no CRM knows (``unknown_owner``), a CRM user whose
 e-mail changed (``remembered_email``, ``remembered_shared``, ``reused_email``), an action handed to another rep with
-no ``handed_over`` (``handed_over``), an objective written as a percentage of a baseline of 0 (``zero_base``). Each
+no ``handed_over`` (``handed_over``), an objective written as a percentage of a baseline of 0 (``zero_base``), a
+type the plan counts of which no activity was ever read (``never_read``: a mapping rule matching nothing). Each
 is a ``PlanWarning``: its English words as a ``str`` (what the log, the plan checks and the tests have always read,
 byte for byte), with its ``code`` and ``values`` (names, ids, ``file:line`` places: JSON), and ``words(lang)``
 giving it in ``en`` or ``fr``, as ``pac_core.decision_words`` does for the engine's decisions. The run keeps them as
@@ -438,10 +439,30 @@ def _several_owners(v: Mapping[str, Any], lang: str) -> str:
             "the other's e-mail their `email` under people in the plan (this one under their aliases)")
 
 
+def _never_read(v: Mapping[str, Any], lang: str) -> str:
+    """``coverage.never_read``: a type the plan counts and its connectors' mappings read, of which the store holds
+    no activity at all from any of them while an action counting it has begun: the mapping's rules for it most likely
+    match none of the values the reps pick in the CRM (a picklist value misspelt, a meeting type renamed)."""
+    kind, where, actions = str(v["kind"]), _crms(v["connectors"]), list(v["actions"])
+    several = len(actions) > 1
+    if lang == "fr":
+        who = (f"les actions {', '.join(actions)} les comptent et restent à 0" if several else
+               f"l'action {actions[0]} les compte et reste à 0")
+        return (f"aucune activité {kind!r} n'a jamais été lue de {where} : {who}. Si les commerciaux en saisissent "
+                f"dans le CRM, les règles du mapping pour {kind!r} ne correspondent à aucune de leurs valeurs : "
+                "`pac config check --online` nomme les valeurs qu'elles citent et que le CRM n'a pas")
+    who = (f"actions {', '.join(actions)} count them and stay at 0" if several else
+           f"action {actions[0]} counts them and stays at 0")
+    return (f"no {kind!r} activity was ever read from {where}: {who}. If reps log them in the CRM, the mapping's "
+            f"rules for {kind!r} match none of their values: `pac config check --online` names the values they list "
+            "that the CRM lacks")
+
+
 _WORDS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "text": _text, "unmeasured_action": _unmeasured_action, "unknown_owner": _unknown_owner,
     "remembered_email": _remembered_email, "remembered_shared": _remembered_shared, "reused_email": _reused_email,
     "handed_over": _handed_over, "zero_base": _zero_base, "lost_with_retired": _lost_with_retired,
     "relabelled": _relabelled, "renamed_product": _renamed_product, "several_owners": _several_owners,
+    "never_read": _never_read,
 }
 CODES = frozenset(_WORDS)

@@ -13,6 +13,8 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from connectors.base import (
     RESTORED,
     Connector,
@@ -48,6 +50,7 @@ from sync_jobs import account_targets, diff, owner_choice
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
+    never_read,
     product_values,
     relabel_warnings,
     remembered_warnings,
@@ -292,6 +295,23 @@ def evaluate(ctx: RunContext) -> None:
             event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
 
 
+def types_present(records: Records | RecordColumns) -> dict[str, frozenset[Any]]:
+    """Per connector, the types of the activities ``records`` hold (deleted ones included): one pass over two code
+    columns when they are columns."""
+    if not isinstance(records, RecordColumns):
+        out: dict[str, set[Any]] = {}
+        for a in records.activities:
+            out.setdefault(a.source, set()).add(a.type)
+        return {name: frozenset(kinds) for name, kinds in out.items()}
+    acts = records.activity_table
+    pairs = np.unique(np.stack([acts.source.codes, acts.type.codes]), axis=1) if acts.n else np.zeros((2, 0), int)
+    found: dict[str, set[Any]] = {}
+    for source, kind in pairs.T.tolist():
+        if source >= 0 and kind >= 0:
+            found.setdefault(acts.source.values[source], set()).add(acts.type.values[kind])
+    return {name: frozenset(kinds) for name, kinds in found.items()}
+
+
 def route(ctx: RunContext) -> None:
     """What each CRM should hold: ``desired`` (fields per PAC record), ``routes`` (the records each CRM gets, by
     where their owners work; ``users_of``, each CRM's user e-mails; a warning per plan e-mail no CRM knows),
@@ -329,8 +349,10 @@ def route(ctx: RunContext) -> None:
     for warning in unknown_owners(ctx.effective, ctx.plan_settings.file, users_of, users):
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
-    for warning in unmeasured_for_owners(ctx.effective, connector_mappings([(n, ctx.connectors[n]) for n in names]),
-                                         users_of):
+    mappings = connector_mappings([(n, ctx.connectors[n]) for n in names])
+    elsewhere = unmeasured_for_owners(ctx.effective, mappings, users_of)
+    warned = frozenset(str(w.values["action"]) for w in elsewhere)
+    for warning in [*elsewhere, *never_read(ctx.effective, mappings, types_present(ctx.records), ctx.when, warned)]:
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
     active = ctx.active_of = {n: {u.email.lower() for u in users if u.source == n and u.active and u.email}

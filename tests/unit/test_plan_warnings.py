@@ -28,6 +28,7 @@ JULIE, MARC = "julie.martin@durand-process.example", "marc.dubois@durand-process
 ZERO = {"axis": "AX-1", "rate_en": "+30%", "rate_fr": "+30 %", "span_en": "Q2 2026", "span_fr": "T2 2026",
         "negative": False, "fixed": False, "share": False, "so_far": False}
 SAMPLES = {
+    "never_read": {"kind": "meeting", "actions": ["A-04", "A-15"], "connectors": [["sf-main", "salesforce"]]},
     "text": {"text": "plan.pac.yaml:9 axes[0].scope.custom.region: no mapping defines it"},
     "unmeasured_action": {"action": "A-4", "kind": "email", "owner": None, "connectors": [["hs", "hubspot"]],
                           "fixes": [["hs", "set activities.emails.enabled: true", "mettez activities.emails.enabled: "
