@@ -414,7 +414,8 @@ def orphaned_claim(settings: Settings, plan: str, job: str, fire: datetime, clai
 # how a run stopped by the machinery, not by its plan or its CRM, closes its row (``unit_of_work``): its lock lost
 # (its PostgreSQL session ended: a server restart, a failover), the store's connection failing, its worker stopped
 # (SIGTERM, Ctrl-C), or closed by a later run after its process ended
-MACHINERY_STOPS = (f"unexpected error: {LockLost.__name__}:", "unexpected error: OperationalError:", "interrupted by ",
+MACHINERY_STOPS = (f"stopped: {LockLost.__name__}:", f"unexpected error: {LockLost.__name__}:",   # (before 8 Dec 2026)
+                   "unexpected error: OperationalError:", "interrupted by ",
                    ABANDONED_HEAD)
 
 

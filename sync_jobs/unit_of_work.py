@@ -30,7 +30,7 @@ from pac_core.columnar import RecordColumns
 from pac_core.records import Account, AccountChange, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
 from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption, note_run_opened
-from sync_jobs.lock import ensure_held, run_lock
+from sync_jobs.lock import LockLost, ensure_held, run_lock
 from sync_jobs.logs import event, redact
 from sync_jobs.store import records as store_records
 from sync_jobs.store import repo
@@ -270,7 +270,10 @@ class UnitOfWork:
         if isinstance(exc, KeyboardInterrupt):
             message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
         else:
-            what = "interrupted" if isinstance(exc, SystemExit) else "unexpected error"
+            # a lost lock is pac's own stop, explained (its database connection ended: a server restart, a failover),
+            # not an "unexpected error" (audit schedhand: pac status read « unexpected error: LockLost »)
+            what = "interrupted" if isinstance(exc, SystemExit) else "stopped" if isinstance(exc, LockLost) \
+                else "unexpected error"
             first = str(exc).splitlines()[0] if str(exc) else ""
             message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
         if self.run_id is None:     # it failed before starting its run: no row of its own

@@ -29,7 +29,8 @@ FIRE = datetime(2027, 5, 20, 0, 0, tzinfo=UTC)     # 02:00 Europe/Paris
 
 @pytest.mark.parametrize(("status", "error", "verdict"), [
     # the errors as the run closes itself (unit_of_work._close_crashed_runs)
-    ("failed", f"unexpected error: LockLost: {LockLost('pac-2027-durand-process')}", sched.CLAIM_TAKEN),
+    ("failed", f"stopped: LockLost: {LockLost('pac-2027-durand-process')}", sched.CLAIM_TAKEN),
+    ("failed", f"unexpected error: LockLost: {LockLost('pac-2027-durand-process')}", sched.CLAIM_TAKEN),  # before 8 Dec
     ("failed", f"interrupted by SIGTERM: {INTERRUPTED_NEXT}", sched.CLAIM_TAKEN),
     ("failed", "unexpected error: OperationalError: server closed the connection unexpectedly", sched.CLAIM_TAKEN),
     ("failed", "CRM salesforce refused: INVALID_FIELD PAC_Done__c", sched.CLAIM_DONE),
