@@ -45,6 +45,7 @@ from sync_jobs.atomic_file import replaced
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_identity import retired_edits_warnings, stored_owner_warning_lines, stored_period_warning
+from sync_jobs.plan_refusal import file_language, problem_words, refusal_words
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.run_views import Bars
 
@@ -60,6 +61,16 @@ def _report(problems: list[Problem], what: str, *, stderr: bool = False) -> None
         console.print(textsafe.text(str(problem), style="red"))
     count = len(problems)
     console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
+
+
+def _refuse(problems: list[Problem], file: Path) -> None:
+    """A plan file that does not load: every problem, then the count, in the language the file says it is in
+    (``sync_jobs.plan_refusal``: English unless it says ``language: fr``; audit frwords)."""
+    lang = file_language(file)
+    console = _console()
+    for problem in problems:
+        console.print(textsafe.text(problem_words(problem, lang), style="red"))
+    console.print(textsafe.text(refusal_words(file, len(problems), lang), style="bold red"))
 
 
 class _PlanProgress(Bars):
@@ -102,7 +113,7 @@ def check_command(file: Path) -> None:
         with _PlanProgress() as progress:
             plan = load_plan(file, progress=progress)
     except InvalidInput as exc:
-        _report(exc.problems, f"{file} is not a valid plan")
+        _refuse(exc.problems, file)
         sys.exit(EXIT_BAD_INPUT)
     fr = plan.language == "fr"
     summary = plan_summary(plan, plan.language)

@@ -24,11 +24,12 @@ from pac_core.plan_end import period_line, plan_ended
 from pac_core.plan_warnings import words_of
 from sync_jobs import cli_common, textsafe
 from sync_jobs.crm_exit import crm_error_words, crm_exit_code
-from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld
 from sync_jobs.logs import redact
 from sync_jobs.notify import after_sync
 from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.plan_refusal import plan_problems
 from sync_jobs.rejections import group_rejections
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import (
@@ -319,6 +320,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     except LockHeld as exc:
         textsafe.echo(lock_words(exc, lang), err=True)
         sys.exit(EXIT_LOCKED)
+    except InvalidInput as exc:   # a French plan that does not load is refused in French (audit frwords)
+        if lang == "en":
+            raise
+        textsafe.echo("\n".join(plan_problems(exc.problems, settings.plan(plan_ref).file, lang)), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2),
         # with the table's code as inside them: a request refused as invalid 2, the quota 5, the rest 4
         textsafe.echo(redact(crm_error_words(exc, w["cannot_connect"])), err=True)

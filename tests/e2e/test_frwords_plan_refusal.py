@@ -1,0 +1,152 @@
+"""A French plan (``language: fr``) that does not load is refused in French (audit frwords): ``pac plan check`` and
+``pac sync --lang fr`` on broken copies of config/plans/example.pac.yaml printed « plan.year: must be a whole
+number, not 'deux-mille' (write a number such as 5) » and « ✗ … is not a valid plan: 1 problem » to a French sales
+manager. Each line keeps its place (file:line, the plan file's key) and says the problem and the fix in French,
+with the house's console typography (a plain space before « : », « ; », « ? »; the values written between « »);
+the YAML parser's own words and the plan file's keys stay as written. The same problems in an English plan read
+byte for byte as before. Expected lines written by hand in /tmp/audits/frwords/EXPECTED.md (sections A and B)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from connectors.hubspot.mapping import default_mapping_path
+from tests.cli import run_pac
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
+HS_MAPPING = default_mapping_path()
+
+# broken copy: (how the example is changed, the French problem line after « FILE:LINE »)
+BROKEN = {
+    "year": (lambda s: s.replace("  year: 2027\n", "  year: deux-mille\n", 1),
+             ":13 plan.year : doit être un nombre entier, pas « deux-mille » (écrivez un nombre, par exemple 5)"),
+    "kind": (lambda s: s.replace("    kind: horizontale  ", "    kind: diagonale    ", 1),
+             ":35 segments[0].kind : type de segment inconnu « diagonale » (vouliez-vous dire « horizontale » ? "
+             "(valeurs possibles : horizontal, vertical, mixed))"),
+    "mapping": (lambda s: s.replace("segments:\n", "segments:\n  - oops\n", 1),
+                ":33 segments[0] : doit être un bloc de lignes clé: valeur, pas « oops » (écrivez des lignes "
+                "'clé: valeur' indentées en dessous)"),
+    "timezone": (lambda s: s.replace("  timezone: Europe/Paris", "  timezone: Europe/Lutece", 1),
+                 ":14 plan.timezone : fuseau horaire inconnu « Europe/Lutece » (utilisez un nom IANA, par exemple "
+                 "Europe/Paris)"),
+    "syntax": (lambda s: s + "\n  : [\n",
+               ":373 erreur de syntaxe YAML : expected <block end>, but found ':' (vérifiez l'indentation et les "
+               "guillemets de cette ligne)"),
+    "unknown_key": (lambda s: s.replace("  language: fr\n", "  language: fr\n  colour: bleu\n", 1),
+                    ":17 plan.colour : clé inconnue « colour » (clés connues : currency, date_order, "
+                    "fiscal_calendar, id, language, name, period, timezone, year)"),
+    "missing": (lambda s: s.replace("  year: 2027\n", "", 1),
+                ":11 plan.year : clé obligatoire absente (ajoutez year:)"),
+    "segment": (lambda s: s.replace("    segment: S-RA\n", "    segment: S-XX\n", 1),
+                ":100 axes[0].segment : le segment « S-XX » n'existe pas (utilisez l'un de : S-AGRO, S-GC, S-IDF, "
+                "S-PHARMA, S-RA, S-SO)"),
+    "who": (lambda s: s.replace("    who: julie.martin@durand-process.example\n",
+                                "    who: jules.martin@durand-process.example\n", 1),
+            ":190 actions[0].who : jules.martin@durand-process.example n'est pas parmi les personnes du plan "
+            "(ajoutez-la sous people, ou corrigez l'orthographe)"),
+    "week": (lambda s: s.replace('    when: "semaine 18"\n', '    when: "semaine 99"\n', 1),
+             ":192 actions[0].when : la semaine 99 n'existe pas en 2027 (2027 a 52 semaines ISO ; écrivez de "
+             "semaine 1 à semaine 52)"),
+}
+
+
+def _env(settings: Path | None = None) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+    return {**base, "PAC_CONFIG": str(settings)} if settings else base
+
+
+def _broken(tmp: Path, name: str, *, english: bool = False) -> Path:
+    text = BROKEN[name][0](EXAMPLE)
+    assert text != EXAMPLE + "" or name == "syntax"
+    if english:
+        text = text.replace("  language: fr\n", "  language: en\n", 1)
+    path = tmp / f"{name}.pac.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_plan_check_refuses_a_french_plan_in_french(tmp_path: Path, name: str) -> None:
+    plan = _broken(tmp_path, name)
+    done = run_pac("plan", "check", str(plan), env=_env(), cwd=tmp_path, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == [f"{plan}{BROKEN[name][1]}", f"✗ {plan} n'est pas un plan valide : 1 problème"]
+
+
+def test_two_problems_are_counted_in_french(tmp_path: Path) -> None:
+    plan = tmp_path / "two.pac.yaml"
+    plan.write_text(EXAMPLE.replace("    kind: horizontale  ", "    kind: diagonale    "), encoding="utf-8")
+    done = run_pac("plan", "check", str(plan), env=_env(), cwd=tmp_path, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout.splitlines()[-1] == f"✗ {plan} n'est pas un plan valide : 2 problèmes"
+
+
+def test_a_missing_french_plan_file_is_said_in_english(tmp_path: Path) -> None:
+    """A file that is not there has no language: English, as before (nothing tells pac the plan is French)."""
+    missing = tmp_path / "absent.pac.yaml"
+    done = run_pac("plan", "check", str(missing), env=_env(), cwd=tmp_path, timeout=120)
+    assert done.stdout.splitlines() == [f"file not found: {missing} (check the path)",
+                                        f"✗ {missing} is not a valid plan: 1 problem"]
+
+
+@pytest.mark.parametrize("name", ["year", "kind", "unknown_key", "who", "week"])
+def test_an_english_plan_is_refused_as_before(tmp_path: Path, name: str) -> None:
+    """The English lines, byte for byte as before this audit (captured on main, /tmp/audits/frwords)."""
+    plan = _broken(tmp_path, name, english=True)
+    done = run_pac("plan", "check", str(plan), env=_env(), cwd=tmp_path, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    out = done.stdout
+    assert " : " not in out and "n'est pas un plan valide" not in out
+    assert out.splitlines()[-1] == f"✗ {plan} is not a valid plan: 1 problem"
+    english = {"year": ":13 plan.year: must be a whole number, not 'deux-mille' (write a number such as 5)",
+               "kind": ":35 segments[0].kind: unknown segment kind 'diagonale' (did you mean 'horizontale'? (one of: "
+                       "horizontal, vertical, mixed))",
+               "unknown_key": ":17 plan.colour: unknown key 'colour' (known keys: currency, date_order, "
+                              "fiscal_calendar, id, language, name, period, timezone, year)",
+               "who": ":190 actions[0].who: jules.martin@durand-process.example is not in the plan's people (add "
+                      "them under people, or fix the spelling)",
+               "week": ":192 actions[0].when: week 99 does not exist in 2027 (2027 has 52 ISO weeks; write week 1 "
+                       "to week 52)"}
+    assert out.splitlines()[0] == f"{plan}{english[name]}"
+
+
+def _settings(tmp: Path, plan: Path) -> Path:
+    settings = tmp / "pac.yaml"
+    settings.write_text(
+        f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
+        "connectors:\n"
+        f"  - {{name: hs-audit, crm: hubspot, mapping: '{HS_MAPPING}', env_prefix: PAC_HS_}}\n"
+        f"plans:\n  - {{name: audit, file: '{plan}', connectors: [hs-audit]}}\n",
+        encoding="utf-8")
+    return settings
+
+
+def test_a_french_night_refuses_the_plan_in_french(tmp_path: Path) -> None:
+    """``pac sync --lang fr``: the plan's problems as ``pac plan check`` words them in French, exit 2 as before;
+    ``pac sync`` (English, the default) as before."""
+    plan = _broken(tmp_path, "year")
+    settings = _settings(tmp_path, plan)
+    done = run_pac("sync", "--lang", "fr", env=_env(settings), cwd=tmp_path, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    refused = [line for line in done.stderr.splitlines() if line.startswith(str(plan))]
+    assert refused == [f"{plan}{BROKEN['year'][1]}"]
+    assert not re.search(r"must be|write a number", done.stderr)
+    english = run_pac("sync", env=_env(settings), cwd=tmp_path, timeout=120)
+    assert english.returncode == 2
+    assert [line for line in english.stderr.splitlines() if line.startswith(str(plan))] == [
+        f"{plan}:13 plan.year: must be a whole number, not 'deux-mille' (write a number such as 5)"]
+
+
+def test_every_plain_error_of_the_loader_has_its_french() -> None:
+    """A plain error added to ``pac_config.loader._PLAIN`` without its French would reach a French plan in English."""
+    from pac_config.loader import _PLAIN
+    from sync_jobs.plan_refusal import _PLAIN_FR
+    assert set(_PLAIN) == set(_PLAIN_FR)
+    assert all(set(re.findall(r"\{\w+\}", _PLAIN[k][i])) == set(re.findall(r"\{\w+\}", _PLAIN_FR[k][i]))
+               for k in _PLAIN for i in (0, 1) if k not in ("too_short",))
