@@ -116,6 +116,6 @@ def test_plan_check_says_before_the_night_that_sync_will_refuse_it(org: Org) -> 
     assert "will refuse" not in check()
     org.plan.write_text(org.plan.read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8")
     out = " ".join(check().split())
-    assert ("warning: pac sync will refuse this plan: plan 'pac-durand-process': this plan's period moved from 2026 "
+    assert ("attention : pac sync will refuse this plan: plan 'pac-durand-process': this plan's period moved from 2026 "
             "to 2027") in out
     assert "pac sync --keep-plan-id once)" in out and "nothing was written" not in out
