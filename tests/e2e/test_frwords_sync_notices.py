@@ -68,6 +68,21 @@ def test_a_quota_stop_is_said_in_french(night) -> None:
         r"de ce connecteur dans \S+pac\.yaml\)", out), out
 
 
+def test_the_french_status_says_the_stop_in_french(night) -> None:
+    """``pac status --lang fr`` lists the last run's problems as kept (English, the run log's): the stop on the quota
+    in French as ``pac sync --lang fr`` said it; ``pac status`` (English) as kept."""
+    assert night("sync").returncode == 5
+    done = night("status", "--lang", "fr")
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = " ".join(done.stdout.split())
+    assert "Problèmes de la dernière exécution (1) : - arrêtée avant de dépasser la part configurée du quota " \
+           "quotidien d'API : quota quotidien d'API Salesforce : " in out, out
+    assert "stopped before" not in out
+    english = " ".join(night("status").stdout.split())
+    assert "- stopped before exceeding the configured share of the daily API allocation: Salesforce daily API " \
+           "allocation: " in english
+
+
 def test_an_english_quota_stop_is_as_before(night) -> None:
     done = night("sync")
     assert done.returncode == 5, done.stdout + done.stderr
