@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from pac_core.errors import Problem
+from sync_jobs.plan_refusal import problem_words
 from sync_jobs.run_views import grouped
 
 # when a CRM gives calls back (``QuotaExhausted.resets``: connectors.salesforce.client.DAILY_RESETS,
@@ -64,6 +66,27 @@ def _copies(text: str) -> str:
     return text.replace(" (copies ", " (copies : ").replace("); ", ") ; ")
 
 
+_PROBLEM = re.compile(r"(?P<file>.+?):(?P<line>\d+) (?:(?P<path>[^\s:]+): )?(?P<message>.*?)(?: \((?P<fix>.*)\))?",
+                      re.DOTALL)
+
+
+def _problems(shown: str) -> str:
+    """``failed_plan._stopped_words``'s problems (« FILE:LINE KEY: MESSAGE (FIX); …; and 3 more »), each as ``pac
+    plan check`` words it in French; one it cannot read back, as written."""
+    more = ""
+    if (m := re.search(r"; and (\d+) more$", shown)) is not None:
+        shown, more = shown[:m.start()], f" ; et {m[1]} autres"
+    file = shown.split(":", 1)[0]
+    out = []
+    for chunk in re.split(rf"; (?={re.escape(file)}:\d)", shown):
+        if (p := _PROBLEM.fullmatch(chunk)) is None:
+            out.append(chunk)
+            continue
+        out.append(problem_words(Problem(p["path"] or "", p["message"], p["fix"] or "", file=p["file"],
+                                         line=int(p["line"])), "fr"))
+    return " ; ".join(out) + more
+
+
 # the connector's or pipeline's exception text inside a stop (``QuotaExhausted``'s message)
 _QUOTA: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (r"Salesforce daily API allocation: (\d+) of (\d+) used; this run stops at (\S+) of it to leave the rest to the "
@@ -104,6 +127,13 @@ _LINES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
      lambda m: f"{_quota(m[1])} : le quota quotidien d'API du CRM est partagé par pac et toutes les autres "
                f"intégrations de l'org, et il n'en reste plus aujourd'hui ({_written(m[2])} : la prochaine exécution "
                f"relit les mêmes modifications quand {_resets(m[3])}, en général la nuit suivante)"),
+    (r"plan file not loaded: (.*)\. This night's sync did not run: nothing was read from or written to the CRMs "
+     r"\(they keep the last run's values\) and no snapshot was taken\. Fix the file \(`(.*?)` names each problem\), "
+     r"then run `(.*?)` or let the next night run",
+     lambda m: f"fichier du plan non chargé : {_problems(m[1])}. La synchronisation de cette nuit n'a pas eu lieu : "
+               "rien n'a été lu dans les CRM ni écrit (ils gardent les valeurs de la dernière exécution) et aucun "
+               f"instantané n'a été pris. Corrigez le fichier (`{m[2]}` nomme chaque problème), puis lancez `{m[3]}` "
+               "ou laissez la prochaine nuit s'exécuter"),
     (r"salesforce\.schema (.*) \(an org provisioned by an older pac\): left out of the sync, everything else is "
      r"written; to fill them deploy force-app/ again \(sf project deploy start --source-dir force-app --target-org "
      r"ORG: the fields with the list views and the Lightning component that read them\), or run pac crm provision "

@@ -150,3 +150,48 @@ def test_every_plain_error_of_the_loader_has_its_french() -> None:
     assert set(_PLAIN) == set(_PLAIN_FR)
     assert all(set(re.findall(r"\{\w+\}", _PLAIN[k][i])) == set(re.findall(r"\{\w+\}", _PLAIN_FR[k][i]))
                for k in _PLAIN for i in (0, 1) if k not in ("too_short",))
+
+
+def test_the_french_status_of_the_refused_night_is_french(tmp_path: Path) -> None:
+    """The night refused is kept as a failed run with the file's problems (English, the run log's): ``pac status
+    --lang fr`` lists it in French, the problems as ``pac plan check`` words them; ``pac status`` as kept."""
+    from sync_jobs.store import open_store
+
+    plan = _broken(tmp_path, "year")
+    settings = _settings(tmp_path, plan)
+    open_store(f"sqlite:///{tmp_path / 'pac.db'}").dispose()     # a store the nights already use
+    assert run_pac("sync", "--lang", "fr", env=_env(settings), cwd=tmp_path, timeout=120).returncode == 2
+    done = run_pac("status", "--lang", "fr", env=_env(settings), cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = " ".join(done.stdout.split())
+    assert (f"Problèmes de la dernière exécution (1) : - fichier du plan non chargé : {plan}{BROKEN['year'][1]}. La "
+            "synchronisation de cette nuit n'a pas eu lieu : rien n'a été lu dans les CRM ni écrit (ils gardent les "
+            "valeurs de la dernière exécution) et aucun instantané n'a été pris. Corrigez le fichier (`pac plan check "
+            f"{plan}` nomme chaque problème), puis lancez `pac sync --plan audit` ou laissez la prochaine nuit "
+            "s'exécuter") in out, out
+    english = " ".join(run_pac("status", env=_env(settings), cwd=tmp_path, timeout=120).stdout.split())
+    assert f"- plan file not loaded: {plan}:13 plan.year: must be a whole number, not 'deux-mille'" in english
+
+
+def test_several_problems_kept_are_each_said_in_french(tmp_path: Path) -> None:
+    """The failed night's line names the file's first problems, « ; »-joined: each read back and said in French,
+    a fix holding « ; » of its own (the week's) included."""
+    from types import SimpleNamespace
+
+    from pac_config.planfile import load_plan
+    from pac_core.errors import InvalidInput
+    from sync_jobs.failed_plan import failed_plan_words
+    from sync_jobs.notice_words import notice_words
+
+    plan = tmp_path / "many.pac.yaml"
+    plan.write_text(BROKEN["week"][0](BROKEN["year"][0](EXAMPLE)).replace("    kind: horizontale  ",
+                                                                        "    kind: diagonale    "), encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        load_plan(plan)
+    line = failed_plan_words(SimpleNamespace(file=plan, key="audit"), refused.value)  # type: ignore[arg-type]
+    french = notice_words(line, "fr")
+    problems = french.removeprefix("fichier du plan non chargé : ").split(". La synchronisation")[0]
+    kind, bare = BROKEN["kind"][1], str(plan)[1:]
+    assert problems.split(" ; /") == [
+        f"{plan}{BROKEN['year'][1]}", f"{bare}{kind}", f"{bare}{kind.replace(':35 segments[0]', ':55 segments[2]')}",
+        f"{bare}{BROKEN['week'][1]}"], french
