@@ -22,7 +22,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pac_config.loader import _PLAIN
-from pac_config.plan_models import LANGUAGE_ALIASES
+from pac_config.plan_models import (
+    ACTION_STATUS_ALIASES,
+    ACTIVITY_ALIASES,
+    AXIS_STATE_ALIASES,
+    CONTEXT_KIND_ALIASES,
+    COUNTING_ALIASES,
+    IMPACT_ALIASES,
+    LANGUAGE_ALIASES,
+    SEGMENT_KIND_ALIASES,
+)
 from pac_core.errors import Problem
 from pac_core.text import fold_key
 
@@ -95,6 +104,12 @@ _WHAT = {"segment kind": "type de segment inconnu", "activity": "activité incon
          "date order": "ordre des dates inconnu", "context kind": "type de contexte inconnu",
          "impact": "impact inconnu", "KPI": "KPI inconnu", "timezone": "fuseau horaire inconnu"}
 _ITEMS = {"item": "élément", "items": "éléments"}
+# a closed list's values as a French plan writes them (the first spelling each table gives, French): a French
+# manager offered « horizontal, vertical, mixed » writes « horizontale » (all spellings are accepted)
+_SPELT = {canonical: aliases[0] for table in (ACTIVITY_ALIASES, COUNTING_ALIASES, SEGMENT_KIND_ALIASES,
+                                              AXIS_STATE_ALIASES, ACTION_STATUS_ALIASES, CONTEXT_KIND_ALIASES,
+                                              IMPACT_ALIASES)
+          for canonical, aliases in table.items() if aliases}
 
 # the other messages and fixes of a plan's refusal: (English, as a regular expression, its French); a group
 # named ``q…`` is a value as written (quoted with « »), ``l…`` a Python list of them (listed plainly)
@@ -184,6 +199,8 @@ def _value(name: str, text: str) -> str:
         return _quoted(text)
     if name.startswith("l"):
         return _listed(text)
+    if name == "values":
+        return ", ".join(_SPELT.get(v, v) for v in text.split(", "))
     if name == "what":
         return _WHAT.get(text, text)
     if name == "items":

@@ -27,7 +27,7 @@ BROKEN = {
              ":13 plan.year : doit être un nombre entier, pas « deux-mille » (écrivez un nombre, par exemple 5)"),
     "kind": (lambda s: s.replace("    kind: horizontale  ", "    kind: diagonale    ", 1),
              ":35 segments[0].kind : type de segment inconnu « diagonale » (vouliez-vous dire « horizontale » ? "
-             "(valeurs possibles : horizontal, vertical, mixed))"),
+             "(valeurs possibles : horizontale, verticale, mixte))"),
     "mapping": (lambda s: s.replace("segments:\n", "segments:\n  - oops\n", 1),
                 ":33 segments[0] : doit être un bloc de lignes clé: valeur, pas « oops » (écrivez des lignes "
                 "'clé: valeur' indentées en dessous)"),
