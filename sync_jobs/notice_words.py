@@ -107,6 +107,15 @@ _QUOTA: list[tuple[str, Callable[[re.Match[str]], str]]] = [
 ]
 
 
+# ``pipeline.stopped_by``'s « (WHAT: the next run reads the same changes again) » after a stop during the writes
+_AFTER = (r"(?: \((nothing was written and no watermark moved|\d+ records? written before the stop; the rest next "
+          r"run, as no watermark moved): the next run reads the same changes again\))?")
+
+
+def _after(what: str | None) -> str:
+    return f" ({_written(what)} : la prochaine exécution relit les mêmes modifications)" if what else ""
+
+
 def _quota(text: str) -> str:
     for pattern, french in _QUOTA:
         if (m := re.fullmatch(pattern, text, re.DOTALL)) is not None:
@@ -134,6 +143,9 @@ _LINES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
                "rien n'a été lu dans les CRM ni écrit (ils gardent les valeurs de la dernière exécution) et aucun "
                f"instantané n'a été pris. Corrigez le fichier (`{m[2]}` nomme chaque problème), puis lancez `{m[3]}` "
                "ou laissez la prochaine nuit s'exécuter"),
+    (r"credentials refused: (.*?)" + _AFTER, lambda m: f"identifiants refusés : {m[1]}{_after(m[2])}"),
+    (r"CRM unreachable: (.*?)" + _AFTER, lambda m: f"CRM injoignable : {m[1]}{_after(m[2])}"),
+    (r"CRM read failed: (.*?)" + _AFTER, lambda m: f"échec de lecture du CRM : {m[1]}{_after(m[2])}"),
     (r"salesforce\.schema (.*) \(an org provisioned by an older pac\): left out of the sync, everything else is "
      r"written; to fill them deploy force-app/ again \(sf project deploy start --source-dir force-app --target-org "
      r"ORG: the fields with the list views and the Lightning component that read them\), or run pac crm provision "

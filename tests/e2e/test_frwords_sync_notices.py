@@ -146,3 +146,24 @@ def test_the_hubspot_guard_and_a_refusal_by_the_crm_are_said_in_french() -> None
 def test_a_line_not_known_stays_as_written() -> None:
     line = "sf-main: salesforce.bulk Account: something new happened"
     assert notice_words(line, "fr") == line
+
+
+def test_a_crm_that_stops_the_night_is_said_in_french() -> None:
+    """The stops ``pipeline.stopped_by`` words for a CRM that refuses the credentials or cannot be reached: pac's
+    words in French, the CRM's (or the network's) own message as written."""
+    from connectors.base import AuthError, ReadFailed, TransientError
+    from sync_jobs.pipeline import stopped_by
+
+    _, refused = stopped_by(AuthError("INVALID_LOGIN: Invalid username, password, security token"), written=None)
+    assert notice_words(refused, "fr") == ("identifiants refusés : INVALID_LOGIN: Invalid username, password, "
+                                           "security token")
+    _, down = stopped_by(TransientError("503 Service Unavailable"), written=0)
+    assert notice_words(down, "fr") == (
+        "CRM injoignable : TransientError: 503 Service Unavailable (rien n'a été écrit et aucun point de reprise n'a "
+        "avancé : la prochaine exécution relit les mêmes modifications)")
+    _, failed = stopped_by(ReadFailed("Bulk API 2.0 job 750xx failed"), written=1)
+    assert notice_words(failed, "fr") == (
+        "échec de lecture du CRM : Bulk API 2.0 job 750xx failed (1 enregistrement écrit avant l'arrêt ; le reste à "
+        "la prochaine exécution, aucun point de reprise n'ayant avancé : la prochaine exécution relit les mêmes "
+        "modifications)")
+    assert notice_words(down, "en") == down
