@@ -49,6 +49,18 @@ BROKEN = {
                                 "    who: jules.martin@durand-process.example\n", 1),
             ":190 actions[0].who : jules.martin@durand-process.example n'est pas parmi les personnes du plan "
             "(ajoutez-la sous people, ou corrigez l'orthographe)"),
+    "count": (lambda s: s.replace("what: {activity: visite, count: 5, counting", "what: {activity: visite, count: 0, "
+                                  "counting", 1),
+              ":191 actions[0].what.count : le nombre visé doit être positif, pas 0 (dites combien, par exemple 5)"),
+    "margin": (lambda s: s.replace("margin_rate: 0.35", "margin_rate: 1.5", 1),
+               ":106 axes[0].objective.margin_rate : le taux de marge est une part entre 0 et 1 (écrivez 0.35 pour "
+               "35 %)"),
+    "budget": (lambda s: s.replace("budget: 12000", "budget: -5", 1),
+               ":118 axes[1].objective.budget : budget ne peut pas être négatif (corrigez le chiffre)"),
+    "who_name": (lambda s: s.replace("    who: julie.martin@durand-process.example\n", "    who: Julie Martin\n", 1),
+                 ":190 actions[0].who : « Julie Martin » n'est pas une adresse e-mail (vouliez-vous dire "
+                 "julie.martin@durand-process.example, l'e-mail de Julie Martin sous people ? identifiez les "
+                 "personnes par leur e-mail)"),
     "week": (lambda s: s.replace('    when: "semaine 18"\n', '    when: "semaine 99"\n', 1),
              ":192 actions[0].when : la semaine 99 n'existe pas en 2027 (2027 a 52 semaines ISO ; écrivez de "
              "semaine 1 à semaine 52)"),
