@@ -150,7 +150,7 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for warning in statement_warnings(plan, file):
         _console().print(textsafe.text(warning, style="yellow"))
-    moved = stored_period_warning(plan, file, settings)
+    moved = stored_period_warning(plan, file, settings, "fr" if fr else "en")
     if moved is not None:
         _console().print(textsafe.text(f"{head}{moved}", style="yellow"))
     for warning in words_of([*stored_owner_warning_lines(plan, file, settings),

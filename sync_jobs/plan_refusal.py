@@ -125,6 +125,15 @@ _MESSAGES: list[tuple[str, str]] = [
     (r"axis (?P<qid>'[^']*') does not exist", "l'axe {qid} n'existe pas"),
     (r"(?P<who>\S+) is not in the plan's people", "{who} n'est pas parmi les personnes du plan"),
     (r"week (?P<week>\d+) does not exist in (?P<year>\d+)", "la semaine {week} n'existe pas en {year}"),
+    (r"plan (?P<qid>'[^']*'): this plan's period moved from (?P<old>\S+) to (?P<new>\S+) \(the store's last version "
+     r"of this plan id, version (?P<v>\d+) from (?P<src>.+), covers (?P=old)\): syncing it would overwrite (?P=old)'s "
+     r"records in the CRM with (?P=new)'s actions of the same ids \((?P<id>\S+):A-01 of (?P=old) would become A-01 of "
+     r"(?P=new)\), mark (?P=old)'s other records removed and mix the two periods' snapshots under one id",
+     "plan {qid} : la période de ce plan est passée de {old} à {new} (la dernière version de cet id de plan gardée "
+     "par la base, version {v} depuis {src}, couvre {old}) : le synchroniser écraserait dans le CRM les "
+     "enregistrements de {old} par les actions de {new} de mêmes id ({id}:A-01 de {old} deviendrait A-01 de {new}), "
+     "marquerait retirés les autres enregistrements de {old} et mélangerait sous un seul id les instantanés des deux "
+     "périodes"),
     (r"the target count must be positive, not (?P<n>\S+)", "le nombre visé doit être positif, pas {n}"),
     (r"the margin rate is a share between 0 and 1", "le taux de marge est une part entre 0 et 1"),
     (r"the growth objective must be positive", "l'objectif de croissance doit être positif"),
@@ -152,6 +161,12 @@ _FIXES: list[tuple[str, str]] = [
     (r"fix the file", "corrigez le fichier"),
     (r"use fr or en", "utilisez fr ou en"),
     (r"add them under people, or fix the spelling", "ajoutez-la sous people, ou corrigez l'orthographe"),
+    (r"a new year's plan needs its own name \(or id:\) so that (?P<old>\S+)'s records, snapshots and reports stay; "
+     r"keep (?P=old)'s file in plans: until its late entries are counted; to continue the same plan id into "
+     r"(?P<new>\S+) anyway, run  (?P<command>pac sync --keep-plan-id)  once(?P<nothing>; nothing was written)?",
+     "le plan d'une nouvelle année demande son propre nom (ou id:) pour que les enregistrements, instantanés et "
+     "rapports de {old} restent ; gardez le fichier de {old} dans plans: jusqu'à ce que ses saisies tardives soient "
+     "comptées ; pour continuer malgré tout le même id de plan en {new}, lancez une fois  {command}{nothing}"),
     (r"say how many, e\.g\. (?P<n>\d+)", "dites combien, par exemple {n}"),
     (r"write 0\.35 for 35 %", "écrivez 0.35 pour 35 %"),
     (r"write the additional revenue expected, e\.g\. (?P<n>\d+)", "écrivez le CA additionnel attendu, par exemple {n}"),
@@ -230,6 +245,8 @@ def _value(name: str, text: str) -> str:
         return _ITEMS.get(text, text)
     if name == "missing":
         return "un" if text == "one" else text.replace(" more", " de plus")
+    if name == "nothing":
+        return " ; rien n'a été écrit" if text else ""
     if name in ("input", "shown"):
         return _quoted(text)
     return text
@@ -240,6 +257,13 @@ def _french(text: str, rules: list[tuple[re.Pattern[str], str]]) -> str:
         if (m := pattern.match(text)) is not None:
             return french.format(**{k: _value(k, v) for k, v in m.groupdict().items()})
     return text
+
+
+def problem_parts(problem: Problem, lang: str) -> tuple[str, str]:
+    """A problem's message and fix in ``lang`` (as written when this module does not know them)."""
+    if lang != "fr":
+        return problem.message, problem.fix
+    return _french(problem.message, _MESSAGE_RULES), _french(problem.fix, _FIX_RULES) if problem.fix else ""
 
 
 def problem_words(problem: Problem, lang: str) -> str:
