@@ -77,16 +77,22 @@ def _refuse(problems: list[Problem], file: Path) -> None:
     console.print(textsafe.text(refusal_words(file, len(problems), lang), style="bold red"))
 
 
+# the steps of a big plan's check, in the plan's language, read from the file's text before it loads (audit frwords)
+PLAN_STEPS = {"en": ("reading the plan (lines)", "checking the actions"),
+              "fr": ("lecture du plan (lignes)", "vérification des actions")}
+
+
 class _PlanProgress(Bars):
     """A bar on stderr, on a terminal only, for the two steps of a big plan's check: reading the file (lines) and
     checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__(textsafe.console(stderr=True))
+        self.words = PLAN_STEPS.get(lang, PLAN_STEPS["en"])
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if self.enabled:
-            self.show(step, "reading the plan (lines)" if step == "reading" else "checking the actions", done, total)
+            self.show(step, self.words[0] if step == "reading" else self.words[1], done, total)
 
 
 @click.command("check")
@@ -114,7 +120,7 @@ def check_command(file: Path) -> None:
     Example: pac plan check config/plans/example.pac.yaml
     """
     try:
-        with _PlanProgress() as progress:
+        with _PlanProgress(file_language(file)) as progress:
             plan = load_plan(file, progress=progress)
     except InvalidInput as exc:
         _refuse(exc.problems, file)

@@ -60,3 +60,19 @@ def test_an_english_plan_check_says_warning_as_before(tmp_path: Path) -> None:
             "to 2027-05-09), when semaine 19 (2027-05-10 to 2027-05-16) (the fields are what pac counts, the statement "
             "what reps read in the CRM and the report: rewrite text: or the fields so that they say the same)") in lines
     assert any(line.startswith("warning: axis AX-RA-MAINT") for line in lines)
+
+
+def test_the_big_plan_bar_is_french_for_a_french_plan() -> None:
+    """The bar of a big plan's check (a terminal only) names its two steps in the plan's language, read from the
+    file's text before it loads: « lecture du plan (lignes) », « vérification des actions »."""
+    from sync_jobs.cli_plan import _PlanProgress
+
+    for lang, words in (("fr", ["lecture du plan (lignes)", "vérification des actions"]),
+                        ("en", ["reading the plan (lines)", "checking the actions"])):
+        bar = _PlanProgress(lang)
+        shown: list[str] = []
+        bar.enabled = True
+        bar.show = lambda key, label, done, total, shown=shown: shown.append(label)  # type: ignore[method-assign]
+        bar("reading", 1, 10)
+        bar("checking", 1, 10)
+        assert shown == words
