@@ -134,6 +134,15 @@ _MESSAGES: list[tuple[str, str]] = [
      "enregistrements de {old} par les actions de {new} de mêmes id ({id}:A-01 de {old} deviendrait A-01 de {new}), "
      "marquerait retirés les autres enregistrements de {old} et mélangerait sous un seul id les instantanés des deux "
      "périodes"),
+    (r"plan (?P<qid>'[^']*'): this file was synced as plan (?P<qbefore>'[^']*') \(version (?P<v>\d+), named "
+     r"(?P<qname>'.*?'|\".*?\")\) and writes no id:, so its new name (?P<qnew>'.*?'|\".*?\") makes it a new plan, "
+     r"(?P=qid): syncing it would write a second copy of its (?P<axes>\d+) axes and (?P<actions>\d+) actions into "
+     r"the CRMs beside (?P<before>\S+)'s, which would stay as they are, and leave (?P=before)'s snapshots, CRM edits "
+     r"and history behind",
+     "plan {qid} : ce fichier a été synchronisé comme le plan {qbefore} (version {v}, nommé {qname}) et n'écrit pas "
+     "d'id:, donc son nouveau nom {qnew} en fait un nouveau plan, {qid} : le synchroniser écrirait dans les CRM une "
+     "seconde copie de ses {axes} axes et {actions} actions à côté de ceux de {before}, qui resteraient tels quels, "
+     "et laisserait derrière lui les instantanés, les modifications CRM et l'historique de {before}"),
     (r"the target count must be positive, not (?P<n>\S+)", "le nombre visé doit être positif, pas {n}"),
     (r"the margin rate is a share between 0 and 1", "le taux de marge est une part entre 0 et 1"),
     (r"the growth objective must be positive", "l'objectif de croissance doit être positif"),
@@ -167,6 +176,10 @@ _FIXES: list[tuple[str, str]] = [
      "le plan d'une nouvelle année demande son propre nom (ou id:) pour que les enregistrements, instantanés et "
      "rapports de {old} restent ; gardez le fichier de {old} dans plans: jusqu'à ce que ses saisies tardives soient "
      "comptées ; pour continuer malgré tout le même id de plan en {new}, lancez une fois  {command}{nothing}"),
+    (r"to keep the plan under its new name, write  id: (?P<before>\S+)  under plan: in the file; to start a new plan "
+     r"on purpose, write its own id: \((?P<id>\S+)\)(?P<nothing>; nothing was written)?",
+     "pour garder le plan sous son nouveau nom, écrivez  id: {before}  sous plan: dans le fichier ; pour commencer "
+     "exprès un nouveau plan, écrivez son propre id: ({id}){nothing}"),
     (r"say how many, e\.g\. (?P<n>\d+)", "dites combien, par exemple {n}"),
     (r"write 0\.35 for 35 %", "écrivez 0.35 pour 35 %"),
     (r"write the additional revenue expected, e\.g\. (?P<n>\d+)", "écrivez le CA additionnel attendu, par exemple {n}"),

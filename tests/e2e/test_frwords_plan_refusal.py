@@ -207,3 +207,43 @@ def test_several_problems_kept_are_each_said_in_french(tmp_path: Path) -> None:
     assert problems.split(" ; /") == [
         f"{plan}{BROKEN['year'][1]}", f"{bare}{kind}", f"{bare}{kind.replace(':35 segments[0]', ':55 segments[2]')}",
         f"{bare}{BROKEN['week'][1]}"], french
+
+
+def test_a_renamed_french_plan_is_refused_in_french(tmp_path: Path) -> None:
+    """The plan renamed with no ``id:`` (``check_name_kept``): ``pac plan check`` says in French that the night will
+    refuse it, and the refusal's problem reads in French (audit planlife F4's words, said in the plan's language)."""
+    from datetime import UTC, datetime
+
+    from pac_config.planfile import load_plan
+    from pac_config.settings import load_settings
+    from pac_core.errors import InvalidInput
+    from sync_jobs.pipeline import run_sync
+    from sync_jobs.plan_identity import stored_period_warning
+    from sync_jobs.plan_refusal import problem_words
+    from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+    settings = load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}"), env={})
+    file = Path(settings.plan(None).file)
+    file.write_text(file.read_text(encoding="utf-8").replace("  language: en\n", "  language: fr\n", 1),
+                    encoding="utf-8")
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"),
+            visit("v1", "u1", "a1", datetime(2027, 5, 4, 8, tzinfo=UTC)))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    file.write_text(file.read_text(encoding="utf-8").replace('  name: "Test plan"\n', '  name: "Test plan — Durand"\n'),
+                    encoding="utf-8")
+    settings = load_settings(Path(settings.source), env={})
+    plan = load_plan(file)
+    assert plan.language == "fr"
+    warning = stored_period_warning(plan, file, settings, "fr")
+    assert warning == (
+        "pac sync refusera ce plan : plan « test-plan-durand » : ce fichier a été synchronisé comme le plan "
+        "« test-plan » (version 1, nommé « Test plan ») et n'écrit pas d'id:, donc son nouveau nom « Test plan — "
+        "Durand » en fait un nouveau plan, « test-plan-durand » : le synchroniser écrirait dans les CRM une seconde "
+        f"copie de ses {len(plan.axes)} axes et {len(plan.actions)} actions à côté de ceux de test-plan, qui "
+        "resteraient tels quels, et laisserait derrière lui les instantanés, les modifications CRM et l'historique "
+        "de test-plan (pour garder le plan sous son nouveau nom, écrivez  id: test-plan  sous plan: dans le fichier ; "
+        "pour commencer exprès un nouveau plan, écrivez son propre id: (test-plan-durand))")
+    with pytest.raises(InvalidInput) as refused:
+        run_sync(None, settings, connectors={"fake": FakeConnector()}, clock=Clock(), evaluator=fake_evaluate)
+    assert problem_words(refused.value.problems[0], "fr").endswith("(test-plan-durand) ; rien n'a été écrit)")
