@@ -33,7 +33,7 @@ from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from pac_core.fiscal_calendar import quarter_list
 from pac_core.growth_words import provenance, zero_base_line
-from pac_core.linter import action_window_disagreement, disagreement_warning
+from pac_core.linter import FIELD_KEYS, action_window_disagreement, disagreement_warning
 from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import AxisState, Plan
@@ -45,8 +45,13 @@ from sync_jobs.atomic_file import replaced
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_identity import retired_edits_warnings, stored_owner_warning_lines, stored_period_warning
+from sync_jobs.plan_refusal import file_language, problem_words, refusal_words
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.run_views import Bars
+
+# the head of a warning of `pac plan check`, in the plan's language: the house's French head (``pac sync --lang
+# fr``'s « attention : », ``sync_jobs.warnings_kept.HEADS``), audit frwords
+WARNING_HEAD = {"en": "warning: ", "fr": "attention : "}
 
 
 def _console(stderr: bool = False) -> Console:
@@ -62,16 +67,32 @@ def _report(problems: list[Problem], what: str, *, stderr: bool = False) -> None
     console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
 
 
+def _refuse(problems: list[Problem], file: Path) -> None:
+    """A plan file that does not load: every problem, then the count, in the language the file says it is in
+    (``sync_jobs.plan_refusal``: English unless it says ``language: fr``; audit frwords)."""
+    lang = file_language(file)
+    console = _console()
+    for problem in problems:
+        console.print(textsafe.text(problem_words(problem, lang), style="red"))
+    console.print(textsafe.text(refusal_words(file, len(problems), lang), style="bold red"))
+
+
+# the steps of a big plan's check, in the plan's language, read from the file's text before it loads (audit frwords)
+PLAN_STEPS = {"en": ("reading the plan (lines)", "checking the actions"),
+              "fr": ("lecture du plan (lignes)", "vérification des actions")}
+
+
 class _PlanProgress(Bars):
     """A bar on stderr, on a terminal only, for the two steps of a big plan's check: reading the file (lines) and
     checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__(textsafe.console(stderr=True))
+        self.words = PLAN_STEPS.get(lang, PLAN_STEPS["en"])
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if self.enabled:
-            self.show(step, "reading the plan (lines)" if step == "reading" else "checking the actions", done, total)
+            self.show(step, self.words[0] if step == "reading" else self.words[1], done, total)
 
 
 @click.command("check")
@@ -99,12 +120,13 @@ def check_command(file: Path) -> None:
     Example: pac plan check config/plans/example.pac.yaml
     """
     try:
-        with _PlanProgress() as progress:
+        with _PlanProgress(file_language(file)) as progress:
             plan = load_plan(file, progress=progress)
     except InvalidInput as exc:
-        _report(exc.problems, f"{file} is not a valid plan")
+        _refuse(exc.problems, file)
         sys.exit(EXIT_BAD_INPUT)
     fr = plan.language == "fr"
+    head = WARNING_HEAD["fr" if fr else "en"]   # « attention : », as pac sync and pac status head a French warning
     summary = plan_summary(plan, plan.language)
     _console().print(textsafe.text(f"✓ plan OK : {summary}" if fr else f"✓ plan OK: {summary}", style="green"))
     if plan.period.quarters:   # a declared fiscal calendar: the quarters every "Q2" of the plan and report means
@@ -114,32 +136,32 @@ def check_command(file: Path) -> None:
     configured = os.environ.get("PAC_CONFIG")
     settings = check_settings(Path(configured) if configured else default_settings_path())   # read once
     for warning in words_of(settings_warnings(plan, file, settings), plan.language):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     # the settings naming this plan say whether its deals are divided between axes (a rate of the axis's share)
     split = settings is not None and settings.engine.attribution == "split" and any(
         entry.file.resolve() == file.resolve() for entry in settings.plans)
     for line, warned in _growth_lines(plan, split):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
     for warning in (*zero_cost_warnings(plan), *unknown_cost_warnings(plan), *unprofitable_warnings(plan)):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for warning in role_warnings(plan):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for warning in unfilled_warnings(plan, file):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for note in week_notes(plan):
         _console().print(textsafe.text(note))
     for warning in date_order_warnings(plan):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for warning in (*cut_week_warnings(plan), *end_word_warnings(plan), *calendar_quarter_warnings(plan)):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
     for warning in statement_warnings(plan, file):
         _console().print(textsafe.text(warning, style="yellow"))
-    moved = stored_period_warning(plan, file, settings)
+    moved = stored_period_warning(plan, file, settings, "fr" if fr else "en")
     if moved is not None:
-        _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{moved}", style="yellow"))
     for warning in words_of([*stored_owner_warning_lines(plan, file, settings),
                              *retired_edits_warnings(plan, file, settings)], plan.language):
-        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+        _console().print(textsafe.text(f"{head}{warning}", style="yellow"))
 
 
 def french_quarters(plan: Plan) -> str:
@@ -158,9 +180,23 @@ def statement_warnings(plan: Plan, file: Path) -> list[str]:
     if not found:
         return []
     doc = _document(file)
-    return [disagreement_warning(f"{file}:{doc.line(('actions', i, 'text')) if doc is not None else ''}", action.id,
-                                 said)
-            for i, action, said in found]
+    where = [f"{file}:{doc.line(('actions', i, 'text')) if doc is not None else ''}" for i, _, _ in found]
+    if plan.language == "fr":
+        return [french_disagreement(at, action.id, said) for at, (_, action, said) in zip(where, found, strict=True)]
+    return [disagreement_warning(at, action.id, said) for at, (_, action, said) in zip(where, found, strict=True)]
+
+
+def french_disagreement(where: str, action_id: str, found: list[tuple[str, str, str]]) -> str:
+    """``disagreement_warning`` in French (audit frwords): « attention : FILE:LINE A-01 : l'énoncé et les champs se
+    contredisent : l'énoncé dit semaine 18 (du 2027-05-03 au 2027-05-09), when semaine 19 (…) (…) »; the plan
+    file's keys and the periods as written."""
+    def dates(text: str) -> str:
+        return re.sub(r"\((\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)\)", r"(du \1 au \2)", text)
+    said = " ; ".join(f"l'énoncé dit {dates(s.removeprefix('statement says '))}, {FIELD_KEYS.get(key, key)} "
+                      f"{dates(counted)}" for key, s, counted in found)
+    return (f"{WARNING_HEAD['fr']}{where} {action_id} : l'énoncé et les champs se contredisent : {said} (les champs "
+            "sont ce que pac compte, l'énoncé ce que les commerciaux lisent dans le CRM et le rapport : réécrivez "
+            "text: ou les champs pour qu'ils disent la même chose)")
 
 
 def week_notes(plan: Plan) -> list[str]:
@@ -480,7 +516,7 @@ def _growth_lines(plan: Plan, split: bool = False) -> list[tuple[str, bool]]:
             continue
         warning = zero_base_line(axis, zone, fiscal, weeks)
         if warning is not None:
-            out.append((f"warning: {warning.words(plan.language)}", True))
+            out.append((f"{WARNING_HEAD['fr' if fr else 'en']}{warning.words(plan.language)}", True))
             continue
         shown = replace(objective, growth_base_split=split and objective.baseline is None)
         if fr:

@@ -28,6 +28,7 @@ from sync_jobs import cli_common
 from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.lock import lock_held
+from sync_jobs.notice_words import notice_words
 from sync_jobs.retired_kept import split, status_lines
 from sync_jobs.run_views import (
     FIGURE_WORDS_FR,
@@ -44,7 +45,7 @@ from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import shown_url
 from sync_jobs.store.tables import Run
-from sync_jobs.warnings_kept import kept_problems
+from sync_jobs.warnings_kept import HEADS, WARNING_HEAD, kept_problems
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
              "en": "No recommendation: every axis is within its thresholds."}
@@ -167,6 +168,17 @@ def read_advice(run_id: int, kept: Mapping[str, Any]) -> RunAdvice:
     """The advice ``sync_jobs.run_advice.kept_advice`` kept with run ``run_id``."""
     return RunAdvice(run_id, str(kept["plan"]), str(kept["language"]), datetime.fromisoformat(kept["as_of"]),
                      recommendations_from_payload(kept["recommendations"]), dict(kept.get("labels") or {}))
+
+
+def kept_words(line: str, lang: str) -> str:
+    """A problem the run kept (the run log's English), as ``pac sync --lang`` printed it: in French the warnings'
+    head « attention : » and the lines ``sync_jobs.notice_words`` knows (a stop on the API quota, the PAC fields an
+    older org lacks...) in French, the others as kept (audit frwords)."""
+    if lang != "fr":
+        return line
+    if line.startswith(WARNING_HEAD):
+        return HEADS["fr"] + notice_words(line.removeprefix(WARNING_HEAD), lang)
+    return notice_words(line, lang)
 
 
 def advice_heading(plan_name: str, axes: int, kept: str = "", lang: str = "en") -> str:
@@ -319,6 +331,7 @@ def status_cmd(plan_ref: str | None, limit: int, lang: str) -> None:
     # its plan warnings (a run recorded since migration 0017) worded in the status's language (audit warnfr)
     problems = kept_problems(split(runs[0].removed, runs[0].errors or [])[1], runs[0].plan_warnings, lang) \
         if runs else []
+    problems = [kept_words(line, lang) for line in problems]
     if problems:
         console.print(w["problems"].format(n=len(problems)), markup=False)
         for e in problems[:10]:

@@ -24,11 +24,13 @@ from pac_core.plan_end import period_line, plan_ended
 from pac_core.plan_warnings import words_of
 from sync_jobs import cli_common, textsafe
 from sync_jobs.crm_exit import crm_error_words, crm_exit_code
-from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld
 from sync_jobs.logs import redact
+from sync_jobs.notice_words import notice_words
 from sync_jobs.notify import after_sync
 from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.plan_refusal import plan_problems
 from sync_jobs.rejections import group_rejections
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import (
@@ -249,13 +251,15 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None, l
                                result.counts, lang))
     for line in api_lines(result, lang):
         console.print(line, markup=False)
-    for error in result.errors[:20]:
-        console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
+    for error in result.errors[:20]:     # a stop on the API quota in French under --lang fr (audit frwords)
+        console.print(f"[yellow]![/] {textsafe.markup(notice_words(error, lang))}", markup=True)
     # the plan's warnings in the output's language (``pac_core.plan_warnings``; free text as worded: audit warnfr)
     unmeasured = words_of(getattr(result, "unmeasured", []) or [], lang)
-    # one line per connector at most each, kept for pac status; the CRM admin's: in English
-    lacking = [*(getattr(result, "lacking", []) or []), *(getattr(result, "copies", []) or []),
-               *(getattr(result, "notices", []) or [])]
+    # one line per connector at most each, kept for pac status in English; here in the output's language, those
+    # ``notice_words`` knows (audit frwords: the French night printed them in English)
+    lacking = [notice_words(line, lang) for line in [*(getattr(result, "lacking", []) or []),
+                                                     *(getattr(result, "copies", []) or []),
+                                                     *(getattr(result, "notices", []) or [])]]
     others = [*unmeasured, *words_of(getattr(result, "relabelled", []) or [], lang)]
     shown = others[:MAX_WARNINGS_SHOWN]                        # lacking printed where it was: after the unmeasured
     for warning in [*shown[:len(unmeasured)], *lacking, *shown[len(unmeasured):]]:
@@ -319,6 +323,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     except LockHeld as exc:
         textsafe.echo(lock_words(exc, lang), err=True)
         sys.exit(EXIT_LOCKED)
+    except InvalidInput as exc:   # a French plan that does not load is refused in French (audit frwords)
+        if lang == "en":
+            raise
+        textsafe.echo("\n".join(plan_problems(exc.problems, settings.plan(plan_ref).file, lang)), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2),
         # with the table's code as inside them: a request refused as invalid 2, the quota 5, the rest 4
         textsafe.echo(redact(crm_error_words(exc, w["cannot_connect"])), err=True)

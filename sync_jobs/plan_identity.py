@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from pac_core.plan import Plan
 from pac_core.plan_warnings import PlanWarning
 from pac_core.window import Window
 from sync_jobs import overrides as plan_state
+from sync_jobs.plan_refusal import problem_parts
 from sync_jobs.retired_kept import joined as _and
 from sync_jobs.store import repo
 from sync_jobs.store.db import check_url, make_engine
@@ -361,12 +363,13 @@ def _day(moment: datetime) -> str:
     return moment.date().isoformat()
 
 
-def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:
+def stored_period_warning(plan: Plan, file: Path, settings: Settings | None, lang: str = "en") -> str | None:
     """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
     settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's
     file edited in place, or copied keeping its name), or holds this file under another id (renamed with no ``id:``,
     ``check_name_kept``). Nothing when there are no settings, no store yet or the store
-    cannot be read (``_on_store``). ``settings``: ``coverage.check_settings``, read once by the check."""
+    cannot be read (``_on_store``). ``settings``: ``coverage.check_settings``, read once by the check. ``lang``: the
+    plan's language (« pac sync refusera ce plan : … », ``plan_refusal``; audit frwords)."""
     def read(engine: Engine) -> str | None:
         try:
             check_period_kept(engine, plan, file=str(file.resolve()))
@@ -374,6 +377,9 @@ def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> 
             period = [problem for problem in exc.problems if problem.path in ("plan.period", "plan.name")]
             if period:
                 fix = period[0].fix.removesuffix(f"; {NOTHING_WRITTEN}")
+                if lang == "fr":
+                    message, fix = problem_parts(replace(period[0], fix=fix), lang)
+                    return f"pac sync refusera ce plan : {message} ({fix})"
                 return f"pac sync will refuse this plan: {period[0].message} ({fix})"
         return None
 

@@ -90,14 +90,15 @@ FRENCH = [
     "AX-CROISS : objectif +30\u00a0% du CA 2026 du périmètre, mesuré sur les affaires gagnées du CRM à chaque "
     "évaluation (après une sync, pac explain AX-CROISS donne le montant)",
     "AX-FIXE : objectif +10\u00a0% de 20\u202f000\u00a0€ (référence fixée dans le plan) = 2\u202f000\u00a0€",
-    "warning: axe AX-GRATUIT : son coût est 0, il n'a donc pas de ROI (le rapport dit « sans coût ») : si l'axe "
+    "attention : axe AX-GRATUIT : son coût est 0, il n'a donc pas de ROI (le rapport dit « sans coût ») : si l'axe "
     "coûte quelque chose, écrivez son budget (ou effort_days et day_cost)",
-    "warning: axe AX-INCONNU : aucun coût écrit (budget, ou effort_days et day_cost) alors que d'autres axes en ont "
+    "attention : axe AX-INCONNU : aucun coût écrit (budget, ou effort_days et day_cost) alors que d'autres axes en ont "
     "un : son ROI, celui de son segment et celui du plan restent inconnus (« – ») tant qu'il ne l'est pas",
-    "warning: axe AX-FIXE : atteint en entier, son objectif ne paie pas son coût : 2\u202f000\u00a0€ × 30\u00a0% de "
-    "marge = 600\u00a0€, en dessous du coût de 1\u202f000\u00a0€ (ROI \u221240\u00a0% à 100\u00a0%) ; " + TAIL,
-    "warning: axe AX-PERTE : atteint en entier, son objectif ne paie pas son coût : 4\u202f000\u00a0€ × 30\u00a0% de "
-    "marge = 1\u202f200\u00a0€, en dessous du coût de 5\u202f000\u00a0€ (ROI \u221276\u00a0% à 100\u00a0%) ; " + TAIL,
+    "attention : axe AX-FIXE : atteint en entier, son objectif ne paie pas son coût : 2\u202f000\u00a0€ × 30\u00a0% "
+    "de marge = 600\u00a0€, en dessous du coût de 1\u202f000\u00a0€ (ROI \u221240\u00a0% à 100\u00a0%) ; " + TAIL,
+    "attention : axe AX-PERTE : atteint en entier, son objectif ne paie pas son coût : 4\u202f000\u00a0€ × 30\u00a0% "
+    "de marge = 1\u202f200\u00a0€, en dessous du coût de 5\u202f000\u00a0€ (ROI \u221276\u00a0% à 100\u00a0%) ; "
+    + TAIL,
 ]
 ENGLISH = [
     "✓ plan OK: 1 segment, 5 axes, 5 actions",
@@ -138,9 +139,9 @@ def test_english_plan_check_lines_unchanged(tmp_path: Path) -> None:
 def test_french_plan_with_no_cost_at_all(tmp_path: Path) -> None:
     assert _check(tmp_path, NO_COST) == [
         "✓ plan OK : 1 segment, 1 axe, 1 action",
-        "warning: aucun axe n'a de coût écrit (budget, ou effort_days et day_cost, sous chaque objectif) : le rapport "
-        "ne peut montrer aucun ROI, ni d'un axe, ni d'un segment, ni du plan (« – ») ; écrivez le coût de chaque "
-        "axe, ou budget: 0 pour un axe qui ne coûte rien"]
+        "attention : aucun axe n'a de coût écrit (budget, ou effort_days et day_cost, sous chaque objectif) : le "
+        "rapport ne peut montrer aucun ROI, ni d'un axe, ni d'un segment, ni du plan (« – ») ; écrivez le coût de "
+        "chaque axe, ou budget: 0 pour un axe qui ne coûte rien"]
 
 
 def test_french_fiscal_calendar_line(tmp_path: Path) -> None:
@@ -155,10 +156,10 @@ def test_french_unfilled_warnings_name_the_axe(tmp_path: Path) -> None:
     text = NO_COST.replace("actions:", "  - {id: AX-2, name: Deux, segment: S-RA}\nactions:")
     path = tmp_path / "plan.pac.yaml"
     lines = _check(tmp_path, text)
-    assert f"warning: {path}:12 axe AX-2: aucune action ne le sert : rien de ce que font les commerciaux n'est " \
+    assert f"attention : {path}:12 axe AX-2: aucune action ne le sert : rien de ce que font les commerciaux n'est " \
         "compté pour lui, et son objectif reste un vœu (écrivez au moins une action avec axis: AX-2 : qui fait quoi, " \
         "combien, quand ; ou suspendez ou abandonnez l'axe)" in lines, lines
-    assert any(line.startswith(f"warning: {path}:12 axe AX-2: pas d'objectif : ") for line in lines), lines
+    assert any(line.startswith(f"attention : {path}:12 axe AX-2: pas d'objectif : ") for line in lines), lines
     english = _check(tmp_path, text.replace("language: fr", "language: en"))
     assert any(line.startswith(f"warning: {path}:12 axis AX-2: no action serves it: ") for line in english), english
 
@@ -172,7 +173,7 @@ def test_french_plan_check_words_an_unmeasured_action_in_french(tmp_path: Path) 
     done = run_pac("plan", "check", str(plan), env=_env(settings), cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     flat = " ".join(done.stdout.split())
-    assert ("warning: l'action A-4 compte les activités 'email', qu'aucun connecteur du plan ne lit (hs-audit "
+    assert ("attention : l'action A-4 compte les activités 'email', qu'aucun connecteur du plan ne lit (hs-audit "
             "(hubspot)) : elle restera à 0 quoi qu'on fasse. Pour la mesurer : hs-audit : mettez "
             "activities.emails.enabled: true dans son mapping") in flat, done.stdout
     assert "counts 'email' activities" not in flat, done.stdout

@@ -66,5 +66,5 @@ def test_who_changed_alone_is_warned_of_by_sync_and_plan_check(tmp_path: Path, s
                                env={"PAC_CONFIG": str(org.settings.source), "COLUMNS": "400"})
     assert shown.exit_code == 0, shown.output
     # the plan is French: pac plan check words the warning in French, as pac sync --lang fr (audit clifr)
-    assert (f"warning: A-01 : le responsable est passé de {JULIE} à {MARC} depuis la version 1 du plan gardée par "
+    assert (f"attention : A-01 : le responsable est passé de {JULIE} à {MARC} depuis la version 1 du plan gardée par "
             f"pac : les activités de {JULIE} ne comptent plus pour elle") in shown.output

@@ -111,11 +111,13 @@ def test_plan_check_says_before_the_night_that_sync_will_refuse_it(org: Org) -> 
         assert "✓ plan OK" in result.stdout
         return result.stdout
 
-    assert "will refuse" not in check() and not (org.tmp / "pac.db").exists()   # no store: nothing made
+    assert "refusera" not in check() and not (org.tmp / "pac.db").exists()   # no store: nothing made
     org.sync()
-    assert "will refuse" not in check()
+    assert "refusera" not in check()
     org.plan.write_text(org.plan.read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8")
     out = " ".join(check().split())
-    assert ("warning: pac sync will refuse this plan: plan 'pac-durand-process': this plan's period moved from 2026 "
-            "to 2027") in out
-    assert "pac sync --keep-plan-id once)" in out and "nothing was written" not in out
+    # in the French plan's words (audit frwords: « attention : pac sync will refuse this plan: … » before)
+    assert ("attention : pac sync refusera ce plan : plan « pac-durand-process » : la période de ce plan est passée "
+            "de 2026 à 2027 (la dernière version de cet id de plan gardée par la base, version 1 depuis ") in out, out
+    assert ("pour continuer malgré tout le même id de plan en 2027, lancez une fois pac sync --keep-plan-id)") in out
+    assert "rien n'a été écrit" not in out

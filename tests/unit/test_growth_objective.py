@@ -647,5 +647,5 @@ class TestSurfaces:
         path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
         shown = CliRunner().invoke(main, ["plan", "check", str(path)])
         assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
-            f"warning: axe AX : une croissance de +30{NBSP}% ne donne aucun objectif : son CA de référence fixé est 0 "
-            "(écrivez le CA additionnel en montant, p. ex. additional_revenue: 20000)"]
+            f"attention : axe AX : une croissance de +30{NBSP}% ne donne aucun objectif : son CA de référence fixé "
+            "est 0 (écrivez le CA additionnel en montant, p. ex. additional_revenue: 20000)"]

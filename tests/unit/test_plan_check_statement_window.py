@@ -5,6 +5,7 @@ the report show reps « mi-juin » (11-20 June, docs/linter.md) and pac counts t
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -56,18 +57,20 @@ def _warnings(tmp_path: Path) -> tuple[Path, list[str]]:
     path.write_text(PLAN_FILE, encoding="utf-8")
     shown = CliRunner().invoke(main, ["plan", "check", str(path)], env={"PAC_CONFIG": None})
     assert shown.exit_code == 0 and shown.output.startswith("✓ plan OK"), shown.output
-    return path, [line for line in shown.output.splitlines() if "the statement and the fields disagree" in line]
+    return path, [line for line in shown.output.splitlines() if "l'énoncé et les champs se contredisent" in line]
 
 
 def test_a_statement_whose_window_is_not_the_one_counted_is_warned_of_at_its_line(tmp_path: Path) -> None:
     path, found = _warnings(tmp_path)
     assert found == [
-        f"warning: {path}:19 A-01: the statement and the fields disagree: statement says mi-juin (2027-06-11 to "
-        "2027-06-20), when juin (2027-06-01 to 2027-06-30) (the fields are what pac counts, the statement what reps "
-        "read in the CRM and the report: rewrite text: or the fields so that they say the same)",
-        f"warning: {path}:31 A-03: the statement and the fields disagree: statement says début septembre (2027-09-01 "
-        "to 2027-09-10), when septembre (2027-09-01 to 2027-09-30) (the fields are what pac counts, the statement what "
-        "reps read in the CRM and the report: rewrite text: or the fields so that they say the same)",
+        f"attention : {path}:19 A-01 : l'énoncé et les champs se contredisent : l'énoncé dit mi-juin (du 2027-06-11 "
+        "au 2027-06-20), when juin (du 2027-06-01 au 2027-06-30) (les champs sont ce que pac compte, l'énoncé ce que "
+        "les commerciaux lisent dans le CRM et le rapport : réécrivez text: ou les champs pour qu'ils disent la même "
+        "chose)",
+        f"attention : {path}:31 A-03 : l'énoncé et les champs se contredisent : l'énoncé dit début septembre (du "
+        "2027-09-01 au 2027-09-10), when septembre (du 2027-09-01 au 2027-09-30) (les champs sont ce que pac compte, "
+        "l'énoncé ce que les commerciaux lisent dans le CRM et le rapport : réécrivez text: ou les champs pour qu'ils "
+        "disent la même chose)",
     ]
 
 
@@ -75,7 +78,13 @@ def test_the_same_warning_as_pac_plan_lint(tmp_path: Path) -> None:
     path, found = _warnings(tmp_path)
     linted = CliRunner().invoke(main, ["plan", "lint", str(path)], env={"PAC_CONFIG": None})
     shown = "".join(linted.output.split())      # the lint's console wraps long lines, a long path mid-word
-    assert len(found) == 2 and all("".join(warning.split()) in shown for warning in found)
+    # the same actions at the same lines and the same windows; `pac plan lint` words them in English, `pac plan
+    # check` in the French plan's language (audit frwords)
+    english = [re.sub(r"^attention : (\S+) (A-\d+) : l'énoncé et les champs se contredisent : l'énoncé dit (.*?) "
+                      r"\(du (\S+) au (\S+)\), when (.*?) \(du (\S+) au (\S+)\) .*$",
+                      r"warning: \1 \2: the statement and the fields disagree: statement says \3 (\4 to \5), when \6 "
+                      r"(\7 to \8)", warning) for warning in found]
+    assert len(found) == 2 and all("".join(warning.split()) in shown for warning in english)
 
 
 def test_the_window_check_is_the_linters(tmp_path: Path) -> None:

@@ -94,11 +94,11 @@ def test_the_imported_sample_is_told_what_to_fill_in(tmp_path: Path) -> None:
     assert "pac plan check" in out.read_text(encoding="utf-8").split("plan:", 1)[0]
     shown = CliRunner().invoke(main, ["plan", "check", str(out)], env={"PAC_CONFIG": None})
     assert shown.exit_code == 0, shown.output
-    warned = [line for line in shown.output.splitlines() if line.startswith("warning: ")]
+    warned = [line for line in shown.output.splitlines() if line.startswith("attention : ")]   # audit frwords
     assert sum(": pas d'objectif : " in w for w in warned) == 5, warned
     assert sum(": SWOT vide : " in w for w in warned) == 4, warned
     assert sum(": pas de rôle, et le plan n'a aucun manager" in w for w in warned) == 6, warned
-    assert all(w.startswith(f"warning: {out}:") for w in warned), warned
+    assert all(w.startswith(f"attention : {out}:") for w in warned), warned
 
 
 def test_an_axis_no_action_serves_is_warned_of_at_its_line(tmp_path: Path) -> None:

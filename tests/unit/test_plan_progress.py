@@ -39,8 +39,9 @@ def test_progress_reports_reading_then_checking(tmp_path: Path) -> None:
 
 def test_plan_check_of_a_big_plan_prints_no_bar_when_piped(tmp_path: Path) -> None:
     """Not on a terminal (a pipe, cron): no bar, only the summary line (and the plan's warnings: the copies of A-01
-    serve one axis, so the seven others are said to be served by no action)."""
+    serve one axis, so the seven others are said to be served by no action; « attention : », the plan being French,
+    audit frwords)."""
     result = CliRunner().invoke(main, ["plan", "check", str(big_plan(tmp_path, 300))])
     lines = result.output.strip().splitlines()
     assert result.exit_code == 0 and lines[0] == "✓ plan OK : 6 segments, 8 axes, 300 actions"
-    assert "\r" not in result.output and all(line.startswith("warning: ") for line in lines[1:])
+    assert "\r" not in result.output and all(line.startswith("attention : ") for line in lines[1:])
