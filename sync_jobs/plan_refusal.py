@@ -119,6 +119,9 @@ _MESSAGES: list[tuple[str, str]] = [
     (r"must not be empty", "ne doit pas être vide"),
     (r"(?P<qvalue>.+) is not allowed", "{qvalue} n'est pas permis"),
     (rf"unknown (?P<what>{'|'.join(_WHAT)}) (?P<qvalue>'.*'|\".*\")", "{what} {qvalue}"),
+    (r"YAML syntax error: this line is indented (?P<n>\d+) spaces, the key above it \(line (?P<line>\d+)\) "
+     r"(?P<col>\d+)",
+     "erreur de syntaxe YAML : cette ligne est indentée de {n} espaces, la clé au-dessus (ligne {line}) de {col}"),
     (r"YAML syntax error: (?P<yaml>.*)", "erreur de syntaxe YAML : {yaml}"),
     (r"cannot read YAML: (?P<yaml>.*)", "YAML illisible : {yaml}"),
     (r"segment (?P<qid>'[^']*') does not exist", "le segment {qid} n'existe pas"),
@@ -165,6 +168,13 @@ _FIXES: list[tuple[str, str]] = [
     (r"write a value", "écrivez une valeur"),
     (r"use an IANA name such as (?P<tz>\S+)", "utilisez un nom IANA, par exemple {tz}"),
     (r"check indentation and quotes on that line", "vérifiez l'indentation et les guillemets de cette ligne"),
+    (r"indent it with (?P<col>\d+) spaces as the key above, or fewer to close that block: the keys of one block "
+     r"start in the same column",
+     "indentez-la de {col} espaces comme la clé au-dessus, ou de moins pour fermer ce bloc : les clés d'un même "
+     "bloc commencent à la même colonne"),
+    (r"give each key once in its block: merge the two, or delete the one you do not mean",
+     "ne donnez chaque clé qu'une fois dans son bloc : fusionnez les deux, ou supprimez celle que vous ne vouliez "
+     "pas"),
     (r"YAML indents with spaces only: replace the tab with spaces on that line",
      "YAML n'indente qu'avec des espaces : remplacez la tabulation par des espaces sur cette ligne"),
     (r"fix the file", "corrigez le fichier"),

@@ -35,8 +35,10 @@ BROKEN = {
                  ":14 plan.timezone : fuseau horaire inconnu « Europe/Lutece » (utilisez un nom IANA, par exemple "
                  "Europe/Paris)"),
     "syntax": (lambda s: s + "\n  : [\n",
-               ":373 erreur de syntaxe YAML : expected <block end>, but found ':' (vérifiez l'indentation et les "
-               "guillemets de cette ligne)"),
+               # (the words of audit opsmap's indentation slip, since 8 Dec 2026, in French)
+               ":373 erreur de syntaxe YAML : cette ligne est indentée de 2 espaces, la clé au-dessus (ligne 364) "
+               "de 4 (indentez-la de 4 espaces comme la clé au-dessus, ou de moins pour fermer ce bloc : les clés "
+               "d'un même bloc commencent à la même colonne)"),
     "unknown_key": (lambda s: s.replace("  language: fr\n", "  language: fr\n  colour: bleu\n", 1),
                     ":17 plan.colour : clé inconnue « colour » (clés connues : currency, date_order, "
                     "fiscal_calendar, id, language, name, period, timezone, year)"),

@@ -141,8 +141,10 @@ def test_config_check_on_a_plan_file_checks_it_as_a_plan(tmp_path: Path) -> None
     assert done.returncode == 2, output
     assert "missing crm" not in output, output
     line = _line(plan, "timezone: Europe/Pariss")
-    assert (f"{plan}:{line} plan.timezone: unknown timezone 'Europe/Pariss' (use an IANA name such as Europe/Paris)"
-            in output), output
+    # the example plan is French (language: fr): its refusal is said as `pac plan check` says it, in French
+    # (audit frwords, merged the same day)
+    assert (f"{plan}:{line} plan.timezone : fuseau horaire inconnu « Europe/Pariss » (utilisez un nom IANA, par "
+            "exemple Europe/Paris)" in output), output
 
 
 def test_two_company_concepts_read_from_one_hubspot_property_are_refused(tmp_path: Path) -> None:
