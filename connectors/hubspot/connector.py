@@ -285,8 +285,9 @@ class HubSpotConnector:
         # other company are in ``_not_merged``
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
-        # merged company -> the oldest company merged into it the store held live (its stored account) and that one's
-        # recorded state changes: the merged company's past (``_note_merges``, ``_merged_history``; audit hsmerge);
+        # merged company -> the company merged into it the store held live whose past it takes (the one the team
+        # worked, else the oldest: its stored account) and that one's recorded state changes: the merged company's
+        # past (``_note_merges``, ``_merged_history``; audits hsmerge, hshand12);
         # the merged companies the store held live before this run (their past recorded already); and the merged
         # companies this run read whose past is taken from the store
         self._merged_past: dict[str, tuple[Account, Sequence[AccountChange]]] = {}
@@ -871,10 +872,11 @@ class HubSpotConnector:
     def _merged_history(self, ids: Sequence[str], fields: tuple[tuple[str, str], ...]
                         ) -> Iterator[AccountChange | HistoryRead]:
         """The state changes of the merged companies ``ids`` (read this run, their merge not yet seen: ``_note_merges``)
-        before their merge: those pac recorded of the oldest company merged into each (``_merged_past``), under the
-        merged company's id, then one change from that company's last stored value to the merged company's, dated by
-        the merged company's stamp (the merge, or an edit since: never before the oldest company's last change or
-        stamp); then a ``HistoryRead`` of their ``fields``, so no later read takes HubSpot's history of them.
+        before their merge: those pac recorded of the company merged into each the team worked, else the oldest
+        (``_merged_past``), under the merged company's id, then one change from that company's last stored value to
+        the merged company's, dated by the merged company's stamp (the merge, or an edit since: never before that
+        company's last change or stamp); then a ``HistoryRead`` of their ``fields``, so no later read takes HubSpot's
+        history of them.
 
         HubSpot keeps "the history of property values from both records" on the merged record (knowledge base,
         *Merge records*) and no entry of ``propertiesWithHistory`` says which record it came from (``value``,
@@ -1012,7 +1014,10 @@ class HubSpotConnector:
         query per 1,000 companies read that list merged ids, none otherwise.
 
         A merge pac has not seen yet also notes the merged company's past (audit hsmerge, docs/hubspot.md, *Merged
-        records*): the oldest of the companies merged into it that the store holds live (the smallest id: HubSpot
+        records*): of the companies merged into it that the store holds live, the one the team worked (the store
+        holds a live visit, call or deal on it: ``StoredRecords.holding``, two more queries when a merge retires
+        several stored companies; audit hshand12: an import nobody worked, or a duplicate nobody worked merged with a
+        company merged before, whose new id is larger, gave their past), else the oldest (the smallest id: HubSpot
         numbers records as it creates them), as pac stored it and with the state changes the store recorded of it
         (``StoredRecords.records`` and ``changes``: two more queries, on a night with merges only); the merged
         companies the store holds already are noted too (their past was recorded the night of their merge)."""
@@ -1031,8 +1036,13 @@ class HubSpotConnector:
         if self._stored is None:
             return
         self._merged_known.update(i for i in merged if i in live)
-        oldest = {winner: min((old for old in ids if old in live), key=_numeric)
-                  for winner, ids in merged.items() if winner not in live and any(old in live for old in ids)}
+        new = {winner: [old for old in ids if old in live] for winner, ids in merged.items() if winner not in live}
+        new = {winner: ids for winner, ids in new.items() if ids}
+        several = sorted({old for ids in new.values() if len(ids) > 1 for old in ids}, key=_numeric)
+        worked = (self._stored.holding(ObjectKind.ACTIVITIES.value, several)
+                  | self._stored.holding(ObjectKind.DEALS.value, several)) if several else set()
+        # the record the team worked (the store holds visits, calls or deals on it), then the oldest (audit hshand12)
+        oldest = {winner: min(ids, key=lambda old: (old not in worked, _numeric(old))) for winner, ids in new.items()}
         if oldest:
             pasts = sorted(set(oldest.values()), key=_numeric)
             stored = self._stored.records(ObjectKind.ACCOUNTS.value, pasts)
