@@ -287,8 +287,9 @@ class HubSpotConnector:
         # other company are in ``_not_merged``
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
-        # merged company -> the oldest company merged into it the store held live (its stored account) and that one's
-        # recorded state changes: the merged company's past (``_note_merges``, ``_merged_history``; audit hsmerge);
+        # merged company -> the company merged into it the store held live whose past it takes (the one the team
+        # worked, else the oldest: its stored account) and that one's recorded state changes: the merged company's
+        # past (``_note_merges``, ``_merged_history``; audits hsmerge, hshand12);
         # the merged companies the store held live before this run (their past recorded already); and the merged
         # companies this run read whose past is taken from the store
         self._merged_past: dict[str, tuple[Account, Sequence[AccountChange]]] = {}
@@ -873,10 +874,11 @@ class HubSpotConnector:
     def _merged_history(self, ids: Sequence[str], fields: tuple[tuple[str, str], ...]
                         ) -> Iterator[AccountChange | HistoryRead]:
         """The state changes of the merged companies ``ids`` (read this run, their merge not yet seen: ``_note_merges``)
-        before their merge: those pac recorded of the oldest company merged into each (``_merged_past``), under the
-        merged company's id, then one change from that company's last stored value to the merged company's, dated by
-        the merged company's stamp (the merge, or an edit since: never before the oldest company's last change or
-        stamp); then a ``HistoryRead`` of their ``fields``, so no later read takes HubSpot's history of them.
+        before their merge: those pac recorded of the company merged into each the team worked, else the oldest
+        (``_merged_past``), under the merged company's id, then one change from that company's last stored value to
+        the merged company's, dated by the merged company's stamp (the merge, or an edit since: never before that
+        company's last change or stamp); then a ``HistoryRead`` of their ``fields``, so no later read takes HubSpot's
+        history of them.
 
         HubSpot keeps "the history of property values from both records" on the merged record (knowledge base,
         *Merge records*) and no entry of ``propertiesWithHistory`` says which record it came from (``value``,
@@ -1016,18 +1018,30 @@ class HubSpotConnector:
         query per 1,000 companies read that list merged ids, none otherwise.
 
         A merge pac has not seen yet also notes the merged company's past (audit hsmerge, docs/hubspot.md, *Merged
-        records*): the oldest of the companies merged into it that the store holds live (the smallest id: HubSpot
+        records*): of the companies merged into it that the store holds live, the one the team worked (the store
+        holds a live visit, call or deal on it: ``StoredRecords.holding``, two more queries when a merge retires
+        several stored companies; audit hshand12: an import nobody worked, or a duplicate nobody worked merged with a
+        company merged before, whose new id is larger, gave their past), else the oldest (the smallest id: HubSpot
         numbers records as it creates them), as pac stored it and with the state changes the store recorded of it
         (``StoredRecords.records`` and ``changes``: two more queries, on a night with merges only); the merged
-        companies the store holds already are noted too (their past was recorded the night of their merge)."""
+        companies the store holds already are noted too (their past was recorded the night of their merge). Companies
+        the store holds live that went into a merged company without being listed (two merges between two nights) are
+        found first (``_merged_unlisted``) and taken as listed."""
         merged = {str(obj["id"]): ids for obj in buffer if (ids := merged_ids(obj))}
         if not merged:
             return
-        self._companies_gone.update(i for ids in merged.values() for i in ids)
-        self._merged_into.update((old, winner) for winner, ids in merged.items() for old in ids)
         live = self._stored.live(ObjectKind.ACCOUNTS.value,
                                  sorted({i for ids in merged.values() for i in ids} | set(merged))) \
             if self._stored is not None else {}
+        if unlisted := self._merged_unlisted(merged, live):
+            # listed from now on, as HubSpot lists ids merged into it (``_merged_away`` retires them)
+            live = {**live, **{i: i for ids in unlisted.values() for i in ids}}
+            for obj in buffer:
+                if extra := unlisted.get(str(obj["id"])):
+                    merged[str(obj["id"])] = [*merged[str(obj["id"])], *extra]
+                    obj["properties"][MERGED_IDS] = ";".join(merged[str(obj["id"])])
+        self._companies_gone.update(i for ids in merged.values() for i in ids)
+        self._merged_into.update((old, winner) for winner, ids in merged.items() for old in ids)
         for obj in buffer:
             i = str(obj["id"])
             if i in merged:
@@ -1035,8 +1049,13 @@ class HubSpotConnector:
         if self._stored is None:
             return
         self._merged_known.update(i for i in merged if i in live)
-        oldest = {winner: min((old for old in ids if old in live), key=_numeric)
-                  for winner, ids in merged.items() if winner not in live and any(old in live for old in ids)}
+        new = {winner: [old for old in ids if old in live] for winner, ids in merged.items() if winner not in live}
+        new = {winner: ids for winner, ids in new.items() if ids}
+        several = sorted({old for ids in new.values() if len(ids) > 1 for old in ids}, key=_numeric)
+        worked = (self._stored.holding(ObjectKind.ACTIVITIES.value, several)
+                  | self._stored.holding(ObjectKind.DEALS.value, several)) if several else set()
+        # the record the team worked (the store holds visits, calls or deals on it), then the oldest (audit hshand12)
+        oldest = {winner: min(ids, key=lambda old: (old not in worked, _numeric(old))) for winner, ids in new.items()}
         if oldest:
             pasts = sorted(set(oldest.values()), key=_numeric)
             stored = self._stored.records(ObjectKind.ACCOUNTS.value, pasts)
@@ -1044,6 +1063,42 @@ class HubSpotConnector:
             for winner, old in oldest.items():
                 if isinstance(account := stored.get(old), Account):
                     self._merged_past[winner] = (account, tuple(changes.get(old) or ()))
+
+    def _merged_unlisted(self, merged: Mapping[str, Sequence[str]], live: Mapping[str, str]) -> dict[str, list[str]]:
+        """Merged company -> the companies the store holds live that went into it without being listed in its
+        ``hs_merged_object_ids`` (audit hshand12): two merges between two nights, Lyon A and Rillieux into 2830, then
+        2830 with a duplicate into 2840, pac never storing 2830; whether 2840 lists the ids merged into 2830 HubSpot
+        does not document. Asked only of a merge pac has not seen that lists an id the store holds no live company of
+        (a company pac never stored, or retired): the merged company's engagements and deals (associations v4, one
+        read per object pac reads), the companies the store holds them on that it does not list, and those companies
+        read by id: one HubSpot no longer answers under its own id while the merged company answers ("both of the
+        previous IDs will point to the resulting merged record", changelog "Updated merge functionality for contacts
+        and companies") went into it. A few calls on such a night, none otherwise."""
+        if self._stored is None:
+            return {}
+        new = [w for w, ids in merged.items() if w not in live and any(old not in live for old in ids)]
+        if not new:
+            return {}
+        listed = {i for ids in merged.values() for i in ids} | set(merged)
+        held: dict[str, set[str]] = {}      # merged company -> the stored companies of the records now on it
+        for kind in (ObjectKind.ACTIVITIES, ObjectKind.DEALS):
+            for spec in objects_of(kind, self.mapping):
+                if not spec.company:
+                    continue
+                links = read_associations(self.transport, "companies", spec.object_type, new)
+                on = {str(to["toObjectId"]): w for w, tos in links.items() for to in tos}
+                for rid, account in (self._stored.live(kind.value, sorted(on)) if on else {}).items():
+                    if account and account not in listed:
+                        held.setdefault(on[rid], set()).add(account)
+        ask = sorted({a for found in held.values() for a in found}, key=_numeric)
+        still = self._stored.live(ObjectKind.ACCOUNTS.value, ask) if ask else {}
+        ask = [a for a in ask if a in still]
+        if not ask:
+            return {}
+        answered = {str(obj["id"]) for obj in batch_read(self.transport, "companies", ask, [MERGED_IDS])}
+        return {w: gone for w, found in held.items()
+                if w in answered and (gone := sorted((a for a in found if a in ask and a not in answered),
+                                                     key=_numeric))}
 
     def _restored(self, spec: HsObject, listed: set[str]) -> Iterator[Record | Rejected]:
         """The records the store retired lately (``StoredRecords.retired``: by an archived list, within the recycle

@@ -180,7 +180,8 @@ class Portal:
             if all(other != b_id for other, _ in rows):
                 rows.append((b_id, kinds))
 
-    def merge(self, object_type: str, primary: str, other: str, new_id: str, at: datetime) -> str:
+    def merge(self, object_type: str, primary: str, other: str, new_id: str, at: datetime, *,
+              lists_earlier: bool = False) -> str:
         """Merge two records as HubSpot does (POST /crm/v3/objects/{type}/merge, ``primaryObjectId`` and
         ``objectIdToMerge``; changelog "Updated merge functionality for contacts and companies"): a **new** record,
         with the primary's property values, created and stamped at ``at``, whose ``hs_merged_object_ids`` lists both
@@ -192,18 +193,28 @@ class Portal:
         A property the primary leaves empty takes the other record's value ("secondary fills empty fields only", a
         merge vendor's reading of HubSpot's rules); the creation date properties stay the primary's (a merge vendor:
         the new record "will reference the oldest record for fields such as created date"), only the record's
-        ``createdAt`` is the merge's."""
+        ``createdAt`` is the merge's.
+        A record merged again (audit hshand12): the ids merged into it earlier point to the new record too ("both of
+        the previous IDs will point to the resulting merged record, so fetching any records using the original IDs
+        will return the new merged record with the new ID"); whether the new record's ``hs_merged_object_ids`` lists
+        those earlier ids HubSpot does not document (the knowledge base, *Merge records*: "you can use the Merged
+        [record] IDs property to view previously merged records"): ``lists_earlier`` lists them before the two."""
         table = self.objects[object_type]
         old = [table.pop(primary), table.pop(other)]
+        earlier = [i for r in old for i in (r.properties.get("hs_merged_object_ids") or "").split(";") if i]
         values = {k: v for k, v in old[1].properties.items() if v not in (None, "")}
         values.update({k: v for k, v in old[0].properties.items() if v not in (None, "")})
-        values.update(hs_object_id=new_id, hs_merged_object_ids=f"{primary};{other}", hs_lastmodifieddate=iso(at))
+        listed = [*(earlier if lists_earlier else []), primary, other]
+        values.update(hs_object_id=new_id, hs_merged_object_ids=";".join(listed), hs_lastmodifieddate=iso(at))
         merged = Record(new_id, values, at, at)
         for name in {n for r in old for n in r.properties} - {"hs_object_id", "hs_lastmodifieddate"}:
             entries = [e for r in old for e in r.history_of(name)]
             if entries:
                 merged.history[name] = sorted(entries, key=lambda e: e["timestamp"], reverse=True)
         table[new_id] = merged
+        for key, into in list(self.merged_into.items()):
+            if key[0] == object_type and into in (primary, other):
+                self.merged_into[key] = new_id
         for gone in (primary, other):
             self.merged_into[(object_type, gone)] = new_id
             for (a, b), rows in list(self.associations.items()):
