@@ -8,7 +8,13 @@ hand". What they typed and did not get as written is pinned here.
   settings every other command reads: ``PAC_CONFIG``, else the shipped ``config/pac.yaml``.
 - `pac explain --help`, `pac advice --help` and `pac sync --help` said « --as-of … default: now. » while each
   evaluates at the settings' ``as_of`` when it is set (the demo's and the sandbox's: 2027-05-20 18:00, which is why
-  A-01 reads 4 / 5 there in December 2026); `pac review --help` already said « (the settings' as_of when set) »."""
+  A-01 reads 4 / 5 there in December 2026); `pac review --help` already said « (the settings' as_of when set) ».
+- `pac config check --online` against the sandbox warned « Period unreadable (… INVALID_TYPE sObject type 'Period'
+  is not supported.) »: every Salesforce org has ``Period`` ("Represents a fiscal period defined in
+  FiscalYearSettings", and FiscalYearSettings are the "Settings to define a custom or standard fiscal year for your
+  organization": Object Reference, https://developer.salesforce.com/docs/platform/object-reference/references/
+  standard-objects/object-period.html and object-fiscalyearsettings.html). The sandbox org now has a standard
+  fiscal year's periods, so the example plan's calendar quarters are compared with them, and agree: no word."""
 
 from __future__ import annotations
 
@@ -67,3 +73,14 @@ def test_as_of_help_names_the_settings_as_of(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert "default: now." not in text, (command, text)
         assert "default: the plan's as_of in the settings when set, else now." in text, (command, text)
+
+
+def test_the_sandbox_org_has_a_standard_fiscal_years_periods(tmp_path: Path) -> None:
+    """`pac config check MAPPING --sandbox` (the sandbox org, the shipped settings' plans): no Period warning, and
+    nothing said of the example plan's quarters, the org's (a standard fiscal year: calendar quarters) being its."""
+    mapping = ROOT / "config" / "mappings" / "salesforce.demo.yaml"
+    done = run_pac("config", "check", str(mapping), "--sandbox", env=_env(), cwd=tmp_path, timeout=180)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Period" not in output and "fiscal_calendar" not in output, output
+    assert "mapping OK (salesforce, checked against the CRM)" in " ".join(done.stdout.split()), output
