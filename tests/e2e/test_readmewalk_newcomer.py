@@ -14,7 +14,11 @@ hand". What they typed and did not get as written is pinned here.
   FiscalYearSettings", and FiscalYearSettings are the "Settings to define a custom or standard fiscal year for your
   organization": Object Reference, https://developer.salesforce.com/docs/platform/object-reference/references/
   standard-objects/object-period.html and object-fiscalyearsettings.html). The sandbox org now has a standard
-  fiscal year's periods, so the example plan's calendar quarters are compared with them, and agree: no word."""
+  fiscal year's periods, so the example plan's calendar quarters are compared with them, and agree: no word.
+- `pac report --quarter 2027-Q1` and `pac report --quarter 2027-Q1 --restated` printed the same line, « (PAC 2027 —
+  Durand Process, as of the end of 2027-03-31) », while one is the quarter as kept at its close and the other its
+  re-evaluation on today's records and plan (docs/report.md); `pac review`'s line already says « (snapshot) » or
+  « (recomputed) ». The line now says which."""
 
 from __future__ import annotations
 
@@ -84,3 +88,22 @@ def test_the_sandbox_org_has_a_standard_fiscal_years_periods(tmp_path: Path) -> 
     assert done.returncode == 0, output
     assert "Period" not in output and "fiscal_calendar" not in output, output
     assert "mapping OK (salesforce, checked against the CRM)" in " ".join(done.stdout.split()), output
+
+
+def test_a_closed_quarters_report_line_says_kept_or_restated(demo: tuple[Path, dict[str, str]]) -> None:
+    """The demo keeps 2027-Q1 (its snapshot, taken as the scheduler would have on 1 April): the plain report of Q1
+    says it is that snapshot, `--restated` that it is today's re-evaluation; the running quarter's line is as before."""
+    where, env = demo
+    kept = run_pac("report", "--quarter", "2027-Q1", "-o", "q1.html", env=env, cwd=where, timeout=300)
+    restated = run_pac("report", "--quarter", "2027-Q1", "--restated", "-o", "q1r.html", env=env, cwd=where,
+                       timeout=300)
+    running = run_pac("report", "-o", "now.html", env=env, cwd=where, timeout=300)
+    for done in (kept, restated, running):
+        assert done.returncode == 0, done.stderr
+    assert kept.stdout.strip().endswith(
+        "(PAC 2027 — Durand Process, as of the end of 2027-03-31: the quarter as kept at its close, its snapshot)"), \
+        kept.stdout
+    assert restated.stdout.strip().endswith(
+        "(PAC 2027 — Durand Process, as of the end of 2027-03-31: re-evaluated on today's records and plan)"), \
+        restated.stdout
+    assert running.stdout.strip().endswith("(PAC 2027 — Durand Process, as of 2027-05-20T18:00+02:00)"), running.stdout
