@@ -130,7 +130,8 @@ PLAN_COMMANDS = {
 CONFIG_COMMANDS = {
     "check": Lazy("sync_jobs.cli_crm:config_check",
                   "Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it "
-                  "names: every problem at once, with file, line, key and fix."),
+                  "names: every problem at once, with file, line, key and fix. Without FILE: the settings pac "
+                  "sync reads, $PAC_CONFIG, else the shipped config/pac.yaml."),
 }
 CRM_COMMANDS = {
     "check": Lazy("sync_jobs.cli_crm:crm_check",

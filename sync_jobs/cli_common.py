@@ -35,7 +35,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # and in its error
 AS_OF_FORMS = ("2027-05-20 (the end of that day in the plan's timezone), 2027-05-20T18:00 (in the plan's timezone) "
                "or 2027-05-20T18:00+02:00 / 2027-05-20T16:00Z (ISO 8601, with its offset)")
-AS_OF_HELP = f"Evaluation date and time: {AS_OF_FORMS}; default: now."
+# the default: the plan's ``as_of`` in the settings (the demo's and the sandbox's 2027-05-20 18:00), else now; it
+# read « default: now » (audit readmewalk)
+AS_OF_HELP = (f"Evaluation date and time: {AS_OF_FORMS}; default: the plan's as_of in the settings when set, "
+              "else now.")
 PIPED_WIDTH = 160   # the tables' width when the output is not a terminal: one line per row
 
 

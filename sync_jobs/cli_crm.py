@@ -375,15 +375,18 @@ def _has(doc: Document, path: tuple[str | int, ...]) -> bool:
 
 
 @click.command("check")
-@click.argument("mapping", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("mapping", metavar="[FILE]", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from the "
                                              "environment or the file PAC_SECRETS_FILE names).")
 @click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
-def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
+def config_check(mapping: Path | None, online: bool, sandbox: bool) -> None:
     """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every
-    problem at once, with file, line, key and fix.
+    problem at once, with file, line, key and fix. Without FILE: the settings pac sync reads, $PAC_CONFIG, else
+    the shipped config/pac.yaml.
 
     A plan file is checked as `pac plan check` does."""
+    # the docs write `pac config check --online` with no file: it was « Missing argument 'FILE' » (audit readmewalk)
+    mapping = mapping or Path(os.environ.get("PAC_CONFIG") or default_settings_path())
     online = online or sandbox      # --sandbox alone was ignored: the check ran offline and said nothing of it
     try:
         doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines

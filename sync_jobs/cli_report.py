@@ -110,4 +110,16 @@ def _write(inputs: ReportInputs, fmt: str, lang: str | None, output: Path) -> No
             write_actions_csv(inputs, new, lang)
     size = output.stat().st_size
     click.echo(f"{output}: {fmt}, {lang or inputs.plan.language}, {size / 1024:.0f} kB "
-               f"({inputs.plan.name}, as of {instant_words(inputs.evaluation.as_of, inputs.plan.timezone)})")
+               f"({inputs.plan.name}, as of {instant_words(inputs.evaluation.as_of, inputs.plan.timezone)}"
+               f"{_basis_words(inputs)})")
+
+
+def _basis_words(inputs: ReportInputs) -> str:
+    """What a closed quarter's figures are, said on the command's line as on the page: its kept snapshot or today's
+    re-evaluation (both lines read « as of the end of 2027-03-31 » alike before: audit readmewalk)."""
+    basis = inputs.basis
+    if basis is None:
+        return ""
+    if basis.kind == "snapshot":
+        return ": the quarter as kept at its close, its snapshot"
+    return ": re-evaluated on today's records and plan" + ("" if basis.kept else " (no snapshot kept)")

@@ -21,6 +21,7 @@ from sandbox_crm.salesforce.schema import (
     history_name,
     history_object,
     history_parent,
+    period_object,
     permission_schema,
     standard_schema,
 )
@@ -47,6 +48,7 @@ class Org:
         # every org has AccountHistory (empty until a field is tracked) and answers FieldDefinition queries
         self.schema["AccountHistory"] = history_object("AccountHistory", history_parent("Account"), "Account")
         self.schema["FieldDefinition"] = field_definition_object()
+        self.schema["Period"] = period_object()     # every org has its fiscal periods (a standard year here)
         # a single-currency org's currency, which SOAP getUserInfo returns as orgDefaultCurrencyIsoCode
         self.currency = "EUR"
         self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
@@ -67,6 +69,30 @@ class Org:
         self.metadata_changed: dict[str, datetime] = {}
         self.integration_user: str | None = None
         self.integration_user = self.insert("User", user_fields(integration_user, integration_name))
+        self._standard_periods()
+
+    def _standard_periods(self) -> None:
+        """A standard fiscal year's ``Period`` rows (the calendar year, its quarters and months) for the years around
+        the org's clock, with ids of their own (026...): the records' ids and stamps stay what they were before the
+        org had them (audit readmewalk: ``pac config check --online`` warned « Period unreadable »)."""
+        year = self.now().year
+        stamp = self._seed_clock
+        n = 0
+        for y in range(year - 3, year + 4):
+            spans = [("Year", 0, 12, None)] + [("Quarter", 3 * q, 3, q + 1) for q in range(4)] \
+                + [("Month", m, 1, m + 1) for m in range(12)]
+            for kind, first, months, number in spans:
+                n += 1
+                start = date(y, first + 1, 1)
+                nxt = date(y + (first + months) // 12, (first + months) % 12 + 1, 1)
+                label = f"FY {y}" if kind == "Year" else f"Q{number} FY {y}" if kind == "Quarter" \
+                    else f"{start:%B} FY {y}"
+                record_id = sf_id("026", n)
+                self.store["Period"][record_id] = {
+                    "_type": "Period", "Id": record_id, "IsDeleted": False, "SystemModstamp": stamp, "Type": kind,
+                    "StartDate": start, "EndDate": nxt - timedelta(days=1), "Number": number,
+                    "FullyQualifiedLabel": label, "IsForecastPeriod": kind == "Month",
+                    "FiscalYearSettingsId": sf_id("022", y)}
 
     # -- reading ---------------------------------------------------------------------------------
     def row(self, sobject: str, record_id: str) -> Row:

@@ -206,6 +206,20 @@ def record_type_object() -> SObject:
         _ro("NamespacePrefix", "string", label="Namespace Prefix", length=15))
 
 
+def period_object() -> SObject:
+    """``Period`` as the Object Reference describes it ("Represents a fiscal period defined in FiscalYearSettings",
+    queryable from API 37.0; prefix 026): ``Type`` (Year, Quarter, Month, Week), ``StartDate``, ``EndDate``,
+    ``Number``, ``FiscalYearSettingsId``; no owner, no ``IsDeleted``. Every org has it: FiscalYearSettings are the
+    "Settings to define a custom or standard fiscal year for your organization"."""
+    return SObject("Period", "026", "Period").add(
+        _ro("Id", "id", length=18, nillable=False), _ro("SystemModstamp", "datetime", nillable=False),
+        _ro("Type", "picklist", length=40, picklist=("Year", "Quarter", "Month", "Week"), restricted=True),
+        _ro("StartDate", "date", nillable=False), _ro("EndDate", "date", nillable=False),
+        _ro("Number", "int", precision=9), _ro("FullyQualifiedLabel", "string", length=80),
+        _ro("IsForecastPeriod", "boolean", nillable=False),
+        _ro("FiscalYearSettingsId", "reference", reference_to=("FiscalYearSettings",)))
+
+
 def currency_objects() -> list[SObject]:
     """A multi-currency org's exchange rates, as the Object Reference describes them: ``CurrencyType`` (one row per
     currency, ``ConversionRate`` units per corporate unit) and ``DatedConversionRate`` (advanced currency management:

@@ -397,7 +397,9 @@ def test_the_reports_line_gives_its_instant_as_the_page_does(store: Store) -> No
     out, said = store.write("report", "q4-line.html")
     assert said.strip().endswith("(PAC revue mensuelle, as of 2026-12-07T10:00+01:00)"), said
     out, said = store.write("report", "q3-line.html", "--quarter", "2026-Q3")
-    assert said.strip().endswith("(PAC revue mensuelle, as of the end of 2026-09-30)"), said
+    # and, since audit readmewalk, which figures: no Q3 snapshot is kept, the report is today's re-evaluation
+    assert said.strip().endswith("(PAC revue mensuelle, as of the end of 2026-09-30: re-evaluated on today's records "
+                                 "and plan (no snapshot kept))"), said
     assert "Situation à la fin du 30 septembre 2026, recalculé sur les saisies et le plan d'aujourd'hui (aucun " \
            "instantané conservé du trimestre)" in page(out).text
 
