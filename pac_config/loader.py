@@ -89,6 +89,20 @@ class Document:
     def problem(self, path: Path_, message: str, fix: str = "") -> Problem:
         return Problem(format_path(path), message, fix, file=self.file, line=self.line(path))
 
+    def read_twice(self, section: str, read: Iterable[tuple[str, str]], noun: str) -> list[Problem]:
+        """Two keys of ``section`` reading one CRM field or property (``read``: (key, what it names), in the file's
+        order; case ignored, as the CRMs do), at the second key: every account's country a postal code (audit
+        opsmap). ``noun``: « field » (Salesforce) or « property » (HubSpot)."""
+        problems: list[Problem] = []
+        seen: dict[str, str] = {}
+        for key, name in read:
+            first = seen.setdefault(name.lower(), key)
+            if first != key:
+                problems.append(self.problem((section, key), f"{name} is already read as {section}.{first} (line "
+                                             f"{self.line((section, first))}): one {noun} cannot be two things",
+                                             f"map {section}.{key} to its own {noun}"))
+        return problems
+
     def validate(self, model: type[Model], data: Any = None, at: Path_ = (),
                  context: dict[str, Any] | None = None) -> tuple[Model | None, list[Problem]]:
         """Validate ``data`` (default: the whole document) against a pydantic model; ``context`` reaches the

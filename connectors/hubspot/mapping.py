@@ -506,19 +506,8 @@ def _same_property_problems(doc: Document, c: CompanyMap) -> list[Problem]:
     """Two things pac reads from one company property (``country: zip`` beside ``postal_code: zip``: every company's
     country a postal code), at the second key (audit opsmap, as the Salesforce mapping's accounts). Custom attributes
     may repeat a property (a second name for it in plan scopes)."""
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for concept in COMPANY_CONCEPTS:
-        prop = getattr(c, concept)
-        if not prop:
-            continue
-        first = seen.setdefault(prop.lower(), concept)
-        if first != concept:
-            problems.append(doc.problem(("companies", concept),
-                                        f"{prop} is already read as companies.{first} (line "
-                                        f"{doc.line(('companies', first))}): one property cannot be two things",
-                                        f"map companies.{concept} to its own property"))
-    return problems
+    return doc.read_twice("companies", ((concept, getattr(c, concept)) for concept in COMPANY_CONCEPTS
+                                        if getattr(c, concept)), "property")
 
 
 def mapping_warnings(doc: Document, mapping: HubSpotMapping | None) -> list[str]:

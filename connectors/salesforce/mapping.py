@@ -402,17 +402,9 @@ def _same_field_problems(doc: Document, mapping: SalesforceMapping) -> list[Prob
     BillingPostalCode``: every account's country a postal code), or two figures written to one PAC field
     (``roi: PAC_Revenue__c``: each night one overwrote the other); at the second key (audit opsmap). Custom attributes
     may repeat a field (a second name for it in plan scopes)."""
-    problems: list[Problem] = []
     a = mapping.accounts
-    seen: dict[str, str] = {}
-    for concept in ACCOUNT_CONCEPTS:
-        for fld in field_list(getattr(a, concept)):
-            first = seen.setdefault(fld.lower(), concept)
-            if first != concept:
-                problems.append(doc.problem(("accounts", concept),
-                                            f"{fld} is already read as accounts.{first} (line "
-                                            f"{doc.line(('accounts', first))}): one field cannot be two things",
-                                            f"map accounts.{concept} to its own field"))
+    problems = doc.read_twice("accounts", ((concept, fld) for concept in ACCOUNT_CONCEPTS
+                                           for fld in field_list(getattr(a, concept))), "field")
     w = mapping.writeback
     for target, fields in (("axis", w.axis.fields), ("action", w.action.fields), ("account", w.account.fields)):
         written: dict[str, str] = {}
