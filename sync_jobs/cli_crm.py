@@ -34,6 +34,7 @@ from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
+from sync_jobs.cli_plan import check_command
 from sync_jobs.coverage import unmapped_custom, unmeasured
 from sync_jobs.crm_exit import crm_error_words, crm_exit_code
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
@@ -396,8 +397,6 @@ def config_check(mapping: Path | None, online: bool, sandbox: bool) -> None:
             _check_settings(mapping, online=online, sandbox=sandbox)
             return
         if _is_plan(doc):     # a plan of config/plans/: checked as `pac plan check` does (it was "missing crm None")
-            from sync_jobs.cli_plan import check_command  # the plan check's modules, for plans only
-
             _console().print(textsafe.text(f"{mapping} is a plan file: checked as `pac plan check {mapping}` does"))
             click.get_current_context().invoke(check_command, file=mapping)
             return
