@@ -477,6 +477,7 @@ class Sheet:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
     ignored: list[tuple[int, str]] = field(default_factory=list)   # (index, header) of the columns not read
+    alike: list[tuple[str, int]] = field(default_factory=list)     # (sheet, action rows) of the other tabs
     skipped: list[int] = field(default_factory=list)         # rows with something only in columns not read
     skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
@@ -722,6 +723,9 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         table.merged = _merged_ranges(book, ws)     # refused once the header says which columns are read
         table.epoch = book.epoch if isinstance(book.epoch, datetime) else table.epoch
         table.hidden_rows, table.hidden_columns = _hidden(book, ws)
+        if sheet is None:       # audit importhand: one tab per segment, the others' actions left out silently
+            table.alike = [(name, rows) for name in book.sheetnames if name != ws.title
+                           and (rows := _action_rows(book[name]))]
         try:
             formulas = _uncomputed_formulas(book, ws)
             _fill(table, ((n, _with_formulas(n, [_cell_value(cell) for cell in cells], formulas))
@@ -731,6 +735,26 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         return table
     finally:
         book.close()
+
+
+def _action_rows(ws: Any) -> int:
+    """How many non-empty rows a worksheet holds under a header naming every required column (0 if none)."""
+    if not hasattr(ws, "iter_rows"):
+        return 0
+    header: set[str] | None = None
+    rows = 0
+    for values in ws.iter_rows(values_only=True):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if header is None:
+            header = {c.key for v in values if v is not None and (c := _BY_HEADER.get(header_key(str(v))))}
+            if not all(c.key in header for c in COLUMNS if c.required):
+                return 0
+            continue
+        rows += 1
+        if rows > MAX_ACTION_ROWS:
+            break
+    return rows
 
 
 def _missing_sheet_parts(path: Path) -> str | None:
@@ -1221,6 +1245,11 @@ def _sheet_warnings(table: Sheet) -> list[str]:
             said.append(f"{where}: not read (the import takes no objective), while row{'s' if len(held) > 1 else ''} "
                         f"{held_rows} hold{'' if len(held) > 1 else 's'} one: write it in the produced file under its "
                         f"axis, objective: {{{objective_key}: ...}} (docs/plan-format.md, Axes)")
+    for name, count in table.alike:
+        said.append(f"sheet {name!r}: {count} action row{'s' if count > 1 else ''} under the same columns, not "
+                    f"imported (pac imports one sheet, here {table.sheet!r}, the active one): copy them under the "
+                    f"rows of {table.sheet!r} to import them in the same plan (one sheet per segment is one plan), or "
+                    "give --sheet to import another sheet alone")
     for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
         if index in table.hidden_columns:
             said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "

@@ -86,3 +86,27 @@ def test_an_objective_column_not_read_is_said_with_its_cells_and_where_to_write_
     assert "objective: {additional_revenue: ...}" in out, out
     assert "column 'Taux de marge' (I): not read" in out and "margin_rate" in out, out
     assert "'Budget'" not in out, out     # an empty column says nothing
+
+
+def test_other_sheets_shaped_as_actions_are_warned_of_with_their_rows(tmp_path: Path) -> None:
+    """One sheet per segment: only the active one was imported, with a ✓ and an `assumed:` line naming the others;
+    the Industrie segment's actions were missing from the plan and nothing said the other tab held actions."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Distributeurs"
+    head = ["Segment", "Axe", "Action", "Qui", "Quoi", "Combien", "Quand"]
+    ws.append(head)
+    ws.append(["Distributeurs", "Animation", "Faire 6 réunions avec les distributeurs en juin 2027",
+               "paul.roux@acme.fr", "réunion", 6, "juin 2027"])
+    other = wb.create_sheet("Industrie")
+    other.append(head)
+    other.append(["Industrie", "Conquête", "Visiter 15 industriels au T3", "paul.roux@acme.fr", "visite", 15, "T3"])
+    other.append(["Industrie", "Conquête", "Appeler 30 industriels au T3", "paul.roux@acme.fr", "appel", 30, "T3"])
+    wb.create_sheet("Notes").append(["Réunion du 12/01", "budget à voir"])
+    wb.save(tmp_path / "pac.xlsx")
+    code, out = _import(tmp_path, tmp_path / "pac.xlsx")
+    assert code == 0, out
+    assert ("warning: sheet 'Industrie': 2 action rows under the same columns, not imported (pac imports one sheet, "
+            "here 'Distributeurs'") in out, out
+    assert "'Notes'" not in out.split("assumed: sheet")[0] and "sheet 'Notes':" not in out, out
