@@ -138,6 +138,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", ("Statut", "Status", "État")),
 )
 _REPEATED = ("segment", "segment_kind", "axis")   # blank = the row above
+# A column not read that holds an axis's objective (headers folded by fold_key), and the key to write it under.
+_OBJECTIVE_HEADERS = (
+    (re.compile(r"marge|margin"), "margin_rate"),
+    (re.compile(r"budget"), "budget"),
+    (re.compile(r"(?:^|_)roi(?:_|$)|retour_sur_inv"), "expected_roi"),
+    (re.compile(r"jours|effort|days"), "effort_days"),
+    (re.compile(r"cout|cost"), "day_cost"),
+    (re.compile(r"objectif|ca_(?:additionnel|vise|cible|supplementaire)|croissance|growth|goal|revenue_target"),
+     "additional_revenue"),
+)
+# A totals row under the actions (« Total », « TOTAL GÉNÉRAL », « Sous-total », « Totaux », folded).
+_TOTALS = re.compile(r"(?:sous_?)?total(?:s)?(?:_general|_pac|_plan)?|totaux|grand_total")
 # A statement that says "avant le / d'ici / by..." makes a date cell its deadline whatever the header.
 _DEADLINE_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu'au|jusqu'a|by|before|until|till|no later than"
                              r"|not later than|prior to|due)\b")
@@ -465,6 +477,7 @@ class Sheet:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
     ignored: list[tuple[int, str]] = field(default_factory=list)   # (index, header) of the columns not read
+    alike: list[tuple[str, int]] = field(default_factory=list)     # (sheet, action rows) of the other tabs
     skipped: list[int] = field(default_factory=list)         # rows with something only in columns not read
     skipped_in: list[str] = field(default_factory=list)      # the headers of those columns
     hidden_rows: set[int] = field(default_factory=set)       # rows hidden in the sheet (a filter, Format > Hide)
@@ -710,6 +723,9 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         table.merged = _merged_ranges(book, ws)     # refused once the header says which columns are read
         table.epoch = book.epoch if isinstance(book.epoch, datetime) else table.epoch
         table.hidden_rows, table.hidden_columns = _hidden(book, ws)
+        if sheet is None:       # audit importhand: one tab per segment, the others' actions left out silently
+            table.alike = [(name, rows) for name in book.sheetnames if name != ws.title
+                           and (rows := _action_rows(book[name]))]
         try:
             formulas = _uncomputed_formulas(book, ws)
             _fill(table, ((n, _with_formulas(n, [_cell_value(cell) for cell in cells], formulas))
@@ -719,6 +735,26 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
         return table
     finally:
         book.close()
+
+
+def _action_rows(ws: Any) -> int:
+    """How many non-empty rows a worksheet holds under a header naming every required column (0 if none)."""
+    if not hasattr(ws, "iter_rows"):
+        return 0
+    header: set[str] | None = None
+    rows = 0
+    for values in ws.iter_rows(values_only=True):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if header is None:
+            header = {c.key for v in values if v is not None and (c := _BY_HEADER.get(header_key(str(v))))}
+            if not all(c.key in header for c in COLUMNS if c.required):
+                return 0
+            continue
+        rows += 1
+        if rows > MAX_ACTION_ROWS:
+            break
+    return rows
 
 
 def _missing_sheet_parts(path: Path) -> str | None:
@@ -1199,6 +1235,21 @@ def _sheet_warnings(table: Sheet) -> list[str]:
             said.append(f"{where}: not read, while it names a field of the accounts: an action's accounts are "
                         f"given in the column 'Périmètre' or 'Scope' (e.g. « {header.lower()}: ... ; dormant: 12 "
                         "mois »), a segment's in 'Périmètre du segment' (only 'Département' is also read as a column)")
+    for index, header in table.ignored:        # audit importhand: « Objectif CA axe », « Taux de marge » were lost
+        objective_key = next((k for pattern, k in _OBJECTIVE_HEADERS if pattern.search(fold_key(header))), None)
+        held = [n for n, cells in table.rows if index < len(cells) and not _blank(cells[index])]
+        if objective_key and held:
+            where = f"sheet {table.sheet!r}, column {header!r} ({_letter(index)})" if table.sheet else \
+                f"column {header!r}"
+            held_rows = ", ".join(str(n) for n in held[:10]) + (f" and {len(held) - 10} more" if len(held) > 10 else "")
+            said.append(f"{where}: not read (the import takes no objective), while row{'s' if len(held) > 1 else ''} "
+                        f"{held_rows} hold{'' if len(held) > 1 else 's'} one: write it in the produced file under its "
+                        f"axis, objective: {{{objective_key}: ...}} (docs/plan-format.md, Axes)")
+    for name, count in table.alike:
+        said.append(f"sheet {name!r}: {count} action row{'s' if count > 1 else ''} under the same columns, not "
+                    f"imported (pac imports one sheet, here {table.sheet!r}, the active one): copy them under the "
+                    f"rows of {table.sheet!r} to import them in the same plan (one sheet per segment is one plan), or "
+                    "give --sheet to import another sheet alone")
     for key, (index, _) in sorted(table.columns.items(), key=lambda kv: kv[1][0]):
         if index in table.hidden_columns:
             said.append(f"{table.where(None, key)}: hidden in the sheet, read all the same (show it to check what "
@@ -1489,6 +1540,8 @@ class _PlanBuilder:
         used_ids: set[str] = set()
         for number, cells in self.table.rows:
             values = {c.key: self.cell(cells, c.key) for c in COLUMNS}
+            if self._totals_row(number, values):
+                continue
             reported: set[str] = set()
             # Grouping rows: a blank Segment repeats the row above; a blank Type de segment or Axe repeats it
             # only while the segment is the same (a new segment with a blank axis is not the previous one's).
@@ -1523,6 +1576,20 @@ class _PlanBuilder:
             self._group_scope(axis, number, "axis_scope", values["axis_scope"])
             actions.append(self._action(number, values, axis["id"], used_ids, len(actions) + 1))
         return self._dump(list(segments.values()), list(axes.values()), actions)
+
+    def _totals_row(self, row: int, values: dict[str, Any]) -> bool:
+        """A « Total » / « Totaux » / « Total général » row under the actions, with no statement (audit importhand:
+        it was five « this cell is empty » problems, one asking to write the axis of a segment named « Total »): one
+        problem, to delete it. A statement beside it, or a name going on (« Total Énergies »), is an action."""
+        for key in ("segment", "axis", "text"):
+            value = values[key]
+            if isinstance(value, str) and _TOTALS.fullmatch(fold_key(value)) and (
+                    key == "text" or _blank(values["text"])):
+                self.problems.append(self.problem(
+                    row, key, f"« {value} »: this looks like a totals row, not an action (pac sums the actions "
+                    "itself)", "delete the row, or move the totals to another sheet"))
+                return True
+        return False
 
     def _name(self, row: int, what: str, within: str, written: str) -> str:
         """A segment's or axis's name as first written, whatever the case, accents and spaces (line breaks, no-break
