@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import yaml
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli import run_pac
 
@@ -107,3 +107,20 @@ def test_a_segment_formula_never_saved_is_said_once_without_asking_to_fill_in_th
     assert code == 2, out
     assert "row 2, column 'Segment' (A)" in out and "but not its value" in out, out
     assert "this cell is empty" not in out and "write this row" not in out, out
+
+
+def test_an_error_cell_a_percent_cell_and_a_decimal_comma_count_are_all_said_at_their_cells(tmp_path: Path) -> None:
+    """« #N/A » under Responsable (a lookup that found no one) no longer hides the counts: 20 % (a % cell holding
+    0.2) and « 1,5 » are said in the same run, each at its cell, and the blank it was read as is said nowhere."""
+    source = _book(tmp_path / "pac.xlsx", F2=0.2, F3=12, D5="#N/A", F5="1,5")
+    wb = load_workbook(source)
+    ws = wb.active
+    assert ws is not None
+    ws["F2"].number_format = "0%"
+    wb.save(source)
+    code, out = _import(tmp_path, source)
+    assert code == 2, out
+    assert "row 5, column 'Responsable' (D): the cell shows the error #N/A" in out, out
+    assert "row 2, column 'Combien' (F): '20 %' is not a whole number" in out, out
+    assert "row 5, column 'Combien' (F): '1,5' is not a whole number" in out, out
+    assert "3 problems" in out and "this cell is empty" not in out, out
