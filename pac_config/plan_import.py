@@ -412,7 +412,7 @@ _LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
 MAX_CELL_PROBLEMS = 20            # unreadable cells said one by one; the rest counted
 
 
-def _cell_problems(table: Sheet) -> list[Problem]:
+def _cell_problems(table: Sheet, cells_found: list[tuple[int, str]] | None = None) -> list[Problem]:
     """The cells of the read columns that hold no value a person wrote: a formula without its value, an error value
     (« #N/A », « #REF! »...). Read as they are, a blank Segment repeats the row above, a Périmètre or Statut is lost,
     « #N/A » becomes a segment's name (audit xlsximport F1, F2)."""
@@ -420,42 +420,10 @@ def _cell_problems(table: Sheet) -> list[Problem]:
     for number, cells in table.rows:
         for key, (index, _) in table.columns.items():
             value = cells[index] if index < len(cells) else None
-            if isinstance(value, Uncomputed):
-                found.append(Problem(
-                    table.where(number, key), f"the cell holds the formula {value.formula or '(shared)'} but not its "
-                    "value: the file was written by a program that does not compute formulas and was not saved "
-                    "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
-                    "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
-                    "formulas are then computed and their values kept), or type the value", file=table.name))
-            elif isinstance(value, bool):       # a ticked box: « did you mean 'prévue'? » read it backwards (F8)
-                fix = ("write the status: fait, en cours, prévu or annulé (done, in progress, planned, cancelled)"
-                       if key == "status" else "type the value the cell means")
-                found.append(Problem(table.where(number, key), f"the cell is a {'TRUE' if value else 'FALSE'} "
-                                     f"({'VRAI' if value else 'FAUX'}) box, which pac does not read", fix,
-                                     file=table.name))
-            elif (key == "when" and isinstance(value, (int, float)) and not isinstance(value, bool)
-                  and 30_000 < value < 80_000     # no timedelta overflow; then the days of 2000-2099
-                  and date(2000, 1, 1) <= (table.epoch + timedelta(days=int(value))).date() < date(2100, 1, 1)):
-                # a date pasted as a value into a Standard cell shows Excel's number for it (excelcells F9)
-                day = (table.epoch + timedelta(days=int(value))).date()
-                found.append(Problem(
-                    table.where(number, key), f"the cell shows {value:.15g}, the number Excel keeps for the date "
-                    f"{day:%d/%m/%Y} (a date pasted as a value, or a date cell whose format was removed)", "format "
-                    f"the cell as a date (Format Cells > Date), or write the period (e.g. « {day:%d/%m/%Y} »)",
-                    file=table.name))
-            elif isinstance(value, NumberAsDate):
-                typed = f"{value.number:.15g}"
-                found.append(Problem(
-                    table.where(number, key), f"the cell shows {value.shown}: the number {typed} typed in a cell "
-                    f"formatted as a date (Excel's day {typed})", "format the cell as Text (or Standard) and write "
-                    f"what you mean: « semaine {typed} » for a week, {typed} for a count, or the whole date (e.g. "
-                    "30/06/2027)", file=table.name))
-            elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
-                                             or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
-                found.append(Problem(
-                    table.where(number, key), f"the cell shows the error {value.strip()} (a formula that failed, "
-                    "or a lookup that found nothing), not a value", "correct the formula or type the value, so "
-                    "that the cell shows what it means", file=table.name))
+            before = len(found)
+            _cell_problem(table, number, key, value, found)
+            if cells_found is not None and len(found) > before:
+                cells_found.append((number, key))
     if len(found) > MAX_CELL_PROBLEMS:
         rest = len(found) - MAX_CELL_PROBLEMS
         found = [*found[:MAX_CELL_PROBLEMS],
@@ -463,6 +431,52 @@ def _cell_problems(table: Sheet) -> list[Problem]:
                          "open the file in Excel or LibreOffice, correct or compute them and save it",
                          file=table.name)]
     return found
+
+
+# The columns whose blank is the row's own (not « as the row above »): an unreadable cell there can be set aside as
+# blank to check the rest of the sheet; one in Segment, Axe or a scope heads the rows under it, refused alone.
+_ACTION_ONLY = frozenset(("id", "who", "activity", "count", "counting", "when", "scope", "departement", "info_needed",
+                          "info_from", "status"))
+
+
+def _cell_problem(table: Sheet, number: int, key: str, value: Any, found: list[Problem]) -> None:
+    """Add to ``found`` the problem of one cell, if it holds no value a person wrote."""
+    if isinstance(value, Uncomputed):
+        found.append(Problem(
+            table.where(number, key), f"the cell holds the formula {value.formula or '(shared)'} but not its "
+            "value: the file was written by a program that does not compute formulas and was not saved "
+            "since by Excel or LibreOffice, so what the cell shows is unknown (read as blank, it would "
+            "change the plan without a word)", "open the file in Excel or LibreOffice and save it (the "
+            "formulas are then computed and their values kept), or type the value", file=table.name))
+    elif isinstance(value, bool):       # a ticked box: « did you mean 'prévue'? » read it backwards (F8)
+        fix = ("write the status: fait, en cours, prévu or annulé (done, in progress, planned, cancelled)"
+               if key == "status" else "type the value the cell means")
+        found.append(Problem(table.where(number, key), f"the cell is a {'TRUE' if value else 'FALSE'} "
+                             f"({'VRAI' if value else 'FAUX'}) box, which pac does not read", fix,
+                             file=table.name))
+    elif (key == "when" and isinstance(value, (int, float)) and not isinstance(value, bool)
+          and 30_000 < value < 80_000     # no timedelta overflow; then the days of 2000-2099
+          and date(2000, 1, 1) <= (table.epoch + timedelta(days=int(value))).date() < date(2100, 1, 1)):
+        # a date pasted as a value into a Standard cell shows Excel's number for it (excelcells F9)
+        day = (table.epoch + timedelta(days=int(value))).date()
+        found.append(Problem(
+            table.where(number, key), f"the cell shows {value:.15g}, the number Excel keeps for the date "
+            f"{day:%d/%m/%Y} (a date pasted as a value, or a date cell whose format was removed)", "format "
+            f"the cell as a date (Format Cells > Date), or write the period (e.g. « {day:%d/%m/%Y} »)",
+            file=table.name))
+    elif isinstance(value, NumberAsDate):
+        typed = f"{value.number:.15g}"
+        found.append(Problem(
+            table.where(number, key), f"the cell shows {value.shown}: the number {typed} typed in a cell "
+            f"formatted as a date (Excel's day {typed})", "format the cell as Text (or Standard) and write "
+            f"what you mean: « semaine {typed} » for a week, {typed} for a count, or the whole date (e.g. "
+            "30/06/2027)", file=table.name))
+    elif isinstance(value, str) and (value.strip().upper() in _EXCEL_ERRORS
+                                     or _LIBREOFFICE_ERROR.fullmatch(value.strip())):
+        found.append(Problem(
+            table.where(number, key), f"the cell shows the error {value.strip()} (a formula that failed, "
+            "or a lookup that found nothing), not a value", "correct the formula or type the value, so "
+            "that the cell shows what it means", file=table.name))
 
 
 @dataclass
@@ -485,6 +499,8 @@ class Sheet:
     merged: list[str] = field(default_factory=list)          # merged ranges of the sheet ("A2:A4")
     end_columns: list[tuple[int, str]] = field(default_factory=list)   # a window's end typed beside Quand (F4)
     epoch: datetime = field(default=datetime(1899, 12, 30))    # the workbook's day 0 (1 Jan 1904 on an old Mac)
+    unreadable: list[Problem] = field(default_factory=list)   # cells holding no value a person wrote, set aside
+    unreadable_at: set[str] = field(default_factory=set)      # where those cells are (Problem.where)
 
     def where(self, row: int | None, key: str | None) -> str:
         parts = [f"sheet {self.sheet!r}"] if self.sheet else []
@@ -1056,9 +1072,21 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
         table.skipped_in = [h for i, h in table.ignored if any(i < len(c) and not _blank(c[i])
                                                                for n, c in table.rows if n in skipped)]
         table.rows = [(n, cells) for n, cells in table.rows if n not in skipped]
-    unreadable = _cell_problems(table) + _end_dates(table)
+    bad_cells: list[tuple[int, str]] = []
+    unreadable = _cell_problems(table, bad_cells)
+    end_dates = _end_dates(table)
+    if end_dates or len(unreadable) > MAX_CELL_PROBLEMS or any(key not in _ACTION_ONLY for _, key in bad_cells):
+        raise InvalidInput(unreadable + end_dates)
     if unreadable:
-        raise InvalidInput(unreadable)
+        # every problem at once (audit importhand, second pass): the unreadable cells are set aside (blank) so that
+        # the rows are still checked; the import refuses with them first, and says nothing else at those cells
+        table.unreadable = unreadable
+        table.unreadable_at = {table.where(number, key) for number, key in bad_cells}
+        for number, key in bad_cells:
+            index = table.columns[key][0]
+            for n, cells in table.rows:
+                if n == number and index < len(cells):
+                    cells[index] = None
     if not table.rows:
         raise InvalidInput(Problem(table.where(table.header_row, None), "no actions found: there is a header row "
                                    "but no row under it", "add one row per action under the header (see "
@@ -1150,7 +1178,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
                        "America/New_York, America/Chicago, America/Los_Angeles) if the team works elsewhere")
     order, said, order_problems = _date_order(table, date_order, language)
     if order_problems:
-        raise InvalidInput(order_problems)
+        raise InvalidInput([*table.unreadable, *order_problems])
     if said:
         assumed.append(said)
     if table.skipped:
@@ -1167,8 +1195,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             window = parse_period(period, year=year or (today or date.today()).year, tz=tz, language=language,
                                   date_order=order, plan_period=True)
         except PeriodError as exc:
-            raise InvalidInput([Problem("option --period", p.message, p.fix.replace("period: ", "--period "),
-                                        file=table.name) for p in exc.problems]) from None
+            raise InvalidInput([*table.unreadable, *(
+                Problem("option --period", p.message, p.fix.replace("period: ", "--period "), file=table.name)
+                for p in exc.problems)]) from None
         if year is None:
             year = window.start.year
             assumed.append(f"year {year}: the start of the plan's period ({period})")
@@ -1188,6 +1217,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         plan = load_plan_text(text, name=f"{path.stem}.pac.yaml")
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
+    if table.unreadable:        # the cells set aside first; nothing else said at them (they were read as blank)
+        raise InvalidInput([*table.unreadable, *(p for p in _once(
+            [_say_currency(_say_period(p, year, period, assumed, language), currency_given) for p in problems])
+            if p.path not in table.unreadable_at)])
     if problems or plan is None:
         raise InvalidInput(_once([_say_currency(_say_period(p, year, period, assumed, language), currency_given)
                                   for p in problems]))
