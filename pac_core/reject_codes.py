@@ -114,9 +114,9 @@ def _sf_unplaced_en(v: Mapping[str, str]) -> str:
         return ("Event is private: a private event cannot be related to an account or a contact; untick Private and "
                 "relate it to the account (Related To)")
     if why == "what":
-        return (f"{obj} is related to {_related_en(related)} and to no contact: Salesforce takes the account of such a "
-                f"{obj.lower()} from its contact (Name); add a contact of the account in Name, or relate it to the "
-                "account (Related To)")
+        return (f"{obj} is related to {_related_en(related)} and to no contact: Salesforce takes the account of such "
+                f"{'an' if obj == 'Event' else 'a'} {obj.lower()} from its contact (Name); add a contact of the "
+                "account in Name, or relate it to the account (Related To)")
     if why == "who":
         return (f"{obj} is related to contact {related}, who has no account: put the contact on an account, or relate "
                 "it to the account (Related To)")
@@ -303,6 +303,20 @@ LEGACY: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], dict[str, st
         (r"(?P<what>meeting|call|e-mail|task|deal) associated with contacts? (?P<who>.*) only: associate it with a "
          r"company \((?:the contact has no|none of them has a) primary company\)", "contact_only",
          lambda m: {"object": m["what"], "contacts": m["who"]}),
+        # sf_unplaced's English (a text passed on with no code, a digest's alert: read back, so worded in French)
+        (r"Event is private: a private event cannot be related to an account or a contact; untick Private and relate "
+         r"it to the account \(Related To\)", "sf_unplaced", lambda m: {"object": "Event", "why": "private",
+                                                                        "related": ""}),
+        (r"(?P<object>Event|Task) is related to (?:case|record) (?P<related>\S+) and to no contact: Salesforce takes "
+         r"the account of such an? (?:event|task) from its contact \(Name\); add a contact of the account in Name, or "
+         r"relate it to the account \(Related To\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "what", "related": m["related"]}),
+        (r"(?P<object>Event|Task) is related to contact (?P<related>\S+), who has no account: put the contact on an "
+         r"account, or relate it to the account \(Related To\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "who", "related": m["related"]}),
+        (r"(?P<object>Event|Task) is related to no account, contact or record: relate it to the account \(Related To\) "
+         r"or to a contact of the account \(Name\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "none", "related": ""}),
     ))
 
 

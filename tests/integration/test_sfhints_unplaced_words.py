@@ -123,3 +123,6 @@ def test_a_task_on_nothing_or_on_a_contact_with_no_account() -> None:
     assert reason_words(r.reason, "fr", r.code, r.values) == (
         "la tâche (Task) est rattachée au contact 003000000000009AAA, qui n'a pas de compte : rattachez le contact à "
         "un compte, ou rattachez-la au compte (Associé à)")
+    # the English alone (a digest's alert carries no code) reads back into the code: worded in French too
+    assert reason_words(r.reason, "fr") == reason_words(r.reason, "fr", r.code, r.values)
+    assert reason_words(PRIVATE_EN, "fr") == PRIVATE_FR
