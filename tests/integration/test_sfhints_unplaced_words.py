@@ -23,10 +23,14 @@ Expected lines by hand: /tmp/audits/sfhints/EXPECTED.md.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
+from connectors.base import StoredRecords
+from connectors.salesforce.connector import SalesforceConnector
 from connectors.salesforce.mapping import default_mapping_path, load_mapping
 from connectors.salesforce.normalise import Normaliser, unplaced_rejection
+from pac_core.records import Activity
 from pac_core.reject_words import reason_words
 from tests.integration.hand_reading import explain_tables
 from tests.integration.sfhand10_org import N1, sync
@@ -110,6 +114,8 @@ def test_a_task_on_nothing_or_on_a_contact_with_no_account() -> None:
                                 "AccountId": None})
     contact = n.activity("Task", {**base, "Id": "00T000000000002AAA", "WhatId": None, "WhoId": "003000000000009AAA",
                                   "AccountId": None})
+    assert isinstance(alone, Activity) and isinstance(contact, Activity)
+    assert (alone.placed_by, contact.placed_by) == (("none",), ("who:003000000000009AAA",))
     r = unplaced_rejection("sf-main", alone)
     assert r is not None and r.reason == ("Task is related to no account, contact or record: relate it to the account "
                                           "(Related To) or to a contact of the account (Name)")
@@ -126,3 +132,20 @@ def test_a_task_on_nothing_or_on_a_contact_with_no_account() -> None:
     # the English alone (a digest's alert carries no code) reads back into the code: worded in French too
     assert reason_words(r.reason, "fr") == reason_words(r.reason, "fr", r.code, r.values)
     assert reason_words(PRIVATE_EN, "fr") == PRIVATE_FR
+
+
+def test_a_night_that_does_not_read_it_again_words_it_from_the_store() -> None:
+    """The connector words a visit this pull did not read from the record the store keeps (its note of why), and
+    leaves a won deal, or a visit stored before pac noted why, to the engine's words."""
+    n = Normaliser("sf-main", load_mapping(default_mapping_path()))
+    stored = n.activity("Event", {"Id": "00U000000000001AAA", "OwnerId": "005000000000001AAA", "Subject": "Visite",
+                                  "IsPrivate": True, "WhatId": None, "WhoId": None, "AccountId": None,
+                                  "ActivityDateTime": "2027-05-03T08:00:00.000+0000", "IsDeleted": False,
+                                  "SystemModstamp": "2027-05-03T10:00:00.000+0000"})
+    assert isinstance(stored, Activity) and stored.placed_by == ("private",)
+    records = StoredRecords(lambda _kind, _ids: {}, lambda _kind: [], lambda _kind, _ids: {},
+                            records=lambda kind, ids: {i: stored for i in ids if kind == "activities"})
+    connector = cast(Any, SimpleNamespace(name="sf-main", normaliser=SimpleNamespace(unplaced={}), _stored=records))
+    found = SalesforceConnector.unplaced_rejection(connector, "00U000000000001AAA")
+    assert found is not None and (found.reason, found.record) == (PRIVATE_EN, stored)
+    assert SalesforceConnector.unplaced_rejection(connector, "00U000000000001AAA", "deals") is None
