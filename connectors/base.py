@@ -370,7 +370,9 @@ class WordsUnplaced(Protocol):
     engine's ``no_account`` rejection of it as it rejected such records itself: HubSpot's engagement associated only
     with contacts that have no primary company (``contact_only``, its object and contacts kept with the stored record:
     ``Activity.crm_object``, ``placed_by``; audit hsplanaware), and its won deal so associated (``kind`` deals, its
-    contacts in ``Deal.placed_by``; audit hsdealnocompany). None for a record it does not word so."""
+    contacts in ``Deal.placed_by``; audit hsdealnocompany); Salesforce's Event or Task with no account, by why (a
+    private Event, on a case with no contact, on a contact with no account, on nothing: ``sf_unplaced``, audit
+    sfhints). None for a record it does not word so."""
 
     def unplaced_rejection(self, record_id: str, kind: str = "activities") -> Rejected | None: ...
 

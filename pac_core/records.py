@@ -132,10 +132,12 @@ class Activity:
     that placed the activity on its account when its contacts' primary company did (HubSpot, ``"contact:7001"``,
     ``"company:10001"``), so a contact's change of employer does not move it at the next read; the other accounts it
     is associated with when nothing told which one it was about (HubSpot engagements have no primary company), named
-    by ``pac explain``. ``crm_object`` is the connector's too: the CRM object an undated record was read from where
-    its ids do not tell it (a HubSpot engagement with no start time: ``meeting``, ``call``, ``e-mail`` or ``task``),
-    so the engine's ``no_start`` of it is worded as the connector rejected it (``connectors.base.WordsUndated``);
-    None on every other record.
+    by ``pac explain``; on a Salesforce Event or Task with no account, why it has none (``private``, ``who:<Id>``,
+    ``what:<Id>``, ``none``: ``connectors.salesforce.normalise.unplaced_by``), so the engine's ``no_account`` of it
+    tells the rep what to change (audit sfhints). ``crm_object`` is the connector's too: the CRM object an undated
+    record was read from where its ids do not tell it (a HubSpot engagement with no start time: ``meeting``,
+    ``call``, ``e-mail`` or ``task``), so the engine's ``no_start`` of it is worded as the connector rejected it
+    (``connectors.base.WordsUndated``); None on every other record.
     """
 
     id: str

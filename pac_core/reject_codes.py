@@ -34,8 +34,10 @@ DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknow
 ENGINE_RULES = DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_type"}
 # the engine's set-asides a connector words (the run stores them with the connector's code, ``steps._connector_words``):
 # a HubSpot engagement or won deal on contacts with no primary company (``no_account``, audits hsplanaware,
-# hsdealnocompany), an engagement or a Salesforce activity with no date (``no_start``, audits hsundated, connrejects)
-WORDED_RULES = {"contact_only": "no_account", "no_start_time": "no_start", "no_activity_date": "no_start"}
+# hsdealnocompany), an engagement or a Salesforce activity with no date (``no_start``, audits hsundated, connrejects),
+# a Salesforce Event or Task with no account, worded by its cause (``sf_unplaced``, audit sfhints)
+WORDED_RULES = {"contact_only": "no_account", "no_start_time": "no_start", "no_activity_date": "no_start",
+                "sf_unplaced": "no_account"}
 
 Values = tuple[tuple[str, str], ...]
 Words = Callable[[Mapping[str, str]], str]
@@ -91,6 +93,52 @@ def _contact_only_fr(v: Mapping[str, str]) -> str:
     return (f"{_WHAT_FR[v['object']]} n'est associé{'e' if feminine else ''} qu'à "
             f"{'des contacts' if ', ' in v['contacts'] else 'un contact'} ({v['contacts']}) sans entreprise "
             f"principale : associez-l{'a' if feminine else 'e'} à une entreprise")
+
+
+# a Salesforce Event or Task with no account, by why (``sf_unplaced``): its object, why, and what it is related to (a
+# Case's Id, a contact's Id); the fields as the rep sees them, Related To (« Associé à ») and Name (« Nom »)
+_CASE_PREFIX = "500"     # the Case key prefix: "related to case 500…"
+
+
+def _related_en(what: str) -> str:
+    return f"case {what}" if what.startswith(_CASE_PREFIX) else f"record {what}"
+
+
+def _related_fr(what: str) -> str:
+    return f"la requête {what}" if what.startswith(_CASE_PREFIX) else f"l'enregistrement {what}"
+
+
+def _sf_unplaced_en(v: Mapping[str, str]) -> str:
+    obj, why, related = v["object"], v["why"], v["related"]
+    if why == "private":
+        return ("Event is private: a private event cannot be related to an account or a contact; untick Private and "
+                "relate it to the account (Related To)")
+    if why == "what":
+        return (f"{obj} is related to {_related_en(related)} and to no contact: Salesforce takes the account of such "
+                f"{'an' if obj == 'Event' else 'a'} {obj.lower()} from its contact (Name); add a contact of the "
+                "account in Name, or relate it to the account (Related To)")
+    if why == "who":
+        return (f"{obj} is related to contact {related}, who has no account: put the contact on an account, or relate "
+                "it to the account (Related To)")
+    return (f"{obj} is related to no account, contact or record: relate it to the account (Related To) or to a "
+            "contact of the account (Name)")
+
+
+def _sf_unplaced_fr(v: Mapping[str, str]) -> str:
+    obj, why, related = v["object"], v["why"], v["related"]
+    e, it = ("e", "la") if obj == "Task" else ("", "le")
+    if why == "private":
+        return ("l'événement (Event) est privé : un événement privé ne peut être rattaché à aucun compte ni contact ; "
+                "décochez « Privé » et rattachez-le au compte (Associé à)")
+    if why == "what":
+        return (f"{_WHAT_FR[obj]} est rattaché{e} à {_related_fr(related)} sans contact : Salesforce prend alors le "
+                f"compte de son contact (Nom) ; ajoutez un contact du compte dans Nom, ou rattachez-{it} au compte "
+                "(Associé à)")
+    if why == "who":
+        return (f"{_WHAT_FR[obj]} est rattaché{e} au contact {related}, qui n'a pas de compte : rattachez le contact à "
+                f"un compte, ou rattachez-{it} au compte (Associé à)")
+    return (f"{_WHAT_FR[obj]} n'est rattaché{e} à aucun compte, contact ni enregistrement : rattachez-{it} au compte "
+            "(Associé à) ou à un contact du compte (Nom)")
 
 
 def _stage_en(v: Mapping[str, str]) -> str:
@@ -172,6 +220,11 @@ CODES: dict[str, CodeWords] = {
         ("stage", "pipeline", "home"), _stage_en, _stage_fr, ("stage", "pipeline")),
     # connectors/hubspot/connector.py: linked to contacts only (``Companies.checked``); contacts: "51, 52"
     "contact_only": CodeWords(("object", "contacts"), _contact_only_en, _contact_only_fr, ("object", "contacts")),
+    # connectors/salesforce/normalise.py: an Event or Task with no account (``unplaced_rejection``); why: private
+    # (an Event), what (related to a record that gives no account, no contact), who (a contact with no account),
+    # none (related to nothing); related: the record's or the contact's Id ("" for private and none)
+    "sf_unplaced": CodeWords(("object", "why", "related"), _sf_unplaced_en, _sf_unplaced_fr,
+                             ("object", "why", "related")),
 }
 
 
@@ -250,6 +303,20 @@ LEGACY: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], dict[str, st
         (r"(?P<what>meeting|call|e-mail|task|deal) associated with contacts? (?P<who>.*) only: associate it with a "
          r"company \((?:the contact has no|none of them has a) primary company\)", "contact_only",
          lambda m: {"object": m["what"], "contacts": m["who"]}),
+        # sf_unplaced's English (a text passed on with no code, a digest's alert: read back, so worded in French)
+        (r"Event is private: a private event cannot be related to an account or a contact; untick Private and relate "
+         r"it to the account \(Related To\)", "sf_unplaced", lambda m: {"object": "Event", "why": "private",
+                                                                        "related": ""}),
+        (r"(?P<object>Event|Task) is related to (?:case|record) (?P<related>\S+) and to no contact: Salesforce takes "
+         r"the account of such an? (?:event|task) from its contact \(Name\); add a contact of the account in Name, or "
+         r"relate it to the account \(Related To\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "what", "related": m["related"]}),
+        (r"(?P<object>Event|Task) is related to contact (?P<related>\S+), who has no account: put the contact on an "
+         r"account, or relate it to the account \(Related To\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "who", "related": m["related"]}),
+        (r"(?P<object>Event|Task) is related to no account, contact or record: relate it to the account \(Related To\) "
+         r"or to a contact of the account \(Name\)", "sf_unplaced",
+         lambda m: {"object": m["object"], "why": "none", "related": ""}),
     ))
 
 

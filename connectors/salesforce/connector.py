@@ -69,6 +69,7 @@ from connectors.salesforce.normalise import (
     paired_addresses,
     sf_datetime,
     undated_rejection,
+    unplaced_rejection,
 )
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
@@ -77,7 +78,7 @@ from connectors.salesforce.writeback import Writer
 from pac_config.loader import locate
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
-from pac_core.records import AccountChange, Deal, Record, Rejected, User
+from pac_core.records import AccountChange, Activity, Deal, Record, Rejected, User
 from pac_core.text import fold_value
 
 log = logging.getLogger(__name__)
@@ -885,6 +886,19 @@ class SalesforceConnector:
         """``normalise.undated_rejection``: the engine's rejection of a done Event or Task with no date, worded
         ``no_activity_date`` as before (audit connrejects)."""
         return undated_rejection(self.name, record_id)
+
+    def unplaced_rejection(self, record_id: str, kind: str = ObjectKind.ACTIVITIES.value) -> Rejected | None:
+        """``normalise.unplaced_rejection``: the engine's ``no_account`` of an Event or Task, worded by why it has no
+        account (private, on a case with no contact, on a contact with no account, on nothing: ``sf_unplaced``),
+        carrying the record: this pull's reading of it, else the stored record (a night that does not read it again).
+        None for a won deal, or a record stored before pac noted why (the engine's words then; audit sfhints)."""
+        if kind != ObjectKind.ACTIVITIES.value:
+            return None
+        record = self.normaliser.unplaced.get(record_id)
+        if record is None and self._stored is not None:
+            stored = self._stored.records(kind, [record_id]).get(record_id)
+            record = stored if isinstance(stored, Activity) else None
+        return unplaced_rejection(self.name, record) if record is not None else None
 
     def note_plan_zone(self, timezone: str) -> None:
         """A Salesforce action's last day is a date field (``PAC_Window_End__c``): no instant, nothing to note."""

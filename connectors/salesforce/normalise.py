@@ -239,6 +239,41 @@ def undated_rejection(source: str, record_id: str) -> Rejected | None:
                      fields="ActivityDateTime, ActivityDate")
 
 
+def unplaced_by(obj: str, r: dict[str, Any]) -> tuple[str, ...]:
+    """Why an Event or Task row has no account (``Activity.placed_by``, kept by the store, never read by the engine;
+    ``unplaced_rejection`` words it), or () when it has one. ``private``: an Event with ``IsPrivate`` ("Private events
+    can't be associated with opportunities, accounts, cases, campaigns, contracts, leads, or contacts", Event);
+    ``who:<Id>``: its contact has no account; ``what:<Id>``: related to a record that gives no account (a Case: "If
+    the value of the WhatId field is any other object, and the value of the WhoId field is a contact object, then
+    Salesforce uses that contact's AccountId ... Otherwise, Salesforce sets the value of the AccountId field to null",
+    Task and Event AccountId) and to no contact; ``none``: related to nothing (audit sfhints)."""
+    if _account_of(r) is not None:
+        return ()
+    who, what = r.get("WhoId"), r.get("WhatId")
+    if obj == "Event" and _flag(r.get("IsPrivate")):
+        return ("private",)
+    if isinstance(who, str) and who:
+        return (f"who:{who}",)
+    if isinstance(what, str) and what:
+        return (f"what:{what}",)
+    return ("none",)
+
+
+def unplaced_rejection(source: str, activity: Activity) -> Rejected | None:
+    """The words of the engine's ``no_account`` of an Event or Task stored with no account, by why
+    (``unplaced_by``): ``sf_unplaced`` with its object, why and the record or contact it is related to, carrying the
+    record (``Rejected.record``: ``pac explain`` lists it among the rep's rejected records). None for a record with
+    an account, one stored before pac noted why, or an Id of no activity object."""
+    obj = ACTIVITY_PREFIX.get(activity.id[:3])
+    if obj is None or activity.account_id is not None or len(activity.placed_by) != 1:
+        return None
+    why, _, related = activity.placed_by[0].partition(":")
+    if why not in ("private", "who", "what", "none"):
+        return None
+    return replace(rejection(source, "activities", activity.id, "sf_unplaced", object=obj, why=why, related=related),
+                   record=activity)
+
+
 def _account_of(r: dict[str, Any]) -> str | None:
     """An Event's or Task's account: its ``AccountId`` (Salesforce derives it from What or Who), else a What that is
     an account (the Account key prefix ``001``)."""
@@ -258,6 +293,8 @@ class Normaliser:
         self.warn = warn or (lambda text: log.warning(text))
         self._rules: dict[str, list[_Rule]] = {}
         self.skipped: Counter[str] = Counter()   # rows that are not records of their own, by reason (not_a_report)
+        # this pull's Events and Tasks with no account, by Id (``unplaced_by``): the engine's rejection words them
+        self.unplaced: dict[str, Activity] = {}
         # a multi-currency org's rates (the connector reads them before a pull of accounts or deals): amounts in a
         # currency they know are converted into the corporate currency
         self.rates: OrgRates = NO_RATES
@@ -462,10 +499,14 @@ class Normaliser:
             # (``undated_rejection``); another team's is left out (audit connrejects)
             self.skipped["undated"] += 1
             deleted = True
-        return Activity(
+        activity = Activity(
             id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=_account_of(r),
             start=start, status=status, subject=str(r.get("Subject") or ""), day=day,
-            deleted=deleted, modified_at=modified, whole_day=day is not None and start is None and not own)
+            deleted=deleted, modified_at=modified, whole_day=day is not None and start is None and not own,
+            placed_by=() if deleted else unplaced_by(obj, r))
+        if activity.placed_by:
+            self.unplaced[activity.id] = activity
+        return activity
 
     def _status(self, obj: str, r: dict[str, Any]) -> tuple[ActivityStatus, bool]:
         """The row's status, and whether the row says it (a listed value of the status field, or the closed flag)

@@ -266,7 +266,8 @@ class Reader:
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "WhoId", "AccountId", "Subject", "IsDeleted", "SystemModstamp",
                 "ActivityDate"]
-        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType"] \
+        # IsPrivate: why an Event has no account, for the rep (``normalise.unplaced_by``, audit sfhints)
+        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType", "IsPrivate"] \
             if obj == "Event" else ["CompletedDateTime"]
         # a series master (``normalise.not_a_report``) exists only where recurring activities are enabled: an org
         # whose describe shows no IsRecurrence (recurring tasks never enabled, or the field hidden from the

@@ -146,7 +146,10 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         _ro("IsChild", "boolean", nillable=False), _ro("IsGroupEvent", "boolean", nillable=False),
         _ro("GroupEventType", "picklist", length=40, picklist=("0", "1", "2", "3")),
         SField("IsRecurrence", "boolean", nillable=False),
-        _ro("RecurrenceActivityId", "reference", reference_to=("Event",)))
+        _ro("RecurrenceActivityId", "reference", reference_to=("Event",)),
+        # IsPrivate: "Private events can't be associated with opportunities, accounts, cases, campaigns, contracts,
+        # leads, or contacts" (Object Reference, Event); pac reads why an Event has no account (audit sfhints)
+        SField("IsPrivate", "boolean", nillable=False))
     if custom_event_status:
         event.add(SField("Statut__c", "picklist", label="Statut", length=255, picklist=VISIT_STATUSES, custom=True))
     task = SObject("Task", "00T", "Task").add(

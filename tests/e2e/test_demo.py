@@ -91,8 +91,9 @@ class TestDemo:
                 for line in done.stdout.splitlines() if line.startswith("│ ") and line.count("│") == 8}
         assert rows["activities"][1] == "1" and rows["deals"][1] == "1" and rows["deals"][2] == "1", rows
         assert "data-quality warning, not a rejection" in done.stdout
-        for reason in ("no_account", "unknown_currency", "has no amount", "USD counted as", "all-day event",
-                       "stored as text", "has no e-mail"):
+        # the visit with no account, in words that say what to change (audit sfhints; before: "no_account: ...")
+        for reason in ("Event is related to no account", "unknown_currency", "has no amount", "USD counted as",
+                       "all-day event", "stored as text", "has no e-mail"):
             assert reason in done.stdout, reason
 
     def test_next_step_commands_work(self, demo) -> None:

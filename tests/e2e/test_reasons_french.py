@@ -80,7 +80,9 @@ def test_the_french_digest_words_each_reason_in_french(synced: Any) -> None:
         f"- hs-west · Affaires · {ids['elsewhere']} : pipeline « other » inconnu ou non lu par le mapping : "
         "ajoutez-le au mapping ou changez le pipeline de l'affaire",
         f"- hs-west · Affaires · {ids['dear']} : le montant « cher » n'est pas un nombre : corrigez-le dans le CRM",
-        "l'activité n'a pas de compte",
+        # the demo's visit on nothing, worded by why (audit sfhints; before: « l'activité n'a pas de compte »)
+        "l'événement (Event) n'est rattaché à aucun compte, contact ni enregistrement : rattachez-le au compte "
+        "(Associé à) ou à un contact du compte (Nom)",
         "pas de taux de change pour CHF en EUR (ajoutez-le à engine.fx_rates dans pac.yaml)",
     ]
     for line in expected:

@@ -82,6 +82,7 @@ from click.testing import CliRunner
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
+from pac_core.reject_codes import engine_rule
 from sync_jobs import pipeline
 from sync_jobs.app import load_report_inputs
 from sync_jobs.cli import main
@@ -327,7 +328,9 @@ class TestFreshOrg:
         assert b.roi == pytest.approx(1.307400, abs=1e-6)
         subjects = {str(r["Id"]): str(r.get("Subject") or r.get("Name")) for name in ("Event", "Task", "Opportunity")
                     for r in org.rows[name]}
-        assert sorted((subjects[r.id], r.reason.partition(":")[0]) for r in result.rejections) == [("V6", "no_account")]
+        # the engine's rule, now worded by why V6 has no account (sf_unplaced: related to nothing; audit sfhints)
+        assert sorted((subjects[r.id], engine_rule(r.reason, r.code, r.values)) for r in result.rejections) == [
+            ("V6", "no_account")]
         assert sorted((subjects[r.id], r.reason.partition(":")[0]) for r in result.warnings) == [
             ("OP3", "amount_from_lines"), ("T5", "planned_past")]
 

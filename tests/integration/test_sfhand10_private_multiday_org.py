@@ -35,6 +35,10 @@ from tests.integration.sf_docs_emulator import DocsOrg, add_pac_objects, serve
 from tests.integration.sfhand10_org import N1, N2, N3, build_org, day_one, day_two, settings, sync
 
 ACTION = ("PAC_Done__c", "PAC_Target__c", "PAC_Pace__c")
+# J4's rejection, in words saying why it has no account and what to change (audit sfhints; before: "no_account: the
+# activity has no account")
+PRIVATE_WORDS = ("Event is private: a private event cannot be related to an account or a contact; untick Private and "
+                 "relate it to the account (Related To)")
 
 
 class Org:
@@ -93,13 +97,14 @@ class TestTheNights:
         """1 June 02:00 Paris. A-1 Julie: Alpha, Beta, Gamma, Delta = 4/4 done (J4 private: no account); A-2 Marc: M1
         Epsilon (Friday → Monday) and M2 Zeta (Sunday → Tuesday, its first day over) = 2/3 missed; A-3 Julie 5/6
         missed; A-4 Marc M0, M1, M2 = 3/6, 61 d 2 h of 91 gone: at risk; A-5 Marc week 22: M1 and M2 began in week 21,
-        0/2, 26 h of 168 gone: at risk. J4 rejected « the activity has no account »."""
+        0/2, 26 h of 168 gone: at risk. J4 rejected « no account », in words that say it is private and to untick
+        Private (audit sfhints)."""
         n1 = sud.night("N1")
         result = n1["result"]
         assert _actions(result.evaluation) == {"A-1": (4, 4, "done"), "A-2": (2, 3, "late"), "A-3": (5, 6, "late"),
                                                "A-4": (3, 6, "at_risk"), "A-5": (0, 2, "at_risk")}
         assert (result.status, _rejected(result)) == (
-            "partial", [(sud.ids["J4"], "no_account: the activity has no account")])
+            "partial", [(sud.ids["J4"], PRIVATE_WORDS)])
         assert {k: tuple(v[f] for f in ACTION) for k, v in n1["actions"].items()} == {
             "A-1": (4, 4, "done"), "A-2": (2, 3, "late"), "A-3": (5, 6, "late"), "A-4": (3, 6, "at_risk"),
             "A-5": (0, 2, "at_risk")}
@@ -117,7 +122,7 @@ class TestTheNights:
         assert _actions(result.evaluation) == {"A-1": (2, 4, "late"), "A-2": (3, 3, "done"), "A-3": (4, 6, "late"),
                                                "A-4": (5, 6, "on_track"), "A-5": (1, 2, "on_track")}
         assert (result.status, _rejected(result), result.new_rejections) == (
-            "ok", [(sud.ids["J4"], "no_account: the activity has no account")], [])
+            "ok", [(sud.ids["J4"], PRIVATE_WORDS)], [])
         ids = sud.ids
         _out, rows = explain_table(sud.cfg, "A-1", "--lang", "en", "--as-of", "2027-06-02T02:10")
         got = {r[1]: (r[0], r[5]) for r in rows if r[1] in {ids[k] for k in ("J1", "J2", "J3", "J4", "J5")}}

@@ -43,6 +43,13 @@ from tests.integration.sfhand11_org import N1, N2, STATUSES, between_nights, bui
 ACTION = ("PAC_Done__c", "PAC_Target__c", "PAC_Pace__c")
 
 
+def _case_words(case: str) -> str:
+    """L3's rejection, in words saying why it has no account and what to change (audit sfhints; before: "no_account:
+    the activity has no account")."""
+    return (f"Task is related to case {case} and to no contact: Salesforce takes the account of such a task from its "
+            "contact (Name); add a contact of the account in Name, or relate it to the account (Related To)")
+
+
 class Org:
     def __init__(self, org: DocsOrg, ids: dict[str, str], cfg: Any, mapping_path: Path) -> None:
         self.tmp = mapping_path.parent
@@ -109,7 +116,7 @@ class TestJanuary:
         assert _actions(result.evaluation) == {"A-1": (4, 6, "late"), "A-2": (3, 4, "late"), "A-3": (4, 5, "late"),
                                                "A-4": (4, 40, "on_track")}
         assert (result.status, _rejected(result)) == (
-            "partial", [(appels.ids["L3"], "no_account: the activity has no account")])
+            "partial", [(appels.ids["L3"], _case_words(appels.ids["CS-GAM"]))])
         assert {k: tuple(v[f] for f in ACTION) for k, v in n1["actions"].items()} == {
             "A-1": (4, 6, "late"), "A-2": (3, 4, "late"), "A-3": (4, 5, "late"), "A-4": (4, 40, "on_track")}
 
@@ -143,7 +150,7 @@ class TestAYearLater:
         assert _actions(result.evaluation) == {"A-1": (4, 6, "late"), "A-2": (3, 4, "late"), "A-3": (4, 5, "late"),
                                                "A-4": (6, 40, "late")}
         assert (result.status, _rejected(result), result.new_rejections) == (
-            "ok", [(ids["L3"], "no_account: the activity has no account")], [])
+            "ok", [(ids["L3"], _case_words(ids["CS-GAM"]))], [])
         task_reads = [path for method, path, _body in n2["requests"] if method == "GET" and "FROM+Task" in path]
         assert task_reads and all("/queryAll" in p for p in task_reads), task_reads
         rows = _rows(appels, "A-1", LEA, "2028-01-12T02:10")
@@ -276,4 +283,4 @@ class TestABulkRead:
         result = n1["result"]
         assert _actions(result.evaluation) == {"A-1": (4, 6, "late"), "A-2": (3, 4, "late"), "A-3": (4, 5, "late"),
                                                "A-4": (4, 40, "on_track")}
-        assert _rejected(result) == [(ids["L3"], "no_account: the activity has no account")]
+        assert _rejected(result) == [(ids["L3"], _case_words(ids["CS-GAM"]))]

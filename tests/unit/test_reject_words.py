@@ -419,6 +419,16 @@ STORED = [
      "contact_only"),
     ("meeting associated with contacts 51, 52 only: associate it with a company (none of them has a primary "
      "company)", "contact_only"),
+    # a Salesforce Event or Task with no account, by why (audit sfhints)
+    ("Event is private: a private event cannot be related to an account or a contact; untick Private and relate it "
+     "to the account (Related To)", "sf_unplaced"),
+    ("Task is related to case 500000000000012AAA and to no contact: Salesforce takes the account of such a task "
+     "from its contact (Name); add a contact of the account in Name, or relate it to the account (Related To)",
+     "sf_unplaced"),
+    ("Event is related to contact 003000000000009AAA, who has no account: put the contact on an account, or relate "
+     "it to the account (Related To)", "sf_unplaced"),
+    ("Task is related to no account, contact or record: relate it to the account (Related To) or to a contact of the "
+     "account (Name)", "sf_unplaced"),
 ]
 
 
