@@ -9,6 +9,7 @@ The time-zone half of the audit (Réunion and Martinique reps in a Paris plan) i
 import pytest
 
 from pac_core import geography as g
+from pac_core.errors import GeographyError
 
 
 @pytest.mark.parametrize(("postal", "dep"), [("97400", "974"), ("97100", "971"), ("20000", "2A"), ("97200", "972")])
@@ -17,7 +18,7 @@ def test_overseas_and_corsican_postal_codes(postal: str, dep: str) -> None:
 
 
 def test_monaco_is_in_no_departement() -> None:
-    with pytest.raises(g.GeographyError, match="Monaco"):
+    with pytest.raises(GeographyError, match="Monaco"):
         g.departement_from_postal_code("98000")
 
 
