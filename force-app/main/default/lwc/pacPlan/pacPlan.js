@@ -72,7 +72,7 @@ const AXIS_FIELDS = `
     PAC_Baseline__c @optional { value displayValue }
     PAC_Done__c @optional { value }
     PAC_Target__c @optional { value }
-    PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) @optional {
+    PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC, nulls: LAST } }) @optional {
         edges { node { ${ACTION_FIELDS} } }
         totalCount
     }`;
@@ -238,8 +238,9 @@ function shape(node) {
         status: figure(node, 'PAC_Status__c', textOf),
         pace: figure(node, 'PAC_Pace__c', (f) => f.displayValue || f.value || '—'),
         paceClass: `pace ${PACE_TONE[pace] || 'pace_idle'}`,
-        // no bar for a progress the user may not read: an empty bar would read 0 %
-        hasBar: readable(node, 'PAC_Progress_Pct__c'),
+        // no bar for a progress the user may not read, nor for an unknown one (an axis with no objective, an action
+        // with a target of 0: « — »): an empty bar would read 0 % (audit lwchand)
+        hasBar: readable(node, 'PAC_Progress_Pct__c') && fmtPct(pct) !== '—',
         barClass: `bar ${PACE_TONE[pace] || 'pace_idle'}`,
         barStyle: `width: ${width}%`,
         // the bar's value for assistive technologies: its width, within 0..100 (aria-valuenow "between the minimum

@@ -118,9 +118,8 @@ describe('c-pac-plan: a record with empty fields', () => {
         expect(meta).toBe('PAC 2027 · Actif · — / —');
         expect(root.querySelector('.figures').textContent).toBe('— · Actions — / —');
         expect(root.querySelector('[data-elsewhere]')).toBeNull();
-        const bar = root.querySelector('[role="progressbar"]');
-        expect(bar.getAttribute('aria-valuenow')).toBe('0');
-        expect(bar.getAttribute('aria-valuetext')).toBe('—');
+        // no bar for the unknown progress (an empty bar read 0 %: audit lwchand, 8 Dec 2026)
+        expect(root.querySelector('[role="progressbar"]')).toBeNull();
     });
 
     it('keeps a negative additional revenue and progress as written', async () => {
@@ -146,5 +145,35 @@ describe('c-pac-plan: an account page lists no axis removed from the plan', () =
         const { where } = graphql.getLastConfig().variables;
         expect(where.and).toContainEqual({ PAC_Pace__c: { ne: 'removed' } });
         expect(where.and[0]).toEqual({ or: [{ PAC_Key__c: { like: '%:AX-01' } }] });
+    });
+});
+
+describe('c-pac-plan: an unknown progress draws no bar (audit lwchand)', () => {
+    // An axis with no objective, or an action with a target of 0, has no progress (PAC_Progress_Pct__c empty): the
+    // card showed « — » beside an empty bar, which reads 0 %. Seen failing before the fix: a bar was drawn.
+    it('draws no bar for an axis whose progress is empty, and one for an axis at 0 %', async () => {
+        const root = await render(axis('a4', 'AX-NOOBJ Sans objectif', { pct: null }),
+            axis('a5', 'AX-ZERO Rien encore', { pct: 0 }));
+        const [unknown, zero] = root.querySelectorAll('li.axis');
+        expect(unknown.querySelector('.axis-name').textContent).toBe('AX-NOOBJ Sans objectif');
+        expect(unknown.querySelector('.track:not(.small)')).toBeNull();
+        expect(unknown.querySelector('[data-pct]').textContent).toBe('—');
+        expect(zero.querySelector('.track:not(.small)')).not.toBeNull();
+    });
+
+    it('draws no bar for an action whose progress is empty', async () => {
+        const root = await render(axis('a6', 'AX-ONE Un axe', { actions: [action('b9', 'A-90', 0, 0, { pct: null })] }));
+        const item = root.querySelector('[data-action="b9"]');
+        expect(item.querySelector('.track')).toBeNull();
+        expect(item.querySelector('[data-pct]').textContent).toBe('—');
+    });
+});
+
+describe('c-pac-plan: actions with no end date come last (audit lwchand)', () => {
+    // The actions are ordered by PAC_Window_End__c ascending, and an ascending order puts empty values first unless
+    // told otherwise (SOQL "ORDER BY ... ASC" is NULLS FIRST by default): ask for them last, as the axes' priority.
+    it('asks the actions ordered by end date with empty dates last', () => {
+        const source = require('fs').readFileSync(require('path').join(__dirname, '..', 'pacPlan.js'), 'utf8');
+        expect(source).toMatch(/PAC_Actions__r\(first: 50, orderBy: \{ PAC_Window_End__c: \{ order: ASC, nulls: LAST \} \}\)/);
     });
 });
