@@ -28,7 +28,9 @@ def _sync(settings: Any, server: SandboxServer) -> RunResult:
             c.close()
 
 
-DEMO_SET_ASIDES = [("activities", "no_account"), ("deals", "unknown_currency")]
+# the demo's visit related to nothing, worded by its cause since audit sfhints (8 Dec 2026; « no_account » before)
+UNPLACED = "Event is related to no account, contact or record"
+DEMO_SET_ASIDES = [("activities", UNPLACED), ("deals", "unknown_currency")]
 
 
 def _only_demo_set_asides(result: RunResult) -> bool:
