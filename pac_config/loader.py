@@ -152,7 +152,7 @@ class Document:
 
 
 # pydantic error type -> (message, fix); {input} is the value as written, other names come from ctx
-_PLAIN: dict[str, tuple[str, str]] = {
+PLAIN_ERRORS: dict[str, tuple[str, str]] = {
     "int_parsing": ("must be a whole number, not {input}", "write a number such as 5"),
     "int_type": ("must be a whole number, not {input}", "write a number such as 5"),
     "int_from_float": ("must be a whole number, not {input}", "write a number without decimals, such as 5"),
@@ -204,12 +204,12 @@ def explain_error(err: ErrorDetails) -> tuple[str, str]:
     ctx = {k: _number(v) for k, v in (err.get("ctx") or {}).items()}
     if kind == "string_too_short" and ctx.get("min_length") == "1":
         return "must not be empty", "write a value"
-    if kind in _PLAIN:
+    if kind in PLAIN_ERRORS:
         count = int(ctx.get("min_length") or ctx.get("max_length") or 0)
         given = err.get("input")
         values = {**ctx, "input": _shown(given), "items": "item" if count == 1 else "items",
                   "missing": _more(count - len(given) if isinstance(given, list | tuple) else count)}
-        message, fix = _PLAIN[kind]
+        message, fix = PLAIN_ERRORS[kind]
         return message.format_map(_Blank(values)), fix.format_map(_Blank(values))
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return message, ""

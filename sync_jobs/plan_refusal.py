@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pac_config.loader import _PLAIN
+from pac_config.loader import PLAIN_ERRORS
 from pac_config.plan_models import (
     ACTION_STATUS_ALIASES,
     ACTIVITY_ALIASES,
@@ -38,7 +38,7 @@ from pac_core.text import fold_key
 # the first ``language:`` of the file, block style (``  language: fr``) or inline (``plan: {…, language: fr}``)
 _LANGUAGE = re.compile(r"""(?:^|[{,])[ \t]*language[ \t]*:[ \t]*["']?([^\s"',}#]+)""", re.MULTILINE)
 
-# the loader's plain errors (``pac_config.loader._PLAIN``: pydantic type -> message, fix), in French; the same
+# the loader's plain errors (``pac_config.loader.PLAIN_ERRORS``: pydantic type -> message, fix), in French; the same
 # placeholders ({input} the value as written, others from the error's context)
 _PLAIN_FR: dict[str, tuple[str, str]] = {
     "int_parsing": ("doit être un nombre entier, pas {input}", "écrivez un nombre, par exemple 5"),
@@ -209,7 +209,8 @@ _FIXES: list[tuple[str, str]] = [
 
 
 def _template(english: str) -> str:
-    """A ``_PLAIN`` template as a regular expression: each ``{name}`` a group (the same name twice, the same text)."""
+    """A ``PLAIN_ERRORS`` template as a regular expression: each ``{name}`` a group (the same name twice, the same
+    text)."""
     out, seen = [], set()
     for part in re.split(r"(\{\w+\})", english):
         name = part[1:-1] if part.startswith("{") and part.endswith("}") else None
@@ -224,7 +225,7 @@ def _template(english: str) -> str:
 
 
 def _plain_pairs(which: int) -> list[tuple[str, str]]:
-    return [(_template(english[which]), _PLAIN_FR[kind][which]) for kind, english in _PLAIN.items()
+    return [(_template(english[which]), _PLAIN_FR[kind][which]) for kind, english in PLAIN_ERRORS.items()
             if kind in _PLAIN_FR]
 
 

@@ -158,12 +158,13 @@ def test_a_french_night_refuses_the_plan_in_french(tmp_path: Path) -> None:
 
 
 def test_every_plain_error_of_the_loader_has_its_french() -> None:
-    """A plain error added to ``pac_config.loader._PLAIN`` without its French would reach a French plan in English."""
-    from pac_config.loader import _PLAIN
+    """A plain error added to ``pac_config.loader.PLAIN_ERRORS`` without its French would reach a French plan in
+    English."""
+    from pac_config.loader import PLAIN_ERRORS
     from sync_jobs.plan_refusal import _PLAIN_FR
-    assert set(_PLAIN) == set(_PLAIN_FR)
-    assert all(set(re.findall(r"\{\w+\}", _PLAIN[k][i])) == set(re.findall(r"\{\w+\}", _PLAIN_FR[k][i]))
-               for k in _PLAIN for i in (0, 1) if k not in ("too_short",))
+    assert set(PLAIN_ERRORS) == set(_PLAIN_FR)
+    assert all(set(re.findall(r"\{\w+\}", PLAIN_ERRORS[k][i])) == set(re.findall(r"\{\w+\}", _PLAIN_FR[k][i]))
+               for k in PLAIN_ERRORS for i in (0, 1) if k not in ("too_short",))
 
 
 def test_the_french_status_of_the_refused_night_is_french(tmp_path: Path) -> None:
